@@ -1,0 +1,34 @@
+# `make run` and `make test` both create .venv when it is missing and install the app into it.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# torch is pinned: on this project's machines the pin is a CPU build lying on disk; on a
+# user's Linux machine the same pin from PyPI is the CUDA build.
+TORCH_PIN ?= torch==2.13.0
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "$(TORCH_PIN)"
+	$(PY) -m pip install --quiet -e ".[test]" "$(TORCH_PIN)"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/ablage-desktop $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) benchmarks/intake_overlap.py $(ARGS)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

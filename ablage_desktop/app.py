@@ -1,0 +1,77 @@
+"""Composition root: arguments -> configuration -> logging -> the GUI or a CLI command."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ablage_desktop import cli
+from ablage_desktop.engine import AppConfig, ConfigError, load_config
+
+USER_CONFIG_NAME = "config.yaml"
+
+
+def user_config_file() -> Path:
+    """The per-user override file, read at every start when it exists."""
+    import platformdirs
+
+    return platformdirs.user_config_path("ablage-desktop") / USER_CONFIG_NAME
+
+
+def configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING
+    if quiet:
+        level = logging.ERROR
+    elif verbose >= 2:
+        level = logging.DEBUG
+    elif verbose == 1:
+        level = logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # Third-party loggers that speak at INFO on every call stay quiet unless asked for debug.
+    for noisy in ("RapidOCR", "PIL"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def load_app_config(explicit: Path | None) -> AppConfig:
+    files = [path for path in (user_config_file(),) if path.is_file()]
+    if explicit is not None:
+        files.append(explicit)
+    return load_config(files)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = cli.build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose, args.quiet)
+    try:
+        config = load_app_config(args.config)
+    except ConfigError as exc:
+        print(f"ablage-desktop: configuration error in {exc.message}", file=sys.stderr)
+        return cli.EXIT_USAGE
+    if args.command is None:
+        if not has_display():
+            print(
+                "ablage-desktop: no display found; the window needs a graphical session. "
+                "On the command line use: ablage-desktop ocr PATH ...",
+                file=sys.stderr,
+            )
+            return cli.EXIT_USAGE
+        from ablage_desktop.gui.application import run_gui
+
+        return run_gui(config)
+    try:
+        return cli.run_command(args, config)
+    except BrokenPipeError:
+        # The reader of our output went away (| head): not an error of ours.
+        sys.stderr.close()
+        return cli.EXIT_OK
+
+
+def has_display() -> bool:
+    """Whether Qt can open a window: a display server, or a platform chosen explicitly."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))

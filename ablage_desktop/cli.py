@@ -1,0 +1,302 @@
+"""The command line: ``ocr`` and ``models``, driving the engine synchronously and headless.
+
+No Qt here. Exit codes: 0 every document done, 1 some failed (the others are still written),
+2 bad usage or configuration, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ablage_desktop import __version__
+from ablage_desktop.engine import (
+    AppConfig,
+    BackendLoaded,
+    CancelToken,
+    DocumentFinished,
+    DocumentStarted,
+    Engine,
+    Event,
+    OcrDocument,
+    OcrRequest,
+    PageDone,
+    collect_documents,
+)
+from ablage_desktop.engine.errors import (
+    BackendUnavailable,
+    ModelLoadError,
+    UnknownBackend,
+    UsageError,
+)
+from ablage_desktop.engine.results import OUTPUT_FORMATS, write_result
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+DEFAULT_OUT = Path("ablage-out")
+
+
+def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
+    """Options accepted before and after the subcommand (``--config`` in either place)."""
+    default = None if top_level else argparse.SUPPRESS
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        default=default,
+        help="a YAML file merged over the shipped configuration",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0 if top_level else argparse.SUPPRESS,
+        help="log more (twice for debug)",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=False if top_level else argparse.SUPPRESS,
+        help="no progress, only errors",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ablage-desktop",
+        description="OCR for the office archive. Without a command, the window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_common_options(parser, top_level=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ocr = commands.add_parser("ocr", help="recognise documents and write their text")
+    add_common_options(ocr, top_level=False)
+    ocr.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    ocr.add_argument("--backend", metavar="NAME", help="engine to use (see 'models list')")
+    ocr.add_argument("--lang", metavar="LANGS", help="languages for Tesseract, e.g. deu+eng")
+    ocr.add_argument("--format", choices=OUTPUT_FORMATS, default="txt", help="output format")
+    ocr.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"folder for the results (default ./{DEFAULT_OUT}/)",
+    )
+
+    models = commands.add_parser("models", help="the configured models and engines")
+    add_common_options(models, top_level=False)
+    models_commands = models.add_subparsers(dest="models_command", metavar="ACTION")
+    models_list = models_commands.add_parser("list", help="every model with its availability")
+    add_common_options(models_list, top_level=False)
+    models_list.add_argument("--json", action="store_true", help="machine-readable output")
+    models.set_defaults(models_command="list", json=False)
+    return parser
+
+
+def run_command(args: argparse.Namespace, config: AppConfig) -> int:
+    if args.command == "ocr":
+        return run_ocr(args, config)
+    if args.command == "models":
+        return run_models_list(args, config)
+    raise AssertionError(f"unhandled command {args.command!r}")
+
+
+# --- models ----------------------------------------------------------------------------------
+
+
+def run_models_list(args: argparse.Namespace, config: AppConfig, out: TextIO = sys.stdout) -> int:
+    engine = Engine(config)
+    rows = engine.statuses()
+    if getattr(args, "json", False):
+        json.dump(
+            [
+                {
+                    "name": row.name,
+                    "engine": row.engine,
+                    "kind": row.kind,
+                    "title": row.title,
+                    "description": row.description,
+                    "available": row.available,
+                    "reason": row.reason or None,
+                    "default": row.name == config.management.default_backend,
+                }
+                for row in rows
+            ],
+            out,
+            indent=2,
+            ensure_ascii=False,
+        )
+        out.write("\n")
+        return EXIT_OK
+    width = max(len(row.name) for row in rows) + 2
+    out.write(f"{'NAME':<{width}}{'KIND':<6}{'AVAILABLE':<11}ENGINE / REASON\n")
+    for row in rows:
+        mark = "*" if row.name == config.management.default_backend else " "
+        state = "yes" if row.available else "no"
+        detail = row.title if row.available else f"{row.title}: {row.reason}"
+        out.write(f"{row.name + mark:<{width}}{row.kind:<6}{state:<11}{detail}\n")
+    out.write("* default engine\n")
+    return EXIT_OK
+
+
+# --- ocr -------------------------------------------------------------------------------------
+
+
+def run_ocr(args: argparse.Namespace, config: AppConfig) -> int:
+    collected = collect_documents(args.paths)
+    if not collected.documents:
+        print(
+            "ablage-desktop: no documents found in " + ", ".join(str(path) for path in args.paths),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    engine = Engine(config)
+    progress = Progress(sys.stderr, quiet=args.quiet)
+    engine.events.subscribe(progress.on_event)
+    namer = OutputNamer(args.out, args.format)
+    cancel = CancelToken()
+    results: list[OcrDocument] = []
+    started = time.perf_counter()
+    request = OcrRequest(collected.documents, backend=args.backend, languages=args.lang)
+    try:
+        for document in engine.ocr(request, cancel):
+            results.append(document)
+            _write(document, namer, args.format)
+    except (UnknownBackend, BackendUnavailable, UsageError) as exc:
+        progress.clear()
+        print(f"ablage-desktop: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except ModelLoadError as exc:
+        progress.clear()
+        print(f"ablage-desktop: {exc.message}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    except KeyboardInterrupt:
+        cancel.cancel()
+        progress.clear()
+        print("ablage-desktop: interrupted; results written so far are kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        engine.close()
+    progress.clear()
+    print_summary(results, time.perf_counter() - started, args.out, len(collected.skipped))
+    return EXIT_OK if all(document.ok for document in results) else EXIT_SOME_FAILED
+
+
+def _write(document: OcrDocument, namer: OutputNamer, fmt: str) -> None:
+    """Write one result; a failed document gets a JSON record but no misleading text file."""
+    if not document.ok and fmt != "json":
+        return
+    target = namer.name_for(document.document)
+    try:
+        write_result(document, target, fmt)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+
+class OutputNamer:
+    """``<stem>.<format>`` in the output folder, made unique within one run."""
+
+    def __init__(self, folder: Path, fmt: str) -> None:
+        self.folder = folder
+        self.fmt = fmt
+        self._used: set[str] = set()
+
+    def name_for(self, source: Path) -> Path:
+        stem = source.stem or source.name
+        candidate, n = stem, 1
+        while candidate.casefold() in self._used:
+            n += 1
+            candidate = f"{stem}-{n}"
+        self._used.add(candidate.casefold())
+        return self.folder / f"{candidate}.{self.fmt}"
+
+
+def print_summary(
+    results: Sequence[OcrDocument],
+    seconds: float,
+    out_dir: Path,
+    skipped: int,
+    stream: TextIO = sys.stdout,
+) -> None:
+    ok = [doc for doc in results if doc.ok]
+    failed = [doc for doc in results if not doc.ok]
+    pages = sum(len(doc.pages) for doc in results)
+    stream.write(
+        f"{len(ok)} document(s) done, {len(failed)} failed, {pages} page(s), "
+        f"{seconds:.1f} s; results in {out_dir}\n"
+    )
+    if skipped:
+        stream.write(f"{skipped} file(s) in the folders were not documents and were skipped\n")
+    for doc in failed:
+        assert doc.error is not None
+        stream.write(f"  failed: {doc.document}: {doc.error.message}\n")
+
+
+class Progress:
+    """Progress on stderr: one redrawn bar on a terminal, plain lines otherwise."""
+
+    BAR = 24
+
+    def __init__(self, stream: TextIO, *, quiet: bool = False) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.tty = stream.isatty()
+        self._drawn = False
+        self._started = time.perf_counter()
+        self._page_of: dict[int, int] = {}
+
+    def on_event(self, event: Event) -> None:
+        if self.quiet:
+            return
+        if isinstance(event, BackendLoaded):
+            self._line(f"loaded {event.name} in {event.seconds:.1f} s")
+        elif isinstance(event, DocumentStarted):
+            self._page_of[event.position] = 0
+        elif isinstance(event, PageDone):
+            done = self._page_of.get(event.position, 0) + 1
+            self._page_of[event.position] = done
+            if self.tty:
+                self._bar(event.position, event.total, done, event.pages, event.document)
+            else:
+                self._line(
+                    f"[{event.position + 1}/{event.total}] {event.document}: page "
+                    f"{event.page.index + 1}/{event.pages} ({event.page.backend}, "
+                    f"{event.page.seconds:.1f} s)"
+                )
+        elif isinstance(event, DocumentFinished) and event.result.error is not None:
+            self._line(f"failed: {event.result.document}: {event.result.error.message}")
+
+    def _bar(self, position: int, total: int, done: int, pages: int, document: Path) -> None:
+        share = (position + (done / pages if pages else 0)) / total
+        filled = int(share * self.BAR)
+        elapsed = time.perf_counter() - self._started
+        text = (
+            f"\r[{'#' * filled}{'.' * (self.BAR - filled)}] {share:4.0%} "
+            f"{position + 1}/{total} {document.name[:40]} p.{done}/{pages} {elapsed:.0f}s"
+        )
+        self.stream.write(text + "\x1b[K")
+        self.stream.flush()
+        self._drawn = True
+
+    def _line(self, text: str) -> None:
+        self.clear()
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self._drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._drawn = False

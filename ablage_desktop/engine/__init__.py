@@ -1,0 +1,52 @@
+"""The engine: plain Python, no Qt, no torch at import time.
+
+Its public API is re-exported here for the GUI, the CLI and tests.
+"""
+
+from ablage_desktop.engine.cancel import CancelToken
+from ablage_desktop.engine.config import AppConfig, load_config
+from ablage_desktop.engine.core import BackendStatus, Engine, OcrRequest
+from ablage_desktop.engine.documents import (
+    CollectedInputs,
+    DocumentType,
+    IntakeLimits,
+    PageImage,
+    collect_documents,
+    open_document,
+)
+from ablage_desktop.engine.errors import AblageError, ConfigError, InputError
+from ablage_desktop.engine.events import (
+    BackendLoaded,
+    DocumentFinished,
+    DocumentStarted,
+    Event,
+    PageDone,
+)
+from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrLine, OcrPage
+
+__all__ = [
+    "AblageError",
+    "AppConfig",
+    "BackendLoaded",
+    "BackendStatus",
+    "CancelToken",
+    "CollectedInputs",
+    "ConfigError",
+    "DocumentFinished",
+    "DocumentStarted",
+    "DocumentType",
+    "Engine",
+    "ErrorInfo",
+    "Event",
+    "InputError",
+    "IntakeLimits",
+    "OcrDocument",
+    "OcrLine",
+    "OcrPage",
+    "OcrRequest",
+    "PageDone",
+    "PageImage",
+    "collect_documents",
+    "load_config",
+    "open_document",
+]

@@ -1,0 +1,86 @@
+"""What every engine provides, and how the registry describes one."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.results import OcrPage
+
+DeviceKind = Literal["cpu", "gpu"]
+
+
+class EngineOptions(BaseModel):
+    """Options of one configured model entry; each engine extends it with its own keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    engine: str
+    description: str = ""
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    ok: bool
+    reason: str = ""
+
+    @classmethod
+    def yes(cls) -> Availability:
+        return cls(True, "")
+
+    @classmethod
+    def no(cls, reason: str) -> Availability:
+        return cls(False, reason)
+
+
+class Backend(abc.ABC):
+    """A loaded engine.
+
+    ``recognize`` may be called from ``concurrency`` threads at once; the backend keeps one
+    native instance per thread where its library needs that.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @property
+    def concurrency(self) -> int:
+        return 1
+
+    @abc.abstractmethod
+    def recognize(self, page: PageImage) -> OcrPage:
+        """Recognise one page; raises ``RecognitionError`` when the engine fails on it."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Free the native resources; the backend is unusable afterwards."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackendSpec:
+    """How to check and load one kind of engine; one entry in the registry.
+
+    ``check`` and ``load`` are None for engines the configuration lists but this version does
+    not build yet; they are shown as unavailable with ``planned_reason``.
+    """
+
+    engine: str
+    kind: DeviceKind
+    title: str
+    options: type[EngineOptions]
+    check: Callable[[EngineOptions], Availability] | None = None
+    load: Callable[[str, EngineOptions], Backend] | None = None
+    planned_reason: str = ""
+
+    def availability(self, options: EngineOptions) -> Availability:
+        if self.load is None or self.check is None:
+            return Availability.no(self.planned_reason)
+        if not options.enabled:
+            return Availability.no("disabled in the configuration (enabled: false)")
+        return self.check(options)

@@ -1,0 +1,126 @@
+"""RapidOCR 3 with the PP-OCR models its wheel carries: the embedded default that always works.
+
+Its multilingual recognition model reads German (umlauts, ß) without being told the language.
+onnxruntime already spreads one page over every core, so one instance is loaded and the
+pipeline overlaps page rendering with it instead of running two.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from ablage_desktop.engine.backends.base import (
+    Availability,
+    Backend,
+    BackendSpec,
+    EngineOptions,
+)
+from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
+from ablage_desktop.engine.layout import rows_to_text
+from ablage_desktop.engine.results import OcrLine, OcrPage
+
+log = logging.getLogger(__name__)
+
+
+class RapidOcrOptions(EngineOptions):
+    min_confidence: float = Field(0.5, ge=0.0, le=1.0)
+    """Lines the recogniser is less sure of than this are dropped (RapidOCR's text_score)."""
+    angle_classifier: bool = True
+    """Turn text lines printed upside down before recognising them."""
+    threads: int = Field(0, ge=0)
+    """onnxruntime threads per page; 0 lets onnxruntime use every core."""
+
+
+def _models_folder() -> Path | None:
+    spec = importlib.util.find_spec("rapidocr")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "models"
+
+
+def check(options: EngineOptions) -> Availability:
+    if importlib.util.find_spec("onnxruntime") is None:
+        return Availability.no("the onnxruntime package is not installed (pip install onnxruntime)")
+    models = _models_folder()
+    if models is None:
+        return Availability.no("the rapidocr package is not installed (pip install rapidocr)")
+    if not any(models.glob("*.onnx")):
+        return Availability.no(f"the models that come with rapidocr are missing from {models}")
+    return Availability.yes()
+
+
+def load(name: str, options: EngineOptions) -> Backend:
+    assert isinstance(options, RapidOcrOptions)
+    return RapidOcrBackend(name, options)
+
+
+class RapidOcrBackend(Backend):
+    def __init__(self, name: str, options: RapidOcrOptions) -> None:
+        super().__init__(name)
+        self._options = options
+        params: dict[str, Any] = {
+            "Global.log_level": "warning",
+            "Global.text_score": options.min_confidence,
+            "Global.use_cls": options.angle_classifier,
+        }
+        if options.threads:
+            params["EngineConfig.onnxruntime.intra_op_num_threads"] = options.threads
+        try:
+            from rapidocr import RapidOCR
+
+            self._ocr = RapidOCR(params=params)
+        except Exception as exc:  # any failure of a third-party loader means "cannot start"
+            raise ModelLoadError(name, f"{type(exc).__name__}: {exc}") from exc
+
+    def recognize(self, page: PageImage) -> OcrPage:
+        started = time.perf_counter()
+        try:
+            output = self._ocr(page.image)
+        except Exception as exc:
+            raise RecognitionError(
+                f"RapidOCR failed on page {page.index + 1}: {type(exc).__name__}: {exc}"
+            ) from exc
+        lines = []
+        if output.boxes is not None and output.txts is not None:
+            for quad, text, score in zip(output.boxes, output.txts, output.scores, strict=True):
+                text = text.strip()
+                if not text:
+                    continue
+                xs = [float(point[0]) for point in quad]
+                ys = [float(point[1]) for point in quad]
+                box = (
+                    max(0, round(min(xs))),
+                    max(0, round(min(ys))),
+                    min(page.width, round(max(xs))),
+                    min(page.height, round(max(ys))),
+                )
+                lines.append(OcrLine(text, float(score), box))
+        return OcrPage(
+            index=page.index,
+            width=page.width,
+            height=page.height,
+            backend=self.name,
+            seconds=time.perf_counter() - started,
+            text=rows_to_text(lines),
+            lines=tuple(lines),
+        )
+
+    def close(self) -> None:
+        self._ocr = None
+
+
+SPEC = BackendSpec(
+    engine="rapidocr",
+    kind="cpu",
+    title="RapidOCR (PaddleOCR PP-OCR models, ONNX)",
+    options=RapidOcrOptions,
+    check=check,
+    load=load,
+)

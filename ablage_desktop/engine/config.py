@@ -1,0 +1,253 @@
+"""The configuration: shipped defaults, overridden by the user's files, validated by pydantic.
+
+Every problem becomes a ``ConfigError`` naming the file, the line, the key and what was
+expected, so a person can fix the file without reading code. YAML is read with the safe loader
+only: a ``!!python/object`` tag is an error, never executed.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ByteSize, ConfigDict, Field, ValidationError, model_validator
+
+from ablage_desktop.engine.backends import REGISTRY
+from ablage_desktop.engine.backends.base import EngineOptions
+from ablage_desktop.engine.documents import IntakeLimits
+from ablage_desktop.engine.errors import ConfigError
+
+SHIPPED_CONFIG = "models.yaml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MemoryPressure(_Section):
+    """Shares of the budget at which the manager starts to act."""
+
+    warning: float = Field(0.80, gt=0, le=1)
+    critical: float = Field(0.92, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MemoryPressure:
+        if self.warning >= self.critical:
+            raise ValueError("expected warning below critical")
+        return self
+
+
+class Management(_Section):
+    default_backend: str = "rapidocr"
+    lazy_loading: bool = True
+    max_vram_usage: float = Field(0.9, gt=0, le=1)
+    max_ram_usage: float = Field(0.8, gt=0, le=1)
+    vram_budget: ByteSize | None = None
+    ram_budget: ByteSize | None = None
+    keep_alive_s: float = Field(300, ge=-1)
+    max_resident_models: int = Field(3, ge=1)
+    single_gpu_model: bool = True
+    memory_pressure: MemoryPressure = MemoryPressure()
+
+
+class Intake(_Section):
+    pdf_dpi: int = Field(300, ge=50, le=1200)
+    max_file_size: ByteSize = ByteSize(1 << 30)
+    max_pixels_per_page: int = Field(178_956_970, ge=1_000_000)
+    max_pages: int = Field(5000, ge=1)
+
+    def limits(self) -> IntakeLimits:
+        return IntakeLimits(
+            max_file_bytes=int(self.max_file_size),
+            max_pixels_per_page=self.max_pixels_per_page,
+            max_pages=self.max_pages,
+            pdf_dpi=self.pdf_dpi,
+        )
+
+
+class _Top(_Section):
+    management: Management = Management()
+    intake: Intake = Intake()
+    models: dict[str, Any] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    management: Management
+    intake: Intake
+    models: Mapping[str, EngineOptions]
+    files: tuple[Path, ...]
+    """The user's files that were merged over the shipped defaults, in order."""
+
+    def model(self, name: str) -> EngineOptions | None:
+        return self.models.get(name)
+
+
+def shipped_config_text() -> str:
+    return (
+        importlib.resources.files("ablage_desktop")
+        .joinpath("config", SHIPPED_CONFIG)
+        .read_text(encoding="utf-8")
+    )
+
+
+def load_config(user_files: Sequence[Path] = ()) -> AppConfig:
+    """Shipped defaults, with each of ``user_files`` merged over them in order."""
+    sources = [_Source.parse(None, shipped_config_text())]
+    for path in user_files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise ConfigError(path, "the configuration file does not exist") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(path, f"the configuration file cannot be read: {exc}") from exc
+        sources.append(_Source.parse(path, text))
+    merged: dict[str, Any] = {}
+    for source in sources:
+        merged = deep_merge(merged, source.data)
+    return _validate(merged, sources)
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(result.get(key), Mapping):
+            result[key] = deep_merge(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path | None
+    data: dict[str, Any]
+    root: yaml.Node | None
+
+    @classmethod
+    def parse(cls, path: Path | None, text: str) -> _Source:
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.load(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else None
+            problem = exc.problem or str(exc)
+            if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+                problem = f"{problem}; only plain YAML values are allowed"
+            raise ConfigError(path, f"not valid YAML: {problem}", line=line) from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(path, f"not valid YAML: {exc}") from exc
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise ConfigError(path, "expected a mapping of sections (management, intake, models)")
+        return cls(path, data, root)
+
+    def depth_of(self, key: Sequence[str]) -> tuple[int, int | None]:
+        """How many leading parts of ``key`` this file spells out, and the line of the last."""
+        node, depth, line = self.root, 0, None
+        for part in key:
+            if not isinstance(node, yaml.MappingNode):
+                break
+            for key_node, value_node in node.value:
+                if getattr(key_node, "value", None) == part:
+                    node, depth, line = value_node, depth + 1, key_node.start_mark.line + 1
+                    break
+            else:
+                break
+        return depth, line
+
+
+def _blame(sources: Sequence[_Source], key: Sequence[str]) -> tuple[Path | None, int | None]:
+    """The file (and line) that set the deepest part of ``key``; later files win ties."""
+    best: tuple[int, Path | None, int | None] = (0, sources[-1].path, None)
+    for source in sources:
+        depth, line = source.depth_of(key)
+        if depth and depth >= best[0]:
+            best = (depth, source.path, line)
+    return best[1], best[2]
+
+
+def _error(sources: Sequence[_Source], key: Sequence[str], problem: str) -> ConfigError:
+    path, line = _blame(sources, key)
+    return ConfigError(path, problem, key=".".join(key), line=line)
+
+
+def _describe(error: Mapping[str, Any], model: type[BaseModel] | None) -> str:
+    if error["type"] == "extra_forbidden":
+        if model is not None:
+            known = ", ".join(sorted(model.model_fields))
+            return f"unknown key; expected one of: {known}"
+        return "unknown key"
+    if error["type"] == "missing":
+        return "this key is required but missing"
+    message = str(error["msg"])
+    message = message.removeprefix("Value error, ")
+    return f"{message[0].lower()}{message[1:]} (got {error['input']!r})"
+
+
+def _model_at(root: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | None:
+    """The pydantic model that owns the last key of ``loc`` (for listing its known keys)."""
+    model: type[BaseModel] | None = root
+    for part in loc[:-1]:
+        if model is None or part not in model.model_fields:
+            return None
+        annotation = model.model_fields[part].annotation
+        model = (
+            annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel)
+            else None
+        )
+    return model
+
+
+def _validate(merged: dict[str, Any], sources: Sequence[_Source]) -> AppConfig:
+    try:
+        top = _Top.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = [str(part) for part in first["loc"]]
+        raise _error(sources, loc, _describe(first, _model_at(_Top, first["loc"]))) from exc
+    models: dict[str, EngineOptions] = {}
+    for name, entry in top.models.items():
+        models[name] = _validate_model(name, entry, sources)
+    default = top.management.default_backend
+    if default not in models:
+        raise _error(
+            sources,
+            ["management", "default_backend"],
+            f"'{default}' is not a configured model; expected one of: {', '.join(models)}",
+        )
+    return AppConfig(
+        management=top.management,
+        intake=top.intake,
+        models=models,
+        files=tuple(s.path for s in sources if s.path is not None),
+    )
+
+
+def _validate_model(name: str, entry: Any, sources: Sequence[_Source]) -> EngineOptions:
+    key = ["models", name]
+    if not isinstance(entry, Mapping):
+        raise _error(sources, key, "expected a mapping of this model's settings")
+    entry = dict(entry)
+    entry.setdefault("engine", name)
+    engine = entry["engine"]
+    spec = REGISTRY.get(engine) if isinstance(engine, str) else None
+    if spec is None:
+        raise _error(
+            sources,
+            [*key, "engine"],
+            f"unknown engine {engine!r}; expected one of: {', '.join(REGISTRY)}",
+        )
+    try:
+        return spec.options.model_validate(entry)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = [str(part) for part in first["loc"]]
+        raise _error(sources, key + loc, _describe(first, spec.options)) from exc

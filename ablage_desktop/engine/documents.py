@@ -1,0 +1,498 @@
+"""Document intake: find the real type of a file, check it against the limits, yield its pages.
+
+The type comes from the file's first bytes, never from its name, and every limit is checked
+before anything is decoded. Pages are produced one at a time, so a 300-page PDF never sits in
+memory. The user's files are only ever opened for reading.
+
+pdfium is not thread-safe: a ``Document`` of a PDF must be opened, rendered and closed on one
+thread, and only one thread of the process may use pdfium at a time (the pipeline's producer).
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+import hashlib
+import logging
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, NoReturn
+
+from ablage_desktop.engine.errors import (
+    CorruptDocument,
+    DocumentNotFound,
+    DocumentPermissionDenied,
+    DocumentTooLarge,
+    EmptyDocument,
+    EncryptedDocument,
+    InputError,
+    UnsupportedFormat,
+)
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+log = logging.getLogger(__name__)
+
+SNIFF_BYTES = 1024
+HASH_CHUNK = 1 << 20
+MEGAPIXEL = 1_000_000
+
+
+class DocumentType(enum.StrEnum):
+    PNG = "png"
+    JPEG = "jpeg"
+    TIFF = "tiff"
+    BMP = "bmp"
+    WEBP = "webp"
+    PDF = "pdf"
+
+    @property
+    def pillow_format(self) -> str:
+        return self.name  # Pillow's format names are the upper-case ones
+
+
+SUPPORTED_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".tif", ".tiff", ".bmp", ".dib", ".webp", ".pdf"}
+)
+SUPPORTED_NAMES = "PDF, PNG, JPEG, TIFF, BMP and WebP"
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeLimits:
+    """What a document may cost before we refuse it; the defaults suit office paper."""
+
+    max_file_bytes: int = 1 << 30
+    max_pixels_per_page: int = 178_956_970  # Pillow's own bomb limit (2 x MAX_IMAGE_PIXELS)
+    max_pages: int = 5000
+    pdf_dpi: int = 300
+
+
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    """One page ready for an engine: an 8-bit grey or RGB image, upright."""
+
+    document: Path
+    index: int
+    image: Image.Image
+    dpi: float | None
+
+    @property
+    def width(self) -> int:
+        return self.image.width
+
+    @property
+    def height(self) -> int:
+        return self.image.height
+
+
+# --- the real type of a file -----------------------------------------------------------------
+
+
+def sniff(head: bytes) -> DocumentType | None:
+    """The document type that ``head`` (the first bytes of a file) belongs to, if supported."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return DocumentType.PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return DocumentType.JPEG
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return DocumentType.TIFF
+    if head.startswith(b"BM") and len(head) >= 26:
+        return DocumentType.BMP
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return DocumentType.WEBP
+    # The PDF specification lets the header start anywhere in the first 1024 bytes.
+    if b"%PDF-" in head[:SNIFF_BYTES]:
+        return DocumentType.PDF
+    return None
+
+
+_OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (perhaps a Word, Excel or OpenDocument file)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"%!PS", "a PostScript file"),
+    (b"AT&TFORM", "a DjVu document"),
+    (b"\x00\x00\x00\x0cjP  ", "a JPEG 2000 image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+)
+
+
+def describe_unsupported(head: bytes) -> str:
+    """A few words on what an unsupported file seems to be, for the error message."""
+    for magic, words in _OTHER_FORMATS:
+        if head.startswith(magic):
+            return words
+    if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypavif"):
+        return "a HEIC/AVIF photo"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "a file of an unknown type"
+    return "a text file"
+
+
+# --- finding documents -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CollectedInputs:
+    documents: list[Path]
+    skipped: list[Path]
+
+
+def collect_documents(paths: Iterable[Path]) -> CollectedInputs:
+    """Expand folders (recursively) into the documents inside them.
+
+    A path given by the user is always kept, so that a wrong one fails with its reason; inside
+    a folder, files that are neither named nor shaped like a document are skipped, and so are
+    hidden files and folders.
+    """
+    documents: list[Path] = []
+    skipped: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.absolute()
+        if key not in seen:
+            seen.add(key)
+            documents.append(path)
+
+    for path in paths:
+        if not path.is_dir():
+            add(path)
+            continue
+        for folder, dirnames, filenames in os.walk(path):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                candidate = Path(folder) / name
+                if name.startswith("."):
+                    continue
+                if _looks_like_document(candidate):
+                    add(candidate)
+                else:
+                    skipped.append(candidate)
+    if skipped:
+        log.info("Skipped %d files in folders that are not documents", len(skipped))
+    return CollectedInputs(documents, skipped)
+
+
+def _looks_like_document(path: Path) -> bool:
+    if path.suffix.lower() in SUPPORTED_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as handle:
+            return sniff(handle.read(SNIFF_BYTES)) is not None
+    except OSError:
+        return False
+
+
+# --- opening ---------------------------------------------------------------------------------
+
+
+def _raise_os_error(path: Path, exc: OSError) -> NoReturn:
+    """Turn an OSError from opening or reading ``path`` into our typed error."""
+    if isinstance(exc, FileNotFoundError):
+        raise DocumentNotFound(path, f"The file {path} does not exist.") from exc
+    if isinstance(exc, PermissionError):
+        raise DocumentPermissionDenied(
+            path, f"The file {path} cannot be read: permission denied."
+        ) from exc
+    if isinstance(exc, IsADirectoryError):
+        raise UnsupportedFormat(path, f"{path} is a folder, not a document.") from exc
+    raise CorruptDocument(
+        path, f"The file {path} could not be read: {exc.strerror or exc}."
+    ) from exc
+
+
+def _read_head_and_hash(path: Path) -> tuple[bytes, str]:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+            digest.update(head)
+            while chunk := handle.read(HASH_CHUNK):
+                digest.update(chunk)
+    except OSError as exc:
+        _raise_os_error(path, exc)
+    return head, digest.hexdigest()
+
+
+def open_document(path: Path, limits: IntakeLimits) -> Document:
+    """Check ``path`` and open it; raises an ``InputError`` with a reason a person understands."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        _raise_os_error(path, exc)
+    if stat.S_ISDIR(info.st_mode):
+        raise UnsupportedFormat(path, f"{path} is a folder, not a document.")
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsupportedFormat(path, f"{path} is not a regular file.")
+    if info.st_size == 0:
+        raise EmptyDocument(path, f"The file {path.name} is empty (0 bytes).")
+    if info.st_size > limits.max_file_bytes:
+        raise DocumentTooLarge(
+            path,
+            f"The file {path.name} is {_mib(info.st_size)}; the limit is "
+            f"{_mib(limits.max_file_bytes)} (intake.max_file_bytes).",
+        )
+    head, sha256 = _read_head_and_hash(path)
+    doc_type = sniff(head)
+    if doc_type is None:
+        raise UnsupportedFormat(
+            path,
+            f"{path.name} is {describe_unsupported(head)}, not a document this app can read "
+            f"({SUPPORTED_NAMES}).",
+        )
+    if doc_type is DocumentType.PDF:
+        return _PdfDocument(path, doc_type, sha256, limits)
+    return _RasterDocument(path, doc_type, sha256, limits)
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):.1f} MiB"
+
+
+class Document(abc.ABC):
+    """An opened, checked document whose pages are rendered on demand.
+
+    Use it as a context manager; ``pages()`` yields each page once, in order.
+    """
+
+    def __init__(self, path: Path, doc_type: DocumentType, sha256: str, limits: IntakeLimits):
+        self.path = path
+        self.type = doc_type
+        self.sha256 = sha256
+        self.limits = limits
+        self.page_count = 0
+
+    @abc.abstractmethod
+    def pages(self) -> Iterator[PageImage]: ...
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Document:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _check_page_count(self) -> None:
+        if self.page_count == 0:
+            raise EmptyDocument(self.path, f"{self.path.name} has no pages.")
+        if self.page_count > self.limits.max_pages:
+            raise DocumentTooLarge(
+                self.path,
+                f"{self.path.name} has {self.page_count} pages; the limit is "
+                f"{self.limits.max_pages} (intake.max_pages).",
+            )
+
+    def _too_many_pixels(self, index: int, width: int, height: int) -> DocumentTooLarge:
+        return DocumentTooLarge(
+            self.path,
+            f"Page {index + 1} of {self.path.name} is {width} x {height} pixels "
+            f"({width * height / MEGAPIXEL:.0f} megapixels); the limit is "
+            f"{self.limits.max_pixels_per_page / MEGAPIXEL:.0f} megapixels "
+            "(intake.max_pixels_per_page).",
+        )
+
+
+class _RasterDocument(Document):
+    """PNG, JPEG, BMP, WebP and (multi-page) TIFF, decoded by Pillow."""
+
+    def __init__(self, path: Path, doc_type: DocumentType, sha256: str, limits: IntakeLimits):
+        super().__init__(path, doc_type, sha256, limits)
+        from PIL import Image
+
+        try:
+            self._image = Image.open(path, formats=[doc_type.pillow_format])
+        except Image.DecompressionBombError as exc:
+            raise DocumentTooLarge(
+                path,
+                f"{path.name} is too large to decode safely ({exc}).",
+            ) from exc
+        except OSError as exc:
+            if isinstance(exc, FileNotFoundError | PermissionError):
+                _raise_os_error(path, exc)
+            raise CorruptDocument(
+                path, f"{path.name} looks like a {doc_type.name} file but is damaged: {exc}"
+            ) from exc
+        except (SyntaxError, ValueError, EOFError) as exc:
+            raise CorruptDocument(
+                path, f"{path.name} looks like a {doc_type.name} file but is damaged: {exc}"
+            ) from exc
+        try:
+            self.page_count = self._frame_count()
+            self._check_page_count()
+        except BaseException:
+            self._image.close()
+            raise
+
+    def _frame_count(self) -> int:
+        if self.type is not DocumentType.TIFF:
+            return 1  # an animated WebP is not a document: its first frame is the page
+        try:
+            return int(getattr(self._image, "n_frames", 1))
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise CorruptDocument(
+                self.path, f"The page directory of {self.path.name} is damaged: {exc}"
+            ) from exc
+
+    def pages(self) -> Iterator[PageImage]:
+        from PIL import Image, ImageOps
+
+        for index in range(self.page_count):
+            try:
+                if index:
+                    self._image.seek(index)
+                width, height = self._image.size
+                if width * height > self.limits.max_pixels_per_page:
+                    raise self._too_many_pixels(index, width, height)
+                frame = ImageOps.exif_transpose(self._image)
+                frame = normalize_mode(frame)
+                frame.load()
+            except InputError:
+                raise
+            except Image.DecompressionBombError as exc:
+                raise DocumentTooLarge(self.path, f"{self.path.name} is too large: {exc}") from exc
+            except (OSError, SyntaxError, ValueError, EOFError) as exc:
+                raise CorruptDocument(
+                    self.path,
+                    f"Page {index + 1} of {self.path.name} is damaged or incomplete: {exc}",
+                ) from exc
+            yield PageImage(self.path, index, frame, _dpi_of(self._image))
+
+    def close(self) -> None:
+        self._image.close()
+
+
+def _dpi_of(image: Image.Image) -> float | None:
+    dpi = image.info.get("dpi")
+    if not dpi:
+        return None
+    try:
+        value = float(dpi[0])
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value > 1 else None
+
+
+def normalize_mode(image: Image.Image) -> Image.Image:
+    """Return ``image`` as 8-bit grey or RGB, transparency flattened onto white paper."""
+    from PIL import Image
+
+    mode = image.mode
+    if mode in ("L", "RGB"):
+        return image
+    if mode == "1":
+        return image.convert("L")
+    if mode in ("P", "PA"):
+        image = image.convert("RGBA")
+        mode = "RGBA"
+    if mode in ("RGBA", "LA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        paper.alpha_composite(rgba)
+        return paper.convert("RGB")
+    if mode.startswith("I") or mode == "F":
+        # 16-bit and float scans: stretch the used range onto 8 bits.
+        from PIL import ImageOps
+
+        low, high = image.getextrema()
+        if high <= low:
+            return Image.new("L", image.size, 255)
+        scaled = image.point(lambda v: (v - low) * 255.0 / (high - low), "F")
+        return ImageOps.grayscale(scaled.convert("L"))
+    return image.convert("RGB")
+
+
+class _PdfDocument(Document):
+    """PDF pages rendered one at a time by pdfium at the configured resolution."""
+
+    def __init__(self, path: Path, doc_type: DocumentType, sha256: str, limits: IntakeLimits):
+        super().__init__(path, doc_type, sha256, limits)
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+
+        try:
+            self._pdf = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError as exc:
+            code = getattr(exc, "err_code", None)
+            if code == pdfium_c.FPDF_ERR_PASSWORD:
+                raise EncryptedDocument(
+                    path,
+                    f"{path.name} is protected by a password; open it in a PDF viewer, save an "
+                    "unprotected copy and add that instead.",
+                ) from exc
+            if code == pdfium_c.FPDF_ERR_SECURITY:
+                raise EncryptedDocument(
+                    path, f"{path.name} uses an encryption this app cannot read."
+                ) from exc
+            raise CorruptDocument(
+                path, f"{path.name} is not a readable PDF (damaged or incomplete): {exc}"
+            ) from exc
+        try:
+            self.page_count = len(self._pdf)
+            self._check_page_count()
+        except BaseException:
+            self._pdf.close()
+            raise
+
+    def pages(self) -> Iterator[PageImage]:
+        import pypdfium2 as pdfium
+
+        for index in range(self.page_count):
+            try:
+                page = self._pdf[index]
+                try:
+                    image, dpi = self._render(page, index)
+                finally:
+                    page.close()
+            except pdfium.PdfiumError as exc:
+                raise CorruptDocument(
+                    self.path, f"Page {index + 1} of {self.path.name} cannot be rendered: {exc}"
+                ) from exc
+            yield PageImage(self.path, index, image, dpi)
+
+    def _render(self, page: object, index: int) -> tuple[Image.Image, float]:
+        width_pt, height_pt = page.get_size()  # type: ignore[attr-defined]
+        dpi = float(self.limits.pdf_dpi)
+        pixels = (width_pt * dpi / 72) * (height_pt * dpi / 72)
+        if pixels > self.limits.max_pixels_per_page:
+            # A poster-sized page: render it as large as the limit allows instead of refusing.
+            dpi *= (self.limits.max_pixels_per_page / pixels) ** 0.5
+            log.warning(
+                "Page %d of %s is %.0f x %.0f pt; rendering it at %.0f dpi to stay within "
+                "the pixel limit",
+                index + 1,
+                self.path.name,
+                width_pt,
+                height_pt,
+                dpi,
+            )
+        if int(width_pt * dpi / 72) < 1 or int(height_pt * dpi / 72) < 1:
+            raise CorruptDocument(self.path, f"Page {index + 1} of {self.path.name} has no area.")
+        bitmap = page.render(scale=dpi / 72)  # type: ignore[attr-defined]
+        try:
+            image = normalize_mode(bitmap.to_pil())
+            image.load()
+            # to_pil() may share the bitmap's buffer: copy before the bitmap is freed.
+            image = image.copy()
+        finally:
+            bitmap.close()
+        return image, dpi
+
+    def close(self) -> None:
+        self._pdf.close()

@@ -1,0 +1,80 @@
+"""What the engine reports while it works, and a small listener list to deliver it.
+
+Events are plain dataclasses with no Qt in them; the GUI worker turns them into signals and
+the CLI into progress lines. They are emitted on the thread that runs the engine call.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ablage_desktop.engine.results import OcrDocument, OcrPage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BackendLoaded:
+    name: str
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentStarted:
+    document: Path
+    position: int
+    """0-based place of the document in the batch."""
+    total: int
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageDone:
+    document: Path
+    position: int
+    total: int
+    pages: int
+    page: OcrPage
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFinished:
+    position: int
+    total: int
+    result: OcrDocument
+
+
+Event = BackendLoaded | DocumentStarted | PageDone | DocumentFinished
+Listener = Callable[[Event], None]
+
+
+class Listeners:
+    """Subscribers to engine events; a failing listener is logged and never stops the engine."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def emit(self, event: Event) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("An event listener failed on %s", type(event).__name__)

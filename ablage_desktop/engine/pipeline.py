@@ -1,0 +1,246 @@
+"""The page pipeline: pages are decoded ahead of recognition, and each document stands alone.
+
+One producer thread opens the documents and renders their pages (so pdfium is only ever used
+from that thread) into a small bounded queue; ``backend.concurrency`` worker threads recognise
+them; the caller's thread collects the results and yields each document, in input order, as
+soon as it is complete. The queue bound keeps at most a few pages in memory, whatever the size
+of the documents. A document that fails becomes an error record and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ablage_desktop.engine.backends.base import Backend
+from ablage_desktop.engine.cancel import CancelToken
+from ablage_desktop.engine.documents import IntakeLimits, open_document
+from ablage_desktop.engine.errors import AblageError, Cancelled, InputError, RecognitionError
+from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
+from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrPage
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.1
+"""How often a blocked thread looks at the cancel token."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Opened:
+    position: int
+    sha256: str
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Ended:
+    """The producer is done with a document: ``sent`` pages went to the workers."""
+
+    position: int
+    sent: int
+    error: BaseException | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _PageResult:
+    position: int
+    index: int
+    page: OcrPage | None = None
+    error: BaseException | None = None
+
+
+_WORKER_DONE = object()
+_NO_MORE_PAGES = object()
+
+
+@dataclass
+class _Pending:
+    """A document being collected."""
+
+    result: OcrDocument
+    pages_total: int = 0
+    sent: int | None = None
+    received: int = 0
+    page_errors: list[tuple[int, BaseException]] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.sent is not None and self.received >= self.sent
+
+
+def run_pipeline(
+    paths: Sequence[Path],
+    backend: Backend,
+    limits: IntakeLimits,
+    *,
+    cancel: CancelToken | None = None,
+    emit: Callable[[Event], None] = lambda event: None,
+    render_ahead: int = 2,
+) -> Iterator[OcrDocument]:
+    """OCR ``paths`` with ``backend``; yields one ``OcrDocument`` per path, in order."""
+    cancel = cancel or CancelToken()
+    stop = threading.Event()  # set when the consumer goes away early
+    workers = max(1, backend.concurrency)
+    jobs: queue.Queue[object] = queue.Queue(maxsize=workers + render_ahead)
+    results: queue.SimpleQueue[object] = queue.SimpleQueue()
+
+    def halted() -> bool:
+        return cancel.cancelled or stop.is_set()
+
+    def put_job(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                jobs.put(item, timeout=POLL_S)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for position, path in enumerate(paths):
+                if halted():
+                    break
+                sent = 0
+                try:
+                    with open_document(path, limits) as document:
+                        results.put(_Opened(position, document.sha256, document.page_count))
+                        for page in document.pages():
+                            if halted() or not put_job((position, page)):
+                                break
+                            sent += 1
+                except Exception as exc:  # every failure is this document's alone
+                    if not isinstance(exc, InputError):
+                        log.exception("Reading %s failed unexpectedly", path)
+                    results.put(_Ended(position, sent, exc))
+                else:
+                    results.put(_Ended(position, sent, Cancelled() if halted() else None))
+        finally:
+            for _ in range(workers):
+                put_job(_NO_MORE_PAGES)
+
+    def work() -> None:
+        try:
+            while True:
+                try:
+                    item = jobs.get(timeout=POLL_S)
+                except queue.Empty:
+                    if stop.is_set():
+                        return
+                    continue
+                if item is _NO_MORE_PAGES:
+                    return
+                position, page = item  # type: ignore[misc]
+                if halted():
+                    results.put(_PageResult(position, page.index, error=Cancelled()))
+                    continue
+                try:
+                    results.put(_PageResult(position, page.index, page=backend.recognize(page)))
+                except Exception as exc:
+                    if not isinstance(exc, AblageError):
+                        log.exception("%s failed on page %d", backend.name, page.index + 1)
+                    results.put(_PageResult(position, page.index, error=exc))
+                finally:
+                    del page, item
+        finally:
+            results.put(_WORKER_DONE)
+
+    threads = [threading.Thread(target=produce, name="ablage-intake", daemon=True)]
+    threads += [
+        threading.Thread(target=work, name=f"ablage-ocr-{n}", daemon=True) for n in range(workers)
+    ]
+    for thread in threads:
+        thread.start()
+
+    total = len(paths)
+    pending = {i: _Pending(OcrDocument(path)) for i, path in enumerate(paths)}
+    next_out = 0
+    workers_left = workers
+    try:
+        while workers_left:
+            message = results.get()
+            if message is _WORKER_DONE:
+                workers_left -= 1
+                continue
+            _collect(message, pending, paths, total, emit)
+            while next_out < total and pending[next_out].complete:
+                yield _finish(pending.pop(next_out), next_out, total, emit)
+                next_out += 1
+        # Documents the producer never reached (cancelled) or whose records came last.
+        while not results.empty():
+            message = results.get()
+            if message is not _WORKER_DONE:
+                _collect(message, pending, paths, total, emit)
+        for position in range(next_out, total):
+            doc = pending.pop(position)
+            if doc.sent is None:
+                doc.sent, doc.result.error = doc.received, ErrorInfo.from_exception(Cancelled())
+            yield _finish(doc, position, total, emit)
+    finally:
+        stop.set()
+        _drain(jobs)
+        for thread in threads:
+            thread.join()
+
+
+def _collect(
+    message: object,
+    pending: dict[int, _Pending],
+    paths: Sequence[Path],
+    total: int,
+    emit: Callable[[Event], None],
+) -> None:
+    if isinstance(message, _Opened):
+        doc = pending[message.position]
+        doc.result.sha256 = message.sha256
+        doc.pages_total = message.pages
+        emit(DocumentStarted(paths[message.position], message.position, total, message.pages))
+    elif isinstance(message, _PageResult):
+        doc = pending[message.position]
+        doc.received += 1
+        if message.page is not None:
+            doc.result.pages.append(message.page)
+            emit(
+                PageDone(
+                    paths[message.position],
+                    message.position,
+                    total,
+                    doc.pages_total,
+                    message.page,
+                )
+            )
+        elif message.error is not None:
+            doc.page_errors.append((message.index, message.error))
+    elif isinstance(message, _Ended):
+        doc = pending[message.position]
+        doc.sent = message.sent
+        if message.error is not None:
+            doc.result.error = ErrorInfo.from_exception(message.error)
+
+
+def _finish(doc: _Pending, position: int, total: int, emit: Callable[[Event], None]) -> OcrDocument:
+    result = doc.result
+    result.pages.sort(key=lambda page: page.index)
+    if result.error is None and doc.page_errors:
+        index, error = min(doc.page_errors, key=lambda item: item[0])
+        if isinstance(error, Cancelled):
+            result.error = ErrorInfo.from_exception(error)
+        else:
+            info = ErrorInfo.from_exception(error)
+            if not isinstance(error, RecognitionError):
+                info = ErrorInfo(info.kind, f"Page {index + 1}: {info.message}")
+            result.error = info
+    emit(DocumentFinished(position, total, result))
+    return result
+
+
+def _drain(jobs: queue.Queue[object]) -> None:
+    while True:
+        try:
+            jobs.get_nowait()
+        except queue.Empty:
+            return

@@ -1,0 +1,120 @@
+"""Recognition results, and their plain-text and JSON forms.
+
+Boxes are ``(x0, y0, x1, y1)`` in pixels of the page image the engine saw; confidences are
+0..1 whatever the engine's own scale.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ablage_desktop.engine.atomicfile import write_atomic
+from ablage_desktop.engine.errors import AblageError
+
+PAGE_SEPARATOR = "\f"
+"""Between pages in plain text, as pdftotext and Tesseract write it."""
+
+
+@dataclass(frozen=True, slots=True)
+class OcrLine:
+    text: str
+    confidence: float
+    box: tuple[int, int, int, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "confidence": round(self.confidence, 4), "box": list(self.box)}
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    index: int
+    width: int
+    height: int
+    backend: str
+    seconds: float
+    text: str
+    lines: tuple[OcrLine, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "width": self.width,
+            "height": self.height,
+            "backend": self.backend,
+            "seconds": round(self.seconds, 3),
+            "text": self.text,
+            "lines": [line.to_json() for line in self.lines],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorInfo:
+    kind: str
+    message: str
+
+    @classmethod
+    def from_exception(cls, exc: BaseException) -> ErrorInfo:
+        if isinstance(exc, AblageError):
+            return cls(exc.kind, exc.message)
+        return cls("internal", f"{type(exc).__name__}: {exc}")
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "message": self.message}
+
+
+@dataclass(slots=True)
+class OcrDocument:
+    """One input document: its pages in order, or the reason it failed.
+
+    A document whose later page failed keeps the pages recognised before it and carries the
+    error, so nothing already paid for is thrown away.
+    """
+
+    document: Path
+    sha256: str | None = None
+    pages: list[OcrPage] = field(default_factory=list)
+    error: ErrorInfo | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def text(self) -> str:
+        return PAGE_SEPARATOR.join(_with_final_newline(page.text) for page in self.pages)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "document": str(self.document),
+            "sha256": self.sha256,
+            "pages": [page.to_json() for page in self.pages],
+            "error": self.error.to_json() if self.error else None,
+        }
+
+
+def _with_final_newline(text: str) -> str:
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+OUTPUT_FORMATS = ("txt", "json")
+
+
+def render(document: OcrDocument, fmt: str) -> bytes:
+    """The bytes of ``document`` in the output format ``fmt``."""
+    if fmt == "txt":
+        return document.text.encode("utf-8", "surrogateescape")
+    if fmt == "json":
+        # A file name that is not valid UTF-8 stays recoverable: its lone surrogates are
+        # written as JSON escapes, which json.loads turns back into the same str.
+        data = json.dumps(document.to_json(), ensure_ascii=False, indent=2) + "\n"
+        return data.encode("utf-8", "backslashreplace")
+    raise ValueError(f"unknown output format {fmt!r}; expected one of {OUTPUT_FORMATS}")
+
+
+def write_result(document: OcrDocument, path: Path, fmt: str) -> Path:
+    """Write ``document`` to ``path`` atomically, so a crash never leaves half a file."""
+    write_atomic(path, render(document, fmt))
+    return path
