@@ -319,9 +319,12 @@ class _RasterDocument(Document):
         try:
             self._image = Image.open(path, formats=[doc_type.pillow_format])
         except Image.DecompressionBombError as exc:
+            # Pillow refuses such an image on its own before we see its size.
+            ceiling = min(limits.max_pixels_per_page, 2 * (Image.MAX_IMAGE_PIXELS or 0))
             raise DocumentTooLarge(
                 path,
-                f"{path.name} is too large to decode safely ({exc}).",
+                f"{path.name} has more than {ceiling / MEGAPIXEL:.0f} megapixels per page, "
+                "too many to decode safely (intake.max_pixels_per_page).",
             ) from exc
         except OSError as exc:
             if isinstance(exc, FileNotFoundError | PermissionError):

@@ -1,0 +1,61 @@
+"""Shared fixtures: sample documents made on the fly, the real data set, an isolated user dir."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from samples import DATA, encrypted_pdf_bytes, huge_png_bytes, jpeg_bytes, pdf_bytes, text_page
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep a developer's own ~/.config/ablage-desktop out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    if not DATA.is_dir():
+        pytest.skip(f"the shared data set is not at {DATA}")
+    return DATA
+
+
+@pytest.fixture
+def make_file(tmp_path: Path) -> Callable[[str, bytes], Path]:
+    def make(name: str, content: bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def bad_batch(tmp_path: Path) -> Iterator[dict[str, Path]]:
+    """The issue's batch: good documents mixed with every kind of bad one."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    good = folder / "good.png"
+    text_page().save(good, dpi=(300, 300))
+    truncated = jpeg_bytes(text_page())
+    files = {
+        "good": good,
+        "empty": folder / "empty.jpg",
+        "truncated": folder / "truncated.jpg",
+        "encrypted": folder / "encrypted.pdf",
+        "huge": folder / "huge.png",
+        "pdf_named_png": folder / "really_a_pdf.png",
+    }
+    files["empty"].write_bytes(b"")
+    files["truncated"].write_bytes(truncated[: len(truncated) // 2])
+    files["encrypted"].write_bytes(encrypted_pdf_bytes(tmp_path))
+    files["huge"].write_bytes(huge_png_bytes())
+    files["pdf_named_png"].write_bytes(pdf_bytes([text_page()]))
+    yield files

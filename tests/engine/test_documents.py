@@ -1,0 +1,372 @@
+"""Document intake: the real type from the bytes, limits before decoding, typed errors."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+from samples import encrypted_pdf_bytes, huge_png_bytes, jpeg_bytes, pdf_bytes, text_page
+
+from ablage_desktop.engine.documents import (
+    DocumentType,
+    IntakeLimits,
+    collect_documents,
+    normalize_mode,
+    open_document,
+    sniff,
+)
+from ablage_desktop.engine.errors import (
+    CorruptDocument,
+    DocumentNotFound,
+    DocumentPermissionDenied,
+    DocumentTooLarge,
+    EmptyDocument,
+    EncryptedDocument,
+    InputError,
+    UnsupportedFormat,
+)
+
+LIMITS = IntakeLimits()
+MakeFile = Callable[[str, bytes], Path]
+
+
+def image_bytes(image: Image.Image, fmt: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def read_pages(path: Path, limits: IntakeLimits = LIMITS) -> list[Image.Image]:
+    with open_document(path, limits) as document:
+        return [page.image for page in document.pages()]
+
+
+# --- the real type comes from the bytes ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("PNG", DocumentType.PNG),
+        ("JPEG", DocumentType.JPEG),
+        ("TIFF", DocumentType.TIFF),
+        ("BMP", DocumentType.BMP),
+        ("WEBP", DocumentType.WEBP),
+        ("PDF", DocumentType.PDF),
+    ],
+)
+def test_each_format_is_recognised_by_its_bytes_whatever_its_name(
+    make_file: MakeFile, fmt: str, expected: DocumentType
+) -> None:
+    page = text_page().convert("RGB")
+    path = make_file("misnamed.txt", image_bytes(page, fmt))
+
+    with open_document(path, LIMITS) as document:
+        pages = list(document.pages())
+
+    assert document.type is expected
+    assert len(pages) == 1
+    assert pages[0].image.mode in ("L", "RGB")
+    assert pages[0].width > 1000
+
+
+def test_a_pdf_named_png_is_read_as_a_pdf(make_file: MakeFile) -> None:
+    path = make_file("scan.png", pdf_bytes([text_page(), text_page()]))
+
+    with open_document(path, LIMITS) as document:
+        assert document.type is DocumentType.PDF
+        assert document.page_count == 2
+
+
+def test_sha256_is_that_of_the_file(make_file: MakeFile) -> None:
+    content = image_bytes(text_page(), "PNG")
+    path = make_file("page.png", content)
+
+    with open_document(path, LIMITS) as document:
+        assert document.sha256 == hashlib.sha256(content).hexdigest()
+
+
+@given(st.binary(max_size=64))
+def test_sniff_never_raises_on_any_bytes(head: bytes) -> None:
+    assert sniff(head) is None or isinstance(sniff(head), DocumentType)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    prefix=st.sampled_from([b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"%PDF-1.7\n", b""]),
+    body=st.binary(min_size=0, max_size=300),
+)
+def test_garbage_behind_a_known_signature_is_only_ever_an_input_error(
+    tmp_path: Path, prefix: bytes, body: bytes
+) -> None:
+    path = tmp_path / "fuzz.bin"
+    path.write_bytes(prefix + body)
+    with contextlib.suppress(InputError):
+        read_pages(path)
+
+
+# --- every page, in order --------------------------------------------------------------------
+
+
+def test_every_page_of_a_multipage_tiff_comes_in_order(make_file: MakeFile) -> None:
+    sizes = [(300, 200), (310, 210), (320, 220)]
+    frames = [Image.new("L", size, 255) for size in sizes]
+    content = image_bytes(frames[0], "TIFF", save_all=True, append_images=frames[1:])
+    path = make_file("three.tif", content)
+
+    with open_document(path, LIMITS) as document:
+        pages = list(document.pages())
+
+    assert document.page_count == 3
+    assert [page.index for page in pages] == [0, 1, 2]
+    assert [page.image.size for page in pages] == sizes
+
+
+def test_every_page_of_a_pdf_comes_in_order_at_the_configured_dpi(make_file: MakeFile) -> None:
+    # Pages of 1, 2 and 3 inches width at 100 dpi in the file.
+    pages_in = [Image.new("L", (100 * n, 150), 255) for n in (1, 2, 3)]
+    path = make_file("three.pdf", pdf_bytes(pages_in, dpi=100))
+
+    with open_document(path, IntakeLimits(pdf_dpi=200)) as document:
+        pages = list(document.pages())
+
+    assert [page.index for page in pages] == [0, 1, 2]
+    assert [page.image.size for page in pages] == [(200, 300), (400, 300), (600, 300)]
+    assert all(page.dpi == 200 for page in pages)
+
+
+def test_pdf_pages_are_rendered_lazily_one_at_a_time(make_file: MakeFile) -> None:
+    path = make_file("many.pdf", pdf_bytes([text_page()] * 30))
+
+    with open_document(path, IntakeLimits(pdf_dpi=72)) as document:
+        iterator = document.pages()
+        first = next(iterator)
+
+    assert first.index == 0  # 29 pages were never rendered
+
+
+def test_a_poster_sized_pdf_page_is_rendered_within_the_pixel_limit(make_file: MakeFile) -> None:
+    path = make_file("poster.pdf", pdf_bytes([Image.new("L", (4000, 4000), 255)], dpi=100))
+    limits = IntakeLimits(pdf_dpi=300, max_pixels_per_page=4_000_000)
+
+    (page,) = read_pages(path, limits)
+
+    assert page.width * page.height <= 4_000_000
+    assert page.width > 1900
+
+
+# --- bad input: one typed error each ---------------------------------------------------------
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DocumentNotFound, match="does not exist"):
+        open_document(tmp_path / "nowhere.pdf", LIMITS)
+
+
+def test_empty_file(make_file: MakeFile) -> None:
+    with pytest.raises(EmptyDocument, match="empty"):
+        open_document(make_file("empty.pdf", b""), LIMITS)
+
+
+def test_a_folder_is_not_a_document(tmp_path: Path) -> None:
+    with pytest.raises(UnsupportedFormat, match="folder"):
+        open_document(tmp_path, LIMITS)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"Dear Sir or Madam,\n", "a text file"),
+        (b"GIF89a" + b"\x00" * 20, "a GIF image"),
+        (b"PK\x03\x04" + b"\x00" * 30, "ZIP archive"),
+        (bytes(range(256)), "unknown type"),
+    ],
+)
+def test_unsupported_formats_say_what_they_seem_to_be(
+    make_file: MakeFile, content: bytes, words: str
+) -> None:
+    with pytest.raises(UnsupportedFormat, match=words) as caught:
+        open_document(make_file("thing.pdf", content), LIMITS)
+    assert "PDF, PNG, JPEG, TIFF, BMP and WebP" in caught.value.message
+
+
+def test_truncated_jpeg_is_corrupt(make_file: MakeFile) -> None:
+    content = jpeg_bytes(text_page())
+    path = make_file("cut.jpg", content[: len(content) // 2])
+
+    with pytest.raises(CorruptDocument, match="damaged or incomplete"):
+        read_pages(path)
+
+
+def test_png_with_a_broken_header_is_corrupt(make_file: MakeFile) -> None:
+    with pytest.raises(CorruptDocument):
+        read_pages(make_file("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40))
+
+
+def test_pdf_that_is_not_a_pdf_inside_is_corrupt(make_file: MakeFile) -> None:
+    with pytest.raises(CorruptDocument, match="not a readable PDF"):
+        open_document(make_file("fake.pdf", b"%PDF-1.4\ngarbage garbage\n"), LIMITS)
+
+
+def test_password_protected_pdf_is_encrypted(tmp_path: Path) -> None:
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(encrypted_pdf_bytes(tmp_path))
+
+    with pytest.raises(EncryptedDocument, match="password"):
+        open_document(path, LIMITS)
+
+
+def test_a_20000_by_20000_png_is_refused_before_decoding(make_file: MakeFile) -> None:
+    path = make_file("huge.png", huge_png_bytes(20000, 20000))
+
+    with pytest.raises(DocumentTooLarge, match="megapixels") as caught:
+        read_pages(path)
+    assert "huge.png" in caught.value.message
+
+
+def test_pixel_limit_of_our_own_applies_below_pillows(make_file: MakeFile) -> None:
+    path = make_file("big.png", image_bytes(Image.new("L", (3000, 2000), 255), "PNG"))
+
+    with pytest.raises(DocumentTooLarge, match=r"3000 x 2000 pixels"):
+        read_pages(path, IntakeLimits(max_pixels_per_page=5_000_000))
+
+
+def test_page_count_limit(make_file: MakeFile) -> None:
+    frames = [Image.new("L", (50, 50), 255) for _ in range(3)]
+    path = make_file(
+        "three.tif", image_bytes(frames[0], "TIFF", save_all=True, append_images=frames[1:])
+    )
+
+    with pytest.raises(DocumentTooLarge, match="3 pages; the limit is 2"):
+        open_document(path, IntakeLimits(max_pages=2))
+
+
+def test_file_size_limit(make_file: MakeFile) -> None:
+    path = make_file("page.png", image_bytes(text_page(), "PNG"))
+
+    with pytest.raises(DocumentTooLarge, match="max_file_bytes"):
+        open_document(path, IntakeLimits(max_file_bytes=100))
+
+
+def test_unreadable_file_is_permission_denied(tmp_path: Path) -> None:
+    """Root reads every file: as root, the check runs in a child without that capability."""
+    path = tmp_path / "secret.png"
+    path.write_bytes(image_bytes(text_page(), "PNG"))
+    path.chmod(0)
+    if os.geteuid() != 0:
+        with pytest.raises(DocumentPermissionDenied, match="permission denied"):
+            open_document(path, LIMITS)
+        return
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root and setpriv (util-linux) is missing to drop DAC override")
+    probe = (
+        "import sys; from pathlib import Path\n"
+        "from ablage_desktop.engine.documents import IntakeLimits, open_document\n"
+        "from ablage_desktop.engine.errors import DocumentPermissionDenied\n"
+        "try:\n    open_document(Path(sys.argv[1]), IntakeLimits())\n"
+        "except DocumentPermissionDenied as e:\n    print('DENIED', e.message)\n"
+    )
+    child = subprocess.run(
+        [
+            setpriv,
+            "--bounding-set=-dac_override,-dac_read_search",
+            sys.executable,
+            "-c",
+            probe,
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if "setpriv" in child.stderr and "DENIED" not in child.stdout:
+        pytest.skip(f"cannot drop capabilities here: {child.stderr.strip()}")
+    assert "DENIED" in child.stdout, child.stderr
+    assert "permission denied" in child.stdout
+
+
+# --- pages come out as engines want them -----------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["1", "P", "RGBA", "LA", "I;16", "CMYK"])
+def test_every_pixel_mode_becomes_grey_or_rgb(mode: str) -> None:
+    image = Image.new(mode, (20, 10))
+    assert normalize_mode(image).mode in ("L", "RGB")
+
+
+def test_transparent_pixels_become_white_paper() -> None:
+    image = Image.new("RGBA", (4, 4), (0, 0, 0, 0))
+    assert normalize_mode(image).getpixel((0, 0)) == (255, 255, 255)
+
+
+def test_a_photo_turned_by_exif_is_read_upright(make_file: MakeFile) -> None:
+    photo = Image.new("RGB", (400, 100), "white")
+    exif = photo.getexif()
+    exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to view
+    path = make_file("photo.jpg", image_bytes(photo, "JPEG", exif=exif.tobytes()))
+
+    (page,) = read_pages(path)
+
+    assert page.size == (100, 400)
+
+
+# --- the user's files are only read ----------------------------------------------------------
+
+
+def test_reading_leaves_the_files_and_their_folder_untouched(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.pdf").write_bytes(pdf_bytes([text_page()] * 2))
+    (folder / "b.tif").write_bytes(image_bytes(text_page(), "TIFF"))
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.iterdir()}
+
+    for path in collect_documents([folder]).documents:
+        read_pages(path)
+
+    after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.iterdir()}
+    assert after == before
+
+
+# --- folders ---------------------------------------------------------------------------------
+
+
+def test_folders_are_walked_recursively_skipping_what_is_not_a_document(tmp_path: Path) -> None:
+    (tmp_path / "2024" / "q1").mkdir(parents=True)
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / "b.png").write_bytes(image_bytes(text_page(), "PNG"))
+    (tmp_path / "2024" / "q1" / "a.PDF").write_bytes(pdf_bytes([text_page()]))
+    (tmp_path / "2024" / "scan_without_suffix").write_bytes(pdf_bytes([text_page()]))
+    (tmp_path / "2024" / "notes.txt").write_text("not a document")
+    (tmp_path / ".hidden" / "c.png").write_bytes(image_bytes(text_page(), "PNG"))
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+
+    found = collect_documents([tmp_path])
+
+    names = [path.relative_to(tmp_path).as_posix() for path in found.documents]
+    assert names == ["b.png", "2024/scan_without_suffix", "2024/q1/a.PDF"]
+    assert [path.name for path in found.skipped] == ["notes.txt"]
+
+
+def test_paths_given_by_hand_are_kept_even_when_wrong(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.pdf"
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x")
+
+    found = collect_documents([missing, notes, missing])
+
+    assert found.documents == [missing, notes]
