@@ -1,0 +1,200 @@
+"""The page pipeline: order, isolation of failures, bounded memory, cancel, clean shutdown."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from fakes import ScriptedBackend, sleep_hook
+from PIL import Image
+from samples import pdf_bytes
+
+from ablage_desktop.engine import pipeline
+from ablage_desktop.engine.cancel import CancelToken
+from ablage_desktop.engine.documents import IntakeLimits, PageImage
+from ablage_desktop.engine.errors import RecognitionError
+from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
+from ablage_desktop.engine.pipeline import run_pipeline
+
+LIMITS = IntakeLimits(pdf_dpi=72)
+
+
+def blank_pdf(path: Path, pages: int) -> Path:
+    path.write_bytes(pdf_bytes([Image.new("L", (200, 100), 255)] * pages, dpi=72))
+    return path
+
+
+def blank_tiff(path: Path, pages: int) -> Path:
+    frames = [Image.new("L", (120, 80), 255) for _ in range(pages)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "TIFF", save_all=True, append_images=frames[1:])
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def pipeline_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("ablage-")]
+
+
+def test_documents_come_out_in_input_order_with_pages_in_order(tmp_path: Path) -> None:
+    # Odd pages are slow, so the second worker finishes pages out of order.
+    def hook(page: PageImage) -> None:
+        time.sleep(0.03 if page.index % 2 == 0 else 0.0)
+
+    backend = ScriptedBackend(concurrency=2, hook=hook)
+    paths = [blank_pdf(tmp_path / f"d{n}.pdf", pages) for n, pages in enumerate((5, 1, 4))]
+
+    results = list(run_pipeline(paths, backend, LIMITS))
+
+    assert [doc.document for doc in results] == paths
+    assert [[p.text for p in doc.pages] for doc in results] == [
+        [f"d0.pdf:{n}" for n in range(1, 6)],
+        ["d1.pdf:1"],
+        [f"d2.pdf:{n}" for n in range(1, 5)],
+    ]
+    assert all(doc.ok and doc.sha256 for doc in results)
+    assert backend.max_active == 2  # both workers really ran at once
+
+
+def test_a_bad_document_fails_alone_and_the_batch_goes_on(tmp_path: Path) -> None:
+    good = blank_pdf(tmp_path / "good.pdf", 2)
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    missing = tmp_path / "missing.png"
+
+    results = list(run_pipeline([empty, good, missing], ScriptedBackend(), LIMITS))
+
+    assert [doc.error.kind if doc.error else None for doc in results] == [
+        "empty",
+        None,
+        "not_found",
+    ]
+    assert [len(doc.pages) for doc in results] == [0, 2, 0]
+
+
+def test_a_page_the_engine_fails_on_keeps_the_other_pages(tmp_path: Path) -> None:
+    def hook(page: PageImage) -> None:
+        if page.document.name == "doc.pdf" and page.index == 1:
+            raise RecognitionError("the engine choked on page 2")
+
+    doc = blank_pdf(tmp_path / "doc.pdf", 3)
+    after = blank_pdf(tmp_path / "after.pdf", 1)
+
+    first, second = run_pipeline([doc, after], ScriptedBackend(hook=hook), LIMITS)
+
+    assert first.error is not None
+    assert first.error.kind == "recognition"
+    assert "page 2" in first.error.message
+    assert [page.index for page in first.pages] == [0, 2]
+    assert second.ok
+
+
+def test_an_unexpected_engine_exception_is_an_internal_error_of_that_document(
+    tmp_path: Path,
+) -> None:
+    def hook(page: PageImage) -> None:
+        raise ValueError("boom")
+
+    (result,) = run_pipeline([blank_pdf(tmp_path / "x.pdf", 1)], ScriptedBackend(hook=hook), LIMITS)
+
+    assert result.error is not None
+    assert result.error.kind == "internal"
+    assert result.error.message == "Page 1: ValueError: boom"
+
+
+def test_pages_rendered_ahead_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """However long the document, only a few decoded pages wait for the engine."""
+    rendered = 0
+    ahead: list[int] = []
+    real_open = pipeline.open_document
+
+    class CountingDocument:
+        def __init__(self, path: Path, limits: IntakeLimits) -> None:
+            self._inner = real_open(path, limits)
+            self.sha256 = self._inner.sha256
+            self.page_count = self._inner.page_count
+
+        def pages(self):  # type: ignore[no-untyped-def]
+            nonlocal rendered
+            for page in self._inner.pages():
+                rendered += 1
+                yield page
+
+        def __enter__(self) -> CountingDocument:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._inner.close()
+
+    recognised = 0
+
+    def hook(page: PageImage) -> None:
+        nonlocal recognised
+        time.sleep(0.005)
+        ahead.append(rendered - recognised)
+        recognised += 1
+
+    monkeypatch.setattr(pipeline, "open_document", CountingDocument)
+    path = blank_tiff(tmp_path / "long.tif", 60)
+
+    (result,) = run_pipeline([path], ScriptedBackend(concurrency=1, hook=hook), LIMITS)
+
+    assert len(result.pages) == 60
+    # One page in the engine, the queue (workers + render_ahead), one in the producer's hand.
+    assert max(ahead) <= 1 + (1 + 2) + 1
+
+
+def test_events_report_each_document_and_page(tmp_path: Path) -> None:
+    events: list[Event] = []
+    paths = [blank_pdf(tmp_path / "a.pdf", 2), tmp_path / "missing.pdf"]
+
+    list(run_pipeline(paths, ScriptedBackend(), LIMITS, emit=events.append))
+
+    kinds = [type(event).__name__ for event in events]
+    assert kinds == [
+        "DocumentStarted",
+        "PageDone",
+        "PageDone",
+        "DocumentFinished",
+        "DocumentFinished",
+    ]
+    started = events[0]
+    assert isinstance(started, DocumentStarted)
+    assert (started.position, started.total, started.pages) == (0, 2, 2)
+    assert isinstance(events[2], PageDone)
+    assert events[2].page.index == 1
+    finished = events[-1]
+    assert isinstance(finished, DocumentFinished)
+    assert finished.result.error is not None
+
+
+def test_cancel_stops_the_batch_and_marks_what_was_not_done(tmp_path: Path) -> None:
+    cancel = CancelToken()
+    paths = [blank_pdf(tmp_path / f"d{n}.pdf", 3) for n in range(4)]
+
+    def hook(page: PageImage) -> None:
+        if page.document.name == "d0.pdf" and page.index == 0:
+            cancel.cancel()
+
+    results = list(run_pipeline(paths, ScriptedBackend(hook=hook), LIMITS, cancel=cancel))
+
+    assert len(results) == 4
+    assert results[0].pages[0].index == 0  # the page in the engine when cancel came is kept
+    assert all(doc.error is not None and doc.error.kind == "cancelled" for doc in results)
+    assert pipeline_threads() == []
+
+
+def test_leaving_the_loop_early_stops_every_thread(tmp_path: Path) -> None:
+    paths = [blank_pdf(tmp_path / f"d{n}.pdf", 5) for n in range(5)]
+    backend = ScriptedBackend(concurrency=2, hook=sleep_hook(0.01))
+
+    results = run_pipeline(paths, backend, LIMITS)
+    first = next(results)
+    results.close()
+
+    assert first.ok
+    assert pipeline_threads() == []
+    assert len(backend.calls) < 25
