@@ -79,12 +79,18 @@ class Engine:
             )
         return rows
 
-    def resolve(self, name: str | None) -> tuple[str, BackendSpec, EngineOptions]:
-        """The configured model called ``name``; raises when it is unknown or cannot run."""
+    def resolve(
+        self, name: str | None, languages: str | None = None
+    ) -> tuple[str, BackendSpec, EngineOptions]:
+        """The configured model called ``name`` (with ``languages`` where it takes them).
+
+        Raises when the model is unknown or cannot run with these options.
+        """
         name = name or self.config.management.default_backend
         options = self.config.model(name)
         if options is None:
             raise UnknownBackend(name, list(self.config.models))
+        options = _with_languages(name, options, languages)
         spec = REGISTRY[options.engine]
         availability = spec.availability(options)
         if not availability.ok:
@@ -95,8 +101,7 @@ class Engine:
 
     def backend(self, name: str | None = None, languages: str | None = None) -> Backend:
         """The loaded backend for ``name``, loading it on first use."""
-        name, spec, options = self.resolve(name)
-        options = _with_languages(name, options, languages)
+        name, spec, options = self.resolve(name, languages)
         key = (name, getattr(options, "languages", None))
         with self._lock:
             if key in self._loaded:

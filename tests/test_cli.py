@@ -1,0 +1,235 @@
+"""The command line end to end, in a child process, with real engines and real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from samples import text_page
+
+TIMEOUT_S = 180
+
+
+def run_cli(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ablage_desktop", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Path:
+    path = tmp_path / "in" / "invoice.png"
+    path.parent.mkdir()
+    text_page().save(path, dpi=(300, 300))
+    return path
+
+
+def test_ocr_writes_text_into_the_default_folder_and_exits_0(tmp_path: Path, page: Path) -> None:
+    result = run_cli("ocr", page, "--backend", "tesseract", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "ablage-out" / "invoice.txt").read_text(encoding="utf-8")
+    assert "Invoice 4711" in text
+    assert "123.45 EUR" in text
+    assert "1 document(s) done, 0 failed, 1 page(s)" in result.stdout
+    assert "invoice.png: page 1/1 (tesseract" in result.stderr  # plain progress lines, no tty
+    assert sorted(p.name for p in page.parent.iterdir()) == ["invoice.png"]
+
+
+def test_ocr_with_the_default_engine_writes_json(tmp_path: Path, page: Path) -> None:
+    result = run_cli("ocr", page, "--format", "json", "--out", tmp_path / "o", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "o" / "invoice.json").read_text(encoding="utf-8"))
+    assert data["document"] == str(page)
+    assert len(data["sha256"]) == 64
+    assert data["error"] is None
+    (first,) = data["pages"]
+    assert first["backend"] == "rapidocr"
+    assert "4711" in first["text"]
+    assert first["lines"] and all(len(line["box"]) == 4 for line in first["lines"])
+
+
+def test_a_mixed_batch_writes_the_good_ones_and_exits_1(
+    tmp_path: Path, bad_batch: dict[str, Path]
+) -> None:
+    out = tmp_path / "out"
+    folder = bad_batch["good"].parent
+
+    result = run_cli(
+        "ocr", folder, "--backend", "tesseract", "--format", "json", "--out", out, cwd=tmp_path
+    )
+
+    assert result.returncode == 1, result.stderr
+    records = {
+        Path(data["document"]).name: data
+        for data in (json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.json"))
+    }
+    kinds = {name: (data["error"] or {}).get("kind") for name, data in records.items()}
+    assert kinds == {
+        "good.png": None,
+        "really_a_pdf.png": None,
+        "empty.jpg": "empty",
+        "truncated.jpg": "corrupt",
+        "encrypted.pdf": "encrypted",
+        "huge.png": "too_large",
+    }
+    assert "Invoice 4711" in records["really_a_pdf.png"]["pages"][0]["text"]
+    assert "2 document(s) done, 4 failed" in result.stdout
+    assert "encrypted.pdf: " in result.stdout and "password" in result.stdout
+
+
+def test_text_output_skips_failed_documents(tmp_path: Path, bad_batch: dict[str, Path]) -> None:
+    out = tmp_path / "out"
+
+    result = run_cli(
+        "ocr",
+        bad_batch["good"],
+        bad_batch["empty"],
+        "--backend",
+        "tesseract",
+        "--out",
+        out,
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 1
+    assert sorted(p.name for p in out.iterdir()) == ["good.txt"]
+
+
+def test_same_stems_get_distinct_output_names(tmp_path: Path, page: Path) -> None:
+    other = tmp_path / "other" / "invoice.png"
+    other.parent.mkdir()
+    other.write_bytes(page.read_bytes())
+
+    result = run_cli(
+        "ocr", page, other, "--backend", "tesseract", "--out", tmp_path / "o", cwd=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["invoice-2.txt", "invoice.txt"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--backend", "abbyy"], "no engine called 'abbyy'"),
+        (["--backend", "got_ocr2"], "not built into this version"),
+        (["--backend", "tesseract", "--lang", "xxx"], "language data 'xxx' not found"),
+        (["--backend", "tesseract", "--lang", "deu eng"], "--lang"),
+        (["--format", "docx"], "invalid choice"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_reason(
+    tmp_path: Path, page: Path, args: list[str], message: str
+) -> None:
+    result = run_cli("ocr", page, *args, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not (tmp_path / "ablage-out").exists()
+
+
+def test_a_folder_without_documents_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("nothing to read")
+
+    result = run_cli("ocr", tmp_path, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "no documents found" in result.stderr
+
+
+def test_a_bad_config_file_exits_2_naming_file_key_and_expectation(
+    tmp_path: Path, page: Path
+) -> None:
+    config = tmp_path / "bad.yaml"
+    config.write_text("intake:\n  pdf_dpi: high\n", encoding="utf-8")
+
+    result = run_cli("ocr", page, "--config", config, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert str(config) in result.stderr
+    assert "line 2" in result.stderr
+    assert "intake.pdf_dpi" in result.stderr
+    assert "valid integer" in result.stderr
+
+
+def test_the_user_config_file_is_read(tmp_path: Path) -> None:
+    config_home = tmp_path / "xdg"
+    (config_home / "ablage-desktop").mkdir(parents=True)
+    (config_home / "ablage-desktop" / "config.yaml").write_text(
+        "management:\n  default_backend: tesseract\n", encoding="utf-8"
+    )
+
+    result = run_cli(
+        "models", "list", "--json", cwd=tmp_path, env={"XDG_CONFIG_HOME": str(config_home)}
+    )
+
+    defaults = [row["name"] for row in json.loads(result.stdout) if row["default"]]
+    assert defaults == ["tesseract"]
+
+
+def test_models_list_shows_every_model_with_availability(tmp_path: Path) -> None:
+    result = run_cli("models", "list", "--json", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert set(rows) == {
+        "rapidocr",
+        "tesseract",
+        "surya",
+        "docling",
+        "got_ocr2",
+        "qwen2_vl",
+        "janus_pro",
+    }
+    assert rows["rapidocr"]["available"] is True and rows["rapidocr"]["default"] is True
+    assert rows["got_ocr2"]["kind"] == "gpu"
+    assert rows["got_ocr2"]["available"] is False and rows["got_ocr2"]["reason"]
+
+
+def test_models_list_as_a_table(tmp_path: Path) -> None:
+    result = run_cli("models", "list", cwd=tmp_path)
+
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0].split()[:3] == ["NAME", "KIND", "AVAILABLE"]
+    assert any(line.startswith("rapidocr*") for line in result.stdout.splitlines())
+
+
+def test_without_a_display_the_window_is_not_attempted(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "ablage_desktop"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        env=env,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert "no display found" in result.stderr
+
+
+def test_version(tmp_path: Path) -> None:
+    result = run_cli("--version", cwd=tmp_path)
+
+    assert result.returncode == 0
+    assert result.stdout.startswith("ablage-desktop 0.")
