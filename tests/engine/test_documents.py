@@ -102,6 +102,7 @@ def test_sniff_never_raises_on_any_bytes(head: bytes) -> None:
     assert sniff(head) is None or isinstance(sniff(head), DocumentType)
 
 
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
