@@ -174,15 +174,17 @@ class TesseractBackend(Backend):
         iterator = api.GetIterator()  # type: ignore[attr-defined]
         if iterator is None:
             return "", lines
+        new_block = False
         for item in self._tesserocr.iterate_level(iterator, ril.TEXTLINE):
-            new_block = item.IsAtBeginningOf(ril.BLOCK)
+            new_block = new_block or item.IsAtBeginningOf(ril.BLOCK)
             raw = item.GetUTF8Text(ril.TEXTLINE)
             box = item.BoundingBox(ril.TEXTLINE)
             text = (raw or "").strip()
             if not text or box is None:
-                continue
+                continue  # an empty line (a picture region) still starts its block
             if new_block and parts:
                 parts.append("")
+            new_block = False
             parts.append(text)
             confidence = max(0.0, min(1.0, item.Confidence(ril.TEXTLINE) / 100.0))
             lines.append(OcrLine(text, confidence, tuple(int(v) for v in box)))
