@@ -21,7 +21,6 @@ from ablage_desktop.engine import (
     BackendLoaded,
     CancelToken,
     DocumentFinished,
-    DocumentStarted,
     Engine,
     Event,
     OcrDocument,
@@ -245,7 +244,11 @@ def print_summary(
 
 
 class Progress:
-    """Progress on stderr: one redrawn bar on a terminal, plain lines otherwise."""
+    """Progress on stderr: one redrawn bar on a terminal, plain lines otherwise.
+
+    Pages of neighbouring documents finish interleaved, so the bar's share is the sum of each
+    document's own share (a finished one counts whole): it only ever grows.
+    """
 
     BAR = 24
 
@@ -255,36 +258,41 @@ class Progress:
         self.tty = stream.isatty()
         self._drawn = False
         self._started = time.perf_counter()
-        self._page_of: dict[int, int] = {}
+        self._share: dict[int, float] = {}
+        self._done: dict[int, int] = {}
 
     def on_event(self, event: Event) -> None:
         if self.quiet:
             return
         if isinstance(event, BackendLoaded):
             self._line(f"loaded {event.name} in {event.seconds:.1f} s")
-        elif isinstance(event, DocumentStarted):
-            self._page_of[event.position] = 0
         elif isinstance(event, PageDone):
-            done = self._page_of.get(event.position, 0) + 1
-            self._page_of[event.position] = done
+            done = self._done.get(event.position, 0) + 1
+            self._done[event.position] = done
+            self._share[event.position] = done / max(1, event.pages)
             if self.tty:
-                self._bar(event.position, event.total, done, event.pages, event.document)
+                self._bar(event.total, f"{event.document.name[:40]} p.{done}/{event.pages}")
             else:
                 self._line(
                     f"[{event.position + 1}/{event.total}] {event.document}: page "
                     f"{event.page.index + 1}/{event.pages} ({event.page.backend}, "
                     f"{event.page.seconds:.1f} s)"
                 )
-        elif isinstance(event, DocumentFinished) and event.result.error is not None:
-            self._line(f"failed: {event.result.document}: {event.result.error.message}")
+        elif isinstance(event, DocumentFinished):
+            self._share[event.position] = 1.0
+            if event.result.error is not None:
+                self._line(f"failed: {event.result.document}: {event.result.error.message}")
+            elif self.tty:
+                self._bar(event.total, event.result.document.name[:40])
 
-    def _bar(self, position: int, total: int, done: int, pages: int, document: Path) -> None:
-        share = (position + (done / pages if pages else 0)) / total
+    def _bar(self, total: int, label: str) -> None:
+        share = min(1.0, sum(self._share.values()) / max(1, total))
         filled = int(share * self.BAR)
+        finished = sum(1 for value in self._share.values() if value >= 1.0)
         elapsed = time.perf_counter() - self._started
         text = (
             f"\r[{'#' * filled}{'.' * (self.BAR - filled)}] {share:4.0%} "
-            f"{position + 1}/{total} {document.name[:40]} p.{done}/{pages} {elapsed:.0f}s"
+            f"{finished}/{total} done  {label}  {elapsed:.0f}s"
         )
         self.stream.write(text + "\x1b[K")
         self.stream.flush()
