@@ -11,9 +11,10 @@ pipeline
     ``run_pipeline([pdf], backend, limits)`` consumed to the end: what the app really does.
 direct
     The engine library called on pages rendered beforehand (rendering not timed), the way the
-    backend calls it and with the same concurrency, but without any of the app's code:
-    ``RapidOCR()(image)`` one page at a time, or one ``tesserocr.PyTessBaseAPI`` per thread
-    (as many threads as the backend has instances) reading the text lines as the backend does.
+    backend calls it, with the configured model's settings and the same concurrency, but
+    without any of the app's code: ``RapidOCR(params)(image)`` one page at a time, or one
+    ``tesserocr.PyTessBaseAPI`` per thread (as many threads as the backend has instances)
+    reading the text lines as the backend does.
 render
     Rendering every page once, on one thread, with nothing else running.
 
@@ -46,6 +47,7 @@ from typing import Any
 from PIL import Image
 
 from ablage_desktop.engine.backends.base import Backend
+from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions
 from ablage_desktop.engine.backends.tesseract import TesseractOptions, find_tessdata
 from ablage_desktop.engine.config import AppConfig, load_config
 from ablage_desktop.engine.core import Engine
@@ -176,11 +178,18 @@ def time_direct(run: DirectRunner, images: Sequence[Image.Image]) -> float:
 
 
 @contextlib.contextmanager
-def direct_rapidocr() -> Iterator[DirectRunner]:
-    """RapidOCR with its defaults, which are the app's (text_score 0.5, angle classifier on)."""
+def direct_rapidocr(options: RapidOcrOptions) -> Iterator[DirectRunner]:
+    """RapidOCR given the same settings as the configured model, called one page at a time."""
     from rapidocr import RapidOCR
 
-    ocr = RapidOCR(params={"Global.log_level": "warning"})
+    params: dict[str, Any] = {
+        "Global.log_level": "warning",
+        "Global.text_score": options.min_confidence,
+        "Global.use_cls": options.angle_classifier,
+    }
+    if options.threads:
+        params["EngineConfig.onnxruntime.intra_op_num_threads"] = options.threads
+    ocr = RapidOCR(params=params)
 
     def run(images: Sequence[Image.Image]) -> None:
         for image in images:
@@ -263,7 +272,8 @@ def direct_runner(
     options = config.model(name)
     assert options is not None  # Engine.backend(name) has resolved it
     if options.engine == "rapidocr":
-        return direct_rapidocr()
+        assert isinstance(options, RapidOcrOptions)
+        return direct_rapidocr(options)
     if options.engine == "tesseract":
         assert isinstance(options, TesseractOptions)
         return direct_tesseract(options, threads, dpi)

@@ -233,3 +233,14 @@ def test_version(tmp_path: Path) -> None:
 
     assert result.returncode == 0
     assert result.stdout.startswith("ablage-desktop 0.")
+
+
+def test_an_output_folder_that_cannot_be_written_exits_2(tmp_path: Path, page: Path) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file where the folder should be")
+
+    result = run_cli("ocr", page, "--backend", "tesseract", "--out", blocker, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr
+    assert blocker.read_text() == "a file where the folder should be"

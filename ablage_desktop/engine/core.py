@@ -60,7 +60,8 @@ class Engine:
     # --- what is there --------------------------------------------------------------------
 
     def statuses(self) -> list[BackendStatus]:
-        loaded = {name for name, _ in self._loaded}
+        with self._lock:
+            loaded = {name for name, _ in self._loaded}
         rows = []
         for name, options in self.config.models.items():
             spec = REGISTRY[options.engine]
