@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ablage_desktop.engine.documents import PageImage
-from ablage_desktop.engine.results import OcrPage
+from ablage_desktop.engine.results import OcrLine, OcrPage
 
 DeviceKind = Literal["cpu", "gpu"]
 
@@ -60,6 +61,20 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None:
         """Free the native resources; the backend is unusable afterwards."""
+
+    def _page_result(
+        self, page: PageImage, started: float, text: str, lines: Sequence[OcrLine]
+    ) -> OcrPage:
+        """The result for ``page``, timed from ``started`` (a ``time.perf_counter()``)."""
+        return OcrPage(
+            index=page.index,
+            width=page.width,
+            height=page.height,
+            backend=self.name,
+            seconds=time.perf_counter() - started,
+            text=text,
+            lines=tuple(lines),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,15 +103,7 @@ class RapidOcrBackend(Backend):
                     min(page.height, round(max(ys))),
                 )
                 lines.append(OcrLine(text, float(score), box))
-        return OcrPage(
-            index=page.index,
-            width=page.width,
-            height=page.height,
-            backend=self.name,
-            seconds=time.perf_counter() - started,
-            text=rows_to_text(lines),
-            lines=tuple(lines),
-        )
+        return self._page_result(page, started, rows_to_text(lines), lines)
 
     def close(self) -> None:
         self._ocr = None

@@ -156,15 +156,7 @@ class TesseractBackend(Backend):
         finally:
             api.Clear()
             self._pool.put(api)
-        return OcrPage(
-            index=page.index,
-            width=page.width,
-            height=page.height,
-            backend=self.name,
-            seconds=time.perf_counter() - started,
-            text=text,
-            lines=tuple(lines),
-        )
+        return self._page_result(page, started, text, lines)
 
     def _read_lines(self, api: object) -> tuple[str, list[OcrLine]]:
         """Lines in Tesseract's reading order; a blank line between its text blocks."""
