@@ -489,10 +489,11 @@ class _PdfDocument(Document):
             raise CorruptDocument(self.path, f"Page {index + 1} of {self.path.name} has no area.")
         bitmap = page.render(scale=dpi / 72)  # type: ignore[attr-defined]
         try:
-            image = normalize_mode(bitmap.to_pil())
-            image.load()
-            # to_pil() may share the bitmap's buffer: copy before the bitmap is freed.
-            image = image.copy()
+            shared = bitmap.to_pil()
+            image = normalize_mode(shared)
+            if image is shared:
+                # to_pil() shares the bitmap's buffer: copy before the bitmap is freed.
+                image = shared.copy()
         finally:
             bitmap.close()
         return image, dpi
