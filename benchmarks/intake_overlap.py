@@ -239,7 +239,7 @@ def _tesseract_worker(api: Any, todo: queue.SimpleQueue[Image.Image], dpi: int) 
         except queue.Empty:
             return
         try:
-            api.SetImage(image)
+            api.SetImage(image if image.mode == "L" else image.convert("L"))  # as the backend
             api.SetSourceResolution(dpi)
             if not api.Recognize():
                 raise RuntimeError("Tesseract failed on a page")
