@@ -21,6 +21,13 @@ def user_config_file() -> Path:
     return platformdirs.user_config_path("ablage-desktop") / USER_CONFIG_NAME
 
 
+def footprints_file() -> Path:
+    """Where measured model sizes are kept between runs."""
+    import platformdirs
+
+    return platformdirs.user_data_path("ablage-desktop") / "footprints.json"
+
+
 def configure_logging(verbose: int, quiet: bool) -> None:
     level = logging.WARNING
     if quiet:
@@ -63,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(config)
     try:
-        return cli.run_command(args, config)
+        return cli.run_command(args, config, footprints_file())
     except BrokenPipeError:
         # The reader of our output went away (| head): not an error of ours.
         sys.stderr.close()

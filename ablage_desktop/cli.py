@@ -18,11 +18,11 @@ from typing import TextIO
 from ablage_desktop import __version__
 from ablage_desktop.engine import (
     AppConfig,
-    BackendLoaded,
     CancelToken,
     DocumentFinished,
     Engine,
     Event,
+    ModelStateChanged,
     OcrDocument,
     OcrRequest,
     PageDone,
@@ -34,6 +34,7 @@ from ablage_desktop.engine.errors import (
     UnknownBackend,
     UsageError,
 )
+from ablage_desktop.engine.eventlog import EventLog
 from ablage_desktop.engine.results import OUTPUT_FORMATS, write_result
 
 log = logging.getLogger(__name__)
@@ -83,9 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
     ocr = commands.add_parser("ocr", help="recognise documents and write their text")
     add_common_options(ocr, top_level=False)
     ocr.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
-    ocr.add_argument("--backend", metavar="NAME", help="engine to use (see 'models list')")
+    ocr.add_argument(
+        "--backend",
+        metavar="NAME",
+        help="'auto' (the default: chosen per page) or a model from 'models list'",
+    )
     ocr.add_argument("--lang", metavar="LANGS", help="languages for Tesseract, e.g. deu+eng")
     ocr.add_argument("--format", choices=OUTPUT_FORMATS, default="txt", help="output format")
+    ocr.add_argument(
+        "--events",
+        type=Path,
+        metavar="FILE",
+        help="write the engine's decisions and memory readings there as JSON lines",
+    )
     ocr.add_argument(
         "--out",
         type=Path,
@@ -104,20 +115,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_command(args: argparse.Namespace, config: AppConfig) -> int:
+def run_command(args: argparse.Namespace, config: AppConfig, footprints: Path | None = None) -> int:
+    """Run the parsed command; ``footprints`` keeps measured model sizes between runs."""
     if args.command == "ocr":
-        return run_ocr(args, config)
+        return run_ocr(args, config, footprints)
     if args.command == "models":
-        return run_models_list(args, config)
+        return run_models_list(args, config, footprints)
     raise AssertionError(f"unhandled command {args.command!r}")
 
 
 # --- models ----------------------------------------------------------------------------------
 
 
-def run_models_list(args: argparse.Namespace, config: AppConfig, out: TextIO = sys.stdout) -> int:
-    engine = Engine(config)
+def run_models_list(
+    args: argparse.Namespace,
+    config: AppConfig,
+    footprints: Path | None = None,
+    out: TextIO = sys.stdout,
+) -> int:
+    engine = Engine(config, footprints=footprints)
     rows = engine.statuses()
+    default = config.management.default_backend
     if getattr(args, "json", False):
         json.dump(
             [
@@ -125,11 +143,15 @@ def run_models_list(args: argparse.Namespace, config: AppConfig, out: TextIO = s
                     "name": row.name,
                     "engine": row.engine,
                     "kind": row.kind,
+                    "device": row.device,
                     "title": row.title,
                     "description": row.description,
                     "available": row.available,
                     "reason": row.reason or None,
-                    "default": row.name == config.management.default_backend,
+                    "state": row.state,
+                    "estimated_bytes": row.estimated_bytes,
+                    "measured_bytes": row.measured_bytes,
+                    "default": row.name == default,
                 }
                 for row in rows
             ],
@@ -140,20 +162,36 @@ def run_models_list(args: argparse.Namespace, config: AppConfig, out: TextIO = s
         out.write("\n")
         return EXIT_OK
     width = max(len(row.name) for row in rows) + 2
-    out.write(f"{'NAME':<{width}}{'KIND':<6}{'AVAILABLE':<11}ENGINE / REASON\n")
+    out.write(
+        f"{'NAME':<{width}}{'KIND':<6}{'AVAILABLE':<11}{'STATE':<10}{'ESTIMATED':>10}"
+        f"{'MEASURED':>10}  ENGINE / REASON\n"
+    )
     for row in rows:
-        mark = "*" if row.name == config.management.default_backend else " "
+        mark = "*" if row.name == default else " "
         state = "yes" if row.available else "no"
+        measured = _size(row.measured_bytes) if row.measured_bytes else "-"
         detail = row.title if row.available else f"{row.title}: {row.reason}"
-        out.write(f"{row.name + mark:<{width}}{row.kind:<6}{state:<11}{detail}\n")
-    out.write("* default engine\n")
+        out.write(
+            f"{row.name + mark:<{width}}{row.kind:<6}{state:<11}{row.state:<10}"
+            f"{_size(row.estimated_bytes):>10}{measured:>10}  {detail}\n"
+        )
+    if default == "auto":
+        out.write("default: auto (the router picks per page; see 'routing' in the config)\n")
+    else:
+        out.write("* default engine\n")
     return EXIT_OK
+
+
+def _size(size: int) -> str:
+    if size >= 1 << 30:
+        return f"{size / (1 << 30):.1f} GiB"
+    return f"{size / (1 << 20):.0f} MiB"
 
 
 # --- ocr -------------------------------------------------------------------------------------
 
 
-def run_ocr(args: argparse.Namespace, config: AppConfig) -> int:
+def run_ocr(args: argparse.Namespace, config: AppConfig, footprints: Path | None = None) -> int:
     collected = collect_documents(args.paths)
     if not collected.documents:
         print(
@@ -161,9 +199,18 @@ def run_ocr(args: argparse.Namespace, config: AppConfig) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    engine = Engine(config)
+    engine = Engine(config, footprints=footprints)
     progress = Progress(sys.stderr, quiet=args.quiet)
     engine.events.subscribe(progress.on_event)
+    event_log = None
+    if args.events is not None:
+        try:
+            event_log = EventLog(args.events)
+        except OSError as exc:
+            print(f"ablage-desktop: cannot write {args.events}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        engine.events.subscribe(event_log)
+    engine.start()
     namer = OutputNamer(args.out, args.format)
     cancel = CancelToken()
     results: list[OcrDocument] = []
@@ -188,6 +235,8 @@ def run_ocr(args: argparse.Namespace, config: AppConfig) -> int:
         return EXIT_INTERRUPTED
     finally:
         engine.close()
+        if event_log is not None:
+            event_log.close()
     progress.clear()
     print_summary(results, time.perf_counter() - started, args.out, len(collected.skipped))
     return EXIT_OK if all(document.ok for document in results) else EXIT_SOME_FAILED
@@ -264,8 +313,8 @@ class Progress:
     def on_event(self, event: Event) -> None:
         if self.quiet:
             return
-        if isinstance(event, BackendLoaded):
-            self._line(f"loaded {event.name} in {event.seconds:.1f} s")
+        if isinstance(event, ModelStateChanged) and event.previous == "loading":
+            self._line(f"{event.model}: {event.state} after {event.seconds:.1f} s of loading")
         elif isinstance(event, PageDone):
             done = self._done.get(event.position, 0) + 1
             self._done[event.position] = done

@@ -195,7 +195,10 @@ def test_models_list_shows_every_model_with_availability(tmp_path: Path) -> None
         "qwen2_vl",
         "janus_pro",
     }
-    assert rows["rapidocr"]["available"] is True and rows["rapidocr"]["default"] is True
+    assert rows["rapidocr"]["available"] is True
+    assert not any(row["default"] for row in rows.values())  # the default is auto
+    assert rows["rapidocr"]["state"] == "unloaded"
+    assert rows["rapidocr"]["estimated_bytes"] > 100 << 20
     assert rows["got_ocr2"]["kind"] == "gpu"
     assert rows["got_ocr2"]["available"] is False and rows["got_ocr2"]["reason"]
 
@@ -205,7 +208,10 @@ def test_models_list_as_a_table(tmp_path: Path) -> None:
 
     assert result.returncode == 0
     assert result.stdout.splitlines()[0].split()[:3] == ["NAME", "KIND", "AVAILABLE"]
-    assert any(line.startswith("rapidocr*") for line in result.stdout.splitlines())
+    header = result.stdout.splitlines()[0].split()
+    assert header[3:6] == ["STATE", "ESTIMATED", "MEASURED"]
+    assert any(line.startswith("rapidocr ") for line in result.stdout.splitlines())
+    assert "default: auto" in result.stdout
 
 
 def test_without_a_display_the_window_is_not_attempted(tmp_path: Path) -> None:

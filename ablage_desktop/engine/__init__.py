@@ -16,18 +16,21 @@ from ablage_desktop.engine.documents import (
 )
 from ablage_desktop.engine.errors import AblageError, ConfigError, InputError
 from ablage_desktop.engine.events import (
-    BackendLoaded,
     DocumentFinished,
     DocumentStarted,
     Event,
+    FallbackTaken,
+    MemorySample,
+    ModelLeaked,
+    ModelStateChanged,
     PageDone,
+    Routed,
 )
 from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrLine, OcrPage
 
 __all__ = [
     "AblageError",
     "AppConfig",
-    "BackendLoaded",
     "BackendStatus",
     "CancelToken",
     "CollectedInputs",
@@ -38,14 +41,19 @@ __all__ = [
     "Engine",
     "ErrorInfo",
     "Event",
+    "FallbackTaken",
     "InputError",
     "IntakeLimits",
+    "MemorySample",
+    "ModelLeaked",
+    "ModelStateChanged",
     "OcrDocument",
     "OcrLine",
     "OcrPage",
     "OcrRequest",
     "PageDone",
     "PageImage",
+    "Routed",
     "collect_documents",
     "load_config",
     "open_document",

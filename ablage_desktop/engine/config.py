@@ -32,7 +32,7 @@ class MemoryPressure(_Section):
     """Shares of the budget at which the manager starts to act."""
 
     warning: float = Field(0.80, gt=0, le=1)
-    critical: float = Field(0.92, gt=0, le=1)
+    critical: float = Field(0.95, gt=0, le=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> MemoryPressure:
@@ -42,7 +42,8 @@ class MemoryPressure(_Section):
 
 
 class Management(_Section):
-    default_backend: str = "rapidocr"
+    default_backend: str = "auto"
+    """'auto' (the router chooses per page) or the name of a configured model."""
     lazy_loading: bool = True
     max_vram_usage: float = Field(0.9, gt=0, le=1)
     max_ram_usage: float = Field(0.8, gt=0, le=1)
@@ -52,6 +53,23 @@ class Management(_Section):
     max_resident_models: int = Field(3, ge=1)
     single_gpu_model: bool = True
     memory_pressure: MemoryPressure = MemoryPressure()
+    sample_rate_hz: float = Field(2.0, gt=0, le=50)
+    """Memory readings per second (the graph, the pressure level)."""
+    recovery_timeout_s: float = Field(5.0, ge=0)
+    """How long an unload waits for the GPU memory to come back."""
+
+
+class Routing(_Section):
+    """Engine chains for ``--backend auto``, tried in order; unavailable engines are skipped."""
+
+    complex: list[str] = ["janus_pro", "qwen2_vl", "got_ocr2", "rapidocr", "tesseract"]
+    simple: list[str] = ["got_ocr2", "rapidocr", "tesseract"]
+    unknown: list[str] = ["rapidocr", "tesseract"]
+    cpu_only: list[str] = ["rapidocr", "tesseract"]
+    """The chain under critical memory pressure."""
+
+    def chains(self) -> dict[str, list[str]]:
+        return {"complex": self.complex, "simple": self.simple, "unknown": self.unknown}
 
 
 class Intake(_Section):
@@ -72,6 +90,7 @@ class Intake(_Section):
 class _Top(_Section):
     management: Management = Management()
     intake: Intake = Intake()
+    routing: Routing = Routing()
     models: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -79,6 +98,7 @@ class _Top(_Section):
 class AppConfig:
     management: Management
     intake: Intake
+    routing: Routing
     models: Mapping[str, EngineOptions]
     files: tuple[Path, ...]
     """The user's files that were merged over the shipped defaults, in order."""
@@ -217,15 +237,24 @@ def _validate(merged: dict[str, Any], sources: Sequence[_Source]) -> AppConfig:
     for name, entry in top.models.items():
         models[name] = _validate_model(name, entry, sources)
     default = top.management.default_backend
-    if default not in models:
+    if default != "auto" and default not in models:
         raise _error(
             sources,
             ["management", "default_backend"],
-            f"'{default}' is not a configured model; expected one of: {', '.join(models)}",
+            f"'{default}' is not a configured model; expected auto or one of: {', '.join(models)}",
         )
+    for chain, names in top.routing.model_dump().items():
+        for position, name in enumerate(names):
+            if name not in models:
+                raise _error(
+                    sources,
+                    ["routing", chain, str(position)],
+                    f"'{name}' is not a configured model; expected one of: {', '.join(models)}",
+                )
     return AppConfig(
         management=top.management,
         intake=top.intake,
+        routing=top.routing,
         models=models,
         files=tuple(s.path for s in sources if s.path is not None),
     )

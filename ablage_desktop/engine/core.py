@@ -1,15 +1,12 @@
 """The engine: the one object the GUI and the CLI drive.
 
-It knows the configured models, loads a backend when a request first needs it, and runs
-documents through the page pipeline. The model manager (memory budgets, eviction) will take
-over ``_loaded``; until then a loaded backend simply stays loaded until ``close``.
+It owns the model manager (what is resident), the router (who reads a page) and the memory
+sampler, registers every configured model, and runs documents through the page pipeline.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +17,14 @@ from ablage_desktop.engine.backends import REGISTRY, Backend, BackendSpec, Engin
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.config import AppConfig
 from ablage_desktop.engine.errors import BackendUnavailable, UnknownBackend, UsageError
-from ablage_desktop.engine.events import BackendLoaded, Listeners
+from ablage_desktop.engine.events import Listeners, MemorySample
+from ablage_desktop.engine.memory.pressure import Pressure
+from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot, SystemProbe
+from ablage_desktop.engine.memory.sampler import MemorySampler
+from ablage_desktop.engine.models.footprints import FootprintStore
+from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
+from ablage_desktop.engine.models.router import AUTO, PageDispatcher, Route, Router
+from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.pipeline import run_pipeline
 from ablage_desktop.engine.results import OcrDocument
 
@@ -34,114 +38,207 @@ class BackendStatus:
     name: str
     engine: str
     kind: str
+    device: str
     title: str
     description: str
     available: bool
     reason: str
-    loaded: bool
+    state: str
+    estimated_bytes: int
+    measured_bytes: int | None
+
+    @property
+    def loaded(self) -> bool:
+        return self.state in (ModelState.READY, ModelState.BUSY)
 
 
 @dataclass(frozen=True, slots=True)
 class OcrRequest:
-    """What to read and how; ``backend`` None means the configured default."""
+    """What to read and how; ``backend`` None means the configured default (usually auto)."""
 
     paths: Sequence[Path]
     backend: str | None = None
     languages: str | None = None
 
 
+def policy_of(config: AppConfig) -> ManagerPolicy:
+    management = config.management
+    return ManagerPolicy(
+        lazy_loading=management.lazy_loading,
+        keep_alive_s=management.keep_alive_s,
+        max_resident_models=management.max_resident_models,
+        single_gpu_model=management.single_gpu_model,
+        max_vram_usage=management.max_vram_usage,
+        max_ram_usage=management.max_ram_usage,
+        vram_budget=int(management.vram_budget) if management.vram_budget else None,
+        ram_budget=int(management.ram_budget) if management.ram_budget else None,
+        recovery_timeout_s=management.recovery_timeout_s,
+    )
+
+
 class Engine:
-    def __init__(self, config: AppConfig) -> None:
+    def __init__(
+        self,
+        config: AppConfig,
+        probe: MemoryProbe | None = None,
+        footprints: Path | None = None,
+    ) -> None:
         self.config = config
         self.events = Listeners()
-        self._lock = threading.Lock()
-        self._loaded: dict[tuple[str, str | None], Backend] = {}
+        self.probe = probe or SystemProbe()
+        self._footprints = FootprintStore(footprints)
+        self.manager = ModelManager(
+            policy_of(config), self.probe, self.events.emit, on_measured=self._footprints.put
+        )
+        self._options: dict[str, EngineOptions] = {}
+        for name, options in config.models.items():
+            self._register(name, options)
+        pressure = config.management.memory_pressure
+        self._sampler = MemorySampler(
+            self.probe,
+            config.management.sample_rate_hz,
+            pressure.warning,
+            pressure.critical,
+            self._on_memory,
+        )
+        self.router = Router(
+            config.routing.chains(),
+            config.routing.cpu_only,
+            self._why_unavailable,
+            lambda: self.manager.pressure,
+        )
+
+    def _register(self, name: str, options: EngineOptions) -> None:
+        spec = REGISTRY[options.engine]
+        self._options[name] = options
+        self.manager.register(
+            name, spec, options, spec.estimate(options), self._footprints.get(name)
+        )
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Background work for a long-running session: memory sampling, keep-alive, preload."""
+        self._sampler.start()
+        preload = [name for name in self._options if self._why_unavailable(name) is None]
+        self.manager.start(preload=preload)
+
+    def close(self) -> None:
+        self._sampler.stop()
+        self.manager.close()
+
+    def _on_memory(self, snapshot: MemorySnapshot, pressure: Pressure) -> None:
+        self.events.emit(MemorySample(snapshot, pressure.label))
+        self.manager.observe(pressure)
 
     # --- what is there --------------------------------------------------------------------
 
     def statuses(self) -> list[BackendStatus]:
-        with self._lock:
-            loaded = {name for name, _ in self._loaded}
         rows = []
-        for name, options in self.config.models.items():
+        for info in self.manager.infos():
+            options = self._options[info.name]
             spec = REGISTRY[options.engine]
             availability = spec.availability(options)
             rows.append(
                 BackendStatus(
-                    name=name,
+                    name=info.name,
                     engine=spec.engine,
                     kind=spec.kind,
+                    device=info.device,
                     title=spec.title,
                     description=options.description,
                     available=availability.ok,
                     reason=availability.reason,
-                    loaded=name in loaded,
+                    state=info.state.value,
+                    estimated_bytes=info.estimated_bytes,
+                    measured_bytes=info.measured_bytes,
                 )
             )
         return rows
 
-    def resolve(
-        self, name: str | None, languages: str | None = None
-    ) -> tuple[str, BackendSpec, EngineOptions]:
-        """The configured model called ``name`` (with ``languages`` where it takes them).
+    def _why_unavailable(self, name: str) -> str | None:
+        options = self._options.get(name)
+        if options is None:
+            return "not configured"
+        availability = REGISTRY[options.engine].availability(options)
+        return None if availability.ok else availability.reason
+
+    def resolve(self, name: str | None, languages: str | None = None) -> tuple[str, BackendSpec]:
+        """The registered model for ``name`` (a variant of it for ``languages``).
 
         Raises when the model is unknown or cannot run with these options.
         """
         name = name or self.config.management.default_backend
-        options = self.config.model(name)
+        options = self._options.get(name)
         if options is None:
-            raise UnknownBackend(name, list(self.config.models))
-        options = _with_languages(name, options, languages)
-        spec = REGISTRY[options.engine]
-        availability = spec.availability(options)
-        if not availability.ok:
-            raise BackendUnavailable(name, availability.reason)
-        return name, spec, options
-
-    # --- loading --------------------------------------------------------------------------
+            raise UnknownBackend(name, [AUTO, *self.config.models])
+        variant = _with_languages(name, options, languages)
+        if variant is not options:
+            name = f"{name}:{languages}"
+            if name not in self._options:
+                self._register(name, variant)
+            options = variant
+        reason = self._why_unavailable(name)
+        if reason is not None:
+            raise BackendUnavailable(name, reason)
+        return name, REGISTRY[options.engine]
 
     def backend(self, name: str | None = None, languages: str | None = None) -> Backend:
-        """The loaded backend for ``name``, loading it on first use."""
-        name, spec, options = self.resolve(name, languages)
-        key = (name, getattr(options, "languages", None))
-        with self._lock:
-            if key in self._loaded:
-                return self._loaded[key]
-            assert spec.load is not None  # resolve() refuses planned engines
-            started = time.perf_counter()
-            log.info("Loading %s", name)
-            backend = spec.load(name, options)
-            seconds = time.perf_counter() - started
-            log.info("Loaded %s in %.2f s", name, seconds)
-            self._loaded[key] = backend
-        self.events.emit(BackendLoaded(name, seconds))
-        return backend
-
-    def close(self) -> None:
-        with self._lock:
-            loaded, self._loaded = list(self._loaded.values()), {}
-        for backend in loaded:
-            try:
-                backend.close()
-            except Exception:
-                log.exception("Closing %s failed", backend.name)
+        """Load ``name`` (if needed) and return its backend, unpinned: for tools and tests."""
+        resolved, _ = self.resolve(name, languages)
+        with self.manager.acquire(resolved) as lease:
+            return lease.backend
 
     # --- work -----------------------------------------------------------------------------
 
     def ocr(self, request: OcrRequest, cancel: CancelToken | None = None) -> Iterator[OcrDocument]:
         """Recognise every document of ``request``; yields each as it completes, in order.
 
-        Loading the backend happens before the first document and raises on failure; after
-        that, every document succeeds or fails on its own.
+        A chosen engine is checked and loaded before the first document (and raises on
+        failure); with auto, engines load as pages need them, and fall back along the chain.
+        After that, every document succeeds or fails on its own.
         """
-        backend = self.backend(request.backend, request.languages)
-        return run_pipeline(
-            list(request.paths),
-            backend,
-            self.config.intake.limits(),
-            cancel=cancel,
-            emit=self.events.emit,
+        dispatcher = self._dispatcher(request)
+        return self._run(request, dispatcher, cancel)
+
+    def _dispatcher(self, request: OcrRequest) -> PageDispatcher:
+        chosen = request.backend or self.config.management.default_backend
+        if chosen == AUTO:
+            if request.languages:
+                log.info("--lang %s applies to a chosen engine, not to auto", request.languages)
+            names = {
+                name
+                for chain in (*self.config.routing.chains().values(), self.config.routing.cpu_only)
+                for name in chain
+                if self._why_unavailable(name) is None
+            }
+            concurrency = max(
+                (REGISTRY[self._options[n].engine].concurrency(self._options[n]) for n in names),
+                default=1,
+            )
+            return PageDispatcher(self.manager, self.router.route, self.events.emit, concurrency)
+        name, spec = self.resolve(chosen, request.languages)
+        self.manager.acquire(name).release()  # load now: a broken engine fails before the batch
+        route = Route((name,), "chosen by the user")
+        return PageDispatcher(
+            self.manager,
+            lambda page: route,
+            self.events.emit,
+            spec.concurrency(self._options[name]),
+            name=name,
         )
+
+    def _run(
+        self, request: OcrRequest, dispatcher: PageDispatcher, cancel: CancelToken | None
+    ) -> Iterator[OcrDocument]:
+        with self.manager.batch():
+            yield from run_pipeline(
+                list(request.paths),
+                dispatcher,
+                self.config.intake.limits(),
+                cancel=cancel,
+                emit=self.events.emit,
+            )
 
 
 def _with_languages(name: str, options: EngineOptions, languages: str | None) -> EngineOptions:
@@ -151,6 +248,8 @@ def _with_languages(name: str, options: EngineOptions, languages: str | None) ->
         log.info(
             "%s reads its languages without being told; --lang %s is not used", name, languages
         )
+        return options
+    if getattr(options, "languages", None) == languages:
         return options
     try:
         return type(options).model_validate({**options.model_dump(), "languages": languages})

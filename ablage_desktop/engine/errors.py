@@ -125,6 +125,62 @@ class ModelLoadError(AblageError):
         self.reason = reason
 
 
+class IllegalTransition(AblageError):
+    """A model state change the transition table forbids: a bug, never a user error."""
+
+    kind = "illegal_transition"
+
+    def __init__(self, model: str, current: str, new: str) -> None:
+        super().__init__(f"Model '{model}' cannot go from {current} to {new}.")
+        self.model = model
+
+
+class InsufficientMemory(AblageError):
+    """A model does not fit even after every idle model was evicted."""
+
+    kind = "insufficient_memory"
+
+    def __init__(self, model: str, device: str, need: int, have: int, detail: str = "") -> None:
+        message = (
+            f"Model '{model}' needs about {_gib(need)} of {device.upper()} memory, but only "
+            f"{_gib(have)} can be made free"
+        )
+        super().__init__(message + (f" ({detail})." if detail else "."))
+        self.model = model
+        self.device = device
+        self.need = need
+        self.have = have
+
+
+class OutOfMemory(AblageError):
+    """The device ran out of memory while loading or running a model (after one retry)."""
+
+    kind = "out_of_memory"
+
+    def __init__(self, model: str, during: str, cause: str = "") -> None:
+        detail = f": {cause}" if cause else ""
+        super().__init__(f"Model '{model}' ran out of memory during {during}{detail}.")
+        self.model = model
+        self.during = during
+
+
+class ModelBusy(AblageError):
+    """An unload was asked for a model that is in use."""
+
+    kind = "model_busy"
+
+    def __init__(self, model: str, users: int) -> None:
+        super().__init__(
+            f"Model '{model}' is in use by {users} page(s) right now; it unloads when they finish "
+            "(or ask again with wait)."
+        )
+        self.model = model
+
+
+def _gib(size: int) -> str:
+    return f"{size / (1 << 30):.2f} GiB" if size >= 1 << 28 else f"{size / (1 << 20):.0f} MiB"
+
+
 class RecognitionError(AblageError):
     """The engine failed on one page."""
 

@@ -12,15 +12,52 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ablage_desktop.engine.results import OcrDocument, OcrPage
+from ablage_desktop.engine.memory.probe import MemorySnapshot
+from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrPage
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class BackendLoaded:
-    name: str
+class ModelStateChanged:
+    model: str
+    previous: str
+    state: str
+    bytes: int
+    """The model's footprint while resident (measured where known, else estimated); 0 after."""
+    device: str
     seconds: float
+    """Time spent in the previous state (for READY after LOADING: the load time)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelLeaked:
+    model: str
+    objects: tuple[str, ...]
+    """Type names of the model's objects still alive after it was unloaded."""
+
+
+@dataclass(frozen=True, slots=True)
+class MemorySample:
+    snapshot: MemorySnapshot
+    pressure: str
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    document: Path
+    page: int
+    backend: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FallbackTaken:
+    document: Path
+    page: int
+    from_backend: str
+    to_backend: str
+    error: ErrorInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +85,16 @@ class DocumentFinished:
     result: OcrDocument
 
 
-Event = BackendLoaded | DocumentStarted | PageDone | DocumentFinished
+Event = (
+    ModelStateChanged
+    | ModelLeaked
+    | MemorySample
+    | Routed
+    | FallbackTaken
+    | DocumentStarted
+    | PageDone
+    | DocumentFinished
+)
 Listener = Callable[[Event], None]
 
 

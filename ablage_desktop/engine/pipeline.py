@@ -15,10 +15,10 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from ablage_desktop.engine.backends.base import Backend
 from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import IntakeLimits, open_document
+from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.errors import AblageError, Cancelled, InputError, RecognitionError
 from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
 from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrPage
@@ -72,9 +72,20 @@ class _Pending:
         return self.sent is not None and self.received >= self.sent
 
 
+class PageRecognizer(Protocol):
+    """What the pipeline needs: a backend, or the router's dispatcher in front of several."""
+
+    name: str
+
+    @property
+    def concurrency(self) -> int: ...
+
+    def recognize(self, page: PageImage) -> OcrPage: ...
+
+
 def run_pipeline(
     paths: Sequence[Path],
-    backend: Backend,
+    backend: PageRecognizer,
     limits: IntakeLimits,
     *,
     cancel: CancelToken | None = None,

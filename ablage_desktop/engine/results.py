@@ -19,38 +19,6 @@ PAGE_SEPARATOR = "\f"
 
 
 @dataclass(frozen=True, slots=True)
-class OcrLine:
-    text: str
-    confidence: float
-    box: tuple[int, int, int, int]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "confidence": round(self.confidence, 4), "box": list(self.box)}
-
-
-@dataclass(frozen=True, slots=True)
-class OcrPage:
-    index: int
-    width: int
-    height: int
-    backend: str
-    seconds: float
-    text: str
-    lines: tuple[OcrLine, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "width": self.width,
-            "height": self.height,
-            "backend": self.backend,
-            "seconds": round(self.seconds, 3),
-            "text": self.text,
-            "lines": [line.to_json() for line in self.lines],
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class ErrorInfo:
     kind: str
     message: str
@@ -63,6 +31,55 @@ class ErrorInfo:
 
     def to_json(self) -> dict[str, str]:
         return {"kind": self.kind, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class OcrLine:
+    text: str
+    confidence: float
+    box: tuple[int, int, int, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "confidence": round(self.confidence, 4), "box": list(self.box)}
+
+
+@dataclass(frozen=True, slots=True)
+class Fallback:
+    """An engine that did not give the page its text, and why the next one was tried."""
+
+    from_backend: str
+    to_backend: str
+    error: ErrorInfo
+
+    def to_json(self) -> dict[str, Any]:
+        return {"from": self.from_backend, "to": self.to_backend, "error": self.error.to_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    index: int
+    width: int
+    height: int
+    backend: str
+    seconds: float
+    text: str
+    lines: tuple[OcrLine, ...] = ()
+    route: str | None = None
+    """Why this backend was chosen for the page."""
+    fallbacks: tuple[Fallback, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "width": self.width,
+            "height": self.height,
+            "backend": self.backend,
+            "seconds": round(self.seconds, 3),
+            "text": self.text,
+            "lines": [line.to_json() for line in self.lines],
+            "route": self.route,
+            "fallbacks": [fallback.to_json() for fallback in self.fallbacks],
+        }
 
 
 @dataclass(slots=True)

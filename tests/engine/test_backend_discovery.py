@@ -63,7 +63,7 @@ def test_rapidocr_runs_here_with_the_models_its_wheel_carries() -> None:
 def test_unknown_and_unavailable_engines_are_refused_by_name() -> None:
     engine = Engine(load_config())
 
-    with pytest.raises(UnknownBackend, match="Known engines: rapidocr, tesseract"):
+    with pytest.raises(UnknownBackend, match="Known engines: auto, rapidocr, tesseract"):
         engine.resolve("abbyy")
     with pytest.raises(BackendUnavailable, match="janus_pro"):
         engine.resolve("janus_pro")
@@ -81,6 +81,6 @@ def test_a_backend_loads_once_and_is_closed_with_the_engine() -> None:
 
     assert first is again
     assert english is not first
-    assert {row.name for row in engine.statuses() if row.loaded} == {"tesseract"}
+    assert {row.name for row in engine.statuses() if row.loaded} == {"tesseract", "tesseract:eng"}
     engine.close()
     assert not any(row.loaded for row in engine.statuses())

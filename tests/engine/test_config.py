@@ -32,7 +32,7 @@ def test_the_shipped_inventory_lists_the_seed_models_with_their_kind() -> None:
     statuses = {row.name: row for row in Engine(load_config()).statuses()}
 
     assert {name: row.kind for name, row in statuses.items()} == SEED_MODELS
-    assert load_config().management.default_backend == "rapidocr"
+    assert load_config().management.default_backend == "auto"
 
 
 def test_engines_not_built_yet_are_listed_as_unavailable_with_a_reason() -> None:

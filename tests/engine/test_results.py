@@ -41,6 +41,8 @@ def test_json_has_exactly_the_documented_shape(tmp_path: Path) -> None:
         "seconds",
         "text",
         "lines",
+        "route",
+        "fallbacks",
     ]
     assert data["pages"][0]["lines"] == [
         {"text": "Rechnung Nr. 1", "confidence": 0.9123, "box": [10, 20, 300, 60]}

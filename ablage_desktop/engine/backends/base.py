@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.results import OcrLine, OcrPage
 
 DeviceKind = Literal["cpu", "gpu"]
@@ -62,6 +63,10 @@ class Backend(abc.ABC):
     def close(self) -> None:
         """Free the native resources; the backend is unusable afterwards."""
 
+    def tracked_objects(self) -> Sequence[object]:
+        """Objects that must be gone once the backend is unloaded (checked for leaks)."""
+        return (self,)
+
     def _page_result(
         self, page: PageImage, started: float, text: str, lines: Sequence[OcrLine]
     ) -> OcrPage:
@@ -89,8 +94,12 @@ class BackendSpec:
     kind: DeviceKind
     title: str
     options: type[EngineOptions]
+    estimate: Callable[[EngineOptions], MemoryEstimate]
+    """Bytes the engine needs with these options, before it is loaded."""
     check: Callable[[EngineOptions], Availability] | None = None
     load: Callable[[str, EngineOptions], Backend] | None = None
+    concurrency: Callable[[EngineOptions], int] = lambda options: 1
+    """Pages one loaded instance recognises at once."""
     planned_reason: str = ""
 
     def availability(self, options: EngineOptions) -> Availability:

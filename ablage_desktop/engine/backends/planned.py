@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from ablage_desktop.engine.backends.base import BackendSpec, EngineOptions
+from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate, estimate_transformer
 
 
 class VisionLanguageOptions(EngineOptions):
@@ -42,10 +43,44 @@ _TORCHVISION = (
     "pinned torch build"
 )
 
+PARAMETERS = {"got_ocr2": 580_000_000, "qwen2_vl": 2_210_000_000, "janus": 2_050_000_000}
+"""Parameter counts of the seed checkpoints (GOT-OCR 2.0, Qwen2-VL-2B, Janus-Pro-1B)."""
+
+
+def _vlm_estimate(options: EngineOptions) -> MemoryEstimate:
+    assert isinstance(options, VisionLanguageOptions)
+    device = "cpu" if options.device == "cpu" else "gpu"
+    return estimate_transformer(device, PARAMETERS[options.engine], options.quantization)
+
+
+def _cpu_estimate(options: EngineOptions) -> MemoryEstimate:
+    return MemoryEstimate("cpu", weights=1 << 30, activations=512 * MIB)
+
+
 SPECS = (
-    BackendSpec("got_ocr2", "gpu", "GOT-OCR 2.0", VisionLanguageOptions, planned_reason=_VLM),
-    BackendSpec("qwen2_vl", "gpu", "Qwen2-VL", VisionLanguageOptions, planned_reason=_VLM),
-    BackendSpec("janus", "gpu", "Janus-Pro", VisionLanguageOptions, planned_reason=_VLM),
-    BackendSpec("surya", "cpu", "Surya OCR", PlannedEngineOptions, planned_reason=_TORCHVISION),
-    BackendSpec("docling", "cpu", "Docling", PlannedEngineOptions, planned_reason=_TORCHVISION),
+    BackendSpec(
+        "got_ocr2", "gpu", "GOT-OCR 2.0", VisionLanguageOptions, _vlm_estimate, planned_reason=_VLM
+    ),
+    BackendSpec(
+        "qwen2_vl", "gpu", "Qwen2-VL", VisionLanguageOptions, _vlm_estimate, planned_reason=_VLM
+    ),
+    BackendSpec(
+        "janus", "gpu", "Janus-Pro", VisionLanguageOptions, _vlm_estimate, planned_reason=_VLM
+    ),
+    BackendSpec(
+        "surya",
+        "cpu",
+        "Surya OCR",
+        PlannedEngineOptions,
+        _cpu_estimate,
+        planned_reason=_TORCHVISION,
+    ),
+    BackendSpec(
+        "docling",
+        "cpu",
+        "Docling",
+        PlannedEngineOptions,
+        _cpu_estimate,
+        planned_reason=_TORCHVISION,
+    ),
 )

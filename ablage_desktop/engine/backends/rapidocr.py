@@ -24,6 +24,7 @@ from ablage_desktop.engine.backends.base import (
 from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.layout import rows_to_text
+from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
 from ablage_desktop.engine.results import OcrLine, OcrPage
 
 log = logging.getLogger(__name__)
@@ -109,11 +110,17 @@ class RapidOcrBackend(Backend):
         self._ocr = None
 
 
+def estimate(options: EngineOptions) -> MemoryEstimate:
+    """Measured on this machine: +60 MiB to load, +330 MiB more on a 300 dpi A4 page."""
+    return MemoryEstimate("cpu", weights=64 * MIB, activations=352 * MIB)
+
+
 SPEC = BackendSpec(
     engine="rapidocr",
     kind="cpu",
     title="RapidOCR (PaddleOCR PP-OCR models, ONNX)",
     options=RapidOcrOptions,
+    estimate=estimate,
     check=check,
     load=load,
 )

@@ -24,6 +24,7 @@ from ablage_desktop.engine.backends.base import (
 )
 from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
+from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
 from ablage_desktop.engine.results import OcrLine, OcrPage
 
 log = logging.getLogger(__name__)
@@ -189,11 +190,23 @@ class TesseractBackend(Backend):
         self._apis.clear()
 
 
+def estimate(options: EngineOptions) -> MemoryEstimate:
+    """Measured: about 30 MiB per instance to load, 45 MiB more per page in flight."""
+    instances = options.instances if isinstance(options, TesseractOptions) else 1
+    return MemoryEstimate("cpu", weights=32 * MIB * instances, activations=48 * MIB * instances)
+
+
+def concurrency(options: EngineOptions) -> int:
+    return options.instances if isinstance(options, TesseractOptions) else 1
+
+
 SPEC = BackendSpec(
     engine="tesseract",
     kind="cpu",
     title="Tesseract 5 (tesserocr, in-process)",
     options=TesseractOptions,
+    estimate=estimate,
     check=check,
     load=load,
+    concurrency=concurrency,
 )

@@ -1,0 +1,1 @@
+"""Memory: what the machine has (probe), what a model will take (estimate), how tight it is."""

@@ -1,0 +1,124 @@
+"""Reading the machine's memory: process RSS, system RAM, and VRAM where a GPU is there.
+
+One protocol, so the model manager and its tests see the same interface: the real probe reads
+psutil, torch's CUDA allocator (only when torch is already imported: probing must never pull
+torch in) and NVML (absent driver = no VRAM, not an error); tests script every number.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class MemorySnapshot:
+    """Bytes, at one moment. VRAM fields are None where there is no CUDA device."""
+
+    rss: int
+    ram_used: int
+    ram_total: int
+    ram_available: int
+    vram_allocated: int | None = None
+    """Bytes held by tensors in this process (torch)."""
+    vram_reserved: int | None = None
+    """Bytes torch's caching allocator holds from the driver for this process."""
+    vram_used: int | None = None
+    """Bytes in use on the device by every process (NVML), or reserved where NVML is absent."""
+    vram_total: int | None = None
+
+    @property
+    def has_gpu(self) -> bool:
+        return bool(self.vram_total)
+
+    @property
+    def vram_free(self) -> int | None:
+        if not self.vram_total:
+            return None
+        used = self.vram_used if self.vram_used is not None else self.vram_reserved or 0
+        return max(0, self.vram_total - used)
+
+
+class MemoryProbe(Protocol):
+    def snapshot(self) -> MemorySnapshot:
+        """The memory now; cheap enough to call a few times a second."""
+        ...
+
+    def empty_cache(self) -> None:
+        """Hand cached but unused device memory back to the driver."""
+        ...
+
+
+class SystemProbe:
+    """The real machine: psutil for RAM, torch (if loaded) and NVML for VRAM."""
+
+    def __init__(self, device_index: int = 0) -> None:
+        import psutil
+
+        self._psutil = psutil
+        self._process = psutil.Process()
+        self._device_index = device_index
+        self._nvml_lock = threading.Lock()
+        self._nvml_handle: object | None = None
+        self._nvml_tried = False
+
+    def snapshot(self) -> MemorySnapshot:
+        ram = self._psutil.virtual_memory()
+        allocated = reserved = total = None
+        torch = sys.modules.get("torch")
+        if torch is not None and torch.cuda.is_available():
+            allocated = int(torch.cuda.memory_allocated(self._device_index))
+            reserved = int(torch.cuda.memory_reserved(self._device_index))
+            total = int(torch.cuda.get_device_properties(self._device_index).total_memory)
+        used = None
+        nvml = self._nvml()
+        if nvml is not None:
+            info = self._nvml_memory(nvml)
+            if info is not None:
+                used, total = int(info.used), int(info.total)
+        return MemorySnapshot(
+            rss=int(self._process.memory_info().rss),
+            ram_used=int(ram.total - ram.available),
+            ram_total=int(ram.total),
+            ram_available=int(ram.available),
+            vram_allocated=allocated,
+            vram_reserved=reserved,
+            vram_used=used if used is not None else reserved,
+            vram_total=total,
+        )
+
+    def empty_cache(self) -> None:
+        torch = sys.modules.get("torch")
+        if torch is not None and torch.cuda.is_available():
+            torch.cuda.empty_cache()
+
+    def _nvml(self) -> object | None:
+        """pynvml, initialised once; None where the package or a driver is missing."""
+        with self._nvml_lock:
+            if self._nvml_tried:
+                return sys.modules.get("pynvml") if self._nvml_handle is not None else None
+            self._nvml_tried = True
+            try:
+                import pynvml
+
+                pynvml.nvmlInit()
+                self._nvml_handle = pynvml.nvmlDeviceGetHandleByIndex(self._device_index)
+            except ImportError:
+                log.debug("nvidia-ml-py is not installed: no device-level VRAM readings")
+                return None
+            except Exception as exc:  # pynvml.NVMLError and kin: no driver, no device
+                log.debug("NVML is not usable here (%s): no device-level VRAM readings", exc)
+                return None
+            return pynvml
+
+    def _nvml_memory(self, nvml: object) -> object | None:
+        try:
+            return nvml.nvmlDeviceGetMemoryInfo(self._nvml_handle)  # type: ignore[attr-defined]
+        except Exception as exc:
+            log.debug("NVML memory reading failed: %s", exc)
+            return None

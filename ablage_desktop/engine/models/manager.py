@@ -1,0 +1,667 @@
+"""The model manager: which models are resident, who may use them, and what makes room.
+
+Rules, as Ollama's scheduler and ComfyUI's model management taught us:
+
+* One condition variable guards every record and the budget; loading and unloading run
+  outside it, so a slow load never blocks a status query or a page on another model.
+* Only one load runs at a time; two callers asking for the same model cause one load.
+* A model in use is pinned (reference count); a pinned model is never unloaded.
+* Before a load: estimate its bytes; evict idle models, least recently used first, until it
+  fits the budget and the device's real free memory; otherwise ``InsufficientMemory``.
+* Out of memory while loading: evict every idle model and retry exactly once. The recovery
+  runs outside the ``except`` block, so the failed attempt's frames (and tensors) are gone.
+* After an unload: drop every reference, ``gc.collect()``, empty the CUDA cache, wait (within a
+  bound) for the device memory to come back, and report any tracked object still alive as a
+  leak.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ablage_desktop.engine.backends.base import Backend, BackendSpec, EngineOptions
+from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.errors import (
+    AblageError,
+    InsufficientMemory,
+    ModelBusy,
+    ModelLoadError,
+    OutOfMemory,
+    UnknownBackend,
+)
+from ablage_desktop.engine.events import Event, ModelLeaked, ModelStateChanged
+from ablage_desktop.engine.memory.estimate import Device, MemoryEstimate
+from ablage_desktop.engine.memory.pressure import Pressure
+from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot
+from ablage_desktop.engine.models.state import ModelState, check_transition
+from ablage_desktop.engine.results import ErrorInfo, OcrPage
+
+log = logging.getLogger(__name__)
+
+RECOVERY_POLL_S = 0.05
+RECOVERED_SHARE = 0.75
+"""Device memory counts as back once this share of the model's footprint is free again."""
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """True for torch's CUDA OOM (matched by type, torch only if already loaded) and ours."""
+    if isinstance(exc, OutOfMemory | MemoryError):
+        return True
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(exc, torch.cuda.OutOfMemoryError)
+
+
+@dataclass(frozen=True, slots=True)
+class ManagerPolicy:
+    """The manager's rules, from the ``management`` section of the configuration."""
+
+    lazy_loading: bool = True
+    keep_alive_s: float = 300.0
+    """Idle time before a model unloads: 0 unloads after use, a negative value never."""
+    max_resident_models: int = 3
+    single_gpu_model: bool = True
+    max_vram_usage: float = 0.9
+    max_ram_usage: float = 0.8
+    vram_budget: int | None = None
+    ram_budget: int | None = None
+    recovery_timeout_s: float = 5.0
+    """How long an unload waits for the device memory to come back."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """One model as the CLI and the GUI show it."""
+
+    name: str
+    engine: str
+    device: Device
+    state: ModelState
+    users: int
+    estimated_bytes: int
+    measured_bytes: int | None
+    error: ErrorInfo | None
+
+
+@dataclass(eq=False)
+class _Record:
+    name: str
+    spec: BackendSpec
+    options: EngineOptions
+    device: Device
+    estimate: MemoryEstimate
+    state: ModelState = ModelState.UNLOADED
+    backend: Backend | None = None
+    pins: int = 0
+    last_used: float = 0.0
+    measured: int | None = None
+    """Bytes the last load really took (weights and buffers, not page activations)."""
+    error: ErrorInfo | None = None
+    failures: int = 0
+    slots: threading.BoundedSemaphore | None = None
+    tracked: list[weakref.ref[object]] = field(default_factory=list)
+    state_since: float = field(default_factory=time.monotonic)
+
+    @property
+    def footprint(self) -> int:
+        if self.measured is not None:
+            return self.measured + self.estimate.activations
+        return self.estimate.total
+
+
+class Lease:
+    """A pinned model. Use ``recognize``; ``release`` (or leave the ``with``) when done."""
+
+    def __init__(self, manager: ModelManager, record: _Record, backend: Backend) -> None:
+        self._manager = manager
+        self._record = record
+        self._backend: Backend | None = backend
+        self.name = record.name
+
+    @property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            raise RuntimeError(f"the lease on {self.name} was released")
+        return self._backend
+
+    def recognize(self, page: PageImage) -> OcrPage:
+        """Recognise with the model, no more threads at once than the backend allows."""
+        slots = self._record.slots
+        assert slots is not None
+        with slots:
+            return self.backend.recognize(page)
+
+    def release(self) -> None:
+        if self._backend is not None:
+            self._backend = None  # a kept Lease must not keep the model alive
+            self._manager._release(self._record)
+
+    def __enter__(self) -> Lease:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class ModelManager:
+    # Invariants (under self._cond):
+    # - record.pins > 0 exactly when record.state is BUSY;
+    # - at most one record is LOADING, and self._loading names it;
+    # - the footprints of resident records on a device stay within that device's budget.
+
+    def __init__(
+        self,
+        policy: ManagerPolicy,
+        probe: MemoryProbe,
+        emit: Callable[[Event], None] = lambda event: None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        on_measured: Callable[[str, int], None] = lambda name, size: None,
+    ) -> None:
+        self.policy = policy
+        self.probe = probe
+        self._emit = emit
+        self._clock = clock
+        self._sleep = sleep
+        self._on_measured = on_measured
+        self._cond = threading.Condition()
+        self._records: dict[str, _Record] = {}
+        self._loading: str | None = None
+        self._batches = 0
+        self._pressure = Pressure.NORMAL
+        self._outbox: list[Event] = []
+        self._emit_lock = threading.RLock()  # a listener may call back into the manager
+        self._closed = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    # --- registration and status -------------------------------------------------------------
+
+    def register(
+        self,
+        name: str,
+        spec: BackendSpec,
+        options: EngineOptions,
+        estimate: MemoryEstimate,
+        measured: int | None = None,
+    ) -> None:
+        """Make ``name`` known; ``measured`` is what an earlier run saw it take."""
+        with self._cond:
+            if name not in self._records:
+                record = _Record(name, spec, options, estimate.device, estimate)
+                record.measured = measured
+                self._records[name] = record
+
+    def has(self, name: str) -> bool:
+        with self._cond:
+            return name in self._records
+
+    def infos(self) -> list[ModelInfo]:
+        with self._cond:
+            return [self._info(record) for record in self._records.values()]
+
+    def info(self, name: str) -> ModelInfo:
+        with self._cond:
+            return self._info(self._record(name))
+
+    @property
+    def pressure(self) -> Pressure:
+        with self._cond:
+            return self._pressure
+
+    def _info(self, record: _Record) -> ModelInfo:
+        return ModelInfo(
+            name=record.name,
+            engine=record.spec.engine,
+            device=record.device,
+            state=record.state,
+            users=record.pins,
+            estimated_bytes=record.estimate.total,
+            measured_bytes=record.measured,
+            error=record.error,
+        )
+
+    def _record(self, name: str) -> _Record:
+        try:
+            return self._records[name]
+        except KeyError:
+            raise UnknownBackend(name, list(self._records)) from None
+
+    # --- acquire and release -----------------------------------------------------------------
+
+    def acquire(self, name: str) -> Lease:
+        """Pin ``name``, loading it first when it is not resident.
+
+        Waits while another load runs (one at a time) or while this model is loading or
+        unloading; raises ``InsufficientMemory``, ``ModelLoadError`` or ``OutOfMemory`` when it
+        cannot be loaded.
+        """
+        with self._cond:
+            record = self._record(name)
+            failures_seen = record.failures
+            while True:
+                if record.state in (ModelState.READY, ModelState.BUSY):
+                    lease = self._pin(record)
+                    break
+                if record.failures > failures_seen:
+                    # Another caller's load of this model just failed: share its answer.
+                    assert record.error is not None
+                    raise ModelLoadError(name, record.error.message)
+                if (
+                    record.state in (ModelState.LOADING, ModelState.UNLOADING)
+                    or self._loading is not None
+                ):
+                    self._cond.wait()
+                    continue
+                self._set_state(record, ModelState.LOADING)
+                self._loading = name
+                lease = None
+                break
+        self._flush()
+        if lease is not None:
+            return lease
+        return self._load_and_pin(record)
+
+    def _pin(self, record: _Record) -> Lease:
+        assert record.backend is not None
+        if record.pins == 0:
+            self._set_state(record, ModelState.BUSY)
+        record.pins += 1
+        record.last_used = self._clock()
+        return Lease(self, record, record.backend)
+
+    def _release(self, record: _Record) -> None:
+        with self._cond:
+            record.pins -= 1
+            record.last_used = self._clock()
+            unload_now = False
+            if record.pins == 0:
+                self._set_state(record, ModelState.READY)
+                unload_now = self.policy.keep_alive_s == 0 and self._batches == 0
+                if unload_now:
+                    self._set_state(record, ModelState.UNLOADING)
+            self._cond.notify_all()
+        self._flush()
+        if unload_now:
+            self._finish_unload(record)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Within a batch, a model with keep-alive 0 stays between pages; it unloads at the end."""
+        with self._cond:
+            self._batches += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._batches -= 1
+                ending = self._batches == 0 and self.policy.keep_alive_s == 0
+            if ending:
+                self.unload_idle()
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def _load_and_pin(self, record: _Record) -> Lease:
+        """Run by the one thread that set ``record`` LOADING."""
+        started = self._clock()
+        try:
+            backend = self._load_with_retry(record)
+        except BaseException as exc:
+            with self._cond:
+                record.error = ErrorInfo.from_exception(exc)
+                record.failures += 1
+                self._loading = None
+                self._set_state(record, ModelState.FAILED)
+                self._cond.notify_all()
+            self._flush()
+            raise
+        with self._cond:
+            record.backend = backend
+            record.error = None
+            record.slots = threading.BoundedSemaphore(max(1, backend.concurrency))
+            record.tracked = [weakref.ref(obj) for obj in backend.tracked_objects()]
+            self._loading = None
+            self._set_state(record, ModelState.READY, seconds=self._clock() - started)
+            lease = self._pin(record)
+            self._cond.notify_all()
+        self._flush()
+        return lease
+
+    def _load_with_retry(self, record: _Record) -> Backend:
+        assert record.spec.load is not None, "planned engines are refused before loading"
+        for attempt in (1, 2):
+            self._make_room(record)
+            before = self.probe.snapshot()
+            oom_message = ""
+            try:
+                backend = record.spec.load(record.name, record.options)
+            except AblageError:
+                raise
+            except Exception as exc:
+                if not is_out_of_memory(exc):
+                    raise ModelLoadError(record.name, f"{type(exc).__name__}: {exc}") from exc
+                oom_message = f"{type(exc).__name__}: {exc}"
+            if not oom_message:
+                self._measure(record, before, self.probe.snapshot())
+                return backend
+            # Out of memory: the except block is over, so the failed attempt is unreachable.
+            log.warning("%s ran out of memory while loading (try %d of 2)", record.name, attempt)
+            if attempt == 2:
+                raise OutOfMemory(record.name, "loading", oom_message)
+            self.unload_idle(keep=record.name)
+            gc.collect()
+            self.probe.empty_cache()
+        raise AssertionError("unreachable")
+
+    def _measure(self, record: _Record, before: MemorySnapshot, after: MemorySnapshot) -> None:
+        if record.device == "gpu" and after.vram_allocated is not None:
+            taken = after.vram_allocated - (before.vram_allocated or 0)
+        elif record.device == "gpu" and after.vram_used is not None:
+            taken = after.vram_used - (before.vram_used or 0)
+        else:
+            taken = after.rss - before.rss
+        if taken > 0:
+            with self._cond:
+                record.measured = taken
+            self._on_measured(record.name, taken)
+            log.info(
+                "%s took %d MiB (estimated %d MiB)",
+                record.name,
+                taken >> 20,
+                record.estimate.weights >> 20,
+            )
+
+    # --- making room -------------------------------------------------------------------------
+
+    def _make_room(self, record: _Record) -> None:
+        """Evict idle models, least recently used first, until ``record`` fits."""
+        while True:
+            with self._cond:
+                problem = self._fit_problem(record, self.probe.snapshot())
+                if problem is None:
+                    return
+                victim = self._pick_victim(record)
+                if victim is None:
+                    raise problem
+                log.info("Unloading %s to make room for %s", victim.name, record.name)
+                self._set_state(victim, ModelState.UNLOADING)
+            self._flush()
+            self._finish_unload(victim)
+
+    def _budget(self, device: Device, snapshot: MemorySnapshot) -> int:
+        if device == "gpu":
+            if self.policy.vram_budget is not None:
+                return self.policy.vram_budget
+            return int(self.policy.max_vram_usage * (snapshot.vram_total or 0))
+        if self.policy.ram_budget is not None:
+            return self.policy.ram_budget
+        return int(self.policy.max_ram_usage * snapshot.ram_total)
+
+    def _fit_problem(self, record: _Record, snapshot: MemorySnapshot) -> InsufficientMemory | None:
+        """Why ``record`` cannot be loaded now, or None when it fits."""
+        others = [r for r in self._records.values() if r is not record and r.state.resident]
+        need = record.footprint
+        if len(others) >= self.policy.max_resident_models:
+            return InsufficientMemory(
+                record.name,
+                record.device,
+                need,
+                0,
+                f"{len(others)} models are resident, the most allowed "
+                "(management.max_resident_models), and none is idle",
+            )
+        if record.device == "gpu" and self.policy.single_gpu_model:
+            gpu_models = [r.name for r in others if r.device == "gpu"]
+            if gpu_models:
+                return InsufficientMemory(
+                    record.name,
+                    "gpu",
+                    need,
+                    0,
+                    f"one GPU model at a time (management.single_gpu_model) and "
+                    f"{', '.join(gpu_models)} is in use",
+                )
+        budget = self._budget(record.device, snapshot)
+        accounted = sum(r.footprint for r in others if r.device == record.device)
+        free = snapshot.vram_free if record.device == "gpu" else snapshot.ram_available
+        free = free or 0
+        have = min(budget - accounted, free)
+        if need > have:
+            detail = (
+                f"budget {budget >> 20} MiB, models resident {accounted >> 20} MiB, "
+                f"free on the device {free >> 20} MiB"
+            )
+            return InsufficientMemory(record.name, record.device, need, max(0, have), detail)
+        return None
+
+    def _pick_victim(self, record: _Record) -> _Record | None:
+        idle = [
+            r
+            for r in self._records.values()
+            if r is not record and r.state is ModelState.READY and r.pins == 0
+        ]
+        # The same device first: freeing RAM does not make a GPU model fit.
+        idle.sort(key=lambda r: (r.device != record.device, r.last_used))
+        return idle[0] if idle else None
+
+    # --- unloading ---------------------------------------------------------------------------
+
+    def unload(self, name: str, *, wait_s: float = 0.0) -> bool:
+        """Unload ``name``; True when it was resident.
+
+        A model in use is waited for up to ``wait_s`` seconds, then refused with
+        ``ModelBusy``; a model that failed to load is reset to unloaded.
+        """
+        deadline = self._clock() + wait_s
+        with self._cond:
+            record = self._record(name)
+            while record.pins > 0 or record.state in (ModelState.LOADING, ModelState.UNLOADING):
+                remaining = deadline - self._clock()
+                if remaining <= 0:
+                    if record.state is ModelState.UNLOADING:
+                        return False
+                    raise ModelBusy(name, max(1, record.pins))
+                self._cond.wait(remaining)
+            resident = record.state is ModelState.READY
+            if record.state is ModelState.FAILED:
+                self._set_state(record, ModelState.UNLOADED)
+                record.error = None
+            elif resident:
+                self._set_state(record, ModelState.UNLOADING)
+        self._flush()
+        if resident:
+            self._finish_unload(record)
+        return resident
+
+    def unload_idle(self, *, keep: str | None = None, device: Device | None = None) -> list[str]:
+        """Unload every idle model (but ``keep``, and only on ``device`` when given)."""
+        with self._cond:
+            victims = [
+                r
+                for r in self._records.values()
+                if r.state is ModelState.READY
+                and r.pins == 0
+                and r.name != keep
+                and (device is None or r.device == device)
+            ]
+            for victim in victims:
+                self._set_state(victim, ModelState.UNLOADING)
+        self._flush()
+        for victim in victims:
+            self._finish_unload(victim)
+        return [victim.name for victim in victims]
+
+    def expire_idle(self) -> list[str]:
+        """Unload the models idle for longer than the keep-alive time."""
+        ttl = self.policy.keep_alive_s
+        if ttl < 0:
+            return []
+        now = self._clock()
+        with self._cond:
+            victims = [
+                r
+                for r in self._records.values()
+                if r.state is ModelState.READY and r.pins == 0 and now - r.last_used >= ttl
+            ]
+            if ttl == 0 and self._batches:
+                victims = []
+            for victim in victims:
+                self._set_state(victim, ModelState.UNLOADING)
+        self._flush()
+        for victim in victims:
+            log.info("%s was idle for %.0f s: unloading", victim.name, now - victim.last_used)
+            self._finish_unload(victim)
+        return [victim.name for victim in victims]
+
+    def _finish_unload(self, record: _Record) -> None:
+        """Run by the one thread that set ``record`` UNLOADING."""
+        with self._cond:
+            backend, record.backend = record.backend, None
+            tracked, record.tracked = record.tracked, []
+            footprint = record.footprint
+        before = self.probe.snapshot()
+        if backend is not None:
+            try:
+                backend.close()
+            except Exception:
+                log.exception("Closing %s failed", record.name)
+            del backend
+        gc.collect()
+        self.probe.empty_cache()
+        if record.device == "gpu":
+            self._wait_for_recovery(record.name, before, footprint)
+        alive = [ref() for ref in tracked]
+        leaked = [type(obj).__name__ for obj in alive if obj is not None]
+        del alive
+        if leaked:
+            log.warning(
+                "Leak: %s is unloaded but %d of its objects are still referenced (%s)",
+                record.name,
+                len(leaked),
+                ", ".join(leaked),
+            )
+            self._emit_now(ModelLeaked(record.name, tuple(leaked)))
+        with self._cond:
+            self._set_state(record, ModelState.UNLOADED)
+            self._cond.notify_all()
+        self._flush()
+
+    def _wait_for_recovery(self, name: str, before: MemorySnapshot, footprint: int) -> None:
+        """Poll until the device shows the model's memory free again, within the bound."""
+        if before.vram_free is None:
+            return
+        target = before.vram_free + int(footprint * RECOVERED_SHARE)
+        deadline = self._clock() + self.policy.recovery_timeout_s
+        while True:
+            free = self.probe.snapshot().vram_free or 0
+            if free >= min(target, before.vram_total or target):
+                return
+            if self._clock() >= deadline:
+                log.warning(
+                    "VRAM of %s did not come back within %.1f s (%d MiB free, expected %d MiB)",
+                    name,
+                    self.policy.recovery_timeout_s,
+                    free >> 20,
+                    target >> 20,
+                )
+                return
+            self._sleep(RECOVERY_POLL_S)
+
+    # --- memory pressure ---------------------------------------------------------------------
+
+    def observe(self, pressure: Pressure) -> None:
+        """Act on the sampler's reading: warning clears caches, critical unloads idle GPU models."""
+        with self._cond:
+            previous, self._pressure = self._pressure, pressure
+        if pressure >= Pressure.WARNING:
+            self.probe.empty_cache()
+        if pressure is Pressure.CRITICAL and previous is not Pressure.CRITICAL:
+            unloaded = self.unload_idle(device="gpu")
+            log.warning("Critical memory pressure: unloaded %s", ", ".join(unloaded) or "nothing")
+
+    def recover_from_oom(self, keep: str) -> None:
+        """After an OOM during inference: free everything idle but ``keep`` before the retry."""
+        self.unload_idle(keep=keep)
+        gc.collect()
+        self.probe.empty_cache()
+
+    # --- background work ---------------------------------------------------------------------
+
+    def start(self, preload: Sequence[str] = ()) -> None:
+        """Start the keep-alive reaper; with eager loading, load ``preload`` in the background."""
+        if self.policy.keep_alive_s > 0:
+            self._spawn("ablage-keepalive", self._reap)
+        if not self.policy.lazy_loading and preload:
+            self._spawn("ablage-preload", lambda: self._preload(preload))
+
+    def _spawn(self, name: str, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _reap(self) -> None:
+        interval = min(1.0, max(0.05, self.policy.keep_alive_s / 4))
+        while not self._closed.wait(interval):
+            try:
+                self.expire_idle()
+            except Exception:
+                log.exception("Unloading idle models failed")
+
+    def _preload(self, names: Sequence[str]) -> None:
+        for name in names:
+            if self._closed.is_set():
+                return
+            try:
+                self.acquire(name).release()
+            except AblageError as exc:
+                log.warning("Eager loading of %s skipped: %s", name, exc)
+
+    def close(self) -> None:
+        """Stop the background threads and unload every model that is not in use."""
+        self._closed.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+        self._threads.clear()
+        self.unload_idle()
+        with self._cond:
+            busy = [r.name for r in self._records.values() if r.pins]
+        if busy:
+            log.warning("Closing while %s are still in use", ", ".join(busy))
+
+    # --- state changes and their events ------------------------------------------------------
+
+    def _set_state(self, record: _Record, state: ModelState, seconds: float | None = None) -> None:
+        """Change state under the lock; the event is sent after the lock is released."""
+        check_transition(record.name, record.state, state)
+        now = self._clock()
+        if seconds is None:
+            seconds = now - record.state_since
+        previous, record.state = record.state, state
+        record.state_since = now
+        self._outbox.append(
+            ModelStateChanged(
+                model=record.name,
+                previous=previous.value,
+                state=state.value,
+                bytes=record.footprint if state.resident else 0,
+                device=record.device,
+                seconds=seconds,
+            )
+        )
+
+    def _flush(self) -> None:
+        with self._emit_lock:
+            with self._cond:
+                events, self._outbox = self._outbox, []
+            for event in events:
+                self._emit(event)
+
+    def _emit_now(self, event: Event) -> None:
+        with self._emit_lock:
+            self._emit(event)

@@ -1,0 +1,186 @@
+"""Who reads a page: a chain of engines per kind of page, and the fallbacks along it.
+
+``auto`` looks at each page (``page_analysis``), takes the configured chain for its
+complexity, skips engines that cannot run here, and under critical memory pressure uses the
+CPU chain only. The dispatcher then tries the chain in order: an engine that fails to load,
+runs out of memory twice, does not fit, or returns a useless result (no text on a page with
+ink, or degenerate repetition) hands the page to the next one. Every page result says which
+engine produced it, why it was chosen, and each fallback with its cause.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.errors import AblageError, Cancelled, OutOfMemory, RecognitionError
+from ablage_desktop.engine.events import Event, FallbackTaken, Routed
+from ablage_desktop.engine.memory.pressure import Pressure
+from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
+from ablage_desktop.engine.page_analysis import PageAnalysis, analyze_page
+from ablage_desktop.engine.results import ErrorInfo, Fallback, OcrPage
+
+log = logging.getLogger(__name__)
+
+AUTO = "auto"
+REPEATED_WORDS_MIN = 40
+REPEATED_WORDS_UNIQUE = 0.15
+REPEATED_LINES_MIN = 10
+REPEATED_LINES_UNIQUE = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    chain: tuple[str, ...]
+    reason: str
+    analysis: PageAnalysis | None = None
+
+
+class Router:
+    """Chooses the chain of engines for a page."""
+
+    def __init__(
+        self,
+        chains: Mapping[str, Sequence[str]],
+        cpu_chain: Sequence[str],
+        available: Callable[[str], str | None],
+        pressure: Callable[[], Pressure],
+        analyze: Callable[[PageImage], PageAnalysis] = lambda page: analyze_page(page.image),
+    ) -> None:
+        """``available(name)`` returns None when the engine can run, else the reason."""
+        self._chains = chains
+        self._cpu_chain = tuple(cpu_chain)
+        self._available = available
+        self._pressure = pressure
+        self._analyze = analyze
+
+    def route(self, page: PageImage) -> Route:
+        analysis = self._analyze(page)
+        if self._pressure() is Pressure.CRITICAL:
+            wanted, reason = self._cpu_chain, "critical memory pressure: CPU engines only"
+        else:
+            wanted = tuple(self._chains.get(analysis.complexity, self._cpu_chain))
+            reason = f"{analysis.complexity} page: {analysis.reason}"
+        chain, skipped = [], []
+        for name in wanted:
+            why_not = self._available(name)
+            if why_not is None:
+                chain.append(name)
+            else:
+                skipped.append(name)
+        if skipped:
+            reason += f"; skipped {', '.join(skipped)} (cannot run here)"
+        if not chain:
+            raise RecognitionError(f"No engine of the chain {', '.join(wanted)} can run here.")
+        return Route(tuple(chain), reason, analysis)
+
+
+def useless_result(page: OcrPage, analysis: PageAnalysis | None) -> str | None:
+    """Why a result is not worth keeping when another engine could do better, or None."""
+    text = page.text.strip()
+    if not text:
+        if analysis is not None and not analysis.has_ink:
+            return None  # a blank page is rightly empty
+        return "no text on a page with visible ink"
+    words = text.split()
+    if len(words) >= REPEATED_WORDS_MIN and len(set(words)) / len(words) < REPEATED_WORDS_UNIQUE:
+        return f"degenerate repetition ({len(set(words))} distinct of {len(words)} words)"
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) >= REPEATED_LINES_MIN and len(set(lines)) / len(lines) < REPEATED_LINES_UNIQUE:
+        return f"degenerate repetition ({len(set(lines))} distinct of {len(lines)} lines)"
+    return None
+
+
+class PageDispatcher:
+    """Recognises a page through its route, with the manager's leases and the fallbacks.
+
+    It is what the page pipeline calls: ``name``, ``concurrency`` and ``recognize``.
+    """
+
+    def __init__(
+        self,
+        manager: ModelManager,
+        route: Callable[[PageImage], Route],
+        emit: Callable[[Event], None],
+        concurrency: int,
+        name: str = AUTO,
+    ) -> None:
+        self.manager = manager
+        self._route = route
+        self._emit = emit
+        self.concurrency = max(1, concurrency)
+        self.name = name
+
+    def recognize(self, page: PageImage) -> OcrPage:
+        route = self._route(page)
+        self._emit(Routed(page.document, page.index, route.chain[0], route.reason))
+        fallbacks: list[Fallback] = []
+        for position, name in enumerate(route.chain):
+            following = route.chain[position + 1] if position + 1 < len(route.chain) else None
+            try:
+                result = self._run(name, page)
+            except Cancelled:
+                raise
+            except Exception as exc:
+                if not isinstance(exc, AblageError):
+                    log.exception("%s failed on page %d of %s", name, page.index + 1, page.document)
+                if following is None:
+                    raise _final_error(exc, fallbacks) from exc
+                cause = ErrorInfo.from_exception(exc)
+            else:
+                useless = useless_result(result, route.analysis) if len(route.chain) > 1 else None
+                if useless is None or following is None:
+                    return dataclasses.replace(
+                        result, route=route.reason, fallbacks=tuple(fallbacks)
+                    )
+                cause = ErrorInfo("useless_result", useless)
+            fallbacks.append(Fallback(name, following, cause))
+            self._emit(FallbackTaken(page.document, page.index, name, following, cause))
+            log.info(
+                "Page %d of %s: %s -> %s (%s)",
+                page.index + 1,
+                page.document.name,
+                name,
+                following,
+                cause.message,
+            )
+        raise AssertionError("unreachable: the last engine returns or raises")
+
+    def _run(self, name: str, page: PageImage) -> OcrPage:
+        """One engine on one page; an out-of-memory frees every idle model and retries once."""
+        oom = ""
+        lease = self.manager.acquire(name)
+        try:
+            return lease.recognize(page)
+        except Exception as exc:
+            if not is_out_of_memory(exc):
+                raise
+            oom = f"{type(exc).__name__}: {exc}"
+        finally:
+            lease.release()
+        # Out of memory: outside the except block, so the failed call's tensors are unreachable.
+        log.warning(
+            "%s ran out of memory on page %d; freeing idle models and retrying once",
+            name,
+            page.index + 1,
+        )
+        self.manager.recover_from_oom(keep=name)
+        with self.manager.acquire(name) as lease:
+            try:
+                return lease.recognize(page)
+            except Exception as exc:
+                if is_out_of_memory(exc):
+                    raise OutOfMemory(name, "recognition", oom) from None
+                raise
+
+
+def _final_error(exc: BaseException, fallbacks: Sequence[Fallback]) -> AblageError:
+    """The error of a page every engine of the chain failed on."""
+    if not fallbacks and isinstance(exc, AblageError):
+        return exc
+    tried = ", ".join(f"{f.from_backend} ({f.error.message})" for f in fallbacks)
+    last = exc.message if isinstance(exc, AblageError) else f"{type(exc).__name__}: {exc}"
+    return RecognitionError(f"Every engine failed on this page: {tried}; last: {last}")

@@ -1,0 +1,107 @@
+"""A cheap look at a page before choosing an engine: ink, ruled tables, photo or scan, size.
+
+It runs on a thumbnail (about 1000 pixels wide) in a few milliseconds, so the router can call
+it on every page. "complex" pages (tables, photos, dense print) go to the strongest engines
+first; "simple" ones to the fast ones; "unknown" (blank, tiny) to the safe default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from PIL import Image, ImageFilter
+
+Complexity = Literal["simple", "complex", "unknown"]
+
+THUMBNAIL_SIDE = 1000
+MIN_SIDE = 32
+BLANK_INK = 0.002
+DENSE_INK = 0.15
+PHOTO_MIDTONES = 0.35
+RULE_SHARE = 0.5
+"""A row (column) that is dark over this share of the page width (height) is a ruled line."""
+TABLE_RULES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class PageAnalysis:
+    complexity: Complexity
+    ink: float
+    """Share of dark pixels."""
+    midtones: float
+    """Share of pixels neither paper nor ink: high on photos, low on scans of print."""
+    rules: int
+    """Horizontal plus vertical ruled lines found."""
+    width: int
+    height: int
+    reason: str
+
+    @property
+    def has_ink(self) -> bool:
+        return self.ink >= BLANK_INK
+
+
+def analyze_page(image: Image.Image) -> PageAnalysis:
+    import numpy as np
+
+    width, height = image.size
+    if min(width, height) < MIN_SIDE:
+        return PageAnalysis("unknown", 0.0, 0.0, 0, width, height, f"tiny image {width}x{height}")
+    grey = image.convert("L")
+    scale = THUMBNAIL_SIDE / max(width, height)
+    if scale < 1:
+        # A minimum filter first keeps thin rules and strokes dark when shrinking.
+        grey = grey.filter(ImageFilter.MinFilter(3)).resize(
+            (max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.BOX
+        )
+    pixels = np.asarray(grey)
+    threshold = _otsu(np.bincount(pixels.ravel(), minlength=256))
+    dark = pixels < threshold
+    ink = float(dark.mean())
+    midtones = float(((pixels > 60) & (pixels < 190)).mean())
+    rules = _count_rules(dark.mean(axis=1)) + _count_rules(dark.mean(axis=0))
+    if ink < BLANK_INK:
+        complexity: Complexity = "unknown"
+        reason = "blank page"
+    elif midtones > PHOTO_MIDTONES:
+        complexity, reason = "complex", f"photo-like ({midtones:.0%} mid-tones)"
+    elif rules >= TABLE_RULES:
+        complexity, reason = "complex", f"table ({rules} ruled lines)"
+    elif ink > DENSE_INK:
+        complexity, reason = "complex", f"dense print ({ink:.0%} ink)"
+    else:
+        complexity, reason = "simple", f"clean print ({ink:.0%} ink, {rules} ruled lines)"
+    return PageAnalysis(complexity, ink, midtones, rules, width, height, reason)
+
+
+def _otsu(histogram: object) -> int:
+    """The grey level that best splits the histogram into paper and ink (Otsu's method)."""
+    import numpy as np
+
+    counts = np.asarray(histogram, dtype=np.float64)
+    total = counts.sum()
+    if total == 0:
+        return 128
+    levels = np.arange(256)
+    weight_low = np.cumsum(counts)
+    weight_high = total - weight_low
+    mean_low_sum = np.cumsum(counts * levels)
+    mean_total = mean_low_sum[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_low = mean_low_sum / weight_low
+        mean_high = (mean_total - mean_low_sum) / weight_high
+        between = weight_low * weight_high * (mean_low - mean_high) ** 2
+    between = np.nan_to_num(between)
+    return int(np.argmax(between)) + 1
+
+
+def _count_rules(dark_share: object) -> int:
+    """Runs of consecutive rows (or columns) that are mostly dark: one per ruled line."""
+    import numpy as np
+
+    lines = np.asarray(dark_share) >= RULE_SHARE
+    if not lines.any():
+        return 0
+    starts = np.flatnonzero(lines[1:] & ~lines[:-1]).size + int(lines[0])
+    return int(starts)
