@@ -341,10 +341,10 @@ class ModelManager:
             oom_message = ""
             try:
                 backend = record.spec.load(record.name, record.options)
-            except AblageError:
-                raise
             except Exception as exc:
                 if not is_out_of_memory(exc):
+                    if isinstance(exc, AblageError):
+                        raise
                     raise ModelLoadError(record.name, f"{type(exc).__name__}: {exc}") from exc
                 oom_message = f"{type(exc).__name__}: {exc}"
             if not oom_message:
