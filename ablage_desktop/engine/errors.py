@@ -125,10 +125,9 @@ class ModelLoadError(AblageError):
         self.reason = reason
 
 
-class IllegalTransition(AblageError):
-    """A model state change the transition table forbids: a bug, never a user error."""
-
-    kind = "illegal_transition"
+class IllegalTransition(RuntimeError):
+    """A model state change the transition table forbids: a bug in the manager, so it is not
+    an ``AblageError`` that callers would handle as a user's problem."""
 
     def __init__(self, model: str, current: str, new: str) -> None:
         super().__init__(f"Model '{model}' cannot go from {current} to {new}.")
