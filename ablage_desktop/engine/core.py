@@ -119,6 +119,7 @@ class Engine:
 
     def start(self) -> None:
         """Background work for a long-running session: memory sampling, keep-alive, preload."""
+        self._sampler.sample()  # the pressure is known before the first page is routed
         self._sampler.start()
         preload = [name for name in self._options if self._why_unavailable(name) is None]
         self.manager.start(preload=preload)

@@ -236,6 +236,7 @@ def test_a_model_that_cannot_fit_beside_pinned_ones_says_need_and_have() -> None
     assert error.have == 9 * GIB - 6 * GIB  # budget 0.9 x 10 GiB, minus the pinned model
     assert "needs about 4.00 GiB of GPU memory, but only 3.00 GiB" in error.message
     assert state(manager, "a") is ModelState.BUSY  # the pinned model was not touched
+    assert state(manager, "b") is ModelState.UNLOADED  # no room is not a broken model
     lease.release()
 
 

@@ -317,7 +317,9 @@ class ModelManager:
                 record.error = ErrorInfo.from_exception(exc)
                 record.failures += 1
                 self._loading = None
-                self._set_state(record, ModelState.FAILED)
+                # No room is not a broken model: it simply stays unloaded.
+                no_room = isinstance(exc, InsufficientMemory)
+                self._set_state(record, ModelState.UNLOADED if no_room else ModelState.FAILED)
                 self._cond.notify_all()
             self._flush()
             raise

@@ -1,7 +1,8 @@
 """Model states and the only transitions allowed between them.
 
 UNLOADED -> LOADING -> READY <-> BUSY; READY -> UNLOADING -> UNLOADED; LOADING -> FAILED;
-FAILED -> LOADING (try again) or UNLOADED (forget the failure). Anything else is a bug in the
+LOADING -> UNLOADED when there was no room to begin; FAILED -> LOADING (try again) or UNLOADED
+(forget the failure). Anything else is a bug in the
 manager, and raises.
 """
 
@@ -30,7 +31,8 @@ class ModelState(enum.StrEnum):
 TRANSITIONS: MappingProxyType[ModelState, frozenset[ModelState]] = MappingProxyType(
     {
         ModelState.UNLOADED: frozenset({ModelState.LOADING}),
-        ModelState.LOADING: frozenset({ModelState.READY, ModelState.FAILED}),
+        # LOADING -> UNLOADED: the load was called off before it began (the model did not fit).
+        ModelState.LOADING: frozenset({ModelState.READY, ModelState.FAILED, ModelState.UNLOADED}),
         ModelState.READY: frozenset({ModelState.BUSY, ModelState.UNLOADING}),
         ModelState.BUSY: frozenset({ModelState.READY}),
         ModelState.UNLOADING: frozenset({ModelState.UNLOADED}),
