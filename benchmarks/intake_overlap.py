@@ -1,14 +1,15 @@
 """How much the page pipeline gains over a naive loop, and what the app costs over the engine.
 
 The app renders PDF pages on a producer thread while the engine recognises the previous ones
-(``run_pipeline``); for Tesseract it also recognises two pages at once. This script builds one
+(``engine.pipeline.run_pipeline``); for Tesseract it also recognises two pages at once. This
 multi-page, image-only PDF from the real documents in ``shared/data`` and times, per engine:
 
 naive
     One thread: render a page, recognise it, render the next, ... (``open_document`` and
     ``Backend.recognize`` strictly one after another, one page at a time even for Tesseract).
 pipeline
-    ``run_pipeline([pdf], backend, limits)`` consumed to the end: what the app really does.
+    ``Engine.ocr`` on the PDF with the engine chosen, consumed to the end: what the app really
+    does (model manager lease, dispatcher, render-ahead pipeline).
 direct
     The engine library called on pages rendered beforehand (rendering not timed), the way the
     backend calls it, with the configured model's settings and the same concurrency, but
@@ -50,10 +51,9 @@ from ablage_desktop.engine.backends.base import Backend
 from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions
 from ablage_desktop.engine.backends.tesseract import TesseractOptions, find_tessdata
 from ablage_desktop.engine.config import AppConfig, load_config
-from ablage_desktop.engine.core import Engine
+from ablage_desktop.engine.core import Engine, OcrRequest
 from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.errors import AblageError
-from ablage_desktop.engine.pipeline import run_pipeline
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SOURCE_PATTERNS = ("de_*.pdf", "pdfen_*.pdf")
@@ -158,9 +158,10 @@ def time_naive(pdf: Path, backend: Backend, limits: IntakeLimits) -> tuple[float
     return time.perf_counter() - started, texts
 
 
-def time_pipeline(pdf: Path, backend: Backend, limits: IntakeLimits) -> tuple[float, list[str]]:
+def time_pipeline(pdf: Path, engine: Engine, name: str) -> tuple[float, list[str]]:
+    """The app's whole path: model manager lease, dispatcher, render-ahead pipeline."""
     started = time.perf_counter()
-    documents = list(run_pipeline([pdf], backend, limits))
+    documents = list(engine.ocr(OcrRequest([pdf], backend=name)))
     seconds = time.perf_counter() - started
     (document,) = documents
     if document.error is not None:
@@ -307,7 +308,7 @@ def measure_engine(
         for round_ in range(runs):
             print(f"  {name}: round {round_ + 1} of {runs}", flush=True)
             naive_s, naive_texts = time_naive(pdf, backend, limits)
-            pipeline_s, pipeline_texts = time_pipeline(pdf, backend, limits)
+            pipeline_s, pipeline_texts = time_pipeline(pdf, engine, name)
             samples["naive"].append(naive_s)
             samples["pipeline"].append(pipeline_s)
             samples["direct"].append(time_direct(direct, images))
