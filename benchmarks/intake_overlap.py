@@ -2,7 +2,8 @@
 
 The app renders PDF pages on a producer thread while the engine recognises the previous ones
 (``engine.pipeline.run_pipeline``); for Tesseract it also recognises two pages at once. This
-multi-page, image-only PDF from the real documents in ``shared/data`` and times, per engine:
+script builds one multi-page, image-only PDF from the real documents in ``shared/data`` and
+times, per engine:
 
 naive
     One thread: render a page, recognise it, render the next, ... (``open_document`` and

@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from PIL import Image, ImageFilter
+from PIL import Image
 
 Complexity = Literal["simple", "complex", "unknown"]
 
 THUMBNAIL_SIDE = 1000
 MIN_SIDE = 32
 BLANK_INK = 0.002
+PAPER_MIN = 190
+"""Pixels this light are paper whatever Otsu says: the noise of a blank scan is not ink."""
 DENSE_INK = 0.15
 PHOTO_MIDTONES = 0.35
 RULE_SHARE = 0.5
@@ -52,11 +54,11 @@ def analyze_page(image: Image.Image) -> PageAnalysis:
     scale = THUMBNAIL_SIDE / max(width, height)
     if scale < 1:
         # A minimum filter first keeps thin rules and strokes dark when shrinking.
-        grey = grey.filter(ImageFilter.MinFilter(3)).resize(
+        grey = Image.fromarray(_min3(np.asarray(grey))).resize(
             (max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.BOX
         )
     pixels = np.asarray(grey)
-    threshold = _otsu(np.bincount(pixels.ravel(), minlength=256))
+    threshold = min(_otsu(np.bincount(pixels.ravel(), minlength=256)), PAPER_MIN)
     dark = pixels < threshold
     ink = float(dark.mean())
     midtones = float(((pixels > 60) & (pixels < 190)).mean())
@@ -73,6 +75,15 @@ def analyze_page(image: Image.Image) -> PageAnalysis:
     else:
         complexity, reason = "simple", f"clean print ({ink:.0%} ink, {rules} ruled lines)"
     return PageAnalysis(complexity, ink, midtones, rules, width, height, reason)
+
+
+def _min3(pixels: object) -> object:
+    """The 3x3 minimum of a grey image (Pillow's MinFilter(3), which takes 0.2-0.6 s a page)."""
+    import numpy as np
+
+    padded = np.pad(np.asarray(pixels), 1, mode="edge")
+    rows = np.minimum(np.minimum(padded[:-2], padded[1:-1]), padded[2:])
+    return np.minimum(np.minimum(rows[:, :-2], rows[:, 1:-1]), rows[:, 2:])
 
 
 def _otsu(histogram: object) -> int:

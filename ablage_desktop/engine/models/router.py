@@ -128,7 +128,10 @@ class PageDispatcher:
                 if not isinstance(exc, AblageError):
                     log.exception("%s failed on page %d of %s", name, page.index + 1, page.document)
                 if following is None:
-                    raise _final_error(exc, fallbacks) from exc
+                    error = _final_error(name, exc, fallbacks)
+                    if error is exc:
+                        raise
+                    raise error from exc
                 cause = ErrorInfo.from_exception(exc)
             else:
                 useless = useless_result(result, route.analysis) if len(route.chain) > 1 else None
@@ -177,10 +180,10 @@ class PageDispatcher:
                 raise
 
 
-def _final_error(exc: BaseException, fallbacks: Sequence[Fallback]) -> AblageError:
-    """The error of a page every engine of the chain failed on."""
+def _final_error(name: str, exc: BaseException, fallbacks: Sequence[Fallback]) -> AblageError:
+    """The error of a page every engine of the chain failed on; ``name`` is the last one."""
     if not fallbacks and isinstance(exc, AblageError):
         return exc
-    tried = ", ".join(f"{f.from_backend} ({f.error.message})" for f in fallbacks)
     last = exc.message if isinstance(exc, AblageError) else f"{type(exc).__name__}: {exc}"
-    return RecognitionError(f"Every engine failed on this page: {tried}; last: {last}")
+    tried = [f"{f.from_backend} ({f.error.message})" for f in fallbacks] + [f"{name} ({last})"]
+    return RecognitionError(f"Every engine failed on this page: {'; '.join(tried)}")
