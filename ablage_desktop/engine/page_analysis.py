@@ -22,7 +22,10 @@ PAPER_MIN = 190
 DENSE_INK = 0.15
 PHOTO_MIDTONES = 0.35
 RULE_SHARE = 0.5
-"""A row (column) that is dark over this share of the page width (height) is a ruled line."""
+"""A row (column) that is dark over this share of the page width (height) is a ruled line..."""
+RULE_RUN = 0.25
+"""...when one unbroken stretch of it covers this share: a line of dense print is broken by
+every space between its words."""
 TABLE_RULES = 4
 
 
@@ -62,7 +65,7 @@ def analyze_page(image: Image.Image) -> PageAnalysis:
     dark = pixels < threshold
     ink = float(dark.mean())
     midtones = float(((pixels > 60) & (pixels < 190)).mean())
-    rules = _count_rules(dark.mean(axis=1)) + _count_rules(dark.mean(axis=0))
+    rules = _count_rules(dark) + _count_rules(dark.T)
     if ink < BLANK_INK:
         complexity: Complexity = "unknown"
         reason = "blank page"
@@ -107,11 +110,16 @@ def _otsu(histogram: object) -> int:
     return int(np.argmax(between)) + 1
 
 
-def _count_rules(dark_share: object) -> int:
-    """Runs of consecutive rows (or columns) that are mostly dark: one per ruled line."""
+def _count_rules(dark: object) -> int:
+    """Runs of consecutive rows that are ruled lines (see ``RULE_SHARE``): one per line."""
     import numpy as np
 
-    lines = np.asarray(dark_share) >= RULE_SHARE
+    dark = np.asarray(dark)
+    lines = dark.mean(axis=1) >= RULE_SHARE
+    for row in np.flatnonzero(lines):
+        edges = np.flatnonzero(np.diff(dark[row], prepend=False, append=False))
+        if (edges[1::2] - edges[::2]).max() < RULE_RUN * dark.shape[1]:
+            lines[row] = False
     if not lines.any():
         return 0
     starts = np.flatnonzero(lines[1:] & ~lines[:-1]).size + int(lines[0])

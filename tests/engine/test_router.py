@@ -1,0 +1,329 @@
+"""The router and the page dispatcher: which engine reads a page, and what happens when it fails.
+
+Real manager, real router, real page analysis; fake models at the edge (``tests/fakes.py``),
+and the real Tesseract as the CPU engine a page falls back to where that matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from fakes import GIB, MIB, FakeClock, FakeModelScript, FakeProbe, register_fakes
+from PIL import Image
+from samples import text_page
+
+from ablage_desktop.engine.backends import REGISTRY
+from ablage_desktop.engine.backends.tesseract import TesseractOptions
+from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.errors import (
+    InsufficientMemory,
+    ModelLoadError,
+    OutOfMemory,
+    RecognitionError,
+)
+from ablage_desktop.engine.events import Event, FallbackTaken, ModelStateChanged, Routed
+from ablage_desktop.engine.memory.pressure import Pressure
+from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
+from ablage_desktop.engine.models.router import PageDispatcher, Route, Router
+from ablage_desktop.engine.models.state import ModelState
+from ablage_desktop.engine.results import OcrPage
+
+CHAIN = ("gpu_ocr", "cpu_ocr")
+CPU_CHAIN = ("cpu_ocr",)
+INVOICE = "Invoice 4711 of 30.10.2018\nTotal amount 123.45 EUR"
+
+
+def cuda_oom() -> OutOfMemory:
+    return OutOfMemory("gpu_ocr", "recognition", "CUDA out of memory. Tried to allocate 2.00 GiB")
+
+
+def page_of(image: Image.Image) -> PageImage:
+    return PageImage(document=Path("invoice.png"), index=0, image=image, dpi=300)
+
+
+@dataclass
+class Rig:
+    """A manager with a fake GPU model and a fake CPU model, and everything it emitted."""
+
+    probe: FakeProbe
+    manager: ModelManager
+    gpu: FakeModelScript
+    cpu: FakeModelScript
+    events: list[Event] = field(default_factory=list)
+
+    def dispatcher(
+        self,
+        chain: Sequence[str] = CHAIN,
+        available: Callable[[str], str | None] = lambda name: None,
+    ) -> PageDispatcher:
+        """``auto`` as ``Engine._dispatcher`` wires it: one chain for every kind of page here."""
+        router = Router(
+            {"simple": chain, "complex": chain, "unknown": chain},
+            CPU_CHAIN,
+            available,
+            lambda: self.manager.pressure,
+        )
+        return PageDispatcher(self.manager, router.route, self.events.append, concurrency=1)
+
+    def of_type(self, kind: type[Event]) -> list[Event]:
+        return [event for event in self.events if isinstance(event, kind)]
+
+
+@pytest.fixture
+def rig() -> Iterator[Rig]:
+    probe = FakeProbe(ram_total=16 * GIB, vram_total=24 * GIB)
+    clock = FakeClock()
+    events: list[Event] = []
+    manager = ModelManager(ManagerPolicy(), probe, events.append, clock=clock, sleep=clock.sleep)
+    gpu = FakeModelScript("gpu_ocr", "gpu", 4 * GIB, text=INVOICE)
+    cpu = FakeModelScript("cpu_ocr", "cpu", 512 * MIB, text="read by the CPU engine")
+    register_fakes(manager, probe, gpu, cpu)
+    yield Rig(probe, manager, gpu, cpu, events)
+    manager.close()
+
+
+@pytest.fixture
+def tesseract(rig: Rig) -> str:
+    """The real Tesseract, registered in the rig's manager as the last engine of the chain."""
+    spec = REGISTRY["tesseract"]
+    options = TesseractOptions(engine="tesseract")
+    availability = spec.availability(options)
+    if not availability.ok:
+        pytest.skip(f"tesseract cannot run here: {availability.reason}")
+    rig.manager.register("tesseract", spec, options, spec.estimate(options))
+    return "tesseract"
+
+
+@pytest.fixture
+def page() -> PageImage:
+    return page_of(text_page())
+
+
+# --- the route ---------------------------------------------------------------------------------
+
+
+def test_the_routed_event_names_the_first_engine_and_the_page_keeps_the_reason(
+    rig: Rig, page: PageImage
+) -> None:
+    result = rig.dispatcher().recognize(page)
+
+    (routed,) = rig.of_type(Routed)
+    assert routed == Routed(page.document, 0, "gpu_ocr", routed.reason)
+    assert routed.reason.startswith("simple page: clean print")
+    assert result.route == routed.reason
+    assert (result.backend, result.text, result.fallbacks) == ("gpu_ocr", INVOICE, ())
+    assert rig.events.index(routed) < rig.events.index(rig.of_type(ModelStateChanged)[0])
+
+
+def test_an_engine_that_cannot_run_here_is_skipped_and_named_in_the_reason(
+    rig: Rig, page: PageImage
+) -> None:
+    """``janus`` is not even registered: a skipped engine is never asked for."""
+    dispatcher = rig.dispatcher(
+        ("janus", *CHAIN), available=lambda name: "not installed" if name == "janus" else None
+    )
+
+    result = dispatcher.recognize(page)
+
+    assert result.backend == "gpu_ocr"
+    assert result.fallbacks == ()
+    assert result.route is not None and "skipped janus (cannot run here)" in result.route
+    (routed,) = rig.of_type(Routed)
+    assert routed.backend == "gpu_ocr"
+
+
+def test_when_no_engine_of_the_chain_can_run_then_the_page_fails_naming_the_chain(
+    rig: Rig, page: PageImage
+) -> None:
+    dispatcher = rig.dispatcher(available=lambda name: "not installed")
+
+    with pytest.raises(RecognitionError, match="gpu_ocr, cpu_ocr"):
+        dispatcher.recognize(page)
+
+    assert rig.gpu.attempts == rig.cpu.attempts == 0
+
+
+def test_under_critical_pressure_the_page_goes_to_the_cpu_chain_and_idle_gpu_models_unload(
+    rig: Rig, page: PageImage
+) -> None:
+    rig.manager.acquire("gpu_ocr").release()
+    assert rig.manager.info("gpu_ocr").state is ModelState.READY
+
+    rig.manager.observe(Pressure.CRITICAL)
+    result = rig.dispatcher().recognize(page)
+
+    assert rig.manager.info("gpu_ocr").state is ModelState.UNLOADED
+    assert rig.probe.used("gpu") == 0
+    assert result.backend == "cpu_ocr"
+    assert result.route == "critical memory pressure: CPU engines only"
+    assert rig.gpu.loads == 1  # loaded once before the pressure, never again
+    (routed,) = rig.of_type(Routed)
+    assert (routed.backend, routed.reason) == ("cpu_ocr", result.route)
+
+
+# --- out of memory -----------------------------------------------------------------------------
+
+
+def test_given_an_oom_on_the_first_inference_then_idle_models_go_and_the_same_engine_retries(
+    rig: Rig, page: PageImage
+) -> None:
+    idle = FakeModelScript("idle_cpu", "cpu", 1 * GIB)
+    register_fakes(rig.manager, rig.probe, idle)
+    rig.manager.acquire("idle_cpu").release()
+    rig.gpu.page_errors = [cuda_oom()]
+
+    result = rig.dispatcher().recognize(page)
+
+    assert rig.manager.info("idle_cpu").state is ModelState.UNLOADED  # recover_from_oom
+    assert (result.backend, result.text, result.fallbacks) == ("gpu_ocr", INVOICE, ())
+    assert rig.gpu.loads == 1  # the resident model was retried, not reloaded
+    assert rig.cpu.attempts == 0
+    assert rig.of_type(FallbackTaken) == []
+
+
+def test_given_two_ooms_in_inference_then_the_page_falls_back_to_tesseract_and_gets_text(
+    rig: Rig, tesseract: str, page: PageImage
+) -> None:
+    rig.gpu.page_errors = [cuda_oom(), cuda_oom()]
+
+    result = rig.dispatcher(("gpu_ocr", tesseract)).recognize(page)
+
+    assert "Invoice 4711" in result.text
+    assert result.backend == "tesseract"
+    (fallback,) = result.fallbacks
+    assert (fallback.from_backend, fallback.to_backend) == ("gpu_ocr", "tesseract")
+    assert fallback.error.kind == "out_of_memory"
+    assert "during recognition" in fallback.error.message
+    (taken,) = rig.of_type(FallbackTaken)
+    assert taken == FallbackTaken(page.document, 0, "gpu_ocr", "tesseract", fallback.error)
+    (routed,) = rig.of_type(Routed)
+    assert routed.backend == "gpu_ocr"  # the route's first choice, whoever read the page
+    assert result.route == routed.reason
+    assert rig.gpu.loads == 1
+
+
+def test_given_two_ooms_while_loading_then_the_page_falls_back_and_the_gpu_model_is_failed(
+    rig: Rig, page: PageImage
+) -> None:
+    rig.gpu.oom_loads = 2
+
+    result = rig.dispatcher().recognize(page)
+
+    assert result.backend == "cpu_ocr"
+    (fallback,) = result.fallbacks
+    assert (fallback.from_backend, fallback.to_backend) == CHAIN
+    assert fallback.error.kind == "out_of_memory"
+    assert rig.gpu.attempts == 2  # the manager retried the load once
+    info = rig.manager.info("gpu_ocr")
+    assert info.state is ModelState.FAILED
+    assert info.error is not None and info.error.kind == "out_of_memory"
+
+
+# --- other failures ----------------------------------------------------------------------------
+
+
+def test_given_a_model_that_fails_to_load_then_the_next_engine_reads_the_page(
+    rig: Rig, page: PageImage
+) -> None:
+    rig.gpu.fail_load = "model.safetensors is truncated"
+
+    result = rig.dispatcher().recognize(page)
+
+    assert result.backend == "cpu_ocr"
+    (fallback,) = result.fallbacks
+    assert fallback.error.kind == "model_load"
+    assert "model.safetensors is truncated" in fallback.error.message
+
+
+def test_given_a_model_bigger_than_the_budget_then_it_is_not_loaded_and_the_next_one_is(
+    rig: Rig, page: PageImage
+) -> None:
+    huge = FakeModelScript("huge_gpu", "gpu", 30 * GIB)  # of 24 GiB x 0.9
+    register_fakes(rig.manager, rig.probe, huge)
+
+    result = rig.dispatcher(("huge_gpu", "cpu_ocr")).recognize(page)
+
+    assert result.backend == "cpu_ocr"
+    (fallback,) = result.fallbacks
+    assert fallback.error.kind == InsufficientMemory.kind
+    assert huge.attempts == 0
+
+
+def test_when_the_last_engine_fails_too_then_the_error_names_every_engine_tried(
+    rig: Rig, page: PageImage
+) -> None:
+    rig.gpu.fail_load = "model.safetensors is truncated"
+    rig.cpu.page_errors = [RuntimeError("onnxruntime: invalid input shape")]
+
+    with pytest.raises(RecognitionError) as caught:
+        rig.dispatcher().recognize(page)
+
+    message = caught.value.message
+    assert "gpu_ocr" in message and "model.safetensors is truncated" in message
+    assert "cpu_ocr" in message and "invalid input shape" in message
+    assert len(rig.of_type(FallbackTaken)) == 1
+
+
+def test_when_a_single_chosen_engine_fails_then_its_own_error_is_raised(
+    rig: Rig, page: PageImage
+) -> None:
+    rig.gpu.fail_load = "model.safetensors is truncated"
+    route = Route(("gpu_ocr",), "chosen by the user")
+    dispatcher = PageDispatcher(rig.manager, lambda page: route, rig.events.append, 1, "gpu_ocr")
+
+    with pytest.raises(ModelLoadError) as caught:
+        dispatcher.recognize(page)
+
+    assert caught.value.__cause__ is not caught.value  # no error that is its own cause
+
+
+# --- useless results ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("", "no text on a page with visible ink"),
+        (" ".join(["Rechnung"] * 60), "degenerate repetition (1 distinct of 60 words)"),
+        ("\n".join(["Summe 12,00 EUR gesamt", "Datum"] * 6), "(2 distinct of 12 lines)"),
+    ],
+    ids=["empty", "repeated-words", "repeated-lines"],
+)
+def test_given_a_useless_result_then_the_next_engine_reads_the_page(
+    rig: Rig, page: PageImage, text: str, why: str
+) -> None:
+    rig.gpu.text = text
+
+    result = rig.dispatcher().recognize(page)
+
+    assert (result.backend, result.text) == ("cpu_ocr", "read by the CPU engine")
+    (fallback,) = result.fallbacks
+    assert fallback.error.kind == "useless_result"
+    assert why in fallback.error.message
+
+
+def test_given_a_blank_page_then_an_empty_result_is_kept(rig: Rig) -> None:
+    rig.gpu.text = ""
+
+    result = rig.dispatcher().recognize(page_of(Image.new("L", (1400, 320), 255)))
+
+    assert (result.backend, result.text, result.fallbacks) == ("gpu_ocr", "", ())
+    assert result.route is not None and result.route.startswith("unknown page: blank page")
+
+
+def test_given_a_chosen_engine_then_a_useless_result_is_returned_as_it_is(
+    rig: Rig, page: PageImage
+) -> None:
+    rig.gpu.text = ""
+    route = Route(("gpu_ocr",), "chosen by the user")
+    dispatcher = PageDispatcher(rig.manager, lambda page: route, rig.events.append, 1, "gpu_ocr")
+
+    result = dispatcher.recognize(page)
+
+    assert result == OcrPage(
+        0, page.width, page.height, "gpu_ocr", 0.0, "", route="chosen by the user"
+    )
+    assert rig.cpu.attempts == 0
