@@ -106,6 +106,7 @@ class Engine:
             config.routing.cpu_only,
             self._why_unavailable,
             lambda: self.manager.pressure,
+            self.manager.cannot_fit,
         )
 
     def _register(self, name: str, options: EngineOptions) -> None:

@@ -157,10 +157,11 @@ class OutOfMemory(AblageError):
     kind = "out_of_memory"
 
     def __init__(self, model: str, during: str, cause: str = "") -> None:
-        detail = f": {cause}" if cause else ""
+        detail = f": {cause.rstrip('.')}" if cause else ""
         super().__init__(f"Model '{model}' ran out of memory during {during}{detail}.")
         self.model = model
         self.during = during
+        self.cause = cause
 
 
 class ModelBusy(AblageError):

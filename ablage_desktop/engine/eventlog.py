@@ -107,9 +107,9 @@ class EventLog:
         self._lock = threading.Lock()
 
     def __call__(self, event: Event) -> None:
-        line = json.dumps(event_record(event), ensure_ascii=False)
-        with self._lock:
+        with self._lock:  # the timestamp under the lock keeps the file in time order
             if not self._file.closed:
+                line = json.dumps(event_record(event), ensure_ascii=False)
                 self._file.write(line + "\n")
                 self._file.flush()
 

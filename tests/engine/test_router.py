@@ -58,6 +58,7 @@ class Rig:
         self,
         chain: Sequence[str] = CHAIN,
         available: Callable[[str], str | None] = lambda name: None,
+        cannot_fit: Callable[[str], str | None] = lambda name: None,
     ) -> PageDispatcher:
         """``auto`` as ``Engine._dispatcher`` wires it: one chain for every kind of page here."""
         router = Router(
@@ -65,6 +66,7 @@ class Rig:
             CPU_CHAIN,
             available,
             lambda: self.manager.pressure,
+            cannot_fit,
         )
         return PageDispatcher(self.manager, router.route, self.events.append, concurrency=1)
 
@@ -130,7 +132,7 @@ def test_an_engine_that_cannot_run_here_is_skipped_and_named_in_the_reason(
 
     assert result.backend == "gpu_ocr"
     assert result.fallbacks == ()
-    assert result.route is not None and "skipped janus (cannot run here)" in result.route
+    assert result.route is not None and "skipped janus: not installed" in result.route
     (routed,) = rig.of_type(Routed)
     assert routed.backend == "gpu_ocr"
 
@@ -167,7 +169,7 @@ def test_under_critical_pressure_the_page_goes_to_the_cpu_chain_and_idle_gpu_mod
 # --- out of memory -----------------------------------------------------------------------------
 
 
-def test_given_an_oom_on_the_first_inference_then_idle_models_go_and_the_same_engine_retries(
+def test_given_an_oom_on_the_first_inference_then_the_cache_is_freed_and_the_same_engine_retries(
     rig: Rig, page: PageImage
 ) -> None:
     idle = FakeModelScript("idle_cpu", "cpu", 1 * GIB)
@@ -177,7 +179,9 @@ def test_given_an_oom_on_the_first_inference_then_idle_models_go_and_the_same_en
 
     result = rig.dispatcher().recognize(page)
 
-    assert rig.manager.info("idle_cpu").state is ModelState.UNLOADED  # recover_from_oom
+    # Freeing RAM does not help the GPU: only the GPU's idle models go, the CPU model stays.
+    assert rig.manager.info("idle_cpu").state is ModelState.READY
+    assert rig.probe.empty_cache_calls >= 1
     assert (result.backend, result.text, result.fallbacks) == ("gpu_ocr", INVOICE, ())
     assert rig.gpu.loads == 1  # the resident model was retried, not reloaded
     assert rig.cpu.attempts == 0
@@ -327,3 +331,56 @@ def test_given_a_chosen_engine_then_a_useless_result_is_returned_as_it_is(
         0, page.width, page.height, "gpu_ocr", 0.0, "", route="chosen by the user"
     )
     assert rig.cpu.attempts == 0
+
+
+def test_a_model_that_cannot_fit_even_after_eviction_is_skipped_by_the_router(
+    rig: Rig, page: PageImage
+) -> None:
+    huge = FakeModelScript("huge_gpu", "gpu", 30 * GIB)  # of 24 GiB x 0.9
+    register_fakes(rig.manager, rig.probe, huge)
+
+    result = rig.dispatcher(("huge_gpu", "cpu_ocr"), cannot_fit=rig.manager.cannot_fit).recognize(
+        page
+    )
+
+    assert result.backend == "cpu_ocr"
+    assert result.fallbacks == ()
+    assert result.route is not None
+    assert "skipped huge_gpu: needs 30720 MiB of GPU memory" in result.route
+    assert huge.attempts == 0
+
+
+def test_an_idle_model_counts_as_room_that_can_be_made(rig: Rig) -> None:
+    rig.manager.acquire("gpu_ocr").release()  # 4 GiB resident, idle
+    big = FakeModelScript("big_gpu", "gpu", 20 * GIB)
+    register_fakes(rig.manager, rig.probe, big)
+
+    assert rig.manager.cannot_fit("big_gpu") is None  # 21.6 GiB budget once gpu_ocr goes
+    with rig.manager.acquire("gpu_ocr"):
+        assert rig.manager.cannot_fit("big_gpu") is not None  # not while it is in use
+
+
+def test_a_model_that_failed_to_load_is_not_tried_again_on_every_page(rig: Rig) -> None:
+    rig.gpu.oom_loads = 10**6  # never loads
+    dispatcher = rig.dispatcher()
+    pages = [PageImage(Path("batch.pdf"), n, text_page(), 300) for n in range(5)]
+
+    results = [dispatcher.recognize(p) for p in pages]
+
+    assert [r.backend for r in results] == ["cpu_ocr"] * 5
+    assert rig.gpu.attempts == 2  # one load and its one retry, then the batch skips it
+    assert rig.cpu.loads == 1  # the CPU engine stayed loaded: no thrashing
+    assert results[0].fallbacks and not results[1].fallbacks
+    assert results[1].route is not None
+    assert "skipped gpu_ocr (failed to load earlier in this batch)" in results[1].route
+
+
+def test_repetition_without_spaces_is_useless(rig: Rig, page: PageImage) -> None:
+    rig.gpu.text = "1.1." * 200
+
+    result = rig.dispatcher().recognize(page)
+
+    assert result.backend == "cpu_ocr"
+    (fallback,) = result.fallbacks
+    assert fallback.error.kind == "useless_result"
+    assert "compresses to" in fallback.error.message

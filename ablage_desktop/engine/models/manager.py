@@ -348,7 +348,7 @@ class ModelManager:
                     if isinstance(exc, AblageError):
                         raise
                     raise ModelLoadError(record.name, f"{type(exc).__name__}: {exc}") from exc
-                oom_message = f"{type(exc).__name__}: {exc}"
+                oom_message = exc.cause if isinstance(exc, OutOfMemory) else f"{exc}"
             if not oom_message:
                 self._measure(record, before, self.probe.snapshot())
                 return backend
@@ -356,7 +356,7 @@ class ModelManager:
             log.warning("%s ran out of memory while loading (try %d of 2)", record.name, attempt)
             if attempt == 2:
                 raise OutOfMemory(record.name, "loading", oom_message)
-            self.unload_idle(keep=record.name)
+            self.unload_idle(keep=record.name, device=record.device)
             gc.collect()
             self.probe.empty_cache()
         raise AssertionError("unreachable")
@@ -441,6 +441,29 @@ class ModelManager:
             )
             return InsufficientMemory(record.name, record.device, need, max(0, have), detail)
         return None
+
+    def cannot_fit(self, name: str) -> str | None:
+        """Why ``name`` could not be loaded even after evicting every idle model, or None."""
+        with self._cond:
+            record = self._record(name)
+            if record.state in (ModelState.READY, ModelState.BUSY):
+                return None
+            snapshot = self.probe.snapshot()
+            same = [
+                r
+                for r in self._records.values()
+                if r is not record and r.state.resident and r.device == record.device
+            ]
+            pinned = sum(r.footprint for r in same if r.pins or r.state is not ModelState.READY)
+            idle = sum(r.footprint for r in same if not r.pins and r.state is ModelState.READY)
+            free = snapshot.vram_free if record.device == "gpu" else snapshot.ram_available
+            have = min(self._budget(record.device, snapshot) - pinned, (free or 0) + idle)
+            if record.footprint > have:
+                return (
+                    f"needs {record.footprint >> 20} MiB of {record.device.upper()} memory, "
+                    f"at most {max(0, have) >> 20} MiB can be made free"
+                )
+            return None
 
     def _pick_victim(self, record: _Record) -> _Record | None:
         idle = [
@@ -588,8 +611,10 @@ class ModelManager:
             log.warning("Critical memory pressure: unloaded %s", ", ".join(unloaded) or "nothing")
 
     def recover_from_oom(self, keep: str) -> None:
-        """After an OOM during inference: free everything idle but ``keep`` before the retry."""
-        self.unload_idle(keep=keep)
+        """After an OOM during inference: free every idle model on ``keep``'s device."""
+        with self._cond:
+            device = self._record(keep).device
+        self.unload_idle(keep=keep, device=device)
         gc.collect()
         self.probe.empty_cache()
 

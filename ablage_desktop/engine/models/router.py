@@ -12,11 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ablage_desktop.engine.documents import PageImage
-from ablage_desktop.engine.errors import AblageError, Cancelled, OutOfMemory, RecognitionError
+from ablage_desktop.engine.errors import (
+    AblageError,
+    Cancelled,
+    ModelLoadError,
+    OutOfMemory,
+    RecognitionError,
+)
 from ablage_desktop.engine.events import Event, FallbackTaken, Routed
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
@@ -30,6 +38,8 @@ REPEATED_WORDS_MIN = 40
 REPEATED_WORDS_UNIQUE = 0.15
 REPEATED_LINES_MIN = 10
 REPEATED_LINES_UNIQUE = 0.2
+REPEATED_CHARS_MIN = 200
+REPEATED_CHARS_RATIO = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +58,11 @@ class Router:
         cpu_chain: Sequence[str],
         available: Callable[[str], str | None],
         pressure: Callable[[], Pressure],
+        cannot_fit: Callable[[str], str | None] = lambda name: None,
         analyze: Callable[[PageImage], PageAnalysis] = lambda page: analyze_page(page.image),
     ) -> None:
-        """``available(name)`` returns None when the engine can run, else the reason."""
+        """``available`` and ``cannot_fit`` return None when the engine can be used, else why."""
+        self._cannot_fit = cannot_fit
         self._chains = chains
         self._cpu_chain = tuple(cpu_chain)
         self._available = available
@@ -66,13 +78,13 @@ class Router:
             reason = f"{analysis.complexity} page: {analysis.reason}"
         chain, skipped = [], []
         for name in wanted:
-            why_not = self._available(name)
+            why_not = self._available(name) or self._cannot_fit(name)
             if why_not is None:
                 chain.append(name)
             else:
-                skipped.append(name)
+                skipped.append(f"{name}: {why_not}")
         if skipped:
-            reason += f"; skipped {', '.join(skipped)} (cannot run here)"
+            reason += f"; skipped {'; '.join(skipped)}"
         if not chain:
             raise RecognitionError(f"No engine of the chain {', '.join(wanted)} can run here.")
         return Route(tuple(chain), reason, analysis)
@@ -91,6 +103,12 @@ def useless_result(page: OcrPage, analysis: PageAnalysis | None) -> str | None:
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) >= REPEATED_LINES_MIN and len(set(lines)) / len(lines) < REPEATED_LINES_UNIQUE:
         return f"degenerate repetition ({len(set(lines))} distinct of {len(lines)} lines)"
+    if len(text) >= REPEATED_CHARS_MIN:
+        # Text that compresses this well repeats itself ("1.1.1.1...", one phrase looping),
+        # whether or not it has spaces; real pages compress to a third of their size or more.
+        ratio = len(zlib.compress(text.encode("utf-8"))) / len(text.encode("utf-8"))
+        if ratio < REPEATED_CHARS_RATIO:
+            return f"degenerate repetition (compresses to {ratio:.0%})"
     return None
 
 
@@ -113,9 +131,23 @@ class PageDispatcher:
         self._emit = emit
         self.concurrency = max(1, concurrency)
         self.name = name
+        self._lock = threading.Lock()
+        self._broken: dict[str, str] = {}
+        """Models that failed to load in this batch: not tried again on every page."""
+
+    def _without_broken(self, route: Route) -> Route:
+        with self._lock:
+            broken = {name: why for name, why in self._broken.items() if name in route.chain}
+        if not broken or len(broken) == len(route.chain):
+            return route
+        chain = tuple(name for name in route.chain if name not in broken)
+        reason = (
+            f"{route.reason}; skipped {', '.join(broken)} (failed to load earlier in this batch)"
+        )
+        return Route(chain, reason, route.analysis)
 
     def recognize(self, page: PageImage) -> OcrPage:
-        route = self._route(page)
+        route = self._without_broken(self._route(page))
         self._emit(Routed(page.document, page.index, route.chain[0], route.reason))
         fallbacks: list[Fallback] = []
         for position, name in enumerate(route.chain):
@@ -127,6 +159,9 @@ class PageDispatcher:
             except Exception as exc:
                 if not isinstance(exc, AblageError):
                     log.exception("%s failed on page %d of %s", name, page.index + 1, page.document)
+                if _broken_model(exc):
+                    with self._lock:
+                        self._broken.setdefault(name, exc.message)  # type: ignore[attr-defined]
                 if following is None:
                     error = _final_error(name, exc, fallbacks)
                     if error is exc:
@@ -178,6 +213,13 @@ class PageDispatcher:
                 if is_out_of_memory(exc):
                     raise OutOfMemory(name, "recognition", oom) from None
                 raise
+
+
+def _broken_model(exc: BaseException) -> bool:
+    """A model that cannot be loaded at all (not one that merely had no room this time)."""
+    if isinstance(exc, ModelLoadError):
+        return True
+    return isinstance(exc, OutOfMemory) and exc.during == "loading"
 
 
 def _final_error(name: str, exc: BaseException, fallbacks: Sequence[Fallback]) -> AblageError:
