@@ -49,7 +49,7 @@ from typing import Any
 from PIL import Image
 
 from ablage_desktop.engine.backends.base import Backend
-from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions
+from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions, rapidocr_params
 from ablage_desktop.engine.backends.tesseract import TesseractOptions, find_tessdata
 from ablage_desktop.engine.config import AppConfig, load_config
 from ablage_desktop.engine.core import Engine, OcrRequest
@@ -184,14 +184,7 @@ def direct_rapidocr(options: RapidOcrOptions) -> Iterator[DirectRunner]:
     """RapidOCR given the same settings as the configured model, called one page at a time."""
     from rapidocr import RapidOCR
 
-    params: dict[str, Any] = {
-        "Global.log_level": "warning",
-        "Global.text_score": options.min_confidence,
-        "Global.use_cls": options.angle_classifier,
-    }
-    if options.threads:
-        params["EngineConfig.onnxruntime.intra_op_num_threads"] = options.threads
-    ocr = RapidOCR(params=params)
+    ocr = RapidOCR(params=rapidocr_params(options))
 
     def run(images: Sequence[Image.Image]) -> None:
         for image in images:

@@ -58,6 +58,18 @@ def check(options: EngineOptions) -> Availability:
     return Availability.yes()
 
 
+def rapidocr_params(options: RapidOcrOptions) -> dict[str, Any]:
+    """RapidOCR's own settings for a configured model."""
+    params: dict[str, Any] = {
+        "Global.log_level": "warning",
+        "Global.text_score": options.min_confidence,
+        "Global.use_cls": options.angle_classifier,
+    }
+    if options.threads:
+        params["EngineConfig.onnxruntime.intra_op_num_threads"] = options.threads
+    return params
+
+
 def load(name: str, options: EngineOptions) -> Backend:
     assert isinstance(options, RapidOcrOptions)
     return RapidOcrBackend(name, options)
@@ -67,17 +79,10 @@ class RapidOcrBackend(Backend):
     def __init__(self, name: str, options: RapidOcrOptions) -> None:
         super().__init__(name)
         self._options = options
-        params: dict[str, Any] = {
-            "Global.log_level": "warning",
-            "Global.text_score": options.min_confidence,
-            "Global.use_cls": options.angle_classifier,
-        }
-        if options.threads:
-            params["EngineConfig.onnxruntime.intra_op_num_threads"] = options.threads
         try:
             from rapidocr import RapidOCR
 
-            self._ocr = RapidOCR(params=params)
+            self._ocr = RapidOCR(params=rapidocr_params(options))
         except Exception as exc:  # any failure of a third-party loader means "cannot start"
             raise ModelLoadError(name, f"{type(exc).__name__}: {exc}") from exc
 
