@@ -6,16 +6,20 @@ sampler, registers every configured model, and runs documents through the page p
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from ablage_desktop.engine.backends import REGISTRY, Backend, BackendSpec, EngineOptions
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.config import AppConfig
+from ablage_desktop.engine.documents import open_document
 from ablage_desktop.engine.errors import BackendUnavailable, UnknownBackend, UsageError
 from ablage_desktop.engine.events import Listeners, MemorySample
 from ablage_desktop.engine.memory.pressure import Pressure
@@ -28,7 +32,12 @@ from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.pipeline import run_pipeline
 from ablage_desktop.engine.results import OcrDocument
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 log = logging.getLogger(__name__)
+
+PREVIEW_DPI = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +99,7 @@ class Engine:
         self.manager = ModelManager(
             policy_of(config), self.probe, self.events.emit, on_measured=self._footprints.put
         )
+        self._render_lock = threading.Lock()  # pdfium is not thread-safe
         self._options: dict[str, EngineOptions] = {}
         for name, options in config.models.items():
             self._register(name, options)
@@ -240,7 +250,19 @@ class Engine:
                 self.config.intake.limits(),
                 cancel=cancel,
                 emit=self.events.emit,
+                render_lock=self._render_lock,
             )
+
+    def preview(self, path: Path, index: int, dpi: int = PREVIEW_DPI) -> Image.Image:
+        """Page ``index`` of ``path`` for display, at ``dpi`` for PDFs (images as they are).
+
+        Safe beside a running batch: it shares the pipeline's render lock.
+        """
+        limits = dataclasses.replace(self.config.intake.limits(), pdf_dpi=dpi)
+        with self._render_lock, open_document(path, limits) as document:
+            if not 0 <= index < document.page_count:
+                raise UsageError(f"{path.name} has no page {index + 1}")
+            return document.page(index).image
 
 
 def _with_languages(name: str, options: EngineOptions, languages: str | None) -> EngineOptions:

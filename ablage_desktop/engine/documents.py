@@ -4,8 +4,9 @@ The type comes from the file's first bytes, never from its name, and every limit
 before anything is decoded. Pages are produced one at a time, so a 300-page PDF never sits in
 memory. The user's files are only ever opened for reading.
 
-pdfium is not thread-safe: a ``Document`` of a PDF must be opened, rendered and closed on one
-thread, and only one thread of the process may use pdfium at a time (the pipeline's producer).
+pdfium is not thread-safe: only one thread of the process may use it at a time. The engine
+holds one render lock around every open, render and close (the pipeline's producer and the
+GUI's page previews share it).
 """
 
 from __future__ import annotations
@@ -273,7 +274,13 @@ class Document(abc.ABC):
         self.page_count = 0
 
     @abc.abstractmethod
-    def pages(self) -> Iterator[PageImage]: ...
+    def page(self, index: int) -> PageImage:
+        """Decode (render) page ``index`` (0-based) now."""
+
+    def pages(self) -> Iterator[PageImage]:
+        """Every page in order, each decoded only when it is asked for."""
+        for index in range(self.page_count):
+            yield self.page(index)
 
     @abc.abstractmethod
     def close(self) -> None: ...
@@ -353,29 +360,28 @@ class _RasterDocument(Document):
                 self.path, f"The page directory of {self.path.name} is damaged: {exc}"
             ) from exc
 
-    def pages(self) -> Iterator[PageImage]:
+    def page(self, index: int) -> PageImage:
         from PIL import Image, ImageOps
 
-        for index in range(self.page_count):
-            try:
-                if index:
-                    self._image.seek(index)
-                width, height = self._image.size
-                if width * height > self.limits.max_pixels_per_page:
-                    raise self._too_many_pixels(index, width, height)
-                frame = ImageOps.exif_transpose(self._image)
-                frame = normalize_mode(frame)
-                frame.load()
-            except InputError:
-                raise
-            except Image.DecompressionBombError as exc:
-                raise DocumentTooLarge(self.path, f"{self.path.name} is too large: {exc}") from exc
-            except (OSError, SyntaxError, ValueError, EOFError) as exc:
-                raise CorruptDocument(
-                    self.path,
-                    f"Page {index + 1} of {self.path.name} is damaged or incomplete: {exc}",
-                ) from exc
-            yield PageImage(self.path, index, frame, _dpi_of(self._image))
+        try:
+            if index or self.page_count > 1:
+                self._image.seek(index)
+            width, height = self._image.size
+            if width * height > self.limits.max_pixels_per_page:
+                raise self._too_many_pixels(index, width, height)
+            frame = ImageOps.exif_transpose(self._image)
+            frame = normalize_mode(frame)
+            frame.load()
+        except InputError:
+            raise
+        except Image.DecompressionBombError as exc:
+            raise DocumentTooLarge(self.path, f"{self.path.name} is too large: {exc}") from exc
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise CorruptDocument(
+                self.path,
+                f"Page {index + 1} of {self.path.name} is damaged or incomplete: {exc}",
+            ) from exc
+        return PageImage(self.path, index, frame, _dpi_of(self._image))
 
     def close(self) -> None:
         self._image.close()
@@ -453,21 +459,20 @@ class _PdfDocument(Document):
             self._pdf.close()
             raise
 
-    def pages(self) -> Iterator[PageImage]:
+    def page(self, index: int) -> PageImage:
         import pypdfium2 as pdfium
 
-        for index in range(self.page_count):
+        try:
+            page = self._pdf[index]
             try:
-                page = self._pdf[index]
-                try:
-                    image, dpi = self._render(page, index)
-                finally:
-                    page.close()
-            except pdfium.PdfiumError as exc:
-                raise CorruptDocument(
-                    self.path, f"Page {index + 1} of {self.path.name} cannot be rendered: {exc}"
-                ) from exc
-            yield PageImage(self.path, index, image, dpi)
+                image, dpi = self._render(page, index)
+            finally:
+                page.close()
+        except pdfium.PdfiumError as exc:
+            raise CorruptDocument(
+                self.path, f"Page {index + 1} of {self.path.name} cannot be rendered: {exc}"
+            ) from exc
+        return PageImage(self.path, index, image, dpi)
 
     def _render(self, page: object, index: int) -> tuple[Image.Image, float]:
         width_pt, height_pt = page.get_size()  # type: ignore[attr-defined]

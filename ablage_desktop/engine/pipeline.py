@@ -13,6 +13,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -91,9 +92,15 @@ def run_pipeline(
     cancel: CancelToken | None = None,
     emit: Callable[[Event], None] = lambda event: None,
     render_ahead: int = 2,
+    render_lock: AbstractContextManager[object] | None = None,
 ) -> Iterator[OcrDocument]:
-    """OCR ``paths`` with ``backend``; yields one ``OcrDocument`` per path, in order."""
+    """OCR ``paths`` with ``backend``; yields one ``OcrDocument`` per path, in order.
+
+    ``render_lock`` is held around every decoder call (pdfium is not thread-safe): pass the
+    engine's lock when other threads of the process render pages too.
+    """
     cancel = cancel or CancelToken()
+    lock = render_lock if render_lock is not None else threading.Lock()
     stop = threading.Event()  # set when the consumer goes away early
     workers = max(1, backend.concurrency)
     jobs: queue.Queue[object] = queue.Queue(maxsize=workers + render_ahead)
@@ -118,12 +125,22 @@ def run_pipeline(
                     break
                 sent = 0
                 try:
-                    with open_document(path, limits) as document:
+                    with lock:
+                        document = open_document(path, limits)
+                    try:
                         results.put(_Opened(position, document.sha256, document.page_count))
-                        for page in document.pages():
-                            if halted() or not put_job((position, page)):
+                        for index in range(document.page_count):
+                            if halted():
+                                break
+                            with lock:
+                                page = document.page(index)
+                            if not put_job((position, page)):
                                 break
                             sent += 1
+                            del page
+                    finally:
+                        with lock:
+                            document.close()
                 except Exception as exc:  # every failure is this document's alone
                     if not isinstance(exc, InputError):
                         log.exception("Reading %s failed unexpectedly", path)

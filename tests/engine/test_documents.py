@@ -371,3 +371,19 @@ def test_paths_given_by_hand_are_kept_even_when_wrong(tmp_path: Path) -> None:
     found = collect_documents([missing, notes, missing])
 
     assert found.documents == [missing, notes]
+
+
+def test_any_page_can_be_decoded_on_its_own(make_file: MakeFile) -> None:
+    sizes = [(300, 200), (310, 210), (320, 220)]
+    frames = [Image.new("L", size, 255) for size in sizes]
+    tiff = make_file(
+        "three.tif", image_bytes(frames[0], "TIFF", save_all=True, append_images=frames[1:])
+    )
+    pdf = make_file(
+        "three.pdf", pdf_bytes([Image.new("L", (100 * n, 150), 255) for n in (1, 2, 3)], dpi=100)
+    )
+
+    with open_document(tiff, LIMITS) as document:
+        assert [document.page(i).image.size for i in (2, 0, 1)] == [sizes[2], sizes[0], sizes[1]]
+    with open_document(pdf, IntakeLimits(pdf_dpi=100)) as document:
+        assert document.page(2).image.size == (300, 150)
