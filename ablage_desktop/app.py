@@ -49,9 +49,31 @@ def load_app_config(explicit: Path | None) -> AppConfig:
     return load_config(files)
 
 
+COMMANDS = ("ocr", "models")
+
+
+def split_gui_paths(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``ablage-desktop [OPTIONS] PATH...`` opens the window with those documents queued."""
+    options: list[str] = []
+    paths: list[str] = []
+    items = list(argv)
+    while items:
+        item = items.pop(0)
+        if item in COMMANDS:
+            return list(argv), []
+        if item == "--config" and items:
+            options += [item, items.pop(0)]
+        elif item.startswith("-"):
+            options.append(item)
+        else:
+            paths.append(item)
+    return options, paths
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = cli.build_parser()
-    args = parser.parse_args(argv)
+    arguments, gui_paths = split_gui_paths(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(arguments)
     configure_logging(args.verbose, args.quiet)
     try:
         config = load_app_config(args.config)
@@ -68,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli.EXIT_USAGE
         from ablage_desktop.gui.application import run_gui
 
-        return run_gui(config)
+        return run_gui(config, gui_paths, footprints_file())
     try:
         return cli.run_command(args, config, footprints_file())
     except BrokenPipeError:

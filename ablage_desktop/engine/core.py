@@ -195,6 +195,26 @@ class Engine:
             raise BackendUnavailable(name, reason)
         return name, REGISTRY[options.engine]
 
+    def options(self, name: str) -> EngineOptions:
+        try:
+            return self._options[name]
+        except KeyError:
+            raise UnknownBackend(name, [AUTO, *self._options]) from None
+
+    def configure(self, name: str, **changes: object) -> EngineOptions:
+        """Change a model's options (quantization, for example) while it is unloaded."""
+        current = self.options(name)
+        try:
+            options = type(current).model_validate({**current.model_dump(), **changes})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(str(part) for part in first["loc"])
+            raise UsageError(f"{name}: {key}: {first['msg']}") from exc
+        spec = REGISTRY[options.engine]
+        self.manager.reconfigure(name, options, spec.estimate(options))
+        self._options[name] = options
+        return options
+
     def backend(self, name: str | None = None, languages: str | None = None) -> Backend:
         """Load ``name`` (if needed) and return its backend, unpinned: for tools and tests."""
         resolved, _ = self.resolve(name, languages)

@@ -1,42 +1,541 @@
-"""The main window. For now it lists the engines and whether each can run here."""
+"""The main window: queue, page with boxes, text, models, memory graph, status.
+
+Thin by design: every decision is the engine's; this file only arranges widgets, forwards the
+user's requests to the ``EngineBridge`` and shows what comes back.
+"""
 
 from __future__ import annotations
 
+import logging
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QImage, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QTableWidget,
-    QTableWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from ablage_desktop import __version__
-from ablage_desktop.engine import Engine
+from ablage_desktop.engine import BackendStatus, ModelStateChanged, OcrPage
+from ablage_desktop.engine.memory.probe import MemorySnapshot
+from ablage_desktop.engine.results import OUTPUT_FORMATS, write_result
+from ablage_desktop.gui.engine_worker import AUTO, EngineBridge
+from ablage_desktop.gui.widgets.memory_graph import MemoryGraph
+from ablage_desktop.gui.widgets.models_panel import ModelsPanel, size_text
+from ablage_desktop.gui.widgets.page_view import PageView
+from ablage_desktop.gui.widgets.queue_view import QueueView
+from ablage_desktop.gui.widgets.text_pane import TextPane
+
+log = logging.getLogger(__name__)
+
+QUANTIZATIONS = ("fp32", "fp16", "bf16", "int8", "int4")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, bridge: EngineBridge, settings: QSettings | None = None) -> None:
         super().__init__()
+        self.bridge = bridge
+        self.settings = settings or QSettings()
         self.setWindowTitle(f"Ablage Desktop {__version__}")
-        self.resize(900, 500)
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.addWidget(
-            QLabel("Engines on this machine (documents: ablage-desktop ocr PATH ...)", central)
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        self._row: int | None = None
+        self._page_index = 0
+        self._preview: tuple[str, int, QImage] | None = None
+        self._statuses: list[BackendStatus] = []
+        self._running_batches: set[int] = set()
+        self.last_error: tuple[str, str] | None = None
+
+        self._build_widgets()
+        self._build_actions()
+        self._connect_bridge()
+        self._restore_settings()
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.queue = QueueView(self)
+        self.page_view = PageView(self)
+        self.text_pane = TextPane(self)
+        self.models = ModelsPanel(self)
+        self.graph = MemoryGraph(self)
+
+        self.backend_box = QComboBox(self)
+        self.backend_box.setAccessibleName(self.tr("Engine for the next documents"))
+        self.backend_box.setToolTip(self.tr("Engine for the next documents"))
+        self.backend_box.addItem(self.tr("auto (chosen per page)"), AUTO)
+
+        self.prev_button = QPushButton("<", self)
+        self.next_button = QPushButton(">", self)
+        self.prev_button.setAccessibleName(self.tr("Previous page"))
+        self.next_button.setAccessibleName(self.tr("Next page"))
+        self.page_label = QLabel("", self)
+        self.page_label.setAccessibleName(self.tr("Page number"))
+        self.prev_button.clicked.connect(lambda: self.show_page(self._page_index - 1))
+        self.next_button.clicked.connect(lambda: self.show_page(self._page_index + 1))
+
+        viewer = QWidget(self)
+        viewer_layout = QVBoxLayout(viewer)
+        viewer_layout.setContentsMargins(0, 0, 0, 0)
+        navigation = QHBoxLayout()
+        navigation.addWidget(self.prev_button)
+        navigation.addWidget(self.page_label)
+        navigation.addWidget(self.next_button)
+        navigation.addStretch(1)
+        viewer_layout.addLayout(navigation)
+        viewer_layout.addWidget(self.page_view)
+
+        self.top_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.top_splitter.addWidget(self.queue)
+        self.top_splitter.addWidget(viewer)
+        self.top_splitter.addWidget(self.text_pane)
+        self.top_splitter.setSizes([260, 620, 400])
+        self.bottom_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.bottom_splitter.addWidget(self.models)
+        self.bottom_splitter.addWidget(self.graph)
+        self.bottom_splitter.setSizes([560, 720])
+        self.main_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.main_splitter.addWidget(self.top_splitter)
+        self.main_splitter.addWidget(self.bottom_splitter)
+        self.main_splitter.setSizes([540, 260])
+        self.setCentralWidget(self.main_splitter)
+
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName(self.tr("Progress of the batch"))
+        self.progress.setMaximumWidth(240)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.pressure_label = QLabel(self.tr("memory: normal"), self)
+        self.pressure_label.setAccessibleName(self.tr("Memory pressure"))
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.setAccessibleName(self.tr("Cancel the batch"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_batch)
+        status = self.statusBar()
+        status.addPermanentWidget(self.pressure_label)
+        status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.cancel_button)
+
+        self.page_view.lineClicked.connect(self.text_pane.select_line)
+        self.text_pane.lineSelected.connect(self.page_view.select_line)
+        self.queue.documentSelected.connect(self._document_selected)
+        self.models.loadRequested.connect(self.bridge.load)
+        self.models.unloadRequested.connect(self.bridge.unload)
+        self.models.unloadAllRequested.connect(self.bridge.unload_all)
+        self.backend_box.currentIndexChanged.connect(self._backend_changed)
+
+    def _build_actions(self) -> None:
+        def action(text: str, slot: object, shortcut: QKeySequence | str | None = None) -> QAction:
+            act = QAction(text, self)
+            act.triggered.connect(slot)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            self.addAction(act)
+            return act
+
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.open_action = action(
+            self.tr("&Open documents..."), self.open_files, QKeySequence.StandardKey.Open
         )
-        self.engines = QTableWidget(central)
-        statuses = engine.statuses()
-        self.engines.setColumnCount(4)
-        self.engines.setHorizontalHeaderLabels(["Name", "Kind", "Available", "Engine / reason"])
-        self.engines.setRowCount(len(statuses))
-        for row, status in enumerate(statuses):
-            detail = status.title if status.available else f"{status.title}: {status.reason}"
-            cells = [status.name, status.kind, "yes" if status.available else "no", detail]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(status.reason or status.description)
-                self.engines.setItem(row, column, item)
-        self.engines.resizeColumnsToContents()
-        layout.addWidget(self.engines)
-        self.setCentralWidget(central)
+        self.open_folder_action = action(
+            self.tr("Open &folder..."), self.open_folder, "Ctrl+Shift+O"
+        )
+        self.paste_action = action(
+            self.tr("&Paste image"), self.paste_image, QKeySequence.StandardKey.Paste
+        )
+        self.save_action = action(
+            self.tr("&Save result..."), self.save_result, QKeySequence.StandardKey.Save
+        )
+        self.quit_action = action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        for act in (self.open_action, self.open_folder_action, self.paste_action, self.save_action):
+            file_menu.addAction(act)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.copy_all_action = action(
+            self.tr("Copy &all text"), self.text_pane.copy_all, "Ctrl+Shift+C"
+        )
+        edit_menu.addAction(self.copy_all_action)
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.zoom_in_action = action(
+            self.tr("Zoom &in"), self.page_view.zoom_in, QKeySequence.StandardKey.ZoomIn
+        )
+        self.zoom_out_action = action(
+            self.tr("Zoom &out"), self.page_view.zoom_out, QKeySequence.StandardKey.ZoomOut
+        )
+        self.fit_action = action(self.tr("&Fit width"), self.page_view.fit_width, "Ctrl+0")
+        self.boxes_action = action(
+            self.tr("Show line &boxes"), self.page_view.set_boxes_visible, "Ctrl+B"
+        )
+        self.boxes_action.setCheckable(True)
+        self.boxes_action.setChecked(True)
+        self.next_action = action(
+            self.tr("&Next page"), lambda: self.show_page(self._page_index + 1), "PgDown"
+        )
+        self.prev_action = action(
+            self.tr("&Previous page"), lambda: self.show_page(self._page_index - 1), "PgUp"
+        )
+        for act in (
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.fit_action,
+            self.boxes_action,
+            self.next_action,
+            self.prev_action,
+        ):
+            view_menu.addAction(act)
+
+        models_menu = self.menuBar().addMenu(self.tr("&Models"))
+        self.unload_all_action = action(self.tr("Unload &all"), self.bridge.unload_all)
+        models_menu.addAction(self.unload_all_action)
+        self.quantization_menu = models_menu.addMenu(self.tr("&Quantization of the selected model"))
+        for quantization in QUANTIZATIONS:
+            act = QAction(quantization, self)
+            act.triggered.connect(lambda checked=False, q=quantization: self._quantize(q))
+            self.quantization_menu.addAction(act)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(action(self.tr("&About"), self._about))
+
+        toolbar = QToolBar(self.tr("Main"), self)
+        toolbar.setObjectName("main-toolbar")
+        toolbar.addAction(self.open_action)
+        toolbar.addWidget(QLabel(self.tr(" Engine: "), self))
+        toolbar.addWidget(self.backend_box)
+        self.addToolBar(toolbar)
+
+    def _connect_bridge(self) -> None:
+        control, worker = self.bridge.control, self.bridge.worker
+        control.documentsQueued.connect(self._documents_queued)
+        control.previewReady.connect(self._preview_ready)
+        control.modelsChanged.connect(self._models_changed)
+        control.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        control.failed.connect(self._failed)
+        worker.batchStarted.connect(self._batch_started)
+        worker.documentStarted.connect(self.queue.document_started)
+        worker.pageDone.connect(self._page_done)
+        worker.documentFinished.connect(self._document_finished)
+        worker.batchFinished.connect(self._batch_finished)
+        worker.failed.connect(self._failed)
+        self.bridge.memorySampled.connect(self._memory_sampled)
+        self.bridge.modelEvent.connect(self._model_event)
+        self.bridge.leaked.connect(
+            lambda model, objects: self.statusBar().showMessage(
+                self.tr("Memory leak: {0} is still referenced after unloading").format(model), 10000
+            )
+        )
+
+    # --- input --------------------------------------------------------------------------------
+
+    def enqueue(self, paths: list[str]) -> None:
+        if paths:
+            self.bridge.enqueue(paths, self.backend_box.currentData() or AUTO)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        mime = event.mimeData()
+        paths = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+        if paths:
+            self.enqueue(paths)
+        elif mime.hasImage():
+            self._enqueue_image(QImage(mime.imageData()))
+        event.acceptProposedAction()
+
+    def open_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Open documents"),
+            str(self.settings.value("last_folder", str(Path.home()))),
+            self.tr(
+                "Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)"
+            ),
+        )
+        if files:
+            self.settings.setValue("last_folder", str(Path(files[0]).parent))
+            self.enqueue(files)
+
+    def open_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Open a folder of documents"), str(self.settings.value("last_folder", ""))
+        )
+        if folder:
+            self.settings.setValue("last_folder", folder)
+            self.enqueue([folder])
+
+    def paste_image(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        clipboard = QApplication.clipboard()
+        mime = clipboard.mimeData()
+        if mime is not None and mime.hasUrls():
+            self.enqueue([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
+            return
+        image = clipboard.image()
+        if image.isNull():
+            self.statusBar().showMessage(self.tr("The clipboard holds no image."), 5000)
+            return
+        self._enqueue_image(image)
+
+    def _enqueue_image(self, image: QImage) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="ablage-paste-"))
+        path = folder / "pasted.png"
+        if image.save(str(path), "PNG"):
+            self.enqueue([str(path)])
+
+    # --- batches ------------------------------------------------------------------------------
+
+    def _documents_queued(self, batch: int, paths: list[str], skipped: int) -> None:
+        first_new = self.queue.rowCount()
+        self.queue.add_batch(batch, paths)
+        if skipped:
+            self.statusBar().showMessage(
+                self.tr("{0} files were not documents and were skipped.").format(skipped), 8000
+            )
+        if self._row is None:
+            self.queue.selectRow(first_new)
+        self._update_progress()
+
+    def _batch_started(self, batch: int, paths: list[str]) -> None:
+        self._running_batches.add(batch)
+        self.cancel_button.setEnabled(True)
+        self._update_progress()
+
+    def _page_done(self, batch: int, position: int, page: OcrPage) -> None:
+        self.queue.page_done(batch, position, page)
+        found = self.queue.entry(batch, position)
+        if found and found[0] == self._row and page.index == self._page_index:
+            self._show_current()
+        self._update_progress()
+
+    def _document_finished(self, batch: int, position: int, result: object) -> None:
+        self.queue.document_finished(batch, position, result)  # type: ignore[arg-type]
+        found = self.queue.entry(batch, position)
+        if found and found[0] == self._row:
+            self._show_current()
+        self._update_progress()
+
+    def _batch_finished(
+        self, batch: int, done: int, failed: int, seconds: float, cancelled: bool
+    ) -> None:
+        self._running_batches.discard(batch)
+        self.cancel_button.setEnabled(bool(self._running_batches))
+        summary = self.tr("{0} done, {1} failed in {2:.1f} s").format(done, failed, seconds)
+        if cancelled:
+            summary += self.tr(" (cancelled)")
+        self.statusBar().showMessage(summary, 15000)
+        self._update_progress()
+
+    def cancel_batch(self) -> None:
+        self.bridge.cancel()
+        self.statusBar().showMessage(self.tr("Cancelling ..."), 5000)
+
+    def _update_progress(self) -> None:
+        entries = self.queue.entries
+        total_pages = sum(max(e.pages_total, 1) for e in entries) or 1
+        done_pages = sum(
+            max(e.pages_total, 1) if e.state in ("done", "failed", "cancelled") else len(e.pages)
+            for e in entries
+        )
+        self.progress.setRange(0, total_pages)
+        self.progress.setValue(done_pages)
+        running = [e for e in entries if e.state == "running"]
+        if running:
+            entry = running[0]
+            self.progress.setFormat(
+                f"{Path(entry.path).name} {len(entry.pages)}/{entry.pages_total or '?'}"
+            )
+        else:
+            self.progress.setFormat("%p%")
+
+    # --- the selected document --------------------------------------------------------------
+
+    def _document_selected(self, row: int) -> None:
+        self._row = row
+        self.show_page(0)
+
+    def show_page(self, index: int) -> None:
+        if self._row is None:
+            return
+        entry = self.queue.entries[self._row]
+        count = max(entry.pages_total, 1)
+        self._page_index = max(0, min(index, count - 1))
+        self._show_current()
+        self.bridge.request_preview(entry.path, self._page_index)
+
+    def _show_current(self) -> None:
+        if self._row is None:
+            return
+        entry = self.queue.entries[self._row]
+        page = entry.pages.get(self._page_index)
+        count = max(entry.pages_total, 1)
+        self.page_label.setText(self.tr("page {0} of {1}").format(self._page_index + 1, count))
+        self.prev_button.setEnabled(self._page_index > 0)
+        self.next_button.setEnabled(self._page_index + 1 < count)
+        image = None
+        if self._preview and self._preview[:2] == (entry.path, self._page_index):
+            image = self._preview[2]
+        self.page_view.show_page(image, page)
+        self.text_pane.show_page(page)
+        if page is None and entry.reason:
+            self.text_pane.setPlainText(entry.reason)
+
+    def _preview_ready(self, path: str, index: int, image: QImage) -> None:
+        self._preview = (path, index, image)
+        if self._row is not None:
+            entry = self.queue.entries[self._row]
+            if (entry.path, self._page_index) == (path, index):
+                self._show_current()
+
+    def save_result(self) -> None:
+        if self._row is None or self.queue.entries[self._row].result is None:
+            self.statusBar().showMessage(self.tr("Select a finished document first."), 5000)
+            return
+        entry = self.queue.entries[self._row]
+        target, chosen = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save result"),
+            str(Path(str(self.settings.value("last_folder", Path.home()))) / Path(entry.path).stem),
+            ";;".join(f"{fmt.upper()} (*.{fmt})" for fmt in OUTPUT_FORMATS),
+        )
+        if target:
+            fmt = "json" if target.endswith(".json") or "JSON" in chosen else "txt"
+            path = Path(target)
+            if path.suffix != f".{fmt}":
+                path = path.with_suffix(f".{fmt}")
+            assert entry.result is not None
+            try:
+                write_result(entry.result, path, fmt)
+            except OSError as exc:
+                self._failed("output", self.tr("Cannot write {0}: {1}").format(path, exc), "")
+
+    # --- models and memory ------------------------------------------------------------------
+
+    def _models_changed(self, statuses: list[BackendStatus]) -> None:
+        self._statuses = list(statuses)
+        quantization = {
+            s.name: str(getattr(self.bridge.engine.options(s.name), "quantization", "-"))
+            for s in statuses
+        }
+        self.models.set_statuses(statuses, quantization)
+        self._fill_backend_box(statuses)
+
+    def _fill_backend_box(self, statuses: list[BackendStatus]) -> None:
+        current = self.backend_box.currentData()
+        self.backend_box.blockSignals(True)
+        while self.backend_box.count() > 1:
+            self.backend_box.removeItem(1)
+        model = self.backend_box.model()
+        for status in statuses:
+            if ":" in status.name:
+                continue  # a language variant made for one request
+            text = f"{status.name} — {status.state}, ~{size_text(status.estimated_bytes)}"
+            self.backend_box.addItem(text, status.name)
+            row = self.backend_box.count() - 1
+            self.backend_box.setItemData(
+                row, status.reason or status.description, Qt.ItemDataRole.ToolTipRole
+            )
+            if not status.available:
+                item = model.item(row)  # type: ignore[attr-defined]
+                item.setEnabled(False)
+        index = self.backend_box.findData(current or self.settings.value("backend", AUTO))
+        self.backend_box.setCurrentIndex(max(0, index))
+        self.backend_box.blockSignals(False)
+
+    def _backend_changed(self) -> None:
+        self.settings.setValue("backend", self.backend_box.currentData() or AUTO)
+
+    def _quantize(self, quantization: str) -> None:
+        name = self.models.selected_model()
+        if name is None:
+            self.statusBar().showMessage(self.tr("Select a model in the models table first."), 5000)
+            return
+        self.bridge.set_quantization(name, quantization)
+
+    def _memory_sampled(self, t: float, snapshot: MemorySnapshot, pressure: str) -> None:
+        if not self.graph.sample_count:
+            manager = self.bridge.engine.manager
+            vram = manager.budget("gpu", snapshot) if snapshot.has_gpu else None
+            self.graph.set_budgets(manager.budget("cpu", snapshot), vram)
+        self.graph.add_sample(t, snapshot, pressure)
+        labels = {
+            "normal": self.tr("normal"),
+            "warning": self.tr("warning"),
+            "critical": self.tr("critical"),
+        }
+        self.pressure_label.setText(self.tr("memory: {0}").format(labels.get(pressure, pressure)))
+
+    def _model_event(self, event: ModelStateChanged) -> None:
+        import time
+
+        if event.state in ("ready", "unloaded") and event.previous in ("loading", "unloading"):
+            verb = self.tr("load") if event.state == "ready" else self.tr("unload")
+            self.graph.add_marker(time.monotonic(), f"{verb} {event.model}")
+
+    # --- errors and closing -----------------------------------------------------------------
+
+    def _failed(self, kind: str, message: str, details: str) -> None:
+        self.last_error = (kind, message)
+        log.warning("Engine error (%s): %s", kind, message)
+        self.statusBar().showMessage(self.tr("Error: {0}").format(message), 15000)
+        if kind == "internal":
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Something went wrong"),
+                message,
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setDetailedText(details)
+            box.setModal(False)
+            box.show()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Ablage Desktop"),
+            self.tr("Ablage Desktop {0}: OCR for the office archive.").format(__version__),
+        )
+
+    def _restore_settings(self) -> None:
+        for key, widget in (
+            ("geometry", self),
+            ("main_splitter", self.main_splitter),
+            ("top_splitter", self.top_splitter),
+            ("bottom_splitter", self.bottom_splitter),
+        ):
+            value = self.settings.value(key)
+            if isinstance(value, QByteArray | bytes):
+                if widget is self:
+                    self.restoreGeometry(value)
+                else:
+                    widget.restoreState(value)  # type: ignore[union-attr]
+
+    def _save_settings(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("main_splitter", self.main_splitter.saveState())
+        self.settings.setValue("top_splitter", self.top_splitter.saveState())
+        self.settings.setValue("bottom_splitter", self.bottom_splitter.saveState())
+        self.settings.setValue("backend", self.backend_box.currentData() or AUTO)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_settings()
+        self.graph.stop()
+        event.accept()

@@ -1,22 +1,188 @@
-"""The window opens offscreen and shows every configured engine with its availability."""
+"""The real window, offscreen, with the real engine: drop, read, models, graph, cancel, errors."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
+from samples import pdf_bytes, text_page
 
 from ablage_desktop.engine import Engine, load_config
+from ablage_desktop.gui.engine_worker import EngineBridge
 from ablage_desktop.gui.main_window import MainWindow
 
+BATCH_TIMEOUT_MS = 120_000
 
-def test_the_window_lists_every_engine(qtbot: QtBot) -> None:
-    engine = Engine(load_config())
-    window = MainWindow(engine)
-    qtbot.addWidget(window)
-    window.show()
 
-    table = window.engines
-    names = [table.item(row, 0).text() for row in range(table.rowCount())]
-    assert names == list(engine.config.models)
-    row = names.index("got_ocr2")
-    assert table.item(row, 2).text() == "no"
-    assert "not built" in table.item(row, 0).toolTip()
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    engine = Engine(load_config(), footprints=tmp_path / "footprints.json")
+    bridge = EngineBridge(engine)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    main = MainWindow(bridge, settings)
+    qtbot.addWidget(main)
+    main.show()
+    bridge.start()
+    yield main
+    main.close()
+    assert bridge.shutdown(30_000)
+    assert not bridge.batch_thread.isRunning() and not bridge.control_thread.isRunning()
+    assert not [t for t in threading.enumerate() if t.name.startswith("ablage-")]
+
+
+def drop(window: MainWindow, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+
+
+def settled(window: MainWindow) -> bool:
+    """Every queued document has its final state in the window.
+
+    pytest-qt's waitSignal sees a worker's signal in the worker's thread, before the window's
+    queued slots for the same batch have run; tests wait for the window itself.
+    """
+    return all(e.state not in ("queued", "running") for e in window.queue.entries)
+
+
+def choose_backend(window: MainWindow, qtbot: QtBot, name: str) -> None:
+    qtbot.waitUntil(lambda: window.backend_box.findData(name) >= 0, timeout=10_000)
+    window.backend_box.setCurrentIndex(window.backend_box.findData(name))
+
+
+def test_dropped_files_are_read_and_a_bad_one_shows_its_reason(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    good = tmp_path / "invoice.png"
+    text_page().save(good, dpi=(300, 300))
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    choose_backend(window, qtbot, "tesseract")
+
+    with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
+        drop(window, [good, empty])
+    qtbot.waitUntil(lambda: settled(window), timeout=5000)
+
+    states = {Path(e.path).name: (e.state, e.reason) for e in window.queue.entries}
+    assert states["invoice.png"] == ("done", "")
+    assert states["empty.pdf"][0] == "failed" and "empty" in states["empty.pdf"][1]
+    window.queue.selectRow(0)
+    qtbot.waitUntil(lambda: "Invoice 4711" in window.text_pane.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: window.page_view.box_count > 0, timeout=5000)
+    assert window.queue.item(0, 3).text() == "tesseract"
+
+
+def test_the_auto_engine_reads_a_multipage_pdf_page_by_page(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "two.pdf"
+    pdf.write_bytes(pdf_bytes([text_page(), text_page()], dpi=150))
+
+    with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
+        window.enqueue([str(pdf)])
+    qtbot.waitUntil(lambda: settled(window), timeout=5000)
+
+    (entry,) = window.queue.entries
+    assert entry.state == "done" and sorted(entry.pages) == [0, 1]
+    window.queue.selectRow(0)
+    window.show_page(1)
+    qtbot.waitUntil(lambda: window.page_label.text() == "page 2 of 2", timeout=5000)
+    assert "4711" in window.text_pane.toPlainText()
+
+
+def test_load_and_unload_buttons_change_the_models_state(window: MainWindow, qtbot: QtBot) -> None:
+    panel = window.models
+    qtbot.waitUntil(lambda: panel.state_of("tesseract") == "unloaded", timeout=10_000)
+    panel.select_model("tesseract")
+
+    panel.load_button.click()
+    qtbot.waitUntil(lambda: panel.state_of("tesseract") == "ready", timeout=30_000)
+    panel.select_model("tesseract")
+    panel.unload_button.click()
+    qtbot.waitUntil(lambda: panel.state_of("tesseract") == "unloaded", timeout=30_000)
+
+
+def test_the_memory_graph_receives_samples(window: MainWindow, qtbot: QtBot) -> None:
+    qtbot.waitUntil(lambda: window.graph.sample_count >= 3, timeout=10_000)
+    assert window.pressure_label.text().startswith("memory: ")
+
+
+def test_cancel_stops_a_running_batch_within_two_seconds(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(pdf_bytes([text_page()] * 40, dpi=300))
+    choose_backend(window, qtbot, "tesseract")
+    with qtbot.waitSignal(window.bridge.worker.pageDone, timeout=BATCH_TIMEOUT_MS):
+        window.enqueue([str(pdf)])
+
+    with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=2000) as finished:
+        window.cancel_button.click()
+
+    assert finished.args[4] is True  # cancelled
+    qtbot.waitUntil(lambda: settled(window), timeout=5000)
+    (entry,) = window.queue.entries
+    assert entry.state == "cancelled"
+    assert 0 < len(entry.pages) < 40
+
+
+def test_an_engine_exception_reaches_the_window_and_the_next_job_works(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "page.png"
+    text_page().save(page)
+    engine = window.bridge.engine
+    real_ocr = engine.ocr
+    calls = 0
+
+    def broken_once(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("the engine broke")
+        return real_ocr(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "ocr", broken_once)
+    choose_backend(window, qtbot, "tesseract")
+
+    with qtbot.waitSignal(window.bridge.worker.failed, timeout=BATCH_TIMEOUT_MS) as failed:
+        window.enqueue([str(page)])
+    assert failed.args[:2] == ["internal", "RuntimeError: the engine broke"]
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
+
+    with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
+        window.enqueue([str(page)])
+    qtbot.waitUntil(lambda: window.queue.entries[-1].state == "done", timeout=5000)
+
+
+def test_the_backend_selector_lists_auto_and_every_engine_with_availability(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    box = window.backend_box
+    qtbot.waitUntil(lambda: box.findData("got_ocr2") >= 0, timeout=10_000)
+
+    assert box.itemData(0) == "auto"
+    row = box.findData("got_ocr2")
+    assert not box.model().item(row).isEnabled()  # type: ignore[attr-defined]
+    assert "not built" in box.itemData(row, Qt.ItemDataRole.ToolTipRole)
+    assert "rapidocr" in box.itemText(box.findData("rapidocr"))
+
+
+def test_settings_keep_the_backend_and_the_geometry(window: MainWindow, qtbot: QtBot) -> None:
+    choose_backend(window, qtbot, "tesseract")
+    window.close()
+
+    assert window.settings.value("backend") == "tesseract"
+    assert window.settings.value("geometry") is not None

@@ -198,6 +198,17 @@ class ModelManager:
                 record.measured = measured
                 self._records[name] = record
 
+    def reconfigure(self, name: str, options: EngineOptions, estimate: MemoryEstimate) -> None:
+        """New options for a model that is not resident (a resident one must unload first)."""
+        with self._cond:
+            record = self._record(name)
+            if record.state.resident:
+                raise ModelBusy(name, max(1, record.pins))
+            record.options = options
+            record.estimate = estimate
+            record.device = estimate.device
+            record.measured = None  # measured with the old options
+
     def has(self, name: str) -> bool:
         with self._cond:
             return name in self._records
@@ -396,7 +407,8 @@ class ModelManager:
             self._flush()
             self._finish_unload(victim)
 
-    def _budget(self, device: Device, snapshot: MemorySnapshot) -> int:
+    def budget(self, device: Device, snapshot: MemorySnapshot) -> int:
+        """Bytes the models may use on ``device``: the share of its total, or the absolute size."""
         if device == "gpu":
             if self.policy.vram_budget is not None:
                 return self.policy.vram_budget
@@ -429,7 +441,7 @@ class ModelManager:
                     f"one GPU model at a time (management.single_gpu_model) and "
                     f"{', '.join(gpu_models)} is in use",
                 )
-        budget = self._budget(record.device, snapshot)
+        budget = self.budget(record.device, snapshot)
         accounted = sum(r.footprint for r in others if r.device == record.device)
         free = snapshot.vram_free if record.device == "gpu" else snapshot.ram_available
         free = free or 0
@@ -457,7 +469,7 @@ class ModelManager:
             pinned = sum(r.footprint for r in same if r.pins or r.state is not ModelState.READY)
             idle = sum(r.footprint for r in same if not r.pins and r.state is ModelState.READY)
             free = snapshot.vram_free if record.device == "gpu" else snapshot.ram_available
-            have = min(self._budget(record.device, snapshot) - pinned, (free or 0) + idle)
+            have = min(self.budget(record.device, snapshot) - pinned, (free or 0) + idle)
             if record.footprint > have:
                 return (
                     f"needs {record.footprint >> 20} MiB of {record.device.upper()} memory, "

@@ -1,0 +1,319 @@
+"""The engine behind the window: two worker objects in two QThreads, and signals out.
+
+* ``EngineWorker`` runs batches of documents (long: it blocks its thread for the batch).
+* ``ControlWorker`` does what must stay possible while a batch runs: expanding dropped
+  folders, loading and unloading models, page previews.
+
+The window talks to both only through ``EngineBridge``: request signals in (queued to the worker
+threads), result signals out (queued back to the GUI thread). Every slot catches everything and
+emits ``failed`` with words a person understands, so an engine error never kills the app.
+Engine events arrive on the engine's own threads and are re-emitted as Qt signals, which Qt
+delivers in the GUI thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from ablage_desktop.engine import (
+    AblageError,
+    CancelToken,
+    DocumentFinished,
+    DocumentStarted,
+    Engine,
+    Event,
+    MemorySample,
+    ModelLeaked,
+    ModelStateChanged,
+    OcrRequest,
+    PageDone,
+    collect_documents,
+)
+from ablage_desktop.engine.errors import ModelBusy
+from ablage_desktop.gui.images import pil_to_qimage
+
+log = logging.getLogger(__name__)
+
+AUTO = "auto"
+UNLOAD_WAIT_S = 600.0
+
+
+def _report(failed: Signal, exc: BaseException) -> None:
+    """Turn any exception into the ``failed(kind, message, details)`` signal."""
+    if isinstance(exc, AblageError):
+        kind, message = exc.kind, exc.message
+    else:
+        log.error("Unexpected error in the engine", exc_info=exc)
+        kind, message = "internal", f"{type(exc).__name__}: {exc}"
+    details = "".join(traceback.format_exception(exc))
+    failed.emit(kind, message, details)
+
+
+class EngineWorker(QObject):
+    """Runs batches, one after another, in its own thread."""
+
+    batchStarted = Signal(int, list)  # batch id, document paths (str)
+    documentStarted = Signal(int, int, int)  # batch id, position, pages
+    pageDone = Signal(int, int, object)  # batch id, position, OcrPage
+    documentFinished = Signal(int, int, object)  # batch id, position, OcrDocument
+    batchFinished = Signal(int, int, int, float, bool)  # id, done, failed, seconds, cancelled
+    failed = Signal(str, str, str)  # kind, message, details
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._cancel: CancelToken | None = None
+        self._cancelled_upto = 0
+
+    def cancel(self, upto_batch: int) -> None:
+        """Thread-safe: stop the running batch and skip the queued ones up to ``upto_batch``."""
+        with self._lock:
+            self._cancelled_upto = max(self._cancelled_upto, upto_batch)
+            if self._cancel is not None:
+                self._cancel.cancel()
+
+    @Slot(int, list, str)
+    def run_batch(self, batch: int, paths: list[str], backend: str) -> None:
+        started = time.perf_counter()
+        done = failed = 0
+        cancel = CancelToken()
+        with self._lock:
+            if batch <= self._cancelled_upto:
+                cancel.cancel()
+            self._cancel = cancel
+        unsubscribe = self._engine.events.subscribe(self._forwarder(batch))
+        try:
+            self.batchStarted.emit(batch, paths)
+            request = OcrRequest(
+                [Path(p) for p in paths], backend=None if backend == AUTO else backend
+            )
+            for document in self._engine.ocr(request, cancel):
+                done += document.ok
+                failed += not document.ok
+        except Exception as exc:
+            _report(self.failed, exc)
+            failed = len(paths) - done
+        finally:
+            unsubscribe()
+            with self._lock:
+                self._cancel = None
+            self.batchFinished.emit(
+                batch, done, failed, time.perf_counter() - started, cancel.cancelled
+            )
+
+    def _forwarder(self, batch: int) -> Callable[[Event], None]:
+        def forward(event: Event) -> None:
+            if isinstance(event, DocumentStarted):
+                self.documentStarted.emit(batch, event.position, event.pages)
+            elif isinstance(event, PageDone):
+                self.pageDone.emit(batch, event.position, event.page)
+            elif isinstance(event, DocumentFinished):
+                self.documentFinished.emit(batch, event.position, event.result)
+
+        return forward
+
+
+class ControlWorker(QObject):
+    """Quick requests that must work while a batch runs."""
+
+    documentsQueued = Signal(int, list, int)  # batch id, document paths, skipped count
+    previewReady = Signal(str, int, object)  # path, page index, QImage
+    modelsChanged = Signal(object)  # list[BackendStatus]
+    message = Signal(str)  # a line for the status bar
+    failed = Signal(str, str, str)
+
+    runBatch = Signal(int, list, str)  # forwarded to the EngineWorker
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self._engine = engine
+        self._batches = itertools.count(1)
+
+    @Slot(list, str)
+    def enqueue(self, paths: list[str], backend: str) -> None:
+        try:
+            collected = collect_documents([Path(p) for p in paths])
+            if not collected.documents:
+                self.message.emit(self.tr("No documents found in what was dropped."))
+                return
+            batch = next(self._batches)
+            documents = [str(path) for path in collected.documents]
+            self.documentsQueued.emit(batch, documents, len(collected.skipped))
+            self.runBatch.emit(batch, documents, backend)
+        except Exception as exc:
+            _report(self.failed, exc)
+
+    @Slot(str, int)
+    def preview(self, path: str, index: int) -> None:
+        try:
+            image = self._engine.preview(Path(path), index)
+            self.previewReady.emit(path, index, pil_to_qimage(image))
+        except Exception as exc:
+            _report(self.failed, exc)
+
+    @Slot()
+    def refresh(self) -> None:
+        try:
+            self.modelsChanged.emit(self._engine.statuses())
+        except Exception as exc:
+            _report(self.failed, exc)
+
+    @Slot(str)
+    def load(self, name: str) -> None:
+        try:
+            resolved, _ = self._engine.resolve(name)
+            self.message.emit(self.tr("Loading {0} ...").format(resolved))
+            self._engine.manager.acquire(resolved).release()
+            self.message.emit(self.tr("{0} is loaded.").format(resolved))
+        except Exception as exc:
+            _report(self.failed, exc)
+        self.refresh()
+
+    @Slot(str)
+    def unload(self, name: str) -> None:
+        try:
+            try:
+                self._engine.manager.unload(name)
+            except ModelBusy:
+                self.message.emit(
+                    self.tr("{0} is reading a page; it unloads as soon as it is done.").format(name)
+                )
+                self._engine.manager.unload(name, wait_s=UNLOAD_WAIT_S)
+            self.message.emit(self.tr("{0} is unloaded.").format(name))
+        except Exception as exc:
+            _report(self.failed, exc)
+        self.refresh()
+
+    @Slot(str, str)
+    def set_quantization(self, name: str, quantization: str) -> None:
+        try:
+            self._engine.configure(name, quantization=quantization)
+            self.message.emit(self.tr("{0} will load as {1}.").format(name, quantization))
+        except Exception as exc:
+            _report(self.failed, exc)
+        self.refresh()
+
+    @Slot()
+    def unload_all(self) -> None:
+        for status in self._engine.statuses():
+            if status.state not in ("unloaded", "failed"):
+                self.unload(status.name)
+        self.refresh()
+
+
+class EngineBridge(QObject):
+    """The window's one handle on the engine: request methods in, signals out."""
+
+    # requests, queued to the worker threads
+    _enqueue = Signal(list, str)
+    _preview = Signal(str, int)
+    _load = Signal(str)
+    _unload = Signal(str)
+    _unload_all = Signal()
+    _refresh = Signal()
+    _quantize = Signal(str, str)
+
+    # results, re-emitted in the GUI thread
+    modelEvent = Signal(object)  # ModelStateChanged
+    memorySampled = Signal(float, object, str)  # t, MemorySnapshot, pressure
+    leaked = Signal(str, list)  # model, object type names
+
+    def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.batch_thread = QThread(self)
+        self.batch_thread.setObjectName("ablage-gui-batches")
+        self.control_thread = QThread(self)
+        self.control_thread.setObjectName("ablage-gui-control")
+        self.worker = EngineWorker(engine)
+        self.control = ControlWorker(engine)
+        self.worker.moveToThread(self.batch_thread)
+        self.control.moveToThread(self.control_thread)
+        self._enqueue.connect(self.control.enqueue)
+        self._preview.connect(self.control.preview)
+        self._load.connect(self.control.load)
+        self._unload.connect(self.control.unload)
+        self._unload_all.connect(self.control.unload_all)
+        self._refresh.connect(self.control.refresh)
+        self._quantize.connect(self.control.set_quantization)
+        self.control.runBatch.connect(self.worker.run_batch)
+        self._unsubscribe = engine.events.subscribe(self._on_engine_event)
+        self._last_batch = 0
+        self.control.documentsQueued.connect(self._remember_batch)
+
+    def start(self) -> None:
+        self.batch_thread.start()
+        self.control_thread.start()
+        self.engine.start()
+        self._refresh.emit()
+
+    # --- requests ---------------------------------------------------------------------------
+
+    def enqueue(self, paths: list[str], backend: str = AUTO) -> None:
+        self._enqueue.emit(paths, backend)
+
+    def request_preview(self, path: str, index: int) -> None:
+        self._preview.emit(path, index)
+
+    def load(self, name: str) -> None:
+        self._load.emit(name)
+
+    def unload(self, name: str) -> None:
+        self._unload.emit(name)
+
+    def unload_all(self) -> None:
+        self._unload_all.emit()
+
+    def refresh(self) -> None:
+        self._refresh.emit()
+
+    def set_quantization(self, name: str, quantization: str) -> None:
+        self._quantize.emit(name, quantization)
+
+    def cancel(self) -> None:
+        """Stop the running batch and drop the queued ones (thread-safe, immediate)."""
+        self.worker.cancel(self._last_batch)
+
+    def _remember_batch(self, batch: int, paths: list[str], skipped: int) -> None:
+        self._last_batch = max(self._last_batch, batch)
+
+    # --- engine events ----------------------------------------------------------------------
+
+    def _on_engine_event(self, event: Event) -> None:
+        if isinstance(event, MemorySample):
+            self.memorySampled.emit(time.monotonic(), event.snapshot, event.pressure)
+        elif isinstance(event, ModelStateChanged):
+            self.modelEvent.emit(event)
+            self._refresh.emit()
+        elif isinstance(event, ModelLeaked):
+            self.leaked.emit(event.model, list(event.objects))
+
+    # --- shutdown ---------------------------------------------------------------------------
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Cancel, stop both threads and close the engine; False if a thread did not stop.
+
+        Never ``terminate()``: a thread still inside a model load is left to the process exit.
+        """
+        self._unsubscribe()
+        self.worker.cancel(10**9)
+        deadline = time.monotonic() + timeout_ms / 1000
+        stopped = True
+        for thread in (self.batch_thread, self.control_thread):
+            thread.quit()
+            remaining = max(0, int((deadline - time.monotonic()) * 1000))
+            stopped = thread.wait(remaining) and stopped
+        if stopped:
+            self.engine.close()
+        else:
+            log.warning("An engine thread is still busy (a model load?); leaving it to exit")
+        return stopped

@@ -1,0 +1,39 @@
+"""PIL images to Qt images, in any thread.
+
+Only ``QImage`` is made here, never ``QPixmap``: a QImage may be built in the engine worker's
+thread and sent to the GUI thread, where the view turns it into a pixmap.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PIL import Image
+from PySide6.QtGui import QImage
+
+log = logging.getLogger(__name__)
+
+_FORMATS: dict[str, tuple[QImage.Format, int]] = {
+    "L": (QImage.Format.Format_Grayscale8, 1),
+    "RGB": (QImage.Format.Format_RGB888, 3),
+}
+"""PIL mode -> (QImage format, bytes per pixel) for the modes copied without conversion."""
+
+
+def pil_to_qimage(image: Image.Image) -> QImage:
+    """A QImage with the pixels of ``image`` that owns its data.
+
+    L and RGB are copied as they are; any other mode is converted to RGB first (bilevel to L,
+    which keeps it small). The result is a deep copy, so it outlives ``image`` and the bytes
+    buffer it was made from.
+    """
+    if image.mode == "1":
+        image = image.convert("L")
+    elif image.mode not in _FORMATS:
+        log.debug("converting a %s image to RGB for display", image.mode)
+        image = image.convert("RGB")
+    fmt, channels = _FORMATS[image.mode]
+    width, height = image.size
+    data = image.tobytes()  # rows packed without padding: width * channels bytes each
+    view = QImage(data, width, height, width * channels, fmt)
+    return view.copy()  # detach from ``data``, which dies with this frame

@@ -1,0 +1,1 @@
+"""Widgets of the main window: each one thin, fed by signals from the engine worker."""

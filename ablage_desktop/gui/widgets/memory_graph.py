@@ -1,0 +1,419 @@
+"""Live memory graph: process RSS, system RAM and VRAM over the last few minutes.
+
+The user watches it while models load and unload, so it has to answer at a glance "how full is
+the machine, and what just happened": curves, the configured budgets as dashed lines, load and
+unload markers, and the current pressure level as a coloured band. It only draws what the engine
+worker hands it (``MemorySnapshot`` plus a pressure label); no memory logic lives here.
+
+Appending a sample is cheap (a tuple into a deque); a child ``QTimer`` redraws at most every
+``refresh_ms`` and only when something changed, so a fast probe never floods the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QColor, QHideEvent, QPalette, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ablage_desktop.engine.memory.probe import MemorySnapshot
+
+log = logging.getLogger(__name__)
+
+GIB: Final = 1024**3
+
+RSS: Final = "process RSS"
+RAM: Final = "system RAM used"
+VRAM_ALLOCATED: Final = "VRAM allocated"
+VRAM_RESERVED: Final = "VRAM reserved"
+VRAM_USED: Final = "device VRAM used"
+
+# Name, snapshot field, colour. Mid-saturation colours that read on light and dark backgrounds;
+# red is left out so it stays the colour of critical pressure.
+_CURVES: Final = (
+    (RSS, "rss", "#1f77b4"),
+    (RAM, "ram_used", "#2ca02c"),
+    (VRAM_ALLOCATED, "vram_allocated", "#ff7f0e"),
+    (VRAM_RESERVED, "vram_reserved", "#9467bd"),
+    (VRAM_USED, "vram_used", "#e377c2"),
+)
+_VRAM_FIELDS: Final = frozenset(f for _, f, _ in _CURVES if f.startswith("vram"))
+
+PRESSURE_COLORS: Final[dict[str, QColor | None]] = {
+    "normal": None,
+    "warning": QColor("#ffb000"),
+    "critical": QColor("#d32f2f"),
+}
+"""Tint per pressure level; None = no tint (the palette's own colours)."""
+
+_TINT_ALPHA: Final = 45  # how strongly the plot background is tinted (0-255)
+
+
+@dataclass(slots=True)
+class _Marker:
+    t: float
+    label: str
+    line: pg.InfiniteLine | None = field(default=None)
+
+
+class MemoryGraph(QWidget):
+    """RSS, RAM and VRAM curves over a rolling window, with budgets, markers and pressure."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        window_s: float = 300.0,
+        refresh_ms: int = 250,
+        max_samples: int = 20_000,
+    ) -> None:
+        super().__init__(parent)
+        if window_s <= 0:
+            raise ValueError(f"window_s must be positive, got {window_s}")
+        self._window_s = float(window_s)
+        # The time window is the real bound; maxlen only guards against a flood of equal stamps.
+        self._samples: deque[tuple[float, ...]] = deque(maxlen=max_samples)
+        self._markers: deque[_Marker] = deque()
+        self._now: float | None = None
+        self._pressure = "normal"
+        self._gpu_seen = False
+        self._budgets: dict[str, float | None] = {"RAM budget": None, "VRAM budget": None}
+        self._dirty = False
+        self._y_max = 1.0
+
+        self.setObjectName("memoryGraph")
+        self.setAccessibleName("Memory graph")
+        self.setAccessibleDescription("Process RSS, system RAM and VRAM over the last minutes")
+        self.setToolTip(
+            "Memory over the last "
+            f"{self._window_s:g} s in GiB: process RSS, system RAM, and VRAM where a GPU is "
+            "present.\nDashed lines: budgets. Vertical lines: model loads and unloads.\n"
+            "Band colour: memory pressure (amber = warning, red = critical)."
+        )
+
+        self.summary_label = QLabel("no samples yet", self)
+        self.summary_label.setAccessibleName("Memory summary")
+        self.pressure_label = QLabel(self)
+        self.pressure_label.setAccessibleName("Memory pressure")
+        self.pressure_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pressure_label.setMinimumWidth(140)
+
+        self.plot_widget = pg.PlotWidget(self)
+        self.plot_widget.setAccessibleName("Memory curves")
+        self._plot = self.plot_widget.getPlotItem()
+        self._plot.setMenuEnabled(False)
+        self._plot.setMouseEnabled(x=False, y=False)
+        self._plot.hideButtons()
+        self._plot.showGrid(x=True, y=True, alpha=0.2)
+        self._plot.setLabel("left", "memory (GiB)")
+        self._plot.setLabel("bottom", "seconds before now")
+        self._plot.disableAutoRange()
+        self._plot.setXRange(-self._window_s, 0, padding=0)
+        self._plot.setYRange(0, 1, padding=0)
+        self._legend = self._plot.addLegend(offset=(8, 8))
+
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._budget_lines: dict[str, pg.InfiniteLine] = {}
+
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self.summary_label, 1)
+        header.addWidget(self.pressure_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(header)
+        layout.addWidget(self.plot_widget, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setObjectName("memoryGraphRefresh")
+        self._timer.setInterval(refresh_ms)
+        self._timer.timeout.connect(self._on_timer)
+
+        self._apply_palette()
+        self._apply_pressure()
+
+    # -- public API ----------------------------------------------------------------------------
+
+    @property
+    def window_s(self) -> float:
+        return self._window_s
+
+    @property
+    def pressure(self) -> str:
+        """The last pressure level given: "normal", "warning" or "critical"."""
+        return self._pressure
+
+    @property
+    def pressure_color(self) -> QColor | None:
+        """The tint shown for the current pressure level; None when normal."""
+        color = PRESSURE_COLORS[self._pressure]
+        return QColor(color) if color is not None else None
+
+    @property
+    def sample_count(self) -> int:
+        """Samples inside the window now."""
+        return len(self._samples)
+
+    @property
+    def has_gpu(self) -> bool:
+        """Whether any sample so far carried VRAM readings."""
+        return self._gpu_seen
+
+    @property
+    def refresh_timer(self) -> QTimer:
+        """The redraw timer (a child of this widget), exposed for tests and diagnostics."""
+        return self._timer
+
+    def curve_names(self) -> list[str]:
+        """Names of the curves shown, in legend order."""
+        return list(self._curves)
+
+    def markers(self) -> list[tuple[float, str]]:
+        """(t, label) of the markers inside the window."""
+        return [(m.t, m.label) for m in self._markers]
+
+    def budget_lines(self) -> dict[str, float]:
+        """Label -> height in GiB of each budget line shown."""
+        return {name: line.value() for name, line in self._budget_lines.items()}
+
+    def add_sample(self, t: float, snapshot: MemorySnapshot, pressure: str) -> None:
+        """Append one reading; cheap, the drawing happens on the next timer tick."""
+        if pressure not in PRESSURE_COLORS:
+            raise ValueError(
+                f"unknown pressure level {pressure!r}; expected {list(PRESSURE_COLORS)}"
+            )
+        if self._samples and t < self._samples[-1][0]:
+            log.debug("dropping a memory sample from the past (t=%s < %s)", t, self._samples[-1][0])
+            return
+        values = tuple(
+            math.nan if (v := getattr(snapshot, f)) is None else v / GIB for _, f, _ in _CURVES
+        )
+        self._samples.append((float(t), *values))
+        for name, field_name, color in _CURVES:
+            if name in self._curves:
+                continue
+            if field_name in _VRAM_FIELDS and getattr(snapshot, field_name) is None:
+                continue
+            if field_name in _VRAM_FIELDS and not self._gpu_seen:
+                self._gpu_seen = True
+                log.debug("first VRAM reading: showing the VRAM curves")
+            self._add_curve(name, color)
+        self._advance(float(t))
+        if pressure != self._pressure:
+            log.debug("memory pressure %s -> %s", self._pressure, pressure)
+            self._pressure = pressure
+            self._apply_pressure()
+        self._dirty = True
+
+    def set_budgets(self, ram_budget: int | None, vram_budget: int | None) -> None:
+        """Show the budgets (bytes) the model manager works within; None hides a line."""
+        for name, value, color in (
+            ("RAM budget", ram_budget, "#2ca02c"),
+            ("VRAM budget", vram_budget, "#9467bd"),
+        ):
+            self._budgets[name] = None if value is None else value / GIB
+            line = self._budget_lines.pop(name, None)
+            if line is not None:
+                self._plot.removeItem(line)
+            if value is None:
+                continue
+            pen = pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine)
+            line = pg.InfiniteLine(
+                pos=value / GIB,
+                angle=0,
+                pen=pen,
+                movable=False,
+                label=name,
+                labelOpts={"position": 0.99, "color": color, "anchors": [(1, 1), (1, 1)]},
+                name=name,
+            )
+            line.setZValue(-5)
+            self._plot.addItem(line, ignoreBounds=True)
+            self._budget_lines[name] = line
+        self._dirty = True
+        self._refresh_soon()
+
+    def add_marker(self, t: float, label: str) -> None:
+        """Mark an event (e.g. "load rapidocr") at time t with a vertical line."""
+        self._markers.append(_Marker(float(t), label))
+        log.debug("memory graph marker at %s: %s", t, label)
+        self._advance(float(t))
+        self._dirty = True
+
+    def refresh(self) -> None:
+        """Redraw now: curves, marker positions, y range and the summary line."""
+        self._dirty = False
+        now = self._now if self._now is not None else 0.0
+        if self._samples:
+            data = np.asarray(self._samples, dtype=float)
+            x = data[:, 0] - now
+            for column, (name, _, _) in enumerate(_CURVES, start=1):
+                curve = self._curves.get(name)
+                if curve is not None:
+                    curve.setData(x, data[:, column], connect="finite")
+            finite = data[:, 1:][np.isfinite(data[:, 1:])]
+            top = float(finite.max()) if finite.size else 0.0
+        else:
+            for curve in self._curves.values():
+                curve.setData([], [])
+            top = 0.0
+        budgets = [v for v in self._budgets.values() if v is not None]
+        y_max = max([top, *budgets, 0.1]) * 1.12
+        if y_max != self._y_max:  # each range change emits several pyqtgraph signals
+            self._y_max = y_max
+            self._plot.setYRange(0, y_max, padding=0)
+        self._sync_markers(now)
+        self._update_summary()
+
+    def stop(self) -> None:
+        """Stop redrawing (the app shuts down, or the graph is taken out of the window)."""
+        self._timer.stop()
+
+    def clear(self) -> None:
+        """Forget every sample and marker (budgets and curves stay)."""
+        self._samples.clear()
+        for marker in self._markers:
+            if marker.line is not None:
+                self._plot.removeItem(marker.line)
+        self._markers.clear()
+        self._now = None
+        self._dirty = True
+        self._refresh_soon()
+
+    # -- Qt events -----------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+        self._timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop()
+        super().closeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._apply_palette()
+            self._apply_pressure()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _on_timer(self) -> None:
+        if self._dirty:
+            self.refresh()
+
+    def _refresh_soon(self) -> None:
+        """Redraw at once when nobody will tick the timer (hidden), so state is never stale."""
+        if not self._timer.isActive():
+            self.refresh()
+
+    def _add_curve(self, name: str, color: str) -> None:
+        curve = self._plot.plot(name=name, pen=pg.mkPen(color, width=2))
+        curve.setClipToView(True)
+        curve.setDownsampling(auto=True, method="peak")
+        self._curves[name] = curve
+
+    def _advance(self, t: float) -> None:
+        """Move "now" forward to t and drop samples and markers that left the window."""
+        if self._now is None or t > self._now:
+            self._now = t
+        oldest = self._now - self._window_s
+        samples = self._samples
+        while samples and samples[0][0] < oldest:
+            samples.popleft()
+        if any(m.t < oldest for m in self._markers):
+            kept: deque[_Marker] = deque()
+            for marker in self._markers:
+                if marker.t >= oldest:
+                    kept.append(marker)
+                elif marker.line is not None:
+                    self._plot.removeItem(marker.line)
+            self._markers = kept
+
+    def _sync_markers(self, now: float) -> None:
+        pen = pg.mkPen(self._foreground(), width=1, style=Qt.PenStyle.DotLine)
+        for marker in self._markers:
+            if marker.line is None:
+                marker.line = pg.InfiniteLine(
+                    angle=90,
+                    pen=pen,
+                    movable=False,
+                    label=marker.label,
+                    labelOpts={
+                        "position": 0.97,
+                        "rotateAxis": (1, 0),
+                        "anchors": [(1, 0), (1, 0)],
+                        "color": self._foreground(),
+                    },
+                )
+                marker.line.setZValue(-3)
+                self._plot.addItem(marker.line, ignoreBounds=True)
+            marker.line.setValue(marker.t - now)
+
+    def _update_summary(self) -> None:
+        if not self._samples:
+            text = "no samples yet"
+        else:
+            _, rss, ram, alloc, reserved, used = self._samples[-1]
+            parts = [f"RSS {rss:.2f} GiB", f"RAM used {ram:.1f} GiB"]
+            if not self._gpu_seen:
+                parts.append("no GPU")
+            else:
+                for label, value in (("VRAM alloc", alloc), ("reserved", reserved), ("used", used)):
+                    if math.isfinite(value):
+                        parts.append(f"{label} {value:.2f} GiB")
+            text = " · ".join(parts)
+        self.summary_label.setText(text)
+        self.setAccessibleDescription(f"{text}; pressure {self._pressure}")
+
+    def _foreground(self) -> QColor:
+        return self.palette().color(QPalette.ColorRole.WindowText)
+
+    def _apply_palette(self) -> None:
+        """Take background and text colours from the palette, so light and dark themes work."""
+        palette = self.palette()
+        fg = palette.color(QPalette.ColorRole.WindowText)
+        self.plot_widget.setBackground(palette.color(QPalette.ColorRole.Base))
+        for axis_name in ("left", "bottom"):
+            axis = self._plot.getAxis(axis_name)
+            axis.setPen(pg.mkPen(fg))
+            axis.setTextPen(pg.mkPen(fg))
+        legend_bg = QColor(palette.color(QPalette.ColorRole.Base))
+        legend_bg.setAlpha(200)
+        self._legend.setBrush(pg.mkBrush(legend_bg))
+        self._legend.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
+        self._legend.setLabelTextColor(fg)
+        for marker in self._markers:
+            if marker.line is not None:
+                marker.line.setPen(pg.mkPen(fg, width=1, style=Qt.PenStyle.DotLine))
+                marker.line.label.setColor(fg)
+
+    def _apply_pressure(self) -> None:
+        color = PRESSURE_COLORS[self._pressure]
+        self.pressure_label.setText(f"pressure: {self._pressure}")
+        if color is None:
+            self.pressure_label.setStyleSheet("")
+            self._plot.getViewBox().setBackgroundColor(None)
+            return
+        text = "#000000" if color.lightnessF() > 0.5 else "#ffffff"
+        self.pressure_label.setStyleSheet(
+            f"QLabel {{ background-color: {color.name()}; color: {text};"
+            " border-radius: 3px; padding: 1px 6px; font-weight: bold; }"
+        )
+        tint = QColor(color)
+        tint.setAlpha(_TINT_ALPHA)
+        self._plot.getViewBox().setBackgroundColor(tint)

@@ -1,0 +1,136 @@
+"""The models table: device, quantization, state and memory, with Load / Unload buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ablage_desktop.engine import BackendStatus
+
+MIB = 1 << 20
+
+
+def size_text(size: int | None) -> str:
+    if not size:
+        return "-"
+    if size >= 1 << 30:
+        return f"{size / (1 << 30):.1f} GiB"
+    return f"{size / MIB:.0f} MiB"
+
+
+class ModelsPanel(QWidget):
+    loadRequested = Signal(str)
+    unloadRequested = Signal(str)
+    unloadAllRequested = Signal()
+
+    HEADERS = ("Model", "Device", "Quantization", "State", "Estimated", "Measured")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, len(self.HEADERS), self)
+        self.table.setHorizontalHeaderLabels([self.tr(h) for h in self.HEADERS])
+        self.table.setAccessibleName(self.tr("Models"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.load_button = QPushButton(self.tr("&Load"), self)
+        self.unload_button = QPushButton(self.tr("&Unload"), self)
+        self.unload_all_button = QPushButton(self.tr("Unload &all"), self)
+        for button, name in (
+            (self.load_button, self.tr("Load the selected model")),
+            (self.unload_button, self.tr("Unload the selected model")),
+            (self.unload_all_button, self.tr("Unload every model")),
+        ):
+            button.setAccessibleName(name)
+            button.setToolTip(name)
+        self.load_button.clicked.connect(self._load)
+        self.unload_button.clicked.connect(self._unload)
+        self.unload_all_button.clicked.connect(self.unloadAllRequested)
+        buttons = QHBoxLayout()
+        for button in (self.load_button, self.unload_button, self.unload_all_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self._statuses: list[BackendStatus] = []
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def set_statuses(self, statuses: Sequence[BackendStatus], quantization: dict[str, str]) -> None:
+        selected = self.selected_model()
+        self._statuses = list(statuses)
+        self.table.setRowCount(len(statuses))
+        for row, status in enumerate(statuses):
+            state = status.state if status.available else self.tr("unavailable")
+            cells = (
+                status.name,
+                status.device,
+                quantization.get(status.name, "-"),
+                state,
+                size_text(status.estimated_bytes),
+                size_text(status.measured_bytes),
+            )
+            for column, text in enumerate(cells):
+                item = self.table.item(row, column)
+                if item is None:
+                    item = QTableWidgetItem()
+                    self.table.setItem(row, column, item)
+                item.setText(text)
+                item.setToolTip(status.reason or status.description or status.title)
+            if status.name == selected:
+                self.table.selectRow(row)
+        self._update_buttons()
+
+    def state_of(self, name: str) -> str | None:
+        for status in self._statuses:
+            if status.name == name:
+                return status.state
+        return None
+
+    def selected_model(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self._statuses):
+            return None
+        return self._statuses[rows[0].row()].name
+
+    def select_model(self, name: str) -> None:
+        for row, status in enumerate(self._statuses):
+            if status.name == name:
+                self.table.selectRow(row)
+
+    def _status(self) -> BackendStatus | None:
+        name = self.selected_model()
+        return next((s for s in self._statuses if s.name == name), None)
+
+    def _update_buttons(self) -> None:
+        status = self._status()
+        self.load_button.setEnabled(
+            status is not None and status.available and status.state in ("unloaded", "failed")
+        )
+        self.unload_button.setEnabled(status is not None and status.state in ("ready", "busy"))
+        self.unload_all_button.setEnabled(any(s.state in ("ready", "busy") for s in self._statuses))
+
+    def _load(self) -> None:
+        name = self.selected_model()
+        if name:
+            self.loadRequested.emit(name)
+
+    def _unload(self) -> None:
+        name = self.selected_model()
+        if name:
+            self.unloadRequested.emit(name)

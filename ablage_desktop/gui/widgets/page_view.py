@@ -1,0 +1,312 @@
+"""The page image with the recognised lines drawn over it as boxes.
+
+Boxes come in pixels of the page image the engine saw, while the preview may have another
+resolution (a PDF rendered at preview DPI), so each box is scaled by
+``image.width() / page.width`` and ``image.height() / page.height``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QStyle,
+    QWidget,
+)
+
+from ablage_desktop.engine.results import OcrLine, OcrPage
+
+log = logging.getLogger(__name__)
+
+ZOOM_STEP = 1.25
+MIN_ZOOM = 0.05
+MAX_ZOOM = 10.0
+PLACEHOLDER = "Drop scans, photos or PDFs here"
+
+GOOD_CONFIDENCE = 0.8
+FAIR_CONFIDENCE = 0.5
+_GOOD = QColor(46, 160, 67)
+_FAIR = QColor(230, 150, 0)
+_POOR = QColor(220, 50, 47)
+_FILL_ALPHA = 45
+_SELECTED_FILL_ALPHA = 110
+_PEN_WIDTH = 1.5
+_SELECTED_PEN_WIDTH = 3.0
+_BOX_Z = 1.0
+_SELECTED_Z = 2.0
+
+
+def confidence_colour(confidence: float) -> QColor:
+    """Green for a line to trust, amber for one to check, red for one that is likely wrong."""
+    if confidence >= GOOD_CONFIDENCE:
+        return QColor(_GOOD)
+    if confidence >= FAIR_CONFIDENCE:
+        return QColor(_FAIR)
+    return QColor(_POOR)
+
+
+class _LineBox(QGraphicsRectItem):
+    """The box of one OCR line; knows its line index so a click can name the line."""
+
+    def __init__(self, index: int, line: OcrLine, rect: QRectF) -> None:
+        super().__init__(rect)
+        self.index = index
+        self._colour = confidence_colour(line.confidence)
+        self.setToolTip(f"{line.text}\n{line.confidence:.0%} confidence")
+        self.set_selected(False)
+
+    def set_selected(self, selected: bool) -> None:
+        # Cosmetic pens keep their width in screen pixels at any zoom.
+        pen = QPen(self._colour, _SELECTED_PEN_WIDTH if selected else _PEN_WIDTH)
+        pen.setCosmetic(True)
+        fill = QColor(self._colour)
+        fill.setAlpha(_SELECTED_FILL_ALPHA if selected else _FILL_ALPHA)
+        self.setPen(pen)
+        self.setBrush(QBrush(fill))
+        self.setZValue(_SELECTED_Z if selected else _BOX_Z)
+
+
+class PageView(QGraphicsView):
+    """Shows one page and its line boxes; zooms, fits to width and reports clicked lines.
+
+    ``lineClicked(index)`` is emitted when the user clicks a line's box. A click on the page
+    outside every box clears the selection and emits ``lineClicked(-1)``, so a connected
+    ``TextPane.select_line`` clears its highlight too. While boxes are hidden, clicks select
+    nothing and emit nothing. A press that turns into a drag pans the page and emits nothing.
+    ``select_line`` never emits, so the two views can follow each other without a loop.
+    """
+
+    lineClicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setAccessibleName("Page view")
+        self.setAccessibleDescription("The page image with a box around each recognised line")
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform
+        )
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Dark))
+        self.setMinimumSize(200, 150)
+
+        self._page_item: QGraphicsItem | None = None
+        self._boxes: list[_LineBox] = []
+        self._boxes_visible = True
+        self._selected: int | None = None
+        self._fit_mode = True
+        self._press_pos: QPoint | None = None
+
+    # --- content -------------------------------------------------------------------------
+
+    def show_page(self, image: QImage | None, page: OcrPage | None) -> None:
+        """Show ``image`` with a box per line of ``page`` over it, fitted to the width.
+
+        Either may be None: no image draws the boxes on a blank page of the OCR size (the
+        preview could not be made), no page shows the image alone, neither shows the
+        placeholder.
+        """
+        if image is not None and image.isNull():
+            image = None
+        scene = self.scene()
+        scene.clear()
+        self._boxes = []
+        self._selected = None
+        self._page_item = None
+        if image is None and page is None:
+            scene.setSceneRect(QRectF())
+            self.resetTransform()
+            self.viewport().update()
+            return
+
+        if image is not None:
+            pixmap_item = QGraphicsPixmapItem(QPixmap.fromImage(image))
+            pixmap_item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+            self._page_item = pixmap_item
+            width, height = image.width(), image.height()
+        else:
+            assert page is not None
+            width, height = max(1, page.width), max(1, page.height)
+            blank = QGraphicsRectItem(0, 0, width, height)
+            blank.setBrush(QBrush(Qt.GlobalColor.white))
+            blank.setPen(QPen(Qt.PenStyle.NoPen))
+            self._page_item = blank
+        scene.addItem(self._page_item)
+        scene.setSceneRect(QRectF(0, 0, width, height))
+
+        if page is not None and page.lines:
+            sx = width / page.width if page.width > 0 else 1.0
+            sy = height / page.height if page.height > 0 else 1.0
+            for index, line in enumerate(page.lines):
+                x0, y0, x1, y1 = line.box
+                rect = QRectF(x0 * sx, y0 * sy, (x1 - x0) * sx, (y1 - y0) * sy).normalized()
+                box = _LineBox(index, line, rect)
+                box.setVisible(self._boxes_visible)
+                scene.addItem(box)
+                self._boxes.append(box)
+        log.debug("showing a %dx%d page with %d boxes", width, height, len(self._boxes))
+        self.fit_width()
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
+
+    @property
+    def box_count(self) -> int:
+        return len(self._boxes)
+
+    def box_rect(self, index: int) -> QRectF:
+        """The scene rectangle of line ``index``'s box (for the window and for tests)."""
+        return self._boxes[index].rect()
+
+    # --- boxes ---------------------------------------------------------------------------
+
+    @property
+    def boxes_visible(self) -> bool:
+        return self._boxes_visible
+
+    def set_boxes_visible(self, visible: bool) -> None:
+        """Show or hide the line boxes, to read the page without them in the way."""
+        self._boxes_visible = visible
+        for box in self._boxes:
+            box.setVisible(visible)
+
+    @property
+    def selected_line(self) -> int | None:
+        return self._selected
+
+    def select_line(self, index: int | None) -> None:
+        """Highlight line ``index``'s box and scroll it into view; None or -1 clears.
+
+        Never emits ``lineClicked``: this is the slot the text pane drives.
+        """
+        if index is not None and not 0 <= index < len(self._boxes):
+            index = None
+        if self._selected is not None:
+            self._boxes[self._selected].set_selected(False)
+        self._selected = index
+        if index is not None:
+            box = self._boxes[index]
+            box.set_selected(True)
+            self.ensureVisible(box, 40, 40)
+
+    # --- zoom ----------------------------------------------------------------------------
+
+    @property
+    def zoom(self) -> float:
+        """The current scale: view pixels per page-image pixel."""
+        return self.transform().m11()
+
+    def zoom_in(self) -> None:
+        self._set_zoom(self.zoom * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self._set_zoom(self.zoom / ZOOM_STEP)
+
+    def fit_width(self) -> None:
+        """Scale the page to the view's width; it stays fitted as the view is resized."""
+        self._fit_mode = True
+        self._apply_fit()
+
+    def _apply_fit(self) -> None:
+        rect = self.sceneRect()
+        if self._page_item is None or rect.width() <= 0:
+            return
+        # The viewport's size without scroll bars, so the result does not depend on whether a
+        # scroll bar is showing now (which would make a resize re-fit oscillate).
+        available = self.maximumViewportSize()
+        scale = available.width() / rect.width()
+        if rect.height() * scale > available.height():
+            extent = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+            scale = max(1, available.width() - extent) / rect.width()
+        self._apply_zoom(scale)
+
+    def _set_zoom(self, scale: float) -> None:
+        self._fit_mode = False
+        self._apply_zoom(scale)
+
+    def _apply_zoom(self, scale: float) -> None:
+        scale = min(MAX_ZOOM, max(MIN_ZOOM, scale))
+        self.setTransform(QTransform.fromScale(scale, scale))
+
+    # --- events --------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._fit_mode:
+            self._apply_fit()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Ctrl+wheel zooms around the mouse; a plain wheel scrolls."""
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120  # fractions from smooth touchpads
+            if steps and self._page_item is not None:
+                self._set_zoom(self.zoom * ZOOM_STEP**steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self._press_pos is None:
+            return
+        pos = event.position().toPoint()
+        moved = (pos - self._press_pos).manhattanLength()
+        self._press_pos = None
+        if moved < QApplication.startDragDistance():
+            self._clicked(pos)
+
+    def _clicked(self, pos: QPoint) -> None:
+        if self._page_item is None or not self._boxes_visible:
+            return
+        for item in self.items(pos):
+            if isinstance(item, _LineBox):
+                self.select_line(item.index)
+                self.lineClicked.emit(item.index)
+                return
+        self.select_line(None)
+        self.lineClicked.emit(-1)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """The placeholder, in viewport coordinates, while there is no page."""
+        super().drawForeground(painter, rect)
+        if self._page_item is not None:
+            return
+        painter.save()
+        painter.resetTransform()
+        painter.setPen(self.palette().color(QPalette.ColorRole.Light))
+        font = painter.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        painter.setFont(font)
+        painter.drawText(
+            self.viewport().rect(),
+            Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+            PLACEHOLDER,
+        )
+        painter.restore()

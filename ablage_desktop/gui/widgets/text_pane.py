@@ -1,0 +1,178 @@
+"""The text of a page, with each OCR line mapped to where it sits in that text.
+
+The engines put lines into ``page.text`` in reading order, but not always one line per row:
+RapidOCR joins the boxes of one row with spaces. So each line's text is searched for in the page
+text from where the previous line ended, which finds it inside its row.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+
+from ablage_desktop.engine.results import OcrLine, OcrPage
+
+log = logging.getLogger(__name__)
+
+PLACEHOLDER = "The recognised text of the page appears here"
+_HIGHLIGHT = QColor(255, 214, 102)
+
+
+def map_lines(text: str, lines: tuple[OcrLine, ...]) -> list[tuple[int, int] | None]:
+    """Each line's ``(start, end)`` in ``text`` (str indices), or None where it is not found.
+
+    Searches from where the previous line ended, then from the start; runs of whitespace in a
+    line match any run of whitespace in the text, so a different spacing still maps.
+    """
+    ranges: list[tuple[int, int] | None] = []
+    cursor = 0
+    for line in lines:
+        words = line.text.split()
+        if not words:
+            ranges.append(None)
+            continue
+        pattern = re.compile(r"\s+".join(re.escape(word) for word in words))
+        match = pattern.search(text, cursor) or pattern.search(text)
+        if match is None:
+            log.debug("line %r is not in the page text", line.text)
+            ranges.append(None)
+            continue
+        ranges.append(match.span())
+        cursor = match.end()
+    return ranges
+
+
+def _utf16_offsets(text: str) -> list[int] | None:
+    """Qt position of each str index, or None when they are equal (no astral characters)."""
+    if all(ord(char) < 0x10000 for char in text):
+        return None
+    offsets = [0]
+    for char in text:
+        offsets.append(offsets[-1] + (2 if ord(char) >= 0x10000 else 1))
+    return offsets
+
+
+class TextPane(QPlainTextEdit):
+    """Read-only, selectable text of one page that follows and reports the current line.
+
+    ``lineSelected(index)`` is emitted when the user moves the cursor (click or keys) into
+    another line's range; moving within the same line, or into text that belongs to no line,
+    emits nothing. ``select_line`` never emits, so the two views can follow each other
+    without a loop.
+    """
+
+    lineSelected = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        # Read-only text is selectable by mouse only; keys should move the cursor too.
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setAccessibleName("Page text")
+        self.setPlaceholderText(PLACEHOLDER)
+        self.setUndoRedoEnabled(False)
+        self._text = ""
+        self._ranges: list[tuple[int, int] | None] = []
+        self._qt_ranges: list[tuple[int, int] | None] = []
+        self._current: int | None = None
+        self._syncing = False
+        self.cursorPositionChanged.connect(self._on_cursor_moved)
+
+    def show_page(self, page: OcrPage | None) -> None:
+        """Show ``page.text`` (nothing for None) and map its lines to ranges in it."""
+        # Qt makes one paragraph break of \r\n; normalise so str indices and positions agree.
+        text = "" if page is None else page.text.replace("\r\n", "\n").replace("\r", "\n")
+        self._syncing = True
+        try:
+            self._text = text
+            self._current = None
+            self.setExtraSelections([])
+            self.setPlainText(text)
+        finally:
+            self._syncing = False
+        self._ranges = map_lines(text, page.lines) if page is not None else []
+        offsets = _utf16_offsets(text)
+        self._qt_ranges = [
+            r if r is None or offsets is None else (offsets[r[0]], offsets[r[1]])
+            for r in self._ranges
+        ]
+        if page is not None:
+            found = sum(r is not None for r in self._ranges)
+            log.debug("mapped %d of %d lines into the page text", found, len(self._ranges))
+
+    @property
+    def text(self) -> str:
+        """The text shown, exactly as ``line_range`` indexes it."""
+        return self._text
+
+    def line_range(self, index: int) -> tuple[int, int] | None:
+        """Line ``index``'s ``(start, end)`` in ``text`` (str indices), or None if unmapped."""
+        if not 0 <= index < len(self._ranges):
+            return None
+        return self._ranges[index]
+
+    @property
+    def selected_line(self) -> int | None:
+        return self._current
+
+    def select_line(self, index: int | None) -> None:
+        """Highlight line ``index`` and scroll to it; None, -1 or an unmapped line clears.
+
+        Never emits ``lineSelected``: this is the slot the page view drives.
+        """
+        span = self._highlight(index)
+        if span is None:
+            return
+        self._syncing = True
+        try:
+            caret = self.textCursor()
+            caret.setPosition(span[0])
+            self.setTextCursor(caret)
+            self.ensureCursorVisible()
+        finally:
+            self._syncing = False
+
+    def _highlight(self, index: int | None) -> tuple[int, int] | None:
+        """Paint line ``index``'s background, leaving the user's caret and selection alone."""
+        span = None
+        if index is not None and 0 <= index < len(self._qt_ranges):
+            span = self._qt_ranges[index]
+        if span is None:
+            self._current = None
+            self.setExtraSelections([])
+            return None
+        self._current = index
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(span[0])
+        cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = cursor
+        selection.format.setBackground(_HIGHLIGHT)
+        self.setExtraSelections([selection])
+        return span
+
+    def copy_all(self) -> None:
+        """Put the whole page text on the clipboard, whatever is selected."""
+        QGuiApplication.clipboard().setText(self._text)
+
+    def _line_at(self, position: int) -> int | None:
+        for index, span in enumerate(self._qt_ranges):
+            if span is not None and span[0] <= position <= span[1]:
+                return index
+        return None
+
+    def _on_cursor_moved(self) -> None:
+        if self._syncing:
+            return
+        index = self._line_at(self.textCursor().position())
+        if index is None or index == self._current:
+            return
+        self._highlight(index)  # not select_line: that would move the caret under the user
+        self.lineSelected.emit(index)
