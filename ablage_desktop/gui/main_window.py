@@ -208,6 +208,16 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda checked=False, q=quantization: self._quantize(q))
             self.quantization_menu.addAction(act)
 
+        settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
+        language_menu = settings_menu.addMenu(self.tr("&Language"))
+        current = str(self.settings.value("language", ""))
+        for code, label in (("", self.tr("System")), ("en", "English"), ("de", "Deutsch")):
+            act = QAction(label, self)
+            act.setCheckable(True)
+            act.setChecked(code == current)
+            act.triggered.connect(lambda checked=False, c=code: self._set_language(c))
+            language_menu.addAction(act)
+
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(action(self.tr("&About"), self._about))
 
@@ -505,6 +515,12 @@ class MainWindow(QMainWindow):
             box.setDetailedText(details)
             box.setModal(False)
             box.show()
+
+    def _set_language(self, code: str) -> None:
+        self.settings.setValue("language", code)
+        self.statusBar().showMessage(
+            self.tr("The language changes the next time Ablage Desktop starts."), 8000
+        )
 
     def _about(self) -> None:
         QMessageBox.about(

@@ -123,7 +123,7 @@ class MemoryGraph(QWidget):
         self._budget_lines: dict[str, pg.InfiniteLine] = {}
 
         header = QHBoxLayout()
-        header.setContentsMargins(0, 0, 0, 0)
+        header.setContentsMargins(4, 2, 4, 0)
         header.addWidget(self.summary_label, 1)
         header.addWidget(self.pressure_label)
         layout = QVBoxLayout(self)
