@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # user's Linux machine the same pin from PyPI is the CUDA build.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean translations
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,3 +32,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+# Regenerate the .ts files from the GUI's tr() strings (lupdate keeps their existing
+# translations), then compile each into the .qm next to it that the app loads.
+TS_FILES := $(wildcard ablage_desktop/gui/translations/ablage_*.ts)
+
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate -extensions py ablage_desktop/gui -ts $(TS_FILES)
+	$(VENV)/bin/pyside6-lrelease $(TS_FILES)

@@ -101,6 +101,7 @@ class Engine:
         )
         self._render_lock = threading.Lock()  # pdfium is not thread-safe
         self._options: dict[str, EngineOptions] = {}
+        self._specs: dict[str, BackendSpec] = {}
         for name, options in config.models.items():
             self._register(name, options)
         pressure = config.management.memory_pressure
@@ -119,8 +120,13 @@ class Engine:
             self.manager.cannot_fit,
         )
 
-    def _register(self, name: str, options: EngineOptions) -> None:
-        spec = REGISTRY[options.engine]
+    def add_model(self, name: str, spec: BackendSpec, options: EngineOptions) -> None:
+        """Make a model of an engine outside the built-in registry known (a plugin's)."""
+        self._register(name, options, spec)
+
+    def _register(self, name: str, options: EngineOptions, spec: BackendSpec | None = None) -> None:
+        spec = spec or REGISTRY[options.engine]
+        self._specs[name] = spec
         self._options[name] = options
         self.manager.register(
             name, spec, options, spec.estimate(options), self._footprints.get(name)
@@ -149,7 +155,7 @@ class Engine:
         rows = []
         for info in self.manager.infos():
             options = self._options[info.name]
-            spec = REGISTRY[options.engine]
+            spec = self._specs[info.name]
             availability = spec.availability(options)
             rows.append(
                 BackendStatus(
@@ -172,7 +178,7 @@ class Engine:
         options = self._options.get(name)
         if options is None:
             return "not configured"
-        availability = REGISTRY[options.engine].availability(options)
+        availability = self._specs[name].availability(options)
         return None if availability.ok else availability.reason
 
     def resolve(self, name: str | None, languages: str | None = None) -> tuple[str, BackendSpec]:
@@ -193,7 +199,7 @@ class Engine:
         reason = self._why_unavailable(name)
         if reason is not None:
             raise BackendUnavailable(name, reason)
-        return name, REGISTRY[options.engine]
+        return name, self._specs[name]
 
     def options(self, name: str) -> EngineOptions:
         try:
@@ -210,7 +216,7 @@ class Engine:
             first = exc.errors()[0]
             key = ".".join(str(part) for part in first["loc"])
             raise UsageError(f"{name}: {key}: {first['msg']}") from exc
-        spec = REGISTRY[options.engine]
+        spec = self._specs[name]
         self.manager.reconfigure(name, options, spec.estimate(options))
         self._options[name] = options
         return options
@@ -245,7 +251,7 @@ class Engine:
                 if self._why_unavailable(name) is None
             }
             concurrency = max(
-                (REGISTRY[self._options[n].engine].concurrency(self._options[n]) for n in names),
+                (self._specs[n].concurrency(self._options[n]) for n in names),
                 default=1,
             )
             return PageDispatcher(self.manager, self.router.route, self.events.emit, concurrency)

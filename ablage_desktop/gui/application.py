@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ablage_desktop.engine import AppConfig, Engine
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from ablage_desktop.gui.engine_worker import EngineBridge
+    from ablage_desktop.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +40,10 @@ def install_translator(app: object, language: str | None) -> object | None:
     return None
 
 
-def run_gui(config: AppConfig, paths: Sequence[str] = (), footprints: Path | None = None) -> int:
+def create_window(
+    config: AppConfig, footprints: Path | None = None
+) -> tuple[QApplication, EngineBridge, MainWindow]:
+    """The application, the engine behind its bridge, and the main window (not shown yet)."""
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -45,17 +56,36 @@ def run_gui(config: AppConfig, paths: Sequence[str] = (), footprints: Path | Non
     settings = QSettings()
     language = settings.value("language")
     install_translator(app, str(language) if language else None)
-    engine = Engine(config, footprints=footprints)
-    bridge = EngineBridge(engine)
-    window = MainWindow(bridge, settings)
-    window.show()
-    bridge.start()
-    window.enqueue([str(Path(p)) for p in paths])
-    code = app.exec()
-    if not bridge.shutdown(SHUTDOWN_TIMEOUT_MS):
-        # A model load cannot be interrupted; the process exit ends it (never terminate()).
-        import os
+    bridge = EngineBridge(Engine(config, footprints=footprints))
+    return app, bridge, MainWindow(bridge, settings)  # type: ignore[return-value]
 
+
+def run_window(
+    app: QApplication,
+    bridge: EngineBridge,
+    window: MainWindow,
+    paths: Sequence[str] = (),
+    shutdown_timeout_ms: int = SHUTDOWN_TIMEOUT_MS,
+) -> int:
+    """Show the window, run until it closes, then stop the engine within the timeout."""
+    window.show()
+    try:
+        bridge.start()
+        window.enqueue([str(Path(p)) for p in paths])
+        code = app.exec()
+    except BaseException:
+        log.exception("The window stopped on an error")
+        code = 1
+    if not bridge.shutdown(shutdown_timeout_ms):
+        # A model load cannot be interrupted and a QThread is never terminate()d: the
+        # process exit ends the load, without Qt's "destroyed while running" abort.
         logging.shutdown()
-        os._exit(0)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     return code
+
+
+def run_gui(config: AppConfig, paths: Sequence[str] = (), footprints: Path | None = None) -> int:
+    app, bridge, window = create_window(config, footprints)
+    return run_window(app, bridge, window, paths)
