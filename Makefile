@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # user's Linux machine the same pin from PyPI is the CUDA build.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: run test lint bench clean translations
+.PHONY: run test lint bench clean screenshot translations
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ TS_FILES := $(wildcard ablage_desktop/gui/translations/ablage_*.ts)
 translations: $(STAMP)
 	$(VENV)/bin/pyside6-lupdate -extensions py ablage_desktop/gui -ts $(TS_FILES)
 	$(VENV)/bin/pyside6-lrelease $(TS_FILES)
+
+# The README's picture of the window, drawn on a virtual X server (Debian: apt-get install xvfb).
+screenshot: $(STAMP)
+	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshot.py --out resources/screenshots/main-window.png

@@ -455,7 +455,8 @@ class MainWindow(QMainWindow):
         for status in statuses:
             if ":" in status.name:
                 continue  # a language variant made for one request
-            text = f"{status.name} — {status.state}, ~{size_text(status.estimated_bytes)}"
+            state = self.models.state_label(status.state)
+            text = f"{status.name} — {state}, ~{size_text(status.estimated_bytes)}"
             self.backend_box.addItem(text, status.name)
             row = self.backend_box.count() - 1
             self.backend_box.setItemData(

@@ -278,131 +278,213 @@
         <translation>{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="477"/>
+        <location filename="../main_window.py" line="478"/>
         <source>Select a model in the models table first.</source>
         <translation>Bitte zuerst ein Modell in der Modelltabelle auswählen.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="488"/>
+        <location filename="../main_window.py" line="489"/>
         <source>normal</source>
         <translation>normal</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="489"/>
+        <location filename="../main_window.py" line="490"/>
         <source>warning</source>
         <translation>erhöht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="490"/>
+        <location filename="../main_window.py" line="491"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="492"/>
+        <location filename="../main_window.py" line="493"/>
         <source>memory: {0}</source>
         <translation>Speicher: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="498"/>
+        <location filename="../main_window.py" line="499"/>
         <source>load</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="498"/>
+        <location filename="../main_window.py" line="499"/>
         <source>unload</source>
         <translation>Entladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="506"/>
+        <location filename="../main_window.py" line="507"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="510"/>
+        <location filename="../main_window.py" line="511"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="522"/>
+        <location filename="../main_window.py" line="523"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="528"/>
+        <location filename="../main_window.py" line="529"/>
         <source>About Ablage Desktop</source>
         <translation>Über Ablage Desktop</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="529"/>
+        <location filename="../main_window.py" line="530"/>
         <source>Ablage Desktop {0}: OCR for the office archive.</source>
         <translation>Ablage Desktop {0}: Texterkennung für das Büroarchiv.</translation>
     </message>
 </context>
 <context>
+    <name>MemoryGraph</name>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="92"/>
+        <source>Memory graph</source>
+        <translation>Speicherverlauf</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="94"/>
+        <source>Process RSS, system RAM and VRAM over the last minutes</source>
+        <translation>Prozessspeicher (RSS), Arbeitsspeicher und Grafikspeicher der letzten Minuten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="104"/>
+        <source>Memory summary</source>
+        <translation>Speicherübersicht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="106"/>
+        <source>Memory pressure</source>
+        <translation>Speicherauslastung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="111"/>
+        <source>Memory curves</source>
+        <translation>Speicherkurven</translation>
+    </message>
+</context>
+<context>
     <name>ModelsPanel</name>
     <message>
-        <location filename="../widgets/models_panel.py" line="43"/>
+        <location filename="../widgets/models_panel.py" line="50"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="49"/>
+        <location filename="../widgets/models_panel.py" line="56"/>
         <source>&amp;Load</source>
         <translation>&amp;Laden</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="50"/>
+        <location filename="../widgets/models_panel.py" line="57"/>
         <source>&amp;Unload</source>
         <translation>E&amp;ntladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="51"/>
+        <location filename="../widgets/models_panel.py" line="58"/>
         <source>Unload &amp;all</source>
         <translation>Alle en&amp;tladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="53"/>
+        <location filename="../widgets/models_panel.py" line="60"/>
         <source>Load the selected model</source>
         <translation>Ausgewähltes Modell laden</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="54"/>
+        <location filename="../widgets/models_panel.py" line="61"/>
         <source>Unload the selected model</source>
         <translation>Ausgewähltes Modell entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="55"/>
+        <location filename="../widgets/models_panel.py" line="62"/>
         <source>Unload every model</source>
         <translation>Alle Modelle entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="79"/>
+        <location filename="../widgets/models_panel.py" line="86"/>
         <source>unavailable</source>
         <translation>nicht verfügbar</translation>
     </message>
     <message>
+        <location filename="../widgets/models_panel.py" line="109"/>
+        <source>unloaded</source>
+        <translation>entladen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models_panel.py" line="110"/>
+        <source>loading</source>
+        <translation>wird geladen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models_panel.py" line="111"/>
+        <source>ready</source>
+        <translation>bereit</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models_panel.py" line="112"/>
+        <source>busy</source>
+        <translation>beschäftigt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models_panel.py" line="113"/>
+        <source>unloading</source>
+        <translation>wird entladen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models_panel.py" line="114"/>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models_panel.py" line="38"/>
         <source>Model</source>
-        <translation type="vanished">Modell</translation>
+        <translation>Modell</translation>
     </message>
     <message>
+        <location filename="../widgets/models_panel.py" line="39"/>
         <source>Device</source>
-        <translation type="vanished">Gerät</translation>
+        <translation>Gerät</translation>
     </message>
     <message>
+        <location filename="../widgets/models_panel.py" line="40"/>
         <source>Quantization</source>
-        <translation type="vanished">Quantisierung</translation>
+        <translation>Quantisierung</translation>
     </message>
     <message>
+        <location filename="../widgets/models_panel.py" line="41"/>
         <source>State</source>
-        <translation type="vanished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
+        <location filename="../widgets/models_panel.py" line="42"/>
         <source>Estimated</source>
-        <translation type="vanished">Geschätzt</translation>
+        <translation>Geschätzt</translation>
     </message>
     <message>
+        <location filename="../widgets/models_panel.py" line="43"/>
         <source>Measured</source>
-        <translation type="vanished">Gemessen</translation>
+        <translation>Gemessen</translation>
+    </message>
+</context>
+<context>
+    <name>PageView</name>
+    <message>
+        <location filename="../widgets/page_view.py" line="103"/>
+        <source>Page view</source>
+        <translation>Seitenansicht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/page_view.py" line="105"/>
+        <source>The page image with a box around each recognised line</source>
+        <translation>Das Seitenbild mit einem Rahmen um jede erkannte Zeile</translation>
+    </message>
+    <message>
+        <location filename="../widgets/page_view.py" line="311"/>
+        <source>Drop scans, photos or PDFs here</source>
+        <translation>Scans, Fotos oder PDFs hierher ziehen</translation>
     </message>
 </context>
 <context>
@@ -456,6 +538,19 @@
         <location filename="../widgets/queue_view.py" line="124"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>TextPane</name>
+    <message>
+        <location filename="../widgets/text_pane.py" line="77"/>
+        <source>Page text</source>
+        <translation>Seitentext</translation>
+    </message>
+    <message>
+        <location filename="../widgets/text_pane.py" line="78"/>
+        <source>The recognised text of the page appears here</source>
+        <translation>Hier erscheint der erkannte Text der Seite</translation>
     </message>
 </context>
 </TS>

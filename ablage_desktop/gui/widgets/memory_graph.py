@@ -89,8 +89,10 @@ class MemoryGraph(QWidget):
         self._y_max = 1.0
 
         self.setObjectName("memoryGraph")
-        self.setAccessibleName("Memory graph")
-        self.setAccessibleDescription("Process RSS, system RAM and VRAM over the last minutes")
+        self.setAccessibleName(self.tr("Memory graph"))
+        self.setAccessibleDescription(
+            self.tr("Process RSS, system RAM and VRAM over the last minutes")
+        )
         self.setToolTip(
             "Memory over the last "
             f"{self._window_s:g} s in GiB: process RSS, system RAM, and VRAM where a GPU is "
@@ -99,14 +101,14 @@ class MemoryGraph(QWidget):
         )
 
         self.summary_label = QLabel("no samples yet", self)
-        self.summary_label.setAccessibleName("Memory summary")
+        self.summary_label.setAccessibleName(self.tr("Memory summary"))
         self.pressure_label = QLabel(self)
-        self.pressure_label.setAccessibleName("Memory pressure")
+        self.pressure_label.setAccessibleName(self.tr("Memory pressure"))
         self.pressure_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pressure_label.setMinimumWidth(140)
 
         self.plot_widget = pg.PlotWidget(self)
-        self.plot_widget.setAccessibleName("Memory curves")
+        self.plot_widget.setAccessibleName(self.tr("Memory curves"))
         self._plot = self.plot_widget.getPlotItem()
         self._plot.setMenuEnabled(False)
         self._plot.setMouseEnabled(x=False, y=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -34,7 +34,14 @@ class ModelsPanel(QWidget):
     unloadRequested = Signal(str)
     unloadAllRequested = Signal()
 
-    HEADERS = ("Model", "Device", "Quantization", "State", "Estimated", "Measured")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("ModelsPanel", "Model"),
+        QT_TRANSLATE_NOOP("ModelsPanel", "Device"),
+        QT_TRANSLATE_NOOP("ModelsPanel", "Quantization"),
+        QT_TRANSLATE_NOOP("ModelsPanel", "State"),
+        QT_TRANSLATE_NOOP("ModelsPanel", "Estimated"),
+        QT_TRANSLATE_NOOP("ModelsPanel", "Measured"),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +83,7 @@ class ModelsPanel(QWidget):
         self._statuses = list(statuses)
         self.table.setRowCount(len(statuses))
         for row, status in enumerate(statuses):
-            state = status.state if status.available else self.tr("unavailable")
+            state = self.state_label(status.state) if status.available else self.tr("unavailable")
             cells = (
                 status.name,
                 status.device,
@@ -95,6 +102,18 @@ class ModelsPanel(QWidget):
             if status.name == selected:
                 self.table.selectRow(row)
         self._update_buttons()
+
+    def state_label(self, state: str) -> str:
+        """A model state in the user's language."""
+        labels = {
+            "unloaded": self.tr("unloaded"),
+            "loading": self.tr("loading"),
+            "ready": self.tr("ready"),
+            "busy": self.tr("busy"),
+            "unloading": self.tr("unloading"),
+            "failed": self.tr("failed"),
+        }
+        return labels.get(state, state)
 
     def state_of(self, name: str) -> str | None:
         for status in self._statuses:

@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 ZOOM_STEP = 1.25
 MIN_ZOOM = 0.05
 MAX_ZOOM = 10.0
-PLACEHOLDER = "Drop scans, photos or PDFs here"
 
 GOOD_CONFIDENCE = 0.8
 FAIR_CONFIDENCE = 0.5
@@ -101,8 +100,10 @@ class PageView(QGraphicsView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
-        self.setAccessibleName("Page view")
-        self.setAccessibleDescription("The page image with a box around each recognised line")
+        self.setAccessibleName(self.tr("Page view"))
+        self.setAccessibleDescription(
+            self.tr("The page image with a box around each recognised line")
+        )
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform
         )
@@ -307,6 +308,6 @@ class PageView(QGraphicsView):
         painter.drawText(
             self.viewport().rect(),
             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-            PLACEHOLDER,
+            self.tr("Drop scans, photos or PDFs here"),
         )
         painter.restore()

@@ -18,7 +18,6 @@ from ablage_desktop.engine.results import OcrLine, OcrPage
 
 log = logging.getLogger(__name__)
 
-PLACEHOLDER = "The recognised text of the page appears here"
 _HIGHLIGHT = QColor(255, 214, 102)
 
 
@@ -75,8 +74,8 @@ class TextPane(QPlainTextEdit):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.setAccessibleName("Page text")
-        self.setPlaceholderText(PLACEHOLDER)
+        self.setAccessibleName(self.tr("Page text"))
+        self.setPlaceholderText(self.tr("The recognised text of the page appears here"))
         self.setUndoRedoEnabled(False)
         self._text = ""
         self._ranges: list[tuple[int, int] | None] = []
