@@ -233,7 +233,9 @@ class MainWindow(QMainWindow):
         control.documentsQueued.connect(self._documents_queued)
         control.previewReady.connect(self._preview_ready)
         control.modelsChanged.connect(self._models_changed)
-        control.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        # Bound methods of the window, never lambdas: a lambda has no thread of its own, so
+        # PySide6 would run it in the worker's thread and touch widgets from there.
+        control.message.connect(self._show_message)
         control.failed.connect(self._failed)
         worker.batchStarted.connect(self._batch_started)
         worker.documentStarted.connect(self.queue.document_started)
@@ -243,10 +245,14 @@ class MainWindow(QMainWindow):
         worker.failed.connect(self._failed)
         self.bridge.memorySampled.connect(self._memory_sampled)
         self.bridge.modelEvent.connect(self._model_event)
-        self.bridge.leaked.connect(
-            lambda model, objects: self.statusBar().showMessage(
-                self.tr("Memory leak: {0} is still referenced after unloading").format(model), 10000
-            )
+        self.bridge.leaked.connect(self._leaked)
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _leaked(self, model: str, objects: list[str]) -> None:
+        self.statusBar().showMessage(
+            self.tr("Memory leak: {0} is still referenced after unloading").format(model), 10000
         )
 
     # --- input --------------------------------------------------------------------------------

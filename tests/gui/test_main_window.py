@@ -186,3 +186,15 @@ def test_settings_keep_the_backend_and_the_geometry(window: MainWindow, qtbot: Q
 
     assert window.settings.value("backend") == "tesseract"
     assert window.settings.value("geometry") is not None
+
+
+def test_worker_messages_reach_the_status_bar_from_the_gui_thread(
+    window: MainWindow, qtbot: QtBot, qtlog: object
+) -> None:
+    """A lambda slot would run in the worker's thread and leave Qt timers there (a crash)."""
+    window.bridge.load("tesseract")
+
+    qtbot.waitUntil(lambda: "is loaded" in window.statusBar().currentMessage(), timeout=30_000)
+
+    messages = [record.message for record in qtlog.records]  # type: ignore[attr-defined]
+    assert not [m for m in messages if "different thread" in m or "another thread" in m]
