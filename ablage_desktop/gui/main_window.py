@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self.top_splitter.addWidget(self.queue)
         self.top_splitter.addWidget(viewer)
         self.top_splitter.addWidget(self.text_pane)
-        self.top_splitter.setSizes([260, 620, 400])
+        self.top_splitter.setSizes([320, 560, 400])
         self.bottom_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.bottom_splitter.addWidget(self.models)
         self.bottom_splitter.addWidget(self.graph)

@@ -117,7 +117,8 @@ class MemoryGraph(QWidget):
         self._plot.setLabel("left", "memory (GiB)")
         self._plot.setLabel("bottom", "seconds before now")
         self._plot.disableAutoRange()
-        self._plot.setXRange(-self._window_s, 0, padding=0)
+        self._plot.setXRange(-self._window_s, 0, padding=0.02)
+        self._x_min = -self._window_s
         self._plot.setYRange(0, 1, padding=0)
         self._legend = self._plot.addLegend(offset=(8, 8))
 
@@ -267,11 +268,18 @@ class MemoryGraph(QWidget):
             for curve in self._curves.values():
                 curve.setData([], [])
             top = 0.0
-        budgets = [v for v in self._budgets.values() if v is not None]
-        y_max = max([top, *budgets, 0.1]) * 1.12
+        # A budget far above the curves would flatten them: it is drawn only when it is near
+        # them, and always named in the summary line.
+        budgets = [v for v in self._budgets.values() if v is not None and v <= 3 * top]
+        y_max = _nice_ceiling(max([top, *budgets, 0.1]) * 1.15)
         if y_max != self._y_max:  # each range change emits several pyqtgraph signals
             self._y_max = y_max
             self._plot.setYRange(0, y_max, padding=0)
+        span = now - self._samples[0][0] if self._samples else 0.0
+        x_min = -min(self._window_s, max(30.0, 30.0 * math.ceil(span * 1.1 / 30.0)))
+        if x_min != self._x_min:
+            self._x_min = x_min
+            self._plot.setXRange(x_min, 0, padding=0.02)
         self._sync_markers(now)
         self._update_summary()
 
@@ -378,6 +386,9 @@ class MemoryGraph(QWidget):
                 for label, value in (("VRAM alloc", alloc), ("reserved", reserved), ("used", used)):
                     if math.isfinite(value):
                         parts.append(f"{label} {value:.2f} GiB")
+            for name, value in self._budgets.items():
+                if value is not None:
+                    parts.append(f"{name} {value:.1f} GiB")
             text = " · ".join(parts)
         self.summary_label.setText(text)
         self.setAccessibleDescription(f"{text}; pressure {self._pressure}")
@@ -419,3 +430,15 @@ class MemoryGraph(QWidget):
         tint = QColor(color)
         tint.setAlpha(_TINT_ALPHA)
         self._plot.getViewBox().setBackgroundColor(tint)
+
+
+def _nice_ceiling(value: float) -> float:
+    """Round up to 1, 2 or 5 times a power of ten, so the axis does not jump on every sample."""
+    if value <= 0:
+        return 1.0
+    exponent = math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        candidate = step * 10.0**exponent
+        if candidate >= value:
+            return candidate
+    return 10.0 ** (exponent + 1)

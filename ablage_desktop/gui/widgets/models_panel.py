@@ -53,6 +53,8 @@ class ModelsPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.load_button = QPushButton(self.tr("&Load"), self)
         self.unload_button = QPushButton(self.tr("&Unload"), self)
         self.unload_all_button = QPushButton(self.tr("Unload &all"), self)
