@@ -198,3 +198,20 @@ def test_worker_messages_reach_the_status_bar_from_the_gui_thread(
 
     messages = [record.message for record in qtlog.records]  # type: ignore[attr-defined]
     assert not [m for m in messages if "different thread" in m or "another thread" in m]
+
+
+def test_a_pasted_image_is_read(window: MainWindow, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ablage_desktop.gui.images import pil_to_qimage
+
+    QApplication.clipboard().setImage(pil_to_qimage(text_page()))
+    choose_backend(window, qtbot, "tesseract")
+
+    with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
+        window.paste_action.trigger()
+    qtbot.waitUntil(lambda: settled(window), timeout=5000)
+
+    (entry,) = window.queue.entries
+    assert entry.state == "done"
+    assert "4711" in entry.pages[0].text
