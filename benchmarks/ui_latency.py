@@ -152,6 +152,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--follow", action="store_true", help="show each page as it arrives (reading along)"
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per wait (600)")
+    parser.add_argument(
+        "--settle", type=float, default=3.0, help="seconds after start-up before the load (3)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     if args.pages < 1:
@@ -329,7 +332,12 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     phases: list[tuple[str, float]] = []
     ticker.start()
     ticks.append(time.perf_counter())
-    phases.append(("load", ticks[0]))
+    # The first seconds after start-up, as a user spends them before clicking anything; the
+    # engine imports its libraries then (they hold the GIL), so they are reported apart.
+    phases.append(("start", ticks[0]))
+    settle_until = ticks[0] + args.settle
+    wait_until(lambda: time.perf_counter() >= settle_until, "the start-up to settle")
+    phases.append(("load", time.perf_counter()))
     window.models.select_model(name)
     bridge.load(name)  # what the models panel's Load button asks for
     wait_until(
@@ -365,7 +373,8 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     gaps = [
         ((b - a) * 1000, a - ticks[0], phase_of(a, phases)) for a, b in itertools.pairwise(ticks)
     ]
-    figures = gap_figures([gap for gap, _, _ in gaps])
+    # The target is judged after start-up (the start phase is printed on its own line).
+    figures = gap_figures([gap for gap, _, phase in gaps if phase != "start"])
     per_phase = {
         phase: gap_figures([gap for gap, _, p in gaps if p == phase]) for phase, _ in phases
     }
@@ -375,7 +384,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
 
     print(f"torch imported by the end of the run: {'yes' if torch_at_end else 'no'}")
     print(
-        f"model load ({name}): {load_done - phases[0][1]:.2f} s "
+        f"model load ({name}): {load_done - phases[1][1]:.2f} s "
         f"(request to 'ready' in the window; the engine's own figure {load_event.seconds:.2f} s)"
     )
     print(
@@ -392,7 +401,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
         f"(expected about {(stopped - ticks[0]) * 1000 / TICK_MS:.0f})"
     )
     print(
-        f"gap between ticks: largest {figures['largest_ms']:.1f} ms, "
+        f"gap between ticks after start-up: largest {figures['largest_ms']:.1f} ms, "
         f"p99 {figures['p99_ms']:.1f} ms, mean {figures['mean_ms']:.2f} ms"
     )
     for phase, values in per_phase.items():
@@ -424,7 +433,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
             "startup_pass": startup_verdict == "PASS",
             "torch_at_shown": torch_at_shown,
             "torch_at_end": torch_at_end,
-            "load_s": load_done - phases[0][1],
+            "load_s": load_done - phases[1][1],
             "ocr_s": batch_done - enqueued,
             "batch_thread_s": engine_seconds,
             "pages_read": len(entry.pages),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +142,34 @@ class Engine:
         preload = [name for name in self._options if self._why_unavailable(name) is None]
         self.manager.start(preload=preload)
 
+    def prepare(self) -> list[str]:
+        """Import the libraries of the engines ``auto`` would use, before anyone waits on them."""
+        names = [*self._routed_models()]
+        default = self.config.management.default_backend
+        if default != AUTO and self._why_unavailable(default) is None:
+            names.append(default)
+        prepared: list[str] = []
+        for name in dict.fromkeys(names):
+            spec = self._specs[name]
+            if spec.prepare is None or spec.engine in prepared:
+                continue
+            started = time.perf_counter()
+            try:
+                spec.prepare()
+            except Exception as exc:  # the load will report it properly
+                log.info("Preparing %s failed: %s", name, exc)
+                continue
+            prepared.append(spec.engine)
+            log.debug("Prepared %s in %.2f s", spec.engine, time.perf_counter() - started)
+        return prepared
+
+    def _routed_models(self) -> list[str]:
+        """The available models of every routing chain, in chain order."""
+        routing = self.config.routing
+        chains = (*routing.chains().values(), routing.cpu_only)
+        names = dict.fromkeys(name for chain in chains for name in chain)
+        return [name for name in names if self._why_unavailable(name) is None]
+
     def close(self) -> None:
         self._sampler.stop()
         self.manager.close()
@@ -244,12 +273,7 @@ class Engine:
         if chosen == AUTO:
             if request.languages:
                 log.info("--lang %s applies to a chosen engine, not to auto", request.languages)
-            names = {
-                name
-                for chain in (*self.config.routing.chains().values(), self.config.routing.cpu_only)
-                for name in chain
-                if self._why_unavailable(name) is None
-            }
+            names = self._routed_models()
             concurrency = max(
                 (self._specs[n].concurrency(self._options[n]) for n in names),
                 default=1,

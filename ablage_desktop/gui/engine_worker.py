@@ -161,6 +161,13 @@ class ControlWorker(QObject):
             _report(self.failed, exc)
 
     @Slot()
+    def prepare(self) -> None:
+        try:
+            self._engine.prepare()
+        except Exception as exc:
+            _report(self.failed, exc)
+
+    @Slot()
     def refresh(self) -> None:
         try:
             self.modelsChanged.emit(self._engine.statuses())
@@ -221,6 +228,7 @@ class EngineBridge(QObject):
     _unload_all = Signal()
     _refresh = Signal()
     _quantize = Signal(str, str)
+    _prepare = Signal()
 
     # results, re-emitted in the GUI thread
     modelEvent = Signal(object)  # ModelStateChanged
@@ -245,6 +253,7 @@ class EngineBridge(QObject):
         self._unload_all.connect(self.control.unload_all)
         self._refresh.connect(self.control.refresh)
         self._quantize.connect(self.control.set_quantization)
+        self._prepare.connect(self.control.prepare)
         self.control.runBatch.connect(self.worker.run_batch)
         self._unsubscribe = engine.events.subscribe(self._on_engine_event)
         self._last_batch = 0
@@ -255,6 +264,7 @@ class EngineBridge(QObject):
         self.control_thread.start()
         self.engine.start()
         self._refresh.emit()
+        self._prepare.emit()  # engine libraries imported now, not when the user first waits
 
     # --- requests ---------------------------------------------------------------------------
 

@@ -84,3 +84,12 @@ def test_a_backend_loads_once_and_is_closed_with_the_engine() -> None:
     assert {row.name for row in engine.statuses() if row.loaded} == {"tesseract", "tesseract:eng"}
     engine.close()
     assert not any(row.loaded for row in engine.statuses())
+
+
+def test_preparing_imports_the_engine_libraries_without_loading_a_model() -> None:
+    engine = Engine(load_config())
+
+    prepared = engine.prepare()
+
+    assert prepared == ["rapidocr", "tesseract"]
+    assert all(row.state == "unloaded" for row in engine.statuses())

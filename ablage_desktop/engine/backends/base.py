@@ -100,6 +100,9 @@ class BackendSpec:
     load: Callable[[str, EngineOptions], Backend] | None = None
     concurrency: Callable[[EngineOptions], int] = lambda options: 1
     """Pages one loaded instance recognises at once."""
+    prepare: Callable[[], None] | None = None
+    """Import the engine's libraries ahead of its first load: an import holds the GIL for
+    its whole length, which a window would feel as a stutter if it came with a click."""
     planned_reason: str = ""
 
     def availability(self, options: EngineOptions) -> Availability:

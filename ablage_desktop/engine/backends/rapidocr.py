@@ -120,6 +120,12 @@ def estimate(options: EngineOptions) -> MemoryEstimate:
     return MemoryEstimate("cpu", weights=64 * MIB, activations=352 * MIB)
 
 
+def prepare() -> None:
+    import cv2  # noqa: F401
+    import onnxruntime  # noqa: F401
+    import rapidocr  # noqa: F401
+
+
 SPEC = BackendSpec(
     engine="rapidocr",
     kind="cpu",
@@ -128,4 +134,5 @@ SPEC = BackendSpec(
     estimate=estimate,
     check=check,
     load=load,
+    prepare=prepare,
 )

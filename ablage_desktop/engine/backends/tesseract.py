@@ -200,6 +200,10 @@ def concurrency(options: EngineOptions) -> int:
     return options.instances if isinstance(options, TesseractOptions) else 1
 
 
+def prepare() -> None:
+    import tesserocr  # noqa: F401
+
+
 SPEC = BackendSpec(
     engine="tesseract",
     kind="cpu",
@@ -209,4 +213,5 @@ SPEC = BackendSpec(
     check=check,
     load=load,
     concurrency=concurrency,
+    prepare=prepare,
 )
