@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import itertools
 import json
 import logging
 import os
@@ -47,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
+from sample_pdf import DEFAULT_DATA, build_pdf, source_pdfs
 
 from ablage_desktop.engine.backends.base import Backend
 from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions, rapidocr_params
@@ -56,8 +56,6 @@ from ablage_desktop.engine.core import Engine, OcrRequest
 from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.errors import AblageError
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-SOURCE_PATTERNS = ("de_*.pdf", "pdfen_*.pdf")
 MODES = ("naive", "pipeline", "direct", "render")
 
 DirectRunner = Callable[[Sequence[Image.Image]], None]
@@ -101,37 +99,6 @@ class EngineFigures:
 
 
 # --- the test document -----------------------------------------------------------------------
-
-
-def source_pdfs(data: Path) -> list[Path]:
-    """The German and English image-only PDFs of the data set, in a fixed order."""
-    if not data.is_dir():
-        sys.exit(
-            f"The data folder {data} does not exist; pass --data with the folder that holds "
-            "the de_*.pdf and pdfen_*.pdf documents."
-        )
-    found = [path for pattern in SOURCE_PATTERNS for path in sorted(data.glob(pattern))]
-    if not found:
-        sys.exit(f"No {' or '.join(SOURCE_PATTERNS)} documents in {data}.")
-    return found
-
-
-def build_pdf(sources: Sequence[Path], pages: int, target: Path) -> Path:
-    """Write a ``pages``-page PDF to ``target``, cycling through the pages of ``sources``."""
-    import pypdfium2 as pdfium
-
-    opened = [pdfium.PdfDocument(path) for path in sources]
-    merged = pdfium.PdfDocument.new()
-    try:
-        every_page = [(pdf, index) for pdf in opened for index in range(len(pdf))]
-        for pdf, index in itertools.islice(itertools.cycle(every_page), pages):
-            merged.import_pages(pdf, pages=[index])
-        merged.save(target)
-    finally:
-        merged.close()
-        for pdf in opened:
-            pdf.close()
-    return target
 
 
 def render_pages(pdf: Path, limits: IntakeLimits) -> list[PageImage]:

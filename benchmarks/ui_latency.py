@@ -42,11 +42,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from sample_pdf import DEFAULT_DATA, build_pdf, source_pdfs
+
 SCRIPT_STARTED = time.perf_counter()
 """The script's clock starts before any import of Qt or of the app."""
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-SOURCE_PATTERNS = ("de_*.pdf", "pdfen_*.pdf")
 TICK_MS = 10
 GAP_TARGET_MS = 50.0
 STARTUP_TARGET_S = 1.5
@@ -73,37 +73,6 @@ def since_script(t: float) -> float:
 
 
 # --- the test document -------------------------------------------------------------------------
-
-
-def source_pdfs(data: Path) -> list[Path]:
-    """The German and English image-only PDFs of the data set, in a fixed order."""
-    if not data.is_dir():
-        sys.exit(
-            f"ui_latency: the data folder {data} does not exist; pass --data with the folder "
-            "that holds the de_*.pdf and pdfen_*.pdf documents."
-        )
-    found = [path for pattern in SOURCE_PATTERNS for path in sorted(data.glob(pattern))]
-    if not found:
-        sys.exit(f"ui_latency: no {' or '.join(SOURCE_PATTERNS)} documents in {data}.")
-    return found
-
-
-def build_pdf(sources: Sequence[Path], pages: int, target: Path) -> Path:
-    """A ``pages``-page PDF cycling through the pages of ``sources`` (as intake_overlap.py)."""
-    import pypdfium2 as pdfium
-
-    opened = [pdfium.PdfDocument(path) for path in sources]
-    merged = pdfium.PdfDocument.new()
-    try:
-        every_page = [(pdf, index) for pdf in opened for index in range(len(pdf))]
-        for pdf, index in itertools.islice(itertools.cycle(every_page), pages):
-            merged.import_pages(pdf, pages=[index])
-        merged.save(target)
-    finally:
-        merged.close()
-        for pdf in opened:
-            pdf.close()
-    return target
 
 
 # --- figures -----------------------------------------------------------------------------------
