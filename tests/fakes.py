@@ -35,7 +35,7 @@ class ScriptedBackend(Backend):
     def concurrency(self) -> int:
         return self._concurrency
 
-    def recognize(self, page: PageImage) -> OcrPage:
+    def recognize(self, page: PageImage, cancel: object = None) -> OcrPage:
         with self._lock:
             self.calls.append((page.document.name, page.index))
             self.active += 1
@@ -156,7 +156,7 @@ class FakeModel(Backend):
         self.fail_pages: list[BaseException] = []
         probe.take(device, name, size)
 
-    def recognize(self, page: PageImage) -> OcrPage:
+    def recognize(self, page: PageImage, cancel: object = None) -> OcrPage:
         if self.fail_pages:
             raise self.fail_pages.pop(0)
         return OcrPage(page.index, page.width, page.height, self.name, 0.0, self.text)

@@ -81,7 +81,7 @@ class PageRecognizer(Protocol):
     @property
     def concurrency(self) -> int: ...
 
-    def recognize(self, page: PageImage) -> OcrPage: ...
+    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage: ...
 
 
 def run_pipeline(
@@ -167,7 +167,8 @@ def run_pipeline(
                     results.put(_PageResult(position, page.index, error=Cancelled()))
                     continue
                 try:
-                    results.put(_PageResult(position, page.index, page=backend.recognize(page)))
+                    result = backend.recognize(page, cancel)
+                    results.put(_PageResult(position, page.index, page=result))
                 except Exception as exc:
                     if not isinstance(exc, AblageError):
                         log.exception("%s failed on page %d", backend.name, page.index + 1)

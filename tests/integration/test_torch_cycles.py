@@ -47,7 +47,7 @@ class TorchModel(Backend):
             *(torch.nn.Linear(1024, 1024) for _ in range(4))
         )
 
-    def recognize(self, page: PageImage) -> OcrPage:
+    def recognize(self, page: PageImage, cancel: object = None) -> OcrPage:
         assert self.module is not None
         with torch.inference_mode():
             out = self.module(torch.ones(1, 1024))

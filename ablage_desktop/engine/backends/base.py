@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.results import OcrLine, OcrPage
@@ -56,8 +57,11 @@ class Backend(abc.ABC):
         return 1
 
     @abc.abstractmethod
-    def recognize(self, page: PageImage) -> OcrPage:
-        """Recognise one page; raises ``RecognitionError`` when the engine fails on it."""
+    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
+        """Recognise one page; raises ``RecognitionError`` when the engine fails on it.
+
+        Engines that work for long on one page (generation) stop early when ``cancel`` is set.
+        """
 
     @abc.abstractmethod
     def close(self) -> None:

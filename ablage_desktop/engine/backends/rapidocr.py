@@ -21,6 +21,7 @@ from ablage_desktop.engine.backends.base import (
     BackendSpec,
     EngineOptions,
 )
+from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.layout import rows_to_text
@@ -86,7 +87,7 @@ class RapidOcrBackend(Backend):
         except Exception as exc:  # any failure of a third-party loader means "cannot start"
             raise ModelLoadError(name, f"{type(exc).__name__}: {exc}") from exc
 
-    def recognize(self, page: PageImage) -> OcrPage:
+    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         started = time.perf_counter()
         try:
             output = self._ocr(page.image)

@@ -22,6 +22,7 @@ from ablage_desktop.engine.backends.base import (
     BackendSpec,
     EngineOptions,
 )
+from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
@@ -142,7 +143,7 @@ class TesseractBackend(Backend):
     def concurrency(self) -> int:
         return self._instances
 
-    def recognize(self, page: PageImage) -> OcrPage:
+    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         started = time.perf_counter()
         api = self._pool.get()
         try:

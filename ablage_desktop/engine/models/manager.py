@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ablage_desktop.engine.backends.base import Backend, BackendSpec, EngineOptions
+from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import (
     AblageError,
@@ -131,12 +132,12 @@ class Lease:
             raise RuntimeError(f"the lease on {self.name} was released")
         return self._backend
 
-    def recognize(self, page: PageImage) -> OcrPage:
+    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         """Recognise with the model, no more threads at once than the backend allows."""
         slots = self._record.slots
         assert slots is not None
         with slots:
-            return self.backend.recognize(page)
+            return self.backend.recognize(page, cancel)
 
     def release(self) -> None:
         if self._backend is not None:

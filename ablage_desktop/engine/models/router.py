@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import (
     AblageError,
@@ -146,14 +147,14 @@ class PageDispatcher:
         )
         return Route(chain, reason, route.analysis)
 
-    def recognize(self, page: PageImage) -> OcrPage:
+    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         route = self._without_broken(self._route(page))
         self._emit(Routed(page.document, page.index, route.chain[0], route.reason))
         fallbacks: list[Fallback] = []
         for position, name in enumerate(route.chain):
             following = route.chain[position + 1] if position + 1 < len(route.chain) else None
             try:
-                result = self._run(name, page)
+                result = self._run(name, page, cancel)
             except Cancelled:
                 raise
             except Exception as exc:
@@ -187,12 +188,12 @@ class PageDispatcher:
             )
         raise AssertionError("unreachable: the last engine returns or raises")
 
-    def _run(self, name: str, page: PageImage) -> OcrPage:
+    def _run(self, name: str, page: PageImage, cancel: CancelToken | None) -> OcrPage:
         """One engine on one page; an out-of-memory frees every idle model and retries once."""
         oom = ""
         lease = self.manager.acquire(name)
         try:
-            return lease.recognize(page)
+            return lease.recognize(page, cancel)
         except Exception as exc:
             if not is_out_of_memory(exc):
                 raise
@@ -208,7 +209,7 @@ class PageDispatcher:
         self.manager.recover_from_oom(keep=name)
         with self.manager.acquire(name) as lease:
             try:
-                return lease.recognize(page)
+                return lease.recognize(page, cancel)
             except Exception as exc:
                 if is_out_of_memory(exc):
                     raise OutOfMemory(name, "recognition", oom) from None

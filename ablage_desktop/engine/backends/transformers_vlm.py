@@ -1,0 +1,442 @@
+"""The shared machinery of the Hugging Face vision-language backends (GOT-OCR2, Qwen2-VL, Janus).
+
+Rules that hold for every family:
+
+* Only safetensors, never ``trust_remote_code``: a folder with only pickle weights (``.bin``,
+  ``.pt``) or a ``config.json`` that asks for remote code (``auto_map``) is refused before
+  anything is read.
+* Nothing touches the network: a hub id is looked up in the local Hugging Face cache only;
+  ``ablage-desktop models download NAME`` is the one explicit way to fetch a model.
+* torch and transformers are imported only when a model loads (checking and estimating read
+  ``config.json`` and the safetensors headers, no weights).
+* On a CPU, half precision is slow or unsupported: fp16 becomes fp32, and the log says so.
+
+A family adapter (one small module each) owns the model class, the processor, the prompt, the
+generation settings and the clean-up of the output.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import struct
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from pydantic import Field
+
+from ablage_desktop.engine.backends.base import Availability, Backend, BackendSpec, EngineOptions
+from ablage_desktop.engine.cancel import CancelToken
+from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.errors import Cancelled, ModelLoadError, RecognitionError
+from ablage_desktop.engine.memory.estimate import (
+    BYTES_PER_PARAMETER,
+    QUANTIZATION_OVERHEAD,
+    MemoryEstimate,
+)
+from ablage_desktop.engine.results import OcrPage
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+log = logging.getLogger(__name__)
+
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+ACTIVATION_SHARE = 0.2
+"""Activations and KV cache as a share of the weights, at batch 1 and a few thousand tokens."""
+
+
+class VisionLanguageOptions(EngineOptions):
+    """A Hugging Face transformers vision-language model used for OCR."""
+
+    source: str
+    """Hub id (owner/name) or a local folder."""
+    revision: str | None = None
+    device: Literal["auto", "gpu", "cpu"] = "auto"
+    quantization: Literal["fp32", "fp16", "bf16", "int8", "int4"] = "fp16"
+    attention: Literal["auto", "flash_attention_2", "sdpa", "eager"] = "auto"
+    compile: Literal["off", "default", "reduce-overhead", "max-autotune"] = "off"
+    max_batch_size: int = Field(1, ge=1)
+    max_new_tokens: int = Field(2048, ge=1)
+    warmup: bool = False
+
+
+class Family(Protocol):
+    """What one model family adds to the shared machinery."""
+
+    model_type: str
+    """``config.json``'s model_type."""
+    title: str
+    parameters: int
+    """Parameter count of the seed checkpoint, for estimates before it is downloaded."""
+    supports_sdpa: bool
+    int8_skip_modules: tuple[str, ...]
+    """Modules bitsandbytes must leave in full precision (they break quantized)."""
+
+    def load_model(self, folder: Path, kwargs: dict[str, Any]) -> Any: ...
+
+    def load_processor(self, folder: Path) -> Any: ...
+
+    def inputs(self, processor: Any, images: Sequence[Image.Image]) -> Any:
+        """The model inputs for plain OCR of ``images`` (tensors on the CPU)."""
+        ...
+
+    def decode(self, processor: Any, inputs: Any, output: Any) -> list[str]:
+        """The new text of each image, cleaned into page text."""
+        ...
+
+    def generate_kwargs(self, processor: Any) -> dict[str, Any]: ...
+
+
+# --- finding and checking the files ----------------------------------------------------------
+
+
+def resolve_folder(options: VisionLanguageOptions) -> Path | None:
+    """The local folder of ``options.source``: the folder itself, or the hub id in the cache."""
+    source = Path(options.source).expanduser()
+    if source.is_dir():
+        return source
+    if "/" not in options.source or source.is_absolute():
+        return None
+    if importlib.util.find_spec("huggingface_hub") is None:
+        return None
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    try:
+        folder = snapshot_download(options.source, revision=options.revision, local_files_only=True)
+    except (LocalEntryNotFoundError, OSError, ValueError):
+        return None
+    return Path(folder)
+
+
+def folder_problem(folder: Path, model_type: str) -> str | None:
+    """Why ``folder`` must not be loaded, or None. Reads only config.json and file names."""
+    config_file = folder / "config.json"
+    if not config_file.is_file():
+        return f"{folder} has no config.json"
+    try:
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return f"{config_file} is not readable JSON: {exc}"
+    if not isinstance(config, dict):
+        return f"{config_file} is not a JSON object"
+    if config.get("auto_map"):
+        return (
+            f"{config_file} asks for remote code (auto_map); this app never runs code that "
+            "comes with a model"
+        )
+    found = config.get("model_type")
+    if found != model_type:
+        return f"{config_file} is a '{found}' model, not '{model_type}'"
+    weights = sorted(folder.glob("*.safetensors"))
+    if not weights:
+        pickles = [p.name for p in folder.iterdir() if p.suffix in PICKLE_SUFFIXES]
+        if pickles:
+            return (
+                f"{folder} has only pickle weights ({', '.join(pickles)}); this app loads "
+                "safetensors only, because pickle files can run code"
+            )
+        return f"{folder} has no .safetensors weights"
+    return None
+
+
+def safetensors_parameters(folder: Path) -> int | None:
+    """Parameter count from the safetensors headers (a few KB read, no weights)."""
+    total = 0
+    for path in sorted(folder.glob("*.safetensors")):
+        try:
+            with path.open("rb") as handle:
+                (size,) = struct.unpack("<Q", handle.read(8))
+                if size > 100 << 20:
+                    return None
+                header = json.loads(handle.read(size))
+        except (OSError, ValueError, struct.error):
+            return None
+        for name, entry in header.items():
+            if name == "__metadata__" or not isinstance(entry, dict):
+                continue
+            count = 1
+            for dim in entry.get("shape", []):
+                count *= int(dim)
+            total += count
+    return total or None
+
+
+def cuda_present() -> bool:
+    """A CUDA device without importing torch: torch if already loaded, else NVML."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        return bool(torch.cuda.is_available())
+    try:
+        import pynvml
+
+        pynvml.nvmlInit()
+        try:
+            return int(pynvml.nvmlDeviceGetCount()) > 0
+        finally:
+            pynvml.nvmlShutdown()
+    except Exception:  # no driver, no library: no GPU
+        return False
+
+
+def device_of(options: VisionLanguageOptions) -> Literal["cpu", "gpu"]:
+    if options.device == "cpu":
+        return "cpu"
+    if options.device == "gpu":
+        return "gpu"
+    return "gpu" if cuda_present() else "cpu"
+
+
+def effective_quantization(quantization: str, device: str) -> tuple[str, str]:
+    """The quantization really used on ``device``, and why it differs (empty when it does not)."""
+    if device == "cpu" and quantization == "fp16":
+        return "fp32", "fp16 is slow or unsupported on a CPU: loading fp32 instead"
+    return quantization, ""
+
+
+# --- the spec pieces every family shares -----------------------------------------------------
+
+
+def make_check(
+    family: Family, model_name_hint: str = "NAME"
+) -> Callable[[EngineOptions], Availability]:
+    def check(options: EngineOptions) -> Availability:
+        assert isinstance(options, VisionLanguageOptions)
+        for package in ("torch", "transformers", "accelerate"):
+            if importlib.util.find_spec(package) is None:
+                return Availability.no(f"the {package} package is not installed")
+        folder = resolve_folder(options)
+        if folder is None:
+            return Availability.no(
+                f"not downloaded: {options.source} is neither a folder nor in the Hugging Face "
+                f"cache; run 'ablage-desktop models download {model_name_hint}'"
+            )
+        problem = folder_problem(folder, family.model_type)
+        if problem:
+            return Availability.no(problem)
+        if (
+            options.quantization in ("int8", "int4")
+            and importlib.util.find_spec("bitsandbytes") is None
+        ):
+            return Availability.no(f"{options.quantization} needs the bitsandbytes package")
+        return Availability.yes()
+
+    return check
+
+
+def make_estimate(family: Family) -> Callable[[EngineOptions], MemoryEstimate]:
+    def estimate(options: EngineOptions) -> MemoryEstimate:
+        assert isinstance(options, VisionLanguageOptions)
+        device = device_of(options)
+        folder = resolve_folder(options)
+        parameters = (safetensors_parameters(folder) if folder else None) or family.parameters
+        quantization, _ = effective_quantization(options.quantization, device)
+        weights = int(
+            parameters
+            * BYTES_PER_PARAMETER[quantization]
+            * QUANTIZATION_OVERHEAD.get(quantization, 1.0)
+        )
+        return MemoryEstimate(device, weights, int(weights * ACTIVATION_SHARE))
+
+    return estimate
+
+
+def make_spec(engine: str, family: Family) -> BackendSpec:
+    def load(name: str, options: EngineOptions) -> Backend:
+        assert isinstance(options, VisionLanguageOptions)
+        return VisionLanguageBackend(name, options, family)
+
+    return BackendSpec(
+        engine=engine,
+        kind="gpu",
+        title=family.title,
+        options=VisionLanguageOptions,
+        estimate=make_estimate(family),
+        check=make_check(family, engine),
+        load=load,
+        concurrency=lambda options: 1,
+        prepare=None,
+    )
+
+
+# --- loading and running ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LoadPlan:
+    """How a model is loaded here, decided before from_pretrained; logged in full."""
+
+    folder: Path
+    device: str
+    quantization: str
+    attention: str
+    notes: tuple[str, ...]
+
+
+def choose_attention(requested: str, family: Family, device: str) -> tuple[str, str]:
+    """The attention implementation to use, and why it differs from what was asked."""
+    flash = importlib.util.find_spec("flash_attn") is not None and device == "gpu"
+    if requested == "flash_attention_2" and not flash:
+        fallback = "sdpa" if family.supports_sdpa else "eager"
+        return fallback, f"flash_attention_2 is not usable here: using {fallback}"
+    if requested == "sdpa" and not family.supports_sdpa:
+        return "eager", f"{family.title} does not support sdpa: using eager"
+    if requested != "auto":
+        return requested, ""
+    if flash and family.supports_sdpa:
+        return "flash_attention_2", ""
+    return ("sdpa" if family.supports_sdpa else "eager"), ""
+
+
+def plan_load(options: VisionLanguageOptions, family: Family, name: str) -> LoadPlan:
+    folder = resolve_folder(options)
+    if folder is None:
+        raise ModelLoadError(name, f"{options.source} is not downloaded")
+    problem = folder_problem(folder, family.model_type)
+    if problem:
+        raise ModelLoadError(name, problem)
+    device = device_of(options)
+    if device == "gpu" and not cuda_present():
+        raise ModelLoadError(name, "device: gpu is configured but no CUDA device is usable")
+    quantization, note = effective_quantization(options.quantization, device)
+    attention, attention_note = choose_attention(options.attention, family, device)
+    notes = tuple(n for n in (note, attention_note) if n)
+    return LoadPlan(folder, device, quantization, attention, notes)
+
+
+class _CancelCriteria:
+    """Stops ``generate`` within a token when the batch is cancelled."""
+
+    def __init__(self, cancel: CancelToken) -> None:
+        self.cancel = cancel
+
+    def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+        import torch
+
+        return torch.full((input_ids.shape[0],), self.cancel.cancelled, dtype=torch.bool)
+
+
+class VisionLanguageBackend(Backend):
+    def __init__(self, name: str, options: VisionLanguageOptions, family: Family) -> None:
+        super().__init__(name)
+        self.options = options
+        self.family = family
+        self.plan = plan_load(options, family, name)
+        for note in self.plan.notes:
+            log.warning("%s: %s", name, note)
+        import torch
+
+        self._torch = torch
+        kwargs: dict[str, Any] = {
+            "trust_remote_code": False,
+            "use_safetensors": True,
+            "local_files_only": True,
+            "attn_implementation": self.plan.attention,
+            "device_map": "cuda" if self.plan.device == "gpu" else "cpu",
+        }
+        dtypes = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+        if self.plan.quantization in dtypes:
+            kwargs["dtype"] = dtypes[self.plan.quantization]
+        else:
+            kwargs["quantization_config"] = self._bitsandbytes_config()
+        started = time.perf_counter()
+        try:
+            self.model = family.load_model(self.plan.folder, kwargs)
+            self.processor = family.load_processor(self.plan.folder)
+        except (OSError, ValueError, RuntimeError, ImportError) as exc:
+            if type(exc).__name__ == "OutOfMemoryError":
+                raise
+            raise ModelLoadError(name, f"{type(exc).__name__}: {exc}") from exc
+        self.model.eval()
+        if options.compile != "off":
+            self.model.forward = torch.compile(self.model.forward, mode=options.compile)
+        log.info(
+            "%s loaded from %s on %s as %s with %s attention in %.1f s",
+            name,
+            self.plan.folder,
+            self.plan.device,
+            self.plan.quantization,
+            self.plan.attention,
+            time.perf_counter() - started,
+        )
+        if options.warmup:
+            from PIL import Image
+
+            started = time.perf_counter()
+            self._generate([Image.new("RGB", (64, 64), "white")], CancelToken(), 4)
+            log.info("%s warmed up in %.2f s", name, time.perf_counter() - started)
+
+    def _bitsandbytes_config(self) -> Any:
+        from transformers import BitsAndBytesConfig
+
+        torch = self._torch
+        if self.plan.quantization == "int8":
+            return BitsAndBytesConfig(
+                load_in_8bit=True, llm_int8_skip_modules=list(self.family.int8_skip_modules)
+            )
+        compute = torch.bfloat16 if self.plan.device == "gpu" else torch.float32
+        return BitsAndBytesConfig(
+            load_in_4bit=True,
+            bnb_4bit_quant_type="nf4",
+            bnb_4bit_use_double_quant=True,
+            bnb_4bit_compute_dtype=compute,
+            llm_int8_skip_modules=list(self.family.int8_skip_modules),
+        )
+
+    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
+        started = time.perf_counter()
+        (text,) = self.recognize_images([page.image], cancel)
+        return self._page_result(page, started, text, ())
+
+    def recognize_images(
+        self, images: Sequence[Image.Image], cancel: CancelToken | None = None
+    ) -> list[str]:
+        """Text of each image, generated together (up to max_batch_size at a time)."""
+        token = cancel or CancelToken()
+        texts: list[str] = []
+        size = self.options.max_batch_size
+        for start in range(0, len(images), size):
+            texts += self._generate(list(images[start : start + size]), token)
+        return texts
+
+    def _generate(
+        self, images: Sequence[Image.Image], cancel: CancelToken, max_new_tokens: int | None = None
+    ) -> list[str]:
+        from transformers import StoppingCriteriaList
+
+        torch = self._torch
+        rgb = [image.convert("RGB") for image in images]
+        inputs = self.family.inputs(self.processor, rgb).to(self.model.device)
+        kwargs = {
+            "max_new_tokens": max_new_tokens or self.options.max_new_tokens,
+            "do_sample": False,
+            "stopping_criteria": StoppingCriteriaList([_CancelCriteria(cancel)]),
+            **self.family.generate_kwargs(self.processor),
+        }
+        try:
+            with torch.inference_mode():
+                output = self.model.generate(**inputs, **kwargs)
+        except (RuntimeError, ValueError) as exc:
+            if type(exc).__name__ == "OutOfMemoryError":
+                raise  # the manager matches it by type and retries once
+            raise RecognitionError(f"{self.name} failed: {type(exc).__name__}: {exc}") from exc
+        if cancel.cancelled:
+            raise Cancelled()
+        return self.family.decode(self.processor, inputs, output)
+
+    def tracked_objects(self) -> Sequence[object]:
+        return (self, self.model)
+
+    def close(self) -> None:
+        self.model = None
+        self.processor = None
+        torch = self._torch
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
