@@ -111,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     models_list = models_commands.add_parser("list", help="every model with its availability")
     add_common_options(models_list, top_level=False)
     models_list.add_argument("--json", action="store_true", help="machine-readable output")
+    models_download = models_commands.add_parser(
+        "download", help="fetch a model's files from the Hugging Face hub (the only network use)"
+    )
+    add_common_options(models_download, top_level=False)
+    models_download.add_argument("name", metavar="NAME", help="a model from 'models list'")
     models.set_defaults(models_command="list", json=False)
     return parser
 
@@ -119,6 +124,8 @@ def run_command(args: argparse.Namespace, config: AppConfig, footprints: Path | 
     """Run the parsed command; ``footprints`` keeps measured model sizes between runs."""
     if args.command == "ocr":
         return run_ocr(args, config, footprints)
+    if args.command == "models" and args.models_command == "download":
+        return run_models_download(args, config)
     if args.command == "models":
         return run_models_list(args, config, footprints)
     raise AssertionError(f"unhandled command {args.command!r}")
@@ -179,6 +186,37 @@ def run_models_list(
         out.write("default: auto (the router picks per page; see 'routing' in the config)\n")
     else:
         out.write("* default engine\n")
+    return EXIT_OK
+
+
+DOWNLOAD_PATTERNS = ("*.json", "*.safetensors", "*.txt", "*.model", "*.jinja", "*.tiktoken")
+"""Configuration, tokenizer and safetensors weights; never pickle weights or code."""
+
+
+def run_models_download(args: argparse.Namespace, config: AppConfig) -> int:
+    options = config.model(args.name)
+    if options is None:
+        print(f"ablage-desktop: there is no model called '{args.name}'", file=sys.stderr)
+        return EXIT_USAGE
+    source = getattr(options, "source", None)
+    if not source:
+        print(f"{args.name} ships with its Python package: nothing to download.")
+        return EXIT_OK
+    if Path(source).expanduser().is_dir():
+        print(f"{args.name} is read from the folder {source}: nothing to download.")
+        return EXIT_OK
+    from huggingface_hub import snapshot_download
+
+    revision = getattr(options, "revision", None)
+    print(f"Downloading {source}" + (f" at {revision}" if revision else "") + " ...")
+    try:
+        folder = snapshot_download(
+            source, revision=revision, allow_patterns=list(DOWNLOAD_PATTERNS)
+        )
+    except Exception as exc:  # network, authentication, disk: all said in words, exit 1
+        print(f"ablage-desktop: could not download {source}: {exc}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    print(f"{args.name} is ready in {folder}")
     return EXIT_OK
 
 

@@ -250,3 +250,24 @@ def test_an_output_folder_that_cannot_be_written_exits_2(tmp_path: Path, page: P
     assert result.returncode == 2
     assert "cannot write" in result.stderr
     assert blocker.read_text() == "a file where the folder should be"
+
+
+def test_models_download_says_in_words_when_it_cannot_fetch(tmp_path: Path) -> None:
+    result = run_cli(
+        "models",
+        "download",
+        "got_ocr2",
+        cwd=tmp_path,
+        env={"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")},
+    )
+
+    assert result.returncode == 1
+    assert "could not download stepfun-ai/GOT-OCR-2.0-hf" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_models_download_of_an_engine_that_ships_with_its_package(tmp_path: Path) -> None:
+    result = run_cli("models", "download", "rapidocr", cwd=tmp_path)
+
+    assert result.returncode == 0
+    assert "nothing to download" in result.stdout
