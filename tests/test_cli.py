@@ -126,7 +126,7 @@ def test_same_stems_get_distinct_output_names(tmp_path: Path, page: Path) -> Non
     ("args", "message"),
     [
         (["--backend", "abbyy"], "no engine called 'abbyy'"),
-        (["--backend", "got_ocr2"], "not built into this version"),
+        (["--backend", "got_ocr2"], "not downloaded"),
         (["--backend", "tesseract", "--lang", "xxx"], "language data 'xxx' not found"),
         (["--backend", "tesseract", "--lang", "deu eng"], "--lang"),
         (["--format", "docx"], "invalid choice"),

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from ablage_desktop.engine.backends import REGISTRY, Backend, BackendSpec, EngineOptions
+from ablage_desktop.engine.backends import (
+    REGISTRY,
+    Availability,
+    Backend,
+    BackendSpec,
+    EngineOptions,
+)
+from ablage_desktop.engine.backends.transformers_vlm import NOT_DOWNLOADED
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.config import AppConfig
 from ablage_desktop.engine.documents import open_document
@@ -185,7 +192,7 @@ class Engine:
         for info in self.manager.infos():
             options = self._options[info.name]
             spec = self._specs[info.name]
-            availability = spec.availability(options)
+            reason = self._reason(info.name, spec.availability(options))
             rows.append(
                 BackendStatus(
                     name=info.name,
@@ -194,8 +201,8 @@ class Engine:
                     device=info.device,
                     title=spec.title,
                     description=options.description,
-                    available=availability.ok,
-                    reason=availability.reason,
+                    available=reason is None,
+                    reason=reason or "",
                     state=info.state.value,
                     estimated_bytes=info.estimated_bytes,
                     measured_bytes=info.measured_bytes,
@@ -207,8 +214,15 @@ class Engine:
         options = self._options.get(name)
         if options is None:
             return "not configured"
-        availability = self._specs[name].availability(options)
-        return None if availability.ok else availability.reason
+        return self._reason(name, self._specs[name].availability(options))
+
+    @staticmethod
+    def _reason(name: str, availability: Availability) -> str | None:
+        if availability.ok:
+            return None
+        if availability.reason.startswith(NOT_DOWNLOADED):
+            return f"{availability.reason}; run 'ablage-desktop models download {name}'"
+        return availability.reason
 
     def resolve(self, name: str | None, languages: str | None = None) -> tuple[str, BackendSpec]:
         """The registered model for ``name`` (a variant of it for ``languages``).

@@ -176,7 +176,7 @@ def test_the_backend_selector_lists_auto_and_every_engine_with_availability(
     assert box.itemData(0) == "auto"
     row = box.findData("got_ocr2")
     assert not box.model().item(row).isEnabled()  # type: ignore[attr-defined]
-    assert "not built" in box.itemData(row, Qt.ItemDataRole.ToolTipRole)
+    assert "not downloaded" in box.itemData(row, Qt.ItemDataRole.ToolTipRole)
     assert "rapidocr" in box.itemText(box.findData("rapidocr"))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from ablage_desktop.engine.backends import planned, rapidocr, tesseract
+from ablage_desktop.engine.backends import got_ocr2, janus, planned, qwen2_vl, rapidocr, tesseract
 from ablage_desktop.engine.backends.base import (
     Availability,
     Backend,
@@ -19,6 +19,9 @@ REGISTRY: MappingProxyType[str, BackendSpec] = MappingProxyType(
     {
         rapidocr.SPEC.engine: rapidocr.SPEC,
         tesseract.SPEC.engine: tesseract.SPEC,
+        got_ocr2.SPEC.engine: got_ocr2.SPEC,
+        qwen2_vl.SPEC.engine: qwen2_vl.SPEC,
+        janus.SPEC.engine: janus.SPEC,
         **{spec.engine: spec for spec in planned.SPECS},
     }
 )

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+NOT_DOWNLOADED = "not downloaded"
 ACTIVATION_SHARE = 0.2
 """Activations and KV cache as a share of the weights, at batch 1 and a few thousand tokens."""
 
@@ -90,6 +91,30 @@ class Family(Protocol):
         ...
 
     def generate_kwargs(self, processor: Any) -> dict[str, Any]: ...
+
+
+OCR_PROMPT = "Read all the text in this image. Keep the line breaks."
+
+
+def chat_inputs(processor: Any, images: Sequence[Image.Image], prompt: str, **extra: Any) -> Any:
+    """Inputs of chat-style families: the prompt through the chat template, left padded."""
+    messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": prompt}]}]
+    text = processor.apply_chat_template(messages, add_generation_prompt=True)
+    return processor(
+        text=[text] * len(images),
+        images=list(images),
+        padding=True,
+        padding_side="left",
+        return_tensors="pt",
+        **extra,
+    )
+
+
+def decode_new_tokens(processor: Any, inputs: Any, output: Any) -> list[str]:
+    """Only the generated tokens, as clean page text."""
+    new_tokens = output[:, inputs["input_ids"].shape[1] :]
+    texts = processor.batch_decode(new_tokens, skip_special_tokens=True)
+    return [text.strip() for text in texts]
 
 
 # --- finding and checking the files ----------------------------------------------------------
@@ -215,8 +240,8 @@ def make_check(
         folder = resolve_folder(options)
         if folder is None:
             return Availability.no(
-                f"not downloaded: {options.source} is neither a folder nor in the Hugging Face "
-                f"cache; run 'ablage-desktop models download {model_name_hint}'"
+                f"{NOT_DOWNLOADED}: {options.source} is neither a folder nor in the Hugging Face "
+                "cache"
             )
         problem = folder_problem(folder, family.model_type)
         if problem:
@@ -259,7 +284,7 @@ def make_spec(engine: str, family: Family) -> BackendSpec:
         title=family.title,
         options=VisionLanguageOptions,
         estimate=make_estimate(family),
-        check=make_check(family, engine),
+        check=make_check(family),
         load=load,
         concurrency=lambda options: 1,
         prepare=None,
@@ -413,7 +438,10 @@ class VisionLanguageBackend(Backend):
 
         torch = self._torch
         rgb = [image.convert("RGB") for image in images]
-        inputs = self.family.inputs(self.processor, rgb).to(self.model.device)
+        # pixel values in the model's dtype: GOT's vision tower fails on fp32 input in bf16
+        inputs = self.family.inputs(self.processor, rgb).to(
+            self.model.device, dtype=self.model.dtype
+        )
         kwargs = {
             "max_new_tokens": max_new_tokens or self.options.max_new_tokens,
             "do_sample": False,
