@@ -1,0 +1,233 @@
+"""The vision-language backends, end to end on the CPU with tiny models of the real architectures.
+
+The tiny models (tests/tiny_models.py) have random weights: their text is noise, so the tests
+check the plumbing (loading rules, quantization, batching, cancel, memory), not accuracy.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from samples import text_page
+
+torch = pytest.importorskip("torch")
+
+from tiny_models import build_all  # noqa: E402
+
+from ablage_desktop.engine import Engine, PageImage, load_config  # noqa: E402
+from ablage_desktop.engine.backends import REGISTRY  # noqa: E402
+from ablage_desktop.engine.backends.transformers_vlm import (  # noqa: E402
+    VisionLanguageBackend,
+    VisionLanguageOptions,
+    safetensors_parameters,
+)
+from ablage_desktop.engine.cancel import CancelToken  # noqa: E402
+from ablage_desktop.engine.errors import Cancelled  # noqa: E402
+from ablage_desktop.engine.events import Event, ModelLeaked  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated")
+
+MODELS = {"got_ocr2": "got_ocr2", "qwen2_vl": "qwen2_vl", "janus_pro": "janus"}
+"""Configured model name -> tiny folder (and engine)."""
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return build_all(tmp_path_factory.mktemp("tiny_vlm"))
+
+
+@pytest.fixture(autouse=True)
+def quiet_bitsandbytes() -> Iterator[None]:
+    logger = logging.getLogger("bitsandbytes")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
+
+
+def config_file(tmp_path: Path, tiny: dict[str, Path], **settings: object) -> Path:
+    lines = ["models:"]
+    for name, folder in MODELS.items():
+        extra = "".join(f", {key}: {value}" for key, value in settings.items())
+        lines.append(f"  {name}: {{source: {tiny[folder]}, max_new_tokens: 6{extra}}}")
+    path = tmp_path / "tiny.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def page() -> PageImage:
+    return PageImage(Path("page.png"), 0, text_page().convert("RGB"), 300)
+
+
+def options(engine: str, folder: Path, **changes: object) -> VisionLanguageOptions:
+    settings: dict[str, object] = {"max_new_tokens": 6, **changes}
+    return VisionLanguageOptions(engine=engine, source=str(folder), **settings)
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_each_family_reads_a_page_through_the_cli(
+    tiny: dict[str, Path], tmp_path: Path, name: str
+) -> None:
+    image = tmp_path / "page.png"
+    text_page().save(image)
+    config = config_file(tmp_path, tiny, quantization="fp32")
+
+    command = [sys.executable, "-m", "ablage_desktop", "ocr", str(image), "--backend", name]
+    command += ["--config", str(config), "--format", "json", "--out", str(tmp_path / "out")]
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ},
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads((tmp_path / "out" / "page.json").read_text(encoding="utf-8"))
+    (first,) = data["pages"]
+    assert first["backend"] == name
+    assert isinstance(first["text"], str)
+
+
+@pytest.mark.parametrize("quantization", ["fp32", "bf16", "int8", "int4"])
+@pytest.mark.parametrize("family", sorted(set(MODELS.values())))
+def test_every_quantization_loads_and_generates_on_the_cpu(
+    tiny: dict[str, Path], family: str, quantization: str
+) -> None:
+    if quantization in ("int8", "int4") and not _bitsandbytes():
+        pytest.skip("bitsandbytes is not installed")
+    opts = options(family, tiny[family], quantization=quantization)
+    backend = VisionLanguageBackend(family, opts, _fam(family))
+    try:
+        result = backend.recognize(page())
+        assert isinstance(result.text, str)
+        expected = {"fp32": torch.float32, "bf16": torch.bfloat16}
+        if quantization in expected:
+            assert backend.model.dtype == expected[quantization]
+        else:
+            assert getattr(backend.model, f"is_loaded_in_{quantization[-1]}bit")
+    finally:
+        backend.close()
+
+
+def test_fp16_on_a_cpu_loads_fp32_and_says_so(
+    tiny: dict[str, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        opts = options("got_ocr2", tiny["got_ocr2"], quantization="fp16")
+        backend = VisionLanguageBackend("got_ocr2", opts, _fam("got_ocr2"))
+    try:
+        assert backend.model.dtype == torch.float32
+        assert "fp16 is slow or unsupported on a CPU" in caplog.text
+    finally:
+        backend.close()
+
+
+@pytest.mark.parametrize("family", sorted(set(MODELS.values())))
+def test_a_batch_of_four_reads_like_four_single_pages(tiny: dict[str, Path], family: str) -> None:
+    opts = options(family, tiny[family], quantization="fp32", max_batch_size=4)
+    backend = VisionLanguageBackend(family, opts, _fam(family))
+    images = [text_page(size=(300 + 40 * n, 120 + 30 * n)).convert("RGB") for n in range(4)]
+    try:
+        batched = backend.recognize_images(images)
+        singles = [backend.recognize_images([image])[0] for image in images]
+    finally:
+        backend.close()
+
+    assert batched == singles
+
+
+def test_cancel_stops_a_long_generation(tiny: dict[str, Path]) -> None:
+    opts = options("qwen2_vl", tiny["qwen2_vl"], quantization="fp32", max_new_tokens=100_000)
+    backend = VisionLanguageBackend("qwen2_vl", opts, _fam("qwen2_vl"))
+    cancel = CancelToken()
+    timer = threading.Timer(0.5, cancel.cancel)
+    timer.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(Cancelled):
+            backend.recognize(page(), cancel)
+    finally:
+        timer.cancel()
+        backend.close()
+
+    assert time.perf_counter() - started < 5.0
+
+
+def test_the_manager_loads_unloads_and_leaves_no_live_model(
+    tiny: dict[str, Path], tmp_path: Path
+) -> None:
+    config = load_config([config_file(tmp_path, tiny, quantization="fp32")])
+    engine = Engine(config)
+    events: list[Event] = []
+    engine.events.subscribe(events.append)
+
+    with engine.manager.acquire("got_ocr2") as lease:
+        assert isinstance(lease.recognize(page()).text, str)
+        model_ref = lease.backend.model  # type: ignore[attr-defined]
+        measured = sum(p.numel() * p.element_size() for p in model_ref.parameters())
+        del model_ref
+    estimate = engine.manager.info("got_ocr2").estimated_bytes / 1.2  # weights, no headroom
+    engine.manager.unload("got_ocr2")
+    engine.close()
+
+    assert not [e for e in events if isinstance(e, ModelLeaked)]
+    assert abs(estimate - measured) / measured < 0.30
+
+
+def test_the_estimate_comes_from_the_checkpoint_not_from_guesses(tiny: dict[str, Path]) -> None:
+    counted = safetensors_parameters(tiny["janus"])
+
+    assert counted is not None and counted > 10_000
+
+
+def test_folders_that_must_not_load_say_why(tiny: dict[str, Path], tmp_path: Path) -> None:
+    spec = REGISTRY["got_ocr2"]
+    no_weights = tmp_path / "no_weights"
+    shutil.copytree(tiny["got_ocr2"], no_weights)
+    (no_weights / "model.safetensors").unlink()
+    pickled = tmp_path / "pickled"
+    shutil.copytree(no_weights, pickled)
+    (pickled / "pytorch_model.bin").write_bytes(b"not loaded, ever")
+    remote = tmp_path / "remote"
+    shutil.copytree(tiny["got_ocr2"], remote)
+    config = json.loads((remote / "config.json").read_text())
+    config["auto_map"] = {"AutoModel": "modeling_evil.EvilModel"}
+    (remote / "config.json").write_text(json.dumps(config))
+
+    reasons = {
+        folder.name: spec.availability(options("got_ocr2", folder)).reason
+        for folder in (no_weights, pickled, remote)
+    }
+
+    assert "has no .safetensors weights" in reasons["no_weights"]
+    assert "only pickle weights (pytorch_model.bin)" in reasons["pickled"]
+    assert "asks for remote code" in reasons["remote"]
+    missing = spec.availability(options("got_ocr2", Path("owner/absent-model")))
+    assert "not downloaded" in missing.reason
+
+
+def _fam(engine: str) -> object:
+    """The family adapter of an engine (what its spec's load uses)."""
+    from ablage_desktop.engine.backends import got_ocr2, janus, qwen2_vl
+
+    return {"got_ocr2": got_ocr2.GotOcr2(), "qwen2_vl": qwen2_vl.Qwen2VL(), "janus": janus.Janus()}[
+        engine
+    ]
+
+
+def _bitsandbytes() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("bitsandbytes") is not None
