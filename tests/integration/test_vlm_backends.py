@@ -231,3 +231,26 @@ def _bitsandbytes() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("bitsandbytes") is not None
+
+
+def test_attention_is_chosen_by_what_the_family_and_device_support() -> None:
+    from ablage_desktop.engine.backends.transformers_vlm import choose_attention
+
+    got, qwen = _fam("got_ocr2"), _fam("qwen2_vl")
+
+    assert choose_attention("auto", got, "cpu") == ("eager", "")  # type: ignore[arg-type]
+    assert choose_attention("auto", qwen, "cpu") == ("sdpa", "")  # type: ignore[arg-type]
+    assert choose_attention("sdpa", got, "cpu")[0] == "eager"  # type: ignore[arg-type]
+    attention, note = choose_attention("flash_attention_2", qwen, "cpu")  # type: ignore[arg-type]
+    assert attention == "sdpa" and "not usable here" in note
+
+
+def test_warmup_runs_a_blank_page_after_loading(
+    tiny: dict[str, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    opts = options("janus", tiny["janus"], quantization="fp32", warmup=True)
+    with caplog.at_level(logging.INFO):
+        backend = VisionLanguageBackend("janus", opts, _fam("janus"))
+    backend.close()
+
+    assert "janus warmed up in" in caplog.text
