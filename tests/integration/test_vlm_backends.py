@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,15 +43,6 @@ MODELS = {"got_ocr2": "got_ocr2", "qwen2_vl": "qwen2_vl", "janus_pro": "janus"}
 @pytest.fixture(scope="session")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return build_all(tmp_path_factory.mktemp("tiny_vlm"))
-
-
-@pytest.fixture(autouse=True)
-def quiet_bitsandbytes() -> Iterator[None]:
-    logger = logging.getLogger("bitsandbytes")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    yield
-    logger.setLevel(level)
 
 
 def config_file(tmp_path: Path, tiny: dict[str, Path], **settings: object) -> Path:
