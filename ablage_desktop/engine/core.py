@@ -302,6 +302,7 @@ class Engine:
             self.events.emit,
             spec.concurrency(self._options[name]),
             name=name,
+            batch_size=int(getattr(self._options[name], "max_batch_size", 1)),
         )
 
     def _run(

@@ -84,6 +84,16 @@ class PageRecognizer(Protocol):
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage: ...
 
 
+class BatchRecognizer(PageRecognizer, Protocol):
+    """A recognizer that reads up to ``batch_size`` pages in one call (batched generation)."""
+
+    batch_size: int
+
+    def recognize_batch(
+        self, pages: Sequence[PageImage], cancel: CancelToken | None = None
+    ) -> list[OcrPage]: ...
+
+
 def run_pipeline(
     paths: Sequence[Path],
     backend: PageRecognizer,
@@ -103,7 +113,8 @@ def run_pipeline(
     lock = render_lock if render_lock is not None else threading.Lock()
     stop = threading.Event()  # set when the consumer goes away early
     workers = max(1, backend.concurrency)
-    jobs: queue.Queue[object] = queue.Queue(maxsize=workers + render_ahead)
+    batch_size = max(1, getattr(backend, "batch_size", 1))
+    jobs: queue.Queue[object] = queue.Queue(maxsize=workers * batch_size + render_ahead)
     results: queue.SimpleQueue[object] = queue.SimpleQueue()
 
     def halted() -> bool:
@@ -151,30 +162,60 @@ def run_pipeline(
             for _ in range(workers):
                 put_job(_NO_MORE_PAGES)
 
+    def take_batch() -> tuple[list[tuple[int, PageImage]], bool]:
+        """One queued page, plus up to ``batch_size - 1`` more already waiting; and whether
+        the end of the pages was reached."""
+        while True:
+            try:
+                item = jobs.get(timeout=POLL_S)
+                break
+            except queue.Empty:
+                if stop.is_set():
+                    return [], True
+        if item is _NO_MORE_PAGES:
+            return [], True
+        batch = [item]
+        while len(batch) < batch_size:
+            try:
+                extra = jobs.get_nowait()
+            except queue.Empty:
+                break
+            if extra is _NO_MORE_PAGES:
+                return batch, True  # type: ignore[return-value]
+            batch.append(extra)
+        return batch, False  # type: ignore[return-value]
+
+    def recognise(batch: list[tuple[int, PageImage]]) -> None:
+        if halted():
+            for position, page in batch:
+                results.put(_PageResult(position, page.index, error=Cancelled()))
+            return
+        if len(batch) > 1:
+            try:
+                pages = backend.recognize_batch([page for _, page in batch], cancel)
+            except Exception:
+                log.warning("A batch of %d pages failed; reading them one by one", len(batch))
+            else:
+                for (position, page), result in zip(batch, pages, strict=True):
+                    results.put(_PageResult(position, page.index, page=result))
+                return
+        for position, page in batch:
+            try:
+                result = backend.recognize(page, cancel)
+                results.put(_PageResult(position, page.index, page=result))
+            except Exception as exc:
+                if not isinstance(exc, AblageError):
+                    log.exception("%s failed on page %d", backend.name, page.index + 1)
+                results.put(_PageResult(position, page.index, error=exc))
+
     def work() -> None:
         try:
-            while True:
-                try:
-                    item = jobs.get(timeout=POLL_S)
-                except queue.Empty:
-                    if stop.is_set():
-                        return
-                    continue
-                if item is _NO_MORE_PAGES:
-                    return
-                position, page = item  # type: ignore[misc]
-                if halted():
-                    results.put(_PageResult(position, page.index, error=Cancelled()))
-                    continue
-                try:
-                    result = backend.recognize(page, cancel)
-                    results.put(_PageResult(position, page.index, page=result))
-                except Exception as exc:
-                    if not isinstance(exc, AblageError):
-                        log.exception("%s failed on page %d", backend.name, page.index + 1)
-                    results.put(_PageResult(position, page.index, error=exc))
-                finally:
-                    del page, item
+            done = False
+            while not done:
+                batch, done = take_batch()
+                if batch:
+                    recognise(batch)
+                del batch
         finally:
             results.put(_WORKER_DONE)
 

@@ -194,3 +194,42 @@ def test_leaving_the_loop_early_stops_every_thread(tmp_path: Path) -> None:
     assert first.ok
     assert pipeline_threads() == []
     assert len(backend.calls) < 25
+
+
+class BatchingBackend(ScriptedBackend):
+    """Reads up to ``batch_size`` pages per call, like batched generation does."""
+
+    def __init__(self, batch_size: int, fail_batches: bool = False) -> None:
+        super().__init__(concurrency=1, hook=sleep_hook(0.01))
+        self.batch_size = batch_size
+        self.fail_batches = fail_batches
+        self.batches: list[int] = []
+
+    def recognize_batch(self, pages: list[PageImage], cancel: object = None) -> list[object]:
+        self.batches.append(len(pages))
+        if self.fail_batches:
+            raise RuntimeError("the batch did not fit")
+        return [self.recognize(page) for page in pages]
+
+
+def test_a_batching_engine_gets_several_waiting_pages_at_once(tmp_path: Path) -> None:
+    backend = BatchingBackend(batch_size=3)
+    paths = [blank_pdf(tmp_path / "a.pdf", 5), blank_pdf(tmp_path / "b.pdf", 4)]
+
+    results = list(run_pipeline(paths, backend, LIMITS, render_ahead=4))
+
+    assert [[p.text for p in doc.pages] for doc in results] == [
+        [f"a.pdf:{n}" for n in range(1, 6)],
+        [f"b.pdf:{n}" for n in range(1, 5)],
+    ]
+    assert backend.batches and max(backend.batches) <= 3
+    assert max(backend.batches) > 1
+
+
+def test_a_failed_batch_is_read_page_by_page(tmp_path: Path) -> None:
+    backend = BatchingBackend(batch_size=4, fail_batches=True)
+
+    (result,) = run_pipeline([blank_pdf(tmp_path / "a.pdf", 6)], backend, LIMITS, render_ahead=4)
+
+    assert result.ok
+    assert [p.index for p in result.pages] == list(range(6))

@@ -244,3 +244,34 @@ def test_warmup_runs_a_blank_page_after_loading(
     backend.close()
 
     assert "janus warmed up in" in caplog.text
+
+
+def test_the_pipeline_reads_a_chosen_vlm_in_batches_with_the_same_text(
+    tiny: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samples import pdf_bytes
+
+    from ablage_desktop.engine import OcrRequest
+
+    sizes: list[int] = []
+    real = VisionLanguageBackend.recognize_images
+
+    def spy(self: VisionLanguageBackend, images: list[object], cancel: object = None) -> list[str]:
+        sizes.append(len(images))
+        return real(self, images, cancel)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(VisionLanguageBackend, "recognize_images", spy)
+
+    pdf = tmp_path / "four.pdf"
+    pdf.write_bytes(pdf_bytes([text_page(size=(300 + 50 * n, 200)) for n in range(4)], dpi=72))
+    texts = {}
+    for batch in (1, 4):
+        path = config_file(tmp_path, tiny, quantization="fp32", max_batch_size=batch)
+        engine = Engine(load_config([path]))
+        (result,) = engine.ocr(OcrRequest([pdf], backend="qwen2_vl"))
+        engine.close()
+        assert result.ok
+        texts[batch] = [page.text for page in result.pages]
+
+    assert texts[4] == texts[1]
+    assert max(sizes) > 1  # the second run really generated several pages at once

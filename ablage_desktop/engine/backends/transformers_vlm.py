@@ -420,6 +420,17 @@ class VisionLanguageBackend(Backend):
         (text,) = self.recognize_images([page.image], cancel)
         return self._page_result(page, started, text, ())
 
+    def recognize_batch(
+        self, pages: Sequence[PageImage], cancel: CancelToken | None = None
+    ) -> list[OcrPage]:
+        started = time.perf_counter()
+        texts = self.recognize_images([page.image for page in pages], cancel)
+        share = (time.perf_counter() - started) / max(1, len(pages))
+        return [
+            self._page_result(page, time.perf_counter() - share, text, ())
+            for page, text in zip(pages, texts, strict=True)
+        ]
+
     def recognize_images(
         self, images: Sequence[Image.Image], cancel: CancelToken | None = None
     ) -> list[str]:

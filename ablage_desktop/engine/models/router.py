@@ -126,12 +126,15 @@ class PageDispatcher:
         emit: Callable[[Event], None],
         concurrency: int,
         name: str = AUTO,
+        batch_size: int = 1,
     ) -> None:
         self.manager = manager
         self._route = route
         self._emit = emit
         self.concurrency = max(1, concurrency)
         self.name = name
+        self.batch_size = max(1, batch_size)
+        """Pages read in one call; above 1 only for a chosen engine that generates in batches."""
         self._lock = threading.Lock()
         self._broken: dict[str, str] = {}
         """Models that failed to load in this batch: not tried again on every page."""
@@ -187,6 +190,24 @@ class PageDispatcher:
                 cause.message,
             )
         raise AssertionError("unreachable: the last engine returns or raises")
+
+    def recognize_batch(
+        self, pages: Sequence[PageImage], cancel: CancelToken | None = None
+    ) -> list[OcrPage]:
+        """Several pages in one generation on a chosen engine (no routing, no fallback).
+
+        Any failure propagates: the pipeline then reads the pages one by one, with the
+        per-page fallbacks and out-of-memory retry.
+        """
+        route = self._route(pages[0])
+        (name,) = route.chain
+        with self.manager.acquire(name) as lease:
+            backend = lease.backend
+            read = getattr(backend, "recognize_batch", None)
+            results = read(pages, cancel) if read else [backend.recognize(p, cancel) for p in pages]
+        for page in pages:
+            self._emit(Routed(page.document, page.index, name, route.reason))
+        return [dataclasses.replace(result, route=route.reason) for result in results]
 
     def _run(self, name: str, page: PageImage, cancel: CancelToken | None) -> OcrPage:
         """One engine on one page; an out-of-memory frees every idle model and retries once."""
