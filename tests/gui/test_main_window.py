@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 from samples import pdf_bytes, text_page
+from windows import open_window
 
-from ablage_desktop.engine import Engine, load_config
-from ablage_desktop.gui.engine_worker import EngineBridge
 from ablage_desktop.gui.main_window import MainWindow
 
 BATCH_TIMEOUT_MS = 120_000
@@ -21,18 +19,8 @@ BATCH_TIMEOUT_MS = 120_000
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    engine = Engine(load_config(), footprints=tmp_path / "footprints.json")
-    bridge = EngineBridge(engine)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    main = MainWindow(bridge, settings)
-    qtbot.addWidget(main)
-    main.show()
-    bridge.start()
-    yield main
-    main.close()
-    assert bridge.shutdown(30_000)
-    assert not bridge.batch_thread.isRunning() and not bridge.control_thread.isRunning()
-    assert not [t for t in threading.enumerate() if t.name.startswith("ablage-")]
+    with open_window(qtbot, tmp_path) as main:
+        yield main
 
 
 def drop(window: MainWindow, paths: list[Path]) -> None:

@@ -12,21 +12,19 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton
 from pytestqt.qtbot import QtBot
+from windows import open_window
 
 import ablage_desktop.gui
-from ablage_desktop.engine import Engine, load_config
 from ablage_desktop.gui.application import TRANSLATIONS
-from ablage_desktop.gui.engine_worker import EngineBridge
 from ablage_desktop.gui.main_window import MainWindow
 
 GUI = Path(ablage_desktop.gui.__file__).parent
@@ -89,19 +87,9 @@ def german(qapp: QApplication) -> Iterator[QTranslator]:
 
 @pytest.fixture
 def german_window(german: QTranslator, qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    """Built like test_main_window's ``window``, with the German translator installed first."""
-    engine = Engine(load_config(), footprints=tmp_path / "footprints.json")
-    bridge = EngineBridge(engine)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    main = MainWindow(bridge, settings)
-    qtbot.addWidget(main)
-    main.show()
-    bridge.start()
-    yield main
-    main.close()
-    assert bridge.shutdown(30_000)
-    assert not bridge.batch_thread.isRunning() and not bridge.control_thread.isRunning()
-    assert not [t for t in threading.enumerate() if t.name.startswith("ablage-")]
+    """The real window, with the German translator installed before it is built."""
+    with open_window(qtbot, tmp_path) as main:
+        yield main
 
 
 def test_the_german_qm_translates_every_context(german: QTranslator) -> None:

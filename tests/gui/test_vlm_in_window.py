@@ -6,16 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 from samples import text_page
+from windows import open_window
 
 pytest.importorskip("torch")
 
 from tiny_models import build_qwen2_vl
 
-from ablage_desktop.engine import Engine, load_config
-from ablage_desktop.gui.engine_worker import EngineBridge
+from ablage_desktop.engine import load_config
 from ablage_desktop.gui.main_window import MainWindow
 
 
@@ -27,14 +26,8 @@ def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
         f"models:\n  qwen2_vl: {{source: {folder}, quantization: fp32, max_new_tokens: 6}}\n",
         encoding="utf-8",
     )
-    bridge = EngineBridge(Engine(load_config([config])))
-    main = MainWindow(bridge, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(main)
-    main.show()
-    bridge.start()
-    yield main
-    main.close()
-    assert bridge.shutdown(30_000)
+    with open_window(qtbot, tmp_path, load_config([config])) as main:
+        yield main
 
 
 def test_load_a_vlm_in_the_panel_then_read_a_page_with_it(

@@ -1,0 +1,40 @@
+"""The real main window for GUI tests: built as the app builds it, checked on the way out."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from ablage_desktop.engine import AppConfig
+    from ablage_desktop.gui.main_window import MainWindow
+
+
+@contextmanager
+def open_window(
+    qtbot: QtBot, folder: Path, config: AppConfig | None = None
+) -> Iterator[MainWindow]:
+    """A shown window with its engine running; on exit, no engine thread may be left."""
+    from PySide6.QtCore import QSettings
+
+    from ablage_desktop.engine import Engine, load_config
+    from ablage_desktop.gui.engine_worker import EngineBridge
+    from ablage_desktop.gui.main_window import MainWindow
+
+    engine = Engine(config or load_config(), footprints=folder / "footprints.json")
+    bridge = EngineBridge(engine)
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(bridge, settings)
+    qtbot.addWidget(window)
+    window.show()
+    bridge.start()
+    yield window
+    window.close()
+    assert bridge.shutdown(30_000)
+    assert not bridge.batch_thread.isRunning() and not bridge.control_thread.isRunning()
+    assert not [t for t in threading.enumerate() if t.name.startswith("ablage-")]
