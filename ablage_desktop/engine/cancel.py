@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import threading
 
-from ablage_desktop.engine.errors import Cancelled
-
 
 class CancelToken:
     def __init__(self) -> None:
@@ -17,10 +15,6 @@ class CancelToken:
     @property
     def cancelled(self) -> bool:
         return self._event.is_set()
-
-    def raise_if_cancelled(self) -> None:
-        if self._event.is_set():
-            raise Cancelled()
 
     def wait(self, timeout: float) -> bool:
         """Sleep up to ``timeout`` seconds; True as soon as the token is cancelled."""

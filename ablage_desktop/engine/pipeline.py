@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
@@ -191,8 +191,9 @@ def run_pipeline(
                 results.put(_PageResult(position, page.index, error=Cancelled()))
             return
         if len(batch) > 1:
+            batcher = cast(BatchRecognizer, backend)  # batch_size > 1 promises this
             try:
-                pages = backend.recognize_batch([page for _, page in batch], cancel)
+                pages = batcher.recognize_batch([page for _, page in batch], cancel)
             except Exception:
                 log.warning("A batch of %d pages failed; reading them one by one", len(batch))
             else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -499,8 +500,6 @@ class MainWindow(QMainWindow):
         self.pressure_label.setText(self.tr("memory: {0}").format(labels.get(pressure, pressure)))
 
     def _model_event(self, event: ModelStateChanged) -> None:
-        import time
-
         if event.state in ("ready", "unloaded") and event.previous in ("loading", "unloading"):
             verb = self.tr("load") if event.state == "ready" else self.tr("unload")
             self.graph.add_marker(time.monotonic(), f"{verb} {event.model}")

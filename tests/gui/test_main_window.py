@@ -203,3 +203,20 @@ def test_a_pasted_image_is_read(window: MainWindow, qtbot: QtBot) -> None:
     (entry,) = window.queue.entries
     assert entry.state == "done"
     assert "4711" in entry.pages[0].text
+
+
+def test_a_clicked_box_selects_its_line_and_a_selected_line_its_box(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    page = tmp_path / "page.png"
+    text_page().save(page, dpi=(300, 300))
+    choose_backend(window, qtbot, "tesseract")
+    with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
+        window.enqueue([str(page)])
+    window.queue.selectRow(0)
+    qtbot.waitUntil(lambda: window.page_view.box_count >= 2, timeout=5000)
+
+    window.page_view.lineClicked.emit(1)
+    assert window.text_pane.selected_line == 1
+    window.text_pane.lineSelected.emit(0)
+    assert window.page_view.selected_line == 0

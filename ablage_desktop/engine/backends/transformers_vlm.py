@@ -33,11 +33,7 @@ from ablage_desktop.engine.backends.base import Availability, Backend, BackendSp
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import Cancelled, ModelLoadError, RecognitionError
-from ablage_desktop.engine.memory.estimate import (
-    BYTES_PER_PARAMETER,
-    QUANTIZATION_OVERHEAD,
-    MemoryEstimate,
-)
+from ablage_desktop.engine.memory.estimate import MemoryEstimate, estimate_transformer
 from ablage_desktop.engine.results import OcrPage
 
 if TYPE_CHECKING:
@@ -229,9 +225,7 @@ def effective_quantization(quantization: str, device: str) -> tuple[str, str]:
 # --- the spec pieces every family shares -----------------------------------------------------
 
 
-def make_check(
-    family: Family, model_name_hint: str = "NAME"
-) -> Callable[[EngineOptions], Availability]:
+def make_check(family: Family) -> Callable[[EngineOptions], Availability]:
     def check(options: EngineOptions) -> Availability:
         assert isinstance(options, VisionLanguageOptions)
         for package in ("torch", "transformers", "accelerate"):
@@ -263,12 +257,7 @@ def make_estimate(family: Family) -> Callable[[EngineOptions], MemoryEstimate]:
         folder = resolve_folder(options)
         parameters = (safetensors_parameters(folder) if folder else None) or family.parameters
         quantization, _ = effective_quantization(options.quantization, device)
-        weights = int(
-            parameters
-            * BYTES_PER_PARAMETER[quantization]
-            * QUANTIZATION_OVERHEAD.get(quantization, 1.0)
-        )
-        return MemoryEstimate(device, weights, int(weights * ACTIVATION_SHARE))
+        return estimate_transformer(device, parameters, quantization, ACTIVATION_SHARE)
 
     return estimate
 
@@ -286,8 +275,6 @@ def make_spec(engine: str, family: Family) -> BackendSpec:
         estimate=make_estimate(family),
         check=make_check(family),
         load=load,
-        concurrency=lambda options: 1,
-        prepare=None,
     )
 
 

@@ -28,12 +28,6 @@ class PressureReading:
     ram_share: float
     vram_share: float | None
 
-    @property
-    def worst_device(self) -> str:
-        if self.vram_share is not None and self.vram_share >= self.ram_share:
-            return "vram"
-        return "ram"
-
 
 def pressure_of(snapshot: MemorySnapshot, warning: float, critical: float) -> PressureReading:
     """The level of the fuller device: used share of RAM, and of VRAM where there is a GPU."""

@@ -210,10 +210,6 @@ class ModelManager:
             record.device = estimate.device
             record.measured = None  # measured with the old options
 
-    def has(self, name: str) -> bool:
-        with self._cond:
-            return name in self._records
-
     def infos(self) -> list[ModelInfo]:
         with self._cond:
             return [self._info(record) for record in self._records.values()]

@@ -104,12 +104,6 @@ class QueueView(QTableWidget):
                 entry.reason = result.error.message
             self._show(row)
 
-    def count_by_state(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for entry in self.entries:
-            counts[entry.state] = counts.get(entry.state, 0) + 1
-        return counts
-
     def selected_row(self) -> int | None:
         rows = self.selectionModel().selectedRows()
         return rows[0].row() if rows else None
