@@ -49,7 +49,7 @@ def load_app_config(explicit: Path | None) -> AppConfig:
     return load_config(files)
 
 
-COMMANDS = ("ocr", "models")
+COMMANDS = ("ocr", "models", "bench")
 
 
 def split_gui_paths(argv: Sequence[str]) -> tuple[list[str], list[str]]:

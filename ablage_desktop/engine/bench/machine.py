@@ -1,0 +1,70 @@
+"""A description of the machine a benchmark ran on, so figures can be compared later."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import os
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+PACKAGES = (
+    "ablage-desktop",
+    "torch",
+    "transformers",
+    "bitsandbytes",
+    "onnxruntime",
+    "rapidocr",
+    "tesserocr",
+    "pypdfium2",
+)
+
+
+def describe_machine() -> dict[str, Any]:
+    import psutil
+
+    memory = psutil.virtual_memory()
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpu": _cpu_model(),
+        "cpu_count_logical": os.cpu_count(),
+        "cpu_count_physical": psutil.cpu_count(logical=False),
+        "cpu_affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "ram_total_bytes": memory.total,
+        "gpu": _gpu(),
+        "packages": {name: _version(name) for name in PACKAGES},
+    }
+
+
+def _cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def _version(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _gpu() -> dict[str, Any] | None:
+    """The first CUDA device, if torch is already imported and sees one (never imports torch)."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return None
+    with contextlib.suppress(Exception):
+        if torch.cuda.is_available():
+            properties = torch.cuda.get_device_properties(0)
+            return {
+                "name": properties.name,
+                "memory_bytes": int(properties.total_memory),
+                "cuda": torch.version.cuda,
+            }
+    return None
