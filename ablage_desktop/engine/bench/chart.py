@@ -86,7 +86,7 @@ def _speed_accuracy(ax: Axes, rows: list[BenchRow], colours: dict[str, str]) -> 
             row.label + ("" if row.kind == "app" else " (peer)"),
             (row.latency.median, row.accuracy.cer * 100),
             textcoords="offset points",
-            xytext=(7, 5),
+            xytext=(7, 5) if row.kind == "app" else (7, -13),
             fontsize=9,
         )
         plotted += 1
@@ -95,7 +95,14 @@ def _speed_accuracy(ax: Axes, rows: list[BenchRow], colours: dict[str, str]) -> 
     ax.set_ylabel("character error rate, %")
     ax.grid(True, which="both", alpha=0.3)
     if plotted:
+        from matplotlib.ticker import FuncFormatter
+
         ax.set_xscale("log")
+        seconds = FuncFormatter(lambda value, _position: f"{value:g} s")
+        ax.xaxis.set_major_formatter(seconds)
+        ax.xaxis.set_minor_formatter(seconds)
+        ax.tick_params(axis="x", which="minor", labelsize=7)
+        ax.margins(x=0.15, y=0.15)
         ax.set_ylim(bottom=0)
     else:
         ax.text(0.5, 0.5, "no ground truth to score against", ha="center", transform=ax.transAxes)
