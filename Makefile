@@ -28,7 +28,7 @@ test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(PY) benchmarks/intake_overlap.py $(ARGS)
+	$(PY) -m ablage_desktop bench --data ../shared/data --peers $(ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
