@@ -50,11 +50,9 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.metadata
 import itertools
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -68,6 +66,7 @@ from typing import Any
 import psutil
 
 from ablage_desktop.app import configure_logging, user_config_file
+from ablage_desktop.engine.bench.machine import describe_machine
 from ablage_desktop.engine.config import AppConfig, ConfigError, load_config
 from ablage_desktop.engine.core import Engine
 from ablage_desktop.engine.documents import PageImage
@@ -85,16 +84,6 @@ UNLOAD_WAIT_S = 60.0
 """How long an unload waits for a model still in use (none is: a safety bound only)."""
 TINY_MODELS = {"tiny_got_ocr2": "got_ocr2", "tiny_qwen2_vl": "qwen2_vl"}
 """Configured name -> engine (and builder ``build_<engine>`` in tests/tiny_models.py)."""
-PACKAGES = (
-    "torch",
-    "transformers",
-    "accelerate",
-    "bitsandbytes",
-    "onnxruntime",
-    "rapidocr",
-    "tesserocr",
-    "psutil",
-)
 
 Reading = dict[str, int | None]
 """Bytes: ``rss``, ``cuda_allocated``, ``cuda_reserved`` (None without torch CUDA)."""
@@ -126,47 +115,14 @@ def cuda_in_use() -> bool:
 
 def machine() -> dict[str, Any]:
     """The machine and software the figures come from (call it at the end: torch may be in)."""
-    packages: dict[str, str | None] = {}
-    for name in PACKAGES:
-        try:
-            packages[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            packages[name] = None
-    cpu_model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    info: dict[str, Any] = {
-        "cpu_count": os.cpu_count(),
-        "cpu_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "cpu_model": cpu_model,
-        "ram_total_bytes": int(psutil.virtual_memory().total),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "packages": packages,
-        "torch_imported": "torch" in sys.modules,
-        "cuda": None,
-    }
-    torch = sys.modules.get("torch")
-    if torch is not None and torch.cuda.is_available():
-        props = torch.cuda.get_device_properties(0)
-        info["cuda"] = {
-            "device": props.name,
-            "total_bytes": int(props.total_memory),
-            "cuda_version": torch.version.cuda,
-        }
-    return info
+    return {**describe_machine(), "torch_imported": "torch" in sys.modules}
 
 
 def machine_line(info: dict[str, Any]) -> str:
-    gpu = info["cuda"]["device"] if info["cuda"] else "no CUDA"
+    gpu = info["gpu"]["name"] if info["gpu"] else "no CUDA"
     torch = info["packages"]["torch"] or "not installed"
     return (
-        f"{info['cpu_count']} CPUs ({info['cpu_model']}), "
+        f"{info['cpu_count_logical']} CPUs ({info['cpu']}), "
         f"{info['ram_total_bytes'] / (1 << 30):.1f} GiB RAM, {gpu}; "
         f"Python {info['python']}, torch {torch}"
     )
