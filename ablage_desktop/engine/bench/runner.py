@@ -188,8 +188,8 @@ class BenchRunner:
         self, index: int, total: int, label: str, corpus: Corpus, setting: Setting
     ) -> BenchRow:
         name = setting.backend
-        engine_name = self.engine.options(name).engine
         original = self.engine.options(name)
+        engine_name = original.engine
         try:
             self._unload_all()
             self._apply(setting)
@@ -197,7 +197,8 @@ class BenchRunner:
         except Cancelled:
             return BenchRow("app", name, engine_name, "cancelled", "cancelled by the user")
         except AblageError as exc:
-            status = "skipped" if exc.kind in ("backend_unavailable", "usage") else "failed"
+            skip = ("backend_unavailable", "usage", "insufficient_memory")
+            status = "skipped" if exc.kind in skip else "failed"
             log.info("bench %s: %s", label, exc.message)
             row = BenchRow(
                 "app",
@@ -205,8 +206,8 @@ class BenchRunner:
                 engine_name,
                 status,
                 exc.message,
-                quantization=setting.quantization,
-                batch_size=setting.batch_size,
+                quantization=setting.quantization or getattr(original, "quantization", None),
+                batch_size=setting.batch_size or getattr(original, "max_batch_size", None),
             )
         finally:
             self._unload_all()
