@@ -1,6 +1,7 @@
 """The engine behind the window: two worker objects in two QThreads, and signals out.
 
-* ``EngineWorker`` runs batches of documents (long: it blocks its thread for the batch).
+* ``EngineWorker`` runs batches of documents and benchmarks (long: each blocks its thread, so
+  a benchmark waits for the batches queued before it, and a batch for a running benchmark).
 * ``ControlWorker`` does what must stay possible while a batch runs: expanding dropped
   folders, loading and unloading models, page previews.
 
@@ -37,6 +38,9 @@ from ablage_desktop.engine import (
     PageDone,
     collect_documents,
 )
+from ablage_desktop.engine.bench import BenchPlan, BenchProgress, run_bench
+from ablage_desktop.engine.bench.chart import render_png
+from ablage_desktop.engine.bench.report import markdown
 from ablage_desktop.engine.errors import ModelBusy
 from ablage_desktop.gui.images import pil_to_qimage
 
@@ -46,15 +50,19 @@ AUTO = "auto"
 UNLOAD_WAIT_S = 600.0
 
 
-def _report(failed: Signal, exc: BaseException) -> None:
-    """Turn any exception into the ``failed(kind, message, details)`` signal."""
+def _describe(exc: BaseException) -> tuple[str, str, str]:
+    """Any exception as ``(kind, message, details)`` for a ``failed`` signal."""
     if isinstance(exc, AblageError):
         kind, message = exc.kind, exc.message
     else:
         log.error("Unexpected error in the engine", exc_info=exc)
         kind, message = "internal", f"{type(exc).__name__}: {exc}"
-    details = "".join(traceback.format_exception(exc))
-    failed.emit(kind, message, details)
+    return kind, message, "".join(traceback.format_exception(exc))
+
+
+def _report(failed: Signal, exc: BaseException) -> None:
+    """Turn any exception into the ``failed(kind, message, details)`` signal."""
+    failed.emit(*_describe(exc))
 
 
 class EngineWorker(QObject):
@@ -67,12 +75,20 @@ class EngineWorker(QObject):
     batchFinished = Signal(int, int, int, float, bool)  # id, done, failed, seconds, cancelled
     failed = Signal(str, str, str)  # kind, message, details
 
+    benchStarted = Signal(int)  # bench id
+    benchProgress = Signal(int, object)  # bench id, BenchProgress
+    benchFinished = Signal(int, object, object, str)  # id, BenchReport, PNG bytes, Markdown
+    benchFailed = Signal(int, str, str, str)  # bench id, kind, message, details
+
     def __init__(self, engine: Engine) -> None:
         super().__init__()
         self._engine = engine
         self._lock = threading.Lock()
         self._cancel: CancelToken | None = None
         self._cancelled_upto = 0
+        self._bench_cancel: CancelToken | None = None
+        self._bench_running = 0
+        self._bench_cancelled_upto = 0
 
     def cancel(self, upto_batch: int) -> None:
         """Thread-safe: stop the running batch and skip the queued ones up to ``upto_batch``."""
@@ -109,6 +125,39 @@ class EngineWorker(QObject):
             self.batchFinished.emit(
                 batch, done, failed, time.perf_counter() - started, cancel.cancelled
             )
+
+    def cancel_bench(self, upto_bench: int) -> None:
+        """Thread-safe: stop the running benchmark if its id is at most ``upto_bench``, and skip
+        the queued ones up to it."""
+        with self._lock:
+            self._bench_cancelled_upto = max(self._bench_cancelled_upto, upto_bench)
+            if self._bench_cancel is not None and self._bench_running <= upto_bench:
+                self._bench_cancel.cancel()
+
+    @Slot(int, object)
+    def run_bench(self, bench: int, plan: BenchPlan) -> None:
+        """The ``ablage-desktop bench`` run; a cancelled one finishes with no chart."""
+        cancel = CancelToken()
+        with self._lock:
+            if bench <= self._bench_cancelled_upto:
+                cancel.cancel()
+            self._bench_cancel, self._bench_running = cancel, bench
+        try:
+            self.benchStarted.emit(bench)
+            report = run_bench(self._engine, plan, self._progress_emitter(bench), cancel)
+            png = b"" if report.cancelled else render_png(report)
+            self.benchFinished.emit(bench, report, png, markdown(report))
+        except Exception as exc:
+            self.benchFailed.emit(bench, *_describe(exc))
+        finally:
+            with self._lock:
+                self._bench_cancel, self._bench_running = None, 0
+
+    def _progress_emitter(self, bench: int) -> Callable[[BenchProgress], None]:
+        def emit(progress: BenchProgress) -> None:
+            self.benchProgress.emit(bench, progress)
+
+        return emit
 
     def _forwarder(self, batch: int) -> Callable[[Event], None]:
         def forward(event: Event) -> None:
@@ -229,11 +278,13 @@ class EngineBridge(QObject):
     _refresh = Signal()
     _quantize = Signal(str, str)
     _prepare = Signal()
+    _bench = Signal(int, object)  # bench id, BenchPlan
 
     # results, re-emitted in the GUI thread
     modelEvent = Signal(object)  # ModelStateChanged
     memorySampled = Signal(float, object, str)  # t, MemorySnapshot, pressure
     leaked = Signal(str, list)  # model, object type names
+    batchesPendingChanged = Signal(int)  # batches queued or running, not yet finished
 
     def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -254,10 +305,14 @@ class EngineBridge(QObject):
         self._refresh.connect(self.control.refresh)
         self._quantize.connect(self.control.set_quantization)
         self._prepare.connect(self.control.prepare)
+        self._bench.connect(self.worker.run_bench)
         self.control.runBatch.connect(self.worker.run_batch)
         self._unsubscribe = engine.events.subscribe(self._on_engine_event)
         self._last_batch = 0
+        self._pending_batches: set[int] = set()
+        self._benches = itertools.count(1)
         self.control.documentsQueued.connect(self._remember_batch)
+        self.worker.batchFinished.connect(self._forget_batch)
 
     def start(self) -> None:
         self.batch_thread.start()
@@ -289,12 +344,35 @@ class EngineBridge(QObject):
     def set_quantization(self, name: str, quantization: str) -> None:
         self._quantize.emit(name, quantization)
 
+    def start_bench(self, plan: BenchPlan) -> int:
+        """Queue a benchmark behind the batches already queued; its id for the bench signals."""
+        bench = next(self._benches)
+        self._bench.emit(bench, plan)
+        return bench
+
+    def cancel_bench(self, bench: int) -> None:
+        """Stop benchmark ``bench``, running or still queued (thread-safe, immediate)."""
+        self.worker.cancel_bench(bench)
+
     def cancel(self) -> None:
         """Stop the running batch and drop the queued ones (thread-safe, immediate)."""
         self.worker.cancel(self._last_batch)
 
+    @property
+    def batches_pending(self) -> int:
+        """Batches queued or running: a benchmark started now waits for them."""
+        return len(self._pending_batches)
+
     def _remember_batch(self, batch: int, paths: list[str], skipped: int) -> None:
         self._last_batch = max(self._last_batch, batch)
+        self._pending_batches.add(batch)
+        self.batchesPendingChanged.emit(len(self._pending_batches))
+
+    def _forget_batch(
+        self, batch: int, done: int, failed: int, seconds: float, cancelled: bool
+    ) -> None:
+        self._pending_batches.discard(batch)
+        self.batchesPendingChanged.emit(len(self._pending_batches))
 
     # --- engine events ----------------------------------------------------------------------
 
@@ -316,6 +394,7 @@ class EngineBridge(QObject):
         """
         self._unsubscribe()
         self.worker.cancel(10**9)
+        self.worker.cancel_bench(10**9)
         deadline = time.monotonic() + timeout_ms / 1000
         stopped = True
         for thread in (self.batch_thread, self.control_thread):

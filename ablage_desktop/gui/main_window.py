@@ -32,6 +32,7 @@ from ablage_desktop import __version__
 from ablage_desktop.engine import BackendStatus, ModelStateChanged, OcrPage
 from ablage_desktop.engine.memory.probe import MemorySnapshot
 from ablage_desktop.engine.results import OUTPUT_FORMATS, write_result
+from ablage_desktop.gui.bench_dialog import BenchDialog
 from ablage_desktop.gui.engine_worker import AUTO, EngineBridge
 from ablage_desktop.gui.widgets.memory_graph import MemoryGraph
 from ablage_desktop.gui.widgets.models_panel import ModelsPanel, size_text
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self._statuses: list[BackendStatus] = []
         self._running_batches: set[int] = set()
         self.last_error: tuple[str, str] | None = None
+        self.bench_dialog: BenchDialog | None = None
 
         self._build_widgets()
         self._build_actions()
@@ -208,6 +210,11 @@ class MainWindow(QMainWindow):
             act = QAction(quantization, self)
             act.triggered.connect(lambda checked=False, q=quantization: self._quantize(q))
             self.quantization_menu.addAction(act)
+        models_menu.addSeparator()
+        self.bench_action = action(self.tr("&Benchmark..."), self.open_bench)
+        models_menu.addAction(self.bench_action)
+        models_menu.setToolTipsVisible(True)
+        self._update_bench_action()
 
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         language_menu = settings_menu.addMenu(self.tr("&Language"))
@@ -328,6 +335,9 @@ class MainWindow(QMainWindow):
         if self._row is None:
             self.queue.selectRow(first_new)
         self._update_progress()
+        self._update_bench_action()
+        if self.bench_dialog is not None:
+            self.bench_dialog.set_paths(self.queue_paths())
 
     def _batch_started(self, batch: int, paths: list[str]) -> None:
         self._running_batches.add(batch)
@@ -504,6 +514,38 @@ class MainWindow(QMainWindow):
             verb = self.tr("load") if event.state == "ready" else self.tr("unload")
             self.graph.add_marker(time.monotonic(), f"{verb} {event.model}")
 
+    # --- benchmark ----------------------------------------------------------------------------
+
+    def queue_paths(self) -> list[str]:
+        """The queue's documents, each once, in queue order."""
+        return list(dict.fromkeys(entry.path for entry in self.queue.entries))
+
+    def _update_bench_action(self) -> None:
+        if self.queue.entries:
+            tip = self.tr("Speed, memory and accuracy of the models on the queue's documents")
+        else:
+            tip = self.tr("Add documents to the queue first: the benchmark reads them.")
+        self.bench_action.setEnabled(bool(self.queue.entries))
+        self.bench_action.setToolTip(tip)
+        self.bench_action.setStatusTip(tip)
+
+    def open_bench(self) -> None:
+        paths = self.queue_paths()
+        if not paths:
+            self.statusBar().showMessage(
+                self.tr("Add documents to the queue first: the benchmark reads them."), 8000
+            )
+            return
+        if self.bench_dialog is None:
+            self.bench_dialog = BenchDialog(
+                self.bridge, self._statuses, paths, self.settings, parent=self
+            )
+        else:
+            self.bench_dialog.set_paths(paths)
+        self.bench_dialog.show()
+        self.bench_dialog.raise_()
+        self.bench_dialog.activateWindow()
+
     # --- errors and closing -----------------------------------------------------------------
 
     def _failed(self, kind: str, message: str, details: str) -> None:
@@ -558,6 +600,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.bench_dialog is not None:
+            self.bench_dialog.reject()  # cancels a running benchmark
         self._save_settings()
         self.graph.stop()
         event.accept()

@@ -17,7 +17,15 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 MIB = 1 << 20
-ENGINE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf")
+ENGINE_COLOURS = {
+    "tesseract": "#1f77b4",
+    "rapidocr": "#d62728",
+    "got_ocr2": "#2ca02c",
+    "qwen2_vl": "#9467bd",
+    "janus": "#ff7f0e",
+}
+"""The same colour for an engine in every chart; others take the spare ones in turn."""
+SPARE_COLOURS = ("#8c564b", "#17becf", "#e377c2", "#7f7f7f", "#bcbd22")
 
 
 def render_png(report: BenchReport, *, dpi: int = 110) -> bytes:
@@ -48,10 +56,12 @@ def write_png(report: BenchReport, path: Path) -> None:
 
 
 def _colours(rows: list[BenchRow]) -> dict[str, str]:
-    engines = list(dict.fromkeys(row.engine for row in rows))
-    return {
-        engine: ENGINE_COLOURS[index % len(ENGINE_COLOURS)] for index, engine in enumerate(engines)
+    others = [engine for engine in dict.fromkeys(row.engine for row in rows)]
+    others = [engine for engine in others if engine not in ENGINE_COLOURS]
+    spare = {
+        engine: SPARE_COLOURS[index % len(SPARE_COLOURS)] for index, engine in enumerate(others)
     }
+    return {**ENGINE_COLOURS, **spare}
 
 
 def _speed_accuracy(ax: Axes, rows: list[BenchRow], colours: dict[str, str]) -> None:
@@ -95,13 +105,13 @@ def _speed_accuracy(ax: Axes, rows: list[BenchRow], colours: dict[str, str]) -> 
     ax.set_ylabel("character error rate, %")
     ax.grid(True, which="both", alpha=0.3)
     if plotted:
-        from matplotlib.ticker import FuncFormatter
+        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
         ax.set_xscale("log")
-        seconds = FuncFormatter(lambda value, _position: f"{value:g} s")
-        ax.xaxis.set_major_formatter(seconds)
-        ax.xaxis.set_minor_formatter(seconds)
-        ax.tick_params(axis="x", which="minor", labelsize=7)
+        # Labels at 1, 2 and 5 of each decade: enough to read, never crowded.
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: f"{value:g} s"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.margins(x=0.15, y=0.15)
         ax.set_ylim(bottom=0)
     else:

@@ -125,9 +125,14 @@ class BenchRunner:
         corpus = load_corpus(self.plan.paths)
         settings = self.settings()
         peers, missing_peers = available_peers(self.engine.config) if self.plan.peers else ([], {})
-        total = len(settings) + len(peers) + len(missing_peers)
+        total = len(settings) + len(peers)
         rows: list[BenchRow] = []
         cancelled = False
+        resident = [
+            info.name
+            for info in self.engine.manager.infos()
+            if info.state.value in ("ready", "busy")
+        ]
         for index, setting in enumerate(settings):
             if self._cancel.cancelled:
                 cancelled = True
@@ -141,6 +146,7 @@ class BenchRunner:
         for name, reason in missing_peers.items():
             rows.append(BenchRow("peer", name, name.split("-")[0], "skipped", reason))
         cancelled = cancelled or any(row.status == "cancelled" for row in rows)
+        self._restore(resident, total)
         return BenchReport(
             created=created,
             machine=describe_machine(),
@@ -151,6 +157,17 @@ class BenchRunner:
             seconds=time.perf_counter() - started,
             cancelled=cancelled,
         )
+
+    def _restore(self, resident: Sequence[str], total: int) -> None:
+        """Load again what was resident before the run: the bench leaves the engine as it was."""
+        if not resident:
+            return
+        self._report(total - 1, total, ", ".join(resident), 0, 0, "restoring models")
+        for name in resident:
+            try:
+                self.engine.manager.acquire(name).release()
+            except AblageError as exc:
+                log.warning("Could not load %s again after the benchmark: %s", name, exc.message)
 
     def settings(self) -> list[Setting]:
         """Every model x quantization x batch size of the plan, in that order."""

@@ -2,34 +2,275 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>BenchDialog</name>
+    <message>
+        <location filename="../bench_dialog.py" line="105"/>
+        <source>Benchmark</source>
+        <translation>Benchmark</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="132"/>
+        <source>The error rate (CER) is measured on the documents that have their transcription beside them, as name.gt.txt.</source>
+        <translation>Die Zeichenfehlerrate (CER) wird an den Dokumenten gemessen, neben denen ihre Abschrift als name.gt.txt liegt.</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="139"/>
+        <source>Documents are being read; the benchmark starts when they are done.</source>
+        <translation>Es werden gerade Dokumente gelesen; der Benchmark beginnt, sobald sie fertig sind.</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="144"/>
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="150"/>
+        <source>Timed runs</source>
+        <translation>Gemessene Durchläufe</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="151"/>
+        <source>How often every document is read with the clock on</source>
+        <translation>Wie oft jedes Dokument bei laufender Uhr gelesen wird</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="155"/>
+        <source>Warm-up pages</source>
+        <translation>Seiten zum Aufwärmen</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="157"/>
+        <source>Pages read after a model is loaded and before the clock runs</source>
+        <translation>Seiten, die nach dem Laden eines Modells gelesen werden, bevor die Uhr läuft</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="160"/>
+        <source>Compare with the engines on their own (tesseract program, RapidOCR)</source>
+        <translation>Mit den Texterkennungen allein vergleichen (Programm tesseract, RapidOCR)</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="165"/>
+        <source>Timed runs:</source>
+        <translation>Gemessene Durchläufe:</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="166"/>
+        <source>Warm-up pages:</source>
+        <translation>Seiten zum Aufwärmen:</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="176"/>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="178"/>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="179"/>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="180"/>
+        <source>Save &amp;record...</source>
+        <translation>&amp;Messwerte speichern...</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="181"/>
+        <source>Every figure of the run as JSON</source>
+        <translation>Alle Messwerte des Laufs als JSON</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="182"/>
+        <source>Save c&amp;hart...</source>
+        <translation>&amp;Diagramm speichern...</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="183"/>
+        <source>The chart as a PNG image</source>
+        <translation>Das Diagramm als PNG-Bild</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="202"/>
+        <source>Progress of the benchmark</source>
+        <translation>Fortschritt des Benchmarks</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="203"/>
+        <source>Ready.</source>
+        <translation>Bereit.</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="204"/>
+        <source>State of the benchmark</source>
+        <translation>Stand des Benchmarks</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="209"/>
+        <source>Benchmark chart</source>
+        <translation>Diagramm des Benchmarks</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="211"/>
+        <source>Benchmark table</source>
+        <translation>Tabelle des Benchmarks</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="214"/>
+        <source>Chart</source>
+        <translation>Diagramm</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="215"/>
+        <source>Table</source>
+        <translation>Tabelle</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="263"/>
+        <source>{0} document(s) from the queue.</source>
+        <translation>{0} Dokument(e) aus der Warteschlange.</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="266"/>
+        <source>The queue is empty: add documents first.</source>
+        <translation>Die Warteschlange ist leer: zuerst Dokumente hinzufügen.</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="288"/>
+        <source>Not available: {0}</source>
+        <translation>Nicht verfügbar: {0}</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="322"/>
+        <source>Add documents to the queue and choose at least one model.</source>
+        <translation>Dokumente in die Warteschlange legen und mindestens ein Modell wählen.</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="352"/>
+        <source>Waiting for the documents being read to finish ...</source>
+        <translation>Warten, bis die gerade gelesenen Dokumente fertig sind ...</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="354"/>
+        <location filename="../bench_dialog.py" line="379"/>
+        <source>Starting ...</source>
+        <translation>Wird gestartet ...</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="362"/>
+        <source>Cancelling ...</source>
+        <translation>Wird abgebrochen ...</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="390"/>
+        <source>loading</source>
+        <translation>wird geladen</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="391"/>
+        <source>warming up</source>
+        <translation>wärmt sich auf</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="392"/>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="393"/>
+        <source>loading the models again that were loaded before</source>
+        <translation>die vorher geladenen Modelle werden wieder geladen</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="398"/>
+        <source>{0}/{1} pages</source>
+        <translation>{0}/{1} Seiten</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="408"/>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="419"/>
+        <source>Done in {0:.0f} s.</source>
+        <translation>Fertig in {0:.0f} s.</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="422"/>
+        <source>{0} setting(s) could not be measured; the table says why.</source>
+        <translation>{0} Einstellung(en) konnten nicht gemessen werden; die Tabelle nennt den Grund.</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="442"/>
+        <source>The benchmark failed: {0}</source>
+        <translation>Der Benchmark ist fehlgeschlagen: {0}</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="466"/>
+        <source>Save the benchmark record</source>
+        <translation>Messwerte des Benchmarks speichern</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="468"/>
+        <source>JSON record (*.json)</source>
+        <translation>JSON-Messwerte (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="478"/>
+        <source>Save the benchmark chart</source>
+        <translation>Diagramm des Benchmarks speichern</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="478"/>
+        <source>PNG image (*.png)</source>
+        <translation>PNG-Bild (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="488"/>
+        <location filename="../bench_dialog.py" line="497"/>
+        <source>Cannot write {0}: {1}</source>
+        <translation>{0} kann nicht geschrieben werden: {1}</translation>
+    </message>
+    <message>
+        <location filename="../bench_dialog.py" line="490"/>
+        <location filename="../bench_dialog.py" line="499"/>
+        <source>Saved {0}.</source>
+        <translation>{0} gespeichert.</translation>
+    </message>
+</context>
+<context>
     <name>ControlWorker</name>
     <message>
-        <location filename="../engine_worker.py" line="146"/>
+        <location filename="../engine_worker.py" line="195"/>
         <source>No documents found in what was dropped.</source>
         <translation>Unter den abgelegten Dateien sind keine Dokumente.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="174"/>
+        <location filename="../engine_worker.py" line="230"/>
         <source>Loading {0} ...</source>
         <translation>{0} wird geladen ...</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="176"/>
+        <location filename="../engine_worker.py" line="232"/>
         <source>{0} is loaded.</source>
         <translation>{0} ist geladen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="188"/>
+        <location filename="../engine_worker.py" line="244"/>
         <source>{0} is reading a page; it unloads as soon as it is done.</source>
         <translation>{0} liest gerade eine Seite und wird entladen, sobald sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="191"/>
+        <location filename="../engine_worker.py" line="247"/>
         <source>{0} is unloaded.</source>
         <translation>{0} ist entladen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="200"/>
+        <location filename="../engine_worker.py" line="256"/>
         <source>{0} will load as {1}.</source>
         <translation>{0} wird als {1} geladen.</translation>
     </message>
@@ -37,303 +278,319 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="76"/>
-        <location filename="../main_window.py" line="77"/>
+        <location filename="../main_window.py" line="79"/>
+        <location filename="../main_window.py" line="80"/>
         <source>Engine for the next documents</source>
         <translation>Texterkennung für die nächsten Dokumente</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="78"/>
+        <location filename="../main_window.py" line="81"/>
         <source>auto (chosen per page)</source>
         <translation>automatisch (je Seite gewählt)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="82"/>
+        <location filename="../main_window.py" line="85"/>
         <source>Previous page</source>
         <translation>Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="83"/>
+        <location filename="../main_window.py" line="86"/>
         <source>Next page</source>
         <translation>Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="85"/>
+        <location filename="../main_window.py" line="88"/>
         <source>Page number</source>
         <translation>Seitenzahl</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="116"/>
+        <location filename="../main_window.py" line="119"/>
         <source>Progress of the batch</source>
         <translation>Fortschritt des Stapels</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="120"/>
+        <location filename="../main_window.py" line="123"/>
         <source>memory: normal</source>
         <translation>Speicher: normal</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="121"/>
+        <location filename="../main_window.py" line="124"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="122"/>
+        <location filename="../main_window.py" line="125"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="123"/>
+        <location filename="../main_window.py" line="126"/>
         <source>Cancel the batch</source>
         <translation>Stapel abbrechen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="148"/>
+        <location filename="../main_window.py" line="151"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="150"/>
+        <location filename="../main_window.py" line="153"/>
         <source>&amp;Open documents...</source>
         <translation>Dokumente ö&amp;ffnen...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="153"/>
+        <location filename="../main_window.py" line="156"/>
         <source>Open &amp;folder...</source>
         <translation>&amp;Ordner öffnen...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="156"/>
+        <location filename="../main_window.py" line="159"/>
         <source>&amp;Paste image</source>
         <translation>Bild &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="159"/>
+        <location filename="../main_window.py" line="162"/>
         <source>&amp;Save result...</source>
         <translation>Ergebnis &amp;speichern...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="161"/>
+        <location filename="../main_window.py" line="164"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="167"/>
+        <location filename="../main_window.py" line="170"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="169"/>
+        <location filename="../main_window.py" line="172"/>
         <source>Copy &amp;all text</source>
         <translation>&amp;Gesamten Text kopieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="173"/>
+        <location filename="../main_window.py" line="176"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="175"/>
+        <location filename="../main_window.py" line="178"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="178"/>
+        <location filename="../main_window.py" line="181"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="180"/>
+        <location filename="../main_window.py" line="183"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="182"/>
+        <location filename="../main_window.py" line="185"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="187"/>
+        <location filename="../main_window.py" line="190"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="190"/>
+        <location filename="../main_window.py" line="193"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="202"/>
+        <location filename="../main_window.py" line="205"/>
         <source>&amp;Models</source>
         <translation>&amp;Modelle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="203"/>
+        <location filename="../main_window.py" line="206"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="205"/>
+        <location filename="../main_window.py" line="208"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="211"/>
+        <location filename="../main_window.py" line="214"/>
+        <source>&amp;Benchmark...</source>
+        <translation>&amp;Benchmark...</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="219"/>
         <source>&amp;Settings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="212"/>
+        <location filename="../main_window.py" line="220"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="214"/>
+        <location filename="../main_window.py" line="222"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="221"/>
+        <location filename="../main_window.py" line="229"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="222"/>
+        <location filename="../main_window.py" line="230"/>
         <source>&amp;About</source>
         <translation>Ü&amp;ber Ablage Desktop</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="224"/>
+        <location filename="../main_window.py" line="232"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="227"/>
+        <location filename="../main_window.py" line="235"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="263"/>
         <source>Memory leak: {0} is still referenced after unloading</source>
         <translation>Speicherleck: {0} wird nach dem Entladen noch referenziert</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="288"/>
         <source>Open documents</source>
         <translation>Dokumente öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="291"/>
         <source>Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</source>
         <translation>Dokumente (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="286"/>
+        <location filename="../main_window.py" line="300"/>
         <source>Open a folder of documents</source>
         <translation>Ordner mit Dokumenten öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="302"/>
+        <location filename="../main_window.py" line="316"/>
         <source>The clipboard holds no image.</source>
         <translation>Die Zwischenablage enthält kein Bild.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="319"/>
+        <location filename="../main_window.py" line="333"/>
         <source>{0} files were not documents and were skipped.</source>
         <translation>{0} Dateien waren keine Dokumente und wurden übersprungen.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="349"/>
+        <location filename="../main_window.py" line="366"/>
         <source>{0} done, {1} failed in {2:.1f} s</source>
         <translation>{0} fertig, {1} fehlgeschlagen in {2:.1f} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="351"/>
+        <location filename="../main_window.py" line="368"/>
         <source> (cancelled)</source>
         <translation> (abgebrochen)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="357"/>
+        <location filename="../main_window.py" line="374"/>
         <source>Cancelling ...</source>
         <translation>Wird abgebrochen ...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="398"/>
+        <location filename="../main_window.py" line="415"/>
         <source>page {0} of {1}</source>
         <translation>Seite {0} von {1}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="418"/>
+        <location filename="../main_window.py" line="435"/>
         <source>Select a finished document first.</source>
         <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="423"/>
+        <location filename="../main_window.py" line="440"/>
         <source>Save result</source>
         <translation>Ergebnis speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="436"/>
+        <location filename="../main_window.py" line="453"/>
         <source>Cannot write {0}: {1}</source>
         <translation>{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="478"/>
+        <location filename="../main_window.py" line="495"/>
         <source>Select a model in the models table first.</source>
         <translation>Bitte zuerst ein Modell in der Modelltabelle auswählen.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="489"/>
+        <location filename="../main_window.py" line="506"/>
         <source>normal</source>
         <translation>normal</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="490"/>
+        <location filename="../main_window.py" line="507"/>
         <source>warning</source>
         <translation>erhöht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="491"/>
+        <location filename="../main_window.py" line="508"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="493"/>
+        <location filename="../main_window.py" line="510"/>
         <source>memory: {0}</source>
         <translation>Speicher: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="499"/>
+        <location filename="../main_window.py" line="514"/>
         <source>load</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="499"/>
+        <location filename="../main_window.py" line="514"/>
         <source>unload</source>
         <translation>Entladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="507"/>
+        <location filename="../main_window.py" line="525"/>
+        <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
+        <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="527"/>
+        <location filename="../main_window.py" line="536"/>
+        <source>Add documents to the queue first: the benchmark reads them.</source>
+        <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="554"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="511"/>
+        <location filename="../main_window.py" line="558"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="523"/>
+        <location filename="../main_window.py" line="570"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="529"/>
+        <location filename="../main_window.py" line="576"/>
         <source>About Ablage Desktop</source>
         <translation>Über Ablage Desktop</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="530"/>
+        <location filename="../main_window.py" line="577"/>
         <source>Ablage Desktop {0}: OCR for the office archive.</source>
         <translation>Ablage Desktop {0}: Texterkennung für das Büroarchiv.</translation>
     </message>
@@ -374,67 +631,67 @@
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="56"/>
+        <location filename="../widgets/models_panel.py" line="58"/>
         <source>&amp;Load</source>
         <translation>&amp;Laden</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="57"/>
+        <location filename="../widgets/models_panel.py" line="59"/>
         <source>&amp;Unload</source>
         <translation>E&amp;ntladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="58"/>
+        <location filename="../widgets/models_panel.py" line="60"/>
         <source>Unload &amp;all</source>
         <translation>Alle en&amp;tladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="60"/>
+        <location filename="../widgets/models_panel.py" line="62"/>
         <source>Load the selected model</source>
         <translation>Ausgewähltes Modell laden</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="61"/>
+        <location filename="../widgets/models_panel.py" line="63"/>
         <source>Unload the selected model</source>
         <translation>Ausgewähltes Modell entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="62"/>
+        <location filename="../widgets/models_panel.py" line="64"/>
         <source>Unload every model</source>
         <translation>Alle Modelle entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="86"/>
+        <location filename="../widgets/models_panel.py" line="88"/>
         <source>unavailable</source>
         <translation>nicht verfügbar</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="109"/>
+        <location filename="../widgets/models_panel.py" line="111"/>
         <source>unloaded</source>
         <translation>entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="110"/>
+        <location filename="../widgets/models_panel.py" line="112"/>
         <source>loading</source>
         <translation>wird geladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="111"/>
+        <location filename="../widgets/models_panel.py" line="113"/>
         <source>ready</source>
         <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="112"/>
+        <location filename="../widgets/models_panel.py" line="114"/>
         <source>busy</source>
         <translation>beschäftigt</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="113"/>
+        <location filename="../widgets/models_panel.py" line="115"/>
         <source>unloading</source>
         <translation>wird entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="114"/>
+        <location filename="../widgets/models_panel.py" line="116"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
@@ -515,27 +772,27 @@
         <translation>Warteschlange der Dokumente</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="120"/>
+        <location filename="../widgets/queue_view.py" line="114"/>
         <source>queued</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="121"/>
+        <location filename="../widgets/queue_view.py" line="115"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="122"/>
+        <location filename="../widgets/queue_view.py" line="116"/>
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="123"/>
+        <location filename="../widgets/queue_view.py" line="117"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="124"/>
+        <location filename="../widgets/queue_view.py" line="118"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
