@@ -476,6 +476,13 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         help="also time the tesseract program and RapidOCR without the app on the same pages",
     )
     bench.add_argument(
+        "--in-process",
+        dest="isolate",
+        action="store_false",
+        help="measure every engine in this process (default: each in a fresh process, so "
+        "one engine's memory figures do not depend on the engines measured before it)",
+    )
+    bench.add_argument(
         "--json",
         type=Path,
         default=DEFAULT_OUT / "bench.json",
@@ -509,6 +516,7 @@ def run_bench_command(
             runs=args.runs,
             warmup=args.warmup,
             peers=args.peers,
+            isolate=args.isolate,
         )
         report = run_bench(engine, plan, progress.on_progress)
     except (UnknownBackend, UsageError) as exc:
@@ -529,7 +537,7 @@ def run_bench_command(
     except OSError as exc:
         print(f"ablage-desktop: cannot write the results: {exc}", file=sys.stderr)
         return EXIT_SOME_FAILED
-    print(f"record: {args.json}  chart: {args.plot}")
+    print(f"record: {args.json}  chart: {args.plot}", file=sys.stderr)
     failed = any(row.status == "failed" or row.failed_documents for row in report.rows)
     return EXIT_SOME_FAILED if failed else EXIT_OK
 

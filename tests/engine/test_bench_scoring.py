@@ -88,3 +88,26 @@ def test_corpus_finds_ground_truth_and_the_manifest_case(tmp_path: Path) -> None
 def test_an_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no documents"):
         load_corpus([tmp_path])
+
+
+def test_peak_sampler_keeps_the_highest_ram_and_device_memory() -> None:
+    import time
+
+    from fakes import GIB, FakeProbe
+
+    from ablage_desktop.engine.bench.measure import PeakSampler
+
+    probe = FakeProbe(vram_base=1 * GIB)
+    with PeakSampler(probe, interval_s=0.001) as sampler:
+        probe.take("gpu", "model", 3 * GIB)
+        probe.take("cpu", "model", 2 * GIB)
+        seen = probe.snapshots
+        deadline = time.monotonic() + 10
+        while probe.snapshots < seen + 3 and time.monotonic() < deadline:
+            time.sleep(0.001)  # let the sampler read the peak at least once
+        probe.give_back("gpu", "model")
+        probe.give_back("cpu", "model")
+    peak = sampler.result()
+    assert peak.peak_vram_device == 4 * GIB  # base + the model, though it is gone at the end
+    assert peak.peak_rss - peak.rss_before == 2 * GIB
+    assert peak.peak_vram_allocated is None  # torch's own counter: only with CUDA

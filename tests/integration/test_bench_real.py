@@ -76,8 +76,10 @@ def test_bench_cli_measures_tesseract_and_its_peers(data_dir: Path, tmp_path: Pa
         assert 0 <= accuracy["cer"] < 0.25 and 0 <= accuracy["wer"] < 0.4
         assert 0.75 < accuracy["bow_f1"] <= 1
         assert [doc["document"] for doc in row["documents"]] == sorted(DOCUMENTS)
+    assert report["plan"]["isolate"] is True  # the default: each row in a fresh process
     app_row = rows["tesseract"]
     assert app_row["device"] == "cpu" and 0 < app_row["load_s"] < 60
+    assert app_row["import_s"] is not None  # a fresh process imports the engine again
     # The program is a process of its own: its peak is its own, not this process's size.
     assert 20 << 20 < rows["tesseract-cli"]["memory"]["peak_rss_bytes"] < 1 << 30
     assert rows["tesseract-cli"]["version"]
@@ -203,3 +205,39 @@ def test_cancel_stops_the_run_and_restores_the_model(tmp_path: Path) -> None:
     assert [row.status for row in report.rows] == ["cancelled"]  # rapidocr never started
     assert all(progress.label == "tesseract" for progress in seen)
     assert io.BytesIO(render_png(report)).getvalue()[:4] == b"\x89PNG"
+
+
+def test_an_isolated_row_is_cancelled_by_ending_its_process(tmp_path: Path) -> None:
+    folder = pages(tmp_path, 4)
+    engine = Engine(load_config([]))
+    cancel = CancelToken()
+    seen: list[BenchProgress] = []
+
+    def on_progress(progress: BenchProgress) -> None:
+        seen.append(progress)  # sent by the child process
+        cancel.cancel()
+
+    try:
+        plan = BenchPlan(paths=(folder,), backends=("rapidocr",), warmup=0, isolate=True)
+        report = run_bench(engine, plan, on_progress, cancel)
+    finally:
+        engine.close()
+    assert seen and seen[0].label == "rapidocr"
+    assert report.cancelled
+    assert [(row.backend, row.engine, row.status) for row in report.rows] == [
+        ("rapidocr", "rapidocr", "cancelled")
+    ]
+
+
+def test_an_isolated_row_that_raises_fails_with_the_reason(tmp_path: Path) -> None:
+    from ablage_desktop.engine.bench.corpus import load_corpus
+    from ablage_desktop.engine.bench.isolated import run_isolated
+
+    folder = pages(tmp_path, 1)
+    plan = BenchPlan(paths=(folder,), isolate=True)
+    config = load_config([])
+    row = run_isolated(
+        config, plan, load_corpus([folder]), "nonesuch-peer", (0, 1), lambda _p: None, CancelToken()
+    )
+    assert row.status == "failed" and row.kind == "peer"
+    assert "ValueError" in row.reason

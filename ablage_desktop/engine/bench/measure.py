@@ -109,12 +109,11 @@ class PeakSampler:
             self._thread.join()
         self._read()
 
-    def result(self, extra_rss: int = 0) -> PeakMemory:
-        """The maxima; ``extra_rss`` is a child process's peak to count instead if larger."""
+    def result(self) -> PeakMemory:
         with self._lock:
             return PeakMemory(
                 rss_before=self._rss_before,
-                peak_rss=max(self._peak_rss, extra_rss),
+                peak_rss=self._peak_rss,
                 peak_vram_allocated=_torch_peak(),
                 peak_vram_device=self._peak_device,
             )

@@ -5,6 +5,10 @@ the memory peak is this row's), loaded cold, warmed up on the first pages, then 
 run ``runs`` times through ``Engine.ocr`` (the real pipeline: rendering overlaps recognition,
 Tesseract reads two pages at once, a VLM gets batches). The model stays pinned for the row,
 so a keep-alive of 0 does not reload it between runs.
+
+With ``isolate`` (the command line's default) every row runs in a fresh process
+(``isolated.py``); otherwise in this one, and the models resident before are loaded again
+at the end (the window's dialog: its user's models come back).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ablage_desktop.engine.bench.corpus import BenchDocument, Corpus, load_corpus, rendered
+from ablage_desktop.engine.bench.isolated import run_isolated
 from ablage_desktop.engine.bench.machine import describe_machine
 from ablage_desktop.engine.bench.measure import LatencyStats, PeakSampler
 from ablage_desktop.engine.bench.peers import Peer, available_peers
@@ -54,6 +59,9 @@ class BenchPlan:
     warmup: int = 1
     """Pages recognised after the load and before the clock runs."""
     peers: bool = False
+    isolate: bool = False
+    """Each row in a fresh process: its memory figures do not depend on the rows before it
+    (allocators keep what an engine freed), and an engine that crashes fails its row only."""
 
     def __post_init__(self) -> None:
         if self.runs < 1:
@@ -72,6 +80,7 @@ class BenchPlan:
             "runs": self.runs,
             "warmup": self.warmup,
             "peers": self.peers,
+            "isolate": self.isolate,
         }
 
 
@@ -103,6 +112,10 @@ class Setting:
         return BenchRow("app", self.backend, "", "ok", "", self.quantization, self.batch_size).label
 
 
+Job = Setting | str
+"""A row to measure: an app setting, or a peer by its name."""
+
+
 class BenchRunner:
     def __init__(
         self,
@@ -125,24 +138,24 @@ class BenchRunner:
         corpus = load_corpus(self.plan.paths)
         settings = self.settings()
         peers, missing_peers = available_peers(self.engine.config) if self.plan.peers else ([], {})
-        total = len(settings) + len(peers)
+        jobs: list[Job] = [*settings, *(peer.name for peer in peers)]
+        total = len(jobs)
         rows: list[BenchRow] = []
         cancelled = False
-        resident = [
-            info.name
-            for info in self.engine.manager.infos()
-            if info.state.value in ("ready", "busy")
-        ]
-        for index, setting in enumerate(settings):
+        resident = [] if self.plan.isolate else self._resident()
+        for index, job in enumerate(jobs):
             if self._cancel.cancelled:
                 cancelled = True
                 break
-            rows.append(self._guarded(index, total, setting.label, corpus, setting))
-        for offset, peer in enumerate(peers, start=len(settings)):
-            if self._cancel.cancelled:
-                cancelled = True
-                break
-            rows.append(self._measure_peer(offset, total, corpus, peer))
+            if self.plan.isolate:
+                rows.append(
+                    run_isolated(
+                        self.engine.config, self.plan, corpus, job, (index, total),
+                        self._progress, self._cancel,
+                    )
+                )  # fmt: skip
+            else:
+                rows.append(self.measure(index, total, corpus, job))
         for name, reason in missing_peers.items():
             rows.append(BenchRow("peer", name, name.split("-")[0], "skipped", reason))
         cancelled = cancelled or any(row.status == "cancelled" for row in rows)
@@ -157,6 +170,18 @@ class BenchRunner:
             seconds=time.perf_counter() - started,
             cancelled=cancelled,
         )
+
+    def measure(self, index: int, total: int, corpus: Corpus, job: Job) -> BenchRow:
+        """One row in this process: an app setting, or a peer by its name."""
+        if isinstance(job, Setting):
+            return self._guarded(index, total, job.label, corpus, job)
+        peers, _missing = available_peers(self.engine.config)
+        (peer,) = [peer for peer in peers if peer.name == job]
+        return self._measure_peer(index, total, corpus, peer)
+
+    def _resident(self) -> list[str]:
+        infos = self.engine.manager.infos()
+        return [info.name for info in infos if info.state.value in ("ready", "busy")]
 
     def _restore(self, resident: Sequence[str], total: int) -> None:
         """Load again what was resident before the run: the bench leaves the engine as it was."""
