@@ -68,3 +68,16 @@ def _gpu() -> dict[str, Any] | None:
                 "cuda": torch.version.cuda,
             }
     return None
+
+
+def engine_version(engine: str) -> str:
+    """The version of the library behind ``engine``, as far as this process can tell."""
+    if engine == "tesseract":
+        with contextlib.suppress(Exception):
+            import tesserocr
+
+            # "tesseract 5.5.4\n leptonica-..." : the library tesserocr bundles, not the program.
+            return str(tesserocr.tesseract_version()).split()[1]
+        return ""
+    package = {"rapidocr": "rapidocr"}.get(engine, "transformers")
+    return _version(package) or ""

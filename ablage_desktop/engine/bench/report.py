@@ -57,8 +57,9 @@ def _measured(row: BenchRow) -> str:
     memory = row.memory
     accuracy = row.accuracy
     kind = "" if row.kind == "app" else " (peer)"
+    version = f" {row.version}" if row.version else ""
     cells = [
-        f"{row.backend}{kind}",
+        f"{row.backend}{version}{kind}",
         row.quantization or "–",
         str(row.batch_size) if row.batch_size else "–",
         row.device or "–",

@@ -23,7 +23,7 @@ from typing import Any
 
 from ablage_desktop.engine.bench.corpus import BenchDocument, Corpus, load_corpus, rendered
 from ablage_desktop.engine.bench.isolated import run_isolated
-from ablage_desktop.engine.bench.machine import describe_machine
+from ablage_desktop.engine.bench.machine import describe_machine, engine_version
 from ablage_desktop.engine.bench.measure import LatencyStats, PeakSampler
 from ablage_desktop.engine.bench.peers import Peer, available_peers
 from ablage_desktop.engine.bench.results import (
@@ -332,6 +332,7 @@ class BenchRunner:
             memory=sampler.result(),
             accuracy=_total(scores),
             documents=scores,
+            version=engine_version(spec.engine),
         )
 
     def _prepare(self, engine: str, prepare: Callable[[], None] | None) -> float | None:
