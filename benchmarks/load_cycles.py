@@ -44,32 +44,25 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from model_swap import (
     MIB,
-    LeakCounter,
     Reading,
     add_common_arguments,
-    available,
-    build_tiny_vlm,
-    config_files,
     cuda_in_use,
     first_page,
     load,
-    load_engine_config,
     machine,
     machine_line,
     memory_reading,
     mib,
     model_description,
-    model_names,
+    open_engine,
     positive_int,
     spread,
     unload,
@@ -225,17 +218,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     configure_logging(args.verbose, quiet=False)
     with ExitStack() as stack:
-        tiny = None
-        if args.tiny_vlm:
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="load-cycles-")))
-            tiny = build_tiny_vlm(folder)
-        files = config_files(args.config, tiny)
-        engine = Engine(load_engine_config(files))
-        stack.callback(engine.close)
-        leaks = LeakCounter(engine)
-        names, skipped = available(engine, model_names(args.backends, args.tiny_vlm))
-        for name, reason in skipped.items():
-            print(f"skipped {name}: {reason}")
+        engine, files, leaks, names, skipped = open_engine(stack, args, "load-cycles-")
         if not names:
             sys.exit("No available model to measure.")
         page = first_page() if args.first_page else None

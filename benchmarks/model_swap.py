@@ -443,21 +443,30 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def open_engine(
+    stack: ExitStack, args: argparse.Namespace, prefix: str
+) -> tuple[Engine, list[Path], LeakCounter, list[str], dict[str, str]]:
+    """The engine of ``args`` (closed with ``stack``), its config files, a leak counter, and
+    the models to measure with the ones that cannot run here (and why)."""
+    tiny = None
+    if args.tiny_vlm:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=prefix)))
+        tiny = build_tiny_vlm(folder)
+    files = config_files(args.config, tiny)
+    engine = Engine(load_engine_config(files))
+    stack.callback(engine.close)
+    leaks = LeakCounter(engine)
+    names, skipped = available(engine, model_names(args.backends, args.tiny_vlm))
+    for name, reason in skipped.items():
+        print(f"skipped {name}: {reason}")
+    return engine, files, leaks, names, skipped
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     configure_logging(args.verbose, quiet=False)
     with ExitStack() as stack:
-        tiny = None
-        if args.tiny_vlm:
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="model-swap-")))
-            tiny = build_tiny_vlm(folder)
-        files = config_files(args.config, tiny)
-        engine = Engine(load_engine_config(files))
-        stack.callback(engine.close)
-        leaks = LeakCounter(engine)
-        names, skipped = available(engine, model_names(args.backends, args.tiny_vlm))
-        for name, reason in skipped.items():
-            print(f"skipped {name}: {reason}")
+        engine, files, leaks, names, skipped = open_engine(stack, args, "model-swap-")
         if len(names) < 2:
             sys.exit(f"A swap needs two available models; available: {', '.join(names) or 'none'}")
         pairs = pairs_of(names, args.pairs)
