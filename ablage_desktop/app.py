@@ -28,6 +28,13 @@ def footprints_file() -> Path:
     return platformdirs.user_data_path("ablage-desktop") / "footprints.json"
 
 
+def store_file() -> Path:
+    """The archive of every document read, its pages and the batches (SQLite)."""
+    import platformdirs
+
+    return platformdirs.user_data_path("ablage-desktop") / "ablage.sqlite3"
+
+
 def configure_logging(verbose: int, quiet: bool) -> None:
     level = logging.WARNING
     if quiet:
@@ -49,7 +56,7 @@ def load_app_config(explicit: Path | None) -> AppConfig:
     return load_config(files)
 
 
-COMMANDS = ("ocr", "models", "bench")
+COMMANDS = ("ocr", "models", "bench", "search")
 
 
 def split_gui_paths(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -61,7 +68,7 @@ def split_gui_paths(argv: Sequence[str]) -> tuple[list[str], list[str]]:
         item = items.pop(0)
         if item in COMMANDS:
             return list(argv), []
-        if item == "--config" and items:
+        if item in ("--config", "--store") and items:
             options += [item, items.pop(0)]
         elif item.startswith("-"):
             options.append(item)
@@ -92,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(config, gui_paths, footprints_file())
     try:
-        return cli.run_command(args, config, footprints_file())
+        return cli.run_command(args, config, footprints_file(), store_file())
     except BrokenPipeError:
         # The reader of our output went away (| head): not an error of ours.
         sys.stderr.close()

@@ -38,7 +38,8 @@ from ablage_desktop.engine.errors import (
     UsageError,
 )
 from ablage_desktop.engine.eventlog import EventLog
-from ablage_desktop.engine.results import OUTPUT_FORMATS, write_result
+from ablage_desktop.engine.exports import EXPORT_FORMATS, SUFFIXES, write_export
+from ablage_desktop.engine.store import HIT_END, HIT_START, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,13 @@ def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool) -> N
         metavar="FILE",
         default=default,
         help="a YAML file merged over the shipped configuration",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        metavar="FILE",
+        default=default,
+        help="the archive (an SQLite file; default in your data folder)",
     )
     parser.add_argument(
         "-v",
@@ -86,14 +94,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     ocr = commands.add_parser("ocr", help="recognise documents and write their text")
     add_common_options(ocr, top_level=False)
-    ocr.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    ocr.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    ocr.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish the batches that were interrupted (a crash, a closed window, Ctrl-C), "
+        "without reading again the pages already in the archive",
+    )
+    ocr.add_argument(
+        "--force",
+        action="store_true",
+        help="read documents again that the archive already holds for this engine",
+    )
     ocr.add_argument(
         "--backend",
         metavar="NAME",
         help="'auto' (the default: chosen per page) or a model from 'models list'",
     )
     ocr.add_argument("--lang", metavar="LANGS", help="languages for Tesseract, e.g. deu+eng")
-    ocr.add_argument("--format", choices=OUTPUT_FORMATS, default="txt", help="output format")
+    ocr.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default="txt",
+        help="output format: text, Markdown, JSON, hOCR, or a searchable PDF",
+    )
     ocr.add_argument(
         "--events",
         type=Path,
@@ -110,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_bench_parser(commands)
 
+    search = commands.add_parser("search", help="find documents in the archive by their words")
+    add_common_options(search, top_level=False)
+    search.add_argument("query", metavar="WORDS", help="every word must occur; word* for a prefix")
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+    search.add_argument("--limit", type=int, default=50, metavar="N", help="at most N pages")
+
     models = commands.add_parser("models", help="the configured models and engines")
     add_common_options(models, top_level=False)
     models_commands = models.add_subparsers(dest="models_command", metavar="ACTION")
@@ -125,10 +155,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_command(args: argparse.Namespace, config: AppConfig, footprints: Path | None = None) -> int:
-    """Run the parsed command; ``footprints`` keeps measured model sizes between runs."""
+def run_command(
+    args: argparse.Namespace,
+    config: AppConfig,
+    footprints: Path | None = None,
+    store: Path | None = None,
+) -> int:
+    """Run the parsed command; ``footprints`` keeps measured model sizes between runs and
+    ``store`` is the archive (``--store`` wins over it)."""
+    store = getattr(args, "store", None) or store
     if args.command == "ocr":
-        return run_ocr(args, config, footprints)
+        return run_ocr(args, config, footprints, store)
+    if args.command == "search":
+        return run_search(args, store)
     if args.command == "bench":
         return run_bench_command(args, config, footprints)
     if args.command == "models" and args.models_command == "download":
@@ -236,15 +275,65 @@ def _size(size: int) -> str:
 # --- ocr -------------------------------------------------------------------------------------
 
 
-def run_ocr(args: argparse.Namespace, config: AppConfig, footprints: Path | None = None) -> int:
+def run_ocr(
+    args: argparse.Namespace,
+    config: AppConfig,
+    footprints: Path | None = None,
+    store_path: Path | None = None,
+) -> int:
+    try:
+        store = Store(store_path) if store_path is not None else None
+    except StoreError as exc:
+        print(f"ablage-desktop: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _run_ocr(args, config, footprints, store)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _requests(
+    args: argparse.Namespace, engine: Engine, store: Store | None
+) -> tuple[list[OcrRequest], int] | str:
+    """What to read: the batches to resume, or the paths given; or why there is nothing."""
+    if args.resume:
+        if store is None:
+            return "--resume needs the archive"
+        jobs = store.resumable_jobs()
+        if not jobs:
+            return ""
+        for job in jobs:
+            print(
+                f"Resuming batch {job.id} of {job.created[:19].replace('T', ' ')} UTC: "
+                f"{len(job.remaining)} of {len(job.documents)} document(s) left",
+                file=sys.stderr,
+            )
+        return [engine.resume_request(job) for job in jobs], 0
+    if not args.paths:
+        return "ocr needs documents: PATH... (or --resume)"
     collected = collect_documents(args.paths)
     if not collected.documents:
-        print(
-            "ablage-desktop: no documents found in " + ", ".join(str(path) for path in args.paths),
-            file=sys.stderr,
-        )
+        return "no documents found in " + ", ".join(str(path) for path in args.paths)
+    request = OcrRequest(
+        collected.documents, backend=args.backend, languages=args.lang, force=args.force
+    )
+    return [request], len(collected.skipped)
+
+
+def _run_ocr(
+    args: argparse.Namespace, config: AppConfig, footprints: Path | None, store: Store | None
+) -> int:
+    engine = Engine(config, footprints=footprints, store=store)
+    planned = _requests(args, engine, store)
+    if isinstance(planned, str):
+        engine.close()
+        if not planned:
+            print("Nothing to resume: every batch in the archive is finished.")
+            return EXIT_OK
+        print(f"ablage-desktop: {planned}", file=sys.stderr)
         return EXIT_USAGE
-    engine = Engine(config, footprints=footprints)
+    requests, skipped = planned
     progress = Progress(sys.stderr, quiet=args.quiet)
     engine.events.subscribe(progress.on_event)
     event_log = None
@@ -252,6 +341,7 @@ def run_ocr(args: argparse.Namespace, config: AppConfig, footprints: Path | None
         try:
             event_log = EventLog(args.events)
         except OSError as exc:
+            engine.close()
             print(f"ablage-desktop: cannot write {args.events}: {exc.strerror}", file=sys.stderr)
             return EXIT_USAGE
         engine.events.subscribe(event_log)
@@ -260,12 +350,12 @@ def run_ocr(args: argparse.Namespace, config: AppConfig, footprints: Path | None
     cancel = CancelToken()
     results: list[OcrDocument] = []
     started = time.perf_counter()
-    request = OcrRequest(collected.documents, backend=args.backend, languages=args.lang)
     try:
-        for document in engine.ocr(request, cancel):
-            results.append(document)
-            _write(document, namer, args.format)
-    except (UnknownBackend, BackendUnavailable, UsageError) as exc:
+        for request in requests:
+            for document in engine.ocr(request, cancel):
+                results.append(document)
+                _write(document, namer, args.format, engine)
+    except (UnknownBackend, BackendUnavailable, UsageError, StoreError) as exc:
         progress.clear()
         print(f"ablage-desktop: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
@@ -276,24 +366,34 @@ def run_ocr(args: argparse.Namespace, config: AppConfig, footprints: Path | None
     except KeyboardInterrupt:
         cancel.cancel()
         progress.clear()
-        print("ablage-desktop: interrupted; results written so far are kept", file=sys.stderr)
+        print(
+            "ablage-desktop: interrupted; results written so far are kept, and "
+            "'ablage-desktop ocr --resume' finishes the batch",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     finally:
         engine.close()
         if event_log is not None:
             event_log.close()
     progress.clear()
-    print_summary(results, time.perf_counter() - started, args.out, len(collected.skipped))
+    print_summary(results, time.perf_counter() - started, args.out, skipped)
+    if progress.restored:
+        print(
+            f"{progress.restored} page(s) came from the archive (read before; --force reads "
+            "them again)"
+        )
     return EXIT_OK if all(document.ok for document in results) else EXIT_SOME_FAILED
 
 
-def _write(document: OcrDocument, namer: OutputNamer, fmt: str) -> None:
+def _write(document: OcrDocument, namer: OutputNamer, fmt: str, engine: Engine) -> None:
     """Write one result; a failed document gets a JSON record but no misleading text file."""
     if not document.ok and fmt != "json":
         return
     target = namer.name_for(document.document)
+    limits = engine.config.intake.limits()
     try:
-        write_result(document, target, fmt)
+        write_export(document, target, fmt, limits, render_lock=engine.render_lock)
     except OSError as exc:
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
 
@@ -313,7 +413,7 @@ class OutputNamer:
             n += 1
             candidate = f"{stem}-{n}"
         self._used.add(candidate.casefold())
-        return self.folder / f"{candidate}.{self.fmt}"
+        return self.folder / f"{candidate}{SUFFIXES[self.fmt]}"
 
 
 def print_summary(
@@ -354,8 +454,12 @@ class Progress:
         self._started = time.perf_counter()
         self._share: dict[int, float] = {}
         self._done: dict[int, int] = {}
+        self.restored = 0
+        """Pages taken from the archive instead of being read."""
 
     def on_event(self, event: Event) -> None:
+        if isinstance(event, PageDone):
+            self.restored += event.restored
         if self.quiet:
             return
         if isinstance(event, ModelStateChanged) and event.previous == "loading":
@@ -370,7 +474,7 @@ class Progress:
                 self._line(
                     f"[{event.position + 1}/{event.total}] {event.document}: page "
                     f"{event.page.index + 1}/{event.pages} ({event.page.backend}, "
-                    f"{event.page.seconds:.1f} s)"
+                    + ("from the archive)" if event.restored else f"{event.page.seconds:.1f} s)")
                 )
         elif isinstance(event, DocumentFinished):
             self._share[event.position] = 1.0
@@ -569,3 +673,34 @@ class BenchProgressLine:
         if self._tty and not self.quiet:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def run_search(args: argparse.Namespace, store_path: Path | None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    if store_path is None or not store_path.is_file():
+        print("ablage-desktop: the archive is empty: nothing has been read yet", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    try:
+        store = Store(store_path)
+        try:
+            hits = store.search(args.query, limit=max(1, args.limit))
+        finally:
+            store.close()
+    except StoreError as exc:
+        print(f"ablage-desktop: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        json.dump([hit.to_json() for hit in hits], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK if hits else EXIT_SOME_FAILED
+    bold, plain = ("\x1b[1m", "\x1b[0m") if out.isatty() else ("[", "]")
+    for hit in hits:
+        snippet = " ".join(hit.snippet.split())
+        snippet = snippet.replace(HIT_START, bold).replace(HIT_END, plain)
+        out.write(f"{hit.document}  page {hit.page + 1}  ({hit.backend})\n    {snippet}\n")
+    if not hits:
+        out.write(f"No page holds: {args.query}\n")
+    return EXIT_OK if hits else EXIT_SOME_FAILED

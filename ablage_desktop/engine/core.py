@@ -7,6 +7,7 @@ sampler, registers every configured model, and runs documents through the page p
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import threading
 import time
@@ -30,6 +31,7 @@ from ablage_desktop.engine.config import AppConfig
 from ablage_desktop.engine.documents import open_document
 from ablage_desktop.engine.errors import BackendUnavailable, UnknownBackend, UsageError
 from ablage_desktop.engine.events import Listeners, MemorySample
+from ablage_desktop.engine.jobs import JobPlan, JobRecorder
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot, SystemProbe
 from ablage_desktop.engine.memory.sampler import MemorySampler
@@ -39,6 +41,7 @@ from ablage_desktop.engine.models.router import AUTO, PageDispatcher, Route, Rou
 from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.pipeline import run_pipeline
 from ablage_desktop.engine.results import OcrDocument
+from ablage_desktop.engine.store import Job, Store
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -76,6 +79,12 @@ class OcrRequest:
     paths: Sequence[Path]
     backend: str | None = None
     languages: str | None = None
+    force: bool = False
+    """Read again documents the archive already holds for this engine."""
+    archive: bool = True
+    """Record the batch in the archive (when the engine has one); off for benchmarks."""
+    resume_job: int | None = None
+    """Continue this archived batch: ``paths`` are its unfinished documents, in its order."""
 
 
 def policy_of(config: AppConfig) -> ManagerPolicy:
@@ -99,8 +108,10 @@ class Engine:
         config: AppConfig,
         probe: MemoryProbe | None = None,
         footprints: Path | None = None,
+        store: Store | None = None,
     ) -> None:
         self.config = config
+        self.store = store
         self.events = Listeners()
         self.probe = probe or SystemProbe()
         self._footprints = FootprintStore(footprints)
@@ -308,15 +319,70 @@ class Engine:
     def _run(
         self, request: OcrRequest, dispatcher: PageDispatcher, cancel: CancelToken | None
     ) -> Iterator[OcrDocument]:
-        with self.manager.batch():
-            yield from run_pipeline(
-                list(request.paths),
-                dispatcher,
-                self.config.intake.limits(),
-                cancel=cancel,
-                emit=self.events.emit,
-                render_lock=self._render_lock,
-            )
+        cancel = cancel or CancelToken()
+        paths = list(request.paths)
+        store = self.store if request.archive else None
+        emit = self.events.emit
+        known = None
+        plan = None
+        if store is not None:
+            plan = self._job_plan(store, request, paths)
+            emit = JobRecorder(store, plan, self._quantization_of, self.events.emit)
+            if not request.force:
+                known = functools.partial(store.pages, requested=plan.requested)
+        finished = False
+        try:
+            with self.manager.batch():
+                yield from run_pipeline(
+                    paths,
+                    dispatcher,
+                    self.config.intake.limits(),
+                    cancel=cancel,
+                    emit=emit,
+                    render_lock=self._render_lock,
+                    known=known,
+                )
+            finished = True
+        finally:
+            if store is not None and plan is not None:
+                state = "done" if finished else "cancelled" if cancel.cancelled else "interrupted"
+                if state == "cancelled" and request.resume_job is not None:
+                    state = "interrupted"  # a resumed batch stopped again stays resumable
+                store.end_job(plan.job, state)
+
+    def _job_plan(self, store: Store, request: OcrRequest, paths: list[Path]) -> JobPlan:
+        requested = request.backend or self.config.management.default_backend
+        if request.languages and requested != AUTO:
+            requested = f"{requested}:{request.languages}"
+        if request.resume_job is None:
+            job = store.begin_job(requested, request.languages, paths)
+            return JobPlan(job, requested, list(range(len(paths))))
+        job = store.job(request.resume_job)
+        if job is None:
+            raise UsageError(f"there is no batch {request.resume_job} in the archive")
+        by_path = {str(doc.path): doc.position for doc in job.remaining}
+        store.claim_job(job.id)
+        return JobPlan(job.id, job.requested, [by_path[str(path)] for path in paths])
+
+    def _quantization_of(self, backend: str) -> str | None:
+        options = self._options.get(backend)
+        return getattr(options, "quantization", None) if options is not None else None
+
+    def resume_request(self, job: Job) -> OcrRequest:
+        """The request that finishes an archived batch where it stopped."""
+        requested = job.requested.split(":", 1)[0]
+        return OcrRequest(
+            [doc.path for doc in job.remaining],
+            backend=requested,
+            languages=job.languages,
+            resume_job=job.id,
+        )
+
+    @property
+    def render_lock(self) -> threading.Lock:
+        """Held around every use of pdfium (not thread-safe): exports that re-render pages
+        beside a running batch take it too."""
+        return self._render_lock
 
     def preview(self, path: Path, index: int, dpi: int = PREVIEW_DPI) -> Image.Image:
         """Page ``index`` of ``path`` for display, at ``dpi`` for PDFs (images as they are).

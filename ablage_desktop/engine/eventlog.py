@@ -76,6 +76,7 @@ def event_record(event: Event, now: float | None = None) -> dict[str, Any]:
             "page": event.page.index,
             "backend": event.page.backend,
             "seconds": round(event.page.seconds, 3),
+            "restored": event.restored,
         }
     if isinstance(event, ModelLeaked):
         return {"event": "leak", "t": t, "model": event.model, "objects": list(event.objects)}

@@ -67,6 +67,9 @@ class DocumentStarted:
     """0-based place of the document in the batch."""
     total: int
     pages: int
+    sha256: str = ""
+    doc_type: str = ""
+    """The type read from the file's bytes (``pdf``, ``png`` ...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,8 @@ class PageDone:
     total: int
     pages: int
     page: OcrPage
+    restored: bool = False
+    """Taken from the archive (read before, or before an interruption), not recognised now."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +35,9 @@ class _Opened:
     position: int
     sha256: str
     pages: int
+    doc_type: str
+    known: tuple[OcrPage, ...] = ()
+    """Pages the archive already holds for this document: not recognised again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +106,14 @@ def run_pipeline(
     emit: Callable[[Event], None] = lambda event: None,
     render_ahead: int = 2,
     render_lock: AbstractContextManager[object] | None = None,
+    known: Callable[[str], Mapping[int, OcrPage]] | None = None,
 ) -> Iterator[OcrDocument]:
     """OCR ``paths`` with ``backend``; yields one ``OcrDocument`` per path, in order.
 
     ``render_lock`` is held around every decoder call (pdfium is not thread-safe): pass the
-    engine's lock when other threads of the process render pages too.
+    engine's lock when other threads of the process render pages too. ``known`` gives, for a
+    document's sha256, the pages already recognised (the archive's): they are neither rendered
+    nor recognised again, and come back with ``PageDone(restored=True)``.
     """
     cancel = cancel or CancelToken()
     lock = render_lock if render_lock is not None else threading.Lock()
@@ -139,10 +145,22 @@ def run_pipeline(
                     with lock:
                         document = open_document(path, limits)
                     try:
-                        results.put(_Opened(position, document.sha256, document.page_count))
+                        done = dict(known(document.sha256)) if known is not None else {}
+                        done = {i: page for i, page in done.items() if i < document.page_count}
+                        results.put(
+                            _Opened(
+                                position,
+                                document.sha256,
+                                document.page_count,
+                                document.type.value,
+                                tuple(done[i] for i in sorted(done)),
+                            )
+                        )
                         for index in range(document.page_count):
                             if halted():
                                 break
+                            if index in done:
+                                continue
                             with lock:
                                 page = document.page(index)
                             if not put_job((position, page)):
@@ -269,7 +287,15 @@ def _collect(
         doc = pending[message.position]
         doc.result.sha256 = message.sha256
         doc.pages_total = message.pages
-        emit(DocumentStarted(paths[message.position], message.position, total, message.pages))
+        path = paths[message.position]
+        emit(
+            DocumentStarted(
+                path, message.position, total, message.pages, message.sha256, message.doc_type
+            )
+        )
+        for page in message.known:
+            doc.result.pages.append(page)
+            emit(PageDone(path, message.position, total, message.pages, page, restored=True))
     elif isinstance(message, _PageResult):
         doc = pending[message.position]
         doc.received += 1

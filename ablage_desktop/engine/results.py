@@ -32,6 +32,10 @@ class ErrorInfo:
     def to_json(self) -> dict[str, str]:
         return {"kind": self.kind, "message": self.message}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ErrorInfo:
+        return cls(str(data["kind"]), str(data["message"]))
+
 
 @dataclass(frozen=True, slots=True)
 class OcrLine:
@@ -41,6 +45,11 @@ class OcrLine:
 
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "confidence": round(self.confidence, 4), "box": list(self.box)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OcrLine:
+        x0, y0, x1, y1 = (int(value) for value in data["box"])
+        return cls(str(data["text"]), float(data["confidence"]), (x0, y0, x1, y1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +62,10 @@ class Fallback:
 
     def to_json(self) -> dict[str, Any]:
         return {"from": self.from_backend, "to": self.to_backend, "error": self.error.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Fallback:
+        return cls(str(data["from"]), str(data["to"]), ErrorInfo.from_json(data["error"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +93,21 @@ class OcrPage:
             "route": self.route,
             "fallbacks": [fallback.to_json() for fallback in self.fallbacks],
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OcrPage:
+        """The page ``to_json`` wrote (the archive keeps pages in this form)."""
+        return cls(
+            index=int(data["index"]),
+            width=int(data["width"]),
+            height=int(data["height"]),
+            backend=str(data["backend"]),
+            seconds=float(data["seconds"]),
+            text=str(data["text"]),
+            lines=tuple(OcrLine.from_json(line) for line in data.get("lines", ())),
+            route=data.get("route"),
+            fallbacks=tuple(Fallback.from_json(item) for item in data.get("fallbacks", ())),
+        )
 
 
 @dataclass(slots=True)

@@ -1,0 +1,76 @@
+"""Exports of a recognised document in the forms other tools read.
+
+``txt`` and ``json`` are ``results.render``'s; ``md`` is Markdown (``markdown``), ``hocr`` is
+hOCR 1.2 XHTML (``hocr``), ``pdf`` a searchable PDF, the page images under an invisible text
+layer (``pdf``). A document that failed before any page was recognised cannot be exported as
+md, hOCR or PDF (``UsageError``); one whose later page failed exports the pages it has.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from ablage_desktop.engine.atomicfile import write_atomic
+from ablage_desktop.engine.documents import IntakeLimits
+from ablage_desktop.engine.errors import UsageError
+from ablage_desktop.engine.exports.hocr import render_hocr
+from ablage_desktop.engine.exports.markdown import render_markdown
+from ablage_desktop.engine.exports.pdf import render_pdf, render_pdf_from_file
+from ablage_desktop.engine.results import OcrDocument, render
+
+EXPORT_FORMATS = ("txt", "md", "json", "hocr", "pdf")
+SUFFIXES = {"txt": ".txt", "md": ".md", "json": ".json", "hocr": ".hocr", "pdf": ".pdf"}
+"""The usual file name ending of each format."""
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "SUFFIXES",
+    "render_export",
+    "render_hocr",
+    "render_markdown",
+    "render_pdf",
+    "render_pdf_from_file",
+    "write_export",
+]
+
+
+def render_export(
+    document: OcrDocument,
+    fmt: str,
+    limits: IntakeLimits,
+    *,
+    render_lock: AbstractContextManager[object] | None = None,
+) -> bytes:
+    """The bytes of ``document`` in the export format ``fmt`` (one of ``EXPORT_FORMATS``).
+
+    ``pdf`` opens the document again to take its page images, with ``limits`` (those the
+    recognition used: the boxes are in pixels of its images), under ``render_lock`` if given
+    (pass the engine's beside a running batch). Raises ``UsageError`` for an unknown format or
+    a document that cannot be exported in it, and ``InputError`` when the file is unreadable.
+    """
+    if fmt in ("txt", "json"):
+        return render(document, fmt)
+    if fmt == "md":
+        return render_markdown(document)
+    if fmt == "hocr":
+        return render_hocr(document)
+    if fmt == "pdf":
+        return render_pdf_from_file(document, limits, render_lock)
+    raise UsageError(f"There is no export format '{fmt}'; use one of {', '.join(EXPORT_FORMATS)}.")
+
+
+def write_export(
+    document: OcrDocument,
+    path: Path,
+    fmt: str,
+    limits: IntakeLimits,
+    *,
+    render_lock: AbstractContextManager[object] | None = None,
+) -> None:
+    """Write ``document`` to ``path`` in ``fmt``, atomically: all of it or nothing.
+
+    The whole export is rendered before the file is touched, so a failure leaves an existing
+    file as it was and no partial one.
+    """
+    write_atomic(path, render_export(document, fmt, limits, render_lock=render_lock))

@@ -1,0 +1,87 @@
+"""Markdown: the document's name as the title, a section per page, the lines as read.
+
+Each line of a page stays a line (a hard break, two trailing spaces, ends all but the last line
+of a paragraph); blank lines separate paragraphs. Only what would change the meaning at the
+start of a line is escaped (headings, list markers, quotes, code fences, HTML, rules), so the
+file reads like the text. Pages that were not recognised and a document that stopped early are
+said so in words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ablage_desktop.engine.exports.placement import (
+    clean_name,
+    clean_text,
+    exportable_pages,
+    missing_pages,
+)
+from ablage_desktop.engine.results import OcrDocument, OcrPage
+
+_INLINE_SPECIALS = re.compile(
+    r"[\\`*\[\]<>]"  # emphasis, code, links, HTML
+    r"|(?<![^\W_])_|_(?![^\W_])"  # an underscore not inside a word (file_name stays)
+    r"|(?<=\s)#"  # what could close a heading
+)
+_BLOCK_START = re.compile(
+    r"""^(?:
+        \#{1,6}(?:\s|$)            # ATX heading
+      | [-*+](?:\s|$)              # bullet list item
+      | >                          # block quote
+      | \d{1,9}[.)](?:\s|$)        # ordered list item
+      | `{3,} | ~{3,}              # code fence
+      | <[A-Za-z/!?]               # HTML block
+      | ([-*_])(?:\s*\1){2,}\s*$   # thematic break (or a setext underline of dashes)
+      | =+\s*$                     # setext heading underline
+    )""",
+    re.VERBOSE,
+)
+_LINE_BREAK = "  "
+
+
+def render_markdown(document: OcrDocument) -> bytes:
+    """``document`` as UTF-8 Markdown; raises ``UsageError`` for a document with no pages."""
+    pages = exportable_pages(document, "Markdown")
+    blocks = [f"# {escape_inline(clean_name(document.document.name))}"]
+    sections = len(pages) > 1 or pages[0].index > 0
+    missing = set(missing_pages(pages))
+    for index in sorted(missing | {page.index for page in pages}):
+        if sections:
+            blocks.append(f"## Page {index + 1}")
+        if index in missing:
+            blocks.append(f"*Page {index + 1} was not recognised.*")
+            continue
+        page = next(page for page in pages if page.index == index)
+        blocks.extend(_page_blocks(page))
+    if document.error is not None:
+        blocks.append(
+            f"*The document is incomplete; recognition stopped: "
+            f"{escape_inline(document.error.message)}*"
+        )
+    return ("\n\n".join(blocks) + "\n").encode("utf-8", "replace")
+
+
+def _page_blocks(page: OcrPage) -> list[str]:
+    paragraphs: list[list[str]] = [[]]
+    for raw in page.text.splitlines():
+        line = clean_text(raw)
+        if line:
+            paragraphs[-1].append(escape_line_start(line))
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    blocks = [(_LINE_BREAK + "\n").join(lines) for lines in paragraphs if lines]
+    return blocks or ["*No text was recognised on this page.*"]
+
+
+def escape_line_start(line: str) -> str:
+    """``line`` with a backslash before a first character that would start a Markdown block."""
+    if _BLOCK_START.match(line):
+        digits = len(line) - len(line.lstrip("0123456789"))
+        return f"{line[:digits]}\\{line[digits:]}"
+    return line
+
+
+def escape_inline(text: str) -> str:
+    """``text`` with every character Markdown might read as markup escaped (names, messages)."""
+    return _INLINE_SPECIALS.sub(lambda match: "\\" + match.group(), " ".join(text.split()))

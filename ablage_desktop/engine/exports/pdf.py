@@ -1,0 +1,372 @@
+"""Searchable PDF, as OCRmyPDF and Tesseract make it: the page image under invisible text.
+
+Each page is the page image the engine read, sized in points from its pixels and resolution
+(300 dpi where the image has none), with the recognised text on top in text render mode 3
+(invisible), so a viewer shows the scan and searching, selecting and copying find the text.
+
+Text layer: each line is one string, its words separated by spaces, so extraction gives words
+with spaces and lines with line breaks. The font size is the height of the line's box (the
+font's ascent and descent fill the em, so a character's box is the line's box), the baseline
+sits a fifth of that above the box's bottom, and horizontal scaling (``Tz``) makes the string
+span the box's width exactly. The font is a Type0 font (Identity-H) over an embedded glyphless
+TrueType font (``glyphless``): character codes are numbered per file, every code draws the same
+empty glyph, and a ToUnicode CMap gives each code its character, so any Unicode text (ä, ß, €,
+≥, †, CJK, emoji) copies back unchanged.
+
+Lines without boxes (a vision-language model's text) are stacked evenly down the page at full
+width, as ``placement.placed_lines`` describes (the same placement as hOCR).
+
+Images: a page whose pixels are all black or white is stored losslessly as CCITT Group 4, as
+fax and archive scanners store it; any other page as JPEG, quality 85. The PDF is written by
+hand (PDF 1.7, no dependency beyond Pillow).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zlib
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING
+
+from ablage_desktop import __version__
+from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
+from ablage_desktop.engine.errors import UsageError
+from ablage_desktop.engine.exports import glyphless
+from ablage_desktop.engine.exports.placement import (
+    PlacedLine,
+    clean_name,
+    exportable_pages,
+    placed_lines,
+)
+from ablage_desktop.engine.results import OcrDocument, OcrPage
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+DEFAULT_DPI = 300.0
+JPEG_QUALITY = 85
+BASELINE_RISE = -glyphless.DESCENT / glyphless.UNITS_PER_EM
+"""The baseline's height above the bottom of a line box, as a share of the box's height."""
+ADVANCE_EM = glyphless.ADVANCE / glyphless.UNITS_PER_EM
+
+
+def render_pdf(document: OcrDocument, pages: Sequence[PageImage]) -> bytes:
+    """``document`` as a searchable PDF over ``pages``, the images its pages were read from.
+
+    For the GUI, which has the pages rendered already: ``pages`` must hold a ``PageImage``
+    for the index of each recognised page (others are ignored); boxes are scaled from the
+    result's page size to the image's, so an image rendered at another resolution fits too.
+    Raises ``UsageError`` for a document with no recognised page or a missing image.
+    """
+    ocr_pages = exportable_pages(document, "PDF")
+    by_index = {page.index: page for page in pages}
+    missing = [page.index + 1 for page in ocr_pages if page.index not in by_index]
+    if missing:
+        raise UsageError(
+            f"Cannot export {clean_name(document.document.name)} as PDF: no image of page "
+            f"{', '.join(map(str, missing))}."
+        )
+    return _build(document, ocr_pages, (by_index[page.index] for page in ocr_pages))
+
+
+def render_pdf_from_file(
+    document: OcrDocument,
+    limits: IntakeLimits,
+    render_lock: AbstractContextManager[object] | None = None,
+) -> bytes:
+    """``document`` as a searchable PDF, its page images read again from the file.
+
+    ``limits`` must be those the recognition used (``pdf_dpi`` above all), since the boxes are
+    in pixels of those images. Pages are decoded one at a time, under ``render_lock`` when
+    given (the engine's: pdfium is not thread-safe). Raises ``UsageError`` when the file has
+    changed since it was read, and the intake's ``InputError`` when it cannot be opened.
+    """
+    ocr_pages = exportable_pages(document, "PDF")
+    lock = render_lock if render_lock is not None else nullcontext()
+    with lock:
+        source = open_document(document.document, limits)
+    try:
+        name = clean_name(document.document.name)
+        if document.sha256 is not None and source.sha256 != document.sha256:
+            raise UsageError(
+                f"{name} has changed since it was read; read it again before exporting it."
+            )
+        if ocr_pages[-1].index >= source.page_count:
+            raise UsageError(
+                f"{name} has {source.page_count} pages now, fewer than when it was read."
+            )
+
+        def images() -> Iterable[PageImage]:
+            for page in ocr_pages:
+                with lock:
+                    image = source.page(page.index)
+                yield image
+
+        return _build(document, ocr_pages, images())
+    finally:
+        with lock:
+            source.close()
+
+
+# --- building --------------------------------------------------------------------------------
+
+
+def _build(document: OcrDocument, pages: list[OcrPage], images: Iterable[PageImage]) -> bytes:
+    lines = {page.index: [line for line in placed_lines(page) if line.text] for page in pages}
+    codes = _CharacterCodes(line.text for page_lines in lines.values() for line in page_lines)
+    pdf = _Writer()
+    catalog, page_tree = pdf.reserve(), pdf.reserve()
+    font = _font(pdf, codes)
+    kids: list[int] = []
+    for page, image in zip(pages, images, strict=True):
+        kids.append(_page(pdf, page_tree, font, page, image, lines[page.index], codes))
+    pdf.set(
+        page_tree,
+        b"<< /Type /Pages /Kids [%s] /Count %d >>"
+        % (b" ".join(b"%d 0 R" % kid for kid in kids), len(kids)),
+    )
+    pdf.set(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % page_tree)
+    info = pdf.add(
+        b"<< /Title %s /Producer %s /Creator %s >>"
+        % (
+            _text_string(clean_name(document.document.name)),
+            _text_string(f"ablage-desktop {__version__}"),
+            _text_string("Ablage Desktop"),
+        )
+    )
+    return pdf.finish(catalog, info)
+
+
+def _page(
+    pdf: _Writer,
+    parent: int,
+    font: int,
+    page: OcrPage,
+    image: PageImage,
+    lines: list[PlacedLine],
+    codes: _CharacterCodes,
+) -> int:
+    dpi = image.dpi if image.dpi and image.dpi > 0 else DEFAULT_DPI
+    width_pt, height_pt = image.width * 72 / dpi, image.height * 72 / dpi
+    xobject = pdf.add(_image_xobject(image.image))
+    ops = [b"q %s 0 0 %s 0 0 cm /Im0 Do Q" % (_num(width_pt), _num(height_pt))]
+    if lines:
+        scale_x, scale_y = width_pt / max(1, page.width), height_pt / max(1, page.height)
+        ops.append(b"BT 3 Tr")
+        for line in lines:
+            x0, y0, x1, y1 = line.box
+            size = (y1 - y0) * scale_y
+            stretch = 100 * (x1 - x0) * scale_x / (len(line.text) * ADVANCE_EM * size)
+            baseline = height_pt - y1 * scale_y + BASELINE_RISE * size
+            ops.append(
+                b"/F0 %s Tf %s Tz 1 0 0 1 %s %s Tm <%s> Tj"
+                % (
+                    _num(size),
+                    _num(stretch),
+                    _num(x0 * scale_x),
+                    _num(baseline),
+                    codes.encode(line.text),
+                )
+            )
+        ops.append(b"ET")
+    content = pdf.add(_stream(b"", zlib.compress(b"\n".join(ops) + b"\n"), b"/FlateDecode"))
+    return pdf.add(
+        b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s] "
+        b"/Resources << /XObject << /Im0 %d 0 R >> /Font << /F0 %d 0 R >> >> "
+        b"/Contents %d 0 R >>" % (parent, _num(width_pt), _num(height_pt), xobject, font, content)
+    )
+
+
+def _image_xobject(image: Image.Image) -> bytes:
+    head = b"/Type /XObject /Subtype /Image /Width %d /Height %d " % (image.width, image.height)
+    if _is_bilevel(image):
+        g4 = _group4(image)
+        if g4 is not None:
+            # libtiff codes runs of 0 bits as the fax's white runs, and 0 is black in Pillow's
+            # mode "1": BlackIs1 true decodes those runs to 1 = black again (checked pixel for
+            # pixel in the tests, with pdfium and with pikepdf).
+            params = b"<< /K -1 /Columns %d /Rows %d /BlackIs1 true >>" % (
+                image.width,
+                image.height,
+            )
+            return _stream(
+                head + b"/ColorSpace /DeviceGray /BitsPerComponent 1 /DecodeParms " + params,
+                g4,
+                b"/CCITTFaxDecode",
+            )
+        # Pillow's mode "1" packs rows MSB first, 1 = white, as DeviceGray at 1 bit reads it.
+        packed = zlib.compress(image.convert("1").tobytes())
+        return _stream(
+            head + b"/ColorSpace /DeviceGray /BitsPerComponent 1", packed, b"/FlateDecode"
+        )
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    space = b"/DeviceGray" if image.mode == "L" else b"/DeviceRGB"
+    return _stream(
+        head + b"/ColorSpace " + space + b" /BitsPerComponent 8", buffer.getvalue(), b"/DCTDecode"
+    )
+
+
+def _is_bilevel(image: Image.Image) -> bool:
+    if image.mode == "1":
+        return True
+    if image.mode != "L":
+        return False
+    histogram = image.histogram()
+    return histogram[0] + histogram[255] == image.width * image.height
+
+
+def _group4(image: Image.Image) -> bytes | None:
+    """The CCITT Group 4 data of a bilevel ``image`` (via libtiff), or None without libtiff."""
+    from PIL import Image, features
+
+    if not features.check("libtiff"):
+        return None
+    buffer = io.BytesIO()
+    image.convert("1").save(buffer, "TIFF", compression="group4", strip_size=1 << 62)
+    with Image.open(buffer) as tiff:
+        offsets = tiff.tag_v2.get(273)
+        counts = tiff.tag_v2.get(279)
+    if not offsets or not counts or len(offsets) != 1 or len(counts) != 1:
+        return None
+    data = buffer.getvalue()
+    return data[offsets[0] : offsets[0] + counts[0]]
+
+
+# --- the font --------------------------------------------------------------------------------
+
+
+class _CharacterCodes:
+    """Two-byte character codes (CIDs) for the characters of a file, from 1 up, sorted."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        characters = sorted(set().union(*map(set, texts)))
+        if len(characters) >= 0xFFFF:
+            raise UsageError("The text uses too many different characters for one PDF font.")
+        self.characters = characters
+        self._codes = {char: code for code, char in enumerate(characters, start=1)}
+
+    def encode(self, text: str) -> bytes:
+        return b"".join(b"%04X" % self._codes[char] for char in text)
+
+    def to_unicode(self) -> bytes:
+        """The ToUnicode CMap: code -> UTF-16BE of its character."""
+        entries = [
+            b"<%04X> <%s>" % (code, char.encode("utf-16-be").hex().upper().encode())
+            for code, char in enumerate(self.characters, start=1)
+        ]
+        chunks = [
+            b"%d beginbfchar\n%s\nendbfchar" % (len(part), b"\n".join(part))
+            for part in (entries[i : i + 100] for i in range(0, len(entries), 100))
+        ]
+        return (
+            b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+            b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+            b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+            + b"\n".join(chunks)
+            + b"\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+        )
+
+    def cid_to_gid(self) -> bytes:
+        """Glyph 0 for code 0, the blank glyph 1 for every other code."""
+        return b"\x00\x00" + b"\x00\x01" * len(self.characters)
+
+
+def _font(pdf: _Writer, codes: _CharacterCodes) -> int:
+    name = glyphless.FONT_NAME.encode()
+    font_file = pdf.add(
+        _stream(
+            b"/Length1 %d" % len(glyphless.GLYPHLESS_TTF),
+            zlib.compress(glyphless.GLYPHLESS_TTF),
+            b"/FlateDecode",
+        )
+    )
+    descriptor = pdf.add(
+        b"<< /Type /FontDescriptor /FontName /%s /Flags 4 /FontBBox [0 %d %d %d] "
+        b"/ItalicAngle 0 /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>"
+        % (
+            name,
+            glyphless.DESCENT,
+            glyphless.ADVANCE,
+            glyphless.ASCENT,
+            glyphless.ASCENT,
+            glyphless.DESCENT,
+            glyphless.ASCENT,
+            font_file,
+        )
+    )
+    cid_map = pdf.add(_stream(b"", zlib.compress(codes.cid_to_gid()), b"/FlateDecode"))
+    cid_font = pdf.add(
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+        b"/FontDescriptor %d 0 R /DW %d /CIDToGIDMap %d 0 R >>"
+        % (name, descriptor, glyphless.ADVANCE, cid_map)
+    )
+    to_unicode = pdf.add(_stream(b"", zlib.compress(codes.to_unicode()), b"/FlateDecode"))
+    return pdf.add(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H "
+        b"/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>" % (name, cid_font, to_unicode)
+    )
+
+
+# --- PDF syntax ------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Numbered objects, then the file: header, bodies, cross-reference table, trailer."""
+
+    def __init__(self) -> None:
+        self._bodies: list[bytes | None] = []
+
+    def reserve(self) -> int:
+        self._bodies.append(None)
+        return len(self._bodies)
+
+    def set(self, number: int, body: bytes) -> None:
+        self._bodies[number - 1] = body
+
+    def add(self, body: bytes) -> int:
+        self._bodies.append(body)
+        return len(self._bodies)
+
+    def finish(self, root: int, info: int) -> bytes:
+        out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        offsets = []
+        for number, body in enumerate(self._bodies, start=1):
+            if body is None:
+                raise AssertionError(f"PDF object {number} was reserved but never written")
+            offsets.append(len(out))
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
+        out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+        file_id = hashlib.md5(out, usedforsecurity=False).hexdigest().encode()
+        out += (
+            b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>] >>\n"
+            b"startxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, root, info, file_id, file_id, xref)
+        )
+        return bytes(out)
+
+
+def _stream(entries: bytes, data: bytes, filter_name: bytes) -> bytes:
+    return b"<< %s /Filter %s /Length %d >>\nstream\n%s\nendstream" % (
+        entries,
+        filter_name,
+        len(data),
+        data,
+    )
+
+
+def _num(value: float) -> bytes:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return b"0" if text in ("", "-0") else text.encode()
+
+
+def _text_string(text: str) -> bytes:
+    """A PDF text string: UTF-16BE with a byte order mark, in hex."""
+    return b"<FEFF%s>" % text.encode("utf-16-be", "replace").hex().upper().encode()

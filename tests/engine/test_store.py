@@ -1,0 +1,130 @@
+"""The archive: a real SQLite file, its schema, pages, jobs, failures and full-text search."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ablage_desktop.engine.results import ErrorInfo, Fallback, OcrLine, OcrPage
+from ablage_desktop.engine.store import HIT_END, HIT_START, Store, StoreError, fts_query
+
+SHA = "a" * 64
+
+
+def page(index: int, text: str, backend: str = "tesseract") -> OcrPage:
+    lines = tuple(
+        OcrLine(line, 0.9, (10, 10 + 40 * n, 400, 40 + 40 * n))
+        for n, line in enumerate(text.splitlines())
+    )
+    return OcrPage(index, 1000, 1400, backend, 0.5, text, lines, route="simple page")
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    archive = Store(tmp_path / "ablage.sqlite3")
+    yield archive
+    archive.close()
+
+
+def test_the_file_is_sqlite_in_wal_mode_with_every_table(store: Store) -> None:
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert {"documents", "pages", "failures", "jobs", "job_documents", "pages_fts"} <= tables
+    assert store.integrity_check() == "ok"
+
+
+def test_a_page_round_trips_with_lines_boxes_and_route(store: Store) -> None:
+    original = OcrPage(
+        0,
+        1000,
+        1400,
+        "rapidocr",
+        1.25,
+        "Rechnung 4711\nGesamt 12,50 €",
+        (OcrLine("Rechnung 4711", 0.97, (1, 2, 300, 40)),),
+        route="complex page",
+        fallbacks=(Fallback("got_ocr2", "rapidocr", ErrorInfo("out_of_memory", "VRAM")),),
+    )
+    store.add_page(SHA, Path("/in/r.pdf"), "auto", original, quantization="int8", job=None)
+    assert store.pages(SHA, "auto") == {0: original}
+    assert store.pages(SHA, "tesseract") == {}  # another request is another reading
+    assert store.document_pages(SHA) == {0: original}
+
+
+def test_reading_a_page_again_replaces_it_and_its_index(store: Store) -> None:
+    store.add_page(SHA, Path("r.png"), "tesseract", page(0, "Rechnung alt"))
+    store.add_page(SHA, Path("r.png"), "tesseract", page(0, "Quittung neu"))
+    assert store.page_count() == 1
+    assert store.pages(SHA, "tesseract")[0].text == "Quittung neu"
+    assert store.search("Rechnung") == []
+    assert [hit.page for hit in store.search("Quittung")] == [0]
+
+
+def test_search_finds_words_with_or_without_umlauts_and_marks_hits(store: Store) -> None:
+    store.add_page(SHA, Path("/a/invoice.pdf"), "auto", page(0, "Deckblatt"))
+    store.add_page(SHA, Path("/a/invoice.pdf"), "auto", page(1, "Die Fälligkeit ist am 29.11.2018"))
+    store.add_page("b" * 64, Path("/a/other.png"), "auto", page(0, "Fälligkeit unbekannt"))
+    hits = store.search("fälligkeit 2018")
+    assert [(hit.document.name, hit.page) for hit in hits] == [("invoice.pdf", 1)]
+    assert f"{HIT_START}Fälligkeit{HIT_END}" in hits[0].snippet
+    assert len(store.search("Falligkeit")) == 2  # the OCR slip finds the right word too
+    assert len(store.search("Fällig*")) == 2
+    assert store.search("") == []
+    assert store.search('" AND OR NEAR( -') == []  # syntax characters are only text
+
+
+def test_fts_query_quotes_every_word() -> None:
+    assert fts_query('Betrag "netto" x*') == '"Betrag" """netto""" "x"*'
+
+
+def test_jobs_record_their_documents_and_resume_only_what_is_left(store: Store) -> None:
+    paths = [Path("/in/a.pdf"), Path("/in/b.pdf"), Path("/in/c.pdf")]
+    job = store.begin_job("auto", None, paths)
+    store.set_document_state(job, 0, "done", SHA)
+    store.set_document_state(job, 1, "running")
+    assert store.resumable_jobs() == []  # this process is alive and running it
+    store.end_job(job, "interrupted")
+    (found,) = store.resumable_jobs()
+    assert found.id == job and [doc.path for doc in found.remaining] == paths[1:]
+    store.claim_job(job)
+    store.set_document_state(job, 1, "done")
+    store.set_document_state(job, 2, "failed")
+    store.end_job(job, "done")
+    assert store.resumable_jobs() == []
+
+
+def test_a_job_left_running_by_a_dead_process_is_resumable(store: Store) -> None:
+    job = store.begin_job("tesseract", "deu", [Path("/in/a.png")])
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE jobs SET pid = ? WHERE id = ?", (int(dead.stdout), job))
+    (found,) = store.resumable_jobs()
+    assert (found.requested, found.languages) == ("tesseract", "deu")
+
+
+def test_failures_are_kept(store: Store) -> None:
+    job = store.begin_job("auto", None, [Path("/in/x.pdf")])
+    store.add_failure(Path("/in/x.pdf"), ErrorInfo("encrypted", "needs a password"), job=job)
+    assert store.failures(job) == [(Path("/in/x.pdf"), ErrorInfo("encrypted", "needs a password"))]
+
+
+def test_a_newer_archive_is_refused_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
+    with pytest.raises(StoreError, match="newer version"):
+        Store(path)
+
+
+def test_a_file_that_is_not_a_database_is_refused_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "broken.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot be opened"):
+        Store(path)
