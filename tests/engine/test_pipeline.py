@@ -115,6 +115,7 @@ def test_pages_rendered_ahead_are_bounded(tmp_path: Path, monkeypatch: pytest.Mo
         def __init__(self, path: Path, limits: IntakeLimits) -> None:
             self._inner = real_open(path, limits)
             self.sha256 = self._inner.sha256
+            self.type = self._inner.type
             self.page_count = self._inner.page_count
 
         def page(self, index: int) -> PageImage:
