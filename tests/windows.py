@@ -17,19 +17,27 @@ if TYPE_CHECKING:
 
 @contextmanager
 def open_window(
-    qtbot: QtBot, folder: Path, config: AppConfig | None = None
+    qtbot: QtBot, folder: Path, config: AppConfig | None = None, store: Path | None = None
 ) -> Iterator[MainWindow]:
-    """A shown window with its engine running; on exit, no engine thread may be left."""
+    """A shown window with its engine running; on exit, no engine thread may be left.
+
+    ``store``: the archive file the window records into (opened as ``create_window`` does),
+    None for no archive. The window closes the archive when it shuts down.
+    """
     from PySide6.QtCore import QSettings
 
     from ablage_desktop.engine import Engine, load_config
+    from ablage_desktop.gui.application import open_store
     from ablage_desktop.gui.engine_worker import EngineBridge
     from ablage_desktop.gui.main_window import MainWindow
 
-    engine = Engine(config or load_config(), footprints=folder / "footprints.json")
+    archive, problem = open_store(store)
+    engine = Engine(config or load_config(), footprints=folder / "footprints.json", store=archive)
     bridge = EngineBridge(engine)
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(bridge, settings)
+    if problem is not None:
+        window.show_archive_problem(problem)
     qtbot.addWidget(window)
     window.show()
     bridge.start()

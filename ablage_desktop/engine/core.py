@@ -345,9 +345,9 @@ class Engine:
             finished = True
         finally:
             if store is not None and plan is not None:
-                state = "done" if finished else "cancelled" if cancel.cancelled else "interrupted"
-                if state == "cancelled" and request.resume_job is not None:
-                    state = "interrupted"  # a resumed batch stopped again stays resumable
+                # The pipeline ends normally when cancelled: the token says which it was. A
+                # batch that stopped early (consumer gone, crash of the caller) stays resumable.
+                state = "cancelled" if cancel.cancelled else "done" if finished else "interrupted"
                 store.end_job(plan.job, state)
 
     def _job_plan(self, store: Store, request: OcrRequest, paths: list[Path]) -> JobPlan:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ablage_desktop.engine import AppConfig, Engine
+from ablage_desktop.engine.store import Store, StoreError
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -40,10 +41,25 @@ def install_translator(app: object, language: str | None) -> object | None:
     return None
 
 
+def open_store(path: Path | None) -> tuple[Store | None, str | None]:
+    """The archive at ``path`` (None: no archive), or None and why it cannot be opened."""
+    if path is None:
+        return None, None
+    try:
+        return Store(path), None
+    except StoreError as exc:
+        log.warning("%s", exc.message)
+        return None, exc.message
+
+
 def create_window(
-    config: AppConfig, footprints: Path | None = None
+    config: AppConfig, footprints: Path | None = None, store: Path | None = None
 ) -> tuple[QApplication, EngineBridge, MainWindow]:
-    """The application, the engine behind its bridge, and the main window (not shown yet)."""
+    """The application, the engine behind its bridge, and the main window (not shown yet).
+
+    ``store`` is the archive file; one that cannot be opened is reported in the window, which
+    then works without an archive.
+    """
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -56,8 +72,12 @@ def create_window(
     settings = QSettings()
     language = settings.value("language")
     install_translator(app, str(language) if language else None)
-    bridge = EngineBridge(Engine(config, footprints=footprints))
-    return app, bridge, MainWindow(bridge, settings)  # type: ignore[return-value]
+    archive, problem = open_store(store)
+    bridge = EngineBridge(Engine(config, footprints=footprints, store=archive))
+    window = MainWindow(bridge, settings)
+    if problem is not None:
+        window.show_archive_problem(problem)
+    return app, bridge, window  # type: ignore[return-value]
 
 
 def run_window(
@@ -86,6 +106,11 @@ def run_window(
     return code
 
 
-def run_gui(config: AppConfig, paths: Sequence[str] = (), footprints: Path | None = None) -> int:
-    app, bridge, window = create_window(config, footprints)
+def run_gui(
+    config: AppConfig,
+    paths: Sequence[str] = (),
+    footprints: Path | None = None,
+    store: Path | None = None,
+) -> int:
+    app, bridge, window = create_window(config, footprints, store)
     return run_window(app, bridge, window, paths)

@@ -14,6 +14,7 @@ delivers in the GUI thread.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import threading
@@ -25,7 +26,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ablage_desktop.engine import (
-    AblageError,
     CancelToken,
     DocumentFinished,
     DocumentStarted,
@@ -34,6 +34,7 @@ from ablage_desktop.engine import (
     MemorySample,
     ModelLeaked,
     ModelStateChanged,
+    OcrDocument,
     OcrRequest,
     PageDone,
     collect_documents,
@@ -42,6 +43,10 @@ from ablage_desktop.engine.bench import BenchPlan, BenchProgress, run_bench
 from ablage_desktop.engine.bench.chart import render_png
 from ablage_desktop.engine.bench.report import markdown
 from ablage_desktop.engine.errors import ModelBusy
+from ablage_desktop.engine.exports import write_export
+from ablage_desktop.gui.archive_worker import ArchiveWorker
+from ablage_desktop.gui.failures import describe as _describe
+from ablage_desktop.gui.failures import report as _report
 from ablage_desktop.gui.images import pil_to_qimage
 
 log = logging.getLogger(__name__)
@@ -50,27 +55,13 @@ AUTO = "auto"
 UNLOAD_WAIT_S = 600.0
 
 
-def _describe(exc: BaseException) -> tuple[str, str, str]:
-    """Any exception as ``(kind, message, details)`` for a ``failed`` signal."""
-    if isinstance(exc, AblageError):
-        kind, message = exc.kind, exc.message
-    else:
-        log.error("Unexpected error in the engine", exc_info=exc)
-        kind, message = "internal", f"{type(exc).__name__}: {exc}"
-    return kind, message, "".join(traceback.format_exception(exc))
-
-
-def _report(failed: Signal, exc: BaseException) -> None:
-    """Turn any exception into the ``failed(kind, message, details)`` signal."""
-    failed.emit(*_describe(exc))
-
-
 class EngineWorker(QObject):
     """Runs batches, one after another, in its own thread."""
 
     batchStarted = Signal(int, list)  # batch id, document paths (str)
     documentStarted = Signal(int, int, int)  # batch id, position, pages
-    pageDone = Signal(int, int, object)  # batch id, position, OcrPage
+    pageDone = Signal(int, int, object)  # batch id, position, OcrPage recognised now
+    pageRestored = Signal(int, int, object)  # batch id, position, OcrPage from the archive
     documentFinished = Signal(int, int, object)  # batch id, position, OcrDocument
     batchFinished = Signal(int, int, int, float, bool)  # id, done, failed, seconds, cancelled
     failed = Signal(str, str, str)  # kind, message, details
@@ -89,6 +80,7 @@ class EngineWorker(QObject):
         self._bench_cancel: CancelToken | None = None
         self._bench_running = 0
         self._bench_cancelled_upto = 0
+        self._interrupting = False
 
     def cancel(self, upto_batch: int) -> None:
         """Thread-safe: stop the running batch and skip the queued ones up to ``upto_batch``."""
@@ -97,9 +89,24 @@ class EngineWorker(QObject):
             if self._cancel is not None:
                 self._cancel.cancel()
 
+    def interrupt(self) -> None:
+        """Thread-safe: stop everything because the window closes, not because the user
+        cancelled: the running batch stays resumable in the archive."""
+        with self._lock:
+            self._interrupting = True
+        self.cancel(10**9)
+
     @Slot(int, list, str)
     def run_batch(self, batch: int, paths: list[str], backend: str) -> None:
+        """Read ``paths`` with ``backend`` (``auto`` or a model name)."""
+        request = OcrRequest([Path(p) for p in paths], backend=None if backend == AUTO else backend)
+        self.run_request(batch, request)
+
+    @Slot(int, object)
+    def run_request(self, batch: int, request: OcrRequest) -> None:
+        """Run ``request`` (a new batch, or an archived one resumed) as batch ``batch``."""
         started = time.perf_counter()
+        paths = [str(path) for path in request.paths]
         done = failed = 0
         cancel = CancelToken()
         with self._lock:
@@ -107,11 +114,10 @@ class EngineWorker(QObject):
                 cancel.cancel()
             self._cancel = cancel
         unsubscribe = self._engine.events.subscribe(self._forwarder(batch))
+        job: int | None = None
         try:
             self.batchStarted.emit(batch, paths)
-            request = OcrRequest(
-                [Path(p) for p in paths], backend=None if backend == AUTO else backend
-            )
+            request, job = self._with_job(request)
             for document in self._engine.ocr(request, cancel):
                 done += document.ok
                 failed += not document.ok
@@ -122,9 +128,47 @@ class EngineWorker(QObject):
             unsubscribe()
             with self._lock:
                 self._cancel = None
+                interrupted = self._interrupting
+            self._end_job(job, cancel.cancelled, interrupted)
             self.batchFinished.emit(
                 batch, done, failed, time.perf_counter() - started, cancel.cancelled
             )
+
+    def _with_job(self, request: OcrRequest) -> tuple[OcrRequest, int | None]:
+        """``request`` tied to an archived job this worker opened (or to the job it resumes),
+        and that job's id: the worker needs it to settle the job's state (``_end_job``), and
+        the engine does not tell which job it opened for a batch.
+        """
+        store = self._engine.store
+        if store is None or not request.archive or request.resume_job is not None:
+            return request, request.resume_job if store is not None else None
+        requested = request.backend or self._engine.config.management.default_backend
+        if request.languages:
+            requested = f"{requested}:{request.languages}"
+        job = store.begin_job(requested, request.languages, list(request.paths))
+        return dataclasses.replace(request, resume_job=job), job
+
+    def _end_job(self, job: int | None, cancelled: bool, interrupted: bool) -> None:
+        """Settle the archive's state of the batch's job.
+
+        Cancelled by the user: "cancelled", not offered again. Stopped because the window
+        closes: "interrupted", offered at the next start. A job the engine could not even start
+        (a chosen model that does not load) is "cancelled" too. (The engine alone would call a
+        cancelled batch "done", as its pipeline ends normally on a cancel.)
+        """
+        store = self._engine.store
+        if job is None or store is None:
+            return
+        try:
+            record = store.job(job)
+            if record is None:
+                return
+            if cancelled and interrupted and record.remaining:
+                store.end_job(job, "interrupted")
+            elif (cancelled and not interrupted) or record.state == "running":
+                store.end_job(job, "cancelled")
+        except Exception as exc:
+            _report(self.failed, exc)
 
     def cancel_bench(self, upto_bench: int) -> None:
         """Thread-safe: stop the running benchmark if its id is at most ``upto_bench``, and skip
@@ -163,6 +207,8 @@ class EngineWorker(QObject):
         def forward(event: Event) -> None:
             if isinstance(event, DocumentStarted):
                 self.documentStarted.emit(batch, event.position, event.pages)
+            elif isinstance(event, PageDone) and event.restored:
+                self.pageRestored.emit(batch, event.position, event.page)
             elif isinstance(event, PageDone):
                 self.pageDone.emit(batch, event.position, event.page)
             elif isinstance(event, DocumentFinished):
@@ -178,9 +224,11 @@ class ControlWorker(QObject):
     previewReady = Signal(str, int, object)  # path, page index, QImage
     modelsChanged = Signal(object)  # list[BackendStatus]
     message = Signal(str)  # a line for the status bar
+    exported = Signal(str, str)  # path written, format
     failed = Signal(str, str, str)
 
     runBatch = Signal(int, list, str)  # forwarded to the EngineWorker
+    runRequest = Signal(int, object)  # batch id, OcrRequest: forwarded to the EngineWorker
 
     def __init__(self, engine: Engine) -> None:
         super().__init__()
@@ -200,6 +248,38 @@ class ControlWorker(QObject):
             self.runBatch.emit(batch, documents, backend)
         except Exception as exc:
             _report(self.failed, exc)
+
+    @Slot(int)
+    def resume(self, job_id: int) -> None:
+        """Queue the unfinished documents of archived batch ``job_id`` as a new batch."""
+        try:
+            store = self._engine.store
+            job = store.job(job_id) if store is not None else None
+            if job is None or not job.remaining:
+                self.message.emit(self.tr("That batch has nothing left to read."))
+                return
+            request = self._engine.resume_request(job)
+            batch = next(self._batches)
+            self.documentsQueued.emit(batch, [str(path) for path in request.paths], 0)
+            self.runRequest.emit(batch, request)
+        except Exception as exc:
+            _report(self.failed, exc)
+
+    @Slot(object, str, str)
+    def export(self, document: OcrDocument, path: str, fmt: str) -> None:
+        """Write ``document`` to ``path`` in export format ``fmt`` (pdf re-renders its pages)."""
+        try:
+            engine = self._engine
+            limits = engine.config.intake.limits()
+            write_export(document, Path(path), fmt, limits, render_lock=engine.render_lock)
+            self.exported.emit(path, fmt)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            message = self.tr("Cannot write {0}: {1}").format(path, reason)
+            self.failed.emit("output", message, "".join(traceback.format_exception(exc)))
+        except Exception as exc:
+            kind, message, details = _describe(exc)
+            self.failed.emit(kind, self.tr("Export failed: {0}").format(message), details)
 
     @Slot(str, int)
     def preview(self, path: str, index: int) -> None:
@@ -279,6 +359,12 @@ class EngineBridge(QObject):
     _quantize = Signal(str, str)
     _prepare = Signal()
     _bench = Signal(int, object)  # bench id, BenchPlan
+    _resume = Signal(int)  # job id
+    _export = Signal(object, str, str)  # OcrDocument, path, format
+    _check_resumable = Signal()
+    _discard = Signal(int)  # job id
+    _search = Signal(int, str)  # request id, words
+    _open_archived = Signal(str, str, int)  # sha256, path, page index
 
     # results, re-emitted in the GUI thread
     modelEvent = Signal(object)  # ModelStateChanged
@@ -295,8 +381,10 @@ class EngineBridge(QObject):
         self.control_thread.setObjectName("ablage-gui-control")
         self.worker = EngineWorker(engine)
         self.control = ControlWorker(engine)
+        self.archive = ArchiveWorker(engine.store)
         self.worker.moveToThread(self.batch_thread)
         self.control.moveToThread(self.control_thread)
+        self.archive.moveToThread(self.control_thread)
         self._enqueue.connect(self.control.enqueue)
         self._preview.connect(self.control.preview)
         self._load.connect(self.control.load)
@@ -307,6 +395,14 @@ class EngineBridge(QObject):
         self._prepare.connect(self.control.prepare)
         self._bench.connect(self.worker.run_bench)
         self.control.runBatch.connect(self.worker.run_batch)
+        self.control.runRequest.connect(self.worker.run_request)
+        self._resume.connect(self.control.resume)
+        self._export.connect(self.control.export)
+        self._check_resumable.connect(self.archive.check_resumable)
+        self._discard.connect(self.archive.discard)
+        self._search.connect(self.archive.search)
+        self._open_archived.connect(self.archive.open_document)
+        self._searches = itertools.count(1)
         self._unsubscribe = engine.events.subscribe(self._on_engine_event)
         self._last_batch = 0
         self._pending_batches: set[int] = set()
@@ -319,7 +415,12 @@ class EngineBridge(QObject):
         self.control_thread.start()
         self.engine.start()
         self._refresh.emit()
+        self._check_resumable.emit()
         self._prepare.emit()  # engine libraries imported now, not when the user first waits
+
+    @property
+    def has_archive(self) -> bool:
+        return self.engine.store is not None
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -331,6 +432,31 @@ class EngineBridge(QObject):
 
     def load(self, name: str) -> None:
         self._load.emit(name)
+
+    def resume(self, job: int) -> None:
+        """Queue the unfinished documents of archived batch ``job``."""
+        self._resume.emit(job)
+
+    def discard(self, job: int) -> None:
+        """Mark archived batch ``job`` as cancelled: it is not offered again."""
+        self._discard.emit(job)
+
+    def check_resumable(self) -> None:
+        self._check_resumable.emit()
+
+    def search(self, words: str) -> int:
+        """Search the archive; the id that ``archive.searchDone`` answers with."""
+        request = next(self._searches)
+        self._search.emit(request, words)
+        return request
+
+    def open_archived(self, sha256: str, path: str, page: int) -> None:
+        """Fetch an archived document's stored pages (``archive.documentOpened``)."""
+        self._open_archived.emit(sha256, path, page)
+
+    def export(self, document: OcrDocument, path: str, fmt: str) -> None:
+        """Write ``document`` as ``fmt`` to ``path`` (``control.exported`` or ``failed``)."""
+        self._export.emit(document, path, fmt)
 
     def unload(self, name: str) -> None:
         self._unload.emit(name)
@@ -393,7 +519,7 @@ class EngineBridge(QObject):
         Never ``terminate()``: a thread still inside a model load is left to the process exit.
         """
         self._unsubscribe()
-        self.worker.cancel(10**9)
+        self.worker.interrupt()  # the running batch stays resumable
         self.worker.cancel_bench(10**9)
         deadline = time.monotonic() + timeout_ms / 1000
         stopped = True
@@ -403,6 +529,8 @@ class EngineBridge(QObject):
             stopped = thread.wait(remaining) and stopped
         if stopped:
             self.engine.close()
+            if self.engine.store is not None:
+                self.engine.store.close()
         else:
             log.warning("An engine thread is still busy (a model load?); leaving it to exit")
         return stopped

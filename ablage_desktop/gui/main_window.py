@@ -11,13 +11,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QDateTime, QLocale, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -29,20 +31,27 @@ from PySide6.QtWidgets import (
 )
 
 from ablage_desktop import __version__
-from ablage_desktop.engine import BackendStatus, ModelStateChanged, OcrPage
+from ablage_desktop.engine import BackendStatus, ModelStateChanged, OcrDocument, OcrPage
+from ablage_desktop.engine.exports import SUFFIXES
 from ablage_desktop.engine.memory.probe import MemorySnapshot
-from ablage_desktop.engine.results import OUTPUT_FORMATS, write_result
+from ablage_desktop.engine.store import Job, SearchHit
 from ablage_desktop.gui.bench_dialog import BenchDialog
 from ablage_desktop.gui.engine_worker import AUTO, EngineBridge
 from ablage_desktop.gui.widgets.memory_graph import MemoryGraph
 from ablage_desktop.gui.widgets.models_panel import ModelsPanel, size_text
+from ablage_desktop.gui.widgets.notice_bar import NoticeBar
 from ablage_desktop.gui.widgets.page_view import PageView
 from ablage_desktop.gui.widgets.queue_view import QueueView
+from ablage_desktop.gui.widgets.search_panel import SearchPanel
 from ablage_desktop.gui.widgets.text_pane import TextPane
 
 log = logging.getLogger(__name__)
 
 QUANTIZATIONS = ("fp32", "fp16", "bf16", "int8", "int4")
+SEARCH_DELAY_MS = 350
+SEARCH_DOCK_HEIGHT = 180
+FORMAT_OF_SUFFIX = {".txt": "txt", ".md": "md", ".json": "json", ".hocr": "hocr", ".pdf": "pdf"}
+FORMAT_OF_SUFFIX[".html"] = "hocr"
 
 
 class MainWindow(QMainWindow):
@@ -58,6 +67,9 @@ class MainWindow(QMainWindow):
         self._preview: tuple[str, int, QImage] | None = None
         self._statuses: list[BackendStatus] = []
         self._running_batches: set[int] = set()
+        self._restored_pages: dict[int, int] = {}
+        self._interrupted: list[Job] = []
+        self._search_request = 0
         self.last_error: tuple[str, str] | None = None
         self.bench_dialog: BenchDialog | None = None
 
@@ -113,7 +125,44 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.top_splitter)
         self.main_splitter.addWidget(self.bottom_splitter)
         self.main_splitter.setSizes([540, 260])
-        self.setCentralWidget(self.main_splitter)
+
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(2)
+        self.resume_bar = NoticeBar("info", central)
+        self.resume_button = self.resume_bar.add_button(self.tr("Resume"))
+        self.discard_button = self.resume_bar.add_button(self.tr("Discard"))
+        self.resume_bar.dismiss_button.setText(self.tr("Later"))
+        self.resume_button.clicked.connect(self.resume_interrupted)
+        self.discard_button.clicked.connect(self.discard_interrupted)
+        self.archive_bar = NoticeBar("warning", central)
+        central_layout.addWidget(self.resume_bar)
+        central_layout.addWidget(self.archive_bar)
+        central_layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
+
+        self.search_field = QLineEdit(self)
+        self.search_field.setAccessibleName(self.tr("Search the archive"))
+        self.search_field.setPlaceholderText(self.tr("Search the archive (Ctrl+F)"))
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMaximumWidth(320)
+        if not self.bridge.has_archive:
+            self.search_field.setEnabled(False)
+            self.search_field.setToolTip(self.tr("Search needs the archive, which is not open."))
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._search_typed)
+        self.search_field.textEdited.connect(self._search_timer.start)
+        self.search_field.returnPressed.connect(self._search_typed)
+        self.search_panel = SearchPanel(self)
+        self.search_panel.hitActivated.connect(self.open_hit)
+        self.search_dock = QDockWidget(self.tr("Search results"), self)
+        self.search_dock.setObjectName("search-dock")
+        self.search_dock.setWidget(self.search_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search_dock)
+        self.search_dock.hide()
 
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName(self.tr("Progress of the batch"))
@@ -134,6 +183,7 @@ class MainWindow(QMainWindow):
         self.page_view.lineClicked.connect(self.text_pane.select_line)
         self.text_pane.lineSelected.connect(self.page_view.select_line)
         self.queue.documentSelected.connect(self._document_selected)
+        self.queue.exportRequested.connect(self.export_row)
         self.models.loadRequested.connect(self.bridge.load)
         self.models.unloadRequested.connect(self.bridge.unload)
         self.models.unloadAllRequested.connect(self.bridge.unload_all)
@@ -158,11 +208,20 @@ class MainWindow(QMainWindow):
         self.paste_action = action(
             self.tr("&Paste image"), self.paste_image, QKeySequence.StandardKey.Paste
         )
-        self.save_action = action(
-            self.tr("&Save result..."), self.save_result, QKeySequence.StandardKey.Save
+        self.export_action = action(self.tr("&Export..."), self.export_selected, "Ctrl+E")
+        self.export_action.setShortcuts(
+            [QKeySequence("Ctrl+E"), QKeySequence(QKeySequence.StandardKey.Save)]
+        )
+        self.export_action.setToolTip(
+            self.tr("Save the selected document's text as text, Markdown, JSON, hOCR or PDF")
         )
         self.quit_action = action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
-        for act in (self.open_action, self.open_folder_action, self.paste_action, self.save_action):
+        for act in (
+            self.open_action,
+            self.open_folder_action,
+            self.paste_action,
+            self.export_action,
+        ):
             file_menu.addAction(act)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -172,6 +231,11 @@ class MainWindow(QMainWindow):
             self.tr("Copy &all text"), self.text_pane.copy_all, "Ctrl+Shift+C"
         )
         edit_menu.addAction(self.copy_all_action)
+        self.find_action = action(
+            self.tr("&Find in the archive"), self.focus_search, QKeySequence.StandardKey.Find
+        )
+        self.find_action.setEnabled(self.bridge.has_archive)
+        edit_menu.addAction(self.find_action)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.zoom_in_action = action(
@@ -201,6 +265,8 @@ class MainWindow(QMainWindow):
             self.prev_action,
         ):
             view_menu.addAction(act)
+        view_menu.addSeparator()
+        view_menu.addAction(self.search_dock.toggleViewAction())
 
         models_menu = self.menuBar().addMenu(self.tr("&Models"))
         self.unload_all_action = action(self.tr("Unload &all"), self.bridge.unload_all)
@@ -232,8 +298,11 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar(self.tr("Main"), self)
         toolbar.setObjectName("main-toolbar")
         toolbar.addAction(self.open_action)
+        toolbar.addAction(self.export_action)
         toolbar.addWidget(QLabel(self.tr(" Engine: "), self))
         toolbar.addWidget(self.backend_box)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.search_field)
         self.addToolBar(toolbar)
 
     def _connect_bridge(self) -> None:
@@ -245,9 +314,18 @@ class MainWindow(QMainWindow):
         # PySide6 would run it in the worker's thread and touch widgets from there.
         control.message.connect(self._show_message)
         control.failed.connect(self._failed)
+        control.exported.connect(self._exported)
+        archive = self.bridge.archive
+        archive.resumable.connect(self._offer_resume)
+        archive.discarded.connect(self._discarded)
+        archive.searchDone.connect(self._search_done)
+        archive.documentOpened.connect(self._archived_opened)
+        archive.message.connect(self._show_message)
+        archive.failed.connect(self._failed)
         worker.batchStarted.connect(self._batch_started)
         worker.documentStarted.connect(self.queue.document_started)
         worker.pageDone.connect(self._page_done)
+        worker.pageRestored.connect(self._page_restored)
         worker.documentFinished.connect(self._document_finished)
         worker.batchFinished.connect(self._batch_finished)
         worker.failed.connect(self._failed)
@@ -351,6 +429,14 @@ class MainWindow(QMainWindow):
             self._show_current()
         self._update_progress()
 
+    def _page_restored(self, batch: int, position: int, page: OcrPage) -> None:
+        self._restored_pages[batch] = self._restored_pages.get(batch, 0) + 1
+        self.queue.page_restored(batch, position, page)
+        found = self.queue.entry(batch, position)
+        if found and found[0] == self._row and page.index == self._page_index:
+            self._show_current()
+        self._update_progress()
+
     def _document_finished(self, batch: int, position: int, result: object) -> None:
         self.queue.document_finished(batch, position, result)  # type: ignore[arg-type]
         found = self.queue.entry(batch, position)
@@ -364,6 +450,9 @@ class MainWindow(QMainWindow):
         self._running_batches.discard(batch)
         self.cancel_button.setEnabled(bool(self._running_batches))
         summary = self.tr("{0} done, {1} failed in {2:.1f} s").format(done, failed, seconds)
+        restored = self._restored_pages.pop(batch, 0)
+        if restored:
+            summary += self.tr("; {0} page(s) taken from the archive").format(restored)
         if cancelled:
             summary += self.tr(" (cancelled)")
         self.statusBar().showMessage(summary, 15000)
@@ -377,7 +466,9 @@ class MainWindow(QMainWindow):
         entries = self.queue.entries
         total_pages = sum(max(e.pages_total, 1) for e in entries) or 1
         done_pages = sum(
-            max(e.pages_total, 1) if e.state in ("done", "failed", "cancelled") else len(e.pages)
+            max(e.pages_total, 1)
+            if e.state in ("done", "failed", "cancelled", "archived")
+            else len(e.pages)
             for e in entries
         )
         self.progress.setRange(0, total_pages)
@@ -404,7 +495,8 @@ class MainWindow(QMainWindow):
         count = max(entry.pages_total, 1)
         self._page_index = max(0, min(index, count - 1))
         self._show_current()
-        self.bridge.request_preview(entry.path, self._page_index)
+        if entry.state != "archived" or Path(entry.path).is_file():
+            self.bridge.request_preview(entry.path, self._page_index)
 
     def _show_current(self) -> None:
         if self._row is None:
@@ -412,7 +504,10 @@ class MainWindow(QMainWindow):
         entry = self.queue.entries[self._row]
         page = entry.pages.get(self._page_index)
         count = max(entry.pages_total, 1)
-        self.page_label.setText(self.tr("page {0} of {1}").format(self._page_index + 1, count))
+        label = self.tr("page {0} of {1}").format(self._page_index + 1, count)
+        if self._page_index in entry.restored:
+            label += self.tr(" (from the archive)")
+        self.page_label.setText(label)
         self.prev_button.setEnabled(self._page_index > 0)
         self.next_button.setEnabled(self._page_index + 1 < count)
         image = None
@@ -420,6 +515,7 @@ class MainWindow(QMainWindow):
             image = self._preview[2]
         self.page_view.show_page(image, page)
         self.text_pane.show_page(page)
+        self.page_view.mark_lines(self.text_pane.hit_lines())
         if page is None and entry.reason:
             self.text_pane.setPlainText(entry.reason)
 
@@ -430,27 +526,174 @@ class MainWindow(QMainWindow):
             if (entry.path, self._page_index) == (path, index):
                 self._show_current()
 
-    def save_result(self) -> None:
-        if self._row is None or self.queue.entries[self._row].result is None:
+    def _open_row(self, row: int, page: int) -> None:
+        """Select queue row ``row`` and show its page ``page``."""
+        self.queue.blockSignals(True)  # not _document_selected: that shows page 1
+        try:
+            self.queue.selectRow(row)
+        finally:
+            self.queue.blockSignals(False)
+        self._row = row
+        self.show_page(page)
+
+    # --- export -------------------------------------------------------------------------------
+
+    def _export_filters(self) -> dict[str, str]:
+        return {
+            "txt": self.tr("Text (*.txt)"),
+            "md": self.tr("Markdown (*.md)"),
+            "json": self.tr("JSON (*.json)"),
+            "hocr": self.tr("hOCR (*.hocr *.html)"),
+            "pdf": self.tr("Searchable PDF (*.pdf)"),
+        }
+
+    def _format_name(self, fmt: str) -> str:
+        names = {"txt": self.tr("text"), "pdf": self.tr("searchable PDF")}
+        return names.get(fmt, {"md": "Markdown", "json": "JSON", "hocr": "hOCR"}.get(fmt, fmt))
+
+    def export_selected(self) -> None:
+        """File > Export: the selected document's result, in a format the user picks."""
+        self.export_row(self._row)
+
+    def export_row(self, row: int | None) -> None:
+        if row is None or not self.queue.entries[row].exportable:
             self.statusBar().showMessage(self.tr("Select a finished document first."), 5000)
             return
-        entry = self.queue.entries[self._row]
+        entry = self.queue.entries[row]
+        filters = self._export_filters()
+        last = str(self.settings.value("export_format", "pdf"))
+        last = last if last in filters else "pdf"
+        folder = Path(str(self.settings.value("export_folder", "") or Path(entry.path).parent))
         target, chosen = QFileDialog.getSaveFileName(
             self,
-            self.tr("Save result"),
-            str(Path(str(self.settings.value("last_folder", Path.home()))) / Path(entry.path).stem),
-            ";;".join(f"{fmt.upper()} (*.{fmt})" for fmt in OUTPUT_FORMATS),
+            self.tr("Export the result"),
+            str(folder / (Path(entry.path).stem + SUFFIXES[last])),
+            ";;".join(filters.values()),
+            filters[last],
         )
-        if target:
-            fmt = "json" if target.endswith(".json") or "JSON" in chosen else "txt"
-            path = Path(target)
-            if path.suffix != f".{fmt}":
-                path = path.with_suffix(f".{fmt}")
-            assert entry.result is not None
-            try:
-                write_result(entry.result, path, fmt)
-            except OSError as exc:
-                self._failed("output", self.tr("Cannot write {0}: {1}").format(path, exc), "")
+        if not target:
+            return
+        path = Path(target)
+        fmt = FORMAT_OF_SUFFIX.get(path.suffix.lower())
+        if fmt is None:
+            fmt = next((f for f, text in filters.items() if text == chosen), last)
+            path = path.with_name(path.name + SUFFIXES[fmt])
+        self.settings.setValue("export_format", fmt)
+        self.settings.setValue("export_folder", str(path.parent))
+        self.export_document(row, str(path), fmt)
+
+    def export_document(self, row: int, path: str, fmt: str) -> None:
+        """Write row ``row``'s result to ``path`` as ``fmt``, in the control thread."""
+        entry = self.queue.entries[row]
+        if entry.result is None:
+            return
+        self.bridge.export(entry.result, path, fmt)
+        self.statusBar().showMessage(
+            self.tr("Exporting {0} as {1} ...").format(
+                Path(entry.path).name, self._format_name(fmt)
+            )
+        )
+
+    def _exported(self, path: str, fmt: str) -> None:
+        self.statusBar().showMessage(
+            self.tr("Exported as {0}: {1}").format(self._format_name(fmt), path), 15000
+        )
+
+    # --- the archive ----------------------------------------------------------------------------
+
+    def show_archive_problem(self, message: str) -> None:
+        """The archive could not be opened: the window works on without it."""
+        self.archive_bar.show_message(
+            self.tr(
+                "The archive cannot be used, so nothing read now is kept and search is off. {0}"
+            ).format(message)
+        )
+
+    def _offer_resume(self, jobs: list[Job]) -> None:
+        self._interrupted = list(jobs)
+        self._offer_next()
+
+    def _offer_next(self) -> None:
+        if not self._interrupted:
+            self.resume_bar.hide()
+            return
+        job = self._interrupted[0]
+        when = local_time(job.created)
+        count = len(job.documents)
+        if count == 1:
+            text = self.tr("A batch of one document was interrupted on {0}.").format(when)
+        else:
+            text = self.tr("A batch of {0} documents was interrupted on {1}; {2} are not read yet.")
+            text = text.format(count, when, len(job.remaining))
+        self.resume_bar.show_message(text)
+
+    def resume_interrupted(self) -> None:
+        """Queue the unfinished documents of the batch offered in the bar."""
+        if self._interrupted:
+            self.bridge.resume(self._interrupted.pop(0).id)
+        self._offer_next()
+
+    def discard_interrupted(self) -> None:
+        """Forget the batch offered in the bar: it is not offered again."""
+        if self._interrupted:
+            self.bridge.discard(self._interrupted.pop(0).id)
+        self._offer_next()
+
+    def _discarded(self, job: int) -> None:
+        self.statusBar().showMessage(
+            self.tr("The interrupted batch was discarded; its pages read so far stay archived."),
+            8000,
+        )
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def search(self, words: str) -> None:
+        """Search the archive for ``words`` (as if typed); the results show in their panel."""
+        self.search_field.setText(words)
+        self._search_typed()
+
+    def _search_typed(self) -> None:
+        self._search_timer.stop()
+        words = self.search_field.text()
+        if not words.strip():
+            self._search_request = 0
+            self.search_panel.clear()
+            self._set_search_words("")
+            return
+        self._search_request = self.bridge.search(words)
+
+    def _search_done(self, request: int, words: str, hits: list[SearchHit]) -> None:
+        if request != self._search_request:
+            return  # an answer to words typed before the current ones
+        self.search_panel.set_hits(words, hits)
+        if self.search_dock.isHidden():
+            self.search_dock.show()
+            self.resizeDocks([self.search_dock], [SEARCH_DOCK_HEIGHT], Qt.Orientation.Vertical)
+        self.search_dock.raise_()
+
+    def open_hit(self, hit: SearchHit) -> None:
+        """Show the page of ``hit`` with the search words marked: from the queue if the
+        document is there, else its stored pages from the archive."""
+        self._set_search_words(self.search_panel.words)
+        row = self.queue.find_document(hit.sha256, str(hit.document), hit.page)
+        if row is not None:
+            self._open_row(row, hit.page)
+        else:
+            self.bridge.open_archived(hit.sha256, str(hit.document), hit.page)
+
+    def _archived_opened(self, sha256: str, document: OcrDocument, page: int) -> None:
+        row = self.queue.find_document(sha256, str(document.document), page)
+        if row is None:
+            row = self.queue.add_archived(document)
+            self._update_progress()
+            self._update_bench_action()
+        self._open_row(row, page)
+
+    def _set_search_words(self, words: str) -> None:
+        self.text_pane.set_search_words(words)
+        self.page_view.mark_lines(self.text_pane.hit_lines())
 
     # --- models and memory ------------------------------------------------------------------
 
@@ -578,6 +821,9 @@ class MainWindow(QMainWindow):
         )
 
     def _restore_settings(self) -> None:
+        state = self.settings.value("window_state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(state)
         for key, widget in (
             ("geometry", self),
             ("main_splitter", self.main_splitter),
@@ -593,6 +839,7 @@ class MainWindow(QMainWindow):
 
     def _save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("window_state", self.saveState())
         self.settings.setValue("main_splitter", self.main_splitter.saveState())
         self.settings.setValue("top_splitter", self.top_splitter.saveState())
         self.settings.setValue("bottom_splitter", self.bottom_splitter.saveState())
@@ -605,3 +852,14 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.graph.stop()
         event.accept()
+
+
+def local_time(iso: str) -> str:
+    """An archive time (ISO 8601, UTC) as the user's local date and time."""
+    moment = QDateTime.fromString(iso, Qt.DateFormat.ISODateWithMs)
+    if not moment.isValid():
+        return iso
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:  # no locale set: ISO, not "27 11 2026"
+        return moment.toLocalTime().toString("yyyy-MM-dd HH:mm")
+    return locale.toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)

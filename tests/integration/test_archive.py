@@ -208,3 +208,30 @@ def test_a_document_from_the_archive_is_saved_as_a_searchable_pdf(
             assert cer(text.replace("\ufffe", "-"), page["text"]) < 0.02
     finally:
         pdf.close()
+
+
+def test_a_cancelled_batch_is_recorded_as_cancelled_and_keeps_its_pages(tmp_path: Path) -> None:
+    from ablage_desktop.engine import CancelToken, Engine, OcrRequest, PageDone, load_config
+    from ablage_desktop.engine.store import Store
+
+    document = long_tiff(tmp_path / "stapel.tif", pages=6)
+    store = Store(tmp_path / "ablage.sqlite3")
+    engine = Engine(load_config([]), store=store)
+    cancel = CancelToken()
+
+    def stop_after_two(event: object) -> None:
+        if isinstance(event, PageDone) and store.page_count() >= 2:
+            cancel.cancel()
+
+    engine.events.subscribe(stop_after_two)
+    try:
+        [result] = engine.ocr(OcrRequest([document], backend="tesseract"), cancel)
+        assert result.error is not None and result.error.kind == "cancelled"
+        (job,) = [store.job(1)]
+        assert job is not None and job.state == "cancelled"
+        assert [doc.state for doc in job.documents] == ["pending"]  # not finished
+        assert 2 <= store.page_count() < 6  # what was read is kept
+        assert store.resumable_jobs() == []  # the user stopped it: not offered again
+    finally:
+        engine.close()
+        store.close()

@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>ArchiveWorker</name>
+    <message>
+        <location filename="../archive_worker.py" line="74"/>
+        <source>The archive holds no pages of {0}.</source>
+        <translation>Das Archiv enthält keine Seiten von {0}.</translation>
+    </message>
+</context>
+<context>
     <name>BenchDialog</name>
     <message>
         <location filename="../bench_dialog.py" line="105"/>
@@ -245,32 +253,47 @@
 <context>
     <name>ControlWorker</name>
     <message>
-        <location filename="../engine_worker.py" line="195"/>
+        <location filename="../engine_worker.py" line="243"/>
         <source>No documents found in what was dropped.</source>
         <translation>Unter den abgelegten Dateien sind keine Dokumente.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="230"/>
+        <location filename="../engine_worker.py" line="259"/>
+        <source>That batch has nothing left to read.</source>
+        <translation>In diesem Stapel ist nichts mehr zu lesen.</translation>
+    </message>
+    <message>
+        <location filename="../engine_worker.py" line="278"/>
+        <source>Cannot write {0}: {1}</source>
+        <translation>{0} kann nicht geschrieben werden: {1}</translation>
+    </message>
+    <message>
+        <location filename="../engine_worker.py" line="282"/>
+        <source>Export failed: {0}</source>
+        <translation>Export fehlgeschlagen: {0}</translation>
+    </message>
+    <message>
+        <location filename="../engine_worker.py" line="310"/>
         <source>Loading {0} ...</source>
         <translation>{0} wird geladen ...</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="232"/>
+        <location filename="../engine_worker.py" line="312"/>
         <source>{0} is loaded.</source>
         <translation>{0} ist geladen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="244"/>
+        <location filename="../engine_worker.py" line="324"/>
         <source>{0} is reading a page; it unloads as soon as it is done.</source>
         <translation>{0} liest gerade eine Seite und wird entladen, sobald sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="247"/>
+        <location filename="../engine_worker.py" line="327"/>
         <source>{0} is unloaded.</source>
         <translation>{0} ist entladen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="256"/>
+        <location filename="../engine_worker.py" line="336"/>
         <source>{0} will load as {1}.</source>
         <translation>{0} wird als {1} geladen.</translation>
     </message>
@@ -278,319 +301,446 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="79"/>
-        <location filename="../main_window.py" line="80"/>
+        <location filename="../main_window.py" line="91"/>
+        <location filename="../main_window.py" line="92"/>
         <source>Engine for the next documents</source>
         <translation>Texterkennung für die nächsten Dokumente</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="81"/>
+        <location filename="../main_window.py" line="93"/>
         <source>auto (chosen per page)</source>
         <translation>automatisch (je Seite gewählt)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="85"/>
+        <location filename="../main_window.py" line="97"/>
         <source>Previous page</source>
         <translation>Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="86"/>
+        <location filename="../main_window.py" line="98"/>
         <source>Next page</source>
         <translation>Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="88"/>
+        <location filename="../main_window.py" line="100"/>
         <source>Page number</source>
         <translation>Seitenzahl</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="119"/>
+        <location filename="../main_window.py" line="134"/>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="135"/>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="136"/>
+        <source>Later</source>
+        <translation>Später</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="146"/>
+        <source>Search the archive</source>
+        <translation>Im Archiv suchen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="147"/>
+        <source>Search the archive (Ctrl+F)</source>
+        <translation>Im Archiv suchen (Strg+F)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="152"/>
+        <source>Search needs the archive, which is not open.</source>
+        <translation>Die Suche braucht das Archiv, das nicht geöffnet ist.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="161"/>
+        <source>Search results</source>
+        <translation>Suchergebnisse</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="168"/>
         <source>Progress of the batch</source>
         <translation>Fortschritt des Stapels</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="123"/>
+        <location filename="../main_window.py" line="172"/>
         <source>memory: normal</source>
         <translation>Speicher: normal</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="124"/>
+        <location filename="../main_window.py" line="173"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="125"/>
+        <location filename="../main_window.py" line="174"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="126"/>
+        <location filename="../main_window.py" line="175"/>
         <source>Cancel the batch</source>
         <translation>Stapel abbrechen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="151"/>
+        <location filename="../main_window.py" line="201"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="153"/>
+        <location filename="../main_window.py" line="203"/>
         <source>&amp;Open documents...</source>
         <translation>Dokumente ö&amp;ffnen...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="156"/>
+        <location filename="../main_window.py" line="206"/>
         <source>Open &amp;folder...</source>
         <translation>&amp;Ordner öffnen...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="159"/>
+        <location filename="../main_window.py" line="209"/>
         <source>&amp;Paste image</source>
         <translation>Bild &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="162"/>
         <source>&amp;Save result...</source>
-        <translation>Ergebnis &amp;speichern...</translation>
+        <translation type="vanished">Ergebnis &amp;speichern...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="164"/>
+        <location filename="../main_window.py" line="211"/>
+        <source>&amp;Export...</source>
+        <translation>E&amp;xportieren...</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="216"/>
+        <source>Save the selected document&apos;s text as text, Markdown, JSON, hOCR or PDF</source>
+        <translation>Den Text des ausgewählten Dokuments als Text, Markdown, JSON, hOCR oder PDF speichern</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="218"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="170"/>
+        <location filename="../main_window.py" line="229"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="172"/>
+        <location filename="../main_window.py" line="231"/>
         <source>Copy &amp;all text</source>
         <translation>&amp;Gesamten Text kopieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="176"/>
+        <location filename="../main_window.py" line="235"/>
+        <source>&amp;Find in the archive</source>
+        <translation>Im Archiv &amp;suchen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="240"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="178"/>
+        <location filename="../main_window.py" line="242"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="181"/>
+        <location filename="../main_window.py" line="245"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="183"/>
+        <location filename="../main_window.py" line="247"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="185"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="190"/>
+        <location filename="../main_window.py" line="254"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="193"/>
+        <location filename="../main_window.py" line="257"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="205"/>
+        <location filename="../main_window.py" line="271"/>
         <source>&amp;Models</source>
         <translation>&amp;Modelle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="206"/>
+        <location filename="../main_window.py" line="272"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="208"/>
+        <location filename="../main_window.py" line="274"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="214"/>
+        <location filename="../main_window.py" line="280"/>
         <source>&amp;Benchmark...</source>
         <translation>&amp;Benchmark...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="219"/>
+        <location filename="../main_window.py" line="285"/>
         <source>&amp;Settings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="220"/>
+        <location filename="../main_window.py" line="286"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="222"/>
+        <location filename="../main_window.py" line="288"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="229"/>
+        <location filename="../main_window.py" line="295"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="230"/>
+        <location filename="../main_window.py" line="296"/>
         <source>&amp;About</source>
         <translation>Ü&amp;ber Ablage Desktop</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="232"/>
+        <location filename="../main_window.py" line="298"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="235"/>
+        <location filename="../main_window.py" line="302"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="263"/>
+        <location filename="../main_window.py" line="341"/>
         <source>Memory leak: {0} is still referenced after unloading</source>
         <translation>Speicherleck: {0} wird nach dem Entladen noch referenziert</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="288"/>
+        <location filename="../main_window.py" line="366"/>
         <source>Open documents</source>
         <translation>Dokumente öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="291"/>
+        <location filename="../main_window.py" line="369"/>
         <source>Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</source>
         <translation>Dokumente (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="300"/>
+        <location filename="../main_window.py" line="378"/>
         <source>Open a folder of documents</source>
         <translation>Ordner mit Dokumenten öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="316"/>
+        <location filename="../main_window.py" line="394"/>
         <source>The clipboard holds no image.</source>
         <translation>Die Zwischenablage enthält kein Bild.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="333"/>
+        <location filename="../main_window.py" line="411"/>
         <source>{0} files were not documents and were skipped.</source>
         <translation>{0} Dateien waren keine Dokumente und wurden übersprungen.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="366"/>
+        <location filename="../main_window.py" line="452"/>
         <source>{0} done, {1} failed in {2:.1f} s</source>
         <translation>{0} fertig, {1} fehlgeschlagen in {2:.1f} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="368"/>
+        <location filename="../main_window.py" line="455"/>
+        <source>; {0} page(s) taken from the archive</source>
+        <translation>; {0} Seite(n) aus dem Archiv übernommen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="457"/>
         <source> (cancelled)</source>
         <translation> (abgebrochen)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="463"/>
         <source>Cancelling ...</source>
         <translation>Wird abgebrochen ...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="415"/>
+        <location filename="../main_window.py" line="507"/>
         <source>page {0} of {1}</source>
         <translation>Seite {0} von {1}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="435"/>
+        <location filename="../main_window.py" line="509"/>
+        <source> (from the archive)</source>
+        <translation> (aus dem Archiv)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="543"/>
+        <source>Text (*.txt)</source>
+        <translation>Text (*.txt)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="544"/>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="545"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="546"/>
+        <source>hOCR (*.hocr *.html)</source>
+        <translation>hOCR (*.hocr *.html)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="547"/>
+        <source>Searchable PDF (*.pdf)</source>
+        <translation>Durchsuchbares PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="551"/>
+        <source>text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="551"/>
+        <source>searchable PDF</source>
+        <translation>durchsuchbares PDF</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="560"/>
         <source>Select a finished document first.</source>
         <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="440"/>
+        <location filename="../main_window.py" line="569"/>
+        <source>Export the result</source>
+        <translation>Ergebnis exportieren</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="592"/>
+        <source>Exporting {0} as {1} ...</source>
+        <translation>{0} wird als {1} exportiert ...</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="599"/>
+        <source>Exported as {0}: {1}</source>
+        <translation>Als {0} exportiert: {1}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="608"/>
+        <source>The archive cannot be used, so nothing read now is kept and search is off. {0}</source>
+        <translation>Das Archiv kann nicht benutzt werden: Was jetzt gelesen wird, wird nicht aufbewahrt, und die Suche ist aus. {0}</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="624"/>
+        <source>A batch of one document was interrupted on {0}.</source>
+        <translation>Ein Stapel mit einem Dokument wurde am {0} unterbrochen.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="626"/>
+        <source>A batch of {0} documents was interrupted on {1}; {2} are not read yet.</source>
+        <translation>Ein Stapel mit {0} Dokumenten wurde am {1} unterbrochen; {2} sind noch nicht gelesen.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="644"/>
+        <source>The interrupted batch was discarded; its pages read so far stay archived.</source>
+        <translation>Der unterbrochene Stapel wurde verworfen; seine bereits gelesenen Seiten bleiben im Archiv.</translation>
+    </message>
+    <message>
         <source>Save result</source>
-        <translation>Ergebnis speichern</translation>
+        <translation type="vanished">Ergebnis speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="453"/>
         <source>Cannot write {0}: {1}</source>
-        <translation>{0} kann nicht geschrieben werden: {1}</translation>
+        <translation type="vanished">{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="495"/>
+        <location filename="../main_window.py" line="738"/>
         <source>Select a model in the models table first.</source>
         <translation>Bitte zuerst ein Modell in der Modelltabelle auswählen.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="506"/>
+        <location filename="../main_window.py" line="749"/>
         <source>normal</source>
         <translation>normal</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="507"/>
+        <location filename="../main_window.py" line="750"/>
         <source>warning</source>
         <translation>erhöht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="508"/>
+        <location filename="../main_window.py" line="751"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="510"/>
+        <location filename="../main_window.py" line="753"/>
         <source>memory: {0}</source>
         <translation>Speicher: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="514"/>
+        <location filename="../main_window.py" line="757"/>
         <source>load</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="514"/>
+        <location filename="../main_window.py" line="757"/>
         <source>unload</source>
         <translation>Entladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="525"/>
+        <location filename="../main_window.py" line="768"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="527"/>
-        <location filename="../main_window.py" line="536"/>
+        <location filename="../main_window.py" line="770"/>
+        <location filename="../main_window.py" line="779"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="554"/>
+        <location filename="../main_window.py" line="797"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="558"/>
+        <location filename="../main_window.py" line="801"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="570"/>
+        <location filename="../main_window.py" line="813"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="576"/>
+        <location filename="../main_window.py" line="819"/>
         <source>About Ablage Desktop</source>
         <translation>Über Ablage Desktop</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="577"/>
+        <location filename="../main_window.py" line="820"/>
         <source>Ablage Desktop {0}: OCR for the office archive.</source>
         <translation>Ablage Desktop {0}: Texterkennung für das Büroarchiv.</translation>
     </message>
@@ -727,19 +877,27 @@
     </message>
 </context>
 <context>
+    <name>NoticeBar</name>
+    <message>
+        <location filename="../widgets/notice_bar.py" line="29"/>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+</context>
+<context>
     <name>PageView</name>
     <message>
-        <location filename="../widgets/page_view.py" line="103"/>
+        <location filename="../widgets/page_view.py" line="129"/>
         <source>Page view</source>
         <translation>Seitenansicht</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="105"/>
+        <location filename="../widgets/page_view.py" line="131"/>
         <source>The page image with a box around each recognised line</source>
         <translation>Das Seitenbild mit einem Rahmen um jede erkannte Zeile</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="311"/>
+        <location filename="../widgets/page_view.py" line="351"/>
         <source>Drop scans, photos or PDFs here</source>
         <translation>Scans, Fotos oder PDFs hierher ziehen</translation>
     </message>
@@ -747,65 +905,134 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../widgets/queue_view.py" line="48"/>
+        <location filename="../widgets/queue_view.py" line="60"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="48"/>
+        <location filename="../widgets/queue_view.py" line="60"/>
         <source>Pages</source>
         <translation>Seiten</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="48"/>
+        <location filename="../widgets/queue_view.py" line="60"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="48"/>
+        <location filename="../widgets/queue_view.py" line="60"/>
         <source>Engine</source>
         <translation>Texterkennung</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="50"/>
+        <location filename="../widgets/queue_view.py" line="62"/>
         <source>Document queue</source>
         <translation>Warteschlange der Dokumente</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="114"/>
+        <location filename="../widgets/queue_view.py" line="169"/>
         <source>queued</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="115"/>
+        <location filename="../widgets/queue_view.py" line="170"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="116"/>
+        <location filename="../widgets/queue_view.py" line="171"/>
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="117"/>
+        <location filename="../widgets/queue_view.py" line="172"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="118"/>
+        <location filename="../widgets/queue_view.py" line="173"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/queue_view.py" line="174"/>
+        <source>from the archive</source>
+        <translation>aus dem Archiv</translation>
+    </message>
+    <message>
+        <location filename="../widgets/queue_view.py" line="181"/>
+        <source> ({0} from the archive)</source>
+        <translation> ({0} aus dem Archiv)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/queue_view.py" line="186"/>
+        <source>{0} page(s) taken from the archive, not read again</source>
+        <translation>{0} Seite(n) aus dem Archiv übernommen, nicht neu gelesen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/queue_view.py" line="212"/>
+        <source>Export...</source>
+        <translation>Exportieren...</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPanel</name>
+    <message>
+        <location filename="../widgets/search_panel.py" line="102"/>
+        <location filename="../widgets/search_panel.py" line="155"/>
+        <source>Type words in the search field to search the archive.</source>
+        <translation>Wörter ins Suchfeld eingeben, um im Archiv zu suchen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/search_panel.py" line="103"/>
+        <source>Search summary</source>
+        <translation>Zusammenfassung der Suche</translation>
+    </message>
+    <message>
+        <location filename="../widgets/search_panel.py" line="106"/>
+        <source>Document</source>
+        <translation>Dokument</translation>
+    </message>
+    <message>
+        <location filename="../widgets/search_panel.py" line="106"/>
+        <source>Page</source>
+        <translation>Seite</translation>
+    </message>
+    <message>
+        <location filename="../widgets/search_panel.py" line="106"/>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../widgets/search_panel.py" line="108"/>
+        <source>Search results</source>
+        <translation>Suchergebnisse</translation>
+    </message>
+    <message>
+        <location filename="../widgets/search_panel.py" line="139"/>
+        <source>{0}, read by {1}</source>
+        <translation>{0}, gelesen mit {1}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/search_panel.py" line="145"/>
+        <source>{0} page(s) found for “{1}”; double-click one to open it.</source>
+        <translation>{0} Seite(n) gefunden für „{1}“; Doppelklick öffnet eine.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/search_panel.py" line="150"/>
+        <source>Nothing in the archive matches “{0}”.</source>
+        <translation>Nichts im Archiv passt zu „{0}“.</translation>
     </message>
 </context>
 <context>
     <name>TextPane</name>
     <message>
-        <location filename="../widgets/text_pane.py" line="77"/>
+        <location filename="../widgets/text_pane.py" line="122"/>
         <source>Page text</source>
         <translation>Seitentext</translation>
     </message>
     <message>
-        <location filename="../widgets/text_pane.py" line="78"/>
+        <location filename="../widgets/text_pane.py" line="123"/>
         <source>The recognised text of the page appears here</source>
         <translation>Hier erscheint der erkannte Text der Seite</translation>
     </message>

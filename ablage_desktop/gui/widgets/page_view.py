@@ -52,7 +52,11 @@ _SELECTED_FILL_ALPHA = 110
 _PEN_WIDTH = 1.5
 _SELECTED_PEN_WIDTH = 3.0
 _BOX_Z = 1.0
+_MARKED_Z = 1.5
 _SELECTED_Z = 2.0
+_MARKED = QColor(255, 140, 0)
+_MARKED_FILL_ALPHA = 80
+_MARKED_PEN_WIDTH = 3.0
 
 
 def confidence_colour(confidence: float) -> QColor:
@@ -72,17 +76,39 @@ class _LineBox(QGraphicsRectItem):
         self.index = index
         self._colour = confidence_colour(line.confidence)
         self.setToolTip(f"{line.text}\n{line.confidence:.0%} confidence")
-        self.set_selected(False)
+        self.selected = False
+        self.marked = False
+        self._restyle()
 
     def set_selected(self, selected: bool) -> None:
+        self.selected = selected
+        self._restyle()
+
+    def set_marked(self, marked: bool) -> None:
+        """Marked: the line holds a word being searched for."""
+        self.marked = marked
+        self._restyle()
+
+    def _restyle(self) -> None:
+        if self.selected:
+            colour, width, alpha, z = (
+                self._colour,
+                _SELECTED_PEN_WIDTH,
+                _SELECTED_FILL_ALPHA,
+                _SELECTED_Z,
+            )
+        elif self.marked:
+            colour, width, alpha, z = _MARKED, _MARKED_PEN_WIDTH, _MARKED_FILL_ALPHA, _MARKED_Z
+        else:
+            colour, width, alpha, z = self._colour, _PEN_WIDTH, _FILL_ALPHA, _BOX_Z
         # Cosmetic pens keep their width in screen pixels at any zoom.
-        pen = QPen(self._colour, _SELECTED_PEN_WIDTH if selected else _PEN_WIDTH)
+        pen = QPen(colour, width)
         pen.setCosmetic(True)
-        fill = QColor(self._colour)
-        fill.setAlpha(_SELECTED_FILL_ALPHA if selected else _FILL_ALPHA)
+        fill = QColor(colour)
+        fill.setAlpha(alpha)
         self.setPen(pen)
         self.setBrush(QBrush(fill))
-        self.setZValue(_SELECTED_Z if selected else _BOX_Z)
+        self.setZValue(z)
 
 
 class PageView(QGraphicsView):
@@ -211,6 +237,20 @@ class PageView(QGraphicsView):
             box = self._boxes[index]
             box.set_selected(True)
             self.ensureVisible(box, 40, 40)
+
+    @property
+    def marked_lines(self) -> list[int]:
+        return [box.index for box in self._boxes if box.marked]
+
+    def mark_lines(self, indices: list[int]) -> None:
+        """Mark the boxes of lines ``indices`` (those holding a searched word) and scroll the
+        first into view; an empty list clears. Showing another page clears them too."""
+        wanted = set(indices)
+        for box in self._boxes:
+            box.set_marked(box.index in wanted)
+        first = [box for box in self._boxes if box.marked]
+        if first:
+            self.ensureVisible(first[0], 40, 40)
 
     # --- zoom ----------------------------------------------------------------------------
 

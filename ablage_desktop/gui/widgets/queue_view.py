@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QMenu,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -17,6 +20,8 @@ from PySide6.QtWidgets import (
 from ablage_desktop.engine import OcrDocument, OcrPage
 
 COLUMNS = ("name", "pages", "state", "backend")
+ARCHIVED_BATCH = 0
+"""The batch id of documents opened from the archive (batches the engine runs count from 1)."""
 
 
 @dataclass
@@ -31,6 +36,12 @@ class QueueEntry:
     state: str = "queued"
     reason: str = ""
     result: OcrDocument | None = None
+    restored: set[int] = field(default_factory=set)
+    """Indices of the pages taken from the archive instead of being recognised again."""
+
+    @property
+    def exportable(self) -> bool:
+        return self.result is not None and bool(self.result.pages)
 
     @property
     def backends(self) -> str:
@@ -41,6 +52,7 @@ class QueueView(QTableWidget):
     """Rows in the order documents were dropped; selecting one shows it in the viewer."""
 
     documentSelected = Signal(int)  # row
+    exportRequested = Signal(int)  # row
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(COLUMNS), parent)
@@ -58,18 +70,54 @@ class QueueView(QTableWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.entries: list[QueueEntry] = []
         self._rows: dict[tuple[int, int], int] = {}
+        self._archived = itertools.count()
+        self._menu_row = 0
         self.itemSelectionChanged.connect(self._selection_changed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
 
     def add_batch(self, batch: int, paths: list[str]) -> None:
         for position, path in enumerate(paths):
-            entry = QueueEntry(batch, position, path)
-            self._rows[(batch, position)] = len(self.entries)
-            self.entries.append(entry)
-            row = self.rowCount()
-            self.insertRow(row)
-            for column in range(len(COLUMNS)):
-                self.setItem(row, column, QTableWidgetItem())
-            self._show(row)
+            self._add(QueueEntry(batch, position, path))
+
+    def add_archived(self, document: OcrDocument) -> int:
+        """A document opened from the archive: its stored pages, nothing read again; its row."""
+        pages = {page.index: page for page in document.pages}
+        entry = QueueEntry(
+            ARCHIVED_BATCH,
+            next(self._archived),
+            str(document.document),
+            pages_total=max(pages, default=-1) + 1,
+            pages=pages,
+            state="archived",
+            result=document,
+            restored=set(pages),
+        )
+        return self._add(entry)
+
+    def _add(self, entry: QueueEntry) -> int:
+        row = len(self.entries)
+        self._rows[(entry.batch, entry.position)] = row
+        self.entries.append(entry)
+        self.insertRow(row)
+        for column in range(len(COLUMNS)):
+            self.setItem(row, column, QTableWidgetItem())
+        self._show(row)
+        return row
+
+    def find_document(self, sha256: str, path: str, page: int = 0) -> int | None:
+        """The row showing the document with ``sha256`` (or, before its result, at ``path``):
+        the latest one that has page ``page``, else the latest one at all."""
+        wanted = os.path.normpath(path)
+        rows = [
+            row
+            for row, entry in enumerate(self.entries)
+            if (entry.result is not None and entry.result.sha256 == sha256)
+            or (entry.result is None and os.path.normpath(entry.path) == wanted)
+        ]
+        with_page = [row for row in rows if page in self.entries[row].pages]
+        found = with_page or rows
+        return found[-1] if found else None
 
     def entry(self, batch: int, position: int) -> tuple[int, QueueEntry] | None:
         row = self._rows.get((batch, position))
@@ -89,6 +137,13 @@ class QueueView(QTableWidget):
             entry.pages[page.index] = page
             entry.state = "running"
             self._show(row)
+
+    def page_restored(self, batch: int, position: int, page: OcrPage) -> None:
+        """A page taken from the archive (read before), not recognised again."""
+        found = self.entry(batch, position)
+        if found:
+            found[1].restored.add(page.index)
+            self.page_done(batch, position, page)
 
     def document_finished(self, batch: int, position: int, result: OcrDocument) -> None:
         found = self.entry(batch, position)
@@ -116,18 +171,26 @@ class QueueView(QTableWidget):
             "done": self.tr("done"),
             "failed": self.tr("failed"),
             "cancelled": self.tr("cancelled"),
+            "archived": self.tr("from the archive"),
         }
         pages = str(entry.pages_total) if entry.pages_total else ""
         if entry.state == "running" and entry.pages_total:
             pages = f"{len(entry.pages)}/{entry.pages_total}"
         state = labels.get(entry.state, entry.state)
+        if entry.restored and entry.state != "archived":
+            state += self.tr(" ({0} from the archive)").format(len(entry.restored))
         if entry.reason:
             state = f"{state}: {entry.reason}"
+        tip = entry.reason or entry.path
+        if entry.restored:
+            tip += "\n" + self.tr("{0} page(s) taken from the archive, not read again").format(
+                len(entry.restored)
+            )
         texts = (Path(entry.path).name, pages, state, entry.backends)
         for column, text in enumerate(texts):
             item = self.item(row, column)
             item.setText(text)
-            item.setToolTip(entry.reason or entry.path)
+            item.setToolTip(tip)
             if column == 1:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -135,3 +198,21 @@ class QueueView(QTableWidget):
         row = self.selected_row()
         if row is not None:
             self.documentSelected.emit(row)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        row = self.rowAt(pos.y())
+        if row >= 0:
+            self.context_menu(row).popup(self.viewport().mapToGlobal(pos))
+
+    def context_menu(self, row: int) -> QMenu:
+        """The menu of row ``row`` (not shown yet; it deletes itself when closed)."""
+        self._menu_row = row
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        export = menu.addAction(self.tr("Export..."))
+        export.setEnabled(self.entries[row].exportable)
+        export.triggered.connect(self._export_menu_row)
+        return menu
+
+    def _export_menu_row(self) -> None:
+        self.exportRequested.emit(self._menu_row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QTextCursor
@@ -19,6 +20,50 @@ from ablage_desktop.engine.results import OcrLine, OcrPage
 log = logging.getLogger(__name__)
 
 _HIGHLIGHT = QColor(255, 214, 102)
+_SEARCH_HIT = QColor(255, 140, 0)
+_SEARCH_HIT_TEXT = QColor(0, 0, 0)
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """``text`` without case and diacritics ("Fälligkeit" -> "falligkeit"), as the archive's
+    search sees it, and for each index of the result the index in ``text`` it came from."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
+        for part in base.casefold():
+            folded.append(part)
+            origin.append(index)
+    return "".join(folded), origin
+
+
+def find_words(text: str, words: str) -> list[tuple[int, int]]:
+    """Where the search words ``words`` occur in ``text``: sorted, merged ``(start, end)``.
+
+    Matches as the archive's full-text search does: whole words, case and diacritics ignored,
+    a word with punctuation ("30.10.2018") as its parts in a row, and ``word*`` as a prefix.
+    """
+    folded, origin = fold(text)
+    spans: list[tuple[int, int]] = []
+    for word in words.split():
+        prefix = word.endswith("*")
+        parts = re.findall(r"\w+", fold(word.rstrip("*"))[0])
+        if not parts:
+            continue
+        tail = r"\w*" if prefix else r"(?!\w)"
+        pattern = r"(?<!\w)" + r"\W+".join(re.escape(part) for part in parts) + tail
+        for match in re.finditer(pattern, folded):
+            if match.end() > match.start():
+                spans.append((origin[match.start()], origin[match.end() - 1] + 1))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def map_lines(text: str, lines: tuple[OcrLine, ...]) -> list[tuple[int, int] | None]:
@@ -80,7 +125,12 @@ class TextPane(QPlainTextEdit):
         self._text = ""
         self._ranges: list[tuple[int, int] | None] = []
         self._qt_ranges: list[tuple[int, int] | None] = []
+        self._offsets: list[int] | None = None
         self._current: int | None = None
+        self._line_selection: QTextEdit.ExtraSelection | None = None
+        self._words = ""
+        self._hits: list[tuple[int, int]] = []
+        self._qt_hits: list[tuple[int, int]] = []
         self._syncing = False
         self.cursorPositionChanged.connect(self._on_cursor_moved)
 
@@ -92,19 +142,74 @@ class TextPane(QPlainTextEdit):
         try:
             self._text = text
             self._current = None
+            self._line_selection = None
             self.setExtraSelections([])
             self.setPlainText(text)
         finally:
             self._syncing = False
         self._ranges = map_lines(text, page.lines) if page is not None else []
-        offsets = _utf16_offsets(text)
-        self._qt_ranges = [
-            r if r is None or offsets is None else (offsets[r[0]], offsets[r[1]])
-            for r in self._ranges
-        ]
+        self._offsets = _utf16_offsets(text)
+        self._qt_ranges = [r if r is None else self._qt_span(r) for r in self._ranges]
         if page is not None:
             found = sum(r is not None for r in self._ranges)
             log.debug("mapped %d of %d lines into the page text", found, len(self._ranges))
+        self._find_words()
+
+    def _qt_span(self, span: tuple[int, int]) -> tuple[int, int]:
+        offsets = self._offsets
+        return span if offsets is None else (offsets[span[0]], offsets[span[1]])
+
+    # --- search words ---------------------------------------------------------------------
+
+    def set_search_words(self, words: str) -> None:
+        """Mark every occurrence of the search ``words`` (as ``find_words`` finds them) in
+        this and every later page, and scroll to the first; an empty string clears."""
+        self._words = words
+        self._find_words()
+
+    @property
+    def search_words(self) -> str:
+        return self._words
+
+    @property
+    def hits(self) -> list[tuple[int, int]]:
+        """The marked occurrences of the search words: ``(start, end)`` in ``text``."""
+        return list(self._hits)
+
+    def hit_lines(self) -> list[int]:
+        """The lines holding an occurrence of the search words."""
+        return [
+            index
+            for index, span in enumerate(self._ranges)
+            if span is not None and any(s < span[1] and span[0] < e for s, e in self._hits)
+        ]
+
+    def _find_words(self) -> None:
+        self._hits = find_words(self._text, self._words) if self._words.strip() else []
+        self._qt_hits = [self._qt_span(span) for span in self._hits]
+        self._apply_selections()
+        if self._qt_hits:
+            self._syncing = True
+            try:
+                caret = self.textCursor()
+                caret.setPosition(self._qt_hits[0][0])
+                self.setTextCursor(caret)
+                self.ensureCursorVisible()
+            finally:
+                self._syncing = False
+
+    def _apply_selections(self) -> None:
+        selections = [] if self._line_selection is None else [self._line_selection]
+        for start, end in self._qt_hits:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            hit = QTextEdit.ExtraSelection()
+            hit.cursor = cursor
+            hit.format.setBackground(_SEARCH_HIT)
+            hit.format.setForeground(_SEARCH_HIT_TEXT)
+            selections.append(hit)
+        self.setExtraSelections(selections)
 
     @property
     def text(self) -> str:
@@ -145,7 +250,8 @@ class TextPane(QPlainTextEdit):
             span = self._qt_ranges[index]
         if span is None:
             self._current = None
-            self.setExtraSelections([])
+            self._line_selection = None
+            self._apply_selections()
             return None
         self._current = index
         cursor = QTextCursor(self.document())
@@ -154,7 +260,8 @@ class TextPane(QPlainTextEdit):
         selection = QTextEdit.ExtraSelection()
         selection.cursor = cursor
         selection.format.setBackground(_HIGHLIGHT)
-        self.setExtraSelections([selection])
+        self._line_selection = selection
+        self._apply_selections()
         return span
 
     def copy_all(self) -> None:
