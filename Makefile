@@ -44,3 +44,33 @@ translations: $(STAMP)
 # The README's picture of the window, drawn on a virtual X server (Debian: apt-get install xvfb).
 screenshot: $(STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshot.py --out resources/screenshots/main-window.png
+
+# --- packaging (not part of `make test`; see packaging/README.md) -----------------------------
+# `make package`: the PyInstaller one-folder build in dist/ablage-desktop/ (the CPU build,
+# without torch; ABLAGE_GPU_BUILD=1 make package bundles torch and transformers too).
+# `make package-test`: runs the built program (--version, models list, ocr with RapidOCR and
+# Tesseract, the window offscreen). `make wheel-test`: builds the wheel, installs it into a fresh
+# venv in $(WHEELTEST_DIR) and runs the same checks from outside the source tree.
+PACKAGE_STAMP := $(VENV)/.packaging
+PACKAGE_PROGRAM := dist/ablage-desktop/ablage-desktop
+WHEELTEST_DIR ?= /tmp/ablage-wheeltest
+
+.PHONY: package package-test wheel-test
+
+# The same requirement as the `package` extra in pyproject.toml.
+$(PACKAGE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet "pyinstaller>=6.10"
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/pyinstaller/ablage-desktop.spec
+	du -sh dist/ablage-desktop
+
+package-test: $(STAMP)
+	test -x $(PACKAGE_PROGRAM) || $(MAKE) package
+	$(PY) packaging/smoke_test.py --program $(PACKAGE_PROGRAM) --gui
+
+wheel-test:
+	WHEELTEST_DIR="$(WHEELTEST_DIR)" PYTHON="$(PYTHON)" TORCH_PIN="$(TORCH_PIN)" \
+		packaging/wheel_test.sh

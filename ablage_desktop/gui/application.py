@@ -13,6 +13,7 @@ from ablage_desktop.engine import AppConfig, Engine
 from ablage_desktop.engine.store import Store, StoreError
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from ablage_desktop.gui.engine_worker import EngineBridge
@@ -52,6 +53,25 @@ def open_store(path: Path | None) -> tuple[Store | None, str | None]:
         return None, exc.message
 
 
+DESKTOP_ID = "de.ablage.AblageDesktop"
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
+
+
+def application_icon() -> QIcon:
+    """The app's icon from package data, drawn for each size (an SVG-based QIcon would
+    ignore the PNGs, and the small sizes are hand-tuned there)."""
+    from importlib.resources import files
+
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    folder = files("ablage_desktop") / "resources"
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(folder / f"ablage-desktop-{size}.png"), QSize(size, size))
+    return icon
+
+
 def create_window(
     config: AppConfig, footprints: Path | None = None, store: Path | None = None
 ) -> tuple[QApplication, EngineBridge, MainWindow]:
@@ -69,6 +89,8 @@ def create_window(
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland: the window belongs to the .desktop entry
+    app.setWindowIcon(application_icon())
     settings = QSettings()
     language = settings.value("language")
     install_translator(app, str(language) if language else None)
@@ -88,6 +110,10 @@ def run_window(
     shutdown_timeout_ms: int = SHUTDOWN_TIMEOUT_MS,
 ) -> int:
     """Show the window, run until it closes, then stop the engine within the timeout."""
+    import signal
+
+    # Ctrl-C in the terminal closes the window the normal way (the batch's state is kept).
+    previous = signal.signal(signal.SIGINT, lambda _number, _frame: window.close())
     window.show()
     try:
         bridge.start()
@@ -96,6 +122,8 @@ def run_window(
     except BaseException:
         log.exception("The window stopped on an error")
         code = 1
+    finally:
+        signal.signal(signal.SIGINT, previous)
     if not bridge.shutdown(shutdown_timeout_ms):
         # A model load cannot be interrupted and a QThread is never terminate()d: the
         # process exit ends the load, without Qt's "destroyed while running" abort.

@@ -97,3 +97,17 @@ def test_the_sampler_reports_readings_at_its_rate_until_stopped() -> None:
     assert readings[0][0].ram_total == 16 * GIB
     assert not [t for t in threading.enumerate() if t.name == "ablage-memory"]
     assert len(readings) == count  # nothing after stop
+
+
+def test_a_torch_still_being_imported_by_another_thread_is_no_gpu(monkeypatch) -> None:
+    """The sampler reads memory while a model's load may be importing torch: a module in
+    sys.modules without its ``cuda`` attribute yet must read as "no GPU", not raise."""
+    import sys
+    import types
+
+    from ablage_desktop.engine.memory.probe import SystemProbe, loaded_cuda
+
+    monkeypatch.setitem(sys.modules, "torch", types.ModuleType("torch"))
+    assert loaded_cuda() is None
+    snapshot = SystemProbe().snapshot()
+    assert snapshot.rss > 0 and snapshot.vram_allocated is None

@@ -21,6 +21,7 @@ import importlib.util
 import json
 import logging
 import struct
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -230,6 +231,11 @@ def make_check(family: Family) -> Callable[[EngineOptions], Availability]:
         assert isinstance(options, VisionLanguageOptions)
         for package in ("torch", "transformers", "accelerate"):
             if importlib.util.find_spec(package) is None:
+                if getattr(sys, "frozen", False):  # a PyInstaller build made without torch
+                    return Availability.no(
+                        "this build of the app has no GPU engines (it was made without "
+                        f"{package}); use the GPU build or install the app with pip"
+                    )
                 return Availability.no(f"the {package} package is not installed")
         folder = resolve_folder(options)
         if folder is None:

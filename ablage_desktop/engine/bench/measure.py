@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import statistics
-import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ablage_desktop.engine.memory.probe import MemoryProbe
+from ablage_desktop.engine.memory.probe import MemoryProbe, loaded_cuda
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,25 +117,14 @@ class PeakSampler:
             )
 
 
-def _cuda() -> object | None:
-    """torch.cuda where torch is already imported and sees a device (never imports torch)."""
-    torch = sys.modules.get("torch")
-    if torch is None:
-        return None
-    with contextlib.suppress(Exception):
-        if torch.cuda.is_available():
-            return torch.cuda
-    return None
-
-
 def _reset_torch_peak() -> None:
-    cuda = _cuda()
+    cuda = loaded_cuda()
     if cuda is not None:
-        cuda.reset_peak_memory_stats()  # type: ignore[attr-defined]
+        cuda.reset_peak_memory_stats()
 
 
 def _torch_peak() -> int | None:
-    cuda = _cuda()
+    cuda = loaded_cuda()
     if cuda is None:
         return None
-    return int(cuda.max_memory_allocated())  # type: ignore[attr-defined]
+    return int(cuda.max_memory_allocated())

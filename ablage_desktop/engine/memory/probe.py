@@ -11,7 +11,7 @@ import logging
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,19 @@ class MemorySnapshot:
         return max(0, self.vram_total - used)
 
 
+def loaded_cuda() -> Any | None:
+    """``torch.cuda`` where torch is imported (fully: another thread may be importing it right
+    now) and sees a device; None otherwise. Never imports torch."""
+    torch = sys.modules.get("torch")
+    cuda = getattr(torch, "cuda", None) if torch is not None else None
+    if cuda is None:
+        return None
+    try:
+        return cuda if cuda.is_available() else None
+    except Exception:  # a half-initialised torch, a broken driver: no GPU as far as we know
+        return None
+
+
 class MemoryProbe(Protocol):
     def snapshot(self) -> MemorySnapshot:
         """The memory now; cheap enough to call a few times a second."""
@@ -70,11 +83,11 @@ class SystemProbe:
     def snapshot(self) -> MemorySnapshot:
         ram = self._psutil.virtual_memory()
         allocated = reserved = total = None
-        torch = sys.modules.get("torch")
-        if torch is not None and torch.cuda.is_available():
-            allocated = int(torch.cuda.memory_allocated(self._device_index))
-            reserved = int(torch.cuda.memory_reserved(self._device_index))
-            total = int(torch.cuda.get_device_properties(self._device_index).total_memory)
+        cuda = loaded_cuda()
+        if cuda is not None:
+            allocated = int(cuda.memory_allocated(self._device_index))
+            reserved = int(cuda.memory_reserved(self._device_index))
+            total = int(cuda.get_device_properties(self._device_index).total_memory)
         used = None
         nvml = self._nvml()
         if nvml is not None:
@@ -93,9 +106,9 @@ class SystemProbe:
         )
 
     def empty_cache(self) -> None:
-        torch = sys.modules.get("torch")
-        if torch is not None and torch.cuda.is_available():
-            torch.cuda.empty_cache()
+        cuda = loaded_cuda()
+        if cuda is not None:
+            cuda.empty_cache()
 
     def _nvml(self) -> object | None:
         """pynvml, initialised once; None where the package or a driver is missing."""

@@ -57,7 +57,8 @@ def is_out_of_memory(exc: BaseException) -> bool:
     if isinstance(exc, OutOfMemory | MemoryError):
         return True
     torch = sys.modules.get("torch")
-    return torch is not None and isinstance(exc, torch.cuda.OutOfMemoryError)
+    cuda_oom = getattr(getattr(torch, "cuda", None), "OutOfMemoryError", None)
+    return cuda_oom is not None and isinstance(exc, cuda_oom)
 
 
 @dataclass(frozen=True, slots=True)
