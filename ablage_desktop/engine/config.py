@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.resources
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from ablage_desktop.engine.backends import REGISTRY
 from ablage_desktop.engine.backends.base import EngineOptions
 from ablage_desktop.engine.documents import IntakeLimits
 from ablage_desktop.engine.errors import ConfigError
+from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
 
 SHIPPED_CONFIG = "models.yaml"
 
@@ -91,6 +92,7 @@ class _Top(_Section):
     management: Management = Management()
     intake: Intake = Intake()
     routing: Routing = Routing()
+    preprocessing: PreprocessingSettings = PreprocessingSettings()
     models: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -102,6 +104,7 @@ class AppConfig:
     models: Mapping[str, EngineOptions]
     files: tuple[Path, ...]
     """The user's files that were merged over the shipped defaults, in order."""
+    preprocessing: PreprocessingSettings = field(default_factory=PreprocessingSettings)
 
     def model(self, name: str) -> EngineOptions | None:
         return self.models.get(name)
@@ -257,6 +260,7 @@ def _validate(merged: dict[str, Any], sources: Sequence[_Source]) -> AppConfig:
         routing=top.routing,
         models=models,
         files=tuple(s.path for s in sources if s.path is not None),
+        preprocessing=top.preprocessing,
     )
 
 

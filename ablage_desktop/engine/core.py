@@ -40,6 +40,7 @@ from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.router import AUTO, PageDispatcher, Route, Router
 from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.pipeline import run_pipeline
+from ablage_desktop.engine.preprocess import Preprocessor
 from ablage_desktop.engine.results import OcrDocument
 from ablage_desktop.engine.store import Job, Store
 
@@ -119,6 +120,7 @@ class Engine:
             policy_of(config), self.probe, self.events.emit, on_measured=self._footprints.put
         )
         self._render_lock = threading.Lock()  # pdfium is not thread-safe
+        self._preprocess = Preprocessor(config.preprocessing)
         self._options: dict[str, EngineOptions] = {}
         self._specs: dict[str, BackendSpec] = {}
         for name, options in config.models.items():
@@ -191,6 +193,7 @@ class Engine:
     def close(self) -> None:
         self._sampler.stop()
         self.manager.close()
+        self._preprocess.close()
 
     def _on_memory(self, snapshot: MemorySnapshot, pressure: Pressure) -> None:
         self.events.emit(MemorySample(snapshot, pressure.label))
@@ -303,7 +306,13 @@ class Engine:
                 (self._specs[n].concurrency(self._options[n]) for n in names),
                 default=1,
             )
-            return PageDispatcher(self.manager, self.router.route, self.events.emit, concurrency)
+            return PageDispatcher(
+                self.manager,
+                self.router.route,
+                self.events.emit,
+                concurrency,
+                preprocess=self._preprocess,
+            )
         name, spec = self.resolve(chosen, request.languages)
         self.manager.acquire(name).release()  # load now: a broken engine fails before the batch
         route = Route((name,), "chosen by the user")
@@ -314,6 +323,7 @@ class Engine:
             spec.concurrency(self._options[name]),
             name=name,
             batch_size=int(getattr(self._options[name], "max_batch_size", 1)),
+            preprocess=self._preprocess,
         )
 
     def _run(

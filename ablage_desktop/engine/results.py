@@ -80,9 +80,12 @@ class OcrPage:
     route: str | None = None
     """Why this backend was chosen for the page."""
     fallbacks: tuple[Fallback, ...] = ()
+    preprocessing: tuple[str, ...] = ()
+    """What the preprocessing stage did to the page before the engine read it (turned,
+    deskewed, scaled...); the boxes are on the original page all the same."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "index": self.index,
             "width": self.width,
             "height": self.height,
@@ -93,6 +96,9 @@ class OcrPage:
             "route": self.route,
             "fallbacks": [fallback.to_json() for fallback in self.fallbacks],
         }
+        if self.preprocessing:  # only pages the stage changed carry the key
+            data["preprocessing"] = list(self.preprocessing)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OcrPage:
@@ -107,6 +113,7 @@ class OcrPage:
             lines=tuple(OcrLine.from_json(line) for line in data.get("lines", ())),
             route=data.get("route"),
             fallbacks=tuple(Fallback.from_json(item) for item in data.get("fallbacks", ())),
+            preprocessing=tuple(str(step) for step in data.get("preprocessing", ())),
         )
 
 

@@ -30,6 +30,7 @@ from ablage_desktop.engine.events import Event, FallbackTaken, Routed
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
 from ablage_desktop.engine.page_analysis import PageAnalysis, analyze_page
+from ablage_desktop.engine.preprocess import PreparedPage, Preprocessor
 from ablage_desktop.engine.results import ErrorInfo, Fallback, OcrPage
 
 log = logging.getLogger(__name__)
@@ -127,8 +128,11 @@ class PageDispatcher:
         concurrency: int,
         name: str = AUTO,
         batch_size: int = 1,
+        preprocess: Preprocessor | None = None,
     ) -> None:
         self.manager = manager
+        self._preprocess = preprocess
+        """Turns, straightens and scales each page before its engines read it."""
         self._route = route
         self._emit = emit
         self.concurrency = max(1, concurrency)
@@ -153,11 +157,13 @@ class PageDispatcher:
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         route = self._without_broken(self._route(page))
         self._emit(Routed(page.document, page.index, route.chain[0], route.reason))
+        prepared = self._prepare(page, route.analysis)
         fallbacks: list[Fallback] = []
         for position, name in enumerate(route.chain):
             following = route.chain[position + 1] if position + 1 < len(route.chain) else None
             try:
-                result = self._run(name, page, cancel)
+                variant = prepared.variant(self._engine_of(name))
+                result = variant.restore(self._run(name, variant.page, cancel))
             except Cancelled:
                 raise
             except Exception as exc:
@@ -201,13 +207,36 @@ class PageDispatcher:
         """
         route = self._route(pages[0])
         (name,) = route.chain
+        engine = self._engine_of(name)
+        variants = [self._prepare(page, None).variant(engine) for page in pages]
+        read_pages = [variant.page for variant in variants]
         with self.manager.acquire(name) as lease:
             backend = lease.backend
             read = getattr(backend, "recognize_batch", None)
-            results = read(pages, cancel) if read else [backend.recognize(p, cancel) for p in pages]
+            results = (
+                read(read_pages, cancel)
+                if read
+                else [backend.recognize(p, cancel) for p in read_pages]
+            )
         for page in pages:
             self._emit(Routed(page.document, page.index, name, route.reason))
-        return [dataclasses.replace(result, route=route.reason) for result in results]
+        return [
+            dataclasses.replace(variant.restore(result), route=route.reason)
+            for variant, result in zip(variants, results, strict=True)
+        ]
+
+    def _prepare(self, page: PageImage, analysis: PageAnalysis | None) -> PreparedPage:
+        if self._preprocess is None:
+            return PreparedPage.unchanged(page)
+        return self._preprocess.prepare(page, analysis)
+
+    def _engine_of(self, name: str) -> str:
+        if self._preprocess is None:
+            return name
+        try:
+            return self.manager.info(name).engine
+        except Exception:  # an unknown name fails in acquire, with its own message
+            return name
 
     def _run(self, name: str, page: PageImage, cancel: CancelToken | None) -> OcrPage:
         """One engine on one page; an out-of-memory frees every idle model and retries once."""

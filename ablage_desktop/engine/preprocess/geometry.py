@@ -1,0 +1,107 @@
+"""Where a pixel of the prepared page lies on the original page, and back.
+
+A transform is a 2x3 affine matrix in *edge* coordinates (the top-left corner of the image is
+(0, 0), the bottom-right (width, height)), the coordinates ``OcrLine.box`` uses. Quarter turns,
+a small rotation about the centre and a scale compose into one matrix; a box found on the
+prepared page maps back through its inverse.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+Matrix = tuple[float, float, float, float, float, float]
+"""(a, b, c, d, e, f): x' = a*x + b*y + c, y' = d*x + e*y + f."""
+
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+
+
+def compose(second: Matrix, first: Matrix) -> Matrix:
+    """The transform that applies ``first``, then ``second``."""
+    a2, b2, c2, d2, e2, f2 = second
+    a1, b1, c1, d1, e1, f1 = first
+    return (
+        a2 * a1 + b2 * d1,
+        a2 * b1 + b2 * e1,
+        a2 * c1 + b2 * f1 + c2,
+        d2 * a1 + e2 * d1,
+        d2 * b1 + e2 * e1,
+        d2 * c1 + e2 * f1 + f2,
+    )
+
+
+def invert(matrix: Matrix) -> Matrix:
+    a, b, c, d, e, f = matrix
+    det = a * e - b * d
+    if abs(det) < 1e-12:
+        raise ValueError("the transform cannot be inverted")
+    ia, ib, id_, ie = e / det, -b / det, -d / det, a / det
+    return (ia, ib, -(ia * c + ib * f), id_, ie, -(id_ * c + ie * f))
+
+
+def apply(matrix: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = matrix
+    return a * x + b * y + c, d * x + e * y + f
+
+
+def quarter_turn(turns: int, width: int, height: int) -> tuple[Matrix, int, int]:
+    """Counter-clockwise quarter turns (Pillow's ``rotate(90 * turns, expand=True)``), with the
+    size of the turned image."""
+    turns %= 4
+    if turns == 0:
+        return IDENTITY, width, height
+    if turns == 1:  # (x, y) -> (y, W - x)
+        return (0.0, 1.0, 0.0, -1.0, 0.0, float(width)), height, width
+    if turns == 2:  # (x, y) -> (W - x, H - y)
+        return (-1.0, 0.0, float(width), 0.0, -1.0, float(height)), width, height
+    return (0.0, -1.0, float(height), 1.0, 0.0, 0.0), height, width  # (x, y) -> (H - y, x)
+
+
+def rotate_and_scale(
+    degrees: float, scale: float, width: int, height: int
+) -> tuple[Matrix, int, int]:
+    """Rotate counter-clockwise by ``degrees`` about the centre and scale by ``scale``; the
+    canvas grows to hold the whole rotated page. Returns the matrix and the new size."""
+    rad = math.radians(degrees)
+    cos, sin = math.cos(rad) * scale, math.sin(rad) * scale
+    # Counter-clockwise on screen (y grows downwards): x' = cos x + sin y, y' = -sin x + cos y.
+    linear: Matrix = (cos, sin, 0.0, -sin, cos, 0.0)
+    corners = [apply(linear, x, y) for x in (0, width) for y in (0, height)]
+    xs = [p[0] for p in corners]
+    ys = [p[1] for p in corners]
+    new_width = max(1, math.ceil(max(xs) - min(xs) - 1e-6))
+    new_height = max(1, math.ceil(max(ys) - min(ys) - 1e-6))
+    # Centre the rotated page on the new canvas.
+    cx, cy = apply(linear, width / 2, height / 2)
+    matrix = (cos, sin, new_width / 2 - cx, -sin, cos, new_height / 2 - cy)
+    return matrix, new_width, new_height
+
+
+def to_pixel_centres(matrix: Matrix) -> Matrix:
+    """The same transform in OpenCV's convention, where (0, 0) is the first pixel's centre."""
+    a, b, c, d, e, f = matrix
+    # x_c = x_e - 0.5 on both sides.
+    return (a, b, c + 0.5 * (a + b) - 0.5, d, e, f + 0.5 * (d + e) - 0.5)
+
+
+@dataclass(frozen=True, slots=True)
+class BoxMapper:
+    """Maps boxes of the prepared page onto the original page."""
+
+    back: Matrix
+    """Prepared page -> original page."""
+    width: int
+    height: int
+    """The original page's size: mapped boxes are clipped to it."""
+
+    def box(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        x0, y0, x1, y1 = box
+        points = [apply(self.back, x, y) for x in (x0, x1) for y in (y0, y1)]
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        left = min(self.width, max(0, math.floor(min(xs) + 1e-6)))
+        top = min(self.height, max(0, math.floor(min(ys) + 1e-6)))
+        right = min(self.width, max(left, math.ceil(max(xs) - 1e-6)))
+        bottom = min(self.height, max(top, math.ceil(max(ys) - 1e-6)))
+        return left, top, right, bottom

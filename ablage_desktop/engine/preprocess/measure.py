@@ -1,0 +1,117 @@
+"""Cheap measurements on a reduced copy of the page that the steps share.
+
+One grey thumbnail (at most ``WORK_SIDE`` pixels on its longest side), one Otsu binarisation
+and one connected-component pass give the size of the characters (for the resolution step and
+the orientation window), their centres, and the ink the deskew and line-direction tests use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    from PIL import Image
+
+WORK_SIDE = 2000
+"""Longest side of the working copy: about 170 dpi for an A4 page, enough for 6 pt text."""
+BLANK_INK = 0.002
+MIN_CONTRAST = 40
+"""Grey levels between the means of Otsu's two classes below which they are both paper."""
+MIN_CHAR_PX = 3
+MIN_CHARS = 30
+"""Fewer character-like components than this and the text height is not trusted."""
+
+
+@dataclass(frozen=True)
+class Measures:
+    grey: Any
+    """The working copy: a uint8 array of the page in grey, reduced by ``scale``."""
+    scale: float
+    """Working copy pixels per page pixel (at most 1)."""
+    ink: Any
+    """Boolean array, True on ink, the working copy's size."""
+    paper: int
+    """Grey level of the paper (a bright percentile of the page)."""
+    char_heights: Any
+    """Heights of the character-like components, in page pixels."""
+    char_boxes: Any
+    """(x, y, w, h) of the character-like components, in working copy pixels."""
+
+    @property
+    def text_height(self) -> float | None:
+        """Median height of the characters in page pixels, or None with too few of them."""
+        import numpy as np
+
+        heights = self.char_heights
+        if len(heights) < MIN_CHARS:
+            return None
+        # Specks of noise and punctuation are small: a floor at a third of the tall
+        # characters' height keeps them from pulling the median down.
+        floor = np.percentile(heights, 90) / 3
+        heights = heights[heights >= floor]
+        if len(heights) < MIN_CHARS:
+            return None
+        return float(np.median(heights))
+
+    def turned(self, turns: int) -> Measures:
+        """The same measures of the page turned counter-clockwise by ``turns`` quarters."""
+        import numpy as np
+
+        if turns % 4 == 0:
+            return self
+        grey = np.ascontiguousarray(np.rot90(self.grey, turns))
+        ink = np.ascontiguousarray(np.rot90(self.ink, turns))
+        heights, boxes = _characters(ink, self.scale)
+        return Measures(grey, self.scale, ink, self.paper, heights, boxes)
+
+
+def grey_array(image: Image.Image) -> np.ndarray:
+    """The page as a uint8 grey array (the same luma weights as Pillow's ``convert("L")``)."""
+    import cv2
+    import numpy as np
+
+    if image.mode == "L":
+        return np.asarray(image)
+    if image.mode == "RGB":
+        return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2GRAY)
+    return np.asarray(image.convert("L"))
+
+
+def measure(image: Image.Image) -> Measures:
+    import cv2
+    import numpy as np
+
+    grey = grey_array(image)
+    scale = min(1.0, WORK_SIDE / max(grey.shape))
+    if scale < 1:
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    threshold, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    ink = grey <= threshold
+    share = ink.mean()
+    if (
+        share < BLANK_INK
+        or share > 1 - BLANK_INK
+        or (grey[~ink].mean() - grey[ink].mean() < MIN_CONTRAST)
+    ):
+        ink[:] = False  # a blank page: Otsu split the paper's noise
+    histogram = np.bincount(grey[::4, ::4].ravel(), minlength=256).cumsum()
+    paper = int(np.searchsorted(histogram, 0.95 * histogram[-1]))
+    heights, boxes = _characters(ink, scale)
+    return Measures(grey, scale, ink, paper, heights, boxes)
+
+
+def _characters(ink: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Heights (page pixels) and boxes (working copy) of the character-like components."""
+    import cv2
+    import numpy as np
+
+    _count, _labels, stats, _centres = cv2.connectedComponentsWithStats(
+        ink.view(np.uint8), connectivity=8
+    )
+    stats = stats[1:]
+    w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
+    limit = max(MIN_CHAR_PX + 1, 0.05 * max(ink.shape))
+    chars = (h >= MIN_CHAR_PX) & (h <= limit) & (w <= 4 * h) & (area >= 0.15 * w * h)
+    return h[chars].astype(np.float64) / scale, stats[chars, :4]

@@ -1,0 +1,283 @@
+"""The stage: look at a page once, decide each step, and hand each engine its version of it.
+
+``Preprocessor.prepare`` measures the page (orientation, skew, character height, background)
+and returns a ``PreparedPage``. ``PreparedPage.variant(engine)`` builds the image an engine
+reads: turned upright, flattened, straightened, and upscaled only for the engines the
+resolution step names (Tesseract reads 100 dpi forms far better upscaled; RapidOCR
+scales pages itself and gained nothing).
+``Variant.restore`` maps the engine's boxes back onto the original page and records what was
+done. A failure inside the stage never fails a page: it is logged and the page goes on as is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.preprocess import geometry
+from ablage_desktop.engine.preprocess.background import estimate_background, flatten
+from ablage_desktop.engine.preprocess.deskew import estimate_skew
+from ablage_desktop.engine.preprocess.measure import measure
+from ablage_desktop.engine.preprocess.orientation import OrientationDetector
+from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
+from ablage_desktop.engine.results import OcrPage
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from ablage_desktop.engine.page_analysis import PageAnalysis
+
+log = logging.getLogger(__name__)
+
+PHOTO_MIDTONES = 0.35
+"""As ``page_analysis``: a page with more mid-tones than this looks photographed."""
+MIN_SCALE = 1.05
+"""Smaller upscales are not worth an interpolation."""
+
+_TRANSPOSE = {1: "ROTATE_90", 2: "ROTATE_180", 3: "ROTATE_270"}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """The page one engine reads, and the way back to the original page."""
+
+    page: PageImage
+    original: PageImage
+    mapper: geometry.BoxMapper | None
+    notes: tuple[str, ...]
+
+    def restore(self, result: OcrPage) -> OcrPage:
+        """``result`` with its boxes on the original page and the steps recorded."""
+        if self.mapper is None and not self.notes:
+            return result
+        lines = result.lines
+        if self.mapper is not None:
+            lines = tuple(
+                dataclasses.replace(line, box=self.mapper.box(line.box)) for line in lines
+            )
+        return dataclasses.replace(
+            result,
+            width=self.original.width,
+            height=self.original.height,
+            lines=lines,
+            preprocessing=self.notes,
+        )
+
+
+@dataclass
+class PreparedPage:
+    original: PageImage
+    image: Any = None
+    """The original turned upright and flattened (a Pillow image), or None: unchanged."""
+    turn: geometry.Matrix = geometry.IDENTITY
+    skew: float = 0.0
+    """Degrees to turn counter-clockwise to straighten the page."""
+    scale: float = 1.0
+    scale_engines: frozenset[str] = frozenset()
+    """Engines that get the upscaled page; empty: all."""
+    paper: int = 255
+    notes: list[str] = field(default_factory=list)
+    scale_note: str = ""
+    _variants: dict[float, Variant] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def unchanged(cls, page: PageImage) -> PreparedPage:
+        return cls(page)
+
+    def variant(self, engine: str) -> Variant:
+        scaled = self.scale != 1.0 and (not self.scale_engines or engine in self.scale_engines)
+        scale = self.scale if scaled else 1.0
+        with self._lock:
+            found = self._variants.get(scale)
+            if found is None:
+                try:
+                    found = self._build(scale)
+                except Exception:  # never lose a page to the stage: read it as it is
+                    log.warning(
+                        "Preparing page %d of %s failed; reading it as it is",
+                        self.original.index + 1,
+                        self.original.document.name,
+                        exc_info=True,
+                    )
+                    found = Variant(self.original, self.original, None, ())
+                self._variants[scale] = found
+            return found
+
+    def _build(self, scale: float) -> Variant:
+        notes = [*self.notes, self.scale_note] if scale != 1.0 else list(self.notes)
+        base = self.image if self.image is not None else self.original.image
+        if self.image is None and not self.skew and scale == 1.0:
+            return Variant(self.original, self.original, None, ())
+        matrix = self.turn
+        image = base
+        if self.skew or scale != 1.0:
+            warp, width, height = geometry.rotate_and_scale(
+                self.skew, scale, base.width, base.height
+            )
+            image = _warp(base, warp, width, height, self.paper, upscale=scale > 1)
+            matrix = geometry.compose(warp, matrix)
+        dpi = self.original.dpi * scale if self.original.dpi else None
+        page = PageImage(self.original.document, self.original.index, image, dpi)
+        mapper = geometry.BoxMapper(
+            geometry.invert(matrix), self.original.width, self.original.height
+        )
+        return Variant(page, self.original, mapper, tuple(notes))
+
+
+class Preprocessor:
+    """Decides and applies the steps the settings switch on; one per engine, thread-safe."""
+
+    def __init__(self, settings: PreprocessingSettings) -> None:
+        self.settings = settings
+        self._orientation = OrientationDetector(settings.orientation)
+
+    @property
+    def active(self) -> bool:
+        s = self.settings
+        steps = (s.orientation, s.deskew, s.resolution, s.background)
+        return s.enabled and any(step.enabled for step in steps)
+
+    def prepare(self, page: PageImage, analysis: PageAnalysis | None = None) -> PreparedPage:
+        if not self.active:
+            return PreparedPage.unchanged(page)
+        try:
+            return self._prepare(page, analysis)
+        except Exception:  # the stage may help a page, never lose one
+            log.warning(
+                "Preprocessing failed on page %d of %s; reading it as it is",
+                page.index + 1,
+                page.document.name,
+                exc_info=True,
+            )
+            return PreparedPage.unchanged(page)
+
+    def _prepare(self, page: PageImage, analysis: PageAnalysis | None) -> PreparedPage:
+        settings = self.settings
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        measures = measure(page.image)
+        timings["measure"] = time.perf_counter() - started
+        prepared = PreparedPage(page, paper=measures.paper)
+        image: Image.Image | None = None
+
+        if settings.orientation.enabled:
+            started = time.perf_counter()
+            found = self._orientation.detect(page.image, measures)
+            timings["orientation"] = time.perf_counter() - started
+            if found is not None and found.turns:
+                from PIL import Image as PILImage
+
+                method = getattr(PILImage.Transpose, _TRANSPOSE[found.turns])
+                image = page.image.transpose(method)
+                prepared.turn, _, _ = geometry.quarter_turn(found.turns, page.width, page.height)
+                measures = measures.turned(found.turns)
+                prepared.notes.append(
+                    f"turned {found.degrees}° counter-clockwise "
+                    f"({found.method}, confidence {found.confidence:.2f})"
+                )
+
+        if settings.background.enabled:
+            started = time.perf_counter()
+            photo = _looks_photographed(page, analysis)
+            if photo or not settings.background.photos_only:
+                background, spread = estimate_background(measures)
+                if spread >= settings.background.min_unevenness:
+                    from PIL import Image as PILImage
+
+                    from ablage_desktop.engine.preprocess.measure import grey_array
+
+                    source = image if image is not None else page.image
+                    image = PILImage.fromarray(flatten(grey_array(source), background))
+                    prepared.paper = 255
+                    prepared.notes.append(f"background flattened (paper varied by {spread:.0f})")
+                else:
+                    log.debug("Background: even enough (spread %.0f)", spread)
+            timings["background"] = time.perf_counter() - started
+
+        if settings.deskew.enabled:
+            started = time.perf_counter()
+            skew = estimate_skew(measures.ink, settings.deskew.max_angle)
+            timings["deskew"] = time.perf_counter() - started
+            if skew is not None:
+                log.debug(
+                    "Deskew: %.2f° (profile %.2fx sharper than at 0°%s)",
+                    skew.angle,
+                    skew.gain,
+                    ", at the limit" if skew.at_limit else "",
+                )
+                if (
+                    abs(skew.angle) >= settings.deskew.min_angle
+                    and skew.gain >= settings.deskew.min_gain
+                    and not skew.at_limit
+                ):
+                    prepared.skew = -skew.angle
+                    prepared.notes.append(f"deskewed by {skew.angle:.2f}°")
+
+        if settings.resolution.enabled:
+            resolution = settings.resolution
+            text = measures.text_height
+            base = image if image is not None else page.image
+            if text is not None and text < resolution.min_text_height:
+                pixels = base.width * base.height
+                scale = min(
+                    resolution.max_scale,
+                    resolution.target_text_height / text,
+                    math.sqrt(resolution.max_pixels / pixels),
+                )
+                if scale >= MIN_SCALE:
+                    prepared.scale = round(scale, 3)
+                    prepared.scale_engines = frozenset(resolution.engines)
+                    prepared.scale_note = (
+                        f"scaled {prepared.scale:.2f}x (characters {text:.1f} px high)"
+                    )
+            log.debug("Resolution: characters %s px high", f"{text:.1f}" if text else "unknown")
+
+        prepared.image = image
+        steps = [*prepared.notes, prepared.scale_note] if prepared.scale_note else prepared.notes
+        log.debug(
+            "Page %d of %s: %s; %s",
+            page.index + 1,
+            page.document.name,
+            "; ".join(steps) or "unchanged",
+            ", ".join(f"{step} {seconds * 1000:.0f} ms" for step, seconds in timings.items()),
+        )
+        return prepared
+
+    def close(self) -> None:
+        self._orientation.close()
+
+
+def _looks_photographed(page: PageImage, analysis: PageAnalysis | None) -> bool:
+    if analysis is None:
+        from ablage_desktop.engine.page_analysis import analyze_page
+
+        analysis = analyze_page(page.image)
+    return analysis.midtones > PHOTO_MIDTONES
+
+
+def _warp(
+    image: Image.Image, matrix: geometry.Matrix, width: int, height: int, paper: int, upscale: bool
+) -> Image.Image:
+    import cv2
+    import numpy as np
+    from PIL import Image as PILImage
+
+    a, b, c, d, e, f = geometry.to_pixel_centres(matrix)
+    pixels = np.asarray(image)
+    fill = (paper,) * (pixels.shape[2] if pixels.ndim == 3 else 1)
+    warped = cv2.warpAffine(
+        pixels,
+        np.array([[a, b, c], [d, e, f]], dtype=np.float64),
+        (width, height),
+        flags=cv2.INTER_CUBIC if upscale else cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=fill,
+    )
+    return PILImage.fromarray(warped)

@@ -1,0 +1,366 @@
+"""The preprocessing stage: orientation, deskew, resolution, and boxes back on the original page.
+
+Synthetic pages drawn with real text; the orientation methods are the real ones (Tesseract's
+OSD where osd.traineddata is installed, RapidOCR's detector and recogniser). The "engine" of
+the box tests is a stand-in that reports the box of the ink it sees, so the mapping back is
+checked exactly, without OCR noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fakes import GIB, FakeProbe
+from PIL import Image, ImageDraw, ImageFont
+from samples import text_page
+
+from ablage_desktop.engine.backends.base import (
+    Availability,
+    Backend,
+    BackendSpec,
+    EngineOptions,
+)
+from ablage_desktop.engine.config import load_config
+from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.errors import ConfigError
+from ablage_desktop.engine.memory.estimate import MemoryEstimate
+from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
+from ablage_desktop.engine.models.router import PageDispatcher, Route
+from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor, geometry
+from ablage_desktop.engine.preprocess.deskew import estimate_skew
+from ablage_desktop.engine.preprocess.measure import measure
+from ablage_desktop.engine.preprocess.orientation import osd_tessdata
+from ablage_desktop.engine.results import OcrLine, OcrPage
+
+PROSE = (
+    "Sehr geehrte Damen und Herren, anbei erhalten Sie die Rechnung",
+    "for the delivery of 12 boxes of paper and 4 toner cartridges.",
+    "Bitte überweisen Sie den Betrag innerhalb von 14 Tagen auf das",
+    "account named below. Thank you for your order and kind regards.",
+    "Die Ware bleibt bis zur vollständigen Bezahlung unser Eigentum.",
+    "Questions about this invoice? Call us on weekdays from 9 to 5.",
+    "Rechnungsnummer 2024-0815, Kundennummer 4711, Datum 30.10.2024",
+    "Total amount due: 1.234,56 EUR including 19 percent value tax.",
+)
+
+
+def prose_page() -> Image.Image:
+    return text_page(PROSE, size=(1700, 900))
+
+
+def page_of(image: Image.Image, dpi: float | None = 300) -> PageImage:
+    return PageImage(Path("page.png"), 0, image, dpi)
+
+
+def settings(**steps: bool) -> PreprocessingSettings:
+    """Only the named steps on (orientation, deskew, resolution, background)."""
+    names = ("orientation", "deskew", "resolution", "background")
+    return PreprocessingSettings.model_validate(
+        {name: {"enabled": steps.get(name, False)} for name in names}
+    )
+
+
+def ink_box(image: Image.Image) -> tuple[int, int, int, int]:
+    grey = np.asarray(image.convert("L"))
+    ys, xs = np.nonzero(grey < 128)
+    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+
+
+def first_line_box(image: Image.Image) -> tuple[int, int, int, int]:
+    """The ink box of the topmost line of text (rows of ink up to the first blank gap)."""
+    grey = np.asarray(image.convert("L"))
+    rows = np.flatnonzero((grey < 128).any(axis=1))
+    gaps = np.flatnonzero(np.diff(rows) > 3)
+    last = rows[gaps[0]] if len(gaps) else rows[-1]
+    x0, y0, x1, y1 = ink_box(image.crop((0, 0, image.width, int(last) + 1)))
+    return x0, y0, x1, y1
+
+
+def read_ink(page: PageImage) -> OcrPage:
+    """A stand-in engine: one line, boxed around all the ink of the page it is given."""
+    box = ink_box(page.image)
+    return OcrPage(
+        page.index, page.width, page.height, "ink", 0.0, "ink", (OcrLine("ink", 1, box),)
+    )
+
+
+def turned(image: Image.Image, degrees: int) -> Image.Image:
+    return image.rotate(degrees, expand=True, fillcolor=255)
+
+
+def close(a: tuple[int, ...], b: tuple[int, ...], tolerance: float) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))
+
+
+# --- orientation -------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["tesseract", "rapidocr"])
+def orientation_method(request: pytest.FixtureRequest) -> Iterator[Preprocessor]:
+    if request.param == "tesseract" and osd_tessdata() is None:
+        pytest.skip("osd.traineddata is not installed (apt-get install tesseract-ocr-osd)")
+    chosen = settings(orientation=True).model_copy(
+        update={
+            "orientation": PreprocessingSettings().orientation.model_copy(
+                update={"method": request.param, "enabled": True}
+            )
+        }
+    )
+    stage = Preprocessor(chosen)
+    yield stage
+    stage.close()
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_a_turned_page_is_detected_and_turned_back(
+    orientation_method: Preprocessor, degrees: int
+) -> None:
+    upright = prose_page()
+    page = page_of(turned(upright, degrees))
+
+    variant = orientation_method.prepare(page).variant("tesseract")
+
+    assert variant.page.image.size == upright.size
+    assert close(ink_box(variant.page.image), ink_box(upright), 2)
+    assert variant.notes == (variant.notes[0],)
+    assert variant.notes[0].startswith(f"turned {(360 - degrees) % 360}° counter-clockwise")
+
+
+def test_an_upright_page_is_left_as_it_is(orientation_method: Preprocessor) -> None:
+    page = page_of(prose_page())
+
+    variant = orientation_method.prepare(page).variant("tesseract")
+
+    assert variant.page is page
+    assert variant.notes == ()
+
+
+def test_a_page_without_text_is_not_turned(orientation_method: Preprocessor) -> None:
+    page = page_of(Image.new("L", (1200, 1600), 255))
+
+    assert orientation_method.prepare(page).variant("tesseract").page is page
+
+
+# --- deskew ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("angle", [-4.0, -0.8, 1.5, 7.0])
+def test_the_skew_of_a_page_is_measured(angle: float) -> None:
+    skewed = prose_page().rotate(angle, expand=True, fillcolor=255, resample=Image.BICUBIC)
+
+    skew = estimate_skew(measure(skewed).ink, 10)
+
+    assert skew is not None
+    assert skew.angle == pytest.approx(angle, abs=0.15)
+
+
+def test_a_skewed_page_is_straightened() -> None:
+    skewed = prose_page().rotate(2.5, expand=True, fillcolor=255, resample=Image.BICUBIC)
+    stage = Preprocessor(settings(deskew=True))
+
+    variant = stage.prepare(page_of(skewed)).variant("rapidocr")
+
+    assert variant.notes and variant.notes[0].startswith("deskewed by 2.5")
+    after = estimate_skew(measure(variant.page.image).ink, 10)
+    assert after is not None and abs(after.angle) <= 0.15
+
+
+def test_a_straight_page_is_not_deskewed() -> None:
+    page = page_of(prose_page())
+
+    assert Preprocessor(settings(deskew=True)).prepare(page).variant("tesseract").page is page
+
+
+# --- resolution --------------------------------------------------------------------------------
+
+
+def small_text_page() -> Image.Image:
+    """The prose page as a 100 dpi fax would hold it: characters about 8 pixels high."""
+    page = prose_page()
+    return page.resize((page.width // 3, page.height // 3), Image.Resampling.LANCZOS)
+
+
+def test_a_small_text_page_is_upscaled_for_tesseract_only() -> None:
+    small = small_text_page()
+    stage = Preprocessor(settings(resolution=True))
+    prepared = stage.prepare(page_of(small, dpi=100))
+
+    for_tesseract = prepared.variant("tesseract")
+    for_rapidocr = prepared.variant("rapidocr")
+
+    assert for_tesseract.page.width == pytest.approx(2 * small.width, abs=2)
+    assert for_tesseract.page.dpi == pytest.approx(200)
+    assert for_tesseract.notes[0].startswith("scaled 2.00x")
+    assert for_rapidocr.page.image is small
+    assert for_rapidocr.notes == ()
+
+
+def test_a_page_of_normal_text_is_not_upscaled() -> None:
+    page = page_of(prose_page())
+
+    assert Preprocessor(settings(resolution=True)).prepare(page).variant("tesseract").page is page
+
+
+def test_an_upscale_never_exceeds_the_pixel_limit() -> None:
+    small = small_text_page()
+    limited = settings(resolution=True).model_copy(
+        update={
+            "resolution": PreprocessingSettings().resolution.model_copy(
+                update={"max_pixels": 2 * small.width * small.height}
+            )
+        }
+    )
+
+    image = Preprocessor(limited).prepare(page_of(small)).variant("tesseract").page.image
+
+    assert image.width * image.height <= 2 * small.width * small.height * 1.01
+
+
+# --- boxes back on the original page ----------------------------------------------------------
+
+
+def line_at_known_place() -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """A 100 dpi-like page of small prose with one line drawn at a known place, and its box."""
+    image = small_text_page()
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, image.width, 40), fill=255)  # room at the top for the known line
+    draw.text((60, 10), "Known line 4711", font=ImageFont.load_default(size=15), fill=0)
+    return image, first_line_box(image)
+
+
+@pytest.mark.parametrize("degrees", [0, 90, 180, 270])
+def test_boxes_map_back_onto_the_original_page(degrees: int) -> None:
+    """Turned, then upscaled: the ink box the engine saw lands on the original's ink box."""
+    upright, _ = line_at_known_place()
+    original = turned(upright, degrees)
+    stage = Preprocessor(settings(orientation=True, resolution=True))
+    prepared = stage.prepare(page_of(original))
+    variant = prepared.variant("tesseract")
+    assert variant.page.image.size != original.size  # upscaled, perhaps turned
+
+    result = variant.restore(read_ink(variant.page))
+
+    assert (result.width, result.height) == original.size
+    assert close(result.lines[0].box, ink_box(original), 2)
+
+
+def test_a_known_line_maps_back_through_turn_deskew_and_scale() -> None:
+    """The recognised line box of a known line, on a skewed, turned, small-text page."""
+    upright, _ = line_at_known_place()
+    skewed = upright.rotate(1.5, expand=True, fillcolor=255, resample=Image.BICUBIC)
+    original = turned(skewed, 90)
+    _, known = line_at_known_place()
+    stage = Preprocessor(settings(orientation=True, deskew=True, resolution=True))
+    variant = stage.prepare(page_of(original)).variant("tesseract")
+    assert any(note.startswith("deskewed") for note in variant.notes)
+    assert any(note.startswith("turned") for note in variant.notes)
+    # The engine's box of the known line: the first line of ink on the prepared page.
+    line = OcrLine("Known line 4711", 1.0, first_line_box(variant.page.image))
+    seen = OcrPage(0, variant.page.width, variant.page.height, "ink", 0.0, "x", (line,))
+
+    box = variant.restore(seen).lines[0].box
+
+    # Where the known line lies on the original: its box turned and skewed like the page.
+    forward = geometry.compose(
+        geometry.quarter_turn(1, skewed.width, skewed.height)[0],
+        geometry.rotate_and_scale(1.5, 1.0, upright.width, upright.height)[0],
+    )
+    expected = geometry.BoxMapper(forward, *original.size).box(known)
+    assert close(box, expected, 4)
+
+
+def test_the_matrices_invert_exactly() -> None:
+    turn, width, height = geometry.quarter_turn(3, 640, 480)
+    warp, _, _ = geometry.rotate_and_scale(-2.0, 1.7, width, height)
+    forward = geometry.compose(warp, turn)
+    back = geometry.invert(forward)
+    for x, y in [(0, 0), (640, 0), (123.5, 456.25), (640, 480)]:
+        fx, fy = geometry.apply(forward, x, y)
+        assert geometry.apply(back, fx, fy) == pytest.approx((x, y))
+
+
+# --- switches ----------------------------------------------------------------------------------
+
+
+def test_steps_switched_off_do_nothing() -> None:
+    skewed_small_turned = turned(small_text_page().rotate(3, expand=True, fillcolor=255), 180)
+    page = page_of(skewed_small_turned)
+    result = read_ink(page)
+
+    for stage in (
+        Preprocessor(settings()),
+        Preprocessor(PreprocessingSettings(enabled=False)),
+    ):
+        assert not stage.active
+        variant = stage.prepare(page).variant("tesseract")
+        assert variant.page is page
+        assert variant.restore(result) is result
+
+
+def test_the_shipped_configuration_has_the_stage_and_names_bad_keys(tmp_path: Path) -> None:
+    shipped = load_config().preprocessing
+    assert shipped.enabled and shipped.resolution.engines == ["tesseract"]
+    user = tmp_path / "config.yaml"
+    user.write_text("preprocessing:\n  deskew:\n    max_angel: 5\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError) as caught:
+        load_config([user])
+
+    assert "preprocessing.deskew.max_angel" in str(caught.value)
+    assert "max_angle" in str(caught.value)
+
+
+def test_the_record_of_the_steps_survives_json() -> None:
+    page = OcrPage(0, 10, 20, "tesseract", 0.1, "x", preprocessing=("turned 90°", "scaled 2.00x"))
+
+    assert OcrPage.from_json(page.to_json()) == page
+    assert "preprocessing" not in OcrPage(0, 10, 20, "t", 0.1, "x").to_json()
+
+
+# --- in the dispatcher -------------------------------------------------------------------------
+
+
+class InkReader(Backend):
+    def recognize(self, page: PageImage, cancel: object = None) -> OcrPage:
+        return read_ink(page)
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_dispatcher_hands_the_prepared_page_and_returns_original_boxes() -> None:
+    probe = FakeProbe(ram_total=16 * GIB, vram_total=0)
+    manager = ModelManager(ManagerPolicy(), probe, lambda event: None)
+    spec = BackendSpec(
+        engine="tesseract",  # the engine the resolution step upscales for
+        kind="cpu",
+        title="ink reader",
+        options=EngineOptions,
+        estimate=lambda options: MemoryEstimate("cpu", 0, 0),
+        check=lambda options: Availability.yes(),
+        load=lambda name, options: InkReader(name),
+    )
+    manager.register("reader", spec, EngineOptions(engine="tesseract"), spec.estimate(None))  # type: ignore[arg-type]
+    upright, _ = line_at_known_place()
+    original = turned(upright, 90)
+    route = Route(("reader",), "chosen by the user")
+    dispatcher = PageDispatcher(
+        manager,
+        lambda page: route,
+        lambda event: None,
+        1,
+        "reader",
+        preprocess=Preprocessor(PreprocessingSettings()),
+    )
+    try:
+        result = dispatcher.recognize(page_of(original))
+    finally:
+        manager.close()
+
+    assert (result.width, result.height) == original.size
+    assert close(result.lines[0].box, ink_box(original), 2)
+    assert [note.split(" ")[0] for note in result.preprocessing] == ["turned", "scaled"]
+    assert result.route == "chosen by the user"
