@@ -64,6 +64,7 @@ from model_swap import (
     model_description,
     open_engine,
     positive_int,
+    print_header,
     spread,
     unload,
     warm_up,
@@ -154,8 +155,7 @@ def print_tables(models: Sequence[CycleFigures], cuda: bool) -> None:
     ]
     if cuda:
         header += ["CUDA alloc growth MiB", "CUDA reserved growth MiB"]
-    print("| " + " | ".join(header) + " |")
-    print("|" + "|".join("---" if i == 0 else "--:" for i in range(len(header))) + "|")
+    print_header(header)
     for fig in models:
         growth = fig.growth("rss") or 0.0
         slope = fig.slope_kib()

@@ -393,6 +393,12 @@ def ms(values: Sequence[float]) -> str:
     )
 
 
+def print_header(header: Sequence[str]) -> None:
+    """A Markdown table's head: the first column left-aligned, the figures right-aligned."""
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" if i == 0 else "--:" for i in range(len(header))) + "|")
+
+
 def print_table(pairs: Sequence[PairFigures], cuda: bool) -> None:
     header = [
         "A -> B",
@@ -408,8 +414,7 @@ def print_table(pairs: Sequence[PairFigures], cuda: bool) -> None:
     ]
     if cuda:
         header += ["CUDA alloc/res MiB B alone", "after swap"]
-    print("| " + " | ".join(header) + " |")
-    print("|" + "|".join("---" if i == 0 else "--:" for i in range(len(header))) + "|")
+    print_header(header)
     for fig in pairs:
         row = [
             f"{fig.a} -> {fig.b}",

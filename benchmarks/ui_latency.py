@@ -50,7 +50,6 @@ SCRIPT_STARTED = time.perf_counter()
 TICK_MS = 10
 GAP_TARGET_MS = 50.0
 STARTUP_TARGET_S = 1.5
-POLL_MS = 50
 SHUTDOWN_TIMEOUT_MS = 10_000
 
 
@@ -140,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     # --- exactly what run_gui does (the imports too), with a throw-away settings file --------
-    from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer, Slot, qVersion
+    from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot, qVersion
     from PySide6.QtGui import QWindow
     from PySide6.QtWidgets import QApplication, QWidget
 
@@ -148,6 +147,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     from ablage_desktop.engine import Engine, ModelStateChanged, load_config
     from ablage_desktop.gui.application import APPLICATION, ORGANIZATION, install_translator
     from ablage_desktop.gui.engine_worker import EngineBridge
+    from ablage_desktop.gui.eventloop import run_until
     from ablage_desktop.gui.main_window import MainWindow
 
     configure_logging(0, False)
@@ -203,22 +203,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     bridge.start()
 
     def wait_until(predicate: Callable[[], bool], what: str) -> None:
-        """Run the event loop until ``predicate()``; leave with a message after the timeout."""
-        if predicate():
-            return
-        loop = QEventLoop()
-        poll = QTimer()
-        poll.setInterval(POLL_MS)
-        poll.timeout.connect(lambda: loop.quit() if predicate() else None)
-        poll.start()
-        give_up = QTimer()
-        give_up.setSingleShot(True)
-        give_up.timeout.connect(loop.quit)
-        give_up.start(int(args.timeout * 1000))
-        loop.exec()
-        poll.stop()
-        give_up.stop()
-        if not predicate():
+        if not run_until(predicate, args.timeout):
             reason = f" ({window.last_error[1]})" if window.last_error else ""
             print(f"ui_latency: gave up waiting for {what} after {args.timeout:g} s{reason}")
             finish(window, bridge)

@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DOCUMENT = ROOT.parent / "shared" / "data" / "de_ferd_physiotherapeut.pdf"
 DEFAULT_OUT = ROOT / "resources" / "screenshots" / "main-window.png"
 SHUTDOWN_TIMEOUT_MS = 10_000
-POLL_MS = 50
 
 
 def say(text: str) -> None:
@@ -101,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def take(args: argparse.Namespace, folder: Path) -> int:
-    from PySide6.QtCore import QEventLoop, QObject, QSettings, QTimer, Slot
+    from PySide6.QtCore import QObject, QSettings, Slot
     from PySide6.QtGui import QImage, QPixmap
     from PySide6.QtWidgets import QApplication
 
@@ -109,6 +108,7 @@ def take(args: argparse.Namespace, folder: Path) -> int:
     from ablage_desktop.engine import Engine, load_config
     from ablage_desktop.gui.application import APPLICATION, ORGANIZATION, install_translator
     from ablage_desktop.gui.engine_worker import EngineBridge
+    from ablage_desktop.gui.eventloop import run_until
     from ablage_desktop.gui.main_window import MainWindow
 
     configure_logging(0, False)
@@ -151,21 +151,7 @@ def take(args: argparse.Namespace, folder: Path) -> int:
     bridge.control.previewReady.connect(recorder.preview_ready)
 
     def wait_until(predicate: Callable[[], bool], what: str) -> None:
-        if predicate():
-            return
-        loop = QEventLoop()
-        poll = QTimer()
-        poll.setInterval(POLL_MS)
-        poll.timeout.connect(lambda: loop.quit() if predicate() else None)
-        poll.start()
-        give_up = QTimer()
-        give_up.setSingleShot(True)
-        give_up.timeout.connect(loop.quit)
-        give_up.start(int(args.timeout * 1000))
-        loop.exec()
-        poll.stop()
-        give_up.stop()
-        if not predicate():
+        if not run_until(predicate, args.timeout):
             reason = f" ({window.last_error[1]})" if window.last_error else ""
             finish(window, bridge)
             fail(f"gave up waiting for {what} after {args.timeout:g} s{reason}")
