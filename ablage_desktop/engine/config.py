@@ -68,6 +68,9 @@ class Routing(_Section):
     unknown: list[str] = ["rapidocr", "tesseract"]
     cpu_only: list[str] = ["rapidocr", "tesseract"]
     """The chain under critical memory pressure."""
+    combine: bool = True
+    """Pages RapidOCR reads in ``auto`` are read with Tesseract's help where a Tesseract model
+    follows it in the chain (``engine/models/combine.py``)."""
 
     def chains(self) -> dict[str, list[str]]:
         return {"complex": self.complex, "simple": self.simple, "unknown": self.unknown}
@@ -246,7 +249,7 @@ def _validate(merged: dict[str, Any], sources: Sequence[_Source]) -> AppConfig:
             ["management", "default_backend"],
             f"'{default}' is not a configured model; expected auto or one of: {', '.join(models)}",
         )
-    for chain, names in top.routing.model_dump().items():
+    for chain, names in top.routing.model_dump(exclude={"combine"}).items():
         for position, name in enumerate(names):
             if name not in models:
                 raise _error(

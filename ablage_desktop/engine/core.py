@@ -312,6 +312,7 @@ class Engine:
                 self.events.emit,
                 concurrency,
                 preprocess=self._preprocess,
+                combine=self.config.routing.combine,
             )
         name, spec = self.resolve(chosen, request.languages)
         self.manager.acquire(name).release()  # load now: a broken engine fails before the batch

@@ -1,4 +1,16 @@
-"""Reading order for engines that return loose line boxes without a layout of their own."""
+"""Reading order of a page's line boxes, the same for every engine that returns boxes.
+
+People read office paper in two ways at once: a form or a table row by row, across the page
+("Summe" then "12,00 EUR", even when there is a wide gap between them), and columns of running
+text one after the other, top to bottom. RapidOCR returns loose boxes with no order at all;
+Tesseract orders its own blocks, but splits every label/value form into a column of labels
+followed by a column of values. Both go through ``arrange``.
+
+``arrange`` cuts the page recursively, XY-cut style: first into columns, but only where every
+side of a vertical gutter holds running text (several lines, most of them filling the
+column's width, and long enough to be prose: labels, table cells and figures are not), then
+at the widest horizontal gap; what cannot be cut is grouped into rows (``group_rows``).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +27,113 @@ SIDE_BY_SIDE = 0.2
 the narrower one (more, and they are two lines of text, one above the other)."""
 RECENT_ROWS = 4
 """How many of the latest rows a box may still join (a short box can sit beside a taller one)."""
+
+GUTTER = 1.0
+"""A vertical strip free of text at least this many line heights wide may separate columns
+(the space between two words is about a third of a line height)."""
+BLOCK_GAP = 1.0
+"""A horizontal strip free of text at least this many line heights tall separates blocks
+(an empty line: paragraphs, sections)."""
+PROSE_LINES = 4
+"""A column of running text has at least this many lines..."""
+PROSE_FULL_WIDTH = 0.6
+PROSE_FULL_SHARE = 0.5
+"""...at least this share of them at least PROSE_FULL_WIDTH of the column's width..."""
+PROSE_CHARS = 25
+"""...and this many characters per line on average (labels and table cells have fewer)."""
+
+Block = list[list[OcrLine]]
+"""Rows of boxes, each row left to right."""
+
+
+def arrange(lines: Sequence[OcrLine]) -> list[Block]:
+    """The boxes as blocks in reading order; blocks are columns or parts split by empty space."""
+    if not lines:
+        return []
+    unit = statistics.median(max(1, line.box[3] - line.box[1]) for line in lines)
+    blocks: list[Block] = []
+    _arrange(list(lines), unit, blocks)
+    return blocks
+
+
+def page_text(lines: Sequence[OcrLine]) -> str:
+    """The page's text in reading order: a row per line, an empty line between blocks."""
+    return in_reading_order(lines)[0]
+
+
+def in_reading_order(lines: Sequence[OcrLine]) -> tuple[str, tuple[OcrLine, ...]]:
+    """The page's text (as ``page_text``) and its lines in the same order, so that what is
+    built from the lines (a PDF's text layer, hOCR, the boxes in the window) reads alike."""
+    blocks = arrange(lines)
+    text = "\n\n".join(
+        "\n".join(" ".join(line.text for line in row) for row in block) for block in blocks
+    )
+    return text, tuple(line for block in blocks for row in block for line in row)
+
+
+def _arrange(lines: list[OcrLine], unit: float, blocks: list[Block]) -> None:
+    columns = _columns(lines, unit)
+    if columns is not None:
+        for column in columns:
+            _arrange(column, unit, blocks)
+        return
+    parts = _split_at_widest_gap(lines, unit)
+    if parts is not None:
+        for part in parts:
+            _arrange(part, unit, blocks)
+        return
+    blocks.append(group_rows(lines))
+
+
+def _free_gaps(spans: Sequence[tuple[int, int]], minimum: float) -> list[tuple[int, int]]:
+    """Stretches of at least ``minimum`` that no span covers, between the first and last span."""
+    gaps = []
+    ordered = sorted(spans)
+    reach = ordered[0][1]
+    for start, end in ordered[1:]:
+        if start - reach >= minimum:
+            gaps.append((reach, start))
+        reach = max(reach, end)
+    return gaps
+
+
+def _columns(lines: list[OcrLine], unit: float) -> list[list[OcrLine]] | None:
+    """The lines cut into columns of running text, left to right, or None."""
+    if len(lines) < 2 * PROSE_LINES:
+        return None
+    gutters = _free_gaps([(line.box[0], line.box[2]) for line in lines], GUTTER * unit)
+    if not gutters:
+        return None
+    columns: list[list[OcrLine]] = [[] for _ in range(len(gutters) + 1)]
+    for line in lines:
+        position = sum(1 for _, end in gutters if line.box[0] >= end)
+        columns[position].append(line)
+    if all(_is_prose(column) for column in columns):
+        return columns
+    return None
+
+
+def _is_prose(column: Sequence[OcrLine]) -> bool:
+    if len(column) < PROSE_LINES:
+        return False
+    width = max(line.box[2] for line in column) - min(line.box[0] for line in column)
+    full = sum(1 for line in column if line.box[2] - line.box[0] >= PROSE_FULL_WIDTH * width)
+    characters = sum(len(line.text) for line in column) / len(column)
+    return full >= PROSE_FULL_SHARE * len(column) and characters >= PROSE_CHARS
+
+
+def _split_at_widest_gap(lines: list[OcrLine], unit: float) -> list[list[OcrLine]] | None:
+    """The lines above and below the widest empty horizontal strip, or None."""
+    if len(lines) < 2:
+        return None
+    gaps = _free_gaps([(line.box[1], line.box[3]) for line in lines], BLOCK_GAP * unit)
+    if not gaps:
+        return None
+    top, bottom = max(gaps, key=lambda gap: gap[1] - gap[0])
+    cut = (top + bottom) / 2
+    above = [line for line in lines if _centre(line) < cut]
+    below = [line for line in lines if _centre(line) >= cut]
+    return [above, below]
 
 
 def group_rows(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
@@ -55,7 +174,3 @@ def _joins(line: OcrLine, row: Sequence[OcrLine]) -> bool:
         if shared > SIDE_BY_SIDE * narrower:
             return False
     return True
-
-
-def rows_to_text(lines: Sequence[OcrLine]) -> str:
-    return "\n".join(" ".join(line.text for line in row) for row in group_rows(lines))

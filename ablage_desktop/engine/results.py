@@ -37,19 +37,52 @@ class ErrorInfo:
         return cls(str(data["kind"]), str(data["message"]))
 
 
+Box = tuple[int, int, int, int]
+
+
+def _box_of(data: dict[str, Any]) -> Box:
+    x0, y0, x1, y1 = (int(value) for value in data["box"])
+    return (x0, y0, x1, y1)
+
+
 @dataclass(frozen=True, slots=True)
-class OcrLine:
+class OcrWord:
+    """One word of a line, where the engine reports words (Tesseract)."""
+
     text: str
     confidence: float
-    box: tuple[int, int, int, int]
+    box: Box
 
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "confidence": round(self.confidence, 4), "box": list(self.box)}
 
     @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OcrWord:
+        return cls(str(data["text"]), float(data["confidence"]), _box_of(data))
+
+
+@dataclass(frozen=True, slots=True)
+class OcrLine:
+    text: str
+    confidence: float
+    box: Box
+    words: tuple[OcrWord, ...] = ()
+    """The line's words with their own boxes; empty where the engine reports lines only."""
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "text": self.text,
+            "confidence": round(self.confidence, 4),
+            "box": list(self.box),
+        }
+        if self.words:  # only engines that report words carry the key
+            data["words"] = [word.to_json() for word in self.words]
+        return data
+
+    @classmethod
     def from_json(cls, data: dict[str, Any]) -> OcrLine:
-        x0, y0, x1, y1 = (int(value) for value in data["box"])
-        return cls(str(data["text"]), float(data["confidence"]), (x0, y0, x1, y1))
+        words = tuple(OcrWord.from_json(word) for word in data.get("words", ()))
+        return cls(str(data["text"]), float(data["confidence"]), _box_of(data), words)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,8 @@
-"""Reading order for loose line boxes (RapidOCR): rows as a person reads them."""
+"""Reading order of line boxes: rows as a person reads them, columns of running text apart."""
 
 from __future__ import annotations
 
-from ablage_desktop.engine.layout import group_rows, rows_to_text
+from ablage_desktop.engine.layout import group_rows, page_text
 from ablage_desktop.engine.results import OcrLine
 
 
@@ -12,16 +12,16 @@ def box(text: str, x0: int, y0: int, x1: int, y1: int) -> OcrLine:
 
 def test_a_label_and_its_value_are_one_row() -> None:
     lines = [box("12,00 EUR", 800, 102, 950, 130), box("Summe", 100, 100, 220, 128)]
-    assert rows_to_text(lines) == "Summe 12,00 EUR"
+    assert page_text(lines) == "Summe 12,00 EUR"
 
 
 def test_rows_go_top_to_bottom_whatever_the_detection_order() -> None:
     lines = [
-        box("drei", 10, 210, 90, 240),
+        box("drei", 10, 80, 90, 110),
         box("eins", 10, 10, 90, 40),
-        box("zwei", 10, 110, 90, 140),
+        box("zwei", 10, 45, 90, 75),
     ]
-    assert rows_to_text(lines) == "eins\nzwei\ndrei"
+    assert page_text(lines) == "eins\nzwei\ndrei"
 
 
 def test_a_tall_box_does_not_pull_the_next_line_into_its_row() -> None:
@@ -31,7 +31,7 @@ def test_a_tall_box_does_not_pull_the_next_line_into_its_row() -> None:
         box("measurements as ends stability and inspection", 100, 135, 880, 170),
         box("(Note: Coal Retention testing is not", 950, 100, 1500, 130),
     ]
-    assert rows_to_text(lines).splitlines() == [
+    assert page_text(lines).splitlines() == [
         "performed by most licensees. Other B&W physical (Note: Coal Retention testing is not",
         "measurements as ends stability and inspection",
     ]
@@ -48,4 +48,69 @@ def test_boxes_stacked_on_top_of_each_other_are_two_rows() -> None:
 
 def test_a_small_box_beside_a_tall_one_joins_its_row() -> None:
     lines = [box("Betrag", 100, 100, 300, 160), box("€", 320, 115, 340, 145)]
-    assert rows_to_text(lines) == "Betrag €"
+    assert page_text(lines) == "Betrag €"
+
+
+PROSE_LEFT = [
+    "Die Rechnung wird innerhalb von",
+    "vierzehn Tagen ohne Abzug fällig",
+    "und ist auf das unten genannte",
+    "Konto zu überweisen, herzlichen Dank.",
+]
+PROSE_RIGHT = [
+    "Bei Rückfragen wenden Sie sich",
+    "bitte an unsere Buchhaltung unter",
+    "der angegebenen Telefonnummer",
+    "oder schreiben Sie uns eine Mail.",
+]
+
+
+def two_columns(left: list[str], right: list[str], left_width: int = 700) -> list[OcrLine]:
+    """Lines of two columns side by side, each line at the same height as its neighbour."""
+    lines = []
+    for n, (a, b) in enumerate(zip(left, right, strict=True)):
+        top = 100 + 40 * n
+        lines.append(box(a, 100, top, 100 + left_width, top + 30))
+        lines.append(box(b, 900, top, 1600, top + 30))
+    return lines
+
+
+def test_two_columns_of_running_text_are_read_one_after_the_other() -> None:
+    text = page_text(two_columns(PROSE_LEFT, PROSE_RIGHT))
+    assert text.split("\n\n") == ["\n".join(PROSE_LEFT), "\n".join(PROSE_RIGHT)]
+
+
+def test_labels_and_their_values_are_read_row_by_row_despite_the_gutter() -> None:
+    labels = ["Name:", "Ansprechpartner:", "Anschrift:", "Telefon:"]
+    values = ["Physiotherapeutin", "Tanja Tinder", "Musterstraße 12", "015119630027"]
+    text = page_text(two_columns(labels, values, left_width=300))
+    assert text.splitlines() == [
+        f"{label} {value}" for label, value in zip(labels, values, strict=True)
+    ]
+
+
+def test_table_cells_are_read_row_by_row() -> None:
+    cells = [["Pos", "Menge", "Betrag"], ["1", "10", "260,00"], ["2", "10", "120,00"]]
+    lines = [
+        box(text, 100 + 400 * column, 100 + 40 * row, 200 + 400 * column, 130 + 40 * row)
+        for row, texts in enumerate(cells)
+        for column, text in enumerate(texts)
+    ]
+    assert page_text(lines).splitlines() == [" ".join(texts) for texts in cells]
+
+
+def test_a_heading_across_two_columns_comes_first_then_each_column() -> None:
+    lines = [
+        box("Mitteilung an alle Kunden", 100, 20, 1600, 50),
+        *two_columns(PROSE_LEFT, PROSE_RIGHT),
+    ]
+    assert page_text(lines).split("\n\n") == [
+        "Mitteilung an alle Kunden",
+        "\n".join(PROSE_LEFT),
+        "\n".join(PROSE_RIGHT),
+    ]
+
+
+def test_an_empty_line_between_paragraphs_is_kept() -> None:
+    lines = [box("Erster Absatz", 10, 10, 400, 40), box("Zweiter Absatz", 10, 90, 400, 120)]
+    assert page_text(lines) == "Erster Absatz\n\nZweiter Absatz"

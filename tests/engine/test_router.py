@@ -384,3 +384,75 @@ def test_repetition_without_spaces_is_useless(rig: Rig, page: PageImage) -> None
     (fallback,) = result.fallbacks
     assert fallback.error.kind == "useless_result"
     assert "compresses to" in fallback.error.message
+
+
+# --- RapidOCR with Tesseract's help (models/combine.py) -----------------------------------------
+
+
+def combining_dispatcher(rig: Rig, chain: Sequence[str]) -> PageDispatcher:
+    router = Router(
+        {"simple": chain, "complex": chain, "unknown": chain},
+        chain,
+        lambda name: None,
+        lambda: rig.manager.pressure,
+    )
+    return PageDispatcher(rig.manager, router.route, rig.events.append, 1, combine=True)
+
+
+def test_a_page_tesseract_is_sure_of_is_not_read_by_rapidocr(
+    rig: Rig, tesseract: str, page: PageImage
+) -> None:
+    """The sample page is large clean print: Tesseract is sure of every word on it."""
+    rapidocr = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="never asked")
+    register_fakes(rig.manager, rig.probe, rapidocr)
+
+    result = combining_dispatcher(rig, ("rapidocr", tesseract)).recognize(page)
+
+    assert result.backend == "tesseract"
+    assert "sure of every word" in (result.route or "")
+    assert rapidocr.loads == 0
+    assert "Invoice" in result.text
+
+
+def test_a_page_tesseract_is_unsure_of_is_read_by_both(rig: Rig, tesseract: str) -> None:
+    """Faint small print: Tesseract is unsure of some words, so RapidOCR reads the page too
+    (the fake RapidOCR returns text without boxes, which is kept as it is)."""
+    faint = text_page(["Rechnung 4711 vom 30.10.2018", "Kundenstraße 15, Beispielstadt"])
+    faint = faint.point(lambda value: 170 if value < 128 else 255).resize(
+        (faint.width // 3, faint.height // 3)
+    )
+    rapidocr = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="Rechnung 4711")
+    register_fakes(rig.manager, rig.probe, rapidocr)
+
+    result = combining_dispatcher(rig, ("rapidocr", tesseract)).recognize(page_of(faint))
+
+    assert rapidocr.loads == 1
+    assert result.text == "Rechnung 4711"
+    assert "rapidocr alone (its reading has no line boxes" in (result.route or "")
+
+
+def test_when_the_helper_fails_rapidocr_reads_the_page_alone(rig: Rig, page: PageImage) -> None:
+    rapidocr = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="Rechnung 4711")
+    broken = FakeModelScript("tesseract", "cpu", 64 * MIB, fail_load="no language data")
+    register_fakes(rig.manager, rig.probe, rapidocr, broken)
+
+    result = combining_dispatcher(rig, ("rapidocr", "tesseract")).recognize(page)
+
+    assert result.backend == "rapidocr"
+    assert result.text == "Rechnung 4711"
+    assert "rapidocr alone (tesseract failed" in (result.route or "")
+
+
+def test_without_the_switch_rapidocr_reads_alone(rig: Rig, tesseract: str, page: PageImage) -> None:
+    rapidocr = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="Rechnung 4711")
+    register_fakes(rig.manager, rig.probe, rapidocr)
+    chain = ("rapidocr", tesseract)
+    router = Router(
+        {"simple": chain, "complex": chain, "unknown": chain},
+        chain,
+        lambda name: None,
+        lambda: rig.manager.pressure,
+    )
+    dispatcher = PageDispatcher(rig.manager, router.route, rig.events.append, 1)
+
+    assert dispatcher.recognize(page).backend == "rapidocr"

@@ -25,8 +25,9 @@ from ablage_desktop.engine.backends.base import (
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
+from ablage_desktop.engine.layout import in_reading_order
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
-from ablage_desktop.engine.results import OcrLine, OcrPage
+from ablage_desktop.engine.results import OcrLine, OcrPage, OcrWord
 
 log = logging.getLogger(__name__)
 
@@ -153,42 +154,58 @@ class TesseractBackend(Backend):
                 api.SetSourceResolution(round(page.dpi))
             if not api.Recognize():
                 raise RecognitionError(f"Tesseract failed on page {page.index + 1}.")
-            text, lines = self._read_lines(api)
+            lines = self._read_lines(api)
         except RuntimeError as exc:
             raise RecognitionError(f"Tesseract failed on page {page.index + 1}: {exc}") from exc
         finally:
             api.Clear()
             self._pool.put(api)
-        return self._page_result(page, started, text, lines)
+        return self._page_result(page, started, *in_reading_order(lines))
 
-    def _read_lines(self, api: object) -> tuple[str, list[OcrLine]]:
-        """Lines in Tesseract's reading order; a blank line between its text blocks."""
+    def _read_lines(self, api: object) -> list[OcrLine]:
+        """Every text line with its words; ``layout.page_text`` puts them in reading order
+        (Tesseract's own block order reads a label/value form as a column of labels followed
+        by a column of values)."""
         ril = self._tesserocr.RIL
         lines: list[OcrLine] = []
-        parts: list[str] = []
         iterator = api.GetIterator()  # type: ignore[attr-defined]
         if iterator is None:
-            return "", lines
-        new_block = False
+            return lines
         for item in self._tesserocr.iterate_level(iterator, ril.TEXTLINE):
-            new_block = new_block or item.IsAtBeginningOf(ril.BLOCK)
-            raw = item.GetUTF8Text(ril.TEXTLINE)
+            text = (item.GetUTF8Text(ril.TEXTLINE) or "").strip()
             box = item.BoundingBox(ril.TEXTLINE)
-            text = (raw or "").strip()
             if not text or box is None:
-                continue  # an empty line (a picture region) still starts its block
-            if new_block and parts:
-                parts.append("")
-            new_block = False
-            parts.append(text)
-            confidence = max(0.0, min(1.0, item.Confidence(ril.TEXTLINE) / 100.0))
-            lines.append(OcrLine(text, confidence, tuple(int(v) for v in box)))
-        return "\n".join(parts), lines
+                continue  # an empty line: a picture region
+            confidence = _unit(item.Confidence(ril.TEXTLINE))
+            words = self._read_words(item)
+            lines.append(OcrLine(text, confidence, tuple(int(v) for v in box), words))
+        return lines
+
+    def _read_words(self, line: object) -> tuple[OcrWord, ...]:
+        """The words of the line the iterator stands on, leaving it there."""
+        ril = self._tesserocr.RIL
+        words: list[OcrWord] = []
+        while True:
+            text = (line.GetUTF8Text(ril.WORD) or "").strip()  # type: ignore[attr-defined]
+            box = line.BoundingBox(ril.WORD)  # type: ignore[attr-defined]
+            if text and box is not None:
+                confidence = _unit(line.Confidence(ril.WORD))  # type: ignore[attr-defined]
+                words.append(OcrWord(text, confidence, tuple(int(v) for v in box)))
+            if line.IsAtFinalElement(ril.TEXTLINE, ril.WORD):  # type: ignore[attr-defined]
+                break
+            if not line.Next(ril.WORD):  # type: ignore[attr-defined]
+                break
+        return tuple(words)
 
     def close(self) -> None:
         for api in self._apis:
             api.End()
         self._apis.clear()
+
+
+def _unit(confidence: float) -> float:
+    """Tesseract's 0..100 confidence on the 0..1 scale of the results."""
+    return max(0.0, min(1.0, confidence / 100.0))
 
 
 def estimate(options: EngineOptions) -> MemoryEstimate:

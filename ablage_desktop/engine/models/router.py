@@ -28,6 +28,7 @@ from ablage_desktop.engine.errors import (
 )
 from ablage_desktop.engine.events import Event, FallbackTaken, Routed
 from ablage_desktop.engine.memory.pressure import Pressure
+from ablage_desktop.engine.models.combine import SURE, combine, sure_of_every_word
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
 from ablage_desktop.engine.page_analysis import PageAnalysis, analyze_page
 from ablage_desktop.engine.preprocess import PreparedPage, Preprocessor
@@ -129,8 +130,11 @@ class PageDispatcher:
         name: str = AUTO,
         batch_size: int = 1,
         preprocess: Preprocessor | None = None,
+        combine: bool = False,
     ) -> None:
         self.manager = manager
+        self._combine = combine
+        """Pages RapidOCR reads are read with Tesseract's help (``combine``)."""
         self._preprocess = preprocess
         """Turns, straightens and scales each page before its engines read it."""
         self._route = route
@@ -162,8 +166,13 @@ class PageDispatcher:
         for position, name in enumerate(route.chain):
             following = route.chain[position + 1] if position + 1 < len(route.chain) else None
             try:
-                variant = prepared.variant(self._engine_of(name))
-                result = variant.restore(self._run(name, variant.page, cancel))
+                helper = self._helper_of(route.chain, position)
+                if helper is None:
+                    variant = prepared.variant(self._engine_of(name))
+                    result = variant.restore(self._run(name, variant.page, cancel))
+                    how = ""
+                else:
+                    result, how = self._read_together(name, helper, prepared, cancel)
             except Cancelled:
                 raise
             except Exception as exc:
@@ -181,9 +190,8 @@ class PageDispatcher:
             else:
                 useless = useless_result(result, route.analysis) if len(route.chain) > 1 else None
                 if useless is None or following is None:
-                    return dataclasses.replace(
-                        result, route=route.reason, fallbacks=tuple(fallbacks)
-                    )
+                    reason = f"{route.reason}; {how}" if how else route.reason
+                    return dataclasses.replace(result, route=reason, fallbacks=tuple(fallbacks))
                 cause = ErrorInfo("useless_result", useless)
             fallbacks.append(Fallback(name, following, cause))
             self._emit(FallbackTaken(page.document, page.index, name, following, cause))
@@ -196,6 +204,47 @@ class PageDispatcher:
                 cause.message,
             )
         raise AssertionError("unreachable: the last engine returns or raises")
+
+    def _helper_of(self, chain: Sequence[str], position: int) -> str | None:
+        """The Tesseract model that helps RapidOCR at ``position`` of the chain, if any."""
+        if not self._combine or self._engine_type(chain[position]) != "rapidocr":
+            return None
+        later = chain[position + 1 :]
+        return next((name for name in later if self._engine_type(name) == "tesseract"), None)
+
+    def _engine_type(self, name: str) -> str | None:
+        try:
+            return self.manager.info(name).engine
+        except Exception:  # an unknown name fails in acquire, with its own message
+            return None
+
+    def _read_together(
+        self, name: str, helper: str, prepared: PreparedPage, cancel: CancelToken | None
+    ) -> tuple[OcrPage, str]:
+        """``name`` (RapidOCR) and ``helper`` (Tesseract) on one page; see ``combine``.
+
+        A failing helper leaves the page to RapidOCR alone; a failing RapidOCR raises, and
+        the chain goes on as always.
+        """
+        helper_variant = prepared.variant(self._engine_of(helper))
+        try:
+            helper_page = self._run(helper, helper_variant.page, cancel)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            cause = ErrorInfo.from_exception(exc)
+            log.warning("%s could not help %s on a page: %s", helper, name, cause.message)
+            variant = prepared.variant(self._engine_of(name))
+            page = variant.restore(self._run(name, variant.page, cancel))
+            return page, f"{name} alone ({helper} failed: {cause.message})"
+        if sure_of_every_word(helper_page):
+            how = f"{helper} sure of every word (confidence >= {SURE:.0%}): {name} not run"
+            return helper_variant.restore(helper_page), how
+        variant = prepared.variant(self._engine_of(name))
+        page = self._run(name, variant.page, cancel)
+        scale = helper_variant.page.width / max(1, variant.page.width)
+        combination = combine(page, helper_page, scale)
+        return variant.restore(combination.page), combination.summary
 
     def recognize_batch(
         self, pages: Sequence[PageImage], cancel: CancelToken | None = None

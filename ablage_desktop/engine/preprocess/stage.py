@@ -58,8 +58,14 @@ class Variant:
             return result
         lines = result.lines
         if self.mapper is not None:
+            box = self.mapper.box
             lines = tuple(
-                dataclasses.replace(line, box=self.mapper.box(line.box)) for line in lines
+                dataclasses.replace(
+                    line,
+                    box=box(line.box),
+                    words=tuple(dataclasses.replace(w, box=box(w.box)) for w in line.words),
+                )
+                for line in lines
             )
         return dataclasses.replace(
             result,
