@@ -456,3 +456,18 @@ def test_without_the_switch_rapidocr_reads_alone(rig: Rig, tesseract: str, page:
     dispatcher = PageDispatcher(rig.manager, router.route, rig.events.append, 1)
 
     assert dispatcher.recognize(page).backend == "rapidocr"
+
+
+def test_a_helper_that_cannot_load_is_not_tried_again_on_every_page(
+    rig: Rig, page: PageImage
+) -> None:
+    rapidocr = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="Rechnung 4711")
+    broken = FakeModelScript("tesseract", "cpu", 64 * MIB, fail_load="no language data")
+    register_fakes(rig.manager, rig.probe, rapidocr, broken)
+    dispatcher = combining_dispatcher(rig, ("rapidocr", "tesseract"))
+
+    first, second = dispatcher.recognize(page), dispatcher.recognize(page)
+
+    assert broken.attempts == 1
+    assert "tesseract failed" in (first.route or "")
+    assert second.backend == "rapidocr"

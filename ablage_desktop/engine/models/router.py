@@ -209,7 +209,8 @@ class PageDispatcher:
         """The Tesseract model that helps RapidOCR at ``position`` of the chain, if any."""
         if not self._combine or self._engine_type(chain[position]) != "rapidocr":
             return None
-        later = chain[position + 1 :]
+        with self._lock:
+            later = [name for name in chain[position + 1 :] if name not in self._broken]
         return next((name for name in later if self._engine_type(name) == "tesseract"), None)
 
     def _engine_type(self, name: str) -> str | None:
@@ -233,6 +234,9 @@ class PageDispatcher:
             raise
         except Exception as exc:
             cause = ErrorInfo.from_exception(exc)
+            if _broken_model(exc):
+                with self._lock:
+                    self._broken.setdefault(helper, cause.message)
             log.warning("%s could not help %s on a page: %s", helper, name, cause.message)
             variant = prepared.variant(self._engine_of(name))
             page = variant.restore(self._run(name, variant.page, cancel))
@@ -280,12 +284,10 @@ class PageDispatcher:
         return self._preprocess.prepare(page, analysis)
 
     def _engine_of(self, name: str) -> str:
+        """The engine whose variant of the prepared page ``name`` reads."""
         if self._preprocess is None:
             return name
-        try:
-            return self.manager.info(name).engine
-        except Exception:  # an unknown name fails in acquire, with its own message
-            return name
+        return self._engine_type(name) or name
 
     def _run(self, name: str, page: PageImage, cancel: CancelToken | None) -> OcrPage:
         """One engine on one page; an out-of-memory frees every idle model and retries once."""
