@@ -71,7 +71,7 @@ CASES = (
         False,
         {
             "rapidocr": Bound(0.05, 0.91, (0.06, 0.04)),
-            "tesseract": Bound(0.33, 0.91, (0.42, 0.21)),
+            "tesseract": Bound(0.05, 0.91, (0.05, 0.04)),
         },
     ),
     Case(
@@ -80,7 +80,7 @@ CASES = (
         False,
         {
             "rapidocr": Bound(0.06, 0.92, (0.07, 0.03)),
-            "tesseract": Bound(0.15, 0.87, (0.06, 0.35)),
+            "tesseract": Bound(0.06, 0.87, (0.06, 0.04)),
         },
     ),
     Case(
