@@ -29,7 +29,12 @@ from ablage_desktop.engine.backends.transformers_vlm import NOT_DOWNLOADED
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.config import AppConfig
 from ablage_desktop.engine.documents import open_document
-from ablage_desktop.engine.errors import BackendUnavailable, UnknownBackend, UsageError
+from ablage_desktop.engine.errors import (
+    AblageError,
+    BackendUnavailable,
+    UnknownBackend,
+    UsageError,
+)
 from ablage_desktop.engine.events import Listeners, MemorySample
 from ablage_desktop.engine.jobs import JobPlan, JobRecorder
 from ablage_desktop.engine.memory.pressure import Pressure
@@ -50,6 +55,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PREVIEW_DPI = 150
+REMOTE_RECHECK_S = 30.0
+"""A server whose health check failed is skipped by ``auto`` for this long, then tried again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +74,20 @@ class BackendStatus:
     state: str
     estimated_bytes: int
     measured_bytes: int | None
+    destination: str | None = None
+    """Where this model sends pages when that is another machine (a server's address)."""
+    in_flight: int = 0
+    queued: int = 0
+    page_seconds: float | None = None
+    """Moving average of the seconds per page."""
+    load_seconds: float | None = None
+    """The last load's duration; for a server, the health check's round trip."""
+    error: str = ""
+    """Why the last load failed, or why a server was given up on."""
+
+    @property
+    def remote(self) -> bool:
+        return self.kind == "remote"
 
     @property
     def loaded(self) -> bool:
@@ -159,8 +180,35 @@ class Engine:
         """Background work for a long-running session: memory sampling, keep-alive, preload."""
         self._sampler.sample()  # the pressure is known before the first page is routed
         self._sampler.start()
-        preload = [name for name in self._options if self._why_unavailable(name) is None]
-        self.manager.start(preload=preload)
+        usable = [name for name in self._options if self._why_unavailable(name) is None]
+        remote = [name for name in usable if self._specs[name].kind == "remote"]
+        local = [name for name in usable if name not in remote]
+        self.manager.start(preload=local, connect=remote)
+
+    def connect_remote(self) -> dict[str, str | None]:
+        """Health-check every usable remote model now, all at once: name -> None when its
+        server answers, else why not. A server that answers is READY afterwards."""
+        names = [
+            name
+            for name, spec in self._specs.items()
+            if spec.kind == "remote"
+            and self._reason(name, spec.availability(self._options[name])) is None
+        ]
+        results: dict[str, str | None] = {}
+
+        def check(name: str) -> None:
+            try:
+                self.manager.acquire(name).release()
+                results[name] = None
+            except AblageError as exc:
+                results[name] = exc.message
+
+        threads = [threading.Thread(target=check, args=(n,), daemon=True) for n in names]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return results
 
     def prepare(self) -> list[str]:
         """Import the libraries of the engines ``auto`` would use, before anyone waits on them."""
@@ -206,7 +254,7 @@ class Engine:
         for info in self.manager.infos():
             options = self._options[info.name]
             spec = self._specs[info.name]
-            reason = self._reason(info.name, spec.availability(options))
+            reason = self._why_unavailable(info.name)
             rows.append(
                 BackendStatus(
                     name=info.name,
@@ -220,6 +268,12 @@ class Engine:
                     state=info.state.value,
                     estimated_bytes=info.estimated_bytes,
                     measured_bytes=info.measured_bytes,
+                    destination=spec.destination(options),
+                    in_flight=info.in_flight,
+                    queued=info.queued,
+                    page_seconds=info.page_seconds,
+                    load_seconds=info.load_seconds,
+                    error=info.error.message if info.error else "",
                 )
             )
         return rows
@@ -228,7 +282,20 @@ class Engine:
         options = self._options.get(name)
         if options is None:
             return "not configured"
-        return self._reason(name, self._specs[name].availability(options))
+        spec = self._specs[name]
+        reason = self._reason(name, spec.availability(options))
+        if reason is None and spec.kind == "remote":
+            return self._server_failed(name)
+        return reason
+
+    def _server_failed(self, name: str) -> str | None:
+        """Why a server cannot be used right now: its health check failed a moment ago."""
+        info = self.manager.info(name)
+        if info.state is not ModelState.FAILED or info.error is None:
+            return None
+        if time.monotonic() - info.since >= REMOTE_RECHECK_S:
+            return None  # worth another health check
+        return info.error.message
 
     @staticmethod
     def _reason(name: str, availability: Availability) -> str | None:
