@@ -289,9 +289,10 @@ class Engine:
         return reason
 
     def _server_failed(self, name: str) -> str | None:
-        """Why a server cannot be used right now: its health check failed a moment ago."""
+        """Why a server cannot be used right now: its health check failed, or it went away
+        during a batch, a moment ago."""
         info = self.manager.info(name)
-        if info.state is not ModelState.FAILED or info.error is None:
+        if info.state not in (ModelState.FAILED, ModelState.UNLOADED) or info.error is None:
             return None
         if time.monotonic() - info.since >= REMOTE_RECHECK_S:
             return None  # worth another health check
