@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -133,7 +134,7 @@ def send_json(handler: http.server.BaseHTTPRequestHandler, status: int, body: ob
 class ScriptedServer:
     """An OpenAI-style server whose chat answer is ``reply``; it records what it was sent."""
 
-    def __init__(self, model: str, reply: Reply) -> None:
+    def __init__(self, model: str, reply: Reply, tls: ssl.SSLContext | None = None) -> None:
         self.model = model
         self.reply = reply
         self.requests: list[tuple[str, dict[str, str]]] = []
@@ -160,8 +161,13 @@ class ScriptedServer:
 
         self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        self.base_url = f"{scheme}://127.0.0.1:{self._httpd.server_address[1]}/v1"
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
