@@ -11,7 +11,7 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -154,13 +154,45 @@ class Engine:
             pressure.critical,
             self._on_memory,
         )
-        self.router = Router(
-            config.routing.chains(),
-            config.routing.cpu_only,
+        self.router = self._make_router()
+
+    def _make_router(self) -> Router:
+        routing = self.config.routing
+        return Router(
+            routing.chains(),
+            routing.cpu_only,
             self._why_unavailable,
             lambda: self.manager.pressure,
             self.manager.cannot_fit,
         )
+
+    def add_server(
+        self, name: str, entry: Mapping[str, object], first_in_auto: bool = False
+    ) -> EngineOptions:
+        """Make an inference server known while the app runs (the GUI's "Add server").
+
+        ``entry`` holds the keys of a ``models`` entry of engine ``openai_server``; with
+        ``first_in_auto``, ``auto`` tries it first for every kind of page.
+        """
+        if name in self._options or name == AUTO or not name.strip() or ":" in name:
+            raise UsageError(f"'{name}' cannot be the name of a new model (taken or invalid)")
+        spec = REGISTRY["openai_server"]
+        try:
+            options = spec.options.model_validate({**entry, "engine": spec.engine})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(str(part) for part in first["loc"])
+            raise UsageError(f"{name}: {key}: {first['msg']}") from exc
+        self._register(name, options, spec)
+        models = {**self.config.models, name: options}
+        routing = self.config.routing
+        if first_in_auto:
+            routing = routing.model_copy(
+                update={kind: [name, *chain] for kind, chain in routing.chains().items()}
+            )
+        self.config = dataclasses.replace(self.config, models=models, routing=routing)
+        self.router = self._make_router()
+        return options
 
     def add_model(self, name: str, spec: BackendSpec, options: EngineOptions) -> None:
         """Make a model of an engine outside the built-in registry known (a plugin's)."""
@@ -321,7 +353,9 @@ class Engine:
             if name not in self._options:
                 self._register(name, variant)
             options = variant
-        reason = self._why_unavailable(name)
+        # Not _why_unavailable: a server asked for by name gets a fresh health check even
+        # if it failed a moment ago (the user may just have started it).
+        reason = self._reason(name, self._specs[name].availability(options))
         if reason is not None:
             raise BackendUnavailable(name, reason)
         return name, self._specs[name]
