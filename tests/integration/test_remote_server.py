@@ -31,6 +31,8 @@ from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.events import Event, PageDone
 from ablage_desktop.engine.results import OcrDocument
 
+pytestmark = pytest.mark.slow
+
 KEY_VARIABLE = "ABLAGE_TEST_REMOTE_KEY"
 SECRET = "sk-test-4711-do-not-log"
 
