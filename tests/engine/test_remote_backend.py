@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from remote_server import ScriptedServer, send_json, sse
+from samples import SAMPLE_LINES, text_page
 
 from ablage_desktop.engine.backends.openai_server import (
     SPEC,
@@ -351,3 +352,25 @@ def test_stream_parsing() -> None:
     assert "".join(delta_text(e) for e in events(lines)) == "Hallo"
     with pytest.raises(MalformedStream, match="error"):
         list(events([b'data: {"error": {"message": "overloaded"}}\n']))
+
+
+# --- line boxes ------------------------------------------------------------------------------
+
+
+def test_line_boxes_come_from_the_local_detector_where_the_lines_pair_up(
+    served: list[ScriptedServer],
+) -> None:
+    answers = ["\n".join(SAMPLE_LINES), "\n".join([*SAMPLE_LINES, "a line the page lacks"])]
+    server = serve(served, lambda handler, body: sse(handler, [answers.pop(0)], done=True))
+    backend = OpenAIServerBackend("office", options(server.base_url, line_boxes="detect"))
+    scan = PageImage(Path("scan.png"), 0, text_page(), None)
+    try:
+        paired = backend.recognize(scan)
+        unpaired = backend.recognize(scan)
+    finally:
+        backend.close()
+    assert [line.text for line in paired.lines] == list(SAMPLE_LINES)
+    first, second = (line.box for line in paired.lines)
+    assert first[3] <= second[1]  # in reading order, one above the other
+    assert 20 <= first[0] <= 60 and 20 <= first[1] <= 60  # where text_page prints it
+    assert unpaired.lines == () and unpaired.text.endswith("a line the page lacks")

@@ -38,6 +38,7 @@ from ablage_desktop.engine.errors import (
     RemoteServerError,
     RemoteUnreachable,
 )
+from ablage_desktop.engine.line_boxes import LineDetector, detector_missing, place_lines
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.remote.client import Endpoint, ServerClient
 from ablage_desktop.engine.remote.images import data_url
@@ -94,6 +95,8 @@ class OpenAIServerOptions(EngineOptions):
     """A CA certificate file for a server with the office's own certificate (still verified)."""
     extra: dict[str, Any] = Field(default_factory=dict)
     """More fields for the request body, as the server documents them."""
+    line_boxes: Literal["none", "detect"] = "none"
+    """``detect``: find the lines' boxes with a local CPU text detector (engine/line_boxes)."""
 
     @field_validator("base_url")
     @classmethod
@@ -135,6 +138,10 @@ def _check(options: EngineOptions) -> Availability:
             return Availability.no(f"the environment variable {opts.api_key_env} is not set")
     if opts.ca_bundle is not None and not Path(opts.ca_bundle).expanduser().is_file():
         return Availability.no(f"the CA file {opts.ca_bundle} does not exist")
+    if opts.line_boxes == "detect":
+        missing = detector_missing()
+        if missing:
+            return Availability.no(missing)
     return Availability.yes()
 
 
@@ -173,6 +180,7 @@ class OpenAIServerBackend(Backend):
                 f"(it serves: {', '.join(health.models[:10])})",
             )
         self.health_seconds = health.seconds
+        self._detector = LineDetector() if options.line_boxes == "detect" else None
         self.client.watchdog.start()
         log.info(
             "%s: %s at %s is ready (health check %.0f ms, up to %d pages at once)",
@@ -219,8 +227,9 @@ class OpenAIServerBackend(Backend):
         if down is not None:
             raise self._still_down(down)
         payload = self.payload(page)
-        text = self._with_retries(payload, token, page)
-        return self._page_result(page, started, _clean(text), ())
+        text = _clean(self._with_retries(payload, token, page))
+        lines = place_lines(text, self._detector.boxes(page.image)) if self._detector else ()
+        return self._page_result(page, started, text, lines)
 
     def _with_retries(self, payload: dict[str, Any], cancel: CancelToken, page: PageImage) -> str:
         delay = self.options.backoff_s
@@ -270,6 +279,8 @@ class OpenAIServerBackend(Backend):
 
     def close(self) -> None:
         self.client.watchdog.stop()
+        if self._detector is not None:
+            self._detector.close()
 
 
 def _clean(text: str) -> str:
