@@ -1,11 +1,10 @@
 """Line boxes for text that came without them (a vision-language model's, a server's answer).
 
-A local CPU text detector (RapidOCR's detection model alone, no recognition: a fraction of a
-full OCR pass) finds where the printed lines are; the text's lines are then paired with them
-in reading order, but only where that pairing is unambiguous: as many text lines as rows of
-boxes, or as many as single boxes. Anything else keeps the text without boxes (the exports
-then place its lines evenly, marked as estimated) rather than drawing boxes around the wrong
-words.
+A local CPU text detector (RapidOCR's detection model alone, no recognition) finds where the
+printed lines are; the text's lines are then paired with them in reading order, but only
+where that pairing is unambiguous: as many text lines as rows of boxes, or as many as single
+boxes. Anything else keeps the text without boxes (the exports then place its lines evenly,
+marked as estimated) rather than drawing boxes around the wrong words.
 """
 
 from __future__ import annotations
