@@ -240,7 +240,7 @@ def run_models_list(
             detail = f"{row.title}: {_remote_text(row)}"
         out.write(
             f"{row.name + mark:<{width}}{row.kind:<7}{state:<11}{row.state:<10}"
-            f"{_size(row.estimated_bytes):>10}{measured:>10}  {detail}\n"
+            f"{'-' if row.remote else _size(row.estimated_bytes):>10}{measured:>10}  {detail}\n"
         )
     if default == "auto":
         out.write("default: auto (the router picks per page; see 'routing' in the config)\n")

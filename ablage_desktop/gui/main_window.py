@@ -719,7 +719,8 @@ class MainWindow(QMainWindow):
             if ":" in status.name:
                 continue  # a language variant made for one request
             state = self.models.state_label(status.state)
-            text = f"{status.name} — {state}, ~{size_text(status.estimated_bytes)}"
+            size = self.models.device_text(status) if status.remote else None
+            text = f"{status.name} — {state}, {size or '~' + size_text(status.estimated_bytes)}"
             self.backend_box.addItem(text, status.name)
             row = self.backend_box.count() - 1
             self.backend_box.setItemData(
