@@ -362,6 +362,8 @@ class ServerClient:
         detail = " ".join(detail.split())[:ERROR_BODY_CHARS] or http.client.responses.get(
             status, ""
         )
+        if status == 404 and not self.endpoint.prefix:
+            detail += " (base_url usually ends with the API version, e.g. /v1)"
         return RemoteHttpError(self.name, self.endpoint.url, status, f"{what}: {detail}")
 
     def _reply_error(self, problem: str) -> RemoteReplyError:
