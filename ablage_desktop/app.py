@@ -97,7 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli.EXIT_USAGE
         from ablage_desktop.gui.application import run_gui
 
-        return run_gui(config, gui_paths, footprints_file(), args.store or store_file())
+        return run_gui(
+            config,
+            gui_paths,
+            footprints_file(),
+            args.store or store_file(),
+            args.config or user_config_file(),
+        )
     try:
         return cli.run_command(args, config, footprints_file(), store_file())
     except BrokenPipeError:

@@ -18,6 +18,7 @@ from typing import TextIO
 from ablage_desktop import __version__
 from ablage_desktop.engine import (
     AppConfig,
+    BackendStatus,
     CancelToken,
     DocumentFinished,
     Engine,
@@ -146,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     models_list = models_commands.add_parser("list", help="every model with its availability")
     add_common_options(models_list, top_level=False)
     models_list.add_argument("--json", action="store_true", help="machine-readable output")
+    models_list.add_argument(
+        "--no-check",
+        action="store_true",
+        help="do not ask the inference servers whether they answer (health check)",
+    )
     models_download = models_commands.add_parser(
         "download", help="fetch a model's files from the Hugging Face hub (the only network use)"
     )
@@ -187,7 +193,12 @@ def run_models_list(
     out: TextIO = sys.stdout,
 ) -> int:
     engine = Engine(config, footprints=footprints)
-    rows = engine.statuses()
+    try:
+        if not getattr(args, "no_check", False):
+            engine.connect_remote()  # a server's state is its health check's answer
+        rows = engine.statuses()
+    finally:
+        engine.close()
     default = config.management.default_backend
     if getattr(args, "json", False):
         json.dump(
@@ -205,6 +216,7 @@ def run_models_list(
                     "estimated_bytes": row.estimated_bytes,
                     "measured_bytes": row.measured_bytes,
                     "default": row.name == default,
+                    **_remote_json(row),
                 }
                 for row in rows
             ],
@@ -216,7 +228,7 @@ def run_models_list(
         return EXIT_OK
     width = max(len(row.name) for row in rows) + 2
     out.write(
-        f"{'NAME':<{width}}{'KIND':<6}{'AVAILABLE':<11}{'STATE':<10}{'ESTIMATED':>10}"
+        f"{'NAME':<{width}}{'KIND':<7}{'AVAILABLE':<11}{'STATE':<10}{'ESTIMATED':>10}"
         f"{'MEASURED':>10}  ENGINE / REASON\n"
     )
     for row in rows:
@@ -224,9 +236,11 @@ def run_models_list(
         state = "yes" if row.available else "no"
         measured = _size(row.measured_bytes) if row.measured_bytes else "-"
         detail = row.title if row.available else f"{row.title}: {row.reason}"
+        if row.remote and row.available:
+            detail = f"{row.title}: {_remote_text(row)}"
         out.write(
-            f"{row.name + mark:<{width}}{row.kind:<6}{state:<11}{row.state:<10}"
-            f"{_size(row.estimated_bytes):>10}{measured:>10}  {detail}\n"
+            f"{row.name + mark:<{width}}{row.kind:<7}{state:<11}{row.state:<10}"
+            f"{'-' if row.remote else _size(row.estimated_bytes):>10}{measured:>10}  {detail}\n"
         )
     if default == "auto":
         out.write("default: auto (the router picks per page; see 'routing' in the config)\n")
@@ -264,6 +278,34 @@ def run_models_download(args: argparse.Namespace, config: AppConfig) -> int:
         return EXIT_SOME_FAILED
     print(f"{args.name} is ready in {folder}")
     return EXIT_OK
+
+
+def _remote_json(row: BackendStatus) -> dict[str, object]:
+    if not row.remote:
+        return {}
+    return {
+        "destination": row.destination,
+        "latency_s": row.load_seconds,
+        "page_seconds": row.page_seconds,
+        "in_flight": row.in_flight,
+        "queued": row.queued,
+        "error": row.error or None,
+    }
+
+
+def _remote_text(row: BackendStatus) -> str:
+    """A server's latency, queue and where the pages go, for the table."""
+    parts = []
+    if row.load_seconds is not None and row.loaded:
+        parts.append(f"latency {row.load_seconds * 1000:.0f} ms")
+    if row.page_seconds is not None:
+        parts.append(f"{row.page_seconds:.2f} s/page")
+    if row.loaded:
+        parts.append(f"queue {row.in_flight} in flight, {row.queued} waiting")
+    parts.append(f"sends pages to {row.destination}" if row.destination else "on this machine")
+    if row.error and not row.loaded:
+        parts.append(row.error)
+    return "; ".join(parts)
 
 
 def _size(size: int) -> str:

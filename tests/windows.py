@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 
 @contextmanager
 def open_window(
-    qtbot: QtBot, folder: Path, config: AppConfig | None = None, store: Path | None = None
+    qtbot: QtBot,
+    folder: Path,
+    config: AppConfig | None = None,
+    store: Path | None = None,
+    config_file: Path | None = None,
 ) -> Iterator[MainWindow]:
     """A shown window with its engine running; on exit, no engine thread may be left.
 
@@ -33,7 +37,7 @@ def open_window(
 
     archive, problem = open_store(store)
     engine = Engine(config or load_config(), footprints=folder / "footprints.json", store=archive)
-    bridge = EngineBridge(engine)
+    bridge = EngineBridge(engine, config_file=config_file)
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(bridge, settings)
     if problem is not None:

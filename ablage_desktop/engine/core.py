@@ -11,7 +11,7 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +29,12 @@ from ablage_desktop.engine.backends.transformers_vlm import NOT_DOWNLOADED
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.config import AppConfig
 from ablage_desktop.engine.documents import open_document
-from ablage_desktop.engine.errors import BackendUnavailable, UnknownBackend, UsageError
+from ablage_desktop.engine.errors import (
+    AblageError,
+    BackendUnavailable,
+    UnknownBackend,
+    UsageError,
+)
 from ablage_desktop.engine.events import Listeners, MemorySample
 from ablage_desktop.engine.jobs import JobPlan, JobRecorder
 from ablage_desktop.engine.memory.pressure import Pressure
@@ -50,6 +55,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PREVIEW_DPI = 150
+REMOTE_RECHECK_S = 30.0
+"""A server whose health check failed is skipped by ``auto`` for this long, then tried again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +74,20 @@ class BackendStatus:
     state: str
     estimated_bytes: int
     measured_bytes: int | None
+    destination: str | None = None
+    """Where this model sends pages when that is another machine (a server's address)."""
+    in_flight: int = 0
+    queued: int = 0
+    page_seconds: float | None = None
+    """Moving average of the seconds per page."""
+    load_seconds: float | None = None
+    """The last load's duration; for a server, the health check's round trip."""
+    error: str = ""
+    """Why the last load failed, or why a server was given up on."""
+
+    @property
+    def remote(self) -> bool:
+        return self.kind == "remote"
 
     @property
     def loaded(self) -> bool:
@@ -133,13 +154,45 @@ class Engine:
             pressure.critical,
             self._on_memory,
         )
-        self.router = Router(
-            config.routing.chains(),
-            config.routing.cpu_only,
+        self.router = self._make_router()
+
+    def _make_router(self) -> Router:
+        routing = self.config.routing
+        return Router(
+            routing.chains(),
+            routing.cpu_only,
             self._why_unavailable,
             lambda: self.manager.pressure,
             self.manager.cannot_fit,
         )
+
+    def add_server(
+        self, name: str, entry: Mapping[str, object], first_in_auto: bool = False
+    ) -> EngineOptions:
+        """Make an inference server known while the app runs (the GUI's "Add server").
+
+        ``entry`` holds the keys of a ``models`` entry of engine ``openai_server``; with
+        ``first_in_auto``, ``auto`` tries it first for every kind of page.
+        """
+        if name in self._options or name == AUTO or not name.strip() or ":" in name:
+            raise UsageError(f"'{name}' cannot be the name of a new model (taken or invalid)")
+        spec = REGISTRY["openai_server"]
+        try:
+            options = spec.options.model_validate({**entry, "engine": spec.engine})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(str(part) for part in first["loc"])
+            raise UsageError(f"{name}: {key}: {first['msg']}") from exc
+        self._register(name, options, spec)
+        models = {**self.config.models, name: options}
+        routing = self.config.routing
+        if first_in_auto:
+            routing = routing.model_copy(
+                update={kind: [name, *chain] for kind, chain in routing.chains().items()}
+            )
+        self.config = dataclasses.replace(self.config, models=models, routing=routing)
+        self.router = self._make_router()
+        return options
 
     def add_model(self, name: str, spec: BackendSpec, options: EngineOptions) -> None:
         """Make a model of an engine outside the built-in registry known (a plugin's)."""
@@ -159,8 +212,35 @@ class Engine:
         """Background work for a long-running session: memory sampling, keep-alive, preload."""
         self._sampler.sample()  # the pressure is known before the first page is routed
         self._sampler.start()
-        preload = [name for name in self._options if self._why_unavailable(name) is None]
-        self.manager.start(preload=preload)
+        usable = [name for name in self._options if self._why_unavailable(name) is None]
+        remote = [name for name in usable if self._specs[name].kind == "remote"]
+        local = [name for name in usable if name not in remote]
+        self.manager.start(preload=local, connect=remote)
+
+    def connect_remote(self) -> dict[str, str | None]:
+        """Health-check every usable remote model now, all at once: name -> None when its
+        server answers, else why not. A server that answers is READY afterwards."""
+        names = [
+            name
+            for name, spec in self._specs.items()
+            if spec.kind == "remote"
+            and self._reason(name, spec.availability(self._options[name])) is None
+        ]
+        results: dict[str, str | None] = {}
+
+        def check(name: str) -> None:
+            try:
+                self.manager.acquire(name).release()
+                results[name] = None
+            except AblageError as exc:
+                results[name] = exc.message
+
+        threads = [threading.Thread(target=check, args=(n,), daemon=True) for n in names]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return results
 
     def prepare(self) -> list[str]:
         """Import the libraries of the engines ``auto`` would use, before anyone waits on them."""
@@ -206,7 +286,7 @@ class Engine:
         for info in self.manager.infos():
             options = self._options[info.name]
             spec = self._specs[info.name]
-            reason = self._reason(info.name, spec.availability(options))
+            reason = self._why_unavailable(info.name)
             rows.append(
                 BackendStatus(
                     name=info.name,
@@ -220,6 +300,12 @@ class Engine:
                     state=info.state.value,
                     estimated_bytes=info.estimated_bytes,
                     measured_bytes=info.measured_bytes,
+                    destination=spec.destination(options),
+                    in_flight=info.in_flight,
+                    queued=info.queued,
+                    page_seconds=info.page_seconds,
+                    load_seconds=info.load_seconds,
+                    error=info.error.message if info.error else "",
                 )
             )
         return rows
@@ -228,7 +314,21 @@ class Engine:
         options = self._options.get(name)
         if options is None:
             return "not configured"
-        return self._reason(name, self._specs[name].availability(options))
+        spec = self._specs[name]
+        reason = self._reason(name, spec.availability(options))
+        if reason is None and spec.kind == "remote":
+            return self._server_failed(name)
+        return reason
+
+    def _server_failed(self, name: str) -> str | None:
+        """Why a server cannot be used right now: its health check failed, or it went away
+        during a batch, a moment ago."""
+        info = self.manager.info(name)
+        if info.state not in (ModelState.FAILED, ModelState.UNLOADED) or info.error is None:
+            return None
+        if time.monotonic() - info.since >= REMOTE_RECHECK_S:
+            return None  # worth another health check
+        return info.error.message
 
     @staticmethod
     def _reason(name: str, availability: Availability) -> str | None:
@@ -253,7 +353,9 @@ class Engine:
             if name not in self._options:
                 self._register(name, variant)
             options = variant
-        reason = self._why_unavailable(name)
+        # Not _why_unavailable: a server asked for by name gets a fresh health check even
+        # if it failed a moment ago (the user may just have started it).
+        reason = self._reason(name, self._specs[name].availability(options))
         if reason is not None:
             raise BackendUnavailable(name, reason)
         return name, self._specs[name]

@@ -192,3 +192,60 @@ class Cancelled(AblageError):
 
     def __init__(self, message: str = "Cancelled by the user.") -> None:
         super().__init__(message)
+
+
+# --- remote inference servers ----------------------------------------------------------------
+
+
+class RemoteServerError(RecognitionError):
+    """An OpenAI-compatible server failed on a page.
+
+    ``transient`` errors (the server unreachable, a timeout, 408/429/5xx) are retried with
+    backoff; ``server_down`` is set once the retries are spent (or the server is known to be
+    down): the manager then stops using the model until a health check passes again.
+    """
+
+    kind = "remote"
+    transient = False
+
+    def __init__(self, model: str, url: str, problem: str) -> None:
+        super().__init__(f"The server of '{model}' ({url}): {problem}")
+        self.model = model
+        self.url = url
+        self.problem = problem
+        self.server_down = False
+
+
+class RemoteUnreachable(RemoteServerError):
+    """Connection refused or reset, no route, DNS failure, or the answer cut off."""
+
+    kind = "remote_unreachable"
+    transient = True
+
+
+class RemoteTimeout(RemoteServerError):
+    kind = "remote_timeout"
+    transient = True
+
+
+class RemoteHttpError(RemoteServerError):
+    """An HTTP error status; 408, 429 and 5xx are worth another try, other 4xx are not."""
+
+    kind = "remote_http"
+
+    def __init__(self, model: str, url: str, status: int, detail: str) -> None:
+        super().__init__(model, url, f"HTTP {status}: {detail}")
+        self.status = status
+        self.transient = status in (408, 429) or status >= 500
+
+
+class RemoteReplyError(RemoteServerError):
+    """The server answered, but not with a chat completion this app can read."""
+
+    kind = "remote_reply"
+
+
+class RemoteTlsError(RemoteServerError):
+    """The server's TLS certificate did not verify (never retried, never ignored)."""
+
+    kind = "remote_tls"

@@ -73,12 +73,16 @@ def application_icon() -> QIcon:
 
 
 def create_window(
-    config: AppConfig, footprints: Path | None = None, store: Path | None = None
+    config: AppConfig,
+    footprints: Path | None = None,
+    store: Path | None = None,
+    config_file: Path | None = None,
 ) -> tuple[QApplication, EngineBridge, MainWindow]:
     """The application, the engine behind its bridge, and the main window (not shown yet).
 
     ``store`` is the archive file; one that cannot be opened is reported in the window, which
-    then works without an archive.
+    then works without an archive. ``config_file`` is the user's configuration, where
+    servers added in the window are saved.
     """
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -95,7 +99,9 @@ def create_window(
     language = settings.value("language")
     install_translator(app, str(language) if language else None)
     archive, problem = open_store(store)
-    bridge = EngineBridge(Engine(config, footprints=footprints, store=archive))
+    bridge = EngineBridge(
+        Engine(config, footprints=footprints, store=archive), config_file=config_file
+    )
     window = MainWindow(bridge, settings)
     if problem is not None:
         window.show_archive_problem(problem)
@@ -139,6 +145,7 @@ def run_gui(
     paths: Sequence[str] = (),
     footprints: Path | None = None,
     store: Path | None = None,
+    config_file: Path | None = None,
 ) -> int:
-    app, bridge, window = create_window(config, footprints, store)
+    app, bridge, window = create_window(config, footprints, store, config_file)
     return run_window(app, bridge, window, paths)

@@ -44,6 +44,7 @@ from ablage_desktop.engine.bench.chart import render_png
 from ablage_desktop.engine.bench.report import markdown
 from ablage_desktop.engine.errors import ModelBusy
 from ablage_desktop.engine.exports import write_export
+from ablage_desktop.engine.user_config import save_model_entry
 from ablage_desktop.gui.archive_worker import ArchiveWorker
 from ablage_desktop.gui.failures import describe as _describe
 from ablage_desktop.gui.failures import report as _report
@@ -53,6 +54,8 @@ log = logging.getLogger(__name__)
 
 AUTO = "auto"
 UNLOAD_WAIT_S = 600.0
+ACTIVITY_REFRESH_S = 0.25
+"""The models table refreshes at most this often for page progress."""
 
 
 class EngineWorker(QObject):
@@ -230,10 +233,27 @@ class ControlWorker(QObject):
     runBatch = Signal(int, list, str)  # forwarded to the EngineWorker
     runRequest = Signal(int, object)  # batch id, OcrRequest: forwarded to the EngineWorker
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, config_file: Path | None = None) -> None:
         super().__init__()
         self._engine = engine
+        self._config_file = config_file
         self._batches = itertools.count(1)
+
+    @Slot(str, object, bool)
+    def add_server(self, name: str, entry: dict[str, object], first_in_auto: bool) -> None:
+        """Register a server, save it in the user's configuration, and check its health."""
+        try:
+            self._engine.add_server(name, entry, first_in_auto)
+            if self._config_file is not None:
+                routing = self._engine.config.routing.chains() if first_in_auto else None
+                save_model_entry(self._config_file, name, entry, routing)
+            self.message.emit(self.tr("Asking {0} whether it answers ...").format(name))
+            self.refresh()
+            self._engine.manager.acquire(name).release()
+            self.message.emit(self.tr("{0} is ready.").format(name))
+        except Exception as exc:
+            _report(self.failed, exc)
+        self.refresh()
 
     @Slot(list, str)
     def enqueue(self, paths: list[str], backend: str) -> None:
@@ -357,6 +377,7 @@ class EngineBridge(QObject):
     _unload_all = Signal()
     _refresh = Signal()
     _quantize = Signal(str, str)
+    _add_server = Signal(str, object, bool)
     _prepare = Signal()
     _bench = Signal(int, object)  # bench id, BenchPlan
     _resume = Signal(int)  # job id
@@ -372,7 +393,10 @@ class EngineBridge(QObject):
     leaked = Signal(str, list)  # model, object type names
     batchesPendingChanged = Signal(int)  # batches queued or running, not yet finished
 
-    def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
+    def __init__(
+        self, engine: Engine, parent: QObject | None = None, config_file: Path | None = None
+    ) -> None:
+        """``config_file``: the user's configuration, where servers added in the window go."""
         super().__init__(parent)
         self.engine = engine
         self.batch_thread = QThread(self)
@@ -380,7 +404,7 @@ class EngineBridge(QObject):
         self.control_thread = QThread(self)
         self.control_thread.setObjectName("ablage-gui-control")
         self.worker = EngineWorker(engine)
-        self.control = ControlWorker(engine)
+        self.control = ControlWorker(engine, config_file)
         self.archive = ArchiveWorker(engine.store)
         self.worker.moveToThread(self.batch_thread)
         self.control.moveToThread(self.control_thread)
@@ -392,6 +416,7 @@ class EngineBridge(QObject):
         self._unload_all.connect(self.control.unload_all)
         self._refresh.connect(self.control.refresh)
         self._quantize.connect(self.control.set_quantization)
+        self._add_server.connect(self.control.add_server)
         self._prepare.connect(self.control.prepare)
         self._bench.connect(self.worker.run_bench)
         self.control.runBatch.connect(self.worker.run_batch)
@@ -405,6 +430,7 @@ class EngineBridge(QObject):
         self._searches = itertools.count(1)
         self._unsubscribe = engine.events.subscribe(self._on_engine_event)
         self._last_batch = 0
+        self._last_activity_refresh = 0.0
         self._pending_batches: set[int] = set()
         self._benches = itertools.count(1)
         self.control.documentsQueued.connect(self._remember_batch)
@@ -470,6 +496,10 @@ class EngineBridge(QObject):
     def set_quantization(self, name: str, quantization: str) -> None:
         self._quantize.emit(name, quantization)
 
+    def add_server(self, name: str, entry: dict[str, object], first_in_auto: bool) -> None:
+        """Add an inference server (``control.modelsChanged`` shows it, ``failed`` says why not)."""
+        self._add_server.emit(name, entry, first_in_auto)
+
     def start_bench(self, plan: BenchPlan) -> int:
         """Queue a benchmark behind the batches already queued; its id for the bench signals."""
         bench = next(self._benches)
@@ -508,6 +538,13 @@ class EngineBridge(QObject):
         elif isinstance(event, ModelStateChanged):
             self.modelEvent.emit(event)
             self._refresh.emit()
+        elif isinstance(event, PageDone) and not event.restored:
+            # The models table shows pages in flight and seconds per page: keep it current,
+            # a few times a second at most.
+            now = time.monotonic()
+            if now - self._last_activity_refresh >= ACTIVITY_REFRESH_S:
+                self._last_activity_refresh = now
+                self._refresh.emit()
         elif isinstance(event, ModelLeaked):
             self.leaked.emit(event.model, list(event.objects))
 

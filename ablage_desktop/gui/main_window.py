@@ -43,6 +43,7 @@ from ablage_desktop.gui.widgets.notice_bar import NoticeBar
 from ablage_desktop.gui.widgets.page_view import PageView
 from ablage_desktop.gui.widgets.queue_view import QueueView
 from ablage_desktop.gui.widgets.search_panel import SearchPanel
+from ablage_desktop.gui.widgets.server_dialog import ServerDialog
 from ablage_desktop.gui.widgets.text_pane import TextPane
 
 log = logging.getLogger(__name__)
@@ -276,6 +277,8 @@ class MainWindow(QMainWindow):
             act = QAction(quantization, self)
             act.triggered.connect(lambda checked=False, q=quantization: self._quantize(q))
             self.quantization_menu.addAction(act)
+        self.add_server_action = action(self.tr("Add inference &server..."), self.add_server)
+        models_menu.addAction(self.add_server_action)
         models_menu.addSeparator()
         self.bench_action = action(self.tr("&Benchmark..."), self.open_bench)
         models_menu.addAction(self.bench_action)
@@ -716,7 +719,8 @@ class MainWindow(QMainWindow):
             if ":" in status.name:
                 continue  # a language variant made for one request
             state = self.models.state_label(status.state)
-            text = f"{status.name} — {state}, ~{size_text(status.estimated_bytes)}"
+            size = self.models.device_text(status) if status.remote else None
+            text = f"{status.name} — {state}, {size or '~' + size_text(status.estimated_bytes)}"
             self.backend_box.addItem(text, status.name)
             row = self.backend_box.count() - 1
             self.backend_box.setItemData(
@@ -731,6 +735,18 @@ class MainWindow(QMainWindow):
 
     def _backend_changed(self) -> None:
         self.settings.setValue("backend", self.backend_box.currentData() or AUTO)
+
+    def add_server(self) -> ServerDialog:
+        """Ask for a server's settings; on OK the engine adds, saves and checks it."""
+        dialog = ServerDialog({s.name for s in self._statuses}, self)
+        dialog.setModal(True)
+
+        def accepted() -> None:
+            self.bridge.add_server(dialog.name(), dialog.entry(), dialog.first_in_auto())
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+        return dialog
 
     def _quantize(self, quantization: str) -> None:
         name = self.models.selected_model()

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from ablage_desktop.engine.backends import got_ocr2, janus, planned, qwen2_vl, rapidocr, tesseract
+from ablage_desktop.engine.backends import (
+    got_ocr2,
+    janus,
+    openai_server,
+    planned,
+    qwen2_vl,
+    rapidocr,
+    tesseract,
+)
 from ablage_desktop.engine.backends.base import (
     Availability,
     Backend,
@@ -22,6 +30,7 @@ REGISTRY: MappingProxyType[str, BackendSpec] = MappingProxyType(
         got_ocr2.SPEC.engine: got_ocr2.SPEC,
         qwen2_vl.SPEC.engine: qwen2_vl.SPEC,
         janus.SPEC.engine: janus.SPEC,
+        openai_server.SPEC.engine: openai_server.SPEC,
         **{spec.engine: spec for spec in planned.SPECS},
     }
 )

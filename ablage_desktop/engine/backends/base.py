@@ -15,7 +15,7 @@ from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.results import OcrLine, OcrPage
 
-DeviceKind = Literal["cpu", "gpu"]
+DeviceKind = Literal["cpu", "gpu", "remote"]
 
 
 class EngineOptions(BaseModel):
@@ -108,6 +108,9 @@ class BackendSpec:
     """Import the engine's libraries ahead of its first load: an import holds the GIL for
     its whole length, which a window would feel as a stutter if it came with a click."""
     planned_reason: str = ""
+    destination: Callable[[EngineOptions], str | None] = lambda options: None
+    """Where pages go when this engine reads them on another machine (a server's address);
+    None for engines that read on this one."""
 
     def availability(self, options: EngineOptions) -> Availability:
         if self.load is None or self.check is None:

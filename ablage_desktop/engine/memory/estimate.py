@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Device = Literal["cpu", "gpu"]
+Device = Literal["cpu", "gpu", "remote"]
+"""Where a model runs; a ``remote`` one (an inference server) costs no local memory."""
 MIB = 1 << 20
 
 BYTES_PER_PARAMETER: dict[str, float] = {

@@ -13,6 +13,10 @@ Rules, as Ollama's scheduler and ComfyUI's model management taught us:
 * After an unload: drop every reference, ``gc.collect()``, empty the CUDA cache, wait (within a
   bound) for the device memory to come back, and report any tracked object still alive as a
   leak.
+* A remote model (an inference server) costs no local memory: it never counts against a
+  budget or ``max_resident_models``, is never evicted to make room and does not expire; its
+  "load" is a health check. When its backend reports the server down, the model is unloaded
+  as soon as no page uses it, so the next use checks the server's health again.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from ablage_desktop.engine.errors import (
     ModelBusy,
     ModelLoadError,
     OutOfMemory,
+    RemoteServerError,
     UnknownBackend,
 )
 from ablage_desktop.engine.events import Event, ModelLeaked, ModelStateChanged
@@ -50,6 +55,8 @@ log = logging.getLogger(__name__)
 RECOVERY_POLL_S = 0.05
 RECOVERED_SHARE = 0.75
 """Device memory counts as back once this share of the model's footprint is free again."""
+LATENCY_WEIGHT = 0.3
+"""Weight of the newest page in the moving average of the seconds per page."""
 
 
 def is_out_of_memory(exc: BaseException) -> bool:
@@ -90,6 +97,16 @@ class ModelInfo:
     estimated_bytes: int
     measured_bytes: int | None
     error: ErrorInfo | None
+    in_flight: int = 0
+    """Pages being recognised right now."""
+    queued: int = 0
+    """Pages waiting for one of the model's slots (``concurrency``)."""
+    page_seconds: float | None = None
+    """Moving average of the seconds per page (for a server: its latency as seen here)."""
+    load_seconds: float | None = None
+    """How long the last load took (for a server: the health check's round trip)."""
+    since: float = 0.0
+    """When the model entered its state (the manager's clock)."""
 
 
 @dataclass(eq=False)
@@ -110,6 +127,16 @@ class _Record:
     slots: threading.BoundedSemaphore | None = None
     tracked: list[weakref.ref[object]] = field(default_factory=list)
     state_since: float = field(default_factory=time.monotonic)
+    in_flight: int = 0
+    queued: int = 0
+    page_seconds: float | None = None
+    load_seconds: float | None = None
+    down: ErrorInfo | None = None
+    """A remote model whose server went away: unloaded once no page uses it."""
+
+    @property
+    def remote(self) -> bool:
+        return self.device == "remote"
 
     @property
     def footprint(self) -> int:
@@ -137,8 +164,23 @@ class Lease:
         """Recognise with the model, no more threads at once than the backend allows."""
         slots = self._record.slots
         assert slots is not None
+        backend = self.backend
+        self._manager._count(self._record, queued=1)
         with slots:
-            return self.backend.recognize(page, cancel)
+            self._manager._count(self._record, queued=-1, in_flight=1)
+            started = time.perf_counter()
+            try:
+                result = backend.recognize(page, cancel)
+            except RemoteServerError as exc:
+                self._manager._count(self._record, in_flight=-1)
+                if exc.server_down:
+                    self._manager._mark_down(self._record, exc)
+                raise
+            except BaseException:
+                self._manager._count(self._record, in_flight=-1)
+                raise
+            self._manager._count(self._record, in_flight=-1, seconds=time.perf_counter() - started)
+            return result
 
     def release(self) -> None:
         if self._backend is not None:
@@ -233,8 +275,35 @@ class ModelManager:
             users=record.pins,
             estimated_bytes=record.estimate.total,
             measured_bytes=record.measured,
-            error=record.error,
+            error=record.error or record.down,
+            in_flight=record.in_flight,
+            queued=record.queued,
+            page_seconds=record.page_seconds,
+            load_seconds=record.load_seconds,
+            since=record.state_since,
         )
+
+    def _count(
+        self, record: _Record, queued: int = 0, in_flight: int = 0, seconds: float | None = None
+    ) -> None:
+        """Pages waiting for and inside a model (what the panel shows as its queue)."""
+        with self._cond:
+            record.queued += queued
+            record.in_flight += in_flight
+            if seconds is not None:
+                previous = record.page_seconds
+                record.page_seconds = (
+                    seconds
+                    if previous is None
+                    else previous + LATENCY_WEIGHT * (seconds - previous)
+                )
+
+    def _mark_down(self, record: _Record, exc: RemoteServerError) -> None:
+        """The server behind ``record`` went away: stop using it once its pages are done."""
+        with self._cond:
+            if record.down is None:
+                log.warning("%s: server down, unloading it when idle: %s", record.name, exc.problem)
+            record.down = ErrorInfo.from_exception(exc)
 
     def _record(self, name: str) -> _Record:
         try:
@@ -292,7 +361,8 @@ class ModelManager:
             unload_now = False
             if record.pins == 0:
                 self._set_state(record, ModelState.READY)
-                unload_now = self.policy.keep_alive_s == 0 and self._batches == 0
+                after_use = self.policy.keep_alive_s == 0 and self._batches == 0
+                unload_now = (after_use and not record.remote) or record.down is not None
                 if unload_now:
                     self._set_state(record, ModelState.UNLOADING)
             self._cond.notify_all()
@@ -312,7 +382,7 @@ class ModelManager:
                 self._batches -= 1
                 ending = self._batches == 0 and self.policy.keep_alive_s == 0
             if ending:
-                self.unload_idle()
+                self.unload_idle(remote=False)
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -335,6 +405,8 @@ class ModelManager:
         with self._cond:
             record.backend = backend
             record.error = None
+            record.down = None
+            record.load_seconds = self._clock() - started
             record.slots = threading.BoundedSemaphore(max(1, backend.concurrency))
             record.tracked = [weakref.ref(obj) for obj in backend.tracked_objects()]
             self._loading = None
@@ -359,7 +431,8 @@ class ModelManager:
                     raise ModelLoadError(record.name, f"{type(exc).__name__}: {exc}") from exc
                 oom_message = exc.cause if isinstance(exc, OutOfMemory) else f"{exc}"
             if not oom_message:
-                self._measure(record, before, self.probe.snapshot())
+                if not record.remote:  # a server's memory is not this machine's
+                    self._measure(record, before, self.probe.snapshot())
                 return backend
             # Out of memory: the except block is over, so the failed attempt is unreachable.
             log.warning("%s ran out of memory while loading (try %d of 2)", record.name, attempt)
@@ -417,7 +490,13 @@ class ModelManager:
 
     def _fit_problem(self, record: _Record, snapshot: MemorySnapshot) -> InsufficientMemory | None:
         """Why ``record`` cannot be loaded now, or None when it fits."""
-        others = [r for r in self._records.values() if r is not record and r.state.resident]
+        if record.remote:
+            return None
+        others = [
+            r
+            for r in self._records.values()
+            if r is not record and r.state.resident and not r.remote
+        ]
         need = record.footprint
         if len(others) >= self.policy.max_resident_models:
             return InsufficientMemory(
@@ -456,7 +535,7 @@ class ModelManager:
         """Why ``name`` could not be loaded even after evicting every idle model, or None."""
         with self._cond:
             record = self._record(name)
-            if record.state in (ModelState.READY, ModelState.BUSY):
+            if record.state in (ModelState.READY, ModelState.BUSY) or record.remote:
                 return None
             snapshot = self.probe.snapshot()
             same = [
@@ -479,7 +558,7 @@ class ModelManager:
         idle = [
             r
             for r in self._records.values()
-            if r is not record and r.state is ModelState.READY and r.pins == 0
+            if r is not record and r.state is ModelState.READY and r.pins == 0 and not r.remote
         ]
         # The same device first: freeing RAM does not make a GPU model fit.
         idle.sort(key=lambda r: (r.device != record.device, r.last_used))
@@ -514,8 +593,11 @@ class ModelManager:
             self._finish_unload(record)
         return resident
 
-    def unload_idle(self, *, keep: str | None = None, device: Device | None = None) -> list[str]:
-        """Unload every idle model (but ``keep``, and only on ``device`` when given)."""
+    def unload_idle(
+        self, *, keep: str | None = None, device: Device | None = None, remote: bool = True
+    ) -> list[str]:
+        """Unload every idle model (but ``keep``, only on ``device`` when given, and without
+        the remote ones unless ``remote``)."""
         with self._cond:
             victims = [
                 r
@@ -524,6 +606,7 @@ class ModelManager:
                 and r.pins == 0
                 and r.name != keep
                 and (device is None or r.device == device)
+                and (remote or not r.remote)
             ]
             for victim in victims:
                 self._set_state(victim, ModelState.UNLOADING)
@@ -542,7 +625,10 @@ class ModelManager:
             victims = [
                 r
                 for r in self._records.values()
-                if r.state is ModelState.READY and r.pins == 0 and now - r.last_used >= ttl
+                if r.state is ModelState.READY
+                and r.pins == 0
+                and not r.remote  # costs nothing idle: stays ready
+                and now - r.last_used >= ttl
             ]
             if ttl == 0 and self._batches:
                 victims = []
@@ -584,6 +670,8 @@ class ModelManager:
             self._emit_now(ModelLeaked(record.name, tuple(leaked)))
         with self._cond:
             self._set_state(record, ModelState.UNLOADED)
+            if record.down is not None:
+                record.error, record.down = record.down, None  # shown until the next load
             self._cond.notify_all()
         self._flush()
 
@@ -630,12 +718,18 @@ class ModelManager:
 
     # --- background work ---------------------------------------------------------------------
 
-    def start(self, preload: Sequence[str] = ()) -> None:
-        """Start the keep-alive reaper; with eager loading, load ``preload`` in the background."""
+    def start(self, preload: Sequence[str] = (), connect: Sequence[str] = ()) -> None:
+        """Start the keep-alive reaper; with eager loading, load ``preload`` in the background.
+
+        ``connect`` (remote models) are health-checked in the background even with lazy
+        loading: that costs no memory, and shows at once whether each server answers.
+        """
         if self.policy.keep_alive_s > 0:
             self._spawn("ablage-keepalive", self._reap)
         if not self.policy.lazy_loading and preload:
             self._spawn("ablage-preload", lambda: self._preload(preload))
+        for name in connect:
+            self._spawn(f"ablage-connect-{name}", lambda name=name: self._preload([name]))
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)

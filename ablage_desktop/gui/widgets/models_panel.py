@@ -1,10 +1,17 @@
-"""The models table: device, quantization, state and memory, with Load / Unload buttons."""
+"""The models table: device, quantization, state, memory and activity, with Load / Unload.
+
+A remote model (an inference server) shows where its pages go: "server: this machine" for a
+loopback address, otherwise "server: HOST" in the warning colour, with the address in the
+tooltip, because sending documents off the machine is the user's explicit choice.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -41,7 +48,10 @@ class ModelsPanel(QWidget):
         QT_TRANSLATE_NOOP("ModelsPanel", "State"),
         QT_TRANSLATE_NOOP("ModelsPanel", "Estimated"),
         QT_TRANSLATE_NOOP("ModelsPanel", "Measured"),
+        QT_TRANSLATE_NOOP("ModelsPanel", "Activity"),
     )
+    OFF_MACHINE = QColor(176, 96, 0)
+    """The colour of a model that sends pages to another machine."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,22 +98,55 @@ class ModelsPanel(QWidget):
             state = self.state_label(status.state) if status.available else self.tr("unavailable")
             cells = (
                 status.name,
-                status.device,
+                self.device_text(status),
                 quantization.get(status.name, "-"),
                 state,
                 size_text(status.estimated_bytes),
                 size_text(status.measured_bytes),
+                self.activity_text(status),
             )
+            tooltip = status.reason or status.description or status.title
+            if status.remote:
+                tooltip = f"{self.destination_text(status)}\n{tooltip}"
             for column, text in enumerate(cells):
                 item = self.table.item(row, column)
                 if item is None:
                     item = QTableWidgetItem()
                     self.table.setItem(row, column, item)
                 item.setText(text)
-                item.setToolTip(status.reason or status.description or status.title)
+                item.setToolTip(tooltip)
+                off_machine = column == 1 and status.destination is not None
+                item.setForeground(QBrush(self.OFF_MACHINE) if off_machine else QBrush())
             if status.name == selected:
                 self.table.selectRow(row)
         self._update_buttons()
+
+    def device_text(self, status: BackendStatus) -> str:
+        if not status.remote:
+            return status.device
+        if status.destination is None:
+            return self.tr("server: this machine")
+        return self.tr("server: {0}").format(urlsplit(status.destination).hostname or "?")
+
+    def destination_text(self, status: BackendStatus) -> str:
+        if status.destination is None:
+            return self.tr("Pages go to a server on this machine.")
+        return self.tr("Pages are sent to {0} (send_documents is on for this model).").format(
+            status.destination
+        )
+
+    def activity_text(self, status: BackendStatus) -> str:
+        """Latency and queue of a model: pages in flight and waiting, seconds per page."""
+        parts = []
+        if status.remote and status.loaded and status.load_seconds is not None:
+            parts.append(self.tr("{0:.0f} ms").format(status.load_seconds * 1000))
+        if status.page_seconds is not None:
+            parts.append(self.tr("{0:.2f} s/page").format(status.page_seconds))
+        if status.in_flight or status.queued:
+            parts.append(
+                self.tr("{0} running, {1} waiting").format(status.in_flight, status.queued)
+            )
+        return ", ".join(parts) or "-"
 
     def state_label(self, state: str) -> str:
         """A model state in the user's language."""
@@ -140,8 +183,12 @@ class ModelsPanel(QWidget):
 
     def _update_buttons(self) -> None:
         status = self._status()
+        # A server that did not answer may be tried again at once (it may be back).
+        loadable = status is not None and (
+            status.available or (status.remote and status.error != "")
+        )
         self.load_button.setEnabled(
-            status is not None and status.available and status.state in ("unloaded", "failed")
+            status is not None and loadable and status.state in ("unloaded", "failed")
         )
         self.unload_button.setEnabled(status is not None and status.state in ("ready", "busy"))
         self.unload_all_button.setEnabled(any(s.state in ("ready", "busy") for s in self._statuses))

@@ -1,0 +1,94 @@
+"""Line boxes for text that came without them (a vision-language model's, a server's answer).
+
+A local CPU text detector (RapidOCR's detection model alone, no recognition) finds where the
+printed lines are; the text's lines are then paired with them in reading order, but only
+where that pairing is unambiguous: as many text lines as rows of boxes, or as many as single
+boxes. Anything else keeps the text without boxes (the exports then place its lines evenly,
+marked as estimated) rather than drawing boxes around the wrong words.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ablage_desktop.engine.layout import group_rows
+from ablage_desktop.engine.results import OcrLine
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+log = logging.getLogger(__name__)
+
+Box = tuple[int, int, int, int]
+DETECTED = 1.0
+"""Confidence of a line whose box was paired with it (the text's own certainty is unknown)."""
+
+
+def detector_missing() -> str | None:
+    """Why the detector cannot run here, or None."""
+    for package in ("rapidocr", "onnxruntime"):
+        if importlib.util.find_spec(package) is None:
+            return f"line_boxes: detect needs the {package} package"
+    return None
+
+
+class LineDetector:
+    """RapidOCR's text detection: one model, one page at a time (it is quick)."""
+
+    def __init__(self) -> None:
+        from rapidocr import RapidOCR
+
+        self._ocr: Any = RapidOCR(params={"Global.log_level": "warning", "Global.use_cls": False})
+        self._lock = threading.Lock()
+
+    def boxes(self, image: Image.Image) -> list[Box]:
+        with self._lock:
+            output = self._ocr(image, use_det=True, use_cls=False, use_rec=False)
+        found = output.boxes if output.boxes is not None else []
+        boxes = []
+        for quad in found:
+            xs = [float(point[0]) for point in quad]
+            ys = [float(point[1]) for point in quad]
+            boxes.append(
+                (
+                    max(0, round(min(xs))),
+                    max(0, round(min(ys))),
+                    min(image.width, round(max(xs))),
+                    min(image.height, round(max(ys))),
+                )
+            )
+        return boxes
+
+    def close(self) -> None:
+        self._ocr = None
+
+
+def place_lines(text: str, boxes: Sequence[Box]) -> tuple[OcrLine, ...]:
+    """The text's lines with the detected boxes, or () where they do not pair up."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines or not boxes:
+        return ()
+    rows = group_rows([OcrLine("", DETECTED, box) for box in boxes])
+    if len(rows) == len(lines):
+        return tuple(
+            OcrLine(line, DETECTED, _union([item.box for item in row]))
+            for line, row in zip(lines, rows, strict=True)
+        )
+    single = [item.box for row in rows for item in row]
+    if len(single) == len(lines):
+        return tuple(OcrLine(line, DETECTED, box) for line, box in zip(lines, single, strict=True))
+    log.debug("%d text lines, %d rows of boxes: no boxes", len(lines), len(rows))
+    return ()
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
