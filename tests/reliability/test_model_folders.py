@@ -21,24 +21,24 @@ from fakes import FakeProbe
 
 pytest.importorskip("torch")
 
-from tiny_models import build_got_ocr2  # noqa: E402
+from tiny_models import build_got_ocr2
 
-from ablage_desktop.engine.backends import REGISTRY, transformers_vlm  # noqa: E402
-from ablage_desktop.engine.backends.base import Backend, EngineOptions  # noqa: E402
-from ablage_desktop.engine.backends.got_ocr2 import GotOcr2  # noqa: E402
-from ablage_desktop.engine.backends.model_folder import check_folder  # noqa: E402
-from ablage_desktop.engine.backends.transformers_vlm import (  # noqa: E402
+from ablage_desktop.engine.backends import REGISTRY, transformers_vlm
+from ablage_desktop.engine.backends.base import Backend, EngineOptions
+from ablage_desktop.engine.backends.got_ocr2 import GotOcr2
+from ablage_desktop.engine.backends.model_folder import check_folder
+from ablage_desktop.engine.backends.transformers_vlm import (
     VisionLanguageBackend,
     VisionLanguageOptions,
 )
-from ablage_desktop.engine.errors import (  # noqa: E402
+from ablage_desktop.engine.errors import (
     CorruptModelFiles,
     ModelLoadError,
     PickleWeightsRefused,
     RemoteCodeRefused,
 )
-from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager  # noqa: E402
-from ablage_desktop.engine.models.state import ModelState  # noqa: E402
+from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
+from ablage_desktop.engine.models.state import ModelState
 
 MARKER = "EXECUTED"
 
@@ -141,8 +141,8 @@ def test_weights_damaged_after_the_check_still_give_the_typed_error(
         VisionLanguageBackend("got_ocr2", options, GotOcr2())
 
 
-def _header(tensors: dict[str, object]) -> bytes:
-    raw = json.dumps(tensors).encode()
+def _header(shape: list[int], offsets: list[int]) -> bytes:
+    raw = json.dumps({"w": {"dtype": "F32", "shape": shape, "data_offsets": offsets}}).encode()
     return len(raw).to_bytes(8, "little") + raw
 
 
@@ -154,14 +154,11 @@ def _header(tensors: dict[str, object]) -> bytes:
         ((500).to_bytes(8, "little") + b'{"a":', "cut short inside its header"),
         ((5).to_bytes(8, "little") + b"[1,2]", "not a JSON object"),
         ((4).to_bytes(8, "little") + b"\xff\xfe{}", "not JSON"),
-        (_header({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}), "does not fit"),
-        (_header({"w": {"dtype": "F32", "shape": [2], "data_offsets": [8, 0]}}), "bad data offsets"),
-        (_header({"w": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}), "bad shape"),
-        (_header({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}), "cut short"),
-        (
-            _header({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}) + b"\0" * 9,
-            "5 bytes more than its header describes",
-        ),
+        (_header([2], [0, 4]), "does not fit"),
+        (_header([2], [8, 0]), "bad data offsets"),
+        (_header([-1], [0, 4]), "bad shape"),
+        (_header([1], [0, 4]), "cut short"),
+        (_header([1], [0, 4]) + b"\0" * 9, "5 bytes more than its header describes"),
     ],
 )
 def test_a_damaged_safetensors_header_is_corrupt_model_files(
