@@ -29,9 +29,11 @@ ROOT = os.geteuid() == 0
 OLD_RESULT = b"the result of last week's run\n"
 
 
-def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str | Path, cwd: Path, prefix: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ablage_desktop", *map(str, args)],
+        [*prefix, sys.executable, "-m", "ablage_desktop", *map(str, args)],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -78,42 +80,54 @@ def page(tmp_path: Path) -> Path:
     return path
 
 
+WITHOUT_ROOTS_OVERRIDE = ("--bounding-set=-dac_override,-dac_read_search",)
+"""setpriv options: root without the capability that lets it ignore permission bits."""
+
+
 @pytest.fixture(params=["read_only_mount", "no_write_permission"])
-def read_only_folder(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
-    """An output folder holding last week's result, which nobody can write to now."""
+def read_only_folder(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[Path, tuple[str, ...]]]:
+    """An output folder holding last week's result, which nobody can write to now; and the
+    command prefix the CLI must run under for that (root ignores permission bits)."""
     folder = tmp_path / "out"
     if request.param == "read_only_mount":
         why_not = mount_tmpfs(folder, "size=1m")
         if why_not:
-            pytest.skip(why_not)
+            pytest.skip(why_not + " (the permission variant covers other users)")
         (folder / "p.txt").write_bytes(OLD_RESULT)
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
-        yield folder
+        yield folder, ()
         unmount(folder)
-    else:
-        if ROOT:
-            pytest.skip("permission bits do not stop root (the read-only mount covers root)")
-        folder.mkdir()
-        (folder / "p.txt").write_bytes(OLD_RESULT)
-        folder.chmod(0o555)
-        yield folder
-        folder.chmod(0o755)
+        return
+    prefix: tuple[str, ...] = ()
+    if ROOT:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("as root this needs setpriv (util-linux) to drop the DAC override")
+        prefix = (setpriv, *WITHOUT_ROOTS_OVERRIDE)
+    folder.mkdir()
+    (folder / "p.txt").write_bytes(OLD_RESULT)
+    folder.chmod(0o555)
+    yield folder, prefix
+    folder.chmod(0o755)
 
 
 def test_a_read_only_output_folder_is_a_clear_error_and_leaves_no_file(
-    tmp_path: Path, page: Path, read_only_folder: Path
+    tmp_path: Path, page: Path, read_only_folder: tuple[Path, tuple[str, ...]]
 ) -> None:
+    folder, prefix = read_only_folder
     store = tmp_path / "archive.sqlite3"
 
-    result = run_cli("ocr", page, "--backend", "tesseract", "--out", read_only_folder, "--store",
-                     store, cwd=tmp_path)  # fmt: skip
+    result = run_cli("ocr", page, "--backend", "tesseract", "--out", folder, "--store", store,
+                     cwd=tmp_path, prefix=prefix)  # fmt: skip
 
     assert result.returncode == 2, result.stderr
-    assert f"cannot write {read_only_folder / 'p.txt'}" in result.stderr
+    assert f"cannot write {folder / 'p.txt'}" in result.stderr
     assert "read-only file system" in result.stderr or "not writable for you" in result.stderr
     assert "Traceback" not in result.stderr
-    assert sorted(p.name for p in read_only_folder.iterdir()) == ["p.txt"]
-    assert (read_only_folder / "p.txt").read_bytes() == OLD_RESULT
+    assert sorted(p.name for p in folder.iterdir()) == ["p.txt"]
+    assert (folder / "p.txt").read_bytes() == OLD_RESULT
 
 
 @pytest.fixture
@@ -143,6 +157,7 @@ def test_a_full_output_folder_is_a_clear_error_and_no_page_read_is_lost(
     assert "Traceback" not in full.stderr
     assert sorted(p.name for p in full_folder.iterdir()) == ["filler", "p.txt"]
     assert (full_folder / "p.txt").read_bytes() == OLD_RESULT
+    print(f"full tmpfs ({(full_folder / 'filler').stat().st_size} bytes of filler): exit 2")
     # room again: the same command writes the result from the archive, without reading again
     (full_folder / "filler").unlink()
     again = run_cli(*command, cwd=tmp_path)
