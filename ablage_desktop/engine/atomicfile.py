@@ -14,10 +14,13 @@ import errno
 import os
 import secrets
 from pathlib import Path
+from types import MappingProxyType
 
 from ablage_desktop.engine.errors import OutputError
 
 TEMP_SUFFIX = ".part"
+CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+"""A new file only (never one an attacker placed there); no newline translation on Windows."""
 NEW_FILE_MODE = 0o666
 """Before the umask, as ``open()`` creates files (mkstemp's 0600 would hide results from a
 user's other programs and colleagues)."""
@@ -26,9 +29,9 @@ user's other programs and colleagues)."""
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` all at once or not at all; raises the ``OSError`` as is."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _create_temporary(path)
+    fd, tmp = _create_temporary(path)
     try:
-        with tmp.open("wb") as handle:
+        with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -40,16 +43,15 @@ def write_atomic(path: Path, data: bytes) -> None:
     _sync_folder(path.parent)
 
 
-def _create_temporary(path: Path) -> Path:
-    """A new, empty, hidden file beside ``path`` that no one else has opened."""
+def _create_temporary(path: Path) -> tuple[int, Path]:
+    """A new, empty, hidden file beside ``path``, opened for writing: its descriptor and path."""
     for _ in range(100):
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
+            fd = os.open(tmp, CREATE_FLAGS, NEW_FILE_MODE)
         except FileExistsError:
             continue
-        os.close(fd)
-        return tmp
+        return fd, tmp
     raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
 
 
@@ -68,17 +70,19 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-REASONS = {
-    errno.EACCES: "permission denied: the folder is not writable for you",
-    errno.EPERM: "permission denied: the folder is not writable for you",
-    errno.EROFS: "the folder is on a read-only file system (a locked card, a read-only share?)",
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "your disk quota is used up",
-    errno.EFBIG: "the file would be larger than this file system (or a limit) allows",
-    errno.ENOTDIR: "a file stands where the folder should be",
-    errno.EEXIST: "a file stands where the folder should be",
-    errno.ENAMETOOLONG: "the file name is too long for this file system",
-}
+REASONS = MappingProxyType(
+    {
+        errno.EACCES: "permission denied: the folder is not writable for you",
+        errno.EPERM: "permission denied: the folder is not writable for you",
+        errno.EROFS: "the folder is on a read-only file system (a locked card, a read-only share?)",
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "your disk quota is used up",
+        errno.EFBIG: "the file would be larger than this file system (or a limit) allows",
+        errno.ENOTDIR: "a file stands where the folder should be",
+        errno.EEXIST: "a file stands where the folder should be",
+        errno.ENAMETOOLONG: "the file name is too long for this file system",
+    }
+)
 
 
 def output_error(path: Path, exc: OSError) -> OutputError:
