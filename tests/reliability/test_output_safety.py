@@ -3,7 +3,8 @@
 Real folders, real processes: a full folder is a tmpfs filled to the last block (where this
 process may mount, i.e. as root with CAP_SYS_ADMIN), and always a child process whose file size
 limit (RLIMIT_FSIZE) the kernel enforces on the write; a read-only folder is a read-only tmpfs
-(root) or a folder without write permission (any other user; permission bits do not stop root).
+(same condition) and a folder without write permission (root, which permission bits do not
+stop, runs the program through setpriv without the DAC override capability).
 """
 
 from __future__ import annotations
