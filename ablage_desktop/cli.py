@@ -29,12 +29,14 @@ from ablage_desktop.engine import (
     PageDone,
     collect_documents,
 )
+from ablage_desktop.engine.atomicfile import output_error
 from ablage_desktop.engine.bench import BenchPlan, BenchProgress, run_bench
 from ablage_desktop.engine.bench.chart import write_png
 from ablage_desktop.engine.bench.report import markdown, write_json
 from ablage_desktop.engine.errors import (
     BackendUnavailable,
     ModelLoadError,
+    OutputError,
     UnknownBackend,
     UsageError,
 )
@@ -401,6 +403,17 @@ def _run_ocr(
         progress.clear()
         print(f"ablage-desktop: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
+    except OutputError as exc:
+        cancel.cancel()
+        progress.clear()
+        print(f"ablage-desktop: {exc.message}", file=sys.stderr)
+        if store is not None:
+            print(
+                "ablage-desktop: the pages read so far are kept in the archive: run the same "
+                "command again once the folder can be written, and they are not read again",
+                file=sys.stderr,
+            )
+        return EXIT_USAGE
     except ModelLoadError as exc:
         progress.clear()
         print(f"ablage-desktop: {exc.message}", file=sys.stderr)
@@ -437,7 +450,7 @@ def _write(document: OcrDocument, namer: OutputNamer, fmt: str, engine: Engine) 
     try:
         write_export(document, target, fmt, limits, render_lock=engine.render_lock)
     except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise output_error(target, exc) from exc
 
 
 class OutputNamer:

@@ -1,23 +1,95 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""Atomic file writes: a reader sees the old file or the new one, never half of one.
+
+The bytes go to a hidden temporary file beside the target, are flushed to the disk, and the
+temporary file is renamed over the target; then the folder itself is flushed, so that the
+rename survives a power cut (SQLite's rule: a write is done when the directory entry is on the
+disk too). Any failure (a full disk, a read-only folder, a file size limit) removes the
+temporary file again, so no partial file is ever left, and an existing target stays as it was.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import secrets
 from pathlib import Path
+from types import MappingProxyType
+
+from ablage_desktop.engine.errors import OutputError
+
+TEMP_SUFFIX = ".part"
+CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+"""A new file only (never one an attacker placed there); no newline translation on Windows."""
+NEW_FILE_MODE = 0o666
+"""Before the umask, as ``open()`` creates files (mkstemp's 0600 would hide results from a
+user's other programs and colleagues)."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` all at once or not at all; raises the ``OSError`` as is."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp = _create_temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        Path(tmp_name).replace(path)
+        tmp.replace(path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            Path(tmp_name).unlink()
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         raise
+    _sync_folder(path.parent)
+
+
+def _create_temporary(path: Path) -> tuple[int, Path]:
+    """A new, empty, hidden file beside ``path``, opened for writing: its descriptor and path."""
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        try:
+            fd = os.open(tmp, CREATE_FLAGS, NEW_FILE_MODE)
+        except FileExistsError:
+            continue
+        return fd, tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entries (the rename). Not every system can open a folder: then the
+    rename is as durable as that system makes it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems (and Windows) refuse fsync on a folder
+    finally:
+        os.close(fd)
+
+
+REASONS = MappingProxyType(
+    {
+        errno.EACCES: "permission denied: the folder is not writable for you",
+        errno.EPERM: "permission denied: the folder is not writable for you",
+        errno.EROFS: "the folder is on a read-only file system (a locked card, a read-only share?)",
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "your disk quota is used up",
+        errno.EFBIG: "the file would be larger than this file system (or a limit) allows",
+        errno.ENOTDIR: "a file stands where the folder should be",
+        errno.EEXIST: "a file stands where the folder should be",
+        errno.ENAMETOOLONG: "the file name is too long for this file system",
+    }
+)
+
+
+def output_error(path: Path, exc: OSError) -> OutputError:
+    """``exc`` from writing ``path`` in words a person can act on."""
+    reason = REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    return OutputError(
+        path,
+        f"cannot write {path}: {reason}. Nothing was written there (no partial file); an "
+        "earlier version of the file, if there was one, is unchanged.",
+    )

@@ -8,6 +8,7 @@ only: a ``!!python/object`` tag is an error, never executed.
 from __future__ import annotations
 
 import importlib.resources
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,14 @@ from ablage_desktop.engine.errors import ConfigError
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
 
 SHIPPED_CONFIG = "models.yaml"
+MAX_CONFIG_BYTES = 1 << 20
+"""A configuration file is a few KB; a larger one is a wrong path, not a configuration."""
+MAX_DEPTH = 64
+"""Nesting deeper than this is no configuration either (and would exhaust the parser's stack)."""
+MAX_VALUES = 100_000
+"""Values after YAML aliases are expanded: a few aliases can stand for billions ("billion
+laughs"), and validating or printing them would never end."""
+MAX_LISTED_PROBLEMS = 5
 
 
 class _Section(BaseModel):
@@ -126,6 +135,11 @@ def load_config(user_files: Sequence[Path] = ()) -> AppConfig:
     sources = [_Source.parse(None, shipped_config_text())]
     for path in user_files:
         try:
+            if path.stat().st_size > MAX_CONFIG_BYTES:
+                raise ConfigError(
+                    path,
+                    f"the file is larger than {MAX_CONFIG_BYTES >> 10} KiB: not a configuration",
+                )
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError as exc:
             raise ConfigError(path, "the configuration file does not exist") from exc
@@ -168,6 +182,10 @@ class _Source:
             raise ConfigError(path, f"not valid YAML: {problem}", line=line) from exc
         except yaml.YAMLError as exc:
             raise ConfigError(path, f"not valid YAML: {exc}") from exc
+        except RecursionError as exc:
+            raise ConfigError(path, f"nested more than {MAX_DEPTH} levels deep") from exc
+        if root is not None:
+            _Shape(path).size(root)
         if data is None:
             data = {}
         if not isinstance(data, dict):
@@ -187,6 +205,60 @@ class _Source:
             else:
                 break
         return depth, line
+
+
+class _Shape:
+    """Checks of the composed YAML that the loader does not make: keys given twice (the
+    second would silently win), nesting depth and the size after aliases are expanded."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._sizes: dict[int, int] = {}
+
+    def size(self, node: yaml.Node, trail: tuple[str, ...] = ()) -> int:
+        """Values under ``node`` (at key ``trail``) with every alias expanded, each node counted
+        once."""
+        known = self._sizes.get(id(node))
+        if known is not None:
+            return known
+        line = node.start_mark.line + 1
+        if len(trail) > MAX_DEPTH:
+            raise ConfigError(self.path, f"nested more than {MAX_DEPTH} levels deep", line=line)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            self._no_duplicates(node, trail)
+            for key_node, value_node in node.value:
+                name = str(getattr(key_node, "value", "?"))
+                total += self.size(key_node, (*trail, name))
+                total += self.size(value_node, (*trail, name))
+        elif isinstance(node, yaml.SequenceNode):
+            for position, child in enumerate(node.value):
+                total += self.size(child, (*trail, str(position)))
+        if total > MAX_VALUES:
+            raise ConfigError(
+                self.path,
+                f"this value expands to more than {MAX_VALUES} values (YAML aliases?); "
+                "a configuration needs far fewer",
+                key=".".join(trail) or None,
+                line=line,
+            )
+        self._sizes[id(node)] = total
+        return total
+
+    def _no_duplicates(self, node: yaml.MappingNode, trail: tuple[str, ...]) -> None:
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            line = key_node.start_mark.line + 1
+            first = seen.setdefault(key_node.value, line)
+            if first != line:
+                raise ConfigError(
+                    self.path,
+                    f"this key is given twice (lines {first} and {line}); keep one",
+                    key=".".join((*trail, key_node.value)),
+                    line=line,
+                )
 
 
 def _blame(sources: Sequence[_Source], key: Sequence[str]) -> tuple[Path | None, int | None]:
@@ -214,7 +286,47 @@ def _describe(error: Mapping[str, Any], model: type[BaseModel] | None) -> str:
         return "this key is required but missing"
     message = str(error["msg"])
     message = message.removeprefix("Value error, ")
-    return f"{message[0].lower()}{message[1:]} (got {error['input']!r})"
+    return f"{message[0].lower()}{message[1:]} (got {_short(error['input'])})"
+
+
+def _short(value: Any) -> str:
+    """A bad value as the error shows it: never the whole of a huge one."""
+    short = reprlib.Repr()
+    short.maxlevel, short.maxlist, short.maxdict = 2, 4, 4
+    short.maxstring = short.maxother = 60
+    return short.repr(value)
+
+
+def _first_of(
+    sources: Sequence[_Source],
+    errors: Sequence[Mapping[str, Any]],
+    root: type[BaseModel],
+    prefix: Sequence[str] = (),
+) -> ConfigError:
+    """The first problem as the error, with the others (unknown keys, say) listed after it."""
+    described = []
+    for error in errors:
+        loc = [*prefix, *(str(part) for part in error["loc"])]
+        described.append((loc, _describe(error, _model_at(root, error["loc"]))))
+    first_loc, first_problem = described[0]
+    first = _error(sources, first_loc, first_problem)
+    if len(described) == 1:
+        return first
+    others = []
+    for loc, problem in described[1:MAX_LISTED_PROBLEMS]:
+        path, line = _blame(sources, loc)
+        where = f"line {line}" if line is not None else "no line"
+        if path != first.file:
+            where = f"{path}, {where}"
+        others.append(f"'{'.'.join(loc)}' ({where}): {problem.split(';')[0]}")
+    more = len(described) - MAX_LISTED_PROBLEMS
+    listing = "; ".join(others) + (f"; and {more} more" if more > 0 else "")
+    return ConfigError(
+        first.file,
+        f"{first_problem}. Also wrong: {listing}",
+        key=first.key,
+        line=first.line,
+    )
 
 
 def _model_at(root: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | None:
@@ -236,9 +348,7 @@ def _validate(merged: dict[str, Any], sources: Sequence[_Source]) -> AppConfig:
     try:
         top = _Top.model_validate(merged)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = [str(part) for part in first["loc"]]
-        raise _error(sources, loc, _describe(first, _model_at(_Top, first["loc"]))) from exc
+        raise _first_of(sources, exc.errors(), _Top) from exc
     models: dict[str, EngineOptions] = {}
     for name, entry in top.models.items():
         models[name] = _validate_model(name, entry, sources)
@@ -284,6 +394,4 @@ def _validate_model(name: str, entry: Any, sources: Sequence[_Source]) -> Engine
     try:
         return spec.options.model_validate(entry)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = [str(part) for part in first["loc"]]
-        raise _error(sources, key + loc, _describe(first, spec.options)) from exc
+        raise _first_of(sources, exc.errors(), spec.options, key) from exc

@@ -355,7 +355,8 @@ class _RasterDocument(Document):
             return 1  # an animated WebP is not a document: its first frame is the page
         try:
             return int(getattr(self._image, "n_frames", 1))
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        except (OSError, SyntaxError, ValueError, EOFError, TypeError) as exc:
+            # TypeError: Pillow's "Missing dimensions" for a later page's directory
             raise CorruptDocument(
                 self.path, f"The page directory of {self.path.name} is damaged: {exc}"
             ) from exc
@@ -376,7 +377,7 @@ class _RasterDocument(Document):
             raise
         except Image.DecompressionBombError as exc:
             raise DocumentTooLarge(self.path, f"{self.path.name} is too large: {exc}") from exc
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        except (OSError, SyntaxError, ValueError, EOFError, TypeError) as exc:
             raise CorruptDocument(
                 self.path,
                 f"Page {index + 1} of {self.path.name} is damaged or incomplete: {exc}",

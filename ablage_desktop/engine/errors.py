@@ -125,6 +125,34 @@ class ModelLoadError(AblageError):
         self.reason = reason
 
 
+class UnsafeModel(ModelLoadError):
+    """A model folder that could run code if it were loaded; refused before anything is read.
+
+    Not retried: the same folder gives the same answer until a person changes it.
+    """
+
+    kind = "unsafe_model"
+
+
+class PickleWeightsRefused(UnsafeModel):
+    """Only pickle weights (``.bin``, ``.pt``...): unpickling can run any code."""
+
+    kind = "pickle_weights"
+
+
+class RemoteCodeRefused(UnsafeModel):
+    """A ``config.json`` whose ``auto_map`` asks for Python code shipped with the model."""
+
+    kind = "remote_code"
+
+
+class CorruptModelFiles(ModelLoadError):
+    """A model folder whose files are damaged: a truncated ``.safetensors``, a missing shard,
+    an unreadable ``config.json``. Not retried: a second read finds the same bytes."""
+
+    kind = "corrupt_model"
+
+
 class IllegalTransition(RuntimeError):
     """A model state change the transition table forbids: a bug in the manager, so it is not
     an ``AblageError`` that callers would handle as a user's problem."""
@@ -179,6 +207,19 @@ class ModelBusy(AblageError):
 
 def _gib(size: int) -> str:
     return f"{size / (1 << 30):.2f} GiB" if size >= 1 << 28 else f"{size / (1 << 20):.0f} MiB"
+
+
+class OutputError(AblageError):
+    """A result that cannot be written: a read-only or full output folder, for example.
+
+    The write never leaves a partial file behind: the old file (if any) stays as it was.
+    """
+
+    kind = "output"
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        super().__init__(message)
+        self.path = Path(path)
 
 
 class RecognitionError(AblageError):

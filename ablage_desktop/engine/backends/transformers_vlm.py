@@ -3,8 +3,9 @@
 Rules that hold for every family:
 
 * Only safetensors, never ``trust_remote_code``: a folder with only pickle weights (``.bin``,
-  ``.pt``) or a ``config.json`` that asks for remote code (``auto_map``) is refused before
-  anything is read.
+  ``.pt``), a ``config.json`` that asks for remote code (``auto_map``) or a truncated
+  ``.safetensors`` is refused with its typed error before any weight is read
+  (``model_folder.check_folder``).
 * Nothing touches the network: a hub id is looked up in the local Hugging Face cache only;
   ``ablage-desktop models download NAME`` is the one explicit way to fetch a model.
 * torch and transformers are imported only when a model loads (checking and estimating read
@@ -18,9 +19,7 @@ generation settings and the clean-up of the output.
 from __future__ import annotations
 
 import importlib.util
-import json
 import logging
-import struct
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -31,9 +30,15 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import Field
 
 from ablage_desktop.engine.backends.base import Availability, Backend, BackendSpec, EngineOptions
+from ablage_desktop.engine.backends.model_folder import check_folder, safetensors_parameters
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.documents import PageImage
-from ablage_desktop.engine.errors import Cancelled, ModelLoadError, RecognitionError
+from ablage_desktop.engine.errors import (
+    Cancelled,
+    CorruptModelFiles,
+    ModelLoadError,
+    RecognitionError,
+)
 from ablage_desktop.engine.memory.estimate import MemoryEstimate, estimate_transformer
 from ablage_desktop.engine.results import OcrPage
 
@@ -42,7 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 NOT_DOWNLOADED = "not downloaded"
 ACTIVATION_SHARE = 0.2
 """Activations and KV cache as a share of the weights, at batch 1 and a few thousand tokens."""
@@ -136,59 +140,6 @@ def resolve_folder(options: VisionLanguageOptions) -> Path | None:
     return Path(folder)
 
 
-def folder_problem(folder: Path, model_type: str) -> str | None:
-    """Why ``folder`` must not be loaded, or None. Reads only config.json and file names."""
-    config_file = folder / "config.json"
-    if not config_file.is_file():
-        return f"{folder} has no config.json"
-    try:
-        config = json.loads(config_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return f"{config_file} is not readable JSON: {exc}"
-    if not isinstance(config, dict):
-        return f"{config_file} is not a JSON object"
-    if config.get("auto_map"):
-        return (
-            f"{config_file} asks for remote code (auto_map); this app never runs code that "
-            "comes with a model"
-        )
-    found = config.get("model_type")
-    if found != model_type:
-        return f"{config_file} is a '{found}' model, not '{model_type}'"
-    weights = sorted(folder.glob("*.safetensors"))
-    if not weights:
-        pickles = [p.name for p in folder.iterdir() if p.suffix in PICKLE_SUFFIXES]
-        if pickles:
-            return (
-                f"{folder} has only pickle weights ({', '.join(pickles)}); this app loads "
-                "safetensors only, because pickle files can run code"
-            )
-        return f"{folder} has no .safetensors weights"
-    return None
-
-
-def safetensors_parameters(folder: Path) -> int | None:
-    """Parameter count from the safetensors headers (a few KB read, no weights)."""
-    total = 0
-    for path in sorted(folder.glob("*.safetensors")):
-        try:
-            with path.open("rb") as handle:
-                (size,) = struct.unpack("<Q", handle.read(8))
-                if size > 100 << 20:
-                    return None
-                header = json.loads(handle.read(size))
-        except (OSError, ValueError, struct.error):
-            return None
-        for name, entry in header.items():
-            if name == "__metadata__" or not isinstance(entry, dict):
-                continue
-            count = 1
-            for dim in entry.get("shape", []):
-                count *= int(dim)
-            total += count
-    return total or None
-
-
 def cuda_present() -> bool:
     """A CUDA device without importing torch: torch if already loaded, else NVML."""
     import sys
@@ -243,9 +194,9 @@ def make_check(family: Family) -> Callable[[EngineOptions], Availability]:
                 f"{NOT_DOWNLOADED}: {options.source} is neither a folder nor in the Hugging Face "
                 "cache"
             )
-        problem = folder_problem(folder, family.model_type)
-        if problem:
-            return Availability.no(problem)
+        refusal = check_folder(family.model_type, folder, family.model_type)
+        if refusal is not None:
+            return Availability.no(refusal.reason)
         if (
             options.quantization in ("int8", "int4")
             and importlib.util.find_spec("bitsandbytes") is None
@@ -317,9 +268,9 @@ def plan_load(options: VisionLanguageOptions, family: Family, name: str) -> Load
     folder = resolve_folder(options)
     if folder is None:
         raise ModelLoadError(name, f"{options.source} is not downloaded")
-    problem = folder_problem(folder, family.model_type)
-    if problem:
-        raise ModelLoadError(name, problem)
+    refusal = check_folder(name, folder, family.model_type)
+    if refusal is not None:
+        raise refusal
     device = device_of(options)
     if device == "gpu" and not cuda_present():
         raise ModelLoadError(name, "device: gpu is configured but no CUDA device is usable")
@@ -368,10 +319,13 @@ class VisionLanguageBackend(Backend):
         try:
             self.model = family.load_model(self.plan.folder, kwargs)
             self.processor = family.load_processor(self.plan.folder)
-        except (OSError, ValueError, RuntimeError, ImportError) as exc:
-            if type(exc).__name__ == "OutOfMemoryError":
-                raise
-            raise ModelLoadError(name, f"{type(exc).__name__}: {exc}") from exc
+        except Exception as exc:
+            kind = type(exc).__name__
+            if kind == "OutOfMemoryError" or isinstance(exc, MemoryError):
+                raise  # the manager matches these by type and retries once
+            if kind == "SafetensorError":  # damaged after the check (or in a way it misses)
+                raise CorruptModelFiles(name, f"the weights are damaged: {exc}") from exc
+            raise ModelLoadError(name, f"{kind}: {exc}") from exc
         self.model.eval()
         if options.compile != "off":
             self.model.forward = torch.compile(self.model.forward, mode=options.compile)
