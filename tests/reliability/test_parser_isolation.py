@@ -25,7 +25,7 @@ from PIL import Image
 from samples import pdf_bytes, text_page
 
 from ablage_desktop.engine.decoding import IsolatedDecoder
-from ablage_desktop.engine.documents import IntakeLimits, PageImage
+from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.errors import DecoderCrashed, DecoderTimeout
 from ablage_desktop.engine.pipeline import run_pipeline
 
@@ -248,3 +248,26 @@ def test_the_cli_goes_on_when_its_decoder_is_killed(tmp_path: Path) -> None:
     assert 1 <= len(long_result["pages"]) < 60
     assert after["error"] is None and "4711" in after["pages"][0]["text"]
     assert "1 document(s) done, 1 failed" in stdout
+
+
+@pytest.mark.parametrize("shared_bytes", [64 << 20, 1000], ids=["shared-memory", "pipe"])
+def test_pages_come_back_from_the_decoder_pixel_for_pixel(
+    tmp_path: Path, shared_bytes: int
+) -> None:
+    """Grey and colour pages, through shared memory and (too big for it) through the pipe."""
+    colour = Image.new("RGB", (300, 200), (200, 30, 60))
+    colour.paste((10, 120, 250), (50, 40, 120, 90))
+    grey = text_page()
+    path = tmp_path / "mixed.tif"
+    colour.save(path, save_all=True, append_images=[grey])
+
+    with open_document(path, LIMITS) as local:
+        expected = [page.image for page in local.pages()]
+    with (
+        IsolatedDecoder(shared_bytes=shared_bytes) as decoder,
+        decoder.open(path, LIMITS) as remote,
+    ):
+        pages = list(remote.pages())
+
+    assert [page.image.mode for page in pages] == ["RGB", "L"]
+    assert [page.image.tobytes() for page in pages] == [image.tobytes() for image in expected]

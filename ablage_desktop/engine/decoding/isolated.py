@@ -17,11 +17,13 @@ import signal
 import threading
 import time
 from multiprocessing.connection import Connection, wait
+from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
 from typing import Any, Protocol
 
 from ablage_desktop.engine.decoding import worker
 from ablage_desktop.engine.decoding.wire import (
+    CHANNELS,
     CloseRequest,
     Failure,
     Opened,
@@ -45,6 +47,9 @@ log = logging.getLogger(__name__)
 START_TIMEOUT_S = 120.0
 """How long a fresh process may take to import its libraries (slow disks, loaded machines)."""
 STOP_TIMEOUT_S = 5.0
+SHARED_BYTES = 64 << 20
+"""Pages up to this size (an A3 colour page at 300 dpi) come through shared memory; larger
+ones through the pipe. Memory is only used as far as pages fill it."""
 
 
 class DocumentOpener(Protocol):
@@ -74,9 +79,17 @@ class IsolatedDecoder:
     name, as the ``spawn`` start method sends it by reference.
     """
 
-    def __init__(self, opener: Opener = open_document, *, name: str = "ablage-decoder") -> None:
+    def __init__(
+        self,
+        opener: Opener = open_document,
+        *,
+        name: str = "ablage-decoder",
+        shared_bytes: int = SHARED_BYTES,
+    ) -> None:
         self._opener = opener
         self._name = name
+        self._shared_bytes = shared_bytes
+        self._shm: SharedMemory | None = None
         self._lock = threading.Lock()
         self._context = multiprocessing.get_context("spawn")
         self._process: Any = None
@@ -120,12 +133,19 @@ class IsolatedDecoder:
             header = self._request(PageRequest(document.handle, index), path, what, limits)
             if not isinstance(header, PageHeader):
                 raise DecoderFailed(path, f"{what}: the decoder answered {type(header).__name__}.")
-            pixels = self._receive(path, what, limits, deadline, raw=True)
-        assert isinstance(pixels, bytes)
-        try:
-            image = Image.frombytes(header.mode, (header.width, header.height), pixels)
-        except ValueError as exc:
-            raise DecoderFailed(path, f"{what} came back damaged from the decoder: {exc}") from exc
+            size = (header.width, header.height)
+            try:
+                if header.shared and self._shm is not None:
+                    length = header.width * header.height * CHANNELS[header.mode]
+                    with self._shm.buf[:length] as view:
+                        image = Image.frombytes(header.mode, size, view)
+                else:
+                    pixels = self._receive(path, what, limits, deadline, raw=True)
+                    image = Image.frombytes(header.mode, size, pixels)  # type: ignore[arg-type]
+            except (ValueError, KeyError) as exc:
+                raise DecoderFailed(
+                    path, f"{what} came back damaged from the decoder: {exc}"
+                ) from exc
         return PageImage(path, header.index, image, header.dpi)
 
     def _close_document(self, document: _RemoteDocument) -> None:
@@ -204,9 +224,15 @@ class IsolatedDecoder:
                 _death(self._process.exitcode),
             )
             self._forget()
+        if self._shm is None and self._shared_bytes > 0:
+            self._shm = SharedMemory(create=True, size=self._shared_bytes)
+        shm_name = self._shm.name if self._shm is not None else None
         ours, theirs = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=worker.main, args=(theirs, self._opener), name=self._name, daemon=True
+            target=worker.main,
+            args=(theirs, self._opener, shm_name),
+            name=self._name,
+            daemon=True,
         )
         process.start()
         theirs.close()
@@ -251,6 +277,10 @@ class IsolatedDecoder:
         """Stop the process (it ends by itself when the app dies, as its pipe closes)."""
         with self._lock:
             self._stop(kill=False)
+            if self._shm is not None:
+                self._shm.close()
+                self._shm.unlink()
+                self._shm = None
 
     def __enter__(self) -> IsolatedDecoder:
         return self

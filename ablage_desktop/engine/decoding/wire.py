@@ -40,13 +40,19 @@ class Opened:
 
 @dataclass(frozen=True, slots=True)
 class PageHeader:
-    """Sent before the page's pixels, which follow as one raw message of ``size`` bytes."""
+    """A rendered page: its pixels are in the shared buffer (``shared``), or else follow on
+    the pipe as one raw message (a page larger than the buffer, or of an unusual mode)."""
 
     index: int
     mode: str
     width: int
     height: int
     dpi: float | None
+    shared: bool
+
+
+CHANNELS = {"L": 1, "RGB": 3}
+"""Bytes per pixel of the modes pages come in (``documents.normalize_mode``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ablage_desktop.engine.decoding.wire import (
+    CHANNELS,
     CloseRequest,
     Failure,
     Opened,
@@ -24,13 +27,20 @@ from ablage_desktop.engine.decoding.wire import (
 from ablage_desktop.engine.documents import Document, IntakeLimits
 from ablage_desktop.engine.errors import InputError
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 log = logging.getLogger(__name__)
 
 Opener = Callable[[Path, IntakeLimits], Document]
 
 
-def serve(conn: Connection, opener: Opener) -> None:
-    """Answer requests on ``conn`` until it closes (the app went away) or asks us to stop."""
+def serve(conn: Connection, opener: Opener, shm: SharedMemory | None = None) -> None:
+    """Answer requests on ``conn`` until it closes (the app went away) or asks us to stop.
+
+    Page pixels go into ``shm`` when they fit: copying through shared memory costs a fraction
+    of pushing tens of megabytes through the pipe.
+    """
     documents: dict[int, Document] = {}
     try:
         while True:
@@ -46,7 +56,7 @@ def serve(conn: Connection, opener: Opener) -> None:
                     document.close()
                 continue
             try:
-                _answer(conn, request, documents, opener)
+                _answer(conn, request, documents, opener, shm)
             except InputError as exc:
                 conn.send(Failure(type(exc).__name__, exc.message))
             except Exception as exc:  # a parser's bug: this document's failure, not ours
@@ -58,7 +68,11 @@ def serve(conn: Connection, opener: Opener) -> None:
 
 
 def _answer(
-    conn: Connection, request: object, documents: dict[int, Document], opener: Opener
+    conn: Connection,
+    request: object,
+    documents: dict[int, Document],
+    opener: Opener,
+    shm: SharedMemory | None,
 ) -> None:
     if isinstance(request, OpenRequest):
         document = opener(request.path, request.limits)
@@ -67,15 +81,27 @@ def _answer(
     elif isinstance(request, PageRequest):
         page = documents[request.handle].page(request.index)
         image = page.image
-        pixels = image.tobytes()
-        conn.send(PageHeader(page.index, image.mode, image.width, image.height, page.dpi))
-        del page, image
-        conn.send_bytes(pixels)
+        shared = shm is not None and _write_shared(image, shm)
+        conn.send(PageHeader(page.index, image.mode, image.width, image.height, page.dpi, shared))
+        if not shared:
+            conn.send_bytes(image.tobytes())
     else:
         raise TypeError(f"unknown request {request!r}")
 
 
-def main(conn: Connection, opener: Opener) -> None:
+def _write_shared(image: Image.Image, shm: SharedMemory) -> bool:
+    """Copy ``image``'s pixels into ``shm``, row after row; False when they do not fit."""
+    import numpy as np
+
+    channels = CHANNELS.get(image.mode)
+    if channels is None or image.width * image.height * channels > shm.size:
+        return False
+    shape = (image.height, image.width, channels) if channels > 1 else image.size[::-1]
+    np.ndarray(shape, np.uint8, shm.buf)[...] = np.asarray(image)
+    return True
+
+
+def main(conn: Connection, opener: Opener, shm_name: str | None = None) -> None:
     """The process's entry: say it is ready (imports done), then serve.
 
     Ctrl+C in a terminal reaches the whole process group: the app handles it and stops us,
@@ -84,5 +110,10 @@ def main(conn: Connection, opener: Opener) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    conn.send("ready")
-    serve(conn, opener)
+    shm = SharedMemory(shm_name) if shm_name is not None else None
+    try:
+        conn.send("ready")
+        serve(conn, opener, shm)
+    finally:
+        if shm is not None:
+            shm.close()
