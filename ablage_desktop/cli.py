@@ -706,8 +706,10 @@ def run_search(args: argparse.Namespace, store_path: Path | None, out: TextIO | 
         print(f"ablage-desktop: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        json.dump([hit.to_json() for hit in hits], out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        text = json.dumps([hit.to_json() for hit in hits], indent=2, ensure_ascii=False)
+        # A file name that is not UTF-8 goes out as JSON escapes of its lone surrogates,
+        # which json.loads turns back into the same name (as the JSON results do).
+        out.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
         return EXIT_OK if hits else EXIT_SOME_FAILED
     bold, plain = ("\x1b[1m", "\x1b[0m") if out.isatty() else ("[", "]")
     for hit in hits:
