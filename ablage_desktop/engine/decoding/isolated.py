@@ -111,7 +111,7 @@ class IsolatedDecoder:
         """Open ``path`` in the decoder process: the same checks and errors as
         ``open_document``, plus ``DecoderCrashed`` and ``DecoderTimeout``."""
         handle = next(self._handles)
-        what = f"Opening {path.name}"
+        what = path.name
         with self._lock:
             generation = self._ensure_started(path)
             reply = self._request(OpenRequest(handle, path, limits), path, what, limits)
@@ -183,7 +183,7 @@ class IsolatedDecoder:
             raise DecoderCrashed(
                 path,
                 f"{what} could not be read: it crashed the decoder ({lost.reason}). The "
-                "document was skipped; the others go on.",
+                "document failed; the batch goes on with a new decoder.",
             ) from None
         except _TimedOut:
             log.warning("The decoder took too long on %s; stopping it", path)
@@ -191,7 +191,7 @@ class IsolatedDecoder:
             raise DecoderTimeout(
                 path,
                 f"{what} took longer than {limits.decode_timeout_s:g} s to decode "
-                "(intake.decode_timeout_s); the document was skipped.",
+                "(intake.decode_timeout_s); the decoder was stopped and the document failed.",
             ) from None
 
     def _next(self, deadline: float, *, raw: bool = False) -> object:
