@@ -145,7 +145,6 @@ def test_killing_the_real_decoder_mid_document_fails_only_that_document(tmp_path
             assert decoder.pid is not None
             killed.append(decoder.pid)
             os.kill(decoder.pid, signal.SIGSEGV)
-            psutil.Process(killed[0]).wait(timeout=10)  # dead before the next page is asked
 
     with decoder:
         first, second = run_pipeline(

@@ -255,8 +255,13 @@ class IsolatedDecoder:
         """Drop the process (already ended): documents opened in it are gone too."""
         if self._conn is not None:
             self._conn.close()
-        if self._process is not None:
-            self._process.close()
+        process = self._process
+        if process is not None:
+            if process.exitcode is None:  # still running after all, or reaped by someone else
+                process.kill()
+                process.join(STOP_TIMEOUT_S)
+            with contextlib.suppress(ValueError):
+                process.close()
         self._process, self._conn = None, None
         self._generation += 1
 
