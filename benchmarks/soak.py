@@ -129,7 +129,7 @@ def plot(samples: list[Sample], tail_from: int, spread: int, path: Path) -> None
     axes.axvspan(tail_from, xs[-1], color="#2ca02c", alpha=0.12, label="tail")
     axes.set_xlabel("documents done")
     axes.set_ylabel("RSS of the CLI and its decoder (MB)")
-    axes.set_ylim(bottom=0)
+    axes.set_ylim(0, max(sample.rss for sample in samples) / MB * 1.15)
     axes.set_title(f"Soak: {xs[-1]} documents, tail spread {spread / MB:.1f} MB")
     axes.grid(alpha=0.3)
     axes.legend(loc="lower right")
