@@ -430,6 +430,12 @@ def normalize_mode(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+PDF_REOPEN_PAGES = 50
+"""pdfium keeps what it parsed of each page in caches that belong to the document, so a long
+PDF's memory grows with every page rendered (about 150 KB a page on 300-dpi scans: 190 MB after
+10 pages, 330 MB after 1000). Opening the document again every so many pages empties them."""
+
+
 class _PdfDocument(Document):
     """PDF pages rendered one at a time by pdfium at the configured resolution."""
 
@@ -438,6 +444,7 @@ class _PdfDocument(Document):
         import pypdfium2 as pdfium
         import pypdfium2.raw as pdfium_c
 
+        self._rendered = 0
         try:
             self._pdf = pdfium.PdfDocument(path)
         except pdfium.PdfiumError as exc:
@@ -466,6 +473,11 @@ class _PdfDocument(Document):
         import pypdfium2 as pdfium
 
         try:
+            if self._rendered >= PDF_REOPEN_PAGES:
+                self._pdf.close()
+                self._pdf = pdfium.PdfDocument(self.path)
+                self._rendered = 0
+            self._rendered += 1
             page = self._pdf[index]
             try:
                 image, dpi = self._render(page, index)
