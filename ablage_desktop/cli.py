@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -392,12 +392,12 @@ def _run_ocr(
     engine.start()
     namer = OutputNamer(args.out, args.format)
     cancel = CancelToken()
-    results: list[OcrDocument] = []
+    tally = Tally()  # counts, not the documents: a night's batch must not pile up in memory
     started = time.perf_counter()
     try:
         for request in requests:
             for document in engine.ocr(request, cancel):
-                results.append(document)
+                tally.add(document)
                 _write(document, namer, args.format, engine)
     except (UnknownBackend, BackendUnavailable, UsageError, StoreError) as exc:
         progress.clear()
@@ -432,13 +432,13 @@ def _run_ocr(
         if event_log is not None:
             event_log.close()
     progress.clear()
-    print_summary(results, time.perf_counter() - started, args.out, skipped)
+    print_summary(tally, time.perf_counter() - started, args.out, skipped)
     if progress.restored:
         print(
             f"{progress.restored} page(s) came from the archive (read before; --force reads "
             "them again)"
         )
-    return EXIT_OK if all(document.ok for document in results) else EXIT_SOME_FAILED
+    return EXIT_SOME_FAILED if tally.failed else EXIT_OK
 
 
 def _write(document: OcrDocument, namer: OutputNamer, fmt: str, engine: Engine) -> None:
@@ -471,25 +471,38 @@ class OutputNamer:
         return self.folder / f"{candidate}{SUFFIXES[self.fmt]}"
 
 
+@dataclass
+class Tally:
+    """What the summary needs of a batch: counts and the failures, not the pages' text (the
+    results are in the output folder and the archive)."""
+
+    done: int = 0
+    pages: int = 0
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+    def add(self, document: OcrDocument) -> None:
+        self.pages += len(document.pages)
+        if document.error is None:
+            self.done += 1
+        else:
+            self.failed.append((document.document, document.error.message))
+
+
 def print_summary(
-    results: Sequence[OcrDocument],
+    tally: Tally,
     seconds: float,
     out_dir: Path,
     skipped: int,
     stream: TextIO = sys.stdout,
 ) -> None:
-    ok = [doc for doc in results if doc.ok]
-    failed = [doc for doc in results if not doc.ok]
-    pages = sum(len(doc.pages) for doc in results)
     stream.write(
-        f"{len(ok)} document(s) done, {len(failed)} failed, {pages} page(s), "
+        f"{tally.done} document(s) done, {len(tally.failed)} failed, {tally.pages} page(s), "
         f"{seconds:.1f} s; results in {out_dir}\n"
     )
     if skipped:
         stream.write(f"{skipped} file(s) in the folders were not documents and were skipped\n")
-    for doc in failed:
-        assert doc.error is not None
-        stream.write(f"  failed: {doc.document}: {doc.error.message}\n")
+    for path, message in tally.failed:
+        stream.write(f"  failed: {path}: {message}\n")
 
 
 class Progress:
@@ -748,8 +761,10 @@ def run_search(args: argparse.Namespace, store_path: Path | None, out: TextIO | 
         print(f"ablage-desktop: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        json.dump([hit.to_json() for hit in hits], out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        text = json.dumps([hit.to_json() for hit in hits], indent=2, ensure_ascii=False)
+        # A file name that is not UTF-8 goes out as JSON escapes of its lone surrogates,
+        # which json.loads turns back into the same name (as the JSON results do).
+        out.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
         return EXIT_OK if hits else EXIT_SOME_FAILED
     bold, plain = ("\x1b[1m", "\x1b[0m") if out.isatty() else ("[", "]")
     for hit in hits:

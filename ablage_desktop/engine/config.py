@@ -90,6 +90,8 @@ class Intake(_Section):
     max_file_size: ByteSize = ByteSize(1 << 30)
     max_pixels_per_page: int = Field(178_956_970, ge=1_000_000)
     max_pages: int = Field(5000, ge=1)
+    decode_timeout_s: float = Field(60.0, gt=0)
+    """Longest the decoder process may spend opening a document or rendering one page."""
 
     def limits(self) -> IntakeLimits:
         return IntakeLimits(
@@ -97,6 +99,7 @@ class Intake(_Section):
             max_pixels_per_page=self.max_pixels_per_page,
             max_pages=self.max_pages,
             pdf_dpi=self.pdf_dpi,
+            decode_timeout_s=self.decode_timeout_s,
         )
 
 

@@ -28,7 +28,7 @@ from ablage_desktop.engine.backends import (
 from ablage_desktop.engine.backends.transformers_vlm import NOT_DOWNLOADED
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.config import AppConfig
-from ablage_desktop.engine.documents import open_document
+from ablage_desktop.engine.decoding import IsolatedDecoder
 from ablage_desktop.engine.errors import (
     AblageError,
     BackendUnavailable,
@@ -141,6 +141,10 @@ class Engine:
             policy_of(config), self.probe, self.events.emit, on_measured=self._footprints.put
         )
         self._render_lock = threading.Lock()  # pdfium is not thread-safe
+        # Pages are decoded in worker processes (started on first use): one for batches, one
+        # for the GUI's previews, so that neither waits on, or crashes with, the other.
+        self._decoder = IsolatedDecoder(name="ablage-decoder")
+        self._preview_decoder = IsolatedDecoder(name="ablage-preview-decoder")
         self._preprocess = Preprocessor(config.preprocessing)
         self._options: dict[str, EngineOptions] = {}
         self._specs: dict[str, BackendSpec] = {}
@@ -274,6 +278,8 @@ class Engine:
         self._sampler.stop()
         self.manager.close()
         self._preprocess.close()
+        self._decoder.close()
+        self._preview_decoder.close()
 
     def _on_memory(self, snapshot: MemorySnapshot, pressure: Pressure) -> None:
         self.events.emit(MemorySample(snapshot, pressure.label))
@@ -452,7 +458,7 @@ class Engine:
                     self.config.intake.limits(),
                     cancel=cancel,
                     emit=emit,
-                    render_lock=self._render_lock,
+                    opener=self._decoder,
                     known=known,
                 )
             finished = True
@@ -493,17 +499,18 @@ class Engine:
 
     @property
     def render_lock(self) -> threading.Lock:
-        """Held around every use of pdfium (not thread-safe): exports that re-render pages
-        beside a running batch take it too."""
+        """Held around every use of pdfium in this process (not thread-safe): exports that
+        re-render pages take it (batches and previews decode in their own processes)."""
         return self._render_lock
 
     def preview(self, path: Path, index: int, dpi: int = PREVIEW_DPI) -> Image.Image:
         """Page ``index`` of ``path`` for display, at ``dpi`` for PDFs (images as they are).
 
-        Safe beside a running batch: it shares the pipeline's render lock.
+        Safe beside a running batch: it has a decoder process of its own, so a file that
+        crashes the decoder raises ``DecoderCrashed`` here instead of ending the app.
         """
         limits = dataclasses.replace(self.config.intake.limits(), pdf_dpi=dpi)
-        with self._render_lock, open_document(path, limits) as document:
+        with self._preview_decoder.open(path, limits) as document:
             if not 0 <= index < document.page_count:
                 raise UsageError(f"{path.name} has no page {index + 1}")
             return document.page(index).image

@@ -60,6 +60,24 @@ class DocumentTooLarge(InputError):
     kind = "too_large"
 
 
+class DecoderCrashed(InputError):
+    """The decoder process died (segfault, abort, killed) while reading this document."""
+
+    kind = "decoder_crashed"
+
+
+class DecoderTimeout(InputError):
+    """Decoding this document took longer than the limit; the decoder process was stopped."""
+
+    kind = "decoder_timeout"
+
+
+class DecoderFailed(InputError):
+    """The decoder raised an error nobody expected (a bug in a parser, or in this app)."""
+
+    kind = "decoder_failed"
+
+
 # --- configuration ---------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """The page pipeline: pages are decoded ahead of recognition, and each document stands alone.
 
-One producer thread opens the documents and renders their pages (so pdfium is only ever used
-from that thread) into a small bounded queue; ``backend.concurrency`` worker threads recognise
+One producer thread has the documents opened and their pages rendered by the decoder process
+(``engine.decoding``: a parser that crashes or hangs there costs only its document) and puts
+them into a small bounded queue; ``backend.concurrency`` worker threads recognise
 them; the caller's thread collects the results and yields each document, in input order, as
 soon as it is complete. The queue bound keeps at most a few pages in memory, whatever the size
 of the documents. A document that fails becomes an error record and the batch goes on.
@@ -13,13 +14,13 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, cast
 
 from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
+from ablage_desktop.engine.decoding import DocumentOpener, IsolatedDecoder
+from ablage_desktop.engine.documents import IntakeLimits, PageImage
 from ablage_desktop.engine.errors import AblageError, Cancelled, InputError, RecognitionError
 from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
 from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrPage
@@ -105,18 +106,18 @@ def run_pipeline(
     cancel: CancelToken | None = None,
     emit: Callable[[Event], None] = lambda event: None,
     render_ahead: int = 2,
-    render_lock: AbstractContextManager[object] | None = None,
+    opener: DocumentOpener | None = None,
     known: Callable[[str], Mapping[int, OcrPage]] | None = None,
 ) -> Iterator[OcrDocument]:
     """OCR ``paths`` with ``backend``; yields one ``OcrDocument`` per path, in order.
 
-    ``render_lock`` is held around every decoder call (pdfium is not thread-safe): pass the
-    engine's lock when other threads of the process render pages too. ``known`` gives, for a
+    ``opener`` opens the documents (the engine's long-lived decoder); without one, the run
+    starts a decoder process of its own and stops it at the end. ``known`` gives, for a
     document's sha256, the pages already recognised (the archive's): they are neither rendered
     nor recognised again, and come back with ``PageDone(restored=True)``.
     """
     cancel = cancel or CancelToken()
-    lock = render_lock if render_lock is not None else threading.Lock()
+    decoder: DocumentOpener = opener if opener is not None else IsolatedDecoder()
     stop = threading.Event()  # set when the consumer goes away early
     workers = max(1, backend.concurrency)
     batch_size = max(1, getattr(backend, "batch_size", 1))
@@ -142,8 +143,7 @@ def run_pipeline(
                     break
                 sent = 0
                 try:
-                    with lock:
-                        document = open_document(path, limits)
+                    document = decoder.open(path, limits)
                     try:
                         done = dict(known(document.sha256)) if known is not None else {}
                         done = {i: page for i, page in done.items() if i < document.page_count}
@@ -161,15 +161,13 @@ def run_pipeline(
                                 break
                             if index in done:
                                 continue
-                            with lock:
-                                page = document.page(index)
+                            page = document.page(index)
                             if not put_job((position, page)):
                                 break
                             sent += 1
                             del page
                     finally:
-                        with lock:
-                            document.close()
+                        document.close()
                 except Exception as exc:  # every failure is this document's alone
                     if not isinstance(exc, InputError):
                         log.exception("Reading %s failed unexpectedly", path)
@@ -274,6 +272,8 @@ def run_pipeline(
         _drain(jobs)
         for thread in threads:
             thread.join()
+        if opener is None:
+            decoder.close()
 
 
 def _collect(

@@ -28,6 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ablage_desktop.engine.errors import AblageError
+from ablage_desktop.engine.pathtext import (
+    from_storage,
+    path_from_storage,
+    path_to_storage,
+    to_storage,
+)
 from ablage_desktop.engine.results import ErrorInfo, OcrPage
 
 log = logging.getLogger(__name__)
@@ -258,7 +264,7 @@ class Store:
                 job = int(cursor.lastrowid or 0)
                 db.executemany(
                     "INSERT INTO job_documents (job_id, position, path) VALUES (?, ?, ?)",
-                    [(job, position, str(path)) for position, path in enumerate(paths)],
+                    [(job, position, path_to_storage(path)) for position, path in enumerate(paths)],
                 )
         except sqlite3.Error as exc:
             raise StoreError(f"The archive {self.path} cannot be written: {exc}") from exc
@@ -300,7 +306,7 @@ class Store:
             languages=row["languages"],
             state=str(row["state"]),
             documents=tuple(
-                JobDocument(int(doc["position"]), Path(doc["path"]), str(doc["state"]))
+                JobDocument(int(doc["position"]), path_from_storage(doc["path"]), str(doc["state"]))
                 for doc in documents
             ),
         )
@@ -331,7 +337,7 @@ class Store:
             "ON CONFLICT(sha256) DO UPDATE SET path = excluded.path, "
             "type = CASE WHEN excluded.type = '' THEN documents.type ELSE excluded.type END, "
             "pages = MAX(documents.pages, excluded.pages)",
-            (sha256, str(path), kind, pages, _now()),
+            (sha256, path_to_storage(path), kind, pages, _now()),
         )
         row = db.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return int(row["id"])
@@ -396,7 +402,14 @@ class Store:
                 db.execute(
                     "INSERT INTO failures (document_id, path, job_id, kind, message, created) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (document, str(path), job, error.kind, error.message, _now()),
+                    (
+                        document,
+                        path_to_storage(path),
+                        job,
+                        error.kind,
+                        to_storage(error.message),
+                        _now(),
+                    ),
                 )
         except sqlite3.Error as exc:
             raise StoreError(f"The archive {self.path} cannot be written: {exc}") from exc
@@ -437,7 +450,10 @@ class Store:
             if job
             else self._read(sql + " ORDER BY id")
         )
-        return [(Path(row["path"]), ErrorInfo(row["kind"], row["message"])) for row in rows]
+        return [
+            (path_from_storage(row["path"]), ErrorInfo(row["kind"], from_storage(row["message"])))
+            for row in rows
+        ]
 
     # --- search -------------------------------------------------------------------------------
 
@@ -457,7 +473,7 @@ class Store:
         )
         return [
             SearchHit(
-                document=Path(row["path"]),
+                document=path_from_storage(row["path"]),
                 sha256=str(row["sha256"]),
                 page=int(row["page"]),
                 requested=str(row["requested"]),

@@ -63,7 +63,7 @@ class ArchiveWorker(QObject):
             self.searchDone.emit(request, words, [])
             report(self.failed, exc)
 
-    @Slot(str, str, int)
+    @Slot(str, object, int)
     def open_document(self, sha256: str, path: str, page: int) -> None:
         """The stored pages of a document, as a result the window can show and export."""
         if self._store is None:

@@ -61,7 +61,7 @@ ACTIVITY_REFRESH_S = 0.25
 class EngineWorker(QObject):
     """Runs batches, one after another, in its own thread."""
 
-    batchStarted = Signal(int, list)  # batch id, document paths (str)
+    batchStarted = Signal(int, object)  # batch id, document paths (str)
     documentStarted = Signal(int, int, int)  # batch id, position, pages
     pageDone = Signal(int, int, object)  # batch id, position, OcrPage recognised now
     pageRestored = Signal(int, int, object)  # batch id, position, OcrPage from the archive
@@ -99,7 +99,7 @@ class EngineWorker(QObject):
             self._interrupting = True
         self.cancel(10**9)
 
-    @Slot(int, list, str)
+    @Slot(int, object, str)
     def run_batch(self, batch: int, paths: list[str], backend: str) -> None:
         """Read ``paths`` with ``backend`` (``auto`` or a model name)."""
         request = OcrRequest([Path(p) for p in paths], backend=None if backend == AUTO else backend)
@@ -223,14 +223,14 @@ class EngineWorker(QObject):
 class ControlWorker(QObject):
     """Quick requests that must work while a batch runs."""
 
-    documentsQueued = Signal(int, list, int)  # batch id, document paths, skipped count
-    previewReady = Signal(str, int, object)  # path, page index, QImage
+    documentsQueued = Signal(int, object, int)  # batch id, document paths, skipped count
+    previewReady = Signal(object, int, object)  # path, page index, QImage
     modelsChanged = Signal(object)  # list[BackendStatus]
     message = Signal(str)  # a line for the status bar
     exported = Signal(str, str)  # path written, format
     failed = Signal(str, str, str)
 
-    runBatch = Signal(int, list, str)  # forwarded to the EngineWorker
+    runBatch = Signal(int, object, str)  # forwarded to the EngineWorker
     runRequest = Signal(int, object)  # batch id, OcrRequest: forwarded to the EngineWorker
 
     def __init__(self, engine: Engine, config_file: Path | None = None) -> None:
@@ -255,7 +255,7 @@ class ControlWorker(QObject):
             _report(self.failed, exc)
         self.refresh()
 
-    @Slot(list, str)
+    @Slot(object, str)
     def enqueue(self, paths: list[str], backend: str) -> None:
         try:
             collected = collect_documents([Path(p) for p in paths])
@@ -301,7 +301,7 @@ class ControlWorker(QObject):
             kind, message, details = _describe(exc)
             self.failed.emit(kind, self.tr("Export failed: {0}").format(message), details)
 
-    @Slot(str, int)
+    @Slot(object, int)
     def preview(self, path: str, index: int) -> None:
         try:
             image = self._engine.preview(Path(path), index)
@@ -369,9 +369,10 @@ class ControlWorker(QObject):
 class EngineBridge(QObject):
     """The window's one handle on the engine: request methods in, signals out."""
 
-    # requests, queued to the worker threads
-    _enqueue = Signal(list, str)
-    _preview = Signal(str, int)
+    # requests, queued to the worker threads. Paths travel as ``object``: Qt would turn a
+    # ``str`` into a QString and lose the bytes of a file name that is not UTF-8.
+    _enqueue = Signal(object, str)
+    _preview = Signal(object, int)
     _load = Signal(str)
     _unload = Signal(str)
     _unload_all = Signal()
@@ -385,7 +386,7 @@ class EngineBridge(QObject):
     _check_resumable = Signal()
     _discard = Signal(int)  # job id
     _search = Signal(int, str)  # request id, words
-    _open_archived = Signal(str, str, int)  # sha256, path, page index
+    _open_archived = Signal(str, object, int)  # sha256, path, page index
 
     # results, re-emitted in the GUI thread
     modelEvent = Signal(object)  # ModelStateChanged

@@ -34,6 +34,7 @@ from ablage_desktop import __version__
 from ablage_desktop.engine import BackendStatus, ModelStateChanged, OcrDocument, OcrPage
 from ablage_desktop.engine.exports import SUFFIXES
 from ablage_desktop.engine.memory.probe import MemorySnapshot
+from ablage_desktop.engine.pathtext import display
 from ablage_desktop.engine.store import Job, SearchHit
 from ablage_desktop.gui.bench_dialog import BenchDialog
 from ablage_desktop.gui.engine_worker import AUTO, EngineBridge
@@ -480,7 +481,7 @@ class MainWindow(QMainWindow):
         if running:
             entry = running[0]
             self.progress.setFormat(
-                f"{Path(entry.path).name} {len(entry.pages)}/{entry.pages_total or '?'}"
+                f"{display(Path(entry.path).name)} {len(entry.pages)}/{entry.pages_total or '?'}"
             )
         else:
             self.progress.setFormat("%p%")
@@ -593,7 +594,7 @@ class MainWindow(QMainWindow):
         self.bridge.export(entry.result, path, fmt)
         self.statusBar().showMessage(
             self.tr("Exporting {0} as {1} ...").format(
-                Path(entry.path).name, self._format_name(fmt)
+                display(Path(entry.path).name), self._format_name(fmt)
             )
         )
 

@@ -19,6 +19,7 @@ from PIL import Image
 from samples import encrypted_pdf_bytes, huge_png_bytes, jpeg_bytes, pdf_bytes, text_page
 
 from ablage_desktop.engine.documents import (
+    PDF_REOPEN_PAGES,
     DocumentType,
     IntakeLimits,
     collect_documents,
@@ -387,3 +388,16 @@ def test_any_page_can_be_decoded_on_its_own(make_file: MakeFile) -> None:
         assert [document.page(i).image.size for i in (2, 0, 1)] == [sizes[2], sizes[0], sizes[1]]
     with open_document(pdf, IntakeLimits(pdf_dpi=100)) as document:
         assert document.page(2).image.size == (300, 150)
+
+
+def test_a_long_pdf_reads_every_page_right_across_its_reopenings(make_file: MakeFile) -> None:
+    """pdfium's document is opened again every PDF_REOPEN_PAGES pages (to empty its caches):
+    the pages after each reopening are still the right ones, in order."""
+    count = 2 * PDF_REOPEN_PAGES + 3
+    widths = [50 + index % 7 for index in range(count)]
+    path = make_file("long.pdf", pdf_bytes([Image.new("L", (w, 40), 255) for w in widths], dpi=72))
+
+    with open_document(path, IntakeLimits(pdf_dpi=72)) as document:
+        sizes = [page.image.size for page in document.pages()]
+
+    assert sizes == [(width, 40) for width in widths]

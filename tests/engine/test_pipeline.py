@@ -7,14 +7,13 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 from fakes import ScriptedBackend, sleep_hook
 from PIL import Image
 from samples import pdf_bytes
 
-from ablage_desktop.engine import pipeline
 from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import IntakeLimits, PageImage
+from ablage_desktop.engine.decoding import IsolatedDecoder
+from ablage_desktop.engine.documents import Document, IntakeLimits, PageImage
 from ablage_desktop.engine.errors import RecognitionError
 from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
 from ablage_desktop.engine.pipeline import run_pipeline
@@ -105,18 +104,17 @@ def test_an_unexpected_engine_exception_is_an_internal_error_of_that_document(
     assert result.error.message == "Page 1: ValueError: boom"
 
 
-def test_pages_rendered_ahead_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_rendered_ahead_are_bounded(tmp_path: Path) -> None:
     """However long the document, only a few decoded pages wait for the engine."""
     rendered = 0
     ahead: list[int] = []
-    real_open = pipeline.open_document
 
     class CountingDocument:
-        def __init__(self, path: Path, limits: IntakeLimits) -> None:
-            self._inner = real_open(path, limits)
-            self.sha256 = self._inner.sha256
-            self.type = self._inner.type
-            self.page_count = self._inner.page_count
+        def __init__(self, inner: Document) -> None:
+            self._inner = inner
+            self.sha256 = inner.sha256
+            self.type = inner.type
+            self.page_count = inner.page_count
 
         def page(self, index: int) -> PageImage:
             nonlocal rendered
@@ -126,6 +124,10 @@ def test_pages_rendered_ahead_are_bounded(tmp_path: Path, monkeypatch: pytest.Mo
         def close(self) -> None:
             self._inner.close()
 
+    class CountingOpener(IsolatedDecoder):
+        def open(self, path: Path, limits: IntakeLimits) -> Document:
+            return CountingDocument(super().open(path, limits))  # type: ignore[return-value]
+
     recognised = 0
 
     def hook(page: PageImage) -> None:
@@ -134,10 +136,12 @@ def test_pages_rendered_ahead_are_bounded(tmp_path: Path, monkeypatch: pytest.Mo
         ahead.append(rendered - recognised)
         recognised += 1
 
-    monkeypatch.setattr(pipeline, "open_document", CountingDocument)
     path = blank_tiff(tmp_path / "long.tif", 60)
 
-    (result,) = run_pipeline([path], ScriptedBackend(concurrency=1, hook=hook), LIMITS)
+    with CountingOpener() as opener:
+        (result,) = run_pipeline(
+            [path], ScriptedBackend(concurrency=1, hook=hook), LIMITS, opener=opener
+        )
 
     assert len(result.pages) == 60
     # One page in the engine, the queue (workers + render_ahead), one in the producer's hand.

@@ -50,7 +50,9 @@ def run_isolated(
         target=_child,
         args=(config, replace(plan, isolate=False), corpus, job, position, messages),
         name="ablage-bench-row",
-        daemon=True,
+        # Not a daemon: the row's engine starts a decoder process of its own, and daemonic
+        # processes may not have children. The finally below stops it all the same.
+        daemon=False,
     )
     process.start()
     try:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ablage_desktop.engine import OcrDocument, OcrPage
+from ablage_desktop.engine.pathtext import display
 
 COLUMNS = ("name", "pages", "state", "backend")
 ARCHIVED_BATCH = 0
@@ -189,8 +190,8 @@ class QueueView(QTableWidget):
         texts = (Path(entry.path).name, pages, state, entry.backends)
         for column, text in enumerate(texts):
             item = self.item(row, column)
-            item.setText(text)
-            item.setToolTip(tip)
+            item.setText(display(text))  # a name that is not UTF-8 shows U+FFFD, not nothing
+            item.setToolTip(display(tip))
             if column == 1:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 

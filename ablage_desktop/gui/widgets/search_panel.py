@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ablage_desktop.engine.pathtext import display
 from ablage_desktop.engine.store import HIT_END, HIT_START, SearchHit
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -130,8 +131,8 @@ class SearchPanel(QWidget):
         self.table.setRowCount(0)
         self.table.setRowCount(len(hits))
         for row, hit in enumerate(hits):
-            name = QTableWidgetItem(Path(hit.document).name)
-            name.setToolTip(str(hit.document))
+            name = QTableWidgetItem(display(Path(hit.document).name))
+            name.setToolTip(display(hit.document))
             page = QTableWidgetItem(str(hit.page + 1))
             page.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             text = QTableWidgetItem(snippet_text(hit.snippet))

@@ -1,0 +1,119 @@
+"""The decoder process: opens documents and renders their pages, one request at a time.
+
+It runs in its own process so that a parser that crashes (segfault, abort) or hangs takes only
+this process down; the app sees the pipe close or the time run out and fails that document.
+One thread serves every request, so pdfium, which is not thread-safe, is only ever called from
+that thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.shared_memory import SharedMemory
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ablage_desktop.engine.decoding.wire import (
+    CHANNELS,
+    CloseRequest,
+    Failure,
+    Opened,
+    OpenRequest,
+    PageHeader,
+    PageRequest,
+)
+from ablage_desktop.engine.documents import Document, IntakeLimits
+from ablage_desktop.engine.errors import InputError
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+log = logging.getLogger(__name__)
+
+Opener = Callable[[Path, IntakeLimits], Document]
+
+
+def serve(conn: Connection, opener: Opener, shm: SharedMemory | None = None) -> None:
+    """Answer requests on ``conn`` until it closes (the app went away) or asks us to stop.
+
+    Page pixels go into ``shm`` when they fit: copying through shared memory costs a fraction
+    of pushing tens of megabytes through the pipe.
+    """
+    documents: dict[int, Document] = {}
+    try:
+        while True:
+            try:
+                request = conn.recv()
+            except (EOFError, OSError):
+                return
+            if request is None:
+                return
+            if isinstance(request, CloseRequest):
+                document = documents.pop(request.handle, None)
+                if document is not None:
+                    document.close()
+                continue
+            try:
+                _answer(conn, request, documents, opener, shm)
+            except InputError as exc:
+                conn.send(Failure(type(exc).__name__, exc.message))
+            except Exception as exc:  # a parser's bug: this document's failure, not ours
+                log.exception("The decoder failed on %r", request)
+                conn.send(Failure("", f"{type(exc).__name__}: {exc}"))
+    finally:
+        for document in documents.values():
+            document.close()
+
+
+def _answer(
+    conn: Connection,
+    request: object,
+    documents: dict[int, Document],
+    opener: Opener,
+    shm: SharedMemory | None,
+) -> None:
+    if isinstance(request, OpenRequest):
+        document = opener(request.path, request.limits)
+        documents[request.handle] = document
+        conn.send(Opened(document.sha256, document.type.value, document.page_count))
+    elif isinstance(request, PageRequest):
+        page = documents[request.handle].page(request.index)
+        image = page.image
+        shared = shm is not None and _write_shared(image, shm)
+        conn.send(PageHeader(page.index, image.mode, image.width, image.height, page.dpi, shared))
+        if not shared:
+            conn.send_bytes(image.tobytes())
+    else:
+        raise TypeError(f"unknown request {request!r}")
+
+
+def _write_shared(image: Image.Image, shm: SharedMemory) -> bool:
+    """Copy ``image``'s pixels into ``shm``, row after row; False when they do not fit."""
+    import numpy as np
+
+    channels = CHANNELS.get(image.mode)
+    if channels is None or image.width * image.height * channels > shm.size:
+        return False
+    shape = (image.height, image.width, channels) if channels > 1 else image.size[::-1]
+    np.ndarray(shape, np.uint8, shm.buf)[...] = np.asarray(image)
+    return True
+
+
+def main(conn: Connection, opener: Opener, shm_name: str | None = None) -> None:
+    """The process's entry: say it is ready (imports done), then serve.
+
+    Ctrl+C in a terminal reaches the whole process group: the app handles it and stops us,
+    so the decoder ignores it instead of dying in the middle of a page.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    shm = SharedMemory(shm_name) if shm_name is not None else None
+    try:
+        conn.send("ready")
+        serve(conn, opener, shm)
+    finally:
+        if shm is not None:
+            shm.close()

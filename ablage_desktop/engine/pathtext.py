@@ -1,0 +1,56 @@
+"""File names as text, for places that only take valid Unicode (SQLite, Qt, UTF-8 files).
+
+On Linux a file name is bytes; Python turns bytes that are not UTF-8 into lone surrogates
+(U+DC80..U+DCFF, PEP 383), which SQLite, Qt and UTF-8 writers refuse. ``to_storage`` gives a
+valid string that ``from_storage`` turns back into exactly the same name (so the file can be
+opened again); every name without such bytes is stored as it is. ``display`` is for people:
+the bytes that are not text show as U+FFFD, as file managers show them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_ESCAPE = "\x00"
+"""Never part of a POSIX file name, so it marks escapes unambiguously."""
+_SURROGATES = re.compile("[\udc80-\udcff\x00]")
+_ESCAPED = re.compile("\x00(\x00|[0-9a-f]{2})")
+
+
+def to_storage(text: str) -> str:
+    """``text`` with each undecodable byte as NUL + two hex digits (and NUL as two NULs)."""
+    return _SURROGATES.sub(_escape, text)
+
+
+def from_storage(text: str) -> str:
+    """The original of ``to_storage(original)``."""
+    return _ESCAPED.sub(_unescape, text)
+
+
+def path_to_storage(path: Path | str) -> str:
+    return to_storage(str(path))
+
+
+def path_from_storage(text: str) -> Path:
+    return Path(from_storage(text))
+
+
+def display(text: str | Path) -> str:
+    """``text`` fit for a screen or a UTF-8 file: undecodable bytes become U+FFFD."""
+    value = str(text)
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char == _ESCAPE:
+        return _ESCAPE * 2
+    return f"{_ESCAPE}{ord(char) - 0xDC00:02x}"
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if code == _ESCAPE:
+        return _ESCAPE
+    return chr(0xDC00 + int(code, 16))
