@@ -86,8 +86,12 @@ def test_bench_cli_measures_tesseract_and_its_peers(data_dir: Path, tmp_path: Pa
     # The program is a process of its own: its peak is its own, not this process's size.
     assert 20 << 20 < rows["tesseract-cli"]["memory"]["peak_rss_bytes"] < 1 << 30
     assert rows["tesseract-cli"]["version"]
-    # Same engine and settings on the same images: the app reads as well as the program.
-    assert abs(app_row["accuracy"]["cer"] - rows["tesseract-cli"]["accuracy"]["cer"]) < 0.03
+    # Same engine and settings on the same images: the app reads the same words as the
+    # program (F1). Not the same CER: the app puts lines in reading order (the rows of a form
+    # across the page), the program in its block order.
+    cli = rows["tesseract-cli"]["accuracy"]
+    assert abs(app_row["accuracy"]["bow_f1"] - cli["bow_f1"]) < 0.03
+    assert app_row["accuracy"]["cer"] <= cli["cer"] + 0.01
     (ratio,) = [r for r in report["ratios"] if r["peer"] == "tesseract-cli"]
     assert ratio["throughput_ratio"] > 0
 

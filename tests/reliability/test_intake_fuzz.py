@@ -9,7 +9,8 @@ open, or raise one of our ``InputError``s, within ``TIME_BOUND_S``; anything els
 to a small reproducing file.
 
 The default run (``make test``) tries ``SMALL_EXAMPLES`` variants per type; the full run tries
-``FULL_EXAMPLES`` per type: ``ABLAGE_FUZZ_FULL=1`` (or ``ABLAGE_FUZZ_EXAMPLES=N``). The
+``FULL_EXAMPLES`` per type: ``ABLAGE_FULL_SIZE=1`` (as every reliability test) or
+``ABLAGE_FUZZ_FULL=1`` (or ``ABLAGE_FUZZ_EXAMPLES=N``). The
 counts, outcomes and slowest open are printed at the end (``-s``).
 """
 
@@ -50,10 +51,15 @@ REAL_SEEDS = {
 }
 
 
+def full_size() -> bool:
+    """``ABLAGE_FULL_SIZE=1`` runs every reliability test at full size; the fuzz alone too."""
+    return bool(os.environ.get("ABLAGE_FUZZ_FULL")) or os.environ.get("ABLAGE_FULL_SIZE") == "1"
+
+
 def examples() -> int:
     if os.environ.get("ABLAGE_FUZZ_EXAMPLES"):
         return int(os.environ["ABLAGE_FUZZ_EXAMPLES"])
-    return FULL_EXAMPLES if os.environ.get("ABLAGE_FUZZ_FULL") else SMALL_EXAMPLES
+    return FULL_EXAMPLES if full_size() else SMALL_EXAMPLES
 
 
 def _saved(image: Image.Image, fmt: str, **options: object) -> bytes:
@@ -268,7 +274,7 @@ def _settings() -> settings:
     return settings(
         max_examples=examples(),
         deadline=None,
-        derandomize=not os.environ.get("ABLAGE_FUZZ_FULL"),
+        derandomize=not full_size(),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         database=None,
     )
