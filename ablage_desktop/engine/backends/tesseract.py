@@ -163,7 +163,7 @@ class TesseractBackend(Backend):
         return self._page_result(page, started, *in_reading_order(lines))
 
     def _read_lines(self, api: object) -> list[OcrLine]:
-        """Every text line with its words; ``layout.page_text`` puts them in reading order
+        """Every text line with its words; ``layout.in_reading_order`` orders them
         (Tesseract's own block order reads a label/value form as a column of labels followed
         by a column of values)."""
         ril = self._tesserocr.RIL
