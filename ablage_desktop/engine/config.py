@@ -362,7 +362,8 @@ def _validate(merged: dict[str, Any], sources: Sequence[_Source]) -> AppConfig:
             ["management", "default_backend"],
             f"'{default}' is not a configured model; expected auto or one of: {', '.join(models)}",
         )
-    for chain, names in top.routing.model_dump(exclude={"combine"}).items():
+    routing = top.routing
+    for chain, names in {**routing.chains(), "cpu_only": routing.cpu_only}.items():
         for position, name in enumerate(names):
             if name not in models:
                 raise _error(

@@ -56,14 +56,10 @@ def arrange(lines: Sequence[OcrLine]) -> list[Block]:
     return blocks
 
 
-def page_text(lines: Sequence[OcrLine]) -> str:
-    """The page's text in reading order: a row per line, an empty line between blocks."""
-    return in_reading_order(lines)[0]
-
-
 def in_reading_order(lines: Sequence[OcrLine]) -> tuple[str, tuple[OcrLine, ...]]:
-    """The page's text (as ``page_text``) and its lines in the same order, so that what is
-    built from the lines (a PDF's text layer, hOCR, the boxes in the window) reads alike."""
+    """The page's text in reading order (a row per line, an empty line between blocks) and
+    its lines in the same order, so that what is built from the lines (a PDF's text layer,
+    hOCR, the boxes in the window) reads like the text."""
     blocks = arrange(lines)
     text = "\n\n".join(
         "\n".join(" ".join(line.text for line in row) for row in block) for block in blocks

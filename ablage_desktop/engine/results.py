@@ -40,6 +40,10 @@ class ErrorInfo:
 Box = tuple[int, int, int, int]
 
 
+def _text_json(text: str, confidence: float, box: Box) -> dict[str, Any]:
+    return {"text": text, "confidence": round(confidence, 4), "box": list(box)}
+
+
 def _box_of(data: dict[str, Any]) -> Box:
     x0, y0, x1, y1 = (int(value) for value in data["box"])
     return (x0, y0, x1, y1)
@@ -54,7 +58,7 @@ class OcrWord:
     box: Box
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "confidence": round(self.confidence, 4), "box": list(self.box)}
+        return _text_json(self.text, self.confidence, self.box)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OcrWord:
@@ -70,11 +74,7 @@ class OcrLine:
     """The line's words with their own boxes; empty where the engine reports lines only."""
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "text": self.text,
-            "confidence": round(self.confidence, 4),
-            "box": list(self.box),
-        }
+        data = _text_json(self.text, self.confidence, self.box)
         if self.words:  # only engines that report words carry the key
             data["words"] = [word.to_json() for word in self.words]
         return data

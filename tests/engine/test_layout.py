@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from ablage_desktop.engine.layout import group_rows, page_text
+from ablage_desktop.engine.layout import group_rows, in_reading_order
 from ablage_desktop.engine.results import OcrLine
+
+
+def page_text(lines: list[OcrLine]) -> str:
+    return in_reading_order(lines)[0]
+
+
+def test_the_lines_come_back_in_the_order_of_the_text() -> None:
+    lines = [box("Summe", 100, 100, 220, 128), box("12,00 EUR", 800, 102, 950, 130)]
+    lines.insert(0, box("Rechnung 4711", 100, 20, 400, 50))
+
+    text, ordered = in_reading_order(list(reversed(lines)))
+
+    assert [line.text for line in ordered] == ["Rechnung 4711", "Summe", "12,00 EUR"]
+    assert text == "Rechnung 4711\n\nSumme 12,00 EUR"
 
 
 def box(text: str, x0: int, y0: int, x1: int, y1: int) -> OcrLine:

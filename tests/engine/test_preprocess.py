@@ -33,7 +33,7 @@ from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
 from ablage_desktop.engine.preprocess.measure import measure
 from ablage_desktop.engine.preprocess.orientation import osd_tessdata
-from ablage_desktop.engine.results import OcrLine, OcrPage
+from ablage_desktop.engine.results import OcrLine, OcrPage, OcrWord
 
 PROSE = (
     "Sehr geehrte Damen und Herren, anbei erhalten Sie die Rechnung",
@@ -258,10 +258,14 @@ def test_a_known_line_maps_back_through_turn_deskew_and_scale() -> None:
     assert any(note.startswith("deskewed") for note in variant.notes)
     assert any(note.startswith("turned") for note in variant.notes)
     # The engine's box of the known line: the first line of ink on the prepared page.
-    line = OcrLine("Known line 4711", 1.0, first_line_box(variant.page.image))
+    found = first_line_box(variant.page.image)
+    word = OcrWord("Known", 1.0, found)  # a word's box is mapped back like its line's
+    line = OcrLine("Known line 4711", 1.0, found, (word,))
     seen = OcrPage(0, variant.page.width, variant.page.height, "ink", 0.0, "x", (line,))
 
-    box = variant.restore(seen).lines[0].box
+    [restored] = variant.restore(seen).lines
+    box = restored.box
+    assert restored.words[0].box == box
 
     # Where the known line lies on the original: its box turned and skewed like the page.
     forward = geometry.compose(

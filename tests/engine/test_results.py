@@ -11,6 +11,7 @@ from ablage_desktop.engine.results import (
     OcrDocument,
     OcrLine,
     OcrPage,
+    OcrWord,
     render,
     write_result,
 )
@@ -83,3 +84,20 @@ def test_writing_is_atomic_and_leaves_no_temporary_files(tmp_path: Path) -> None
 
     assert json.loads(target.read_text())["sha256"] == "ab" * 32
     assert [p.name for p in target.parent.iterdir()] == ["r.json"]
+
+
+def test_words_travel_in_the_json_only_where_an_engine_gave_them() -> None:
+    words = (OcrWord("Summe", 0.96, (10, 20, 120, 60)), OcrWord("12,00", 0.5, (140, 20, 250, 60)))
+    with_words = OcrLine("Summe 12,00", 0.9, (10, 20, 250, 60), words)
+    without = OcrLine("Summe 12,00", 0.9, (10, 20, 250, 60))
+    page = OcrPage(0, 300, 100, "tesseract", 0.1, "Summe 12,00", (with_words, without))
+
+    data = page.to_json()
+
+    assert data["lines"][0]["words"][1] == {
+        "text": "12,00",
+        "confidence": 0.5,
+        "box": [140, 20, 250, 60],
+    }
+    assert "words" not in data["lines"][1]
+    assert OcrPage.from_json(json.loads(json.dumps(data))) == page

@@ -414,9 +414,10 @@ def test_a_page_tesseract_is_sure_of_is_not_read_by_rapidocr(
     assert "Invoice" in result.text
 
 
-def test_a_page_tesseract_is_unsure_of_is_read_by_both(rig: Rig, tesseract: str) -> None:
-    """Faint small print: Tesseract is unsure of some words, so RapidOCR reads the page too
-    (the fake RapidOCR returns text without boxes, which is kept as it is)."""
+def test_a_page_tesseract_is_unsure_of_is_read_by_rapidocr_too(rig: Rig, tesseract: str) -> None:
+    """Faint small print: Tesseract is unsure of some words, so RapidOCR reads the page too.
+    The fake RapidOCR returns text without boxes, which is kept as it is (the merge itself is
+    tested in test_combine.py, and with the real engines in test_auto_reading.py)."""
     faint = text_page(["Rechnung 4711 vom 30.10.2018", "Kundenstraße 15, Beispielstadt"])
     faint = faint.point(lambda value: 170 if value < 128 else 255).resize(
         (faint.width // 3, faint.height // 3)

@@ -214,3 +214,24 @@ def test_given_a_real_page_when_read_then_lines_have_page_boxes_confidences_and_
             assert 0 <= y0 < y1 <= page.height, line
             assert 0.0 <= line.confidence <= 1.0, line
             assert line.text and line.text in page.text, line
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.file)
+def test_tesseract_gives_each_line_its_words_centred_inside_the_line(
+    read: Reader, case: Case
+) -> None:
+    """``auto`` takes spaces and missed words from these words (models/combine.py)."""
+    document = read("tesseract", case.file)
+
+    for page in document.pages:
+        for line in page.lines:
+            assert line.words, line
+            assert " ".join(word.text for word in line.words).split() == line.text.split()
+            for word in line.words:
+                assert 0.0 <= word.confidence <= 1.0
+                x0, y0, x1, y1 = word.box
+                assert x0 < x1 and y0 < y1, word
+                # Tesseract's word boxes may stand out of the line's by a pixel or two (an
+                # accent, a descender); their centres are inside, which the merge relies on.
+                assert line.box[0] <= (x0 + x1) / 2 <= line.box[2], (word, line.box)
+                assert line.box[1] <= (y0 + y1) / 2 <= line.box[3], (word, line.box)
