@@ -465,8 +465,12 @@ class Engine:
         finally:
             if store is not None and plan is not None:
                 # The pipeline ends normally when cancelled: the token says which it was. A
-                # batch that stopped early (consumer gone, crash of the caller) stays resumable.
-                state = "cancelled" if cancel.cancelled else "done" if finished else "interrupted"
+                # batch interrupted, or stopped early (consumer gone, crash of the caller),
+                # stays resumable.
+                if cancel.interrupted or not (finished or cancel.cancelled):
+                    state = "interrupted"
+                else:
+                    state = "cancelled" if cancel.cancelled else "done"
                 store.end_job(plan.job, state)
 
     def _job_plan(self, store: Store, request: OcrRequest, paths: list[Path]) -> JobPlan:

@@ -14,7 +14,6 @@ delivers in the GUI thread.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import logging
 import threading
@@ -83,7 +82,6 @@ class EngineWorker(QObject):
         self._bench_cancel: CancelToken | None = None
         self._bench_running = 0
         self._bench_cancelled_upto = 0
-        self._interrupting = False
 
     def cancel(self, upto_batch: int) -> None:
         """Thread-safe: stop the running batch and skip the queued ones up to ``upto_batch``."""
@@ -96,8 +94,9 @@ class EngineWorker(QObject):
         """Thread-safe: stop everything because the window closes, not because the user
         cancelled: the running batch stays resumable in the archive."""
         with self._lock:
-            self._interrupting = True
-        self.cancel(10**9)
+            self._cancelled_upto = 10**9
+            if self._cancel is not None:
+                self._cancel.interrupt()
 
     @Slot(int, object, str)
     def run_batch(self, batch: int, paths: list[str], backend: str) -> None:
@@ -117,10 +116,8 @@ class EngineWorker(QObject):
                 cancel.cancel()
             self._cancel = cancel
         unsubscribe = self._engine.events.subscribe(self._forwarder(batch))
-        job: int | None = None
         try:
             self.batchStarted.emit(batch, paths)
-            request, job = self._with_job(request)
             for document in self._engine.ocr(request, cancel):
                 done += document.ok
                 failed += not document.ok
@@ -131,47 +128,9 @@ class EngineWorker(QObject):
             unsubscribe()
             with self._lock:
                 self._cancel = None
-                interrupted = self._interrupting
-            self._end_job(job, cancel.cancelled, interrupted)
             self.batchFinished.emit(
                 batch, done, failed, time.perf_counter() - started, cancel.cancelled
             )
-
-    def _with_job(self, request: OcrRequest) -> tuple[OcrRequest, int | None]:
-        """``request`` tied to an archived job this worker opened (or to the job it resumes),
-        and that job's id: the worker needs it to settle the job's state (``_end_job``), and
-        the engine does not tell which job it opened for a batch.
-        """
-        store = self._engine.store
-        if store is None or not request.archive or request.resume_job is not None:
-            return request, request.resume_job if store is not None else None
-        requested = request.backend or self._engine.config.management.default_backend
-        if request.languages:
-            requested = f"{requested}:{request.languages}"
-        job = store.begin_job(requested, request.languages, list(request.paths))
-        return dataclasses.replace(request, resume_job=job), job
-
-    def _end_job(self, job: int | None, cancelled: bool, interrupted: bool) -> None:
-        """Settle the archive's state of the batch's job.
-
-        Cancelled by the user: "cancelled", not offered again. Stopped because the window
-        closes: "interrupted", offered at the next start. A job the engine could not even start
-        (a chosen model that does not load) is "cancelled" too. (The engine alone would call a
-        cancelled batch "done", as its pipeline ends normally on a cancel.)
-        """
-        store = self._engine.store
-        if job is None or store is None:
-            return
-        try:
-            record = store.job(job)
-            if record is None:
-                return
-            if cancelled and interrupted and record.remaining:
-                store.end_job(job, "interrupted")
-            elif (cancelled and not interrupted) or record.state == "running":
-                store.end_job(job, "cancelled")
-        except Exception as exc:
-            _report(self.failed, exc)
 
     def cancel_bench(self, upto_bench: int) -> None:
         """Thread-safe: stop the running benchmark if its id is at most ``upto_bench``, and skip
