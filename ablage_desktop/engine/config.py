@@ -254,11 +254,13 @@ class _Shape:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
                 continue
             line = key_node.start_mark.line + 1
-            first = seen.setdefault(key_node.value, line)
-            if first != line:
+            first = seen.get(key_node.value)
+            seen.setdefault(key_node.value, line)
+            if first is not None:  # the same key again, maybe on the same line ({a: 1, a: 2})
+                where = f"line {line}" if first == line else f"lines {first} and {line}"
                 raise ConfigError(
                     self.path,
-                    f"this key is given twice (lines {first} and {line}); keep one",
+                    f"this key is given twice ({where}); keep one",
                     key=".".join((*trail, key_node.value)),
                     line=line,
                 )

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ablage_desktop.engine import OcrDocument
+from ablage_desktop.engine.pathtext import display
 from ablage_desktop.engine.store import Store
 from ablage_desktop.gui.failures import report
 
@@ -71,7 +72,8 @@ class ArchiveWorker(QObject):
         try:
             pages = self._store.document_pages(sha256)
             if not pages:
-                self.message.emit(self.tr("The archive holds no pages of {0}.").format(path))
+                message = self.tr("The archive holds no pages of {0}.")
+                self.message.emit(message.format(display(path)))
                 return
             document = OcrDocument(Path(path), sha256, [pages[i] for i in sorted(pages)])
             self.documentOpened.emit(sha256, document, page)

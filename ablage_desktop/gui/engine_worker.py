@@ -427,9 +427,6 @@ class EngineBridge(QObject):
         """Mark archived batch ``job`` as cancelled: it is not offered again."""
         self._discard.emit(job)
 
-    def check_resumable(self) -> None:
-        self._check_resumable.emit()
-
     def search(self, words: str) -> int:
         """Search the archive; the id that ``archive.searchDone`` answers with."""
         request = next(self._searches)

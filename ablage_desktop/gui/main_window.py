@@ -52,8 +52,7 @@ log = logging.getLogger(__name__)
 QUANTIZATIONS = ("fp32", "fp16", "bf16", "int8", "int4")
 SEARCH_DELAY_MS = 350
 SEARCH_DOCK_HEIGHT = 180
-FORMAT_OF_SUFFIX = {".txt": "txt", ".md": "md", ".json": "json", ".hocr": "hocr", ".pdf": "pdf"}
-FORMAT_OF_SUFFIX[".html"] = "hocr"
+FORMAT_OF_SUFFIX = {suffix: fmt for fmt, suffix in SUFFIXES.items()} | {".html": "hocr"}
 
 
 class MainWindow(QMainWindow):
@@ -553,7 +552,7 @@ class MainWindow(QMainWindow):
 
     def _format_name(self, fmt: str) -> str:
         names = {"txt": self.tr("text"), "pdf": self.tr("searchable PDF")}
-        return names.get(fmt, {"md": "Markdown", "json": "JSON", "hocr": "hOCR"}.get(fmt, fmt))
+        return {**names, "md": "Markdown", "json": "JSON", "hocr": "hOCR"}.get(fmt, fmt)
 
     def export_selected(self) -> None:
         """File > Export: the selected document's result, in a format the user picks."""

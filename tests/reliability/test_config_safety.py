@@ -114,6 +114,15 @@ def test_a_key_given_twice_is_an_error_naming_both_lines(tmp_path: Path) -> None
     assert caught.value.key == "management.keep_alive_s"
 
 
+def test_a_key_given_twice_on_one_line_is_an_error_too(tmp_path: Path) -> None:
+    path = user_file(tmp_path, "management: {keep_alive_s: 10, keep_alive_s: 0}\n")
+
+    with pytest.raises(ConfigError, match=r"given twice \(line 1\)") as caught:
+        load_config([path])
+
+    assert caught.value.key == "management.keep_alive_s"
+
+
 def test_an_alias_bomb_is_refused_in_well_under_a_second(tmp_path: Path) -> None:
     lines = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     for level in range(1, 9):  # 10^9 strings once expanded

@@ -26,7 +26,6 @@ from ablage_desktop.engine.pathtext import display
 from ablage_desktop.engine.store import HIT_END, HIT_START, SearchHit
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
-HIT_ROLE = Qt.ItemDataRole.UserRole + 2
 _SPACE = re.compile(r"\s+")
 
 
@@ -139,7 +138,6 @@ class SearchPanel(QWidget):
             text.setData(HTML_ROLE, snippet_html(hit.snippet))
             text.setToolTip(self.tr("{0}, read by {1}").format(hit.document, hit.backend))
             for column, item in enumerate((name, page, text)):
-                item.setData(HIT_ROLE, row)
                 self.table.setItem(row, column, item)
         if hits:
             self.summary.setText(
