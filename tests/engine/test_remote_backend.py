@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import logging
 import shutil
 import ssl
@@ -36,6 +37,7 @@ from ablage_desktop.engine.errors import (
     ModelLoadError,
     RemoteHttpError,
     RemoteReplyError,
+    RemoteTimeout,
     RemoteUnreachable,
 )
 from ablage_desktop.engine.remote.client import Endpoint
@@ -374,3 +376,55 @@ def test_line_boxes_come_from_the_local_detector_where_the_lines_pair_up(
     assert first[3] <= second[1]  # in reading order, one above the other
     assert 20 <= first[0] <= 60 and 20 <= first[1] <= 60  # where text_page prints it
     assert unpaired.lines == () and unpaired.text.endswith("a line the page lacks")
+
+
+def test_a_timed_out_answer_is_neither_a_short_page_nor_tried_again(
+    served: list[ScriptedServer],
+) -> None:
+    """A server that sends part of an answer and stalls: a timeout (never the part as a
+    complete page), and the page, having used its whole budget, is not tried again."""
+    release = threading.Event()
+
+    def reply(handler, body) -> None:  # type: ignore[no-untyped-def]
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.end_headers()
+        event = {"choices": [{"index": 0, "delta": {"content": "halb"}}]}
+        handler.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
+        handler.wfile.flush()
+        handler.close_connection = True
+        release.wait(10)
+
+    server = serve(served, reply)
+    backend = OpenAIServerBackend(
+        "office", options(server.base_url, timeout_s=0.5, retries=2, backoff_s=0.01)
+    )
+    try:
+        with pytest.raises(RemoteTimeout) as caught:
+            backend.recognize(page())
+        assert caught.value.server_down
+        assert len(posts(server)) == 1  # the whole budget used: not tried again
+    finally:
+        release.set()
+        backend.close()
+
+
+def test_a_server_that_echoes_the_key_does_not_get_it_into_the_error(
+    served: list[ScriptedServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def reply(handler, body) -> None:  # type: ignore[no-untyped-def]
+        echoed = f"proxy failed for {handler.headers['Authorization']}"
+        send_json(handler, 500, {"error": {"message": echoed}})
+
+    server = serve(served, reply)
+    monkeypatch.setenv(KEY_VARIABLE, SECRET)
+    backend = OpenAIServerBackend(
+        "office", options(server.base_url, api_key_env=KEY_VARIABLE, retries=0)
+    )
+    try:
+        with pytest.raises(RemoteHttpError) as caught:
+            backend.recognize(page())
+    finally:
+        backend.close()
+    assert "proxy failed for Bearer ***" in caught.value.message
+    assert SECRET not in caught.value.message

@@ -9,8 +9,9 @@ just stops using it.
   a server on this machine's own loopback address needs none.
 * The API key is read from the environment variable that ``api_key_env`` names, at load time;
   it never sits in the configuration, and no message or log line contains it.
-* Transient failures (unreachable, timeout, HTTP 408/429/5xx, an answer cut off) are retried
-  ``retries`` times with doubling backoff; once they are spent the server counts as down: the
+* Transient failures (unreachable, HTTP 408/429/5xx, an answer cut off) are retried
+  ``retries`` times with doubling backoff; a timeout, which has used the page's whole
+  ``timeout_s``, is not. Once they are spent the server counts as down: the
   page falls back to the next engine of its chain, and so do the following pages, without
   waiting, until a health check passes again.
 * Up to ``max_concurrency`` pages are in flight at once; cancel aborts them.
@@ -36,6 +37,7 @@ from ablage_desktop.engine.errors import (
     Cancelled,
     ModelLoadError,
     RemoteServerError,
+    RemoteTimeout,
     RemoteUnreachable,
 )
 from ablage_desktop.engine.line_boxes import LineDetector, detector_missing, place_lines
@@ -241,7 +243,9 @@ class OpenAIServerBackend(Backend):
             except RemoteServerError as exc:
                 if not exc.transient:
                     raise
-                if attempt == self.options.retries:
+                # A page that used its whole time budget is not tried again: a hung server
+                # would otherwise hold every page in flight for (retries + 1) x timeout_s.
+                if attempt == self.options.retries or isinstance(exc, RemoteTimeout):
                     self._mark_down(exc)
                     raise
                 log.warning(

@@ -235,11 +235,16 @@ class ServerClient:
         call = Call(cancel, self._clock() + self.timeout_s)
         with self.watchdog.watch(call):
             try:
-                return self._stream(payload, call)
+                text = self._stream(payload, call)
             except Exception:
-                aborted = call.reason
-                if aborted is None:
+                if call.reason is None:
                     raise
+            else:
+                # A server without chunks or a length ends its stream by closing: a socket the
+                # watchdog shut down then reads as a short, complete answer. It is not.
+                if call.reason is None:
+                    return text
+            aborted = call.reason
             # Aborted by the watchdog: whatever the socket raised, the reason is ours.
             if aborted == "cancelled":
                 raise Cancelled()
@@ -364,7 +369,14 @@ class ServerClient:
         )
         if status == 404 and not self.endpoint.prefix:
             detail += " (base_url usually ends with the API version, e.g. /v1)"
-        return RemoteHttpError(self.name, self.endpoint.url, status, f"{what}: {detail}")
+        return RemoteHttpError(
+            self.name, self.endpoint.url, status, f"{what}: {self._without_key(detail)}"
+        )
 
     def _reply_error(self, problem: str) -> RemoteReplyError:
-        return RemoteReplyError(self.name, self.endpoint.url, problem)
+        return RemoteReplyError(self.name, self.endpoint.url, self._without_key(problem))
+
+    def _without_key(self, text: str) -> str:
+        """A server's own words, which end up in logs, without the API key (a proxy may echo
+        the request's headers back)."""
+        return text.replace(self._api_key, "***") if self._api_key else text
