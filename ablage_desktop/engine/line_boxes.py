@@ -9,12 +9,13 @@ marked as estimated) rather than drawing boxes around the wrong words.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ablage_desktop.engine.backends import rapidocr
+from ablage_desktop.engine.backends.rapidocr import box_of_quad
 from ablage_desktop.engine.layout import group_rows
 from ablage_desktop.engine.results import OcrLine
 
@@ -30,10 +31,8 @@ DETECTED = 1.0
 
 def detector_missing() -> str | None:
     """Why the detector cannot run here, or None."""
-    for package in ("rapidocr", "onnxruntime"):
-        if importlib.util.find_spec(package) is None:
-            return f"line_boxes: detect needs the {package} package"
-    return None
+    availability = rapidocr.check(rapidocr.RapidOcrOptions(engine="rapidocr"))
+    return None if availability.ok else f"line_boxes: detect needs RapidOCR: {availability.reason}"
 
 
 class LineDetector:
@@ -49,19 +48,7 @@ class LineDetector:
         with self._lock:
             output = self._ocr(image, use_det=True, use_cls=False, use_rec=False)
         found = output.boxes if output.boxes is not None else []
-        boxes = []
-        for quad in found:
-            xs = [float(point[0]) for point in quad]
-            ys = [float(point[1]) for point in quad]
-            boxes.append(
-                (
-                    max(0, round(min(xs))),
-                    max(0, round(min(ys))),
-                    min(image.width, round(max(xs))),
-                    min(image.height, round(max(ys))),
-                )
-            )
-        return boxes
+        return [box_of_quad(quad, image.width, image.height) for quad in found]
 
     def close(self) -> None:
         self._ocr = None

@@ -80,6 +80,7 @@ def test_a_turned_real_page_reads_as_well_as_the_upright_one(
             for x0, y0, x1, y1 in (line.box for line in page.lines)
         )
         wide = [line for line in page.lines if len(line.text) >= 12]
+        assert wide, degrees
         lying = sum((x1 - x0) > (y1 - y0) for x0, y0, x1, y1 in (line.box for line in wide))
         assert lying == (len(wide) if degrees == 180 else 0), degrees
 

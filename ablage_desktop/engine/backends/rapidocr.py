@@ -109,19 +109,24 @@ class RapidOcrBackend(Backend):
                 text = text.strip()
                 if not text:
                     continue
-                xs = [float(point[0]) for point in quad]
-                ys = [float(point[1]) for point in quad]
-                box = (
-                    max(0, round(min(xs))),
-                    max(0, round(min(ys))),
-                    min(page.width, round(max(xs))),
-                    min(page.height, round(max(ys))),
-                )
+                box = box_of_quad(quad, page.width, page.height)
                 lines.append(OcrLine(text, float(score), box))
         return self._page_result(page, started, *in_reading_order(lines))
 
     def close(self) -> None:
         self._ocr = None
+
+
+def box_of_quad(quad: Any, width: int, height: int) -> tuple[int, int, int, int]:
+    """The upright box around one of RapidOCR's four-point text boxes, inside the page."""
+    xs = [float(point[0]) for point in quad]
+    ys = [float(point[1]) for point in quad]
+    return (
+        max(0, round(min(xs))),
+        max(0, round(min(ys))),
+        min(width, round(max(xs))),
+        min(height, round(max(ys))),
+    )
 
 
 def estimate(options: EngineOptions) -> MemoryEstimate:

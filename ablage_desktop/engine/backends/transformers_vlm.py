@@ -40,6 +40,7 @@ from ablage_desktop.engine.errors import (
     RecognitionError,
 )
 from ablage_desktop.engine.memory.estimate import MemoryEstimate, estimate_transformer
+from ablage_desktop.engine.memory.probe import loaded_cuda
 from ablage_desktop.engine.results import OcrPage
 
 if TYPE_CHECKING:
@@ -144,9 +145,8 @@ def cuda_present() -> bool:
     """A CUDA device without importing torch: torch if already loaded, else NVML."""
     import sys
 
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        return bool(torch.cuda.is_available())
+    if "torch" in sys.modules:
+        return loaded_cuda() is not None
     try:
         import pynvml
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.page_analysis import PHOTO_MIDTONES
 from ablage_desktop.engine.preprocess import geometry
 from ablage_desktop.engine.preprocess.background import estimate_background, flatten
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PHOTO_MIDTONES = 0.35
-"""As ``page_analysis``: a page with more mid-tones than this looks photographed."""
 MIN_SCALE = 1.05
 """Smaller upscales are not worth an interpolation."""
 

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ablage_desktop.engine.backends.openai_server import ENV_NAME
 from ablage_desktop.engine.remote.client import Endpoint
 
 NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class ServerDialog(QDialog):
