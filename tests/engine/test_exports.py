@@ -29,6 +29,7 @@ from ablage_desktop.engine.exports import (
     render_pdf,
     write_export,
 )
+from ablage_desktop.engine.exports.placement import PlacedLine, PlacedWord, word_boxes
 from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrLine, OcrPage, render
 from ablage_desktop.engine.textmetrics import cer, normalize
 
@@ -379,10 +380,10 @@ def test_given_a_real_document_when_exported_as_hocr_then_it_has_one_ocr_line_pe
             assert f"x_wconf {round(line.confidence * 100)}" in line_element.get("title", "")
             words = spans(line_element, "ocrx_word")
             assert " ".join(word.text or "" for word in words) == " ".join(line.text.split())
-            for word in words:
-                x0, y0, x1, y1 = bbox(word)
-                assert line.box[0] <= x0 < x1 <= line.box[2]
-                assert (y0, y1) == (line.box[1], line.box[3])
+            # Tesseract's own words: their boxes and confidences, not estimates.
+            assert [bbox(word) for word in words] == [word.box for word in line.words]
+            for element, word in zip(words, line.words, strict=True):
+                assert f"x_wconf {round(word.confidence * 100)}" in element.get("title", "")
 
 
 def test_hocr_has_the_head_hocr_readers_look_for(tmp_path: Path) -> None:
@@ -594,3 +595,13 @@ def test_given_an_export_that_fails_when_written_then_no_file_and_no_partial_fil
 
     assert existing.read_bytes() == b"the old export"
     assert sorted(p.name for p in folder.iterdir()) == ["kept.pdf"]
+
+
+def test_without_the_engines_words_their_boxes_are_shared_out_by_characters() -> None:
+    """RapidOCR gives lines only: "Summe 12,00" (11 characters) over 110 pixels."""
+    line = PlacedLine("Summe 12,00", (100, 20, 210, 40), 0.9)
+
+    assert word_boxes(line) == [
+        PlacedWord("Summe", (100, 20, 150, 40)),
+        PlacedWord("12,00", (160, 20, 210, 40)),
+    ]

@@ -4,8 +4,9 @@ One ``ocr_page`` per recognised page (``bbox 0 0 W H; ppageno N`` with N counted
 Tesseract does, and ``image`` naming the source document), one ``ocr_line`` per ``OcrLine``
 with its ``bbox`` and ``x_wconf`` (confidence 0..100), and one ``ocrx_word`` per word inside.
 
-Word boxes are estimated: engines give line boxes only, so each line's box is split among its
-words in proportion to their character counts (see ``placement.word_boxes``).
+Word boxes are the engine's own where it gives words (Tesseract, with each word's ``x_wconf``);
+otherwise each line's box is split among its words in proportion to their character counts
+(see ``placement.word_boxes``).
 
 Lines without boxes (a vision-language model's text) are placed as ``placement`` describes,
 stacked evenly down the page at full width; their ``title`` carries the non-standard property
@@ -69,11 +70,13 @@ def _page(page: OcrPage, image: str) -> list[str]:
 
 def _line(line: PlacedLine, ident: str) -> str:
     extra = "; x_source estimated" if line.estimated else _wconf(line.confidence)
-    words = [
-        f'<span class="ocrx_word" id="word_{ident}_{n}" '
-        f'title="{_bbox(word.box)}{_wconf(line.confidence)}">{escape(word.text)}</span>'
-        for n, word in enumerate(word_boxes(line), start=1)
-    ]
+    words = []
+    for n, word in enumerate(word_boxes(line), start=1):
+        confidence = line.confidence if word.confidence is None else word.confidence
+        words.append(
+            f'<span class="ocrx_word" id="word_{ident}_{n}" '
+            f'title="{_bbox(word.box)}{_wconf(confidence)}">{escape(word.text)}</span>'
+        )
     return (
         f'    <span class="ocr_line" id="line_{ident}" title="{_bbox(line.box)}{extra}">'
         + " ".join(words)

@@ -39,6 +39,14 @@ def clean_name(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PlacedWord:
+    text: str
+    box: Box
+    confidence: float | None = None
+    """The word's own confidence where the engine gave one (Tesseract)."""
+
+
+@dataclass(frozen=True, slots=True)
 class PlacedLine:
     text: str
     """One line of text, white space collapsed; never empty."""
@@ -47,12 +55,8 @@ class PlacedLine:
     """0..1, or None where the engine gave none (estimated lines)."""
     estimated: bool = False
     """True where the box is made up (the engine gave the text without one)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlacedWord:
-    text: str
-    box: Box
+    words: tuple[PlacedWord, ...] = ()
+    """The engine's own words with their boxes, where it gave them."""
 
 
 def placed_lines(page: OcrPage) -> list[PlacedLine]:
@@ -64,7 +68,18 @@ def placed_lines(page: OcrPage) -> list[PlacedLine]:
     width, height = max(1, page.width), max(1, page.height)
     if page.lines:
         return [
-            PlacedLine(clean_text(line.text), _clip(line.box, width, height), line.confidence)
+            PlacedLine(
+                clean_text(line.text),
+                _clip(line.box, width, height),
+                line.confidence,
+                words=tuple(
+                    PlacedWord(
+                        clean_text(word.text), _clip(word.box, width, height), word.confidence
+                    )
+                    for word in line.words
+                    if clean_text(word.text)
+                ),
+            )
             for line in page.lines
         ]
     rows = page.text.strip("\n").split("\n") if page.text.strip() else []
@@ -89,13 +104,16 @@ def _clip(box: Box, width: int, height: int) -> Box:
 
 
 def word_boxes(line: PlacedLine) -> list[PlacedWord]:
-    """The words of ``line``, each with a box estimated from the line's box.
+    """The words of ``line``: the engine's own where it gave them (Tesseract), else each with
+    a box estimated from the line's box.
 
-    Engines give line boxes only, so the line's width is shared out in proportion to the
-    character count: the word starting at character ``s`` and ending before ``e`` of a line of
-    ``n`` characters spans ``x0 + w * s / n`` to ``x0 + w * e / n``. Good for monospaced text,
-    close enough for search and selection in proportional text.
+    The estimate shares the line's width out in proportion to the character count: the word
+    starting at character ``s`` and ending before ``e`` of a line of ``n`` characters spans
+    ``x0 + w * s / n`` to ``x0 + w * e / n``. Good for monospaced text, close enough for
+    search and selection in proportional text.
     """
+    if line.words:
+        return list(line.words)
     x0, y0, x1, y1 = line.box
     n = len(line.text)
     words: list[PlacedWord] = []
