@@ -7,10 +7,15 @@ No Qt here. Exit codes: 0 every document done, 1 some failed (the others are sti
 from __future__ import annotations
 
 import argparse
+import collections
+import contextlib
 import json
 import logging
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -29,7 +34,7 @@ from ablage_desktop.engine import (
     PageDone,
     collect_documents,
 )
-from ablage_desktop.engine.atomicfile import output_error
+from ablage_desktop.engine.atomicfile import check_writable, folder_error, output_error
 from ablage_desktop.engine.bench import BenchPlan, BenchProgress, run_bench
 from ablage_desktop.engine.bench.chart import write_png
 from ablage_desktop.engine.bench.report import markdown, write_json
@@ -42,7 +47,16 @@ from ablage_desktop.engine.errors import (
 )
 from ablage_desktop.engine.eventlog import EventLog
 from ablage_desktop.engine.exports import EXPORT_FORMATS, SUFFIXES, write_export
-from ablage_desktop.engine.store import HIT_END, HIT_START, Store, StoreError
+from ablage_desktop.engine.output_guard import Inputs
+from ablage_desktop.engine.pathtext import display_line, path_from_storage, path_to_storage
+from ablage_desktop.engine.store import (
+    HIT_END,
+    HIT_START,
+    MAX_SEARCH_HITS,
+    Store,
+    StoreError,
+    fts_query,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +64,9 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 DEFAULT_OUT = Path("ablage-out")
+DEFAULT_FORMAT = "txt"
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
@@ -118,8 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     ocr.add_argument(
         "--format",
         choices=EXPORT_FORMATS,
-        default="txt",
-        help="output format: text, Markdown, JSON, hOCR, or a searchable PDF",
+        help=f"output format: text (the default, {DEFAULT_FORMAT}), Markdown, JSON, hOCR, or a "
+        "searchable PDF",
     )
     ocr.add_argument(
         "--events",
@@ -130,9 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     ocr.add_argument(
         "--out",
         type=Path,
-        default=DEFAULT_OUT,
         metavar="DIR",
-        help=f"folder for the results (default ./{DEFAULT_OUT}/)",
+        help=f"folder for the results (default ./{DEFAULT_OUT}/; with --resume, the batch's own); "
+        "never a folder being read",
     )
 
     add_bench_parser(commands)
@@ -141,7 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_common_options(search, top_level=False)
     search.add_argument("query", metavar="WORDS", help="every word must occur; word* for a prefix")
     search.add_argument("--json", action="store_true", help="machine-readable output")
-    search.add_argument("--limit", type=int, default=50, metavar="N", help="at most N pages")
+    search.add_argument(
+        "--limit",
+        type=_hit_count,
+        default=50,
+        metavar="N",
+        help=f"at most N pages (1 to {MAX_SEARCH_HITS})",
+    )
 
     models = commands.add_parser("models", help="the configured models and engines")
     add_common_options(models, top_level=False)
@@ -331,45 +353,125 @@ def run_ocr(
         print(f"ablage-desktop: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        return _run_ocr(args, config, footprints, store)
+        with stop_on_sigterm():
+            return _run_ocr(args, config, footprints, store)
     finally:
         if store is not None:
             store.close()
 
 
-def _requests(
+@dataclass(frozen=True)
+class Delivery:
+    """Where and how one batch's results are written; kept with the batch in the archive, so
+    that ``--resume`` writes the rest to the same place from any working directory."""
+
+    out: Path
+    fmt: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"out": path_to_storage(self.out.absolute()), "format": self.fmt}
+
+    @classmethod
+    def of(cls, args: argparse.Namespace, stored: dict[str, str] | None = None) -> Delivery:
+        """The options given win; else what the batch was started with; else the defaults."""
+        stored = stored or {}
+        out = args.out or (path_from_storage(stored["out"]) if "out" in stored else DEFAULT_OUT)
+        fmt = args.format or stored.get("format") or DEFAULT_FORMAT
+        return cls(out, fmt if fmt in EXPORT_FORMATS else DEFAULT_FORMAT)
+
+
+@dataclass
+class Planned:
+    """One batch to run: what to read, where its results go, and the inputs it must not touch."""
+
+    request: OcrRequest
+    delivery: Delivery
+    namer: OutputNamer
+
+
+def _plans(
     args: argparse.Namespace, engine: Engine, store: Store | None
-) -> tuple[list[OcrRequest], int] | str:
-    """What to read: the batches to resume, or the paths given; or why there is nothing."""
+) -> tuple[list[Planned], Inputs, int] | str:
+    """What to read: the batches to resume, or the paths given; or why there is nothing
+    (an empty text: nothing to resume)."""
     if args.resume:
         if store is None:
             return "--resume needs the archive"
         jobs = store.resumable_jobs()
         if not jobs:
-            return ""
+            return _nothing_to_resume(store)
+        plans = []
         for job in jobs:
             print(
                 f"Resuming batch {job.id} of {job.created[:19].replace('T', ' ')} UTC: "
                 f"{len(job.remaining)} of {len(job.documents)} document(s) left",
                 file=sys.stderr,
             )
-        return [engine.resume_request(job) for job in jobs], 0
+            request = engine.resume_request(job)
+            plans.append(_planned(request, Delivery.of(args, job.delivery)))
+        return plans, Inputs.of(p for plan in plans for p in plan.request.paths), 0
     if not args.paths:
         return "ocr needs documents: PATH... (or --resume)"
     collected = collect_documents(args.paths)
     if not collected.documents:
-        return "no documents found in " + ", ".join(str(path) for path in args.paths)
+        return "no documents found in " + ", ".join(display_line(path) for path in args.paths)
+    delivery = Delivery.of(args)
     request = OcrRequest(
-        collected.documents, backend=args.backend, languages=args.lang, force=args.force
+        collected.documents,
+        backend=args.backend,
+        languages=args.lang,
+        force=args.force,
+        delivery=delivery.to_json(),
     )
-    return [request], len(collected.skipped)
+    inputs = Inputs.of([*args.paths, *collected.documents])
+    return [_planned(request, delivery)], inputs, len(collected.skipped)
+
+
+def _planned(request: OcrRequest, delivery: Delivery) -> Planned:
+    return Planned(request, delivery, OutputNamer(delivery.out, delivery.fmt, request.paths))
+
+
+def _nothing_to_resume(store: Store) -> str:
+    running = store.running_jobs()
+    if not running:
+        return ""
+    return "nothing to resume: " + "; ".join(
+        f"batch {job.id} is being run right now by process {job.pid} "
+        f"({len(job.remaining)} of {len(job.documents)} document(s) left)"
+        for job in running
+    )
+
+
+def _refusal(
+    plans: list[Planned], inputs: Inputs, events: Path | None, store: Store | None
+) -> str | None:
+    """Why the batch must not start: a write would touch an input, or the output folder
+    cannot be written. Checked before a page is read."""
+    places: list[tuple[Path, str]] = []
+    for plan in plans:
+        places.append((plan.delivery.out, "the output folder"))
+        places += [(target, "the result") for target in plan.namer.targets()]
+    if events is not None:
+        places.append((events, "the event log"))
+    if store is not None:
+        places.append((store.path, "the archive"))
+    for place, what in places:
+        reason = inputs.conflict(place, what)
+        if reason is not None:
+            return reason + ". Nothing was read and nothing was written."
+    for plan in plans:
+        try:
+            check_writable(plan.delivery.out)
+        except OSError as exc:
+            return folder_error(plan.delivery.out, exc).message + " Choose another with --out."
+    return None
 
 
 def _run_ocr(
     args: argparse.Namespace, config: AppConfig, footprints: Path | None, store: Store | None
 ) -> int:
     engine = Engine(config, footprints=footprints, store=store)
-    planned = _requests(args, engine, store)
+    planned = _plans(args, engine, store)
     if isinstance(planned, str):
         engine.close()
         if not planned:
@@ -377,7 +479,12 @@ def _run_ocr(
             return EXIT_OK
         print(f"ablage-desktop: {planned}", file=sys.stderr)
         return EXIT_USAGE
-    requests, skipped = planned
+    plans, inputs, skipped = planned
+    refusal = _refusal(plans, inputs, args.events, store)
+    if refusal is not None:
+        engine.close()
+        print(f"ablage-desktop: {display_line(refusal)}", file=sys.stderr)
+        return EXIT_USAGE
     progress = Progress(sys.stderr, quiet=args.quiet)
     engine.events.subscribe(progress.on_event)
     event_log = None
@@ -390,49 +497,52 @@ def _run_ocr(
             return EXIT_USAGE
         engine.events.subscribe(event_log)
     engine.start()
-    namer = OutputNamer(args.out, args.format)
     cancel = CancelToken()
     tally = Tally()  # counts, not the documents: a night's batch must not pile up in memory
     started = time.perf_counter()
     try:
-        for request in requests:
-            for document in engine.ocr(request, cancel):
-                tally.add(document)
-                _write(document, namer, args.format, engine)
+        for plan in plans:
+            with contextlib.closing(engine.ocr(plan.request, cancel)) as documents:
+                for document in documents:
+                    _write(document, plan, inputs, engine)
+                    tally.add(document)
     except (UnknownBackend, BackendUnavailable, UsageError, StoreError) as exc:
         progress.clear()
-        print(f"ablage-desktop: {exc.message}", file=sys.stderr)
+        print(f"ablage-desktop: {display_line(exc.message)}", file=sys.stderr)
         return EXIT_USAGE
     except OutputError as exc:
-        cancel.cancel()
+        cancel.interrupt()
         progress.clear()
-        print(f"ablage-desktop: {exc.message}", file=sys.stderr)
+        print(f"ablage-desktop: {display_line(exc.message)}", file=sys.stderr)
         if store is not None:
             print(
-                "ablage-desktop: the pages read so far are kept in the archive: run the same "
-                "command again once the folder can be written, and they are not read again",
+                "ablage-desktop: the pages read so far are kept in the archive: once the folder "
+                "can be written, 'ablage-desktop ocr --resume' writes the missing results "
+                "without reading those pages again",
                 file=sys.stderr,
             )
         return EXIT_USAGE
     except ModelLoadError as exc:
         progress.clear()
-        print(f"ablage-desktop: {exc.message}", file=sys.stderr)
+        print(f"ablage-desktop: {display_line(exc.message)}", file=sys.stderr)
         return EXIT_SOME_FAILED
-    except KeyboardInterrupt:
-        cancel.cancel()
+    except KeyboardInterrupt as exc:
+        cancel.interrupt()
         progress.clear()
+        how = "terminated" if isinstance(exc, Terminated) else "interrupted"
         print(
-            "ablage-desktop: interrupted; results written so far are kept, and "
+            f"ablage-desktop: {how}; results written so far are kept, and "
             "'ablage-desktop ocr --resume' finishes the batch",
             file=sys.stderr,
         )
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     finally:
         engine.close()
         if event_log is not None:
             event_log.close()
     progress.clear()
-    print_summary(tally, time.perf_counter() - started, args.out, skipped)
+    outs = sorted({display_line(plan.delivery.out) for plan in plans})
+    print_summary(tally, time.perf_counter() - started, ", ".join(outs), skipped)
     if progress.restored:
         print(
             f"{progress.restored} page(s) came from the archive (read before; --force reads "
@@ -441,11 +551,34 @@ def _run_ocr(
     return EXIT_SOME_FAILED if tally.failed else EXIT_OK
 
 
-def _write(document: OcrDocument, namer: OutputNamer, fmt: str, engine: Engine) -> None:
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a shutdown, ``kill``): stop as Ctrl-C does, with its own message and code."""
+
+
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into ``Terminated`` while a command runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _write(document: OcrDocument, plan: Planned, inputs: Inputs, engine: Engine) -> None:
     """Write one result; a failed document gets a JSON record but no misleading text file."""
+    fmt = plan.delivery.fmt
     if not document.ok and fmt != "json":
         return
-    target = namer.name_for(document.document)
+    target = plan.namer.name_for(document.document)
+    inputs.check(target, "the result")  # checked before the batch too; a name is cheap to check
     limits = engine.config.intake.limits()
     try:
         write_export(document, target, fmt, limits, render_lock=engine.render_lock)
@@ -454,14 +587,31 @@ def _write(document: OcrDocument, namer: OutputNamer, fmt: str, engine: Engine) 
 
 
 class OutputNamer:
-    """``<stem>.<format>`` in the output folder, made unique within one run."""
+    """``<stem>.<format>`` in the output folder, unique within one batch.
 
-    def __init__(self, folder: Path, fmt: str) -> None:
+    Every document's name is fixed before the batch starts (in the batch's order, failed ones
+    included), so that the names can be checked against the inputs before anything is read and
+    do not depend on which documents fail.
+    """
+
+    def __init__(self, folder: Path, fmt: str, sources: Iterable[Path] = ()) -> None:
         self.folder = folder
         self.fmt = fmt
         self._used: set[str] = set()
+        self._planned: dict[Path, collections.deque[Path]] = {}
+        for source in sources:
+            self._planned.setdefault(source, collections.deque()).append(self._new(source))
+
+    def targets(self) -> list[Path]:
+        return [target for names in self._planned.values() for target in names]
 
     def name_for(self, source: Path) -> Path:
+        planned = self._planned.get(source)
+        if planned:
+            return planned.popleft()
+        return self._new(source)
+
+    def _new(self, source: Path) -> Path:
         stem = source.stem or source.name
         candidate, n = stem, 1
         while candidate.casefold() in self._used:
@@ -491,18 +641,18 @@ class Tally:
 def print_summary(
     tally: Tally,
     seconds: float,
-    out_dir: Path,
+    out_dir: Path | str,
     skipped: int,
     stream: TextIO = sys.stdout,
 ) -> None:
     stream.write(
         f"{tally.done} document(s) done, {len(tally.failed)} failed, {tally.pages} page(s), "
-        f"{seconds:.1f} s; results in {out_dir}\n"
+        f"{seconds:.1f} s; results in {display_line(out_dir)}\n"
     )
     if skipped:
         stream.write(f"{skipped} file(s) in the folders were not documents and were skipped\n")
     for path, message in tally.failed:
-        stream.write(f"  failed: {path}: {message}\n")
+        stream.write(f"  failed: {display_line(path)}: {display_line(message)}\n")
 
 
 class Progress:
@@ -537,19 +687,23 @@ class Progress:
             self._done[event.position] = done
             self._share[event.position] = done / max(1, event.pages)
             if self.tty:
-                self._bar(event.total, f"{event.document.name[:40]} p.{done}/{event.pages}")
+                name = display_line(event.document.name)[:40]
+                self._bar(event.total, f"{name} p.{done}/{event.pages}")
             else:
                 self._line(
-                    f"[{event.position + 1}/{event.total}] {event.document}: page "
+                    f"[{event.position + 1}/{event.total}] {display_line(event.document)}: page "
                     f"{event.page.index + 1}/{event.pages} ({event.page.backend}, "
                     + ("from the archive)" if event.restored else f"{event.page.seconds:.1f} s)")
                 )
         elif isinstance(event, DocumentFinished):
             self._share[event.position] = 1.0
             if event.result.error is not None:
-                self._line(f"failed: {event.result.document}: {event.result.error.message}")
+                self._line(
+                    f"failed: {display_line(event.result.document)}: "
+                    + display_line(event.result.error.message)
+                )
             elif self.tty:
-                self._bar(event.total, event.result.document.name[:40])
+                self._bar(event.total, display_line(event.result.document.name)[:40])
 
     def _bar(self, total: int, label: str) -> None:
         share = min(1.0, sum(self._share.values()) / max(1, total))
@@ -595,6 +749,16 @@ def _sizes(text: str) -> tuple[int, ...]:
     if any(size < 1 for size in sizes):
         raise argparse.ArgumentTypeError("batch sizes start at 1")
     return sizes
+
+
+def _hit_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if not 1 <= value <= MAX_SEARCH_HITS:
+        raise argparse.ArgumentTypeError(f"expected 1 to {MAX_SEARCH_HITS}, not {value}")
+    return value
 
 
 def _count(text: str) -> int:
@@ -748,16 +912,19 @@ class BenchProgressLine:
 
 def run_search(args: argparse.Namespace, store_path: Path | None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    if not fts_query(args.query):
+        print("ablage-desktop: search needs at least one word", file=sys.stderr)
+        return EXIT_USAGE
     if store_path is None or not store_path.is_file():
         print("ablage-desktop: the archive is empty: nothing has been read yet", file=sys.stderr)
         return EXIT_SOME_FAILED
     try:
         store = Store(store_path)
         try:
-            hits = store.search(args.query, limit=max(1, args.limit))
+            hits = store.search(args.query, limit=args.limit)
         finally:
             store.close()
-    except StoreError as exc:
+    except (StoreError, UsageError) as exc:
         print(f"ablage-desktop: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:

@@ -43,6 +43,23 @@ def write_atomic(path: Path, data: bytes) -> None:
     _sync_folder(path.parent)
 
 
+def check_writable(folder: Path) -> None:
+    """Prove that a file can be made in ``folder`` (creating it as needed, then leaving
+    everything as it was): a batch learns that its results have nowhere to go before it reads
+    a page, not after. Raises the ``OSError`` as is."""
+    missing = [folder, *folder.parents]
+    missing = [path for path in missing if not path.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        fd, tmp = _create_temporary(folder / "write-check")
+        os.close(fd)
+        tmp.unlink()
+    finally:
+        for created in missing:  # deepest first
+            with contextlib.suppress(OSError):
+                created.rmdir()
+
+
 def _create_temporary(path: Path) -> tuple[int, Path]:
     """A new, empty, hidden file beside ``path``, opened for writing: its descriptor and path."""
     for _ in range(100):
@@ -85,9 +102,22 @@ REASONS = MappingProxyType(
 )
 
 
+def folder_error(folder: Path, exc: OSError) -> OutputError:
+    """``exc`` from ``check_writable(folder)`` in words a person can act on."""
+    return OutputError(
+        folder,
+        f"the output folder {folder} cannot be written: {_reason(exc)}. Nothing was read and "
+        "nothing was written.",
+    )
+
+
+def _reason(exc: OSError) -> str:
+    return REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
 def output_error(path: Path, exc: OSError) -> OutputError:
     """``exc`` from writing ``path`` in words a person can act on."""
-    reason = REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    reason = _reason(exc)
     return OutputError(
         path,
         f"cannot write {path}: {reason}. Nothing was written there (no partial file); an "

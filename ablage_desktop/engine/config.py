@@ -34,8 +34,13 @@ laughs"), and validating or printing them would never end."""
 MAX_LISTED_PROBLEMS = 5
 
 
+MAX_TIMEOUT_S = 86_400.0
+"""A day: longer waits are typos, and the system calls that wait refuse (overflow) far beyond."""
+
+
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # inf and nan pass "gt=0" checks and then overflow the calls that wait or count with them
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class MemoryPressure(_Section):
@@ -59,13 +64,13 @@ class Management(_Section):
     max_ram_usage: float = Field(0.8, gt=0, le=1)
     vram_budget: ByteSize | None = None
     ram_budget: ByteSize | None = None
-    keep_alive_s: float = Field(300, ge=-1)
+    keep_alive_s: float = Field(300, ge=-1, le=365 * MAX_TIMEOUT_S)
     max_resident_models: int = Field(3, ge=1)
     single_gpu_model: bool = True
     memory_pressure: MemoryPressure = MemoryPressure()
     sample_rate_hz: float = Field(2.0, gt=0, le=50)
     """Memory readings per second (the graph, the pressure level)."""
-    recovery_timeout_s: float = Field(5.0, ge=0)
+    recovery_timeout_s: float = Field(5.0, ge=0, le=MAX_TIMEOUT_S)
     """How long an unload waits for the GPU memory to come back."""
 
 
@@ -90,7 +95,7 @@ class Intake(_Section):
     max_file_size: ByteSize = ByteSize(1 << 30)
     max_pixels_per_page: int = Field(178_956_970, ge=1_000_000)
     max_pages: int = Field(5000, ge=1)
-    decode_timeout_s: float = Field(60.0, gt=0)
+    decode_timeout_s: float = Field(60.0, gt=0, le=MAX_TIMEOUT_S)
     """Longest the decoder process may spend opening a document or rendering one page."""
 
     def limits(self) -> IntakeLimits:
@@ -302,29 +307,37 @@ def _short(value: Any) -> str:
     return short.repr(value)
 
 
-def _first_of(
-    sources: Sequence[_Source],
-    errors: Sequence[Mapping[str, Any]],
-    root: type[BaseModel],
-    prefix: Sequence[str] = (),
-) -> ConfigError:
-    """The first problem as the error, with the others (unknown keys, say) listed after it."""
-    described = []
-    for error in errors:
-        loc = [*prefix, *(str(part) for part in error["loc"])]
-        described.append((loc, _describe(error, _model_at(root, error["loc"]))))
-    first_loc, first_problem = described[0]
+Problem = tuple[list[str], str]
+"""Where in the configuration (keys) and what is wrong there, in words."""
+
+
+def _described(
+    errors: Sequence[Mapping[str, Any]], root: type[BaseModel], prefix: Sequence[str] = ()
+) -> list[Problem]:
+    return [
+        (
+            [*prefix, *(str(part) for part in error["loc"])],
+            _describe(error, _model_at(root, error["loc"])),
+        )
+        for error in errors
+    ]
+
+
+def _combined(sources: Sequence[_Source], problems: Sequence[Problem]) -> ConfigError:
+    """The first problem as the error, with the others (unknown keys, say) listed after it:
+    every problem of every section and model at once, so one edit can fix them all."""
+    first_loc, first_problem = problems[0]
     first = _error(sources, first_loc, first_problem)
-    if len(described) == 1:
+    if len(problems) == 1:
         return first
     others = []
-    for loc, problem in described[1:MAX_LISTED_PROBLEMS]:
+    for loc, problem in problems[1:MAX_LISTED_PROBLEMS]:
         path, line = _blame(sources, loc)
         where = f"line {line}" if line is not None else "no line"
         if path != first.file:
             where = f"{path}, {where}"
         others.append(f"'{'.'.join(loc)}' ({where}): {problem.split(';')[0]}")
-    more = len(described) - MAX_LISTED_PROBLEMS
+    more = len(problems) - MAX_LISTED_PROBLEMS
     listing = "; ".join(others) + (f"; and {more} more" if more > 0 else "")
     return ConfigError(
         first.file,
@@ -350,29 +363,26 @@ def _model_at(root: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | No
 
 
 def _validate(merged: dict[str, Any], sources: Sequence[_Source]) -> AppConfig:
+    problems: list[Problem] = []
     try:
-        top = _Top.model_validate(merged)
+        top: _Top | None = _Top.model_validate(merged)
     except ValidationError as exc:
-        raise _first_of(sources, exc.errors(), _Top) from exc
+        top = None
+        problems += _described(exc.errors(), _Top)
+    entries = merged.get("models")
+    entries = entries if isinstance(entries, Mapping) else {}
     models: dict[str, EngineOptions] = {}
-    for name, entry in top.models.items():
-        models[name] = _validate_model(name, entry, sources)
-    default = top.management.default_backend
-    if default != "auto" and default not in models:
-        raise _error(
-            sources,
-            ["management", "default_backend"],
-            f"'{default}' is not a configured model; expected auto or one of: {', '.join(models)}",
-        )
-    routing = top.routing
-    for chain, names in {**routing.chains(), "cpu_only": routing.cpu_only}.items():
-        for position, name in enumerate(names):
-            if name not in models:
-                raise _error(
-                    sources,
-                    ["routing", chain, str(position)],
-                    f"'{name}' is not a configured model; expected one of: {', '.join(models)}",
-                )
+    for name, entry in entries.items():
+        validated = _validate_model(str(name), entry)
+        if isinstance(validated, EngineOptions):
+            models[str(name)] = validated
+        else:
+            problems += validated
+    if top is not None:
+        problems += _reference_problems(top, [str(name) for name in entries])
+    if problems:
+        raise _combined(sources, problems)
+    assert top is not None
     return AppConfig(
         management=top.management,
         intake=top.intake,
@@ -383,21 +393,45 @@ def _validate(merged: dict[str, Any], sources: Sequence[_Source]) -> AppConfig:
     )
 
 
-def _validate_model(name: str, entry: Any, sources: Sequence[_Source]) -> EngineOptions:
+def _reference_problems(top: _Top, names: Sequence[str]) -> list[Problem]:
+    """Engines named by the default and the routing chains that are not configured."""
+    problems: list[Problem] = []
+    default = top.management.default_backend
+    if default != "auto" and default not in names:
+        problems.append(
+            (
+                ["management", "default_backend"],
+                f"'{default}' is not a configured model; expected auto or one of: "
+                + ", ".join(names),
+            )
+        )
+    routing = top.routing
+    for chain, chained in {**routing.chains(), "cpu_only": routing.cpu_only}.items():
+        for position, name in enumerate(chained):
+            if name not in names:
+                problems.append(
+                    (
+                        ["routing", chain, str(position)],
+                        f"'{name}' is not a configured model; expected one of: {', '.join(names)}",
+                    )
+                )
+    return problems
+
+
+def _validate_model(name: str, entry: Any) -> EngineOptions | list[Problem]:
+    """The model's options, or what is wrong with its entry."""
     key = ["models", name]
     if not isinstance(entry, Mapping):
-        raise _error(sources, key, "expected a mapping of this model's settings")
+        return [(key, "expected a mapping of this model's settings")]
     entry = dict(entry)
     entry.setdefault("engine", name)
     engine = entry["engine"]
     spec = REGISTRY.get(engine) if isinstance(engine, str) else None
     if spec is None:
-        raise _error(
-            sources,
-            [*key, "engine"],
-            f"unknown engine {engine!r}; expected one of: {', '.join(REGISTRY)}",
-        )
+        return [
+            ([*key, "engine"], f"unknown engine {engine!r}; expected one of: {', '.join(REGISTRY)}")
+        ]
     try:
         return spec.options.model_validate(entry)
     except ValidationError as exc:
-        raise _first_of(sources, exc.errors(), spec.options, key) from exc
+        return _described(exc.errors(), spec.options, key)

@@ -11,7 +11,7 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +36,7 @@ from ablage_desktop.engine.errors import (
     UsageError,
 )
 from ablage_desktop.engine.events import Listeners, MemorySample
+from ablage_desktop.engine.exports import write_export
 from ablage_desktop.engine.jobs import JobPlan, JobRecorder
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot, SystemProbe
@@ -44,6 +45,7 @@ from ablage_desktop.engine.models.footprints import FootprintStore
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.router import AUTO, PageDispatcher, Route, Router
 from ablage_desktop.engine.models.state import ModelState
+from ablage_desktop.engine.output_guard import Inputs
 from ablage_desktop.engine.pipeline import run_pipeline
 from ablage_desktop.engine.preprocess import Preprocessor
 from ablage_desktop.engine.results import OcrDocument
@@ -107,6 +109,8 @@ class OcrRequest:
     """Record the batch in the archive (when the engine has one); off for benchmarks."""
     resume_job: int | None = None
     """Continue this archived batch: ``paths`` are its unfinished documents, in its order."""
+    delivery: dict[str, str] | None = None
+    """Where the caller puts the results (kept with the batch, given back on resume)."""
 
 
 def policy_of(config: AppConfig) -> ManagerPolicy:
@@ -452,7 +456,7 @@ class Engine:
         finished = False
         try:
             with self.manager.batch():
-                yield from run_pipeline(
+                documents = run_pipeline(
                     paths,
                     dispatcher,
                     self.config.intake.limits(),
@@ -461,6 +465,16 @@ class Engine:
                     opener=self._decoder,
                     known=known,
                 )
+                for position, document in enumerate(documents):
+                    try:
+                        yield document
+                    except GeneratorExit:
+                        # The caller stopped while holding this document (its output could
+                        # not be written, Ctrl-C): it is not delivered, so a resume does it.
+                        if isinstance(emit, JobRecorder):
+                            emit.undelivered(position)
+                        documents.close()
+                        raise
             finished = True
         finally:
             if store is not None and plan is not None:
@@ -478,7 +492,7 @@ class Engine:
         if request.languages and requested != AUTO:
             requested = f"{requested}:{request.languages}"
         if request.resume_job is None:
-            job = store.begin_job(requested, request.languages, paths)
+            job = store.begin_job(requested, request.languages, paths, request.delivery)
             return JobPlan(job, requested, list(range(len(paths))))
         job = store.job(request.resume_job)
         if job is None:
@@ -499,7 +513,24 @@ class Engine:
             backend=requested,
             languages=job.languages,
             resume_job=job.id,
+            delivery=job.delivery,
         )
+
+    def export(
+        self, document: OcrDocument, path: Path, fmt: str, inputs: Iterable[Path] = ()
+    ) -> None:
+        """Write ``document`` to ``path`` as ``fmt`` (atomically), unless ``path`` is one of
+        ``inputs`` (and the document's own file) or lies in a folder among them:
+        ``OutputOverlapsInput``. ``OSError`` as the write raised it."""
+        Inputs.of([document.document, *inputs]).check(path, "the export")
+        limits = self.config.intake.limits()
+        write_export(document, path, fmt, limits, render_lock=self.render_lock)
+
+    @staticmethod
+    def output_conflict(path: Path, inputs: Iterable[Path]) -> str | None:
+        """Why ``path`` must not be written while ``inputs`` are the documents (and folders)
+        at hand, or None: the rule of ``output_guard``, for a caller that asks first."""
+        return Inputs.of(inputs).conflict(path, "the export")
 
     @property
     def render_lock(self) -> threading.Lock:

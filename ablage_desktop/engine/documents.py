@@ -151,6 +151,11 @@ class CollectedInputs:
     skipped: list[Path]
 
 
+def skipped_in_folders(name: str) -> bool:
+    """Hidden files and folders are never read from a folder (only when named themselves)."""
+    return name.startswith(".")
+
+
 def collect_documents(paths: Iterable[Path]) -> CollectedInputs:
     """Expand folders (recursively) into the documents inside them.
 
@@ -173,10 +178,10 @@ def collect_documents(paths: Iterable[Path]) -> CollectedInputs:
             add(path)
             continue
         for folder, dirnames, filenames in os.walk(path):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if not skipped_in_folders(d))
             for name in sorted(filenames):
                 candidate = Path(folder) / name
-                if name.startswith("."):
+                if skipped_in_folders(name):
                     continue
                 if _looks_like_document(candidate):
                     add(candidate)
@@ -460,6 +465,9 @@ class _PdfDocument(Document):
                 raise EncryptedDocument(
                     path, f"{path.name} uses an encryption this app cannot read."
                 ) from exc
+            if code == pdfium_c.FPDF_ERR_SUCCESS:
+                # pdfium refuses a well-formed PDF whose page tree is empty, naming no error
+                raise EmptyDocument(path, f"{path.name} is a PDF without any pages.") from exc
             raise CorruptDocument(
                 path, f"{path.name} is not a readable PDF (damaged or incomplete): {exc}"
             ) from exc

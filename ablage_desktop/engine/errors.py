@@ -240,6 +240,17 @@ class OutputError(AblageError):
         self.path = Path(path)
 
 
+class OutputOverlapsInput(UsageError):
+    """An output, event log, export or archive path that is an input file or lies inside an
+    input folder being read: writing there would replace a document or feed results back in."""
+
+    kind = "output_overlaps_input"
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        super().__init__(message)
+        self.path = Path(path)
+
+
 class RecognitionError(AblageError):
     """The engine failed on one page."""
 

@@ -19,6 +19,7 @@ from ablage_desktop.engine.events import (
     PageDone,
     Routed,
 )
+from ablage_desktop.engine.pathtext import json_name
 
 
 def event_record(event: Event, now: float | None = None) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def event_record(event: Event, now: float | None = None) -> dict[str, Any]:
         return {
             "event": "route",
             "t": t,
-            "document": str(event.document),
+            **json_name(event.document),
             "page": event.page,
             "backend": event.backend,
             "reason": event.reason,
@@ -62,7 +63,7 @@ def event_record(event: Event, now: float | None = None) -> dict[str, Any]:
         return {
             "event": "fallback",
             "t": t,
-            "document": str(event.document),
+            **json_name(event.document),
             "page": event.page,
             "from": event.from_backend,
             "to": event.to_backend,
@@ -72,7 +73,7 @@ def event_record(event: Event, now: float | None = None) -> dict[str, Any]:
         return {
             "event": "page_done",
             "t": t,
-            "document": str(event.document),
+            **json_name(event.document),
             "page": event.page.index,
             "backend": event.page.backend,
             "seconds": round(event.page.seconds, 3),
@@ -84,7 +85,7 @@ def event_record(event: Event, now: float | None = None) -> dict[str, Any]:
         return {
             "event": "document_started",
             "t": t,
-            "document": str(event.document),
+            **json_name(event.document),
             "pages": event.pages,
         }
     if isinstance(event, DocumentFinished):
@@ -92,7 +93,7 @@ def event_record(event: Event, now: float | None = None) -> dict[str, Any]:
         return {
             "event": "document_done",
             "t": t,
-            "document": str(event.result.document),
+            **json_name(event.result.document),
             "pages": len(event.result.pages),
             "error": error.to_json() if error else None,
         }

@@ -46,6 +46,12 @@ class JobRecorder:
         self.record(event)
         self._forward(event)
 
+    def undelivered(self, position: int) -> None:
+        """The caller could not deliver the document at ``position`` of this run (its output
+        was not written): a finished one goes back to pending, and a resume writes it (its
+        pages come from the archive, nothing is read again)."""
+        self._store.set_document_state(self._plan.job, self._plan.positions[position], "pending")
+
     def record(self, event: Event) -> None:
         plan = self._plan
         if isinstance(event, DocumentStarted):

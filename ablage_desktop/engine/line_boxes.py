@@ -39,9 +39,9 @@ class LineDetector:
     """RapidOCR's text detection: one model, one page at a time (it is quick)."""
 
     def __init__(self) -> None:
-        from rapidocr import RapidOCR
-
-        self._ocr: Any = RapidOCR(params={"Global.log_level": "warning", "Global.use_cls": False})
+        self._ocr: Any = rapidocr.new_session(
+            {"Global.log_level": "warning", "Global.use_cls": False}
+        )
         self._lock = threading.Lock()
 
     def boxes(self, image: Image.Image) -> list[Box]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ablage_desktop.engine.atomicfile import write_atomic
 from ablage_desktop.engine.errors import AblageError
+from ablage_desktop.engine.pathtext import json_name
 
 PAGE_SEPARATOR = "\f"
 """Between pages in plain text, as pdftotext and Tesseract write it."""
@@ -173,7 +174,7 @@ class OcrDocument:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "document": str(self.document),
+            **json_name(self.document),
             "sha256": self.sha256,
             "pages": [page.to_json() for page in self.pages],
             "error": self.error.to_json() if self.error else None,

@@ -27,9 +27,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ablage_desktop.engine.errors import AblageError
+from ablage_desktop.engine.errors import AblageError, UsageError
 from ablage_desktop.engine.pathtext import (
     from_storage,
+    json_name,
     path_from_storage,
     path_to_storage,
     to_storage,
@@ -38,7 +39,9 @@ from ablage_desktop.engine.results import ErrorInfo, OcrPage
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: ``jobs.delivery``, where the caller writes a batch's results (a resumed batch writes the
+rest there too)."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -57,7 +60,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     languages TEXT,
     state TEXT NOT NULL,
     pid INTEGER,
-    finished TEXT
+    finished TEXT,
+    delivery TEXT
 );
 CREATE TABLE IF NOT EXISTS job_documents (
     job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
@@ -130,6 +134,10 @@ class Job:
     languages: str | None
     state: str
     documents: tuple[JobDocument, ...]
+    delivery: dict[str, str] | None = None
+    """What the caller asked for the results (the command line: output folder and format)."""
+    pid: int | None = None
+    """The process that runs or last ran the batch."""
 
     @property
     def remaining(self) -> list[JobDocument]:
@@ -151,7 +159,7 @@ class SearchHit:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "document": str(self.document),
+            **json_name(self.document),
             "sha256": self.sha256,
             "page": self.page + 1,
             "requested": self.requested,
@@ -160,6 +168,9 @@ class SearchHit:
             "rank": self.rank,
         }
 
+
+MAX_SEARCH_HITS = 10_000
+"""More pages than anyone reads in a result list; also keeps the number SQLite's to take."""
 
 HIT_START = "\u0002"
 HIT_END = "\u0003"
@@ -208,15 +219,18 @@ class Store:
         self._db.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
         with self._transaction():
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            if row is None:
-                self._db.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
-                )
-            elif int(row["value"]) > SCHEMA_VERSION:
+            if row is not None and int(row["value"]) > SCHEMA_VERSION:
                 raise StoreError(
                     f"The archive {self.path} was written by a newer version of the app "
                     f"(schema {row['value']}); this version reads schema {SCHEMA_VERSION}."
                 )
+            columns = {column["name"] for column in self._db.execute("PRAGMA table_info(jobs)")}
+            if "delivery" not in columns:  # an archive of schema 1
+                self._db.execute("ALTER TABLE jobs ADD COLUMN delivery TEXT")
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
+                (str(SCHEMA_VERSION),),
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -252,19 +266,37 @@ class Store:
 
     # --- jobs ---------------------------------------------------------------------------------
 
-    def begin_job(self, requested: str, languages: str | None, paths: Sequence[Path]) -> int:
-        """Record a batch and its documents (all pending) before any page is read."""
+    def begin_job(
+        self,
+        requested: str,
+        languages: str | None,
+        paths: Sequence[Path],
+        delivery: dict[str, str] | None = None,
+    ) -> int:
+        """Record a batch and its documents (all pending) before any page is read.
+
+        Paths are kept absolute: a batch typed with relative paths resumes from any folder.
+        """
         try:
             with self._transaction() as db:
                 cursor = db.execute(
-                    "INSERT INTO jobs (created, requested, languages, state, pid) "
-                    "VALUES (?, ?, ?, 'running', ?)",
-                    (_now(), requested, languages, os.getpid()),
+                    "INSERT INTO jobs (created, requested, languages, state, pid, delivery) "
+                    "VALUES (?, ?, ?, 'running', ?, ?)",
+                    (
+                        _now(),
+                        requested,
+                        languages,
+                        os.getpid(),
+                        None if delivery is None else json.dumps(delivery, ensure_ascii=False),
+                    ),
                 )
                 job = int(cursor.lastrowid or 0)
                 db.executemany(
                     "INSERT INTO job_documents (job_id, position, path) VALUES (?, ?, ?)",
-                    [(job, position, path_to_storage(path)) for position, path in enumerate(paths)],
+                    [
+                        (job, position, path_to_storage(Path(path).absolute()))
+                        for position, path in enumerate(paths)
+                    ],
                 )
         except sqlite3.Error as exc:
             raise StoreError(f"The archive {self.path} cannot be written: {exc}") from exc
@@ -309,6 +341,8 @@ class Store:
                 JobDocument(int(doc["position"]), path_from_storage(doc["path"]), str(doc["state"]))
                 for doc in documents
             ),
+            delivery=json.loads(row["delivery"]) if row["delivery"] else None,
+            pid=row["pid"],
         )
 
     def resumable_jobs(self) -> list[Job]:
@@ -327,6 +361,12 @@ class Store:
             elif job is not None:
                 self.end_job(job.id, "done")
         return jobs
+
+    def running_jobs(self) -> list[Job]:
+        """Batches another live process (a window, a command) is working on right now."""
+        rows = self._read("SELECT id, pid FROM jobs WHERE state = 'running' ORDER BY id")
+        running = (self.job(int(row["id"])) for row in rows if _alive(row["pid"]))
+        return [job for job in running if job is not None and job.pid != os.getpid()]
 
     # --- documents and pages ------------------------------------------------------------------
 
@@ -458,10 +498,13 @@ class Store:
     # --- search -------------------------------------------------------------------------------
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
-        """Pages whose text holds every word of ``text``, best first."""
+        """Pages whose text holds every word of ``text``, best first; ``UsageError`` for a
+        query without a word or a limit outside 1..``MAX_SEARCH_HITS``."""
+        if not 1 <= limit <= MAX_SEARCH_HITS:
+            raise UsageError(f"the number of hits must be 1 to {MAX_SEARCH_HITS}, not {limit}")
         query = fts_query(text)
         if not query:
-            return []
+            raise UsageError("search needs at least one word")
         rows = self._read(
             "SELECT documents.path, documents.sha256, pages.page, pages.requested, "
             "pages.backend, bm25(pages_fts) AS rank, "

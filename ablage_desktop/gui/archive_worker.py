@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ablage_desktop.engine import OcrDocument
 from ablage_desktop.engine.pathtext import display
-from ablage_desktop.engine.store import Store
+from ablage_desktop.engine.store import Store, fts_query
 from ablage_desktop.gui.failures import report
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,8 @@ class ArchiveWorker(QObject):
     @Slot(int, str)
     def search(self, request: int, words: str) -> None:
         try:
-            hits = [] if self._store is None else self._store.search(words, SEARCH_LIMIT)
+            searchable = self._store is not None and fts_query(words)
+            hits = self._store.search(words, SEARCH_LIMIT) if searchable else []
             self.searchDone.emit(request, words, hits)
         except Exception as exc:
             self.searchDone.emit(request, words, [])

@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -42,7 +42,6 @@ from ablage_desktop.engine.bench import BenchPlan, BenchProgress, run_bench
 from ablage_desktop.engine.bench.chart import render_png
 from ablage_desktop.engine.bench.report import markdown
 from ablage_desktop.engine.errors import ModelBusy
-from ablage_desktop.engine.exports import write_export
 from ablage_desktop.engine.user_config import save_model_entry
 from ablage_desktop.gui.archive_worker import ArchiveWorker
 from ablage_desktop.gui.failures import describe as _describe
@@ -244,13 +243,12 @@ class ControlWorker(QObject):
         except Exception as exc:
             _report(self.failed, exc)
 
-    @Slot(object, str, str)
-    def export(self, document: OcrDocument, path: str, fmt: str) -> None:
-        """Write ``document`` to ``path`` in export format ``fmt`` (pdf re-renders its pages)."""
+    @Slot(object, str, str, object)
+    def export(self, document: OcrDocument, path: str, fmt: str, inputs: list[Path]) -> None:
+        """Write ``document`` to ``path`` in export format ``fmt`` (pdf re-renders its pages);
+        never over one of ``inputs``."""
         try:
-            engine = self._engine
-            limits = engine.config.intake.limits()
-            write_export(document, Path(path), fmt, limits, render_lock=engine.render_lock)
+            self._engine.export(document, Path(path), fmt, inputs)
             self.exported.emit(path, fmt)
         except OSError as exc:
             reason = exc.strerror or str(exc)
@@ -341,7 +339,7 @@ class EngineBridge(QObject):
     _prepare = Signal()
     _bench = Signal(int, object)  # bench id, BenchPlan
     _resume = Signal(int)  # job id
-    _export = Signal(object, str, str)  # OcrDocument, path, format
+    _export = Signal(object, str, str, object)  # OcrDocument, path, format, the inputs
     _check_resumable = Signal()
     _discard = Signal(int)  # job id
     _search = Signal(int, str)  # request id, words
@@ -437,9 +435,12 @@ class EngineBridge(QObject):
         """Fetch an archived document's stored pages (``archive.documentOpened``)."""
         self._open_archived.emit(sha256, path, page)
 
-    def export(self, document: OcrDocument, path: str, fmt: str) -> None:
-        """Write ``document`` as ``fmt`` to ``path`` (``control.exported`` or ``failed``)."""
-        self._export.emit(document, path, fmt)
+    def export(
+        self, document: OcrDocument, path: str, fmt: str, inputs: Sequence[Path] = ()
+    ) -> None:
+        """Write ``document`` as ``fmt`` to ``path`` (``control.exported`` or ``failed``),
+        never over one of ``inputs``."""
+        self._export.emit(document, path, fmt, list(inputs))
 
     def unload(self, name: str) -> None:
         self._unload.emit(name)

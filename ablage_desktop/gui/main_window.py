@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 
 from ablage_desktop import __version__
 from ablage_desktop.engine import BackendStatus, ModelStateChanged, OcrDocument, OcrPage
-from ablage_desktop.engine.exports import SUFFIXES
 from ablage_desktop.engine.memory.probe import MemorySnapshot
 from ablage_desktop.engine.pathtext import display
 from ablage_desktop.engine.store import Job, SearchHit
+from ablage_desktop.gui import export_target
 from ablage_desktop.gui.bench_dialog import BenchDialog
 from ablage_desktop.gui.engine_worker import AUTO, EngineBridge
 from ablage_desktop.gui.widgets.memory_graph import MemoryGraph
@@ -52,7 +52,6 @@ log = logging.getLogger(__name__)
 QUANTIZATIONS = ("fp32", "fp16", "bf16", "int8", "int4")
 SEARCH_DELAY_MS = 350
 SEARCH_DOCK_HEIGHT = 180
-FORMAT_OF_SUFFIX = {suffix: fmt for fmt, suffix in SUFFIXES.items()} | {".html": "hocr"}
 
 
 class MainWindow(QMainWindow):
@@ -563,34 +562,27 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Select a finished document first."), 5000)
             return
         entry = self.queue.entries[row]
-        filters = self._export_filters()
-        last = str(self.settings.value("export_format", "pdf"))
-        last = last if last in filters else "pdf"
-        folder = Path(str(self.settings.value("export_folder", "") or Path(entry.path).parent))
-        target, chosen = QFileDialog.getSaveFileName(
+        chosen = export_target.ask(
             self,
-            self.tr("Export the result"),
-            str(folder / (Path(entry.path).stem + SUFFIXES[last])),
-            ";;".join(filters.values()),
-            filters[last],
+            self.settings,
+            Path(entry.path),
+            self._inputs(),
+            self._export_filters(),
+            self.tr,
         )
-        if not target:
-            return
-        path = Path(target)
-        fmt = FORMAT_OF_SUFFIX.get(path.suffix.lower())
-        if fmt is None:
-            fmt = next((f for f, text in filters.items() if text == chosen), last)
-            path = path.with_name(path.name + SUFFIXES[fmt])
-        self.settings.setValue("export_format", fmt)
-        self.settings.setValue("export_folder", str(path.parent))
-        self.export_document(row, str(path), fmt)
+        if chosen is not None:
+            self.export_document(row, str(chosen[0]), chosen[1])
+
+    def _inputs(self) -> list[Path]:
+        """Every document in the queue: an export never replaces one of them."""
+        return [Path(entry.path) for entry in self.queue.entries]
 
     def export_document(self, row: int, path: str, fmt: str) -> None:
         """Write row ``row``'s result to ``path`` as ``fmt``, in the control thread."""
         entry = self.queue.entries[row]
         if entry.result is None:
             return
-        self.bridge.export(entry.result, path, fmt)
+        self.bridge.export(entry.result, path, fmt, self._inputs())
         self.statusBar().showMessage(
             self.tr("Exporting {0} as {1} ...").format(
                 display(Path(entry.path).name), self._format_name(fmt)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.results import ErrorInfo, Fallback, OcrLine, OcrPage
 from ablage_desktop.engine.store import HIT_END, HIT_START, Store, StoreError, fts_query
 
@@ -74,7 +75,8 @@ def test_search_finds_words_with_or_without_umlauts_and_marks_hits(store: Store)
     assert f"{HIT_START}Fälligkeit{HIT_END}" in hits[0].snippet
     assert len(store.search("Falligkeit")) == 2  # the OCR slip finds the right word too
     assert len(store.search("Fällig*")) == 2
-    assert store.search("") == []
+    with pytest.raises(UsageError):
+        store.search("")  # no word: a mistake to say, not "nothing found"
     assert store.search('" AND OR NEAR( -') == []  # syntax characters are only text
 
 

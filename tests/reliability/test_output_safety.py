@@ -24,6 +24,7 @@ import pytest
 from samples import DATA, encrypted_pdf_bytes, huge_png_bytes, jpeg_bytes, pdf_bytes, text_page
 
 from ablage_desktop.engine.atomicfile import TEMP_SUFFIX, output_error, write_atomic
+from ablage_desktop.engine.store import Store
 
 TIMEOUT_S = 180
 ROOT = os.geteuid() == 0
@@ -124,8 +125,11 @@ def test_a_read_only_output_folder_is_a_clear_error_and_leaves_no_file(
                      cwd=tmp_path, prefix=prefix)  # fmt: skip
 
     assert result.returncode == 2, result.stderr
-    assert f"cannot write {folder / 'p.txt'}" in result.stderr
+    # found before recognition (issue 16, item 9): nothing read, nothing archived
+    assert f"the output folder {folder} cannot be written" in result.stderr
+    assert "Nothing was read" in result.stderr
     assert "read-only file system" in result.stderr or "not writable for you" in result.stderr
+    assert not store.exists() or Store(store).page_count() == 0
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["p.txt"]
     assert (folder / "p.txt").read_bytes() == OLD_RESULT

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from samples import pdf_bytes, text_page
 
-from ablage_desktop.engine.pathtext import display, from_storage, to_storage
+from ablage_desktop.engine.pathtext import display, from_storage, name_from_json, to_storage
 from ablage_desktop.engine.results import ErrorInfo
 from ablage_desktop.engine.store import Store
 
@@ -125,20 +125,23 @@ def test_the_cli_reads_every_name_and_writes_it_back_unchanged(
         assert written == sorted(expected), fmt
     for name in NAMES:
         record = json.loads((out["json"] / os.fsdecode(stem(name) + b".json")).read_bytes())
-        assert os.fsencode(record["document"]) == os.fsencode(inbox[name])
+        # the exact bytes in their own field; the name as text, valid UTF-8, beside them
+        assert os.fsencode(name_from_json(record)) == os.fsencode(inbox[name])
+        assert record["document"] == display(inbox[name])
+        record["document"].encode("utf-8")  # no lone surrogates for other tools to mangle
         assert "4711" in record["pages"][0]["text"]
         heading = (out["md"] / os.fsdecode(stem(name) + b".md")).read_text(encoding="utf-8")
         shown = display(os.fsdecode(name))
         assert heading.startswith(f"# {shown}\n") and "4711" in heading
     done = [
-        os.fsencode(event["document"])
+        os.fsencode(name_from_json(event))
         for event in map(json.loads, events.read_bytes().splitlines())
         if event["event"] == "document_done"
     ]
     assert done == [os.fsencode(inbox[name]) for name in sorted((*NAMES, BROKEN))]
     search = run_cli("search", "4711", "--json", "--store", store, cwd=tmp_path)
     assert search.returncode == 0, search.stderr
-    found = {os.fsencode(hit["document"]) for hit in json.loads(search.stdout)}
+    found = {os.fsencode(name_from_json(hit)) for hit in json.loads(search.stdout)}
     assert found == {os.fsencode(inbox[name]) for name in NAMES}
 
 

@@ -21,7 +21,7 @@ DeviceKind = Literal["cpu", "gpu", "remote"]
 class EngineOptions(BaseModel):
     """Options of one configured model entry; each engine extends it with its own keys."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     engine: str
     description: str = ""

@@ -83,9 +83,9 @@ class OpenAIServerOptions(EngineOptions):
     prompt: str = OCR_PROMPT
     max_tokens: int = Field(2048, ge=1)
     temperature: float = Field(0.0, ge=0, le=2)
-    timeout_s: float = Field(120.0, gt=0)
+    timeout_s: float = Field(120.0, gt=0, le=86_400)
     """The longest one page may take, from connecting to the last token."""
-    health_timeout_s: float = Field(5.0, gt=0)
+    health_timeout_s: float = Field(5.0, gt=0, le=3_600)
     max_concurrency: int = Field(2, ge=1, le=64)
     """Pages of a batch in flight at once."""
     retries: int = Field(2, ge=0, le=10)

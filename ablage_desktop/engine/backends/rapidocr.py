@@ -29,6 +29,8 @@ from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
 from ablage_desktop.engine.results import OcrLine, OcrPage
 
 log = logging.getLogger(__name__)
+LIBRARY_LOGGER = "RapidOCR"
+"""The name RapidOCR logs under."""
 
 
 class RapidOcrOptions(EngineOptions):
@@ -79,6 +81,25 @@ def rapidocr_params(options: RapidOcrOptions) -> dict[str, Any]:
     return params
 
 
+def new_session(params: dict[str, Any]) -> Any:
+    """A ``RapidOCR`` instance whose messages go through the app's logging.
+
+    RapidOCR logs through a coloured handler of its own that bypasses the app's logging (and
+    ``-q``); its warnings ("The text detection result is empty" on every blank page) are
+    nothing a user can act on. Its logger is brought under the app's: no own handler, and only
+    errors unless the app logs at debug level.
+    """
+    from rapidocr import RapidOCR
+
+    session = RapidOCR(params=params)
+    library = logging.getLogger(LIBRARY_LOGGER)
+    for handler in list(library.handlers):
+        library.removeHandler(handler)
+    library.propagate = True
+    library.setLevel(logging.DEBUG if log.isEnabledFor(logging.DEBUG) else logging.ERROR)
+    return session
+
+
 def load(name: str, options: EngineOptions) -> Backend:
     assert isinstance(options, RapidOcrOptions)
     return RapidOcrBackend(name, options)
@@ -89,9 +110,7 @@ class RapidOcrBackend(Backend):
         super().__init__(name)
         self._options = options
         try:
-            from rapidocr import RapidOCR
-
-            self._ocr = RapidOCR(params=rapidocr_params(options))
+            self._ocr = new_session(rapidocr_params(options))
         except Exception as exc:  # any failure of a third-party loader means "cannot start"
             raise ModelLoadError(name, f"{type(exc).__name__}: {exc}") from exc
 

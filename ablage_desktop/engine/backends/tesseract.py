@@ -13,9 +13,11 @@ import os
 import queue
 import time
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 
+from ablage_desktop.engine.backends import leptonica
 from ablage_desktop.engine.backends.base import (
     Availability,
     Backend,
@@ -47,7 +49,7 @@ class TesseractOptions(EngineOptions):
     """Tesseract language codes joined by '+', e.g. deu+eng."""
     tessdata: Path | None = None
     """Folder holding <lang>.traineddata; found automatically when empty."""
-    instances: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)), ge=1)
+    instances: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)), ge=1, le=64)
     """Pages recognised at once, one API instance (about 100 MB) each."""
     page_segmentation: int = Field(3, ge=0, le=13)
     """Tesseract's --psm: 3 finds columns and blocks by itself."""
@@ -123,6 +125,7 @@ class TesseractBackend(Backend):
         folder, _ = find_tessdata(options)
         import tesserocr
 
+        leptonica.silence()
         self._tesserocr = tesserocr
         self._instances = options.instances
         self._pool: queue.SimpleQueue[tesserocr.PyTessBaseAPI] = queue.SimpleQueue()
@@ -172,7 +175,7 @@ class TesseractBackend(Backend):
         if iterator is None:
             return lines
         for item in self._tesserocr.iterate_level(iterator, ril.TEXTLINE):
-            text = (item.GetUTF8Text(ril.TEXTLINE) or "").strip()
+            text = _text(item, ril.TEXTLINE)
             box = item.BoundingBox(ril.TEXTLINE)
             if not text or box is None:
                 continue  # an empty line: a picture region
@@ -186,7 +189,7 @@ class TesseractBackend(Backend):
         ril = self._tesserocr.RIL
         words: list[OcrWord] = []
         while True:
-            text = (line.GetUTF8Text(ril.WORD) or "").strip()  # type: ignore[attr-defined]
+            text = _text(line, ril.WORD)
             box = line.BoundingBox(ril.WORD)  # type: ignore[attr-defined]
             if text and box is not None:
                 confidence = _unit(line.Confidence(ril.WORD))  # type: ignore[attr-defined]
@@ -201,6 +204,15 @@ class TesseractBackend(Backend):
         for api in self._apis:
             api.End()
         self._apis.clear()
+
+
+def _text(item: Any, level: int) -> str:
+    """The text at the iterator's place; "" where there is none (tesserocr raises "No text
+    returned" there: on a blank page the iterator stands on an empty block)."""
+    try:
+        return (item.GetUTF8Text(level) or "").strip()
+    except RuntimeError:
+        return ""
 
 
 def _unit(confidence: float) -> float:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions, rapidocr_params
+from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions, new_session, rapidocr_params
 from ablage_desktop.engine.backends.tesseract import TesseractOptions, find_tessdata
 from ablage_desktop.engine.config import AppConfig
 from ablage_desktop.engine.documents import PageImage
@@ -90,9 +90,7 @@ def _first_options(config: AppConfig, kind: type[T]) -> T | None:
 
 @contextmanager
 def _rapidocr_direct(options: RapidOcrOptions) -> Iterator[Recognizer]:
-    from rapidocr import RapidOCR
-
-    ocr = RapidOCR(params=rapidocr_params(options))
+    ocr = new_session(rapidocr_params(options))
 
     def recognize(page: PageImage) -> str:
         output = ocr(page.image)

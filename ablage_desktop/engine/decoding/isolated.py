@@ -21,7 +21,7 @@ from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
 from typing import Any, Protocol
 
-from ablage_desktop.engine.decoding import worker
+from ablage_desktop.engine.decoding import segments, worker
 from ablage_desktop.engine.decoding.wire import (
     CHANNELS,
     CloseRequest,
@@ -225,7 +225,7 @@ class IsolatedDecoder:
             )
             self._forget()
         if self._shm is None and self._shared_bytes > 0:
-            self._shm = SharedMemory(create=True, size=self._shared_bytes)
+            self._shm = segments.create(self._shared_bytes)
         shm_name = self._shm.name if self._shm is not None else None
         ours, theirs = self._context.Pipe(duplex=True)
         process = self._context.Process(
@@ -283,8 +283,7 @@ class IsolatedDecoder:
         with self._lock:
             self._stop(kill=False)
             if self._shm is not None:
-                self._shm.close()
-                self._shm.unlink()
+                segments.remove(self._shm)
                 self._shm = None
 
     def __enter__(self) -> IsolatedDecoder:

@@ -15,6 +15,7 @@ from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ablage_desktop.engine.decoding import segments
 from ablage_desktop.engine.decoding.wire import (
     CHANNELS,
     CloseRequest,
@@ -35,8 +36,9 @@ log = logging.getLogger(__name__)
 Opener = Callable[[Path, IntakeLimits], Document]
 
 
-def serve(conn: Connection, opener: Opener, shm: SharedMemory | None = None) -> None:
-    """Answer requests on ``conn`` until it closes (the app went away) or asks us to stop.
+def serve(conn: Connection, opener: Opener, shm: SharedMemory | None = None) -> bool:
+    """Answer requests on ``conn`` until the app asks us to stop (True) or goes away (False:
+    the pipe closed or broke, e.g. the app was killed; we end quietly, without tracebacks).
 
     Page pixels go into ``shm`` when they fit: copying through shared memory costs a fraction
     of pushing tens of megabytes through the pipe.
@@ -47,9 +49,9 @@ def serve(conn: Connection, opener: Opener, shm: SharedMemory | None = None) -> 
             try:
                 request = conn.recv()
             except (EOFError, OSError):
-                return
+                return False
             if request is None:
-                return
+                return True
             if isinstance(request, CloseRequest):
                 document = documents.pop(request.handle, None)
                 if document is not None:
@@ -57,11 +59,18 @@ def serve(conn: Connection, opener: Opener, shm: SharedMemory | None = None) -> 
                 continue
             try:
                 _answer(conn, request, documents, opener, shm)
+                continue
+            except (ConnectionError, EOFError):
+                return False
             except InputError as exc:
-                conn.send(Failure(type(exc).__name__, exc.message))
+                reply = Failure(type(exc).__name__, exc.message)
             except Exception as exc:  # a parser's bug: this document's failure, not ours
                 log.exception("The decoder failed on %r", request)
-                conn.send(Failure("", f"{type(exc).__name__}: {exc}"))
+                reply = Failure("", f"{type(exc).__name__}: {exc}")
+            try:
+                conn.send(reply)
+            except (ConnectionError, EOFError):
+                return False
     finally:
         for document in documents.values():
             document.close()
@@ -110,10 +119,16 @@ def main(conn: Connection, opener: Opener, shm_name: str | None = None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    shm = SharedMemory(shm_name) if shm_name is not None else None
+    shm = segments.attach(shm_name) if shm_name is not None else None
+    stopped = False
     try:
         conn.send("ready")
-        serve(conn, opener, shm)
+        stopped = serve(conn, opener, shm)
+    except (ConnectionError, EOFError):
+        pass  # the app went away before we were ready
     finally:
         if shm is not None:
-            shm.close()
+            if stopped:
+                shm.close()  # the app removes the segment itself
+            else:
+                segments.remove(shm)  # nobody else will: the app is gone

@@ -235,9 +235,9 @@ class OrientationDetector:
     def _rapid_engine(self) -> Any:
         with self._lock:
             if self._session is None:
-                from rapidocr import RapidOCR
+                from ablage_desktop.engine.backends.rapidocr import new_session
 
-                self._session = RapidOCR(params={"Global.log_level": "warning"})
+                self._session = new_session({"Global.log_level": "warning"})
             return self._session
 
     def close(self) -> None:
