@@ -67,6 +67,7 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 DEFAULT_OUT = Path("ablage-out")
 DEFAULT_FORMAT = "txt"
+NOTHING_DONE = "Nothing was read and nothing was written."
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
@@ -347,6 +348,11 @@ def run_ocr(
     footprints: Path | None = None,
     store_path: Path | None = None,
 ) -> int:
+    if store_path is not None and args.paths:  # before the archive file is made
+        reason = Inputs.of(args.paths).conflict(store_path, "the archive")
+        if reason is not None:
+            print(f"ablage-desktop: {display_line(reason)}. {NOTHING_DONE}", file=sys.stderr)
+            return EXIT_USAGE
     try:
         store = Store(store_path) if store_path is not None else None
     except StoreError as exc:
@@ -389,17 +395,24 @@ class Planned:
     namer: OutputNamer
 
 
+@dataclass(frozen=True)
+class Stop:
+    """No batch to run: what to say, and the exit status."""
+
+    message: str
+    code: int
+
+
 def _plans(
     args: argparse.Namespace, engine: Engine, store: Store | None
-) -> tuple[list[Planned], Inputs, int] | str:
-    """What to read: the batches to resume, or the paths given; or why there is nothing
-    (an empty text: nothing to resume)."""
+) -> tuple[list[Planned], Inputs, int] | Stop:
+    """What to read: the batches to resume, or the paths given; or why there is nothing."""
     if args.resume:
         if store is None:
-            return "--resume needs the archive"
+            return Stop("ablage-desktop: --resume needs the archive", EXIT_USAGE)
         jobs = store.resumable_jobs()
         if not jobs:
-            return _nothing_to_resume(store)
+            return Stop(_nothing_to_resume(store), EXIT_OK)
         plans = []
         for job in jobs:
             print(
@@ -411,10 +424,11 @@ def _plans(
             plans.append(_planned(request, Delivery.of(args, job.delivery)))
         return plans, Inputs.of(p for plan in plans for p in plan.request.paths), 0
     if not args.paths:
-        return "ocr needs documents: PATH... (or --resume)"
+        return Stop("ablage-desktop: ocr needs documents: PATH... (or --resume)", EXIT_USAGE)
     collected = collect_documents(args.paths)
     if not collected.documents:
-        return "no documents found in " + ", ".join(display_line(path) for path in args.paths)
+        found = ", ".join(display_line(path) for path in args.paths)
+        return Stop(f"ablage-desktop: no documents found in {found}", EXIT_USAGE)
     delivery = Delivery.of(args)
     request = OcrRequest(
         collected.documents,
@@ -434,9 +448,9 @@ def _planned(request: OcrRequest, delivery: Delivery) -> Planned:
 def _nothing_to_resume(store: Store) -> str:
     running = store.running_jobs()
     if not running:
-        return ""
-    return "nothing to resume: " + "; ".join(
-        f"batch {job.id} is being run right now by process {job.pid} "
+        return "Nothing to resume: every batch in the archive is finished."
+    return "Nothing to resume here: " + "; ".join(
+        f"batch {job.id} is running right now in process {job.pid} "
         f"({len(job.remaining)} of {len(job.documents)} document(s) left)"
         for job in running
     )
@@ -458,7 +472,7 @@ def _refusal(
     for place, what in places:
         reason = inputs.conflict(place, what)
         if reason is not None:
-            return reason + ". Nothing was read and nothing was written."
+            return f"{reason}. {NOTHING_DONE}"
     for plan in plans:
         try:
             check_writable(plan.delivery.out)
@@ -472,13 +486,10 @@ def _run_ocr(
 ) -> int:
     engine = Engine(config, footprints=footprints, store=store)
     planned = _plans(args, engine, store)
-    if isinstance(planned, str):
+    if isinstance(planned, Stop):
         engine.close()
-        if not planned:
-            print("Nothing to resume: every batch in the archive is finished.")
-            return EXIT_OK
-        print(f"ablage-desktop: {planned}", file=sys.stderr)
-        return EXIT_USAGE
+        print(planned.message, file=sys.stdout if planned.code == EXIT_OK else sys.stderr)
+        return planned.code
     plans, inputs, skipped = planned
     refusal = _refusal(plans, inputs, args.events, store)
     if refusal is not None:

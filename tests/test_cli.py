@@ -9,23 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_process import TIMEOUT_S, run_cli
 from samples import text_page
-
-TIMEOUT_S = 180
-
-
-def run_cli(
-    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ablage_desktop", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_S,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
 
 
 @pytest.fixture

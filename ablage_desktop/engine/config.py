@@ -378,8 +378,7 @@ def _validate(merged: dict[str, Any], sources: Sequence[_Source]) -> AppConfig:
             models[str(name)] = validated
         else:
             problems += validated
-    if top is not None:
-        problems += _reference_problems(top, [str(name) for name in entries])
+    problems += _reference_problems(merged, [str(name) for name in entries])
     if problems:
         raise _combined(sources, problems)
     assert top is not None
@@ -393,11 +392,13 @@ def _validate(merged: dict[str, Any], sources: Sequence[_Source]) -> AppConfig:
     )
 
 
-def _reference_problems(top: _Top, names: Sequence[str]) -> list[Problem]:
-    """Engines named by the default and the routing chains that are not configured."""
+def _reference_problems(merged: Mapping[str, Any], names: Sequence[str]) -> list[Problem]:
+    """Engines named by the default and the routing chains that are not configured; read
+    from the raw values, so they are reported beside any other problem of those sections."""
     problems: list[Problem] = []
-    default = top.management.default_backend
-    if default != "auto" and default not in names:
+    management = merged.get("management")
+    default = management.get("default_backend") if isinstance(management, Mapping) else None
+    if isinstance(default, str) and default != "auto" and default not in names:
         problems.append(
             (
                 ["management", "default_backend"],
@@ -405,10 +406,11 @@ def _reference_problems(top: _Top, names: Sequence[str]) -> list[Problem]:
                 + ", ".join(names),
             )
         )
-    routing = top.routing
-    for chain, chained in {**routing.chains(), "cpu_only": routing.cpu_only}.items():
-        for position, name in enumerate(chained):
-            if name not in names:
+    routing = merged.get("routing")
+    for chain in ("complex", "simple", "unknown", "cpu_only"):
+        chained = routing.get(chain) if isinstance(routing, Mapping) else None
+        for position, name in enumerate(chained if isinstance(chained, list) else []):
+            if isinstance(name, str) and name not in names:
                 problems.append(
                     (
                         ["routing", chain, str(position)],

@@ -21,27 +21,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_process import run_cli
 from samples import DATA, encrypted_pdf_bytes, huge_png_bytes, jpeg_bytes, pdf_bytes, text_page
 
 from ablage_desktop.engine.atomicfile import TEMP_SUFFIX, output_error, write_atomic
 from ablage_desktop.engine.store import Store
 
-TIMEOUT_S = 180
 ROOT = os.geteuid() == 0
 OLD_RESULT = b"the result of last week's run\n"
-
-
-def run_cli(
-    *args: str | Path, cwd: Path, prefix: tuple[str, ...] = ()
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*prefix, sys.executable, "-m", "ablage_desktop", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_S,
-        check=False,
-    )
 
 
 def mount_tmpfs(folder: Path, options: str) -> str | None:

@@ -180,3 +180,22 @@ def test_the_window_shows_every_name_and_opens_its_pages(
         window.queue.selectRow(row)
         qtbot.waitUntil(lambda: "4711" in window.text_pane.toPlainText(), timeout=10_000)  # type: ignore[attr-defined]
         qtbot.waitUntil(lambda: window.page_view.box_count > 0, timeout=10_000)  # type: ignore[attr-defined]
+
+
+def test_a_newline_in_a_name_cannot_fake_lines_of_output(tmp_path: Path) -> None:
+    """Progress and summary show control characters of a name as escapes (issue 16, item 8)."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    text_page().save(inbox / "ok\nfailed: fake.png", format="PNG")
+    (inbox / "bad\rname.png").write_bytes(b"not a picture")
+
+    result = run_cli("ocr", inbox, "--backend", "tesseract", "--out", tmp_path / "o", cwd=tmp_path)
+
+    stdout = result.stdout.decode()
+    assert result.returncode == 1, stdout
+    assert stdout.count("\n") == 2  # the summary line and one failure line, nothing else
+    assert "  failed: " + str(inbox) + "/bad\\rname.png: " in stdout
+    assert "failed: fake.png" not in stdout.replace("ok\\nfailed: fake.png", "")
+    progress = result.stderr.decode().splitlines()
+    assert any("ok\\nfailed: fake.png: page 1/1" in line for line in progress)
+    assert not any(line.startswith("failed: fake.png") for line in progress)

@@ -1,0 +1,39 @@
+"""The real command line in a child process, as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+TIMEOUT_S = 180
+
+
+def run_cli(
+    *args: str | Path,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    prefix: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "ablage_desktop", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def start_cli(*args: str | Path, cwd: Path, stderr: Path | None = None) -> subprocess.Popen[str]:
+    """The command running in the background; its stderr into ``stderr`` (a file) if given,
+    so that whatever its children print after it is gone is kept too."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "ablage_desktop", *map(str, args)],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL if stderr is None else stderr.open("w"),
+        text=True,
+    )
