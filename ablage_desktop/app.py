@@ -81,12 +81,13 @@ def split_gui_paths(argv: Sequence[str]) -> tuple[list[str], list[str]]:
 def print_names_as_bytes(stream: object) -> None:
     """Let a file name that is not UTF-8 go out as the bytes it is (as ``ls | cat`` does)
     instead of raising in the middle of the summary, on terminals with a strict encoding."""
-    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+    if isinstance(stream, io.TextIOWrapper) and stream.errors in ("strict", "backslashreplace"):
         stream.reconfigure(errors="surrogateescape")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     print_names_as_bytes(sys.stdout)
+    print_names_as_bytes(sys.stderr)
     parser = cli.build_parser()
     arguments, gui_paths = split_gui_paths(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(arguments)

@@ -34,7 +34,13 @@ from ablage_desktop.engine import (
     PageDone,
     collect_documents,
 )
-from ablage_desktop.engine.atomicfile import check_writable, folder_error, output_error
+from ablage_desktop.engine.atomicfile import (
+    MAX_NAME_BYTES,
+    check_writable,
+    fit_name,
+    folder_error,
+    output_error,
+)
 from ablage_desktop.engine.bench import BenchPlan, BenchProgress, run_bench
 from ablage_desktop.engine.bench.chart import write_png
 from ablage_desktop.engine.bench.report import markdown, write_json
@@ -64,7 +70,6 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
 DEFAULT_OUT = Path("ablage-out")
 DEFAULT_FORMAT = "txt"
 NOTHING_DONE = "Nothing was read and nothing was written."
@@ -546,7 +551,7 @@ def _run_ocr(
             "'ablage-desktop ocr --resume' finishes the batch",
             file=sys.stderr,
         )
-        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+        return exc.code if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     finally:
         engine.close()
         if event_log is not None:
@@ -563,24 +568,35 @@ def _run_ocr(
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM (a shutdown, ``kill``): stop as Ctrl-C does, with its own message and code."""
+    """SIGTERM (a shutdown, ``kill``) or SIGHUP (the terminal closed): stop as Ctrl-C does,
+    with its own message; the exit status is 128 + the signal's number, as the shell's."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.code = 128 + signum
+
+
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 @contextlib.contextmanager
 def stop_on_sigterm() -> Iterator[None]:
-    """Turn SIGTERM into ``Terminated`` while a command runs (main thread only)."""
+    """Turn SIGTERM and SIGHUP into ``Terminated`` while a command runs (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def terminate(signum: int, frame: object) -> None:
-        raise Terminated
+        raise Terminated(signum)
 
-    previous = signal.signal(signal.SIGTERM, terminate)
+    previous = {signum: signal.signal(signum, terminate) for signum in STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _write(document: OcrDocument, plan: Planned, inputs: Inputs, engine: Engine) -> None:
@@ -623,13 +639,14 @@ class OutputNamer:
         return self._new(source)
 
     def _new(self, source: Path) -> Path:
-        stem = source.stem or source.name
+        suffix = SUFFIXES[self.fmt]
+        stem = fit_name(source.stem or source.name, MAX_NAME_BYTES - len(suffix) - 6)
         candidate, n = stem, 1
         while candidate.casefold() in self._used:
             n += 1
             candidate = f"{stem}-{n}"
         self._used.add(candidate.casefold())
-        return self.folder / f"{candidate}{SUFFIXES[self.fmt]}"
+        return self.folder / f"{candidate}{suffix}"
 
 
 @dataclass

@@ -43,6 +43,28 @@ def write_atomic(path: Path, data: bytes) -> None:
     _sync_folder(path.parent)
 
 
+MAX_NAME_BYTES = 255
+"""The longest file name (in bytes) of the usual file systems (ext4, btrfs, XFS, NTFS, APFS)."""
+
+
+def fit_name(name: str, limit: int = MAX_NAME_BYTES) -> str:
+    """``name`` cut to at most ``limit`` bytes (as the file system stores it), never in the
+    middle of a character."""
+    encoded = os.fsencode(name)
+    if len(encoded) <= limit:
+        return name
+    cut = encoded[:limit]
+    while cut:
+        try:
+            cut.decode("utf-8")
+            break
+        except UnicodeDecodeError as exc:
+            if exc.start < len(cut) - 3:  # bytes that were never UTF-8: keep them as they are
+                break
+            cut = cut[: exc.start]
+    return os.fsdecode(cut)
+
+
 def check_writable(folder: Path) -> None:
     """Prove that a file can be made in ``folder`` (creating it as needed, then leaving
     everything as it was): a batch learns that its results have nowhere to go before it reads
@@ -61,9 +83,14 @@ def check_writable(folder: Path) -> None:
 
 
 def _create_temporary(path: Path) -> tuple[int, Path]:
-    """A new, empty, hidden file beside ``path``, opened for writing: its descriptor and path."""
+    """A new, empty, hidden file beside ``path``, opened for writing: its descriptor and path.
+
+    Its name is the target's, shortened where needed, so that it fits where the target fits.
+    """
     for _ in range(100):
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        token = secrets.token_hex(4)
+        room = MAX_NAME_BYTES - len(f"..{token}{TEMP_SUFFIX}")
+        tmp = path.with_name(f".{fit_name(path.name, room)}.{token}{TEMP_SUFFIX}")
         try:
             fd = os.open(tmp, CREATE_FLAGS, NEW_FILE_MODE)
         except FileExistsError:

@@ -17,6 +17,7 @@ import enum
 import hashlib
 import logging
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -442,35 +443,64 @@ PDF's memory grows with every page rendered (about 150 KB a page on 300-dpi scan
 10 pages, 330 MB after 1000). Opening the document again every so many pages empties them."""
 
 
+PDF_SNIFF_BYTES = 1 << 20
+"""How much of each end of a PDF that pdfium refused is looked at to tell why."""
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_EMPTY_PAGE_TREE = re.compile(rb"/Count\s+0(?![0-9])")
+
+
+def _pdf_load_error(path: Path, code: int | None, exc: Exception) -> InputError:
+    """Why pdfium could not open ``path``, in words.
+
+    pdfium's error code is the last one it *set*, in this process: a PDF whose page tree is
+    empty fails without setting one, so it shows "success" in a fresh decoder, or the code of
+    an earlier document ("incorrect password" after a locked PDF). The file's own bytes decide
+    what the code cannot: only a PDF with an ``/Encrypt`` entry is called encrypted.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    head, tail = _pdf_ends(path)
+    encrypted = b"/Encrypt" in head or b"/Encrypt" in tail
+    if encrypted and code == pdfium_c.FPDF_ERR_PASSWORD:
+        return EncryptedDocument(
+            path,
+            f"{path.name} is protected by a password; open it in a PDF viewer, save an "
+            "unprotected copy and add that instead.",
+        )
+    if encrypted and code == pdfium_c.FPDF_ERR_SECURITY:
+        return EncryptedDocument(path, f"{path.name} uses an encryption this app cannot read.")
+    if _EMPTY_PAGE_TREE.search(head + tail) and not _PAGE_OBJECT.search(head + tail):
+        return EmptyDocument(path, f"{path.name} is a PDF without any pages.")
+    if code in (pdfium_c.FPDF_ERR_FORMAT, pdfium_c.FPDF_ERR_FILE):
+        return CorruptDocument(
+            path, f"{path.name} is not a readable PDF (damaged or incomplete): {exc}"
+        )
+    return CorruptDocument(path, f"{path.name} is not a readable PDF (damaged or incomplete).")
+
+
+def _pdf_ends(path: Path) -> tuple[bytes, bytes]:
+    """The first and the last ``PDF_SNIFF_BYTES`` of ``path`` (all of a small file)."""
+    with path.open("rb") as handle:
+        head = handle.read(PDF_SNIFF_BYTES)
+        size = handle.seek(0, os.SEEK_END)
+        if size <= PDF_SNIFF_BYTES:
+            return head, b""
+        handle.seek(max(PDF_SNIFF_BYTES, size - PDF_SNIFF_BYTES))
+        return head, handle.read()
+
+
 class _PdfDocument(Document):
     """PDF pages rendered one at a time by pdfium at the configured resolution."""
 
     def __init__(self, path: Path, doc_type: DocumentType, sha256: str, limits: IntakeLimits):
         super().__init__(path, doc_type, sha256, limits)
         import pypdfium2 as pdfium
-        import pypdfium2.raw as pdfium_c
 
         self._rendered = 0
         try:
             self._pdf = pdfium.PdfDocument(path)
         except pdfium.PdfiumError as exc:
-            code = getattr(exc, "err_code", None)
-            if code == pdfium_c.FPDF_ERR_PASSWORD:
-                raise EncryptedDocument(
-                    path,
-                    f"{path.name} is protected by a password; open it in a PDF viewer, save an "
-                    "unprotected copy and add that instead.",
-                ) from exc
-            if code == pdfium_c.FPDF_ERR_SECURITY:
-                raise EncryptedDocument(
-                    path, f"{path.name} uses an encryption this app cannot read."
-                ) from exc
-            if code == pdfium_c.FPDF_ERR_SUCCESS:
-                # pdfium refuses a well-formed PDF whose page tree is empty, naming no error
-                raise EmptyDocument(path, f"{path.name} is a PDF without any pages.") from exc
-            raise CorruptDocument(
-                path, f"{path.name} is not a readable PDF (damaged or incomplete): {exc}"
-            ) from exc
+            raise _pdf_load_error(path, getattr(exc, "err_code", None), exc) from exc
         try:
             self.page_count = len(self._pdf)
             self._check_page_count()

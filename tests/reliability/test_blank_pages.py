@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cli_process import run_cli
 from PIL import Image
-from samples import pdf_bytes, text_page
+from samples import encrypted_pdf_bytes, pdf_bytes, text_page
 
 BLANK = (1240, 1754)  # A4 at 150 dpi
 
@@ -41,14 +41,21 @@ def test_blank_pages_are_empty_pages_and_the_document_is_done(tmp_path: Path, ba
     assert pages[1]["text"].strip() == "" and pages[1]["lines"] == []
 
 
-def test_a_pdf_without_pages_is_empty_not_damaged(tmp_path: Path) -> None:
-    """pdfium refuses it with "Success" as the error; it used to say "damaged (PDFium: Success)"."""
+def test_a_pdf_without_pages_is_empty_not_damaged_nor_locked(tmp_path: Path) -> None:
+    """pdfium refuses such a PDF without setting an error code: in a fresh decoder it said
+    "damaged (PDFium: Success)", after a locked PDF "protected by a password"."""
     import pikepdf
 
-    pikepdf.new().save(tmp_path / "nothing.pdf")
+    (tmp_path / "a-locked.pdf").write_bytes(encrypted_pdf_bytes(tmp_path))
+    pikepdf.new().save(tmp_path / "b-nothing.pdf")
 
-    result = run_cli("ocr", "nothing.pdf", "--format", "json", "--out", "o", cwd=tmp_path)
+    result = run_cli("ocr", "a-locked.pdf", "b-nothing.pdf", "--format", "json", "--out", "o",
+                     cwd=tmp_path)  # fmt: skip
 
     assert result.returncode == 1
-    error = json.loads((tmp_path / "o" / "nothing.json").read_text(encoding="utf-8"))["error"]
-    assert error == {"kind": "empty", "message": "nothing.pdf is a PDF without any pages."}
+    errors = [
+        json.loads((tmp_path / "o" / name).read_text(encoding="utf-8"))["error"]
+        for name in ("a-locked.json", "b-nothing.json")
+    ]
+    assert errors[0]["kind"] == "encrypted"
+    assert errors[1] == {"kind": "empty", "message": "b-nothing.pdf is a PDF without any pages."}
