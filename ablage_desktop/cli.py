@@ -516,9 +516,11 @@ def _run_ocr(
     cancel = CancelToken()
     tally = Tally()  # counts, not the documents: a night's batch must not pile up in memory
     started = time.perf_counter()
+    begun = bool(args.resume)  # a batch in the archive that --resume can finish
     try:
         for plan in plans:
             with contextlib.closing(engine.ocr(plan.request, cancel)) as documents:
+                begun = True
                 for document in documents:
                     _write(document, plan, inputs, engine)
                     tally.add(document)
@@ -546,11 +548,14 @@ def _run_ocr(
         cancel.interrupt()
         progress.clear()
         how = "terminated" if isinstance(exc, Terminated) else "interrupted"
-        print(
-            f"ablage-desktop: {how}; results written so far are kept, and "
-            "'ablage-desktop ocr --resume' finishes the batch",
-            file=sys.stderr,
+        after = (
+            "results written so far are kept, and 'ablage-desktop ocr --resume' finishes the batch"
+            if begun and store is not None
+            else "no page was read yet"
+            if not begun
+            else "results written so far are kept"
         )
+        print(f"ablage-desktop: {how}; {after}", file=sys.stderr)
         return exc.code if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     finally:
         engine.close()

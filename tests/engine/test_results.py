@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+from ablage_desktop.engine.pathtext import name_from_json
 from ablage_desktop.engine.results import (
     ErrorInfo,
     OcrDocument,
@@ -32,7 +33,7 @@ def two_page_document(path: Path) -> OcrDocument:
 def test_json_has_exactly_the_documented_shape(tmp_path: Path) -> None:
     data = json.loads(render(two_page_document(tmp_path / "r.pdf"), "json"))
 
-    assert list(data) == ["document", "sha256", "pages", "error"]
+    assert list(data) == ["document", "document_bytes_b64", "sha256", "pages", "error"]
     assert data["error"] is None
     assert list(data["pages"][0]) == [
         "index",
@@ -72,7 +73,8 @@ def test_a_file_name_that_is_not_utf8_survives_the_json_round_trip(tmp_path: Pat
 
     data = json.loads(render(document, "json").decode("utf-8"))
 
-    assert os.fsencode(data["document"]).endswith(b"Rechnung-\xe4\xfc.pdf")
+    assert os.fsencode(name_from_json(data)).endswith(b"Rechnung-\xe4\xfc.pdf")
+    assert data["document"].endswith("Rechnung-\ufffd\ufffd.pdf")  # as other tools show it
 
 
 def test_writing_is_atomic_and_leaves_no_temporary_files(tmp_path: Path) -> None:
