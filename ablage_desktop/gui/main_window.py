@@ -59,6 +59,8 @@ log = logging.getLogger(__name__)
 QUANTIZATIONS = ("fp32", "fp16", "bf16", "int8", "int4")
 SEARCH_DELAY_MS = 350
 SEARCH_DOCK_HEIGHT = 180
+GRAPH_WINDOW_S = 900.0
+"""The memory graph keeps 15 minutes; it shows the last 5 until the user zooms."""
 FORMAT_OF_SUFFIX = {suffix: fmt for fmt, suffix in SUFFIXES.items()} | {".html": "hocr"}
 
 
@@ -101,7 +103,7 @@ class MainWindow(QMainWindow):
         self.page_view = PageView(self)
         self.text_pane = TextPane(self)
         self.models = ModelsPanel(self)
-        self.graph = MemoryGraph(self)
+        self.graph = MemoryGraph(self, window_s=GRAPH_WINDOW_S)
 
         self.backend_box = QComboBox(self)
         self.backend_box.setAccessibleName(self.tr("Engine for the next documents"))
@@ -117,6 +119,8 @@ class MainWindow(QMainWindow):
         self.next_button = QPushButton(">", self)
         self.prev_button.setAccessibleName(self.tr("Previous page"))
         self.next_button.setAccessibleName(self.tr("Next page"))
+        self.prev_button.setEnabled(False)  # no document yet
+        self.next_button.setEnabled(False)
         self.page_label = QLabel("", self)
         self.page_label.setAccessibleName(self.tr("Page number"))
         self.prev_button.clicked.connect(lambda: self.show_page(self._page_index - 1))

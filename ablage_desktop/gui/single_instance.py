@@ -75,21 +75,34 @@ class InstanceServer(QObject):
         return False
 
     def close(self) -> None:
+        for socket in list(self._buffers):
+            socket.readyRead.disconnect(self._read)
+            socket.disconnected.disconnect(self._finish)
+            socket.abort()
+        self._buffers.clear()
         self._server.close()
 
     def _accept(self) -> None:
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
             self._buffers[socket] = b""
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(lambda s=socket: self._finish(s))
+            socket.readyRead.connect(self._read)
+            socket.disconnected.connect(self._finish)
 
-    def _read(self, socket: QLocalSocket) -> None:
-        self._buffers[socket] = self._buffers.get(socket, b"") + bytes(socket.readAll().data())
+    def _socket(self) -> QLocalSocket | None:
+        sender = self.sender()
+        return sender if isinstance(sender, QLocalSocket) else None
 
-    def _finish(self, socket: QLocalSocket) -> None:
-        self._read(socket)
-        data = self._buffers.pop(socket, b"")
+    def _read(self) -> None:
+        socket = self._socket()
+        if socket is not None and socket in self._buffers:
+            self._buffers[socket] += bytes(socket.readAll().data())
+
+    def _finish(self) -> None:
+        socket = self._socket()
+        if socket is None or socket not in self._buffers:
+            return
+        data = self._buffers.pop(socket) + bytes(socket.readAll().data())
         socket.deleteLater()
         try:
             message = json.loads(data.decode("utf-8", "surrogateescape") or "{}")
