@@ -87,10 +87,9 @@ class AboutBox(QMessageBox):
             "Ablage Desktop contains these components; each is used under its own licence. "
             "Model weights that you download yourself keep the licence of their authors."
         )
-        header = (
-            f"<tr><th align='left'>{escape(self.tr('Component'))}</th>"
-            f"<th align='left'>{escape(self.tr('Licence'))}</th></tr>"
-        )
+        component = escape(self.tr("Component"))
+        licence = escape(self.tr("Licence"))
+        header = f"<tr><th align='left'>{component}</th><th align='left'>{licence}</th></tr>"
         return (
             f"<p>{escape(intro)}</p><p>{escape(note)}</p>"
             f"<table cellspacing='4'>{header}{rows}</table>"
