@@ -28,7 +28,8 @@ SHUTDOWN_TIMEOUT_MS = 10_000
 
 
 def install_translator(app: object, language: str | None) -> object | None:
-    """German or English from the settings, else from the system locale; None for English.
+    """German or English from the settings, else from the system locale; the translator
+    installed (for English, the one with the plural forms).
 
     Qt's own translations (standard buttons and dialogs: "Abbrechen", the file dialog) are
     installed beside the app's; a language chosen in the settings also sets the number
@@ -40,7 +41,7 @@ def install_translator(app: object, language: str | None) -> object | None:
         QLocale.setDefault(QLocale(language))
     code = language or QLocale.system().name().split("_")[0]
     if code == "en":
-        return None
+        return _install_english_plurals(app)
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qt_translator = QTranslator(app)  # type: ignore[arg-type]
     if qt_translator.load(f"qtbase_{code}", qt_folder):
@@ -52,6 +53,17 @@ def install_translator(app: object, language: str | None) -> object | None:
         app.installTranslator(translator)  # type: ignore[attr-defined]
         return translator
     log.debug("No translation for %s", code)
+    return None
+
+
+def _install_english_plurals(app: object) -> object | None:
+    """English is the source language; only its plural forms come from a translation file."""
+    from PySide6.QtCore import QTranslator
+
+    translator = QTranslator(app)  # type: ignore[arg-type]
+    if translator.load(str(TRANSLATIONS / "ablage_en.qm")):
+        app.installTranslator(translator)  # type: ignore[attr-defined]
+        return translator
     return None
 
 

@@ -49,6 +49,7 @@ from ablage_desktop.gui.widgets.memory_graph import MemoryGraph
 from ablage_desktop.gui.widgets.models_panel import ModelsPanel, size_text
 from ablage_desktop.gui.widgets.notice_bar import NoticeBar
 from ablage_desktop.gui.widgets.page_view import PageView
+from ablage_desktop.gui.widgets.quantization_menu import QuantizationMenu
 from ablage_desktop.gui.widgets.queue_view import QueueView
 from ablage_desktop.gui.widgets.search_panel import SearchPanel
 from ablage_desktop.gui.widgets.server_dialog import ServerDialog
@@ -56,7 +57,6 @@ from ablage_desktop.gui.widgets.text_pane import TextPane
 
 log = logging.getLogger(__name__)
 
-QUANTIZATIONS = ("fp32", "fp16", "bf16", "int8", "int4")
 SEARCH_DELAY_MS = 350
 SEARCH_DOCK_HEIGHT = 180
 GRAPH_WINDOW_S = 900.0
@@ -315,12 +315,11 @@ class MainWindow(QMainWindow):
         models_menu = self.menuBar().addMenu(self.tr("&Models"))
         self.unload_all_action = action(self.tr("Unload &all"), self.bridge.unload_all)
         models_menu.addAction(self.unload_all_action)
-        self.quantization_menu = models_menu.addMenu(self.tr("&Quantization of the selected model"))
-        for quantization in QUANTIZATIONS:
-            act = QAction(quantization, self)
-            act.setData(quantization)
-            act.triggered.connect(lambda checked=False, q=quantization: self._quantize(q))
-            self.quantization_menu.addAction(act)
+        self.quantization_menu = QuantizationMenu(
+            self.tr("&Quantization of the selected model"), models_menu
+        )
+        models_menu.addMenu(self.quantization_menu)
+        self.quantization_menu.chosen.connect(self._quantize)
         self.quantization_menu.aboutToShow.connect(self._update_quantization_menu)
         self.models.table.itemSelectionChanged.connect(self._update_quantization_menu)
         self._update_quantization_menu()
@@ -785,7 +784,6 @@ class MainWindow(QMainWindow):
         self._update_quantization_menu()
 
     def _update_quantization_menu(self) -> None:
-        """Only the quantizations the selected model can load with are enabled."""
         name = self.models.selected_model()
         choices: tuple[str, ...] = ()
         if name is not None:
@@ -793,16 +791,7 @@ class MainWindow(QMainWindow):
                 choices = quantization_choices(self.bridge.engine.options(name))
             except Exception:  # a model that went away
                 choices = ()
-        for act in self.quantization_menu.actions():
-            act.setEnabled(act.data() in choices)
-        if name is None:
-            tip = self.tr("Select a model in the models table first.")
-        elif not choices:
-            tip = self.tr("{0} has no quantization to choose.").format(name)
-        else:
-            tip = ""
-        self.quantization_menu.setToolTip(tip)
-        self.quantization_menu.menuAction().setToolTip(tip)
+        self.quantization_menu.show_model(name, choices)
 
     def _fill_backend_box(self, statuses: list[BackendStatus]) -> None:
         current = self.backend_box.currentData()
@@ -846,13 +835,10 @@ class MainWindow(QMainWindow):
 
     def _update_language_box(self) -> None:
         name = self.backend_box.currentData() or AUTO
-        takes = False
-        if name != AUTO:
-            try:
-                fields = type(self.bridge.engine.options(name)).model_fields
-                takes = "languages" in fields
-            except Exception:  # a model that went away: no languages to choose
-                takes = False
+        try:
+            takes = name != AUTO and "languages" in self.bridge.engine.options(name).model_fields
+        except Exception:  # a model that went away: no languages to choose
+            takes = False
         self.language_box.set_applicable(takes)
 
     def _language_changed(self) -> None:

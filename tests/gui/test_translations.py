@@ -250,3 +250,21 @@ def test_the_german_window_speaks_german_in_the_graph_errors_and_qt_dialogs(
             assert translator is not None
     finally:
         QLocale.setDefault(previous)
+
+
+def test_english_has_its_plural_forms(qapp: QApplication, qtbot: QtBot) -> None:
+    from ablage_desktop.gui.application import install_translator
+    from ablage_desktop.gui.widgets.batch_summary import BatchSummary
+
+    translator = install_translator(qapp, "en")
+    assert isinstance(translator, QTranslator)
+    try:
+        summary = BatchSummary()
+        qtbot.addWidget(summary)
+        summary.finished(1, 0, 0, 0.5, 0)
+        assert summary.text().startswith("1 document done")
+        summary.finished(3, 0, 0, 0.5, 2)
+        assert summary.text().startswith("3 documents done")
+        assert "2 pages taken from the archive" in summary.text()
+    finally:
+        qapp.removeTranslator(translator)
