@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.top_splitter.addWidget(self.queue)
         self.top_splitter.addWidget(viewer)
         self.top_splitter.addWidget(self.text_pane)
-        self.top_splitter.setSizes([320, 560, 400])
+        self.top_splitter.setSizes([380, 520, 380])
         self.bottom_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.bottom_splitter.addWidget(self.models)
         self.bottom_splitter.addWidget(self.graph)
@@ -249,9 +249,7 @@ class MainWindow(QMainWindow):
         self.export_action.setToolTip(
             self.tr("Save the selected document's text as text, Markdown, JSON, hOCR or PDF")
         )
-        self.quit_action = action(
-            self.tr("&Quit"), self.request_quit, QKeySequence.StandardKey.Quit
-        )
+        self.quit_action = action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         for act in (
             self.open_action,
             self.open_folder_action,
@@ -261,6 +259,10 @@ class MainWindow(QMainWindow):
             file_menu.addAction(act)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+
+        # File > Quit asks first while documents are read; a close from the program does not.
+        self.quit_action.triggered.disconnect(self.close)
+        self.quit_action.triggered.connect(self.request_quit)
 
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.copy_all_action = action(

@@ -477,7 +477,7 @@ class MemoryGraph(QWidget):
             axis.setPen(pg.mkPen(fg))
             axis.setTextPen(pg.mkPen(fg))
         legend_bg = QColor(palette.color(QPalette.ColorRole.Base))
-        legend_bg.setAlpha(200)
+        legend_bg.setAlpha(140)  # the curves below it stay visible
         self._legend.setBrush(pg.mkBrush(legend_bg))
         self._legend.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
         self._legend.setLabelTextColor(fg)

@@ -22,8 +22,8 @@ from ablage_desktop.engine.pathtext import display
 from ablage_desktop.gui.reasons import with_detail
 
 COLUMNS = ("name", "pages", "state", "backend")
-STATE_WIDTH = 110
-ENGINE_WIDTH = 90
+ENGINE_WIDTH = 80
+"""The engine column's width: names like rapidocr+tesseract are shortened in the middle."""
 ACTIVE = ("queued", "running")
 ARCHIVED_BATCH = 0
 """The batch id of documents opened from the archive (batches the engine runs count from 1)."""
@@ -84,11 +84,10 @@ class QueueView(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(2, STATE_WIDTH)
-        header.resizeSection(3, ENGINE_WIDTH)
-        header.setMinimumSectionSize(40)
+        header.resizeSection(3, max(ENGINE_WIDTH, header.sectionSizeHint(3)))  # its title
+        header.setMinimumSectionSize(36)
         self._engines: list[tuple[str, str]] = []
         self.entries: list[QueueEntry] = []
         self._rows: dict[tuple[int, int], int] = {}
