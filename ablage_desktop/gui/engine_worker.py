@@ -543,4 +543,5 @@ class EngineBridge(QObject):
                 self.engine.store.close()
         else:
             log.warning("An engine thread is still busy (a model load?); leaving it to exit")
+            self.engine.release_shared_memory()
         return stopped

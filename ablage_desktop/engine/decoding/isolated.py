@@ -90,6 +90,7 @@ class IsolatedDecoder:
         self._name = name
         self._shared_bytes = shared_bytes
         self._shm: SharedMemory | None = None
+        self._released = False
         self._lock = threading.Lock()
         self._context = multiprocessing.get_context("spawn")
         self._process: Any = None
@@ -284,8 +285,19 @@ class IsolatedDecoder:
             self._stop(kill=False)
             if self._shm is not None:
                 self._shm.close()
-                self._shm.unlink()
+                if not self._released:
+                    self._shm.unlink()
                 self._shm = None
+
+    def release_shared_memory(self) -> None:
+        """Give the shared page buffer's name back now, without waiting for a request in
+        flight: for a process that exits with a thread still inside the engine. The buffer
+        stays mapped until the exit; no new decoder process can attach to it after this."""
+        shm = self._shm
+        if shm is not None and not self._released:
+            self._released = True
+            with contextlib.suppress(FileNotFoundError):
+                shm.unlink()
 
     def __enter__(self) -> IsolatedDecoder:
         return self
