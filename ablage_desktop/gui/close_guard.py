@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
@@ -26,3 +29,39 @@ class CloseQuestion(QMessageBox):
         self.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
         self.button(QMessageBox.StandardButton.Yes).setText(self.tr("&Quit"))
         self.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+
+class QuitGuard(QObject):
+    """Asks before the window closes while documents are unfinished; closes it on Quit.
+
+    ``unfinished`` counts the documents queued or being read; ``close`` closes the window.
+    """
+
+    def __init__(
+        self, window: QWidget, unfinished: Callable[[], int], close: Callable[[], object]
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._unfinished = unfinished
+        self._close = close
+        self.question: CloseQuestion | None = None
+        self.confirmed = False
+
+    def asks(self) -> bool:
+        """Open the question when documents are unfinished; True when it is open."""
+        unfinished = self._unfinished()
+        if not unfinished or self.confirmed:
+            return False
+        if self.question is None:
+            self.question = CloseQuestion(self._window, unfinished)
+            self.question.finished.connect(self._answered)
+            self.question.open()
+        return True
+
+    def _answered(self, answer: int) -> None:
+        question, self.question = self.question, None
+        if question is not None:
+            question.deleteLater()
+        if answer == QMessageBox.StandardButton.Yes:
+            self.confirmed = True
+            self._close()

@@ -38,7 +38,7 @@ from ablage_desktop.engine.pathtext import display
 from ablage_desktop.engine.store import Job, SearchHit
 from ablage_desktop.gui.about import show_about
 from ablage_desktop.gui.bench_dialog import BenchDialog
-from ablage_desktop.gui.close_guard import CloseQuestion
+from ablage_desktop.gui.close_guard import CloseQuestion, QuitGuard
 from ablage_desktop.gui.editing import edited_page, with_page
 from ablage_desktop.gui.engine_worker import AUTO, EngineBridge
 from ablage_desktop.gui.quantization import quantization_choices, shown_quantization
@@ -86,8 +86,11 @@ class MainWindow(QMainWindow):
         self._cancelling = False
         self._stopped = False
         """The last batch was cancelled: the progress bar says so until the next one."""
-        self.close_question: CloseQuestion | None = None
-        self._close_confirmed = False
+        self.quit_guard = QuitGuard(
+            self,
+            lambda: sum(e.state in ("queued", "running") for e in self.queue.entries),
+            self.close,
+        )
         self._backend_filled = False
         self.about_box: QMessageBox | None = None
 
@@ -978,7 +981,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # The user closing the window asks first while documents are read; a close from
         # the program (Ctrl-C in the terminal, a test) does not.
-        if event.spontaneous() and self._ask_before_quitting():
+        if event.spontaneous() and self.quit_guard.asks():
             event.ignore()
             return
         if self.bench_dialog is not None:
@@ -991,27 +994,13 @@ class MainWindow(QMainWindow):
 
     def request_quit(self) -> None:
         """File > Quit: asks first while documents are being read."""
-        if not self._ask_before_quitting():
+        if not self.quit_guard.asks():
             self.close()
 
-    def _ask_before_quitting(self) -> bool:
-        """Open the question when documents are unfinished; True when it was opened."""
-        unfinished = sum(e.state in ("queued", "running") for e in self.queue.entries)
-        if not unfinished or self._close_confirmed:
-            return False
-        if self.close_question is None:
-            self.close_question = CloseQuestion(self, unfinished)
-            self.close_question.finished.connect(self._close_answered)
-            self.close_question.open()
-        return True
-
-    def _close_answered(self, answer: int) -> None:
-        question, self.close_question = self.close_question, None
-        if question is not None:
-            question.deleteLater()
-        if answer == QMessageBox.StandardButton.Yes:
-            self._close_confirmed = True
-            self.close()
+    @property
+    def close_question(self) -> CloseQuestion | None:
+        """The open "quit while reading?" question, if any."""
+        return self.quit_guard.question
 
     def resume_rows(self, rows: list[int]) -> None:
         """Read the cancelled documents of ``rows`` on, each with the engine it was read
