@@ -212,6 +212,9 @@ def test_plural_forms_follow_the_number(german: QTranslator, qtbot: QtBot) -> No
     summary.finished(2, 1, 3, 1.5, 1)
     assert summary.text().startswith("2 Dokumente fertig, 1 fehlgeschlagen, 3 abgebrochen")
     assert "1 Seite aus dem Archiv" in summary.text()
+    translate = QCoreApplication.translate
+    assert translate("ModelsPanel", "%n running", "", 1) == "1 läuft"
+    assert translate("ModelsPanel", "%n running", "", 3) == "3 laufen"
 
 
 def test_the_german_window_speaks_german_in_the_graph_errors_and_qt_dialogs(

@@ -39,7 +39,7 @@
 <context>
     <name>CloseQuestion</name>
     <message numerus="yes">
-        <location filename="../close_guard.py" line="19"/>
+        <location filename="../close_guard.py" line="22"/>
         <source>%n document(s) are not read yet.</source>
         <translation>
             <numerusform>%n document is not read yet.</numerusform>
@@ -55,6 +55,25 @@
         <translation>
             <numerusform>last %n min</numerusform>
             <numerusform>last %n min</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ModelsPanel</name>
+    <message numerus="yes">
+        <location filename="../widgets/models_panel.py" line="149"/>
+        <source>%n running</source>
+        <translation>
+            <numerusform>%n running</numerusform>
+            <numerusform>%n running</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/models_panel.py" line="150"/>
+        <source>%n waiting</source>
+        <translation>
+            <numerusform>%n waiting</numerusform>
+            <numerusform>%n waiting</numerusform>
         </translation>
     </message>
 </context>

@@ -146,9 +146,8 @@ class ModelsPanel(QWidget):
                 self.tr("{0} s/page").format(QLocale().toString(status.page_seconds, "f", 2))
             )
         if status.in_flight or status.queued:
-            parts.append(
-                self.tr("{0} running, {1} waiting").format(status.in_flight, status.queued)
-            )
+            parts.append(self.tr("%n running", "", status.in_flight))
+            parts.append(self.tr("%n waiting", "", status.queued))
         return ", ".join(parts) or "-"
 
     def state_label(self, state: str) -> str:
