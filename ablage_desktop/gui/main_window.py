@@ -841,7 +841,8 @@ class MainWindow(QMainWindow):
     def _update_language_box(self) -> None:
         name = self.backend_box.currentData() or AUTO
         try:
-            takes = name != AUTO and "languages" in self.bridge.engine.options(name).model_fields
+            options = self.bridge.engine.options(name) if name != AUTO else None
+            takes = options is not None and "languages" in type(options).model_fields
         except Exception:  # a model that went away: no languages to choose
             takes = False
         self.language_box.set_applicable(takes)
