@@ -34,16 +34,20 @@ clean:
 	rm -rf $(VENV) build dist *.egg-info
 
 # Regenerate the .ts files from the GUI's tr() strings (lupdate keeps their existing
-# translations), then compile each into the .qm next to it that the app loads.
-TS_FILES := $(wildcard ablage_desktop/gui/translations/ablage_*.ts)
+# translations), then compile each into the .qm next to it that the app loads. English is the
+# source language: its .ts holds only the plural forms ("1 document", "2 documents").
+TS_FILES := $(filter-out %_en.ts,$(wildcard ablage_desktop/gui/translations/ablage_*.ts))
+TS_PLURALS := ablage_desktop/gui/translations/ablage_en.ts
 
 translations: $(STAMP)
 	$(VENV)/bin/pyside6-lupdate -extensions py ablage_desktop/gui -ts $(TS_FILES)
-	$(VENV)/bin/pyside6-lrelease $(TS_FILES)
+	$(VENV)/bin/pyside6-lupdate -extensions py -pluralonly ablage_desktop/gui -ts $(TS_PLURALS)
+	$(VENV)/bin/pyside6-lrelease $(TS_FILES) $(TS_PLURALS)
 
 # The README's picture of the window, drawn on a virtual X server (Debian: apt-get install xvfb).
 screenshot: $(STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshot.py --out resources/screenshots/main-window.png
+	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshot.py --language de --out resources/screenshots/main-window-de.png
 
 # --- packaging (not part of `make test`; see packaging/README.md) -----------------------------
 # `make package`: the PyInstaller one-folder build in dist/ablage-desktop/ (the CPU build,

@@ -21,8 +21,10 @@ PageHook = Callable[[PageImage], None]
 class ScriptedBackend(Backend):
     """Recognises a page as '<file name>:<page number>'; a hook may delay or raise first."""
 
-    def __init__(self, concurrency: int = 1, hook: PageHook | None = None) -> None:
-        super().__init__("scripted")
+    def __init__(
+        self, concurrency: int = 1, hook: PageHook | None = None, name: str = "scripted"
+    ) -> None:
+        super().__init__(name)
         self._concurrency = concurrency
         self._hook = hook
         self._lock = threading.Lock()
@@ -243,3 +245,17 @@ class FakeClock:
 
     def sleep(self, seconds: float) -> None:
         self.now += seconds
+
+
+def scripted_spec(backend: Backend, concurrency: int = 1) -> BackendSpec:
+    """A spec that always "loads" ``backend``: for adding a scripted engine to a real Engine."""
+    return BackendSpec(
+        backend.name,
+        "cpu",
+        f"scripted engine {backend.name}",
+        EngineOptions,
+        lambda options: MemoryEstimate("cpu", MIB, 0),
+        check=lambda options: Availability.yes(),
+        load=lambda name, options: backend,
+        concurrency=lambda options: concurrency,
+    )

@@ -285,6 +285,12 @@ class Engine:
         self._decoder.close()
         self._preview_decoder.close()
 
+    def release_shared_memory(self) -> None:
+        """At an exit that cannot wait for ``close`` (a thread still loading a model): give
+        the decoders' shared memory back, so none is left behind in the system."""
+        self._decoder.release_shared_memory()
+        self._preview_decoder.release_shared_memory()
+
     def _on_memory(self, snapshot: MemorySnapshot, pressure: Pressure) -> None:
         self.events.emit(MemorySample(snapshot, pressure.label))
         self.manager.observe(pressure)

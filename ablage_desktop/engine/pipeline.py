@@ -217,6 +217,9 @@ def run_pipeline(
                     results.put(_PageResult(position, page.index, page=result))
                 return
         for position, page in batch:
+            if halted():
+                results.put(_PageResult(position, page.index, error=Cancelled()))
+                continue
             try:
                 result = backend.recognize(page, cancel)
                 results.put(_PageResult(position, page.index, page=result))

@@ -28,17 +28,42 @@ SHUTDOWN_TIMEOUT_MS = 10_000
 
 
 def install_translator(app: object, language: str | None) -> object | None:
-    """German or English from the settings, else from the system locale; None for English."""
-    from PySide6.QtCore import QLocale, QTranslator
+    """German or English from the settings, else from the system locale; the translator
+    installed (for English, the one with the plural forms).
 
+    Qt's own translations (standard buttons and dialogs: "Abbrechen", the file dialog) are
+    installed beside the app's; a language chosen in the settings also sets the number
+    format ("1,5 GiB" in German).
+    """
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    if language:
+        QLocale.setDefault(QLocale(language))
     code = language or QLocale.system().name().split("_")[0]
     if code == "en":
-        return None
+        return _install_english_plurals(app)
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt_translator = QTranslator(app)  # type: ignore[arg-type]
+    if qt_translator.load(f"qtbase_{code}", qt_folder):
+        app.installTranslator(qt_translator)  # type: ignore[attr-defined]
+    else:
+        log.debug("No Qt translation for %s in %s", code, qt_folder)
     translator = QTranslator(app)  # type: ignore[arg-type]
     if translator.load(str(TRANSLATIONS / f"ablage_{code}.qm")):
         app.installTranslator(translator)  # type: ignore[attr-defined]
         return translator
     log.debug("No translation for %s", code)
+    return None
+
+
+def _install_english_plurals(app: object) -> object | None:
+    """English is the source language; only its plural forms come from a translation file."""
+    from PySide6.QtCore import QTranslator
+
+    translator = QTranslator(app)  # type: ignore[arg-type]
+    if translator.load(str(TRANSLATIONS / "ablage_en.qm")):
+        app.installTranslator(translator)  # type: ignore[attr-defined]
+        return translator
     return None
 
 
@@ -147,5 +172,22 @@ def run_gui(
     store: Path | None = None,
     config_file: Path | None = None,
 ) -> int:
+    """The window; or, when this user's window is already open, hand it ``paths`` and exit."""
+    from PySide6.QtWidgets import QApplication
+
+    from ablage_desktop.gui.single_instance import InstanceServer, send_to_running, socket_name
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    name = socket_name(str(config_file.parent) if config_file is not None else "")
+    if send_to_running([str(Path(p)) for p in paths], name):
+        log.info("Ablage Desktop is already open: %d file(s) handed to its window", len(paths))
+        return 0
     app, bridge, window = create_window(config, footprints, store, config_file)
-    return run_window(app, bridge, window, paths)
+    server = InstanceServer(name, window)
+    server.pathsReceived.connect(window.enqueue)
+    server.activated.connect(window.bring_to_front)
+    server.listen()
+    try:
+        return run_window(app, bridge, window, paths)
+    finally:
+        server.close()

@@ -47,6 +47,7 @@ from ablage_desktop.gui.archive_worker import ArchiveWorker
 from ablage_desktop.gui.failures import describe as _describe
 from ablage_desktop.gui.failures import report as _report
 from ablage_desktop.gui.images import pil_to_qimage
+from ablage_desktop.gui.quantization import quantization_choices
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +98,6 @@ class EngineWorker(QObject):
             if self._cancel is not None:
                 self._cancel.interrupt()
 
-    @Slot(int, object, str)
-    def run_batch(self, batch: int, paths: list[str], backend: str) -> None:
-        """Read ``paths`` with ``backend`` (``auto`` or a model name)."""
-        request = OcrRequest([Path(p) for p in paths], backend=None if backend == AUTO else backend)
-        self.run_request(batch, request)
-
     @Slot(int, object)
     def run_request(self, batch: int, request: OcrRequest) -> None:
         """Run ``request`` (a new batch, or an archived one resumed) as batch ``batch``."""
@@ -115,14 +110,18 @@ class EngineWorker(QObject):
                 cancel.cancel()
             self._cancel = cancel
         unsubscribe = self._engine.events.subscribe(self._forwarder(batch))
+        stopped = 0
         try:
             self.batchStarted.emit(batch, paths)
             for document in self._engine.ocr(request, cancel):
                 done += document.ok
-                failed += not document.ok
+                if document.error is not None and document.error.kind == "cancelled":
+                    stopped += 1  # not a failure: the user stopped it, it can be resumed
+                else:
+                    failed += not document.ok
         except Exception as exc:
             _report(self.failed, exc)
-            failed = len(paths) - done
+            failed = len(paths) - done - stopped
         finally:
             unsubscribe()
             with self._lock:
@@ -182,13 +181,13 @@ class ControlWorker(QObject):
     """Quick requests that must work while a batch runs."""
 
     documentsQueued = Signal(int, object, int)  # batch id, document paths, skipped count
+    batchEngine = Signal(int, str)  # batch id, engine asked for (before documentsQueued)
     previewReady = Signal(object, int, object)  # path, page index, QImage
     modelsChanged = Signal(object)  # list[BackendStatus]
     message = Signal(str)  # a line for the status bar
     exported = Signal(str, str)  # path written, format
     failed = Signal(str, str, str)
 
-    runBatch = Signal(int, object, str)  # forwarded to the EngineWorker
     runRequest = Signal(int, object)  # batch id, OcrRequest: forwarded to the EngineWorker
 
     def __init__(self, engine: Engine, config_file: Path | None = None) -> None:
@@ -213,8 +212,10 @@ class ControlWorker(QObject):
             _report(self.failed, exc)
         self.refresh()
 
-    @Slot(object, str)
-    def enqueue(self, paths: list[str], backend: str) -> None:
+    @Slot(object, str, object, bool)
+    def enqueue(self, paths: list[str], backend: str, languages: str | None, force: bool) -> None:
+        """Queue ``paths`` for ``backend``; ``languages`` for engines that take them (None: as
+        configured), ``force``: read again what the archive holds for this engine."""
         try:
             collected = collect_documents([Path(p) for p in paths])
             if not collected.documents:
@@ -222,8 +223,15 @@ class ControlWorker(QObject):
                 return
             batch = next(self._batches)
             documents = [str(path) for path in collected.documents]
+            request = OcrRequest(
+                list(collected.documents),
+                backend=None if backend == AUTO else backend,
+                languages=languages or None,
+                force=force,
+            )
+            self.batchEngine.emit(batch, backend)
             self.documentsQueued.emit(batch, documents, len(collected.skipped))
-            self.runBatch.emit(batch, documents, backend)
+            self.runRequest.emit(batch, request)
         except Exception as exc:
             _report(self.failed, exc)
 
@@ -309,6 +317,9 @@ class ControlWorker(QObject):
     @Slot(str, str)
     def set_quantization(self, name: str, quantization: str) -> None:
         try:
+            if quantization not in quantization_choices(self._engine.options(name)):
+                self.message.emit(self.tr("{0} cannot load as {1}.").format(name, quantization))
+                return
             self._engine.configure(name, quantization=quantization)
             self.message.emit(self.tr("{0} will load as {1}.").format(name, quantization))
         except Exception as exc:
@@ -328,7 +339,7 @@ class EngineBridge(QObject):
 
     # requests, queued to the worker threads. Paths travel as ``object``: Qt would turn a
     # ``str`` into a QString and lose the bytes of a file name that is not UTF-8.
-    _enqueue = Signal(object, str)
+    _enqueue = Signal(object, str, object, bool)
     _preview = Signal(object, int)
     _load = Signal(str)
     _unload = Signal(str)
@@ -377,7 +388,6 @@ class EngineBridge(QObject):
         self._add_server.connect(self.control.add_server)
         self._prepare.connect(self.control.prepare)
         self._bench.connect(self.worker.run_bench)
-        self.control.runBatch.connect(self.worker.run_batch)
         self.control.runRequest.connect(self.worker.run_request)
         self._resume.connect(self.control.resume)
         self._export.connect(self.control.export)
@@ -408,8 +418,14 @@ class EngineBridge(QObject):
 
     # --- requests ---------------------------------------------------------------------------
 
-    def enqueue(self, paths: list[str], backend: str = AUTO) -> None:
-        self._enqueue.emit(paths, backend)
+    def enqueue(
+        self,
+        paths: list[str],
+        backend: str = AUTO,
+        languages: str | None = None,
+        force: bool = False,
+    ) -> None:
+        self._enqueue.emit(paths, backend, languages, force)
 
     def request_preview(self, path: str, index: int) -> None:
         self._preview.emit(path, index)
@@ -528,4 +544,5 @@ class EngineBridge(QObject):
                 self.engine.store.close()
         else:
             log.warning("An engine thread is still busy (a model load?); leaving it to exit")
+            self.engine.release_shared_memory()
         return stopped

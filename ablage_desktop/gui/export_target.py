@@ -9,10 +9,10 @@ inputs, or inside a folder being read, is refused with the reason whatever the u
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ablage_desktop.engine import Engine
@@ -48,14 +48,13 @@ def ask(
     source: Path,
     inputs: list[Path],
     filters: dict[str, str],
-    tr: Callable[[str], str],
 ) -> tuple[Path, str] | None:
     """The target and format the user chose, or None (cancelled or refused, with a message)."""
     last = str(settings.value("export_format", "pdf"))
     last = last if last in filters else "pdf"
     target, chosen = QFileDialog.getSaveFileName(
         parent,
-        tr("Export the result"),
+        QCoreApplication.translate("MainWindow", "Export the result"),
         str(proposal(default_folder(settings), source, last, inputs)),
         ";;".join(filters.values()),
         filters[last],
@@ -71,8 +70,8 @@ def ask(
     if refusal is not None:
         QMessageBox.warning(
             parent,
-            tr("Not exported"),
-            tr("Nothing was written: {0}.").format(refusal),
+            QCoreApplication.translate("MainWindow", "Not exported"),
+            QCoreApplication.translate("MainWindow", "Nothing was written: {0}.").format(refusal),
         )
         return None
     settings.setValue("export_format", fmt)

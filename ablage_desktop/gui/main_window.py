@@ -36,12 +36,20 @@ from ablage_desktop.engine.memory.probe import MemorySnapshot
 from ablage_desktop.engine.pathtext import display
 from ablage_desktop.engine.store import Job, SearchHit
 from ablage_desktop.gui import export_target
+from ablage_desktop.gui.about import show_about
 from ablage_desktop.gui.bench_dialog import BenchDialog
+from ablage_desktop.gui.close_guard import CloseQuestion, QuitGuard
+from ablage_desktop.gui.editing import edited_page, with_page
 from ablage_desktop.gui.engine_worker import AUTO, EngineBridge
+from ablage_desktop.gui.quantization import quantization_choices, shown_quantization
+from ablage_desktop.gui.reasons import reason_text, with_detail
+from ablage_desktop.gui.widgets.batch_summary import BatchSummary
+from ablage_desktop.gui.widgets.language_box import LanguageBox
 from ablage_desktop.gui.widgets.memory_graph import MemoryGraph
 from ablage_desktop.gui.widgets.models_panel import ModelsPanel, size_text
 from ablage_desktop.gui.widgets.notice_bar import NoticeBar
 from ablage_desktop.gui.widgets.page_view import PageView
+from ablage_desktop.gui.widgets.quantization_menu import QuantizationMenu
 from ablage_desktop.gui.widgets.queue_view import QueueView
 from ablage_desktop.gui.widgets.search_panel import SearchPanel
 from ablage_desktop.gui.widgets.server_dialog import ServerDialog
@@ -49,9 +57,10 @@ from ablage_desktop.gui.widgets.text_pane import TextPane
 
 log = logging.getLogger(__name__)
 
-QUANTIZATIONS = ("fp32", "fp16", "bf16", "int8", "int4")
 SEARCH_DELAY_MS = 350
 SEARCH_DOCK_HEIGHT = 180
+GRAPH_WINDOW_S = 900.0
+"""The memory graph keeps 15 minutes; it shows the last 5 until the user zooms."""
 
 
 class MainWindow(QMainWindow):
@@ -72,6 +81,17 @@ class MainWindow(QMainWindow):
         self._search_request = 0
         self.last_error: tuple[str, str] | None = None
         self.bench_dialog: BenchDialog | None = None
+        self._batch_engines: dict[int, str] = {}
+        self._cancelling = False
+        self._stopped = False
+        """The last batch was cancelled: the progress bar says so until the next one."""
+        self.quit_guard = QuitGuard(
+            self,
+            lambda: sum(e.state in ("queued", "running") for e in self.queue.entries),
+            self.close,
+        )
+        self._backend_filled = False
+        self.about_box: QMessageBox | None = None
 
         self._build_widgets()
         self._build_actions()
@@ -85,17 +105,24 @@ class MainWindow(QMainWindow):
         self.page_view = PageView(self)
         self.text_pane = TextPane(self)
         self.models = ModelsPanel(self)
-        self.graph = MemoryGraph(self)
+        self.graph = MemoryGraph(self, window_s=GRAPH_WINDOW_S)
 
         self.backend_box = QComboBox(self)
         self.backend_box.setAccessibleName(self.tr("Engine for the next documents"))
         self.backend_box.setToolTip(self.tr("Engine for the next documents"))
         self.backend_box.addItem(self.tr("auto (chosen per page)"), AUTO)
+        # Wide enough for its longest entry: "got_ocr2 — not downloaded, ~1.2 GiB" uncut.
+        self.backend_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.language_box = LanguageBox(self)
+        self.language_box.choose(str(self.settings.value("ocr_language", "") or ""))
+        self.language_box.currentIndexChanged.connect(self._language_changed)
 
         self.prev_button = QPushButton("<", self)
         self.next_button = QPushButton(">", self)
         self.prev_button.setAccessibleName(self.tr("Previous page"))
         self.next_button.setAccessibleName(self.tr("Next page"))
+        self.prev_button.setEnabled(False)  # no document yet
+        self.next_button.setEnabled(False)
         self.page_label = QLabel("", self)
         self.page_label.setAccessibleName(self.tr("Page number"))
         self.prev_button.clicked.connect(lambda: self.show_page(self._page_index - 1))
@@ -116,7 +143,7 @@ class MainWindow(QMainWindow):
         self.top_splitter.addWidget(self.queue)
         self.top_splitter.addWidget(viewer)
         self.top_splitter.addWidget(self.text_pane)
-        self.top_splitter.setSizes([320, 560, 400])
+        self.top_splitter.setSizes([380, 520, 380])
         self.bottom_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.bottom_splitter.addWidget(self.models)
         self.bottom_splitter.addWidget(self.graph)
@@ -125,6 +152,9 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.top_splitter)
         self.main_splitter.addWidget(self.bottom_splitter)
         self.main_splitter.setSizes([540, 260])
+        # The search results dock takes its height from the documents, not the models table.
+        self.main_splitter.setStretchFactor(0, 1)
+        self.main_splitter.setStretchFactor(1, 0)
 
         central = QWidget(self)
         central_layout = QVBoxLayout(central)
@@ -175,7 +205,9 @@ class MainWindow(QMainWindow):
         self.cancel_button.setAccessibleName(self.tr("Cancel the batch"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_batch)
+        self.summary_label = BatchSummary(self)
         status = self.statusBar()
+        status.addPermanentWidget(self.summary_label)
         status.addPermanentWidget(self.pressure_label)
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.cancel_button)
@@ -184,6 +216,10 @@ class MainWindow(QMainWindow):
         self.text_pane.lineSelected.connect(self.page_view.select_line)
         self.queue.documentSelected.connect(self._document_selected)
         self.queue.exportRequested.connect(self.export_row)
+        self.queue.resumeRequested.connect(self.resume_rows)
+        self.queue.rereadRequested.connect(self.read_again)
+        self.queue.rowsRemoved.connect(self._rows_removed)
+        self.text_pane.textEdited.connect(self._text_edited)
         self.models.loadRequested.connect(self.bridge.load)
         self.models.unloadRequested.connect(self.bridge.unload)
         self.models.unloadAllRequested.connect(self.bridge.unload_all)
@@ -226,11 +262,23 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
+        # File > Quit asks first while documents are read; a close from the program does not.
+        self.quit_action.triggered.disconnect(self.close)
+        self.quit_action.triggered.connect(self.request_quit)
+
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.copy_all_action = action(
             self.tr("Copy &all text"), self.text_pane.copy_all, "Ctrl+Shift+C"
         )
         edit_menu.addAction(self.copy_all_action)
+        self.edit_text_action = action(self.tr("&Correct the text"), self._set_editing, "F2")
+        self.edit_text_action.setCheckable(True)
+        self.edit_text_action.setToolTip(
+            self.tr("Correct the recognised text; the export writes the corrected text")
+        )
+        edit_menu.addAction(self.edit_text_action)
+        self.clear_action = action(self.tr("C&lear finished documents"), self.queue.clear_finished)
+        edit_menu.addAction(self.clear_action)
         self.find_action = action(
             self.tr("&Find in the archive"), self.focus_search, QKeySequence.StandardKey.Find
         )
@@ -271,11 +319,14 @@ class MainWindow(QMainWindow):
         models_menu = self.menuBar().addMenu(self.tr("&Models"))
         self.unload_all_action = action(self.tr("Unload &all"), self.bridge.unload_all)
         models_menu.addAction(self.unload_all_action)
-        self.quantization_menu = models_menu.addMenu(self.tr("&Quantization of the selected model"))
-        for quantization in QUANTIZATIONS:
-            act = QAction(quantization, self)
-            act.triggered.connect(lambda checked=False, q=quantization: self._quantize(q))
-            self.quantization_menu.addAction(act)
+        self.quantization_menu = QuantizationMenu(
+            self.tr("&Quantization of the selected model"), models_menu
+        )
+        models_menu.addMenu(self.quantization_menu)
+        self.quantization_menu.chosen.connect(self._quantize)
+        self.quantization_menu.aboutToShow.connect(self._update_quantization_menu)
+        self.models.table.itemSelectionChanged.connect(self._update_quantization_menu)
+        self._update_quantization_menu()
         self.add_server_action = action(self.tr("Add inference &server..."), self.add_server)
         models_menu.addAction(self.add_server_action)
         models_menu.addSeparator()
@@ -303,12 +354,15 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.export_action)
         toolbar.addWidget(QLabel(self.tr(" Engine: "), self))
         toolbar.addWidget(self.backend_box)
+        toolbar.addWidget(QLabel(self.tr(" Language: "), self))
+        toolbar.addWidget(self.language_box)
         toolbar.addSeparator()
         toolbar.addWidget(self.search_field)
         self.addToolBar(toolbar)
 
     def _connect_bridge(self) -> None:
         control, worker = self.bridge.control, self.bridge.worker
+        control.batchEngine.connect(self._batch_engine)
         control.documentsQueued.connect(self._documents_queued)
         control.previewReady.connect(self._preview_ready)
         control.modelsChanged.connect(self._models_changed)
@@ -347,7 +401,14 @@ class MainWindow(QMainWindow):
 
     def enqueue(self, paths: list[str]) -> None:
         if paths:
-            self.bridge.enqueue(paths, self.backend_box.currentData() or AUTO)
+            backend = self.backend_box.currentData() or AUTO
+            self.bridge.enqueue(paths, backend, self.language_box.languages())
+
+    def bring_to_front(self) -> None:
+        """A second launch of the app asked for this window."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() or event.mimeData().hasImage():
@@ -405,9 +466,12 @@ class MainWindow(QMainWindow):
 
     # --- batches ------------------------------------------------------------------------------
 
+    def _batch_engine(self, batch: int, backend: str) -> None:
+        self._batch_engines[batch] = backend
+
     def _documents_queued(self, batch: int, paths: list[str], skipped: int) -> None:
         first_new = self.queue.rowCount()
-        self.queue.add_batch(batch, paths)
+        self.queue.add_batch(batch, paths, self._batch_engines.pop(batch, AUTO))
         if skipped:
             self.statusBar().showMessage(
                 self.tr("{0} files were not documents and were skipped.").format(skipped), 8000
@@ -421,7 +485,10 @@ class MainWindow(QMainWindow):
 
     def _batch_started(self, batch: int, paths: list[str]) -> None:
         self._running_batches.add(batch)
-        self.cancel_button.setEnabled(True)
+        if not self._cancelling:
+            self._stopped = False
+            self.cancel_button.setEnabled(True)
+            self.summary_label.started()
         self._update_progress()
 
     def _page_done(self, batch: int, position: int, page: OcrPage) -> None:
@@ -450,33 +517,39 @@ class MainWindow(QMainWindow):
         self, batch: int, done: int, failed: int, seconds: float, cancelled: bool
     ) -> None:
         self._running_batches.discard(batch)
-        self.cancel_button.setEnabled(bool(self._running_batches))
-        summary = self.tr("{0} done, {1} failed in {2:.1f} s").format(done, failed, seconds)
+        stopped = sum(1 for e in self.queue.entries if e.batch == batch and e.state == "cancelled")
         restored = self._restored_pages.pop(batch, 0)
-        if restored:
-            summary += self.tr("; {0} page(s) taken from the archive").format(restored)
-        if cancelled:
-            summary += self.tr(" (cancelled)")
-        self.statusBar().showMessage(summary, 15000)
+        if not self.bridge.batches_pending:
+            self._stopped = self._cancelling or cancelled
+            self._cancelling = False
+        self.cancel_button.setEnabled(bool(self._running_batches) and not self._cancelling)
+        self.summary_label.finished(done, failed, stopped, seconds, restored)
         self._update_progress()
 
     def cancel_batch(self) -> None:
+        """Stop reading: the pages being read finish, no new one starts; what is not read
+        stays "cancelled" in the queue (Resume in its menu reads it on)."""
         self.bridge.cancel()
-        self.statusBar().showMessage(self.tr("Cancelling ..."), 5000)
+        self._cancelling = True
+        self.cancel_button.setEnabled(False)
+        self.summary_label.cancelling()
+        self._update_progress()
 
     def _update_progress(self) -> None:
         entries = self.queue.entries
         total_pages = sum(max(e.pages_total, 1) for e in entries) or 1
         done_pages = sum(
-            max(e.pages_total, 1)
-            if e.state in ("done", "failed", "cancelled", "archived")
-            else len(e.pages)
+            max(e.pages_total, 1) if e.state in ("done", "failed", "archived") else len(e.pages)
             for e in entries
         )
         self.progress.setRange(0, total_pages)
         self.progress.setValue(done_pages)
         running = [e for e in entries if e.state == "running"]
-        if running:
+        if self._cancelling:
+            self.progress.setFormat(self.tr("cancelling ..."))
+        elif self._stopped:
+            self.progress.setFormat(self.tr("cancelled"))
+        elif running:
             entry = running[0]
             self.progress.setFormat(
                 f"{display(Path(entry.path).name)} {len(entry.pages)}/{entry.pages_total or '?'}"
@@ -509,6 +582,8 @@ class MainWindow(QMainWindow):
         label = self.tr("page {0} of {1}").format(self._page_index + 1, count)
         if self._page_index in entry.restored:
             label += self.tr(" (from the archive)")
+        if not entry.pages_total and not entry.pages:  # failed, or not opened yet: no pages
+            label, count = "", 0
         self.page_label.setText(label)
         self.prev_button.setEnabled(self._page_index > 0)
         self.next_button.setEnabled(self._page_index + 1 < count)
@@ -518,8 +593,8 @@ class MainWindow(QMainWindow):
         self.page_view.show_page(image, page)
         self.text_pane.show_page(page)
         self.page_view.mark_lines(self.text_pane.hit_lines())
-        if page is None and entry.reason:
-            self.text_pane.setPlainText(entry.reason)
+        if page is None and entry.kind and entry.kind != "cancelled":
+            self.text_pane.setPlainText(with_detail(entry.kind, entry.reason))
 
     def _preview_ready(self, path: str, index: int, image: QImage) -> None:
         self._preview = (path, index, image)
@@ -568,7 +643,6 @@ class MainWindow(QMainWindow):
             Path(entry.path),
             self._inputs(),
             self._export_filters(),
-            self.tr,
         )
         if chosen is not None:
             self.export_document(row, str(chosen[0]), chosen[1])
@@ -695,11 +769,25 @@ class MainWindow(QMainWindow):
     def _models_changed(self, statuses: list[BackendStatus]) -> None:
         self._statuses = list(statuses)
         quantization = {
-            s.name: str(getattr(self.bridge.engine.options(s.name), "quantization", "-"))
+            s.name: shown_quantization(self.bridge.engine.options(s.name), s.device)[0]
             for s in statuses
         }
         self.models.set_statuses(statuses, quantization)
         self._fill_backend_box(statuses)
+        self.queue.set_engines(
+            [(s.name, s.name) for s in statuses if s.available and ":" not in s.name]
+        )
+        self._update_quantization_menu()
+
+    def _update_quantization_menu(self) -> None:
+        name = self.models.selected_model()
+        choices: tuple[str, ...] = ()
+        if name is not None:
+            try:
+                choices = quantization_choices(self.bridge.engine.options(name))
+            except Exception:  # a model that went away
+                choices = ()
+        self.quantization_menu.show_model(name, choices)
 
     def _fill_backend_box(self, statuses: list[BackendStatus]) -> None:
         current = self.backend_box.currentData()
@@ -721,12 +809,37 @@ class MainWindow(QMainWindow):
             if not status.available:
                 item = model.item(row)  # type: ignore[attr-defined]
                 item.setEnabled(False)
-        index = self.backend_box.findData(current or self.settings.value("backend", AUTO))
+        # The user's choice: the box's own until the first fill, where it is still "auto"
+        # and the saved one counts; an engine unavailable now falls back to auto (and comes
+        # back when it is available again, as the setting is kept).
+        if self._backend_filled:
+            wanted = current or AUTO
+        else:
+            wanted = str(self.settings.value("backend", AUTO) or AUTO)
+            self._backend_filled = True
+        index = self.backend_box.findData(wanted)
+        if index > 0 and not model.item(index).isEnabled():  # type: ignore[attr-defined]
+            index = 0
         self.backend_box.setCurrentIndex(max(0, index))
         self.backend_box.blockSignals(False)
+        self.backend_box.adjustSize()
+        self._update_language_box()
 
     def _backend_changed(self) -> None:
         self.settings.setValue("backend", self.backend_box.currentData() or AUTO)
+        self._update_language_box()
+
+    def _update_language_box(self) -> None:
+        name = self.backend_box.currentData() or AUTO
+        try:
+            options = self.bridge.engine.options(name) if name != AUTO else None
+            takes = options is not None and "languages" in type(options).model_fields
+        except Exception:  # a model that went away: no languages to choose
+            takes = False
+        self.language_box.set_applicable(takes)
+
+    def _language_changed(self) -> None:
+        self.settings.setValue("ocr_language", self.language_box.currentData() or "")
 
     def add_server(self) -> ServerDialog:
         """Ask for a server's settings; on OK the engine adds, saves and checks it."""
@@ -762,8 +875,11 @@ class MainWindow(QMainWindow):
 
     def _model_event(self, event: ModelStateChanged) -> None:
         if event.state in ("ready", "unloaded") and event.previous in ("loading", "unloading"):
-            verb = self.tr("load") if event.state == "ready" else self.tr("unload")
-            self.graph.add_marker(time.monotonic(), f"{verb} {event.model}")
+            if event.state == "ready":
+                label = self.tr("{0} loaded").format(event.model)
+            else:
+                label = self.tr("{0} unloaded").format(event.model)
+            self.graph.add_marker(time.monotonic(), label)
 
     # --- benchmark ----------------------------------------------------------------------------
 
@@ -802,15 +918,19 @@ class MainWindow(QMainWindow):
     def _failed(self, kind: str, message: str, details: str) -> None:
         self.last_error = (kind, message)
         log.warning("Engine error (%s): %s", kind, message)
-        self.statusBar().showMessage(self.tr("Error: {0}").format(message), 15000)
+        # A typed error's message is written for users; an unexpected one (a bug, raw
+        # library words) shows as a sentence, its text only in the box's details.
+        headline = reason_text(kind) if kind == "internal" else message
+        self.statusBar().showMessage(self.tr("Error: {0}").format(headline), 15000)
         if kind == "internal":
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
                 self.tr("Something went wrong"),
-                message,
+                headline,
                 QMessageBox.StandardButton.Ok,
                 self,
             )
+            box.setInformativeText(message)
             box.setDetailedText(details)
             box.setModal(False)
             box.show()
@@ -822,11 +942,7 @@ class MainWindow(QMainWindow):
         )
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About Ablage Desktop"),
-            self.tr("Ablage Desktop {0}: OCR for the office archive.").format(__version__),
-        )
+        self.about_box = show_about(self)
 
     def _restore_settings(self) -> None:
         state = self.settings.value("window_state")
@@ -855,11 +971,79 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The user closing the window asks first while documents are read; a close from
+        # the program (Ctrl-C in the terminal, a test) does not.
+        if event.spontaneous() and self.quit_guard.asks():
+            event.ignore()
+            return
         if self.bench_dialog is not None:
             self.bench_dialog.reject()  # cancels a running benchmark
         self._save_settings()
         self.graph.stop()
         event.accept()
+
+    # --- quitting, and what the queue's menu asks for -----------------------------------------
+
+    def request_quit(self) -> None:
+        """File > Quit: asks first while documents are being read."""
+        if not self.quit_guard.asks():
+            self.close()
+
+    @property
+    def close_question(self) -> CloseQuestion | None:
+        """The open "quit while reading?" question, if any."""
+        return self.quit_guard.question
+
+    def resume_rows(self, rows: list[int]) -> None:
+        """Read the cancelled documents of ``rows`` on, each with the engine it was read
+        with; pages already read come from the archive. Their old rows make way."""
+        entries = [
+            self.queue.entries[r] for r in rows if self.queue.entries[r].state == "cancelled"
+        ]
+        self.queue.remove_rows(rows)
+        by_engine: dict[str, list[str]] = {}
+        for entry in entries:
+            by_engine.setdefault(entry.backend, []).append(entry.path)
+        for backend, paths in by_engine.items():
+            self.bridge.enqueue(paths, backend, self.language_box.languages())
+
+    def read_again(self, row: int, backend: str) -> None:
+        """Read row ``row``'s document again with ``backend``; the archive keeps both
+        readings (one per engine), and the queue gets a row for the new one."""
+        entry = self.queue.entries[row]
+        self.bridge.enqueue([entry.path], backend, force=backend == entry.backend)
+
+    def _rows_removed(self) -> None:
+        self._row = self.queue.selected_row()
+        if self._row is None:
+            self._page_index = 0
+            self.page_label.setText("")
+            self.prev_button.setEnabled(False)
+            self.next_button.setEnabled(False)
+            self.page_view.show_page(None, None)
+            self.text_pane.show_page(None)
+        self._update_progress()
+        self._update_bench_action()
+
+    def _set_editing(self, editing: bool) -> None:
+        self.text_pane.set_editable(editing)
+        if editing:
+            self.text_pane.setFocus()
+
+    def _text_edited(self, text: str) -> None:
+        """Keep the corrected text in the document's result: the export writes it."""
+        if self._row is None:
+            return
+        entry = self.queue.entries[self._row]
+        page = entry.pages.get(self._page_index)
+        if page is None or entry.result is None:
+            return
+        page = edited_page(page, text)
+        entry.pages[page.index] = page
+        entry.result = with_page(entry.result, page)
+        if not entry.edited:
+            entry.edited = True
+            self.queue.refresh_row(self._row)
 
 
 def local_time(iso: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMenu
 from pytestqt.qtbot import QtBot
 from samples import SAMPLE_LINES, pdf_bytes, text_page
@@ -351,9 +352,9 @@ def test_the_queue_context_menu_exports_a_finished_document(
 
     rect = window.queue.visualRect(window.queue.model().index(0, 0))
     window.queue.customContextMenuRequested.emit(rect.center())
-    (menu,) = window.queue.findChildren(QMenu)
+    (menu,) = window.queue.findChildren(QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly)
     qtbot.waitUntil(menu.isVisible)
-    (export,) = menu.actions()
+    export = menu.actions()[0]
     assert export.isEnabled()
     export.trigger()
     menu.close()

@@ -51,6 +51,42 @@ QTimer.singleShot(100, lambda: bridge.enqueue([{pdf!r}], "tesseract"))
 """
 
 
+WHILE_READING_SLOWLY = """
+from fakes import ScriptedBackend, scripted_spec, sleep_hook
+reader = ScriptedBackend(concurrency=2, hook=sleep_hook(0.3), name="reader")
+bridge.engine.add_model("reader", scripted_spec(reader, 2), EngineOptions(engine="reader"))
+
+def quit_when_reading():  # in the GUI thread, as the user would
+    if sum(len(entry.pages) for entry in window.queue.entries) >= 2:
+        watch.stop()
+        window.quit_action.trigger()  # File > Quit asks; the user answers Quit
+        window.close_question.button(window.close_question.StandardButton.Yes).click()
+
+watch = QTimer()
+watch.timeout.connect(quit_when_reading)
+watch.start(50)
+QTimer.singleShot(100, lambda: bridge.enqueue([{pdf!r}], "reader"))
+"""
+
+
+WHILE_READING_AND_LOADING = """
+from fakes import ScriptedBackend, scripted_spec
+reader = ScriptedBackend(name="reader")
+bridge.engine.add_model("reader", scripted_spec(reader), EngineOptions(engine="reader"))
+
+def close_when_read():  # a page was read (the decoder runs) and a slow load is under way
+    if any(entry.pages for entry in window.queue.entries):
+        watch.stop()
+        bridge.load("slow")
+        QTimer.singleShot(300, window.close)
+
+watch = QTimer()
+watch.timeout.connect(close_when_read)
+watch.start(50)
+QTimer.singleShot(100, lambda: bridge.enqueue([{pdf!r}], "reader"))
+"""
+
+
 def run_child(
     tmp_path: Path, scenario: str, load_s: float, timeout_ms: int
 ) -> subprocess.CompletedProcess[str]:
@@ -91,6 +127,7 @@ def test_closing_while_a_load_outlasts_the_wait_still_exits_0(tmp_path: Path) ->
 
     assert_clean_exit(child)
     assert "still busy" in child.stderr  # the log says why it did not wait longer
+    assert "leaked shared_memory" not in child.stderr  # the decoders' memory is given back
 
 
 def test_closing_while_a_batch_runs_cancels_it_and_exits_0(tmp_path: Path) -> None:
@@ -108,3 +145,29 @@ def test_a_child_that_just_opens_and_closes_exits_0(tmp_path: Path, load_s: floa
     child = run_child(tmp_path, "QTimer.singleShot(300, window.close)", load_s, 10_000)
 
     assert_clean_exit(child)
+
+
+def test_quitting_while_reading_leaves_no_busy_thread_and_no_shared_memory(
+    tmp_path: Path,
+) -> None:
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(pdf_bytes([text_page()] * 30, dpi=72))
+    scenario = WHILE_READING_SLOWLY.format(pdf=str(pdf))
+
+    child = run_child(tmp_path, scenario, load_s=0, timeout_ms=10_000)
+
+    assert_clean_exit(child)
+    assert "still busy" not in child.stderr
+    assert "leaked shared_memory" not in child.stderr
+
+
+def test_a_thread_left_busy_at_exit_leaks_no_shared_memory(tmp_path: Path) -> None:
+    pdf = tmp_path / "short.pdf"
+    pdf.write_bytes(pdf_bytes([text_page()] * 2, dpi=72))
+    scenario = WHILE_READING_AND_LOADING.format(pdf=str(pdf))
+
+    child = run_child(tmp_path, scenario, load_s=20.0, timeout_ms=1_000)
+
+    assert_clean_exit(child)
+    assert "still busy" in child.stderr
+    assert "leaked shared_memory" not in child.stderr

@@ -53,9 +53,23 @@ def active_messages(ts: Path) -> dict[tuple[str, str], str | None]:
             if kind in ("vanished", "obsolete"):
                 continue
             source = message.findtext("source") or ""
-            done = kind != "unfinished" and bool(translation.text)
-            messages[(name, source)] = translation.text if done else None
+            text = translation.text
+            if message.get("numerus") == "yes":  # tr("%n ...", "", n): the plural form
+                forms = [form.text for form in translation.iter("numerusform")]
+                text = forms[-1] if forms and all(forms) else None
+            done = kind != "unfinished" and bool(text)
+            messages[(name, source)] = text if done else None
     return messages
+
+
+def numerus_messages(ts: Path) -> set[tuple[str, str]]:
+    """(context, source) of the messages with plural forms."""
+    return {
+        (context.findtext("name") or "", message.findtext("source") or "")
+        for context in ET.parse(ts).getroot().iter("context")
+        for message in context.iter("message")
+        if message.get("numerus") == "yes"
+    }
 
 
 def edges(text: str) -> tuple[str, str]:
@@ -160,10 +174,12 @@ def test_the_qm_holds_what_the_ts_says() -> None:
     """A stale .qm (the .ts edited, lrelease not run) shows here."""
     translator = QTranslator()
     assert translator.load(str(QM))
+    plural = numerus_messages(TS)
     stale = [
         (context, source)
         for (context, source), text in active_messages(TS).items()
-        if translator.translate(context, source) != text
+        if translator.translate(context, source, None, 2 if (context, source) in plural else -1)
+        != text
     ]
     assert not stale, f"run `make translations`: {QM.name} differs from {TS.name}: {stale}"
 
@@ -184,3 +200,74 @@ def test_the_ts_has_exactly_the_strings_lupdate_finds_now(tmp_path: Path) -> Non
         f"gone {sorted(committed - found)}"
     )
     assert found == committed
+
+
+def test_plural_forms_follow_the_number(german: QTranslator, qtbot: QtBot) -> None:
+    from ablage_desktop.gui.widgets.batch_summary import BatchSummary
+
+    summary = BatchSummary()
+    qtbot.addWidget(summary)
+    summary.finished(1, 0, 0, 1.5, 0)
+    assert summary.text().startswith("1 Dokument fertig")
+    summary.finished(2, 1, 3, 1.5, 1)
+    assert summary.text().startswith("2 Dokumente fertig, 1 fehlgeschlagen, 3 abgebrochen")
+    assert "1 Seite aus dem Archiv" in summary.text()
+    translate = QCoreApplication.translate
+    assert translate("ModelsPanel", "%n running", "", 1) == "1 läuft"
+    assert translate("ModelsPanel", "%n running", "", 3) == "3 laufen"
+
+
+def test_the_german_window_speaks_german_in_the_graph_errors_and_qt_dialogs(
+    german_window: MainWindow, qtbot: QtBot, qapp: QApplication
+) -> None:
+    from PySide6.QtCore import QLocale
+
+    from ablage_desktop.gui.application import install_translator
+    from ablage_desktop.gui.reasons import reason_text
+
+    window = german_window
+    graph = window.graph
+    plot = graph.plot_widget.getPlotItem()
+    assert plot.getAxis("left").labelText == "Speicher (GiB)"
+    assert plot.getAxis("bottom").labelText == "Sekunden vor jetzt"
+    qtbot.waitUntil(lambda: graph.sample_count > 0, timeout=10_000)
+    legend = [label.text for _, label in plot.legend.items]
+    assert "Prozess-RSS" in legend and "belegter Arbeitsspeicher" in legend
+    assert graph.pressure_label.text().startswith("Auslastung: ")
+    assert reason_text("empty") == "Die Datei ist leer."
+    assert reason_text("cancelled") == "Abgebrochen."
+    assert QCoreApplication.translate("MainWindow", "{0} loaded").format("x") == "x geladen"
+
+    previous = QLocale()
+    try:
+        translator = install_translator(qapp, "de")  # Qt's own buttons and the number format
+        try:
+            assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Abbrechen"
+            graph.set_budgets(int(1.5 * (1 << 30)), None)
+            graph.refresh()
+            assert "1,5 GiB" in graph.summary_label.text()
+        finally:
+            for installed in qapp.findChildren(QTranslator):
+                if installed is not german:
+                    qapp.removeTranslator(installed)
+            assert translator is not None
+    finally:
+        QLocale.setDefault(previous)
+
+
+def test_english_has_its_plural_forms(qapp: QApplication, qtbot: QtBot) -> None:
+    from ablage_desktop.gui.application import install_translator
+    from ablage_desktop.gui.widgets.batch_summary import BatchSummary
+
+    translator = install_translator(qapp, "en")
+    assert isinstance(translator, QTranslator)
+    try:
+        summary = BatchSummary()
+        qtbot.addWidget(summary)
+        summary.finished(1, 0, 0, 0.5, 0)
+        assert summary.text().startswith("1 document done")
+        summary.finished(3, 0, 0, 0.5, 2)
+        assert summary.text().startswith("3 documents done")
+        assert "2 pages taken from the archive" in summary.text()
+    finally:
+        qapp.removeTranslator(translator)

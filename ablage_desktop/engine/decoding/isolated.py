@@ -90,6 +90,7 @@ class IsolatedDecoder:
         self._name = name
         self._shared_bytes = shared_bytes
         self._shm: SharedMemory | None = None
+        self._released = False
         self._lock = threading.Lock()
         self._context = multiprocessing.get_context("spawn")
         self._process: Any = None
@@ -283,8 +284,20 @@ class IsolatedDecoder:
         with self._lock:
             self._stop(kill=False)
             if self._shm is not None:
-                segments.remove(self._shm)
+                if self._released:
+                    self._shm.close()
+                else:
+                    segments.remove(self._shm)
                 self._shm = None
+
+    def release_shared_memory(self) -> None:
+        """Give the shared page buffer's name back now, without waiting for a request in
+        flight: for a process that exits with a thread still inside the engine. The buffer
+        stays mapped until the exit; no new decoder process can attach to it after this."""
+        shm = self._shm
+        if shm is not None and not self._released:
+            self._released = True
+            segments.unlink(shm.name)
 
     def __enter__(self) -> IsolatedDecoder:
         return self

@@ -44,7 +44,7 @@ def attach(name: str) -> SharedMemory:
 def remove(segment: SharedMemory) -> None:
     """Close and unlink ``segment``; one already unlinked by the other side is fine."""
     segment.close()
-    _unlink(segment.name)
+    unlink(segment.name)
 
 
 def sweep_stale() -> int:
@@ -57,7 +57,7 @@ def sweep_stale() -> int:
     for name in names:
         pid_text = name[len(PREFIX) :].split("-", 1)[0]
         if pid_text.isdigit() and not _running(int(pid_text)):
-            _unlink(name)
+            unlink(name)
             removed += 1
     if removed:
         log.info("Removed %d page segment(s) left by decoders that were killed", removed)
@@ -81,8 +81,9 @@ def _untrack(segment: SharedMemory) -> None:
         resource_tracker.unregister(segment._name, "shared_memory")  # type: ignore[attr-defined]
 
 
-def _unlink(name: str) -> None:
-    """``shm_unlink`` without telling the resource tracker (it does not know the segment)."""
+def unlink(name: str) -> None:
+    """``shm_unlink`` without telling the resource tracker (it does not know the segment); the
+    segment stays mapped where it is open, and goes when the last mapping closes."""
     try:
         import _posixshmem  # what SharedMemory.unlink calls on POSIX systems
     except ImportError:  # Windows: a segment goes when its last handle closes

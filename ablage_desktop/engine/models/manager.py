@@ -36,6 +36,7 @@ from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import (
     AblageError,
+    Cancelled,
     InsufficientMemory,
     ModelBusy,
     ModelLoadError,
@@ -167,6 +168,11 @@ class Lease:
         backend = self.backend
         self._manager._count(self._record, queued=1)
         with slots:
+            if cancel is not None and cancel.cancelled:
+                # The batch was cancelled while this page waited for the model: a page the
+                # user no longer wants is not started.
+                self._manager._count(self._record, queued=-1)
+                raise Cancelled()
             self._manager._count(self._record, queued=-1, in_flight=1)
             started = time.perf_counter()
             try:

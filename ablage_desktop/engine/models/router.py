@@ -165,6 +165,8 @@ class PageDispatcher:
         fallbacks: list[Fallback] = []
         for position, name in enumerate(route.chain):
             following = route.chain[position + 1] if position + 1 < len(route.chain) else None
+            if cancel is not None and cancel.cancelled:
+                raise Cancelled()  # no fallback engine starts after a cancel
             try:
                 helper = self._helper_of(route.chain, position)
                 if helper is None:
@@ -244,6 +246,8 @@ class PageDispatcher:
         if sure_of_every_word(helper_page):
             how = f"{helper} sure of every word (confidence >= {SURE:.0%}): {name} not run"
             return helper_variant.restore(helper_page), how
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled()
         variant = prepared.variant(self._engine_of(name))
         page = self._run(name, variant.page, cancel)
         scale = helper_variant.page.width / max(1, variant.page.width)

@@ -2,11 +2,94 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>AboutBox</name>
+    <message>
+        <location filename="../about.py" line="73"/>
+        <source>About Ablage Desktop</source>
+        <translation>Über Ablage Desktop</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="85"/>
+        <source>Ablage Desktop {0}: OCR for the office archive.</source>
+        <translation>Ablage Desktop {0}: Texterkennung für das Büroarchiv.</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="87"/>
+        <source>Ablage Desktop contains these components; each is used under its own licence. Model weights that you download yourself keep the licence of their authors.</source>
+        <translation>Ablage Desktop enthält diese Komponenten; jede wird unter ihrer eigenen Lizenz verwendet. Modellgewichte, die Sie selbst herunterladen, behalten die Lizenz ihrer Urheber.</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="90"/>
+        <source>Component</source>
+        <translation>Komponente</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="91"/>
+        <source>Licence</source>
+        <translation>Lizenz</translation>
+    </message>
+</context>
+<context>
     <name>ArchiveWorker</name>
     <message>
-        <location filename="../archive_worker.py" line="74"/>
+        <location filename="../archive_worker.py" line="76"/>
         <source>The archive holds no pages of {0}.</source>
         <translation>Das Archiv enthält keine Seiten von {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>BatchSummary</name>
+    <message>
+        <location filename="../widgets/batch_summary.py" line="15"/>
+        <source>Result of the last batch</source>
+        <translation>Ergebnis des letzten Stapels</translation>
+    </message>
+    <message>
+        <location filename="../widgets/batch_summary.py" line="18"/>
+        <source>Reading ...</source>
+        <translation>Lese ...</translation>
+    </message>
+    <message>
+        <location filename="../widgets/batch_summary.py" line="21"/>
+        <source>Cancelling: the page being read finishes, no new one starts ...</source>
+        <translation>Abbruch: Die laufende Seite wird fertig gelesen, keine neue beginnt ...</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/batch_summary.py" line="27"/>
+        <source>%n document(s) done</source>
+        <translation>
+            <numerusform>%n Dokument fertig</numerusform>
+            <numerusform>%n Dokumente fertig</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/batch_summary.py" line="29"/>
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n fehlgeschlagen</numerusform>
+            <numerusform>%n fehlgeschlagen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/batch_summary.py" line="31"/>
+        <source>%n cancelled</source>
+        <translation>
+            <numerusform>%n abgebrochen</numerusform>
+            <numerusform>%n abgebrochen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/batch_summary.py" line="33"/>
+        <source>in {0} s</source>
+        <translation>in {0} s</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/batch_summary.py" line="35"/>
+        <source>%n page(s) taken from the archive</source>
+        <translation>
+            <numerusform>%n Seite aus dem Archiv übernommen</numerusform>
+            <numerusform>%n Seiten aus dem Archiv übernommen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -251,168 +334,237 @@
     </message>
 </context>
 <context>
+    <name>CloseQuestion</name>
+    <message>
+        <location filename="../close_guard.py" line="21"/>
+        <source>Quit while reading?</source>
+        <translation>Während des Lesens beenden?</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../close_guard.py" line="22"/>
+        <source>%n document(s) are not read yet.</source>
+        <translation>
+            <numerusform>%n Dokument ist noch nicht gelesen.</numerusform>
+            <numerusform>%n Dokumente sind noch nicht gelesen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../close_guard.py" line="25"/>
+        <source>If you quit now, reading stops after the current page. The batch is kept and offered for resuming at the next start.</source>
+        <translation>Wenn Sie jetzt beenden, endet das Lesen nach der aktuellen Seite. Der Stapel bleibt erhalten und wird beim nächsten Start zum Fortsetzen angeboten.</translation>
+    </message>
+    <message>
+        <location filename="../close_guard.py" line="30"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+</context>
+<context>
     <name>ControlWorker</name>
     <message>
-        <location filename="../engine_worker.py" line="250"/>
+        <location filename="../engine_worker.py" line="207"/>
         <source>Asking {0} whether it answers ...</source>
         <translation>{0} wird gefragt, ob er antwortet ...</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="253"/>
+        <location filename="../engine_worker.py" line="210"/>
         <source>{0} is ready.</source>
         <translation>{0} ist bereit.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="263"/>
+        <location filename="../engine_worker.py" line="222"/>
         <source>No documents found in what was dropped.</source>
         <translation>Unter den abgelegten Dateien sind keine Dokumente.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="279"/>
+        <location filename="../engine_worker.py" line="245"/>
         <source>That batch has nothing left to read.</source>
         <translation>In diesem Stapel ist nichts mehr zu lesen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="298"/>
+        <location filename="../engine_worker.py" line="263"/>
         <source>Cannot write {0}: {1}</source>
         <translation>{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="302"/>
+        <location filename="../engine_worker.py" line="267"/>
         <source>Export failed: {0}</source>
         <translation>Export fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="330"/>
+        <location filename="../engine_worker.py" line="295"/>
         <source>Loading {0} ...</source>
         <translation>{0} wird geladen ...</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="332"/>
+        <location filename="../engine_worker.py" line="297"/>
         <source>{0} is loaded.</source>
         <translation>{0} ist geladen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="344"/>
+        <location filename="../engine_worker.py" line="309"/>
         <source>{0} is reading a page; it unloads as soon as it is done.</source>
         <translation>{0} liest gerade eine Seite und wird entladen, sobald sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="347"/>
+        <location filename="../engine_worker.py" line="312"/>
         <source>{0} is unloaded.</source>
         <translation>{0} ist entladen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="356"/>
+        <location filename="../engine_worker.py" line="321"/>
+        <source>{0} cannot load as {1}.</source>
+        <translation>{0} kann nicht als {1} geladen werden.</translation>
+    </message>
+    <message>
+        <location filename="../engine_worker.py" line="324"/>
         <source>{0} will load as {1}.</source>
         <translation>{0} wird als {1} geladen.</translation>
     </message>
 </context>
 <context>
+    <name>LanguageBox</name>
+    <message>
+        <location filename="../widgets/language_box.py" line="18"/>
+        <source>Language of the documents</source>
+        <translation>Sprache der Dokumente</translation>
+    </message>
+    <message>
+        <location filename="../widgets/language_box.py" line="21"/>
+        <source>as configured</source>
+        <translation>wie konfiguriert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/language_box.py" line="22"/>
+        <source>German</source>
+        <translation>Deutsch</translation>
+    </message>
+    <message>
+        <location filename="../widgets/language_box.py" line="23"/>
+        <source>English</source>
+        <translation>Englisch</translation>
+    </message>
+    <message>
+        <location filename="../widgets/language_box.py" line="24"/>
+        <source>German and English</source>
+        <translation>Deutsch und Englisch</translation>
+    </message>
+    <message>
+        <location filename="../widgets/language_box.py" line="43"/>
+        <source>Language of the next documents, for the chosen engine</source>
+        <translation>Sprache der nächsten Dokumente, für die gewählte Texterkennung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/language_box.py" line="47"/>
+        <source>The language applies to an engine chosen by name that is told its languages (Tesseract); the others recognise the language themselves.</source>
+        <translation>Die Sprache gilt für eine namentlich gewählte Texterkennung, der man ihre Sprachen angibt (Tesseract); die anderen erkennen die Sprache selbst.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="92"/>
-        <location filename="../main_window.py" line="93"/>
+        <location filename="../main_window.py" line="111"/>
+        <location filename="../main_window.py" line="112"/>
         <source>Engine for the next documents</source>
         <translation>Texterkennung für die nächsten Dokumente</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="94"/>
+        <location filename="../main_window.py" line="113"/>
         <source>auto (chosen per page)</source>
         <translation>automatisch (je Seite gewählt)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="98"/>
+        <location filename="../main_window.py" line="122"/>
         <source>Previous page</source>
         <translation>Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="99"/>
+        <location filename="../main_window.py" line="123"/>
         <source>Next page</source>
         <translation>Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="101"/>
+        <location filename="../main_window.py" line="127"/>
         <source>Page number</source>
         <translation>Seitenzahl</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="135"/>
+        <location filename="../main_window.py" line="164"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="136"/>
+        <location filename="../main_window.py" line="165"/>
         <source>Discard</source>
         <translation>Verwerfen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="137"/>
+        <location filename="../main_window.py" line="166"/>
         <source>Later</source>
         <translation>Später</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="147"/>
+        <location filename="../main_window.py" line="176"/>
         <source>Search the archive</source>
         <translation>Im Archiv suchen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="148"/>
+        <location filename="../main_window.py" line="177"/>
         <source>Search the archive (Ctrl+F)</source>
         <translation>Im Archiv suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="153"/>
+        <location filename="../main_window.py" line="182"/>
         <source>Search needs the archive, which is not open.</source>
         <translation>Die Suche braucht das Archiv, das nicht geöffnet ist.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="162"/>
+        <location filename="../main_window.py" line="191"/>
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="169"/>
+        <location filename="../main_window.py" line="198"/>
         <source>Progress of the batch</source>
         <translation>Fortschritt des Stapels</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="173"/>
+        <location filename="../main_window.py" line="202"/>
         <source>memory: normal</source>
         <translation>Speicher: normal</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="174"/>
+        <location filename="../main_window.py" line="203"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="175"/>
+        <location filename="../main_window.py" line="204"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="176"/>
+        <location filename="../main_window.py" line="205"/>
         <source>Cancel the batch</source>
         <translation>Stapel abbrechen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="202"/>
+        <location filename="../main_window.py" line="237"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="204"/>
+        <location filename="../main_window.py" line="239"/>
         <source>&amp;Open documents...</source>
         <translation>Dokumente ö&amp;ffnen...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="207"/>
+        <location filename="../main_window.py" line="242"/>
         <source>Open &amp;folder...</source>
         <translation>&amp;Ordner öffnen...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="210"/>
+        <location filename="../main_window.py" line="245"/>
         <source>&amp;Paste image</source>
         <translation>Bild &amp;einfügen</translation>
     </message>
@@ -421,262 +573,308 @@
         <translation type="vanished">Ergebnis &amp;speichern...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="212"/>
+        <location filename="../main_window.py" line="247"/>
         <source>&amp;Export...</source>
         <translation>E&amp;xportieren...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="217"/>
+        <location filename="../main_window.py" line="252"/>
         <source>Save the selected document&apos;s text as text, Markdown, JSON, hOCR or PDF</source>
         <translation>Den Text des ausgewählten Dokuments als Text, Markdown, JSON, hOCR oder PDF speichern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="219"/>
+        <location filename="../main_window.py" line="254"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="230"/>
+        <location filename="../main_window.py" line="269"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="232"/>
+        <location filename="../main_window.py" line="271"/>
         <source>Copy &amp;all text</source>
         <translation>&amp;Gesamten Text kopieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="236"/>
+        <location filename="../main_window.py" line="274"/>
+        <source>&amp;Correct the text</source>
+        <translation>Text &amp;korrigieren</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="277"/>
+        <source>Correct the recognised text; the export writes the corrected text</source>
+        <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="280"/>
+        <source>C&amp;lear finished documents</source>
+        <translation>Fertige Dokumente &amp;leeren</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="283"/>
         <source>&amp;Find in the archive</source>
         <translation>Im Archiv &amp;suchen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="241"/>
+        <location filename="../main_window.py" line="288"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="243"/>
+        <location filename="../main_window.py" line="290"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="293"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="295"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="250"/>
+        <location filename="../main_window.py" line="297"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="302"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="258"/>
+        <location filename="../main_window.py" line="305"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="272"/>
+        <location filename="../main_window.py" line="319"/>
         <source>&amp;Models</source>
         <translation>&amp;Modelle</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="320"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="275"/>
+        <location filename="../main_window.py" line="323"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="280"/>
+        <location filename="../main_window.py" line="330"/>
         <source>Add inference &amp;server...</source>
         <translation>Inferenz-&amp;Server hinzufügen...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="283"/>
+        <location filename="../main_window.py" line="333"/>
         <source>&amp;Benchmark...</source>
         <translation>&amp;Benchmark...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="288"/>
+        <location filename="../main_window.py" line="338"/>
         <source>&amp;Settings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="289"/>
+        <location filename="../main_window.py" line="339"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="291"/>
+        <location filename="../main_window.py" line="341"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="298"/>
+        <location filename="../main_window.py" line="348"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="299"/>
+        <location filename="../main_window.py" line="349"/>
         <source>&amp;About</source>
         <translation>Ü&amp;ber Ablage Desktop</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="301"/>
+        <location filename="../main_window.py" line="351"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="305"/>
+        <location filename="../main_window.py" line="355"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="344"/>
+        <location filename="../main_window.py" line="357"/>
+        <source> Language: </source>
+        <translation> Sprache: </translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="397"/>
         <source>Memory leak: {0} is still referenced after unloading</source>
         <translation>Speicherleck: {0} wird nach dem Entladen noch referenziert</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="369"/>
+        <location filename="../main_window.py" line="429"/>
         <source>Open documents</source>
         <translation>Dokumente öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="372"/>
+        <location filename="../main_window.py" line="432"/>
         <source>Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</source>
         <translation>Dokumente (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="381"/>
+        <location filename="../main_window.py" line="441"/>
         <source>Open a folder of documents</source>
         <translation>Ordner mit Dokumenten öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="397"/>
+        <location filename="../main_window.py" line="457"/>
         <source>The clipboard holds no image.</source>
         <translation>Die Zwischenablage enthält kein Bild.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="414"/>
+        <location filename="../main_window.py" line="477"/>
         <source>{0} files were not documents and were skipped.</source>
         <translation>{0} Dateien waren keine Dokumente und wurden übersprungen.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="455"/>
+        <location filename="../main_window.py" line="549"/>
+        <source>cancelling ...</source>
+        <translation>breche ab ...</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="551"/>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="879"/>
+        <source>{0} loaded</source>
+        <translation>{0} geladen</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="881"/>
+        <source>{0} unloaded</source>
+        <translation>{0} entladen</translation>
+    </message>
+    <message>
         <source>{0} done, {1} failed in {2:.1f} s</source>
-        <translation>{0} fertig, {1} fehlgeschlagen in {2:.1f} s</translation>
+        <translation type="vanished">{0} fertig, {1} fehlgeschlagen in {2:.1f} s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="458"/>
         <source>; {0} page(s) taken from the archive</source>
-        <translation>; {0} Seite(n) aus dem Archiv übernommen</translation>
+        <translation type="vanished">; {0} Seite(n) aus dem Archiv übernommen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="460"/>
         <source> (cancelled)</source>
-        <translation> (abgebrochen)</translation>
+        <translation type="vanished"> (abgebrochen)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="466"/>
         <source>Cancelling ...</source>
-        <translation>Wird abgebrochen ...</translation>
+        <translation type="vanished">Wird abgebrochen ...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="510"/>
+        <location filename="../main_window.py" line="582"/>
         <source>page {0} of {1}</source>
         <translation>Seite {0} von {1}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="512"/>
+        <location filename="../main_window.py" line="584"/>
         <source> (from the archive)</source>
         <translation> (aus dem Archiv)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="546"/>
+        <location filename="../main_window.py" line="620"/>
         <source>Text (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="547"/>
+        <location filename="../main_window.py" line="621"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="548"/>
+        <location filename="../main_window.py" line="622"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="549"/>
+        <location filename="../main_window.py" line="623"/>
         <source>hOCR (*.hocr *.html)</source>
         <translation>hOCR (*.hocr *.html)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="550"/>
+        <location filename="../main_window.py" line="624"/>
         <source>Searchable PDF (*.pdf)</source>
         <translation>Durchsuchbares PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="554"/>
+        <location filename="../main_window.py" line="628"/>
         <source>text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="554"/>
+        <location filename="../main_window.py" line="628"/>
         <source>searchable PDF</source>
         <translation>durchsuchbares PDF</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="563"/>
+        <location filename="../main_window.py" line="637"/>
         <source>Select a finished document first.</source>
         <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="572"/>
+        <location filename="../export_target.py" line="57"/>
         <source>Export the result</source>
         <translation>Ergebnis exportieren</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="595"/>
+        <location filename="../export_target.py" line="73"/>
+        <source>Not exported</source>
+        <translation>Nicht exportiert</translation>
+    </message>
+    <message>
+        <location filename="../export_target.py" line="74"/>
+        <source>Nothing was written: {0}.</source>
+        <translation>Es wurde nichts geschrieben: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="661"/>
         <source>Exporting {0} as {1} ...</source>
         <translation>{0} wird als {1} exportiert ...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="602"/>
+        <location filename="../main_window.py" line="668"/>
         <source>Exported as {0}: {1}</source>
         <translation>Als {0} exportiert: {1}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="611"/>
+        <location filename="../main_window.py" line="677"/>
         <source>The archive cannot be used, so nothing read now is kept and search is off. {0}</source>
         <translation>Das Archiv kann nicht benutzt werden: Was jetzt gelesen wird, wird nicht aufbewahrt, und die Suche ist aus. {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="627"/>
+        <location filename="../main_window.py" line="693"/>
         <source>A batch of one document was interrupted on {0}.</source>
         <translation>Ein Stapel mit einem Dokument wurde am {0} unterbrochen.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="629"/>
+        <location filename="../main_window.py" line="695"/>
         <source>A batch of {0} documents was interrupted on {1}; {2} are not read yet.</source>
         <translation>Ein Stapel mit {0} Dokumenten wurde am {1} unterbrochen; {2} sind noch nicht gelesen.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="647"/>
+        <location filename="../main_window.py" line="713"/>
         <source>The interrupted batch was discarded; its pages read so far stay archived.</source>
         <translation>Der unterbrochene Stapel wurde verworfen; seine bereits gelesenen Seiten bleiben im Archiv.</translation>
     </message>
@@ -689,244 +887,389 @@
         <translation type="vanished">{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="754"/>
+        <location filename="../main_window.py" line="859"/>
         <source>Select a model in the models table first.</source>
         <translation>Bitte zuerst ein Modell in der Modelltabelle auswählen.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="765"/>
+        <source>{0} has no quantization to choose.</source>
+        <translation type="vanished">{0} hat keine wählbare Quantisierung.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="870"/>
         <source>normal</source>
         <translation>normal</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="766"/>
+        <location filename="../main_window.py" line="871"/>
         <source>warning</source>
         <translation>erhöht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="767"/>
+        <location filename="../main_window.py" line="872"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="769"/>
+        <location filename="../main_window.py" line="874"/>
         <source>memory: {0}</source>
         <translation>Speicher: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="773"/>
         <source>load</source>
-        <translation>Laden</translation>
+        <translation type="vanished">Laden</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="773"/>
         <source>unload</source>
-        <translation>Entladen</translation>
+        <translation type="vanished">Entladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="784"/>
+        <location filename="../main_window.py" line="892"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="786"/>
-        <location filename="../main_window.py" line="795"/>
+        <location filename="../main_window.py" line="894"/>
+        <location filename="../main_window.py" line="903"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="813"/>
+        <location filename="../main_window.py" line="924"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="817"/>
+        <location filename="../main_window.py" line="928"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="829"/>
+        <location filename="../main_window.py" line="941"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="835"/>
         <source>About Ablage Desktop</source>
-        <translation>Über Ablage Desktop</translation>
+        <translation type="vanished">Über Ablage Desktop</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="836"/>
         <source>Ablage Desktop {0}: OCR for the office archive.</source>
-        <translation>Ablage Desktop {0}: Texterkennung für das Büroarchiv.</translation>
+        <translation type="vanished">Ablage Desktop {0}: Texterkennung für das Büroarchiv.</translation>
     </message>
 </context>
 <context>
     <name>MemoryGraph</name>
     <message>
-        <location filename="../widgets/memory_graph.py" line="92"/>
+        <location filename="../widgets/memory_graph.py" line="32"/>
+        <source>process RSS</source>
+        <translation>Prozess-RSS</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="33"/>
+        <source>system RAM used</source>
+        <translation>belegter Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="34"/>
+        <source>VRAM allocated</source>
+        <translation>VRAM zugewiesen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="35"/>
+        <source>VRAM reserved</source>
+        <translation>VRAM reserviert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="36"/>
+        <source>device VRAM used</source>
+        <translation>VRAM des Geräts belegt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="37"/>
+        <source>RAM budget</source>
+        <translation>RAM-Budget</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="38"/>
+        <source>VRAM budget</source>
+        <translation>VRAM-Budget</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="58"/>
+        <source>normal</source>
+        <translation>normal</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="59"/>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="60"/>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="107"/>
         <source>Memory graph</source>
         <translation>Speicherverlauf</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="94"/>
+        <location filename="../widgets/memory_graph.py" line="109"/>
         <source>Process RSS, system RAM and VRAM over the last minutes</source>
         <translation>Prozessspeicher (RSS), Arbeitsspeicher und Grafikspeicher der letzten Minuten</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="104"/>
+        <location filename="../widgets/memory_graph.py" line="113"/>
+        <source>Memory in GiB: process RSS, system RAM, and VRAM where a GPU is present.
+Dashed lines: budgets. Vertical lines: model loads and unloads.
+Band colour: memory pressure (amber = warning, red = critical).
+The mouse wheel over the curves shows more or fewer minutes.</source>
+        <translation>Speicher in GiB: Prozess-RSS, Arbeitsspeicher und, wo eine GPU vorhanden ist, VRAM.
+Gestrichelte Linien: Budgets. Senkrechte Linien: Modelle geladen und entladen.
+Farbe des Hintergrunds: Speicherauslastung (gelb = Warnung, rot = kritisch).
+Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="120"/>
+        <location filename="../widgets/memory_graph.py" line="442"/>
+        <source>no samples yet</source>
+        <translation>noch keine Messwerte</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="122"/>
+        <source>Time span of the memory graph</source>
+        <translation>Zeitraum des Speicherverlaufs</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/memory_graph.py" line="125"/>
+        <source>last %n min</source>
+        <translation>
+            <numerusform>letzte %n min</numerusform>
+            <numerusform>letzte %n min</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="128"/>
         <source>Memory summary</source>
         <translation>Speicherübersicht</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="106"/>
+        <location filename="../widgets/memory_graph.py" line="130"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="111"/>
+        <location filename="../widgets/memory_graph.py" line="135"/>
         <source>Memory curves</source>
         <translation>Speicherkurven</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="141"/>
+        <source>memory (GiB)</source>
+        <translation>Speicher (GiB)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="142"/>
+        <source>seconds before now</source>
+        <translation>Sekunden vor jetzt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="446"/>
+        <source>RSS {0}</source>
+        <translation>RSS {0}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="447"/>
+        <source>RAM used {0}</source>
+        <translation>RAM belegt {0}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="450"/>
+        <source>no GPU</source>
+        <translation>keine GPU</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="453"/>
+        <source>VRAM alloc {0}</source>
+        <translation>VRAM zugew. {0}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="454"/>
+        <source>reserved {0}</source>
+        <translation>reserviert {0}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="455"/>
+        <source>used {0}</source>
+        <translation>belegt {0}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_graph.py" line="464"/>
+        <location filename="../widgets/memory_graph.py" line="492"/>
+        <source>pressure: {0}</source>
+        <translation>Auslastung: {0}</translation>
     </message>
 </context>
 <context>
     <name>ModelsPanel</name>
     <message>
-        <location filename="../widgets/models_panel.py" line="51"/>
+        <location filename="../widgets/models_panel.py" line="52"/>
         <source>Activity</source>
         <translation>Aktivität</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="60"/>
+        <location filename="../widgets/models_panel.py" line="61"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="68"/>
+        <location filename="../widgets/models_panel.py" line="69"/>
         <source>&amp;Load</source>
         <translation>&amp;Laden</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="69"/>
+        <location filename="../widgets/models_panel.py" line="70"/>
         <source>&amp;Unload</source>
         <translation>E&amp;ntladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="70"/>
+        <location filename="../widgets/models_panel.py" line="71"/>
         <source>Unload &amp;all</source>
         <translation>Alle en&amp;tladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="72"/>
+        <location filename="../widgets/models_panel.py" line="73"/>
         <source>Load the selected model</source>
         <translation>Ausgewähltes Modell laden</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="73"/>
+        <location filename="../widgets/models_panel.py" line="74"/>
         <source>Unload the selected model</source>
         <translation>Ausgewähltes Modell entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="74"/>
+        <location filename="../widgets/models_panel.py" line="75"/>
         <source>Unload every model</source>
         <translation>Alle Modelle entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="98"/>
+        <location filename="../widgets/models_panel.py" line="99"/>
         <source>unavailable</source>
         <translation>nicht verfügbar</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="128"/>
+        <location filename="../widgets/models_panel.py" line="129"/>
         <source>server: this machine</source>
         <translation>Server: dieser Rechner</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="129"/>
+        <location filename="../widgets/models_panel.py" line="130"/>
         <source>server: {0}</source>
         <translation>Server: {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="133"/>
+        <location filename="../widgets/models_panel.py" line="134"/>
         <source>Pages go to a server on this machine.</source>
         <translation>Die Seiten gehen an einen Server auf diesem Rechner.</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="134"/>
+        <location filename="../widgets/models_panel.py" line="135"/>
         <source>Pages are sent to {0} (send_documents is on for this model).</source>
         <translation>Die Seiten werden an {0} gesendet (send_documents ist für dieses Modell an).</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="142"/>
+        <location filename="../widgets/models_panel.py" line="143"/>
         <source>{0:.0f} ms</source>
         <translation>{0:.0f} ms</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="144"/>
+        <location filename="../widgets/models_panel.py" line="146"/>
+        <source>{0} s/page</source>
+        <translation>{0} s/Seite</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/models_panel.py" line="149"/>
+        <source>%n running</source>
+        <translation>
+            <numerusform>%n läuft</numerusform>
+            <numerusform>%n laufen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/models_panel.py" line="150"/>
+        <source>%n waiting</source>
+        <translation>
+            <numerusform>%n wartet</numerusform>
+            <numerusform>%n warten</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>{0:.2f} s/page</source>
-        <translation>{0:.2f} s/Seite</translation>
+        <translation type="vanished">{0:.2f} s/Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="147"/>
         <source>{0} running, {1} waiting</source>
-        <translation>{0} laufen, {1} warten</translation>
+        <translation type="vanished">{0} laufen, {1} warten</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="154"/>
+        <location filename="../widgets/models_panel.py" line="156"/>
         <source>unloaded</source>
         <translation>entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="155"/>
+        <location filename="../widgets/models_panel.py" line="157"/>
         <source>loading</source>
         <translation>wird geladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="156"/>
+        <location filename="../widgets/models_panel.py" line="158"/>
         <source>ready</source>
         <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="157"/>
+        <location filename="../widgets/models_panel.py" line="159"/>
         <source>busy</source>
         <translation>beschäftigt</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="158"/>
+        <location filename="../widgets/models_panel.py" line="160"/>
         <source>unloading</source>
         <translation>wird entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="159"/>
+        <location filename="../widgets/models_panel.py" line="161"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="45"/>
+        <location filename="../widgets/models_panel.py" line="46"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="46"/>
+        <location filename="../widgets/models_panel.py" line="47"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="47"/>
+        <location filename="../widgets/models_panel.py" line="48"/>
         <source>Quantization</source>
         <translation>Quantisierung</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="48"/>
+        <location filename="../widgets/models_panel.py" line="49"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="49"/>
+        <location filename="../widgets/models_panel.py" line="50"/>
         <source>Estimated</source>
         <translation>Geschätzt</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="50"/>
+        <location filename="../widgets/models_panel.py" line="51"/>
         <source>Measured</source>
         <translation>Gemessen</translation>
     </message>
@@ -958,83 +1301,291 @@
     </message>
 </context>
 <context>
+    <name>QuantizationMenu</name>
+    <message>
+        <location filename="../widgets/quantization_menu.py" line="29"/>
+        <source>Select a model in the models table first.</source>
+        <translation>Wählen Sie zuerst ein Modell in der Modelltabelle aus.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/quantization_menu.py" line="31"/>
+        <source>{0} has no quantization to choose.</source>
+        <translation>{0} hat keine wählbare Quantisierung.</translation>
+    </message>
+</context>
+<context>
     <name>QueueView</name>
     <message>
-        <location filename="../widgets/queue_view.py" line="60"/>
+        <location filename="../widgets/queue_view.py" line="73"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="60"/>
+        <location filename="../widgets/queue_view.py" line="73"/>
         <source>Pages</source>
         <translation>Seiten</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="60"/>
+        <location filename="../widgets/queue_view.py" line="73"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="60"/>
+        <location filename="../widgets/queue_view.py" line="73"/>
         <source>Engine</source>
         <translation>Texterkennung</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="62"/>
+        <location filename="../widgets/queue_view.py" line="75"/>
         <source>Document queue</source>
         <translation>Warteschlange der Dokumente</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="169"/>
+        <location filename="../widgets/queue_view.py" line="219"/>
         <source>queued</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="170"/>
+        <location filename="../widgets/queue_view.py" line="220"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="171"/>
+        <location filename="../widgets/queue_view.py" line="221"/>
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="172"/>
+        <location filename="../widgets/queue_view.py" line="222"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="173"/>
+        <location filename="../widgets/queue_view.py" line="223"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="174"/>
+        <location filename="../widgets/queue_view.py" line="224"/>
         <source>from the archive</source>
         <translation>aus dem Archiv</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="181"/>
+        <location filename="../widgets/queue_view.py" line="231"/>
         <source> ({0} from the archive)</source>
         <translation> ({0} aus dem Archiv)</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="186"/>
+        <location filename="../widgets/queue_view.py" line="233"/>
+        <source> (edited)</source>
+        <translation> (bearbeitet)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/queue_view.py" line="236"/>
         <source>{0} page(s) taken from the archive, not read again</source>
         <translation>{0} Seite(n) aus dem Archiv übernommen, nicht neu gelesen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="212"/>
+        <location filename="../widgets/queue_view.py" line="263"/>
         <source>Export...</source>
         <translation>Exportieren...</translation>
+    </message>
+    <message>
+        <location filename="../widgets/queue_view.py" line="266"/>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/queue_view.py" line="267"/>
+        <source>Read the cancelled documents on; pages read so far are kept</source>
+        <translation>Die abgebrochenen Dokumente weiterlesen; bereits gelesene Seiten bleiben erhalten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/queue_view.py" line="271"/>
+        <source>Read again &amp;with</source>
+        <translation>Erneut lesen &amp;mit</translation>
+    </message>
+    <message>
+        <location filename="../widgets/queue_view.py" line="277"/>
+        <source>&amp;Remove from the queue</source>
+        <translation>Aus der Liste &amp;entfernen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/queue_view.py" line="280"/>
+        <source>&amp;Clear finished</source>
+        <translation>&amp;Fertige leeren</translation>
+    </message>
+</context>
+<context>
+    <name>Reasons</name>
+    <message>
+        <location filename="../reasons.py" line="20"/>
+        <source>The file is not there any more.</source>
+        <translation>Die Datei ist nicht mehr vorhanden.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="21"/>
+        <source>The file may not be read (no permission).</source>
+        <translation>Die Datei darf nicht gelesen werden (keine Berechtigung).</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="22"/>
+        <source>The file is empty.</source>
+        <translation>Die Datei ist leer.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="23"/>
+        <source>This kind of file cannot be read.</source>
+        <translation>Diese Art von Datei kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="24"/>
+        <source>The file is damaged.</source>
+        <translation>Die Datei ist beschädigt.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="25"/>
+        <source>The PDF is protected by a password.</source>
+        <translation>Das PDF ist durch ein Passwort geschützt.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="26"/>
+        <source>The document is too large.</source>
+        <translation>Das Dokument ist zu groß.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="27"/>
+        <source>The file made the reader crash.</source>
+        <translation>Die Datei hat das Lesen zum Absturz gebracht.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="28"/>
+        <source>Opening the file took too long.</source>
+        <translation>Das Öffnen der Datei hat zu lange gedauert.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="29"/>
+        <source>The file could not be opened.</source>
+        <translation>Die Datei konnte nicht geöffnet werden.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="30"/>
+        <source>The file could not be read.</source>
+        <translation>Die Datei konnte nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="31"/>
+        <source>The configuration is not valid.</source>
+        <translation>Die Konfiguration ist ungültig.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="32"/>
+        <source>That is not possible.</source>
+        <translation>Das ist nicht möglich.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="33"/>
+        <source>There is no such engine.</source>
+        <translation>Diese Texterkennung gibt es nicht.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="34"/>
+        <source>The engine cannot be used on this computer.</source>
+        <translation>Diese Texterkennung kann auf diesem Computer nicht verwendet werden.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="37"/>
+        <source>The engine could not be loaded.</source>
+        <translation>Die Texterkennung konnte nicht geladen werden.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="38"/>
+        <location filename="../reasons.py" line="39"/>
+        <location filename="../reasons.py" line="40"/>
+        <source>The model files were refused as unsafe.</source>
+        <translation>Die Modelldateien wurden als unsicher abgelehnt.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="41"/>
+        <source>The model files are damaged.</source>
+        <translation>Die Modelldateien sind beschädigt.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="42"/>
+        <source>There is not enough memory for the engine.</source>
+        <translation>Für die Texterkennung ist nicht genug Speicher frei.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="45"/>
+        <source>The engine ran out of memory.</source>
+        <translation>Der Texterkennung ist der Speicher ausgegangen.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="46"/>
+        <source>The engine is busy.</source>
+        <translation>Die Texterkennung ist beschäftigt.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="47"/>
+        <source>The result could not be written.</source>
+        <translation>Das Ergebnis konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="48"/>
+        <source>The engine could not read the page.</source>
+        <translation>Die Texterkennung konnte die Seite nicht lesen.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="49"/>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="50"/>
+        <source>The server could not read the page.</source>
+        <translation>Der Server konnte die Seite nicht lesen.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="51"/>
+        <source>The server cannot be reached.</source>
+        <translation>Der Server ist nicht erreichbar.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="52"/>
+        <source>The server did not answer in time.</source>
+        <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="53"/>
+        <source>The server refused the page.</source>
+        <translation>Der Server hat die Seite abgelehnt.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="54"/>
+        <source>The server&apos;s answer could not be used.</source>
+        <translation>Die Antwort des Servers war nicht verwendbar.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="55"/>
+        <source>The server&apos;s certificate was not accepted.</source>
+        <translation>Das Zertifikat des Servers wurde nicht akzeptiert.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="56"/>
+        <source>Something unexpected went wrong; the details tell the developers what.</source>
+        <translation>Etwas Unerwartetes ist schiefgegangen; die Details sagen den Entwicklern, was.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="59"/>
+        <source>Something went wrong.</source>
+        <translation>Etwas ist schiefgegangen.</translation>
     </message>
 </context>
 <context>
     <name>SearchPanel</name>
     <message>
         <location filename="../widgets/search_panel.py" line="102"/>
-        <location filename="../widgets/search_panel.py" line="155"/>
+        <location filename="../widgets/search_panel.py" line="154"/>
         <source>Type words in the search field to search the archive.</source>
         <translation>Wörter ins Suchfeld eingeben, um im Archiv zu suchen.</translation>
     </message>
@@ -1069,12 +1620,12 @@
         <translation>{0}, gelesen mit {1}</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="145"/>
+        <location filename="../widgets/search_panel.py" line="144"/>
         <source>{0} page(s) found for “{1}”; double-click one to open it.</source>
         <translation>{0} Seite(n) gefunden für „{1}“; Doppelklick öffnet eine.</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="150"/>
+        <location filename="../widgets/search_panel.py" line="149"/>
         <source>Nothing in the archive matches “{0}”.</source>
         <translation>Nichts im Archiv passt zu „{0}“.</translation>
     </message>
@@ -1185,12 +1736,12 @@
 <context>
     <name>TextPane</name>
     <message>
-        <location filename="../widgets/text_pane.py" line="122"/>
+        <location filename="../widgets/text_pane.py" line="123"/>
         <source>Page text</source>
         <translation>Seitentext</translation>
     </message>
     <message>
-        <location filename="../widgets/text_pane.py" line="123"/>
+        <location filename="../widgets/text_pane.py" line="124"/>
         <source>The recognised text of the page appears here</source>
         <translation>Hier erscheint der erkannte Text der Seite</translation>
     </message>

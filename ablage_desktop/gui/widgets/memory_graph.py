@@ -19,9 +19,9 @@ from typing import Final
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QColor, QHideEvent, QPalette, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QLocale, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QColor, QHideEvent, QPalette, QShowEvent, QWheelEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ablage_desktop.engine.memory.probe import MemorySnapshot
 
@@ -29,11 +29,19 @@ log = logging.getLogger(__name__)
 
 GIB: Final = 1024**3
 
-RSS: Final = "process RSS"
-RAM: Final = "system RAM used"
-VRAM_ALLOCATED: Final = "VRAM allocated"
-VRAM_RESERVED: Final = "VRAM reserved"
-VRAM_USED: Final = "device VRAM used"
+RSS: Final = QT_TRANSLATE_NOOP("MemoryGraph", "process RSS")
+RAM: Final = QT_TRANSLATE_NOOP("MemoryGraph", "system RAM used")
+VRAM_ALLOCATED: Final = QT_TRANSLATE_NOOP("MemoryGraph", "VRAM allocated")
+VRAM_RESERVED: Final = QT_TRANSLATE_NOOP("MemoryGraph", "VRAM reserved")
+VRAM_USED: Final = QT_TRANSLATE_NOOP("MemoryGraph", "device VRAM used")
+RAM_BUDGET: Final = QT_TRANSLATE_NOOP("MemoryGraph", "RAM budget")
+VRAM_BUDGET: Final = QT_TRANSLATE_NOOP("MemoryGraph", "VRAM budget")
+SPANS_S: Final = (60.0, 120.0, 300.0, 600.0, 900.0)
+"""The time spans the graph can show (the span box, or the mouse wheel over the plot)."""
+MARKER_ROWS: Final = (0.96, 0.78, 0.60, 0.42)
+"""Heights (fractions of the plot) of the labels of markers that would overlap."""
+MARKER_GAP: Final = 1 / 12
+"""Markers closer than this share of the span get labels at different heights."""
 
 # Name, snapshot field, colour. Mid-saturation colours that read on light and dark backgrounds;
 # red is left out so it stays the colour of critical pressure.
@@ -45,6 +53,12 @@ _CURVES: Final = (
     (VRAM_USED, "vram_used", "#e377c2"),
 )
 _VRAM_FIELDS: Final = frozenset(f for _, f, _ in _CURVES if f.startswith("vram"))
+
+PRESSURE_NAMES: Final = {
+    "normal": QT_TRANSLATE_NOOP("MemoryGraph", "normal"),
+    "warning": QT_TRANSLATE_NOOP("MemoryGraph", "warning"),
+    "critical": QT_TRANSLATE_NOOP("MemoryGraph", "critical"),
+}
 
 PRESSURE_COLORS: Final[dict[str, QColor | None]] = {
     "normal": None,
@@ -78,13 +92,14 @@ class MemoryGraph(QWidget):
         if window_s <= 0:
             raise ValueError(f"window_s must be positive, got {window_s}")
         self._window_s = float(window_s)
+        self._span_s = min(300.0, self._window_s)
         # The time window is the real bound; maxlen only guards against a flood of equal stamps.
         self._samples: deque[tuple[float, ...]] = deque(maxlen=max_samples)
         self._markers: deque[_Marker] = deque()
         self._now: float | None = None
         self._pressure = "normal"
         self._gpu_seen = False
-        self._budgets: dict[str, float | None] = {"RAM budget": None, "VRAM budget": None}
+        self._budgets: dict[str, float | None] = {RAM_BUDGET: None, VRAM_BUDGET: None}
         self._dirty = False
         self._y_max = 1.0
 
@@ -94,13 +109,22 @@ class MemoryGraph(QWidget):
             self.tr("Process RSS, system RAM and VRAM over the last minutes")
         )
         self.setToolTip(
-            "Memory over the last "
-            f"{self._window_s:g} s in GiB: process RSS, system RAM, and VRAM where a GPU is "
-            "present.\nDashed lines: budgets. Vertical lines: model loads and unloads.\n"
-            "Band colour: memory pressure (amber = warning, red = critical)."
+            self.tr(
+                "Memory in GiB: process RSS, system RAM, and VRAM where a GPU is present.\n"
+                "Dashed lines: budgets. Vertical lines: model loads and unloads.\n"
+                "Band colour: memory pressure (amber = warning, red = critical).\n"
+                "The mouse wheel over the curves shows more or fewer minutes."
+            )
         )
 
-        self.summary_label = QLabel("no samples yet", self)
+        self.summary_label = QLabel(self.tr("no samples yet"), self)
+        self.span_box = QComboBox(self)
+        self.span_box.setAccessibleName(self.tr("Time span of the memory graph"))
+        for span in SPANS_S:
+            if span <= self._window_s:
+                self.span_box.addItem(self.tr("last %n min", "", int(span // 60)), span)
+        self.span_box.setCurrentIndex(max(0, self.span_box.findData(self._span_s)))
+        self.span_box.currentIndexChanged.connect(self._span_chosen)
         self.summary_label.setAccessibleName(self.tr("Memory summary"))
         self.pressure_label = QLabel(self)
         self.pressure_label.setAccessibleName(self.tr("Memory pressure"))
@@ -114,13 +138,15 @@ class MemoryGraph(QWidget):
         self._plot.setMouseEnabled(x=False, y=False)
         self._plot.hideButtons()
         self._plot.showGrid(x=True, y=True, alpha=0.2)
-        self._plot.setLabel("left", "memory (GiB)")
-        self._plot.setLabel("bottom", "seconds before now")
+        self._plot.setLabel("left", self.tr("memory (GiB)"))
+        self._plot.setLabel("bottom", self.tr("seconds before now"))
         self._plot.disableAutoRange()
-        self._plot.setXRange(-self._window_s, 0, padding=0.02)
-        self._x_min = -self._window_s
+        self._plot.setXRange(-self._span_s, 0, padding=0.02)
+        self._x_min = -self._span_s
         self._plot.setYRange(0, 1, padding=0)
-        self._legend = self._plot.addLegend(offset=(8, 8))
+        # Bottom left, in one row: the marker labels hang from the top and never cover it.
+        self._legend = self._plot.addLegend(offset=(8, -8), colCount=len(_CURVES))
+        self.plot_widget.viewport().installEventFilter(self)
 
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._budget_lines: dict[str, pg.InfiniteLine] = {}
@@ -128,6 +154,7 @@ class MemoryGraph(QWidget):
         header = QHBoxLayout()
         header.setContentsMargins(4, 2, 4, 0)
         header.addWidget(self.summary_label, 1)
+        header.addWidget(self.span_box)
         header.addWidget(self.pressure_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -147,7 +174,41 @@ class MemoryGraph(QWidget):
 
     @property
     def window_s(self) -> float:
+        """How long samples are kept: the longest span the graph can show."""
         return self._window_s
+
+    @property
+    def span_s(self) -> float:
+        """The seconds the graph shows now (the last N minutes)."""
+        return self._span_s
+
+    def set_span(self, seconds: float) -> None:
+        """Show the last ``seconds`` (at most ``window_s``)."""
+        self._span_s = max(30.0, min(float(seconds), self._window_s))
+        index = self.span_box.findData(self._span_s)
+        if index >= 0 and index != self.span_box.currentIndex():
+            self.span_box.blockSignals(True)
+            self.span_box.setCurrentIndex(index)
+            self.span_box.blockSignals(False)
+        self._dirty = True
+        self.refresh()
+
+    def zoom(self, steps: int) -> None:
+        """``steps`` spans shorter (positive: zoom in) or longer (negative)."""
+        spans = [span for span in SPANS_S if span <= self._window_s] or [self._window_s]
+        nearest = min(range(len(spans)), key=lambda i: abs(spans[i] - self._span_s))
+        self.set_span(spans[max(0, min(len(spans) - 1, nearest - steps))])
+
+    def eventFilter(self, watched: object, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
+            delta = event.angleDelta().y()
+            if delta:
+                self.zoom(1 if delta > 0 else -1)
+            return True
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+
+    def _span_chosen(self) -> None:
+        self.set_span(float(self.span_box.currentData()))
 
     @property
     def pressure(self) -> str:
@@ -219,8 +280,8 @@ class MemoryGraph(QWidget):
     def set_budgets(self, ram_budget: int | None, vram_budget: int | None) -> None:
         """Show the budgets (bytes) the model manager works within; None hides a line."""
         for name, value, color in (
-            ("RAM budget", ram_budget, "#2ca02c"),
-            ("VRAM budget", vram_budget, "#9467bd"),
+            (RAM_BUDGET, ram_budget, "#2ca02c"),
+            (VRAM_BUDGET, vram_budget, "#9467bd"),
         ):
             self._budgets[name] = None if value is None else value / GIB
             line = self._budget_lines.pop(name, None)
@@ -234,7 +295,7 @@ class MemoryGraph(QWidget):
                 angle=0,
                 pen=pen,
                 movable=False,
-                label=name,
+                label=_translated(name),
                 labelOpts={"position": 0.99, "color": color, "anchors": [(1, 1), (1, 1)]},
                 name=name,
             )
@@ -276,7 +337,7 @@ class MemoryGraph(QWidget):
             self._y_max = y_max
             self._plot.setYRange(0, y_max, padding=0)
         span = now - self._samples[0][0] if self._samples else 0.0
-        x_min = -min(self._window_s, max(30.0, 30.0 * math.ceil(span * 1.1 / 30.0)))
+        x_min = -min(self._span_s, max(30.0, 30.0 * math.ceil(span * 1.1 / 30.0)))
         if x_min != self._x_min:
             self._x_min = x_min
             self._plot.setXRange(x_min, 0, padding=0.02)
@@ -332,7 +393,7 @@ class MemoryGraph(QWidget):
             self.refresh()
 
     def _add_curve(self, name: str, color: str) -> None:
-        curve = self._plot.plot(name=name, pen=pg.mkPen(color, width=2))
+        curve = self._plot.plot(name=_translated(name), pen=pg.mkPen(color, width=2))
         curve.setClipToView(True)
         curve.setDownsampling(auto=True, method="peak")
         self._curves[name] = curve
@@ -356,7 +417,8 @@ class MemoryGraph(QWidget):
 
     def _sync_markers(self, now: float) -> None:
         pen = pg.mkPen(self._foreground(), width=1, style=Qt.PenStyle.DotLine)
-        for marker in self._markers:
+        rows = marker_rows([m.t for m in self._markers], self._span_s * MARKER_GAP)
+        for marker, row in zip(self._markers, rows, strict=True):
             if marker.line is None:
                 marker.line = pg.InfiniteLine(
                     angle=90,
@@ -373,25 +435,34 @@ class MemoryGraph(QWidget):
                 marker.line.setZValue(-3)
                 self._plot.addItem(marker.line, ignoreBounds=True)
             marker.line.setValue(marker.t - now)
+            marker.line.label.setPosition(MARKER_ROWS[row % len(MARKER_ROWS)])
 
     def _update_summary(self) -> None:
         if not self._samples:
-            text = "no samples yet"
+            text = self.tr("no samples yet")
         else:
             _, rss, ram, alloc, reserved, used = self._samples[-1]
-            parts = [f"RSS {rss:.2f} GiB", f"RAM used {ram:.1f} GiB"]
+            parts = [
+                self.tr("RSS {0}").format(gib(rss, 2)),
+                self.tr("RAM used {0}").format(gib(ram)),
+            ]
             if not self._gpu_seen:
-                parts.append("no GPU")
+                parts.append(self.tr("no GPU"))
             else:
-                for label, value in (("VRAM alloc", alloc), ("reserved", reserved), ("used", used)):
+                for label, value in (
+                    (self.tr("VRAM alloc {0}"), alloc),
+                    (self.tr("reserved {0}"), reserved),
+                    (self.tr("used {0}"), used),
+                ):
                     if math.isfinite(value):
-                        parts.append(f"{label} {value:.2f} GiB")
+                        parts.append(label.format(gib(value, 2)))
             for name, value in self._budgets.items():
                 if value is not None:
-                    parts.append(f"{name} {value:.1f} GiB")
+                    parts.append(f"{_translated(name)} {gib(value)}")
             text = " · ".join(parts)
         self.summary_label.setText(text)
-        self.setAccessibleDescription(f"{text}; pressure {self._pressure}")
+        pressure = self.tr("pressure: {0}").format(_translated(PRESSURE_NAMES[self._pressure]))
+        self.setAccessibleDescription(f"{text}; {pressure}")
 
     def _foreground(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.WindowText)
@@ -406,7 +477,7 @@ class MemoryGraph(QWidget):
             axis.setPen(pg.mkPen(fg))
             axis.setTextPen(pg.mkPen(fg))
         legend_bg = QColor(palette.color(QPalette.ColorRole.Base))
-        legend_bg.setAlpha(200)
+        legend_bg.setAlpha(140)  # the curves below it stay visible
         self._legend.setBrush(pg.mkBrush(legend_bg))
         self._legend.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
         self._legend.setLabelTextColor(fg)
@@ -417,7 +488,9 @@ class MemoryGraph(QWidget):
 
     def _apply_pressure(self) -> None:
         color = PRESSURE_COLORS[self._pressure]
-        self.pressure_label.setText(f"pressure: {self._pressure}")
+        self.pressure_label.setText(
+            self.tr("pressure: {0}").format(_translated(PRESSURE_NAMES[self._pressure]))
+        )
         if color is None:
             self.pressure_label.setStyleSheet("")
             self._plot.getViewBox().setBackgroundColor(None)
@@ -430,6 +503,27 @@ class MemoryGraph(QWidget):
         tint = QColor(color)
         tint.setAlpha(_TINT_ALPHA)
         self._plot.getViewBox().setBackgroundColor(tint)
+
+
+def _translated(text: str) -> str:
+    """A name marked with QT_TRANSLATE_NOOP, in the user's language."""
+    return QCoreApplication.translate("MemoryGraph", text)
+
+
+def gib(value: float, decimals: int = 1) -> str:
+    """``value`` GiB with the user's decimal separator ("1,5 GiB" in German)."""
+    return f"{QLocale().toString(float(value), 'f', decimals)} GiB"
+
+
+def marker_rows(times: list[float], gap: float) -> list[int]:
+    """For markers at ``times`` (in order), the label row of each: a marker closer than
+    ``gap`` to one before it goes one row lower, so labels of events at the same moment
+    do not cover each other."""
+    rows: list[int] = []
+    for i, t in enumerate(times):
+        taken = {rows[j] for j in range(i) if abs(t - times[j]) < gap}
+        rows.append(next(row for row in range(len(times) + 1) if row not in taken))
+    return rows
 
 
 def _nice_ceiling(value: float) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QLocale, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,11 +29,12 @@ MIB = 1 << 20
 
 
 def size_text(size: int | None) -> str:
+    """A size with the user's decimal separator ("1,5 GiB" in German)."""
     if not size:
         return "-"
     if size >= 1 << 30:
-        return f"{size / (1 << 30):.1f} GiB"
-    return f"{size / MIB:.0f} MiB"
+        return f"{QLocale().toString(size / (1 << 30), 'f', 1)} GiB"
+    return f"{QLocale().toString(size / MIB, 'f', 0)} MiB"
 
 
 class ModelsPanel(QWidget):
@@ -141,11 +142,12 @@ class ModelsPanel(QWidget):
         if status.remote and status.loaded and status.load_seconds is not None:
             parts.append(self.tr("{0:.0f} ms").format(status.load_seconds * 1000))
         if status.page_seconds is not None:
-            parts.append(self.tr("{0:.2f} s/page").format(status.page_seconds))
-        if status.in_flight or status.queued:
             parts.append(
-                self.tr("{0} running, {1} waiting").format(status.in_flight, status.queued)
+                self.tr("{0} s/page").format(QLocale().toString(status.page_seconds, "f", 2))
             )
+        if status.in_flight or status.queued:
+            parts.append(self.tr("%n running", "", status.in_flight))
+            parts.append(self.tr("%n waiting", "", status.queued))
         return ", ".join(parts) or "-"
 
     def state_label(self, state: str) -> str:

@@ -19,8 +19,12 @@ from PySide6.QtWidgets import (
 
 from ablage_desktop.engine import OcrDocument, OcrPage
 from ablage_desktop.engine.pathtext import display
+from ablage_desktop.gui.reasons import with_detail
 
 COLUMNS = ("name", "pages", "state", "backend")
+ENGINE_WIDTH = 80
+"""The engine column's width: names like rapidocr+tesseract are shortened in the middle."""
+ACTIVE = ("queued", "running")
 ARCHIVED_BATCH = 0
 """The batch id of documents opened from the archive (batches the engine runs count from 1)."""
 
@@ -36,6 +40,11 @@ class QueueEntry:
     pages: dict[int, OcrPage] = field(default_factory=dict)
     state: str = "queued"
     reason: str = ""
+    kind: str = ""
+    """The engine's error kind of a failed document (``empty``, ``encrypted`` ...)."""
+    backend: str = "auto"
+    """The engine the user asked for: a resumed document is read on with it."""
+    edited: bool = False
     result: OcrDocument | None = None
     restored: set[int] = field(default_factory=set)
     """Indices of the pages taken from the archive instead of being recognised again."""
@@ -54,6 +63,9 @@ class QueueView(QTableWidget):
 
     documentSelected = Signal(int)  # row
     exportRequested = Signal(int)  # row
+    resumeRequested = Signal(object)  # rows of cancelled documents to read on
+    rereadRequested = Signal(int, str)  # row, engine to read it again with
+    rowsRemoved = Signal()  # rows were taken out of the queue (Remove, Clear finished)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(COLUMNS), parent)
@@ -65,10 +77,18 @@ class QueueView(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.verticalHeader().setVisible(False)
+        # Names keep their suffix in view ("scan.pdf" and "scan.png"); the state column holds
+        # one short word and never grows with a long reason, which is in the tooltip.
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setWordWrap(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, max(ENGINE_WIDTH, header.sectionSizeHint(3)))  # its title
+        header.setMinimumSectionSize(36)
+        self._engines: list[tuple[str, str]] = []
         self.entries: list[QueueEntry] = []
         self._rows: dict[tuple[int, int], int] = {}
         self._archived = itertools.count()
@@ -77,9 +97,33 @@ class QueueView(QTableWidget):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
 
-    def add_batch(self, batch: int, paths: list[str]) -> None:
+    def add_batch(self, batch: int, paths: list[str], backend: str = "auto") -> None:
         for position, path in enumerate(paths):
-            self._add(QueueEntry(batch, position, path))
+            self._add(QueueEntry(batch, position, path, backend=backend))
+
+    def has_active(self) -> bool:
+        """Whether a document is still queued or being read."""
+        return any(entry.state in ACTIVE for entry in self.entries)
+
+    def set_engines(self, engines: list[tuple[str, str]]) -> None:
+        """(name, label) of the engines a document can be read again with."""
+        self._engines = list(engines)
+
+    def remove_rows(self, rows: list[int]) -> None:
+        """Take finished rows out of the queue (queued or running ones stay)."""
+        gone = {row for row in rows if 0 <= row < len(self.entries)}
+        gone = {row for row in gone if self.entries[row].state not in ACTIVE}
+        if not gone:
+            return
+        for row in sorted(gone, reverse=True):
+            del self.entries[row]
+            self.removeRow(row)
+        self._rows = {(e.batch, e.position): row for row, e in enumerate(self.entries)}
+        self.rowsRemoved.emit()
+
+    def clear_finished(self) -> None:
+        """Remove every row that is not queued or being read."""
+        self.remove_rows(list(range(len(self.entries))))
 
     def add_archived(self, document: OcrDocument) -> int:
         """A document opened from the archive: its stored pages, nothing read again; its row."""
@@ -154,15 +198,20 @@ class QueueView(QTableWidget):
             for page in result.pages:
                 entry.pages[page.index] = page
             if result.error is None:
-                entry.state, entry.reason = "done", ""
+                entry.state, entry.reason, entry.kind = "done", "", ""
+            elif result.error.kind == "cancelled":
+                entry.state, entry.reason, entry.kind = "cancelled", "", "cancelled"
             else:
-                entry.state = "cancelled" if result.error.kind == "cancelled" else "failed"
+                entry.state, entry.kind = "failed", result.error.kind
                 entry.reason = result.error.message
             self._show(row)
 
     def selected_row(self) -> int | None:
         rows = self.selectionModel().selectedRows()
         return rows[0].row() if rows else None
+
+    def refresh_row(self, row: int) -> None:
+        self._show(row)
 
     def _show(self, row: int) -> None:
         entry = self.entries[row]
@@ -180,9 +229,9 @@ class QueueView(QTableWidget):
         state = labels.get(entry.state, entry.state)
         if entry.restored and entry.state != "archived":
             state += self.tr(" ({0} from the archive)").format(len(entry.restored))
-        if entry.reason:
-            state = f"{state}: {entry.reason}"
-        tip = entry.reason or entry.path
+        if entry.edited:
+            state += self.tr(" (edited)")
+        tip = with_detail(entry.kind, entry.reason) if entry.kind else entry.path
         if entry.restored:
             tip += "\n" + self.tr("{0} page(s) taken from the archive, not read again").format(
                 len(entry.restored)
@@ -208,11 +257,29 @@ class QueueView(QTableWidget):
     def context_menu(self, row: int) -> QMenu:
         """The menu of row ``row`` (not shown yet; it deletes itself when closed)."""
         self._menu_row = row
+        entry = self.entries[row]
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         export = menu.addAction(self.tr("Export..."))
-        export.setEnabled(self.entries[row].exportable)
+        export.setEnabled(entry.exportable)
         export.triggered.connect(self._export_menu_row)
+        resume = menu.addAction(self.tr("Resume"))
+        resume.setToolTip(self.tr("Read the cancelled documents on; pages read so far are kept"))
+        cancelled = [r for r, e in enumerate(self.entries) if e.state == "cancelled"]
+        resume.setEnabled(entry.state == "cancelled")
+        resume.triggered.connect(lambda: self.resumeRequested.emit(cancelled))
+        again = menu.addMenu(self.tr("Read again &with"))
+        again.setEnabled(entry.state not in ACTIVE and bool(self._engines))
+        for name, label in self._engines:
+            act = again.addAction(label)
+            act.triggered.connect(lambda checked=False, n=name: self.rereadRequested.emit(row, n))
+        menu.addSeparator()
+        remove = menu.addAction(self.tr("&Remove from the queue"))
+        remove.setEnabled(entry.state not in ACTIVE)
+        remove.triggered.connect(lambda: self.remove_rows([row]))
+        clear = menu.addAction(self.tr("&Clear finished"))
+        clear.setEnabled(any(e.state not in ACTIVE for e in self.entries))
+        clear.triggered.connect(self.clear_finished)
         return menu
 
     def _export_menu_row(self) -> None:

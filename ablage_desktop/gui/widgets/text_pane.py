@@ -110,6 +110,7 @@ class TextPane(QPlainTextEdit):
     """
 
     lineSelected = Signal(int)
+    textEdited = Signal(str)  # the whole page text, after each change the user made
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,6 +134,21 @@ class TextPane(QPlainTextEdit):
         self._qt_hits: list[tuple[int, int]] = []
         self._syncing = False
         self.cursorPositionChanged.connect(self._on_cursor_moved)
+        self.textChanged.connect(self._on_text_changed)
+
+    def set_editable(self, editable: bool) -> None:
+        """Let the user correct the text (``textEdited``), or make it read-only again."""
+        self.setReadOnly(not editable)
+        flags = Qt.TextInteractionFlag.TextSelectableByMouse | (
+            Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        if editable:
+            flags |= Qt.TextInteractionFlag.TextEditable
+        self.setTextInteractionFlags(flags)
+
+    def _on_text_changed(self) -> None:
+        if not self._syncing and not self.isReadOnly():
+            self.textEdited.emit(self.toPlainText())
 
     def show_page(self, page: OcrPage | None) -> None:
         """Show ``page.text`` (nothing for None) and map its lines to ranges in it."""

@@ -1,0 +1,80 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>BatchSummary</name>
+    <message numerus="yes">
+        <location filename="../widgets/batch_summary.py" line="27"/>
+        <source>%n document(s) done</source>
+        <translation>
+            <numerusform>%n document done</numerusform>
+            <numerusform>%n documents done</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/batch_summary.py" line="29"/>
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n failed</numerusform>
+            <numerusform>%n failed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/batch_summary.py" line="31"/>
+        <source>%n cancelled</source>
+        <translation>
+            <numerusform>%n cancelled</numerusform>
+            <numerusform>%n cancelled</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/batch_summary.py" line="35"/>
+        <source>%n page(s) taken from the archive</source>
+        <translation>
+            <numerusform>%n page taken from the archive</numerusform>
+            <numerusform>%n pages taken from the archive</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CloseQuestion</name>
+    <message numerus="yes">
+        <location filename="../close_guard.py" line="22"/>
+        <source>%n document(s) are not read yet.</source>
+        <translation>
+            <numerusform>%n document is not read yet.</numerusform>
+            <numerusform>%n documents are not read yet.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MemoryGraph</name>
+    <message numerus="yes">
+        <location filename="../widgets/memory_graph.py" line="125"/>
+        <source>last %n min</source>
+        <translation>
+            <numerusform>last %n min</numerusform>
+            <numerusform>last %n min</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ModelsPanel</name>
+    <message numerus="yes">
+        <location filename="../widgets/models_panel.py" line="149"/>
+        <source>%n running</source>
+        <translation>
+            <numerusform>%n running</numerusform>
+            <numerusform>%n running</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/models_panel.py" line="150"/>
+        <source>%n waiting</source>
+        <translation>
+            <numerusform>%n waiting</numerusform>
+            <numerusform>%n waiting</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
