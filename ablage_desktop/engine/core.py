@@ -48,6 +48,7 @@ from ablage_desktop.engine.pipeline import run_pipeline
 from ablage_desktop.engine.preprocess import Preprocessor
 from ablage_desktop.engine.results import OcrDocument
 from ablage_desktop.engine.store import Job, Store
+from ablage_desktop.engine.text_route import TextLayerFirst
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -454,7 +455,7 @@ class Engine:
             with self.manager.batch():
                 yield from run_pipeline(
                     paths,
-                    dispatcher,
+                    TextLayerFirst(dispatcher, self.config.intake.pdf_text, self.events.emit),
                     self.config.intake.limits(),
                     cancel=cancel,
                     emit=emit,

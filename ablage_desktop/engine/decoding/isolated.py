@@ -146,7 +146,7 @@ class IsolatedDecoder:
                 raise DecoderFailed(
                     path, f"{what} came back damaged from the decoder: {exc}"
                 ) from exc
-        return PageImage(path, header.index, image, header.dpi)
+        return PageImage(path, header.index, image, header.dpi, header.text_layer)
 
     def _close_document(self, document: _RemoteDocument) -> None:
         with self._lock:

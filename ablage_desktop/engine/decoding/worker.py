@@ -82,7 +82,17 @@ def _answer(
         page = documents[request.handle].page(request.index)
         image = page.image
         shared = shm is not None and _write_shared(image, shm)
-        conn.send(PageHeader(page.index, image.mode, image.width, image.height, page.dpi, shared))
+        conn.send(
+            PageHeader(
+                page.index,
+                image.mode,
+                image.width,
+                image.height,
+                page.dpi,
+                shared,
+                page.text_layer,
+            )
+        )
         if not shared:
             conn.send_bytes(image.tobytes())
     else:
