@@ -7,6 +7,7 @@ No Qt here. Exit codes: 0 every document done, 1 some failed (the others are sti
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -115,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="'auto' (the default: chosen per page) or a model from 'models list'",
     )
     ocr.add_argument("--lang", metavar="LANGS", help="languages for Tesseract, e.g. deu+eng")
+    ocr.add_argument(
+        "--pdf-text",
+        choices=("auto", "always_ocr", "layer_only"),
+        help="PDF text layers: read a page from its layer where it covers the visible text "
+        "(auto), never (always_ocr), or always (layer_only); default: intake.pdf_text",
+    )
     ocr.add_argument(
         "--format",
         choices=EXPORT_FORMATS,
@@ -368,7 +375,7 @@ def _requests(
 def _run_ocr(
     args: argparse.Namespace, config: AppConfig, footprints: Path | None, store: Store | None
 ) -> int:
-    engine = Engine(config, footprints=footprints, store=store)
+    engine = Engine(_with_pdf_text(config, args.pdf_text), footprints=footprints, store=store)
     planned = _requests(args, engine, store)
     if isinstance(planned, str):
         engine.close()
@@ -439,6 +446,14 @@ def _run_ocr(
             "them again)"
         )
     return EXIT_SOME_FAILED if tally.failed else EXIT_OK
+
+
+def _with_pdf_text(config: AppConfig, mode: str | None) -> AppConfig:
+    """``config`` with ``--pdf-text`` in place of ``intake.pdf_text``, if given."""
+    if mode is None:
+        return config
+    intake = config.intake.model_copy(update={"pdf_text": mode})
+    return dataclasses.replace(config, intake=intake)
 
 
 def _write(document: OcrDocument, namer: OutputNamer, fmt: str, engine: Engine) -> None:
