@@ -144,7 +144,7 @@ class Engine:
         self._render_lock = threading.Lock()  # pdfium is not thread-safe
         # Pages are decoded in worker processes (started on first use): one for batches, one
         # for the GUI's previews, so that neither waits on, or crashes with, the other.
-        self._decoder = IsolatedDecoder(name="ablage-decoder")
+        self._decoder = IsolatedDecoder(name="ablage-decoder", render_ahead=True)
         self._preview_decoder = IsolatedDecoder(name="ablage-preview-decoder")
         self._preprocess = Preprocessor(config.preprocessing)
         self._options: dict[str, EngineOptions] = {}

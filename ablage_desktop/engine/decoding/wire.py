@@ -25,6 +25,8 @@ class OpenRequest:
 class PageRequest:
     handle: int
     index: int
+    ahead: bool = False
+    """Render the next page after answering, for the request that will follow."""
 
 
 @dataclass(frozen=True, slots=True)
