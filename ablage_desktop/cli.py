@@ -7,7 +7,6 @@ No Qt here. Exit codes: 0 every document done, 1 some failed (the others are sti
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import sys
@@ -367,7 +366,11 @@ def _requests(
     if not collected.documents:
         return "no documents found in " + ", ".join(str(path) for path in args.paths)
     request = OcrRequest(
-        collected.documents, backend=args.backend, languages=args.lang, force=args.force
+        collected.documents,
+        backend=args.backend,
+        languages=args.lang,
+        force=args.force,
+        pdf_text=args.pdf_text,
     )
     return [request], len(collected.skipped)
 
@@ -375,7 +378,7 @@ def _requests(
 def _run_ocr(
     args: argparse.Namespace, config: AppConfig, footprints: Path | None, store: Store | None
 ) -> int:
-    engine = Engine(_with_pdf_text(config, args.pdf_text), footprints=footprints, store=store)
+    engine = Engine(config, footprints=footprints, store=store)
     planned = _requests(args, engine, store)
     if isinstance(planned, str):
         engine.close()
@@ -446,14 +449,6 @@ def _run_ocr(
             "them again)"
         )
     return EXIT_SOME_FAILED if tally.failed else EXIT_OK
-
-
-def _with_pdf_text(config: AppConfig, mode: str | None) -> AppConfig:
-    """``config`` with ``--pdf-text`` in place of ``intake.pdf_text``, if given."""
-    if mode is None:
-        return config
-    intake = config.intake.model_copy(update={"pdf_text": mode})
-    return dataclasses.replace(config, intake=intake)
 
 
 def _write(document: OcrDocument, namer: OutputNamer, fmt: str, engine: Engine) -> None:

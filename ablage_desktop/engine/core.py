@@ -108,6 +108,8 @@ class OcrRequest:
     """Record the batch in the archive (when the engine has one); off for benchmarks."""
     resume_job: int | None = None
     """Continue this archived batch: ``paths`` are its unfinished documents, in its order."""
+    pdf_text: str | None = None
+    """``intake.pdf_text`` for this request (``text_layer.MODES``); None: the configured one."""
 
 
 def policy_of(config: AppConfig) -> ManagerPolicy:
@@ -450,13 +452,16 @@ class Engine:
             emit = JobRecorder(store, plan, self._quantization_of, self.events.emit)
             if not request.force:
                 known = functools.partial(store.pages, requested=plan.requested)
+        limits = self.config.intake.limits()
+        if request.pdf_text is not None:
+            limits = dataclasses.replace(limits, pdf_text=request.pdf_text)
         finished = False
         try:
             with self.manager.batch():
                 yield from run_pipeline(
                     paths,
-                    TextLayerFirst(dispatcher, self.config.intake.pdf_text, self.events.emit),
-                    self.config.intake.limits(),
+                    TextLayerFirst(dispatcher, limits.pdf_text, self.events.emit),
+                    limits,
                     cancel=cancel,
                     emit=emit,
                     opener=self._decoder,
@@ -514,7 +519,9 @@ class Engine:
         Safe beside a running batch: it has a decoder process of its own, so a file that
         crashes the decoder raises ``DecoderCrashed`` here instead of ending the app.
         """
-        limits = dataclasses.replace(self.config.intake.limits(), pdf_dpi=dpi)
+        limits = dataclasses.replace(
+            self.config.intake.limits(), pdf_dpi=dpi, pdf_text="always_ocr"
+        )
         with self._preview_decoder.open(path, limits) as document:
             if not 0 <= index < document.page_count:
                 raise UsageError(f"{path.name} has no page {index + 1}")
