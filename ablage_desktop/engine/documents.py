@@ -522,10 +522,18 @@ class _PdfDocument(Document):
         started = time.perf_counter()
         objects = pdf_text.inventory(page)
         looked = time.perf_counter() - started
-        image = pdf_text.render(page, dpi / 72, grey=objects.achromatic)
         layer = None
-        if self.limits.pdf_text != "always_ocr":
-            layer = pdf_text.text_layer(page, image, objects, looked)
+        mode = self.limits.pdf_text
+        if mode != "always_ocr":
+            reading = pdf_text.read_text_layer(page, dpi / 72, objects, looked)
+            layer = reading.layer
+            if layer.usable or mode == "layer_only":
+                # Read from its layer: no engine needs its pixels, the small render will do.
+                small = reading.image
+                if small is None:
+                    small = pdf_text.render(page, min(1.0, dpi / 72), grey=objects.achromatic)
+                return small, reading.scale * 72, layer
+        image = pdf_text.render(page, dpi / 72, grey=objects.achromatic)
         return image, dpi, layer
 
     def close(self) -> None:

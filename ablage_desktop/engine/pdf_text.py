@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -184,7 +185,7 @@ def page_characters(
     chars = []
     for index in range(count):
         x0, y0, x1, y1 = boxes[index]
-        chars.append(LayerChar(codes[index], (x0, y0, x1, y1), flags[index]))
+        chars.append(LayerChar.of(codes[index], (x0, y0, x1, y1), flags[index]))
     return chars
 
 
@@ -234,19 +235,50 @@ def render(page: Any, scale: float, *, grey: bool) -> Image.Image:
         bitmap.close()
 
 
-def text_layer(
-    page: Any, image: Image.Image, objects: PageInventory, seconds: float = 0.0
-) -> TextLayer:
-    """``page``'s text layer in pixels of ``image`` (the page as rendered), judged against it.
+def page_size(page: Any, scale: float) -> tuple[int, int]:
+    """The size in pixels ``render`` gives ``page`` at ``scale``."""
+    width, height = page.get_size()
+    return math.ceil(width * scale), math.ceil(height * scale)
+
+
+@dataclass(frozen=True)
+class LayerReading:
+    layer: TextLayer
+    image: Image.Image | None
+    """The page rendered small to judge the layer (None: no visible text, nothing to judge)."""
+    scale: float
+    """``image``'s pixels per point."""
+
+
+def read_text_layer(
+    page: Any, scale: float, objects: PageInventory, seconds: float = 0.0
+) -> LayerReading:
+    """``page``'s text layer, boxes in pixels of the page rendered at ``scale`` (pixels per
+    point), judged against the page rendered just large enough to see its characters' ink.
 
     ``seconds`` is what looking at the page's objects already cost."""
     import time
 
     import numpy as np
 
+    from ablage_desktop.engine.text_layer import JUDGE_HEIGHT, visible_characters
+
     started = time.perf_counter()
-    chars = page_characters(page, image.size, objects.hidden)
-    grey = None
-    if chars:
+    size = page_size(page, scale)
+    chars = page_characters(page, size, objects.hidden)
+    shown = visible_characters(chars)
+    image, judge_scale, grey = None, scale, None
+    if shown:
+        heights = sorted(c.box[3] - c.box[1] for c in shown)
+        height = max(1, heights[len(heights) // 2])
+        judge_scale = scale * min(1.0, JUDGE_HEIGHT / height)
+        image = render(page, judge_scale, grey=objects.achromatic)
         grey = np.asarray(image if image.mode == "L" else image.convert("L"))
-    return read_layer(chars, grey, seconds + time.perf_counter() - started)
+    layer = read_layer(
+        chars,
+        grey,
+        size=size,
+        scale=judge_scale / scale,
+        seconds=seconds + time.perf_counter() - started,
+    )
+    return LayerReading(layer, image, judge_scale)

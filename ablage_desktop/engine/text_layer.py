@@ -56,8 +56,12 @@ MAX_UNCOVERED = 0.15
 MIN_UNCOVERED = 15
 """Letter-sized marks outside the layer's characters: more than this share of all letters
 (and more than this many) and the layer is partial."""
-INK_LEVEL = 160
-"""Grey levels below this are ink."""
+INK_LEVEL = 200
+INK_MARGIN = 55
+"""Grey levels below this, and this much darker than the paper, are ink."""
+JUDGE_HEIGHT = 16
+"""Characters are this many pixels high on the page rendered to judge the layer (about 100
+dpi for 10 pt type): enough to see ink, a sixteenth of the pixels of a 300 dpi page."""
 LIGATURES = {
     "\ufb00": "ff",
     "\ufb01": "fi",
@@ -76,6 +80,8 @@ class LayerChar:
     code: int
     box: tuple[int, int, int, int]
     flags: int = 0
+    text: str = ""
+    """The character as text (ligatures spelled out); ``of`` fills it in."""
 
     GENERATED: ClassVar[int] = 1
     """Added by the reader (a space or line break it inferred), not drawn."""
@@ -84,13 +90,13 @@ class LayerChar:
     HIDDEN: ClassVar[int] = 4
     """Drawn invisibly, or under an image drawn after it."""
 
-    @property
-    def text(self) -> str:
+    @classmethod
+    def of(cls, code: int, box: tuple[int, int, int, int], flags: int = 0) -> LayerChar:
         try:
-            char = chr(self.code)
+            char = chr(code)
         except (ValueError, OverflowError):
-            return "\ufffd"
-        return LIGATURES.get(char, char)
+            char = "\ufffd"
+        return cls(code, box, flags, LIGATURES.get(char, char))
 
     @property
     def garbage(self) -> bool:
@@ -117,22 +123,42 @@ class TextLayer:
     """Characters in the layer (not counting spaces)."""
     seconds: float = 0.0
     """What extracting and judging the layer cost in the decoder."""
+    size: tuple[int, int] = (0, 0)
+    """The page's size in the pixels the boxes are in (the page rendered at
+    ``intake.pdf_dpi``), whatever the size of the image that travels with it: a page read from
+    its layer is only rendered small, to judge the layer."""
 
 
 def read_layer(
-    chars: Sequence[LayerChar], grey: np.ndarray | None, seconds: float = 0.0
+    chars: Sequence[LayerChar],
+    grey: np.ndarray | None,
+    *,
+    size: tuple[int, int] = (0, 0),
+    scale: float = 1.0,
+    seconds: float = 0.0,
 ) -> TextLayer:
-    """The layer made of ``chars`` (as ``pdf_text.page_characters`` gives them), judged
-    against ``grey``, the rendered page (None: only the layer's own signs are judged)."""
+    """The layer made of ``chars`` (as ``pdf_text.page_characters`` gives them, boxes in
+    pixels of a page of ``size``), judged against ``grey``, the page rendered ``scale`` times
+    that size (None: only the layer's own signs are judged)."""
     started = time.perf_counter()
     real = [c for c in chars if not c.flags & LayerChar.GENERATED and not c.text.isspace()]
     if not real:
-        return TextLayer((), False, "no text layer", 0, seconds)
+        return TextLayer((), False, "no text layer", 0, seconds, size)
     shown = [c for c in real if not c.flags & LayerChar.HIDDEN]
     lines = _lines(chars if len(shown) == len(real) else _without_hidden(chars, bool(shown)))
-    verdict = _verdict(real, shown, grey)
+    verdict = _verdict(real, shown, lines, grey, scale)
     spent = seconds + time.perf_counter() - started
-    return TextLayer(lines, verdict is None, verdict or _covers(len(real)), len(real), spent)
+    reason = verdict or _covers(len(real))
+    return TextLayer(lines, verdict is None, reason, len(real), spent, size)
+
+
+def visible_characters(chars: Sequence[LayerChar]) -> list[LayerChar]:
+    """The characters of a layer that draw something: not inferred, not space, not hidden."""
+    return [
+        c
+        for c in chars
+        if not c.flags & (LayerChar.GENERATED | LayerChar.HIDDEN) and not c.text.isspace()
+    ]
 
 
 def _covers(count: int) -> str:
@@ -146,7 +172,11 @@ def _without_hidden(chars: Sequence[LayerChar], any_shown: bool) -> list[LayerCh
 
 
 def _verdict(
-    real: Sequence[LayerChar], shown: Sequence[LayerChar], grey: np.ndarray | None
+    real: Sequence[LayerChar],
+    shown: Sequence[LayerChar],
+    lines: Sequence[OcrLine],
+    grey: np.ndarray | None,
+    scale: float,
 ) -> str | None:
     """Why the layer cannot stand in for OCR, or None when it can."""
     total = len(real)
@@ -164,19 +194,25 @@ def _verdict(
         )
     if grey is None:
         return None
-    return _ink_verdict(shown, grey)
+    return _ink_verdict(shown, lines, grey, scale)
 
 
-def _ink_verdict(shown: Sequence[LayerChar], grey: np.ndarray) -> str | None:
+def _ink_verdict(
+    shown: Sequence[LayerChar], lines: Sequence[OcrLine], grey: np.ndarray, scale: float
+) -> str | None:
+    """Whether the page shows ink in the layer's words, and no letters outside them."""
     import cv2
     import numpy as np
 
     heights = [c.box[3] - c.box[1] for c in shown if c.box[3] > c.box[1]]
     if not heights:
         return "its text layer has no character boxes"
-    unit = statistics.median(heights)
+    unit = statistics.median(heights) * scale
     factor = max(1, int(unit // 10))
-    _, ink = cv2.threshold(grey, INK_LEVEL - 1, 255, cv2.THRESH_BINARY_INV)
+    # Ink is darker than the paper by a good margin (grey scans have grey paper).
+    paper = float(np.percentile(grey[:: max(1, grey.shape[0] // 200)], 95))
+    level = min(float(INK_LEVEL), paper - INK_MARGIN)
+    _, ink = cv2.threshold(grey, level, 255, cv2.THRESH_BINARY_INV)
     if factor > 1:
         height, width = ink.shape
         ink = cv2.resize(
@@ -186,7 +222,8 @@ def _ink_verdict(shown: Sequence[LayerChar], grey: np.ndarray) -> str | None:
     else:
         ink = (ink > 0).astype(np.uint8)
     rows, cols = ink.shape
-    boxes = np.array([c.box for c in shown], dtype=np.int64) // factor
+    words = [word.box for line in lines for word in line.words]
+    boxes = (np.array(words, dtype=np.float64) * (scale / factor)).astype(int)
     x0 = np.clip(boxes[:, 0], 0, cols - 1)
     y0 = np.clip(boxes[:, 1], 0, rows - 1)
     x1 = np.clip(np.maximum(boxes[:, 2], boxes[:, 0] + 1), 1, cols)
@@ -196,7 +233,7 @@ def _ink_verdict(shown: Sequence[LayerChar], grey: np.ndarray) -> str | None:
     share = float(inked.mean())
     if share < MIN_INKED:
         return (
-            f"only {share:.0%} of its text layer's characters show ink on the page "
+            f"only {share:.0%} of its text layer's words show ink on the page "
             "(white or hidden text)"
         )
     pad = max(1, round(0.3 * unit / factor))
@@ -299,10 +336,11 @@ def _ocr_line(words: Sequence[Sequence[LayerChar]]) -> OcrLine:
 def page_from_layer(page: PageImage, layer: TextLayer, reason: str, started: float) -> OcrPage:
     """The page's result read from its layer, in the app's reading order."""
     text, lines = in_reading_order(layer.lines)
+    width, height = layer.size if layer.size != (0, 0) else (page.width, page.height)
     return OcrPage(
         index=page.index,
-        width=page.width,
-        height=page.height,
+        width=width,
+        height=height,
         backend=BACKEND,
         seconds=layer.seconds + time.perf_counter() - started,
         text=text,
