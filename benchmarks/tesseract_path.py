@@ -27,6 +27,7 @@ original page (what an upscale costs), and the bare library.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import queue
@@ -67,6 +68,8 @@ def documents_of(data: Path) -> list[Path]:
 
 
 def render_all(paths: Sequence[Path], limits: IntakeLimits) -> list[PageImage]:
+    """Every page in full, as the engines read it (no text layers)."""
+    limits = dataclasses.replace(limits, pdf_text="always_ocr")
     pages = []
     for path in paths:
         with open_document(path, limits) as document:

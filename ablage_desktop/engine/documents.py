@@ -77,9 +77,12 @@ class IntakeLimits:
     pdf_dpi: int = 300
     decode_timeout_s: float = 60.0
     """Longest a decoder may take to open a document or to render one page of it."""
-    pdf_text: str = "auto"
-    """What to do with a PDF page's text layer (``text_layer.MODES``): ``always_ocr`` does
-    not even read it."""
+    pdf_text: str = "always_ocr"
+    """What to do with a PDF page's text layer (``text_layer.MODES``). ``always_ocr`` does
+    not read it and renders every page in full; otherwise each page's layer is read and
+    judged, and a page read from its layer (usable under ``auto``, any under ``layer_only``)
+    comes only rendered small, with the layer. The engine passes ``intake.pdf_text``
+    (default ``auto``); other callers get full pages."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,7 +83,7 @@ def read(engine: Engine, path: Path, backend: str | None = None) -> OcrDocument:
 
 
 def layer_of(path: Path, index: int = 0):
-    with open_document(path, IntakeLimits(pdf_dpi=DPI)) as document:
+    with open_document(path, IntakeLimits(pdf_dpi=DPI, pdf_text="auto")) as document:
         page = document.page(index)
     assert page.text_layer is not None
     return page.text_layer
@@ -137,7 +137,7 @@ def test_two_columns_are_read_one_after_the_other(write_pdf) -> None:
     runs += [Run(320, 700 - 15 * n, text, 9) for n, text in enumerate(right)]
     heading = Run(50, 760, "A heading over both columns of the page", 16)
     path = write_pdf("columns.pdf", [Page([heading, *runs])])
-    with open_document(path, IntakeLimits(pdf_dpi=DPI)) as document:
+    with open_document(path, IntakeLimits(pdf_dpi=DPI, pdf_text="auto")) as document:
         page = document.page(0)
 
     assert page.text_layer is not None and page.text_layer.usable, page.text_layer
