@@ -138,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ocr.add_argument("--lang", metavar="LANGS", help="languages for Tesseract, e.g. deu+eng")
     ocr.add_argument(
+        "--pdf-text",
+        choices=("auto", "always_ocr", "layer_only"),
+        help="PDF text layers: read a page from its layer where it covers the visible text "
+        "(auto), never (always_ocr), or always (layer_only); default: intake.pdf_text",
+    )
+    ocr.add_argument(
         "--format",
         choices=EXPORT_FORMATS,
         help=f"output format: text (the default, {DEFAULT_FORMAT}), Markdown, JSON, hOCR, or a "
@@ -441,6 +447,7 @@ def _plans(
         languages=args.lang,
         force=args.force,
         delivery=delivery.to_json(),
+        pdf_text=args.pdf_text,
     )
     inputs = Inputs.of([*args.paths, *collected.documents])
     return [_planned(request, delivery)], inputs, len(collected.skipped)

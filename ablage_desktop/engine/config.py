@@ -12,7 +12,7 @@ import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ByteSize, ConfigDict, Field, ValidationError, model_validator
@@ -97,6 +97,9 @@ class Intake(_Section):
     max_pages: int = Field(5000, ge=1)
     decode_timeout_s: float = Field(60.0, gt=0, le=MAX_TIMEOUT_S)
     """Longest the decoder process may spend opening a document or rendering one page."""
+    pdf_text: Literal["auto", "always_ocr", "layer_only"] = "auto"
+    """A PDF page's own text layer: read where it covers the visible text (auto), never
+    (always_ocr), or always where there is one (layer_only); see ``engine/text_route.py``."""
 
     def limits(self) -> IntakeLimits:
         return IntakeLimits(
@@ -105,6 +108,7 @@ class Intake(_Section):
             max_pages=self.max_pages,
             pdf_dpi=self.pdf_dpi,
             decode_timeout_s=self.decode_timeout_s,
+            pdf_text=self.pdf_text,
         )
 
 

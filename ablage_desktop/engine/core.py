@@ -50,6 +50,7 @@ from ablage_desktop.engine.pipeline import run_pipeline
 from ablage_desktop.engine.preprocess import Preprocessor
 from ablage_desktop.engine.results import OcrDocument
 from ablage_desktop.engine.store import Job, Store
+from ablage_desktop.engine.text_route import TextLayerFirst
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -111,6 +112,8 @@ class OcrRequest:
     """Continue this archived batch: ``paths`` are its unfinished documents, in its order."""
     delivery: dict[str, str] | None = None
     """Where the caller puts the results (kept with the batch, given back on resume)."""
+    pdf_text: str | None = None
+    """``intake.pdf_text`` for this request (``text_layer.MODES``); None: the configured one."""
 
 
 def policy_of(config: AppConfig) -> ManagerPolicy:
@@ -147,7 +150,7 @@ class Engine:
         self._render_lock = threading.Lock()  # pdfium is not thread-safe
         # Pages are decoded in worker processes (started on first use): one for batches, one
         # for the GUI's previews, so that neither waits on, or crashes with, the other.
-        self._decoder = IsolatedDecoder(name="ablage-decoder")
+        self._decoder = IsolatedDecoder(name="ablage-decoder", render_ahead=True)
         self._preview_decoder = IsolatedDecoder(name="ablage-preview-decoder")
         self._preprocess = Preprocessor(config.preprocessing)
         self._options: dict[str, EngineOptions] = {}
@@ -459,13 +462,16 @@ class Engine:
             emit = JobRecorder(store, plan, self._quantization_of, self.events.emit)
             if not request.force:
                 known = functools.partial(store.pages, requested=plan.requested)
+        limits = self.config.intake.limits()
+        if request.pdf_text is not None:
+            limits = dataclasses.replace(limits, pdf_text=request.pdf_text)
         finished = False
         try:
             with self.manager.batch():
                 documents = run_pipeline(
                     paths,
-                    dispatcher,
-                    self.config.intake.limits(),
+                    TextLayerFirst(dispatcher, limits.pdf_text, self.events.emit),
+                    limits,
                     cancel=cancel,
                     emit=emit,
                     opener=self._decoder,
@@ -550,7 +556,9 @@ class Engine:
         Safe beside a running batch: it has a decoder process of its own, so a file that
         crashes the decoder raises ``DecoderCrashed`` here instead of ending the app.
         """
-        limits = dataclasses.replace(self.config.intake.limits(), pdf_dpi=dpi)
+        limits = dataclasses.replace(
+            self.config.intake.limits(), pdf_dpi=dpi, pdf_text="always_ocr"
+        )
         with self._preview_decoder.open(path, limits) as document:
             if not 0 <= index < document.page_count:
                 raise UsageError(f"{path.name} has no page {index + 1}")

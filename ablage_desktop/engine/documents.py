@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,8 @@ from ablage_desktop.engine.errors import (
 
 if TYPE_CHECKING:
     from PIL import Image
+
+    from ablage_desktop.engine.text_layer import TextLayer
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,12 @@ class IntakeLimits:
     pdf_dpi: int = 300
     decode_timeout_s: float = 60.0
     """Longest a decoder may take to open a document or to render one page of it."""
+    pdf_text: str = "always_ocr"
+    """What to do with a PDF page's text layer (``text_layer.MODES``). ``always_ocr`` does
+    not read it and renders every page in full; otherwise each page's layer is read and
+    judged, and a page read from its layer (usable under ``auto``, any under ``layer_only``)
+    comes only rendered small, with the layer. The engine passes ``intake.pdf_text``
+    (default ``auto``); other callers get full pages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +94,9 @@ class PageImage:
     index: int
     image: Image.Image
     dpi: float | None
+    text_layer: TextLayer | None = None
+    """A PDF page's own text and the verdict on it (``engine.text_layer``); None for images
+    and where ``intake.pdf_text`` is ``always_ocr``."""
 
     @property
     def width(self) -> int:
@@ -519,16 +531,18 @@ class _PdfDocument(Document):
             self._rendered += 1
             page = self._pdf[index]
             try:
-                image, dpi = self._render(page, index)
+                image, dpi, layer = self._render(page, index)
             finally:
                 page.close()
         except pdfium.PdfiumError as exc:
             raise CorruptDocument(
                 self.path, f"Page {index + 1} of {self.path.name} cannot be rendered: {exc}"
             ) from exc
-        return PageImage(self.path, index, image, dpi)
+        return PageImage(self.path, index, image, dpi, layer)
 
-    def _render(self, page: object, index: int) -> tuple[Image.Image, float]:
+    def _render(self, page: object, index: int) -> tuple[Image.Image, float, TextLayer | None]:
+        from ablage_desktop.engine import pdf_text
+
         width_pt, height_pt = page.get_size()  # type: ignore[attr-defined]
         dpi = float(self.limits.pdf_dpi)
         pixels = (width_pt * dpi / 72) * (height_pt * dpi / 72)
@@ -546,16 +560,22 @@ class _PdfDocument(Document):
             )
         if int(width_pt * dpi / 72) < 1 or int(height_pt * dpi / 72) < 1:
             raise CorruptDocument(self.path, f"Page {index + 1} of {self.path.name} has no area.")
-        bitmap = page.render(scale=dpi / 72)  # type: ignore[attr-defined]
-        try:
-            shared = bitmap.to_pil()
-            image = normalize_mode(shared)
-            if image is shared:
-                # to_pil() shares the bitmap's buffer: copy before the bitmap is freed.
-                image = shared.copy()
-        finally:
-            bitmap.close()
-        return image, dpi
+        started = time.perf_counter()
+        objects = pdf_text.inventory(page)
+        looked = time.perf_counter() - started
+        layer = None
+        mode = self.limits.pdf_text
+        if mode != "always_ocr":
+            reading = pdf_text.read_text_layer(page, dpi / 72, objects, looked)
+            layer = reading.layer
+            if layer.usable or mode == "layer_only":
+                # Read from its layer: no engine needs its pixels, the small render will do.
+                small = reading.image
+                if small is None:
+                    small = pdf_text.render(page, min(1.0, dpi / 72), grey=objects.achromatic)
+                return small, reading.scale * 72, layer
+        image = pdf_text.render(page, dpi / 72, grey=objects.achromatic)
+        return image, dpi, layer
 
     def close(self) -> None:
         self._pdf.close()

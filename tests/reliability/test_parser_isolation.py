@@ -50,9 +50,12 @@ def kinds(results: list) -> list[str | None]:
     return [doc.error.kind if doc.error else None for doc in results]
 
 
-@pytest.fixture
-def faulty() -> Iterator[IsolatedDecoder]:
-    with IsolatedDecoder(open_faulty) as decoder:
+@pytest.fixture(params=[False, True], ids=["on-request", "render-ahead"])
+def faulty(request: pytest.FixtureRequest) -> Iterator[IsolatedDecoder]:
+    """The faulty decoders, rendering each page when asked, and rendering the next page
+    ahead (a fault while rendering ahead must still be that page's, raised when it is asked
+    for)."""
+    with IsolatedDecoder(open_faulty, render_ahead=request.param) as decoder:
         yield decoder
 
 

@@ -8,6 +8,7 @@ capitals while the page is not: those are compared case-insensitively, and say s
 from __future__ import annotations
 
 import csv
+import dataclasses
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -116,6 +117,7 @@ def rendered(
     The peers read these same images. One document's pages at a time, so a long queue does
     not hold every page in memory.
     """
+    limits = dataclasses.replace(limits, pdf_text="always_ocr")  # the peers OCR every page
     for document in corpus.documents:
         try:
             with open_pages(document.path, limits) as opened:

@@ -85,8 +85,12 @@ class IsolatedDecoder:
         *,
         name: str = "ablage-decoder",
         shared_bytes: int = SHARED_BYTES,
+        render_ahead: bool = False,
     ) -> None:
         self._opener = opener
+        self._render_ahead = render_ahead
+        """After each page, the process renders the next one while the app works on this
+        one (for a reader that goes through documents page after page, as batches do)."""
         self._name = name
         self._shared_bytes = shared_bytes
         self._shm: SharedMemory | None = None
@@ -131,7 +135,9 @@ class IsolatedDecoder:
                     path, f"The decoder process stopped while {path.name} was open."
                 )
             deadline = time.monotonic() + limits.decode_timeout_s
-            header = self._request(PageRequest(document.handle, index), path, what, limits)
+            ahead = self._render_ahead and index + 1 < document.page_count
+            request = PageRequest(document.handle, index, ahead)
+            header = self._request(request, path, what, limits)
             if not isinstance(header, PageHeader):
                 raise DecoderFailed(path, f"{what}: the decoder answered {type(header).__name__}.")
             size = (header.width, header.height)
@@ -147,7 +153,7 @@ class IsolatedDecoder:
                 raise DecoderFailed(
                     path, f"{what} came back damaged from the decoder: {exc}"
                 ) from exc
-        return PageImage(path, header.index, image, header.dpi)
+        return PageImage(path, header.index, image, header.dpi, header.text_layer)
 
     def _close_document(self, document: _RemoteDocument) -> None:
         with self._lock:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ablage_desktop.engine import errors
 from ablage_desktop.engine.documents import IntakeLimits
+from ablage_desktop.engine.text_layer import TextLayer
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,8 @@ class OpenRequest:
 class PageRequest:
     handle: int
     index: int
+    ahead: bool = False
+    """Render the next page after answering, for the request that will follow."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,7 @@ class PageHeader:
     height: int
     dpi: float | None
     shared: bool
+    text_layer: TextLayer | None = None
 
 
 CHANNELS = {"L": 1, "RGB": 3}

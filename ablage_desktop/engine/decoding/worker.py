@@ -25,7 +25,7 @@ from ablage_desktop.engine.decoding.wire import (
     PageHeader,
     PageRequest,
 )
-from ablage_desktop.engine.documents import Document, IntakeLimits
+from ablage_desktop.engine.documents import Document, IntakeLimits, PageImage
 from ablage_desktop.engine.errors import InputError
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ def serve(conn: Connection, opener: Opener, shm: SharedMemory | None = None) -> 
     of pushing tens of megabytes through the pipe.
     """
     documents: dict[int, Document] = {}
+    ahead = _Ahead()
     try:
         while True:
             try:
@@ -53,13 +54,14 @@ def serve(conn: Connection, opener: Opener, shm: SharedMemory | None = None) -> 
             if request is None:
                 return True
             if isinstance(request, CloseRequest):
+                ahead.drop(request.handle)
                 document = documents.pop(request.handle, None)
                 if document is not None:
                     document.close()
                 continue
+            reply: Failure | None = None
             try:
-                _answer(conn, request, documents, opener, shm)
-                continue
+                _answer(conn, request, documents, opener, shm, ahead)
             except (ConnectionError, EOFError):
                 return False
             except InputError as exc:
@@ -67,10 +69,13 @@ def serve(conn: Connection, opener: Opener, shm: SharedMemory | None = None) -> 
             except Exception as exc:  # a parser's bug: this document's failure, not ours
                 log.exception("The decoder failed on %r", request)
                 reply = Failure("", f"{type(exc).__name__}: {exc}")
-            try:
-                conn.send(reply)
-            except (ConnectionError, EOFError):
-                return False
+            if reply is not None:
+                try:
+                    conn.send(reply)
+                except (ConnectionError, EOFError):
+                    return False
+            if isinstance(request, PageRequest) and request.ahead:
+                ahead.render(documents, request.handle, request.index + 1)
     finally:
         for document in documents.values():
             document.close()
@@ -82,20 +87,74 @@ def _answer(
     documents: dict[int, Document],
     opener: Opener,
     shm: SharedMemory | None,
+    ahead: _Ahead,
 ) -> None:
     if isinstance(request, OpenRequest):
         document = opener(request.path, request.limits)
         documents[request.handle] = document
         conn.send(Opened(document.sha256, document.type.value, document.page_count))
     elif isinstance(request, PageRequest):
-        page = documents[request.handle].page(request.index)
+        page = ahead.take(request.handle, request.index)
+        if page is None:
+            page = documents[request.handle].page(request.index)
         image = page.image
         shared = shm is not None and _write_shared(image, shm)
-        conn.send(PageHeader(page.index, image.mode, image.width, image.height, page.dpi, shared))
+        conn.send(
+            PageHeader(
+                page.index,
+                image.mode,
+                image.width,
+                image.height,
+                page.dpi,
+                shared,
+                page.text_layer,
+            )
+        )
         if not shared:
             conn.send_bytes(image.tobytes())
     else:
         raise TypeError(f"unknown request {request!r}")
+
+
+class _Ahead:
+    """The page after the one just sent, rendered while the app works on that one.
+
+    Only done when the request asks for it (the app reads the document page after page), so
+    that whatever rendering the next page does (a crash, a hang, an error) is met by the
+    request for that very page: its error is kept and raised then.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[int, int] | None = None
+        self._page: PageImage | None = None
+        self._error: Exception | None = None
+
+    def render(self, documents: dict[int, Document], handle: int, index: int) -> None:
+        self.drop(handle)
+        document = documents.get(handle)
+        if document is None or index >= document.page_count:
+            return
+        self._key = (handle, index)
+        try:
+            self._page = document.page(index)
+        except Exception as exc:  # raised again when the page is asked for
+            self._error = exc
+
+    def take(self, handle: int, index: int) -> PageImage | None:
+        """The page rendered ahead if it is ``index`` of ``handle`` (or its error)."""
+        if self._key != (handle, index):
+            self.drop(None)
+            return None
+        page, error = self._page, self._error
+        self.drop(None)
+        if error is not None:
+            raise error
+        return page
+
+    def drop(self, handle: int | None) -> None:
+        """Forget the page rendered ahead (of document ``handle`` only, if given)."""
+        if handle is None or (self._key is not None and self._key[0] == handle):
+            self._key, self._page, self._error = None, None, None
 
 
 def _write_shared(image: Image.Image, shm: SharedMemory) -> bool:

@@ -13,6 +13,10 @@ TrueType font (``glyphless``): character codes are numbered per file, every code
 empty glyph, and a ToUnicode CMap gives each code its character, so any Unicode text (ä, ß, €,
 ≥, †, CJK, emoji) copies back unchanged.
 
+A page read from its own text layer (``backend`` ``pdf-text``, born-digital PDFs) is not
+drawn at all: the original page is copied into the export untouched, its content streams,
+fonts and pictures as they were (``_with_original_pages``).
+
 Lines without boxes (a vision-language model's text) are stacked evenly down the page at full
 width, as ``placement.placed_lines`` describes (the same placement as hOCR).
 
@@ -23,6 +27,7 @@ hand (PDF 1.7, no dependency beyond Pillow).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import zlib
@@ -31,7 +36,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from ablage_desktop import __version__
-from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
+from ablage_desktop.engine.documents import DocumentType, IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.exports import glyphless
 from ablage_desktop.engine.exports.placement import (
@@ -41,6 +46,7 @@ from ablage_desktop.engine.exports.placement import (
     placed_lines,
 )
 from ablage_desktop.engine.results import OcrDocument, OcrPage
+from ablage_desktop.engine.text_layer import BACKEND as TEXT_LAYER
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -85,6 +91,8 @@ def render_pdf_from_file(
     """
     ocr_pages = exportable_pages(document, "PDF")
     lock = render_lock if render_lock is not None else nullcontext()
+    # The export needs the pixels only: the text layers were judged when the file was read.
+    limits = dataclasses.replace(limits, pdf_text="always_ocr")
     with lock:
         source = open_document(document.document, limits)
     try:
@@ -97,17 +105,57 @@ def render_pdf_from_file(
             raise UsageError(
                 f"{name} has {source.page_count} pages now, fewer than when it was read."
             )
+        kept = [page.index for page in ocr_pages if page.backend == TEXT_LAYER]
+        if source.type is not DocumentType.PDF:
+            kept = []
+        drawn = [page for page in ocr_pages if page.index not in kept]
 
         def images() -> Iterable[PageImage]:
-            for page in ocr_pages:
+            for page in drawn:
                 with lock:
                     image = source.page(page.index)
                 yield image
 
-        return _build(document, ocr_pages, images())
+        built = _build(document, drawn, images()) if drawn else None
     finally:
         with lock:
             source.close()
+    if not kept:
+        assert built is not None
+        return built
+    with lock:
+        return _with_original_pages(document, ocr_pages, set(kept), built)
+
+
+def _with_original_pages(
+    document: OcrDocument, pages: list[OcrPage], kept: set[int], built: bytes | None
+) -> bytes:
+    """The export with the pages read from their text layer copied from the original file,
+    untouched (its own text, fonts and pictures are better than any picture of them), and
+    the others taken from ``built``, the PDF made of their images. Uses pdfium: the caller
+    holds the render lock."""
+    import pypdfium2 as pdfium
+
+    original = pdfium.PdfDocument(document.document)
+    made = pdfium.PdfDocument(built) if built is not None else None
+    merged = pdfium.PdfDocument.new()
+    try:
+        next_made = 0
+        for position, page in enumerate(pages):
+            if page.index in kept:
+                merged.import_pages(original, pages=[page.index], index=position)
+            else:
+                assert made is not None
+                merged.import_pages(made, pages=[next_made], index=position)
+                next_made += 1
+        buffer = io.BytesIO()
+        merged.save(buffer)
+        return buffer.getvalue()
+    finally:
+        merged.close()
+        if made is not None:
+            made.close()
+        original.close()
 
 
 # --- building --------------------------------------------------------------------------------

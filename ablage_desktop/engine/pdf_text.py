@@ -1,0 +1,284 @@
+"""What a PDF page holds besides its pixels: its objects' colours and its text layer.
+
+Runs only where pdfium runs, in the decoder process (``documents._PdfDocument``): pdfium is not
+thread-safe and never loads in the app's process. One pass over the page's objects says
+whether the page has any colour (a grey page is rendered straight into a one-byte-per-pixel
+bitmap, three to five times cheaper than RGB) and, for every text object, whether it can be
+seen: drawn invisibly (render mode 3 or 7, an earlier OCR's layer), or hidden under an image
+drawn after it. The text page then gives every character with its box, which
+``text_layer.read_layer`` turns into words, lines and a verdict. A later Docling engine, which
+reads the same layers, can build its cells from ``page_characters`` too.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ablage_desktop.engine.text_layer import LayerChar, TextLayer, read_layer
+
+if TYPE_CHECKING:
+    import numpy as np
+    from PIL import Image
+
+log = logging.getLogger(__name__)
+
+INVISIBLE_MODES = frozenset({3, 7})
+"""Text render modes that draw nothing: invisible, and clip-only."""
+COVERED = 0.9
+"""An image drawn later over this share of a text object's area hides it."""
+MAX_OBJECTS = 20_000
+"""Pages with more objects than this are not looked at one by one (rendered in colour, and
+their characters taken as visible)."""
+MAX_DEPTH = 8
+"""Form XObjects nested deeper than this are not entered."""
+
+_GREY_SPACES = {1, 4}  # FPDF_COLORSPACE_DEVICEGRAY, FPDF_COLORSPACE_CALGRAY
+_ICC_BASED = 7
+
+
+@dataclass
+class PageInventory:
+    """A page's objects as far as rendering and its text layer need them."""
+
+    achromatic: bool = True
+    """No object draws colour: the page can be rendered grey without losing anything."""
+    hidden: set[int] = field(default_factory=set)
+    """Addresses of text objects that draw nothing visible (invisible mode, under an image)."""
+    complete: bool = True
+    """Every object was looked at (False: too many, or nested too deep)."""
+
+
+def inventory(page: Any) -> PageInventory:
+    """Look at every object of ``page`` (a ``pypdfium2.PdfPage``) once."""
+    import pypdfium2.raw as pdfium_c
+
+    found = PageInventory()
+    texts: list[tuple[int, int, tuple[float, float, float, float]]] = []
+    images: list[tuple[int, tuple[float, float, float, float]]] = []
+    counter = [0]
+    raw_page = page.raw
+
+    def bounds(obj: Any) -> tuple[float, float, float, float]:
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            return (0.0, 0.0, 0.0, 0.0)
+        return (left.value, bottom.value, right.value, top.value)
+
+    def colour(getter: Any, obj: Any) -> bool:
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        if not getter(obj, r, g, b, a):
+            return False
+        return a.value > 0 and not (r.value == g.value == b.value)
+
+    def visit(obj: Any, depth: int, outer: tuple[float, float, float, float] | None) -> None:
+        counter[0] += 1
+        if counter[0] > MAX_OBJECTS:
+            found.complete = False
+            return
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
+            address = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            if mode in INVISIBLE_MODES:
+                found.hidden.add(address)
+            elif colour(pdfium_c.FPDFPageObj_GetFillColor, obj) or (
+                mode in (1, 2, 5, 6) and colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
+            ):
+                found.achromatic = False
+            texts.append((counter[0], address, outer or bounds(obj)))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            if colour(pdfium_c.FPDFPageObj_GetFillColor, obj) or colour(
+                pdfium_c.FPDFPageObj_GetStrokeColor, obj
+            ):
+                found.achromatic = False
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            if not _grey_image(obj, raw_page):
+                found.achromatic = False
+            images.append((counter[0], outer or bounds(obj)))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if depth >= MAX_DEPTH:
+                found.complete = False
+                found.achromatic = False
+                return
+            box = outer or bounds(obj)
+            for index in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+                inner = pdfium_c.FPDFFormObj_GetObject(obj, index)
+                if inner:
+                    visit(inner, depth + 1, box)
+        else:  # shadings and anything unknown: assume colour
+            found.achromatic = False
+
+    for index in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        obj = pdfium_c.FPDFPage_GetObject(raw_page, index)
+        if obj:
+            visit(obj, 0, None)
+        if not found.complete:
+            found.achromatic = False
+            break
+    for order, address, box in texts:
+        if any(later > order and _covers(image, box) for later, image in images):
+            found.hidden.add(address)
+    return found
+
+
+def _grey_image(obj: Any, raw_page: Any) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    metadata = pdfium_c.FPDF_IMAGEOBJ_METADATA()
+    if not pdfium_c.FPDFImageObj_GetImageMetadata(obj, raw_page, metadata):
+        return False
+    if metadata.bits_per_pixel == 1:
+        return True  # bilevel, or a stencil mask painted in the fill colour
+    space = metadata.colorspace
+    return space in _GREY_SPACES or (space == _ICC_BASED and metadata.bits_per_pixel <= 8)
+
+
+def _covers(image: tuple[float, ...], box: tuple[float, ...]) -> bool:
+    left, bottom, right, top = box
+    area = (right - left) * (top - bottom)
+    if area <= 0:
+        return False
+    width = min(right, image[2]) - max(left, image[0])
+    height = min(top, image[3]) - max(bottom, image[1])
+    return width > 0 and height > 0 and width * height >= COVERED * area
+
+
+def page_characters(
+    page: Any, size: tuple[int, int], hidden: set[int] | frozenset[int] = frozenset()
+) -> list[LayerChar]:
+    """Every character of ``page``'s text layer, in the order pdfium reads them, with its box
+    in pixels of the page rendered at ``size`` (width, height)."""
+    import numpy as np
+    import pypdfium2.raw as pdfium_c
+
+    textpage = page.get_textpage()
+    try:
+        count = pdfium_c.FPDFText_CountChars(textpage.raw)
+        if count <= 0:
+            return []
+        raw = textpage.raw
+        rect = pdfium_c.FS_RECTF()
+        corners = np.zeros((count, 4), dtype=np.float64)
+        codes = [0] * count
+        flags = [0] * count
+        for index in range(count):
+            codes[index] = pdfium_c.FPDFText_GetUnicode(raw, index)
+            generated = pdfium_c.FPDFText_IsGenerated(raw, index) == 1
+            if generated:
+                flags[index] = LayerChar.GENERATED
+                continue
+            if pdfium_c.FPDFText_GetLooseCharBox(raw, index, rect):
+                corners[index] = (rect.left, rect.top, rect.right, rect.bottom)
+            if pdfium_c.FPDFText_HasUnicodeMapError(raw, index) == 1:
+                flags[index] |= LayerChar.UNMAPPED
+            if hidden:
+                obj = pdfium_c.FPDFText_GetTextObject(raw, index)
+                if obj and (ctypes.cast(obj, ctypes.c_void_p).value or 0) in hidden:
+                    flags[index] |= LayerChar.HIDDEN
+        boxes = _to_pixels(page, size, corners)
+    finally:
+        textpage.close()
+    chars = []
+    for index in range(count):
+        x0, y0, x1, y1 = boxes[index]
+        chars.append(LayerChar.of(codes[index], (x0, y0, x1, y1), flags[index]))
+    return chars
+
+
+def _to_pixels(page: Any, size: tuple[int, int], corners: np.ndarray) -> list[tuple[int, ...]]:
+    """Page-space boxes (left, top, right, bottom) as pixel boxes (x0, y0, x1, y1) of the
+    rendered page, with the page's rotation and crop box as pdfium renders them."""
+    import numpy as np
+    import pypdfium2.raw as pdfium_c
+
+    width, height = size
+    # The mapping is affine: three points fix it.
+    points = []
+    for x, y in ((0.0, 0.0), (100.0, 0.0), (0.0, 100.0)):
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, x, y, dx, dy)
+        points.append((dx.value, dy.value))
+    (ox, oy), (ax, ay), (bx, by) = points
+    xx, xy = (ax - ox) / 100.0, (bx - ox) / 100.0
+    yx, yy = (ay - oy) / 100.0, (by - oy) / 100.0
+    xs = np.stack([corners[:, 0], corners[:, 2]], axis=1)
+    ys = np.stack([corners[:, 1], corners[:, 3]], axis=1)
+    px = ox + xx * xs[:, :, None] + xy * ys[:, None, :]
+    py = oy + yx * xs[:, :, None] + yy * ys[:, None, :]
+    px, py = px.reshape(len(corners), 4), py.reshape(len(corners), 4)
+    out = np.stack([px.min(1), py.min(1), px.max(1), py.max(1)], axis=1)
+    out = np.clip(np.rint(out), 0, [width, height, width, height]).astype(int)
+    return [tuple(row) for row in out.tolist()]
+
+
+def render(page: Any, scale: float, *, grey: bool) -> Image.Image:
+    """``page`` rendered at ``scale`` (pixels per point): grey ("L") when nothing on it has
+    colour, else RGB. pdfium renders a grey page straight into a one-byte bitmap, and an RGB
+    one into four bytes per pixel in Pillow's own order: no conversion of the pixels either
+    way, only the one copy out of pdfium's buffer."""
+    import pypdfium2.raw as pdfium_c
+
+    if grey:
+        bitmap = page.render(scale=scale, force_bitmap_format=pdfium_c.FPDFBitmap_Gray)
+    else:
+        bitmap = page.render(
+            scale=scale, force_bitmap_format=pdfium_c.FPDFBitmap_BGRx, rev_byteorder=True
+        )
+    try:
+        shared = bitmap.to_pil()  # shares the bitmap's buffer: copy before it is freed
+        return shared.copy() if shared.mode == "L" else shared.convert("RGB")
+    finally:
+        bitmap.close()
+
+
+def page_size(page: Any, scale: float) -> tuple[int, int]:
+    """The size in pixels ``render`` gives ``page`` at ``scale``."""
+    width, height = page.get_size()
+    return math.ceil(width * scale), math.ceil(height * scale)
+
+
+@dataclass(frozen=True)
+class LayerReading:
+    layer: TextLayer
+    image: Image.Image | None
+    """The page rendered small to judge the layer (None: no visible text, nothing to judge)."""
+    scale: float
+    """``image``'s pixels per point."""
+
+
+def read_text_layer(
+    page: Any, scale: float, objects: PageInventory, seconds: float = 0.0
+) -> LayerReading:
+    """``page``'s text layer, boxes in pixels of the page rendered at ``scale`` (pixels per
+    point), judged against the page rendered just large enough to see its characters' ink.
+
+    ``seconds`` is what looking at the page's objects already cost."""
+    import time
+
+    import numpy as np
+
+    from ablage_desktop.engine.text_layer import JUDGE_HEIGHT, visible_characters
+
+    started = time.perf_counter()
+    size = page_size(page, scale)
+    chars = page_characters(page, size, objects.hidden)
+    shown = visible_characters(chars)
+    image, judge_scale, grey = None, scale, None
+    if shown:
+        heights = sorted(c.box[3] - c.box[1] for c in shown)
+        height = max(1, heights[len(heights) // 2])
+        judge_scale = scale * min(1.0, JUDGE_HEIGHT / height)
+        image = render(page, judge_scale, grey=objects.achromatic)
+        grey = np.asarray(image if image.mode == "L" else image.convert("L"))
+    layer = read_layer(
+        chars,
+        grey,
+        size=size,
+        scale=judge_scale / scale,
+        seconds=seconds + time.perf_counter() - started,
+    )
+    return LayerReading(layer, image, judge_scale)

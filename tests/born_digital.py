@@ -1,0 +1,139 @@
+"""Born-digital PDFs written by hand: real text in a standard font, and the ways a text layer
+goes wrong (invisible OCR text over a scan, text hidden under an image, unmapped glyphs).
+
+The files are small, plain PDF 1.7 (Helvetica with WinAnsiEncoding, a standard font every
+reader has), so a test knows exactly what each page's layer holds and what it shows.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+A4 = (595.0, 842.0)
+"""A4 in points."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """A line of text at ``(x, y)`` (the baseline, points from the bottom left)."""
+
+    x: float
+    y: float
+    text: str
+    size: float = 11.0
+    mode: int = 0
+    """Text render mode: 0 fill (visible), 3 invisible (an OCR layer)."""
+    font: str = "F0"
+    """F0 Helvetica (WinAnsi, mapped to Unicode); F1 a font whose glyphs map to no character."""
+
+
+@dataclass
+class Page:
+    runs: list[Run] = field(default_factory=list)
+    image: Image.Image | None = None
+    """A picture filling the whole page (a scan)."""
+    image_over_text: bool = False
+    """Draw the picture after the text, so that it hides the text."""
+    size: tuple[float, float] = A4
+
+
+def prose_page(lines: Sequence[str], *, top: float = 780.0, size: float = 11.0) -> Page:
+    """Lines of running text, one under the other, from the top of an A4 page."""
+    leading = size * 1.45
+    return Page([Run(60.0, top - n * leading, line, size) for n, line in enumerate(lines)])
+
+
+def scanned_page(image: Image.Image, runs: Sequence[Run] = ()) -> Page:
+    """A scan filling the page, optionally under an (invisible) text layer."""
+    return Page(list(runs), image)
+
+
+def pdf_bytes(pages: Sequence[Page]) -> bytes:
+    """The PDF holding ``pages``."""
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    catalog = add(b"")
+    tree = add(b"")
+    helvetica = add(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    )
+    # A simple font whose codes name glyphs no reader can map to characters (as subset fonts
+    # of some generators do): the text is drawn, but extracting it gives no real characters.
+    unmapped = add(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding "
+        b"/Differences [32 /space 33 " + b" ".join(b"/g%d" % n for n in range(33, 127)) + b"] >> >>"
+    )
+    kids = []
+    for page in pages:
+        width, height = page.size
+        ops: list[bytes] = []
+        resources = b"/Font << /F0 %d 0 R /F1 %d 0 R >>" % (helvetica, unmapped)
+        image_ops = b""
+        if page.image is not None:
+            xobject = add(_image(page.image))
+            resources += b" /XObject << /Im0 %d 0 R >>" % xobject
+            image_ops = b"q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q" % (width, height)
+        if page.image is not None and not page.image_over_text:
+            ops.append(image_ops)
+        for run in page.runs:
+            ops.append(
+                b"BT /%s %.2f Tf %d Tr 1 0 0 1 %.2f %.2f Tm (%s) Tj ET"
+                % (run.font.encode(), run.size, run.mode, run.x, run.y, _string(run.text))
+            )
+        if page.image is not None and page.image_over_text:
+            ops.append(image_ops)
+        data = zlib.compress(b"\n".join(ops) + b"\n")
+        content = add(
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(data), data)
+        )
+        kids.append(
+            add(
+                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Resources << %s >> "
+                b"/Contents %d 0 R >>" % (tree, width, height, resources, content)
+            )
+        )
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % tree
+    objects[tree - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+        b" ".join(b"%d 0 R" % kid for kid in kids),
+        len(kids),
+    )
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        catalog,
+        xref,
+    )
+    return bytes(out)
+
+
+def _string(text: str) -> bytes:
+    raw = text.encode("cp1252")
+    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+def _image(image: Image.Image) -> bytes:
+    grey = image.convert("L")
+    buffer = io.BytesIO()
+    grey.save(buffer, "JPEG", quality=90)
+    data = buffer.getvalue()
+    return (
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n%s\nendstream"
+        % (grey.width, grey.height, len(data), data)
+    )
