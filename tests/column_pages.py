@@ -97,7 +97,8 @@ def column_page(
     heading = "Notices of the Council and Reports from the Districts"
     draw.text((margin, round(260 * scale)), heading, font=big, fill=0)
 
-    words = " ".join(PASSAGES[(start + i) % len(PASSAGES)] for i in range(3 * len(PASSAGES))).split()
+    passages = (PASSAGES[(start + i) % len(PASSAGES)] for i in range(3 * len(PASSAGES)))
+    words = " ".join(passages).split()
     lines_per_column = 38 if columns >= 3 else 34
     top = round((360 if tight else 420) * scale)
     laid: list[tuple[str, ...]] = []
@@ -111,7 +112,8 @@ def column_page(
     rule_top = top + lines_per_column * leading + round((10 if tight else 60) * scale)
     draw.line((margin, rule_top, margin + round(500 * scale), rule_top), fill=0, width=2)
     footnote = "1 Reprinted from the minutes of the meeting held on the first of November."
-    draw.text((margin, rule_top + round((12 if tight else 30) * scale)), footnote, font=small, fill=0)
+    footnote_top = rule_top + round((12 if tight else 30) * scale)
+    draw.text((margin, footnote_top), footnote, font=small, fill=0)
     footer = "Page 7"
     footer_width = draw.textlength(footer, font=small)
     draw.text(((width - footer_width) / 2, height - round(160 * scale)), footer, font=small, fill=0)

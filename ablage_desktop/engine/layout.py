@@ -85,9 +85,7 @@ def in_reading_order(lines: Sequence[OcrLine]) -> tuple[str, tuple[OcrLine, ...]
 
 def _arrange(lines: list[OcrLine], unit: float, blocks: list[Block]) -> None:
     parts = (
-        _columns(lines, unit)
-        or _split_at_widest_gap(lines, unit)
-        or _peel_spanning(lines, unit)
+        _columns(lines, unit) or _split_at_widest_gap(lines, unit) or _peel_spanning(lines, unit)
     )
     if parts is None:
         blocks.append(group_rows(lines))
@@ -96,9 +94,7 @@ def _arrange(lines: list[OcrLine], unit: float, blocks: list[Block]) -> None:
         _arrange(part, unit, blocks)
 
 
-def _free_gaps(
-    spans: Sequence[tuple[float, float]], minimum: float
-) -> list[tuple[float, float]]:
+def _free_gaps(spans: Sequence[tuple[float, float]], minimum: float) -> list[tuple[float, float]]:
     """Stretches of at least ``minimum`` that no span covers, between the first and last span."""
     gaps = []
     ordered = sorted(spans)

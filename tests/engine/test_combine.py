@@ -1,8 +1,12 @@
-"""RapidOCR's reading with Tesseract's help: what is taken over from Tesseract and what never is."""
+"""RapidOCR's reading with Tesseract's help: which lines Tesseract re-reads, what is taken over
+from it and what never is."""
 
 from __future__ import annotations
 
-from ablage_desktop.engine.models.combine import combine, sure_of_every_word
+import pytest
+from PIL import Image, ImageDraw
+
+from ablage_desktop.engine.models.combine import LineStrip, combine, needs_rereading
 from ablage_desktop.engine.results import OcrLine, OcrPage, OcrWord
 
 
@@ -112,20 +116,83 @@ def test_helper_boxes_from_an_upscaled_page_are_scaled_back() -> None:
     assert result.page.text == "GLN: 4000001123452"
 
 
-def test_sure_of_every_word_needs_enough_words_all_sure() -> None:
-    sure = [tesseract_line(word("Broad", 0, 10), word("Agency", 20, 30), word("Call", 40, 50))]
-    one_unsure = [
-        tesseract_line(word("Broad", 0, 10), word("Agency", 20, 30, 0.89), word("X", 40, 50))
-    ]
-
-    assert sure_of_every_word(page("tesseract", sure))
-    assert not sure_of_every_word(page("tesseract", one_unsure))
-    assert not sure_of_every_word(page("tesseract", []))
-    assert not sure_of_every_word(page("tesseract", [tesseract_line(word("Nur", 0, 10))]))
-
-
 def test_a_reading_without_boxes_is_kept_as_it_is() -> None:
     helper = page("tesseract", [tesseract_line(word("Summe", 100, 300))])
     primary = OcrPage(0, 2000, 1000, "rapidocr", 1.0, "Summe 12,00")
 
     assert combine(primary, helper).page == primary
+
+
+# --- which lines Tesseract re-reads ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kundenstraße15, Beispielstadt",
+        "HandelsrechnungNr.47110815vom31.10.2018",
+        "Telefon:0531 12345",
+        "Ansprechpartner Frau MüllerAbteilung Einkauf",
+        "Summe netto.Zahlbar sofort",
+    ],
+)
+def test_a_line_whose_words_may_have_run_together_is_reread(text: str) -> None:
+    assert needs_rereading(rapid(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is a truth universally acknowledged",
+        "Rechnung vom 30.10.2018, fällig am 14.11.2018",
+        "Betrag 1.234,50 EUR um 14:11:20",
+        "Kundennummer: 4711 (Konto)",
+    ],
+)
+def test_a_line_of_separate_words_dates_and_numbers_is_not_reread(text: str) -> None:
+    assert not needs_rereading(rapid(text))
+
+
+def test_a_strip_stacks_the_lines_and_puts_the_words_found_back_on_the_page() -> None:
+    image = Image.new("L", (1000, 600), 255)
+    ImageDraw.Draw(image).rectangle((100, 100, 400, 140), fill=0)
+    boxes = [(100, 100, 400, 140), (500, 400, 900, 450)]
+
+    strip = LineStrip.cut(image, boxes)
+
+    (first_box, first_top), (second_box, second_top) = strip.placements
+    assert [first_box, second_box] == boxes
+    assert strip.image.mode == "L"
+    assert strip.image.height >= 40 + 50 + 2 * strip.pad
+    assert strip.image.width == 400 + 2 * strip.pad
+    assert second_top > first_top + 40  # one under the other, with space between
+    # the black bar of the first line was copied to its place in the strip
+    assert strip.image.getpixel((strip.pad + 10, first_top + 10)) == 0
+    assert strip.image.getpixel((strip.pad + 10, second_top + 10)) == 255
+
+    reading = page(
+        "tesseract",
+        [
+            tesseract_line(word("Zahlbetrag", strip.pad + 5, strip.pad + 150, y0=first_top)),
+            tesseract_line(
+                word("521,91", strip.pad + 10, strip.pad + 120, y0=second_top + 5),
+                word("EUR", strip.pad + 140, strip.pad + 200, y0=second_top + 5),
+            ),
+        ],
+    )
+    on_page = strip.words_on_page(reading)
+
+    assert [line.text for line in on_page.lines] == ["Zahlbetrag", "521,91 EUR"]
+    assert on_page.lines[0].words[0].box == (105, 100, 250, 130)
+    assert on_page.lines[1].words[1].box == (640, 405, 700, 435)
+
+
+def test_tesseract_reading_only_a_strip_adds_no_words_of_its_own() -> None:
+    helper = page(
+        "tesseract",
+        [tesseract_line(word("Zahlbetrag", 100, 400)), tesseract_line(word("521,91", 1500, 1700))],
+    )
+    result = combine(page("rapidocr", [rapid("Zahlbetrag", x1=420)]), helper, add_missed=False)
+
+    assert result.page.text == "Zahlbetrag"
+    assert result.added == 0
