@@ -43,6 +43,9 @@ boxes; the space between two words is about a third of a line height and lies in
 box)."""
 CORE_MARGIN = 0.5
 """Line heights taken off either side of a box to find its core (never past its middle)."""
+INTRUDING = 1.0
+"""A line of a column reaching this many line heights further into the gutter than any other
+line of it is no part of it (a footnote, a heading) where it stands above or below them all."""
 BLOCK_GAP = 1.0
 """A horizontal strip free of text at least this many line heights tall separates blocks
 (an empty line: paragraphs, sections)."""
@@ -141,16 +144,18 @@ def _columns(lines: list[OcrLine], unit: float) -> list[list[OcrLine]] | None:
 
 
 def _intruding(columns: Sequence[Sequence[OcrLine]], unit: float) -> list[OcrLine]:
-    """Lines reaching into a gutter beyond their column's usual edge by CORE_MARGIN."""
+    """Lines reaching into a gutter by INTRUDING line heights beyond every other line of
+    their column."""
     found = []
+    reach = INTRUDING * unit
     for position, column in enumerate(columns):
         lefts = sorted(line.box[0] for line in column)
         rights = sorted(line.box[2] for line in column)
-        edge = len(column) // 10
-        left, right = lefts[edge], rights[len(column) - 1 - edge]
         for line in column:
-            beyond_right = position < len(columns) - 1 and line.box[2] > right + CORE_MARGIN * unit
-            beyond_left = position > 0 and line.box[0] < left - CORE_MARGIN * unit
+            others_right = rights[-2] if line.box[2] == rights[-1] else rights[-1]
+            others_left = lefts[1] if line.box[0] == lefts[0] else lefts[0]
+            beyond_right = position < len(columns) - 1 and line.box[2] > others_right + reach
+            beyond_left = position > 0 and line.box[0] < others_left - reach
             if beyond_right or beyond_left:
                 found.append(line)
     return found
