@@ -139,6 +139,9 @@ class EngineRun:
     status: str = "ok"
     reason: str = ""
     wall_s: float = 0.0
+    cpu_s: float = 0.0
+    """CPU seconds of this process (every thread; not the decoder process) over the run:
+    steadier than the wall time on a machine others are using."""
     documents: dict[str, DocumentResult] = field(default_factory=dict)
 
     @property
@@ -231,7 +234,7 @@ def run_engine(
     run = EngineRun(backend)
     unload_all(engine)
     print(f"{backend}: reading {len(documents)} document(s) ...", file=sys.stderr, flush=True)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     try:
         request = OcrRequest([document.path for document in documents], backend, archive=False)
         results = list(engine.ocr(request))
@@ -240,6 +243,7 @@ def run_engine(
         return run
     finally:
         run.wall_s = time.perf_counter() - started
+        run.cpu_s = time.process_time() - cpu_started
     for document, key, result in zip(documents, keys, results, strict=True):
         run.documents[key] = document_result(document, key, result)
     return run
@@ -397,13 +401,15 @@ def time_table(runs: Sequence[EngineRun], intake: tuple[float, int] | None) -> l
     ok = [run for run in runs if run.ok]
     stages = stage_names(ok)
     lines = [
-        "| engine | wall s | " + " | ".join(f"{stage} s" for stage in stages) + " |",
-        "|---|---|" + "---|" * len(stages),
+        "| engine | wall s | CPU s | " + " | ".join(f"{stage} s" for stage in stages) + " |",
+        "|---|---|---|" + "---|" * len(stages),
     ]
     for run in ok:
         totals = run.stages
         cells = [f"{totals[stage]:.1f}" if stage in totals else "—" for stage in stages]
-        lines.append(f"| {run.backend} | {run.wall_s:.1f} | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| {run.backend} | {run.wall_s:.1f} | {run.cpu_s:.1f} | " + " | ".join(cells) + " |"
+        )
     if intake is not None:
         seconds, pages = intake
         lines += [
@@ -483,6 +489,7 @@ def build_record(
                 "reason": run.reason or None,
                 "pages": run.pages if run.ok else None,
                 "wall_s": run.wall_s if run.ok else None,
+                "cpu_s": run.cpu_s if run.ok else None,
                 "wall_s_per_page": run.wall_s / run.pages if run.ok and run.pages else None,
                 "stage_seconds": dict(run.stages) if run.ok else None,
             }
