@@ -416,6 +416,7 @@ SEPARATE_WORDS = ("Invoice of the month", "Total amount due")
 RUN_TOGETHER = ("Summe netto 4711 vom 30.10.2018", "Bitte zahlen Sie bis morgen.Danke")
 
 
+@pytest.mark.slow
 def test_a_page_whose_words_stand_apart_is_read_by_rapidocr_alone(rig: Rig, rapidocr: str) -> None:
     helper = FakeModelScript("tesseract", "cpu", 64 * MIB, text="never asked")
     register_fakes(rig.manager, rig.probe, helper)
@@ -426,12 +427,13 @@ def test_a_page_whose_words_stand_apart_is_read_by_rapidocr_alone(rig: Rig, rapi
 
     assert result.backend == "rapidocr"
     assert result.text.splitlines() == list(SEPARATE_WORDS)
-    assert "rapidocr alone (no line with words run together)" in (result.route or "")
+    assert "rapidocr alone (no words run together)" in (result.route or "")
     assert helper.attempts == 0
     assert [stage for stage, _ in result.stages] == ["preprocessing", "rapidocr", "combining"]
 
 
-def test_only_the_lines_whose_words_may_run_together_are_reread_by_tesseract(
+@pytest.mark.slow
+def test_only_the_words_that_may_run_together_are_reread_by_tesseract(
     rig: Rig, rapidocr: str, tesseract: str
 ) -> None:
     lines = (*SEPARATE_WORDS, *RUN_TOGETHER)
@@ -441,11 +443,12 @@ def test_only_the_lines_whose_words_may_run_together_are_reread_by_tesseract(
     )
 
     assert result.backend == "rapidocr+tesseract"
-    assert "1 line(s) re-read by Tesseract" in (result.route or ""), result.route
+    assert "1 word(s) re-read by Tesseract" in (result.route or ""), result.route
     assert "Danke" in result.text
     assert dict(result.stages).keys() == {"preprocessing", "rapidocr", "tesseract", "combining"}
 
 
+@pytest.mark.slow
 def test_when_the_helper_fails_rapidocr_reads_the_page_alone(rig: Rig, rapidocr: str) -> None:
     broken = FakeModelScript("tesseract", "cpu", 64 * MIB, fail_load="no language data")
     register_fakes(rig.manager, rig.probe, broken)
@@ -474,6 +477,7 @@ def test_without_the_switch_rapidocr_reads_alone(rig: Rig, tesseract: str, page:
     assert dispatcher.recognize(page).backend == "rapidocr"
 
 
+@pytest.mark.slow
 def test_a_helper_that_cannot_load_is_not_tried_again_on_every_page(
     rig: Rig, rapidocr: str
 ) -> None:

@@ -30,7 +30,7 @@ from ablage_desktop.engine.errors import (
 )
 from ablage_desktop.engine.events import Event, FallbackTaken, Routed
 from ablage_desktop.engine.memory.pressure import Pressure
-from ablage_desktop.engine.models.combine import LineStrip, combine, needs_rereading
+from ablage_desktop.engine.models.combine import LineStrip, respace, suspects
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
 from ablage_desktop.engine.page_analysis import PageAnalysis, analyze_page
 from ablage_desktop.engine.preprocess import PreparedPage, Preprocessor
@@ -236,8 +236,8 @@ class PageDispatcher:
         cancel: CancelToken | None,
         stages: _Stages,
     ) -> tuple[OcrPage, str]:
-        """``name`` (RapidOCR) reads the page; ``helper`` (Tesseract) re-reads only the lines
-        whose words may have run together, all in one strip (see ``combine``).
+        """``name`` (RapidOCR) reads the page; ``helper`` (Tesseract) re-reads only the words
+        that may have run together, all in one strip (see ``combine``).
 
         A failing helper leaves the page to RapidOCR alone; a failing RapidOCR raises, and
         the chain goes on as always.
@@ -246,21 +246,20 @@ class PageDispatcher:
         page = self._run(name, variant.page, cancel)
         stages.add(name, page.seconds)
         started = time.perf_counter()
-        suspects = [line for line in page.lines if needs_rereading(line)]
-        if not suspects:
+        found = suspects(page)
+        if not found:
             stages.add("combining", time.perf_counter() - started)
-            how = "no line with words run together" if page.lines else "no line boxes"
+            how = "no words run together" if page.lines else "no line boxes"
             return variant.restore(page), f"{name} alone ({how})"
         helper_variant = stages.time("preprocessing", prepared.variant, self._engine_of(helper))
         scale = helper_variant.page.width / max(1, variant.page.width)
         original = helper_variant.page
         strip = LineStrip.cut(
-            original.image, [_scaled_box(line.box, scale, original) for line in suspects]
+            original.image, [_scaled_box(suspect.box, scale, original) for suspect in found]
         )
         stages.add("combining", time.perf_counter() - started)
         try:
-            strip_page = dataclasses.replace(original, image=strip.image)
-            reading = self._run(helper, strip_page, cancel)
+            reading = self._run(helper, dataclasses.replace(original, image=strip.image), cancel)
             stages.add(helper, reading.seconds)
         except Cancelled:
             raise
@@ -272,8 +271,7 @@ class PageDispatcher:
             log.warning("%s could not help %s on a page: %s", helper, name, cause.message)
             return variant.restore(page), f"{name} alone ({helper} failed: {cause.message})"
         started = time.perf_counter()
-        combination = combine(page, strip.words_on_page(reading), scale, add_missed=False)
-        combination = dataclasses.replace(combination, reread=len(suspects))
+        combination = respace(page, found, strip.words_by_piece(reading), reading, scale)
         result = variant.restore(combination.page)
         stages.add("combining", time.perf_counter() - started)
         return result, combination.summary
