@@ -79,7 +79,7 @@ def test_only_the_stretch_of_the_line_around_the_word_is_cut_out() -> None:
 
     assert suspect.line == 0
     assert suspect.box[1::2] == (line.box[1], line.box[3])
-    assert suspect.box[0] > 1000 and suspect.box[2] == 1500  # the end of the line only
+    assert suspect.box[0] > 800 and suspect.box[2] == 1500  # the second half of the line
 
 
 def test_two_suspect_words_close_together_are_one_stretch() -> None:
