@@ -17,7 +17,8 @@ at 300 dpi, 25 pixels either way), so between narrow justified columns the boxes
 neighbouring columns nearly touch although the ink is a line height apart. Where no gutter is
 free and no empty strip crosses the page (a heading set close above the columns, a footnote
 close below), lines that run across a gutter only above or only below the columns are taken
-off first (``_peel_spanning``), and the columns cut under them.
+off first (``_peel_spanning``), and the columns cut under them; a line the detector ran
+across a narrow gutter, from one column into the next, is cut in two there.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
-from ablage_desktop.engine.results import OcrLine
+from ablage_desktop.engine.results import OcrLine, OcrWord
 
 ROW_OVERLAP = 0.5
 """A box joins a row when it overlaps the row's typical band vertically by this share of the
@@ -214,10 +215,56 @@ def _peel_spanning(lines: list[OcrLine], unit: float) -> list[list[OcrLine]] | N
         rest = [line for i, line in enumerate(lines) if i not in crossing]
         if _columns(rest, unit) is None:
             continue
-        split = _outside(lines, crossing, rest)
-        if split is not None:
-            return split
+        top = min(line.box[1] for line in rest)
+        bottom = max(line.box[3] for line in rest)
+        beside = {i for i in crossing if top <= _centre(lines[i]) <= bottom}
+        pieces = []
+        for i in beside:  # lines of two columns the detector ran together: cut them apart
+            halves = _cut_line(lines[i], middle)
+            if halves is None:
+                break
+            pieces += halves
+        else:
+            split = _outside(lines, crossing - beside, [*rest, *pieces])
+            if split is not None:
+                return split
     return None
+
+
+def _cut_line(line: OcrLine, at: float) -> list[OcrLine] | None:
+    """``line`` cut in two at ``at``: by its words where it has them, else at the space
+    nearest to where its characters would reach ``at``; None where it cannot be cut."""
+    x0, y0, x1, y1 = line.box
+    if line.words:
+        left = [word for word in line.words if (word.box[0] + word.box[2]) / 2 < at]
+        right = [word for word in line.words if (word.box[0] + word.box[2]) / 2 >= at]
+        if not left or not right:
+            return None
+        return [_line_of_words(left, line.confidence), _line_of_words(right, line.confidence)]
+    text = line.text
+    guess = round((at - x0) / max(1, x1 - x0) * len(text))
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return None
+    cut = min(spaces, key=lambda i: abs(i - guess))
+    left_text, right_text = text[:cut].strip(), text[cut + 1 :].strip()
+    if not left_text or not right_text:
+        return None
+    middle = round(at)
+    return [
+        OcrLine(left_text, line.confidence, (x0, y0, min(middle, x1), y1)),
+        OcrLine(right_text, line.confidence, (max(middle, x0), y0, x1, y1)),
+    ]
+
+
+def _line_of_words(words: Sequence[OcrWord], confidence: float) -> OcrLine:
+    box = (
+        min(word.box[0] for word in words),
+        min(word.box[1] for word in words),
+        max(word.box[2] for word in words),
+        max(word.box[3] for word in words),
+    )
+    return OcrLine(" ".join(word.text for word in words), confidence, box, tuple(words))
 
 
 def _outside(

@@ -198,3 +198,18 @@ def test_a_form_with_a_narrow_gap_between_labels_and_values_stays_row_by_row() -
     assert page_text(lines).splitlines() == [
         f"{label} {value}" for label, value in zip(labels, values, strict=True)
     ]
+
+
+def test_a_line_the_detector_ran_across_the_gutter_is_cut_in_two() -> None:
+    """At 200 dpi RapidOCR joined the third line of the first column to the third line of
+    the second: the rest are columns, so the joined line is cut at the gutter."""
+    lines = columns(2, width=470, gutter=-10)
+    third_left, third_right = lines[2], lines[len(PROSE) + 2]
+    joined = box(
+        f"{third_left.text} {third_right.text}", 190, third_left.box[1], 1130, third_left.box[3]
+    )
+    lines = [line for line in lines if line not in (third_left, third_right)] + [joined]
+
+    text = page_text(lines).replace("\n\n", "\n").splitlines()
+
+    assert text == column_texts(2)
