@@ -28,6 +28,12 @@ summed, so a long document weighs more than a two-line one. The group comes from
 manifest's ``group`` column; documents without one are in ``other``. A document that fails is
 scored on the text read before the failure (usually none), so a failure costs its full CER.
 
+Where the time goes
+    per engine, the seconds its pages spent in each stage (``OcrPage.stages``: preprocessing,
+    each engine by name, combining), summed over the pages, beside its wall time; and the
+    intake (opening and rendering every page in the app's decoder process, with no
+    recognition) measured once in a separate pass before the engines run.
+
 For ``auto`` the table also says which engine read the pages of each group, and how ``auto``
 compares with the best single engine of that group (by F1 and by CER separately). The target
 (issue 9) is that ``auto`` is at least as good as the best single engine in every group and
@@ -59,6 +65,8 @@ from ablage_desktop.engine.bench.corpus import BenchDocument, load_corpus  # noq
 from ablage_desktop.engine.bench.machine import describe_machine  # noqa: E402
 from ablage_desktop.engine.config import load_config  # noqa: E402
 from ablage_desktop.engine.core import Engine, OcrRequest  # noqa: E402
+from ablage_desktop.engine.decoding import IsolatedDecoder  # noqa: E402
+from ablage_desktop.engine.documents import IntakeLimits  # noqa: E402
 from ablage_desktop.engine.errors import AblageError  # noqa: E402
 from ablage_desktop.engine.models.router import AUTO  # noqa: E402
 from ablage_desktop.engine.results import OcrDocument  # noqa: E402
@@ -83,6 +91,8 @@ class DocumentResult:
     score: TextScore = field(default_factory=TextScore)
     picks: Counter[str] = field(default_factory=Counter)
     """Pages per engine that read them (``OcrPage.backend``)."""
+    stages: Counter[str] = field(default_factory=Counter)
+    """Seconds per stage, summed over the pages (``OcrPage.stages``)."""
     error: str = ""
 
 
@@ -129,6 +139,9 @@ class EngineRun:
     status: str = "ok"
     reason: str = ""
     wall_s: float = 0.0
+    cpu_s: float = 0.0
+    """CPU seconds of this process (every thread; not the decoder process) over the run:
+    steadier than the wall time on a machine others are using."""
     documents: dict[str, DocumentResult] = field(default_factory=dict)
 
     @property
@@ -144,6 +157,13 @@ class EngineRun:
     @property
     def pages(self) -> int:
         return sum(document.pages for document in self.documents.values())
+
+    @property
+    def stages(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for document in self.documents.values():
+            total.update(document.stages)
+        return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +234,7 @@ def run_engine(
     run = EngineRun(backend)
     unload_all(engine)
     print(f"{backend}: reading {len(documents)} document(s) ...", file=sys.stderr, flush=True)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     try:
         request = OcrRequest([document.path for document in documents], backend, archive=False)
         results = list(engine.ocr(request))
@@ -223,13 +243,34 @@ def run_engine(
         return run
     finally:
         run.wall_s = time.perf_counter() - started
+        run.cpu_s = time.process_time() - cpu_started
     for document, key, result in zip(documents, keys, results, strict=True):
         run.documents[key] = document_result(document, key, result)
     return run
 
 
+def measure_intake(documents: Sequence[BenchDocument], limits: IntakeLimits) -> tuple[float, int]:
+    """Seconds to open and render every page in a decoder process like the app's, and pages."""
+    decoder = IsolatedDecoder(name="quality-intake")
+    pages = 0
+    try:
+        started = time.perf_counter()
+        for document in documents:
+            with decoder.open(document.path, limits) as opened:
+                for index in range(opened.page_count):
+                    opened.page(index)
+                    pages += 1
+        return time.perf_counter() - started, pages
+    finally:
+        decoder.close()
+
+
 def document_result(document: BenchDocument, key: str, result: OcrDocument) -> DocumentResult:
     assert document.truth is not None
+    stages: Counter[str] = Counter()
+    for page in result.pages:
+        for stage, seconds in page.stages:
+            stages[stage] += seconds
     return DocumentResult(
         key=key,
         group=document.group or OTHER,
@@ -238,6 +279,7 @@ def document_result(document: BenchDocument, key: str, result: OcrDocument) -> D
         seconds=sum(page.seconds for page in result.pages),
         score=score(result.text, document.truth, casefold=document.casefold),
         picks=Counter(page.backend for page in result.pages),
+        stages=stages,
         error=result.error.message if result.error else "",
     )
 
@@ -348,6 +390,36 @@ def engine_table(runs: Sequence[EngineRun]) -> list[str]:
     return lines
 
 
+def stage_names(runs: Sequence[EngineRun]) -> list[str]:
+    """Preprocessing first, combining last, the engines between them."""
+    seen = dict.fromkeys(stage for run in runs for stage in run.stages)
+    middle = [stage for stage in seen if stage not in ("preprocessing", "combining")]
+    return ["preprocessing", *sorted(middle), "combining"]
+
+
+def time_table(runs: Sequence[EngineRun], intake: tuple[float, int] | None) -> list[str]:
+    ok = [run for run in runs if run.ok]
+    stages = stage_names(ok)
+    lines = [
+        "| engine | wall s | CPU s | " + " | ".join(f"{stage} s" for stage in stages) + " |",
+        "|---|---|---|" + "---|" * len(stages),
+    ]
+    for run in ok:
+        totals = run.stages
+        cells = [f"{totals[stage]:.1f}" if stage in totals else "—" for stage in stages]
+        lines.append(
+            f"| {run.backend} | {run.wall_s:.1f} | {run.cpu_s:.1f} | " + " | ".join(cells) + " |"
+        )
+    if intake is not None:
+        seconds, pages = intake
+        lines += [
+            "",
+            f"Intake (opening and rendering the {pages} pages in a decoder process, no "
+            f"recognition, a separate pass): {seconds:.1f} s.",
+        ]
+    return lines
+
+
 def verdict(ok: Sequence[EngineRun], groups: dict[str, list[str]]) -> dict[str, Any] | None:
     """The issue's target: auto >= the best single engine in every group, > it overall."""
     if AUTO not in [run.backend for run in ok] or len(ok) < 2:
@@ -376,6 +448,7 @@ def build_record(
     groups: dict[str, list[str]],
     keys: Sequence[str],
     not_scored: Sequence[str],
+    intake: tuple[float, int] | None = None,
 ) -> dict[str, Any]:
     ok = [run for run in runs if run.ok]
     group_records: dict[str, Any] = {}
@@ -416,10 +489,13 @@ def build_record(
                 "reason": run.reason or None,
                 "pages": run.pages if run.ok else None,
                 "wall_s": run.wall_s if run.ok else None,
+                "cpu_s": run.cpu_s if run.ok else None,
                 "wall_s_per_page": run.wall_s / run.pages if run.ok and run.pages else None,
+                "stage_seconds": dict(run.stages) if run.ok else None,
             }
             for run in runs
         ],
+        "intake": {"seconds": intake[0], "pages": intake[1]} if intake else None,
         "groups": group_records,
         "documents": documents,
         "target": verdict(ok, groups),
@@ -486,6 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         engine.prepare()  # library imports are not timed
+        intake = measure_intake(scored, engine.config.intake.limits())
         runs = [run_engine(engine, backend, scored, keys) for backend in backends]
     finally:
         engine.close()
@@ -518,6 +595,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         lines.append("No engine could read the documents.")
     lines += ["", "## Engines (wall time includes cold model loads)", "", *engine_table(runs)]
+    if ok:
+        lines += [
+            "",
+            "## Where the time goes (seconds summed over the pages; pages run two at a time)",
+            "",
+            *time_table(runs, intake),
+        ]
     target = verdict(ok, groups)
     if target is not None:
         behind = ", ".join(target["groups_behind"]) or "none"
@@ -531,7 +615,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.json:
         record = build_record(
-            command, created, folder, config_files, runs, groups, keys, not_scored
+            command, created, folder, config_files, runs, groups, keys, not_scored, intake
         )
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

@@ -83,8 +83,8 @@ class Routing(_Section):
     cpu_only: list[str] = ["rapidocr", "tesseract"]
     """The chain under critical memory pressure."""
     combine: bool = True
-    """Pages RapidOCR reads in ``auto`` are read with Tesseract's help where a Tesseract model
-    follows it in the chain (``engine/models/combine.py``)."""
+    """Pages RapidOCR reads in ``auto``: a Tesseract model that follows it in the chain
+    re-reads the words RapidOCR may have run together (``engine/models/combine.py``)."""
 
     def chains(self) -> dict[str, list[str]]:
         return {"complex": self.complex, "simple": self.simple, "unknown": self.unknown}

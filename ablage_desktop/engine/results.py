@@ -117,6 +117,9 @@ class OcrPage:
     preprocessing: tuple[str, ...] = ()
     """What the preprocessing stage did to the page before the engine read it (turned,
     deskewed, scaled...); the boxes are on the original page all the same."""
+    stages: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    """Seconds this page spent in each stage of recognition (``preprocessing``, each engine
+    by name, ``combining``), for benchmarks; not kept in the archive."""
 
     def to_json(self) -> dict[str, Any]:
         data = {

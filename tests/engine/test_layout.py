@@ -128,3 +128,88 @@ def test_a_heading_across_two_columns_comes_first_then_each_column() -> None:
 def test_an_empty_line_between_paragraphs_is_kept() -> None:
     lines = [box("Erster Absatz", 10, 10, 400, 40), box("Zweiter Absatz", 10, 90, 400, 120)]
     assert page_text(lines) == "Erster Absatz\n\nZweiter Absatz"
+
+
+# --- columns on real layouts (issue 20) -----------------------------------------------------
+
+PROSE = [
+    "It is a truth universally acknowledged, that",
+    "a single man in possession of a good fortune",
+    "must be in want of a wife. However little",
+    "known the feelings or views of such a man",
+    "may be on his first entering a neighbourhood",
+    "this truth is so well fixed in the minds of",
+]
+
+
+def columns(count: int, left: int = 190, width: int = 680, gutter: int = 30) -> list[OcrLine]:
+    """``count`` columns of loose boxes as RapidOCR draws them (46 px high, 44 px apart): the
+    boxes of neighbouring columns stand only ``gutter`` pixels apart."""
+    lines = []
+    for column in range(count):
+        x0 = left + column * (width + gutter)
+        for row, text in enumerate(PROSE):
+            top = 420 + 44 * row
+            lines.append(box(f"{column + 1}: {text}", x0, top, x0 + width, top + 46))
+    return lines
+
+
+def column_texts(count: int) -> list[str]:
+    return [f"{column + 1}: {text}" for column in range(count) for text in PROSE]
+
+
+def test_columns_whose_loose_boxes_nearly_touch_are_read_one_after_the_other() -> None:
+    """A gazette at 300 dpi: the ink of the columns is a line height apart, RapidOCR's boxes
+    only 6 pixels."""
+    text = page_text(columns(3, gutter=6))
+    assert text.replace("\n\n", "\n").splitlines() == column_texts(3)
+
+
+def test_a_heading_and_a_footnote_close_to_the_columns_are_read_before_and_after() -> None:
+    """Less than an empty line between them and the columns: no horizontal cut frees them."""
+    lines = [
+        box("Notices of the Council and Reports", 190, 360, 2290, 418),
+        *columns(3, gutter=20),
+        box("1 Reprinted from the minutes of the meeting.", 190, 690, 1300, 730),
+    ]
+    text = page_text(lines).replace("\n\n", "\n").splitlines()
+    assert text == [
+        "Notices of the Council and Reports",
+        *column_texts(3),
+        "1 Reprinted from the minutes of the meeting.",
+    ]
+
+
+def test_a_footnote_reaching_into_the_gutter_comes_after_every_column() -> None:
+    """Wider than the first column but not across the second: an empty line above it."""
+    lines = [*columns(2, width=1000, gutter=70), box("1 Reprinted here.", 190, 760, 1265, 800)]
+    text = page_text(lines).replace("\n\n", "\n").splitlines()
+    assert text == [*column_texts(2), "1 Reprinted here."]
+
+
+def test_a_form_with_a_narrow_gap_between_labels_and_values_stays_row_by_row() -> None:
+    labels = ["Name:", "Ansprechpartner:", "Anschrift:", "Telefon:", "Telefax:", "E-Mail:"]
+    values = ["Physiotherapeutin", "Tanja Tinder", "Musterstraße 12", "0151 19630027"]
+    values += ["0151 19630028", "praxis@example.org"]
+    lines = []
+    for row, (label, value) in enumerate(zip(labels, values, strict=True)):
+        top = 100 + 44 * row
+        lines += [box(label, 100, top, 420, top + 46), box(value, 440, top, 900, top + 46)]
+    assert page_text(lines).splitlines() == [
+        f"{label} {value}" for label, value in zip(labels, values, strict=True)
+    ]
+
+
+def test_a_line_the_detector_ran_across_the_gutter_is_cut_in_two() -> None:
+    """At 200 dpi RapidOCR joined the third line of the first column to the third line of
+    the second: the rest are columns, so the joined line is cut at the gutter."""
+    lines = columns(2, width=470, gutter=-10)
+    third_left, third_right = lines[2], lines[len(PROSE) + 2]
+    joined = box(
+        f"{third_left.text} {third_right.text}", 190, third_left.box[1], 1130, third_left.box[3]
+    )
+    lines = [line for line in lines if line not in (third_left, third_right)] + [joined]
+
+    text = page_text(lines).replace("\n\n", "\n").splitlines()
+
+    assert text == column_texts(2)

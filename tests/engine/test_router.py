@@ -16,6 +16,7 @@ from PIL import Image
 from samples import text_page
 
 from ablage_desktop.engine.backends import REGISTRY
+from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions
 from ablage_desktop.engine.backends.tesseract import TesseractOptions
 from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import (
@@ -399,48 +400,65 @@ def combining_dispatcher(rig: Rig, chain: Sequence[str]) -> PageDispatcher:
     return PageDispatcher(rig.manager, router.route, rig.events.append, 1, combine=True)
 
 
-def test_a_page_tesseract_is_sure_of_is_not_read_by_rapidocr(
-    rig: Rig, tesseract: str, page: PageImage
-) -> None:
-    """The sample page is large clean print: Tesseract is sure of every word on it."""
-    rapidocr = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="never asked")
-    register_fakes(rig.manager, rig.probe, rapidocr)
-
-    result = combining_dispatcher(rig, ("rapidocr", tesseract)).recognize(page)
-
-    assert result.backend == "tesseract"
-    assert "sure of every word" in (result.route or "")
-    assert rapidocr.loads == 0
-    assert "Invoice" in result.text
+@pytest.fixture
+def rapidocr(rig: Rig) -> str:
+    """The real RapidOCR, registered in the rig's manager."""
+    spec = REGISTRY["rapidocr"]
+    options = RapidOcrOptions(engine="rapidocr")
+    availability = spec.availability(options)
+    if not availability.ok:
+        pytest.skip(f"rapidocr cannot run here: {availability.reason}")
+    rig.manager.register("rapidocr", spec, options, spec.estimate(options))
+    return "rapidocr"
 
 
-def test_a_page_tesseract_is_unsure_of_is_read_by_rapidocr_too(rig: Rig, tesseract: str) -> None:
-    """Faint small print: Tesseract is unsure of some words, so RapidOCR reads the page too.
-    The fake RapidOCR returns text without boxes, which is kept as it is (the merge itself is
-    tested in test_combine.py, and with the real engines in test_auto_reading.py)."""
-    faint = text_page(["Rechnung 4711 vom 30.10.2018", "Kundenstraße 15, Beispielstadt"])
-    faint = faint.point(lambda value: 170 if value < 128 else 255).resize(
-        (faint.width // 3, faint.height // 3)
+SEPARATE_WORDS = ("Invoice of the month", "Total amount due")
+RUN_TOGETHER = ("Summe netto 4711 vom 30.10.2018", "Bitte zahlen Sie bis morgen.Danke")
+
+
+@pytest.mark.slow
+def test_a_page_whose_words_stand_apart_is_read_by_rapidocr_alone(rig: Rig, rapidocr: str) -> None:
+    helper = FakeModelScript("tesseract", "cpu", 64 * MIB, text="never asked")
+    register_fakes(rig.manager, rig.probe, helper)
+
+    result = combining_dispatcher(rig, (rapidocr, "tesseract")).recognize(
+        page_of(text_page(SEPARATE_WORDS))
     )
-    rapidocr = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="Rechnung 4711")
-    register_fakes(rig.manager, rig.probe, rapidocr)
-
-    result = combining_dispatcher(rig, ("rapidocr", tesseract)).recognize(page_of(faint))
-
-    assert rapidocr.loads == 1
-    assert result.text == "Rechnung 4711"
-    assert "rapidocr alone (its reading has no line boxes" in (result.route or "")
-
-
-def test_when_the_helper_fails_rapidocr_reads_the_page_alone(rig: Rig, page: PageImage) -> None:
-    rapidocr = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="Rechnung 4711")
-    broken = FakeModelScript("tesseract", "cpu", 64 * MIB, fail_load="no language data")
-    register_fakes(rig.manager, rig.probe, rapidocr, broken)
-
-    result = combining_dispatcher(rig, ("rapidocr", "tesseract")).recognize(page)
 
     assert result.backend == "rapidocr"
-    assert result.text == "Rechnung 4711"
+    assert result.text.splitlines() == list(SEPARATE_WORDS)
+    assert "rapidocr alone (no words run together)" in (result.route or "")
+    assert helper.attempts == 0
+    assert [stage for stage, _ in result.stages] == ["preprocessing", "rapidocr", "combining"]
+
+
+@pytest.mark.slow
+def test_only_the_words_that_may_run_together_are_reread_by_tesseract(
+    rig: Rig, rapidocr: str, tesseract: str
+) -> None:
+    lines = (*SEPARATE_WORDS, *RUN_TOGETHER)
+
+    result = combining_dispatcher(rig, (rapidocr, tesseract)).recognize(
+        page_of(text_page(lines, size=(1400, 440)))
+    )
+
+    assert result.backend == "rapidocr+tesseract"
+    assert "1 word(s) re-read by Tesseract" in (result.route or ""), result.route
+    assert "Danke" in result.text
+    assert dict(result.stages).keys() == {"preprocessing", "rapidocr", "tesseract", "combining"}
+
+
+@pytest.mark.slow
+def test_when_the_helper_fails_rapidocr_reads_the_page_alone(rig: Rig, rapidocr: str) -> None:
+    broken = FakeModelScript("tesseract", "cpu", 64 * MIB, fail_load="no language data")
+    register_fakes(rig.manager, rig.probe, broken)
+
+    result = combining_dispatcher(rig, (rapidocr, "tesseract")).recognize(
+        page_of(text_page(RUN_TOGETHER))
+    )
+
+    assert result.backend == "rapidocr"
+    assert "Danke" in result.text
     assert "rapidocr alone (tesseract failed" in (result.route or "")
 
 
@@ -459,13 +477,14 @@ def test_without_the_switch_rapidocr_reads_alone(rig: Rig, tesseract: str, page:
     assert dispatcher.recognize(page).backend == "rapidocr"
 
 
+@pytest.mark.slow
 def test_a_helper_that_cannot_load_is_not_tried_again_on_every_page(
-    rig: Rig, page: PageImage
+    rig: Rig, rapidocr: str
 ) -> None:
-    rapidocr = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="Rechnung 4711")
     broken = FakeModelScript("tesseract", "cpu", 64 * MIB, fail_load="no language data")
-    register_fakes(rig.manager, rig.probe, rapidocr, broken)
-    dispatcher = combining_dispatcher(rig, ("rapidocr", "tesseract"))
+    register_fakes(rig.manager, rig.probe, broken)
+    dispatcher = combining_dispatcher(rig, (rapidocr, "tesseract"))
+    page = page_of(text_page(RUN_TOGETHER))
 
     first, second = dispatcher.recognize(page), dispatcher.recognize(page)
 

@@ -1,7 +1,9 @@
-"""``auto`` and the reading order with the real CPU engines (issue 9).
+"""``auto`` and the reading order with the real CPU engines (issues 9 and 20).
 
-A two-column page printed here keeps its columns apart with every engine; a German invoice of
-the data set keeps its umlauts through ``auto``; and ``auto`` says per page what it did.
+Pages printed here with two and three columns keep their columns apart with every engine,
+between a header line and a heading above them and a footnote and a footer below them; a
+German invoice of the data set keeps its umlauts through ``auto``; and ``auto`` says per page
+what it did.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from column_pages import ColumnPage, column_page
 from PIL import Image, ImageDraw, ImageFont
 
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import Engine, OcrRequest
 from ablage_desktop.engine.errors import BackendUnavailable
 from ablage_desktop.engine.results import OcrPage
+from ablage_desktop.engine.textmetrics import cer
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 pytestmark = pytest.mark.slow
@@ -97,3 +101,43 @@ def test_auto_reads_the_umlauts_of_a_german_invoice_and_says_how(engine: Engine)
     assert not [word for word in GERMAN_WORDS if word not in text]
     for page in pages:
         assert page.route and page.backend in page.route, page.route
+
+
+COLUMN_PAGES = {
+    "three narrow columns, 300 dpi": lambda: column_page(3),
+    "three columns, heading and footnote close by": lambda: column_page(3, tight=True, start=2),
+    "two columns, sans serif, 200 dpi": lambda: column_page(2, dpi=200, serif=False, start=4),
+}
+
+
+def missing_in_turn(text: str, marks: list[str]) -> list[str]:
+    """The marks not found in ``text`` each after the one before it."""
+    missing, position = [], 0
+    for mark in marks:
+        found = text.find(mark, position)
+        if found < 0:
+            missing.append(mark)
+        else:
+            position = found + len(mark)
+    return missing
+
+
+@pytest.mark.parametrize("layout", list(COLUMN_PAGES))
+@pytest.mark.parametrize("backend", ["rapidocr", "tesseract", "auto"])
+def test_columns_under_a_heading_are_read_one_after_the_other(
+    engine: Engine, backend: str, layout: str, tmp_path: Path
+) -> None:
+    printed: ColumnPage = COLUMN_PAGES[layout]()
+    path = tmp_path / "columns.png"
+    printed.image.save(path, dpi=(printed.dpi, printed.dpi))
+
+    [page] = read(engine, backend, path)
+
+    # The first three words of each column's first and last line, in the order a person
+    # reads them: header, heading, column by column, footnote, footer.
+    marks = [printed.header[:16], printed.heading[:24]]
+    for column in printed.columns:
+        marks += [" ".join(column[0].split()[:3]), " ".join(column[-1].split()[:3])]
+    marks += [printed.footnote[:24], printed.footer.split()[0]]  # "Page" (Tesseract: "Page7")
+    assert not missing_in_turn(" ".join(page.text.split()), marks), page.text
+    assert cer(page.text, printed.truth) < 0.03, page.text

@@ -1,41 +1,67 @@
-"""One page read by RapidOCR and Tesseract together, better than either alone.
+"""One page read by RapidOCR, with Tesseract re-reading only the words where that pays.
 
-Measured on the development set (``benchmarks/quality.py``): RapidOCR recognises characters
-far better (receipts, forms, German invoices), but it runs words together where they stand
-wide apart ("HandelsrechnungNr.47110815vom31.10.2018", "Kundenstraße15"), its detector now and
-then misses a word, and it reads lettering in logos. Tesseract segments words well and knows
-when it is sure; where it is sure of every word on the page, its reading stands and RapidOCR
-is not run at all.
+Measured on the development set (``benchmarks/quality.py``, benchmarks/RESULTS.md): RapidOCR
+recognises characters far better (receipts, forms, German invoices), but it runs words
+together where they stand wide apart ("HandelsrechnungNr.47110815vom31.10.2018",
+"Kundenstraße15"). Tesseract segments words well and knows when it is sure. Tesseract reading
+every page first bought no more than Tesseract reading those run-together words alone: lines
+RapidOCR is unsure of (confidence below 0.9) changed no word when Tesseract read them too,
+and the words RapidOCR's detector missed that Tesseract added changed none either.
 
-So, per page: Tesseract first. Sure of every word -> Tesseract's reading. Otherwise RapidOCR
-reads the page, and Tesseract's sure words (1) put back the spaces RapidOCR dropped, only where
-the characters on both sides are the same in both readings and the break is of a kind
-RapidOCR drops (letter/digit, lower/upper case, after a colon or full stop), and (2) add the
-words RapidOCR's detector missed. Everything else is RapidOCR's.
+So, per page: RapidOCR reads it. ``suspects`` finds the words that may be two run together: a
+letter meets a digit, a small letter a capital, or a letter or digit follows a colon or full
+stop (but not 30.10.2018 or 14:11). Only the stretch of the line around such words is cut out;
+all of a page's stretches are stacked into one strip (``LineStrip``) that Tesseract reads in
+one call. Where no word qualifies, RapidOCR's reading stands alone and Tesseract is not run.
+Tesseract's sure words then put back the spaces RapidOCR dropped (``respace``), only inside
+the suspect words, where Tesseract read the same characters, and where the break is of a kind
+RapidOCR drops. Everything else is RapidOCR's.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ablage_desktop.engine.layout import in_reading_order
-from ablage_desktop.engine.results import Box, OcrLine, OcrPage, OcrWord
+from ablage_desktop.engine.results import Box, OcrPage, OcrWord
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 SURE = 0.9
 """Tesseract's word confidence from which it is right nearly always."""
-MIN_WORDS = 3
-"""Fewer words than this and "sure of every word" says nothing about the page."""
-MISSED_CHARACTERS = 2
-"""A word RapidOCR missed is added only with this many letters or digits (no stray marks)."""
-BOX_MARGIN = 0.2
-"""A Tesseract word belongs to a RapidOCR line when its centre lies in the line's box grown by
-this share of the line's height (RapidOCR's boxes are loose, Tesseract's tight)."""
 BREAK_AFTER = frozenset(".:;)")
+MARGIN_CHARACTERS = 6
+"""A suspect word is cut out with this many characters either side (RapidOCR gives the line's
+box only, so the word's place in it is estimated from its characters)..."""
+MARGIN_SHARE = 0.12
+"""...and this share of the line's width, for lines of wide and narrow letters. On the
+development set 3 characters and 8 % lost a space Tesseract misread with less context
+around it (F1 0.9138 against 0.9144 for whole lines); 6 and 12 % lost none and send Tesseract
+a fifth less than whole lines."""
+STRIP_GAP = 0.6
+"""Empty space between the pieces of a strip, in line heights (Tesseract keeps them apart)."""
+STRIP_PAD = 0.5
+"""White border around each piece in the strip, in line heights."""
 
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212", "-"))
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """Words of one RapidOCR line that may be two run together, and where to look at them."""
+
+    line: int
+    """Index of the line in the page's ``lines``."""
+    spans: tuple[tuple[int, int], ...]
+    """The words, as ranges of characters of the line's text."""
+    box: Box
+    """The stretch of the line holding them, in the page's pixels."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,47 +69,95 @@ class Combination:
     page: OcrPage
     spaces: int = 0
     """Spaces put back into RapidOCR's lines."""
-    added: int = 0
-    """Words RapidOCR missed, added from Tesseract."""
+    reread: int = 0
+    """Suspect words Tesseract read again."""
 
     @property
     def summary(self) -> str:
-        if "+" not in self.page.backend:
-            return f"{self.page.backend} alone (its reading has no line boxes to combine)"
         return (
-            f"read by {self.page.backend}: {self.spaces} space(s) and {self.added} missed "
-            "word(s) from Tesseract"
+            f"read by {self.page.backend}: {self.reread} word(s) re-read by Tesseract, "
+            f"{self.spaces} space(s) put back"
         )
 
 
-def sure_of_every_word(page: OcrPage) -> bool:
-    words = [word for line in page.lines for word in line.words]
-    return len(words) >= MIN_WORDS and all(word.confidence >= SURE for word in words)
+def suspect_spans(text: str) -> list[tuple[int, int]]:
+    """The words of ``text`` that may be two run together (see the module's docstring)."""
+    spans = []
+    start = 0
+    for word in text.split(" "):
+        end = start + len(word)
+        for before, (here, after) in zip(" " + word, itertools.pairwise(word), strict=False):
+            if not _breaks(here, after):
+                continue
+            if here in BREAK_AFTER and before.isdigit() and after.isdigit():
+                continue  # 30.10.2018, 14:11: one word
+            spans.append((start, end))
+            break
+        start = end + 1
+    return spans
 
 
-def combine(primary: OcrPage, helper: OcrPage, helper_scale: float = 1.0) -> Combination:
-    """RapidOCR's page ``primary`` with the help of Tesseract's ``helper``.
+def suspects(page: OcrPage) -> list[Suspect]:
+    """Every stretch of the page's lines Tesseract should read again; empty: none."""
+    found = []
+    for index, line in enumerate(page.lines):
+        spans = suspect_spans(line.text)
+        if not spans:
+            continue
+        x0, y0, x1, y1 = line.box
+        per_character = (x1 - x0) / max(1, len(line.text))
+        margin = MARGIN_CHARACTERS * per_character + MARGIN_SHARE * (x1 - x0)
+        stretches: list[tuple[list[tuple[int, int]], float, float]] = []
+        for start, end in spans:
+            left = max(x0, x0 + start * per_character - margin)
+            right = min(x1, x0 + end * per_character + margin)
+            if stretches and left <= stretches[-1][2]:  # overlaps the one before: one piece
+                stretches[-1][0].append((start, end))
+                stretches[-1] = (stretches[-1][0], stretches[-1][1], right)
+            else:
+                stretches.append(([(start, end)], left, right))
+        for members, left, right in stretches:
+            box = (int(left), y0, max(int(left) + 1, round(right)), y1)
+            found.append(Suspect(index, tuple(members), box))
+    return found
 
-    ``helper_scale`` is the size of the helper's page over the primary's (Tesseract may read an
-    upscaled page); the result is in the primary's coordinates.
+
+def respace(
+    primary: OcrPage,
+    found: Sequence[Suspect],
+    words: Sequence[Sequence[OcrWord]],
+    helper: OcrPage,
+    helper_scale: float = 1.0,
+) -> Combination:
+    """RapidOCR's page ``primary`` with spaces from Tesseract's ``words`` for each suspect.
+
+    ``words[i]`` are the words Tesseract read in ``found[i]``'s stretch, in the helper's
+    page coordinates; ``helper_scale`` is the size of the helper's page over the primary's
+    (Tesseract may read an upscaled page). ``helper`` is Tesseract's reading of the strip,
+    for its name and time.
     """
-    if not primary.lines:  # text without boxes: nothing to place Tesseract's words against
-        return Combination(primary)
-    words = [_scaled(word, helper_scale) for line in helper.lines for word in line.words]
-    claimed: set[int] = set()
-    lines: list[OcrLine] = []
+    texts = {index: line.text for index, line in enumerate(primary.lines)}
     spaces = 0
-    for line in primary.lines:
-        mine = [i for i, word in enumerate(words) if i not in claimed and _inside(word, line.box)]
-        claimed.update(mine)
-        text = _respaced(line.text, sorted((words[i] for i in mine), key=lambda w: w.box[0]))
-        if text is None:
-            lines.append(line)
-        else:
-            spaces += text.count(" ") - line.text.count(" ")
-            lines.append(dataclasses.replace(line, text=text))
-    missed = _missed_runs(helper.lines, words, claimed)
-    text, ordered = in_reading_order([*lines, *missed])
+    # Right to left within a line, so that inserted spaces do not move the spans still to do.
+    order = sorted(range(len(found)), key=lambda i: (found[i].line, -found[i].spans[0][0]))
+    for position in order:
+        suspect = found[position]
+        seen = sorted(
+            (_scaled(word, helper_scale) for word in words[position]),
+            key=lambda word: word.box[0],
+        )
+        text = texts[suspect.line]
+        for start, end in reversed(suspect.spans):
+            respaced = _respaced_word(text[start:end], seen)
+            if respaced is not None:
+                spaces += respaced.count(" ")
+                text = text[:start] + respaced + text[end:]
+        texts[suspect.line] = text
+    lines = [
+        dataclasses.replace(line, text=texts[index]) if texts[index] != line.text else line
+        for index, line in enumerate(primary.lines)
+    ]
+    text, ordered = in_reading_order(lines)
     page = dataclasses.replace(
         primary,
         backend=f"{primary.backend}+{helper.backend}",
@@ -91,7 +165,8 @@ def combine(primary: OcrPage, helper: OcrPage, helper_scale: float = 1.0) -> Com
         text=text,
         lines=ordered,
     )
-    return Combination(page, spaces, sum(len(line.words) for line in missed))
+    reread = sum(len(suspect.spans) for suspect in found)
+    return Combination(page, spaces, reread)
 
 
 def _scaled(word: OcrWord, scale: float) -> OcrWord:
@@ -102,40 +177,40 @@ def _scaled(word: OcrWord, scale: float) -> OcrWord:
     return dataclasses.replace(word, box=box)
 
 
-def _inside(word: OcrWord, box: Box) -> bool:
-    margin = BOX_MARGIN * (box[3] - box[1])
-    x = (word.box[0] + word.box[2]) / 2
-    y = (word.box[1] + word.box[3]) / 2
-    return box[0] - margin <= x <= box[2] + margin and box[1] - margin <= y <= box[3] + margin
-
-
 def _same(character: str) -> str:
     return unicodedata.normalize("NFKC", character).translate(_DASHES)
 
 
-def _respaced(text: str, words: Sequence[OcrWord]) -> str | None:
-    """``text`` with the spaces Tesseract's sure words show, or None when nothing changes."""
-    if len(words) < 2:
-        return None
+def _respaced_word(word: str, seen: Sequence[OcrWord]) -> str | None:
+    """``word`` (RapidOCR's, no spaces) with the breaks Tesseract's sure words show inside it,
+    or None when nothing changes.
+
+    Tesseract's words around it are read as one run of characters; ``word`` must stand in it
+    exactly once, character for character, or RapidOCR's reading stands.
+    """
     helper: list[str] = []
     sure_breaks: set[int] = set()
-    for position, word in enumerate(words):
-        helper += [_same(ch) for ch in word.text if not ch.isspace()]
-        following = words[position + 1] if position + 1 < len(words) else None
-        if following and word.confidence >= SURE and following.confidence >= SURE:
+    for position, found in enumerate(seen):
+        helper += [_same(ch) for ch in found.text if not ch.isspace()]
+        following = seen[position + 1] if position + 1 < len(seen) else None
+        if following and found.confidence >= SURE and following.confidence >= SURE:
             sure_breaks.add(len(helper))
-    if [_same(ch) for ch in text if not ch.isspace()] != helper:
-        return None  # the readings differ in their characters: RapidOCR's stands
+    wanted = [_same(ch) for ch in word]
+    starts = [
+        start
+        for start in range(len(helper) - len(wanted) + 1)
+        if helper[start : start + len(wanted)] == wanted
+    ]
+    if len(starts) != 1:
+        return None  # the readings differ, or the word is there twice: RapidOCR's stands
+    at = starts[0]
     out: list[str] = []
-    count = 0
-    for ch in text:
-        if not ch.isspace():
-            if count in sure_breaks and out and not out[-1].isspace() and _breaks(out[-1], ch):
-                out.append(" ")
-            count += 1
+    for offset, ch in enumerate(word):
+        if offset and at + offset in sure_breaks and _breaks(word[offset - 1], ch):
+            out.append(" ")
         out.append(ch)
     respaced = "".join(out)
-    return respaced if respaced != text else None
+    return respaced if respaced != word else None
 
 
 def _breaks(before: str, after: str) -> bool:
@@ -152,40 +227,50 @@ def _breaks(before: str, after: str) -> bool:
     )
 
 
-def _missed_runs(
-    helper_lines: Sequence[OcrLine],
-    words: Sequence[OcrWord],
-    claimed: set[int],
-) -> list[OcrLine]:
-    """Tesseract's sure words outside every RapidOCR box, a line per run of neighbours."""
-    runs: list[list[OcrWord]] = []
-    index = 0
-    for line in helper_lines:
-        run: list[OcrWord] = []
-        for _ in line.words:
-            word = words[index]
-            wanted = (
-                index not in claimed
-                and word.confidence >= SURE
-                and sum(ch.isalnum() for ch in word.text) >= MISSED_CHARACTERS
-            )
-            index += 1
-            if wanted:
-                run.append(word)
-            elif run:
-                runs.append(run)
-                run = []
-        if run:
-            runs.append(run)
-    return [_line_of(run) for run in runs]
+@dataclass(frozen=True, slots=True)
+class LineStrip:
+    """Stretches of a page's lines cut out and stacked under each other, for one Tesseract
+    call.
 
+    ``placements`` holds, per stretch, its box on the page and its top in the strip; the
+    words Tesseract finds in the strip go back onto the page through ``words_by_piece``.
+    """
 
-def _line_of(run: Sequence[OcrWord]) -> OcrLine:
-    box = (
-        min(word.box[0] for word in run),
-        min(word.box[1] for word in run),
-        max(word.box[2] for word in run),
-        max(word.box[3] for word in run),
-    )
-    text = " ".join(word.text for word in run)
-    return OcrLine(text, min(word.confidence for word in run), box, tuple(run))
+    image: Image.Image
+    placements: tuple[tuple[Box, int], ...]
+    pad: int
+
+    @classmethod
+    def cut(cls, image: Image.Image, boxes: Sequence[Box]) -> LineStrip:
+        """The strip of ``boxes`` (page pixels of ``image``), top to bottom."""
+        from PIL import Image as PILImage
+
+        grey = image if image.mode == "L" else image.convert("L")
+        height = max(box[3] - box[1] for box in boxes)
+        pad = max(4, round(STRIP_PAD * height))
+        gap = max(4, round(STRIP_GAP * height))
+        width = max(box[2] - box[0] for box in boxes) + 2 * pad
+        total = sum(box[3] - box[1] for box in boxes) + gap * (len(boxes) - 1) + 2 * pad
+        strip = PILImage.new("L", (width, total), 255)
+        placements = []
+        top = pad
+        for box in boxes:
+            strip.paste(grey.crop(box), (pad, top))
+            placements.append((box, top))
+            top += box[3] - box[1] + gap
+        return cls(strip, tuple(placements), pad)
+
+    def words_by_piece(self, reading: OcrPage) -> list[list[OcrWord]]:
+        """Tesseract's words in the strip, per piece, moved back onto the page."""
+        found: list[list[OcrWord]] = [[] for _ in self.placements]
+        for line in reading.lines:
+            for word in line.words:
+                centre = (word.box[1] + word.box[3]) / 2
+                for position, (box, top) in enumerate(self.placements):
+                    if top <= centre <= top + box[3] - box[1]:
+                        dx, dy = box[0] - self.pad, box[1] - top
+                        x0, y0, x1, y1 = word.box
+                        moved = (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
+                        found[position].append(dataclasses.replace(word, box=moved))
+                        break
+        return found

@@ -13,9 +13,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.documents import PageImage
@@ -28,11 +30,11 @@ from ablage_desktop.engine.errors import (
 )
 from ablage_desktop.engine.events import Event, FallbackTaken, Routed
 from ablage_desktop.engine.memory.pressure import Pressure
-from ablage_desktop.engine.models.combine import SURE, combine, sure_of_every_word
+from ablage_desktop.engine.models.combine import LineStrip, respace, suspects
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
 from ablage_desktop.engine.page_analysis import PageAnalysis, analyze_page
 from ablage_desktop.engine.preprocess import PreparedPage, Preprocessor
-from ablage_desktop.engine.results import ErrorInfo, Fallback, OcrPage
+from ablage_desktop.engine.results import Box, ErrorInfo, Fallback, OcrPage
 
 log = logging.getLogger(__name__)
 
@@ -159,9 +161,12 @@ class PageDispatcher:
         return Route(chain, reason, route.analysis)
 
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
+        started = time.perf_counter()
         route = self._without_broken(self._route(page))
         self._emit(Routed(page.document, page.index, route.chain[0], route.reason))
         prepared = self._prepare(page, route.analysis)
+        stages = _Stages()
+        stages.add("preprocessing", time.perf_counter() - started)
         fallbacks: list[Fallback] = []
         for position, name in enumerate(route.chain):
             following = route.chain[position + 1] if position + 1 < len(route.chain) else None
@@ -170,11 +175,13 @@ class PageDispatcher:
             try:
                 helper = self._helper_of(route.chain, position)
                 if helper is None:
-                    variant = prepared.variant(self._engine_of(name))
-                    result = variant.restore(self._run(name, variant.page, cancel))
+                    variant = stages.time("preprocessing", prepared.variant, self._engine_of(name))
+                    read = self._run(name, variant.page, cancel)
+                    stages.add(name, read.seconds)
+                    result = variant.restore(read)
                     how = ""
                 else:
-                    result, how = self._read_together(name, helper, prepared, cancel)
+                    result, how = self._read_together(name, helper, prepared, cancel, stages)
             except Cancelled:
                 raise
             except Exception as exc:
@@ -193,7 +200,9 @@ class PageDispatcher:
                 useless = useless_result(result, route.analysis) if len(route.chain) > 1 else None
                 if useless is None or following is None:
                     reason = f"{route.reason}; {how}" if how else route.reason
-                    return dataclasses.replace(result, route=reason, fallbacks=tuple(fallbacks))
+                    return dataclasses.replace(
+                        result, route=reason, fallbacks=tuple(fallbacks), stages=stages.items()
+                    )
                 cause = ErrorInfo("useless_result", useless)
             fallbacks.append(Fallback(name, following, cause))
             self._emit(FallbackTaken(page.document, page.index, name, following, cause))
@@ -222,16 +231,40 @@ class PageDispatcher:
             return None
 
     def _read_together(
-        self, name: str, helper: str, prepared: PreparedPage, cancel: CancelToken | None
+        self,
+        name: str,
+        helper: str,
+        prepared: PreparedPage,
+        cancel: CancelToken | None,
+        stages: _Stages,
     ) -> tuple[OcrPage, str]:
-        """``name`` (RapidOCR) and ``helper`` (Tesseract) on one page; see ``combine``.
+        """``name`` (RapidOCR) reads the page; ``helper`` (Tesseract) re-reads only the words
+        that may have run together, all in one strip (see ``combine``).
 
         A failing helper leaves the page to RapidOCR alone; a failing RapidOCR raises, and
         the chain goes on as always.
         """
-        helper_variant = prepared.variant(self._engine_of(helper))
+        variant = stages.time("preprocessing", prepared.variant, self._engine_of(name))
+        page = self._run(name, variant.page, cancel)
+        stages.add(name, page.seconds)
+        started = time.perf_counter()
+        found = suspects(page)
+        if not found:
+            stages.add("combining", time.perf_counter() - started)
+            how = "no words run together" if page.lines else "no line boxes"
+            return variant.restore(page), f"{name} alone ({how})"
+        helper_variant = stages.time("preprocessing", prepared.variant, self._engine_of(helper))
+        scale = helper_variant.page.width / max(1, variant.page.width)
+        original = helper_variant.page
+        strip = LineStrip.cut(
+            original.image, [_scaled_box(suspect.box, scale, original) for suspect in found]
+        )
+        stages.add("combining", time.perf_counter() - started)
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled()  # no second engine starts after a cancel
         try:
-            helper_page = self._run(helper, helper_variant.page, cancel)
+            reading = self._run(helper, dataclasses.replace(original, image=strip.image), cancel)
+            stages.add(helper, reading.seconds)
         except Cancelled:
             raise
         except Exception as exc:
@@ -240,19 +273,12 @@ class PageDispatcher:
                 with self._lock:
                     self._broken.setdefault(helper, cause.message)
             log.warning("%s could not help %s on a page: %s", helper, name, cause.message)
-            variant = prepared.variant(self._engine_of(name))
-            page = variant.restore(self._run(name, variant.page, cancel))
-            return page, f"{name} alone ({helper} failed: {cause.message})"
-        if sure_of_every_word(helper_page):
-            how = f"{helper} sure of every word (confidence >= {SURE:.0%}): {name} not run"
-            return helper_variant.restore(helper_page), how
-        if cancel is not None and cancel.cancelled:
-            raise Cancelled()
-        variant = prepared.variant(self._engine_of(name))
-        page = self._run(name, variant.page, cancel)
-        scale = helper_variant.page.width / max(1, variant.page.width)
-        combination = combine(page, helper_page, scale)
-        return variant.restore(combination.page), combination.summary
+            return variant.restore(page), f"{name} alone ({helper} failed: {cause.message})"
+        started = time.perf_counter()
+        combination = respace(page, found, strip.words_by_piece(reading), reading, scale)
+        result = variant.restore(combination.page)
+        stages.add("combining", time.perf_counter() - started)
+        return result, combination.summary
 
     def recognize_batch(
         self, pages: Sequence[PageImage], cancel: CancelToken | None = None
@@ -319,6 +345,37 @@ class PageDispatcher:
                 if is_out_of_memory(exc):
                     raise OutOfMemory(name, "recognition", oom) from None
                 raise
+
+
+class _Stages:
+    """Seconds one page spends in each stage, summed per stage, in the order first met."""
+
+    def __init__(self) -> None:
+        self._seconds: dict[str, float] = {}
+
+    def add(self, stage: str, seconds: float) -> None:
+        self._seconds[stage] = self._seconds.get(stage, 0.0) + seconds
+
+    def time(self, stage: str, call: Callable[[str], Any], argument: str) -> Any:
+        started = time.perf_counter()
+        try:
+            return call(argument)
+        finally:
+            self.add(stage, time.perf_counter() - started)
+
+    def items(self) -> tuple[tuple[str, float], ...]:
+        return tuple(self._seconds.items())
+
+
+def _scaled_box(box: Box, scale: float, page: PageImage) -> Box:
+    """``box`` on a page ``scale`` times the size, inside ``page``."""
+    x0, y0, x1, y1 = box
+    return (
+        max(0, round(x0 * scale)),
+        max(0, round(y0 * scale)),
+        min(page.width, max(round(x0 * scale) + 1, round(x1 * scale))),
+        min(page.height, max(round(y0 * scale) + 1, round(y1 * scale))),
+    )
 
 
 def _broken_model(exc: BaseException) -> bool:
