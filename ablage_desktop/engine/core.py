@@ -24,6 +24,7 @@ from ablage_desktop.engine.backends import (
     Backend,
     BackendSpec,
     EngineOptions,
+    rapidocr,
 )
 from ablage_desktop.engine.backends.transformers_vlm import NOT_DOWNLOADED
 from ablage_desktop.engine.cancel import CancelToken
@@ -46,6 +47,7 @@ from ablage_desktop.engine.models.router import AUTO, PageDispatcher, Route, Rou
 from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.pipeline import run_pipeline
 from ablage_desktop.engine.preprocess import Preprocessor
+from ablage_desktop.engine.preprocess.orientation import DET_SIDE as ORIENTATION_DETECTION_SIDE
 from ablage_desktop.engine.results import OcrDocument
 from ablage_desktop.engine.store import Job, Store
 
@@ -109,6 +111,15 @@ class OcrRequest:
     """Continue this archived batch: ``paths`` are its unfinished documents, in its order."""
 
 
+def orientation_bytes(config: AppConfig) -> int:
+    """What the orientation step's own RapidOCR session may hold (its methods ``rapidocr``
+    and ``auto``, which asks RapidOCR to confirm unsure turns); counted in the CPU budget."""
+    orientation = config.preprocessing.orientation
+    if not orientation.enabled or orientation.method == "tesseract":
+        return 0
+    return rapidocr.session_bytes(ORIENTATION_DETECTION_SIDE)
+
+
 def policy_of(config: AppConfig) -> ManagerPolicy:
     management = config.management
     return ManagerPolicy(
@@ -146,6 +157,7 @@ class Engine:
         self._decoder = IsolatedDecoder(name="ablage-decoder")
         self._preview_decoder = IsolatedDecoder(name="ablage-preview-decoder")
         self._preprocess = Preprocessor(config.preprocessing)
+        self.manager.reserve("orientation", "cpu", orientation_bytes(config))
         self._options: dict[str, EngineOptions] = {}
         self._specs: dict[str, BackendSpec] = {}
         for name, options in config.models.items():
