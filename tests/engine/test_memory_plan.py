@@ -275,7 +275,7 @@ def test_the_manager_refuses_a_page_whose_plan_does_not_fit_and_says_why() -> No
     manager, _, qwen = qwen_manager(ram_budget=10 * GIB)
 
     with manager.acquire("qwen2_vl", A4_150) as lease:
-        lease.recognize  # noqa: B018  (the small page fits: the model is pinned)
+        assert lease.name == "qwen2_vl"  # the small page fits: the model is pinned
     with pytest.raises(InsufficientMemory) as refused:
         manager.acquire("qwen2_vl", A4_300)
 
