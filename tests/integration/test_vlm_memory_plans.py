@@ -26,7 +26,12 @@ from ablage_desktop.engine.events import Event, ModelStateChanged  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated")
 
-ENGINES = {"got_ocr2": "got_ocr2", "qwen2_vl": "qwen2_vl", "qwen2_5_vl": "qwen2_vl", "janus": "janus"}
+ENGINES = {
+    "got_ocr2": "got_ocr2",
+    "qwen2_vl": "qwen2_vl",
+    "qwen2_5_vl": "qwen2_vl",
+    "janus": "janus",
+}
 """Tiny folder -> the engine that loads it (Qwen2.5-VL through the qwen2_vl engine)."""
 
 
