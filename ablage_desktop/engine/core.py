@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -86,6 +86,10 @@ class BackendStatus:
     """The last load's duration; for a server, the health check's round trip."""
     error: str = ""
     """Why the last load failed, or why a server was given up on."""
+    memory_plan: dict[str, Any] | None = None
+    """A vision-language model's per-page memory plan at the reference page (A4, 300 dpi)."""
+    memory_plan_text: str = ""
+    """The same in words (the GUI's tooltip)."""
 
     @property
     def remote(self) -> bool:
@@ -324,6 +328,8 @@ class Engine:
                     page_seconds=info.page_seconds,
                     load_seconds=info.load_seconds,
                     error=info.error.message if info.error else "",
+                    memory_plan=info.plan.to_json() if info.plan else None,
+                    memory_plan_text=info.plan.describe() if info.plan else "",
                 )
             )
         return rows

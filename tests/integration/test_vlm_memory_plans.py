@@ -128,3 +128,41 @@ def test_qwen2_5_vl_reads_a_page_through_the_engine(tiny: dict[str, Path], tmp_p
     assert warmed.model == "qwen25" and warmed.seconds > 0
     ready = [e for e in events if isinstance(e, ModelStateChanged) and e.state == "ready"]
     assert ready[0].plan is not None and ready[0].plan["family"] == "qwen2_5_vl"
+
+
+def test_models_list_and_the_models_table_show_the_plan(
+    tiny: dict[str, Path], tmp_path: Path, qtbot: object
+) -> None:
+    import argparse
+    import io
+    import json
+
+    from ablage_desktop.cli import run_models_list
+    from ablage_desktop.gui.widgets.models_panel import ModelsPanel
+
+    config_file = tmp_path / "models.yaml"
+    config_file.write_text(
+        f"models:\n  qwen2_vl: {{source: {tiny['qwen2_vl']}, quantization: bf16}}\n",
+        encoding="utf-8",
+    )
+    config = load_config([config_file])
+    out = io.StringIO()
+    run_models_list(argparse.Namespace(json=True, no_check=True), config, out=out)
+    rows = {row["name"]: row for row in json.loads(out.getvalue())}
+    engine = Engine(config)
+    try:
+        statuses = engine.statuses()
+    finally:
+        engine.close()
+    panel = ModelsPanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    panel.set_statuses(statuses, {})
+    row = [s.name for s in statuses].index("qwen2_vl")
+
+    plan = rows["qwen2_vl"]["memory_plan"]
+    assert plan["family"] == "qwen2_vl" and plan["quantization"] == "bf16"
+    assert plan["page"]["width"] == 2480 and plan["page"]["vision_tokens"] > 0
+    assert rows["qwen2_vl"]["estimated_bytes"] == plan["total_bytes"]
+    assert rows["rapidocr"]["memory_plan"] is None
+    tooltip = panel.table.item(row, 4).toolTip()
+    assert "qwen2_vl bf16: weights" in tooltip and "vision tokens" in tooltip

@@ -52,6 +52,7 @@ from ablage_desktop.engine.errors import (
 )
 from ablage_desktop.engine.events import Event, ModelLeaked, ModelStateChanged, ModelWarmedUp
 from ablage_desktop.engine.memory.estimate import Device, MemoryEstimate
+from ablage_desktop.engine.memory.plan import ModelPlan
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot
 from ablage_desktop.engine.models.state import ModelState, check_transition
@@ -119,6 +120,8 @@ class ModelInfo:
     """How long the last load took (for a server: the health check's round trip)."""
     since: float = 0.0
     """When the model entered its state (the manager's clock)."""
+    plan: ModelPlan | None = None
+    """The per-page memory plan the model is budgeted by, where it has one."""
 
 
 @dataclass(eq=False)
@@ -330,6 +333,7 @@ class ModelManager:
             page_seconds=record.page_seconds,
             load_seconds=record.load_seconds,
             since=record.state_since,
+            plan=record.estimate.plan,
         )
 
     def _count(
