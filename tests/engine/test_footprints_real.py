@@ -62,3 +62,28 @@ def test_an_implausible_stored_footprint_is_not_budgeted(tmp_path: Path) -> None
     assert info.measured_bytes is None
     assert engine.manager.cannot_fit("rapidocr") is None
     assert info.estimated_bytes == estimate.total
+
+
+def test_an_unloaded_rapidocr_gives_its_page_memory_back(tmp_path: Path) -> None:
+    """onnxruntime frees its arena into glibc's heap; the unload hands it to the system."""
+    import psutil
+
+    REGISTRY["rapidocr"].prepare()  # type: ignore[misc]  (the libraries stay: not the model's)
+    engine = Engine(load_config(), footprints=tmp_path / "footprints.json")
+    process = psutil.Process()
+    big = PageImage(Path("page.png"), 0, text_page().convert("RGB").resize((2480, 3508)), 300)
+    try:
+        with engine.manager.acquire("rapidocr") as lease:
+            lease.recognize(big)  # warm: the first page also loads onnxruntime's kernels
+        engine.manager.unload("rapidocr")
+        before = process.memory_info().rss
+        with engine.manager.acquire("rapidocr") as lease:
+            lease.recognize(big)
+            during = process.memory_info().rss
+        engine.manager.unload("rapidocr")
+        after = process.memory_info().rss
+    finally:
+        engine.close()
+
+    assert during - before > 100 << 20  # the page really took memory
+    assert after - before < 64 << 20, (after - before) >> 20
