@@ -130,11 +130,12 @@ def box_of_quad(quad: Any, width: int, height: int) -> tuple[int, int, int, int]
 
 
 RESIDENT_BYTES = 24 * MIB
-"""Measured (benchmarks/full_size.py --cpu-engines): +16 MiB to create the ONNX sessions."""
-PAGE_BASE_BYTES = 200 * MIB
-PAGE_BYTES_PER_MEGAPIXEL = 107 * MIB
-"""A page's peak grows with the area the text detector sees: measured +375 MiB on a 300 dpi
-A4 page at detection side 1280, +624 MiB at RapidOCR's own 2000, +290 MiB at 960."""
+"""Measured (``benchmarks/full_size.py --cpu-engines``): +16 MiB to create the sessions."""
+PAGE_BASE_BYTES = 255 * MIB
+PAGE_BYTES_PER_MEGAPIXEL = 101 * MIB
+"""A page's peak grows with the area the text detector sees: measured +420 MiB on a 300 dpi
+A4 page at detection side 1280 and +658 MiB at RapidOCR's own 2000 (the orientation step's
+session, detector at 960: +279 MiB)."""
 DEFAULT_DETECTION_SIDE = 2000
 
 
