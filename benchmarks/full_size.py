@@ -220,21 +220,19 @@ def build(family: str, folder: Path) -> None:
 
 def _processor_sizes(family: str, folder: Path) -> None:
     """The processor's image sizes of the seed checkpoint (the tiny ones are small)."""
-    pre = folder / "preprocessor_config.json"
-    data = json.loads(pre.read_text())
-    if family == "got_ocr2":
-        data["size"] = {"height": 1024, "width": 1024}
-    elif family == "janus":
-        data["size"] = {"height": 384, "width": 384}
-    else:
+    if family in ("qwen2_vl", "qwen2_5_vl"):
+        pre = folder / "preprocessor_config.json"
+        data = json.loads(pre.read_text())
         data.update(QWEN_PREPROCESSOR)
-        data.pop("size", None)
-    pre.write_text(json.dumps(data, indent=1))
-    for path in folder.glob("*.json"):
-        content = json.loads(path.read_text())
-        if isinstance(content, dict) and "num_image_tokens" in content and family == "janus":
-            content["num_image_tokens"] = 576
-            path.write_text(json.dumps(content, indent=1))
+        pre.write_text(json.dumps(data, indent=1))
+        return
+    path = folder / "processor_config.json"
+    data = json.loads(path.read_text())
+    side = 1024 if family == "got_ocr2" else 384
+    data["image_processor"]["size"] = {"height": side, "width": side}
+    if family == "janus":
+        data["num_image_tokens"] = 576
+    path.write_text(json.dumps(data, indent=1))
 
 
 def ensure_built(family: str, root: Path) -> Path:

@@ -1,6 +1,6 @@
 """The memory plans of the vision-language families, read from a model folder without loading it.
 
-Only ``config.json``, ``preprocessor_config.json`` and the safetensors headers are read (a few
+Only ``config.json``, the processor's JSON files and the safetensors headers are read (a few
 KB; no weight, no torch). Each family's resize rule is the one its processor applies:
 
 * GOT-OCR2 resizes every page to one fixed square (1024 px): its token count never changes;
@@ -100,6 +100,19 @@ def _json(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def image_processor_settings(folder: Path) -> dict[str, Any]:
+    """The image processor's settings: ``preprocessor_config.json`` (as on the Hub), else the
+    ``image_processor`` part of ``processor_config.json`` (as transformers 5 saves them), with
+    the processor's own ``num_image_tokens`` where it has one."""
+    processor = _json(folder / "processor_config.json")
+    nested = processor.get("image_processor")
+    settings = dict(nested) if isinstance(nested, dict) else {}
+    settings.update(_json(folder / "preprocessor_config.json"))
+    if "num_image_tokens" in processor:
+        settings.setdefault("num_image_tokens", processor["num_image_tokens"])
+    return settings
 
 
 def decoder_shape(config: dict[str, Any], eager: bool) -> DecoderShape:
@@ -216,8 +229,9 @@ def janus_pass(
     patch = int(vision.get("patch_size", 16))
     patches = (height // patch) * (width // patch)
     hidden = int(vision.get("hidden_size", 1024))
+    tokens = preprocessor.get("num_image_tokens") or vision.get("num_image_tokens") or patches
     seen = VisionPass(
-        tokens=int(vision.get("num_image_tokens") or patches),
+        tokens=int(tokens),
         patches=patches,
         hidden=hidden,
         mlp=int(hidden * float(vision.get("mlp_ratio", 4.0))),
@@ -239,7 +253,7 @@ def plan_of(
 ) -> ModelPlan | None:
     """The plan of the model in ``folder``; None where its files cannot tell."""
     config = _json(folder / "config.json")
-    preprocessor = _json(folder / "preprocessor_config.json")
+    preprocessor = image_processor_settings(folder)
     weights = weights_of(folder, quantization, skip)
     if not config or weights is None:
         return None
