@@ -166,3 +166,34 @@ def test_models_list_and_the_models_table_show_the_plan(
     assert rows["rapidocr"]["memory_plan"] is None
     tooltip = panel.table.item(row, 4).toolTip()
     assert "qwen2_vl bf16: weights" in tooltip and "vision tokens" in tooltip
+
+
+def test_the_route_event_carries_the_plan_at_the_pages_size(
+    tiny: dict[str, Path], tmp_path: Path
+) -> None:
+    from ablage_desktop.engine import OcrRequest, Routed
+    from ablage_desktop.engine.eventlog import event_record
+
+    image = tmp_path / "page.png"
+    text_page().save(image)
+    config_file = tmp_path / "models.yaml"
+    config_file.write_text(
+        f"models:\n  qwen2_vl: {{source: {tiny['qwen2_vl']}, quantization: fp32, "
+        "max_new_tokens: 4}\n",
+        encoding="utf-8",
+    )
+    engine = Engine(load_config([config_file]))
+    events: list[Event] = []
+    engine.events.subscribe(events.append)
+    try:
+        (document,) = list(engine.ocr(OcrRequest([image], backend="qwen2_vl", archive=False)))
+    finally:
+        engine.close()
+
+    assert document.error is None
+    (routed,) = [e for e in events if isinstance(e, Routed)]
+    record = event_record(routed)
+    with Image.open(image) as opened:
+        width, height = opened.size
+    assert record["plan"]["page"]["width"] == width and record["plan"]["page"]["height"] == height
+    assert record["plan"]["page"]["vision_tokens"] > 0
