@@ -8,10 +8,13 @@ quantization, a fresh process loads it through ``Engine`` (the manager's ``acqui
 page's size, the real backend), reads one synthetic page with a small token cap, and unloads
 it. Measured, against the plan the app budgets by (``engine/memory/plan.py``):
 
-* RSS after load - RSS before, against the plan's resident bytes (weights + runtime);
+* RSS after load - RSS before, against the plan's resident bytes (weights + runtime); and
+  the same after the page (weights read through a memory map count in the RSS only once
+  touched), which the weights target uses;
 * the peak RSS while the page is read (``VmHWM``, reset before the page) - RSS before,
   against the plan's total for that page (resident + page);
-* RSS after unload - RSS before; load, page and unload seconds.
+* RSS after unload - RSS before (and after a second load and unload, which tells one-off
+  costs from a leak); load, page and unload seconds.
 
 On CUDA (``--device gpu``) the same rows read torch's allocator instead (allocated after load,
 ``max_memory_allocated`` during the page, allocated after unload).
@@ -338,6 +341,13 @@ def measure(args: argparse.Namespace) -> None:
     else:
         peak = _vm("VmHWM") if peak_reset else process.memory_info().rss
     row["peak_delta"] = peak - before
+    gc.collect()
+    engine.probe.empty_cache()
+    # Weights read through a memory map count in the RSS only once a page has touched them:
+    # after the page (its activations freed) is when the model's resident size shows.
+    row["resident_delta"] = (
+        torch.cuda.memory_allocated() if gpu else process.memory_info().rss
+    ) - before
     lease.release()
     del lease
     started = time.perf_counter()
@@ -345,6 +355,11 @@ def measure(args: argparse.Namespace) -> None:
     row["unload_s"] = time.perf_counter() - started
     after_unload = torch.cuda.memory_allocated() if gpu else process.memory_info().rss
     row["unload_residue"] = after_unload - before
+    # One-off costs (kernels, caches) or a leak? A second load and unload tells them apart.
+    engine.manager.acquire(family, (width, height)).release()
+    engine.manager.unload(family)
+    current = torch.cuda.memory_allocated() if gpu else process.memory_info().rss
+    row["cycle2_residue"] = current - after_unload
     engine.close()
     print(json.dumps({**row, "stage": "done"}), flush=True)
 
@@ -474,26 +489,31 @@ def judge(rows: list[dict[str, Any]]) -> list[str]:
     for r in done:
         name = f"{r['family']} {r['quantization']}"
         plan_error = r["plan_total"] / r["peak_delta"] - 1
-        verdict = "met" if abs(plan_error) <= PLAN_TOLERANCE else "NOT MET"
+        over = abs(plan_error) - PLAN_TOLERANCE
+        verdict = "met" if over <= 0 else f"NOT MET by {over:.1%}"
         lines.append(f"{name}: plan vs peak {plan_error:+.1%} (target +-15 %): {verdict}")
-        limit = WEIGHTS_FACTOR * r["parameters"] * BYTES_PER_PARAMETER[r["quantization"]]
-        ratio = r["load_delta"] / (r["parameters"] * BYTES_PER_PARAMETER[r["quantization"]])
-        verdict = (
-            "met" if r["load_delta"] <= limit else f"NOT MET by {r['load_delta'] / limit - 1:.1%}"
-        )
+        nominal = r["parameters"] * BYTES_PER_PARAMETER[r["quantization"]]
+        ratio = r["resident_delta"] / nominal
+        over = ratio / WEIGHTS_FACTOR - 1
+        verdict = "met" if over <= 0 else f"NOT MET by {over:.1%}"
         lines.append(
-            f"{name}: resident {ratio:.2f}x parameters x bytes (target <= 1.3x): {verdict}"
+            f"{name}: resident after the page {ratio:.2f}x parameters x bytes "
+            f"(target <= 1.3x): {verdict}"
         )
         residue = r["unload_residue"] / r["before"]
-        verdict = "met" if residue <= UNLOAD_TOLERANCE else f"NOT MET by {residue - 0.05:+.1%}"
+        over = abs(residue) - UNLOAD_TOLERANCE
+        verdict = "met" if over <= 0 else f"NOT MET by {over:.1%}"
         lines.append(
-            f"{name}: after unload {residue:+.1%} of before (target within 5 %): {verdict}"
+            f"{name}: after unload {residue:+.1%} of before ({r['unload_residue'] / MIB:+.0f} "
+            f"MiB; a second load and unload {r.get('cycle2_residue', 0) / MIB:+.0f} MiB) "
+            f"(target within 5 %): {verdict}"
         )
     for family in FAMILIES:
         by = {r["quantization"]: r for r in done if r["family"] == family}
         if "int8" in by and "bf16" in by:
-            share = by["int8"]["load_delta"] / by["bf16"]["load_delta"]
-            verdict = "met" if share <= INT8_SHARE else f"NOT MET by {share / INT8_SHARE - 1:.1%}"
+            share = by["int8"]["resident_delta"] / by["bf16"]["resident_delta"]
+            over = share / INT8_SHARE - 1
+            verdict = "met" if over <= 0 else f"NOT MET by {over:.1%}"
             lines.append(f"{family}: int8 resident {share:.2f}x bf16 (target <= 0.6x): {verdict}")
     for r in rows:
         if r.get("stage") != "done":
@@ -516,9 +536,9 @@ def markdown(rows: list[dict[str, Any]], verdicts: list[str], args: argparse.Nam
     unit = "VRAM" if args.device == "gpu" else "RSS"
     out = [
         f"| model (seed config) | quant | params | vision tokens | plan resident MiB | {unit} "
-        f"after load MiB | plan total MiB | peak {unit} MiB | plan/peak | after unload MiB "
-        "| load s | page s | unload s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        f"after load MiB | {unit} after page MiB | plan total MiB | peak {unit} MiB | plan/peak "
+        "| after unload MiB | load s | page s | unload s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         ratio = f"{r['plan_total'] / r['peak_delta']:.2f}" if r.get("peak_delta") else "–"
@@ -526,7 +546,8 @@ def markdown(rows: list[dict[str, Any]], verdicts: list[str], args: argparse.Nam
             f"| {r.get('family')} ({r.get('seed', '')}) | {r.get('quantization')} | "
             f"{r.get('parameters', 0) / 1e9:.2f} B | {r.get('vision_tokens', '–')} | "
             f"{_mib(r.get('plan_resident'))} | {_mib(r.get('load_delta'))} | "
-            f"{_mib(r.get('plan_total'))} | {_mib(r.get('peak_delta'))} | {ratio} | "
+            f"{_mib(r.get('resident_delta'))} | {_mib(r.get('plan_total'))} | "
+            f"{_mib(r.get('peak_delta'))} | {ratio} | "
             f"{_mib(r.get('unload_residue'))} | {_s(r.get('load_s'))} | {_s(r.get('page_s'))} | "
             f"{_s(r.get('unload_s'))} |"
         )

@@ -156,9 +156,9 @@ def test_got_ocr2_reads_every_page_as_one_1024_square_with_eager_global_attentio
     assert page.sequence == 64 + 256 + 256
     # KV: 576 tokens x 2 (k, v) x 24 layers x 16 heads x 64 dims x 4 bytes
     assert page.kv_cache == 113_246_208
-    # 4096 patches x (768 x 6 + 3072 x 2) x 4 + 12 heads x 4096^2 x 4 bytes x 3 copies
+    # 4096 patches x (768 x 6 + 3072 x 2) x 4 + 12 heads x 4096^2 x (2 x 4 + 4 softmax) bytes
     assert page.vision == 2_592_079_872
-    # 320 x (1024 x 6 + 2816 x 3) x 4 + 16 x 320^2 x 4 x 3 (eager) + 151860 x 8 (logits)
+    # 320 x (1024 x 6 + 2816 x 3) x 4 + 16 x 320^2 x 12 (eager) + 151860 x 8 (logits)
     assert page.decoder == 39_553_440
     # page RGB (2480 x 3508 x 3) + 1024^2 x 3 floats; the vision pass is the larger
     assert page.total == 2_630_762_304

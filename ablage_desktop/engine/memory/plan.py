@@ -27,9 +27,11 @@ MIB = 1 << 20
 REFERENCE_PAGE = (2480, 3508)
 """An A4 page at 300 dpi (the PDF render resolution): what a plan is quoted at before any page."""
 SOFTMAX_BYTES = 4
-"""Eager attention keeps its scores in float32 whatever the model's dtype."""
-EAGER_ATTENTION_COPIES = 3
-"""Scores, their softmax and one temporary (relative positions, masks) alive together."""
+"""Eager attention takes its softmax in float32 whatever the model's dtype."""
+EAGER_SCORE_COPIES = 2
+"""Score matrices in the model's dtype alive beside the float32 softmax: the scores and one
+temporary (relative positions, the mask). Measured: GOT's SAM tower in bf16 peaks at
+2 x 2 + 4 bytes per score, in fp32 at 3 x 4."""
 VISION_ACTIVATION_WIDTHS = 6
 """Hidden-size-wide tensors alive at once in a vision block (residual, norm, q, k, v, out)."""
 MLP_ACTIVATION_COPIES = 2
@@ -198,7 +200,7 @@ def vision_bytes(seen: VisionPass, dtype_bytes: int) -> int:
     mlp_copies = MLP_ACTIVATION_COPIES + (1 if seen.gated_mlp else 0)
     per_token = seen.hidden * VISION_ACTIVATION_WIDTHS + seen.mlp * mlp_copies
     dense = seen.patches * per_token * dtype_bytes
-    scores = seen.heads * seen.attention_span**2 * SOFTMAX_BYTES * EAGER_ATTENTION_COPIES
+    scores = seen.heads * seen.attention_span**2 * _score_bytes(dtype_bytes)
     return dense + scores
 
 
@@ -208,9 +210,14 @@ def decoder_bytes(shape: DecoderShape, prefill: int, dtype_bytes: int) -> int:
     mlp_copies = MLP_ACTIVATION_COPIES + (1 if shape.gated_mlp else 0)
     per_token = shape.hidden * DECODER_ACTIVATION_WIDTHS + shape.intermediate * mlp_copies
     dense = prefill * per_token * dtype_bytes
-    scores = shape.heads * prefill**2 * SOFTMAX_BYTES * EAGER_ATTENTION_COPIES if shape.eager else 0
+    scores = shape.heads * prefill**2 * _score_bytes(dtype_bytes) if shape.eager else 0
     logits = shape.vocab * 4 * 2
     return dense + scores + logits
+
+
+def _score_bytes(dtype_bytes: int) -> int:
+    """Bytes per attention score an eager attention holds at its peak."""
+    return EAGER_SCORE_COPIES * dtype_bytes + SOFTMAX_BYTES
 
 
 def _mib(size: int) -> str:
