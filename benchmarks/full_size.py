@@ -167,6 +167,7 @@ def full_config(family: str, tiny_config: dict[str, Any]) -> dict[str, Any]:
         config["text_config"] = {**config["text_config"], **SEED_TEXT["janus"], **ids}
         config["vision_config"] = seed["vision_config"]
         config["vq_config"] = seed["vq_config"]
+        config["tie_word_embeddings"] = False  # DeepSeek's LLM has its own output head
     else:
         config["text_config"] = {**config["text_config"], **SEED_TEXT[family]}
         config["vision_config"] = {**config["vision_config"], **SEED_VISION[family]}

@@ -49,6 +49,7 @@ from ablage_desktop.engine.memory.estimate import (
     estimate_from_plan,
     estimate_transformer,
 )
+from ablage_desktop.engine.memory.mapped import page_out_files
 from ablage_desktop.engine.memory.probe import loaded_cuda
 from ablage_desktop.engine.results import OcrPage
 
@@ -352,6 +353,10 @@ class VisionLanguageBackend(Backend):
                 raise CorruptModelFiles(name, f"the weights are damaged: {exc}") from exc
             raise ModelLoadError(name, f"{kind}: {exc}") from exc
         self.model.eval()
+        if self.plan.device == "cpu":
+            # The checkpoint pages the load read stay mapped; the model holds its own copies.
+            released = page_out_files(self.plan.folder.glob("*.safetensors"))
+            log.debug("%s: asked the kernel to reclaim %d MiB of file pages", name, released >> 20)
         if options.compile != "off":
             self.model.forward = torch.compile(self.model.forward, mode=options.compile)
         log.info(
