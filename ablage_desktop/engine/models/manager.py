@@ -527,6 +527,9 @@ class ModelManager:
                 oom_message = exc.cause if isinstance(exc, OutOfMemory) else f"{exc}"
             if not oom_message:
                 if not record.remote:  # a server's memory is not this machine's
+                    # The load's own buffers (file reads, quantization) are freed by now:
+                    # hand them back, so that what is measured is the model.
+                    self.probe.empty_cache()
                     self._measure(record, before, self.probe.snapshot())
                 return backend
             # Out of memory: the except block is over, so the failed attempt is unreachable.
