@@ -169,7 +169,8 @@ def full_config(family: str, tiny_config: dict[str, Any]) -> dict[str, Any]:
         config["vq_config"] = seed["vq_config"]
         config["tie_word_embeddings"] = False  # DeepSeek's LLM has its own output head
     else:
-        config["text_config"] = {**config["text_config"], **SEED_TEXT[family]}
+        text = {k: v for k, v in config["text_config"].items() if k != "layer_types"}
+        config["text_config"] = {**text, **SEED_TEXT[family]}  # layer types follow the depth
         config["vision_config"] = {**config["vision_config"], **SEED_VISION[family]}
         config["tie_word_embeddings"] = True
     config[MARKER] = SEED[family]
