@@ -236,6 +236,7 @@ def make_estimate(family: Family) -> Callable[[EngineOptions], MemoryEstimate]:
                 family.int8_skip_modules,
                 options.max_new_tokens,
                 options.max_batch_size,
+                device,
             )
             if plan is not None:
                 return estimate_from_plan(device, plan)

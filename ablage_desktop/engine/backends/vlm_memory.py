@@ -33,6 +33,9 @@ NOT_LINEAR = ("embed", "norm", "position", "pos_", "codebook", "rel_pos")
 """Name parts of 2-D weights that are embeddings or norms, not Linear layers."""
 NF4_BLOCK = 64
 ACTIVATION_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
+INT8_CPU_WORKING = 1.07
+"""Bytes per quantized weight bitsandbytes' int8 matmul holds on a CPU while pages are read
+(an unpacked copy of the weights; measured with Janus-Pro-1B at full size, issue 22)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,8 @@ class Weights:
     parameters: int
     bytes: int
     checkpoint_dtype_bytes: int
+    quantized: int = 0
+    """Weights bitsandbytes quantizes (int8/int4)."""
     """The dtype most of the checkpoint is stored in (what ``auto`` loads beside int8/int4)."""
 
 
@@ -65,7 +70,7 @@ def _is_linear(name: str, shape: Sequence[int], skip: Sequence[str]) -> bool:
 
 def weights_of(folder: Path, quantization: str, skip: Sequence[str] = ()) -> Weights | None:
     """Bytes of the checkpoint's tensors as ``quantization`` loads them; None when unreadable."""
-    parameters = 0
+    parameters = quantized = 0
     total = 0.0
     by_dtype: dict[int, int] = {}
     for path in sorted(folder.glob("*.safetensors")):
@@ -83,15 +88,17 @@ def weights_of(folder: Path, quantization: str, skip: Sequence[str] = ()) -> Wei
             if quantization in ACTIVATION_BYTES:
                 total += count * ACTIVATION_BYTES[quantization]
             elif quantization == "int8" and linear:
+                quantized += count
                 total += count + shape[0] * 4
             elif quantization == "int4" and linear:
+                quantized += count
                 total += count / 2 + count / NF4_BLOCK + 256
             else:
                 total += count * stored
     if not parameters:
         return None
     dominant = max(by_dtype, key=lambda width: by_dtype[width])
-    return Weights(parameters, int(total), dominant)
+    return Weights(parameters, int(total), dominant, quantized)
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -250,6 +257,7 @@ def plan_of(
     skip: Sequence[str],
     max_new_tokens: int,
     batch: int,
+    device: str = "gpu",
 ) -> ModelPlan | None:
     """The plan of the model in ``folder``; None where its files cannot tell."""
     config = _json(folder / "config.json")
@@ -268,6 +276,7 @@ def plan_of(
     else:
         return None
     activation = ACTIVATION_BYTES.get(quantization, weights.checkpoint_dtype_bytes)
+    cpu_int8 = device == "cpu" and quantization == "int8"
     return ModelPlan(
         family=model_type,
         quantization=quantization,
@@ -279,4 +288,5 @@ def plan_of(
         prompt_tokens=PROMPT_TOKENS,
         max_new_tokens=max_new_tokens,
         batch=batch,
+        working=int(weights.quantized * INT8_CPU_WORKING) if cpu_int8 else 0,
     )

@@ -98,16 +98,19 @@ class PagePlan:
     """Peak of the decoder's prefill beside its KV cache (the whole batch)."""
     inputs: int
     """The page images and pixel tensors handed to the model."""
+    working: int = 0
+    """What the runtime holds while any page is read, whatever its size (see ``ModelPlan``)."""
 
     @property
     def total(self) -> int:
-        return self.inputs + max(self.vision, self.kv_cache + self.decoder)
+        return self.inputs + self.working + max(self.vision, self.kv_cache + self.decoder)
 
     def describe(self) -> str:
         return (
             f"{self.width}x{self.height} px x{self.batch}: {self.vision_tokens} vision tokens, "
             f"{self.sequence} tokens; KV cache {_mib(self.kv_cache)}, vision "
             f"{_mib(self.vision)}, decoder {_mib(self.decoder)}, inputs {_mib(self.inputs)}"
+            + (f", working copies {_mib(self.working)}" if self.working else "")
         )
 
     def to_json(self) -> dict[str, int]:
@@ -121,6 +124,7 @@ class PagePlan:
             "vision_bytes": self.vision,
             "decoder_bytes": self.decoder,
             "inputs_bytes": self.inputs,
+            "working_bytes": self.working,
             "page_bytes": self.total,
         }
 
@@ -143,6 +147,9 @@ class ModelPlan:
     max_new_tokens: int
     batch: int = 1
     overhead: int = RUNTIME_OVERHEAD
+    working: int = 0
+    """Bytes held only while pages are read: bitsandbytes' int8 matmul on a CPU works on an
+    unpacked copy of the quantized weights (measured: about one byte per quantized weight)."""
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -161,7 +168,16 @@ class ModelPlan:
         # The page as 8-bit RGB, and the resized pixels in float32 (what processors hand over).
         inputs = batch * (width * height * 3 + seen.pixels * 3 * 4)
         return PagePlan(
-            width, height, batch, seen.tokens, sequence, kv_cache, vision, decoder, inputs
+            width,
+            height,
+            batch,
+            seen.tokens,
+            sequence,
+            kv_cache,
+            vision,
+            decoder,
+            inputs,
+            self.working,
         )
 
     def total(self, width: int, height: int, batch: int | None = None) -> int:
