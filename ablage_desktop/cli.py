@@ -251,6 +251,7 @@ def run_models_list(
                     "state": row.state,
                     "estimated_bytes": row.estimated_bytes,
                     "measured_bytes": row.measured_bytes,
+                    "memory_plan": row.memory_plan,
                     "default": row.name == default,
                     **_remote_json(row),
                 }

@@ -36,6 +36,8 @@ from transformers import (
     JanusImageProcessorPil,
     JanusProcessor,
     PreTrainedTokenizerFast,
+    Qwen2_5_VLConfig,
+    Qwen2_5_VLForConditionalGeneration,
     Qwen2VLConfig,
     Qwen2VLForConditionalGeneration,
     Qwen2VLImageProcessorPil,
@@ -245,12 +247,15 @@ Qwen2VLImageOnlyProcessor = image_only_processor_class()
 """The app's own image-only Qwen2-VL processor: the tiny folders load with what real ones use."""
 
 
-def build_qwen2_vl(folder: Path, hidden_size: int = 64, *, seed: int = 0) -> Path:
+def build_qwen2_vl(
+    folder: Path, hidden_size: int = 64, *, seed: int = 0, version: str = "2"
+) -> Path:
     """Qwen2VLForConditionalGeneration: a ViT with 2x2 patch merger and a Qwen2 decoder (mrope).
 
     The image processor keeps the real patch size 14 and merge size 2 but allows at most
     28*28*16 pixels, so an image becomes at most 64 patches of the vision tower and 16 tokens
-    of the decoder.
+    of the decoder. ``version="2.5"`` builds Qwen2_5_VLForConditionalGeneration (model_type
+    ``qwen2_5_vl``): a gated-MLP vision tower with window attention, as Qwen2.5-VL-3B has.
     """
     folder = Path(folder)
     tokenizer = _fast_tokenizer(
@@ -271,8 +276,24 @@ def build_qwen2_vl(folder: Path, hidden_size: int = 64, *, seed: int = 0) -> Pat
     )
 
     heads = _heads(hidden_size)
-    config = Qwen2VLConfig(
-        vision_config={
+    if version == "2.5":
+        config_class, model_class = Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration
+        vision_config = {
+            "depth": 2,
+            "hidden_size": hidden_size,
+            "intermediate_size": hidden_size * 2,
+            "out_hidden_size": hidden_size,
+            "num_heads": heads,
+            "patch_size": 14,
+            "spatial_merge_size": 2,
+            "temporal_patch_size": 2,
+            "window_size": 56,
+            "fullatt_block_indexes": [1],
+            "initializer_range": INIT_STD,
+        }
+    else:
+        config_class, model_class = Qwen2VLConfig, Qwen2VLForConditionalGeneration
+        vision_config = {
             "depth": 2,
             "embed_dim": hidden_size,
             "hidden_size": hidden_size,
@@ -282,7 +303,9 @@ def build_qwen2_vl(folder: Path, hidden_size: int = 64, *, seed: int = 0) -> Pat
             "spatial_merge_size": 2,
             "temporal_patch_size": 2,
             "initializer_range": INIT_STD,
-        },
+        }
+    config = config_class(
+        vision_config=vision_config,
         text_config={
             "vocab_size": len(tokenizer),
             "hidden_size": hidden_size,
@@ -310,17 +333,20 @@ def build_qwen2_vl(folder: Path, hidden_size: int = 64, *, seed: int = 0) -> Pat
         vision_end_token_id=ids["<|vision_end|>"],
     )
     with _seeded(seed):
-        model = Qwen2VLForConditionalGeneration(config).eval()
+        model = model_class(config).eval()
     # As in Qwen2-VL-2B-Instruct's generation_config.json: stop at <|im_end|> or <|endoftext|>.
     model.generation_config.bos_token_id = ids["<|endoftext|>"]
     model.generation_config.eos_token_id = [ids["<|im_end|>"], ids["<|endoftext|>"]]
     model.generation_config.pad_token_id = ids["<|endoftext|>"]
     model.save_pretrained(folder)
-    _save_like_qwen2_vl_2b_instruct(processor, folder)
+    processor_class = "Qwen2_5_VLProcessor" if version == "2.5" else "Qwen2VLProcessor"
+    _save_like_qwen2_vl_2b_instruct(processor, folder, processor_class)
     return folder
 
 
-def _save_like_qwen2_vl_2b_instruct(processor: Qwen2VLImageOnlyProcessor, folder: Path) -> None:
+def _save_like_qwen2_vl_2b_instruct(
+    processor: Qwen2VLImageOnlyProcessor, folder: Path, processor_class: str = "Qwen2VLProcessor"
+) -> None:
     """Write the processor's files the way Qwen/Qwen2-VL-2B-Instruct has them.
 
     That is a flat ``preprocessor_config.json`` with ``min_pixels``/``max_pixels``, a
@@ -337,7 +363,7 @@ def _save_like_qwen2_vl_2b_instruct(processor: Qwen2VLImageOnlyProcessor, folder
         "image_mean": list(image_processor.image_mean),
         "image_std": list(image_processor.image_std),
         "image_processor_type": "Qwen2VLImageProcessor",
-        "processor_class": "Qwen2VLProcessor",
+        "processor_class": processor_class,
     }
     (folder / "preprocessor_config.json").write_text(json.dumps(preprocessor, indent=2) + "\n")
     chat_template = {"chat_template": processor.chat_template}
@@ -345,7 +371,7 @@ def _save_like_qwen2_vl_2b_instruct(processor: Qwen2VLImageOnlyProcessor, folder
     processor.tokenizer.save_pretrained(folder)
     tokenizer_config = folder / "tokenizer_config.json"
     settings = json.loads(tokenizer_config.read_text())
-    settings["processor_class"] = "Qwen2VLProcessor"
+    settings["processor_class"] = processor_class
     tokenizer_config.write_text(json.dumps(settings, indent=2) + "\n")
 
 
@@ -466,3 +492,8 @@ def build_all(root: Path) -> dict[str, Path]:
         "qwen2_vl": build_qwen2_vl(root / "qwen2_vl"),
         "janus": build_janus(root / "janus"),
     }
+
+
+def build_qwen2_5_vl(folder: Path, hidden_size: int = 64, *, seed: int = 0) -> Path:
+    """Qwen2.5-VL (model_type ``qwen2_5_vl``), laid out like Qwen2-VL's folder."""
+    return build_qwen2_vl(folder, hidden_size, seed=seed, version="2.5")

@@ -23,6 +23,7 @@ from ablage_desktop.engine.events import (
     MemorySample,
     ModelLeaked,
     ModelStateChanged,
+    ModelWarmedUp,
     PageDone,
     Routed,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "MemorySample",
     "ModelLeaked",
     "ModelStateChanged",
+    "ModelWarmedUp",
     "OcrDocument",
     "OcrLine",
     "OcrPage",

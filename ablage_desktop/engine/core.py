@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -24,6 +24,7 @@ from ablage_desktop.engine.backends import (
     Backend,
     BackendSpec,
     EngineOptions,
+    rapidocr,
 )
 from ablage_desktop.engine.backends.transformers_vlm import NOT_DOWNLOADED
 from ablage_desktop.engine.cancel import CancelToken
@@ -48,6 +49,7 @@ from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.output_guard import Inputs
 from ablage_desktop.engine.pipeline import run_pipeline
 from ablage_desktop.engine.preprocess import Preprocessor
+from ablage_desktop.engine.preprocess.orientation import DET_SIDE as ORIENTATION_DETECTION_SIDE
 from ablage_desktop.engine.results import OcrDocument
 from ablage_desktop.engine.store import Job, Store
 from ablage_desktop.engine.text_route import TextLayerFirst
@@ -87,6 +89,10 @@ class BackendStatus:
     """The last load's duration; for a server, the health check's round trip."""
     error: str = ""
     """Why the last load failed, or why a server was given up on."""
+    memory_plan: dict[str, Any] | None = None
+    """A vision-language model's per-page memory plan at the reference page (A4, 300 dpi)."""
+    memory_plan_text: str = ""
+    """The same in words (the GUI's tooltip)."""
 
     @property
     def remote(self) -> bool:
@@ -114,6 +120,15 @@ class OcrRequest:
     """Where the caller puts the results (kept with the batch, given back on resume)."""
     pdf_text: str | None = None
     """``intake.pdf_text`` for this request (``text_layer.MODES``); None: the configured one."""
+
+
+def orientation_bytes(config: AppConfig) -> int:
+    """What the orientation step's own RapidOCR session may hold (its methods ``rapidocr``
+    and ``auto``, which asks RapidOCR to confirm unsure turns); counted in the CPU budget."""
+    orientation = config.preprocessing.orientation
+    if not orientation.enabled or orientation.method == "tesseract":
+        return 0
+    return rapidocr.session_bytes(ORIENTATION_DETECTION_SIDE)
 
 
 def policy_of(config: AppConfig) -> ManagerPolicy:
@@ -153,6 +168,7 @@ class Engine:
         self._decoder = IsolatedDecoder(name="ablage-decoder", render_ahead=True)
         self._preview_decoder = IsolatedDecoder(name="ablage-preview-decoder")
         self._preprocess = Preprocessor(config.preprocessing)
+        self.manager.reserve("orientation", "cpu", orientation_bytes(config))
         self._options: dict[str, EngineOptions] = {}
         self._specs: dict[str, BackendSpec] = {}
         for name, options in config.models.items():
@@ -325,6 +341,8 @@ class Engine:
                     page_seconds=info.page_seconds,
                     load_seconds=info.load_seconds,
                     error=info.error.message if info.error else "",
+                    memory_plan=info.plan.to_json() if info.plan else None,
+                    memory_plan_text=info.plan.describe() if info.plan else "",
                 )
             )
         return rows

@@ -16,6 +16,7 @@ from ablage_desktop.engine.events import (
     MemorySample,
     ModelLeaked,
     ModelStateChanged,
+    ModelWarmedUp,
     PageDone,
     Routed,
 )
@@ -26,7 +27,7 @@ def event_record(event: Event, now: float | None = None) -> dict[str, Any]:
     """The JSON object for one event, with its ``t`` timestamp (seconds since the epoch)."""
     t = round(time.time() if now is None else now, 3)
     if isinstance(event, ModelStateChanged):
-        return {
+        record = {
             "event": "model_state",
             "t": t,
             "model": event.model,
@@ -34,6 +35,16 @@ def event_record(event: Event, now: float | None = None) -> dict[str, Any]:
             "state": event.state,
             "bytes": event.bytes,
             "device": event.device,
+            "seconds": round(event.seconds, 3),
+        }
+        if event.plan is not None:
+            record["plan"] = event.plan
+        return record
+    if isinstance(event, ModelWarmedUp):
+        return {
+            "event": "model_warmup",
+            "t": t,
+            "model": event.model,
             "seconds": round(event.seconds, 3),
         }
     if isinstance(event, MemorySample):
@@ -58,6 +69,7 @@ def event_record(event: Event, now: float | None = None) -> dict[str, Any]:
             "page": event.page,
             "backend": event.backend,
             "reason": event.reason,
+            **({"plan": event.plan} if event.plan is not None else {}),
         }
     if isinstance(event, FallbackTaken):
         return {

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ablage_desktop.engine.memory.probe import MemorySnapshot
 from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrPage
@@ -28,6 +29,16 @@ class ModelStateChanged:
     device: str
     seconds: float
     """Time spent in the previous state (for READY after LOADING: the load time)."""
+    plan: dict[str, Any] | None = None
+    """The memory plan the manager budgets by (``ModelPlan.to_json``), for a planned model."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelWarmedUp:
+    """A model read its warm-up page after loading (``warmup: true``)."""
+
+    model: str
+    seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +60,8 @@ class Routed:
     page: int
     backend: str
     reason: str
+    plan: dict[str, Any] | None = None
+    """The memory plan of ``backend`` at this page's size, where it has one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +105,7 @@ class DocumentFinished:
 
 Event = (
     ModelStateChanged
+    | ModelWarmedUp
     | ModelLeaked
     | MemorySample
     | Routed

@@ -522,9 +522,10 @@ def test_warning_pressure_clears_caches_and_critical_unloads_idle_gpu_models() -
     )
     manager.acquire("got").release()
     manager.acquire("cpu_engine").release()
+    cleared = probe.empty_cache_calls  # loads clear them too
 
     manager.observe(Pressure.WARNING)
-    assert probe.empty_cache_calls == 1
+    assert probe.empty_cache_calls == cleared + 1
     assert state(manager, "got") is ModelState.READY
 
     manager.observe(Pressure.CRITICAL)

@@ -168,12 +168,13 @@ def test_the_manager_loads_unloads_and_leaves_no_live_model(
         model_ref = lease.backend.model  # type: ignore[attr-defined]
         measured = sum(p.numel() * p.element_size() for p in model_ref.parameters())
         del model_ref
-    estimate = engine.manager.info("got_ocr2").estimated_bytes / 1.2  # weights, no headroom
+    plan = REGISTRY["got_ocr2"].estimate(engine.options("got_ocr2")).plan
     engine.manager.unload("got_ocr2")
     engine.close()
 
     assert not [e for e in events if isinstance(e, ModelLeaked)]
-    assert abs(estimate - measured) / measured < 0.30
+    assert plan is not None
+    assert abs(plan.weights - measured) / measured < 0.01  # the weights as the plan has them
 
 
 def test_the_estimate_comes_from_the_checkpoint_not_from_guesses(tiny: dict[str, Path]) -> None:

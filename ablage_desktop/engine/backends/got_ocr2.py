@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 class GotOcr2:
     model_type = "got_ocr2"
+    model_types = ("got_ocr2",)
     title = "GOT-OCR 2.0"
     parameters = 561_000_000
     supports_sdpa = False  # GOT refuses attn_implementation="sdpa"

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 class Janus:
     model_type = "janus"
+    model_types = ("janus",)
     title = "Janus-Pro"
     parameters = 2_077_000_000
     supports_sdpa = True

@@ -62,8 +62,12 @@ DTYPE_BYTES = {
 }
 
 
-def check_folder(name: str, folder: Path, model_type: str) -> ModelLoadError | None:
+def check_folder(
+    name: str, folder: Path, model_type: str | tuple[str, ...]
+) -> ModelLoadError | None:
     """Why the model ``name`` must not be loaded from ``folder``, as the error to raise; or None.
+
+    ``model_type`` is the ``config.json`` model_type expected, or the several accepted.
 
     The order matters: code (remote code, pickles) is refused before the files are judged.
     """
@@ -89,8 +93,10 @@ def check_folder(name: str, folder: Path, model_type: str) -> ModelLoadError | N
             )
         configs[file_name] = data
     found = configs["config.json"].get("model_type")
-    if found != model_type:
-        return ModelLoadError(name, f"{config_file} is a '{found}' model, not '{model_type}'")
+    accepted = (model_type,) if isinstance(model_type, str) else model_type
+    if found not in accepted:
+        wanted = "' or '".join(accepted)
+        return ModelLoadError(name, f"{config_file} is a '{found}' model, not '{wanted}'")
     weights = sorted(folder.glob("*.safetensors"))
     if not weights:
         pickles = sorted(p.name for p in folder.iterdir() if p.suffix in PICKLE_SUFFIXES)
@@ -203,6 +209,16 @@ def _ints(value: Any) -> bool:
     return isinstance(value, list) and all(
         isinstance(v, int) and not isinstance(v, bool) for v in value
     )
+
+
+def model_type_of(folder: Path) -> str | None:
+    """``config.json``'s model_type, or None where the file is missing or unreadable."""
+    try:
+        data = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    found = data.get("model_type") if isinstance(data, dict) else None
+    return str(found) if found else None
 
 
 def safetensors_parameters(folder: Path) -> int | None:

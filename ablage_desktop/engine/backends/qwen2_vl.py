@@ -1,5 +1,8 @@
 """Qwen2-VL and Qwen2.5-VL: a ViT with a 2x2 patch merger and a Qwen2 decoder, asked to read.
 
+One engine for both: a folder's ``config.json`` (``qwen2_vl`` or ``qwen2_5_vl``) picks the model
+class; their processors differ only for videos, so the image-only processor reads both.
+
 transformers' ``Qwen2VLProcessor`` insists on a video processor, and the only one there is
 needs torchvision, which cannot be installed beside the pinned torch: the adapter uses an
 image-only subclass (built when a model loads, so importing this module imports no
@@ -12,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ablage_desktop.engine.backends.model_folder import model_type_of
 from ablage_desktop.engine.backends.transformers_vlm import (
     OCR_PROMPT,
     chat_inputs,
@@ -41,12 +45,17 @@ def image_only_processor_class() -> type:
 
 class Qwen2VL:
     model_type = "qwen2_vl"
+    model_types = ("qwen2_vl", "qwen2_5_vl")
     title = "Qwen2-VL"
     parameters = 2_209_000_000
     supports_sdpa = True
     int8_skip_modules = ("lm_head",)
 
     def load_model(self, folder: Path, kwargs: dict[str, Any]) -> Any:
+        if model_type_of(folder) == "qwen2_5_vl":
+            from transformers import Qwen2_5_VLForConditionalGeneration
+
+            return Qwen2_5_VLForConditionalGeneration.from_pretrained(folder, **kwargs)
         from transformers import Qwen2VLForConditionalGeneration
 
         return Qwen2VLForConditionalGeneration.from_pretrained(folder, **kwargs)

@@ -148,9 +148,31 @@ def box_of_quad(quad: Any, width: int, height: int) -> tuple[int, int, int, int]
     )
 
 
+RESIDENT_BYTES = 24 * MIB
+"""Measured (``benchmarks/full_size.py --cpu-engines``): +16 MiB to create the sessions."""
+PAGE_BASE_BYTES = 255 * MIB
+PAGE_BYTES_PER_MEGAPIXEL = 101 * MIB
+"""A page's peak grows with the area the text detector sees: measured +420 MiB on a 300 dpi
+A4 page at detection side 1280 and +658 MiB at RapidOCR's own 2000 (the orientation step's
+session, detector at 960: +279 MiB)."""
+DEFAULT_DETECTION_SIDE = 2000
+
+
+def page_bytes(detection_side: int) -> int:
+    """What one page adds to a RapidOCR session whose detector sees ``detection_side`` px."""
+    side = detection_side or DEFAULT_DETECTION_SIDE
+    return PAGE_BASE_BYTES + int(PAGE_BYTES_PER_MEGAPIXEL * (side / 1000) ** 2)
+
+
+def session_bytes(detection_side: int) -> int:
+    """A RapidOCR session and its page peak (what a session outside the models costs)."""
+    return RESIDENT_BYTES + page_bytes(detection_side)
+
+
 def estimate(options: EngineOptions) -> MemoryEstimate:
-    """Measured on this machine: +60 MiB to load, +330 MiB more on a 300 dpi A4 page."""
-    return MemoryEstimate("cpu", weights=64 * MIB, activations=352 * MIB)
+    """Measured, not guessed: the sessions, and the page peak at the detector's size."""
+    side = options.detection_side if isinstance(options, RapidOcrOptions) else 0
+    return MemoryEstimate("cpu", weights=RESIDENT_BYTES, activations=page_bytes(side))
 
 
 def prepare() -> None:

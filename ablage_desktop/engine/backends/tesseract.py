@@ -221,9 +221,10 @@ def _unit(confidence: float) -> float:
 
 
 def estimate(options: EngineOptions) -> MemoryEstimate:
-    """Measured: about 30 MiB per instance to load, 45 MiB more per page in flight."""
+    """Measured (``benchmarks/full_size.py --cpu-engines``): +49 MiB to load two instances
+    (deu+eng), +41 MiB more per page in flight on a 300 dpi A4 page."""
     instances = options.instances if isinstance(options, TesseractOptions) else 1
-    return MemoryEstimate("cpu", weights=32 * MIB * instances, activations=48 * MIB * instances)
+    return MemoryEstimate("cpu", weights=28 * MIB * instances, activations=48 * MIB * instances)
 
 
 def concurrency(options: EngineOptions) -> int:

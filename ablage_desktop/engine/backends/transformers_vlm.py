@@ -30,7 +30,12 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import Field
 
 from ablage_desktop.engine.backends.base import Availability, Backend, BackendSpec, EngineOptions
-from ablage_desktop.engine.backends.model_folder import check_folder, safetensors_parameters
+from ablage_desktop.engine.backends.model_folder import (
+    check_folder,
+    model_type_of,
+    safetensors_parameters,
+)
+from ablage_desktop.engine.backends.vlm_memory import plan_of
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import (
@@ -39,7 +44,12 @@ from ablage_desktop.engine.errors import (
     ModelLoadError,
     RecognitionError,
 )
-from ablage_desktop.engine.memory.estimate import MemoryEstimate, estimate_transformer
+from ablage_desktop.engine.memory.estimate import (
+    MemoryEstimate,
+    estimate_from_plan,
+    estimate_transformer,
+)
+from ablage_desktop.engine.memory.mapped import page_out_files
 from ablage_desktop.engine.memory.probe import loaded_cuda
 from ablage_desktop.engine.results import OcrPage
 
@@ -50,7 +60,8 @@ log = logging.getLogger(__name__)
 
 NOT_DOWNLOADED = "not downloaded"
 ACTIVATION_SHARE = 0.2
-"""Activations and KV cache as a share of the weights, at batch 1 and a few thousand tokens."""
+"""Without the model's files (not downloaded): activations and KV cache as a share of the
+weights. With them, the per-page plan (``vlm_memory.plan_of``) replaces this guess."""
 
 
 class VisionLanguageOptions(EngineOptions):
@@ -73,6 +84,8 @@ class Family(Protocol):
 
     model_type: str
     """``config.json``'s model_type."""
+    model_types: tuple[str, ...]
+    """Every model_type the family loads (Qwen2-VL also loads Qwen2.5-VL)."""
     title: str
     parameters: int
     """Parameter count of the seed checkpoint, for estimates before it is downloaded."""
@@ -194,7 +207,7 @@ def make_check(family: Family) -> Callable[[EngineOptions], Availability]:
                 f"{NOT_DOWNLOADED}: {options.source} is neither a folder nor in the Hugging Face "
                 "cache"
             )
-        refusal = check_folder(family.model_type, folder, family.model_type)
+        refusal = check_folder(family.model_type, folder, family.model_types)
         if refusal is not None:
             return Availability.no(refusal.reason)
         if (
@@ -212,8 +225,22 @@ def make_estimate(family: Family) -> Callable[[EngineOptions], MemoryEstimate]:
         assert isinstance(options, VisionLanguageOptions)
         device = device_of(options)
         folder = resolve_folder(options)
-        parameters = (safetensors_parameters(folder) if folder else None) or family.parameters
         quantization, _ = effective_quantization(options.quantization, device)
+        if folder is not None:
+            attention, _ = choose_attention(options.attention, family, device)
+            plan = plan_of(
+                folder,
+                model_type_of(folder) or family.model_type,
+                quantization,
+                attention,
+                family.int8_skip_modules,
+                options.max_new_tokens,
+                options.max_batch_size,
+                device,
+            )
+            if plan is not None:
+                return estimate_from_plan(device, plan)
+        parameters = (safetensors_parameters(folder) if folder else None) or family.parameters
         return estimate_transformer(device, parameters, quantization, ACTIVATION_SHARE)
 
     return estimate
@@ -268,7 +295,7 @@ def plan_load(options: VisionLanguageOptions, family: Family, name: str) -> Load
     folder = resolve_folder(options)
     if folder is None:
         raise ModelLoadError(name, f"{options.source} is not downloaded")
-    refusal = check_folder(name, folder, family.model_type)
+    refusal = check_folder(name, folder, family.model_types)
     if refusal is not None:
         raise refusal
     device = device_of(options)
@@ -327,6 +354,10 @@ class VisionLanguageBackend(Backend):
                 raise CorruptModelFiles(name, f"the weights are damaged: {exc}") from exc
             raise ModelLoadError(name, f"{kind}: {exc}") from exc
         self.model.eval()
+        if self.plan.device == "cpu":
+            # The checkpoint pages the load read stay mapped; the model holds its own copies.
+            released = page_out_files(self.plan.folder.glob("*.safetensors"))
+            log.debug("%s: asked the kernel to reclaim %d MiB of file pages", name, released >> 20)
         if options.compile != "off":
             self.model.forward = torch.compile(self.model.forward, mode=options.compile)
         log.info(
@@ -338,12 +369,15 @@ class VisionLanguageBackend(Backend):
             self.plan.attention,
             time.perf_counter() - started,
         )
+        self.warmup_seconds: float | None = None
+        """How long the warm-up page took (None without one): the manager reports it."""
         if options.warmup:
             from PIL import Image
 
             started = time.perf_counter()
             self._generate([Image.new("RGB", (64, 64), "white")], CancelToken(), 4)
-            log.info("%s warmed up in %.2f s", name, time.perf_counter() - started)
+            self.warmup_seconds = time.perf_counter() - started
+            log.info("%s warmed up in %.2f s", name, self.warmup_seconds)
 
     def _bitsandbytes_config(self) -> Any:
         from transformers import BitsAndBytesConfig

@@ -1,14 +1,19 @@
-"""How many bytes a model will need before it is loaded: weights x quantization + headroom.
+"""How many bytes a model will need before it is loaded.
 
-Estimates only have to be good enough to decide what to evict; after a load the manager
-measures the real footprint and uses that next time (LM Studio and accelerate do the same:
-estimate first, measure after).
+A vision-language model whose files are here gets a per-page plan (``memory/plan.py``): its
+weights at the quantization, and what each page adds at the page's size. Other models give
+measured figures (the CPU engines) or, without files, weights x quantization + a share.
+After a load the manager measures the real footprint and uses that next time (LM Studio and
+accelerate do the same: estimate first, measure after).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from ablage_desktop.engine.memory.plan import ModelPlan
 
 Device = Literal["cpu", "gpu", "remote"]
 """Where a model runs; a ``remote`` one (an inference server) costs no local memory."""
@@ -29,11 +34,29 @@ QUANTIZATION_OVERHEAD = {"int8": 1.10, "int4": 1.15}
 class MemoryEstimate:
     device: Device
     weights: int
+    """Bytes the loaded model holds before any page."""
     activations: int
+    """Bytes one page (one batch) adds while it is read; for a planned model, at the
+    reference page (A4, 300 dpi)."""
+    plan: ModelPlan | None = None
+    """The per-page plan of a vision-language model, where its files allow one."""
 
     @property
     def total(self) -> int:
         return self.weights + self.activations
+
+    def page_bytes(self, width: int, height: int, batch: int = 1) -> int:
+        """What a batch of pages of this size adds to the weights."""
+        if self.plan is not None:
+            return self.plan.page(width, height, batch).total
+        return self.activations * max(1, batch)
+
+
+def estimate_from_plan(device: Device, plan: ModelPlan) -> MemoryEstimate:
+    """The estimate the manager budgets by: the plan's resident bytes and a reference page."""
+    from ablage_desktop.engine.memory.plan import REFERENCE_PAGE
+
+    return MemoryEstimate(device, plan.resident, plan.page(*REFERENCE_PAGE).total, plan)
 
 
 def weights_bytes(parameters: int, quantization: str) -> int:

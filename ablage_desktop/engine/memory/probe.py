@@ -79,6 +79,7 @@ class SystemProbe:
         self._nvml_lock = threading.Lock()
         self._nvml_handle: object | None = None
         self._nvml_tried = False
+        self._libc = _glibc()
 
     def snapshot(self) -> MemorySnapshot:
         ram = self._psutil.virtual_memory()
@@ -109,6 +110,21 @@ class SystemProbe:
         cuda = loaded_cuda()
         if cuda is not None:
             cuda.empty_cache()
+        self._trim_heap()
+
+    def _trim_heap(self) -> None:
+        """Hand the C heap's free pages back to the system (glibc's ``malloc_trim``).
+
+        An unloaded model's buffers (onnxruntime's arena, torch's small tensors) are freed
+        into glibc's heap, which keeps them: without this the process's RSS stays where the
+        model left it (RapidOCR: 330 MiB after its unload, 37 MiB with it)."""
+        if self._libc is None:
+            return
+        try:
+            self._libc.malloc_trim(0)
+        except (AttributeError, OSError) as exc:
+            log.debug("malloc_trim is not usable here: %s", exc)
+            self._libc = None
 
     def _nvml(self) -> object | None:
         """pynvml, initialised once; None where the package or a driver is missing."""
@@ -135,3 +151,17 @@ class SystemProbe:
         except Exception as exc:
             log.debug("NVML memory reading failed: %s", exc)
             return None
+
+
+def _glibc() -> Any | None:
+    """The C library where it is glibc (Linux), for ``malloc_trim``; None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None

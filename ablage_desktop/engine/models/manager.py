@@ -8,6 +8,13 @@ Rules, as Ollama's scheduler and ComfyUI's model management taught us:
 * A model in use is pinned (reference count); a pinned model is never unloaded.
 * Before a load: estimate its bytes; evict idle models, least recently used first, until it
   fits the budget and the device's real free memory; otherwise ``InsufficientMemory``.
+  A vision-language model with a memory plan is budgeted per page: its weights plus what the
+  page (at its size, times the batch) adds; a page that cannot fit even with every idle
+  model evicted is refused before it runs, with what it needs and what there is.
+* A load's measured size (the process's RSS growth, or torch's allocation on a GPU) replaces
+  the estimate only where it is plausible: a reload on the CPU measures nothing (the
+  allocator keeps the pages the last unload freed), and a figure below a quarter of the
+  estimate is kept out of the budget and of the footprint file.
 * Out of memory while loading: evict every idle model and retry exactly once. The recovery
   runs outside the ``except`` block, so the failed attempt's frames (and tensors) are gone.
 * After an unload: drop every reference, ``gc.collect()``, empty the CUDA cache, wait (within a
@@ -44,8 +51,9 @@ from ablage_desktop.engine.errors import (
     RemoteServerError,
     UnknownBackend,
 )
-from ablage_desktop.engine.events import Event, ModelLeaked, ModelStateChanged
+from ablage_desktop.engine.events import Event, ModelLeaked, ModelStateChanged, ModelWarmedUp
 from ablage_desktop.engine.memory.estimate import Device, MemoryEstimate
+from ablage_desktop.engine.memory.plan import ModelPlan
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot
 from ablage_desktop.engine.models.state import ModelState, check_transition
@@ -58,6 +66,11 @@ RECOVERED_SHARE = 0.75
 """Device memory counts as back once this share of the model's footprint is free again."""
 LATENCY_WEIGHT = 0.3
 """Weight of the newest page in the moving average of the seconds per page."""
+PLAUSIBLE_SHARE = 0.25
+"""A measured footprint below this share of the estimated resident size is not believed."""
+
+PageSize = tuple[int, int]
+"""Width and height of a page in pixels."""
 
 
 def is_out_of_memory(exc: BaseException) -> bool:
@@ -108,6 +121,8 @@ class ModelInfo:
     """How long the last load took (for a server: the health check's round trip)."""
     since: float = 0.0
     """When the model entered its state (the manager's clock)."""
+    plan: ModelPlan | None = None
+    """The per-page memory plan the model is budgeted by, where it has one."""
 
 
 @dataclass(eq=False)
@@ -134,16 +149,27 @@ class _Record:
     load_seconds: float | None = None
     down: ErrorInfo | None = None
     """A remote model whose server went away: unloaded once no page uses it."""
+    loads: int = 0
+    """Loads that completed in this process."""
 
     @property
     def remote(self) -> bool:
         return self.device == "remote"
 
     @property
+    def resident_bytes(self) -> int:
+        """What the loaded model holds before any page: measured where known."""
+        return self.measured if self.measured is not None else self.estimate.weights
+
+    @property
     def footprint(self) -> int:
-        if self.measured is not None:
-            return self.measured + self.estimate.activations
-        return self.estimate.total
+        return self.resident_bytes + self.estimate.activations
+
+    def need(self, page: PageSize | None, batch: int = 1) -> int:
+        """Resident bytes plus one batch of ``page``-sized pages (the reference page if None)."""
+        if page is None or self.estimate.plan is None:
+            return self.footprint
+        return self.resident_bytes + self.estimate.page_bytes(page[0], page[1], batch)
 
 
 class Lease:
@@ -230,6 +256,8 @@ class ModelManager:
         self._emit_lock = threading.RLock()  # a listener may call back into the manager
         self._closed = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._reserved: dict[str, tuple[Device, int]] = {}
+        """Memory held outside the models (the orientation step's RapidOCR session)."""
 
     # --- registration and status -------------------------------------------------------------
 
@@ -241,10 +269,19 @@ class ModelManager:
         estimate: MemoryEstimate,
         measured: int | None = None,
     ) -> None:
-        """Make ``name`` known; ``measured`` is what an earlier run saw it take."""
+        """Make ``name`` known; ``measured`` is what an earlier run saw it take (ignored when
+        it is implausibly small next to the estimate)."""
         with self._cond:
             if name not in self._records:
                 record = _Record(name, spec, options, estimate.device, estimate)
+                if measured is not None and not _plausible(measured, estimate):
+                    log.warning(
+                        "%s: ignoring the stored footprint of %d KiB (estimate %d MiB)",
+                        name,
+                        measured >> 10,
+                        estimate.weights >> 20,
+                    )
+                    measured = None
                 record.measured = measured
                 self._records[name] = record
 
@@ -258,6 +295,21 @@ class ModelManager:
             record.estimate = estimate
             record.device = estimate.device
             record.measured = None  # measured with the old options
+
+    def reserve(self, label: str, device: Device, size: int) -> None:
+        """Count ``size`` bytes held outside the models against ``device``'s budget."""
+        with self._cond:
+            if size > 0:
+                self._reserved[label] = (device, size)
+            else:
+                self._reserved.pop(label, None)
+
+    def reserved(self, device: Device) -> int:
+        with self._cond:
+            return self._reserved_on(device)
+
+    def _reserved_on(self, device: Device) -> int:
+        return sum(size for where, size in tuple(self._reserved.values()) if where == device)
 
     def infos(self) -> list[ModelInfo]:
         with self._cond:
@@ -287,6 +339,7 @@ class ModelManager:
             page_seconds=record.page_seconds,
             load_seconds=record.load_seconds,
             since=record.state_since,
+            plan=record.estimate.plan,
         )
 
     def _count(
@@ -319,13 +372,17 @@ class ModelManager:
 
     # --- acquire and release -----------------------------------------------------------------
 
-    def acquire(self, name: str) -> Lease:
+    def acquire(self, name: str, page: PageSize | None = None, batch: int = 1) -> Lease:
         """Pin ``name``, loading it first when it is not resident.
 
         Waits while another load runs (one at a time) or while this model is loading or
         unloading; raises ``InsufficientMemory``, ``ModelLoadError`` or ``OutOfMemory`` when it
-        cannot be loaded.
+        cannot be loaded. With ``page`` (width, height) a model with a memory plan is budgeted
+        for ``batch`` pages of that size, and refused (``InsufficientMemory``) when they
+        cannot fit.
         """
+        if page is not None:
+            self._room_for_page(name, page, batch)
         with self._cond:
             record = self._record(name)
             failures_seen = record.failures
@@ -350,7 +407,39 @@ class ModelManager:
         self._flush()
         if lease is not None:
             return lease
-        return self._load_and_pin(record)
+        return self._load_and_pin(record, page, batch)
+
+    def _room_for_page(self, name: str, page: PageSize, batch: int) -> None:
+        """Evict idle models until ``batch`` pages of size ``page`` fit beside ``name``, or
+        refuse the page. Only for models with a plan: the others are budgeted at load."""
+        while True:
+            with self._cond:
+                record = self._record(name)
+                if record.estimate.plan is None or record.remote:
+                    return
+                if record.state in (ModelState.LOADING, ModelState.UNLOADING):
+                    return  # acquire waits for it, and a load makes its own room
+                problem = self._fit_problem(record, self.probe.snapshot(), page, batch)
+                if problem is None:
+                    return
+                victim = self._pick_victim(record)
+                if victim is None:
+                    raise problem
+                log.info("Unloading %s to make room for a page of %s", victim.name, name)
+                self._set_state(victim, ModelState.UNLOADING)
+            self._flush()
+            self._finish_unload(victim)
+
+    def page_plan(self, name: str, page: PageSize, batch: int = 1) -> dict[str, object] | None:
+        """The memory plan of ``name`` for pages of this size (for the route event)."""
+        with self._cond:
+            record = self._records.get(name)
+            plan = record.estimate.plan if record is not None else None
+        return (
+            None
+            if plan is None
+            else plan.to_json(page[0], page[1]) | ({"batch": batch} if batch != 1 else {})
+        )
 
     def _pin(self, record: _Record) -> Lease:
         assert record.backend is not None
@@ -392,11 +481,11 @@ class ModelManager:
 
     # --- loading -----------------------------------------------------------------------------
 
-    def _load_and_pin(self, record: _Record) -> Lease:
+    def _load_and_pin(self, record: _Record, page: PageSize | None = None, batch: int = 1) -> Lease:
         """Run by the one thread that set ``record`` LOADING."""
         started = self._clock()
         try:
-            backend = self._load_with_retry(record)
+            backend = self._load_with_retry(record, page, batch)
         except BaseException as exc:
             with self._cond:
                 record.error = ErrorInfo.from_exception(exc)
@@ -416,16 +505,22 @@ class ModelManager:
             record.slots = threading.BoundedSemaphore(max(1, backend.concurrency))
             record.tracked = [weakref.ref(obj) for obj in backend.tracked_objects()]
             self._loading = None
+            record.loads += 1
             self._set_state(record, ModelState.READY, seconds=self._clock() - started)
             lease = self._pin(record)
             self._cond.notify_all()
         self._flush()
+        warmup = getattr(backend, "warmup_seconds", None)
+        if isinstance(warmup, int | float):
+            self._emit_now(ModelWarmedUp(record.name, float(warmup)))
         return lease
 
-    def _load_with_retry(self, record: _Record) -> Backend:
+    def _load_with_retry(
+        self, record: _Record, page: PageSize | None = None, batch: int = 1
+    ) -> Backend:
         assert record.spec.load is not None, "planned engines are refused before loading"
         for attempt in (1, 2):
-            self._make_room(record)
+            self._make_room(record, page, batch)
             before = self.probe.snapshot()
             oom_message = ""
             try:
@@ -438,6 +533,9 @@ class ModelManager:
                 oom_message = exc.cause if isinstance(exc, OutOfMemory) else f"{exc}"
             if not oom_message:
                 if not record.remote:  # a server's memory is not this machine's
+                    # The load's own buffers (file reads, quantization) are freed by now:
+                    # hand them back, so that what is measured is the model.
+                    self.probe.empty_cache()
                     self._measure(record, before, self.probe.snapshot())
                 return backend
             # Out of memory: the except block is over, so the failed attempt is unreachable.
@@ -450,30 +548,45 @@ class ModelManager:
         raise AssertionError("unreachable")
 
     def _measure(self, record: _Record, before: MemorySnapshot, after: MemorySnapshot) -> None:
+        """Keep what the load took as the model's footprint, where the figure can be believed."""
         if record.device == "gpu" and after.vram_allocated is not None:
             taken = after.vram_allocated - (before.vram_allocated or 0)
         elif record.device == "gpu" and after.vram_used is not None:
             taken = after.vram_used - (before.vram_used or 0)
         else:
+            if record.loads:
+                # The allocator kept the pages the last unload freed: the reload reuses them,
+                # and its RSS growth says nothing about the model.
+                log.debug("%s reloaded: RSS growth not taken as its footprint", record.name)
+                return
             taken = after.rss - before.rss
-        if taken > 0:
-            with self._cond:
-                record.measured = taken
-            self._on_measured(record.name, taken)
+        if not _plausible(taken, record.estimate):
             log.info(
-                "%s took %d MiB (estimated %d MiB)",
+                "%s: measured %d KiB at load, implausible next to the estimate of %d MiB; "
+                "keeping %s",
                 record.name,
-                taken >> 20,
+                max(0, taken) >> 10,
                 record.estimate.weights >> 20,
+                "the earlier measurement" if record.measured is not None else "the estimate",
             )
+            return
+        with self._cond:
+            record.measured = taken
+        self._on_measured(record.name, taken)
+        log.info(
+            "%s took %d MiB (estimated %d MiB)",
+            record.name,
+            taken >> 20,
+            record.estimate.weights >> 20,
+        )
 
     # --- making room -------------------------------------------------------------------------
 
-    def _make_room(self, record: _Record) -> None:
+    def _make_room(self, record: _Record, page: PageSize | None = None, batch: int = 1) -> None:
         """Evict idle models, least recently used first, until ``record`` fits."""
         while True:
             with self._cond:
-                problem = self._fit_problem(record, self.probe.snapshot())
+                problem = self._fit_problem(record, self.probe.snapshot(), page, batch)
                 if problem is None:
                     return
                 victim = self._pick_victim(record)
@@ -485,17 +598,28 @@ class ModelManager:
             self._finish_unload(victim)
 
     def budget(self, device: Device, snapshot: MemorySnapshot) -> int:
-        """Bytes the models may use on ``device``: the share of its total, or the absolute size."""
+        """Bytes the models may use on ``device``: the share of its total, or the absolute size,
+        less what is reserved outside the models."""
         if device == "gpu":
             if self.policy.vram_budget is not None:
-                return self.policy.vram_budget
-            return int(self.policy.max_vram_usage * (snapshot.vram_total or 0))
-        if self.policy.ram_budget is not None:
-            return self.policy.ram_budget
-        return int(self.policy.max_ram_usage * snapshot.ram_total)
+                whole = self.policy.vram_budget
+            else:
+                whole = int(self.policy.max_vram_usage * (snapshot.vram_total or 0))
+        elif self.policy.ram_budget is not None:
+            whole = self.policy.ram_budget
+        else:
+            whole = int(self.policy.max_ram_usage * snapshot.ram_total)
+        return whole - self._reserved_on(device)
 
-    def _fit_problem(self, record: _Record, snapshot: MemorySnapshot) -> InsufficientMemory | None:
-        """Why ``record`` cannot be loaded now, or None when it fits."""
+    def _fit_problem(
+        self,
+        record: _Record,
+        snapshot: MemorySnapshot,
+        page: PageSize | None = None,
+        batch: int = 1,
+    ) -> InsufficientMemory | None:
+        """Why ``record`` cannot be loaded now (or, resident, cannot read ``batch`` pages of
+        size ``page``), or None when it fits."""
         if record.remote:
             return None
         others = [
@@ -503,7 +627,9 @@ class ModelManager:
             for r in self._records.values()
             if r is not record and r.state.resident and not r.remote
         ]
-        need = record.footprint
+        need = record.need(page, batch)
+        if record.state in (ModelState.READY, ModelState.BUSY):
+            return self._page_problem(record, snapshot, others, page, batch)
         if len(others) >= self.policy.max_resident_models:
             return InsufficientMemory(
                 record.name,
@@ -534,11 +660,42 @@ class ModelManager:
                 f"budget {budget >> 20} MiB, models resident {accounted >> 20} MiB, "
                 f"free on the device {free >> 20} MiB"
             )
+            if page is not None and record.estimate.plan is not None:
+                detail = f"{_page_words(record, page, batch)}; {detail}"
             return InsufficientMemory(record.name, record.device, need, max(0, have), detail)
         return None
 
+    def _page_problem(
+        self,
+        record: _Record,
+        snapshot: MemorySnapshot,
+        others: list[_Record],
+        page: PageSize | None,
+        batch: int,
+    ) -> InsufficientMemory | None:
+        """Why a resident ``record`` cannot read this batch of pages: its weights are already
+        in memory, so the page must fit in what the budget and the device have left."""
+        if page is None or record.estimate.plan is None:
+            return None
+        need = record.estimate.page_bytes(page[0], page[1], batch)
+        budget = self.budget(record.device, snapshot)
+        accounted = sum(r.footprint for r in others if r.device == record.device)
+        free = (snapshot.vram_free if record.device == "gpu" else snapshot.ram_available) or 0
+        have = min(budget - accounted - record.resident_bytes, free)
+        if need <= have:
+            return None
+        detail = (
+            f"{_page_words(record, page, batch)}; the weights take "
+            f"{record.resident_bytes >> 20} MiB of a budget of {budget >> 20} MiB, other models "
+            f"{accounted >> 20} MiB, free on the device {free >> 20} MiB"
+        )
+        return InsufficientMemory(record.name, record.device, need, max(0, have), detail)
+
     def cannot_fit(self, name: str) -> str | None:
-        """Why ``name`` could not be loaded even after evicting every idle model, or None."""
+        """Why ``name`` could not be loaded even after evicting every idle model, or None.
+
+        Judged at the reference page (the plan's A4 at 300 dpi for a planned model); the page
+        itself is judged when it is acquired."""
         with self._cond:
             record = self._record(name)
             if record.state in (ModelState.READY, ModelState.BUSY) or record.remote:
@@ -781,6 +938,7 @@ class ModelManager:
             seconds = now - record.state_since
         previous, record.state = record.state, state
         record.state_since = now
+        plan = record.estimate.plan
         self._outbox.append(
             ModelStateChanged(
                 model=record.name,
@@ -789,6 +947,7 @@ class ModelManager:
                 bytes=record.footprint if state.resident else 0,
                 device=record.device,
                 seconds=seconds,
+                plan=plan.to_json() if plan is not None and state.resident else None,
             )
         )
 
@@ -802,3 +961,15 @@ class ModelManager:
     def _emit_now(self, event: Event) -> None:
         with self._emit_lock:
             self._emit(event)
+
+
+def _plausible(measured: int, estimate: MemoryEstimate) -> bool:
+    """A footprint worth keeping: not far below what the model was estimated to hold."""
+    return measured > 0 and measured >= PLAUSIBLE_SHARE * estimate.weights
+
+
+def _page_words(record: _Record, page: PageSize, batch: int) -> str:
+    """The page's share of the need, in words."""
+    plan = record.estimate.plan
+    assert plan is not None
+    return f"a page of {plan.page(page[0], page[1], batch).describe()}"

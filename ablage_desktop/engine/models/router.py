@@ -163,7 +163,8 @@ class PageDispatcher:
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         started = time.perf_counter()
         route = self._without_broken(self._route(page))
-        self._emit(Routed(page.document, page.index, route.chain[0], route.reason))
+        plan = self.manager.page_plan(route.chain[0], (page.width, page.height))
+        self._emit(Routed(page.document, page.index, route.chain[0], route.reason, plan))
         prepared = self._prepare(page, route.analysis)
         stages = _Stages()
         stages.add("preprocessing", time.perf_counter() - started)
@@ -293,7 +294,8 @@ class PageDispatcher:
         engine = self._engine_of(name)
         variants = [self._prepare(page, None).variant(engine) for page in pages]
         read_pages = [variant.page for variant in variants]
-        with self.manager.acquire(name) as lease:
+        largest = max(read_pages, key=lambda p: p.width * p.height)
+        with self.manager.acquire(name, (largest.width, largest.height), len(read_pages)) as lease:
             backend = lease.backend
             read = getattr(backend, "recognize_batch", None)
             results = (
@@ -302,7 +304,8 @@ class PageDispatcher:
                 else [backend.recognize(p, cancel) for p in read_pages]
             )
         for page in pages:
-            self._emit(Routed(page.document, page.index, name, route.reason))
+            plan = self.manager.page_plan(name, (page.width, page.height), len(pages))
+            self._emit(Routed(page.document, page.index, name, route.reason, plan))
         return [
             dataclasses.replace(variant.restore(result), route=route.reason)
             for variant, result in zip(variants, results, strict=True)
@@ -322,7 +325,7 @@ class PageDispatcher:
     def _run(self, name: str, page: PageImage, cancel: CancelToken | None) -> OcrPage:
         """One engine on one page; an out-of-memory frees every idle model and retries once."""
         oom = ""
-        lease = self.manager.acquire(name)
+        lease = self.manager.acquire(name, (page.width, page.height))
         try:
             return lease.recognize(page, cancel)
         except Exception as exc:
@@ -338,7 +341,7 @@ class PageDispatcher:
             page.index + 1,
         )
         self.manager.recover_from_oom(keep=name)
-        with self.manager.acquire(name) as lease:
+        with self.manager.acquire(name, (page.width, page.height)) as lease:
             try:
                 return lease.recognize(page, cancel)
             except Exception as exc:

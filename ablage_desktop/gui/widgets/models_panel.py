@@ -115,7 +115,9 @@ class ModelsPanel(QWidget):
                     item = QTableWidgetItem()
                     self.table.setItem(row, column, item)
                 item.setText(text)
-                item.setToolTip(tooltip)
+                # the estimate's column explains itself: the per-page memory plan, in words
+                planned = column == 4 and status.memory_plan_text
+                item.setToolTip(f"{status.memory_plan_text}\n{tooltip}" if planned else tooltip)
                 off_machine = column == 1 and status.destination is not None
                 item.setForeground(QBrush(self.OFF_MACHINE) if off_machine else QBrush())
             if status.name == selected:

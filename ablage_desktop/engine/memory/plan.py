@@ -1,0 +1,240 @@
+"""A vision-language model's memory, per page, worked out before it loads.
+
+A flat "weights + 20 %" is wrong both ways: a 256-token GOT page costs little beyond its
+weights, a 300 dpi page through Qwen2-VL's dynamic resolution costs gigabytes of vision
+activations and KV cache. The plan adds up what the model's own configuration says:
+
+* weights: the checkpoint's tensors at the bytes the quantization leaves them (read from the
+  safetensors headers by the caller);
+* per page, at the page's size: the vision tokens the processor's resize rules give, the KV
+  cache of the whole sequence (prompt, image, answer), the vision tower's activations and the
+  decoder's prefill activations. The vision tower runs before the decoder and its activations
+  are gone when the prefill starts, so the page costs the larger of the two passes;
+* a batch of N pages costs N times the page.
+
+The arithmetic lives here, free of torch; each family's reading of its configuration lives
+with the backends (``backends/vlm_memory.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+MIB = 1 << 20
+
+REFERENCE_PAGE = (2480, 3508)
+"""An A4 page at 300 dpi (the PDF render resolution): what a plan is quoted at before any page."""
+SOFTMAX_BYTES = 4
+"""Eager attention takes its softmax in float32 whatever the model's dtype."""
+EAGER_SCORE_COPIES = 2
+"""Score matrices in the model's dtype alive beside the float32 softmax: the scores and one
+temporary (relative positions, the mask). Measured: GOT's SAM tower in bf16 peaks at
+2 x 2 + 4 bytes per score, in fp32 at 3 x 4."""
+VISION_ACTIVATION_WIDTHS = 6
+"""Hidden-size-wide tensors alive at once in a vision block (residual, norm, q, k, v, out)."""
+MLP_ACTIVATION_COPIES = 2
+"""MLP-wide tensors alive at once (up projection and its activation; gate for gated MLPs)."""
+DECODER_ACTIVATION_WIDTHS = 6
+"""Hidden-size-wide tensors alive at once in a decoder layer during the prefill."""
+RUNTIME_OVERHEAD = 96 * MIB
+"""Processor, tokenizer and the model's Python objects beside its tensors (measured 60-90 MiB)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecoderShape:
+    """The language model's dimensions, from ``text_config``."""
+
+    layers: int
+    hidden: int
+    intermediate: int
+    heads: int
+    kv_heads: int
+    head_dim: int
+    vocab: int
+    eager: bool = False
+    """Eager attention materialises (heads x sequence x sequence) scores; sdpa does not."""
+    gated_mlp: bool = True
+
+    def kv_bytes_per_token(self, dtype_bytes: int) -> int:
+        """Keys and values of every layer for one token."""
+        return 2 * self.layers * self.kv_heads * self.head_dim * dtype_bytes
+
+
+@dataclass(frozen=True, slots=True)
+class VisionPass:
+    """What the vision tower does with one page: the processor's resize rules applied."""
+
+    tokens: int
+    """Image tokens the page puts into the decoder's sequence."""
+    patches: int
+    """Tokens inside the vision tower (before any merger)."""
+    hidden: int
+    mlp: int
+    heads: int
+    attention_span: int = 0
+    """Longest sequence one eager attention call sees (0: sdpa, no score matrix kept)."""
+    gated_mlp: bool = False
+    pixels: int = 0
+    """Pixels of the resized image(s) the tower reads."""
+
+
+@dataclass(frozen=True, slots=True)
+class PagePlan:
+    """Bytes one batch of pages of one size needs beyond the model's weights."""
+
+    width: int
+    height: int
+    batch: int
+    vision_tokens: int
+    """Per page."""
+    sequence: int
+    """Decoder tokens per page: prompt, image and the longest answer allowed."""
+    kv_cache: int
+    vision: int
+    """Peak of the vision tower's pass (the whole batch)."""
+    decoder: int
+    """Peak of the decoder's prefill beside its KV cache (the whole batch)."""
+    inputs: int
+    """The page images and pixel tensors handed to the model."""
+    working: int = 0
+    """What the runtime holds while any page is read, whatever its size (see ``ModelPlan``)."""
+
+    @property
+    def total(self) -> int:
+        return self.inputs + self.working + max(self.vision, self.kv_cache + self.decoder)
+
+    def describe(self) -> str:
+        return (
+            f"{self.width}x{self.height} px x{self.batch}: {self.vision_tokens} vision tokens, "
+            f"{self.sequence} tokens; KV cache {_mib(self.kv_cache)}, vision "
+            f"{_mib(self.vision)}, decoder {_mib(self.decoder)}, inputs {_mib(self.inputs)}"
+            + (f", working copies {_mib(self.working)}" if self.working else "")
+        )
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "width": self.width,
+            "height": self.height,
+            "batch": self.batch,
+            "vision_tokens": self.vision_tokens,
+            "sequence": self.sequence,
+            "kv_cache_bytes": self.kv_cache,
+            "vision_bytes": self.vision,
+            "decoder_bytes": self.decoder,
+            "inputs_bytes": self.inputs,
+            "working_bytes": self.working,
+            "page_bytes": self.total,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class ModelPlan:
+    """A model's weights and the rule for what each page adds, at one quantization."""
+
+    family: str
+    quantization: str
+    parameters: int
+    weights: int
+    """Bytes of the tensors as loaded (quantized where the quantization says so)."""
+    activation_bytes: int
+    """Bytes per element of activations and KV cache (the dtype the model computes in)."""
+    decoder: DecoderShape
+    vision_pass: Callable[[int, int], VisionPass]
+    """Width, height of a page -> what the vision tower does with it."""
+    prompt_tokens: int
+    max_new_tokens: int
+    batch: int = 1
+    overhead: int = RUNTIME_OVERHEAD
+    working: int = 0
+    """Bytes held only while pages are read: bitsandbytes' int8 matmul on a CPU works on an
+    unpacked copy of the quantized weights (measured: about one byte per quantized weight)."""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def resident(self) -> int:
+        """Bytes the loaded model holds before any page."""
+        return self.weights + self.overhead
+
+    def page(self, width: int, height: int, batch: int | None = None) -> PagePlan:
+        batch = max(1, batch or self.batch)
+        seen = self.vision_pass(width, height)
+        act = self.activation_bytes
+        sequence = self.prompt_tokens + seen.tokens + self.max_new_tokens
+        kv_cache = batch * sequence * self.decoder.kv_bytes_per_token(act)
+        vision = batch * vision_bytes(seen, act)
+        decoder = batch * decoder_bytes(self.decoder, self.prompt_tokens + seen.tokens, act)
+        # The page as 8-bit RGB, and the resized pixels in float32 (what processors hand over).
+        inputs = batch * (width * height * 3 + seen.pixels * 3 * 4)
+        return PagePlan(
+            width,
+            height,
+            batch,
+            seen.tokens,
+            sequence,
+            kv_cache,
+            vision,
+            decoder,
+            inputs,
+            self.working,
+        )
+
+    def total(self, width: int, height: int, batch: int | None = None) -> int:
+        """Weights, runtime and one batch of pages of this size."""
+        return self.resident + self.page(width, height, batch).total
+
+    def to_json(self, width: int | None = None, height: int | None = None) -> dict[str, Any]:
+        width, height = (width, height) if width and height else REFERENCE_PAGE
+        page = self.page(width, height)
+        return {
+            "family": self.family,
+            "quantization": self.quantization,
+            "parameters": self.parameters,
+            "weights_bytes": self.weights,
+            "overhead_bytes": self.overhead,
+            "kv_bytes_per_token": self.decoder.kv_bytes_per_token(self.activation_bytes),
+            "max_new_tokens": self.max_new_tokens,
+            "batch": page.batch,
+            "page": page.to_json(),
+            "total_bytes": self.resident + page.total,
+        }
+
+    def describe(self, width: int | None = None, height: int | None = None) -> str:
+        """The plan in words, for a tooltip."""
+        width, height = (width, height) if width and height else REFERENCE_PAGE
+        page = self.page(width, height)
+        return (
+            f"{self.family} {self.quantization}: weights {_mib(self.weights)} "
+            f"({self.parameters / 1e9:.2f} B parameters) + runtime {_mib(self.overhead)}; "
+            f"page {page.describe()}; total {_mib(self.resident + page.total)}"
+        )
+
+
+def vision_bytes(seen: VisionPass, dtype_bytes: int) -> int:
+    """Peak activations of one page through the vision tower (one block at a time)."""
+    mlp_copies = MLP_ACTIVATION_COPIES + (1 if seen.gated_mlp else 0)
+    per_token = seen.hidden * VISION_ACTIVATION_WIDTHS + seen.mlp * mlp_copies
+    dense = seen.patches * per_token * dtype_bytes
+    scores = seen.heads * seen.attention_span**2 * _score_bytes(dtype_bytes)
+    return dense + scores
+
+
+def decoder_bytes(shape: DecoderShape, prefill: int, dtype_bytes: int) -> int:
+    """Peak activations of the decoder's prefill of ``prefill`` tokens (one layer at a time),
+    plus the last position's logits in float32."""
+    mlp_copies = MLP_ACTIVATION_COPIES + (1 if shape.gated_mlp else 0)
+    per_token = shape.hidden * DECODER_ACTIVATION_WIDTHS + shape.intermediate * mlp_copies
+    dense = prefill * per_token * dtype_bytes
+    scores = shape.heads * prefill**2 * _score_bytes(dtype_bytes) if shape.eager else 0
+    logits = shape.vocab * 4 * 2
+    return dense + scores + logits
+
+
+def _score_bytes(dtype_bytes: int) -> int:
+    """Bytes per attention score an eager attention holds at its peak."""
+    return EAGER_SCORE_COPIES * dtype_bytes + SOFTMAX_BYTES
+
+
+def _mib(size: int) -> str:
+    return f"{size / MIB:,.0f} MiB"

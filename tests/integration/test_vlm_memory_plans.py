@@ -1,0 +1,201 @@
+"""Memory plans against what the tiny models really load and what their processors really make.
+
+The plan is worked out from the folder's files before anything loads; here each family is
+loaded for real (transformers, bitsandbytes on the CPU) and the plan is held to the bytes of
+the tensors it holds, and to the image tokens its own processor puts into the sequence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from samples import text_page
+
+torch = pytest.importorskip("torch")
+
+from PIL import Image  # noqa: E402
+from tiny_models import build_all, build_qwen2_5_vl  # noqa: E402
+
+from ablage_desktop.engine import Engine, ModelWarmedUp, PageImage, load_config  # noqa: E402
+from ablage_desktop.engine.backends import REGISTRY  # noqa: E402
+from ablage_desktop.engine.backends.transformers_vlm import (  # noqa: E402
+    VisionLanguageOptions,
+)
+from ablage_desktop.engine.events import Event, ModelStateChanged  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated")
+
+ENGINES = {
+    "got_ocr2": "got_ocr2",
+    "qwen2_vl": "qwen2_vl",
+    "qwen2_5_vl": "qwen2_vl",
+    "janus": "janus",
+}
+"""Tiny folder -> the engine that loads it (Qwen2.5-VL through the qwen2_vl engine)."""
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("tiny_plans")
+    return {**build_all(root), "qwen2_5_vl": build_qwen2_5_vl(root / "qwen2_5_vl")}
+
+
+def options(folder: str, tiny: dict[str, Path], **changes: object) -> VisionLanguageOptions:
+    settings: dict[str, object] = {"max_new_tokens": 4, "device": "cpu", **changes}
+    return VisionLanguageOptions(engine=ENGINES[folder], source=str(tiny[folder]), **settings)
+
+
+def tensor_bytes(model: object) -> int:
+    """What the loaded model's tensors hold, bitsandbytes' int8 row scales included."""
+    total = 0
+    for tensor in (*model.parameters(), *model.buffers()):  # type: ignore[attr-defined]
+        total += tensor.numel() * tensor.element_size()
+        scales = getattr(tensor, "SCB", None)
+        if scales is not None:
+            total += scales.numel() * scales.element_size()
+    return total
+
+
+@pytest.mark.parametrize("quantization", ["fp32", "bf16", "int8", "int4"])
+@pytest.mark.parametrize("folder", list(ENGINES))
+def test_the_planned_weights_are_what_the_load_holds(
+    tiny: dict[str, Path], folder: str, quantization: str
+) -> None:
+    pytest.importorskip("bitsandbytes")
+    spec = REGISTRY[ENGINES[folder]]
+    opts = options(folder, tiny, quantization=quantization)
+    plan = spec.estimate(opts).plan
+    assert plan is not None and plan.quantization == quantization
+
+    backend = spec.load(folder, opts)
+    try:
+        held = tensor_bytes(backend.model)  # type: ignore[attr-defined]
+    finally:
+        backend.close()
+
+    assert abs(plan.weights - held) <= 0.03 * held, (plan.weights, held)
+    # bitsandbytes' int8 matmul on a CPU works on an unpacked copy of the quantized weights
+    assert (plan.page(100, 100).working > 0) == (quantization == "int8")
+
+
+def image_tokens(folder: str, tiny: dict[str, Path], image: Image.Image) -> int:
+    """How many image tokens the family's own processor puts into the sequence."""
+    spec = REGISTRY[ENGINES[folder]]
+    backend = spec.load(folder, options(folder, tiny, quantization="fp32"))
+    try:
+        family = backend.family  # type: ignore[attr-defined]
+        processor = backend.processor  # type: ignore[attr-defined]
+        inputs = family.inputs(processor, [image])
+        image_id = backend.model.config.image_token_id  # type: ignore[attr-defined]
+        return int((inputs["input_ids"] == image_id).sum())
+    finally:
+        backend.close()
+
+
+@pytest.mark.parametrize("size", [(120, 90), (300, 420)])
+@pytest.mark.parametrize("folder", list(ENGINES))
+def test_the_planned_vision_tokens_are_what_the_processor_makes(
+    tiny: dict[str, Path], folder: str, size: tuple[int, int]
+) -> None:
+    plan = REGISTRY[ENGINES[folder]].estimate(options(folder, tiny)).plan
+    assert plan is not None
+
+    made = image_tokens(folder, tiny, Image.new("RGB", size, "white"))
+
+    assert plan.page(*size).vision_tokens == made
+
+
+def test_qwen2_5_vl_reads_a_page_through_the_engine(tiny: dict[str, Path], tmp_path: Path) -> None:
+    config = tmp_path / "models.yaml"
+    config.write_text(
+        "models:\n"
+        f"  qwen25: {{engine: qwen2_vl, source: {tiny['qwen2_5_vl']}, quantization: fp32,"
+        " max_new_tokens: 4, warmup: true}\n",
+        encoding="utf-8",
+    )
+    engine = Engine(load_config([config]))
+    events: list[Event] = []
+    engine.events.subscribe(events.append)
+    try:
+        with engine.manager.acquire("qwen25", (400, 300)) as lease:
+            text = lease.recognize(PageImage(Path("p.png"), 0, text_page().convert("RGB"), 150))
+            model_type = lease.backend.model.config.model_type  # type: ignore[attr-defined]
+    finally:
+        engine.close()
+
+    assert model_type == "qwen2_5_vl"
+    assert isinstance(text.text, str)
+    (warmed,) = [e for e in events if isinstance(e, ModelWarmedUp)]
+    assert warmed.model == "qwen25" and warmed.seconds > 0
+    ready = [e for e in events if isinstance(e, ModelStateChanged) and e.state == "ready"]
+    assert ready[0].plan is not None and ready[0].plan["family"] == "qwen2_5_vl"
+
+
+def test_models_list_and_the_models_table_show_the_plan(
+    tiny: dict[str, Path], tmp_path: Path, qtbot: object
+) -> None:
+    import argparse
+    import io
+    import json
+
+    from ablage_desktop.cli import run_models_list
+    from ablage_desktop.gui.widgets.models_panel import ModelsPanel
+
+    config_file = tmp_path / "models.yaml"
+    config_file.write_text(
+        f"models:\n  qwen2_vl: {{source: {tiny['qwen2_vl']}, quantization: bf16}}\n",
+        encoding="utf-8",
+    )
+    config = load_config([config_file])
+    out = io.StringIO()
+    run_models_list(argparse.Namespace(json=True, no_check=True), config, out=out)
+    rows = {row["name"]: row for row in json.loads(out.getvalue())}
+    engine = Engine(config)
+    try:
+        statuses = engine.statuses()
+    finally:
+        engine.close()
+    panel = ModelsPanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    panel.set_statuses(statuses, {})
+    row = [s.name for s in statuses].index("qwen2_vl")
+
+    plan = rows["qwen2_vl"]["memory_plan"]
+    assert plan["family"] == "qwen2_vl" and plan["quantization"] == "bf16"
+    assert plan["page"]["width"] == 2480 and plan["page"]["vision_tokens"] > 0
+    assert rows["qwen2_vl"]["estimated_bytes"] == plan["total_bytes"]
+    assert rows["rapidocr"]["memory_plan"] is None
+    tooltip = panel.table.item(row, 4).toolTip()
+    assert "qwen2_vl bf16: weights" in tooltip and "vision tokens" in tooltip
+
+
+def test_the_route_event_carries_the_plan_at_the_pages_size(
+    tiny: dict[str, Path], tmp_path: Path
+) -> None:
+    from ablage_desktop.engine import OcrRequest, Routed
+    from ablage_desktop.engine.eventlog import event_record
+
+    image = tmp_path / "page.png"
+    text_page().save(image)
+    config_file = tmp_path / "models.yaml"
+    config_file.write_text(
+        f"models:\n  qwen2_vl: {{source: {tiny['qwen2_vl']}, quantization: fp32, "
+        "max_new_tokens: 4}\n",
+        encoding="utf-8",
+    )
+    engine = Engine(load_config([config_file]))
+    events: list[Event] = []
+    engine.events.subscribe(events.append)
+    try:
+        (document,) = list(engine.ocr(OcrRequest([image], backend="qwen2_vl", archive=False)))
+    finally:
+        engine.close()
+
+    assert document.error is None
+    (routed,) = [e for e in events if isinstance(e, Routed)]
+    record = event_record(routed)
+    with Image.open(image) as opened:
+        width, height = opened.size
+    assert record["plan"]["page"]["width"] == width and record["plan"]["page"]["height"] == height
+    assert record["plan"]["page"]["vision_tokens"] > 0
