@@ -42,7 +42,7 @@ from ablage_desktop.gui.close_guard import CloseQuestion, QuitGuard
 from ablage_desktop.gui.editing import edited_page, with_page
 from ablage_desktop.gui.engine_worker import AUTO, EngineBridge
 from ablage_desktop.gui.quantization import quantization_choices, shown_quantization
-from ablage_desktop.gui.reasons import reason_text, with_detail
+from ablage_desktop.gui.reasons import in_user_words, reason_text, with_detail
 from ablage_desktop.gui.widgets.batch_summary import BatchSummary
 from ablage_desktop.gui.widgets.language_box import LanguageBox
 from ablage_desktop.gui.widgets.memory_graph import MemoryGraph
@@ -918,9 +918,10 @@ class MainWindow(QMainWindow):
     def _failed(self, kind: str, message: str, details: str) -> None:
         self.last_error = (kind, message)
         log.warning("Engine error (%s): %s", kind, message)
-        # A typed error's message is written for users; an unexpected one (a bug, raw
-        # library words) shows as a sentence, its text only in the box's details.
-        headline = reason_text(kind) if kind == "internal" else message
+        # A typed error's message is written for users (in English: the window puts the
+        # sentence for its kind in the user's language before it); an unexpected one (a bug,
+        # raw library words) shows as a sentence, its text only in the box's details.
+        headline = reason_text(kind) if kind == "internal" else in_user_words(kind, message)
         self.statusBar().showMessage(self.tr("Error: {0}").format(headline), 15000)
         if kind == "internal":
             box = QMessageBox(

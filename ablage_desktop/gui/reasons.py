@@ -64,3 +64,14 @@ def with_detail(kind: str, message: str) -> str:
     """The sentence for ``kind`` and, on the next line, the engine's own explanation."""
     headline = reason_text(kind)
     return f"{headline}\n{message}" if message and message != headline else headline
+
+
+def in_user_words(kind: str, message: str) -> str:
+    """One line for the status bar: the engine's message where the window speaks English (it
+    is written for people), else the translated sentence for ``kind`` with the engine's words
+    after it."""
+    source = _REASONS.get(kind, _REASONS["error"])
+    headline = reason_text(kind)
+    if headline == source or not message:
+        return message or headline
+    return f"{headline} ({message})"
