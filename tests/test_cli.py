@@ -235,7 +235,8 @@ def test_an_output_folder_that_cannot_be_written_exits_2(tmp_path: Path, page: P
     result = run_cli("ocr", page, "--backend", "tesseract", "--out", blocker, cwd=tmp_path)
 
     assert result.returncode == 2
-    assert "cannot write" in result.stderr
+    assert f"the output folder {blocker} cannot be written" in result.stderr
+    assert "Nothing was read" in result.stderr  # found before the batch (issue 16)
     assert blocker.read_text() == "a file where the folder should be"
 
 
