@@ -106,6 +106,11 @@ def pdf_bytes(pages: Sequence[Page]) -> bytes:
         b" ".join(b"%d 0 R" % kid for kid in kids),
         len(kids),
     )
+    return pdf_file(objects, catalog)
+
+
+def pdf_file(objects: Sequence[bytes], root: int) -> bytes:
+    """A PDF of ``objects`` (numbered from 1) with its xref table; ``root`` is the catalog's."""
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -116,7 +121,7 @@ def pdf_bytes(pages: Sequence[Page]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1,
-        catalog,
+        root,
         xref,
     )
     return bytes(out)
