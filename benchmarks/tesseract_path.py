@@ -47,12 +47,8 @@ from ablage_desktop.engine.backends.tesseract import TesseractOptions, find_tess
 from ablage_desktop.engine.config import load_config  # noqa: E402
 from ablage_desktop.engine.core import Engine, OcrRequest  # noqa: E402
 from ablage_desktop.engine.decoding import IsolatedDecoder  # noqa: E402
-from ablage_desktop.engine.documents import (  # noqa: E402
-    IntakeLimits,
-    PageImage,
-    collect_documents,
-    open_document,
-)
+from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document  # noqa: E402
+from ablage_desktop.engine.folders import collect_documents  # noqa: E402
 from ablage_desktop.engine.preprocess import Preprocessor  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data"

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ablage_desktop.engine.documents import skipped_in_folders
 from ablage_desktop.engine.errors import OutputOverlapsInput
+from ablage_desktop.engine.folders import skipped_in_folders
 from ablage_desktop.engine.pathtext import display
 
 

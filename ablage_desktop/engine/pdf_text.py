@@ -1,6 +1,6 @@
 """What a PDF page holds besides its pixels: its objects' colours and its text layer.
 
-Runs only where pdfium runs, in the decoder process (``documents._PdfDocument``): pdfium is not
+Runs only where pdfium runs, in the decoder process (``pdf_document.PdfDocument``): pdfium is not
 thread-safe and never loads in the app's process. One pass over the page's objects says
 whether the page has any colour (a grey page is rendered straight into a one-byte-per-pixel
 bitmap, three to five times cheaper than RGB) and, for every text object, whether it can be

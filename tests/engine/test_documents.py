@@ -19,10 +19,8 @@ from PIL import Image
 from samples import encrypted_pdf_bytes, huge_png_bytes, jpeg_bytes, pdf_bytes, text_page
 
 from ablage_desktop.engine.documents import (
-    PDF_REOPEN_PAGES,
     DocumentType,
     IntakeLimits,
-    collect_documents,
     normalize_mode,
     open_document,
     sniff,
@@ -37,6 +35,8 @@ from ablage_desktop.engine.errors import (
     InputError,
     UnsupportedFormat,
 )
+from ablage_desktop.engine.folders import collect_documents
+from ablage_desktop.engine.pdf_document import PDF_REOPEN_PAGES
 
 LIMITS = IntakeLimits()
 MakeFile = Callable[[str, bytes], Path]
