@@ -251,6 +251,12 @@ class OutputOverlapsInput(UsageError):
         self.path = Path(path)
 
 
+class StoreError(AblageError):
+    """The archive cannot be opened or written (disk full, damaged file, newer schema)."""
+
+    kind = "store"
+
+
 class RecognitionError(AblageError):
     """The engine failed on one page."""
 

@@ -10,8 +10,8 @@ Pages are kept per document (by sha256, so a renamed or copied file is the same 
 per *requested* engine ("auto" or a model name): the same document read again with the same
 request is answered from here unless the caller forces a new reading.
 
-The text is indexed with FTS5 (``unicode61`` tokens, diacritics removed: "Fälligkeit" also finds
-"Falligkeit", a frequent OCR slip). One connection, used under a lock, from any thread.
+The tables are ``archive_schema``'s, full-text search is ``archive_search``'s. One connection,
+used under a lock, from any thread.
 """
 
 from __future__ import annotations
@@ -27,94 +27,39 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ablage_desktop.engine.errors import AblageError, UsageError
+from ablage_desktop.engine.archive_schema import migrate
+from ablage_desktop.engine.archive_search import (
+    HIT_END,
+    HIT_START,
+    MAX_SEARCH_HITS,
+    SEARCH_SQL,
+    SearchHit,
+    fts_query,
+    hit_of,
+    search_query,
+)
+from ablage_desktop.engine.errors import StoreError
 from ablage_desktop.engine.pathtext import (
     from_storage,
-    json_name,
     path_from_storage,
     path_to_storage,
     to_storage,
 )
 from ablage_desktop.engine.results import ErrorInfo, OcrPage
 
+__all__ = [  # the archive's API, with the search records defined beside it
+    "HIT_END",
+    "HIT_START",
+    "MAX_SEARCH_HITS",
+    "Job",
+    "JobDocument",
+    "SearchHit",
+    "Store",
+    "StoreError",
+    "fts_query",
+]
+
 log = logging.getLogger(__name__)
-
-SCHEMA_VERSION = 2
-"""2: ``jobs.delivery``, where the caller writes a batch's results (a resumed batch writes the
-rest there too)."""
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    id INTEGER PRIMARY KEY,
-    sha256 TEXT NOT NULL UNIQUE,
-    path TEXT NOT NULL,
-    type TEXT NOT NULL DEFAULT '',
-    pages INTEGER NOT NULL DEFAULT 0,
-    added TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS jobs (
-    id INTEGER PRIMARY KEY,
-    created TEXT NOT NULL,
-    requested TEXT NOT NULL,
-    languages TEXT,
-    state TEXT NOT NULL,
-    pid INTEGER,
-    finished TEXT,
-    delivery TEXT
-);
-CREATE TABLE IF NOT EXISTS job_documents (
-    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    path TEXT NOT NULL,
-    sha256 TEXT,
-    state TEXT NOT NULL DEFAULT 'pending',
-    PRIMARY KEY (job_id, position)
-);
-CREATE TABLE IF NOT EXISTS pages (
-    id INTEGER PRIMARY KEY,
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    page INTEGER NOT NULL,
-    requested TEXT NOT NULL,
-    backend TEXT NOT NULL,
-    quantization TEXT,
-    text TEXT NOT NULL,
-    result TEXT NOT NULL,
-    seconds REAL NOT NULL,
-    job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
-    created TEXT NOT NULL,
-    UNIQUE (document_id, page, requested)
-);
-CREATE TABLE IF NOT EXISTS failures (
-    id INTEGER PRIMARY KEY,
-    document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
-    path TEXT NOT NULL,
-    job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
-    kind TEXT NOT NULL,
-    message TEXT NOT NULL,
-    created TEXT NOT NULL
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
-    text, content='pages', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER IF NOT EXISTS pages_ai AFTER INSERT ON pages BEGIN
-    INSERT INTO pages_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS pages_ad AFTER DELETE ON pages BEGIN
-    INSERT INTO pages_fts(pages_fts, rowid, text) VALUES ('delete', old.id, old.text);
-END;
-CREATE TRIGGER IF NOT EXISTS pages_au AFTER UPDATE ON pages BEGIN
-    INSERT INTO pages_fts(pages_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    INSERT INTO pages_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE INDEX IF NOT EXISTS job_documents_state ON job_documents(job_id, state);
-"""
-
-
-class StoreError(AblageError):
-    """The archive cannot be opened or written (disk full, damaged file, newer schema)."""
-
-    kind = "store"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,53 +90,8 @@ class Job:
         return [doc for doc in self.documents if doc.state in ("pending", "running")]
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    document: Path
-    sha256: str
-    page: int
-    """0-based page index."""
-    requested: str
-    backend: str
-    snippet: str
-    """The page text around the hits, each hit between ``HIT_START`` and ``HIT_END``."""
-    rank: float
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            **json_name(self.document),
-            "sha256": self.sha256,
-            "page": self.page + 1,
-            "requested": self.requested,
-            "backend": self.backend,
-            "snippet": self.snippet,
-            "rank": self.rank,
-        }
-
-
-MAX_SEARCH_HITS = 10_000
-"""More pages than anyone reads in a result list; also keeps the number SQLite's to take."""
-
-HIT_START = "\u0002"
-HIT_END = "\u0003"
-"""Markers around a hit in a snippet: control characters no OCR text contains."""
-
-
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds")
-
-
-def fts_query(text: str) -> str:
-    """The user's words as an FTS5 query: every word must occur, each taken literally
-    (quotes, hyphens and ``AND`` are text, not syntax); a trailing ``*`` keeps a prefix."""
-    terms = []
-    for word in text.split():
-        prefix = word.endswith("*") and len(word) > 1
-        word = word.rstrip("*") if prefix else word
-        if not word:
-            continue
-        terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(terms)
 
 
 class Store:
@@ -209,28 +109,10 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            with self._lock:
+                migrate(self._db, path)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"The archive {path} cannot be opened: {exc}") from exc
-
-    def _migrate(self) -> None:
-        # executescript commits by itself; every statement is IF NOT EXISTS, so a second
-        # process opening the file at the same moment is harmless.
-        self._db.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
-        with self._transaction():
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            if row is not None and int(row["value"]) > SCHEMA_VERSION:
-                raise StoreError(
-                    f"The archive {self.path} was written by a newer version of the app "
-                    f"(schema {row['value']}); this version reads schema {SCHEMA_VERSION}."
-                )
-            columns = {column["name"] for column in self._db.execute("PRAGMA table_info(jobs)")}
-            if "delivery" not in columns:  # an archive of schema 1
-                self._db.execute("ALTER TABLE jobs ADD COLUMN delivery TEXT")
-            self._db.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
-                (str(SCHEMA_VERSION),),
-            )
 
     def close(self) -> None:
         with self._lock:
@@ -498,34 +380,9 @@ class Store:
     # --- search -------------------------------------------------------------------------------
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
-        """Pages whose text holds every word of ``text``, best first; ``UsageError`` for a
-        query without a word or a limit outside 1..``MAX_SEARCH_HITS``."""
-        if not 1 <= limit <= MAX_SEARCH_HITS:
-            raise UsageError(f"the number of hits must be 1 to {MAX_SEARCH_HITS}, not {limit}")
-        query = fts_query(text)
-        if not query:
-            raise UsageError("search needs at least one word")
-        rows = self._read(
-            "SELECT documents.path, documents.sha256, pages.page, pages.requested, "
-            "pages.backend, bm25(pages_fts) AS rank, "
-            f"snippet(pages_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet "
-            "FROM pages_fts JOIN pages ON pages.id = pages_fts.rowid "
-            "JOIN documents ON documents.id = pages.document_id "
-            "WHERE pages_fts MATCH ? ORDER BY rank LIMIT ?",
-            (query, limit),
-        )
-        return [
-            SearchHit(
-                document=path_from_storage(row["path"]),
-                sha256=str(row["sha256"]),
-                page=int(row["page"]),
-                requested=str(row["requested"]),
-                backend=str(row["backend"]),
-                snippet=str(row["snippet"]),
-                rank=float(row["rank"]),
-            )
-            for row in rows
-        ]
+        """Pages whose text holds every word of ``text``, best first (``archive_search``)."""
+        query, limit = search_query(text, limit)
+        return [hit_of(row) for row in self._read(SEARCH_SQL, (query, limit))]
 
 
 def _alive(pid: int | None) -> bool:

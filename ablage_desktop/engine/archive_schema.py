@@ -1,0 +1,105 @@
+"""The archive's tables, and bringing an older archive file up to this version's schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from ablage_desktop.engine.errors import StoreError
+
+SCHEMA_VERSION = 2
+"""2: ``jobs.delivery``, where the caller writes a batch's results (a resumed batch writes the
+rest there too)."""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    type TEXT NOT NULL DEFAULT '',
+    pages INTEGER NOT NULL DEFAULT 0,
+    added TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY,
+    created TEXT NOT NULL,
+    requested TEXT NOT NULL,
+    languages TEXT,
+    state TEXT NOT NULL,
+    pid INTEGER,
+    finished TEXT,
+    delivery TEXT
+);
+CREATE TABLE IF NOT EXISTS job_documents (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT,
+    state TEXT NOT NULL DEFAULT 'pending',
+    PRIMARY KEY (job_id, position)
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    page INTEGER NOT NULL,
+    requested TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    quantization TEXT,
+    text TEXT NOT NULL,
+    result TEXT NOT NULL,
+    seconds REAL NOT NULL,
+    job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+    created TEXT NOT NULL,
+    UNIQUE (document_id, page, requested)
+);
+CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
+    text, content='pages', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS pages_ai AFTER INSERT ON pages BEGIN
+    INSERT INTO pages_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS pages_ad AFTER DELETE ON pages BEGIN
+    INSERT INTO pages_fts(pages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS pages_au AFTER UPDATE ON pages BEGIN
+    INSERT INTO pages_fts(pages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO pages_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE INDEX IF NOT EXISTS job_documents_state ON job_documents(job_id, state);
+"""
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Create what is missing and upgrade an older schema; ``StoreError`` for a newer one."""
+    # executescript commits by itself; every statement is IF NOT EXISTS, so a second
+    # process opening the file at the same moment is harmless.
+    db.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is not None and int(row["value"]) > SCHEMA_VERSION:
+            raise StoreError(
+                f"The archive {path} was written by a newer version of the app "
+                f"(schema {row['value']}); this version reads schema {SCHEMA_VERSION}."
+            )
+        columns = {column["name"] for column in db.execute("PRAGMA table_info(jobs)")}
+        if "delivery" not in columns:  # an archive of schema 1
+            db.execute("ALTER TABLE jobs ADD COLUMN delivery TEXT")
+        db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
+            (str(SCHEMA_VERSION),),
+        )
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
