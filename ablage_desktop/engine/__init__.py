@@ -5,7 +5,7 @@ Its public API is re-exported here for the GUI, the CLI and tests.
 
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.config import AppConfig, load_config
-from ablage_desktop.engine.core import BackendStatus, Engine, OcrRequest
+from ablage_desktop.engine.core import Engine
 from ablage_desktop.engine.documents import DocumentType, IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.errors import AblageError, ConfigError, InputError
 from ablage_desktop.engine.events import (
@@ -21,7 +21,9 @@ from ablage_desktop.engine.events import (
     Routed,
 )
 from ablage_desktop.engine.folders import CollectedInputs, collect_documents
+from ablage_desktop.engine.jobs import OcrRequest
 from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrLine, OcrPage
+from ablage_desktop.engine.statuses import BackendStatus
 
 __all__ = [
     "AblageError",

@@ -7,26 +7,22 @@ sampler, registers every configured model, and runs documents through the page p
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from ablage_desktop.engine.backends import (
     REGISTRY,
-    Availability,
     Backend,
     BackendSpec,
     EngineOptions,
     rapidocr,
 )
-from ablage_desktop.engine.backends.transformers_vlm import NOT_DOWNLOADED
 from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.config import AppConfig
 from ablage_desktop.engine.decoding import IsolatedDecoder
@@ -38,19 +34,23 @@ from ablage_desktop.engine.errors import (
 )
 from ablage_desktop.engine.events import Listeners, MemorySample
 from ablage_desktop.engine.exports import write_export
-from ablage_desktop.engine.jobs import JobPlan, JobRecorder
+from ablage_desktop.engine.jobs import BatchRunner, OcrRequest, resume_request
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot, SystemProbe
 from ablage_desktop.engine.memory.sampler import MemorySampler
 from ablage_desktop.engine.models.footprints import FootprintStore
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.router import AUTO, PageDispatcher, Route, Router
-from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.output_guard import Inputs
-from ablage_desktop.engine.pipeline import run_pipeline
 from ablage_desktop.engine.preprocess import Preprocessor
 from ablage_desktop.engine.preprocess.orientation import DET_SIDE as ORIENTATION_DETECTION_SIDE
 from ablage_desktop.engine.results import OcrDocument
+from ablage_desktop.engine.statuses import (
+    BackendStatus,
+    status_of,
+    unavailable_reason,
+    why_unavailable,
+)
 from ablage_desktop.engine.store import Job, Store
 from ablage_desktop.engine.text_route import TextLayerFirst
 
@@ -60,66 +60,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PREVIEW_DPI = 150
-REMOTE_RECHECK_S = 30.0
-"""A server whose health check failed is skipped by ``auto`` for this long, then tried again."""
-
-
-@dataclass(frozen=True, slots=True)
-class BackendStatus:
-    """One configured model as a user sees it in ``models list`` and the GUI."""
-
-    name: str
-    engine: str
-    kind: str
-    device: str
-    title: str
-    description: str
-    available: bool
-    reason: str
-    state: str
-    estimated_bytes: int
-    measured_bytes: int | None
-    destination: str | None = None
-    """Where this model sends pages when that is another machine (a server's address)."""
-    in_flight: int = 0
-    queued: int = 0
-    page_seconds: float | None = None
-    """Moving average of the seconds per page."""
-    load_seconds: float | None = None
-    """The last load's duration; for a server, the health check's round trip."""
-    error: str = ""
-    """Why the last load failed, or why a server was given up on."""
-    memory_plan: dict[str, Any] | None = None
-    """A vision-language model's per-page memory plan at the reference page (A4, 300 dpi)."""
-    memory_plan_text: str = ""
-    """The same in words (the GUI's tooltip)."""
-
-    @property
-    def remote(self) -> bool:
-        return self.kind == "remote"
-
-    @property
-    def loaded(self) -> bool:
-        return self.state in (ModelState.READY, ModelState.BUSY)
-
-
-@dataclass(frozen=True, slots=True)
-class OcrRequest:
-    """What to read and how; ``backend`` None means the configured default (usually auto)."""
-
-    paths: Sequence[Path]
-    backend: str | None = None
-    languages: str | None = None
-    force: bool = False
-    """Read again documents the archive already holds for this engine."""
-    archive: bool = True
-    """Record the batch in the archive (when the engine has one); off for benchmarks."""
-    resume_job: int | None = None
-    """Continue this archived batch: ``paths`` are its unfinished documents, in its order."""
-    delivery: dict[str, str] | None = None
-    """Where the caller puts the results (kept with the batch, given back on resume)."""
-    pdf_text: str | None = None
-    """``intake.pdf_text`` for this request (``text_layer.MODES``); None: the configured one."""
 
 
 def orientation_bytes(config: AppConfig) -> int:
@@ -251,7 +191,7 @@ class Engine:
             name
             for name, spec in self._specs.items()
             if spec.kind == "remote"
-            and self._reason(name, spec.availability(self._options[name])) is None
+            and unavailable_reason(name, spec.availability(self._options[name])) is None
         ]
         results: dict[str, str | None] = {}
 
@@ -317,63 +257,19 @@ class Engine:
     # --- what is there --------------------------------------------------------------------
 
     def statuses(self) -> list[BackendStatus]:
+        """Every configured model as ``models list`` and the window show it."""
         rows = []
         for info in self.manager.infos():
-            options = self._options[info.name]
-            spec = self._specs[info.name]
-            reason = self._why_unavailable(info.name)
-            rows.append(
-                BackendStatus(
-                    name=info.name,
-                    engine=spec.engine,
-                    kind=spec.kind,
-                    device=info.device,
-                    title=spec.title,
-                    description=options.description,
-                    available=reason is None,
-                    reason=reason or "",
-                    state=info.state.value,
-                    estimated_bytes=info.estimated_bytes,
-                    measured_bytes=info.measured_bytes,
-                    destination=spec.destination(options),
-                    in_flight=info.in_flight,
-                    queued=info.queued,
-                    page_seconds=info.page_seconds,
-                    load_seconds=info.load_seconds,
-                    error=info.error.message if info.error else "",
-                    memory_plan=info.plan.to_json() if info.plan else None,
-                    memory_plan_text=info.plan.describe() if info.plan else "",
-                )
-            )
+            name = info.name
+            unavailable = self._why_unavailable(name)
+            rows.append(status_of(info, self._specs[name], self._options[name], unavailable))
         return rows
 
     def _why_unavailable(self, name: str) -> str | None:
         options = self._options.get(name)
         if options is None:
             return "not configured"
-        spec = self._specs[name]
-        reason = self._reason(name, spec.availability(options))
-        if reason is None and spec.kind == "remote":
-            return self._server_failed(name)
-        return reason
-
-    def _server_failed(self, name: str) -> str | None:
-        """Why a server cannot be used right now: its health check failed, or it went away
-        during a batch, a moment ago."""
-        info = self.manager.info(name)
-        if info.state not in (ModelState.FAILED, ModelState.UNLOADED) or info.error is None:
-            return None
-        if time.monotonic() - info.since >= REMOTE_RECHECK_S:
-            return None  # worth another health check
-        return info.error.message
-
-    @staticmethod
-    def _reason(name: str, availability: Availability) -> str | None:
-        if availability.ok:
-            return None
-        if availability.reason.startswith(NOT_DOWNLOADED):
-            return f"{availability.reason}; run 'ablage-desktop models download {name}'"
-        return availability.reason
+        return why_unavailable(name, self._specs[name], options, self.manager.info(name))
 
     def resolve(self, name: str | None, languages: str | None = None) -> tuple[str, BackendSpec]:
         """The registered model for ``name`` (a variant of it for ``languages``).
@@ -392,7 +288,7 @@ class Engine:
             options = variant
         # Not _why_unavailable: a server asked for by name gets a fresh health check even
         # if it failed a moment ago (the user may just have started it).
-        reason = self._reason(name, self._specs[name].availability(options))
+        reason = unavailable_reason(name, self._specs[name].availability(options))
         if reason is not None:
             raise BackendUnavailable(name, reason)
         return name, self._specs[name]
@@ -433,7 +329,19 @@ class Engine:
         After that, every document succeeds or fails on its own.
         """
         dispatcher = self._dispatcher(request)
-        return self._run(request, dispatcher, cancel)
+        limits = self.config.intake.limits()
+        if request.pdf_text is not None:
+            limits = dataclasses.replace(limits, pdf_text=request.pdf_text)
+        runner = BatchRunner(
+            self.manager,
+            self._decoder,
+            self.store if request.archive else None,
+            self.events.emit,
+            self._quantization_of,
+            self.config.management.default_backend,
+        )
+        recognizer = TextLayerFirst(dispatcher, limits.pdf_text, self.events.emit)
+        return runner.run(request, recognizer, limits, cancel or CancelToken())
 
     def _dispatcher(self, request: OcrRequest) -> PageDispatcher:
         chosen = request.backend or self.config.management.default_backend
@@ -466,85 +374,14 @@ class Engine:
             preprocess=self._preprocess,
         )
 
-    def _run(
-        self, request: OcrRequest, dispatcher: PageDispatcher, cancel: CancelToken | None
-    ) -> Iterator[OcrDocument]:
-        cancel = cancel or CancelToken()
-        paths = list(request.paths)
-        store = self.store if request.archive else None
-        emit = self.events.emit
-        known = None
-        plan = None
-        if store is not None:
-            plan = self._job_plan(store, request, paths)
-            emit = JobRecorder(store, plan, self._quantization_of, self.events.emit)
-            if not request.force:
-                known = functools.partial(store.pages, requested=plan.requested)
-        limits = self.config.intake.limits()
-        if request.pdf_text is not None:
-            limits = dataclasses.replace(limits, pdf_text=request.pdf_text)
-        finished = False
-        try:
-            with self.manager.batch():
-                documents = run_pipeline(
-                    paths,
-                    TextLayerFirst(dispatcher, limits.pdf_text, self.events.emit),
-                    limits,
-                    cancel=cancel,
-                    emit=emit,
-                    opener=self._decoder,
-                    known=known,
-                )
-                for position, document in enumerate(documents):
-                    try:
-                        yield document
-                    except GeneratorExit:
-                        # The caller stopped while holding this document (its output could
-                        # not be written, Ctrl-C): it is not delivered, so a resume does it.
-                        if isinstance(emit, JobRecorder):
-                            emit.undelivered(position)
-                        documents.close()
-                        raise
-            finished = True
-        finally:
-            if store is not None and plan is not None:
-                # The pipeline ends normally when cancelled: the token says which it was. A
-                # batch interrupted, or stopped early (consumer gone, crash of the caller),
-                # stays resumable.
-                if cancel.interrupted or not (finished or cancel.cancelled):
-                    state = "interrupted"
-                else:
-                    state = "cancelled" if cancel.cancelled else "done"
-                store.end_job(plan.job, state)
-
-    def _job_plan(self, store: Store, request: OcrRequest, paths: list[Path]) -> JobPlan:
-        requested = request.backend or self.config.management.default_backend
-        if request.languages and requested != AUTO:
-            requested = f"{requested}:{request.languages}"
-        if request.resume_job is None:
-            job = store.begin_job(requested, request.languages, paths, request.delivery)
-            return JobPlan(job, requested, list(range(len(paths))))
-        job = store.job(request.resume_job)
-        if job is None:
-            raise UsageError(f"there is no batch {request.resume_job} in the archive")
-        by_path = {str(doc.path): doc.position for doc in job.remaining}
-        store.claim_job(job.id)
-        return JobPlan(job.id, job.requested, [by_path[str(path)] for path in paths])
-
     def _quantization_of(self, backend: str) -> str | None:
         options = self._options.get(backend)
         return getattr(options, "quantization", None) if options is not None else None
 
-    def resume_request(self, job: Job) -> OcrRequest:
+    @staticmethod
+    def resume_request(job: Job) -> OcrRequest:
         """The request that finishes an archived batch where it stopped."""
-        requested = job.requested.split(":", 1)[0]
-        return OcrRequest(
-            [doc.path for doc in job.remaining],
-            backend=requested,
-            languages=job.languages,
-            resume_job=job.id,
-            delivery=job.delivery,
-        )
+        return resume_request(job)
 
     def export(
         self, document: OcrDocument, path: Path, fmt: str, inputs: Iterable[Path] = ()

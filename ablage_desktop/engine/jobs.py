@@ -1,20 +1,61 @@
 """A batch and the archive: every page committed as it is recognised, so a batch can resume.
 
-The ``JobRecorder`` sits between the pipeline and the listeners: it commits an event's data to
+``BatchRunner`` runs one ``OcrRequest`` through the page pipeline as a job of the archive. The
+``JobRecorder`` sits between the pipeline and the listeners: it commits an event's data to
 the store first and only then passes the event on, so whatever the window or the command
-line has shown as done is in the archive, even if the process dies the next moment.
+line has shown as done is in the archive, even if the process dies the next moment. A document
+the caller did not take (it stopped while holding it) goes back to pending for ``--resume``.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from ablage_desktop.engine.cancel import CancelToken
+from ablage_desktop.engine.documents import IntakeLimits
+from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
-from ablage_desktop.engine.store import Store
+from ablage_desktop.engine.models.manager import ModelManager
+from ablage_desktop.engine.models.router import AUTO
+from ablage_desktop.engine.pipeline import DocumentOpener, PageRecognizer, run_pipeline
+from ablage_desktop.engine.results import OcrDocument
+from ablage_desktop.engine.store import Job, Store
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class OcrRequest:
+    """What to read and how; ``backend`` None means the configured default (usually auto)."""
+
+    paths: Sequence[Path]
+    backend: str | None = None
+    languages: str | None = None
+    force: bool = False
+    """Read again documents the archive already holds for this engine."""
+    archive: bool = True
+    """Record the batch in the archive (when the engine has one); off for benchmarks."""
+    resume_job: int | None = None
+    """Continue this archived batch: ``paths`` are its unfinished documents, in its order."""
+    delivery: dict[str, str] | None = None
+    """Where the caller puts the results (kept with the batch, given back on resume)."""
+    pdf_text: str | None = None
+    """``intake.pdf_text`` for this request (``text_layer.MODES``); None: the configured one."""
+
+
+def resume_request(job: Job) -> OcrRequest:
+    """The request that finishes an archived batch where it stopped."""
+    return OcrRequest(
+        [doc.path for doc in job.remaining],
+        backend=job.requested.split(":", 1)[0],
+        languages=job.languages,
+        resume_job=job.id,
+        delivery=job.delivery,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +124,83 @@ class JobRecorder:
                     result.document, result.error, sha256=result.sha256, job=plan.job
                 )
                 self._store.set_document_state(plan.job, position, "failed")
+
+
+def plan_job(store: Store, request: OcrRequest, paths: list[Path], default_backend: str) -> JobPlan:
+    """A new job for ``request``, or the archived one it resumes (claimed by this process)."""
+    requested = request.backend or default_backend
+    if request.languages and requested != AUTO:
+        requested = f"{requested}:{request.languages}"
+    if request.resume_job is None:
+        job = store.begin_job(requested, request.languages, paths, request.delivery)
+        return JobPlan(job, requested, list(range(len(paths))))
+    job = store.job(request.resume_job)
+    if job is None:
+        raise UsageError(f"there is no batch {request.resume_job} in the archive")
+    by_path = {str(doc.path): doc.position for doc in job.remaining}
+    store.claim_job(job.id)
+    return JobPlan(job.id, job.requested, [by_path[str(path)] for path in paths])
+
+
+@dataclass(frozen=True)
+class BatchRunner:
+    """What a batch runs with: the engine's long-lived parts."""
+
+    manager: ModelManager
+    opener: DocumentOpener
+    store: Store | None
+    """None: the batch is not archived (benchmarks, an engine without an archive)."""
+    emit: Callable[[Event], None]
+    quantization_of: Callable[[str], str | None]
+    default_backend: str
+
+    def run(
+        self,
+        request: OcrRequest,
+        recognizer: PageRecognizer,
+        limits: IntakeLimits,
+        cancel: CancelToken,
+    ) -> Iterator[OcrDocument]:
+        """Every document of ``request``, in order; the job ends done, cancelled or
+        interrupted (resumable) with the batch."""
+        paths = list(request.paths)
+        emit, known, plan = self.emit, None, None
+        if self.store is not None:
+            plan = plan_job(self.store, request, paths, self.default_backend)
+            emit = JobRecorder(self.store, plan, self.quantization_of, self.emit)
+            if not request.force:
+                known = functools.partial(self.store.pages, requested=plan.requested)
+        finished = False
+        try:
+            with self.manager.batch():
+                documents = run_pipeline(
+                    paths,
+                    recognizer,
+                    limits,
+                    cancel=cancel,
+                    emit=emit,
+                    opener=self.opener,
+                    known=known,
+                )
+                for position, document in enumerate(documents):
+                    try:
+                        yield document
+                    except GeneratorExit:
+                        # The caller stopped while holding this document (its output could
+                        # not be written, Ctrl-C): it is not delivered, so a resume does it.
+                        if isinstance(emit, JobRecorder):
+                            emit.undelivered(position)
+                        documents.close()
+                        raise
+            finished = True
+        finally:
+            if self.store is not None and plan is not None:
+                self.store.end_job(plan.job, _end_state(cancel, finished))
+
+
+def _end_state(cancel: CancelToken, finished: bool) -> str:
+    """The pipeline ends normally when cancelled: the token says which it was. A batch
+    interrupted, or stopped early (consumer gone, crash of the caller), stays resumable."""
+    if cancel.interrupted or not (finished or cancel.cancelled):
+        return "interrupted"
+    return "cancelled" if cancel.cancelled else "done"
