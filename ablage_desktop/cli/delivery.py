@@ -1,0 +1,190 @@
+"""Where a batch's results go: planned, and checked against its inputs, before a page is read."""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ablage_desktop.cli.common import DEFAULT_FORMAT, DEFAULT_OUT, EXIT_OK, EXIT_USAGE, NOTHING_DONE
+from ablage_desktop.engine import Engine, OcrDocument, OcrRequest, collect_documents
+from ablage_desktop.engine.atomicfile import (
+    MAX_NAME_BYTES,
+    check_writable,
+    fit_name,
+    folder_error,
+    output_error,
+)
+from ablage_desktop.engine.exports import EXPORT_FORMATS, SUFFIXES, write_export
+from ablage_desktop.engine.output_guard import Inputs
+from ablage_desktop.engine.pathtext import display_line, path_from_storage, path_to_storage
+from ablage_desktop.engine.store import Store
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where and how one batch's results are written; kept with the batch in the archive, so
+    that ``--resume`` writes the rest to the same place from any working directory."""
+
+    out: Path
+    fmt: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"out": path_to_storage(self.out.absolute()), "format": self.fmt}
+
+    @classmethod
+    def of(cls, args: argparse.Namespace, stored: dict[str, str] | None = None) -> Delivery:
+        """The options given win; else what the batch was started with; else the defaults."""
+        stored = stored or {}
+        out = args.out or (path_from_storage(stored["out"]) if "out" in stored else DEFAULT_OUT)
+        fmt = args.format or stored.get("format") or DEFAULT_FORMAT
+        return cls(out, fmt if fmt in EXPORT_FORMATS else DEFAULT_FORMAT)
+
+
+@dataclass
+class Planned:
+    """One batch to run: what to read, where its results go, and the inputs it must not touch."""
+
+    request: OcrRequest
+    delivery: Delivery
+    namer: OutputNamer
+
+
+@dataclass(frozen=True)
+class Stop:
+    """No batch to run: what to say, and the exit status."""
+
+    message: str
+    code: int
+
+
+def plan_batches(
+    args: argparse.Namespace, engine: Engine, store: Store | None
+) -> tuple[list[Planned], Inputs, int] | Stop:
+    """What to read: the batches to resume, or the paths given; or why there is nothing."""
+    if args.resume:
+        if store is None:
+            return Stop("ablage-desktop: --resume needs the archive", EXIT_USAGE)
+        jobs = store.resumable_jobs()
+        if not jobs:
+            return Stop(_nothing_to_resume(store), EXIT_OK)
+        plans = []
+        for job in jobs:
+            print(
+                f"Resuming batch {job.id} of {job.created[:19].replace('T', ' ')} UTC: "
+                f"{len(job.remaining)} of {len(job.documents)} document(s) left",
+                file=sys.stderr,
+            )
+            request = engine.resume_request(job)
+            plans.append(_planned(request, Delivery.of(args, job.delivery)))
+        return plans, Inputs.of(p for plan in plans for p in plan.request.paths), 0
+    if not args.paths:
+        return Stop("ablage-desktop: ocr needs documents: PATH... (or --resume)", EXIT_USAGE)
+    collected = collect_documents(args.paths)
+    if not collected.documents:
+        found = ", ".join(display_line(path) for path in args.paths)
+        return Stop(f"ablage-desktop: no documents found in {found}", EXIT_USAGE)
+    delivery = Delivery.of(args)
+    request = OcrRequest(
+        collected.documents,
+        backend=args.backend,
+        languages=args.lang,
+        force=args.force,
+        delivery=delivery.to_json(),
+        pdf_text=args.pdf_text,
+    )
+    inputs = Inputs.of([*args.paths, *collected.documents])
+    return [_planned(request, delivery)], inputs, len(collected.skipped)
+
+
+def _planned(request: OcrRequest, delivery: Delivery) -> Planned:
+    return Planned(request, delivery, OutputNamer(delivery.out, delivery.fmt, request.paths))
+
+
+def _nothing_to_resume(store: Store) -> str:
+    running = store.running_jobs()
+    if not running:
+        return "Nothing to resume: every batch in the archive is finished."
+    return "Nothing to resume here: " + "; ".join(
+        f"batch {job.id} is running right now in process {job.pid} "
+        f"({len(job.remaining)} of {len(job.documents)} document(s) left)"
+        for job in running
+    )
+
+
+def refusal_reason(
+    plans: list[Planned], inputs: Inputs, events: Path | None, store: Store | None
+) -> str | None:
+    """Why the batch must not start: a write would touch an input, or the output folder
+    cannot be written. Checked before a page is read."""
+    places: list[tuple[Path, str]] = []
+    for plan in plans:
+        places.append((plan.delivery.out, "the output folder"))
+        places += [(target, "the result") for target in plan.namer.targets()]
+    if events is not None:
+        places.append((events, "the event log"))
+    if store is not None:
+        places.append((store.path, "the archive"))
+    for place, what in places:
+        reason = inputs.conflict(place, what)
+        if reason is not None:
+            return f"{reason}. {NOTHING_DONE}"
+    for plan in plans:
+        try:
+            check_writable(plan.delivery.out)
+        except OSError as exc:
+            return folder_error(plan.delivery.out, exc).message + " Choose another with --out."
+    return None
+
+
+def write_result(document: OcrDocument, plan: Planned, inputs: Inputs, engine: Engine) -> None:
+    """Write one result; a failed document gets a JSON record but no misleading text file."""
+    fmt = plan.delivery.fmt
+    if not document.ok and fmt != "json":
+        return
+    target = plan.namer.name_for(document.document)
+    inputs.check(target, "the result")  # checked before the batch too; a name is cheap to check
+    limits = engine.config.intake.limits()
+    try:
+        write_export(document, target, fmt, limits, render_lock=engine.render_lock)
+    except OSError as exc:
+        raise output_error(target, exc) from exc
+
+
+class OutputNamer:
+    """``<stem>.<format>`` in the output folder, unique within one batch.
+
+    Every document's name is fixed before the batch starts (in the batch's order, failed ones
+    included), so that the names can be checked against the inputs before anything is read and
+    do not depend on which documents fail.
+    """
+
+    def __init__(self, folder: Path, fmt: str, sources: Iterable[Path] = ()) -> None:
+        self.folder = folder
+        self.fmt = fmt
+        self._used: set[str] = set()
+        self._planned: dict[Path, collections.deque[Path]] = {}
+        for source in sources:
+            self._planned.setdefault(source, collections.deque()).append(self._new(source))
+
+    def targets(self) -> list[Path]:
+        return [target for names in self._planned.values() for target in names]
+
+    def name_for(self, source: Path) -> Path:
+        planned = self._planned.get(source)
+        if planned:
+            return planned.popleft()
+        return self._new(source)
+
+    def _new(self, source: Path) -> Path:
+        suffix = SUFFIXES[self.fmt]
+        stem = fit_name(source.stem or source.name, MAX_NAME_BYTES - len(suffix) - 6)
+        candidate, n = stem, 1
+        while candidate.casefold() in self._used:
+            n += 1
+            candidate = f"{stem}-{n}"
+        self._used.add(candidate.casefold())
+        return self.folder / f"{candidate}{suffix}"

@@ -1,0 +1,157 @@
+"""The ``models`` command: list the configured engines with their state, or download one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from ablage_desktop.cli.common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, add_common_options
+from ablage_desktop.engine import AppConfig, BackendStatus, Engine
+
+
+def add_models_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    models = commands.add_parser("models", help="the configured models and engines")
+    add_common_options(models, top_level=False)
+    models_commands = models.add_subparsers(dest="models_command", metavar="ACTION")
+    models_list = models_commands.add_parser("list", help="every model with its availability")
+    add_common_options(models_list, top_level=False)
+    models_list.add_argument("--json", action="store_true", help="machine-readable output")
+    models_list.add_argument(
+        "--no-check",
+        action="store_true",
+        help="do not ask the inference servers whether they answer (health check)",
+    )
+    models_download = models_commands.add_parser(
+        "download", help="fetch a model's files from the Hugging Face hub (the only network use)"
+    )
+    add_common_options(models_download, top_level=False)
+    models_download.add_argument("name", metavar="NAME", help="a model from 'models list'")
+    models.set_defaults(models_command="list", json=False)
+
+
+def run_models_list(
+    args: argparse.Namespace,
+    config: AppConfig,
+    footprints: Path | None = None,
+    out: TextIO = sys.stdout,
+) -> int:
+    engine = Engine(config, footprints=footprints)
+    try:
+        if not getattr(args, "no_check", False):
+            engine.connect_remote()  # a server's state is its health check's answer
+        rows = engine.statuses()
+    finally:
+        engine.close()
+    default = config.management.default_backend
+    if getattr(args, "json", False):
+        json.dump([_status_json(row, default) for row in rows], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    width = max(len(row.name) for row in rows) + 2
+    out.write(
+        f"{'NAME':<{width}}{'KIND':<7}{'AVAILABLE':<11}{'STATE':<10}{'ESTIMATED':>10}"
+        f"{'MEASURED':>10}  ENGINE / REASON\n"
+    )
+    for row in rows:
+        mark = "*" if row.name == default else " "
+        state = "yes" if row.available else "no"
+        measured = _size(row.measured_bytes) if row.measured_bytes else "-"
+        detail = row.title if row.available else f"{row.title}: {row.reason}"
+        if row.remote and row.available:
+            detail = f"{row.title}: {_remote_text(row)}"
+        out.write(
+            f"{row.name + mark:<{width}}{row.kind:<7}{state:<11}{row.state:<10}"
+            f"{'-' if row.remote else _size(row.estimated_bytes):>10}{measured:>10}  {detail}\n"
+        )
+    if default == "auto":
+        out.write("default: auto (the router picks per page; see 'routing' in the config)\n")
+    else:
+        out.write("* default engine\n")
+    return EXIT_OK
+
+
+DOWNLOAD_PATTERNS = ("*.json", "*.safetensors", "*.txt", "*.model", "*.jinja", "*.tiktoken")
+"""Configuration, tokenizer and safetensors weights; never pickle weights or code."""
+
+
+def run_models_download(args: argparse.Namespace, config: AppConfig) -> int:
+    options = config.model(args.name)
+    if options is None:
+        print(f"ablage-desktop: there is no model called '{args.name}'", file=sys.stderr)
+        return EXIT_USAGE
+    source = getattr(options, "source", None)
+    if not source:
+        print(f"{args.name} ships with its Python package: nothing to download.")
+        return EXIT_OK
+    if Path(source).expanduser().is_dir():
+        print(f"{args.name} is read from the folder {source}: nothing to download.")
+        return EXIT_OK
+    from huggingface_hub import snapshot_download
+
+    revision = getattr(options, "revision", None)
+    print(f"Downloading {source}" + (f" at {revision}" if revision else "") + " ...")
+    try:
+        folder = snapshot_download(
+            source, revision=revision, allow_patterns=list(DOWNLOAD_PATTERNS)
+        )
+    except Exception as exc:  # network, authentication, disk: all said in words, exit 1
+        print(f"ablage-desktop: could not download {source}: {exc}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    print(f"{args.name} is ready in {folder}")
+    return EXIT_OK
+
+
+def _status_json(row: BackendStatus, default: str) -> dict[str, object]:
+    return {
+        "name": row.name,
+        "engine": row.engine,
+        "kind": row.kind,
+        "device": row.device,
+        "title": row.title,
+        "description": row.description,
+        "available": row.available,
+        "reason": row.reason or None,
+        "state": row.state,
+        "estimated_bytes": row.estimated_bytes,
+        "measured_bytes": row.measured_bytes,
+        "memory_plan": row.memory_plan,
+        "default": row.name == default,
+        **_remote_json(row),
+    }
+
+
+def _remote_json(row: BackendStatus) -> dict[str, object]:
+    if not row.remote:
+        return {}
+    return {
+        "destination": row.destination,
+        "latency_s": row.load_seconds,
+        "page_seconds": row.page_seconds,
+        "in_flight": row.in_flight,
+        "queued": row.queued,
+        "error": row.error or None,
+    }
+
+
+def _remote_text(row: BackendStatus) -> str:
+    """A server's latency, queue and where the pages go, for the table."""
+    parts = []
+    if row.load_seconds is not None and row.loaded:
+        parts.append(f"latency {row.load_seconds * 1000:.0f} ms")
+    if row.page_seconds is not None:
+        parts.append(f"{row.page_seconds:.2f} s/page")
+    if row.loaded:
+        parts.append(f"queue {row.in_flight} in flight, {row.queued} waiting")
+    parts.append(f"sends pages to {row.destination}" if row.destination else "on this machine")
+    if row.error and not row.loaded:
+        parts.append(row.error)
+    return "; ".join(parts)
+
+
+def _size(size: int) -> str:
+    if size >= 1 << 30:
+        return f"{size / (1 << 30):.1f} GiB"
+    return f"{size / (1 << 20):.0f} MiB"

@@ -1,0 +1,232 @@
+"""The ``ocr`` command: read documents (or finish interrupted batches) and write their results."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import time
+from pathlib import Path
+
+from ablage_desktop.cli.common import (
+    DEFAULT_FORMAT,
+    DEFAULT_OUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    NOTHING_DONE,
+    add_common_options,
+)
+from ablage_desktop.cli.delivery import (
+    Planned,
+    Stop,
+    plan_batches,
+    refusal_reason,
+    write_result,
+)
+from ablage_desktop.cli.progress import Progress, Tally, print_summary
+from ablage_desktop.cli.signals import Terminated, stop_on_sigterm
+from ablage_desktop.engine import AppConfig, CancelToken, Engine
+from ablage_desktop.engine.errors import (
+    BackendUnavailable,
+    ModelLoadError,
+    OutputError,
+    UnknownBackend,
+    UsageError,
+)
+from ablage_desktop.engine.eventlog import EventLog
+from ablage_desktop.engine.exports import EXPORT_FORMATS
+from ablage_desktop.engine.output_guard import Inputs
+from ablage_desktop.engine.pathtext import display_line
+from ablage_desktop.engine.store import Store, StoreError
+
+STOPPING = (
+    UnknownBackend,
+    BackendUnavailable,
+    UsageError,
+    StoreError,
+    OutputError,
+    ModelLoadError,
+    KeyboardInterrupt,
+)
+"""What ends a batch early with words instead of a traceback (``_stopped`` says which words)."""
+
+
+def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ocr = commands.add_parser("ocr", help="recognise documents and write their text")
+    add_common_options(ocr, top_level=False)
+    ocr.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    ocr.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish the batches that were interrupted (a crash, a closed window, Ctrl-C), "
+        "without reading again the pages already in the archive",
+    )
+    ocr.add_argument(
+        "--force",
+        action="store_true",
+        help="read documents again that the archive already holds for this engine",
+    )
+    ocr.add_argument(
+        "--backend",
+        metavar="NAME",
+        help="'auto' (the default: chosen per page) or a model from 'models list'",
+    )
+    ocr.add_argument("--lang", metavar="LANGS", help="languages for Tesseract, e.g. deu+eng")
+    ocr.add_argument(
+        "--pdf-text",
+        choices=("auto", "always_ocr", "layer_only"),
+        help="PDF text layers: read a page from its layer where it covers the visible text "
+        "(auto), never (always_ocr), or always (layer_only); default: intake.pdf_text",
+    )
+    ocr.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        help=f"output format: text (the default, {DEFAULT_FORMAT}), Markdown, JSON, hOCR, or a "
+        "searchable PDF",
+    )
+    ocr.add_argument(
+        "--events",
+        type=Path,
+        metavar="FILE",
+        help="write the engine's decisions and memory readings there as JSON lines",
+    )
+    ocr.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help=f"folder for the results (default ./{DEFAULT_OUT}/; with --resume, the batch's own); "
+        "never a folder being read",
+    )
+
+
+def run_ocr(
+    args: argparse.Namespace,
+    config: AppConfig,
+    footprints: Path | None = None,
+    store_path: Path | None = None,
+) -> int:
+    if store_path is not None and args.paths:  # before the archive file is made
+        reason = Inputs.of(args.paths).conflict(store_path, "the archive")
+        if reason is not None:
+            print(f"ablage-desktop: {display_line(reason)}. {NOTHING_DONE}", file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        store = Store(store_path) if store_path is not None else None
+    except StoreError as exc:
+        print(f"ablage-desktop: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        with stop_on_sigterm():
+            return _run_ocr(args, config, footprints, store)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _run_ocr(
+    args: argparse.Namespace, config: AppConfig, footprints: Path | None, store: Store | None
+) -> int:
+    engine = Engine(config, footprints=footprints, store=store)
+    planned = _checked_plans(args, engine, store)
+    if isinstance(planned, int):
+        return planned
+    plans, inputs, skipped = planned
+    progress = Progress(sys.stderr, quiet=args.quiet)
+    engine.events.subscribe(progress.on_event)
+    event_log = None
+    if args.events is not None:
+        try:
+            event_log = EventLog(args.events)
+        except OSError as exc:
+            engine.close()
+            print(f"ablage-desktop: cannot write {args.events}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        engine.events.subscribe(event_log)
+    engine.start()
+    cancel = CancelToken()
+    tally = Tally()  # counts, not the documents: a night's batch must not pile up in memory
+    started = time.perf_counter()
+    begun = bool(args.resume)  # a batch in the archive that --resume can finish
+    try:
+        for plan in plans:
+            with contextlib.closing(engine.ocr(plan.request, cancel)) as documents:
+                begun = True
+                for document in documents:
+                    write_result(document, plan, inputs, engine)
+                    tally.add(document)
+    except STOPPING as exc:
+        return _stopped(exc, cancel, progress, begun=begun, archive=store is not None)
+    finally:
+        engine.close()
+        if event_log is not None:
+            event_log.close()
+    progress.clear()
+    _summarise(plans, tally, started, skipped, progress.restored)
+    return EXIT_SOME_FAILED if tally.failed else EXIT_OK
+
+
+def _checked_plans(
+    args: argparse.Namespace, engine: Engine, store: Store | None
+) -> tuple[list[Planned], Inputs, int] | int:
+    """The batches to run; or, with the engine closed and the reason said, the exit status."""
+    planned = plan_batches(args, engine, store)
+    if isinstance(planned, Stop):
+        engine.close()
+        print(planned.message, file=sys.stdout if planned.code == EXIT_OK else sys.stderr)
+        return planned.code
+    plans, inputs, _ = planned
+    refusal = refusal_reason(plans, inputs, args.events, store)
+    if refusal is not None:
+        engine.close()
+        print(f"ablage-desktop: {display_line(refusal)}", file=sys.stderr)
+        return EXIT_USAGE
+    return planned
+
+
+def _stopped(
+    exc: BaseException, cancel: CancelToken, progress: Progress, *, begun: bool, archive: bool
+) -> int:
+    """Say why the batch stopped early (one of ``STOPPING``); the exit status."""
+    if isinstance(exc, (UnknownBackend, BackendUnavailable, UsageError, StoreError)):
+        progress.clear()
+        print(f"ablage-desktop: {display_line(exc.message)}", file=sys.stderr)
+        return EXIT_USAGE
+    if isinstance(exc, OutputError):
+        cancel.interrupt()
+        progress.clear()
+        print(f"ablage-desktop: {display_line(exc.message)}", file=sys.stderr)
+        if archive:
+            print(
+                "ablage-desktop: the pages read so far are kept in the archive: once the folder "
+                "can be written, 'ablage-desktop ocr --resume' writes the missing results "
+                "without reading those pages again",
+                file=sys.stderr,
+            )
+        return EXIT_USAGE
+    if isinstance(exc, ModelLoadError):
+        progress.clear()
+        print(f"ablage-desktop: {display_line(exc.message)}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    cancel.interrupt()  # KeyboardInterrupt: Ctrl-C, or Terminated by a signal
+    progress.clear()
+    how = "terminated" if isinstance(exc, Terminated) else "interrupted"
+    after = (
+        "results written so far are kept, and 'ablage-desktop ocr --resume' finishes the batch"
+        if begun and archive
+        else "no page was read yet"
+        if not begun
+        else "results written so far are kept"
+    )
+    print(f"ablage-desktop: {how}; {after}", file=sys.stderr)
+    return exc.code if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
+def _summarise(
+    plans: list[Planned], tally: Tally, started: float, skipped: int, restored: int
+) -> None:
+    outs = sorted({display_line(plan.delivery.out) for plan in plans})
+    print_summary(tally, time.perf_counter() - started, ", ".join(outs), skipped)
+    if restored:
+        print(f"{restored} page(s) came from the archive (read before; --force reads them again)")
