@@ -34,7 +34,7 @@ from ablage_desktop.cli.models import (
 from ablage_desktop.cli.ocr import add_ocr_parser, run_ocr
 from ablage_desktop.cli.progress import Progress, Tally, print_summary
 from ablage_desktop.cli.search import add_search_parser, run_search
-from ablage_desktop.cli.signals import STOP_SIGNALS, Terminated, stop_on_sigterm
+from ablage_desktop.cli.signals import STOP_SIGNALS, Terminated, stop_on_signals
 from ablage_desktop.engine import AppConfig
 
 __all__ = [
@@ -65,7 +65,7 @@ __all__ = [
     "run_models_list",
     "run_ocr",
     "run_search",
-    "stop_on_sigterm",
+    "stop_on_signals",
 ]
 
 

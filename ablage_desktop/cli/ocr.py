@@ -26,7 +26,7 @@ from ablage_desktop.cli.delivery import (
     write_result,
 )
 from ablage_desktop.cli.progress import Progress, Tally, print_summary
-from ablage_desktop.cli.signals import Terminated, stop_on_sigterm
+from ablage_desktop.cli.signals import Terminated, stop_on_signals
 from ablage_desktop.engine import AppConfig, CancelToken, Engine
 from ablage_desktop.engine.errors import (
     BackendUnavailable,
@@ -118,7 +118,7 @@ def run_ocr(
         print(f"ablage-desktop: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        with stop_on_sigterm():
+        with stop_on_signals():
             return _run_ocr(args, config, footprints, store)
     finally:
         if store is not None:

@@ -23,7 +23,7 @@ STOP_SIGNALS = tuple(
 
 
 @contextlib.contextmanager
-def stop_on_sigterm() -> Iterator[None]:
+def stop_on_signals() -> Iterator[None]:
     """Turn SIGTERM and SIGHUP into ``Terminated`` while a command runs (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         yield
