@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ablage_desktop.engine.bench.corpus import Corpus
-    from ablage_desktop.engine.bench.runner import BenchPlan, BenchProgress, Job
+    from ablage_desktop.engine.bench.plan import BenchPlan, BenchProgress, Job
     from ablage_desktop.engine.config import AppConfig
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def _death(exitcode: int | None) -> str:
 
 
 def _ended(config: AppConfig, job: Job, status: str, reason: str) -> BenchRow:
-    from ablage_desktop.engine.bench.runner import Setting
+    from ablage_desktop.engine.bench.plan import Setting
 
     if isinstance(job, Setting):
         options = config.model(job.backend)
