@@ -16,6 +16,7 @@ used under a lock, from any thread.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import logging
@@ -45,6 +46,7 @@ from ablage_desktop.engine.pathtext import (
     path_to_storage,
     to_storage,
 )
+from ablage_desktop.engine.processes import running
 from ablage_desktop.engine.results import ErrorInfo, OcrPage
 
 __all__ = [  # the archive's API, with the search records defined beside it
@@ -125,7 +127,10 @@ class Store:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite may have rolled back already (a statement interrupted by a signal):
+                # a failing ROLLBACK must not hide why the transaction ended.
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
@@ -235,7 +240,7 @@ class Store:
         )
         jobs = []
         for row in rows:
-            if row["state"] == "running" and _alive(row["pid"]):
+            if row["state"] == "running" and running(row["pid"]):
                 continue  # another window or command is working on it right now
             job = self.job(int(row["id"]))
             if job is not None and job.remaining:
@@ -247,7 +252,7 @@ class Store:
     def running_jobs(self) -> list[Job]:
         """Batches another live process (a window, a command) is working on right now."""
         rows = self._read("SELECT id, pid FROM jobs WHERE state = 'running' ORDER BY id")
-        running = (self.job(int(row["id"])) for row in rows if _alive(row["pid"]))
+        running = (self.job(int(row["id"])) for row in rows if running(row["pid"]))
         return [job for job in running if job is not None and job.pid != os.getpid()]
 
     # --- documents and pages ------------------------------------------------------------------
@@ -383,17 +388,3 @@ class Store:
         """Pages whose text holds every word of ``text``, best first (``archive_search``)."""
         query, limit = search_query(text, limit)
         return [hit_of(row) for row in self._read(SEARCH_SQL, (query, limit))]
-
-
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        import psutil
-
-        process = psutil.Process(pid)
-        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
-    except Exception:  # psutil.NoSuchProcess, AccessDenied: treat as gone
-        return False

@@ -105,7 +105,7 @@ def test_sigterm_stops_with_a_message_and_the_batch_resumes(tmp_path: Path) -> N
             app.kill()
             app.wait()
 
-    assert app.returncode == 143
+    assert app.returncode == 143, rest
     assert "terminated; results written so far are kept" in rest
     assert "Traceback" not in rest
     resumed = run_cli("ocr", "--resume", "--store", store, "-q", cwd=tmp_path)

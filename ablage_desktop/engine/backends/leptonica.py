@@ -3,7 +3,8 @@
 Tesseract's image library reports things like "Error in pixScanForForeground: no fg pixels
 found" on blank regions: written from C to file descriptor 2, past the app's logging and
 ``-q``, and nothing a user can act on (the page is read all the same). Leptonica has a global
-severity threshold for them; the app raises it to "none" unless it logs at debug level.
+severity threshold for them; the app raises it to "none" unless it logs at debug level, where
+it first uses tesserocr: the Tesseract engine's load and the orientation step's OSD.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ from multiprocessing import resource_tracker
 from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
 
+from ablage_desktop.engine.processes import running
+
 log = logging.getLogger(__name__)
 
 PREFIX = "ablage-pages-"
@@ -56,22 +58,15 @@ def sweep_stale() -> int:
     removed = 0
     for name in names:
         pid_text = name[len(PREFIX) :].split("-", 1)[0]
-        if pid_text.isdigit() and not _running(int(pid_text)):
-            unlink(name)
+        if pid_text.isdigit() and not running(int(pid_text)):
+            try:
+                unlink(name)
+            except PermissionError:  # another user's: theirs to sweep
+                continue
             removed += 1
     if removed:
         log.info("Removed %d page segment(s) left by decoders that were killed", removed)
     return removed
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process with that number
-    return True
 
 
 def _untrack(segment: SharedMemory) -> None:

@@ -159,6 +159,9 @@ class OrientationDetector:
         except queue.Empty:
             import tesserocr
 
+            from ablage_desktop.engine.backends import leptonica
+
+            leptonica.silence()  # OSD runs before (or without) the Tesseract engine's load
             api = tesserocr.PyTessBaseAPI(
                 path=f"{self._tessdata}/", lang="osd", psm=tesserocr.PSM.OSD_ONLY
             )
