@@ -38,9 +38,9 @@ from ablage_desktop.engine.store import Job, SearchHit
 from ablage_desktop.gui import export_target
 from ablage_desktop.gui.about import show_about
 from ablage_desktop.gui.bench_dialog import BenchDialog
+from ablage_desktop.gui.bridge import AUTO, EngineBridge
 from ablage_desktop.gui.close_guard import CloseQuestion, QuitGuard
 from ablage_desktop.gui.editing import edited_page, with_page
-from ablage_desktop.gui.engine_worker import AUTO, EngineBridge
 from ablage_desktop.gui.quantization import quantization_choices, shown_quantization
 from ablage_desktop.gui.reasons import in_user_words, reason_text, with_detail
 from ablage_desktop.gui.widgets.batch_summary import BatchSummary

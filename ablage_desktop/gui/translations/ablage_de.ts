@@ -362,62 +362,62 @@
 <context>
     <name>ControlWorker</name>
     <message>
-        <location filename="../engine_worker.py" line="207"/>
+        <location filename="../workers/control.py" line="56"/>
         <source>Asking {0} whether it answers ...</source>
         <translation>{0} wird gefragt, ob er antwortet ...</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="210"/>
+        <location filename="../workers/control.py" line="59"/>
         <source>{0} is ready.</source>
         <translation>{0} ist bereit.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="222"/>
+        <location filename="../workers/control.py" line="71"/>
         <source>No documents found in what was dropped.</source>
         <translation>Unter den abgelegten Dateien sind keine Dokumente.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="245"/>
+        <location filename="../workers/control.py" line="94"/>
         <source>That batch has nothing left to read.</source>
         <translation>In diesem Stapel ist nichts mehr zu lesen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="263"/>
+        <location filename="../workers/control.py" line="112"/>
         <source>Cannot write {0}: {1}</source>
         <translation>{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="267"/>
+        <location filename="../workers/control.py" line="116"/>
         <source>Export failed: {0}</source>
         <translation>Export fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="295"/>
+        <location filename="../workers/control.py" line="144"/>
         <source>Loading {0} ...</source>
         <translation>{0} wird geladen ...</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="297"/>
+        <location filename="../workers/control.py" line="146"/>
         <source>{0} is loaded.</source>
         <translation>{0} ist geladen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="309"/>
+        <location filename="../workers/control.py" line="158"/>
         <source>{0} is reading a page; it unloads as soon as it is done.</source>
         <translation>{0} liest gerade eine Seite und wird entladen, sobald sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="312"/>
+        <location filename="../workers/control.py" line="161"/>
         <source>{0} is unloaded.</source>
         <translation>{0} ist entladen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="321"/>
+        <location filename="../workers/control.py" line="170"/>
         <source>{0} cannot load as {1}.</source>
         <translation>{0} kann nicht als {1} geladen werden.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="324"/>
+        <location filename="../workers/control.py" line="173"/>
         <source>{0} will load as {1}.</source>
         <translation>{0} wird als {1} geladen.</translation>
     </message>
@@ -935,17 +935,17 @@
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="924"/>
+        <location filename="../main_window.py" line="925"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="928"/>
+        <location filename="../main_window.py" line="929"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="941"/>
+        <location filename="../main_window.py" line="942"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
@@ -1160,37 +1160,37 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>nicht verfügbar</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="129"/>
+        <location filename="../widgets/models_panel.py" line="131"/>
         <source>server: this machine</source>
         <translation>Server: dieser Rechner</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="130"/>
+        <location filename="../widgets/models_panel.py" line="132"/>
         <source>server: {0}</source>
         <translation>Server: {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="134"/>
+        <location filename="../widgets/models_panel.py" line="136"/>
         <source>Pages go to a server on this machine.</source>
         <translation>Die Seiten gehen an einen Server auf diesem Rechner.</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="135"/>
+        <location filename="../widgets/models_panel.py" line="137"/>
         <source>Pages are sent to {0} (send_documents is on for this model).</source>
         <translation>Die Seiten werden an {0} gesendet (send_documents ist für dieses Modell an).</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="143"/>
+        <location filename="../widgets/models_panel.py" line="145"/>
         <source>{0:.0f} ms</source>
         <translation>{0:.0f} ms</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="146"/>
+        <location filename="../widgets/models_panel.py" line="148"/>
         <source>{0} s/page</source>
         <translation>{0} s/Seite</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="149"/>
+        <location filename="../widgets/models_panel.py" line="151"/>
         <source>%n running</source>
         <translation>
             <numerusform>%n läuft</numerusform>
@@ -1198,7 +1198,7 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="150"/>
+        <location filename="../widgets/models_panel.py" line="152"/>
         <source>%n waiting</source>
         <translation>
             <numerusform>%n wartet</numerusform>
@@ -1214,32 +1214,32 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation type="vanished">{0} laufen, {1} warten</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="156"/>
+        <location filename="../widgets/models_panel.py" line="158"/>
         <source>unloaded</source>
         <translation>entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="157"/>
+        <location filename="../widgets/models_panel.py" line="159"/>
         <source>loading</source>
         <translation>wird geladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="158"/>
+        <location filename="../widgets/models_panel.py" line="160"/>
         <source>ready</source>
         <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="159"/>
+        <location filename="../widgets/models_panel.py" line="161"/>
         <source>busy</source>
         <translation>beschäftigt</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="160"/>
+        <location filename="../widgets/models_panel.py" line="162"/>
         <source>unloading</source>
         <translation>wird entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="161"/>
+        <location filename="../widgets/models_panel.py" line="163"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
