@@ -961,67 +961,67 @@
 <context>
     <name>MemoryGraph</name>
     <message>
-        <location filename="../widgets/memory_graph.py" line="32"/>
+        <location filename="../widgets/memory_series.py" line="25"/>
         <source>process RSS</source>
         <translation>Prozess-RSS</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="33"/>
+        <location filename="../widgets/memory_series.py" line="26"/>
         <source>system RAM used</source>
         <translation>belegter Arbeitsspeicher</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="34"/>
+        <location filename="../widgets/memory_series.py" line="27"/>
         <source>VRAM allocated</source>
         <translation>VRAM zugewiesen</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="35"/>
+        <location filename="../widgets/memory_series.py" line="28"/>
         <source>VRAM reserved</source>
         <translation>VRAM reserviert</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="36"/>
+        <location filename="../widgets/memory_series.py" line="29"/>
         <source>device VRAM used</source>
         <translation>VRAM des Geräts belegt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="37"/>
+        <location filename="../widgets/memory_graph.py" line="61"/>
         <source>RAM budget</source>
         <translation>RAM-Budget</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="38"/>
+        <location filename="../widgets/memory_graph.py" line="62"/>
         <source>VRAM budget</source>
         <translation>VRAM-Budget</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="58"/>
+        <location filename="../widgets/memory_graph.py" line="67"/>
         <source>normal</source>
         <translation>normal</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="59"/>
+        <location filename="../widgets/memory_graph.py" line="68"/>
         <source>warning</source>
         <translation>Warnung</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="60"/>
+        <location filename="../widgets/memory_graph.py" line="69"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="107"/>
+        <location filename="../widgets/memory_graph.py" line="105"/>
         <source>Memory graph</source>
         <translation>Speicherverlauf</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="109"/>
+        <location filename="../widgets/memory_graph.py" line="107"/>
         <source>Process RSS, system RAM and VRAM over the last minutes</source>
         <translation>Prozessspeicher (RSS), Arbeitsspeicher und Grafikspeicher der letzten Minuten</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="113"/>
+        <location filename="../widgets/memory_graph.py" line="111"/>
         <source>Memory in GiB: process RSS, system RAM, and VRAM where a GPU is present.
 Dashed lines: budgets. Vertical lines: model loads and unloads.
 Band colour: memory pressure (amber = warning, red = critical).
@@ -1032,18 +1032,18 @@ Farbe des Hintergrunds: Speicherauslastung (gelb = Warnung, rot = kritisch).
 Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="120"/>
-        <location filename="../widgets/memory_graph.py" line="442"/>
+        <location filename="../widgets/memory_graph.py" line="138"/>
+        <location filename="../widgets/memory_graph.py" line="386"/>
         <source>no samples yet</source>
         <translation>noch keine Messwerte</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="122"/>
+        <location filename="../widgets/memory_graph.py" line="140"/>
         <source>Time span of the memory graph</source>
         <translation>Zeitraum des Speicherverlaufs</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/memory_graph.py" line="125"/>
+        <location filename="../widgets/memory_graph.py" line="143"/>
         <source>last %n min</source>
         <translation>
             <numerusform>letzte %n min</numerusform>
@@ -1051,63 +1051,63 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="128"/>
+        <location filename="../widgets/memory_graph.py" line="146"/>
         <source>Memory summary</source>
         <translation>Speicherübersicht</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="130"/>
+        <location filename="../widgets/memory_graph.py" line="148"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="135"/>
+        <location filename="../widgets/memory_graph.py" line="160"/>
         <source>Memory curves</source>
         <translation>Speicherkurven</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="141"/>
+        <location filename="../widgets/memory_graph.py" line="166"/>
         <source>memory (GiB)</source>
         <translation>Speicher (GiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="142"/>
+        <location filename="../widgets/memory_graph.py" line="167"/>
         <source>seconds before now</source>
         <translation>Sekunden vor jetzt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="446"/>
+        <location filename="../widgets/memory_graph.py" line="390"/>
         <source>RSS {0}</source>
         <translation>RSS {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="447"/>
+        <location filename="../widgets/memory_graph.py" line="391"/>
         <source>RAM used {0}</source>
         <translation>RAM belegt {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="450"/>
+        <location filename="../widgets/memory_graph.py" line="394"/>
         <source>no GPU</source>
         <translation>keine GPU</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="453"/>
+        <location filename="../widgets/memory_graph.py" line="397"/>
         <source>VRAM alloc {0}</source>
         <translation>VRAM zugew. {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="454"/>
+        <location filename="../widgets/memory_graph.py" line="398"/>
         <source>reserved {0}</source>
         <translation>reserviert {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="455"/>
+        <location filename="../widgets/memory_graph.py" line="399"/>
         <source>used {0}</source>
         <translation>belegt {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="464"/>
-        <location filename="../widgets/memory_graph.py" line="492"/>
+        <location filename="../widgets/memory_graph.py" line="408"/>
+        <location filename="../widgets/memory_graph.py" line="421"/>
         <source>pressure: {0}</source>
         <translation>Auslastung: {0}</translation>
     </message>
