@@ -30,11 +30,102 @@
     </message>
 </context>
 <context>
+    <name>ArchivePanel</name>
+    <message>
+        <location filename="../archive_panel.py" line="36"/>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="37"/>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="38"/>
+        <source>Later</source>
+        <translation>Später</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="47"/>
+        <source>Search the archive</source>
+        <translation>Im Archiv suchen</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="48"/>
+        <source>Search the archive (Ctrl+F)</source>
+        <translation>Im Archiv suchen (Strg+F)</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="53"/>
+        <source>Search needs the archive, which is not open.</source>
+        <translation>Die Suche braucht das Archiv, das nicht geöffnet ist.</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="62"/>
+        <source>Search results</source>
+        <translation>Suchergebnisse</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="74"/>
+        <source>The archive cannot be used, so nothing read now is kept and search is off. {0}</source>
+        <translation>Das Archiv kann nicht benutzt werden: Was jetzt gelesen wird, wird nicht aufbewahrt, und die Suche ist aus. {0}</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="90"/>
+        <source>A batch of one document was interrupted on {0}.</source>
+        <translation>Ein Stapel mit einem Dokument wurde am {0} unterbrochen.</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="92"/>
+        <source>A batch of {0} documents was interrupted on {1}; {2} are not read yet.</source>
+        <translation>Ein Stapel mit {0} Dokumenten wurde am {1} unterbrochen; {2} sind noch nicht gelesen.</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="110"/>
+        <source>The interrupted batch was discarded; its pages read so far stay archived.</source>
+        <translation>Der unterbrochene Stapel wurde verworfen; seine bereits gelesenen Seiten bleiben im Archiv.</translation>
+    </message>
+</context>
+<context>
     <name>ArchiveWorker</name>
     <message>
         <location filename="../archive_worker.py" line="76"/>
         <source>The archive holds no pages of {0}.</source>
         <translation>Das Archiv enthält keine Seiten von {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>BatchProgress</name>
+    <message>
+        <location filename="../batch_progress.py" line="39"/>
+        <source>Progress of the batch</source>
+        <translation>Fortschritt des Stapels</translation>
+    </message>
+    <message>
+        <location filename="../batch_progress.py" line="43"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../batch_progress.py" line="44"/>
+        <source>Cancel the batch</source>
+        <translation>Stapel abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../batch_progress.py" line="60"/>
+        <source>{0} files were not documents and were skipped.</source>
+        <translation>{0} Dateien waren keine Dokumente und wurden übersprungen.</translation>
+    </message>
+    <message>
+        <location filename="../batch_progress.py" line="133"/>
+        <source>cancelling ...</source>
+        <translation>breche ab ...</translation>
+    </message>
+    <message>
+        <location filename="../batch_progress.py" line="135"/>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
     </message>
 </context>
 <context>
@@ -423,6 +514,78 @@
     </message>
 </context>
 <context>
+    <name>DocumentExport</name>
+    <message>
+        <location filename="../document_export.py" line="27"/>
+        <source>Text (*.txt)</source>
+        <translation>Text (*.txt)</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="28"/>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="29"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="30"/>
+        <source>hOCR (*.hocr *.html)</source>
+        <translation>hOCR (*.hocr *.html)</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="31"/>
+        <source>Searchable PDF (*.pdf)</source>
+        <translation>Durchsuchbares PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="35"/>
+        <source>text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="35"/>
+        <source>searchable PDF</source>
+        <translation>durchsuchbares PDF</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="41"/>
+        <source>Select a finished document first.</source>
+        <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="66"/>
+        <source>Exporting {0} as {1} ...</source>
+        <translation>{0} wird als {1} exportiert ...</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="73"/>
+        <source>Exported as {0}: {1}</source>
+        <translation>Als {0} exportiert: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>EngineChoice</name>
+    <message>
+        <location filename="../engine_choice.py" line="36"/>
+        <location filename="../engine_choice.py" line="37"/>
+        <source>Engine for the next documents</source>
+        <translation>Texterkennung für die nächsten Dokumente</translation>
+    </message>
+    <message>
+        <location filename="../engine_choice.py" line="38"/>
+        <source>auto (chosen per page)</source>
+        <translation>automatisch (je Seite gewählt)</translation>
+    </message>
+    <message>
+        <location filename="../engine_choice.py" line="79"/>
+        <source>Select a model in the models table first.</source>
+        <translation>Bitte zuerst ein Modell in der Modelltabelle auswählen.</translation>
+    </message>
+</context>
+<context>
     <name>LanguageBox</name>
     <message>
         <location filename="../widgets/language_box.py" line="18"/>
@@ -463,307 +626,51 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="111"/>
-        <location filename="../main_window.py" line="112"/>
-        <source>Engine for the next documents</source>
-        <translation>Texterkennung für die nächsten Dokumente</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="113"/>
-        <source>auto (chosen per page)</source>
-        <translation>automatisch (je Seite gewählt)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="122"/>
-        <source>Previous page</source>
-        <translation>Vorherige Seite</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="123"/>
-        <source>Next page</source>
-        <translation>Nächste Seite</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="127"/>
-        <source>Page number</source>
-        <translation>Seitenzahl</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="164"/>
-        <source>Resume</source>
-        <translation>Fortsetzen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="165"/>
-        <source>Discard</source>
-        <translation>Verwerfen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="166"/>
-        <source>Later</source>
-        <translation>Später</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="176"/>
-        <source>Search the archive</source>
-        <translation>Im Archiv suchen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="177"/>
-        <source>Search the archive (Ctrl+F)</source>
-        <translation>Im Archiv suchen (Strg+F)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="182"/>
-        <source>Search needs the archive, which is not open.</source>
-        <translation>Die Suche braucht das Archiv, das nicht geöffnet ist.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="191"/>
-        <source>Search results</source>
-        <translation>Suchergebnisse</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="198"/>
-        <source>Progress of the batch</source>
-        <translation>Fortschritt des Stapels</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="202"/>
+        <location filename="../main_window.py" line="137"/>
         <source>memory: normal</source>
         <translation>Speicher: normal</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="203"/>
+        <location filename="../main_window.py" line="138"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="204"/>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="205"/>
-        <source>Cancel the batch</source>
-        <translation>Stapel abbrechen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="237"/>
-        <source>&amp;File</source>
-        <translation>&amp;Datei</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="239"/>
-        <source>&amp;Open documents...</source>
-        <translation>Dokumente ö&amp;ffnen...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="242"/>
-        <source>Open &amp;folder...</source>
-        <translation>&amp;Ordner öffnen...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="245"/>
-        <source>&amp;Paste image</source>
-        <translation>Bild &amp;einfügen</translation>
     </message>
     <message>
         <source>&amp;Save result...</source>
         <translation type="vanished">Ergebnis &amp;speichern...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247"/>
-        <source>&amp;Export...</source>
-        <translation>E&amp;xportieren...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="252"/>
-        <source>Save the selected document&apos;s text as text, Markdown, JSON, hOCR or PDF</source>
-        <translation>Den Text des ausgewählten Dokuments als Text, Markdown, JSON, hOCR oder PDF speichern</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="254"/>
-        <source>&amp;Quit</source>
-        <translation>&amp;Beenden</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="269"/>
-        <source>&amp;Edit</source>
-        <translation>&amp;Bearbeiten</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="271"/>
-        <source>Copy &amp;all text</source>
-        <translation>&amp;Gesamten Text kopieren</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="274"/>
-        <source>&amp;Correct the text</source>
-        <translation>Text &amp;korrigieren</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="277"/>
-        <source>Correct the recognised text; the export writes the corrected text</source>
-        <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="280"/>
-        <source>C&amp;lear finished documents</source>
-        <translation>Fertige Dokumente &amp;leeren</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="283"/>
-        <source>&amp;Find in the archive</source>
-        <translation>Im Archiv &amp;suchen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="288"/>
-        <source>&amp;View</source>
-        <translation>&amp;Ansicht</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="290"/>
-        <source>Zoom &amp;in</source>
-        <translation>Ver&amp;größern</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="293"/>
-        <source>Zoom &amp;out</source>
-        <translation>Ver&amp;kleinern</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="295"/>
-        <source>&amp;Fit width</source>
-        <translation>An &amp;Breite anpassen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="297"/>
-        <source>Show line &amp;boxes</source>
-        <translation>&amp;Zeilenrahmen anzeigen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="302"/>
-        <source>&amp;Next page</source>
-        <translation>&amp;Nächste Seite</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="305"/>
-        <source>&amp;Previous page</source>
-        <translation>&amp;Vorherige Seite</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="319"/>
-        <source>&amp;Models</source>
-        <translation>&amp;Modelle</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="320"/>
-        <source>Unload &amp;all</source>
-        <translation>&amp;Alle entladen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="323"/>
-        <source>&amp;Quantization of the selected model</source>
-        <translation>&amp;Quantisierung des ausgewählten Modells</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="330"/>
-        <source>Add inference &amp;server...</source>
-        <translation>Inferenz-&amp;Server hinzufügen...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="333"/>
-        <source>&amp;Benchmark...</source>
-        <translation>&amp;Benchmark...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="338"/>
-        <source>&amp;Settings</source>
-        <translation>&amp;Einstellungen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="339"/>
-        <source>&amp;Language</source>
-        <translation>&amp;Sprache</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="341"/>
-        <source>System</source>
-        <translation>Systemsprache</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="348"/>
-        <source>&amp;Help</source>
-        <translation>&amp;Hilfe</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="349"/>
-        <source>&amp;About</source>
-        <translation>Ü&amp;ber Ablage Desktop</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="351"/>
-        <source>Main</source>
-        <translation>Werkzeugleiste</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="355"/>
-        <source> Engine: </source>
-        <translation> Texterkennung: </translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="357"/>
-        <source> Language: </source>
-        <translation> Sprache: </translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="397"/>
+        <location filename="../main_window.py" line="201"/>
         <source>Memory leak: {0} is still referenced after unloading</source>
         <translation>Speicherleck: {0} wird nach dem Entladen noch referenziert</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="429"/>
+        <location filename="../main_window.py" line="237"/>
         <source>Open documents</source>
         <translation>Dokumente öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="432"/>
+        <location filename="../main_window.py" line="240"/>
         <source>Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</source>
         <translation>Dokumente (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="441"/>
+        <location filename="../main_window.py" line="249"/>
         <source>Open a folder of documents</source>
         <translation>Ordner mit Dokumenten öffnen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="457"/>
+        <location filename="../main_window.py" line="263"/>
         <source>The clipboard holds no image.</source>
         <translation>Die Zwischenablage enthält kein Bild.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="477"/>
-        <source>{0} files were not documents and were skipped.</source>
-        <translation>{0} Dateien waren keine Dokumente und wurden übersprungen.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="549"/>
-        <source>cancelling ...</source>
-        <translation>breche ab ...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="551"/>
-        <source>cancelled</source>
-        <translation>abgebrochen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="879"/>
+        <location filename="../main_window.py" line="340"/>
         <source>{0} loaded</source>
         <translation>{0} geladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="881"/>
+        <location filename="../main_window.py" line="342"/>
         <source>{0} unloaded</source>
         <translation>{0} entladen</translation>
     </message>
@@ -784,56 +691,6 @@
         <translation type="vanished">Wird abgebrochen ...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="582"/>
-        <source>page {0} of {1}</source>
-        <translation>Seite {0} von {1}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="584"/>
-        <source> (from the archive)</source>
-        <translation> (aus dem Archiv)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="620"/>
-        <source>Text (*.txt)</source>
-        <translation>Text (*.txt)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="621"/>
-        <source>Markdown (*.md)</source>
-        <translation>Markdown (*.md)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="622"/>
-        <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="623"/>
-        <source>hOCR (*.hocr *.html)</source>
-        <translation>hOCR (*.hocr *.html)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="624"/>
-        <source>Searchable PDF (*.pdf)</source>
-        <translation>Durchsuchbares PDF (*.pdf)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="628"/>
-        <source>text</source>
-        <translation>Text</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="628"/>
-        <source>searchable PDF</source>
-        <translation>durchsuchbares PDF</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="637"/>
-        <source>Select a finished document first.</source>
-        <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
-    </message>
-    <message>
         <location filename="../export_target.py" line="57"/>
         <source>Export the result</source>
         <translation>Ergebnis exportieren</translation>
@@ -849,36 +706,6 @@
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="661"/>
-        <source>Exporting {0} as {1} ...</source>
-        <translation>{0} wird als {1} exportiert ...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="668"/>
-        <source>Exported as {0}: {1}</source>
-        <translation>Als {0} exportiert: {1}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="677"/>
-        <source>The archive cannot be used, so nothing read now is kept and search is off. {0}</source>
-        <translation>Das Archiv kann nicht benutzt werden: Was jetzt gelesen wird, wird nicht aufbewahrt, und die Suche ist aus. {0}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="693"/>
-        <source>A batch of one document was interrupted on {0}.</source>
-        <translation>Ein Stapel mit einem Dokument wurde am {0} unterbrochen.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="695"/>
-        <source>A batch of {0} documents was interrupted on {1}; {2} are not read yet.</source>
-        <translation>Ein Stapel mit {0} Dokumenten wurde am {1} unterbrochen; {2} sind noch nicht gelesen.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="713"/>
-        <source>The interrupted batch was discarded; its pages read so far stay archived.</source>
-        <translation>Der unterbrochene Stapel wurde verworfen; seine bereits gelesenen Seiten bleiben im Archiv.</translation>
-    </message>
-    <message>
         <source>Save result</source>
         <translation type="vanished">Ergebnis speichern</translation>
     </message>
@@ -887,31 +714,26 @@
         <translation type="vanished">{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="859"/>
-        <source>Select a model in the models table first.</source>
-        <translation>Bitte zuerst ein Modell in der Modelltabelle auswählen.</translation>
-    </message>
-    <message>
         <source>{0} has no quantization to choose.</source>
         <translation type="vanished">{0} hat keine wählbare Quantisierung.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="870"/>
+        <location filename="../main_window.py" line="331"/>
         <source>normal</source>
         <translation>normal</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="871"/>
+        <location filename="../main_window.py" line="332"/>
         <source>warning</source>
         <translation>erhöht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="872"/>
+        <location filename="../main_window.py" line="333"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="874"/>
+        <location filename="../main_window.py" line="335"/>
         <source>memory: {0}</source>
         <translation>Speicher: {0}</translation>
     </message>
@@ -924,30 +746,25 @@
         <translation type="vanished">Entladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="892"/>
+        <location filename="../main_window.py" line="353"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="894"/>
-        <location filename="../main_window.py" line="903"/>
+        <location filename="../main_window.py" line="355"/>
+        <location filename="../main_window.py" line="364"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="925"/>
+        <location filename="../main_window.py" line="386"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="929"/>
+        <location filename="../main_window.py" line="390"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="942"/>
-        <source>The language changes the next time Ablage Desktop starts.</source>
-        <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
         <source>About Ablage Desktop</source>
@@ -1280,6 +1097,34 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <location filename="../widgets/notice_bar.py" line="29"/>
         <source>Dismiss</source>
         <translation>Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>PageNavigation</name>
+    <message>
+        <location filename="../page_navigation.py" line="35"/>
+        <source>Previous page</source>
+        <translation>Vorherige Seite</translation>
+    </message>
+    <message>
+        <location filename="../page_navigation.py" line="36"/>
+        <source>Next page</source>
+        <translation>Nächste Seite</translation>
+    </message>
+    <message>
+        <location filename="../page_navigation.py" line="40"/>
+        <source>Page number</source>
+        <translation>Seitenzahl</translation>
+    </message>
+    <message>
+        <location filename="../page_navigation.py" line="82"/>
+        <source>page {0} of {1}</source>
+        <translation>Seite {0} von {1}</translation>
+    </message>
+    <message>
+        <location filename="../page_navigation.py" line="84"/>
+        <source> (from the archive)</source>
+        <translation> (aus dem Archiv)</translation>
     </message>
 </context>
 <context>
@@ -1744,6 +1589,179 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <location filename="../widgets/text_pane.py" line="124"/>
         <source>The recognised text of the page appears here</source>
         <translation>Hier erscheint der erkannte Text der Seite</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <location filename="../menus.py" line="36"/>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="37"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="38"/>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="39"/>
+        <source>&amp;Models</source>
+        <translation>&amp;Modelle</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="40"/>
+        <source>&amp;Settings</source>
+        <translation>&amp;Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="41"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="42"/>
+        <source>&amp;About</source>
+        <translation>Ü&amp;ber Ablage Desktop</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="58"/>
+        <source>&amp;Open documents...</source>
+        <translation>Dokumente ö&amp;ffnen...</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="61"/>
+        <source>Open &amp;folder...</source>
+        <translation>&amp;Ordner öffnen...</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="64"/>
+        <source>&amp;Paste image</source>
+        <translation>Bild &amp;einfügen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="66"/>
+        <source>&amp;Export...</source>
+        <translation>E&amp;xportieren...</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="71"/>
+        <source>Save the selected document&apos;s text as text, Markdown, JSON, hOCR or PDF</source>
+        <translation>Den Text des ausgewählten Dokuments als Text, Markdown, JSON, hOCR oder PDF speichern</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="75"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="90"/>
+        <source>Copy &amp;all text</source>
+        <translation>&amp;Gesamten Text kopieren</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="93"/>
+        <source>&amp;Correct the text</source>
+        <translation>Text &amp;korrigieren</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="96"/>
+        <source>Correct the recognised text; the export writes the corrected text</source>
+        <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="100"/>
+        <source>C&amp;lear finished documents</source>
+        <translation>Fertige Dokumente &amp;leeren</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="104"/>
+        <source>&amp;Find in the archive</source>
+        <translation>Im Archiv &amp;suchen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="115"/>
+        <source>Zoom &amp;in</source>
+        <translation>Ver&amp;größern</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="118"/>
+        <source>Zoom &amp;out</source>
+        <translation>Ver&amp;kleinern</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="120"/>
+        <source>&amp;Fit width</source>
+        <translation>An &amp;Breite anpassen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="122"/>
+        <source>Show line &amp;boxes</source>
+        <translation>&amp;Zeilenrahmen anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="126"/>
+        <source>&amp;Next page</source>
+        <translation>&amp;Nächste Seite</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="127"/>
+        <source>&amp;Previous page</source>
+        <translation>&amp;Vorherige Seite</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="142"/>
+        <source>Unload &amp;all</source>
+        <translation>&amp;Alle entladen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="145"/>
+        <source>&amp;Quantization of the selected model</source>
+        <translation>&amp;Quantisierung des ausgewählten Modells</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="148"/>
+        <source>Add inference &amp;server...</source>
+        <translation>Inferenz-&amp;Server hinzufügen...</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="151"/>
+        <source>&amp;Benchmark...</source>
+        <translation>&amp;Benchmark...</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="156"/>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="158"/>
+        <source>System</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="168"/>
+        <source>The language changes the next time Ablage Desktop starts.</source>
+        <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="173"/>
+        <source>Main</source>
+        <translation>Werkzeugleiste</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="177"/>
+        <source> Engine: </source>
+        <translation> Texterkennung: </translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="179"/>
+        <source> Language: </source>
+        <translation> Sprache: </translation>
     </message>
 </context>
 </TS>
