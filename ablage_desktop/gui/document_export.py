@@ -35,6 +35,10 @@ class DocumentExport(QObject):
         names = {"txt": self.tr("text"), "pdf": self.tr("searchable PDF")}
         return {**names, "md": "Markdown", "json": "JSON", "hocr": "hOCR"}.get(fmt, fmt)
 
+    def export_selected(self) -> None:
+        """File > Export: the selected document's result, in a format the user picks."""
+        self.export_row(self._window.navigation.row)
+
     def export_row(self, row: int | None) -> None:
         window = self._window
         if row is None or not window.queue.entries[row].exportable:

@@ -4,22 +4,19 @@ Thin by design: every decision is the engine's; the window arranges widgets, for
 user's requests to the ``EngineBridge`` and shows what comes back. Its jobs have their own
 modules: the menus (``menus.py``), the batch's progress and Cancel (``batch_progress.py``),
 the page shown (``page_navigation.py``), the engine and language choice (``engine_choice.py``),
-resuming and searching the archive (``archive_panel.py``) and exporting (``document_export.py``).
+resuming and searching the archive (``archive_panel.py``), Open and Paste (``intake.py``) and
+exporting (``document_export.py``).
 The widgets they make stay attributes of the window.
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -39,6 +36,7 @@ from ablage_desktop.gui.bridge import AUTO, EngineBridge
 from ablage_desktop.gui.close_guard import CloseQuestion, QuitGuard
 from ablage_desktop.gui.document_export import DocumentExport
 from ablage_desktop.gui.engine_choice import EngineChoice
+from ablage_desktop.gui.intake import DocumentIntake
 from ablage_desktop.gui.menus import WindowMenus
 from ablage_desktop.gui.page_navigation import PageNavigation
 from ablage_desktop.gui.reasons import in_user_words, reason_text
@@ -142,6 +140,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.cancel_button)
         self.exports = DocumentExport(self)
+        self.intake = DocumentIntake(self)
 
     def _connect_widgets(self) -> None:
         self.page_view.lineClicked.connect(self.text_pane.select_line)
@@ -228,47 +227,8 @@ class MainWindow(QMainWindow):
         if paths:
             self.enqueue(paths)
         elif mime.hasImage():
-            self._enqueue_image(QImage(mime.imageData()))
+            self.intake.enqueue_image(QImage(mime.imageData()))
         event.acceptProposedAction()
-
-    def open_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self,
-            self.tr("Open documents"),
-            str(self.settings.value("last_folder", str(Path.home()))),
-            self.tr(
-                "Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)"
-            ),
-        )
-        if files:
-            self.settings.setValue("last_folder", str(Path(files[0]).parent))
-            self.enqueue(files)
-
-    def open_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Open a folder of documents"), str(self.settings.value("last_folder", ""))
-        )
-        if folder:
-            self.settings.setValue("last_folder", folder)
-            self.enqueue([folder])
-
-    def paste_image(self) -> None:
-        clipboard = QApplication.clipboard()
-        mime = clipboard.mimeData()
-        if mime is not None and mime.hasUrls():
-            self.enqueue([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
-            return
-        image = clipboard.image()
-        if image.isNull():
-            self.statusBar().showMessage(self.tr("The clipboard holds no image."), 5000)
-            return
-        self._enqueue_image(image)
-
-    def _enqueue_image(self, image: QImage) -> None:
-        folder = Path(tempfile.mkdtemp(prefix="ablage-paste-"))
-        path = folder / "pasted.png"
-        if image.save(str(path), "PNG"):
-            self.enqueue([str(path)])
 
     # --- what the parts do, asked of the window -------------------------------------------------
 
@@ -280,10 +240,6 @@ class MainWindow(QMainWindow):
         """Show page ``index`` of the selected document."""
         self.navigation.show_page(index)
 
-    def export_selected(self) -> None:
-        """File > Export: the selected document's result, in a format the user picks."""
-        self.exports.export_row(self.navigation.row)
-
     def export_row(self, row: int | None) -> None:
         self.exports.export_row(row)
 
@@ -294,9 +250,6 @@ class MainWindow(QMainWindow):
     def show_archive_problem(self, message: str) -> None:
         """The archive could not be opened: the window works on without it."""
         self.archive_panel.show_archive_problem(message)
-
-    def focus_search(self) -> None:
-        self.archive_panel.focus_search()
 
     def search(self, words: str) -> None:
         """Search the archive for ``words`` (as if typed); the results show in their panel."""

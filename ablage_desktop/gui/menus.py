@@ -55,15 +55,17 @@ class WindowMenus(QObject):
     def _file_menu(self, menu: QMenu) -> None:
         window, action = self._window, self._action
         window.open_action = action(
-            self.tr("&Open documents..."), window.open_files, QKeySequence.StandardKey.Open
+            self.tr("&Open documents..."), window.intake.open_files, QKeySequence.StandardKey.Open
         )
         window.open_folder_action = action(
-            self.tr("Open &folder..."), window.open_folder, "Ctrl+Shift+O"
+            self.tr("Open &folder..."), window.intake.open_folder, "Ctrl+Shift+O"
         )
         window.paste_action = action(
-            self.tr("&Paste image"), window.paste_image, QKeySequence.StandardKey.Paste
+            self.tr("&Paste image"), window.intake.paste_image, QKeySequence.StandardKey.Paste
         )
-        window.export_action = action(self.tr("&Export..."), window.export_selected, "Ctrl+E")
+        window.export_action = action(
+            self.tr("&Export..."), window.exports.export_selected, "Ctrl+E"
+        )
         window.export_action.setShortcuts(
             [QKeySequence("Ctrl+E"), QKeySequence(QKeySequence.StandardKey.Save)]
         )
@@ -102,7 +104,7 @@ class WindowMenus(QObject):
         menu.addAction(window.clear_action)
         window.find_action = action(
             self.tr("&Find in the archive"),
-            window.focus_search,
+            window.archive_panel.focus_search,
             QKeySequence.StandardKey.Find,
         )
         window.find_action.setEnabled(window.bridge.has_archive)

@@ -551,19 +551,42 @@
         <translation>durchsuchbares PDF</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="41"/>
+        <location filename="../document_export.py" line="45"/>
         <source>Select a finished document first.</source>
         <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="66"/>
+        <location filename="../document_export.py" line="70"/>
         <source>Exporting {0} as {1} ...</source>
         <translation>{0} wird als {1} exportiert ...</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="73"/>
+        <location filename="../document_export.py" line="77"/>
         <source>Exported as {0}: {1}</source>
         <translation>Als {0} exportiert: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentIntake</name>
+    <message>
+        <location filename="../intake.py" line="32"/>
+        <source>Open documents</source>
+        <translation>Dokumente öffnen</translation>
+    </message>
+    <message>
+        <location filename="../intake.py" line="35"/>
+        <source>Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</source>
+        <translation>Dokumente (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../intake.py" line="46"/>
+        <source>Open a folder of documents</source>
+        <translation>Ordner mit Dokumenten öffnen</translation>
+    </message>
+    <message>
+        <location filename="../intake.py" line="61"/>
+        <source>The clipboard holds no image.</source>
+        <translation>Die Zwischenablage enthält kein Bild.</translation>
     </message>
 </context>
 <context>
@@ -626,12 +649,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="137"/>
+        <location filename="../main_window.py" line="135"/>
         <source>memory: normal</source>
         <translation>Speicher: normal</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="138"/>
+        <location filename="../main_window.py" line="136"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
@@ -640,37 +663,17 @@
         <translation type="vanished">Ergebnis &amp;speichern...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="201"/>
+        <location filename="../main_window.py" line="200"/>
         <source>Memory leak: {0} is still referenced after unloading</source>
         <translation>Speicherleck: {0} wird nach dem Entladen noch referenziert</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="237"/>
-        <source>Open documents</source>
-        <translation>Dokumente öffnen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="240"/>
-        <source>Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</source>
-        <translation>Dokumente (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="249"/>
-        <source>Open a folder of documents</source>
-        <translation>Ordner mit Dokumenten öffnen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="263"/>
-        <source>The clipboard holds no image.</source>
-        <translation>Die Zwischenablage enthält kein Bild.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="340"/>
+        <location filename="../main_window.py" line="293"/>
         <source>{0} loaded</source>
         <translation>{0} geladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342"/>
+        <location filename="../main_window.py" line="295"/>
         <source>{0} unloaded</source>
         <translation>{0} entladen</translation>
     </message>
@@ -718,22 +721,22 @@
         <translation type="vanished">{0} hat keine wählbare Quantisierung.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="331"/>
+        <location filename="../main_window.py" line="284"/>
         <source>normal</source>
         <translation>normal</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="332"/>
+        <location filename="../main_window.py" line="285"/>
         <source>warning</source>
         <translation>erhöht</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="333"/>
+        <location filename="../main_window.py" line="286"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="288"/>
         <source>memory: {0}</source>
         <translation>Speicher: {0}</translation>
     </message>
@@ -746,23 +749,23 @@
         <translation type="vanished">Entladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="353"/>
+        <location filename="../main_window.py" line="306"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355"/>
-        <location filename="../main_window.py" line="364"/>
+        <location filename="../main_window.py" line="308"/>
+        <location filename="../main_window.py" line="317"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386"/>
+        <location filename="../main_window.py" line="339"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="390"/>
+        <location filename="../main_window.py" line="343"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
@@ -1644,122 +1647,122 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Bild &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="66"/>
+        <location filename="../menus.py" line="67"/>
         <source>&amp;Export...</source>
         <translation>E&amp;xportieren...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="71"/>
+        <location filename="../menus.py" line="73"/>
         <source>Save the selected document&apos;s text as text, Markdown, JSON, hOCR or PDF</source>
         <translation>Den Text des ausgewählten Dokuments als Text, Markdown, JSON, hOCR oder PDF speichern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="75"/>
+        <location filename="../menus.py" line="77"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="90"/>
+        <location filename="../menus.py" line="92"/>
         <source>Copy &amp;all text</source>
         <translation>&amp;Gesamten Text kopieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="93"/>
+        <location filename="../menus.py" line="95"/>
         <source>&amp;Correct the text</source>
         <translation>Text &amp;korrigieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="96"/>
+        <location filename="../menus.py" line="98"/>
         <source>Correct the recognised text; the export writes the corrected text</source>
         <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="100"/>
+        <location filename="../menus.py" line="102"/>
         <source>C&amp;lear finished documents</source>
         <translation>Fertige Dokumente &amp;leeren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="104"/>
+        <location filename="../menus.py" line="106"/>
         <source>&amp;Find in the archive</source>
         <translation>Im Archiv &amp;suchen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="115"/>
+        <location filename="../menus.py" line="117"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="118"/>
+        <location filename="../menus.py" line="120"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="120"/>
+        <location filename="../menus.py" line="122"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="122"/>
+        <location filename="../menus.py" line="124"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="126"/>
+        <location filename="../menus.py" line="128"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="127"/>
+        <location filename="../menus.py" line="129"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="142"/>
+        <location filename="../menus.py" line="144"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="145"/>
+        <location filename="../menus.py" line="147"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="148"/>
+        <location filename="../menus.py" line="150"/>
         <source>Add inference &amp;server...</source>
         <translation>Inferenz-&amp;Server hinzufügen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="151"/>
+        <location filename="../menus.py" line="153"/>
         <source>&amp;Benchmark...</source>
         <translation>&amp;Benchmark...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="156"/>
+        <location filename="../menus.py" line="158"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="158"/>
+        <location filename="../menus.py" line="160"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="168"/>
+        <location filename="../menus.py" line="170"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="173"/>
+        <location filename="../menus.py" line="175"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="177"/>
+        <location filename="../menus.py" line="179"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../menus.py" line="179"/>
+        <location filename="../menus.py" line="181"/>
         <source> Language: </source>
         <translation> Sprache: </translation>
     </message>
