@@ -4,20 +4,18 @@ Thin by design: every decision is the engine's; the window arranges widgets, for
 user's requests to the ``EngineBridge`` and shows what comes back. Its jobs have their own
 modules: the menus (``menus.py``), the batch's progress and Cancel (``batch_progress.py``),
 the page shown (``page_navigation.py``), the engine and language choice (``engine_choice.py``),
-resuming and searching the archive (``archive_panel.py``), Open and Paste (``intake.py``) and
-exporting (``document_export.py``).
+resuming and searching the archive (``archive_panel.py``), Open and Paste (``intake.py``),
+exporting (``document_export.py``) and the memory news (``memory_status.py``).
 The widgets they make stay attributes of the window.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -26,8 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from ablage_desktop import __version__
-from ablage_desktop.engine import ModelStateChanged
-from ablage_desktop.engine.memory.probe import MemorySnapshot
 from ablage_desktop.gui.about import show_about
 from ablage_desktop.gui.archive_panel import ArchivePanel
 from ablage_desktop.gui.batch_progress import BatchProgress
@@ -37,6 +33,7 @@ from ablage_desktop.gui.close_guard import CloseQuestion, QuitGuard
 from ablage_desktop.gui.document_export import DocumentExport
 from ablage_desktop.gui.engine_choice import EngineChoice
 from ablage_desktop.gui.intake import DocumentIntake
+from ablage_desktop.gui.memory_status import MemoryStatus
 from ablage_desktop.gui.menus import WindowMenus
 from ablage_desktop.gui.page_navigation import PageNavigation
 from ablage_desktop.gui.reasons import in_user_words, reason_text
@@ -132,8 +129,8 @@ class MainWindow(QMainWindow):
         self.progress = self.batch_progress.bar
         self.cancel_button = self.batch_progress.cancel_button
         self.summary_label = self.batch_progress.summary
-        self.pressure_label = QLabel(self.tr("memory: normal"), self)
-        self.pressure_label.setAccessibleName(self.tr("Memory pressure"))
+        self.memory_status = MemoryStatus(self)
+        self.pressure_label = self.memory_status.pressure_label
         status = self.statusBar()
         status.addPermanentWidget(self.summary_label)
         status.addPermanentWidget(self.pressure_label)
@@ -188,17 +185,12 @@ class MainWindow(QMainWindow):
         worker.documentFinished.connect(batches.document_finished)
         worker.batchFinished.connect(batches.batch_finished)
         worker.failed.connect(self._failed)
-        self.bridge.memorySampled.connect(self._memory_sampled)
-        self.bridge.modelEvent.connect(self._model_event)
-        self.bridge.leaked.connect(self._leaked)
+        self.bridge.memorySampled.connect(self.memory_status.memory_sampled)
+        self.bridge.modelEvent.connect(self.memory_status.model_event)
+        self.bridge.leaked.connect(self.memory_status.leaked)
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
-
-    def _leaked(self, model: str, objects: list[str]) -> None:
-        self.statusBar().showMessage(
-            self.tr("Memory leak: {0} is still referenced after unloading").format(model), 10000
-        )
 
     @property
     def _preview(self) -> tuple[str, int, QImage] | None:
@@ -260,7 +252,7 @@ class MainWindow(QMainWindow):
         if editing:
             self.text_pane.setFocus()
 
-    # --- models and memory ------------------------------------------------------------------
+    # --- models -------------------------------------------------------------------------------
 
     def add_server(self) -> ServerDialog:
         """Ask for a server's settings; on OK the engine adds, saves and checks it."""
@@ -273,27 +265,6 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(accepted)
         dialog.open()
         return dialog
-
-    def _memory_sampled(self, t: float, snapshot: MemorySnapshot, pressure: str) -> None:
-        if not self.graph.sample_count:
-            manager = self.bridge.engine.manager
-            vram = manager.budget("gpu", snapshot) if snapshot.has_gpu else None
-            self.graph.set_budgets(manager.budget("cpu", snapshot), vram)
-        self.graph.add_sample(t, snapshot, pressure)
-        labels = {
-            "normal": self.tr("normal"),
-            "warning": self.tr("warning"),
-            "critical": self.tr("critical"),
-        }
-        self.pressure_label.setText(self.tr("memory: {0}").format(labels.get(pressure, pressure)))
-
-    def _model_event(self, event: ModelStateChanged) -> None:
-        if event.state in ("ready", "unloaded") and event.previous in ("loading", "unloading"):
-            if event.state == "ready":
-                label = self.tr("{0} loaded").format(event.model)
-            else:
-                label = self.tr("{0} unloaded").format(event.model)
-            self.graph.add_marker(time.monotonic(), label)
 
     # --- benchmark ----------------------------------------------------------------------------
 

@@ -239,7 +239,7 @@ def test_the_german_window_speaks_german_in_the_graph_errors_and_qt_dialogs(
     window._failed("corrupt", "x.pdf is not a readable PDF (damaged or incomplete).", "")
     shown = window.statusBar().currentMessage()  # the engine speaks English; the bar German first
     assert shown.startswith("Fehler: Die Datei ist beschädigt. (x.pdf is not a readable PDF")
-    assert QCoreApplication.translate("MainWindow", "{0} loaded").format("x") == "x geladen"
+    assert QCoreApplication.translate("MemoryStatus", "{0} loaded").format("x") == "x geladen"
 
     previous = QLocale()
     try:

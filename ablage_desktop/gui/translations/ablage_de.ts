@@ -649,33 +649,8 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="135"/>
-        <source>memory: normal</source>
-        <translation>Speicher: normal</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="136"/>
-        <source>Memory pressure</source>
-        <translation>Speicherauslastung</translation>
-    </message>
-    <message>
         <source>&amp;Save result...</source>
         <translation type="vanished">Ergebnis &amp;speichern...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="200"/>
-        <source>Memory leak: {0} is still referenced after unloading</source>
-        <translation>Speicherleck: {0} wird nach dem Entladen noch referenziert</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="293"/>
-        <source>{0} loaded</source>
-        <translation>{0} geladen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="295"/>
-        <source>{0} unloaded</source>
-        <translation>{0} entladen</translation>
     </message>
     <message>
         <source>{0} done, {1} failed in {2:.1f} s</source>
@@ -721,26 +696,6 @@
         <translation type="vanished">{0} hat keine wählbare Quantisierung.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="284"/>
-        <source>normal</source>
-        <translation>normal</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="285"/>
-        <source>warning</source>
-        <translation>erhöht</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="286"/>
-        <source>critical</source>
-        <translation>kritisch</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="288"/>
-        <source>memory: {0}</source>
-        <translation>Speicher: {0}</translation>
-    </message>
-    <message>
         <source>load</source>
         <translation type="vanished">Laden</translation>
     </message>
@@ -749,23 +704,23 @@
         <translation type="vanished">Entladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306"/>
+        <location filename="../main_window.py" line="277"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="308"/>
-        <location filename="../main_window.py" line="317"/>
+        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="288"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="339"/>
+        <location filename="../main_window.py" line="310"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="343"/>
+        <location filename="../main_window.py" line="314"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
@@ -806,42 +761,42 @@
         <translation>VRAM des Geräts belegt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="61"/>
+        <location filename="../widgets/memory_text.py" line="14"/>
         <source>RAM budget</source>
         <translation>RAM-Budget</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="62"/>
+        <location filename="../widgets/memory_text.py" line="15"/>
         <source>VRAM budget</source>
         <translation>VRAM-Budget</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="67"/>
+        <location filename="../widgets/memory_text.py" line="18"/>
         <source>normal</source>
         <translation>normal</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="68"/>
+        <location filename="../widgets/memory_text.py" line="19"/>
         <source>warning</source>
         <translation>Warnung</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="69"/>
+        <location filename="../widgets/memory_text.py" line="20"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="105"/>
+        <location filename="../widgets/memory_graph.py" line="104"/>
         <source>Memory graph</source>
         <translation>Speicherverlauf</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="107"/>
+        <location filename="../widgets/memory_graph.py" line="106"/>
         <source>Process RSS, system RAM and VRAM over the last minutes</source>
         <translation>Prozessspeicher (RSS), Arbeitsspeicher und Grafikspeicher der letzten Minuten</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="111"/>
+        <location filename="../widgets/memory_graph.py" line="110"/>
         <source>Memory in GiB: process RSS, system RAM, and VRAM where a GPU is present.
 Dashed lines: budgets. Vertical lines: model loads and unloads.
 Band colour: memory pressure (amber = warning, red = critical).
@@ -852,18 +807,18 @@ Farbe des Hintergrunds: Speicherauslastung (gelb = Warnung, rot = kritisch).
 Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="138"/>
-        <location filename="../widgets/memory_graph.py" line="386"/>
+        <location filename="../widgets/memory_graph.py" line="137"/>
+        <location filename="../widgets/memory_text.py" line="47"/>
         <source>no samples yet</source>
         <translation>noch keine Messwerte</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="140"/>
+        <location filename="../widgets/memory_graph.py" line="139"/>
         <source>Time span of the memory graph</source>
         <translation>Zeitraum des Speicherverlaufs</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/memory_graph.py" line="143"/>
+        <location filename="../widgets/memory_graph.py" line="142"/>
         <source>last %n min</source>
         <translation>
             <numerusform>letzte %n min</numerusform>
@@ -871,65 +826,112 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="146"/>
+        <location filename="../widgets/memory_graph.py" line="145"/>
         <source>Memory summary</source>
         <translation>Speicherübersicht</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="148"/>
+        <location filename="../widgets/memory_graph.py" line="147"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="160"/>
+        <location filename="../widgets/memory_graph.py" line="159"/>
         <source>Memory curves</source>
         <translation>Speicherkurven</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="166"/>
+        <location filename="../widgets/memory_graph.py" line="165"/>
         <source>memory (GiB)</source>
         <translation>Speicher (GiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="167"/>
+        <location filename="../widgets/memory_graph.py" line="166"/>
         <source>seconds before now</source>
         <translation>Sekunden vor jetzt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="390"/>
+        <location filename="../widgets/memory_text.py" line="50"/>
         <source>RSS {0}</source>
         <translation>RSS {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="391"/>
+        <location filename="../widgets/memory_text.py" line="51"/>
         <source>RAM used {0}</source>
         <translation>RAM belegt {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="394"/>
+        <location filename="../widgets/memory_text.py" line="54"/>
         <source>no GPU</source>
         <translation>keine GPU</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="397"/>
+        <location filename="../widgets/memory_text.py" line="57"/>
         <source>VRAM alloc {0}</source>
         <translation>VRAM zugew. {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="398"/>
+        <location filename="../widgets/memory_text.py" line="58"/>
         <source>reserved {0}</source>
         <translation>reserviert {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="399"/>
+        <location filename="../widgets/memory_text.py" line="59"/>
         <source>used {0}</source>
         <translation>belegt {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="408"/>
-        <location filename="../widgets/memory_graph.py" line="421"/>
+        <location filename="../widgets/memory_text.py" line="36"/>
         <source>pressure: {0}</source>
         <translation>Auslastung: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryStatus</name>
+    <message>
+        <location filename="../memory_status.py" line="25"/>
+        <source>memory: normal</source>
+        <translation>Speicher: normal</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="26"/>
+        <source>Memory pressure</source>
+        <translation>Speicherauslastung</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="36"/>
+        <source>normal</source>
+        <translation>normal</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="37"/>
+        <source>warning</source>
+        <translation>erhöht</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="38"/>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="40"/>
+        <source>memory: {0}</source>
+        <translation>Speicher: {0}</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="45"/>
+        <source>{0} loaded</source>
+        <translation>{0} geladen</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="47"/>
+        <source>{0} unloaded</source>
+        <translation>{0} entladen</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="52"/>
+        <source>Memory leak: {0} is still referenced after unloading</source>
+        <translation>Speicherleck: {0} wird nach dem Entladen noch referenziert</translation>
     </message>
 </context>
 <context>

@@ -12,11 +12,10 @@ Appending a sample is cheap (a tuple into a deque); a child ``QTimer`` redraws a
 from __future__ import annotations
 
 import logging
-import math
 from typing import Final
 
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QLocale, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QColor, QHideEvent, QPalette, QShowEvent, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -42,6 +41,14 @@ from ablage_desktop.gui.widgets.memory_series import (
     Marker,
     MemorySeries,
 )
+from ablage_desktop.gui.widgets.memory_text import (
+    RAM_BUDGET,
+    VRAM_BUDGET,
+    gib,
+    pressure_text,
+    summary_text,
+    translated,
+)
 
 __all__ = [
     "GIB",
@@ -58,16 +65,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-RAM_BUDGET: Final = QT_TRANSLATE_NOOP("MemoryGraph", "RAM budget")
-VRAM_BUDGET: Final = QT_TRANSLATE_NOOP("MemoryGraph", "VRAM budget")
 SPANS_S: Final = (60.0, 120.0, 300.0, 600.0, 900.0)
 """The time spans the graph can show (the span box, or the mouse wheel over the plot)."""
-
-PRESSURE_NAMES: Final = {
-    "normal": QT_TRANSLATE_NOOP("MemoryGraph", "normal"),
-    "warning": QT_TRANSLATE_NOOP("MemoryGraph", "warning"),
-    "critical": QT_TRANSLATE_NOOP("MemoryGraph", "critical"),
-}
 
 PRESSURE_COLORS: Final[dict[str, QColor | None]] = {
     "normal": None,
@@ -284,7 +283,7 @@ class MemoryGraph(QWidget):
                 self._plot.removeItem(line)
             if value is None:
                 continue
-            line = budget_line(name, _translated(name), value / GIB, color)
+            line = budget_line(name, translated(name), value / GIB, color)
             self._plot.addItem(line, ignoreBounds=True)
             self._budget_lines[name] = line
         self._dirty = True
@@ -367,7 +366,7 @@ class MemoryGraph(QWidget):
             self.refresh()
 
     def _add_curve(self, name: str, color: str) -> None:
-        curve = self._plot.plot(name=_translated(name), pen=pg.mkPen(color, width=2))
+        curve = self._plot.plot(name=translated(name), pen=pg.mkPen(color, width=2))
         curve.setClipToView(True)
         curve.setDownsampling(auto=True, method="peak")
         self._curves[name] = curve
@@ -382,31 +381,11 @@ class MemoryGraph(QWidget):
                 self._plot.removeItem(marker.line)
 
     def _update_summary(self) -> None:
-        if not self._series.samples:
-            text = self.tr("no samples yet")
-        else:
-            _, rss, ram, alloc, reserved, used = self._series.samples[-1]
-            parts = [
-                self.tr("RSS {0}").format(gib(rss, 2)),
-                self.tr("RAM used {0}").format(gib(ram)),
-            ]
-            if not self._series.gpu_seen:
-                parts.append(self.tr("no GPU"))
-            else:
-                for label, value in (
-                    (self.tr("VRAM alloc {0}"), alloc),
-                    (self.tr("reserved {0}"), reserved),
-                    (self.tr("used {0}"), used),
-                ):
-                    if math.isfinite(value):
-                        parts.append(label.format(gib(value, 2)))
-            for name, value in self._budgets.items():
-                if value is not None:
-                    parts.append(f"{_translated(name)} {gib(value)}")
-            text = " · ".join(parts)
+        samples = self._series.samples
+        latest = samples[-1] if samples else None
+        text = summary_text(latest, self._series.gpu_seen, self._budgets)
         self.summary_label.setText(text)
-        pressure = self.tr("pressure: {0}").format(_translated(PRESSURE_NAMES[self._pressure]))
-        self.setAccessibleDescription(f"{text}; {pressure}")
+        self.setAccessibleDescription(f"{text}; {pressure_text(self._pressure)}")
 
     def _foreground(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.WindowText)
@@ -417,9 +396,7 @@ class MemoryGraph(QWidget):
 
     def _apply_pressure(self) -> None:
         color = PRESSURE_COLORS[self._pressure]
-        self.pressure_label.setText(
-            self.tr("pressure: {0}").format(_translated(PRESSURE_NAMES[self._pressure]))
-        )
+        self.pressure_label.setText(pressure_text(self._pressure))
         if color is None:
             self.pressure_label.setStyleSheet("")
             self._plot.getViewBox().setBackgroundColor(None)
@@ -428,13 +405,3 @@ class MemoryGraph(QWidget):
         tint = QColor(color)
         tint.setAlpha(_TINT_ALPHA)
         self._plot.getViewBox().setBackgroundColor(tint)
-
-
-def _translated(text: str) -> str:
-    """A name marked with QT_TRANSLATE_NOOP, in the user's language."""
-    return QCoreApplication.translate("MemoryGraph", text)
-
-
-def gib(value: float, decimals: int = 1) -> str:
-    """``value`` GiB with the user's decimal separator ("1,5 GiB" in German)."""
-    return f"{QLocale().toString(float(value), 'f', decimals)} GiB"
