@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from ablage_desktop.gui.engine_worker import EngineBridge
+    from ablage_desktop.gui.bridge import EngineBridge
     from ablage_desktop.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def create_window(
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from ablage_desktop.gui.engine_worker import EngineBridge
+    from ablage_desktop.gui.bridge import EngineBridge
     from ablage_desktop.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)

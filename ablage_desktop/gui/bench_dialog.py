@@ -34,7 +34,7 @@ from ablage_desktop.engine import AblageError, BackendStatus
 from ablage_desktop.engine.atomicfile import write_atomic
 from ablage_desktop.engine.bench import BenchPlan, BenchProgress, BenchReport
 from ablage_desktop.engine.bench.report import write_json
-from ablage_desktop.gui.engine_worker import EngineBridge
+from ablage_desktop.gui.bridge import EngineBridge
 
 PROGRESS_STEPS = 1000
 MODEL_COLUMNS = 2

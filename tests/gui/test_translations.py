@@ -96,7 +96,7 @@ def german(qapp: QApplication) -> Iterator[QTranslator]:
         yield translator
     finally:
         qapp.removeTranslator(translator)
-    assert QCoreApplication.translate("MainWindow", "&File") == "&File"
+    assert QCoreApplication.translate("WindowMenus", "&File") == "&File"
 
 
 @pytest.fixture
@@ -108,9 +108,9 @@ def german_window(german: QTranslator, qtbot: QtBot, tmp_path: Path) -> Iterator
 
 def test_the_german_qm_translates_every_context(german: QTranslator) -> None:
     translate = QCoreApplication.translate
-    assert translate("MainWindow", "&File") == "&Datei"
-    assert translate("MainWindow", "Cancel") == "Abbrechen"
-    assert translate("MainWindow", "page {0} of {1}").format(2, 5) == "Seite 2 von 5"
+    assert translate("WindowMenus", "&File") == "&Datei"
+    assert translate("BatchProgress", "Cancel") == "Abbrechen"
+    assert translate("PageNavigation", "page {0} of {1}").format(2, 5) == "Seite 2 von 5"
     assert translate("ModelsPanel", "&Load") == "&Laden"
     assert translate("ModelsPanel", "Unload &all") == "Alle en&tladen"
     assert translate("QueueView", "Pages") == "Seiten"
@@ -239,7 +239,7 @@ def test_the_german_window_speaks_german_in_the_graph_errors_and_qt_dialogs(
     window._failed("corrupt", "x.pdf is not a readable PDF (damaged or incomplete).", "")
     shown = window.statusBar().currentMessage()  # the engine speaks English; the bar German first
     assert shown.startswith("Fehler: Die Datei ist beschädigt. (x.pdf is not a readable PDF")
-    assert QCoreApplication.translate("MainWindow", "{0} loaded").format("x") == "x geladen"
+    assert QCoreApplication.translate("MemoryStatus", "{0} loaded").format("x") == "x geladen"
 
     previous = QLocale()
     try:

@@ -30,11 +30,102 @@
     </message>
 </context>
 <context>
+    <name>ArchivePanel</name>
+    <message>
+        <location filename="../archive_panel.py" line="36"/>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="37"/>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="38"/>
+        <source>Later</source>
+        <translation>Später</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="47"/>
+        <source>Search the archive</source>
+        <translation>Im Archiv suchen</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="48"/>
+        <source>Search the archive (Ctrl+F)</source>
+        <translation>Im Archiv suchen (Strg+F)</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="53"/>
+        <source>Search needs the archive, which is not open.</source>
+        <translation>Die Suche braucht das Archiv, das nicht geöffnet ist.</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="62"/>
+        <source>Search results</source>
+        <translation>Suchergebnisse</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="74"/>
+        <source>The archive cannot be used, so nothing read now is kept and search is off. {0}</source>
+        <translation>Das Archiv kann nicht benutzt werden: Was jetzt gelesen wird, wird nicht aufbewahrt, und die Suche ist aus. {0}</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="90"/>
+        <source>A batch of one document was interrupted on {0}.</source>
+        <translation>Ein Stapel mit einem Dokument wurde am {0} unterbrochen.</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="92"/>
+        <source>A batch of {0} documents was interrupted on {1}; {2} are not read yet.</source>
+        <translation>Ein Stapel mit {0} Dokumenten wurde am {1} unterbrochen; {2} sind noch nicht gelesen.</translation>
+    </message>
+    <message>
+        <location filename="../archive_panel.py" line="110"/>
+        <source>The interrupted batch was discarded; its pages read so far stay archived.</source>
+        <translation>Der unterbrochene Stapel wurde verworfen; seine bereits gelesenen Seiten bleiben im Archiv.</translation>
+    </message>
+</context>
+<context>
     <name>ArchiveWorker</name>
     <message>
         <location filename="../archive_worker.py" line="76"/>
         <source>The archive holds no pages of {0}.</source>
         <translation>Das Archiv enthält keine Seiten von {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>BatchProgress</name>
+    <message>
+        <location filename="../batch_progress.py" line="39"/>
+        <source>Progress of the batch</source>
+        <translation>Fortschritt des Stapels</translation>
+    </message>
+    <message>
+        <location filename="../batch_progress.py" line="43"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../batch_progress.py" line="44"/>
+        <source>Cancel the batch</source>
+        <translation>Stapel abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../batch_progress.py" line="60"/>
+        <source>{0} files were not documents and were skipped.</source>
+        <translation>{0} Dateien waren keine Dokumente und wurden übersprungen.</translation>
+    </message>
+    <message>
+        <location filename="../batch_progress.py" line="133"/>
+        <source>cancelling ...</source>
+        <translation>breche ab ...</translation>
+    </message>
+    <message>
+        <location filename="../batch_progress.py" line="135"/>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
     </message>
 </context>
 <context>
@@ -362,64 +453,159 @@
 <context>
     <name>ControlWorker</name>
     <message>
-        <location filename="../engine_worker.py" line="207"/>
+        <location filename="../workers/control.py" line="56"/>
         <source>Asking {0} whether it answers ...</source>
         <translation>{0} wird gefragt, ob er antwortet ...</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="210"/>
+        <location filename="../workers/control.py" line="59"/>
         <source>{0} is ready.</source>
         <translation>{0} ist bereit.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="222"/>
+        <location filename="../workers/control.py" line="71"/>
         <source>No documents found in what was dropped.</source>
         <translation>Unter den abgelegten Dateien sind keine Dokumente.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="245"/>
+        <location filename="../workers/control.py" line="94"/>
         <source>That batch has nothing left to read.</source>
         <translation>In diesem Stapel ist nichts mehr zu lesen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="263"/>
+        <location filename="../workers/control.py" line="112"/>
         <source>Cannot write {0}: {1}</source>
         <translation>{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="267"/>
+        <location filename="../workers/control.py" line="116"/>
         <source>Export failed: {0}</source>
         <translation>Export fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="295"/>
+        <location filename="../workers/control.py" line="144"/>
         <source>Loading {0} ...</source>
         <translation>{0} wird geladen ...</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="297"/>
+        <location filename="../workers/control.py" line="146"/>
         <source>{0} is loaded.</source>
         <translation>{0} ist geladen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="309"/>
+        <location filename="../workers/control.py" line="158"/>
         <source>{0} is reading a page; it unloads as soon as it is done.</source>
         <translation>{0} liest gerade eine Seite und wird entladen, sobald sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="312"/>
+        <location filename="../workers/control.py" line="161"/>
         <source>{0} is unloaded.</source>
         <translation>{0} ist entladen.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="321"/>
+        <location filename="../workers/control.py" line="170"/>
         <source>{0} cannot load as {1}.</source>
         <translation>{0} kann nicht als {1} geladen werden.</translation>
     </message>
     <message>
-        <location filename="../engine_worker.py" line="324"/>
+        <location filename="../workers/control.py" line="173"/>
         <source>{0} will load as {1}.</source>
         <translation>{0} wird als {1} geladen.</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentExport</name>
+    <message>
+        <location filename="../document_export.py" line="27"/>
+        <source>Text (*.txt)</source>
+        <translation>Text (*.txt)</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="28"/>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="29"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="30"/>
+        <source>hOCR (*.hocr *.html)</source>
+        <translation>hOCR (*.hocr *.html)</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="31"/>
+        <source>Searchable PDF (*.pdf)</source>
+        <translation>Durchsuchbares PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="35"/>
+        <source>text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="35"/>
+        <source>searchable PDF</source>
+        <translation>durchsuchbares PDF</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="45"/>
+        <source>Select a finished document first.</source>
+        <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="70"/>
+        <source>Exporting {0} as {1} ...</source>
+        <translation>{0} wird als {1} exportiert ...</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="77"/>
+        <source>Exported as {0}: {1}</source>
+        <translation>Als {0} exportiert: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentIntake</name>
+    <message>
+        <location filename="../intake.py" line="32"/>
+        <source>Open documents</source>
+        <translation>Dokumente öffnen</translation>
+    </message>
+    <message>
+        <location filename="../intake.py" line="35"/>
+        <source>Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</source>
+        <translation>Dokumente (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../intake.py" line="46"/>
+        <source>Open a folder of documents</source>
+        <translation>Ordner mit Dokumenten öffnen</translation>
+    </message>
+    <message>
+        <location filename="../intake.py" line="61"/>
+        <source>The clipboard holds no image.</source>
+        <translation>Die Zwischenablage enthält kein Bild.</translation>
+    </message>
+</context>
+<context>
+    <name>EngineChoice</name>
+    <message>
+        <location filename="../engine_choice.py" line="36"/>
+        <location filename="../engine_choice.py" line="37"/>
+        <source>Engine for the next documents</source>
+        <translation>Texterkennung für die nächsten Dokumente</translation>
+    </message>
+    <message>
+        <location filename="../engine_choice.py" line="38"/>
+        <source>auto (chosen per page)</source>
+        <translation>automatisch (je Seite gewählt)</translation>
+    </message>
+    <message>
+        <location filename="../engine_choice.py" line="79"/>
+        <source>Select a model in the models table first.</source>
+        <translation>Bitte zuerst ein Modell in der Modelltabelle auswählen.</translation>
     </message>
 </context>
 <context>
@@ -463,309 +649,8 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="111"/>
-        <location filename="../main_window.py" line="112"/>
-        <source>Engine for the next documents</source>
-        <translation>Texterkennung für die nächsten Dokumente</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="113"/>
-        <source>auto (chosen per page)</source>
-        <translation>automatisch (je Seite gewählt)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="122"/>
-        <source>Previous page</source>
-        <translation>Vorherige Seite</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="123"/>
-        <source>Next page</source>
-        <translation>Nächste Seite</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="127"/>
-        <source>Page number</source>
-        <translation>Seitenzahl</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="164"/>
-        <source>Resume</source>
-        <translation>Fortsetzen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="165"/>
-        <source>Discard</source>
-        <translation>Verwerfen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="166"/>
-        <source>Later</source>
-        <translation>Später</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="176"/>
-        <source>Search the archive</source>
-        <translation>Im Archiv suchen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="177"/>
-        <source>Search the archive (Ctrl+F)</source>
-        <translation>Im Archiv suchen (Strg+F)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="182"/>
-        <source>Search needs the archive, which is not open.</source>
-        <translation>Die Suche braucht das Archiv, das nicht geöffnet ist.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="191"/>
-        <source>Search results</source>
-        <translation>Suchergebnisse</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="198"/>
-        <source>Progress of the batch</source>
-        <translation>Fortschritt des Stapels</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="202"/>
-        <source>memory: normal</source>
-        <translation>Speicher: normal</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="203"/>
-        <source>Memory pressure</source>
-        <translation>Speicherauslastung</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="204"/>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="205"/>
-        <source>Cancel the batch</source>
-        <translation>Stapel abbrechen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="237"/>
-        <source>&amp;File</source>
-        <translation>&amp;Datei</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="239"/>
-        <source>&amp;Open documents...</source>
-        <translation>Dokumente ö&amp;ffnen...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="242"/>
-        <source>Open &amp;folder...</source>
-        <translation>&amp;Ordner öffnen...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="245"/>
-        <source>&amp;Paste image</source>
-        <translation>Bild &amp;einfügen</translation>
-    </message>
-    <message>
         <source>&amp;Save result...</source>
         <translation type="vanished">Ergebnis &amp;speichern...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="247"/>
-        <source>&amp;Export...</source>
-        <translation>E&amp;xportieren...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="252"/>
-        <source>Save the selected document&apos;s text as text, Markdown, JSON, hOCR or PDF</source>
-        <translation>Den Text des ausgewählten Dokuments als Text, Markdown, JSON, hOCR oder PDF speichern</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="254"/>
-        <source>&amp;Quit</source>
-        <translation>&amp;Beenden</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="269"/>
-        <source>&amp;Edit</source>
-        <translation>&amp;Bearbeiten</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="271"/>
-        <source>Copy &amp;all text</source>
-        <translation>&amp;Gesamten Text kopieren</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="274"/>
-        <source>&amp;Correct the text</source>
-        <translation>Text &amp;korrigieren</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="277"/>
-        <source>Correct the recognised text; the export writes the corrected text</source>
-        <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="280"/>
-        <source>C&amp;lear finished documents</source>
-        <translation>Fertige Dokumente &amp;leeren</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="283"/>
-        <source>&amp;Find in the archive</source>
-        <translation>Im Archiv &amp;suchen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="288"/>
-        <source>&amp;View</source>
-        <translation>&amp;Ansicht</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="290"/>
-        <source>Zoom &amp;in</source>
-        <translation>Ver&amp;größern</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="293"/>
-        <source>Zoom &amp;out</source>
-        <translation>Ver&amp;kleinern</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="295"/>
-        <source>&amp;Fit width</source>
-        <translation>An &amp;Breite anpassen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="297"/>
-        <source>Show line &amp;boxes</source>
-        <translation>&amp;Zeilenrahmen anzeigen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="302"/>
-        <source>&amp;Next page</source>
-        <translation>&amp;Nächste Seite</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="305"/>
-        <source>&amp;Previous page</source>
-        <translation>&amp;Vorherige Seite</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="319"/>
-        <source>&amp;Models</source>
-        <translation>&amp;Modelle</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="320"/>
-        <source>Unload &amp;all</source>
-        <translation>&amp;Alle entladen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="323"/>
-        <source>&amp;Quantization of the selected model</source>
-        <translation>&amp;Quantisierung des ausgewählten Modells</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="330"/>
-        <source>Add inference &amp;server...</source>
-        <translation>Inferenz-&amp;Server hinzufügen...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="333"/>
-        <source>&amp;Benchmark...</source>
-        <translation>&amp;Benchmark...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="338"/>
-        <source>&amp;Settings</source>
-        <translation>&amp;Einstellungen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="339"/>
-        <source>&amp;Language</source>
-        <translation>&amp;Sprache</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="341"/>
-        <source>System</source>
-        <translation>Systemsprache</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="348"/>
-        <source>&amp;Help</source>
-        <translation>&amp;Hilfe</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="349"/>
-        <source>&amp;About</source>
-        <translation>Ü&amp;ber Ablage Desktop</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="351"/>
-        <source>Main</source>
-        <translation>Werkzeugleiste</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="355"/>
-        <source> Engine: </source>
-        <translation> Texterkennung: </translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="357"/>
-        <source> Language: </source>
-        <translation> Sprache: </translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="397"/>
-        <source>Memory leak: {0} is still referenced after unloading</source>
-        <translation>Speicherleck: {0} wird nach dem Entladen noch referenziert</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="429"/>
-        <source>Open documents</source>
-        <translation>Dokumente öffnen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="432"/>
-        <source>Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</source>
-        <translation>Dokumente (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="441"/>
-        <source>Open a folder of documents</source>
-        <translation>Ordner mit Dokumenten öffnen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="457"/>
-        <source>The clipboard holds no image.</source>
-        <translation>Die Zwischenablage enthält kein Bild.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="477"/>
-        <source>{0} files were not documents and were skipped.</source>
-        <translation>{0} Dateien waren keine Dokumente und wurden übersprungen.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="549"/>
-        <source>cancelling ...</source>
-        <translation>breche ab ...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="551"/>
-        <source>cancelled</source>
-        <translation>abgebrochen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="879"/>
-        <source>{0} loaded</source>
-        <translation>{0} geladen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="881"/>
-        <source>{0} unloaded</source>
-        <translation>{0} entladen</translation>
     </message>
     <message>
         <source>{0} done, {1} failed in {2:.1f} s</source>
@@ -784,56 +669,6 @@
         <translation type="vanished">Wird abgebrochen ...</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="582"/>
-        <source>page {0} of {1}</source>
-        <translation>Seite {0} von {1}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="584"/>
-        <source> (from the archive)</source>
-        <translation> (aus dem Archiv)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="620"/>
-        <source>Text (*.txt)</source>
-        <translation>Text (*.txt)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="621"/>
-        <source>Markdown (*.md)</source>
-        <translation>Markdown (*.md)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="622"/>
-        <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="623"/>
-        <source>hOCR (*.hocr *.html)</source>
-        <translation>hOCR (*.hocr *.html)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="624"/>
-        <source>Searchable PDF (*.pdf)</source>
-        <translation>Durchsuchbares PDF (*.pdf)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="628"/>
-        <source>text</source>
-        <translation>Text</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="628"/>
-        <source>searchable PDF</source>
-        <translation>durchsuchbares PDF</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="637"/>
-        <source>Select a finished document first.</source>
-        <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
-    </message>
-    <message>
         <location filename="../export_target.py" line="57"/>
         <source>Export the result</source>
         <translation>Ergebnis exportieren</translation>
@@ -849,36 +684,6 @@
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="661"/>
-        <source>Exporting {0} as {1} ...</source>
-        <translation>{0} wird als {1} exportiert ...</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="668"/>
-        <source>Exported as {0}: {1}</source>
-        <translation>Als {0} exportiert: {1}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="677"/>
-        <source>The archive cannot be used, so nothing read now is kept and search is off. {0}</source>
-        <translation>Das Archiv kann nicht benutzt werden: Was jetzt gelesen wird, wird nicht aufbewahrt, und die Suche ist aus. {0}</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="693"/>
-        <source>A batch of one document was interrupted on {0}.</source>
-        <translation>Ein Stapel mit einem Dokument wurde am {0} unterbrochen.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="695"/>
-        <source>A batch of {0} documents was interrupted on {1}; {2} are not read yet.</source>
-        <translation>Ein Stapel mit {0} Dokumenten wurde am {1} unterbrochen; {2} sind noch nicht gelesen.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="713"/>
-        <source>The interrupted batch was discarded; its pages read so far stay archived.</source>
-        <translation>Der unterbrochene Stapel wurde verworfen; seine bereits gelesenen Seiten bleiben im Archiv.</translation>
-    </message>
-    <message>
         <source>Save result</source>
         <translation type="vanished">Ergebnis speichern</translation>
     </message>
@@ -887,33 +692,8 @@
         <translation type="vanished">{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="859"/>
-        <source>Select a model in the models table first.</source>
-        <translation>Bitte zuerst ein Modell in der Modelltabelle auswählen.</translation>
-    </message>
-    <message>
         <source>{0} has no quantization to choose.</source>
         <translation type="vanished">{0} hat keine wählbare Quantisierung.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="870"/>
-        <source>normal</source>
-        <translation>normal</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="871"/>
-        <source>warning</source>
-        <translation>erhöht</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="872"/>
-        <source>critical</source>
-        <translation>kritisch</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="874"/>
-        <source>memory: {0}</source>
-        <translation>Speicher: {0}</translation>
     </message>
     <message>
         <source>load</source>
@@ -924,30 +704,25 @@
         <translation type="vanished">Entladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="892"/>
+        <location filename="../main_window.py" line="277"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="894"/>
-        <location filename="../main_window.py" line="903"/>
+        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="288"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="924"/>
+        <location filename="../main_window.py" line="310"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="928"/>
+        <location filename="../main_window.py" line="314"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="941"/>
-        <source>The language changes the next time Ablage Desktop starts.</source>
-        <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
         <source>About Ablage Desktop</source>
@@ -961,67 +736,67 @@
 <context>
     <name>MemoryGraph</name>
     <message>
-        <location filename="../widgets/memory_graph.py" line="32"/>
+        <location filename="../widgets/memory_series.py" line="25"/>
         <source>process RSS</source>
         <translation>Prozess-RSS</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="33"/>
+        <location filename="../widgets/memory_series.py" line="26"/>
         <source>system RAM used</source>
         <translation>belegter Arbeitsspeicher</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="34"/>
+        <location filename="../widgets/memory_series.py" line="27"/>
         <source>VRAM allocated</source>
         <translation>VRAM zugewiesen</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="35"/>
+        <location filename="../widgets/memory_series.py" line="28"/>
         <source>VRAM reserved</source>
         <translation>VRAM reserviert</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="36"/>
+        <location filename="../widgets/memory_series.py" line="29"/>
         <source>device VRAM used</source>
         <translation>VRAM des Geräts belegt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="37"/>
+        <location filename="../widgets/memory_text.py" line="14"/>
         <source>RAM budget</source>
         <translation>RAM-Budget</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="38"/>
+        <location filename="../widgets/memory_text.py" line="15"/>
         <source>VRAM budget</source>
         <translation>VRAM-Budget</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="58"/>
+        <location filename="../widgets/memory_text.py" line="18"/>
         <source>normal</source>
         <translation>normal</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="59"/>
+        <location filename="../widgets/memory_text.py" line="19"/>
         <source>warning</source>
         <translation>Warnung</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="60"/>
+        <location filename="../widgets/memory_text.py" line="20"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="107"/>
+        <location filename="../widgets/memory_graph.py" line="104"/>
         <source>Memory graph</source>
         <translation>Speicherverlauf</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="109"/>
+        <location filename="../widgets/memory_graph.py" line="106"/>
         <source>Process RSS, system RAM and VRAM over the last minutes</source>
         <translation>Prozessspeicher (RSS), Arbeitsspeicher und Grafikspeicher der letzten Minuten</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="113"/>
+        <location filename="../widgets/memory_graph.py" line="110"/>
         <source>Memory in GiB: process RSS, system RAM, and VRAM where a GPU is present.
 Dashed lines: budgets. Vertical lines: model loads and unloads.
 Band colour: memory pressure (amber = warning, red = critical).
@@ -1032,18 +807,18 @@ Farbe des Hintergrunds: Speicherauslastung (gelb = Warnung, rot = kritisch).
 Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="120"/>
-        <location filename="../widgets/memory_graph.py" line="442"/>
+        <location filename="../widgets/memory_graph.py" line="137"/>
+        <location filename="../widgets/memory_text.py" line="47"/>
         <source>no samples yet</source>
         <translation>noch keine Messwerte</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="122"/>
+        <location filename="../widgets/memory_graph.py" line="139"/>
         <source>Time span of the memory graph</source>
         <translation>Zeitraum des Speicherverlaufs</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/memory_graph.py" line="125"/>
+        <location filename="../widgets/memory_graph.py" line="142"/>
         <source>last %n min</source>
         <translation>
             <numerusform>letzte %n min</numerusform>
@@ -1051,65 +826,112 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="128"/>
+        <location filename="../widgets/memory_graph.py" line="145"/>
         <source>Memory summary</source>
         <translation>Speicherübersicht</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="130"/>
+        <location filename="../widgets/memory_graph.py" line="147"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="135"/>
+        <location filename="../widgets/memory_graph.py" line="159"/>
         <source>Memory curves</source>
         <translation>Speicherkurven</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="141"/>
+        <location filename="../widgets/memory_graph.py" line="165"/>
         <source>memory (GiB)</source>
         <translation>Speicher (GiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="142"/>
+        <location filename="../widgets/memory_graph.py" line="166"/>
         <source>seconds before now</source>
         <translation>Sekunden vor jetzt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="446"/>
+        <location filename="../widgets/memory_text.py" line="50"/>
         <source>RSS {0}</source>
         <translation>RSS {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="447"/>
+        <location filename="../widgets/memory_text.py" line="51"/>
         <source>RAM used {0}</source>
         <translation>RAM belegt {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="450"/>
+        <location filename="../widgets/memory_text.py" line="54"/>
         <source>no GPU</source>
         <translation>keine GPU</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="453"/>
+        <location filename="../widgets/memory_text.py" line="57"/>
         <source>VRAM alloc {0}</source>
         <translation>VRAM zugew. {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="454"/>
+        <location filename="../widgets/memory_text.py" line="58"/>
         <source>reserved {0}</source>
         <translation>reserviert {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="455"/>
+        <location filename="../widgets/memory_text.py" line="59"/>
         <source>used {0}</source>
         <translation>belegt {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="464"/>
-        <location filename="../widgets/memory_graph.py" line="492"/>
+        <location filename="../widgets/memory_text.py" line="36"/>
         <source>pressure: {0}</source>
         <translation>Auslastung: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryStatus</name>
+    <message>
+        <location filename="../memory_status.py" line="25"/>
+        <source>memory: normal</source>
+        <translation>Speicher: normal</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="26"/>
+        <source>Memory pressure</source>
+        <translation>Speicherauslastung</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="36"/>
+        <source>normal</source>
+        <translation>normal</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="37"/>
+        <source>warning</source>
+        <translation>erhöht</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="38"/>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="40"/>
+        <source>memory: {0}</source>
+        <translation>Speicher: {0}</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="45"/>
+        <source>{0} loaded</source>
+        <translation>{0} geladen</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="47"/>
+        <source>{0} unloaded</source>
+        <translation>{0} entladen</translation>
+    </message>
+    <message>
+        <location filename="../memory_status.py" line="52"/>
+        <source>Memory leak: {0} is still referenced after unloading</source>
+        <translation>Speicherleck: {0} wird nach dem Entladen noch referenziert</translation>
     </message>
 </context>
 <context>
@@ -1160,37 +982,37 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>nicht verfügbar</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="129"/>
+        <location filename="../widgets/models_panel.py" line="131"/>
         <source>server: this machine</source>
         <translation>Server: dieser Rechner</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="130"/>
+        <location filename="../widgets/models_panel.py" line="132"/>
         <source>server: {0}</source>
         <translation>Server: {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="134"/>
+        <location filename="../widgets/models_panel.py" line="136"/>
         <source>Pages go to a server on this machine.</source>
         <translation>Die Seiten gehen an einen Server auf diesem Rechner.</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="135"/>
+        <location filename="../widgets/models_panel.py" line="137"/>
         <source>Pages are sent to {0} (send_documents is on for this model).</source>
         <translation>Die Seiten werden an {0} gesendet (send_documents ist für dieses Modell an).</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="143"/>
+        <location filename="../widgets/models_panel.py" line="145"/>
         <source>{0:.0f} ms</source>
         <translation>{0:.0f} ms</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="146"/>
+        <location filename="../widgets/models_panel.py" line="148"/>
         <source>{0} s/page</source>
         <translation>{0} s/Seite</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="149"/>
+        <location filename="../widgets/models_panel.py" line="151"/>
         <source>%n running</source>
         <translation>
             <numerusform>%n läuft</numerusform>
@@ -1198,7 +1020,7 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="150"/>
+        <location filename="../widgets/models_panel.py" line="152"/>
         <source>%n waiting</source>
         <translation>
             <numerusform>%n wartet</numerusform>
@@ -1214,32 +1036,32 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation type="vanished">{0} laufen, {1} warten</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="156"/>
+        <location filename="../widgets/models_panel.py" line="158"/>
         <source>unloaded</source>
         <translation>entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="157"/>
+        <location filename="../widgets/models_panel.py" line="159"/>
         <source>loading</source>
         <translation>wird geladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="158"/>
+        <location filename="../widgets/models_panel.py" line="160"/>
         <source>ready</source>
         <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="159"/>
+        <location filename="../widgets/models_panel.py" line="161"/>
         <source>busy</source>
         <translation>beschäftigt</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="160"/>
+        <location filename="../widgets/models_panel.py" line="162"/>
         <source>unloading</source>
         <translation>wird entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="161"/>
+        <location filename="../widgets/models_panel.py" line="163"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
@@ -1280,6 +1102,34 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <location filename="../widgets/notice_bar.py" line="29"/>
         <source>Dismiss</source>
         <translation>Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>PageNavigation</name>
+    <message>
+        <location filename="../page_navigation.py" line="35"/>
+        <source>Previous page</source>
+        <translation>Vorherige Seite</translation>
+    </message>
+    <message>
+        <location filename="../page_navigation.py" line="36"/>
+        <source>Next page</source>
+        <translation>Nächste Seite</translation>
+    </message>
+    <message>
+        <location filename="../page_navigation.py" line="40"/>
+        <source>Page number</source>
+        <translation>Seitenzahl</translation>
+    </message>
+    <message>
+        <location filename="../page_navigation.py" line="82"/>
+        <source>page {0} of {1}</source>
+        <translation>Seite {0} von {1}</translation>
+    </message>
+    <message>
+        <location filename="../page_navigation.py" line="84"/>
+        <source> (from the archive)</source>
+        <translation> (aus dem Archiv)</translation>
     </message>
 </context>
 <context>
@@ -1744,6 +1594,179 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <location filename="../widgets/text_pane.py" line="124"/>
         <source>The recognised text of the page appears here</source>
         <translation>Hier erscheint der erkannte Text der Seite</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <location filename="../menus.py" line="36"/>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="37"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="38"/>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="39"/>
+        <source>&amp;Models</source>
+        <translation>&amp;Modelle</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="40"/>
+        <source>&amp;Settings</source>
+        <translation>&amp;Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="41"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="42"/>
+        <source>&amp;About</source>
+        <translation>Ü&amp;ber Ablage Desktop</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="58"/>
+        <source>&amp;Open documents...</source>
+        <translation>Dokumente ö&amp;ffnen...</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="61"/>
+        <source>Open &amp;folder...</source>
+        <translation>&amp;Ordner öffnen...</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="64"/>
+        <source>&amp;Paste image</source>
+        <translation>Bild &amp;einfügen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="67"/>
+        <source>&amp;Export...</source>
+        <translation>E&amp;xportieren...</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="73"/>
+        <source>Save the selected document&apos;s text as text, Markdown, JSON, hOCR or PDF</source>
+        <translation>Den Text des ausgewählten Dokuments als Text, Markdown, JSON, hOCR oder PDF speichern</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="77"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="92"/>
+        <source>Copy &amp;all text</source>
+        <translation>&amp;Gesamten Text kopieren</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="95"/>
+        <source>&amp;Correct the text</source>
+        <translation>Text &amp;korrigieren</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="98"/>
+        <source>Correct the recognised text; the export writes the corrected text</source>
+        <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="102"/>
+        <source>C&amp;lear finished documents</source>
+        <translation>Fertige Dokumente &amp;leeren</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="106"/>
+        <source>&amp;Find in the archive</source>
+        <translation>Im Archiv &amp;suchen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="117"/>
+        <source>Zoom &amp;in</source>
+        <translation>Ver&amp;größern</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="120"/>
+        <source>Zoom &amp;out</source>
+        <translation>Ver&amp;kleinern</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="122"/>
+        <source>&amp;Fit width</source>
+        <translation>An &amp;Breite anpassen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="124"/>
+        <source>Show line &amp;boxes</source>
+        <translation>&amp;Zeilenrahmen anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="128"/>
+        <source>&amp;Next page</source>
+        <translation>&amp;Nächste Seite</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="129"/>
+        <source>&amp;Previous page</source>
+        <translation>&amp;Vorherige Seite</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="144"/>
+        <source>Unload &amp;all</source>
+        <translation>&amp;Alle entladen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="147"/>
+        <source>&amp;Quantization of the selected model</source>
+        <translation>&amp;Quantisierung des ausgewählten Modells</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="150"/>
+        <source>Add inference &amp;server...</source>
+        <translation>Inferenz-&amp;Server hinzufügen...</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="153"/>
+        <source>&amp;Benchmark...</source>
+        <translation>&amp;Benchmark...</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="158"/>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="160"/>
+        <source>System</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="170"/>
+        <source>The language changes the next time Ablage Desktop starts.</source>
+        <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="175"/>
+        <source>Main</source>
+        <translation>Werkzeugleiste</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="179"/>
+        <source> Engine: </source>
+        <translation> Texterkennung: </translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="181"/>
+        <source> Language: </source>
+        <translation> Sprache: </translation>
     </message>
 </context>
 </TS>

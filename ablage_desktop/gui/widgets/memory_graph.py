@@ -12,53 +12,61 @@ Appending a sample is cheap (a tuple into a deque); a child ``QTimer`` redraws a
 from __future__ import annotations
 
 import logging
-import math
-from collections import deque
-from dataclasses import dataclass, field
 from typing import Final
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QLocale, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QColor, QHideEvent, QPalette, QShowEvent, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ablage_desktop.engine.memory.probe import MemorySnapshot
+from ablage_desktop.gui.widgets.memory_layout import (
+    badge_style,
+    budget_line,
+    marker_rows,
+    place_markers,
+    theme_plot,
+    x_extent,
+    y_ceiling,
+)
+from ablage_desktop.gui.widgets.memory_series import (
+    CURVES,
+    GIB,
+    RAM,
+    RSS,
+    VRAM_ALLOCATED,
+    VRAM_FIELDS,
+    VRAM_RESERVED,
+    VRAM_USED,
+    Marker,
+    MemorySeries,
+)
+from ablage_desktop.gui.widgets.memory_text import (
+    RAM_BUDGET,
+    VRAM_BUDGET,
+    gib,
+    pressure_text,
+    summary_text,
+    translated,
+)
+
+__all__ = [
+    "GIB",
+    "PRESSURE_COLORS",
+    "RAM",
+    "RSS",
+    "VRAM_ALLOCATED",
+    "VRAM_RESERVED",
+    "VRAM_USED",
+    "MemoryGraph",
+    "gib",
+    "marker_rows",
+]
 
 log = logging.getLogger(__name__)
 
-GIB: Final = 1024**3
-
-RSS: Final = QT_TRANSLATE_NOOP("MemoryGraph", "process RSS")
-RAM: Final = QT_TRANSLATE_NOOP("MemoryGraph", "system RAM used")
-VRAM_ALLOCATED: Final = QT_TRANSLATE_NOOP("MemoryGraph", "VRAM allocated")
-VRAM_RESERVED: Final = QT_TRANSLATE_NOOP("MemoryGraph", "VRAM reserved")
-VRAM_USED: Final = QT_TRANSLATE_NOOP("MemoryGraph", "device VRAM used")
-RAM_BUDGET: Final = QT_TRANSLATE_NOOP("MemoryGraph", "RAM budget")
-VRAM_BUDGET: Final = QT_TRANSLATE_NOOP("MemoryGraph", "VRAM budget")
 SPANS_S: Final = (60.0, 120.0, 300.0, 600.0, 900.0)
 """The time spans the graph can show (the span box, or the mouse wheel over the plot)."""
-MARKER_ROWS: Final = (0.96, 0.78, 0.60, 0.42)
-"""Heights (fractions of the plot) of the labels of markers that would overlap."""
-MARKER_GAP: Final = 1 / 12
-"""Markers closer than this share of the span get labels at different heights."""
-
-# Name, snapshot field, colour. Mid-saturation colours that read on light and dark backgrounds;
-# red is left out so it stays the colour of critical pressure.
-_CURVES: Final = (
-    (RSS, "rss", "#1f77b4"),
-    (RAM, "ram_used", "#2ca02c"),
-    (VRAM_ALLOCATED, "vram_allocated", "#ff7f0e"),
-    (VRAM_RESERVED, "vram_reserved", "#9467bd"),
-    (VRAM_USED, "vram_used", "#e377c2"),
-)
-_VRAM_FIELDS: Final = frozenset(f for _, f, _ in _CURVES if f.startswith("vram"))
-
-PRESSURE_NAMES: Final = {
-    "normal": QT_TRANSLATE_NOOP("MemoryGraph", "normal"),
-    "warning": QT_TRANSLATE_NOOP("MemoryGraph", "warning"),
-    "critical": QT_TRANSLATE_NOOP("MemoryGraph", "critical"),
-}
 
 PRESSURE_COLORS: Final[dict[str, QColor | None]] = {
     "normal": None,
@@ -68,13 +76,6 @@ PRESSURE_COLORS: Final[dict[str, QColor | None]] = {
 """Tint per pressure level; None = no tint (the palette's own colours)."""
 
 _TINT_ALPHA: Final = 45  # how strongly the plot background is tinted (0-255)
-
-
-@dataclass(slots=True)
-class _Marker:
-    t: float
-    label: str
-    line: pg.InfiniteLine | None = field(default=None)
 
 
 class MemoryGraph(QWidget):
@@ -93,12 +94,8 @@ class MemoryGraph(QWidget):
             raise ValueError(f"window_s must be positive, got {window_s}")
         self._window_s = float(window_s)
         self._span_s = min(300.0, self._window_s)
-        # The time window is the real bound; maxlen only guards against a flood of equal stamps.
-        self._samples: deque[tuple[float, ...]] = deque(maxlen=max_samples)
-        self._markers: deque[_Marker] = deque()
-        self._now: float | None = None
+        self._series = MemorySeries(self._window_s, max_samples)
         self._pressure = "normal"
-        self._gpu_seen = False
         self._budgets: dict[str, float | None] = {RAM_BUDGET: None, VRAM_BUDGET: None}
         self._dirty = False
         self._y_max = 1.0
@@ -117,6 +114,26 @@ class MemoryGraph(QWidget):
             )
         )
 
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._budget_lines: dict[str, pg.InfiniteLine] = {}
+        self._build_header()
+        self._build_plot()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(self._header)
+        layout.addWidget(self.plot_widget, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setObjectName("memoryGraphRefresh")
+        self._timer.setInterval(refresh_ms)
+        self._timer.timeout.connect(self._on_timer)
+
+        self._apply_palette()
+        self._apply_pressure()
+
+    def _build_header(self) -> None:
+        """The summary line, the span box and the pressure label above the plot."""
         self.summary_label = QLabel(self.tr("no samples yet"), self)
         self.span_box = QComboBox(self)
         self.span_box.setAccessibleName(self.tr("Time span of the memory graph"))
@@ -130,6 +147,13 @@ class MemoryGraph(QWidget):
         self.pressure_label.setAccessibleName(self.tr("Memory pressure"))
         self.pressure_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pressure_label.setMinimumWidth(140)
+        self._header = QHBoxLayout()
+        self._header.setContentsMargins(4, 2, 4, 0)
+        self._header.addWidget(self.summary_label, 1)
+        self._header.addWidget(self.span_box)
+        self._header.addWidget(self.pressure_label)
+
+    def _build_plot(self) -> None:
 
         self.plot_widget = pg.PlotWidget(self)
         self.plot_widget.setAccessibleName(self.tr("Memory curves"))
@@ -145,30 +169,8 @@ class MemoryGraph(QWidget):
         self._x_min = -self._span_s
         self._plot.setYRange(0, 1, padding=0)
         # Bottom left, in one row: the marker labels hang from the top and never cover it.
-        self._legend = self._plot.addLegend(offset=(8, -8), colCount=len(_CURVES))
+        self._legend = self._plot.addLegend(offset=(8, -8), colCount=len(CURVES))
         self.plot_widget.viewport().installEventFilter(self)
-
-        self._curves: dict[str, pg.PlotDataItem] = {}
-        self._budget_lines: dict[str, pg.InfiniteLine] = {}
-
-        header = QHBoxLayout()
-        header.setContentsMargins(4, 2, 4, 0)
-        header.addWidget(self.summary_label, 1)
-        header.addWidget(self.span_box)
-        header.addWidget(self.pressure_label)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(header)
-        layout.addWidget(self.plot_widget, 1)
-
-        self._timer = QTimer(self)
-        self._timer.setObjectName("memoryGraphRefresh")
-        self._timer.setInterval(refresh_ms)
-        self._timer.timeout.connect(self._on_timer)
-
-        self._apply_palette()
-        self._apply_pressure()
 
     # -- public API ----------------------------------------------------------------------------
 
@@ -224,12 +226,12 @@ class MemoryGraph(QWidget):
     @property
     def sample_count(self) -> int:
         """Samples inside the window now."""
-        return len(self._samples)
+        return len(self._series.samples)
 
     @property
     def has_gpu(self) -> bool:
         """Whether any sample so far carried VRAM readings."""
-        return self._gpu_seen
+        return self._series.gpu_seen
 
     @property
     def refresh_timer(self) -> QTimer:
@@ -242,7 +244,7 @@ class MemoryGraph(QWidget):
 
     def markers(self) -> list[tuple[float, str]]:
         """(t, label) of the markers inside the window."""
-        return [(m.t, m.label) for m in self._markers]
+        return [(m.t, m.label) for m in self._series.markers]
 
     def budget_lines(self) -> dict[str, float]:
         """Label -> height in GiB of each budget line shown."""
@@ -254,21 +256,13 @@ class MemoryGraph(QWidget):
             raise ValueError(
                 f"unknown pressure level {pressure!r}; expected {list(PRESSURE_COLORS)}"
             )
-        if self._samples and t < self._samples[-1][0]:
-            log.debug("dropping a memory sample from the past (t=%s < %s)", t, self._samples[-1][0])
+        if not self._series.append(t, snapshot):
             return
-        values = tuple(
-            math.nan if (v := getattr(snapshot, f)) is None else v / GIB for _, f, _ in _CURVES
-        )
-        self._samples.append((float(t), *values))
-        for name, field_name, color in _CURVES:
+        for name, field_name, color in CURVES:
             if name in self._curves:
                 continue
-            if field_name in _VRAM_FIELDS and getattr(snapshot, field_name) is None:
+            if field_name in VRAM_FIELDS and getattr(snapshot, field_name) is None:
                 continue
-            if field_name in _VRAM_FIELDS and not self._gpu_seen:
-                self._gpu_seen = True
-                log.debug("first VRAM reading: showing the VRAM curves")
             self._add_curve(name, color)
         self._advance(float(t))
         if pressure != self._pressure:
@@ -289,17 +283,7 @@ class MemoryGraph(QWidget):
                 self._plot.removeItem(line)
             if value is None:
                 continue
-            pen = pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine)
-            line = pg.InfiniteLine(
-                pos=value / GIB,
-                angle=0,
-                pen=pen,
-                movable=False,
-                label=_translated(name),
-                labelOpts={"position": 0.99, "color": color, "anchors": [(1, 1), (1, 1)]},
-                name=name,
-            )
-            line.setZValue(-5)
+            line = budget_line(name, translated(name), value / GIB, color)
             self._plot.addItem(line, ignoreBounds=True)
             self._budget_lines[name] = line
         self._dirty = True
@@ -307,7 +291,7 @@ class MemoryGraph(QWidget):
 
     def add_marker(self, t: float, label: str) -> None:
         """Mark an event (e.g. "load rapidocr") at time t with a vertical line."""
-        self._markers.append(_Marker(float(t), label))
+        self._series.add_marker(t, label)
         log.debug("memory graph marker at %s: %s", t, label)
         self._advance(float(t))
         self._dirty = True
@@ -315,33 +299,27 @@ class MemoryGraph(QWidget):
     def refresh(self) -> None:
         """Redraw now: curves, marker positions, y range and the summary line."""
         self._dirty = False
-        now = self._now if self._now is not None else 0.0
-        if self._samples:
-            data = np.asarray(self._samples, dtype=float)
+        series = self._series
+        now = series.now if series.now is not None else 0.0
+        if series.samples:
+            data = series.array()
             x = data[:, 0] - now
-            for column, (name, _, _) in enumerate(_CURVES, start=1):
+            for column, (name, _, _) in enumerate(CURVES, start=1):
                 curve = self._curves.get(name)
                 if curve is not None:
                     curve.setData(x, data[:, column], connect="finite")
-            finite = data[:, 1:][np.isfinite(data[:, 1:])]
-            top = float(finite.max()) if finite.size else 0.0
         else:
             for curve in self._curves.values():
                 curve.setData([], [])
-            top = 0.0
-        # A budget far above the curves would flatten them: it is drawn only when it is near
-        # them, and always named in the summary line.
-        budgets = [v for v in self._budgets.values() if v is not None and v <= 3 * top]
-        y_max = _nice_ceiling(max([top, *budgets, 0.1]) * 1.15)
+        y_max = y_ceiling(series.top(), self._budgets.values())
         if y_max != self._y_max:  # each range change emits several pyqtgraph signals
             self._y_max = y_max
             self._plot.setYRange(0, y_max, padding=0)
-        span = now - self._samples[0][0] if self._samples else 0.0
-        x_min = -min(self._span_s, max(30.0, 30.0 * math.ceil(span * 1.1 / 30.0)))
+        x_min = -x_extent(series.seconds(), self._span_s)
         if x_min != self._x_min:
             self._x_min = x_min
             self._plot.setXRange(x_min, 0, padding=0.02)
-        self._sync_markers(now)
+        place_markers(self._plot, series.markers, now, self._span_s, self._foreground())
         self._update_summary()
 
     def stop(self) -> None:
@@ -350,12 +328,7 @@ class MemoryGraph(QWidget):
 
     def clear(self) -> None:
         """Forget every sample and marker (budgets and curves stay)."""
-        self._samples.clear()
-        for marker in self._markers:
-            if marker.line is not None:
-                self._plot.removeItem(marker.line)
-        self._markers.clear()
-        self._now = None
+        self._remove_lines(self._series.clear())
         self._dirty = True
         self._refresh_soon()
 
@@ -393,146 +366,42 @@ class MemoryGraph(QWidget):
             self.refresh()
 
     def _add_curve(self, name: str, color: str) -> None:
-        curve = self._plot.plot(name=_translated(name), pen=pg.mkPen(color, width=2))
+        curve = self._plot.plot(name=translated(name), pen=pg.mkPen(color, width=2))
         curve.setClipToView(True)
         curve.setDownsampling(auto=True, method="peak")
         self._curves[name] = curve
 
     def _advance(self, t: float) -> None:
-        """Move "now" forward to t and drop samples and markers that left the window."""
-        if self._now is None or t > self._now:
-            self._now = t
-        oldest = self._now - self._window_s
-        samples = self._samples
-        while samples and samples[0][0] < oldest:
-            samples.popleft()
-        if any(m.t < oldest for m in self._markers):
-            kept: deque[_Marker] = deque()
-            for marker in self._markers:
-                if marker.t >= oldest:
-                    kept.append(marker)
-                elif marker.line is not None:
-                    self._plot.removeItem(marker.line)
-            self._markers = kept
+        """Move "now" forward to t; markers that left the window leave the plot."""
+        self._remove_lines(self._series.advance(t))
 
-    def _sync_markers(self, now: float) -> None:
-        pen = pg.mkPen(self._foreground(), width=1, style=Qt.PenStyle.DotLine)
-        rows = marker_rows([m.t for m in self._markers], self._span_s * MARKER_GAP)
-        for marker, row in zip(self._markers, rows, strict=True):
-            if marker.line is None:
-                marker.line = pg.InfiniteLine(
-                    angle=90,
-                    pen=pen,
-                    movable=False,
-                    label=marker.label,
-                    labelOpts={
-                        "position": 0.97,
-                        "rotateAxis": (1, 0),
-                        "anchors": [(1, 0), (1, 0)],
-                        "color": self._foreground(),
-                    },
-                )
-                marker.line.setZValue(-3)
-                self._plot.addItem(marker.line, ignoreBounds=True)
-            marker.line.setValue(marker.t - now)
-            marker.line.label.setPosition(MARKER_ROWS[row % len(MARKER_ROWS)])
+    def _remove_lines(self, markers: list[Marker]) -> None:
+        for marker in markers:
+            if marker.line is not None:
+                self._plot.removeItem(marker.line)
 
     def _update_summary(self) -> None:
-        if not self._samples:
-            text = self.tr("no samples yet")
-        else:
-            _, rss, ram, alloc, reserved, used = self._samples[-1]
-            parts = [
-                self.tr("RSS {0}").format(gib(rss, 2)),
-                self.tr("RAM used {0}").format(gib(ram)),
-            ]
-            if not self._gpu_seen:
-                parts.append(self.tr("no GPU"))
-            else:
-                for label, value in (
-                    (self.tr("VRAM alloc {0}"), alloc),
-                    (self.tr("reserved {0}"), reserved),
-                    (self.tr("used {0}"), used),
-                ):
-                    if math.isfinite(value):
-                        parts.append(label.format(gib(value, 2)))
-            for name, value in self._budgets.items():
-                if value is not None:
-                    parts.append(f"{_translated(name)} {gib(value)}")
-            text = " · ".join(parts)
+        samples = self._series.samples
+        latest = samples[-1] if samples else None
+        text = summary_text(latest, self._series.gpu_seen, self._budgets)
         self.summary_label.setText(text)
-        pressure = self.tr("pressure: {0}").format(_translated(PRESSURE_NAMES[self._pressure]))
-        self.setAccessibleDescription(f"{text}; {pressure}")
+        self.setAccessibleDescription(f"{text}; {pressure_text(self._pressure)}")
 
     def _foreground(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.WindowText)
 
     def _apply_palette(self) -> None:
         """Take background and text colours from the palette, so light and dark themes work."""
-        palette = self.palette()
-        fg = palette.color(QPalette.ColorRole.WindowText)
-        self.plot_widget.setBackground(palette.color(QPalette.ColorRole.Base))
-        for axis_name in ("left", "bottom"):
-            axis = self._plot.getAxis(axis_name)
-            axis.setPen(pg.mkPen(fg))
-            axis.setTextPen(pg.mkPen(fg))
-        legend_bg = QColor(palette.color(QPalette.ColorRole.Base))
-        legend_bg.setAlpha(140)  # the curves below it stay visible
-        self._legend.setBrush(pg.mkBrush(legend_bg))
-        self._legend.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
-        self._legend.setLabelTextColor(fg)
-        for marker in self._markers:
-            if marker.line is not None:
-                marker.line.setPen(pg.mkPen(fg, width=1, style=Qt.PenStyle.DotLine))
-                marker.line.label.setColor(fg)
+        theme_plot(self.plot_widget, self._legend, self._series.markers, self.palette())
 
     def _apply_pressure(self) -> None:
         color = PRESSURE_COLORS[self._pressure]
-        self.pressure_label.setText(
-            self.tr("pressure: {0}").format(_translated(PRESSURE_NAMES[self._pressure]))
-        )
+        self.pressure_label.setText(pressure_text(self._pressure))
         if color is None:
             self.pressure_label.setStyleSheet("")
             self._plot.getViewBox().setBackgroundColor(None)
             return
-        text = "#000000" if color.lightnessF() > 0.5 else "#ffffff"
-        self.pressure_label.setStyleSheet(
-            f"QLabel {{ background-color: {color.name()}; color: {text};"
-            " border-radius: 3px; padding: 1px 6px; font-weight: bold; }"
-        )
+        self.pressure_label.setStyleSheet(badge_style(color))
         tint = QColor(color)
         tint.setAlpha(_TINT_ALPHA)
         self._plot.getViewBox().setBackgroundColor(tint)
-
-
-def _translated(text: str) -> str:
-    """A name marked with QT_TRANSLATE_NOOP, in the user's language."""
-    return QCoreApplication.translate("MemoryGraph", text)
-
-
-def gib(value: float, decimals: int = 1) -> str:
-    """``value`` GiB with the user's decimal separator ("1,5 GiB" in German)."""
-    return f"{QLocale().toString(float(value), 'f', decimals)} GiB"
-
-
-def marker_rows(times: list[float], gap: float) -> list[int]:
-    """For markers at ``times`` (in order), the label row of each: a marker closer than
-    ``gap`` to one before it goes one row lower, so labels of events at the same moment
-    do not cover each other."""
-    rows: list[int] = []
-    for i, t in enumerate(times):
-        taken = {rows[j] for j in range(i) if abs(t - times[j]) < gap}
-        rows.append(next(row for row in range(len(times) + 1) if row not in taken))
-    return rows
-
-
-def _nice_ceiling(value: float) -> float:
-    """Round up to 1, 2 or 5 times a power of ten, so the axis does not jump on every sample."""
-    if value <= 0:
-        return 1.0
-    exponent = math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
-        candidate = step * 10.0**exponent
-        if candidate >= value:
-            return candidate
-    return 10.0 ** (exponent + 1)

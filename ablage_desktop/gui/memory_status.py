@@ -1,0 +1,53 @@
+"""The engine's memory news in the window: the samples into the graph (with the budgets on
+the first), the pressure in the status bar, load and unload markers, and leaks."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QLabel
+
+from ablage_desktop.engine import ModelStateChanged
+from ablage_desktop.engine.memory.probe import MemorySnapshot
+
+if TYPE_CHECKING:
+    from ablage_desktop.gui.main_window import MainWindow
+
+
+class MemoryStatus(QObject):
+    """Answers the bridge's ``memorySampled``, ``modelEvent`` and ``leaked``."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.pressure_label = QLabel(self.tr("memory: normal"), window)
+        self.pressure_label.setAccessibleName(self.tr("Memory pressure"))
+
+    def memory_sampled(self, t: float, snapshot: MemorySnapshot, pressure: str) -> None:
+        graph = self._window.graph
+        if not graph.sample_count:
+            manager = self._window.bridge.engine.manager
+            vram = manager.budget("gpu", snapshot) if snapshot.has_gpu else None
+            graph.set_budgets(manager.budget("cpu", snapshot), vram)
+        graph.add_sample(t, snapshot, pressure)
+        labels = {
+            "normal": self.tr("normal"),
+            "warning": self.tr("warning"),
+            "critical": self.tr("critical"),
+        }
+        self.pressure_label.setText(self.tr("memory: {0}").format(labels.get(pressure, pressure)))
+
+    def model_event(self, event: ModelStateChanged) -> None:
+        if event.state in ("ready", "unloaded") and event.previous in ("loading", "unloading"):
+            if event.state == "ready":
+                label = self.tr("{0} loaded").format(event.model)
+            else:
+                label = self.tr("{0} unloaded").format(event.model)
+            self._window.graph.add_marker(time.monotonic(), label)
+
+    def leaked(self, model: str, objects: list[str]) -> None:
+        self._window.statusBar().showMessage(
+            self.tr("Memory leak: {0} is still referenced after unloading").format(model), 10000
+        )

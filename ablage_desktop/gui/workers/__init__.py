@@ -1,0 +1,1 @@
+"""The Qt worker objects that run the engine's jobs in their own threads."""

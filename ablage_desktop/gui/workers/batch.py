@@ -1,0 +1,149 @@
+"""``EngineWorker``: batches of documents and benchmarks, one after another, in the batch thread.
+
+Each job blocks its thread, so a benchmark waits for the batches queued before it, and a batch
+for a running benchmark. Every slot catches everything and emits a failure signal with words a
+person understands, so an engine error never kills the app.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ablage_desktop.engine import (
+    CancelToken,
+    DocumentFinished,
+    DocumentStarted,
+    Engine,
+    Event,
+    OcrRequest,
+    PageDone,
+)
+from ablage_desktop.engine.bench import BenchPlan, BenchProgress, run_bench
+from ablage_desktop.engine.bench.chart import render_png
+from ablage_desktop.engine.bench.report import markdown
+from ablage_desktop.gui.failures import describe as _describe
+from ablage_desktop.gui.failures import report as _report
+
+
+class EngineWorker(QObject):
+    """Runs batches, one after another, in its own thread."""
+
+    batchStarted = Signal(int, object)  # batch id, document paths (str)
+    documentStarted = Signal(int, int, int)  # batch id, position, pages
+    pageDone = Signal(int, int, object)  # batch id, position, OcrPage recognised now
+    pageRestored = Signal(int, int, object)  # batch id, position, OcrPage from the archive
+    documentFinished = Signal(int, int, object)  # batch id, position, OcrDocument
+    batchFinished = Signal(int, int, int, float, bool)  # id, done, failed, seconds, cancelled
+    failed = Signal(str, str, str)  # kind, message, details
+
+    benchStarted = Signal(int)  # bench id
+    benchProgress = Signal(int, object)  # bench id, BenchProgress
+    benchFinished = Signal(int, object, object, str)  # id, BenchReport, PNG bytes, Markdown
+    benchFailed = Signal(int, str, str, str)  # bench id, kind, message, details
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._cancel: CancelToken | None = None
+        self._cancelled_upto = 0
+        self._bench_cancel: CancelToken | None = None
+        self._bench_running = 0
+        self._bench_cancelled_upto = 0
+
+    def cancel(self, upto_batch: int) -> None:
+        """Thread-safe: stop the running batch and skip the queued ones up to ``upto_batch``."""
+        with self._lock:
+            self._cancelled_upto = max(self._cancelled_upto, upto_batch)
+            if self._cancel is not None:
+                self._cancel.cancel()
+
+    def interrupt(self) -> None:
+        """Thread-safe: stop everything because the window closes, not because the user
+        cancelled: the running batch stays resumable in the archive."""
+        with self._lock:
+            self._cancelled_upto = 10**9
+            if self._cancel is not None:
+                self._cancel.interrupt()
+
+    @Slot(int, object)
+    def run_request(self, batch: int, request: OcrRequest) -> None:
+        """Run ``request`` (a new batch, or an archived one resumed) as batch ``batch``."""
+        started = time.perf_counter()
+        paths = [str(path) for path in request.paths]
+        done = failed = 0
+        cancel = CancelToken()
+        with self._lock:
+            if batch <= self._cancelled_upto:
+                cancel.cancel()
+            self._cancel = cancel
+        unsubscribe = self._engine.events.subscribe(self._forwarder(batch))
+        stopped = 0
+        try:
+            self.batchStarted.emit(batch, paths)
+            for document in self._engine.ocr(request, cancel):
+                done += document.ok
+                if document.error is not None and document.error.kind == "cancelled":
+                    stopped += 1  # not a failure: the user stopped it, it can be resumed
+                else:
+                    failed += not document.ok
+        except Exception as exc:
+            _report(self.failed, exc)
+            failed = len(paths) - done - stopped
+        finally:
+            unsubscribe()
+            with self._lock:
+                self._cancel = None
+            self.batchFinished.emit(
+                batch, done, failed, time.perf_counter() - started, cancel.cancelled
+            )
+
+    def cancel_bench(self, upto_bench: int) -> None:
+        """Thread-safe: stop the running benchmark if its id is at most ``upto_bench``, and skip
+        the queued ones up to it."""
+        with self._lock:
+            self._bench_cancelled_upto = max(self._bench_cancelled_upto, upto_bench)
+            if self._bench_cancel is not None and self._bench_running <= upto_bench:
+                self._bench_cancel.cancel()
+
+    @Slot(int, object)
+    def run_bench(self, bench: int, plan: BenchPlan) -> None:
+        """The ``ablage-desktop bench`` run; a cancelled one finishes with no chart."""
+        cancel = CancelToken()
+        with self._lock:
+            if bench <= self._bench_cancelled_upto:
+                cancel.cancel()
+            self._bench_cancel, self._bench_running = cancel, bench
+        try:
+            self.benchStarted.emit(bench)
+            report = run_bench(self._engine, plan, self._progress_emitter(bench), cancel)
+            png = b"" if report.cancelled else render_png(report)
+            self.benchFinished.emit(bench, report, png, markdown(report))
+        except Exception as exc:
+            self.benchFailed.emit(bench, *_describe(exc))
+        finally:
+            with self._lock:
+                self._bench_cancel, self._bench_running = None, 0
+
+    def _progress_emitter(self, bench: int) -> Callable[[BenchProgress], None]:
+        def emit(progress: BenchProgress) -> None:
+            self.benchProgress.emit(bench, progress)
+
+        return emit
+
+    def _forwarder(self, batch: int) -> Callable[[Event], None]:
+        def forward(event: Event) -> None:
+            if isinstance(event, DocumentStarted):
+                self.documentStarted.emit(batch, event.position, event.pages)
+            elif isinstance(event, PageDone) and event.restored:
+                self.pageRestored.emit(batch, event.position, event.page)
+            elif isinstance(event, PageDone):
+                self.pageDone.emit(batch, event.position, event.page)
+            elif isinstance(event, DocumentFinished):
+                self.documentFinished.emit(batch, event.position, event.result)
+
+        return forward
