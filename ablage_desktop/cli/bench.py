@@ -14,6 +14,7 @@ from ablage_desktop.cli.common import (
     EXIT_SOME_FAILED,
     EXIT_USAGE,
     add_common_options,
+    whole_number,
 )
 from ablage_desktop.engine import AppConfig, Engine
 from ablage_desktop.engine.bench import BenchPlan, BenchProgress, run_bench
@@ -38,16 +39,6 @@ def _sizes(text: str) -> tuple[int, ...]:
     if any(size < 1 for size in sizes):
         raise argparse.ArgumentTypeError("batch sizes start at 1")
     return sizes
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
-    return value
 
 
 def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -81,9 +72,15 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         metavar="N,N",
         help="for engines that batch pages (default: as configured)",
     )
-    bench.add_argument("--runs", type=_count, default=1, metavar="N", help="timed runs (1)")
     bench.add_argument(
-        "--warmup", type=_count, default=1, metavar="N", help="untimed pages after a load (1)"
+        "--runs", type=whole_number(0), default=1, metavar="N", help="timed runs (1)"
+    )
+    bench.add_argument(
+        "--warmup",
+        type=whole_number(0),
+        default=1,
+        metavar="N",
+        help="untimed pages after a load (1)",
     )
     bench.add_argument(
         "--peers",

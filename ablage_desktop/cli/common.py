@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 EXIT_OK = 0
@@ -12,6 +13,22 @@ EXIT_INTERRUPTED = 130
 DEFAULT_OUT = Path("ablage-out")
 DEFAULT_FORMAT = "txt"
 NOTHING_DONE = "Nothing was read and nothing was written."
+
+
+def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` (to ``high``), refused in words."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+        if value < low or (high is not None and value > high):
+            wanted = f"{low} to {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"expected {wanted}, not {value}")
+        return value
+
+    return parse
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None:

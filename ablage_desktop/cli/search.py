@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ablage_desktop.cli.common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, add_common_options
+from ablage_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    add_common_options,
+    whole_number,
+)
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.store import (
     HIT_END,
@@ -27,21 +33,11 @@ def add_search_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     search.add_argument("--json", action="store_true", help="machine-readable output")
     search.add_argument(
         "--limit",
-        type=_hit_count,
+        type=whole_number(1, MAX_SEARCH_HITS),
         default=50,
         metavar="N",
         help=f"at most N pages (1 to {MAX_SEARCH_HITS})",
     )
-
-
-def _hit_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if not 1 <= value <= MAX_SEARCH_HITS:
-        raise argparse.ArgumentTypeError(f"expected 1 to {MAX_SEARCH_HITS}, not {value}")
-    return value
 
 
 def run_search(args: argparse.Namespace, store_path: Path | None, out: TextIO | None = None) -> int:
