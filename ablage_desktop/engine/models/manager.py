@@ -36,14 +36,10 @@ import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from ablage_desktop.engine.backends.base import Backend, BackendSpec, EngineOptions
-from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import (
     AblageError,
-    Cancelled,
     InsufficientMemory,
     ModelBusy,
     ModelLoadError,
@@ -53,24 +49,23 @@ from ablage_desktop.engine.errors import (
 )
 from ablage_desktop.engine.events import Event, ModelLeaked, ModelStateChanged, ModelWarmedUp
 from ablage_desktop.engine.memory.estimate import Device, MemoryEstimate
-from ablage_desktop.engine.memory.plan import ModelPlan
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot
+from ablage_desktop.engine.models.leases import Lease
+from ablage_desktop.engine.models.policy import ManagerPolicy
+from ablage_desktop.engine.models.records import ModelInfo, ModelRecord, PageSize
 from ablage_desktop.engine.models.state import ModelState, check_transition
-from ablage_desktop.engine.results import ErrorInfo, OcrPage
+from ablage_desktop.engine.results import ErrorInfo
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Lease", "ManagerPolicy", "ModelInfo", "ModelManager", "PageSize", "is_out_of_memory"]
 
 RECOVERY_POLL_S = 0.05
 RECOVERED_SHARE = 0.75
 """Device memory counts as back once this share of the model's footprint is free again."""
-LATENCY_WEIGHT = 0.3
-"""Weight of the newest page in the moving average of the seconds per page."""
 PLAUSIBLE_SHARE = 0.25
 """A measured footprint below this share of the estimated resident size is not believed."""
-
-PageSize = tuple[int, int]
-"""Width and height of a page in pixels."""
 
 
 def is_out_of_memory(exc: BaseException) -> bool:
@@ -80,150 +75,6 @@ def is_out_of_memory(exc: BaseException) -> bool:
     torch = sys.modules.get("torch")
     cuda_oom = getattr(getattr(torch, "cuda", None), "OutOfMemoryError", None)
     return cuda_oom is not None and isinstance(exc, cuda_oom)
-
-
-@dataclass(frozen=True, slots=True)
-class ManagerPolicy:
-    """The manager's rules, from the ``management`` section of the configuration."""
-
-    lazy_loading: bool = True
-    keep_alive_s: float = 300.0
-    """Idle time before a model unloads: 0 unloads after use, a negative value never."""
-    max_resident_models: int = 3
-    single_gpu_model: bool = True
-    max_vram_usage: float = 0.9
-    max_ram_usage: float = 0.8
-    vram_budget: int | None = None
-    ram_budget: int | None = None
-    recovery_timeout_s: float = 5.0
-    """How long an unload waits for the device memory to come back."""
-
-
-@dataclass(frozen=True, slots=True)
-class ModelInfo:
-    """One model as the CLI and the GUI show it."""
-
-    name: str
-    engine: str
-    device: Device
-    state: ModelState
-    users: int
-    estimated_bytes: int
-    measured_bytes: int | None
-    error: ErrorInfo | None
-    in_flight: int = 0
-    """Pages being recognised right now."""
-    queued: int = 0
-    """Pages waiting for one of the model's slots (``concurrency``)."""
-    page_seconds: float | None = None
-    """Moving average of the seconds per page (for a server: its latency as seen here)."""
-    load_seconds: float | None = None
-    """How long the last load took (for a server: the health check's round trip)."""
-    since: float = 0.0
-    """When the model entered its state (the manager's clock)."""
-    plan: ModelPlan | None = None
-    """The per-page memory plan the model is budgeted by, where it has one."""
-
-
-@dataclass(eq=False)
-class _Record:
-    name: str
-    spec: BackendSpec
-    options: EngineOptions
-    device: Device
-    estimate: MemoryEstimate
-    state: ModelState = ModelState.UNLOADED
-    backend: Backend | None = None
-    pins: int = 0
-    last_used: float = 0.0
-    measured: int | None = None
-    """Bytes the last load really took (weights and buffers, not page activations)."""
-    error: ErrorInfo | None = None
-    failures: int = 0
-    slots: threading.BoundedSemaphore | None = None
-    tracked: list[weakref.ref[object]] = field(default_factory=list)
-    state_since: float = field(default_factory=time.monotonic)
-    in_flight: int = 0
-    queued: int = 0
-    page_seconds: float | None = None
-    load_seconds: float | None = None
-    down: ErrorInfo | None = None
-    """A remote model whose server went away: unloaded once no page uses it."""
-    loads: int = 0
-    """Loads that completed in this process."""
-
-    @property
-    def remote(self) -> bool:
-        return self.device == "remote"
-
-    @property
-    def resident_bytes(self) -> int:
-        """What the loaded model holds before any page: measured where known."""
-        return self.measured if self.measured is not None else self.estimate.weights
-
-    @property
-    def footprint(self) -> int:
-        return self.resident_bytes + self.estimate.activations
-
-    def need(self, page: PageSize | None, batch: int = 1) -> int:
-        """Resident bytes plus one batch of ``page``-sized pages (the reference page if None)."""
-        if page is None or self.estimate.plan is None:
-            return self.footprint
-        return self.resident_bytes + self.estimate.page_bytes(page[0], page[1], batch)
-
-
-class Lease:
-    """A pinned model. Use ``recognize``; ``release`` (or leave the ``with``) when done."""
-
-    def __init__(self, manager: ModelManager, record: _Record, backend: Backend) -> None:
-        self._manager = manager
-        self._record = record
-        self._backend: Backend | None = backend
-        self.name = record.name
-
-    @property
-    def backend(self) -> Backend:
-        if self._backend is None:
-            raise RuntimeError(f"the lease on {self.name} was released")
-        return self._backend
-
-    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
-        """Recognise with the model, no more threads at once than the backend allows."""
-        slots = self._record.slots
-        assert slots is not None
-        backend = self.backend
-        self._manager._count(self._record, queued=1)
-        with slots:
-            if cancel is not None and cancel.cancelled:
-                # The batch was cancelled while this page waited for the model: a page the
-                # user no longer wants is not started.
-                self._manager._count(self._record, queued=-1)
-                raise Cancelled()
-            self._manager._count(self._record, queued=-1, in_flight=1)
-            started = time.perf_counter()
-            try:
-                result = backend.recognize(page, cancel)
-            except RemoteServerError as exc:
-                self._manager._count(self._record, in_flight=-1)
-                if exc.server_down:
-                    self._manager._mark_down(self._record, exc)
-                raise
-            except BaseException:
-                self._manager._count(self._record, in_flight=-1)
-                raise
-            self._manager._count(self._record, in_flight=-1, seconds=time.perf_counter() - started)
-            return result
-
-    def release(self) -> None:
-        if self._backend is not None:
-            self._backend = None  # a kept Lease must not keep the model alive
-            self._manager._release(self._record)
-
-    def __enter__(self) -> Lease:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
 
 
 class ModelManager:
@@ -248,7 +99,7 @@ class ModelManager:
         self._sleep = sleep
         self._on_measured = on_measured
         self._cond = threading.Condition()
-        self._records: dict[str, _Record] = {}
+        self._records: dict[str, ModelRecord] = {}
         self._loading: str | None = None
         self._batches = 0
         self._pressure = Pressure.NORMAL
@@ -273,7 +124,7 @@ class ModelManager:
         it is implausibly small next to the estimate)."""
         with self._cond:
             if name not in self._records:
-                record = _Record(name, spec, options, estimate.device, estimate)
+                record = ModelRecord(name, spec, options, estimate.device, estimate)
                 if measured is not None and not _plausible(measured, estimate):
                     log.warning(
                         "%s: ignoring the stored footprint of %d KiB (estimate %d MiB)",
@@ -313,58 +164,32 @@ class ModelManager:
 
     def infos(self) -> list[ModelInfo]:
         with self._cond:
-            return [self._info(record) for record in self._records.values()]
+            return [record.info() for record in self._records.values()]
 
     def info(self, name: str) -> ModelInfo:
         with self._cond:
-            return self._info(self._record(name))
+            return self._record(name).info()
 
     @property
     def pressure(self) -> Pressure:
         with self._cond:
             return self._pressure
 
-    def _info(self, record: _Record) -> ModelInfo:
-        return ModelInfo(
-            name=record.name,
-            engine=record.spec.engine,
-            device=record.device,
-            state=record.state,
-            users=record.pins,
-            estimated_bytes=record.estimate.total,
-            measured_bytes=record.measured,
-            error=record.error or record.down,
-            in_flight=record.in_flight,
-            queued=record.queued,
-            page_seconds=record.page_seconds,
-            load_seconds=record.load_seconds,
-            since=record.state_since,
-            plan=record.estimate.plan,
-        )
-
     def _count(
-        self, record: _Record, queued: int = 0, in_flight: int = 0, seconds: float | None = None
+        self, record: ModelRecord, queued: int = 0, in_flight: int = 0, seconds: float | None = None
     ) -> None:
         """Pages waiting for and inside a model (what the panel shows as its queue)."""
         with self._cond:
-            record.queued += queued
-            record.in_flight += in_flight
-            if seconds is not None:
-                previous = record.page_seconds
-                record.page_seconds = (
-                    seconds
-                    if previous is None
-                    else previous + LATENCY_WEIGHT * (seconds - previous)
-                )
+            record.count(queued, in_flight, seconds)
 
-    def _mark_down(self, record: _Record, exc: RemoteServerError) -> None:
+    def _mark_down(self, record: ModelRecord, exc: RemoteServerError) -> None:
         """The server behind ``record`` went away: stop using it once its pages are done."""
         with self._cond:
             if record.down is None:
                 log.warning("%s: server down, unloading it when idle: %s", record.name, exc.problem)
             record.down = ErrorInfo.from_exception(exc)
 
-    def _record(self, name: str) -> _Record:
+    def _record(self, name: str) -> ModelRecord:
         try:
             return self._records[name]
         except KeyError:
@@ -441,7 +266,7 @@ class ModelManager:
             else plan.to_json(page[0], page[1]) | ({"batch": batch} if batch != 1 else {})
         )
 
-    def _pin(self, record: _Record) -> Lease:
+    def _pin(self, record: ModelRecord) -> Lease:
         assert record.backend is not None
         if record.pins == 0:
             self._set_state(record, ModelState.BUSY)
@@ -449,7 +274,7 @@ class ModelManager:
         record.last_used = self._clock()
         return Lease(self, record, record.backend)
 
-    def _release(self, record: _Record) -> None:
+    def _release(self, record: ModelRecord) -> None:
         with self._cond:
             record.pins -= 1
             record.last_used = self._clock()
@@ -481,7 +306,9 @@ class ModelManager:
 
     # --- loading -----------------------------------------------------------------------------
 
-    def _load_and_pin(self, record: _Record, page: PageSize | None = None, batch: int = 1) -> Lease:
+    def _load_and_pin(
+        self, record: ModelRecord, page: PageSize | None = None, batch: int = 1
+    ) -> Lease:
         """Run by the one thread that set ``record`` LOADING."""
         started = self._clock()
         try:
@@ -516,7 +343,7 @@ class ModelManager:
         return lease
 
     def _load_with_retry(
-        self, record: _Record, page: PageSize | None = None, batch: int = 1
+        self, record: ModelRecord, page: PageSize | None = None, batch: int = 1
     ) -> Backend:
         assert record.spec.load is not None, "planned engines are refused before loading"
         for attempt in (1, 2):
@@ -547,7 +374,7 @@ class ModelManager:
             self.probe.empty_cache()
         raise AssertionError("unreachable")
 
-    def _measure(self, record: _Record, before: MemorySnapshot, after: MemorySnapshot) -> None:
+    def _measure(self, record: ModelRecord, before: MemorySnapshot, after: MemorySnapshot) -> None:
         """Keep what the load took as the model's footprint, where the figure can be believed."""
         if record.device == "gpu" and after.vram_allocated is not None:
             taken = after.vram_allocated - (before.vram_allocated or 0)
@@ -582,7 +409,7 @@ class ModelManager:
 
     # --- making room -------------------------------------------------------------------------
 
-    def _make_room(self, record: _Record, page: PageSize | None = None, batch: int = 1) -> None:
+    def _make_room(self, record: ModelRecord, page: PageSize | None = None, batch: int = 1) -> None:
         """Evict idle models, least recently used first, until ``record`` fits."""
         while True:
             with self._cond:
@@ -613,7 +440,7 @@ class ModelManager:
 
     def _fit_problem(
         self,
-        record: _Record,
+        record: ModelRecord,
         snapshot: MemorySnapshot,
         page: PageSize | None = None,
         batch: int = 1,
@@ -667,9 +494,9 @@ class ModelManager:
 
     def _page_problem(
         self,
-        record: _Record,
+        record: ModelRecord,
         snapshot: MemorySnapshot,
-        others: list[_Record],
+        others: list[ModelRecord],
         page: PageSize | None,
         batch: int,
     ) -> InsufficientMemory | None:
@@ -717,7 +544,7 @@ class ModelManager:
                 )
             return None
 
-    def _pick_victim(self, record: _Record) -> _Record | None:
+    def _pick_victim(self, record: ModelRecord) -> ModelRecord | None:
         idle = [
             r
             for r in self._records.values()
@@ -803,7 +630,7 @@ class ModelManager:
             self._finish_unload(victim)
         return [victim.name for victim in victims]
 
-    def _finish_unload(self, record: _Record) -> None:
+    def _finish_unload(self, record: ModelRecord) -> None:
         """Run by the one thread that set ``record`` UNLOADING."""
         with self._cond:
             backend, record.backend = record.backend, None
@@ -930,7 +757,9 @@ class ModelManager:
 
     # --- state changes and their events ------------------------------------------------------
 
-    def _set_state(self, record: _Record, state: ModelState, seconds: float | None = None) -> None:
+    def _set_state(
+        self, record: ModelRecord, state: ModelState, seconds: float | None = None
+    ) -> None:
         """Change state under the lock; the event is sent after the lock is released."""
         check_transition(record.name, record.state, state)
         now = self._clock()
@@ -968,7 +797,7 @@ def _plausible(measured: int, estimate: MemoryEstimate) -> bool:
     return measured > 0 and measured >= PLAUSIBLE_SHARE * estimate.weights
 
 
-def _page_words(record: _Record, page: PageSize, batch: int) -> str:
+def _page_words(record: ModelRecord, page: PageSize, batch: int) -> str:
     """The page's share of the need, in words."""
     plan = record.estimate.plan
     assert plan is not None
