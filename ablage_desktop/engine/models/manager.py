@@ -51,6 +51,7 @@ from ablage_desktop.engine.events import Event, ModelLeaked, ModelStateChanged, 
 from ablage_desktop.engine.memory.estimate import Device, MemoryEstimate
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot
+from ablage_desktop.engine.models.budget import Budget, pick_victim
 from ablage_desktop.engine.models.leases import Lease
 from ablage_desktop.engine.models.policy import ManagerPolicy
 from ablage_desktop.engine.models.records import ModelInfo, ModelRecord, PageSize
@@ -107,8 +108,7 @@ class ModelManager:
         self._emit_lock = threading.RLock()  # a listener may call back into the manager
         self._closed = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._reserved: dict[str, tuple[Device, int]] = {}
-        """Memory held outside the models (the orientation step's RapidOCR session)."""
+        self._budget = Budget(policy)
 
     # --- registration and status -------------------------------------------------------------
 
@@ -150,17 +150,11 @@ class ModelManager:
     def reserve(self, label: str, device: Device, size: int) -> None:
         """Count ``size`` bytes held outside the models against ``device``'s budget."""
         with self._cond:
-            if size > 0:
-                self._reserved[label] = (device, size)
-            else:
-                self._reserved.pop(label, None)
+            self._budget.reserve(label, device, size)
 
     def reserved(self, device: Device) -> int:
         with self._cond:
-            return self._reserved_on(device)
-
-    def _reserved_on(self, device: Device) -> int:
-        return sum(size for where, size in tuple(self._reserved.values()) if where == device)
+            return self._budget.reserved_on(device)
 
     def infos(self) -> list[ModelInfo]:
         with self._cond:
@@ -237,23 +231,19 @@ class ModelManager:
     def _room_for_page(self, name: str, page: PageSize, batch: int) -> None:
         """Evict idle models until ``batch`` pages of size ``page`` fit beside ``name``, or
         refuse the page. Only for models with a plan: the others are budgeted at load."""
-        while True:
-            with self._cond:
-                record = self._record(name)
-                if record.estimate.plan is None or record.remote:
-                    return
-                if record.state in (ModelState.LOADING, ModelState.UNLOADING):
-                    return  # acquire waits for it, and a load makes its own room
-                problem = self._fit_problem(record, self.probe.snapshot(), page, batch)
-                if problem is None:
-                    return
-                victim = self._pick_victim(record)
-                if victim is None:
-                    raise problem
-                log.info("Unloading %s to make room for a page of %s", victim.name, name)
-                self._set_state(victim, ModelState.UNLOADING)
-            self._flush()
-            self._finish_unload(victim)
+        with self._cond:
+            record = self._record(name)
+
+        def not_for_now(record: ModelRecord) -> bool:
+            # A model that is loading or unloading: acquire waits for it, and a load makes its
+            # own room.
+            return (
+                record.estimate.plan is None
+                or record.remote
+                or record.state in (ModelState.LOADING, ModelState.UNLOADING)
+            )
+
+        self._evict_until_fits(record, page, batch, f"a page of {name}", not_for_now)
 
     def page_plan(self, name: str, page: PageSize, batch: int = 1) -> dict[str, object] | None:
         """The memory plan of ``name`` for pages of this size (for the route event)."""
@@ -347,7 +337,7 @@ class ModelManager:
     ) -> Backend:
         assert record.spec.load is not None, "planned engines are refused before loading"
         for attempt in (1, 2):
-            self._make_room(record, page, batch)
+            self._evict_until_fits(record, page, batch, record.name)
             before = self.probe.snapshot()
             oom_message = ""
             try:
@@ -409,17 +399,30 @@ class ModelManager:
 
     # --- making room -------------------------------------------------------------------------
 
-    def _make_room(self, record: ModelRecord, page: PageSize | None = None, batch: int = 1) -> None:
-        """Evict idle models, least recently used first, until ``record`` fits."""
+    def _evict_until_fits(
+        self,
+        record: ModelRecord,
+        page: PageSize | None,
+        batch: int,
+        purpose: str,
+        not_for_now: Callable[[ModelRecord], bool] = lambda record: False,
+    ) -> None:
+        """Evict idle models, least recently used first, until ``record`` fits (with ``batch``
+        pages of size ``page`` where given); raise the last ``InsufficientMemory`` when no
+        idle model is left. ``not_for_now`` ends the eviction early, under the lock."""
         while True:
             with self._cond:
-                problem = self._fit_problem(record, self.probe.snapshot(), page, batch)
+                if not_for_now(record):
+                    return
+                problem = self._budget.fit_problem(
+                    record, self._records.values(), self.probe.snapshot(), page, batch
+                )
                 if problem is None:
                     return
-                victim = self._pick_victim(record)
+                victim = pick_victim(record, self._records.values())
                 if victim is None:
                     raise problem
-                log.info("Unloading %s to make room for %s", victim.name, record.name)
+                log.info("Unloading %s to make room for %s", victim.name, purpose)
                 self._set_state(victim, ModelState.UNLOADING)
             self._flush()
             self._finish_unload(victim)
@@ -427,96 +430,7 @@ class ModelManager:
     def budget(self, device: Device, snapshot: MemorySnapshot) -> int:
         """Bytes the models may use on ``device``: the share of its total, or the absolute size,
         less what is reserved outside the models."""
-        if device == "gpu":
-            if self.policy.vram_budget is not None:
-                whole = self.policy.vram_budget
-            else:
-                whole = int(self.policy.max_vram_usage * (snapshot.vram_total or 0))
-        elif self.policy.ram_budget is not None:
-            whole = self.policy.ram_budget
-        else:
-            whole = int(self.policy.max_ram_usage * snapshot.ram_total)
-        return whole - self._reserved_on(device)
-
-    def _fit_problem(
-        self,
-        record: ModelRecord,
-        snapshot: MemorySnapshot,
-        page: PageSize | None = None,
-        batch: int = 1,
-    ) -> InsufficientMemory | None:
-        """Why ``record`` cannot be loaded now (or, resident, cannot read ``batch`` pages of
-        size ``page``), or None when it fits."""
-        if record.remote:
-            return None
-        others = [
-            r
-            for r in self._records.values()
-            if r is not record and r.state.resident and not r.remote
-        ]
-        need = record.need(page, batch)
-        if record.state in (ModelState.READY, ModelState.BUSY):
-            return self._page_problem(record, snapshot, others, page, batch)
-        if len(others) >= self.policy.max_resident_models:
-            return InsufficientMemory(
-                record.name,
-                record.device,
-                need,
-                0,
-                f"{len(others)} models are resident, the most allowed "
-                "(management.max_resident_models), and none is idle",
-            )
-        if record.device == "gpu" and self.policy.single_gpu_model:
-            gpu_models = [r.name for r in others if r.device == "gpu"]
-            if gpu_models:
-                return InsufficientMemory(
-                    record.name,
-                    "gpu",
-                    need,
-                    0,
-                    f"one GPU model at a time (management.single_gpu_model) and "
-                    f"{', '.join(gpu_models)} is in use",
-                )
-        budget = self.budget(record.device, snapshot)
-        accounted = sum(r.footprint for r in others if r.device == record.device)
-        free = snapshot.vram_free if record.device == "gpu" else snapshot.ram_available
-        free = free or 0
-        have = min(budget - accounted, free)
-        if need > have:
-            detail = (
-                f"budget {budget >> 20} MiB, models resident {accounted >> 20} MiB, "
-                f"free on the device {free >> 20} MiB"
-            )
-            if page is not None and record.estimate.plan is not None:
-                detail = f"{_page_words(record, page, batch)}; {detail}"
-            return InsufficientMemory(record.name, record.device, need, max(0, have), detail)
-        return None
-
-    def _page_problem(
-        self,
-        record: ModelRecord,
-        snapshot: MemorySnapshot,
-        others: list[ModelRecord],
-        page: PageSize | None,
-        batch: int,
-    ) -> InsufficientMemory | None:
-        """Why a resident ``record`` cannot read this batch of pages: its weights are already
-        in memory, so the page must fit in what the budget and the device have left."""
-        if page is None or record.estimate.plan is None:
-            return None
-        need = record.estimate.page_bytes(page[0], page[1], batch)
-        budget = self.budget(record.device, snapshot)
-        accounted = sum(r.footprint for r in others if r.device == record.device)
-        free = (snapshot.vram_free if record.device == "gpu" else snapshot.ram_available) or 0
-        have = min(budget - accounted - record.resident_bytes, free)
-        if need <= have:
-            return None
-        detail = (
-            f"{_page_words(record, page, batch)}; the weights take "
-            f"{record.resident_bytes >> 20} MiB of a budget of {budget >> 20} MiB, other models "
-            f"{accounted >> 20} MiB, free on the device {free >> 20} MiB"
-        )
-        return InsufficientMemory(record.name, record.device, need, max(0, have), detail)
+        return self._budget.of(device, snapshot)
 
     def cannot_fit(self, name: str) -> str | None:
         """Why ``name`` could not be loaded even after evicting every idle model, or None.
@@ -527,32 +441,7 @@ class ModelManager:
             record = self._record(name)
             if record.state in (ModelState.READY, ModelState.BUSY) or record.remote:
                 return None
-            snapshot = self.probe.snapshot()
-            same = [
-                r
-                for r in self._records.values()
-                if r is not record and r.state.resident and r.device == record.device
-            ]
-            pinned = sum(r.footprint for r in same if r.pins or r.state is not ModelState.READY)
-            idle = sum(r.footprint for r in same if not r.pins and r.state is ModelState.READY)
-            free = snapshot.vram_free if record.device == "gpu" else snapshot.ram_available
-            have = min(self.budget(record.device, snapshot) - pinned, (free or 0) + idle)
-            if record.footprint > have:
-                return (
-                    f"needs {record.footprint >> 20} MiB of {record.device.upper()} memory, "
-                    f"at most {max(0, have) >> 20} MiB can be made free"
-                )
-            return None
-
-    def _pick_victim(self, record: ModelRecord) -> ModelRecord | None:
-        idle = [
-            r
-            for r in self._records.values()
-            if r is not record and r.state is ModelState.READY and r.pins == 0 and not r.remote
-        ]
-        # The same device first: freeing RAM does not make a GPU model fit.
-        idle.sort(key=lambda r: (r.device != record.device, r.last_used))
-        return idle[0] if idle else None
+            return self._budget.cannot_fit(record, self._records.values(), self.probe.snapshot())
 
     # --- unloading ---------------------------------------------------------------------------
 
@@ -795,10 +684,3 @@ class ModelManager:
 def _plausible(measured: int, estimate: MemoryEstimate) -> bool:
     """A footprint worth keeping: not far below what the model was estimated to hold."""
     return measured > 0 and measured >= PLAUSIBLE_SHARE * estimate.weights
-
-
-def _page_words(record: ModelRecord, page: PageSize, batch: int) -> str:
-    """The page's share of the need, in words."""
-    plan = record.estimate.plan
-    assert plan is not None
-    return f"a page of {plan.page(page[0], page[1], batch).describe()}"
