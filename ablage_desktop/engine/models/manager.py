@@ -28,12 +28,9 @@ Rules, as Ollama's scheduler and ComfyUI's model management taught us:
 
 from __future__ import annotations
 
-import gc
 import logging
-import sys
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -47,35 +44,32 @@ from ablage_desktop.engine.errors import (
     RemoteServerError,
     UnknownBackend,
 )
-from ablage_desktop.engine.events import Event, ModelLeaked, ModelStateChanged, ModelWarmedUp
+from ablage_desktop.engine.events import Event, ModelStateChanged, ModelWarmedUp
 from ablage_desktop.engine.memory.estimate import Device, MemoryEstimate
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot
 from ablage_desktop.engine.models.budget import Budget, pick_victim
+from ablage_desktop.engine.models.leaks import leak_report, track
 from ablage_desktop.engine.models.leases import Lease
+from ablage_desktop.engine.models.loading import is_out_of_memory, load_once
+from ablage_desktop.engine.models.measure import PLAUSIBLE_SHARE, load_growth, stored_footprint
 from ablage_desktop.engine.models.policy import ManagerPolicy
 from ablage_desktop.engine.models.records import ModelInfo, ModelRecord, PageSize
+from ablage_desktop.engine.models.recovery import close_quietly, collect, wait_for_recovery
 from ablage_desktop.engine.models.state import ModelState, check_transition
 from ablage_desktop.engine.results import ErrorInfo
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Lease", "ManagerPolicy", "ModelInfo", "ModelManager", "PageSize", "is_out_of_memory"]
-
-RECOVERY_POLL_S = 0.05
-RECOVERED_SHARE = 0.75
-"""Device memory counts as back once this share of the model's footprint is free again."""
-PLAUSIBLE_SHARE = 0.25
-"""A measured footprint below this share of the estimated resident size is not believed."""
-
-
-def is_out_of_memory(exc: BaseException) -> bool:
-    """True for torch's CUDA OOM (matched by type, torch only if already loaded) and ours."""
-    if isinstance(exc, OutOfMemory | MemoryError):
-        return True
-    torch = sys.modules.get("torch")
-    cuda_oom = getattr(getattr(torch, "cuda", None), "OutOfMemoryError", None)
-    return cuda_oom is not None and isinstance(exc, cuda_oom)
+__all__ = [
+    "PLAUSIBLE_SHARE",
+    "Lease",
+    "ManagerPolicy",
+    "ModelInfo",
+    "ModelManager",
+    "PageSize",
+    "is_out_of_memory",
+]
 
 
 class ModelManager:
@@ -125,15 +119,7 @@ class ModelManager:
         with self._cond:
             if name not in self._records:
                 record = ModelRecord(name, spec, options, estimate.device, estimate)
-                if measured is not None and not _plausible(measured, estimate):
-                    log.warning(
-                        "%s: ignoring the stored footprint of %d KiB (estimate %d MiB)",
-                        name,
-                        measured >> 10,
-                        estimate.weights >> 20,
-                    )
-                    measured = None
-                record.measured = measured
+                record.measured = stored_footprint(name, measured, estimate)
                 self._records[name] = record
 
     def reconfigure(self, name: str, options: EngineOptions, estimate: MemoryEstimate) -> None:
@@ -320,7 +306,7 @@ class ModelManager:
             record.down = None
             record.load_seconds = self._clock() - started
             record.slots = threading.BoundedSemaphore(max(1, backend.concurrency))
-            record.tracked = [weakref.ref(obj) for obj in backend.tracked_objects()]
+            record.tracked = track(backend)
             self._loading = None
             record.loads += 1
             self._set_state(record, ModelState.READY, seconds=self._clock() - started)
@@ -335,57 +321,27 @@ class ModelManager:
     def _load_with_retry(
         self, record: ModelRecord, page: PageSize | None = None, batch: int = 1
     ) -> Backend:
-        assert record.spec.load is not None, "planned engines are refused before loading"
         for attempt in (1, 2):
             self._evict_until_fits(record, page, batch, record.name)
             before = self.probe.snapshot()
-            oom_message = ""
-            try:
-                backend = record.spec.load(record.name, record.options)
-            except Exception as exc:
-                if not is_out_of_memory(exc):
-                    if isinstance(exc, AblageError):
-                        raise
-                    raise ModelLoadError(record.name, f"{type(exc).__name__}: {exc}") from exc
-                oom_message = exc.cause if isinstance(exc, OutOfMemory) else f"{exc}"
-            if not oom_message:
+            loaded = load_once(record)
+            if not isinstance(loaded, str):
                 if not record.remote:  # a server's memory is not this machine's
                     # The load's own buffers (file reads, quantization) are freed by now:
                     # hand them back, so that what is measured is the model.
                     self.probe.empty_cache()
                     self._measure(record, before, self.probe.snapshot())
-                return backend
-            # Out of memory: the except block is over, so the failed attempt is unreachable.
+                return loaded
             log.warning("%s ran out of memory while loading (try %d of 2)", record.name, attempt)
             if attempt == 2:
-                raise OutOfMemory(record.name, "loading", oom_message)
-            self.unload_idle(keep=record.name, device=record.device)
-            gc.collect()
-            self.probe.empty_cache()
+                raise OutOfMemory(record.name, "loading", loaded)
+            self._free_idle_beside(record)
         raise AssertionError("unreachable")
 
     def _measure(self, record: ModelRecord, before: MemorySnapshot, after: MemorySnapshot) -> None:
         """Keep what the load took as the model's footprint, where the figure can be believed."""
-        if record.device == "gpu" and after.vram_allocated is not None:
-            taken = after.vram_allocated - (before.vram_allocated or 0)
-        elif record.device == "gpu" and after.vram_used is not None:
-            taken = after.vram_used - (before.vram_used or 0)
-        else:
-            if record.loads:
-                # The allocator kept the pages the last unload freed: the reload reuses them,
-                # and its RSS growth says nothing about the model.
-                log.debug("%s reloaded: RSS growth not taken as its footprint", record.name)
-                return
-            taken = after.rss - before.rss
-        if not _plausible(taken, record.estimate):
-            log.info(
-                "%s: measured %d KiB at load, implausible next to the estimate of %d MiB; "
-                "keeping %s",
-                record.name,
-                max(0, taken) >> 10,
-                record.estimate.weights >> 20,
-                "the earlier measurement" if record.measured is not None else "the estimate",
-            )
+        taken = load_growth(record, before, after)
+        if taken is None:
             return
         with self._cond:
             record.measured = taken
@@ -396,6 +352,11 @@ class ModelManager:
             taken >> 20,
             record.estimate.weights >> 20,
         )
+
+    def _free_idle_beside(self, record: ModelRecord) -> None:
+        """Unload every idle model on ``record``'s device, and give their memory back."""
+        self.unload_idle(keep=record.name, device=record.device)
+        collect(self.probe)
 
     # --- making room -------------------------------------------------------------------------
 
@@ -527,53 +488,28 @@ class ModelManager:
             footprint = record.footprint
         before = self.probe.snapshot()
         if backend is not None:
-            try:
-                backend.close()
-            except Exception:
-                log.exception("Closing %s failed", record.name)
+            close_quietly(record.name, backend)
             del backend
-        gc.collect()
-        self.probe.empty_cache()
+        collect(self.probe)
         if record.device == "gpu":
-            self._wait_for_recovery(record.name, before, footprint)
-        alive = [ref() for ref in tracked]
-        leaked = [type(obj).__name__ for obj in alive if obj is not None]
-        del alive
-        if leaked:
-            log.warning(
-                "Leak: %s is unloaded but %d of its objects are still referenced (%s)",
+            wait_for_recovery(
+                self.probe,
                 record.name,
-                len(leaked),
-                ", ".join(leaked),
+                before,
+                footprint,
+                self.policy.recovery_timeout_s,
+                self._clock,
+                self._sleep,
             )
-            self._emit_now(ModelLeaked(record.name, tuple(leaked)))
+        leak = leak_report(record.name, tracked)
+        if leak is not None:
+            self._emit_now(leak)
         with self._cond:
             self._set_state(record, ModelState.UNLOADED)
             if record.down is not None:
                 record.error, record.down = record.down, None  # shown until the next load
             self._cond.notify_all()
         self._flush()
-
-    def _wait_for_recovery(self, name: str, before: MemorySnapshot, footprint: int) -> None:
-        """Poll until the device shows the model's memory free again, within the bound."""
-        if before.vram_free is None:
-            return
-        target = before.vram_free + int(footprint * RECOVERED_SHARE)
-        deadline = self._clock() + self.policy.recovery_timeout_s
-        while True:
-            free = self.probe.snapshot().vram_free or 0
-            if free >= min(target, before.vram_total or target):
-                return
-            if self._clock() >= deadline:
-                log.warning(
-                    "VRAM of %s did not come back within %.1f s (%d MiB free, expected %d MiB)",
-                    name,
-                    self.policy.recovery_timeout_s,
-                    free >> 20,
-                    target >> 20,
-                )
-                return
-            self._sleep(RECOVERY_POLL_S)
 
     # --- memory pressure ---------------------------------------------------------------------
 
@@ -590,10 +526,8 @@ class ModelManager:
     def recover_from_oom(self, keep: str) -> None:
         """After an OOM during inference: free every idle model on ``keep``'s device."""
         with self._cond:
-            device = self._record(keep).device
-        self.unload_idle(keep=keep, device=device)
-        gc.collect()
-        self.probe.empty_cache()
+            record = self._record(keep)
+        self._free_idle_beside(record)
 
     # --- background work ---------------------------------------------------------------------
 
@@ -679,8 +613,3 @@ class ModelManager:
     def _emit_now(self, event: Event) -> None:
         with self._emit_lock:
             self._emit(event)
-
-
-def _plausible(measured: int, estimate: MemoryEstimate) -> bool:
-    """A footprint worth keeping: not far below what the model was estimated to hold."""
-    return measured > 0 and measured >= PLAUSIBLE_SHARE * estimate.weights
