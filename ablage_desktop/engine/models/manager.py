@@ -36,7 +36,6 @@ from contextlib import contextmanager
 
 from ablage_desktop.engine.backends.base import Backend, BackendSpec, EngineOptions
 from ablage_desktop.engine.errors import (
-    AblageError,
     InsufficientMemory,
     ModelBusy,
     ModelLoadError,
@@ -44,19 +43,21 @@ from ablage_desktop.engine.errors import (
     RemoteServerError,
     UnknownBackend,
 )
-from ablage_desktop.engine.events import Event, ModelStateChanged, ModelWarmedUp
+from ablage_desktop.engine.events import Event, ModelWarmedUp
 from ablage_desktop.engine.memory.estimate import Device, MemoryEstimate
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot
+from ablage_desktop.engine.models.background import BackgroundWork
 from ablage_desktop.engine.models.budget import Budget, pick_victim
 from ablage_desktop.engine.models.leaks import leak_report, track
 from ablage_desktop.engine.models.leases import Lease
 from ablage_desktop.engine.models.loading import is_out_of_memory, load_once
 from ablage_desktop.engine.models.measure import PLAUSIBLE_SHARE, load_growth, stored_footprint
+from ablage_desktop.engine.models.outbox import Outbox
 from ablage_desktop.engine.models.policy import ManagerPolicy
 from ablage_desktop.engine.models.records import ModelInfo, ModelRecord, PageSize
 from ablage_desktop.engine.models.recovery import close_quietly, collect, wait_for_recovery
-from ablage_desktop.engine.models.state import ModelState, check_transition
+from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.results import ErrorInfo
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,6 @@ class ModelManager:
     ) -> None:
         self.policy = policy
         self.probe = probe
-        self._emit = emit
         self._clock = clock
         self._sleep = sleep
         self._on_measured = on_measured
@@ -98,10 +98,8 @@ class ModelManager:
         self._loading: str | None = None
         self._batches = 0
         self._pressure = Pressure.NORMAL
-        self._outbox: list[Event] = []
-        self._emit_lock = threading.RLock()  # a listener may call back into the manager
-        self._closed = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._outbox = Outbox(emit, self._cond)
+        self._background = BackgroundWork()
         self._budget = Budget(policy)
 
     # --- registration and status -------------------------------------------------------------
@@ -209,7 +207,7 @@ class ModelManager:
                 self._loading = name
                 lease = None
                 break
-        self._flush()
+        self._outbox.flush()
         if lease is not None:
             return lease
         return self._load_and_pin(record, page, batch)
@@ -262,7 +260,7 @@ class ModelManager:
                 if unload_now:
                     self._set_state(record, ModelState.UNLOADING)
             self._cond.notify_all()
-        self._flush()
+        self._outbox.flush()
         if unload_now:
             self._finish_unload(record)
 
@@ -298,7 +296,7 @@ class ModelManager:
                 no_room = isinstance(exc, InsufficientMemory)
                 self._set_state(record, ModelState.UNLOADED if no_room else ModelState.FAILED)
                 self._cond.notify_all()
-            self._flush()
+            self._outbox.flush()
             raise
         with self._cond:
             record.backend = backend
@@ -312,10 +310,10 @@ class ModelManager:
             self._set_state(record, ModelState.READY, seconds=self._clock() - started)
             lease = self._pin(record)
             self._cond.notify_all()
-        self._flush()
+        self._outbox.flush()
         warmup = getattr(backend, "warmup_seconds", None)
         if isinstance(warmup, int | float):
-            self._emit_now(ModelWarmedUp(record.name, float(warmup)))
+            self._outbox.send_now(ModelWarmedUp(record.name, float(warmup)))
         return lease
 
     def _load_with_retry(
@@ -385,7 +383,7 @@ class ModelManager:
                     raise problem
                 log.info("Unloading %s to make room for %s", victim.name, purpose)
                 self._set_state(victim, ModelState.UNLOADING)
-            self._flush()
+            self._outbox.flush()
             self._finish_unload(victim)
 
     def budget(self, device: Device, snapshot: MemorySnapshot) -> int:
@@ -428,7 +426,7 @@ class ModelManager:
                 record.error = None
             elif resident:
                 self._set_state(record, ModelState.UNLOADING)
-        self._flush()
+        self._outbox.flush()
         if resident:
             self._finish_unload(record)
         return resident
@@ -438,22 +436,13 @@ class ModelManager:
     ) -> list[str]:
         """Unload every idle model (but ``keep``, only on ``device`` when given, and without
         the remote ones unless ``remote``)."""
-        with self._cond:
-            victims = [
-                r
-                for r in self._records.values()
-                if r.state is ModelState.READY
-                and r.pins == 0
-                and r.name != keep
+        return self._unload_where(
+            lambda r: (
+                r.name != keep
                 and (device is None or r.device == device)
                 and (remote or not r.remote)
-            ]
-            for victim in victims:
-                self._set_state(victim, ModelState.UNLOADING)
-        self._flush()
-        for victim in victims:
-            self._finish_unload(victim)
-        return [victim.name for victim in victims]
+            )
+        )
 
     def expire_idle(self) -> list[str]:
         """Unload the models idle for longer than the keep-alive time."""
@@ -461,22 +450,34 @@ class ModelManager:
         if ttl < 0:
             return []
         now = self._clock()
+
+        def expired(record: ModelRecord) -> bool:
+            # A remote model costs nothing idle: it stays ready. With keep-alive 0, a model
+            # stays between the pages of a batch.
+            return (
+                not record.remote
+                and now - record.last_used >= ttl
+                and not (ttl == 0 and self._batches)
+            )
+
+        def announce(record: ModelRecord) -> None:
+            log.info("%s was idle for %.0f s: unloading", record.name, now - record.last_used)
+
+        return self._unload_where(expired, announce)
+
+    def _unload_where(
+        self,
+        chosen: Callable[[ModelRecord], bool],
+        announce: Callable[[ModelRecord], None] = lambda record: None,
+    ) -> list[str]:
+        """Unload every idle model ``chosen`` picks (it is asked under the lock)."""
         with self._cond:
-            victims = [
-                r
-                for r in self._records.values()
-                if r.state is ModelState.READY
-                and r.pins == 0
-                and not r.remote  # costs nothing idle: stays ready
-                and now - r.last_used >= ttl
-            ]
-            if ttl == 0 and self._batches:
-                victims = []
+            victims = [r for r in self._records.values() if r.idle and chosen(r)]
             for victim in victims:
                 self._set_state(victim, ModelState.UNLOADING)
-        self._flush()
+        self._outbox.flush()
         for victim in victims:
-            log.info("%s was idle for %.0f s: unloading", victim.name, now - victim.last_used)
+            announce(victim)
             self._finish_unload(victim)
         return [victim.name for victim in victims]
 
@@ -503,13 +504,13 @@ class ModelManager:
             )
         leak = leak_report(record.name, tracked)
         if leak is not None:
-            self._emit_now(leak)
+            self._outbox.send_now(leak)
         with self._cond:
             self._set_state(record, ModelState.UNLOADED)
             if record.down is not None:
                 record.error, record.down = record.down, None  # shown until the next load
             self._cond.notify_all()
-        self._flush()
+        self._outbox.flush()
 
     # --- memory pressure ---------------------------------------------------------------------
 
@@ -538,40 +539,18 @@ class ModelManager:
         loading: that costs no memory, and shows at once whether each server answers.
         """
         if self.policy.keep_alive_s > 0:
-            self._spawn("ablage-keepalive", self._reap)
+            self._background.reap(self.policy.keep_alive_s, self.expire_idle)
         if not self.policy.lazy_loading and preload:
-            self._spawn("ablage-preload", lambda: self._preload(preload))
+            self._background.preload("ablage-preload", preload, self._load_and_release)
         for name in connect:
-            self._spawn(f"ablage-connect-{name}", lambda name=name: self._preload([name]))
+            self._background.preload(f"ablage-connect-{name}", [name], self._load_and_release)
 
-    def _spawn(self, name: str, target: Callable[[], None]) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)
-        self._threads.append(thread)
-        thread.start()
-
-    def _reap(self) -> None:
-        interval = min(1.0, max(0.05, self.policy.keep_alive_s / 4))
-        while not self._closed.wait(interval):
-            try:
-                self.expire_idle()
-            except Exception:
-                log.exception("Unloading idle models failed")
-
-    def _preload(self, names: Sequence[str]) -> None:
-        for name in names:
-            if self._closed.is_set():
-                return
-            try:
-                self.acquire(name).release()
-            except AblageError as exc:
-                log.warning("Eager loading of %s skipped: %s", name, exc)
+    def _load_and_release(self, name: str) -> None:
+        self.acquire(name).release()
 
     def close(self) -> None:
         """Stop the background threads and unload every model that is not in use."""
-        self._closed.set()
-        for thread in self._threads:
-            thread.join(timeout=30)
-        self._threads.clear()
+        self._background.stop()
         self.unload_idle()
         with self._cond:
             busy = [r.name for r in self._records.values() if r.pins]
@@ -584,32 +563,4 @@ class ModelManager:
         self, record: ModelRecord, state: ModelState, seconds: float | None = None
     ) -> None:
         """Change state under the lock; the event is sent after the lock is released."""
-        check_transition(record.name, record.state, state)
-        now = self._clock()
-        if seconds is None:
-            seconds = now - record.state_since
-        previous, record.state = record.state, state
-        record.state_since = now
-        plan = record.estimate.plan
-        self._outbox.append(
-            ModelStateChanged(
-                model=record.name,
-                previous=previous.value,
-                state=state.value,
-                bytes=record.footprint if state.resident else 0,
-                device=record.device,
-                seconds=seconds,
-                plan=plan.to_json() if plan is not None and state.resident else None,
-            )
-        )
-
-    def _flush(self) -> None:
-        with self._emit_lock:
-            with self._cond:
-                events, self._outbox = self._outbox, []
-            for event in events:
-                self._emit(event)
-
-    def _emit_now(self, event: Event) -> None:
-        with self._emit_lock:
-            self._emit(event)
+        self._outbox.put(record.move_to(state, self._clock(), seconds))

@@ -11,9 +11,10 @@ import weakref
 from dataclasses import dataclass, field
 
 from ablage_desktop.engine.backends.base import Backend, BackendSpec, EngineOptions
+from ablage_desktop.engine.events import ModelStateChanged
 from ablage_desktop.engine.memory.estimate import Device, MemoryEstimate
 from ablage_desktop.engine.memory.plan import ModelPlan
-from ablage_desktop.engine.models.state import ModelState
+from ablage_desktop.engine.models.state import ModelState, check_transition
 from ablage_desktop.engine.results import ErrorInfo
 
 LATENCY_WEIGHT = 0.3
@@ -109,6 +110,27 @@ class ModelRecord:
             self.page_seconds = (
                 seconds if previous is None else previous + LATENCY_WEIGHT * (seconds - previous)
             )
+
+    def move_to(
+        self, state: ModelState, now: float, seconds: float | None = None
+    ) -> ModelStateChanged:
+        """Enter ``state`` (an allowed transition only) and say so; ``seconds`` defaults to the
+        time spent in the state left."""
+        check_transition(self.name, self.state, state)
+        if seconds is None:
+            seconds = now - self.state_since
+        previous, self.state = self.state, state
+        self.state_since = now
+        plan = self.estimate.plan
+        return ModelStateChanged(
+            model=self.name,
+            previous=previous.value,
+            state=state.value,
+            bytes=self.footprint if state.resident else 0,
+            device=self.device,
+            seconds=seconds,
+            plan=plan.to_json() if plan is not None and state.resident else None,
+        )
 
     def info(self) -> ModelInfo:
         return ModelInfo(
