@@ -41,23 +41,23 @@ from ablage_desktop.engine.errors import (
     ModelLoadError,
     OutOfMemory,
     RemoteServerError,
-    UnknownBackend,
 )
 from ablage_desktop.engine.events import Event, ModelWarmedUp
 from ablage_desktop.engine.memory.estimate import Device, MemoryEstimate
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot
 from ablage_desktop.engine.models.background import BackgroundWork
-from ablage_desktop.engine.models.budget import Budget, pick_victim
-from ablage_desktop.engine.models.leaks import leak_report, track
+from ablage_desktop.engine.models.budget import Budget
+from ablage_desktop.engine.models.leaks import track
 from ablage_desktop.engine.models.leases import Lease
 from ablage_desktop.engine.models.loading import is_out_of_memory, load_once
 from ablage_desktop.engine.models.measure import PLAUSIBLE_SHARE, load_growth, stored_footprint
-from ablage_desktop.engine.models.outbox import Outbox
 from ablage_desktop.engine.models.policy import ManagerPolicy
 from ablage_desktop.engine.models.records import ModelInfo, ModelRecord, PageSize
-from ablage_desktop.engine.models.recovery import close_quietly, collect, wait_for_recovery
+from ablage_desktop.engine.models.recovery import collect
 from ablage_desktop.engine.models.state import ModelState
+from ablage_desktop.engine.models.table import ModelTable
+from ablage_desktop.engine.models.unloading import Unloader
 from ablage_desktop.engine.results import ErrorInfo
 
 log = logging.getLogger(__name__)
@@ -74,9 +74,7 @@ __all__ = [
 
 
 class ModelManager:
-    # Invariants (under self._cond):
-    # - record.pins > 0 exactly when record.state is BUSY;
-    # - at most one record is LOADING, and self._loading names it;
+    # Invariants (under self._table.cond), beside the table's own:
     # - the footprints of resident records on a device stay within that device's budget.
 
     def __init__(
@@ -91,16 +89,14 @@ class ModelManager:
         self.policy = policy
         self.probe = probe
         self._clock = clock
-        self._sleep = sleep
         self._on_measured = on_measured
-        self._cond = threading.Condition()
-        self._records: dict[str, ModelRecord] = {}
-        self._loading: str | None = None
-        self._batches = 0
+        self._table = ModelTable(emit, clock)
         self._pressure = Pressure.NORMAL
-        self._outbox = Outbox(emit, self._cond)
         self._background = BackgroundWork()
         self._budget = Budget(policy)
+        self._unloader = Unloader(
+            self._table, probe, self._budget, policy.recovery_timeout_s, sleep
+        )
 
     # --- registration and status -------------------------------------------------------------
 
@@ -114,16 +110,16 @@ class ModelManager:
     ) -> None:
         """Make ``name`` known; ``measured`` is what an earlier run saw it take (ignored when
         it is implausibly small next to the estimate)."""
-        with self._cond:
-            if name not in self._records:
+        with self._table.cond:
+            if name not in self._table.records:
                 record = ModelRecord(name, spec, options, estimate.device, estimate)
                 record.measured = stored_footprint(name, measured, estimate)
-                self._records[name] = record
+                self._table.records[name] = record
 
     def reconfigure(self, name: str, options: EngineOptions, estimate: MemoryEstimate) -> None:
         """New options for a model that is not resident (a resident one must unload first)."""
-        with self._cond:
-            record = self._record(name)
+        with self._table.cond:
+            record = self._table.record(name)
             if record.state.resident:
                 raise ModelBusy(name, max(1, record.pins))
             record.options = options
@@ -133,45 +129,39 @@ class ModelManager:
 
     def reserve(self, label: str, device: Device, size: int) -> None:
         """Count ``size`` bytes held outside the models against ``device``'s budget."""
-        with self._cond:
+        with self._table.cond:
             self._budget.reserve(label, device, size)
 
     def reserved(self, device: Device) -> int:
-        with self._cond:
+        with self._table.cond:
             return self._budget.reserved_on(device)
 
     def infos(self) -> list[ModelInfo]:
-        with self._cond:
-            return [record.info() for record in self._records.values()]
+        with self._table.cond:
+            return [record.info() for record in self._table.records.values()]
 
     def info(self, name: str) -> ModelInfo:
-        with self._cond:
-            return self._record(name).info()
+        with self._table.cond:
+            return self._table.record(name).info()
 
     @property
     def pressure(self) -> Pressure:
-        with self._cond:
+        with self._table.cond:
             return self._pressure
 
     def _count(
         self, record: ModelRecord, queued: int = 0, in_flight: int = 0, seconds: float | None = None
     ) -> None:
         """Pages waiting for and inside a model (what the panel shows as its queue)."""
-        with self._cond:
+        with self._table.cond:
             record.count(queued, in_flight, seconds)
 
     def _mark_down(self, record: ModelRecord, exc: RemoteServerError) -> None:
         """The server behind ``record`` went away: stop using it once its pages are done."""
-        with self._cond:
+        with self._table.cond:
             if record.down is None:
                 log.warning("%s: server down, unloading it when idle: %s", record.name, exc.problem)
             record.down = ErrorInfo.from_exception(exc)
-
-    def _record(self, name: str) -> ModelRecord:
-        try:
-            return self._records[name]
-        except KeyError:
-            raise UnknownBackend(name, list(self._records)) from None
 
     # --- acquire and release -----------------------------------------------------------------
 
@@ -186,8 +176,8 @@ class ModelManager:
         """
         if page is not None:
             self._room_for_page(name, page, batch)
-        with self._cond:
-            record = self._record(name)
+        with self._table.cond:
+            record = self._table.record(name)
             failures_seen = record.failures
             while True:
                 if record.state in (ModelState.READY, ModelState.BUSY):
@@ -199,15 +189,15 @@ class ModelManager:
                     raise ModelLoadError(name, record.error.message)
                 if (
                     record.state in (ModelState.LOADING, ModelState.UNLOADING)
-                    or self._loading is not None
+                    or self._table.loading is not None
                 ):
-                    self._cond.wait()
+                    self._table.cond.wait()
                     continue
-                self._set_state(record, ModelState.LOADING)
-                self._loading = name
+                self._table.set_state(record, ModelState.LOADING)
+                self._table.loading = name
                 lease = None
                 break
-        self._outbox.flush()
+        self._table.outbox.flush()
         if lease is not None:
             return lease
         return self._load_and_pin(record, page, batch)
@@ -215,8 +205,8 @@ class ModelManager:
     def _room_for_page(self, name: str, page: PageSize, batch: int) -> None:
         """Evict idle models until ``batch`` pages of size ``page`` fit beside ``name``, or
         refuse the page. Only for models with a plan: the others are budgeted at load."""
-        with self._cond:
-            record = self._record(name)
+        with self._table.cond:
+            record = self._table.record(name)
 
         def not_for_now(record: ModelRecord) -> bool:
             # A model that is loading or unloading: acquire waits for it, and a load makes its
@@ -227,12 +217,12 @@ class ModelManager:
                 or record.state in (ModelState.LOADING, ModelState.UNLOADING)
             )
 
-        self._evict_until_fits(record, page, batch, f"a page of {name}", not_for_now)
+        self._unloader.evict_until_fits(record, page, batch, f"a page of {name}", not_for_now)
 
     def page_plan(self, name: str, page: PageSize, batch: int = 1) -> dict[str, object] | None:
         """The memory plan of ``name`` for pages of this size (for the route event)."""
-        with self._cond:
-            record = self._records.get(name)
+        with self._table.cond:
+            record = self._table.records.get(name)
             plan = record.estimate.plan if record is not None else None
         return (
             None
@@ -243,38 +233,38 @@ class ModelManager:
     def _pin(self, record: ModelRecord) -> Lease:
         assert record.backend is not None
         if record.pins == 0:
-            self._set_state(record, ModelState.BUSY)
+            self._table.set_state(record, ModelState.BUSY)
         record.pins += 1
         record.last_used = self._clock()
         return Lease(self, record, record.backend)
 
     def _release(self, record: ModelRecord) -> None:
-        with self._cond:
+        with self._table.cond:
             record.pins -= 1
             record.last_used = self._clock()
             unload_now = False
             if record.pins == 0:
-                self._set_state(record, ModelState.READY)
-                after_use = self.policy.keep_alive_s == 0 and self._batches == 0
+                self._table.set_state(record, ModelState.READY)
+                after_use = self.policy.keep_alive_s == 0 and self._table.batches == 0
                 unload_now = (after_use and not record.remote) or record.down is not None
                 if unload_now:
-                    self._set_state(record, ModelState.UNLOADING)
-            self._cond.notify_all()
-        self._outbox.flush()
+                    self._table.set_state(record, ModelState.UNLOADING)
+            self._table.cond.notify_all()
+        self._table.outbox.flush()
         if unload_now:
-            self._finish_unload(record)
+            self._unloader.finish(record)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Within a batch, a model with keep-alive 0 stays between pages; it unloads at the end."""
-        with self._cond:
-            self._batches += 1
+        with self._table.cond:
+            self._table.batches += 1
         try:
             yield
         finally:
-            with self._cond:
-                self._batches -= 1
-                ending = self._batches == 0 and self.policy.keep_alive_s == 0
+            with self._table.cond:
+                self._table.batches -= 1
+                ending = self._table.batches == 0 and self.policy.keep_alive_s == 0
             if ending:
                 self.unload_idle(remote=False)
 
@@ -288,39 +278,39 @@ class ModelManager:
         try:
             backend = self._load_with_retry(record, page, batch)
         except BaseException as exc:
-            with self._cond:
+            with self._table.cond:
                 record.error = ErrorInfo.from_exception(exc)
                 record.failures += 1
-                self._loading = None
+                self._table.loading = None
                 # No room is not a broken model: it simply stays unloaded.
                 no_room = isinstance(exc, InsufficientMemory)
-                self._set_state(record, ModelState.UNLOADED if no_room else ModelState.FAILED)
-                self._cond.notify_all()
-            self._outbox.flush()
+                self._table.set_state(record, ModelState.UNLOADED if no_room else ModelState.FAILED)
+                self._table.cond.notify_all()
+            self._table.outbox.flush()
             raise
-        with self._cond:
+        with self._table.cond:
             record.backend = backend
             record.error = None
             record.down = None
             record.load_seconds = self._clock() - started
             record.slots = threading.BoundedSemaphore(max(1, backend.concurrency))
             record.tracked = track(backend)
-            self._loading = None
+            self._table.loading = None
             record.loads += 1
-            self._set_state(record, ModelState.READY, seconds=self._clock() - started)
+            self._table.set_state(record, ModelState.READY, seconds=self._clock() - started)
             lease = self._pin(record)
-            self._cond.notify_all()
-        self._outbox.flush()
+            self._table.cond.notify_all()
+        self._table.outbox.flush()
         warmup = getattr(backend, "warmup_seconds", None)
         if isinstance(warmup, int | float):
-            self._outbox.send_now(ModelWarmedUp(record.name, float(warmup)))
+            self._table.outbox.send_now(ModelWarmedUp(record.name, float(warmup)))
         return lease
 
     def _load_with_retry(
         self, record: ModelRecord, page: PageSize | None = None, batch: int = 1
     ) -> Backend:
         for attempt in (1, 2):
-            self._evict_until_fits(record, page, batch, record.name)
+            self._unloader.evict_until_fits(record, page, batch, record.name)
             before = self.probe.snapshot()
             loaded = load_once(record)
             if not isinstance(loaded, str):
@@ -341,7 +331,7 @@ class ModelManager:
         taken = load_growth(record, before, after)
         if taken is None:
             return
-        with self._cond:
+        with self._table.cond:
             record.measured = taken
         self._on_measured(record.name, taken)
         log.info(
@@ -358,34 +348,6 @@ class ModelManager:
 
     # --- making room -------------------------------------------------------------------------
 
-    def _evict_until_fits(
-        self,
-        record: ModelRecord,
-        page: PageSize | None,
-        batch: int,
-        purpose: str,
-        not_for_now: Callable[[ModelRecord], bool] = lambda record: False,
-    ) -> None:
-        """Evict idle models, least recently used first, until ``record`` fits (with ``batch``
-        pages of size ``page`` where given); raise the last ``InsufficientMemory`` when no
-        idle model is left. ``not_for_now`` ends the eviction early, under the lock."""
-        while True:
-            with self._cond:
-                if not_for_now(record):
-                    return
-                problem = self._budget.fit_problem(
-                    record, self._records.values(), self.probe.snapshot(), page, batch
-                )
-                if problem is None:
-                    return
-                victim = pick_victim(record, self._records.values())
-                if victim is None:
-                    raise problem
-                log.info("Unloading %s to make room for %s", victim.name, purpose)
-                self._set_state(victim, ModelState.UNLOADING)
-            self._outbox.flush()
-            self._finish_unload(victim)
-
     def budget(self, device: Device, snapshot: MemorySnapshot) -> int:
         """Bytes the models may use on ``device``: the share of its total, or the absolute size,
         less what is reserved outside the models."""
@@ -396,11 +358,13 @@ class ModelManager:
 
         Judged at the reference page (the plan's A4 at 300 dpi for a planned model); the page
         itself is judged when it is acquired."""
-        with self._cond:
-            record = self._record(name)
+        with self._table.cond:
+            record = self._table.record(name)
             if record.state in (ModelState.READY, ModelState.BUSY) or record.remote:
                 return None
-            return self._budget.cannot_fit(record, self._records.values(), self.probe.snapshot())
+            return self._budget.cannot_fit(
+                record, self._table.records.values(), self.probe.snapshot()
+            )
 
     # --- unloading ---------------------------------------------------------------------------
 
@@ -410,33 +374,14 @@ class ModelManager:
         A model in use is waited for up to ``wait_s`` seconds, then refused with
         ``ModelBusy``; a model that failed to load is reset to unloaded.
         """
-        deadline = self._clock() + wait_s
-        with self._cond:
-            record = self._record(name)
-            while record.pins > 0 or record.state in (ModelState.LOADING, ModelState.UNLOADING):
-                remaining = deadline - self._clock()
-                if remaining <= 0:
-                    if record.state is ModelState.UNLOADING:
-                        return False
-                    raise ModelBusy(name, max(1, record.pins))
-                self._cond.wait(remaining)
-            resident = record.state is ModelState.READY
-            if record.state is ModelState.FAILED:
-                self._set_state(record, ModelState.UNLOADED)
-                record.error = None
-            elif resident:
-                self._set_state(record, ModelState.UNLOADING)
-        self._outbox.flush()
-        if resident:
-            self._finish_unload(record)
-        return resident
+        return self._unloader.unload(name, wait_s=wait_s)
 
     def unload_idle(
         self, *, keep: str | None = None, device: Device | None = None, remote: bool = True
     ) -> list[str]:
         """Unload every idle model (but ``keep``, only on ``device`` when given, and without
         the remote ones unless ``remote``)."""
-        return self._unload_where(
+        return self._unloader.unload_where(
             lambda r: (
                 r.name != keep
                 and (device is None or r.device == device)
@@ -457,66 +402,19 @@ class ModelManager:
             return (
                 not record.remote
                 and now - record.last_used >= ttl
-                and not (ttl == 0 and self._batches)
+                and not (ttl == 0 and self._table.batches)
             )
 
         def announce(record: ModelRecord) -> None:
             log.info("%s was idle for %.0f s: unloading", record.name, now - record.last_used)
 
-        return self._unload_where(expired, announce)
-
-    def _unload_where(
-        self,
-        chosen: Callable[[ModelRecord], bool],
-        announce: Callable[[ModelRecord], None] = lambda record: None,
-    ) -> list[str]:
-        """Unload every idle model ``chosen`` picks (it is asked under the lock)."""
-        with self._cond:
-            victims = [r for r in self._records.values() if r.idle and chosen(r)]
-            for victim in victims:
-                self._set_state(victim, ModelState.UNLOADING)
-        self._outbox.flush()
-        for victim in victims:
-            announce(victim)
-            self._finish_unload(victim)
-        return [victim.name for victim in victims]
-
-    def _finish_unload(self, record: ModelRecord) -> None:
-        """Run by the one thread that set ``record`` UNLOADING."""
-        with self._cond:
-            backend, record.backend = record.backend, None
-            tracked, record.tracked = record.tracked, []
-            footprint = record.footprint
-        before = self.probe.snapshot()
-        if backend is not None:
-            close_quietly(record.name, backend)
-            del backend
-        collect(self.probe)
-        if record.device == "gpu":
-            wait_for_recovery(
-                self.probe,
-                record.name,
-                before,
-                footprint,
-                self.policy.recovery_timeout_s,
-                self._clock,
-                self._sleep,
-            )
-        leak = leak_report(record.name, tracked)
-        if leak is not None:
-            self._outbox.send_now(leak)
-        with self._cond:
-            self._set_state(record, ModelState.UNLOADED)
-            if record.down is not None:
-                record.error, record.down = record.down, None  # shown until the next load
-            self._cond.notify_all()
-        self._outbox.flush()
+        return self._unloader.unload_where(expired, announce)
 
     # --- memory pressure ---------------------------------------------------------------------
 
     def observe(self, pressure: Pressure) -> None:
         """Act on the sampler's reading: warning clears caches, critical unloads idle GPU models."""
-        with self._cond:
+        with self._table.cond:
             previous, self._pressure = self._pressure, pressure
         if pressure >= Pressure.WARNING:
             self.probe.empty_cache()
@@ -526,8 +424,8 @@ class ModelManager:
 
     def recover_from_oom(self, keep: str) -> None:
         """After an OOM during inference: free every idle model on ``keep``'s device."""
-        with self._cond:
-            record = self._record(keep)
+        with self._table.cond:
+            record = self._table.record(keep)
         self._free_idle_beside(record)
 
     # --- background work ---------------------------------------------------------------------
@@ -552,15 +450,7 @@ class ModelManager:
         """Stop the background threads and unload every model that is not in use."""
         self._background.stop()
         self.unload_idle()
-        with self._cond:
-            busy = [r.name for r in self._records.values() if r.pins]
+        with self._table.cond:
+            busy = [r.name for r in self._table.records.values() if r.pins]
         if busy:
             log.warning("Closing while %s are still in use", ", ".join(busy))
-
-    # --- state changes and their events ------------------------------------------------------
-
-    def _set_state(
-        self, record: ModelRecord, state: ModelState, seconds: float | None = None
-    ) -> None:
-        """Change state under the lock; the event is sent after the lock is released."""
-        self._outbox.put(record.move_to(state, self._clock(), seconds))
