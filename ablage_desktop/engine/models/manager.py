@@ -11,15 +11,13 @@ Rules, as Ollama's scheduler and ComfyUI's model management taught us:
   A vision-language model with a memory plan is budgeted per page: its weights plus what the
   page (at its size, times the batch) adds; a page that cannot fit even with every idle
   model evicted is refused before it runs, with what it needs and what there is.
-* A load's measured size (the process's RSS growth, or torch's allocation on a GPU) replaces
-  the estimate only where it is plausible: a reload on the CPU measures nothing (the
-  allocator keeps the pages the last unload freed), and a figure below a quarter of the
-  estimate is kept out of the budget and of the footprint file.
-* Out of memory while loading: evict every idle model and retry exactly once. The recovery
-  runs outside the ``except`` block, so the failed attempt's frames (and tensors) are gone.
-* After an unload: drop every reference, ``gc.collect()``, empty the CUDA cache, wait (within a
-  bound) for the device memory to come back, and report any tracked object still alive as a
-  leak.
+* A load's measured size (RSS growth, or torch's allocation on a GPU) replaces the estimate
+  only where it is plausible (``measure.py``).
+* Out of memory while loading: evict every idle model and retry exactly once, after the failed
+  attempt's frames (and tensors) are gone (``loading.py``).
+* After an unload: drop every reference, collect, empty the CUDA cache, wait (within a bound)
+  for the device memory to come back, and report any tracked object still alive as a leak
+  (``unloading.py``, ``recovery.py``, ``leaks.py``).
 * A remote model (an inference server) costs no local memory: it never counts against a
   budget or ``max_resident_models``, is never evicted to make room and does not expire; its
   "load" is a health check. When its backend reports the server down, the model is unloaded
@@ -29,14 +27,12 @@ Rules, as Ollama's scheduler and ComfyUI's model management taught us:
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from ablage_desktop.engine.backends.base import Backend, BackendSpec, EngineOptions
 from ablage_desktop.engine.errors import (
-    InsufficientMemory,
     ModelBusy,
     ModelLoadError,
     OutOfMemory,
@@ -48,7 +44,6 @@ from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot
 from ablage_desktop.engine.models.background import BackgroundWork
 from ablage_desktop.engine.models.budget import Budget
-from ablage_desktop.engine.models.leaks import track
 from ablage_desktop.engine.models.leases import Lease
 from ablage_desktop.engine.models.loading import is_out_of_memory, load_once
 from ablage_desktop.engine.models.measure import PLAUSIBLE_SHARE, load_growth, stored_footprint
@@ -279,24 +274,15 @@ class ModelManager:
             backend = self._load_with_retry(record, page, batch)
         except BaseException as exc:
             with self._table.cond:
-                record.error = ErrorInfo.from_exception(exc)
-                record.failures += 1
+                state = record.load_failed(exc)
                 self._table.loading = None
-                # No room is not a broken model: it simply stays unloaded.
-                no_room = isinstance(exc, InsufficientMemory)
-                self._table.set_state(record, ModelState.UNLOADED if no_room else ModelState.FAILED)
+                self._table.set_state(record, state)
                 self._table.cond.notify_all()
             self._table.outbox.flush()
             raise
         with self._table.cond:
-            record.backend = backend
-            record.error = None
-            record.down = None
-            record.load_seconds = self._clock() - started
-            record.slots = threading.BoundedSemaphore(max(1, backend.concurrency))
-            record.tracked = track(backend)
+            record.loaded(backend, self._clock() - started)
             self._table.loading = None
-            record.loads += 1
             self._table.set_state(record, ModelState.READY, seconds=self._clock() - started)
             lease = self._pin(record)
             self._table.cond.notify_all()

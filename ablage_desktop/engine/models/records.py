@@ -11,9 +11,11 @@ import weakref
 from dataclasses import dataclass, field
 
 from ablage_desktop.engine.backends.base import Backend, BackendSpec, EngineOptions
+from ablage_desktop.engine.errors import InsufficientMemory
 from ablage_desktop.engine.events import ModelStateChanged
 from ablage_desktop.engine.memory.estimate import Device, MemoryEstimate
 from ablage_desktop.engine.memory.plan import ModelPlan
+from ablage_desktop.engine.models.leaks import track
 from ablage_desktop.engine.models.state import ModelState, check_transition
 from ablage_desktop.engine.results import ErrorInfo
 
@@ -131,6 +133,24 @@ class ModelRecord:
             seconds=seconds,
             plan=plan.to_json() if plan is not None and state.resident else None,
         )
+
+    def loaded(self, backend: Backend, seconds: float) -> None:
+        """Hold a freshly loaded ``backend``: the last failure is forgotten, its slots open and
+        its objects tracked for the leak check."""
+        self.backend = backend
+        self.error = None
+        self.down = None
+        self.load_seconds = seconds
+        self.slots = threading.BoundedSemaphore(max(1, backend.concurrency))
+        self.tracked = track(backend)
+        self.loads += 1
+
+    def load_failed(self, exc: BaseException) -> ModelState:
+        """Remember why the load failed; the state to enter: no room is not a broken model,
+        it simply stays unloaded."""
+        self.error = ErrorInfo.from_exception(exc)
+        self.failures += 1
+        return ModelState.UNLOADED if isinstance(exc, InsufficientMemory) else ModelState.FAILED
 
     def info(self) -> ModelInfo:
         return ModelInfo(
