@@ -11,15 +11,13 @@ Rules, as Ollama's scheduler and ComfyUI's model management taught us:
   A vision-language model with a memory plan is budgeted per page: its weights plus what the
   page (at its size, times the batch) adds; a page that cannot fit even with every idle
   model evicted is refused before it runs, with what it needs and what there is.
-* A load's measured size (the process's RSS growth, or torch's allocation on a GPU) replaces
-  the estimate only where it is plausible: a reload on the CPU measures nothing (the
-  allocator keeps the pages the last unload freed), and a figure below a quarter of the
-  estimate is kept out of the budget and of the footprint file.
-* Out of memory while loading: evict every idle model and retry exactly once. The recovery
-  runs outside the ``except`` block, so the failed attempt's frames (and tensors) are gone.
-* After an unload: drop every reference, ``gc.collect()``, empty the CUDA cache, wait (within a
-  bound) for the device memory to come back, and report any tracked object still alive as a
-  leak.
+* A load's measured size (RSS growth, or torch's allocation on a GPU) replaces the estimate
+  only where it is plausible (``measure.py``).
+* Out of memory while loading: evict every idle model and retry exactly once, after the failed
+  attempt's frames (and tensors) are gone (``loading.py``).
+* After an unload: drop every reference, collect, empty the CUDA cache, wait (within a bound)
+  for the device memory to come back, and report any tracked object still alive as a leak
+  (``unloading.py``, ``recovery.py``, ``leaks.py``).
 * A remote model (an inference server) costs no local memory: it never counts against a
   budget or ``max_resident_models``, is never evicted to make room and does not expire; its
   "load" is a health check. When its backend reports the server down, the model is unloaded
@@ -28,208 +26,50 @@ Rules, as Ollama's scheduler and ComfyUI's model management taught us:
 
 from __future__ import annotations
 
-import gc
 import logging
-import sys
-import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from ablage_desktop.engine.backends.base import Backend, BackendSpec, EngineOptions
-from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import (
-    AblageError,
-    Cancelled,
-    InsufficientMemory,
     ModelBusy,
     ModelLoadError,
     OutOfMemory,
     RemoteServerError,
-    UnknownBackend,
 )
-from ablage_desktop.engine.events import Event, ModelLeaked, ModelStateChanged, ModelWarmedUp
+from ablage_desktop.engine.events import Event, ModelWarmedUp
 from ablage_desktop.engine.memory.estimate import Device, MemoryEstimate
-from ablage_desktop.engine.memory.plan import ModelPlan
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot
-from ablage_desktop.engine.models.state import ModelState, check_transition
-from ablage_desktop.engine.results import ErrorInfo, OcrPage
+from ablage_desktop.engine.models.background import BackgroundWork
+from ablage_desktop.engine.models.budget import Budget
+from ablage_desktop.engine.models.leases import Lease
+from ablage_desktop.engine.models.loading import is_out_of_memory, load_once
+from ablage_desktop.engine.models.measure import PLAUSIBLE_SHARE, load_growth, stored_footprint
+from ablage_desktop.engine.models.policy import ManagerPolicy
+from ablage_desktop.engine.models.records import ModelInfo, ModelRecord, PageSize
+from ablage_desktop.engine.models.recovery import collect
+from ablage_desktop.engine.models.state import ModelState
+from ablage_desktop.engine.models.table import ModelTable
+from ablage_desktop.engine.models.unloading import Unloader
+from ablage_desktop.engine.results import ErrorInfo
 
 log = logging.getLogger(__name__)
 
-RECOVERY_POLL_S = 0.05
-RECOVERED_SHARE = 0.75
-"""Device memory counts as back once this share of the model's footprint is free again."""
-LATENCY_WEIGHT = 0.3
-"""Weight of the newest page in the moving average of the seconds per page."""
-PLAUSIBLE_SHARE = 0.25
-"""A measured footprint below this share of the estimated resident size is not believed."""
-
-PageSize = tuple[int, int]
-"""Width and height of a page in pixels."""
-
-
-def is_out_of_memory(exc: BaseException) -> bool:
-    """True for torch's CUDA OOM (matched by type, torch only if already loaded) and ours."""
-    if isinstance(exc, OutOfMemory | MemoryError):
-        return True
-    torch = sys.modules.get("torch")
-    cuda_oom = getattr(getattr(torch, "cuda", None), "OutOfMemoryError", None)
-    return cuda_oom is not None and isinstance(exc, cuda_oom)
-
-
-@dataclass(frozen=True, slots=True)
-class ManagerPolicy:
-    """The manager's rules, from the ``management`` section of the configuration."""
-
-    lazy_loading: bool = True
-    keep_alive_s: float = 300.0
-    """Idle time before a model unloads: 0 unloads after use, a negative value never."""
-    max_resident_models: int = 3
-    single_gpu_model: bool = True
-    max_vram_usage: float = 0.9
-    max_ram_usage: float = 0.8
-    vram_budget: int | None = None
-    ram_budget: int | None = None
-    recovery_timeout_s: float = 5.0
-    """How long an unload waits for the device memory to come back."""
-
-
-@dataclass(frozen=True, slots=True)
-class ModelInfo:
-    """One model as the CLI and the GUI show it."""
-
-    name: str
-    engine: str
-    device: Device
-    state: ModelState
-    users: int
-    estimated_bytes: int
-    measured_bytes: int | None
-    error: ErrorInfo | None
-    in_flight: int = 0
-    """Pages being recognised right now."""
-    queued: int = 0
-    """Pages waiting for one of the model's slots (``concurrency``)."""
-    page_seconds: float | None = None
-    """Moving average of the seconds per page (for a server: its latency as seen here)."""
-    load_seconds: float | None = None
-    """How long the last load took (for a server: the health check's round trip)."""
-    since: float = 0.0
-    """When the model entered its state (the manager's clock)."""
-    plan: ModelPlan | None = None
-    """The per-page memory plan the model is budgeted by, where it has one."""
-
-
-@dataclass(eq=False)
-class _Record:
-    name: str
-    spec: BackendSpec
-    options: EngineOptions
-    device: Device
-    estimate: MemoryEstimate
-    state: ModelState = ModelState.UNLOADED
-    backend: Backend | None = None
-    pins: int = 0
-    last_used: float = 0.0
-    measured: int | None = None
-    """Bytes the last load really took (weights and buffers, not page activations)."""
-    error: ErrorInfo | None = None
-    failures: int = 0
-    slots: threading.BoundedSemaphore | None = None
-    tracked: list[weakref.ref[object]] = field(default_factory=list)
-    state_since: float = field(default_factory=time.monotonic)
-    in_flight: int = 0
-    queued: int = 0
-    page_seconds: float | None = None
-    load_seconds: float | None = None
-    down: ErrorInfo | None = None
-    """A remote model whose server went away: unloaded once no page uses it."""
-    loads: int = 0
-    """Loads that completed in this process."""
-
-    @property
-    def remote(self) -> bool:
-        return self.device == "remote"
-
-    @property
-    def resident_bytes(self) -> int:
-        """What the loaded model holds before any page: measured where known."""
-        return self.measured if self.measured is not None else self.estimate.weights
-
-    @property
-    def footprint(self) -> int:
-        return self.resident_bytes + self.estimate.activations
-
-    def need(self, page: PageSize | None, batch: int = 1) -> int:
-        """Resident bytes plus one batch of ``page``-sized pages (the reference page if None)."""
-        if page is None or self.estimate.plan is None:
-            return self.footprint
-        return self.resident_bytes + self.estimate.page_bytes(page[0], page[1], batch)
-
-
-class Lease:
-    """A pinned model. Use ``recognize``; ``release`` (or leave the ``with``) when done."""
-
-    def __init__(self, manager: ModelManager, record: _Record, backend: Backend) -> None:
-        self._manager = manager
-        self._record = record
-        self._backend: Backend | None = backend
-        self.name = record.name
-
-    @property
-    def backend(self) -> Backend:
-        if self._backend is None:
-            raise RuntimeError(f"the lease on {self.name} was released")
-        return self._backend
-
-    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
-        """Recognise with the model, no more threads at once than the backend allows."""
-        slots = self._record.slots
-        assert slots is not None
-        backend = self.backend
-        self._manager._count(self._record, queued=1)
-        with slots:
-            if cancel is not None and cancel.cancelled:
-                # The batch was cancelled while this page waited for the model: a page the
-                # user no longer wants is not started.
-                self._manager._count(self._record, queued=-1)
-                raise Cancelled()
-            self._manager._count(self._record, queued=-1, in_flight=1)
-            started = time.perf_counter()
-            try:
-                result = backend.recognize(page, cancel)
-            except RemoteServerError as exc:
-                self._manager._count(self._record, in_flight=-1)
-                if exc.server_down:
-                    self._manager._mark_down(self._record, exc)
-                raise
-            except BaseException:
-                self._manager._count(self._record, in_flight=-1)
-                raise
-            self._manager._count(self._record, in_flight=-1, seconds=time.perf_counter() - started)
-            return result
-
-    def release(self) -> None:
-        if self._backend is not None:
-            self._backend = None  # a kept Lease must not keep the model alive
-            self._manager._release(self._record)
-
-    def __enter__(self) -> Lease:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
+__all__ = [
+    "PLAUSIBLE_SHARE",
+    "Lease",
+    "ManagerPolicy",
+    "ModelInfo",
+    "ModelManager",
+    "PageSize",
+    "is_out_of_memory",
+]
 
 
 class ModelManager:
-    # Invariants (under self._cond):
-    # - record.pins > 0 exactly when record.state is BUSY;
-    # - at most one record is LOADING, and self._loading names it;
+    # Invariants (under self._table.cond), beside the table's own:
     # - the footprints of resident records on a device stay within that device's budget.
 
     def __init__(
@@ -243,21 +83,15 @@ class ModelManager:
     ) -> None:
         self.policy = policy
         self.probe = probe
-        self._emit = emit
         self._clock = clock
-        self._sleep = sleep
         self._on_measured = on_measured
-        self._cond = threading.Condition()
-        self._records: dict[str, _Record] = {}
-        self._loading: str | None = None
-        self._batches = 0
+        self._table = ModelTable(emit, clock)
         self._pressure = Pressure.NORMAL
-        self._outbox: list[Event] = []
-        self._emit_lock = threading.RLock()  # a listener may call back into the manager
-        self._closed = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._reserved: dict[str, tuple[Device, int]] = {}
-        """Memory held outside the models (the orientation step's RapidOCR session)."""
+        self._background = BackgroundWork()
+        self._budget = Budget(policy)
+        self._unloader = Unloader(
+            self._table, probe, self._budget, policy.recovery_timeout_s, sleep
+        )
 
     # --- registration and status -------------------------------------------------------------
 
@@ -271,24 +105,16 @@ class ModelManager:
     ) -> None:
         """Make ``name`` known; ``measured`` is what an earlier run saw it take (ignored when
         it is implausibly small next to the estimate)."""
-        with self._cond:
-            if name not in self._records:
-                record = _Record(name, spec, options, estimate.device, estimate)
-                if measured is not None and not _plausible(measured, estimate):
-                    log.warning(
-                        "%s: ignoring the stored footprint of %d KiB (estimate %d MiB)",
-                        name,
-                        measured >> 10,
-                        estimate.weights >> 20,
-                    )
-                    measured = None
-                record.measured = measured
-                self._records[name] = record
+        with self._table.cond:
+            if name not in self._table.records:
+                record = ModelRecord(name, spec, options, estimate.device, estimate)
+                record.measured = stored_footprint(name, measured, estimate)
+                self._table.records[name] = record
 
     def reconfigure(self, name: str, options: EngineOptions, estimate: MemoryEstimate) -> None:
         """New options for a model that is not resident (a resident one must unload first)."""
-        with self._cond:
-            record = self._record(name)
+        with self._table.cond:
+            record = self._table.record(name)
             if record.state.resident:
                 raise ModelBusy(name, max(1, record.pins))
             record.options = options
@@ -298,77 +124,39 @@ class ModelManager:
 
     def reserve(self, label: str, device: Device, size: int) -> None:
         """Count ``size`` bytes held outside the models against ``device``'s budget."""
-        with self._cond:
-            if size > 0:
-                self._reserved[label] = (device, size)
-            else:
-                self._reserved.pop(label, None)
+        with self._table.cond:
+            self._budget.reserve(label, device, size)
 
     def reserved(self, device: Device) -> int:
-        with self._cond:
-            return self._reserved_on(device)
-
-    def _reserved_on(self, device: Device) -> int:
-        return sum(size for where, size in tuple(self._reserved.values()) if where == device)
+        with self._table.cond:
+            return self._budget.reserved_on(device)
 
     def infos(self) -> list[ModelInfo]:
-        with self._cond:
-            return [self._info(record) for record in self._records.values()]
+        with self._table.cond:
+            return [record.info() for record in self._table.records.values()]
 
     def info(self, name: str) -> ModelInfo:
-        with self._cond:
-            return self._info(self._record(name))
+        with self._table.cond:
+            return self._table.record(name).info()
 
     @property
     def pressure(self) -> Pressure:
-        with self._cond:
+        with self._table.cond:
             return self._pressure
 
-    def _info(self, record: _Record) -> ModelInfo:
-        return ModelInfo(
-            name=record.name,
-            engine=record.spec.engine,
-            device=record.device,
-            state=record.state,
-            users=record.pins,
-            estimated_bytes=record.estimate.total,
-            measured_bytes=record.measured,
-            error=record.error or record.down,
-            in_flight=record.in_flight,
-            queued=record.queued,
-            page_seconds=record.page_seconds,
-            load_seconds=record.load_seconds,
-            since=record.state_since,
-            plan=record.estimate.plan,
-        )
-
     def _count(
-        self, record: _Record, queued: int = 0, in_flight: int = 0, seconds: float | None = None
+        self, record: ModelRecord, queued: int = 0, in_flight: int = 0, seconds: float | None = None
     ) -> None:
         """Pages waiting for and inside a model (what the panel shows as its queue)."""
-        with self._cond:
-            record.queued += queued
-            record.in_flight += in_flight
-            if seconds is not None:
-                previous = record.page_seconds
-                record.page_seconds = (
-                    seconds
-                    if previous is None
-                    else previous + LATENCY_WEIGHT * (seconds - previous)
-                )
+        with self._table.cond:
+            record.count(queued, in_flight, seconds)
 
-    def _mark_down(self, record: _Record, exc: RemoteServerError) -> None:
+    def _mark_down(self, record: ModelRecord, exc: RemoteServerError) -> None:
         """The server behind ``record`` went away: stop using it once its pages are done."""
-        with self._cond:
+        with self._table.cond:
             if record.down is None:
                 log.warning("%s: server down, unloading it when idle: %s", record.name, exc.problem)
             record.down = ErrorInfo.from_exception(exc)
-
-    def _record(self, name: str) -> _Record:
-        try:
-            return self._records[name]
-        except KeyError:
-            raise UnknownBackend(name, list(self._records)) from None
 
     # --- acquire and release -----------------------------------------------------------------
 
@@ -383,8 +171,8 @@ class ModelManager:
         """
         if page is not None:
             self._room_for_page(name, page, batch)
-        with self._cond:
-            record = self._record(name)
+        with self._table.cond:
+            record = self._table.record(name)
             failures_seen = record.failures
             while True:
                 if record.state in (ModelState.READY, ModelState.BUSY):
@@ -396,15 +184,15 @@ class ModelManager:
                     raise ModelLoadError(name, record.error.message)
                 if (
                     record.state in (ModelState.LOADING, ModelState.UNLOADING)
-                    or self._loading is not None
+                    or self._table.loading is not None
                 ):
-                    self._cond.wait()
+                    self._table.cond.wait()
                     continue
-                self._set_state(record, ModelState.LOADING)
-                self._loading = name
+                self._table.set_state(record, ModelState.LOADING)
+                self._table.loading = name
                 lease = None
                 break
-        self._flush()
+        self._table.outbox.flush()
         if lease is not None:
             return lease
         return self._load_and_pin(record, page, batch)
@@ -412,28 +200,24 @@ class ModelManager:
     def _room_for_page(self, name: str, page: PageSize, batch: int) -> None:
         """Evict idle models until ``batch`` pages of size ``page`` fit beside ``name``, or
         refuse the page. Only for models with a plan: the others are budgeted at load."""
-        while True:
-            with self._cond:
-                record = self._record(name)
-                if record.estimate.plan is None or record.remote:
-                    return
-                if record.state in (ModelState.LOADING, ModelState.UNLOADING):
-                    return  # acquire waits for it, and a load makes its own room
-                problem = self._fit_problem(record, self.probe.snapshot(), page, batch)
-                if problem is None:
-                    return
-                victim = self._pick_victim(record)
-                if victim is None:
-                    raise problem
-                log.info("Unloading %s to make room for a page of %s", victim.name, name)
-                self._set_state(victim, ModelState.UNLOADING)
-            self._flush()
-            self._finish_unload(victim)
+        with self._table.cond:
+            record = self._table.record(name)
+
+        def not_for_now(record: ModelRecord) -> bool:
+            # A model that is loading or unloading: acquire waits for it, and a load makes its
+            # own room.
+            return (
+                record.estimate.plan is None
+                or record.remote
+                or record.state in (ModelState.LOADING, ModelState.UNLOADING)
+            )
+
+        self._unloader.evict_until_fits(record, page, batch, f"a page of {name}", not_for_now)
 
     def page_plan(self, name: str, page: PageSize, batch: int = 1) -> dict[str, object] | None:
         """The memory plan of ``name`` for pages of this size (for the route event)."""
-        with self._cond:
-            record = self._records.get(name)
+        with self._table.cond:
+            record = self._table.records.get(name)
             plan = record.estimate.plan if record is not None else None
         return (
             None
@@ -441,136 +225,99 @@ class ModelManager:
             else plan.to_json(page[0], page[1]) | ({"batch": batch} if batch != 1 else {})
         )
 
-    def _pin(self, record: _Record) -> Lease:
+    def _pin(self, record: ModelRecord) -> Lease:
         assert record.backend is not None
         if record.pins == 0:
-            self._set_state(record, ModelState.BUSY)
+            self._table.set_state(record, ModelState.BUSY)
         record.pins += 1
         record.last_used = self._clock()
         return Lease(self, record, record.backend)
 
-    def _release(self, record: _Record) -> None:
-        with self._cond:
+    def _release(self, record: ModelRecord) -> None:
+        with self._table.cond:
             record.pins -= 1
             record.last_used = self._clock()
             unload_now = False
             if record.pins == 0:
-                self._set_state(record, ModelState.READY)
-                after_use = self.policy.keep_alive_s == 0 and self._batches == 0
+                self._table.set_state(record, ModelState.READY)
+                after_use = self.policy.keep_alive_s == 0 and self._table.batches == 0
                 unload_now = (after_use and not record.remote) or record.down is not None
                 if unload_now:
-                    self._set_state(record, ModelState.UNLOADING)
-            self._cond.notify_all()
-        self._flush()
+                    self._table.set_state(record, ModelState.UNLOADING)
+            self._table.cond.notify_all()
+        self._table.outbox.flush()
         if unload_now:
-            self._finish_unload(record)
+            self._unloader.finish(record)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Within a batch, a model with keep-alive 0 stays between pages; it unloads at the end."""
-        with self._cond:
-            self._batches += 1
+        with self._table.cond:
+            self._table.batches += 1
         try:
             yield
         finally:
-            with self._cond:
-                self._batches -= 1
-                ending = self._batches == 0 and self.policy.keep_alive_s == 0
+            with self._table.cond:
+                self._table.batches -= 1
+                ending = self._table.batches == 0 and self.policy.keep_alive_s == 0
             if ending:
                 self.unload_idle(remote=False)
 
     # --- loading -----------------------------------------------------------------------------
 
-    def _load_and_pin(self, record: _Record, page: PageSize | None = None, batch: int = 1) -> Lease:
+    def _load_and_pin(
+        self, record: ModelRecord, page: PageSize | None = None, batch: int = 1
+    ) -> Lease:
         """Run by the one thread that set ``record`` LOADING."""
         started = self._clock()
         try:
             backend = self._load_with_retry(record, page, batch)
         except BaseException as exc:
-            with self._cond:
-                record.error = ErrorInfo.from_exception(exc)
-                record.failures += 1
-                self._loading = None
-                # No room is not a broken model: it simply stays unloaded.
-                no_room = isinstance(exc, InsufficientMemory)
-                self._set_state(record, ModelState.UNLOADED if no_room else ModelState.FAILED)
-                self._cond.notify_all()
-            self._flush()
+            with self._table.cond:
+                state = record.load_failed(exc)
+                self._table.loading = None
+                self._table.set_state(record, state)
+                self._table.cond.notify_all()
+            self._table.outbox.flush()
             raise
-        with self._cond:
-            record.backend = backend
-            record.error = None
-            record.down = None
-            record.load_seconds = self._clock() - started
-            record.slots = threading.BoundedSemaphore(max(1, backend.concurrency))
-            record.tracked = [weakref.ref(obj) for obj in backend.tracked_objects()]
-            self._loading = None
-            record.loads += 1
-            self._set_state(record, ModelState.READY, seconds=self._clock() - started)
+        with self._table.cond:
+            record.loaded(backend, self._clock() - started)
+            self._table.loading = None
+            self._table.set_state(record, ModelState.READY, seconds=self._clock() - started)
             lease = self._pin(record)
-            self._cond.notify_all()
-        self._flush()
+            self._table.cond.notify_all()
+        self._table.outbox.flush()
         warmup = getattr(backend, "warmup_seconds", None)
         if isinstance(warmup, int | float):
-            self._emit_now(ModelWarmedUp(record.name, float(warmup)))
+            self._table.outbox.send_now(ModelWarmedUp(record.name, float(warmup)))
         return lease
 
     def _load_with_retry(
-        self, record: _Record, page: PageSize | None = None, batch: int = 1
+        self, record: ModelRecord, page: PageSize | None = None, batch: int = 1
     ) -> Backend:
-        assert record.spec.load is not None, "planned engines are refused before loading"
         for attempt in (1, 2):
-            self._make_room(record, page, batch)
+            self._unloader.evict_until_fits(record, page, batch, record.name)
             before = self.probe.snapshot()
-            oom_message = ""
-            try:
-                backend = record.spec.load(record.name, record.options)
-            except Exception as exc:
-                if not is_out_of_memory(exc):
-                    if isinstance(exc, AblageError):
-                        raise
-                    raise ModelLoadError(record.name, f"{type(exc).__name__}: {exc}") from exc
-                oom_message = exc.cause if isinstance(exc, OutOfMemory) else f"{exc}"
-            if not oom_message:
+            loaded = load_once(record)
+            if not isinstance(loaded, str):
                 if not record.remote:  # a server's memory is not this machine's
                     # The load's own buffers (file reads, quantization) are freed by now:
                     # hand them back, so that what is measured is the model.
                     self.probe.empty_cache()
                     self._measure(record, before, self.probe.snapshot())
-                return backend
-            # Out of memory: the except block is over, so the failed attempt is unreachable.
+                return loaded
             log.warning("%s ran out of memory while loading (try %d of 2)", record.name, attempt)
             if attempt == 2:
-                raise OutOfMemory(record.name, "loading", oom_message)
-            self.unload_idle(keep=record.name, device=record.device)
-            gc.collect()
-            self.probe.empty_cache()
+                raise OutOfMemory(record.name, "loading", loaded)
+            self._free_idle_beside(record)
         raise AssertionError("unreachable")
 
-    def _measure(self, record: _Record, before: MemorySnapshot, after: MemorySnapshot) -> None:
+    def _measure(self, record: ModelRecord, before: MemorySnapshot, after: MemorySnapshot) -> None:
         """Keep what the load took as the model's footprint, where the figure can be believed."""
-        if record.device == "gpu" and after.vram_allocated is not None:
-            taken = after.vram_allocated - (before.vram_allocated or 0)
-        elif record.device == "gpu" and after.vram_used is not None:
-            taken = after.vram_used - (before.vram_used or 0)
-        else:
-            if record.loads:
-                # The allocator kept the pages the last unload freed: the reload reuses them,
-                # and its RSS growth says nothing about the model.
-                log.debug("%s reloaded: RSS growth not taken as its footprint", record.name)
-                return
-            taken = after.rss - before.rss
-        if not _plausible(taken, record.estimate):
-            log.info(
-                "%s: measured %d KiB at load, implausible next to the estimate of %d MiB; "
-                "keeping %s",
-                record.name,
-                max(0, taken) >> 10,
-                record.estimate.weights >> 20,
-                "the earlier measurement" if record.measured is not None else "the estimate",
-            )
+        taken = load_growth(record, before, after)
+        if taken is None:
             return
-        with self._cond:
+        with self._table.cond:
             record.measured = taken
         self._on_measured(record.name, taken)
         log.info(
@@ -580,152 +327,30 @@ class ModelManager:
             record.estimate.weights >> 20,
         )
 
-    # --- making room -------------------------------------------------------------------------
+    def _free_idle_beside(self, record: ModelRecord) -> None:
+        """Unload every idle model on ``record``'s device, and give their memory back."""
+        self.unload_idle(keep=record.name, device=record.device)
+        collect(self.probe)
 
-    def _make_room(self, record: _Record, page: PageSize | None = None, batch: int = 1) -> None:
-        """Evict idle models, least recently used first, until ``record`` fits."""
-        while True:
-            with self._cond:
-                problem = self._fit_problem(record, self.probe.snapshot(), page, batch)
-                if problem is None:
-                    return
-                victim = self._pick_victim(record)
-                if victim is None:
-                    raise problem
-                log.info("Unloading %s to make room for %s", victim.name, record.name)
-                self._set_state(victim, ModelState.UNLOADING)
-            self._flush()
-            self._finish_unload(victim)
+    # --- making room -------------------------------------------------------------------------
 
     def budget(self, device: Device, snapshot: MemorySnapshot) -> int:
         """Bytes the models may use on ``device``: the share of its total, or the absolute size,
         less what is reserved outside the models."""
-        if device == "gpu":
-            if self.policy.vram_budget is not None:
-                whole = self.policy.vram_budget
-            else:
-                whole = int(self.policy.max_vram_usage * (snapshot.vram_total or 0))
-        elif self.policy.ram_budget is not None:
-            whole = self.policy.ram_budget
-        else:
-            whole = int(self.policy.max_ram_usage * snapshot.ram_total)
-        return whole - self._reserved_on(device)
-
-    def _fit_problem(
-        self,
-        record: _Record,
-        snapshot: MemorySnapshot,
-        page: PageSize | None = None,
-        batch: int = 1,
-    ) -> InsufficientMemory | None:
-        """Why ``record`` cannot be loaded now (or, resident, cannot read ``batch`` pages of
-        size ``page``), or None when it fits."""
-        if record.remote:
-            return None
-        others = [
-            r
-            for r in self._records.values()
-            if r is not record and r.state.resident and not r.remote
-        ]
-        need = record.need(page, batch)
-        if record.state in (ModelState.READY, ModelState.BUSY):
-            return self._page_problem(record, snapshot, others, page, batch)
-        if len(others) >= self.policy.max_resident_models:
-            return InsufficientMemory(
-                record.name,
-                record.device,
-                need,
-                0,
-                f"{len(others)} models are resident, the most allowed "
-                "(management.max_resident_models), and none is idle",
-            )
-        if record.device == "gpu" and self.policy.single_gpu_model:
-            gpu_models = [r.name for r in others if r.device == "gpu"]
-            if gpu_models:
-                return InsufficientMemory(
-                    record.name,
-                    "gpu",
-                    need,
-                    0,
-                    f"one GPU model at a time (management.single_gpu_model) and "
-                    f"{', '.join(gpu_models)} is in use",
-                )
-        budget = self.budget(record.device, snapshot)
-        accounted = sum(r.footprint for r in others if r.device == record.device)
-        free = snapshot.vram_free if record.device == "gpu" else snapshot.ram_available
-        free = free or 0
-        have = min(budget - accounted, free)
-        if need > have:
-            detail = (
-                f"budget {budget >> 20} MiB, models resident {accounted >> 20} MiB, "
-                f"free on the device {free >> 20} MiB"
-            )
-            if page is not None and record.estimate.plan is not None:
-                detail = f"{_page_words(record, page, batch)}; {detail}"
-            return InsufficientMemory(record.name, record.device, need, max(0, have), detail)
-        return None
-
-    def _page_problem(
-        self,
-        record: _Record,
-        snapshot: MemorySnapshot,
-        others: list[_Record],
-        page: PageSize | None,
-        batch: int,
-    ) -> InsufficientMemory | None:
-        """Why a resident ``record`` cannot read this batch of pages: its weights are already
-        in memory, so the page must fit in what the budget and the device have left."""
-        if page is None or record.estimate.plan is None:
-            return None
-        need = record.estimate.page_bytes(page[0], page[1], batch)
-        budget = self.budget(record.device, snapshot)
-        accounted = sum(r.footprint for r in others if r.device == record.device)
-        free = (snapshot.vram_free if record.device == "gpu" else snapshot.ram_available) or 0
-        have = min(budget - accounted - record.resident_bytes, free)
-        if need <= have:
-            return None
-        detail = (
-            f"{_page_words(record, page, batch)}; the weights take "
-            f"{record.resident_bytes >> 20} MiB of a budget of {budget >> 20} MiB, other models "
-            f"{accounted >> 20} MiB, free on the device {free >> 20} MiB"
-        )
-        return InsufficientMemory(record.name, record.device, need, max(0, have), detail)
+        return self._budget.of(device, snapshot)
 
     def cannot_fit(self, name: str) -> str | None:
         """Why ``name`` could not be loaded even after evicting every idle model, or None.
 
         Judged at the reference page (the plan's A4 at 300 dpi for a planned model); the page
         itself is judged when it is acquired."""
-        with self._cond:
-            record = self._record(name)
+        with self._table.cond:
+            record = self._table.record(name)
             if record.state in (ModelState.READY, ModelState.BUSY) or record.remote:
                 return None
-            snapshot = self.probe.snapshot()
-            same = [
-                r
-                for r in self._records.values()
-                if r is not record and r.state.resident and r.device == record.device
-            ]
-            pinned = sum(r.footprint for r in same if r.pins or r.state is not ModelState.READY)
-            idle = sum(r.footprint for r in same if not r.pins and r.state is ModelState.READY)
-            free = snapshot.vram_free if record.device == "gpu" else snapshot.ram_available
-            have = min(self.budget(record.device, snapshot) - pinned, (free or 0) + idle)
-            if record.footprint > have:
-                return (
-                    f"needs {record.footprint >> 20} MiB of {record.device.upper()} memory, "
-                    f"at most {max(0, have) >> 20} MiB can be made free"
-                )
-            return None
-
-    def _pick_victim(self, record: _Record) -> _Record | None:
-        idle = [
-            r
-            for r in self._records.values()
-            if r is not record and r.state is ModelState.READY and r.pins == 0 and not r.remote
-        ]
-        # The same device first: freeing RAM does not make a GPU model fit.
-        idle.sort(key=lambda r: (r.device != record.device, r.last_used))
-        return idle[0] if idle else None
+            return self._budget.cannot_fit(
+                record, self._table.records.values(), self.probe.snapshot()
+            )
 
     # --- unloading ---------------------------------------------------------------------------
 
@@ -735,48 +360,20 @@ class ModelManager:
         A model in use is waited for up to ``wait_s`` seconds, then refused with
         ``ModelBusy``; a model that failed to load is reset to unloaded.
         """
-        deadline = self._clock() + wait_s
-        with self._cond:
-            record = self._record(name)
-            while record.pins > 0 or record.state in (ModelState.LOADING, ModelState.UNLOADING):
-                remaining = deadline - self._clock()
-                if remaining <= 0:
-                    if record.state is ModelState.UNLOADING:
-                        return False
-                    raise ModelBusy(name, max(1, record.pins))
-                self._cond.wait(remaining)
-            resident = record.state is ModelState.READY
-            if record.state is ModelState.FAILED:
-                self._set_state(record, ModelState.UNLOADED)
-                record.error = None
-            elif resident:
-                self._set_state(record, ModelState.UNLOADING)
-        self._flush()
-        if resident:
-            self._finish_unload(record)
-        return resident
+        return self._unloader.unload(name, wait_s=wait_s)
 
     def unload_idle(
         self, *, keep: str | None = None, device: Device | None = None, remote: bool = True
     ) -> list[str]:
         """Unload every idle model (but ``keep``, only on ``device`` when given, and without
         the remote ones unless ``remote``)."""
-        with self._cond:
-            victims = [
-                r
-                for r in self._records.values()
-                if r.state is ModelState.READY
-                and r.pins == 0
-                and r.name != keep
+        return self._unloader.unload_where(
+            lambda r: (
+                r.name != keep
                 and (device is None or r.device == device)
                 and (remote or not r.remote)
-            ]
-            for victim in victims:
-                self._set_state(victim, ModelState.UNLOADING)
-        self._flush()
-        for victim in victims:
-            self._finish_unload(victim)
-        return [victim.name for victim in victims]
+            )
+        )
 
     def expire_idle(self) -> list[str]:
         """Unload the models idle for longer than the keep-alive time."""
@@ -784,86 +381,26 @@ class ModelManager:
         if ttl < 0:
             return []
         now = self._clock()
-        with self._cond:
-            victims = [
-                r
-                for r in self._records.values()
-                if r.state is ModelState.READY
-                and r.pins == 0
-                and not r.remote  # costs nothing idle: stays ready
-                and now - r.last_used >= ttl
-            ]
-            if ttl == 0 and self._batches:
-                victims = []
-            for victim in victims:
-                self._set_state(victim, ModelState.UNLOADING)
-        self._flush()
-        for victim in victims:
-            log.info("%s was idle for %.0f s: unloading", victim.name, now - victim.last_used)
-            self._finish_unload(victim)
-        return [victim.name for victim in victims]
 
-    def _finish_unload(self, record: _Record) -> None:
-        """Run by the one thread that set ``record`` UNLOADING."""
-        with self._cond:
-            backend, record.backend = record.backend, None
-            tracked, record.tracked = record.tracked, []
-            footprint = record.footprint
-        before = self.probe.snapshot()
-        if backend is not None:
-            try:
-                backend.close()
-            except Exception:
-                log.exception("Closing %s failed", record.name)
-            del backend
-        gc.collect()
-        self.probe.empty_cache()
-        if record.device == "gpu":
-            self._wait_for_recovery(record.name, before, footprint)
-        alive = [ref() for ref in tracked]
-        leaked = [type(obj).__name__ for obj in alive if obj is not None]
-        del alive
-        if leaked:
-            log.warning(
-                "Leak: %s is unloaded but %d of its objects are still referenced (%s)",
-                record.name,
-                len(leaked),
-                ", ".join(leaked),
+        def expired(record: ModelRecord) -> bool:
+            # A remote model costs nothing idle: it stays ready. With keep-alive 0, a model
+            # stays between the pages of a batch.
+            return (
+                not record.remote
+                and now - record.last_used >= ttl
+                and not (ttl == 0 and self._table.batches)
             )
-            self._emit_now(ModelLeaked(record.name, tuple(leaked)))
-        with self._cond:
-            self._set_state(record, ModelState.UNLOADED)
-            if record.down is not None:
-                record.error, record.down = record.down, None  # shown until the next load
-            self._cond.notify_all()
-        self._flush()
 
-    def _wait_for_recovery(self, name: str, before: MemorySnapshot, footprint: int) -> None:
-        """Poll until the device shows the model's memory free again, within the bound."""
-        if before.vram_free is None:
-            return
-        target = before.vram_free + int(footprint * RECOVERED_SHARE)
-        deadline = self._clock() + self.policy.recovery_timeout_s
-        while True:
-            free = self.probe.snapshot().vram_free or 0
-            if free >= min(target, before.vram_total or target):
-                return
-            if self._clock() >= deadline:
-                log.warning(
-                    "VRAM of %s did not come back within %.1f s (%d MiB free, expected %d MiB)",
-                    name,
-                    self.policy.recovery_timeout_s,
-                    free >> 20,
-                    target >> 20,
-                )
-                return
-            self._sleep(RECOVERY_POLL_S)
+        def announce(record: ModelRecord) -> None:
+            log.info("%s was idle for %.0f s: unloading", record.name, now - record.last_used)
+
+        return self._unloader.unload_where(expired, announce)
 
     # --- memory pressure ---------------------------------------------------------------------
 
     def observe(self, pressure: Pressure) -> None:
         """Act on the sampler's reading: warning clears caches, critical unloads idle GPU models."""
-        with self._cond:
+        with self._table.cond:
             previous, self._pressure = self._pressure, pressure
         if pressure >= Pressure.WARNING:
             self.probe.empty_cache()
@@ -873,11 +410,9 @@ class ModelManager:
 
     def recover_from_oom(self, keep: str) -> None:
         """After an OOM during inference: free every idle model on ``keep``'s device."""
-        with self._cond:
-            device = self._record(keep).device
-        self.unload_idle(keep=keep, device=device)
-        gc.collect()
-        self.probe.empty_cache()
+        with self._table.cond:
+            record = self._table.record(keep)
+        self._free_idle_beside(record)
 
     # --- background work ---------------------------------------------------------------------
 
@@ -888,88 +423,20 @@ class ModelManager:
         loading: that costs no memory, and shows at once whether each server answers.
         """
         if self.policy.keep_alive_s > 0:
-            self._spawn("ablage-keepalive", self._reap)
+            self._background.reap(self.policy.keep_alive_s, self.expire_idle)
         if not self.policy.lazy_loading and preload:
-            self._spawn("ablage-preload", lambda: self._preload(preload))
+            self._background.preload("ablage-preload", preload, self._load_and_release)
         for name in connect:
-            self._spawn(f"ablage-connect-{name}", lambda name=name: self._preload([name]))
+            self._background.preload(f"ablage-connect-{name}", [name], self._load_and_release)
 
-    def _spawn(self, name: str, target: Callable[[], None]) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)
-        self._threads.append(thread)
-        thread.start()
-
-    def _reap(self) -> None:
-        interval = min(1.0, max(0.05, self.policy.keep_alive_s / 4))
-        while not self._closed.wait(interval):
-            try:
-                self.expire_idle()
-            except Exception:
-                log.exception("Unloading idle models failed")
-
-    def _preload(self, names: Sequence[str]) -> None:
-        for name in names:
-            if self._closed.is_set():
-                return
-            try:
-                self.acquire(name).release()
-            except AblageError as exc:
-                log.warning("Eager loading of %s skipped: %s", name, exc)
+    def _load_and_release(self, name: str) -> None:
+        self.acquire(name).release()
 
     def close(self) -> None:
         """Stop the background threads and unload every model that is not in use."""
-        self._closed.set()
-        for thread in self._threads:
-            thread.join(timeout=30)
-        self._threads.clear()
+        self._background.stop()
         self.unload_idle()
-        with self._cond:
-            busy = [r.name for r in self._records.values() if r.pins]
+        with self._table.cond:
+            busy = [r.name for r in self._table.records.values() if r.pins]
         if busy:
             log.warning("Closing while %s are still in use", ", ".join(busy))
-
-    # --- state changes and their events ------------------------------------------------------
-
-    def _set_state(self, record: _Record, state: ModelState, seconds: float | None = None) -> None:
-        """Change state under the lock; the event is sent after the lock is released."""
-        check_transition(record.name, record.state, state)
-        now = self._clock()
-        if seconds is None:
-            seconds = now - record.state_since
-        previous, record.state = record.state, state
-        record.state_since = now
-        plan = record.estimate.plan
-        self._outbox.append(
-            ModelStateChanged(
-                model=record.name,
-                previous=previous.value,
-                state=state.value,
-                bytes=record.footprint if state.resident else 0,
-                device=record.device,
-                seconds=seconds,
-                plan=plan.to_json() if plan is not None and state.resident else None,
-            )
-        )
-
-    def _flush(self) -> None:
-        with self._emit_lock:
-            with self._cond:
-                events, self._outbox = self._outbox, []
-            for event in events:
-                self._emit(event)
-
-    def _emit_now(self, event: Event) -> None:
-        with self._emit_lock:
-            self._emit(event)
-
-
-def _plausible(measured: int, estimate: MemoryEstimate) -> bool:
-    """A footprint worth keeping: not far below what the model was estimated to hold."""
-    return measured > 0 and measured >= PLAUSIBLE_SHARE * estimate.weights
-
-
-def _page_words(record: _Record, page: PageSize, batch: int) -> str:
-    """The page's share of the need, in words."""
-    plan = record.estimate.plan
-    assert plan is not None
-    return f"a page of {plan.page(page[0], page[1], batch).describe()}"
