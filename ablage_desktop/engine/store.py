@@ -252,8 +252,8 @@ class Store:
     def running_jobs(self) -> list[Job]:
         """Batches another live process (a window, a command) is working on right now."""
         rows = self._read("SELECT id, pid FROM jobs WHERE state = 'running' ORDER BY id")
-        running = (self.job(int(row["id"])) for row in rows if running(row["pid"]))
-        return [job for job in running if job is not None and job.pid != os.getpid()]
+        live = (self.job(int(row["id"])) for row in rows if running(row["pid"]))
+        return [job for job in live if job is not None and job.pid != os.getpid()]
 
     # --- documents and pages ------------------------------------------------------------------
 
