@@ -426,7 +426,7 @@ def measure_cpu_engine(what: str) -> None:
     import psutil
 
     from ablage_desktop.engine.backends import REGISTRY
-    from ablage_desktop.engine.documents import PageImage
+    from ablage_desktop.engine.intake.documents import PageImage
     from ablage_desktop.engine.memory.probe import SystemProbe
 
     sys.path.insert(0, str(ROOT / "benchmarks"))

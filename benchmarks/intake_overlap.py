@@ -53,8 +53,8 @@ from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions, rapidocr_pa
 from ablage_desktop.engine.backends.tesseract import TesseractOptions, find_tessdata
 from ablage_desktop.engine.config import AppConfig, load_config
 from ablage_desktop.engine.core import Engine, OcrRequest
-from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.errors import AblageError
+from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
 
 MODES = ("naive", "pipeline", "direct", "render")
 

@@ -36,10 +36,10 @@ if str(REPO) not in sys.path:
 from ablage_desktop.engine.bench.corpus import load_corpus  # noqa: E402
 from ablage_desktop.engine.config import load_config  # noqa: E402
 from ablage_desktop.engine.core import Engine, OcrRequest  # noqa: E402
-from ablage_desktop.engine.decoding import IsolatedDecoder  # noqa: E402
-from ablage_desktop.engine.layout import group_rows, in_reading_order  # noqa: E402
-from ablage_desktop.engine.results import PAGE_SEPARATOR, OcrLine  # noqa: E402
-from ablage_desktop.engine.textmetrics import TextScore, score  # noqa: E402
+from ablage_desktop.engine.intake.decoding import IsolatedDecoder  # noqa: E402
+from ablage_desktop.engine.results.document import PAGE_SEPARATOR, OcrLine  # noqa: E402
+from ablage_desktop.engine.text.layout import group_rows, in_reading_order  # noqa: E402
+from ablage_desktop.engine.text.textmetrics import TextScore, score  # noqa: E402
 
 Box = list[float]
 

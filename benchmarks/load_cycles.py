@@ -72,8 +72,8 @@ from model_swap import (
 
 from ablage_desktop.app import configure_logging
 from ablage_desktop.engine.core import Engine
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import AblageError
+from ablage_desktop.engine.intake.documents import PageImage
 
 
 @dataclass

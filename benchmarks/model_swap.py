@@ -69,9 +69,9 @@ from ablage_desktop.app import configure_logging, user_config_file
 from ablage_desktop.engine.bench.machine import describe_machine
 from ablage_desktop.engine.config import AppConfig, ConfigError, load_config
 from ablage_desktop.engine.core import Engine
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import AblageError
 from ablage_desktop.engine.events import Event, ModelLeaked
+from ablage_desktop.engine.intake.documents import PageImage
 
 # Before transformers is imported (only ever lazily): nothing is downloaded, no progress bars.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

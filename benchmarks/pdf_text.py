@@ -42,7 +42,7 @@ from born_digital import A4, Page, Run, pdf_bytes  # noqa: E402  (tests/born_dig
 
 from ablage_desktop.engine.config import AppConfig, load_config  # noqa: E402
 from ablage_desktop.engine.core import Engine, OcrRequest  # noqa: E402
-from ablage_desktop.engine.textmetrics import cer  # noqa: E402
+from ablage_desktop.engine.text.textmetrics import cer  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 SOURCES = ("de_*.pdf", "pdfen_*.pdf")

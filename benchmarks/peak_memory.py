@@ -25,6 +25,7 @@ import psutil
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from ablage_desktop.engine import load_config
+from ablage_desktop.engine.archive.store import Store
 from ablage_desktop.engine.backends.base import (
     Availability,
     Backend,
@@ -32,10 +33,9 @@ from ablage_desktop.engine.backends.base import (
     EngineOptions,
 )
 from ablage_desktop.engine.core import Engine, OcrRequest
-from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
-from ablage_desktop.engine.results import OcrLine, OcrPage
-from ablage_desktop.engine.store import Store
+from ablage_desktop.engine.results.document import OcrLine, OcrPage
 
 LINES = (
     "Rechnung 4711 vom 30.10.2018",

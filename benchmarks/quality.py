@@ -65,12 +65,12 @@ from ablage_desktop.engine.bench.corpus import BenchDocument, load_corpus  # noq
 from ablage_desktop.engine.bench.machine import describe_machine  # noqa: E402
 from ablage_desktop.engine.config import load_config  # noqa: E402
 from ablage_desktop.engine.core import Engine, OcrRequest  # noqa: E402
-from ablage_desktop.engine.decoding import IsolatedDecoder  # noqa: E402
-from ablage_desktop.engine.documents import IntakeLimits  # noqa: E402
 from ablage_desktop.engine.errors import AblageError  # noqa: E402
+from ablage_desktop.engine.intake.decoding import IsolatedDecoder  # noqa: E402
+from ablage_desktop.engine.intake.documents import IntakeLimits  # noqa: E402
 from ablage_desktop.engine.models.router import AUTO  # noqa: E402
-from ablage_desktop.engine.results import OcrDocument  # noqa: E402
-from ablage_desktop.engine.textmetrics import TextScore, score  # noqa: E402
+from ablage_desktop.engine.results.document import OcrDocument  # noqa: E402
+from ablage_desktop.engine.text.textmetrics import TextScore, score  # noqa: E402
 
 DEFAULT_BACKENDS = (AUTO, "rapidocr", "tesseract")
 OTHER = "other"

@@ -39,7 +39,7 @@ from PIL import Image, ImageDraw
 
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import Engine, OcrRequest
-from ablage_desktop.engine.folders import collect_documents
+from ablage_desktop.engine.intake.folders import collect_documents
 
 LINES = (
     "Rechnung Nr. 2026-4711",

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from sample_pdf import DEFAULT_DATA, build_pdf, source_pdfs
 
-from ablage_desktop.engine.decoding import IsolatedDecoder
-from ablage_desktop.engine.documents import Document, IntakeLimits, open_document
+from ablage_desktop.engine.intake.decoding import IsolatedDecoder
+from ablage_desktop.engine.intake.documents import Document, IntakeLimits, open_document
 
 
 def build_tiff(pdf: Path, limits: IntakeLimits, target: Path) -> Path:

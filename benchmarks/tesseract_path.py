@@ -46,9 +46,9 @@ if str(REPO) not in sys.path:  # run from a checkout without installing the pack
 from ablage_desktop.engine.backends.tesseract import TesseractOptions, find_tessdata  # noqa: E402
 from ablage_desktop.engine.config import load_config  # noqa: E402
 from ablage_desktop.engine.core import Engine, OcrRequest  # noqa: E402
-from ablage_desktop.engine.decoding import IsolatedDecoder  # noqa: E402
-from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document  # noqa: E402
-from ablage_desktop.engine.folders import collect_documents  # noqa: E402
+from ablage_desktop.engine.intake.decoding import IsolatedDecoder  # noqa: E402
+from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document  # noqa: E402
+from ablage_desktop.engine.intake.folders import collect_documents  # noqa: E402
 from ablage_desktop.engine.preprocess import Preprocessor  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data"

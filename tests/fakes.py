@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ablage_desktop.engine.backends.base import Availability, Backend, BackendSpec, EngineOptions
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import OutOfMemory
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.memory.probe import MemorySnapshot
 from ablage_desktop.engine.models.manager import ModelManager
-from ablage_desktop.engine.results import OcrLine, OcrPage
+from ablage_desktop.engine.results.document import OcrLine, OcrPage
 
 PageHook = Callable[[PageImage], None]
 

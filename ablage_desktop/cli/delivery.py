@@ -11,17 +11,17 @@ from pathlib import Path
 
 from ablage_desktop.cli.common import DEFAULT_FORMAT, DEFAULT_OUT, EXIT_OK, EXIT_USAGE, NOTHING_DONE
 from ablage_desktop.engine import Engine, OcrDocument, OcrRequest, collect_documents
-from ablage_desktop.engine.atomicfile import (
+from ablage_desktop.engine.archive.store import Store
+from ablage_desktop.engine.pathtext import display_line, path_from_storage, path_to_storage
+from ablage_desktop.engine.results.atomicfile import (
     MAX_NAME_BYTES,
     check_writable,
     fit_name,
     folder_error,
     output_error,
 )
-from ablage_desktop.engine.exports import EXPORT_FORMATS, SUFFIXES, write_export
-from ablage_desktop.engine.output_guard import Inputs
-from ablage_desktop.engine.pathtext import display_line, path_from_storage, path_to_storage
-from ablage_desktop.engine.store import Store
+from ablage_desktop.engine.results.exports import EXPORT_FORMATS, SUFFIXES, write_export
+from ablage_desktop.engine.results.output_guard import Inputs
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from ablage_desktop.cli.delivery import (
 from ablage_desktop.cli.progress import Progress, Tally, print_summary
 from ablage_desktop.cli.signals import Terminated, stop_on_signals
 from ablage_desktop.engine import AppConfig, CancelToken, Engine
+from ablage_desktop.engine.archive.store import Store, StoreError
 from ablage_desktop.engine.errors import (
     BackendUnavailable,
     ModelLoadError,
@@ -36,10 +37,9 @@ from ablage_desktop.engine.errors import (
     UsageError,
 )
 from ablage_desktop.engine.eventlog import EventLog
-from ablage_desktop.engine.exports import EXPORT_FORMATS
-from ablage_desktop.engine.output_guard import Inputs
 from ablage_desktop.engine.pathtext import display_line
-from ablage_desktop.engine.store import Store, StoreError
+from ablage_desktop.engine.results.exports import EXPORT_FORMATS
+from ablage_desktop.engine.results.output_guard import Inputs
 
 STOPPING = (
     UnknownBackend,

@@ -15,8 +15,7 @@ from ablage_desktop.cli.common import (
     add_common_options,
     whole_number,
 )
-from ablage_desktop.engine.errors import UsageError
-from ablage_desktop.engine.store import (
+from ablage_desktop.engine.archive.store import (
     HIT_END,
     HIT_START,
     MAX_SEARCH_HITS,
@@ -24,6 +23,7 @@ from ablage_desktop.engine.store import (
     StoreError,
     fts_query,
 )
+from ablage_desktop.engine.errors import UsageError
 
 
 def add_search_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

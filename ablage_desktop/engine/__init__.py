@@ -3,10 +3,8 @@
 Its public API is re-exported here for the GUI, the CLI and tests.
 """
 
-from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.config import AppConfig, load_config
 from ablage_desktop.engine.core import Engine
-from ablage_desktop.engine.documents import DocumentType, IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.errors import AblageError, ConfigError, InputError
 from ablage_desktop.engine.events import (
     DocumentFinished,
@@ -20,9 +18,16 @@ from ablage_desktop.engine.events import (
     PageDone,
     Routed,
 )
-from ablage_desktop.engine.folders import CollectedInputs, collect_documents
-from ablage_desktop.engine.jobs import OcrRequest
-from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrLine, OcrPage
+from ablage_desktop.engine.intake.documents import (
+    DocumentType,
+    IntakeLimits,
+    PageImage,
+    open_document,
+)
+from ablage_desktop.engine.intake.folders import CollectedInputs, collect_documents
+from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrLine, OcrPage
+from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.jobs import OcrRequest
 from ablage_desktop.engine.statuses import BackendStatus
 
 __all__ = [

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ByteSize, ConfigDict, Field, ValidationError, mo
 
 from ablage_desktop.engine.backends import REGISTRY
 from ablage_desktop.engine.backends.base import EngineOptions
-from ablage_desktop.engine.documents import IntakeLimits
 from ablage_desktop.engine.errors import ConfigError
+from ablage_desktop.engine.intake.documents import IntakeLimits
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
 
 SHIPPED_CONFIG = "models.yaml"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from ablage_desktop.engine.archive.store import Job, Store
 from ablage_desktop.engine.backends import (
     REGISTRY,
     Backend,
@@ -23,9 +24,7 @@ from ablage_desktop.engine.backends import (
     EngineOptions,
     rapidocr,
 )
-from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.config import AppConfig
-from ablage_desktop.engine.decoding import IsolatedDecoder
 from ablage_desktop.engine.errors import (
     AblageError,
     BackendUnavailable,
@@ -33,26 +32,27 @@ from ablage_desktop.engine.errors import (
     UsageError,
 )
 from ablage_desktop.engine.events import Listeners, MemorySample
-from ablage_desktop.engine.exports import write_export
-from ablage_desktop.engine.jobs import BatchRunner, OcrRequest, resume_request
+from ablage_desktop.engine.intake.decoding import IsolatedDecoder
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot, SystemProbe
 from ablage_desktop.engine.memory.sampler import MemorySampler
 from ablage_desktop.engine.models.footprints import FootprintStore
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.router import AUTO, PageDispatcher, Route, Router
-from ablage_desktop.engine.output_guard import Inputs
 from ablage_desktop.engine.preprocess import Preprocessor
 from ablage_desktop.engine.preprocess.orientation import DET_SIDE as ORIENTATION_DETECTION_SIDE
-from ablage_desktop.engine.results import OcrDocument
+from ablage_desktop.engine.results.document import OcrDocument
+from ablage_desktop.engine.results.exports import write_export
+from ablage_desktop.engine.results.output_guard import Inputs
+from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.jobs import BatchRunner, OcrRequest, resume_request
+from ablage_desktop.engine.run.text_route import TextLayerFirst
 from ablage_desktop.engine.statuses import (
     BackendStatus,
     status_of,
     unavailable_reason,
     why_unavailable,
 )
-from ablage_desktop.engine.store import Job, Store
-from ablage_desktop.engine.text_route import TextLayerFirst
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ablage_desktop.engine.memory.probe import MemorySnapshot
-from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrPage
+from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrPage
 
 log = logging.getLogger(__name__)
 

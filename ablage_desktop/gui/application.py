@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ablage_desktop.engine import AppConfig, Engine
-from ablage_desktop.engine.store import Store, StoreError
+from ablage_desktop.engine.archive.store import Store, StoreError
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon

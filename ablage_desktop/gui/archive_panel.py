@@ -13,7 +13,7 @@ from PySide6.QtCore import QDateTime, QLocale, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLineEdit, QWidget
 
 from ablage_desktop.engine import OcrDocument
-from ablage_desktop.engine.store import Job, SearchHit
+from ablage_desktop.engine.archive.store import Job, SearchHit
 from ablage_desktop.gui.widgets.notice_bar import NoticeBar
 from ablage_desktop.gui.widgets.search_panel import SearchPanel
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ablage_desktop.engine import OcrDocument
+from ablage_desktop.engine.archive.store import Store, fts_query
 from ablage_desktop.engine.pathtext import display
-from ablage_desktop.engine.store import Store, fts_query
 from ablage_desktop.gui.failures import report
 
 log = logging.getLogger(__name__)

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from ablage_desktop.engine import AblageError, BackendStatus
-from ablage_desktop.engine.atomicfile import write_atomic
 from ablage_desktop.engine.bench import BenchPlan, BenchProgress, BenchReport
 from ablage_desktop.engine.bench.report import write_json
+from ablage_desktop.engine.results.atomicfile import write_atomic
 from ablage_desktop.gui.bridge import EngineBridge
 
 PROGRESS_STEPS = 1000

@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ablage_desktop.engine import Engine
-from ablage_desktop.engine.exports import SUFFIXES
+from ablage_desktop.engine.results.exports import SUFFIXES
 
 FORMAT_OF_SUFFIX = {suffix: fmt for fmt, suffix in SUFFIXES.items()} | {".html": "hocr"}
 DEFAULT_FOLDER_NAME = "ablage-out"

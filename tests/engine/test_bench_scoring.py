@@ -9,7 +9,7 @@ import pytest
 from ablage_desktop.engine.bench.corpus import load_corpus
 from ablage_desktop.engine.bench.measure import LatencyStats
 from ablage_desktop.engine.errors import UsageError
-from ablage_desktop.engine.textmetrics import TextScore, score
+from ablage_desktop.engine.text.textmetrics import TextScore, score
 
 
 def test_identical_text_scores_zero_errors_and_full_f1() -> None:

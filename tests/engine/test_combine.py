@@ -13,7 +13,7 @@ from ablage_desktop.engine.models.combine import (
     suspect_spans,
     suspects,
 )
-from ablage_desktop.engine.results import OcrLine, OcrPage, OcrWord
+from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
 
 
 def word(text: str, x0: int, x1: int, confidence: float = 0.95, y0: int = 100) -> OcrWord:

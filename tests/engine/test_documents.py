@@ -18,13 +18,6 @@ from hypothesis import strategies as st
 from PIL import Image
 from samples import encrypted_pdf_bytes, huge_png_bytes, jpeg_bytes, pdf_bytes, text_page
 
-from ablage_desktop.engine.documents import (
-    DocumentType,
-    IntakeLimits,
-    normalize_mode,
-    open_document,
-    sniff,
-)
 from ablage_desktop.engine.errors import (
     CorruptDocument,
     DocumentNotFound,
@@ -35,8 +28,15 @@ from ablage_desktop.engine.errors import (
     InputError,
     UnsupportedFormat,
 )
-from ablage_desktop.engine.folders import collect_documents
-from ablage_desktop.engine.pdf_document import PDF_REOPEN_PAGES
+from ablage_desktop.engine.intake.documents import (
+    DocumentType,
+    IntakeLimits,
+    normalize_mode,
+    open_document,
+    sniff,
+)
+from ablage_desktop.engine.intake.folders import collect_documents
+from ablage_desktop.engine.intake.pdf_document import PDF_REOPEN_PAGES
 
 LIMITS = IntakeLimits()
 MakeFile = Callable[[str, bytes], Path]
@@ -277,7 +277,7 @@ def test_unreadable_file_is_permission_denied(tmp_path: Path) -> None:
         pytest.skip("running as root and setpriv (util-linux) is missing to drop DAC override")
     probe = (
         "import sys; from pathlib import Path\n"
-        "from ablage_desktop.engine.documents import IntakeLimits, open_document\n"
+        "from ablage_desktop.engine.intake.documents import IntakeLimits, open_document\n"
         "from ablage_desktop.engine.errors import DocumentPermissionDenied\n"
         "try:\n    open_document(Path(sys.argv[1]), IntakeLimits())\n"
         "except DocumentPermissionDenied as e:\n    print('DENIED', e.message)\n"

@@ -18,9 +18,10 @@ from samples import DATA, pdf_bytes, text_page
 from ablage_desktop import __version__
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import Engine, OcrRequest
-from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.errors import BackendUnavailable, InputError, UsageError
-from ablage_desktop.engine.exports import (
+from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
+from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrLine, OcrPage, render
+from ablage_desktop.engine.results.exports import (
     EXPORT_FORMATS,
     glyphless,
     render_export,
@@ -29,9 +30,8 @@ from ablage_desktop.engine.exports import (
     render_pdf,
     write_export,
 )
-from ablage_desktop.engine.exports.placement import PlacedLine, PlacedWord, word_boxes
-from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrLine, OcrPage, render
-from ablage_desktop.engine.textmetrics import cer, normalize
+from ablage_desktop.engine.results.exports.placement import PlacedLine, PlacedWord, word_boxes
+from ablage_desktop.engine.text.textmetrics import cer, normalize
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 LIMITS = IntakeLimits()

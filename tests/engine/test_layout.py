@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ablage_desktop.engine.layout import group_rows, in_reading_order
-from ablage_desktop.engine.results import OcrLine
+from ablage_desktop.engine.results.document import OcrLine
+from ablage_desktop.engine.text.layout import group_rows, in_reading_order
 
 
 def page_text(lines: list[OcrLine]) -> str:

@@ -10,8 +10,8 @@ import pytest
 from fakes import GIB, FakeClock, FakeModelScript, FakeProbe, register_fakes
 from PIL import Image
 
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import RemoteUnreachable
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.state import ModelState
 

@@ -8,8 +8,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from samples import text_page
 
-from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
-from ablage_desktop.engine.page_analysis import analyze_page
+from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
+from ablage_desktop.engine.run.page_analysis import analyze_page
 
 A4_300DPI = (2480, 3508)
 PROSE = (

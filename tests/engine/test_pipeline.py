@@ -11,12 +11,12 @@ from fakes import ScriptedBackend, sleep_hook
 from PIL import Image
 from samples import pdf_bytes
 
-from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.decoding import IsolatedDecoder
-from ablage_desktop.engine.documents import Document, IntakeLimits, PageImage
 from ablage_desktop.engine.errors import RecognitionError
 from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
-from ablage_desktop.engine.pipeline import run_pipeline
+from ablage_desktop.engine.intake.decoding import IsolatedDecoder
+from ablage_desktop.engine.intake.documents import Document, IntakeLimits, PageImage
+from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.pipeline import run_pipeline
 
 LIMITS = IntakeLimits(pdf_dpi=72)
 

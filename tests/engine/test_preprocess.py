@@ -24,8 +24,8 @@ from ablage_desktop.engine.backends.base import (
     EngineOptions,
 )
 from ablage_desktop.engine.config import load_config
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import ConfigError
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.router import PageDispatcher, Route
@@ -33,7 +33,7 @@ from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
 from ablage_desktop.engine.preprocess.measure import measure
 from ablage_desktop.engine.preprocess.orientation import osd_tessdata
-from ablage_desktop.engine.results import OcrLine, OcrPage, OcrWord
+from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
 
 PROSE = (
     "Sehr geehrte Damen und Herren, anbei erhalten Sie die Rechnung",

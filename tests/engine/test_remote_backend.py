@@ -28,9 +28,7 @@ from ablage_desktop.engine.backends.openai_server import (
     OpenAIServerBackend,
     OpenAIServerOptions,
 )
-from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.config import load_config
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import (
     Cancelled,
     ConfigError,
@@ -40,9 +38,11 @@ from ablage_desktop.engine.errors import (
     RemoteTimeout,
     RemoteUnreachable,
 )
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.remote.client import Endpoint
 from ablage_desktop.engine.remote.images import data_url
 from ablage_desktop.engine.remote.sse import MalformedStream, delta_text, events
+from ablage_desktop.engine.run.cancel import CancelToken
 
 MODEL = "org/ocr-model"
 KEY_VARIABLE = "ABLAGE_TEST_SCRIPTED_KEY"

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ablage_desktop.engine.pathtext import name_from_json
-from ablage_desktop.engine.results import (
+from ablage_desktop.engine.results.document import (
     ErrorInfo,
     OcrDocument,
     OcrLine,

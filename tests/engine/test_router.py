@@ -18,7 +18,6 @@ from samples import text_page
 from ablage_desktop.engine.backends import REGISTRY
 from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions
 from ablage_desktop.engine.backends.tesseract import TesseractOptions
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import (
     InsufficientMemory,
     ModelLoadError,
@@ -26,11 +25,12 @@ from ablage_desktop.engine.errors import (
     RecognitionError,
 )
 from ablage_desktop.engine.events import Event, FallbackTaken, ModelStateChanged, Routed
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.router import PageDispatcher, Route, Router
 from ablage_desktop.engine.models.state import ModelState
-from ablage_desktop.engine.results import OcrPage
+from ablage_desktop.engine.results.document import OcrPage
 
 CHAIN = ("gpu_ocr", "cpu_ocr")
 CPU_CHAIN = ("cpu_ocr",)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from ablage_desktop.engine.archive.store import HIT_END, HIT_START, Store, StoreError, fts_query
 from ablage_desktop.engine.errors import UsageError
-from ablage_desktop.engine.results import ErrorInfo, Fallback, OcrLine, OcrPage
-from ablage_desktop.engine.store import HIT_END, HIT_START, Store, StoreError, fts_query
+from ablage_desktop.engine.results.document import ErrorInfo, Fallback, OcrLine, OcrPage
 
 SHA = "a" * 64
 

@@ -16,15 +16,15 @@ import pytest
 from born_digital import Page, Run, pdf_bytes, prose_page, scanned_page
 from samples import text_page
 
+from ablage_desktop.engine.archive.store import Store
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import Engine, OcrRequest
-from ablage_desktop.engine.documents import IntakeLimits, open_document
 from ablage_desktop.engine.events import Event, ModelStateChanged
-from ablage_desktop.engine.exports import render_pdf_from_file
+from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
 from ablage_desktop.engine.models.state import ModelState
-from ablage_desktop.engine.results import OcrDocument
-from ablage_desktop.engine.store import Store
-from ablage_desktop.engine.text_layer import BACKEND, page_from_layer
+from ablage_desktop.engine.results.document import OcrDocument
+from ablage_desktop.engine.results.exports import render_pdf_from_file
+from ablage_desktop.engine.text.text_layer import BACKEND, page_from_layer
 
 INVOICE = (
     "Rechnung Nr. 4711 vom 30.10.2018",

@@ -20,7 +20,7 @@ from samples import SAMPLE_LINES, pdf_bytes, text_page
 from windows import open_window
 
 from ablage_desktop.engine import Event, OcrLine, OcrPage, PageDone
-from ablage_desktop.engine.store import HIT_END, HIT_START, Store
+from ablage_desktop.engine.archive.store import HIT_END, HIT_START, Store
 from ablage_desktop.gui.main_window import MainWindow
 from ablage_desktop.gui.widgets.search_panel import HTML_ROLE, snippet_html
 from ablage_desktop.gui.widgets.text_pane import find_words

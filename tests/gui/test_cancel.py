@@ -18,7 +18,7 @@ from samples import pdf_bytes, text_page
 from windows import open_window
 
 from ablage_desktop.engine.backends.base import Availability, BackendSpec, EngineOptions
-from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.gui.main_window import MainWindow
 

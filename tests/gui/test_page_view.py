@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from samples import text_page
 
-from ablage_desktop.engine.results import OcrLine, OcrPage
+from ablage_desktop.engine.results.document import OcrLine, OcrPage
 from ablage_desktop.gui.images import pil_to_qimage
 from ablage_desktop.gui.widgets.page_view import ZOOM_STEP, PageView
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from samples import SAMPLE_LINES
 
-from ablage_desktop.engine.results import OcrLine, OcrPage
+from ablage_desktop.engine.results.document import OcrLine, OcrPage
 from ablage_desktop.gui.widgets.text_pane import TextPane, map_lines
 
 BOX = (0, 0, 10, 10)

@@ -19,9 +19,9 @@ from pytestqt.qtbot import QtBot
 from samples import pdf_bytes, text_page
 from windows import open_window
 
+from ablage_desktop.engine.archive.store import Store
 from ablage_desktop.engine.backends.base import EngineOptions
 from ablage_desktop.engine.memory.probe import MemorySnapshot
-from ablage_desktop.engine.store import Store
 from ablage_desktop.gui.main_window import GRAPH_WINDOW_S, MainWindow
 from ablage_desktop.gui.widgets.memory_graph import MemoryGraph, marker_rows
 

@@ -189,7 +189,7 @@ def test_a_document_from_the_archive_is_saved_as_a_searchable_pdf(
 ) -> None:
     import pypdfium2 as pdfium
 
-    from ablage_desktop.engine.textmetrics import cer
+    from ablage_desktop.engine.text.textmetrics import cer
 
     store = tmp_path / "ablage.sqlite3"
     invoice = data_dir / "de_intarsys_taxifahrt.pdf"
@@ -212,7 +212,7 @@ def test_a_document_from_the_archive_is_saved_as_a_searchable_pdf(
 
 def test_a_cancelled_batch_is_recorded_as_cancelled_and_keeps_its_pages(tmp_path: Path) -> None:
     from ablage_desktop.engine import CancelToken, Engine, OcrRequest, PageDone, load_config
-    from ablage_desktop.engine.store import Store
+    from ablage_desktop.engine.archive.store import Store
 
     document = long_tiff(tmp_path / "stapel.tif", pages=6)
     store = Store(tmp_path / "ablage.sqlite3")

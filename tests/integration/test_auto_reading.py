@@ -18,8 +18,8 @@ from PIL import Image, ImageDraw, ImageFont
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import Engine, OcrRequest
 from ablage_desktop.engine.errors import BackendUnavailable
-from ablage_desktop.engine.results import OcrPage
-from ablage_desktop.engine.textmetrics import cer
+from ablage_desktop.engine.results.document import OcrPage
+from ablage_desktop.engine.text.textmetrics import cer
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 pytestmark = pytest.mark.slow

@@ -19,7 +19,7 @@ from ablage_desktop.engine import Engine, load_config
 from ablage_desktop.engine.bench import BenchPlan, BenchProgress, run_bench
 from ablage_desktop.engine.bench.chart import render_png
 from ablage_desktop.engine.bench.report import markdown
-from ablage_desktop.engine.cancel import CancelToken
+from ablage_desktop.engine.run.cancel import CancelToken
 
 DOCUMENTS = ("print_darpa_cover.png", "de_intarsys_taxifahrt.pdf")
 """Two real documents with ground truth: an English title page and a two-page German invoice."""

@@ -13,10 +13,10 @@ import pytest
 
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import Engine, OcrRequest
-from ablage_desktop.engine.documents import IntakeLimits, open_document
 from ablage_desktop.engine.errors import BackendUnavailable
-from ablage_desktop.engine.results import OcrDocument
-from ablage_desktop.engine.textmetrics import bag_of_words, cer
+from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
+from ablage_desktop.engine.results.document import OcrDocument
+from ablage_desktop.engine.text.textmetrics import bag_of_words, cer
 
 pytestmark = pytest.mark.slow
 

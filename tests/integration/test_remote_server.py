@@ -24,12 +24,12 @@ from remote_server import TransformersServer, free_port
 from tiny_models import build_janus
 
 from ablage_desktop.cli import build_parser, run_models_list
-from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import BackendStatus, Engine, OcrRequest
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.events import Event, PageDone
-from ablage_desktop.engine.results import OcrDocument
+from ablage_desktop.engine.intake.documents import PageImage
+from ablage_desktop.engine.results.document import OcrDocument
+from ablage_desktop.engine.run.cancel import CancelToken
 
 pytestmark = pytest.mark.slow
 

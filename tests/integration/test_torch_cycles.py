@@ -19,13 +19,13 @@ from fakes import MIB
 from samples import text_page
 
 from ablage_desktop.engine.backends.base import Availability, Backend, BackendSpec, EngineOptions
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.events import Event, ModelLeaked
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.memory.probe import SystemProbe
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.state import ModelState
-from ablage_desktop.engine.results import OcrPage
+from ablage_desktop.engine.results.document import OcrPage
 
 torch = pytest.importorskip("torch")
 

@@ -30,9 +30,9 @@ from ablage_desktop.engine.backends.transformers_vlm import (  # noqa: E402
     VisionLanguageOptions,
     safetensors_parameters,
 )
-from ablage_desktop.engine.cancel import CancelToken  # noqa: E402
 from ablage_desktop.engine.errors import Cancelled  # noqa: E402
 from ablage_desktop.engine.events import Event, ModelLeaked  # noqa: E402
+from ablage_desktop.engine.run.cancel import CancelToken  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated")
 

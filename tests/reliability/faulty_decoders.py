@@ -13,7 +13,7 @@ import resource
 import threading
 from pathlib import Path
 
-from ablage_desktop.engine.documents import Document, IntakeLimits, PageImage, open_document
+from ablage_desktop.engine.intake.documents import Document, IntakeLimits, PageImage, open_document
 
 
 def _no_core_file() -> None:

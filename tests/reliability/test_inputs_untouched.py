@@ -16,7 +16,7 @@ from cli_process import run_cli
 from samples import pdf_bytes, text_page
 
 from ablage_desktop.engine.errors import OutputOverlapsInput
-from ablage_desktop.engine.output_guard import Inputs
+from ablage_desktop.engine.results.output_guard import Inputs
 
 
 @pytest.fixture

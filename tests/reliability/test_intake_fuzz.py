@@ -34,8 +34,8 @@ from hypothesis import strategies as st
 from PIL import Image
 from samples import DATA, pdf_bytes, text_page
 
-from ablage_desktop.engine.documents import IntakeLimits, open_document
 from ablage_desktop.engine.errors import InputError
+from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
 
 SMALL_EXAMPLES = 250
 FULL_EXAMPLES = 2500

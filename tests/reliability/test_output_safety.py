@@ -24,8 +24,8 @@ import pytest
 from cli_process import run_cli
 from samples import DATA, encrypted_pdf_bytes, huge_png_bytes, jpeg_bytes, pdf_bytes, text_page
 
-from ablage_desktop.engine.atomicfile import TEMP_SUFFIX, output_error, write_atomic
-from ablage_desktop.engine.store import Store
+from ablage_desktop.engine.archive.store import Store
+from ablage_desktop.engine.results.atomicfile import TEMP_SUFFIX, output_error, write_atomic
 
 ROOT = os.geteuid() == 0
 OLD_RESULT = b"the result of last week's run\n"
@@ -163,7 +163,7 @@ CHILD = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from ablage_desktop.engine.atomicfile import output_error, write_atomic
+    from ablage_desktop.engine.results.atomicfile import output_error, write_atomic
     target = Path(sys.argv[1])
     try:
         write_atomic(target, b"x" * int(sys.argv[2]))

@@ -24,10 +24,10 @@ from faulty_decoders import open_faulty
 from PIL import Image
 from samples import pdf_bytes, text_page
 
-from ablage_desktop.engine.decoding import IsolatedDecoder
-from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.errors import DecoderCrashed, DecoderTimeout
-from ablage_desktop.engine.pipeline import run_pipeline
+from ablage_desktop.engine.intake.decoding import IsolatedDecoder
+from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
+from ablage_desktop.engine.run.pipeline import run_pipeline
 
 LIMITS = IntakeLimits(pdf_dpi=72)
 REPO = Path(__file__).resolve().parents[2]
@@ -172,9 +172,9 @@ def test_pdfium_runs_only_on_the_decoder_process_main_thread(tmp_path: Path) -> 
         f"sys.path[:0] = [{str(REPO / 'tests')!r}, {str(Path(__file__).parent)!r}]\n"
         "from fakes import ScriptedBackend\n"
         "from faulty_decoders import open_checking_threads\n"
-        "from ablage_desktop.engine.decoding import IsolatedDecoder\n"
-        "from ablage_desktop.engine.documents import IntakeLimits\n"
-        "from ablage_desktop.engine.pipeline import run_pipeline\n"
+        "from ablage_desktop.engine.intake.decoding import IsolatedDecoder\n"
+        "from ablage_desktop.engine.intake.documents import IntakeLimits\n"
+        "from ablage_desktop.engine.run.pipeline import run_pipeline\n"
         "paths = [Path(p) for p in sys.argv[1:]]\n"
         "limits = IntakeLimits(pdf_dpi=72)\n"
         "with IsolatedDecoder(open_checking_threads) as batch, "

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from samples import pdf_bytes, text_page
 
+from ablage_desktop.engine.archive.store import Store
 from ablage_desktop.engine.pathtext import display, from_storage, name_from_json, to_storage
-from ablage_desktop.engine.results import ErrorInfo
-from ablage_desktop.engine.store import Store
+from ablage_desktop.engine.results.document import ErrorInfo
 
 if sys.platform != "linux":
     pytest.skip("file names as bytes are a Linux matter", allow_module_level=True)

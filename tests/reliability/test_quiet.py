@@ -21,7 +21,7 @@ from cli_process import run_cli, start_cli
 from PIL import Image
 from samples import pdf_bytes, text_page
 
-from ablage_desktop.engine.decoding.segments import PREFIX, SHM_FOLDER
+from ablage_desktop.engine.intake.decoding.segments import PREFIX, SHM_FOLDER
 
 
 @pytest.mark.parametrize("backend", ["rapidocr", "auto"])

@@ -10,10 +10,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
-from ablage_desktop.engine.results import OcrLine, OcrPage
+from ablage_desktop.engine.results.document import OcrLine, OcrPage
+from ablage_desktop.engine.run.cancel import CancelToken
 
 DeviceKind = Literal["cpu", "gpu", "remote"]
 

@@ -31,8 +31,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ablage_desktop.engine.backends.base import Availability, Backend, BackendSpec, EngineOptions
-from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import PageImage
+from ablage_desktop.engine.backends.line_boxes import LineDetector, detector_missing, place_lines
 from ablage_desktop.engine.errors import (
     Cancelled,
     ModelLoadError,
@@ -40,11 +39,12 @@ from ablage_desktop.engine.errors import (
     RemoteTimeout,
     RemoteUnreachable,
 )
-from ablage_desktop.engine.line_boxes import LineDetector, detector_missing, place_lines
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.remote.client import Endpoint, ServerClient
 from ablage_desktop.engine.remote.images import data_url
-from ablage_desktop.engine.results import OcrPage
+from ablage_desktop.engine.results.document import OcrPage
+from ablage_desktop.engine.run.cancel import CancelToken
 
 log = logging.getLogger(__name__)
 

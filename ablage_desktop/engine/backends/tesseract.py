@@ -24,12 +24,12 @@ from ablage_desktop.engine.backends.base import (
     BackendSpec,
     EngineOptions,
 )
-from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
-from ablage_desktop.engine.layout import in_reading_order
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
-from ablage_desktop.engine.results import OcrLine, OcrPage, OcrWord
+from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
+from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.text.layout import in_reading_order
 
 log = logging.getLogger(__name__)
 

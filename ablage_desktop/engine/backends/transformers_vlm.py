@@ -36,14 +36,13 @@ from ablage_desktop.engine.backends.model_folder import (
     safetensors_parameters,
 )
 from ablage_desktop.engine.backends.vlm_memory import plan_of
-from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import (
     Cancelled,
     CorruptModelFiles,
     ModelLoadError,
     RecognitionError,
 )
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import (
     MemoryEstimate,
     estimate_from_plan,
@@ -51,7 +50,8 @@ from ablage_desktop.engine.memory.estimate import (
 )
 from ablage_desktop.engine.memory.mapped import page_out_files
 from ablage_desktop.engine.memory.probe import loaded_cuda
-from ablage_desktop.engine.results import OcrPage
+from ablage_desktop.engine.results.document import OcrPage
+from ablage_desktop.engine.run.cancel import CancelToken
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -10,8 +10,8 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ablage_desktop.engine.atomicfile import write_atomic
 from ablage_desktop.engine.bench.results import BenchReport, BenchRow
+from ablage_desktop.engine.results.atomicfile import write_atomic
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -14,10 +14,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ablage_desktop.engine.documents import IntakeLimits, PageImage
-from ablage_desktop.engine.documents import open_document as open_pages
 from ablage_desktop.engine.errors import AblageError, UsageError
-from ablage_desktop.engine.folders import collect_documents
+from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage
+from ablage_desktop.engine.intake.documents import open_document as open_pages
+from ablage_desktop.engine.intake.folders import collect_documents
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ablage_desktop.engine.bench.results import BenchRow
-from ablage_desktop.engine.cancel import CancelToken
+from ablage_desktop.engine.run.cancel import CancelToken
 
 if TYPE_CHECKING:
     from collections.abc import Callable

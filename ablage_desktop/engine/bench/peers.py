@@ -27,8 +27,8 @@ from typing import Any, TypeVar
 from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions, new_session, rapidocr_params
 from ablage_desktop.engine.backends.tesseract import TesseractOptions, find_tessdata
 from ablage_desktop.engine.config import AppConfig
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import RecognitionError
+from ablage_desktop.engine.intake.documents import PageImage
 
 log = logging.getLogger(__name__)
 

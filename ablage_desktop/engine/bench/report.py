@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ablage_desktop.engine.atomicfile import write_atomic
 from ablage_desktop.engine.bench.results import BenchReport, BenchRow
+from ablage_desktop.engine.results.atomicfile import write_atomic
 
 MIB = 1 << 20
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ablage_desktop.engine.bench.measure import LatencyStats, PeakMemory
-from ablage_desktop.engine.textmetrics import TextScore
+from ablage_desktop.engine.text.textmetrics import TextScore
 
 SCHEMA = "ablage-desktop-bench/1"
 

@@ -38,13 +38,13 @@ from ablage_desktop.engine.bench.results import (
     DocumentScore,
     ratios,
 )
-from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.core import Engine, OcrRequest
-from ablage_desktop.engine.documents import IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.errors import AblageError, Cancelled, UsageError
+from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.models.router import AUTO
-from ablage_desktop.engine.results import OcrDocument
-from ablage_desktop.engine.textmetrics import TextScore, score
+from ablage_desktop.engine.results.document import OcrDocument
+from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.text.textmetrics import TextScore, score
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ablage_desktop.engine.layout import in_reading_order
-from ablage_desktop.engine.results import Box, OcrPage, OcrWord
+from ablage_desktop.engine.results.document import Box, OcrPage, OcrWord
+from ablage_desktop.engine.text.layout import in_reading_order
 
 if TYPE_CHECKING:
     from PIL import Image

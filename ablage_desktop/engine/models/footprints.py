@@ -7,7 +7,7 @@ import logging
 import threading
 from pathlib import Path
 
-from ablage_desktop.engine.atomicfile import write_atomic
+from ablage_desktop.engine.results.atomicfile import write_atomic
 
 log = logging.getLogger(__name__)
 

@@ -6,11 +6,11 @@ import time
 from typing import TYPE_CHECKING
 
 from ablage_desktop.engine.backends.base import Backend
-from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import Cancelled, RemoteServerError
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.models.records import ModelRecord
-from ablage_desktop.engine.results import OcrPage
+from ablage_desktop.engine.results.document import OcrPage
+from ablage_desktop.engine.run.cancel import CancelToken
 
 if TYPE_CHECKING:
     from ablage_desktop.engine.models.manager import ModelManager

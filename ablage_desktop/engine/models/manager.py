@@ -53,7 +53,7 @@ from ablage_desktop.engine.models.recovery import collect
 from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.models.table import ModelTable
 from ablage_desktop.engine.models.unloading import Unloader
-from ablage_desktop.engine.results import ErrorInfo
+from ablage_desktop.engine.results.document import ErrorInfo
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from ablage_desktop.engine.memory.estimate import Device, MemoryEstimate
 from ablage_desktop.engine.memory.plan import ModelPlan
 from ablage_desktop.engine.models.leaks import track
 from ablage_desktop.engine.models.state import ModelState, check_transition
-from ablage_desktop.engine.results import ErrorInfo
+from ablage_desktop.engine.results.document import ErrorInfo
 
 LATENCY_WEIGHT = 0.3
 """Weight of the newest page in the moving average of the seconds per page."""

@@ -19,8 +19,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.errors import (
     AblageError,
     Cancelled,
@@ -29,12 +27,14 @@ from ablage_desktop.engine.errors import (
     RecognitionError,
 )
 from ablage_desktop.engine.events import Event, FallbackTaken, Routed
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.models.combine import LineStrip, respace, suspects
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
-from ablage_desktop.engine.page_analysis import PageAnalysis, analyze_page
 from ablage_desktop.engine.preprocess import PreparedPage, Preprocessor
-from ablage_desktop.engine.results import Box, ErrorInfo, Fallback, OcrPage
+from ablage_desktop.engine.results.document import Box, ErrorInfo, Fallback, OcrPage
+from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.page_analysis import PageAnalysis, analyze_page
 
 log = logging.getLogger(__name__)
 

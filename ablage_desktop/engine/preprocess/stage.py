@@ -19,20 +19,20 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ablage_desktop.engine.documents import PageImage
-from ablage_desktop.engine.page_analysis import PHOTO_MIDTONES
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.preprocess import geometry
 from ablage_desktop.engine.preprocess.background import estimate_background, flatten
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
 from ablage_desktop.engine.preprocess.measure import measure
 from ablage_desktop.engine.preprocess.orientation import OrientationDetector
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
-from ablage_desktop.engine.results import OcrPage
+from ablage_desktop.engine.results.document import OcrPage
+from ablage_desktop.engine.run.page_analysis import PHOTO_MIDTONES
 
 if TYPE_CHECKING:
     from PIL import Image
 
-    from ablage_desktop.engine.page_analysis import PageAnalysis
+    from ablage_desktop.engine.run.page_analysis import PageAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +261,7 @@ class Preprocessor:
 
 def _looks_photographed(page: PageImage, analysis: PageAnalysis | None) -> bool:
     if analysis is None:
-        from ablage_desktop.engine.page_analysis import analyze_page
+        from ablage_desktop.engine.run.page_analysis import analyze_page
 
         analysis = analyze_page(page.image)
     return analysis.midtones > PHOTO_MIDTONES

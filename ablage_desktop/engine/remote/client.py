@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ablage_desktop.engine.cancel import CancelToken
 from ablage_desktop.engine.errors import (
     Cancelled,
     RemoteHttpError,
@@ -37,6 +36,7 @@ from ablage_desktop.engine.errors import (
     RemoteUnreachable,
 )
 from ablage_desktop.engine.remote.sse import MalformedStream, completion_text, delta_text, events
+from ablage_desktop.engine.run.cancel import CancelToken
 
 log = logging.getLogger(__name__)
 

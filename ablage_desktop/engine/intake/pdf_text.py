@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ablage_desktop.engine.text_layer import LayerChar, TextLayer, read_layer
+from ablage_desktop.engine.text.text_layer import LayerChar, TextLayer, read_layer
 
 if TYPE_CHECKING:
     import numpy as np
@@ -261,7 +261,7 @@ def read_text_layer(
 
     import numpy as np
 
-    from ablage_desktop.engine.text_layer import JUDGE_HEIGHT, visible_characters
+    from ablage_desktop.engine.text.text_layer import JUDGE_HEIGHT, visible_characters
 
     started = time.perf_counter()
     size = page_size(page, scale)

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ablage_desktop.engine.atomicfile import write_atomic
 from ablage_desktop.engine.errors import AblageError
 from ablage_desktop.engine.pathtext import json_name
+from ablage_desktop.engine.results.atomicfile import write_atomic
 
 PAGE_SEPARATOR = "\f"
 """Between pages in plain text, as pdftotext and Tesseract write it."""

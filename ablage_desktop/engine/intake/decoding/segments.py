@@ -18,7 +18,7 @@ from multiprocessing import resource_tracker
 from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
 
-from ablage_desktop.engine.processes import running
+from ablage_desktop.engine.run.processes import running
 
 log = logging.getLogger(__name__)
 

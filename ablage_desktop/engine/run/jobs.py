@@ -15,15 +15,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import IntakeLimits
+from ablage_desktop.engine.archive.store import Job, Store
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
+from ablage_desktop.engine.intake.documents import IntakeLimits
 from ablage_desktop.engine.models.manager import ModelManager
 from ablage_desktop.engine.models.router import AUTO
-from ablage_desktop.engine.pipeline import DocumentOpener, PageRecognizer, run_pipeline
-from ablage_desktop.engine.results import OcrDocument
-from ablage_desktop.engine.store import Job, Store
+from ablage_desktop.engine.results.document import OcrDocument
+from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.pipeline import DocumentOpener, PageRecognizer, run_pipeline
 
 log = logging.getLogger(__name__)
 

@@ -23,14 +23,14 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.documents import PageImage
 from ablage_desktop.engine.events import Event, Routed
-from ablage_desktop.engine.results import OcrPage
-from ablage_desktop.engine.text_layer import BACKEND, page_from_layer
+from ablage_desktop.engine.intake.documents import PageImage
+from ablage_desktop.engine.results.document import OcrPage
+from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.text.text_layer import BACKEND, page_from_layer
 
 if TYPE_CHECKING:
-    from ablage_desktop.engine.pipeline import PageRecognizer
+    from ablage_desktop.engine.run.pipeline import PageRecognizer
 
 log = logging.getLogger(__name__)
 

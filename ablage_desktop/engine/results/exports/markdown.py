@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 
-from ablage_desktop.engine.exports.placement import (
+from ablage_desktop.engine.results.document import OcrDocument, OcrPage
+from ablage_desktop.engine.results.exports.placement import (
     clean_name,
     clean_text,
     exportable_pages,
     missing_pages,
 )
-from ablage_desktop.engine.results import OcrDocument, OcrPage
 
 _INLINE_SPECIALS = re.compile(
     r"[\\`*\[\]<>]"  # emphasis, code, links, HTML

@@ -11,13 +11,13 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from ablage_desktop.engine.atomicfile import write_atomic
-from ablage_desktop.engine.documents import IntakeLimits
 from ablage_desktop.engine.errors import UsageError
-from ablage_desktop.engine.exports.hocr import render_hocr
-from ablage_desktop.engine.exports.markdown import render_markdown
-from ablage_desktop.engine.exports.pdf import render_pdf, render_pdf_from_file
-from ablage_desktop.engine.results import OcrDocument, render
+from ablage_desktop.engine.intake.documents import IntakeLimits
+from ablage_desktop.engine.results.atomicfile import write_atomic
+from ablage_desktop.engine.results.document import OcrDocument, render
+from ablage_desktop.engine.results.exports.hocr import render_hocr
+from ablage_desktop.engine.results.exports.markdown import render_markdown
+from ablage_desktop.engine.results.exports.pdf import render_pdf, render_pdf_from_file
 
 EXPORT_FORMATS = ("txt", "md", "json", "hocr", "pdf")
 SUFFIXES = {"txt": ".txt", "md": ".md", "json": ".json", "hocr": ".hocr", "pdf": ".pdf"}

@@ -36,17 +36,22 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from ablage_desktop import __version__
-from ablage_desktop.engine.documents import DocumentType, IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.errors import UsageError
-from ablage_desktop.engine.exports import glyphless
-from ablage_desktop.engine.exports.placement import (
+from ablage_desktop.engine.intake.documents import (
+    DocumentType,
+    IntakeLimits,
+    PageImage,
+    open_document,
+)
+from ablage_desktop.engine.results.document import OcrDocument, OcrPage
+from ablage_desktop.engine.results.exports import glyphless
+from ablage_desktop.engine.results.exports.placement import (
     PlacedLine,
     clean_name,
     exportable_pages,
     placed_lines,
 )
-from ablage_desktop.engine.results import OcrDocument, OcrPage
-from ablage_desktop.engine.text_layer import BACKEND as TEXT_LAYER
+from ablage_desktop.engine.text.text_layer import BACKEND as TEXT_LAYER
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -28,8 +28,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ablage_desktop.engine.archive_schema import migrate
-from ablage_desktop.engine.archive_search import (
+from ablage_desktop.engine.archive.schema import migrate
+from ablage_desktop.engine.archive.search import (
     HIT_END,
     HIT_START,
     MAX_SEARCH_HITS,
@@ -46,8 +46,8 @@ from ablage_desktop.engine.pathtext import (
     path_to_storage,
     to_storage,
 )
-from ablage_desktop.engine.processes import running
-from ablage_desktop.engine.results import ErrorInfo, OcrPage
+from ablage_desktop.engine.results.document import ErrorInfo, OcrPage
+from ablage_desktop.engine.run.processes import running
 
 __all__ = [  # the archive's API, with the search records defined beside it
     "HIT_END",

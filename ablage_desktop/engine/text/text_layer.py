@@ -24,13 +24,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from ablage_desktop.engine.layout import in_reading_order
-from ablage_desktop.engine.results import OcrLine, OcrPage, OcrWord
+from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
+from ablage_desktop.engine.text.layout import in_reading_order
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from ablage_desktop.engine.documents import PageImage
+    from ablage_desktop.engine.intake.documents import PageImage
 
 BACKEND = "pdf-text"
 """The ``backend`` of a page read from its text layer."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ablage_desktop.engine.errors import OutputOverlapsInput
-from ablage_desktop.engine.folders import skipped_in_folders
+from ablage_desktop.engine.intake.folders import skipped_in_folders
 from ablage_desktop.engine.pathtext import display
 
 

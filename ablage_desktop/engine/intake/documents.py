@@ -36,7 +36,7 @@ from ablage_desktop.engine.errors import (
 if TYPE_CHECKING:
     from PIL import Image
 
-    from ablage_desktop.engine.text_layer import TextLayer
+    from ablage_desktop.engine.text.text_layer import TextLayer
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +209,9 @@ def open_document(path: Path, limits: IntakeLimits) -> Document:
             f"({SUPPORTED_NAMES}).",
         )
     if doc_type is DocumentType.PDF:
-        from ablage_desktop.engine.pdf_document import PdfDocument  # it builds on this module
+        from ablage_desktop.engine.intake.pdf_document import (
+            PdfDocument,  # it builds on this module
+        )
 
         return PdfDocument(path, doc_type, sha256, limits)
     return _RasterDocument(path, doc_type, sha256, limits)

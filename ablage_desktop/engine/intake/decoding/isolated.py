@@ -21,8 +21,9 @@ from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
 from typing import Any, Protocol
 
-from ablage_desktop.engine.decoding import segments, worker
-from ablage_desktop.engine.decoding.wire import (
+from ablage_desktop.engine.errors import DecoderCrashed, DecoderFailed, DecoderTimeout
+from ablage_desktop.engine.intake.decoding import segments, worker
+from ablage_desktop.engine.intake.decoding.wire import (
     CHANNELS,
     CloseRequest,
     Failure,
@@ -32,15 +33,14 @@ from ablage_desktop.engine.decoding.wire import (
     PageRequest,
     raise_failure,
 )
-from ablage_desktop.engine.decoding.worker import Opener
-from ablage_desktop.engine.documents import (
+from ablage_desktop.engine.intake.decoding.worker import Opener
+from ablage_desktop.engine.intake.documents import (
     Document,
     DocumentType,
     IntakeLimits,
     PageImage,
     open_document,
 )
-from ablage_desktop.engine.errors import DecoderCrashed, DecoderFailed, DecoderTimeout
 
 log = logging.getLogger(__name__)
 

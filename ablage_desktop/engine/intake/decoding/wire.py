@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ablage_desktop.engine import errors
-from ablage_desktop.engine.documents import IntakeLimits
-from ablage_desktop.engine.text_layer import TextLayer
+from ablage_desktop.engine.intake.documents import IntakeLimits
+from ablage_desktop.engine.text.text_layer import TextLayer
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,18 +13,18 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ablage_desktop.engine.documents import Document, DocumentType, IntakeLimits, PageImage
 from ablage_desktop.engine.errors import (
     CorruptDocument,
     EmptyDocument,
     EncryptedDocument,
     InputError,
 )
+from ablage_desktop.engine.intake.documents import Document, DocumentType, IntakeLimits, PageImage
 
 if TYPE_CHECKING:
     from PIL import Image
 
-    from ablage_desktop.engine.text_layer import TextLayer
+    from ablage_desktop.engine.text.text_layer import TextLayer
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class PdfDocument(Document):
         return PageImage(self.path, index, image, dpi, layer)
 
     def _render(self, page: object, index: int) -> tuple[Image.Image, float, TextLayer | None]:
-        from ablage_desktop.engine import pdf_text
+        from ablage_desktop.engine.intake import pdf_text
 
         width_pt, height_pt = page.get_size()  # type: ignore[attr-defined]
         dpi = float(self.limits.pdf_dpi)

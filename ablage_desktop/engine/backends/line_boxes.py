@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from ablage_desktop.engine.backends import rapidocr
 from ablage_desktop.engine.backends.rapidocr import box_of_quad
-from ablage_desktop.engine.layout import group_rows
-from ablage_desktop.engine.results import OcrLine
+from ablage_desktop.engine.results.document import OcrLine
+from ablage_desktop.engine.text.layout import group_rows
 
 if TYPE_CHECKING:
     from PIL import Image

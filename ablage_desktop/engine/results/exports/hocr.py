@@ -18,7 +18,8 @@ from __future__ import annotations
 from html import escape
 
 from ablage_desktop import __version__
-from ablage_desktop.engine.exports.placement import (
+from ablage_desktop.engine.results.document import OcrDocument, OcrPage
+from ablage_desktop.engine.results.exports.placement import (
     Box,
     PlacedLine,
     clean_name,
@@ -26,7 +27,6 @@ from ablage_desktop.engine.exports.placement import (
     placed_lines,
     word_boxes,
 )
-from ablage_desktop.engine.results import OcrDocument, OcrPage
 
 CAPABILITIES = "ocr_page ocr_line ocrx_word ocrp_wconf"
 

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, cast
 
-from ablage_desktop.engine.cancel import CancelToken
-from ablage_desktop.engine.decoding import DocumentOpener, IsolatedDecoder
-from ablage_desktop.engine.documents import IntakeLimits, PageImage
 from ablage_desktop.engine.errors import AblageError, Cancelled, InputError, RecognitionError
 from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
-from ablage_desktop.engine.results import ErrorInfo, OcrDocument, OcrPage
+from ablage_desktop.engine.intake.decoding import DocumentOpener, IsolatedDecoder
+from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage
+from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrPage
+from ablage_desktop.engine.run.cancel import CancelToken
 
 log = logging.getLogger(__name__)
 

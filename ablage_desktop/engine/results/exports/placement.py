@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ablage_desktop.engine.errors import UsageError
-from ablage_desktop.engine.results import OcrDocument, OcrPage
+from ablage_desktop.engine.results.document import OcrDocument, OcrPage
 
 Box = tuple[int, int, int, int]
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
-from ablage_desktop.engine.results import OcrLine, OcrWord
+from ablage_desktop.engine.results.document import OcrLine, OcrWord
 
 ROW_OVERLAP = 0.5
 """A box joins a row when it overlaps the row's typical band vertically by this share of the

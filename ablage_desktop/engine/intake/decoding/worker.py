@@ -15,8 +15,9 @@ from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ablage_desktop.engine.decoding import segments
-from ablage_desktop.engine.decoding.wire import (
+from ablage_desktop.engine.errors import InputError
+from ablage_desktop.engine.intake.decoding import segments
+from ablage_desktop.engine.intake.decoding.wire import (
     CHANNELS,
     CloseRequest,
     Failure,
@@ -25,8 +26,7 @@ from ablage_desktop.engine.decoding.wire import (
     PageHeader,
     PageRequest,
 )
-from ablage_desktop.engine.documents import Document, IntakeLimits, PageImage
-from ablage_desktop.engine.errors import InputError
+from ablage_desktop.engine.intake.documents import Document, IntakeLimits, PageImage
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -4,6 +4,6 @@
 their pages; ``worker.serve`` is that process's loop. Page pixels come back through a pipe.
 """
 
-from ablage_desktop.engine.decoding.isolated import DocumentOpener, IsolatedDecoder, Opener
+from ablage_desktop.engine.intake.decoding.isolated import DocumentOpener, IsolatedDecoder, Opener
 
 __all__ = ["DocumentOpener", "IsolatedDecoder", "Opener"]

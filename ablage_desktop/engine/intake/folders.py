@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ablage_desktop.engine.documents import SNIFF_BYTES, SUPPORTED_SUFFIXES, sniff
+from ablage_desktop.engine.intake.documents import SNIFF_BYTES, SUPPORTED_SUFFIXES, sniff
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The SQLite archive: batches, documents, pages, full-text search."""

@@ -1,0 +1,1 @@
+"""Results and where they go: the document model, exports, atomic writes, the inputs guard."""

@@ -1,0 +1,1 @@
+"""Text geometry: reading order, line metrics, PDF text layers."""
