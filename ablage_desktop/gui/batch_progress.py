@@ -53,7 +53,7 @@ class BatchProgress(QObject):
 
     def documents_queued(self, batch: int, paths: list[str], skipped: int) -> None:
         window = self._window
-        first_new = window.queue.rowCount()
+        first_new = len(window.queue.entries)
         window.queue.add_batch(batch, paths, self._engines.pop(batch, AUTO))
         if skipped:
             window.statusBar().showMessage(

@@ -175,7 +175,7 @@ def test_an_interrupted_batch_is_resumed_without_reading_its_stored_page_again(
         assert (entry.path, entry.state, entry.restored) == (str(pdf), "done", {0})
         assert entry.pages[0].text == STORED_TEXT + "\n"
         assert "0815" in entry.pages[1].text
-        assert "from the archive" in window.queue.item(0, 2).text()
+        assert "from the archive" in window.queue.queue_model.index(0, 2).data()
         window.queue.selectRow(0)
         qtbot.waitUntil(lambda: "from the archive" in window.page_label.text(), timeout=5000)
         assert window.text_pane.toPlainText() == STORED_TEXT + "\n"
@@ -283,7 +283,7 @@ def test_a_hit_on_a_document_not_in_the_queue_opens_its_stored_pages(
         (entry,) = window.queue.entries
         assert (entry.path, entry.state) == (str(page), "archived")
         assert window.queue.selected_row() == 0
-        assert "from the archive" in window.queue.item(0, 2).text()
+        assert "from the archive" in window.queue.queue_model.index(0, 2).data()
         pane = window.text_pane
         assert [pane.text[start:end] for start, end in pane.hits] == ["4711"]
         assert window.page_view.marked_lines == pane.hit_lines() != []

@@ -69,7 +69,7 @@ def test_dropped_files_are_read_and_a_bad_one_shows_its_reason(
     window.queue.selectRow(0)
     qtbot.waitUntil(lambda: "Invoice 4711" in window.text_pane.toPlainText(), timeout=5000)
     qtbot.waitUntil(lambda: window.page_view.box_count > 0, timeout=5000)
-    assert window.queue.item(0, 3).text() == "tesseract"
+    assert window.queue.queue_model.index(0, 3).data() == "tesseract"
 
 
 def test_the_auto_engine_reads_a_multipage_pdf_page_by_page(

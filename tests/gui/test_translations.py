@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton
 from pytestqt.qtbot import QtBot
 from windows import open_window
@@ -129,9 +129,8 @@ def test_a_window_built_with_the_german_translator_speaks_german(
     assert window.cancel_button.text() == "Abbrechen"
     assert window.pressure_label.text() == "Speicher: normal"
     assert window.models.load_button.text() == "&Laden"
-    headers = [
-        window.queue.horizontalHeaderItem(c).text() for c in range(window.queue.columnCount())
-    ]
+    model = window.queue.queue_model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["Dokument", "Seiten", "Status", "Texterkennung"]
 
 

@@ -106,8 +106,9 @@ def test_a_failed_document_shows_a_sentence_not_the_engine_text(
 
     (entry,) = window.queue.entries
     assert entry.state == "failed"
-    assert window.queue.item(0, 2).text() == "failed"  # the reason is in the tooltip
-    assert window.queue.item(0, 2).toolTip().startswith("The file is empty.")
+    state = window.queue.queue_model.index(0, 2)
+    assert state.data() == "failed"  # the reason is in the tooltip
+    assert state.data(Qt.ItemDataRole.ToolTipRole).startswith("The file is empty.")
     window.queue.selectRow(0)
     assert window.text_pane.toPlainText().startswith("The file is empty.")
 
@@ -132,8 +133,9 @@ def test_a_long_reason_does_not_squeeze_the_names(
     assert header.sectionSize(0) == name_width
     assert header.sectionSize(2) < 150
     assert window.queue.textElideMode() == Qt.TextElideMode.ElideMiddle  # suffixes stay
-    assert window.queue.item(0, 0).text() != window.queue.item(1, 0).text()
-    assert entry.reason in window.queue.item(0, 2).toolTip()
+    model = window.queue.queue_model
+    assert model.index(0, 0).data() != model.index(1, 0).data()
+    assert entry.reason in model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_the_engine_box_is_as_wide_as_its_longest_entry(window: MainWindow, qtbot: QtBot) -> None:
@@ -339,7 +341,7 @@ def test_finished_documents_can_be_removed_and_cleared(
     next(a for a in menu.actions() if a.text() == "&Remove from the queue").trigger()
     assert [Path(e.path).name for e in window.queue.entries] == ["b.png", "c.png"]
     window.clear_action.trigger()
-    assert window.queue.entries == [] and window.queue.rowCount() == 0
+    assert window.queue.entries == [] and window.queue.queue_model.rowCount() == 0
     assert window.page_label.text() == ""
 
 
@@ -359,7 +361,7 @@ def test_corrected_text_is_what_the_export_writes(
     window.edit_text_action.trigger()
 
     entry = window.queue.entries[0]
-    assert entry.edited and "(edited)" in window.queue.item(0, 2).text()
+    assert entry.edited and "(edited)" in window.queue.queue_model.index(0, 2).data()
     target = tmp_path / "out" / "letter.txt"
     target.parent.mkdir()
     with qtbot.waitSignal(window.bridge.control.exported, timeout=10_000):

@@ -173,7 +173,7 @@ def test_the_window_shows_every_name_and_opens_its_pages(
     entries = window.queue.entries
     assert [os.fsencode(entry.path) for entry in entries] == [os.fsencode(p) for p in paths]
     assert [entry.state for entry in entries] == ["done", "done", "done", "failed"]
-    shown = [window.queue.item(row, 0).text() for row in range(len(entries))]
+    shown = [window.queue.queue_model.index(row, 0).data() for row in range(len(entries))]
     assert shown == [display(os.fsdecode(name)) for name in (*NAMES, BROKEN)]
     assert shown[0] == "Größe_Übersicht_Fälligkeit.png" and shown[1] == "Rechnung 🧾 2024.pdf"
     for row in range(3):  # each page opens from its path: the name made it through Qt intact
