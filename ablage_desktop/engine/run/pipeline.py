@@ -6,60 +6,37 @@ them into a small bounded queue; ``backend.concurrency`` worker threads recognis
 them; the caller's thread collects the results and yields each document, in input order, as
 soon as it is complete. The queue bound keeps at most a few pages in memory, whatever the size
 of the documents. A document that fails becomes an error record and the batch goes on.
+The threads live in ``page_threads.py``; this module collects and orders what they send.
 """
 
 from __future__ import annotations
 
-import logging
-import queue
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, cast
 
-from ablage_desktop.engine.errors import AblageError, Cancelled, InputError, RecognitionError
+from ablage_desktop.engine.errors import Cancelled, RecognitionError
 from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
 from ablage_desktop.engine.intake.decoding import DocumentOpener, IsolatedDecoder
-from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage
+from ablage_desktop.engine.intake.documents import IntakeLimits
 from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.page_threads import (
+    WORKER_DONE,
+    BatchRecognizer,
+    Ended,
+    Opened,
+    PageRecognizer,
+    PageResult,
+    PageThreads,
+)
 
-log = logging.getLogger(__name__)
-
-POLL_S = 0.1
-"""How often a blocked thread looks at the cancel token."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Opened:
-    position: int
-    sha256: str
-    pages: int
-    doc_type: str
-    known: tuple[OcrPage, ...] = ()
-    """Pages the archive already holds for this document: not recognised again."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Ended:
-    """The producer is done with a document: ``sent`` pages went to the workers."""
-
-    position: int
-    sent: int
-    error: BaseException | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _PageResult:
-    position: int
-    index: int
-    page: OcrPage | None = None
-    error: BaseException | None = None
-
-
-_WORKER_DONE = object()
-_NO_MORE_PAGES = object()
+__all__ = [
+    "BatchRecognizer",
+    "DocumentOpener",
+    "PageRecognizer",
+    "run_pipeline",
+]
 
 
 @dataclass
@@ -75,27 +52,6 @@ class _Pending:
     @property
     def complete(self) -> bool:
         return self.sent is not None and self.received >= self.sent
-
-
-class PageRecognizer(Protocol):
-    """What the pipeline needs: a backend, or the router's dispatcher in front of several."""
-
-    name: str
-
-    @property
-    def concurrency(self) -> int: ...
-
-    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage: ...
-
-
-class BatchRecognizer(PageRecognizer, Protocol):
-    """A recognizer that reads up to ``batch_size`` pages in one call (batched generation)."""
-
-    batch_size: int
-
-    def recognize_batch(
-        self, pages: Sequence[PageImage], cancel: CancelToken | None = None
-    ) -> list[OcrPage]: ...
 
 
 def run_pipeline(
@@ -118,165 +74,54 @@ def run_pipeline(
     """
     cancel = cancel or CancelToken()
     decoder: DocumentOpener = opener if opener is not None else IsolatedDecoder()
-    stop = threading.Event()  # set when the consumer goes away early
-    workers = max(1, backend.concurrency)
-    batch_size = max(1, getattr(backend, "batch_size", 1))
-    jobs: queue.Queue[object] = queue.Queue(maxsize=workers * batch_size + render_ahead)
-    results: queue.SimpleQueue[object] = queue.SimpleQueue()
-
-    def halted() -> bool:
-        return cancel.cancelled or stop.is_set()
-
-    def put_job(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                jobs.put(item, timeout=POLL_S)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for position, path in enumerate(paths):
-                if halted():
-                    break
-                sent = 0
-                try:
-                    document = decoder.open(path, limits)
-                    try:
-                        done = dict(known(document.sha256)) if known is not None else {}
-                        done = {i: page for i, page in done.items() if i < document.page_count}
-                        results.put(
-                            _Opened(
-                                position,
-                                document.sha256,
-                                document.page_count,
-                                document.type.value,
-                                tuple(done[i] for i in sorted(done)),
-                            )
-                        )
-                        for index in range(document.page_count):
-                            if halted():
-                                break
-                            if index in done:
-                                continue
-                            page = document.page(index)
-                            if not put_job((position, page)):
-                                break
-                            sent += 1
-                            del page
-                    finally:
-                        document.close()
-                except Exception as exc:  # every failure is this document's alone
-                    if not isinstance(exc, InputError):
-                        log.exception("Reading %s failed unexpectedly", path)
-                    results.put(_Ended(position, sent, exc))
-                else:
-                    results.put(_Ended(position, sent, Cancelled() if halted() else None))
-        finally:
-            for _ in range(workers):
-                put_job(_NO_MORE_PAGES)
-
-    def take_batch() -> tuple[list[tuple[int, PageImage]], bool]:
-        """One queued page, plus up to ``batch_size - 1`` more already waiting; and whether
-        the end of the pages was reached."""
-        while True:
-            try:
-                item = jobs.get(timeout=POLL_S)
-                break
-            except queue.Empty:
-                if stop.is_set():
-                    return [], True
-        if item is _NO_MORE_PAGES:
-            return [], True
-        batch = [item]
-        while len(batch) < batch_size:
-            try:
-                extra = jobs.get_nowait()
-            except queue.Empty:
-                break
-            if extra is _NO_MORE_PAGES:
-                return batch, True  # type: ignore[return-value]
-            batch.append(extra)
-        return batch, False  # type: ignore[return-value]
-
-    def recognise(batch: list[tuple[int, PageImage]]) -> None:
-        if halted():
-            for position, page in batch:
-                results.put(_PageResult(position, page.index, error=Cancelled()))
-            return
-        if len(batch) > 1:
-            batcher = cast(BatchRecognizer, backend)  # batch_size > 1 promises this
-            try:
-                pages = batcher.recognize_batch([page for _, page in batch], cancel)
-            except Exception:
-                log.warning("A batch of %d pages failed; reading them one by one", len(batch))
-            else:
-                for (position, page), result in zip(batch, pages, strict=True):
-                    results.put(_PageResult(position, page.index, page=result))
-                return
-        for position, page in batch:
-            if halted():
-                results.put(_PageResult(position, page.index, error=Cancelled()))
-                continue
-            try:
-                result = backend.recognize(page, cancel)
-                results.put(_PageResult(position, page.index, page=result))
-            except Exception as exc:
-                if not isinstance(exc, AblageError):
-                    log.exception("%s failed on page %d", backend.name, page.index + 1)
-                results.put(_PageResult(position, page.index, error=exc))
-
-    def work() -> None:
-        try:
-            done = False
-            while not done:
-                batch, done = take_batch()
-                if batch:
-                    recognise(batch)
-                del batch
-        finally:
-            results.put(_WORKER_DONE)
-
-    threads = [threading.Thread(target=produce, name="ablage-intake", daemon=True)]
-    threads += [
-        threading.Thread(target=work, name=f"ablage-ocr-{n}", daemon=True) for n in range(workers)
-    ]
-    for thread in threads:
-        thread.start()
-
-    total = len(paths)
-    pending = {i: _Pending(OcrDocument(path)) for i, path in enumerate(paths)}
-    next_out = 0
-    workers_left = workers
+    flow = PageThreads(
+        paths,
+        backend,
+        limits,
+        cancel=cancel,
+        decoder=decoder,
+        render_ahead=render_ahead,
+        known=known,
+    )
+    threads = flow.start()
     try:
-        while workers_left:
-            message = results.get()
-            if message is _WORKER_DONE:
-                workers_left -= 1
-                continue
-            _collect(message, pending, paths, total, emit)
-            while next_out < total and pending[next_out].complete:
-                yield _finish(pending.pop(next_out), next_out, total, emit)
-                next_out += 1
-        # Documents the producer never reached (cancelled) or whose records came last.
-        while not results.empty():
-            message = results.get()
-            if message is not _WORKER_DONE:
-                _collect(message, pending, paths, total, emit)
-        for position in range(next_out, total):
-            doc = pending.pop(position)
-            if doc.sent is None:
-                doc.sent, doc.result.error = doc.received, ErrorInfo.from_exception(Cancelled())
-            yield _finish(doc, position, total, emit)
+        yield from _in_order(flow, paths, emit)
     finally:
-        stop.set()
-        _drain(jobs)
+        flow.stop.set()
+        flow.drain()
         for thread in threads:
             thread.join()
         if opener is None:
             decoder.close()
+
+
+def _in_order(
+    flow: PageThreads, paths: Sequence[Path], emit: Callable[[Event], None]
+) -> Iterator[OcrDocument]:
+    """Collect the threads' messages; yield each document, in input order, once complete."""
+    total = len(paths)
+    pending = {i: _Pending(OcrDocument(path)) for i, path in enumerate(paths)}
+    next_out = 0
+    workers_left = flow.workers
+    while workers_left:
+        message = flow.results.get()
+        if message is WORKER_DONE:
+            workers_left -= 1
+            continue
+        _collect(message, pending, paths, total, emit)
+        while next_out < total and pending[next_out].complete:
+            yield _finish(pending.pop(next_out), next_out, total, emit)
+            next_out += 1
+    # Documents the producer never reached (cancelled) or whose records came last.
+    while not flow.results.empty():
+        message = flow.results.get()
+        if message is not WORKER_DONE:
+            _collect(message, pending, paths, total, emit)
+    for position in range(next_out, total):
+        doc = pending.pop(position)
+        if doc.sent is None:
+            doc.sent, doc.result.error = doc.received, ErrorInfo.from_exception(Cancelled())
+        yield _finish(doc, position, total, emit)
 
 
 def _collect(
@@ -286,7 +131,7 @@ def _collect(
     total: int,
     emit: Callable[[Event], None],
 ) -> None:
-    if isinstance(message, _Opened):
+    if isinstance(message, Opened):
         doc = pending[message.position]
         doc.result.sha256 = message.sha256
         doc.pages_total = message.pages
@@ -299,7 +144,7 @@ def _collect(
         for page in message.known:
             doc.result.pages.append(page)
             emit(PageDone(path, message.position, total, message.pages, page, restored=True))
-    elif isinstance(message, _PageResult):
+    elif isinstance(message, PageResult):
         doc = pending[message.position]
         doc.received += 1
         if message.page is not None:
@@ -315,7 +160,7 @@ def _collect(
             )
         elif message.error is not None:
             doc.page_errors.append((message.index, message.error))
-    elif isinstance(message, _Ended):
+    elif isinstance(message, Ended):
         doc = pending[message.position]
         doc.sent = message.sent
         if message.error is not None:
@@ -336,11 +181,3 @@ def _finish(doc: _Pending, position: int, total: int, emit: Callable[[Event], No
             result.error = info
     emit(DocumentFinished(position, total, result))
     return result
-
-
-def _drain(jobs: queue.Queue[object]) -> None:
-    while True:
-        try:
-            jobs.get_nowait()
-        except queue.Empty:
-            return
