@@ -10,22 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QMargins, QSettings, QSize, Qt
-from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QFileDialog,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -35,57 +27,11 @@ from ablage_desktop.engine.bench import BenchPlan, BenchProgress, BenchReport
 from ablage_desktop.engine.bench.report import write_json
 from ablage_desktop.engine.results.atomicfile import write_atomic
 from ablage_desktop.gui.bridge import EngineBridge
+from ablage_desktop.gui.widgets.bench_options import BenchOptions
+from ablage_desktop.gui.widgets.bench_result import BenchResultTabs
 
 PROGRESS_STEPS = 1000
-MODEL_COLUMNS = 2
 RESULT_SIZE = QSize(1100, 900)
-MAX_RUNS = 50
-MAX_WARMUP = 50
-
-
-class ChartView(QScrollArea):
-    """The chart scaled to fit the view, keeping its proportions, never above its own size."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = QLabel(self)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setWidget(self.label)
-        self.setWidgetResizable(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._pixmap = QPixmap()
-
-    @property
-    def pixmap(self) -> QPixmap:
-        """The chart at its own size (null when there is none)."""
-        return self._pixmap
-
-    def set_png(self, data: bytes) -> None:
-        self._pixmap = QPixmap()
-        if data:
-            self._pixmap.loadFromData(data, "PNG")
-        self._fit()
-
-    def clear(self) -> None:
-        self.set_png(b"")
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        if self._pixmap.isNull():
-            self.label.clear()
-            return
-        room = self.viewport().size().shrunkBy(QMargins(2, 2, 2, 2))
-        size = self._pixmap.size().boundedTo(room.expandedTo(QSize(1, 1)))
-        self.label.setPixmap(
-            self._pixmap.scaled(
-                size,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        )
 
 
 class BenchDialog(QDialog):
@@ -111,10 +57,6 @@ class BenchDialog(QDialog):
         self.markdown = ""
         self._bench: int | None = None
         self._cancelling = False
-        self._checks: dict[str, QCheckBox] = {}
-        self._available: dict[str, bool] = {}
-        remembered = str(self.settings.value("bench/models", "") or "")
-        self._wanted = {name for name in remembered.split(",") if name}
 
         self._build_widgets()
         self._connect()
@@ -140,39 +82,28 @@ class BenchDialog(QDialog):
         )
         self.busy_label.setWordWrap(True)
         self.busy_label.setVisible(False)
+        self.options = BenchOptions(self.settings, self)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, PROGRESS_STEPS)
+        self.progress.setValue(0)
+        self.progress.setAccessibleName(self.tr("Progress of the benchmark"))
+        self.status_label = QLabel(self.tr("Ready."), self)
+        self.status_label.setAccessibleName(self.tr("State of the benchmark"))
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tabs = BenchResultTabs(self)
 
-        self.models_box = QGroupBox(self.tr("Models"), self)
-        self.models_layout = QGridLayout(self.models_box)
+        layout = QVBoxLayout(self)
+        for widget in (self.documents_label, truth, self.options, self.busy_label):
+            layout.addWidget(widget)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.tabs, 1)
+        layout.addStretch(0)  # takes the room while there are no tabs to show
+        layout.addLayout(self._build_buttons())
 
-        self.runs_spin = QSpinBox(self)
-        self.runs_spin.setRange(1, MAX_RUNS)
-        self.runs_spin.setValue(self._setting_int("bench/runs", 1, 1, MAX_RUNS))
-        self.runs_spin.setAccessibleName(self.tr("Timed runs"))
-        self.runs_spin.setToolTip(self.tr("How often every document is read with the clock on"))
-        self.warmup_spin = QSpinBox(self)
-        self.warmup_spin.setRange(0, MAX_WARMUP)
-        self.warmup_spin.setValue(self._setting_int("bench/warmup", 1, 0, MAX_WARMUP))
-        self.warmup_spin.setAccessibleName(self.tr("Warm-up pages"))
-        self.warmup_spin.setToolTip(
-            self.tr("Pages read after a model is loaded and before the clock runs")
-        )
-        self.peers_check = QCheckBox(
-            self.tr("Compare with the engines on their own (tesseract program, RapidOCR)"), self
-        )
-        self.peers_check.setChecked(str(self.settings.value("bench/peers", "")) == "true")
-        options = QHBoxLayout()
-        for text, spin in (
-            (self.tr("Timed runs:"), self.runs_spin),
-            (self.tr("Warm-up pages:"), self.warmup_spin),
-        ):
-            label = QLabel(text, self)
-            label.setBuddy(spin)
-            options.addWidget(label)
-            options.addWidget(spin)
-            options.addSpacing(12)
-        options.addWidget(self.peers_check)
-        options.addStretch(1)
-
+    def _build_buttons(self) -> QHBoxLayout:
+        """Start and Cancel on the left; save the record or the chart, and Close, on the right."""
         self.start_button = QPushButton(self.tr("&Start"), self)
         self.start_button.setDefault(True)
         self.cancel_button = QPushButton(self.tr("&Cancel"), self)
@@ -195,37 +126,7 @@ class BenchDialog(QDialog):
         buttons.addStretch(1)
         for button in (self.save_record_button, self.save_chart_button, self.close_button):
             buttons.addWidget(button)
-
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, PROGRESS_STEPS)
-        self.progress.setValue(0)
-        self.progress.setAccessibleName(self.tr("Progress of the benchmark"))
-        self.status_label = QLabel(self.tr("Ready."), self)
-        self.status_label.setAccessibleName(self.tr("State of the benchmark"))
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        self.chart = ChartView(self)
-        self.chart.setAccessibleName(self.tr("Benchmark chart"))
-        self.table = QTextBrowser(self)
-        self.table.setAccessibleName(self.tr("Benchmark table"))
-        self.table.setLineWrapMode(QTextBrowser.LineWrapMode.NoWrap)
-        self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.chart, self.tr("Chart"))
-        self.tabs.addTab(self.table, self.tr("Table"))
-        self.tabs.setVisible(False)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.documents_label)
-        layout.addWidget(truth)
-        layout.addWidget(self.models_box)
-        layout.addLayout(options)
-        layout.addWidget(self.busy_label)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.tabs, 1)
-        layout.addStretch(0)  # takes the room while there are no tabs to show
-        layout.addLayout(buttons)
+        return buttons
 
     def _connect(self) -> None:
         # Bound methods of the dialog, never lambdas: they run in the GUI thread.
@@ -235,19 +136,13 @@ class BenchDialog(QDialog):
         worker.benchFinished.connect(self._bench_finished)
         worker.benchFailed.connect(self._bench_failed)
         self.bridge.control.modelsChanged.connect(self.set_statuses)
+        self.options.changed.connect(self._update_controls)
         self.bridge.batchesPendingChanged.connect(self._batches_changed)
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
         self.save_record_button.clicked.connect(self.save_record)
         self.save_chart_button.clicked.connect(self.save_chart)
-
-    def _setting_int(self, key: str, default: int, low: int, high: int) -> int:
-        try:
-            value = int(str(self.settings.value(key, default)))
-        except ValueError:
-            value = default
-        return max(low, min(high, value))
 
     # --- what to measure --------------------------------------------------------------------
 
@@ -269,53 +164,16 @@ class BenchDialog(QDialog):
 
     def set_statuses(self, statuses: Sequence[BackendStatus]) -> None:
         """One checkbox per model; a model that cannot run is shown disabled, with why."""
-        for status in statuses:
-            if ":" in status.name:
-                continue  # a language variant made for one request
-            check = self._checks.get(status.name)
-            if check is None:
-                check = QCheckBox(f"{status.name} — {status.title}", self.models_box)
-                check.setChecked(status.name in self._wanted)
-                check.toggled.connect(self._update_controls)
-                row, column = divmod(len(self._checks), MODEL_COLUMNS)
-                self._checks[status.name] = check
-                self.models_layout.addWidget(check, row, column)
-            self._available[status.name] = status.available
-            if status.available:
-                check.setToolTip(status.description)
-            else:
-                check.setChecked(False)
-                check.setToolTip(self.tr("Not available: {0}").format(status.reason))
+        self.options.set_statuses(statuses)
         self._update_controls()
 
-    def select_models(self, names: Sequence[str]) -> None:
-        """Check exactly ``names`` (those that are available)."""
-        for name, check in self._checks.items():
-            check.setChecked(name in names and self._available.get(name, False))
-
-    def selected_models(self) -> list[str]:
-        return [
-            name
-            for name, check in self._checks.items()
-            if check.isChecked() and self._available.get(name, False)
-        ]
-
     def plan(self) -> BenchPlan:
-        return BenchPlan(
-            paths=tuple(Path(path) for path in self.paths),
-            backends=tuple(self.selected_models()),
-            runs=self.runs_spin.value(),
-            warmup=self.warmup_spin.value(),
-            peers=self.peers_check.isChecked(),
-        )
+        return self.options.plan(self.paths)
 
     def _update_controls(self) -> None:
         idle = not self.running
-        for name, check in self._checks.items():
-            check.setEnabled(idle and self._available.get(name, False))
-        for widget in (self.runs_spin, self.warmup_spin, self.peers_check):
-            widget.setEnabled(idle)
-        ready = bool(self.paths) and bool(self.selected_models())
+        self.options.set_idle(idle)
+        ready = bool(self.paths) and bool(self.options.selected_models())
         self.start_button.setEnabled(idle and ready)
         if idle and not ready:
             self.start_button.setToolTip(
@@ -339,11 +197,9 @@ class BenchDialog(QDialog):
         except AblageError as exc:
             self.status_label.setText(exc.message)
             return
-        self._remember(plan)
+        self.options.remember(plan)
         self.report, self.png, self.markdown = None, b"", ""
-        self.chart.clear()
-        self.table.clear()
-        self.tabs.setVisible(False)
+        self.tabs.clear_result()
         self.progress.setValue(0)
         self.progress.setFormat("%p%")
         self._cancelling = False
@@ -366,13 +222,6 @@ class BenchDialog(QDialog):
         """Close (the button, Escape, the title bar): a running benchmark is cancelled."""
         self.cancel()
         super().reject()
-
-    def _remember(self, plan: BenchPlan) -> None:
-        self._wanted = set(plan.backends)
-        self.settings.setValue("bench/models", ",".join(plan.backends))
-        self.settings.setValue("bench/runs", plan.runs)
-        self.settings.setValue("bench/warmup", plan.warmup)
-        self.settings.setValue("bench/peers", "true" if plan.peers else "false")
 
     def _bench_started(self, bench: int) -> None:
         if bench == self._bench and not self._cancelling:
@@ -410,10 +259,7 @@ class BenchDialog(QDialog):
             return
         self.report, self.png, self.markdown = report, png, text
         self.progress.setValue(PROGRESS_STEPS)
-        self.chart.set_png(png)
-        self.table.setMarkdown(text)
-        self.tabs.setVisible(True)
-        self.tabs.setCurrentWidget(self.chart)
+        self.tabs.show_result(png, text)
         self._grow()
         missed = sum(1 for row in report.rows if row.status != "ok")
         summary = self.tr("Done in {0:.0f} s.").format(report.seconds)

@@ -44,11 +44,11 @@ def open_dialog(window: MainWindow, qtbot: QtBot, model: str) -> BenchDialog:
     window.bench_action.trigger()
     dialog = window.bench_dialog
     assert dialog is not None and dialog.isVisible()
-    dialog.select_models([model])
-    dialog.runs_spin.setValue(1)
-    dialog.warmup_spin.setValue(0)
-    dialog.peers_check.setChecked(False)
-    assert dialog.selected_models() == [model]
+    dialog.options.select_models([model])
+    dialog.options.runs_spin.setValue(1)
+    dialog.options.warmup_spin.setValue(0)
+    dialog.options.peers_check.setChecked(False)
+    assert dialog.options.selected_models() == [model]
     assert dialog.start_button.isEnabled()
     return dialog
 
@@ -58,10 +58,10 @@ def test_a_tesseract_benchmark_shows_its_chart_and_table(
 ) -> None:
     queue_unread(window, qtbot, [data_dir / DARPA])
     dialog = open_dialog(window, qtbot, "tesseract")
-    unavailable = [name for name, ok in dialog._available.items() if not ok]
+    unavailable = [name for name, ok in dialog.options.available.items() if not ok]
     for name in unavailable:  # e.g. a VLM not downloaded: shown, disabled, with the reason
-        assert not dialog._checks[name].isEnabled()
-        assert dialog._checks[name].toolTip().startswith("Not available: ")
+        assert not dialog.options.checks[name].isEnabled()
+        assert dialog.options.checks[name].toolTip().startswith("Not available: ")
 
     with qtbot.waitSignal(window.bridge.worker.benchFinished, timeout=BENCH_TIMEOUT_MS):
         dialog.start_button.click()
@@ -71,12 +71,12 @@ def test_a_tesseract_benchmark_shows_its_chart_and_table(
     (row,) = dialog.report.rows
     assert row.backend == "tesseract" and row.status == "ok"
     assert row.accuracy is not None and row.accuracy.chars > 0
-    assert not dialog.chart.pixmap.isNull()
-    assert dialog.chart.label.pixmap() is not None
+    assert not dialog.tabs.chart.pixmap.isNull()
+    assert dialog.tabs.chart.label.pixmap() is not None
     assert dialog.tabs.isVisible()
     assert "tesseract" in dialog.markdown and "CER" in dialog.markdown
     assert f"{row.accuracy.cer:.3f}" in dialog.markdown
-    assert "tesseract" in dialog.table.toPlainText()
+    assert "tesseract" in dialog.tabs.table.toPlainText()
     assert dialog.progress.value() == PROGRESS_STEPS == dialog.progress.maximum()
     assert dialog.status_label.text().startswith("Done in ")
     assert dialog.start_button.isEnabled() and not dialog.cancel_button.isEnabled()
@@ -103,7 +103,7 @@ def test_a_cancelled_benchmark_leaves_the_dialog_idle_and_the_window_usable(
         assert not dialog.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: not dialog.running, timeout=5000)
 
-    assert dialog.report is None and dialog.chart.pixmap.isNull()
+    assert dialog.report is None and dialog.tabs.chart.pixmap.isNull()
     assert not dialog.tabs.isVisible()
     assert dialog.status_label.text() == "Cancelled."
     assert dialog.progress.value() == 0

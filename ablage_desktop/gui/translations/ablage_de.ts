@@ -186,242 +186,248 @@
 <context>
     <name>BenchDialog</name>
     <message>
-        <location filename="../bench_dialog.py" line="105"/>
+        <location filename="../bench_dialog.py" line="51"/>
         <source>Benchmark</source>
         <translation>Benchmark</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="132"/>
+        <location filename="../bench_dialog.py" line="74"/>
         <source>The error rate (CER) is measured on the documents that have their transcription beside them, as name.gt.txt.</source>
         <translation>Die Zeichenfehlerrate (CER) wird an den Dokumenten gemessen, neben denen ihre Abschrift als name.gt.txt liegt.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="139"/>
+        <location filename="../bench_dialog.py" line="81"/>
         <source>Documents are being read; the benchmark starts when they are done.</source>
         <translation>Es werden gerade Dokumente gelesen; der Benchmark beginnt, sobald sie fertig sind.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="144"/>
-        <source>Models</source>
-        <translation>Modelle</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="150"/>
-        <source>Timed runs</source>
-        <translation>Gemessene Durchläufe</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="151"/>
-        <source>How often every document is read with the clock on</source>
-        <translation>Wie oft jedes Dokument bei laufender Uhr gelesen wird</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="155"/>
-        <source>Warm-up pages</source>
-        <translation>Seiten zum Aufwärmen</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="157"/>
-        <source>Pages read after a model is loaded and before the clock runs</source>
-        <translation>Seiten, die nach dem Laden eines Modells gelesen werden, bevor die Uhr läuft</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="160"/>
-        <source>Compare with the engines on their own (tesseract program, RapidOCR)</source>
-        <translation>Mit den Texterkennungen allein vergleichen (Programm tesseract, RapidOCR)</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="165"/>
-        <source>Timed runs:</source>
-        <translation>Gemessene Durchläufe:</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="166"/>
-        <source>Warm-up pages:</source>
-        <translation>Seiten zum Aufwärmen:</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="176"/>
+        <location filename="../bench_dialog.py" line="107"/>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="178"/>
+        <location filename="../bench_dialog.py" line="109"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="179"/>
+        <location filename="../bench_dialog.py" line="110"/>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="180"/>
+        <location filename="../bench_dialog.py" line="111"/>
         <source>Save &amp;record...</source>
         <translation>&amp;Messwerte speichern...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="181"/>
+        <location filename="../bench_dialog.py" line="112"/>
         <source>Every figure of the run as JSON</source>
         <translation>Alle Messwerte des Laufs als JSON</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="182"/>
+        <location filename="../bench_dialog.py" line="113"/>
         <source>Save c&amp;hart...</source>
         <translation>&amp;Diagramm speichern...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="183"/>
+        <location filename="../bench_dialog.py" line="114"/>
         <source>The chart as a PNG image</source>
         <translation>Das Diagramm als PNG-Bild</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="202"/>
+        <location filename="../bench_dialog.py" line="89"/>
         <source>Progress of the benchmark</source>
         <translation>Fortschritt des Benchmarks</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="203"/>
+        <location filename="../bench_dialog.py" line="90"/>
         <source>Ready.</source>
         <translation>Bereit.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="204"/>
+        <location filename="../bench_dialog.py" line="91"/>
         <source>State of the benchmark</source>
         <translation>Stand des Benchmarks</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="209"/>
-        <source>Benchmark chart</source>
-        <translation>Diagramm des Benchmarks</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="211"/>
-        <source>Benchmark table</source>
-        <translation>Tabelle des Benchmarks</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="214"/>
-        <source>Chart</source>
-        <translation>Diagramm</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="215"/>
-        <source>Table</source>
-        <translation>Tabelle</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="263"/>
+        <location filename="../bench_dialog.py" line="158"/>
         <source>{0} document(s) from the queue.</source>
         <translation>{0} Dokument(e) aus der Warteschlange.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="266"/>
+        <location filename="../bench_dialog.py" line="161"/>
         <source>The queue is empty: add documents first.</source>
         <translation>Die Warteschlange ist leer: zuerst Dokumente hinzufügen.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="288"/>
-        <source>Not available: {0}</source>
-        <translation>Nicht verfügbar: {0}</translation>
-    </message>
-    <message>
-        <location filename="../bench_dialog.py" line="322"/>
+        <location filename="../bench_dialog.py" line="180"/>
         <source>Add documents to the queue and choose at least one model.</source>
         <translation>Dokumente in die Warteschlange legen und mindestens ein Modell wählen.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="352"/>
+        <location filename="../bench_dialog.py" line="208"/>
         <source>Waiting for the documents being read to finish ...</source>
         <translation>Warten, bis die gerade gelesenen Dokumente fertig sind ...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="354"/>
-        <location filename="../bench_dialog.py" line="379"/>
+        <location filename="../bench_dialog.py" line="210"/>
+        <location filename="../bench_dialog.py" line="228"/>
         <source>Starting ...</source>
         <translation>Wird gestartet ...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="362"/>
+        <location filename="../bench_dialog.py" line="218"/>
         <source>Cancelling ...</source>
         <translation>Wird abgebrochen ...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="390"/>
+        <location filename="../bench_dialog.py" line="239"/>
         <source>loading</source>
         <translation>wird geladen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="391"/>
+        <location filename="../bench_dialog.py" line="240"/>
         <source>warming up</source>
         <translation>wärmt sich auf</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="392"/>
+        <location filename="../bench_dialog.py" line="241"/>
         <source>starting</source>
         <translation>startet</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="393"/>
+        <location filename="../bench_dialog.py" line="242"/>
         <source>loading the models again that were loaded before</source>
         <translation>die vorher geladenen Modelle werden wieder geladen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="398"/>
+        <location filename="../bench_dialog.py" line="247"/>
         <source>{0}/{1} pages</source>
         <translation>{0}/{1} Seiten</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="408"/>
+        <location filename="../bench_dialog.py" line="257"/>
         <source>Cancelled.</source>
         <translation>Abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="419"/>
+        <location filename="../bench_dialog.py" line="265"/>
         <source>Done in {0:.0f} s.</source>
         <translation>Fertig in {0:.0f} s.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="422"/>
+        <location filename="../bench_dialog.py" line="268"/>
         <source>{0} setting(s) could not be measured; the table says why.</source>
         <translation>{0} Einstellung(en) konnten nicht gemessen werden; die Tabelle nennt den Grund.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="442"/>
+        <location filename="../bench_dialog.py" line="288"/>
         <source>The benchmark failed: {0}</source>
         <translation>Der Benchmark ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="466"/>
+        <location filename="../bench_dialog.py" line="312"/>
         <source>Save the benchmark record</source>
         <translation>Messwerte des Benchmarks speichern</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="468"/>
+        <location filename="../bench_dialog.py" line="314"/>
         <source>JSON record (*.json)</source>
         <translation>JSON-Messwerte (*.json)</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="478"/>
+        <location filename="../bench_dialog.py" line="324"/>
         <source>Save the benchmark chart</source>
         <translation>Diagramm des Benchmarks speichern</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="478"/>
+        <location filename="../bench_dialog.py" line="324"/>
         <source>PNG image (*.png)</source>
         <translation>PNG-Bild (*.png)</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="488"/>
-        <location filename="../bench_dialog.py" line="497"/>
+        <location filename="../bench_dialog.py" line="334"/>
+        <location filename="../bench_dialog.py" line="343"/>
         <source>Cannot write {0}: {1}</source>
         <translation>{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="490"/>
-        <location filename="../bench_dialog.py" line="499"/>
+        <location filename="../bench_dialog.py" line="336"/>
+        <location filename="../bench_dialog.py" line="345"/>
         <source>Saved {0}.</source>
         <translation>{0} gespeichert.</translation>
+    </message>
+</context>
+<context>
+    <name>BenchOptions</name>
+    <message>
+        <location filename="../widgets/bench_options.py" line="45"/>
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bench_options.py" line="56"/>
+        <source>Timed runs</source>
+        <translation>Gemessene Durchläufe</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bench_options.py" line="57"/>
+        <source>How often every document is read with the clock on</source>
+        <translation>Wie oft jedes Dokument bei laufender Uhr gelesen wird</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bench_options.py" line="61"/>
+        <source>Warm-up pages</source>
+        <translation>Seiten zum Aufwärmen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bench_options.py" line="63"/>
+        <source>Pages read after a model is loaded and before the clock runs</source>
+        <translation>Seiten, die nach dem Laden eines Modells gelesen werden, bevor die Uhr läuft</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bench_options.py" line="66"/>
+        <source>Compare with the engines on their own (tesseract program, RapidOCR)</source>
+        <translation>Mit den Texterkennungen allein vergleichen (Programm tesseract, RapidOCR)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bench_options.py" line="71"/>
+        <source>Timed runs:</source>
+        <translation>Gemessene Durchläufe:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bench_options.py" line="72"/>
+        <source>Warm-up pages:</source>
+        <translation>Seiten zum Aufwärmen:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bench_options.py" line="108"/>
+        <source>Not available: {0}</source>
+        <translation>Nicht verfügbar: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>BenchResultTabs</name>
+    <message>
+        <location filename="../widgets/bench_result.py" line="61"/>
+        <source>Benchmark chart</source>
+        <translation>Diagramm des Benchmarks</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bench_result.py" line="63"/>
+        <source>Benchmark table</source>
+        <translation>Tabelle des Benchmarks</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bench_result.py" line="65"/>
+        <source>Chart</source>
+        <translation>Diagramm</translation>
+    </message>
+    <message>
+        <location filename="../widgets/bench_result.py" line="66"/>
+        <source>Table</source>
+        <translation>Tabelle</translation>
     </message>
 </context>
 <context>
@@ -1166,102 +1172,102 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../widgets/queue_view.py" line="73"/>
+        <location filename="../widgets/queue_model.py" line="72"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="73"/>
+        <location filename="../widgets/queue_model.py" line="73"/>
         <source>Pages</source>
         <translation>Seiten</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="73"/>
+        <location filename="../widgets/queue_model.py" line="74"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="73"/>
+        <location filename="../widgets/queue_model.py" line="75"/>
         <source>Engine</source>
         <translation>Texterkennung</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="75"/>
+        <location filename="../widgets/queue_view.py" line="35"/>
         <source>Document queue</source>
         <translation>Warteschlange der Dokumente</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="219"/>
+        <location filename="../widgets/queue_model.py" line="82"/>
         <source>queued</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="220"/>
+        <location filename="../widgets/queue_model.py" line="83"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="221"/>
+        <location filename="../widgets/queue_model.py" line="84"/>
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="222"/>
+        <location filename="../widgets/queue_model.py" line="85"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="223"/>
+        <location filename="../widgets/queue_model.py" line="86"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="224"/>
+        <location filename="../widgets/queue_model.py" line="87"/>
         <source>from the archive</source>
         <translation>aus dem Archiv</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="231"/>
+        <location filename="../widgets/queue_model.py" line="96"/>
         <source> ({0} from the archive)</source>
         <translation> ({0} aus dem Archiv)</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="233"/>
+        <location filename="../widgets/queue_model.py" line="100"/>
         <source> (edited)</source>
         <translation> (bearbeitet)</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="236"/>
+        <location filename="../widgets/queue_model.py" line="115"/>
         <source>{0} page(s) taken from the archive, not read again</source>
         <translation>{0} Seite(n) aus dem Archiv übernommen, nicht neu gelesen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="263"/>
+        <location filename="../widgets/queue_view.py" line="148"/>
         <source>Export...</source>
         <translation>Exportieren...</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="266"/>
+        <location filename="../widgets/queue_view.py" line="151"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="267"/>
+        <location filename="../widgets/queue_view.py" line="152"/>
         <source>Read the cancelled documents on; pages read so far are kept</source>
         <translation>Die abgebrochenen Dokumente weiterlesen; bereits gelesene Seiten bleiben erhalten</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="271"/>
+        <location filename="../widgets/queue_view.py" line="156"/>
         <source>Read again &amp;with</source>
         <translation>Erneut lesen &amp;mit</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="277"/>
+        <location filename="../widgets/queue_view.py" line="162"/>
         <source>&amp;Remove from the queue</source>
         <translation>Aus der Liste &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="280"/>
+        <location filename="../widgets/queue_view.py" line="165"/>
         <source>&amp;Clear finished</source>
         <translation>&amp;Fertige leeren</translation>
     </message>
