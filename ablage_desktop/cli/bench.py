@@ -53,6 +53,13 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         ),
     )
     add_common_options(bench, top_level=False)
+    _add_what_to_measure(bench)
+    _add_how_to_measure(bench)
+    _add_outputs(bench)
+
+
+def _add_what_to_measure(bench: argparse.ArgumentParser) -> None:
+    """The documents, the models and the settings of each model to compare."""
     bench.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="documents or folders")
     bench.add_argument("--data", type=Path, metavar="DIR", help="a folder of documents")
     bench.add_argument(
@@ -72,6 +79,10 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         metavar="N,N",
         help="for engines that batch pages (default: as configured)",
     )
+
+
+def _add_how_to_measure(bench: argparse.ArgumentParser) -> None:
+    """Runs, warm-up, the peer programs and process isolation."""
     bench.add_argument(
         "--runs", type=whole_number(0), default=1, metavar="N", help="timed runs (1)"
     )
@@ -94,6 +105,10 @@ def add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         help="measure every engine in this process (default: each in a fresh process, so "
         "one engine's memory figures do not depend on the engines measured before it)",
     )
+
+
+def _add_outputs(bench: argparse.ArgumentParser) -> None:
+    """Where the record and the chart go."""
     bench.add_argument(
         "--json",
         type=Path,

@@ -17,7 +17,7 @@ import datetime
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ablage_desktop.engine.bench.corpus import BenchDocument, Corpus, load_corpus, rendered
@@ -41,6 +41,7 @@ from ablage_desktop.engine.bench.results import (
 from ablage_desktop.engine.core import Engine, OcrRequest
 from ablage_desktop.engine.errors import AblageError, Cancelled, UsageError
 from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
+from ablage_desktop.engine.models.leases import Lease
 from ablage_desktop.engine.models.router import AUTO
 from ablage_desktop.engine.results.document import OcrDocument
 from ablage_desktop.engine.run.cancel import CancelToken
@@ -49,6 +50,18 @@ from ablage_desktop.engine.text.textmetrics import TextScore, score
 log = logging.getLogger(__name__)
 
 UNLOAD_WAIT_S = 30.0
+
+
+@dataclass
+class _TimedRuns:
+    """What the timed runs of one setting measured."""
+
+    latencies: list[float] = field(default_factory=list)
+    """Seconds of every page of every run."""
+    wall: float = 0.0
+    """Seconds of all runs, start to end."""
+    first_run: list[OcrDocument] = field(default_factory=list)
+    """The first run's results: they are scored."""
 
 
 class BenchRunner:
@@ -221,35 +234,13 @@ class BenchRunner:
             try:
                 self._report(index, total, label, 0, pages_total, "warming up")
                 warmup_pages = _first_pages(corpus, self.plan.warmup, self.engine)
-                started = time.perf_counter()
-                for page in warmup_pages:
-                    self._check_cancel()
-                    lease.recognize(page, self._cancel)
-                warmup_s = time.perf_counter() - started if warmup_pages else None
-                latencies: list[float] = []
-                wall = 0.0
-                first_run: list[OcrDocument] = []
-                done = 0
-                for run in range(self.plan.runs):
-                    started = time.perf_counter()
-                    # Engines are compared: born-digital pages are OCRed too.
-                    request = OcrRequest(
-                        corpus.paths, backend=name, archive=False, pdf_text="always_ocr"
-                    )
-                    for document in self.engine.ocr(request, self._cancel):
-                        done += len(document.pages)
-                        latencies += [page.seconds for page in document.pages]
-                        if run == 0:
-                            first_run.append(document)
-                        self._report(index, total, label, done, pages_total)
-                    wall += time.perf_counter() - started
-                    if self._cancel.cancelled:
-                        raise Cancelled()
+                warmup_s = self._warm_up(lease, warmup_pages)
+                timed = self._timed_runs(index, total, label, corpus, name, pages_total)
             finally:
                 lease.release()
         scores = tuple(
             _document_score(document, result)
-            for document, result in zip(corpus.documents, first_run, strict=True)
+            for document, result in zip(corpus.documents, timed.first_run, strict=True)
         )
         return BenchRow(
             kind="app",
@@ -264,14 +255,43 @@ class BenchRunner:
             warmup_s=warmup_s,
             warmup_pages=len(warmup_pages),
             runs=self.plan.runs,
-            pages=len(latencies),
-            wall_s=wall,
-            latency=LatencyStats.of(latencies),
+            pages=len(timed.latencies),
+            wall_s=timed.wall,
+            latency=LatencyStats.of(timed.latencies),
             memory=sampler.result(),
             accuracy=_total(scores),
             documents=scores,
             version=engine_version(spec.engine),
         )
+
+    def _warm_up(self, lease: Lease, pages: Sequence[PageImage]) -> float | None:
+        """Seconds to read the warm-up pages (the clock is not running yet); None: none."""
+        started = time.perf_counter()
+        for page in pages:
+            self._check_cancel()
+            lease.recognize(page, self._cancel)
+        return time.perf_counter() - started if pages else None
+
+    def _timed_runs(
+        self, index: int, total: int, label: str, corpus: Corpus, name: str, pages_total: int
+    ) -> _TimedRuns:
+        """Read the corpus ``plan.runs`` times with engine ``name``, the clock on."""
+        timed = _TimedRuns()
+        done = 0
+        for run in range(self.plan.runs):
+            started = time.perf_counter()
+            # Engines are compared: born-digital pages are OCRed too.
+            request = OcrRequest(corpus.paths, backend=name, archive=False, pdf_text="always_ocr")
+            for document in self.engine.ocr(request, self._cancel):
+                done += len(document.pages)
+                timed.latencies += [page.seconds for page in document.pages]
+                if run == 0:
+                    timed.first_run.append(document)
+                self._report(index, total, label, done, pages_total)
+            timed.wall += time.perf_counter() - started
+            if self._cancel.cancelled:
+                raise Cancelled()
+        return timed
 
     def _prepare(self, engine: str, prepare: Callable[[], None] | None) -> float | None:
         """Seconds to import the engine's libraries; None once they are imported."""

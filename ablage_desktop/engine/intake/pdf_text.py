@@ -52,77 +52,108 @@ class PageInventory:
     """Every object was looked at (False: too many, or nested too deep)."""
 
 
+Box = tuple[float, float, float, float]
+"""An object's bounds in PDF points: left, bottom, right, top."""
+
+
 def inventory(page: Any) -> PageInventory:
     """Look at every object of ``page`` (a ``pypdfium2.PdfPage``) once."""
-    import pypdfium2.raw as pdfium_c
+    return _ObjectWalk(page.raw).run()
 
-    found = PageInventory()
-    texts: list[tuple[int, int, tuple[float, float, float, float]]] = []
-    images: list[tuple[int, tuple[float, float, float, float]]] = []
-    counter = [0]
-    raw_page = page.raw
 
-    def bounds(obj: Any) -> tuple[float, float, float, float]:
-        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-            return (0.0, 0.0, 0.0, 0.0)
-        return (left.value, bottom.value, right.value, top.value)
+class _ObjectWalk:
+    """One pass over a page's objects, into nested forms: colours, hidden text, images."""
 
-    def colour(getter: Any, obj: Any) -> bool:
-        r, g, b, a = (ctypes.c_uint() for _ in range(4))
-        if not getter(obj, r, g, b, a):
-            return False
-        return a.value > 0 and not (r.value == g.value == b.value)
+    def __init__(self, raw_page: Any) -> None:
+        import pypdfium2.raw as pdfium_c
 
-    def visit(obj: Any, depth: int, outer: tuple[float, float, float, float] | None) -> None:
-        counter[0] += 1
-        if counter[0] > MAX_OBJECTS:
+        self._c = pdfium_c
+        self.raw_page = raw_page
+        self.found = PageInventory()
+        self.texts: list[tuple[int, int, Box]] = []
+        """(order, address, bounds) of every text object."""
+        self.images: list[tuple[int, Box]] = []
+        """(order, bounds) of every image object."""
+        self.count = 0
+
+    def run(self) -> PageInventory:
+        pdfium_c, found = self._c, self.found
+        for index in range(pdfium_c.FPDFPage_CountObjects(self.raw_page)):
+            obj = pdfium_c.FPDFPage_GetObject(self.raw_page, index)
+            if obj:
+                self.visit(obj, 0, None)
+            if not found.complete:
+                found.achromatic = False
+                break
+        for order, address, box in self.texts:
+            if any(later > order and _covers(image, box) for later, image in self.images):
+                found.hidden.add(address)
+        return found
+
+    def visit(self, obj: Any, depth: int, outer: Box | None) -> None:
+        """Look at ``obj``; ``outer`` is the bounds of the form it is drawn in, if any."""
+        pdfium_c, found = self._c, self.found
+        self.count += 1
+        if self.count > MAX_OBJECTS:
             found.complete = False
             return
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
-            address = ctypes.cast(obj, ctypes.c_void_p).value or 0
-            if mode in INVISIBLE_MODES:
-                found.hidden.add(address)
-            elif colour(pdfium_c.FPDFPageObj_GetFillColor, obj) or (
-                mode in (1, 2, 5, 6) and colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
-            ):
-                found.achromatic = False
-            texts.append((counter[0], address, outer or bounds(obj)))
+            self._visit_text(obj, outer)
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            if colour(pdfium_c.FPDFPageObj_GetFillColor, obj) or colour(
+            if _coloured(pdfium_c.FPDFPageObj_GetFillColor, obj) or _coloured(
                 pdfium_c.FPDFPageObj_GetStrokeColor, obj
             ):
                 found.achromatic = False
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            if not _grey_image(obj, raw_page):
+            if not _grey_image(obj, self.raw_page):
                 found.achromatic = False
-            images.append((counter[0], outer or bounds(obj)))
+            self.images.append((self.count, outer or _bounds(obj)))
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            if depth >= MAX_DEPTH:
-                found.complete = False
-                found.achromatic = False
-                return
-            box = outer or bounds(obj)
-            for index in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                inner = pdfium_c.FPDFFormObj_GetObject(obj, index)
-                if inner:
-                    visit(inner, depth + 1, box)
+            self._visit_form(obj, depth, outer)
         else:  # shadings and anything unknown: assume colour
             found.achromatic = False
 
-    for index in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        obj = pdfium_c.FPDFPage_GetObject(raw_page, index)
-        if obj:
-            visit(obj, 0, None)
-        if not found.complete:
-            found.achromatic = False
-            break
-    for order, address, box in texts:
-        if any(later > order and _covers(image, box) for later, image in images):
-            found.hidden.add(address)
-    return found
+    def _visit_text(self, obj: Any, outer: Box | None) -> None:
+        pdfium_c = self._c
+        mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
+        address = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        if mode in INVISIBLE_MODES:
+            self.found.hidden.add(address)
+        elif _coloured(pdfium_c.FPDFPageObj_GetFillColor, obj) or (
+            mode in (1, 2, 5, 6) and _coloured(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
+        ):
+            self.found.achromatic = False
+        self.texts.append((self.count, address, outer or _bounds(obj)))
+
+    def _visit_form(self, obj: Any, depth: int, outer: Box | None) -> None:
+        pdfium_c = self._c
+        if depth >= MAX_DEPTH:
+            self.found.complete = False
+            self.found.achromatic = False
+            return
+        box = outer or _bounds(obj)
+        for index in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+            inner = pdfium_c.FPDFFormObj_GetObject(obj, index)
+            if inner:
+                self.visit(inner, depth + 1, box)
+
+
+def _bounds(obj: Any) -> Box:
+    import pypdfium2.raw as pdfium_c
+
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return (0.0, 0.0, 0.0, 0.0)
+    return (left.value, bottom.value, right.value, top.value)
+
+
+def _coloured(getter: Any, obj: Any) -> bool:
+    """Whether the colour ``getter`` reads from ``obj`` is visible and not a grey."""
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not getter(obj, r, g, b, a):
+        return False
+    return a.value > 0 and not (r.value == g.value == b.value)
 
 
 def _grey_image(obj: Any, raw_page: Any) -> bool:

@@ -58,6 +58,10 @@ DIRECTION_MARGIN = 2.0
 """Lines along one axis must outnumber those along the other this many times."""
 
 
+_Line = tuple[float, tuple[int, int, int, int]]
+"""A detected text line: its length along the text, and its box (x0, y0, x1, y1)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Orientation:
     turns: int
@@ -176,22 +180,7 @@ class OrientationDetector:
 
         engine = self._rapid_engine()
         grey = grey_array(image)
-        scale = min(1.0, DET_SIDE / max(grey.shape))
-        small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        with self._lock:  # RapidOCR's objects are not made for concurrent calls
-            detected = engine._load_det_model()(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
-        lying, standing = [], []
-        for quad in detected.boxes if detected.boxes is not None else ():
-            quad = np.asarray(quad, dtype=np.float64) / scale
-            along = float(np.hypot(*(quad[1] - quad[0])))
-            across = float(np.hypot(*(quad[2] - quad[1])))
-            x0, y0 = np.floor(quad.min(axis=0)).astype(int)
-            x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
-            box = (max(0, x0), max(0, y0), x1, y1)
-            if along >= LINE_RATIO * across:
-                lying.append((along, box))
-            elif across >= LINE_RATIO * along:
-                standing.append((across, box))
+        lying, standing = self._line_boxes(engine, grey)
         minimum = self._settings.min_lines
         if len(lying) >= minimum and len(lying) >= DIRECTION_MARGIN * len(standing):
             lines, turns = lying, 0
@@ -204,17 +193,7 @@ class OrientationDetector:
                 len(standing),
             )
             return None
-        crops = []
-        for _length, (x0, y0, x1, y1) in sorted(lines, key=lambda item: -item[0])[:REC_LINES]:
-            if turns == 0:  # the start of a long line is enough to read
-                x1 = min(x1, x0 + REC_LENGTH * (y1 - y0))
-            else:
-                y1 = min(y1, y0 + REC_LENGTH * (x1 - x0))
-            crop = grey[y0:y1, x0:x1]
-            if turns == 1:
-                crop = cv2.rotate(crop, cv2.ROTATE_90_COUNTERCLOCKWISE)
-            if crop.size:
-                crops.append(cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_GRAY2BGR))
+        crops = _line_starts(grey, lines, turns)
         if len(crops) < min(minimum, REC_LINES):
             return None
         flipped = [cv2.rotate(crop, cv2.ROTATE_180) for crop in crops]
@@ -234,6 +213,31 @@ class OrientationDetector:
         if 1 - better_turned >= self._settings.min_agreement and -gap >= REC_MARGIN:
             return Orientation(turns, 1 - better_turned, "rapidocr", detail)
         return None
+
+    def _line_boxes(self, engine: Any, grey: Any) -> tuple[list[_Line], list[_Line]]:
+        """RapidOCR's text lines on a small copy of the page, on the page's scale: the lying
+        ones and the standing ones (neither: a blob, left out), each with its length."""
+        import cv2
+        import numpy as np
+
+        scale = min(1.0, DET_SIDE / max(grey.shape))
+        small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        with self._lock:  # RapidOCR's objects are not made for concurrent calls
+            detected = engine._load_det_model()(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+        lying: list[_Line] = []
+        standing: list[_Line] = []
+        for quad in detected.boxes if detected.boxes is not None else ():
+            quad = np.asarray(quad, dtype=np.float64) / scale
+            along = float(np.hypot(*(quad[1] - quad[0])))
+            across = float(np.hypot(*(quad[2] - quad[1])))
+            x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+            x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+            box = (max(0, x0), max(0, y0), x1, y1)
+            if along >= LINE_RATIO * across:
+                lying.append((along, box))
+            elif across >= LINE_RATIO * along:
+                standing.append((across, box))
+        return lying, standing
 
     def _rapid_engine(self) -> Any:
         with self._lock:
@@ -303,3 +307,22 @@ def densest_window(measures: Measures, size: tuple[int, int]) -> tuple[int, int,
     row, col = np.unravel_index(int(np.argmax(sums)), sums.shape)
     x0, y0 = int(col) * cell, int(row) * cell
     return x0, y0, min(width, x0 + side), min(height, y0 + side)
+
+
+def _line_starts(grey: Any, lines: list[_Line], turns: int) -> list[Any]:
+    """The starts of the longest lines, turned to lie, as BGR crops for the recogniser."""
+    import cv2
+    import numpy as np
+
+    crops = []
+    for _length, (x0, y0, x1, y1) in sorted(lines, key=lambda item: -item[0])[:REC_LINES]:
+        if turns == 0:  # the start of a long line is enough to read
+            x1 = min(x1, x0 + REC_LENGTH * (y1 - y0))
+        else:
+            y1 = min(y1, y0 + REC_LENGTH * (x1 - x0))
+        crop = grey[y0:y1, x0:x1]
+        if turns == 1:
+            crop = cv2.rotate(crop, cv2.ROTATE_90_COUNTERCLOCKWISE)
+        if crop.size:
+            crops.append(cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_GRAY2BGR))
+    return crops

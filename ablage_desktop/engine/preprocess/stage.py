@@ -23,7 +23,7 @@ from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.preprocess import geometry
 from ablage_desktop.engine.preprocess.background import estimate_background, flatten
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
-from ablage_desktop.engine.preprocess.measure import measure
+from ablage_desktop.engine.preprocess.measure import Measures, measure
 from ablage_desktop.engine.preprocess.orientation import OrientationDetector
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
 from ablage_desktop.engine.results.document import OcrPage
@@ -171,79 +171,16 @@ class Preprocessor:
         timings["measure"] = time.perf_counter() - started
         prepared = PreparedPage(page, paper=measures.paper)
         image: Image.Image | None = None
-
         if settings.orientation.enabled:
-            started = time.perf_counter()
-            found = self._orientation.detect(page.image, measures)
-            timings["orientation"] = time.perf_counter() - started
-            if found is not None and found.turns:
-                from PIL import Image as PILImage
-
-                method = getattr(PILImage.Transpose, _TRANSPOSE[found.turns])
-                image = page.image.transpose(method)
-                prepared.turn, _, _ = geometry.quarter_turn(found.turns, page.width, page.height)
-                measures = measures.turned(found.turns)
-                prepared.notes.append(
-                    f"turned {found.degrees}° counter-clockwise "
-                    f"({found.method}, confidence {found.confidence:.2f})"
-                )
-
+            image, measures = self._turn(page, measures, prepared, timings)
         if settings.background.enabled:
             started = time.perf_counter()
-            photo = _looks_photographed(page, analysis)
-            if photo or not settings.background.photos_only:
-                background, spread = estimate_background(measures)
-                if spread >= settings.background.min_unevenness:
-                    from PIL import Image as PILImage
-
-                    from ablage_desktop.engine.preprocess.measure import grey_array
-
-                    source = image if image is not None else page.image
-                    image = PILImage.fromarray(flatten(grey_array(source), background))
-                    prepared.paper = 255
-                    prepared.notes.append(f"background flattened (paper varied by {spread:.0f})")
-                else:
-                    log.debug("Background: even enough (spread %.0f)", spread)
+            image = self._flatten(page, analysis, measures, prepared, image)
             timings["background"] = time.perf_counter() - started
-
         if settings.deskew.enabled:
-            started = time.perf_counter()
-            skew = estimate_skew(measures.ink, settings.deskew.max_angle)
-            timings["deskew"] = time.perf_counter() - started
-            if skew is not None:
-                log.debug(
-                    "Deskew: %.2f° (profile %.2fx sharper than at 0°%s)",
-                    skew.angle,
-                    skew.gain,
-                    ", at the limit" if skew.at_limit else "",
-                )
-                if (
-                    abs(skew.angle) >= settings.deskew.min_angle
-                    and skew.gain >= settings.deskew.min_gain
-                    and not skew.at_limit
-                ):
-                    prepared.skew = -skew.angle
-                    prepared.notes.append(f"deskewed by {skew.angle:.2f}°")
-
+            self._straighten(measures, prepared, timings)
         if settings.resolution.enabled:
-            resolution = settings.resolution
-            text = measures.text_height
-            base = image if image is not None else page.image
-            if text is not None and text < resolution.min_text_height:
-                pixels = base.width * base.height
-                scale = min(
-                    resolution.max_scale,
-                    resolution.target_text_height / text,
-                    math.sqrt(resolution.max_pixels / pixels),
-                )
-                if scale >= MIN_SCALE:
-                    prepared.scale = round(scale, 3)
-                    prepared.scale_engines = frozenset(resolution.engines)
-                    prepared.scale_note = (
-                        f"scaled {prepared.scale:.2f}x (characters {text:.1f} px high)"
-                    )
-            log.debug("Resolution: characters %s px high", f"{text:.1f}" if text else "unknown")
-
+            self._choose_scale(measures, prepared, image if image is not None else page.image)
         prepared.image = image
         steps = [*prepared.notes, prepared.scale_note] if prepared.scale_note else prepared.notes
         log.debug(
@@ -254,6 +191,95 @@ class Preprocessor:
             ", ".join(f"{step} {seconds * 1000:.0f} ms" for step, seconds in timings.items()),
         )
         return prepared
+
+    def _turn(
+        self, page: PageImage, measures: Measures, prepared: PreparedPage, timings: dict[str, float]
+    ) -> tuple[Image.Image | None, Measures]:
+        """The page turned upright (None when it is upright) and its measures turned with it."""
+        started = time.perf_counter()
+        found = self._orientation.detect(page.image, measures)
+        timings["orientation"] = time.perf_counter() - started
+        if found is None or not found.turns:
+            return None, measures
+        from PIL import Image as PILImage
+
+        method = getattr(PILImage.Transpose, _TRANSPOSE[found.turns])
+        image = page.image.transpose(method)
+        prepared.turn, _, _ = geometry.quarter_turn(found.turns, page.width, page.height)
+        prepared.notes.append(
+            f"turned {found.degrees}° counter-clockwise "
+            f"({found.method}, confidence {found.confidence:.2f})"
+        )
+        return image, measures.turned(found.turns)
+
+    def _flatten(
+        self,
+        page: PageImage,
+        analysis: PageAnalysis | None,
+        measures: Measures,
+        prepared: PreparedPage,
+        image: Image.Image | None,
+    ) -> Image.Image | None:
+        """The image with an uneven background evened out, where the settings ask for it."""
+        settings = self.settings.background
+        if not (_looks_photographed(page, analysis) or not settings.photos_only):
+            return image
+        background, spread = estimate_background(measures)
+        if spread < settings.min_unevenness:
+            log.debug("Background: even enough (spread %.0f)", spread)
+            return image
+        from PIL import Image as PILImage
+
+        from ablage_desktop.engine.preprocess.measure import grey_array
+
+        source = image if image is not None else page.image
+        flattened = PILImage.fromarray(flatten(grey_array(source), background))
+        prepared.paper = 255
+        prepared.notes.append(f"background flattened (paper varied by {spread:.0f})")
+        return flattened
+
+    def _straighten(
+        self, measures: Measures, prepared: PreparedPage, timings: dict[str, float]
+    ) -> None:
+        """Record the skew to undo, when it is large and clear enough."""
+        settings = self.settings.deskew
+        started = time.perf_counter()
+        skew = estimate_skew(measures.ink, settings.max_angle)
+        timings["deskew"] = time.perf_counter() - started
+        if skew is None:
+            return
+        log.debug(
+            "Deskew: %.2f° (profile %.2fx sharper than at 0°%s)",
+            skew.angle,
+            skew.gain,
+            ", at the limit" if skew.at_limit else "",
+        )
+        if (
+            abs(skew.angle) >= settings.min_angle
+            and skew.gain >= settings.min_gain
+            and not skew.at_limit
+        ):
+            prepared.skew = -skew.angle
+            prepared.notes.append(f"deskewed by {skew.angle:.2f}°")
+
+    def _choose_scale(self, measures: Measures, prepared: PreparedPage, base: Image.Image) -> None:
+        """Record an upscale for the resolution step's engines when the characters are small."""
+        resolution = self.settings.resolution
+        text = measures.text_height
+        if text is not None and text < resolution.min_text_height:
+            pixels = base.width * base.height
+            scale = min(
+                resolution.max_scale,
+                resolution.target_text_height / text,
+                math.sqrt(resolution.max_pixels / pixels),
+            )
+            if scale >= MIN_SCALE:
+                prepared.scale = round(scale, 3)
+                prepared.scale_engines = frozenset(resolution.engines)
+                prepared.scale_note = (
+                    f"scaled {prepared.scale:.2f}x (characters {text:.1f} px high)"
+                )
+        log.debug("Resolution: characters %s px high", f"{text:.1f}" if text else "unknown")
 
     def close(self) -> None:
         self._orientation.close()

@@ -202,32 +202,14 @@ def _ink_verdict(
 ) -> str | None:
     """Whether the page shows ink in the layer's words, and no letters outside them."""
     import cv2
-    import numpy as np
 
     heights = [c.box[3] - c.box[1] for c in shown if c.box[3] > c.box[1]]
     if not heights:
         return "its text layer has no character boxes"
     unit = statistics.median(heights) * scale
     factor = max(1, int(unit // 10))
-    # Ink is darker than the paper by a good margin (grey scans have grey paper).
-    paper = float(np.percentile(grey[:: max(1, grey.shape[0] // 200)], 95))
-    level = min(float(INK_LEVEL), paper - INK_MARGIN)
-    _, ink = cv2.threshold(grey, level, 255, cv2.THRESH_BINARY_INV)
-    if factor > 1:
-        height, width = ink.shape
-        ink = cv2.resize(
-            ink, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA
-        )
-        ink = (ink > 0).astype(np.uint8)
-    else:
-        ink = (ink > 0).astype(np.uint8)
-    rows, cols = ink.shape
-    words = [word.box for line in lines for word in line.words]
-    boxes = (np.array(words, dtype=np.float64) * (scale / factor)).astype(int)
-    x0 = np.clip(boxes[:, 0], 0, cols - 1)
-    y0 = np.clip(boxes[:, 1], 0, rows - 1)
-    x1 = np.clip(np.maximum(boxes[:, 2], boxes[:, 0] + 1), 1, cols)
-    y1 = np.clip(np.maximum(boxes[:, 3], boxes[:, 1] + 1), 1, rows)
+    ink = _ink(grey, factor)
+    x0, y0, x1, y1 = _word_boxes(lines, scale / factor, ink.shape)
     table = cv2.integral(ink)
     inked = (table[y1, x1] - table[y0, x1] - table[y1, x0] + table[y0, x0]) > 0
     share = float(inked.mean())
@@ -240,25 +222,67 @@ def _ink_verdict(
     residual = ink.copy()
     for left, top, right, bottom in zip(x0, y0, x1, y1, strict=True):
         residual[max(0, top - pad) : bottom + pad, max(0, left - pad) : right + pad] = 0
-    count, _, stats, _ = cv2.connectedComponentsWithStats(residual, connectivity=8)
-    letter = unit / factor
-    widths, heights_ = stats[1:count, cv2.CC_STAT_WIDTH], stats[1:count, cv2.CC_STAT_HEIGHT]
-    areas = stats[1:count, cv2.CC_STAT_AREA]
-    density = areas / np.maximum(1, widths * heights_)
-    textlike = (
-        (heights_ >= 0.25 * letter)
-        & (heights_ <= 2.0 * letter)
-        & (widths <= 30 * letter)
-        & (density >= 0.08)
-        & (density <= 0.85)
-    )
-    letters = int(np.maximum(1, np.rint(widths[textlike] / (0.5 * letter))).sum())
+    letters = _letters(residual, unit / factor)
     if letters >= MIN_UNCOVERED and letters > MAX_UNCOVERED * (letters + len(shown)):
         return (
             f"the page shows text its layer lacks (about {letters} letters outside it, "
             f"{len(shown)} in it)"
         )
     return None
+
+
+def _ink(grey: np.ndarray, factor: int) -> np.ndarray:
+    """Where the page is inked (1) or paper (0), ``factor`` times smaller than ``grey``."""
+    import cv2
+    import numpy as np
+
+    # Ink is darker than the paper by a good margin (grey scans have grey paper).
+    paper = float(np.percentile(grey[:: max(1, grey.shape[0] // 200)], 95))
+    level = min(float(INK_LEVEL), paper - INK_MARGIN)
+    _, ink = cv2.threshold(grey, level, 255, cv2.THRESH_BINARY_INV)
+    if factor > 1:
+        height, width = ink.shape
+        ink = cv2.resize(
+            ink, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA
+        )
+    return (ink > 0).astype(np.uint8)
+
+
+def _word_boxes(
+    lines: Sequence[OcrLine], scale: float, shape: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The words' boxes on the ink mask (``scale``: mask pixels per layer pixel), as arrays of
+    left, top, right and bottom, each at least one pixel and inside the mask."""
+    import numpy as np
+
+    rows, cols = shape
+    words = [word.box for line in lines for word in line.words]
+    boxes = (np.array(words, dtype=np.float64) * scale).astype(int)
+    x0 = np.clip(boxes[:, 0], 0, cols - 1)
+    y0 = np.clip(boxes[:, 1], 0, rows - 1)
+    x1 = np.clip(np.maximum(boxes[:, 2], boxes[:, 0] + 1), 1, cols)
+    y1 = np.clip(np.maximum(boxes[:, 3], boxes[:, 1] + 1), 1, rows)
+    return x0, y0, x1, y1
+
+
+def _letters(residual: np.ndarray, letter: float) -> int:
+    """About how many letters the ink of ``residual`` holds (``letter``: a letter's height
+    in its pixels): blobs shaped like text, counted by their width."""
+    import cv2
+    import numpy as np
+
+    count, _, stats, _ = cv2.connectedComponentsWithStats(residual, connectivity=8)
+    widths, heights = stats[1:count, cv2.CC_STAT_WIDTH], stats[1:count, cv2.CC_STAT_HEIGHT]
+    areas = stats[1:count, cv2.CC_STAT_AREA]
+    density = areas / np.maximum(1, widths * heights)
+    textlike = (
+        (heights >= 0.25 * letter)
+        & (heights <= 2.0 * letter)
+        & (widths <= 30 * letter)
+        & (density >= 0.08)
+        & (density <= 0.85)
+    )
+    return int(np.maximum(1, np.rint(widths[textlike] / (0.5 * letter))).sum())
 
 
 def _lines(chars: Sequence[LayerChar]) -> tuple[OcrLine, ...]:
