@@ -17,14 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ablage_desktop.engine import OcrDocument, OcrPage
+from ablage_desktop.engine import DocumentState, OcrDocument, OcrPage
 from ablage_desktop.engine.pathtext import display
 from ablage_desktop.gui.reasons import with_detail
 
 COLUMNS = ("name", "pages", "state", "backend")
 ENGINE_WIDTH = 80
 """The engine column's width: names like rapidocr+tesseract are shortened in the middle."""
-ACTIVE = ("queued", "running")
 ARCHIVED_BATCH = 0
 """The batch id of documents opened from the archive (batches the engine runs count from 1)."""
 
@@ -38,7 +37,7 @@ class QueueEntry:
     path: str
     pages_total: int = 0
     pages: dict[int, OcrPage] = field(default_factory=dict)
-    state: str = "queued"
+    state: DocumentState = DocumentState.PENDING
     reason: str = ""
     kind: str = ""
     """The engine's error kind of a failed document (``empty``, ``encrypted`` ...)."""
@@ -103,7 +102,7 @@ class QueueView(QTableWidget):
 
     def has_active(self) -> bool:
         """Whether a document is still queued or being read."""
-        return any(entry.state in ACTIVE for entry in self.entries)
+        return any(entry.state.active for entry in self.entries)
 
     def set_engines(self, engines: list[tuple[str, str]]) -> None:
         """(name, label) of the engines a document can be read again with."""
@@ -112,7 +111,7 @@ class QueueView(QTableWidget):
     def remove_rows(self, rows: list[int]) -> None:
         """Take finished rows out of the queue (queued or running ones stay)."""
         gone = {row for row in rows if 0 <= row < len(self.entries)}
-        gone = {row for row in gone if self.entries[row].state not in ACTIVE}
+        gone = {row for row in gone if not self.entries[row].state.active}
         if not gone:
             return
         for row in sorted(gone, reverse=True):
@@ -134,7 +133,7 @@ class QueueView(QTableWidget):
             str(document.document),
             pages_total=max(pages, default=-1) + 1,
             pages=pages,
-            state="archived",
+            state=DocumentState.ARCHIVED,
             result=document,
             restored=set(pages),
         )
@@ -172,7 +171,7 @@ class QueueView(QTableWidget):
         found = self.entry(batch, position)
         if found:
             row, entry = found
-            entry.pages_total, entry.state = pages, "running"
+            entry.pages_total, entry.state = pages, DocumentState.RUNNING
             self._show(row)
 
     def page_done(self, batch: int, position: int, page: OcrPage) -> None:
@@ -180,7 +179,7 @@ class QueueView(QTableWidget):
         if found:
             row, entry = found
             entry.pages[page.index] = page
-            entry.state = "running"
+            entry.state = DocumentState.RUNNING
             self._show(row)
 
     def page_restored(self, batch: int, position: int, page: OcrPage) -> None:
@@ -197,13 +196,9 @@ class QueueView(QTableWidget):
             entry.result = result
             for page in result.pages:
                 entry.pages[page.index] = page
-            if result.error is None:
-                entry.state, entry.reason, entry.kind = "done", "", ""
-            elif result.error.kind == "cancelled":
-                entry.state, entry.reason, entry.kind = "cancelled", "", "cancelled"
-            else:
-                entry.state, entry.kind = "failed", result.error.kind
-                entry.reason = result.error.message
+            entry.state, error = DocumentState.of(result), result.error
+            entry.kind = error.kind if error else ""
+            entry.reason = error.message if error and entry.state is DocumentState.FAILED else ""
             self._show(row)
 
     def selected_row(self) -> int | None:
@@ -216,18 +211,18 @@ class QueueView(QTableWidget):
     def _show(self, row: int) -> None:
         entry = self.entries[row]
         labels = {
-            "queued": self.tr("queued"),
-            "running": self.tr("running"),
-            "done": self.tr("done"),
-            "failed": self.tr("failed"),
-            "cancelled": self.tr("cancelled"),
-            "archived": self.tr("from the archive"),
+            DocumentState.PENDING: self.tr("queued"),
+            DocumentState.RUNNING: self.tr("running"),
+            DocumentState.DONE: self.tr("done"),
+            DocumentState.FAILED: self.tr("failed"),
+            DocumentState.CANCELLED: self.tr("cancelled"),
+            DocumentState.ARCHIVED: self.tr("from the archive"),
         }
         pages = str(entry.pages_total) if entry.pages_total else ""
-        if entry.state == "running" and entry.pages_total:
+        if entry.state is DocumentState.RUNNING and entry.pages_total:
             pages = f"{len(entry.pages)}/{entry.pages_total}"
-        state = labels.get(entry.state, entry.state)
-        if entry.restored and entry.state != "archived":
+        state = labels[entry.state]
+        if entry.restored and entry.state is not DocumentState.ARCHIVED:
             state += self.tr(" ({0} from the archive)").format(len(entry.restored))
         if entry.edited:
             state += self.tr(" (edited)")
@@ -265,20 +260,20 @@ class QueueView(QTableWidget):
         export.triggered.connect(self._export_menu_row)
         resume = menu.addAction(self.tr("Resume"))
         resume.setToolTip(self.tr("Read the cancelled documents on; pages read so far are kept"))
-        cancelled = [r for r, e in enumerate(self.entries) if e.state == "cancelled"]
-        resume.setEnabled(entry.state == "cancelled")
+        cancelled = [r for r, e in enumerate(self.entries) if e.state is DocumentState.CANCELLED]
+        resume.setEnabled(entry.state is DocumentState.CANCELLED)
         resume.triggered.connect(lambda: self.resumeRequested.emit(cancelled))
         again = menu.addMenu(self.tr("Read again &with"))
-        again.setEnabled(entry.state not in ACTIVE and bool(self._engines))
+        again.setEnabled(not entry.state.active and bool(self._engines))
         for name, label in self._engines:
             act = again.addAction(label)
             act.triggered.connect(lambda checked=False, n=name: self.rereadRequested.emit(row, n))
         menu.addSeparator()
         remove = menu.addAction(self.tr("&Remove from the queue"))
-        remove.setEnabled(entry.state not in ACTIVE)
+        remove.setEnabled(not entry.state.active)
         remove.triggered.connect(lambda: self.remove_rows([row]))
         clear = menu.addAction(self.tr("&Clear finished"))
-        clear.setEnabled(any(e.state not in ACTIVE for e in self.entries))
+        clear.setEnabled(any(not e.state.active for e in self.entries))
         clear.triggered.connect(self.clear_finished)
         return menu
 
