@@ -1,9 +1,11 @@
 """One batch's engine events as the batch worker's signals, tagged with the window's batch id.
 
 The batch worker listens while its batch runs. The job id on each event says which batch it
-belongs to: known up front for a resumed batch, else named by the first event that carries one.
-An event of any other job is another batch's and is not passed on, so two batches' pages never
-mix in the queue. (A batch run without an archive has no job id: its events all pass.)
+belongs to: known up front for a resumed batch, else named by the first document event that
+carries one (the engine emits a batch's document events in the thread that iterates it, the
+worker's own, so the first it sees after subscribing is its batch's). An event of any other job
+is another batch's and is not passed on, so two batches' pages never mix in the queue. (A batch
+run without an archive has no job id: its events all pass.)
 """
 
 from __future__ import annotations
