@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from ablage_desktop.engine import DocumentFinished, Event, ModelStateChanged, OcrDocument, PageDone
+from ablage_desktop.engine import (
+    DocumentFinished,
+    Event,
+    EventHandlers,
+    ModelState,
+    ModelStateChanged,
+    OcrDocument,
+    PageDone,
+)
 from ablage_desktop.engine.pathtext import display_line
 
 
@@ -65,36 +73,48 @@ class Progress:
         self._done: dict[int, int] = {}
         self.restored = 0
         """Pages taken from the archive instead of being read."""
+        self._handlers = (
+            EventHandlers()
+            .on(ModelStateChanged, self._model_changed)
+            .on(PageDone, self._page_done)
+            .on(DocumentFinished, self._document_finished)
+        )
 
     def on_event(self, event: Event) -> None:
-        if isinstance(event, PageDone):
-            self.restored += event.restored
+        self._handlers(event)
+
+    def _model_changed(self, event: ModelStateChanged) -> None:
+        if not self.quiet and event.previous is ModelState.LOADING:
+            self._line(f"{event.model}: {event.state} after {event.seconds:.1f} s of loading")
+
+    def _page_done(self, event: PageDone) -> None:
+        self.restored += event.restored
         if self.quiet:
             return
-        if isinstance(event, ModelStateChanged) and event.previous == "loading":
-            self._line(f"{event.model}: {event.state} after {event.seconds:.1f} s of loading")
-        elif isinstance(event, PageDone):
-            done = self._done.get(event.position, 0) + 1
-            self._done[event.position] = done
-            self._share[event.position] = done / max(1, event.pages)
-            if self.tty:
-                name = display_line(event.document.name)[:40]
-                self._bar(event.total, f"{name} p.{done}/{event.pages}")
-            else:
-                self._line(
-                    f"[{event.position + 1}/{event.total}] {display_line(event.document)}: page "
-                    f"{event.page.index + 1}/{event.pages} ({event.page.backend}, "
-                    + ("from the archive)" if event.restored else f"{event.page.seconds:.1f} s)")
-                )
-        elif isinstance(event, DocumentFinished):
-            self._share[event.position] = 1.0
-            if event.result.error is not None:
-                self._line(
-                    f"failed: {display_line(event.result.document)}: "
-                    + display_line(event.result.error.message)
-                )
-            elif self.tty:
-                self._bar(event.total, display_line(event.result.document.name)[:40])
+        done = self._done.get(event.position, 0) + 1
+        self._done[event.position] = done
+        self._share[event.position] = done / max(1, event.pages)
+        if self.tty:
+            name = display_line(event.document.name)[:40]
+            self._bar(event.total, f"{name} p.{done}/{event.pages}")
+        else:
+            self._line(
+                f"[{event.position + 1}/{event.total}] {display_line(event.document)}: page "
+                f"{event.page.index + 1}/{event.pages} ({event.page.backend}, "
+                + ("from the archive)" if event.restored else f"{event.page.seconds:.1f} s)")
+            )
+
+    def _document_finished(self, event: DocumentFinished) -> None:
+        if self.quiet:
+            return
+        self._share[event.position] = 1.0
+        if event.result.error is not None:
+            self._line(
+                f"failed: {display_line(event.result.document)}: "
+                + display_line(event.result.error.message)
+            )
+        elif self.tty:
+            self._bar(event.total, display_line(event.result.document.name)[:40])
 
     def _bar(self, total: int, label: str) -> None:
         share = min(1.0, sum(self._share.values()) / max(1, total))

@@ -10,6 +10,7 @@ from ablage_desktop.engine.events import (
     DocumentFinished,
     DocumentStarted,
     Event,
+    EventHandlers,
     FallbackTaken,
     MemorySample,
     ModelLeaked,
@@ -25,9 +26,11 @@ from ablage_desktop.engine.intake.documents import (
     open_document,
 )
 from ablage_desktop.engine.intake.folders import CollectedInputs, collect_documents
+from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrLine, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.jobs import OcrRequest
+from ablage_desktop.engine.run.states import DocumentState, JobState
 from ablage_desktop.engine.statuses import BackendStatus
 
 __all__ = [
@@ -39,15 +42,19 @@ __all__ = [
     "ConfigError",
     "DocumentFinished",
     "DocumentStarted",
+    "DocumentState",
     "DocumentType",
     "Engine",
     "ErrorInfo",
     "Event",
+    "EventHandlers",
     "FallbackTaken",
     "InputError",
     "IntakeLimits",
+    "JobState",
     "MemorySample",
     "ModelLeaked",
+    "ModelState",
     "ModelStateChanged",
     "ModelWarmedUp",
     "OcrDocument",

@@ -45,7 +45,7 @@ from ablage_desktop.engine.results.document import OcrDocument
 from ablage_desktop.engine.results.exports import write_export
 from ablage_desktop.engine.results.output_guard import Inputs
 from ablage_desktop.engine.run.cancel import CancelToken
-from ablage_desktop.engine.run.jobs import BatchRunner, OcrRequest, resume_request
+from ablage_desktop.engine.run.jobs import BatchRunner, JobStamp, OcrRequest, resume_request
 from ablage_desktop.engine.run.text_route import TextLayerFirst
 from ablage_desktop.engine.statuses import (
     BackendStatus,
@@ -328,7 +328,8 @@ class Engine:
         failure); with auto, engines load as pages need them, and fall back along the chain.
         After that, every document succeeds or fails on its own.
         """
-        dispatcher = self._dispatcher(request)
+        events = JobStamp(self.events.emit)
+        dispatcher = self._dispatcher(request, events)
         limits = self.config.intake.limits()
         if request.pdf_text is not None:
             limits = dataclasses.replace(limits, pdf_text=request.pdf_text)
@@ -336,14 +337,14 @@ class Engine:
             self.manager,
             self._decoder,
             self.store if request.archive else None,
-            self.events.emit,
+            events,
             self._quantization_of,
             self.config.management.default_backend,
         )
-        recognizer = TextLayerFirst(dispatcher, limits.pdf_text, self.events.emit)
+        recognizer = TextLayerFirst(dispatcher, limits.pdf_text, events)
         return runner.run(request, recognizer, limits, cancel or CancelToken())
 
-    def _dispatcher(self, request: OcrRequest) -> PageDispatcher:
+    def _dispatcher(self, request: OcrRequest, emit: JobStamp) -> PageDispatcher:
         chosen = request.backend or self.config.management.default_backend
         if chosen == AUTO:
             if request.languages:
@@ -356,7 +357,7 @@ class Engine:
             return PageDispatcher(
                 self.manager,
                 self.router.route,
-                self.events.emit,
+                emit,
                 concurrency,
                 preprocess=self._preprocess,
                 combine=self.config.routing.combine,
@@ -367,7 +368,7 @@ class Engine:
         return PageDispatcher(
             self.manager,
             lambda page: route,
-            self.events.emit,
+            emit,
             spec.concurrency(self._options[name]),
             name=name,
             batch_size=int(getattr(self._options[name], "max_batch_size", 1)),

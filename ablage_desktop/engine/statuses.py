@@ -32,7 +32,7 @@ class BackendStatus:
     description: str
     available: bool
     reason: str
-    state: str
+    state: ModelState
     estimated_bytes: int
     measured_bytes: int | None
     destination: str | None = None
@@ -73,7 +73,7 @@ def status_of(
         description=options.description,
         available=unavailable is None,
         reason=unavailable or "",
-        state=info.state.value,
+        state=info.state,
         estimated_bytes=info.estimated_bytes,
         measured_bytes=info.measured_bytes,
         destination=spec.destination(options),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ablage_desktop.engine import OcrDocument
+from ablage_desktop.engine import JobState, OcrDocument
 from ablage_desktop.engine.archive.store import Store, fts_query
 from ablage_desktop.engine.pathtext import display
 from ablage_desktop.gui.failures import report
@@ -50,7 +50,7 @@ class ArchiveWorker(QObject):
         if self._store is None:
             return
         try:
-            self._store.end_job(job, "cancelled")
+            self._store.end_job(job, JobState.CANCELLED)
             self.discarded.emit(job)
         except Exception as exc:
             report(self.failed, exc)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QProgressBar, QPushButton
 
-from ablage_desktop.engine import OcrDocument, OcrPage
+from ablage_desktop.engine import DocumentState, OcrDocument, OcrPage
 from ablage_desktop.engine.pathtext import display
 from ablage_desktop.gui.widgets.batch_summary import BatchSummary
 from ablage_desktop.gui.workers.control import AUTO
@@ -92,7 +92,7 @@ class BatchProgress(QObject):
     ) -> None:
         entries = self._window.queue.entries
         self._running.discard(batch)
-        stopped = sum(1 for e in entries if e.batch == batch and e.state == "cancelled")
+        stopped = sum(1 for e in entries if e.batch == batch and e.state is DocumentState.CANCELLED)
         restored = self._restored_pages.pop(batch, 0)
         if not self._window.bridge.batches_pending:
             self._stopped = self._cancelling or cancelled
@@ -123,12 +123,11 @@ class BatchProgress(QObject):
         entries = self._window.queue.entries
         total_pages = sum(max(e.pages_total, 1) for e in entries) or 1
         done_pages = sum(
-            max(e.pages_total, 1) if e.state in ("done", "failed", "archived") else len(e.pages)
-            for e in entries
+            max(e.pages_total, 1) if e.state.finished else len(e.pages) for e in entries
         )
         self.bar.setRange(0, total_pages)
         self.bar.setValue(done_pages)
-        running = [e for e in entries if e.state == "running"]
+        running = [e for e in entries if e.state is DocumentState.RUNNING]
         if self._cancelling:
             self.bar.setFormat(self.tr("cancelling ..."))
         elif self._stopped:

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from ablage_desktop.engine import (
     Engine,
-    Event,
+    EventHandlers,
     MemorySample,
     ModelLeaked,
     ModelStateChanged,
@@ -99,6 +99,13 @@ class EngineBridge(QObject):
         self._search.connect(self.archive.search)
         self._open_archived.connect(self.archive.open_document)
         self._searches = itertools.count(1)
+        self._on_engine_event = (
+            EventHandlers()
+            .on(MemorySample, self._memory_sampled)
+            .on(ModelStateChanged, self._model_changed)
+            .on(PageDone, self._page_done)
+            .on(ModelLeaked, self._leaked)
+        )
         self._unsubscribe = engine.events.subscribe(self._on_engine_event)
         self._last_batch = 0
         self._last_activity_refresh = 0.0
@@ -209,21 +216,25 @@ class EngineBridge(QObject):
 
     # --- engine events ----------------------------------------------------------------------
 
-    def _on_engine_event(self, event: Event) -> None:
-        if isinstance(event, MemorySample):
-            self.memorySampled.emit(time.monotonic(), event.snapshot, event.pressure)
-        elif isinstance(event, ModelStateChanged):
-            self.modelEvent.emit(event)
+    def _memory_sampled(self, event: MemorySample) -> None:
+        self.memorySampled.emit(time.monotonic(), event.snapshot, event.pressure)
+
+    def _model_changed(self, event: ModelStateChanged) -> None:
+        self.modelEvent.emit(event)
+        self._refresh.emit()
+
+    def _page_done(self, event: PageDone) -> None:
+        if event.restored:
+            return
+        # The models table shows pages in flight and seconds per page: keep it current,
+        # a few times a second at most.
+        now = time.monotonic()
+        if now - self._last_activity_refresh >= ACTIVITY_REFRESH_S:
+            self._last_activity_refresh = now
             self._refresh.emit()
-        elif isinstance(event, PageDone) and not event.restored:
-            # The models table shows pages in flight and seconds per page: keep it current,
-            # a few times a second at most.
-            now = time.monotonic()
-            if now - self._last_activity_refresh >= ACTIVITY_REFRESH_S:
-                self._last_activity_refresh = now
-                self._refresh.emit()
-        elif isinstance(event, ModelLeaked):
-            self.leaked.emit(event.model, list(event.objects))
+
+    def _leaked(self, event: ModelLeaked) -> None:
+        self.leaked.emit(event.model, list(event.objects))
 
     # --- shutdown ---------------------------------------------------------------------------
 

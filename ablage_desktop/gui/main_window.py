@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ablage_desktop import __version__
+from ablage_desktop.engine import DocumentState
 from ablage_desktop.gui.about import show_about
 from ablage_desktop.gui.archive_panel import ArchivePanel
 from ablage_desktop.gui.batch_progress import BatchProgress
@@ -62,7 +63,7 @@ class MainWindow(QMainWindow):
         self.bench_dialog: BenchDialog | None = None
         self.quit_guard = QuitGuard(
             self,
-            lambda: sum(e.state in ("queued", "running") for e in self.queue.entries),
+            lambda: sum(e.state.active for e in self.queue.entries),
             self.close,
         )
         self.about_box: QMessageBox | None = None
@@ -378,7 +379,9 @@ class MainWindow(QMainWindow):
         """Read the cancelled documents of ``rows`` on, each with the engine it was read
         with; pages already read come from the archive. Their old rows make way."""
         entries = [
-            self.queue.entries[r] for r in rows if self.queue.entries[r].state == "cancelled"
+            self.queue.entries[r]
+            for r in rows
+            if self.queue.entries[r].state is DocumentState.CANCELLED
         ]
         self.queue.remove_rows(rows)
         by_engine: dict[str, list[str]] = {}

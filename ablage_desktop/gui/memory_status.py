@@ -9,11 +9,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel
 
-from ablage_desktop.engine import ModelStateChanged
+from ablage_desktop.engine import ModelState, ModelStateChanged
 from ablage_desktop.engine.memory.probe import MemorySnapshot
 
 if TYPE_CHECKING:
     from ablage_desktop.gui.main_window import MainWindow
+
+MARKED_ENTERED = frozenset({ModelState.READY, ModelState.UNLOADED})
+MARKED_LEFT = frozenset({ModelState.LOADING, ModelState.UNLOADING})
+"""The memory graph marks a model loaded or unloaded: the end of a load or an unload."""
 
 
 class MemoryStatus(QObject):
@@ -40,8 +44,8 @@ class MemoryStatus(QObject):
         self.pressure_label.setText(self.tr("memory: {0}").format(labels.get(pressure, pressure)))
 
     def model_event(self, event: ModelStateChanged) -> None:
-        if event.state in ("ready", "unloaded") and event.previous in ("loading", "unloading"):
-            if event.state == "ready":
+        if event.state in MARKED_ENTERED and event.previous in MARKED_LEFT:
+            if event.state is ModelState.READY:
                 label = self.tr("{0} loaded").format(event.model)
             else:
                 label = self.tr("{0} unloaded").format(event.model)

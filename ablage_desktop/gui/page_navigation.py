@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ablage_desktop.engine import DocumentState
 from ablage_desktop.gui.editing import edited_page, with_page
 from ablage_desktop.gui.reasons import with_detail
 
@@ -69,7 +70,7 @@ class PageNavigation(QObject):
         count = max(entry.pages_total, 1)
         self.page_index = max(0, min(index, count - 1))
         self.show_current()
-        if entry.state != "archived" or Path(entry.path).is_file():
+        if entry.state is not DocumentState.ARCHIVED or Path(entry.path).is_file():
             self._window.bridge.request_preview(entry.path, self.page_index)
 
     def show_current(self) -> None:
@@ -93,7 +94,7 @@ class PageNavigation(QObject):
         window.page_view.show_page(image, page)
         window.text_pane.show_page(page)
         window.page_view.mark_lines(window.text_pane.hit_lines())
-        if page is None and entry.kind and entry.kind != "cancelled":
+        if page is None and entry.kind and entry.state is not DocumentState.CANCELLED:
             window.text_pane.setPlainText(with_detail(entry.kind, entry.reason))
 
     def shows(self, batch: int, position: int, page_index: int | None = None) -> bool:

@@ -12,6 +12,7 @@ import pytest
 from ablage_desktop.engine.archive.store import HIT_END, HIT_START, Store, StoreError, fts_query
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.results.document import ErrorInfo, Fallback, OcrLine, OcrPage
+from ablage_desktop.engine.run.states import DocumentState, JobState
 
 SHA = "a" * 64
 
@@ -87,16 +88,22 @@ def test_fts_query_quotes_every_word() -> None:
 def test_jobs_record_their_documents_and_resume_only_what_is_left(store: Store) -> None:
     paths = [Path("/in/a.pdf"), Path("/in/b.pdf"), Path("/in/c.pdf")]
     job = store.begin_job("auto", None, paths)
-    store.set_document_state(job, 0, "done", SHA)
-    store.set_document_state(job, 1, "running")
+    store.set_document_state(job, 0, DocumentState.DONE, SHA)
+    store.set_document_state(job, 1, DocumentState.RUNNING)
     assert store.resumable_jobs() == []  # this process is alive and running it
-    store.end_job(job, "interrupted")
+    store.end_job(job, JobState.INTERRUPTED)
     (found,) = store.resumable_jobs()
     assert found.id == job and [doc.path for doc in found.remaining] == paths[1:]
+    assert found.state is JobState.INTERRUPTED
+    assert [doc.state for doc in found.documents] == [
+        DocumentState.DONE,
+        DocumentState.RUNNING,
+        DocumentState.PENDING,
+    ]
     store.claim_job(job)
-    store.set_document_state(job, 1, "done")
-    store.set_document_state(job, 2, "failed")
-    store.end_job(job, "done")
+    store.set_document_state(job, 1, DocumentState.DONE)
+    store.set_document_state(job, 2, DocumentState.FAILED)
+    store.end_job(job, JobState.DONE)
     assert store.resumable_jobs() == []
 
 

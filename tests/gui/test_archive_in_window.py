@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from samples import SAMPLE_LINES, pdf_bytes, text_page
 from windows import open_window
 
-from ablage_desktop.engine import Event, OcrLine, OcrPage, PageDone
+from ablage_desktop.engine import Event, JobState, OcrLine, OcrPage, PageDone
 from ablage_desktop.engine.archive.store import HIT_END, HIT_START, Store
 from ablage_desktop.gui.main_window import MainWindow
 from ablage_desktop.gui.widgets.search_panel import HTML_ROLE, snippet_html
@@ -42,7 +42,7 @@ def window(qtbot: QtBot, tmp_path: Path, archive: Path) -> Iterator[MainWindow]:
 
 
 def settled(window: MainWindow) -> bool:
-    return all(e.state not in ("queued", "running") for e in window.queue.entries)
+    return not any(e.state.active for e in window.queue.entries)
 
 
 def read(window: MainWindow, qtbot: QtBot, paths: list[Path]) -> None:
@@ -80,7 +80,7 @@ def interrupted_batch(tmp_path: Path, archive: Path) -> tuple[Path, int]:
         line = OcrLine(STORED_TEXT, 0.95, (40, 40, 700, 90))
         page = OcrPage(0, 1400, 320, "tesseract", 0.4, STORED_TEXT + "\n", (line,))
         store.add_page(sha256, pdf, "tesseract", page, job=job)
-        store.end_job(job, "interrupted")
+        store.end_job(job, JobState.INTERRUPTED)
     finally:
         store.close()
     return pdf, job

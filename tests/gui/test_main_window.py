@@ -42,7 +42,7 @@ def settled(window: MainWindow) -> bool:
     pytest-qt's waitSignal sees a worker's signal in the worker's thread, before the window's
     queued slots for the same batch have run; tests wait for the window itself.
     """
-    return all(e.state not in ("queued", "running") for e in window.queue.entries)
+    return not any(e.state.active for e in window.queue.entries)
 
 
 def choose_backend(window: MainWindow, qtbot: QtBot, name: str) -> None:

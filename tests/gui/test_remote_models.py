@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from remote_server import ScriptedServer, sse
 from windows import open_window
 
-from ablage_desktop.engine import BackendStatus, load_config
+from ablage_desktop.engine import BackendStatus, ModelState, load_config
 from ablage_desktop.gui.widgets.models_panel import ModelsPanel
 from ablage_desktop.gui.widgets.server_dialog import ServerDialog
 
@@ -48,7 +48,7 @@ def remote_status(**changes: object) -> BackendStatus:
         "description": "",
         "available": True,
         "reason": "",
-        "state": "busy",
+        "state": ModelState.BUSY,
         "estimated_bytes": 0,
         "measured_bytes": None,
         "destination": "https://gpu-server.example:8000/v1",
@@ -71,7 +71,9 @@ def test_the_panel_shows_where_pages_go_and_the_servers_latency_and_queue(qtbot:
     assert cell(panel, "office", 4) == "-"  # no local memory
     activity = cell(panel, "office", 6)
     assert "12 ms" in activity and "1.25 s/page" in activity and "2 running, 3 waiting" in activity
-    panel.set_statuses([remote_status(destination=None, state="ready", in_flight=0, queued=0)], {})
+    panel.set_statuses(
+        [remote_status(destination=None, state=ModelState.READY, in_flight=0, queued=0)], {}
+    )
     assert cell(panel, "office", 1) == "server: this machine"
     assert panel.table.item(0, 1).foreground().color() != ModelsPanel.OFF_MACHINE
 
@@ -80,7 +82,10 @@ def test_a_server_that_failed_its_health_check_can_be_tried_again(qtbot: QtBot) 
     panel = ModelsPanel()
     qtbot.addWidget(panel)
     failed = remote_status(
-        state="failed", available=False, reason="connection refused", error="connection refused"
+        state=ModelState.FAILED,
+        available=False,
+        reason="connection refused",
+        error="connection refused",
     )
     panel.set_statuses([failed], {})
     panel.select_model("office")

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from samples import pdf_bytes, text_page
 from windows import open_window
 
+from ablage_desktop.engine import DocumentState
 from ablage_desktop.engine.archive.store import Store
 from ablage_desktop.engine.backends.base import EngineOptions
 from ablage_desktop.engine.memory.probe import MemorySnapshot
@@ -125,7 +126,7 @@ def test_a_long_reason_does_not_squeeze_the_names(
     header = window.queue.horizontalHeader()
     name_width = header.sectionSize(0)
     entry = window.queue.entries[0]
-    entry.state, entry.kind = "failed", "corrupt"
+    entry.state, entry.kind = DocumentState.FAILED, "corrupt"
     entry.reason = "pdfium: the cross-reference table is broken beyond repair " * 3
     window.queue.refresh_row(0)
     qtbot.wait(50)

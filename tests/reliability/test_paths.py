@@ -166,7 +166,7 @@ def test_the_window_shows_every_name_and_opens_its_pages(
     with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=120_000):  # type: ignore[attr-defined]
         window.enqueue([str(path) for path in paths])
     qtbot.waitUntil(  # type: ignore[attr-defined]
-        lambda: all(e.state not in ("queued", "running") for e in window.queue.entries),
+        lambda: not any(e.state.active for e in window.queue.entries),
         timeout=10_000,
     )
 

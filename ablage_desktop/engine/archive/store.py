@@ -48,6 +48,7 @@ from ablage_desktop.engine.pathtext import (
 )
 from ablage_desktop.engine.results.document import ErrorInfo, OcrPage
 from ablage_desktop.engine.run.processes import running
+from ablage_desktop.engine.run.states import DocumentState, JobState
 
 __all__ = [  # the archive's API, with the search records defined beside it
     "HIT_END",
@@ -68,7 +69,7 @@ log = logging.getLogger(__name__)
 class JobDocument:
     position: int
     path: Path
-    state: str
+    state: DocumentState
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ class Job:
     created: str
     requested: str
     languages: str | None
-    state: str
+    state: JobState
     documents: tuple[JobDocument, ...]
     delivery: dict[str, str] | None = None
     """What the caller asked for the results (the command line: output folder and format)."""
@@ -89,7 +90,7 @@ class Job:
     @property
     def remaining(self) -> list[JobDocument]:
         """The documents not finished yet: what a resumed run reads."""
-        return [doc for doc in self.documents if doc.state in ("pending", "running")]
+        return [doc for doc in self.documents if doc.state.active]
 
 
 def _now() -> str:
@@ -196,12 +197,12 @@ class Store:
             (os.getpid(), job),
         )
 
-    def end_job(self, job: int, state: str) -> None:
+    def end_job(self, job: int, state: JobState) -> None:
         """``done``, ``cancelled`` or ``interrupted`` (resumable)."""
         self._write("UPDATE jobs SET state = ?, finished = ? WHERE id = ?", (state, _now(), job))
 
     def set_document_state(
-        self, job: int, position: int, state: str, sha256: str | None = None
+        self, job: int, position: int, state: DocumentState, sha256: str | None = None
     ) -> None:
         self._write(
             "UPDATE job_documents SET state = ?, sha256 = COALESCE(?, sha256) "
@@ -223,9 +224,13 @@ class Store:
             created=str(row["created"]),
             requested=str(row["requested"]),
             languages=row["languages"],
-            state=str(row["state"]),
+            state=JobState(row["state"]),
             documents=tuple(
-                JobDocument(int(doc["position"]), path_from_storage(doc["path"]), str(doc["state"]))
+                JobDocument(
+                    int(doc["position"]),
+                    path_from_storage(doc["path"]),
+                    DocumentState(doc["state"]),
+                )
                 for doc in documents
             ),
             delivery=json.loads(row["delivery"]) if row["delivery"] else None,
@@ -240,13 +245,13 @@ class Store:
         )
         jobs = []
         for row in rows:
-            if row["state"] == "running" and running(row["pid"]):
+            if row["state"] == JobState.RUNNING and running(row["pid"]):
                 continue  # another window or command is working on it right now
             job = self.job(int(row["id"]))
             if job is not None and job.remaining:
                 jobs.append(job)
             elif job is not None:
-                self.end_job(job.id, "done")
+                self.end_job(job.id, JobState.DONE)
         return jobs
 
     def running_jobs(self) -> list[Job]:

@@ -43,6 +43,7 @@ from ablage_desktop.engine.errors import AblageError, Cancelled, UsageError
 from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.models.leases import Lease
 from ablage_desktop.engine.models.router import AUTO
+from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.results.document import OcrDocument
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.text.textmetrics import TextScore, score
@@ -129,7 +130,7 @@ class BenchRunner:
 
     def _resident(self) -> list[str]:
         infos = self.engine.manager.infos()
-        return [info.name for info in infos if info.state.value in ("ready", "busy")]
+        return [info.name for info in infos if info.state in (ModelState.READY, ModelState.BUSY)]
 
     def _restore(self, resident: Sequence[str], total: int) -> None:
         """Load again what was resident before the run: the bench leaves the engine as it was."""
@@ -217,7 +218,7 @@ class BenchRunner:
     def _unload_all(self) -> None:
         manager = self.engine.manager
         for info in manager.infos():
-            if info.state.value in ("ready", "busy", "failed"):
+            if info.state in (ModelState.READY, ModelState.BUSY, ModelState.FAILED):
                 manager.unload(info.name, wait_s=UNLOAD_WAIT_S)
 
     def _measure_app(self, index: int, total: int, corpus: Corpus, setting: Setting) -> BenchRow:

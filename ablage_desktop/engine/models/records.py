@@ -126,8 +126,8 @@ class ModelRecord:
         plan = self.estimate.plan
         return ModelStateChanged(
             model=self.name,
-            previous=previous.value,
-            state=state.value,
+            previous=previous,
+            state=state,
             bytes=self.footprint if state.resident else 0,
             device=self.device,
             seconds=seconds,

@@ -9,6 +9,7 @@ the caller did not take (it stopped while holding it) goes back to pending for `
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Iterator, Sequence
@@ -17,13 +18,20 @@ from pathlib import Path
 
 from ablage_desktop.engine.archive.store import Job, Store
 from ablage_desktop.engine.errors import UsageError
-from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
+from ablage_desktop.engine.events import (
+    DocumentFinished,
+    DocumentStarted,
+    Event,
+    EventHandlers,
+    PageDone,
+)
 from ablage_desktop.engine.intake.documents import IntakeLimits
 from ablage_desktop.engine.models.manager import ModelManager
 from ablage_desktop.engine.models.router import AUTO
 from ablage_desktop.engine.results.document import OcrDocument
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.pipeline import DocumentOpener, PageRecognizer, run_pipeline
+from ablage_desktop.engine.run.states import DocumentState, JobState
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +90,13 @@ class JobRecorder:
         self._quantization_of = quantization_of
         self._forward = forward
         self._sha256: dict[int, str] = {}
+        self.record = (
+            EventHandlers()
+            .on(DocumentStarted, self._started)
+            .on(PageDone, self._page_done)
+            .on(DocumentFinished, self._finished)
+        )
+        """Commits what an event of the batch says to the archive (other events pass by)."""
 
     def __call__(self, event: Event) -> None:
         self.record(event)
@@ -91,39 +106,54 @@ class JobRecorder:
         """The caller could not deliver the document at ``position`` of this run (its output
         was not written): a finished one goes back to pending, and a resume writes it (its
         pages come from the archive, nothing is read again)."""
-        self._store.set_document_state(self._plan.job, self._plan.positions[position], "pending")
+        self._set_state(position, DocumentState.PENDING)
 
-    def record(self, event: Event) -> None:
-        plan = self._plan
-        if isinstance(event, DocumentStarted):
-            self._sha256[event.position] = event.sha256
-            self._store.add_document(event.sha256, event.document, event.doc_type, event.pages)
-            self._store.set_document_state(
-                plan.job, plan.positions[event.position], "running", event.sha256
+    def _set_state(self, position: int, state: DocumentState, sha256: str | None = None) -> None:
+        self._store.set_document_state(
+            self._plan.job, self._plan.positions[position], state, sha256
+        )
+
+    def _started(self, event: DocumentStarted) -> None:
+        self._sha256[event.position] = event.sha256
+        self._store.add_document(event.sha256, event.document, event.doc_type, event.pages)
+        self._set_state(event.position, DocumentState.RUNNING, event.sha256)
+
+    def _page_done(self, event: PageDone) -> None:
+        if event.restored:
+            return
+        self._store.add_page(
+            self._sha256[event.position],
+            event.document,
+            self._plan.requested,
+            event.page,
+            quantization=self._quantization_of(event.page.backend),
+            job=self._plan.job,
+        )
+
+    def _finished(self, event: DocumentFinished) -> None:
+        state, result = event.state, event.result
+        if state is DocumentState.CANCELLED:
+            # Not finished: a resumed batch reads it again (its committed pages stay).
+            state = DocumentState.PENDING
+        elif state is DocumentState.FAILED and result.error is not None:
+            self._store.add_failure(
+                result.document, result.error, sha256=result.sha256, job=self._plan.job
             )
-        elif isinstance(event, PageDone) and not event.restored:
-            sha256 = self._sha256[event.position]
-            self._store.add_page(
-                sha256,
-                event.document,
-                plan.requested,
-                event.page,
-                quantization=self._quantization_of(event.page.backend),
-                job=plan.job,
-            )
-        elif isinstance(event, DocumentFinished):
-            result = event.result
-            position = plan.positions[event.position]
-            if result.error is None:
-                self._store.set_document_state(plan.job, position, "done")
-            elif result.error.kind == "cancelled":
-                # Not finished: a resumed batch reads it again (its committed pages stay).
-                self._store.set_document_state(plan.job, position, "pending")
-            else:
-                self._store.add_failure(
-                    result.document, result.error, sha256=result.sha256, job=plan.job
-                )
-                self._store.set_document_state(plan.job, position, "failed")
+        self._set_state(event.position, state)
+
+
+class JobStamp:
+    """Puts the job id of a batch on its events before they go out; the runner sets ``job``
+    once the archive has given it (an unarchived batch has none). One per batch."""
+
+    def __init__(self, emit: Callable[[Event], None]) -> None:
+        self._emit = emit
+        self.job: int | None = None
+
+    def __call__(self, event: Event) -> None:
+        if self.job is not None and event.job is None:
+            event = dataclasses.replace(event, job=self.job)
+        self._emit(event)
 
 
 def plan_job(store: Store, request: OcrRequest, paths: list[Path], default_backend: str) -> JobPlan:
@@ -150,7 +180,8 @@ class BatchRunner:
     opener: DocumentOpener
     store: Store | None
     """None: the batch is not archived (benchmarks, an engine without an archive)."""
-    emit: Callable[[Event], None]
+    emit: JobStamp
+    """Where the batch's events go, with its job id on them (the recognizer's go there too)."""
     quantization_of: Callable[[str], str | None]
     default_backend: str
 
@@ -167,6 +198,7 @@ class BatchRunner:
         emit, known, plan = self.emit, None, None
         if self.store is not None:
             plan = plan_job(self.store, request, paths, self.default_backend)
+            self.emit.job = plan.job
             emit = JobRecorder(self.store, plan, self.quantization_of, self.emit)
             if not request.force:
                 known = functools.partial(self.store.pages, requested=plan.requested)
@@ -198,9 +230,9 @@ class BatchRunner:
                 self.store.end_job(plan.job, _end_state(cancel, finished))
 
 
-def _end_state(cancel: CancelToken, finished: bool) -> str:
+def _end_state(cancel: CancelToken, finished: bool) -> JobState:
     """The pipeline ends normally when cancelled: the token says which it was. A batch
     interrupted, or stopped early (consumer gone, crash of the caller), stays resumable."""
     if cancel.interrupted or not (finished or cancel.cancelled):
-        return "interrupted"
-    return "cancelled" if cancel.cancelled else "done"
+        return JobState.INTERRUPTED
+    return JobState.CANCELLED if cancel.cancelled else JobState.DONE

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ablage_desktop.engine import BackendStatus
+from ablage_desktop.engine import BackendStatus, ModelState
 
 MIB = 1 << 20
 
@@ -152,19 +152,19 @@ class ModelsPanel(QWidget):
             parts.append(self.tr("%n waiting", "", status.queued))
         return ", ".join(parts) or "-"
 
-    def state_label(self, state: str) -> str:
+    def state_label(self, state: ModelState) -> str:
         """A model state in the user's language."""
         labels = {
-            "unloaded": self.tr("unloaded"),
-            "loading": self.tr("loading"),
-            "ready": self.tr("ready"),
-            "busy": self.tr("busy"),
-            "unloading": self.tr("unloading"),
-            "failed": self.tr("failed"),
+            ModelState.UNLOADED: self.tr("unloaded"),
+            ModelState.LOADING: self.tr("loading"),
+            ModelState.READY: self.tr("ready"),
+            ModelState.BUSY: self.tr("busy"),
+            ModelState.UNLOADING: self.tr("unloading"),
+            ModelState.FAILED: self.tr("failed"),
         }
-        return labels.get(state, state)
+        return labels[state]
 
-    def state_of(self, name: str) -> str | None:
+    def state_of(self, name: str) -> ModelState | None:
         for status in self._statuses:
             if status.name == name:
                 return status.state
@@ -191,11 +191,9 @@ class ModelsPanel(QWidget):
         loadable = status is not None and (
             status.available or (status.remote and status.error != "")
         )
-        self.load_button.setEnabled(
-            status is not None and loadable and status.state in ("unloaded", "failed")
-        )
-        self.unload_button.setEnabled(status is not None and status.state in ("ready", "busy"))
-        self.unload_all_button.setEnabled(any(s.state in ("ready", "busy") for s in self._statuses))
+        self.load_button.setEnabled(status is not None and loadable and not status.state.resident)
+        self.unload_button.setEnabled(status is not None and status.loaded)
+        self.unload_all_button.setEnabled(any(s.loaded for s in self._statuses))
 
     def _load(self) -> None:
         name = self.selected_model()

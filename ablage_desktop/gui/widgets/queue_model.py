@@ -22,13 +22,12 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from ablage_desktop.engine import OcrDocument, OcrPage
+from ablage_desktop.engine import DocumentState, OcrDocument, OcrPage
 from ablage_desktop.engine.pathtext import display
 from ablage_desktop.gui.reasons import with_detail
 
 COLUMNS = ("name", "pages", "state", "backend")
 NAME, PAGES, STATE, BACKEND = range(len(COLUMNS))
-ACTIVE = ("queued", "running")
 ARCHIVED_BATCH = 0
 """The batch id of documents opened from the archive (batches the engine runs count from 1)."""
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -46,7 +45,7 @@ class QueueEntry:
     path: str
     pages_total: int = 0
     pages: dict[int, OcrPage] = field(default_factory=dict)
-    state: str = "queued"
+    state: DocumentState = DocumentState.PENDING
     reason: str = ""
     kind: str = ""
     """The engine's error kind of a failed document (``empty``, ``encrypted`` ...)."""
@@ -76,23 +75,23 @@ def header_titles() -> tuple[str, ...]:
     )
 
 
-def state_word(state: str) -> str:
+def state_word(state: DocumentState) -> str:
     """One short word for a document's state: the reason of a failure is in the tooltip."""
     words = {
-        "queued": QCoreApplication.translate("QueueView", "queued"),
-        "running": QCoreApplication.translate("QueueView", "running"),
-        "done": QCoreApplication.translate("QueueView", "done"),
-        "failed": QCoreApplication.translate("QueueView", "failed"),
-        "cancelled": QCoreApplication.translate("QueueView", "cancelled"),
-        "archived": QCoreApplication.translate("QueueView", "from the archive"),
+        DocumentState.PENDING: QCoreApplication.translate("QueueView", "queued"),
+        DocumentState.RUNNING: QCoreApplication.translate("QueueView", "running"),
+        DocumentState.DONE: QCoreApplication.translate("QueueView", "done"),
+        DocumentState.FAILED: QCoreApplication.translate("QueueView", "failed"),
+        DocumentState.CANCELLED: QCoreApplication.translate("QueueView", "cancelled"),
+        DocumentState.ARCHIVED: QCoreApplication.translate("QueueView", "from the archive"),
     }
-    return words.get(state, state)
+    return words[state]
 
 
 def state_text(entry: QueueEntry) -> str:
     """The state column: the word, and how many pages came from the archive or were edited."""
     text = state_word(entry.state)
-    if entry.restored and entry.state != "archived":
+    if entry.restored and entry.state is not DocumentState.ARCHIVED:
         text += QCoreApplication.translate("QueueView", " ({0} from the archive)").format(
             len(entry.restored)
         )
@@ -103,7 +102,7 @@ def state_text(entry: QueueEntry) -> str:
 
 def pages_text(entry: QueueEntry) -> str:
     """Pages read of all while the document is read, else how many it has (blank if unknown)."""
-    if entry.state == "running" and entry.pages_total:
+    if entry.state is DocumentState.RUNNING and entry.pages_total:
         return f"{len(entry.pages)}/{entry.pages_total}"
     return str(entry.pages_total) if entry.pages_total else ""
 
@@ -193,7 +192,7 @@ class QueueModel(QAbstractTableModel):
             str(document.document),
             pages_total=max(pages, default=-1) + 1,
             pages=pages,
-            state="archived",
+            state=DocumentState.ARCHIVED,
             result=document,
             restored=set(pages),
         )
@@ -210,7 +209,7 @@ class QueueModel(QAbstractTableModel):
     def remove_rows(self, rows: list[int]) -> bool:
         """Take finished rows out (queued or running ones stay); whether any went."""
         gone = {row for row in rows if 0 <= row < len(self.entries)}
-        gone = {row for row in gone if self.entries[row].state not in ACTIVE}
+        gone = {row for row in gone if not self.entries[row].state.active}
         for row in sorted(gone, reverse=True):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self.entries[row]
@@ -223,7 +222,7 @@ class QueueModel(QAbstractTableModel):
 
     def has_active(self) -> bool:
         """Whether a document is still queued or being read."""
-        return any(entry.state in ACTIVE for entry in self.entries)
+        return any(entry.state.active for entry in self.entries)
 
     def entry(self, batch: int, position: int) -> tuple[int, QueueEntry] | None:
         row = self._rows.get((batch, position))
@@ -249,7 +248,7 @@ class QueueModel(QAbstractTableModel):
         found = self.entry(batch, position)
         if found:
             row, entry = found
-            entry.pages_total, entry.state = pages, "running"
+            entry.pages_total, entry.state = pages, DocumentState.RUNNING
             self.refresh_row(row)
 
     def page_done(self, batch: int, position: int, page: OcrPage) -> None:
@@ -257,7 +256,7 @@ class QueueModel(QAbstractTableModel):
         if found:
             row, entry = found
             entry.pages[page.index] = page
-            entry.state = "running"
+            entry.state = DocumentState.RUNNING
             self.refresh_row(row)
 
     def page_restored(self, batch: int, position: int, page: OcrPage) -> None:
@@ -274,11 +273,7 @@ class QueueModel(QAbstractTableModel):
             entry.result = result
             for page in result.pages:
                 entry.pages[page.index] = page
-            if result.error is None:
-                entry.state, entry.reason, entry.kind = "done", "", ""
-            elif result.error.kind == "cancelled":
-                entry.state, entry.reason, entry.kind = "cancelled", "", "cancelled"
-            else:
-                entry.state, entry.kind = "failed", result.error.kind
-                entry.reason = result.error.message
+            entry.state, error = DocumentState.of(result), result.error
+            entry.kind = error.kind if error else ""
+            entry.reason = error.message if error and entry.state is DocumentState.FAILED else ""
             self.refresh_row(row)

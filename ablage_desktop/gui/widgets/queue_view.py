@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
-from ablage_desktop.engine import OcrDocument, OcrPage
-from ablage_desktop.gui.widgets.queue_model import ACTIVE, SORT_ROLE, QueueEntry, QueueModel
+from ablage_desktop.engine import DocumentState, OcrDocument, OcrPage
+from ablage_desktop.gui.widgets.queue_model import SORT_ROLE, QueueEntry, QueueModel
 
 ENGINE_WIDTH = 80
 """The engine column's width: names like rapidocr+tesseract are shortened in the middle."""
@@ -150,20 +150,20 @@ class QueueView(QTableView):
         export.triggered.connect(self._export_menu_row)
         resume = menu.addAction(self.tr("Resume"))
         resume.setToolTip(self.tr("Read the cancelled documents on; pages read so far are kept"))
-        cancelled = [r for r, e in enumerate(self.entries) if e.state == "cancelled"]
-        resume.setEnabled(entry.state == "cancelled")
+        cancelled = [r for r, e in enumerate(self.entries) if e.state is DocumentState.CANCELLED]
+        resume.setEnabled(entry.state is DocumentState.CANCELLED)
         resume.triggered.connect(lambda: self.resumeRequested.emit(cancelled))
         again = menu.addMenu(self.tr("Read again &with"))
-        again.setEnabled(entry.state not in ACTIVE and bool(self._engines))
+        again.setEnabled(not entry.state.active and bool(self._engines))
         for name, label in self._engines:
             act = again.addAction(label)
             act.triggered.connect(lambda checked=False, n=name: self.rereadRequested.emit(row, n))
         menu.addSeparator()
         remove = menu.addAction(self.tr("&Remove from the queue"))
-        remove.setEnabled(entry.state not in ACTIVE)
+        remove.setEnabled(not entry.state.active)
         remove.triggered.connect(lambda: self.remove_rows([row]))
         clear = menu.addAction(self.tr("&Clear finished"))
-        clear.setEnabled(any(e.state not in ACTIVE for e in self.entries))
+        clear.setEnabled(any(not e.state.active for e in self.entries))
         clear.triggered.connect(self.clear_finished)
         return menu
 

@@ -13,18 +13,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ablage_desktop.engine import (
-    CancelToken,
-    DocumentFinished,
-    DocumentStarted,
-    Engine,
-    Event,
-    OcrRequest,
-    PageDone,
-)
+from ablage_desktop.engine import CancelToken, Engine, OcrRequest
 from ablage_desktop.engine.bench import BenchPlan, BenchProgress, run_bench
 from ablage_desktop.engine.bench.chart import render_png
 from ablage_desktop.engine.bench.report import markdown
+from ablage_desktop.gui.batch_events import BatchEvents
 from ablage_desktop.gui.failures import describe as _describe
 from ablage_desktop.gui.failures import report as _report
 
@@ -81,7 +74,7 @@ class EngineWorker(QObject):
             if batch <= self._cancelled_upto:
                 cancel.cancel()
             self._cancel = cancel
-        unsubscribe = self._engine.events.subscribe(self._forwarder(batch))
+        unsubscribe = self._engine.events.subscribe(BatchEvents(batch, self, request.resume_job))
         stopped = 0
         try:
             self.batchStarted.emit(batch, paths)
@@ -134,16 +127,3 @@ class EngineWorker(QObject):
             self.benchProgress.emit(bench, progress)
 
         return emit
-
-    def _forwarder(self, batch: int) -> Callable[[Event], None]:
-        def forward(event: Event) -> None:
-            if isinstance(event, DocumentStarted):
-                self.documentStarted.emit(batch, event.position, event.pages)
-            elif isinstance(event, PageDone) and event.restored:
-                self.pageRestored.emit(batch, event.position, event.page)
-            elif isinstance(event, PageDone):
-                self.pageDone.emit(batch, event.position, event.page)
-            elif isinstance(event, DocumentFinished):
-                self.documentFinished.emit(batch, event.position, event.result)
-
-        return forward

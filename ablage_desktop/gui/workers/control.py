@@ -178,6 +178,6 @@ class ControlWorker(QObject):
     @Slot()
     def unload_all(self) -> None:
         for status in self._engine.statuses():
-            if status.state not in ("unloaded", "failed"):
+            if status.state.resident:
                 self.unload(status.name)
         self.refresh()
