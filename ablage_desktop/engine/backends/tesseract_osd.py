@@ -170,6 +170,6 @@ class OsdApi:
             "script_conf": script_confidence.value,
         }
 
-    def End(self) -> None:  # noqa: N802 - the name tesserocr's API closes with
+    def End(self) -> None:  # tesserocr's name: the pool closes both kinds alike
         self._library.TessBaseAPIEnd(self._handle)
         self._library.TessBaseAPIDelete(self._handle)
