@@ -24,6 +24,7 @@ from ablage_desktop.engine.intake.decoding import DocumentOpener, IsolatedDecode
 from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage
 from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.priority import lower_this_thread
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ def run_pipeline(
         return False
 
     def produce() -> None:
+        lower_this_thread()  # the window first (run/priority.py)
         try:
             for position, path in enumerate(paths):
                 if halted():
@@ -229,6 +231,7 @@ def run_pipeline(
                 results.put(_PageResult(position, page.index, error=exc))
 
     def work() -> None:
+        lower_this_thread()  # the window first (run/priority.py)
         try:
             done = False
             while not done:
