@@ -212,7 +212,7 @@ def test_the_axes_and_legend_are_kept_as_pixmaps_and_still_follow_the_samples(
     graph.add_sample(0.0, CPU_ONLY, "normal")
     graph.add_marker(0.0, "load rapidocr")
     graph.refresh()
-    marker_label = graph._series.markers[0].line.label  # noqa: SLF001 - the drawn item
+    marker_label = graph._series.markers[0].line.label  # the item drawn
     assert marker_label.cacheMode() == cached
     axis = plot.getAxis("left")
     before = axis.tickValues(*axis.range, axis.size().height())
