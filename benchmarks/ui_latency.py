@@ -67,6 +67,14 @@ def process_age_s() -> float | None:
         return None
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: a busy machine makes every figure worse."""
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def since_script(t: float) -> float:
     return t - SCRIPT_STARTED
 
@@ -124,6 +132,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--settle", type=float, default=3.0, help="seconds after start-up before the load (3)"
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="explain the gaps: the GUI thread's calls over 16 ms, its time on a core, in the "
+        "run queue and asleep (waiting for the GIL), and a GIL probe thread (gui_profile.py)",
+    )
+    parser.add_argument(
+        "--profile-events",
+        action="store_true",
+        help="with --profile: also name each Qt event the GUI thread handles (QApplication."
+        "notify in Python: every event then takes the GIL, which adds waits of its own)",
+    )
     args = parser.parse_args(argv)
     if args.pages < 1:
         parser.error("--pages must be at least 1")
@@ -186,7 +206,12 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
             self.torch_at_shown = "torch" in sys.modules
             QApplication.instance().removeEventFilter(self)
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    profiler = None
+    if args.profile or args.profile_events:
+        from gui_profile import GuiProfiler
+
+        profiler = GuiProfiler()
+    app = QApplication.instance() or make_application(profiler if args.profile_events else None)
     first_frame = FirstFrame()
     app.installEventFilter(first_frame)
     app.setOrganizationName(ORGANIZATION)
@@ -223,6 +248,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
         f"{args.pages} pages at {engine.config.intake.pdf_dpi} dpi, {os.cpu_count()} CPUs, "
         f"Qt {qVersion()}, Python {platform.python_version()}"
         + (", following each page" if args.follow else ", first page shown")
+        + f"; load average {load_average()} at the start"
     )
     from_process = "" if shown_from_process is None else f"{shown_from_process:.3f} s after "
     print(
@@ -251,7 +277,15 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     ticker = QTimer()
     ticker.setTimerType(Qt.TimerType.PreciseTimer)
     ticker.setInterval(TICK_MS)
-    ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    if profiler is None:
+        ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    else:
+
+        def tick() -> None:
+            ticks.append(time.perf_counter())
+            profiler.tick(ticks[-1])
+
+        ticker.timeout.connect(tick)
 
     class Recorder(QObject):
         """Lives in the GUI thread, so its slots run there, as the window's own do."""
@@ -284,8 +318,12 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
         bridge.worker.pageDone.connect(recorder.page_done)
 
     phases: list[tuple[str, float]] = []
+    if profiler is not None:
+        profiler.start()
     ticker.start()
     ticks.append(time.perf_counter())
+    if profiler is not None:
+        profiler.tick(ticks[0])
     # The first seconds after start-up, as a user spends them before clicking anything; the
     # engine imports its libraries then (they hold the GIL), so they are reported apart.
     phases.append(("start", ticks[0]))
@@ -321,6 +359,8 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     )
     ticker.stop()
     stopped = time.perf_counter()
+    if profiler is not None:
+        profiler.stop()
 
     entry = window.queue.entries[0]
     # Each gap belongs to the phase its first tick fell in.
@@ -367,10 +407,16 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
         "  largest five: "
         + ", ".join(f"{gap:.1f} ms at {at:.2f} s ({phase})" for gap, at, phase in gaps[:5])
     )
+    print(f"load average at the end: {load_average()} (1, 5, 15 min; {os.cpu_count()} CPUs)")
     print(
         f"result: {verdict} (largest gap {figures['largest_ms']:.1f} ms, "
         f"target < {GAP_TARGET_MS:g} ms)"
     )
+
+    if profiler is not None:
+        after_start = [t for t in ticks if t >= phases[1][1]]
+        for line in profiler.report(after_start, ticks[0]):
+            print(line)
 
     if args.json:
         report = {
@@ -406,6 +452,22 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
 
     finish(window, bridge)
     return 0
+
+
+def make_application(profiler: Any) -> Any:
+    """The QApplication; with a profiler, one whose ``notify`` names each event it delivers."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    if profiler is None:
+        return QApplication(sys.argv[:1])
+
+    class NamedEvents(QApplication):
+        def notify(self, receiver: QObject, event: QEvent) -> bool:
+            profiler.label(f"event {event.type().name} -> {type(receiver).__name__}")
+            return super().notify(receiver, event)
+
+    return NamedEvents(sys.argv[:1])
 
 
 def finish(window: Any, bridge: Any) -> None:

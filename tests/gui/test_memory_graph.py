@@ -193,3 +193,41 @@ def test_closing_the_widget_stops_the_timer(qtbot: QtBot, graph: MemoryGraph) ->
 
     graph.close()
     assert not graph.refresh_timer.isActive()
+
+
+def test_the_axes_and_legend_are_kept_as_pixmaps_and_still_follow_the_samples(
+    qtbot: QtBot, graph: MemoryGraph
+) -> None:
+    """Cached (a frame that changes only the curves copies them), yet a new y range still
+    shows in the axis: its ticks are redrawn when they change."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    cached = QGraphicsItem.CacheMode.DeviceCoordinateCache
+    plot = graph.plot_widget.getPlotItem()
+    assert plot.getAxis("left").cacheMode() == cached
+    assert plot.getAxis("bottom").cacheMode() == cached
+    assert plot.legend.cacheMode() == cached
+    graph.show()
+    qtbot.waitExposed(graph)
+    graph.add_sample(0.0, CPU_ONLY, "normal")
+    graph.add_marker(0.0, "load rapidocr")
+    graph.refresh()
+    marker_label = graph._series.markers[0].line.label  # the item drawn
+    assert marker_label.cacheMode() == cached
+    axis = plot.getAxis("left")
+    before = axis.tickValues(*axis.range, axis.size().height())
+    view = graph.plot_widget
+    area = view.mapFromScene(axis.sceneBoundingRect()).boundingRect()
+    picture_before = view.grab(area).toImage()
+
+    graph.add_sample(1.0, WITH_GPU, "normal")  # RAM grows from 6 to 8 GiB: a new ceiling
+    graph.add_sample(
+        2.0,
+        MemorySnapshot(rss=2 * GIB, ram_used=15 * GIB, ram_total=16 * GIB, ram_available=GIB),
+        "normal",
+    )
+    graph.refresh()
+    qtbot.wait(10)
+
+    assert axis.tickValues(*axis.range, axis.size().height()) != before
+    assert view.grab(area).toImage() != picture_before  # the axis itself was redrawn

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from samples import text_page
 
 from ablage_desktop.engine.results.document import OcrLine, OcrPage
-from ablage_desktop.gui.images import pil_to_qimage
+from ablage_desktop.gui.images import PREVIEW_SIDE, pil_to_qimage, preview_qimage
 from ablage_desktop.gui.widgets.page_view import ZOOM_STEP, PageView
 
 # Boxes around the words text_page() prints at (40, 40) and (40, 140) (measured with the
@@ -91,6 +91,26 @@ def test_conversion_in_a_worker_thread() -> None:
     with ThreadPoolExecutor(1) as pool:
         qimage = pool.submit(pil_to_qimage, image).result()
     assert qimage.pixelColor(6, 2).getRgb()[:3] == (9, 8, 7)
+
+
+def test_a_preview_is_prepared_for_the_screen_in_a_worker_thread(view: PageView) -> None:
+    """A photo larger than any screen is scaled down (aspect kept), a page stays as it is;
+    both come in the format a pixmap uses, so the GUI thread does not convert them."""
+    photo = Image.new("RGB", (6000, 4000), (250, 250, 250))
+    page = text_page(size=(1400, 320))
+    with ThreadPoolExecutor(1) as pool:
+        big, small = pool.map(preview_qimage, [photo, page])
+    assert max(big.width(), big.height()) == PREVIEW_SIDE
+    assert (big.width(), big.height()) == (PREVIEW_SIDE, PREVIEW_SIDE * 2 // 3)
+    assert (small.width(), small.height()) == (1400, 320)
+    assert big.format() == small.format() == QImage.Format.Format_RGB32
+    assert small.pixelColor(0, 0).red() == 255  # the page's white background
+
+    view.show_page(small, make_page())
+    assert view.box_count == len(PAGE_LINES)
+    assert view.box_rect(0).left() == pytest.approx(36)
+    view.show_page(big, make_page(size=(6000, 4000)))
+    assert view.box_rect(0).left() == pytest.approx(36 * PREVIEW_SIDE / 6000)
 
 
 # --- PageView --------------------------------------------------------------------------------

@@ -66,6 +66,19 @@ def test_missing_lines_and_other_spacing() -> None:
     assert map_lines(TEXT, lines) == [(0, 13), None, None]
 
 
+def test_a_line_matches_as_the_whitespace_pattern_would() -> None:
+    """Words between runs of whitespace of any kind; the first word may end a longer word,
+    the last may begin one, a middle word must stand alone; the first place that fits wins."""
+    text = "xx Rechnung\t4711 Summe\n\n12,00x Summe 12\n"
+    lines = (
+        OcrLine("chnung 4711", 1, BOX),  # inside the word "Rechnung", across a tab
+        OcrLine("Summe 12,00", 1, BOX),  # across a blank line, "12,00" begins "12,00x"
+        OcrLine("Summe 12", 1, BOX),  # after the cursor: the second "Summe"
+        OcrLine("4711 Sum 12", 1, BOX),  # "Sum" is not a whole word between two others
+    )
+    assert map_lines(text, lines) == [(5, 16), (17, 29), (31, 39), None]
+
+
 def test_astral_characters_keep_highlight_positions(pane: TextPane) -> None:
     text = "\U0001f600 Summe\nDanke\n"
     pane.show_page(make_page(text, (OcrLine("Summe", 1, BOX), OcrLine("Danke", 1, BOX))))

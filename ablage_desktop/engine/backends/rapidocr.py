@@ -91,7 +91,11 @@ def new_session(params: dict[str, Any]) -> Any:
     """
     from rapidocr import RapidOCR
 
-    session = RapidOCR(params=params)
+    from ablage_desktop.engine.run.priority import at_low_priority
+
+    # onnxruntime starts its thread pool with the session: made in a lowered thread, the pool
+    # computes behind the window whichever thread asked for the model.
+    session = at_low_priority(lambda: RapidOCR(params=params))
     library = logging.getLogger(LIBRARY_LOGGER)
     for handler in list(library.handlers):
         library.removeHandler(handler)

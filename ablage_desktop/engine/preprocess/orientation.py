@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ablage_desktop.engine.backends.tesseract_osd import OsdApi
 from ablage_desktop.engine.preprocess.measure import Measures, grey_array
 from ablage_desktop.engine.preprocess.settings import Orientation as OrientationSettings
 
@@ -128,13 +129,16 @@ class OrientationDetector:
             grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
         api = self._take_api()
         try:
-            api.SetImage(PILImage.fromarray(grey))
-            result = api.DetectOrientationScript()
+            if isinstance(api, OsdApi):
+                result = api.detect(grey)  # the GIL is free meanwhile: the window paints
+            else:
+                api.SetImage(PILImage.fromarray(grey))
+                result = api.DetectOrientationScript()
+                api.Clear()
         except RuntimeError as exc:
             log.debug("Orientation: Tesseract OSD failed: %s", exc)
             result = None
         finally:
-            api.Clear()
             self._apis.put(api)
         if not result:
             return None
@@ -163,9 +167,12 @@ class OrientationDetector:
         except queue.Empty:
             import tesserocr
 
-            from ablage_desktop.engine.backends import leptonica
+            from ablage_desktop.engine.backends import leptonica, tesseract_osd
 
             leptonica.silence()  # OSD runs before (or without) the Tesseract engine's load
+            assert self._tessdata is not None
+            if tesseract_osd.available():
+                return OsdApi.open(self._tessdata, OSD_CHARACTERS)
             api = tesserocr.PyTessBaseAPI(
                 path=f"{self._tessdata}/", lang="osd", psm=tesserocr.PSM.OSD_ONLY
             )

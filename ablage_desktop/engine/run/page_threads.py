@@ -21,6 +21,7 @@ from ablage_desktop.engine.intake.decoding import DocumentOpener
 from ablage_desktop.engine.intake.documents import Document, IntakeLimits, PageImage
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.priority import lower_this_thread
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,7 @@ class PageThreads:
     # --- the producer ---------------------------------------------------------------------------
 
     def produce(self) -> None:
+        lower_this_thread()  # the window first (run/priority.py)
         try:
             for position, path in enumerate(self.paths):
                 if self.halted():
@@ -202,6 +204,7 @@ class PageThreads:
     # --- the workers ----------------------------------------------------------------------------
 
     def work(self) -> None:
+        lower_this_thread()  # the window first (run/priority.py)
         try:
             done = False
             while not done:

@@ -23,6 +23,7 @@ from ablage_desktop.engine.memory.probe import MemorySnapshot
 from ablage_desktop.gui.widgets.memory_layout import (
     badge_style,
     budget_line,
+    cache_drawing,
     marker_rows,
     place_markers,
     theme_plot,
@@ -170,6 +171,13 @@ class MemoryGraph(QWidget):
         self._plot.setYRange(0, 1, padding=0)
         # Bottom left, in one row: the marker labels hang from the top and never cover it.
         self._legend = self._plot.addLegend(offset=(8, -8), colCount=len(CURVES))
+        # The axes (with the grid they draw over the whole plot), the legend and the labels
+        # change far less often than the curves: each is kept as a pixmap and repainted only
+        # when it changes. Redrawn from their pictures on every new sample they cost the GUI
+        # thread 15 to 60 ms a frame (ui_latency.py --profile: AxisItem's QPicture.play).
+        for axis in ("left", "bottom"):
+            cache_drawing(self._plot.getAxis(axis))
+        cache_drawing(self._legend)
         self.plot_widget.viewport().installEventFilter(self)
 
     # -- public API ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Final
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QGraphicsItem
 
 from ablage_desktop.gui.widgets.memory_series import Marker
 
@@ -46,9 +47,16 @@ def place_markers(
                 },
             )
             marker.line.setZValue(-3)
+            cache_drawing(marker.line.label)  # it moves with time; moving keeps the pixmap
             plot.addItem(marker.line, ignoreBounds=True)
         marker.line.setValue(marker.t - now)
         marker.line.label.setPosition(MARKER_ROWS[row % len(MARKER_ROWS)])
+
+
+def cache_drawing(item: QGraphicsItem) -> None:
+    """Keep ``item`` drawn as a pixmap in device pixels: a frame that does not change it only
+    copies the pixmap (the item's ``update()`` redraws it)."""
+    item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def marker_rows(times: list[float], gap: float) -> list[int]:
@@ -86,6 +94,7 @@ def budget_line(name: str, label: str, gib: float, color: str) -> pg.InfiniteLin
         name=name,
     )
     line.setZValue(-5)
+    cache_drawing(line.label)
     return line
 
 

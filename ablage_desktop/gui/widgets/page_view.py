@@ -91,24 +91,45 @@ class _LineBox(QGraphicsRectItem):
 
     def _restyle(self) -> None:
         if self.selected:
-            colour, width, alpha, z = (
-                self._colour,
-                _SELECTED_PEN_WIDTH,
-                _SELECTED_FILL_ALPHA,
-                _SELECTED_Z,
-            )
+            state = "selected"
         elif self.marked:
-            colour, width, alpha, z = _MARKED, _MARKED_PEN_WIDTH, _MARKED_FILL_ALPHA, _MARKED_Z
+            state = "marked"
         else:
-            colour, width, alpha, z = self._colour, _PEN_WIDTH, _FILL_ALPHA, _BOX_Z
+            state = "plain"
+        pen, brush, z = _style(self._colour.rgb(), state)
+        self.setPen(pen)
+        self.setBrush(brush)
+        self.setZValue(z)
+
+
+_STYLES: dict[tuple[int, str], tuple[QPen, QBrush, float]] = {}
+"""Pen, brush and z per (colour, state): a page has hundreds of boxes in a few styles, and
+making a pen and a brush for each box took the GUI thread 50 to 150 ms a page
+(``benchmarks/ui_latency.py --profile``: ``_LineBox.__init__``)."""
+
+
+def _style(rgb: int, state: str) -> tuple[QPen, QBrush, float]:
+    style = _STYLES.get((rgb, state))
+    if style is None:
+        colour = QColor.fromRgb(rgb)
+        if state == "selected":
+            width, alpha, z = _SELECTED_PEN_WIDTH, _SELECTED_FILL_ALPHA, _SELECTED_Z
+        elif state == "marked":
+            colour, width, alpha, z = (
+                QColor(_MARKED),
+                _MARKED_PEN_WIDTH,
+                _MARKED_FILL_ALPHA,
+                _MARKED_Z,
+            )
+        else:
+            width, alpha, z = _PEN_WIDTH, _FILL_ALPHA, _BOX_Z
         # Cosmetic pens keep their width in screen pixels at any zoom.
         pen = QPen(colour, width)
         pen.setCosmetic(True)
         fill = QColor(colour)
         fill.setAlpha(alpha)
-        self.setPen(pen)
-        self.setBrush(QBrush(fill))
-        self.setZValue(z)
+        style = _STYLES[(rgb, state)] = (pen, QBrush(fill), z)
+    return style
 
 
 class PageView(QGraphicsView):

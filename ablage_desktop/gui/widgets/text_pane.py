@@ -70,7 +70,9 @@ def map_lines(text: str, lines: tuple[OcrLine, ...]) -> list[tuple[int, int] | N
     """Each line's ``(start, end)`` in ``text`` (str indices), or None where it is not found.
 
     Searches from where the previous line ended, then from the start; runs of whitespace in a
-    line match any run of whitespace in the text, so a different spacing still maps.
+    line match any run of whitespace in the text, so a different spacing still maps. Plain
+    string searches, no regular expression per line: compiling one for each of a page's
+    hundreds of lines took the GUI thread 50 to 150 ms a page (``ui_latency.py --profile``).
     """
     ranges: list[tuple[int, int] | None] = []
     cursor = 0
@@ -79,20 +81,45 @@ def map_lines(text: str, lines: tuple[OcrLine, ...]) -> list[tuple[int, int] | N
         if not words:
             ranges.append(None)
             continue
-        pattern = re.compile(r"\s+".join(re.escape(word) for word in words))
-        match = pattern.search(text, cursor) or pattern.search(text)
-        if match is None:
+        span = find_line(text, words, cursor) or find_line(text, words, 0)
+        if span is None:
             log.debug("line %r is not in the page text", line.text)
             ranges.append(None)
             continue
-        ranges.append(match.span())
-        cursor = match.end()
+        ranges.append(span)
+        cursor = span[1]
     return ranges
+
+
+def find_line(text: str, words: list[str], start: int) -> tuple[int, int] | None:
+    """The first ``(start, end)`` at or after ``start`` where ``words`` follow each other in
+    ``text`` with a run of whitespace between each two (the first word may end a longer word,
+    the last may begin one, as the pattern ``w1\\s+w2...`` would match)."""
+    first = words[0]
+    at = text.find(first, start)
+    while at >= 0:
+        end = _rest_follows(text, words, at + len(first))
+        if end is not None:
+            return at, end
+        at = text.find(first, at + 1)
+    return None
+
+
+def _rest_follows(text: str, words: list[str], position: int) -> int | None:
+    """Where ``words[1:]`` end if they follow ``position``, each after a run of whitespace."""
+    for word in words[1:]:
+        after = position
+        while after < len(text) and text[after].isspace():
+            after += 1
+        if after == position or not text.startswith(word, after):
+            return None
+        position = after + len(word)
+    return position
 
 
 def _utf16_offsets(text: str) -> list[int] | None:
     """Qt position of each str index, or None when they are equal (no astral characters)."""
-    if all(ord(char) < 0x10000 for char in text):
+    if text.isascii() or max(text) < "\U00010000":
         return None
     offsets = [0]
     for char in text:

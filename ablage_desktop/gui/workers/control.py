@@ -18,7 +18,7 @@ from ablage_desktop.engine.errors import ModelBusy
 from ablage_desktop.engine.user_config import save_model_entry
 from ablage_desktop.gui.failures import describe as _describe
 from ablage_desktop.gui.failures import report as _report
-from ablage_desktop.gui.images import pil_to_qimage
+from ablage_desktop.gui.images import preview_qimage
 from ablage_desktop.gui.quantization import quantization_choices
 
 AUTO = "auto"
@@ -119,7 +119,8 @@ class ControlWorker(QObject):
     def preview(self, path: str, index: int) -> None:
         try:
             image = self._engine.preview(Path(path), index)
-            self.previewReady.emit(path, index, pil_to_qimage(image))
+            # Issue 17.5: screen-sized and pixmap-ready here, not on the GUI thread
+            self.previewReady.emit(path, index, preview_qimage(image))
         except Exception as exc:
             _report(self.failed, exc)
 

@@ -178,6 +178,9 @@ def main(conn: Connection, opener: Opener, shm_name: str | None = None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from ablage_desktop.engine.run.priority import lower_this_process
+
+    lower_this_process()  # pages are rendered behind the window (run/priority.py)
     shm = segments.attach(shm_name) if shm_name is not None else None
     stopped = False
     try:
