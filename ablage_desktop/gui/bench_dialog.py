@@ -30,10 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ablage_desktop.engine import AblageError, BackendStatus
-from ablage_desktop.engine.bench import BenchPlan, BenchProgress, BenchReport
-from ablage_desktop.engine.bench.report import write_json
-from ablage_desktop.engine.results.atomicfile import write_atomic
+from ablage_desktop.engine import (
+    AblageError,
+    BackendStatus,
+    BenchPlan,
+    BenchProgress,
+    BenchReport,
+    write_atomic,
+    write_json,
+)
 from ablage_desktop.gui.bridge import EngineBridge
 
 PROGRESS_STEPS = 1000
@@ -234,7 +239,7 @@ class BenchDialog(QDialog):
         worker.benchProgress.connect(self._bench_progress)
         worker.benchFinished.connect(self._bench_finished)
         worker.benchFailed.connect(self._bench_failed)
-        self.bridge.control.modelsChanged.connect(self.set_statuses)
+        self.bridge.modelsChanged.connect(self.set_statuses)
         self.bridge.batchesPendingChanged.connect(self._batches_changed)
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)

@@ -32,98 +32,102 @@
 <context>
     <name>ArchivePanel</name>
     <message>
-        <location filename="../archive_panel.py" line="36"/>
+        <location filename="../archive_panel.py" line="40"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="37"/>
+        <location filename="../archive_panel.py" line="41"/>
         <source>Discard</source>
         <translation>Verwerfen</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="38"/>
+        <location filename="../archive_panel.py" line="42"/>
         <source>Later</source>
         <translation>Später</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="47"/>
+        <location filename="../archive_panel.py" line="51"/>
         <source>Search the archive</source>
         <translation>Im Archiv suchen</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="48"/>
+        <location filename="../archive_panel.py" line="52"/>
         <source>Search the archive (Ctrl+F)</source>
         <translation>Im Archiv suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="53"/>
+        <location filename="../archive_panel.py" line="57"/>
         <source>Search needs the archive, which is not open.</source>
         <translation>Die Suche braucht das Archiv, das nicht geöffnet ist.</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="62"/>
+        <location filename="../archive_panel.py" line="66"/>
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="74"/>
+        <location filename="../archive_panel.py" line="78"/>
         <source>The archive cannot be used, so nothing read now is kept and search is off. {0}</source>
         <translation>Das Archiv kann nicht benutzt werden: Was jetzt gelesen wird, wird nicht aufbewahrt, und die Suche ist aus. {0}</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="90"/>
+        <location filename="../archive_panel.py" line="94"/>
         <source>A batch of one document was interrupted on {0}.</source>
         <translation>Ein Stapel mit einem Dokument wurde am {0} unterbrochen.</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="92"/>
+        <location filename="../archive_panel.py" line="96"/>
         <source>A batch of {0} documents was interrupted on {1}; {2} are not read yet.</source>
         <translation>Ein Stapel mit {0} Dokumenten wurde am {1} unterbrochen; {2} sind noch nicht gelesen.</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="110"/>
+        <location filename="../archive_panel.py" line="116"/>
         <source>The interrupted batch was discarded; its pages read so far stay archived.</source>
         <translation>Der unterbrochene Stapel wurde verworfen; seine bereits gelesenen Seiten bleiben im Archiv.</translation>
     </message>
-</context>
-<context>
-    <name>ArchiveWorker</name>
     <message>
-        <location filename="../archive_worker.py" line="76"/>
+        <location filename="../archive_panel.py" line="187"/>
         <source>The archive holds no pages of {0}.</source>
         <translation>Das Archiv enthält keine Seiten von {0}.</translation>
     </message>
 </context>
 <context>
+    <name>ArchiveWorker</name>
+    <message>
+        <source>The archive holds no pages of {0}.</source>
+        <translation type="vanished">Das Archiv enthält keine Seiten von {0}.</translation>
+    </message>
+</context>
+<context>
     <name>BatchProgress</name>
     <message>
-        <location filename="../batch_progress.py" line="39"/>
+        <location filename="../batch_progress.py" line="37"/>
         <source>Progress of the batch</source>
         <translation>Fortschritt des Stapels</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="43"/>
+        <location filename="../batch_progress.py" line="41"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="44"/>
+        <location filename="../batch_progress.py" line="42"/>
         <source>Cancel the batch</source>
         <translation>Stapel abbrechen</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="60"/>
+        <location filename="../batch_progress.py" line="58"/>
         <source>{0} files were not documents and were skipped.</source>
         <translation>{0} Dateien waren keine Dokumente und wurden übersprungen.</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="133"/>
+        <location filename="../batch_progress.py" line="131"/>
         <source>cancelling ...</source>
         <translation>breche ab ...</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="135"/>
+        <location filename="../batch_progress.py" line="133"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -186,240 +190,240 @@
 <context>
     <name>BenchDialog</name>
     <message>
-        <location filename="../bench_dialog.py" line="105"/>
+        <location filename="../bench_dialog.py" line="110"/>
         <source>Benchmark</source>
         <translation>Benchmark</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="132"/>
+        <location filename="../bench_dialog.py" line="137"/>
         <source>The error rate (CER) is measured on the documents that have their transcription beside them, as name.gt.txt.</source>
         <translation>Die Zeichenfehlerrate (CER) wird an den Dokumenten gemessen, neben denen ihre Abschrift als name.gt.txt liegt.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="139"/>
+        <location filename="../bench_dialog.py" line="144"/>
         <source>Documents are being read; the benchmark starts when they are done.</source>
         <translation>Es werden gerade Dokumente gelesen; der Benchmark beginnt, sobald sie fertig sind.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="144"/>
+        <location filename="../bench_dialog.py" line="149"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="150"/>
+        <location filename="../bench_dialog.py" line="155"/>
         <source>Timed runs</source>
         <translation>Gemessene Durchläufe</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="151"/>
+        <location filename="../bench_dialog.py" line="156"/>
         <source>How often every document is read with the clock on</source>
         <translation>Wie oft jedes Dokument bei laufender Uhr gelesen wird</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="155"/>
+        <location filename="../bench_dialog.py" line="160"/>
         <source>Warm-up pages</source>
         <translation>Seiten zum Aufwärmen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="157"/>
+        <location filename="../bench_dialog.py" line="162"/>
         <source>Pages read after a model is loaded and before the clock runs</source>
         <translation>Seiten, die nach dem Laden eines Modells gelesen werden, bevor die Uhr läuft</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="160"/>
+        <location filename="../bench_dialog.py" line="165"/>
         <source>Compare with the engines on their own (tesseract program, RapidOCR)</source>
         <translation>Mit den Texterkennungen allein vergleichen (Programm tesseract, RapidOCR)</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="165"/>
+        <location filename="../bench_dialog.py" line="170"/>
         <source>Timed runs:</source>
         <translation>Gemessene Durchläufe:</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="166"/>
+        <location filename="../bench_dialog.py" line="171"/>
         <source>Warm-up pages:</source>
         <translation>Seiten zum Aufwärmen:</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="176"/>
+        <location filename="../bench_dialog.py" line="181"/>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="178"/>
+        <location filename="../bench_dialog.py" line="183"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="179"/>
+        <location filename="../bench_dialog.py" line="184"/>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="180"/>
+        <location filename="../bench_dialog.py" line="185"/>
         <source>Save &amp;record...</source>
         <translation>&amp;Messwerte speichern...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="181"/>
+        <location filename="../bench_dialog.py" line="186"/>
         <source>Every figure of the run as JSON</source>
         <translation>Alle Messwerte des Laufs als JSON</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="182"/>
+        <location filename="../bench_dialog.py" line="187"/>
         <source>Save c&amp;hart...</source>
         <translation>&amp;Diagramm speichern...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="183"/>
+        <location filename="../bench_dialog.py" line="188"/>
         <source>The chart as a PNG image</source>
         <translation>Das Diagramm als PNG-Bild</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="202"/>
+        <location filename="../bench_dialog.py" line="207"/>
         <source>Progress of the benchmark</source>
         <translation>Fortschritt des Benchmarks</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="203"/>
+        <location filename="../bench_dialog.py" line="208"/>
         <source>Ready.</source>
         <translation>Bereit.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="204"/>
+        <location filename="../bench_dialog.py" line="209"/>
         <source>State of the benchmark</source>
         <translation>Stand des Benchmarks</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="209"/>
+        <location filename="../bench_dialog.py" line="214"/>
         <source>Benchmark chart</source>
         <translation>Diagramm des Benchmarks</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="211"/>
+        <location filename="../bench_dialog.py" line="216"/>
         <source>Benchmark table</source>
         <translation>Tabelle des Benchmarks</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="214"/>
+        <location filename="../bench_dialog.py" line="219"/>
         <source>Chart</source>
         <translation>Diagramm</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="215"/>
+        <location filename="../bench_dialog.py" line="220"/>
         <source>Table</source>
         <translation>Tabelle</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="263"/>
+        <location filename="../bench_dialog.py" line="268"/>
         <source>{0} document(s) from the queue.</source>
         <translation>{0} Dokument(e) aus der Warteschlange.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="266"/>
+        <location filename="../bench_dialog.py" line="271"/>
         <source>The queue is empty: add documents first.</source>
         <translation>Die Warteschlange ist leer: zuerst Dokumente hinzufügen.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="288"/>
+        <location filename="../bench_dialog.py" line="293"/>
         <source>Not available: {0}</source>
         <translation>Nicht verfügbar: {0}</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="322"/>
+        <location filename="../bench_dialog.py" line="327"/>
         <source>Add documents to the queue and choose at least one model.</source>
         <translation>Dokumente in die Warteschlange legen und mindestens ein Modell wählen.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="352"/>
+        <location filename="../bench_dialog.py" line="357"/>
         <source>Waiting for the documents being read to finish ...</source>
         <translation>Warten, bis die gerade gelesenen Dokumente fertig sind ...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="354"/>
-        <location filename="../bench_dialog.py" line="379"/>
+        <location filename="../bench_dialog.py" line="359"/>
+        <location filename="../bench_dialog.py" line="384"/>
         <source>Starting ...</source>
         <translation>Wird gestartet ...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="362"/>
+        <location filename="../bench_dialog.py" line="367"/>
         <source>Cancelling ...</source>
         <translation>Wird abgebrochen ...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="390"/>
+        <location filename="../bench_dialog.py" line="395"/>
         <source>loading</source>
         <translation>wird geladen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="391"/>
+        <location filename="../bench_dialog.py" line="396"/>
         <source>warming up</source>
         <translation>wärmt sich auf</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="392"/>
+        <location filename="../bench_dialog.py" line="397"/>
         <source>starting</source>
         <translation>startet</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="393"/>
+        <location filename="../bench_dialog.py" line="398"/>
         <source>loading the models again that were loaded before</source>
         <translation>die vorher geladenen Modelle werden wieder geladen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="398"/>
+        <location filename="../bench_dialog.py" line="403"/>
         <source>{0}/{1} pages</source>
         <translation>{0}/{1} Seiten</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="408"/>
+        <location filename="../bench_dialog.py" line="413"/>
         <source>Cancelled.</source>
         <translation>Abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="419"/>
+        <location filename="../bench_dialog.py" line="424"/>
         <source>Done in {0:.0f} s.</source>
         <translation>Fertig in {0:.0f} s.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="422"/>
+        <location filename="../bench_dialog.py" line="427"/>
         <source>{0} setting(s) could not be measured; the table says why.</source>
         <translation>{0} Einstellung(en) konnten nicht gemessen werden; die Tabelle nennt den Grund.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="442"/>
+        <location filename="../bench_dialog.py" line="447"/>
         <source>The benchmark failed: {0}</source>
         <translation>Der Benchmark ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="466"/>
+        <location filename="../bench_dialog.py" line="471"/>
         <source>Save the benchmark record</source>
         <translation>Messwerte des Benchmarks speichern</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="468"/>
+        <location filename="../bench_dialog.py" line="473"/>
         <source>JSON record (*.json)</source>
         <translation>JSON-Messwerte (*.json)</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="478"/>
+        <location filename="../bench_dialog.py" line="483"/>
         <source>Save the benchmark chart</source>
         <translation>Diagramm des Benchmarks speichern</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="478"/>
+        <location filename="../bench_dialog.py" line="483"/>
         <source>PNG image (*.png)</source>
         <translation>PNG-Bild (*.png)</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="488"/>
-        <location filename="../bench_dialog.py" line="497"/>
+        <location filename="../bench_dialog.py" line="493"/>
+        <location filename="../bench_dialog.py" line="502"/>
         <source>Cannot write {0}: {1}</source>
         <translation>{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="490"/>
-        <location filename="../bench_dialog.py" line="499"/>
+        <location filename="../bench_dialog.py" line="495"/>
+        <location filename="../bench_dialog.py" line="504"/>
         <source>Saved {0}.</source>
         <translation>{0} gespeichert.</translation>
     </message>
@@ -453,117 +457,110 @@
 <context>
     <name>ControlWorker</name>
     <message>
-        <location filename="../workers/control.py" line="56"/>
         <source>Asking {0} whether it answers ...</source>
-        <translation>{0} wird gefragt, ob er antwortet ...</translation>
+        <translation type="vanished">{0} wird gefragt, ob er antwortet ...</translation>
     </message>
     <message>
-        <location filename="../workers/control.py" line="59"/>
         <source>{0} is ready.</source>
-        <translation>{0} ist bereit.</translation>
+        <translation type="vanished">{0} ist bereit.</translation>
     </message>
     <message>
-        <location filename="../workers/control.py" line="71"/>
         <source>No documents found in what was dropped.</source>
-        <translation>Unter den abgelegten Dateien sind keine Dokumente.</translation>
+        <translation type="vanished">Unter den abgelegten Dateien sind keine Dokumente.</translation>
     </message>
     <message>
-        <location filename="../workers/control.py" line="94"/>
         <source>That batch has nothing left to read.</source>
-        <translation>In diesem Stapel ist nichts mehr zu lesen.</translation>
+        <translation type="vanished">In diesem Stapel ist nichts mehr zu lesen.</translation>
     </message>
     <message>
-        <location filename="../workers/control.py" line="112"/>
         <source>Cannot write {0}: {1}</source>
-        <translation>{0} kann nicht geschrieben werden: {1}</translation>
+        <translation type="vanished">{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../workers/control.py" line="116"/>
         <source>Export failed: {0}</source>
-        <translation>Export fehlgeschlagen: {0}</translation>
+        <translation type="vanished">Export fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../workers/control.py" line="144"/>
         <source>Loading {0} ...</source>
-        <translation>{0} wird geladen ...</translation>
+        <translation type="vanished">{0} wird geladen ...</translation>
     </message>
     <message>
-        <location filename="../workers/control.py" line="146"/>
         <source>{0} is loaded.</source>
-        <translation>{0} ist geladen.</translation>
+        <translation type="vanished">{0} ist geladen.</translation>
     </message>
     <message>
-        <location filename="../workers/control.py" line="158"/>
         <source>{0} is reading a page; it unloads as soon as it is done.</source>
-        <translation>{0} liest gerade eine Seite und wird entladen, sobald sie fertig ist.</translation>
+        <translation type="vanished">{0} liest gerade eine Seite und wird entladen, sobald sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../workers/control.py" line="161"/>
         <source>{0} is unloaded.</source>
-        <translation>{0} ist entladen.</translation>
+        <translation type="vanished">{0} ist entladen.</translation>
     </message>
     <message>
-        <location filename="../workers/control.py" line="170"/>
         <source>{0} cannot load as {1}.</source>
-        <translation>{0} kann nicht als {1} geladen werden.</translation>
+        <translation type="vanished">{0} kann nicht als {1} geladen werden.</translation>
     </message>
     <message>
-        <location filename="../workers/control.py" line="173"/>
         <source>{0} will load as {1}.</source>
-        <translation>{0} wird als {1} geladen.</translation>
+        <translation type="vanished">{0} wird als {1} geladen.</translation>
     </message>
 </context>
 <context>
     <name>DocumentExport</name>
     <message>
-        <location filename="../document_export.py" line="27"/>
+        <location filename="../document_export.py" line="30"/>
         <source>Text (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="28"/>
+        <location filename="../document_export.py" line="31"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="29"/>
+        <location filename="../document_export.py" line="32"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="30"/>
+        <location filename="../document_export.py" line="33"/>
         <source>hOCR (*.hocr *.html)</source>
         <translation>hOCR (*.hocr *.html)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="31"/>
+        <location filename="../document_export.py" line="34"/>
         <source>Searchable PDF (*.pdf)</source>
         <translation>Durchsuchbares PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="35"/>
+        <location filename="../document_export.py" line="38"/>
         <source>text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="35"/>
+        <location filename="../document_export.py" line="38"/>
         <source>searchable PDF</source>
         <translation>durchsuchbares PDF</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="45"/>
+        <location filename="../document_export.py" line="48"/>
         <source>Select a finished document first.</source>
         <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="70"/>
+        <location filename="../document_export.py" line="82"/>
         <source>Exporting {0} as {1} ...</source>
         <translation>{0} wird als {1} exportiert ...</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="77"/>
+        <location filename="../document_export.py" line="89"/>
         <source>Exported as {0}: {1}</source>
         <translation>Als {0} exportiert: {1}</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="96"/>
+        <source>Export failed: {0}</source>
+        <translation>Export fehlgeschlagen: {0}</translation>
     </message>
 </context>
 <context>
@@ -592,20 +589,33 @@
 <context>
     <name>EngineChoice</name>
     <message>
-        <location filename="../engine_choice.py" line="36"/>
-        <location filename="../engine_choice.py" line="37"/>
+        <location filename="../engine_choice.py" line="34"/>
+        <location filename="../engine_choice.py" line="35"/>
         <source>Engine for the next documents</source>
         <translation>Texterkennung für die nächsten Dokumente</translation>
     </message>
     <message>
-        <location filename="../engine_choice.py" line="38"/>
+        <location filename="../engine_choice.py" line="36"/>
         <source>auto (chosen per page)</source>
         <translation>automatisch (je Seite gewählt)</translation>
     </message>
     <message>
-        <location filename="../engine_choice.py" line="79"/>
+        <location filename="../engine_choice.py" line="73"/>
         <source>Select a model in the models table first.</source>
         <translation>Bitte zuerst ein Modell in der Modelltabelle auswählen.</translation>
+    </message>
+</context>
+<context>
+    <name>EngineWorker</name>
+    <message>
+        <location filename="../workers/batch.py" line="85"/>
+        <source>No documents found in what was dropped.</source>
+        <translation>Unter den abgelegten Dateien sind keine Dokumente.</translation>
+    </message>
+    <message>
+        <location filename="../workers/batch.py" line="99"/>
+        <source>That batch has nothing left to read.</source>
+        <translation>In diesem Stapel ist nichts mehr zu lesen.</translation>
     </message>
 </context>
 <context>
@@ -669,17 +679,17 @@
         <translation type="vanished">Wird abgebrochen ...</translation>
     </message>
     <message>
-        <location filename="../export_target.py" line="57"/>
+        <location filename="../export_target.py" line="56"/>
         <source>Export the result</source>
         <translation>Ergebnis exportieren</translation>
     </message>
     <message>
-        <location filename="../export_target.py" line="73"/>
+        <location filename="../export_target.py" line="72"/>
         <source>Not exported</source>
         <translation>Nicht exportiert</translation>
     </message>
     <message>
-        <location filename="../export_target.py" line="74"/>
+        <location filename="../export_target.py" line="73"/>
         <source>Nothing was written: {0}.</source>
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
@@ -704,23 +714,23 @@
         <translation type="vanished">Entladen</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="273"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279"/>
-        <location filename="../main_window.py" line="288"/>
+        <location filename="../main_window.py" line="275"/>
+        <location filename="../main_window.py" line="284"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="315"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
@@ -889,12 +899,12 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>MemoryStatus</name>
     <message>
-        <location filename="../memory_status.py" line="25"/>
+        <location filename="../memory_status.py" line="24"/>
         <source>memory: normal</source>
         <translation>Speicher: normal</translation>
     </message>
     <message>
-        <location filename="../memory_status.py" line="26"/>
+        <location filename="../memory_status.py" line="25"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
@@ -919,19 +929,62 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Speicher: {0}</translation>
     </message>
     <message>
-        <location filename="../memory_status.py" line="45"/>
+        <location filename="../memory_status.py" line="48"/>
         <source>{0} loaded</source>
         <translation>{0} geladen</translation>
     </message>
     <message>
-        <location filename="../memory_status.py" line="47"/>
+        <location filename="../memory_status.py" line="50"/>
         <source>{0} unloaded</source>
         <translation>{0} entladen</translation>
     </message>
     <message>
-        <location filename="../memory_status.py" line="52"/>
+        <location filename="../memory_status.py" line="55"/>
         <source>Memory leak: {0} is still referenced after unloading</source>
         <translation>Speicherleck: {0} wird nach dem Entladen noch referenziert</translation>
+    </message>
+</context>
+<context>
+    <name>ModelRequests</name>
+    <message>
+        <location filename="../model_requests.py" line="76"/>
+        <source>Loading {0} ...</source>
+        <translation>{0} wird geladen ...</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="82"/>
+        <source>{0} is loaded.</source>
+        <translation>{0} ist geladen.</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="105"/>
+        <source>{0} is reading a page; it unloads as soon as it is done.</source>
+        <translation>{0} liest gerade eine Seite und wird entladen, sobald sie fertig ist.</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="108"/>
+        <source>{0} is unloaded.</source>
+        <translation>{0} ist entladen.</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="116"/>
+        <source>{0} cannot load as {1}.</source>
+        <translation>{0} kann nicht als {1} geladen werden.</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="125"/>
+        <source>{0} will load as {1}.</source>
+        <translation>{0} wird als {1} geladen.</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="142"/>
+        <source>{0} is ready.</source>
+        <translation>{0} ist bereit.</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="147"/>
+        <source>Asking {0} whether it answers ...</source>
+        <translation>{0} wird gefragt, ob er antwortet ...</translation>
     </message>
 </context>
 <context>
@@ -1107,27 +1160,27 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>PageNavigation</name>
     <message>
-        <location filename="../page_navigation.py" line="35"/>
+        <location filename="../page_navigation.py" line="45"/>
         <source>Previous page</source>
         <translation>Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="36"/>
+        <location filename="../page_navigation.py" line="46"/>
         <source>Next page</source>
         <translation>Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="40"/>
+        <location filename="../page_navigation.py" line="50"/>
         <source>Page number</source>
         <translation>Seitenzahl</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="82"/>
+        <location filename="../page_navigation.py" line="99"/>
         <source>page {0} of {1}</source>
         <translation>Seite {0} von {1}</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="84"/>
+        <location filename="../page_navigation.py" line="101"/>
         <source> (from the archive)</source>
         <translation> (aus dem Archiv)</translation>
     </message>
@@ -1166,102 +1219,102 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../widgets/queue_view.py" line="73"/>
+        <location filename="../widgets/queue_view.py" line="72"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="73"/>
+        <location filename="../widgets/queue_view.py" line="72"/>
         <source>Pages</source>
         <translation>Seiten</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="73"/>
+        <location filename="../widgets/queue_view.py" line="72"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="73"/>
+        <location filename="../widgets/queue_view.py" line="72"/>
         <source>Engine</source>
         <translation>Texterkennung</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="75"/>
+        <location filename="../widgets/queue_view.py" line="74"/>
         <source>Document queue</source>
         <translation>Warteschlange der Dokumente</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="219"/>
+        <location filename="../widgets/queue_view.py" line="218"/>
         <source>queued</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="220"/>
+        <location filename="../widgets/queue_view.py" line="219"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="221"/>
+        <location filename="../widgets/queue_view.py" line="220"/>
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="222"/>
+        <location filename="../widgets/queue_view.py" line="221"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="223"/>
+        <location filename="../widgets/queue_view.py" line="222"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="224"/>
+        <location filename="../widgets/queue_view.py" line="223"/>
         <source>from the archive</source>
         <translation>aus dem Archiv</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="231"/>
+        <location filename="../widgets/queue_view.py" line="230"/>
         <source> ({0} from the archive)</source>
         <translation> ({0} aus dem Archiv)</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="233"/>
+        <location filename="../widgets/queue_view.py" line="232"/>
         <source> (edited)</source>
         <translation> (bearbeitet)</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="236"/>
+        <location filename="../widgets/queue_view.py" line="235"/>
         <source>{0} page(s) taken from the archive, not read again</source>
         <translation>{0} Seite(n) aus dem Archiv übernommen, nicht neu gelesen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="263"/>
+        <location filename="../widgets/queue_view.py" line="262"/>
         <source>Export...</source>
         <translation>Exportieren...</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="266"/>
+        <location filename="../widgets/queue_view.py" line="265"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="267"/>
+        <location filename="../widgets/queue_view.py" line="266"/>
         <source>Read the cancelled documents on; pages read so far are kept</source>
         <translation>Die abgebrochenen Dokumente weiterlesen; bereits gelesene Seiten bleiben erhalten</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="271"/>
+        <location filename="../widgets/queue_view.py" line="270"/>
         <source>Read again &amp;with</source>
         <translation>Erneut lesen &amp;mit</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="277"/>
+        <location filename="../widgets/queue_view.py" line="276"/>
         <source>&amp;Remove from the queue</source>
         <translation>Aus der Liste &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="280"/>
+        <location filename="../widgets/queue_view.py" line="279"/>
         <source>&amp;Clear finished</source>
         <translation>&amp;Fertige leeren</translation>
     </message>
@@ -1434,48 +1487,48 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>SearchPanel</name>
     <message>
-        <location filename="../widgets/search_panel.py" line="102"/>
-        <location filename="../widgets/search_panel.py" line="154"/>
+        <location filename="../widgets/search_panel.py" line="101"/>
+        <location filename="../widgets/search_panel.py" line="153"/>
         <source>Type words in the search field to search the archive.</source>
         <translation>Wörter ins Suchfeld eingeben, um im Archiv zu suchen.</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="103"/>
+        <location filename="../widgets/search_panel.py" line="102"/>
         <source>Search summary</source>
         <translation>Zusammenfassung der Suche</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="106"/>
+        <location filename="../widgets/search_panel.py" line="105"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="106"/>
+        <location filename="../widgets/search_panel.py" line="105"/>
         <source>Page</source>
         <translation>Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="106"/>
+        <location filename="../widgets/search_panel.py" line="105"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="108"/>
+        <location filename="../widgets/search_panel.py" line="107"/>
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="139"/>
+        <location filename="../widgets/search_panel.py" line="138"/>
         <source>{0}, read by {1}</source>
         <translation>{0}, gelesen mit {1}</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="144"/>
+        <location filename="../widgets/search_panel.py" line="143"/>
         <source>{0} page(s) found for “{1}”; double-click one to open it.</source>
         <translation>{0} Seite(n) gefunden für „{1}“; Doppelklick öffnet eine.</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="149"/>
+        <location filename="../widgets/search_panel.py" line="148"/>
         <source>Nothing in the archive matches “{0}”.</source>
         <translation>Nichts im Archiv passt zu „{0}“.</translation>
     </message>
@@ -1483,102 +1536,102 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>ServerDialog</name>
     <message>
-        <location filename="../widgets/server_dialog.py" line="33"/>
+        <location filename="../widgets/server_dialog.py" line="32"/>
         <source>Add inference server</source>
         <translation>Inferenz-Server hinzufügen</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="41"/>
+        <location filename="../widgets/server_dialog.py" line="40"/>
         <source>name of an environment variable (optional)</source>
         <translation>Name einer Umgebungsvariablen (optional)</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="46"/>
+        <location filename="../widgets/server_dialog.py" line="45"/>
         <source>Try this server first for every page (auto)</source>
         <translation>Diesen Server für jede Seite zuerst versuchen (auto)</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="52"/>
+        <location filename="../widgets/server_dialog.py" line="51"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="52"/>
+        <location filename="../widgets/server_dialog.py" line="51"/>
         <source>Model name</source>
         <translation>Modellname</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="53"/>
+        <location filename="../widgets/server_dialog.py" line="52"/>
         <source>Base &amp;URL:</source>
         <translation>Basis-&amp;URL:</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="53"/>
+        <location filename="../widgets/server_dialog.py" line="52"/>
         <source>Base URL of the server</source>
         <translation>Basis-URL des Servers</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="54"/>
+        <location filename="../widgets/server_dialog.py" line="53"/>
         <source>&amp;Model:</source>
         <translation>&amp;Modell:</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="54"/>
+        <location filename="../widgets/server_dialog.py" line="53"/>
         <source>Model name on the server</source>
         <translation>Modellname auf dem Server</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="55"/>
+        <location filename="../widgets/server_dialog.py" line="54"/>
         <source>API &amp;key variable:</source>
         <translation>Variable des API-&amp;Schlüssels:</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="55"/>
+        <location filename="../widgets/server_dialog.py" line="54"/>
         <source>API key variable</source>
         <translation>Variable des API-Schlüssels</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="56"/>
+        <location filename="../widgets/server_dialog.py" line="55"/>
         <source>Pages at &amp;once:</source>
         <translation>Seiten &amp;gleichzeitig:</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="56"/>
+        <location filename="../widgets/server_dialog.py" line="55"/>
         <source>Pages at once</source>
         <translation>Seiten gleichzeitig</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="86"/>
+        <location filename="../widgets/server_dialog.py" line="85"/>
         <source>Choose a new name (letters, digits, _ . -).</source>
         <translation>Wählen Sie einen neuen Namen (Buchstaben, Ziffern, _ . -).</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="89"/>
+        <location filename="../widgets/server_dialog.py" line="88"/>
         <source>The base URL must look like http://host:port/v1.</source>
         <translation>Die Basis-URL muss wie http://host:port/v1 aussehen.</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="91"/>
+        <location filename="../widgets/server_dialog.py" line="90"/>
         <source>Name the model as the server knows it.</source>
         <translation>Nennen Sie das Modell so, wie der Server es kennt.</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="94"/>
+        <location filename="../widgets/server_dialog.py" line="93"/>
         <source>Give the NAME of an environment variable, not the key itself.</source>
         <translation>Geben Sie den NAMEN einer Umgebungsvariablen an, nicht den Schlüssel selbst.</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="96"/>
+        <location filename="../widgets/server_dialog.py" line="95"/>
         <source>Tick the box to allow sending pages to {0}.</source>
         <translation>Setzen Sie das Häkchen, um Seiten an {0} senden zu dürfen.</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="102"/>
+        <location filename="../widgets/server_dialog.py" line="101"/>
         <source>Send pages to this server (it runs on this machine)</source>
         <translation>Seiten an diesen Server senden (er läuft auf diesem Rechner)</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="106"/>
+        <location filename="../widgets/server_dialog.py" line="105"/>
         <source>Send my pages to {0} (they leave this computer)</source>
         <translation>Meine Seiten an {0} senden (sie verlassen diesen Computer)</translation>
     </message>

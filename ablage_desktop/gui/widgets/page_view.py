@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ablage_desktop.engine.results.document import OcrLine, OcrPage
+from ablage_desktop.engine import OcrLine, OcrPage
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ablage_desktop.engine import OcrDocument, OcrPage
-from ablage_desktop.engine.pathtext import display
+from ablage_desktop.engine import OcrDocument, OcrPage, display
 from ablage_desktop.gui.reasons import with_detail
 
 COLUMNS = ("name", "pages", "state", "backend")
