@@ -4,7 +4,7 @@ Each seed architecture (GOT-OCR 2.0, Qwen2-VL-2B, Qwen2.5-VL-3B, Janus-Pro-1B) i
 full size from its published configuration with random weights (bf16, one model at a time,
 saved as sharded safetensors into ``--root``, default /tmp/ablage-fullsize; the tokenizer and
 processor files come from tests/tiny_models.py with the real processor sizes). Then, for each
-quantization, a fresh process loads it through ``Engine`` (the manager's ``acquire`` with the
+quantization, a fresh process loads it through ``EngineCore`` (the manager's ``acquire`` with the
 page's size, the real backend), reads one synthetic page with a small token cap, and unloads
 it. Measured, against the plan the app budgets by (``engine/memory/plan.py``):
 
@@ -287,7 +287,8 @@ def measure(args: argparse.Namespace) -> None:
     import torch
     import transformers  # noqa: F401  (the libraries are the process's, not the model's)
 
-    from ablage_desktop.engine import Engine, PageImage, load_config
+    from ablage_desktop.engine import PageImage, load_config
+    from ablage_desktop.engine.core import EngineCore
 
     family, quantization = args.measure, args.quantization
     gpu = args.device == "gpu"
@@ -300,7 +301,7 @@ def measure(args: argparse.Namespace) -> None:
         f"max_new_tokens: {args.max_new_tokens}}}\n",
         encoding="utf-8",
     )
-    engine = Engine(load_config([config_file]))
+    engine = EngineCore(load_config([config_file]))
     info = engine.manager.info(family)
     plan = info.plan
     assert plan is not None, "the model folder gives no plan"

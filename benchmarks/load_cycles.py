@@ -1,6 +1,6 @@
 """Does loading and unloading a model again and again grow the process? Memory over N cycles.
 
-An ``Engine`` is built as the app builds it (shipped configuration, the user's file and
+An ``EngineCore`` is built as the app builds it (shipped configuration, the user's file and
 ``--config`` merged over it; ``--tiny-vlm`` adds two tiny transformers models) and only its
 ``ModelManager`` is driven: one cycle is ``acquire(name).release()`` (the model loads and stays
 resident, idle) followed by ``unload(name, wait_s=...)``, which does what the app does on unload
@@ -71,7 +71,7 @@ from model_swap import (
 )
 
 from ablage_desktop.app import configure_logging
-from ablage_desktop.engine.core import Engine
+from ablage_desktop.engine.core import EngineCore
 from ablage_desktop.engine.errors import AblageError
 from ablage_desktop.engine.intake.documents import PageImage
 
@@ -121,7 +121,7 @@ class CycleFigures:
 
 
 def measure_model(
-    engine: Engine, name: str, cycles: int, every: int, page: PageImage | None
+    engine: EngineCore, name: str, cycles: int, every: int, page: PageImage | None
 ) -> CycleFigures:
     figures = CycleFigures(name, cycles)
     figures.warm_up_s = warm_up(engine, name, page)

@@ -1,12 +1,12 @@
 """What it costs to swap one resident model for another, measured through the app's own engine.
 
-An ``Engine`` is built from the shipped configuration with the user's file and ``--config``
+An ``EngineCore`` is built from the shipped configuration with the user's file and ``--config``
 merged over it, as the app does (``--tiny-vlm`` adds two tiny transformers models, see below).
 Only its ``ModelManager`` is driven (``engine.manager``): ``acquire(name).release()`` loads a
 model and leaves it resident and idle; ``unload(name, wait_s=...)`` unloads it the way the app
 does (``backend.close()``, ``gc.collect()``, CUDA cache emptied, the wait for VRAM to come back on
-a GPU, the leak check). No page is recognised. No keep-alive thread runs (``Engine.start`` is not
-called), so nothing unloads behind the script's back.
+a GPU, the leak check). No page is recognised. No keep-alive thread runs (``EngineCore.start`` is
+not called), so nothing unloads behind the script's back.
 
 Before any clock starts, every model's libraries are imported (its spec's ``prepare``) and the
 model is loaded and unloaded once, thrown away: imports and first-load initialisation are not
@@ -68,7 +68,7 @@ import psutil
 from ablage_desktop.app import configure_logging, user_config_file
 from ablage_desktop.engine.bench.machine import describe_machine
 from ablage_desktop.engine.config import AppConfig, ConfigError, load_config
-from ablage_desktop.engine.core import Engine
+from ablage_desktop.engine.core import EngineCore
 from ablage_desktop.engine.errors import AblageError
 from ablage_desktop.engine.events import Event, ModelLeaked
 from ablage_desktop.engine.intake.documents import PageImage
@@ -174,7 +174,7 @@ def model_names(text: str, tiny: bool) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def available(engine: Engine, names: Sequence[str]) -> tuple[list[str], dict[str, str]]:
+def available(engine: EngineCore, names: Sequence[str]) -> tuple[list[str], dict[str, str]]:
     """The names that can load here, and why each of the others cannot."""
     statuses = {status.name: status for status in engine.statuses()}
     usable: list[str] = []
@@ -190,7 +190,7 @@ def available(engine: Engine, names: Sequence[str]) -> tuple[list[str], dict[str
     return usable, skipped
 
 
-def model_description(engine: Engine, name: str) -> dict[str, Any]:
+def model_description(engine: EngineCore, name: str) -> dict[str, Any]:
     info = engine.manager.info(name)
     return {
         "engine": info.engine,
@@ -210,14 +210,14 @@ def first_page() -> PageImage:
     return PageImage(Path("first-page.png"), 0, image, 300)
 
 
-def load(engine: Engine, name: str, page: PageImage | None = None) -> None:
+def load(engine: EngineCore, name: str, page: PageImage | None = None) -> None:
     """Load ``name`` (if not resident), recognise ``page`` if given; leave it resident, unpinned."""
     with engine.manager.acquire(name) as lease:
         if page is not None:
             lease.recognize(page)
 
 
-def unload(engine: Engine, name: str) -> None:
+def unload(engine: EngineCore, name: str) -> None:
     engine.manager.unload(name, wait_s=UNLOAD_WAIT_S)
 
 
@@ -227,7 +227,7 @@ def timed(action: Any, *args: Any) -> float:
     return time.perf_counter() - started
 
 
-def warm_up(engine: Engine, name: str, page: PageImage | None) -> float:
+def warm_up(engine: EngineCore, name: str, page: PageImage | None) -> float:
     """Import the libraries and load/unload once, thrown away; the seconds it took."""
     started = time.perf_counter()
     _, spec = engine.resolve(name)
@@ -238,7 +238,7 @@ def warm_up(engine: Engine, name: str, page: PageImage | None) -> float:
     return time.perf_counter() - started
 
 
-def unload_everything(engine: Engine) -> None:
+def unload_everything(engine: EngineCore) -> None:
     for info in engine.manager.infos():
         if info.state.resident:
             unload(engine, info.name)
@@ -247,7 +247,7 @@ def unload_everything(engine: Engine) -> None:
 class LeakCounter:
     """Counts the ``ModelLeaked`` events the manager sends, per model."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: EngineCore) -> None:
         self.counts: dict[str, int] = {}
         self.unsubscribe = engine.events.subscribe(self)
 
@@ -347,7 +347,7 @@ class PairFigures:
         }
 
 
-def measure_run(engine: Engine, figures: PairFigures, page: PageImage | None) -> None:
+def measure_run(engine: EngineCore, figures: PairFigures, page: PageImage | None) -> None:
     a, b = figures.a, figures.b
     unload_everything(engine)
     figures.readings["empty"].append(memory_reading())
@@ -450,7 +450,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def open_engine(
     stack: ExitStack, args: argparse.Namespace, prefix: str
-) -> tuple[Engine, list[Path], LeakCounter, list[str], dict[str, str]]:
+) -> tuple[EngineCore, list[Path], LeakCounter, list[str], dict[str, str]]:
     """The engine of ``args`` (closed with ``stack``), its config files, a leak counter, and
     the models to measure with the ones that cannot run here (and why)."""
     tiny = None
@@ -458,7 +458,7 @@ def open_engine(
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=prefix)))
         tiny = build_tiny_vlm(folder)
     files = config_files(args.config, tiny)
-    engine = Engine(load_engine_config(files))
+    engine = EngineCore(load_engine_config(files))
     stack.callback(engine.close)
     leaks = LeakCounter(engine)
     names, skipped = available(engine, model_names(args.backends, args.tiny_vlm))

@@ -5,7 +5,7 @@ carry. The data set's PDFs are image-only (rendered scans), so their born-digita
 made here from the ground truth: every page of ``de_*.pdf`` and ``pdfen_*.pdf`` typeset line
 by line in Helvetica on an A4 page (``tests/born_digital.py``; characters Helvetica's
 WinAnsi encoding lacks, such as ``≥`` and U+2010, are written as their ASCII stand-ins, in
-the reference too). Then, each through ``Engine.ocr`` on the files, consumed to the end:
+the reference too). Then, each through ``EngineCore.ocr`` on the files, consumed to the end:
 
 layer
     ``intake.pdf_text: auto``: each page's layer is judged in the decoder process and read;
@@ -41,7 +41,7 @@ for folder in (REPO, REPO / "tests"):
 from born_digital import A4, Page, Run, pdf_bytes  # noqa: E402  (tests/born_digital.py)
 
 from ablage_desktop.engine.config import AppConfig, load_config  # noqa: E402
-from ablage_desktop.engine.core import Engine, OcrRequest  # noqa: E402
+from ablage_desktop.engine.core import EngineCore, OcrRequest  # noqa: E402
 from ablage_desktop.engine.text.textmetrics import cer  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data"
@@ -95,7 +95,7 @@ def with_mode(config: AppConfig, mode: str) -> AppConfig:
     return dataclasses.replace(config, intake=config.intake.model_copy(update={"pdf_text": mode}))
 
 
-def read(engine: Engine, paths: Sequence[Path], backend: str) -> tuple[float, list[str], int]:
+def read(engine: EngineCore, paths: Sequence[Path], backend: str) -> tuple[float, list[str], int]:
     """Seconds, each document's text, and the pages not read from the layer."""
     started = time.perf_counter()
     texts, ocred = [], 0
@@ -129,7 +129,9 @@ def main() -> None:
             f"of {', '.join(SOURCES)}); {os.cpu_count()} CPUs, load average "
             f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}"
         )
-        engines = {name: Engine(with_mode(config, mode)) for name, (mode, _) in readings.items()}
+        engines = {
+            name: EngineCore(with_mode(config, mode)) for name, (mode, _) in readings.items()
+        }
         seconds: dict[str, list[float]] = {name: [] for name in readings}
         scores: dict[str, tuple[float, int]] = {}
         try:

@@ -32,7 +32,7 @@ from ablage_desktop.engine.backends.base import (
     BackendSpec,
     EngineOptions,
 )
-from ablage_desktop.engine.core import Engine, OcrRequest
+from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.results.document import OcrLine, OcrPage
@@ -101,7 +101,7 @@ def measure(path: Path, backend: str, dpi: int, folder: Path) -> dict[str, objec
     # The ink box needs no upright, straight page: leave the preprocessing out of its runs.
     extra = "preprocessing:\n  enabled: false\n" if backend == "ink" else ""
     settings.write_text(f"intake:\n  pdf_dpi: {dpi}\n{extra}", encoding="utf-8")
-    engine = Engine(load_config([settings]), store=Store(folder / "archive.sqlite"))
+    engine = EngineCore(load_config([settings]), store=Store(folder / "archive.sqlite"))
     if backend == "ink":
         engine.add_model("ink", INK, EngineOptions(engine="ink"))
     started = time.perf_counter()

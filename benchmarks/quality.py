@@ -2,7 +2,7 @@
 
 Every document under FOLDER that has a ``<stem>.gt.txt`` transcription beside it is read by
 each of ``--backends`` in turn (default: ``auto``, ``rapidocr``, ``tesseract``) through
-``Engine.ocr`` with ``archive=False``: the app's real pipeline and, for ``auto``, its real
+``EngineCore.ocr`` with ``archive=False``: the app's real pipeline and, for ``auto``, its real
 per-page routing, but nothing is written to the user's archive. The engine is built from the
 shipped configuration with ``--config FILE`` merged over it (the user's own configuration file
 is not read, so that figures do not depend on who runs the script).
@@ -64,7 +64,7 @@ if str(REPO) not in sys.path:  # run from a checkout without installing the pack
 from ablage_desktop.engine.bench.corpus import BenchDocument, load_corpus  # noqa: E402
 from ablage_desktop.engine.bench.machine import describe_machine  # noqa: E402
 from ablage_desktop.engine.config import load_config  # noqa: E402
-from ablage_desktop.engine.core import Engine, OcrRequest  # noqa: E402
+from ablage_desktop.engine.core import EngineCore, OcrRequest  # noqa: E402
 from ablage_desktop.engine.errors import AblageError  # noqa: E402
 from ablage_desktop.engine.intake.decoding import IsolatedDecoder  # noqa: E402
 from ablage_desktop.engine.intake.documents import IntakeLimits  # noqa: E402
@@ -221,7 +221,7 @@ def document_key(document: BenchDocument, folder: Path) -> str:
         return str(document.path)
 
 
-def unload_all(engine: Engine) -> None:
+def unload_all(engine: EngineCore) -> None:
     """No model resident: every engine's wall time includes its own cold load."""
     for info in engine.manager.infos():
         if info.state.value in ("ready", "busy", "failed"):
@@ -229,7 +229,7 @@ def unload_all(engine: Engine) -> None:
 
 
 def run_engine(
-    engine: Engine, backend: str, documents: Sequence[BenchDocument], keys: Sequence[str]
+    engine: EngineCore, backend: str, documents: Sequence[BenchDocument], keys: Sequence[str]
 ) -> EngineRun:
     run = EngineRun(backend)
     unload_all(engine)
@@ -538,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config_files = [args.config] if args.config else []
     try:
         corpus = load_corpus([args.folder])
-        engine = Engine(load_config(config_files))
+        engine = EngineCore(load_config(config_files))
     except AblageError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

@@ -1,6 +1,6 @@
 """Pages per second through an OpenAI-compatible inference server at concurrency 1, 2 and 4.
 
-Each figure is ``Engine.ocr`` with the server chosen as the engine (``openai_server``, the
+Each figure is ``EngineCore.ocr`` with the server chosen as the engine (``openai_server``, the
 same code path as the app: model manager lease, page pipeline, one HTTP request per page),
 on ``--pages`` one-page documents, with ``max_concurrency`` set to the concurrency measured.
 One page is read before the clock starts (the server's warm-up is not counted). The latency
@@ -38,7 +38,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from ablage_desktop.engine.config import load_config
-from ablage_desktop.engine.core import Engine, OcrRequest
+from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.intake.folders import collect_documents
 
 LINES = (
@@ -98,7 +98,9 @@ def transformers_serve(folder: Path) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def engine_for(args: argparse.Namespace, base_url: str, concurrency: int, folder: Path) -> Engine:
+def engine_for(
+    args: argparse.Namespace, base_url: str, concurrency: int, folder: Path
+) -> EngineCore:
     entry: dict[str, Any] = {
         "engine": "openai_server",
         "base_url": base_url,
@@ -115,10 +117,10 @@ def engine_for(args: argparse.Namespace, base_url: str, concurrency: int, folder
     path = folder / f"server_{concurrency}.yaml"
     text = json.dumps({"preprocessing": {"enabled": False}, "models": {"server": entry}})
     path.write_text(text, encoding="utf-8")  # JSON is YAML
-    return Engine(load_config([path]))
+    return EngineCore(load_config([path]))
 
 
-def measure(engine: Engine, paths: Sequence[Path]) -> dict[str, Any]:
+def measure(engine: EngineCore, paths: Sequence[Path]) -> dict[str, Any]:
     engine.backend("server")  # the health check, before the clock
     list(engine.ocr(OcrRequest(paths[:1], backend="server", archive=False)))  # warm-up
     started = time.perf_counter()

@@ -10,7 +10,7 @@ bare
     languages and page segmentation): ``SetImage``, ``SetSourceResolution``, ``Recognize``,
     ``GetUTF8Text``. The strictest baseline: no decoding, no colour conversion, no layout.
 app
-    ``Engine.ocr`` with ``--backend tesseract`` on the files themselves, consumed to the end:
+    ``EngineCore.ocr`` with ``--backend tesseract`` on the files themselves, consumed to the end:
     the decoder process renders and hands over the pages, the preprocessing stage measures
     (and where it decides, turns, straightens or upscales) each page, Tesseract reads it, the
     reading order and the result are built. The model is loaded and the decoder started
@@ -45,7 +45,7 @@ if str(REPO) not in sys.path:  # run from a checkout without installing the pack
 
 from ablage_desktop.engine.backends.tesseract import TesseractOptions, find_tessdata  # noqa: E402
 from ablage_desktop.engine.config import load_config  # noqa: E402
-from ablage_desktop.engine.core import Engine, OcrRequest  # noqa: E402
+from ablage_desktop.engine.core import EngineCore, OcrRequest  # noqa: E402
 from ablage_desktop.engine.intake.decoding import IsolatedDecoder  # noqa: E402
 from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document  # noqa: E402
 from ablage_desktop.engine.intake.folders import collect_documents  # noqa: E402
@@ -120,7 +120,7 @@ class BareTesseract:
             api.End()
 
 
-def app_read(engine: Engine, paths: Sequence[Path]) -> int:
+def app_read(engine: EngineCore, paths: Sequence[Path]) -> int:
     pages = 0
     for document in engine.ocr(OcrRequest(list(paths), backend="tesseract", archive=False)):
         if document.error is not None:
@@ -134,7 +134,7 @@ def per_page(seconds: float, pages: int) -> float:
 
 
 def stage_costs(
-    engine: Engine, paths: Sequence[Path], pages: Sequence[PageImage], options: TesseractOptions
+    engine: EngineCore, paths: Sequence[Path], pages: Sequence[PageImage], options: TesseractOptions
 ) -> dict[str, float]:
     """Seconds per page of each stage alone, on one thread."""
     limits = engine.config.intake.limits()
@@ -217,7 +217,7 @@ def main() -> None:
         f"{os.cpu_count()} CPUs, load average before: {load_average()}"
     )
     bare = BareTesseract(config_tesseract, config_tesseract.instances)
-    engine = Engine(config)
+    engine = EngineCore(config)
     samples: dict[str, list[float]] = {"bare": [], "app": []}
     load_seen = []
     try:

@@ -17,7 +17,8 @@ start-up
     imported before a torch backend is needed.
 latency
     A 10 ms ``QTimer`` (``Qt.PreciseTimer``) on the GUI thread notes the time of every tick while
-    the models panel's request loads the model (``bridge.load(name)``, as the Load button does)
+    the models panel's request loads the model (``bridge.models.load(name)``, as the Load button
+    does)
     and while an N-page PDF made from the real documents in ``shared/data`` is read with that
     engine selected in the window's engine box. The first document is selected, so the page
     view and the text pane update as pages arrive (``--follow`` also moves to each new page as
@@ -331,7 +332,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     wait_until(lambda: time.perf_counter() >= settle_until, "the start-up to settle")
     phases.append(("load", time.perf_counter()))
     window.models.select_model(name)
-    bridge.load(name)  # what the models panel's Load button asks for
+    bridge.models.load(name)  # what the models panel's Load button asks for
     wait_until(
         lambda: recorder.loaded is not None or window.last_error is not None, f"{name} to load"
     )

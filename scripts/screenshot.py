@@ -142,13 +142,13 @@ def take(args: argparse.Namespace, folder: Path) -> int:
         ) -> None:
             self.finished = (done, failed, seconds)
 
-        @Slot(str, int, object)
-        def preview_ready(self, path: str, index: int, image: Any) -> None:
+        @Slot(object, int)
+        def preview_ready(self, path: str, index: int) -> None:
             self.previews.add((path, index))
 
     recorder = Recorder()
     bridge.worker.batchFinished.connect(recorder.batch_finished)
-    bridge.control.previewReady.connect(recorder.preview_ready)
+    window.navigation.previewReady.connect(recorder.preview_ready)
 
     def wait_until(predicate: Callable[[], bool], what: str) -> None:
         if not run_until(predicate, args.timeout):

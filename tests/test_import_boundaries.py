@@ -21,3 +21,27 @@ def test_importing_leaves_heavy_packages_out(module: str) -> None:
     )
 
     assert result.stdout.strip() == ""
+
+
+def test_the_window_and_the_cli_are_kept_from_every_engine_module_but_its_api() -> None:
+    """The import-linter contract lists the engine's modules one by one: a new module of the
+    engine must join the list, or the window could import it unnoticed."""
+    import pkgutil
+    import tomllib
+    from pathlib import Path
+
+    import ablage_desktop.engine
+
+    pyproject = Path(__file__).parent.parent / "pyproject.toml"
+    contracts = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["importlinter"]
+    (contract,) = [
+        c for c in contracts["contracts"] if "ablage_desktop.gui" in c.get("source_modules", [])
+    ]
+    children = {m.name for m in pkgutil.iter_modules(ablage_desktop.engine.__path__)}
+    public = {"api", "errors"}
+
+    assert set(contract["source_modules"]) == {"ablage_desktop.gui", "ablage_desktop.cli"}
+    assert public <= children
+    assert set(contract["forbidden_modules"]) == {
+        f"ablage_desktop.engine.{name}" for name in children - public
+    }

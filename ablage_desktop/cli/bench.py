@@ -16,10 +16,15 @@ from ablage_desktop.cli.common import (
     add_common_options,
     whole_number,
 )
-from ablage_desktop.engine import AppConfig, Engine
-from ablage_desktop.engine.bench import BenchPlan, BenchProgress, run_bench
-from ablage_desktop.engine.bench.chart import write_png
-from ablage_desktop.engine.bench.report import markdown, write_json
+from ablage_desktop.engine import (
+    AppConfig,
+    BenchPlan,
+    BenchProgress,
+    Engine,
+    markdown,
+    write_json,
+    write_png,
+)
 from ablage_desktop.engine.errors import UnknownBackend, UsageError
 
 
@@ -145,7 +150,7 @@ def run_bench_command(
             peers=args.peers,
             isolate=args.isolate,
         )
-        report = run_bench(engine, plan, progress.on_progress)
+        report = engine.bench(plan, progress.on_progress)
     except (UnknownBackend, UsageError) as exc:
         progress.clear()
         print(f"ablage-desktop: {exc.message}", file=sys.stderr)

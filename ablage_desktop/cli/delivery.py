@@ -10,18 +10,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ablage_desktop.cli.common import DEFAULT_FORMAT, DEFAULT_OUT, EXIT_OK, EXIT_USAGE, NOTHING_DONE
-from ablage_desktop.engine import Engine, OcrDocument, OcrRequest, collect_documents
-from ablage_desktop.engine.archive.store import Store
-from ablage_desktop.engine.pathtext import display_line, path_from_storage, path_to_storage
-from ablage_desktop.engine.results.atomicfile import (
+from ablage_desktop.engine import (
+    EXPORT_FORMATS,
     MAX_NAME_BYTES,
+    SUFFIXES,
+    Engine,
+    Inputs,
+    OcrDocument,
+    OcrRequest,
+    Store,
     check_writable,
+    display_line,
     fit_name,
     folder_error,
-    output_error,
+    path_from_storage,
+    path_to_storage,
 )
-from ablage_desktop.engine.results.exports import EXPORT_FORMATS, SUFFIXES, write_export
-from ablage_desktop.engine.results.output_guard import Inputs
 
 
 @dataclass(frozen=True)
@@ -62,15 +66,15 @@ class Stop:
 
 
 def plan_batches(
-    args: argparse.Namespace, engine: Engine, store: Store | None
+    args: argparse.Namespace, engine: Engine
 ) -> tuple[list[Planned], Inputs, int] | Stop:
     """What to read: the batches to resume, or the paths given; or why there is nothing."""
     if args.resume:
-        if store is None:
+        if not engine.has_archive:
             return Stop("ablage-desktop: --resume needs the archive", EXIT_USAGE)
-        jobs = store.resumable_jobs()
+        jobs = engine.resumable_jobs()
         if not jobs:
-            return Stop(_nothing_to_resume(store), EXIT_OK)
+            return Stop(_nothing_to_resume(engine), EXIT_OK)
         plans = []
         for job in jobs:
             print(
@@ -83,7 +87,7 @@ def plan_batches(
         return plans, Inputs.of(p for plan in plans for p in plan.request.paths), 0
     if not args.paths:
         return Stop("ablage-desktop: ocr needs documents: PATH... (or --resume)", EXIT_USAGE)
-    collected = collect_documents(args.paths)
+    collected = engine.collect(args.paths)
     if not collected.documents:
         found = ", ".join(display_line(path) for path in args.paths)
         return Stop(f"ablage-desktop: no documents found in {found}", EXIT_USAGE)
@@ -104,8 +108,8 @@ def _planned(request: OcrRequest, delivery: Delivery) -> Planned:
     return Planned(request, delivery, OutputNamer(delivery.out, delivery.fmt, request.paths))
 
 
-def _nothing_to_resume(store: Store) -> str:
-    running = store.running_jobs()
+def _nothing_to_resume(engine: Engine) -> str:
+    running = engine.running_jobs()
     if not running:
         return "Nothing to resume: every batch in the archive is finished."
     return "Nothing to resume here: " + "; ".join(
@@ -147,11 +151,7 @@ def write_result(document: OcrDocument, plan: Planned, inputs: Inputs, engine: E
         return
     target = plan.namer.name_for(document.document)
     inputs.check(target, "the result")  # checked before the batch too; a name is cheap to check
-    limits = engine.config.intake.limits()
-    try:
-        write_export(document, target, fmt, limits, render_lock=engine.render_lock)
-    except OSError as exc:
-        raise output_error(target, exc) from exc
+    engine.export(document, target, fmt)
 
 
 class OutputNamer:

@@ -27,19 +27,24 @@ from ablage_desktop.cli.delivery import (
 )
 from ablage_desktop.cli.progress import Progress, Tally, print_summary
 from ablage_desktop.cli.signals import Terminated, stop_on_signals
-from ablage_desktop.engine import AppConfig, CancelToken, Engine
-from ablage_desktop.engine.archive.store import Store, StoreError
+from ablage_desktop.engine import (
+    EXPORT_FORMATS,
+    AppConfig,
+    CancelToken,
+    Engine,
+    EventLog,
+    Inputs,
+    Store,
+    display_line,
+)
 from ablage_desktop.engine.errors import (
     BackendUnavailable,
     ModelLoadError,
     OutputError,
+    StoreError,
     UnknownBackend,
     UsageError,
 )
-from ablage_desktop.engine.eventlog import EventLog
-from ablage_desktop.engine.pathtext import display_line
-from ablage_desktop.engine.results.exports import EXPORT_FORMATS
-from ablage_desktop.engine.results.output_guard import Inputs
 
 STOPPING = (
     UnknownBackend,
@@ -134,7 +139,7 @@ def _run_ocr(
         return planned
     plans, inputs, skipped = planned
     progress = Progress(sys.stderr, quiet=args.quiet)
-    engine.events.subscribe(progress.on_event)
+    engine.subscribe(progress.on_event)
     event_log = None
     if args.events is not None:
         try:
@@ -143,7 +148,7 @@ def _run_ocr(
             engine.close()
             print(f"ablage-desktop: cannot write {args.events}: {exc.strerror}", file=sys.stderr)
             return EXIT_USAGE
-        engine.events.subscribe(event_log)
+        engine.subscribe(event_log)
     engine.start()
     cancel = CancelToken()
     tally = Tally()  # counts, not the documents: a night's batch must not pile up in memory
@@ -171,7 +176,7 @@ def _checked_plans(
     args: argparse.Namespace, engine: Engine, store: Store | None
 ) -> tuple[list[Planned], Inputs, int] | int:
     """The batches to run; or, with the engine closed and the reason said, the exit status."""
-    planned = plan_batches(args, engine, store)
+    planned = plan_batches(args, engine)
     if isinstance(planned, Stop):
         engine.close()
         print(planned.message, file=sys.stdout if planned.code == EXIT_OK else sys.stderr)

@@ -16,8 +16,8 @@ from ablage_desktop.engine import (
     ModelStateChanged,
     OcrDocument,
     PageDone,
+    display_line,
 )
-from ablage_desktop.engine.pathtext import display_line
 
 
 @dataclass

@@ -15,15 +15,8 @@ from ablage_desktop.cli.common import (
     add_common_options,
     whole_number,
 )
-from ablage_desktop.engine.archive.store import (
-    HIT_END,
-    HIT_START,
-    MAX_SEARCH_HITS,
-    Store,
-    StoreError,
-    fts_query,
-)
-from ablage_desktop.engine.errors import UsageError
+from ablage_desktop.engine import HIT_END, HIT_START, MAX_SEARCH_HITS, Store, fts_query
+from ablage_desktop.engine.errors import StoreError, UsageError
 
 
 def add_search_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

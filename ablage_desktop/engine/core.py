@@ -1,4 +1,4 @@
-"""The engine: the one object the GUI and the CLI drive.
+"""The engine's inside: ``EngineCore``, what the public ``Engine`` (``api.py``) drives.
 
 It owns the model manager (what is resident), the router (who reads a page) and the memory
 sampler, registers every configured model, and runs documents through the page pipeline.
@@ -16,14 +16,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from ablage_desktop.engine.archive.store import Job, Store
-from ablage_desktop.engine.backends import (
-    REGISTRY,
-    Backend,
-    BackendSpec,
-    EngineOptions,
-    rapidocr,
-)
+from ablage_desktop.engine.archive.store import Store
+from ablage_desktop.engine.assembly import orientation_bytes, policy_of, with_languages
+from ablage_desktop.engine.backends import REGISTRY, Backend, BackendSpec, EngineOptions
 from ablage_desktop.engine.config import AppConfig
 from ablage_desktop.engine.errors import (
     AblageError,
@@ -37,15 +32,15 @@ from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot, SystemProbe
 from ablage_desktop.engine.memory.sampler import MemorySampler
 from ablage_desktop.engine.models.footprints import FootprintStore
-from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
+from ablage_desktop.engine.models.manager import ModelManager
 from ablage_desktop.engine.models.router import AUTO, PageDispatcher, Route, Router
 from ablage_desktop.engine.preprocess import Preprocessor
-from ablage_desktop.engine.preprocess.orientation import DET_SIDE as ORIENTATION_DETECTION_SIDE
+from ablage_desktop.engine.results.atomicfile import output_error
 from ablage_desktop.engine.results.document import OcrDocument
 from ablage_desktop.engine.results.exports import write_export
 from ablage_desktop.engine.results.output_guard import Inputs
 from ablage_desktop.engine.run.cancel import CancelToken
-from ablage_desktop.engine.run.jobs import BatchRunner, JobStamp, OcrRequest, resume_request
+from ablage_desktop.engine.run.jobs import BatchRunner, JobStamp, OcrRequest
 from ablage_desktop.engine.run.text_route import TextLayerFirst
 from ablage_desktop.engine.statuses import (
     BackendStatus,
@@ -62,31 +57,10 @@ log = logging.getLogger(__name__)
 PREVIEW_DPI = 150
 
 
-def orientation_bytes(config: AppConfig) -> int:
-    """What the orientation step's own RapidOCR session may hold (its methods ``rapidocr``
-    and ``auto``, which asks RapidOCR to confirm unsure turns); counted in the CPU budget."""
-    orientation = config.preprocessing.orientation
-    if not orientation.enabled or orientation.method == "tesseract":
-        return 0
-    return rapidocr.session_bytes(ORIENTATION_DETECTION_SIDE)
+class EngineCore:
+    """The model manager, the router, the decoders and the sampler of one engine; tests and
+    tools that need the manager use it, the window and the CLI go through ``Engine``."""
 
-
-def policy_of(config: AppConfig) -> ManagerPolicy:
-    management = config.management
-    return ManagerPolicy(
-        lazy_loading=management.lazy_loading,
-        keep_alive_s=management.keep_alive_s,
-        max_resident_models=management.max_resident_models,
-        single_gpu_model=management.single_gpu_model,
-        max_vram_usage=management.max_vram_usage,
-        max_ram_usage=management.max_ram_usage,
-        vram_budget=int(management.vram_budget) if management.vram_budget else None,
-        ram_budget=int(management.ram_budget) if management.ram_budget else None,
-        recovery_timeout_s=management.recovery_timeout_s,
-    )
-
-
-class Engine:
     def __init__(
         self,
         config: AppConfig,
@@ -280,7 +254,7 @@ class Engine:
         options = self._options.get(name)
         if options is None:
             raise UnknownBackend(name, [AUTO, *self.config.models])
-        variant = _with_languages(name, options, languages)
+        variant = with_languages(name, options, languages)
         if variant is not options:
             name = f"{name}:{languages}"
             if name not in self._options:
@@ -379,26 +353,18 @@ class Engine:
         options = self._options.get(backend)
         return getattr(options, "quantization", None) if options is not None else None
 
-    @staticmethod
-    def resume_request(job: Job) -> OcrRequest:
-        """The request that finishes an archived batch where it stopped."""
-        return resume_request(job)
-
     def export(
         self, document: OcrDocument, path: Path, fmt: str, inputs: Iterable[Path] = ()
     ) -> None:
         """Write ``document`` to ``path`` as ``fmt`` (atomically), unless ``path`` is one of
         ``inputs`` (and the document's own file) or lies in a folder among them:
-        ``OutputOverlapsInput``. ``OSError`` as the write raised it."""
+        ``OutputOverlapsInput``; a failed write as ``OutputError`` in words."""
         Inputs.of([document.document, *inputs]).check(path, "the export")
         limits = self.config.intake.limits()
-        write_export(document, path, fmt, limits, render_lock=self.render_lock)
-
-    @staticmethod
-    def output_conflict(path: Path, inputs: Iterable[Path]) -> str | None:
-        """Why ``path`` must not be written while ``inputs`` are the documents (and folders)
-        at hand, or None: the rule of ``output_guard``, for a caller that asks first."""
-        return Inputs.of(inputs).conflict(path, "the export")
+        try:
+            write_export(document, path, fmt, limits, render_lock=self.render_lock)
+        except OSError as exc:
+            raise output_error(path, exc) from exc
 
     @property
     def render_lock(self) -> threading.Lock:
@@ -419,19 +385,3 @@ class Engine:
             if not 0 <= index < document.page_count:
                 raise UsageError(f"{path.name} has no page {index + 1}")
             return document.page(index).image
-
-
-def _with_languages(name: str, options: EngineOptions, languages: str | None) -> EngineOptions:
-    if not languages:
-        return options
-    if "languages" not in type(options).model_fields:
-        log.info(
-            "%s reads its languages without being told; --lang %s is not used", name, languages
-        )
-        return options
-    if getattr(options, "languages", None) == languages:
-        return options
-    try:
-        return type(options).model_validate({**options.model_dump(), "languages": languages})
-    except ValidationError as exc:
-        raise UsageError(f"--lang {languages!r}: {exc.errors()[0]['msg']}") from exc

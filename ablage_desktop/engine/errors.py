@@ -325,3 +325,23 @@ class RemoteTlsError(RemoteServerError):
     """The server's TLS certificate did not verify (never retried, never ignored)."""
 
     kind = "remote_tls"
+
+
+# --- what nobody raised on purpose -----------------------------------------------------------
+
+
+class InternalError(AblageError):
+    """An exception nobody raised on purpose (a bug, raw words of a library), wrapped so that
+    a caller handles one type; the original is its ``__cause__``."""
+
+    kind = "internal"
+
+
+def as_ablage_error(exc: BaseException) -> AblageError:
+    """``exc`` itself when it is typed, else an ``InternalError`` that carries it."""
+    if isinstance(exc, AblageError):
+        return exc
+    wrapped = InternalError(f"{type(exc).__name__}: {exc}")
+    wrapped.__cause__ = exc
+    wrapped.__traceback__ = exc.__traceback__
+    return wrapped

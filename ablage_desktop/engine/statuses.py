@@ -8,11 +8,12 @@ old enough to try again.
 from __future__ import annotations
 
 import time
+import typing
 from dataclasses import dataclass
 from typing import Any
 
 from ablage_desktop.engine.backends import Availability, BackendSpec, EngineOptions
-from ablage_desktop.engine.backends.transformers_vlm import NOT_DOWNLOADED
+from ablage_desktop.engine.backends.transformers_vlm import NOT_DOWNLOADED, effective_quantization
 from ablage_desktop.engine.models.manager import ModelInfo
 from ablage_desktop.engine.models.state import ModelState
 
@@ -49,6 +50,12 @@ class BackendStatus:
     """A vision-language model's per-page memory plan at the reference page (A4, 300 dpi)."""
     memory_plan_text: str = ""
     """The same in words (the GUI's tooltip)."""
+    quantization: str = "-"
+    """The quantization the model loads with on its device ("-": the engine has none)."""
+    quantizations: tuple[str, ...] = ()
+    """The quantizations it can be configured to load with (none: not configurable)."""
+    takes_languages: bool = False
+    """Whether it reads the languages it is told (Tesseract), rather than finding them."""
 
     @property
     def remote(self) -> bool:
@@ -84,7 +91,28 @@ def status_of(
         error=info.error.message if info.error else "",
         memory_plan=plan.to_json() if plan else None,
         memory_plan_text=plan.describe() if plan else "",
+        quantization=shown_quantization(options, info.device)[0],
+        quantizations=quantization_choices(options),
+        takes_languages="languages" in type(options).model_fields,
     )
+
+
+def quantization_choices(options: EngineOptions) -> tuple[str, ...]:
+    """The values the model's ``quantization`` option accepts; none for engines without one
+    (RapidOCR, Tesseract, servers)."""
+    field = type(options).model_fields.get("quantization")
+    if field is None:
+        return ()
+    return tuple(str(value) for value in typing.get_args(field.annotation))
+
+
+def shown_quantization(options: EngineOptions, device: str) -> tuple[str, str]:
+    """The quantization the model loads with on ``device`` (a GPU model on a CPU-only machine
+    loads fp16 as fp32), and why it differs from the configured one (empty when it does not)."""
+    configured = getattr(options, "quantization", None)
+    if configured is None:
+        return "-", ""
+    return effective_quantization(str(configured), device)
 
 
 def why_unavailable(

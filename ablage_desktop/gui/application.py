@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ablage_desktop.engine import AppConfig, Engine
-from ablage_desktop.engine.archive.store import Store, StoreError
+from ablage_desktop.engine import AppConfig, Engine, Store
+from ablage_desktop.engine.errors import StoreError
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon

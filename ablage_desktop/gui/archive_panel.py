@@ -2,18 +2,21 @@
 archive is not there, and search (the field in the toolbar, the results dock, opening a hit).
 
 The widgets stay attributes of the window (``window.resume_bar``, ``window.search_field`` ...);
-the requests go through the bridge and the answers come back to the slots here.
+the queries run in the control thread (``bridge.run``) and their answers come back here.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, QLocale, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLineEdit, QWidget
 
-from ablage_desktop.engine import OcrDocument
-from ablage_desktop.engine.archive.store import Job, SearchHit
+from ablage_desktop.engine import Job, OcrDocument, SearchHit, display
+from ablage_desktop.engine.errors import AblageError
 from ablage_desktop.gui.widgets.notice_bar import NoticeBar
 from ablage_desktop.gui.widgets.search_panel import SearchPanel
 
@@ -32,6 +35,7 @@ class ArchivePanel(QObject):
         self._window = window
         self._interrupted: list[Job] = []
         self._search_request = 0
+        self._searches = itertools.count(1)
         self.resume_bar = NoticeBar("info", central)
         self.resume_button = self.resume_bar.add_button(self.tr("Resume"))
         self.discard_button = self.resume_bar.add_button(self.tr("Discard"))
@@ -102,10 +106,12 @@ class ArchivePanel(QObject):
     def discard_interrupted(self) -> None:
         """Forget the batch offered in the bar: it is not offered again."""
         if self._interrupted:
-            self._window.bridge.discard(self._interrupted.pop(0).id)
+            bridge = self._window.bridge
+            job = self._interrupted.pop(0).id
+            bridge.run(bridge.engine.discard, job, on_result=self.discarded)
         self._offer_next()
 
-    def discarded(self, job: int) -> None:
+    def discarded(self, _none: None = None) -> None:
         self._window.statusBar().showMessage(
             self.tr("The interrupted batch was discarded; its pages read so far stay archived."),
             8000,
@@ -130,7 +136,18 @@ class ArchivePanel(QObject):
             self.search_panel.clear()
             self._set_search_words("")
             return
-        self._search_request = self._window.bridge.search(words)
+        request = self._search_request = next(self._searches)
+        bridge = self._window.bridge
+        bridge.run(
+            bridge.engine.search,
+            words,
+            on_result=functools.partial(self.search_done, request, words),
+            on_error=functools.partial(self._search_failed, request, words),
+        )
+
+    def _search_failed(self, request: int, words: str, error: AblageError) -> None:
+        self.search_done(request, words, [])
+        self._window.show_error(error)
 
     def search_done(self, request: int, words: str, hits: list[SearchHit]) -> None:
         if request != self._search_request:
@@ -151,10 +168,25 @@ class ArchivePanel(QObject):
         if row is not None:
             self._window.navigation.open_row(row, hit.page)
         else:
-            self._window.bridge.open_archived(hit.sha256, str(hit.document), hit.page)
+            bridge = self._window.bridge
+            bridge.run(
+                bridge.engine.archived_document,
+                hit.sha256,
+                hit.document,
+                on_result=functools.partial(
+                    self.archived_opened, hit.sha256, hit.document, hit.page
+                ),
+            )
 
-    def archived_opened(self, sha256: str, document: OcrDocument, page: int) -> None:
+    def archived_opened(
+        self, sha256: str, path: Path, page: int, document: OcrDocument | None
+    ) -> None:
+        """Show the stored pages of a document (``document``; None: the archive has none)."""
         window = self._window
+        if document is None:
+            message = self.tr("The archive holds no pages of {0}.")
+            window.statusBar().showMessage(message.format(display(path)), 8000)
+            return
         row = window.queue.find_document(sha256, str(document.document), page)
         if row is None:
             row = window.queue.add_archived(document)

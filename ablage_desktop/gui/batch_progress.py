@@ -13,10 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QProgressBar, QPushButton
 
-from ablage_desktop.engine import DocumentState, OcrDocument, OcrPage
-from ablage_desktop.engine.pathtext import display
+from ablage_desktop.engine import AUTO, DocumentState, OcrDocument, OcrPage, display
 from ablage_desktop.gui.widgets.batch_summary import BatchSummary
-from ablage_desktop.gui.workers.control import AUTO
 
 if TYPE_CHECKING:
     from ablage_desktop.gui.main_window import MainWindow

@@ -22,10 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ablage_desktop.engine import AblageError, BackendStatus
-from ablage_desktop.engine.bench import BenchPlan, BenchProgress, BenchReport
-from ablage_desktop.engine.bench.report import write_json
-from ablage_desktop.engine.results.atomicfile import write_atomic
+from ablage_desktop.engine import (
+    AblageError,
+    BackendStatus,
+    BenchPlan,
+    BenchProgress,
+    BenchReport,
+    write_atomic,
+    write_json,
+)
 from ablage_desktop.gui.bridge import EngineBridge
 from ablage_desktop.gui.widgets.bench_options import BenchOptions
 from ablage_desktop.gui.widgets.bench_result import BenchResultTabs
@@ -135,7 +140,7 @@ class BenchDialog(QDialog):
         worker.benchProgress.connect(self._bench_progress)
         worker.benchFinished.connect(self._bench_finished)
         worker.benchFailed.connect(self._bench_failed)
-        self.bridge.control.modelsChanged.connect(self.set_statuses)
+        self.bridge.modelsChanged.connect(self.set_statuses)
         self.options.changed.connect(self._update_controls)
         self.bridge.batchesPendingChanged.connect(self._batches_changed)
         self.start_button.clicked.connect(self.start)

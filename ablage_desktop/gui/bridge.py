@@ -1,10 +1,11 @@
 """``EngineBridge``: the window's one handle on the engine, and the two threads behind it.
 
-``EngineWorker`` (``workers/batch.py``) runs in the batch thread; ``ControlWorker``
-(``workers/control.py``) and ``ArchiveWorker`` (``archive_worker.py``) share the control
-thread. The window calls request methods here (queued to the worker threads as signals) and
-listens to the workers' result signals (queued back to the GUI thread). Engine events arrive on
-the engine's own threads and are re-emitted as Qt signals, which Qt delivers in the GUI thread.
+Every engine call runs off the GUI thread as a ``Task`` (``tasks.py``): ``run`` hands it to the
+control thread (models, previews, exports, search: quick requests that must work while a batch
+runs), ``run_batch`` to the batch thread (batches and benchmarks, one after another). Either is
+one queued hop from the GUI thread, and the outcome comes back to the GUI thread. Engine events
+arrive on the engine's own threads and are re-emitted as Qt signals, which Qt delivers in the
+GUI thread; a batch's progress comes from ``EngineWorker`` (``workers/batch.py``).
 """
 
 from __future__ import annotations
@@ -12,24 +13,26 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
+from shiboken6 import getCppPointer
 
 from ablage_desktop.engine import (
+    AUTO,
+    BenchPlan,
     Engine,
     EventHandlers,
     MemorySample,
     ModelLeaked,
     ModelStateChanged,
-    OcrDocument,
     PageDone,
 )
-from ablage_desktop.engine.bench import BenchPlan
-from ablage_desktop.gui.archive_worker import ArchiveWorker
+from ablage_desktop.gui.model_requests import ModelRequests
+from ablage_desktop.gui.tasks import ErrorCallback, ResultCallback, Task, TaskRunner
 from ablage_desktop.gui.workers.batch import EngineWorker
-from ablage_desktop.gui.workers.control import AUTO, ControlWorker
 
 log = logging.getLogger(__name__)
 
@@ -38,32 +41,19 @@ ACTIVITY_REFRESH_S = 0.25
 
 
 class EngineBridge(QObject):
-    """The window's one handle on the engine: request methods in, signals out."""
+    """The window's one handle on the engine: calls off the GUI thread in, signals out."""
 
-    # requests, queued to the worker threads. Paths travel as ``object``: Qt would turn a
-    # ``str`` into a QString and lose the bytes of a file name that is not UTF-8.
-    _enqueue = Signal(object, str, object, bool)
-    _preview = Signal(object, int)
-    _load = Signal(str)
-    _unload = Signal(str)
-    _unload_all = Signal()
+    # Asked for from any thread (engine events): refreshes the models table from the GUI thread.
     _refresh = Signal()
-    _quantize = Signal(str, str)
-    _add_server = Signal(str, object, bool)
-    _prepare = Signal()
-    _bench = Signal(int, object)  # bench id, BenchPlan
-    _resume = Signal(int)  # job id
-    _export = Signal(object, str, str, object)  # OcrDocument, path, format, the inputs
-    _check_resumable = Signal()
-    _discard = Signal(int)  # job id
-    _search = Signal(int, str)  # request id, words
-    _open_archived = Signal(str, object, int)  # sha256, path, page index
 
-    # results, re-emitted in the GUI thread
+    modelsChanged = Signal(object)  # list[BackendStatus]
+    message = Signal(str)  # a line for the status bar
+    failed = Signal(object)  # AblageError: what went wrong, in words for the user
     modelEvent = Signal(object)  # ModelStateChanged
     memorySampled = Signal(float, object, str)  # t, MemorySnapshot, pressure
     leaked = Signal(str, list)  # model, object type names
     batchesPendingChanged = Signal(int)  # batches queued or running, not yet finished
+    resumable = Signal(list)  # list[Job]: archived batches that stopped before their end
 
     def __init__(
         self, engine: Engine, parent: QObject | None = None, config_file: Path | None = None
@@ -71,34 +61,14 @@ class EngineBridge(QObject):
         """``config_file``: the user's configuration, where servers added in the window go."""
         super().__init__(parent)
         self.engine = engine
-        self.batch_thread = QThread(self)
-        self.batch_thread.setObjectName("ablage-gui-batches")
-        self.control_thread = QThread(self)
-        self.control_thread.setObjectName("ablage-gui-control")
+        self._batches_runner = TaskRunner("ablage-gui-batches", self)
+        self._control_runner = TaskRunner("ablage-gui-control", self)
+        self.batch_thread: QThread = self._batches_runner.qthread
+        self.control_thread: QThread = self._control_runner.qthread
+        self._tasks: set[Task] = set()
         self.worker = EngineWorker(engine)
-        self.control = ControlWorker(engine, config_file)
-        self.archive = ArchiveWorker(engine.store)
-        self.worker.moveToThread(self.batch_thread)
-        self.control.moveToThread(self.control_thread)
-        self.archive.moveToThread(self.control_thread)
-        self._enqueue.connect(self.control.enqueue)
-        self._preview.connect(self.control.preview)
-        self._load.connect(self.control.load)
-        self._unload.connect(self.control.unload)
-        self._unload_all.connect(self.control.unload_all)
-        self._refresh.connect(self.control.refresh)
-        self._quantize.connect(self.control.set_quantization)
-        self._add_server.connect(self.control.add_server)
-        self._prepare.connect(self.control.prepare)
-        self._bench.connect(self.worker.run_bench)
-        self.control.runRequest.connect(self.worker.run_request)
-        self._resume.connect(self.control.resume)
-        self._export.connect(self.control.export)
-        self._check_resumable.connect(self.archive.check_resumable)
-        self._discard.connect(self.archive.discard)
-        self._search.connect(self.archive.search)
-        self._open_archived.connect(self.archive.open_document)
-        self._searches = itertools.count(1)
+        self.models = ModelRequests(self, config_file)
+        self._refresh.connect(self.refresh)
         self._on_engine_event = (
             EventHandlers()
             .on(MemorySample, self._memory_sampled)
@@ -106,88 +76,111 @@ class EngineBridge(QObject):
             .on(PageDone, self._page_done)
             .on(ModelLeaked, self._leaked)
         )
-        self._unsubscribe = engine.events.subscribe(self._on_engine_event)
-        self._last_batch = 0
+        self._unsubscribe = engine.subscribe(self._on_engine_event)
         self._last_activity_refresh = 0.0
         self._pending_batches: set[int] = set()
+        self._batches = itertools.count(1)
         self._benches = itertools.count(1)
-        self.control.documentsQueued.connect(self._remember_batch)
-        self.worker.batchFinished.connect(self._forget_batch)
+        self.worker.batchFinished.connect(self._batch_finished)
 
     def start(self) -> None:
         self.batch_thread.start()
         self.control_thread.start()
         self.engine.start()
-        self._refresh.emit()
-        self._check_resumable.emit()
-        self._prepare.emit()  # engine libraries imported now, not when the user first waits
+        self.refresh()
+        self.run(self.engine.resumable_jobs, on_result=self.resumable.emit)
+        self.run(self.engine.prepare)  # engine libraries imported now, not when the user waits
 
     @property
     def has_archive(self) -> bool:
-        return self.engine.store is not None
+        return self.engine.has_archive
+
+    # --- calls off the GUI thread -----------------------------------------------------------
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: ResultCallback | None = None,
+        on_error: ErrorCallback | None = None,
+        on_item: ResultCallback | None = None,
+        on_finished: Callable[[], None] | None = None,
+    ) -> Task:
+        """``fn(*args)`` in the control thread; the callbacks run in the GUI thread. Without
+        ``on_error`` an error goes to ``failed`` (the window shows it)."""
+        task = self._task(fn, args, on_result, on_error, on_item, on_finished)
+        return self._control_runner.submit(task)
+
+    def run_batch(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: ResultCallback | None = None,
+        on_error: ErrorCallback | None = None,
+        on_item: ResultCallback | None = None,
+        on_finished: Callable[[], None] | None = None,
+    ) -> Task:
+        """As ``run``, in the batch thread: after the batches and benchmarks queued before."""
+        task = self._task(fn, args, on_result, on_error, on_item, on_finished)
+        return self._batches_runner.submit(task)
+
+    def _task(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        on_result: ResultCallback | None,
+        on_error: ErrorCallback | None,
+        on_item: ResultCallback | None,
+        on_finished: Callable[[], None] | None,
+    ) -> Task:
+        if getCppPointer(QThread.currentThread()) != getCppPointer(self.thread()):
+            raise RuntimeError("EngineBridge.run is for the GUI thread")
+        task = Task(fn, *args)
+        task.on(on_result, on_error or self.failed.emit, on_item, on_finished)
+        task.keep_in(self._tasks)
+        return task
 
     # --- requests ---------------------------------------------------------------------------
 
     def enqueue(
         self,
-        paths: list[str],
+        paths: Sequence[str | Path],
         backend: str = AUTO,
         languages: str | None = None,
         force: bool = False,
-    ) -> None:
-        self._enqueue.emit(paths, backend, languages, force)
+    ) -> int:
+        """Read ``paths`` (files and folders) as a new batch with ``backend``; ``languages``
+        for engines that take them (None: as configured), ``force``: read again what the
+        archive holds for this engine. The batch's id; one hop to the batch thread."""
+        batch = self._new_batch()
+        documents = [Path(path) for path in paths]
+        self.run_batch(
+            self.worker.read_dropped,
+            batch,
+            documents,
+            backend,
+            languages,
+            force,
+            on_finished=lambda: self._forget_batch(batch),
+        )
+        return batch
 
-    def request_preview(self, path: str, index: int) -> None:
-        self._preview.emit(path, index)
-
-    def load(self, name: str) -> None:
-        self._load.emit(name)
-
-    def resume(self, job: int) -> None:
-        """Queue the unfinished documents of archived batch ``job``."""
-        self._resume.emit(job)
-
-    def discard(self, job: int) -> None:
-        """Mark archived batch ``job`` as cancelled: it is not offered again."""
-        self._discard.emit(job)
-
-    def search(self, words: str) -> int:
-        """Search the archive; the id that ``archive.searchDone`` answers with."""
-        request = next(self._searches)
-        self._search.emit(request, words)
-        return request
-
-    def open_archived(self, sha256: str, path: str, page: int) -> None:
-        """Fetch an archived document's stored pages (``archive.documentOpened``)."""
-        self._open_archived.emit(sha256, path, page)
-
-    def export(
-        self, document: OcrDocument, path: str, fmt: str, inputs: Sequence[Path] = ()
-    ) -> None:
-        """Write ``document`` as ``fmt`` to ``path`` (``control.exported`` or ``failed``),
-        never over one of ``inputs``."""
-        self._export.emit(document, path, fmt, list(inputs))
-
-    def unload(self, name: str) -> None:
-        self._unload.emit(name)
-
-    def unload_all(self) -> None:
-        self._unload_all.emit()
+    def resume(self, job: int) -> int:
+        """Queue the unfinished documents of archived batch ``job``; the new batch's id."""
+        batch = self._new_batch()
+        self.run_batch(
+            self.worker.resume, batch, job, on_finished=lambda: self._forget_batch(batch)
+        )
+        return batch
 
     def refresh(self) -> None:
-        self._refresh.emit()
-
-    def set_quantization(self, name: str, quantization: str) -> None:
-        self._quantize.emit(name, quantization)
-
-    def add_server(self, name: str, entry: dict[str, object], first_in_auto: bool) -> None:
-        """Add an inference server (``control.modelsChanged`` shows it, ``failed`` says why not)."""
-        self._add_server.emit(name, entry, first_in_auto)
+        """The models table anew (``modelsChanged``)."""
+        self.run(self.engine.statuses, on_result=self.modelsChanged.emit)
 
     def start_bench(self, plan: BenchPlan) -> int:
         """Queue a benchmark behind the batches already queued; its id for the bench signals."""
         bench = next(self._benches)
-        self._bench.emit(bench, plan)
+        self.run_batch(self.worker.run_bench, bench, plan)
         return bench
 
     def cancel_bench(self, bench: int) -> None:
@@ -196,23 +189,28 @@ class EngineBridge(QObject):
 
     def cancel(self) -> None:
         """Stop the running batch and drop the queued ones (thread-safe, immediate)."""
-        self.worker.cancel(self._last_batch)
+        self.worker.cancel(max(self._pending_batches, default=0))
 
     @property
     def batches_pending(self) -> int:
         """Batches queued or running: a benchmark started now waits for them."""
         return len(self._pending_batches)
 
-    def _remember_batch(self, batch: int, paths: list[str], skipped: int) -> None:
-        self._last_batch = max(self._last_batch, batch)
+    def _new_batch(self) -> int:
+        batch = next(self._batches)
         self._pending_batches.add(batch)
         self.batchesPendingChanged.emit(len(self._pending_batches))
+        return batch
 
-    def _forget_batch(
+    def _batch_finished(
         self, batch: int, done: int, failed: int, seconds: float, cancelled: bool
     ) -> None:
-        self._pending_batches.discard(batch)
-        self.batchesPendingChanged.emit(len(self._pending_batches))
+        self._forget_batch(batch)
+
+    def _forget_batch(self, batch: int) -> None:
+        if batch in self._pending_batches:
+            self._pending_batches.discard(batch)
+            self.batchesPendingChanged.emit(len(self._pending_batches))
 
     # --- engine events ----------------------------------------------------------------------
 
@@ -246,6 +244,8 @@ class EngineBridge(QObject):
         self._unsubscribe()
         self.worker.interrupt()  # the running batch stays resumable
         self.worker.cancel_bench(10**9)
+        for task in self._tasks:
+            task.cancel()  # what is still queued does not start
         deadline = time.monotonic() + timeout_ms / 1000
         stopped = True
         for thread in (self.batch_thread, self.control_thread):
@@ -254,8 +254,7 @@ class EngineBridge(QObject):
             stopped = thread.wait(remaining) and stopped
         if stopped:
             self.engine.close()
-            if self.engine.store is not None:
-                self.engine.store.close()
+            self.engine.close_archive()
         else:
             log.warning("An engine thread is still busy (a model load?); leaving it to exit")
             self.engine.release_shared_memory()

@@ -3,13 +3,16 @@ in the control thread, and the words in the status bar for both."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from ablage_desktop.engine.pathtext import display
+from ablage_desktop.engine import display
+from ablage_desktop.engine.errors import AblageError, OutputError
 from ablage_desktop.gui import export_target
+from ablage_desktop.gui.failures import describe
 
 if TYPE_CHECKING:
     from ablage_desktop.gui.main_window import MainWindow
@@ -65,14 +68,30 @@ class DocumentExport(QObject):
         entry = window.queue.entries[row]
         if entry.result is None:
             return
-        window.bridge.export(entry.result, path, fmt, self._inputs())
+        bridge = window.bridge
+        bridge.run(
+            bridge.engine.export,
+            entry.result,
+            Path(path),
+            fmt,
+            self._inputs(),
+            on_result=functools.partial(self.exported, path, fmt),
+            on_error=self.export_failed,
+        )
         window.statusBar().showMessage(
             self.tr("Exporting {0} as {1} ...").format(
                 display(Path(entry.path).name), self._format_name(fmt)
             )
         )
 
-    def exported(self, path: str, fmt: str) -> None:
+    def exported(self, path: str, fmt: str, _none: None = None) -> None:
         self._window.statusBar().showMessage(
             self.tr("Exported as {0}: {1}").format(self._format_name(fmt), path), 15000
         )
+
+    def export_failed(self, error: AblageError) -> None:
+        """The engine's words; a write that failed says so itself ("cannot write ...")."""
+        kind, message, details = describe(error)
+        if not isinstance(error, OutputError):
+            message = self.tr("Export failed: {0}").format(message)
+        self._window.show_failure(kind, message, details)

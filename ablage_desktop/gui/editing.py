@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ablage_desktop.engine.results.document import OcrDocument, OcrPage
+from ablage_desktop.engine import OcrDocument, OcrPage
 
 
 def edited_page(page: OcrPage, text: str) -> OcrPage:

@@ -12,11 +12,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QComboBox
 
-from ablage_desktop.engine import BackendStatus
-from ablage_desktop.gui.quantization import quantization_choices, shown_quantization
+from ablage_desktop.engine import AUTO, BackendStatus
 from ablage_desktop.gui.widgets.language_box import LanguageBox
 from ablage_desktop.gui.widgets.models_panel import size_text
-from ablage_desktop.gui.workers.control import AUTO
 
 if TYPE_CHECKING:
     from ablage_desktop.gui.main_window import MainWindow
@@ -50,10 +48,7 @@ class EngineChoice(QObject):
     def models_changed(self, statuses: list[BackendStatus]) -> None:
         window = self._window
         self.statuses = list(statuses)
-        quantization = {
-            s.name: shown_quantization(window.bridge.engine.options(s.name), s.device)[0]
-            for s in statuses
-        }
+        quantization = {s.name: s.quantization for s in statuses}
         window.models.set_statuses(statuses, quantization)
         self._fill_backend_box(statuses)
         window.queue.set_engines(
@@ -64,13 +59,12 @@ class EngineChoice(QObject):
     def update_quantization_menu(self) -> None:
         window = self._window
         name = window.models.selected_model()
-        choices: tuple[str, ...] = ()
-        if name is not None:
-            try:
-                choices = quantization_choices(window.bridge.engine.options(name))
-            except Exception:  # a model that went away
-                choices = ()
-        window.quantization_menu.show_model(name, choices)
+        status = self.status(name)
+        window.quantization_menu.show_model(name, status.quantizations if status else ())
+
+    def status(self, name: str | None) -> BackendStatus | None:
+        """The last reported status of model ``name`` (None: no such model, or gone)."""
+        return next((s for s in self.statuses if s.name == name), None)
 
     def quantize(self, quantization: str) -> None:
         name = self._window.models.selected_model()
@@ -79,7 +73,7 @@ class EngineChoice(QObject):
                 self.tr("Select a model in the models table first."), 5000
             )
             return
-        self._window.bridge.set_quantization(name, quantization)
+        self._window.bridge.models.set_quantization(name, quantization)
 
     def _fill_backend_box(self, statuses: list[BackendStatus]) -> None:
         box, models = self.backend_box, self._window.models
@@ -121,13 +115,8 @@ class EngineChoice(QObject):
         self.update_language_box()
 
     def update_language_box(self) -> None:
-        name = self.backend()
-        try:
-            options = self._window.bridge.engine.options(name) if name != AUTO else None
-            takes = options is not None and "languages" in type(options).model_fields
-        except Exception:  # a model that went away: no languages to choose
-            takes = False
-        self.language_box.set_applicable(takes)
+        status = self.status(self.backend())
+        self.language_box.set_applicable(status is not None and status.takes_languages)
 
     def _language_changed(self) -> None:
         self._window.settings.setValue("ocr_language", self.language_box.currentData() or "")

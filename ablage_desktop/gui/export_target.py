@@ -15,8 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ablage_desktop.engine import Engine
-from ablage_desktop.engine.results.exports import SUFFIXES
+from ablage_desktop.engine import SUFFIXES, output_conflict
 
 FORMAT_OF_SUFFIX = {suffix: fmt for fmt, suffix in SUFFIXES.items()} | {".html": "hocr"}
 DEFAULT_FOLDER_NAME = "ablage-out"
@@ -37,7 +36,7 @@ def proposal(folder: Path, source: Path, fmt: str, inputs: Iterable[Path]) -> Pa
     """``folder/<stem>.<suffix>``; ``<stem>-ocr.<suffix>`` where that would be an input."""
     inputs = list(inputs)
     plain = folder / (source.stem + SUFFIXES[fmt])
-    if Engine.output_conflict(plain, [source, *inputs]) is None:
+    if output_conflict(plain, [source, *inputs]) is None:
         return plain
     return folder / (source.stem + SAME_NAME_MARK + SUFFIXES[fmt])
 
@@ -66,7 +65,7 @@ def ask(
     if fmt is None:
         fmt = next((f for f, text in filters.items() if text == chosen), last)
         path = path.with_name(path.name + SUFFIXES[fmt])
-    refusal = Engine.output_conflict(path, [source, *inputs])
+    refusal = output_conflict(path, [source, *inputs])
     if refusal is not None:
         QMessageBox.warning(
             parent,

@@ -1,27 +1,19 @@
-"""Exceptions of the worker threads as ``failed(kind, message, details)`` signals."""
+"""An exception as the three things the window shows of it: kind, message and details."""
 
 from __future__ import annotations
 
 import logging
 import traceback
 
-from PySide6.QtCore import SignalInstance
-
-from ablage_desktop.engine import AblageError
+from ablage_desktop.engine.errors import AblageError, as_ablage_error
 
 log = logging.getLogger(__name__)
 
 
 def describe(exc: BaseException) -> tuple[str, str, str]:
-    """Any exception as ``(kind, message, details)`` for a ``failed`` signal."""
-    if isinstance(exc, AblageError):
-        kind, message = exc.kind, exc.message
-    else:
+    """Any exception as ``(kind, message, details)``: a typed error's own words, an
+    unexpected one (logged) as ``internal`` with its type and text."""
+    if not isinstance(exc, AblageError):
         log.error("Unexpected error in the engine", exc_info=exc)
-        kind, message = "internal", f"{type(exc).__name__}: {exc}"
-    return kind, message, "".join(traceback.format_exception(exc))
-
-
-def report(failed: SignalInstance, exc: BaseException) -> None:
-    """Turn any exception into the ``failed(kind, message, details)`` signal."""
-    failed.emit(*describe(exc))
+    error = as_ablage_error(exc)
+    return error.kind, error.message, "".join(traceback.format_exception(error))

@@ -24,15 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from ablage_desktop import __version__
-from ablage_desktop.engine import DocumentState
+from ablage_desktop.engine import AUTO, DocumentState
+from ablage_desktop.engine.errors import AblageError
 from ablage_desktop.gui.about import show_about
 from ablage_desktop.gui.archive_panel import ArchivePanel
 from ablage_desktop.gui.batch_progress import BatchProgress
 from ablage_desktop.gui.bench_dialog import BenchDialog
-from ablage_desktop.gui.bridge import AUTO, EngineBridge
+from ablage_desktop.gui.bridge import EngineBridge
 from ablage_desktop.gui.close_guard import CloseQuestion, QuitGuard
 from ablage_desktop.gui.document_export import DocumentExport
 from ablage_desktop.gui.engine_choice import EngineChoice
+from ablage_desktop.gui.failures import describe
 from ablage_desktop.gui.intake import DocumentIntake
 from ablage_desktop.gui.memory_status import MemoryStatus
 from ablage_desktop.gui.menus import WindowMenus
@@ -149,9 +151,9 @@ class MainWindow(QMainWindow):
         self.queue.rereadRequested.connect(self.read_again)
         self.queue.rowsRemoved.connect(self._rows_removed)
         self.text_pane.textEdited.connect(self.navigation.text_edited)
-        self.models.loadRequested.connect(self.bridge.load)
-        self.models.unloadRequested.connect(self.bridge.unload)
-        self.models.unloadAllRequested.connect(self.bridge.unload_all)
+        self.models.loadRequested.connect(self.bridge.models.load)
+        self.models.unloadRequested.connect(self.bridge.models.unload)
+        self.models.unloadAllRequested.connect(self.bridge.models.unload_all)
 
     def _connect_models_menu(self) -> None:
         choice = self.engine_choice
@@ -162,30 +164,23 @@ class MainWindow(QMainWindow):
         self.update_bench_action()
 
     def _connect_bridge(self) -> None:
-        control, worker, archive = self.bridge.control, self.bridge.worker, self.bridge.archive
-        batches, panel = self.batch_progress, self.archive_panel
+        bridge, worker, batches = self.bridge, self.bridge.worker, self.batch_progress
         # Bound methods of objects in the GUI thread, never lambdas: a lambda has no thread of
         # its own, so PySide6 would run it in the worker's thread and touch widgets from there.
-        control.batchEngine.connect(batches.engine_asked)
-        control.documentsQueued.connect(batches.documents_queued)
-        control.previewReady.connect(self.navigation.preview_ready)
-        control.modelsChanged.connect(self.engine_choice.models_changed)
-        control.message.connect(self._show_message)
-        control.failed.connect(self._failed)
-        control.exported.connect(self.exports.exported)
-        archive.resumable.connect(panel.offer_resume)
-        archive.discarded.connect(panel.discarded)
-        archive.searchDone.connect(panel.search_done)
-        archive.documentOpened.connect(panel.archived_opened)
-        archive.message.connect(self._show_message)
-        archive.failed.connect(self._failed)
+        # (The callbacks of ``bridge.run`` may be anything: the task calls them in this thread.)
+        bridge.modelsChanged.connect(self.engine_choice.models_changed)
+        bridge.message.connect(self._show_message)
+        bridge.failed.connect(self.show_error)
+        bridge.resumable.connect(self.archive_panel.offer_resume)
+        worker.batchEngine.connect(batches.engine_asked)
+        worker.documentsQueued.connect(batches.documents_queued)
+        worker.message.connect(self._show_message)
         worker.batchStarted.connect(batches.batch_started)
         worker.documentStarted.connect(self.queue.document_started)
         worker.pageDone.connect(batches.page_done)
         worker.pageRestored.connect(batches.page_restored)
         worker.documentFinished.connect(batches.document_finished)
         worker.batchFinished.connect(batches.batch_finished)
-        worker.failed.connect(self._failed)
         self.bridge.memorySampled.connect(self.memory_status.memory_sampled)
         self.bridge.modelEvent.connect(self.memory_status.model_event)
         self.bridge.leaked.connect(self.memory_status.leaked)
@@ -261,7 +256,7 @@ class MainWindow(QMainWindow):
         dialog.setModal(True)
 
         def accepted() -> None:
-            self.bridge.add_server(dialog.name(), dialog.entry(), dialog.first_in_auto())
+            self.bridge.models.add_server(dialog.name(), dialog.entry(), dialog.first_in_auto())
 
         dialog.accepted.connect(accepted)
         dialog.open()
@@ -301,7 +296,12 @@ class MainWindow(QMainWindow):
 
     # --- errors and closing -----------------------------------------------------------------
 
-    def _failed(self, kind: str, message: str, details: str) -> None:
+    def show_error(self, error: AblageError) -> None:
+        """An engine error, in words (see ``show_failure``)."""
+        self.show_failure(*describe(error))
+
+    def show_failure(self, kind: str, message: str, details: str) -> None:
+        """An error of ``kind``: its sentence in the status bar, a box for a bug."""
         self.last_error = (kind, message)
         log.warning("Engine error (%s): %s", kind, message)
         # A typed error's message is written for users (in English: the window puts the

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel
 
-from ablage_desktop.engine import ModelState, ModelStateChanged
-from ablage_desktop.engine.memory.probe import MemorySnapshot
+from ablage_desktop.engine import MemoryBudgets, MemorySnapshot, ModelState, ModelStateChanged
 
 if TYPE_CHECKING:
     from ablage_desktop.gui.main_window import MainWindow
@@ -28,13 +27,14 @@ class MemoryStatus(QObject):
         self._window = window
         self.pressure_label = QLabel(self.tr("memory: normal"), window)
         self.pressure_label.setAccessibleName(self.tr("Memory pressure"))
+        self._budgets_asked = False
 
     def memory_sampled(self, t: float, snapshot: MemorySnapshot, pressure: str) -> None:
         graph = self._window.graph
-        if not graph.sample_count:
-            manager = self._window.bridge.engine.manager
-            vram = manager.budget("gpu", snapshot) if snapshot.has_gpu else None
-            graph.set_budgets(manager.budget("cpu", snapshot), vram)
+        if not self._budgets_asked:  # the budgets of the first sample, asked of the engine
+            self._budgets_asked = True
+            bridge = self._window.bridge
+            bridge.run(bridge.engine.memory_budgets, snapshot, on_result=self._budgets_known)
         graph.add_sample(t, snapshot, pressure)
         labels = {
             "normal": self.tr("normal"),
@@ -42,6 +42,9 @@ class MemoryStatus(QObject):
             "critical": self.tr("critical"),
         }
         self.pressure_label.setText(self.tr("memory: {0}").format(labels.get(pressure, pressure)))
+
+    def _budgets_known(self, budgets: MemoryBudgets) -> None:
+        self._window.graph.set_budgets(budgets.cpu, budgets.gpu)
 
     def model_event(self, event: ModelStateChanged) -> None:
         if event.state in MARKED_ENTERED and event.previous in MARKED_LEFT:

@@ -141,7 +141,7 @@ class WindowMenus(QObject):
 
     def _models_menu(self, menu: QMenu) -> None:
         window, action = self._window, self._action
-        window.unload_all_action = action(self.tr("Unload &all"), window.bridge.unload_all)
+        window.unload_all_action = action(self.tr("Unload &all"), window.bridge.models.unload_all)
         menu.addAction(window.unload_all_action)
         window.quantization_menu = QuantizationMenu(
             self.tr("&Quantization of the selected model"), menu

@@ -6,23 +6,32 @@ boxes and its text from the queue's entry, and keeps the user's corrections in t
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ablage_desktop.engine import DocumentState
+from ablage_desktop.engine import DocumentState, Engine
 from ablage_desktop.gui.editing import edited_page, with_page
+from ablage_desktop.gui.images import preview_qimage
 from ablage_desktop.gui.reasons import with_detail
 
 if TYPE_CHECKING:
     from ablage_desktop.gui.main_window import MainWindow
 
 
+def preview_image(engine: Engine, path: str, index: int) -> QImage:
+    """Page ``index`` of ``path`` as the page view draws it (made in the control thread)."""
+    return preview_qimage(engine.preview(Path(path), index))  # screen-sized, off the GUI thread
+
+
 class PageNavigation(QObject):
     """The page viewer's buttons and label, and the document and page shown."""
+
+    previewReady = Signal(object, int)  # path, page index: its image is at hand
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -71,7 +80,14 @@ class PageNavigation(QObject):
         self.page_index = max(0, min(index, count - 1))
         self.show_current()
         if entry.state is not DocumentState.ARCHIVED or Path(entry.path).is_file():
-            self._window.bridge.request_preview(entry.path, self.page_index)
+            bridge = self._window.bridge
+            bridge.run(
+                preview_image,
+                bridge.engine,
+                entry.path,
+                self.page_index,
+                on_result=functools.partial(self.preview_ready, entry.path, self.page_index),
+            )
 
     def show_current(self) -> None:
         if self.row is None:
@@ -111,6 +127,7 @@ class PageNavigation(QObject):
             entry = self._window.queue.entries[self.row]
             if (entry.path, self.page_index) == (path, index):
                 self.show_current()
+        self.previewReady.emit(path, index)
 
     def open_row(self, row: int, page: int) -> None:
         """Select queue row ``row`` and show its page ``page``."""

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ablage_desktop.engine import Engine, load_config
+from ablage_desktop.engine import load_config
 from ablage_desktop.engine.backends import REGISTRY
 from ablage_desktop.engine.backends.tesseract import TesseractOptions, check, find_tessdata
+from ablage_desktop.engine.core import EngineCore
 from ablage_desktop.engine.errors import BackendUnavailable, UnknownBackend
 
 
@@ -61,7 +62,7 @@ def test_rapidocr_runs_here_with_the_models_its_wheel_carries() -> None:
 
 
 def test_unknown_and_unavailable_engines_are_refused_by_name() -> None:
-    engine = Engine(load_config())
+    engine = EngineCore(load_config())
 
     with pytest.raises(UnknownBackend, match="Known engines: auto, rapidocr, tesseract"):
         engine.resolve("abbyy")
@@ -70,7 +71,7 @@ def test_unknown_and_unavailable_engines_are_refused_by_name() -> None:
 
 
 def test_a_backend_loads_once_and_is_closed_with_the_engine() -> None:
-    engine = Engine(load_config())
+    engine = EngineCore(load_config())
     tesseract = next(row for row in engine.statuses() if row.name == "tesseract")
     if not tesseract.available:
         pytest.skip(tesseract.reason)
@@ -87,7 +88,7 @@ def test_a_backend_loads_once_and_is_closed_with_the_engine() -> None:
 
 
 def test_preparing_imports_the_engine_libraries_without_loading_a_model() -> None:
-    engine = Engine(load_config())
+    engine = EngineCore(load_config())
 
     prepared = engine.prepare()
 

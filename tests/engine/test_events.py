@@ -18,7 +18,7 @@ from ablage_desktop.engine import DocumentState, EventHandlers, ModelState
 from ablage_desktop.engine.archive.store import Store
 from ablage_desktop.engine.backends.base import EngineOptions
 from ablage_desktop.engine.config import load_config
-from ablage_desktop.engine.core import Engine, OcrRequest
+from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.eventlog import EventLog, event_record
 from ablage_desktop.engine.events import (
     DocumentFinished,
@@ -205,7 +205,7 @@ def test_the_stamp_puts_the_job_on_the_batch_events_once_it_is_known() -> None:
 @pytest.fixture
 def engine(tmp_path: Path):
     store = Store(tmp_path / "archive.sqlite3")
-    engine = Engine(load_config([]), store=store)
+    engine = EngineCore(load_config([]), store=store)
     reader = ScriptedBackend(name="reader")
     engine.add_model("reader", scripted_spec(reader), EngineOptions(engine="reader"))
     yield engine
@@ -213,7 +213,9 @@ def engine(tmp_path: Path):
     store.close()
 
 
-def test_the_events_of_an_archived_batch_carry_its_job_id(engine: Engine, tmp_path: Path) -> None:
+def test_the_events_of_an_archived_batch_carry_its_job_id(
+    engine: EngineCore, tmp_path: Path
+) -> None:
     page = tmp_path / "page.png"
     text_page().save(page)
     events: list[Event] = []

@@ -17,7 +17,7 @@ from samples import DATA, pdf_bytes, text_page
 
 from ablage_desktop import __version__
 from ablage_desktop.engine.config import load_config
-from ablage_desktop.engine.core import Engine, OcrRequest
+from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.errors import BackendUnavailable, InputError, UsageError
 from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrLine, OcrPage, render
@@ -48,7 +48,7 @@ def taxi() -> Iterator[OcrDocument]:
     """The two-page German invoice, recognised once by the real Tesseract."""
     if not (DATA / TAXI).is_file():
         pytest.skip(f"the shared data set is not at {DATA}")
-    engine = Engine(load_config([]))
+    engine = EngineCore(load_config([]))
     try:
         try:
             engine.resolve("tesseract")

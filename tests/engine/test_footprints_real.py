@@ -15,7 +15,7 @@ from samples import text_page
 
 from ablage_desktop.engine import PageImage, load_config
 from ablage_desktop.engine.backends import REGISTRY
-from ablage_desktop.engine.core import Engine
+from ablage_desktop.engine.core import EngineCore
 from ablage_desktop.engine.models.manager import PLAUSIBLE_SHARE
 
 pytest.importorskip("rapidocr")
@@ -33,7 +33,7 @@ def page() -> PageImage:
 
 def test_unload_and_load_of_rapidocr_never_saves_an_implausible_footprint(tmp_path: Path) -> None:
     file = tmp_path / "footprints.json"
-    engine = Engine(load_config(), footprints=file)
+    engine = EngineCore(load_config(), footprints=file)
     seen: list[int | None] = []
     try:
         for _ in range(3):
@@ -52,7 +52,7 @@ def test_unload_and_load_of_rapidocr_never_saves_an_implausible_footprint(tmp_pa
 def test_an_implausible_stored_footprint_is_not_budgeted(tmp_path: Path) -> None:
     file = tmp_path / "footprints.json"
     file.write_text(json.dumps({"rapidocr": 16384}))
-    engine = Engine(load_config(), footprints=file)
+    engine = EngineCore(load_config(), footprints=file)
     try:
         info = engine.manager.info("rapidocr")
         estimate = REGISTRY["rapidocr"].estimate(engine.options("rapidocr"))
@@ -69,7 +69,7 @@ def test_an_unloaded_rapidocr_gives_its_page_memory_back(tmp_path: Path) -> None
     import psutil
 
     REGISTRY["rapidocr"].prepare()  # type: ignore[misc]  (the libraries stay: not the model's)
-    engine = Engine(load_config(), footprints=tmp_path / "footprints.json")
+    engine = EngineCore(load_config(), footprints=tmp_path / "footprints.json")
     process = psutil.Process()
     big = PageImage(Path("page.png"), 0, text_page().convert("RGB").resize((2480, 3508)), 300)
     try:

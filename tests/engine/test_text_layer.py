@@ -18,7 +18,7 @@ from samples import text_page
 
 from ablage_desktop.engine.archive.store import Store
 from ablage_desktop.engine.config import load_config
-from ablage_desktop.engine.core import Engine, OcrRequest
+from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.events import Event, ModelStateChanged
 from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
 from ablage_desktop.engine.models.state import ModelState
@@ -59,21 +59,21 @@ def write_pdf(tmp_path: Path):
 
 
 @pytest.fixture
-def engine() -> Iterator[Engine]:
-    engine = Engine(load_config([]))
+def engine() -> Iterator[EngineCore]:
+    engine = EngineCore(load_config([]))
     try:
         yield engine
     finally:
         engine.close()
 
 
-def with_mode(engine: Engine, mode: str) -> Engine:
+def with_mode(engine: EngineCore, mode: str) -> EngineCore:
     intake = engine.config.intake.model_copy(update={"pdf_text": mode})
     engine.config = dataclasses.replace(engine.config, intake=intake)
     return engine
 
 
-def read(engine: Engine, path: Path, backend: str | None = None) -> OcrDocument:
+def read(engine: EngineCore, path: Path, backend: str | None = None) -> OcrDocument:
     (document,) = engine.ocr(OcrRequest([path], backend=backend, archive=False))
     assert document.ok, document.error
     return document
@@ -150,7 +150,7 @@ def test_two_columns_are_read_one_after_the_other(write_pdf) -> None:
 
 
 def test_a_born_digital_pdf_is_read_from_its_layer_and_no_engine_loads(
-    write_pdf, engine: Engine
+    write_pdf, engine: EngineCore
 ) -> None:
     path = write_pdf("born.pdf", [prose_page(INVOICE), prose_page(INVOICE[::-1])])
     events: list[Event] = []
@@ -167,7 +167,7 @@ def test_a_born_digital_pdf_is_read_from_its_layer_and_no_engine_loads(
     assert {info.state for info in engine.manager.infos()} == {ModelState.UNLOADED}
 
 
-def test_a_scan_with_a_bad_invisible_layer_is_ocred(write_pdf, engine: Engine) -> None:
+def test_a_scan_with_a_bad_invisible_layer_is_ocred(write_pdf, engine: EngineCore) -> None:
     path = write_pdf("scan.pdf", [scanned_page(scan(), bad_ocr_layer())])
 
     (page,) = read(engine, path, "tesseract").pages
@@ -182,7 +182,7 @@ def mixed(write_pdf) -> Path:
     return write_pdf("mixed.pdf", [prose_page(INVOICE), scanned_page(scan())])
 
 
-def test_an_image_only_page_beside_a_text_page_is_ocred(write_pdf, engine: Engine) -> None:
+def test_an_image_only_page_beside_a_text_page_is_ocred(write_pdf, engine: EngineCore) -> None:
     document = read(engine, mixed(write_pdf), "tesseract")
 
     born, scanned = document.pages
@@ -191,7 +191,7 @@ def test_an_image_only_page_beside_a_text_page_is_ocred(write_pdf, engine: Engin
     assert "no text layer" in (scanned.route or "")
 
 
-def test_layer_only_reads_every_pdf_page_from_its_layer(write_pdf, engine: Engine) -> None:
+def test_layer_only_reads_every_pdf_page_from_its_layer(write_pdf, engine: EngineCore) -> None:
     document = read(with_mode(engine, "layer_only"), mixed(write_pdf))
 
     born, scanned = document.pages
@@ -200,7 +200,7 @@ def test_layer_only_reads_every_pdf_page_from_its_layer(write_pdf, engine: Engin
     assert {info.state for info in engine.manager.infos()} == {ModelState.UNLOADED}
 
 
-def test_always_ocr_never_reads_a_layer(write_pdf, engine: Engine) -> None:
+def test_always_ocr_never_reads_a_layer(write_pdf, engine: EngineCore) -> None:
     document = read(with_mode(engine, "always_ocr"), mixed(write_pdf), "tesseract")
 
     assert [page.backend for page in document.pages] == ["tesseract", "tesseract"]
@@ -210,7 +210,7 @@ def test_always_ocr_never_reads_a_layer(write_pdf, engine: Engine) -> None:
 
 def test_the_archive_keeps_a_layer_page_like_any_other(write_pdf, tmp_path: Path) -> None:
     store = Store(tmp_path / "archive.sqlite3")
-    engine = Engine(load_config([]), store=store)
+    engine = EngineCore(load_config([]), store=store)
     try:
         path = mixed(write_pdf)
         (document,) = engine.ocr(OcrRequest([path], backend="tesseract"))
@@ -224,7 +224,7 @@ def test_the_archive_keeps_a_layer_page_like_any_other(write_pdf, tmp_path: Path
     assert kept[0].text == document.pages[0].text
 
 
-def test_the_searchable_pdf_keeps_a_layer_page_untouched(write_pdf, engine: Engine) -> None:
+def test_the_searchable_pdf_keeps_a_layer_page_untouched(write_pdf, engine: EngineCore) -> None:
     pikepdf = pytest.importorskip("pikepdf")
     path = mixed(write_pdf)
     document = read(engine, path, "tesseract")

@@ -160,7 +160,7 @@ def test_an_interrupted_batch_is_resumed_without_reading_its_stored_page_again(
                 with lock:
                     events.append(event)
 
-        window.bridge.engine.events.subscribe(record)
+        window.bridge.engine.subscribe(record)
         qtbot.waitUntil(window.resume_bar.isVisible, timeout=10_000)
         assert "A batch of one document was interrupted on" in window.resume_bar.text
 

@@ -145,9 +145,10 @@ def test_an_engine_exception_reaches_the_window_and_the_next_job_works(
     monkeypatch.setattr(engine, "ocr", broken_once)
     choose_backend(window, qtbot, "tesseract")
 
-    with qtbot.waitSignal(window.bridge.worker.failed, timeout=BATCH_TIMEOUT_MS) as failed:
+    with qtbot.waitSignal(window.bridge.failed, timeout=BATCH_TIMEOUT_MS) as failed:
         window.enqueue([str(page)])
-    assert failed.args[:2] == ["internal", "RuntimeError: the engine broke"]
+    (error,) = failed.args
+    assert (error.kind, error.message) == ("internal", "RuntimeError: the engine broke")
     qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
 
     with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
@@ -180,7 +181,7 @@ def test_worker_messages_reach_the_status_bar_from_the_gui_thread(
     window: MainWindow, qtbot: QtBot, qtlog: object
 ) -> None:
     """A lambda slot would run in the worker's thread and leave Qt timers there (a crash)."""
-    window.bridge.load("tesseract")
+    window.bridge.models.load("tesseract")
 
     qtbot.waitUntil(lambda: "is loaded" in window.statusBar().currentMessage(), timeout=30_000)
 

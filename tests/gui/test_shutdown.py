@@ -41,7 +41,7 @@ sys.exit(run_window(app, bridge, window, shutdown_timeout_ms={timeout_ms}))
 """
 
 WHILE_LOADING = """
-QTimer.singleShot(100, lambda: bridge.load("slow"))
+QTimer.singleShot(100, lambda: bridge.models.load("slow"))
 QTimer.singleShot(600, window.close)
 """
 
@@ -77,7 +77,7 @@ bridge.engine.add_model("reader", scripted_spec(reader), EngineOptions(engine="r
 def close_when_read():  # a page was read (the decoder runs) and a slow load is under way
     if any(entry.pages for entry in window.queue.entries):
         watch.stop()
-        bridge.load("slow")
+        bridge.models.load("slow")
         QTimer.singleShot(300, window.close)
 
 watch = QTimer()

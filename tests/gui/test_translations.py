@@ -115,7 +115,7 @@ def test_the_german_qm_translates_every_context(german: QTranslator) -> None:
     assert translate("ModelsPanel", "Unload &all") == "Alle en&tladen"
     assert translate("QueueView", "Pages") == "Seiten"
     assert (
-        translate("ControlWorker", "{0} is loaded.").format("rapidocr") == "rapidocr ist geladen."
+        translate("ModelRequests", "{0} is loaded.").format("rapidocr") == "rapidocr ist geladen."
     )
     assert translate("NoSuchContext", "&File") == "&File"
 
@@ -235,7 +235,7 @@ def test_the_german_window_speaks_german_in_the_graph_errors_and_qt_dialogs(
     assert graph.pressure_label.text().startswith("Auslastung: ")
     assert reason_text("empty") == "Die Datei ist leer."
     assert reason_text("cancelled") == "Abgebrochen."
-    window._failed("corrupt", "x.pdf is not a readable PDF (damaged or incomplete).", "")
+    window.show_failure("corrupt", "x.pdf is not a readable PDF (damaged or incomplete).", "")
     shown = window.statusBar().currentMessage()  # the engine speaks English; the bar German first
     assert shown.startswith("Fehler: Die Datei ist beschädigt. (x.pdf is not a readable PDF")
     assert QCoreApplication.translate("MemoryStatus", "{0} loaded").format("x") == "x geladen"

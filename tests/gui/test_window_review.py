@@ -91,7 +91,7 @@ def test_quantizations_a_model_cannot_take_are_disabled(window: MainWindow, qtbo
     enabled = [a.text() for a in window.quantization_menu.actions() if a.isEnabled()]
     assert enabled == ["fp32", "fp16", "bf16", "int8", "int4"]
 
-    window.bridge.set_quantization("rapidocr", "fp32")  # as if the menu had let it through
+    window.bridge.models.set_quantization("rapidocr", "fp32")  # as if the menu had let it through
     qtbot.waitUntil(lambda: "cannot load as fp32" in window.statusBar().currentMessage())
     assert window.last_error is None
 
@@ -249,7 +249,7 @@ def test_a_gpu_model_on_a_cpu_only_machine_shows_the_dtype_it_loads(
         r for r in range(panel.table.rowCount()) if panel.table.item(r, 0).text() == "got_ocr2"
     )
 
-    assert window.bridge.engine.options("got_ocr2").quantization == "fp16"  # type: ignore[attr-defined]
+    assert window.bridge.engine.config.models["got_ocr2"].quantization == "fp16"  # type: ignore[attr-defined]
     assert panel.table.item(row, 1).text() == "cpu"
     assert panel.table.item(row, 2).text() == "fp32"
 
@@ -323,10 +323,13 @@ def test_a_document_is_read_again_with_another_engine_and_both_readings_are_kept
 
     assert [e.backends for e in window.queue.entries] == ["first", "second"]
     sha256 = window.queue.entries[0].result.sha256  # type: ignore[union-attr]
-    store = window.bridge.engine.store
-    assert isinstance(store, Store) and sha256 is not None
-    assert store.pages(sha256, "first")[0].text.endswith(":1")
-    assert store.pages(sha256, "second")[0].backend == "second"
+    assert sha256 is not None
+    store = Store(tmp_path / "archive.sqlite3")  # a second connection to the window's archive
+    try:
+        assert store.pages(sha256, "first")[0].text.endswith(":1")
+        assert store.pages(sha256, "second")[0].backend == "second"
+    finally:
+        store.close()
 
 
 def test_finished_documents_can_be_removed_and_cleared(
@@ -365,6 +368,6 @@ def test_corrected_text_is_what_the_export_writes(
     assert entry.edited and "(edited)" in window.queue.queue_model.index(0, 2).data()
     target = tmp_path / "out" / "letter.txt"
     target.parent.mkdir()
-    with qtbot.waitSignal(window.bridge.control.exported, timeout=10_000):
-        window.bridge.export(entry.result, str(target), "txt")  # type: ignore[arg-type]
+    window.export_document(0, str(target), "txt")
+    qtbot.waitUntil(lambda: "Exported as" in window.statusBar().currentMessage(), timeout=10_000)
     assert target.read_text(encoding="utf-8").strip() == "Corrected line"

@@ -223,7 +223,7 @@ def test_a_cancelled_batch_is_recorded_as_cancelled_and_keeps_its_pages(tmp_path
         if isinstance(event, PageDone) and store.page_count() >= 2:
             cancel.cancel()
 
-    engine.events.subscribe(stop_after_two)
+    engine.subscribe(stop_after_two)
     try:
         [result] = engine.ocr(OcrRequest([document], backend="tesseract"), cancel)
         assert result.error is not None and result.error.kind == "cancelled"

@@ -16,7 +16,7 @@ from column_pages import ColumnPage, column_page
 from PIL import Image, ImageDraw, ImageFont
 
 from ablage_desktop.engine.config import load_config
-from ablage_desktop.engine.core import Engine, OcrRequest
+from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.errors import BackendUnavailable
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.text.textmetrics import cer
@@ -56,13 +56,13 @@ def two_column_page() -> Image.Image:
 
 
 @pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    engine = Engine(load_config())
+def engine() -> Iterator[EngineCore]:
+    engine = EngineCore(load_config())
     yield engine
     engine.close()
 
 
-def read(engine: Engine, backend: str, path: Path) -> list[OcrPage]:
+def read(engine: EngineCore, backend: str, path: Path) -> list[OcrPage]:
     if backend != "auto":
         try:
             engine.resolve(backend)
@@ -75,7 +75,7 @@ def read(engine: Engine, backend: str, path: Path) -> list[OcrPage]:
 
 @pytest.mark.parametrize("backend", ["rapidocr", "tesseract", "auto"])
 def test_a_two_column_page_keeps_its_columns_apart(
-    engine: Engine, backend: str, tmp_path: Path
+    engine: EngineCore, backend: str, tmp_path: Path
 ) -> None:
     """Every line of the left column comes before every line of the right one."""
     path = tmp_path / "zwei_spalten.png"
@@ -94,7 +94,7 @@ def test_a_two_column_page_keeps_its_columns_apart(
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason=f"the shared data set is not at {DATA}")
-def test_auto_reads_the_umlauts_of_a_german_invoice_and_says_how(engine: Engine) -> None:
+def test_auto_reads_the_umlauts_of_a_german_invoice_and_says_how(engine: EngineCore) -> None:
     pages = read(engine, "auto", DATA / "de_ferd_physiotherapeut.pdf")
 
     text = "\n".join(page.text for page in pages)
@@ -125,7 +125,7 @@ def missing_in_turn(text: str, marks: list[str]) -> list[str]:
 @pytest.mark.parametrize("layout", list(COLUMN_PAGES))
 @pytest.mark.parametrize("backend", ["rapidocr", "tesseract", "auto"])
 def test_columns_under_a_heading_are_read_one_after_the_other(
-    engine: Engine, backend: str, layout: str, tmp_path: Path
+    engine: EngineCore, backend: str, layout: str, tmp_path: Path
 ) -> None:
     printed: ColumnPage = COLUMN_PAGES[layout]()
     path = tmp_path / "columns.png"

@@ -15,10 +15,11 @@ from PIL import Image
 from samples import text_page
 
 from ablage_desktop import app
-from ablage_desktop.engine import Engine, load_config
+from ablage_desktop.engine import load_config
 from ablage_desktop.engine.bench import BenchPlan, BenchProgress, run_bench
 from ablage_desktop.engine.bench.chart import render_png
 from ablage_desktop.engine.bench.report import markdown
+from ablage_desktop.engine.core import EngineCore
 from ablage_desktop.engine.run.cancel import CancelToken
 
 DOCUMENTS = ("print_darpa_cover.png", "de_intarsys_taxifahrt.pdf")
@@ -116,7 +117,7 @@ def test_bench_cli_usage_errors(tmp_path: Path, capsys) -> None:
 
 def test_an_unavailable_engine_is_listed_with_its_reason(tmp_path: Path) -> None:
     text_page().save(tmp_path / "page.png")
-    engine = Engine(load_config([]))
+    engine = EngineCore(load_config([]))
     try:
         engine.manager.acquire("tesseract").release()  # loaded by hand before the run
         plan = BenchPlan(paths=(tmp_path,), backends=("got_ocr2",), warmup=0)
@@ -142,13 +143,13 @@ def tiny_qwen(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_qwen2_vl(tmp_path_factory.mktemp("tiny") / "qwen2_vl")
 
 
-def tiny_engine(folder: Path, tmp_path: Path) -> Engine:
+def tiny_engine(folder: Path, tmp_path: Path) -> EngineCore:
     config = tmp_path / "tiny.yaml"
     config.write_text(
         f"models:\n  qwen2_vl: {{source: {folder}, max_new_tokens: 4, quantization: fp32}}\n",
         encoding="utf-8",
     )
-    return Engine(load_config([config]))
+    return EngineCore(load_config([config]))
 
 
 def pages(tmp_path: Path, count: int) -> Path:
@@ -193,7 +194,7 @@ def test_every_quantization_and_batch_size_is_a_row(tiny_qwen: Path, tmp_path: P
 
 def test_cancel_stops_the_run_and_restores_the_model(tmp_path: Path) -> None:
     folder = pages(tmp_path, 4)
-    engine = Engine(load_config([]))
+    engine = EngineCore(load_config([]))
     cancel = CancelToken()
     seen: list[BenchProgress] = []
 
@@ -216,7 +217,7 @@ def test_cancel_stops_the_run_and_restores_the_model(tmp_path: Path) -> None:
 
 def test_an_isolated_row_is_cancelled_by_ending_its_process(tmp_path: Path) -> None:
     folder = pages(tmp_path, 4)
-    engine = Engine(load_config([]))
+    engine = EngineCore(load_config([]))
     cancel = CancelToken()
     seen: list[BenchProgress] = []
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ablage_desktop.engine.config import load_config
-from ablage_desktop.engine.core import Engine, OcrRequest
+from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.errors import BackendUnavailable
 from ablage_desktop.engine.results.document import OcrDocument
 from ablage_desktop.engine.text.textmetrics import bag_of_words, cer
@@ -127,15 +127,15 @@ def document_text(document: OcrDocument) -> str:
 
 
 @pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
+def engine() -> Iterator[EngineCore]:
     """One engine for the module, so each backend loads once."""
-    engine = Engine(load_config())
+    engine = EngineCore(load_config())
     yield engine
     engine.close()
 
 
 @pytest.fixture(scope="module")
-def read(engine: Engine) -> Reader:
+def read(engine: EngineCore) -> Reader:
     """Recognise a document once per engine; an optional engine that cannot run skips."""
     done: dict[tuple[str, str], OcrDocument] = {}
 

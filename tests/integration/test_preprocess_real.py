@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ablage_desktop.engine.config import load_config
-from ablage_desktop.engine.core import Engine, OcrRequest
+from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.errors import BackendUnavailable
 from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
 from ablage_desktop.engine.results.document import OcrDocument
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 ROTATIONS = (90, 180, 270)
 
 
-def read(engine: Engine, path: Path, backend: str) -> OcrDocument:
+def read(engine: EngineCore, path: Path, backend: str) -> OcrDocument:
     try:
         (document,) = engine.ocr(OcrRequest([path], backend=backend, archive=False))
     except BackendUnavailable as exc:
@@ -32,15 +32,15 @@ def read(engine: Engine, path: Path, backend: str) -> OcrDocument:
     return document
 
 
-def engine_with(tmp_path: Path, name: str, yaml: str) -> Engine:
+def engine_with(tmp_path: Path, name: str, yaml: str) -> EngineCore:
     config = tmp_path / f"{name}.yaml"
     config.write_text(yaml, encoding="utf-8")
-    return Engine(load_config([config]))
+    return EngineCore(load_config([config]))
 
 
 @pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
-    engine = Engine(load_config())  # the shipped defaults: the stage is on
+def engine() -> Iterator[EngineCore]:
+    engine = EngineCore(load_config())  # the shipped defaults: the stage is on
     yield engine
     engine.close()
 
@@ -51,7 +51,7 @@ def engine() -> Iterator[Engine]:
     [("print_darpa_cover.png", 0.01), ("de_intarsys_taxifahrt.pdf", 0.02)],
 )
 def test_a_turned_real_page_reads_as_well_as_the_upright_one(
-    engine: Engine, data_dir: Path, tmp_path: Path, backend: str, file: str, slack: float
+    engine: EngineCore, data_dir: Path, tmp_path: Path, backend: str, file: str, slack: float
 ) -> None:
     source = data_dir / file
     truth = source.with_suffix(".gt.txt").read_text(encoding="utf-8").split("\n\n")[0]
@@ -85,7 +85,7 @@ def test_a_turned_real_page_reads_as_well_as_the_upright_one(
         assert lying == (len(wide) if degrees == 180 else 0), degrees
 
 
-def test_an_upright_real_page_is_not_turned(engine: Engine, data_dir: Path) -> None:
+def test_an_upright_real_page_is_not_turned(engine: EngineCore, data_dir: Path) -> None:
     for file in ("print_darpa_cover.png", "sroie_325.jpg", "funsd_0060165115.png"):
         for page in read(engine, data_dir / file, "tesseract").pages:
             assert not any(step.startswith("turned") for step in page.preprocessing), file

@@ -25,7 +25,7 @@ from tiny_models import build_janus
 
 from ablage_desktop.cli import build_parser, run_models_list
 from ablage_desktop.engine.config import load_config
-from ablage_desktop.engine.core import BackendStatus, Engine, OcrRequest
+from ablage_desktop.engine.core import BackendStatus, EngineCore, OcrRequest
 from ablage_desktop.engine.events import Event, PageDone
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.results.document import OcrDocument
@@ -80,7 +80,7 @@ def pages(folder: Path, count: int) -> list[Path]:
 
 def engine_for(
     tmp_path: Path, base_url: str, model: str, *, chain: bool = True, **office: object
-) -> Engine:
+) -> EngineCore:
     """An engine with the server as ``office``; with ``chain``, auto reads office, then
     tesseract."""
     settings = {"max_tokens": 16, "max_concurrency": 2, "retries": 1, "backoff_s": 0.05}
@@ -104,20 +104,20 @@ def engine_for(
     ]
     path = tmp_path / "remote.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return Engine(load_config([path]))
+    return EngineCore(load_config([path]))
 
 
-def status(engine: Engine, name: str = "office") -> BackendStatus:
+def status(engine: EngineCore, name: str = "office") -> BackendStatus:
     return next(row for row in engine.statuses() if row.name == name)
 
 
 def run(
-    engine: Engine, paths: list[Path], backend: str | None = None, **kw: object
+    engine: EngineCore, paths: list[Path], backend: str | None = None, **kw: object
 ) -> list[OcrDocument]:
     return list(engine.ocr(OcrRequest(paths, backend=backend, archive=False), **kw))  # type: ignore[arg-type]
 
 
-def needs_tesseract(engine: Engine) -> None:
+def needs_tesseract(engine: EngineCore) -> None:
     if not status(engine, "tesseract").available:
         pytest.skip("the local fallback (tesseract) is not available here")
 

@@ -23,13 +23,14 @@ torch = pytest.importorskip("torch")
 
 from tiny_models import build_all  # noqa: E402
 
-from ablage_desktop.engine import Engine, PageImage, load_config  # noqa: E402
+from ablage_desktop.engine import PageImage, load_config  # noqa: E402
 from ablage_desktop.engine.backends import REGISTRY  # noqa: E402
 from ablage_desktop.engine.backends.transformers_vlm import (  # noqa: E402
     VisionLanguageBackend,
     VisionLanguageOptions,
     safetensors_parameters,
 )
+from ablage_desktop.engine.core import EngineCore  # noqa: E402
 from ablage_desktop.engine.errors import Cancelled  # noqa: E402
 from ablage_desktop.engine.events import Event, ModelLeaked  # noqa: E402
 from ablage_desktop.engine.run.cancel import CancelToken  # noqa: E402
@@ -159,7 +160,7 @@ def test_the_manager_loads_unloads_and_leaves_no_live_model(
     tiny: dict[str, Path], tmp_path: Path
 ) -> None:
     config = load_config([config_file(tmp_path, tiny, quantization="fp32")])
-    engine = Engine(config)
+    engine = EngineCore(config)
     events: list[Event] = []
     engine.events.subscribe(events.append)
 
@@ -268,7 +269,7 @@ def test_the_pipeline_reads_a_chosen_vlm_in_batches_with_the_same_text(
     texts = {}
     for batch in (1, 4):
         path = config_file(tmp_path, tiny, quantization="fp32", max_batch_size=batch)
-        engine = Engine(load_config([path]))
+        engine = EngineCore(load_config([path]))
         (result,) = engine.ocr(OcrRequest([pdf], backend="qwen2_vl"))
         engine.close()
         assert result.ok

@@ -17,11 +17,12 @@ torch = pytest.importorskip("torch")
 from PIL import Image  # noqa: E402
 from tiny_models import build_all, build_qwen2_5_vl  # noqa: E402
 
-from ablage_desktop.engine import Engine, ModelWarmedUp, PageImage, load_config  # noqa: E402
+from ablage_desktop.engine import ModelWarmedUp, PageImage, load_config  # noqa: E402
 from ablage_desktop.engine.backends import REGISTRY  # noqa: E402
 from ablage_desktop.engine.backends.transformers_vlm import (  # noqa: E402
     VisionLanguageOptions,
 )
+from ablage_desktop.engine.core import EngineCore  # noqa: E402
 from ablage_desktop.engine.events import Event, ModelStateChanged  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated")
@@ -114,7 +115,7 @@ def test_qwen2_5_vl_reads_a_page_through_the_engine(tiny: dict[str, Path], tmp_p
         " max_new_tokens: 4, warmup: true}\n",
         encoding="utf-8",
     )
-    engine = Engine(load_config([config]))
+    engine = EngineCore(load_config([config]))
     events: list[Event] = []
     engine.events.subscribe(events.append)
     try:
@@ -151,7 +152,7 @@ def test_models_list_and_the_models_table_show_the_plan(
     out = io.StringIO()
     run_models_list(argparse.Namespace(json=True, no_check=True), config, out=out)
     rows = {row["name"]: row for row in json.loads(out.getvalue())}
-    engine = Engine(config)
+    engine = EngineCore(config)
     try:
         statuses = engine.statuses()
     finally:
@@ -184,7 +185,7 @@ def test_the_route_event_carries_the_plan_at_the_pages_size(
         "max_new_tokens: 4}\n",
         encoding="utf-8",
     )
-    engine = Engine(load_config([config_file]))
+    engine = EngineCore(load_config([config_file]))
     events: list[Event] = []
     engine.events.subscribe(events.append)
     try:

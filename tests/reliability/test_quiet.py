@@ -38,8 +38,9 @@ LEPTONICA_CHILD = textwrap.dedent(
     """
     import sys
     if sys.argv[1] == "app":
-        from ablage_desktop.engine import Engine, load_config
-        Engine(load_config()).backend("tesseract")  # loads Tesseract as a batch does
+        from ablage_desktop.engine import load_config
+        from ablage_desktop.engine.core import EngineCore
+        EngineCore(load_config()).backend("tesseract")  # loads Tesseract as a batch does
     else:
         import tesserocr  # the library alone
     from ablage_desktop.engine.backends.leptonica import loaded_library

@@ -90,10 +90,10 @@ def _child(
     messages: Any,
 ) -> None:
     from ablage_desktop.engine.bench.runner import BenchRunner
-    from ablage_desktop.engine.core import Engine
+    from ablage_desktop.engine.core import EngineCore
 
     try:
-        engine = Engine(config)
+        engine = EngineCore(config)
         try:
             runner = BenchRunner(engine, plan, lambda update: messages.put(("progress", update)))
             row = runner.measure(position[0], position[1], corpus, job)

@@ -2,7 +2,7 @@
 
 Each app row is measured as a user meets it: the model is unloaded (everything else too, so
 the memory peak is this row's), loaded cold, warmed up on the first pages, then the documents
-run ``runs`` times through ``Engine.ocr`` (the real pipeline: rendering overlaps recognition,
+run ``runs`` times through ``EngineCore.ocr`` (the real pipeline: rendering overlaps recognition,
 Tesseract reads two pages at once, a VLM gets batches). The model stays pinned for the row,
 so a keep-alive of 0 does not reload it between runs.
 
@@ -38,7 +38,7 @@ from ablage_desktop.engine.bench.results import (
     DocumentScore,
     ratios,
 )
-from ablage_desktop.engine.core import Engine, OcrRequest
+from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.errors import AblageError, Cancelled, UsageError
 from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
 from ablage_desktop.engine.models.leases import Lease
@@ -68,7 +68,7 @@ class _TimedRuns:
 class BenchRunner:
     def __init__(
         self,
-        engine: Engine,
+        engine: EngineCore,
         plan: BenchPlan,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
@@ -391,7 +391,7 @@ class BenchRunner:
 
 
 def run_bench(
-    engine: Engine,
+    engine: EngineCore,
     plan: BenchPlan,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
@@ -427,7 +427,7 @@ def _page_estimate(corpus: Corpus, limits: IntakeLimits) -> int:
     return total
 
 
-def _first_pages(corpus: Corpus, count: int, engine: Engine) -> list[PageImage]:
+def _first_pages(corpus: Corpus, count: int, engine: EngineCore) -> list[PageImage]:
     pages: list[PageImage] = []
     if count <= 0:
         return pages

@@ -32,65 +32,62 @@
 <context>
     <name>ArchivePanel</name>
     <message>
-        <location filename="../archive_panel.py" line="36"/>
+        <location filename="../archive_panel.py" line="40"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="37"/>
+        <location filename="../archive_panel.py" line="41"/>
         <source>Discard</source>
         <translation>Verwerfen</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="38"/>
+        <location filename="../archive_panel.py" line="42"/>
         <source>Later</source>
         <translation>Später</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="47"/>
+        <location filename="../archive_panel.py" line="51"/>
         <source>Search the archive</source>
         <translation>Im Archiv suchen</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="48"/>
+        <location filename="../archive_panel.py" line="52"/>
         <source>Search the archive (Ctrl+F)</source>
         <translation>Im Archiv suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="53"/>
+        <location filename="../archive_panel.py" line="57"/>
         <source>Search needs the archive, which is not open.</source>
         <translation>Die Suche braucht das Archiv, das nicht geöffnet ist.</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="62"/>
+        <location filename="../archive_panel.py" line="66"/>
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="74"/>
+        <location filename="../archive_panel.py" line="78"/>
         <source>The archive cannot be used, so nothing read now is kept and search is off. {0}</source>
         <translation>Das Archiv kann nicht benutzt werden: Was jetzt gelesen wird, wird nicht aufbewahrt, und die Suche ist aus. {0}</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="90"/>
+        <location filename="../archive_panel.py" line="94"/>
         <source>A batch of one document was interrupted on {0}.</source>
         <translation>Ein Stapel mit einem Dokument wurde am {0} unterbrochen.</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="92"/>
+        <location filename="../archive_panel.py" line="96"/>
         <source>A batch of {0} documents was interrupted on {1}; {2} are not read yet.</source>
         <translation>Ein Stapel mit {0} Dokumenten wurde am {1} unterbrochen; {2} sind noch nicht gelesen.</translation>
     </message>
     <message>
-        <location filename="../archive_panel.py" line="110"/>
+        <location filename="../archive_panel.py" line="116"/>
         <source>The interrupted batch was discarded; its pages read so far stay archived.</source>
         <translation>Der unterbrochene Stapel wurde verworfen; seine bereits gelesenen Seiten bleiben im Archiv.</translation>
     </message>
-</context>
-<context>
-    <name>ArchiveWorker</name>
     <message>
-        <location filename="../archive_worker.py" line="76"/>
+        <location filename="../archive_panel.py" line="187"/>
         <source>The archive holds no pages of {0}.</source>
         <translation>Das Archiv enthält keine Seiten von {0}.</translation>
     </message>
@@ -98,32 +95,32 @@
 <context>
     <name>BatchProgress</name>
     <message>
-        <location filename="../batch_progress.py" line="39"/>
+        <location filename="../batch_progress.py" line="37"/>
         <source>Progress of the batch</source>
         <translation>Fortschritt des Stapels</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="43"/>
+        <location filename="../batch_progress.py" line="41"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="44"/>
+        <location filename="../batch_progress.py" line="42"/>
         <source>Cancel the batch</source>
         <translation>Stapel abbrechen</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="60"/>
+        <location filename="../batch_progress.py" line="58"/>
         <source>{0} files were not documents and were skipped.</source>
         <translation>{0} Dateien waren keine Dokumente und wurden übersprungen.</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="133"/>
+        <location filename="../batch_progress.py" line="130"/>
         <source>cancelling ...</source>
         <translation>breche ab ...</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="135"/>
+        <location filename="../batch_progress.py" line="132"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -186,175 +183,175 @@
 <context>
     <name>BenchDialog</name>
     <message>
-        <location filename="../bench_dialog.py" line="51"/>
+        <location filename="../bench_dialog.py" line="56"/>
         <source>Benchmark</source>
         <translation>Benchmark</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="74"/>
+        <location filename="../bench_dialog.py" line="79"/>
         <source>The error rate (CER) is measured on the documents that have their transcription beside them, as name.gt.txt.</source>
         <translation>Die Zeichenfehlerrate (CER) wird an den Dokumenten gemessen, neben denen ihre Abschrift als name.gt.txt liegt.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="81"/>
+        <location filename="../bench_dialog.py" line="86"/>
         <source>Documents are being read; the benchmark starts when they are done.</source>
         <translation>Es werden gerade Dokumente gelesen; der Benchmark beginnt, sobald sie fertig sind.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="107"/>
+        <location filename="../bench_dialog.py" line="112"/>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="109"/>
+        <location filename="../bench_dialog.py" line="114"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="110"/>
+        <location filename="../bench_dialog.py" line="115"/>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="111"/>
+        <location filename="../bench_dialog.py" line="116"/>
         <source>Save &amp;record...</source>
         <translation>&amp;Messwerte speichern...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="112"/>
+        <location filename="../bench_dialog.py" line="117"/>
         <source>Every figure of the run as JSON</source>
         <translation>Alle Messwerte des Laufs als JSON</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="113"/>
+        <location filename="../bench_dialog.py" line="118"/>
         <source>Save c&amp;hart...</source>
         <translation>&amp;Diagramm speichern...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="114"/>
+        <location filename="../bench_dialog.py" line="119"/>
         <source>The chart as a PNG image</source>
         <translation>Das Diagramm als PNG-Bild</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="89"/>
+        <location filename="../bench_dialog.py" line="94"/>
         <source>Progress of the benchmark</source>
         <translation>Fortschritt des Benchmarks</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="90"/>
+        <location filename="../bench_dialog.py" line="95"/>
         <source>Ready.</source>
         <translation>Bereit.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="91"/>
+        <location filename="../bench_dialog.py" line="96"/>
         <source>State of the benchmark</source>
         <translation>Stand des Benchmarks</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="158"/>
+        <location filename="../bench_dialog.py" line="163"/>
         <source>{0} document(s) from the queue.</source>
         <translation>{0} Dokument(e) aus der Warteschlange.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="161"/>
+        <location filename="../bench_dialog.py" line="166"/>
         <source>The queue is empty: add documents first.</source>
         <translation>Die Warteschlange ist leer: zuerst Dokumente hinzufügen.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="180"/>
+        <location filename="../bench_dialog.py" line="185"/>
         <source>Add documents to the queue and choose at least one model.</source>
         <translation>Dokumente in die Warteschlange legen und mindestens ein Modell wählen.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="208"/>
+        <location filename="../bench_dialog.py" line="213"/>
         <source>Waiting for the documents being read to finish ...</source>
         <translation>Warten, bis die gerade gelesenen Dokumente fertig sind ...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="210"/>
-        <location filename="../bench_dialog.py" line="228"/>
+        <location filename="../bench_dialog.py" line="215"/>
+        <location filename="../bench_dialog.py" line="233"/>
         <source>Starting ...</source>
         <translation>Wird gestartet ...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="218"/>
+        <location filename="../bench_dialog.py" line="223"/>
         <source>Cancelling ...</source>
         <translation>Wird abgebrochen ...</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="239"/>
+        <location filename="../bench_dialog.py" line="244"/>
         <source>loading</source>
         <translation>wird geladen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="240"/>
+        <location filename="../bench_dialog.py" line="245"/>
         <source>warming up</source>
         <translation>wärmt sich auf</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="241"/>
+        <location filename="../bench_dialog.py" line="246"/>
         <source>starting</source>
         <translation>startet</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="242"/>
+        <location filename="../bench_dialog.py" line="247"/>
         <source>loading the models again that were loaded before</source>
         <translation>die vorher geladenen Modelle werden wieder geladen</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="247"/>
+        <location filename="../bench_dialog.py" line="252"/>
         <source>{0}/{1} pages</source>
         <translation>{0}/{1} Seiten</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="257"/>
+        <location filename="../bench_dialog.py" line="262"/>
         <source>Cancelled.</source>
         <translation>Abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="265"/>
+        <location filename="../bench_dialog.py" line="270"/>
         <source>Done in {0:.0f} s.</source>
         <translation>Fertig in {0:.0f} s.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="268"/>
+        <location filename="../bench_dialog.py" line="273"/>
         <source>{0} setting(s) could not be measured; the table says why.</source>
         <translation>{0} Einstellung(en) konnten nicht gemessen werden; die Tabelle nennt den Grund.</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="288"/>
+        <location filename="../bench_dialog.py" line="293"/>
         <source>The benchmark failed: {0}</source>
         <translation>Der Benchmark ist fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="312"/>
+        <location filename="../bench_dialog.py" line="317"/>
         <source>Save the benchmark record</source>
         <translation>Messwerte des Benchmarks speichern</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="314"/>
+        <location filename="../bench_dialog.py" line="319"/>
         <source>JSON record (*.json)</source>
         <translation>JSON-Messwerte (*.json)</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="324"/>
+        <location filename="../bench_dialog.py" line="329"/>
         <source>Save the benchmark chart</source>
         <translation>Diagramm des Benchmarks speichern</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="324"/>
+        <location filename="../bench_dialog.py" line="329"/>
         <source>PNG image (*.png)</source>
         <translation>PNG-Bild (*.png)</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="334"/>
-        <location filename="../bench_dialog.py" line="343"/>
+        <location filename="../bench_dialog.py" line="339"/>
+        <location filename="../bench_dialog.py" line="348"/>
         <source>Cannot write {0}: {1}</source>
         <translation>{0} kann nicht geschrieben werden: {1}</translation>
     </message>
     <message>
-        <location filename="../bench_dialog.py" line="336"/>
-        <location filename="../bench_dialog.py" line="345"/>
+        <location filename="../bench_dialog.py" line="341"/>
+        <location filename="../bench_dialog.py" line="350"/>
         <source>Saved {0}.</source>
         <translation>{0} gespeichert.</translation>
     </message>
@@ -362,47 +359,47 @@
 <context>
     <name>BenchOptions</name>
     <message>
-        <location filename="../widgets/bench_options.py" line="45"/>
+        <location filename="../widgets/bench_options.py" line="44"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../widgets/bench_options.py" line="56"/>
+        <location filename="../widgets/bench_options.py" line="55"/>
         <source>Timed runs</source>
         <translation>Gemessene Durchläufe</translation>
     </message>
     <message>
-        <location filename="../widgets/bench_options.py" line="57"/>
+        <location filename="../widgets/bench_options.py" line="56"/>
         <source>How often every document is read with the clock on</source>
         <translation>Wie oft jedes Dokument bei laufender Uhr gelesen wird</translation>
     </message>
     <message>
-        <location filename="../widgets/bench_options.py" line="61"/>
+        <location filename="../widgets/bench_options.py" line="60"/>
         <source>Warm-up pages</source>
         <translation>Seiten zum Aufwärmen</translation>
     </message>
     <message>
-        <location filename="../widgets/bench_options.py" line="63"/>
+        <location filename="../widgets/bench_options.py" line="62"/>
         <source>Pages read after a model is loaded and before the clock runs</source>
         <translation>Seiten, die nach dem Laden eines Modells gelesen werden, bevor die Uhr läuft</translation>
     </message>
     <message>
-        <location filename="../widgets/bench_options.py" line="66"/>
+        <location filename="../widgets/bench_options.py" line="65"/>
         <source>Compare with the engines on their own (tesseract program, RapidOCR)</source>
         <translation>Mit den Texterkennungen allein vergleichen (Programm tesseract, RapidOCR)</translation>
     </message>
     <message>
-        <location filename="../widgets/bench_options.py" line="71"/>
+        <location filename="../widgets/bench_options.py" line="70"/>
         <source>Timed runs:</source>
         <translation>Gemessene Durchläufe:</translation>
     </message>
     <message>
-        <location filename="../widgets/bench_options.py" line="72"/>
+        <location filename="../widgets/bench_options.py" line="71"/>
         <source>Warm-up pages:</source>
         <translation>Seiten zum Aufwärmen:</translation>
     </message>
     <message>
-        <location filename="../widgets/bench_options.py" line="108"/>
+        <location filename="../widgets/bench_options.py" line="107"/>
         <source>Not available: {0}</source>
         <translation>Nicht verfügbar: {0}</translation>
     </message>
@@ -457,119 +454,61 @@
     </message>
 </context>
 <context>
-    <name>ControlWorker</name>
-    <message>
-        <location filename="../workers/control.py" line="56"/>
-        <source>Asking {0} whether it answers ...</source>
-        <translation>{0} wird gefragt, ob er antwortet ...</translation>
-    </message>
-    <message>
-        <location filename="../workers/control.py" line="59"/>
-        <source>{0} is ready.</source>
-        <translation>{0} ist bereit.</translation>
-    </message>
-    <message>
-        <location filename="../workers/control.py" line="71"/>
-        <source>No documents found in what was dropped.</source>
-        <translation>Unter den abgelegten Dateien sind keine Dokumente.</translation>
-    </message>
-    <message>
-        <location filename="../workers/control.py" line="94"/>
-        <source>That batch has nothing left to read.</source>
-        <translation>In diesem Stapel ist nichts mehr zu lesen.</translation>
-    </message>
-    <message>
-        <location filename="../workers/control.py" line="112"/>
-        <source>Cannot write {0}: {1}</source>
-        <translation>{0} kann nicht geschrieben werden: {1}</translation>
-    </message>
-    <message>
-        <location filename="../workers/control.py" line="116"/>
-        <source>Export failed: {0}</source>
-        <translation>Export fehlgeschlagen: {0}</translation>
-    </message>
-    <message>
-        <location filename="../workers/control.py" line="144"/>
-        <source>Loading {0} ...</source>
-        <translation>{0} wird geladen ...</translation>
-    </message>
-    <message>
-        <location filename="../workers/control.py" line="146"/>
-        <source>{0} is loaded.</source>
-        <translation>{0} ist geladen.</translation>
-    </message>
-    <message>
-        <location filename="../workers/control.py" line="158"/>
-        <source>{0} is reading a page; it unloads as soon as it is done.</source>
-        <translation>{0} liest gerade eine Seite und wird entladen, sobald sie fertig ist.</translation>
-    </message>
-    <message>
-        <location filename="../workers/control.py" line="161"/>
-        <source>{0} is unloaded.</source>
-        <translation>{0} ist entladen.</translation>
-    </message>
-    <message>
-        <location filename="../workers/control.py" line="170"/>
-        <source>{0} cannot load as {1}.</source>
-        <translation>{0} kann nicht als {1} geladen werden.</translation>
-    </message>
-    <message>
-        <location filename="../workers/control.py" line="173"/>
-        <source>{0} will load as {1}.</source>
-        <translation>{0} wird als {1} geladen.</translation>
-    </message>
-</context>
-<context>
     <name>DocumentExport</name>
     <message>
-        <location filename="../document_export.py" line="27"/>
+        <location filename="../document_export.py" line="30"/>
         <source>Text (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="28"/>
+        <location filename="../document_export.py" line="31"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="29"/>
+        <location filename="../document_export.py" line="32"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="30"/>
+        <location filename="../document_export.py" line="33"/>
         <source>hOCR (*.hocr *.html)</source>
         <translation>hOCR (*.hocr *.html)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="31"/>
+        <location filename="../document_export.py" line="34"/>
         <source>Searchable PDF (*.pdf)</source>
         <translation>Durchsuchbares PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="35"/>
+        <location filename="../document_export.py" line="38"/>
         <source>text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="35"/>
+        <location filename="../document_export.py" line="38"/>
         <source>searchable PDF</source>
         <translation>durchsuchbares PDF</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="45"/>
+        <location filename="../document_export.py" line="48"/>
         <source>Select a finished document first.</source>
         <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="70"/>
+        <location filename="../document_export.py" line="82"/>
         <source>Exporting {0} as {1} ...</source>
         <translation>{0} wird als {1} exportiert ...</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="77"/>
+        <location filename="../document_export.py" line="89"/>
         <source>Exported as {0}: {1}</source>
         <translation>Als {0} exportiert: {1}</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="96"/>
+        <source>Export failed: {0}</source>
+        <translation>Export fehlgeschlagen: {0}</translation>
     </message>
 </context>
 <context>
@@ -598,20 +537,33 @@
 <context>
     <name>EngineChoice</name>
     <message>
-        <location filename="../engine_choice.py" line="36"/>
-        <location filename="../engine_choice.py" line="37"/>
+        <location filename="../engine_choice.py" line="34"/>
+        <location filename="../engine_choice.py" line="35"/>
         <source>Engine for the next documents</source>
         <translation>Texterkennung für die nächsten Dokumente</translation>
     </message>
     <message>
-        <location filename="../engine_choice.py" line="38"/>
+        <location filename="../engine_choice.py" line="36"/>
         <source>auto (chosen per page)</source>
         <translation>automatisch (je Seite gewählt)</translation>
     </message>
     <message>
-        <location filename="../engine_choice.py" line="79"/>
+        <location filename="../engine_choice.py" line="73"/>
         <source>Select a model in the models table first.</source>
         <translation>Bitte zuerst ein Modell in der Modelltabelle auswählen.</translation>
+    </message>
+</context>
+<context>
+    <name>EngineWorker</name>
+    <message>
+        <location filename="../workers/batch.py" line="82"/>
+        <source>No documents found in what was dropped.</source>
+        <translation>Unter den abgelegten Dateien sind keine Dokumente.</translation>
+    </message>
+    <message>
+        <location filename="../workers/batch.py" line="96"/>
+        <source>That batch has nothing left to read.</source>
+        <translation>In diesem Stapel ist nichts mehr zu lesen.</translation>
     </message>
 </context>
 <context>
@@ -655,88 +607,40 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>&amp;Save result...</source>
-        <translation type="vanished">Ergebnis &amp;speichern...</translation>
-    </message>
-    <message>
-        <source>{0} done, {1} failed in {2:.1f} s</source>
-        <translation type="vanished">{0} fertig, {1} fehlgeschlagen in {2:.1f} s</translation>
-    </message>
-    <message>
-        <source>; {0} page(s) taken from the archive</source>
-        <translation type="vanished">; {0} Seite(n) aus dem Archiv übernommen</translation>
-    </message>
-    <message>
-        <source> (cancelled)</source>
-        <translation type="vanished"> (abgebrochen)</translation>
-    </message>
-    <message>
-        <source>Cancelling ...</source>
-        <translation type="vanished">Wird abgebrochen ...</translation>
-    </message>
-    <message>
-        <location filename="../export_target.py" line="57"/>
+        <location filename="../export_target.py" line="56"/>
         <source>Export the result</source>
         <translation>Ergebnis exportieren</translation>
     </message>
     <message>
-        <location filename="../export_target.py" line="73"/>
+        <location filename="../export_target.py" line="72"/>
         <source>Not exported</source>
         <translation>Nicht exportiert</translation>
     </message>
     <message>
-        <location filename="../export_target.py" line="74"/>
+        <location filename="../export_target.py" line="73"/>
         <source>Nothing was written: {0}.</source>
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <source>Save result</source>
-        <translation type="vanished">Ergebnis speichern</translation>
-    </message>
-    <message>
-        <source>Cannot write {0}: {1}</source>
-        <translation type="vanished">{0} kann nicht geschrieben werden: {1}</translation>
-    </message>
-    <message>
-        <source>{0} has no quantization to choose.</source>
-        <translation type="vanished">{0} hat keine wählbare Quantisierung.</translation>
-    </message>
-    <message>
-        <source>load</source>
-        <translation type="vanished">Laden</translation>
-    </message>
-    <message>
-        <source>unload</source>
-        <translation type="vanished">Entladen</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="277"/>
+        <location filename="../main_window.py" line="273"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279"/>
-        <location filename="../main_window.py" line="288"/>
+        <location filename="../main_window.py" line="275"/>
+        <location filename="../main_window.py" line="284"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="315"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
-    </message>
-    <message>
-        <source>About Ablage Desktop</source>
-        <translation type="vanished">Über Ablage Desktop</translation>
-    </message>
-    <message>
-        <source>Ablage Desktop {0}: OCR for the office archive.</source>
-        <translation type="vanished">Ablage Desktop {0}: Texterkennung für das Büroarchiv.</translation>
     </message>
 </context>
 <context>
@@ -792,17 +696,17 @@
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="104"/>
+        <location filename="../widgets/memory_graph.py" line="105"/>
         <source>Memory graph</source>
         <translation>Speicherverlauf</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="106"/>
+        <location filename="../widgets/memory_graph.py" line="107"/>
         <source>Process RSS, system RAM and VRAM over the last minutes</source>
         <translation>Prozessspeicher (RSS), Arbeitsspeicher und Grafikspeicher der letzten Minuten</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="110"/>
+        <location filename="../widgets/memory_graph.py" line="111"/>
         <source>Memory in GiB: process RSS, system RAM, and VRAM where a GPU is present.
 Dashed lines: budgets. Vertical lines: model loads and unloads.
 Band colour: memory pressure (amber = warning, red = critical).
@@ -813,18 +717,18 @@ Farbe des Hintergrunds: Speicherauslastung (gelb = Warnung, rot = kritisch).
 Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="137"/>
+        <location filename="../widgets/memory_graph.py" line="138"/>
         <location filename="../widgets/memory_text.py" line="47"/>
         <source>no samples yet</source>
         <translation>noch keine Messwerte</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="139"/>
+        <location filename="../widgets/memory_graph.py" line="140"/>
         <source>Time span of the memory graph</source>
         <translation>Zeitraum des Speicherverlaufs</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/memory_graph.py" line="142"/>
+        <location filename="../widgets/memory_graph.py" line="143"/>
         <source>last %n min</source>
         <translation>
             <numerusform>letzte %n min</numerusform>
@@ -832,27 +736,27 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="145"/>
+        <location filename="../widgets/memory_graph.py" line="146"/>
         <source>Memory summary</source>
         <translation>Speicherübersicht</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="147"/>
+        <location filename="../widgets/memory_graph.py" line="148"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="159"/>
+        <location filename="../widgets/memory_graph.py" line="160"/>
         <source>Memory curves</source>
         <translation>Speicherkurven</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="165"/>
+        <location filename="../widgets/memory_graph.py" line="166"/>
         <source>memory (GiB)</source>
         <translation>Speicher (GiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="166"/>
+        <location filename="../widgets/memory_graph.py" line="167"/>
         <source>seconds before now</source>
         <translation>Sekunden vor jetzt</translation>
     </message>
@@ -895,49 +799,92 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>MemoryStatus</name>
     <message>
-        <location filename="../memory_status.py" line="25"/>
+        <location filename="../memory_status.py" line="28"/>
         <source>memory: normal</source>
         <translation>Speicher: normal</translation>
     </message>
     <message>
-        <location filename="../memory_status.py" line="26"/>
+        <location filename="../memory_status.py" line="29"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
     <message>
-        <location filename="../memory_status.py" line="36"/>
+        <location filename="../memory_status.py" line="40"/>
         <source>normal</source>
         <translation>normal</translation>
     </message>
     <message>
-        <location filename="../memory_status.py" line="37"/>
+        <location filename="../memory_status.py" line="41"/>
         <source>warning</source>
         <translation>erhöht</translation>
     </message>
     <message>
-        <location filename="../memory_status.py" line="38"/>
+        <location filename="../memory_status.py" line="42"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../memory_status.py" line="40"/>
+        <location filename="../memory_status.py" line="44"/>
         <source>memory: {0}</source>
         <translation>Speicher: {0}</translation>
     </message>
     <message>
-        <location filename="../memory_status.py" line="45"/>
+        <location filename="../memory_status.py" line="52"/>
         <source>{0} loaded</source>
         <translation>{0} geladen</translation>
     </message>
     <message>
-        <location filename="../memory_status.py" line="47"/>
+        <location filename="../memory_status.py" line="54"/>
         <source>{0} unloaded</source>
         <translation>{0} entladen</translation>
     </message>
     <message>
-        <location filename="../memory_status.py" line="52"/>
+        <location filename="../memory_status.py" line="59"/>
         <source>Memory leak: {0} is still referenced after unloading</source>
         <translation>Speicherleck: {0} wird nach dem Entladen noch referenziert</translation>
+    </message>
+</context>
+<context>
+    <name>ModelRequests</name>
+    <message>
+        <location filename="../model_requests.py" line="76"/>
+        <source>Loading {0} ...</source>
+        <translation>{0} wird geladen ...</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="82"/>
+        <source>{0} is loaded.</source>
+        <translation>{0} ist geladen.</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="105"/>
+        <source>{0} is reading a page; it unloads as soon as it is done.</source>
+        <translation>{0} liest gerade eine Seite und wird entladen, sobald sie fertig ist.</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="108"/>
+        <source>{0} is unloaded.</source>
+        <translation>{0} ist entladen.</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="116"/>
+        <source>{0} cannot load as {1}.</source>
+        <translation>{0} kann nicht als {1} geladen werden.</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="125"/>
+        <source>{0} will load as {1}.</source>
+        <translation>{0} wird als {1} geladen.</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="142"/>
+        <source>{0} is ready.</source>
+        <translation>{0} ist bereit.</translation>
+    </message>
+    <message>
+        <location filename="../model_requests.py" line="147"/>
+        <source>Asking {0} whether it answers ...</source>
+        <translation>{0} wird gefragt, ob er antwortet ...</translation>
     </message>
 </context>
 <context>
@@ -1034,14 +981,6 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message>
-        <source>{0:.2f} s/page</source>
-        <translation type="vanished">{0:.2f} s/Seite</translation>
-    </message>
-    <message>
-        <source>{0} running, {1} waiting</source>
-        <translation type="vanished">{0} laufen, {1} warten</translation>
-    </message>
-    <message>
         <location filename="../widgets/models_panel.py" line="158"/>
         <source>unloaded</source>
         <translation>entladen</translation>
@@ -1113,27 +1052,27 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>PageNavigation</name>
     <message>
-        <location filename="../page_navigation.py" line="35"/>
+        <location filename="../page_navigation.py" line="45"/>
         <source>Previous page</source>
         <translation>Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="36"/>
+        <location filename="../page_navigation.py" line="46"/>
         <source>Next page</source>
         <translation>Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="40"/>
+        <location filename="../page_navigation.py" line="50"/>
         <source>Page number</source>
         <translation>Seitenzahl</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="82"/>
+        <location filename="../page_navigation.py" line="99"/>
         <source>page {0} of {1}</source>
         <translation>Seite {0} von {1}</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="84"/>
+        <location filename="../page_navigation.py" line="101"/>
         <source> (from the archive)</source>
         <translation> (aus dem Archiv)</translation>
     </message>
@@ -1141,17 +1080,17 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>PageView</name>
     <message>
-        <location filename="../widgets/page_view.py" line="129"/>
+        <location filename="../widgets/page_view.py" line="150"/>
         <source>Page view</source>
         <translation>Seitenansicht</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="131"/>
+        <location filename="../widgets/page_view.py" line="152"/>
         <source>The page image with a box around each recognised line</source>
         <translation>Das Seitenbild mit einem Rahmen um jede erkannte Zeile</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="351"/>
+        <location filename="../widgets/page_view.py" line="372"/>
         <source>Drop scans, photos or PDFs here</source>
         <translation>Scans, Fotos oder PDFs hierher ziehen</translation>
     </message>
@@ -1172,22 +1111,22 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../widgets/queue_model.py" line="72"/>
+        <location filename="../widgets/queue_model.py" line="70"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="73"/>
+        <location filename="../widgets/queue_model.py" line="71"/>
         <source>Pages</source>
         <translation>Seiten</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="74"/>
+        <location filename="../widgets/queue_model.py" line="72"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="75"/>
+        <location filename="../widgets/queue_model.py" line="73"/>
         <source>Engine</source>
         <translation>Texterkennung</translation>
     </message>
@@ -1197,47 +1136,47 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Warteschlange der Dokumente</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="82"/>
+        <location filename="../widgets/queue_model.py" line="80"/>
         <source>queued</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="83"/>
+        <location filename="../widgets/queue_model.py" line="81"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="84"/>
+        <location filename="../widgets/queue_model.py" line="82"/>
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="85"/>
+        <location filename="../widgets/queue_model.py" line="83"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="86"/>
+        <location filename="../widgets/queue_model.py" line="84"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="87"/>
+        <location filename="../widgets/queue_model.py" line="85"/>
         <source>from the archive</source>
         <translation>aus dem Archiv</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="96"/>
+        <location filename="../widgets/queue_model.py" line="94"/>
         <source> ({0} from the archive)</source>
         <translation> ({0} aus dem Archiv)</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="100"/>
+        <location filename="../widgets/queue_model.py" line="98"/>
         <source> (edited)</source>
         <translation> (bearbeitet)</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="115"/>
+        <location filename="../widgets/queue_model.py" line="113"/>
         <source>{0} page(s) taken from the archive, not read again</source>
         <translation>{0} Seite(n) aus dem Archiv übernommen, nicht neu gelesen</translation>
     </message>
@@ -1440,48 +1379,48 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>SearchPanel</name>
     <message>
-        <location filename="../widgets/search_panel.py" line="102"/>
-        <location filename="../widgets/search_panel.py" line="154"/>
+        <location filename="../widgets/search_panel.py" line="101"/>
+        <location filename="../widgets/search_panel.py" line="153"/>
         <source>Type words in the search field to search the archive.</source>
         <translation>Wörter ins Suchfeld eingeben, um im Archiv zu suchen.</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="103"/>
+        <location filename="../widgets/search_panel.py" line="102"/>
         <source>Search summary</source>
         <translation>Zusammenfassung der Suche</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="106"/>
+        <location filename="../widgets/search_panel.py" line="105"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="106"/>
+        <location filename="../widgets/search_panel.py" line="105"/>
         <source>Page</source>
         <translation>Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="106"/>
+        <location filename="../widgets/search_panel.py" line="105"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="108"/>
+        <location filename="../widgets/search_panel.py" line="107"/>
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="139"/>
+        <location filename="../widgets/search_panel.py" line="138"/>
         <source>{0}, read by {1}</source>
         <translation>{0}, gelesen mit {1}</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="144"/>
+        <location filename="../widgets/search_panel.py" line="143"/>
         <source>{0} page(s) found for “{1}”; double-click one to open it.</source>
         <translation>{0} Seite(n) gefunden für „{1}“; Doppelklick öffnet eine.</translation>
     </message>
     <message>
-        <location filename="../widgets/search_panel.py" line="149"/>
+        <location filename="../widgets/search_panel.py" line="148"/>
         <source>Nothing in the archive matches “{0}”.</source>
         <translation>Nichts im Archiv passt zu „{0}“.</translation>
     </message>
@@ -1489,102 +1428,102 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>ServerDialog</name>
     <message>
-        <location filename="../widgets/server_dialog.py" line="33"/>
+        <location filename="../widgets/server_dialog.py" line="32"/>
         <source>Add inference server</source>
         <translation>Inferenz-Server hinzufügen</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="41"/>
+        <location filename="../widgets/server_dialog.py" line="40"/>
         <source>name of an environment variable (optional)</source>
         <translation>Name einer Umgebungsvariablen (optional)</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="46"/>
+        <location filename="../widgets/server_dialog.py" line="45"/>
         <source>Try this server first for every page (auto)</source>
         <translation>Diesen Server für jede Seite zuerst versuchen (auto)</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="52"/>
+        <location filename="../widgets/server_dialog.py" line="51"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="52"/>
+        <location filename="../widgets/server_dialog.py" line="51"/>
         <source>Model name</source>
         <translation>Modellname</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="53"/>
+        <location filename="../widgets/server_dialog.py" line="52"/>
         <source>Base &amp;URL:</source>
         <translation>Basis-&amp;URL:</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="53"/>
+        <location filename="../widgets/server_dialog.py" line="52"/>
         <source>Base URL of the server</source>
         <translation>Basis-URL des Servers</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="54"/>
+        <location filename="../widgets/server_dialog.py" line="53"/>
         <source>&amp;Model:</source>
         <translation>&amp;Modell:</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="54"/>
+        <location filename="../widgets/server_dialog.py" line="53"/>
         <source>Model name on the server</source>
         <translation>Modellname auf dem Server</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="55"/>
+        <location filename="../widgets/server_dialog.py" line="54"/>
         <source>API &amp;key variable:</source>
         <translation>Variable des API-&amp;Schlüssels:</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="55"/>
+        <location filename="../widgets/server_dialog.py" line="54"/>
         <source>API key variable</source>
         <translation>Variable des API-Schlüssels</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="56"/>
+        <location filename="../widgets/server_dialog.py" line="55"/>
         <source>Pages at &amp;once:</source>
         <translation>Seiten &amp;gleichzeitig:</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="56"/>
+        <location filename="../widgets/server_dialog.py" line="55"/>
         <source>Pages at once</source>
         <translation>Seiten gleichzeitig</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="86"/>
+        <location filename="../widgets/server_dialog.py" line="85"/>
         <source>Choose a new name (letters, digits, _ . -).</source>
         <translation>Wählen Sie einen neuen Namen (Buchstaben, Ziffern, _ . -).</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="89"/>
+        <location filename="../widgets/server_dialog.py" line="88"/>
         <source>The base URL must look like http://host:port/v1.</source>
         <translation>Die Basis-URL muss wie http://host:port/v1 aussehen.</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="91"/>
+        <location filename="../widgets/server_dialog.py" line="90"/>
         <source>Name the model as the server knows it.</source>
         <translation>Nennen Sie das Modell so, wie der Server es kennt.</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="94"/>
+        <location filename="../widgets/server_dialog.py" line="93"/>
         <source>Give the NAME of an environment variable, not the key itself.</source>
         <translation>Geben Sie den NAMEN einer Umgebungsvariablen an, nicht den Schlüssel selbst.</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="96"/>
+        <location filename="../widgets/server_dialog.py" line="95"/>
         <source>Tick the box to allow sending pages to {0}.</source>
         <translation>Setzen Sie das Häkchen, um Seiten an {0} senden zu dürfen.</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="102"/>
+        <location filename="../widgets/server_dialog.py" line="101"/>
         <source>Send pages to this server (it runs on this machine)</source>
         <translation>Seiten an diesen Server senden (er läuft auf diesem Rechner)</translation>
     </message>
     <message>
-        <location filename="../widgets/server_dialog.py" line="106"/>
+        <location filename="../widgets/server_dialog.py" line="105"/>
         <source>Send my pages to {0} (they leave this computer)</source>
         <translation>Meine Seiten an {0} senden (sie verlassen diesen Computer)</translation>
     </message>
@@ -1592,12 +1531,12 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>TextPane</name>
     <message>
-        <location filename="../widgets/text_pane.py" line="123"/>
+        <location filename="../widgets/text_pane.py" line="150"/>
         <source>Page text</source>
         <translation>Seitentext</translation>
     </message>
     <message>
-        <location filename="../widgets/text_pane.py" line="124"/>
+        <location filename="../widgets/text_pane.py" line="151"/>
         <source>The recognised text of the page appears here</source>
         <translation>Hier erscheint der erkannte Text der Seite</translation>
     </message>

@@ -50,7 +50,7 @@
 <context>
     <name>MemoryGraph</name>
     <message numerus="yes">
-        <location filename="../widgets/memory_graph.py" line="142"/>
+        <location filename="../widgets/memory_graph.py" line="143"/>
         <source>last %n min</source>
         <translation>
             <numerusform>last %n min</numerusform>

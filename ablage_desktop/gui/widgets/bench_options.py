@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ablage_desktop.engine import BackendStatus
-from ablage_desktop.engine.bench import BenchPlan
+from ablage_desktop.engine import BackendStatus, BenchPlan
 
 MODEL_COLUMNS = 2
 MAX_RUNS = 50

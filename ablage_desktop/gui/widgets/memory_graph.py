@@ -19,7 +19,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QColor, QHideEvent, QPalette, QShowEvent, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ablage_desktop.engine.memory.probe import MemorySnapshot
+from ablage_desktop.engine import MemorySnapshot
 from ablage_desktop.gui.widgets.memory_layout import (
     badge_style,
     budget_line,

@@ -16,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from ablage_desktop.engine.memory.probe import MemorySnapshot
+from ablage_desktop.engine import MemorySnapshot
 
 log = logging.getLogger(__name__)
 

@@ -7,6 +7,8 @@ resolution (a PDF rendered at preview DPI), so each box is scaled by
 
 from __future__ import annotations
 
+import enum
+import functools
 import logging
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
@@ -34,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ablage_desktop.engine.results.document import OcrLine, OcrPage
+from ablage_desktop.engine import OcrLine, OcrPage
 
 log = logging.getLogger(__name__)
 
@@ -91,45 +93,43 @@ class _LineBox(QGraphicsRectItem):
 
     def _restyle(self) -> None:
         if self.selected:
-            state = "selected"
+            look = _Look.SELECTED
         elif self.marked:
-            state = "marked"
+            look = _Look.MARKED
         else:
-            state = "plain"
-        pen, brush, z = _style(self._colour.rgb(), state)
+            look = _Look.PLAIN
+        pen, brush, z = _style(self._colour.rgb(), look)
         self.setPen(pen)
         self.setBrush(brush)
         self.setZValue(z)
 
 
-_STYLES: dict[tuple[int, str], tuple[QPen, QBrush, float]] = {}
-"""Pen, brush and z per (colour, state): a page has hundreds of boxes in a few styles, and
-making a pen and a brush for each box took the GUI thread 50 to 150 ms a page
-(``benchmarks/ui_latency.py --profile``: ``_LineBox.__init__``)."""
+class _Look(enum.Enum):
+    """How a line's box is drawn."""
+
+    PLAIN = enum.auto()
+    SELECTED = enum.auto()
+    MARKED = enum.auto()
 
 
-def _style(rgb: int, state: str) -> tuple[QPen, QBrush, float]:
-    style = _STYLES.get((rgb, state))
-    if style is None:
-        colour = QColor.fromRgb(rgb)
-        if state == "selected":
-            width, alpha, z = _SELECTED_PEN_WIDTH, _SELECTED_FILL_ALPHA, _SELECTED_Z
-        elif state == "marked":
-            colour, width, alpha, z = (
-                QColor(_MARKED),
-                _MARKED_PEN_WIDTH,
-                _MARKED_FILL_ALPHA,
-                _MARKED_Z,
-            )
-        else:
-            width, alpha, z = _PEN_WIDTH, _FILL_ALPHA, _BOX_Z
-        # Cosmetic pens keep their width in screen pixels at any zoom.
-        pen = QPen(colour, width)
-        pen.setCosmetic(True)
-        fill = QColor(colour)
-        fill.setAlpha(alpha)
-        style = _STYLES[(rgb, state)] = (pen, QBrush(fill), z)
-    return style
+@functools.lru_cache(maxsize=256)
+def _style(rgb: int, look: _Look) -> tuple[QPen, QBrush, float]:
+    """Pen, brush and z for a box: shared, since a page has hundreds of boxes in a few styles
+    and making a pen and a brush for each took the GUI thread 50 to 150 ms a page
+    (``benchmarks/ui_latency.py --profile``: ``_LineBox.__init__``)."""
+    colour = QColor.fromRgb(rgb)
+    if look is _Look.SELECTED:
+        width, alpha, z = _SELECTED_PEN_WIDTH, _SELECTED_FILL_ALPHA, _SELECTED_Z
+    elif look is _Look.MARKED:
+        colour, width, alpha, z = QColor(_MARKED), _MARKED_PEN_WIDTH, _MARKED_FILL_ALPHA, _MARKED_Z
+    else:
+        width, alpha, z = _PEN_WIDTH, _FILL_ALPHA, _BOX_Z
+    # Cosmetic pens keep their width in screen pixels at any zoom.
+    pen = QPen(colour, width)
+    pen.setCosmetic(True)
+    fill = QColor(colour)
+    fill.setAlpha(alpha)
+    return pen, QBrush(fill), z
 
 
 class PageView(QGraphicsView):

@@ -22,8 +22,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from ablage_desktop.engine import DocumentState, OcrDocument, OcrPage
-from ablage_desktop.engine.pathtext import display
+from ablage_desktop.engine import DocumentState, OcrDocument, OcrPage, display
 from ablage_desktop.gui.reasons import with_detail
 
 COLUMNS = ("name", "pages", "state", "backend")

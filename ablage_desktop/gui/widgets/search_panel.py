@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ablage_desktop.engine.archive.store import HIT_END, HIT_START, SearchHit
-from ablage_desktop.engine.pathtext import display
+from ablage_desktop.engine import HIT_END, HIT_START, SearchHit, display
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 _SPACE = re.compile(r"\s+")

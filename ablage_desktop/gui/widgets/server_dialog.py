@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ablage_desktop.engine.backends.openai_server import ENV_NAME
-from ablage_desktop.engine.remote.client import Endpoint
+from ablage_desktop.engine import ENV_NAME, Endpoint
 
 NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 

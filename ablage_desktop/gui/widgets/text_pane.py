@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from ablage_desktop.engine.results.document import OcrLine, OcrPage
+from ablage_desktop.engine import OcrLine, OcrPage
 
 log = logging.getLogger(__name__)
 
