@@ -49,14 +49,24 @@ class BatchProgress(QObject):
     def engine_asked(self, batch: int, backend: str) -> None:
         self._engines[batch] = backend
 
+    def documents_announced(self, batch: int, backend: str, paths: list[str]) -> None:
+        """A drop's rows while earlier batches still run (the batch thread confirms them)."""
+        if not self._window.queue.has_batch(batch):
+            self._rows_added(batch, paths, backend)
+
     def documents_queued(self, batch: int, paths: list[str], skipped: int) -> None:
-        window = self._window
-        first_new = len(window.queue.entries)
-        window.queue.add_batch(batch, paths, self._engines.pop(batch, AUTO))
+        """The batch's documents at its turn: they replace the rows announced at the drop."""
+        self._rows_added(batch, paths, self._engines.pop(batch, AUTO))
         if skipped:
-            window.statusBar().showMessage(
+            self._window.statusBar().showMessage(
                 self.tr("{0} files were not documents and were skipped.").format(skipped), 8000
             )
+
+    def _rows_added(self, batch: int, paths: list[str], backend: str) -> None:
+        window = self._window
+        first_new = len(window.queue.entries)
+        if not window.queue.add_batch(batch, paths, backend):
+            return  # the rows announced at the drop are these
         if window.navigation.row is None:
             window.queue.selectRow(first_new)
         self.update()

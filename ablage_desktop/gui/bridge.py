@@ -22,6 +22,7 @@ from shiboken6 import getCppPointer
 
 from ablage_desktop.engine import (
     AUTO,
+    AblageError,
     BenchPlan,
     Engine,
     EventHandlers,
@@ -54,6 +55,7 @@ class EngineBridge(QObject):
     leaked = Signal(str, list)  # model, object type names
     batchesPendingChanged = Signal(int)  # batches queued or running, not yet finished
     resumable = Signal(list)  # list[Job]: archived batches that stopped before their end
+    documentsAnnounced = Signal(int, str, list)  # batch, engine, paths: rows before its turn
 
     def __init__(
         self, engine: Engine, parent: QObject | None = None, config_file: Path | None = None
@@ -63,6 +65,10 @@ class EngineBridge(QObject):
         self.engine = engine
         self._batches_runner = TaskRunner("ablage-gui-batches", self)
         self._control_runner = TaskRunner("ablage-gui-control", self)
+        # Collects a drop's documents at once so its rows show while earlier batches run; the
+        # batch thread collects again at the batch's turn and its list is the one read.
+        self._intake_runner = TaskRunner("ablage-gui-intake", self)
+        self.intake_thread: QThread = self._intake_runner.qthread
         self.batch_thread: QThread = self._batches_runner.qthread
         self.control_thread: QThread = self._control_runner.qthread
         self._tasks: set[Task] = set()
@@ -86,6 +92,7 @@ class EngineBridge(QObject):
     def start(self) -> None:
         self.batch_thread.start()
         self.control_thread.start()
+        self.intake_thread.start()
         self.engine.start()
         self.refresh()
         self.run(self.engine.resumable_jobs, on_result=self.resumable.emit)
@@ -163,7 +170,20 @@ class EngineBridge(QObject):
             force,
             on_finished=lambda: self._forget_batch(batch),
         )
+        announce = self._task(
+            self.engine.collect,
+            (documents,),
+            lambda collected: self._announce(batch, backend, collected.documents),
+            _not_announced,
+            None,
+            None,
+        )
+        self._intake_runner.submit(announce)
         return batch
+
+    def _announce(self, batch: int, backend: str, documents: Sequence[Path]) -> None:
+        if batch in self._pending_batches and documents:
+            self.documentsAnnounced.emit(batch, backend, [str(path) for path in documents])
 
     def resume(self, job: int) -> int:
         """Queue the unfinished documents of archived batch ``job``; the new batch's id."""
@@ -248,7 +268,7 @@ class EngineBridge(QObject):
             task.cancel()  # what is still queued does not start
         deadline = time.monotonic() + timeout_ms / 1000
         stopped = True
-        for thread in (self.batch_thread, self.control_thread):
+        for thread in (self.intake_thread, self.batch_thread, self.control_thread):
             thread.quit()
             remaining = max(0, int((deadline - time.monotonic()) * 1000))
             stopped = thread.wait(remaining) and stopped
@@ -259,3 +279,8 @@ class EngineBridge(QObject):
             log.warning("An engine thread is still busy (a model load?); leaving it to exit")
             self.engine.release_shared_memory()
         return stopped
+
+
+def _not_announced(error: AblageError) -> None:
+    """The batch thread collects the drop again at its turn and says what went wrong then."""
+    log.debug("the drop's rows wait for its turn: %s", error)

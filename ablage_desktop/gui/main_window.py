@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         bridge.resumable.connect(self.archive_panel.offer_resume)
         worker.batchEngine.connect(batches.engine_asked)
         worker.documentsQueued.connect(batches.documents_queued)
+        bridge.documentsAnnounced.connect(batches.documents_announced)
         worker.message.connect(self._show_message)
         worker.batchStarted.connect(batches.batch_started)
         worker.documentStarted.connect(self.queue.document_started)

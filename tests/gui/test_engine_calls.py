@@ -161,3 +161,35 @@ def test_a_drop_while_a_batch_runs_is_read_after_it_and_cancel_covers_it(
     assert [Path(e.path).name for e in window.queue.entries] == ["first.png", "second.png"]
     assert window.queue.entries[1].state == "cancelled"
     assert [name for name, _ in backend.calls].count("second.png") == 0
+
+
+def test_a_drop_while_a_batch_runs_shows_its_rows_at_once_and_once(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    release = threading.Event()
+    backend = ScriptedBackend(name="slow", hook=lambda page: release.wait(30))
+    window.bridge.engine.add_model("slow", scripted_spec(backend), EngineOptions(engine="slow"))
+    window.bridge.refresh()
+    qtbot.waitUntil(lambda: window.backend_box.findData("slow") >= 0, timeout=10_000)
+    window.backend_box.setCurrentIndex(window.backend_box.findData("slow"))
+    first, folder = tmp_path / "first.png", tmp_path / "later"
+    folder.mkdir()
+    text_page().save(first)
+    for name in ("b.png", "a.png"):
+        text_page().save(folder / name)
+
+    with qtbot.waitSignal(window.bridge.worker.batchStarted, timeout=BATCH_TIMEOUT_MS):
+        window.enqueue([str(first)])
+    window.enqueue([str(folder)])
+    # The first batch still holds the batch thread: the folder's rows come from the intake one.
+    qtbot.waitUntil(lambda: len(window.queue.entries) == 3, timeout=10_000)
+    assert not release.is_set()  # the first batch has not finished: the rows came early
+    names = [Path(e.path).name for e in window.queue.entries]
+    assert names == ["first.png", "a.png", "b.png"]
+    assert [e.state for e in window.queue.entries[1:]] == ["pending", "pending"]
+
+    release.set()
+    qtbot.waitUntil(lambda: window.bridge.batches_pending == 0, timeout=BATCH_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.queue.has_active(), timeout=5000)
+    assert [Path(e.path).name for e in window.queue.entries] == names
+    assert [e.state for e in window.queue.entries] == ["done", "done", "done"]

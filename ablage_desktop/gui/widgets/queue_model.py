@@ -178,9 +178,30 @@ class QueueModel(QAbstractTableModel):
 
     # --- rows in and out ------------------------------------------------------------------------
 
-    def add_batch(self, batch: int, paths: list[str], backend: str = "auto") -> None:
-        for position, path in enumerate(paths):
-            self._add(QueueEntry(batch, position, path, backend=backend))
+    def add_batch(self, batch: int, paths: list[str], backend: str = "auto") -> bool:
+        """Rows for ``batch``'s documents; False when it has exactly these rows already.
+
+        Rows announced at the drop that differ from the list the batch reads (a folder
+        changed in between) are replaced, where they were.
+        """
+        rows = [row for row, entry in enumerate(self.entries) if entry.batch == batch]
+        if [self.entries[row].path for row in rows] == paths:
+            return False
+        at = rows[0] if rows else len(self.entries)
+        if rows:
+            self.beginRemoveRows(QModelIndex(), rows[0], rows[-1])
+            del self.entries[rows[0] : rows[-1] + 1]
+            self.endRemoveRows()
+        if paths:
+            self.beginInsertRows(QModelIndex(), at, at + len(paths) - 1)
+            for offset, path in enumerate(paths):
+                self.entries.insert(at + offset, QueueEntry(batch, offset, path, backend=backend))
+            self.endInsertRows()
+        self._reindex()
+        return True
+
+    def has_batch(self, batch: int) -> bool:
+        return any(entry.batch == batch for entry in self.entries)
 
     def add_archived(self, document: OcrDocument) -> int:
         """A document opened from the archive: its stored pages, nothing read again; its row."""
@@ -214,8 +235,11 @@ class QueueModel(QAbstractTableModel):
             del self.entries[row]
             self.endRemoveRows()
         if gone:
-            self._rows = {(e.batch, e.position): row for row, e in enumerate(self.entries)}
+            self._reindex()
         return bool(gone)
+
+    def _reindex(self) -> None:
+        self._rows = {(e.batch, e.position): row for row, e in enumerate(self.entries)}
 
     # --- finding rows ---------------------------------------------------------------------------
 

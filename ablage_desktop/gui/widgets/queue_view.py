@@ -67,8 +67,12 @@ class QueueView(QTableView):
     def entries(self) -> list[QueueEntry]:
         return self.queue_model.entries
 
-    def add_batch(self, batch: int, paths: list[str], backend: str = "auto") -> None:
-        self.queue_model.add_batch(batch, paths, backend)
+    def add_batch(self, batch: int, paths: list[str], backend: str = "auto") -> bool:
+        """Rows for ``batch`` (``QueueModel.add_batch``); False when they were there."""
+        return self.queue_model.add_batch(batch, paths, backend)
+
+    def has_batch(self, batch: int) -> bool:
+        return self.queue_model.has_batch(batch)
 
     def add_archived(self, document: OcrDocument) -> int:
         """A document opened from the archive: its stored pages, nothing read again; its row."""
