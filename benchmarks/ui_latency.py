@@ -167,7 +167,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     from ablage_desktop.app import configure_logging
     from ablage_desktop.engine import Engine, ModelStateChanged, load_config
     from ablage_desktop.gui.application import APPLICATION, ORGANIZATION, install_translator
-    from ablage_desktop.gui.engine_worker import EngineBridge
+    from ablage_desktop.gui.bridge import EngineBridge
     from ablage_desktop.gui.eventloop import run_until
     from ablage_desktop.gui.main_window import MainWindow
 

@@ -107,7 +107,7 @@ def take(args: argparse.Namespace, folder: Path) -> int:
     from ablage_desktop.app import configure_logging
     from ablage_desktop.engine import Engine, load_config
     from ablage_desktop.gui.application import APPLICATION, ORGANIZATION, install_translator
-    from ablage_desktop.gui.engine_worker import EngineBridge
+    from ablage_desktop.gui.bridge import EngineBridge
     from ablage_desktop.gui.eventloop import run_until
     from ablage_desktop.gui.main_window import MainWindow
 

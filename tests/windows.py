@@ -32,7 +32,7 @@ def open_window(
 
     from ablage_desktop.engine import Engine, load_config
     from ablage_desktop.gui.application import open_store
-    from ablage_desktop.gui.engine_worker import EngineBridge
+    from ablage_desktop.gui.bridge import EngineBridge
     from ablage_desktop.gui.main_window import MainWindow
 
     archive, problem = open_store(store)

@@ -73,6 +73,9 @@ class EngineBridge(QObject):
         self.control_thread: QThread = self._control_runner.qthread
         self._tasks: set[Task] = set()
         self.worker = EngineWorker(engine)
+        # It emits from the batch thread, where its calls run: it lives there, so that Qt never
+        # sees a signal sent from a thread other than its object's.
+        self.worker.moveToThread(self.batch_thread)
         self.models = ModelRequests(self, config_file)
         self._refresh.connect(self.refresh)
         self._on_engine_event = (

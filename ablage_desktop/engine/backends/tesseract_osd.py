@@ -15,6 +15,7 @@ found (not Linux, no C API), ``available()`` is False and the caller uses tesser
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import os
 from dataclasses import dataclass
@@ -29,9 +30,6 @@ _MAPS = Path("/proc/self/maps")
 PSM_OSD_ONLY = 0
 """``tesseract::PSM_OSD_ONLY`` (publictypes.h)."""
 
-_library: ctypes.CDLL | None = None
-_leptonica: ctypes.CDLL | None = None
-_looked = False
 
 
 def _loaded_tesseract() -> ctypes.CDLL | None:
@@ -85,24 +83,33 @@ def _declare_leptonica(library: ctypes.CDLL) -> None:
     library.pixDestroy.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
 
 
+@dataclass(frozen=True)
+class _CApi:
+    tesseract: ctypes.CDLL
+    leptonica: ctypes.CDLL
+
+
+@functools.cache
+def _c_api() -> _CApi | None:
+    """The loaded libtesseract and Leptonica with the calls declared, looked for once."""
+    found = _loaded_tesseract()
+    images = leptonica.loaded_library()
+    if found is None or images is None or not hasattr(images, "pixReadMem"):
+        log.debug("no libtesseract with a C API loaded: OSD goes through tesserocr")
+        return None
+    _declare(found)
+    _declare_leptonica(images)
+    return _CApi(found, images)
+
+
 def library() -> ctypes.CDLL | None:
     """The loaded libtesseract with its C API declared, or None (import tesserocr first)."""
-    global _library, _leptonica, _looked
-    if not _looked:
-        found = _loaded_tesseract()
-        images = leptonica.loaded_library()
-        if found is not None and images is not None and hasattr(images, "pixReadMem"):
-            _declare(found)
-            _declare_leptonica(images)
-            _library, _leptonica = found, images
-        else:
-            log.debug("no libtesseract with a C API loaded: OSD goes through tesserocr")
-        _looked = True
-    return _library
+    api = _c_api()
+    return api.tesseract if api is not None else None
 
 
 def available() -> bool:
-    return library() is not None
+    return _c_api() is not None
 
 
 @dataclass
@@ -112,12 +119,14 @@ class OsdApi:
 
     _library: ctypes.CDLL
     _handle: int
+    _images: ctypes.CDLL
 
     @classmethod
     def open(cls, tessdata: Path, min_characters: int) -> OsdApi:
-        lib = library()
-        if lib is None:
+        api = _c_api()
+        if api is None:
             raise RuntimeError("libtesseract's C API is not loaded")
+        lib = api.tesseract
         handle = lib.TessBaseAPICreate()
         if not handle:
             raise RuntimeError("Tesseract did not start")
@@ -126,7 +135,7 @@ class OsdApi:
             raise RuntimeError(f"Tesseract found no osd.traineddata in {tessdata}")
         lib.TessBaseAPISetPageSegMode(handle, PSM_OSD_ONLY)
         lib.TessBaseAPISetVariable(handle, b"min_characters_to_try", str(min_characters).encode())
-        return cls(lib, handle)
+        return cls(lib, handle, api.leptonica)
 
     def detect(self, grey: Any) -> dict[str, Any] | None:
         """OSD on a 2-D uint8 array (as tesserocr's ``DetectOrientationScript`` answers it),
@@ -142,8 +151,7 @@ class OsdApi:
         buffer = io.BytesIO()
         Image.fromarray(grey).save(buffer, "BMP")
         data = buffer.getvalue()
-        assert _leptonica is not None
-        pix = ctypes.c_void_p(_leptonica.pixReadMem(data, len(data)))
+        pix = ctypes.c_void_p(self._images.pixReadMem(data, len(data)))
         if not pix.value:
             raise RuntimeError("Leptonica could not read the page window")
         degrees, confidence = ctypes.c_int(), ctypes.c_float()
@@ -160,7 +168,7 @@ class OsdApi:
             )
         finally:
             lib.TessBaseAPIClear(handle)
-            _leptonica.pixDestroy(ctypes.byref(pix))
+            self._images.pixDestroy(ctypes.byref(pix))
         if not found:
             return None
         return {
