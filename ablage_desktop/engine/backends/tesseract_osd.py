@@ -31,7 +31,6 @@ PSM_OSD_ONLY = 0
 """``tesseract::PSM_OSD_ONLY`` (publictypes.h)."""
 
 
-
 def _loaded_tesseract() -> ctypes.CDLL | None:
     try:
         maps = _MAPS.read_text(encoding="utf-8", errors="replace")
