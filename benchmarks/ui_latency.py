@@ -347,7 +347,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     enqueued = time.perf_counter()
     phases.append(("ocr", enqueued))
     window.enqueue([str(pdf)])
-    wait_until(lambda: window.queue.rowCount() > 0, "the document in the queue")
+    wait_until(lambda: len(window.queue.entries) > 0, "the document in the queue")
     if window.queue.selected_row() is None:
         window.queue.selectRow(0)
     wait_until(lambda: recorder.finished is not None, "batchFinished")
