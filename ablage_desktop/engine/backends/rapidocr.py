@@ -180,9 +180,14 @@ def estimate(options: EngineOptions) -> MemoryEstimate:
 
 
 def prepare() -> None:
+    """Everything a load imports, imported ahead: RapidOCR's inference engine (its settings
+    read at import) would otherwise hold the GIL for 70 to 80 ms in the middle of the load,
+    and the window would stutter."""
     import cv2  # noqa: F401
     import onnxruntime  # noqa: F401
     import rapidocr  # noqa: F401
+    import rapidocr.inference_engine.base  # noqa: F401
+    import rapidocr.inference_engine.onnxruntime  # noqa: F401
 
 
 SPEC = BackendSpec(
