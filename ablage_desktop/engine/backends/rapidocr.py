@@ -185,8 +185,8 @@ def prepare() -> None:
     and the window would stutter."""
     import cv2  # noqa: F401
     import onnxruntime  # noqa: F401
-    import rapidocr  # noqa: F401
-    import rapidocr.inference_engine.base  # noqa: F401
+    import rapidocr
+    import rapidocr.inference_engine.base
     import rapidocr.inference_engine.onnxruntime  # noqa: F401
 
 
