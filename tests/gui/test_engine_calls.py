@@ -36,6 +36,18 @@ def add_engine(window: MainWindow, qtbot: QtBot, name: str) -> ScriptedBackend:
     return backend
 
 
+def choose_slow_engine(
+    window: MainWindow, qtbot: QtBot, release: threading.Event
+) -> ScriptedBackend:
+    """A scripted engine that holds every page until ``release``, chosen in the window."""
+    backend = ScriptedBackend(name="slow", hook=lambda page: release.wait(30))
+    window.bridge.engine.add_model("slow", scripted_spec(backend), EngineOptions(engine="slow"))
+    window.bridge.refresh()
+    qtbot.waitUntil(lambda: window.backend_box.findData("slow") >= 0, timeout=10_000)
+    window.backend_box.setCurrentIndex(window.backend_box.findData("slow"))
+    return backend
+
+
 def test_a_call_runs_off_the_gui_thread_and_its_result_comes_back_to_it(
     window: MainWindow, qtbot: QtBot
 ) -> None:
@@ -140,11 +152,7 @@ def test_a_drop_while_a_batch_runs_is_read_after_it_and_cancel_covers_it(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
     release = threading.Event()
-    backend = ScriptedBackend(name="slow", hook=lambda page: release.wait(30))
-    window.bridge.engine.add_model("slow", scripted_spec(backend), EngineOptions(engine="slow"))
-    window.bridge.refresh()
-    qtbot.waitUntil(lambda: window.backend_box.findData("slow") >= 0, timeout=10_000)
-    window.backend_box.setCurrentIndex(window.backend_box.findData("slow"))
+    backend = choose_slow_engine(window, qtbot, release)
     first, second = tmp_path / "first.png", tmp_path / "second.png"
     text_page().save(first)
     text_page().save(second)
@@ -167,11 +175,7 @@ def test_a_drop_while_a_batch_runs_shows_its_rows_at_once_and_once(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
     release = threading.Event()
-    backend = ScriptedBackend(name="slow", hook=lambda page: release.wait(30))
-    window.bridge.engine.add_model("slow", scripted_spec(backend), EngineOptions(engine="slow"))
-    window.bridge.refresh()
-    qtbot.waitUntil(lambda: window.backend_box.findData("slow") >= 0, timeout=10_000)
-    window.backend_box.setCurrentIndex(window.backend_box.findData("slow"))
+    choose_slow_engine(window, qtbot, release)
     first, folder = tmp_path / "first.png", tmp_path / "later"
     folder.mkdir()
     text_page().save(first)

@@ -23,21 +23,27 @@ SEVERITY_DEFAULT = 3
 _MAPS = Path("/proc/self/maps")
 
 
-def loaded_library() -> ctypes.CDLL | None:
-    """The Leptonica this process has loaded already (tesserocr's bundled copy or the
-    system's), or None where it is not loaded or cannot be found (not Linux)."""
+def loaded(name_part: str) -> ctypes.CDLL | None:
+    """The shared library with ``name_part`` in its file name that this process has loaded
+    already, or None where none is loaded or it cannot be found (not Linux)."""
     try:
         maps = _MAPS.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
     for line in maps.splitlines():
         path = line.split(maxsplit=5)[-1] if line.count(" ") >= 5 else ""
-        if "liblept" in Path(path).name:
+        if name_part in Path(path).name:
             try:
                 return ctypes.CDLL(path, mode=os.RTLD_NOLOAD | os.RTLD_LAZY)
             except OSError:
                 return None
     return None
+
+
+def loaded_library() -> ctypes.CDLL | None:
+    """The Leptonica this process has loaded already (tesserocr's bundled copy or the
+    system's), or None."""
+    return loaded("liblept")
 
 
 def set_severity(severity: int) -> int | None:

@@ -26,25 +26,13 @@ from ablage_desktop.engine.backends import leptonica
 
 log = logging.getLogger(__name__)
 
-_MAPS = Path("/proc/self/maps")
 PSM_OSD_ONLY = 0
 """``tesseract::PSM_OSD_ONLY`` (publictypes.h)."""
 
 
 def _loaded_tesseract() -> ctypes.CDLL | None:
-    try:
-        maps = _MAPS.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    for line in maps.splitlines():
-        path = line.split(maxsplit=5)[-1] if line.count(" ") >= 5 else ""
-        if Path(path).name.startswith("libtesseract"):
-            try:
-                library = ctypes.CDLL(path, mode=os.RTLD_NOLOAD | os.RTLD_LAZY)
-            except OSError:
-                return None
-            return library if hasattr(library, "TessBaseAPIDetectOrientationScript") else None
-    return None
+    library = leptonica.loaded("libtesseract")
+    return library if hasattr(library, "TessBaseAPIDetectOrientationScript") else None
 
 
 def _declare(library: ctypes.CDLL) -> None:
