@@ -15,7 +15,7 @@ import pytest
 from samples import REPO, pdf_bytes, text_page
 
 CHILD = """
-import sys, time
+import sys, threading, time
 sys.path.insert(0, {tests!r})
 from PySide6.QtCore import QTimer
 from fakes import FakeModel, FakeProbe
@@ -26,8 +26,10 @@ from ablage_desktop.gui.application import create_window, run_window
 
 LOAD_S = {load_s}
 probe = FakeProbe()
+load_started = threading.Event()
 
 def slow_load(name, options):
+    load_started.set()
     time.sleep(LOAD_S)  # a multi-GB checkpoint coming off the disk
     return FakeModel(name, "cpu", 1 << 20, probe, "text")
 
@@ -41,8 +43,15 @@ sys.exit(run_window(app, bridge, window, shutdown_timeout_ms={timeout_ms}))
 """
 
 WHILE_LOADING = """
+def close_when_loading():  # once the load runs (the control thread may still be preparing)
+    if load_started.is_set():
+        watch.stop()
+        QTimer.singleShot(300, window.close)
+
+watch = QTimer()
+watch.timeout.connect(close_when_loading)
+watch.start(50)
 QTimer.singleShot(100, lambda: bridge.models.load("slow"))
-QTimer.singleShot(600, window.close)
 """
 
 WHILE_READING = """
