@@ -83,14 +83,20 @@ from fakes import ScriptedBackend, scripted_spec
 reader = ScriptedBackend(name="reader")
 bridge.engine.add_model("reader", scripted_spec(reader), EngineOptions(engine="reader"))
 
-def close_when_read():  # a page was read (the decoder runs) and a slow load is under way
+def load_when_read():  # a page was read (the decoder runs): now a slow load
     if any(entry.pages for entry in window.queue.entries):
         watch.stop()
         bridge.models.load("slow")
+        loading.start(50)
+
+def close_when_loading():  # once the load really runs (the control thread may be busy first)
+    if load_started.is_set():
+        loading.stop()
         QTimer.singleShot(300, window.close)
 
-watch = QTimer()
-watch.timeout.connect(close_when_read)
+watch, loading = QTimer(), QTimer()
+watch.timeout.connect(load_when_read)
+loading.timeout.connect(close_when_loading)
 watch.start(50)
 QTimer.singleShot(100, lambda: bridge.enqueue([{pdf!r}], "reader"))
 """
