@@ -50,8 +50,22 @@ SCRIPT_STARTED = time.perf_counter()
 
 TICK_MS = 10
 GAP_TARGET_MS = 50.0
+P99_TARGET_MS = 20.0
 STARTUP_TARGET_S = 1.5
 SHUTDOWN_TIMEOUT_MS = 10_000
+
+
+def target_misses(figures: dict[str, float], startup_s: float) -> list[str]:
+    """Each part of the target that was missed, and by how much (empty: all met)."""
+    misses = []
+    if figures["largest_ms"] >= GAP_TARGET_MS:
+        over = figures["largest_ms"] - GAP_TARGET_MS
+        misses.append(f"largest gap {over:.1f} ms over")
+    if figures["p99_ms"] >= P99_TARGET_MS:
+        misses.append(f"p99 {figures['p99_ms'] - P99_TARGET_MS:.1f} ms over")
+    if startup_s >= STARTUP_TARGET_S:
+        misses.append(f"window shown {startup_s - STARTUP_TARGET_S:.2f} s late")
+    return misses
 
 
 # --- the clock ---------------------------------------------------------------------------------
@@ -375,7 +389,8 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     }
     gaps.sort(reverse=True)
     torch_at_end = "torch" in sys.modules
-    verdict = "PASS" if figures["largest_ms"] < GAP_TARGET_MS else "FAIL"
+    misses = target_misses(figures, startup_s)
+    verdict = "met" if not misses else "not met"
 
     print(f"torch imported by the end of the run: {'yes' if torch_at_end else 'no'}")
     print(
@@ -410,9 +425,17 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     )
     print(f"load average at the end: {load_average()} (1, 5, 15 min; {os.cpu_count()} CPUs)")
     print(
-        f"result: {verdict} (largest gap {figures['largest_ms']:.1f} ms, "
-        f"target < {GAP_TARGET_MS:g} ms)"
+        f"result: target {verdict} (largest gap {figures['largest_ms']:.1f} ms < "
+        f"{GAP_TARGET_MS:g}, p99 {figures['p99_ms']:.1f} ms < {P99_TARGET_MS:g}, window "
+        f"shown {startup_s:.2f} s < {STARTUP_TARGET_S:g})"
+        + (": " + "; ".join(misses) if misses else "")
     )
+    start_phase = per_phase.get("start")
+    if start_phase and start_phase["largest_ms"] >= GAP_TARGET_MS:
+        print(
+            f"note: the start phase (engine libraries imported) had a "
+            f"{start_phase['largest_ms']:.1f} ms gap; the target does not judge it"
+        )
 
     if profiler is not None:
         after_start = [t for t in ticks if t >= phases[1][1]]
@@ -446,7 +469,8 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
             "largest_gaps": [
                 {"ms": gap, "at_s": at, "phase": phase} for gap, at, phase in gaps[:10]
             ],
-            "pass": verdict == "PASS",
+            "pass": not misses,
+            "misses": misses,
         }
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"Figures written to {args.json}")

@@ -119,10 +119,13 @@ class Engine:
         up to ``wait_s`` seconds, then refused with ``ModelBusy``."""
         return self._core.manager.unload(name, wait_s=wait_s)
 
+    def resident(self) -> list[str]:
+        """The models loaded or loading now."""
+        return [status.name for status in self.statuses() if status.state.resident]
+
     def unload_all(self, wait_s: float = 0.0) -> list[str]:
         """Unload every resident model (each as ``unload`` does); the names unloaded."""
-        names = [s.name for s in self.statuses() if s.state.resident]
-        return [name for name in names if self.unload(name, wait_s)]
+        return [name for name in self.resident() if self.unload(name, wait_s)]
 
     def set_quantization(self, name: str, quantization: str) -> None:
         """Load ``name`` with ``quantization`` from its next load on (``UsageError`` when the

@@ -118,8 +118,9 @@ class EngineBridge(QObject):
     ) -> Task:
         """``fn(*args)`` in the control thread; the callbacks run in the GUI thread. Without
         ``on_error`` an error goes to ``failed`` (the window shows it)."""
-        task = self._task(fn, args, on_result, on_error, on_item, on_finished)
-        return self._control_runner.submit(task)
+        return self._submit(
+            self._control_runner, fn, args, on_result, on_error, on_item, on_finished
+        )
 
     def run_batch(
         self,
@@ -131,11 +132,13 @@ class EngineBridge(QObject):
         on_finished: Callable[[], None] | None = None,
     ) -> Task:
         """As ``run``, in the batch thread: after the batches and benchmarks queued before."""
-        task = self._task(fn, args, on_result, on_error, on_item, on_finished)
-        return self._batches_runner.submit(task)
+        return self._submit(
+            self._batches_runner, fn, args, on_result, on_error, on_item, on_finished
+        )
 
-    def _task(
+    def _submit(
         self,
+        runner: TaskRunner,
         fn: Callable[..., Any],
         args: tuple[Any, ...],
         on_result: ResultCallback | None,
@@ -148,7 +151,7 @@ class EngineBridge(QObject):
         task = Task(fn, *args)
         task.on(on_result, on_error or self.failed.emit, on_item, on_finished)
         task.keep_in(self._tasks)
-        return task
+        return runner.submit(task)
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -173,7 +176,8 @@ class EngineBridge(QObject):
             force,
             on_finished=lambda: self._forget_batch(batch),
         )
-        announce = self._task(
+        self._submit(
+            self._intake_runner,
             self.engine.collect,
             (documents,),
             lambda collected: self._announce(batch, backend, collected.documents),
@@ -181,7 +185,6 @@ class EngineBridge(QObject):
             None,
             None,
         )
-        self._intake_runner.submit(announce)
         return batch
 
     def _announce(self, batch: int, backend: str, documents: Sequence[Path]) -> None:

@@ -37,14 +37,9 @@ def unload_steps(engine: Engine, names: list[str]) -> Iterator[tuple[str, str]]:
         yield name, UNLOADED
 
 
-def resident(engine: Engine) -> list[str]:
-    """The models loaded or loading now."""
-    return [s.name for s in engine.statuses() if s.state.resident]
-
-
 def unload_all_steps(engine: Engine) -> Iterator[tuple[str, str]]:
     """``unload_steps`` for every resident model."""
-    yield from unload_steps(engine, resident(engine))
+    yield from unload_steps(engine, engine.resident())
 
 
 def add_server_steps(
