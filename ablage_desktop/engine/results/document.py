@@ -40,6 +40,23 @@ class ErrorInfo:
 
 Box = tuple[int, int, int, int]
 
+LINE_ROLES = (
+    "title",
+    "heading",
+    "paragraph",
+    "list_item",
+    "table_cell",
+    "caption",
+    "footnote",
+    "page_header",
+    "page_footer",
+    "formula",
+    "code",
+    "picture_text",
+    "form_field",
+)
+"""The roles a layout engine gives lines (``OcrLine.role``): what the JSON output carries."""
+
 
 def _text_json(text: str, confidence: float, box: Box) -> dict[str, Any]:
     return {"text": text, "confidence": round(confidence, 4), "box": list(box)}
@@ -73,17 +90,29 @@ class OcrLine:
     box: Box
     words: tuple[OcrWord, ...] = ()
     """The line's words with their own boxes; empty where the engine reports lines only."""
+    role: str | None = None
+    """What the line is on the page where a layout engine says so (one of ``LINE_ROLES``);
+    None where the engine reads text only."""
 
     def to_json(self) -> dict[str, Any]:
         data = _text_json(self.text, self.confidence, self.box)
         if self.words:  # only engines that report words carry the key
             data["words"] = [word.to_json() for word in self.words]
+        if self.role is not None:  # only layout engines carry the key
+            data["role"] = self.role
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OcrLine:
         words = tuple(OcrWord.from_json(word) for word in data.get("words", ()))
-        return cls(str(data["text"]), float(data["confidence"]), _box_of(data), words)
+        role = data.get("role")
+        return cls(
+            str(data["text"]),
+            float(data["confidence"]),
+            _box_of(data),
+            words,
+            None if role is None else str(role),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +146,9 @@ class OcrPage:
     preprocessing: tuple[str, ...] = ()
     """What the preprocessing stage did to the page before the engine read it (turned,
     deskewed, scaled...); the boxes are on the original page all the same."""
+    markdown: str | None = None
+    """The page as Markdown with its structure (headings, lists, tables) where a layout
+    engine read it; None where the lines are all there is."""
     stages: tuple[tuple[str, float], ...] = field(default=(), compare=False)
     """Seconds this page spent in each stage of recognition (``preprocessing``, each engine
     by name, ``combining``), for benchmarks; not kept in the archive."""
@@ -135,6 +167,8 @@ class OcrPage:
         }
         if self.preprocessing:  # only pages the stage changed carry the key
             data["preprocessing"] = list(self.preprocessing)
+        if self.markdown is not None:  # only pages a layout engine read carry the key
+            data["markdown"] = self.markdown
         return data
 
     @classmethod
@@ -151,6 +185,7 @@ class OcrPage:
             route=data.get("route"),
             fallbacks=tuple(Fallback.from_json(item) for item in data.get("fallbacks", ())),
             preprocessing=tuple(str(step) for step in data.get("preprocessing", ())),
+            markdown=None if data.get("markdown") is None else str(data["markdown"]),
         )
 
 
