@@ -102,9 +102,10 @@ class EngineCore:
         return Router(
             routing.chains(),
             routing.cpu_only,
-            self._why_unavailable,
+            self._why_not_in_auto,
             lambda: self.manager.pressure,
             self.manager.cannot_fit,
+            purpose=lambda name: self._specs[name].route_purpose if name in self._specs else "",
         )
 
     def add_server(
@@ -209,7 +210,7 @@ class EngineCore:
         routing = self.config.routing
         chains = (*routing.chains().values(), routing.cpu_only)
         names = dict.fromkeys(name for chain in chains for name in chain)
-        return [name for name in names if self._why_unavailable(name) is None]
+        return [name for name in names if self._why_not_in_auto(name) is None]
 
     def close(self) -> None:
         self._sampler.stop()
@@ -244,6 +245,18 @@ class EngineCore:
         if options is None:
             return "not configured"
         return why_unavailable(name, self._specs[name], options, self.manager.info(name))
+
+    def _why_not_in_auto(self, name: str) -> str | None:
+        """Why ``auto`` skips model ``name``: unavailable, or available but adding nothing
+        in an automatic chain (``BackendSpec.auto_ready``)."""
+        reason = self._why_unavailable(name)
+        if reason is not None:
+            return reason
+        auto_ready = self._specs[name].auto_ready
+        if auto_ready is None:
+            return None
+        ready = auto_ready(self._options[name])
+        return None if ready.ok else ready.reason
 
     def resolve(self, name: str | None, languages: str | None = None) -> tuple[str, BackendSpec]:
         """The registered model for ``name`` (a variant of it for ``languages``).
@@ -315,7 +328,9 @@ class EngineCore:
             self._quantization_of,
             self.config.management.default_backend,
         )
-        recognizer = TextLayerFirst(dispatcher, limits.pdf_text, events)
+        named = self._specs.get(dispatcher.name)
+        reads_pdf_text = dispatcher.name != AUTO and named is not None and named.reads_pdf_text
+        recognizer = TextLayerFirst(dispatcher, limits.pdf_text, events, reads_pdf_text)
         return runner.run(request, recognizer, limits, cancel or CancelToken())
 
     def _dispatcher(self, request: OcrRequest, emit: JobStamp) -> PageDispatcher:

@@ -56,6 +56,8 @@ class BackendStatus:
     """The quantizations it can be configured to load with (none: not configurable)."""
     takes_languages: bool = False
     """Whether it reads the languages it is told (Tesseract), rather than finding them."""
+    notes: tuple[str, ...] = ()
+    """What the model would add with more installed (weights, libraries) and how to get it."""
 
     @property
     def remote(self) -> bool:

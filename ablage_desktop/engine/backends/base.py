@@ -111,6 +111,18 @@ class BackendSpec:
     destination: Callable[[EngineOptions], str | None] = lambda options: None
     """Where pages go when this engine reads them on another machine (a server's address);
     None for engines that read on this one."""
+    auto_ready: Callable[[EngineOptions], Availability] | None = None
+    """Whether ``auto`` should route pages to this engine, beyond its availability: an
+    engine can be usable when named and still add nothing in an automatic chain (Docling
+    without its layout weights reads only born-digital pages, which the text layer already
+    reads). None: the same as ``availability``."""
+    route_purpose: str = ""
+    """What the engine is chosen for in ``auto``, said in a page's route when it heads the
+    chain ("layout analysis"); empty: nothing to say beyond the page's kind."""
+    reads_pdf_text: bool = False
+    """The engine reads a PDF page's own text itself (Docling, with docling-parse): when it is
+    the engine the user named, ``TextLayerFirst`` hands it the page instead of reading the
+    layer in front of it."""
 
     def availability(self, options: EngineOptions) -> Availability:
         if self.load is None or self.check is None:

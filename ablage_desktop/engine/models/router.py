@@ -65,9 +65,13 @@ class Router:
         pressure: Callable[[], Pressure],
         cannot_fit: Callable[[str], str | None] = lambda name: None,
         analyze: Callable[[PageImage], PageAnalysis] = lambda page: analyze_page(page.image),
+        purpose: Callable[[str], str] = lambda name: "",
     ) -> None:
-        """``available`` and ``cannot_fit`` return None when the engine can be used, else why."""
+        """``available`` and ``cannot_fit`` return None when the engine can be used in an
+        automatic chain, else why; ``purpose`` is what an engine is chosen for, said in the
+        route when it heads the chain (empty: nothing to add)."""
         self._cannot_fit = cannot_fit
+        self._purpose = purpose
         self._chains = chains
         self._cpu_chain = tuple(cpu_chain)
         self._available = available
@@ -92,6 +96,9 @@ class Router:
             reason += f"; skipped {'; '.join(skipped)}"
         if not chain:
             raise RecognitionError(f"No engine of the chain {', '.join(wanted)} can run here.")
+        purpose = self._purpose(chain[0])
+        if purpose:
+            reason += f"; {chain[0]} ({purpose})"
         return Route(tuple(chain), reason, analysis)
 
 

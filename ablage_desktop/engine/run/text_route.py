@@ -13,6 +13,12 @@ pipeline. The decoder process has already read and judged each PDF page's layer
     empty: nothing is OCRed); images are OCRed as always;
 ``always_ocr``
     the decoder does not read layers at all: every page is OCRed.
+
+An engine that reads a PDF's own text itself, with more than the layer gives (Docling: its
+structure and reading order; ``BackendSpec.reads_pdf_text``), gets every page under ``auto``
+when the user named it: the layer is then judged but not read here. ``auto`` routing keeps
+the layer path, which is many times faster; ``layer_only`` keeps its meaning (nothing is
+recognised by an engine).
 """
 
 from __future__ import annotations
@@ -38,10 +44,19 @@ log = logging.getLogger(__name__)
 class TextLayerFirst:
     """A page recognizer: the text layer where it may, else ``engines``."""
 
-    def __init__(self, engines: PageRecognizer, mode: str, emit: Callable[[Event], None]) -> None:
+    def __init__(
+        self,
+        engines: PageRecognizer,
+        mode: str,
+        emit: Callable[[Event], None],
+        engine_reads_pdf_text: bool = False,
+    ) -> None:
+        """``engine_reads_pdf_text``: ``engines`` is one named engine that reads the PDF's
+        own text itself, so pages with a usable layer go to it under ``auto``."""
         self.engines = engines
         self.mode = mode
         self._emit = emit
+        self._engine_reads_pdf_text = engine_reads_pdf_text
         self.name = engines.name
         self.batch_size = max(1, int(getattr(engines, "batch_size", 1)))
 
@@ -56,6 +71,8 @@ class TextLayerFirst:
             return False, ""
         if self.mode == "layer_only":
             return True, f"read from the text layer (intake.pdf_text: layer_only): {layer.reason}"
+        if self.mode == "auto" and self._engine_reads_pdf_text:
+            return False, f"{self.name} reads the PDF's own text (text layer: {layer.reason})"
         if self.mode == "auto" and layer.usable:
             return True, f"read from the text layer, not OCRed: {layer.reason}"
         return False, f"text layer not used: {layer.reason}"

@@ -3,8 +3,10 @@
 Each line of a page stays a line (a hard break, two trailing spaces, ends all but the last line
 of a paragraph); blank lines separate paragraphs. Only what would change the meaning at the
 start of a line is escaped (headings, list markers, quotes, code fences, HTML, rules), so the
-file reads like the text. Pages that were not recognised and a document that stopped early are
-said so in words.
+file reads like the text. A page a layout engine read (``OcrPage.markdown``, Docling) keeps
+that engine's Markdown, its headings, lists and tables, with its headings moved below the
+document's title and the page's section. Pages that were not recognised and a document that
+stopped early are said so in words.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ _BLOCK_START = re.compile(
     re.VERBOSE,
 )
 _LINE_BREAK = "  "
+_ATX_HEADING = re.compile(r"^(#{1,6})(\s|$)")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
 def render_markdown(document: OcrDocument) -> bytes:
@@ -53,7 +57,10 @@ def render_markdown(document: OcrDocument) -> bytes:
             blocks.append(f"*Page {index + 1} was not recognised.*")
             continue
         page = next(page for page in pages if page.index == index)
-        blocks.extend(_page_blocks(page))
+        if page.markdown is not None:
+            blocks.append(nested_markdown(page.markdown, 2 if sections else 1))
+        else:
+            blocks.extend(_page_blocks(page))
     if document.error is not None:
         blocks.append(
             f"*The document is incomplete; recognition stopped: "
@@ -72,6 +79,25 @@ def _page_blocks(page: OcrPage) -> list[str]:
             paragraphs.append([])
     blocks = [(_LINE_BREAK + "\n").join(lines) for lines in paragraphs if lines]
     return blocks or ["*No text was recognised on this page.*"]
+
+
+def nested_markdown(markdown: str, depth: int) -> str:
+    """A layout engine's Markdown for a page, its ATX headings ``depth`` levels deeper (at
+    most level 6) so that they sit under the title and the page's section; code fences are
+    left as they are. Blank Markdown says that no text was recognised."""
+    lines: list[str] = []
+    fence = ""
+    for line in markdown.strip("\n").splitlines():
+        opened = _FENCE.match(line)
+        if opened and (not fence or opened.group(1).startswith(fence)):
+            fence = "" if fence else opened.group(1)[:3]
+        heading = None if fence else _ATX_HEADING.match(line)
+        if heading:
+            level = min(6, len(heading.group(1)) + depth)
+            line = "#" * level + line[len(heading.group(1)) :]
+        lines.append(line.rstrip())
+    body = "\n".join(lines).strip()
+    return body or "*No text was recognised on this page.*"
 
 
 def escape_line_start(line: str) -> str:
