@@ -58,7 +58,7 @@ from ablage_desktop.engine.results.atomicfile import (
     write_atomic,
 )
 from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrLine, OcrPage
-from ablage_desktop.engine.results.exports import EXPORT_FORMATS, SUFFIXES
+from ablage_desktop.engine.results.exports import EXPORT_FORMATS, SUFFIXES, markdown_plain_text
 from ablage_desktop.engine.results.output_guard import Inputs
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.jobs import OcrRequest
@@ -126,6 +126,7 @@ __all__ = [
     "fts_query",
     "load_config",
     "markdown",
+    "markdown_plain_text",
     "open_document",
     "output_conflict",
     "output_error",

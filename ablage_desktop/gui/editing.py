@@ -4,19 +4,31 @@ The boxes stay where they were as long as the corrected text still has one line 
 box gets its corrected line (its word boxes go, since the words changed). When lines were added
 or removed, the boxes no longer match and are dropped; the exports then place the text lines
 one under the other, as they do for engines that report no boxes.
+
+A page a layout engine read shows its Markdown (``OcrPage.markdown``), so the user corrects
+the Markdown: it is kept as the page's Markdown (the md export writes it), and its text without
+the markup becomes the page's text (txt, json, hOCR, PDF and the archive's search).
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from ablage_desktop.engine import OcrDocument, OcrPage
+from ablage_desktop.engine import OcrDocument, OcrPage, markdown_plain_text
 
 
 def edited_page(page: OcrPage, text: str) -> OcrPage:
-    """``page`` with ``text`` as its text; its line boxes kept where they still fit."""
-    if text == page.text:
+    """``page`` with ``text`` as its text (its Markdown, for a page that has one, as the
+    text pane shows it); its line boxes kept where they still fit."""
+    if page.markdown is not None:
+        if text == page.markdown:
+            return page
+        markdown = text
+        text = markdown_plain_text(text)
+    elif text == page.text:
         return page
+    else:
+        markdown = None
     rows = [row for row in text.split("\n") if row.strip()]
     if page.lines and len(rows) == len(page.lines):
         lines = tuple(
@@ -25,7 +37,7 @@ def edited_page(page: OcrPage, text: str) -> OcrPage:
         )
     else:
         lines = ()
-    return dataclasses.replace(page, text=text, lines=lines)
+    return dataclasses.replace(page, text=text, lines=lines, markdown=markdown)
 
 
 def with_page(document: OcrDocument, page: OcrPage) -> OcrDocument:

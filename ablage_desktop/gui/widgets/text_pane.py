@@ -178,9 +178,21 @@ class TextPane(QPlainTextEdit):
             self.textEdited.emit(self.toPlainText())
 
     def show_page(self, page: OcrPage | None) -> None:
-        """Show ``page.text`` (nothing for None) and map its lines to ranges in it."""
+        """Show the page's text (nothing for None) and map its lines to ranges in it.
+
+        A page a layout engine read shows its Markdown as source text: its headings, lists
+        and tables are what a user copies into a mail or a wiki, the words are searchable as
+        they are, and an edit changes the Markdown the md export writes (``editing``)."""
+        shown = "" if page is None else page.text
+        if page is not None and page.markdown is not None:
+            shown = page.markdown
         # Qt makes one paragraph break of \r\n; normalise so str indices and positions agree.
-        text = "" if page is None else page.text.replace("\r\n", "\n").replace("\r", "\n")
+        text = shown.replace("\r\n", "\n").replace("\r", "\n")
+        self.setToolTip(
+            self.tr("Markdown with the page's headings, lists and tables")
+            if page is not None and page.markdown is not None
+            else ""
+        )
         self._syncing = True
         try:
             self._text = text

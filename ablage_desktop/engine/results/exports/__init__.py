@@ -16,7 +16,7 @@ from ablage_desktop.engine.intake.documents import IntakeLimits
 from ablage_desktop.engine.results.atomicfile import write_atomic
 from ablage_desktop.engine.results.document import OcrDocument, render
 from ablage_desktop.engine.results.exports.hocr import render_hocr
-from ablage_desktop.engine.results.exports.markdown import render_markdown
+from ablage_desktop.engine.results.exports.markdown import markdown_plain_text, render_markdown
 from ablage_desktop.engine.results.exports.pdf import render_pdf, render_pdf_from_file
 
 EXPORT_FORMATS = ("txt", "md", "json", "hocr", "pdf")
@@ -26,6 +26,7 @@ SUFFIXES = {"txt": ".txt", "md": ".md", "json": ".json", "hocr": ".hocr", "pdf":
 __all__ = [
     "EXPORT_FORMATS",
     "SUFFIXES",
+    "markdown_plain_text",
     "render_export",
     "render_hocr",
     "render_markdown",

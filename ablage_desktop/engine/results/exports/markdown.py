@@ -42,6 +42,9 @@ _BLOCK_START = re.compile(
 _LINE_BREAK = "  "
 _ATX_HEADING = re.compile(r"^(#{1,6})(\s|$)")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?$|^\|\s*:?-+:?\s*\|$")
+_PLAIN_MARKS = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+|\d{1,9}[.)]\s+)")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
 def render_markdown(document: OcrDocument) -> bytes:
@@ -98,6 +101,31 @@ def nested_markdown(markdown: str, depth: int) -> str:
         lines.append(line.rstrip())
     body = "\n".join(lines).strip()
     return body or "*No text was recognised on this page.*"
+
+
+def markdown_plain_text(markdown: str) -> str:
+    """The text of a page's Markdown without its markup, one row per line of it: heading
+    marks, list and quote markers, code fences, table pipes and rules go, and a table row
+    becomes its cells with a space between. For a page whose Markdown the user corrected:
+    its plain text follows the correction."""
+    rows = []
+    in_code = False
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        if _FENCE.match(stripped):
+            in_code = not in_code
+            continue
+        if in_code:
+            rows.append(line)
+            continue
+        if _TABLE_RULE.match(stripped):
+            continue
+        if stripped.startswith("|"):
+            cells = [cell.strip() for cell in stripped.strip("|").split("|")]
+            stripped = " ".join(cell for cell in cells if cell)
+        stripped = _PLAIN_MARKS.sub("", stripped)
+        rows.append(_ESCAPED.sub(r"\1", stripped))
+    return "\n".join(rows).strip("\n")
 
 
 def escape_line_start(line: str) -> str:
