@@ -26,7 +26,6 @@ from ablage_desktop.cli.common import (
 )
 from ablage_desktop.cli.delivery import Delivery, OutputNamer, Planned, Stop
 from ablage_desktop.cli.models import (
-    DOWNLOAD_PATTERNS,
     add_models_parser,
     run_models_download,
     run_models_list,
@@ -40,7 +39,6 @@ from ablage_desktop.engine import AppConfig
 __all__ = [
     "DEFAULT_FORMAT",
     "DEFAULT_OUT",
-    "DOWNLOAD_PATTERNS",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_SOME_FAILED",

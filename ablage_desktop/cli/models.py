@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import TextIO
 
 from ablage_desktop.cli.common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, add_common_options
-from ablage_desktop.engine import AppConfig, BackendStatus, Engine
+from ablage_desktop.engine import (
+    AppConfig,
+    BackendStatus,
+    Engine,
+    download_model,
+    download_target,
+)
+from ablage_desktop.engine.errors import DownloadFailed
 
 
 def add_models_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,8 +52,16 @@ def run_models_list(
         rows = engine.statuses()
     finally:
         engine.close()
-    default = config.management.default_backend
-    if getattr(args, "json", False):
+    return write_statuses(
+        rows, config.management.default_backend, getattr(args, "json", False), out
+    )
+
+
+def write_statuses(
+    rows: list[BackendStatus], default: str, as_json: bool, out: TextIO = sys.stdout
+) -> int:
+    """The models table (or its JSON) with each row's notes: what more installed would add."""
+    if as_json:
         json.dump([_status_json(row, default) for row in rows], out, indent=2, ensure_ascii=False)
         out.write("\n")
         return EXIT_OK
@@ -66,15 +81,13 @@ def run_models_list(
             f"{row.name + mark:<{width}}{row.kind:<7}{state:<11}{row.state:<10}"
             f"{'-' if row.remote else _size(row.estimated_bytes):>10}{measured:>10}  {detail}\n"
         )
+        for note in row.notes:  # what more installed would add, and how to get it
+            out.write(f"{'':<{width}}  note: {note}\n")
     if default == "auto":
         out.write("default: auto (the router picks per page; see 'routing' in the config)\n")
     else:
         out.write("* default engine\n")
     return EXIT_OK
-
-
-DOWNLOAD_PATTERNS = ("*.json", "*.safetensors", "*.txt", "*.model", "*.jinja", "*.tiktoken")
-"""Configuration, tokenizer and safetensors weights; never pickle weights or code."""
 
 
 def run_models_download(args: argparse.Namespace, config: AppConfig) -> int:
@@ -83,22 +96,18 @@ def run_models_download(args: argparse.Namespace, config: AppConfig) -> int:
         print(f"ablage-desktop: there is no model called '{args.name}'", file=sys.stderr)
         return EXIT_USAGE
     source = getattr(options, "source", None)
-    if not source:
-        print(f"{args.name} ships with its Python package: nothing to download.")
-        return EXIT_OK
-    if Path(source).expanduser().is_dir():
+    target = download_target(options)
+    if target is None and source:
         print(f"{args.name} is read from the folder {source}: nothing to download.")
         return EXIT_OK
-    from huggingface_hub import snapshot_download
-
-    revision = getattr(options, "revision", None)
-    print(f"Downloading {source}" + (f" at {revision}" if revision else "") + " ...")
+    if target is None:
+        print(f"{args.name} ships with its Python package: nothing to download.")
+        return EXIT_OK
+    print(f"Downloading {target.describe()} ...")
     try:
-        folder = snapshot_download(
-            source, revision=revision, allow_patterns=list(DOWNLOAD_PATTERNS)
-        )
-    except Exception as exc:  # network, authentication, disk: all said in words, exit 1
-        print(f"ablage-desktop: could not download {source}: {exc}", file=sys.stderr)
+        folder = download_model(target)
+    except DownloadFailed as exc:  # network, authentication, disk: all said in words, exit 1
+        print(f"ablage-desktop: {exc.message}", file=sys.stderr)
         return EXIT_SOME_FAILED
     print(f"{args.name} is ready in {folder}")
     return EXIT_OK
@@ -119,6 +128,7 @@ def _status_json(row: BackendStatus, default: str) -> dict[str, object]:
         "measured_bytes": row.measured_bytes,
         "memory_plan": row.memory_plan,
         "default": row.name == default,
+        "notes": list(row.notes),
         **_remote_json(row),
     }
 

@@ -45,6 +45,7 @@ from ablage_desktop.engine.intake.documents import (
 )
 from ablage_desktop.engine.intake.folders import CollectedInputs, collect_documents
 from ablage_desktop.engine.memory.probe import MemorySnapshot
+from ablage_desktop.engine.models.download import DownloadTarget, download_model, download_target
 from ablage_desktop.engine.models.router import AUTO
 from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.pathtext import display, display_line, path_from_storage, path_to_storage
@@ -88,6 +89,7 @@ __all__ = [
     "DocumentStarted",
     "DocumentState",
     "DocumentType",
+    "DownloadTarget",
     "Endpoint",
     "Engine",
     "ErrorInfo",
@@ -121,6 +123,8 @@ __all__ = [
     "collect_documents",
     "display",
     "display_line",
+    "download_model",
+    "download_target",
     "fit_name",
     "folder_error",
     "fts_query",

@@ -327,6 +327,12 @@ class RemoteTlsError(RemoteServerError):
     kind = "remote_tls"
 
 
+class DownloadFailed(AblageError):
+    """A model's files could not be fetched (no network, the hub refused, a full disk)."""
+
+    kind = "download"
+
+
 # --- what nobody raised on purpose -----------------------------------------------------------
 
 

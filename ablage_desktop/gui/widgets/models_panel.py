@@ -109,6 +109,8 @@ class ModelsPanel(QWidget):
             tooltip = status.reason or status.description or status.title
             if status.remote:
                 tooltip = f"{self.destination_text(status)}\n{tooltip}"
+            if status.notes:  # what more installed would add (Docling: weights, tables)
+                tooltip = "\n".join((tooltip, *status.notes))
             for column, text in enumerate(cells):
                 item = self.table.item(row, column)
                 if item is None:
