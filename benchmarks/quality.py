@@ -34,6 +34,13 @@ Where the time goes
     intake (opening and rendering every page in the app's decoder process, with no
     recognition) measured once in a separate pass before the engines run.
 
+Docling (``--backends auto,docling,rapidocr,tesseract``) is measured like any engine: named,
+it reads a born-digital PDF page's own text with docling-parse and the rest with its OCR
+(RapidOCR or Tesseract) after its layout analysis where the layout weights are installed; an
+engine that cannot run here is listed as skipped, with the reason. It is not in the default
+list: without its layout weights it adds nothing ``auto`` does not already do, and with them
+it costs minutes per run on a small CPU machine; name it to compare it.
+
 For ``auto`` the table also says which engine read the pages of each group, and how ``auto``
 compares with the best single engine of that group (by F1 and by CER separately). The target
 (issue 9) is that ``auto`` is at least as good as the best single engine in every group and
