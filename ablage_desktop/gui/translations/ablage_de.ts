@@ -110,17 +110,17 @@
         <translation>Stapel abbrechen</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="58"/>
+        <location filename="../batch_progress.py" line="62"/>
         <source>{0} files were not documents and were skipped.</source>
         <translation>{0} Dateien waren keine Dokumente und wurden übersprungen.</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="130"/>
+        <location filename="../batch_progress.py" line="140"/>
         <source>cancelling ...</source>
         <translation>breche ab ...</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="132"/>
+        <location filename="../batch_progress.py" line="142"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -622,23 +622,23 @@
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="274"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="275"/>
-        <location filename="../main_window.py" line="284"/>
+        <location filename="../main_window.py" line="276"/>
+        <location filename="../main_window.py" line="285"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="312"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="315"/>
+        <location filename="../main_window.py" line="316"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
@@ -847,42 +847,42 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>ModelRequests</name>
     <message>
-        <location filename="../model_requests.py" line="76"/>
+        <location filename="../model_requests.py" line="71"/>
         <source>Loading {0} ...</source>
         <translation>{0} wird geladen ...</translation>
     </message>
     <message>
-        <location filename="../model_requests.py" line="82"/>
+        <location filename="../model_requests.py" line="77"/>
         <source>{0} is loaded.</source>
         <translation>{0} ist geladen.</translation>
     </message>
     <message>
-        <location filename="../model_requests.py" line="105"/>
+        <location filename="../model_requests.py" line="100"/>
         <source>{0} is reading a page; it unloads as soon as it is done.</source>
         <translation>{0} liest gerade eine Seite und wird entladen, sobald sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../model_requests.py" line="108"/>
+        <location filename="../model_requests.py" line="103"/>
         <source>{0} is unloaded.</source>
         <translation>{0} ist entladen.</translation>
     </message>
     <message>
-        <location filename="../model_requests.py" line="116"/>
+        <location filename="../model_requests.py" line="111"/>
         <source>{0} cannot load as {1}.</source>
         <translation>{0} kann nicht als {1} geladen werden.</translation>
     </message>
     <message>
-        <location filename="../model_requests.py" line="125"/>
+        <location filename="../model_requests.py" line="120"/>
         <source>{0} will load as {1}.</source>
         <translation>{0} wird als {1} geladen.</translation>
     </message>
     <message>
-        <location filename="../model_requests.py" line="142"/>
+        <location filename="../model_requests.py" line="137"/>
         <source>{0} is ready.</source>
         <translation>{0} ist bereit.</translation>
     </message>
     <message>
-        <location filename="../model_requests.py" line="147"/>
+        <location filename="../model_requests.py" line="142"/>
         <source>Asking {0} whether it answers ...</source>
         <translation>{0} wird gefragt, ob er antwortet ...</translation>
     </message>
@@ -935,37 +935,37 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>nicht verfügbar</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="131"/>
+        <location filename="../widgets/models_panel.py" line="133"/>
         <source>server: this machine</source>
         <translation>Server: dieser Rechner</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="132"/>
+        <location filename="../widgets/models_panel.py" line="134"/>
         <source>server: {0}</source>
         <translation>Server: {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="136"/>
+        <location filename="../widgets/models_panel.py" line="138"/>
         <source>Pages go to a server on this machine.</source>
         <translation>Die Seiten gehen an einen Server auf diesem Rechner.</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="137"/>
+        <location filename="../widgets/models_panel.py" line="139"/>
         <source>Pages are sent to {0} (send_documents is on for this model).</source>
         <translation>Die Seiten werden an {0} gesendet (send_documents ist für dieses Modell an).</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="145"/>
+        <location filename="../widgets/models_panel.py" line="147"/>
         <source>{0:.0f} ms</source>
         <translation>{0:.0f} ms</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="148"/>
+        <location filename="../widgets/models_panel.py" line="150"/>
         <source>{0} s/page</source>
         <translation>{0} s/Seite</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="151"/>
+        <location filename="../widgets/models_panel.py" line="153"/>
         <source>%n running</source>
         <translation>
             <numerusform>%n läuft</numerusform>
@@ -973,7 +973,7 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="152"/>
+        <location filename="../widgets/models_panel.py" line="154"/>
         <source>%n waiting</source>
         <translation>
             <numerusform>%n wartet</numerusform>
@@ -981,32 +981,32 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="158"/>
+        <location filename="../widgets/models_panel.py" line="160"/>
         <source>unloaded</source>
         <translation>entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="159"/>
+        <location filename="../widgets/models_panel.py" line="161"/>
         <source>loading</source>
         <translation>wird geladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="160"/>
+        <location filename="../widgets/models_panel.py" line="162"/>
         <source>ready</source>
         <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="161"/>
+        <location filename="../widgets/models_panel.py" line="163"/>
         <source>busy</source>
         <translation>beschäftigt</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="162"/>
+        <location filename="../widgets/models_panel.py" line="164"/>
         <source>unloading</source>
         <translation>wird entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="163"/>
+        <location filename="../widgets/models_panel.py" line="165"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
@@ -1181,32 +1181,32 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>{0} Seite(n) aus dem Archiv übernommen, nicht neu gelesen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="148"/>
+        <location filename="../widgets/queue_view.py" line="152"/>
         <source>Export...</source>
         <translation>Exportieren...</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="151"/>
+        <location filename="../widgets/queue_view.py" line="155"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="152"/>
+        <location filename="../widgets/queue_view.py" line="156"/>
         <source>Read the cancelled documents on; pages read so far are kept</source>
         <translation>Die abgebrochenen Dokumente weiterlesen; bereits gelesene Seiten bleiben erhalten</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="156"/>
+        <location filename="../widgets/queue_view.py" line="160"/>
         <source>Read again &amp;with</source>
         <translation>Erneut lesen &amp;mit</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="162"/>
+        <location filename="../widgets/queue_view.py" line="166"/>
         <source>&amp;Remove from the queue</source>
         <translation>Aus der Liste &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="165"/>
+        <location filename="../widgets/queue_view.py" line="169"/>
         <source>&amp;Clear finished</source>
         <translation>&amp;Fertige leeren</translation>
     </message>
@@ -1539,6 +1539,11 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <location filename="../widgets/text_pane.py" line="151"/>
         <source>The recognised text of the page appears here</source>
         <translation>Hier erscheint der erkannte Text der Seite</translation>
+    </message>
+    <message>
+        <location filename="../widgets/text_pane.py" line="192"/>
+        <source>Markdown with the page&apos;s headings, lists and tables</source>
+        <translation>Markdown mit den Überschriften, Listen und Tabellen der Seite</translation>
     </message>
 </context>
 <context>

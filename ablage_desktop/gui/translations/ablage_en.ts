@@ -61,7 +61,7 @@
 <context>
     <name>ModelsPanel</name>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="151"/>
+        <location filename="../widgets/models_panel.py" line="153"/>
         <source>%n running</source>
         <translation>
             <numerusform>%n running</numerusform>
@@ -69,7 +69,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="152"/>
+        <location filename="../widgets/models_panel.py" line="154"/>
         <source>%n waiting</source>
         <translation>
             <numerusform>%n waiting</numerusform>
