@@ -111,6 +111,9 @@ class BackendSpec:
     destination: Callable[[EngineOptions], str | None] = lambda options: None
     """Where pages go when this engine reads them on another machine (a server's address);
     None for engines that read on this one."""
+    notes: Callable[[EngineOptions], tuple[str, ...]] = lambda options: ()
+    """What a usable model cannot do here and how to change that, in words (``models
+    list``, the GUI's tooltip): missing optional weights or libraries."""
 
     def availability(self, options: EngineOptions) -> Availability:
         if self.load is None or self.check is None:
