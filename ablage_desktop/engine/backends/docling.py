@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -141,6 +142,7 @@ def estimate(options: EngineOptions) -> MemoryEstimate:
 
 def load(name: str, options: EngineOptions) -> Backend:
     assert isinstance(options, DoclingOptions)
+    prepare()  # a no-op once imported; see there why it imports in a thread
     return DoclingBackend(name, options)
 
 
@@ -252,8 +254,23 @@ def _is_pdf(path: Path) -> bool:
 
 def prepare() -> None:
     """Docling's modules imported ahead of the first load (about 3 s of imports that hold
-    the GIL), as the other engines do."""
+    the GIL), as the other engines do.
+
+    In a thread of its own: Docling keeps an ImportError it caught at import (of an optional
+    e-mail parser, ``docling.backend.email_backend``) for good, and with it the frames of
+    whoever imported it, locals and all. Imported from a thread that ends, nothing of the
+    app is among them (imported from a load, the manager's frames would keep the loaded
+    model alive after its unload).
+    """
+    importer = threading.Thread(target=_import_docling, name="ablage-docling-import")
+    importer.start()
+    importer.join()
+
+
+def _import_docling() -> None:
     import docling.document_converter
+    import docling.models.factories.table_factory
+    import docling.models.stages.table_structure.table_structure_model
     import docling.pipeline.native_pdf_pipeline
     import docling.pipeline.standard_pdf_pipeline  # noqa: F401
 
