@@ -145,7 +145,22 @@ def new_converter(
     converter = DocumentConverter(allowed_formats=list(formats), format_options=formats)
     with _tables_without_torchvision():
         converter.initialize_pipeline(InputFormat.PDF)  # PDF and image share this pipeline
+    if ocr == "rapidocr":
+        _quiet_rapidocr()
     return converter, tables
+
+
+def _quiet_rapidocr() -> None:
+    """RapidOCR, made by Docling, logs through a coloured handler of its own (its warning
+    on every region without text goes to the terminal past ``-q``): bring its logger under
+    the app's, as the app's own RapidOCR engine does (``backends/rapidocr.py``)."""
+    from ablage_desktop.engine.backends.rapidocr import LIBRARY_LOGGER
+
+    library = logging.getLogger(LIBRARY_LOGGER)
+    for handler in list(library.handlers):
+        library.removeHandler(handler)
+    library.propagate = True
+    library.setLevel(logging.DEBUG if log.isEnabledFor(logging.DEBUG) else logging.ERROR)
 
 
 def layout_options(layout: LayoutWeights) -> Any:
