@@ -20,6 +20,8 @@ from born_digital import (
     REPORT_LEFT,
     REPORT_RIGHT,
     REPORT_TABLE,
+    Page,
+    Run,
     pdf_bytes,
     report_page,
 )
@@ -285,3 +287,32 @@ def test_a_docling_document_keeps_headings_lists_and_tables_as_roles_and_markdow
     markdown = document.export_to_markdown(page_no=1)
     assert "## Results" in markdown and "- first point" in markdown
     assert "| Revenue" in markdown
+
+
+def test_without_tableformer_a_table_region_is_still_its_text_as_table_cells(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A layout model that sees only tables (the tiny one, told so; its boxes all fall on the
+    lower right quarter of the page, where the table is): Docling makes a table without
+    structure (no TableFormer here), whose text must come through as table cells."""
+    folder = tmp_path_factory.mktemp("tables-only")
+    build_layout_model(folder / "artifacts", label="table")
+    runs = [Run(60.0, 780.0, "Price list", 18.0)] + [
+        Run((330.0, 420.0, 500.0)[column], 300.0 - row * 20.0, cell)
+        for row, cells in enumerate(REPORT_TABLE)
+        for column, cell in enumerate(cells)
+    ]
+    (folder / "table.pdf").write_bytes(pdf_bytes([Page(runs)]))
+    page = pdf_page(folder / "table.pdf", 0)
+    options = DoclingOptions(engine="docling", artifacts_path=folder / "artifacts")
+    backend = DoclingBackend("docling", options)
+    try:
+        result = backend.recognize(page)
+    finally:
+        backend.close()
+
+    assert [(line.text, line.role) for line in result.lines] == [
+        ("Price list", "paragraph"),
+        *((cell, "table_cell") for row in REPORT_TABLE for cell in row),
+    ]
+    assert_lines_on_page(result, page)

@@ -5,9 +5,10 @@ origin at the bottom left or the top left; the app's are pixels of the page imag
 was given, origin top left. A text item becomes one line; a table becomes one line per cell,
 row by row (each cell keeps its own box for the page view and the searchable PDF), and in the
 page's text a row is its cells separated by a tab. A table whose structure was not read
-(no TableFormer) is the text Docling found inside its region, in reading order, still with
-the role ``table_cell``. A line's confidence is 1.0 where its text came from the PDF itself
-and the mean of the OCR's confidences where Docling's OCR read it.
+(no TableFormer) has no cells; Docling gives the text inside its region as text items under
+the table, in reading order: lines with the role ``table_cell``, one per item. A line's
+confidence is 1.0 where its text came from the PDF itself and the mean of the OCR's
+confidences where Docling's OCR read it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ablage_desktop.engine.results.document import Box, OcrLine
-from ablage_desktop.engine.text.layout import in_reading_order
 
 if TYPE_CHECKING:
     from docling_core.types.doc import BoundingBox, DoclingDocument
@@ -97,8 +97,8 @@ def page_blocks(
     """The page's items in Docling's reading order (body, then headers and footers).
 
     ``clusters`` are the layout clusters of the page (``ConversionResult.pages[..]
-    .predictions.layout.clusters``), where the layout model ran: they hold the text cells a
-    table region holds, and whether OCR read them.
+    .predictions.layout.clusters``), where the layout model ran: they hold each region's
+    text cells, and whether OCR read them.
     """
     from docling_core.types.doc import ContentLayer, PictureItem, TableItem, TextItem
 
@@ -110,13 +110,29 @@ def page_blocks(
         if isinstance(item, TableItem):
             blocks.append(_table_block(item, frame, page_no, clusters))
         elif isinstance(item, TextItem) and item.text.strip():
-            parent = item.parent.resolve(document) if item.parent is not None else None
-            role = PICTURE_TEXT if isinstance(parent, PictureItem) else _role(item.label.value)
+            container = _container(item, document)
+            role = _role(item.label.value)
+            if isinstance(container, PictureItem):
+                role = PICTURE_TEXT
+            elif isinstance(container, TableItem):
+                role = TABLE_CELL
             box = frame.box(_item_bbox(item, page_no))
             confidence = _confidence(_cluster_of(item, page_no, frame, clusters))
             line = OcrLine(item.text.strip(), confidence, box, role=role)
             blocks.append(Block((line,), line.text))
     return [block for block in blocks if block.lines]
+
+
+def _container(item: Any, document: DoclingDocument) -> Any:
+    """The nearest table or picture the item sits in (through groups), or None."""
+    from docling_core.types.doc import PictureItem, TableItem
+
+    node = item
+    while node.parent is not None:
+        node = node.parent.resolve(document)
+        if isinstance(node, PictureItem | TableItem):
+            return node
+    return None
 
 
 def _role(label: str) -> str:
@@ -154,8 +170,8 @@ def _table_block(item: Any, frame: PageFrame, page_no: int, clusters: Sequence[A
         (cell for cell in item.data.table_cells if cell.text.strip()),
         key=lambda cell: (cell.start_row_offset_idx, cell.start_col_offset_idx),
     )
-    if not cells:
-        return _unstructured_table(item, frame, page_no, clusters)
+    if not cells:  # no structure read: Docling gives the region's text as its children
+        return Block((), "")
     item_box = frame.box(_item_bbox(item, page_no)) if item.prov else (0, 0, 0, 0)
     confidence = _confidence(_cluster_of(item, page_no, frame, clusters))
     lines = [
@@ -171,27 +187,6 @@ def _table_block(item: Any, frame: PageFrame, page_no: int, clusters: Sequence[A
     for cell, line in zip(cells, lines, strict=True):
         rows.setdefault(cell.start_row_offset_idx, []).append(line.text)
     return Block(tuple(lines), "\n".join("\t".join(row) for row in rows.values()))
-
-
-def _unstructured_table(
-    item: Any, frame: PageFrame, page_no: int, clusters: Sequence[Any]
-) -> Block:
-    """A table region Docling did not read the structure of: the text cells inside it."""
-    cluster = _cluster_of(item, page_no, frame, clusters)
-    if cluster is None:
-        return Block((), "")
-    lines = [
-        OcrLine(
-            cell.text.strip(),
-            float(cell.confidence) if cell.from_ocr else 1.0,
-            frame.box(cell.rect.to_bounding_box()),
-            role=TABLE_CELL,
-        )
-        for cell in cluster.cells
-        if cell.text.strip()
-    ]
-    text, ordered = in_reading_order(lines)
-    return Block(ordered, text)
 
 
 def page_text(blocks: Iterable[Block]) -> str:
