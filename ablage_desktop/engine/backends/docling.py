@@ -182,7 +182,7 @@ class DoclingBackend(Backend):
                     page.document, page_range=(page.index + 1, page.index + 1)
                 ),
             )
-            if _same_shape(result.document.pages[page.index + 1].size, page):
+            if _same_shape(_page_size(result, page.index + 1, page), page):
                 return self._result(page, started, result, page.index + 1)
             log.debug("page %d was turned or cropped: Docling reads its image", page.index + 1)
         if not self._layout:
@@ -203,7 +203,7 @@ class DoclingBackend(Backend):
 
     def _result(self, page: PageImage, started: float, result: Any, page_no: int) -> OcrPage:
         document = result.document
-        size = document.pages[page_no].size
+        size = _page_size(result, page_no, page)
         frame = PageFrame(size.width, size.height, page.width, page.height)
         blocks = page_blocks(document, page_no, frame, page_clusters(result))
         if not self._layout:  # docling-parse's own order: put it in columns as the app reads
@@ -242,6 +242,17 @@ def _png_stream(page: PageImage) -> Any:
     page.image.save(buffer, "PNG")
     buffer.seek(0)
     return DocumentStream(name="page.png", stream=buffer)
+
+
+def _page_size(result: Any, page_no: int, page: PageImage) -> Any:
+    """The size of page ``page_no`` in Docling's document; a typed error where Docling gave
+    no such page (a conversion it only partly finished)."""
+    found = result.document.pages.get(page_no)
+    if found is None or found.size.width <= 0 or found.size.height <= 0:
+        raise RecognitionError(
+            f"Docling gave no page {page_no} for page {page.index + 1} ({result.status})"
+        )
+    return found.size
 
 
 def _same_shape(size: Any, page: PageImage) -> bool:
