@@ -142,3 +142,28 @@ def _image(image: Image.Image) -> bytes:
         b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n%s\nendstream"
         % (grey.width, grey.height, len(data), data)
     )
+
+
+REPORT_HEADING = "Quarterly Report 2024"
+REPORT_LEFT = tuple(f"Left column sentence number {n} about revenue." for n in range(1, 13))
+REPORT_RIGHT = tuple(f"Right column sentence number {n} about costs." for n in range(1, 13))
+REPORT_TABLE = (("Item", "Amount", "Change"), ("Revenue", "1200", "+5%"), ("Costs", "800", "-2%"))
+
+
+def report_page(*, right_first: bool = True) -> Page:
+    """A heading over two columns of twelve lines each, and a three-by-three table under them.
+
+    With ``right_first`` the right column is drawn before the left one, so a reader that
+    keeps the file's drawing order gets the columns the wrong way round.
+    """
+    heading = [Run(60.0, 780.0, REPORT_HEADING, 18.0)]
+    leading = 11.0 * 1.45
+    left = [Run(60.0, 730.0 - n * leading, line) for n, line in enumerate(REPORT_LEFT)]
+    right = [Run(320.0, 730.0 - n * leading, line) for n, line in enumerate(REPORT_RIGHT)]
+    table = [
+        Run((60.0, 300.0, 480.0)[column], 470.0 - row * 20.0, cell)
+        for row, cells in enumerate(REPORT_TABLE)
+        for column, cell in enumerate(cells)
+    ]
+    columns = right + left if right_first else left + right
+    return Page(heading + columns + table)

@@ -57,7 +57,8 @@ class BackendStatus:
     takes_languages: bool = False
     """Whether it reads the languages it is told (Tesseract), rather than finding them."""
     notes: tuple[str, ...] = ()
-    """What the model would add with more installed (weights, libraries) and how to get it."""
+    """What the model cannot do here and how to change that (Docling without its layout
+    weights or torchvision), in words; empty where nothing is missing."""
 
     @property
     def remote(self) -> bool:
@@ -96,6 +97,7 @@ def status_of(
         quantization=shown_quantization(options, info.device)[0],
         quantizations=quantization_choices(options),
         takes_languages="languages" in type(options).model_fields,
+        notes=spec.notes(options) if spec.load is not None else (),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from ablage_desktop.engine.backends import (
+    docling,
     got_ocr2,
     janus,
     openai_server,
@@ -28,6 +29,7 @@ REGISTRY: MappingProxyType[str, BackendSpec] = MappingProxyType(
         rapidocr.SPEC.engine: rapidocr.SPEC,
         tesseract.SPEC.engine: tesseract.SPEC,
         got_ocr2.SPEC.engine: got_ocr2.SPEC,
+        docling.SPEC.engine: docling.SPEC,
         qwen2_vl.SPEC.engine: qwen2_vl.SPEC,
         janus.SPEC.engine: janus.SPEC,
         openai_server.SPEC.engine: openai_server.SPEC,

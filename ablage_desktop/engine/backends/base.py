@@ -123,6 +123,9 @@ class BackendSpec:
     """The engine reads a PDF page's own text itself (Docling, with docling-parse): when it is
     the engine the user named, ``TextLayerFirst`` hands it the page instead of reading the
     layer in front of it."""
+    notes: Callable[[EngineOptions], tuple[str, ...]] = lambda options: ()
+    """What a usable model cannot do here and how to change that, in words (``models
+    list``, the GUI's tooltip): missing optional weights or libraries."""
 
     def availability(self, options: EngineOptions) -> Availability:
         if self.load is None or self.check is None:

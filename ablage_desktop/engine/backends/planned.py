@@ -1,4 +1,4 @@
-"""Engines the configuration lists but this version cannot run here (Surya, Docling).
+"""Engines the configuration lists but this version cannot run here (Surya).
 
 They stay visible (``models list``, the GUI) as unavailable with the reason, so a user never
 wonders where a configured model went. Their option schemas are real: a config that sets them
@@ -30,14 +30,6 @@ SPECS = (
         "surya",
         "cpu",
         "Surya OCR",
-        PlannedEngineOptions,
-        _cpu_estimate,
-        planned_reason=_TORCHVISION,
-    ),
-    BackendSpec(
-        "docling",
-        "cpu",
-        "Docling",
         PlannedEngineOptions,
         _cpu_estimate,
         planned_reason=_TORCHVISION,
