@@ -40,8 +40,6 @@ from ablage_desktop.engine.errors import RecognitionError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.results.document import LINE_ROLES, OcrPage
 
-pytest.importorskip("docling")
-
 DPI = 100
 """Pages are rendered small: Docling reads PDF pages from the file, the image only sizes
 the boxes (and the tiny layout model sees a 640 x 640 input whatever the size)."""

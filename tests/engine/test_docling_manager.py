@@ -30,8 +30,6 @@ from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.statuses import BackendStatus
 
-pytest.importorskip("docling")
-
 NAME = "docling"
 CYCLES = 10
 RSS_GROWTH = 0.05
