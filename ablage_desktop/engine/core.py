@@ -350,6 +350,7 @@ class EngineCore:
                 concurrency,
                 preprocess=self._preprocess,
                 combine=self.config.routing.combine,
+                reads_pdf_text=self._reads_pdf_text,
             )
         name, spec = self.resolve(chosen, request.languages)
         self.manager.acquire(name).release()  # load now: a broken engine fails before the batch
@@ -362,7 +363,12 @@ class EngineCore:
             name=name,
             batch_size=int(getattr(self._options[name], "max_batch_size", 1)),
             preprocess=self._preprocess,
+            reads_pdf_text=self._reads_pdf_text,
         )
+
+    def _reads_pdf_text(self, name: str) -> bool:
+        spec = self._specs.get(name)
+        return spec is not None and spec.reads_pdf_text
 
     def _quantization_of(self, backend: str) -> str | None:
         options = self._options.get(backend)

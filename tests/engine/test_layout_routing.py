@@ -161,3 +161,30 @@ def test_layer_only_reads_the_layer_even_for_an_engine_that_reads_pdf_text(
 
     assert document.pages[0].backend == TEXT_LAYER
     assert layout.calls == []
+
+
+def test_a_born_digital_page_for_an_engine_that_reads_pdf_text_is_not_preprocessed(
+    engines, born_digital: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its image only sizes the PDF's boxes: turning it would cost time and move the boxes."""
+    layout, cpu = engines
+    scan = tmp_path / "scan.png"
+    ruled_table().image.save(scan, dpi=(300, 300))
+    core = core_with(["cpu_ocr"], {"layout": layout_spec(layout), "cpu_ocr": scripted_spec(cpu)})
+    prepared: list[str] = []
+    preprocess = core._preprocess
+    real_prepare = preprocess.prepare
+
+    def recording(page: PageImage, analysis: object = None) -> object:
+        prepared.append(page.document.name)
+        return real_prepare(page, analysis)
+
+    monkeypatch.setattr(preprocess, "prepare", recording)
+    try:
+        request = OcrRequest([born_digital, scan], backend="layout", archive=False)
+        documents = list(core.ocr(request))
+    finally:
+        core.close()
+
+    assert [document.pages[0].backend for document in documents] == ["layout", "layout"]
+    assert prepared == ["scan.png"]  # the PDF's page went to the layout engine as rendered

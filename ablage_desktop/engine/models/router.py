@@ -140,8 +140,13 @@ class PageDispatcher:
         batch_size: int = 1,
         preprocess: Preprocessor | None = None,
         combine: bool = False,
+        reads_pdf_text: Callable[[str], bool] = lambda name: False,
     ) -> None:
         self.manager = manager
+        self._reads_pdf_text = reads_pdf_text
+        """Engines that read a born-digital page from the PDF itself: its image only sizes
+        their boxes, so it is not preprocessed (turning or straightening it would cost time
+        and put the PDF's boxes on a page that no longer has them)."""
         self._combine = combine
         """Pages RapidOCR reads are read with Tesseract's help (``combine``)."""
         self._preprocess = preprocess
@@ -172,7 +177,7 @@ class PageDispatcher:
         route = self._without_broken(self._route(page))
         plan = self.manager.page_plan(route.chain[0], (page.width, page.height))
         self._emit(Routed(page.document, page.index, route.chain[0], route.reason, plan))
-        prepared = self._prepare(page, route.analysis)
+        prepared = self._prepare(page, route.analysis, route.chain[0])
         stages = _Stages()
         stages.add("preprocessing", time.perf_counter() - started)
         fallbacks: list[Fallback] = []
@@ -299,7 +304,7 @@ class PageDispatcher:
         route = self._route(pages[0])
         (name,) = route.chain
         engine = self._engine_of(name)
-        variants = [self._prepare(page, None).variant(engine) for page in pages]
+        variants = [self._prepare(page, None, name).variant(engine) for page in pages]
         read_pages = [variant.page for variant in variants]
         largest = max(read_pages, key=lambda p: p.width * p.height)
         with self.manager.acquire(name, (largest.width, largest.height), len(read_pages)) as lease:
@@ -318,8 +323,9 @@ class PageDispatcher:
             for variant, result in zip(variants, results, strict=True)
         ]
 
-    def _prepare(self, page: PageImage, analysis: PageAnalysis | None) -> PreparedPage:
-        if self._preprocess is None:
+    def _prepare(self, page: PageImage, analysis: PageAnalysis | None, first: str) -> PreparedPage:
+        born_digital = page.text_layer is not None and page.text_layer.usable
+        if self._preprocess is None or (born_digital and self._reads_pdf_text(first)):
             return PreparedPage.unchanged(page)
         return self._preprocess.prepare(page, analysis)
 
