@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ablage_desktop import cli
-from ablage_desktop.engine import AppConfig, ConfigError, load_config
+from ablage_desktop.engine import AppConfig, ConfigError, limit_heap_arenas, load_config
 
 USER_CONFIG_NAME = "config.yaml"
 
@@ -86,6 +86,7 @@ def print_names_as_bytes(stream: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    limit_heap_arenas()  # before any thread starts (engine/memory/heap.py says why)
     print_names_as_bytes(sys.stdout)
     print_names_as_bytes(sys.stderr)
     parser = cli.build_parser()

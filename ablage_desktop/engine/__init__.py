@@ -44,6 +44,7 @@ from ablage_desktop.engine.intake.documents import (
     open_document,
 )
 from ablage_desktop.engine.intake.folders import CollectedInputs, collect_documents
+from ablage_desktop.engine.memory.heap import limit_heap_arenas
 from ablage_desktop.engine.memory.probe import MemorySnapshot
 from ablage_desktop.engine.models.download import DownloadTarget, download_model, download_target
 from ablage_desktop.engine.models.router import AUTO
@@ -128,6 +129,7 @@ __all__ = [
     "fit_name",
     "folder_error",
     "fts_query",
+    "limit_heap_arenas",
     "load_config",
     "markdown",
     "markdown_plain_text",

@@ -116,7 +116,8 @@ def cycle_rss(
 def test_ten_load_read_unload_cycles_measure_the_load_and_give_the_memory_back(
     tiny_artifacts: Path, report: PageImage
 ) -> None:
-    """In a child process whose C heap has two arenas (``MALLOC_ARENA_MAX=2``).
+    """In a child process whose C heap has two arenas (``MALLOC_ARENA_MAX=2``), as the app's
+    own processes have (``app.main`` caps them first thing: ``engine/memory/heap.py``).
 
     Docling starts new threads for every page it converts, and glibc gives threads heaps
     (arenas) of their own that keep freed memory for reuse: with glibc's default (8 per
