@@ -24,8 +24,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
+# Two worker processes, each test module kept on one worker (its module-scoped fixtures, a
+# model server or a tiny model, are made once); PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= 2
 test: lint
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m ablage_desktop bench --data ../shared/data --peers $(ARGS)

@@ -152,7 +152,7 @@ def test_a_batch_is_read_through_the_server(server: TransformersServer, tmp_path
 def test_pages_are_in_flight_together_up_to_max_concurrency(
     server: TransformersServer, tmp_path: Path
 ) -> None:
-    engine = engine_for(tmp_path, server.base_url, server.model, max_concurrency=3, max_tokens=48)
+    engine = engine_for(tmp_path, server.base_url, server.model, max_concurrency=3, max_tokens=128)
     try:
         backend = engine.backend("office")
         seen: list[int] = []
