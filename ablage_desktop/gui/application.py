@@ -27,6 +27,13 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 SHUTDOWN_TIMEOUT_MS = 10_000
 
 
+GIL_SWITCH_INTERVAL_S = 0.001
+"""How long a thread holding the GIL runs on before the window's thread may take it (Python's
+default is 5 ms). The engine's threads run Python between their native calls; at 5 ms a tick
+of the window waited behind them often enough to push its 99th percentile past 20 ms
+(``benchmarks/ui_latency.py``)."""
+
+
 def install_translator(app: object, language: str | None) -> object | None:
     """German or English from the settings, else from the system locale; the translator
     installed (for English, the one with the plural forms).
@@ -115,6 +122,7 @@ def create_window(
     from ablage_desktop.gui.bridge import EngineBridge
     from ablage_desktop.gui.main_window import MainWindow
 
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
