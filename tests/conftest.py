@@ -33,6 +33,16 @@ def quiet_bitsandbytes() -> Iterator[None]:
     logger.setLevel(level)
 
 
+@pytest.fixture(scope="session")
+def tiny_artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Docling's artifacts folder holding the tiny RT-DETRv2 layout model (``tiny_docling``)."""
+    from tiny_docling import build_layout_model
+
+    artifacts = tmp_path_factory.mktemp("docling-artifacts")
+    build_layout_model(artifacts)
+    return artifacts
+
+
 @pytest.fixture
 def data_dir() -> Path:
     if not DATA.is_dir():

@@ -45,13 +45,6 @@ DPI = 100
 the boxes (and the tiny layout model sees a 640 x 640 input whatever the size)."""
 
 
-@pytest.fixture(scope="session")
-def tiny_artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    artifacts = tmp_path_factory.mktemp("docling-artifacts")
-    build_layout_model(artifacts)
-    return artifacts
-
-
 @pytest.fixture(scope="module")
 def with_layout(tiny_artifacts: Path) -> Iterator[DoclingBackend]:
     backend = DoclingBackend(

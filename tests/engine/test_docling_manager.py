@@ -18,7 +18,6 @@ import psutil
 import pytest
 from born_digital import pdf_bytes, report_page
 from PIL import Image
-from tiny_docling import build_layout_model
 
 from ablage_desktop.engine.backends.docling import SPEC, DoclingOptions
 from ablage_desktop.engine.config import load_config
@@ -34,13 +33,6 @@ NAME = "docling"
 CYCLES = 10
 RSS_GROWTH = 0.05
 """The process after the last cycle may be at most 5 % larger than after the first one."""
-
-
-@pytest.fixture(scope="session")
-def tiny_artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    artifacts = tmp_path_factory.mktemp("docling-artifacts")
-    build_layout_model(artifacts)
-    return artifacts
 
 
 @pytest.fixture(scope="module")
