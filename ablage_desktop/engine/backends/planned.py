@@ -15,9 +15,9 @@ class PlannedEngineOptions(EngineOptions):
     """An engine with no options of its own yet."""
 
 
-_TORCHVISION = (
-    "not built into this version: it needs torchvision, which cannot be installed beside the "
-    "pinned torch build"
+_OWN_ENVIRONMENT = (
+    "not built into this version: its pinned packages (pillow, opencv, huggingface-hub) clash "
+    "with the app's, so it needs an environment of its own"
 )
 
 
@@ -32,6 +32,6 @@ SPECS = (
         "Surya OCR",
         PlannedEngineOptions,
         _cpu_estimate,
-        planned_reason=_TORCHVISION,
+        planned_reason=_OWN_ENVIRONMENT,
     ),
 )
