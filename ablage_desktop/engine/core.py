@@ -328,8 +328,7 @@ class EngineCore:
             self._quantization_of,
             self.config.management.default_backend,
         )
-        named = self._specs.get(dispatcher.name)
-        reads_pdf_text = dispatcher.name != AUTO and named is not None and named.reads_pdf_text
+        reads_pdf_text = dispatcher.name != AUTO and self._reads_pdf_text(dispatcher.name)
         recognizer = TextLayerFirst(dispatcher, limits.pdf_text, events, reads_pdf_text)
         return runner.run(request, recognizer, limits, cancel or CancelToken())
 

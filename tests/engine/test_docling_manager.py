@@ -73,7 +73,10 @@ def run_cycles(
     RSS after each cycle, the leaks reported, the footprint the manager measured."""
     child = subprocess.run(
         [sys.executable, __file__, str(artifacts), str(report.document), str(cycles)],
-        env={**os.environ, "MALLOC_ARENA_MAX": "2", "PYTHONPATH": os.pathsep.join(sys.path)},
+        env={
+            **{key: value for key, value in os.environ.items() if key != "MALLOC_ARENA_MAX"},
+            "PYTHONPATH": os.pathsep.join(sys.path),
+        },
         capture_output=True,
         text=True,
         timeout=300,
@@ -108,8 +111,8 @@ def cycle_rss(
 def test_ten_load_read_unload_cycles_measure_the_load_and_give_the_memory_back(
     tiny_artifacts: Path, report: PageImage
 ) -> None:
-    """In a child process whose C heap has two arenas (``MALLOC_ARENA_MAX=2``), as the app's
-    own processes have (``app.main`` caps them first thing: ``engine/memory/heap.py``).
+    """In a child process whose C heap is capped at two arenas the way ``app.main`` caps the
+    app's (``engine/memory/heap.py``, first thing).
 
     Docling starts new threads for every page it converts, and glibc gives threads heaps
     (arenas) of their own that keep freed memory for reuse: with glibc's default (8 per
@@ -155,9 +158,11 @@ def test_models_list_shows_docling_available_with_what_its_missing_weights_would
 
 
 if __name__ == "__main__":  # the child process of the cycles test
+    from ablage_desktop.engine import limit_heap_arenas
     from ablage_desktop.engine.backends.docling import prepare
 
-    prepare()  # as the app does at start, before any load
+    assert limit_heap_arenas()  # first thing, as app.main does
+    prepare()  # Docling's imports in a thread of their own, as every load does
     artifacts, pdf = (Path(argument) for argument in sys.argv[1:3])
     page = PageImage(pdf, 0, Image.new("L", (827, 1170), 255), 100)
     sizes, seen, taken = cycle_rss(artifacts, page, int(sys.argv[3]))

@@ -41,6 +41,23 @@ def test_a_named_docling_reads_a_born_digital_pdf_from_its_own_text(tmp_path: Pa
     assert all(line["confidence"] == 1.0 for line in page["lines"])
 
 
+def test_bench_measures_docling_on_a_born_digital_pdf(tmp_path: Path) -> None:
+    source = tmp_path / "bericht.pdf"
+    source.write_bytes(pdf_bytes([report_page(), report_page(right_first=False)]))
+    record = tmp_path / "bench.json"
+
+    result = run_cli(
+        "bench", source, "--backend", "docling", "--runs", "1", "--warmup", "1",
+        "--json", record, "--plot", tmp_path / "bench.png", cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(record.read_text(encoding="utf-8"))["rows"]
+    assert row["backend"] == "docling"
+    assert row["status"] == "ok", row["reason"]
+    assert row["pages"] == 2 and row["pages_per_s"] > 0
+
+
 def test_auto_leaves_docling_out_without_its_layout_weights_and_says_why() -> None:
     core = EngineCore(load_config())
     try:

@@ -6,6 +6,7 @@ import abc
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -126,6 +127,9 @@ class BackendSpec:
     notes: Callable[[EngineOptions], tuple[str, ...]] = lambda options: ()
     """What a usable model cannot do here and how to change that, in words (``models
     list``, the GUI's tooltip): missing optional weights or libraries."""
+    download_folder: Callable[[EngineOptions], Path | None] = lambda options: None
+    """Where ``models download`` puts the model's files when its engine reads them from a
+    folder of its own (Docling's layout weights); None: the Hugging Face cache."""
 
     def availability(self, options: EngineOptions) -> Availability:
         if self.load is None or self.check is None:

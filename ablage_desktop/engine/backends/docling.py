@@ -13,6 +13,7 @@ image page is refused so that ``auto`` goes on to the next engine.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import io
 import logging
@@ -37,7 +38,7 @@ from ablage_desktop.engine.backends.docling_pages import (
     page_text,
 )
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
-from ablage_desktop.engine.intake.documents import PageImage
+from ablage_desktop.engine.intake.documents import SNIFF_BYTES, DocumentType, PageImage, sniff
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
 from ablage_desktop.engine.results.document import OcrLine, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
@@ -241,8 +242,6 @@ class DoclingBackend(Backend):
 
 
 def _with_markdown(read: OcrPage, markdown: str) -> OcrPage:
-    import dataclasses
-
     return dataclasses.replace(read, markdown=markdown)
 
 
@@ -276,14 +275,13 @@ def _same_shape(size: Any, page: PageImage) -> bool:
 def _is_pdf(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
-            return b"%PDF-" in handle.read(1024)
+            return sniff(handle.read(SNIFF_BYTES)) is DocumentType.PDF
     except OSError:
         return False
 
 
 def prepare() -> None:
-    """Docling's modules imported ahead of the first load (about 3 s of imports that hold
-    the GIL), as the other engines do.
+    """Docling's modules imported, at its load (about 3 s of imports that hold the GIL).
 
     In a thread of its own: Docling keeps an ImportError it caught at import (of an optional
     e-mail parser, ``docling.backend.email_backend``) for good, and with it the frames of
@@ -312,9 +310,12 @@ SPEC = BackendSpec(
     estimate=estimate,
     check=check,
     load=load,
-    prepare=prepare,
+    # No ``prepare`` at the window's start: Docling's imports (torch with them, about 3.6 s
+    # holding the GIL) would stall it for nothing on a day without complex pages; the load
+    # imports them, as the transformers models' loads do.
     auto_ready=auto_ready,
     route_purpose="layout analysis",
     reads_pdf_text=True,
     notes=notes,
+    download_folder=lambda options: layout_folder(options),  # type: ignore[arg-type]
 )

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
+
+from ablage_desktop.engine.memory.probe import glibc
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +27,14 @@ def limit_heap_arenas(count: int = HEAP_ARENAS) -> bool:
     """Cap glibc's arenas at ``count`` for this process; whether the cap is in force.
 
     Call it first thing, before threads start: arenas already made stay."""
-    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+    if "MALLOC_ARENA_MAX" in os.environ:
         return False
-    import ctypes
-    import ctypes.util
-
+    libc = glibc()
+    if libc is None:  # not Linux, or not glibc
+        return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         done = bool(libc.mallopt(M_ARENA_MAX, count))
-    except (OSError, AttributeError) as exc:  # not glibc (musl has no mallopt)
+    except (OSError, AttributeError) as exc:
         log.debug("The C heap's arenas cannot be limited here: %s", exc)
         return False
     log.debug("C heap arenas limited to %d: %s", count, done)

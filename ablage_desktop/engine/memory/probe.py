@@ -79,7 +79,7 @@ class SystemProbe:
         self._nvml_lock = threading.Lock()
         self._nvml_handle: object | None = None
         self._nvml_tried = False
-        self._libc = _glibc()
+        self._libc = glibc()
 
     def snapshot(self) -> MemorySnapshot:
         ram = self._psutil.virtual_memory()
@@ -153,8 +153,8 @@ class SystemProbe:
             return None
 
 
-def _glibc() -> Any | None:
-    """The C library where it is glibc (Linux), for ``malloc_trim``; None elsewhere."""
+def glibc() -> Any | None:
+    """The C library where it is glibc (Linux: ``malloc_trim``, ``mallopt``); None elsewhere."""
     if not sys.platform.startswith("linux"):
         return None
     import ctypes

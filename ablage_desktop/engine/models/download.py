@@ -1,9 +1,10 @@
 """``models download``: where a model's files come from and where they go, and the fetch.
 
 The vision-language models go into the Hugging Face cache, where their backends find them by
-the cache's layout. Docling's layout weights go into the folder Docling reads as its
-``artifacts_path`` (``backends.docling.layout_folder``): Docling looks there, not in the
-cache. The one network use of the app; ``huggingface_hub`` is imported only here, when asked.
+the cache's layout. An engine that reads its files from a folder of its own names it
+(``BackendSpec.download_folder``: Docling's layout weights go where Docling reads its
+``artifacts_path``, not into the cache). The one network use of the app; ``huggingface_hub``
+is imported only here, when asked.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from ablage_desktop.engine.backends import EngineOptions
+from ablage_desktop.engine.backends import REGISTRY, EngineOptions
 from ablage_desktop.engine.errors import DownloadFailed
 
 log = logging.getLogger(__name__)
@@ -48,11 +49,8 @@ def download_target(options: EngineOptions) -> DownloadTarget | None:
     if not source or Path(str(source)).expanduser().is_dir():
         return None
     revision = getattr(options, "revision", None)
-    folder = None
-    if options.engine == "docling":
-        from ablage_desktop.engine.backends.docling import layout_folder
-
-        folder = layout_folder(options)  # type: ignore[arg-type]
+    spec = REGISTRY.get(options.engine)
+    folder = spec.download_folder(options) if spec is not None else None
     return DownloadTarget(str(source), revision, folder)
 
 
