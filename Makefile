@@ -9,6 +9,11 @@ TORCH_PIN ?= torch==2.13.0
 
 .PHONY: run test lint bench clean screenshot translations
 
+# Surya runs in an environment of its own (its pins clash with the app's; docs/ARCHITECTURE.md).
+SURYA_VENV ?= .venv-surya
+SURYA_STAMP := $(SURYA_VENV)/.installed
+SURYA_FILES := $(wildcard ablage_desktop/engine/backends/surya_*.txt)
+
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -16,7 +21,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]" "$(TORCH_PIN)"
 	touch $(STAMP)
 
-run: $(STAMP)
+$(SURYA_STAMP): $(STAMP) $(SURYA_FILES)
+	$(PY) -m ablage_desktop.engine.backends.surya_environment --torch "$(TORCH_PIN)" $(SURYA_VENV)
+	touch $(SURYA_STAMP)
+
+run: $(STAMP) $(SURYA_STAMP)
 	$(VENV)/bin/ablage-desktop $(ARGS)
 
 lint: $(STAMP)
@@ -27,14 +36,14 @@ lint: $(STAMP)
 # Two worker processes, each test module kept on one worker (its module-scoped fixtures, a
 # model server or a tiny model, are made once); PYTEST_WORKERS=0 runs them in this process.
 PYTEST_WORKERS ?= 2
-test: lint
+test: lint $(SURYA_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m ablage_desktop bench --data ../shared/data --peers $(ARGS)
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) $(SURYA_VENV) build dist *.egg-info
 
 # Regenerate the .ts files from the GUI's tr() strings (lupdate keeps their existing
 # translations), then compile each into the .qm next to it that the app loads. English is the

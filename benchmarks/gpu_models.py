@@ -258,7 +258,7 @@ class Family:
     model_class: str
     config: dict[str, Any]
     app_params: float
-    """The app's parameter count for it (``PARAMETERS`` in engine/backends/planned.py)."""
+    """The app's parameter count for it (its backend's ``parameters``)."""
     eos_token_id: int
     pad_token_id: int
     prefix_tokens: tuple[int, ...]

@@ -263,6 +263,16 @@ class RecognitionError(AblageError):
     kind = "recognition"
 
 
+class EngineStopped(RecognitionError):
+    """The process an engine runs in (or its model server) ended or hung during a page: the
+    page goes on to the next engine, and the model is unloaded so that the next page that
+    needs it starts it afresh."""
+
+    def __init__(self, model: str, detail: str) -> None:
+        super().__init__(f"The engine '{model}' stopped: {detail}")
+        self.model = model
+
+
 class Cancelled(AblageError):
     kind = "cancelled"
 

@@ -97,7 +97,7 @@ def status_of(
         quantization=shown_quantization(options, info.device)[0],
         quantizations=quantization_choices(options),
         takes_languages="languages" in type(options).model_fields,
-        notes=spec.notes(options) if spec.load is not None else (),
+        notes=spec.notes(options),
     )
 
 

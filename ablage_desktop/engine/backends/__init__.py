@@ -12,9 +12,9 @@ from ablage_desktop.engine.backends import (
     got_ocr2,
     janus,
     openai_server,
-    planned,
     qwen2_vl,
     rapidocr,
+    surya,
     tesseract,
 )
 from ablage_desktop.engine.backends.base import (
@@ -33,7 +33,7 @@ REGISTRY: MappingProxyType[str, BackendSpec] = MappingProxyType(
         qwen2_vl.SPEC.engine: qwen2_vl.SPEC,
         janus.SPEC.engine: janus.SPEC,
         openai_server.SPEC.engine: openai_server.SPEC,
-        **{spec.engine: spec for spec in planned.SPECS},
+        surya.SPEC.engine: surya.SPEC,
     }
 )
 

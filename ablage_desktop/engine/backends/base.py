@@ -68,6 +68,12 @@ class Backend(abc.ABC):
     def close(self) -> None:
         """Free the native resources; the backend is unusable afterwards."""
 
+    def process_memory(self) -> int | None:
+        """Resident bytes the engine holds in processes of its own (a worker, a model
+        server), which this process's RSS does not show; None for an engine that runs in
+        this process."""
+        return None
+
     def tracked_objects(self) -> Sequence[object]:
         """Objects that must be gone once the backend is unloaded (checked for leaks)."""
         return (self,)
@@ -89,11 +95,7 @@ class Backend(abc.ABC):
 
 @dataclass(frozen=True, slots=True)
 class BackendSpec:
-    """How to check and load one kind of engine; one entry in the registry.
-
-    ``check`` and ``load`` are None for engines the configuration lists but this version does
-    not build yet; they are shown as unavailable with ``planned_reason``.
-    """
+    """How to check and load one kind of engine; one entry in the registry."""
 
     engine: str
     kind: DeviceKind
@@ -101,14 +103,13 @@ class BackendSpec:
     options: type[EngineOptions]
     estimate: Callable[[EngineOptions], MemoryEstimate]
     """Bytes the engine needs with these options, before it is loaded."""
-    check: Callable[[EngineOptions], Availability] | None = None
-    load: Callable[[str, EngineOptions], Backend] | None = None
+    check: Callable[[EngineOptions], Availability]
+    load: Callable[[str, EngineOptions], Backend]
     concurrency: Callable[[EngineOptions], int] = lambda options: 1
     """Pages one loaded instance recognises at once."""
     prepare: Callable[[], None] | None = None
     """Import the engine's libraries ahead of its first load: an import holds the GIL for
     its whole length, which a window would feel as a stutter if it came with a click."""
-    planned_reason: str = ""
     destination: Callable[[EngineOptions], str | None] = lambda options: None
     """Where pages go when this engine reads them on another machine (a server's address);
     None for engines that read on this one."""
@@ -132,8 +133,6 @@ class BackendSpec:
     folder of its own (Docling's layout weights); None: the Hugging Face cache."""
 
     def availability(self, options: EngineOptions) -> Availability:
-        if self.load is None or self.check is None:
-            return Availability.no(self.planned_reason)
         if not options.enabled:
             return Availability.no("disabled in the configuration (enabled: false)")
         return self.check(options)

@@ -304,7 +304,8 @@ class ModelManager:
                     # The load's own buffers (file reads, quantization) are freed by now:
                     # hand them back, so that what is measured is the model.
                     self.probe.empty_cache()
-                    self._measure(record, before, self.probe.snapshot())
+                    after = self.probe.snapshot()
+                    self._measure(record, load_growth(record, before, after, loaded))
                 return loaded
             log.warning("%s ran out of memory while loading (try %d of 2)", record.name, attempt)
             if attempt == 2:
@@ -312,9 +313,8 @@ class ModelManager:
             self._free_idle_beside(record)
         raise AssertionError("unreachable")
 
-    def _measure(self, record: ModelRecord, before: MemorySnapshot, after: MemorySnapshot) -> None:
+    def _measure(self, record: ModelRecord, taken: int | None) -> None:
         """Keep what the load took as the model's footprint, where the figure can be believed."""
-        taken = load_growth(record, before, after)
         if taken is None:
             return
         with self._table.cond:

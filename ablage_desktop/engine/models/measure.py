@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from ablage_desktop.engine.backends.base import Backend
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.memory.probe import MemorySnapshot
 from ablage_desktop.engine.models.records import ModelRecord
@@ -36,10 +37,16 @@ def stored_footprint(name: str, measured: int | None, estimate: MemoryEstimate) 
     return measured
 
 
-def load_growth(record: ModelRecord, before: MemorySnapshot, after: MemorySnapshot) -> int | None:
+def load_growth(
+    record: ModelRecord, before: MemorySnapshot, after: MemorySnapshot, loaded: Backend
+) -> int | None:
     """What the load of ``record`` took between ``before`` and ``after``, or None where the
-    figure cannot be believed."""
-    if record.device == "gpu" and after.vram_allocated is not None:
+    figure cannot be believed. An engine in processes of its own is measured there (its
+    worker and server start afresh at every load, so a reload is measured too)."""
+    own = loaded.process_memory()
+    if own is not None:
+        taken = own
+    elif record.device == "gpu" and after.vram_allocated is not None:
         taken = after.vram_allocated - (before.vram_allocated or 0)
     elif record.device == "gpu" and after.vram_used is not None:
         taken = after.vram_used - (before.vram_used or 0)

@@ -22,6 +22,7 @@ from typing import Any
 from ablage_desktop.engine.errors import (
     AblageError,
     Cancelled,
+    EngineStopped,
     ModelLoadError,
     OutOfMemory,
     RecognitionError,
@@ -229,6 +230,13 @@ class PageDispatcher:
             )
         raise AssertionError("unreachable: the last engine returns or raises")
 
+    def _unload_stopped(self, name: str) -> None:
+        """Unload a model whose process stopped, so that the next page starts it afresh."""
+        try:
+            self.manager.unload(name)
+        except AblageError as exc:  # in use by another page: that page unloads it in turn
+            log.info("%s stopped but could not be unloaded yet: %s", name, exc.message)
+
     def _helper_of(self, chain: Sequence[str], position: int) -> str | None:
         """The Tesseract model that helps RapidOCR at ``position`` of the chain, if any."""
         if not self._combine or self._engine_type(chain[position]) != "rapidocr":
@@ -338,15 +346,21 @@ class PageDispatcher:
     def _run(self, name: str, page: PageImage, cancel: CancelToken | None) -> OcrPage:
         """One engine on one page; an out-of-memory frees every idle model and retries once."""
         oom = ""
+        stopped = False
         lease = self.manager.acquire(name, (page.width, page.height))
         try:
             return lease.recognize(page, cancel)
+        except EngineStopped:
+            stopped = True
+            raise
         except Exception as exc:
             if not is_out_of_memory(exc):
                 raise
             oom = f"{type(exc).__name__}: {exc}"
         finally:
             lease.release()
+            if stopped:
+                self._unload_stopped(name)
         # Out of memory: outside the except block, so the failed call's tensors are unreachable.
         log.warning(
             "%s ran out of memory on page %d; freeing idle models and retrying once",
