@@ -1,0 +1,243 @@
+"""Surya through the app with Surya's own code: its environment, its worker, a real server.
+
+The tiny detector and the tiny Qwen3.5-VL recognition model (``tiny_surya``) stand in for
+the real weights: the recognition model is served by a real ``transformers serve`` that the
+backend starts on 127.0.0.1 through Surya's worker, and Surya's own predictors read the page.
+The text is noise; the lines, boxes, states, memory, processes and events are real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from cli_process import run_cli
+from PIL import Image
+from tiny_surya import build_detector, build_recognizer
+
+from ablage_desktop.engine.backends.surya import (
+    SPEC,
+    SuryaOptions,
+    environment_python,
+    has_surya,
+)
+from ablage_desktop.engine.config import load_config
+from ablage_desktop.engine.core import EngineCore
+from ablage_desktop.engine.errors import ModelLoadError
+from ablage_desktop.engine.events import Event, FallbackTaken, ModelStateChanged
+from ablage_desktop.engine.intake.documents import PageImage
+from ablage_desktop.engine.memory.probe import SystemProbe
+from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
+from ablage_desktop.engine.models.state import ModelState
+from ablage_desktop.engine.run.jobs import OcrRequest
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+PAGE = DATA / "funsd_0060024314.png"
+NAME = "surya"
+LIMITS = {"max_tokens": 48, "block_max_tokens": 24}
+"""Low token limits: the random model never says it is done, and Surya retries."""
+SURYA_PYTHON = environment_python(SuryaOptions(engine="surya"))
+
+pytestmark = pytest.mark.skipif(
+    not has_surya(SURYA_PYTHON),
+    reason=f"Surya's environment is missing at {SURYA_PYTHON} (make test builds it)",
+)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("surya-models")
+    return {
+        "source": build_recognizer(root / "recognition"),
+        "detector": build_detector(root / "detector", SURYA_PYTHON),
+    }
+
+
+@pytest.fixture
+def page() -> PageImage:
+    if not PAGE.is_file():
+        pytest.skip(f"the data set is not at {DATA}")
+    with Image.open(PAGE) as image:
+        return PageImage(PAGE, 0, image.convert("RGB"), 150)
+
+
+def options(tiny: dict[str, Path], **changes: object) -> SuryaOptions:
+    return SuryaOptions(
+        engine="surya", source=str(tiny["source"]), detector=str(tiny["detector"]), **LIMITS
+    ).model_copy(update=changes)
+
+
+def own_processes() -> list[psutil.Process]:
+    """This test process's descendants: Surya's worker and its server among them."""
+    return psutil.Process().children(recursive=True)
+
+
+def served_by_us() -> list[psutil.Process]:
+    found = []
+    for process in own_processes():
+        try:
+            if "serve" in process.cmdline():
+                found.append(process)
+        except psutil.Error:
+            continue
+    return found
+
+
+def gone(pids: list[int], timeout_s: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if psutil.pid_exists(pid) and not _zombie(pid)]
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return True
+
+
+def test_the_manager_loads_surya_reads_a_page_measures_it_and_unloading_ends_its_processes(
+    tiny: dict[str, Path], page: PageImage
+) -> None:
+    events: list[Event] = []
+    manager = ModelManager(ManagerPolicy(), SystemProbe(), events.append)
+    chosen = options(tiny)
+    estimate = SPEC.estimate(chosen)
+    manager.register(NAME, SPEC, chosen, estimate)
+
+    with manager.acquire(NAME, (page.width, page.height)) as lease:
+        assert manager.info(NAME).state is ModelState.BUSY
+        result = lease.recognize(page)
+        pids = [process.pid for process in own_processes()]
+        served = served_by_us()
+    info = manager.info(NAME)
+
+    assert info.state is ModelState.READY
+    assert len(served) == 1, "one model server, started by the backend"
+    # The footprint is what the worker and its server hold (the tiny run: about 1.2 GiB).
+    assert info.measured_bytes is not None and info.measured_bytes > 300 << 20
+    assert result.backend == NAME and result.lines
+    for line in result.lines:
+        x0, y0, x1, y1 = line.box
+        assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height
+        assert (
+            line.role in {"paragraph", "heading", "title", "table_cell", "list_item"} or line.role
+        )
+    assert result.text.strip()
+
+    assert manager.unload(NAME)
+    assert manager.info(NAME).state is ModelState.UNLOADED
+    assert gone(pids), "the worker and the server end with the unload"
+    states = [e.state for e in events if isinstance(e, ModelStateChanged) and e.model == NAME]
+    assert states[:3] == [ModelState.LOADING, ModelState.READY, ModelState.BUSY]
+    assert states[-1] is ModelState.UNLOADED
+
+
+def test_a_server_that_cannot_start_is_a_load_error_in_words_and_leaves_no_process(
+    tiny: dict[str, Path], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for source in tiny["source"].iterdir():
+        (broken / source.name).symlink_to(source)
+    (broken / "config.json").unlink()
+    (broken / "config.json").write_text('{"model_type": "no_such_model"}', encoding="utf-8")
+    before = {process.pid for process in own_processes()}
+
+    with pytest.raises(ModelLoadError) as raised:
+        SPEC.load(NAME, options(tiny, source=str(broken), start_timeout_s=120))
+
+    assert "Surya could not start" in raised.value.message
+    assert "model server exited" in raised.value.message
+    left = [p.pid for p in own_processes() if p.pid not in before]
+    assert gone(left), f"processes left after a failed start: {left}"
+
+
+def test_a_server_that_dies_during_a_page_hands_it_to_the_next_engine_and_unloads_surya(
+    tiny: dict[str, Path], page: PageImage, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.yaml"
+    entry = {"engine": "surya", **{k: str(v) for k, v in tiny.items()}, **LIMITS}
+    config.write_text(
+        json.dumps(
+            {
+                "models": {"surya": entry},
+                "routing": {
+                    "complex": ["surya", "tesseract"],
+                    "simple": ["surya", "tesseract"],
+                    "unknown": ["surya", "tesseract"],
+                    "combine": False,
+                },
+                "preprocessing": {"enabled": False},
+            }
+        ),
+        encoding="utf-8",
+    )
+    core = EngineCore(load_config([config]))
+    events: list[Event] = []
+    core.events.subscribe(events.append)
+    try:
+        with core.manager.acquire(NAME):
+            pass  # loaded, so that its server can be found and stopped
+        (server,) = served_by_us()
+        worker = server.parent()
+        assert worker is not None
+        group = os.getpgid(server.pid)
+        os.killpg(group, signal.SIGSTOP)  # the page waits on the server...
+        killer = threading.Timer(3.0, os.killpg, (group, signal.SIGKILL))  # ...which then dies
+        killer.start()
+        try:
+            (document,) = core.ocr(OcrRequest([PAGE], backend="auto", archive=False))
+        finally:
+            killer.cancel()
+        (read,) = document.pages
+        fallbacks = [event for event in events if isinstance(event, FallbackTaken)]
+        info = core.manager.info(NAME)
+    finally:
+        core.close()
+
+    assert read.backend == "tesseract" and read.text.strip()
+    assert [(f.from_backend, f.to_backend) for f in fallbacks] == [(NAME, "tesseract")]
+    assert "stopped" in fallbacks[0].error.message
+    assert info.state is ModelState.UNLOADED, "a stopped engine is unloaded, to start afresh"
+    assert gone([worker.pid])
+
+
+def test_the_cli_reads_a_page_of_the_data_set_with_surya_and_leaves_no_server(
+    tiny: dict[str, Path], tmp_path: Path
+) -> None:
+    if not PAGE.is_file():
+        pytest.skip(f"the data set is not at {DATA}")
+    config = tmp_path / "config.yaml"
+    entry = {"engine": "surya", **{k: str(v) for k, v in tiny.items()}, **LIMITS}
+    config.write_text(json.dumps({"models": {"surya": entry}}), encoding="utf-8")
+    out = tmp_path / "out"
+
+    result = run_cli(
+        "--config", config, "ocr", PAGE, "--backend", "surya", "--format", "json",
+        "--out", out, "--events", tmp_path / "events.jsonl", "--store",
+        tmp_path / "archive.sqlite3", cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    (page,) = json.loads((out / f"{PAGE.stem}.json").read_text(encoding="utf-8"))["pages"]
+    assert page["backend"] == NAME and page["lines"]
+    events = [
+        json.loads(line)
+        for line in (tmp_path / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    states = [e for e in events if e["event"] == "model_state" and e["model"] == NAME]
+    ready = next(e for e in states if e["state"] == "ready")
+    assert ready["bytes"] > 300 << 20, "the worker and its server, measured"
+    assert states[-1]["state"] == "unloaded"
+    assert served_by_us() == [], "the CLI's server ended with it"
