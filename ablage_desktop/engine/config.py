@@ -77,10 +77,20 @@ class Management(_Section):
 class Routing(_Section):
     """Engine chains for ``--backend auto``, tried in order; unavailable engines are skipped."""
 
-    complex: list[str] = ["janus_pro", "qwen2_vl", "got_ocr2", "docling", "rapidocr", "tesseract"]
+    complex: list[str] = [
+        "janus_pro",
+        "qwen2_vl",
+        "got_ocr2",
+        "docling",
+        "rapidocr",
+        "surya",
+        "tesseract",
+    ]
     """Docling before the CPU OCR engines: tables and columns are what its layout analysis
-    reads in structure and order (skipped where it has no layout weights)."""
-    simple: list[str] = ["got_ocr2", "rapidocr", "tesseract"]
+    reads in structure and order (skipped where it has no layout weights). Surya after
+    RapidOCR: it reads what RapidOCR could not (skipped without its environment and weights);
+    Tesseract still helps RapidOCR (``combine``) from behind it."""
+    simple: list[str] = ["got_ocr2", "rapidocr", "surya", "tesseract"]
     unknown: list[str] = ["rapidocr", "tesseract"]
     cpu_only: list[str] = ["rapidocr", "tesseract"]
     """The chain under critical memory pressure."""

@@ -89,6 +89,21 @@ def served_by_us() -> list[psutil.Process]:
     return found
 
 
+def surya_processes(served: list[psutil.Process]) -> list[int]:
+    """Surya's worker (the server's parent) and every process under it."""
+    worker = served[0].parent()
+    assert worker is not None and "surya_worker.py" in " ".join(worker.cmdline())
+    return [worker.pid, *(child.pid for child in worker.children(recursive=True))]
+
+
+def started_by_surya(process: psutil.Process) -> bool:
+    try:
+        command = " ".join(process.cmdline())
+    except psutil.Error:
+        return False
+    return "surya_worker.py" in command or "serve" in command
+
+
 def gone(pids: list[int], timeout_s: float = 15.0) -> bool:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -118,8 +133,8 @@ def test_the_manager_loads_surya_reads_a_page_measures_it_and_unloading_ends_its
     with manager.acquire(NAME, (page.width, page.height)) as lease:
         assert manager.info(NAME).state is ModelState.BUSY
         result = lease.recognize(page)
-        pids = [process.pid for process in own_processes()]
         served = served_by_us()
+        pids = surya_processes(served)
     info = manager.info(NAME)
 
     assert info.state is ModelState.READY
@@ -153,13 +168,14 @@ def test_a_server_that_cannot_start_is_a_load_error_in_words_and_leaves_no_proce
     (broken / "config.json").unlink()
     (broken / "config.json").write_text('{"model_type": "no_such_model"}', encoding="utf-8")
     before = {process.pid for process in own_processes()}
+    assert not served_by_us()
 
     with pytest.raises(ModelLoadError) as raised:
         SPEC.load(NAME, options(tiny, source=str(broken), start_timeout_s=120))
 
     assert "Surya could not start" in raised.value.message
     assert "model server exited" in raised.value.message
-    left = [p.pid for p in own_processes() if p.pid not in before]
+    left = [p.pid for p in own_processes() if p.pid not in before and started_by_surya(p)]
     assert gone(left), f"processes left after a failed start: {left}"
 
 
