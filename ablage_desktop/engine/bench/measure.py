@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ablage_desktop.engine.memory.probe import MemoryProbe, loaded_cuda
@@ -83,11 +83,18 @@ class PeakSampler:
         self._peak_rss = first.rss
         self._peak_device = first.vram_used
         self._thread: threading.Thread | None = None
+        self._processes: Callable[[], int | None] = lambda: None
+
+    def watch_processes(self, memory: Callable[[], int | None]) -> None:
+        """Count what ``memory`` says an engine's own processes hold (Surya's worker and
+        server) as part of this process's RSS from now on."""
+        self._processes = memory
 
     def _read(self) -> None:
         snapshot = self._probe.snapshot()
+        rss = snapshot.rss + (self._processes() or 0)
         with self._lock:
-            self._peak_rss = max(self._peak_rss, snapshot.rss)
+            self._peak_rss = max(self._peak_rss, rss)
             if snapshot.vram_used is not None:
                 self._peak_device = max(self._peak_device or 0, snapshot.vram_used)
 

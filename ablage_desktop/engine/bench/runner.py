@@ -232,6 +232,7 @@ class BenchRunner:
             started = time.perf_counter()
             lease = self.engine.manager.acquire(name)
             load_s = time.perf_counter() - started
+            sampler.watch_processes(lease.backend.process_memory)
             try:
                 self._report(index, total, label, 0, pages_total, "warming up")
                 warmup_pages = _first_pages(corpus, self.plan.warmup, self.engine)
