@@ -65,7 +65,7 @@ def fetch_extras(options: EngineOptions, report: Report) -> None:
             "`ablage-desktop models download surya` builds an environment of its own"
         )
     else:
-        report(f"Building Surya's environment in {folder} (pip; about 1.4 GB) ...")
+        report(f"Building Surya's environment in {folder} (pip; this takes minutes) ...")
         build_environment(folder)
     detector = surya.detector_folder(options)
     if surya._has_weights(detector):
