@@ -41,6 +41,17 @@ engine that cannot run here is listed as skipped, with the reason. It is not in 
 list: without its layout weights it adds nothing ``auto`` does not already do, and with them
 it costs minutes per run on a small CPU machine; name it to compare it.
 
+Surya (``--backends auto,surya,rapidocr,tesseract``) is measured the same way where it can
+run: its own environment, its text detector and its recognition model in place (``make run``
+or ``ablage-desktop models download surya``) and ``transformers serve`` installed
+(``transformers[serving]``), or a running server named by its ``server_url``; its wall time
+includes starting its worker and model server cold. Where it cannot run, its row says
+``skipped: <reason>`` (what is missing and the command that fetches it) and the other engines
+are measured as usual; the exit status is 1 only when no engine could read the documents. It
+is not in the default list: a vision-language model of about 650M parameters reads each full
+page, slow on a CPU. Where it can run, ``auto`` may hand it the pages RapidOCR could not read
+(``routing``), so ``auto``'s figures include it.
+
 For ``auto`` the table also says which engine read the pages of each group, and how ``auto``
 compares with the best single engine of that group (by F1 and by CER separately). The target
 (issue 9) is that ``auto`` is at least as good as the best single engine in every group and
@@ -520,7 +531,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--backends",
         default=",".join(DEFAULT_BACKENDS),
-        help="comma-separated engines to compare (default: %(default)s)",
+        help="comma-separated engines to compare, e.g. auto,surya,rapidocr,tesseract; one "
+        "that cannot run here is listed as 'skipped: <reason>' (default: %(default)s)",
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     parser.add_argument("--config", type=Path, help="configuration merged over the shipped one")

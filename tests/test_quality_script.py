@@ -124,3 +124,21 @@ def test_an_unknown_engine_is_listed_as_skipped(
     out = capsys.readouterr().out
     assert "| nope | skipped: " in out
     assert "No engine could read the documents." in out
+
+
+def test_surya_without_its_environment_or_weights_is_skipped_with_the_reason(
+    quality: ModuleType, folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The isolated data folder holds no Surya weights: the other engines are still measured."""
+    record = tmp_path / "quality.json"
+
+    assert quality.main([str(folder), "--backends", "surya,tesseract", "--json", str(record)]) == 0
+
+    out = capsys.readouterr().out
+    (row,) = [line for line in out.splitlines() if line.startswith("| surya | skipped: ")]
+    assert "ablage-desktop models download surya" in row
+    engines = json.loads(record.read_text(encoding="utf-8"))["engines"]
+    assert [(engine["backend"], engine["status"]) for engine in engines] == [
+        ("surya", "skipped"),
+        ("tesseract", "ok"),
+    ]

@@ -13,8 +13,10 @@ from ablage_desktop.engine import (
     AppConfig,
     BackendStatus,
     Engine,
+    download_licence,
     download_model,
     download_target,
+    extra_download,
 )
 from ablage_desktop.engine.errors import DownloadFailed
 
@@ -32,7 +34,9 @@ def add_models_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         help="do not ask the inference servers whether they answer (health check)",
     )
     models_download = models_commands.add_parser(
-        "download", help="fetch a model's files from the Hugging Face hub (the only network use)"
+        "download",
+        help="fetch a model's files from the Hugging Face hub, and what else its engine needs "
+        "(the only network use)",
     )
     add_common_options(models_download, top_level=False)
     models_download.add_argument("name", metavar="NAME", help="a model from 'models list'")
@@ -97,19 +101,32 @@ def run_models_download(args: argparse.Namespace, config: AppConfig) -> int:
         return EXIT_USAGE
     source = getattr(options, "source", None)
     target = download_target(options)
-    if target is None and source:
-        print(f"{args.name} is read from the folder {source}: nothing to download.")
+    extra = extra_download(options)
+    if target is None and extra is None:
+        if source:
+            print(f"{args.name} is read from the folder {source}: nothing to download.")
+        else:
+            print(f"{args.name} ships with its Python package: nothing to download.")
         return EXIT_OK
-    if target is None:
-        print(f"{args.name} ships with its Python package: nothing to download.")
-        return EXIT_OK
-    print(f"Downloading {target.describe()} ...")
+    licence = download_licence(options)
+    if licence:  # before anything is fetched; printed, not asked, so that scripts can run it
+        print(f"Licence: {licence}\n", flush=True)
     try:
-        folder = download_model(target)
+        if extra is not None:  # what the hub does not hold (Surya's environment, its detector)
+            extra(lambda step: print(step, flush=True))
+        if target is None:
+            print(f"The model itself is read from the folder {source}.")
+        elif target.present:
+            print(f"{target.describe()}: already there.")
+        else:
+            print(f"Downloading {target.describe()} ...", flush=True)
+            folder = download_model(target)
+            print(f"{args.name} is ready in {folder}")
+            return EXIT_OK
     except DownloadFailed as exc:  # network, authentication, disk: all said in words, exit 1
         print(f"ablage-desktop: {exc.message}", file=sys.stderr)
         return EXIT_SOME_FAILED
-    print(f"{args.name} is ready in {folder}")
+    print(f"{args.name} is ready.")
     return EXIT_OK
 
 

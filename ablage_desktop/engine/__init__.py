@@ -46,7 +46,13 @@ from ablage_desktop.engine.intake.documents import (
 from ablage_desktop.engine.intake.folders import CollectedInputs, collect_documents
 from ablage_desktop.engine.memory.heap import limit_heap_arenas
 from ablage_desktop.engine.memory.probe import MemorySnapshot
-from ablage_desktop.engine.models.download import DownloadTarget, download_model, download_target
+from ablage_desktop.engine.models.download import (
+    DownloadTarget,
+    download_licence,
+    download_model,
+    download_target,
+    extra_download,
+)
 from ablage_desktop.engine.models.router import AUTO
 from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.pathtext import display, display_line, path_from_storage, path_to_storage
@@ -124,8 +130,10 @@ __all__ = [
     "collect_documents",
     "display",
     "display_line",
+    "download_licence",
     "download_model",
     "download_target",
+    "extra_download",
     "fit_name",
     "folder_error",
     "fts_query",

@@ -131,6 +131,17 @@ class BackendSpec:
     download_folder: Callable[[EngineOptions], Path | None] = lambda options: None
     """Where ``models download`` puts the model's files when its engine reads them from a
     folder of its own (Docling's layout weights); None: the Hugging Face cache."""
+    downloaded: Callable[[EngineOptions], bool] = lambda options: False
+    """The hub repository's files are already in ``download_folder``, so ``models download``
+    skips them (Surya's recognition weights); False: the hub decides what is missing."""
+    fetch_extra: Callable[[EngineOptions, Callable[[str], None]], None] | None = None
+    """What ``models download`` fetches besides the hub repository, before it: files that
+    are not on the hub (Surya's own environment and its text detector). The second argument
+    says each step in words (the command line prints it). Raises ``DownloadFailed``. None:
+    the hub repository is all."""
+    licence: str = ""
+    """The licence of the model's weights in words, shown before ``models download`` fetches
+    anything, where it restricts their use (Surya's Open RAIL-M); empty: nothing to show."""
 
     def availability(self, options: EngineOptions) -> Availability:
         if not options.enabled:

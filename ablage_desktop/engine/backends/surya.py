@@ -33,6 +33,7 @@ from ablage_desktop.engine.backends.base import (
     BackendSpec,
     EngineOptions,
 )
+from ablage_desktop.engine.backends.surya_download import fetch_extras
 from ablage_desktop.engine.backends.surya_pages import SuryaBlock, page_lines
 from ablage_desktop.engine.backends.surya_process import SuryaProcess, WorkerFailed, WorkerGone
 from ablage_desktop.engine.backends.surya_serving import (
@@ -352,4 +353,7 @@ SPEC = BackendSpec(
     route_purpose="multilingual fallback",
     notes=notes,
     download_folder=lambda options: recognition_folder(options),  # type: ignore[arg-type]
+    downloaded=lambda options: _has_weights(recognition_folder(options)),  # type: ignore[arg-type]
+    fetch_extra=fetch_extras,
+    licence=LICENCE,
 )

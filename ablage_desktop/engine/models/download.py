@@ -3,13 +3,17 @@
 The vision-language models go into the Hugging Face cache, where their backends find them by
 the cache's layout. An engine that reads its files from a folder of its own names it
 (``BackendSpec.download_folder``: Docling's layout weights go where Docling reads its
-``artifacts_path``, not into the cache). The one network use of the app; ``huggingface_hub``
-is imported only here, when asked.
+``artifacts_path``, not into the cache). An engine may need files the hub does not hold
+(``BackendSpec.fetch_extra``: Surya's own environment and text detector), fetched before the
+hub's, and may restrict its weights' use (``BackendSpec.licence``, shown first). The one
+network use of the app; ``huggingface_hub`` is imported only here, when asked.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +39,8 @@ class DownloadTarget:
     revision: str | None
     folder: Path | None
     """A folder of its own (Docling's layout weights); None: the Hugging Face cache."""
+    present: bool = False
+    """The files are already in ``folder`` (the engine says so): nothing to fetch."""
 
     def describe(self) -> str:
         at = f" at {self.revision}" if self.revision else ""
@@ -51,7 +57,26 @@ def download_target(options: EngineOptions) -> DownloadTarget | None:
     revision = getattr(options, "revision", None)
     spec = REGISTRY.get(options.engine)
     folder = spec.download_folder(options) if spec is not None else None
-    return DownloadTarget(str(source), revision, folder)
+    present = spec is not None and folder is not None and spec.downloaded(options)
+    return DownloadTarget(str(source), revision, folder, present)
+
+
+def download_licence(options: EngineOptions) -> str:
+    """The licence of the model's weights in words, to show before a download; empty when
+    its engine has nothing to say."""
+    spec = REGISTRY.get(options.engine)
+    return spec.licence if spec is not None else ""
+
+
+def extra_download(options: EngineOptions) -> Callable[[Callable[[str], None]], None] | None:
+    """What the model's engine fetches besides the hub repository, ready to run with a
+    function that is told each step in words; None when there is nothing such.
+
+    Running it raises ``DownloadFailed`` in words."""
+    spec = REGISTRY.get(options.engine)
+    if spec is None or spec.fetch_extra is None:
+        return None
+    return functools.partial(spec.fetch_extra, options)
 
 
 def download_model(target: DownloadTarget) -> Path:
