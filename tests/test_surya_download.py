@@ -16,7 +16,7 @@ from cli_process import run_cli
 
 from ablage_desktop.engine.backends.surya import LICENCE, SuryaOptions
 from ablage_desktop.engine.backends.surya_download import (
-    STORE_VARIABLE,
+    DATALAB_STORE,
     build_environment,
     download_detector,
     fetch_extras,
@@ -175,7 +175,7 @@ def test_a_torch_pip_cannot_find_is_download_failed(tmp_path: Path) -> None:
     assert "pip's own message is above" in raised.value.message
 
 
-def surya_config(tmp_path: Path) -> tuple[Path, Path]:
+def surya_config(tmp_path: Path, store: str = DATALAB_STORE) -> tuple[Path, Path]:
     """A configuration naming an environment with Surya in it (as laid out on disk, which is
     what the download reads) and a models folder of the test's own."""
     environment = tmp_path / "surya-env"
@@ -188,7 +188,7 @@ def surya_config(tmp_path: Path) -> tuple[Path, Path]:
     config = tmp_path / "config.yaml"
     config.write_text(
         f"models:\n  surya:\n    python: {environment / 'bin' / 'python'}\n"
-        f"    models_path: {models}\n",
+        f"    models_path: {models}\n    model_store: {store}\n",
         encoding="utf-8",
     )
     return config, models
@@ -197,16 +197,10 @@ def surya_config(tmp_path: Path) -> tuple[Path, Path]:
 def test_models_download_surya_shows_the_licence_then_fetches_and_says_offline_in_words(
     store: str, tmp_path: Path
 ) -> None:
-    config, models = surya_config(tmp_path)
+    config, models = surya_config(tmp_path, store)
 
-    result = run_cli(
-        "models",
-        "download",
-        "surya",
-        "--config",
-        config,
-        cwd=tmp_path,
-        env={STORE_VARIABLE: store},  # HF_HUB_OFFLINE=1 comes from conftest
+    result = run_cli(  # HF_HUB_OFFLINE=1 comes from conftest
+        "models", "download", "surya", "--config", config, cwd=tmp_path
     )
 
     assert result.returncode == 1, result.stdout + result.stderr

@@ -71,6 +71,9 @@ class SuryaOptions(EngineOptions):
     revision: str | None = None
     detector: str = DETECTION
     """The text detector: a path in Datalab's model store or a folder."""
+    model_store: str = "https://models.datalab.to"
+    """Datalab's model store, where ``models download`` fetches the detector (or a mirror
+    with the same layout, on a network without internet access)."""
     server_url: str | None = None
     """An OpenAI-compatible server already serving the recognition model (``llama-server``,
     vLLM), e.g. http://127.0.0.1:8080/v1; None: the app starts ``transformers serve``."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import os
 import shlex
 import shutil
 import subprocess
@@ -36,9 +35,6 @@ log = logging.getLogger(__name__)
 Report = Callable[[str], None]
 
 DATALAB_STORE = "https://models.datalab.to"
-STORE_VARIABLE = "ABLAGE_SURYA_MODEL_STORE"
-"""An environment variable naming another store with the same layout (a mirror on a network
-without internet access); unset: Datalab's."""
 TIMEOUT_S = 60.0
 """Seconds without an answer (connecting, or between two reads) before a fetch gives up."""
 CHUNK = 1 << 20
@@ -77,9 +73,8 @@ def fetch_extras(options: EngineOptions, report: Report) -> None:
             f"its path in Datalab's model store ({surya.DETECTION})"
         )
     else:
-        base_url = os.environ.get(STORE_VARIABLE) or DATALAB_STORE
         report(f"Downloading Surya's text detector {options.detector} into {detector} ...")
-        download_detector(options.detector, detector, base_url=base_url, report=report)
+        download_detector(options.detector, detector, base_url=options.model_store, report=report)
 
 
 def _torch_pin() -> str:
