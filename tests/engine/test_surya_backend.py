@@ -257,3 +257,26 @@ def test_the_cli_reads_a_page_of_the_data_set_with_surya_and_leaves_no_server(
     assert ready["bytes"] > 300 << 20, "the worker and its server, measured"
     assert states[-1]["state"] == "unloaded"
     assert served_by_us() == [], "the CLI's server ended with it"
+
+
+def test_bench_measures_surya_with_the_memory_of_its_worker_and_server(
+    tiny: dict[str, Path], tmp_path: Path
+) -> None:
+    if not PAGE.is_file():
+        pytest.skip(f"the data set is not at {DATA}")
+    config = tmp_path / "config.yaml"
+    entry = {"engine": "surya", **{k: str(v) for k, v in tiny.items()}, **LIMITS}
+    config.write_text(json.dumps({"models": {"surya": entry}}), encoding="utf-8")
+    record = tmp_path / "bench.json"
+
+    result = run_cli(
+        "bench", PAGE, "--config", config, "--backend", "surya", "--runs", "1",
+        "--warmup", "0", "--json", record, "--plot", tmp_path / "bench.png", cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    (row,) = json.loads(record.read_text(encoding="utf-8"))["rows"]
+    assert row["status"] == "ok", row["reason"]
+    assert row["version"] == "0.22.1"  # surya-ocr in its own environment
+    assert row["pages"] == 1
+    assert row["memory"]["peak_rss_growth_bytes"] > 300 << 20, "its processes count"

@@ -70,8 +70,12 @@ def _gpu() -> dict[str, Any] | None:
     return None
 
 
-def engine_version(engine: str) -> str:
-    """The version of the library behind ``engine``, as far as this process can tell."""
+def engine_version(engine: str, python: Path | None = None) -> str:
+    """The version of the library behind ``engine``, as far as this process can tell;
+    ``python``: the environment an engine runs in when it is not this one (Surya's)."""
+    if python is not None:
+        found = sorted(python.parent.parent.glob(f"lib/python3*/site-packages/{engine}*.dist-info"))
+        return found[-1].name.removesuffix(".dist-info").split("-")[-1] if found else ""
     if engine == "tesseract":
         with contextlib.suppress(Exception):
             import tesserocr
@@ -79,5 +83,5 @@ def engine_version(engine: str) -> str:
             # "tesseract 5.5.4\n leptonica-..." : the library tesserocr bundles, not the program.
             return str(tesserocr.tesseract_version()).split()[1]
         return ""
-    package = {"rapidocr": "rapidocr"}.get(engine, "transformers")
+    package = {"rapidocr": "rapidocr", "docling": "docling-slim"}.get(engine, "transformers")
     return _version(package) or ""
