@@ -29,12 +29,13 @@ from ablage_desktop.engine.backends.surya import (
 )
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore
-from ablage_desktop.engine.errors import ModelLoadError
+from ablage_desktop.engine.errors import Cancelled, ModelLoadError
 from ablage_desktop.engine.events import Event, FallbackTaken, ModelStateChanged
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.probe import SystemProbe
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.state import ModelState
+from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.jobs import OcrRequest
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -205,6 +206,9 @@ def test_a_server_that_dies_during_a_page_hands_it_to_the_next_engine_and_unload
     try:
         with core.manager.acquire(NAME):
             pass  # loaded, so that its server can be found and stopped
+        row = next(row for row in core.statuses() if row.name == NAME)
+        assert row.available and row.state == "ready"  # as `models list` and the table show it
+        assert row.measured_bytes is not None and row.measured_bytes > 300 << 20
         (server,) = served_by_us()
         worker = server.parent()
         assert worker is not None
@@ -280,3 +284,25 @@ def test_bench_measures_surya_with_the_memory_of_its_worker_and_server(
     assert row["version"] == "0.22.1"  # surya-ocr in its own environment
     assert row["pages"] == 1
     assert row["memory"]["peak_rss_growth_bytes"] > 300 << 20, "its processes count"
+
+
+def test_a_cancel_during_a_page_stops_surya_at_once_and_the_next_page_starts_it_again(
+    tiny: dict[str, Path], page: PageImage
+) -> None:
+    backend = SPEC.load(NAME, options(tiny))
+    try:
+        (server,) = served_by_us()
+        first = surya_processes([server])
+        os.killpg(os.getpgid(server.pid), signal.SIGSTOP)  # the page would wait for ever
+        cancel = CancelToken()
+        threading.Timer(1.0, cancel.cancel).start()
+        started = time.monotonic()
+        with pytest.raises(Cancelled):
+            backend.recognize(page, cancel)
+        assert time.monotonic() - started < 15
+        assert gone(first), "the worker and its server were stopped"
+
+        result = backend.recognize(page)
+        assert result.lines and len(served_by_us()) == 1
+    finally:
+        backend.close()

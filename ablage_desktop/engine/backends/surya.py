@@ -35,12 +35,22 @@ from ablage_desktop.engine.backends.base import (
 )
 from ablage_desktop.engine.backends.surya_download import fetch_extras
 from ablage_desktop.engine.backends.surya_pages import SuryaBlock, page_lines
-from ablage_desktop.engine.backends.surya_process import SuryaProcess, WorkerFailed, WorkerGone
+from ablage_desktop.engine.backends.surya_process import (
+    SuryaProcess,
+    WorkerCancelled,
+    WorkerFailed,
+    WorkerGone,
+)
 from ablage_desktop.engine.backends.surya_serving import (
     serving_folder,
     transformers_serve_command,
 )
-from ablage_desktop.engine.errors import EngineStopped, ModelLoadError, RecognitionError
+from ablage_desktop.engine.errors import (
+    Cancelled,
+    EngineStopped,
+    ModelLoadError,
+    RecognitionError,
+)
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
 from ablage_desktop.engine.results.document import OcrPage
@@ -249,6 +259,7 @@ class SuryaBackend(Backend):
         self._lock = threading.Lock()
         self._folder = Path(tempfile.mkdtemp(prefix="ablage-surya-"))
         self._process: SuryaProcess | None = None
+        self._closed = False
         self._count = 0
         try:
             self._start()
@@ -281,6 +292,8 @@ class SuryaBackend(Backend):
                 options.start_timeout_s + 120,
             )
         except (WorkerFailed, WorkerGone) as exc:
+            process.stop()
+            self._process = None
             raise ModelLoadError(self.name, f"Surya could not start: {exc}") from exc
         pid = answer.get("server_pid")
         process.server_pid = int(pid) if isinstance(pid, int) else None
@@ -302,16 +315,28 @@ class SuryaBackend(Backend):
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         started = time.perf_counter()
         with self._lock:
-            process = self._process
-            if process is None:
+            if self._closed:
                 raise RecognitionError("Surya was unloaded")
+            if self._process is None:  # stopped by a cancel during the last page
+                log.info("%s: starting Surya's worker again after a cancel", self.name)
+                self._start()
+            process = self._process
+            assert process is not None
             self._count += 1
             image = self._folder / f"page-{self._count}.png"
             page.image.convert("RGB").save(image, "PNG")
             try:
                 answer = process.ask(
-                    {"op": "read", "image": str(image)}, self._options.page_timeout_s
+                    {"op": "read", "image": str(image)},
+                    self._options.page_timeout_s,
+                    cancelled=lambda: cancel is not None and cancel.cancelled,
                 )
+            except WorkerCancelled:
+                # Surya's server cannot be told to drop a page: the worker and its server
+                # were stopped, and start again with the next page.
+                process.stop()
+                self._process = None
+                raise Cancelled() from None
             except WorkerGone as exc:
                 raise EngineStopped(self.name, str(exc)) from exc
             except WorkerFailed as exc:
@@ -336,6 +361,7 @@ class SuryaBackend(Backend):
         return self._page_result(page, started, text, lines)
 
     def close(self) -> None:
+        self._closed = True
         process, self._process = self._process, None
         if process is not None:
             process.stop()

@@ -15,6 +15,8 @@ import queue
 import signal
 import subprocess
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,14 @@ class WorkerFailed(Exception):
 
 class WorkerGone(Exception):
     """The worker process ended, or did not answer in time (it is then stopped)."""
+
+
+class WorkerCancelled(Exception):
+    """The caller cancelled while the worker was reading: the worker was stopped (a page
+    cannot be taken back from Surya's server any other way)."""
+
+
+CANCEL_POLL_S = 0.2
 
 
 class SuryaProcess:
@@ -76,9 +86,15 @@ class SuryaProcess:
             self._answers.put(line)
         self._answers.put(None)
 
-    def ask(self, request: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+    def ask(
+        self,
+        request: dict[str, Any],
+        timeout_s: float,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> dict[str, Any]:
         """The worker's answer to ``request``; raises ``WorkerFailed`` for an error it
-        reports, ``WorkerGone`` when it ended or took longer than ``timeout_s``."""
+        reports, ``WorkerGone`` when it ended or took longer than ``timeout_s``,
+        ``WorkerCancelled`` (the worker killed) once ``cancelled`` says so."""
         with self._lock:
             try:
                 stdin = self._process.stdin
@@ -87,19 +103,28 @@ class SuryaProcess:
                 stdin.flush()
             except (BrokenPipeError, OSError, ValueError) as exc:
                 raise WorkerGone(self._ended(f"could not be asked ({exc})")) from None
-            try:
-                line = self._answers.get(timeout=timeout_s)
-            except queue.Empty:
-                self.kill()
-                raise WorkerGone(
-                    f"Surya's worker did not answer within {timeout_s:.0f} s"
-                ) from None
+            line = self._answer(timeout_s, cancelled)
         if line is None:
             raise WorkerGone(self._ended("ended"))
         answer: dict[str, Any] = json.loads(line)
         if not answer.get("ok"):
             raise WorkerFailed(str(answer.get("error", "unknown error")), answer.get("server_exit"))
         return answer
+
+    def _answer(self, timeout_s: float, cancelled: Callable[[], bool]) -> str | None:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if cancelled():
+                self.kill()
+                raise WorkerCancelled()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.kill()
+                raise WorkerGone(f"Surya's worker did not answer within {timeout_s:.0f} s")
+            try:
+                return self._answers.get(timeout=min(left, CANCEL_POLL_S))
+            except queue.Empty:
+                continue
 
     def _ended(self, what: str) -> str:
         try:
