@@ -15,15 +15,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-SPECIALS = (
-    "<|endoftext|>",
-    "<|im_start|>",
-    "<|im_end|>",
-    "<|vision_start|>",
-    "<|vision_end|>",
-    "<|image_pad|>",
-    "<|video_pad|>",
-)
+from tiny_models import QWEN2_VL_SPECIAL_TOKENS
+
+SPECIALS = tuple(QWEN2_VL_SPECIAL_TOKENS)
+"""Qwen3.5-VL's chat and vision markers are Qwen2-VL's."""
 CHAT_TEMPLATE = (
     "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
     "{% if message['content'] is string %}{{ message['content'] }}{% else %}"

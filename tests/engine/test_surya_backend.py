@@ -74,6 +74,16 @@ def options(tiny: dict[str, Path], **changes: object) -> SuryaOptions:
     ).model_copy(update=changes)
 
 
+def config_file(
+    tmp_path: Path, tiny: dict[str, Path], extra: dict[str, object] | None = None
+) -> Path:
+    """A configuration whose ``surya`` entry reads the tiny models (JSON is YAML too)."""
+    entry = {"engine": "surya", **{k: str(v) for k, v in tiny.items()}, **LIMITS}
+    config = tmp_path / "config.yaml"
+    config.write_text(json.dumps({"models": {"surya": entry}, **(extra or {})}), encoding="utf-8")
+    return config
+
+
 def own_processes() -> list[psutil.Process]:
     """This test process's descendants: Surya's worker and its server among them."""
     return psutil.Process().children(recursive=True)
@@ -183,22 +193,18 @@ def test_a_server_that_cannot_start_is_a_load_error_in_words_and_leaves_no_proce
 def test_a_server_that_dies_during_a_page_hands_it_to_the_next_engine_and_unloads_surya(
     tiny: dict[str, Path], page: PageImage, tmp_path: Path
 ) -> None:
-    config = tmp_path / "config.yaml"
-    entry = {"engine": "surya", **{k: str(v) for k, v in tiny.items()}, **LIMITS}
-    config.write_text(
-        json.dumps(
-            {
-                "models": {"surya": entry},
-                "routing": {
-                    "complex": ["surya", "tesseract"],
-                    "simple": ["surya", "tesseract"],
-                    "unknown": ["surya", "tesseract"],
-                    "combine": False,
-                },
-                "preprocessing": {"enabled": False},
-            }
-        ),
-        encoding="utf-8",
+    config = config_file(
+        tmp_path,
+        tiny,
+        {
+            "routing": {
+                "complex": ["surya", "tesseract"],
+                "simple": ["surya", "tesseract"],
+                "unknown": ["surya", "tesseract"],
+                "combine": False,
+            },
+            "preprocessing": {"enabled": False},
+        },
     )
     core = EngineCore(load_config([config]))
     events: list[Event] = []
@@ -238,9 +244,7 @@ def test_the_cli_reads_a_page_of_the_data_set_with_surya_and_leaves_no_server(
 ) -> None:
     if not PAGE.is_file():
         pytest.skip(f"the data set is not at {DATA}")
-    config = tmp_path / "config.yaml"
-    entry = {"engine": "surya", **{k: str(v) for k, v in tiny.items()}, **LIMITS}
-    config.write_text(json.dumps({"models": {"surya": entry}}), encoding="utf-8")
+    config = config_file(tmp_path, tiny)
     out = tmp_path / "out"
 
     result = run_cli(
@@ -268,9 +272,7 @@ def test_bench_measures_surya_with_the_memory_of_its_worker_and_server(
 ) -> None:
     if not PAGE.is_file():
         pytest.skip(f"the data set is not at {DATA}")
-    config = tmp_path / "config.yaml"
-    entry = {"engine": "surya", **{k: str(v) for k, v in tiny.items()}, **LIMITS}
-    config.write_text(json.dumps({"models": {"surya": entry}}), encoding="utf-8")
+    config = config_file(tmp_path, tiny)
     record = tmp_path / "bench.json"
 
     result = run_cli(
