@@ -221,7 +221,17 @@ def _free_port() -> int:
 
 def worker_environment(options: SuryaOptions, inference_url: str, served_id: str) -> dict[str, str]:
     """The worker's environment: Surya's settings, offline, quiet, the app's token limits."""
-    keep = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "XDG_CACHE_HOME", "OMP_NUM_THREADS")
+    keep = (
+        "PATH",
+        "LANG",
+        "LC_ALL",
+        "HOME",
+        "TMPDIR",
+        "XDG_CACHE_HOME",
+        "OMP_NUM_THREADS",
+        "LD_LIBRARY_PATH",
+        "CUDA_VISIBLE_DEVICES",
+    )
     env = {key: os.environ[key] for key in keep if key in os.environ}
     env.update(
         {
@@ -307,10 +317,6 @@ class SuryaBackend(Backend):
         ):
             return None
         return self._process.memory()
-
-    def processes(self) -> list[int]:
-        """Process ids of the worker and its server (tests check they end at the unload)."""
-        return self._process.pids() if self._process is not None else []
 
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         started = time.perf_counter()

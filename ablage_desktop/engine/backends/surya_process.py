@@ -157,16 +157,6 @@ class SuryaProcess:
                 continue
         return total
 
-    def pids(self) -> list[int]:
-        """The worker's and its children's process ids (for tests and logs)."""
-        import psutil
-
-        try:
-            root = psutil.Process(self._process.pid)
-            return [root.pid, *(child.pid for child in root.children(recursive=True))]
-        except psutil.Error:
-            return []
-
     def stop(self) -> None:
         """Ask the worker to stop its server and end; kill what is left after a while."""
         if self._process.poll() is None:
