@@ -19,6 +19,7 @@ import psutil
 import pytest
 from cli_process import run_cli
 from PIL import Image
+from samples import text_page
 from tiny_surya import build_detector, build_recognizer
 
 from ablage_desktop.engine.backends.surya import (
@@ -60,12 +61,21 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A form of the data set; where the data set is absent, a printed page made here (the
+    engine's behaviour is the same, the data set only makes the page a real one)."""
+    if PAGE.is_file():
+        return PAGE
+    made = tmp_path_factory.mktemp("page") / "printed.png"
+    text_page(size=(1400, 900)).save(made)
+    return made
+
+
 @pytest.fixture
-def page() -> PageImage:
-    if not PAGE.is_file():
-        pytest.skip(f"the data set is not at {DATA}")
-    with Image.open(PAGE) as image:
-        return PageImage(PAGE, 0, image.convert("RGB"), 150)
+def page(page_file: Path) -> PageImage:
+    with Image.open(page_file) as image:
+        return PageImage(page_file, 0, image.convert("RGB"), 150)
 
 
 def options(tiny: dict[str, Path], **changes: object) -> SuryaOptions:
@@ -223,7 +233,8 @@ def test_a_server_that_dies_during_a_page_hands_it_to_the_next_engine_and_unload
         killer = threading.Timer(3.0, os.killpg, (group, signal.SIGKILL))  # ...which then dies
         killer.start()
         try:
-            (document,) = core.ocr(OcrRequest([PAGE], backend="auto", archive=False))
+            request = OcrRequest([page.document], backend="auto", archive=False)
+            (document,) = core.ocr(request)
         finally:
             killer.cancel()
         (read,) = document.pages
@@ -240,21 +251,19 @@ def test_a_server_that_dies_during_a_page_hands_it_to_the_next_engine_and_unload
 
 
 def test_the_cli_reads_a_page_of_the_data_set_with_surya_and_leaves_no_server(
-    tiny: dict[str, Path], tmp_path: Path
+    tiny: dict[str, Path], page_file: Path, tmp_path: Path
 ) -> None:
-    if not PAGE.is_file():
-        pytest.skip(f"the data set is not at {DATA}")
     config = config_file(tmp_path, tiny)
     out = tmp_path / "out"
 
     result = run_cli(
-        "--config", config, "ocr", PAGE, "--backend", "surya", "--format", "json",
+        "--config", config, "ocr", page_file, "--backend", "surya", "--format", "json",
         "--out", out, "--events", tmp_path / "events.jsonl", "--store",
         tmp_path / "archive.sqlite3", cwd=tmp_path,
     )  # fmt: skip
 
     assert result.returncode == 0, result.stderr[-3000:]
-    (page,) = json.loads((out / f"{PAGE.stem}.json").read_text(encoding="utf-8"))["pages"]
+    (page,) = json.loads((out / f"{page_file.stem}.json").read_text(encoding="utf-8"))["pages"]
     assert page["backend"] == NAME and page["lines"]
     events = [
         json.loads(line)
@@ -268,15 +277,13 @@ def test_the_cli_reads_a_page_of_the_data_set_with_surya_and_leaves_no_server(
 
 
 def test_bench_measures_surya_with_the_memory_of_its_worker_and_server(
-    tiny: dict[str, Path], tmp_path: Path
+    tiny: dict[str, Path], page_file: Path, tmp_path: Path
 ) -> None:
-    if not PAGE.is_file():
-        pytest.skip(f"the data set is not at {DATA}")
     config = config_file(tmp_path, tiny)
     record = tmp_path / "bench.json"
 
     result = run_cli(
-        "bench", PAGE, "--config", config, "--backend", "surya", "--runs", "1",
+        "bench", page_file, "--config", config, "--backend", "surya", "--runs", "1",
         "--warmup", "0", "--json", record, "--plot", tmp_path / "bench.png", cwd=tmp_path,
     )  # fmt: skip
 

@@ -1,0 +1,86 @@
+"""Surya loaded by hand in the models panel, reading a dropped page, unloaded by hand.
+
+Surya's real worker and a real ``transformers serve`` (the tiny models of ``tiny_surya``):
+the panel's states follow the worker and server the engine starts and stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+from pytestqt.qtbot import QtBot
+from samples import text_page
+from tiny_surya import build_detector, build_recognizer
+from windows import open_window
+
+from ablage_desktop.engine import load_config
+from ablage_desktop.engine.backends.surya import SuryaOptions, environment_python, has_surya
+from ablage_desktop.gui.main_window import MainWindow
+
+SURYA_PYTHON = environment_python(SuryaOptions(engine="surya"))
+PAGE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "funsd_0060024314.png"
+
+pytestmark = pytest.mark.skipif(
+    not has_surya(SURYA_PYTHON),
+    reason=f"Surya's environment is missing at {SURYA_PYTHON} (make test builds it)",
+)
+
+
+def servers() -> list[psutil.Process]:
+    """``transformers serve`` processes under this test process."""
+    found = []
+    for process in psutil.Process().children(recursive=True):
+        try:
+            if "serve" in process.cmdline():
+                found.append(process)
+        except psutil.Error:
+            continue
+    return found
+
+
+def page_file(tmp_path: Path) -> Path:
+    """A form of the data set, or a printed page made here where the data set is absent."""
+    if PAGE.is_file():
+        return PAGE
+    made = tmp_path / "printed.png"
+    text_page().save(made)
+    return made
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    recognizer = build_recognizer(tmp_path / "recognition")
+    detector = build_detector(tmp_path / "detector", SURYA_PYTHON)
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"models:\n  surya: {{source: {recognizer}, detector: {detector}, max_tokens: 48, "
+        "block_max_tokens: 24}\n",
+        encoding="utf-8",
+    )
+    with open_window(qtbot, tmp_path, load_config([config])) as main:
+        yield main
+
+
+def test_load_surya_in_the_panel_read_a_page_and_unload_it(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    panel = window.models
+    qtbot.waitUntil(lambda: panel.state_of("surya") == "unloaded", timeout=10_000)
+    panel.select_model("surya")
+    panel.load_button.click()
+    qtbot.waitUntil(lambda: panel.state_of("surya") == "ready", timeout=120_000)
+    assert len(servers()) == 1
+    window.backend_box.setCurrentIndex(window.backend_box.findData("surya"))
+
+    with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=120_000):
+        window.enqueue([str(page_file(tmp_path))])
+    qtbot.waitUntil(lambda: window.queue.entries[0].state == "done", timeout=5000)
+
+    assert window.queue.entries[0].backends == "surya"
+    panel.select_model("surya")
+    panel.unload_button.click()
+    qtbot.waitUntil(lambda: panel.state_of("surya") == "unloaded", timeout=60_000)
+    qtbot.waitUntil(lambda: not servers(), timeout=15_000)
