@@ -31,7 +31,7 @@ from ablage_desktop.engine.backends.surya import (
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore
 from ablage_desktop.engine.errors import Cancelled, ModelLoadError
-from ablage_desktop.engine.events import Event, FallbackTaken, ModelStateChanged
+from ablage_desktop.engine.events import Event, FallbackTaken, ModelLeaked, ModelStateChanged
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.probe import SystemProbe
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
@@ -174,6 +174,7 @@ def test_the_manager_loads_surya_reads_a_page_measures_it_and_unloading_ends_its
     assert manager.unload(NAME)
     assert manager.info(NAME).state is ModelState.UNLOADED
     assert gone(pids), "the worker and the server end with the unload"
+    assert [e for e in events if isinstance(e, ModelLeaked)] == []
     states = [e.state for e in events if isinstance(e, ModelStateChanged) and e.model == NAME]
     assert states[:3] == [ModelState.LOADING, ModelState.READY, ModelState.BUSY]
     assert states[-1] is ModelState.UNLOADED
