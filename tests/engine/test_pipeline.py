@@ -7,14 +7,16 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from fakes import ScriptedBackend, sleep_hook
 from PIL import Image
 from samples import pdf_bytes
 
-from ablage_desktop.engine.errors import RecognitionError
+from ablage_desktop.engine.errors import Cancelled, RecognitionError
 from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
 from ablage_desktop.engine.intake.decoding import IsolatedDecoder
 from ablage_desktop.engine.intake.documents import Document, IntakeLimits, PageImage
+from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.pipeline import run_pipeline
 
@@ -238,3 +240,30 @@ def test_a_failed_batch_is_read_page_by_page(tmp_path: Path) -> None:
 
     assert result.ok
     assert [p.index for p in result.pages] == list(range(6))
+
+
+class WaitsForCancel(ScriptedBackend):
+    """Reads ``slow.pdf`` for as long as nobody cancels (an engine that takes minutes)."""
+
+    def recognize(self, page: PageImage, cancel: object = None) -> OcrPage:
+        if page.document.name != "slow.pdf":
+            return super().recognize(page, cancel)
+        assert isinstance(cancel, CancelToken)
+        if not cancel.wait(60):
+            raise AssertionError("the page in flight was never cancelled")
+        raise Cancelled()
+
+
+def test_ctrl_c_stops_the_page_in_flight_instead_of_waiting_for_it(tmp_path: Path) -> None:
+    cancel = CancelToken()
+    paths = [blank_pdf(tmp_path / "fast.pdf", 1), blank_pdf(tmp_path / "slow.pdf", 1)]
+    documents = run_pipeline(paths, WaitsForCancel(), LIMITS, cancel=cancel)
+    assert next(documents).ok
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        documents.throw(KeyboardInterrupt())  # Ctrl-C while the slow page is read
+
+    assert time.monotonic() - started < 15
+    assert cancel.interrupted, "an interruption: the archive keeps the batch resumable"
+    assert not pipeline_threads()

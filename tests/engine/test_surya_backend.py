@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -316,3 +318,45 @@ def test_a_cancel_during_a_page_stops_surya_at_once_and_the_next_page_starts_it_
         assert result.lines and len(served_by_us()) == 1
     finally:
         backend.close()
+
+
+def test_ctrl_c_during_a_surya_page_ends_the_cli_and_every_surya_process(
+    tiny: dict[str, Path], page_file: Path, tmp_path: Path
+) -> None:
+    """Ctrl-C in a terminal reaches the CLI's whole process group, Surya's worker with it:
+    the worker leaves it to the CLI, which cancels the page and stops worker and server."""
+    config = config_file(tmp_path, tiny)
+    events = tmp_path / "events.jsonl"
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "ablage_desktop", "--config", str(config), "ocr", str(page_file),
+         "--backend", "surya", "--out", str(tmp_path / "out"), "--events", str(events),
+         "--store", str(tmp_path / "archive.sqlite3")],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,  # its own group, as a terminal gives it
+        # Ctrl-C as a terminal delivers it, even where this test runs with SIGINT ignored
+        # (a background job): Python keeps an ignored SIGINT ignored in the child.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        server = None
+        while server is None and time.monotonic() < deadline and cli.poll() is None:
+            found = [p for p in psutil.Process(cli.pid).children(recursive=True)
+                     if started_by_surya(p) and "serve" in p.cmdline()]  # fmt: skip
+            ready = events.is_file() and '"state": "ready"' in events.read_text(encoding="utf-8")
+            server = found[0] if found and ready else None
+            time.sleep(0.2)
+        assert server is not None, cli.stderr.read() if cli.poll() is not None else "no server"
+        worker = server.parent()
+        assert worker is not None
+        os.killpg(os.getpgid(server.pid), signal.SIGSTOP)  # the page cannot finish
+        time.sleep(1.0)
+        os.killpg(cli.pid, signal.SIGINT)
+        code = cli.wait(timeout=60)
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait()
+
+    assert code == 128 + signal.SIGINT, cli.stderr.read()[-2000:] if cli.stderr else code
+    assert gone([worker.pid, server.pid])

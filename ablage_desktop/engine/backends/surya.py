@@ -374,7 +374,9 @@ class SuryaBackend(Backend):
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def tracked_objects(self) -> Sequence[object]:
-        return (self,)
+        """Nothing: Surya's memory is in its worker and server, which ``close`` ends and
+        waits for; the few objects here may outlive the unload in an error's traceback."""
+        return ()
 
 
 SPEC = BackendSpec(

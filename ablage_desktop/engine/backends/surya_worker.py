@@ -282,6 +282,9 @@ def main() -> int:
     # This file lies beside the app's own ``surya.py``: its folder must not hide Surya.
     here = Path(__file__).resolve().parent
     sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
+    # Ctrl-C in a terminal reaches the whole process group: the app decides what it means
+    # (a batch left resumable) and stops this worker itself, as it does its decoder.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     answers = sys.stdout
     sys.stdout = sys.stderr  # Surya's and torch's prints must not reach the answer channel
     worker = Worker()

@@ -86,6 +86,11 @@ def run_pipeline(
     threads = flow.start()
     try:
         yield from _in_order(flow, paths, emit)
+    except KeyboardInterrupt:
+        # Ctrl-C or a stop signal: the pages in flight stop now (an engine that reads a page
+        # for minutes, Surya on a CPU, would otherwise hold the exit until it is done).
+        cancel.interrupt()
+        raise
     finally:
         flow.stop.set()
         flow.drain()
