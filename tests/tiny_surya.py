@@ -15,6 +15,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import psutil
 from tiny_models import QWEN2_VL_SPECIAL_TOKENS
 
 SPECIALS = tuple(QWEN2_VL_SPECIAL_TOKENS)
@@ -129,3 +130,15 @@ def build_detector(folder: Path, surya_python: Path) -> Path:
     script = Path(__file__).with_name("surya_tiny_detector.py")
     subprocess.run([str(surya_python), str(script), str(folder)], check=True, timeout=300)
     return folder
+
+
+def model_servers() -> list[psutil.Process]:
+    """The ``transformers serve`` processes under this (test) process."""
+    found = []
+    for process in psutil.Process().children(recursive=True):
+        try:
+            if "serve" in process.cmdline():
+                found.append(process)
+        except psutil.Error:
+            continue
+    return found

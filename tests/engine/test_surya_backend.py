@@ -22,7 +22,7 @@ import pytest
 from cli_process import run_cli
 from PIL import Image
 from samples import text_page
-from tiny_surya import build_detector, build_recognizer
+from tiny_surya import build_detector, build_recognizer, model_servers
 
 from ablage_desktop.engine.backends.surya import (
     SPEC,
@@ -101,17 +101,6 @@ def own_processes() -> list[psutil.Process]:
     return psutil.Process().children(recursive=True)
 
 
-def served_by_us() -> list[psutil.Process]:
-    found = []
-    for process in own_processes():
-        try:
-            if "serve" in process.cmdline():
-                found.append(process)
-        except psutil.Error:
-            continue
-    return found
-
-
 def surya_processes(served: list[psutil.Process]) -> list[int]:
     """Surya's worker (the server's parent) and every process under it."""
     worker = served[0].parent()
@@ -156,7 +145,7 @@ def test_the_manager_loads_surya_reads_a_page_measures_it_and_unloading_ends_its
     with manager.acquire(NAME, (page.width, page.height)) as lease:
         assert manager.info(NAME).state is ModelState.BUSY
         result = lease.recognize(page)
-        served = served_by_us()
+        served = model_servers()
         pids = surya_processes(served)
     info = manager.info(NAME)
 
@@ -192,7 +181,7 @@ def test_a_server_that_cannot_start_is_a_load_error_in_words_and_leaves_no_proce
     (broken / "config.json").unlink()
     (broken / "config.json").write_text('{"model_type": "no_such_model"}', encoding="utf-8")
     before = {process.pid for process in own_processes()}
-    assert not served_by_us()
+    assert not model_servers()
 
     with pytest.raises(ModelLoadError) as raised:
         SPEC.load(NAME, options(tiny, source=str(broken), start_timeout_s=120))
@@ -228,7 +217,7 @@ def test_a_server_that_dies_during_a_page_hands_it_to_the_next_engine_and_unload
         row = next(row for row in core.statuses() if row.name == NAME)
         assert row.available and row.state == "ready"  # as `models list` and the table show it
         assert row.measured_bytes is not None and row.measured_bytes > 300 << 20
-        (server,) = served_by_us()
+        (server,) = model_servers()
         worker = server.parent()
         assert worker is not None
         group = os.getpgid(server.pid)
@@ -276,7 +265,7 @@ def test_the_cli_reads_a_page_of_the_data_set_with_surya_and_leaves_no_server(
     ready = next(e for e in states if e["state"] == "ready")
     assert ready["bytes"] > 300 << 20, "the worker and its server, measured"
     assert states[-1]["state"] == "unloaded"
-    assert served_by_us() == [], "the CLI's server ended with it"
+    assert model_servers() == [], "the CLI's server ended with it"
 
 
 def test_bench_measures_surya_with_the_memory_of_its_worker_and_server(
@@ -303,7 +292,7 @@ def test_a_cancel_during_a_page_stops_surya_at_once_and_the_next_page_starts_it_
 ) -> None:
     backend = SPEC.load(NAME, options(tiny))
     try:
-        (server,) = served_by_us()
+        (server,) = model_servers()
         first = surya_processes([server])
         os.killpg(os.getpgid(server.pid), signal.SIGSTOP)  # the page would wait for ever
         cancel = CancelToken()
@@ -315,7 +304,7 @@ def test_a_cancel_during_a_page_stops_surya_at_once_and_the_next_page_starts_it_
         assert gone(first), "the worker and its server were stopped"
 
         result = backend.recognize(page)
-        assert result.lines and len(served_by_us()) == 1
+        assert result.lines and len(model_servers()) == 1
     finally:
         backend.close()
 

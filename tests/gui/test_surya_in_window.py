@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 from pytestqt.qtbot import QtBot
 from samples import text_page
-from tiny_surya import build_detector, build_recognizer
+from tiny_surya import build_detector, build_recognizer, model_servers
 from windows import open_window
 
 from ablage_desktop.engine import load_config
@@ -27,18 +26,6 @@ pytestmark = pytest.mark.skipif(
     not has_surya(SURYA_PYTHON),
     reason=f"Surya's environment is missing at {SURYA_PYTHON} (make test builds it)",
 )
-
-
-def servers() -> list[psutil.Process]:
-    """``transformers serve`` processes under this test process."""
-    found = []
-    for process in psutil.Process().children(recursive=True):
-        try:
-            if "serve" in process.cmdline():
-                found.append(process)
-        except psutil.Error:
-            continue
-    return found
 
 
 def page_file(tmp_path: Path) -> Path:
@@ -72,7 +59,7 @@ def test_load_surya_in_the_panel_read_a_page_and_unload_it(
     panel.select_model("surya")
     panel.load_button.click()
     qtbot.waitUntil(lambda: panel.state_of("surya") == "ready", timeout=120_000)
-    assert len(servers()) == 1
+    assert len(model_servers()) == 1
     window.backend_box.setCurrentIndex(window.backend_box.findData("surya"))
 
     with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=120_000):
@@ -83,4 +70,4 @@ def test_load_surya_in_the_panel_read_a_page_and_unload_it(
     panel.select_model("surya")
     panel.unload_button.click()
     qtbot.waitUntil(lambda: panel.state_of("surya") == "unloaded", timeout=60_000)
-    qtbot.waitUntil(lambda: not servers(), timeout=15_000)
+    qtbot.waitUntil(lambda: not model_servers(), timeout=15_000)
