@@ -137,3 +137,21 @@ def test_a_file_that_is_not_a_database_is_refused_in_words(tmp_path: Path) -> No
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot be opened"):
         Store(path)
+
+
+def test_a_signal_right_after_begin_leaves_no_open_transaction(store: Store) -> None:
+    """SIGTERM is raised as an exception in the main thread (``cli/signals.py``): landing
+    between a transaction's BEGIN and the code that ends it, it must not leave the
+    transaction open, or every later write fails ("cannot start a transaction within a
+    transaction") and the interrupted batch cannot be marked resumable."""
+
+    class Terminated(KeyboardInterrupt):
+        pass
+
+    with pytest.raises(Terminated), store._transaction():
+        raise Terminated()
+    assert not store._db.in_transaction
+
+    store._db.execute("BEGIN IMMEDIATE")  # one left open by a signal before the try
+    assert store.add_document("ab" * 32, Path("/tmp/x.pdf"), "pdf", 1) > 0
+    assert not store._db.in_transaction

@@ -124,14 +124,21 @@ class Store:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            if self._db.in_transaction:
+                # One that a signal cut short between its BEGIN and the code that ends it.
+                log.warning("Rolling back a transaction of %s that was left open", self.path)
+                self._db.execute("ROLLBACK")
             try:
+                # BEGIN inside the try: SIGTERM (raised as an exception by the CLI) may land
+                # right after it, and the transaction must not stay open then.
+                self._db.execute("BEGIN IMMEDIATE")
                 yield self._db
             except BaseException:
                 # SQLite may have rolled back already (a statement interrupted by a signal):
                 # a failing ROLLBACK must not hide why the transaction ended.
-                with contextlib.suppress(sqlite3.Error):
-                    self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
