@@ -17,12 +17,13 @@ import signal
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+
+from ablage_desktop.engine.backends.surya_serving import transformers_serve_command
 
 START_TIMEOUT_S = 90.0
 
@@ -36,27 +37,13 @@ def free_port() -> int:
 class TransformersServer:
     """``transformers serve FOLDER`` on a free port of 127.0.0.1, offline, on the CPU."""
 
-    def __init__(self, folder: Path, log: Path) -> None:
+    def __init__(self, folder: Path, log: Path, folder_code: bool = False) -> None:
         self.folder = folder
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         self.model = str(folder)
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-        command = [
-            sys.executable,
-            "-m",
-            "transformers.cli.transformers",
-            "serve",
-            str(folder),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--device",
-            "cpu",
-            "--dtype",
-            "float32",
-        ]
+        command = transformers_serve_command(folder, self.port, "cpu", "float32", folder_code)
         self._log = log.open("wb")
         self.process = subprocess.Popen(
             command, stdout=self._log, stderr=subprocess.STDOUT, env=env

@@ -250,7 +250,9 @@ def test_models_download_says_in_words_when_it_cannot_fetch(tmp_path: Path) -> N
     )
 
     assert result.returncode == 1
+    assert "Downloading stepfun-ai/GOT-OCR-2.0-hf" in result.stdout
     assert "could not download stepfun-ai/GOT-OCR-2.0-hf" in result.stderr
+    assert "the Hugging Face hub cannot be reached from here" in result.stderr
     assert "Traceback" not in result.stderr
 
 

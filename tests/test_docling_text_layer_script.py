@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from benchmark_scripts import load_script
 from born_digital import pdf_bytes, prose_page
 from samples import pdf_bytes as scanned_pdf_bytes
 from samples import text_page
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "docling_text_layer.py"
 LINES = ("Quarterly report of the Ablage project", "Revenue grew by four per cent in 2026")
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("docling_text_layer_script", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("docling_text_layer.py", "docling_text_layer_script")
 
 
 def test_the_verdict_says_whether_the_target_is_met_and_by_how_much(bench: ModuleType) -> None:

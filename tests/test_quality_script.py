@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from benchmark_scripts import load_script
 from samples import text_page
-
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "quality.py"
 
 TESSERACT_ONLY = """\
 routing:
@@ -28,12 +25,7 @@ METRICS = {"cer", "wer", "bow_f1", "seconds_per_page", "pages", "documents", "pi
 
 @pytest.fixture(scope="module")
 def quality() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("quality_script", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("quality.py", "quality_script")
 
 
 @pytest.fixture

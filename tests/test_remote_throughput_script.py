@@ -3,27 +3,19 @@ on 127.0.0.1 (a scripted one: the point here is the script, not the server's spe
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from benchmark_scripts import load_script
 from remote_server import ScriptedServer, sse
-
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "remote_throughput.py"
 
 
 @pytest.fixture(scope="module")
 def script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("remote_throughput_script", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("remote_throughput.py", "remote_throughput_script")
 
 
 @pytest.fixture

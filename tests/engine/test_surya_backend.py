@@ -21,6 +21,7 @@ import psutil
 import pytest
 from cli_process import run_cli
 from PIL import Image
+from remote_server import TransformersServer
 from samples import text_page
 from tiny_surya import build_detector, build_recognizer, model_servers
 
@@ -30,6 +31,7 @@ from ablage_desktop.engine.backends.surya import (
     environment_python,
     has_surya,
 )
+from ablage_desktop.engine.backends.surya_serving import serving_folder
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore
 from ablage_desktop.engine.errors import Cancelled, ModelLoadError
@@ -38,6 +40,7 @@ from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.probe import SystemProbe
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.state import ModelState
+from ablage_desktop.engine.results.document import LINE_ROLES
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.jobs import OcrRequest
 
@@ -157,9 +160,7 @@ def test_the_manager_loads_surya_reads_a_page_measures_it_and_unloading_ends_its
     for line in result.lines:
         x0, y0, x1, y1 = line.box
         assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height
-        assert (
-            line.role in {"paragraph", "heading", "title", "table_cell", "list_item"} or line.role
-        )
+        assert line.role in LINE_ROLES
     assert result.text.strip()
 
     assert manager.unload(NAME)
@@ -349,3 +350,33 @@ def test_ctrl_c_during_a_surya_page_ends_the_cli_and_every_surya_process(
 
     assert code == 128 + signal.SIGINT, cli.stderr.read()[-2000:] if cli.stderr else code
     assert gone([worker.pid, server.pid])
+
+
+def test_a_server_the_configuration_names_is_used_and_left_running(
+    tiny: dict[str, Path], page: PageImage, tmp_path: Path
+) -> None:
+    """``server_url``: the user's own server (a llama-server, a vLLM; here a transformers
+    serve started by the test). Surya attaches to it, counts only its worker, and leaves the
+    server as it found it."""
+    served = serving_folder(tiny["source"], tmp_path / "served")
+    server = TransformersServer(served, tmp_path / "server.log", folder_code=True)
+    try:
+        server.wait_healthy()
+        chosen = options(tiny, server_url=server.base_url, served_model=server.model)
+        assert SPEC.availability(chosen.model_copy(update={"source": "not/downloaded"})).ok
+        backend = SPEC.load(NAME, chosen)
+        try:
+            assert model_servers() == [server_process(server)], "no server of its own"
+            result = backend.recognize(page)
+            worker_only = backend.process_memory()
+        finally:
+            backend.close()
+        assert result.lines
+        assert worker_only is not None and 100 << 20 < worker_only < 900 << 20
+        assert server.process.poll() is None, "the named server is not Surya's to stop"
+    finally:
+        server.stop()
+
+
+def server_process(server: TransformersServer) -> psutil.Process:
+    return psutil.Process(server.process.pid)

@@ -57,16 +57,25 @@ def test_the_models_list_says_what_surya_is_missing(tmp_path: Path) -> None:
     assert reason.startswith("Surya's own environment is missing")
     assert "models download surya" in reason
 
+    environment = tmp_path / "surya-env"  # laid out as the check reads it from disk
+    (environment / "bin").mkdir(parents=True)
+    (environment / "bin" / "python").write_text("")
+    package = environment / "lib" / "python3.11" / "site-packages"
+    (package / "surya").mkdir(parents=True)
+    (package / "surya" / "__init__.py").write_text("")
+    (package / "surya_ocr-0.22.1.dist-info").mkdir()
     detector = tmp_path / "detector"
     detector.mkdir()
     (detector / "config.json").write_text("{}", encoding="utf-8")
     (detector / "model.safetensors").write_bytes(b"0")
     no_model = SuryaOptions(
-        engine="surya", detector=str(detector), source=str(tmp_path / "missing-model")
+        engine="surya",
+        python=environment / "bin" / "python",
+        detector=str(detector),
+        source=str(tmp_path / "missing-model"),
     )
+    assert SPEC.version is not None and SPEC.version(no_model) == "0.22.1"
     reason = SPEC.availability(no_model).reason
-    if reason.startswith("Surya's own environment"):
-        return  # no .venv-surya here: the first missing piece is said first
     assert reason.startswith("no weights: the recognition model")
     assert "Open RAIL-M" in reason
 

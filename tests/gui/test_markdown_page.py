@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -32,16 +31,6 @@ LINES = (
 
 def layout_page() -> OcrPage:
     return OcrPage(0, 400, 300, "docling", 0.1, TEXT, LINES, markdown=MARKDOWN)
-
-
-@pytest.fixture
-def pane(qtbot: QtBot) -> TextPane:
-    pane = TextPane()
-    qtbot.addWidget(pane)
-    pane.resize(400, 300)
-    pane.show()
-    qtbot.waitExposed(pane)
-    return pane
 
 
 def test_the_pane_shows_the_markdown_and_maps_the_lines_into_it(pane: TextPane) -> None:

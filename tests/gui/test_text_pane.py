@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
@@ -29,16 +28,6 @@ LINES = (
 
 def make_page(text: str = TEXT, lines: tuple[OcrLine, ...] = LINES) -> OcrPage:
     return OcrPage(0, 100, 100, "fake", 0.1, text, lines)
-
-
-@pytest.fixture
-def pane(qtbot: QtBot) -> TextPane:
-    pane = TextPane()
-    qtbot.addWidget(pane)
-    pane.resize(400, 300)
-    pane.show()
-    qtbot.waitExposed(pane)
-    return pane
 
 
 def test_lines_map_to_ranges_in_the_text(pane: TextPane) -> None:

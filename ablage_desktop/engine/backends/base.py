@@ -139,6 +139,9 @@ class BackendSpec:
     are not on the hub (Surya's own environment and its text detector). The second argument
     says each step in words (the command line prints it). Raises ``DownloadFailed``. None:
     the hub repository is all."""
+    version: Callable[[EngineOptions], str] | None = None
+    """The version of the engine's library where this process cannot read it from its own
+    packages (Surya, in an environment of its own); None: ``bench`` reads it here."""
     licence: str = ""
     """The licence of the model's weights in words, shown before ``models download`` fetches
     anything, where it restricts their use (Surya's Open RAIL-M); empty: nothing to show."""

@@ -126,6 +126,14 @@ def has_surya(python: Path) -> bool:
     return any(root.glob("lib/python3*/site-packages/surya/__init__.py"))
 
 
+def installed_version(options: EngineOptions) -> str:
+    """surya-ocr's version in Surya's environment (read from disk); empty where it is absent."""
+    assert isinstance(options, SuryaOptions)
+    root = environment_python(options).parent.parent
+    found = sorted(root.glob("lib/python3*/site-packages/surya_ocr-*.dist-info"))
+    return found[-1].name.removesuffix(".dist-info").split("-")[-1] if found else ""
+
+
 def models_folder(options: SuryaOptions) -> Path:
     if options.models_path is not None:
         return options.models_path.expanduser()
@@ -330,7 +338,8 @@ class SuryaBackend(Backend):
             assert process is not None
             self._count += 1
             image = self._folder / f"page-{self._count}.png"
-            page.image.convert("RGB").save(image, "PNG")
+            # Compressed lightly: the file lives for one request, on the same machine.
+            page.image.convert("RGB").save(image, "PNG", compress_level=1)
             try:
                 answer = process.ask(
                     {"op": "read", "image": str(image)},
@@ -393,4 +402,5 @@ SPEC = BackendSpec(
     downloaded=lambda options: _has_weights(recognition_folder(options)),  # type: ignore[arg-type]
     fetch_extra=fetch_extras,
     licence=LICENCE,
+    version=installed_version,
 )

@@ -45,9 +45,12 @@ def _json(path: Path) -> dict[str, object]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def transformers_serve_command(folder: Path, port: int, device: str) -> list[str]:
-    """``transformers serve`` for ``folder`` on ``127.0.0.1:port`` with the app's Python."""
-    return [
+def transformers_serve_command(
+    folder: Path, port: int, device: str, dtype: str = "auto", folder_code: bool = True
+) -> list[str]:
+    """``transformers serve`` for ``folder`` on ``127.0.0.1:port`` with the app's Python;
+    ``folder_code``: run the processor code the folder carries (the app's own, above)."""
+    command = [
         sys.executable,
         "-m",
         "transformers.cli.transformers",
@@ -60,6 +63,6 @@ def transformers_serve_command(folder: Path, port: int, device: str) -> list[str
         "--device",
         device,
         "--dtype",
-        "auto",
-        "--trust-remote-code",
+        dtype,
     ]
+    return [*command, "--trust-remote-code"] if folder_code else command

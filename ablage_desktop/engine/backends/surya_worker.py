@@ -150,9 +150,6 @@ class CountingManager:
     def start(self) -> None:
         self._manager.start()
 
-    def stop(self) -> None:
-        self._manager.stop()
-
 
 class Worker:
     def __init__(self) -> None:

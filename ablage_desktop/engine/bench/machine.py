@@ -70,12 +70,8 @@ def _gpu() -> dict[str, Any] | None:
     return None
 
 
-def engine_version(engine: str, python: Path | None = None) -> str:
-    """The version of the library behind ``engine``, as far as this process can tell;
-    ``python``: the environment an engine runs in when it is not this one (Surya's)."""
-    if python is not None:
-        found = sorted(python.parent.parent.glob(f"lib/python3*/site-packages/{engine}*.dist-info"))
-        return found[-1].name.removesuffix(".dist-info").split("-")[-1] if found else ""
+def engine_version(engine: str) -> str:
+    """The version of the library behind ``engine``, as far as this process can tell."""
     if engine == "tesseract":
         with contextlib.suppress(Exception):
             import tesserocr

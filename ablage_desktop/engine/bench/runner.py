@@ -18,10 +18,8 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
-from ablage_desktop.engine.backends.surya import SuryaOptions, environment_python
 from ablage_desktop.engine.bench.corpus import BenchDocument, Corpus, load_corpus, rendered
 from ablage_desktop.engine.bench.isolated import run_isolated
 from ablage_desktop.engine.bench.machine import describe_machine, engine_version
@@ -265,7 +263,7 @@ class BenchRunner:
             memory=sampler.result(),
             accuracy=_total(scores),
             documents=scores,
-            version=engine_version(spec.engine, _environment_of(options)),
+            version=spec.version(options) if spec.version else engine_version(spec.engine),
         )
 
     def _warm_up(self, lease: Lease, pages: Sequence[PageImage]) -> float | None:
@@ -464,8 +462,3 @@ def _total(scores: Sequence[DocumentScore]) -> TextScore | None:
     if not measured:
         return None
     return sum(measured, TextScore())
-
-
-def _environment_of(options: object) -> Path | None:
-    """The Python of the environment an engine runs in when it is not the app's (Surya)."""
-    return environment_python(options) if isinstance(options, SuryaOptions) else None
