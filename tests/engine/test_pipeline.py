@@ -207,10 +207,17 @@ class BatchingBackend(ScriptedBackend):
     """Reads up to ``batch_size`` pages per call, like batched generation does."""
 
     def __init__(self, batch_size: int, fail_batches: bool = False) -> None:
-        super().__init__(concurrency=1, hook=sleep_hook(0.01))
+        super().__init__(concurrency=1, hook=self.first_page_waits)
         self.batch_size = batch_size
         self.fail_batches = fail_batches
         self.batches: list[int] = []
+        self.pages_read = 0
+
+    def first_page_waits(self, page: PageImage) -> None:
+        """The first page takes long enough for the renderer to queue the next ones (on a busy
+        CI machine rendering can be slower than a 10 ms page, and no batch ever formed)."""
+        self.pages_read += 1
+        time.sleep(1.0 if self.pages_read == 1 else 0.01)
 
     def recognize_batch(self, pages: list[PageImage], cancel: object = None) -> list[object]:
         self.batches.append(len(pages))
@@ -240,6 +247,7 @@ def test_a_failed_batch_is_read_page_by_page(tmp_path: Path) -> None:
 
     assert result.ok
     assert [p.index for p in result.pages] == list(range(6))
+    assert backend.batches, "a batch was tried before the pages were read one by one"
 
 
 class WaitsForCancel(ScriptedBackend):
