@@ -43,6 +43,18 @@ def tiny_artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return artifacts
 
 
+@pytest.fixture(scope="session")
+def surya_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Surya's two tiny models (``tiny_surya``): ``source`` (recognition) and ``detector``."""
+    from tiny_surya import SURYA_PYTHON, build_detector, build_recognizer
+
+    root = tmp_path_factory.mktemp("surya-models")
+    return {
+        "source": build_recognizer(root / "recognition"),
+        "detector": build_detector(root / "detector", SURYA_PYTHON),
+    }
+
+
 @pytest.fixture
 def data_dir() -> Path:
     if not DATA.is_dir():

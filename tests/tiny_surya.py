@@ -12,11 +12,26 @@ Their answers are noise; the lines, boxes, states, memory and events around them
 
 from __future__ import annotations
 
+import json
 import subprocess
+import time
 from pathlib import Path
 
 import psutil
+import pytest
+from samples import DATA, text_page
 from tiny_models import QWEN2_VL_SPECIAL_TOKENS
+
+from ablage_desktop.engine.backends.surya import SuryaOptions, environment_python, has_surya
+
+SURYA_PYTHON = environment_python(SuryaOptions(engine="surya"))
+needs_surya = pytest.mark.skipif(
+    not has_surya(SURYA_PYTHON),
+    reason=f"Surya's environment is missing at {SURYA_PYTHON} (make test builds it)",
+)
+PAGE = DATA / "funsd_0060024314.png"
+LIMITS = {"max_tokens": 48, "block_max_tokens": 24}
+"""Low token limits: the random model never says it is done, and Surya retries."""
 
 SPECIALS = tuple(QWEN2_VL_SPECIAL_TOKENS)
 """Qwen3.5-VL's chat and vision markers are Qwen2-VL's."""
@@ -142,3 +157,63 @@ def model_servers() -> list[psutil.Process]:
         except psutil.Error:
             continue
     return found
+
+
+def page_file(folder: Path) -> Path:
+    """A form of the data set; where the data set is absent, a printed page made in ``folder``
+    (the engine's behaviour is the same, the data set only makes the page a real one)."""
+    if PAGE.is_file():
+        return PAGE
+    made = folder / "printed.png"
+    text_page(size=(1400, 900)).save(made)
+    return made
+
+
+def options(models: dict[str, Path], **changes: object) -> SuryaOptions:
+    """Options that read the tiny ``models`` with low token limits."""
+    return SuryaOptions(
+        engine="surya", source=str(models["source"]), detector=str(models["detector"]), **LIMITS
+    ).model_copy(update=changes)
+
+
+def config_file(
+    folder: Path, models: dict[str, Path], extra: dict[str, object] | None = None
+) -> Path:
+    """A configuration whose ``surya`` entry reads the tiny models (JSON is YAML too)."""
+    entry = {"engine": "surya", **{k: str(v) for k, v in models.items()}, **LIMITS}
+    config = folder / "config.yaml"
+    config.write_text(json.dumps({"models": {"surya": entry}, **(extra or {})}), encoding="utf-8")
+    return config
+
+
+def surya_processes(served: list[psutil.Process]) -> list[int]:
+    """Surya's worker (the server's parent) and every process under it."""
+    worker = served[0].parent()
+    assert worker is not None and "surya_worker.py" in " ".join(worker.cmdline())
+    return [worker.pid, *(child.pid for child in worker.children(recursive=True))]
+
+
+def started_by_surya(process: psutil.Process) -> bool:
+    try:
+        command = " ".join(process.cmdline())
+    except psutil.Error:
+        return False
+    return "surya_worker.py" in command or "serve" in command
+
+
+def gone(pids: list[int], timeout_s: float = 15.0) -> bool:
+    """Whether every process of ``pids`` has ended within ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if psutil.pid_exists(pid) and not _zombie(pid)]
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return True

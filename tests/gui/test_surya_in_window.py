@@ -11,42 +11,18 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from samples import text_page
-from tiny_surya import build_detector, build_recognizer, model_servers
+from tiny_surya import config_file, model_servers, needs_surya, page_file
 from windows import open_window
 
 from ablage_desktop.engine import load_config
-from ablage_desktop.engine.backends.surya import SuryaOptions, environment_python, has_surya
 from ablage_desktop.gui.main_window import MainWindow
 
-SURYA_PYTHON = environment_python(SuryaOptions(engine="surya"))
-PAGE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "funsd_0060024314.png"
-
-pytestmark = pytest.mark.skipif(
-    not has_surya(SURYA_PYTHON),
-    reason=f"Surya's environment is missing at {SURYA_PYTHON} (make test builds it)",
-)
-
-
-def page_file(tmp_path: Path) -> Path:
-    """A form of the data set, or a printed page made here where the data set is absent."""
-    if PAGE.is_file():
-        return PAGE
-    made = tmp_path / "printed.png"
-    text_page().save(made)
-    return made
+pytestmark = needs_surya
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    recognizer = build_recognizer(tmp_path / "recognition")
-    detector = build_detector(tmp_path / "detector", SURYA_PYTHON)
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        f"models:\n  surya: {{source: {recognizer}, detector: {detector}, max_tokens: 48, "
-        "block_max_tokens: 24}\n",
-        encoding="utf-8",
-    )
+def window(qtbot: QtBot, tmp_path: Path, surya_models: dict[str, Path]) -> Iterator[MainWindow]:
+    config = config_file(tmp_path, surya_models)
     with open_window(qtbot, tmp_path, load_config([config])) as main:
         yield main
 
