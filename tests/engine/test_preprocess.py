@@ -8,7 +8,7 @@ checked exactly, without OCR noise.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -30,9 +30,10 @@ from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.router import PageDispatcher, Route
 from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor, geometry
+from ablage_desktop.engine.preprocess.baselines import baseline_evidence
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
 from ablage_desktop.engine.preprocess.measure import measure
-from ablage_desktop.engine.preprocess.orientation import osd_tessdata
+from ablage_desktop.engine.preprocess.orientation import OrientationDetector, osd_tessdata
 from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
 
 PROSE = (
@@ -105,7 +106,7 @@ def orientation_method(request: pytest.FixtureRequest) -> Iterator[Preprocessor]
     chosen = settings(orientation=True).model_copy(
         update={
             "orientation": PreprocessingSettings().orientation.model_copy(
-                update={"method": request.param, "enabled": True}
+                update={"method": request.param, "enabled": True, "baselines": False}
             )
         }
     )
@@ -142,6 +143,43 @@ def test_a_page_without_text_is_not_turned(orientation_method: Preprocessor) -> 
     page = page_of(Image.new("L", (1200, 1600), 255))
 
     assert orientation_method.prepare(page).variant("tesseract").page is page
+
+
+def test_a_page_standing_on_clear_baselines_is_upright_without_the_detection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+
+    def method(name: str) -> Callable[..., None]:
+        def detect(self: OrientationDetector, image: Image.Image, measures: object) -> None:
+            asked.append(name)
+
+        return detect
+
+    monkeypatch.setattr(OrientationDetector, "_tesseract", method("tesseract"))
+    monkeypatch.setattr(OrientationDetector, "_rapidocr", method("rapidocr"))
+    stage = Preprocessor(settings(orientation=True))  # the shipped orientation settings
+    upright = page_of(prose_page())
+
+    assert stage.prepare(upright).variant("tesseract").page is upright
+    assert asked == [], "the baselines alone said upright"
+
+    for degrees in (90, 180, 270):
+        stage.prepare(page_of(turned(prose_page(), degrees)))
+    assert len(asked) == 3, "a turned page goes to the detection"
+
+
+def test_the_baseline_evidence_is_positive_upright_and_negative_upside_down() -> None:
+    upright = baseline_evidence(measure(prose_page()).char_boxes)
+    upside_down = baseline_evidence(measure(turned(prose_page(), 180)).char_boxes)
+    lying = baseline_evidence(measure(turned(prose_page(), 90)).char_boxes)
+    in_capitals = text_page([line.upper() for line in PROSE], size=(1700, 900))
+    capitals = baseline_evidence(measure(in_capitals).char_boxes)
+
+    assert upright.characters > 300 and upright.score > 0.2
+    assert upside_down.characters > 300 and upside_down.score < -0.2
+    assert lying.score < 0.1
+    assert capitals.characters > 300 and abs(capitals.score) < 0.1, "capitals line up at both ends"
 
 
 # --- deskew ------------------------------------------------------------------------------------

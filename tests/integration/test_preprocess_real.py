@@ -15,6 +15,8 @@ from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.errors import BackendUnavailable
 from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
+from ablage_desktop.engine.preprocess.baselines import baseline_evidence
+from ablage_desktop.engine.preprocess.measure import measure
 from ablage_desktop.engine.results.document import OcrDocument
 from ablage_desktop.engine.text.textmetrics import bag_of_words, cer
 
@@ -120,3 +122,30 @@ def test_a_100_dpi_form_reads_better_with_the_resolution_step(
 
     assert scores["with"][0] < scores["without"][0] - 0.03, scores
     assert scores["with"][1] > scores["without"][1] + 0.05, scores
+
+
+def test_no_turned_page_of_the_data_set_passes_for_upright_by_its_baselines(
+    data_dir: Path,
+) -> None:
+    """The quick check may only spare the detection on upright pages; every page turned by
+    90, 180 or 270 degrees must still reach it (and most upright printed pages are spared)."""
+    settings = load_config().preprocessing.orientation
+    upright_pages = 0
+    spared = 0
+    for source in sorted(data_dir.iterdir()):
+        if source.suffix not in {".pdf", ".png", ".jpg", ".tif"}:
+            continue
+        with open_document(source, IntakeLimits(pdf_text="always_ocr")) as document:
+            for page in document.pages():
+                upright_pages += 1
+                for degrees in (0, *ROTATIONS):
+                    image = page.image.rotate(degrees, expand=True)
+                    evidence = baseline_evidence(measure(image).char_boxes)
+                    passes = (
+                        evidence.characters >= settings.baseline_characters
+                        and evidence.score >= settings.baseline_score
+                    )
+                    assert not (passes and degrees), f"{source.name} turned {degrees}°: {evidence}"
+                    spared += passes
+    assert upright_pages >= 10
+    assert spared >= upright_pages / 2, f"only {spared} of {upright_pages} upright pages spared"

@@ -1,7 +1,8 @@
 """Which way up a page is: 0, 90, 180 or 270 degrees.
 
-Two methods, both careful: turning an upright page is far worse than leaving a turned one, so
-each abstains unless it is sure.
+Pages whose characters clearly stand on their baselines are upright without asking either
+method (``baselines.py``). Two methods for the rest, both careful: turning an upright page is
+far worse than leaving a turned one, so each abstains unless it is sure.
 
 * ``tesseract``: Tesseract's orientation and script detection (osd.traineddata) on a window of
   the page where its characters are densest (small characters upscaled first); an answer below
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ablage_desktop.engine.backends.tesseract_osd import OsdApi
+from ablage_desktop.engine.preprocess.baselines import baseline_evidence
 from ablage_desktop.engine.preprocess.measure import Measures, grey_array
 from ablage_desktop.engine.preprocess.settings import Orientation as OrientationSettings
 
@@ -110,6 +112,16 @@ class OrientationDetector:
 
     def detect(self, image: Image.Image, measures: Measures) -> Orientation | None:
         """The page's orientation, or None where the method cannot tell or is unsure."""
+        settings = self._settings
+        if settings.baselines:
+            evidence = baseline_evidence(measures.char_boxes)
+            if (
+                evidence.characters >= settings.baseline_characters
+                and evidence.score >= settings.baseline_score
+            ):
+                detail = f"{evidence.characters} characters, score {evidence.score:.2f}"
+                log.debug("Orientation: upright by its baselines (%s)", detail)
+                return Orientation(0, evidence.score, "baselines", detail)
         if self.method == "tesseract":
             return self._tesseract(image, measures)
         return self._rapidocr(image, measures)
