@@ -8,8 +8,8 @@ far worse than leaving a turned one, so each abstains unless it is sure.
   the page where its characters are densest (small characters upscaled first); an answer below
   ``min_confidence`` is ignored, and a turn below ``sure_confidence`` is only made when the
   ``rapidocr`` method agrees. On the development set (20 pages, each turned 4 ways) OSD's
-  wrong answers reached a confidence of 0.86; with the defaults (1.5 and 5.0) it turned 46
-  of the 60 turned pages back, missed 14 (receipts, small forms, a two-line page) and turned
+  wrong answers reached a confidence of 0.86; with the defaults (1.5 and 5.0) it turned 47
+  of the 60 turned pages back, missed 13 (receipts, small forms, a two-line page) and turned
   no page wrongly, in about 90 ms a page (the second opinion adds about 0.5 s to turned ones).
 * ``rapidocr``: for installations without osd.traineddata. Text lines are long: smearing the
   ink along rows and along columns tells lying (0/180) from standing (90/270) text. Pieces of
@@ -41,6 +41,7 @@ OSD_WINDOW_CHARS = 50
 OSD reads at most a few hundred characters whatever it is given; on the development set
 a 70-height window was no surer and 30 was less sure."""
 OSD_WINDOW_MIN = 900
+"""Least side of the window as OSD reads it (after the upscale of small characters)."""
 OSD_CHARACTERS = 20
 """Tesseract's ``min_characters_to_try`` (it classifies up to five times as many): 50, its
 default, costs about 200 ms a page, 20 about 90 ms; the confidences shrink with it, the
@@ -134,10 +135,8 @@ class OrientationDetector:
 
         window = densest_window(measures, image.size)
         grey = grey_array(image)[window[1] : window[3], window[0] : window[2]]
-        text = measures.text_height
-        if text is not None and text < OSD_SMALL_TEXT:
-            # Tesseract's OSD cannot tell the way up of 7-pixel characters; at 20 it can.
-            factor = min(3.0, OSD_SMALL_TEXT / text)
+        factor = osd_upscale(measures.text_height)
+        if factor > 1:
             grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
         api = self._take_api()
         try:
@@ -289,13 +288,24 @@ def osd_tessdata() -> Path | None:
     return None
 
 
+def osd_upscale(text_height: float | None) -> float:
+    """How much a window is enlarged before OSD reads it: Tesseract's OSD cannot tell the way
+    up of 7-pixel characters; at 20 it can."""
+    if text_height is None or text_height >= OSD_SMALL_TEXT:
+        return 1.0
+    return min(3.0, OSD_SMALL_TEXT / text_height)
+
+
 def densest_window(measures: Measures, size: tuple[int, int]) -> tuple[int, int, int, int]:
     """The square of the page (in page pixels) holding the most characters."""
     import numpy as np
 
     width, height = size
     text = measures.text_height or 25.0
-    side = max(OSD_WINDOW_MIN, round(OSD_WINDOW_CHARS * text))
+    # The least side is OSD's, after the upscale: a 100 dpi form's window stays 50 characters
+    # high instead of 100 (on the development set turned 4 ways: 20 % less time, one more
+    # turned page found, none wrongly).
+    side = max(round(OSD_WINDOW_MIN / osd_upscale(text)), round(OSD_WINDOW_CHARS * text))
     if side >= width and side >= height:
         return 0, 0, width, height
     boxes = measures.char_boxes
