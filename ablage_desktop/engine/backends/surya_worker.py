@@ -161,14 +161,18 @@ class Worker:
     def start(self, request: dict[str, Any]) -> dict[str, Any]:
         server = request.get("server")
         if server:
+            # Started first, waited for last: the server loads the recognition model while this
+            # process imports Surya and loads the detector (on two cores about 30 % of the
+            # tiny test models' load; a failed server is still reported with its log).
             self.server = ModelServer(server["argv"], server.get("env", {}), server["log"])
-            self.server.wait_healthy(server["health_url"], float(server["timeout_s"]))
         from surya.detection import DetectionPredictor
         from surya.inference import SuryaInferenceManager
 
         # .local(): the detector in this process (plain DetectionPredictor() would spawn a
         # detection server of Surya's own that outlives us).
         self.detector = DetectionPredictor.local(request.get("detector"))
+        if server and self.server is not None:
+            self.server.wait_healthy(server["health_url"], float(server["timeout_s"]))
         self.manager = CountingManager(SuryaInferenceManager(method="llamacpp"))
         self.manager.start()  # attaches: /health, then the model id the server reports
         return {"server_pid": self.server.process.pid if self.server else None}
