@@ -171,7 +171,7 @@ class Worker:
         # .local(): the detector in this process (plain DetectionPredictor() would spawn a
         # detection server of Surya's own that outlives us).
         self.detector = DetectionPredictor.local(request.get("detector"))
-        if server and self.server is not None:
+        if self.server is not None:
             self.server.wait_healthy(server["health_url"], float(server["timeout_s"]))
         self.manager = CountingManager(SuryaInferenceManager(method="llamacpp"))
         self.manager.start()  # attaches: /health, then the model id the server reports
