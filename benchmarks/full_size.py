@@ -17,11 +17,15 @@ it. Measured, against the plan the app budgets by (``engine/memory/plan.py``):
   costs from a leak); load, page and unload seconds.
 
 On CUDA (``--device gpu``) the same rows read torch's allocator instead (allocated after load,
-``max_memory_allocated`` during the page, allocated after unload).
+``max_memory_allocated`` during the page, allocated after page), the folders are built on the
+GPU (seconds, not minutes), and "after unload" is the device's used memory (driver's view:
+CUDA context, allocator cache, cuBLAS workspaces) against the same before the load, with CUDA
+already initialised; the host RSS growth is reported beside it.
 
     python benchmarks/full_size.py [--models got_ocr2,qwen2_vl,qwen2_5_vl,janus]
         [--quantizations fp32,bf16,int8] [--page 560x792] [--max-new-tokens 4]
-        [--markdown FILE] [--jsonl FILE]
+        [--markdown FILE] [--jsonl FILE] [--device gpu]
+    python benchmarks/full_size.py --report rows.jsonl [more.jsonl]   # judge earlier rows
     python benchmarks/full_size.py --cpu-engines     # RapidOCR, its orientation session, Tesseract
 
 Targets (printed as met / not met, with the margin): plan within +-15 % of the measured peak;
@@ -139,10 +143,23 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def free_bytes() -> int:
+def free_bytes(device: str = "cpu") -> int:
+    """What a row may use: RAM available, or the GPU's free memory."""
+    if device == "gpu":
+        import torch
+
+        return int(torch.cuda.mem_get_info()[0])
     import psutil
 
     return int(psutil.virtual_memory().available)
+
+
+def device_used() -> int:
+    """The GPU's used memory as the driver sees it (every process, the context included)."""
+    import torch
+
+    free, total = torch.cuda.mem_get_info()
+    return int(total - free)
 
 
 # --- building the full-size folders (in a child process each) --------------------------------
@@ -177,8 +194,11 @@ def full_config(family: str, tiny_config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def build(family: str, folder: Path) -> None:
-    """Write ``folder``: full-size random bf16 weights, the real processor sizes."""
+def build(family: str, folder: Path, device: str = "cpu") -> None:
+    """Write ``folder``: full-size random bf16 weights, the real processor sizes.
+
+    On a GPU the random weights are drawn there (initialising 4 B parameters on a CPU takes
+    minutes of a short lease)."""
     sys.path.insert(0, str(TESTS))
     import tiny_models
     import torch
@@ -211,7 +231,8 @@ def build(family: str, folder: Path) -> None:
 
     torch.manual_seed(0)
     torch.set_default_dtype(torch.bfloat16)  # built in bf16: half the memory of fp32
-    with torch.no_grad():
+    where = torch.device("cuda" if device == "gpu" else "cpu")
+    with torch.no_grad(), where:
         model = getattr(transformers, model_class)(config).eval()
     generation = (folder / "generation_config.json").read_text()
     model.save_pretrained(folder, max_shard_size="2GB")
@@ -240,7 +261,7 @@ def _processor_sizes(family: str, folder: Path) -> None:
     path.write_text(json.dumps(data, indent=1))
 
 
-def ensure_built(family: str, root: Path) -> Path:
+def ensure_built(family: str, root: Path, device: str = "cpu") -> Path:
     folder = root / family
     config = folder / "config.json"
     if config.is_file() and MARKER in json.loads(config.read_text()):
@@ -248,9 +269,8 @@ def ensure_built(family: str, root: Path) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     log(f"building {family} at full size (free: {free_bytes() / GIB:.1f} GiB)")
-    subprocess.run(
-        [sys.executable, __file__, "--build", family, "--root", str(root)], check=True, cwd=ROOT
-    )
+    command = [sys.executable, __file__, "--build", family, "--root", str(root)]
+    subprocess.run([*command, "--device", device], check=True, cwd=ROOT)
     return folder
 
 
@@ -322,15 +342,26 @@ def measure(args: argparse.Namespace) -> None:
     }
     print(json.dumps({**row, "stage": "planned"}), flush=True)
     process = psutil.Process()
+
+    def used() -> int:
+        """What the row counts: torch's allocated bytes on the GPU, else the RSS."""
+        return int(torch.cuda.memory_allocated()) if gpu else int(process.memory_info().rss)
+
+    if gpu:
+        torch.zeros(1, device="cuda")  # the CUDA context is the "before", as torch is on a CPU
     gc.collect()
     engine.probe.empty_cache()
-    before = torch.cuda.memory_allocated() if gpu else process.memory_info().rss
+    before = used()
+    if gpu:
+        row["device_before"] = device_used()
+        row["host_before"] = process.memory_info().rss
     started = time.perf_counter()
     lease = engine.manager.acquire(family, (width, height))
     row["load_s"] = time.perf_counter() - started
-    after_load = torch.cuda.memory_allocated() if gpu else process.memory_info().rss
     row["before"] = before
-    row["load_delta"] = after_load - before
+    row["load_delta"] = used() - before
+    if gpu:
+        row["host_load_delta"] = process.memory_info().rss - row["host_before"]
     print(json.dumps({**row, "stage": "loaded"}), flush=True)
     page = PageImage(Path("page.png"), 0, synthetic_page(width, height), 150)
     if gpu:
@@ -348,21 +379,21 @@ def measure(args: argparse.Namespace) -> None:
     engine.probe.empty_cache()
     # Weights read through a memory map count in the RSS only once a page has touched them:
     # after the page (its activations freed) is when the model's resident size shows.
-    row["resident_delta"] = (
-        torch.cuda.memory_allocated() if gpu else process.memory_info().rss
-    ) - before
+    row["resident_delta"] = used() - before
     lease.release()
     del lease
     started = time.perf_counter()
     engine.manager.unload(family)
     row["unload_s"] = time.perf_counter() - started
-    after_unload = torch.cuda.memory_allocated() if gpu else process.memory_info().rss
+    after_unload = used()
     row["unload_residue"] = after_unload - before
+    if gpu:
+        row["device_unload_residue"] = device_used() - row["device_before"]
+        row["host_unload_residue"] = process.memory_info().rss - row["host_before"]
     # One-off costs (kernels, caches) or a leak? A second load and unload tells them apart.
     engine.manager.acquire(family, (width, height)).release()
     engine.manager.unload(family)
-    current = torch.cuda.memory_allocated() if gpu else process.memory_info().rss
-    row["cycle2_residue"] = current - after_unload
+    row["cycle2_residue"] = used() - after_unload
     engine.close()
     print(json.dumps({**row, "stage": "done"}), flush=True)
 
@@ -503,11 +534,17 @@ def judge(rows: list[dict[str, Any]]) -> list[str]:
             f"{name}: resident after the page {ratio:.2f}x parameters x bytes "
             f"(target <= 1.3x): {verdict}"
         )
-        residue = r["unload_residue"] / r["before"]
+        # On a GPU "before" is the device's used memory (torch allocated nothing yet).
+        base, left = (
+            (r["device_before"], r["device_unload_residue"])
+            if "device_before" in r
+            else (r["before"], r["unload_residue"])
+        )
+        residue = left / base
         over = abs(residue) - UNLOAD_TOLERANCE
         verdict = "met" if over <= 0 else f"NOT MET by {over:.1%}"
         lines.append(
-            f"{name}: after unload {residue:+.1%} of before ({r['unload_residue'] / MIB:+.0f} "
+            f"{name}: after unload {residue:+.1%} of before ({left / MIB:+.0f} "
             f"MiB; a second load and unload {r.get('cycle2_residue', 0) / MIB:+.0f} MiB) "
             f"(target within 5 %): {verdict}"
         )
@@ -551,10 +588,22 @@ def markdown(rows: list[dict[str, Any]], verdicts: list[str], args: argparse.Nam
             f"{_mib(r.get('plan_resident'))} | {_mib(r.get('load_delta'))} | "
             f"{_mib(r.get('resident_delta'))} | {_mib(r.get('plan_total'))} | "
             f"{_mib(r.get('peak_delta'))} | {ratio} | "
-            f"{_mib(r.get('unload_residue'))} | {_s(r.get('load_s'))} | {_s(r.get('page_s'))} | "
+            f"{_mib(r.get('device_unload_residue', r.get('unload_residue')))} | "
+            f"{_s(r.get('load_s'))} | {_s(r.get('page_s'))} | "
             f"{_s(r.get('unload_s'))} |"
         )
     out.append("")
+    host = [r for r in rows if "host_load_delta" in r]
+    if host:
+        out.append(
+            "Host RSS growth of the GPU rows (load / after unload, MiB): "
+            + ", ".join(
+                f"{r['family']} {r['quantization']} {_mib(r['host_load_delta'])} / "
+                f"{_mib(r['host_unload_residue'])}"
+                for r in host
+            )
+        )
+        out.append("")
     out += [f"* {line}" for line in verdicts]
     return "\n".join(out) + "\n"
 
@@ -594,13 +643,19 @@ def main() -> int:
     parser.add_argument("--markdown", type=Path)
     parser.add_argument("--jsonl", type=Path)
     parser.add_argument("--cpu-engines", action="store_true")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        nargs="+",
+        help="judge the rows of earlier --jsonl files (runs split over several calls)",
+    )
     parser.add_argument("--build", help=argparse.SUPPRESS)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--quantization", help=argparse.SUPPRESS)
     parser.add_argument("--cpu-engine", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
-        build(args.build, args.root / args.build)
+        build(args.build, args.root / args.build, args.device)
         return 0
     if args.measure:
         measure(args)
@@ -616,12 +671,20 @@ def main() -> int:
         if args.markdown:
             args.markdown.write_text(text, encoding="utf-8")
         return 0
+    if args.report:
+        rows = [
+            json.loads(line)
+            for path in args.report
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("{")
+        ]
+        return report(rows, args)
     rows = []
     for family in args.models.split(","):
-        folder = ensure_built(family, args.root)
+        folder = ensure_built(family, args.root, args.device)
         for quantization in args.quantizations.split(","):
             plan_total = _planned_total(folder, family, quantization, args)
-            free = free_bytes()
+            free = free_bytes(args.device)
             if plan_total * MEMORY_MARGIN + GIB > free:
                 row = {
                     "family": family,
@@ -642,8 +705,11 @@ def main() -> int:
             if args.jsonl:
                 with args.jsonl.open("a", encoding="utf-8") as handle:
                     handle.write(json.dumps(row) + "\n")
-    verdicts = judge(rows)
-    text = markdown(rows, verdicts, args)
+    return report(rows, args)
+
+
+def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> int:
+    text = markdown(rows, judge(rows), args)
     print(text)
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")
