@@ -593,7 +593,7 @@ def markdown(rows: list[dict[str, Any]], verdicts: list[str], args: argparse.Nam
             f"{_s(r.get('unload_s'))} |"
         )
     out.append("")
-    host = [r for r in rows if "host_load_delta" in r]
+    host = [r for r in rows if "host_unload_residue" in r]
     if host:
         out.append(
             "Host RSS growth of the GPU rows (load / after unload, MiB): "

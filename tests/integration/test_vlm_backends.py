@@ -28,6 +28,7 @@ from ablage_desktop.engine.backends import REGISTRY  # noqa: E402
 from ablage_desktop.engine.backends.transformers_vlm import (  # noqa: E402
     VisionLanguageBackend,
     VisionLanguageOptions,
+    _CancelCriteria,
     safetensors_parameters,
 )
 from ablage_desktop.engine.core import EngineCore  # noqa: E402
@@ -108,6 +109,36 @@ def test_every_quantization_loads_and_generates_on_the_cpu(
             assert backend.model.dtype == expected[quantization]
         else:
             assert getattr(backend.model, f"is_loaded_in_{quantization[-1]}bit")
+    finally:
+        backend.close()
+
+
+def test_the_cancel_answer_lives_on_the_device_of_the_tokens() -> None:
+    # generate() ands it with its own flags on the model's device: a CPU answer failed every
+    # page of every model on CUDA ("found at least two devices, cuda:0 and cpu").
+    cancel = CancelToken()
+    criteria = _CancelCriteria(cancel)
+    tokens = torch.zeros((2, 5), dtype=torch.long, device="meta")
+    answer = criteria(tokens, None)
+    assert answer.device == tokens.device and answer.shape == (2,)
+    cancel.cancel()
+    assert criteria(torch.zeros((3, 1), dtype=torch.long), None).tolist() == [True] * 3
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.parametrize("quantization", ["bf16", "int8", "int4"])
+@pytest.mark.parametrize("family", sorted(set(MODELS.values())))
+def test_every_family_reads_a_page_on_the_gpu(
+    tiny: dict[str, Path], family: str, quantization: str
+) -> None:
+    if quantization in ("int8", "int4") and not _bitsandbytes():
+        pytest.skip("bitsandbytes is not installed")
+    opts = options(family, tiny[family], quantization=quantization, device="gpu")
+    backend = VisionLanguageBackend(family, opts, _fam(family))
+    try:
+        assert backend.model.device.type == "cuda"
+        assert isinstance(backend.recognize(page()).text, str)
     finally:
         backend.close()
 

@@ -332,7 +332,10 @@ def plan_load(options: VisionLanguageOptions, family: Family, name: str) -> Load
 
 
 class _CancelCriteria:
-    """Stops ``generate`` within a token when the batch is cancelled."""
+    """Stops ``generate`` within a token when the batch is cancelled.
+
+    Its answer lives on the device of the tokens: ``generate`` ands it with its own flags,
+    and a CPU tensor there failed every page of a model on CUDA."""
 
     def __init__(self, cancel: CancelToken) -> None:
         self.cancel = cancel
@@ -340,7 +343,12 @@ class _CancelCriteria:
     def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
         import torch
 
-        return torch.full((input_ids.shape[0],), self.cancel.cancelled, dtype=torch.bool)
+        return torch.full(
+            (input_ids.shape[0],),
+            self.cancel.cancelled,
+            dtype=torch.bool,
+            device=input_ids.device,
+        )
 
 
 class VisionLanguageBackend(Backend):
