@@ -178,6 +178,8 @@ class FakeModelScript:
     device: str
     size: int
     estimate: int | None = None
+    activations: int = 0
+    """What the estimate says a page adds (not held by the idle model)."""
     text: str = "Invoice 4711"
     oom_loads: int = 0
     """The next this many loads raise an out-of-memory error."""
@@ -219,7 +221,7 @@ def fake_spec(script: FakeModelScript, probe: FakeProbe) -> BackendSpec:
         kind="gpu" if script.device == "gpu" else "cpu",
         title=f"fake {script.name}",
         options=EngineOptions,
-        estimate=lambda options: MemoryEstimate(script.device, estimate, 0),  # type: ignore[arg-type]
+        estimate=lambda options: MemoryEstimate(script.device, estimate, script.activations),  # type: ignore[arg-type]
         check=lambda options: Availability.yes(),
         load=load,
     )

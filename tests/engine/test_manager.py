@@ -257,7 +257,7 @@ def test_memory_used_by_other_programs_counts() -> None:
 
 
 def test_one_gpu_model_at_a_time_by_default() -> None:
-    probe = FakeProbe(vram_total=80 * GIB)
+    probe = FakeProbe(vram_total=80 * GIB, vram_base=GIB)  # the CUDA contexts
     manager, _ = make_manager(
         probe, FakeModelScript("got", "gpu", GIB), FakeModelScript("qwen", "gpu", GIB)
     )
@@ -270,7 +270,7 @@ def test_one_gpu_model_at_a_time_by_default() -> None:
 
 
 def test_as_many_gpu_models_as_fit_when_allowed() -> None:
-    probe = FakeProbe(vram_total=80 * GIB)
+    probe = FakeProbe(vram_total=80 * GIB, vram_base=GIB)  # the CUDA contexts
     manager, _ = make_manager(
         probe,
         FakeModelScript("got", "gpu", GIB),
@@ -316,7 +316,7 @@ def test_the_measured_footprint_replaces_the_estimate() -> None:
 
 
 def test_oom_on_the_first_load_evicts_idle_models_and_retries_exactly_once() -> None:
-    probe = FakeProbe(vram_total=80 * GIB)
+    probe = FakeProbe(vram_total=80 * GIB, vram_base=GIB)  # the CUDA contexts
     idle = FakeModelScript("idle", "gpu", GIB)
     got = FakeModelScript("got", "gpu", GIB, oom_loads=1)
     manager, recorder = make_manager(probe, idle, got, single_gpu_model=False)
@@ -365,6 +365,25 @@ def test_slow_vram_recovery_is_waited_for_within_the_bound() -> None:
     waited = clock.now - started
     assert 0 < waited < manager.policy.recovery_timeout_s
     assert probe.used("gpu") == 0
+
+
+def test_an_unload_waits_for_the_weights_not_for_a_pages_activations(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A VLM's estimate holds a full page's activations beside its weights; only the weights
+    # are held when it is unloaded (on an H200 every unload waited out the 5 s bound).
+    probe = FakeProbe(vram_total=80 * GIB, vram_base=GIB)  # the CUDA contexts
+    clock = FakeClock()
+    got = FakeModelScript("got", "gpu", 8 * GIB, activations=6 * GIB)
+    manager, _ = make_manager(probe, got, clock=clock)
+    manager.acquire("got").release()
+    started = clock.now
+
+    with caplog.at_level(logging.WARNING):
+        manager.unload("got")
+
+    assert clock.now - started < 0.5
+    assert "did not come back" not in caplog.text
 
 
 def test_vram_that_never_comes_back_is_given_up_on_after_the_bound(

@@ -8,6 +8,7 @@ deepseek-community/Janus-Pro-1B. Pages: A4 at 300 dpi (2480 x 3508) and at 150 d
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,20 @@ def test_got_ocr2_reads_every_page_as_one_1024_square_with_eager_global_attentio
     # page RGB (2480 x 3508 x 3) + 1024^2 x 3 floats; the vision pass is the larger
     assert page.total == 2_630_762_304
     assert got.page(*A4_150).total == 2_611_187_664
+
+
+def test_bf16_scores_on_cuda_hold_a_second_float32_copy() -> None:
+    got = replace(
+        plan(GOT_OCR2, GOT_PREPROCESSOR, eager=True), activation_bytes=2, softmax_copies=2
+    )
+
+    page = got.page(*A4_300)
+
+    # 4096 patches x (768 x 6 + 3072 x 2) x 2 + 12 heads x 4096^2 x (2 x 2 + 2 x 4) bytes
+    assert page.vision == 4096 * (768 * 6 + 3072 * 2) * 2 + 12 * 4096**2 * 12
+    # against the CPU's one float32 copy: 4 bytes more per score
+    cpu = replace(got, softmax_copies=1).page(*A4_300)
+    assert page.vision - cpu.vision == 12 * 4096**2 * 4
 
 
 def test_qwen2_vl_tokens_follow_the_page_size() -> None:

@@ -215,6 +215,20 @@ def test_the_estimate_comes_from_the_checkpoint_not_from_guesses(tiny: dict[str,
     assert counted is not None and counted > 10_000
 
 
+def test_the_plan_counts_cudas_bf16_softmax_copy(tiny: dict[str, Path]) -> None:
+    def copies(**changes: object) -> int:
+        plan = REGISTRY["got_ocr2"].estimate(options("got_ocr2", tiny["got_ocr2"], **changes)).plan
+        assert plan is not None
+        return plan.softmax_copies
+
+    assert copies(device="gpu", quantization="bf16") == 2
+    # int8 computes in the checkpoint's dtype: float32 in the tiny folders (one copy, no upcast)
+    assert copies(device="gpu", quantization="int8") == 1
+    assert copies(device="gpu", quantization="fp16") == 1  # torch fuses fp16's upcast
+    assert copies(device="gpu", quantization="fp32") == 1
+    assert copies(device="cpu", quantization="bf16") == 1
+
+
 def test_folders_that_must_not_load_say_why(tiny: dict[str, Path], tmp_path: Path) -> None:
     spec = REGISTRY["got_ocr2"]
     no_weights = tmp_path / "no_weights"

@@ -25,7 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from ablage_desktop.engine.backends.model_folder import DTYPE_BYTES, read_header
-from ablage_desktop.engine.memory.plan import DecoderShape, ModelPlan, VisionPass
+from ablage_desktop.engine.memory.plan import (
+    CUDA_BF16_SOFTMAX_COPIES,
+    DecoderShape,
+    ModelPlan,
+    VisionPass,
+)
 
 PROMPT_TOKENS = 64
 """Chat template, system prompt and the OCR instruction around the image (30-60 tokens)."""
@@ -277,6 +282,8 @@ def plan_of(
         return None
     activation = ACTIVATION_BYTES.get(quantization, weights.checkpoint_dtype_bytes)
     cpu_int8 = device == "cpu" and quantization == "int8"
+    # bf16 activations (bf16 itself, or int8/int4 over a bf16 checkpoint) on CUDA; fp16 is fused
+    cuda_bf16 = device == "gpu" and activation == 2 and quantization != "fp16"
     return ModelPlan(
         family=model_type,
         quantization=quantization,
@@ -289,4 +296,5 @@ def plan_of(
         max_new_tokens=max_new_tokens,
         batch=batch,
         working=int(weights.quantized * INT8_CPU_WORKING) if cpu_int8 else 0,
+        softmax_copies=CUDA_BF16_SOFTMAX_COPIES if cuda_bf16 else 1,
     )

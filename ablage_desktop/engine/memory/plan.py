@@ -28,6 +28,10 @@ REFERENCE_PAGE = (2480, 3508)
 """An A4 page at 300 dpi (the PDF render resolution): what a plan is quoted at before any page."""
 SOFTMAX_BYTES = 4
 """Eager attention takes its softmax in float32 whatever the model's dtype."""
+CUDA_BF16_SOFTMAX_COPIES = 2
+"""Float32 copies of the scores while a bf16 softmax runs on CUDA: torch fuses the float32
+upcast into the kernel for fp16 only, so bf16 scores are first copied to float32 (measured:
+GOT's SAM tower in bf16 and int8 on an H200 peaks 4 bytes a score above its CPU figure)."""
 EAGER_SCORE_COPIES = 2
 """Score matrices in the model's dtype alive beside the float32 softmax: the scores and one
 temporary (relative positions, the mask). Measured: GOT's SAM tower in bf16 peaks at
@@ -150,6 +154,9 @@ class ModelPlan:
     working: int = 0
     """Bytes held only while pages are read: bitsandbytes' int8 matmul on a CPU works on an
     unpacked copy of the quantized weights (measured: about one byte per quantized weight)."""
+    softmax_copies: int = 1
+    """Float32 copies of the scores an eager attention holds in its softmax (see
+    ``CUDA_BF16_SOFTMAX_COPIES``)."""
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -163,8 +170,10 @@ class ModelPlan:
         act = self.activation_bytes
         sequence = self.prompt_tokens + seen.tokens + self.max_new_tokens
         kv_cache = batch * sequence * self.decoder.kv_bytes_per_token(act)
-        vision = batch * vision_bytes(seen, act)
-        decoder = batch * decoder_bytes(self.decoder, self.prompt_tokens + seen.tokens, act)
+        copies = self.softmax_copies
+        vision = batch * vision_bytes(seen, act, copies)
+        prefill = self.prompt_tokens + seen.tokens
+        decoder = batch * decoder_bytes(self.decoder, prefill, act, copies)
         # The page as 8-bit RGB, and the resized pixels in float32 (what processors hand over).
         inputs = batch * (width * height * 3 + seen.pixels * 3 * 4)
         return PagePlan(
@@ -211,29 +220,33 @@ class ModelPlan:
         )
 
 
-def vision_bytes(seen: VisionPass, dtype_bytes: int) -> int:
+def vision_bytes(seen: VisionPass, dtype_bytes: int, softmax_copies: int = 1) -> int:
     """Peak activations of one page through the vision tower (one block at a time)."""
     mlp_copies = MLP_ACTIVATION_COPIES + (1 if seen.gated_mlp else 0)
     per_token = seen.hidden * VISION_ACTIVATION_WIDTHS + seen.mlp * mlp_copies
     dense = seen.patches * per_token * dtype_bytes
-    scores = seen.heads * seen.attention_span**2 * _score_bytes(dtype_bytes)
+    scores = seen.heads * seen.attention_span**2 * _score_bytes(dtype_bytes, softmax_copies)
     return dense + scores
 
 
-def decoder_bytes(shape: DecoderShape, prefill: int, dtype_bytes: int) -> int:
+def decoder_bytes(
+    shape: DecoderShape, prefill: int, dtype_bytes: int, softmax_copies: int = 1
+) -> int:
     """Peak activations of the decoder's prefill of ``prefill`` tokens (one layer at a time),
     plus the last position's logits in float32."""
     mlp_copies = MLP_ACTIVATION_COPIES + (1 if shape.gated_mlp else 0)
     per_token = shape.hidden * DECODER_ACTIVATION_WIDTHS + shape.intermediate * mlp_copies
     dense = prefill * per_token * dtype_bytes
-    scores = shape.heads * prefill**2 * _score_bytes(dtype_bytes) if shape.eager else 0
+    scores = (
+        shape.heads * prefill**2 * _score_bytes(dtype_bytes, softmax_copies) if shape.eager else 0
+    )
     logits = shape.vocab * 4 * 2
     return dense + scores + logits
 
 
-def _score_bytes(dtype_bytes: int) -> int:
+def _score_bytes(dtype_bytes: int, softmax_copies: int = 1) -> int:
     """Bytes per attention score an eager attention holds at its peak."""
-    return EAGER_SCORE_COPIES * dtype_bytes + SOFTMAX_BYTES
+    return EAGER_SCORE_COPIES * dtype_bytes + SOFTMAX_BYTES * softmax_copies
 
 
 def _mib(size: int) -> str:

@@ -112,7 +112,9 @@ class Unloader:
         with self._table.cond:
             backend, record.backend = record.backend, None
             tracked, record.tracked = record.tracked, []
-            footprint = record.footprint
+            # What the idle model holds, not its pages' activations: those are not held
+            # now, and waiting for them to come back ran every GPU unload into the timeout.
+            resident = record.resident_bytes
         before = self._probe.snapshot()
         if backend is not None:
             close_quietly(record.name, backend)
@@ -123,7 +125,7 @@ class Unloader:
                 self._probe,
                 record.name,
                 before,
-                footprint,
+                resident,
                 self._recovery_timeout_s,
                 self._table.clock,
                 self._sleep,
