@@ -8,6 +8,7 @@ checked exactly, without OCR noise.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -366,16 +367,42 @@ def test_the_record_of_the_steps_survives_json() -> None:
 
 
 class InkReader(Backend):
+    """Reads the ink; sure of it only on a page shaped like the upright one (a turned page
+    reads as garbage, at a low confidence, like a real engine's)."""
+
+    def __init__(
+        self, name: str, reads: list[tuple[int, int]], upright_size: tuple[int, int] | None
+    ) -> None:
+        super().__init__(name)
+        self.reads = reads
+        self.upright_size = upright_size
+
     def recognize(self, page: PageImage, cancel: object = None) -> OcrPage:
-        return read_ink(page)
+        self.reads.append(page.image.size)
+        result = read_ink(page)
+        width, height = page.image.size
+        if self.upright_size is None or (width < height) == (
+            self.upright_size[0] < self.upright_size[1]
+        ):
+            return result
+        (line,) = result.lines
+        return dataclasses.replace(result, lines=(dataclasses.replace(line, confidence=0.2),))
 
     def close(self) -> None:
         pass
 
 
-def test_the_dispatcher_hands_the_prepared_page_and_returns_original_boxes() -> None:
+def ink_dispatcher(
+    settings: PreprocessingSettings, upright_size: tuple[int, int] | None = None
+) -> tuple[PageDispatcher, ModelManager, list[tuple[int, int]]]:
+    """A dispatcher over one ``InkReader``; the sizes of the pages it reads."""
     probe = FakeProbe(ram_total=16 * GIB, vram_total=0)
     manager = ModelManager(ManagerPolicy(), probe, lambda event: None)
+    reads: list[tuple[int, int]] = []
+
+    def load(name: str, options: EngineOptions) -> Backend:
+        return InkReader(name, reads, upright_size)
+
     spec = BackendSpec(
         engine="tesseract",  # the engine the resolution step upscales for
         kind="cpu",
@@ -383,20 +410,28 @@ def test_the_dispatcher_hands_the_prepared_page_and_returns_original_boxes() -> 
         options=EngineOptions,
         estimate=lambda options: MemoryEstimate("cpu", 0, 0),
         check=lambda options: Availability.yes(),
-        load=lambda name, options: InkReader(name),
+        load=load,
     )
     manager.register("reader", spec, EngineOptions(engine="tesseract"), spec.estimate(None))  # type: ignore[arg-type]
+    route = Route(("reader",), "chosen by the user")
+    stage = Preprocessor(settings)
+    dispatcher = PageDispatcher(
+        manager, lambda page: route, lambda event: None, 1, "reader", preprocess=stage
+    )
+    return dispatcher, manager, reads
+
+
+def orientation_first() -> PreprocessingSettings:
+    """The shipped settings, with the orientation decided before any engine reads."""
+    shipped = PreprocessingSettings()
+    orientation = shipped.orientation.model_copy(update={"read_first": {}})
+    return shipped.model_copy(update={"orientation": orientation})
+
+
+def test_the_dispatcher_hands_the_prepared_page_and_returns_original_boxes() -> None:
     upright, _ = line_at_known_place()
     original = turned(upright, 90)
-    route = Route(("reader",), "chosen by the user")
-    dispatcher = PageDispatcher(
-        manager,
-        lambda page: route,
-        lambda event: None,
-        1,
-        "reader",
-        preprocess=Preprocessor(PreprocessingSettings()),
-    )
+    dispatcher, manager, _ = ink_dispatcher(orientation_first())
     try:
         result = dispatcher.recognize(page_of(original))
     finally:
@@ -406,3 +441,33 @@ def test_the_dispatcher_hands_the_prepared_page_and_returns_original_boxes() -> 
     assert close(result.lines[0].box, ink_box(original), 2)
     assert [note.split(" ")[0] for note in result.preprocessing] == ["turned", "scaled"]
     assert result.route == "chosen by the user"
+
+
+def test_a_page_read_first_is_turned_and_read_again_only_where_its_reading_is_doubtful(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[int] = []
+    detect = OrientationDetector.detect
+
+    def counted(self: OrientationDetector, image: Image.Image, measures: object) -> object:
+        asked.append(1)
+        return detect(self, image, measures)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(OrientationDetector, "detect", counted)
+    upright, _ = line_at_known_place()  # small prose: the baselines cannot vouch for it
+    dispatcher, manager, reads = ink_dispatcher(PreprocessingSettings(), upright.size)
+    try:
+        as_is = dispatcher.recognize(page_of(upright))
+        assert asked == [] and len(reads) == 1, "a sure reading: no detection"
+        assert as_is.preprocessing[0].startswith("scaled")
+
+        original = turned(upright, 90)
+        result = dispatcher.recognize(page_of(original))
+    finally:
+        manager.close()
+
+    assert asked == [1], "the doubtful reading asked the detection once"
+    assert len(reads) == 3, "the turned page was read twice"
+    assert result.lines[0].confidence == 1
+    assert close(result.lines[0].box, ink_box(original), 2)
+    assert [note.split(" ")[0] for note in result.preprocessing] == ["turned", "scaled"]

@@ -1,5 +1,5 @@
 """Surya through the command line: ``ocr`` and ``bench`` start its worker and server and end
-them with the run, and Ctrl-C in a terminal ends every Surya process.
+them with the run, and Ctrl-C in a terminal during a page ends every Surya process.
 
 The tiny models of ``tiny_surya`` stand in for the real weights (a real ``transformers
 serve``, Surya's own predictors); the text is noise, the processes and events are real.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,33 +22,6 @@ from tiny_surya import config_file, gone, model_servers, needs_surya, page_file,
 
 NAME = "surya"
 pytestmark = needs_surya
-
-
-def test_the_cli_reads_a_page_of_the_data_set_with_surya_and_leaves_no_server(
-    surya_models: dict[str, Path], tmp_path: Path
-) -> None:
-    document = page_file(tmp_path)
-    config = config_file(tmp_path, surya_models)
-    out = tmp_path / "out"
-
-    result = run_cli(
-        "--config", config, "ocr", document, "--backend", "surya", "--format", "json",
-        "--out", out, "--events", tmp_path / "events.jsonl", "--store",
-        tmp_path / "archive.sqlite3", cwd=tmp_path,
-    )  # fmt: skip
-
-    assert result.returncode == 0, result.stderr[-3000:]
-    (page,) = json.loads((out / f"{document.stem}.json").read_text(encoding="utf-8"))["pages"]
-    assert page["backend"] == NAME and page["lines"]
-    events = [
-        json.loads(line)
-        for line in (tmp_path / "events.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
-    states = [e for e in events if e["event"] == "model_state" and e["model"] == NAME]
-    ready = next(e for e in states if e["state"] == "ready")
-    assert ready["bytes"] > 300 << 20, "the worker and its server, measured"
-    assert states[-1]["state"] == "unloaded"
-    assert model_servers() == [], "the CLI's server ended with it"
 
 
 def test_bench_measures_surya_with_the_memory_of_its_worker_and_server(
@@ -68,20 +42,26 @@ def test_bench_measures_surya_with_the_memory_of_its_worker_and_server(
     assert row["version"] == "0.22.1"  # surya-ocr in its own environment
     assert row["pages"] == 1
     assert row["memory"]["peak_rss_growth_bytes"] > 300 << 20, "its processes count"
+    assert model_servers() == [], "the CLI's server ended with it"
 
 
-def test_ctrl_c_during_a_surya_page_ends_the_cli_and_every_surya_process(
+def test_the_cli_reads_with_surya_and_ctrl_c_during_a_page_ends_every_surya_process(
     surya_models: dict[str, Path], tmp_path: Path
 ) -> None:
-    """Ctrl-C in a terminal reaches the CLI's whole process group, Surya's worker with it:
-    the worker leaves it to the CLI, which cancels the page and stops worker and server."""
-    document = page_file(tmp_path)
+    """The first document is read and written; Ctrl-C during a later page reaches the CLI's
+    whole process group, Surya's worker with it: the worker leaves it to the CLI, which
+    cancels the page and stops worker and server (one Surya start for both checks)."""
+    page = page_file(tmp_path)
+    documents = [tmp_path / f"{n}-{page.name}" for n in range(3)]
+    for document in documents:
+        shutil.copyfile(page, document)
     config = config_file(tmp_path, surya_models)
-    events = tmp_path / "events.jsonl"
+    events, out = tmp_path / "events.jsonl", tmp_path / "out"
+    first = out / f"{documents[0].stem}.json"
     cli = subprocess.Popen(
-        [sys.executable, "-m", "ablage_desktop", "--config", str(config), "ocr", str(document),
-         "--backend", "surya", "--out", str(tmp_path / "out"), "--events", str(events),
-         "--store", str(tmp_path / "archive.sqlite3")],
+        [sys.executable, "-m", "ablage_desktop", "--config", str(config), "ocr",
+         *map(str, documents), "--backend", "surya", "--format", "json", "--out", str(out),
+         "--events", str(events), "--store", str(tmp_path / "archive.sqlite3")],
         cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         start_new_session=True,  # its own group, as a terminal gives it
         # Ctrl-C as a terminal delivers it, even where this test runs with SIGINT ignored
@@ -94,13 +74,12 @@ def test_ctrl_c_during_a_surya_page_ends_the_cli_and_every_surya_process(
         while server is None and time.monotonic() < deadline and cli.poll() is None:
             found = [p for p in psutil.Process(cli.pid).children(recursive=True)
                      if started_by_surya(p) and "serve" in p.cmdline()]  # fmt: skip
-            ready = events.is_file() and '"state": "ready"' in events.read_text(encoding="utf-8")
-            server = found[0] if found and ready else None
-            time.sleep(0.2)
+            server = found[0] if found and first.is_file() else None
+            time.sleep(0.1)
         assert server is not None, cli.stderr.read() if cli.poll() is not None else "no server"
         worker = server.parent()
         assert worker is not None
-        os.killpg(os.getpgid(server.pid), signal.SIGSTOP)  # the page cannot finish
+        os.killpg(os.getpgid(server.pid), signal.SIGSTOP)  # a later page cannot finish
         time.sleep(1.0)
         os.killpg(cli.pid, signal.SIGINT)
         code = cli.wait(timeout=60)
@@ -111,3 +90,12 @@ def test_ctrl_c_during_a_surya_page_ends_the_cli_and_every_surya_process(
 
     assert code == 128 + signal.SIGINT, cli.stderr.read()[-2000:] if cli.stderr else code
     assert gone([worker.pid, server.pid])
+    (read,) = json.loads(first.read_text(encoding="utf-8"))["pages"]
+    assert read["backend"] == NAME and read["lines"]
+    states = [
+        event
+        for event in map(json.loads, events.read_text(encoding="utf-8").splitlines())
+        if event["event"] == "model_state" and event["model"] == NAME
+    ]
+    ready = next(e for e in states if e["state"] == "ready")
+    assert ready["bytes"] > 300 << 20, "the worker and its server, measured"

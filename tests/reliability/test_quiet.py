@@ -88,7 +88,7 @@ def test_killing_the_app_leaves_no_noise_and_no_shared_memory(tmp_path: Path) ->
 
 def test_sigterm_stops_with_a_message_and_the_batch_resumes(tmp_path: Path) -> None:
     store = tmp_path / "archive.sqlite3"
-    (tmp_path / "long.pdf").write_bytes(pdf_bytes([text_page()] * 40))
+    (tmp_path / "long.pdf").write_bytes(pdf_bytes([text_page()] * 12))
     app = subprocess.Popen(
         [sys.executable, "-m", "ablage_desktop", "ocr", "long.pdf", "--backend", "tesseract",
          "--store", str(store)],
@@ -111,4 +111,4 @@ def test_sigterm_stops_with_a_message_and_the_batch_resumes(tmp_path: Path) -> N
     assert "Traceback" not in rest
     resumed = run_cli("ocr", "--resume", "--store", store, "-q", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
-    assert "1 document(s) done, 0 failed, 40 page(s)" in resumed.stdout
+    assert "1 document(s) done, 0 failed, 12 page(s)" in resumed.stdout

@@ -182,6 +182,55 @@ class PageDispatcher:
         stages = _Stages()
         stages.add("preprocessing", time.perf_counter() - started)
         fallbacks: list[Fallback] = []
+        result, how = self._read_chain(page, route, prepared, cancel, stages, fallbacks)
+        if prepared.orientation_deferred is not None:
+            result, how = self._check_orientation(
+                page, route, prepared, (result, how), cancel, stages, fallbacks
+            )
+        reason = f"{route.reason}; {how}" if how else route.reason
+        return dataclasses.replace(
+            result, route=reason, fallbacks=tuple(fallbacks), stages=stages.items()
+        )
+
+    def _check_orientation(
+        self,
+        page: PageImage,
+        route: Route,
+        prepared: PreparedPage,
+        reading: tuple[OcrPage, str],
+        cancel: CancelToken | None,
+        stages: _Stages,
+        fallbacks: list[Fallback],
+    ) -> tuple[OcrPage, str]:
+        """A page read before its orientation was checked: where the reading is doubtful,
+        the orientation method decides now, and a page it turns is read again."""
+        assert self._preprocess is not None
+        doubt = self._preprocess.doubts(prepared, reading[0])
+        if doubt is None:
+            return reading
+        started = time.perf_counter()
+        checked = self._preprocess.prepare(page, route.analysis)
+        stages.add("preprocessing", time.perf_counter() - started)
+        if not checked.turned:
+            return reading
+        log.info(
+            "Page %d of %s: its reading was doubtful (%s); turned and read again",
+            page.index + 1,
+            page.document.name,
+            doubt,
+        )
+        return self._read_chain(page, route, checked, cancel, stages, fallbacks)
+
+    def _read_chain(
+        self,
+        page: PageImage,
+        route: Route,
+        prepared: PreparedPage,
+        cancel: CancelToken | None,
+        stages: _Stages,
+        fallbacks: list[Fallback],
+    ) -> tuple[OcrPage, str]:
+        """The first engine of the chain that reads the page usefully: its page and how."""
         for position, name in enumerate(route.chain):
             following = route.chain[position + 1] if position + 1 < len(route.chain) else None
             if cancel is not None and cancel.cancelled:
@@ -213,10 +262,7 @@ class PageDispatcher:
             else:
                 useless = useless_result(result, route.analysis) if len(route.chain) > 1 else None
                 if useless is None or following is None:
-                    reason = f"{route.reason}; {how}" if how else route.reason
-                    return dataclasses.replace(
-                        result, route=reason, fallbacks=tuple(fallbacks), stages=stages.items()
-                    )
+                    return result, how
                 cause = ErrorInfo("useless_result", useless)
             fallbacks.append(Fallback(name, following, cause))
             self._emit(FallbackTaken(page.document, page.index, name, following, cause))
@@ -312,7 +358,7 @@ class PageDispatcher:
         route = self._route(pages[0])
         (name,) = route.chain
         engine = self._engine_of(name)
-        variants = [self._prepare(page, None, name).variant(engine) for page in pages]
+        variants = [self._prepare(page, None, name, False).variant(engine) for page in pages]
         read_pages = [variant.page for variant in variants]
         largest = max(read_pages, key=lambda p: p.width * p.height)
         with self.manager.acquire(name, (largest.width, largest.height), len(read_pages)) as lease:
@@ -331,11 +377,16 @@ class PageDispatcher:
             for variant, result in zip(variants, results, strict=True)
         ]
 
-    def _prepare(self, page: PageImage, analysis: PageAnalysis | None, first: str) -> PreparedPage:
+    def _prepare(
+        self, page: PageImage, analysis: PageAnalysis | None, first: str, read_first: bool = True
+    ) -> PreparedPage:
+        """The page's preprocessing; with ``read_first``, an orientation check may wait for
+        the first engine's reading (``Preprocessor.prepare``)."""
         born_digital = page.text_layer is not None and page.text_layer.usable
         if self._preprocess is None or (born_digital and self._reads_pdf_text(first)):
             return PreparedPage.unchanged(page)
-        return self._preprocess.prepare(page, analysis)
+        engine = self._engine_of(first) if read_first else None
+        return self._preprocess.prepare(page, analysis, engine)
 
     def _engine_of(self, name: str) -> str:
         """The engine whose variant of the prepared page ``name`` reads."""

@@ -111,18 +111,26 @@ class OrientationDetector:
             return "tesseract"
         return "rapidocr"
 
+    def upright_by_baselines(self, measures: Measures) -> Orientation | None:
+        """Upright where the characters clearly stand on their baselines, else None."""
+        settings = self._settings
+        if not settings.baselines:
+            return None
+        evidence = baseline_evidence(measures.char_boxes)
+        if (
+            evidence.characters < settings.baseline_characters
+            or evidence.score < settings.baseline_score
+        ):
+            return None
+        detail = f"{evidence.characters} characters, score {evidence.score:.2f}"
+        log.debug("Orientation: upright by its baselines (%s)", detail)
+        return Orientation(0, evidence.score, "baselines", detail)
+
     def detect(self, image: Image.Image, measures: Measures) -> Orientation | None:
         """The page's orientation, or None where the method cannot tell or is unsure."""
-        settings = self._settings
-        if settings.baselines:
-            evidence = baseline_evidence(measures.char_boxes)
-            if (
-                evidence.characters >= settings.baseline_characters
-                and evidence.score >= settings.baseline_score
-            ):
-                detail = f"{evidence.characters} characters, score {evidence.score:.2f}"
-                log.debug("Orientation: upright by its baselines (%s)", detail)
-                return Orientation(0, evidence.score, "baselines", detail)
+        upright = self.upright_by_baselines(measures)
+        if upright is not None:
+            return upright
         if self.method == "tesseract":
             return self._tesseract(image, measures)
         return self._rapidocr(image, measures)

@@ -89,12 +89,19 @@ class PreparedPage:
     paper: int = 255
     notes: list[str] = field(default_factory=list)
     scale_note: str = ""
+    orientation_deferred: str | None = None
+    """The engine that reads this page as it is, neither turned nor vouched for, before the
+    orientation method decides, and only if that reading is doubtful (``Preprocessor.doubts``)."""
     _variants: dict[float, Variant] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def unchanged(cls, page: PageImage) -> PreparedPage:
         return cls(page)
+
+    @property
+    def turned(self) -> bool:
+        return self.turn != geometry.IDENTITY
 
     def variant(self, engine: str) -> Variant:
         scaled = self.scale != 1.0 and (not self.scale_engines or engine in self.scale_engines)
@@ -149,11 +156,16 @@ class Preprocessor:
         steps = (s.orientation, s.deskew, s.resolution, s.background)
         return s.enabled and any(step.enabled for step in steps)
 
-    def prepare(self, page: PageImage, analysis: PageAnalysis | None = None) -> PreparedPage:
+    def prepare(
+        self, page: PageImage, analysis: PageAnalysis | None = None, engine: str | None = None
+    ) -> PreparedPage:
+        """The page's decisions; for an ``engine`` that reads first (``read_first``), an
+        orientation the baselines cannot vouch for is left to after its reading."""
         if not self.active:
             return PreparedPage.unchanged(page)
+        read_first = engine if engine in self.settings.orientation.read_first else None
         try:
-            return self._prepare(page, analysis)
+            return self._prepare(page, analysis, read_first)
         except Exception:  # the stage may help a page, never lose one
             log.warning(
                 "Preprocessing failed on page %d of %s; reading it as it is",
@@ -163,7 +175,22 @@ class Preprocessor:
             )
             return PreparedPage.unchanged(page)
 
-    def _prepare(self, page: PageImage, analysis: PageAnalysis | None) -> PreparedPage:
+    def doubts(self, prepared: PreparedPage, result: OcrPage) -> str | None:
+        """Why a page read before its orientation was checked may be turned, or None."""
+        engine = prepared.orientation_deferred
+        if engine is None:
+            return None
+        characters = sum(len(line.text) for line in result.lines)
+        if not characters:
+            return "no text read"
+        mean = sum(line.confidence * len(line.text) for line in result.lines) / characters
+        if mean >= self.settings.orientation.read_first[engine]:
+            return None
+        return f"mean confidence {mean:.2f}"
+
+    def _prepare(
+        self, page: PageImage, analysis: PageAnalysis | None, read_first: str | None = None
+    ) -> PreparedPage:
         settings = self.settings
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -172,7 +199,7 @@ class Preprocessor:
         prepared = PreparedPage(page, paper=measures.paper)
         image: Image.Image | None = None
         if settings.orientation.enabled:
-            image, measures = self._turn(page, measures, prepared, timings)
+            image, measures = self._turn(page, measures, prepared, timings, read_first)
         if settings.background.enabled:
             started = time.perf_counter()
             image = self._flatten(page, analysis, measures, prepared, image)
@@ -193,10 +220,20 @@ class Preprocessor:
         return prepared
 
     def _turn(
-        self, page: PageImage, measures: Measures, prepared: PreparedPage, timings: dict[str, float]
+        self,
+        page: PageImage,
+        measures: Measures,
+        prepared: PreparedPage,
+        timings: dict[str, float],
+        read_first: str | None,
     ) -> tuple[Image.Image | None, Measures]:
         """The page turned upright (None when it is upright) and its measures turned with it."""
         started = time.perf_counter()
+        if read_first is not None:
+            upright = self._orientation.upright_by_baselines(measures)
+            prepared.orientation_deferred = read_first if upright is None else None
+            timings["orientation"] = time.perf_counter() - started
+            return None, measures
         found = self._orientation.detect(page.image, measures)
         timings["orientation"] = time.perf_counter() - started
         if found is None or not found.turns:
