@@ -30,7 +30,12 @@ from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.router import PageDispatcher, Route
-from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor, geometry
+from ablage_desktop.engine.preprocess import (
+    PreparedPage,
+    PreprocessingSettings,
+    Preprocessor,
+    geometry,
+)
 from ablage_desktop.engine.preprocess.baselines import baseline_evidence
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
 from ablage_desktop.engine.preprocess.measure import measure
@@ -441,6 +446,27 @@ def test_the_dispatcher_hands_the_prepared_page_and_returns_original_boxes() -> 
     assert close(result.lines[0].box, ink_box(original), 2)
     assert [note.split(" ")[0] for note in result.preprocessing] == ["turned", "scaled"]
     assert result.route == "chosen by the user"
+
+
+def test_a_reading_is_doubtful_when_unsure_empty_or_in_lines_standing_on_end() -> None:
+    stage = Preprocessor(PreprocessingSettings())
+    deferred = PreparedPage(page_of(prose_page()), orientation_deferred="tesseract")
+
+    def reading(*lines: tuple[float, tuple[int, int, int, int]]) -> OcrPage:
+        found = tuple(OcrLine("Rechnung 4711 vom", conf, box) for conf, box in lines)
+        return OcrPage(0, 1700, 900, "tesseract", 0.1, "x", found)
+
+    wide, standing = (10, 10, 400, 40), (10, 10, 40, 400)
+    assert stage.doubts(deferred, reading((0.9, wide), (0.8, wide))) is None
+    assert stage.doubts(deferred, reading((0.3, wide), (0.4, wide))) == "mean confidence 0.35"
+    # Tesseract reads a page on its side fluently, in reverse line order
+    assert stage.doubts(deferred, reading((0.95, standing), (0.9, standing), (0.9, wide))) == (
+        "2 of 3 long lines stand on end"
+    )
+    assert stage.doubts(deferred, reading()) == "no text read"
+    rapid = PreparedPage(deferred.original, orientation_deferred="rapidocr")
+    assert stage.doubts(rapid, reading((0.8, wide))) == "mean confidence 0.80"  # its own bar
+    assert stage.doubts(PreparedPage(deferred.original), reading()) is None  # checked before
 
 
 def test_a_page_read_first_is_turned_and_read_again_only_where_its_reading_is_doubtful(

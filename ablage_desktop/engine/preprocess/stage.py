@@ -40,6 +40,8 @@ MIN_SCALE = 1.05
 """Smaller upscales are not worth an interpolation."""
 
 _TRANSPOSE = {1: "ROTATE_90", 2: "ROTATE_180", 3: "ROTATE_270"}
+LONG_LINE = 8
+"""Characters from which a line's box shows which way the text runs."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,12 @@ class Preprocessor:
         characters = sum(len(line.text) for line in result.lines)
         if not characters:
             return "no text read"
+        # Tesseract reads a page lying on one side fluently, line by line upright, but the
+        # lines come in reverse order: lines standing on end say the page lies on its side.
+        long_lines = [line.box for line in result.lines if len(line.text) >= LONG_LINE]
+        standing = sum(y1 - y0 > x1 - x0 for x0, y0, x1, y1 in long_lines)
+        if long_lines and standing * 2 > len(long_lines):
+            return f"{standing} of {len(long_lines)} long lines stand on end"
         mean = sum(line.confidence * len(line.text) for line in result.lines) / characters
         if mean >= self.settings.orientation.read_first[engine]:
             return None
