@@ -1,0 +1,65 @@
+"""RapidOCR's sessions: ``instances`` pages read at once, each session with its share of the
+cores, each counted in the memory estimate."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from samples import text_page
+
+from ablage_desktop.engine.backends import rapidocr
+from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions, estimate, rapidocr_params
+from ablage_desktop.engine.intake.documents import PageImage
+
+THREADS = "EngineConfig.onnxruntime.intra_op_num_threads"
+
+
+def test_the_cores_are_shared_out_among_the_sessions() -> None:
+    cores = os.cpu_count() or 1
+    one = rapidocr_params(RapidOcrOptions(engine="rapidocr", instances=1))
+    two = rapidocr_params(RapidOcrOptions(engine="rapidocr", instances=2))
+    chosen = rapidocr_params(RapidOcrOptions(engine="rapidocr", instances=2, threads=3))
+
+    assert THREADS not in one  # one session: onnxruntime takes every core
+    assert two[THREADS] == max(1, cores // 2)
+    assert chosen[THREADS] == 3
+
+
+def test_each_session_counts_its_page_in_the_estimate() -> None:
+    one = estimate(RapidOcrOptions(engine="rapidocr", instances=1, detection_side=1280))
+    two = estimate(RapidOcrOptions(engine="rapidocr", instances=2, detection_side=1280))
+
+    assert two.weights == 2 * one.weights
+    assert two.activations == 2 * one.activations == 2 * rapidocr.page_bytes(1280)
+
+
+def test_two_sessions_read_two_pages_at_once_as_one_reads_them() -> None:
+    if not rapidocr.check(RapidOcrOptions(engine="rapidocr")).ok:
+        pytest.skip("rapidocr cannot run here")
+    options = RapidOcrOptions(engine="rapidocr", instances=2, detection_side=1280)
+    backend = rapidocr.load("rapidocr", options)
+    pages = [
+        PageImage(Path(f"{n}.png"), n, text_page((f"Rechnung {n} vom 4.12.2026",)), 300)
+        for n in range(2)
+    ]
+    try:
+        assert backend.concurrency == 2
+        alone = [backend.recognize(page).text for page in pages]
+        together: list[str] = ["", ""]
+
+        def read(n: int) -> None:
+            together[n] = backend.recognize(pages[n]).text
+
+        threads = [threading.Thread(target=read, args=(n,)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        backend.close()
+
+    assert together == alone
+    assert "Rechnung 1" in alone[1]
