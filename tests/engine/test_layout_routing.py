@@ -175,9 +175,9 @@ def test_a_born_digital_page_for_an_engine_that_reads_pdf_text_is_not_preprocess
     preprocess = core._preprocess
     real_prepare = preprocess.prepare
 
-    def recording(page: PageImage, analysis: object = None) -> object:
+    def recording(page: PageImage, analysis: object = None, engine: object = None) -> object:
         prepared.append(page.document.name)
-        return real_prepare(page, analysis)
+        return real_prepare(page, analysis, engine)
 
     monkeypatch.setattr(preprocess, "prepare", recording)
     try:
