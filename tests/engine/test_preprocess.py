@@ -448,7 +448,7 @@ def test_the_dispatcher_hands_the_prepared_page_and_returns_original_boxes() -> 
     assert result.route == "chosen by the user"
 
 
-def test_a_reading_is_doubtful_when_unsure_empty_or_in_lines_standing_on_end() -> None:
+def test_a_doubtful_reading_and_which_of_two_readings_is_kept() -> None:
     stage = Preprocessor(PreprocessingSettings())
     deferred = PreparedPage(page_of(prose_page()), orientation_deferred="tesseract")
 
@@ -467,6 +467,13 @@ def test_a_reading_is_doubtful_when_unsure_empty_or_in_lines_standing_on_end() -
     rapid = PreparedPage(deferred.original, orientation_deferred="rapidocr")
     assert stage.doubts(rapid, reading((0.8, wide))) == "mean confidence 0.80"  # its own bar
     assert stage.doubts(PreparedPage(deferred.original), reading()) is None  # checked before
+
+    # Read again turned: kept unless it reads less surely (the method can be wrong too)
+    unsure, sure, worse = reading((0.5, wide)), reading((0.9, wide)), reading((0.3, wide))
+    assert stage.better(unsure, sure) is sure
+    assert stage.better(unsure, worse) is unsure
+    on_its_side = reading((0.95, standing), (0.95, standing))
+    assert stage.better(on_its_side, sure) is sure
 
 
 def test_a_page_read_first_is_turned_and_read_again_only_where_its_reading_is_doubtful(

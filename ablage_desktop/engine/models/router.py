@@ -213,13 +213,23 @@ class PageDispatcher:
         stages.add("preprocessing", time.perf_counter() - started)
         if not checked.turned:
             return reading
+        turned = self._read_chain(page, route, checked, cancel, stages, fallbacks)
+        if self._preprocess.better(reading[0], turned[0]) is reading[0]:
+            log.info(
+                "Page %d of %s: its reading was doubtful (%s), but read turned it was worse: "
+                "kept as it was",
+                page.index + 1,
+                page.document.name,
+                doubt,
+            )
+            return reading
         log.info(
             "Page %d of %s: its reading was doubtful (%s); turned and read again",
             page.index + 1,
             page.document.name,
             doubt,
         )
-        return self._read_chain(page, route, checked, cancel, stages, fallbacks)
+        return turned
 
     def _read_chain(
         self,

@@ -182,19 +182,26 @@ class Preprocessor:
         engine = prepared.orientation_deferred
         if engine is None:
             return None
-        characters = sum(len(line.text) for line in result.lines)
-        if not characters:
+        if not any(line.text for line in result.lines):
             return "no text read"
         # Tesseract reads a page lying on one side fluently, line by line upright, but the
         # lines come in reverse order: lines standing on end say the page lies on its side.
-        long_lines = [line.box for line in result.lines if len(line.text) >= LONG_LINE]
-        standing = sum(y1 - y0 > x1 - x0 for x0, y0, x1, y1 in long_lines)
-        if long_lines and standing * 2 > len(long_lines):
-            return f"{standing} of {len(long_lines)} long lines stand on end"
-        mean = sum(line.confidence * len(line.text) for line in result.lines) / characters
+        standing, long_lines = _standing_lines(result)
+        if standing * 2 > long_lines:
+            return f"{standing} of {long_lines} long lines stand on end"
+        mean = _mean_confidence(result)
         if mean >= self.settings.orientation.read_first[engine]:
             return None
         return f"mean confidence {mean:.2f}"
+
+    @staticmethod
+    def better(as_is: OcrPage, turned: OcrPage) -> OcrPage:
+        """The reading of a doubtful page to keep: the turned one, unless it reads less surely
+        in lines lying as text lines lie (the orientation method can be wrong too)."""
+        standing, long_lines = _standing_lines(as_is)
+        if standing * 2 > long_lines:
+            return turned
+        return as_is if _mean_confidence(as_is) > _mean_confidence(turned) else turned
 
     def _prepare(
         self, page: PageImage, analysis: PageAnalysis | None, read_first: str | None = None
@@ -328,6 +335,20 @@ class Preprocessor:
 
     def close(self) -> None:
         self._orientation.close()
+
+
+def _standing_lines(result: OcrPage) -> tuple[int, int]:
+    """Long lines whose boxes stand on end, and long lines."""
+    boxes = [line.box for line in result.lines if len(line.text) >= LONG_LINE]
+    return sum(y1 - y0 > x1 - x0 for x0, y0, x1, y1 in boxes), len(boxes)
+
+
+def _mean_confidence(result: OcrPage) -> float:
+    """The lines' confidence weighted by their characters (0 for a page without text)."""
+    characters = sum(len(line.text) for line in result.lines)
+    if not characters:
+        return 0.0
+    return sum(line.confidence * len(line.text) for line in result.lines) / characters
 
 
 def _looks_photographed(page: PageImage, analysis: PageAnalysis | None) -> bool:
