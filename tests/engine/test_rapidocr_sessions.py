@@ -1,5 +1,5 @@
 """RapidOCR's sessions: ``instances`` pages read at once, each session with its share of the
-cores, each counted in the memory estimate."""
+cores, a page read alone on a session with every core, each counted in the memory estimate."""
 
 from __future__ import annotations
 
@@ -26,17 +26,21 @@ def test_the_cores_are_shared_out_among_the_sessions() -> None:
     assert THREADS not in one  # one session: onnxruntime takes every core
     assert two[THREADS] == max(1, cores // 2)
     assert chosen[THREADS] == 3
+    alone = rapidocr_params(RapidOcrOptions(engine="rapidocr", instances=2), threads=0)
+    assert THREADS not in alone
 
 
 def test_each_session_counts_its_page_in_the_estimate() -> None:
     one = estimate(RapidOcrOptions(engine="rapidocr", instances=1, detection_side=1280))
     two = estimate(RapidOcrOptions(engine="rapidocr", instances=2, detection_side=1280))
 
-    assert two.weights == 2 * one.weights
+    assert two.weights == 3 * one.weights  # and the session for a page read alone
     assert two.activations == 2 * one.activations == 2 * rapidocr.page_bytes(1280)
+    chosen = estimate(RapidOcrOptions(engine="rapidocr", instances=2, threads=1))
+    assert chosen.weights == 2 * one.weights  # threads chosen: no session with every core
 
 
-def test_two_sessions_read_two_pages_at_once_as_one_reads_them() -> None:
+def test_a_page_alone_gets_every_core_and_two_at_once_read_as_one_reads_them() -> None:
     if not rapidocr.check(RapidOcrOptions(engine="rapidocr")).ok:
         pytest.skip("rapidocr cannot run here")
     options = RapidOcrOptions(engine="rapidocr", instances=2, detection_side=1280)
@@ -47,6 +51,14 @@ def test_two_sessions_read_two_pages_at_once_as_one_reads_them() -> None:
     ]
     try:
         assert backend.concurrency == 2
+        first, wide = backend._take()  # type: ignore[attr-defined]
+        second, narrow = backend._take()  # type: ignore[attr-defined]
+        assert wide and not narrow and first is not second
+        backend._give_back(second, narrow)  # type: ignore[attr-defined]
+        backend._give_back(first, wide)  # type: ignore[attr-defined]
+        assert backend._take()[1], "alone again: every core"  # type: ignore[attr-defined]
+        backend._give_back(first, True)  # type: ignore[attr-defined]
+
         alone = [backend.recognize(page).text for page in pages]
         together: list[str] = ["", ""]
 
