@@ -34,10 +34,11 @@ def test_each_session_counts_its_page_in_the_estimate() -> None:
     one = estimate(RapidOcrOptions(engine="rapidocr", instances=1, detection_side=1280))
     two = estimate(RapidOcrOptions(engine="rapidocr", instances=2, detection_side=1280))
 
-    assert two.weights == 3 * one.weights  # and the session for a page read alone
+    # two sessions side by side and the one for a page read alone
+    assert two.weights == one.weights + 2 * rapidocr.SESSION_BYTES
     assert two.activations == 2 * one.activations == 2 * rapidocr.page_bytes(1280)
     chosen = estimate(RapidOcrOptions(engine="rapidocr", instances=2, threads=1))
-    assert chosen.weights == 2 * one.weights  # threads chosen: no session with every core
+    assert chosen.weights == one.weights + rapidocr.SESSION_BYTES  # no session with every core
 
 
 def test_a_page_alone_gets_every_core_and_two_at_once_read_as_one_reads_them() -> None:

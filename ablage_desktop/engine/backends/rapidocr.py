@@ -222,6 +222,9 @@ def box_of_quad(quad: Any, width: int, height: int) -> tuple[int, int, int, int]
 
 RESIDENT_BYTES = 24 * MIB
 """Measured (``benchmarks/full_size.py --cpu-engines``): +16 MiB to create the sessions."""
+SESSION_BYTES = 2 * MIB
+"""Each session beyond the first (its models are small and share the first one's
+libraries): one, two and three sessions measured +5 MiB of RSS alike."""
 PAGE_BASE_BYTES = 255 * MIB
 PAGE_BYTES_PER_MEGAPIXEL = 101 * MIB
 """A page's peak grows with the area the text detector sees: measured +420 MiB on a 300 dpi
@@ -249,7 +252,7 @@ def estimate(options: EngineOptions) -> MemoryEstimate:
     sessions = options.instances + (1 if shares_cores(options) else 0)
     return MemoryEstimate(
         "cpu",
-        weights=RESIDENT_BYTES * sessions,
+        weights=RESIDENT_BYTES + SESSION_BYTES * (sessions - 1),
         activations=page_bytes(options.detection_side) * options.instances,
     )
 
