@@ -1,0 +1,68 @@
+"""benchmarks/full_size.py's verdicts: a GPU row (torch's allocator starts at zero) is judged
+against the device's used memory, and a row that failed mid-way still gets its table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+MIB = 1 << 20
+
+
+@pytest.fixture
+def full_size(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import full_size
+
+    return full_size
+
+
+def gpu_row(**changes: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "family": "qwen2_vl", "seed": "Qwen/Qwen2-VL-2B-Instruct", "quantization": "bf16",
+        "device": "gpu", "parameters": 2_000_000_000, "plan_resident": 4_100 * MIB,
+        "plan_total": 4_200 * MIB, "vision_tokens": 560, "before": 0,
+        "device_before": 1_000 * MIB, "host_before": 600 * MIB, "load_delta": 4_000 * MIB,
+        "host_load_delta": 300 * MIB, "peak_delta": 4_000 * MIB, "resident_delta": 4_000 * MIB,
+        "unload_residue": 33 * MIB, "device_unload_residue": 100 * MIB,
+        "host_unload_residue": 1_100 * MIB, "cycle2_residue": 0, "load_s": 9.0,
+        "page_s": 1.0, "unload_s": 0.3, "stage": "done",
+    }  # fmt: skip
+    row.update(changes)
+    return row
+
+
+def test_a_gpu_row_is_judged_against_the_devices_used_memory(full_size: ModuleType) -> None:
+    verdicts = full_size.judge([gpu_row()])
+
+    assert "qwen2_vl bf16: plan vs peak +5.0% (target +-15 %): met" in verdicts
+    # 100 MiB over the 1,000 MiB the device used before: 10 %, 5 points outside
+    unload = next(line for line in verdicts if "after unload" in line)
+    assert "+10.0% of before (+100 MiB" in unload and "NOT MET by 5.0%" in unload
+
+
+def test_a_row_that_failed_mid_way_is_listed_and_says_why(full_size: ModuleType) -> None:
+    failed = {
+        key: value
+        for key, value in gpu_row(quantization="int8", stage="loaded").items()
+        if key not in ("page_s", "peak_delta", "unload_residue", "host_unload_residue")
+    }
+    failed["error"] = ["RecognitionError: qwen2_vl failed"]
+    rows = [gpu_row(), failed]
+    args = argparse.Namespace(device="gpu")
+
+    text = full_size.markdown(rows, full_size.judge(rows), args)
+
+    assert "qwen2_vl int8: not measured (RecognitionError: qwen2_vl failed)" in text
+    assert "peak VRAM MiB" in text and "qwen2_vl bf16 300 / 1,100" in text
+
+
+@pytest.fixture(autouse=True)
+def _forget_module() -> object:
+    yield
+    sys.modules.pop("full_size", None)
