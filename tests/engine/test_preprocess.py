@@ -38,7 +38,7 @@ from ablage_desktop.engine.preprocess import (
 )
 from ablage_desktop.engine.preprocess.baselines import baseline_evidence
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
-from ablage_desktop.engine.preprocess.measure import measure
+from ablage_desktop.engine.preprocess.measure import measure, working_scale
 from ablage_desktop.engine.preprocess.orientation import OrientationDetector, osd_tessdata
 from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
 
@@ -186,6 +186,39 @@ def test_the_baseline_evidence_is_positive_upright_and_negative_upside_down() ->
     assert upside_down.characters > 300 and upside_down.score < -0.2
     assert lying.score < 0.1
     assert capitals.characters > 300 and abs(capitals.score) < 0.1, "capitals line up at both ends"
+
+
+# --- measures ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("side", "scale"),
+    [
+        (1800, 1.0),  # small enough as it is
+        (3509, 1 / 2),  # A4 at 300 dpi: halved (1755), not reduced by 0.57 to 2000
+        (4677, 1 / 3),  # A4 at 400 dpi
+        (7016, 1 / 4),  # A4 at 600 dpi
+        (2339, 2000 / 2339),  # A4 at 200 dpi: halved it would be 1170, too coarse
+    ],
+)
+def test_the_working_copy_is_reduced_by_a_whole_factor_where_that_leaves_enough(
+    side: int, scale: float
+) -> None:
+    assert working_scale(side) == pytest.approx(scale)
+
+
+def test_the_measures_tell_the_paper_the_ink_and_a_blank_page() -> None:
+    page = prose_page()
+    noisy_blank = Image.fromarray(
+        np.random.default_rng(1).integers(235, 250, (3509, 2481), dtype=np.uint8)
+    )
+
+    text, blank = measure(page), measure(noisy_blank)
+
+    assert text.paper == 255 and 0.01 < text.ink.mean() < 0.3
+    assert text.text_height is not None
+    assert 235 <= blank.paper <= 250 and not blank.ink.any(), "Otsu split only the paper's noise"
+    assert blank.scale == 0.5 and blank.grey.shape == (1754, 1240)
 
 
 # --- deskew ------------------------------------------------------------------------------------

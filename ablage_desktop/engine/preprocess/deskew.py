@@ -3,8 +3,9 @@
 The ink of the working copy is projected onto the vertical axis at each candidate angle: at
 the page's true angle the text lines fall into few rows and the gaps between them into empty
 ones, so the profile is sharpest (the sum of its squared differences is largest). A coarse
-search over the whole range is refined around its best angle. The ink pixels are projected as
-points (a histogram per angle), never by rotating the image.
+search over the whole range, on a quarter of the ink, is refined around its best angle in two
+steps on all of it. The ink pixels are projected as points (a histogram per angle), never by
+rotating the image.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from typing import Any
 
 MAX_POINTS = 120_000
 COARSE_STEP = 0.5
+COARSE_SHARE = 4
+"""The coarse search looks at every fourth ink point: it only has to land within a step."""
+MIDDLE_STEP = 0.1
 FINE_STEP = 0.05
 
 
@@ -63,13 +67,17 @@ def estimate_skew(ink: Any, max_angle: float) -> Skew | None:
     ys -= ys.mean()
     xs -= xs.mean()
     coarse = np.arange(-max_angle, max_angle + COARSE_STEP / 2, COARSE_STEP)
-    coarse_scores = profile_sharpness(ys, xs, coarse)
+    share = slice(None, None, COARSE_SHARE)
+    coarse_scores = profile_sharpness(ys[share], xs[share], coarse)
     best = float(coarse[int(np.argmax(coarse_scores))])
-    fine = np.arange(best - COARSE_STEP, best + COARSE_STEP + FINE_STEP / 2, FINE_STEP)
-    fine = fine[np.abs(fine) <= max_angle + 1e-9]
-    fine_scores = profile_sharpness(ys, xs, fine)
-    angle = float(fine[int(np.argmax(fine_scores))])
+    angle, sharpest = best, -1.0
+    for step, reach in ((MIDDLE_STEP, COARSE_STEP), (FINE_STEP, MIDDLE_STEP)):
+        around = np.arange(angle - reach, angle + reach + step / 2, step)
+        around = around[np.abs(around) <= max_angle + 1e-9]
+        scores = profile_sharpness(ys, xs, around)
+        if float(scores.max()) > sharpest:
+            angle, sharpest = float(around[int(np.argmax(scores))]), float(scores.max())
     zero = float(profile_sharpness(ys, xs, [0.0])[0])
-    gain = float(fine_scores.max()) / zero if zero > 0 else float("inf")
+    gain = sharpest / zero if zero > 0 else float("inf")
     at_limit = abs(angle) >= max_angle - COARSE_STEP
     return Skew(round(angle, 2), gain, at_limit)
