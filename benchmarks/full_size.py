@@ -146,12 +146,37 @@ def log(message: str) -> None:
 def free_bytes(device: str = "cpu") -> int:
     """What a row may use: RAM available, or the GPU's free memory."""
     if device == "gpu":
-        import torch
-
-        return int(torch.cuda.mem_get_info()[0])
+        return gpu_free_bytes()
     import psutil
 
     return int(psutil.virtual_memory().available)
+
+
+GPU_FREE_QUERY = "import torch; print(torch.cuda.mem_get_info()[0])"
+
+
+def gpu_free_bytes() -> int:
+    """The GPU's free memory, asked without a CUDA context in this process: one here would
+    stay for the whole run and count in every row's "before" (the first GPU run's rows held two
+    contexts, 1,142 MiB). ``nvidia-smi`` where the driver has it, else a short-lived child."""
+    smi = shutil.which("nvidia-smi")
+    if smi is not None:
+        answer = subprocess.run(
+            [smi, "--query-gpu=memory.free", "--format=csv,noheader,nounits", "--id=0"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if answer.returncode == 0 and answer.stdout.strip():
+            return int(float(answer.stdout.split()[0]) * MIB)
+    answer = subprocess.run(
+        [sys.executable, "-c", GPU_FREE_QUERY],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return int(answer.stdout.strip().splitlines()[-1])
 
 
 def device_used() -> int:

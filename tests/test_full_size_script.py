@@ -4,6 +4,7 @@ against the device's used memory, and a row that failed mid-way still gets its t
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -66,3 +67,27 @@ def test_a_row_that_failed_mid_way_is_listed_and_says_why(full_size: ModuleType)
 def _forget_module() -> object:
     yield
     sys.modules.pop("full_size", None)
+
+
+def test_the_free_gpu_memory_is_asked_without_a_cuda_context_in_the_parent(
+    full_size: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    smi = tmp_path / "nvidia-smi"
+    smi.write_text(f'#!/bin/sh\necho "$@" > {tmp_path / "asked"}\necho "81234"\n')
+    smi.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(full_size, "GPU_FREE_QUERY", "raise SystemExit('not asked')")
+
+    assert full_size.free_bytes("gpu") == 81234 * MIB
+    assert "--query-gpu=memory.free" in (tmp_path / "asked").read_text()
+
+
+def test_without_nvidia_smi_a_child_process_asks_torch(
+    full_size: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no nvidia-smi there
+    monkeypatch.setattr(full_size, "GPU_FREE_QUERY", "import os; print(os.getpid())")
+
+    answer = full_size.gpu_free_bytes()
+
+    assert answer > 0 and answer != os.getpid(), "asked in a process of its own"
