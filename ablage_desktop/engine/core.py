@@ -203,6 +203,10 @@ class EngineCore:
                 continue
             prepared.append(spec.engine)
             log.debug("Prepared %s in %.2f s", spec.engine, time.perf_counter() - started)
+        try:
+            self._preprocess.warm_up()
+        except Exception as exc:  # the first page pays for it instead
+            log.info("Warming up the preprocessing failed: %s", exc)
         return prepared
 
     def _routed_models(self) -> list[str]:

@@ -31,6 +31,7 @@ from ablage_desktop.engine import (
     ModelStateChanged,
     PageDone,
 )
+from ablage_desktop.gui.heap import freeze_startup_heap, unfreeze_heap
 from ablage_desktop.gui.model_requests import ModelRequests
 from ablage_desktop.gui.tasks import ErrorCallback, ResultCallback, Task, TaskRunner
 from ablage_desktop.gui.workers.batch import EngineWorker
@@ -99,7 +100,9 @@ class EngineBridge(QObject):
         self.engine.start()
         self.refresh()
         self.run(self.engine.resumable_jobs, on_result=self.resumable.emit)
-        self.run(self.engine.prepare)  # engine libraries imported now, not when the user waits
+        # Engine libraries imported now, not when the user waits; then the start-up's objects
+        # are frozen out of the garbage collector's full passes (gui/heap.py).
+        self.run(self.engine.prepare, on_finished=freeze_startup_heap)
 
     @property
     def has_archive(self) -> bool:
@@ -268,6 +271,7 @@ class EngineBridge(QObject):
         Never ``terminate()``: a thread still inside a model load is left to the process exit.
         """
         self._unsubscribe()
+        unfreeze_heap()
         self.worker.interrupt()  # the running batch stays resumable
         self.worker.cancel_bench(10**9)
         for task in self._tasks:

@@ -9,6 +9,9 @@ checked exactly, without OCR noise.
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -537,3 +540,35 @@ def test_a_page_read_first_is_turned_and_read_again_only_where_its_reading_is_do
     assert result.lines[0].confidence == 1
     assert close(result.lines[0].box, ink_box(original), 2)
     assert [note.split(" ")[0] for note in result.preprocessing] == ["turned", "scaled"]
+
+
+WARM_CHECK = """
+import sys
+from pathlib import Path
+from samples import text_page
+from ablage_desktop.engine.intake.documents import PageImage
+from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor
+stage = Preprocessor(PreprocessingSettings())
+stage.warm_up()
+before = set(sys.modules)
+stage.prepare(PageImage(Path("page.png"), 0, text_page(), 300), None, "tesseract").variant(
+    "tesseract"
+)
+print(sorted(set(sys.modules) - before))
+"""
+
+
+def test_after_the_warm_up_a_first_page_imports_nothing() -> None:
+    """A first page's imports hold the GIL (numpy.ma for a percentile: 84 ms under load, a
+    stall of the window): ``Engine.prepare`` warms the measurements up beforehand."""
+    tests = Path(__file__).resolve().parents[1]
+    answer = subprocess.run(
+        [sys.executable, "-c", WARM_CHECK],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tests,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tests), str(tests.parent)])},
+        check=True,
+    )
+    assert answer.stdout.strip() == "[]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -221,3 +222,16 @@ def test_a_clicked_box_selects_its_line_and_a_selected_line_its_box(
     assert window.text_pane.selected_line == 1
     window.text_pane.lineSelected.emit(0)
     assert window.page_view.selected_line == 0
+
+
+def test_the_start_up_heap_is_frozen_once_the_engines_are_prepared_and_thawed_at_shutdown(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Full garbage collections walked every start-up object (50-80 ms holding the GIL, a
+    stall of the window mid-batch); frozen, they walk only what came after (gui/heap.py)."""
+    gc.unfreeze()
+    with open_window(qtbot, tmp_path):
+        qtbot.waitUntil(lambda: gc.get_freeze_count() > 0, timeout=60_000)
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000, "Qt's, numpy's and the engines' objects"
+    assert gc.get_freeze_count() == 0

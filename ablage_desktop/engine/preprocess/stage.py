@@ -333,6 +333,24 @@ class Preprocessor:
                 )
         log.debug("Resolution: characters %s px high", f"{text:.1f}" if text else "unknown")
 
+    def warm_up(self) -> None:
+        """Measure a small drawn page once, so that a batch's first page does not pay for
+        what the measurements import on first use (numpy.ma for a percentile: 84 ms holding
+        the GIL on a loaded machine, a stall of the window as a batch began)."""
+        if not self.active:
+            return
+        import numpy as np
+        from PIL import Image
+
+        grey = np.full((300, 400), 255, np.uint8)
+        for top in range(30, 270, 24):  # ten lines of character-sized blocks
+            for left in range(30, 360, 12):
+                grey[top : top + 10, left : left + 8] = 0
+        measures = measure(Image.fromarray(grey))
+        self._orientation.upright_by_baselines(measures)
+        estimate_skew(measures.ink, self.settings.deskew.max_angle)
+        _ = measures.text_height
+
     def close(self) -> None:
         self._orientation.close()
 
