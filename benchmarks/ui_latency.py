@@ -19,8 +19,9 @@ latency
     A 10 ms ``QTimer`` (``Qt.PreciseTimer``) on the GUI thread notes the time of every tick while
     the models panel's request loads the model (``bridge.models.load(name)``, as the Load button
     does)
-    and while an N-page PDF made from the real documents in ``shared/data`` is read with that
-    engine selected in the window's engine box. The first document is selected, so the page
+    and while an N-page PDF made from the real documents in ``shared/data`` (``--documents``:
+    N pages spread over that many PDFs, a long queue) is read with that engine selected in
+    the window's engine box. The first document is selected, so the page
     view and the text pane update as pages arrive (``--follow`` also moves to each new page as
     it arrives, as a user reading along would). The clock stops once ``batchFinished`` has come
     and every document shows its final state in the window. The gaps between ticks are what a
@@ -137,6 +138,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "window loads a model and reads pages; and the time until the window is shown."
     )
     parser.add_argument("--pages", type=int, default=10, help="pages of the test PDF (10)")
+    parser.add_argument(
+        "--documents",
+        type=int,
+        default=1,
+        help="spread the pages over this many documents, a long queue (1)",
+    )
     parser.add_argument("--backend", default="rapidocr", help="configured model (rapidocr)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the data set folder")
     parser.add_argument(
@@ -162,7 +169,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.pages < 1:
         parser.error("--pages must be at least 1")
+    if not 1 <= args.documents <= args.pages:
+        parser.error("--documents must be between 1 and --pages")
     return args
+
+
+def documents_of(sources: Sequence[Path], pages: int, documents: int, folder: Path) -> list[Path]:
+    """``pages`` pages of ``sources`` spread over ``documents`` PDFs in ``folder``."""
+    if documents == 1:
+        return [build_pdf(sources, pages, folder / "ui_latency.pdf")]
+    sizes = [pages // documents + (n < pages % documents) for n in range(documents)]
+    return [
+        build_pdf(sources, size, folder / f"ui_latency_{n:04d}.pdf") for n, size in enumerate(sizes)
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -260,7 +279,8 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     # Printed now, so that they are there even if the run ends badly later.
     print(
         f"Ablage Desktop UI latency: platform {app.platformName()}, engine {args.backend}, "
-        f"{args.pages} pages at {engine.config.intake.pdf_dpi} dpi, {os.cpu_count()} CPUs, "
+        f"{args.pages} pages in {args.documents} document(s) at "
+        f"{engine.config.intake.pdf_dpi} dpi, {os.cpu_count()} CPUs, "
         f"Qt {qVersion()}, Python {platform.python_version()}"
         + (", following each page" if args.follow else ", first page shown")
         + f"; load average {load_average()} at the start"
@@ -286,7 +306,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
         print(f"ui_latency: {name} cannot run here: {status.reason}")
         finish(window, bridge)
         return 1
-    pdf = build_pdf(sources, args.pages, folder / "ui_latency.pdf")
+    pdfs = documents_of(sources, args.pages, args.documents, folder)
 
     ticks: list[float] = []
     ticker = QTimer()
@@ -324,7 +344,11 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
         @Slot(int, int, object)
         def page_done(self, batch: int, position: int, page: Any) -> None:
             # Connected after the window's own slot: the window has the page when this runs.
-            window.show_page(page.index)
+            found = window.queue.entry(batch, position)
+            if found is not None and found[0] != window.navigation.row:
+                window.navigation.open_row(found[0], page.index)  # the next document
+            else:
+                window.show_page(page.index)
 
     recorder = Recorder()
     bridge.modelEvent.connect(recorder.model_event)
@@ -360,7 +384,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
     window.backend_box.setCurrentIndex(window.backend_box.findData(name))
     enqueued = time.perf_counter()
     phases.append(("ocr", enqueued))
-    window.enqueue([str(pdf)])
+    window.enqueue([str(pdf) for pdf in pdfs])
     wait_until(lambda: len(window.queue.entries) > 0, "the document in the queue")
     if window.queue.selected_row() is None:
         window.queue.selectRow(0)
@@ -448,6 +472,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
             "qt": qVersion(),
             "backend": name,
             "pages": args.pages,
+            "documents": args.documents,
             "follow": args.follow,
             "cpu_count": os.cpu_count(),
             "startup_s": startup_s,

@@ -166,3 +166,28 @@ def test_a_page_read_in_a_long_queue_does_not_measure_every_row(qtbot: QtBot) ->
     qtbot.wait(50)
 
     assert len(model.rows_asked) < 60, f"{len(model.rows_asked)} rows asked for one page"
+
+
+def test_the_pages_and_state_columns_fit_their_longest_text(qtbot: QtBot) -> None:
+    view = QueueView()
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    header = view.horizontalHeader()
+    view.add_batch(1, ["/in/a.pdf"])
+    view.document_started(1, 0, 120)
+    for index in range(100):
+        view.page_done(1, 0, page(index))
+    archived = view.add_archived(OcrDocument(Path("/in/old.pdf"), "0" * 64, (page(0),)))
+
+    assert texts(view.queue_model, 0)[1:3] == ["100/120", "running"]
+    assert texts(view.queue_model, archived)[2] == "from the archive"
+    for column in (1, 2):  # Qt's own measure, the one ResizeToContents used
+        assert header.sectionSize(column) >= view.sizeHintForColumn(column), column
+    wide_state = header.sectionSize(2)
+
+    view.remove_rows([archived])  # a finished row goes: the columns are measured again
+    for column in (1, 2):
+        assert header.sectionSize(column) >= view.sizeHintForColumn(column), column
+    assert header.sectionSize(2) < wide_state, "'running' is narrower than 'from the archive'"

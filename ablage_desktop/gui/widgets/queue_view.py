@@ -10,7 +10,14 @@ from PySide6.QtCore import QPoint, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from ablage_desktop.engine import DocumentState, OcrDocument, OcrPage
-from ablage_desktop.gui.widgets.queue_model import SORT_ROLE, QueueEntry, QueueModel
+from ablage_desktop.gui.widgets.fitted_columns import FittedColumns
+from ablage_desktop.gui.widgets.queue_model import (
+    PAGES,
+    SORT_ROLE,
+    STATE,
+    QueueEntry,
+    QueueModel,
+)
 
 ENGINE_WIDTH = 80
 """The engine column's width: names like rapidocr+tesseract are shortened in the middle."""
@@ -52,11 +59,12 @@ class QueueView(QTableView):
         """The name takes the room left; a third click on a title goes back to drop order."""
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        # Sized by the rows in view, not by up to 1000 of them (Qt's default): every page read
-        # changes a row, and measuring 500 rows' cells took 74 ms of the GUI thread each time.
-        header.setResizeContentsPrecision(0)
+        # Pages and state as wide as their texts, measured a changed row at a time (Qt's
+        # ResizeToContents measured many rows' cells on every page read: fitted_columns.py).
+        header.setSectionResizeMode(PAGES, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(STATE, QHeaderView.ResizeMode.Interactive)
+        self._fitted = FittedColumns(self, self.queue_model, (PAGES, STATE))
+        self._fitted.refit()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, max(ENGINE_WIDTH, header.sectionSizeHint(3)))  # its title
         header.setMinimumSectionSize(36)
