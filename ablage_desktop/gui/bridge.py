@@ -31,7 +31,7 @@ from ablage_desktop.engine import (
     ModelStateChanged,
     PageDone,
 )
-from ablage_desktop.gui.heap import freeze_startup_heap, unfreeze_heap
+from ablage_desktop.gui.heap import freeze_heap, freeze_if_idle, unfreeze_heap
 from ablage_desktop.gui.model_requests import ModelRequests
 from ablage_desktop.gui.tasks import ErrorCallback, ResultCallback, Task, TaskRunner
 from ablage_desktop.gui.workers.batch import EngineWorker
@@ -94,15 +94,21 @@ class EngineBridge(QObject):
         self.worker.batchFinished.connect(self._batch_finished)
 
     def start(self) -> None:
+        freeze_heap()  # before any engine thread runs: nothing of a model yet (gui/heap.py)
         self.batch_thread.start()
         self.control_thread.start()
         self.intake_thread.start()
         self.engine.start()
         self.refresh()
         self.run(self.engine.resumable_jobs, on_result=self.resumable.emit)
-        # Engine libraries imported now, not when the user waits; then the start-up's objects
-        # are frozen out of the garbage collector's full passes (gui/heap.py).
-        self.run(self.engine.prepare, on_finished=freeze_startup_heap)
+        # Engine libraries imported now, not when the user waits; then what they added is
+        # frozen out of the garbage collector's full passes too, if nothing runs (gui/heap.py).
+        self.run(self._prepare)
+
+    def _prepare(self) -> None:
+        """In the control thread: the engines' imports, then the heap frozen if idle."""
+        self.engine.prepare()
+        freeze_if_idle(lambda: not self._pending_batches and not self.engine.resident())
 
     @property
     def has_archive(self) -> bool:

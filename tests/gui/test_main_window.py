@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from samples import pdf_bytes, text_page
 from windows import open_window
 
+from ablage_desktop.gui import heap
 from ablage_desktop.gui.main_window import MainWindow
 
 BATCH_TIMEOUT_MS = 120_000
@@ -225,13 +226,32 @@ def test_a_clicked_box_selects_its_line_and_a_selected_line_its_box(
 
 
 def test_the_start_up_heap_is_frozen_once_the_engines_are_prepared_and_thawed_at_shutdown(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Full garbage collections walked every start-up object (50-80 ms holding the GIL, a
     stall of the window mid-batch); frozen, they walk only what came after (gui/heap.py)."""
+    import ablage_desktop.gui.bridge as bridge_module
+
+    outcomes: list[bool] = []
+
+    def recorded(idle: Callable[[], bool]) -> bool:
+        outcomes.append(heap.freeze_if_idle(idle))
+        return outcomes[-1]
+
+    monkeypatch.setattr(bridge_module, "freeze_if_idle", recorded)
     gc.unfreeze()
     with open_window(qtbot, tmp_path):
-        qtbot.waitUntil(lambda: gc.get_freeze_count() > 0, timeout=60_000)
-        frozen = gc.get_freeze_count()
-        assert frozen > 10_000, "Qt's, numpy's and the engines' objects"
+        assert gc.get_freeze_count() > 10_000, "frozen before the engine threads start"
+        qtbot.waitUntil(lambda: outcomes == [True], timeout=60_000)
     assert gc.get_freeze_count() == 0
+
+
+def test_the_heap_is_frozen_further_only_while_nothing_runs() -> None:
+    gc.unfreeze()
+    try:
+        assert not heap.freeze_if_idle(lambda: False)
+        assert gc.get_freeze_count() == 0, "a model loading: none of its objects frozen"
+        assert heap.freeze_if_idle(lambda: True)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
