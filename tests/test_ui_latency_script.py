@@ -33,3 +33,24 @@ def test_a_p99_over_target_alone_is_a_miss(ui_latency) -> None:
     assert ui_latency.target_misses({"largest_ms": 26.4, "p99_ms": 21.0}, 1.2) == [
         "p99 1.0 ms over"
     ]
+
+
+def test_the_pages_are_spread_over_the_documents_asked_for(
+    ui_latency, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    made: list[tuple[int, str]] = []
+
+    def build(_sources: object, pages: int, target: Path) -> Path:
+        made.append((pages, target.name))
+        return target
+
+    monkeypatch.setattr(ui_latency, "build_pdf", build)
+
+    assert len(ui_latency.documents_of([], 10, 1, tmp_path)) == 1
+    made.clear()
+    documents = ui_latency.documents_of([], 10, 4, tmp_path)
+
+    assert [pages for pages, _ in made] == [3, 3, 2, 2]
+    assert len({path.name for path in documents}) == 4
+    with pytest.raises(SystemExit):
+        ui_latency.parse_args(["--pages", "3", "--documents", "4"])
