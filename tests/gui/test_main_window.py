@@ -255,3 +255,25 @@ def test_the_heap_is_frozen_further_only_while_nothing_runs() -> None:
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_the_progress_bar_sums_the_queue_once_per_burst_of_pages(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Every page used to sum every row of the queue for the bar (6 ms with 5,000 rows);
+    a burst of pages now sums it once, and the bar still ends on the true count."""
+    from ablage_desktop.engine import OcrPage
+
+    paths = [f"/in/scan_{n:04d}.pdf" for n in range(300)]
+    window.queue.add_batch(7, paths, "tesseract")
+    for position in range(300):
+        window.queue.document_started(7, position, 2)
+    progress = window.batch_progress
+    progress.update()
+
+    for position in range(300):
+        progress.page_done(7, position, OcrPage(0, 10, 10, "tesseract", 0.1, "text"))
+    assert window.progress.value() == 0, "not summed after each page"
+
+    qtbot.waitUntil(lambda: window.progress.value() == 300, timeout=2000)
+    assert window.progress.maximum() == 600
