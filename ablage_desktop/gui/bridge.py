@@ -277,7 +277,6 @@ class EngineBridge(QObject):
         Never ``terminate()``: a thread still inside a model load is left to the process exit.
         """
         self._unsubscribe()
-        unfreeze_heap()
         self.worker.interrupt()  # the running batch stays resumable
         self.worker.cancel_bench(10**9)
         for task in self._tasks:
@@ -288,6 +287,8 @@ class EngineBridge(QObject):
             thread.quit()
             remaining = max(0, int((deadline - time.monotonic()) * 1000))
             stopped = thread.wait(remaining) and stopped
+        # After the threads: a ``_prepare`` still running would freeze the heap again.
+        unfreeze_heap()
         if stopped:
             self.engine.close()
             self.engine.close_archive()

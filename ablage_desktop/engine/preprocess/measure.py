@@ -1,9 +1,9 @@
 """Cheap measurements on a reduced copy of the page that the steps share.
 
 One grey thumbnail (at most ``WORK_SIDE`` pixels on its longest side, reduced by a whole
-factor where that is enough), one Otsu binarisation
-and one connected-component pass give the size of the characters (for the resolution step and
-the orientation window), their centres, and the ink the deskew and line-direction tests use.
+factor where that is enough), one Otsu binarisation and one connected-component pass give the
+size of the characters (for the resolution step and the orientation window), their centres,
+and the ink the deskew and line-direction tests use.
 """
 
 from __future__ import annotations
