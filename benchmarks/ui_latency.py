@@ -199,7 +199,12 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
 
     from ablage_desktop.app import configure_logging
     from ablage_desktop.engine import Engine, ModelStateChanged, load_config
-    from ablage_desktop.gui.application import APPLICATION, ORGANIZATION, install_translator
+    from ablage_desktop.gui.application import (
+        APPLICATION,
+        ORGANIZATION,
+        install_translator,
+        prepare_process,
+    )
     from ablage_desktop.gui.bridge import EngineBridge
     from ablage_desktop.gui.eventloop import run_until
     from ablage_desktop.gui.main_window import MainWindow
@@ -245,6 +250,7 @@ def run(args: argparse.Namespace, sources: list[Path], folder: Path) -> int:
         from gui_profile import GuiProfiler
 
         profiler = GuiProfiler()
+    prepare_process()  # as create_window: the GIL's switch interval, Qt's drawing threads
     app = QApplication.instance() or make_application(profiler if args.profile_events else None)
     first_frame = FirstFrame()
     app.installEventFilter(first_frame)

@@ -28,6 +28,7 @@ class EngineChoice(QObject):
         self._window = window
         self.statuses: list[BackendStatus] = []
         self._filled = False
+        self._entries: list[tuple[str, str, str, bool]] | None = None
         settings = window.settings
 
         self.backend_box = QComboBox(window)
@@ -76,22 +77,22 @@ class EngineChoice(QObject):
         self._window.bridge.models.set_quantization(name, quantization)
 
     def _fill_backend_box(self, statuses: list[BackendStatus]) -> None:
-        box, models = self.backend_box, self._window.models
+        entries = self._box_entries(statuses)
+        if entries == self._entries:  # a refresh for page progress: the box says the same
+            self.update_language_box()
+            return
+        self._entries = entries
+        box = self.backend_box
         current = box.currentData()
         box.blockSignals(True)
         while box.count() > 1:
             box.removeItem(1)
         model = box.model()
-        for status in statuses:
-            if ":" in status.name:
-                continue  # a language variant made for one request
-            state = models.state_label(status.state)
-            size = models.device_text(status) if status.remote else None
-            text = f"{status.name} — {state}, {size or '~' + size_text(status.estimated_bytes)}"
-            box.addItem(text, status.name)
+        for text, name, tooltip, available in entries:
+            box.addItem(text, name)
             row = box.count() - 1
-            box.setItemData(row, status.reason or status.description, Qt.ItemDataRole.ToolTipRole)
-            if not status.available:
+            box.setItemData(row, tooltip, Qt.ItemDataRole.ToolTipRole)
+            if not available:
                 item = model.item(row)  # type: ignore[attr-defined]
                 item.setEnabled(False)
         # The user's choice: the box's own until the first fill, where it is still "auto"
@@ -109,6 +110,20 @@ class EngineChoice(QObject):
         box.blockSignals(False)
         box.adjustSize()
         self.update_language_box()
+
+    def _box_entries(self, statuses: list[BackendStatus]) -> list[tuple[str, str, str, bool]]:
+        """Text, model name, tooltip and availability of each entry after "auto"."""
+        models = self._window.models
+        entries = []
+        for status in statuses:
+            if ":" in status.name:
+                continue  # a language variant made for one request
+            state = models.state_label(status.state)
+            size = models.device_text(status) if status.remote else None
+            text = f"{status.name} — {state}, {size or '~' + size_text(status.estimated_bytes)}"
+            tooltip = status.reason or status.description
+            entries.append((text, status.name, tooltip, status.available))
+        return entries
 
     def backend_changed(self) -> None:
         self._window.settings.setValue("backend", self.backend())

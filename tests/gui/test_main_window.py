@@ -277,3 +277,37 @@ def test_the_progress_bar_sums_the_queue_once_per_burst_of_pages(
 
     qtbot.waitUntil(lambda: window.progress.value() == 300, timeout=2000)
     assert window.progress.maximum() == 600
+
+
+def test_a_refresh_that_changes_nothing_rewrites_neither_the_engine_box_nor_the_models_table(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The models table refreshes for page progress a few times a second while a batch runs;
+    refilling the engine box each time cost the GUI thread 10-20 ms (py-spy, ui_latency)."""
+    import dataclasses
+
+    from ablage_desktop.engine import ModelState
+
+    box, table = window.backend_box, window.models.table
+    qtbot.waitUntil(lambda: box.findData("tesseract") >= 0, timeout=10_000)
+    statuses = list(window.engine_choice.statuses)
+    removed: list[int] = []
+    changed: list[tuple[int, int]] = []
+    box.model().rowsRemoved.connect(lambda _parent, first, _last: removed.append(first))
+    table.itemChanged.connect(lambda item: changed.append((item.row(), item.column())))
+
+    window.engine_choice.models_changed(statuses)
+    assert removed == [] and changed == []
+
+    row = next(i for i, s in enumerate(statuses) if s.name == "tesseract")
+    statuses[row] = dataclasses.replace(statuses[row], page_seconds=0.5)  # page progress
+    window.engine_choice.models_changed(statuses)
+    assert removed == [], "the box says the same"
+    assert changed == [(row, 6)], "only the activity cell of that model"
+    assert "0" in table.item(row, 6).text() and "s/page" in table.item(row, 6).text()
+
+    statuses[row] = dataclasses.replace(statuses[row], state=ModelState.READY)
+    window.engine_choice.models_changed(statuses)
+    assert removed, "a new state is a new text in the box"
+    assert window.models.state_label(ModelState.READY) in box.itemText(box.findData("tesseract"))
+    assert (row, 3) in changed

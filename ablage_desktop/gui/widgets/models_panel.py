@@ -27,6 +27,9 @@ from ablage_desktop.engine import BackendStatus, ModelState
 
 MIB = 1 << 20
 
+_RowLook = tuple[tuple[str, ...], str, str, bool]
+"""A model row's cells, its tooltip, the estimate cell's tooltip, whether it is off-machine."""
+
 
 def size_text(size: int | None) -> str:
     """A size with the user's decimal separator ("1,5 GiB" in German)."""
@@ -88,43 +91,63 @@ class ModelsPanel(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         self._statuses: list[BackendStatus] = []
+        self._shown: list[_RowLook] = []
+        """What each row shows now: a row is written only when this changes."""
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
     def set_statuses(self, statuses: Sequence[BackendStatus], quantization: dict[str, str]) -> None:
         selected = self.selected_model()
         self._statuses = list(statuses)
-        self.table.setRowCount(len(statuses))
+        if self.table.rowCount() != len(statuses):
+            self.table.setRowCount(len(statuses))
+            self._shown = []
+        shown = self._shown
         for row, status in enumerate(statuses):
-            state = self.state_label(status.state) if status.available else self.tr("unavailable")
-            cells = (
-                status.name,
-                self.device_text(status),
-                quantization.get(status.name, "-"),
-                state,
-                size_text(status.estimated_bytes),
-                size_text(status.measured_bytes),
-                self.activity_text(status),
-            )
-            tooltip = status.reason or status.description or status.title
-            if status.remote:
-                tooltip = f"{self.destination_text(status)}\n{tooltip}"
-            if status.notes:  # what more installed would add (Docling: weights, tables)
-                tooltip = "\n".join((tooltip, *status.notes))
-            for column, text in enumerate(cells):
-                item = self.table.item(row, column)
-                if item is None:
-                    item = QTableWidgetItem()
-                    self.table.setItem(row, column, item)
-                item.setText(text)
-                # the estimate's column explains itself: the per-page memory plan, in words
-                planned = column == 4 and status.memory_plan_text
-                item.setToolTip(f"{status.memory_plan_text}\n{tooltip}" if planned else tooltip)
-                off_machine = column == 1 and status.destination is not None
-                item.setForeground(QBrush(self.OFF_MACHINE) if off_machine else QBrush())
+            look = self._row_look(status, quantization.get(status.name, "-"))
+            if row < len(shown) and shown[row] == look:
+                pass  # a refresh for page progress often changes one row, or none
+            else:
+                self._show_row(row, *look)
+                shown[row : row + 1] = [look]
             if status.name == selected:
                 self.table.selectRow(row)
         self._update_buttons()
+
+    def _row_look(self, status: BackendStatus, quantization: str) -> _RowLook:
+        """The texts of a model's row, its tooltip, the estimate's tooltip and whether it runs
+        off this machine."""
+        state = self.state_label(status.state) if status.available else self.tr("unavailable")
+        cells = (
+            status.name,
+            self.device_text(status),
+            quantization,
+            state,
+            size_text(status.estimated_bytes),
+            size_text(status.measured_bytes),
+            self.activity_text(status),
+        )
+        tooltip = status.reason or status.description or status.title
+        if status.remote:
+            tooltip = f"{self.destination_text(status)}\n{tooltip}"
+        if status.notes:  # what more installed would add (Docling: weights, tables)
+            tooltip = "\n".join((tooltip, *status.notes))
+        # the estimate's column explains itself: the per-page memory plan, in words
+        planned = f"{status.memory_plan_text}\n{tooltip}" if status.memory_plan_text else tooltip
+        return cells, tooltip, planned, status.destination is not None
+
+    def _show_row(
+        self, row: int, cells: tuple[str, ...], tooltip: str, planned: str, off_machine: bool
+    ) -> None:
+        for column, text in enumerate(cells):
+            item = self.table.item(row, column)
+            if item is None:
+                item = QTableWidgetItem()
+                self.table.setItem(row, column, item)
+            item.setText(text)
+            item.setToolTip(planned if column == 4 else tooltip)
+            grey = column == 1 and off_machine
+            item.setForeground(QBrush(self.OFF_MACHINE) if grey else QBrush())
 
     def device_text(self, status: BackendStatus) -> str:
         if not status.remote:
