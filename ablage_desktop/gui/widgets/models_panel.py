@@ -105,9 +105,7 @@ class ModelsPanel(QWidget):
         shown = self._shown
         for row, status in enumerate(statuses):
             look = self._row_look(status, quantization.get(status.name, "-"))
-            if row < len(shown) and shown[row] == look:
-                pass  # a refresh for page progress often changes one row, or none
-            else:
+            if row >= len(shown) or shown[row] != look:  # page progress: one row, or none
                 self._show_row(row, *look)
                 shown[row : row + 1] = [look]
             if status.name == selected:
