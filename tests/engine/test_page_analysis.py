@@ -140,3 +140,17 @@ def test_given_the_real_movie_plot_prose_then_it_is_simple_print(data_dir: Path)
 
     assert analysis.complexity == "simple", analysis.reason
     assert analysis.rules == 0
+
+
+def test_the_thumbnail_keeps_each_pixel_the_darkest_of_its_3x3_neighbourhood() -> None:
+    """Before shrinking, each pixel takes the darkest of its neighbours (edges repeated), so a
+    one-pixel rule survives the thumbnail; checked against the definition, pixel by pixel."""
+    from ablage_desktop.engine.run.page_analysis import _min3
+
+    pixels = np.random.default_rng(7).integers(0, 256, (37, 53), dtype=np.uint8)
+    padded = np.pad(pixels, 1, mode="edge")
+    expected = np.min(
+        [padded[dy : dy + 37, dx : dx + 53] for dy in range(3) for dx in range(3)], axis=0
+    )
+
+    assert np.array_equal(_min3(pixels), expected)

@@ -81,12 +81,13 @@ def analyze_page(image: Image.Image) -> PageAnalysis:
 
 
 def _min3(pixels: object) -> object:
-    """The 3x3 minimum of a grey image (Pillow's MinFilter(3), which takes 0.2-0.6 s a page)."""
+    """The 3x3 minimum of a grey image, edges repeated (Pillow's MinFilter(3) took 0.2-0.6 s
+    a page; numpy's shifted minimums 14 ms, OpenCV's erosion 10)."""
+    import cv2
     import numpy as np
 
-    padded = np.pad(np.asarray(pixels), 1, mode="edge")
-    rows = np.minimum(np.minimum(padded[:-2], padded[1:-1]), padded[2:])
-    return np.minimum(np.minimum(rows[:, :-2], rows[:, 1:-1]), rows[:, 2:])
+    square = np.ones((3, 3), np.uint8)
+    return cv2.erode(np.asarray(pixels), square, borderType=cv2.BORDER_REPLICATE)
 
 
 def _otsu(histogram: object) -> int:
