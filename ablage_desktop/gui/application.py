@@ -199,6 +199,7 @@ def run_gui(
 
     from ablage_desktop.gui.single_instance import InstanceServer, send_to_running, socket_name
 
+    prepare_process()  # before the QApplication (create_window, for callers of its own, too)
     app = QApplication.instance() or QApplication(sys.argv)
     name = socket_name(str(config_file.parent) if config_file is not None else "")
     if send_to_running([str(Path(p)) for p in paths], name):
