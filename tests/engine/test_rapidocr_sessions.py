@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,8 @@ def test_a_page_alone_gets_every_core_and_two_at_once_read_as_one_reads_them() -
         PageImage(Path(f"{n}.png"), n, text_page((f"Rechnung {n} vom 4.12.2026",)), 300)
         for n in range(2)
     ]
+    now = [100.0]
+    backend._clock = lambda: now[0]  # type: ignore[attr-defined]
     try:
         assert backend.concurrency == 2
         first, wide = backend._take()  # type: ignore[attr-defined]
@@ -57,8 +60,15 @@ def test_a_page_alone_gets_every_core_and_two_at_once_read_as_one_reads_them() -
         assert wide and not narrow and first is not second
         backend._give_back(second, narrow)  # type: ignore[attr-defined]
         backend._give_back(first, wide)  # type: ignore[attr-defined]
-        assert backend._take()[1], "alone again: every core"  # type: ignore[attr-defined]
-        backend._give_back(first, True)  # type: ignore[attr-defined]
+        now[0] += 0.2  # the next page of a batch, its preprocessing done
+        session, wide = backend._take()  # type: ignore[attr-defined]
+        assert not wide, "a page just ended: a batch goes on, its pages share the cores"
+        backend._give_back(session, wide)  # type: ignore[attr-defined]
+        now[0] += rapidocr.ALONE_AFTER_S
+        session, wide = backend._take()  # type: ignore[attr-defined]
+        assert wide, "alone again: every core"
+        backend._give_back(session, wide)  # type: ignore[attr-defined]
+        backend._clock = time.monotonic  # type: ignore[attr-defined]
 
         alone = [backend.recognize(page).text for page in pages]
         together: list[str] = ["", ""]
