@@ -24,6 +24,30 @@ def isolated_user_dirs(
 
 
 @pytest.fixture(autouse=True)
+def signal_waits_that_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``qtbot.waitSignal`` on a signal an engine thread emits can no longer wait for ever.
+
+    pytest-qt connects its slot directly, so it runs in the emitting thread: emitted between
+    the blocker's last look and the start of its event loop, the slot stopped the timeout
+    timer and quit a loop that was not running yet, and the test waited for ever (CI hung on
+    ``batchStarted`` once). A zero timer in the loop itself now quits it at its first turn
+    if the signal came before.
+    """
+    from pytestqt import wait_signal
+
+    original = wait_signal._AbstractSignalBlocker.wait
+
+    def wait(self: wait_signal._AbstractSignalBlocker) -> None:
+        from PySide6.QtCore import QTimer
+
+        loop = self._loop
+        QTimer.singleShot(0, loop, lambda: loop.quit() if self.signal_triggered else None)
+        original(self)
+
+    monkeypatch.setattr(wait_signal._AbstractSignalBlocker, "wait", wait)
+
+
+@pytest.fixture(autouse=True)
 def quiet_bitsandbytes() -> Iterator[None]:
     """bitsandbytes' int8 matmul logs a warning on every call with fp32 input on a CPU."""
     logger = logging.getLogger("bitsandbytes")
