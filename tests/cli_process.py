@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
+
 TIMEOUT_S = 180
 
 
@@ -37,3 +39,17 @@ def start_cli(*args: str | Path, cwd: Path, stderr: Path | None = None) -> subpr
         stderr=subprocess.DEVNULL if stderr is None else stderr.open("w"),
         text=True,
     )
+
+
+def decoders_of(process: psutil.Process) -> list[psutil.Process]:
+    """The app's decoder processes; a child that ends while it is looked at is none of them
+    (a short-lived child not reaped yet is a zombie without a command line)."""
+    decoders = []
+    for child in process.children():
+        try:
+            command = " ".join(child.cmdline())
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            continue
+        if "spawn_main" in command:
+            decoders.append(child)
+    return decoders

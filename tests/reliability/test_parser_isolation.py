@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from cli_process import decoders_of
 from fakes import ScriptedBackend
 from faulty_decoders import open_faulty
 from PIL import Image
@@ -230,11 +231,7 @@ def test_the_cli_goes_on_when_its_decoder_is_killed(tmp_path: Path) -> None:
         for line in cli.stderr:  # progress lines: wait for the first page of the TIFF
             if "a-long.tif: page" in line:
                 break
-        decoders = [
-            child
-            for child in psutil.Process(cli.pid).children()
-            if "spawn_main" in " ".join(child.cmdline())
-        ]
+        decoders = decoders_of(psutil.Process(cli.pid))
         assert len(decoders) == 1
         decoders[0].send_signal(signal.SIGSEGV)
         stdout, stderr = cli.communicate(timeout=120)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from cli_process import run_cli, start_cli
+from cli_process import decoders_of, run_cli, start_cli
 from PIL import Image
 from samples import pdf_bytes, text_page
 
@@ -58,10 +58,6 @@ def test_leptonicas_messages_from_c_are_silenced_once_tesseract_loads(tmp_path: 
 
     assert "Error in pixScanForForeground" in stderr_of("library")  # what a user used to see
     assert "Error in pixScanForForeground" not in stderr_of("app")
-
-
-def decoders_of(process: psutil.Process) -> list[psutil.Process]:
-    return [child for child in process.children() if "spawn_main" in " ".join(child.cmdline())]
 
 
 def test_killing_the_app_leaves_no_noise_and_no_shared_memory(tmp_path: Path) -> None:
