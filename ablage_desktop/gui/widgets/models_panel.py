@@ -91,23 +91,17 @@ class ModelsPanel(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         self._statuses: list[BackendStatus] = []
-        self._shown: list[_RowLook] = []
-        """What each row shows now: a row is written only when this changes."""
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
     def set_statuses(self, statuses: Sequence[BackendStatus], quantization: dict[str, str]) -> None:
         selected = self.selected_model()
         self._statuses = list(statuses)
-        if self.table.rowCount() != len(statuses):
-            self.table.setRowCount(len(statuses))
-            self._shown = []
-        shown = self._shown
+        self.table.setRowCount(len(statuses))
         for row, status in enumerate(statuses):
-            look = self._row_look(status, quantization.get(status.name, "-"))
-            if row >= len(shown) or shown[row] != look:  # page progress: one row, or none
-                self._show_row(row, *look)
-                shown[row : row + 1] = [look]
+            # Qt's items ignore a value they already hold: a refresh for page progress
+            # changes one cell, or none.
+            self._show_row(row, *self._row_look(status, quantization.get(status.name, "-")))
             if status.name == selected:
                 self.table.selectRow(row)
         self._update_buttons()
