@@ -40,6 +40,8 @@ class Page:
     image_over_text: bool = False
     """Draw the picture after the text, so that it hides the text."""
     size: tuple[float, float] = A4
+    image_size: tuple[float, float] | None = None
+    """The picture's size on the page in points, from its bottom left (None: the page's)."""
 
 
 def prose_page(lines: Sequence[str], *, top: float = 780.0, size: float = 11.0) -> Page:
@@ -81,7 +83,7 @@ def pdf_bytes(pages: Sequence[Page]) -> bytes:
         if page.image is not None:
             xobject = add(_image(page.image))
             resources += b" /XObject << /Im0 %d 0 R >>" % xobject
-            image_ops = b"q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q" % (width, height)
+            image_ops = b"q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q" % (page.image_size or page.size)
         if page.image is not None and not page.image_over_text:
             ops.append(image_ops)
         for run in page.runs:

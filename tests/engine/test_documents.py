@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import math
 import os
 import shutil
 import subprocess
@@ -13,6 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from born_digital import A4
+from born_digital import Page as BornDigitalPage
+from born_digital import pdf_bytes as born_digital_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -31,12 +35,14 @@ from ablage_desktop.engine.errors import (
 from ablage_desktop.engine.intake.documents import (
     DocumentType,
     IntakeLimits,
+    PageImage,
     normalize_mode,
     open_document,
     sniff,
 )
 from ablage_desktop.engine.intake.folders import collect_documents
 from ablage_desktop.engine.intake.pdf_document import PDF_REOPEN_PAGES
+from ablage_desktop.engine.intake.pdf_text import Scan
 
 LIMITS = IntakeLimits()
 MakeFile = Callable[[str, bytes], Path]
@@ -148,6 +154,89 @@ def test_every_page_of_a_pdf_comes_in_order_at_the_configured_dpi(make_file: Mak
     assert [page.index for page in pages] == [0, 1, 2]
     assert [page.image.size for page in pages] == [(200, 300), (400, 300), (600, 300)]
     assert all(page.dpi == 200 for page in pages)
+
+
+def _scan_pdf(make_file: MakeFile, page: BornDigitalPage) -> Path:
+    return make_file("scan.pdf", born_digital_pdf([page]))
+
+
+def _only_page(path: Path, dpi: int = 300) -> PageImage:
+    with open_document(path, IntakeLimits(pdf_dpi=dpi, pdf_text="always_ocr")) as document:
+        (page,) = document.pages()
+    return page
+
+
+def test_a_scan_near_the_configured_dpi_comes_with_its_own_pixels(make_file: MakeFile) -> None:
+    # A 300-dpi A4 scan (2480 x 3508) on a page of its size, 595.2 x 841.92 points: at
+    # exactly 300 dpi the page is 2481 x 3508 pixels (pdfium keeps 595.2 as 595.2000122) and
+    # pdfium would resample the whole scan to fit.
+    scan = text_page(size=(2480, 3508))
+    path = _scan_pdf(make_file, BornDigitalPage(image=scan, size=(595.2, 841.92)))
+
+    page = _only_page(path)
+
+    assert page.image.size == (2480, 3508)
+    assert page.dpi == pytest.approx(300, rel=1e-4)
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        (picture,) = pdf[0].get_objects()
+        own = picture.get_bitmap(render=False).to_numpy().astype(int)  # decoded, not rendered
+    finally:
+        pdf.close()
+    # Copied one to one, at most a pixel off where pdfium rounds the scan's place (resampled,
+    # every edge of every character would differ).
+    rendered = np.pad(np.asarray(page.image).astype(int), 1, mode="edge")
+    offsets = [(dy, dx) for dy in range(3) for dx in range(3)]
+    closest = min(
+        np.abs(rendered[dy : dy + 3508, dx : dx + 2480] - own).mean() for dy, dx in offsets
+    )
+    assert closest < 0.01
+
+
+@pytest.mark.parametrize(
+    ("scan_size", "page_size", "placed"),
+    [
+        ((1654, 2339), A4, None),  # a 200-dpi scan
+        ((2480, 3508), (595.0, 842.0), None),  # 300.1 dpi across, 299.97 down: never 1:1
+        ((2480, 1754), (595.2, 841.92), (595.2, 420.96)),  # the top half only
+    ],
+)
+def test_other_pictures_are_rendered_at_the_configured_dpi(
+    make_file: MakeFile,
+    scan_size: tuple[int, int],
+    page_size: tuple[float, float],
+    placed: tuple[float, float] | None,
+) -> None:
+    scan = text_page(size=scan_size)
+    path = _scan_pdf(make_file, BornDigitalPage(image=scan, size=page_size, image_size=placed))
+
+    page = _only_page(path)
+
+    assert page.dpi == 300
+    import numpy as np
+
+    width, height = (float(np.float32(side)) for side in page_size)  # as pdfium keeps them
+    assert page.image.size == (math.ceil(width * 300 / 72), math.ceil(height * 300 / 72))
+
+
+@given(
+    width=st.integers(50, 12_000),
+    height=st.integers(50, 12_000),
+    dpi=st.floats(30, 1200),
+)
+def test_a_scan_lands_one_to_one_at_its_own_scale(width: int, height: int, dpi: float) -> None:
+    import numpy as np
+
+    # pdfium keeps sizes as 32-bit floats: the placed size is a hair off the exact one.
+    placed = (float(np.float32(width * 72 / dpi)), float(np.float32(height * 72 / dpi)))
+    scale = Scan((width, height), placed).scale()
+
+    assert scale is not None
+    assert (math.ceil(placed[0] * scale), math.ceil(placed[1] * scale)) == (width, height)
+    assert scale == pytest.approx(dpi / 72, rel=1e-5)
 
 
 def test_pdf_pages_are_rendered_lazily_one_at_a_time(make_file: MakeFile) -> None:

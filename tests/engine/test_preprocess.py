@@ -237,6 +237,55 @@ def test_the_skew_of_a_page_is_measured(angle: float) -> None:
     assert skew.angle == pytest.approx(angle, abs=0.15)
 
 
+def test_the_skew_search_computes_what_its_plain_definition_does() -> None:
+    """The search's fast paths (flat indices for the ink, buffers reused, integer sums)
+    must give the very numbers of the plain formulas, or a page's deskew decision moves."""
+    from ablage_desktop.engine.preprocess import deskew
+
+    rng = np.random.default_rng(7)
+    for share in (0.01, 0.2):  # below and above MAX_POINTS ink pixels
+        ink = rng.random((1400, 1000)) < share
+        ys, xs = np.nonzero(ink)
+        if len(ys) > deskew.MAX_POINTS:
+            step = len(ys) // deskew.MAX_POINTS + 1
+            ys, xs = ys[::step], xs[::step]
+        fast_ys, fast_xs = deskew.ink_points(ink)
+        assert np.array_equal(fast_ys, ys.astype(np.float64))
+        assert np.array_equal(fast_xs, xs.astype(np.float64))
+
+        ys = fast_ys - fast_ys.mean()
+        xs = fast_xs - fast_xs.mean()
+        angles = np.arange(-3.0, 3.01, 0.25)
+        plain = []
+        for angle in np.radians(angles):
+            rows = ys * np.cos(angle) + xs * np.sin(angle)
+            rows = np.round(rows - rows.min()).astype(np.int64)
+            profile = np.bincount(rows).astype(np.float64)
+            plain.append(float(np.sum(np.diff(profile) ** 2)))
+        assert deskew.profile_sharpness(ys, xs, angles).tolist() == plain
+
+
+def test_the_characters_are_the_components_opencv_finds_by_default() -> None:
+    import cv2
+
+    from ablage_desktop.engine.preprocess.measure import _characters
+
+    rng = np.random.default_rng(3)
+    pages = [measure(prose_page()).ink, rng.random((900, 700)) < 0.3]
+    for ink in pages:
+        _, _, stats, _ = cv2.connectedComponentsWithStats(ink.view(np.uint8), connectivity=8)
+        stats = stats[1:]
+        w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
+        limit = max(4, 0.05 * max(ink.shape))
+        chars = (h >= 3) & (h <= limit) & (w <= 4 * h) & (area >= 0.15 * w * h)
+
+        heights, boxes = _characters(ink, 1.0)
+
+        assert chars.sum() > 30
+        assert np.array_equal(boxes, stats[chars, :4])
+        assert np.array_equal(heights, h[chars].astype(np.float64))
+
+
 def test_a_skewed_page_is_straightened() -> None:
     skewed = prose_page().rotate(2.5, expand=True, fillcolor=255, resample=Image.BICUBIC)
     stage = Preprocessor(settings(deskew=True))

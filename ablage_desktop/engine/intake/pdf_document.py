@@ -123,11 +123,14 @@ class PdfDocument(Document):
         from ablage_desktop.engine.intake import pdf_text
 
         width_pt, height_pt = page.get_size()  # type: ignore[attr-defined]
-        dpi = float(self.limits.pdf_dpi)
-        pixels = (width_pt * dpi / 72) * (height_pt * dpi / 72)
+        started = time.perf_counter()
+        objects = pdf_text.inventory(page)
+        looked = time.perf_counter() - started
+        scale = objects.render_scale(self.limits.pdf_dpi / 72)  # pixels per point
+        pixels = (width_pt * scale) * (height_pt * scale)
         if pixels > self.limits.max_pixels_per_page:
             # A poster-sized page: render it as large as the limit allows instead of refusing.
-            dpi *= (self.limits.max_pixels_per_page / pixels) ** 0.5
+            scale *= (self.limits.max_pixels_per_page / pixels) ** 0.5
             log.warning(
                 "Page %d of %s is %.0f x %.0f pt; rendering it at %.0f dpi to stay within "
                 "the pixel limit",
@@ -135,26 +138,23 @@ class PdfDocument(Document):
                 self.path.name,
                 width_pt,
                 height_pt,
-                dpi,
+                scale * 72,
             )
-        if int(width_pt * dpi / 72) < 1 or int(height_pt * dpi / 72) < 1:
+        if int(width_pt * scale) < 1 or int(height_pt * scale) < 1:
             raise CorruptDocument(self.path, f"Page {index + 1} of {self.path.name} has no area.")
-        started = time.perf_counter()
-        objects = pdf_text.inventory(page)
-        looked = time.perf_counter() - started
         layer = None
         mode = self.limits.pdf_text
         if mode != "always_ocr":
-            reading = pdf_text.read_text_layer(page, dpi / 72, objects, looked)
+            reading = pdf_text.read_text_layer(page, scale, objects, looked)
             layer = reading.layer
             if layer.usable or mode == "layer_only":
                 # Read from its layer: no engine needs its pixels, the small render will do.
                 small = reading.image
                 if small is None:
-                    small = pdf_text.render(page, min(1.0, dpi / 72), grey=objects.achromatic)
+                    small = pdf_text.render(page, min(1.0, scale), grey=objects.achromatic)
                 return small, reading.scale * 72, layer
-        image = pdf_text.render(page, dpi / 72, grey=objects.achromatic)
-        return image, dpi, layer
+        image = pdf_text.render(page, scale, grey=objects.achromatic)
+        return image, scale * 72, layer
 
     def close(self) -> None:
         self._pdf.close()
