@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ablage_desktop.engine.errors import InputError
 from ablage_desktop.engine.intake.decoding import segments
+from ablage_desktop.engine.intake.decoding.heap import keep_page_buffers
 from ablage_desktop.engine.intake.decoding.wire import (
     CHANNELS,
     CloseRequest,
@@ -181,6 +182,7 @@ def main(conn: Connection, opener: Opener, shm_name: str | None = None) -> None:
     from ablage_desktop.engine.run.priority import lower_this_process
 
     lower_this_process()  # pages are rendered behind the window (run/priority.py)
+    keep_page_buffers()
     shm = segments.attach(shm_name) if shm_name is not None else None
     stopped = False
     try:
