@@ -1,5 +1,5 @@
 """The decoder process keeps freed page buffers for the next page instead of faulting fresh
-memory in for every page (``intake/decoding/heap.py``).
+memory in for every page (``memory/heap.py``).
 
 Each check runs in a child process: the allocator setting belongs to the whole process, and
 the test process must keep its own.
@@ -15,7 +15,7 @@ import pytest
 
 PAGES = """
 import resource, sys
-from ablage_desktop.engine.intake.decoding.heap import keep_page_buffers
+from ablage_desktop.engine.memory.heap import keep_page_buffers
 
 if sys.argv[1] == "keep":
     assert keep_page_buffers()

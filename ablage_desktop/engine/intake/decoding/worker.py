@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from ablage_desktop.engine.errors import InputError
 from ablage_desktop.engine.intake.decoding import segments
-from ablage_desktop.engine.intake.decoding.heap import keep_page_buffers
 from ablage_desktop.engine.intake.decoding.wire import (
     CHANNELS,
     CloseRequest,
@@ -179,6 +178,7 @@ def main(conn: Connection, opener: Opener, shm_name: str | None = None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from ablage_desktop.engine.memory.heap import keep_page_buffers
     from ablage_desktop.engine.run.priority import lower_this_process
 
     lower_this_process()  # pages are rendered behind the window (run/priority.py)
