@@ -6,8 +6,8 @@ whether the page has any colour (a grey page is rendered straight into a one-byt
 bitmap, three to five times cheaper than RGB) and, for every text object, whether it can be
 seen: drawn invisibly (render mode 3 or 7, an earlier OCR's layer), or hidden under an image
 drawn after it; and whether a scan fills the page, whose own pixels are then rendered one to
-one (``PageInventory.render_scale``). The text page then gives every character with its box, which
-``text_layer.read_layer`` turns into words, lines and a verdict. A later Docling engine, which
+one (``PageInventory.render_scale``). The text page then gives every character with its box,
+which ``text_layer.read_layer`` turns into words, lines and a verdict. A later Docling engine, which
 reads the same layers, can build its cells from ``page_characters`` too.
 """
 
@@ -63,9 +63,9 @@ class PageInventory:
 
         A 300-dpi A4 scan is 2480 pixels wide on a page of 595.2 points, which at exactly
         300 dpi renders 2481 pixels wide: pdfium then resamples the whole scan by a fraction
-        of a pixel, twice the time of copying it one to one (13 against 26 ms a page), and
-        blurs every character a little. At the scan's own scale its pixels come through as
-        they are."""
+        of a pixel, twice the time of copying it one to one (26 against 13 ms a page, its
+        JPEG decoding aside), and blurs every character a little. At the scan's own scale
+        its pixels come through as they are."""
         own = self.scan.scale() if self.scan is not None else None
         return own if own is not None and abs(own / scale - 1) <= SNAP else scale
 
