@@ -43,6 +43,7 @@ from ablage_desktop.engine.preprocess.baselines import baseline_evidence
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
 from ablage_desktop.engine.preprocess.measure import measure, working_scale
 from ablage_desktop.engine.preprocess.orientation import OrientationDetector, osd_tessdata
+from ablage_desktop.engine.preprocess.stage import UNKNOWN_DPI
 from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
 
 PROSE = (
@@ -325,6 +326,14 @@ def test_a_small_text_page_is_upscaled_for_tesseract_only() -> None:
     assert for_tesseract.notes[0].startswith("scaled 2.00x")
     assert for_rapidocr.page.image is small
     assert for_rapidocr.notes == ()
+
+
+def test_an_upscaled_page_of_unknown_resolution_says_tesseract_s_guess_times_the_scale() -> None:
+    stage = Preprocessor(settings(resolution=True))
+    prepared = stage.prepare(page_of(small_text_page(), dpi=None))
+
+    assert prepared.variant("tesseract").page.dpi == pytest.approx(2 * UNKNOWN_DPI)
+    assert prepared.variant("rapidocr").page.dpi is None  # not upscaled: still unknown
 
 
 def test_a_page_of_normal_text_is_not_upscaled() -> None:

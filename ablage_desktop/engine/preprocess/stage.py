@@ -38,6 +38,12 @@ log = logging.getLogger(__name__)
 
 MIN_SCALE = 1.05
 """Smaller upscales are not worth an interpolation."""
+UNKNOWN_DPI = 96.0
+"""The resolution Tesseract takes for a page whose file names none (tesserocr hands a page
+over as a BMP file, which says 96). An upscaled variant of such a page says this times its
+scale: told nothing, Tesseract read the upscaled page as a 96-dpi one with characters twice
+as large (on the three 100-dpi forms of the development set, told 192 it read them 5-20 %
+faster and 8 words better, the other pages unchanged)."""
 
 _TRANSPOSE = {1: "ROTATE_90", 2: "ROTATE_180", 3: "ROTATE_270"}
 LONG_LINE = 8
@@ -137,7 +143,9 @@ class PreparedPage:
             )
             image = _warp(base, warp, width, height, self.paper, upscale=scale > 1)
             matrix = geometry.compose(warp, matrix)
-        dpi = self.original.dpi * scale if self.original.dpi else None
+        dpi = self.original.dpi
+        if scale != 1.0:
+            dpi = (dpi or UNKNOWN_DPI) * scale
         page = PageImage(self.original.document, self.original.index, image, dpi)
         mapper = geometry.BoxMapper(
             geometry.invert(matrix), self.original.width, self.original.height
