@@ -269,7 +269,7 @@ def test_the_skew_search_computes_what_its_plain_definition_does() -> None:
 def test_the_characters_are_the_components_opencv_finds_by_default() -> None:
     import cv2
 
-    from ablage_desktop.engine.preprocess.measure import _characters
+    from ablage_desktop.engine.preprocess.measure import MIN_CHAR_PX, _characters
 
     rng = np.random.default_rng(3)
     pages = [measure(prose_page()).ink, rng.random((900, 700)) < 0.3]
@@ -277,8 +277,8 @@ def test_the_characters_are_the_components_opencv_finds_by_default() -> None:
         _, _, stats, _ = cv2.connectedComponentsWithStats(ink.view(np.uint8), connectivity=8)
         stats = stats[1:]
         w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
-        limit = max(4, 0.05 * max(ink.shape))
-        chars = (h >= 3) & (h <= limit) & (w <= 4 * h) & (area >= 0.15 * w * h)
+        limit = max(MIN_CHAR_PX + 1, 0.05 * max(ink.shape))
+        chars = (h >= MIN_CHAR_PX) & (h <= limit) & (w <= 4 * h) & (area >= 0.15 * w * h)
 
         heights, boxes = _characters(ink, 1.0)
 

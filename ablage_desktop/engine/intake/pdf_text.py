@@ -172,16 +172,14 @@ class _ObjectWalk:
         if not pdfium_c.FPDFPageObj_GetMatrix(obj, matrix) or matrix.b or matrix.c:
             return  # turned or sheared: its pixels do not run along the page's
         placed = (abs(matrix.a), abs(matrix.d))
-        page_area = pdfium_c.FPDF_GetPageWidthF(self.raw_page) * pdfium_c.FPDF_GetPageHeightF(
+        if min(placed) <= 0 or metadata.width <= 0 or metadata.height <= 0:
+            return
+        page = pdfium_c.FPDF_GetPageWidthF(self.raw_page) * pdfium_c.FPDF_GetPageHeightF(
             self.raw_page
         )
         area = (box[2] - box[0]) * (box[3] - box[1])
-        if min(placed) <= 0 or metadata.width <= 0 or metadata.height <= 0:
-            return
-        if area < SCAN_COVERS * page_area:
-            return
         current = self.found.scan
-        if current is None or area > current.area:
+        if area >= SCAN_COVERS * page and (current is None or area > current.area):
             self.found.scan = Scan((metadata.width, metadata.height), placed)
 
     def _visit_text(self, obj: Any, outer: Box | None) -> None:
