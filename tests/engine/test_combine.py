@@ -64,6 +64,8 @@ def test_a_word_that_may_be_two_run_together_is_reread(text: str, words: list[st
         "Rechnung vom 30.10.2018, fällig am 14.11.2018",
         "Betrag 1.234,50 EUR um 14:11:20",
         "Kundennummer: 4711 (Konto)",
+        "Max Mustermann GmbH, ZUGFeRD, § 14 UStG, DE136695976",
+        "TOTAL RM12.60 (5KG) K074 SST-6%",
     ],
 )
 def test_separate_words_dates_and_numbers_are_not_reread(text: str) -> None:
