@@ -148,14 +148,34 @@ def test_a_decimal_number_is_not_split_after_its_comma() -> None:
     assert text == "Betrag16,90EUR"
 
 
-def test_unsure_words_change_nothing() -> None:
+def test_unsure_words_close_together_change_nothing() -> None:
     text, _ = respaced(
         "Braunschweig12345",
         word("Braunschweig", 100, 400, 0.6),
-        word("12345", 420, 520, 0.6),
+        word("12345", 405, 505, 0.6),
     )
 
     assert text == "Braunschweig12345"
+
+
+def test_a_wide_gap_is_a_space_however_unsure_tesseract_is_of_the_characters() -> None:
+    """Unsure of a lone colon and of a short code, Tesseract still sees the spaces."""
+    text, _ = respaced(
+        "Verkäufer-IBAN:DE12 1234",
+        word("Verkäufer-IBAN", 100, 400),
+        word(":", 415, 422, 0.89),
+        word("DE12", 440, 520, 0.67),
+    )
+
+    assert text == "Verkäufer-IBAN : DE12 1234"
+
+
+def test_a_time_is_not_split_at_its_colon() -> None:
+    text, _ = respaced(
+        "Uhrzeit:14:11", word("Uhrzeit:", 100, 250), word("14", 270, 300), word(":11", 320, 360)
+    )
+
+    assert text == "Uhrzeit: 14:11"
 
 
 def test_where_the_characters_differ_rapidocr_keeps_its_reading() -> None:

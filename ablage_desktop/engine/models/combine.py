@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 
 SURE = 0.9
 """Tesseract's word confidence from which it is right nearly always."""
+WIDE_GAP = 0.3
+"""A gap between two of Tesseract's words this wide (in their height) is a space on the paper,
+however unsure it is of the characters ("Verkäufer-IBAN : DE12" with the colon at 0.89 and
+DE12 at 0.67): on the development set, with the break before a colon, +5 words, none lost."""
 BREAK_AFTER = frozenset(".:;)")
 MARGIN_CHARACTERS = 6
 """A suspect word is cut out with this many characters either side (RapidOCR gives the line's
@@ -191,7 +195,7 @@ def _respaced_word(word: str, seen: Sequence[OcrWord]) -> str | None:
     for position, found in enumerate(seen):
         helper += [_same(ch) for ch in found.text if not ch.isspace()]
         following = seen[position + 1] if position + 1 < len(seen) else None
-        if following and found.confidence >= SURE and following.confidence >= SURE:
+        if following and _sure_break(found, following):
             sure_breaks.add(len(helper))
     wanted = [_same(ch) for ch in word]
     starts = [
@@ -211,6 +215,14 @@ def _respaced_word(word: str, seen: Sequence[OcrWord]) -> str | None:
     return respaced if respaced != word else None
 
 
+def _sure_break(left: OcrWord, right: OcrWord) -> bool:
+    """Whether Tesseract's break between two neighbouring words can be trusted."""
+    if left.confidence >= SURE and right.confidence >= SURE:
+        return True
+    height = max(left.box[3] - left.box[1], right.box[3] - right.box[1], 1)
+    return right.box[0] - left.box[2] >= WIDE_GAP * height
+
+
 def _breaks(word: str, offset: int) -> bool:
     """Whether a break before ``word[offset]`` is one RapidOCR drops (see the module's
     docstring for the kinds).
@@ -224,6 +236,8 @@ def _breaks(word: str, offset: int) -> bool:
     if before in BREAK_AFTER:
         # 30.10.2018, 14:11: one word
         return after.isalnum() and not (earlier.isdigit() and after.isdigit())
+    if after == ":" and later:
+        return before.isalpha()  # "Nummer : 4711", as receipts and some invoices print it
     return (
         (before.islower() and earlier.islower() and after.isdigit())
         or (before.isdigit() and after.islower() and later.islower())
