@@ -53,7 +53,7 @@ def analyze_page(image: Image.Image) -> PageAnalysis:
     width, height = image.size
     if min(width, height) < MIN_SIDE:
         return PageAnalysis("unknown", 0.0, 0.0, 0, width, height, f"tiny image {width}x{height}")
-    grey = image.convert("L")
+    grey = image if image.mode == "L" else image.convert("L")  # converting copies (5 ms)
     scale = THUMBNAIL_SIDE / max(width, height)
     if scale < 1:
         # A minimum filter first keeps thin rules and strokes dark when shrinking.
