@@ -51,6 +51,8 @@ def respaced(text: str, *seen: OcrWord, scale: float = 1.0) -> tuple[str, int]:
         ("Telefon:0531 12345", ["Telefon:0531"]),
         ("Frau MüllerAbteilung Einkauf", ["MüllerAbteilung"]),
         ("Summe netto.Zahlbar sofort", ["netto.Zahlbar"]),
+        ("Fax: +49 (030) 41092-111 20.03.201817:09:28", ["20.03.201817:09:28"]),
+        ("Datum 2016/05/0114:11:20", ["2016/05/0114:11:20"]),
     ],
 )
 def test_a_word_that_may_be_two_run_together_is_reread(text: str, words: list[str]) -> None:
@@ -168,6 +170,18 @@ def test_a_wide_gap_is_a_space_however_unsure_tesseract_is_of_the_characters() -
     )
 
     assert text == "Verkäufer-IBAN : DE12 1234"
+
+
+def test_a_date_and_a_time_run_together_are_parted_only_between_them() -> None:
+    text, _ = respaced(
+        "Datum 20.03.201817:09:28",
+        word("Datum", 100, 200),
+        word("20.03.", 220, 300),  # Tesseract splits inside the date: not taken over
+        word("2018", 310, 380),
+        word("17:09:28", 400, 520),
+    )
+
+    assert text == "Datum 20.03.2018 17:09:28"
 
 
 def test_a_time_is_not_split_at_its_colon() -> None:
