@@ -42,9 +42,9 @@ def test_ocr_with_the_default_engine_writes_json(tmp_path: Path, page: Path) -> 
     assert len(data["sha256"]) == 64
     assert data["error"] is None
     (first,) = data["pages"]
-    # No word RapidOCR may have run together (30.10.2018 is one): auto does not run Tesseract.
-    assert first["backend"] == "rapidocr"
-    assert "rapidocr alone (no words run together)" in first["route"]
+    # auto: Tesseract reads the page first, RapidOCR recognises what it is not sure of.
+    assert first["backend"] == "rapidocr+tesseract"
+    assert "line(s) as Tesseract read them" in first["route"]
     assert "4711" in first["text"]
     assert first["lines"] and all(len(line["box"]) == 4 for line in first["lines"])
 

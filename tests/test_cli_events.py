@@ -82,10 +82,10 @@ def test_auto_routes_a_clean_page_to_rapidocr_and_says_why(auto_run: Run) -> Non
     assert auto_run.of("fallback") == []
 
 
-def test_the_model_walks_its_states_with_its_bytes(auto_run: Run) -> None:
-    """RapidOCR reads the clean page alone in auto: no word on it may be two run together."""
-    states = [e for e in auto_run.of("model_state") if e["model"] == "rapidocr"]
-    assert not [e for e in auto_run.of("model_state") if e["model"] == "tesseract"]
+@pytest.mark.parametrize("model", ["rapidocr", "tesseract"])
+def test_the_model_walks_its_states_with_its_bytes(auto_run: Run, model: str) -> None:
+    """In auto Tesseract reads the page first and RapidOCR the lines it is not sure of."""
+    states = [e for e in auto_run.of("model_state") if e["model"] == model]
 
     assert [e["state"] for e in states] == [
         "loading",
@@ -104,7 +104,12 @@ def test_the_page_done_names_its_backend_after_the_route(auto_run: Run) -> None:
     (done,) = auto_run.of("page_done")
     (route,) = auto_run.of("route")
 
-    assert done == {**done, "document": str(auto_run.page), "page": 0, "backend": "rapidocr"}
+    assert done == {
+        **done,
+        "document": str(auto_run.page),
+        "page": 0,
+        "backend": "rapidocr+tesseract",
+    }
     assert done["seconds"] > 0
     assert auto_run.events.index(route) < auto_run.events.index(done)
 
@@ -136,7 +141,8 @@ def test_a_later_models_list_reports_the_measured_footprint(auto_run: Run, tmp_p
         (Path(auto_run.env["XDG_DATA_HOME"]) / "ablage-desktop" / "footprints.json").read_text()
     )
     assert rows["rapidocr"]["measured_bytes"] == stored["rapidocr"] > 0
-    assert rows["tesseract"]["measured_bytes"] is None  # not run: no word run together
+    assert rows["tesseract"]["measured_bytes"] == stored["tesseract"] > 0
+    assert rows["surya"]["measured_bytes"] is None  # not run
 
 
 def test_a_chosen_backend_is_routed_as_chosen_by_the_user(tmp_path: Path) -> None:

@@ -1,18 +1,11 @@
-"""RapidOCR's reading with Tesseract's help: which words Tesseract re-reads, what is taken over
-from it and what never is."""
+"""RapidOCR's lines with Tesseract's words: which words may take a break, which of
+Tesseract's breaks are taken over and which never are."""
 
 from __future__ import annotations
 
 import pytest
-from PIL import Image, ImageDraw
 
-from ablage_desktop.engine.models.combine import (
-    LineStrip,
-    Suspect,
-    respace,
-    suspect_spans,
-    suspects,
-)
+from ablage_desktop.engine.models.combine import respace_lines, scaled_word, suspect_spans
 from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
 
 
@@ -29,18 +22,19 @@ def rapid(text: str, x0: int = 90, x1: int = 900, y0: int = 95) -> OcrLine:
     return OcrLine(text, 0.99, (x0, y0, x1, y0 + 40))
 
 
-TESSERACT_STRIP = OcrPage(0, 500, 100, "tesseract", 0.5, "")
+TESSERACT = OcrPage(0, 2000, 1000, "tesseract", 0.5, "")
 
 
 def respaced(text: str, *seen: OcrWord, scale: float = 1.0) -> tuple[str, int]:
-    """RapidOCR's one-line page ``text`` with Tesseract's words ``seen`` in its one stretch."""
-    primary = page("rapidocr", [rapid(text)])
-    [suspect] = suspects(primary)
-    result = respace(primary, [suspect], [list(seen)], TESSERACT_STRIP, scale)
+    """RapidOCR's one-line page ``text`` with Tesseract's words ``seen`` on that line (read on
+    a page ``scale`` times larger)."""
+    line = rapid(text)
+    words = [scaled_word(word, scale) for word in seen]
+    result = respace_lines(page("rapidocr", [line]), {line.box: words}, TESSERACT)
     return result.page.text, result.spaces
 
 
-# --- which words Tesseract re-reads ----------------------------------------------------------
+# --- which words may take a break -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -72,24 +66,6 @@ def test_a_word_that_may_be_two_run_together_is_reread(text: str, words: list[st
 )
 def test_separate_words_dates_and_numbers_are_not_reread(text: str) -> None:
     assert suspect_spans(text) == []
-    assert suspects(page("rapidocr", [rapid(text)])) == []
-
-
-def test_only_the_stretch_of_the_line_around_the_word_is_cut_out() -> None:
-    text = "Bitte überweisen Sie den Betrag bis zum Monatsende an Kundenstraße15"
-    line = rapid(text, x0=100, x1=1500)
-
-    [suspect] = suspects(page("rapidocr", [line]))
-
-    assert suspect.line == 0
-    assert suspect.box[1::2] == (line.box[1], line.box[3])
-    assert suspect.box[0] > 800 and suspect.box[2] == 1500  # the second half of the line
-
-
-def test_two_suspect_words_close_together_are_one_stretch() -> None:
-    [suspect] = suspects(page("rapidocr", [rapid("Nr.4711 vom31.10.2018")]))
-
-    assert len(suspect.spans) == 2
 
 
 # --- what is taken over ----------------------------------------------------------------------
@@ -107,23 +83,23 @@ def test_spaces_rapidocr_ran_together_are_put_back_where_tesseract_is_sure() -> 
     assert spaces == 1
 
 
-def test_the_page_names_both_engines_and_counts_both_times() -> None:
-    primary = page("rapidocr", [rapid("Kundenstraße15")])
-    result = respace(
-        primary,
-        suspects(primary),
-        [[word("Kundenstraße", 100, 400), word("15", 420, 470)]],
-        TESSERACT_STRIP,
-    )
+def test_the_page_names_both_engines_counts_both_times_and_keeps_settled_lines() -> None:
+    """A settled line is Tesseract's own (it carries its words): it is left as it is."""
+    rapid_line = rapid("Kundenstraße15")
+    settled = OcrLine("Summe 15,00", 0.95, (90, 300, 400, 340), (word("Summe", 100, 250),))
+    words = {rapid_line.box: [word("Kundenstraße", 100, 400), word("15", 420, 470)]}
+
+    result = respace_lines(page("rapidocr", [rapid_line, settled]), words, TESSERACT)
 
     assert result.page.backend == "rapidocr+tesseract"
     assert result.page.seconds == 1.5
-    assert result.reread == 1
-    assert "1 word(s) re-read by Tesseract, 1 space(s) put back" in result.summary
+    assert result.page.text == "Kundenstraße 15\n\nSumme 15,00"
+    assert result.settled == 1
+    assert "1 of 2 line(s) as Tesseract read them, 1 space(s) put back" in result.summary
 
 
 def test_the_neighbours_tesseract_read_around_the_word_do_not_matter() -> None:
-    """The stretch cuts through the words either side: Tesseract reads parts of them."""
+    """The other words of the line, read well or not, are no part of the word's reading."""
     text, _ = respaced(
         "Rechnung Nr.4711vom 30.10.2018",
         word("ung", 60, 100),
@@ -192,8 +168,21 @@ def test_a_time_is_not_split_at_its_colon() -> None:
     assert text == "Uhrzeit: 14:11"
 
 
-def test_where_the_characters_differ_rapidocr_keeps_its_reading() -> None:
-    text, _ = respaced("Kundenstraße15", word("Kundenstrafe", 100, 400), word("15", 420, 470))
+def test_a_character_misread_around_the_word_keeps_the_breaks_where_both_agree() -> None:
+    """Tesseract reads "Verkäufer--IBAN :DEI2": the breaks at the colon stand between
+    characters both engines read alike."""
+    text, _ = respaced(
+        "Verkäufer-IBAN:DE12 1234",
+        word("Verkäufer--IBAN", 100, 420),
+        word(":DEI2", 440, 540),
+        word("1234", 560, 640),
+    )
+
+    assert text == "Verkäufer-IBAN :DE12 1234"
+
+
+def test_where_the_readings_differ_much_rapidocr_keeps_its_own() -> None:
+    text, _ = respaced("Kundenstraße15", word("Kvndcnslrafe", 100, 400), word("15", 420, 470))
 
     assert text == "Kundenstraße15"
 
@@ -211,72 +200,23 @@ def test_helper_boxes_from_an_upscaled_page_are_scaled_back() -> None:
 
 
 def test_two_words_of_one_line_are_respaced_each_in_its_place() -> None:
-    primary = page("rapidocr", [rapid("Nr.4711 und Kundenstraße15", x1=1500)])
-    found = suspects(primary)
-    pieces = [
-        [word("Nr.", 100, 150), word("4711", 160, 240)],
-        [word("Kundenstraße", 900, 1300), word("15", 1320, 1400)],
-    ]
-    if len(found) == 1:  # one stretch holding both
-        pieces = [pieces[0] + pieces[1]]
+    text, spaces = respaced(
+        "Nr.4711 und Kundenstraße15",
+        word("Nr.", 100, 150),
+        word("4711", 160, 240),
+        word("und", 260, 320),
+        word("Kundenstraße", 340, 700),
+        word("15", 720, 770),
+    )
 
-    result = respace(primary, found, pieces, TESSERACT_STRIP)
-
-    assert result.page.text == "Nr. 4711 und Kundenstraße 15"
-    assert result.spaces == 2
+    assert text == "Nr. 4711 und Kundenstraße 15"
+    assert spaces == 2
 
 
-def test_a_page_with_nothing_to_respace_keeps_its_text() -> None:
-    primary = page("rapidocr", [rapid("Kundenstraße15"), rapid("Summe", y0=300)])
+def test_a_line_without_tesseract_words_keeps_its_text() -> None:
+    line, other = rapid("Kundenstraße15"), rapid("Summe", y0=300)
 
-    result = respace(primary, [Suspect(0, ((0, 14),), (90, 95, 900, 135))], [[]], TESSERACT_STRIP)
+    result = respace_lines(page("rapidocr", [line, other]), {line.box: []}, TESSERACT)
 
     assert result.page.text == "Kundenstraße15\n\nSumme"  # an empty line between blocks
     assert result.spaces == 0
-
-
-# --- the strip -------------------------------------------------------------------------------
-
-
-def test_a_strip_stacks_the_stretches_and_puts_the_words_found_back_on_the_page() -> None:
-    image = Image.new("L", (1000, 600), 255)
-    ImageDraw.Draw(image).rectangle((100, 100, 400, 140), fill=0)
-    boxes = [(100, 100, 400, 140), (500, 400, 900, 450)]
-
-    strip = LineStrip.cut(image, boxes)
-
-    (first_box, first_top), (second_box, second_top) = strip.placements
-    assert [first_box, second_box] == boxes
-    assert strip.image.mode == "L"
-    assert strip.image.width == 400 + 2 * strip.pad
-    assert second_top > first_top + 40  # one under the other, with space between
-    # the black bar of the first stretch was copied to its place in the strip
-    assert strip.image.getpixel((strip.pad + 10, first_top + 10)) == 0
-    assert strip.image.getpixel((strip.pad + 10, second_top + 10)) == 255
-
-    reading = OcrPage(
-        0,
-        strip.image.width,
-        strip.image.height,
-        "tesseract",
-        0.1,
-        "",
-        (
-            OcrLine("Zahlbetrag", 0.9, (0, 0, 1, 1), (word("Zahlbetrag", 15, 160, y0=first_top),)),
-            OcrLine(
-                "521,91 EUR",
-                0.9,
-                (0, 0, 1, 1),
-                (
-                    word("521,91", strip.pad + 10, strip.pad + 120, y0=second_top + 5),
-                    word("EUR", strip.pad + 140, strip.pad + 200, y0=second_top + 5),
-                ),
-            ),
-        ),
-    )
-    first, second = strip.words_by_piece(reading)
-
-    assert [w.text for w in first] == ["Zahlbetrag"]
-    assert [w.text for w in second] == ["521,91", "EUR"]
-    assert first[0].box == (15 - strip.pad + 100, 100, 160 - strip.pad + 100, 130)
-    assert second[1].box == (640, 405, 700, 435)

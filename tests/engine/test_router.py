@@ -6,6 +6,7 @@ and the real Tesseract as the CPU engine a page falls back to where that matters
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -417,23 +418,27 @@ RUN_TOGETHER = ("Summe netto 4711 vom 30.10.2018", "Bitte zahlen Sie bis morgen.
 
 
 @pytest.mark.slow
-def test_a_page_whose_words_stand_apart_is_read_by_rapidocr_alone(rig: Rig, rapidocr: str) -> None:
-    helper = FakeModelScript("tesseract", "cpu", 64 * MIB, text="never asked")
+def test_a_page_tesseract_is_not_sure_of_is_recognised_by_rapidocr(rig: Rig, rapidocr: str) -> None:
+    helper = FakeModelScript("tesseract", "cpu", 64 * MIB, text="no words, nothing sure")
     register_fakes(rig.manager, rig.probe, helper)
 
     result = combining_dispatcher(rig, (rapidocr, "tesseract")).recognize(
         page_of(text_page(SEPARATE_WORDS))
     )
 
-    assert result.backend == "rapidocr"
-    assert result.text.splitlines() == list(SEPARATE_WORDS)
-    assert "rapidocr alone (no words run together)" in (result.route or "")
-    assert helper.attempts == 0
-    assert [stage for stage, _ in result.stages] == ["preprocessing", "rapidocr", "combining"]
+    assert result.backend == "rapidocr+tesseract"
+    assert [line for line in result.text.splitlines() if line] == list(SEPARATE_WORDS)
+    assert "0 of 2 line(s) as Tesseract read them" in (result.route or ""), result.route
+    assert [stage for stage, _ in result.stages] == [
+        "preprocessing",
+        "tesseract",
+        "rapidocr",
+        "combining",
+    ]
 
 
 @pytest.mark.slow
-def test_only_the_words_that_may_run_together_are_reread_by_tesseract(
+def test_lines_tesseract_is_sure_of_are_settled_and_the_rest_recognised(
     rig: Rig, rapidocr: str, tesseract: str
 ) -> None:
     lines = (*SEPARATE_WORDS, *RUN_TOGETHER)
@@ -443,8 +448,14 @@ def test_only_the_words_that_may_run_together_are_reread_by_tesseract(
     )
 
     assert result.backend == "rapidocr+tesseract"
-    assert "1 word(s) re-read by Tesseract" in (result.route or ""), result.route
-    assert "Danke" in result.text
+    found = re.search(r"(\d+) of (\d+) line\(s\) as Tesseract read them", result.route or "")
+    assert found is not None, result.route
+    assert 1 <= int(found[1]) <= int(found[2]) == len(lines)
+    settled = [line for line in result.lines if line.words]
+    assert len(settled) == int(found[1])
+    assert all(line.text == " ".join(word.text for word in line.words) for line in settled)
+    for line in lines:
+        assert line.split()[-1] in result.text
     assert dict(result.stages).keys() == {"preprocessing", "rapidocr", "tesseract", "combining"}
 
 

@@ -13,10 +13,13 @@ from pydantic import BaseModel, ConfigDict
 
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
-from ablage_desktop.engine.results.document import OcrLine, OcrPage
+from ablage_desktop.engine.results.document import Box, OcrLine, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
 
 DeviceKind = Literal["cpu", "gpu", "remote"]
+Settled = Callable[[list[Box]], list[OcrLine | None]]
+"""Given the boxes of the lines an engine found on a page, the line another engine has
+already read for sure in each, or None where the engine reads it itself."""
 
 
 class EngineOptions(BaseModel):

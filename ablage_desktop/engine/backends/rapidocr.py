@@ -27,6 +27,7 @@ from ablage_desktop.engine.backends.base import (
     Backend,
     BackendSpec,
     EngineOptions,
+    Settled,
 )
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.intake.documents import PageImage
@@ -218,11 +219,70 @@ class RapidOcrBackend(Backend):
                 lines.append(OcrLine(text, float(score), box))
         return self._page_result(page, started, *in_reading_order(lines))
 
+    def recognize_where(
+        self,
+        page: PageImage,
+        settled: Settled,
+        cancel: CancelToken | None = None,
+    ) -> OcrPage:
+        """The page's lines as the detector finds them; ``settled`` is given their boxes and
+        returns, for each, a line another engine has read for sure (taken as it is) or None
+        (read by the recogniser). The recogniser is most of RapidOCR's time on a page (3.6 of
+        4.2 s on a 300-dpi invoice), so every settled line is time saved."""
+        started = time.perf_counter()
+        session, alone = self._take()
+        try:
+            found = _detect(session, page.image)
+            boxes = [box_of_quad(quad, page.width, page.height) for quad, _crop in found]
+            known = settled(boxes)
+            todo = [i for i, line in enumerate(known) if line is None]
+            read = _recognise(session, [found[i][1] for i in todo], self._options)
+        except Exception as exc:
+            raise RecognitionError(
+                f"RapidOCR failed on page {page.index + 1}: {type(exc).__name__}: {exc}"
+            ) from exc
+        finally:
+            self._give_back(session, alone)
+        lines: list[OcrLine] = [line for line in known if line is not None]
+        for index, (text, score) in zip(todo, read, strict=True):
+            text = text.strip()
+            if text and score >= self._options.min_confidence:
+                lines.append(OcrLine(text, float(score), boxes[index]))
+        return self._page_result(page, started, *in_reading_order(lines))
+
     def close(self) -> None:
         self._sessions.clear()
         self._alone = None
         while not self._pool.empty():
             self._pool.get_nowait()
+
+
+def _detect(session: Any, image: Any) -> list[tuple[Any, Any]]:
+    """The detector's four-point boxes on the page, and the crops the recogniser reads, as
+    ``RapidOCR.__call__`` makes them (both from the page reduced to RapidOCR's working size,
+    the boxes mapped back to the page), so that a line reads the same either way."""
+    from rapidocr.main import RapidOCRError
+    from rapidocr.utils.process_img import map_boxes_to_original
+
+    original = session.load_img(image)
+    prepared, record = session.preprocess_img(original)
+    try:
+        crops, detected = session.detect_and_crop(prepared, record)
+    except RapidOCRError:  # no text found
+        return []
+    height, width = original.shape[:2]
+    quads = map_boxes_to_original(detected.boxes, record, height, width)
+    return list(zip(quads, crops, strict=True))
+
+
+def _recognise(session: Any, crops: list[Any], options: RapidOcrOptions) -> list[tuple[str, float]]:
+    """Text and score of each crop (turned first where the angle classifier is on)."""
+    if not crops:
+        return []
+    if options.angle_classifier:
+        crops, _ = session.cls_and_rotate(crops)
+    output = session.recognize_txt(crops)
+    return list(zip(output.txts, output.scores, strict=True))
 
 
 def box_of_quad(quad: Any, width: int, height: int) -> tuple[int, int, int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from ablage_desktop.engine.backends.base import Backend
+from ablage_desktop.engine.backends.base import Backend, Settled
 from ablage_desktop.engine.errors import Cancelled, RemoteServerError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.models.records import ModelRecord
@@ -31,8 +31,13 @@ class Lease:
             raise RuntimeError(f"the lease on {self.name} was released")
         return self._backend
 
-    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
-        """Recognise with the model, no more threads at once than the backend allows."""
+    def recognize(
+        self, page: PageImage, cancel: CancelToken | None = None, settled: Settled | None = None
+    ) -> OcrPage:
+        """Recognise with the model, no more threads at once than the backend allows.
+
+        ``settled`` (lines another engine has read, by box) goes to a backend that can take
+        it (``recognize_where``); any other reads the whole page."""
         slots = self._record.slots
         assert slots is not None
         backend = self.backend
@@ -46,7 +51,11 @@ class Lease:
             self._manager._count(self._record, queued=-1, in_flight=1)
             started = time.perf_counter()
             try:
-                result = backend.recognize(page, cancel)
+                where = getattr(backend, "recognize_where", None)
+                if settled is not None and where is not None:
+                    result = where(page, settled, cancel)
+                else:
+                    result = backend.recognize(page, cancel)
             except RemoteServerError as exc:
                 self._manager._count(self._record, in_flight=-1)
                 if exc.server_down:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ablage_desktop.engine.backends.base import Settled
 from ablage_desktop.engine.errors import (
     AblageError,
     Cancelled,
@@ -30,10 +31,18 @@ from ablage_desktop.engine.errors import (
 from ablage_desktop.engine.events import Event, FallbackTaken, Routed
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.pressure import Pressure
-from ablage_desktop.engine.models.combine import LineStrip, respace, suspects
+from ablage_desktop.engine.models.combine import respace_lines, scaled_word
+from ablage_desktop.engine.models.line_words import reads_well, settled_line, words_by_line
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
 from ablage_desktop.engine.preprocess import PreparedPage, Preprocessor
-from ablage_desktop.engine.results.document import Box, ErrorInfo, Fallback, OcrPage
+from ablage_desktop.engine.results.document import (
+    Box,
+    ErrorInfo,
+    Fallback,
+    OcrLine,
+    OcrPage,
+    OcrWord,
+)
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.page_analysis import PageAnalysis, analyze_page
 
@@ -315,32 +324,18 @@ class PageDispatcher:
         cancel: CancelToken | None,
         stages: _Stages,
     ) -> tuple[OcrPage, str]:
-        """``name`` (RapidOCR) reads the page; ``helper`` (Tesseract) re-reads only the words
-        that may have run together, all in one strip (see ``combine``).
+        """``helper`` (Tesseract) reads the page first; ``name`` (RapidOCR) finds the lines,
+        takes those Tesseract is sure of as they are (``line_words``) and recognises the
+        rest, where Tesseract's words then put back the spaces it ran together
+        (``combine``).
 
         A failing helper leaves the page to RapidOCR alone; a failing RapidOCR raises, and
         the chain goes on as always.
         """
         variant = stages.time("preprocessing", prepared.variant, self._engine_of(name))
-        page = self._run(name, variant.page, cancel)
-        stages.add(name, page.seconds)
-        started = time.perf_counter()
-        found = suspects(page)
-        if not found:
-            stages.add("combining", time.perf_counter() - started)
-            how = "no words run together" if page.lines else "no line boxes"
-            return variant.restore(page), f"{name} alone ({how})"
         helper_variant = stages.time("preprocessing", prepared.variant, self._engine_of(helper))
-        scale = helper_variant.page.width / max(1, variant.page.width)
-        original = helper_variant.page
-        strip = LineStrip.cut(
-            original.image, [_scaled_box(suspect.box, scale, original) for suspect in found]
-        )
-        stages.add("combining", time.perf_counter() - started)
-        if cancel is not None and cancel.cancelled:
-            raise Cancelled()  # no second engine starts after a cancel
         try:
-            reading = self._run(helper, dataclasses.replace(original, image=strip.image), cancel)
+            reading = self._run(helper, helper_variant.page, cancel)
             stages.add(helper, reading.seconds)
         except Cancelled:
             raise
@@ -350,9 +345,27 @@ class PageDispatcher:
                 with self._lock:
                     self._broken.setdefault(helper, cause.message)
             log.warning("%s could not help %s on a page: %s", helper, name, cause.message)
+            page = self._run(name, variant.page, cancel)
+            stages.add(name, page.seconds)
             return variant.restore(page), f"{name} alone ({helper} failed: {cause.message})"
+        scale = helper_variant.page.width / max(1, variant.page.width)
+        words = [scaled_word(word, scale) for line in reading.lines for word in line.words]
+        on_line: dict[Box, list[OcrWord]] = {}
+        settles = reads_well(words)
+
+        def settle(boxes: list[Box]) -> list[OcrLine | None]:
+            for box, found in zip(boxes, words_by_line(words, boxes), strict=True):
+                on_line[box] = found
+            if not settles:
+                return [None] * len(boxes)
+            return [settled_line(on_line[box], box) for box in boxes]
+
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled()  # no second engine starts after a cancel
+        page = self._run(name, variant.page, cancel, settle)
+        stages.add(name, page.seconds)
         started = time.perf_counter()
-        combination = respace(page, found, strip.words_by_piece(reading), reading, scale)
+        combination = respace_lines(page, on_line, reading)
         result = variant.restore(combination.page)
         stages.add("combining", time.perf_counter() - started)
         return result, combination.summary
@@ -404,13 +417,20 @@ class PageDispatcher:
             return name
         return self._engine_type(name) or name
 
-    def _run(self, name: str, page: PageImage, cancel: CancelToken | None) -> OcrPage:
-        """One engine on one page; an out-of-memory frees every idle model and retries once."""
+    def _run(
+        self,
+        name: str,
+        page: PageImage,
+        cancel: CancelToken | None,
+        settled: Settled | None = None,
+    ) -> OcrPage:
+        """One engine on one page (with the lines another engine has ``settled``, where it
+        takes them); an out-of-memory frees every idle model and retries once."""
         oom = ""
         stopped = False
         lease = self.manager.acquire(name, (page.width, page.height))
         try:
-            return lease.recognize(page, cancel)
+            return lease.recognize(page, cancel, settled)
         except EngineStopped:
             stopped = True
             raise
@@ -431,7 +451,7 @@ class PageDispatcher:
         self.manager.recover_from_oom(keep=name)
         with self.manager.acquire(name, (page.width, page.height)) as lease:
             try:
-                return lease.recognize(page, cancel)
+                return lease.recognize(page, cancel, settled)
             except Exception as exc:
                 if is_out_of_memory(exc):
                     raise OutOfMemory(name, "recognition", oom) from None
@@ -456,17 +476,6 @@ class _Stages:
 
     def items(self) -> tuple[tuple[str, float], ...]:
         return tuple(self._seconds.items())
-
-
-def _scaled_box(box: Box, scale: float, page: PageImage) -> Box:
-    """``box`` on a page ``scale`` times the size, inside ``page``."""
-    x0, y0, x1, y1 = box
-    return (
-        max(0, round(x0 * scale)),
-        max(0, round(y0 * scale)),
-        min(page.width, max(round(x0 * scale) + 1, round(x1 * scale))),
-        min(page.height, max(round(y0 * scale) + 1, round(y1 * scale))),
-    )
 
 
 def _broken_model(exc: BaseException) -> bool:

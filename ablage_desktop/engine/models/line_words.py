@@ -1,0 +1,80 @@
+"""Tesseract's words of a page, given to the lines RapidOCR's detector found there.
+
+In ``auto`` Tesseract reads the whole page first (a fifth of RapidOCR's time), RapidOCR's
+detector finds the lines, and each line takes the words of Tesseract's reading that lie on
+it. A line whose words Tesseract is sure of, and that cover it end to end, is settled: taken as
+Tesseract read it, and RapidOCR's recogniser (most of its time) never sees it. Measured on
+the development set (benchmarks/RESULTS.md): 64 % of the characters settled, at the F1 and
+CER of RapidOCR's own reading or better; Tesseract's sure words there were as good as
+RapidOCR's, and it parts words RapidOCR runs together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ablage_desktop.engine.results.document import Box, OcrLine, OcrWord
+
+SURE = 0.9
+"""Tesseract's word confidence from which it is right nearly always (LSTM confidences of
+clean print stop at about 0.96)."""
+ON_LINE = 0.6
+"""Share of a word's height (or the line's, where the word's box is the taller: Tesseract
+now and then gives a word twice its height) a line's box must overlap for the word to be on
+that line; of two lines (RapidOCR's boxes reach past the ink into their neighbours), the one
+overlapping it most takes it."""
+SAME_ROW = 0.5
+"""Words of one line: their middles lie within this share of their height of each other."""
+READS_WELL = 0.7
+"""Share of a page's characters Tesseract must be sure of before any line of it is settled.
+Documents of print came to 0.74-1.0 on the development set, the receipts (thermal print,
+photographed) to 0.12-0.59, where even its sure words went wrong ("1.00" for "0.00")."""
+REACH = 1.0
+"""A settled line's words span the box, short of at most this many line heights (the
+detector's box reaches past the ink at both ends)."""
+
+
+def words_by_line(words: Sequence[OcrWord], boxes: Sequence[Box]) -> list[list[OcrWord]]:
+    """For each box, the words whose middle lies inside it horizontally and that it overlaps
+    most vertically, left to right."""
+    found: list[list[OcrWord]] = [[] for _ in boxes]
+    for word in words:
+        x0, y0, x1, y1 = word.box
+        middle = (x0 + x1) / 2
+        best, owner = ON_LINE, -1
+        for index, (bx0, by0, bx1, by1) in enumerate(boxes):
+            if not bx0 <= middle <= bx1:
+                continue
+            overlap = (min(y1, by1) - max(y0, by0)) / max(1, min(y1 - y0, by1 - by0))
+            if overlap >= best:
+                best, owner = overlap, index
+        if owner >= 0:
+            found[owner].append(word)
+    for line in found:
+        line.sort(key=lambda word: word.box[0])
+    return found
+
+
+def settled_line(words: Sequence[OcrWord], box: Box) -> OcrLine | None:
+    """The line in ``box`` as Tesseract read it, where it is sure of every word, the words
+    stand in one row and cover the box; None: RapidOCR reads it."""
+    if not words or any(word.confidence < SURE for word in words):
+        return None
+    x0, y0, x1, y1 = box
+    if words[-1].box[2] - words[0].box[0] < (x1 - x0) - REACH * (y1 - y0):
+        return None  # ink in the box Tesseract did not read
+    middles = [(word.box[1] + word.box[3]) / 2 for word in words]
+    height = max(word.box[3] - word.box[1] for word in words)
+    if max(middles) - min(middles) > SAME_ROW * height:
+        return None
+    text = " ".join(word.text for word in words)
+    characters = sum(len(word.text) for word in words)
+    confidence = sum(word.confidence * len(word.text) for word in words) / max(1, characters)
+    return OcrLine(text, confidence, box, tuple(words))
+
+
+def reads_well(words: Sequence[OcrWord]) -> bool:
+    """Whether Tesseract is sure of enough of the page (``READS_WELL``) to settle lines."""
+    characters = sum(len(word.text) for word in words)
+    sure = sum(len(word.text) for word in words if word.confidence >= SURE)
+    return characters > 0 and sure >= READS_WELL * characters

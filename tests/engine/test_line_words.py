@@ -1,0 +1,82 @@
+"""Tesseract's words given to the lines RapidOCR's detector found, and which lines Tesseract
+settles: the part of ``auto`` that spares RapidOCR's recogniser."""
+
+from __future__ import annotations
+
+from ablage_desktop.engine.models.line_words import reads_well, settled_line, words_by_line
+from ablage_desktop.engine.results.document import OcrWord
+
+
+def word(text: str, x0: int, x1: int, confidence: float = 0.95, y0: int = 100) -> OcrWord:
+    return OcrWord(text, confidence, (x0, y0, x1, y0 + 30))
+
+
+LINE = (90, 92, 610, 138)
+"""A detector box reaching past its line's ink a little, as RapidOCR's do."""
+
+
+def test_a_word_goes_to_the_line_it_overlaps_most() -> None:
+    upper, lower = (90, 92, 610, 138), (90, 128, 610, 174)  # overlapping boxes
+    words = [word("Rechnung", 100, 250, y0=100), word("Summe", 100, 220, y0=138)]
+
+    assert words_by_line(words, [upper, lower]) == [[words[0]], [words[1]]]
+
+
+def test_a_word_outside_every_line_belongs_to_none() -> None:
+    words = [word("Rand", 700, 780), word("Fuß", 100, 160, y0=400)]
+
+    assert words_by_line(words, [LINE]) == [[]]
+
+
+def test_a_word_taller_than_its_line_is_still_on_it() -> None:
+    """Tesseract now and then boxes a word at twice its height."""
+    tall = OcrWord("2016/05/01", 0.8, (200, 80, 380, 160))
+
+    assert words_by_line([tall], [LINE]) == [[tall]]
+
+
+def test_the_words_of_a_line_are_kept_left_to_right() -> None:
+    words = [word("4711", 400, 480), word("Nr.", 100, 150), word("Rechnung", 160, 380)]
+
+    [found] = words_by_line(words, [LINE])
+
+    assert [w.text for w in found] == ["Nr.", "Rechnung", "4711"]
+
+
+def test_a_line_tesseract_is_sure_of_end_to_end_is_settled_with_its_words() -> None:
+    words = [word("Rechnung", 100, 300), word("Nr.", 320, 380), word("4711", 400, 600)]
+
+    line = settled_line(words, LINE)
+
+    assert line is not None
+    assert line.text == "Rechnung Nr. 4711"
+    assert line.box == LINE
+    assert line.words == tuple(words)
+    assert 0.9 <= line.confidence <= 1.0
+
+
+def test_one_unsure_word_leaves_the_line_to_rapidocr() -> None:
+    words = [word("Rechnung", 100, 300), word("Nr.", 320, 380, 0.6), word("4711", 400, 600)]
+
+    assert settled_line(words, LINE) is None
+
+
+def test_ink_tesseract_did_not_read_leaves_the_line_to_rapidocr() -> None:
+    """Its words cover only half of the detector's box: something there went unread."""
+    assert settled_line([word("Rechnung", 100, 300)], LINE) is None
+    assert settled_line([], LINE) is None
+
+
+def test_words_of_two_rows_are_not_one_line() -> None:
+    words = [word("Rechnung", 100, 300, y0=92), word("4711", 320, 600, y0=118)]
+
+    assert settled_line(words, (90, 90, 610, 150)) is None
+
+
+def test_tesseract_settles_lines_only_on_a_page_it_reads_well() -> None:
+    print_page = [word("Rechnung", 0, 1), word("4711", 0, 1), word("vom", 0, 1, 0.5)]
+    receipt = [word("T0TAL", 0, 1, 0.4), word("RM12.60", 0, 1, 0.5), word("CASH", 0, 1)]
+
+    assert reads_well(print_page)
+    assert not reads_well(receipt)
+    assert not reads_well([])

@@ -1,0 +1,90 @@
+"""RapidOCR reading only the lines no other engine has settled (``recognize_where``): its
+detector finds every line, its recogniser reads the rest, and what it reads is what a whole
+reading of the page would have given."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from samples import text_page
+
+from ablage_desktop.engine.backends import rapidocr
+from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions
+from ablage_desktop.engine.intake.documents import PageImage
+from ablage_desktop.engine.results.document import Box, OcrLine
+
+LINES = ("Rechnung 4711 vom 30.10.2018", "Summe netto 123,45 EUR", "Zahlbar sofort")
+
+
+def text_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line]
+
+
+@pytest.fixture(scope="module")
+def backend() -> Iterator[rapidocr.RapidOcrBackend]:
+    options = RapidOcrOptions(engine="rapidocr", instances=1, detection_side=1280)
+    if not rapidocr.check(options).ok:
+        pytest.skip("rapidocr cannot run here")
+    loaded = rapidocr.load("rapidocr", options)
+    assert isinstance(loaded, rapidocr.RapidOcrBackend)
+    yield loaded
+    loaded.close()
+
+
+@pytest.fixture(scope="module")
+def page() -> PageImage:
+    return PageImage(Path("invoice.png"), 0, text_page(LINES, size=(1400, 340)), 300)
+
+
+def test_with_nothing_settled_the_page_reads_as_a_whole_reading(
+    backend: rapidocr.RapidOcrBackend, page: PageImage
+) -> None:
+    whole = backend.recognize(page)
+
+    where = backend.recognize_where(page, lambda boxes: [None] * len(boxes))
+
+    assert where.text == whole.text
+    assert where.lines == whole.lines
+    assert text_lines(whole.text) == list(LINES)
+
+
+def test_a_settled_line_is_taken_as_it_is_and_the_rest_recognised(
+    backend: rapidocr.RapidOcrBackend, page: PageImage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[Box] = []
+    recognised: list[int] = []
+    real = rapidocr._recognise
+
+    def counting(session, crops, options):  # type: ignore[no-untyped-def]
+        recognised.append(len(crops))
+        return real(session, crops, options)
+
+    monkeypatch.setattr(rapidocr, "_recognise", counting)
+
+    def settle(boxes: list[Box]) -> list[OcrLine | None]:
+        seen.extend(boxes)
+        top = min(range(len(boxes)), key=lambda i: boxes[i][1])
+        return [
+            OcrLine("Rechnung 4711 vom 30.10.2018 (settled)", 0.93, box) if i == top else None
+            for i, box in enumerate(boxes)
+        ]
+
+    result = backend.recognize_where(page, settle)
+
+    assert len(seen) == 3
+    assert recognised == [2]  # the settled line never reached the recogniser
+    assert text_lines(result.text) == ["Rechnung 4711 vom 30.10.2018 (settled)", *LINES[1:]]
+
+
+def test_a_blank_page_has_no_lines_to_settle(backend: rapidocr.RapidOcrBackend) -> None:
+    from PIL import Image
+
+    blank = PageImage(Path("blank.png"), 0, Image.new("L", (800, 600), 255), 300)
+    asked: list[list[Box]] = []
+
+    result = backend.recognize_where(blank, lambda boxes: asked.append(boxes) or [])
+
+    assert result.text == ""
+    assert asked == [[]]
