@@ -95,8 +95,10 @@ class Routing(_Section):
     cpu_only: list[str] = ["rapidocr", "tesseract"]
     """The chain under critical memory pressure."""
     combine: bool = True
-    """Pages RapidOCR reads in ``auto``: a Tesseract model that follows it in the chain
-    re-reads the words RapidOCR may have run together (``engine/models/combine.py``)."""
+    """Pages RapidOCR reads in ``auto``: a Tesseract model that follows it in the chain reads
+    the page first, the lines it is sure of are kept as it read them, RapidOCR recognises the
+    rest and Tesseract's words put back the spaces it ran together
+    (``engine/models/line_words.py``, ``engine/models/combine.py``)."""
 
     def chains(self) -> dict[str, list[str]]:
         return {"complex": self.complex, "simple": self.simple, "unknown": self.unknown}
