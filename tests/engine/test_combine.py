@@ -160,6 +160,20 @@ def test_a_date_and_a_time_run_together_are_parted_only_between_them() -> None:
     assert text == "Datum 20.03.2018 17:09:28"
 
 
+def test_a_value_after_a_label_is_not_split_at_its_own_colons() -> None:
+    """Tesseract sees a gap in "urn: zugferd.de" that is not there: only a label's colon (the
+    first) may take a break."""
+    text, _ = respaced(
+        "Profil:urn:cen.eu:en16931#urn:zugferd.de:2p0",
+        word("Profil", 100, 200),
+        word(":", 215, 222),
+        word("urn:cen.eu:en16931#urn:", 240, 600),
+        word("zugferd.de:2p0", 640, 800),
+    )
+
+    assert text == "Profil : urn:cen.eu:en16931#urn:zugferd.de:2p0"
+
+
 def test_a_time_is_not_split_at_its_colon() -> None:
     text, _ = respaced(
         "Uhrzeit:14:11", word("Uhrzeit:", 100, 250), word("14", 270, 300), word(":11", 320, 360)

@@ -204,6 +204,8 @@ def _breaks(word: str, offset: int) -> bool:
     earlier = word[offset - 2] if offset >= 2 else ""
     later = word[offset + 1] if offset + 1 < len(word) else ""
     if before in BREAK_AFTER:
+        if before == ":" and ":" in word[: offset - 1]:
+            return False  # a label ends at its first colon; later ones are the value's (urn:...)
         # 30.10.2018, 14:11: one word
         return after.isalnum() and not (earlier.isdigit() and after.isdigit())
     if after == ":" and later:
