@@ -80,3 +80,9 @@ def test_tesseract_settles_lines_only_on_a_page_it_reads_well() -> None:
     assert reads_well(print_page)
     assert not reads_well(receipt)
     assert not reads_well([])
+
+
+def test_a_bar_tesseract_may_have_read_for_a_capital_i_leaves_the_line_to_rapidocr() -> None:
+    words = [word("Then", 100, 200), word("|", 215, 222), word("said", 240, 600)]
+
+    assert settled_line(words, LINE) is None

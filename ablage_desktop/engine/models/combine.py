@@ -76,10 +76,12 @@ def respace_lines(
     primary: OcrPage, on_line: Mapping[Box, Sequence[OcrWord]], helper: OcrPage
 ) -> Combination:
     """RapidOCR's page ``primary`` with the spaces Tesseract's words show put back into the
-    lines RapidOCR recognised; ``on_line`` holds Tesseract's words by line box (on
-    ``primary``'s page), ``helper`` is Tesseract's reading, for its name and time.
+    lines RapidOCR recognised, in reading order; ``on_line`` holds Tesseract's words by line
+    box (on ``primary``'s page), ``helper`` is Tesseract's reading, for its name and time.
 
-    Settled lines are Tesseract's own and carry its words; RapidOCR's carry none.
+    Settled lines are Tesseract's own and carry its words; RapidOCR's carry none. The lines
+    are put in reading order here, once (``RapidOcrBackend.recognize_where`` leaves them in
+    the detector's).
     """
     spaces = 0
     lines = []

@@ -29,6 +29,9 @@ READS_WELL = 0.7
 """Share of a page's characters Tesseract must be sure of before any line of it is settled.
 Documents of print came to 0.74-1.0 on the development set, the receipts (thermal print,
 photographed) to 0.12-0.59, where even its sure words went wrong ("1.00" for "0.00")."""
+UNTRUSTED = "|"
+"""Tesseract reads a sans-serif capital I as a bar, and is sure of it (the generated column
+pages: "|" seven times a page at 0.93-0.96): a line with one is left to RapidOCR."""
 REACH = 1.0
 """A settled line's words span the box, short of at most this many line heights (the
 detector's box reaches past the ink at both ends)."""
@@ -59,6 +62,8 @@ def settled_line(words: Sequence[OcrWord], box: Box) -> OcrLine | None:
     """The line in ``box`` as Tesseract read it, where it is sure of every word, the words
     stand in one row and cover the box; None: RapidOCR reads it."""
     if not words or any(word.confidence < SURE for word in words):
+        return None
+    if any(UNTRUSTED in word.text for word in words):
         return None
     x0, y0, x1, y1 = box
     if words[-1].box[2] - words[0].box[0] < (x1 - x0) - REACH * (y1 - y0):
