@@ -9,6 +9,7 @@ and a page read alone has a session with every core.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import math
@@ -16,7 +17,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -198,17 +199,23 @@ class RapidOcrBackend(Backend):
             if alone:
                 self._alone_busy = False
 
-    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
-        started = time.perf_counter()
+    @contextlib.contextmanager
+    def _session(self, page: PageImage) -> Iterator[Any]:
+        """A session for ``page`` while it is read; what fails in it fails in words."""
         session, alone = self._take()
         try:
-            output = session(page.image)
+            yield session
         except Exception as exc:
             raise RecognitionError(
                 f"RapidOCR failed on page {page.index + 1}: {type(exc).__name__}: {exc}"
             ) from exc
         finally:
             self._give_back(session, alone)
+
+    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
+        started = time.perf_counter()
+        with self._session(page) as session:
+            output = session(page.image)
         lines = []
         if output.boxes is not None and output.txts is not None:
             for quad, text, score in zip(output.boxes, output.txts, output.scores, strict=True):
@@ -234,19 +241,12 @@ class RapidOcrBackend(Backend):
         it has done with them: ordered twice, the pieces of a line cut at a column's gutter
         would be taken for lines of their own."""
         started = time.perf_counter()
-        session, alone = self._take()
-        try:
+        with self._session(page) as session:
             found = _detect(session, page.image)
             boxes = [box_of_quad(quad, page.width, page.height) for quad, _crop in found]
             known = settled(boxes)
             todo = [i for i, line in enumerate(known) if line is None]
             read = _recognise(session, [found[i][1] for i in todo], self._options)
-        except Exception as exc:
-            raise RecognitionError(
-                f"RapidOCR failed on page {page.index + 1}: {type(exc).__name__}: {exc}"
-            ) from exc
-        finally:
-            self._give_back(session, alone)
         recognised = dict(zip(todo, read, strict=True))
         lines: list[OcrLine] = []
         for index, line in enumerate(known):
