@@ -27,7 +27,7 @@ from ablage_desktop.engine.results.document import Box, OcrPage, OcrWord
 from ablage_desktop.engine.text.layout import in_reading_order
 
 SURE = 0.9
-"""Tesseract's word confidence from which it is right nearly always."""
+"""Tesseract's confidence in both words from which the break between them is trusted."""
 WIDE_GAP = 0.3
 """A gap between two of Tesseract's words this wide (in their height) is a space on the paper,
 however unsure it is of the characters ("Verkäufer-IBAN : DE12" with the colon at 0.89 and
