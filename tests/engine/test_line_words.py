@@ -86,3 +86,11 @@ def test_a_bar_tesseract_may_have_read_for_a_capital_i_leaves_the_line_to_rapido
     words = [word("Then", 100, 200), word("|", 215, 222), word("said", 240, 600)]
 
     assert settled_line(words, LINE) is None
+
+
+def test_a_code_of_letters_and_digits_leaves_the_line_to_rapidocr() -> None:
+    """Tesseract was sure of "DEO2..." for an IBAN's "DE02...": RapidOCR reads codes better."""
+    words = [word("IBAN:", 100, 200), word("DE02120300000000202051", 215, 600)]
+
+    assert settled_line(words, LINE) is None
+    assert settled_line([word("Summe", 100, 300), word("1.234,50", 320, 600)], LINE) is not None

@@ -64,7 +64,7 @@ def settled_line(words: Sequence[OcrWord], box: Box) -> OcrLine | None:
     stand in one row and cover the box; None: RapidOCR reads it."""
     if not words or any(word.confidence < SURE for word in words):
         return None
-    if any(UNTRUSTED in word.text for word in words):
+    if any(UNTRUSTED in word.text or _code(word.text) for word in words):
         return None
     x0, y0, x1, y1 = box
     if words[-1].box[2] - words[0].box[0] < (x1 - x0) - REACH * (y1 - y0):
@@ -84,3 +84,11 @@ def reads_well(words: Sequence[OcrWord]) -> bool:
     characters = sum(len(word.text) for word in words)
     sure = sum(len(word.text) for word in words if word.confidence >= SURE)
     return characters > 0 and sure >= READS_WELL * characters
+
+
+def _code(text: str) -> bool:
+    """Letters and digits in one word: an IBAN, an invoice or customer number, or two words
+    run together ("Seite2"). Such a line is left to RapidOCR, which reads codes better: on the
+    development set Tesseract was sure of "DEO2..." for "DE02..." and of "Seite2" (CER 0.0328
+    -> 0.0327, F1 0.9168 -> 0.9175 with them left to RapidOCR, about 1 s more in 22)."""
+    return any(ch.isalpha() for ch in text) and any(ch.isdigit() for ch in text)
