@@ -89,3 +89,23 @@ def test_a_blank_page_has_no_lines_to_settle(backend: rapidocr.RapidOcrBackend) 
 
     assert result.text == ""
     assert asked == [[]]
+
+
+def test_a_line_reads_the_same_whichever_lines_are_recognised_with_it(
+    backend: rapidocr.RapidOcrBackend,
+) -> None:
+    """Lines of very different lengths: recognised in one batch, the short one was padded to
+    the long one's width and could read otherwise (``REC_BATCH``)."""
+    lines = ("Summe", "Zahlbar innerhalb von 14 Tagen ohne Abzug auf das Konto unten", "4711")
+    page = PageImage(Path("mixed.png"), 0, text_page(lines, size=(1700, 340)), 300)
+    whole = {line.box: (line.text, line.confidence) for line in backend.recognize(page).lines}
+
+    for keep in range(len(lines)):
+        alone = backend.recognize_where(
+            page,
+            lambda boxes, keep=keep: [
+                None if i == keep else OcrLine("x", 0.95, box) for i, box in enumerate(boxes)
+            ],
+        )
+        [read] = [line for line in alone.lines if line.text != "x"]
+        assert (read.text, read.confidence) == whole[read.box]
