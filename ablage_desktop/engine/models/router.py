@@ -351,7 +351,7 @@ class PageDispatcher:
         scale = helper_variant.page.width / max(1, variant.page.width)
         words = [scaled_word(word, scale) for line in reading.lines for word in line.words]
         on_line: dict[Box, list[OcrWord]] = {}
-        settles = reads_well(words)
+        settles = reads_well(words, upscaled=scale > 1.0)
 
         def settle(boxes: list[Box]) -> list[OcrLine | None]:
             for box, found in zip(boxes, words_by_line(words, boxes), strict=True):
