@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from fakes import GIB, MIB, FakeClock, FakeModelScript, FakeProbe, register_fakes
+from fakes import (
+    GIB,
+    MIB,
+    FakeClock,
+    FakeModelScript,
+    FakeProbe,
+    ScriptedBackend,
+    register_fakes,
+)
 from PIL import Image
 from samples import text_page
 
@@ -471,6 +479,17 @@ def test_when_the_helper_fails_rapidocr_reads_the_page_alone(rig: Rig, rapidocr:
     assert result.backend == "rapidocr"
     assert "Danke" in result.text
     assert "rapidocr alone (tesseract failed" in (result.route or "")
+
+
+def test_an_engine_that_cannot_split_its_reading_reads_the_whole_page(page: PageImage) -> None:
+    """``Backend.recognize_where`` by default: the whole reading, no line asked about."""
+    asked: list[object] = []
+    backend = ScriptedBackend()
+
+    result = backend.recognize_where(page, lambda boxes: asked.append(boxes) or [])
+
+    assert result.text == backend.recognize(page).text
+    assert asked == []
 
 
 def test_without_the_switch_rapidocr_reads_alone(rig: Rig, tesseract: str, page: PageImage) -> None:

@@ -67,6 +67,14 @@ class Backend(abc.ABC):
         Engines that work for long on one page (generation) stop early when ``cancel`` is set.
         """
 
+    def recognize_where(
+        self, page: PageImage, settled: Settled, cancel: CancelToken | None = None
+    ) -> OcrPage:
+        """Recognise the lines of the page that ``settled`` does not already hold, and take
+        the rest from it; an engine that cannot split its reading so reads the whole page
+        (and never calls ``settled``)."""
+        return self.recognize(page, cancel)
+
     @abc.abstractmethod
     def close(self) -> None:
         """Free the native resources; the backend is unusable afterwards."""

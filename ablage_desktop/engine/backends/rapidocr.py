@@ -3,7 +3,8 @@
 Its multilingual recognition model reads German (umlauts, ß) without being told the language.
 onnxruntime spreads one page over every core; ``instances`` sessions read as many pages at
 once, the cores shared out among them (two sessions of one thread read the development set's
-20 pages in 26-30 s against one session's 31-38 s on two cores, at one more page's memory),
+20 pages in 26-30 s against one session's 31-38 s on two cores, at one more page's memory;
+measured with the recogniser's batches of 6, before ``REC_BATCH``),
 and a page read alone has a session with every core.
 """
 
@@ -69,9 +70,9 @@ class RapidOcrOptions(EngineOptions):
     read alone gets one more session, with every core."""
     detection_side: int = Field(0, ge=0)
     """Longest side (pixels) of the image the text detector sees; 0: RapidOCR's own choice
-    (the page at up to 2000 pixels). Detection is most of RapidOCR's time on a full page and
-    finds the lines of office print as well at a smaller size; recognition still reads the
-    lines from the full-size page."""
+    (the page at up to 2000 pixels). The detector finds the lines of office print as well at
+    a smaller size, in less time; the recogniser reads the lines from the page at RapidOCR's
+    working size (2000 pixels at most) whatever this is."""
 
 
 def _models_folder() -> Path | None:

@@ -36,8 +36,8 @@ class Lease:
     ) -> OcrPage:
         """Recognise with the model, no more threads at once than the backend allows.
 
-        ``settled`` (lines another engine has read, by box) goes to a backend that can take
-        it (``recognize_where``); any other reads the whole page."""
+        With ``settled`` (lines another engine has read, by box) the backend reads only the
+        rest where it can (``Backend.recognize_where``)."""
         slots = self._record.slots
         assert slots is not None
         backend = self.backend
@@ -51,11 +51,10 @@ class Lease:
             self._manager._count(self._record, queued=-1, in_flight=1)
             started = time.perf_counter()
             try:
-                where = getattr(backend, "recognize_where", None)
-                if settled is not None and where is not None:
-                    result = where(page, settled, cancel)
-                else:
+                if settled is None:
                     result = backend.recognize(page, cancel)
+                else:
+                    result = backend.recognize_where(page, settled, cancel)
             except RemoteServerError as exc:
                 self._manager._count(self._record, in_flight=-1)
                 if exc.server_down:
