@@ -31,6 +31,7 @@ from ablage_desktop.engine.backends.base import (
     EngineOptions,
     Settled,
 )
+from ablage_desktop.engine.backends.rapidocr_alphabet import Alphabet, restrict
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
@@ -68,6 +69,10 @@ class RapidOcrOptions(EngineOptions):
     """Pages read at once, each on a session of its own with its share of the cores and
     costing a page's memory (``page_bytes``); with more than one (and ``threads`` 0), a page
     read alone gets one more session, with every core."""
+    alphabet: Alphabet = "latin"
+    """The characters the recogniser may answer with: ``latin`` (Latin letters, digits,
+    punctuation and the symbols of European print; ``rapidocr_alphabet``), ``full`` (the
+    model's own 18,710, Chinese and Japanese among them)."""
     detection_side: int = Field(0, ge=0)
     """Longest side (pixels) of the image the text detector sees; 0: RapidOCR's own choice
     (the page at up to 2000 pixels). The detector finds the lines of office print as well at
@@ -174,10 +179,12 @@ class RapidOcrBackend(Backend):
         try:
             for _ in range(options.instances):
                 session = new_session(params)
+                restrict(session, options.alphabet)
                 self._sessions.append(session)
                 self._pool.put(session)
             if shares_cores(options):
                 self._alone = new_session(rapidocr_params(options, threads=0))
+                restrict(self._alone, options.alphabet)
         except Exception as exc:  # any failure of a third-party loader means "cannot start"
             self.close()
             raise ModelLoadError(name, f"{type(exc).__name__}: {exc}") from exc

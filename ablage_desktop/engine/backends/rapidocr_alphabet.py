@@ -1,0 +1,99 @@
+"""The characters RapidOCR's recogniser may answer with on German and English paper.
+
+Its PP-OCR model knows 18,710 characters, 15,908 of them Chinese and others kana, Hangul,
+full-width forms and emoji: on a German invoice it read "7 %" as "7号". A character a page in
+these languages cannot hold is never the right answer, so where the model's best guess for a
+position is one, the best of the characters that can stand there is taken instead (or none,
+where that is the CTC blank). Only those positions are changed: a line that reads in the
+alphabet reads exactly as before.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+Alphabet = Literal["latin", "full"]
+
+FOREIGN_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0400, 0x052F),  # Cyrillic: а е о р с х look like Latin letters
+    (0x0530, 0x1DFF),  # Armenian, Hebrew, Arabic, the Indic scripts, Thai, Georgian, Hangul Jamo...
+    (0x2460, 0x24FF),  # circled digits and letters (①, Ⓐ), confused with plain ones
+    (0x2E80, 0xA4CF),  # CJK radicals and symbols, kana, Bopomofo, Hangul, CJK ideographs, Yi
+    (0xAC00, 0xD7FF),  # Hangul syllables
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFF00, 0xFFEF),  # full-width and half-width forms (full-width digits and Latin letters)
+    (0x1F000, 0x10FFFF),  # emoji, mahjong and playing cards, the CJK extensions
+)
+"""Unicode blocks of scripts and forms that German and English office paper does not hold."""
+
+GREEK_LOOKALIKES = frozenset("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρυϲϳ")
+"""Greek letters drawn like Latin ones: the Greek the paper holds (µ, Ω, α, Δ in units and
+formulas) stays, these would only stand in for a Latin letter."""
+
+
+def allowed(character: str) -> bool:
+    """Whether a Latin-script page can hold ``character`` (a symbol of the model's list)."""
+    if len(character) != 1:  # the CTC blank's placeholder and other multi-character entries
+        return True
+    if character in GREEK_LOOKALIKES:
+        return False
+    code = ord(character)
+    return not any(low <= code <= high for low, high in FOREIGN_RANGES)
+
+
+def alphabet_mask(characters: Sequence[str]) -> np.ndarray:
+    """Which of the model's output columns (blank first, in its order) may be answered."""
+    return np.fromiter((allowed(c) for c in characters), dtype=bool, count=len(characters))
+
+
+class AlphabetSession:
+    """An onnxruntime recognition session whose per-position scores never pick a character
+    outside the alphabet: at positions where the model's best is one, its columns are zeroed
+    so that the decoder's argmax falls on the best allowed one."""
+
+    def __init__(self, session: Any, mask: np.ndarray) -> None:
+        self._session = session
+        self._foreign = ~mask
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        scores = self._session(batch)
+        if scores.ndim != 3 or scores.shape[-1] != self._foreign.shape[0]:
+            return scores  # not the per-position scores this was made for: leave them
+        outside = self._foreign[scores.argmax(axis=-1)]
+        if outside.any():
+            rows = scores[outside]
+            rows[:, self._foreign] = 0.0
+            scores[outside] = rows
+        return scores
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+def restrict(engine: Any, alphabet: Alphabet) -> None:
+    """Keep a ``RapidOCR`` instance's recogniser to ``alphabet`` ("full": the model's own).
+
+    Loads the recogniser (RapidOCR otherwise loads it on the first page). A RapidOCR whose
+    insides differ from those this was written against reads with the model's own alphabet,
+    and says so."""
+    if alphabet == "full":
+        return
+    try:
+        recogniser = engine._load_rec_model()
+        characters = recogniser.postprocess_op.character
+        session = recogniser.session
+    except AttributeError as exc:
+        log.warning("RapidOCR reads with its whole alphabet: %s", exc)
+        return
+    if isinstance(session, AlphabetSession):
+        return
+    mask = alphabet_mask(characters)
+    recogniser.session = AlphabetSession(session, mask)
+    log.debug("RapidOCR's recogniser kept to %d of %d characters", mask.sum(), mask.size)
