@@ -12,7 +12,8 @@ sign (but not 30.10.2018 or 14:11), or a date or time is glued to another number
 ("20.03.201817:09:28"). Codes and units of capitals and digits ("RM12.60", "DE136695976",
 "GmbH", "5KG") are one word as they stand: on the development set Tesseract broke none of
 them. A break is taken only where Tesseract is sure of it and read the characters on both
-sides as RapidOCR did. Everything else is RapidOCR's.
+sides as RapidOCR did. Its look-alike slips ("Fu1ler", "VinyI") are mended where Tesseract
+is sure of the letter (``confusions``). Everything else is RapidOCR's.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ablage_desktop.engine.models.confusions import mended_word
 from ablage_desktop.engine.results.document import Box, OcrPage, OcrWord
 from ablage_desktop.engine.text.layout import in_reading_order
 
@@ -51,12 +53,16 @@ class Combination:
     """Lines taken as Tesseract read them."""
     spaces: int = 0
     """Spaces put back into the lines RapidOCR recognised."""
+    mended: int = 0
+    """Words of RapidOCR's whose look-alike characters were taken from Tesseract's
+    (``confusions``)."""
 
     @property
     def summary(self) -> str:
         return (
             f"read by {self.page.backend}: {self.settled} of {len(self.page.lines)} line(s) "
-            f"as Tesseract read them, {self.spaces} space(s) put back"
+            f"as Tesseract read them, {self.spaces} space(s) put back, "
+            f"{self.mended} word(s) mended"
         )
 
 
@@ -83,7 +89,7 @@ def respace_lines(
     are put in reading order here, once (``RapidOcrBackend.recognize_where`` leaves them in
     the detector's).
     """
-    spaces = 0
+    spaces = mended = 0
     lines = []
     for line in primary.lines:
         if line.words:
@@ -96,6 +102,13 @@ def respace_lines(
             if respaced is not None:
                 spaces += respaced.count(" ")
                 text = text[:start] + respaced + text[end:]
+        words = text.split(" ")
+        for index, word in enumerate(words):
+            better = mended_word(word, seen)
+            if better is not None:
+                words[index] = better
+                mended += 1
+        text = " ".join(words)
         lines.append(dataclasses.replace(line, text=text) if text != line.text else line)
     text, ordered = in_reading_order(lines)
     page = dataclasses.replace(
@@ -105,7 +118,7 @@ def respace_lines(
         text=text,
         lines=ordered,
     )
-    return Combination(page, sum(1 for line in lines if line.words), spaces)
+    return Combination(page, sum(1 for line in lines if line.words), spaces, mended)
 
 
 def scaled_word(word: OcrWord, scale: float) -> OcrWord:
