@@ -80,7 +80,6 @@ def test_tesseract_settles_lines_only_on_a_page_it_reads_well() -> None:
     assert reads_well(print_page)
     assert not reads_well(receipt)
     assert not reads_well([])
-    assert not reads_well(print_page, upscaled=True)  # small print: RapidOCR reads it
 
 
 def test_a_bar_tesseract_may_have_read_for_a_capital_i_leaves_the_line_to_rapidocr() -> None:

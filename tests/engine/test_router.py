@@ -39,6 +39,8 @@ from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
 from ablage_desktop.engine.models.router import PageDispatcher, Route, Router
 from ablage_desktop.engine.models.state import ModelState
+from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
+from ablage_desktop.engine.preprocess.stage import Preprocessor
 from ablage_desktop.engine.results.document import OcrPage
 
 CHAIN = ("gpu_ocr", "cpu_ocr")
@@ -479,6 +481,48 @@ def test_when_the_helper_fails_rapidocr_reads_the_page_alone(rig: Rig, rapidocr:
     assert result.backend == "rapidocr"
     assert "Danke" in result.text
     assert "rapidocr alone (tesseract failed" in (result.route or "")
+
+
+def test_small_print_is_read_by_rapidocr_without_tesseract(rig: Rig) -> None:
+    """Tesseract reads small print upscaled and settles none of it there: RapidOCR reads such
+    a page alone, while a page of normal print still gets Tesseract's help."""
+    reader = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="Rechnung 4711")
+    helper = FakeModelScript("tesseract", "cpu", 64 * MIB, text="Rechnung 4711")
+    register_fakes(rig.manager, rig.probe, reader, helper)
+    chain = ("rapidocr", "tesseract")
+    router = Router(
+        {"simple": chain, "complex": chain, "unknown": chain},
+        chain,
+        lambda name: None,
+        lambda: rig.manager.pressure,
+    )
+    resolution = PreprocessingSettings.model_validate(
+        {
+            "orientation": {"enabled": False},
+            "deskew": {"enabled": False},
+            "resolution": {"enabled": True, "engines": ["tesseract"]},
+        }
+    )
+    dispatcher = PageDispatcher(
+        rig.manager,
+        router.route,
+        rig.events.append,
+        1,
+        preprocess=Preprocessor(resolution),
+        combine=True,
+    )
+    normal = text_page(SEPARATE_WORDS, size=(1400, 300))
+    small = normal.resize((normal.width // 3, normal.height // 3), Image.Resampling.LANCZOS)
+
+    read_small = dispatcher.recognize(page_of(small))
+
+    assert read_small.backend == "rapidocr"
+    assert "rapidocr alone (small print: tesseract would settle none of it)" in (
+        read_small.route or ""
+    )
+    assert helper.attempts == 0
+    dispatcher.recognize(page_of(normal))
+    assert helper.attempts == 1  # asked to help on normal print
 
 
 def test_an_engine_that_cannot_split_its_reading_reads_the_whole_page(page: PageImage) -> None:

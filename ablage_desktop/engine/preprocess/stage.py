@@ -111,9 +111,13 @@ class PreparedPage:
     def turned(self) -> bool:
         return self.turn != geometry.IDENTITY
 
-    def variant(self, engine: str) -> Variant:
+    def scale_for(self, engine: str) -> float:
+        """How much larger than the page ``engine`` reads it."""
         scaled = self.scale != 1.0 and (not self.scale_engines or engine in self.scale_engines)
-        scale = self.scale if scaled else 1.0
+        return self.scale if scaled else 1.0
+
+    def variant(self, engine: str) -> Variant:
+        scale = self.scale_for(engine)
         with self._lock:
             found = self._variants.get(scale)
             if found is None:
