@@ -322,16 +322,20 @@ def box_of_quad(quad: Any, width: int, height: int) -> tuple[int, int, int, int]
     )
 
 
-RESIDENT_BYTES = 24 * MIB
-"""Measured (``benchmarks/full_size.py --cpu-engines``): +16 MiB to create the sessions."""
-SESSION_BYTES = 2 * MIB
-"""Each session beyond the first (its models are small and share the first one's
-libraries): one, two and three sessions measured +5 MiB of RSS alike."""
+RESIDENT_BYTES = 64 * MIB
+"""The first session with its recogniser loaded (``restrict`` loads it with the session; RapidOCR
+itself loads it on the first page). Measured (``benchmarks/full_size.py --cpu-engines``): three
+sessions +123 to +127 MiB; alone, one session +74 MiB (its libraries' first use included)."""
+SESSION_BYTES = 30 * MIB
+"""Each session beyond the first: its own recogniser (21 MB of ONNX), the rest shared; two and
+three sessions more measured +68 and +91 MiB."""
 PAGE_BASE_BYTES = 255 * MIB
 PAGE_BYTES_PER_MEGAPIXEL = 101 * MIB
 """A page's peak grows with the area the text detector sees: measured +420 MiB on a 300 dpi
 A4 page at detection side 1280 and +658 MiB at RapidOCR's own 2000 (the orientation step's
-session, detector at 960: +279 MiB)."""
+session, detector at 960: +279 MiB); with the recogniser loaded beforehand and reading one line
+at a time, three runs measured +331 to +445 MiB at 1280 (the C heap's arenas vary) and +619
+to +635 MiB at 2000."""
 DEFAULT_DETECTION_SIDE = 2000
 
 
