@@ -76,6 +76,20 @@ def test_a_foreign_best_guess_gives_way_to_the_best_allowed_character() -> None:
     assert session.model_name == "scripted"  # the rest of the session is the session's
 
 
+def test_read_only_scores_are_copied_not_written() -> None:
+    model = scores({"号": 0.6, "%": 0.3})
+    model.flags.writeable = False
+
+    class ReadOnly(Scripted):
+        def __call__(self, batch: np.ndarray) -> np.ndarray:
+            return self.scores
+
+    read = AlphabetSession(ReadOnly(model), alphabet_mask(CHARACTERS))(np.zeros(1))
+
+    assert decode(read) == "%"
+    assert decode(model) == "号"
+
+
 def test_scores_of_another_shape_are_left_as_they_are() -> None:
     other = np.full((1, 4, 3), 0.5, dtype=np.float32)
     session = AlphabetSession(Scripted(other), alphabet_mask(CHARACTERS))

@@ -68,6 +68,8 @@ class AlphabetSession:
             return scores  # not the per-position scores this was made for: leave them
         outside = self._foreign[scores.argmax(axis=-1)]
         if outside.any():
+            if not scores.flags.writeable:  # an inference engine's own buffer
+                scores = scores.copy()
             rows = scores[outside]
             rows[:, self._foreign] = 0.0
             scores[outside] = rows
