@@ -1,6 +1,7 @@
 """RapidOCR 3 with the PP-OCR models its wheel carries: the embedded default that always works.
 
-Its multilingual recognition model reads German (umlauts, ß) without being told the language.
+Its multilingual recognition model reads German (umlauts, ß) without being told the language;
+it is kept to the characters German and English paper holds (``rapidocr_alphabet``).
 onnxruntime spreads one page over every core; ``instances`` sessions read as many pages at
 once, the cores shared out among them (two sessions of one thread read the development set's
 20 pages in 26-30 s against one session's 31-38 s on two cores, at one more page's memory;
