@@ -19,7 +19,6 @@ is sure of the letter (``confusions``). Everything else is RapidOCR's.
 from __future__ import annotations
 
 import dataclasses
-import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from ablage_desktop.engine.models.confusions import mended_word
 from ablage_desktop.engine.results.document import Box, OcrPage, OcrWord
 from ablage_desktop.engine.text.layout import in_reading_order
+from ablage_desktop.engine.text.word_breaks import dropped_break
 
 SURE = 0.9
 """Tesseract's confidence in both words from which the break between them is trusted."""
@@ -34,15 +34,10 @@ WIDE_GAP = 0.3
 """A gap between two of Tesseract's words this wide (in their height) is a space on the paper,
 however unsure it is of the characters ("Verkäufer-IBAN : DE12" with the colon at 0.89 and
 DE12 at 0.67): on the development set, with the break before a colon, +5 words, none lost."""
-BREAK_AFTER = frozenset(".:;)%")
 ALIGNED = 0.8
 """Share of a word's characters that must be found, together, in Tesseract's reading of its
 line when the two readings differ."""
 
-_DATE_THEN_DIGIT = re.compile(
-    r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}[./-]\d{1,2}[./-]\d{2})(?=\d)"
-)
-_DIGIT_THEN_TIME = re.compile(r"(?<=\d)\d{2}:\d{2}")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212", "-"))
 
 
@@ -72,7 +67,7 @@ def suspect_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for word in text.split(" "):
         end = start + len(word)
-        if any(_breaks(word, offset) for offset in range(1, len(word))):
+        if any(dropped_break(word, offset) for offset in range(1, len(word))):
             spans.append((start, end))
         start = end + 1
     return spans
@@ -161,7 +156,7 @@ def _respaced_word(word: str, seen: Sequence[OcrWord]) -> str | None:
     }
     out: list[str] = []
     for offset, ch in enumerate(word):
-        if offset in cuts and _breaks(word, offset):
+        if offset in cuts and dropped_break(word, offset):
             out.append(" ")
         out.append(ch)
     respaced = "".join(out)
@@ -197,38 +192,3 @@ def _sure_break(left: OcrWord, right: OcrWord) -> bool:
         return True
     height = max(left.box[3] - left.box[1], right.box[3] - right.box[1], 1)
     return right.box[0] - left.box[2] >= WIDE_GAP * height
-
-
-def _glued_date_or_time(word: str) -> set[int]:
-    """Where a date or a time may be glued to the number before or after it: after a date
-    with its year ("20.03.201817:09:28", "2016/05/0114:11:20") and before a time's two hour
-    digits that follow another digit. Any other break between two digits is inside a number."""
-    return {match.end() for match in _DATE_THEN_DIGIT.finditer(word)} | {
-        match.start() for match in _DIGIT_THEN_TIME.finditer(word)
-    }
-
-
-def _breaks(word: str, offset: int) -> bool:
-    """Whether a break before ``word[offset]`` is one RapidOCR drops (see the module's
-    docstring for the kinds).
-
-    Tesseract also splits inside words now and then ("Te lefax", "16, 90"); those breaks
-    (between two small letters, inside a number) are never taken over.
-    """
-    before, after = word[offset - 1], word[offset]
-    earlier = word[offset - 2] if offset >= 2 else ""
-    later = word[offset + 1] if offset + 1 < len(word) else ""
-    if before in BREAK_AFTER:
-        if before == ":" and ":" in word[: offset - 1]:
-            return False  # a label ends at its first colon; later ones are the value's (urn:...)
-        # 30.10.2018, 14:11: one word
-        return after.isalnum() and not (earlier.isdigit() and after.isdigit())
-    if after == ":" and later:
-        return before.isalpha()  # "Nummer : 4711", as receipts and some invoices print it
-    if before.isdigit() and after.isdigit():
-        return offset in _glued_date_or_time(word)
-    return (
-        (before.islower() and earlier.islower() and after.isdigit())
-        or (before.isdigit() and after.islower() and later.islower())
-        or (before.islower() and after.isupper() and later.islower())
-    )
