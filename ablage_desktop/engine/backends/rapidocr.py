@@ -33,6 +33,7 @@ from ablage_desktop.engine.backends.base import (
     Settled,
 )
 from ablage_desktop.engine.backends.rapidocr_alphabet import Alphabet, restrict
+from ablage_desktop.engine.backends.rapidocr_spaces import spaced
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
@@ -230,18 +231,11 @@ class RapidOcrBackend(Backend):
             self._give_back(session, alone)
 
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
+        """Every line the detector finds, recognised (``recognize_where`` with none settled),
+        in reading order."""
         started = time.perf_counter()
-        with self._session(page) as session:
-            output = session(page.image)
-        lines = []
-        if output.boxes is not None and output.txts is not None:
-            for quad, text, score in zip(output.boxes, output.txts, output.scores, strict=True):
-                text = text.strip()
-                if not text:
-                    continue
-                box = box_of_quad(quad, page.width, page.height)
-                lines.append(OcrLine(text, float(score), box))
-        return self._page_result(page, started, *in_reading_order(lines))
+        found = self.recognize_where(page, lambda boxes: [None] * len(boxes), cancel)
+        return self._page_result(page, started, *in_reading_order(list(found.lines)))
 
     def recognize_where(
         self,
@@ -302,13 +296,24 @@ def _detect(session: Any, image: Any) -> list[tuple[Any, Any]]:
 
 
 def _recognise(session: Any, crops: list[Any], options: RapidOcrOptions) -> list[tuple[str, float]]:
-    """Text and score of each crop (turned first where the angle classifier is on)."""
+    """Text and score of each crop (turned first where the angle classifier is on), with the
+    spaces the crop's ink shows put back (``rapidocr_spaces``)."""
     if not crops:
         return []
     if options.angle_classifier:
         crops, _ = session.cls_and_rotate(crops)
-    output = session.recognize_txt(crops)
-    return list(zip(output.txts, output.scores, strict=True))
+    from rapidocr.ch_ppocr_rec.typings import TextRecInput
+
+    # the recogniser itself, asked for its characters' positions (RapidOCR's own call asks
+    # for them only where its settings say so, for every later page too)
+    output = session._load_rec_model()(TextRecInput(img=crops, return_word_box=True))
+    positions = output.word_results or [None] * len(crops)
+    return [
+        (spaced(text, where, crop), score)
+        for text, score, where, crop in zip(
+            output.txts, output.scores, positions, crops, strict=True
+        )
+    ]
 
 
 def box_of_quad(quad: Any, width: int, height: int) -> tuple[int, int, int, int]:
