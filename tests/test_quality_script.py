@@ -97,6 +97,9 @@ def test_quality_prints_groups_overall_and_documents_and_writes_every_number(
     assert wrong["cer"] > 0.5 and wrong["bow_f1"] < 0.5
     assert right["cer"] < wrong["cer"]
     assert data["target"]["overall_ahead"] is False  # auto is tesseract here: equal, not ahead
+    assert data["target"]["time_vs_rapidocr"] is None  # RapidOCR was not run: not measured
+    assert data["target"]["parts_met"]["time"] is False and data["target"]["met"] is False
+    assert "* wall time against RapidOCR alone not measured" in out
     # The printed figures are the recorded ones.
     cells = [cell.strip() for cell in rows["**overall**"].split("|")[4:12]]
     recorded = [overall[engine] for engine in ("auto", "tesseract")]
@@ -134,3 +137,31 @@ def test_surya_without_its_environment_or_weights_is_skipped_with_the_reason(
         ("surya", "skipped"),
         ("tesseract", "ok"),
     ]
+
+
+def test_the_verdict_says_every_part_and_by_how_much_a_part_is_missed(
+    quality: ModuleType,
+) -> None:
+    target = {
+        "groups_behind": ["printed-image"],
+        "overall_ahead": True,
+        "f1": 0.9197,
+        "cer": 0.0325,
+        "time_vs_rapidocr": 0.85,
+        "parts_met": {
+            "groups": False,
+            "overall_ahead": True,
+            "f1": False,
+            "cer": True,
+            "time": True,
+        },
+        "met": False,
+    }
+
+    lines = quality.verdict_lines(target)
+
+    assert lines[0] == "Target not met (every part below):"
+    assert "* F1 0.9197 >= 0.92: **not met** (by 0.0003)" in lines
+    assert "* CER 0.0325 <= 0.045: met" in lines
+    assert "* wall time against RapidOCR alone 0.85x <= 1.0x: met" in lines
+    assert any("printed-image" in line and "**not met**" in line for line in lines)

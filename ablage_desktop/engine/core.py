@@ -31,9 +31,10 @@ from ablage_desktop.engine.intake.decoding import IsolatedDecoder
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot, SystemProbe
 from ablage_desktop.engine.memory.sampler import MemorySampler
+from ablage_desktop.engine.models.dispatcher import PageDispatcher
 from ablage_desktop.engine.models.footprints import FootprintStore
 from ablage_desktop.engine.models.manager import ModelManager
-from ablage_desktop.engine.models.router import AUTO, PageDispatcher, Route, Router
+from ablage_desktop.engine.models.router import AUTO, Route, Router
 from ablage_desktop.engine.preprocess import Preprocessor
 from ablage_desktop.engine.results.atomicfile import output_error
 from ablage_desktop.engine.results.document import OcrDocument

@@ -31,8 +31,9 @@ from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.errors import ConfigError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
+from ablage_desktop.engine.models.dispatcher import PageDispatcher
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
-from ablage_desktop.engine.models.router import PageDispatcher, Route
+from ablage_desktop.engine.models.router import Route
 from ablage_desktop.engine.preprocess import (
     PreparedPage,
     PreprocessingSettings,

@@ -39,15 +39,22 @@ def page() -> PageImage:
     return PageImage(Path("invoice.png"), 0, text_page(LINES, size=(1400, 340)), 300)
 
 
-def test_with_nothing_settled_the_page_reads_as_a_whole_reading(
+def test_with_nothing_settled_the_page_reads_as_rapidocr_s_own_call_reads_it(
     backend: rapidocr.RapidOcrBackend, page: PageImage
 ) -> None:
-    whole = backend.recognize(page)
+    """Detection and recognition called apart give the lines, boxes and scores of the
+    library's one call on the page (``RapidOCR.__call__``)."""
+    (session,) = backend._sessions
+    own = session(page.image)
+    expected = {
+        rapidocr.box_of_quad(quad, page.width, page.height): (text, round(float(score), 4))
+        for quad, text, score in zip(own.boxes, own.txts, own.scores, strict=True)
+    }
 
     where = backend.recognize_where(page, lambda boxes: [None] * len(boxes))
 
-    assert in_reading_order(where.lines) == (whole.text, whole.lines)
-    assert text_lines(whole.text) == list(LINES)
+    assert {line.box: (line.text, round(line.confidence, 4)) for line in where.lines} == expected
+    assert text_lines(backend.recognize(page).text) == list(LINES)
 
 
 def test_a_settled_line_is_taken_as_it_is_and_the_rest_recognised(

@@ -36,8 +36,9 @@ from ablage_desktop.engine.errors import (
 from ablage_desktop.engine.events import Event, FallbackTaken, ModelStateChanged, Routed
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.pressure import Pressure
+from ablage_desktop.engine.models.dispatcher import PageDispatcher
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
-from ablage_desktop.engine.models.router import PageDispatcher, Route, Router
+from ablage_desktop.engine.models.router import Route, Router
 from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
 from ablage_desktop.engine.preprocess.stage import Preprocessor

@@ -280,7 +280,8 @@ class RapidOcrBackend(Backend):
 def _detect(session: Any, image: Any) -> list[tuple[Any, Any]]:
     """The detector's four-point boxes on the page, and the crops the recogniser reads, as
     ``RapidOCR.__call__`` makes them (both from the page reduced to RapidOCR's working size,
-    the boxes mapped back to the page), so that a line reads the same either way."""
+    the boxes mapped back to the page), so that a line reads as the library's own call would
+    read it."""
     from rapidocr.main import RapidOCRError
     from rapidocr.utils.process_img import map_boxes_to_original
 

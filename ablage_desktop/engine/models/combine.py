@@ -24,12 +24,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ablage_desktop.engine.models.confusions import mended_word
+from ablage_desktop.engine.models.line_words import SURE
 from ablage_desktop.engine.results.document import Box, OcrPage, OcrWord
 from ablage_desktop.engine.text.layout import in_reading_order
 from ablage_desktop.engine.text.word_breaks import dropped_break
 
-SURE = 0.9
-"""Tesseract's confidence in both words from which the break between them is trusted."""
 WIDE_GAP = 0.3
 """A gap between two of Tesseract's words this wide (in their height) is a space on the paper,
 however unsure it is of the characters ("Verkäufer-IBAN : DE12" with the colon at 0.89 and

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ablage_desktop.engine.models.line_words import SURE
 from ablage_desktop.engine.results.document import OcrWord
 
-SURE = 0.9
-"""Tesseract's confidence in the word from which a character is taken."""
 LOOK_ALIKES: dict[str, str] = {
     "1": "lIi",
     "0": "oO",

@@ -4,10 +4,10 @@ In ``auto`` Tesseract reads the whole page first (a fifth of RapidOCR's time), R
 detector finds the lines, and each line takes the words of Tesseract's reading that lie on
 it. A line whose words Tesseract is sure of, and that cover it end to end, is settled: taken as
 Tesseract read it, and RapidOCR's recogniser (most of its time) never sees it. Measured on
-the development set (benchmarks/RESULTS.md): `auto` at F1 0.919 and CER 0.033 against
-RapidOCR's 0.911 and 0.034, in 0.88-0.94x its time: Tesseract parts the words RapidOCR runs
-together, though where the two read a settled line's characters apart, RapidOCR was more
-often right (six of ten, before the guards for codes and small print below).
+the development set (benchmarks/RESULTS.md, "auto against each engine"): `auto` reads better
+than RapidOCR alone in less of its time; where the two read a settled line's characters
+apart, RapidOCR was more often right (six of ten, before the guard for codes below and the
+one for small print, ``PageDispatcher``'s).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from ablage_desktop.engine.results.document import Box, OcrLine, OcrWord
 
 SURE = 0.9
 """Tesseract's word confidence from which it is right nearly always (LSTM confidences of
-clean print stop at about 0.96)."""
+clean print stop at about 0.96): the lines it settles, the breaks between its words that are
+taken over (``combine``) and the characters it mends (``confusions``) all ask this much."""
 ON_LINE = 0.6
 """Share of a word's height (or the line's, where the word's box is the taller: Tesseract
 now and then gives a word twice its height) a line's box must overlap for the word to be on

@@ -1,7 +1,7 @@
 """The first stop of every page: a PDF page whose text layer covers its visible text is read
 from the layer, and no OCR engine is asked (or loaded) for it.
 
-``TextLayerFirst`` stands in front of the engines' dispatcher (``models.router``) in the page
+``TextLayerFirst`` stands in front of the engines' dispatcher (``models.dispatcher``) in the page
 pipeline. The decoder process has already read and judged each PDF page's layer
 (``engine.text_layer``); here ``intake.pdf_text`` decides what that means:
 
