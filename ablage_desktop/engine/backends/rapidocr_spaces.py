@@ -5,9 +5,9 @@ RapidOCR runs words together that stand apart on the paper ("Braunschweig12345",
 without ink as wide as a third of the line's height between two characters it printed
 together. Each such gap is placed in the text by the recogniser's own positions for its
 characters (the CTC time steps, 8 pixels of the 48-pixel-high input each), and a space goes
-in only where it falls cleanly between two of them and the break is of a kind RapidOCR drops
-(``text.word_breaks``, and a number before "%" or after a leading "-"): on the development
-set, narrower gaps and other kinds split dates ("30 .10 .2018") and words ("Fu1 ler").
+in only where it falls cleanly between two of them and the break is of a kind
+``text.word_breaks.gap_break`` allows: on the development set, narrower gaps and other kinds
+split dates ("30 .10 .2018") and words ("Fu1 ler").
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ablage_desktop.engine.text.word_breaks import dropped_break
+from ablage_desktop.engine.text.word_breaks import gap_break
 
 WIDE_GAP = 0.3
 """An ink-free stretch this wide (in the crop's height) between two characters is a space:
@@ -103,10 +103,4 @@ def _breaks_here(word: str, at: int, spaced_before: list[bool]) -> bool:
     RapidOCR drops, judged within the word it stands in."""
     start = max((i for i in range(at) if spaced_before[i]), default=0)
     end = next((i for i in range(at + 1, len(word)) if spaced_before[i]), len(word))
-    piece, offset = word[start:end], at - start
-    before, after = piece[offset - 1], piece[offset]
-    if before.isdigit() and after == "%":
-        return True  # "7 %"
-    if offset == 1 and before == "-" and after.isdigit():
-        return True  # "- 2,00"
-    return dropped_break(piece, offset)
+    return gap_break(word[start:end], at - start)

@@ -24,10 +24,11 @@ from ablage_desktop.engine.backends.base import (
     BackendSpec,
     EngineOptions,
 )
+from ablage_desktop.engine.backends.tesseract_words import may_be_glued, split_at_gaps
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
-from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
+from ablage_desktop.engine.results.document import Box, OcrLine, OcrPage, OcrWord
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.text.layout import in_reading_order
 
@@ -181,6 +182,8 @@ class TesseractBackend(Backend):
                 continue  # an empty line: a picture region
             confidence = _unit(item.Confidence(ril.TEXTLINE))
             words = self._read_words(item)
+            if len(words) > len(text.split()):
+                text = " ".join(word.text for word in words)  # a word was cut at a gap
             lines.append(OcrLine(text, confidence, tuple(int(v) for v in box), words))
         return lines
 
@@ -193,12 +196,31 @@ class TesseractBackend(Backend):
             box = line.BoundingBox(ril.WORD)  # type: ignore[attr-defined]
             if text and box is not None:
                 confidence = _unit(line.Confidence(ril.WORD))  # type: ignore[attr-defined]
-                words.append(OcrWord(text, confidence, tuple(int(v) for v in box)))
+                word = OcrWord(text, confidence, tuple(int(v) for v in box))
+                if may_be_glued(text):
+                    words.extend(split_at_gaps(word, self._characters(line)))
+                else:
+                    words.append(word)
             if line.IsAtFinalElement(ril.TEXTLINE, ril.WORD):  # type: ignore[attr-defined]
                 break
             if not line.Next(ril.WORD):  # type: ignore[attr-defined]
                 break
         return tuple(words)
+
+    def _characters(self, word: object) -> list[tuple[str, Box]]:
+        """The characters of the word the iterator stands on, with their boxes, leaving it on
+        the word's last character (where its next word is found as from its first)."""
+        ril = self._tesserocr.RIL
+        found: list[tuple[str, Box]] = []
+        while True:
+            box = word.BoundingBox(ril.SYMBOL)  # type: ignore[attr-defined]
+            if box is not None:
+                found.append((_text(word, ril.SYMBOL), tuple(int(v) for v in box)))
+            if word.IsAtFinalElement(ril.WORD, ril.SYMBOL):  # type: ignore[attr-defined]
+                break
+            if not word.Next(ril.SYMBOL):  # type: ignore[attr-defined]
+                break
+        return found
 
     def close(self) -> None:
         for api in self._apis:

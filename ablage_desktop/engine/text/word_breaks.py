@@ -1,6 +1,7 @@
-"""Where a word as RapidOCR printed it may be two run together: the kinds of break its
+"""Where a word as an engine printed it may be two run together: the kinds of break RapidOCR's
 recogniser drops (see ``models/combine.py`` for where they were found and measured), shared by
-the spaces put back from Tesseract's words and from the ink of the line itself."""
+the spaces put back from Tesseract's words and from the ink of the line itself, and the kinds
+either engine glues across a gap the ink shows (``gap_break``)."""
 
 from __future__ import annotations
 
@@ -48,3 +49,15 @@ def dropped_break(word: str, offset: int) -> bool:
         or (before.isdigit() and after.islower() and later.islower())
         or (before.islower() and after.isupper() and later.islower())
     )
+
+
+def gap_break(word: str, offset: int) -> bool:
+    """Whether a wide ink gap before ``word[offset]`` is a space: the breaks RapidOCR drops,
+    a number before a per cent sign ("7 %", as DIN 5008 prints it) and a leading minus
+    ("- 2,00"). Other gaps inside a word are letter spacing ("Fu1 ler", "30 .10 .2018")."""
+    before, after = word[offset - 1], word[offset]
+    if before.isdigit() and after == "%":
+        return True
+    if offset == 1 and before == "-" and after.isdigit():
+        return True
+    return dropped_break(word, offset)
