@@ -73,8 +73,10 @@ class RapidOcrOptions(EngineOptions):
     read alone gets one more session, with every core."""
     alphabet: Alphabet = "latin"
     """The characters the recogniser may answer with: ``latin`` (Latin letters, digits,
-    punctuation and the symbols of European print; ``rapidocr_alphabet``), ``full`` (the
-    model's own 18,710, Chinese and Japanese among them)."""
+    punctuation and the symbols of European print; ``rapidocr_alphabet``; a character out
+    of kind with its neighbours, "Fu1ler", takes the model's next guess of the right kind,
+    ``rapidocr_kinds``), ``full`` (the model's own 18,710, Chinese and Japanese among them,
+    as the model reads them)."""
     detection_side: int = Field(0, ge=0)
     """Longest side (pixels) of the image the text detector sees; 0: RapidOCR's own choice
     (the page at up to 2000 pixels). The detector finds the lines of office print as well at

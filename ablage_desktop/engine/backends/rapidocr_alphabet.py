@@ -5,7 +5,9 @@ full-width forms and emoji: on a German invoice it read "7 %" as "7号". A chara
 these languages cannot hold is never the right answer, so where the model's best guess for a
 position is one, the best of the characters that can stand there is taken instead (or none,
 where that is the CTC blank). Only those positions are changed: a line that reads in the
-alphabet reads exactly as before.
+alphabet reads exactly as before, but for a character out of kind with its neighbours
+("Fu1ler"), which takes the model's own next guess of the right kind where it scored well
+(``rapidocr_kinds``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
+
+from ablage_desktop.engine.backends.rapidocr_kinds import CharacterKinds, read_in_kind
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +60,14 @@ def alphabet_mask(characters: Sequence[str]) -> np.ndarray:
 class AlphabetSession:
     """An onnxruntime recognition session whose per-position scores never pick a character
     outside the alphabet: at positions where the model's best is one, its columns are zeroed
-    so that the decoder's argmax falls on the best allowed one."""
+    so that the decoder's argmax falls on the best allowed one. With ``kinds``, a character
+    out of kind with its neighbours then takes the model's next guess of the right kind
+    (``rapidocr_kinds``)."""
 
-    def __init__(self, session: Any, mask: np.ndarray) -> None:
+    def __init__(self, session: Any, mask: np.ndarray, kinds: CharacterKinds | None = None) -> None:
         self._session = session
         self._foreign = ~mask
+        self._kinds = kinds
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
         scores = self._session(batch)
@@ -73,6 +80,8 @@ class AlphabetSession:
             rows = scores[outside]
             rows[:, self._foreign] = 0.0
             scores[outside] = rows
+        if self._kinds is not None:
+            scores = read_in_kind(scores, self._kinds)
         return scores
 
     def __getattr__(self, name: str) -> Any:
@@ -97,5 +106,5 @@ def restrict(engine: Any, alphabet: Alphabet) -> None:
     if isinstance(session, AlphabetSession):
         return
     mask = alphabet_mask(characters)
-    recogniser.session = AlphabetSession(session, mask)
+    recogniser.session = AlphabetSession(session, mask, CharacterKinds.of(characters))
     log.debug("RapidOCR's recogniser kept to %d of %d characters", mask.sum(), mask.size)
