@@ -47,6 +47,7 @@ def respaced(text: str, *seen: OcrWord, scale: float = 1.0) -> tuple[str, int]:
         ("Summe netto.Zahlbar sofort", ["netto.Zahlbar"]),
         ("Fax: +49 (030) 41092-111 20.03.201817:09:28", ["20.03.201817:09:28"]),
         ("Datum 2016/05/0114:11:20", ["2016/05/0114:11:20"]),
+        ("1 Stk 7% 3,90", ["7%"]),
     ],
 )
 def test_a_word_that_may_be_two_run_together_is_reread(text: str, words: list[str]) -> None:
@@ -61,7 +62,7 @@ def test_a_word_that_may_be_two_run_together_is_reread(text: str, words: list[st
         "Betrag 1.234,50 EUR um 14:11:20",
         "Kundennummer: 4711 (Konto)",
         "Max Mustermann GmbH, ZUGFeRD, § 14 UStG, DE136695976",
-        "TOTAL RM12.60 (5KG) K074 SST-6%",
+        "TOTAL RM12.60 (5KG) K074 SST-6",
     ],
 )
 def test_separate_words_dates_and_numbers_are_not_reread(text: str) -> None:
@@ -81,6 +82,22 @@ def test_spaces_rapidocr_ran_together_are_put_back_where_tesseract_is_sure() -> 
 
     assert text == "Kundenstraße 15, Beispielstadt"
     assert spaces == 1
+
+
+def test_a_per_cent_sign_tesseract_read_apart_from_its_number_stands_apart() -> None:
+    """Monospaced invoices print "7 %"; where Tesseract's words show the gap, so does the
+    line RapidOCR read (``backends.tesseract_words`` cuts the words Tesseract glued)."""
+    text, spaces = respaced(
+        "1 Stk 7% 3,90",
+        word("1", 100, 120),
+        word("Stk", 160, 230),
+        word("7", 300, 316),
+        word("%", 350, 367),
+        word("3,90", 420, 500),
+    )
+
+    assert (text, spaces) == ("1 Stk 7 % 3,90", 1)
+    assert respaced("1 Stk 7% 3,90", word("7%", 300, 367))[0] == "1 Stk 7% 3,90"
 
 
 def test_the_page_names_both_engines_counts_both_times_and_keeps_settled_lines() -> None:

@@ -8,12 +8,14 @@ in the lines RapidOCR recognised, the words that may be two run together take th
 Tesseract's words on that line show: a word of small letters meets a number
 ("Kundenstraße15", "47110815vom"), a capitalised word follows a small letter
 ("AbschlagStammkundenrabatt"), a letter or digit follows a colon, full stop or per cent
-sign (but not 30.10.2018 or 14:11), or a date or time is glued to another number
-("20.03.201817:09:28"). Codes and units of capitals and digits ("RM12.60", "DE136695976",
-"GmbH", "5KG") are one word as they stand: on the development set Tesseract broke none of
-them. A break is taken only where Tesseract is sure of it and read the characters on both
-sides as RapidOCR did. Its look-alike slips ("Fu1ler", "VinyI") are mended where Tesseract
-is sure of the letter (``confusions``). Everything else is RapidOCR's.
+sign (but not 30.10.2018 or 14:11), a date or time is glued to another number
+("20.03.201817:09:28"), or a per cent sign to its number ("7%" where the invoice prints
+"7 %": ``text.word_breaks.gap_break``). Codes and units of capitals and digits ("RM12.60",
+"DE136695976", "GmbH", "5KG") are one word as they stand: on the development set
+Tesseract broke none of them. A break is taken only where Tesseract is sure of it and read
+the characters on both sides as RapidOCR did. Its look-alike slips ("Fu1ler", "VinyI") are
+mended where Tesseract is sure of the letter (``confusions``). Everything else is
+RapidOCR's.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from ablage_desktop.engine.models.confusions import mended_word
 from ablage_desktop.engine.models.line_words import SURE
 from ablage_desktop.engine.results.document import Box, OcrPage, OcrWord
 from ablage_desktop.engine.text.layout import in_reading_order
-from ablage_desktop.engine.text.word_breaks import dropped_break
+from ablage_desktop.engine.text.word_breaks import gap_break
 
 WIDE_GAP = 0.3
 """A gap between two of Tesseract's words this wide (in their height) is a space on the paper,
@@ -66,7 +68,7 @@ def suspect_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for word in text.split(" "):
         end = start + len(word)
-        if any(dropped_break(word, offset) for offset in range(1, len(word))):
+        if any(gap_break(word, offset) for offset in range(1, len(word))):
             spans.append((start, end))
         start = end + 1
     return spans
@@ -155,7 +157,7 @@ def _respaced_word(word: str, seen: Sequence[OcrWord]) -> str | None:
     }
     out: list[str] = []
     for offset, ch in enumerate(word):
-        if offset in cuts and dropped_break(word, offset):
+        if offset in cuts and gap_break(word, offset):
             out.append(" ")
         out.append(ch)
     respaced = "".join(out)
