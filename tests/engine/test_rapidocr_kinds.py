@@ -1,6 +1,7 @@
 """A character RapidOCR reads out of kind with its neighbours ("Fu1ler", "VinyI", "4O11")
 takes the model's own next guess of the right kind where that scored well; words meant that
-way ("GmbH", "V2A") and characters whose right reading the model barely considered stay."""
+way ("GmbH", "V2A", "LinkedIn", "KfW") and characters whose right reading the model barely
+considered stay."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from ablage_desktop.engine.backends.rapidocr_alphabet import AlphabetSession, al
 from ablage_desktop.engine.backends.rapidocr_kinds import CharacterKinds, read_in_kind
 
 CHARACTERS = ["blank", "F", "u", "1", "l", "e", "r", "I", "y", "4", "O", "o", "0", "G", "m", "b"]
-CHARACTERS += ["H", "h", "V", "2", "A", " ", "号", "%"]
+CHARACTERS += ["H", "h", "V", "2", "A", " ", "号", "%", "n", "d", "k", "f", "W", "w"]
 KINDS = CharacterKinds.of(CHARACTERS)
 
 
@@ -70,6 +71,15 @@ def test_words_meant_that_way_stay() -> None:
     # the right kind scored below a twentieth of the best: the model did not consider it
     table = scores("u", {"1": 0.9, "l": 0.04}, "e")
     assert decode(read_in_kind(table, KINDS)) == "u1e"
+
+
+def test_a_capital_inside_a_word_or_drawn_like_its_small_letter_stays() -> None:
+    """Generated lines at 10 px: "LinkedIn" would read "Linkedln", "NetzWerk" "Netzwerk"
+    with the capital taken as out of kind there; only size tells "KfW" from "Kfw"."""
+    table = scores("k", "e", "d", {"I": 0.6, "l": 0.4}, "n")
+    assert decode(read_in_kind(table, KINDS)) == "kedIn"
+    table = scores("k", "f", {"W": 0.6, "w": 0.4})
+    assert decode(read_in_kind(table, KINDS)) == "kfW"
 
 
 def test_characters_in_kind_are_untouched() -> None:

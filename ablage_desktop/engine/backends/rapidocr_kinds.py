@@ -4,11 +4,12 @@ RapidOCR's recogniser reads each position on its own, and on small or faint prin
 letter for the digit drawn like it ("Fu1ler", "E1in") or a final small l for a capital I
 ("VinyI"). Its scores know better: at the "1" of "Fu1ler" it gave "l" 0.497 against 0.501,
 at the "I" of "VinyI" "l" 0.109 against 0.713. Where a character stands out of kind (a digit
-between two letters, a letter between two digits, a capital after a small letter that ends
-its word or is followed by another small letter) and the model's best character of the kind
-its neighbours ask for scored at least ``NEXT_GUESS`` of it, that one is read instead.
-Words that are meant that way ("GmbH", "MediFor", "V2A", "2p0", "DoubleCoco") had their
-in-kind alternative at 0.003 of the best or less on the development set, and stay.
+between two letters, a letter between two digits, a capital ending a word after a small
+letter) and the model's best character of the kind its neighbours ask for scored at least
+``NEXT_GUESS`` of it, that one is read instead. Words that are meant that way ("GmbH", "V2A",
+"2p0") had their in-kind alternative at 0.003 of the best or less on the development set, and
+stay. A capital inside a word is left alone (generated lines: "LinkedIn" would have become
+"Linkedln", "NetzWerk" "Netzwerk"), and so is one drawn like its small letter ("KfW").
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ it is read instead. Development set: the slips' alternatives scored 0.09-0.99 of
 ("E1in", "VinyI", "Fu1ler"), the words meant that way 0.012 at most ("e.V", "incL.")."""
 
 
+SAME_SHAPE = frozenset("COSVWXZ")
+
+
 @dataclass(frozen=True, slots=True)
 class CharacterKinds:
     """Which of the model's output columns (blank first) are digits, letters, small letters."""
@@ -31,6 +35,9 @@ class CharacterKinds:
     digit: np.ndarray
     letter: np.ndarray
     lower: np.ndarray
+    same_shape: np.ndarray
+    """Capitals drawn like their small letters (C O S V W X Z): only their size tells them
+    apart, and the model sees it ("KfW" stays)."""
 
     @classmethod
     def of(cls, characters: Sequence[str]) -> CharacterKinds:
@@ -41,7 +48,12 @@ class CharacterKinds:
                 count=len(characters),
             )
 
-        return cls(where(str.isdigit), where(str.isalpha), where(str.islower))
+        return cls(
+            where(str.isdigit),
+            where(str.isalpha),
+            where(str.islower),
+            where(lambda c: c in SAME_SHAPE),
+        )
 
     @property
     def size(self) -> int:
@@ -88,7 +100,8 @@ def _wanted(column: int, before: int, after: int, kinds: CharacterKinds) -> np.n
     if letter(column) and digit(before) and digit(after):
         return kinds.digit  # 4O11
     ends_word = not (letter(after) or digit(after))
-    if letter(column) and not lower(column) and lower(before) and (lower(after) or ends_word):
+    capital = letter(column) and not lower(column) and not kinds.same_shape[column]
+    if capital and lower(before) and ends_word:
         return kinds.lower  # VinyI
     return None
 
