@@ -23,11 +23,11 @@ def characters(text: str, starts: list[int], width: int = 16) -> list[tuple[str,
 
 def test_only_words_with_a_break_the_ink_may_decide_are_looked_into() -> None:
     assert may_be_glued("7%")
-    assert may_be_glued("Nr.:4711")
     assert may_be_glued("Kundenstraße15")
     assert not may_be_glued("Grundpreis")
     assert not may_be_glued("3,9000")
     assert not may_be_glued("30.10.2018")
+    assert not may_be_glued("Nr.4711")  # beside a mark: see below
 
 
 def test_a_wide_gap_before_a_per_cent_sign_is_a_space() -> None:
@@ -44,6 +44,15 @@ def test_narrow_gaps_and_breaks_inside_numbers_and_codes_keep_the_word() -> None
     urn = "urn:cen"
     word = OcrWord(urn, 0.7, (0, 100, 160, 126))
     assert split_at_gaps(word, characters(urn, [0, 23, 46, 69, 92, 115, 138])) == [word]
+    # monospaced print: a full stop or colon alone in its cell, a space's width beside it
+    for text in ("Nr.4711", "ID:0011", "z.B."):
+        word = OcrWord(text, 0.9, (0, 100, 23 * len(text), 126))
+        starts = [23 * i for i in range(len(text))]
+        narrow = [
+            (ch, (x + (8 if ch in ".:" else 2), 100, x + (14 if ch in ".:" else 20), 126))
+            for ch, (_, (x, *_)) in zip(text, characters(text, starts), strict=True)
+        ]
+        assert split_at_gaps(word, narrow) == [word]
     # a wide gap inside a date is letter spacing, not a space
     date = "30.10.2018"
     word = OcrWord(date, 0.9, (0, 100, 400, 126))
