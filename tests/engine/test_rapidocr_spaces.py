@@ -76,3 +76,17 @@ def test_no_space_where_a_character_stands_in_the_gap_or_one_is_already_there() 
     assert spaced("7%", positions("7%", [2, 5]), wide) == "7%"
     assert spaced("7 %", positions("7 %", [2, 7]), wide) == "7 %"
     assert spaced("7%", None, wide) == "7%"  # no positions: as read
+
+
+def test_in_monospaced_print_a_gap_beside_a_full_stop_is_the_cell_not_a_space() -> None:
+    """A full stop alone in its monospaced cell has paper on both sides as wide as a space
+    elsewhere ("z. B.", "E-Mail : info" on generated DejaVu Sans Mono lines): a space must be
+    wider than the line's gaps between characters of one word; gaps between two digits do not
+    count (figures are set in cells of one width)."""
+    steps = [1, 4, 7, 10, 13, 16, 19]
+    digits = ((100, 116), (124, 140), (148, 164))
+    monospaced = line((2, 22), (26, 44), (58, 64), (80, 96), *digits)  # "r." 14 px, ".4" 16
+    assert spaced("Nr.4711", positions("Nr.4711", steps), monospaced) == "Nr.4711"
+    steps = [1, 4, 6, 9, 13, 16, 19]
+    proportional = line((2, 22), (26, 44), (48, 54), (70, 86), *digits)  # "r." 4 px, ".4" 16
+    assert spaced("Nr.4711", positions("Nr.4711", steps), proportional) == "Nr. 4711"
