@@ -141,3 +141,50 @@ def test_columns_under_a_heading_are_read_one_after_the_other(
     marks += [printed.footnote[:24], printed.footer.split()[0]]  # "Page" (Tesseract: "Page7")
     assert not missing_in_turn(" ".join(page.text.split()), marks), page.text
     assert cer(page.text, printed.truth) < 0.03, page.text
+
+
+def letter_with_logo_and_banner() -> Image.Image:
+    """A 300-dpi letter: a globe-like logo with its lettering in white on a textured
+    gradient at the top right, the letter's lines, and a flat grey banner with white text."""
+    import numpy as np
+    from column_pages import font_file
+
+    regular, bold = font_file(serif=False), font_file(bold=True, serif=False)
+    if regular is None or bold is None:
+        pytest.skip("the DejaVu fonts are not installed (fonts-dejavu-core)")
+    font = ImageFont.truetype(str(regular), 40)
+    page = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(page)
+    top = 300
+    for text in [*LEFT, *RIGHT]:
+        draw.text((200, top), text, font=font, fill=0)
+        top += 80
+    draw.rectangle((180, top + 40, 2300, top + 300), fill=90)
+    draw.text((260, top + 120), "Jetzt neu: Online-Portal unter www.muster.de", font=font, fill=255)
+    rows, columns = np.mgrid[0:300, 0:700]
+    gradient = 60 + 150 * columns / 700 + 30 * np.sin(rows / 7.0)
+    logo = Image.fromarray(gradient.clip(0, 255).astype(np.uint8))
+    ImageDraw.Draw(logo).text((110, 95), "MUSTER", font=ImageFont.truetype(str(bold), 90), fill=255)
+    oval = Image.new("L", logo.size, 0)
+    ImageDraw.Draw(oval).ellipse((0, 0, 699, 299), fill=255)
+    page.paste(logo, (1600, 60), oval)
+    return page
+
+
+def test_auto_leaves_a_logos_lettering_out_of_the_text_but_keeps_a_banner(
+    engine: EngineCore, tmp_path: Path
+) -> None:
+    """Tesseract takes both the logo and the flat grey banner for pictures; the logo's
+    lettering is kept as a line marked ``picture_text`` (searchable) but not in the page's
+    text, the banner's text stays. RapidOCR alone reads both into the text."""
+    path = tmp_path / "letter.png"
+    letter_with_logo_and_banner().save(path, dpi=(300, 300))
+
+    [page] = read(engine, "auto", path)
+    [alone] = read(engine, "rapidocr", path)
+
+    assert "MUSTER" in alone.text.split()
+    assert "MUSTER" not in page.text.split()
+    assert [line.text for line in page.lines if line.role == "picture_text"] == ["MUSTER"]
+    assert "Online-Portal" in page.text and "Kundendienst" in page.text
+    assert page.route is not None and "1 line(s) in pictures left out of the text" in page.route

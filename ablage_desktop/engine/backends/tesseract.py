@@ -7,6 +7,7 @@ team per call and is about five times slower on two cores.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import logging
 import os
@@ -159,12 +160,29 @@ class TesseractBackend(Backend):
             if not api.Recognize():
                 raise RecognitionError(f"Tesseract failed on page {page.index + 1}.")
             lines = self._read_lines(api)
+            pictures = self._pictures(api)
         except RuntimeError as exc:
             raise RecognitionError(f"Tesseract failed on page {page.index + 1}: {exc}") from exc
         finally:
             api.Clear()
             self._pool.put(api)
-        return self._page_result(page, started, *in_reading_order(lines))
+        result = self._page_result(page, started, *in_reading_order(lines))
+        return dataclasses.replace(result, pictures=pictures) if pictures else result
+
+    def _pictures(self, api: object) -> tuple[Box, ...]:
+        """The blocks Tesseract's layout analysis took for pictures (it reads no text there:
+        a logo's lettering, a photo, a tinted box)."""
+        ril, kinds = self._tesserocr.RIL, self._tesserocr.PT
+        images = {kinds.FLOWING_IMAGE, kinds.HEADING_IMAGE, kinds.PULLOUT_IMAGE}
+        iterator = api.GetIterator()  # type: ignore[attr-defined]
+        if iterator is None:
+            return ()
+        found = []
+        for block in self._tesserocr.iterate_level(iterator, ril.BLOCK):
+            box = block.BoundingBox(ril.BLOCK)
+            if box is not None and block.BlockType() in images:
+                found.append(tuple(int(v) for v in box))
+        return tuple(found)
 
     def _read_lines(self, api: object) -> list[OcrLine]:
         """Every text line with its words; ``layout.in_reading_order`` orders them

@@ -52,13 +52,18 @@ class Combination:
     mended: int = 0
     """Words of RapidOCR's whose look-alike characters were taken from Tesseract's
     (``confusions``)."""
+    pictures: int = 0
+    """Lines inside pictures, left out of the page's text (``pictures``)."""
 
     @property
     def summary(self) -> str:
+        aside = (
+            f", {self.pictures} line(s) in pictures left out of the text" if self.pictures else ""
+        )
         return (
             f"read by {self.page.backend}: {self.settled} of {len(self.page.lines)} line(s) "
             f"as Tesseract read them, {self.spaces} space(s) put back, "
-            f"{self.mended} word(s) mended"
+            f"{self.mended} word(s) mended{aside}"
         )
 
 

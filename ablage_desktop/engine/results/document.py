@@ -152,6 +152,9 @@ class OcrPage:
     stages: tuple[tuple[str, float], ...] = field(default=(), compare=False)
     """Seconds this page spent in each stage of recognition (``preprocessing``, each engine
     by name, ``combining``), for benchmarks; not kept in the archive."""
+    pictures: tuple[Box, ...] = field(default=(), compare=False)
+    """Regions the engine's own layout analysis took for pictures and did not read
+    (Tesseract's image blocks), for ``auto``'s combining; not kept in the archive."""
 
     def to_json(self) -> dict[str, Any]:
         data = {
