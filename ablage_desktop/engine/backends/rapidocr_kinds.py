@@ -23,9 +23,8 @@ NEXT_GUESS = 0.05
 """The in-kind character's score as a share of the model's best at that position, from which
 it is read instead. Development set: the slips' alternatives scored 0.09-0.99 of the best
 ("E1in", "VinyI", "Fu1ler"), the words meant that way 0.012 at most ("e.V", "incL.")."""
-
-
 SAME_SHAPE = frozenset("COSVWXZ")
+"""Capitals drawn like their small letters, larger: a capital of these ending a word stays."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +53,6 @@ class CharacterKinds:
             where(str.islower),
             where(lambda c: c in SAME_SHAPE),
         )
-
-    @property
-    def size(self) -> int:
-        return int(self.digit.shape[0])
 
 
 def read_in_kind(scores: np.ndarray, kinds: CharacterKinds) -> np.ndarray:
