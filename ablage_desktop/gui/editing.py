@@ -1,7 +1,8 @@
 """A page whose text the user corrected before exporting it.
 
 The boxes stay where they were as long as the corrected text still has one line per box: each
-box gets its corrected line (its word boxes go, since the words changed). When lines were added
+box gets its corrected line (its word boxes go, since the words changed); lines kept out of
+the text (``OcrLine.in_text``: a logo's lettering) stay as they were. When lines were added
 or removed, the boxes no longer match and are dropped; the exports then place the text lines
 one under the other, as they do for engines that report no boxes.
 
@@ -30,10 +31,14 @@ def edited_page(page: OcrPage, text: str) -> OcrPage:
     else:
         markdown = None
     rows = [row for row in text.split("\n") if row.strip()]
-    if page.lines and len(rows) == len(page.lines):
+    shown = [line for line in page.lines if line.in_text]
+    if shown and len(rows) == len(shown):
+        rows_left = iter(rows)
         lines = tuple(
-            dataclasses.replace(line, text=row.strip(), words=())
-            for line, row in zip(page.lines, rows, strict=True)
+            dataclasses.replace(line, text=next(rows_left).strip(), words=())
+            if line.in_text
+            else line  # lettering kept out of the text (a logo's): the user did not see it
+            for line in page.lines
         )
     else:
         lines = ()

@@ -53,7 +53,9 @@ def test_a_line_inside_a_picture_is_kept_but_left_out_of_the_text() -> None:
     assert aside == 1
     assert "MUSTER" not in result.text
     assert result.text == in_reading_order(TEXT)[0]  # the rest of the page in reading order
-    assert result.lines[-1] == OcrLine("MUSTER", 0.9, (650, 100, 850, 150), role="picture_text")
+    assert result.lines[-1] == OcrLine(
+        "MUSTER", 0.9, (650, 100, 850, 150), role="picture_text", in_text=False
+    )
     assert len(result.lines) == 3
 
 

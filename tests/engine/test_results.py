@@ -103,3 +103,16 @@ def test_words_travel_in_the_json_only_where_an_engine_gave_them() -> None:
     }
     assert "words" not in data["lines"][1]
     assert OcrPage.from_json(json.loads(json.dumps(data))) == page
+
+
+def test_a_line_kept_out_of_the_text_says_so_in_the_json_and_back() -> None:
+    """A logo's lettering ``auto`` sets aside (``models.pictures``): in the lines, marked."""
+    logo = OcrLine("DARPA", 0.9, (300, 2400, 700, 2600), role="picture_text", in_text=False)
+    line = OcrLine("Broad Agency Announcement", 0.99, (300, 600, 1400, 660))
+    page = OcrPage(0, 2550, 3301, "rapidocr+tesseract", 1.0, line.text, (line, logo))
+
+    data = page.to_json()
+
+    assert data["lines"][1]["in_text"] is False
+    assert "in_text" not in data["lines"][0]
+    assert OcrPage.from_json(json.loads(json.dumps(data))) == page

@@ -165,3 +165,10 @@ def test_render_a_real_page(pane: TextPane) -> None:
     assert pane.line_range(2) == (text.index("123.45"), len(text) - 1)
     pane.select_line(2)
     assert pane.grab().save(str(Path("/tmp/text_pane.png")))
+
+
+def test_a_line_kept_out_of_the_text_maps_nowhere() -> None:
+    """A logo's lettering "Rechnung" is not the text's "Rechnung 4711"."""
+    logo = OcrLine("Rechnung", 1, BOX, role="picture_text", in_text=False)
+    lines = (logo, OcrLine("Rechnung 4711", 1, BOX))
+    assert map_lines(TEXT, lines) == [None, (0, 13)]

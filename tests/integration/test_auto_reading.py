@@ -185,6 +185,7 @@ def test_auto_leaves_a_logos_lettering_out_of_the_text_but_keeps_a_banner(
 
     assert "MUSTER" in alone.text.split()
     assert "MUSTER" not in page.text.split()
-    assert [line.text for line in page.lines if line.role == "picture_text"] == ["MUSTER"]
+    assert [line.text for line in page.lines if not line.in_text] == ["MUSTER"]
+    assert [line.role for line in page.lines if not line.in_text] == ["picture_text"]
     assert "Online-Portal" in page.text and "Kundendienst" in page.text
     assert page.route is not None and "1 line(s) in pictures left out of the text" in page.route

@@ -5,8 +5,8 @@ logo on a title page, the words of a product photo. Tesseract's layout analysis 
 region for a picture and reads nothing there, and Docling's text export leaves picture text
 out the same way; what someone files wants the page's text, not its logo's. In ``auto`` a
 line RapidOCR read that lies inside one of Tesseract's pictures keeps its place in the
-page's lines (``role`` ``picture_text``: the searchable PDF and the JSON still hold it) but is
-left out of the page's text, where:
+page's lines (``role`` ``picture_text``, ``in_text`` False: the searchable PDF and the JSON
+still hold it) but is left out of the page's text, where:
 
 * the region is a picture and not a tinted box: its pixels vary (a gradient, a photo, a
   drawing) rather than lying at one grey ("Jetzt neu: Online-Portal" in white on a flat grey
@@ -56,7 +56,7 @@ def set_aside_pictures(page: OcrPage, pictures: Sequence[Box], image: Any) -> tu
     kept = [line for index, line in enumerate(page.lines) if index not in inside]
     text, ordered = in_reading_order(kept)
     marked: list[OcrLine] = [
-        dataclasses.replace(page.lines[index], role=PICTURE_TEXT) for index in inside
+        dataclasses.replace(page.lines[index], role=PICTURE_TEXT, in_text=False) for index in inside
     ]
     return dataclasses.replace(page, text=text, lines=(*ordered, *marked)), len(inside)
 

@@ -93,6 +93,9 @@ class OcrLine:
     role: str | None = None
     """What the line is on the page where a layout engine says so (one of ``LINE_ROLES``);
     None where the engine reads text only."""
+    in_text: bool = True
+    """Whether the line is part of the page's text; False for lettering ``auto`` keeps with
+    the lines (searchable, in the JSON) but out of the text (``models.pictures``: a logo's)."""
 
     def to_json(self) -> dict[str, Any]:
         data = _text_json(self.text, self.confidence, self.box)
@@ -100,6 +103,8 @@ class OcrLine:
             data["words"] = [word.to_json() for word in self.words]
         if self.role is not None:  # only layout engines carry the key
             data["role"] = self.role
+        if not self.in_text:  # only lines set aside carry the key
+            data["in_text"] = False
         return data
 
     @classmethod
@@ -112,6 +117,7 @@ class OcrLine:
             _box_of(data),
             words,
             None if role is None else str(role),
+            bool(data.get("in_text", True)),
         )
 
 

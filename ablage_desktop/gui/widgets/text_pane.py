@@ -78,7 +78,7 @@ def map_lines(text: str, lines: tuple[OcrLine, ...]) -> list[tuple[int, int] | N
     cursor = 0
     for line in lines:
         words = line.text.split()
-        if not words:
+        if not words or not line.in_text:  # a logo's lettering is not in the text
             ranges.append(None)
             continue
         span = find_line(text, words, cursor) or find_line(text, words, 0)
