@@ -73,15 +73,17 @@ class AlphabetSession:
         scores = self._session(batch)
         if scores.ndim != 3 or scores.shape[-1] != self._foreign.shape[0]:
             return scores  # not the per-position scores this was made for: leave them
-        outside = self._foreign[scores.argmax(axis=-1)]
+        best = scores.argmax(axis=-1)
+        outside = self._foreign[best]
         if outside.any():
             if not scores.flags.writeable:  # an inference engine's own buffer
                 scores = scores.copy()
             rows = scores[outside]
             rows[:, self._foreign] = 0.0
             scores[outside] = rows
+            best[outside] = rows.argmax(axis=-1)
         if self._kinds is not None:
-            scores = read_in_kind(scores, self._kinds)
+            scores = read_in_kind(scores, self._kinds, best)
         return scores
 
     def __getattr__(self, name: str) -> Any:

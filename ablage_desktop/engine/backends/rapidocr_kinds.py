@@ -55,10 +55,14 @@ class CharacterKinds:
         )
 
 
-def read_in_kind(scores: np.ndarray, kinds: CharacterKinds) -> np.ndarray:
+def read_in_kind(
+    scores: np.ndarray, kinds: CharacterKinds, best: np.ndarray | None = None
+) -> np.ndarray:
     """``scores`` (lines x time steps x columns) with out-of-kind characters swapped for the
-    model's in-kind next guess where that scored well enough (see the module's docstring)."""
-    best = scores.argmax(axis=-1)
+    model's in-kind next guess where that scored well enough (see the module's docstring);
+    ``best``: their argmax, where the caller has it."""
+    if best is None:
+        best = scores.argmax(axis=-1)
     for line in range(scores.shape[0]):
         for steps, wanted in _out_of_kind(best[line], kinds):
             scores = _swap(scores, line, steps, wanted, best[line])

@@ -126,9 +126,13 @@ def scaled_word(word: OcrWord, scale: float) -> OcrWord:
     """A word of a page read ``scale`` times larger, on the page itself."""
     if scale == 1.0:
         return word
-    x0, y0, x1, y1 = word.box
-    box = (round(x0 / scale), round(y0 / scale), round(x1 / scale), round(y1 / scale))
-    return dataclasses.replace(word, box=box)
+    return dataclasses.replace(word, box=scaled_box(word.box, scale))
+
+
+def scaled_box(box: Box, scale: float) -> Box:
+    """A box on a page ``scale`` times larger, on the page itself."""
+    x0, y0, x1, y1 = box
+    return (round(x0 / scale), round(y0 / scale), round(x1 / scale), round(y1 / scale))
 
 
 def _same(character: str) -> str:

@@ -23,7 +23,7 @@ from ablage_desktop.engine.errors import (
 )
 from ablage_desktop.engine.events import Event, FallbackTaken, Routed
 from ablage_desktop.engine.intake.documents import PageImage
-from ablage_desktop.engine.models.combine import respace_lines, scaled_word
+from ablage_desktop.engine.models.combine import respace_lines, scaled_box, scaled_word
 from ablage_desktop.engine.models.line_words import reads_well, settled_line, words_by_line
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
 from ablage_desktop.engine.models.pictures import set_aside_pictures
@@ -285,7 +285,7 @@ class PageDispatcher:
         started = time.perf_counter()
         combination = respace_lines(page, on_line, reading)
         if settles and reading.pictures:  # a page of print: Tesseract's layout can be trusted
-            pictures = [tuple(round(v / scale) for v in box) for box in reading.pictures]
+            pictures = [scaled_box(box, scale) for box in reading.pictures]
             combined, aside = set_aside_pictures(combination.page, pictures, variant.page.image)
             combination = dataclasses.replace(combination, page=combined, pictures=aside)
         result = variant.restore(combination.page)
