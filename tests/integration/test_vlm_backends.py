@@ -31,6 +31,7 @@ from ablage_desktop.engine.backends.transformers_vlm import (  # noqa: E402
     _CancelCriteria,
     safetensors_parameters,
 )
+from ablage_desktop.engine.backends.vlm_process import IsolatedVisionLanguageBackend  # noqa: E402
 from ablage_desktop.engine.core import EngineCore  # noqa: E402
 from ablage_desktop.engine.errors import Cancelled  # noqa: E402
 from ablage_desktop.engine.events import Event, ModelLeaked  # noqa: E402
@@ -190,7 +191,7 @@ def test_cancel_stops_a_long_generation(tiny: dict[str, Path]) -> None:
 def test_the_manager_loads_unloads_and_leaves_no_live_model(
     tiny: dict[str, Path], tmp_path: Path
 ) -> None:
-    config = load_config([config_file(tmp_path, tiny, quantization="fp32")])
+    config = load_config([config_file(tmp_path, tiny, quantization="fp32", isolated="false")])
     engine = EngineCore(config)
     events: list[Event] = []
     engine.events.subscribe(events.append)
@@ -301,13 +302,16 @@ def test_the_pipeline_reads_a_chosen_vlm_in_batches_with_the_same_text(
     from ablage_desktop.engine import OcrRequest
 
     sizes: list[int] = []
-    real = VisionLanguageBackend.recognize_images
+    real = IsolatedVisionLanguageBackend.recognize_images
 
-    def spy(self: VisionLanguageBackend, images: list[object], cancel: object = None) -> list[str]:
+    def spy(
+        self: IsolatedVisionLanguageBackend, images: list[object], cancel: object = None
+    ) -> list[str]:
         sizes.append(len(images))
         return real(self, images, cancel)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(VisionLanguageBackend, "recognize_images", spy)
+    # the model's worker process reads the batches (the configuration's default)
+    monkeypatch.setattr(IsolatedVisionLanguageBackend, "recognize_images", spy)
 
     pdf = tmp_path / "four.pdf"
     pdf.write_bytes(pdf_bytes([text_page(size=(300 + 50 * n, 200)) for n in range(4)], dpi=72))

@@ -85,6 +85,11 @@ class Backend(abc.ABC):
         this process."""
         return None
 
+    def device_memory(self) -> int | None:
+        """GPU memory the engine holds in a process of its own (its CUDA context included
+        where the driver tells); None for an engine on a CPU or in this process."""
+        return None
+
     def tracked_objects(self) -> Sequence[object]:
         """Objects that must be gone once the backend is unloaded (checked for leaks)."""
         return (self,)

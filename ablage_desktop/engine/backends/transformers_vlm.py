@@ -18,6 +18,7 @@ generation settings and the clean-up of the output.
 
 from __future__ import annotations
 
+import abc
 import importlib.util
 import logging
 import os
@@ -78,6 +79,10 @@ class VisionLanguageOptions(EngineOptions):
     max_batch_size: int = Field(1, ge=1)
     max_new_tokens: int = Field(2048, ge=1)
     warmup: bool = False
+    isolated: bool = True
+    """Load and read in a worker process of its own, which the unload ends: every byte comes
+    back (on a GPU the CUDA context too), and a crash costs a page, not the app. False: in
+    the app's process (the worker's interpreter and torch cost ~250 MiB of RAM less)."""
 
 
 class Family(Protocol):
@@ -261,6 +266,7 @@ def make_estimate(family: Family) -> Callable[[EngineOptions], MemoryEstimate]:
                 options.max_new_tokens,
                 options.max_batch_size,
                 device,
+                options.isolated,
             )
             if plan is not None:
                 return estimate_from_plan(device, plan)
@@ -273,6 +279,10 @@ def make_estimate(family: Family) -> Callable[[EngineOptions], MemoryEstimate]:
 def make_spec(engine: str, family: Family) -> BackendSpec:
     def load(name: str, options: EngineOptions) -> Backend:
         assert isinstance(options, VisionLanguageOptions)
+        if options.isolated:
+            from ablage_desktop.engine.backends.vlm_process import IsolatedVisionLanguageBackend
+
+            return IsolatedVisionLanguageBackend(name, options, family)
         return VisionLanguageBackend(name, options, family)
 
     return BackendSpec(
@@ -351,10 +361,39 @@ class _CancelCriteria:
         )
 
 
-class VisionLanguageBackend(Backend):
-    def __init__(self, name: str, options: VisionLanguageOptions, family: Family) -> None:
+class ImagesBackend(Backend):
+    """A backend that reads whole images into text: pages and batches of pages from that."""
+
+    def __init__(self, name: str, options: VisionLanguageOptions) -> None:
         super().__init__(name)
         self.options = options
+
+    @abc.abstractmethod
+    def recognize_images(
+        self, images: Sequence[Image.Image], cancel: CancelToken | None = None
+    ) -> list[str]:
+        """Text of each image, generated together (up to max_batch_size at a time)."""
+
+    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
+        started = time.perf_counter()
+        (text,) = self.recognize_images([page.image], cancel)
+        return self._page_result(page, started, text, ())
+
+    def recognize_batch(
+        self, pages: Sequence[PageImage], cancel: CancelToken | None = None
+    ) -> list[OcrPage]:
+        started = time.perf_counter()
+        texts = self.recognize_images([page.image for page in pages], cancel)
+        share = (time.perf_counter() - started) / max(1, len(pages))
+        return [
+            self._page_result(page, time.perf_counter() - share, text, ())
+            for page, text in zip(pages, texts, strict=True)
+        ]
+
+
+class VisionLanguageBackend(ImagesBackend):
+    def __init__(self, name: str, options: VisionLanguageOptions, family: Family) -> None:
+        super().__init__(name, options)
         self.family = family
         self.plan = plan_load(options, family, name)
         for note in self.plan.notes:
@@ -427,22 +466,6 @@ class VisionLanguageBackend(Backend):
             bnb_4bit_compute_dtype=compute,
             llm_int8_skip_modules=list(self.family.int8_skip_modules),
         )
-
-    def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
-        started = time.perf_counter()
-        (text,) = self.recognize_images([page.image], cancel)
-        return self._page_result(page, started, text, ())
-
-    def recognize_batch(
-        self, pages: Sequence[PageImage], cancel: CancelToken | None = None
-    ) -> list[OcrPage]:
-        started = time.perf_counter()
-        texts = self.recognize_images([page.image for page in pages], cancel)
-        share = (time.perf_counter() - started) / max(1, len(pages))
-        return [
-            self._page_result(page, time.perf_counter() - share, text, ())
-            for page, text in zip(pages, texts, strict=True)
-        ]
 
     def recognize_images(
         self, images: Sequence[Image.Image], cancel: CancelToken | None = None

@@ -27,6 +27,8 @@ from typing import Any
 from ablage_desktop.engine.backends.model_folder import DTYPE_BYTES, read_header
 from ablage_desktop.engine.memory.plan import (
     CUDA_BF16_SOFTMAX_COPIES,
+    CUDA_CONTEXT,
+    WORKER_PROCESS_RAM,
     DecoderShape,
     ModelPlan,
     VisionPass,
@@ -263,8 +265,11 @@ def plan_of(
     max_new_tokens: int,
     batch: int,
     device: str = "gpu",
+    isolated: bool = False,
 ) -> ModelPlan | None:
-    """The plan of the model in ``folder``; None where its files cannot tell."""
+    """The plan of the model in ``folder``; None where its files cannot tell. ``isolated``:
+    the model runs in a worker process of its own, whose interpreter (on a GPU, its CUDA
+    context) the plan counts too."""
     config = _json(folder / "config.json")
     preprocessor = image_processor_settings(folder)
     weights = weights_of(folder, quantization, skip)
@@ -297,4 +302,5 @@ def plan_of(
         batch=batch,
         working=int(weights.quantized * INT8_CPU_WORKING) if cpu_int8 else 0,
         softmax_copies=CUDA_BF16_SOFTMAX_COPIES if cuda_bf16 else 1,
+        process=(WORKER_PROCESS_RAM if device == "cpu" else CUDA_CONTEXT) if isolated else 0,
     )

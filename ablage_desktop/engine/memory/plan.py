@@ -44,6 +44,14 @@ DECODER_ACTIVATION_WIDTHS = 6
 """Hidden-size-wide tensors alive at once in a decoder layer during the prefill."""
 RUNTIME_OVERHEAD = 96 * MIB
 """Processor, tokenizer and the model's Python objects beside its tensors (measured 60-90 MiB)."""
+WORKER_PROCESS_RAM = 390 * MIB
+"""A model in a worker process of its own (``isolated``, on a CPU): the interpreter with torch,
+transformers and the family's classes imported, before any weight (measured 388 MiB with
+GOT-OCR2's; torch alone is 209 MiB). In the app's own process the same libraries stayed after
+the unload."""
+CUDA_CONTEXT = 571 * MIB
+"""A worker process's CUDA context on its GPU (measured: 1,142 MiB for two contexts on an H200,
+torch 2.11 with CUDA 13); the app's own process makes none for an isolated model."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +159,9 @@ class ModelPlan:
     max_new_tokens: int
     batch: int = 1
     overhead: int = RUNTIME_OVERHEAD
+    process: int = 0
+    """What the model's worker process holds beside the model (``WORKER_PROCESS_RAM`` on a
+    CPU, ``CUDA_CONTEXT`` on a GPU); 0 for a model in the app's own process."""
     working: int = 0
     """Bytes held only while pages are read: bitsandbytes' int8 matmul on a CPU works on an
     unpacked copy of the quantized weights (measured: about one byte per quantized weight)."""
@@ -162,7 +173,7 @@ class ModelPlan:
     @property
     def resident(self) -> int:
         """Bytes the loaded model holds before any page."""
-        return self.weights + self.overhead
+        return self.weights + self.overhead + self.process
 
     def page(self, width: int, height: int, batch: int | None = None) -> PagePlan:
         batch = max(1, batch or self.batch)
@@ -202,6 +213,7 @@ class ModelPlan:
             "parameters": self.parameters,
             "weights_bytes": self.weights,
             "overhead_bytes": self.overhead,
+            "process_bytes": self.process,
             "kv_bytes_per_token": self.decoder.kv_bytes_per_token(self.activation_bytes),
             "max_new_tokens": self.max_new_tokens,
             "batch": page.batch,
@@ -215,7 +227,8 @@ class ModelPlan:
         page = self.page(width, height)
         return (
             f"{self.family} {self.quantization}: weights {_mib(self.weights)} "
-            f"({self.parameters / 1e9:.2f} B parameters) + runtime {_mib(self.overhead)}; "
+            f"({self.parameters / 1e9:.2f} B parameters) + runtime {_mib(self.overhead)}"
+            f"{f' + its process {_mib(self.process)}' if self.process else ''}; "
             f"page {page.describe()}; total {_mib(self.resident + page.total)}"
         )
 

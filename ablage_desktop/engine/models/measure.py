@@ -42,9 +42,13 @@ def load_growth(
 ) -> int | None:
     """What the load of ``record`` took between ``before`` and ``after``, or None where the
     figure cannot be believed. An engine in processes of its own is measured there (its
-    worker and server start afresh at every load, so a reload is measured too)."""
+    worker and server start afresh at every load, so a reload is measured too): on a GPU by
+    what that process holds on the device."""
     own = loaded.process_memory()
-    if own is not None:
+    on_device = loaded.device_memory() if record.device == "gpu" else None
+    if on_device is not None:
+        taken = on_device
+    elif own is not None:
         taken = own
     elif record.device == "gpu" and after.vram_allocated is not None:
         taken = after.vram_allocated - (before.vram_allocated or 0)

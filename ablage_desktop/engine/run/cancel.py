@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import threading
+from typing import Protocol
+
+
+class EventLike(Protocol):
+    """A ``threading.Event`` or a ``multiprocessing`` one (shared with a worker process)."""
+
+    def set(self) -> None: ...
+
+    def is_set(self) -> bool: ...
+
+    def wait(self, timeout: float | None = None) -> bool: ...
 
 
 class CancelToken:
-    def __init__(self) -> None:
-        self._event = threading.Event()
+    def __init__(self, event: EventLike | None = None) -> None:
+        """``event``: where the token is kept; a process-shared event lets a worker process
+        see a cancel made in the app."""
+        self._event: EventLike = event if event is not None else threading.Event()
         self._interrupted = False
 
     def cancel(self) -> None:

@@ -1,0 +1,252 @@
+"""The model's side of a vision-language worker process, and the messages both sides send.
+
+A vision-language model loaded into the app's own process leaves memory behind when it is
+unloaded: the family's modules and oneDNN's kernels (150-200 MiB of RSS at full size), and on a
+GPU the CUDA context, cuBLAS's workspaces and the CUDA libraries (110-920 MiB of VRAM and
+1.1 GiB of RSS measured on an H200, issue 22). In a process of its own the unload ends the
+process and every byte comes back; a crash in native code (or the kernel's OOM killer) costs
+the page, not the app. ``serve`` runs in a ``spawn`` child: it loads the model once, reads
+batches of pages on request and ends on ``Close`` or when the app's end of the pipe closes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ablage_desktop.engine.errors import (
+    Cancelled,
+    CorruptModelFiles,
+    EngineStopped,
+    ModelLoadError,
+    OutOfMemory,
+    RecognitionError,
+)
+from ablage_desktop.engine.run.cancel import CancelToken, EventLike
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from ablage_desktop.engine.backends.transformers_vlm import Family, VisionLanguageOptions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What the worker holds, read inside it: its RSS, its peak RSS since the last reset, and
+    torch's CUDA allocator (None on a CPU)."""
+
+    rss: int
+    peak_rss: int
+    cuda_allocated: int | None = None
+    cuda_peak: int | None = None
+    cuda_reserved: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    warmup_seconds: float | None
+    usage: Usage
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    images: list[Image.Image]
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    texts: list[str]
+    seconds: float
+    usage: Usage
+
+
+@dataclass(frozen=True, slots=True)
+class AskUsage:
+    """Asks for a ``Usage``; with ``reset_peak``, the peaks start again from now."""
+
+    reset_peak: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """An error of the worker's, in words: exceptions are not sent as such (the app's typed
+    errors do not all survive pickling, torch's cannot be unpickled without torch)."""
+
+    kind: str
+    """``out_of_memory``, ``cancelled``, ``corrupt``, ``load`` or ``recognition``."""
+    message: str
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+def failure_of(exc: BaseException, during: str) -> Failed:
+    """``exc``, raised in the worker while ``during`` ("loading" or "recognition"), in words."""
+    kind_name = type(exc).__name__
+    if isinstance(exc, OutOfMemory):
+        return Failed("out_of_memory", str(exc), {"cause": exc.cause or str(exc)})
+    if kind_name == "OutOfMemoryError" or isinstance(exc, MemoryError):
+        return Failed("out_of_memory", f"{kind_name}: {exc}", {"cause": f"{kind_name}: {exc}"})
+    if isinstance(exc, Cancelled):
+        return Failed("cancelled", str(exc))
+    if isinstance(exc, CorruptModelFiles):
+        return Failed("corrupt", str(exc), {"reason": exc.reason})
+    if isinstance(exc, ModelLoadError):
+        return Failed("load", str(exc), {"reason": exc.reason})
+    if isinstance(exc, RecognitionError):
+        return Failed("recognition", str(exc))
+    if during == "recognition":
+        return Failed("recognition", str(exc), {"cause": f"{kind_name}: {exc}"})
+    return Failed("load", f"{kind_name}: {exc}", {"reason": f"{kind_name}: {exc}"})
+
+
+def error_of(failed: Failed, model: str, during: str) -> Exception:
+    """The app's typed error for what the worker sent (the app's side of ``failure_of``)."""
+    if failed.kind == "out_of_memory":
+        return OutOfMemory(model, during, failed.detail.get("cause", failed.message))
+    if failed.kind == "cancelled":
+        return Cancelled()
+    if failed.kind == "corrupt":
+        return CorruptModelFiles(model, failed.detail.get("reason", failed.message))
+    if failed.kind == "load":
+        return ModelLoadError(model, failed.detail.get("reason", failed.message))
+    if "cause" in failed.detail:
+        return RecognitionError(f"{model} failed: {failed.detail['cause']}")
+    return RecognitionError(failed.message)
+
+
+def stopped_error(model: str, during: str, exitcode: int | None) -> Exception:
+    """The worker ended without an answer. While loading, killed by the system (SIGKILL: the
+    kernel's OOM killer) is an out-of-memory, which the manager answers by freeing idle models
+    and trying once more; anything else is a failed load. During a page it is
+    ``EngineStopped``: the page goes on to the next engine, and the model is loaded afresh for
+    the next page that needs it."""
+    killed = exitcode == -9
+    how = (
+        "it was killed (signal 9), most likely for lack of memory"
+        if killed
+        else f"exit code {exitcode}"
+        if exitcode is None or exitcode >= 0
+        else f"signal {-exitcode}"
+    )
+    if during == "loading":
+        if killed:
+            return OutOfMemory(model, during, f"its process ended: {how}")
+        return ModelLoadError(model, f"its process ended while loading ({how})")
+    return EngineStopped(model, f"its process ended during the page ({how})")
+
+
+# --- the worker ----------------------------------------------------------------------------
+
+
+def usage() -> Usage:
+    """This process's memory, as ``Usage``."""
+    import sys
+
+    status = _proc_status()
+    cuda = _cuda_usage() if "torch" in sys.modules else (None, None, None)
+    return Usage(status.get("VmRSS", 0), status.get("VmHWM", 0), *cuda)
+
+
+def _proc_status() -> dict[str, int]:
+    try:
+        text = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return {}
+    values = {}
+    for line in text.splitlines():
+        name, _, rest = line.partition(":")
+        parts = rest.split()
+        if name in ("VmRSS", "VmHWM") and parts:
+            values[name] = int(parts[0]) * 1024
+    return values
+
+
+def _cuda_usage() -> tuple[int | None, int | None, int | None]:
+    import torch
+
+    if not torch.cuda.is_available() or not torch.cuda.is_initialized():
+        return None, None, None
+    return (
+        int(torch.cuda.memory_allocated()),
+        int(torch.cuda.max_memory_allocated()),
+        int(torch.cuda.memory_reserved()),
+    )
+
+
+def _trim_heap() -> None:
+    from ablage_desktop.engine.memory.probe import glibc
+
+    libc = glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+def reset_peak() -> None:
+    """Peaks start again from now (``/proc/self/clear_refs`` for the RSS, torch's for CUDA)."""
+    import sys
+
+    try:
+        Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
+    except OSError:
+        log.debug("the peak RSS cannot be reset here")
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
+        torch.cuda.reset_peak_memory_stats()
+
+
+def serve(
+    conn: Connection,
+    name: str,
+    family: Family,
+    options: VisionLanguageOptions,
+    cancel_event: EventLike,
+    log_level: int,
+) -> None:
+    """The worker's life: load, answer requests one at a time, close. Run by ``spawn``."""
+    from ablage_desktop.engine.backends.transformers_vlm import VisionLanguageBackend
+
+    logging.basicConfig(level=log_level, format=f"%(asctime)s {name} worker %(message)s")
+    try:
+        backend = VisionLanguageBackend(name, options, family)
+    except BaseException as exc:  # every failure goes back in words
+        conn.send(failure_of(exc, "loading"))
+        return
+    _trim_heap()  # the load's buffers, freed by now, go back to the system
+    conn.send(Loaded(backend.warmup_seconds, usage()))
+    token = CancelToken(cancel_event)
+    try:
+        while True:
+            try:
+                request: Any = conn.recv()
+            except EOFError:  # the app is gone
+                break
+            if isinstance(request, Close):
+                break
+            if isinstance(request, AskUsage):
+                if request.reset_peak:
+                    reset_peak()
+                conn.send(usage())
+                continue
+            started = time.perf_counter()
+            try:
+                texts = backend.recognize_images(request.images, token)
+            except BaseException as exc:
+                conn.send(failure_of(exc, "recognition"))
+                continue
+            finally:
+                # The page's buffers (activations; bitsandbytes' unpacked int8 weights on a
+                # CPU, about a byte a weight) go back to the system, not to the heap's keeping.
+                _trim_heap()
+            conn.send(Texts(texts, time.perf_counter() - started, usage()))
+    finally:
+        backend.close()
