@@ -351,6 +351,8 @@ def measure(args: argparse.Namespace) -> None:
     }
     print(json.dumps({**row, "stage": "planned"}), flush=True)
     process = psutil.Process()
+    # The page (and the font it is drawn with) is the row's input, made before "before".
+    page = PageImage(Path("page.png"), 0, synthetic_page(width, height), 150)
     meter.start()
     gc.collect()
     engine.probe.empty_cache()
@@ -369,7 +371,6 @@ def measure(args: argparse.Namespace) -> None:
         # what the worker's process holds on the device beyond torch's allocations
         row["device_load_delta"] = meter.device_used() - row["device_before"]
     print(json.dumps({**row, "stage": "loaded"}), flush=True)
-    page = PageImage(Path("page.png"), 0, synthetic_page(width, height), 150)
     meter.reset_peak(backend)
     started = time.perf_counter()
     lease.recognize(page)

@@ -158,3 +158,24 @@ def test_a_worker_killed_during_a_page_stops_the_engine_in_words(tiny: dict[str,
     finally:
         timer.cancel()
         worker.close()
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_a_worker_on_the_gpu_holds_its_model_there_and_gives_it_all_back(
+    tiny: dict[str, Path],
+) -> None:
+    worker = REGISTRY["got_ocr2"].load(
+        "got_ocr2", options("got_ocr2", tiny, quantization="bf16", device="gpu")
+    )
+    assert isinstance(worker, IsolatedVisionLanguageBackend)
+    try:
+        assert isinstance(worker.recognize(page()).text, str)
+        on_device = worker.device_memory()
+        allocated = worker.usage.cuda_allocated
+    finally:
+        worker.close()
+
+    assert allocated is not None and allocated > 0
+    assert on_device is not None and on_device >= allocated
+    assert worker.pid is None

@@ -213,8 +213,12 @@ def serve(
     log_level: int,
 ) -> None:
     """The worker's life: load, answer requests one at a time, close. Run by ``spawn``."""
+    import signal
+
     from ablage_desktop.engine.backends.transformers_vlm import VisionLanguageBackend
 
+    # Ctrl-C reaches the whole process group: the app cancels the page and closes the worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=log_level, format=f"%(asctime)s {name} worker %(message)s")
     try:
         backend = VisionLanguageBackend(name, options, family)
