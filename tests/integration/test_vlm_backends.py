@@ -326,3 +326,20 @@ def test_the_pipeline_reads_a_chosen_vlm_in_batches_with_the_same_text(
 
     assert texts[4] == texts[1]
     assert max(sizes) > 1  # the second run really generated several pages at once
+
+
+def test_janus_holds_no_image_generation_weights(tiny: dict[str, Path]) -> None:
+    opts = options("janus", tiny["janus"], quantization="fp32")
+    backend = VisionLanguageBackend("janus", opts, _fam("janus"))
+    try:
+        names = [name for name, _ in backend.model.named_parameters()]
+        text = backend.recognize(page()).text
+    finally:
+        backend.close()
+    plan = REGISTRY["janus"].estimate(opts).plan
+
+    assert names and not [n for n in names if ".vqmodel." in n or ".generation_" in n]
+    assert isinstance(text, str)
+    # the plan leaves them out too: fewer parameters than the folder holds
+    counted = safetensors_parameters(tiny["janus"])
+    assert plan is not None and counted is not None and plan.parameters < counted

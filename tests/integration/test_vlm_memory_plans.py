@@ -53,13 +53,22 @@ def options(folder: str, tiny: dict[str, Path], **changes: object) -> VisionLang
 
 
 def tensor_bytes(model: object) -> int:
-    """What the loaded model's tensors hold, bitsandbytes' int8 row scales included."""
+    """What the loaded model's tensors hold, bitsandbytes' int8 row scales and 4-bit
+    quantization states (block scales, their own scales, code tables) included."""
+
+    def size(tensor: object) -> int:
+        return tensor.numel() * tensor.element_size()  # type: ignore[attr-defined]
+
     total = 0
     for tensor in (*model.parameters(), *model.buffers()):  # type: ignore[attr-defined]
-        total += tensor.numel() * tensor.element_size()
+        total += size(tensor)
         scales = getattr(tensor, "SCB", None)
         if scales is not None:
-            total += scales.numel() * scales.element_size()
+            total += size(scales)
+        state = getattr(tensor, "quant_state", None)
+        while state is not None:
+            total += size(state.absmax) + size(state.code)
+            state = state.state2
     return total
 
 

@@ -24,6 +24,7 @@ class GotOcr2:
     parameters = 561_000_000
     supports_sdpa = False  # GOT refuses attn_implementation="sdpa"
     int8_skip_modules = ("model.vision_tower", "lm_head")
+    unused_modules: tuple[str, ...] = ()
 
     def load_model(self, folder: Path, kwargs: dict[str, Any]) -> Any:
         from transformers import GotOcr2ForConditionalGeneration

@@ -27,6 +27,13 @@ class Janus:
     parameters = 2_077_000_000
     supports_sdpa = True
     int8_skip_modules = ("lm_head",)
+    unused_modules = (
+        # image generation: the VQ model, its embeddings, aligner and head (OCR reads text)
+        "model.vqmodel",
+        "model.generation_embeddings",
+        "model.generation_aligner",
+        "model.generation_head",
+    )
 
     def load_model(self, folder: Path, kwargs: dict[str, Any]) -> Any:
         from transformers import JanusForConditionalGeneration

@@ -50,6 +50,7 @@ class Qwen2VL:
     parameters = 2_209_000_000
     supports_sdpa = True
     int8_skip_modules = ("lm_head",)
+    unused_modules: tuple[str, ...] = ()
 
     def load_model(self, folder: Path, kwargs: dict[str, Any]) -> Any:
         if model_type_of(folder) == "qwen2_5_vl":

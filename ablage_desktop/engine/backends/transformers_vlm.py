@@ -98,6 +98,9 @@ class Family(Protocol):
     supports_sdpa: bool
     int8_skip_modules: tuple[str, ...]
     """Modules bitsandbytes must leave in full precision (they break quantized)."""
+    unused_modules: tuple[str, ...]
+    """Modules reading never runs (Janus's image generation): dropped after the load, never
+    quantized, and left out of the plan."""
 
     def load_model(self, folder: Path, kwargs: dict[str, Any]) -> Any: ...
 
@@ -267,6 +270,7 @@ def make_estimate(family: Family) -> Callable[[EngineOptions], MemoryEstimate]:
                 options.max_batch_size,
                 device,
                 options.isolated,
+                family.unused_modules,
             )
             if plan is not None:
                 return estimate_from_plan(device, plan)
@@ -339,6 +343,17 @@ def plan_load(options: VisionLanguageOptions, family: Family, name: str) -> Load
     attention, attention_note = choose_attention(options.attention, family, device)
     notes = tuple(n for n in (note, attention_note) if n)
     return LoadPlan(folder, device, quantization, attention, notes)
+
+
+def drop_modules(model: Any, paths: Sequence[str]) -> None:
+    """Drop the submodules at ``paths`` (dotted, from the model): their tensors are freed (on a
+    CPU, pages of the checkpoint's memory map never read), and nothing of them stays resident."""
+    for path in paths:
+        parent_path, _, name = path.rpartition(".")
+        parent = model.get_submodule(parent_path) if parent_path else model
+        if getattr(parent, name, None) is not None:
+            setattr(parent, name, None)
+            log.debug("dropped %s: reading does not use it", path)
 
 
 class _CancelCriteria:
@@ -425,6 +440,10 @@ class VisionLanguageBackend(ImagesBackend):
                 raise CorruptModelFiles(name, f"the weights are damaged: {exc}") from exc
             raise ModelLoadError(name, f"{kind}: {exc}") from exc
         self.model.eval()
+        if family.unused_modules:
+            drop_modules(self.model, family.unused_modules)
+            if self.plan.device == "gpu":
+                torch.cuda.empty_cache()
         if self.plan.device == "cpu":
             # The checkpoint pages the load read stay mapped; the model holds its own copies.
             released = page_out_files(self.plan.folder.glob("*.safetensors"))
@@ -455,17 +474,20 @@ class VisionLanguageBackend(ImagesBackend):
 
         torch = self._torch
         if self.plan.quantization == "int8":
-            return BitsAndBytesConfig(
-                load_in_8bit=True, llm_int8_skip_modules=list(self.family.int8_skip_modules)
-            )
+            return BitsAndBytesConfig(load_in_8bit=True, llm_int8_skip_modules=self._skipped())
         compute = torch.bfloat16 if self.plan.device == "gpu" else torch.float32
         return BitsAndBytesConfig(
             load_in_4bit=True,
             bnb_4bit_quant_type="nf4",
             bnb_4bit_use_double_quant=True,
             bnb_4bit_compute_dtype=compute,
-            llm_int8_skip_modules=list(self.family.int8_skip_modules),
+            llm_int8_skip_modules=self._skipped(),
         )
+
+    def _skipped(self) -> list[str]:
+        """Modules left unquantized: those that break quantized, and those dropped after the
+        load (quantizing them would only cost time and memory)."""
+        return [*self.family.int8_skip_modules, *self.family.unused_modules]
 
     def recognize_images(
         self, images: Sequence[Image.Image], cancel: CancelToken | None = None

@@ -39,6 +39,9 @@ PROMPT_TOKENS = 64
 NOT_LINEAR = ("embed", "norm", "position", "pos_", "codebook", "rel_pos")
 """Name parts of 2-D weights that are embeddings or norms, not Linear layers."""
 NF4_BLOCK = 64
+NF4_TABLES = (16 + 256) * 4 + 8
+"""Bytes of a 4-bit layer's quantization state beside its block scales: NF4's 16 levels and
+the 256-entry code of the scales' own (double) quantization in float32, and an offset."""
 ACTIVATION_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
 INT8_CPU_WORKING = 1.07
 """Bytes per quantized weight bitsandbytes' int8 matmul holds on a CPU while pages are read
@@ -75,8 +78,12 @@ def _is_linear(name: str, shape: Sequence[int], skip: Sequence[str]) -> bool:
     return not _skipped(name, skip)
 
 
-def weights_of(folder: Path, quantization: str, skip: Sequence[str] = ()) -> Weights | None:
-    """Bytes of the checkpoint's tensors as ``quantization`` loads them; None when unreadable."""
+def weights_of(
+    folder: Path, quantization: str, skip: Sequence[str] = (), unused: Sequence[str] = ()
+) -> Weights | None:
+    """Bytes of the checkpoint's tensors as ``quantization`` loads them, without the modules
+    the backend drops after the load (``unused``, dotted prefixes); None when unreadable."""
+    dropped = tuple(prefix + "." for prefix in unused)
     parameters = quantized = 0
     total = 0.0
     by_dtype: dict[int, int] = {}
@@ -86,6 +93,8 @@ def weights_of(folder: Path, quantization: str, skip: Sequence[str] = ()) -> Wei
         except (OSError, ValueError):
             return None
         for name, entry in header.tensors.items():
+            if name.startswith(dropped):
+                continue
             shape = entry["shape"]
             count = math.prod(shape)
             stored = DTYPE_BYTES.get(str(entry.get("dtype")), 4)
@@ -99,7 +108,8 @@ def weights_of(folder: Path, quantization: str, skip: Sequence[str] = ()) -> Wei
                 total += count + shape[0] * 4
             elif quantization == "int4" and linear:
                 quantized += count
-                total += count / 2 + count / NF4_BLOCK + 256
+                # packed weights, 8-bit block scales, their float32 scales, the tables
+                total += count / 2 + count / NF4_BLOCK + count / NF4_BLOCK / 64 + NF4_TABLES
             else:
                 total += count * stored
     if not parameters:
@@ -266,13 +276,14 @@ def plan_of(
     batch: int,
     device: str = "gpu",
     isolated: bool = False,
+    unused: Sequence[str] = (),
 ) -> ModelPlan | None:
     """The plan of the model in ``folder``; None where its files cannot tell. ``isolated``:
     the model runs in a worker process of its own, whose interpreter (on a GPU, its CUDA
-    context) the plan counts too."""
+    context) the plan counts too; ``unused``: modules dropped after the load, not counted."""
     config = _json(folder / "config.json")
     preprocessor = image_processor_settings(folder)
-    weights = weights_of(folder, quantization, skip)
+    weights = weights_of(folder, quantization, skip, unused)
     if not config or weights is None:
         return None
     eager = attention == "eager"
