@@ -24,7 +24,7 @@ from ablage_desktop.engine.backends.transformers_vlm import VisionLanguageOption
 from ablage_desktop.engine.backends.vlm_process import IsolatedVisionLanguageBackend  # noqa: E402
 from ablage_desktop.engine.core import EngineCore  # noqa: E402
 from ablage_desktop.engine.errors import Cancelled, EngineStopped  # noqa: E402
-from ablage_desktop.engine.events import Event, ModelStateChanged  # noqa: E402
+from ablage_desktop.engine.events import Event, ModelLeaked, ModelStateChanged  # noqa: E402
 from ablage_desktop.engine.memory.plan import CUDA_CONTEXT, WORKER_PROCESS_RAM  # noqa: E402
 from ablage_desktop.engine.run.cancel import CancelToken  # noqa: E402
 
@@ -105,6 +105,7 @@ def test_the_manager_measures_the_worker_and_its_plan_counts_the_process(
     assert not psutil.pid_exists(pid)
     states = [e.state for e in events if isinstance(e, ModelStateChanged)]
     assert states[-1] == "unloaded"
+    assert not [e for e in events if isinstance(e, ModelLeaked)]
 
 
 def test_the_plan_counts_the_workers_process_on_its_device(tiny: dict[str, Path]) -> None:

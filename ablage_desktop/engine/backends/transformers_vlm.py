@@ -82,7 +82,8 @@ class VisionLanguageOptions(EngineOptions):
     isolated: bool = True
     """Load and read in a worker process of its own, which the unload ends: every byte comes
     back (on a GPU the CUDA context too), and a crash costs a page, not the app. False: in
-    the app's process (the worker's interpreter and torch cost ~250 MiB of RAM less)."""
+    the app's process (~390 MiB of RAM less while loaded: the worker's interpreter, torch and
+    transformers; but those stay in the app after the unload)."""
 
 
 class Family(Protocol):

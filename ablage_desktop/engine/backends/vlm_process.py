@@ -115,14 +115,14 @@ class IsolatedVisionLanguageBackend(ImagesBackend):
             if conn in ready:
                 try:
                     answer = conn.recv()
-                except (EOFError, OSError):
-                    answer = None
-                if isinstance(answer, vlm_worker.Failed):
-                    raise vlm_worker.error_of(answer, self.name, during)
-                if answer is not None:
+                except (EOFError, OSError):  # its end closed: it is ending
+                    ready = [sentinel]
+                else:
+                    if isinstance(answer, vlm_worker.Failed):
+                        raise vlm_worker.error_of(answer, self.name, during)
                     return answer
             if sentinel in ready:
-                self._process.join(1.0)
+                self._process.join(CLOSE_TIMEOUT_S)
                 exitcode = self._process.exitcode
                 self._forget()
                 raise vlm_worker.stopped_error(self.name, during, exitcode)
