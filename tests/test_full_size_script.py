@@ -91,3 +91,40 @@ def test_without_nvidia_smi_a_child_process_asks_torch(
     answer = full_size.gpu_free_bytes()
 
     assert answer > 0 and answer != os.getpid(), "asked in a process of its own"
+
+
+def test_a_worker_row_leaves_its_process_out_of_what_the_weights_and_peak_are_judged_by(
+    full_size: ModuleType,
+) -> None:
+    # On a GPU the worker's CUDA context is in the plan, not in torch's allocator: judged apart.
+    on_gpu = gpu_row(
+        isolated=True,
+        plan_process=571 * MIB,
+        plan_total=4_771 * MIB,
+        device_load_delta=4_600 * MIB,
+    )
+    # On a CPU the worker's RSS holds its interpreter and libraries beside the weights.
+    on_cpu = gpu_row(
+        isolated=True,
+        device="cpu",
+        plan_process=390 * MIB,
+        plan_total=4_590 * MIB,
+        peak_delta=4_500 * MIB,
+        resident_delta=4_390 * MIB,
+        before=60 * MIB,
+        unload_residue=1 * MIB,
+    )
+    for key in ("device_before", "device_unload_residue", "device_load_delta"):
+        on_cpu.pop(key, None)
+
+    gpu = full_size.judge([on_gpu])
+    cpu = full_size.judge([on_cpu])
+
+    assert "qwen2_vl bf16: plan vs peak +5.0% (target +-15 %): met" in gpu
+    assert any(
+        "CUDA context and allocator cache 600 MiB (planned 571 MiB, +5.1%)" in v for v in gpu
+    )
+    assert "qwen2_vl bf16: plan vs peak +2.0% (target +-15 %): met" in cpu
+    # 4,390 - 390 MiB held for 2 B parameters in bf16 (3,815 MiB): 1.05x
+    assert any("resident after the page 1.05x" in v for v in cpu)
+    assert any("after unload +1.7% of before" in v and v.endswith("met") for v in cpu)
