@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ablage_desktop.engine.backends import Availability, BackendSpec, EngineOptions
-from ablage_desktop.engine.backends.transformers_vlm import NOT_DOWNLOADED, effective_quantization
+from ablage_desktop.engine.backends.transformers_vlm import NOT_DOWNLOADED
+from ablage_desktop.engine.backends.vlm_device import effective_quantization
 from ablage_desktop.engine.models.manager import ModelInfo
 from ablage_desktop.engine.models.state import ModelState
 

@@ -9,7 +9,7 @@ import pytest
 from huggingface_hub import snapshot_download
 from huggingface_hub.errors import LocalEntryNotFoundError
 
-from ablage_desktop.engine.backends.transformers_vlm import cached_snapshot, hub_cache
+from ablage_desktop.engine.backends.hub_cache import cached_snapshot, hub_cache
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import abc
 import importlib.util
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -32,11 +31,13 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import Field
 
 from ablage_desktop.engine.backends.base import Availability, Backend, BackendSpec, EngineOptions
+from ablage_desktop.engine.backends.hub_cache import cached_snapshot
 from ablage_desktop.engine.backends.model_folder import (
     check_folder,
     model_type_of,
     safetensors_parameters,
 )
+from ablage_desktop.engine.backends.vlm_device import cuda_present, effective_quantization
 from ablage_desktop.engine.backends.vlm_memory import plan_of
 from ablage_desktop.engine.errors import (
     Cancelled,
@@ -51,7 +52,6 @@ from ablage_desktop.engine.memory.estimate import (
     estimate_transformer,
 )
 from ablage_desktop.engine.memory.mapped import page_out_files
-from ablage_desktop.engine.memory.probe import loaded_cuda
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
 
@@ -155,69 +155,12 @@ def resolve_folder(options: VisionLanguageOptions) -> Path | None:
     return cached_snapshot(options.source, options.revision)
 
 
-def hub_cache() -> Path:
-    """The Hugging Face hub cache, found as ``huggingface_hub`` finds it, from the environment
-    at the time of the call."""
-    for variable in ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):
-        if os.environ.get(variable):
-            return Path(os.environ[variable]).expanduser()
-    if os.environ.get("HF_HOME"):
-        return Path(os.environ["HF_HOME"]).expanduser() / "hub"
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser()
-    return cache / "huggingface" / "hub"
-
-
-def cached_snapshot(repo_id: str, revision: str | None) -> Path | None:
-    """The folder of ``repo_id`` at ``revision`` (a branch, tag or commit) in the hub cache,
-    or None where it is not there.
-
-    The cache's own layout (``models--org--name/refs/<ref>`` names the commit,
-    ``snapshots/<commit>`` holds the files), read without ``huggingface_hub``: importing its
-    download code took 0.26-0.5 s of the window's start, for every model in the table.
-    """
-    repo = hub_cache() / ("models--" + repo_id.replace("/", "--"))
-    commit = revision or "main"
-    ref = repo / "refs" / commit
-    try:
-        if ref.is_file():
-            commit = ref.read_text(encoding="utf-8").strip()
-        snapshot = repo / "snapshots" / commit
-        return snapshot if commit and snapshot.is_dir() else None
-    except (OSError, ValueError):
-        return None
-
-
-def cuda_present() -> bool:
-    """A CUDA device without importing torch: torch if already loaded, else NVML."""
-    import sys
-
-    if "torch" in sys.modules:
-        return loaded_cuda() is not None
-    try:
-        import pynvml
-
-        pynvml.nvmlInit()
-        try:
-            return int(pynvml.nvmlDeviceGetCount()) > 0
-        finally:
-            pynvml.nvmlShutdown()
-    except Exception:  # no driver, no library: no GPU
-        return False
-
-
 def device_of(options: VisionLanguageOptions) -> Literal["cpu", "gpu"]:
     if options.device == "cpu":
         return "cpu"
     if options.device == "gpu":
         return "gpu"
     return "gpu" if cuda_present() else "cpu"
-
-
-def effective_quantization(quantization: str, device: str) -> tuple[str, str]:
-    """The quantization really used on ``device``, and why it differs (empty when it does not)."""
-    if device == "cpu" and quantization == "fp16":
-        return "fp32", "fp16 is slow or unsupported on a CPU: loading fp32 instead"
-    return quantization, ""
 
 
 # --- the spec pieces every family shares -----------------------------------------------------

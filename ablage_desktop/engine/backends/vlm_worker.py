@@ -150,11 +150,28 @@ def stopped_error(model: str, during: str, exitcode: int | None) -> Exception:
 
 def usage() -> Usage:
     """This process's memory, as ``Usage``."""
+    status = _proc_status()
+    torch = _torch_on_cuda()
+    cuda = (
+        (
+            int(torch.cuda.memory_allocated()),
+            int(torch.cuda.max_memory_allocated()),
+            int(torch.cuda.memory_reserved()),
+        )
+        if torch is not None
+        else (None, None, None)
+    )
+    return Usage(status.get("VmRSS", 0), status.get("VmHWM", 0), *cuda)
+
+
+def _torch_on_cuda() -> Any | None:
+    """torch, where this process has imported it and made its CUDA context; else None."""
     import sys
 
-    status = _proc_status()
-    cuda = _cuda_usage() if "torch" in sys.modules else (None, None, None)
-    return Usage(status.get("VmRSS", 0), status.get("VmHWM", 0), *cuda)
+    torch = sys.modules.get("torch")
+    if torch is None or not torch.cuda.is_available() or not torch.cuda.is_initialized():
+        return None
+    return torch
 
 
 def _proc_status() -> dict[str, int]:
@@ -171,18 +188,6 @@ def _proc_status() -> dict[str, int]:
     return values
 
 
-def _cuda_usage() -> tuple[int | None, int | None, int | None]:
-    import torch
-
-    if not torch.cuda.is_available() or not torch.cuda.is_initialized():
-        return None, None, None
-    return (
-        int(torch.cuda.memory_allocated()),
-        int(torch.cuda.max_memory_allocated()),
-        int(torch.cuda.memory_reserved()),
-    )
-
-
 def _trim_heap() -> None:
     from ablage_desktop.engine.memory.probe import glibc
 
@@ -191,16 +196,20 @@ def _trim_heap() -> None:
         libc.malloc_trim(0)
 
 
+def _empty_cuda_cache() -> None:
+    torch = _torch_on_cuda()
+    if torch is not None:
+        torch.cuda.empty_cache()
+
+
 def reset_peak() -> None:
     """Peaks start again from now (``/proc/self/clear_refs`` for the RSS, torch's for CUDA)."""
-    import sys
-
     try:
         Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
     except OSError:
         log.debug("the peak RSS cannot be reset here")
-    torch = sys.modules.get("torch")
-    if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
+    torch = _torch_on_cuda()
+    if torch is not None:
         torch.cuda.reset_peak_memory_stats()
 
 
@@ -242,15 +251,21 @@ def serve(
                 conn.send(usage())
                 continue
             started = time.perf_counter()
+            failed: Failed | None = None
             try:
                 texts = backend.recognize_images(request.images, token)
             except BaseException as exc:
-                conn.send(failure_of(exc, "recognition"))
+                failed = failure_of(exc, "recognition")
+            # Out of the except block: the failed call's frames, and their tensors, are gone.
+            # The page's buffers (activations; bitsandbytes' unpacked int8 weights on a CPU,
+            # about a byte a weight) go back to the system, not to the heap's keeping; after
+            # an out-of-memory the GPU's cached blocks too, for the app's retry.
+            _trim_heap()
+            if failed is not None:
+                if failed.kind == "out_of_memory":
+                    _empty_cuda_cache()
+                conn.send(failed)
                 continue
-            finally:
-                # The page's buffers (activations; bitsandbytes' unpacked int8 weights on a
-                # CPU, about a byte a weight) go back to the system, not to the heap's keeping.
-                _trim_heap()
             conn.send(Texts(texts, time.perf_counter() - started, usage()))
     finally:
         backend.close()
