@@ -53,6 +53,20 @@ def smi_used() -> int | None:
     return int(float(answer.stdout.split()[0]) * MIB)
 
 
+def nvml_used() -> int | None:
+    """The GPU's used memory by NVML (nvidia-ml-py; no CUDA context); None without it."""
+    try:
+        import pynvml
+
+        pynvml.nvmlInit()
+    except Exception:  # no package, no driver
+        return None
+    try:
+        return int(pynvml.nvmlDeviceGetMemoryInfo(pynvml.nvmlDeviceGetHandleByIndex(0)).used)
+    finally:
+        pynvml.nvmlShutdown()
+
+
 class InProcessMeter:
     """The model in this process: its RSS, or torch's allocator on the GPU."""
 
@@ -129,7 +143,11 @@ class WorkerMeter:
     def device_used(self) -> int:
         used = smi_used()
         if used is None:
-            raise RuntimeError("nvidia-smi is needed to read the GPU without a CUDA context here")
+            used = nvml_used()
+        if used is None:
+            raise RuntimeError(
+                "nvidia-smi or nvidia-ml-py is needed to read the GPU without a CUDA context here"
+            )
         return used
 
 
