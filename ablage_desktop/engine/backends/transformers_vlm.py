@@ -327,11 +327,20 @@ class ImagesBackend(Backend):
         super().__init__(name)
         self.options = options
 
-    @abc.abstractmethod
     def recognize_images(
         self, images: Sequence[Image.Image], cancel: CancelToken | None = None
     ) -> list[str]:
         """Text of each image, generated together (up to max_batch_size at a time)."""
+        token = cancel or CancelToken()
+        texts: list[str] = []
+        size = self.options.max_batch_size
+        for start in range(0, len(images), size):
+            texts += self._read_batch(list(images[start : start + size]), token)
+        return texts
+
+    @abc.abstractmethod
+    def _read_batch(self, images: list[Image.Image], cancel: CancelToken) -> list[str]:
+        """Text of each image of one batch."""
 
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         started = time.perf_counter()
@@ -433,16 +442,8 @@ class VisionLanguageBackend(ImagesBackend):
         load (quantizing them would only cost time and memory)."""
         return [*self.family.int8_skip_modules, *self.family.unused_modules]
 
-    def recognize_images(
-        self, images: Sequence[Image.Image], cancel: CancelToken | None = None
-    ) -> list[str]:
-        """Text of each image, generated together (up to max_batch_size at a time)."""
-        token = cancel or CancelToken()
-        texts: list[str] = []
-        size = self.options.max_batch_size
-        for start in range(0, len(images), size):
-            texts += self._generate(list(images[start : start + size]), token)
-        return texts
+    def _read_batch(self, images: list[Image.Image], cancel: CancelToken) -> list[str]:
+        return self._generate(images, cancel)
 
     def _generate(
         self, images: Sequence[Image.Image], cancel: CancelToken, max_new_tokens: int | None = None

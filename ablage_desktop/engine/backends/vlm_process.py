@@ -13,7 +13,6 @@ import contextlib
 import logging
 import multiprocessing
 import threading
-from collections.abc import Sequence
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
@@ -73,20 +72,12 @@ class IsolatedVisionLanguageBackend(ImagesBackend):
         process = self._process
         return process.pid if process is not None and process.is_alive() else None
 
-    def recognize_images(
-        self, images: Sequence[Image.Image], cancel: CancelToken | None = None
-    ) -> list[str]:
-        """Text of each image, read in the worker (up to max_batch_size at a time)."""
-        token = cancel or CancelToken()
-        texts: list[str] = []
-        size = self.options.max_batch_size
-        for start in range(0, len(images), size):
-            batch = [image.convert("RGB") for image in images[start : start + size]]
-            answer = self.ask(vlm_worker.Read(batch), token)
-            assert isinstance(answer, vlm_worker.Texts)
-            self.usage = answer.usage
-            texts += answer.texts
-        return texts
+    def _read_batch(self, images: list[Image.Image], cancel: CancelToken) -> list[str]:
+        """One batch read in the worker (the images as they are: it converts them)."""
+        answer = self.ask(vlm_worker.Read(images), cancel)
+        assert isinstance(answer, vlm_worker.Texts)
+        self.usage = answer.usage
+        return answer.texts
 
     def read_usage(self, reset_peak: bool = False) -> vlm_worker.Usage:
         """The worker's memory now; with ``reset_peak`` its peaks start again from now."""
