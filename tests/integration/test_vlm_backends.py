@@ -91,6 +91,8 @@ def test_each_family_reads_a_page_through_the_cli(
     (first,) = data["pages"]
     assert first["backend"] == name
     assert isinstance(first["text"], str)
+    # the model's worker process ended cleanly: nothing of it left for the resource tracker
+    assert "resource_tracker" not in result.stderr
 
 
 @pytest.mark.parametrize("quantization", ["fp32", "bf16", "int8", "int4"])
