@@ -128,3 +128,44 @@ def test_a_worker_row_leaves_its_process_out_of_what_the_weights_and_peak_are_ju
     # 4,390 - 390 MiB held for 2 B parameters in bf16 (3,815 MiB): 1.05x
     assert any("resident after the page 1.05x" in v for v in cpu)
     assert any("after unload +1.7% of before" in v and v.endswith("met") for v in cpu)
+
+
+class _Worker:
+    """A worker's app-side handle as full_size's meter sees it: its readings on request."""
+
+    pid = 4242
+
+    def __init__(self) -> None:
+        self.resets = 0
+
+    def read_usage(self, reset_peak: bool = False) -> object:
+        from ablage_desktop.engine.backends.vlm_worker import Usage
+
+        self.resets += reset_peak
+        return Usage(3_000 * MIB, 3_500 * MIB, 1_000 * MIB, 1_500 * MIB, 1_100 * MIB)
+
+
+def test_a_worker_is_read_through_itself_and_the_gpu_through_nvidia_smi(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import full_size_meters
+
+    smi = tmp_path / "nvidia-smi"
+    smi.write_text('#!/bin/sh\necho "2048"\n')
+    smi.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    worker = _Worker()
+    on_gpu = full_size_meters.meter_for(gpu=True, isolated=True)
+    on_cpu = full_size_meters.meter_for(gpu=False, isolated=True)
+    own = full_size_meters._rss()
+
+    on_gpu.reset_peak(worker)
+
+    assert worker.resets == 1
+    assert on_gpu.used(None) == 0  # no worker yet: torch's allocator holds nothing
+    assert on_gpu.used(worker) == 1_000 * MIB and on_gpu.peak(worker) == 1_500 * MIB
+    assert on_gpu.device_used() == 2_048 * MIB
+    # on a CPU: this process's RSS and the worker's together
+    assert abs(on_cpu.used(worker) - own - 3_000 * MIB) < 50 * MIB
+    assert abs(on_cpu.used(None) - own) < 50 * MIB
