@@ -4,6 +4,7 @@ its process, stops within a token on a cancel, and a worker that dies becomes a 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -180,3 +181,53 @@ def test_a_worker_on_the_gpu_holds_its_model_there_and_gives_it_all_back(
     assert allocated is not None and allocated > 0
     assert on_device is not None and on_device >= allocated
     assert worker.pid is None
+
+
+def test_a_page_whose_worker_was_killed_goes_on_to_the_next_engine(
+    tiny: dict[str, Path], tmp_path: Path
+) -> None:
+    """The kernel's OOM killer (SIGKILL) takes the model's worker during a page: the page is
+    read by the next engine of the chain, and the model is unloaded, to start afresh."""
+    from ablage_desktop.engine import OcrRequest
+    from ablage_desktop.engine.events import FallbackTaken
+    from ablage_desktop.engine.models.state import ModelState
+
+    chain = ["qwen2_vl", "tesseract"]
+    settings = {
+        "models": {
+            "qwen2_vl": {
+                "engine": "qwen2_vl",
+                "source": str(tiny["qwen2_vl"]),
+                "quantization": "fp32",
+                "max_new_tokens": 100_000,
+            }
+        },
+        "routing": {"complex": chain, "simple": chain, "unknown": chain, "combine": False},
+        "preprocessing": {"enabled": False},
+    }
+    config = tmp_path / "models.yaml"
+    config.write_text(json.dumps(settings), encoding="utf-8")
+    image = tmp_path / "page.png"
+    text_page().save(image)
+    engine = EngineCore(load_config([config]))
+    events: list[Event] = []
+    engine.events.subscribe(events.append)
+    try:
+        with engine.manager.acquire("qwen2_vl") as lease:
+            pid = lease.backend.pid  # type: ignore[attr-defined]
+        killer = threading.Timer(1.5, os.kill, (pid, signal.SIGKILL))
+        killer.start()
+        try:
+            (document,) = engine.ocr(OcrRequest([image], backend="auto", archive=False))
+        finally:
+            killer.cancel()
+        info = engine.manager.info("qwen2_vl")
+    finally:
+        engine.close()
+
+    (read,) = document.pages
+    assert read.backend == "tesseract" and read.text.strip()
+    fallbacks = [e for e in events if isinstance(e, FallbackTaken)]
+    assert [(f.from_backend, f.to_backend) for f in fallbacks] == [("qwen2_vl", "tesseract")]
+    assert "signal 9" in fallbacks[0].error.message
+    assert info.state is ModelState.UNLOADED
