@@ -44,8 +44,10 @@ NF4_TABLES = (16 + 256) * 4 + 8
 the 256-entry code of the scales' own (double) quantization in float32, and an offset."""
 ACTIVATION_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
 INT8_CPU_WORKING = 1.07
-"""Bytes per quantized weight bitsandbytes' int8 matmul holds on a CPU while pages are read
-(an unpacked copy of the weights; measured with Janus-Pro-1B at full size, issue 22)."""
+"""Bytes per quantized weight that a page read with bitsandbytes' int8 matmul on a CPU adds to
+the RSS: freed temporaries the C heap keeps, block after block, until the page ends (measured
+with Janus-Pro-1B at full size in the app's process, issue 22). An upper bound: in a worker
+process 0.5-1.0 byte a weight was measured, varying from run to run."""
 
 
 @dataclass(frozen=True, slots=True)

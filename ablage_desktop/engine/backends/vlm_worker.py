@@ -276,9 +276,9 @@ def _serve(
             except BaseException as exc:
                 failed = failure_of(exc, "recognition")
             # Out of the except block: the failed call's frames, and their tensors, are gone.
-            # The page's buffers (activations; bitsandbytes' unpacked int8 weights on a CPU,
-            # about a byte a weight) go back to the system, not to the heap's keeping; after
-            # an out-of-memory the GPU's cached blocks too, for the app's retry.
+            # The page's buffers (activations; on a CPU the temporaries of bitsandbytes' int8
+            # matmul, which the C heap kept: 1-2 GiB at full size) go back to the system;
+            # after an out-of-memory the GPU's cached blocks too, for the app's retry.
             _trim_heap()
             if failed is not None:
                 if failed.kind == "out_of_memory":

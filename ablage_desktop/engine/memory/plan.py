@@ -163,8 +163,8 @@ class ModelPlan:
     """What the model's worker process holds beside the model (``WORKER_PROCESS_RAM`` on a
     CPU, ``CUDA_CONTEXT`` on a GPU); 0 for a model in the app's own process."""
     working: int = 0
-    """Bytes held only while pages are read: bitsandbytes' int8 matmul on a CPU works on an
-    unpacked copy of the quantized weights (measured: about one byte per quantized weight)."""
+    """Bytes held only while pages are read: on a CPU, the temporaries of bitsandbytes' int8
+    matmul that the C heap keeps until the page ends (see ``INT8_CPU_WORKING``)."""
     softmax_copies: int = 1
     """Float32 copies of the scores an eager attention holds in its softmax (see
     ``CUDA_BF16_SOFTMAX_COPIES``)."""
