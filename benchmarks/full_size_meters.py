@@ -9,26 +9,13 @@ that this process makes no CUDA context of its own.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
-from pathlib import Path
 from typing import Any
 
+from ablage_desktop.engine.backends import vlm_worker
+
 MIB = 1 << 20
-
-
-def _vm(field: str) -> int:
-    match = re.search(rf"{field}:\s+(\d+) kB", Path("/proc/self/status").read_text())
-    return int(match.group(1)) * 1024 if match else 0
-
-
-def _reset_own_peak() -> bool:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
 
 
 def _rss() -> int:
@@ -37,13 +24,14 @@ def _rss() -> int:
     return int(psutil.Process().memory_info().rss)
 
 
-def smi_used() -> int | None:
-    """The GPU's used memory by ``nvidia-smi`` (no CUDA context here); None without it."""
+def smi_memory(field: str) -> int | None:
+    """The GPU's ``memory.<field>`` (free, used) by ``nvidia-smi``, which makes no CUDA context
+    here; None without it."""
     smi = shutil.which("nvidia-smi")
     if smi is None:
         return None
     answer = subprocess.run(
-        [smi, "--query-gpu=memory.used", "--format=csv,noheader,nounits", "--id=0"],
+        [smi, f"--query-gpu=memory.{field}", "--format=csv,noheader,nounits", "--id=0"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -68,13 +56,13 @@ def nvml_used() -> int | None:
 
 
 class InProcessMeter:
-    """The model in this process: its RSS, or torch's allocator on the GPU."""
+    """The model in this process: its RSS and peak RSS, or torch's allocator on the GPU, read
+    as a worker reads its own (``vlm_worker.usage``)."""
 
     isolated = False
 
     def __init__(self, gpu: bool) -> None:
         self.gpu = gpu
-        self._peak_reset = False
 
     def start(self) -> None:
         if self.gpu:
@@ -83,25 +71,15 @@ class InProcessMeter:
             torch.zeros(1, device="cuda")  # the CUDA context is the "before", as torch is on a CPU
 
     def used(self, backend: Any | None) -> int:
-        if self.gpu:
-            import torch
-
-            return int(torch.cuda.memory_allocated())
-        return _rss()
+        usage = vlm_worker.usage()
+        return int(usage.cuda_allocated or 0) if self.gpu else usage.rss
 
     def reset_peak(self, backend: Any) -> None:
-        if self.gpu:
-            import torch
-
-            torch.cuda.reset_peak_memory_stats()
-        self._peak_reset = _reset_own_peak()
+        vlm_worker.reset_peak()
 
     def peak(self, backend: Any) -> int:
-        if self.gpu:
-            import torch
-
-            return int(torch.cuda.max_memory_allocated())
-        return _vm("VmHWM") if self._peak_reset else _rss()
+        usage = vlm_worker.usage()
+        return int(usage.cuda_peak or 0) if self.gpu else usage.peak_rss
 
     def device_used(self) -> int:
         """The GPU's used memory as the driver sees it (every process, the context included)."""
@@ -141,7 +119,7 @@ class WorkerMeter:
         return max(_rss(), self._rss_at_reset) + usage.peak_rss
 
     def device_used(self) -> int:
-        used = smi_used()
+        used = smi_memory("used")
         if used is None:
             used = nvml_used()
         if used is None:

@@ -13,7 +13,7 @@ from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.memory.probe import MemorySnapshot
 from ablage_desktop.engine.models.manager import ModelManager
-from ablage_desktop.engine.results.document import OcrLine, OcrPage
+from ablage_desktop.engine.results.document import Box, OcrLine, OcrPage
 
 PageHook = Callable[[PageImage], None]
 
@@ -155,13 +155,16 @@ class FakeModel(Backend):
         self.probe = probe
         self.weights = Weights()
         self.text = text
+        self.pictures: tuple[Box, ...] = ()
         self.fail_pages: list[BaseException] = []
         probe.take(device, name, size)
 
     def recognize(self, page: PageImage, cancel: object = None) -> OcrPage:
         if self.fail_pages:
             raise self.fail_pages.pop(0)
-        return OcrPage(page.index, page.width, page.height, self.name, 0.0, self.text)
+        return OcrPage(
+            page.index, page.width, page.height, self.name, 0.0, self.text, pictures=self.pictures
+        )
 
     def tracked_objects(self) -> tuple[object, ...]:
         return (self, self.weights)
@@ -194,6 +197,8 @@ class FakeModelScript:
     leak: bool = False
     page_errors: list[BaseException] = field(default_factory=list)
     """Handed to each newly loaded model: its next pages raise these."""
+    pictures: tuple[Box, ...] = ()
+    """Regions each page's reading reports as pictures (as Tesseract's layout does)."""
 
 
 def fake_spec(script: FakeModelScript, probe: FakeProbe) -> BackendSpec:
@@ -211,6 +216,7 @@ def fake_spec(script: FakeModelScript, probe: FakeProbe) -> BackendSpec:
         script.loads += 1
         model = FakeModel(name, script.device, script.size, probe, script.text)
         model.fail_pages = list(script.page_errors)
+        model.pictures = script.pictures
         if script.leak:
             script.keep.append(model)
         return model

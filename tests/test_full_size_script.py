@@ -121,9 +121,8 @@ def test_a_worker_row_leaves_its_process_out_of_what_the_weights_and_peak_are_ju
     cpu = full_size.judge([on_cpu])
 
     assert "qwen2_vl bf16: plan vs peak +5.0% (target +-15 %): met" in gpu
-    assert any(
-        "CUDA context and allocator cache 600 MiB (planned 571 MiB, +5.1%)" in v for v in gpu
-    )
+    context = "context and allocator cache 600 MiB, planned 571 MiB (-4.8%; target +-15 %): met"
+    assert any(context in verdict for verdict in gpu)
     assert "qwen2_vl bf16: plan vs peak +2.0% (target +-15 %): met" in cpu
     # 4,390 - 390 MiB held for 2 B parameters in bf16 (3,815 MiB): 1.05x
     assert any("resident after the page 1.05x" in v for v in cpu)

@@ -448,6 +448,49 @@ def test_a_page_tesseract_is_not_sure_of_is_recognised_by_rapidocr(rig: Rig, rap
     ]
 
 
+def page_with_a_logo(lines: tuple[str, ...]) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """A page of ``lines`` under a logo: dark lettering on a striped gradient, and its box."""
+    import numpy as np
+    from PIL import ImageDraw, ImageFont
+
+    # the first line's place stays empty: the logo stands there
+    pixels = np.array(text_page(("", *lines), size=(1400, 140 + 100 * len(lines))))
+    logo = (40, 20, 640, 120)
+    x0, y0, x1, y1 = logo
+    rows, columns = np.mgrid[y0:y1, x0:x1]
+    stripes = 150 + 80 * (columns - x0) / (x1 - x0) + 20 * np.sin(rows / 5.0)
+    pixels[y0:y1, x0:x1] = stripes.astype(np.uint8)
+    image = Image.fromarray(pixels)
+    ImageDraw.Draw(image).text(
+        (70, 40), "MUSTERFIRMA", font=ImageFont.load_default(size=48), fill=0
+    )
+    return image, logo
+
+
+@pytest.mark.slow
+def test_text_in_a_picture_stays_in_the_text_when_tesseract_does_not_read_the_page_well(
+    rig: Rig, rapidocr: str
+) -> None:
+    """The picture regions come from Tesseract's layout, trusted only on a page it reads well."""
+    # the logo's lettering is well under a tenth of the page's characters
+    lines = (
+        "Sehr geehrte Damen und Herren,",
+        "anbei erhalten Sie die Rechnung vom Mai",
+        "zu der Lieferung der bestellten Waren.",
+        "Summe netto 4711 Euro, zahlbar bis Juni.",
+        "Mit freundlichen Gruessen aus dem Buero",
+    )
+    image, logo = page_with_a_logo(lines)
+    helper = FakeModelScript("tesseract", "cpu", 64 * MIB, text="nothing sure", pictures=(logo,))
+    register_fakes(rig.manager, rig.probe, helper)
+
+    result = combining_dispatcher(rig, (rapidocr, "tesseract")).recognize(page_of(image))
+
+    assert "MUSTERFIRMA" in result.text.replace(" ", "")
+    assert "in pictures" not in (result.route or ""), result.route
+    assert all(line.in_text for line in result.lines)
+
+
 @pytest.mark.slow
 def test_lines_tesseract_is_sure_of_are_settled_and_the_rest_recognised(
     rig: Rig, rapidocr: str, tesseract: str

@@ -14,7 +14,6 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -64,7 +63,6 @@ class Read:
 @dataclass(frozen=True, slots=True)
 class Texts:
     texts: list[str]
-    seconds: float
     usage: Usage
 
 
@@ -269,7 +267,6 @@ def _serve(
                     reset_peak()
                 conn.send(usage())
                 continue
-            started = time.perf_counter()
             failed: Failed | None = None
             try:
                 texts = backend.recognize_images(request.images, token)
@@ -285,6 +282,6 @@ def _serve(
                     _empty_cuda_cache()
                 conn.send(failed)
                 continue
-            conn.send(Texts(texts, time.perf_counter() - started, usage()))
+            conn.send(Texts(texts, usage()))
     finally:
         backend.close()
