@@ -112,6 +112,7 @@ class MemorySample(_Record):
                 "vram_reserved": s.vram_reserved,
                 "vram_used": s.vram_used,
                 "vram_total": s.vram_total,
+                "workers_rss": s.workers_rss,
                 "pressure": self.pressure,
             }
         )

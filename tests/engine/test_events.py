@@ -77,6 +77,7 @@ SAMPLES: list[tuple[Event, dict[str, Any]]] = [
             "vram_reserved": None,
             "vram_used": None,
             "vram_total": None,
+            "workers_rss": None,
             "pressure": "warning",
         },
     ),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
+import time
 
+import psutil
 import pytest
 from fakes import GIB, FakeProbe
 
@@ -37,6 +40,27 @@ def test_the_real_probe_reads_this_machine_without_pulling_torch_in() -> None:
     assert ("torch" in sys.modules) == had_torch
     if not reading.has_gpu:  # no driver here: no VRAM, and no error
         assert reading.vram_total is None and reading.vram_free is None
+
+
+def test_the_real_probe_counts_the_processes_it_started_apart_from_its_own() -> None:
+    """A model's worker holds its memory outside the app's RSS; the probe sums it apart."""
+    probe = SystemProbe()
+    held = 200 << 20
+    child = subprocess.Popen(
+        [sys.executable, "-c", f"import sys; x = bytearray({held}); sys.stdin.read()"],
+        stdin=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while psutil.Process(child.pid).memory_info().rss < held and time.monotonic() < deadline:
+            time.sleep(0.05)
+        reading = probe.snapshot()
+    finally:
+        child.communicate(b"")
+    after = probe.snapshot()
+
+    assert reading.workers_rss is not None and after.workers_rss is not None
+    assert reading.workers_rss - after.workers_rss >= held
 
 
 def test_the_real_probe_empty_cache_is_harmless_without_a_gpu() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pyqtgraph as pg
@@ -18,6 +19,7 @@ from ablage_desktop.gui.widgets.memory_graph import (
     VRAM_ALLOCATED,
     VRAM_RESERVED,
     VRAM_USED,
+    WORKERS,
     MemoryGraph,
 )
 
@@ -70,6 +72,24 @@ def test_a_sample_with_vram_adds_the_vram_curves(graph: MemoryGraph) -> None:
     assert "VRAM alloc 3.00 GiB" in graph.summary_label.text()
     legend_labels = [label.text for _, label in graph._legend.items]
     assert VRAM_USED in legend_labels
+
+
+def test_a_model_process_adds_its_curve_which_stays_after_it_ends(graph: MemoryGraph) -> None:
+    graph.add_sample(0.0, dataclasses.replace(CPU_ONLY, workers_rss=0), "normal")
+    assert graph.curve_names() == [RSS, RAM]  # no flat zero line before any worker
+
+    graph.add_sample(1.0, dataclasses.replace(CPU_ONLY, workers_rss=3 * GIB), "normal")
+    graph.refresh()
+    assert graph.curve_names() == [RSS, RAM, WORKERS]
+    assert "model processes 3.00 GiB" in graph.summary_label.text()
+    workers = graph.plot_widget.getPlotItem().listDataItems()[2]
+    _, y = workers.getData()
+    assert list(y) == [0.0, 3.0]
+
+    graph.add_sample(2.0, dataclasses.replace(CPU_ONLY, workers_rss=0), "normal")
+    graph.refresh()
+    assert graph.curve_names() == [RSS, RAM, WORKERS]  # the unload shows as a drop to 0
+    assert "model processes" not in graph.summary_label.text()
 
 
 def test_the_window_drops_old_samples(graph: MemoryGraph) -> None:

@@ -27,6 +27,7 @@ from ablage_desktop.engine.core import EngineCore  # noqa: E402
 from ablage_desktop.engine.errors import Cancelled, EngineStopped  # noqa: E402
 from ablage_desktop.engine.events import Event, ModelLeaked, ModelStateChanged  # noqa: E402
 from ablage_desktop.engine.memory.plan import CUDA_CONTEXT, WORKER_PROCESS_RAM  # noqa: E402
+from ablage_desktop.engine.memory.probe import SystemProbe  # noqa: E402
 from ablage_desktop.engine.run.cancel import CancelToken  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated")
@@ -94,11 +95,17 @@ def test_the_manager_measures_the_worker_and_its_plan_counts_the_process(
         with engine.manager.acquire("got_ocr2", (400, 300)) as lease:
             pid = lease.backend.pid  # type: ignore[attr-defined]
             lease.recognize(page())
+            loaded = SystemProbe().snapshot()
         measured = engine.manager.info("got_ocr2").measured_bytes
         plan = engine.manager.info("got_ocr2").plan
         engine.manager.unload("got_ocr2")
+        unloaded = SystemProbe().snapshot()
     finally:
         engine.close()
+
+    # the memory graph's "model processes" curve: the worker shows there, not in the app's RSS
+    assert loaded.workers_rss is not None and unloaded.workers_rss is not None
+    assert loaded.workers_rss - unloaded.workers_rss > 0.5 * WORKER_PROCESS_RAM
 
     assert plan is not None and plan.process == WORKER_PROCESS_RAM
     # what the load took is the worker's whole RSS, which the plan's process term covers

@@ -31,6 +31,9 @@ class MemorySnapshot:
     vram_used: int | None = None
     """Bytes in use on the device by every process (NVML), or reserved where NVML is absent."""
     vram_total: int | None = None
+    workers_rss: int | None = None
+    """Bytes resident in the processes this one started (a model's worker, Surya's server):
+    a model there shows in ``ram_used`` but not in ``rss``. None where it was not read."""
 
     @property
     def has_gpu(self) -> bool:
@@ -97,6 +100,7 @@ class SystemProbe:
                 used, total = int(info.used), int(info.total)
         return MemorySnapshot(
             rss=int(self._process.memory_info().rss),
+            workers_rss=self._workers_rss(),
             ram_used=int(ram.total - ram.available),
             ram_total=int(ram.total),
             ram_available=int(ram.available),
@@ -105,6 +109,21 @@ class SystemProbe:
             vram_used=used if used is not None else reserved,
             vram_total=total,
         )
+
+    def _workers_rss(self) -> int:
+        """The summed RSS of this process's descendants; one that ends meanwhile counts 0."""
+        total = 0
+        try:
+            children = self._process.children(recursive=True)
+        except self._psutil.Error as exc:
+            log.debug("listing this process's children failed: %s", exc)
+            return 0
+        for child in children:
+            try:
+                total += int(child.memory_info().rss)
+            except self._psutil.Error:  # it ended between the listing and the reading
+                continue
+        return total
 
     def empty_cache(self) -> None:
         cuda = loaded_cuda()

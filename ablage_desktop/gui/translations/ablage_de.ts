@@ -95,32 +95,32 @@
 <context>
     <name>BatchProgress</name>
     <message>
-        <location filename="../batch_progress.py" line="37"/>
+        <location filename="../batch_progress.py" line="39"/>
         <source>Progress of the batch</source>
         <translation>Fortschritt des Stapels</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="41"/>
+        <location filename="../batch_progress.py" line="43"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="42"/>
+        <location filename="../batch_progress.py" line="44"/>
         <source>Cancel the batch</source>
         <translation>Stapel abbrechen</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="62"/>
+        <location filename="../batch_progress.py" line="70"/>
         <source>{0} files were not documents and were skipped.</source>
         <translation>{0} Dateien waren keine Dokumente und wurden übersprungen.</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="140"/>
+        <location filename="../batch_progress.py" line="150"/>
         <source>cancelling ...</source>
         <translation>breche ab ...</translation>
     </message>
     <message>
-        <location filename="../batch_progress.py" line="142"/>
+        <location filename="../batch_progress.py" line="152"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -537,18 +537,18 @@
 <context>
     <name>EngineChoice</name>
     <message>
-        <location filename="../engine_choice.py" line="34"/>
         <location filename="../engine_choice.py" line="35"/>
+        <location filename="../engine_choice.py" line="36"/>
         <source>Engine for the next documents</source>
         <translation>Texterkennung für die nächsten Dokumente</translation>
     </message>
     <message>
-        <location filename="../engine_choice.py" line="36"/>
+        <location filename="../engine_choice.py" line="37"/>
         <source>auto (chosen per page)</source>
         <translation>automatisch (je Seite gewählt)</translation>
     </message>
     <message>
-        <location filename="../engine_choice.py" line="73"/>
+        <location filename="../engine_choice.py" line="74"/>
         <source>Select a model in the models table first.</source>
         <translation>Bitte zuerst ein Modell in der Modelltabelle auswählen.</translation>
     </message>
@@ -652,21 +652,26 @@
     </message>
     <message>
         <location filename="../widgets/memory_series.py" line="26"/>
+        <source>model processes RSS</source>
+        <translation>RSS der Modellprozesse</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_series.py" line="27"/>
         <source>system RAM used</source>
         <translation>belegter Arbeitsspeicher</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_series.py" line="27"/>
+        <location filename="../widgets/memory_series.py" line="28"/>
         <source>VRAM allocated</source>
         <translation>VRAM zugewiesen</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_series.py" line="28"/>
+        <location filename="../widgets/memory_series.py" line="29"/>
         <source>VRAM reserved</source>
         <translation>VRAM reserviert</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_series.py" line="29"/>
+        <location filename="../widgets/memory_series.py" line="30"/>
         <source>device VRAM used</source>
         <translation>VRAM des Geräts belegt</translation>
     </message>
@@ -696,39 +701,41 @@
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="105"/>
+        <location filename="../widgets/memory_graph.py" line="107"/>
         <source>Memory graph</source>
         <translation>Speicherverlauf</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="107"/>
+        <location filename="../widgets/memory_graph.py" line="109"/>
         <source>Process RSS, system RAM and VRAM over the last minutes</source>
         <translation>Prozessspeicher (RSS), Arbeitsspeicher und Grafikspeicher der letzten Minuten</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="111"/>
-        <source>Memory in GiB: process RSS, system RAM, and VRAM where a GPU is present.
+        <location filename="../widgets/memory_graph.py" line="113"/>
+        <source>Memory in GiB: the app&apos;s RSS, its model processes&apos; RSS, system RAM,
+and VRAM where a GPU is present.
 Dashed lines: budgets. Vertical lines: model loads and unloads.
 Band colour: memory pressure (amber = warning, red = critical).
 The mouse wheel over the curves shows more or fewer minutes.</source>
-        <translation>Speicher in GiB: Prozess-RSS, Arbeitsspeicher und, wo eine GPU vorhanden ist, VRAM.
+        <translation>Speicher in GiB: RSS der App, RSS ihrer Modellprozesse, Arbeitsspeicher
+und, wo eine GPU vorhanden ist, VRAM.
 Gestrichelte Linien: Budgets. Senkrechte Linien: Modelle geladen und entladen.
 Farbe des Hintergrunds: Speicherauslastung (gelb = Warnung, rot = kritisch).
 Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="138"/>
+        <location filename="../widgets/memory_graph.py" line="141"/>
         <location filename="../widgets/memory_text.py" line="47"/>
         <source>no samples yet</source>
         <translation>noch keine Messwerte</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="140"/>
+        <location filename="../widgets/memory_graph.py" line="143"/>
         <source>Time span of the memory graph</source>
         <translation>Zeitraum des Speicherverlaufs</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/memory_graph.py" line="143"/>
+        <location filename="../widgets/memory_graph.py" line="146"/>
         <source>last %n min</source>
         <translation>
             <numerusform>letzte %n min</numerusform>
@@ -736,37 +743,42 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="146"/>
+        <location filename="../widgets/memory_graph.py" line="149"/>
         <source>Memory summary</source>
         <translation>Speicherübersicht</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="148"/>
+        <location filename="../widgets/memory_graph.py" line="151"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="160"/>
+        <location filename="../widgets/memory_graph.py" line="163"/>
         <source>Memory curves</source>
         <translation>Speicherkurven</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="166"/>
+        <location filename="../widgets/memory_graph.py" line="169"/>
         <source>memory (GiB)</source>
         <translation>Speicher (GiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="167"/>
+        <location filename="../widgets/memory_graph.py" line="170"/>
         <source>seconds before now</source>
         <translation>Sekunden vor jetzt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_text.py" line="50"/>
+        <location filename="../widgets/memory_text.py" line="49"/>
         <source>RSS {0}</source>
         <translation>RSS {0}</translation>
     </message>
     <message>
         <location filename="../widgets/memory_text.py" line="51"/>
+        <source>model processes {0}</source>
+        <translation>Modellprozesse {0}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_text.py" line="52"/>
         <source>RAM used {0}</source>
         <translation>RAM belegt {0}</translation>
     </message>
@@ -890,82 +902,82 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>ModelsPanel</name>
     <message>
-        <location filename="../widgets/models_panel.py" line="52"/>
+        <location filename="../widgets/models_panel.py" line="55"/>
         <source>Activity</source>
         <translation>Aktivität</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="61"/>
+        <location filename="../widgets/models_panel.py" line="64"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="69"/>
+        <location filename="../widgets/models_panel.py" line="72"/>
         <source>&amp;Load</source>
         <translation>&amp;Laden</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="70"/>
+        <location filename="../widgets/models_panel.py" line="73"/>
         <source>&amp;Unload</source>
         <translation>E&amp;ntladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="71"/>
+        <location filename="../widgets/models_panel.py" line="74"/>
         <source>Unload &amp;all</source>
         <translation>Alle en&amp;tladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="73"/>
+        <location filename="../widgets/models_panel.py" line="76"/>
         <source>Load the selected model</source>
         <translation>Ausgewähltes Modell laden</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="74"/>
+        <location filename="../widgets/models_panel.py" line="77"/>
         <source>Unload the selected model</source>
         <translation>Ausgewähltes Modell entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="75"/>
+        <location filename="../widgets/models_panel.py" line="78"/>
         <source>Unload every model</source>
         <translation>Alle Modelle entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="99"/>
+        <location filename="../widgets/models_panel.py" line="112"/>
         <source>unavailable</source>
         <translation>nicht verfügbar</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="133"/>
+        <location filename="../widgets/models_panel.py" line="148"/>
         <source>server: this machine</source>
         <translation>Server: dieser Rechner</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="134"/>
+        <location filename="../widgets/models_panel.py" line="149"/>
         <source>server: {0}</source>
         <translation>Server: {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="138"/>
+        <location filename="../widgets/models_panel.py" line="153"/>
         <source>Pages go to a server on this machine.</source>
         <translation>Die Seiten gehen an einen Server auf diesem Rechner.</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="139"/>
+        <location filename="../widgets/models_panel.py" line="154"/>
         <source>Pages are sent to {0} (send_documents is on for this model).</source>
         <translation>Die Seiten werden an {0} gesendet (send_documents ist für dieses Modell an).</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="147"/>
+        <location filename="../widgets/models_panel.py" line="162"/>
         <source>{0:.0f} ms</source>
         <translation>{0:.0f} ms</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="150"/>
+        <location filename="../widgets/models_panel.py" line="165"/>
         <source>{0} s/page</source>
         <translation>{0} s/Seite</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="153"/>
+        <location filename="../widgets/models_panel.py" line="168"/>
         <source>%n running</source>
         <translation>
             <numerusform>%n läuft</numerusform>
@@ -973,7 +985,7 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="154"/>
+        <location filename="../widgets/models_panel.py" line="169"/>
         <source>%n waiting</source>
         <translation>
             <numerusform>%n wartet</numerusform>
@@ -981,62 +993,62 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="160"/>
+        <location filename="../widgets/models_panel.py" line="175"/>
         <source>unloaded</source>
         <translation>entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="161"/>
+        <location filename="../widgets/models_panel.py" line="176"/>
         <source>loading</source>
         <translation>wird geladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="162"/>
+        <location filename="../widgets/models_panel.py" line="177"/>
         <source>ready</source>
         <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="163"/>
+        <location filename="../widgets/models_panel.py" line="178"/>
         <source>busy</source>
         <translation>beschäftigt</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="164"/>
+        <location filename="../widgets/models_panel.py" line="179"/>
         <source>unloading</source>
         <translation>wird entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="165"/>
+        <location filename="../widgets/models_panel.py" line="180"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="46"/>
+        <location filename="../widgets/models_panel.py" line="49"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="47"/>
+        <location filename="../widgets/models_panel.py" line="50"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="48"/>
+        <location filename="../widgets/models_panel.py" line="51"/>
         <source>Quantization</source>
         <translation>Quantisierung</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="49"/>
+        <location filename="../widgets/models_panel.py" line="52"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="50"/>
+        <location filename="../widgets/models_panel.py" line="53"/>
         <source>Estimated</source>
         <translation>Geschätzt</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="51"/>
+        <location filename="../widgets/models_panel.py" line="54"/>
         <source>Measured</source>
         <translation>Gemessen</translation>
     </message>
@@ -1131,7 +1143,7 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Texterkennung</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="35"/>
+        <location filename="../widgets/queue_view.py" line="42"/>
         <source>Document queue</source>
         <translation>Warteschlange der Dokumente</translation>
     </message>
@@ -1181,32 +1193,32 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>{0} Seite(n) aus dem Archiv übernommen, nicht neu gelesen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="152"/>
+        <location filename="../widgets/queue_view.py" line="163"/>
         <source>Export...</source>
         <translation>Exportieren...</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="155"/>
+        <location filename="../widgets/queue_view.py" line="166"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="156"/>
+        <location filename="../widgets/queue_view.py" line="167"/>
         <source>Read the cancelled documents on; pages read so far are kept</source>
         <translation>Die abgebrochenen Dokumente weiterlesen; bereits gelesene Seiten bleiben erhalten</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="160"/>
+        <location filename="../widgets/queue_view.py" line="171"/>
         <source>Read again &amp;with</source>
         <translation>Erneut lesen &amp;mit</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="166"/>
+        <location filename="../widgets/queue_view.py" line="177"/>
         <source>&amp;Remove from the queue</source>
         <translation>Aus der Liste &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_view.py" line="169"/>
+        <location filename="../widgets/queue_view.py" line="180"/>
         <source>&amp;Clear finished</source>
         <translation>&amp;Fertige leeren</translation>
     </message>

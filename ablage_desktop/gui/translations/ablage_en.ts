@@ -50,7 +50,7 @@
 <context>
     <name>MemoryGraph</name>
     <message numerus="yes">
-        <location filename="../widgets/memory_graph.py" line="143"/>
+        <location filename="../widgets/memory_graph.py" line="146"/>
         <source>last %n min</source>
         <translation>
             <numerusform>last %n min</numerusform>
@@ -61,7 +61,7 @@
 <context>
     <name>ModelsPanel</name>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="153"/>
+        <location filename="../widgets/models_panel.py" line="168"/>
         <source>%n running</source>
         <translation>
             <numerusform>%n running</numerusform>
@@ -69,7 +69,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="154"/>
+        <location filename="../widgets/models_panel.py" line="169"/>
         <source>%n waiting</source>
         <translation>
             <numerusform>%n waiting</numerusform>

@@ -36,11 +36,12 @@ from ablage_desktop.gui.widgets.memory_series import (
     RAM,
     RSS,
     VRAM_ALLOCATED,
-    VRAM_FIELDS,
     VRAM_RESERVED,
     VRAM_USED,
+    WORKERS,
     Marker,
     MemorySeries,
+    brings_curve,
 )
 from ablage_desktop.gui.widgets.memory_text import (
     RAM_BUDGET,
@@ -59,6 +60,7 @@ __all__ = [
     "VRAM_ALLOCATED",
     "VRAM_RESERVED",
     "VRAM_USED",
+    "WORKERS",
     "MemoryGraph",
     "gib",
     "marker_rows",
@@ -108,7 +110,8 @@ class MemoryGraph(QWidget):
         )
         self.setToolTip(
             self.tr(
-                "Memory in GiB: process RSS, system RAM, and VRAM where a GPU is present.\n"
+                "Memory in GiB: the app's RSS, its model processes' RSS, system RAM,\n"
+                "and VRAM where a GPU is present.\n"
                 "Dashed lines: budgets. Vertical lines: model loads and unloads.\n"
                 "Band colour: memory pressure (amber = warning, red = critical).\n"
                 "The mouse wheel over the curves shows more or fewer minutes."
@@ -267,11 +270,8 @@ class MemoryGraph(QWidget):
         if not self._series.append(t, snapshot):
             return
         for name, field_name, color in CURVES:
-            if name in self._curves:
-                continue
-            if field_name in VRAM_FIELDS and getattr(snapshot, field_name) is None:
-                continue
-            self._add_curve(name, color)
+            if name not in self._curves and brings_curve(field_name, snapshot):
+                self._add_curve(name, color)
         self._advance(float(t))
         if pressure != self._pressure:
             log.debug("memory pressure %s -> %s", self._pressure, pressure)

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 GIB: Final = 1024**3
 
 RSS: Final = QT_TRANSLATE_NOOP("MemoryGraph", "process RSS")
+WORKERS: Final = QT_TRANSLATE_NOOP("MemoryGraph", "model processes RSS")
 RAM: Final = QT_TRANSLATE_NOOP("MemoryGraph", "system RAM used")
 VRAM_ALLOCATED: Final = QT_TRANSLATE_NOOP("MemoryGraph", "VRAM allocated")
 VRAM_RESERVED: Final = QT_TRANSLATE_NOOP("MemoryGraph", "VRAM reserved")
@@ -32,12 +33,24 @@ VRAM_USED: Final = QT_TRANSLATE_NOOP("MemoryGraph", "device VRAM used")
 # red is left out so it stays the colour of critical pressure.
 CURVES: Final = (
     (RSS, "rss", "#1f77b4"),
+    (WORKERS, "workers_rss", "#17becf"),
     (RAM, "ram_used", "#2ca02c"),
     (VRAM_ALLOCATED, "vram_allocated", "#ff7f0e"),
     (VRAM_RESERVED, "vram_reserved", "#9467bd"),
     (VRAM_USED, "vram_used", "#e377c2"),
 )
 VRAM_FIELDS: Final = frozenset(f for _, f, _ in CURVES if f.startswith("vram"))
+
+
+def brings_curve(field_name: str, snapshot: MemorySnapshot) -> bool:
+    """Whether this sample puts the curve of ``field_name`` on the graph.
+
+    VRAM curves come with the first VRAM reading; the model processes' curve with the first
+    process that holds memory, so a machine that never starts one is not shown a flat zero."""
+    value = getattr(snapshot, field_name)
+    if field_name == "workers_rss":
+        return bool(value)
+    return field_name not in VRAM_FIELDS or value is not None
 
 
 @dataclass(slots=True)
