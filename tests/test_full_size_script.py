@@ -63,6 +63,16 @@ def test_a_row_that_failed_mid_way_is_listed_and_says_why(full_size: ModuleType)
     assert "peak VRAM MiB" in text and "qwen2_vl bf16 300 / 1,100" in text
 
 
+def test_the_table_shows_the_first_page_and_the_next(full_size: ModuleType) -> None:
+    rows = [gpu_row(page_s=12.5, next_page_s=9.25), gpu_row(quantization="int8")]
+
+    text = full_size.markdown(rows, full_size.judge(rows), argparse.Namespace(device="gpu"))
+
+    assert "page s (first / next)" in text
+    assert "| 12.5 / 9.2 |" in text  # two pages read
+    assert "| 1.0 |" in text  # a row from before two pages were read
+
+
 @pytest.fixture(autouse=True)
 def _forget_module() -> object:
     yield

@@ -166,7 +166,7 @@ def test_got_ocr2_reads_every_page_as_one_1024_square_with_eager_global_attentio
     assert got.page(*A4_150).total == 2_611_187_664
 
 
-def test_bf16_scores_on_cuda_hold_a_second_float32_copy() -> None:
+def test_bf16_scores_hold_a_second_float32_copy() -> None:
     got = replace(
         plan(GOT_OCR2, GOT_PREPROCESSOR, eager=True), activation_bytes=2, softmax_copies=2
     )
@@ -175,9 +175,9 @@ def test_bf16_scores_on_cuda_hold_a_second_float32_copy() -> None:
 
     # 4096 patches x (768 x 6 + 3072 x 2) x 2 + 12 heads x 4096^2 x (2 x 2 + 2 x 4) bytes
     assert page.vision == 4096 * (768 * 6 + 3072 * 2) * 2 + 12 * 4096**2 * 12
-    # against the CPU's one float32 copy: 4 bytes more per score
-    cpu = replace(got, softmax_copies=1).page(*A4_300)
-    assert page.vision - cpu.vision == 12 * 4096**2 * 4
+    # against one float32 copy (fp32 scores, or fp16 on CUDA): 4 bytes more per score
+    fused = replace(got, softmax_copies=1).page(*A4_300)
+    assert page.vision - fused.vision == 12 * 4096**2 * 4
 
 
 def test_qwen2_vl_tokens_follow_the_page_size() -> None:
@@ -331,3 +331,49 @@ def test_a_folder_without_a_config_has_no_plan(tmp_path: Path) -> None:
     from ablage_desktop.engine.backends.vlm_memory import plan_of
 
     assert plan_of(tmp_path, "qwen2_vl", "fp32", "sdpa", (), 256, 1) is None
+
+
+def test_a_cpu_plan_of_a_quantized_model_holds_one_blocks_dequantized_copies(
+    tmp_path: Path,
+) -> None:
+    """bitsandbytes on a CPU dequantizes each layer's weight for its matmul; the heap is
+    trimmed after each block (``vlm_heap``), so a page holds the copies of the largest block."""
+    import json
+
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    from ablage_desktop.engine.backends.vlm_memory import block_of, plan_of, weights_of
+
+    tensors = {
+        "model.layers.0.self_attn.q_proj.weight": (4, 4),  # block layers.0: 16 + 32
+        "model.layers.0.mlp.up_proj.weight": (8, 4),
+        "model.layers.1.mlp.up_proj.weight": (16, 4),  # block layers.1: 64, the largest
+        "model.layers.1.input_layernorm.weight": (4,),  # not a linear layer
+        "model.visual.blocks.0.attn.qkv.weight": (12, 4),  # a vision block: 48
+        "model.embed_tokens.weight": (10, 4),  # an embedding stays as it is
+        "lm_head.weight": (10, 4),  # skipped by the family
+    }
+    save_file(
+        {name: np.zeros(shape, dtype=np.float16) for name, shape in tensors.items()},
+        str(tmp_path / "model.safetensors"),
+    )
+    (tmp_path / "config.json").write_text(json.dumps(QWEN2_VL_2B), encoding="utf-8")
+    (tmp_path / "preprocessor_config.json").write_text(
+        json.dumps(QWEN2_VL_PREPROCESSOR), encoding="utf-8"
+    )
+
+    assert block_of("model.layers.1.mlp.up_proj.weight") == "model.layers.1"
+    assert block_of("lm_head.weight") == "lm_head.weight"
+    int8 = weights_of(tmp_path, "int8", ("lm_head",))
+    assert int8 is not None and (int8.quantized, int8.largest_block) == (160, 64)
+    assert weights_of(tmp_path, "bf16", ("lm_head",)).largest_block == 0  # type: ignore[union-attr]
+
+    def working(quantization: str, device: str) -> int:
+        plan = plan_of(tmp_path, "qwen2_vl", quantization, "sdpa", ("lm_head",), 16, 1, device)
+        assert plan is not None
+        return plan.page(*A4_150).working
+
+    # the copies are in the dtype the model computes in: the checkpoint's float16 here
+    assert working("int8", "cpu") == working("int4", "cpu") == 64 * 2
+    assert working("int8", "gpu") == working("bf16", "cpu") == 0

@@ -37,7 +37,12 @@ from ablage_desktop.engine.backends.model_folder import (
     model_type_of,
     safetensors_parameters,
 )
-from ablage_desktop.engine.backends.vlm_device import cuda_present, effective_quantization
+from ablage_desktop.engine.backends.vlm_device import (
+    DEQUANTIZED_ON_CPU,
+    cuda_present,
+    effective_quantization,
+)
+from ablage_desktop.engine.backends.vlm_heap import trim_heap_after_blocks
 from ablage_desktop.engine.backends.vlm_memory import plan_of
 from ablage_desktop.engine.errors import (
     Cancelled,
@@ -401,6 +406,8 @@ class VisionLanguageBackend(ImagesBackend):
             # The checkpoint pages the load read stay mapped; the model holds its own copies.
             released = page_out_files(self.plan.folder.glob("*.safetensors"))
             log.debug("%s: asked the kernel to reclaim %d MiB of file pages", name, released >> 20)
+            if self.plan.quantization in DEQUANTIZED_ON_CPU:
+                trim_heap_after_blocks(self.model)
         if options.compile != "off":
             self.model.forward = torch.compile(self.model.forward, mode=options.compile)
         log.info(

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from ablage_desktop.engine.memory.probe import loaded_cuda
 
+DEQUANTIZED_ON_CPU = frozenset({"int8", "int4"})
+"""Quantizations whose layers make a dequantized copy of their weight for every matmul on a
+CPU (bitsandbytes): their heap is trimmed after each block (``vlm_heap``), and the plan counts
+one block's copies."""
+
 
 def cuda_present() -> bool:
     """A CUDA device without importing torch: torch if already loaded, else NVML."""

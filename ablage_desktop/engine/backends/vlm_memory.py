@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from ablage_desktop.engine.backends.model_folder import DTYPE_BYTES, read_header
+from ablage_desktop.engine.backends.vlm_device import DEQUANTIZED_ON_CPU
 from ablage_desktop.engine.memory.plan import (
-    CUDA_BF16_SOFTMAX_COPIES,
+    BF16_SOFTMAX_COPIES,
     CUDA_CONTEXT,
     WORKER_PROCESS_RAM,
     DecoderShape,
@@ -43,11 +44,6 @@ NF4_TABLES = (16 + 256) * 4 + 8
 """Bytes of a 4-bit layer's quantization state beside its block scales: NF4's 16 levels and
 the 256-entry code of the scales' own (double) quantization in float32, and an offset."""
 ACTIVATION_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
-INT8_CPU_WORKING = 1.07
-"""Bytes per quantized weight that a page read with bitsandbytes' int8 matmul on a CPU adds to
-the RSS: freed temporaries the C heap keeps, block after block, until the page ends (measured
-with Janus-Pro-1B at full size in the app's process, issue 22). An upper bound: in a worker
-process 0.5-1.0 byte a weight was measured, varying from run to run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +51,12 @@ class Weights:
     parameters: int
     bytes: int
     checkpoint_dtype_bytes: int
+    """The dtype most of the checkpoint is stored in (what ``auto`` loads beside int8/int4)."""
     quantized: int = 0
     """Weights bitsandbytes quantizes (int8/int4)."""
-    """The dtype most of the checkpoint is stored in (what ``auto`` loads beside int8/int4)."""
+    largest_block: int = 0
+    """Quantized weights of the block that has the most (a decoder layer, a vision block):
+    what a page on a CPU holds dequantized at once (``vlm_heap``)."""
 
 
 def _skipped(name: str, skip: Sequence[str]) -> bool:
@@ -87,6 +86,7 @@ def weights_of(
     the backend drops after the load (``unused``, dotted prefixes); None when unreadable."""
     dropped = tuple(prefix + "." for prefix in unused)
     parameters = quantized = 0
+    blocks: dict[str, int] = {}
     total = 0.0
     by_dtype: dict[int, int] = {}
     for path in sorted(folder.glob("*.safetensors")):
@@ -105,19 +105,33 @@ def weights_of(
             linear = _is_linear(name, shape, skip)
             if quantization in ACTIVATION_BYTES:
                 total += count * ACTIVATION_BYTES[quantization]
-            elif quantization == "int8" and linear:
-                quantized += count
+                continue
+            if quantization not in ("int8", "int4") or not linear:
+                total += count * stored
+                continue
+            quantized += count
+            block = block_of(name)
+            blocks[block] = blocks.get(block, 0) + count
+            if quantization == "int8":
                 total += count + shape[0] * 4
-            elif quantization == "int4" and linear:
-                quantized += count
+            else:
                 # packed weights, 8-bit block scales, their float32 scales, the tables
                 total += count / 2 + count / NF4_BLOCK + count / NF4_BLOCK / 64 + NF4_TABLES
-            else:
-                total += count * stored
     if not parameters:
         return None
     dominant = max(by_dtype, key=lambda width: by_dtype[width])
-    return Weights(parameters, int(total), dominant, quantized)
+    return Weights(parameters, int(total), dominant, quantized, max(blocks.values(), default=0))
+
+
+def block_of(name: str) -> str:
+    """The repeated block a tensor belongs to: its name up to the first index
+    (``model.layers.3`` for ``model.layers.3.mlp.up_proj.weight``); a layer outside any list
+    is a block of its own."""
+    parts = name.split(".")
+    for position, part in enumerate(parts):
+        if part.isdigit():
+            return ".".join(parts[: position + 1])
+    return name
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -299,9 +313,11 @@ def plan_of(
     else:
         return None
     activation = ACTIVATION_BYTES.get(quantization, weights.checkpoint_dtype_bytes)
-    cpu_int8 = device == "cpu" and quantization == "int8"
-    # bf16 activations (bf16 itself, or int8/int4 over a bf16 checkpoint) on CUDA; fp16 is fused
-    cuda_bf16 = device == "gpu" and activation == 2 and quantization != "fp16"
+    # bitsandbytes on a CPU: one block's weights dequantized at a time (vlm_heap)
+    cpu_dequantized = device == "cpu" and quantization in DEQUANTIZED_ON_CPU
+    # bf16 activations (bf16 itself, or int8/int4 over a bf16 checkpoint); fp16 (CUDA only:
+    # a CPU loads fp32 instead) has its upcast fused into the softmax
+    bf16 = activation == 2 and quantization != "fp16"
     return ModelPlan(
         family=model_type,
         quantization=quantization,
@@ -313,7 +329,7 @@ def plan_of(
         prompt_tokens=PROMPT_TOKENS,
         max_new_tokens=max_new_tokens,
         batch=batch,
-        working=int(weights.quantized * INT8_CPU_WORKING) if cpu_int8 else 0,
-        softmax_copies=CUDA_BF16_SOFTMAX_COPIES if cuda_bf16 else 1,
+        working=weights.largest_block * activation if cpu_dequantized else 0,
+        softmax_copies=BF16_SOFTMAX_COPIES if bf16 else 1,
         process=(WORKER_PROCESS_RAM if device == "cpu" else CUDA_CONTEXT) if isolated else 0,
     )

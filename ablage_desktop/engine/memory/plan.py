@@ -28,10 +28,14 @@ REFERENCE_PAGE = (2480, 3508)
 """An A4 page at 300 dpi (the PDF render resolution): what a plan is quoted at before any page."""
 SOFTMAX_BYTES = 4
 """Eager attention takes its softmax in float32 whatever the model's dtype."""
-CUDA_BF16_SOFTMAX_COPIES = 2
-"""Float32 copies of the scores while a bf16 softmax runs on CUDA: torch fuses the float32
-upcast into the kernel for fp16 only, so bf16 scores are first copied to float32 (measured:
-GOT's SAM tower in bf16 and int8 on an H200 peaks 4 bytes a score above its CPU figure)."""
+BF16_SOFTMAX_COPIES = 2
+"""Float32 copies of the scores while a softmax in float32 runs over bf16 scores: the scores
+are first copied to float32, then the softmax writes its own (torch fuses the upcast into the
+kernel for fp16 on CUDA only). Measured: GOT's SAM tower in bf16 and int8 on an H200 peaks
+4 bytes a score above one copy; on a CPU, ``softmax(dtype=float32)`` over 12 x 4096^2 bf16
+scores adds 1,536 MiB, 8 bytes a score, and GOT int8's vision pass peaks at 2.5 GiB, not the
+1.6 GiB of one copy. (GOT bf16 on a CPU hid it: its weights are read through the memory map,
+and on the first page its decoder's were not resident yet while the vision tower ran.)"""
 EAGER_SCORE_COPIES = 2
 """Score matrices in the model's dtype alive beside the float32 softmax: the scores and one
 temporary (relative positions, the mask). Measured: GOT's SAM tower in bf16 peaks at
@@ -163,11 +167,11 @@ class ModelPlan:
     """What the model's worker process holds beside the model (``WORKER_PROCESS_RAM`` on a
     CPU, ``CUDA_CONTEXT`` on a GPU); 0 for a model in the app's own process."""
     working: int = 0
-    """Bytes held only while pages are read: on a CPU, the temporaries of bitsandbytes' int8
-    matmul that the C heap keeps until the page ends (see ``INT8_CPU_WORKING``)."""
+    """Bytes held only while pages are read: on a CPU, the copies bitsandbytes dequantizes
+    for one block's matmuls, given back after the block (``backends/vlm_heap.py``)."""
     softmax_copies: int = 1
     """Float32 copies of the scores an eager attention holds in its softmax (see
-    ``CUDA_BF16_SOFTMAX_COPIES``)."""
+    ``BF16_SOFTMAX_COPIES``)."""
     notes: tuple[str, ...] = field(default=())
 
     @property

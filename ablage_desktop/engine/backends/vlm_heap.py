@@ -1,0 +1,55 @@
+"""The C heap given back after each block of a model that bitsandbytes runs on a CPU.
+
+On a CPU, bitsandbytes' int8 and 4-bit layers dequantize their weight into a temporary copy for
+every matmul. The copies are freed when the layer is done, but glibc's heap keeps the memory:
+the sizes differ from layer to layer and from the vision tower to the decoder, so the free
+blocks are not reused and the heap grows through the page. Qwen2-VL-2B int8 at full size ended
+a page 1.5-1.9 GiB above its loaded size, more than half its weights again, by an amount that
+changed from run to run. Trimming the heap after each block of the model (each child of a
+``ModuleList``: a vision block, a decoder layer) holds the page to one block's copies.
+
+Only a block that read more than one token is followed by a trim: the vision tower and the
+prompt's prefill. The decoding steps read one token each, with the same sizes step after step,
+so the heap reuses their blocks; a trim there would only fault them in again for every token.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any
+
+from ablage_desktop.engine.memory.probe import glibc
+
+log = logging.getLogger(__name__)
+
+
+def trim_heap_after_blocks(model: Any) -> int:
+    """Hook a heap trim after each outermost repeated block of ``model``; how many were hooked
+    (0 where the C library has no ``malloc_trim``)."""
+    from torch import nn
+
+    libc = glibc()
+    if libc is None:
+        return 0
+    trim = partial(trims_after, libc)
+    hooked: list[str] = []
+    for name, module in model.named_modules():
+        if not isinstance(module, nn.ModuleList):
+            continue
+        if any(name.startswith(block + ".") for block in hooked):
+            continue  # a list inside a hooked block: the block's own trim covers it
+        for index, block in enumerate(module):
+            block.register_forward_hook(trim)
+            hooked.append(f"{name}.{index}" if name else str(index))
+    log.debug("a heap trim after each of %d blocks", len(hooked))
+    return len(hooked)
+
+
+def trims_after(libc: Any, module: Any, args: Any, output: Any) -> None:
+    """The hook: a trim after a block whose output holds more than one token."""
+    hidden = output[0] if isinstance(output, tuple | list) and output else output
+    shape = getattr(hidden, "shape", None)
+    if shape is None or len(shape) < 2 or shape[-2] <= 1:
+        return
+    libc.malloc_trim(0)
