@@ -333,11 +333,11 @@ def test_a_folder_without_a_config_has_no_plan(tmp_path: Path) -> None:
     assert plan_of(tmp_path, "qwen2_vl", "fp32", "sdpa", (), 256, 1) is None
 
 
-def test_a_cpu_plan_of_a_quantized_model_holds_one_blocks_dequantized_copies(
+def test_a_cpu_plan_of_a_quantized_model_holds_one_blocks_temporaries(
     tmp_path: Path,
 ) -> None:
-    """bitsandbytes on a CPU dequantizes each layer's weight for its matmul; the heap is
-    trimmed after each block (``vlm_heap``), so a page holds the copies of the largest block."""
+    """bitsandbytes' matmuls on a CPU make temporaries the heap gives back after each block
+    (``vlm_heap``): the plan holds the largest block's, sized by its quantized weights."""
     import json
 
     import numpy as np
@@ -374,6 +374,6 @@ def test_a_cpu_plan_of_a_quantized_model_holds_one_blocks_dequantized_copies(
         assert plan is not None
         return plan.page(*A4_150).working
 
-    # the copies are in the dtype the model computes in: the checkpoint's float16 here
+    # in the dtype the model computes in: the checkpoint's float16 here
     assert working("int8", "cpu") == working("int4", "cpu") == 64 * 2
     assert working("int8", "gpu") == working("bf16", "cpu") == 0

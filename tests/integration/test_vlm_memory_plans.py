@@ -91,8 +91,8 @@ def test_the_planned_weights_are_what_the_load_holds(
         backend.close()
 
     assert abs(plan.weights - held) <= 0.03 * held, (plan.weights, held)
-    # bitsandbytes on a CPU dequantizes a layer's weights for its matmul, and the heap is
-    # given back after each block: a page holds the copies of the largest block, hooked
+    # bitsandbytes' matmuls on a CPU make temporaries, and the heap is given back after each
+    # block: a page holds the largest block's, sized by its quantized weights
     quantized = quantization in ("int8", "int4")
     assert bool(blocks) == quantized
     largest = max(blocks.values(), default=0)

@@ -38,7 +38,7 @@ from ablage_desktop.engine.backends.model_folder import (
     safetensors_parameters,
 )
 from ablage_desktop.engine.backends.vlm_device import (
-    DEQUANTIZED_ON_CPU,
+    BITSANDBYTES,
     cuda_present,
     effective_quantization,
 )
@@ -192,7 +192,7 @@ def make_check(family: Family) -> Callable[[EngineOptions], Availability]:
         if refusal is not None:
             return Availability.no(refusal.reason)
         if (
-            options.quantization in ("int8", "int4")
+            options.quantization in BITSANDBYTES
             and importlib.util.find_spec("bitsandbytes") is None
         ):
             return Availability.no(f"{options.quantization} needs the bitsandbytes package")
@@ -406,7 +406,7 @@ class VisionLanguageBackend(ImagesBackend):
             # The checkpoint pages the load read stay mapped; the model holds its own copies.
             released = page_out_files(self.plan.folder.glob("*.safetensors"))
             log.debug("%s: asked the kernel to reclaim %d MiB of file pages", name, released >> 20)
-            if self.plan.quantization in DEQUANTIZED_ON_CPU:
+            if self.plan.quantization in BITSANDBYTES:
                 trim_heap_after_blocks(self.model)
         if options.compile != "off":
             self.model.forward = torch.compile(self.model.forward, mode=options.compile)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ablage_desktop.engine.memory.probe import loaded_cuda
 
-DEQUANTIZED_ON_CPU = frozenset({"int8", "int4"})
-"""Quantizations whose layers make a dequantized copy of their weight for every matmul on a
-CPU (bitsandbytes): their heap is trimmed after each block (``vlm_heap``), and the plan counts
-one block's copies."""
+BITSANDBYTES = frozenset({"int8", "int4"})
+"""The quantizations bitsandbytes runs. On a CPU their matmuls make large temporaries, so the
+heap is trimmed after each block of the model (``vlm_heap``) and the plan counts one block's
+(``ModelPlan.working``)."""
 
 
 def cuda_present() -> bool:

@@ -1,12 +1,15 @@
 """The C heap given back after each block of a model that bitsandbytes runs on a CPU.
 
-On a CPU, bitsandbytes' int8 and 4-bit layers dequantize their weight into a temporary copy for
-every matmul. The copies are freed when the layer is done, but glibc's heap keeps the memory:
-the sizes differ from layer to layer and from the vision tower to the decoder, so the free
-blocks are not reused and the heap grows through the page. Qwen2-VL-2B int8 at full size ended
-a page 1.5-1.9 GiB above its loaded size, more than half its weights again, by an amount that
-changed from run to run. Trimming the heap after each block of the model (each child of a
-``ModuleList``: a vision block, a decoder layer) holds the page to one block's copies.
+On a CPU, each of bitsandbytes' int8 layers makes temporaries for its matmul: the input in
+float16 and in int8, the int32 product, the outlier columns' weights dequantized (and, on a
+CPU without AVX-512, a float32 copy of the whole weight). They are freed when the layer is
+done, but glibc's heap keeps the memory: the sizes differ from layer to layer and from the
+vision tower to the decoder, so the free blocks are not reused and the heap grows through the
+page. Qwen2-VL-2B int8 at full size peaked 1.5-1.9 GiB above its loaded size, by an amount that
+changed from run to run, about as high as the same model in bf16. Trimming the heap after each
+block of the model (each child of a ``ModuleList``: a vision block, a decoder layer) holds the
+page to one block's temporaries, at some speed: the freed pages are faulted in again by the
+next block (``benchmarks/RESULTS.md``: +12 % page time with 64 new tokens, +39 % with 4).
 
 Only a block that read more than one token is followed by a trim: the vision tower and the
 prompt's prefill. The decoding steps read one token each, with the same sizes step after step,

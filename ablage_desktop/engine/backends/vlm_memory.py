@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ablage_desktop.engine.backends.model_folder import DTYPE_BYTES, read_header
-from ablage_desktop.engine.backends.vlm_device import DEQUANTIZED_ON_CPU
+from ablage_desktop.engine.backends.vlm_device import BITSANDBYTES
 from ablage_desktop.engine.memory.plan import (
     BF16_SOFTMAX_COPIES,
     CUDA_CONTEXT,
@@ -56,7 +56,7 @@ class Weights:
     """Weights bitsandbytes quantizes (int8/int4)."""
     largest_block: int = 0
     """Quantized weights of the block that has the most (a decoder layer, a vision block):
-    what a page on a CPU holds dequantized at once (``vlm_heap``)."""
+    on a CPU, what sizes the matmul temporaries a page holds at once (``vlm_heap``)."""
 
 
 def _skipped(name: str, skip: Sequence[str]) -> bool:
@@ -106,7 +106,7 @@ def weights_of(
             if quantization in ACTIVATION_BYTES:
                 total += count * ACTIVATION_BYTES[quantization]
                 continue
-            if quantization not in ("int8", "int4") or not linear:
+            if quantization not in BITSANDBYTES or not linear:
                 total += count * stored
                 continue
             quantized += count
@@ -313,8 +313,8 @@ def plan_of(
     else:
         return None
     activation = ACTIVATION_BYTES.get(quantization, weights.checkpoint_dtype_bytes)
-    # bitsandbytes on a CPU: one block's weights dequantized at a time (vlm_heap)
-    cpu_dequantized = device == "cpu" and quantization in DEQUANTIZED_ON_CPU
+    # bitsandbytes on a CPU: one block's matmul temporaries at a time (vlm_heap)
+    cpu_bitsandbytes = device == "cpu" and quantization in BITSANDBYTES
     # bf16 activations (bf16 itself, or int8/int4 over a bf16 checkpoint); fp16 (CUDA only:
     # a CPU loads fp32 instead) has its upcast fused into the softmax
     bf16 = activation == 2 and quantization != "fp16"
@@ -329,7 +329,7 @@ def plan_of(
         prompt_tokens=PROMPT_TOKENS,
         max_new_tokens=max_new_tokens,
         batch=batch,
-        working=weights.largest_block * activation if cpu_dequantized else 0,
+        working=weights.largest_block * activation if cpu_bitsandbytes else 0,
         softmax_copies=BF16_SOFTMAX_COPIES if bf16 else 1,
         process=(WORKER_PROCESS_RAM if device == "cpu" else CUDA_CONTEXT) if isolated else 0,
     )

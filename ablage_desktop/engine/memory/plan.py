@@ -167,8 +167,10 @@ class ModelPlan:
     """What the model's worker process holds beside the model (``WORKER_PROCESS_RAM`` on a
     CPU, ``CUDA_CONTEXT`` on a GPU); 0 for a model in the app's own process."""
     working: int = 0
-    """Bytes held only while pages are read: on a CPU, the copies bitsandbytes dequantizes
-    for one block's matmuls, given back after the block (``backends/vlm_heap.py``)."""
+    """Bytes held only while pages are read: on a CPU, the temporaries of bitsandbytes'
+    matmuls in one block, which the heap gives back after the block (``backends/vlm_heap.py``).
+    Sized as the largest block's quantized weights in the compute dtype: what the int8 rows
+    of ``benchmarks/full_size.py`` measured above their resident size, not a tensor count."""
     softmax_copies: int = 1
     """Float32 copies of the scores an eager attention holds in its softmax (see
     ``BF16_SOFTMAX_COPIES``)."""
