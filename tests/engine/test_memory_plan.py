@@ -337,7 +337,8 @@ def test_a_cpu_plan_of_a_quantized_model_holds_one_blocks_temporaries(
     tmp_path: Path,
 ) -> None:
     """bitsandbytes' matmuls on a CPU make temporaries the heap gives back after each block
-    (``vlm_heap``): the plan holds the largest block's, sized by its quantized weights."""
+    (``vlm_heap``). int8's scale with the tokens the block reads (per input element 3 bytes,
+    per output element 8); 4-bit's are the largest block's weights, dequantized."""
     import json
 
     import numpy as np
@@ -345,12 +346,12 @@ def test_a_cpu_plan_of_a_quantized_model_holds_one_blocks_temporaries(
 
     from ablage_desktop.engine.backends.vlm_memory import block_of, plan_of, weights_of
 
-    tensors = {
-        "model.layers.0.self_attn.q_proj.weight": (4, 4),  # block layers.0: 16 + 32
-        "model.layers.0.mlp.up_proj.weight": (8, 4),
-        "model.layers.1.mlp.up_proj.weight": (16, 4),  # block layers.1: 64, the largest
+    tensors = {  # (out, in)
+        "model.layers.0.self_attn.q_proj.weight": (4, 4),  # 4 x 3 + 4 x 8 = 44 per token
+        "model.layers.0.mlp.up_proj.weight": (8, 4),  # 12 + 64 = 76: layers.0 120
+        "model.layers.1.mlp.up_proj.weight": (16, 4),  # 12 + 128 = 140, the decoder's most
         "model.layers.1.input_layernorm.weight": (4,),  # not a linear layer
-        "model.visual.blocks.0.attn.qkv.weight": (12, 4),  # a vision block: 48
+        "model.visual.blocks.0.attn.qkv.weight": (12, 4),  # a vision block: 12 + 96 = 108
         "model.embed_tokens.weight": (10, 4),  # an embedding stays as it is
         "lm_head.weight": (10, 4),  # skipped by the family
     }
@@ -367,13 +368,18 @@ def test_a_cpu_plan_of_a_quantized_model_holds_one_blocks_temporaries(
     assert block_of("lm_head.weight") == "lm_head.weight"
     int8 = weights_of(tmp_path, "int8", ("lm_head",))
     assert int8 is not None and (int8.quantized, int8.largest_block) == (160, 64)
+    assert (int8.vision_token_bytes, int8.decoder_token_bytes) == (108, 140)
     assert weights_of(tmp_path, "bf16", ("lm_head",)).largest_block == 0  # type: ignore[union-attr]
 
-    def working(quantization: str, device: str) -> int:
+    def working(quantization: str, device: str, batch: int = 1) -> int:
         plan = plan_of(tmp_path, "qwen2_vl", quantization, "sdpa", ("lm_head",), 16, 1, device)
         assert plan is not None
-        return plan.page(*A4_150).working
+        return plan.page(*A4_150, batch=batch).working
 
-    # in the dtype the model computes in: the checkpoint's float16 here
-    assert working("int8", "cpu") == working("int4", "cpu") == 64 * 2
+    # A4 at 150 dpi: 2,772 vision tokens from 11,088 patches; 64 + 2,772 prefill tokens. The
+    # vision block's 108 x 11,088 is more than the decoder's 140 x 2,836.
+    assert working("int8", "cpu") == 108 * 11_088
+    assert working("int8", "cpu", batch=2) == 2 * 108 * 11_088
+    # 4-bit: the largest block's 64 weights in the compute dtype (the checkpoint's float16)
+    assert working("int4", "cpu") == 64 * 2
     assert working("int8", "gpu") == working("bf16", "cpu") == 0

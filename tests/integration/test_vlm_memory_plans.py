@@ -92,17 +92,25 @@ def test_the_planned_weights_are_what_the_load_holds(
 
     assert abs(plan.weights - held) <= 0.03 * held, (plan.weights, held)
     # bitsandbytes' matmuls on a CPU make temporaries, and the heap is given back after each
-    # block: a page holds the largest block's, sized by its quantized weights
-    quantized = quantization in ("int8", "int4")
-    assert bool(blocks) == quantized
-    largest = max(blocks.values(), default=0)
-    assert plan.page(100, 100).working == largest * plan.activation_bytes
+    # block: a page holds the largest block's (int8: per token it reads; 4-bit: its weights)
+    assert bool(blocks) == (quantization in ("int8", "int4"))
+    if quantization == "int4":
+        largest = max(weights for weights, _, _ in blocks.values())
+        assert plan.temporaries.fixed == largest * plan.activation_bytes
+    if quantization == "int8":
+        vision = max((made for _, made, seen in blocks.values() if seen), default=0)
+        decoder = max((made for _, made, seen in blocks.values() if not seen), default=0)
+        assert (plan.temporaries.vision_per_token, plan.temporaries.decoder_per_token) == (
+            vision,
+            decoder,
+        )
 
 
-def quantized_blocks(model: object) -> dict[str, int]:
-    """Weights bitsandbytes quantized in each block that trims the heap after it; a quantized
-    layer outside every such block (Qwen2-VL's merger) is a group of its own. Empty where no
-    block trims."""
+def quantized_blocks(model: object) -> dict[str, tuple[int, int, bool]]:
+    """Per block that trims the heap after it: its quantized weights, what int8's matmuls make
+    per token there (3 bytes an input element, 8 an output element) and whether it is in the
+    vision tower. A quantized layer outside every such block (Qwen2-VL's merger) is a block of
+    its own. Empty where no block trims."""
     import bitsandbytes as bnb
 
     from ablage_desktop.engine.backends import vlm_heap
@@ -114,12 +122,17 @@ def quantized_blocks(model: object) -> dict[str, int]:
             getattr(h, "func", None) is vlm_heap.trims_after for h in module._forward_hooks.values()
         )
     ]
-    groups: dict[str, int] = {}
+    blocks: dict[str, tuple[int, int, bool]] = {}
     for name, layer in model.named_modules():  # type: ignore[attr-defined]
         if isinstance(layer, bnb.nn.Linear8bitLt | bnb.nn.Linear4bit):
-            group = next((block for block in hooked if name.startswith(block + ".")), name)
-            groups[group] = groups.get(group, 0) + layer.in_features * layer.out_features
-    return groups if hooked else {}
+            block = next((b for b in hooked if name.startswith(b + ".")), name)
+            weights, made, _ = blocks.get(block, (0, 0, False))
+            blocks[block] = (
+                weights + layer.in_features * layer.out_features,
+                made + layer.in_features * 3 + layer.out_features * 8,
+                any(part in block for part in ("visual", "vision_model", "vision_tower")),
+            )
+    return blocks if hooked else {}
 
 
 def image_tokens(folder: str, tiny: dict[str, Path], image: Image.Image) -> int:

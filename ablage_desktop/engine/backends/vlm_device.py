@@ -7,7 +7,7 @@ from ablage_desktop.engine.memory.probe import loaded_cuda
 BITSANDBYTES = frozenset({"int8", "int4"})
 """The quantizations bitsandbytes runs. On a CPU their matmuls make large temporaries, so the
 heap is trimmed after each block of the model (``vlm_heap``) and the plan counts one block's
-(``ModelPlan.working``)."""
+(``ModelPlan.temporaries``)."""
 
 
 def cuda_present() -> bool:

@@ -31,6 +31,7 @@ from ablage_desktop.engine.memory.plan import (
     CUDA_CONTEXT,
     WORKER_PROCESS_RAM,
     DecoderShape,
+    MatmulTemporaries,
     ModelPlan,
     VisionPass,
 )
@@ -44,6 +45,17 @@ NF4_TABLES = (16 + 256) * 4 + 8
 """Bytes of a 4-bit layer's quantization state beside its block scales: NF4's 16 levels and
 the 256-entry code of the scales' own (double) quantization in float32, and an offset."""
 ACTIVATION_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
+INT8_INPUT_BYTES = 3
+"""Bytes bitsandbytes' int8 matmul on a CPU makes per input element: the input in float16 and
+in int8."""
+INT8_OUTPUT_BYTES = 8
+"""Bytes it makes per output element that a block's heap keeps: of the int32 product, its
+float32 scaling (twice) and the result (14 bytes allocated), what fits the measured peak of a
+Qwen2-VL-2B vision block (2,240 patches: 346-383 MB with the block's activations; 8 bytes give
+346). Fitted on one model on this machine's CPU (AVX-512, ``torch._int_mm``)."""
+VISION_NAMES = ("visual.", "vision_model.", "vision_tower.")
+"""Name parts of the vision towers' tensors (Qwen2-VL, Janus, GOT): their blocks read the
+page's patches, the decoder's layers the prompt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +67,11 @@ class Weights:
     quantized: int = 0
     """Weights bitsandbytes quantizes (int8/int4)."""
     largest_block: int = 0
-    """Quantized weights of the block that has the most (a decoder layer, a vision block):
-    on a CPU, what sizes the matmul temporaries a page holds at once (``vlm_heap``)."""
+    """Quantized weights of the block that has the most (a decoder layer, a vision block)."""
+    vision_token_bytes: int = 0
+    """int8: what the matmuls of the vision tower's largest block make per patch on a CPU."""
+    decoder_token_bytes: int = 0
+    """int8: the same for the decoder's largest layer, per prefill token."""
 
 
 def _skipped(name: str, skip: Sequence[str]) -> bool:
@@ -87,6 +102,7 @@ def weights_of(
     dropped = tuple(prefix + "." for prefix in unused)
     parameters = quantized = 0
     blocks: dict[str, int] = {}
+    token_bytes: dict[str, int] = {}
     total = 0.0
     by_dtype: dict[int, int] = {}
     for path in sorted(folder.glob("*.safetensors")):
@@ -112,6 +128,9 @@ def weights_of(
             quantized += count
             block = block_of(name)
             blocks[block] = blocks.get(block, 0) + count
+            out_features, in_features = shape
+            made = in_features * INT8_INPUT_BYTES + out_features * INT8_OUTPUT_BYTES
+            token_bytes[block] = token_bytes.get(block, 0) + made
             if quantization == "int8":
                 total += count + shape[0] * 4
             else:
@@ -120,7 +139,21 @@ def weights_of(
     if not parameters:
         return None
     dominant = max(by_dtype, key=lambda width: by_dtype[width])
-    return Weights(parameters, int(total), dominant, quantized, max(blocks.values(), default=0))
+    vision = [made for block, made in token_bytes.items() if _in_vision(block)]
+    decoder = [made for block, made in token_bytes.items() if not _in_vision(block)]
+    return Weights(
+        parameters,
+        int(total),
+        dominant,
+        quantized,
+        largest_block=max(blocks.values(), default=0),
+        vision_token_bytes=max(vision, default=0) if quantization == "int8" else 0,
+        decoder_token_bytes=max(decoder, default=0) if quantization == "int8" else 0,
+    )
+
+
+def _in_vision(name: str) -> bool:
+    return any(name.startswith(part) or f".{part}" in name for part in VISION_NAMES)
 
 
 def block_of(name: str) -> str:
@@ -314,7 +347,11 @@ def plan_of(
         return None
     activation = ACTIVATION_BYTES.get(quantization, weights.checkpoint_dtype_bytes)
     # bitsandbytes on a CPU: one block's matmul temporaries at a time (vlm_heap)
-    cpu_bitsandbytes = device == "cpu" and quantization in BITSANDBYTES
+    temporaries = MatmulTemporaries()
+    if device == "cpu" and quantization == "int8":
+        temporaries = MatmulTemporaries(weights.vision_token_bytes, weights.decoder_token_bytes)
+    elif device == "cpu" and quantization == "int4":
+        temporaries = MatmulTemporaries(fixed=weights.largest_block * activation)
     # bf16 activations (bf16 itself, or int8/int4 over a bf16 checkpoint); fp16 (CUDA only:
     # a CPU loads fp32 instead) has its upcast fused into the softmax
     bf16 = activation == 2 and quantization != "fp16"
@@ -329,7 +366,7 @@ def plan_of(
         prompt_tokens=PROMPT_TOKENS,
         max_new_tokens=max_new_tokens,
         batch=batch,
-        working=weights.largest_block * activation if cpu_bitsandbytes else 0,
+        temporaries=temporaries,
         softmax_copies=BF16_SOFTMAX_COPIES if bf16 else 1,
         process=(WORKER_PROCESS_RAM if device == "cpu" else CUDA_CONTEXT) if isolated else 0,
     )

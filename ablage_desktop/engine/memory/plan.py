@@ -115,7 +115,7 @@ class PagePlan:
     inputs: int
     """The page images and pixel tensors handed to the model."""
     working: int = 0
-    """What the runtime holds while any page is read, whatever its size (see ``ModelPlan``)."""
+    """bitsandbytes' matmul temporaries in one block on a CPU (see ``MatmulTemporaries``)."""
 
     @property
     def total(self) -> int:
@@ -126,7 +126,7 @@ class PagePlan:
             f"{self.width}x{self.height} px x{self.batch}: {self.vision_tokens} vision tokens, "
             f"{self.sequence} tokens; KV cache {_mib(self.kv_cache)}, vision "
             f"{_mib(self.vision)}, decoder {_mib(self.decoder)}, inputs {_mib(self.inputs)}"
-            + (f", working copies {_mib(self.working)}" if self.working else "")
+            + (f", matmul temporaries {_mib(self.working)}" if self.working else "")
         )
 
     def to_json(self) -> dict[str, int]:
@@ -143,6 +143,26 @@ class PagePlan:
             "working_bytes": self.working,
             "page_bytes": self.total,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class MatmulTemporaries:
+    """What bitsandbytes' matmuls make in one block of a model on a CPU; the heap gives it back
+    after each block (``backends/vlm_heap.py``), so a page holds one block's at a time.
+
+    int8's (``vlm_memory.INT8_INPUT_BYTES``, ``INT8_OUTPUT_BYTES``) scale with the tokens a
+    block reads: the vision tower's blocks read the page's patches, the decoder's layers the
+    prompt's prefill. 4-bit dequantizes each weight for the prefill's matmul: ``fixed``, the
+    largest block's weights in the compute dtype (not measured)."""
+
+    vision_per_token: int = 0
+    """Bytes per patch through the vision tower's largest block (its quantized layers)."""
+    decoder_per_token: int = 0
+    """Bytes per prefill token through the decoder's largest layer."""
+    fixed: int = 0
+
+    def bytes(self, patches: int, prefill: int) -> int:
+        return self.fixed + max(self.vision_per_token * patches, self.decoder_per_token * prefill)
 
 
 @dataclass(frozen=True, eq=False)
@@ -166,11 +186,8 @@ class ModelPlan:
     process: int = 0
     """What the model's worker process holds beside the model (``WORKER_PROCESS_RAM`` on a
     CPU, ``CUDA_CONTEXT`` on a GPU); 0 for a model in the app's own process."""
-    working: int = 0
-    """Bytes held only while pages are read: on a CPU, the temporaries of bitsandbytes'
-    matmuls in one block, which the heap gives back after the block (``backends/vlm_heap.py``).
-    Sized as the largest block's quantized weights in the compute dtype: what the int8 rows
-    of ``benchmarks/full_size.py`` measured above their resident size, not a tensor count."""
+    temporaries: MatmulTemporaries = MatmulTemporaries()
+    """What bitsandbytes' matmuls make while pages are read on a CPU (none on a GPU)."""
     softmax_copies: int = 1
     """Float32 copies of the scores an eager attention holds in its softmax (see
     ``BF16_SOFTMAX_COPIES``)."""
@@ -193,6 +210,7 @@ class ModelPlan:
         decoder = batch * decoder_bytes(self.decoder, prefill, act, copies)
         # The page as 8-bit RGB, and the resized pixels in float32 (what processors hand over).
         inputs = batch * (width * height * 3 + seen.pixels * 3 * 4)
+        working = self.temporaries.bytes(batch * seen.patches, batch * prefill)
         return PagePlan(
             width,
             height,
@@ -203,7 +221,7 @@ class ModelPlan:
             vision,
             decoder,
             inputs,
-            self.working,
+            working,
         )
 
     def total(self, width: int, height: int, batch: int | None = None) -> int:
