@@ -27,6 +27,7 @@ from ablage_desktop.engine.errors import (
     OutOfMemory,
     RecognitionError,
 )
+from ablage_desktop.engine.memory.probe import glibc
 from ablage_desktop.engine.run.cancel import CancelToken, EventLike
 
 if TYPE_CHECKING:
@@ -188,10 +189,7 @@ def _proc_status() -> dict[str, int]:
     return values
 
 
-def _trim_heap() -> None:
-    from ablage_desktop.engine.memory.probe import glibc
-
-    libc = glibc()
+def _trim_heap(libc: Any) -> None:
     if libc is not None:
         libc.malloc_trim(0)
 
@@ -251,7 +249,9 @@ def _serve(
     except BaseException as exc:  # every failure goes back in words
         conn.send(failure_of(exc, "loading"))
         return
-    _trim_heap()  # the load's buffers, freed by now, go back to the system
+    # looked up once: finding the C library runs a search of the system's libraries
+    libc = glibc()
+    _trim_heap(libc)  # the load's buffers, freed by now, go back to the system
     conn.send(Loaded(backend.warmup_seconds, usage()))
     token = CancelToken(cancel_event)
     try:
@@ -276,7 +276,7 @@ def _serve(
             # The page's buffers (activations; on a CPU the temporaries of bitsandbytes' int8
             # matmul, which the C heap kept: 1-2 GiB at full size) go back to the system;
             # after an out-of-memory the GPU's cached blocks too, for the app's retry.
-            _trim_heap()
+            _trim_heap(libc)
             if failed is not None:
                 if failed.kind == "out_of_memory":
                     _empty_cuda_cache()
