@@ -6,10 +6,6 @@ state change is one the transition table allows.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-
-import pytest
 from fakes import GIB, FakeClock, FakeModelScript, FakeProbe, register_fakes
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -36,15 +32,6 @@ MODELS = {
     "tess": ("cpu", 1 * GIB),
 }
 NAMES = st.sampled_from(sorted(MODELS))
-
-
-@pytest.fixture(autouse=True)
-def _heap_of_earlier_tests_frozen() -> Iterator[None]:
-    """Every unload runs ``gc.collect()``; in a full test run that walked the whole session's
-    heap thousands of times (two minutes). Objects made before this test are left out of it."""
-    gc.freeze()
-    yield
-    gc.unfreeze()
 
 
 class ManagerMachine(RuleBasedStateMachine):
