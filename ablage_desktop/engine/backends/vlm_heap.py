@@ -9,7 +9,8 @@ page. Qwen2-VL-2B int8 at full size peaked 1.5-1.9 GiB above its loaded size, by
 changed from run to run, about as high as the same model in bf16. Trimming the heap after each
 block of the model (each child of a ``ModuleList``: a vision block, a decoder layer) holds the
 page to one block's temporaries, at some speed: the freed pages are faulted in again by the
-next block (``benchmarks/RESULTS.md``: +12 % page time with 64 new tokens, +39 % with 4).
+next block (``benchmarks/RESULTS.md``: +39 % page time with 4 new tokens, +12 % with 64,
+none that shows with 256).
 
 Only a block that read more than one token is followed by a trim: the vision tower and the
 prompt's prefill. The decoding steps read one token each, with the same sizes step after step,
