@@ -56,8 +56,10 @@ def heap_of_earlier_tests_frozen() -> Iterator[None]:
     Every unload runs ``gc.collect()``, and Python's own full collections walk every tracked
     object: in a test process, the whole session's heap (every library imported, what earlier
     tests left). Late in a run that took 0.5-0.8 s a collection: 50 load/unload cycles of a
-    16 MiB module took 39 s. Nothing a test makes is frozen, so what it loads and unloads is
-    collected as in the app; what it leaks still shows, frozen objects never being collected."""
+    16 MiB module took 39 s. Nothing the test itself makes is frozen, so what it loads and
+    unloads is collected as in the app, and what it leaks still shows. What a module's fixtures
+    made before it is frozen too: a model such a fixture loaded would seem to leak at an unload
+    in the test (frozen objects are never collected), failing it rather than passing it."""
     gc.freeze()
     yield
     gc.unfreeze()
