@@ -369,8 +369,8 @@ def measure(args: argparse.Namespace) -> None:
         row["device_load_delta"] = meter.device_used() - row["device_before"]
     print(json.dumps({**row, "stage": "loaded"}), flush=True)
     meter.reset_peak(backend)
-    row["pages"] = args.pages
-    for number in range(max(1, args.pages)):
+    row["pages"] = max(1, args.pages)
+    for number in range(row["pages"]):
         started = time.perf_counter()
         lease.recognize(page)
         # the first page's seconds, and the next one's (nothing left to fault in)

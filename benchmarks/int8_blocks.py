@@ -45,22 +45,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def block_lists(model: Any) -> dict[str, list[Any]]:
-    """The outermost ``ModuleList``s of ``model`` by name (the blocks the heap trim follows)."""
-    from torch import nn
-
-    lists: dict[str, list[Any]] = {}
-    for name, module in model.named_modules():
-        if isinstance(module, nn.ModuleList) and not any(
-            name.startswith(f"{outer}.") for outer in lists
-        ):
-            lists[name] = list(module)
-    return lists
-
-
 def hook_blocks(model: Any, measured: dict[str, list[int]]) -> None:
     """Per block: trim the heap and reset the peak before it, then note its peak over its
     start under its list's name (one-token decoding steps are left out)."""
+    from ablage_desktop.engine.backends.vlm_heap import outermost_blocks, read_many_tokens
     from ablage_desktop.engine.backends.vlm_worker import reset_peak, usage
     from ablage_desktop.engine.memory.probe import glibc
 
@@ -75,14 +63,12 @@ def hook_blocks(model: Any, measured: dict[str, list[int]]) -> None:
 
     def after(name: str) -> Callable[[Any, Any, Any], None]:
         def hook(module: Any, args: Any, output: Any) -> None:
-            hidden = output[0] if isinstance(output, tuple | list) and output else output
-            shape = getattr(hidden, "shape", None)
-            if shape is not None and len(shape) >= 2 and shape[-2] > 1:
+            if read_many_tokens(output):
                 measured.setdefault(name, []).append(usage().peak_rss - started[id(module)])
 
         return hook
 
-    for name, blocks in block_lists(model).items():
+    for name, blocks in outermost_blocks(model).items():
         for block in blocks:
             block.register_forward_pre_hook(before)
             block.register_forward_hook(after(name))
@@ -103,11 +89,11 @@ def planned(plan: Any, width: int, height: int) -> dict[str, tuple[int, int]]:
 def kind_of(list_name: str, lists: dict[str, list[Any]]) -> str | None:
     """Which of the plan's blocks a list's blocks are: the vision tower's, the decoder's (the
     longest list outside the vision tower), or neither (an aligner's few layers)."""
-    from ablage_desktop.engine.backends.vlm_memory import VISION_NAMES
+    from ablage_desktop.engine.backends.vlm_memory import in_vision
 
-    if any(part in f"{list_name}." for part in VISION_NAMES):
+    if in_vision(f"{list_name}."):
         return "vision"
-    others = [name for name in lists if not any(part in f"{name}." for part in VISION_NAMES)]
+    others = [name for name in lists if not in_vision(f"{name}.")]
     longest = max(others, key=lambda name: len(lists[name]), default=None)
     return "decoder" if list_name == longest else None
 
@@ -159,6 +145,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     from ablage_desktop.engine import PageImage
     from ablage_desktop.engine.backends import REGISTRY
     from ablage_desktop.engine.backends.transformers_vlm import VisionLanguageOptions
+    from ablage_desktop.engine.backends.vlm_heap import outermost_blocks
 
     spec = REGISTRY[args.model]
     options = VisionLanguageOptions(
@@ -175,7 +162,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     try:
         model = backend.model  # type: ignore[attr-defined]
-        lists = block_lists(model)
+        lists = outermost_blocks(model)
         measured: dict[str, list[int]] = {}
         hook_blocks(model, measured)
         for width, height in args.pages:

@@ -28,32 +28,42 @@ from ablage_desktop.engine.memory.probe import glibc
 log = logging.getLogger(__name__)
 
 
+def outermost_blocks(model: Any) -> dict[str, list[Any]]:
+    """The children of ``model``'s outermost ``ModuleList``s (a list inside a block is the
+    block's own business), by the list's name."""
+    from torch import nn
+
+    lists: dict[str, list[Any]] = {}
+    for name, module in model.named_modules():
+        if isinstance(module, nn.ModuleList) and not any(
+            name.startswith(f"{outer}.") for outer in lists
+        ):
+            lists[name] = list(module)
+    return lists
+
+
 def trim_heap_after_blocks(model: Any) -> int:
     """Hook a heap trim after each outermost repeated block of ``model``; how many were hooked
     (0 where the C library has no ``malloc_trim``)."""
-    from torch import nn
-
     libc = glibc()
     if libc is None:
         return 0
     trim = partial(trims_after, libc)
-    hooked: list[str] = []
-    for name, module in model.named_modules():
-        if not isinstance(module, nn.ModuleList):
-            continue
-        if any(name.startswith(block + ".") for block in hooked):
-            continue  # a list inside a hooked block: the block's own trim covers it
-        for index, block in enumerate(module):
-            block.register_forward_hook(trim)
-            hooked.append(f"{name}.{index}" if name else str(index))
-    log.debug("a heap trim after each of %d blocks", len(hooked))
-    return len(hooked)
+    blocks = [block for listed in outermost_blocks(model).values() for block in listed]
+    for block in blocks:
+        block.register_forward_hook(trim)
+    log.debug("a heap trim after each of %d blocks", len(blocks))
+    return len(blocks)
+
+
+def read_many_tokens(output: Any) -> bool:
+    """Whether a block's output holds more than one token (not a decoding step)."""
+    hidden = output[0] if isinstance(output, tuple | list) and output else output
+    shape = getattr(hidden, "shape", None)
+    return shape is not None and len(shape) >= 2 and shape[-2] > 1
 
 
 def trims_after(libc: Any, module: Any, args: Any, output: Any) -> None:
     """The hook: a trim after a block whose output holds more than one token."""
-    hidden = output[0] if isinstance(output, tuple | list) and output else output
-    shape = getattr(hidden, "shape", None)
-    if shape is None or len(shape) < 2 or shape[-2] <= 1:
-        return
-    libc.malloc_trim(0)
+    if read_many_tokens(output):
+        libc.malloc_trim(0)

@@ -139,8 +139,8 @@ def weights_of(
     if not parameters:
         return None
     dominant = max(by_dtype, key=lambda width: by_dtype[width])
-    vision = [made for block, made in token_bytes.items() if _in_vision(block)]
-    decoder = [made for block, made in token_bytes.items() if not _in_vision(block)]
+    vision = [made for block, made in token_bytes.items() if in_vision(block)]
+    decoder = [made for block, made in token_bytes.items() if not in_vision(block)]
     return Weights(
         parameters,
         int(total),
@@ -152,7 +152,8 @@ def weights_of(
     )
 
 
-def _in_vision(name: str) -> bool:
+def in_vision(name: str) -> bool:
+    """Whether the tensor or module ``name`` lies in a vision tower (``VISION_NAMES``)."""
     return any(name.startswith(part) or f".{part}" in name for part in VISION_NAMES)
 
 
