@@ -68,13 +68,19 @@ class ColumnPage:
 
 
 def column_page(
-    columns: int, dpi: int = 300, serif: bool = True, start: int = 0, tight: bool = False
+    columns: int,
+    dpi: int = 300,
+    serif: bool = True,
+    start: int = 0,
+    tight: bool = False,
+    lines: int | None = None,
 ) -> ColumnPage:
     """An A4 page with ``columns`` justified columns under a heading across the page.
 
     Three columns are narrow (about 35 characters a line) with a gutter of about 1.5 line
     heights, as in a gazette; two columns are wider with a wider gutter. ``tight`` sets the
-    heading and the footnote closer to the columns than an empty line.
+    heading and the footnote closer to the columns than an empty line. ``lines`` per column
+    (None: a full page, 38 in three columns, 34 in two); the footnote follows the columns.
     """
     regular, bold = font_file(serif=serif), font_file(bold=True, serif=serif)
     if regular is None or bold is None:
@@ -99,7 +105,7 @@ def column_page(
 
     passages = (PASSAGES[(start + i) % len(PASSAGES)] for i in range(3 * len(PASSAGES)))
     words = " ".join(passages).split()
-    lines_per_column = 38 if columns >= 3 else 34
+    lines_per_column = lines or (38 if columns >= 3 else 34)
     top = round((360 if tight else 420) * scale)
     laid: list[tuple[str, ...]] = []
     for column in range(columns):

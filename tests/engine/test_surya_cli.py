@@ -17,11 +17,26 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 from cli_process import run_cli
-from tiny_surya import config_file, gone, model_servers, needs_surya, page_file, started_by_surya
+from tiny_surya import (
+    config_file,
+    gone,
+    model_servers,
+    needs_surya,
+    one_torch_thread,
+    page_file,
+    started_by_surya,
+)
 
 NAME = "surya"
 pytestmark = needs_surya
+
+
+@pytest.fixture(autouse=True)
+def one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tiny models run faster on one torch thread (``tiny_surya.ONE_THREAD``)."""
+    one_torch_thread(monkeypatch)
 
 
 def test_bench_measures_surya_with_the_memory_of_its_worker_and_server(
@@ -52,7 +67,9 @@ def test_the_cli_reads_with_surya_and_ctrl_c_during_a_page_ends_every_surya_proc
     whole process group, Surya's worker with it: the worker leaves it to the CLI, which
     cancels the page and stops worker and server (one Surya start for both checks)."""
     page = page_file(tmp_path)
-    documents = [tmp_path / f"{n}-{page.name}" for n in range(3)]
+    # More documents than the run reaches: a tiny model's page takes about a second, and a
+    # later page must still be under way when the server is paused.
+    documents = [tmp_path / f"{n}-{page.name}" for n in range(6)]
     for document in documents:
         shutil.copyfile(page, document)
     config = config_file(tmp_path, surya_models)

@@ -43,27 +43,29 @@ def janus_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(
-    janus_folder: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[TransformersServer]:
-    """The shared server: started once for the module, stopped at its end."""
-    running = TransformersServer(janus_folder, tmp_path_factory.mktemp("serve") / "serve.log")
+def servers() -> Iterator[list[TransformersServer]]:
+    """Every server the module started, all stopped at its end."""
+    started: list[TransformersServer] = []
     try:
-        running.wait_healthy()
-        yield running
+        yield started
     finally:
-        running.stop()
+        for running in started:
+            running.stop()
 
 
 @pytest.fixture
-def doomed_server(janus_folder: Path, tmp_path: Path) -> Iterator[TransformersServer]:
-    """A server of its own for a test that kills it."""
-    running = TransformersServer(janus_folder, tmp_path / "serve.log")
-    try:
+def server(
+    servers: list[TransformersServer],
+    janus_folder: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> TransformersServer:
+    """The shared server: started once for the module, and again only after a test killed it
+    (the one that does runs last: a start costs torch's and the model's load, 5-8 s)."""
+    if not servers or servers[-1].process.poll() is not None:
+        running = TransformersServer(janus_folder, tmp_path_factory.mktemp("serve") / "serve.log")
+        servers.append(running)
         running.wait_healthy()
-        yield running
-    finally:
-        running.stop()
+    return servers[-1]
 
 
 def pages(folder: Path, count: int) -> list[Path]:
@@ -152,7 +154,8 @@ def test_a_batch_is_read_through_the_server(server: TransformersServer, tmp_path
 def test_pages_are_in_flight_together_up_to_max_concurrency(
     server: TransformersServer, tmp_path: Path
 ) -> None:
-    engine = engine_for(tmp_path, server.base_url, server.model, max_concurrency=3, max_tokens=128)
+    # 32 tokens: 0.3 s a request here, a hundred times the watcher's look (128: 1.3 s)
+    engine = engine_for(tmp_path, server.base_url, server.model, max_concurrency=3, max_tokens=32)
     try:
         backend = engine.backend("office")
         seen: list[int] = []
@@ -178,47 +181,6 @@ def test_pages_are_in_flight_together_up_to_max_concurrency(
 
 
 # --- when the server goes away ---------------------------------------------------------------
-
-
-def test_a_server_killed_mid_batch_hands_the_remaining_pages_to_a_local_engine(
-    doomed_server: TransformersServer, tmp_path: Path
-) -> None:
-    engine = engine_for(tmp_path, doomed_server.base_url, doomed_server.model, max_tokens=32)
-    needs_tesseract(engine)
-    read_remotely = []
-
-    def kill_after_two(event: Event) -> None:
-        if isinstance(event, PageDone) and event.page.backend == "office":
-            read_remotely.append(event.page.index)
-            if len(read_remotely) == 2:
-                doomed_server.kill()
-
-    engine.events.subscribe(kill_after_two)
-    try:
-        engine.connect_remote()
-        started = time.monotonic()
-        documents = run(engine, pages(tmp_path / "in", 10))
-        elapsed = time.monotonic() - started
-
-        assert [doc.error for doc in documents] == [None] * 10  # nothing lost
-        backends = [doc.pages[0].backend for doc in documents]
-        assert backends.count("office") >= 2
-        assert backends.count("tesseract") >= 5, backends
-        causes = {
-            fallback.error.kind
-            for doc in documents
-            for fallback in doc.pages[0].fallbacks
-            if fallback.from_backend == "office"
-        }
-        # (useless_result: the tiny model's noise can be judged useless, then tesseract reads)
-        assert causes & {"remote_unreachable", "model_load"}, causes
-        assert causes <= {"remote_unreachable", "model_load", "useless_result"}, causes
-        gone = status(engine)
-        assert gone.state in ("failed", "unloaded")
-        assert "refused" in gone.error or "closed" in gone.error, gone.error
-        assert elapsed < 30
-    finally:
-        engine.close()
 
 
 def test_a_server_that_stops_answering_times_out_and_the_pages_fall_back(
@@ -323,3 +285,47 @@ def test_the_api_key_comes_from_the_environment_and_stays_out_of_the_logs(
     assert SECRET not in caplog.text
     assert SECRET not in shown
     assert SECRET not in (tmp_path / "remote.yaml").read_text()
+
+
+# --- last: it kills the shared server --------------------------------------------------------
+
+
+def test_a_server_killed_mid_batch_hands_the_remaining_pages_to_a_local_engine(
+    server: TransformersServer, tmp_path: Path
+) -> None:
+    engine = engine_for(tmp_path, server.base_url, server.model, max_tokens=32)
+    needs_tesseract(engine)
+    read_remotely = []
+
+    def kill_after_two(event: Event) -> None:
+        if isinstance(event, PageDone) and event.page.backend == "office":
+            read_remotely.append(event.page.index)
+            if len(read_remotely) == 2:
+                server.kill()
+
+    engine.events.subscribe(kill_after_two)
+    try:
+        engine.connect_remote()
+        started = time.monotonic()
+        documents = run(engine, pages(tmp_path / "in", 10))
+        elapsed = time.monotonic() - started
+
+        assert [doc.error for doc in documents] == [None] * 10  # nothing lost
+        backends = [doc.pages[0].backend for doc in documents]
+        assert backends.count("office") >= 2
+        assert backends.count("tesseract") >= 5, backends
+        causes = {
+            fallback.error.kind
+            for doc in documents
+            for fallback in doc.pages[0].fallbacks
+            if fallback.from_backend == "office"
+        }
+        # (useless_result: the tiny model's noise can be judged useless, then tesseract reads)
+        assert causes & {"remote_unreachable", "model_load"}, causes
+        assert causes <= {"remote_unreachable", "model_load", "useless_result"}, causes
+        gone = status(engine)
+        assert gone.state in ("failed", "unloaded")
+        assert "refused" in gone.error or "closed" in gone.error, gone.error
+        assert elapsed < 30
+    finally:
+        engine.close()

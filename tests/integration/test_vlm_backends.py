@@ -48,8 +48,11 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return build_all(tmp_path_factory.mktemp("tiny_vlm"))
 
 
-def config_file(tmp_path: Path, tiny: dict[str, Path], **settings: object) -> Path:
-    lines = ["models:"]
+def config_file(
+    tmp_path: Path, tiny: dict[str, Path], *, preprocessing: bool = True, **settings: object
+) -> Path:
+    lines = [] if preprocessing else ["preprocessing: {enabled: false}"]
+    lines.append("models:")
     for name, folder in MODELS.items():
         extra = "".join(f", {key}: {value}" for key, value in settings.items())
         lines.append(f"  {name}: {{source: {tiny[folder]}, max_new_tokens: 6{extra}}}")
@@ -313,14 +316,24 @@ def test_the_pipeline_reads_a_chosen_vlm_in_batches_with_the_same_text(
         sizes.append(len(images))
         return real(self, images, cancel)  # type: ignore[arg-type]
 
-    # the model's worker process reads the batches (the configuration's default)
+    # the model's worker process reads the batches (the configuration's default); the pages
+    # one at a time are read in the app's own process (a worker reads as that process does:
+    # test_vlm_worker), which spares a second worker's start (torch and transformers, 4-5 s)
     monkeypatch.setattr(IsolatedVisionLanguageBackend, "recognize_images", spy)
 
     pdf = tmp_path / "four.pdf"
     pdf.write_bytes(pdf_bytes([text_page(size=(300 + 50 * n, 200)) for n in range(4)], dpi=72))
     texts = {}
-    for batch in (1, 4):
-        path = config_file(tmp_path, tiny, quantization="fp32", max_batch_size=batch)
+    for batch, isolated in ((1, "false"), (4, "true")):
+        # (without the pages' orientation and deskew: Tesseract's OSD, 0.3 s a page)
+        path = config_file(
+            tmp_path,
+            tiny,
+            preprocessing=False,
+            quantization="fp32",
+            max_batch_size=batch,
+            isolated=isolated,
+        )
         engine = EngineCore(load_config([path]))
         (result,) = engine.ocr(OcrRequest([pdf], backend="qwen2_vl"))
         engine.close()

@@ -237,7 +237,8 @@ def test_the_route_event_carries_the_plan_at_the_pages_size(
     config_file = tmp_path / "models.yaml"
     config_file.write_text(
         f"models:\n  qwen2_vl: {{source: {tiny['qwen2_vl']}, quantization: fp32, "
-        "max_new_tokens: 4}\n",
+        # in the app's process: the route's plan is the same, without a worker's start (4-5 s)
+        "max_new_tokens: 4, isolated: false}\n",
         encoding="utf-8",
     )
     engine = EngineCore(load_config([config_file]))

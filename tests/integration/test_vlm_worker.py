@@ -9,10 +9,12 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 import pytest
+from PIL import Image
 from samples import text_page
 
 torch = pytest.importorskip("torch")
@@ -49,6 +51,14 @@ def options(engine: str, tiny: dict[str, Path], **changes: object) -> VisionLang
 
 def page() -> PageImage:
     return PageImage(Path("page.png"), 0, text_page().convert("RGB"), 300)
+
+
+def page_that_ends_soon() -> PageImage:
+    """A black page, which the tiny Qwen2-VL reads as three tokens and its end token (greedy,
+    seeded weights; each choice leads the runner-up by 0.25 logits or more).
+
+    The text page reads on for about 1,700 tokens (30-60 s here) before its end token comes."""
+    return PageImage(Path("black.png"), 0, Image.new("RGB", (300, 112), "black"), 300)
 
 
 def test_the_worker_reads_as_the_apps_own_process_does_and_ends_with_the_unload(
@@ -128,10 +138,39 @@ def test_the_plan_counts_the_workers_process_on_its_device(tiny: dict[str, Path]
     assert process == 0 and resident == plan(device="cpu")[1] - WORKER_PROCESS_RAM
 
 
-def test_a_cancel_reaches_the_worker_and_it_reads_the_next_page(tiny: dict[str, Path]) -> None:
-    worker = REGISTRY["qwen2_vl"].load(
-        "qwen2_vl", options("qwen2_vl", tiny, max_new_tokens=100_000)
-    )
+@pytest.fixture(scope="module")
+def long_readers() -> Iterator[list[IsolatedVisionLanguageBackend]]:
+    """The workers of ``long_reader``, closed at the module's end."""
+    started: list[IsolatedVisionLanguageBackend] = []
+    try:
+        yield started
+    finally:
+        for worker in started:
+            worker.close()
+
+
+@pytest.fixture
+def long_reader(
+    long_readers: list[IsolatedVisionLanguageBackend], tiny: dict[str, Path]
+) -> IsolatedVisionLanguageBackend:
+    """A Qwen2-VL worker whose pages read on for as long as the test lets them.
+
+    The cancel test leaves its worker alive and idle, and the kill test after it takes that
+    one: a worker's start (torch, transformers, the model) is 4-5 s. A new one is started
+    where the last one is gone (a test killed or closed it, or ran alone)."""
+    if not long_readers or long_readers[-1].pid is None:
+        worker = REGISTRY["qwen2_vl"].load(
+            "qwen2_vl", options("qwen2_vl", tiny, max_new_tokens=100_000)
+        )
+        assert isinstance(worker, IsolatedVisionLanguageBackend)
+        long_readers.append(worker)
+    return long_readers[-1]
+
+
+def test_a_cancel_reaches_the_worker_and_it_reads_the_next_page(
+    long_reader: IsolatedVisionLanguageBackend,
+) -> None:
+    worker = long_reader
     cancel = CancelToken()
     timer = threading.Timer(0.5, cancel.cancel)
     try:
@@ -141,20 +180,18 @@ def test_a_cancel_reaches_the_worker_and_it_reads_the_next_page(tiny: dict[str, 
             worker.recognize(page(), cancel)
         stopped_after = time.perf_counter() - started
         # the shared flag was cleared for the next page: it is read to its end
-        assert isinstance(worker.recognize(page()).text, str)
+        assert isinstance(worker.recognize(page_that_ends_soon()).text, str)
         assert worker.pid is not None
     finally:
         timer.cancel()
-        worker.close()
 
     assert stopped_after < 5.0
 
 
-def test_a_worker_killed_during_a_page_stops_the_engine_in_words(tiny: dict[str, Path]) -> None:
-    worker = REGISTRY["qwen2_vl"].load(
-        "qwen2_vl", options("qwen2_vl", tiny, max_new_tokens=100_000)
-    )
-    assert isinstance(worker, IsolatedVisionLanguageBackend)
+def test_a_worker_killed_during_a_page_stops_the_engine_in_words(
+    long_reader: IsolatedVisionLanguageBackend,
+) -> None:
+    worker = long_reader
     pid = worker.pid
     assert pid is not None
     timer = threading.Timer(0.5, os.kill, (pid, signal.SIGKILL))

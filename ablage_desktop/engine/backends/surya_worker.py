@@ -31,6 +31,10 @@ from typing import Any
 
 PR_SET_PDEATHSIG = 1
 POLL_S = 0.2
+"""How often a page's wait looks whether the server still runs (the answer ends it at once)."""
+HEALTH_POLL_S = 0.05
+"""How often a starting server is asked whether it is up: a refused connection costs next to
+nothing, and each start waits half a poll on average after the server is ready."""
 STOP_WAIT_S = 10.0
 LOG_TAIL = 1500
 """Characters of the server's log quoted when it fails to start or stops."""
@@ -90,7 +94,7 @@ class ModelServer:
                         return
             except OSError:
                 pass
-            time.sleep(POLL_S)
+            time.sleep(HEALTH_POLL_S)
         raise WorkerError(
             f"the model server did not answer at {health_url} within {timeout_s:.0f} s: "
             f"{self.log_tail()}"
