@@ -8,9 +8,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ablage_desktop import cli
-from ablage_desktop.engine import AppConfig, ConfigError, limit_heap_arenas, load_config
+from ablage_desktop.engine import limit_heap_arenas
+
+if TYPE_CHECKING:
+    from ablage_desktop.engine import AppConfig
 
 USER_CONFIG_NAME = "config.yaml"
 
@@ -51,6 +54,8 @@ def configure_logging(verbose: int, quiet: bool) -> None:
 
 
 def load_app_config(explicit: Path | None) -> AppConfig:
+    from ablage_desktop.engine import load_config
+
     files = [path for path in (user_config_file(),) if path.is_file()]
     if explicit is not None:
         files.append(explicit)
@@ -87,6 +92,12 @@ def print_names_as_bytes(stream: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     limit_heap_arenas()  # before any thread starts (engine/memory/heap.py says why)
+    # The command line's modules and the engine's load here, not when this module is
+    # imported: a decoder process, which imports this module again as its main
+    # (multiprocessing's "spawn"), needs none of them.
+    from ablage_desktop import cli
+    from ablage_desktop.engine import ConfigError
+
     print_names_as_bytes(sys.stdout)
     print_names_as_bytes(sys.stderr)
     parser = cli.build_parser()

@@ -45,3 +45,21 @@ def test_the_window_and_the_cli_are_kept_from_every_engine_module_but_its_api() 
     assert set(contract["forbidden_modules"]) == {
         f"ablage_desktop.engine.{name}" for name in children - public
     }
+
+
+def test_the_decoder_process_imports_only_what_it_runs() -> None:
+    """The decoder process imports ``ablage_desktop.app`` again as its main (multiprocessing's
+    "spawn") and then its own module: neither may pull in the command line, the engine's API
+    or the backends (0.6 s more for each start, after every crash of a parser)."""
+    worker = "ablage_desktop.engine.intake.decoding.worker"
+    whole = ("ablage_desktop.cli", "ablage_desktop.engine.api", "ablage_desktop.engine.backends")
+    probe = (
+        f"import sys, ablage_desktop.app, {worker}; "
+        f"print(' '.join(m for m in {whole!r} if m in sys.modules))"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == ""
