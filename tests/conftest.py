@@ -65,6 +65,15 @@ def heap_of_earlier_tests_frozen() -> Iterator[None]:
     gc.unfreeze()
 
 
+@pytest.fixture
+def surya_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One torch thread in every Surya worker and server the test starts (they take
+    ``OMP_NUM_THREADS`` from the app's environment; this process's torch keeps its threads).
+    The tiny models' steps are far too small to share: with two threads each generated token
+    waited on the other, 45 ms a token against 3 ms with one on a busy 2-core machine."""
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+
+
 @pytest.fixture(autouse=True)
 def quiet_bitsandbytes() -> Iterator[None]:
     """bitsandbytes' int8 matmul logs a warning on every call with fp32 input on a CPU."""

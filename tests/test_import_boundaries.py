@@ -63,3 +63,19 @@ def test_the_decoder_process_imports_only_what_it_runs() -> None:
     )
 
     assert result.stdout.strip() == ""
+
+
+def test_every_public_name_of_the_engine_loads_from_the_module_it_is_listed_under() -> None:
+    """The root's table of names (``_HOMES``) and ``__all__`` are kept by hand (ruff keeps
+    ``__all__`` and the ``TYPE_CHECKING`` imports together): a name missing from the table, or
+    listed under the wrong module, would fail only where it is first used."""
+    import importlib
+
+    import ablage_desktop.engine as engine
+
+    homes = engine._HOMES  # type: ignore[attr-defined]
+    assert set(homes) == set(engine.__all__)
+    for name, home in homes.items():
+        assert getattr(engine, name) is getattr(importlib.import_module(home), name), name
+    with pytest.raises(AttributeError, match="no_such_name"):
+        engine.no_such_name  # noqa: B018

@@ -33,11 +33,6 @@ PAGE = DATA / "funsd_0060024314.png"
 LIMITS = {"max_tokens": 48, "block_max_tokens": 24}
 """Low token limits: the random model never says it is done, and Surya retries."""
 
-ONE_THREAD = {"OMP_NUM_THREADS": "1"}
-"""Torch's threads in Surya's worker and server, which take the variable from the app: the
-tiny models' steps are far too small to share, and with two threads each generated token waited
-on the other (on a busy 2-core machine 45 ms a token against 3 ms with one thread)."""
-
 SPECIALS = tuple(QWEN2_VL_SPECIAL_TOKENS)
 """Qwen3.5-VL's chat and vision markers are Qwen2-VL's."""
 CHAT_TEMPLATE = (
@@ -150,13 +145,6 @@ def build_detector(folder: Path, surya_python: Path) -> Path:
     script = Path(__file__).with_name("surya_tiny_detector.py")
     subprocess.run([str(surya_python), str(script), str(folder)], check=True, timeout=300)
     return folder
-
-
-def one_torch_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``ONE_THREAD`` for every Surya process the test starts; they read it when they start
-    (this process's torch, imported by ``surya_models`` before, keeps its threads)."""
-    for name, value in ONE_THREAD.items():
-        monkeypatch.setenv(name, value)
 
 
 def model_servers() -> list[psutil.Process]:

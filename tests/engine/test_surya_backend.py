@@ -23,7 +23,6 @@ from tiny_surya import (
     gone,
     model_servers,
     needs_surya,
-    one_torch_thread,
     options,
     page_file,
     started_by_surya,
@@ -45,13 +44,7 @@ from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.jobs import OcrRequest
 
 NAME = "surya"
-pytestmark = needs_surya
-
-
-@pytest.fixture(autouse=True)
-def one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tiny models run faster on one torch thread (``tiny_surya.ONE_THREAD``)."""
-    one_torch_thread(monkeypatch)
+pytestmark = [needs_surya, pytest.mark.usefixtures("surya_on_one_thread")]
 
 
 @pytest.fixture

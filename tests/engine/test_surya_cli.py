@@ -19,24 +19,10 @@ from pathlib import Path
 import psutil
 import pytest
 from cli_process import run_cli
-from tiny_surya import (
-    config_file,
-    gone,
-    model_servers,
-    needs_surya,
-    one_torch_thread,
-    page_file,
-    started_by_surya,
-)
+from tiny_surya import config_file, gone, model_servers, needs_surya, page_file, started_by_surya
 
 NAME = "surya"
-pytestmark = needs_surya
-
-
-@pytest.fixture(autouse=True)
-def one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tiny models run faster on one torch thread (``tiny_surya.ONE_THREAD``)."""
-    one_torch_thread(monkeypatch)
+pytestmark = [needs_surya, pytest.mark.usefixtures("surya_on_one_thread")]
 
 
 def test_bench_measures_surya_with_the_memory_of_its_worker_and_server(

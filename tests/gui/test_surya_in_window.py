@@ -11,19 +11,13 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from tiny_surya import config_file, model_servers, needs_surya, one_torch_thread, page_file
+from tiny_surya import config_file, model_servers, needs_surya, page_file
 from windows import open_window
 
 from ablage_desktop.engine import load_config
 from ablage_desktop.gui.main_window import MainWindow
 
-pytestmark = needs_surya
-
-
-@pytest.fixture(autouse=True)
-def one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tiny models run faster on one torch thread (``tiny_surya.ONE_THREAD``)."""
-    one_torch_thread(monkeypatch)
+pytestmark = [needs_surya, pytest.mark.usefixtures("surya_on_one_thread")]
 
 
 @pytest.fixture
