@@ -464,6 +464,7 @@ def build_janus(folder: Path, hidden_size: int = 64, *, seed: int = 0) -> Path:
             "initializer_range": INIT_STD,
         },
         image_token_id=tokenizer.convert_tokens_to_ids(JANUS_IMAGE_TOKENS["image_token"]),
+        tie_word_embeddings=False,  # as Janus-Pro: its output layer is a weight of its own
     )
     with _seeded(seed):
         model = JanusForConditionalGeneration(config).eval()

@@ -12,7 +12,9 @@ Quantized weights: bitsandbytes replaces the ``nn.Linear`` layers outside the sk
 (int8: one byte per weight and a float32 scale per output row; nf4 with double quantization:
 half a byte per weight and about one byte per 64-weight block); every other tensor keeps the
 checkpoint's dtype. A safetensors header does not name module types, so a 2-D ``*.weight``
-outside embeddings and norms counts as a Linear layer.
+outside embeddings and norms counts as a Linear layer. A decoder's token embedding that is not
+tied to its output layer is held in int8 under both (``vlm_embedding``): one byte per weight and
+a float32 scale per row.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ INT8_OUTPUT_BYTES = 8
 float32 scaling (twice) and the result (14 bytes allocated), what fits the measured peak of a
 Qwen2-VL-2B vision block (2,240 patches: 346-383 MB with the block's activations; 8 bytes give
 346). Fitted on one model on this machine's CPU (AVX-512, ``torch._int_mm``)."""
+TOKEN_EMBEDDING = "embed_tokens.weight"
+"""The decoder's token embedding in the checkpoints of all four families."""
 VISION_NAMES = ("visual.", "vision_model.", "vision_tower.")
 """Name parts of the vision towers' tensors (Qwen2-VL, Janus, GOT): their blocks read the
 page's patches, the decoder's layers the prompt."""
@@ -95,10 +99,16 @@ def _is_linear(name: str, shape: Sequence[int], skip: Sequence[str]) -> bool:
 
 
 def weights_of(
-    folder: Path, quantization: str, skip: Sequence[str] = (), unused: Sequence[str] = ()
+    folder: Path,
+    quantization: str,
+    skip: Sequence[str] = (),
+    unused: Sequence[str] = (),
+    tied_embedding: bool = True,
 ) -> Weights | None:
     """Bytes of the checkpoint's tensors as ``quantization`` loads them, without the modules
-    the backend drops after the load (``unused``, dotted prefixes); None when unreadable."""
+    the backend drops after the load (``unused``, dotted prefixes); None when unreadable.
+    ``tied_embedding``: the token embedding is the output layer's weight too (and so is not
+    quantized)."""
     dropped = tuple(prefix + "." for prefix in unused)
     parameters = quantized = 0
     blocks: dict[str, int] = {}
@@ -121,6 +131,11 @@ def weights_of(
             linear = _is_linear(name, shape, skip)
             if quantization in ACTIVATION_BYTES:
                 total += count * ACTIVATION_BYTES[quantization]
+                continue
+            if quantization in BITSANDBYTES and not tied_embedding and name.endswith(
+                TOKEN_EMBEDDING
+            ):
+                total += count + shape[0] * 4
                 continue
             if quantization not in BITSANDBYTES or not linear:
                 total += count * stored
@@ -187,6 +202,15 @@ def image_processor_settings(folder: Path) -> dict[str, Any]:
     if "num_image_tokens" in processor:
         settings.setdefault("num_image_tokens", processor["num_image_tokens"])
     return settings
+
+
+def tied_embedding(config: dict[str, Any]) -> bool:
+    """Whether the config ties the token embedding to the output layer (transformers' default
+    where it does not say)."""
+    for part in (config, config.get("text_config") or {}):
+        if "tie_word_embeddings" in part:
+            return bool(part["tie_word_embeddings"])
+    return True
 
 
 def decoder_shape(config: dict[str, Any], eager: bool) -> DecoderShape:
@@ -333,8 +357,10 @@ def plan_of(
     context) the plan counts too; ``unused``: modules dropped after the load, not counted."""
     config = _json(folder / "config.json")
     preprocessor = image_processor_settings(folder)
-    weights = weights_of(folder, quantization, skip, unused)
-    if not config or weights is None:
+    if not config:
+        return None
+    weights = weights_of(folder, quantization, skip, unused, tied_embedding(config))
+    if weights is None:
         return None
     eager = attention == "eager"
     if model_type == "got_ocr2":
