@@ -419,4 +419,5 @@ def test_an_untied_token_embedding_is_planned_in_int8_under_bitsandbytes(tmp_pat
     # the model's own setting first (transformers ties by it), then the decoder's
     assert tied_embedding({"tie_word_embeddings": False, "text_config": {}}) is False
     assert tied_embedding({"text_config": {"tie_word_embeddings": False}}) is False
-    assert tied_embedding({"tie_word_embeddings": True, "text_config": {"tie_word_embeddings": False}})
+    both = {"tie_word_embeddings": True, "text_config": {"tie_word_embeddings": False}}
+    assert tied_embedding(both)

@@ -132,8 +132,10 @@ def weights_of(
             if quantization in ACTIVATION_BYTES:
                 total += count * ACTIVATION_BYTES[quantization]
                 continue
-            if quantization in BITSANDBYTES and not tied_embedding and name.endswith(
-                TOKEN_EMBEDDING
+            if (
+                quantization in BITSANDBYTES
+                and not tied_embedding
+                and name.endswith(TOKEN_EMBEDDING)
             ):
                 total += count + shape[0] * 4
                 continue
