@@ -385,10 +385,11 @@ def test_a_cpu_plan_of_a_quantized_model_holds_one_blocks_temporaries(
     assert working("int8", "gpu") == working("bf16", "cpu") == 0
 
 
-def test_an_untied_token_embedding_is_planned_in_int8_under_bitsandbytes(tmp_path: Path) -> None:
-    """A token embedding that is not the output layer's weight too is held in int8 under int8
-    and int4 (``vlm_embedding``): a byte per weight and a float32 scale per row; a tied one
-    keeps the checkpoint's dtype (the output layer is skipped)."""
+def test_an_untied_token_embedding_is_planned_in_int8_on_a_gpu(tmp_path: Path) -> None:
+    """On a GPU, a token embedding that is not the output layer's weight too is held in int8
+    under int8 and int4 (``vlm_embedding``): a byte per weight and a float32 scale per row. A
+    tied one keeps the checkpoint's dtype (the output layer is skipped), and so does one on a
+    CPU (a view of the memory-mapped checkpoint)."""
     import json
 
     import numpy as np
@@ -405,10 +406,10 @@ def test_an_untied_token_embedding_is_planned_in_int8_under_bitsandbytes(tmp_pat
     )
     config: dict[str, Any] = {"text_config": {"hidden_size": 8, "num_hidden_layers": 1}}
 
-    def weights(quantization: str, tie: bool | None) -> int:
+    def weights(quantization: str, tie: bool | None, device: str = "gpu") -> int:
         settings = config if tie is None else {**config, "tie_word_embeddings": tie}
         (tmp_path / "config.json").write_text(json.dumps(settings), encoding="utf-8")
-        plan = plan_of(tmp_path, "janus", quantization, "sdpa", ("lm_head",), 16, 1, "cpu")
+        plan = plan_of(tmp_path, "janus", quantization, "sdpa", ("lm_head",), 16, 1, device)
         assert plan is not None
         return plan.weights
 
@@ -416,6 +417,7 @@ def test_an_untied_token_embedding_is_planned_in_int8_under_bitsandbytes(tmp_pat
     assert weights("bf16", tie=False) == 2 * bf16
     assert weights("int8", tie=False) == weights("int4", tie=False) == bf16 + 800 + 100 * 4
     assert weights("int8", tie=True) == weights("int8", tie=None) == 2 * bf16
+    assert weights("int8", tie=False, device="cpu") == 2 * bf16
     # the model's own setting first (transformers ties by it), then the decoder's
     assert tied_embedding({"tie_word_embeddings": False, "text_config": {}}) is False
     assert tied_embedding({"text_config": {"tie_word_embeddings": False}}) is False

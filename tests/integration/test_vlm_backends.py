@@ -31,6 +31,10 @@ from ablage_desktop.engine.backends.transformers_vlm import (  # noqa: E402
     _CancelCriteria,
     safetensors_parameters,
 )
+from ablage_desktop.engine.backends.vlm_embedding import (  # noqa: E402
+    Int8Embedding,
+    quantize_input_embedding,
+)
 from ablage_desktop.engine.backends.vlm_process import IsolatedVisionLanguageBackend  # noqa: E402
 from ablage_desktop.engine.core import EngineCore  # noqa: E402
 from ablage_desktop.engine.errors import Cancelled  # noqa: E402
@@ -142,6 +146,25 @@ def test_every_family_reads_a_page_on_the_gpu(
     try:
         assert backend.model.device.type == "cuda"
         assert isinstance(backend.recognize(page()).text, str)
+        # Janus' token embedding is not its output layer's weight: int8 beside bitsandbytes
+        embedding = backend.model.get_input_embeddings()
+        assert isinstance(embedding, Int8Embedding) == (
+            family == "janus" and quantization != "bf16"
+        )
+    finally:
+        backend.close()
+
+
+def test_janus_reads_a_page_with_its_token_embedding_in_int8(tiny: dict[str, Path]) -> None:
+    """What a GPU load does under int8 and int4 (``vlm_embedding``), done here on the CPU: the
+    prompt is looked up in the int8 table, and the answer is the one the full table gives."""
+    opts = options("janus", tiny["janus"], quantization="fp32", max_new_tokens=12)
+    backend = VisionLanguageBackend("janus", opts, _fam("janus"))
+    try:
+        answer = backend.recognize(page()).text
+        assert quantize_input_embedding(backend.model) > 0
+        assert isinstance(backend.model.get_input_embeddings(), Int8Embedding)
+        assert backend.recognize(page()).text == answer
     finally:
         backend.close()
 

@@ -400,11 +400,11 @@ class VisionLanguageBackend(ImagesBackend):
         self.model.eval()
         if family.unused_modules:
             drop_modules(self.model, family.unused_modules)
-        if self.plan.quantization in BITSANDBYTES:
-            from ablage_desktop.engine.backends.vlm_embedding import quantize_input_embedding
-
-            quantize_input_embedding(self.model)
         if self.plan.device == "gpu":
+            if self.plan.quantization in BITSANDBYTES:
+                from ablage_desktop.engine.backends.vlm_embedding import quantize_input_embedding
+
+                quantize_input_embedding(self.model)
             torch.cuda.empty_cache()
         if self.plan.device == "cpu":
             # The checkpoint pages the load read stay mapped; the model holds its own copies.

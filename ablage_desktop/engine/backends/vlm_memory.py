@@ -12,9 +12,9 @@ Quantized weights: bitsandbytes replaces the ``nn.Linear`` layers outside the sk
 (int8: one byte per weight and a float32 scale per output row; nf4 with double quantization:
 half a byte per weight and about one byte per 64-weight block); every other tensor keeps the
 checkpoint's dtype. A safetensors header does not name module types, so a 2-D ``*.weight``
-outside embeddings and norms counts as a Linear layer. A decoder's token embedding that is not
-tied to its output layer is held in int8 under both (``vlm_embedding``): one byte per weight and
-a float32 scale per row.
+outside embeddings and norms counts as a Linear layer. On a GPU, a decoder's token embedding
+that is not tied to its output layer is held in int8 under both (``vlm_embedding``): one byte per
+weight and a float32 scale per row.
 """
 
 from __future__ import annotations
@@ -103,12 +103,11 @@ def weights_of(
     quantization: str,
     skip: Sequence[str] = (),
     unused: Sequence[str] = (),
-    tied_embedding: bool = True,
+    embedding_in_int8: bool = False,
 ) -> Weights | None:
     """Bytes of the checkpoint's tensors as ``quantization`` loads them, without the modules
     the backend drops after the load (``unused``, dotted prefixes); None when unreadable.
-    ``tied_embedding``: the token embedding is the output layer's weight too (and so is not
-    quantized)."""
+    ``embedding_in_int8``: the token embedding is quantized too (``vlm_embedding``)."""
     dropped = tuple(prefix + "." for prefix in unused)
     parameters = quantized = 0
     blocks: dict[str, int] = {}
@@ -134,7 +133,7 @@ def weights_of(
                 continue
             if (
                 quantization in BITSANDBYTES
-                and not tied_embedding
+                and embedding_in_int8
                 and name.endswith(TOKEN_EMBEDDING)
             ):
                 total += count + shape[0] * 4
@@ -361,7 +360,8 @@ def plan_of(
     preprocessor = image_processor_settings(folder)
     if not config:
         return None
-    weights = weights_of(folder, quantization, skip, unused, tied_embedding(config))
+    embedding_in_int8 = device == "gpu" and not tied_embedding(config)
+    weights = weights_of(folder, quantization, skip, unused, embedding_in_int8)
     if weights is None:
         return None
     eager = attention == "eager"
