@@ -31,7 +31,7 @@ def open_window(
     from PySide6.QtCore import QSettings
 
     from ablage_desktop.engine import Engine, load_config
-    from ablage_desktop.gui.application import open_store
+    from ablage_desktop.gui.application import open_store, pasted_folder
     from ablage_desktop.gui.bridge import EngineBridge
     from ablage_desktop.gui.main_window import MainWindow
 
@@ -39,7 +39,7 @@ def open_window(
     engine = Engine(config or load_config(), footprints=folder / "footprints.json", store=archive)
     bridge = EngineBridge(engine, config_file=config_file)
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(bridge, settings)
+    window = MainWindow(bridge, settings, pasted_folder(store) or folder / "pasted")
     if problem is not None:
         window.show_archive_problem(problem)
     qtbot.addWidget(window)

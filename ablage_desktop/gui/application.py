@@ -100,6 +100,8 @@ def open_store(path: Path | None) -> tuple[Store | None, str | None]:
 
 
 DESKTOP_ID = "de.ablage.AblageDesktop"
+PASTED_FOLDER = "pasted"
+"""Beside the archive file: the images pasted or dropped into the window."""
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 
 
@@ -116,6 +118,12 @@ def application_icon() -> QIcon:
     for size in ICON_SIZES:
         icon.addFile(str(folder / f"ablage-desktop-{size}.png"), QSize(size, size))
     return icon
+
+
+def pasted_folder(store: Path | None) -> Path | None:
+    """Where the window keeps pasted images: beside the archive, which refers to them by path
+    (None without an archive: a temporary folder for each)."""
+    return store.parent / PASTED_FOLDER if store is not None else None
 
 
 def create_window(
@@ -149,7 +157,7 @@ def create_window(
     bridge = EngineBridge(
         Engine(config, footprints=footprints, store=archive), config_file=config_file
     )
-    window = MainWindow(bridge, settings)
+    window = MainWindow(bridge, settings, pasted_folder(store))
     if problem is not None:
         window.show_archive_problem(problem)
     return app, bridge, window  # type: ignore[return-value]

@@ -12,6 +12,7 @@ The widgets they make stay attributes of the window.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QImage
@@ -54,10 +55,18 @@ GRAPH_WINDOW_S = 900.0
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, bridge: EngineBridge, settings: QSettings | None = None) -> None:
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        settings: QSettings | None = None,
+        pasted_folder: Path | None = None,
+    ) -> None:
+        """``pasted_folder``: where pasted and dropped images are kept (beside the archive that
+        refers to them); None: a temporary folder each time."""
         super().__init__()
         self.bridge = bridge
         self.settings = settings or QSettings()
+        self._pasted_folder = pasted_folder
         self.setWindowTitle(f"Ablage Desktop {__version__}")
         self.setAcceptDrops(True)
         self.resize(1280, 800)
@@ -140,7 +149,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.cancel_button)
         self.exports = DocumentExport(self)
-        self.intake = DocumentIntake(self)
+        self.intake = DocumentIntake(self, self._pasted_folder)
 
     def _connect_widgets(self) -> None:
         self.page_view.lineClicked.connect(self.text_pane.select_line)

@@ -107,6 +107,31 @@ def test_a_batch_read_in_the_window_lands_in_the_archive(
     assert query(archive, "SELECT state FROM jobs") == [("done",)]
 
 
+def test_a_pasted_image_is_kept_beside_the_archive_that_records_it(
+    window: MainWindow, qtbot: QtBot, archive: Path
+) -> None:
+    """The archive refers to a document by its path: a pasted page kept in a temporary folder
+    was gone after a restart."""
+    from ablage_desktop.gui.images import pil_to_qimage
+
+    box = window.backend_box
+    qtbot.waitUntil(lambda: box.findData("tesseract") >= 0, timeout=10_000)
+    box.setCurrentIndex(box.findData("tesseract"))
+    with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
+        window.intake.enqueue_image(pil_to_qimage(text_page()))
+    qtbot.waitUntil(lambda: settled(window), timeout=5000)
+
+    ((path, text),) = query(
+        archive,
+        "SELECT documents.path, pages.text FROM pages "
+        "JOIN documents ON documents.id = pages.document_id",
+    )
+    pasted = Path(str(path))
+    assert pasted.parent == archive.parent / "pasted" and pasted.is_file()
+    assert pasted.name.startswith("Pasted ") and pasted.suffix == ".png"
+    assert "4711" in str(text)
+
+
 def test_a_batch_stopped_by_closing_the_window_is_offered_at_the_next_start(
     qtbot: QtBot, tmp_path: Path, archive: Path
 ) -> None:

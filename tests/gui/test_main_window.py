@@ -208,6 +208,39 @@ def test_a_pasted_image_is_read(window: MainWindow, qtbot: QtBot) -> None:
     assert "4711" in entry.pages[0].text
 
 
+def test_images_pasted_in_the_same_second_get_names_of_their_own(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from ablage_desktop.gui.intake import pasted_path
+
+    when = datetime(2026, 12, 5, 19, 3, 13)
+    first = pasted_path(tmp_path, when)
+    first.write_bytes(b"png")
+    second = pasted_path(tmp_path, when)
+    second.write_bytes(b"png")
+
+    assert first.name == "Pasted 2026-12-05 19-03-13.png"
+    assert second.name == "Pasted 2026-12-05 19-03-13 (2).png"
+    assert pasted_path(tmp_path, when).name == "Pasted 2026-12-05 19-03-13 (3).png"
+
+
+def test_a_pasted_image_that_cannot_be_saved_is_said_so(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QImage
+
+    from ablage_desktop.gui.intake import DocumentIntake
+
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("", encoding="utf-8")
+    intake = DocumentIntake(window, blocked / "pasted")
+
+    intake.enqueue_image(QImage(8, 8, QImage.Format.Format_RGB32))
+
+    assert "could not be saved" in window.statusBar().currentMessage()
+    assert window.queue.entries == []
+
+
 def test_a_clicked_box_selects_its_line_and_a_selected_line_its_box(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:

@@ -514,24 +514,34 @@
 <context>
     <name>DocumentIntake</name>
     <message>
-        <location filename="../intake.py" line="32"/>
+        <location filename="../intake.py" line="53"/>
         <source>Open documents</source>
         <translation>Dokumente öffnen</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="35"/>
+        <location filename="../intake.py" line="56"/>
         <source>Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</source>
         <translation>Dokumente (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="46"/>
+        <location filename="../intake.py" line="67"/>
         <source>Open a folder of documents</source>
         <translation>Ordner mit Dokumenten öffnen</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="61"/>
+        <location filename="../intake.py" line="82"/>
         <source>The clipboard holds no image.</source>
         <translation>Die Zwischenablage enthält kein Bild.</translation>
+    </message>
+    <message>
+        <location filename="../intake.py" line="103"/>
+        <source>a temporary folder</source>
+        <translation>einem temporären Ordner</translation>
+    </message>
+    <message>
+        <location filename="../intake.py" line="105"/>
+        <source>The pasted image could not be saved in {0}.</source>
+        <translation>Das eingefügte Bild konnte nicht in {0} gespeichert werden.</translation>
     </message>
 </context>
 <context>
@@ -622,23 +632,23 @@
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="283"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="276"/>
         <location filename="../main_window.py" line="285"/>
+        <location filename="../main_window.py" line="294"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../main_window.py" line="321"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="316"/>
+        <location filename="../main_window.py" line="325"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
