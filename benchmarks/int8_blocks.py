@@ -1,9 +1,9 @@
 """Each block of a bitsandbytes model on a CPU, measured against the plan's count for one block.
 
 On a CPU the plan (``engine/memory/plan.py``) counts what one block of an int8 model makes while
-it reads a page: its matmul temporaries per token (``MatmulTemporaries``) and the activations of
-its pass. ``full_size.py`` checks the page's peak as a whole, where the other terms (weights,
-inputs, the runtime) can hide a block's error. Here the model is loaded in this process through
+it reads a page: its matmul temporaries (``int8_block_bytes``) and the activations of its pass.
+``full_size.py`` checks the page's peak as a whole, where the other terms (weights, inputs, the
+runtime) can hide a block's error. Here the model is loaded in this process through
 the app's backend and the script's synthetic page is read at each size given; each outermost
 block (a vision block, a decoder layer: what ``backends/vlm_heap.py`` trims after) is measured
 alone: the peak RSS while it runs over the RSS at its start, the heap trimmed before it.
@@ -79,10 +79,15 @@ def planned(plan: Any, width: int, height: int) -> dict[str, tuple[int, int]]:
     seen = plan.vision_pass(width, height)
     page = plan.page(width, height, 1)
     prefill = plan.prompt_tokens + seen.tokens
+    from ablage_desktop.engine.memory.plan import int8_block_bytes
+
+    def largest(blocks: Any, tokens: int) -> int:
+        return max((int8_block_bytes(block, tokens) for block in blocks), default=0)
+
     temporaries = plan.temporaries
     return {
-        "vision": (seen.patches, temporaries.vision_per_token * seen.patches + page.vision),
-        "decoder": (prefill, temporaries.decoder_per_token * prefill + page.decoder),
+        "vision": (seen.patches, largest(temporaries.vision_blocks, seen.patches) + page.vision),
+        "decoder": (prefill, largest(temporaries.decoder_blocks, prefill) + page.decoder),
     }
 
 

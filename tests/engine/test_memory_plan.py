@@ -337,8 +337,9 @@ def test_a_cpu_plan_of_a_quantized_model_holds_one_blocks_temporaries(
     tmp_path: Path,
 ) -> None:
     """bitsandbytes' matmuls on a CPU make temporaries the heap gives back after each block
-    (``vlm_heap``). int8's scale with the tokens the block reads (per input element 3 bytes,
-    per output element 8); 4-bit's are the largest block's weights, dequantized."""
+    (``vlm_heap``). int8's are counted per block from its quantized layers' shapes and the
+    tokens it reads (``int8_block_bytes``); 4-bit's are the largest block's weights,
+    dequantized."""
     import json
 
     import numpy as np
@@ -347,11 +348,12 @@ def test_a_cpu_plan_of_a_quantized_model_holds_one_blocks_temporaries(
     from ablage_desktop.engine.backends.vlm_memory import block_of, plan_of, weights_of
 
     tensors = {  # (out, in)
-        "model.layers.0.self_attn.q_proj.weight": (4, 4),  # 4 x 3 + 4 x 8 = 44 per token
-        "model.layers.0.mlp.up_proj.weight": (8, 4),  # 12 + 64 = 76: layers.0 120
-        "model.layers.1.mlp.up_proj.weight": (16, 4),  # 12 + 128 = 140, the decoder's most
+        "model.layers.0.self_attn.q_proj.weight": (4, 4),
+        "model.layers.0.mlp.up_proj.weight": (8, 4),
+        "model.layers.1.self_attn.q_proj.weight": (4, 4),  # the same kind of layer again
+        "model.layers.1.mlp.up_proj.weight": (8, 4),
         "model.layers.1.input_layernorm.weight": (4,),  # not a linear layer
-        "model.visual.blocks.0.attn.qkv.weight": (12, 4),  # a vision block: 12 + 96 = 108
+        "model.visual.blocks.0.attn.qkv.weight": (12, 4),  # a vision block
         "model.embed_tokens.weight": (10, 4),  # an embedding stays as it is
         "lm_head.weight": (10, 4),  # skipped by the family
     }
@@ -367,8 +369,9 @@ def test_a_cpu_plan_of_a_quantized_model_holds_one_blocks_temporaries(
     assert block_of("model.layers.1.mlp.up_proj.weight") == "model.layers.1"
     assert block_of("lm_head.weight") == "lm_head.weight"
     int8 = weights_of(tmp_path, "int8", ("lm_head",))
-    assert int8 is not None and (int8.quantized, int8.largest_block) == (160, 64)
-    assert (int8.vision_token_bytes, int8.decoder_token_bytes) == (108, 140)
+    assert int8 is not None and (int8.quantized, int8.largest_block) == (144, 48)
+    assert int8.vision_blocks == (((12, 4),),)
+    assert int8.decoder_blocks == (((4, 4), (8, 4)),)  # each kind of block once
     assert weights_of(tmp_path, "bf16", ("lm_head",)).largest_block == 0  # type: ignore[union-attr]
 
     def working(quantization: str, device: str, batch: int = 1) -> int:
@@ -376,20 +379,42 @@ def test_a_cpu_plan_of_a_quantized_model_holds_one_blocks_temporaries(
         assert plan is not None
         return plan.page(*A4_150, batch=batch).working
 
-    # A4 at 150 dpi: 2,772 vision tokens from 11,088 patches; 64 + 2,772 prefill tokens. The
-    # vision block's 108 x 11,088 is more than the decoder's 140 x 2,836.
-    assert working("int8", "cpu") == 108 * 11_088
-    assert working("int8", "cpu", batch=2) == 2 * 108 * 11_088
-    # 4-bit: the largest block's 64 weights in the compute dtype (the checkpoint's float16)
-    assert working("int4", "cpu") == 64 * 2
+    # A4 at 150 dpi: 11,088 patches; 64 + 2,772 prefill tokens. Every temporary is far below
+    # the heap's 32 MiB: 0.6 of the sum stays, 12 bytes an input element and 18 an output
+    # element. The vision block: 4 x 12 + 12 x 18 = 264 per patch; the decoder layer:
+    # (4 x 12 + 4 x 18) + (4 x 12 + 8 x 18) = 312 per token.
+    assert working("int8", "cpu") == int(0.6 * 264 * 11_088) == 1_756_339
+    assert working("int8", "cpu", batch=2) == int(0.6 * 264 * 22_176)
+    # 4-bit: the largest block's 48 weights in the compute dtype (the checkpoint's float16)
+    assert working("int4", "cpu") == 48 * 2
     assert working("int8", "gpu") == working("bf16", "cpu") == 0
 
 
-def test_an_untied_token_embedding_is_planned_in_int8_on_a_gpu(tmp_path: Path) -> None:
+def test_int8_temporaries_above_the_heaps_threshold_count_only_while_alive() -> None:
+    """A temporary of 32 MiB or more is a mapping of its own, given back when freed: only the
+    most one layer has alive at once counts, not the sum over the block."""
+    from ablage_desktop.engine.memory.plan import int8_block_bytes
+
+    # Qwen2-VL's vision MLP up projection, 1,280 -> 5,120, over 2,240 patches: each float32
+    # output temporary is 5,120 x 4 x 2,240 = 45,875,200 bytes, above 32 MiB (33,554,432).
+    # Heap: the input's allocations (12 bytes an element) and the bf16 result (2 bytes).
+    heap = 2_240 * (12 * 1_280 + 2 * 5_120)
+    # Mapped: the int32 product stays while the scales (another one at a time) are applied.
+    mapped = 2 * 45_875_200
+    assert int8_block_bytes(((5_120, 1_280),), 2_240) == int(0.6 * heap) + mapped
+    assert int(0.6 * heap) + mapped == 126_156_800
+    # A second such layer in the block adds its heap share, not another mapping's worth.
+    two = int8_block_bytes(((5_120, 1_280), (5_120, 1_280)), 2_240)
+    assert two == int(0.6 * 2 * heap) + mapped
+    # Below the threshold everything is heap: 0.6 x (12 x 1,280 + 18 x 5,120) per token.
+    assert int8_block_bytes(((5_120, 1_280),), 100) == int(0.6 * 100 * 107_520)
+
+
+def test_an_untied_token_embedding_is_int8_on_a_gpu_and_unread_on_a_cpu(tmp_path: Path) -> None:
     """On a GPU, a token embedding that is not the output layer's weight too is held in int8
     under int8 and int4 (``vlm_embedding``): a byte per weight and a float32 scale per row. A
-    tied one keeps the checkpoint's dtype (the output layer is skipped), and so does one on a
-    CPU (a view of the memory-mapped checkpoint)."""
+    tied one keeps the checkpoint's dtype (the output layer is skipped). On a CPU an untied one
+    stays a view of the memory-mapped checkpoint, of which a page reads a few rows."""
     import json
 
     import numpy as np
@@ -406,18 +431,28 @@ def test_an_untied_token_embedding_is_planned_in_int8_on_a_gpu(tmp_path: Path) -
     )
     config: dict[str, Any] = {"text_config": {"hidden_size": 8, "num_hidden_layers": 1}}
 
-    def weights(quantization: str, tie: bool | None, device: str = "gpu") -> int:
+    def planned(quantization: str, tie: bool | None, device: str = "gpu") -> ModelPlan:
         settings = config if tie is None else {**config, "tie_word_embeddings": tie}
         (tmp_path / "config.json").write_text(json.dumps(settings), encoding="utf-8")
         plan = plan_of(tmp_path, "janus", quantization, "sdpa", ("lm_head",), 16, 1, device)
         assert plan is not None
-        return plan.weights
+        return plan
+
+    def weights(quantization: str, tie: bool | None, device: str = "gpu") -> int:
+        return planned(quantization, tie, device).weights
 
     bf16 = 800 * 2
     assert weights("bf16", tie=False) == 2 * bf16
     assert weights("int8", tie=False) == weights("int4", tie=False) == bf16 + 800 + 100 * 4
     assert weights("int8", tie=True) == weights("int8", tie=None) == 2 * bf16
-    assert weights("int8", tie=False, device="cpu") == 2 * bf16
+    # On a CPU the untied table stays in the checkpoint's memory map: weights, not resident;
+    # unless the load converts it (fp32 from a float16 checkpoint: a copy of its own).
+    for quantization in ("int8", "fp16"):
+        cpu = planned(quantization, tie=False, device="cpu")
+        assert (cpu.weights, cpu.unread) == (2 * bf16, bf16)
+        assert cpu.resident == cpu.weights - bf16 + cpu.overhead
+    assert planned("fp32", tie=False, device="cpu").unread == 0
+    assert planned("int8", tie=True, device="cpu").unread == 0
     # the model's own setting first (transformers ties by it), then the decoder's
     assert tied_embedding({"tie_word_embeddings": False, "text_config": {}}) is False
     assert tied_embedding({"text_config": {"tie_word_embeddings": False}}) is False

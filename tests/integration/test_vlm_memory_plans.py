@@ -102,19 +102,17 @@ def test_the_planned_weights_are_what_the_load_holds(
         largest = max(weights for weights, _, _ in blocks.values())
         assert plan.temporaries.fixed == largest * plan.activation_bytes
     if quantization == "int8":
-        vision = max((made for _, made, seen in blocks.values() if seen), default=0)
-        decoder = max((made for _, made, seen in blocks.values() if not seen), default=0)
-        assert (plan.temporaries.vision_per_token, plan.temporaries.decoder_per_token) == (
-            vision,
-            decoder,
-        )
+        vision = {tuple(sorted(layers)) for _, layers, seen in blocks.values() if seen}
+        decoder = {tuple(sorted(layers)) for _, layers, seen in blocks.values() if not seen}
+        assert set(plan.temporaries.vision_blocks) == vision
+        assert set(plan.temporaries.decoder_blocks) == decoder
 
 
-def quantized_blocks(model: object) -> dict[str, tuple[int, int, bool]]:
-    """Per block that trims the heap after it: its quantized weights, what int8's matmuls make
-    per token there (3 bytes an input element, 8 an output element) and whether it is in the
-    vision tower. A quantized layer outside every such block (Qwen2-VL's merger) is a block of
-    its own. Empty where no block trims."""
+def quantized_blocks(model: object) -> dict[str, tuple[int, tuple[tuple[int, int], ...], bool]]:
+    """Per block that trims the heap after it: its quantized weights, its quantized layers'
+    shapes (out, in) in their order, and whether it is in the vision tower. A quantized layer
+    outside every such block (Qwen2-VL's merger) is a block of its own. Empty where no block
+    trims."""
     import bitsandbytes as bnb
 
     from ablage_desktop.engine.backends import vlm_heap
@@ -126,14 +124,14 @@ def quantized_blocks(model: object) -> dict[str, tuple[int, int, bool]]:
             getattr(h, "func", None) is vlm_heap.trims_after for h in module._forward_hooks.values()
         )
     ]
-    blocks: dict[str, tuple[int, int, bool]] = {}
+    blocks: dict[str, tuple[int, tuple[tuple[int, int], ...], bool]] = {}
     for name, layer in model.named_modules():  # type: ignore[attr-defined]
         if isinstance(layer, bnb.nn.Linear8bitLt | bnb.nn.Linear4bit):
             block = next((b for b in hooked if name.startswith(b + ".")), name)
-            weights, made, _ = blocks.get(block, (0, 0, False))
+            weights, layers, _ = blocks.get(block, (0, (), False))
             blocks[block] = (
                 weights + layer.in_features * layer.out_features,
-                made + layer.in_features * 3 + layer.out_features * 8,
+                (*layers, (layer.out_features, layer.in_features)),
                 any(part in block for part in ("visual", "vision_model", "vision_tower")),
             )
     return blocks if hooked else {}

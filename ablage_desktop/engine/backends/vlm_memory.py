@@ -12,16 +12,18 @@ Quantized weights: bitsandbytes replaces the ``nn.Linear`` layers outside the sk
 (int8: one byte per weight and a float32 scale per output row; nf4 with double quantization:
 half a byte per weight and about one byte per 64-weight block); every other tensor keeps the
 checkpoint's dtype. A safetensors header does not name module types, so a 2-D ``*.weight``
-outside embeddings and norms counts as a Linear layer. On a GPU, a decoder's token embedding
-that is not tied to its output layer is held in int8 under both (``vlm_embedding``): one byte per
-weight and a float32 scale per row.
+outside embeddings and norms counts as a Linear layer. A decoder's token embedding that is not
+tied to its output layer is held in int8 on a GPU under both (``vlm_embedding``): one byte per
+weight and a float32 scale per row. On a CPU, where the load keeps the checkpoint's dtype, it
+stays in the checkpoint's memory map and only the rows a page looks up become resident: the
+plan counts it as weights but not as resident (``ModelPlan.unread``).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from ablage_desktop.engine.memory.plan import (
     BF16_SOFTMAX_COPIES,
     CUDA_CONTEXT,
     WORKER_PROCESS_RAM,
+    BlockLayers,
     DecoderShape,
     MatmulTemporaries,
     ModelPlan,
@@ -47,14 +50,6 @@ NF4_TABLES = (16 + 256) * 4 + 8
 """Bytes of a 4-bit layer's quantization state beside its block scales: NF4's 16 levels and
 the 256-entry code of the scales' own (double) quantization in float32, and an offset."""
 ACTIVATION_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
-INT8_INPUT_BYTES = 3
-"""Bytes bitsandbytes' int8 matmul on a CPU makes per input element: the input in float16 and
-in int8."""
-INT8_OUTPUT_BYTES = 8
-"""Bytes it makes per output element that a block's heap keeps: of the int32 product, its
-float32 scaling (twice) and the result (14 bytes allocated), what fits the measured peak of a
-Qwen2-VL-2B vision block (2,240 patches: 346-383 MB with the block's activations; 8 bytes give
-346). Fitted on one model on this machine's CPU (AVX-512, ``torch._int_mm``)."""
 TOKEN_EMBEDDING = "embed_tokens.weight"
 """The decoder's token embedding in the checkpoints of all four families."""
 VISION_NAMES = ("visual.", "vision_model.", "vision_tower.")
@@ -72,10 +67,20 @@ class Weights:
     """Weights bitsandbytes quantizes (int8/int4)."""
     largest_block: int = 0
     """Quantized weights of the block that has the most (a decoder layer, a vision block)."""
-    vision_token_bytes: int = 0
-    """int8: what the matmuls of the vision tower's largest block make per patch on a CPU."""
-    decoder_token_bytes: int = 0
-    """int8: the same for the decoder's largest layer, per prefill token."""
+    vision_blocks: tuple[BlockLayers, ...] = ()
+    """int8: the vision tower's blocks (each kind once) by their quantized layers' shapes."""
+    decoder_blocks: tuple[BlockLayers, ...] = ()
+    """int8: the same for the decoder's layers."""
+    unread: int = 0
+    """Of ``bytes``, what stays in the checkpoint's memory map, read a few rows at a time."""
+
+
+EMBEDDING_KEPT = "kept"
+"""How the token embedding is held: as loaded (tied to the output layer, or on a GPU
+without bitsandbytes); in int8 (``vlm_embedding``: untied, on a GPU under int8 and int4);
+left in the checkpoint's memory map (untied, on a CPU, where the load keeps its dtype)."""
+EMBEDDING_INT8 = "int8"
+EMBEDDING_MAPPED = "mapped"
 
 
 def _skipped(name: str, skip: Sequence[str]) -> bool:
@@ -103,16 +108,17 @@ def weights_of(
     quantization: str,
     skip: Sequence[str] = (),
     unused: Sequence[str] = (),
-    embedding_in_int8: bool = False,
+    embedding: str = EMBEDDING_KEPT,
 ) -> Weights | None:
     """Bytes of the checkpoint's tensors as ``quantization`` loads them, without the modules
     the backend drops after the load (``unused``, dotted prefixes); None when unreadable.
-    ``embedding_in_int8``: the token embedding is quantized too (``vlm_embedding``)."""
+    ``embedding``: how the token embedding is held (``EMBEDDING_KEPT`` and the others)."""
     dropped = tuple(prefix + "." for prefix in unused)
     parameters = quantized = 0
     blocks: dict[str, int] = {}
-    token_bytes: dict[str, int] = {}
+    layers: dict[str, list[tuple[int, int]]] = {}
     total = 0.0
+    unread = 0
     by_dtype: dict[int, int] = {}
     for path in sorted(folder.glob("*.safetensors")):
         try:
@@ -127,26 +133,20 @@ def weights_of(
             stored = DTYPE_BYTES.get(str(entry.get("dtype")), 4)
             parameters += count
             by_dtype[stored] = by_dtype.get(stored, 0) + count
-            linear = _is_linear(name, shape, skip)
-            if quantization in ACTIVATION_BYTES:
-                total += count * ACTIVATION_BYTES[quantization]
-                continue
-            if (
-                quantization in BITSANDBYTES
-                and embedding_in_int8
-                and name.endswith(TOKEN_EMBEDDING)
-            ):
-                total += count + shape[0] * 4
-                continue
-            if quantization not in BITSANDBYTES or not linear:
-                total += count * stored
+            loaded = ACTIVATION_BYTES.get(quantization, stored)
+            if embedding != EMBEDDING_KEPT and name.endswith(TOKEN_EMBEDDING):
+                if embedding == EMBEDDING_INT8 and quantization in BITSANDBYTES:
+                    total += count + shape[0] * 4
+                    continue
+                if embedding == EMBEDDING_MAPPED and loaded == stored:
+                    unread += count * stored
+            if quantization not in BITSANDBYTES or not _is_linear(name, shape, skip):
+                total += count * loaded
                 continue
             quantized += count
             block = block_of(name)
             blocks[block] = blocks.get(block, 0) + count
-            out_features, in_features = shape
-            made = in_features * INT8_INPUT_BYTES + out_features * INT8_OUTPUT_BYTES
-            token_bytes[block] = token_bytes.get(block, 0) + made
+            layers.setdefault(block, []).append((shape[0], shape[1]))
             if quantization == "int8":
                 total += count + shape[0] * 4
             else:
@@ -155,17 +155,23 @@ def weights_of(
     if not parameters:
         return None
     dominant = max(by_dtype, key=lambda width: by_dtype[width])
-    vision = [made for block, made in token_bytes.items() if in_vision(block)]
-    decoder = [made for block, made in token_bytes.items() if not in_vision(block)]
+    int8 = quantization == "int8"
     return Weights(
         parameters,
         int(total),
         dominant,
         quantized,
         largest_block=max(blocks.values(), default=0),
-        vision_token_bytes=max(vision, default=0) if quantization == "int8" else 0,
-        decoder_token_bytes=max(decoder, default=0) if quantization == "int8" else 0,
+        vision_blocks=_kinds(v for b, v in layers.items() if in_vision(b)) if int8 else (),
+        decoder_blocks=_kinds(v for b, v in layers.items() if not in_vision(b)) if int8 else (),
+        unread=unread,
     )
+
+
+def _kinds(blocks: Iterable[list[tuple[int, int]]]) -> tuple[BlockLayers, ...]:
+    """Each kind of block once (the blocks of one list have the same shapes), its layers
+    sorted: the count does not depend on their order."""
+    return tuple(sorted({tuple(sorted(layers)) for layers in blocks}))
 
 
 def in_vision(name: str) -> bool:
@@ -360,8 +366,10 @@ def plan_of(
     preprocessor = image_processor_settings(folder)
     if not config:
         return None
-    embedding_in_int8 = device == "gpu" and not tied_embedding(config)
-    weights = weights_of(folder, quantization, skip, unused, embedding_in_int8)
+    embedding = EMBEDDING_KEPT
+    if not tied_embedding(config):
+        embedding = EMBEDDING_INT8 if device == "gpu" else EMBEDDING_MAPPED
+    weights = weights_of(folder, quantization, skip, unused, embedding)
     if weights is None:
         return None
     eager = attention == "eager"
@@ -378,7 +386,7 @@ def plan_of(
     # bitsandbytes on a CPU: one block's matmul temporaries at a time (vlm_heap)
     temporaries = MatmulTemporaries()
     if device == "cpu" and quantization == "int8":
-        temporaries = MatmulTemporaries(weights.vision_token_bytes, weights.decoder_token_bytes)
+        temporaries = MatmulTemporaries(weights.vision_blocks, weights.decoder_blocks)
     elif device == "cpu" and quantization == "int4":
         temporaries = MatmulTemporaries(fixed=weights.largest_block * activation)
     # bf16 activations (bf16 itself, or int8/int4 over a bf16 checkpoint); fp16 (CUDA only:
@@ -398,4 +406,5 @@ def plan_of(
         temporaries=temporaries,
         softmax_copies=BF16_SOFTMAX_COPIES if bf16 else 1,
         process=(WORKER_PROCESS_RAM if device == "cpu" else CUDA_CONTEXT) if isolated else 0,
+        unread=weights.unread,
     )

@@ -145,24 +145,80 @@ class PagePlan:
         }
 
 
+BlockLayers = tuple[tuple[int, int], ...]
+"""A block's quantized Linear layers as (out_features, in_features)."""
+MAPPED_FROM = 32 * MIB
+"""glibc's largest threshold for taking a block from the heap (64-bit): a larger allocation is
+a mapping of its own, given back to the system the moment it is freed."""
+INT8_INPUT_ALLOCATIONS = (
+    (2, True),
+    (2, False),
+    (1, False),
+    (2, False),
+    (2, False),
+    (2, False),
+    (1, True),
+)
+INT8_OUTPUT_ALLOCATIONS = ((4, True), (4, False), (4, False), (4, False), (2, True))
+"""What bitsandbytes' int8 matmul allocates on a CPU, in bytes per input or output element
+and whether it stays until the layer is done: the input in float16; its magnitudes, the
+outlier mask, its magnitudes again, the scaled and the rounded input; the input in int8; then
+the int32 product, the row-times-column scales, their product with it, that times a constant
+(all float32) and the result in the model's dtype (``bitsandbytes/backends/default/ops.py``)."""
+HEAP_KEPT = 0.6
+"""Of the allocations below ``MAPPED_FROM`` a block makes, the share its heap still holds at
+the block's peak (freed blocks of one size are reused by the next of that size or smaller).
+Fitted to the peaks of nine blocks measured alone at full size (``benchmarks/int8_blocks.py``:
+GOT-OCR2's decoder layers, Janus', Qwen2-VL's and Qwen2.5-VL's vision blocks and decoder
+layers, Qwen2-VL's at two page sizes): each within -19 % .. +18 % of its list's largest."""
+
+
+def int8_block_bytes(layers: BlockLayers, tokens: int) -> int:
+    """Bytes int8's matmul temporaries hold at the peak of one block reading ``tokens``.
+
+    Allocations below ``MAPPED_FROM`` come from the heap, which keeps them through the block
+    (trimmed after it): ``HEAP_KEPT`` of their sum. Larger ones are mappings, held only while
+    alive: the most that one layer has alive at once. A small page's temporaries are all heap,
+    a large page's mostly mappings, so the count grows more slowly than the tokens."""
+    heap = mapped = 0
+    for out_features, in_features in layers:
+        allocations = [
+            *((per * in_features, kept) for per, kept in INT8_INPUT_ALLOCATIONS),
+            *((per * out_features, kept) for per, kept in INT8_OUTPUT_ALLOCATIONS),
+        ]
+        alive = peak = 0
+        for per_token, kept in allocations:
+            size = per_token * tokens
+            if size < MAPPED_FROM:
+                heap += size
+                continue
+            peak = max(peak, alive + size)
+            if kept:
+                alive += size
+        mapped = max(mapped, peak)
+    return int(HEAP_KEPT * heap) + mapped
+
+
 @dataclass(frozen=True, slots=True)
 class MatmulTemporaries:
     """What bitsandbytes' matmuls make in one block of a model on a CPU; the heap gives it back
     after each block (``backends/vlm_heap.py``), so a page holds one block's at a time.
 
-    int8's (``vlm_memory.INT8_INPUT_BYTES``, ``INT8_OUTPUT_BYTES``) scale with the tokens a
-    block reads: the vision tower's blocks read the page's patches, the decoder's layers the
-    prompt's prefill. 4-bit dequantizes each weight for the prefill's matmul: ``fixed``, the
-    largest block's weights in the compute dtype (not measured)."""
+    int8's scale with the tokens a block reads (``int8_block_bytes``): the vision tower's blocks
+    read the page's patches, the decoder's layers the prompt's prefill. 4-bit dequantizes each
+    weight for the prefill's matmul: ``fixed``, the largest block's weights in the compute dtype
+    (not measured)."""
 
-    vision_per_token: int = 0
-    """Bytes per patch through the vision tower's largest block (its quantized layers)."""
-    decoder_per_token: int = 0
-    """Bytes per prefill token through the decoder's largest layer."""
+    vision_blocks: tuple[BlockLayers, ...] = ()
+    """The vision tower's blocks (each kind once) by the shapes of their quantized layers."""
+    decoder_blocks: tuple[BlockLayers, ...] = ()
+    """The same for the decoder's layers."""
     fixed: int = 0
 
     def bytes(self, patches: int, prefill: int) -> int:
-        return self.fixed + max(self.vision_per_token * patches, self.decoder_per_token * prefill)
+        vision = (int8_block_bytes(block, patches) for block in self.vision_blocks)
+        decoder = (int8_block_bytes(block, prefill) for block in self.decoder_blocks)
+        return self.fixed + max([*vision, *decoder], default=0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,6 +244,10 @@ class ModelPlan:
     CPU, ``CUDA_CONTEXT`` on a GPU); 0 for a model in the app's own process."""
     temporaries: MatmulTemporaries = MatmulTemporaries()
     """What bitsandbytes' matmuls make while pages are read on a CPU (none on a GPU)."""
+    unread: int = 0
+    """Of ``weights``, what a CPU load leaves in the checkpoint's memory map and a page reads a
+    few rows of: a token embedding not tied to the output layer (Janus-Pro-1B's 400 MiB). Only
+    the rows looked up become resident, so it is not counted as such."""
     softmax_copies: int = 1
     """Float32 copies of the scores an eager attention holds in its softmax (see
     ``BF16_SOFTMAX_COPIES``)."""
@@ -196,7 +256,7 @@ class ModelPlan:
     @property
     def resident(self) -> int:
         """Bytes the loaded model holds before any page."""
-        return self.weights + self.overhead + self.process
+        return self.weights - self.unread + self.overhead + self.process
 
     def page(self, width: int, height: int, batch: int | None = None) -> PagePlan:
         batch = max(1, batch or self.batch)
@@ -236,6 +296,7 @@ class ModelPlan:
             "quantization": self.quantization,
             "parameters": self.parameters,
             "weights_bytes": self.weights,
+            "unread_bytes": self.unread,
             "overhead_bytes": self.overhead,
             "process_bytes": self.process,
             "kv_bytes_per_token": self.decoder.kv_bytes_per_token(self.activation_bytes),
@@ -251,7 +312,9 @@ class ModelPlan:
         page = self.page(width, height)
         return (
             f"{self.family} {self.quantization}: weights {_mib(self.weights)} "
-            f"({self.parameters / 1e9:.2f} B parameters) + runtime {_mib(self.overhead)}"
+            f"({self.parameters / 1e9:.2f} B parameters"
+            f"{f'; {_mib(self.unread)} of it read from the file as needed' if self.unread else ''}"
+            f") + runtime {_mib(self.overhead)}"
             f"{f' + its process {_mib(self.process)}' if self.process else ''}; "
             f"page {page.describe()}; total {_mib(self.resident + page.total)}"
         )
