@@ -281,7 +281,9 @@ def build_qwen2_vl(
         vision_config = {
             "depth": 2,
             "hidden_size": hidden_size,
-            "intermediate_size": hidden_size * 2,
+            # not a multiple of 32, as Qwen2.5-VL-3B's 3,420 (bitsandbytes' packed 4-bit CPU
+            # kernel refuses such layers: vlm_int4)
+            "intermediate_size": hidden_size * 2 + 8,
             "out_hidden_size": hidden_size,
             "num_heads": heads,
             "patch_size": 14,

@@ -190,6 +190,27 @@ def test_qwen2_5_vl_reads_a_page_through_the_engine(tiny: dict[str, Path], tmp_p
     assert ready[0].plan is not None and ready[0].plan["family"] == "qwen2_5_vl"
 
 
+def test_qwen2_5_vl_reads_a_page_at_int4_on_the_cpu(tiny: dict[str, Path]) -> None:
+    """Its vision MLP is 3,420 wide in the real model (136 here): not a multiple of 32 outputs
+    nor of 64 inputs, which bitsandbytes' packed 4-bit CPU kernel needs. On a CPU with
+    AVX512-BF16 every page failed. Those layers take bitsandbytes' general path (``vlm_int4``)."""
+    pytest.importorskip("bitsandbytes")
+    backend = REGISTRY["qwen2_vl"].load(
+        "qwen2_5_vl", options("qwen2_5_vl", tiny, quantization="int4")
+    )
+    try:
+        modules = backend.model.named_modules()  # type: ignore[attr-defined]
+        off = [n for n, m in modules if getattr(m, "support_avx512bf16_for_cpu", None) is False]
+        page = PageImage(Path("p.png"), 0, text_page().convert("RGB"), 150)
+        text = backend.recognize(page).text
+    finally:
+        backend.close()
+
+    assert off and all(".visual." in f".{name}" and "_proj" in name for name in off)
+    assert {name.rsplit(".", 1)[-1] for name in off} == {"gate_proj", "up_proj", "down_proj"}
+    assert isinstance(text, str)
+
+
 def test_models_list_and_the_models_table_show_the_plan(
     tiny: dict[str, Path], tmp_path: Path, qtbot: object
 ) -> None:

@@ -412,6 +412,10 @@ class VisionLanguageBackend(ImagesBackend):
             log.debug("%s: asked the kernel to reclaim %d MiB of file pages", name, released >> 20)
             if self.plan.quantization in BITSANDBYTES:
                 trim_heap_after_blocks(self.model)
+            if self.plan.quantization == "int4":
+                from ablage_desktop.engine.backends.vlm_int4 import keep_unpackable_layers_unpacked
+
+                keep_unpackable_layers_unpacked(self.model)
         if options.compile != "off":
             self.model.forward = torch.compile(self.model.forward, mode=options.compile)
         log.info(
@@ -476,7 +480,7 @@ class VisionLanguageBackend(ImagesBackend):
         try:
             with torch.inference_mode():
                 output = self.model.generate(**inputs, **kwargs)
-        except (RuntimeError, ValueError) as exc:
+        except (RuntimeError, ValueError, AssertionError) as exc:  # a library's assert too
             if type(exc).__name__ == "OutOfMemoryError":
                 raise  # the manager matches it by type and retries once
             raise RecognitionError(f"{self.name} failed: {type(exc).__name__}: {exc}") from exc
