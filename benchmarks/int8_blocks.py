@@ -79,15 +79,10 @@ def planned(plan: Any, width: int, height: int) -> dict[str, tuple[int, int]]:
     seen = plan.vision_pass(width, height)
     page = plan.page(width, height, 1)
     prefill = plan.prompt_tokens + seen.tokens
-    from ablage_desktop.engine.memory.plan import int8_block_bytes
-
-    def largest(blocks: Any, tokens: int) -> int:
-        return max((int8_block_bytes(block, tokens) for block in blocks), default=0)
-
     temporaries = plan.temporaries
     return {
-        "vision": (seen.patches, largest(temporaries.vision_blocks, seen.patches) + page.vision),
-        "decoder": (prefill, largest(temporaries.decoder_blocks, prefill) + page.decoder),
+        "vision": (seen.patches, temporaries.vision(seen.patches) + page.vision),
+        "decoder": (prefill, temporaries.decoder(prefill) + page.decoder),
     }
 
 

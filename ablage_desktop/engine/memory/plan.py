@@ -217,9 +217,15 @@ class MatmulTemporaries:
     fixed: int = 0
 
     def bytes(self, patches: int, prefill: int) -> int:
-        vision = (int8_block_bytes(block, patches) for block in self.vision_blocks)
-        decoder = (int8_block_bytes(block, prefill) for block in self.decoder_blocks)
-        return self.fixed + max([*vision, *decoder], default=0)
+        return self.fixed + max(self.vision(patches), self.decoder(prefill))
+
+    def vision(self, patches: int) -> int:
+        """int8: the vision tower's largest block's, at the page's patches."""
+        return max((int8_block_bytes(block, patches) for block in self.vision_blocks), default=0)
+
+    def decoder(self, prefill: int) -> int:
+        """int8: the decoder's largest layer's, at the prefill's tokens."""
+        return max((int8_block_bytes(block, prefill) for block in self.decoder_blocks), default=0)
 
 
 @dataclass(frozen=True, eq=False)
