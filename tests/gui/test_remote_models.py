@@ -61,6 +61,15 @@ def remote_status(**changes: object) -> BackendStatus:
     return BackendStatus(**values)  # type: ignore[arg-type]
 
 
+def test_the_size_columns_say_what_each_holds(qtbot: QtBot) -> None:
+    """An estimate with a page beside a load's measure looked 30x off without the words."""
+    panel = ModelsPanel()
+    qtbot.addWidget(panel)
+    header = panel.table.horizontalHeaderItem
+    assert header(4).text() == "Estimated" and "reading a page" in header(4).toolTip()
+    assert header(5).text() == "Measured" and "before any page" in header(5).toolTip()
+
+
 def test_the_panel_shows_where_pages_go_and_the_servers_latency_and_queue(qtbot: QtBot) -> None:
     panel = ModelsPanel()
     qtbot.addWidget(panel)

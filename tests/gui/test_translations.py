@@ -132,6 +132,8 @@ def test_a_window_built_with_the_german_translator_speaks_german(
     model = window.queue.queue_model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["Dokument", "Seiten", "Status", "Texterkennung"]
+    sizes = window.models.table.horizontalHeaderItem(5)
+    assert sizes.text() == "Gemessen" and "vor der ersten Seite" in sizes.toolTip()
 
 
 def test_german_mnemonics_are_unique_in_every_menu_and_in_the_window(

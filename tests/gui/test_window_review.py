@@ -159,8 +159,8 @@ def graph(qtbot: QtBot) -> Iterator[MemoryGraph]:
     widget.stop()
 
 
-def test_markers_at_one_moment_get_their_own_rows_and_the_legend_sits_below(
-    graph: MemoryGraph,
+def test_markers_at_one_moment_get_their_own_rows_and_the_legend_sits_below_the_curves(
+    qtbot: QtBot, graph: MemoryGraph
 ) -> None:
     assert marker_rows([10.0, 10.0, 10.5, 200.0], gap=25.0) == [0, 1, 2, 0]
     snapshot = MemorySnapshot(rss=GIB, ram_used=4 * GIB, ram_total=16 * GIB, ram_available=12 * GIB)
@@ -176,8 +176,13 @@ def test_markers_at_one_moment_get_their_own_rows_and_the_legend_sits_below(
         if isinstance(item, pg.InfiniteLine) and item.angle == 90
     }
     assert len(set(positions.values())) == 2
-    legend = graph.plot_widget.getPlotItem().legend
-    assert legend.opts["offset"][1] < 0  # anchored at the bottom, markers hang from the top
+    graph.show()
+    qtbot.waitExposed(graph)
+    plot = graph.plot_widget.getPlotItem()
+    curves = plot.vb.sceneBoundingRect()
+    legend = plot.legend.sceneBoundingRect()
+    assert not legend.intersects(curves)  # it hid the lowest curves where it lay over them
+    assert legend.top() >= plot.getAxis("bottom").sceneBoundingRect().top()
 
 
 def test_the_graph_shows_a_rolling_span_that_can_be_zoomed(graph: MemoryGraph) -> None:

@@ -711,17 +711,17 @@
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="107"/>
+        <location filename="../widgets/memory_graph.py" line="110"/>
         <source>Memory graph</source>
         <translation>Speicherverlauf</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="109"/>
+        <location filename="../widgets/memory_graph.py" line="112"/>
         <source>Process RSS, system RAM and VRAM over the last minutes</source>
         <translation>Prozessspeicher (RSS), Arbeitsspeicher und Grafikspeicher der letzten Minuten</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="113"/>
+        <location filename="../widgets/memory_graph.py" line="116"/>
         <source>Memory in GiB: the app&apos;s RSS, its model processes&apos; RSS, system RAM,
 and VRAM where a GPU is present.
 Dashed lines: budgets. Vertical lines: model loads and unloads.
@@ -734,18 +734,18 @@ Farbe des Hintergrunds: Speicherauslastung (gelb = Warnung, rot = kritisch).
 Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="141"/>
+        <location filename="../widgets/memory_graph.py" line="144"/>
         <location filename="../widgets/memory_text.py" line="47"/>
         <source>no samples yet</source>
         <translation>noch keine Messwerte</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="143"/>
+        <location filename="../widgets/memory_graph.py" line="146"/>
         <source>Time span of the memory graph</source>
         <translation>Zeitraum des Speicherverlaufs</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/memory_graph.py" line="146"/>
+        <location filename="../widgets/memory_graph.py" line="149"/>
         <source>last %n min</source>
         <translation>
             <numerusform>letzte %n min</numerusform>
@@ -753,27 +753,27 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="149"/>
+        <location filename="../widgets/memory_graph.py" line="152"/>
         <source>Memory summary</source>
         <translation>Speicherübersicht</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="151"/>
+        <location filename="../widgets/memory_graph.py" line="154"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="163"/>
+        <location filename="../widgets/memory_graph.py" line="166"/>
         <source>Memory curves</source>
         <translation>Speicherkurven</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="169"/>
+        <location filename="../widgets/memory_graph.py" line="172"/>
         <source>memory (GiB)</source>
         <translation>Speicher (GiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="170"/>
+        <location filename="../widgets/memory_graph.py" line="173"/>
         <source>seconds before now</source>
         <translation>Sekunden vor jetzt</translation>
     </message>
@@ -912,82 +912,94 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>ModelsPanel</name>
     <message>
-        <location filename="../widgets/models_panel.py" line="55"/>
+        <location filename="../widgets/models_panel.py" line="58"/>
         <source>Activity</source>
         <translation>Aktivität</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="64"/>
+        <location filename="../widgets/models_panel.py" line="63"/>
+        <source>What the memory manager budgets for the model: loaded, and reading a page</source>
+        <translation>Was die Speicherverwaltung für das Modell einplant: geladen und beim Lesen einer Seite</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models_panel.py" line="70"/>
+        <source>What loading the model took on this machine, before any page
+(a page adds to it while it is read)</source>
+        <translation>Was das Laden des Modells auf diesem Rechner belegt hat, vor der ersten Seite
+(eine Seite kommt beim Lesen hinzu)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models_panel.py" line="88"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="72"/>
+        <location filename="../widgets/models_panel.py" line="96"/>
         <source>&amp;Load</source>
         <translation>&amp;Laden</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="73"/>
+        <location filename="../widgets/models_panel.py" line="97"/>
         <source>&amp;Unload</source>
         <translation>E&amp;ntladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="74"/>
+        <location filename="../widgets/models_panel.py" line="98"/>
         <source>Unload &amp;all</source>
         <translation>Alle en&amp;tladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="76"/>
+        <location filename="../widgets/models_panel.py" line="100"/>
         <source>Load the selected model</source>
         <translation>Ausgewähltes Modell laden</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="77"/>
+        <location filename="../widgets/models_panel.py" line="101"/>
         <source>Unload the selected model</source>
         <translation>Ausgewähltes Modell entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="78"/>
+        <location filename="../widgets/models_panel.py" line="102"/>
         <source>Unload every model</source>
         <translation>Alle Modelle entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="112"/>
+        <location filename="../widgets/models_panel.py" line="136"/>
         <source>unavailable</source>
         <translation>nicht verfügbar</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="148"/>
+        <location filename="../widgets/models_panel.py" line="172"/>
         <source>server: this machine</source>
         <translation>Server: dieser Rechner</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="149"/>
+        <location filename="../widgets/models_panel.py" line="173"/>
         <source>server: {0}</source>
         <translation>Server: {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="153"/>
+        <location filename="../widgets/models_panel.py" line="177"/>
         <source>Pages go to a server on this machine.</source>
         <translation>Die Seiten gehen an einen Server auf diesem Rechner.</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="154"/>
+        <location filename="../widgets/models_panel.py" line="178"/>
         <source>Pages are sent to {0} (send_documents is on for this model).</source>
         <translation>Die Seiten werden an {0} gesendet (send_documents ist für dieses Modell an).</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="162"/>
+        <location filename="../widgets/models_panel.py" line="186"/>
         <source>{0:.0f} ms</source>
         <translation>{0:.0f} ms</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="165"/>
+        <location filename="../widgets/models_panel.py" line="189"/>
         <source>{0} s/page</source>
         <translation>{0} s/Seite</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="168"/>
+        <location filename="../widgets/models_panel.py" line="192"/>
         <source>%n running</source>
         <translation>
             <numerusform>%n läuft</numerusform>
@@ -995,7 +1007,7 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="169"/>
+        <location filename="../widgets/models_panel.py" line="193"/>
         <source>%n waiting</source>
         <translation>
             <numerusform>%n wartet</numerusform>
@@ -1003,62 +1015,62 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="175"/>
+        <location filename="../widgets/models_panel.py" line="199"/>
         <source>unloaded</source>
         <translation>entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="176"/>
+        <location filename="../widgets/models_panel.py" line="200"/>
         <source>loading</source>
         <translation>wird geladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="177"/>
+        <location filename="../widgets/models_panel.py" line="201"/>
         <source>ready</source>
         <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="178"/>
+        <location filename="../widgets/models_panel.py" line="202"/>
         <source>busy</source>
         <translation>beschäftigt</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="179"/>
+        <location filename="../widgets/models_panel.py" line="203"/>
         <source>unloading</source>
         <translation>wird entladen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="180"/>
+        <location filename="../widgets/models_panel.py" line="204"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="49"/>
+        <location filename="../widgets/models_panel.py" line="52"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="50"/>
+        <location filename="../widgets/models_panel.py" line="53"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="51"/>
+        <location filename="../widgets/models_panel.py" line="54"/>
         <source>Quantization</source>
         <translation>Quantisierung</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="52"/>
+        <location filename="../widgets/models_panel.py" line="55"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="53"/>
+        <location filename="../widgets/models_panel.py" line="56"/>
         <source>Estimated</source>
         <translation>Geschätzt</translation>
     </message>
     <message>
-        <location filename="../widgets/models_panel.py" line="54"/>
+        <location filename="../widgets/models_panel.py" line="57"/>
         <source>Measured</source>
         <translation>Gemessen</translation>
     </message>

@@ -50,7 +50,7 @@
 <context>
     <name>MemoryGraph</name>
     <message numerus="yes">
-        <location filename="../widgets/memory_graph.py" line="146"/>
+        <location filename="../widgets/memory_graph.py" line="149"/>
         <source>last %n min</source>
         <translation>
             <numerusform>last %n min</numerusform>
@@ -61,7 +61,7 @@
 <context>
     <name>ModelsPanel</name>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="168"/>
+        <location filename="../widgets/models_panel.py" line="192"/>
         <source>%n running</source>
         <translation>
             <numerusform>%n running</numerusform>
@@ -69,7 +69,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/models_panel.py" line="169"/>
+        <location filename="../widgets/models_panel.py" line="193"/>
         <source>%n waiting</source>
         <translation>
             <numerusform>%n waiting</numerusform>

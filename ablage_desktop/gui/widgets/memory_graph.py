@@ -78,6 +78,9 @@ PRESSURE_COLORS: Final[dict[str, QColor | None]] = {
 }
 """Tint per pressure level; None = no tint (the palette's own colours)."""
 
+LEGEND_ROW: Final = 4
+"""The row of the plot's grid below its time axis (title, top axis, curves, time axis)."""
+
 _TINT_ALPHA: Final = 45  # how strongly the plot background is tinted (0-255)
 
 
@@ -172,8 +175,13 @@ class MemoryGraph(QWidget):
         self._plot.setXRange(-self._span_s, 0, padding=0.02)
         self._x_min = -self._span_s
         self._plot.setYRange(0, 1, padding=0)
-        # Bottom left, in one row: the marker labels hang from the top and never cover it.
-        self._legend = self._plot.addLegend(offset=(8, -8), colCount=len(CURVES))
+        # In a row of its own below the time axis, outside the curves: over them, it hid the
+        # lowest ones (the process RSS lies near the bottom), and the marker labels hang from
+        # the top. PlotItem adds named curves to ``legend``.
+        self._legend = pg.LegendItem(offset=None, colCount=len(CURVES))
+        self._plot.legend = self._legend
+        self._legend.layout.setContentsMargins(4, 0, 4, 0)
+        self._plot.layout.addItem(self._legend, LEGEND_ROW, 1)
         # The axes (with the grid they draw over the whole plot), the legend and the labels
         # change far less often than the curves: each is kept as a pixmap and repainted only
         # when it changes. Redrawn from their pictures on every new sample they cost the GUI

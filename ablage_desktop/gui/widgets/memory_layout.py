@@ -111,10 +111,8 @@ def theme_plot(
         axis = plot_widget.getPlotItem().getAxis(axis_name)
         axis.setPen(pg.mkPen(fg))
         axis.setTextPen(pg.mkPen(fg))
-    legend_bg = QColor(palette.color(QPalette.ColorRole.Base))
-    legend_bg.setAlpha(140)  # the curves below it stay visible
-    legend.setBrush(pg.mkBrush(legend_bg))
-    legend.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
+    legend.setBrush(pg.mkBrush(None))  # beside the curves, on the plot's own background
+    legend.setPen(pg.mkPen(None))
     legend.setLabelTextColor(fg)
     for marker in markers:
         if marker.line is not None:
