@@ -8,7 +8,8 @@ rows: each row by its own largest magnitude, one float32 scale per row; a looked
 back within half a step (``max |row| / 254``) and in the dtype the table had.
 
 A tied embedding (GOT-OCR2, Qwen2-VL) is left alone: it is the output layer's weight too, which
-stays in 16 bits (``lm_head`` is skipped, as transformers does by default).
+stays in 16 bits (``lm_head`` is skipped, as transformers does by default: in int8 on a CPU
+it takes 3.4x to 44x as long per generated token, ``benchmarks/output_layer.py``).
 
 Only on a GPU, where the table is loaded into memory whole. On a CPU it stays a view of the
 checkpoint's memory map, of which only the rows looked up become resident (a page touches a few
