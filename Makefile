@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # user's Linux machine the same pin from PyPI is the CUDA build.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: run test lint bench clean screenshot translations
+.PHONY: run test lint bench clean screenshot translations gpu-wheels
 
 # Surya runs in an environment of its own (its pins clash with the app's; docs/ARCHITECTURE.md).
 SURYA_VENV ?= .venv-surya
@@ -90,3 +90,15 @@ package-test: $(STAMP)
 wheel-test:
 	WHEELTEST_DIR="$(WHEELTEST_DIR)" PYTHON="$(PYTHON)" TORCH_PIN="$(TORCH_PIN)" \
 		packaging/wheel_test.sh
+
+# What a lent GPU machine lacks, as Python 3.12 wheels for benchmarks/gpu_session.sh (carried
+# as .whl; the versions this environment has).
+GPU_WHEELS := pydantic pydantic_core annotated-types typing-inspection platformdirs rapidfuzz \
+	pypdfium2 bitsandbytes
+gpu-wheels: $(STAMP)
+	rm -rf .whl
+	$(PY) -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
+		--implementation cp --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 \
+		--platform manylinux_2_24_x86_64 --platform manylinux_2_17_x86_64 \
+		--platform manylinux2014_x86_64 -d .whl \
+		$$($(PY) -m pip list --format=freeze | grep -i -E '^($(shell echo $(GPU_WHEELS) | tr ' ' '|'))==')
