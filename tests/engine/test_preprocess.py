@@ -141,6 +141,31 @@ def test_a_turned_page_is_detected_and_turned_back(
     assert variant.notes[0].startswith(f"turned {(360 - degrees) % 360}° counter-clockwise")
 
 
+@pytest.mark.parametrize("fallback", [True, False])
+def test_a_receipt_osd_is_unsure_of_is_turned_back_by_reading_its_lines(
+    data_dir: Path, fallback: bool
+) -> None:
+    """A till receipt upside down: OSD's confidence stays below ``min_confidence`` (1.1
+    here), and without the fallback the page was read upside down, as garbage."""
+    if osd_tessdata() is None:
+        pytest.skip("osd.traineddata is not installed (apt-get install tesseract-ocr-osd)")
+    receipt = Image.open(data_dir / "sroie_325.jpg").convert("L").rotate(180)
+    chosen = PreprocessingSettings().orientation.model_copy(
+        update={"method": "tesseract", "fallback": fallback}
+    )
+    detector = OrientationDetector(chosen)
+    try:
+        found = detector.detect(receipt, measure(receipt))
+    finally:
+        detector.close()
+
+    if fallback:
+        assert found is not None and found.turns == 2
+        assert found.method.startswith("rapidocr (OSD unsure")
+    else:
+        assert found is None
+
+
 def test_an_upright_page_is_left_as_it_is(orientation_method: Preprocessor) -> None:
     page = page_of(prose_page())
 

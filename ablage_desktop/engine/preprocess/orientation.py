@@ -8,9 +8,12 @@ far worse than leaving a turned one, so each abstains unless it is sure.
   the page where its characters are densest (small characters upscaled first); an answer below
   ``min_confidence`` is ignored, and a turn below ``sure_confidence`` is only made when the
   ``rapidocr`` method agrees. On the development set (20 pages, each turned 4 ways) OSD's
-  wrong answers reached a confidence of 0.86; with the defaults (1.5 and 5.0) it turned 47
-  of the 60 turned pages back, missed 13 (receipts, small forms, a two-line page) and turned
-  no page wrongly, in about 90 ms a page (the second opinion adds about 0.5 s to turned ones).
+  wrong answers reached a confidence of 0.86; with the defaults (1.5 and 5.0) it turned 48
+  of the 60 turned pages back, missed 12 (receipts, small forms, a near-empty page) and turned
+  no page wrongly. Where OSD is unsure or finds too few characters, the ``rapidocr`` method
+  decides alone (``fallback``): 57 of 60 turned back, still none wrongly, no upright page
+  turned (``benchmarks/orientation.py``). OSD takes about 90-170 ms a page, the RapidOCR
+  method 0.5-1 s more, only on pages OSD did not settle.
 * ``rapidocr``: for installations without osd.traineddata. Text lines are long: smearing the
   ink along rows and along columns tells lying (0/180) from standing (90/270) text. Pieces of
   the longest lines then go to RapidOCR's 0/180 line classifier, and a clear majority decides.
@@ -160,13 +163,13 @@ class OrientationDetector:
         finally:
             self._apis.put(api)
         if not result:
-            return None
+            return self._unsure(image, measures, "OSD found too few characters")
         degrees, confidence = int(result["orient_deg"]), float(result["orient_conf"])
         detail = f"{result.get('script_name', '?')} script, window {window}"
         log.debug("Orientation: OSD says %d° (confidence %.1f; %s)", degrees, confidence, detail)
         turns = (degrees // 90) % 4
         if confidence < self._settings.min_confidence:
-            return None
+            return self._unsure(image, measures, f"OSD unsure, confidence {confidence:.1f}")
         if turns and confidence < self._settings.sure_confidence:
             # A second opinion before turning: RapidOCR must read the page best the same way.
             check = self._rapidocr(image, measures)
@@ -179,6 +182,17 @@ class OrientationDetector:
                 return None
             return Orientation(turns, confidence, "tesseract osd, confirmed by rapidocr", detail)
         return Orientation(turns, confidence, "tesseract osd", detail)
+
+    def _unsure(self, image: Image.Image, measures: Measures, why: str) -> Orientation | None:
+        """Where OSD cannot tell: the RapidOCR method alone (``fallback``), or nothing. OSD
+        is least sure on receipts and forms (few, short or spaced-out lines), where reading
+        lines both ways still tells."""
+        if not self._settings.fallback:
+            return None
+        found = self._rapidocr(image, measures)
+        if found is None:
+            return None
+        return Orientation(found.turns, found.confidence, f"rapidocr ({why})", found.detail)
 
     def _take_api(self) -> Any:
         try:

@@ -26,6 +26,10 @@ class Orientation(_Section):
     """Tesseract OSD's orientation confidence below which a page is left as it is."""
     sure_confidence: float = Field(5.0, ge=0)
     """Below this, a turn Tesseract OSD proposes is made only if the rapidocr method agrees."""
+    fallback: bool = True
+    """Where Tesseract OSD is unsure (below ``min_confidence``) or finds too few characters,
+    the RapidOCR method decides alone (careful in its own right: ``min_lines`` lines, a
+    ``min_agreement`` share agreeing). Off: such a page is left as it is."""
     min_agreement: float = Field(0.8, gt=0.5, le=1)
     """RapidOCR method: share of the classified lines that must agree on 180 degrees."""
     min_lines: int = Field(4, ge=1)
