@@ -68,8 +68,8 @@ def page_of(image: Image.Image, dpi: float | None = 300) -> PageImage:
 
 
 def settings(**steps: bool) -> PreprocessingSettings:
-    """Only the named steps on (orientation, deskew, resolution, background)."""
-    names = ("orientation", "deskew", "resolution", "background")
+    """Only the named steps on (paper, orientation, deskew, resolution, background)."""
+    names = ("paper", "orientation", "deskew", "resolution", "background")
     return PreprocessingSettings.model_validate(
         {name: {"enabled": steps.get(name, False)} for name in names}
     )
@@ -295,7 +295,7 @@ def test_the_skew_search_computes_what_its_plain_definition_does() -> None:
 def test_the_characters_are_the_components_opencv_finds_by_default() -> None:
     import cv2
 
-    from ablage_desktop.engine.preprocess.measure import MIN_CHAR_PX, _characters
+    from ablage_desktop.engine.preprocess.measure import MIN_CHAR_PX, characters
 
     rng = np.random.default_rng(3)
     pages = [measure(prose_page()).ink, rng.random((900, 700)) < 0.3]
@@ -306,7 +306,7 @@ def test_the_characters_are_the_components_opencv_finds_by_default() -> None:
         limit = max(MIN_CHAR_PX + 1, 0.05 * max(ink.shape))
         chars = (h >= MIN_CHAR_PX) & (h <= limit) & (w <= 4 * h) & (area >= 0.15 * w * h)
 
-        heights, boxes = _characters(ink, 1.0)
+        heights, boxes = characters(ink, 1.0)
 
         assert chars.sum() > 30
         assert np.array_equal(boxes, stats[chars, :4])

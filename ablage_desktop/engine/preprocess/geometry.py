@@ -3,7 +3,8 @@
 A transform is a 2x3 affine matrix in *edge* coordinates (the top-left corner of the image is
 (0, 0), the bottom-right (width, height)), the coordinates ``OcrLine.box`` uses. Quarter turns,
 a small rotation about the centre and a scale compose into one matrix; a box found on the
-prepared page maps back through its inverse.
+prepared page maps back through its inverse. A photographed sheet's perspective, flattened
+before all of them, is a homography (``Projective``) that maps back after it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ Matrix = tuple[float, float, float, float, float, float]
 """(a, b, c, d, e, f): x' = a*x + b*y + c, y' = d*x + e*y + f."""
 
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+
+Projective = tuple[float, float, float, float, float, float, float, float, float]
+"""A 3x3 homography, row by row: a photographed sheet's perspective (``paper.py``)."""
 
 
 def compose(second: Matrix, first: Matrix) -> Matrix:
@@ -43,6 +47,12 @@ def invert(matrix: Matrix) -> Matrix:
 def apply(matrix: Matrix, x: float, y: float) -> tuple[float, float]:
     a, b, c, d, e, f = matrix
     return a * x + b * y + c, d * x + e * y + f
+
+
+def project(matrix: Projective, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f, g, h, i = matrix
+    w = g * x + h * y + i
+    return (a * x + b * y + c) / w, (d * x + e * y + f) / w
 
 
 def quarter_turn(turns: int, width: int, height: int) -> tuple[Matrix, int, int]:
@@ -94,10 +104,15 @@ class BoxMapper:
     width: int
     height: int
     """The original page's size: mapped boxes are clipped to it."""
+    unwarp: Projective | None = None
+    """After ``back``: a flattened photographed sheet -> the photo. A projective map takes a
+    box to a four-cornered shape whose extremes are its corners' images."""
 
     def box(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         x0, y0, x1, y1 = box
         points = [apply(self.back, x, y) for x in (x0, x1) for y in (y0, y1)]
+        if self.unwarp is not None:
+            points = [project(self.unwarp, x, y) for x, y in points]
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
         left = min(self.width, max(0, math.floor(min(xs) + 1e-6)))

@@ -68,7 +68,7 @@ class Measures:
             return self
         grey = np.ascontiguousarray(np.rot90(self.grey, turns))
         ink = np.ascontiguousarray(np.rot90(self.ink, turns))
-        heights, boxes = _characters(ink, self.scale)
+        heights, boxes = characters(ink, self.scale)
         return Measures(grey, self.scale, ink, self.paper, heights, boxes)
 
 
@@ -109,7 +109,7 @@ def measure(image: Image.Image) -> Measures:
         ink[:] = False  # a blank page: Otsu split the paper's noise
     cumulative = counts.cumsum()
     paper = int(np.searchsorted(cumulative, 0.95 * cumulative[-1]))
-    heights, boxes = _characters(ink, scale)
+    heights, boxes = characters(ink, scale)
     return Measures(grey, scale, ink, paper, heights, boxes)
 
 
@@ -123,7 +123,7 @@ def working_scale(side: int) -> float:
     return WORK_SIDE / side
 
 
-def _characters(ink: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+def characters(ink: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
     """Heights (page pixels) and boxes (working copy) of the character-like components."""
     import cv2
     import numpy as np

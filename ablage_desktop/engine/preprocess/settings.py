@@ -52,6 +52,29 @@ class Orientation(_Section):
     Engines not named (the VLMs report no confidence) have the method decide first."""
 
 
+class Paper(_Section):
+    """Find the sheet in a photo of one (a phone picture of a letter on a desk) and flatten its
+    perspective, before every other step (``preprocess/paper.py``)."""
+
+    enabled: bool = True
+    min_share: float = Field(0.2, gt=0, lt=1)
+    """The sheet covers at least this part of the photo..."""
+    max_share: float = Field(0.9, gt=0, le=1)
+    """...and at most this: a scan, where the paper is the whole picture, is left alone."""
+    min_contrast: float = Field(40.0, ge=0)
+    """Grey levels the sheet's median must lie above its surround's."""
+    max_text_outside: float = Field(0.05, ge=0, le=1)
+    """Character-like marks around the sheet, darker or brighter than the surround, as a share
+    of the characters on it (ten are always allowed: specks on the desk); more, and the
+    bright region is a field or box on a printed page, not a sheet."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Paper:
+        if self.min_share > self.max_share:
+            raise ValueError("expected min_share at most max_share")
+        return self
+
+
 class Deskew(_Section):
     """Straighten pages scanned at a small angle."""
 
@@ -107,6 +130,7 @@ class Background(_Section):
 class PreprocessingSettings(_Section):
     enabled: bool = True
     """The switch for the whole stage."""
+    paper: Paper = Paper()
     orientation: Orientation = Orientation()
     deskew: Deskew = Deskew()
     resolution: Resolution = Resolution()

@@ -25,6 +25,7 @@ from ablage_desktop.engine.preprocess.background import estimate_background, fla
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
 from ablage_desktop.engine.preprocess.measure import Measures, measure
 from ablage_desktop.engine.preprocess.orientation import OrientationDetector
+from ablage_desktop.engine.preprocess.paper import find_sheet, flatten_sheet
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.page_analysis import PHOTO_MIDTONES
@@ -88,6 +89,8 @@ class PreparedPage:
     original: PageImage
     image: Any = None
     """The original turned upright and flattened (a Pillow image), or None: unchanged."""
+    unwarp: geometry.Projective | None = None
+    """A photographed sheet flattened (``paper.py``): its coordinates -> the photo's."""
     turn: geometry.Matrix = geometry.IDENTITY
     skew: float = 0.0
     """Degrees to turn counter-clockwise to straighten the page."""
@@ -152,7 +155,7 @@ class PreparedPage:
             dpi = (dpi or UNKNOWN_DPI) * scale
         page = PageImage(self.original.document, self.original.index, image, dpi)
         mapper = geometry.BoxMapper(
-            geometry.invert(matrix), self.original.width, self.original.height
+            geometry.invert(matrix), self.original.width, self.original.height, self.unwarp
         )
         return Variant(page, self.original, mapper, tuple(notes))
 
@@ -167,7 +170,7 @@ class Preprocessor:
     @property
     def active(self) -> bool:
         s = self.settings
-        steps = (s.orientation, s.deskew, s.resolution, s.background)
+        steps = (s.paper, s.orientation, s.deskew, s.resolution, s.background)
         return s.enabled and any(step.enabled for step in steps)
 
     def prepare(
@@ -225,8 +228,12 @@ class Preprocessor:
         timings["measure"] = time.perf_counter() - started
         prepared = PreparedPage(page, paper=measures.paper)
         image: Image.Image | None = None
+        if settings.paper.enabled:
+            started = time.perf_counter()
+            image, measures = self._unwarp(page, measures, prepared)
+            timings["paper"] = time.perf_counter() - started
         if settings.orientation.enabled:
-            image, measures = self._turn(page, measures, prepared, timings, read_first)
+            image, measures = self._turn(page, measures, prepared, timings, read_first, image)
         if settings.background.enabled:
             started = time.perf_counter()
             image = self._flatten(page, analysis, measures, prepared, image)
@@ -246,6 +253,22 @@ class Preprocessor:
         )
         return prepared
 
+    def _unwarp(
+        self, page: PageImage, measures: Measures, prepared: PreparedPage
+    ) -> tuple[Image.Image | None, Measures]:
+        """The photographed sheet flattened (None where there is none) and its measures."""
+        sheet = find_sheet(measures, self.settings.paper)
+        if sheet is None:
+            return None, measures
+        image = flatten_sheet(page.image, sheet)
+        prepared.unwarp = sheet.back()
+        measures = measure(image)
+        prepared.paper = measures.paper
+        prepared.notes.append(
+            f"sheet found ({sheet.share:.0%} of the photo) and its perspective flattened"
+        )
+        return image, measures
+
     def _turn(
         self,
         page: PageImage,
@@ -253,23 +276,26 @@ class Preprocessor:
         prepared: PreparedPage,
         timings: dict[str, float],
         read_first: str | None,
+        image: Image.Image | None,
     ) -> tuple[Image.Image | None, Measures]:
-        """The page turned upright (None when it is upright) and its measures turned with it."""
+        """The page (``image``: already flattened) turned upright (None when it is upright
+        and was not flattened) and its measures turned with it."""
         started = time.perf_counter()
         if read_first is not None:
             upright = self._orientation.upright_by_baselines(measures)
             prepared.orientation_deferred = read_first if upright is None else None
             timings["orientation"] = time.perf_counter() - started
-            return None, measures
-        found = self._orientation.detect(page.image, measures)
+            return image, measures
+        source = image if image is not None else page.image
+        found = self._orientation.detect(source, measures)
         timings["orientation"] = time.perf_counter() - started
         if found is None or not found.turns:
-            return None, measures
+            return image, measures
         from PIL import Image as PILImage
 
         method = getattr(PILImage.Transpose, _TRANSPOSE[found.turns])
-        image = page.image.transpose(method)
-        prepared.turn, _, _ = geometry.quarter_turn(found.turns, page.width, page.height)
+        image = source.transpose(method)
+        prepared.turn, _, _ = geometry.quarter_turn(found.turns, source.width, source.height)
         prepared.notes.append(
             f"turned {found.degrees}° counter-clockwise "
             f"({found.method}, confidence {found.confidence:.2f})"

@@ -1,0 +1,45 @@
+"""benchmarks/photos.py's set: each document photographed under its own name, a multi-page
+one as a TIFF of its photos, with its ground truth and its manifest row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from benchmark_scripts import BENCHMARKS, load_script
+from PIL import Image
+from samples import pdf_bytes, text_page
+
+
+def test_the_set_keeps_names_ground_truth_and_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    script = load_script("photos.py", "photos_script")
+    data, out = tmp_path / "data", tmp_path / "out"
+    data.mkdir()
+    out.mkdir()
+    text_page().save(data / "scan.png")
+    (data / "letter.pdf").write_bytes(pdf_bytes([text_page(), text_page()], dpi=100))
+    for stem in ("scan", "letter"):
+        (data / f"{stem}.gt.txt").write_text("Invoice 4711", encoding="utf-8")
+    (data / "MANIFEST.tsv").write_text(
+        "file\tgroup\nscan.png\tprinted\nletter.pdf\tpdf-en\nelsewhere.png\tform\n",
+        encoding="utf-8",
+    )
+
+    assert script.photograph_set(data, out, tilt=0.05, seed=3) == 3
+
+    assert sorted(p.name for p in out.iterdir()) == [
+        "MANIFEST.tsv",
+        "letter.gt.txt",
+        "letter.tif",
+        "scan.gt.txt",
+        "scan.jpg",
+    ]
+    with Image.open(out / "letter.tif") as tiff:
+        assert tiff.n_frames == 2
+    with Image.open(out / "scan.jpg") as photo:
+        assert photo.width > text_page().width  # the desk around the sheet
+    manifest = (out / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()
+    assert manifest == ["file\tgroup", "scan.jpg\tprinted", "letter.tif\tpdf-en"]
