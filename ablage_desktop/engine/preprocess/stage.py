@@ -1,8 +1,9 @@
 """The stage: look at a page once, decide each step, and hand each engine its version of it.
 
-``Preprocessor.prepare`` measures the page (orientation, skew, character height, background)
-and returns a ``PreparedPage``. ``PreparedPage.variant(engine)`` builds the image an engine
-reads: turned upright, flattened, straightened, and upscaled only for the engines the
+``Preprocessor.prepare`` measures the page (a photographed sheet, orientation, skew, character
+height, background) and returns a ``PreparedPage``. ``PreparedPage.variant(engine)`` builds the
+image an engine reads: the sheet in a photo flattened to a rectangle, turned upright, its
+background evened out, straightened, and upscaled only for the engines the
 resolution step names (Tesseract reads 100 dpi forms far better upscaled; RapidOCR
 scales pages itself and gained nothing).
 ``Variant.restore`` maps the engine's boxes back onto the original page and records what was
@@ -88,7 +89,8 @@ class Variant:
 class PreparedPage:
     original: PageImage
     image: Any = None
-    """The original turned upright and flattened (a Pillow image), or None: unchanged."""
+    """The original as the steps leave it (a photographed sheet flattened, turned upright,
+    its background evened out; a Pillow image), or None: unchanged."""
     unwarp: geometry.Projective | None = None
     """A photographed sheet flattened (``paper.py``): its coordinates -> the photo's."""
     turn: geometry.Matrix = geometry.IDENTITY
