@@ -5,11 +5,14 @@ Every page of the data set is rendered as the engines read it, then "photographe
 (``tests/photographs.py``): the sheet in perspective (each corner moved by up to
 ``--tilt`` of the page's size, seeded), on a desk of one of four colours, the light falling off
 to 0.6-0.8 across the photo, saved as JPEG (a multi-page document as a multi-page TIFF of its
-photos). ``benchmarks/quality.py`` then reads the set twice, with ``preprocessing.paper`` on
-(the shipped configuration) and off, and this prints each run's figures per group and
-overall. The photos are kept in ``--out`` (default: a temporary folder).
+photos; ``--margin``: the desk around the sheet, and a margin below the tilt takes close-ups
+that cut a corner or an edge of the sheet off). ``benchmarks/quality.py`` then reads the set
+twice, with ``preprocessing.paper`` on (the shipped configuration) and off, and this prints
+each run's figures per group and overall. The photos are kept in ``--out`` (default: a
+temporary folder, removed).
 
     python benchmarks/photos.py ../shared/data --backends auto,tesseract,rapidocr
+    python benchmarks/photos.py ../shared/data --margin 0.03      # close-ups
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ DESKS = ((90, 75, 60), (60, 60, 65), (120, 110, 100), (25, 25, 25))
 PAPER_OFF = "preprocessing:\n  paper:\n    enabled: false\n"
 
 
-def photograph_set(data: Path, out: Path, tilt: float, seed: int) -> int:
+def photograph_set(data: Path, out: Path, tilt: float, seed: int, margin: float = 0.15) -> int:
     """The data set's pages photographed into ``out`` with its ground truth and manifest;
     the number of pages."""
     chance = random.Random(seed)
@@ -56,7 +59,8 @@ def photograph_set(data: Path, out: Path, tilt: float, seed: int) -> int:
             )
             dim = chance.uniform(0.6, 0.8)
             light = (dim, 1.0) if chance.random() < 0.5 else (1.0, dim)
-            photo, _ = photograph(page.image, corners, chance.choice(DESKS), light)
+            desk = chance.choice(DESKS)
+            photo, _ = photograph(page.image, corners, desk, light, (margin, margin))
             photos.append(photo)
             pages += 1
         suffix = ".jpg" if len(photos) == 1 else ".tif"
@@ -118,12 +122,18 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     parser.add_argument("--backends", default="auto,tesseract,rapidocr")
     parser.add_argument("--tilt", type=float, default=0.08)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--margin",
+        type=float,
+        default=0.15,
+        help="desk on each side, share of the page; below --tilt, corners leave the photo",
+    )
     parser.add_argument("--out", type=Path, help="where the photos go (kept)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     work = Path(tempfile.mkdtemp(prefix="ablage-photos-"))
     out = args.out or work / "photos"
     out.mkdir(parents=True, exist_ok=True)
-    pages = photograph_set(args.data, out, args.tilt, args.seed)
+    pages = photograph_set(args.data, out, args.tilt, args.seed, args.margin)
     print(f"{pages} pages photographed into {out}", flush=True)
     off = work / "paper-off.yaml"
     off.write_text(PAPER_OFF, encoding="utf-8")

@@ -324,6 +324,22 @@ def test_a_skewed_page_is_straightened() -> None:
     assert after is not None and abs(after.angle) <= 0.15
 
 
+def test_a_skewed_page_beside_a_dark_border_is_straightened_by_its_text() -> None:
+    """Most of the ink is a border (a desk beside a photographed sheet, a scanner's lid),
+    whose edges decided the angle (8.95° here): it comes from the characters' ink alone."""
+    skewed = prose_page().rotate(2.5, expand=True, fillcolor=255, resample=Image.BICUBIC)
+    page = Image.new("L", (skewed.width + 1400, skewed.height), 20)
+    page.paste(skewed, (1400, 0))
+    measures = measure(page)
+    assert measures.other_ink > 0.6
+    misled = estimate_skew(measures.ink, 10)  # all the ink: the border's edges decide
+    assert misled is not None and abs(misled.angle - 2.5) > 1
+
+    variant = Preprocessor(settings(deskew=True)).prepare(page_of(page)).variant("rapidocr")
+
+    assert variant.notes and variant.notes[0].startswith("deskewed by 2.5")
+
+
 def test_a_straight_page_is_not_deskewed() -> None:
     page = page_of(prose_page())
 

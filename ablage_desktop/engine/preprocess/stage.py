@@ -336,7 +336,14 @@ class Preprocessor:
         """Record the skew to undo, when it is large and clear enough."""
         settings = self.settings.deskew
         started = time.perf_counter()
-        skew = estimate_skew(measures.ink, settings.max_angle)
+        ink = measures.ink
+        if measures.other_ink > settings.max_other_ink:
+            log.debug(
+                "Deskew: from the characters' ink alone (%.0f %% of the ink is not text)",
+                100 * measures.other_ink,
+            )
+            ink = measures.character_ink()
+        skew = estimate_skew(ink, settings.max_angle)
         timings["deskew"] = time.perf_counter() - started
         if skew is None:
             return
