@@ -61,6 +61,8 @@ REC_LENGTH = 10
 """Lines are cut to this many times their height before they are read."""
 REC_MARGIN = 0.1
 """Mean recognition scores must differ by this much for the better way to count."""
+MIN_FALLBACK_CHARACTERS = 30
+"""Fewer character-like components and the fallback is not asked (a blank page, a stamp)."""
 DIRECTION_MARGIN = 2.0
 """Lines along one axis must outnumber those along the other this many times."""
 
@@ -187,8 +189,8 @@ class OrientationDetector:
         """Where OSD cannot tell: the RapidOCR method alone (``fallback``), or nothing. OSD
         is least sure on receipts and forms (few, short or spaced-out lines), where reading
         lines both ways still tells."""
-        if not self._settings.fallback:
-            return None
+        if not self._settings.fallback or len(measures.char_boxes) < MIN_FALLBACK_CHARACTERS:
+            return None  # off, or a blank page: no lines to read either way
         found = self._rapidocr(image, measures)
         if found is None:
             return None
