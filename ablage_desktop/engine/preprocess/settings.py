@@ -122,10 +122,12 @@ class Resolution(_Section):
 class Background(_Section):
     """Even out the illumination of photographed pages (divide by the blurred background)."""
 
-    enabled: bool = False
-    """Off: no page of the development set is photo-like or unevenly lit enough to trigger it,
-    and on a synthetic page shaded down to a fifth of its brightness both engines read the
-    shaded page as well as the flattened one."""
+    enabled: bool = True
+    """On since photographs were measured (``benchmarks/photos.py``): on the data set
+    photographed, Tesseract CER 0.226 -> 0.129 (receipts 0.524 -> 0.192), `auto` level
+    (0.037); close-ups Tesseract 0.321 -> 0.273. No page of the development set as scanned is
+    photo-like, so those read as before (off until then: a synthetic page shaded down to a
+    fifth of its brightness read as well shaded as flattened)."""
     min_unevenness: float = Field(40.0, ge=0)
     """Grey levels between the lightest and darkest parts of the paper below which a page is
     left as it is."""
