@@ -233,7 +233,7 @@ def test_a_page_whose_worker_was_killed_goes_on_to_the_next_engine(
     """The kernel's OOM killer (SIGKILL) takes the model's worker during a page: the page is
     read by the next engine of the chain, and the model is unloaded, to start afresh."""
     from ablage_desktop.engine import OcrRequest
-    from ablage_desktop.engine.events import FallbackTaken
+    from ablage_desktop.engine.events import FallbackTaken, Routed
     from ablage_desktop.engine.models.state import ModelState
 
     chain = ["qwen2_vl", "tesseract"]
@@ -256,15 +256,26 @@ def test_a_page_whose_worker_was_killed_goes_on_to_the_next_engine(
     engine = EngineCore(load_config([config]))
     events: list[Event] = []
     engine.events.subscribe(events.append)
+    killers: list[threading.Timer] = []
+
+    def kill_while_it_reads(event: Event) -> None:
+        # Half a second after the page went to the model (its answer runs to 100,000 tokens):
+        # a timer from before the batch fired, under load, while intake still started, and
+        # the worker was restarted for the page instead.
+        if isinstance(event, Routed) and event.backend == "qwen2_vl":
+            killer = threading.Timer(0.5, os.kill, (pid, signal.SIGKILL))
+            killers.append(killer)
+            killer.start()
+
+    engine.events.subscribe(kill_while_it_reads)
     try:
         with engine.manager.acquire("qwen2_vl") as lease:
             pid = lease.backend.pid  # type: ignore[attr-defined]
-        killer = threading.Timer(1.5, os.kill, (pid, signal.SIGKILL))
-        killer.start()
         try:
             (document,) = engine.ocr(OcrRequest([image], backend="auto", archive=False))
         finally:
-            killer.cancel()
+            for killer in killers:
+                killer.cancel()
         info = engine.manager.info("qwen2_vl")
     finally:
         engine.close()
