@@ -83,9 +83,9 @@ def photograph_set(data: Path, out: Path, tilt: float, seed: int, margin: float 
     return pages
 
 
-def read_set(folder: Path, backends: str, config: Path | None) -> dict[str, Any]:
-    """``quality.py``'s figures for the set (its JSON)."""
-    result = folder.parent / f"{folder.name}-{'off' if config else 'on'}.json"
+def read_set(folder: Path, backends: str, config: Path | None, work: Path) -> dict[str, Any]:
+    """``quality.py``'s figures for the set (its JSON, kept in ``work``)."""
+    result = work / f"quality-{'off' if config else 'on'}.json"
     command = [
         sys.executable,
         str(REPO / "benchmarks" / "quality.py"),
@@ -138,8 +138,8 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     off = work / "paper-off.yaml"
     off.write_text(PAPER_OFF, encoding="utf-8")
     runs = {
-        "on": read_set(out, args.backends, None),
-        "off": read_set(out, args.backends, off),
+        "on": read_set(out, args.backends, None, work),
+        "off": read_set(out, args.backends, off, work),
     }
     print("\n".join(table(runs)))
     if args.out is None:

@@ -162,3 +162,15 @@ def _overlap(a: tuple, b: tuple) -> float:
     inter = width * height
     union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
     return inter / union
+
+
+def test_the_shipped_configuration_flattens_a_photographed_sheet() -> None:
+    from ablage_desktop.engine.config import load_config
+
+    photo, _ = photograph(letter())
+    stage = Preprocessor(load_config().preprocessing)
+    try:
+        notes = stage.prepare(page_of(photo)).variant("tesseract").notes
+    finally:
+        stage.close()
+    assert notes and notes[0].startswith("sheet found")

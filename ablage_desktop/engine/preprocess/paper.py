@@ -54,8 +54,6 @@ class Sheet:
     """Top left, top right, bottom right, bottom left, in page pixels."""
     share: float
     """Of the photo, the part the sheet covers."""
-    contrast: float
-    """Grey levels between the sheet's median and its surround's."""
 
     @property
     def size(self) -> tuple[int, int]:
@@ -127,7 +125,7 @@ def find_sheet(measures: Measures, settings: PaperSettings) -> Sheet | None:
         log.debug("Paper: %d characters around the region, %d within", around, within)
         return None
     corners = _ordered(points.astype(np.float64) / factor / measures.scale)
-    return Sheet(corners, share, contrast)
+    return Sheet(corners, share)
 
 
 def flatten_sheet(image: Image.Image, sheet: Sheet) -> Image.Image:
