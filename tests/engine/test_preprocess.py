@@ -166,6 +166,49 @@ def test_a_receipt_osd_is_unsure_of_is_turned_back_by_reading_its_lines(
         assert found is None
 
 
+@pytest.mark.parametrize("few_lines", [True, False])
+@pytest.mark.parametrize("degrees", [0, 90, 180, 270])
+def test_a_page_of_two_lines_is_turned_back_where_both_lines_agree(
+    degrees: int, few_lines: bool
+) -> None:
+    """A short note upside down or on its side was read as it lay ("Tott t uuR"): below
+    ``min_lines`` the RapidOCR method never decided, and OSD's turns went unconfirmed."""
+    page = text_page().rotate(degrees, expand=True, fillcolor=255)  # two lines
+    chosen = PreprocessingSettings().orientation.model_copy(
+        update={"method": "rapidocr", "few_lines": few_lines}
+    )
+    detector = OrientationDetector(chosen)
+    try:
+        found = detector.detect(page, measure(page))
+    finally:
+        detector.close()
+
+    if few_lines:
+        assert found is not None and found.degrees == (360 - degrees) % 360
+        assert found.method == "rapidocr, few lines"
+    else:
+        assert found is None
+
+
+@pytest.mark.parametrize("degrees", [90, 270])
+def test_a_block_of_figures_on_its_side_is_not_read_as_one_line(
+    data_dir: Path, degrees: int
+) -> None:
+    """Four "234.40" stacked on a receipt, turned, are detected as one box 2.7 times as long as
+    high; read as a line it said "turn by 180°" (wrong by 90°). Too short to be a line of text
+    (``FEW_LINES_RATIO``), it decides nothing."""
+    receipt = Image.open(data_dir / "sroie_325.jpg").convert("L")
+    figures = receipt.crop((392, 572, 533, 685)).rotate(degrees, expand=True)
+    chosen = PreprocessingSettings().orientation.model_copy(update={"method": "rapidocr"})
+    detector = OrientationDetector(chosen)
+    try:
+        found = detector.detect(figures, measure(figures))
+    finally:
+        detector.close()
+
+    assert found is None or found.degrees == (360 - degrees) % 360
+
+
 def test_an_upright_page_is_left_as_it_is(orientation_method: Preprocessor) -> None:
     page = page_of(prose_page())
 

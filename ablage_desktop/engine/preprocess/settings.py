@@ -28,12 +28,16 @@ class Orientation(_Section):
     """Below this, a turn Tesseract OSD proposes is made only if the rapidocr method agrees."""
     fallback: bool = True
     """Where Tesseract OSD is unsure (below ``min_confidence``) or finds too few characters,
-    the RapidOCR method decides alone (careful in its own right: ``min_lines`` lines, a
-    ``min_agreement`` share agreeing). Off: such a page is left as it is."""
+    the RapidOCR method decides alone (careful in its own right: a ``min_agreement`` share of
+    the lines agreeing, every line on a page of a few). Off: such a page is left as it is."""
     min_agreement: float = Field(0.8, gt=0.5, le=1)
     """RapidOCR method: share of the classified lines that must agree on 180 degrees."""
     min_lines: int = Field(4, ge=1)
-    """RapidOCR method: fewer text lines than this and the page is left as it is."""
+    """RapidOCR method: lines from which a ``min_agreement`` share decides."""
+    few_lines: bool = True
+    """RapidOCR method, a page of fewer than ``min_lines`` lines (a short note, a label, the
+    last lines of a letter): turned only where every line reads better the same way by a
+    wider margin (``FEW_LINES_MARGIN``). Off: such a page is left as it is."""
     baselines: bool = True
     """Leave a page whose characters clearly stand on their baselines as it is without
     running the method (``preprocess/baselines.py``: a few ms against about 110 ms of OSD)."""
