@@ -157,9 +157,12 @@ class FakeModel(Backend):
         self.text = text
         self.pictures: tuple[Box, ...] = ()
         self.fail_pages: list[BaseException] = []
+        self.during_page: Callable[[], None] | None = None
         probe.take(device, name, size)
 
     def recognize(self, page: PageImage, cancel: object = None) -> OcrPage:
+        if self.during_page is not None:
+            self.during_page()
         if self.fail_pages:
             raise self.fail_pages.pop(0)
         return OcrPage(
@@ -190,6 +193,8 @@ class FakeModelScript:
     load_delay: float = 0.0
     during_load: Callable[[], None] | None = None
     """Called inside every load attempt (to watch loads overlap, for example)."""
+    during_page: Callable[[], None] | None = None
+    """Called inside every page's reading."""
     loads: int = 0
     attempts: int = 0
     keep: list[FakeModel] = field(default_factory=list)
@@ -217,6 +222,7 @@ def fake_spec(script: FakeModelScript, probe: FakeProbe) -> BackendSpec:
         model = FakeModel(name, script.device, script.size, probe, script.text)
         model.fail_pages = list(script.page_errors)
         model.pictures = script.pictures
+        model.during_page = script.during_page
         if script.leak:
             script.keep.append(model)
         return model

@@ -7,6 +7,7 @@ and the real Tesseract as the CPU engine a page falls back to where that matters
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -567,6 +568,30 @@ def test_small_print_is_read_by_rapidocr_without_tesseract(rig: Rig) -> None:
     assert helper.attempts == 0
     dispatcher.recognize(page_of(normal))
     assert helper.attempts == 1  # asked to help on normal print
+
+
+def test_rapidocr_loads_while_its_helper_reads_the_first_page(rig: Rig, page: PageImage) -> None:
+    """On a cold start RapidOCR's load (about 0.9 s) followed Tesseract's load and reading;
+    now it runs meanwhile. The helper's reading here waits until the reader is loaded: loaded
+    only after that reading, it never would be, and the page fails the wait."""
+    reader_loaded = threading.Event()
+    reader = FakeModelScript(
+        "rapidocr", "cpu", 256 * MIB, text="Rechnung 4711", during_load=reader_loaded.set
+    )
+    overlapped: list[bool] = []
+    helper = FakeModelScript(
+        "tesseract",
+        "cpu",
+        64 * MIB,
+        text="Rechnung 4711",
+        during_page=lambda: overlapped.append(reader_loaded.wait(timeout=10)),
+    )
+    register_fakes(rig.manager, rig.probe, reader, helper)
+
+    combining_dispatcher(rig, ("rapidocr", "tesseract")).recognize(page)
+
+    assert overlapped and all(overlapped)
+    assert reader.loads == 1 and rig.manager.info("rapidocr").state is ModelState.READY
 
 
 def test_an_engine_that_cannot_split_its_reading_reads_the_whole_page(page: PageImage) -> None:
