@@ -47,7 +47,7 @@ def run_models_list(
     args: argparse.Namespace,
     config: AppConfig,
     footprints: Path | None = None,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
     engine = Engine(config, footprints=footprints)
     try:
@@ -62,9 +62,10 @@ def run_models_list(
 
 
 def write_statuses(
-    rows: list[BackendStatus], default: str, as_json: bool, out: TextIO = sys.stdout
+    rows: list[BackendStatus], default: str, as_json: bool, out: TextIO | None = None
 ) -> int:
     """The models table (or its JSON) with each row's notes: what more installed would add."""
+    out = out or sys.stdout  # looked up now: a default of sys.stdout is the one at import
     if as_json:
         json.dump([_status_json(row, default) for row in rows], out, indent=2, ensure_ascii=False)
         out.write("\n")

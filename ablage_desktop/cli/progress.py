@@ -42,8 +42,9 @@ def print_summary(
     seconds: float,
     out_dir: Path | str,
     skipped: int,
-    stream: TextIO = sys.stdout,
+    stream: TextIO | None = None,
 ) -> None:
+    stream = stream or sys.stdout  # looked up now: a default of sys.stdout is the one at import
     stream.write(
         f"{tally.done} document(s) done, {len(tally.failed)} failed, {tally.pages} page(s), "
         f"{seconds:.1f} s; results in {display_line(out_dir)}\n"
