@@ -86,6 +86,7 @@ if TYPE_CHECKING:
     from ablage_desktop.engine.run.jobs import OcrRequest
     from ablage_desktop.engine.run.states import DocumentState, JobState
     from ablage_desktop.engine.statuses import BackendStatus
+    from ablage_desktop.engine.text.folding import find_words
 
 _HOMES: dict[str, str] = {
     "Engine": "ablage_desktop.engine.api",
@@ -164,6 +165,7 @@ _HOMES: dict[str, str] = {
     "DocumentState": "ablage_desktop.engine.run.states",
     "JobState": "ablage_desktop.engine.run.states",
     "BackendStatus": "ablage_desktop.engine.statuses",
+    "find_words": "ablage_desktop.engine.text.folding",
 }
 """Each public name and the module it lives in."""
 
@@ -228,6 +230,7 @@ __all__ = [
     "download_model",
     "download_target",
     "extra_download",
+    "find_words",
     "fit_name",
     "folder_error",
     "fts_query",

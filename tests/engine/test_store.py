@@ -36,7 +36,15 @@ def test_the_file_is_sqlite_in_wal_mode_with_every_table(store: Store) -> None:
     with sqlite3.connect(store.path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-    assert {"documents", "pages", "failures", "jobs", "job_documents", "pages_fts"} <= tables
+    assert {
+        "documents",
+        "pages",
+        "failures",
+        "jobs",
+        "job_documents",
+        "pages_fts",
+        "pages_sub",
+    } <= tables
     assert store.integrity_check() == "ok"
 
 
@@ -79,6 +87,59 @@ def test_search_finds_words_with_or_without_umlauts_and_marks_hits(store: Store)
     with pytest.raises(UsageError):
         store.search("")  # no word: a mistake to say, not "nothing found"
     assert store.search('" AND OR NEAR( -') == []  # syntax characters are only text
+
+
+def test_a_word_is_found_inside_longer_words_after_the_pages_holding_it_whole(
+    store: Store,
+) -> None:
+    """German compounds: "Rechnung" is in "Handelsrechnung" and "Rechnungsnummer", "Straße"
+    in "Waldstrasse" (folded: "ß" as "ss"); those pages follow the whole-word hits."""
+    store.add_page("b" * 64, Path("/a/compound.pdf"), "auto", page(0, "Handelsrechnung vom 30.10."))
+    store.add_page(SHA, Path("/a/whole.pdf"), "auto", page(0, "Rechnung Nr. 5\nWaldstrasse 86"))
+    store.add_page("c" * 64, Path("/a/number.png"), "auto", page(0, "Die Rechnungsnummer"))
+    store.add_page("d" * 64, Path("/a/other.png"), "auto", page(0, "Quittung Hauptstraße am 30."))
+
+    hits = store.search("rechnung")
+
+    assert next(hit.document.name for hit in hits) == "whole.pdf"
+    assert {hit.document.name for hit in hits[1:]} == {"compound.pdf", "number.png"}
+    assert hits[0].rank < 0 < hits[1].rank <= hits[2].rank
+    compound = next(hit for hit in hits if hit.document.name == "compound.pdf")
+    assert compound.snippet == f"Handels{HIT_START}rechnung{HIT_END} vom 30.10."
+    assert {hit.document.name for hit in store.search("STRASSE")} == {"whole.pdf", "other.png"}
+    assert [hit.document.name for hit in store.search("Straße 30")] == ["other.png"]
+    assert [hit.document.name for hit in store.search("strasse am")] == ["other.png"]
+    assert store.search("rechnung", limit=2)[1].rank > 0  # the limit counts both kinds
+    assert len(store.search("rechnung", limit=2)) == 2
+    assert store.search("ech am") == []  # "am" whole, and "ech" on that page nowhere
+
+
+def test_an_archive_of_schema_2_has_its_pages_indexed_for_words_inside_words(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    Store(path).close()
+    with sqlite3.connect(path) as db:  # as version 2 left it: no trigram index, one page
+        db.executescript(
+            "DROP TRIGGER pages_sub_ai; DROP TRIGGER pages_sub_ad; DROP TRIGGER pages_sub_au;"
+            "DROP TABLE pages_sub; UPDATE meta SET value = '2' WHERE key = 'schema';"
+        )
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO documents (sha256, path, added) VALUES (?, 'old.pdf', 'then')", (SHA,)
+        )
+        db.execute(
+            "INSERT INTO pages (document_id, page, requested, backend, text, result, seconds, "
+            "created) VALUES (1, 0, 'auto', 'auto', 'Handelsrechnung', '{}', 1, 'then')"
+        )
+
+    archive = Store(path)
+    try:
+        assert [hit.document.name for hit in archive.search("rechnung")] == ["old.pdf"]
+        archive.add_page("e" * 64, Path("new.pdf"), "auto", page(0, "Gutschrift zur Rechnung"))
+        assert len(archive.search("rechnung")) == 2
+    finally:
+        archive.close()
 
 
 def test_fts_query_quotes_every_word() -> None:

@@ -21,9 +21,9 @@ from windows import open_window
 
 from ablage_desktop.engine import Event, JobState, OcrLine, OcrPage, PageDone
 from ablage_desktop.engine.archive.store import HIT_END, HIT_START, Store
+from ablage_desktop.engine.text.folding import find_words
 from ablage_desktop.gui.main_window import MainWindow
 from ablage_desktop.gui.widgets.search_panel import HTML_ROLE, snippet_html
-from ablage_desktop.gui.widgets.text_pane import find_words
 
 BATCH_TIMEOUT_MS = 60_000
 STORED_TEXT = "Archived reading 4711"
@@ -259,9 +259,12 @@ def test_search_words_are_found_as_the_archive_finds_them() -> None:
 
     assert found("falligkeit") == ["Fälligkeit", "FALLIGKEIT"]
     assert found("30.10.2018") == ["30.10.2018"]
-    assert found("fäll*") == ["Fälligkeit", "FALLIGKEIT", "fällig"]
-    assert found("am stras*") == ["am", "Straße"]
-    assert found("ll") == []
+    assert found("fäll*") == ["Fäll", "FALL", "fäll"]  # inside words too, as the archive
+    assert found("am stras*") == ["am", "Straß"]
+    assert found("STRASSE") == ["Straße"]
+    assert found("keit") == ["keit", "KEIT"]
+    assert found("ll") == []  # two letters: whole words only
+    assert found("01") == []  # "01" is inside "2018" but too short to be found there
 
 
 def test_a_search_lists_the_hit_and_opening_it_shows_the_page_with_the_word_marked(

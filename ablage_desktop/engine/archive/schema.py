@@ -7,9 +7,13 @@ from pathlib import Path
 
 from ablage_desktop.engine.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """2: ``jobs.delivery``, where the caller writes a batch's results (a resumed batch writes the
-rest there too)."""
+rest there too). 3: ``pages_sub``, the folded text in trigrams, for words inside words."""
+
+FOLD_FUNCTION = "ablage_fold"
+"""The SQL name of ``text.folding.folded``, which every connection registers before it writes
+(``pages_sub``'s triggers call it)."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -75,6 +79,17 @@ CREATE TRIGGER IF NOT EXISTS pages_au AFTER UPDATE ON pages BEGIN
     INSERT INTO pages_fts(pages_fts, rowid, text) VALUES ('delete', old.id, old.text);
     INSERT INTO pages_fts(rowid, text) VALUES (new.id, new.text);
 END;
+CREATE VIRTUAL TABLE IF NOT EXISTS pages_sub USING fts5(text, tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS pages_sub_ai AFTER INSERT ON pages BEGIN
+    INSERT INTO pages_sub(rowid, text) VALUES (new.id, ablage_fold(new.text));
+END;
+CREATE TRIGGER IF NOT EXISTS pages_sub_ad AFTER DELETE ON pages BEGIN
+    DELETE FROM pages_sub WHERE rowid = old.id;
+END;
+CREATE TRIGGER IF NOT EXISTS pages_sub_au AFTER UPDATE OF text ON pages BEGIN
+    DELETE FROM pages_sub WHERE rowid = old.id;
+    INSERT INTO pages_sub(rowid, text) VALUES (new.id, ablage_fold(new.text));
+END;
 CREATE INDEX IF NOT EXISTS job_documents_state ON job_documents(job_id, state);
 """
 
@@ -95,6 +110,11 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
         columns = {column["name"] for column in db.execute("PRAGMA table_info(jobs)")}
         if "delivery" not in columns:  # an archive of schema 1
             db.execute("ALTER TABLE jobs ADD COLUMN delivery TEXT")
+        if row is None or int(row["value"]) < 3:  # pages read before words inside words
+            db.execute(
+                f"INSERT INTO pages_sub(rowid, text) SELECT id, {FOLD_FUNCTION}(text) FROM pages "
+                "WHERE id NOT IN (SELECT rowid FROM pages_sub)"
+            )
         db.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
             (str(SCHEMA_VERSION),),

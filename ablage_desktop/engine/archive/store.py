@@ -28,15 +28,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ablage_desktop.engine.archive.schema import migrate
+from ablage_desktop.engine.archive.schema import FOLD_FUNCTION, migrate
 from ablage_desktop.engine.archive.search import (
     HIT_END,
     HIT_START,
+    INSIDE_SQL,
+    INSIDE_WHOLE,
     MAX_SEARCH_HITS,
     SEARCH_SQL,
     SearchHit,
     fts_query,
     hit_of,
+    inside_hit,
+    inside_query,
     search_query,
 )
 from ablage_desktop.engine.errors import StoreError
@@ -49,6 +53,7 @@ from ablage_desktop.engine.pathtext import (
 from ablage_desktop.engine.results.document import ErrorInfo, OcrPage
 from ablage_desktop.engine.run.processes import running
 from ablage_desktop.engine.run.states import DocumentState, JobState
+from ablage_desktop.engine.text.folding import folded
 
 __all__ = [  # the archive's API, with the search records defined beside it
     "HIT_END",
@@ -109,6 +114,7 @@ class Store:
                 path, timeout=30, check_same_thread=False, isolation_level=None
             )
             self._db.row_factory = sqlite3.Row
+            self._db.create_function(FOLD_FUNCTION, 1, folded, deterministic=True)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -397,6 +403,21 @@ class Store:
     # --- search -------------------------------------------------------------------------------
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
-        """Pages whose text holds every word of ``text``, best first (``archive_search``)."""
+        """Pages whose text holds every word of ``text``, best first (``archive_search``):
+        those holding them as words, then those holding one inside a longer word."""
         query, limit = search_query(text, limit)
-        return [hit_of(row) for row in self._read(SEARCH_SQL, (query, limit))]
+        rows = self._read(SEARCH_SQL, (query, limit))
+        hits = [hit_of(row) for row in rows]
+        inside = inside_query(text)
+        if inside is None or len(hits) >= limit:
+            return hits
+        trigrams, whole = inside
+        sql = INSIDE_SQL.format(whole=INSIDE_WHOLE if whole else "")
+        parameters = (
+            (trigrams, whole, limit + len(rows)) if whole else (trigrams, limit + len(rows))
+        )
+        seen = {int(row["id"]) for row in rows}
+        more = [
+            inside_hit(row, text) for row in self._read(sql, parameters) if row["id"] not in seen
+        ]
+        return hits + more[: limit - len(hits)]

@@ -8,62 +8,18 @@ text from where the previous line ended, which finds it inside its row.
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from ablage_desktop.engine import OcrLine, OcrPage
+from ablage_desktop.engine import OcrLine, OcrPage, find_words
 
 log = logging.getLogger(__name__)
 
 _HIGHLIGHT = QColor(255, 214, 102)
 _SEARCH_HIT = QColor(255, 140, 0)
 _SEARCH_HIT_TEXT = QColor(0, 0, 0)
-
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """``text`` without case and diacritics ("Fälligkeit" -> "falligkeit"), as the archive's
-    search sees it, and for each index of the result the index in ``text`` it came from."""
-    folded: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        base = "".join(
-            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
-        )
-        for part in base.casefold():
-            folded.append(part)
-            origin.append(index)
-    return "".join(folded), origin
-
-
-def find_words(text: str, words: str) -> list[tuple[int, int]]:
-    """Where the search words ``words`` occur in ``text``: sorted, merged ``(start, end)``.
-
-    Matches as the archive's full-text search does: whole words, case and diacritics ignored,
-    a word with punctuation ("30.10.2018") as its parts in a row, and ``word*`` as a prefix.
-    """
-    folded, origin = fold(text)
-    spans: list[tuple[int, int]] = []
-    for word in words.split():
-        prefix = word.endswith("*")
-        parts = re.findall(r"\w+", fold(word.rstrip("*"))[0])
-        if not parts:
-            continue
-        tail = r"\w*" if prefix else r"(?!\w)"
-        pattern = r"(?<!\w)" + r"\W+".join(re.escape(part) for part in parts) + tail
-        for match in re.finditer(pattern, folded):
-            if match.end() > match.start():
-                spans.append((origin[match.start()], origin[match.end() - 1] + 1))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def map_lines(text: str, lines: tuple[OcrLine, ...]) -> list[tuple[int, int] | None]:
