@@ -10,6 +10,7 @@ are taken literally: quotes, hyphens and ``AND`` are text, not query syntax.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,15 +135,15 @@ def snippet_of(text: str, words: str) -> str:
     spans = find_words(text, words)
     if not spans:
         return text[: SNIPPET_BEFORE + SNIPPET_AFTER]
-    first = spans[0][0]
+    first, last = spans[0]
     start = max(0, first - SNIPPET_BEFORE)
     if start:  # from the start of a word
-        space = text.find(" ", start, first)
-        start = space + 1 if space >= 0 else start
-    end = min(len(text), spans[0][1] + SNIPPET_AFTER)
-    if end < len(text):
-        space = text.rfind(" ", spans[0][1], end)
-        end = space if space >= 0 else end
+        gap = re.search(r"\s", text[start:first])
+        start = start + gap.end() if gap else start
+    end = min(len(text), last + SNIPPET_AFTER)
+    if end < len(text):  # to the end of a word
+        gaps = [gap.start() for gap in re.finditer(r"\s", text[last:end])]
+        end = last + gaps[-1] if gaps else end
     pieces, cursor = ["…" if start else ""], start
     for hit_start, hit_end in spans:
         if hit_start < start or hit_end > end:
