@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from benchmark_scripts import BENCHMARKS, load_script
@@ -26,3 +28,45 @@ def test_each_page_is_asked_four_ways_and_judged(
     assert script.verdict(0, 3) == "missed" and script.verdict(1, 3) == "wrong"
     out = capsys.readouterr().out
     assert "orientation.fallback: false, baselines: true" in out and "| 180 | 1 |" in out
+
+
+@pytest.fixture
+def script(monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.syspath_prepend(str(BENCHMARKS))  # it takes the page rendering of tesseract_path
+    return load_script("orientation.py", "orientation_script")
+
+
+def test_strips_of_one_two_and_three_lines_are_cut_from_a_page(script: Any) -> None:
+    lines = tuple(f"Line {n} of the letter, with words enough to read" for n in range(8))
+    page = text_page(lines, size=(1400, 1000))
+
+    bands = script.text_bands(page)
+    strips = script.strips_of(page, 2, random.Random(1))
+
+    assert len(bands) == len(lines)
+    assert [count for count, _ in strips] == [1, 1, 2, 2, 3, 3]
+    for count, strip in strips:
+        assert len(script.text_bands(strip)) == count  # whole lines, none cut in half
+        assert strip.width < page.width
+
+
+def test_the_report_has_a_row_per_number_of_lines_and_turn(script: Any) -> None:
+    rows = [
+        {
+            "page": "p",
+            "lines": n,
+            "turned": t,
+            "found": None,
+            "method": None,
+            "verdict": "right" if t == 0 else "missed",
+            "seconds": 0.1,
+        }
+        for n in (1, 2)
+        for t in (0, 90, 180, 270)
+    ]
+
+    out = script.report(rows, fallback=True)
+
+    assert "| 1 | 90 | 1 | 0 | 1 | 0 | 0.100 |" in out
+    assert "| 2 | 0 | 1 | 1 | 0 | 0 | 0.100 |" in out
+    assert any("6 missed" in line for line in out)
