@@ -43,7 +43,11 @@ from ablage_desktop.engine.preprocess import (
 from ablage_desktop.engine.preprocess.baselines import baseline_evidence
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
 from ablage_desktop.engine.preprocess.measure import measure, working_scale
-from ablage_desktop.engine.preprocess.orientation import OrientationDetector, osd_tessdata
+from ablage_desktop.engine.preprocess.orientation import (
+    Orientation,
+    OrientationDetector,
+    osd_tessdata,
+)
 from ablage_desktop.engine.preprocess.stage import UNKNOWN_DPI
 from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
 
@@ -141,6 +145,16 @@ def test_a_turned_page_is_detected_and_turned_back(
     assert variant.notes[0].startswith(f"turned {(360 - degrees) % 360}° counter-clockwise")
 
 
+def detect_with(image: Image.Image, **settings: object) -> Orientation | None:
+    """The orientation detector's answer, with the shipped settings changed by ``settings``."""
+    chosen = PreprocessingSettings().orientation.model_copy(update=settings)
+    detector = OrientationDetector(chosen)
+    try:
+        return detector.detect(image, measure(image))
+    finally:
+        detector.close()
+
+
 @pytest.mark.parametrize("fallback", [True, False])
 def test_a_receipt_osd_is_unsure_of_is_turned_back_by_reading_its_lines(
     data_dir: Path, fallback: bool
@@ -150,14 +164,8 @@ def test_a_receipt_osd_is_unsure_of_is_turned_back_by_reading_its_lines(
     if osd_tessdata() is None:
         pytest.skip("osd.traineddata is not installed (apt-get install tesseract-ocr-osd)")
     receipt = Image.open(data_dir / "sroie_325.jpg").convert("L").rotate(180)
-    chosen = PreprocessingSettings().orientation.model_copy(
-        update={"method": "tesseract", "fallback": fallback}
-    )
-    detector = OrientationDetector(chosen)
-    try:
-        found = detector.detect(receipt, measure(receipt))
-    finally:
-        detector.close()
+
+    found = detect_with(receipt, method="tesseract", fallback=fallback)
 
     if fallback:
         assert found is not None and found.turns == 2
@@ -174,14 +182,8 @@ def test_a_page_of_two_lines_is_turned_back_where_both_lines_agree(
     """A short note upside down or on its side was read as it lay ("Tott t uuR"): below
     ``min_lines`` the RapidOCR method never decided, and OSD's turns went unconfirmed."""
     page = text_page().rotate(degrees, expand=True, fillcolor=255)  # two lines
-    chosen = PreprocessingSettings().orientation.model_copy(
-        update={"method": "rapidocr", "few_lines": few_lines}
-    )
-    detector = OrientationDetector(chosen)
-    try:
-        found = detector.detect(page, measure(page))
-    finally:
-        detector.close()
+
+    found = detect_with(page, method="rapidocr", few_lines=few_lines)
 
     if few_lines:
         assert found is not None and found.degrees == (360 - degrees) % 360
@@ -199,12 +201,8 @@ def test_a_block_of_figures_on_its_side_is_not_read_as_one_line(
     (``FEW_LINES_RATIO``), it decides nothing."""
     receipt = Image.open(data_dir / "sroie_325.jpg").convert("L")
     figures = receipt.crop((392, 572, 533, 685)).rotate(degrees, expand=True)
-    chosen = PreprocessingSettings().orientation.model_copy(update={"method": "rapidocr"})
-    detector = OrientationDetector(chosen)
-    try:
-        found = detector.detect(figures, measure(figures))
-    finally:
-        detector.close()
+
+    found = detect_with(figures, method="rapidocr")
 
     assert found is None or found.degrees == (360 - degrees) % 360
 
