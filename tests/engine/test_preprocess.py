@@ -278,6 +278,15 @@ def test_the_working_copy_is_reduced_by_a_whole_factor_where_that_leaves_enough(
     assert working_scale(side) == pytest.approx(scale)
 
 
+def test_two_lines_on_a_whole_page_are_not_a_blank_page() -> None:
+    """0.1 % of an A4 page at 300 dpi is ink: taken for blank at 0.2 %, such a page had no
+    characters, and turned, its orientation was never asked."""
+    page = Image.new("L", (2480, 3508), 255)
+    page.paste(text_page(), (200, 300))
+
+    assert len(measure(page).char_boxes) >= 30
+
+
 def test_the_measures_tell_the_paper_the_ink_and_a_blank_page() -> None:
     page = prose_page()
     noisy_blank = Image.fromarray(
