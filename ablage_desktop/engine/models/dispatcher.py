@@ -253,9 +253,11 @@ class PageDispatcher:
         """
         variant = stages.time("preprocessing", prepared.variant, self._engine_of(name))
         helper_variant = stages.time("preprocessing", prepared.variant, self._engine_of(helper))
-        self._load_ahead(name, (variant.page.width, variant.page.height))
+        size = (variant.page.width, variant.page.height)
         try:
-            reading = self._run(helper, helper_variant.page, cancel)
+            reading = self._run(
+                helper, helper_variant.page, cancel, acquired=lambda: self._load_ahead(name, size)
+            )
             stages.add(helper, reading.seconds)
         except Cancelled:
             raise
@@ -296,8 +298,10 @@ class PageDispatcher:
 
     def _load_ahead(self, name: str, page: tuple[int, int]) -> None:
         """Loads ``name`` in the background while the helper reads the page: on a cold start
-        RapidOCR's load (about 0.9 s) then overlaps Tesseract's load and reading instead of
-        following them. Its reading's own ``acquire`` waits for it, and reports a failure."""
+        RapidOCR's load (about 0.9 s) then overlaps Tesseract's reading instead of following
+        it. Called once the helper is loaded (loads run one at a time: started before, it took
+        the turn of the helper's load). Its reading's own ``acquire`` waits for it, and
+        reports a failure."""
         if self.manager.info(name).state is not ModelState.UNLOADED:
             return
 
@@ -362,12 +366,16 @@ class PageDispatcher:
         page: PageImage,
         cancel: CancelToken | None,
         settled: Settled | None = None,
+        acquired: Callable[[], None] | None = None,
     ) -> OcrPage:
         """One engine on one page (with the lines another engine has ``settled``, where it
-        takes them); an out-of-memory frees every idle model and retries once."""
+        takes them); an out-of-memory frees every idle model and retries once. ``acquired``
+        is called once the engine is loaded, before it reads."""
         oom = ""
         stopped = False
         lease = self.manager.acquire(name, (page.width, page.height))
+        if acquired is not None:
+            acquired()
         try:
             return lease.recognize(page, cancel, settled)
         except EngineStopped:
