@@ -12,7 +12,7 @@ far worse than leaving a turned one, so each abstains unless it is sure.
   of the 60 turned pages back, missed 12 (receipts, small forms, a near-empty page) and turned
   no page wrongly. Where OSD is unsure or finds too few characters, the ``rapidocr`` method
   decides alone (``fallback``): 57 of 60 turned back, still none wrongly, no upright page
-  turned (``benchmarks/orientation.py``). OSD takes about 90-170 ms a page, the RapidOCR
+  turned (``benchmarks/orientation.py``); 60 of 60 with ``few_lines``. OSD takes about 90-170 ms a page, the RapidOCR
   method 0.5-1 s more, only on pages OSD did not settle.
 * ``rapidocr``: for installations without osd.traineddata. Text lines are long: smearing the
   ink along rows and along columns tells lying (0/180) from standing (90/270) text. Pieces of
@@ -67,10 +67,11 @@ DIRECTION_MARGIN = 2.0
 """Lines along one axis must outnumber those along the other this many times."""
 FEW_LINES_MARGIN = 0.15
 """With fewer than ``min_lines`` lines (``few_lines``), every line must read better the same
-way and the mean scores differ by this much. On 1-3-line strips cut from the development
-set's pages, each turned four ways (297 cases the rule decides alone), the mean difference
-pointed the right way in every case (least 0.02): 191 of 224 turned strips turned back,
-no upright strip turned (``benchmarks/orientation.py --strips``)."""
+way and the mean scores differ by this much. In a probe of the method alone on 1-3-line
+strips of the development set's pages turned four ways (297 cases with fewer than four
+lines), the mean difference pointed the right way every time (least 0.02). Through the
+detector (``benchmarks/orientation.py --strips``): 295 of 471 turned strips turned back
+(176 without ``few_lines``), none wrongly, no upright strip turned."""
 FEW_LINES_RATIO = 4.0
 """...and the longest line be this many times longer than high: a block of stacked figures
 on a receipt, turned, is detected as one box 2.7 times as long as high and read the wrong
