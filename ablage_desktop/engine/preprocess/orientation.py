@@ -12,8 +12,8 @@ far worse than leaving a turned one, so each abstains unless it is sure.
   of the 60 turned pages back, missed 12 (receipts, small forms, a near-empty page) and turned
   no page wrongly. Where OSD is unsure or finds too few characters, the ``rapidocr`` method
   decides alone (``fallback``): 57 of 60 turned back, still none wrongly, no upright page
-  turned (``benchmarks/orientation.py``); 60 of 60 with ``few_lines``. OSD takes about 90-170 ms a page, the RapidOCR
-  method 0.5-1 s more, only on pages OSD did not settle.
+  turned (``benchmarks/orientation.py``); 60 of 60 with ``few_lines``. OSD takes about
+  90-170 ms a page, the RapidOCR method 0.5-1 s more, only on pages OSD did not settle.
 * ``rapidocr``: for installations without osd.traineddata. Text lines are long: smearing the
   ink along rows and along columns tells lying (0/180) from standing (90/270) text. Pieces of
   the longest lines then go to RapidOCR's 0/180 line classifier, and a clear majority decides.
