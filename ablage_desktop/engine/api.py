@@ -221,6 +221,11 @@ class Engine:
         """Archived pages holding every word of ``words``, best first."""
         return self._archive.search(words, limit)
 
+    def index_archive(self) -> int:
+        """One step of indexing an older archive's pages for words inside words (each step
+        short, so that other calls come between); the pages indexed, 0 once none is left."""
+        return self._archive.index_older_pages()
+
     def archived_document(self, sha256: str, path: Path) -> OcrDocument | None:
         """The stored pages of a document; None when the archive holds none."""
         return self._archive.document(sha256, path)

@@ -56,6 +56,10 @@ class ArchiveAccess:
             return []
         return self._store.search(words, limit)
 
+    def index_older_pages(self) -> int:
+        """``Store.index_older_pages``: one step; 0 without an archive or once done."""
+        return self._store.index_older_pages() if self._store is not None else 0
+
     def document(self, sha256: str, path: Path) -> OcrDocument | None:
         """The stored pages of a document as a result to show and export; None when the
         archive holds none of its pages."""

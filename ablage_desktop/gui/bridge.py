@@ -89,6 +89,7 @@ class EngineBridge(QObject):
         self._unsubscribe = engine.subscribe(self._on_engine_event)
         self._last_activity_refresh = 0.0
         self._pending_batches: set[int] = set()
+        self._shutting_down = False
         self._batches = itertools.count(1)
         self._benches = itertools.count(1)
         self.worker.batchFinished.connect(self._batch_finished)
@@ -104,11 +105,18 @@ class EngineBridge(QObject):
         # Engine libraries imported now, not when the user waits; then what they added is
         # frozen out of the garbage collector's full passes too, if nothing runs (gui/heap.py).
         self.run(self._prepare)
+        self._index_archive()
 
     def _prepare(self) -> None:
         """In the control thread: the engines' imports, then the heap frozen if idle."""
         self.engine.prepare()
         freeze_if_idle(lambda: not self._pending_batches and not self.engine.resident())
+
+    def _index_archive(self, indexed: int = -1) -> None:
+        """An older archive's pages indexed for words inside words a short step at a time,
+        each step a task of its own: a search or a load asked meanwhile waits one step."""
+        if indexed and not self._shutting_down:
+            self.run(self.engine.index_archive, on_result=self._index_archive)
 
     @property
     def has_archive(self) -> bool:
@@ -276,6 +284,7 @@ class EngineBridge(QObject):
 
         Never ``terminate()``: a thread still inside a model load is left to the process exit.
         """
+        self._shutting_down = True
         self._unsubscribe()
         self.worker.interrupt()  # the running batch stays resumable
         self.worker.cancel_bench(10**9)

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from archives import SHA, schema_2_archive
 
+from ablage_desktop import app
 from ablage_desktop.engine.archive.store import HIT_END, HIT_START, Store, StoreError, fts_query
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.results.document import ErrorInfo, Fallback, OcrLine, OcrPage
 from ablage_desktop.engine.run.states import DocumentState, JobState
-
-SHA = "a" * 64
 
 
 def page(index: int, text: str, backend: str = "tesseract") -> OcrPage:
@@ -114,32 +114,71 @@ def test_a_word_is_found_inside_longer_words_after_the_pages_holding_it_whole(
     assert store.search("ech am") == []  # "am" whole, and "ech" on that page nowhere
 
 
-def test_an_archive_of_schema_2_has_its_pages_indexed_for_words_inside_words(
+def test_an_archive_of_schema_2_has_its_pages_indexed_for_words_inside_words_step_by_step(
     tmp_path: Path,
 ) -> None:
+    """Opening an older archive is quick; its pages are indexed later, a few at a time (the
+    window in the background, the CLI before a search), found by whole words meanwhile."""
     path = tmp_path / "old.sqlite3"
-    Store(path).close()
-    with sqlite3.connect(path) as db:  # as version 2 left it: no trigram index, one page
-        db.executescript(
-            "DROP TRIGGER pages_sub_ai; DROP TRIGGER pages_sub_ad; DROP TRIGGER pages_sub_au;"
-            "DROP TABLE pages_sub; UPDATE meta SET value = '2' WHERE key = 'schema';"
-        )
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "INSERT INTO documents (sha256, path, added) VALUES (?, 'old.pdf', 'then')", (SHA,)
-        )
-        db.execute(
-            "INSERT INTO pages (document_id, page, requested, backend, text, result, seconds, "
-            "created) VALUES (1, 0, 'auto', 'auto', 'Handelsrechnung', '{}', 1, 'then')"
-        )
+    schema_2_archive(path, ["Handelsrechnung", "Rechnung 1", "Waldstraße", "Rechnungsnummer"])
 
     archive = Store(path)
     try:
-        assert [hit.document.name for hit in archive.search("rechnung")] == ["old.pdf"]
+        assert archive.older_pages_to_index() == 4
+        assert [hit.page for hit in archive.search("rechnung")] == [1]  # whole words only
+        # Page 3 read again before its step: the triggers index it, the step again.
+        archive.add_page(SHA, Path("old.pdf"), "auto", page(3, "Rechnungsnummer 7"))
         archive.add_page("e" * 64, Path("new.pdf"), "auto", page(0, "Gutschrift zur Rechnung"))
-        assert len(archive.search("rechnung")) == 2
+        assert archive.index_older_pages(limit=3) == 3
+        assert archive.older_pages_to_index() == 1
+        assert archive.index_older_pages(limit=3) == 1
+        assert archive.index_older_pages(limit=3) == 0
+        assert archive.older_pages_to_index() == 0
+
+        hits = archive.search("rechnung")
+        assert sorted((hit.document.name, hit.page) for hit in hits) == [
+            ("new.pdf", 0),
+            ("old.pdf", 0),
+            ("old.pdf", 1),
+            ("old.pdf", 3),
+        ]
+        assert [hit.page for hit in archive.search("strasse")] == [2]
+        assert archive.integrity_check() == "ok"
     finally:
         archive.close()
+    reopened = Store(path)  # nothing left to index, and nothing indexed twice
+    try:
+        assert reopened.older_pages_to_index() == 0
+        assert reopened.index_older_pages() == 0
+        with sqlite3.connect(path) as db:
+            assert db.execute("SELECT count(*) FROM pages_sub").fetchone() == (5,)
+    finally:
+        reopened.close()
+
+
+def test_the_search_command_indexes_an_older_archive_first_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    schema_2_archive(path, ["Handelsrechnung vom 30.10.", "Lieferschein"])
+
+    assert app.main(["search", "rechnung", "--store", str(path)]) == 0
+    shown = capsys.readouterr()
+    assert "indexing 2 pages of an older archive" in shown.err
+    assert "old.pdf  page 1  (auto)\n    Handels[rechnung] vom 30.10." in shown.out
+    assert app.main(["search", "liefer", "--store", str(path)]) == 0
+    assert capsys.readouterr().err == ""  # once
+
+
+def test_a_new_or_empty_archive_has_nothing_to_index(tmp_path: Path) -> None:
+    schema_2_archive(tmp_path / "empty.sqlite3", [])
+    for path in (tmp_path / "empty.sqlite3", tmp_path / "new.sqlite3"):
+        archive = Store(path)
+        try:
+            assert archive.older_pages_to_index() == 0
+            assert archive.index_older_pages() == 0
+        finally:
+            archive.close()
 
 
 def test_fts_query_quotes_every_word() -> None:

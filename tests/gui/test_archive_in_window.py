@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from archives import schema_2_archive
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMenu
 from pytestqt.qtbot import QtBot
@@ -28,6 +29,7 @@ from ablage_desktop.gui.widgets.search_panel import HTML_ROLE, snippet_html
 BATCH_TIMEOUT_MS = 60_000
 STORED_TEXT = "Archived reading 4711"
 """Page 1's text as the interrupted batch committed it: not what Tesseract would read."""
+PENDING = "SELECT value FROM meta WHERE key = 'pages_sub_pending'"
 
 
 @pytest.fixture
@@ -265,6 +267,18 @@ def test_search_words_are_found_as_the_archive_finds_them() -> None:
     assert found("keit") == ["keit", "KEIT"]
     assert found("ll") == []  # two letters: whole words only
     assert found("01") == []  # "01" is inside "2018" but too short to be found there
+
+
+def test_an_older_archive_is_indexed_for_words_inside_words_behind_the_window(
+    qtbot: QtBot, tmp_path: Path, archive: Path
+) -> None:
+    """Its pages are indexed in the control thread's short steps after the window opens."""
+    schema_2_archive(archive, ["Handelsrechnung vom 30.10.", "Rechnung 7", "Lieferschein"])
+    with open_window(qtbot, tmp_path, store=archive) as window:
+        qtbot.waitUntil(lambda: not query(archive, PENDING), timeout=10_000)
+        window.search("rechnung")
+        qtbot.waitUntil(lambda: len(window.search_panel.hits) == 2, timeout=5000)
+        assert [hit.page for hit in window.search_panel.hits] == [1, 0]  # whole word first
 
 
 def test_a_search_lists_the_hit_and_opening_it_shows_the_page_with_the_word_marked(

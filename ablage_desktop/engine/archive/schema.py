@@ -11,6 +11,10 @@ SCHEMA_VERSION = 3
 """2: ``jobs.delivery``, where the caller writes a batch's results (a resumed batch writes the
 rest there too). 3: ``pages_sub``, the folded text in trigrams, for words inside words."""
 
+SUB_PENDING = "pages_sub_pending"
+"""The ``meta`` key holding the highest page id of an older archive that ``pages_sub`` may
+still lack (``fill_pages_sub``); absent once every page is indexed."""
+
 FOLD_FUNCTION = "ablage_fold"
 """The SQL name of ``text.folding.folded``, which every connection registers before it writes
 (``pages_sub``'s triggers call it)."""
@@ -111,10 +115,14 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
         if "delivery" not in columns:  # an archive of schema 1
             db.execute("ALTER TABLE jobs ADD COLUMN delivery TEXT")
         if row is None or int(row["value"]) < 3:  # pages read before words inside words
-            db.execute(
-                f"INSERT INTO pages_sub(rowid, text) SELECT id, {FOLD_FUNCTION}(text) FROM pages "
-                "WHERE id NOT IN (SELECT rowid FROM pages_sub)"
-            )
+            # Indexed later, a step at a time (``fill_pages_sub``): about 0.4 ms a page, which
+            # for a large archive is too long to wait for before the window shows.
+            highest = db.execute("SELECT max(id) FROM pages").fetchone()[0]
+            if highest is not None:
+                db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    (SUB_PENDING, str(highest)),
+                )
         db.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
             (str(SCHEMA_VERSION),),
@@ -123,3 +131,41 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def fill_pages_sub(db: sqlite3.Connection, limit: int) -> int:
+    """Index for words inside words up to ``limit`` of the pages an older archive held, from
+    the newest down; the number indexed, 0 when none is left. Run inside a transaction.
+
+    A page changed since the upgrade was indexed by the triggers already; it is indexed again
+    here from the same text, which the trigram table's unique rowids require anyway.
+    """
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (SUB_PENDING,)).fetchone()
+    if row is None:
+        return 0
+    highest = int(row["value"])
+    ids = db.execute(
+        "SELECT id FROM pages WHERE id <= ? ORDER BY id DESC LIMIT ?", (highest, limit)
+    ).fetchall()
+    if not ids:
+        db.execute("DELETE FROM meta WHERE key = ?", (SUB_PENDING,))
+        return 0
+    lowest = int(ids[-1]["id"])
+    db.execute("DELETE FROM pages_sub WHERE rowid BETWEEN ? AND ?", (lowest, highest))
+    db.execute(
+        f"INSERT INTO pages_sub(rowid, text) SELECT id, {FOLD_FUNCTION}(text) FROM pages "
+        "WHERE id BETWEEN ? AND ?",
+        (lowest, highest),
+    )
+    db.execute("UPDATE meta SET value = ? WHERE key = ?", (str(lowest - 1), SUB_PENDING))
+    return len(ids)
+
+
+def pages_sub_pending(db: sqlite3.Connection) -> int:
+    """How many pages ``fill_pages_sub`` has still to index."""
+    row = db.execute(
+        "SELECT count(*) FROM pages "
+        "WHERE id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?)",
+        (SUB_PENDING,),
+    ).fetchone()
+    return int(row[0])

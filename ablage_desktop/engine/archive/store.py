@@ -28,7 +28,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ablage_desktop.engine.archive.schema import FOLD_FUNCTION, migrate
+from ablage_desktop.engine.archive.schema import (
+    FOLD_FUNCTION,
+    fill_pages_sub,
+    migrate,
+    pages_sub_pending,
+)
 from ablage_desktop.engine.archive.search import (
     HIT_END,
     HIT_START,
@@ -68,6 +73,10 @@ __all__ = [  # the archive's API, with the search records defined beside it
 ]
 
 log = logging.getLogger(__name__)
+
+INDEX_STEP = 500
+"""Pages of an older archive indexed in one transaction: about 0.2 s, which a page commit of
+a running batch may wait for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,6 +410,22 @@ class Store:
         ]
 
     # --- search -------------------------------------------------------------------------------
+
+    def index_older_pages(self, limit: int = INDEX_STEP) -> int:
+        """Index up to ``limit`` pages of an older archive for words inside words; the number
+        indexed, 0 once all are. Until then a search finds those pages by whole words only."""
+        try:
+            with self._transaction() as db:
+                return fill_pages_sub(db, limit)
+        except sqlite3.Error as exc:
+            raise StoreError(f"The archive {self.path} cannot be written: {exc}") from exc
+
+    def older_pages_to_index(self) -> int:
+        try:
+            with self._lock:
+                return pages_sub_pending(self._db)
+        except sqlite3.Error as exc:
+            raise StoreError(f"The archive {self.path} cannot be read: {exc}") from exc
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
         """Pages whose text holds every word of ``text``, best first (``archive_search``):
