@@ -111,7 +111,7 @@ class Engine:
         Raises ``UnknownBackend``, ``BackendUnavailable`` or the load's own error.
         """
         resolved, _ = self._core.resolve(name)
-        self._core.manager.acquire(resolved).release()
+        self._core.manager.load(resolved)
         return resolved
 
     def unload(self, name: str, wait_s: float = 0.0) -> bool:

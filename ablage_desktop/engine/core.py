@@ -173,7 +173,7 @@ class EngineCore:
 
         def check(name: str) -> None:
             try:
-                self.manager.acquire(name).release()
+                self.manager.load(name)
                 results[name] = None
             except AblageError as exc:
                 results[name] = exc.message
@@ -357,7 +357,7 @@ class EngineCore:
                 reads_pdf_text=self._reads_pdf_text,
             )
         name, spec = self.resolve(chosen, request.languages)
-        self.manager.acquire(name).release()  # load now: a broken engine fails before the batch
+        self.manager.load(name)  # now: a broken engine fails before the batch
         route = Route((name,), "chosen by the user")
         return PageDispatcher(
             self.manager,

@@ -14,6 +14,7 @@ from samples import text_page
 from ablage_desktop.engine import AUTO, Engine, OcrRequest, Store, load_config
 from ablage_desktop.engine.backends.base import EngineOptions
 from ablage_desktop.engine.errors import OutputError, UnknownBackend, UsageError
+from ablage_desktop.engine.events import ModelStateChanged
 
 
 @pytest.fixture
@@ -83,6 +84,35 @@ def test_auto_is_a_real_engine_name_in_a_request(engine: Engine, tmp_path: Path)
     (document,) = engine.ocr(OcrRequest(collected.documents, backend=AUTO, archive=False))
 
     assert document.document == page and document.ok
+
+
+def test_a_chosen_engine_with_keep_alive_0_loads_once_for_its_batch(tmp_path: Path) -> None:
+    """It is loaded before the batch (a broken engine fails first), kept through the batch,
+    and unloaded after it; the early load used to unload it at once, so it loaded twice."""
+    config = tmp_path / "keep.yaml"
+    config.write_text("management:\n  keep_alive_s: 0\n", encoding="utf-8")
+    engine = Engine(load_config([config]), probe=FakeProbe(), footprints=tmp_path / "f.json")
+    engine.add_model(
+        "first", scripted_spec(ScriptedBackend(name="first")), EngineOptions(engine="first")
+    )
+    seen: list[str] = []
+    engine.subscribe(
+        lambda event: (
+            seen.append(event.state)
+            if isinstance(event, ModelStateChanged) and event.model == "first"
+            else None
+        )
+    )
+    page = tmp_path / "page.png"
+    text_page().save(page)
+    try:
+        documents = list(engine.ocr(OcrRequest([page, page], backend="first", archive=False)))
+    finally:
+        engine.close()
+
+    assert [document.ok for document in documents] == [True, True]
+    assert seen.count("loading") == 1
+    assert seen[:2] == ["loading", "ready"] and seen[-2:] == ["unloading", "unloaded"]
 
 
 def test_a_failed_export_is_an_output_error_in_words(engine: Engine, tmp_path: Path) -> None:

@@ -89,6 +89,28 @@ def test_a_load_use_unload_cycle_emits_each_transition_with_bytes() -> None:
 # --- acquire, pins, one load at a time -------------------------------------------------------
 
 
+def test_a_load_without_a_page_leaves_the_model_ready_and_never_busy() -> None:
+    """The Load button, eager loading and the dispatcher's load ahead: the events show a load,
+    not a page read; with keep-alive 0 the model stays until it is used once."""
+    script = FakeModelScript("got", "gpu", 2 * GIB)
+    manager, recorder = make_manager(FakeProbe(), script, keep_alive_s=0)
+
+    manager.load("got")
+    manager.load("got")  # resident already: nothing happens
+
+    assert recorder.states("got") == ["loading", "ready"]
+    assert script.loads == 1 and state(manager, "got") is ModelState.READY
+    manager.acquire("got").release()  # used: keep-alive 0 unloads it after the use
+    assert recorder.states("got")[2:] == ["busy", "ready", "unloading", "unloaded"]
+    assert script.loads == 1
+
+    script.fail_load = "weights missing"
+    with pytest.raises(ModelLoadError, match="weights missing"):
+        manager.load("got")
+    assert state(manager, "got") is ModelState.FAILED
+
+
+
 def test_eight_threads_asking_for_one_model_load_it_once() -> None:
     probe = FakeProbe()
     script = FakeModelScript("got", "gpu", 2 * GIB, load_delay=0.2)

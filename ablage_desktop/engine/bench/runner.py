@@ -139,7 +139,7 @@ class BenchRunner:
         self._report(total - 1, total, ", ".join(resident), 0, 0, "restoring models")
         for name in resident:
             try:
-                self.engine.manager.acquire(name).release()
+                self.engine.manager.load(name)
             except AblageError as exc:
                 log.warning("Could not load %s again after the benchmark: %s", name, exc.message)
 

@@ -307,7 +307,7 @@ class PageDispatcher:
 
         def load() -> None:
             try:
-                self.manager.acquire(name, page).release()
+                self.manager.load(name, page)
             except Exception as exc:  # the page's own acquire meets it again and says so
                 log.debug("Loading %s ahead failed: %s", name, exc)
 

@@ -169,6 +169,18 @@ class ModelManager:
         for ``batch`` pages of that size, and refused (``InsufficientMemory``) when they
         cannot fit.
         """
+        lease = self._take(name, page, batch, pin=True)
+        assert lease is not None
+        return lease
+
+    def load(self, name: str, page: PageSize | None = None) -> None:
+        """Make ``name`` resident without using it (the Load button, eager loading, a load
+        ahead of the page that needs it): it goes from loading to ready, with no busy spell
+        that its events would show as a page; with keep-alive 0 it stays until used once.
+        Waits and raises as ``acquire``."""
+        self._take(name, page, 1, pin=False)
+
+    def _take(self, name: str, page: PageSize | None, batch: int, pin: bool) -> Lease | None:
         if page is not None:
             self._room_for_page(name, page, batch)
         with self._table.cond:
@@ -176,7 +188,7 @@ class ModelManager:
             failures_seen = record.failures
             while True:
                 if record.state in (ModelState.READY, ModelState.BUSY):
-                    lease = self._pin(record)
+                    lease, loading = self._pin(record) if pin else None, False
                     break
                 if record.failures > failures_seen:
                     # Another caller's load of this model just failed: share its answer.
@@ -190,12 +202,10 @@ class ModelManager:
                     continue
                 self._table.set_state(record, ModelState.LOADING)
                 self._table.loading = name
-                lease = None
+                lease, loading = None, True
                 break
         self._table.outbox.flush()
-        if lease is not None:
-            return lease
-        return self._load_and_pin(record, page, batch)
+        return self._load(record, page, batch, pin) if loading else lease
 
     def _room_for_page(self, name: str, page: PageSize, batch: int) -> None:
         """Evict idle models until ``batch`` pages of size ``page`` fit beside ``name``, or
@@ -265,10 +275,10 @@ class ModelManager:
 
     # --- loading -----------------------------------------------------------------------------
 
-    def _load_and_pin(
-        self, record: ModelRecord, page: PageSize | None = None, batch: int = 1
-    ) -> Lease:
-        """Run by the one thread that set ``record`` LOADING."""
+    def _load(
+        self, record: ModelRecord, page: PageSize | None, batch: int, pin: bool
+    ) -> Lease | None:
+        """Run by the one thread that set ``record`` LOADING; pinned where ``pin``."""
         started = self._clock()
         try:
             backend = self._load_with_retry(record, page, batch)
@@ -284,7 +294,8 @@ class ModelManager:
             record.loaded(backend, self._clock() - started)
             self._table.loading = None
             self._table.set_state(record, ModelState.READY, seconds=self._clock() - started)
-            lease = self._pin(record)
+            record.last_used = self._clock()
+            lease = self._pin(record) if pin else None
             self._table.cond.notify_all()
         self._table.outbox.flush()
         warmup = getattr(backend, "warmup_seconds", None)
@@ -425,12 +436,9 @@ class ModelManager:
         if self.policy.keep_alive_s > 0:
             self._background.reap(self.policy.keep_alive_s, self.expire_idle)
         if not self.policy.lazy_loading and preload:
-            self._background.preload("ablage-preload", preload, self._load_and_release)
+            self._background.preload("ablage-preload", preload, self.load)
         for name in connect:
-            self._background.preload(f"ablage-connect-{name}", [name], self._load_and_release)
-
-    def _load_and_release(self, name: str) -> None:
-        self.acquire(name).release()
+            self._background.preload(f"ablage-connect-{name}", [name], self.load)
 
     def close(self) -> None:
         """Stop the background threads and unload every model that is not in use."""
