@@ -110,7 +110,6 @@ def test_a_load_without_a_page_leaves_the_model_ready_and_never_busy() -> None:
     assert state(manager, "got") is ModelState.FAILED
 
 
-
 def test_eight_threads_asking_for_one_model_load_it_once() -> None:
     probe = FakeProbe()
     script = FakeModelScript("got", "gpu", 2 * GIB, load_delay=0.2)
