@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from fakes import GIB, FakeProbe
@@ -44,8 +45,12 @@ from ablage_desktop.engine.preprocess.baselines import baseline_evidence
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
 from ablage_desktop.engine.preprocess.measure import measure, working_scale
 from ablage_desktop.engine.preprocess.orientation import (
+    DET_MAX_SIDE,
+    DET_MIN_SIDE,
+    DET_SIDE,
     Orientation,
     OrientationDetector,
+    detector_input,
     osd_tessdata,
 )
 from ablage_desktop.engine.preprocess.stage import UNKNOWN_DPI
@@ -190,6 +195,32 @@ def test_a_page_of_two_lines_is_turned_back_where_both_lines_agree(
         assert found.method == "rapidocr, few lines"
     else:
         assert found is None
+
+
+def test_the_line_detector_sees_a_page_as_rapidocr_scales_it_and_a_strip_at_a_bounded_size() -> (
+    None
+):
+    """RapidOCR's detector scales an image up until its short side is 736 pixels: a strip of
+    one line, 60 high, became 12,000 pixels long and took 11 s a call. A page's copy is what
+    RapidOCR's own scaling makes of it; a strip's is at most ``DET_MAX_SIDE`` long."""
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    library = DetPreProcess(limit_side_len=DET_MIN_SIDE, limit_type="min")
+    for size in ((2480, 3508), (3508, 2480), (600, 2600), (700, 500)):
+        grey = np.full(size[::-1], 255, dtype=np.uint8)
+        small = cv2.resize(
+            grey,
+            None,
+            fx=min(1.0, DET_SIDE / max(size)),
+            fy=min(1.0, DET_SIDE / max(size)),
+            interpolation=cv2.INTER_AREA,
+        )
+        assert detector_input(grey).shape == library.resize(small).shape, size
+
+    strip = np.full((72, 1172), 255, dtype=np.uint8)
+    height, width = detector_input(strip).shape
+    assert width == DET_MAX_SIDE and height == 192  # 59 x 960 scaled by 3200 / 960, /32
+    assert library.resize(cv2.resize(strip, (960, 59))).shape[1] > 10_000  # as it was
 
 
 @pytest.mark.parametrize("degrees", [90, 270])

@@ -52,7 +52,13 @@ answers stayed right on the development set."""
 OSD_SMALL_TEXT = 20.0
 """Windows with smaller characters are upscaled towards this height before OSD reads them."""
 DET_SIDE = 960
-"""Longest side of the copy RapidOCR's text detector looks at."""
+"""Longest side of the copy RapidOCR's text detector looks at..."""
+DET_MIN_SIDE = 736
+"""...scaled up, as RapidOCR's detector does by default, until its short side is this long
+(the lines of a receipt turned on its side are found only so)..."""
+DET_MAX_SIDE = 3200
+"""...but never longer than this (a page up to 4.3 times as long as wide is seen as before): a
+strip of one line 60 pixels high would otherwise be 12,000 pixels long, 11 s a call."""
 LINE_RATIO = 2.5
 """A detected text box this many times longer than high is a line lying along that axis."""
 REC_LINES = 5
@@ -282,8 +288,8 @@ class OrientationDetector:
         import cv2
         import numpy as np
 
-        scale = min(1.0, DET_SIDE / max(grey.shape))
-        small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        small = detector_input(grey)
+        scale = np.array([small.shape[1] / grey.shape[1], small.shape[0] / grey.shape[0]])
         with self._lock:  # RapidOCR's objects are not made for concurrent calls
             detected = engine._load_det_model()(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
         lying: list[_Line] = []
@@ -306,7 +312,14 @@ class OrientationDetector:
             if self._session is None:
                 from ablage_desktop.engine.backends.rapidocr import new_session
 
-                self._session = new_session({"Global.log_level": "warning"})
+                # The detector takes ``detector_input``'s copy as it is.
+                self._session = new_session(
+                    {
+                        "Global.log_level": "warning",
+                        "Det.limit_type": "max",
+                        "Det.limit_side_len": DET_MAX_SIDE,
+                    }
+                )
             return self._session
 
     def close(self) -> None:
@@ -380,6 +393,21 @@ def densest_window(measures: Measures, size: tuple[int, int]) -> tuple[int, int,
     row, col = np.unravel_index(int(np.argmax(sums)), sums.shape)
     x0, y0 = int(col) * cell, int(row) * cell
     return x0, y0, min(width, x0 + side), min(height, y0 + side)
+
+
+def detector_input(grey: Any) -> Any:
+    """The copy of ``grey`` RapidOCR's text detector sees: its longest side ``DET_SIDE``, then
+    scaled up until the short side is ``DET_MIN_SIDE`` or the long one ``DET_MAX_SIDE``, each
+    side a multiple of 32 (what the detector's own resizing would make of the first copy, but
+    for the cap)."""
+    import cv2
+
+    scale = min(1.0, DET_SIDE / max(grey.shape))
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    height, width = small.shape
+    up = min(max(1.0, DET_MIN_SIDE / min(height, width)), DET_MAX_SIDE / max(height, width))
+    size = tuple(max(32, round(int(side * up) / 32) * 32) for side in (width, height))
+    return small if size == (width, height) else cv2.resize(small, size)
 
 
 def _longest_ratio(lines: list[_Line], turns: int) -> float:
