@@ -160,6 +160,25 @@ def detect_with(image: Image.Image, **settings: object) -> Orientation | None:
         detector.close()
 
 
+@pytest.mark.parametrize("degrees", [0, 90, 180])
+def test_a_one_line_label_is_turned_back_and_a_page_of_specks_asks_nothing(degrees: int) -> None:
+    """A label of one line has fewer than the 30 character-like components (25 here) the
+    fallback once needed: OSD is unsure of it (1.1), the RapidOCR method was not asked, and
+    it was read as it lay."""
+    if osd_tessdata() is None:
+        pytest.skip("osd.traineddata is not installed (apt-get install tesseract-ocr-osd)")
+    label = text_page(("Rechnung 4711 vom 30.10.2018",), size=(760, 130))
+    specks = Image.new("L", (1240, 1754), 255)
+    for x, y in ((100, 200), (900, 300), (400, 1500)):
+        ImageDraw.Draw(specks).ellipse((x, y, x + 6, y + 6), fill=0)
+
+    found = detect_with(label.rotate(degrees, expand=True), method="tesseract")
+    nothing = detect_with(specks.rotate(degrees, expand=True), method="tesseract")
+
+    assert (found.degrees if found else 0) == (360 - degrees) % 360
+    assert nothing is None
+
+
 @pytest.mark.parametrize("fallback", [True, False])
 def test_a_receipt_osd_is_unsure_of_is_turned_back_by_reading_its_lines(
     data_dir: Path, fallback: bool
