@@ -221,7 +221,8 @@ def test_the_line_detector_sees_a_page_as_rapidocr_scales_it_and_a_strip_at_a_bo
 ):
     """RapidOCR's detector scales an image up until its short side is 736 pixels: a strip of
     one line, 60 high, became 12,000 pixels long and took 11 s a call. A page's copy is what
-    RapidOCR's own scaling makes of it; a strip's is at most ``DET_MAX_SIDE`` long."""
+    RapidOCR's own scaling makes of it; a strip's is at most ``DET_MAX_SIDE`` long, and none is
+    enlarged beyond what makes its characters ``DET_TEXT_HEIGHT`` high."""
     from rapidocr.ch_ppocr_det.utils import DetPreProcess
 
     library = DetPreProcess(limit_side_len=DET_MIN_SIDE, limit_type="min")
@@ -240,6 +241,12 @@ def test_the_line_detector_sees_a_page_as_rapidocr_scales_it_and_a_strip_at_a_bo
     height, width = detector_input(strip).shape
     assert width == DET_MAX_SIDE and height == 192  # 59 x 960 scaled by 3200 / 960, /32
     assert library.resize(cv2.resize(strip, (960, 59))).shape[1] > 10_000  # as it was
+    # Characters 30 pixels high are 24.6 in the copy: already above DET_TEXT_HEIGHT.
+    assert detector_input(strip, text_height=30).shape == (64, 960)
+    # A receipt's 16-pixel characters are 6.3 in its copy: enlarged as RapidOCR would.
+    receipt = np.full((2452, 704), 255, dtype=np.uint8)
+    assert detector_input(receipt, text_height=16).shape == (2464, 704)  # 2.52 x 276 x 960
+    assert detector_input(receipt).shape == (2560, 736)
 
 
 @pytest.mark.parametrize("degrees", [90, 270])

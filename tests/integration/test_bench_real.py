@@ -147,11 +147,13 @@ def tiny_engine(folder: Path, tmp_path: Path) -> EngineCore:
     """The tiny model read in this process (``isolated: false``, a user's setting): each of
     the four rows loads it again, and a worker process would import torch and transformers
     anew for each (two thirds of the test's CPU time); the worker is tested in
-    ``test_vlm_worker.py``, the rows and settings here do not depend on where it reads."""
+    ``test_vlm_worker.py``, the rows and settings here do not depend on where it reads.
+    Nor on the orientation step, which asks about each of the 36 two-line pages read (one
+    second each here; ``benchmarks/orientation.py`` measures it): it is off."""
     config = tmp_path / "tiny.yaml"
     config.write_text(
         f"models:\n  qwen2_vl: {{source: {folder}, max_new_tokens: 4, quantization: fp32,"
-        " isolated: false}\n",
+        " isolated: false}\npreprocessing: {orientation: {enabled: false}}\n",
         encoding="utf-8",
     )
     return EngineCore(load_config([config]))

@@ -56,6 +56,11 @@ DET_SIDE = 960
 DET_MIN_SIDE = 736
 """...scaled up, as RapidOCR's detector does by default, until its short side is this long
 (the lines of a receipt turned on its side are found only so)..."""
+DET_TEXT_HEIGHT = 16
+"""...and not beyond what makes its characters this high: on the data set's pages the
+detector finds the lines of characters 6 to 9 pixels high in the copy unscaled; the one page
+that needs the enlarging, a faint receipt on its side, has them 16.7 high after it. A short
+page of large print was enlarged 3.3 times for nothing, about 1 s a call."""
 DET_MAX_SIDE = 3200
 """...but never longer than this (a page up to 4.3 times as long as wide is seen as before): a
 strip of one line 60 pixels high would otherwise be 12,000 pixels long, 11 s a call."""
@@ -243,7 +248,7 @@ class OrientationDetector:
 
         engine = self._rapid_engine()
         grey = grey_array(image)
-        lying, standing = self._line_boxes(engine, grey)
+        lying, standing = self._line_boxes(engine, grey, character_height(measures))
         settings = self._settings
         least = 1 if settings.few_lines else settings.min_lines
         if len(lying) >= least and len(lying) >= DIRECTION_MARGIN * len(standing):
@@ -286,13 +291,15 @@ class OrientationDetector:
             return Orientation(turns, 1 - better_turned, method, detail)
         return None
 
-    def _line_boxes(self, engine: Any, grey: Any) -> tuple[list[_Line], list[_Line]]:
+    def _line_boxes(
+        self, engine: Any, grey: Any, text_height: float | None
+    ) -> tuple[list[_Line], list[_Line]]:
         """RapidOCR's text lines on a small copy of the page, on the page's scale: the lying
         ones and the standing ones (neither: a blob, left out), each with its length."""
         import cv2
         import numpy as np
 
-        small = detector_input(grey)
+        small = detector_input(grey, text_height)
         scale = np.array([small.shape[1] / grey.shape[1], small.shape[0] / grey.shape[0]])
         with self._lock:  # RapidOCR's objects are not made for concurrent calls
             detected = engine._load_det_model()(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
@@ -399,17 +406,31 @@ def densest_window(measures: Measures, size: tuple[int, int]) -> tuple[int, int,
     return x0, y0, min(width, x0 + side), min(height, y0 + side)
 
 
-def detector_input(grey: Any) -> Any:
+def character_height(measures: Measures) -> float | None:
+    """The median height of the page's characters in page pixels, also on a page of a few
+    (``Measures.text_height`` wants 30); None without ``MIN_FALLBACK_CHARACTERS``."""
+    import numpy as np
+
+    heights = measures.char_heights
+    if len(heights) < MIN_FALLBACK_CHARACTERS:
+        return None
+    return float(np.median(heights))
+
+
+def detector_input(grey: Any, text_height: float | None = None) -> Any:
     """The copy of ``grey`` RapidOCR's text detector sees: its longest side ``DET_SIDE``, then
     scaled up until the short side is ``DET_MIN_SIDE`` or the long one ``DET_MAX_SIDE``, each
     side a multiple of 32 (what the detector's own resizing would make of the first copy, but
-    for the cap)."""
+    for the cap), and, where the characters' ``text_height`` is known, no further than
+    needed to make them ``DET_TEXT_HEIGHT`` high."""
     import cv2
 
     scale = min(1.0, DET_SIDE / max(grey.shape))
     small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     height, width = small.shape
     up = min(max(1.0, DET_MIN_SIDE / min(height, width)), DET_MAX_SIDE / max(height, width))
+    if text_height:
+        up = min(up, max(1.0, DET_TEXT_HEIGHT / (text_height * scale)))
     size = tuple(max(32, round(int(side * up) / 32) * 32) for side in (width, height))
     return small if size == (width, height) else cv2.resize(small, size)
 
