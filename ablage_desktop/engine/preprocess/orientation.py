@@ -62,7 +62,7 @@ detector finds the lines of characters 6 to 9 pixels high in the copy unscaled; 
 that needs the enlarging, a faint receipt on its side, has them 16.7 high after it. A short
 page of large print was enlarged 3.3 times for nothing, about 1 s a call."""
 DET_MAX_SIDE = 3200
-"""...but never longer than this (a page up to 4.3 times as long as wide is seen as before): a
+"""...and never longer than this (no page up to 4.3 times as long as wide reaches it): a
 strip of one line 60 pixels high would otherwise be 12,000 pixels long, 11 s a call."""
 LINE_RATIO = 2.5
 """A detected text box this many times longer than high is a line lying along that axis."""
