@@ -161,7 +161,9 @@ def detect_with(image: Image.Image, **settings: object) -> Orientation | None:
 
 
 @pytest.mark.parametrize("degrees", [0, 90, 180])
-def test_a_one_line_label_is_turned_back_and_a_page_of_specks_asks_nothing(degrees: int) -> None:
+def test_a_one_line_label_is_turned_back_and_a_page_of_specks_is_left_as_it_is(
+    degrees: int,
+) -> None:
     """A label of one line has fewer than the 30 character-like components (25 here) the
     fallback once needed: OSD is unsure of it (1.1), the RapidOCR method was not asked, and
     it was read as it lay."""
