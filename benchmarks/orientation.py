@@ -119,15 +119,16 @@ def strips_of(image: Any, per_size: int, rng: random.Random) -> list[tuple[int, 
     return pieces
 
 
-def samples(data: Path, strips: int) -> list[tuple[str, Any]]:
-    """(name, image) of every page, or with ``strips`` of its short strips."""
+def samples(data: Path, strips: int) -> list[tuple[str, int, Any]]:
+    """(name, lines, image) of every page (0 lines: the whole page), or with ``strips`` of
+    its short strips."""
     pages = render_all(documents_of(data), load_config().intake.limits())
     named = [(f"{page.document.name} p{page.index + 1}", page.image) for page in pages]
     if not strips:
-        return named
+        return [(name, 0, image) for name, image in named]
     rng = random.Random(17)
     return [
-        (f"{name} {count} line{'s' if count > 1 else ''} #{n}", strip)
+        (f"{name} {count} line{'s' if count > 1 else ''} #{n}", count, strip)
         for name, image in named
         for n, (count, strip) in enumerate(strips_of(image, strips, rng))
     ]
@@ -147,7 +148,7 @@ def run(
     detector = OrientationDetector(settings)
     rows = []
     try:
-        for name, sample in samples(data, strips):
+        for name, lines, sample in samples(data, strips):
             for quarter_turns in range(4):
                 image = turned(sample, quarter_turns)
                 needed = (4 - quarter_turns) % 4  # the turns that undo it
@@ -157,7 +158,7 @@ def run(
                 rows.append(
                     {
                         "page": name,
-                        "lines": int(name.split(" line")[0].rsplit(" ", 1)[1]) if strips else 0,
+                        "lines": lines,
                         "turned": 90 * quarter_turns,
                         "found": None if found is None else found.degrees,
                         "method": None if found is None else found.method,

@@ -11,13 +11,19 @@ from benchmark_scripts import BENCHMARKS, load_script
 from samples import text_page
 
 
-def test_each_page_is_asked_four_ways_and_judged(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture
+def script(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.syspath_prepend(str(BENCHMARKS))  # it takes the page rendering of tesseract_path
-    script = load_script("orientation.py", "orientation_script")
-    lines = tuple(f"Line {n} of the letter, with words enough to read" for n in range(8))
-    text_page(lines, size=(1400, 1000)).save(tmp_path / "letter.png")
+    return load_script("orientation.py", "orientation_script")
+
+
+LETTER = tuple(f"Line {n} of the letter, with words enough to read" for n in range(8))
+
+
+def test_each_page_is_asked_four_ways_and_judged(
+    script: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text_page(LETTER, size=(1400, 1000)).save(tmp_path / "letter.png")
 
     rows = script.main([str(tmp_path), "--no-fallback"])
 
@@ -30,14 +36,8 @@ def test_each_page_is_asked_four_ways_and_judged(
     assert "orientation.fallback: false, baselines: true" in out and "| 180 | 1 |" in out
 
 
-@pytest.fixture
-def script(monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.syspath_prepend(str(BENCHMARKS))  # it takes the page rendering of tesseract_path
-    return load_script("orientation.py", "orientation_script")
-
-
 def test_strips_of_one_two_and_three_lines_are_cut_from_a_page(script: Any) -> None:
-    lines = tuple(f"Line {n} of the letter, with words enough to read" for n in range(8))
+    lines = LETTER
     page = text_page(lines, size=(1400, 1000))
 
     bands = script.text_bands(page)
@@ -70,3 +70,14 @@ def test_the_report_has_a_row_per_number_of_lines_and_turn(script: Any) -> None:
     assert "| 1 | 90 | 1 | 0 | 1 | 0 | 0.100 |" in out
     assert "| 2 | 0 | 1 | 1 | 0 | 0 | 0.100 |" in out
     assert any("6 missed" in line for line in out)
+
+
+def test_the_samples_carry_their_number_of_lines(script: Any, tmp_path: Path) -> None:
+    text_page(LETTER, size=(1400, 1000)).save(tmp_path / "letter.png")
+
+    pages = script.samples(tmp_path, 0)
+    strips = script.samples(tmp_path, 1)
+
+    assert [(name, lines) for name, lines, _ in pages] == [("letter.png p1", 0)]
+    assert [lines for _, lines, _ in strips] == [1, 2, 3]
+    assert [name for name, _, _ in strips][1] == "letter.png p1 2 lines #1"

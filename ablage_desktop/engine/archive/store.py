@@ -421,6 +421,7 @@ class Store:
             raise StoreError(f"The archive {self.path} cannot be written: {exc}") from exc
 
     def older_pages_to_index(self) -> int:
+        """Pages ``index_older_pages`` has still to index (the CLI says how many, once)."""
         try:
             with self._lock:
                 return pages_sub_pending(self._db)

@@ -53,16 +53,21 @@ class Measures:
     @property
     def text_height(self) -> float | None:
         """Median height of the characters in page pixels, or None with too few of them."""
+        return self.character_height(MIN_CHARS)
+
+    def character_height(self, least: int) -> float | None:
+        """``text_height`` from as few as ``least`` characters (the orientation step sizes
+        the copy it detects lines on by the few characters of a one-line label)."""
         import numpy as np
 
         heights = self.char_heights
-        if len(heights) < MIN_CHARS:
+        if len(heights) < least:
             return None
         # Specks of noise and punctuation are small: a floor at a third of the tall
         # characters' height keeps them from pulling the median down.
         floor = np.percentile(heights, 90) / 3
         heights = heights[heights >= floor]
-        if len(heights) < MIN_CHARS:
+        if len(heights) < least:
             return None
         return float(np.median(heights))
 

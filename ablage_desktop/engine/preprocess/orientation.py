@@ -76,8 +76,9 @@ MIN_FALLBACK_CHARACTERS = 4
 """Fewer character-like components and the fallback is not asked: a page of a few specks
 (its RapidOCR detection would cost 0.5 s to find nothing). It was 30, which kept most
 single lines from the method: of the data set's one-line strips turned (168), 62 turned back
-at 30, 118 at 4, 121 at 0, none wrongly at any limit, nor any upright strip turned; pages of
-specks, blurred noise, shapes and a stamp, turned four ways, were never turned at 0."""
+at 30, 118 at 4, 121 at 0 (before ``DET_TEXT_HEIGHT``), none wrongly at any limit, nor any
+upright strip turned; pages of specks, blurred noise, shapes and a stamp, turned four ways,
+were never turned at 0."""
 DIRECTION_MARGIN = 2.0
 """Lines along one axis must outnumber those along the other this many times."""
 FEW_LINES_MARGIN = 0.15
@@ -85,8 +86,9 @@ FEW_LINES_MARGIN = 0.15
 way and the mean scores differ by this much. In a probe of the method alone on 1-3-line
 strips of the development set's pages turned four ways (297 cases with fewer than four
 lines), the mean difference pointed the right way every time (least 0.02). Through the
-detector (``benchmarks/orientation.py --strips``): 295 of 471 turned strips turned back
-(176 without ``few_lines``), none wrongly, no upright strip turned."""
+detector (``benchmarks/orientation.py --strips``, when it was added): 295 of 471 turned strips
+turned back (176 without ``few_lines``), none wrongly, no upright strip turned; the latest
+figures are in benchmarks/RESULTS.md."""
 FEW_LINES_RATIO = 4.0
 """...and the longest line be this many times longer than high: a block of stacked figures
 on a receipt, turned, is detected as one box 2.7 times as long as high and read the wrong
@@ -248,7 +250,9 @@ class OrientationDetector:
 
         engine = self._rapid_engine()
         grey = grey_array(image)
-        lying, standing = self._line_boxes(engine, grey, character_height(measures))
+        lying, standing = self._line_boxes(
+            engine, grey, measures.character_height(MIN_FALLBACK_CHARACTERS)
+        )
         settings = self._settings
         least = 1 if settings.few_lines else settings.min_lines
         if len(lying) >= least and len(lying) >= DIRECTION_MARGIN * len(standing):
@@ -404,17 +408,6 @@ def densest_window(measures: Measures, size: tuple[int, int]) -> tuple[int, int,
     row, col = np.unravel_index(int(np.argmax(sums)), sums.shape)
     x0, y0 = int(col) * cell, int(row) * cell
     return x0, y0, min(width, x0 + side), min(height, y0 + side)
-
-
-def character_height(measures: Measures) -> float | None:
-    """The median height of the page's characters in page pixels, also on a page of a few
-    (``Measures.text_height`` wants 30); None without ``MIN_FALLBACK_CHARACTERS``."""
-    import numpy as np
-
-    heights = measures.char_heights
-    if len(heights) < MIN_FALLBACK_CHARACTERS:
-        return None
-    return float(np.median(heights))
 
 
 def detector_input(grey: Any, text_height: float | None = None) -> Any:

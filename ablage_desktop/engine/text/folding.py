@@ -37,8 +37,8 @@ def fold(text: str) -> tuple[str, list[int]]:
 def folded(text: str) -> str:
     """``text`` folded, without the map (what the archive's substring index holds): as
     ``fold`` folds it character by character, but on the whole string at once: 7x faster
-    on German text, 1,000x on ASCII (an older archive is indexed with it when first opened,
-    at the window's start)."""
+    on German text, 1,000x on ASCII (every page committed, and an older archive's pages
+    indexed with it once, ``archive/schema.fill_pages_sub``)."""
     if text.isascii():
         return text.lower()
     base = unicodedata.normalize("NFD", text)
