@@ -33,6 +33,23 @@ def test_ocr_writes_text_into_the_default_folder_and_exits_0(tmp_path: Path, pag
     assert sorted(p.name for p in page.parent.iterdir()) == ["invoice.png"]
 
 
+def test_a_phone_photo_in_heic_is_read_through_the_decoder_process(tmp_path: Path) -> None:
+    import pillow_heif
+
+    photo = tmp_path / "in" / "IMG_0815.HEIC"
+    photo.parent.mkdir()
+    pillow_heif.from_pillow(text_page().convert("RGB")).save(photo, quality=85)
+
+    result = run_cli(
+        "ocr", photo.parent, "--backend", "tesseract", "--out", tmp_path / "o", cwd=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "o" / "IMG_0815.txt").read_text(encoding="utf-8")
+    assert "Invoice 4711" in text
+    assert "123.45 EUR" in text
+
+
 def test_ocr_with_the_default_engine_writes_json(tmp_path: Path, page: Path) -> None:
     result = run_cli("ocr", page, "--format", "json", "--out", tmp_path / "o", cwd=tmp_path)
 

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         Routed,
     )
     from ablage_desktop.engine.intake.documents import (
+        SUPPORTED_SUFFIXES,
         DocumentType,
         IntakeLimits,
         PageImage,
@@ -126,6 +127,7 @@ _HOMES: dict[str, str] = {
     "ModelWarmedUp": "ablage_desktop.engine.events",
     "PageDone": "ablage_desktop.engine.events",
     "Routed": "ablage_desktop.engine.events",
+    "SUPPORTED_SUFFIXES": "ablage_desktop.engine.intake.documents",
     "DocumentType": "ablage_desktop.engine.intake.documents",
     "IntakeLimits": "ablage_desktop.engine.intake.documents",
     "PageImage": "ablage_desktop.engine.intake.documents",
@@ -179,6 +181,7 @@ __all__ = [
     "MAX_SEARCH_HITS",
     "SEARCH_LIMIT",
     "SUFFIXES",
+    "SUPPORTED_SUFFIXES",
     "AblageError",
     "AppConfig",
     "BackendStatus",

@@ -19,11 +19,19 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog
 
+from ablage_desktop.engine import SUPPORTED_SUFFIXES
+
 if TYPE_CHECKING:
     from ablage_desktop.gui.main_window import MainWindow
 
 
 log = logging.getLogger(__name__)
+
+
+def document_filter(documents: str, all_files: str) -> str:
+    """The Open dialog's filters: every type the engine reads (by name), or any file."""
+    patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES))
+    return f"{documents} ({patterns});;{all_files} (*)"
 
 
 def pasted_path(folder: Path, when: datetime) -> Path:
@@ -52,9 +60,7 @@ class DocumentIntake(QObject):
             window,
             self.tr("Open documents"),
             str(window.settings.value("last_folder", str(Path.home()))),
-            self.tr(
-                "Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)"
-            ),
+            document_filter(self.tr("Documents"), self.tr("All files")),
         )
         if files:
             window.settings.setValue("last_folder", str(Path(files[0]).parent))

@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+import pillow_heif
 import pytest
 from born_digital import A4
 from born_digital import Page as BornDigitalPage
@@ -33,6 +35,8 @@ from ablage_desktop.engine.errors import (
     UnsupportedFormat,
 )
 from ablage_desktop.engine.intake.documents import (
+    SUPPORTED_NAMES,
+    SUPPORTED_SUFFIXES,
     DocumentType,
     IntakeLimits,
     PageImage,
@@ -50,7 +54,10 @@ MakeFile = Callable[[str, bytes], Path]
 
 def image_bytes(image: Image.Image, fmt: str, **options: object) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, fmt, **options)
+    if fmt == "HEIF":  # pillow-heif's own writer: the app registers no Pillow plugin
+        pillow_heif.from_pillow(image).save(buffer, quality=options.get("quality", 90))
+    else:
+        image.save(buffer, fmt, **options)
     return buffer.getvalue()
 
 
@@ -70,6 +77,10 @@ def read_pages(path: Path, limits: IntakeLimits = LIMITS) -> list[Image.Image]:
         ("TIFF", DocumentType.TIFF),
         ("BMP", DocumentType.BMP),
         ("WEBP", DocumentType.WEBP),
+        ("GIF", DocumentType.GIF),
+        ("JPEG2000", DocumentType.JPEG2000),
+        ("AVIF", DocumentType.AVIF),
+        ("HEIF", DocumentType.HEIF),
         ("PDF", DocumentType.PDF),
     ],
 )
@@ -86,6 +97,74 @@ def test_each_format_is_recognised_by_its_bytes_whatever_its_name(
     assert len(pages) == 1
     assert pages[0].image.mode in ("L", "RGB")
     assert pages[0].width > 1000
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix", "options"),
+    [
+        ("GIF", ".gif", {}),
+        ("JPEG2000", ".jp2", {}),
+        ("JPEG2000", ".j2k", {"no_jp2": True}),
+        ("AVIF", ".avif", {"quality": 90}),
+        ("HEIF", ".heic", {"quality": 90}),
+    ],
+)
+def test_photo_and_archive_formats_give_the_page_as_it_was_drawn(
+    make_file: MakeFile, fmt: str, suffix: str, options: dict[str, object]
+) -> None:
+    drawn = text_page().convert("RGB")
+    path = make_file(f"page{suffix}", image_bytes(drawn, fmt, **options))
+
+    (page,) = read_pages(path)
+
+    assert suffix in SUPPORTED_SUFFIXES
+    assert page.size == drawn.size
+    difference = np.abs(
+        np.asarray(page.convert("L"), dtype=np.int16) - np.asarray(drawn.convert("L"))
+    )
+    assert difference.mean() < 3  # lossy at most, never shifted or turned
+    assert np.percentile(difference, 99.9) < 128
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # major brand mif1 (any HEIF image), the compatible brands tell which
+        (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1heicmiaf", DocumentType.HEIF),
+        (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avifmiaf", DocumentType.AVIF),
+        (b"\x00\x00\x00\x18ftypheix\x00\x00\x00\x00mif1heix", DocumentType.HEIF),
+        (b"\x00\x00\x00\x18ftypavis\x00\x00\x00\x00avismsf1", DocumentType.AVIF),
+        (b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isommp41", None),  # an MP4 video
+        (b"\xff\x4f\xff\x51\x00\x2f", DocumentType.JPEG2000),  # a bare codestream
+    ],
+)
+def test_heif_avif_and_jpeg2000_are_told_apart_by_their_brands(
+    head: bytes, expected: DocumentType | None
+) -> None:
+    assert sniff(head + b"\x00" * 64) is expected
+
+
+def test_only_the_first_frame_of_an_animated_gif_is_the_page(make_file: MakeFile) -> None:
+    frames = [text_page(), Image.new("L", (1400, 320), 0)]
+    path = make_file(
+        "moving.gif", image_bytes(frames[0], "GIF", save_all=True, append_images=frames[1:])
+    )
+
+    (page,) = read_pages(path)
+
+    assert np.asarray(page).mean() > 200  # the white page, not the black frame
+
+
+def test_a_damaged_heic_photo_is_corrupt_and_says_what_it_is(make_file: MakeFile) -> None:
+    content = image_bytes(text_page().convert("RGB"), "HEIF")
+    head_only = make_file("IMG_0001.HEIC", content[:40])
+    half = make_file("IMG_0002.HEIC", content[: len(content) // 2])
+
+    with pytest.raises(CorruptDocument, match="looks like a HEIC photo but is damaged"):
+        read_pages(head_only)
+    with pytest.raises(CorruptDocument, match=r"Page 1 of IMG_0002\.HEIC is damaged") as caught:
+        read_pages(half)
+    assert not caught.value.message.endswith("\n")  # libheif's own ends in one
 
 
 def test_a_pdf_named_png_is_read_as_a_pdf(make_file: MakeFile) -> None:
@@ -281,7 +360,7 @@ def test_a_folder_is_not_a_document(tmp_path: Path) -> None:
     ("content", "words"),
     [
         (b"Dear Sir or Madam,\n", "a text file"),
-        (b"GIF89a" + b"\x00" * 20, "a GIF image"),
+        (b"\x00\x00\x00\x18ftypqt  \x00\x00\x02\x00qt  \x00" * 2, "a video"),
         (b"PK\x03\x04" + b"\x00" * 30, "ZIP archive"),
         (bytes(range(256)), "unknown type"),
     ],
@@ -291,7 +370,8 @@ def test_unsupported_formats_say_what_they_seem_to_be(
 ) -> None:
     with pytest.raises(UnsupportedFormat, match=words) as caught:
         open_document(make_file("thing.pdf", content), LIMITS)
-    assert "PDF, PNG, JPEG, TIFF, BMP and WebP" in caught.value.message
+    assert SUPPORTED_NAMES in caught.value.message
+    assert "HEIC" in SUPPORTED_NAMES
 
 
 def test_truncated_jpeg_is_corrupt(make_file: MakeFile) -> None:
@@ -440,6 +520,7 @@ def test_folders_are_walked_recursively_skipping_what_is_not_a_document(tmp_path
     (tmp_path / "2024" / "q1").mkdir(parents=True)
     (tmp_path / ".hidden").mkdir()
     (tmp_path / "b.png").write_bytes(image_bytes(text_page(), "PNG"))
+    (tmp_path / "IMG_0042.HEIC").write_bytes(image_bytes(text_page().convert("RGB"), "HEIF"))
     (tmp_path / "2024" / "q1" / "a.PDF").write_bytes(pdf_bytes([text_page()]))
     (tmp_path / "2024" / "scan_without_suffix").write_bytes(pdf_bytes([text_page()]))
     (tmp_path / "2024" / "notes.txt").write_text("not a document")
@@ -449,7 +530,7 @@ def test_folders_are_walked_recursively_skipping_what_is_not_a_document(tmp_path
     found = collect_documents([tmp_path])
 
     names = [path.relative_to(tmp_path).as_posix() for path in found.documents]
-    assert names == ["b.png", "2024/scan_without_suffix", "2024/q1/a.PDF"]
+    assert names == ["IMG_0042.HEIC", "b.png", "2024/scan_without_suffix", "2024/q1/a.PDF"]
     assert [path.name for path in found.skipped] == ["notes.txt"]
 
 

@@ -208,6 +208,20 @@ def test_a_pasted_image_is_read(window: MainWindow, qtbot: QtBot) -> None:
     assert "4711" in entry.pages[0].text
 
 
+def test_the_open_dialog_offers_every_type_the_engine_reads() -> None:
+    from ablage_desktop.engine import SUPPORTED_SUFFIXES
+    from ablage_desktop.gui.intake import document_filter
+
+    documents, all_files = document_filter("Dokumente", "Alle Dateien").split(";;")
+
+    assert documents.startswith("Dokumente (*.")
+    assert {f".{pattern.split('.')[-1]}" for pattern in documents[:-1].split()[1:]} == set(
+        SUPPORTED_SUFFIXES
+    )
+    assert {"*.heic", "*.pdf", "*.jp2"} <= set(documents[:-1].split())
+    assert all_files == "Alle Dateien (*)"
+
+
 def test_images_pasted_in_the_same_second_get_names_of_their_own(tmp_path: Path) -> None:
     from datetime import datetime
 

@@ -51,17 +51,63 @@ class DocumentType(enum.StrEnum):
     TIFF = "tiff"
     BMP = "bmp"
     WEBP = "webp"
+    GIF = "gif"
+    JPEG2000 = "jpeg2000"
+    HEIF = "heif"
+    """HEIC, the photos of iPhones and many other phones, read by pillow-heif (libheif)."""
+    AVIF = "avif"
     PDF = "pdf"
 
     @property
     def pillow_format(self) -> str:
         return self.name  # Pillow's format names are the upper-case ones
 
+    @property
+    def described(self) -> str:
+        """The type in words, for messages: "a HEIC photo"."""
+        return _DESCRIBED.get(self, f"a {self.name} image")
+
 
 SUPPORTED_SUFFIXES = frozenset(
-    {".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".tif", ".tiff", ".bmp", ".dib", ".webp", ".pdf"}
+    {
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".jpe",
+        ".jfif",
+        ".tif",
+        ".tiff",
+        ".bmp",
+        ".dib",
+        ".webp",
+        ".gif",
+        ".jp2",
+        ".j2k",
+        ".jpf",
+        ".jpx",
+        ".heic",
+        ".heif",
+        ".hif",
+        ".avif",
+        ".pdf",
+    }
 )
-SUPPORTED_NAMES = "PDF, PNG, JPEG, TIFF, BMP and WebP"
+SUPPORTED_NAMES = "PDF, PNG, JPEG, TIFF, BMP, WebP, GIF, JPEG 2000, HEIC and AVIF"
+
+_DESCRIBED = {
+    DocumentType.WEBP: "a WebP image",
+    DocumentType.JPEG2000: "a JPEG 2000 image",
+    DocumentType.HEIF: "a HEIC photo",
+    DocumentType.AVIF: "an AVIF image",
+    DocumentType.PDF: "a PDF",
+}
+
+_HEIF_BRANDS = frozenset(
+    {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
+)
+_AVIF_BRANDS = frozenset({b"avif", b"avis"})
+_GENERIC_BRANDS = frozenset({b"mif1", b"msf1"})
+"""Brands of any HEIF image file, HEIC's and AVIF's alike: the other brands tell which."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,19 +164,43 @@ def sniff(head: bytes) -> DocumentType | None:
         return DocumentType.BMP
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return DocumentType.WEBP
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return DocumentType.GIF
+    if head.startswith((b"\x00\x00\x00\x0cjP  \r\n\x87\n", b"\xff\x4f\xff\x51")):
+        return DocumentType.JPEG2000  # the JP2 file, or a bare codestream (.j2k)
+    if head[4:8] == b"ftyp":
+        return _photo_container(head)
     # The PDF specification lets the header start anywhere in the first 1024 bytes.
     if b"%PDF-" in head[:SNIFF_BYTES]:
         return DocumentType.PDF
     return None
 
 
+def _photo_container(head: bytes) -> DocumentType | None:
+    """HEIC or AVIF, from an ISO media file's brands (AVIF also names ``mif1``, as HEIC does).
+
+    ``head`` starts with the ``ftyp`` box: its size, ``ftyp``, the major brand, a version,
+    then the compatible brands.
+    """
+    major = head[8:12]
+    if major in _AVIF_BRANDS:
+        return DocumentType.AVIF
+    if major in _HEIF_BRANDS - _GENERIC_BRANDS:
+        return DocumentType.HEIF
+    size = min(int.from_bytes(head[:4], "big"), len(head))
+    brands = {major} | {head[at : at + 4] for at in range(16, size - 3, 4)}
+    if brands & _AVIF_BRANDS:
+        return DocumentType.AVIF
+    if brands & _HEIF_BRANDS:
+        return DocumentType.HEIF
+    return None
+
+
 _OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
-    (b"GIF8", "a GIF image"),
     (b"PK\x03\x04", "a ZIP archive (perhaps a Word, Excel or OpenDocument file)"),
     (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
     (b"%!PS", "a PostScript file"),
     (b"AT&TFORM", "a DjVu document"),
-    (b"\x00\x00\x00\x0cjP  ", "a JPEG 2000 image"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"7z\xbc\xaf", "a 7-Zip archive"),
     (b"Rar!", "a RAR archive"),
@@ -142,8 +212,8 @@ def describe_unsupported(head: bytes) -> str:
     for magic, words in _OTHER_FORMATS:
         if head.startswith(magic):
             return words
-    if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypavif"):
-        return "a HEIC/AVIF photo"
+    if head[4:8] == b"ftyp":
+        return "a video or another ISO media file"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:
@@ -278,14 +348,15 @@ class Document(abc.ABC):
 
 
 class _RasterDocument(Document):
-    """PNG, JPEG, BMP, WebP and (multi-page) TIFF, decoded by Pillow."""
+    """PNG, JPEG, BMP, WebP, GIF, JPEG 2000, AVIF and (multi-page) TIFF, decoded by Pillow;
+    HEIC by pillow-heif."""
 
     def __init__(self, path: Path, doc_type: DocumentType, sha256: str, limits: IntakeLimits):
         super().__init__(path, doc_type, sha256, limits)
         from PIL import Image
 
         try:
-            self._image = Image.open(path, formats=[doc_type.pillow_format])
+            self._image = _open_raster(path, doc_type)
         except Image.DecompressionBombError as exc:
             # Pillow refuses such an image on its own before we see its size.
             ceiling = min(limits.max_pixels_per_page, 2 * (Image.MAX_IMAGE_PIXELS or 0))
@@ -298,11 +369,11 @@ class _RasterDocument(Document):
             if isinstance(exc, FileNotFoundError | PermissionError):
                 _raise_os_error(path, exc)
             raise CorruptDocument(
-                path, f"{path.name} looks like a {doc_type.name} file but is damaged: {exc}"
+                path, f"{path.name} looks like {doc_type.described} but is damaged: {exc}"
             ) from exc
         except (SyntaxError, ValueError, EOFError) as exc:
             raise CorruptDocument(
-                path, f"{path.name} looks like a {doc_type.name} file but is damaged: {exc}"
+                path, f"{path.name} looks like {doc_type.described} but is damaged: {exc}"
             ) from exc
         try:
             self.page_count = self._frame_count()
@@ -313,7 +384,10 @@ class _RasterDocument(Document):
 
     def _frame_count(self) -> int:
         if self.type is not DocumentType.TIFF:
-            return 1  # an animated WebP is not a document: its first frame is the page
+            # An animated WebP or GIF is not a document: its first frame is the page. A HEIC
+            # file's other images (a burst, a depth map) are not either: its primary image
+            # is the frame it opens at.
+            return 1
         try:
             return int(getattr(self._image, "n_frames", 1))
         except (OSError, SyntaxError, ValueError, EOFError, TypeError) as exc:
@@ -339,14 +413,36 @@ class _RasterDocument(Document):
         except Image.DecompressionBombError as exc:
             raise DocumentTooLarge(self.path, f"{self.path.name} is too large: {exc}") from exc
         except (OSError, SyntaxError, ValueError, EOFError, TypeError) as exc:
+            reason = str(exc).strip()  # libheif's own end in a line break
             raise CorruptDocument(
                 self.path,
-                f"Page {index + 1} of {self.path.name} is damaged or incomplete: {exc}",
+                f"Page {index + 1} of {self.path.name} is damaged or incomplete: {reason}",
             ) from exc
         return PageImage(self.path, index, frame, _dpi_of(self._image))
 
     def close(self) -> None:
         self._image.close()
+
+
+def _open_raster(path: Path, doc_type: DocumentType) -> Image.Image:
+    """Open ``path`` with the decoder of its type, without decoding its pixels yet."""
+    from PIL import Image, features
+
+    if doc_type is DocumentType.HEIF:
+        try:
+            from pillow_heif import HeifImageFile
+        except ImportError as exc:
+            raise UnsupportedFormat(
+                path, f"{path.name} is a HEIC photo; reading one needs the pillow-heif package."
+            ) from exc
+        # Its own class rather than Pillow's registry: nothing is registered process-wide.
+        # libheif turns the image as the file says and resets its EXIF orientation to match.
+        return HeifImageFile(path)
+    if doc_type is DocumentType.AVIF and not features.check("avif"):
+        raise UnsupportedFormat(
+            path, f"{path.name} is an AVIF image; reading one needs Pillow 11.3 or later."
+        )
+    return Image.open(path, formats=[doc_type.pillow_format])
 
 
 def _dpi_of(image: Image.Image) -> float | None:

@@ -514,32 +514,37 @@
 <context>
     <name>DocumentIntake</name>
     <message>
-        <location filename="../intake.py" line="53"/>
+        <location filename="../intake.py" line="61"/>
         <source>Open documents</source>
         <translation>Dokumente öffnen</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="56"/>
-        <source>Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</source>
-        <translation>Dokumente (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;Alle Dateien (*)</translation>
+        <location filename="../intake.py" line="63"/>
+        <source>Documents</source>
+        <translation>Dokumente</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="67"/>
+        <location filename="../intake.py" line="63"/>
+        <source>All files</source>
+        <translation>Alle Dateien</translation>
+    </message>
+    <message>
+        <location filename="../intake.py" line="73"/>
         <source>Open a folder of documents</source>
         <translation>Ordner mit Dokumenten öffnen</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="82"/>
+        <location filename="../intake.py" line="88"/>
         <source>The clipboard holds no image.</source>
         <translation>Die Zwischenablage enthält kein Bild.</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="103"/>
+        <location filename="../intake.py" line="109"/>
         <source>a temporary folder</source>
         <translation>einem temporären Ordner</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="105"/>
+        <location filename="../intake.py" line="111"/>
         <source>The pasted image could not be saved in {0}.</source>
         <translation>Das eingefügte Bild konnte nicht in {0} gespeichert werden.</translation>
     </message>
@@ -1565,17 +1570,17 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>TextPane</name>
     <message>
-        <location filename="../widgets/text_pane.py" line="150"/>
+        <location filename="../widgets/text_pane.py" line="106"/>
         <source>Page text</source>
         <translation>Seitentext</translation>
     </message>
     <message>
-        <location filename="../widgets/text_pane.py" line="151"/>
+        <location filename="../widgets/text_pane.py" line="107"/>
         <source>The recognised text of the page appears here</source>
         <translation>Hier erscheint der erkannte Text der Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/text_pane.py" line="192"/>
+        <location filename="../widgets/text_pane.py" line="148"/>
         <source>Markdown with the page&apos;s headings, lists and tables</source>
         <translation>Markdown mit den Überschriften, Listen und Tabellen der Seite</translation>
     </message>
