@@ -8,6 +8,7 @@ reader has), so a test knows exactly what each page's layer holds and what it sh
 from __future__ import annotations
 
 import io
+import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ class Run:
     """Text render mode: 0 fill (visible), 3 invisible (an OCR layer)."""
     font: str = "F0"
     """F0 Helvetica (WinAnsi, mapped to Unicode); F1 a font whose glyphs map to no character."""
+    angle: int = 0
+    """Degrees counter-clockwise the line is turned on the page (90: it reads bottom to top,
+    as a note along the margin)."""
 
 
 @dataclass
@@ -42,6 +46,8 @@ class Page:
     size: tuple[float, float] = A4
     image_size: tuple[float, float] | None = None
     """The picture's size on the page in points, from its bottom left (None: the page's)."""
+    rotate: int = 0
+    """The page's ``/Rotate``: degrees clockwise a reader turns it to show it."""
 
 
 def prose_page(lines: Sequence[str], *, top: float = 780.0, size: float = 11.0) -> Page:
@@ -87,9 +93,24 @@ def pdf_bytes(pages: Sequence[Page]) -> bytes:
         if page.image is not None and not page.image_over_text:
             ops.append(image_ops)
         for run in page.runs:
+            cos, sin = (
+                round(math.cos(math.radians(run.angle))),
+                round(math.sin(math.radians(run.angle))),
+            )
             ops.append(
-                b"BT /%s %.2f Tf %d Tr 1 0 0 1 %.2f %.2f Tm (%s) Tj ET"
-                % (run.font.encode(), run.size, run.mode, run.x, run.y, _string(run.text))
+                b"BT /%s %.2f Tf %d Tr %d %d %d %d %.2f %.2f Tm (%s) Tj ET"
+                % (
+                    run.font.encode(),
+                    run.size,
+                    run.mode,
+                    cos,
+                    sin,
+                    -sin,
+                    cos,
+                    run.x,
+                    run.y,
+                    _string(run.text),
+                )
             )
         if page.image is not None and page.image_over_text:
             ops.append(image_ops)
@@ -100,7 +121,8 @@ def pdf_bytes(pages: Sequence[Page]) -> bytes:
         kids.append(
             add(
                 b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Resources << %s >> "
-                b"/Contents %d 0 R >>" % (tree, width, height, resources, content)
+                b"/Contents %d 0 R /Rotate %d >>"
+                % (tree, width, height, resources, content, page.rotate)
             )
         )
     objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % tree

@@ -146,6 +146,61 @@ def test_two_columns_are_read_one_after_the_other(write_pdf) -> None:
     assert order == sorted(order), text
 
 
+def read_from_layer(path: Path) -> tuple[str, tuple]:
+    with open_document(path, IntakeLimits(pdf_dpi=DPI, pdf_text="auto")) as document:
+        page = document.page(0)
+    assert page.text_layer is not None and page.text_layer.usable, page.text_layer
+    result = page_from_layer(page, page.text_layer, "test", 0.0)
+    return result.text, result.lines
+
+
+def test_a_note_along_the_margin_is_one_line_after_the_text(write_pdf) -> None:
+    # German business letters print the company's register entry up the left margin.
+    note = "Sitz der Gesellschaft Berlin, Amtsgericht Charlottenburg HRB 12345"
+    page = prose_page(INVOICE)
+    page.runs.append(Run(30, 150, note, 7, angle=90))
+
+    text, lines = read_from_layer(write_pdf("margin.pdf", [page]))
+
+    assert text == "\n".join(INVOICE) + "\n\n" + note
+    x0, y0, x1, y1 = lines[-1].box  # up the margin, as the page shows it
+    assert x1 < 40 * DPI / 72 and y1 - y0 > 10 * (x1 - x0)
+    assert y1 == pytest.approx((842 - 150) * DPI / 72, abs=8)
+
+
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_a_page_shown_turned_reads_line_by_line(write_pdf, rotate: int) -> None:
+    page = prose_page(INVOICE)
+    page.rotate = rotate  # shown on its side or upside down, its text with it
+
+    text, lines = read_from_layer(write_pdf(f"turned{rotate}.pdf", [page]))
+
+    assert text == "\n".join(INVOICE)
+    x0, y0, x1, y1 = lines[0].box
+    if rotate == 180:  # the first line at the bottom, its start at the right
+        assert y0 > 3000 and x1 > 2000
+    else:  # the first line a column at the right (90) or the left (270)
+        assert y1 - y0 > 10 * (x1 - x0)
+        assert (x0 > 3000) if rotate == 90 else (x1 < 500)
+
+
+def test_a_table_turned_on_a_page_that_stands_upright_reads_in_its_own_order(
+    write_pdf,
+) -> None:
+    # A wide table set on its side (LaTeX's sidewaystable): lines reading bottom to top,
+    # each further to the right; two cells per row, far apart along the line.
+    rows = [(f"Position {n}", f"{100 + n},00 EUR") for n in range(1, 7)]
+    runs = [Run(100 + 20 * n, 100, left, 10, angle=90) for n, (left, _) in enumerate(rows)]
+    runs += [Run(100 + 20 * n, 600, right, 10, angle=90) for n, (_, right) in enumerate(rows)]
+    title = Run(70, 100, "Tabelle 3: Positionen der Rechnung 4711", 12, angle=90)
+
+    text, _ = read_from_layer(write_pdf("sideways.pdf", [Page([title, *runs])]))
+
+    assert text.splitlines()[0] == title.text
+    order = [text.index(cell) for row in rows for cell in row]
+    assert order == sorted(order), text
+
+
 # --- through the engine -----------------------------------------------------------------
 
 

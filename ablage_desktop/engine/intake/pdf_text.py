@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ablage_desktop.engine.text.text_layer import LayerChar, TextLayer, read_layer
+from ablage_desktop.engine.text.turns import turns_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -257,7 +258,9 @@ def page_characters(
             return []
         raw = textpage.raw
         rect = pdfium_c.FS_RECTF()
+        matrix = pdfium_c.FS_MATRIX()
         corners = np.zeros((count, 4), dtype=np.float64)
+        baseline_x, baseline_y = [0.0] * count, [0.0] * count
         codes = [0] * count
         flags = [0] * count
         for index in range(count):
@@ -268,46 +271,62 @@ def page_characters(
                 continue
             if pdfium_c.FPDFText_GetLooseCharBox(raw, index, rect):
                 corners[index] = (rect.left, rect.top, rect.right, rect.bottom)
+            if pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+                # text space's x axis on the page: the way the character's line runs
+                baseline_x[index], baseline_y[index] = matrix.a, matrix.b
             if pdfium_c.FPDFText_HasUnicodeMapError(raw, index) == 1:
                 flags[index] |= LayerChar.UNMAPPED
             if hidden:
                 obj = pdfium_c.FPDFText_GetTextObject(raw, index)
                 if obj and (ctypes.cast(obj, ctypes.c_void_p).value or 0) in hidden:
                     flags[index] |= LayerChar.HIDDEN
-        boxes = _to_pixels(page, size, corners)
+        to_pixels = _PageToPixels(page, size)
+        boxes = to_pixels.boxes(corners)
+        turns = to_pixels.turns(np.array(baseline_x), np.array(baseline_y))
     finally:
         textpage.close()
     chars = []
     for index in range(count):
         x0, y0, x1, y1 = boxes[index]
-        chars.append(LayerChar.of(codes[index], (x0, y0, x1, y1), flags[index]))
+        chars.append(LayerChar.of(codes[index], (x0, y0, x1, y1), flags[index], turns[index]))
     return chars
 
 
-def _to_pixels(page: Any, size: tuple[int, int], corners: np.ndarray) -> list[tuple[int, ...]]:
-    """Page-space boxes (left, top, right, bottom) as pixel boxes (x0, y0, x1, y1) of the
-    rendered page, with the page's rotation and crop box as pdfium renders them."""
-    import numpy as np
-    import pypdfium2.raw as pdfium_c
+class _PageToPixels:
+    """Page space onto the pixels of the rendered page, with the page's rotation and crop box
+    as pdfium renders them. The mapping is affine: three points fix it."""
 
-    width, height = size
-    # The mapping is affine: three points fix it.
-    points = []
-    for x, y in ((0.0, 0.0), (100.0, 0.0), (0.0, 100.0)):
-        dx, dy = ctypes.c_int(), ctypes.c_int()
-        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, x, y, dx, dy)
-        points.append((dx.value, dy.value))
-    (ox, oy), (ax, ay), (bx, by) = points
-    xx, xy = (ax - ox) / 100.0, (bx - ox) / 100.0
-    yx, yy = (ay - oy) / 100.0, (by - oy) / 100.0
-    xs = np.stack([corners[:, 0], corners[:, 2]], axis=1)
-    ys = np.stack([corners[:, 1], corners[:, 3]], axis=1)
-    px = ox + xx * xs[:, :, None] + xy * ys[:, None, :]
-    py = oy + yx * xs[:, :, None] + yy * ys[:, None, :]
-    px, py = px.reshape(len(corners), 4), py.reshape(len(corners), 4)
-    out = np.stack([px.min(1), py.min(1), px.max(1), py.max(1)], axis=1)
-    out = np.clip(np.rint(out), 0, [width, height, width, height]).astype(int)
-    return [tuple(row) for row in out.tolist()]
+    def __init__(self, page: Any, size: tuple[int, int]) -> None:
+        import pypdfium2.raw as pdfium_c
+
+        self.size = size
+        points = []
+        for x, y in ((0.0, 0.0), (100.0, 0.0), (0.0, 100.0)):
+            dx, dy = ctypes.c_int(), ctypes.c_int()
+            pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, *size, 0, x, y, dx, dy)
+            points.append((dx.value, dy.value))
+        (self.ox, self.oy), (ax, ay), (bx, by) = points
+        self.xx, self.xy = (ax - self.ox) / 100.0, (bx - self.ox) / 100.0
+        self.yx, self.yy = (ay - self.oy) / 100.0, (by - self.oy) / 100.0
+
+    def turns(self, dx: np.ndarray, dy: np.ndarray) -> list[int]:
+        """The turns (``text.turns``) on the rendered page of lines running along page-space
+        directions ``(dx, dy)``: the page's ``/Rotate`` and the text's own matrix together."""
+        return turns_of(self.xx * dx + self.xy * dy, self.yx * dx + self.yy * dy)
+
+    def boxes(self, corners: np.ndarray) -> list[tuple[int, ...]]:
+        """Page-space boxes (left, top, right, bottom) as pixel boxes (x0, y0, x1, y1)."""
+        import numpy as np
+
+        width, height = self.size
+        xs = np.stack([corners[:, 0], corners[:, 2]], axis=1)
+        ys = np.stack([corners[:, 1], corners[:, 3]], axis=1)
+        px = self.ox + self.xx * xs[:, :, None] + self.xy * ys[:, None, :]
+        py = self.oy + self.yx * xs[:, :, None] + self.yy * ys[:, None, :]
+        px, py = px.reshape(len(corners), 4), py.reshape(len(corners), 4)
+        out = np.stack([px.min(1), py.min(1), px.max(1), py.max(1)], axis=1)
+        out = np.clip(np.rint(out), 0, [width, height, width, height]).astype(int)
+        return [tuple(row) for row in out.tolist()]
 
 
 def render(page: Any, scale: float, *, grey: bool) -> Image.Image:
@@ -364,7 +383,7 @@ def read_text_layer(
     shown = visible_characters(chars)
     image, judge_scale, grey = None, scale, None
     if shown:
-        heights = sorted(c.box[3] - c.box[1] for c in shown)
+        heights = sorted(c.height for c in shown)
         height = max(1, heights[len(heights) // 2])
         judge_scale = scale * min(1.0, JUDGE_HEIGHT / height)
         image = render(page, judge_scale, grey=objects.achromatic)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
 from ablage_desktop.engine.text.layout import in_reading_order
+from ablage_desktop.engine.text.turns import across, in_reading_order_by_turn, upright_box
 
 if TYPE_CHECKING:
     import numpy as np
@@ -82,6 +83,9 @@ class LayerChar:
     flags: int = 0
     text: str = ""
     """The character as text (ligatures spelled out); ``of`` fills it in."""
+    turn: int = 0
+    """Quarter turns clockwise it stands on the page as shown (``turns``: 3 for a note
+    along the margin that reads bottom to top)."""
 
     GENERATED: ClassVar[int] = 1
     """Added by the reader (a space or line break it inferred), not drawn."""
@@ -91,12 +95,19 @@ class LayerChar:
     """Drawn invisibly, or under an image drawn after it."""
 
     @classmethod
-    def of(cls, code: int, box: tuple[int, int, int, int], flags: int = 0) -> LayerChar:
+    def of(
+        cls, code: int, box: tuple[int, int, int, int], flags: int = 0, turn: int = 0
+    ) -> LayerChar:
         try:
             char = chr(code)
         except (ValueError, OverflowError):
             char = "\ufffd"
-        return cls(code, box, flags, LIGATURES.get(char, char))
+        return cls(code, box, flags, LIGATURES.get(char, char), turn)
+
+    @property
+    def height(self) -> int:
+        """Its height across its line, whichever way it runs."""
+        return across(self.box, self.turn)
 
     @property
     def garbage(self) -> bool:
@@ -127,6 +138,9 @@ class TextLayer:
     """The page's size in the pixels the boxes are in (the page rendered at
     ``intake.pdf_dpi``), whatever the size of the image that travels with it: a page read from
     its layer is only rendered small, to judge the layer."""
+    turns: tuple[int, ...] = ()
+    """Each line's turn (``turns``), in the order of ``lines``; empty where all read left to
+    right."""
 
 
 def read_layer(
@@ -145,11 +159,14 @@ def read_layer(
     if not real:
         return TextLayer((), False, "no text layer", 0, seconds, size)
     shown = [c for c in real if not c.flags & LayerChar.HIDDEN]
-    lines = _lines(chars if len(shown) == len(real) else _without_hidden(chars, bool(shown)))
+    lines, turns = _lines(
+        chars if len(shown) == len(real) else _without_hidden(chars, bool(shown)), size
+    )
     verdict = _verdict(real, shown, lines, grey, scale)
     spent = seconds + time.perf_counter() - started
     reason = verdict or _covers(len(real))
-    return TextLayer(lines, verdict is None, reason, len(real), spent, size)
+    turns = turns if any(turns) else ()
+    return TextLayer(lines, verdict is None, reason, len(real), spent, size, turns)
 
 
 def visible_characters(chars: Sequence[LayerChar]) -> list[LayerChar]:
@@ -203,7 +220,7 @@ def _ink_verdict(
     """Whether the page shows ink in the layer's words, and no letters outside them."""
     import cv2
 
-    heights = [c.box[3] - c.box[1] for c in shown if c.box[3] > c.box[1]]
+    heights = [c.height for c in shown if c.height > 0]
     if not heights:
         return "its text layer has no character boxes"
     unit = statistics.median(heights) * scale
@@ -285,9 +302,14 @@ def _letters(residual: np.ndarray, letter: float) -> int:
     return int(np.maximum(1, np.rint(widths[textlike] / (0.5 * letter))).sum())
 
 
-def _lines(chars: Sequence[LayerChar]) -> tuple[OcrLine, ...]:
-    """Words and line boxes from characters in reading order of the file."""
+def _lines(
+    chars: Sequence[LayerChar], size: tuple[int, int]
+) -> tuple[tuple[OcrLine, ...], tuple[int, ...]]:
+    """Words and line boxes from characters in reading order of the file, and each line's
+    turn. Characters are compared in the frame where they read left to right (``turns``),
+    so that a note along the margin is one line, not a line per character."""
     lines: list[list[list[LayerChar]]] = []
+    turns: list[int] = []
     line: list[list[LayerChar]] = []
     word: list[LayerChar] = []
 
@@ -302,9 +324,11 @@ def _lines(chars: Sequence[LayerChar]) -> tuple[OcrLine, ...]:
         end_word()
         if line:
             lines.append(line)
+            turns.append(line[0][0].turn)
             line = []
 
     previous: LayerChar | None = None
+    before: tuple[int, int, int, int] = (0, 0, 0, 0)
     for char in chars:
         text = char.text
         if char.flags & LayerChar.GENERATED or text.isspace():
@@ -314,26 +338,21 @@ def _lines(chars: Sequence[LayerChar]) -> tuple[OcrLine, ...]:
             else:
                 end_word()
             continue
-        if previous is not None:
-            height = max(1, min(_height(previous), _height(char)))
-            jump = abs(_middle(char) - _middle(previous))
-            gap = char.box[0] - previous.box[2]
+        box = upright_box(char.box, char.turn, size)
+        if previous is not None and char.turn != previous.turn:
+            end_line()
+        elif previous is not None:
+            height = max(1, min(before[3] - before[1], box[3] - box[1]))
+            jump = abs(box[1] + box[3] - before[1] - before[3]) / 2
+            gap = box[0] - before[2]
             if jump > SAME_LINE * height or gap > CELL_GAP * height or gap < -height:
                 end_line()
             elif gap > WORD_GAP * height:
                 end_word()
         word.append(char)
-        previous = char
+        previous, before = char, box
     end_line()
-    return tuple(_ocr_line(words) for words in lines)
-
-
-def _height(char: LayerChar) -> int:
-    return char.box[3] - char.box[1]
-
-
-def _middle(char: LayerChar) -> float:
-    return (char.box[1] + char.box[3]) / 2
+    return tuple(_ocr_line(words) for words in lines), tuple(turns)
 
 
 def _union(boxes: Sequence[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
@@ -359,8 +378,11 @@ def _ocr_line(words: Sequence[Sequence[LayerChar]]) -> OcrLine:
 
 def page_from_layer(page: PageImage, layer: TextLayer, reason: str, started: float) -> OcrPage:
     """The page's result read from its layer, in the app's reading order."""
-    text, lines = in_reading_order(layer.lines)
     width, height = layer.size if layer.size != (0, 0) else (page.width, page.height)
+    if layer.turns:
+        text, lines = in_reading_order_by_turn(layer.lines, layer.turns, (width, height))
+    else:
+        text, lines = in_reading_order(layer.lines)
     return OcrPage(
         index=page.index,
         width=width,
