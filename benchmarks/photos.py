@@ -70,7 +70,16 @@ def photograph_set(data: Path, out: Path, tilt: float, seed: int, margin: float 
         else:
             photos[0].save(out / name, save_all=True, append_images=photos[1:], compression="jpeg")
         names[document.name] = name
-        shutil.copy(data / f"{document.stem}.gt.txt", out / f"{document.stem}.gt.txt")
+    copy_truth(data, out, names)
+    return pages
+
+
+def copy_truth(data: Path, out: Path, names: dict[str, str]) -> None:
+    """Each document's ground truth and manifest row from ``data`` into ``out``, for the
+    documents named in ``names`` (their file in ``data`` -> their file in ``out``)."""
+    for document in names:
+        stem = Path(document).stem
+        shutil.copy(data / f"{stem}.gt.txt", out / f"{stem}.gt.txt")
     manifest = data / "MANIFEST.tsv"
     if manifest.exists():
         lines = manifest.read_text(encoding="utf-8").splitlines()
@@ -80,12 +89,10 @@ def photograph_set(data: Path, out: Path, tilt: float, seed: int, margin: float 
             if file in names:
                 kept.append(f"{names[file]}\t{rest}")
         (out / "MANIFEST.tsv").write_text("\n".join(kept) + "\n", encoding="utf-8")
-    return pages
 
 
-def read_set(folder: Path, backends: str, config: Path | None, work: Path) -> dict[str, Any]:
-    """``quality.py``'s figures for the set (its JSON, kept in ``work``)."""
-    result = work / f"quality-{'off' if config else 'on'}.json"
+def read_set(folder: Path, backends: str, config: Path | None, result: Path) -> dict[str, Any]:
+    """``quality.py``'s figures for the set (its JSON in ``result``)."""
     command = [
         sys.executable,
         str(REPO / "benchmarks" / "quality.py"),
@@ -138,8 +145,8 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     off = work / "paper-off.yaml"
     off.write_text(PAPER_OFF, encoding="utf-8")
     runs = {
-        "on": read_set(out, args.backends, None, work),
-        "off": read_set(out, args.backends, off, work),
+        "on": read_set(out, args.backends, None, work / "quality-on.json"),
+        "off": read_set(out, args.backends, off, work / "quality-off.json"),
     }
     print("\n".join(table(runs)))
     if args.out is None:

@@ -496,6 +496,50 @@ def test_a_photo_turned_by_exif_is_read_upright(make_file: MakeFile) -> None:
     assert page.size == (100, 400)
 
 
+@pytest.mark.parametrize(
+    ("dpi", "size", "resolution"),
+    [
+        ((204, 98), (1728, 1145), 204),  # a fax in normal mode: stretched down to square
+        ((100, 200), (3456, 550), 200),  # finer down than across: stretched across
+        ((204, 196), (1728, 572), 204),  # a fax in fine mode: 4 % taller
+        ((300, 296), (1728, 550), 300),  # square enough: left as it is
+        ((300, 300), (1728, 550), 300),
+        ((10, 1000), (1728, 550), 10),  # no scanner's: a mistake in the file, left as it is
+    ],
+)
+def test_pixels_that_are_not_square_are_made_square(
+    make_file: MakeFile, dpi: tuple[int, int], size: tuple[int, int], resolution: int
+) -> None:
+    fax = Image.new("1", (1728, 550), 1)
+    path = make_file("fax.tif", image_bytes(fax, "TIFF", compression="group3", dpi=dpi))
+
+    with open_document(path, LIMITS) as document:
+        page = document.page(0)
+
+    assert page.image.size == size
+    assert page.dpi == pytest.approx(resolution)
+
+
+def test_a_photo_turned_by_exif_has_its_resolutions_turned_too(make_file: MakeFile) -> None:
+    photo = Image.new("RGB", (400, 100), "white")  # 100 dpi across, 200 down as stored
+    exif = photo.getexif()
+    exif[0x0112] = 6  # turned a quarter to be viewed: 200 dpi across, 100 down
+    path = make_file("photo.jpg", image_bytes(photo, "JPEG", exif=exif.tobytes(), dpi=(100, 200)))
+
+    (page,) = read_pages(path)
+
+    assert page.size == (100, 800)
+
+
+def test_a_page_is_not_stretched_past_the_pixel_limit(make_file: MakeFile) -> None:
+    fax = Image.new("1", (1000, 500), 1)
+    path = make_file("fax.tif", image_bytes(fax, "TIFF", dpi=(200, 100)))
+
+    (page,) = read_pages(path, IntakeLimits(max_pixels_per_page=800_000))
+
+    assert page.size == (1000, 500)
+
+
 # --- the user's files are only read ----------------------------------------------------------
 
 

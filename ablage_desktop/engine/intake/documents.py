@@ -32,6 +32,11 @@ from ablage_desktop.engine.errors import (
     InputError,
     UnsupportedFormat,
 )
+from ablage_desktop.engine.intake.resolution import (
+    TURNING_ORIENTATIONS,
+    square_pixels,
+    stated_dpi,
+)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -41,6 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SNIFF_BYTES = 1024
+EXIF_ORIENTATION = 0x0112
 HASH_CHUNK = 1 << 20
 MEGAPIXEL = 1_000_000
 
@@ -405,9 +411,13 @@ class _RasterDocument(Document):
             width, height = self._image.size
             if width * height > self.limits.max_pixels_per_page:
                 raise self._too_many_pixels(index, width, height)
+            dpi = stated_dpi(self._image)
+            if dpi and self._image.getexif().get(EXIF_ORIENTATION) in TURNING_ORIENTATIONS:
+                dpi = (dpi[1], dpi[0])
             frame = ImageOps.exif_transpose(self._image)
             frame = normalize_mode(frame)
             frame.load()
+            frame, resolution = square_pixels(frame, dpi, self.limits.max_pixels_per_page)
         except InputError:
             raise
         except Image.DecompressionBombError as exc:
@@ -418,7 +428,7 @@ class _RasterDocument(Document):
                 self.path,
                 f"Page {index + 1} of {self.path.name} is damaged or incomplete: {reason}",
             ) from exc
-        return PageImage(self.path, index, frame, _dpi_of(self._image))
+        return PageImage(self.path, index, frame, resolution)
 
     def close(self) -> None:
         self._image.close()
@@ -443,17 +453,6 @@ def _open_raster(path: Path, doc_type: DocumentType) -> Image.Image:
             path, f"{path.name} is an AVIF image; reading one needs Pillow 11.3 or later."
         )
     return Image.open(path, formats=[doc_type.pillow_format])
-
-
-def _dpi_of(image: Image.Image) -> float | None:
-    dpi = image.info.get("dpi")
-    if not dpi:
-        return None
-    try:
-        value = float(dpi[0])
-    except (TypeError, ValueError, IndexError):
-        return None
-    return value if value > 1 else None
 
 
 def normalize_mode(image: Image.Image) -> Image.Image:

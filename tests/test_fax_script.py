@@ -1,0 +1,53 @@
+"""benchmarks/fax.py's set: each document faxed under its own name as a G3 TIFF, stating the
+resolution of its mode, with its ground truth and manifest row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from benchmark_scripts import BENCHMARKS, load_script
+from PIL import Image
+from samples import pdf_bytes, text_page
+
+from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
+
+
+@pytest.mark.parametrize(("mode", "stated"), [("normal", (204, 98)), ("squashed", (204, 204))])
+def test_the_set_keeps_names_ground_truth_and_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, stated: tuple[int, int]
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    script = load_script("fax.py", "fax_script")
+    data, out = tmp_path / "data", tmp_path / "out"
+    data.mkdir()
+    out.mkdir()
+    text_page().save(data / "scan.png")
+    (data / "letter.pdf").write_bytes(pdf_bytes([text_page(), text_page()], dpi=100))
+    for stem in ("scan", "letter"):
+        (data / f"{stem}.gt.txt").write_text("Invoice 4711", encoding="utf-8")
+    (data / "MANIFEST.tsv").write_text(
+        "file\tgroup\nscan.png\tprinted\nletter.pdf\tpdf-en\n", encoding="utf-8"
+    )
+
+    assert script.fax_set(data, out, mode) == 3
+
+    assert sorted(p.name for p in out.iterdir()) == [
+        "MANIFEST.tsv",
+        "letter.gt.txt",
+        "letter.tif",
+        "scan.gt.txt",
+        "scan.tif",
+    ]
+    with Image.open(out / "letter.tif") as tiff:
+        assert tiff.n_frames == 2
+        assert tiff.mode == "1" and tiff.width == script.FAX_LINE
+        assert tuple(round(v) for v in tiff.info["dpi"]) == stated
+        squashed_height = tiff.height  # every other line of the page
+    manifest = (out / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()
+    assert manifest == ["file\tgroup", "scan.tif\tprinted", "letter.tif\tpdf-en"]
+    with open_document(out / "letter.tif", IntakeLimits()) as document:
+        page = document.page(0)
+    page_height = round(text_page().height * script.FAX_LINE / text_page().width)
+    expected = page_height if mode == "normal" else squashed_height
+    assert abs(page.height - expected) <= 2  # rounded twice
