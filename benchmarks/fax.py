@@ -73,8 +73,7 @@ def fax_set(data: Path, out: Path, mode: str) -> int:
 def table(runs: dict[str, dict[str, Any]]) -> list[str]:
     lines = ["| fax | group | engine | CER | BoW F1 |", "|---|---|---|---|---|"]
     for label, figures in runs.items():
-        groups = {**figures["groups"], "overall": figures["overall"]}
-        for group, found in groups.items():
+        for group, found in figures["groups"].items():  # "overall" among them
             for engine, scores in found["engines"].items():
                 lines.append(
                     f"| {label} | {group} | {engine} | {scores['cer']:.3f} | "
