@@ -50,6 +50,87 @@ def test_a_phone_photo_in_heic_is_read_through_the_decoder_process(tmp_path: Pat
     assert "123.45 EUR" in text
 
 
+def test_results_go_to_stdout_with_out_dash(tmp_path: Path, page: Path) -> None:
+    other = page.parent / "total.png"
+    text_page(("Total amount 99.00 EUR",)).save(other, dpi=(300, 300))
+
+    result = run_cli("ocr", page, other, "--backend", "tesseract", "--out", "-", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.split("\f")  # documents apart as pages are
+    assert "Invoice 4711" in first and "99.00 EUR" not in first
+    assert "Total amount 99.00 EUR" in second
+    assert "2 document(s) done, 0 failed" in result.stderr  # said beside the progress
+    assert "results in stdout" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # no folder named "-"
+
+
+def test_json_on_stdout_is_one_document_a_line_failed_ones_too(tmp_path: Path, page: Path) -> None:
+    broken = page.parent / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+
+    result = run_cli(
+        "ocr",
+        page,
+        broken,
+        "--backend",
+        "tesseract",
+        "--format",
+        "json",
+        "--out",
+        "-",
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 1
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(record["document"]).name for record in records] == ["invoice.png", "broken.png"]
+    assert "4711" in records[0]["pages"][0]["text"]
+    assert records[1]["error"]["kind"] == "corrupt"
+
+
+def test_a_searchable_pdf_goes_to_stdout_for_one_document_only(tmp_path: Path, page: Path) -> None:
+    other = page.parent / "other.png"
+    other.write_bytes(page.read_bytes())
+    command = [sys.executable, "-m", "ablage_desktop", "ocr", "--backend", "tesseract"]
+    one = subprocess.run(
+        [*command, page, "--format", "pdf", "--out", "-"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=TIMEOUT_S,
+        check=False,
+    )
+    two = run_cli(
+        "ocr",
+        page,
+        other,
+        "--backend",
+        "tesseract",
+        "--format",
+        "hocr",
+        "--out",
+        "-",
+        cwd=tmp_path,
+    )
+
+    assert one.returncode == 0, one.stderr
+    assert one.stdout.startswith(b"%PDF-") and one.stdout.rstrip().endswith(b"%%EOF")
+    assert two.returncode == 2
+    assert "to stdout it takes one document, not 2" in two.stderr
+
+
+def test_a_batch_started_for_stdout_resumes_onto_stdout() -> None:
+    from argparse import Namespace
+
+    from ablage_desktop.cli.delivery import Delivery
+
+    stored = Delivery(Path("-"), "json").to_json()
+
+    assert stored == {"out": "-", "format": "json"}  # not a folder named "-" somewhere
+    resumed = Delivery.of(Namespace(out=None, format=None), stored)
+    assert resumed == Delivery(Path("-"), "json") and resumed.to_stdout
+
+
 def test_ocr_with_the_default_engine_writes_json(tmp_path: Path, page: Path) -> None:
     result = run_cli("ocr", page, "--format", "json", "--out", tmp_path / "o", cwd=tmp_path)
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ablage_desktop.cli.common import DEFAULT_FORMAT, DEFAULT_OUT, EXIT_OK, EXIT_USAGE, NOTHING_DONE
+from ablage_desktop.cli.stdout import STDOUT, StdoutWriter
+from ablage_desktop.cli.stdout import refusal as stdout_refusal
 from ablage_desktop.engine import (
     EXPORT_FORMATS,
     MAX_NAME_BYTES,
@@ -36,16 +38,25 @@ class Delivery:
     out: Path
     fmt: str
 
+    @property
+    def to_stdout(self) -> bool:
+        return self.out == STDOUT
+
     def to_json(self) -> dict[str, str]:
-        return {"out": path_to_storage(self.out.absolute()), "format": self.fmt}
+        out = str(STDOUT) if self.to_stdout else path_to_storage(self.out.absolute())
+        return {"out": out, "format": self.fmt}
 
     @classmethod
     def of(cls, args: argparse.Namespace, stored: dict[str, str] | None = None) -> Delivery:
         """The options given win; else what the batch was started with; else the defaults."""
         stored = stored or {}
-        out = args.out or (path_from_storage(stored["out"]) if "out" in stored else DEFAULT_OUT)
+        out = args.out or (_stored_out(stored["out"]) if "out" in stored else DEFAULT_OUT)
         fmt = args.format or stored.get("format") or DEFAULT_FORMAT
         return cls(out, fmt if fmt in EXPORT_FORMATS else DEFAULT_FORMAT)
+
+
+def _stored_out(stored: str) -> Path:
+    return STDOUT if stored == str(STDOUT) else path_from_storage(stored)
 
 
 @dataclass
@@ -55,6 +66,8 @@ class Planned:
     request: OcrRequest
     delivery: Delivery
     namer: OutputNamer
+    stdout: StdoutWriter | None = None
+    """Where the results go with ``--out -``."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +96,7 @@ def plan_batches(
                 file=sys.stderr,
             )
             request = engine.resume_request(job)
-            plans.append(_planned(request, Delivery.of(args, job.delivery)))
+            plans.append(_planned(request, Delivery.of(args, job.delivery), engine))
         return plans, Inputs.of(p for plan in plans for p in plan.request.paths), 0
     if not args.paths:
         return Stop("ablage-desktop: ocr needs documents: PATH... (or --resume)", EXIT_USAGE)
@@ -101,10 +114,13 @@ def plan_batches(
         pdf_text=args.pdf_text,
     )
     inputs = Inputs.of([*args.paths, *collected.documents])
-    return [_planned(request, delivery)], inputs, len(collected.skipped)
+    return [_planned(request, delivery, engine)], inputs, len(collected.skipped)
 
 
-def _planned(request: OcrRequest, delivery: Delivery) -> Planned:
+def _planned(request: OcrRequest, delivery: Delivery, engine: Engine) -> Planned:
+    if delivery.to_stdout:
+        writer = StdoutWriter(sys.stdout.buffer, delivery.fmt, engine)
+        return Planned(request, delivery, OutputNamer(delivery.out, delivery.fmt), writer)
     return Planned(request, delivery, OutputNamer(delivery.out, delivery.fmt, request.paths))
 
 
@@ -126,6 +142,11 @@ def refusal_reason(
     cannot be written. Checked before a page is read."""
     places: list[tuple[Path, str]] = []
     for plan in plans:
+        if plan.stdout is not None:
+            reason = stdout_refusal(plan.delivery.fmt, len(plan.request.paths), sys.stdout.isatty())
+            if reason is not None:
+                return f"{reason}. {NOTHING_DONE}"
+            continue
         places.append((plan.delivery.out, "the output folder"))
         places += [(target, "the result") for target in plan.namer.targets()]
     if events is not None:
@@ -137,6 +158,8 @@ def refusal_reason(
         if reason is not None:
             return f"{reason}. {NOTHING_DONE}"
     for plan in plans:
+        if plan.stdout is not None:
+            continue
         try:
             check_writable(plan.delivery.out)
         except OSError as exc:
@@ -146,6 +169,9 @@ def refusal_reason(
 
 def write_result(document: OcrDocument, plan: Planned, inputs: Inputs, engine: Engine) -> None:
     """Write one result; a failed document gets a JSON record but no misleading text file."""
+    if plan.stdout is not None:
+        plan.stdout.write(document)
+        return
     fmt = plan.delivery.fmt
     if not document.ok and fmt != "json":
         return

@@ -102,7 +102,8 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         type=Path,
         metavar="DIR",
         help=f"folder for the results (default ./{DEFAULT_OUT}/; with --resume, the batch's own); "
-        "never a folder being read",
+        "never a folder being read; '-' writes them to stdout (text: documents apart by a form "
+        "feed; JSON: one document a line)",
     )
 
 
@@ -231,7 +232,12 @@ def _stopped(
 def _summarise(
     plans: list[Planned], tally: Tally, started: float, skipped: int, restored: int
 ) -> None:
-    outs = sorted({display_line(plan.delivery.out) for plan in plans})
-    print_summary(tally, time.perf_counter() - started, ", ".join(outs), skipped)
+    outs = sorted({"stdout" if plan.stdout else display_line(plan.delivery.out) for plan in plans})
+    # With results on stdout, what is said about them goes beside the progress.
+    stream = sys.stderr if any(plan.stdout is not None for plan in plans) else sys.stdout
+    print_summary(tally, time.perf_counter() - started, ", ".join(outs), skipped, stream)
     if restored:
-        print(f"{restored} page(s) came from the archive (read before; --force reads them again)")
+        print(
+            f"{restored} page(s) came from the archive (read before; --force reads them again)",
+            file=stream,
+        )

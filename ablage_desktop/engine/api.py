@@ -181,6 +181,11 @@ class Engine:
         ``inputs`` (``OutputOverlapsInput``); a failed write raises ``OutputError``."""
         self._core.export(document, path, fmt, inputs)
 
+    def export_bytes(self, document: OcrDocument, fmt: str) -> bytes:
+        """``document`` as ``fmt``, for a caller that writes it elsewhere (stdout); raises
+        ``UsageError`` for a document that cannot be exported so."""
+        return self._core.export_bytes(document, fmt)
+
     def bench(
         self,
         plan: BenchPlan,

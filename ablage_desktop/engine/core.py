@@ -38,7 +38,7 @@ from ablage_desktop.engine.models.router import AUTO, Route, Router
 from ablage_desktop.engine.preprocess import Preprocessor
 from ablage_desktop.engine.results.atomicfile import output_error
 from ablage_desktop.engine.results.document import OcrDocument
-from ablage_desktop.engine.results.exports import write_export
+from ablage_desktop.engine.results.exports import render_export, write_export
 from ablage_desktop.engine.results.output_guard import Inputs
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.jobs import BatchRunner, JobStamp, OcrRequest
@@ -390,6 +390,11 @@ class EngineCore:
             write_export(document, path, fmt, limits, render_lock=self.render_lock)
         except OSError as exc:
             raise output_error(path, exc) from exc
+
+    def export_bytes(self, document: OcrDocument, fmt: str) -> bytes:
+        """``document`` as ``fmt``, for a caller that writes it elsewhere (stdout)."""
+        limits = self.config.intake.limits()
+        return render_export(document, fmt, limits, render_lock=self.render_lock)
 
     @property
     def render_lock(self) -> threading.Lock:
