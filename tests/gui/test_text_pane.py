@@ -153,6 +153,22 @@ def test_copy_all_fills_the_clipboard(pane: TextPane) -> None:
     assert QApplication.clipboard().text() == TEXT
 
 
+def test_copy_all_copies_the_text_as_corrected(pane: TextPane) -> None:
+    pane.show_page(make_page())
+    pane.set_editable(True)
+    cursor = pane.textCursor()
+    cursor.setPosition(0)
+    pane.setTextCursor(cursor)
+    pane.textCursor().insertText("Korrigiert: ")
+
+    pane.copy_all()
+
+    assert QApplication.clipboard().text() == "Korrigiert: " + TEXT
+    pane.show_page(make_page())  # another page: its own text again
+    pane.copy_all()
+    assert QApplication.clipboard().text() == TEXT
+
+
 def test_render_a_real_page(pane: TextPane) -> None:
     """Writes /tmp/text_pane.png for a person to look at: the text of samples.text_page()."""
     text = "\n".join(SAMPLE_LINES) + "\n"

@@ -107,6 +107,8 @@ class TextPane(QPlainTextEdit):
         self.setPlaceholderText(self.tr("The recognised text of the page appears here"))
         self.setUndoRedoEnabled(False)
         self._text = ""
+        self._edited = False
+        """The user changed the text shown since ``show_page``: ``_text`` is the page's."""
         self._ranges: list[tuple[int, int] | None] = []
         self._qt_ranges: list[tuple[int, int] | None] = []
         self._offsets: list[int] | None = None
@@ -131,6 +133,7 @@ class TextPane(QPlainTextEdit):
 
     def _on_text_changed(self) -> None:
         if not self._syncing and not self.isReadOnly():
+            self._edited = True
             self.textEdited.emit(self.toPlainText())
 
     def show_page(self, page: OcrPage | None) -> None:
@@ -152,6 +155,7 @@ class TextPane(QPlainTextEdit):
         self._syncing = True
         try:
             self._text = text
+            self._edited = False
             self._current = None
             self._line_selection = None
             self.setExtraSelections([])
@@ -276,8 +280,9 @@ class TextPane(QPlainTextEdit):
         return span
 
     def copy_all(self) -> None:
-        """Put the whole page text on the clipboard, whatever is selected."""
-        QGuiApplication.clipboard().setText(self._text)
+        """Put the whole page text on the clipboard, whatever is selected: as corrected,
+        where the user corrected it."""
+        QGuiApplication.clipboard().setText(self.toPlainText() if self._edited else self._text)
 
     def _line_at(self, position: int) -> int | None:
         for index, span in enumerate(self._qt_ranges):
