@@ -88,6 +88,7 @@ if TYPE_CHECKING:
     from ablage_desktop.engine.run.states import DocumentState, JobState
     from ablage_desktop.engine.statuses import BackendStatus
     from ablage_desktop.engine.text.folding import find_words
+    from ablage_desktop.engine.text.running_text import running_text
 
 _HOMES: dict[str, str] = {
     "Engine": "ablage_desktop.engine.api",
@@ -161,6 +162,7 @@ _HOMES: dict[str, str] = {
     "EXPORT_FORMATS": "ablage_desktop.engine.results.exports",
     "SUFFIXES": "ablage_desktop.engine.results.exports",
     "markdown_plain_text": "ablage_desktop.engine.results.exports",
+    "running_text": "ablage_desktop.engine.text.running_text",
     "Inputs": "ablage_desktop.engine.results.output_guard",
     "CancelToken": "ablage_desktop.engine.run.cancel",
     "OcrRequest": "ablage_desktop.engine.run.jobs",
@@ -247,6 +249,7 @@ __all__ = [
     "path_from_storage",
     "path_to_storage",
     "render_png",
+    "running_text",
     "write_atomic",
     "write_json",
     "write_png",

@@ -92,6 +92,16 @@ class WindowMenus(QObject):
             self.tr("Copy &all text"), window.text_pane.copy_all, "Ctrl+Shift+C"
         )
         menu.addAction(window.copy_all_action)
+        window.copy_running_action = action(
+            self.tr("Copy as &running text"), window.text_pane.copy_running_text, "Ctrl+Alt+C"
+        )
+        window.copy_running_action.setToolTip(
+            self.tr(
+                "Copy the page text with each paragraph in one line and words broken by a "
+                "hyphen joined again, for a mail or a document"
+            )
+        )
+        menu.addAction(window.copy_running_action)
         window.edit_text_action = action(self.tr("&Correct the text"), window.set_editing, "F2")
         window.edit_text_action.setCheckable(True)
         window.edit_text_action.setToolTip(

@@ -169,6 +169,25 @@ def test_copy_all_copies_the_text_as_corrected(pane: TextPane) -> None:
     assert QApplication.clipboard().text() == TEXT
 
 
+def test_copy_as_running_text_joins_a_paragraph_broken_over_lines(pane: TextPane) -> None:
+    paragraph = (
+        "anbei erhalten Sie unsere Rechnung für die Fahrt vom 29. Oktober zum\n"
+        "Flughafen. Bitte überweisen Sie den Betrag bis zum 15. November auf das\n"
+        "unten genannte Konto. Die Rech-\nnung ist sofort fällig.\n"
+    )
+    pane.show_page(
+        OcrPage(index=0, width=800, height=600, backend="test", seconds=0.1, text=paragraph)
+    )
+
+    pane.copy_running_text()
+
+    assert QApplication.clipboard().text() == (
+        "anbei erhalten Sie unsere Rechnung für die Fahrt vom 29. Oktober zum Flughafen. "
+        "Bitte überweisen Sie den Betrag bis zum 15. November auf das unten genannte Konto. "
+        "Die Rechnung ist sofort fällig.\n"
+    )
+
+
 def test_render_a_real_page(pane: TextPane) -> None:
     """Writes /tmp/text_pane.png for a person to look at: the text of samples.text_page()."""
     text = "\n".join(SAMPLE_LINES) + "\n"

@@ -1580,7 +1580,7 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Hier erscheint der erkannte Text der Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/text_pane.py" line="148"/>
+        <location filename="../widgets/text_pane.py" line="151"/>
         <source>Markdown with the page&apos;s headings, lists and tables</source>
         <translation>Markdown mit den Überschriften, Listen und Tabellen der Seite</translation>
     </message>
@@ -1658,102 +1658,112 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>&amp;Gesamten Text kopieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="95"/>
+        <location filename="../menus.py" line="96"/>
+        <source>Copy as &amp;running text</source>
+        <translation>Als &amp;Fließtext kopieren</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="100"/>
+        <source>Copy the page text with each paragraph in one line and words broken by a hyphen joined again, for a mail or a document</source>
+        <translation>Den Seitentext kopieren, jeden Absatz in einer Zeile und getrennte Wörter wieder zusammengefügt, für eine Mail oder ein Dokument</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="105"/>
         <source>&amp;Correct the text</source>
         <translation>Text &amp;korrigieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="98"/>
+        <location filename="../menus.py" line="108"/>
         <source>Correct the recognised text; the export writes the corrected text</source>
         <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="102"/>
+        <location filename="../menus.py" line="112"/>
         <source>C&amp;lear finished documents</source>
         <translation>Fertige Dokumente &amp;leeren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="106"/>
+        <location filename="../menus.py" line="116"/>
         <source>&amp;Find in the archive</source>
         <translation>Im Archiv &amp;suchen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="117"/>
+        <location filename="../menus.py" line="127"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="120"/>
+        <location filename="../menus.py" line="130"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="122"/>
+        <location filename="../menus.py" line="132"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="124"/>
+        <location filename="../menus.py" line="134"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="128"/>
+        <location filename="../menus.py" line="138"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="129"/>
+        <location filename="../menus.py" line="139"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="144"/>
+        <location filename="../menus.py" line="154"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="147"/>
+        <location filename="../menus.py" line="157"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="150"/>
+        <location filename="../menus.py" line="160"/>
         <source>Add inference &amp;server...</source>
         <translation>Inferenz-&amp;Server hinzufügen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="153"/>
+        <location filename="../menus.py" line="163"/>
         <source>&amp;Benchmark...</source>
         <translation>&amp;Benchmark...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="158"/>
+        <location filename="../menus.py" line="168"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="160"/>
+        <location filename="../menus.py" line="170"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="170"/>
+        <location filename="../menus.py" line="180"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="175"/>
+        <location filename="../menus.py" line="185"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="179"/>
+        <location filename="../menus.py" line="189"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../menus.py" line="181"/>
+        <location filename="../menus.py" line="191"/>
         <source> Language: </source>
         <translation> Sprache: </translation>
     </message>

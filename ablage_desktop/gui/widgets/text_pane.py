@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from ablage_desktop.engine import OcrLine, OcrPage, find_words
+from ablage_desktop.engine import OcrLine, OcrPage, find_words, running_text
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +282,15 @@ class TextPane(QPlainTextEdit):
     def copy_all(self) -> None:
         """Put the whole page text on the clipboard, whatever is selected: as corrected,
         where the user corrected it."""
-        QGuiApplication.clipboard().setText(self.toPlainText() if self._edited else self._text)
+        QGuiApplication.clipboard().setText(self._page_text())
+
+    def copy_running_text(self) -> None:
+        """Put the page text on the clipboard as running text: each paragraph one line, for
+        pasting into a mail or a document (``running_text``)."""
+        QGuiApplication.clipboard().setText(running_text(self._page_text()))
+
+    def _page_text(self) -> str:
+        return self.toPlainText() if self._edited else self._text
 
     def _line_at(self, position: int) -> int | None:
         for index, span in enumerate(self._qt_ranges):
