@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,8 @@ from pathlib import Path
 import pytest
 from cli_process import TIMEOUT_S, run_cli
 from samples import text_page
+
+PYTHON_CLI = (sys.executable, "-m", "ablage_desktop")
 
 
 @pytest.fixture
@@ -92,7 +96,7 @@ def test_json_on_stdout_is_one_document_a_line_failed_ones_too(tmp_path: Path, p
 def test_a_searchable_pdf_goes_to_stdout_for_one_document_only(tmp_path: Path, page: Path) -> None:
     other = page.parent / "other.png"
     other.write_bytes(page.read_bytes())
-    command = [sys.executable, "-m", "ablage_desktop", "ocr", "--backend", "tesseract"]
+    command = [*PYTHON_CLI, "ocr", "--backend", "tesseract"]
     one = subprocess.run(
         [*command, page, "--format", "pdf", "--out", "-"],
         cwd=tmp_path,
@@ -117,6 +121,29 @@ def test_a_searchable_pdf_goes_to_stdout_for_one_document_only(tmp_path: Path, p
     assert one.stdout.startswith(b"%PDF-") and one.stdout.rstrip().endswith(b"%%EOF")
     assert two.returncode == 2
     assert "to stdout it takes one document, not 2" in two.stderr
+
+
+def test_a_document_piped_in_is_read_and_left_out_of_the_archive(
+    tmp_path: Path, page: Path
+) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    archive = tmp_path / "archive.sqlite"
+    result = subprocess.run(
+        [*PYTHON_CLI, "--store", archive, "ocr", "-", "--backend", "tesseract", "--out", "-"],
+        input=page.read_bytes(),
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=TIMEOUT_S,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Invoice 4711" in result.stdout.decode("utf-8")
+    assert list(temporary.iterdir()) == []  # its file gone with the command
+    with contextlib.closing(sqlite3.connect(archive)) as db:
+        assert db.execute("SELECT count(*) FROM documents").fetchone() == (0,)
 
 
 def test_a_batch_started_for_stdout_resumes_onto_stdout() -> None:

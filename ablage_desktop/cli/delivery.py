@@ -112,6 +112,7 @@ def plan_batches(
         force=args.force,
         delivery=delivery.to_json(),
         pdf_text=args.pdf_text,
+        archive=not args.from_stdin,  # its file is gone when the command ends
     )
     inputs = Inputs.of([*args.paths, *collected.documents])
     return [_planned(request, delivery, engine)], inputs, len(collected.skipped)

@@ -27,6 +27,7 @@ from ablage_desktop.cli.delivery import (
 )
 from ablage_desktop.cli.progress import Progress, Tally, print_summary
 from ablage_desktop.cli.signals import Terminated, stop_on_signals
+from ablage_desktop.cli.stdin import wants_stdin, with_stdin_document
 from ablage_desktop.engine import (
     EXPORT_FORMATS,
     AppConfig,
@@ -61,7 +62,14 @@ STOPPING = (
 def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ocr = commands.add_parser("ocr", help="recognise documents and write their text")
     add_common_options(ocr, top_level=False)
-    ocr.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    ocr.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders; '-' reads one document from stdin (not kept in the archive)",
+    )
+    ocr.set_defaults(from_stdin=False)
     ocr.add_argument(
         "--resume",
         action="store_true",
@@ -112,6 +120,22 @@ def run_ocr(
     config: AppConfig,
     footprints: Path | None = None,
     store_path: Path | None = None,
+) -> int:
+    if wants_stdin(args):
+        if sys.stdin.isatty():
+            print(
+                "ablage-desktop: 'ocr -' reads a document from stdin: pipe one in "
+                "(... | ablage-desktop ocr -)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        with with_stdin_document(args, sys.stdin.buffer):
+            return _run_ocr_on_files(args, config, footprints, store_path)
+    return _run_ocr_on_files(args, config, footprints, store_path)
+
+
+def _run_ocr_on_files(
+    args: argparse.Namespace, config: AppConfig, footprints: Path | None, store_path: Path | None
 ) -> int:
     if store_path is not None and args.paths:  # before the archive file is made
         reason = Inputs.of(args.paths).conflict(store_path, "the archive")
