@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,15 @@ SURROUND_CHARACTERS = 10
 """Character-like marks the surround may hold whatever the sheet holds (specks, a corner)."""
 EDGE_BAND = 4
 """Working copy pixels around the region left out of its surround: the sheet's own edge."""
+EDGE_LOW, EDGE_HIGH = 20, 50
+"""Canny's thresholds for the sheet's edge on the blurred search copy: a white sheet on a
+light grey desk under the same light is a step of 25 grey levels or more there."""
+EDGE_GAPS = 2
+"""Dilations that close the gaps in the sheet's edge (and join the text's edges inside it)."""
+EDGE_CONTRAST = 20.0
+"""Grey levels a sheet found by its edge must be brighter than around it (``min_contrast``
+for one the threshold found): a closed straight-sided edge is evidence of its own, and a
+white sheet on a light desk is darker than that."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,46 +93,82 @@ class Sheet:
 def find_sheet(measures: Measures, settings: PaperSettings) -> Sheet | None:
     """The sheet of paper in a photo, or None where there is none to be sure of."""
     import cv2
-    import numpy as np
 
     grey = measures.grey
     factor = min(1.0, SEARCH_SIDE / max(grey.shape))
     small = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     small = cv2.GaussianBlur(small, (5, 5), 0)
+    for how, outline in _outlines(small):
+        sheet = _checked(outline, how, small, factor, measures, settings)
+        if sheet is not None:
+            return sheet
+    return None
+
+
+def _outlines(small: Any) -> Iterator[tuple[str, Any]]:
+    """Outlines the sheet may have, four corners each, and how each was found: the bright
+    region Otsu's threshold finds (a sheet on a darker desk), then the region inside the
+    longest closed edge (a sheet on a light desk: there the threshold follows the light
+    falling across the photo, and its bright region takes in the desk's lit side)."""
+    import cv2
+    import numpy as np
+
     _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     # The text on the sheet leaves holes in it: closed by a stroke wider than a line of text.
     side = max(3, round(0.03 * max(small.shape)) | 1)
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((side, side), np.uint8))
-    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    yield from _four_corners("bright", bright)
+    edges = cv2.Canny(small, EDGE_LOW, EDGE_HIGH)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8), iterations=EDGE_GAPS)
+    yield from _four_corners("edge", edges)
+
+
+def _four_corners(how: str, mask: Any) -> Iterator[tuple[str, Any]]:
+    """The outline of ``mask``'s largest region, where it has four corners."""
+    import cv2
+
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
-        return None
+        return
     hull = cv2.convexHull(max(contours, key=cv2.contourArea))
     outline = cv2.approxPolyDP(hull, CORNER_TOLERANCE * cv2.arcLength(hull, True), True)
     if len(outline) != 4:
-        log.debug("Paper: the brightest region has %d corners, not 4", len(outline))
-        return None
+        log.debug("Paper: the %s region has %d corners, not 4", how, len(outline))
+        return
+    yield how, outline
+
+
+def _checked(
+    outline: Any, how: str, small: Any, factor: float, measures: Measures, settings: PaperSettings
+) -> Sheet | None:
+    """The sheet ``outline`` (on ``small``, ``factor`` times the working copy) marks, where
+    it is one to be sure of."""
+    import cv2
+    import numpy as np
+
     share = cv2.contourArea(outline) / float(small.shape[0] * small.shape[1])
     if not settings.min_share <= share <= settings.max_share:
-        log.debug("Paper: a four-cornered region of %.0f %% of the photo", 100 * share)
+        log.debug("Paper: a four-cornered %s region of %.0f %% of the photo", how, 100 * share)
         return None
     points = outline.reshape(-1, 2)
     height, width = small.shape
     margin = BORDER_MARGIN * max(height, width)
     if np.any(points < margin) or np.any(points > (width - 1 - margin, height - 1 - margin)):
-        log.debug("Paper: the bright region reaches the photo's edge")
+        log.debug("Paper: the %s region reaches the photo's edge", how)
         return None
     inside = np.zeros(small.shape, np.uint8)
     cv2.fillConvexPoly(inside, points, 1)
     contrast = float(np.median(small[inside == 1]) - np.median(small[inside == 0]))
-    if contrast < settings.min_contrast:
-        log.debug("Paper: the region is only %.0f grey levels brighter than around it", contrast)
+    least = settings.min_contrast if how == "bright" else min(settings.min_contrast, EDGE_CONTRAST)
+    if contrast < least:
+        log.debug("Paper: the %s region is only %.0f grey levels brighter", how, contrast)
         return None
     on_copy = np.zeros(measures.grey.shape, np.uint8)  # the region on the working copy
     cv2.fillConvexPoly(on_copy, np.round(points / factor).astype(np.int32), 1)
     around = _characters_around(measures, on_copy)
     within = _characters_within(measures.char_boxes, on_copy)
     if around > max(SURROUND_CHARACTERS, settings.max_text_outside * within):
-        log.debug("Paper: %d characters around the region, %d within", around, within)
+        log.debug("Paper: %d characters around the %s region, %d within", around, how, within)
         return None
     corners = _ordered(points.astype(np.float64) / factor / measures.scale)
     return Sheet(corners, share)
