@@ -66,6 +66,21 @@ def test_a_photographed_sheet_is_found_at_its_corners() -> None:
     assert abs(width / height - SIZE[0] / SIZE[1]) < 0.05  # the sheet's shape comes back
 
 
+@pytest.mark.parametrize("desk", [(200, 195, 185), (215, 215, 210)])
+@pytest.mark.parametrize("light", [(0.65, 1.0), (1.0, 0.7)])
+def test_a_sheet_on_a_light_desk_is_found_by_its_edge(
+    desk: tuple[int, int, int], light: tuple[float, float]
+) -> None:
+    # Otsu's threshold follows the light here: its bright region takes in the desk's lit side.
+    photo, corners = photograph(letter(), desk=desk, light=light)
+
+    sheet = find_sheet(measure(photo), Paper())
+
+    assert sheet is not None
+    for found, true in zip(sheet.corners, corners, strict=True):
+        assert math.dist(found, true) < 0.01 * max(photo.size)
+
+
 def test_the_flattened_sheet_reads_and_its_boxes_land_on_the_photo() -> None:
     """Read as it lay, Tesseract found no text at all on such a photo (the desk taken for
     ink, the deskew step lining up the sheet's edge)."""
