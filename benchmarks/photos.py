@@ -13,6 +13,7 @@ temporary folder, removed).
 
     python benchmarks/photos.py ../shared/data --backends auto,tesseract,rapidocr
     python benchmarks/photos.py ../shared/data --margin 0.03      # close-ups
+    python benchmarks/photos.py ../shared/data --light-desks      # a white sheet on a light desk
 """
 
 from __future__ import annotations
@@ -39,10 +40,19 @@ from ablage_desktop.engine.config import load_config  # noqa: E402
 
 DESKS = ((90, 75, 60), (60, 60, 65), (120, 110, 100), (25, 25, 25))
 """Dark wood, grey, light grey-brown, black."""
+LIGHT_DESKS = ((200, 195, 185), (215, 215, 210), (185, 180, 170))
+"""Light wood, a white laminate, beige (``--light-desks``)."""
 PAPER_OFF = "preprocessing:\n  paper:\n    enabled: false\n"
 
 
-def photograph_set(data: Path, out: Path, tilt: float, seed: int, margin: float = 0.15) -> int:
+def photograph_set(
+    data: Path,
+    out: Path,
+    tilt: float,
+    seed: int,
+    margin: float = 0.15,
+    desks: tuple[tuple[int, int, int], ...] = DESKS,
+) -> int:
     """The data set's pages photographed into ``out`` with its ground truth and manifest;
     the number of pages."""
     chance = random.Random(seed)
@@ -59,7 +69,7 @@ def photograph_set(data: Path, out: Path, tilt: float, seed: int, margin: float 
             )
             dim = chance.uniform(0.6, 0.8)
             light = (dim, 1.0) if chance.random() < 0.5 else (1.0, dim)
-            desk = chance.choice(DESKS)
+            desk = chance.choice(desks)
             photo, _ = photograph(page.image, corners, desk, light, (margin, margin))
             photos.append(photo)
             pages += 1
@@ -135,12 +145,16 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
         default=0.15,
         help="desk on each side, share of the page; below --tilt, corners leave the photo",
     )
+    parser.add_argument(
+        "--light-desks", action="store_true", help="light desks, whose edge finds the sheet"
+    )
     parser.add_argument("--out", type=Path, help="where the photos go (kept)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     work = Path(tempfile.mkdtemp(prefix="ablage-photos-"))
     out = args.out or work / "photos"
     out.mkdir(parents=True, exist_ok=True)
-    pages = photograph_set(args.data, out, args.tilt, args.seed, args.margin)
+    desks = LIGHT_DESKS if args.light_desks else DESKS
+    pages = photograph_set(args.data, out, args.tilt, args.seed, args.margin, desks)
     print(f"{pages} pages photographed into {out}", flush=True)
     off = work / "paper-off.yaml"
     off.write_text(PAPER_OFF, encoding="utf-8")
