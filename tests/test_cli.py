@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from cli_process import TIMEOUT_S, run_cli
-from samples import text_page
+from samples import encrypted_pdf_bytes, text_page
 
 PYTHON_CLI = (sys.executable, "-m", "ablage_desktop")
 
@@ -144,6 +144,30 @@ def test_a_document_piped_in_is_read_and_left_out_of_the_archive(
     assert list(temporary.iterdir()) == []  # its file gone with the command
     with contextlib.closing(sqlite3.connect(archive)) as db:
         assert db.execute("SELECT count(*) FROM documents").fetchone() == (0,)
+
+
+def test_a_password_given_opens_a_locked_pdf(tmp_path: Path) -> None:
+    locked = tmp_path / "in" / "lohn.pdf"
+    locked.parent.mkdir()
+    locked.write_bytes(encrypted_pdf_bytes(tmp_path))
+
+    refused = run_cli("ocr", locked, "--backend", "tesseract", "--out", "-", cwd=tmp_path)
+    read = run_cli(
+        "ocr",
+        locked,
+        "--backend",
+        "tesseract",
+        "--password",
+        "secret",
+        "--out",
+        "-",
+        cwd=tmp_path,
+    )
+
+    assert refused.returncode == 1
+    assert "protected by a password; give it with ocr --password" in refused.stdout + refused.stderr
+    assert read.returncode == 0, read.stderr
+    assert "Invoice 4711" in read.stdout
 
 
 def test_a_batch_started_for_stdout_resumes_onto_stdout() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -94,6 +95,14 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "(auto), never (always_ocr), or always (layer_only); default: intake.pdf_text",
     )
     ocr.add_argument(
+        "--password",
+        action="append",
+        default=[],
+        metavar="PW",
+        help="a password to try on PDFs that ask for one (again for more); kept out of the "
+        "shell's history in the configuration's intake.pdf_passwords",
+    )
+    ocr.add_argument(
         "--format",
         choices=EXPORT_FORMATS,
         help=f"output format: text (the default, {DEFAULT_FORMAT}), Markdown, JSON, hOCR, or a "
@@ -121,6 +130,8 @@ def run_ocr(
     footprints: Path | None = None,
     store_path: Path | None = None,
 ) -> int:
+    if args.password:
+        config = with_passwords(config, args.password)
     if wants_stdin(args):
         if sys.stdin.isatty():
             print(
@@ -132,6 +143,13 @@ def run_ocr(
         with with_stdin_document(args, sys.stdin.buffer):
             return _run_ocr_on_files(args, config, footprints, store_path)
     return _run_ocr_on_files(args, config, footprints, store_path)
+
+
+def with_passwords(config: AppConfig, passwords: list[str]) -> AppConfig:
+    """``config`` with ``passwords`` tried first on PDFs that ask for one."""
+    intake = config.intake
+    tried = [*passwords, *(p for p in intake.pdf_passwords if p not in passwords)]
+    return dataclasses.replace(config, intake=intake.model_copy(update={"pdf_passwords": tried}))
 
 
 def _run_ocr_on_files(

@@ -115,6 +115,9 @@ class Intake(_Section):
     pdf_text: Literal["auto", "always_ocr", "layer_only"] = "auto"
     """A PDF page's own text layer: read where it covers the visible text (auto), never
     (always_ocr), or always where there is one (layer_only); see ``engine/text_route.py``."""
+    pdf_passwords: list[str] = Field(default_factory=list, repr=False)
+    """Passwords tried, in turn, on a PDF that asks for one (a payslip, a statement): keep a
+    configuration file that holds them private; ``ocr --password`` adds one for a run."""
 
     def limits(self) -> IntakeLimits:
         return IntakeLimits(
@@ -124,6 +127,7 @@ class Intake(_Section):
             pdf_dpi=self.pdf_dpi,
             decode_timeout_s=self.decode_timeout_s,
             pdf_text=self.pdf_text,
+            pdf_passwords=tuple(self.pdf_passwords),
         )
 
 

@@ -400,6 +400,33 @@ def test_password_protected_pdf_is_encrypted(tmp_path: Path) -> None:
         open_document(path, LIMITS)
 
 
+def test_a_pdf_that_asks_for_a_password_opens_with_one_of_those_given(tmp_path: Path) -> None:
+    path = tmp_path / "lohn.pdf"
+    path.write_bytes(encrypted_pdf_bytes(tmp_path))
+    limits = IntakeLimits(pdf_passwords=("falsch", "secret"))
+
+    with open_document(path, limits) as document:
+        assert document.page_count == 1
+        assert document.page(0).width > 1000
+    with pytest.raises(EncryptedDocument, match="none of the 1 given opens it"):
+        open_document(path, IntakeLimits(pdf_passwords=("falsch",)))
+    assert "secret" not in repr(limits)  # never in a log
+
+
+def test_a_long_locked_pdf_keeps_its_password_across_reopenings(tmp_path: Path) -> None:
+    import pikepdf
+
+    pages = [Image.new("L", (200, 100), 255) for _ in range(PDF_REOPEN_PAGES + 2)]
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(pdf_bytes(pages, dpi=72))
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="secret"))
+
+    with open_document(locked, IntakeLimits(pdf_passwords=("secret",), pdf_dpi=72)) as document:
+        assert len(list(document.pages())) == PDF_REOPEN_PAGES + 2
+
+
 def test_a_20000_by_20000_png_is_refused_before_decoding(make_file: MakeFile) -> None:
     path = make_file("huge.png", huge_png_bytes(20000, 20000))
 

@@ -295,3 +295,25 @@ def test_the_searchable_pdf_keeps_a_layer_page_untouched(write_pdf, engine: Engi
         # The OCRed page is the scan under an invisible text layer, as before.
         assert list(scanned.obj.Resources.XObject.keys()) == ["/Im0"]
         assert b"3 Tr" in scanned.obj.Contents.read_bytes()
+
+
+def test_a_locked_born_digital_pdf_is_read_from_its_layer_and_exported(
+    write_pdf, engine: EngineCore, tmp_path: Path
+) -> None:
+    # A payslip: born digital, protected by a password the configuration holds.
+    pikepdf = pytest.importorskip("pikepdf")
+    plain = write_pdf("plain.pdf", [prose_page(INVOICE)])
+    locked = tmp_path / "lohn.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="geheim"))
+    intake = engine.config.intake.model_copy(update={"pdf_passwords": ["falsch", "geheim"]})
+    engine.config = dataclasses.replace(engine.config, intake=intake)
+
+    document = read(engine, locked)
+    exported = render_pdf_from_file(document, engine.config.intake.limits())
+
+    assert document.pages[0].backend == BACKEND
+    assert document.pages[0].text.splitlines() == list(INVOICE)
+    with pikepdf.open(io.BytesIO(exported)) as export:  # the export asks for no password
+        assert len(export.pages) == 1
+        assert "/F0" in export.pages[0].obj.Resources.Font  # the original page, copied

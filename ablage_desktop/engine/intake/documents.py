@@ -18,7 +18,7 @@ import hashlib
 import logging
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, NoReturn
@@ -126,6 +126,9 @@ class IntakeLimits:
     pdf_dpi: int = 300
     decode_timeout_s: float = 60.0
     """Longest a decoder may take to open a document or to render one page of it."""
+    pdf_passwords: tuple[str, ...] = field(default=(), repr=False)
+    """Passwords tried, in turn, on a PDF that asks for one (``intake.pdf_passwords``,
+    ``ocr --password``); never shown in a log."""
     pdf_text: str = "always_ocr"
     """What to do with a PDF page's text layer (``text_layer.MODES``). ``always_ocr`` does
     not read it and renders every page in full; otherwise each page's layer is read and

@@ -11,7 +11,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ablage_desktop.engine.errors import (
     CorruptDocument,
@@ -40,7 +40,31 @@ _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 _EMPTY_PAGE_TREE = re.compile(rb"/Count\s+0(?![0-9])")
 
 
-def _pdf_load_error(path: Path, code: int | None, exc: Exception) -> InputError:
+def open_pdf(path: Path, passwords: tuple[str, ...]) -> tuple[Any, str | None]:
+    """``path`` opened by pdfium, and the password that opened it (None: it asked none).
+    Each password is tried in turn on a PDF that asks for one."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        return pdfium.PdfDocument(path), None
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code != pdfium_c.FPDF_ERR_PASSWORD or not passwords:
+            raise _pdf_load_error(path, code, exc, tried=0) from exc
+        failure = exc
+    for password in passwords:
+        try:
+            return pdfium.PdfDocument(path, password=password), password
+        except pdfium.PdfiumError as exc:
+            failure = exc
+            if getattr(exc, "err_code", None) != pdfium_c.FPDF_ERR_PASSWORD:
+                break
+    code = getattr(failure, "err_code", None)
+    raise _pdf_load_error(path, code, failure, tried=len(passwords)) from failure
+
+
+def _pdf_load_error(path: Path, code: int | None, exc: Exception, tried: int) -> InputError:
     """Why pdfium could not open ``path``, in words.
 
     pdfium's error code is the last one it *set*, in this process: a PDF whose page tree is
@@ -53,10 +77,16 @@ def _pdf_load_error(path: Path, code: int | None, exc: Exception) -> InputError:
     head, tail = _pdf_ends(path)
     encrypted = b"/Encrypt" in head or b"/Encrypt" in tail
     if encrypted and code == pdfium_c.FPDF_ERR_PASSWORD:
+        if tried:
+            return EncryptedDocument(
+                path,
+                f"{path.name} is protected by a password, and none of the {tried} given "
+                "opens it (ocr --password, intake.pdf_passwords).",
+            )
         return EncryptedDocument(
             path,
-            f"{path.name} is protected by a password; open it in a PDF viewer, save an "
-            "unprotected copy and add that instead.",
+            f"{path.name} is protected by a password; give it with ocr --password or in "
+            "intake.pdf_passwords, or save an unprotected copy in a PDF viewer and add that.",
         )
     if encrypted and code == pdfium_c.FPDF_ERR_SECURITY:
         return EncryptedDocument(path, f"{path.name} uses an encryption this app cannot read.")
@@ -85,13 +115,9 @@ class PdfDocument(Document):
 
     def __init__(self, path: Path, doc_type: DocumentType, sha256: str, limits: IntakeLimits):
         super().__init__(path, doc_type, sha256, limits)
-        import pypdfium2 as pdfium
 
         self._rendered = 0
-        try:
-            self._pdf = pdfium.PdfDocument(path)
-        except pdfium.PdfiumError as exc:
-            raise _pdf_load_error(path, getattr(exc, "err_code", None), exc) from exc
+        self._pdf, self._password = open_pdf(path, limits.pdf_passwords)
         try:
             self.page_count = len(self._pdf)
             self._check_page_count()
@@ -105,7 +131,7 @@ class PdfDocument(Document):
         try:
             if self._rendered >= PDF_REOPEN_PAGES:
                 self._pdf.close()
-                self._pdf = pdfium.PdfDocument(self.path)
+                self._pdf = pdfium.PdfDocument(self.path, password=self._password)
                 self._rendered = 0
             self._rendered += 1
             page = self._pdf[index]

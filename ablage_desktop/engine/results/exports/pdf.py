@@ -129,19 +129,26 @@ def render_pdf_from_file(
         assert built is not None
         return built
     with lock:
-        return _with_original_pages(document, ocr_pages, set(kept), built)
+        return _with_original_pages(document, ocr_pages, set(kept), built, limits.pdf_passwords)
 
 
 def _with_original_pages(
-    document: OcrDocument, pages: list[OcrPage], kept: set[int], built: bytes | None
+    document: OcrDocument,
+    pages: list[OcrPage],
+    kept: set[int],
+    built: bytes | None,
+    passwords: tuple[str, ...],
 ) -> bytes:
     """The export with the pages read from their text layer copied from the original file,
     untouched (its own text, fonts and pictures are better than any picture of them), and
     the others taken from ``built``, the PDF made of their images. Uses pdfium: the caller
-    holds the render lock."""
+    holds the render lock. A file that asks for a password is opened with the one of
+    ``passwords`` that opens it; the export itself asks for none."""
     import pypdfium2 as pdfium
 
-    original = pdfium.PdfDocument(document.document)
+    from ablage_desktop.engine.intake.pdf_document import open_pdf
+
+    original, _ = open_pdf(document.document, passwords)
     made = pdfium.PdfDocument(built) if built is not None else None
     merged = pdfium.PdfDocument.new()
     try:
