@@ -22,7 +22,11 @@ _REASONS = {
     "empty": QT_TRANSLATE_NOOP("Reasons", "The file is empty."),
     "unsupported_format": QT_TRANSLATE_NOOP("Reasons", "This kind of file cannot be read."),
     "corrupt": QT_TRANSLATE_NOOP("Reasons", "The file is damaged."),
-    "encrypted": QT_TRANSLATE_NOOP("Reasons", "The PDF is protected by a password."),
+    "encrypted": QT_TRANSLATE_NOOP(
+        "Reasons",
+        "The PDF is protected by a password: put it under intake.pdf_passwords in your "
+        "configuration file and read the document again.",
+    ),
     "too_large": QT_TRANSLATE_NOOP("Reasons", "The document is too large."),
     "decoder_crashed": QT_TRANSLATE_NOOP("Reasons", "The file made the reader crash."),
     "decoder_timeout": QT_TRANSLATE_NOOP("Reasons", "Opening the file took too long."),
