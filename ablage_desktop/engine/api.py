@@ -181,6 +181,11 @@ class Engine:
         ``inputs`` (``OutputOverlapsInput``); a failed write raises ``OutputError``."""
         self._core.export(document, path, fmt, inputs)
 
+    def add_pdf_password(self, password: str) -> None:
+        """Try ``password`` too on PDFs that ask for one, from the next batch on, for this
+        session (``intake.pdf_passwords`` keeps them for good)."""
+        self._core.add_pdf_password(password)
+
     def export_bytes(self, document: OcrDocument, fmt: str) -> bytes:
         """``document`` as ``fmt``, for a caller that writes it elsewhere (stdout); raises
         ``UsageError`` for a document that cannot be exported so."""

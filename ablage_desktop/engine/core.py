@@ -391,6 +391,18 @@ class EngineCore:
         except OSError as exc:
             raise output_error(path, exc) from exc
 
+    def add_pdf_password(self, password: str) -> None:
+        """Try ``password`` too on PDFs that ask for one, from the next batch on (this
+        session only: nothing is written)."""
+        intake = self.config.intake
+        if password in intake.pdf_passwords:
+            return
+        passwords = [*intake.pdf_passwords, password]
+        # One assignment: a batch starting meanwhile sees the configuration before or after.
+        self.config = dataclasses.replace(
+            self.config, intake=intake.model_copy(update={"pdf_passwords": passwords})
+        )
+
     def export_bytes(self, document: OcrDocument, fmt: str) -> bytes:
         """``document`` as ``fmt``, for a caller that writes it elsewhere (stdout)."""
         limits = self.config.intake.limits()

@@ -230,6 +230,11 @@ class EngineBridge(QObject):
         """Stop benchmark ``bench``, running or still queued (thread-safe, immediate)."""
         self.worker.cancel_bench(bench)
 
+    def add_pdf_password(self, password: str) -> None:
+        """Try ``password`` on locked PDFs from the next batch on (immediate: the engine only
+        swaps its configuration, which a batch reads when it starts)."""
+        self.engine.add_pdf_password(password)
+
     def cancel(self) -> None:
         """Stop the running batch and drop the queued ones (thread-safe, immediate)."""
         self.worker.cancel(max(self._pending_batches, default=0))

@@ -40,6 +40,7 @@ from ablage_desktop.gui.intake import DocumentIntake
 from ablage_desktop.gui.memory_status import MemoryStatus
 from ablage_desktop.gui.menus import WindowMenus
 from ablage_desktop.gui.page_navigation import PageNavigation
+from ablage_desktop.gui.pdf_passwords import PdfPasswords
 from ablage_desktop.gui.reasons import in_user_words, reason_text
 from ablage_desktop.gui.widgets.memory_graph import MemoryGraph
 from ablage_desktop.gui.widgets.models_panel import ModelsPanel
@@ -131,8 +132,10 @@ class MainWindow(QMainWindow):
         self.resume_button, self.discard_button = panel.resume_button, panel.discard_button
         self.search_field, self.search_panel = panel.search_field, panel.search_panel
         self.search_dock = panel.search_dock
+        self.pdf_passwords = PdfPasswords(self, central)
         central_layout.addWidget(self.resume_bar)
         central_layout.addWidget(self.archive_bar)
+        central_layout.addWidget(self.pdf_passwords.bar)
         central_layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
 
@@ -190,6 +193,7 @@ class MainWindow(QMainWindow):
         worker.pageDone.connect(batches.page_done)
         worker.pageRestored.connect(batches.page_restored)
         worker.documentFinished.connect(batches.document_finished)
+        worker.documentFinished.connect(self.pdf_passwords.document_finished)
         worker.batchFinished.connect(batches.batch_finished)
         self.bridge.memorySampled.connect(self.memory_status.memory_sampled)
         self.bridge.modelEvent.connect(self.memory_status.model_event)

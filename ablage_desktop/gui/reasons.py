@@ -24,8 +24,8 @@ _REASONS = {
     "corrupt": QT_TRANSLATE_NOOP("Reasons", "The file is damaged."),
     "encrypted": QT_TRANSLATE_NOOP(
         "Reasons",
-        "The PDF is protected by a password: put it under intake.pdf_passwords in your "
-        "configuration file and read the document again.",
+        "The PDF is protected by a password: enter it in the bar above the documents, or "
+        "keep it under intake.pdf_passwords in your configuration file.",
     ),
     "too_large": QT_TRANSLATE_NOOP("Reasons", "The document is too large."),
     "decoder_crashed": QT_TRANSLATE_NOOP("Reasons", "The file made the reader crash."),

@@ -637,23 +637,23 @@
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="283"/>
+        <location filename="../main_window.py" line="287"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="285"/>
-        <location filename="../main_window.py" line="294"/>
+        <location filename="../main_window.py" line="289"/>
+        <location filename="../main_window.py" line="298"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="321"/>
+        <location filename="../main_window.py" line="325"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="325"/>
+        <location filename="../main_window.py" line="329"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
@@ -1135,6 +1135,29 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
 </context>
 <context>
+    <name>PdfPasswords</name>
+    <message>
+        <location filename="../pdf_passwords.py" line="35"/>
+        <source>Enter password…</source>
+        <translation>Passwort eingeben…</translation>
+    </message>
+    <message>
+        <location filename="../pdf_passwords.py" line="47"/>
+        <source>Protected by a password: {0}. Enter it to read them.</source>
+        <translation>Durch ein Passwort geschützt: {0}. Geben Sie es ein, um sie zu lesen.</translation>
+    </message>
+    <message>
+        <location filename="../pdf_passwords.py" line="58"/>
+        <source>PDF password</source>
+        <translation>PDF-Passwort</translation>
+    </message>
+    <message>
+        <location filename="../pdf_passwords.py" line="59"/>
+        <source>The password of {0} (kept until the app closes):</source>
+        <translation>Das Passwort von {0} (gilt, bis die App geschlossen wird):</translation>
+    </message>
+</context>
+<context>
     <name>QuantizationMenu</name>
     <message>
         <location filename="../widgets/quantization_menu.py" line="29"/>
@@ -1279,8 +1302,8 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
         <location filename="../reasons.py" line="25"/>
-        <source>The PDF is protected by a password: put it under intake.pdf_passwords in your configuration file and read the document again.</source>
-        <translation>Das PDF ist durch ein Passwort geschützt: tragen Sie es unter intake.pdf_passwords in Ihre Konfigurationsdatei ein und lesen Sie das Dokument erneut.</translation>
+        <source>The PDF is protected by a password: enter it in the bar above the documents, or keep it under intake.pdf_passwords in your configuration file.</source>
+        <translation>Das PDF ist durch ein Passwort geschützt: geben Sie es in der Leiste über den Dokumenten ein, oder tragen Sie es unter intake.pdf_passwords in Ihre Konfigurationsdatei ein.</translation>
     </message>
     <message>
         <location filename="../reasons.py" line="30"/>
