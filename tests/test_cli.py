@@ -15,6 +15,7 @@ from cli_process import TIMEOUT_S, run_cli
 from samples import encrypted_pdf_bytes, text_page
 
 PYTHON_CLI = (sys.executable, "-m", "ablage_desktop")
+AS_JSON = ("--format", "json", "--out", "-")
 
 
 @pytest.fixture
@@ -130,7 +131,7 @@ def test_a_document_piped_in_is_read_and_left_out_of_the_archive(
     temporary.mkdir()
     archive = tmp_path / "archive.sqlite"
     result = subprocess.run(
-        [*PYTHON_CLI, "--store", archive, "ocr", "-", "--backend", "tesseract", "--out", "-"],
+        [*PYTHON_CLI, "--store", archive, "ocr", "-", "--backend", "tesseract", *AS_JSON],
         input=page.read_bytes(),
         cwd=tmp_path,
         capture_output=True,
@@ -140,8 +141,10 @@ def test_a_document_piped_in_is_read_and_left_out_of_the_archive(
     )
 
     assert result.returncode == 0, result.stderr
-    assert "Invoice 4711" in result.stdout.decode("utf-8")
-    assert list(temporary.iterdir()) == []  # its file gone with the command
+    record = json.loads(result.stdout)
+    assert record["document"] == "-"  # not the copy, which is gone with the command
+    assert "Invoice 4711" in record["pages"][0]["text"]
+    assert list(temporary.iterdir()) == []
     with contextlib.closing(sqlite3.connect(archive)) as db:
         assert db.execute("SELECT count(*) FROM documents").fetchone() == (0,)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ablage_desktop.cli.common import DEFAULT_FORMAT, DEFAULT_OUT, EXIT_OK, EXIT_USAGE, NOTHING_DONE
+from ablage_desktop.cli.stdin import STDIN
 from ablage_desktop.cli.stdout import STDOUT, StdoutWriter
 from ablage_desktop.cli.stdout import refusal as stdout_refusal
 from ablage_desktop.engine import (
@@ -68,6 +70,8 @@ class Planned:
     namer: OutputNamer
     stdout: StdoutWriter | None = None
     """Where the results go with ``--out -``."""
+    stdin_copy: Path | None = None
+    """The file holding the document read from stdin (``ocr -``), named ``-`` in JSON."""
 
 
 @dataclass(frozen=True)
@@ -112,10 +116,11 @@ def plan_batches(
         force=args.force,
         delivery=delivery.to_json(),
         pdf_text=args.pdf_text,
-        archive=not args.from_stdin,  # its file is gone when the command ends
+        archive=args.stdin_copy is None,  # its file is gone when the command ends
     )
     inputs = Inputs.of([*args.paths, *collected.documents])
-    return [_planned(request, delivery, engine)], inputs, len(collected.skipped)
+    planned = dataclasses.replace(_planned(request, delivery, engine), stdin_copy=args.stdin_copy)
+    return [planned], inputs, len(collected.skipped)
 
 
 def _planned(request: OcrRequest, delivery: Delivery, engine: Engine) -> Planned:
@@ -170,13 +175,18 @@ def refusal_reason(
 
 def write_result(document: OcrDocument, plan: Planned, inputs: Inputs, engine: Engine) -> None:
     """Write one result; a failed document gets a JSON record but no misleading text file."""
+    fmt = plan.delivery.fmt
+    source = document.document
+    if fmt == "json" and plan.stdin_copy is not None and source == plan.stdin_copy:
+        document = dataclasses.replace(document, document=STDIN)  # its copy is gone after
     if plan.stdout is not None:
         plan.stdout.write(document)
         return
-    fmt = plan.delivery.fmt
     if not document.ok and fmt != "json":
         return
-    target = plan.namer.name_for(document.document)
+    target = plan.namer.name_for(
+        plan.stdin_copy if document.document == STDIN else document.document
+    )
     inputs.check(target, "the result")  # checked before the batch too; a name is cheap to check
     engine.export(document, target, fmt)
 

@@ -70,7 +70,7 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         metavar="PATH",
         help="files or folders; '-' reads one document from stdin (not kept in the archive)",
     )
-    ocr.set_defaults(from_stdin=False)
+    ocr.set_defaults(stdin_copy=None)
     ocr.add_argument(
         "--resume",
         action="store_true",

@@ -3,8 +3,8 @@
 
 The decoder reads files, so the bytes are kept in a private temporary folder while the batch
 runs, as a file named ``stdin`` (its type comes from its bytes, as every document's does; its
-result is ``stdin.txt``). Such a batch is not recorded in the archive, which keeps documents by
-their path: that file is gone when the command ends.
+result is ``stdin.txt``, and its JSON record names it ``-``). Such a batch is not recorded in
+the archive, which keeps documents by their path: that file is gone when the command ends.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ def with_stdin_document(args: argparse.Namespace, stream: BinaryIO) -> Iterator[
             shutil.copyfileobj(stream, file)
         paths = args.paths
         args.paths = list(dict.fromkeys(path if given == STDIN else given for given in paths))
-        args.from_stdin = True
+        args.stdin_copy = path
         try:
             yield
         finally:
             args.paths = paths
-            args.from_stdin = False
+            args.stdin_copy = None
