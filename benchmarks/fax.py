@@ -28,7 +28,7 @@ for folder in (REPO, REPO / "benchmarks"):
     if str(folder) not in sys.path:  # run from a checkout without installing the package
         sys.path.insert(0, str(folder))
 
-from photos import copy_truth, read_set  # noqa: E402
+from photos import copy_truth, read_set, table  # noqa: E402
 from PIL import Image  # noqa: E402
 from tesseract_path import DEFAULT_DATA, documents_of, render_all  # noqa: E402
 
@@ -70,18 +70,6 @@ def fax_set(data: Path, out: Path, mode: str) -> int:
     return pages
 
 
-def table(runs: dict[str, dict[str, Any]]) -> list[str]:
-    lines = ["| fax | group | engine | CER | BoW F1 |", "|---|---|---|---|---|"]
-    for label, figures in runs.items():
-        for group, found in figures["groups"].items():  # "overall" among them
-            for engine, scores in found["engines"].items():
-                lines.append(
-                    f"| {label} | {group} | {engine} | {scores['cer']:.3f} | "
-                    f"{scores['bow_f1']:.3f} |"
-                )
-    return lines
-
-
 def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", type=Path, nargs="?", default=DEFAULT_DATA)
@@ -98,7 +86,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
         pages = fax_set(args.data, folder, mode)
         print(f"{pages} pages faxed ({mode}) into {folder}", flush=True)
         runs[mode] = read_set(folder, args.backends, None, work / f"quality-{mode}.json")
-    print("\n".join(table(runs)))
+    print("\n".join(table(runs, "fax")))
     if args.out is None:
         shutil.rmtree(work, ignore_errors=True)
     return runs

@@ -118,11 +118,9 @@ def read_set(folder: Path, backends: str, config: Path | None, result: Path) -> 
     return json.loads(result.read_text(encoding="utf-8"))
 
 
-def table(runs: dict[str, dict[str, Any]]) -> list[str]:
-    lines = [
-        "| paper step | group | engine | CER | BoW F1 |",
-        "|---|---|---|---|---|",
-    ]
+def table(runs: dict[str, dict[str, Any]], what: str = "paper step") -> list[str]:
+    """Each run's CER and BoW F1 by group ("overall" among them) and engine."""
+    lines = [f"| {what} | group | engine | CER | BoW F1 |", "|---|---|---|---|---|"]
     for label, figures in runs.items():
         for group, found in figures["groups"].items():
             for engine, scores in found["engines"].items():

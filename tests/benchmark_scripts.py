@@ -19,3 +19,22 @@ def load_script(file_name: str, module_name: str) -> ModuleType:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def small_data_set(folder: Path) -> tuple[Path, Path]:
+    """A data set of a one-page scan and a two-page PDF, with ground truth and a manifest
+    that also names a file it lacks, in ``folder``/data; and an empty ``folder``/out."""
+    from samples import pdf_bytes, text_page
+
+    data, out = folder / "data", folder / "out"
+    data.mkdir()
+    out.mkdir()
+    text_page().save(data / "scan.png")
+    (data / "letter.pdf").write_bytes(pdf_bytes([text_page(), text_page()], dpi=100))
+    for stem in ("scan", "letter"):
+        (data / f"{stem}.gt.txt").write_text("Invoice 4711", encoding="utf-8")
+    (data / "MANIFEST.tsv").write_text(
+        "file\tgroup\nscan.png\tprinted\nletter.pdf\tpdf-en\nelsewhere.png\tform\n",
+        encoding="utf-8",
+    )
+    return data, out

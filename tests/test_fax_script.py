@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from benchmark_scripts import BENCHMARKS, load_script
+from benchmark_scripts import BENCHMARKS, load_script, small_data_set
 from PIL import Image
-from samples import pdf_bytes, text_page
+from samples import text_page
 
 from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
 
@@ -19,16 +19,7 @@ def test_the_set_keeps_names_ground_truth_and_manifest(
 ) -> None:
     monkeypatch.syspath_prepend(str(BENCHMARKS))
     script = load_script("fax.py", "fax_script")
-    data, out = tmp_path / "data", tmp_path / "out"
-    data.mkdir()
-    out.mkdir()
-    text_page().save(data / "scan.png")
-    (data / "letter.pdf").write_bytes(pdf_bytes([text_page(), text_page()], dpi=100))
-    for stem in ("scan", "letter"):
-        (data / f"{stem}.gt.txt").write_text("Invoice 4711", encoding="utf-8")
-    (data / "MANIFEST.tsv").write_text(
-        "file\tgroup\nscan.png\tprinted\nletter.pdf\tpdf-en\n", encoding="utf-8"
-    )
+    data, out = small_data_set(tmp_path)
 
     assert script.fax_set(data, out, mode) == 3
 

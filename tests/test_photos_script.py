@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from benchmark_scripts import BENCHMARKS, load_script
+from benchmark_scripts import BENCHMARKS, load_script, small_data_set
 from PIL import Image
-from samples import pdf_bytes, text_page
+from samples import text_page
 
 
 def test_the_set_keeps_names_ground_truth_and_manifest(
@@ -16,17 +16,7 @@ def test_the_set_keeps_names_ground_truth_and_manifest(
 ) -> None:
     monkeypatch.syspath_prepend(str(BENCHMARKS))
     script = load_script("photos.py", "photos_script")
-    data, out = tmp_path / "data", tmp_path / "out"
-    data.mkdir()
-    out.mkdir()
-    text_page().save(data / "scan.png")
-    (data / "letter.pdf").write_bytes(pdf_bytes([text_page(), text_page()], dpi=100))
-    for stem in ("scan", "letter"):
-        (data / f"{stem}.gt.txt").write_text("Invoice 4711", encoding="utf-8")
-    (data / "MANIFEST.tsv").write_text(
-        "file\tgroup\nscan.png\tprinted\nletter.pdf\tpdf-en\nelsewhere.png\tform\n",
-        encoding="utf-8",
-    )
+    data, out = small_data_set(tmp_path)
 
     assert script.photograph_set(data, out, tilt=0.05, seed=3) == 3
 
