@@ -184,9 +184,7 @@ def write_result(document: OcrDocument, plan: Planned, inputs: Inputs, engine: E
         return
     if not document.ok and fmt != "json":
         return
-    target = plan.namer.name_for(
-        plan.stdin_copy if document.document == STDIN else document.document
-    )
+    target = plan.namer.name_for(source)
     inputs.check(target, "the result")  # checked before the batch too; a name is cheap to check
     engine.export(document, target, fmt)
 
