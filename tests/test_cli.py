@@ -144,6 +144,7 @@ def test_a_document_piped_in_is_read_and_left_out_of_the_archive(
     record = json.loads(result.stdout)
     assert record["document"] == "-"  # not the copy, which is gone with the command
     assert "Invoice 4711" in record["pages"][0]["text"]
+    assert "[1/1] stdin: page 1/1" in result.stderr.decode("utf-8")
     assert list(temporary.iterdir()) == []
     with contextlib.closing(sqlite3.connect(archive)) as db:
         assert db.execute("SELECT count(*) FROM documents").fetchone() == (0,)

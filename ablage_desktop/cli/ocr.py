@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ablage_desktop.cli.common import (
@@ -28,6 +29,7 @@ from ablage_desktop.cli.delivery import (
 )
 from ablage_desktop.cli.progress import Progress, Tally, print_summary
 from ablage_desktop.cli.signals import Terminated, stop_on_signals
+from ablage_desktop.cli.stdin import NAME as STDIN_NAME
 from ablage_desktop.cli.stdin import wants_stdin, with_stdin_document
 from ablage_desktop.engine import (
     EXPORT_FORMATS,
@@ -181,7 +183,8 @@ def _run_ocr(
     if isinstance(planned, int):
         return planned
     plans, inputs, skipped = planned
-    progress = Progress(sys.stderr, quiet=args.quiet)
+    shown = _shown_as(plans)
+    progress = Progress(sys.stderr, quiet=args.quiet, shown=shown)
     engine.subscribe(progress.on_event)
     event_log = None
     if args.events is not None:
@@ -211,7 +214,7 @@ def _run_ocr(
         if event_log is not None:
             event_log.close()
     progress.clear()
-    _summarise(plans, tally, started, skipped, progress.restored)
+    _summarise(plans, tally, started, skipped, progress.restored, shown)
     return EXIT_SOME_FAILED if tally.failed else EXIT_OK
 
 
@@ -271,13 +274,25 @@ def _stopped(
     return exc.code if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
 
+def _shown_as(plans: list[Planned]) -> Callable[[Path], str]:
+    """How the progress and the summary name a document: as its path, the copy of one read
+    from stdin as "stdin"."""
+    copies = {plan.stdin_copy for plan in plans if plan.stdin_copy is not None}
+    return lambda path: STDIN_NAME if path in copies else display_line(path)
+
+
 def _summarise(
-    plans: list[Planned], tally: Tally, started: float, skipped: int, restored: int
+    plans: list[Planned],
+    tally: Tally,
+    started: float,
+    skipped: int,
+    restored: int,
+    shown: Callable[[Path], str],
 ) -> None:
     outs = sorted({"stdout" if plan.stdout else display_line(plan.delivery.out) for plan in plans})
     # With results on stdout, what is said about them goes beside the progress.
     stream = sys.stderr if any(plan.stdout is not None for plan in plans) else sys.stdout
-    print_summary(tally, time.perf_counter() - started, ", ".join(outs), skipped, stream)
+    print_summary(tally, time.perf_counter() - started, ", ".join(outs), skipped, stream, shown)
     if restored:
         print(
             f"{restored} page(s) came from the archive (read before; --force reads them again)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -43,6 +44,7 @@ def print_summary(
     out_dir: Path | str,
     skipped: int,
     stream: TextIO | None = None,
+    shown: Callable[[Path], str] = display_line,
 ) -> None:
     stream = stream or sys.stdout  # looked up now: a default of sys.stdout is the one at import
     stream.write(
@@ -52,7 +54,7 @@ def print_summary(
     if skipped:
         stream.write(f"{skipped} file(s) in the folders were not documents and were skipped\n")
     for path, message in tally.failed:
-        stream.write(f"  failed: {display_line(path)}: {display_line(message)}\n")
+        stream.write(f"  failed: {shown(path)}: {display_line(message)}\n")
 
 
 class Progress:
@@ -64,9 +66,13 @@ class Progress:
 
     BAR = 24
 
-    def __init__(self, stream: TextIO, *, quiet: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO, *, quiet: bool = False, shown: Callable[[Path], str] = display_line
+    ) -> None:
         self.stream = stream
         self.quiet = quiet
+        self.shown = shown
+        """A document's path as the lines show it (``ocr -``'s copy as "stdin")."""
         self.tty = stream.isatty()
         self._drawn = False
         self._started = time.perf_counter()
@@ -100,7 +106,7 @@ class Progress:
             self._bar(event.total, f"{name} p.{done}/{event.pages}")
         else:
             self._line(
-                f"[{event.position + 1}/{event.total}] {display_line(event.document)}: page "
+                f"[{event.position + 1}/{event.total}] {self.shown(event.document)}: page "
                 f"{event.page.index + 1}/{event.pages} ({event.page.backend}, "
                 + ("from the archive)" if event.restored else f"{event.page.seconds:.1f} s)")
             )
@@ -111,7 +117,7 @@ class Progress:
         self._share[event.position] = 1.0
         if event.result.error is not None:
             self._line(
-                f"failed: {display_line(event.result.document)}: "
+                f"failed: {self.shown(event.result.document)}: "
                 + display_line(event.result.error.message)
             )
         elif self.tty:
