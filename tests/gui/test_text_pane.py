@@ -18,6 +18,7 @@ BOX = (0, 0, 10, 10)
 
 # RapidOCR-like: one row "Summe 12,00" made of two boxes.
 TEXT = "Rechnung 4711\nSumme 12,00\nDanke\n"
+PARAGRAPH = "Bitte überweisen Sie den Betrag bis zum 15. November auf das unten genannte Konto.\n"
 LINES = (
     OcrLine("Rechnung 4711", 0.9, BOX),
     OcrLine("Summe", 0.9, BOX),
@@ -186,6 +187,19 @@ def test_copy_as_running_text_joins_a_paragraph_broken_over_lines(pane: TextPane
         "Bitte überweisen Sie den Betrag bis zum 15. November auf das unten genannte Konto. "
         "Die Rechnung ist sofort fällig.\n"
     )
+
+
+def test_the_context_menu_copies_the_whole_text_or_running_text(pane: TextPane) -> None:
+    text = PARAGRAPH.replace(" unten", "\nunten")  # one paragraph over two lines
+    pane.show_page(make_page(text, ()))
+    menu = pane.context_menu()
+    actions = {action.text(): action for action in menu.actions()}
+
+    actions["Copy as running text"].trigger()
+    assert QApplication.clipboard().text() == PARAGRAPH
+    actions["Copy all text"].trigger()
+    assert QApplication.clipboard().text() == text
+    menu.deleteLater()
 
 
 def test_render_a_real_page(pane: TextPane) -> None:

@@ -1607,6 +1607,16 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <source>Markdown with the page&apos;s headings, lists and tables</source>
         <translation>Markdown mit den Überschriften, Listen und Tabellen der Seite</translation>
     </message>
+    <message>
+        <location filename="../widgets/text_pane.py" line="292"/>
+        <source>Copy all text</source>
+        <translation>Gesamten Text kopieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/text_pane.py" line="293"/>
+        <source>Copy as running text</source>
+        <translation>Als Fließtext kopieren</translation>
+    </message>
 </context>
 <context>
     <name>WindowMenus</name>

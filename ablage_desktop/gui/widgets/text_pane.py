@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtGui import QColor, QContextMenuEvent, QGuiApplication, QTextCursor
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 from ablage_desktop.engine import OcrLine, OcrPage, find_words, running_text
 
@@ -278,6 +278,20 @@ class TextPane(QPlainTextEdit):
         self._line_selection = selection
         self._apply_selections()
         return span
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu()
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def context_menu(self) -> QMenu:
+        """Qt's menu (copy, select all; undo and paste while correcting), and the whole text
+        to copy as it is or as running text."""
+        menu = self.createStandardContextMenu()
+        menu.addSeparator()
+        menu.addAction(self.tr("Copy all text"), self.copy_all)
+        menu.addAction(self.tr("Copy as running text"), self.copy_running_text)
+        return menu
 
     def copy_all(self) -> None:
         """Put the whole page text on the clipboard, whatever is selected: as corrected,
