@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from cli_process import TIMEOUT_S, run_cli
+from PIL import Image, ImageDraw, ImageFont
 from samples import encrypted_pdf_bytes, text_page
 
 PYTHON_CLI = (sys.executable, "-m", "ablage_desktop")
@@ -174,16 +175,43 @@ def test_a_password_given_opens_a_locked_pdf(tmp_path: Path) -> None:
     assert "Invoice 4711" in read.stdout
 
 
+def test_running_text_puts_a_paragraph_in_one_line(tmp_path: Path) -> None:
+    letter = tmp_path / "in" / "brief.png"
+    letter.parent.mkdir()
+    lines = (
+        "Bitte zahlen Sie den Betrag bis zum 15. November",
+        "auf das unten genannte Konto der Sparkasse ein.",
+    )
+    page = Image.new("L", (1400, 200), 255)
+    font = ImageFont.load_default(size=44)
+    for n, line in enumerate(lines):  # set as a paragraph: a line under the other
+        ImageDraw.Draw(page).text((40, 40 + 56 * n), line, font=font, fill=0)
+    page.save(letter, dpi=(300, 300))
+
+    result = run_cli(
+        "ocr", letter, "--backend", "tesseract", "--running-text", "--out", "-", cwd=tmp_path
+    )
+    refused = run_cli("ocr", letter, "--running-text", "--format", "json", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == " ".join(lines)
+    assert refused.returncode == 2
+    assert "--running-text is for --format txt" in refused.stderr
+
+
 def test_a_batch_started_for_stdout_resumes_onto_stdout() -> None:
     from argparse import Namespace
 
     from ablage_desktop.cli.delivery import Delivery
 
     stored = Delivery(Path("-"), "json").to_json()
+    running = Delivery(Path("-"), "txt", running_text=True).to_json()
 
     assert stored == {"out": "-", "format": "json"}  # not a folder named "-" somewhere
-    resumed = Delivery.of(Namespace(out=None, format=None), stored)
+    given = Namespace(out=None, format=None, running_text=False)
+    resumed = Delivery.of(given, stored)
     assert resumed == Delivery(Path("-"), "json") and resumed.to_stdout
+    assert Delivery.of(given, running).running_text
 
 
 def test_ocr_with_the_default_engine_writes_json(tmp_path: Path, page: Path) -> None:

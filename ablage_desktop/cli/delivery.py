@@ -29,6 +29,7 @@ from ablage_desktop.engine import (
     folder_error,
     path_from_storage,
     path_to_storage,
+    running_text,
 )
 
 
@@ -39,6 +40,8 @@ class Delivery:
 
     out: Path
     fmt: str
+    running_text: bool = False
+    """Text with each paragraph in one line (``--running-text``, txt only)."""
 
     @property
     def to_stdout(self) -> bool:
@@ -46,7 +49,8 @@ class Delivery:
 
     def to_json(self) -> dict[str, str]:
         out = str(STDOUT) if self.to_stdout else path_to_storage(self.out.absolute())
-        return {"out": out, "format": self.fmt}
+        kept = {"out": out, "format": self.fmt}
+        return {**kept, "running_text": "yes"} if self.running_text else kept
 
     @classmethod
     def of(cls, args: argparse.Namespace, stored: dict[str, str] | None = None) -> Delivery:
@@ -54,7 +58,9 @@ class Delivery:
         stored = stored or {}
         out = args.out or (_stored_out(stored["out"]) if "out" in stored else DEFAULT_OUT)
         fmt = args.format or stored.get("format") or DEFAULT_FORMAT
-        return cls(out, fmt if fmt in EXPORT_FORMATS else DEFAULT_FORMAT)
+        fmt = fmt if fmt in EXPORT_FORMATS else DEFAULT_FORMAT
+        running = args.running_text or (not args.format and stored.get("running_text") == "yes")
+        return cls(out, fmt, running and fmt == "txt")
 
 
 def _stored_out(stored: str) -> Path:
@@ -177,6 +183,9 @@ def write_result(document: OcrDocument, plan: Planned, inputs: Inputs, engine: E
     """Write one result; a failed document gets a JSON record but no misleading text file."""
     fmt = plan.delivery.fmt
     source = document.document
+    if plan.delivery.running_text:
+        pages = [dataclasses.replace(page, text=running_text(page.text)) for page in document.pages]
+        document = dataclasses.replace(document, pages=pages)
     if fmt == "json" and plan.stdin_copy is not None and source == plan.stdin_copy:
         document = dataclasses.replace(document, document=STDIN)  # its copy is gone after
     if plan.stdout is not None:

@@ -111,6 +111,12 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "searchable PDF",
     )
     ocr.add_argument(
+        "--running-text",
+        action="store_true",
+        help="text with each paragraph in one line and words a hyphen broke at a line's end "
+        "joined again (--format txt); an address, a table's rows and lists keep their lines",
+    )
+    ocr.add_argument(
         "--events",
         type=Path,
         metavar="FILE",
@@ -132,6 +138,9 @@ def run_ocr(
     footprints: Path | None = None,
     store_path: Path | None = None,
 ) -> int:
+    if args.running_text and args.format not in (None, "txt"):
+        print("ablage-desktop: --running-text is for --format txt", file=sys.stderr)
+        return EXIT_USAGE
     if args.password:
         config = with_passwords(config, args.password)
     if wants_stdin(args):
