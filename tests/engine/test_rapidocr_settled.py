@@ -64,9 +64,9 @@ def test_a_settled_line_is_taken_as_it_is_and_the_rest_recognised(
     recognised: list[int] = []
     real = rapidocr._recognise
 
-    def counting(session, crops, options):  # type: ignore[no-untyped-def]
+    def counting(session, crops, options, on_end):  # type: ignore[no-untyped-def]
         recognised.append(len(crops))
-        return real(session, crops, options)
+        return real(session, crops, options, on_end)
 
     monkeypatch.setattr(rapidocr, "_recognise", counting)
 
@@ -116,3 +116,30 @@ def test_a_line_reads_the_same_whichever_lines_are_recognised_with_it(
         )
         [read] = [line for line in alone.lines if line.text != "x"]
         assert (read.text, read.confidence) == whole[read.box]
+
+
+@pytest.mark.parametrize("turn", [90, -90])
+def test_a_note_up_or_down_the_margin_is_read(backend: rapidocr.RapidOcrBackend, turn: int) -> None:
+    """RapidOCR turns a line standing on end a quarter anticlockwise, which sets a note
+    reading bottom to top (the usual way up a German letter's margin) upside down: it read
+    "Sts e es st t h et si" for this one before the half-turned reading was tried too."""
+    from PIL import Image
+
+    note = text_page(("Sitz der Gesellschaft Berlin HRB 12345",), size=(1100, 130))
+    image = Image.new("L", (900, 1300), 255)
+    image.paste(note.rotate(turn, expand=True), (60, 60))
+    page = PageImage(Path("letter.png"), 0, image, 300)
+
+    read = backend.recognize(page)
+
+    assert text_lines(read.text) == ["Sitz der Gesellschaft Berlin HRB 12345"]
+
+
+def test_a_line_stands_on_end_a_single_character_does_not() -> None:
+    line = [(10, 10), (40, 10), (40, 200), (10, 200)]
+    character = [(40, 105), (52, 105), (52, 123), (40, 123)]  # a "2", 12 x 18 pixels
+    wide = [(10, 10), (200, 10), (200, 40), (10, 40)]
+
+    assert rapidocr.stands_on_end(line)
+    assert not rapidocr.stands_on_end(character)
+    assert not rapidocr.stands_on_end(wide)
