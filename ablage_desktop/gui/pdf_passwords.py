@@ -2,8 +2,8 @@
 for one are read again with it.
 
 The password is kept for this session only (the engine tries it from the next batch on);
-``intake.pdf_passwords`` in the configuration file keeps passwords for good. The document's
-failed row stays in the queue, as any failure does; its new reading is a new row.
+``intake.pdf_passwords`` in the configuration file keeps passwords for good. The documents'
+failed rows give way to their new reading.
 """
 
 from __future__ import annotations
@@ -64,4 +64,11 @@ class PdfPasswords(QObject):
         locked, self._locked = self._locked, []
         self.bar.hide()
         self._window.bridge.add_pdf_password(password)
+        queue = self._window.queue
+        refused = [
+            row
+            for row, entry in enumerate(queue.entries)
+            if entry.kind == LOCKED and entry.path in locked
+        ]
+        queue.remove_rows(refused)  # their new reading takes their place
         self._window.enqueue(locked)
