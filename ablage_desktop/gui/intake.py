@@ -10,6 +10,7 @@ view of every pasted document in the archive.
 from __future__ import annotations
 
 import logging
+import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -28,9 +29,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def document_filter(documents: str, all_files: str) -> str:
-    """The Open dialog's filters: every type the engine reads (by name), or any file."""
-    patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES))
+def document_filter(
+    documents: str, all_files: str, both_cases: bool = sys.platform.startswith("linux")
+) -> str:
+    """The Open dialog's filters: every type the engine reads (by name), or any file.
+
+    Linux's native dialogs (GTK's, the desktop portal's) match a pattern's case: without
+    ``*.HEIC`` an iPhone's IMG_0001.HEIC, or a scanner's SCAN0001.PDF, would not be offered."""
+    suffixes = sorted(SUPPORTED_SUFFIXES)
+    if both_cases:
+        suffixes += [suffix.upper() for suffix in suffixes]
+    patterns = " ".join(f"*{suffix}" for suffix in suffixes)
     return f"{documents} ({patterns});;{all_files} (*)"
 
 

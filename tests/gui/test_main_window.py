@@ -212,7 +212,8 @@ def test_the_open_dialog_offers_every_type_the_engine_reads() -> None:
     from ablage_desktop.engine import SUPPORTED_SUFFIXES
     from ablage_desktop.gui.intake import document_filter
 
-    documents, all_files = document_filter("Dokumente", "Alle Dateien").split(";;")
+    documents, all_files = document_filter("Dokumente", "Alle Dateien", False).split(";;")
+    on_linux, _ = document_filter("Dokumente", "Alle Dateien", True).split(";;")
 
     assert documents.startswith("Dokumente (*.")
     assert {f".{pattern.split('.')[-1]}" for pattern in documents[:-1].split()[1:]} == set(
@@ -220,6 +221,9 @@ def test_the_open_dialog_offers_every_type_the_engine_reads() -> None:
     )
     assert {"*.heic", "*.pdf", "*.jp2"} <= set(documents[:-1].split())
     assert all_files == "Alle Dateien (*)"
+    # GTK's dialog matches case: an iPhone's IMG_0001.HEIC needs its own pattern there
+    assert {"*.heic", "*.HEIC", "*.PDF"} <= set(on_linux[:-1].split())
+    assert "*.HEIC" not in documents
 
 
 def test_images_pasted_in_the_same_second_get_names_of_their_own(tmp_path: Path) -> None:

@@ -514,37 +514,37 @@
 <context>
     <name>DocumentIntake</name>
     <message>
-        <location filename="../intake.py" line="61"/>
+        <location filename="../intake.py" line="70"/>
         <source>Open documents</source>
         <translation>Dokumente öffnen</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="63"/>
+        <location filename="../intake.py" line="72"/>
         <source>Documents</source>
         <translation>Dokumente</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="63"/>
+        <location filename="../intake.py" line="72"/>
         <source>All files</source>
         <translation>Alle Dateien</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="73"/>
+        <location filename="../intake.py" line="82"/>
         <source>Open a folder of documents</source>
         <translation>Ordner mit Dokumenten öffnen</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="88"/>
+        <location filename="../intake.py" line="97"/>
         <source>The clipboard holds no image.</source>
         <translation>Die Zwischenablage enthält kein Bild.</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="109"/>
+        <location filename="../intake.py" line="118"/>
         <source>a temporary folder</source>
         <translation>einem temporären Ordner</translation>
     </message>
     <message>
-        <location filename="../intake.py" line="111"/>
+        <location filename="../intake.py" line="120"/>
         <source>The pasted image could not be saved in {0}.</source>
         <translation>Das eingefügte Bild konnte nicht in {0} gespeichert werden.</translation>
     </message>
