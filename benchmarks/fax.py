@@ -38,8 +38,11 @@ FAX_LINE = 1728
 """Pixels across a fax line: 8.47 inches at 204 dpi."""
 INK_BELOW = 160
 """Grey levels below this are black on the fax."""
-MODES = {"fine": ((204, 196), (204, 196)), "normal": ((204, 98), (204, 98))}
-MODES["squashed"] = ((204, 98), (204, 204))
+MODES = {
+    "normal": ((204, 98), (204, 98)),
+    "squashed": ((204, 98), (204, 204)),
+    "fine": ((204, 196), (204, 196)),
+}
 """Each way: the resolution of its pixels, and the resolution its file states."""
 
 

@@ -125,15 +125,18 @@ def plan_batches(
         archive=args.stdin_copy is None,  # its file is gone when the command ends
     )
     inputs = Inputs.of([*args.paths, *collected.documents])
-    planned = dataclasses.replace(_planned(request, delivery, engine), stdin_copy=args.stdin_copy)
-    return [planned], inputs, len(collected.skipped)
+    return [_planned(request, delivery, engine, args.stdin_copy)], inputs, len(collected.skipped)
 
 
-def _planned(request: OcrRequest, delivery: Delivery, engine: Engine) -> Planned:
+def _planned(
+    request: OcrRequest, delivery: Delivery, engine: Engine, stdin_copy: Path | None = None
+) -> Planned:
     if delivery.to_stdout:
         writer = StdoutWriter(sys.stdout.buffer, delivery.fmt, engine)
-        return Planned(request, delivery, OutputNamer(delivery.out, delivery.fmt), writer)
-    return Planned(request, delivery, OutputNamer(delivery.out, delivery.fmt, request.paths))
+        namer = OutputNamer(delivery.out, delivery.fmt)
+        return Planned(request, delivery, namer, writer, stdin_copy)
+    namer = OutputNamer(delivery.out, delivery.fmt, request.paths)
+    return Planned(request, delivery, namer, None, stdin_copy)
 
 
 def _nothing_to_resume(engine: Engine) -> str:

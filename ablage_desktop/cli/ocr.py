@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import sys
 import time
 from collections.abc import Callable
@@ -141,8 +140,6 @@ def run_ocr(
     if args.running_text and args.format not in (None, "txt"):
         print("ablage-desktop: --running-text is for --format txt", file=sys.stderr)
         return EXIT_USAGE
-    if args.password:
-        config = with_passwords(config, args.password)
     if wants_stdin(args):
         if sys.stdin.isatty():
             print(
@@ -154,13 +151,6 @@ def run_ocr(
         with with_stdin_document(args, sys.stdin.buffer):
             return _run_ocr_on_files(args, config, footprints, store_path)
     return _run_ocr_on_files(args, config, footprints, store_path)
-
-
-def with_passwords(config: AppConfig, passwords: list[str]) -> AppConfig:
-    """``config`` with ``passwords`` tried first on PDFs that ask for one."""
-    intake = config.intake
-    tried = [*passwords, *(p for p in intake.pdf_passwords if p not in passwords)]
-    return dataclasses.replace(config, intake=intake.model_copy(update={"pdf_passwords": tried}))
 
 
 def _run_ocr_on_files(
@@ -188,6 +178,8 @@ def _run_ocr(
     args: argparse.Namespace, config: AppConfig, footprints: Path | None, store: Store | None
 ) -> int:
     engine = Engine(config, footprints=footprints, store=store)
+    for password in args.password:  # after those of the configuration
+        engine.add_pdf_password(password)
     planned = _checked_plans(args, engine, store)
     if isinstance(planned, int):
         return planned

@@ -42,9 +42,8 @@ class PdfPasswords(QObject):
         path = str(result.document)
         if path not in self._locked:
             self._locked.append(path)
-        names = ", ".join(Path(locked).name for locked in self._locked)
         self.bar.show_message(
-            self.tr("Protected by a password: {0}. Enter it to read them.").format(names)
+            self.tr("Protected by a password: {0}. Enter it to read them.").format(self._names())
         )
 
     def ask(self) -> None:
@@ -52,11 +51,10 @@ class PdfPasswords(QObject):
         if not self._locked:
             self.bar.hide()
             return
-        names = ", ".join(Path(locked).name for locked in self._locked)
         password, ok = QInputDialog.getText(
             self._window,
             self.tr("PDF password"),
-            self.tr("The password of {0} (kept until the app closes):").format(names),
+            self.tr("The password of {0} (kept until the app closes):").format(self._names()),
             QLineEdit.EchoMode.Password,
         )
         if not ok or not password:
@@ -72,3 +70,6 @@ class PdfPasswords(QObject):
         ]
         queue.remove_rows(refused)  # their new reading takes their place
         self._window.enqueue(locked)
+
+    def _names(self) -> str:
+        return ", ".join(Path(locked).name for locked in self._locked)

@@ -32,11 +32,7 @@ from ablage_desktop.engine.errors import (
     InputError,
     UnsupportedFormat,
 )
-from ablage_desktop.engine.intake.resolution import (
-    TURNING_ORIENTATIONS,
-    square_pixels,
-    stated_dpi,
-)
+from ablage_desktop.engine.intake.resolution import square_pixels, stated_dpi
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -46,7 +42,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SNIFF_BYTES = 1024
-EXIF_ORIENTATION = 0x0112
 HASH_CHUNK = 1 << 20
 MEGAPIXEL = 1_000_000
 
@@ -415,8 +410,6 @@ class _RasterDocument(Document):
             if width * height > self.limits.max_pixels_per_page:
                 raise self._too_many_pixels(index, width, height)
             dpi = stated_dpi(self._image)
-            if dpi and self._image.getexif().get(EXIF_ORIENTATION) in TURNING_ORIENTATIONS:
-                dpi = (dpi[1], dpi[0])
             frame = ImageOps.exif_transpose(self._image)
             frame = normalize_mode(frame)
             frame.load()

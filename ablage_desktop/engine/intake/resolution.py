@@ -17,13 +17,14 @@ SQUARE_WITHIN = 0.02
 MAX_STRETCH = 4.0
 """Axes further apart than this are no scanner's or fax machine's (those are 2.08 at most):
 the file's resolution is taken for a mistake and its pixels are left as they are."""
+EXIF_ORIENTATION = 0x0112
 TURNING_ORIENTATIONS = frozenset({5, 6, 7, 8})
 """EXIF orientations that turn the picture by a quarter: its axes' resolutions swap."""
 
 
 def stated_dpi(image: Image.Image) -> tuple[float, float] | None:
-    """The (horizontal, vertical) resolution the file states, or None where it states none
-    that makes sense."""
+    """The (horizontal, vertical) resolution the file states, of the picture as its EXIF
+    orientation turns it upright; None where it states none that makes sense."""
     dpi = image.info.get("dpi")
     try:
         x, y = float(dpi[0]), float(dpi[1])  # type: ignore[index]
@@ -31,7 +32,11 @@ def stated_dpi(image: Image.Image) -> tuple[float, float] | None:
         return None
     if x <= 1:
         return None
-    return (x, y) if y > 1 else (x, x)
+    if y <= 1:
+        y = x
+    if image.getexif().get(EXIF_ORIENTATION) in TURNING_ORIENTATIONS:
+        return y, x
+    return x, y
 
 
 def square_pixels(

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
-from ablage_desktop.engine.text.layout import in_reading_order
 from ablage_desktop.engine.text.turns import across, in_reading_order_by_turn, upright_box
 
 if TYPE_CHECKING:
@@ -379,10 +378,7 @@ def _ocr_line(words: Sequence[Sequence[LayerChar]]) -> OcrLine:
 def page_from_layer(page: PageImage, layer: TextLayer, reason: str, started: float) -> OcrPage:
     """The page's result read from its layer, in the app's reading order."""
     width, height = layer.size if layer.size != (0, 0) else (page.width, page.height)
-    if layer.turns:
-        text, lines = in_reading_order_by_turn(layer.lines, layer.turns, (width, height))
-    else:
-        text, lines = in_reading_order(layer.lines)
+    text, lines = in_reading_order_by_turn(layer.lines, layer.turns, (width, height))
     return OcrPage(
         index=page.index,
         width=width,

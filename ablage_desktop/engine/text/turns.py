@@ -71,7 +71,8 @@ def in_reading_order_by_turn(
 ) -> tuple[str, tuple[OcrLine, ...]]:
     """``in_reading_order`` for lines that run different ways: the lines of the page's main
     turn (the most characters) first, in the reading order of their frame; then the others
-    (a margin note), each turn's lines as blocks of their own. Boxes stay as shown."""
+    (a margin note), each turn's lines as blocks of their own. Boxes stay as shown. No
+    ``turns`` (a layer all of whose text reads left to right): ``in_reading_order``."""
     if all(turn == 0 for turn in turns):
         return in_reading_order(lines)
     weight: Counter[int] = Counter()

@@ -1142,17 +1142,17 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Passwort eingeben…</translation>
     </message>
     <message>
-        <location filename="../pdf_passwords.py" line="47"/>
+        <location filename="../pdf_passwords.py" line="46"/>
         <source>Protected by a password: {0}. Enter it to read them.</source>
         <translation>Durch ein Passwort geschützt: {0}. Geben Sie es ein, um sie zu lesen.</translation>
     </message>
     <message>
-        <location filename="../pdf_passwords.py" line="58"/>
+        <location filename="../pdf_passwords.py" line="56"/>
         <source>PDF password</source>
         <translation>PDF-Passwort</translation>
     </message>
     <message>
-        <location filename="../pdf_passwords.py" line="59"/>
+        <location filename="../pdf_passwords.py" line="57"/>
         <source>The password of {0} (kept until the app closes):</source>
         <translation>Das Passwort von {0} (gilt, bis die App geschlossen wird):</translation>
     </message>
