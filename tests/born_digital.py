@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import math
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -36,6 +36,21 @@ class Run:
     as a note along the margin)."""
 
 
+@dataclass(frozen=True)
+class Note:
+    """Text in an annotation over the page, 250 x 20 points from ``(x, y)``: a filled form
+    field's value (``widget``) or a text typed onto the page in a viewer (``freetext``)."""
+
+    x: float
+    y: float
+    text: str
+    kind: str = "widget"
+    drawn: bool = True
+    """Its appearance is in the file (False: the form asks the viewer to make it)."""
+    hidden: bool = False
+    """Flagged hidden: a viewer shows nothing."""
+
+
 @dataclass
 class Page:
     runs: list[Run] = field(default_factory=list)
@@ -48,6 +63,8 @@ class Page:
     """The picture's size on the page in points, from its bottom left (None: the page's)."""
     rotate: int = 0
     """The page's ``/Rotate``: degrees clockwise a reader turns it to show it."""
+    notes: list[Note] = field(default_factory=list)
+    """Annotations over the page."""
 
 
 def prose_page(lines: Sequence[str], *, top: float = 780.0, size: float = 11.0) -> Page:
@@ -61,8 +78,9 @@ def scanned_page(image: Image.Image, runs: Sequence[Run] = ()) -> Page:
     return Page(list(runs), image)
 
 
-def pdf_bytes(pages: Sequence[Page]) -> bytes:
-    """The PDF holding ``pages``."""
+def pdf_bytes(pages: Sequence[Page], *, xfa: str = "") -> bytes:
+    """The PDF holding ``pages``; ``xfa`` "static" or "dynamic" adds an XFA form of that kind
+    (a dynamic one's pages are only a placeholder)."""
     objects: list[bytes] = []
 
     def add(body: bytes) -> int:
@@ -81,6 +99,7 @@ def pdf_bytes(pages: Sequence[Page]) -> bytes:
         b"/Differences [32 /space 33 " + b" ".join(b"/g%d" % n for n in range(33, 127)) + b"] >> >>"
     )
     kids = []
+    fields: list[int] = []
     for page in pages:
         width, height = page.size
         ops: list[bytes] = []
@@ -118,14 +137,31 @@ def pdf_bytes(pages: Sequence[Page]) -> bytes:
         content = add(
             b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(data), data)
         )
+        annots = [
+            _annotation(note, b"p%dn%d" % (len(kids), n), helvetica, add)
+            for n, note in enumerate(page.notes)
+        ]
+        fields += [
+            number for number, note in zip(annots, page.notes, strict=True) if note.kind == "widget"
+        ]
         kids.append(
             add(
                 b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Resources << %s >> "
-                b"/Contents %d 0 R /Rotate %d >>"
-                % (tree, width, height, resources, content, page.rotate)
+                b"/Contents %d 0 R /Rotate %d /Annots [%s] >>"
+                % (tree, width, height, resources, content, page.rotate, _refs(annots))
             )
         )
-    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % tree
+    form = b""
+    if fields or xfa:
+        form = b"/AcroForm << /Fields [%s] /DR << /Font << /Helv %d 0 R >> >> %s %s >>" % (
+            _refs(fields),
+            helvetica,
+            b"/NeedAppearances true" if any(not n.drawn for p in pages for n in p.notes) else b"",
+            b"/XFA %d 0 R" % add(_stream(b"<xdp:xdp/>")) if xfa else b"",
+        )
+    if xfa == "dynamic":
+        form += b" /NeedsRendering true"
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R %s >>" % (tree, form)
     objects[tree - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
         b" ".join(b"%d 0 R" % kid for kid in kids),
         len(kids),
@@ -149,6 +185,37 @@ def pdf_file(objects: Sequence[bytes], root: int) -> bytes:
         xref,
     )
     return bytes(out)
+
+
+def _annotation(note: Note, name: bytes, font: int, add: Callable[[bytes], int]) -> int:
+    """The annotation object of ``note`` (a widget's field called ``name``; its appearance
+    drawn in ``font``, Helvetica)."""
+    rect = (note.x, note.y, note.x + 250, note.y + 20)
+    appearance = b""
+    if note.drawn:
+        ops = b"BT /Helv 11 Tf 2 5 Td (%s) Tj ET" % _string(note.text)
+        if note.kind == "widget":
+            ops = b"/Tx BMC q " + ops + b" Q EMC"
+        entries = b"/Type /XObject /Subtype /Form /BBox [0 0 250 20] "
+        entries += b"/Resources << /Font << /Helv %d 0 R >> >>" % font
+        appearance = b"/AP << /N %d 0 R >>" % add(_stream(ops, entries))
+    kind = (
+        b"/Subtype /Widget /FT /Tx /T (%s) /V (%s)" % (name, _string(note.text))
+        if note.kind == "widget"
+        else b"/Subtype /FreeText /Contents (%s)" % _string(note.text)
+    )
+    return add(
+        b"<< /Type /Annot %s /DA (/Helv 11 Tf 0 g) /Rect [%.2f %.2f %.2f %.2f] /F %d %s >>"
+        % (kind, *rect, 2 if note.hidden else 4, appearance)
+    )
+
+
+def _stream(data: bytes, entries: bytes = b"") -> bytes:
+    return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (entries, len(data), data)
+
+
+def _refs(numbers: Sequence[int]) -> bytes:
+    return b" ".join(b"%d 0 R" % number for number in numbers)
 
 
 def _string(text: str) -> bytes:

@@ -20,6 +20,7 @@ from ablage_desktop.engine.errors import (
     InputError,
 )
 from ablage_desktop.engine.intake.documents import Document, DocumentType, IntakeLimits, PageImage
+from ablage_desktop.engine.intake.pdf_forms import flattened_page, prepare_forms
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -119,6 +120,7 @@ class PdfDocument(Document):
         self._rendered = 0
         self._pdf, self._password = open_pdf(path, limits.pdf_passwords)
         try:
+            prepare_forms(self._pdf, path)
             self.page_count = len(self._pdf)
             self._check_page_count()
         except BaseException:
@@ -132,9 +134,10 @@ class PdfDocument(Document):
             if self._rendered >= PDF_REOPEN_PAGES:
                 self._pdf.close()
                 self._pdf = pdfium.PdfDocument(self.path, password=self._password)
+                prepare_forms(self._pdf, self.path)
                 self._rendered = 0
             self._rendered += 1
-            page = self._pdf[index]
+            page = flattened_page(self._pdf, index)
             try:
                 image, dpi, layer = self._render(page, index)
             finally:
