@@ -46,6 +46,7 @@ def paper_only() -> PreprocessingSettings:
     off = {"enabled": False}
     return defaults.model_copy(
         update={
+            "borders": defaults.borders.model_copy(update=off),
             "orientation": defaults.orientation.model_copy(update=off),
             "deskew": defaults.deskew.model_copy(update=off),
             "resolution": defaults.resolution.model_copy(update=off),

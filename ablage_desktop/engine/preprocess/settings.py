@@ -79,6 +79,13 @@ class Paper(_Section):
         return self
 
 
+class Borders(_Section):
+    """Paint dark bands along a scan's edges (a copy of a copy, a sheet scanned with the lid
+    open) as paper, after the paper step (``preprocess/borders.py``)."""
+
+    enabled: bool = True
+
+
 class Deskew(_Section):
     """Straighten pages scanned at a small angle."""
 
@@ -143,6 +150,7 @@ class PreprocessingSettings(_Section):
     enabled: bool = True
     """The switch for the whole stage."""
     paper: Paper = Paper()
+    borders: Borders = Borders()
     orientation: Orientation = Orientation()
     deskew: Deskew = Deskew()
     resolution: Resolution = Resolution()

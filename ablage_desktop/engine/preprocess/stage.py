@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.preprocess import geometry
 from ablage_desktop.engine.preprocess.background import estimate_background, flatten
+from ablage_desktop.engine.preprocess.borders import find_borders, paint_borders
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
 from ablage_desktop.engine.preprocess.measure import Measures, measure
 from ablage_desktop.engine.preprocess.orientation import OrientationDetector
@@ -172,7 +173,7 @@ class Preprocessor:
     @property
     def active(self) -> bool:
         s = self.settings
-        steps = (s.paper, s.orientation, s.deskew, s.resolution, s.background)
+        steps = (s.paper, s.borders, s.orientation, s.deskew, s.resolution, s.background)
         return s.enabled and any(step.enabled for step in steps)
 
     def prepare(
@@ -234,6 +235,10 @@ class Preprocessor:
             started = time.perf_counter()
             image, measures = self._unwarp(page, measures, prepared)
             timings["paper"] = time.perf_counter() - started
+        if settings.borders.enabled:
+            started = time.perf_counter()
+            image, measures = self._clear_borders(page, measures, prepared, image)
+            timings["borders"] = time.perf_counter() - started
         if settings.orientation.enabled:
             image, measures = self._turn(page, measures, prepared, timings, read_first, image)
         if settings.background.enabled:
@@ -270,6 +275,20 @@ class Preprocessor:
             f"sheet found ({sheet.share:.0%} of the photo) and its perspective flattened"
         )
         return image, measures
+
+    @staticmethod
+    def _clear_borders(
+        page: PageImage, measures: Measures, prepared: PreparedPage, image: Image.Image | None
+    ) -> tuple[Image.Image | None, Measures]:
+        """The page (``image``: already flattened) with its dark borders painted as paper
+        (None where it has none and was not flattened) and its measures."""
+        borders = find_borders(measures)
+        if borders is None:
+            return image, measures
+        source = image if image is not None else page.image
+        image = paint_borders(source, borders, measures.paper)
+        prepared.notes.append(f"dark border along the {', '.join(borders.edges)} edge painted")
+        return image, measure(image)
 
     def _turn(
         self,
