@@ -1,0 +1,34 @@
+"""benchmarks/copies.py's set: each document worn under its own name (a multi-page one as a
+PDF of its pages), with its ground truth and manifest row; a border where it says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from benchmark_scripts import BENCHMARKS, load_script, small_data_set
+
+from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
+
+
+@pytest.mark.parametrize(("mode", "suffix"), [("borders", ".png"), ("jpeg", ".jpg")])
+def test_the_set_keeps_names_ground_truth_and_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, suffix: str
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    script = load_script("copies.py", "copies_script")
+    data, out = small_data_set(tmp_path)
+
+    assert script.wear_set(data, out, mode) == 3
+
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["MANIFEST.tsv", "letter.gt.txt", "letter.pdf", "scan.gt.txt", f"scan{suffix}"]
+    )
+    manifest = (out / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()
+    assert manifest == ["file\tgroup", f"scan{suffix}\tprinted", "letter.pdf\tpdf-en"]
+    with open_document(out / "letter.pdf", IntakeLimits()) as document:
+        assert document.page_count == 2
+        grey = np.asarray(document.page(1).image.convert("L"))
+    left_band = grey[:, : int(grey.shape[1] * 0.03)]
+    assert (left_band < 60).all() == (mode == "borders")
