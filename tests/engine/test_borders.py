@@ -47,7 +47,7 @@ def cleared(image: Image.Image) -> Image.Image:
     """``image`` as the border step leaves it."""
     measures = measure(image)
     borders = find_borders(measures)
-    return image if borders is None else paint_borders(image, borders, measures.paper)
+    return image if borders is None else paint_borders(image, borders)
 
 
 @pytest.mark.parametrize("left", [(45, 45), (70, 30)], ids=["straight", "askew"])
@@ -112,3 +112,16 @@ def test_the_stage_paints_the_border_for_every_engine_and_says_so() -> None:
     )
     plain = Preprocessor(off).prepare(PageImage(Path("copy.png"), 0, banded, 150))
     assert plain.variant("tesseract").page.image is banded
+
+
+def test_a_photo_whose_paper_stays_uneven_keeps_its_desk() -> None:
+    """A close-up's desk along the edges is the deskew and background steps' business:
+    painted, the sheet's dim side beside it read as ink."""
+    light = np.linspace(0.55, 1.0, SIZE[0])[None, :]
+    shaded = (np.asarray(with_bands(letter()), dtype=np.float64) * light).astype(np.uint8)
+    photo = Image.fromarray(shaded)
+    assert find_borders(measure(photo)) is not None  # the bands are there ...
+    prepared = Preprocessor(PreprocessingSettings()).prepare(
+        PageImage(Path("close-up.jpg"), 0, photo, None)
+    )
+    assert not any("border" in note for note in prepared.notes)  # ... and left

@@ -9,7 +9,9 @@ ink: along a stretch of at least ``MIN_ALONG`` of an edge, row after row is dark
 inwards for at least ``MIN_RUN`` pixels and at most ``MAX_WIDTH`` of the page, and clear paper
 follows it. A character at the edge is too short a stretch; a dark picture or a banner with
 white letters reaching the edge is not followed by clear paper (or is wider than a band), so
-it stays as printed. Only the band's own dark pixels are painted, with the paper's grey.
+it stays as printed. Only the band's own dark pixels are painted, in the grey of the paper
+that follows it (the page's brightest paper beside a photo's dim side made Tesseract's
+threshold take that side for ink).
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ if TYPE_CHECKING:
 
     from ablage_desktop.engine.preprocess.measure import Measures
 
+DARK = 0.45
+"""A band is darker than this share of the paper's grey: black or nearly (a copier's band is
+at most a quarter of the paper's), where the paper's dim side in a photo, 0.6 of its lit
+side or more, is not, nor the text on it behind a run of such paper."""
 MIN_RUN = 3
 """Working copy pixels a row must be dark from the edge (thinner: a scanner's edge line)."""
 MAX_WIDTH = 0.2
@@ -57,6 +63,8 @@ class Borders:
 
     mask: Any
     """Boolean array of the working copy's size: True on the borders' pixels."""
+    fill: Any
+    """uint8 array of the working copy's size: the grey each border pixel is painted."""
     edges: tuple[str, ...]
     """The edges they run along."""
 
@@ -65,7 +73,7 @@ def find_borders(measures: Measures) -> Borders | None:
     """The page's dark borders, or None where it has none."""
     import numpy as np
 
-    ink = measures.ink
+    ink = measures.ink & (measures.grey < DARK * measures.paper)
     if not ink.any():
         return None
     text = measures.text_height
@@ -73,36 +81,41 @@ def find_borders(measures: Measures) -> Borders | None:
     span = max(MIN_CLEAR_PX, round(CLEAR_SPAN * character))
     window = max(MIN_CLEAR_PX, round(NOTCH_WINDOW * character))
     mask = np.zeros_like(ink)
+    fill = np.zeros(ink.shape, np.uint8)
     edges = []
     for turns, edge in enumerate(EDGES):
-        band = _band_from_left(np.rot90(ink, turns), span, window)
-        if band is not None:
-            mask |= np.rot90(band, -turns)
+        found = _band_from_left(np.rot90(ink, turns), np.rot90(measures.grey, turns), span, window)
+        if found is not None:
+            band = np.rot90(found[0], -turns)
+            mask |= band
+            fill[band] = found[1]
             ink = ink & ~mask  # where two bands meet, the corner is the next one's
             edges.append(edge)
-    return Borders(mask, tuple(edges)) if edges else None
+    return Borders(mask, fill, tuple(edges)) if edges else None
 
 
-def paint_borders(image: Image.Image, borders: Borders, paper: int) -> Image.Image:
-    """``image`` (grey or RGB, as the intake gives every page) with its borders' pixels in
-    the paper's grey (a copy)."""
+def paint_borders(image: Image.Image, borders: Borders) -> Image.Image:
+    """``image`` (grey or RGB, as the intake gives every page) with its borders' pixels
+    painted (a copy)."""
     import cv2
     import numpy as np
     from PIL import Image as PILImage
 
     pixels = np.array(image)
-    mask = cv2.resize(
-        borders.mask.view(np.uint8),
-        (pixels.shape[1], pixels.shape[0]),
-        interpolation=cv2.INTER_NEAREST,
-    ).astype(bool)
-    pixels[mask] = paper
+    size = (pixels.shape[1], pixels.shape[0])
+    mask = cv2.resize(borders.mask.view(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+    fill = cv2.resize(borders.fill, size, interpolation=cv2.INTER_NEAREST)
+    painted = mask.astype(bool)
+    pixels[painted] = fill[painted][:, None] if pixels.ndim == 3 else fill[painted]
     return PILImage.fromarray(pixels)
 
 
-def _band_from_left(ink: np.ndarray, span: int, window: int) -> np.ndarray | None:
-    """The pixels of a dark band along the left edge of ``ink`` (a boolean mask), or None;
-    ``span``: the paper that follows it, ``window``: rows around each its width is set by."""
+def _band_from_left(
+    ink: np.ndarray, grey: np.ndarray, span: int, window: int
+) -> tuple[np.ndarray, int] | None:
+    """The pixels of a dark band along the left edge of ``ink`` (a boolean mask) and the
+    grey of the paper that follows it in ``grey``, or None; ``span``: that paper's width,
+    ``window``: rows around each its width is set by."""
     import numpy as np
 
     height, width = ink.shape
@@ -119,7 +132,7 @@ def _band_from_left(ink: np.ndarray, span: int, window: int) -> np.ndarray | Non
     clear = np.zeros(height, bool)
     clear[rows] = (ends + 1 - runs[rows] >= span) & (after <= (1 - CLEAR) * span)
     band = np.zeros_like(ink)
-    found = False
+    papers = []
     for start, stop in _stretches(dark):
         if stop - start < MIN_ALONG * height:
             continue
@@ -132,8 +145,11 @@ def _band_from_left(ink: np.ndarray, span: int, window: int) -> np.ndarray | Non
         for row in range(start, stop):
             reach = int(min(runs[row], limit, widest)) + 1  # and the edge's grey fringe
             band[row, :reach] = True
-        found = True
-    return band if found else None
+        for row in np.flatnonzero(clear[start:stop])[:: max(1, (stop - start) // 64)] + start:
+            papers.append(grey[row, runs[row] : runs[row] + span])
+    if not papers:
+        return None
+    return band, int(np.median(np.concatenate(papers)))
 
 
 def _notches(runs: np.ndarray, window: int) -> float:
