@@ -21,9 +21,7 @@ step).
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,7 +32,7 @@ for folder in (REPO, REPO / "benchmarks"):
         sys.path.insert(0, str(folder))
 
 import numpy as np  # noqa: E402
-from photos import copy_truth, read_set, table  # noqa: E402
+from photos import copy_truth, read_each  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 from tesseract_path import DEFAULT_DATA, documents_of, render_all  # noqa: E402
 
@@ -119,19 +117,14 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     parser.add_argument("--config", type=Path, help="a configuration file to read with")
     parser.add_argument("--out", type=Path, help="where the worn pages go (kept)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    work = Path(tempfile.mkdtemp(prefix="ablage-copies-"))
-    out = args.out or work
-    runs = {}
-    for mode in args.modes.split(","):
-        folder = out / mode
-        folder.mkdir(parents=True, exist_ok=True)
-        pages = wear_set(args.data, folder, mode)
-        print(f"{pages} pages worn ({mode}) into {folder}", flush=True)
-        runs[mode] = read_set(folder, args.backends, args.config, work / f"quality-{mode}.json")
-    print("\n".join(table(runs, "copy")))
-    if args.out is None:
-        shutil.rmtree(work, ignore_errors=True)
-    return runs
+    return read_each(
+        args.modes.split(","),
+        lambda folder, mode: wear_set(args.data, folder, mode),
+        "copy",
+        args.out,
+        args.backends,
+        args.config,
+    )
 
 
 if __name__ == "__main__":

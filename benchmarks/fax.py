@@ -17,9 +17,7 @@ TIFF (a multi-page document as a multi-page TIFF) in three ways:
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +26,7 @@ for folder in (REPO, REPO / "benchmarks"):
     if str(folder) not in sys.path:  # run from a checkout without installing the package
         sys.path.insert(0, str(folder))
 
-from photos import copy_truth, read_set, table  # noqa: E402
+from photos import copy_truth, read_each  # noqa: E402
 from PIL import Image  # noqa: E402
 from tesseract_path import DEFAULT_DATA, documents_of, render_all  # noqa: E402
 
@@ -80,19 +78,13 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     parser.add_argument("--modes", default="normal,squashed,fine", help="of " + ", ".join(MODES))
     parser.add_argument("--out", type=Path, help="where the faxes go (kept)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    work = Path(tempfile.mkdtemp(prefix="ablage-fax-"))
-    out = args.out or work
-    runs = {}
-    for mode in args.modes.split(","):
-        folder = out / mode
-        folder.mkdir(parents=True, exist_ok=True)
-        pages = fax_set(args.data, folder, mode)
-        print(f"{pages} pages faxed ({mode}) into {folder}", flush=True)
-        runs[mode] = read_set(folder, args.backends, None, work / f"quality-{mode}.json")
-    print("\n".join(table(runs, "fax")))
-    if args.out is None:
-        shutil.rmtree(work, ignore_errors=True)
-    return runs
+    return read_each(
+        args.modes.split(","),
+        lambda folder, mode: fax_set(args.data, folder, mode),
+        "fax",
+        args.out,
+        args.backends,
+    )
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,32 @@ def read_set(folder: Path, backends: str, config: Path | None, result: Path) -> 
         command += ["--config", str(config)]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return json.loads(result.read_text(encoding="utf-8"))
+
+
+def read_each(
+    modes: list[str],
+    build: Callable[[Path, str], int],
+    what: str,
+    kept: Path | None,
+    backends: str,
+    config: Path | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Each mode's set, made by ``build(folder, mode)`` (its number of pages) into a folder of
+    its own under ``kept`` (default: a temporary folder, removed), read by ``quality.py``;
+    prints the table of the runs."""
+    work = Path(tempfile.mkdtemp(prefix=f"ablage-{what}-"))
+    out = kept or work
+    runs = {}
+    for mode in modes:
+        folder = out / mode
+        folder.mkdir(parents=True, exist_ok=True)
+        pages = build(folder, mode)
+        print(f"{pages} pages ({what}, {mode}) into {folder}", flush=True)
+        runs[mode] = read_set(folder, backends, config, work / f"quality-{mode}.json")
+    print("\n".join(table(runs, what)))
+    if kept is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return runs
 
 
 def table(runs: dict[str, dict[str, Any]], what: str = "paper step") -> list[str]:
