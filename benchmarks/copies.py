@@ -45,7 +45,9 @@ def borders(page: Image.Image) -> Image.Image:
     worn = page.convert("RGB")
     draw = ImageDraw.Draw(worn)
     draw.rectangle([0, 0, int(worn.width * 0.035), worn.height], fill=(BLACK,) * 3)
-    draw.rectangle([0, worn.height - int(worn.height * 0.02), worn.width, worn.height], fill=25)
+    draw.rectangle(
+        [0, worn.height - int(worn.height * 0.02), worn.width, worn.height], fill=(BLACK,) * 3
+    )
     return worn
 
 
