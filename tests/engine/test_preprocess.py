@@ -493,6 +493,31 @@ def test_a_page_of_normal_text_is_not_upscaled() -> None:
     assert Preprocessor(settings(resolution=True)).prepare(page).variant("tesseract").page is page
 
 
+def dusty(page: Image.Image, specks: int = 3000) -> Image.Image:
+    """``page`` under dust: ``specks`` dark dots of 3 x 3 pixels scattered over it."""
+    grey = np.array(page.convert("L"))
+    chance = np.random.default_rng(5)
+    for y, x in zip(
+        chance.integers(0, grey.shape[0] - 3, specks),
+        chance.integers(0, grey.shape[1] - 3, specks),
+        strict=True,
+    ):
+        grey[y : y + 3, x : x + 3] = 30
+    return Image.fromarray(grey)
+
+
+def test_dust_on_a_page_of_few_lines_is_not_taken_for_small_print() -> None:
+    """Scattered specks outnumber the characters of three lines: the characters' median
+    height was the specks' (3 px), and the page went to Tesseract upscaled twice."""
+    few_lines = text_page(PROSE[:3], size=(1700, 2200))
+    page = page_of(dusty(few_lines))
+    assert measure(page.image).text_height == pytest.approx(3, abs=1)  # the specks' height
+
+    assert Preprocessor(settings(resolution=True)).prepare(page).variant("tesseract").page is page
+    small = page_of(dusty(small_text_page(), specks=300), dpi=100)  # small print stays small
+    assert Preprocessor(settings(resolution=True)).prepare(small).scale == 2.0
+
+
 def test_an_upscale_never_exceeds_the_pixel_limit() -> None:
     small = small_text_page()
     limited = settings(resolution=True).model_copy(

@@ -392,6 +392,8 @@ class Preprocessor:
         resolution = self.settings.resolution
         text = measures.text_height
         if text is not None and text < resolution.min_text_height:
+            text = measures.line_text_height()  # not specks or dots the size of small print
+        if text is not None and text < resolution.min_text_height:
             pixels = base.width * base.height
             scale = min(
                 resolution.max_scale,
