@@ -290,6 +290,21 @@ def test_same_stems_get_distinct_output_names(tmp_path: Path, page: Path) -> Non
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["invoice-2.txt", "invoice.txt"]
 
 
+def test_documents_of_one_stem_and_two_types_keep_their_suffix(tmp_path: Path, page: Path) -> None:
+    """scan.png and scan.jpg: numbered, which result was the photo's could not be told."""
+    photo = page.with_suffix(".jpg")
+    with Image.open(page) as image:
+        image.convert("RGB").save(photo, quality=95)
+
+    result = run_cli(
+        "ocr", page, photo, "--backend", "tesseract", "--out", tmp_path / "o", cwd=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "o").iterdir())
+    assert written == ["invoice.jpg.txt", "invoice.png.txt"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -204,7 +204,11 @@ def write_result(document: OcrDocument, plan: Planned, inputs: Inputs, engine: E
 class OutputNamer:
     """``<stem>.<format>`` in the output folder, unique within one batch.
 
-    Every document's name is fixed before the batch starts (in the batch's order, failed ones
+    Documents of one batch that share a stem but not a name (``scan.pdf`` and ``scan.jpg``, an
+    iPhone's ``IMG_0001.HEIC`` beside ``IMG_0001.JPG``) keep their suffix, ``scan.pdf.txt`` and
+    ``scan.jpg.txt``: numbered, the user could not tell which result was which document's.
+    Names still alike (the same name in two folders) are numbered, ``scan-2.txt``. Every
+    document's name is fixed before the batch starts (in the batch's order, failed ones
     included), so that the names can be checked against the inputs before anything is read and
     do not depend on which documents fail.
     """
@@ -214,6 +218,11 @@ class OutputNamer:
         self.fmt = fmt
         self._used: set[str] = set()
         self._planned: dict[Path, collections.deque[Path]] = {}
+        sources = list(sources)
+        names_of_stem: dict[str, set[str]] = {}
+        for source in sources:
+            names_of_stem.setdefault(_stem(source).casefold(), set()).add(source.name.casefold())
+        self._suffixed = {stem for stem, names in names_of_stem.items() if len(names) > 1}
         for source in sources:
             self._planned.setdefault(source, collections.deque()).append(self._new(source))
 
@@ -228,10 +237,15 @@ class OutputNamer:
 
     def _new(self, source: Path) -> Path:
         suffix = SUFFIXES[self.fmt]
-        stem = fit_name(source.stem or source.name, MAX_NAME_BYTES - len(suffix) - 6)
+        base = source.name if _stem(source).casefold() in self._suffixed else _stem(source)
+        stem = fit_name(base, MAX_NAME_BYTES - len(suffix) - 6)
         candidate, n = stem, 1
         while candidate.casefold() in self._used:
             n += 1
             candidate = f"{stem}-{n}"
         self._used.add(candidate.casefold())
         return self.folder / f"{candidate}{suffix}"
+
+
+def _stem(source: Path) -> str:
+    return source.stem or source.name
