@@ -47,6 +47,7 @@ def paper_only() -> PreprocessingSettings:
     return defaults.model_copy(
         update={
             "borders": defaults.borders.model_copy(update=off),
+            "specks": defaults.specks.model_copy(update=off),
             "orientation": defaults.orientation.model_copy(update=off),
             "deskew": defaults.deskew.model_copy(update=off),
             "resolution": defaults.resolution.model_copy(update=off),

@@ -77,8 +77,9 @@ def page_of(image: Image.Image, dpi: float | None = 300) -> PageImage:
 
 
 def settings(**steps: bool) -> PreprocessingSettings:
-    """Only the named steps on (paper, borders, orientation, deskew, resolution, background)."""
-    names = ("paper", "borders", "orientation", "deskew", "resolution", "background")
+    """Only the named steps on (paper, borders, specks, orientation, deskew, resolution,
+    background)."""
+    names = ("paper", "borders", "specks", "orientation", "deskew", "resolution", "background")
     return PreprocessingSettings.model_validate(
         {name: {"enabled": steps.get(name, False)} for name in names}
     )

@@ -86,6 +86,13 @@ class Borders(_Section):
     enabled: bool = True
 
 
+class Specks(_Section):
+    """Remove dark specks scattered over a scan (dust, noise, a copy of a copy), after the
+    border step (``preprocess/specks.py``)."""
+
+    enabled: bool = True
+
+
 class Deskew(_Section):
     """Straighten pages scanned at a small angle."""
 
@@ -151,6 +158,7 @@ class PreprocessingSettings(_Section):
     """The switch for the whole stage."""
     paper: Paper = Paper()
     borders: Borders = Borders()
+    specks: Specks = Specks()
     orientation: Orientation = Orientation()
     deskew: Deskew = Deskew()
     resolution: Resolution = Resolution()

@@ -25,10 +25,11 @@ from ablage_desktop.engine.preprocess import geometry
 from ablage_desktop.engine.preprocess.background import estimate_background, flatten
 from ablage_desktop.engine.preprocess.borders import find_borders, paint_borders
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
-from ablage_desktop.engine.preprocess.measure import Measures, measure
+from ablage_desktop.engine.preprocess.measure import Measures, grey_array, measure
 from ablage_desktop.engine.preprocess.orientation import OrientationDetector
 from ablage_desktop.engine.preprocess.paper import find_sheet, flatten_sheet
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
+from ablage_desktop.engine.preprocess.specks import find_specks, remove_specks
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.page_analysis import PHOTO_MIDTONES
 
@@ -173,7 +174,8 @@ class Preprocessor:
     @property
     def active(self) -> bool:
         s = self.settings
-        steps = (s.paper, s.borders, s.orientation, s.deskew, s.resolution, s.background)
+        steps = (s.paper, s.borders, s.specks, s.orientation, s.deskew, s.resolution)
+        steps += (s.background,)
         return s.enabled and any(step.enabled for step in steps)
 
     def prepare(
@@ -239,6 +241,10 @@ class Preprocessor:
             started = time.perf_counter()
             image, measures = self._clear_borders(page, measures, prepared, image)
             timings["borders"] = time.perf_counter() - started
+        if settings.specks.enabled:
+            started = time.perf_counter()
+            image, measures = self._remove_specks(page, measures, prepared, image)
+            timings["specks"] = time.perf_counter() - started
         if settings.orientation.enabled:
             image, measures = self._turn(page, measures, prepared, timings, read_first, image)
         if settings.background.enabled:
@@ -297,6 +303,26 @@ class Preprocessor:
         prepared.notes.append(f"dark border along the {', '.join(borders.edges)} edge painted")
         return painted, measured
 
+    def _remove_specks(
+        self, page: PageImage, measures: Measures, prepared: PreparedPage, image: Image.Image | None
+    ) -> tuple[Image.Image | None, Measures]:
+        """The page (``image``: as the steps before left it) without its scattered specks
+        (None where it has too few and was not changed) and its measures. Not on a photo
+        (paper varying by the background step's ``min_unevenness``): its specks are the
+        paper's grain, and a close-up of a receipt read worse without them (Tesseract CER
+        0.500 -> 0.553)."""
+        source = image if image is not None else page.image
+        specks = find_specks(grey_array(source), measures)
+        if specks is None:
+            return image, measures
+        _, spread = estimate_background(measures)
+        if spread >= self.settings.background.min_unevenness:
+            log.debug("Specks: left on a photo (its paper varies by %.0f)", spread)
+            return image, measures
+        cleaned = remove_specks(source, specks, measures.paper)
+        prepared.notes.append(f"{specks.count} specks removed")
+        return cleaned, measure(cleaned)
+
     def _turn(
         self,
         page: PageImage,
@@ -347,8 +373,6 @@ class Preprocessor:
             log.debug("Background: even enough (spread %.0f)", spread)
             return image
         from PIL import Image as PILImage
-
-        from ablage_desktop.engine.preprocess.measure import grey_array
 
         source = image if image is not None else page.image
         flattened = PILImage.fromarray(flatten(grey_array(source), background))
