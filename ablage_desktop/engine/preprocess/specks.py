@@ -3,7 +3,8 @@
 A scan of a dusty glass, a copy of a copy, a fax received over a noisy line: dark specks all
 over the page, which the engines read as full stops, commas and quotes between the words, and
 around which Tesseract's layout breaks lines (on the data set with 0.4 % of the pixels turned
-black and 0.3 % white, Tesseract's CER went from 0.113 to 0.163, `auto`'s from 0.032 to 0.052).
+black and 0.3 % white, Tesseract's CER went from 0.116 to 0.170, `auto`'s from 0.032 to 0.052;
+with this step 0.140 and 0.040, ``benchmarks/copies.py``).
 A speck is a dark component of the page at full resolution at most ``SPECK_SIDE`` of the
 characters' height across (a full stop of the same print is about a fifth) and with no other
 ink within ``CLEAR`` of that height: a full stop, an i's dot, a comma or a decimal point stand
