@@ -77,9 +77,10 @@ class Measures:
         """``text_height`` from the characters that stand beside another on their line
         (within ``LINE_GAP`` of the median height), or None with too few of them.
 
-        Specks of noise and a halftone's dots lie scattered; on a page of little text they
-        made the median: a page of a few lines under dust read as 6-pixel characters, was
-        upscaled twice for Tesseract, which then took six minutes over the noise."""
+        Specks of dust and noise lie scattered; on a page of little text they made the
+        median: a page of a few lines under dust read as 6-pixel characters, was upscaled
+        twice for Tesseract, which then took six minutes over the noise. (A halftone's dots
+        stand in rows and still pass.)"""
         import cv2
         import numpy as np
 
