@@ -94,6 +94,15 @@ def find_borders(measures: Measures) -> Borders | None:
     return Borders(mask, fill, tuple(edges)) if edges else None
 
 
+def clear_borders(image: Image.Image, measures: Measures) -> tuple[Image.Image, str] | None:
+    """``image`` with its dark borders painted and a note saying so, or None without any."""
+    borders = find_borders(measures)
+    if borders is None:
+        return None
+    note = f"dark border along the {', '.join(borders.edges)} edge painted"
+    return paint_borders(image, borders), note
+
+
 def paint_borders(image: Image.Image, borders: Borders) -> Image.Image:
     """``image`` (grey or RGB, as the intake gives every page) with its borders' pixels
     painted (a copy)."""

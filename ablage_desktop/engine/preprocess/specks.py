@@ -47,6 +47,16 @@ class Specks:
     count: int
 
 
+def clear_specks(image: Image.Image, measures: Measures) -> tuple[Image.Image, str] | None:
+    """``image`` without its scattered specks and a note saying so, or None with too few."""
+    from ablage_desktop.engine.preprocess.measure import grey_array
+
+    specks = find_specks(grey_array(image), measures)
+    if specks is None:
+        return None
+    return remove_specks(image, specks, measures.paper), f"{specks.count} specks removed"
+
+
 def find_specks(grey: np.ndarray, measures: Measures) -> Specks | None:
     """The scattered specks of the page ``grey`` (full resolution), or None where it has too
     few to clean."""
