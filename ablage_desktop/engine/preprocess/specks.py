@@ -6,10 +6,11 @@ around which Tesseract's layout breaks lines (on the data set with 0.4 % of the 
 black and 0.3 % white, Tesseract's CER went from 0.116 to 0.170, `auto`'s from 0.032 to 0.052;
 with this step 0.140 and 0.040, ``benchmarks/copies.py``).
 A speck is a dark component of the page at full resolution at most ``SPECK_SIDE`` of the
-characters' height across (a full stop of the same print is about a fifth) and with no other
-ink within ``CLEAR`` of that height: a full stop, an i's dot, a comma or a decimal point stand
-beside their letters and stay. Only a page with ``MIN_SPECKS`` of them a megapixel is touched
-(the data set's scans have at most 14): a few stray dots on a clean page are left as printed.
+characters' height across (as large as a full stop of the same print) and with no other ink
+within ``CLEAR`` of that height: a full stop, an i's dot, a comma or a decimal point stand
+beside their letters and stay, kept by where they are, not by their size. Only a page with
+``MIN_SPECKS`` of them a megapixel is touched (the data set's scans have at most 14): a few
+stray dots on a clean page are left as printed.
 """
 
 from __future__ import annotations
