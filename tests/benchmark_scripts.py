@@ -21,6 +21,15 @@ def load_script(file_name: str, module_name: str) -> ModuleType:
     return module
 
 
+def assert_set_of(out: Path, scan: str, letter: str) -> None:
+    """``out`` holds ``small_data_set``'s two documents as ``scan`` and ``letter``, each with
+    its ground truth, and a manifest naming them (not the file the data set lacks)."""
+    expected = ["MANIFEST.tsv", "letter.gt.txt", letter, "scan.gt.txt", scan]
+    assert sorted(p.name for p in out.iterdir()) == sorted(expected)
+    manifest = (out / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()
+    assert manifest == ["file\tgroup", f"{scan}\tprinted", f"{letter}\tpdf-en"]
+
+
 def small_data_set(folder: Path) -> tuple[Path, Path]:
     """A data set of a one-page scan and a two-page PDF, with ground truth and a manifest
     that also names a file it lacks, in ``folder``/data; and an empty ``folder``/out."""

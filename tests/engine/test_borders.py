@@ -125,3 +125,16 @@ def test_a_photo_whose_paper_stays_uneven_keeps_its_desk() -> None:
         PageImage(Path("close-up.jpg"), 0, photo, None)
     )
     assert not any("border" in note for note in prepared.notes)  # ... and left
+
+
+def test_a_band_is_painted_in_the_grey_of_the_paper_beside_it() -> None:
+    """Paper greyer by the left edge than the right (a copier's uneven lamp): the band takes
+    the grey beside it, not the page's brightest paper nor white; a lighter strip beside grey
+    paper is one more edge for Tesseract's threshold."""
+    shade = np.linspace(205, 235, SIZE[0])[None, :] / 255
+    tinted = Image.fromarray((np.asarray(letter(), dtype=np.float64) * shade).astype(np.uint8))
+    beside = int(np.median(np.asarray(tinted)[:1000, 50:70]))
+    measures = measure(with_bands(tinted))
+    assert measures.paper >= beside + 20  # the page's brightest paper lies to the right
+    band = np.asarray(cleared(with_bands(tinted)))[: SIZE[1] - 40, :40]
+    assert abs(int(np.median(band)) - beside) <= 3
