@@ -9,6 +9,14 @@ Every page of the data set is rendered as the engines read it and worn in one wa
 * ``jpeg``: saved as a JPEG at quality 15 (a scanner's "small file" setting);
 * ``speckle``: salt-and-pepper noise, 0.4 % of the pixels black, 0.3 % white;
 * ``tinted``: printed on yellowish recycled paper;
+* ``faded``: the print faded as a thermal receipt's does, to a third of its contrast at one
+  side of the page and two thirds at the other;
+* ``highlighted``: every third line of print marked with a highlighter (yellow, green, pink in
+  turn), the ink's extent across;
+* ``stamped``: a red rubber stamp ("BEZAHLT" and a date in a frame, turned 8 degrees) over the
+  middle of the page, its ink multiplied into the print's;
+* ``watermark``: a large light-grey "ENTWURF" across the page, turned 30 degrees, under the
+  print;
 * ``clean``: as rendered, the reference.
 
 A multi-page document stays one (an image-only PDF). ``--config`` reads with a configuration
@@ -33,7 +41,7 @@ for folder in (REPO, REPO / "benchmarks"):
 
 import numpy as np  # noqa: E402
 from photos import copy_truth, read_each  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
+from PIL import Image, ImageChops, ImageDraw, ImageFont  # noqa: E402
 from tesseract_path import DEFAULT_DATA, documents_of, render_all  # noqa: E402
 
 from ablage_desktop.engine.config import load_config  # noqa: E402
@@ -76,6 +84,82 @@ def tinted(page: Image.Image) -> Image.Image:
     return Image.fromarray((rgb * np.array([250, 235, 170])).astype(np.uint8))
 
 
+def faded(page: Image.Image) -> Image.Image:
+    grey = np.asarray(page.convert("L"), dtype=np.float32)
+    contrast = np.linspace(1 / 3, 2 / 3, grey.shape[1], dtype=np.float32)[None, :]
+    return Image.fromarray((255 - (255 - grey) * contrast).astype(np.uint8))
+
+
+def ink_lines(grey: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of rows holding print (top, bottom), from the rows' dark pixels."""
+    inked = (grey < 128).sum(axis=1) > max(3, grey.shape[1] // 400)
+    lines, top = [], None
+    for row, ink in enumerate(inked):
+        if ink and top is None:
+            top = row
+        elif not ink and top is not None:
+            lines.append((top, row))
+            top = None
+    return lines
+
+
+HIGHLIGHTERS = ((255, 240, 80), (170, 240, 120), (250, 160, 200))
+
+
+def highlighted(page: Image.Image) -> Image.Image:
+    worn = page.convert("RGB")
+    grey = np.asarray(page.convert("L"))
+    columns = np.flatnonzero((grey < 128).any(axis=0))
+    if not len(columns):
+        return worn
+    marks = Image.new("RGB", worn.size, (255, 255, 255))
+    draw = ImageDraw.Draw(marks)
+    for n, (top, bottom) in enumerate(ink_lines(grey)[::3]):
+        pad = max(2, (bottom - top) // 5)
+        draw.rectangle(
+            [int(columns[0]), top - pad, int(columns[-1]), bottom + pad], fill=HIGHLIGHTERS[n % 3]
+        )
+    return ImageChops.multiply(worn, marks)
+
+
+def overlay(
+    page: Image.Image,
+    words: list[str],
+    colour: tuple[int, int, int],
+    angle: float,
+    height: float,
+    frame: bool,
+) -> Image.Image:
+    """``words`` (one line each) in ``colour``, ``height`` of the page tall a line, turned by
+    ``angle`` about the page's middle and multiplied into it."""
+    worn = page.convert("RGB")
+    font = ImageFont.load_default(size=max(12, int(worn.height * height)))
+    stamp = Image.new("RGB", worn.size, (255, 255, 255))
+    draw = ImageDraw.Draw(stamp)
+    text = "\n".join(words)
+    box = draw.multiline_textbbox((0, 0), text, font=font, align="center")
+    left = (worn.width - (box[2] - box[0])) // 2
+    top = (worn.height - (box[3] - box[1])) // 2
+    draw.multiline_text((left, top), text, font=font, fill=colour, align="center")
+    if frame:
+        pad, line = font.size // 3, max(3, font.size // 8)
+        draw.rectangle(
+            [left + box[0] - pad, top + box[1] - pad, left + box[2] + pad, top + box[3] + pad],
+            outline=colour,
+            width=line,
+        )
+    stamp = stamp.rotate(angle, fillcolor=(255, 255, 255), resample=Image.Resampling.BILINEAR)
+    return ImageChops.multiply(worn, stamp)
+
+
+def stamped(page: Image.Image) -> Image.Image:
+    return overlay(page, ["BEZAHLT", "12.03.2026"], (200, 40, 50), 8, 0.035, frame=True)
+
+
+def watermark(page: Image.Image) -> Image.Image:
+    return overlay(page, ["ENTWURF"], (205, 205, 205), 30, 0.12, frame=False)
+
+
 MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "clean": lambda page: page,
     "borders": borders,
@@ -83,6 +167,10 @@ MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "jpeg": lambda page: page.convert("RGB"),
     "speckle": speckle,
     "tinted": tinted,
+    "faded": faded,
+    "highlighted": highlighted,
+    "stamped": stamped,
+    "watermark": watermark,
 }
 
 
