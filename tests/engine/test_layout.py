@@ -125,6 +125,28 @@ def test_a_heading_across_two_columns_comes_first_then_each_column() -> None:
     ]
 
 
+def test_a_closing_under_both_columns_comes_after_them() -> None:
+    """An empty line below the columns, at the left margin: read with the first column, the
+    letter's closing came before the second."""
+    lines = [
+        *two_columns(PROSE_LEFT, PROSE_RIGHT),
+        box("Mit freundlichen Grüßen", 100, 330, 500, 360),
+    ]
+    assert page_text(lines).split("\n\n") == [
+        "\n".join(PROSE_LEFT),
+        "\n".join(PROSE_RIGHT),
+        "Mit freundlichen Grüßen",
+    ]
+
+
+def test_a_column_longer_than_the_next_keeps_its_last_lines() -> None:
+    """No empty line between them and the rest of their column: they are its text."""
+    more = [*PROSE_LEFT, "Wir danken für Ihr Vertrauen und", "freuen uns auf Ihren Besuch."]
+    lines = two_columns(PROSE_LEFT, PROSE_RIGHT)
+    lines += [box(text, 100, 100 + 40 * n, 800, 130 + 40 * n) for n, text in enumerate(more)][4:]
+    assert page_text(lines).split("\n\n") == ["\n".join(more), "\n".join(PROSE_RIGHT)]
+
+
 def test_an_empty_line_between_paragraphs_is_kept() -> None:
     lines = [box("Erster Absatz", 10, 10, 400, 40), box("Zweiter Absatz", 10, 90, 400, 120)]
     assert page_text(lines) == "Erster Absatz\n\nZweiter Absatz"

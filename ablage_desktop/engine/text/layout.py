@@ -18,7 +18,9 @@ neighbouring columns nearly touch although the ink is a line height apart. Where
 free and no empty strip crosses the page (a heading set close above the columns, a footnote
 close below), lines that run across a gutter only above or only below the columns are taken
 off first (``_peel_spanning``), and the columns cut under them; a line the detector ran
-across a narrow gutter, from one column into the next, is cut in two there.
+across a narrow gutter, from one column into the next, is cut in two there. Lines an empty
+line below the rest of their column and below every other column (a letter's closing, a
+footer) are read after all the columns (``_trailing_last``).
 """
 
 from __future__ import annotations
@@ -141,7 +143,25 @@ def _columns(lines: list[OcrLine], unit: float) -> list[list[OcrLine]] | None:
         split = _outside(lines, indices, rest) if rest else None
         if split is not None:
             return split
-    return columns
+    return _trailing_last(columns, unit)
+
+
+def _trailing_last(columns: list[list[OcrLine]], unit: float) -> list[list[OcrLine]]:
+    """The columns, then the lines that end a column an empty line below the rest of it and
+    below every other column: a letter's closing under its two columns of text, a footer at
+    the left margin. Read with their column, they came before the next column."""
+    below = []
+    for position, column in enumerate(columns):
+        others = [line for n, other in enumerate(columns) if n != position for line in other]
+        floor = max(line.box[3] for line in others)
+        tail = [line for line in column if line.box[1] > floor]
+        rest = [line for line in column if line.box[1] <= floor]
+        if tail and rest:
+            gap = min(line.box[1] for line in tail) - max(line.box[3] for line in rest)
+            if gap >= BLOCK_GAP * unit:
+                columns[position] = rest
+                below += tail
+    return [*columns, below] if below else columns
 
 
 def _intruding(columns: Sequence[Sequence[OcrLine]], unit: float) -> list[OcrLine]:
