@@ -28,6 +28,7 @@ from ablage_desktop.engine.models.line_words import reads_well, settled_line, wo
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
 from ablage_desktop.engine.models.pictures import set_aside_pictures
 from ablage_desktop.engine.models.router import AUTO, Route, useless_result
+from ablage_desktop.engine.models.stamp_reading import with_stamps
 from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.preprocess import PreparedPage, Preprocessor
 from ablage_desktop.engine.results.document import (
@@ -103,9 +104,12 @@ class PageDispatcher:
         fallbacks: list[Fallback] = []
         result, how = self._read_chain(page, route, prepared, cancel, stages, fallbacks)
         if prepared.orientation_deferred is not None:
-            result, how = self._check_orientation(
+            result, how, prepared = self._check_orientation(
                 page, route, prepared, (result, how), cancel, stages, fallbacks
             )
+        if prepared.stamps:
+            reader = fallbacks[-1].to_backend if fallbacks else route.chain[0]
+            result = self._with_stamps(reader, result, prepared, cancel, stages)
         reason = f"{route.reason}; {how}" if how else route.reason
         return dataclasses.replace(
             result, route=reason, fallbacks=tuple(fallbacks), stages=stages.items()
@@ -120,18 +124,19 @@ class PageDispatcher:
         cancel: CancelToken | None,
         stages: _Stages,
         fallbacks: list[Fallback],
-    ) -> tuple[OcrPage, str]:
+    ) -> tuple[OcrPage, str, PreparedPage]:
         """A page read before its orientation was checked: where the reading is doubtful,
-        the orientation method decides now, and a page it turns is read again."""
+        the orientation method decides now, and a page it turns is read again; the reading
+        kept and the preparation it was read from."""
         assert self._preprocess is not None
         doubt = self._preprocess.doubts(prepared, reading[0])
         if doubt is None:
-            return reading
+            return (*reading, prepared)
         started = time.perf_counter()
         checked = self._preprocess.prepare(page, route.analysis)
         stages.add("preprocessing", time.perf_counter() - started)
         if not checked.turned:
-            return reading
+            return (*reading, prepared)
         turned = self._read_chain(page, route, checked, cancel, stages, fallbacks)
         if self._preprocess.better(reading[0], turned[0]) is reading[0]:
             log.info(
@@ -141,14 +146,29 @@ class PageDispatcher:
                 page.document.name,
                 doubt,
             )
-            return reading
+            return (*reading, prepared)
         log.info(
             "Page %d of %s: its reading was doubtful (%s); turned and read again",
             page.index + 1,
             page.document.name,
             doubt,
         )
-        return turned
+        return (*turned, checked)
+
+    def _with_stamps(
+        self,
+        name: str,
+        result: OcrPage,
+        prepared: PreparedPage,
+        cancel: CancelToken | None,
+        stages: _Stages,
+    ) -> OcrPage:
+        """``result`` with the stamps lifted off its page read by ``name``, the engine that
+        read the page."""
+        started = time.perf_counter()
+        found = with_stamps(result, prepared, lambda stamp: self._run(name, stamp, cancel))
+        stages.add("stamps", time.perf_counter() - started)
+        return found
 
     def _read_chain(
         self,
@@ -324,7 +344,8 @@ class PageDispatcher:
         route = self._route(pages[0])
         (name,) = route.chain
         engine = self._engine_of(name)
-        variants = [self._prepare(page, None, name, False).variant(engine) for page in pages]
+        prepared = [self._prepare(page, None, name, False) for page in pages]
+        variants = [each.variant(engine) for each in prepared]
         read_pages = [variant.page for variant in variants]
         largest = max(read_pages, key=lambda p: p.width * p.height)
         with self.manager.acquire(name, (largest.width, largest.height), len(read_pages)) as lease:
@@ -339,8 +360,11 @@ class PageDispatcher:
             plan = self.manager.page_plan(name, (page.width, page.height), len(pages))
             self._emit(Routed(page.document, page.index, name, route.reason, plan))
         return [
-            dataclasses.replace(variant.restore(result), route=route.reason)
-            for variant, result in zip(variants, results, strict=True)
+            dataclasses.replace(
+                with_stamps(variant.restore(result), each, lambda p: self._run(name, p, cancel)),
+                route=route.reason,
+            )
+            for each, variant, result in zip(prepared, variants, results, strict=True)
         ]
 
     def _prepare(

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 Matrix = tuple[float, float, float, float, float, float]
 """(a, b, c, d, e, f): x' = a*x + b*y + c, y' = d*x + e*y + f."""
@@ -120,3 +124,26 @@ class BoxMapper:
         right = min(self.width, max(left, math.ceil(max(xs) - 1e-6)))
         bottom = min(self.height, max(top, math.ceil(max(ys) - 1e-6)))
         return left, top, right, bottom
+
+
+def warp_image(
+    image: Image.Image, matrix: Matrix, width: int, height: int, paper: int, upscale: bool
+) -> Image.Image:
+    """``image`` through ``matrix`` onto a ``width`` x ``height`` canvas, what falls outside
+    it filled with the ``paper`` grey."""
+    import cv2
+    import numpy as np
+    from PIL import Image as PILImage
+
+    a, b, c, d, e, f = to_pixel_centres(matrix)
+    pixels = np.asarray(image)
+    fill = (paper,) * (pixels.shape[2] if pixels.ndim == 3 else 1)
+    warped = cv2.warpAffine(
+        pixels,
+        np.array([[a, b, c], [d, e, f]], dtype=np.float64),
+        (width, height),
+        flags=cv2.INTER_CUBIC if upscale else cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=fill,
+    )
+    return PILImage.fromarray(warped)

@@ -93,6 +93,13 @@ class Specks(_Section):
     enabled: bool = True
 
 
+class Stamps(_Section):
+    """Lift coloured stamps off the print and read them on their own, after the orientation
+    step (``preprocess/stamps.py``)."""
+
+    enabled: bool = True
+
+
 class Deskew(_Section):
     """Straighten pages scanned at a small angle."""
 
@@ -160,6 +167,7 @@ class PreprocessingSettings(_Section):
     borders: Borders = Borders()
     specks: Specks = Specks()
     orientation: Orientation = Orientation()
+    stamps: Stamps = Stamps()
     deskew: Deskew = Deskew()
     resolution: Resolution = Resolution()
     background: Background = Background()

@@ -30,6 +30,7 @@ from ablage_desktop.engine.preprocess.orientation import OrientationDetector
 from ablage_desktop.engine.preprocess.paper import find_sheet, flatten_sheet
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
 from ablage_desktop.engine.preprocess.specks import clear_specks
+from ablage_desktop.engine.preprocess.stamps import Stamp, lift_stamps
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.page_analysis import PHOTO_MIDTONES
 
@@ -109,6 +110,8 @@ class PreparedPage:
     orientation_deferred: str | None = None
     """The engine that reads this page as it is, neither turned nor vouched for, before the
     orientation method decides, and only if that reading is doubtful (``Preprocessor.doubts``)."""
+    stamps: tuple[Stamp, ...] = ()
+    """Coloured stamps lifted off the print (``stamps.py``), on the page as turned upright."""
     _variants: dict[float, Variant] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -143,6 +146,26 @@ class PreparedPage:
                 self._variants[scale] = found
             return found
 
+    def stamp_variants(self) -> list[Variant]:
+        """Each stamp's ink alone as a page to read, with the way back to the original page."""
+        back = geometry.invert(self.turn)
+        return [
+            Variant(
+                PageImage(
+                    self.original.document, self.original.index, stamp.image, self.original.dpi
+                ),
+                self.original,
+                geometry.BoxMapper(
+                    geometry.compose(back, stamp.back),
+                    self.original.width,
+                    self.original.height,
+                    self.unwarp,
+                ),
+                (),
+            )
+            for stamp in self.stamps
+        ]
+
     def _build(self, scale: float) -> Variant:
         notes = [*self.notes, self.scale_note] if scale != 1.0 else list(self.notes)
         base = self.image if self.image is not None else self.original.image
@@ -154,7 +177,7 @@ class PreparedPage:
             warp, width, height = geometry.rotate_and_scale(
                 self.skew, scale, base.width, base.height
             )
-            image = _warp(base, warp, width, height, self.paper, upscale=scale > 1)
+            image = geometry.warp_image(base, warp, width, height, self.paper, upscale=scale > 1)
             matrix = geometry.compose(warp, matrix)
         dpi = self.original.dpi
         if scale != 1.0:
@@ -176,7 +199,7 @@ class Preprocessor:
     @property
     def active(self) -> bool:
         s = self.settings
-        steps = (s.paper, s.borders, s.specks, s.orientation, s.deskew, s.resolution)
+        steps = (s.paper, s.borders, s.specks, s.orientation, s.stamps, s.deskew, s.resolution)
         steps += (s.background,)
         return s.enabled and any(step.enabled for step in steps)
 
@@ -249,6 +272,14 @@ class Preprocessor:
             timings["specks"] = time.perf_counter() - started
         if settings.orientation.enabled:
             image, measures = self._turn(page, measures, prepared, timings, read_first, image)
+        if settings.stamps.enabled:
+            started = time.perf_counter()
+            source = image if image is not None else page.image
+            lifted = lift_stamps(source, measures.text_height)
+            if lifted is not None:
+                image, measures, prepared.stamps = lifted.page, measure(lifted.page), lifted.stamps
+                prepared.notes.append(lifted.note)
+            timings["stamps"] = time.perf_counter() - started
         if settings.background.enabled:
             started = time.perf_counter()
             image = self._flatten(page, analysis, measures, prepared, image)
@@ -462,24 +493,3 @@ def _looks_photographed(page: PageImage, analysis: PageAnalysis | None) -> bool:
 
         analysis = analyze_page(page.image)
     return analysis.midtones > PHOTO_MIDTONES
-
-
-def _warp(
-    image: Image.Image, matrix: geometry.Matrix, width: int, height: int, paper: int, upscale: bool
-) -> Image.Image:
-    import cv2
-    import numpy as np
-    from PIL import Image as PILImage
-
-    a, b, c, d, e, f = geometry.to_pixel_centres(matrix)
-    pixels = np.asarray(image)
-    fill = (paper,) * (pixels.shape[2] if pixels.ndim == 3 else 1)
-    warped = cv2.warpAffine(
-        pixels,
-        np.array([[a, b, c], [d, e, f]], dtype=np.float64),
-        (width, height),
-        flags=cv2.INTER_CUBIC if upscale else cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=fill,
-    )
-    return PILImage.fromarray(warped)
