@@ -1,0 +1,168 @@
+"""The stamp step: a coloured stamp over the print is lifted off it, the print stays, and the
+stamp is read on its own after the page's text; coloured ink beside the print, a grey page and
+a highlighter's marks (lifted, not read apart) are told from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+from ablage_desktop.engine.config import load_config
+from ablage_desktop.engine.core import EngineCore, OcrRequest
+from ablage_desktop.engine.intake.documents import PageImage
+from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor
+from ablage_desktop.engine.preprocess.measure import measure
+from ablage_desktop.engine.preprocess.stamps import lift_stamps
+
+SIZE = (1654, 2339)
+"""An A4 page at 200 dpi."""
+LINES = tuple(
+    f"Rechnung {4711 + n} vom 30.10.2018 über {120 + 7 * n},45 EUR an Jürgen Müller"
+    for n in range(14)
+)
+RED = (200, 40, 50)
+
+
+def letter() -> Image.Image:
+    image = Image.new("RGB", SIZE, (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=34)
+    for n, line in enumerate(LINES):
+        draw.text((120, 300 + 70 * n), line, font=font, fill=(0, 0, 0))
+    return image
+
+
+def ink_of(
+    words: str,
+    colour: tuple[int, int, int],
+    where: tuple[int, int],
+    angle: float,
+    frame: bool = True,
+) -> Image.Image:
+    """A stamp of ``words`` (one line each, separated by "/") pressed on at ``where``: white
+    where it has no ink."""
+    stamp = Image.new("RGB", SIZE, (255, 255, 255))
+    draw = ImageDraw.Draw(stamp)
+    font = ImageFont.load_default(size=80)
+    text = words.replace("/", "\n")
+    box = draw.multiline_textbbox(where, text, font=font, align="center")
+    draw.multiline_text(where, text, font=font, fill=colour, align="center")
+    if frame:
+        draw.rectangle(
+            [box[0] - 25, box[1] - 25, box[2] + 25, box[3] + 25], outline=colour, width=9
+        )
+    centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    return stamp.rotate(angle, center=centre, fillcolor=(255, 255, 255))
+
+
+def stamped(page: Image.Image, stamp: Image.Image) -> Image.Image:
+    """The stamp's ink on the page: ink darkens what is under it, channel by channel."""
+    return ImageChops.multiply(page, stamp)
+
+
+def grey(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("L"))
+
+
+def test_a_stamp_over_the_print_is_lifted_off_it_and_kept_apart() -> None:
+    clean = letter()
+    stamp = ink_of("BEZAHLT/12.03.2026", RED, (500, 520), 8)
+    page = stamped(clean, stamp)
+
+    lifted = lift_stamps(page, measure(page).text_height)
+
+    assert lifted is not None and len(lifted.stamps) == 1
+    print_ink = grey(clean) < 128
+    stamp_ink = (np.asarray(stamp).max(axis=2) - np.asarray(stamp).min(axis=2)) > 100
+    after = grey(lifted.page)
+    assert (after[print_ink] < 128).mean() > 0.99  # the print under the stamp stays
+    assert (after[stamp_ink & ~print_ink] > 200).mean() > 0.97  # the stamp's ink is gone
+    alone = lifted.stamps[0].image
+    assert (grey(alone) < 128).sum() > 0.8 * stamp_ink.sum()  # its ink, apart
+    assert "1 coloured stamp(s)" in lifted.note
+
+
+def test_a_stamp_is_straightened_to_be_read() -> None:
+    page = stamped(letter(), ink_of("BEZAHLT", RED, (500, 520), 12, frame=False))
+    lifted = lift_stamps(page, measure(page).text_height)
+    assert lifted is not None
+    alone = grey(lifted.stamps[0].image) < 128
+    rows = np.flatnonzero(alone.any(axis=1))
+    # Level, the word's ink spans its letters' height; turned 12 degrees, a third more.
+    assert rows[-1] - rows[0] < 90
+
+
+@pytest.mark.parametrize(
+    "colour_page",
+    ["logo-beside-the-print", "grey-page", "no-colour"],
+)
+def test_what_is_not_a_stamp_over_print_is_left(colour_page: str) -> None:
+    page = letter()
+    if colour_page == "logo-beside-the-print":
+        ImageDraw.Draw(page).text(
+            (1100, 80), "ACME", font=ImageFont.load_default(size=90), fill=RED
+        )
+    elif colour_page == "grey-page":
+        page = stamped(page, ink_of("BEZAHLT", RED, (500, 520), 8)).convert("L")
+    assert lift_stamps(page, measure(page).text_height) is None
+
+
+def test_a_highlighters_mark_is_lifted_but_not_read_apart() -> None:
+    clean = letter()
+    marks = Image.new("RGB", SIZE, (255, 255, 255))
+    ImageDraw.Draw(marks).rectangle([110, 362, 1450, 408], fill=(255, 240, 80))
+    page = stamped(clean, marks)
+
+    lifted = lift_stamps(page, measure(page).text_height)
+
+    assert lifted is not None and lifted.stamps == ()
+    assert "1 highlighter mark(s)" in lifted.note
+    print_ink = grey(clean) < 128
+    assert (grey(lifted.page)[print_ink] < 128).mean() > 0.99
+
+
+def test_the_stage_lifts_stamps_for_every_engine_and_can_be_switched_off() -> None:
+    page = PageImage(
+        Path("scan.png"), 0, stamped(letter(), ink_of("BEZAHLT", RED, (500, 520), 8)), 200
+    )
+    prepared = Preprocessor(PreprocessingSettings()).prepare(page)
+    assert len(prepared.stamps) == 1
+    assert any("stamp" in note for note in prepared.variant("tesseract").notes)
+    (stamp_page,) = prepared.stamp_variants()
+    assert stamp_page.page.image.size == prepared.stamps[0].image.size
+
+    off = PreprocessingSettings.model_validate({"stamps": {"enabled": False}})
+    assert Preprocessor(off).prepare(page).stamps == ()
+
+
+@pytest.fixture
+def engine() -> Iterator[EngineCore]:
+    engine = EngineCore(load_config([]))
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
+def test_the_print_under_a_stamp_and_the_stamp_are_both_read(
+    engine: EngineCore, tmp_path: Path
+) -> None:
+    """Through the real engine: the print read as without the stamp, and the stamp's words
+    after the page's text, placed where the stamp lies."""
+    clean, paper = tmp_path / "clean.png", tmp_path / "scan.png"
+    letter().save(clean, dpi=(200, 200))
+    stamped(letter(), ink_of("BEZAHLT/12.03.2026", RED, (500, 520), 8)).save(paper, dpi=(200, 200))
+
+    unstamped, document = engine.ocr(OcrRequest([clean, paper], backend="rapidocr", archive=False))
+
+    assert document.ok, document.error
+    (page,) = document.pages
+    body, _, after = page.text.rpartition("\n\n")
+    assert body == unstamped.pages[0].text
+    assert after.splitlines() == ["BEZAHLT", "12.03.2026"]
+    (word,) = [line for line in page.lines if line.text == "BEZAHLT"]
+    assert 450 < word.box[0] < 700 and 450 < word.box[1] < 650
