@@ -49,6 +49,7 @@ def paper_only() -> PreprocessingSettings:
             "borders": defaults.borders.model_copy(update=off),
             "specks": defaults.specks.model_copy(update=off),
             "orientation": defaults.orientation.model_copy(update=off),
+            "stamps": defaults.stamps.model_copy(update=off),
             "deskew": defaults.deskew.model_copy(update=off),
             "resolution": defaults.resolution.model_copy(update=off),
             "background": defaults.background.model_copy(update=off),

@@ -77,9 +77,10 @@ def page_of(image: Image.Image, dpi: float | None = 300) -> PageImage:
 
 
 def settings(**steps: bool) -> PreprocessingSettings:
-    """Only the named steps on (paper, borders, specks, orientation, deskew, resolution,
-    background)."""
-    names = ("paper", "borders", "specks", "orientation", "deskew", "resolution", "background")
+    """Only the named steps on (paper, borders, specks, orientation, stamps, deskew,
+    resolution, background)."""
+    names = ("paper", "borders", "specks", "orientation", "stamps", "deskew", "resolution")
+    names += ("background",)
     return PreprocessingSettings.model_validate(
         {name: {"enabled": steps.get(name, False)} for name in names}
     )
