@@ -54,6 +54,10 @@ JOIN = 2.0
 """Coloured ink within this many characters' heights is one region (a stamp's letters and
 frame)."""
 FILLED = 0.5
+HUE = 30.0
+ONE_INK = 0.8
+"""A stamp or a highlighter's mark is one ink: this share of its coloured pixels within HUE
+degrees of their mean hue (a colour photo or chart among the print is many)."""
 HIGHLIGHTER = 235
 """A region whose ink covers FILLED of its box, or whose ink's brightest channel is this bright
 (a highlighter's ink is clear in one channel, a stamp pad's absorbs in all), is a highlighter's
@@ -107,7 +111,9 @@ def lift_stamps(image: Image.Image, text_height: float | None) -> Lifted | None:
     if colour.mean() < MIN_SHARE:
         return None
     print_ink = (high - low < NEUTRAL) & (high < PRINT)
-    regions = _regions_over_print(colour, print_ink, high, (text_height or 30) / step)
+    regions = _regions_over_print(
+        colour, print_ink, high, pixels[::step, ::step], (text_height or 30) / step
+    )
     if not regions:
         return None
     lifted = pixels.copy()
@@ -134,7 +140,11 @@ def lift_stamps(image: Image.Image, text_height: float | None) -> Lifted | None:
 
 
 def _regions_over_print(
-    colour: np.ndarray, print_ink: np.ndarray, brightest: np.ndarray, join: float
+    colour: np.ndarray,
+    print_ink: np.ndarray,
+    brightest: np.ndarray,
+    small: np.ndarray,
+    join: float,
 ) -> list[tuple[int, int, int, int, bool]]:
     """Boxes (working copy pixels, right and bottom exclusive) of the coloured regions that
     lie over print, each with whether it is a highlighter's mark."""
@@ -155,6 +165,7 @@ def _regions_over_print(
     np.maximum.at(bottoms, owner, rows + 1)
     np.maximum.at(rights, owner, columns + 1)
     regions = []
+    hue = None  # only for a region over print: most colour pages have none
     for label in range(1, count):
         if coloured[label] < MIN_INK:
             continue
@@ -163,6 +174,10 @@ def _regions_over_print(
         printed = int(print_ink[y0:y1, x0:x1].sum())
         if printed < max(MIN_PRINT, OVERLAP * coloured[label]):
             continue
+        hue = _hue(small) if hue is None else hue
+        inside = colour[y0:y1, x0:x1] & (labels[y0:y1, x0:x1] == label)
+        if not _one_ink(hue[y0:y1, x0:x1][inside]):
+            continue  # a colour photo, a chart: not an ink pressed or drawn on the print
         filled = coloured[label] >= FILLED * (x1 - x0) * (y1 - y0)
         bare = float(np.median(brightest[y0:y1, x0:x1][colour[y0:y1, x0:x1]]))
         regions.append((x0, y0, x1, y1, filled or bare >= HIGHLIGHTER))
@@ -202,6 +217,26 @@ def _straightened(alone: np.ndarray) -> tuple[Image.Image, Matrix]:
     warp, width, height = geometry.rotate_and_scale(-angle, 1.0, image.width, image.height)
     level = geometry.warp_image(image, warp, width, height, 255, upscale=False)
     return level, geometry.invert(warp)
+
+
+def _hue(pixels: np.ndarray) -> np.ndarray:
+    """Each pixel's hue in radians."""
+    import cv2
+    import numpy as np
+
+    hsv = cv2.cvtColor(np.ascontiguousarray(pixels), cv2.COLOR_RGB2HSV)
+    return hsv[..., 0].astype(np.float32) * np.float32(np.pi / 90)  # OpenCV's hue: 0-179
+
+
+def _one_ink(hues: np.ndarray) -> bool:
+    """Whether ONE_INK of ``hues`` lie within HUE of their (circular) mean."""
+    import numpy as np
+
+    if not len(hues):
+        return False
+    mean = np.arctan2(np.sin(hues).mean(), np.cos(hues).mean())
+    apart = np.abs(np.angle(np.exp(1j * (hues - mean))))
+    return bool((apart <= np.radians(HUE)).mean() >= ONE_INK)
 
 
 def _angle(ink: np.ndarray) -> float | None:
