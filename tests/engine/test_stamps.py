@@ -103,11 +103,24 @@ def test_a_stamp_is_straightened_to_be_read() -> None:
 
 @pytest.mark.parametrize(
     "colour_page",
-    ["logo-beside-the-print", "photo-among-the-print", "grey-page", "no-colour"],
+    [
+        "logo-beside-the-print",
+        "links-inline-on-nearby-lines",
+        "photo-among-the-print",
+        "grey-page",
+        "no-colour",
+    ],
 )
 def test_what_is_not_a_stamp_over_print_is_left(colour_page: str) -> None:
     page = letter()
-    if colour_page == "photo-among-the-print":  # many hues, dark parts of its own
+    if colour_page == "links-inline-on-nearby-lines":  # a printed e-mail: print in their box
+        draw, font = ImageDraw.Draw(page), ImageFont.load_default(size=34)
+        for row, x, link in [(2, 560, "www.example.de"), (3, 420, "info@example.de")]:
+            top = 300 + 70 * row
+            draw.rectangle([x - 5, top - 2, x + 330, top + 42], fill=(255, 255, 255))
+            draw.text((x, top), link, font=font, fill=(20, 40, 220))
+            draw.line([x, top + 38, x + 300, top + 38], fill=(20, 40, 220), width=2)
+    elif colour_page == "photo-among-the-print":  # many hues, dark parts of its own
         noise = np.random.default_rng(3).integers(0, 256, (12, 16, 3)).astype(np.uint8)
         photo = Image.fromarray(noise).resize((640, 480), Image.Resampling.BICUBIC)
         page.paste(photo, (900, 700))
