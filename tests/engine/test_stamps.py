@@ -106,6 +106,7 @@ def test_a_stamp_is_straightened_to_be_read() -> None:
     [
         "logo-beside-the-print",
         "links-inline-on-nearby-lines",
+        "form-printed-in-colour",
         "photo-among-the-print",
         "grey-page",
         "no-colour",
@@ -120,6 +121,16 @@ def test_what_is_not_a_stamp_over_print_is_left(colour_page: str) -> None:
             draw.rectangle([x - 5, top - 2, x + 330, top + 42], fill=(255, 255, 255))
             draw.text((x, top), link, font=font, fill=(20, 40, 220))
             draw.line([x, top + 38, x + 300, top + 38], fill=(20, 40, 220), width=2)
+    elif colour_page == "form-printed-in-colour":  # its entries typed across its labels
+        page = Image.new("RGB", SIZE, (255, 255, 255))
+        draw, green = ImageDraw.Draw(page), (0, 140, 70)
+        for row in range(8):
+            top = 250 + 160 * row
+            draw.rectangle([100, top, 1550, top + 140], outline=green, width=4)
+            label = ImageFont.load_default(size=30)
+            draw.text((115, top + 8), "Name, Vorname des Antragstellers", font=label, fill=green)
+            entry = ImageFont.load_default(size=40)
+            draw.text((125, top + 12), "Mustermann, Erika", font=entry, fill=(0, 0, 0))
     elif colour_page == "photo-among-the-print":  # many hues, dark parts of its own
         noise = np.random.default_rng(3).integers(0, 256, (12, 16, 3)).astype(np.uint8)
         photo = Image.fromarray(noise).resize((640, 480), Image.Resampling.BICUBIC)

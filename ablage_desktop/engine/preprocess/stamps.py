@@ -61,6 +61,10 @@ HUE = 30.0
 ONE_INK = 0.8
 """A stamp or a highlighter's mark is one ink: this share of its coloured pixels within HUE
 degrees of their mean hue (a colour photo or chart among the print is many)."""
+MAX_SIDE = 0.45
+"""A stamp is at most this share of the page wide and high, a highlighter's mark this high: a
+form printed in colour, whose labels and grid the typed entries cross, is one region across the
+page, and lifted its labels would leave their values."""
 HIGHLIGHTER = 235
 """A region whose ink covers FILLED of its box, or whose ink's brightest channel is this bright
 (a highlighter's ink is clear in one channel, a stamp pad's absorbs in all), is a highlighter's
@@ -184,7 +188,11 @@ def _regions_over_print(
             continue  # a colour photo, a chart: not an ink pressed or drawn on the print
         filled = coloured[label] >= FILLED * (x1 - x0) * (y1 - y0)
         bare = float(np.median(brightest[y0:y1, x0:x1][colour[y0:y1, x0:x1]]))
-        regions.append((x0, y0, x1, y1, filled or bare >= HIGHLIGHTER))
+        marked = filled or bare >= HIGHLIGHTER
+        tall = y1 - y0 > MAX_SIDE * colour.shape[0]
+        if tall or (not marked and x1 - x0 > MAX_SIDE * colour.shape[1]):
+            continue  # a coloured form's labels and grid, a tinted sheet: printed so
+        regions.append((x0, y0, x1, y1, marked))
     return regions
 
 
