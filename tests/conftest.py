@@ -6,9 +6,26 @@ import gc
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from samples import DATA, encrypted_pdf_bytes, huge_png_bytes, jpeg_bytes, pdf_bytes, text_page
+
+if TYPE_CHECKING:
+    from ablage_desktop.engine.core import EngineCore
+
+
+@pytest.fixture
+def shipped_engine() -> Iterator[EngineCore]:
+    """An engine core with the shipped configuration, closed after the test."""
+    from ablage_desktop.engine.config import load_config
+    from ablage_desktop.engine.core import EngineCore
+
+    engine = EngineCore(load_config([]))
+    try:
+        yield engine
+    finally:
+        engine.close()
 
 
 @pytest.fixture(autouse=True)

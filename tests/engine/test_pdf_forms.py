@@ -7,14 +7,12 @@ test reads through the real engine (the decoder process, pdfium, the text layer)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy
 import pytest
 from born_digital import Note, Page, Run, pdf_bytes
 
-from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.errors import UnsupportedFormat
 from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
@@ -36,12 +34,8 @@ def form(*, drawn: bool = True, kind: str = "widget") -> Page:
 
 
 @pytest.fixture
-def engine() -> Iterator[EngineCore]:
-    engine = EngineCore(load_config([]))
-    try:
-        yield engine
-    finally:
-        engine.close()
+def engine(shipped_engine: EngineCore) -> EngineCore:
+    return shipped_engine
 
 
 def read_text(engine: EngineCore, path: Path) -> tuple[str, str]:

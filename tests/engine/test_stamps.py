@@ -4,14 +4,12 @@ a highlighter's marks (lifted, not read apart) are told from it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor
@@ -173,12 +171,8 @@ def test_the_stage_lifts_stamps_for_every_engine_and_can_be_switched_off() -> No
 
 
 @pytest.fixture
-def engine() -> Iterator[EngineCore]:
-    engine = EngineCore(load_config([]))
-    try:
-        yield engine
-    finally:
-        engine.close()
+def engine(shipped_engine: EngineCore) -> EngineCore:
+    return shipped_engine
 
 
 def test_the_print_under_a_stamp_and_the_stamp_are_both_read(

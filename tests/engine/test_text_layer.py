@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,12 +58,8 @@ def write_pdf(tmp_path: Path):
 
 
 @pytest.fixture
-def engine() -> Iterator[EngineCore]:
-    engine = EngineCore(load_config([]))
-    try:
-        yield engine
-    finally:
-        engine.close()
+def engine(shipped_engine: EngineCore) -> EngineCore:
+    return shipped_engine
 
 
 def with_mode(engine: EngineCore, mode: str) -> EngineCore:
