@@ -89,6 +89,24 @@ def test_a_stamp_over_the_print_is_lifted_off_it_and_kept_apart(
     assert "1 coloured stamp(s)" in lifted.note
 
 
+def test_a_stamp_across_a_receipt_is_lifted() -> None:
+    """A stamp spans most of a receipt's width (a width cap left the data set's receipt as
+    it was)."""
+    receipt = Image.new("RGB", (560, 1600), (255, 255, 255))
+    draw, font = ImageDraw.Draw(receipt), ImageFont.load_default(size=28)
+    for n in range(30):
+        draw.text(
+            (30, 60 + 48 * n), f"{n + 1} x Artikel {4711 + n}   {3 + n},99", font=font, fill=0
+        )
+    stamp = Image.new("RGB", receipt.size, (255, 255, 255))
+    ImageDraw.Draw(stamp).multiline_text(
+        (40, 700), "BEZAHLT\n12.03.2026", font=ImageFont.load_default(size=80), fill=RED
+    )
+    page = stamped(receipt, stamp.rotate(6, fillcolor=(255, 255, 255)))
+    lifted = lift_stamps(page, measure(page).text_height)
+    assert lifted is not None and len(lifted.stamps) == 1
+
+
 def test_a_stamp_is_straightened_to_be_read() -> None:
     page = stamped(letter(), ink_of("BEZAHLT", RED, (500, 520), 12, frame=False))
     lifted = lift_stamps(page, measure(page).text_height)

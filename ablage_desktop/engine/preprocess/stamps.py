@@ -56,15 +56,15 @@ holds print but whose ink keeps a space's width from it (none)."""
 JOIN = 2.0
 """Coloured ink within this many characters' heights is one region (a stamp's letters and
 frame)."""
-FILLED = 0.5
 HUE = 30.0
 ONE_INK = 0.8
 """A stamp or a highlighter's mark is one ink: this share of its coloured pixels within HUE
 degrees of their mean hue (a colour photo or chart among the print is many)."""
-MAX_SIDE = 0.45
-"""A stamp is at most this share of the page wide and high, a highlighter's mark this high: a
-form printed in colour, whose labels and grid the typed entries cross, is one region across the
-page, and lifted its labels would leave their values."""
+MAX_HEIGHT = 0.45
+"""A stamp or a highlighter's mark is at most this share of the page high: a form printed in
+colour, whose labels and grid the typed entries cross, is one region down the page, and lifted
+its labels would leave their values (not its width: a stamp spans most of a receipt's)."""
+FILLED = 0.5
 HIGHLIGHTER = 235
 """A region whose ink covers FILLED of its box, or whose ink's brightest channel is this bright
 (a highlighter's ink is clear in one channel, a stamp pad's absorbs in all), is a highlighter's
@@ -77,8 +77,6 @@ STAMP_CONTRAST = 40
 THROUGH = 0.75
 """A stamp's ink alone is drawn where its darkest channel lies STAMP_CONTRAST below its
 brightest and that is at least THROUGH of its bare ink's (darker: print seen through it)."""
-
-
 STAMP_ANGLE = 30.0
 MIN_ANGLE = 1.0
 MIN_STAMP_INK = 300
@@ -133,8 +131,8 @@ def lift_stamps(image: Image.Image, text_height: float | None) -> Lifted | None:
             min(image.width, x1 * step + margin),
             min(image.height, y1 * step + margin),
         )
-        stamp = _lift(lifted, box)
-        if not marked:
+        stamp = _lift(lifted, box, keep=not marked)
+        if stamp is not None:
             stamps.append(stamp)
     from PIL import Image as PILImage
 
@@ -189,15 +187,15 @@ def _regions_over_print(
         filled = coloured[label] >= FILLED * (x1 - x0) * (y1 - y0)
         bare = float(np.median(brightest[y0:y1, x0:x1][colour[y0:y1, x0:x1]]))
         marked = filled or bare >= HIGHLIGHTER
-        tall = y1 - y0 > MAX_SIDE * colour.shape[0]
-        if tall or (not marked and x1 - x0 > MAX_SIDE * colour.shape[1]):
+        if y1 - y0 > MAX_HEIGHT * colour.shape[0]:
             continue  # a coloured form's labels and grid, a tinted sheet: printed so
         regions.append((x0, y0, x1, y1, marked))
     return regions
 
 
-def _lift(pixels: np.ndarray, box: tuple[int, int, int, int]) -> Stamp:
-    """The stamp in ``box`` lifted off ``pixels`` (in place) and its ink alone."""
+def _lift(pixels: np.ndarray, box: tuple[int, int, int, int], keep: bool) -> Stamp | None:
+    """The stamp in ``box`` lifted off ``pixels`` (in place), and with ``keep`` its ink
+    alone."""
     import numpy as np
 
     x0, y0, x1, y1 = box
@@ -209,6 +207,8 @@ def _lift(pixels: np.ndarray, box: tuple[int, int, int, int]) -> Stamp:
     seen = np.clip(high.astype(np.float32) * (255.0 / max(bare, 1.0)), 0, 255).astype(np.uint8)
     inked = spread >= LIFT
     region[inked] = seen[inked, None]
+    if not keep:
+        return None
     alone = np.full(high.shape, 255, np.uint8)
     # The stamp's own ink: coloured and as bright as its bare ink in its brightest channel;
     # darker there, it is print seen through the stamp.
