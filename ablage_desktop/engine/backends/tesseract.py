@@ -130,6 +130,7 @@ class TesseractBackend(Backend):
         leptonica.silence()
         self._tesserocr = tesserocr
         self._instances = options.instances
+        self._psm = options.page_segmentation
         self._pool: queue.SimpleQueue[tesserocr.PyTessBaseAPI] = queue.SimpleQueue()
         self._apis: list[tesserocr.PyTessBaseAPI] = []
         try:
@@ -157,6 +158,8 @@ class TesseractBackend(Backend):
             api.SetImage(page.image if page.image.mode == "L" else page.image.convert("L"))
             if page.dpi:
                 api.SetSourceResolution(round(page.dpi))
+            if page.one_block:
+                api.SetPageSegMode(self._tesserocr.PSM.SINGLE_BLOCK)
             if not api.Recognize():
                 raise RecognitionError(f"Tesseract failed on page {page.index + 1}.")
             lines = self._read_lines(api)
@@ -165,6 +168,8 @@ class TesseractBackend(Backend):
             raise RecognitionError(f"Tesseract failed on page {page.index + 1}: {exc}") from exc
         finally:
             api.Clear()
+            if page.one_block:
+                api.SetPageSegMode(self._psm)
             self._pool.put(api)
         result = self._page_result(page, started, *in_reading_order(lines))
         return dataclasses.replace(result, pictures=pictures) if pictures else result

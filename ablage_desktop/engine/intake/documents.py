@@ -143,6 +143,10 @@ class PageImage:
     text_layer: TextLayer | None = None
     """A PDF page's own text and the verdict on it (``engine.text_layer``); None for images
     and where ``intake.pdf_text`` is ``always_ocr``."""
+    one_block: bool = False
+    """Not a page but one block of text (a stamp's ink alone, ``preprocess/stamps.py``): an
+    engine with a layout analysis of its own need not look for columns (Tesseract's found
+    none in a receipt's stamp)."""
 
     @property
     def width(self) -> int:

@@ -43,8 +43,23 @@ def with_stamps(
                 message,
             )
             continue
-        lines += [line for line in reading.lines if _legible(line)]
+        lines += stamp_lines(reading)
     return added(result, lines)
+
+
+def stamp_lines(reading: OcrPage) -> list[OcrLine]:
+    """The lines of a stamp's reading worth adding to its page: without the bars of its frame,
+    and only the sure ones of three letters or digits or more."""
+    return [line for line in map(_unframed, reading.lines) if _legible(line)]
+
+
+def _unframed(line: OcrLine) -> OcrLine:
+    """``line`` without the bars a stamp's frame reads as at its ends ("| BEZAHLT |")."""
+    text = line.text.strip(" |")
+    if text == line.text:
+        return line
+    words = tuple(word for word in line.words if word.text.strip("|"))
+    return dataclasses.replace(line, text=text, words=words)
 
 
 def _legible(line: OcrLine) -> bool:

@@ -152,7 +152,11 @@ class PreparedPage:
         return [
             Variant(
                 PageImage(
-                    self.original.document, self.original.index, stamp.image, self.original.dpi
+                    self.original.document,
+                    self.original.index,
+                    stamp.image,
+                    self.original.dpi,
+                    one_block=True,
                 ),
                 self.original,
                 geometry.BoxMapper(
