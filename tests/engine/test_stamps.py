@@ -13,10 +13,11 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 from ablage_desktop.engine.backends.tesseract import TesseractBackend, TesseractOptions
 from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.intake.documents import PageImage
-from ablage_desktop.engine.models.stamp_reading import stamp_lines
+from ablage_desktop.engine.models.stamp_reading import added, stamp_lines
 from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor
 from ablage_desktop.engine.preprocess.measure import measure
 from ablage_desktop.engine.preprocess.stamps import lift_stamps
+from ablage_desktop.engine.results.document import OcrLine, OcrPage
 
 SIZE = (1654, 2339)
 """An A4 page at 200 dpi."""
@@ -207,6 +208,21 @@ def test_tesseract_reads_a_stamp_as_one_block() -> None:
     finally:
         backend.close()
     assert [line.text for line in read] == ["BEZAHLT", "12.03.2026"]  # the frame's bars off
+
+
+def test_a_stamps_lines_come_after_the_page_in_its_text_lines_and_markdown() -> None:
+    page = OcrPage(0, 1654, 2339, "docling", 1.0, "Rechnung", markdown="# Rechnung\n")
+    stamp = [
+        OcrLine("12.03.2026", 0.9, (500, 600, 900, 680)),
+        OcrLine("BEZAHLT", 0.9, (520, 500, 880, 580)),
+    ]
+
+    found = added(page, stamp)
+
+    assert found.text == "Rechnung\n\nBEZAHLT\n12.03.2026"
+    assert [line.text for line in found.lines] == ["BEZAHLT", "12.03.2026"]
+    assert found.markdown == "# Rechnung\n\nBEZAHLT\n12.03.2026\n"
+    assert added(page, []) is page
 
 
 @pytest.fixture

@@ -72,5 +72,10 @@ def added(result: OcrPage, lines: Sequence[OcrLine]) -> OcrPage:
     if not lines:
         return result
     text, ordered = in_reading_order(lines)
+    markdown = result.markdown
+    if markdown is not None:  # a layout engine's page: the stamp as a paragraph after it
+        markdown = f"{markdown.rstrip()}\n\n{text}\n"
     joined = f"{result.text}\n\n{text}" if result.text.strip() else text
-    return dataclasses.replace(result, text=joined, lines=(*result.lines, *ordered))
+    return dataclasses.replace(
+        result, text=joined, lines=(*result.lines, *ordered), markdown=markdown
+    )
