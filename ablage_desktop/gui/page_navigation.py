@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from ablage_desktop.engine import DocumentState, Engine
 from ablage_desktop.gui.editing import edited_page, with_page
 from ablage_desktop.gui.images import preview_qimage
+from ablage_desktop.gui.page_details import page_details
 from ablage_desktop.gui.reasons import with_detail
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ class PageNavigation(QObject):
         if not entry.pages_total and not entry.pages:  # failed, or not opened yet: no pages
             label, count = "", 0
         self.page_label.setText(label)
+        self.page_label.setToolTip(page_details(page))
         self.prev_button.setEnabled(self.page_index > 0)
         self.next_button.setEnabled(self.page_index + 1 < count)
         image = None

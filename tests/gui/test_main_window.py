@@ -90,6 +90,7 @@ def test_the_auto_engine_reads_a_multipage_pdf_page_by_page(
     window.show_page(1)
     qtbot.waitUntil(lambda: window.page_label.text() == "page 2 of 2", timeout=5000)
     assert "4711" in window.text_pane.toPlainText()
+    assert window.page_label.toolTip().startswith("Read by ")  # how the page was read
 
 
 def test_load_and_unload_buttons_change_the_models_state(window: MainWindow, qtbot: QtBot) -> None:

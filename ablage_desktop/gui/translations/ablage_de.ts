@@ -1089,29 +1089,52 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
 </context>
 <context>
+    <name>PageDetails</name>
+    <message>
+        <location filename="../page_details.py" line="20"/>
+        <source>Read by {0} in {1:.1f} s</source>
+        <translation>Gelesen von {0} in {1:.1f} s</translation>
+    </message>
+    <message>
+        <location filename="../page_details.py" line="23"/>
+        <source>Why: {0}</source>
+        <translation>Warum: {0}</translation>
+    </message>
+    <message>
+        <location filename="../page_details.py" line="24"/>
+        <source>{0} did not read it: {1}</source>
+        <translation>{0} hat sie nicht gelesen: {1}</translation>
+    </message>
+    <message>
+        <location filename="../page_details.py" line="27"/>
+        <source>Before reading: {0}</source>
+        <translation>Vor dem Lesen: {0}</translation>
+    </message>
+</context>
+<context>
     <name>PageNavigation</name>
     <message>
-        <location filename="../page_navigation.py" line="45"/>
+        <location filename="../page_navigation.py" line="46"/>
         <source>Previous page</source>
         <translation>Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="46"/>
+        <location filename="../page_navigation.py" line="47"/>
         <source>Next page</source>
         <translation>Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="50"/>
+        <location filename="../page_navigation.py" line="51"/>
         <source>Page number</source>
         <translation>Seitenzahl</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="99"/>
+        <location filename="../page_navigation.py" line="100"/>
         <source>page {0} of {1}</source>
         <translation>Seite {0} von {1}</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="101"/>
+        <location filename="../page_navigation.py" line="102"/>
         <source> (from the archive)</source>
         <translation> (aus dem Archiv)</translation>
     </message>
