@@ -126,6 +126,7 @@ def test_a_stamp_is_straightened_to_be_read() -> None:
         "logo-beside-the-print",
         "links-inline-on-nearby-lines",
         "form-printed-in-colour",
+        "table-with-a-coloured-grid-and-header",
         "photo-among-the-print",
         "grey-page",
         "no-colour",
@@ -150,6 +151,19 @@ def test_what_is_not_a_stamp_over_print_is_left(colour_page: str) -> None:
             draw.text((115, top + 8), "Name, Vorname des Antragstellers", font=label, fill=green)
             entry = ImageFont.load_default(size=40)
             draw.text((125, top + 12), "Mustermann, Erika", font=entry, fill=(0, 0, 0))
+    elif colour_page == "table-with-a-coloured-grid-and-header":  # cells touching its lines
+        draw, blue, font = ImageDraw.Draw(page), (30, 70, 180), ImageFont.load_default(size=32)
+        top, columns = 1400, [120, 300, 1000, 1250, 1530]
+        for row in range(7):
+            draw.line([120, top + 60 * row, 1530, top + 60 * row], fill=blue, width=3)
+        for x in columns:
+            draw.line([x, top, x, top + 360], fill=blue, width=3)
+        for x, head in zip(columns, ["Pos", "Beschreibung", "Menge", "Betrag"], strict=False):
+            draw.text((x + 8, top + 14), head, font=font, fill=blue)
+        for row in range(1, 6):
+            cells = [str(row), f"Artikel {4711 + row}", str(row * 3), f"{row * 12},50"]
+            for x, cell in zip(columns, cells, strict=False):
+                draw.text((x - 3, top + 60 * row + 30), cell, font=font, fill=(0, 0, 0))
     elif colour_page == "photo-among-the-print":  # many hues, dark parts of its own
         noise = np.random.default_rng(3).integers(0, 256, (12, 16, 3)).astype(np.uint8)
         photo = Image.fromarray(noise).resize((640, 480), Image.Resampling.BICUBIC)

@@ -64,6 +64,11 @@ MAX_HEIGHT = 0.45
 """A stamp or a highlighter's mark is at most this share of the page high: a form printed in
 colour, whose labels and grid the typed entries cross, is one region down the page, and lifted
 its labels would leave their values (not its width: a stamp spans most of a receipt's)."""
+MAX_WIDTH = 45.0
+"""A stamp is at most this many characters' heights wide (the data set's stamps, large as
+they are, 25-38; a receipt's stamp spans most of its width): a table's grid and header in
+colour, which the cells' print touches, is wider and stays as printed (lifted, its header
+would be read after the page)."""
 FILLED = 0.5
 HIGHLIGHTER = 235
 """A region whose ink covers FILLED of its box, or whose ink's brightest channel is this bright
@@ -152,7 +157,8 @@ def _regions_over_print(
     join: float,
 ) -> list[tuple[int, int, int, int, bool]]:
     """Boxes (working copy pixels, right and bottom exclusive) of the coloured regions that
-    lie over print, each with whether it is a highlighter's mark."""
+    lie over print, each with whether it is a highlighter's mark; ``join``: the characters'
+    height in working copy pixels."""
     import cv2
     import numpy as np
 
@@ -189,6 +195,8 @@ def _regions_over_print(
         marked = filled or bare >= HIGHLIGHTER
         if y1 - y0 > MAX_HEIGHT * colour.shape[0]:
             continue  # a coloured form's labels and grid, a tinted sheet: printed so
+        if not marked and x1 - x0 > MAX_WIDTH * join:
+            continue  # a table's coloured grid and header, which the cells' print touches
         regions.append((x0, y0, x1, y1, marked))
     return regions
 
