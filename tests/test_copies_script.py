@@ -12,7 +12,10 @@ from benchmark_scripts import BENCHMARKS, assert_set_of, load_script, small_data
 from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
 
 
-@pytest.mark.parametrize(("mode", "suffix"), [("borders", ".png"), ("jpeg", ".jpg")])
+@pytest.mark.parametrize(
+    ("mode", "suffix"),
+    [("borders", ".png"), ("jpeg", ".jpg"), ("stamped", ".png"), ("faded", ".png")],
+)
 def test_the_set_keeps_names_ground_truth_and_manifest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, suffix: str
 ) -> None:
