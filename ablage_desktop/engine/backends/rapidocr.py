@@ -12,6 +12,7 @@ and a page read alone has a session with every core.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import logging
 import math
@@ -34,6 +35,7 @@ from ablage_desktop.engine.backends.base import (
 )
 from ablage_desktop.engine.backends.rapidocr_alphabet import Alphabet, restrict
 from ablage_desktop.engine.backends.rapidocr_spaces import spaced
+from ablage_desktop.engine.backends.rapidocr_tiles import detect_in_tiles
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
@@ -286,6 +288,12 @@ class RapidOcrBackend(Backend):
 
 
 def _detect(session: Any, image: Any) -> list[tuple[Any, Any]]:
+    """The detector's four-point boxes on the page and the crops the recogniser reads, a long
+    page (a receipt) tile by tile (``rapidocr_tiles``)."""
+    return detect_in_tiles(functools.partial(_detect_whole, session), image)
+
+
+def _detect_whole(session: Any, image: Any) -> list[tuple[Any, Any]]:
     """The detector's four-point boxes on the page, and the crops the recogniser reads, as
     ``RapidOCR.__call__`` makes them (both from the page reduced to RapidOCR's working size,
     the boxes mapped back to the page), so that a line reads as the library's own call would

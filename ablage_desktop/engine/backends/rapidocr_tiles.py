@@ -1,0 +1,73 @@
+"""A long receipt read by RapidOCR in tiles along its length.
+
+RapidOCR scales a page so that its longest side is at most 2,000 pixels before its detector
+looks at it, and cuts the lines for its recogniser from that reduced page. A supermarket
+receipt is ten times as long as it is wide: scanned at 300 dpi, 900 x 11,000 pixels became
+164 x 2,000, its print four pixels high, and RapidOCR found not one line (`auto` then read it
+with Tesseract alone). A page longer than ``MAX_ASPECT`` times its width is detected in tiles
+of ``TILE_ASPECT`` times its width, overlapping by ``OVERLAP`` of it; each line is kept from
+the tile whose own stretch (up to the middle of each overlap) holds its centre, where it lies
+whole as long as it is no taller than half the overlap.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+MAX_ASPECT = 2.5
+"""Pages up to this many times as long as wide are detected whole (A4 is 1.41)."""
+TILE_ASPECT = 1.5
+"""A tile is this many times as long as the page is wide: within RapidOCR's 2,000 pixels for
+a receipt scanned at up to 1,300 pixels wide, so that it is not reduced."""
+OVERLAP = 0.3
+"""Tiles overlap by this share of the page's width (a 80 mm receipt at 300 dpi: 280 pixels,
+six lines of its print)."""
+
+
+@dataclass(frozen=True)
+class Tile:
+    start: int
+    """Where the tile begins along the page's length."""
+    length: int
+    keep_from: float
+    keep_to: float
+    """The stretch along the length whose lines this tile gives."""
+
+
+def tiles(length: int, width: int) -> list[Tile]:
+    """Overlapping tiles along a page ``length`` long and ``width`` wide; one for a page not
+    longer than MAX_ASPECT times its width."""
+    if length <= MAX_ASPECT * width:
+        return [Tile(0, length, 0.0, float(length))]
+    size = round(TILE_ASPECT * width)
+    step = size - round(OVERLAP * width)
+    starts = [*range(0, length - size, step), length - size]
+    middles = [(after + before + size) / 2 for before, after in itertools.pairwise(starts)]
+    bounds = [0.0, *middles, float(length)]
+    return [Tile(start, size, bounds[n], bounds[n + 1]) for n, start in enumerate(starts)]
+
+
+def detect_in_tiles(
+    detect: Callable[[Any], list[tuple[Any, Any]]], image: Any
+) -> list[tuple[Any, Any]]:
+    """``detect``'s four-point boxes and crops over the whole ``image`` (a Pillow image), tile
+    by tile where it is long, the boxes on the page."""
+    tall = image.height >= image.width
+    length, width = (image.height, image.width) if tall else (image.width, image.height)
+    found: list[tuple[Any, Any]] = []
+    for tile in tiles(length, width):
+        if tile.start == 0 and tile.length == length:
+            return detect(image)
+        end = tile.start + tile.length
+        box = (0, tile.start, width, end) if tall else (tile.start, 0, end, width)
+        axis = 1 if tall else 0
+        for quad, crop in detect(image.crop(box)):
+            placed = quad.copy()
+            placed[:, axis] += tile.start
+            centre = float(placed[:, axis].mean())
+            if tile.keep_from <= centre < tile.keep_to:
+                found.append((placed, crop))
+    return found

@@ -1,0 +1,55 @@
+"""A long receipt is detected in overlapping tiles along its length: every line is found once,
+where RapidOCR, which reduces a page's longest side to 2,000 pixels, found none."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ablage_desktop.engine.backends.rapidocr import RapidOcrBackend, RapidOcrOptions
+from ablage_desktop.engine.backends.rapidocr_tiles import MAX_ASPECT, OVERLAP, tiles
+from ablage_desktop.engine.intake.documents import PageImage
+
+
+def test_a_page_of_ordinary_proportions_is_one_tile() -> None:
+    assert len(tiles(3508, 2480)) == len(tiles(1000, 400)) == 1  # A4; a label two and a half long
+    (whole,) = tiles(int(MAX_ASPECT * 900), 900)
+    assert (whole.start, whole.keep_from, whole.keep_to) == (0, 0.0, float(MAX_ASPECT * 900))
+
+
+@pytest.mark.parametrize("length", [5000, 11160, 2251])
+def test_tiles_overlap_and_their_stretches_cover_the_page_once(length: int) -> None:
+    found = tiles(length, 900)
+    assert len(found) > 1
+    assert found[0].start == 0 and found[-1].start + found[-1].length == length
+    for before, after in itertools.pairwise(found):
+        assert before.start + before.length - after.start >= round(OVERLAP * 900)  # overlap
+        assert before.keep_to == after.keep_from  # no stretch twice, none left out
+        assert after.start < before.keep_to < before.start + before.length  # inside both
+    assert (found[0].keep_from, found[-1].keep_to) == (0.0, float(length))
+
+
+LINES = [
+    f"{4000 + n} ARTIKEL NUMMER {n:03d} {1 + n % 7} STK {n * 37 % 900 / 100:.2f}" for n in range(30)
+]
+
+
+def long_receipt() -> Image.Image:
+    """80 mm wide at 300 dpi and nine times as long, thirty lines of print down its length."""
+    image = Image.new("L", (900, 8100), 255)
+    draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=30)
+    for n, line in enumerate(LINES):
+        draw.text((40, 100 + 262 * n), line, font=font, fill=0)
+    return image
+
+
+def test_rapidocr_reads_every_line_of_a_long_receipt_once() -> None:
+    backend = RapidOcrBackend("rapidocr", RapidOcrOptions(engine="rapidocr", instances=1))
+    try:
+        page = backend.recognize(PageImage(Path("receipt.png"), 0, long_receipt(), 300))
+    finally:
+        backend.close()
+    assert page.text.split() == " ".join(LINES).split()
