@@ -60,6 +60,19 @@ def test_boxes_stacked_on_top_of_each_other_are_two_rows() -> None:
     ]
 
 
+def test_the_loose_word_boxes_of_one_line_are_one_row() -> None:
+    """Monospaced print read at full size: the detector found the words apart, their boxes
+    overlapping by a third, at the same height."""
+    words = [("4081", 36, 120), ("ARTIKEL", 117, 276), ("081", 267, 352), ("5x", 331, 389)]
+    lines = [box(text, x0, 4131, x1, 4167) for text, x0, x1 in words]
+    lines.append(box("2.97", 430, 4131, 516, 4169))
+    lines.append(box("4082 ARTIKEL 082 6x 3.34", 34, 4181, 516, 4219))
+    assert page_text(lines).splitlines() == [
+        "4081 ARTIKEL 081 5x 2.97",
+        "4082 ARTIKEL 082 6x 3.34",
+    ]
+
+
 def test_a_small_box_beside_a_tall_one_joins_its_row() -> None:
     lines = [box("Betrag", 100, 100, 300, 160), box("€", 320, 115, 340, 145)]
     assert page_text(lines) == "Betrag €"

@@ -36,6 +36,12 @@ shorter of the two."""
 SIDE_BY_SIDE = 0.2
 """Boxes of one row stand side by side: they may overlap horizontally by at most this share of
 the narrower one (more, and they are two lines of text, one above the other)."""
+SAME_BAND = 0.15
+WORDS_OVERLAP = 0.5
+"""...unless they stand in the same band (tops and bottoms within SAME_BAND of the shorter's
+height), where they may overlap by up to WORDS_OVERLAP: the loose boxes of the words of one
+line the detector found apart (monospaced print on a receipt read at full size: "081" and
+"5x" overlapped by a third and were two rows)."""
 RECENT_ROWS = 4
 """How many of the latest rows a box may still join (a short box can sit beside a taller one)."""
 
@@ -357,6 +363,17 @@ def _joins(line: OcrLine, row: Sequence[OcrLine]) -> bool:
     for member in row:
         shared = min(x1, member.box[2]) - max(x0, member.box[0])
         narrower = max(1, min(x1 - x0, member.box[2] - member.box[0]))
-        if shared > SIDE_BY_SIDE * narrower:
+        if shared > SIDE_BY_SIDE * narrower and (
+            shared > WORDS_OVERLAP * narrower or not _same_band(line, member)
+        ):
             return False
     return True
+
+
+def _same_band(line: OcrLine, other: OcrLine) -> bool:
+    """Whether the two boxes' tops and bottoms lie within SAME_BAND of the shorter's height."""
+    shorter = max(1, min(line.box[3] - line.box[1], other.box[3] - other.box[1]))
+    return (
+        abs(line.box[1] - other.box[1]) <= SAME_BAND * shorter
+        and abs(line.box[3] - other.box[3]) <= SAME_BAND * shorter
+    )
