@@ -93,6 +93,37 @@ def test_the_auto_engine_reads_a_multipage_pdf_page_by_page(
     assert window.page_label.toolTip().startswith("Read by ")  # how the page was read
 
 
+def test_a_stamped_page_shows_its_print_its_stamp_and_what_was_done(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A red stamp over a letter, read in the window: the print and the stamp's words in the
+    text pane, and the page's tooltip saying the stamp was lifted off the print."""
+    from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+    page = Image.new("RGB", (1654, 1200), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    for n in range(8):
+        line = f"Rechnung {4711 + n} vom 30.10.2018 uber {120 + 7 * n},45 EUR"
+        draw.text((120, 200 + 90 * n), line, font=ImageFont.load_default(size=40), fill=0)
+    stamp = Image.new("RGB", page.size, (255, 255, 255))
+    mark = ImageDraw.Draw(stamp)
+    mark.text((560, 420), "BEZAHLT", font=ImageFont.load_default(size=110), fill=(200, 40, 50))
+    mark.rectangle([530, 400, 1080, 560], outline=(200, 40, 50), width=10)
+    path = tmp_path / "stamped.png"
+    ImageChops.multiply(page, stamp.rotate(6, fillcolor=(255, 255, 255))).save(path, dpi=(200, 200))
+    choose_backend(window, qtbot, "rapidocr")
+
+    with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
+        drop(window, [path])
+    qtbot.waitUntil(lambda: settled(window), timeout=5000)
+    window.queue.selectRow(0)
+
+    qtbot.waitUntil(lambda: "BEZAHLT" in window.text_pane.toPlainText(), timeout=5000)
+    body, _, after = window.text_pane.toPlainText().rpartition("\n\n")
+    assert after == "BEZAHLT" and "Rechnung 4714 vom 30.10.2018" in body
+    assert "1 coloured stamp(s) lifted off the print" in window.page_label.toolTip()
+
+
 def test_load_and_unload_buttons_change_the_models_state(window: MainWindow, qtbot: QtBot) -> None:
     panel = window.models
     qtbot.waitUntil(lambda: panel.state_of("tesseract") == "unloaded", timeout=10_000)
