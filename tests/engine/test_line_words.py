@@ -67,6 +67,14 @@ def test_ink_tesseract_did_not_read_leaves_the_line_to_rapidocr() -> None:
     assert settled_line([], LINE) is None
 
 
+def test_a_character_dropped_at_one_end_leaves_the_line_to_rapidocr() -> None:
+    """Tesseract read a receipt's "4.07" as ".07", sure of it: 32 pixels of the 42-pixel
+    line's box before its word, within the reach allowed for both ends together."""
+    amount = (430, 628, 516, 670)
+    assert settled_line([word(".07", 462, 508, 0.91, y0=636)], amount) is None
+    assert settled_line([word("4.07", 440, 508, 0.91, y0=636)], amount) is not None
+
+
 def test_words_of_two_rows_are_not_one_line() -> None:
     words = [word("Rechnung", 100, 300, y0=92), word("4711", 320, 600, y0=118)]
 

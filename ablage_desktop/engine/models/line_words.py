@@ -35,8 +35,11 @@ UNTRUSTED = "|"
 """Tesseract reads a sans-serif capital I as a bar, and is sure of it (the generated column
 pages: "|" seven times a page at 0.93-0.96): a line with one is left to RapidOCR."""
 REACH = 1.0
-"""A settled line's words span the box, short of at most this many line heights (the
-detector's box reaches past the ink at both ends)."""
+END_REACH = 0.6
+"""A settled line's words span the box, short of at most REACH line heights (the detector's
+box reaches past the ink at both ends), and of END_REACH at either end: a receipt's "4.07",
+read ".07" by Tesseract and sure of it, left 32 pixels of a 42-pixel line's box at its start,
+within REACH."""
 
 
 def words_by_line(words: Sequence[OcrWord], boxes: Sequence[Box]) -> list[list[OcrWord]]:
@@ -70,6 +73,8 @@ def settled_line(words: Sequence[OcrWord], box: Box) -> OcrLine | None:
     x0, y0, x1, y1 = box
     if words[-1].box[2] - words[0].box[0] < (x1 - x0) - REACH * (y1 - y0):
         return None  # ink in the box Tesseract did not read
+    if max(words[0].box[0] - x0, x1 - words[-1].box[2]) > END_REACH * (y1 - y0):
+        return None  # a character at one end Tesseract dropped ("4.07" read ".07")
     middles = [(word.box[1] + word.box[3]) / 2 for word in words]
     height = max(word.box[3] - word.box[1] for word in words)
     if max(middles) - min(middles) > SAME_ROW * height:
