@@ -205,6 +205,22 @@ def test_the_stage_lifts_stamps_for_every_engine_and_can_be_switched_off() -> No
     assert Preprocessor(off).prepare(page).stamps == ()
 
 
+def test_a_stamp_on_a_page_turned_upright_is_placed_on_the_page_as_it_came() -> None:
+    """The stamp is lifted from the page turned upright; its lines' boxes go back through the
+    turn onto the page as scanned, where its red ink is."""
+    scanned = stamped(letter(), ink_of("BEZAHLT", RED, (500, 900), 8)).rotate(90, expand=True)
+    prepared = Preprocessor(PreprocessingSettings()).prepare(
+        PageImage(Path("scan.png"), 0, scanned, 200)
+    )
+    assert prepared.turned and len(prepared.stamps) == 1
+    (variant,) = prepared.stamp_variants()
+    x0, y0, x1, y1 = variant.mapper.box((0, 0, variant.page.width, variant.page.height))
+    rgb = np.asarray(scanned).astype(int)
+    red = np.nonzero(rgb.max(axis=2) - rgb.min(axis=2) > 80)
+    assert x0 <= red[1].min() and red[1].max() <= x1 and y0 <= red[0].min() and red[0].max() <= y1
+    assert (x1 - x0) * (y1 - y0) < 3 * np.ptp(red[1]) * np.ptp(red[0])  # a straightened canvas
+
+
 def test_tesseract_reads_a_stamp_as_one_block() -> None:
     """A stamp's ink alone, its frame broken where print crossed it: Tesseract's page layout
     found no text in such a stamp from a receipt; read as one block it finds the words."""
@@ -219,6 +235,8 @@ def test_tesseract_reads_a_stamp_as_one_block() -> None:
     try:
         stamp = PageImage(Path("scan.png"), 0, image, 100, one_block=True)
         read = stamp_lines(backend.recognize(stamp))
+        (api,) = backend._apis  # the next page is a page again, read with the configured layout
+        assert api.GetPageSegMode() == TesseractOptions(engine="tesseract").page_segmentation
     finally:
         backend.close()
     assert [line.text for line in read] == ["BEZAHLT", "12.03.2026"]  # the frame's bars off

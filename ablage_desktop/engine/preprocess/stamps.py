@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ablage_desktop.engine.preprocess import geometry
-from ablage_desktop.engine.preprocess.deskew import ink_points, profile_sharpness
+from ablage_desktop.engine.preprocess.deskew import estimate_skew
 
 if TYPE_CHECKING:
     import numpy as np
@@ -84,7 +84,6 @@ THROUGH = 0.75
 brightest and that is at least THROUGH of its bare ink's (darker: print seen through it)."""
 STAMP_ANGLE = 30.0
 MIN_ANGLE = 1.0
-MIN_STAMP_INK = 300
 """A stamp's ink alone is straightened where it stands askew by this many degrees or more, up
 to STAMP_ANGLE either way (a stamp is pressed on by hand: Tesseract read "BEZAHLT" turned
 by 8 degrees as "SEZAHLT")."""
@@ -231,10 +230,10 @@ def _straightened(alone: np.ndarray) -> tuple[Image.Image, Matrix]:
     from PIL import Image as PILImage
 
     image = PILImage.fromarray(alone)
-    angle = _angle(alone < 128)
-    if angle is None or abs(angle) < MIN_ANGLE:
+    skew = estimate_skew(alone < 128, STAMP_ANGLE, coarse_share=1)  # all of a word's ink
+    if skew is None or skew.at_limit or abs(skew.angle) < MIN_ANGLE:
         return image, geometry.IDENTITY
-    warp, width, height = geometry.rotate_and_scale(-angle, 1.0, image.width, image.height)
+    warp, width, height = geometry.rotate_and_scale(-skew.angle, 1.0, image.width, image.height)
     level = geometry.warp_image(image, warp, width, height, 255, upscale=False)
     return level, geometry.invert(warp)
 
@@ -257,26 +256,6 @@ def _one_ink(hues: np.ndarray) -> bool:
     mean = np.arctan2(np.sin(hues).mean(), np.cos(hues).mean())
     apart = np.abs(np.angle(np.exp(1j * (hues - mean))))
     return bool((apart <= np.radians(HUE)).mean() >= ONE_INK)
-
-
-def _angle(ink: np.ndarray) -> float | None:
-    """Degrees the stamp's lines are turned counter-clockwise, where its ink tells: the
-    sharpest row profile of all its ink (the page's deskew looks at a quarter of the ink
-    first, too few points for a stamp's word), every degree, then every tenth around the best;
-    None at the edge of the range."""
-    import numpy as np
-
-    ys, xs = ink_points(ink)
-    if len(ys) < MIN_STAMP_INK:
-        return None
-    ys -= ys.mean()
-    xs -= xs.mean()
-    coarse = np.arange(-STAMP_ANGLE, STAMP_ANGLE + 0.5, 1.0)
-    best = float(coarse[int(np.argmax(profile_sharpness(ys, xs, coarse)))])
-    if abs(best) >= STAMP_ANGLE:
-        return None
-    fine = np.arange(best - 1.0, best + 1.05, 0.1)
-    return float(fine[int(np.argmax(profile_sharpness(ys, xs, fine)))])
 
 
 def _brightest_and_darkest(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
