@@ -17,6 +17,12 @@ Every page of the data set is rendered as the engines read it and worn in one wa
   middle of the page, its ink multiplied into the print's;
 * ``watermark``: a large light-grey "ENTWURF" across the page, turned 30 degrees, under the
   print;
+* ``showthrough``: thin paper printed on both sides: the next document's first page shows
+  through from the back, mirrored, softened and at a fifth of its contrast;
+* ``inverted``: every fourth line of print in reverse video, white on a dark band (dark grey,
+  navy, dark red in turn), as table heads and letterhead bars are printed;
+* ``blurred``: out of focus, a Gaussian blur of 1.5 pixels at 2,480 pixels across (scaled with
+  the page's width);
 * ``clean``: as rendered, the reference.
 
 A multi-page document stays one (an image-only PDF). ``--config`` reads with a configuration
@@ -41,7 +47,7 @@ for folder in (REPO, REPO / "benchmarks"):
 
 import numpy as np  # noqa: E402
 from photos import copy_truth, read_each  # noqa: E402
-from PIL import Image, ImageChops, ImageDraw, ImageFont  # noqa: E402
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont  # noqa: E402
 from tesseract_path import DEFAULT_DATA, documents_of, render_all  # noqa: E402
 
 from ablage_desktop.engine.config import load_config  # noqa: E402
@@ -160,6 +166,35 @@ def watermark(page: Image.Image) -> Image.Image:
     return overlay(page, ["ENTWURF"], (205, 205, 205), 30, 0.12, frame=False)
 
 
+def show_through(page: Image.Image, back: Image.Image) -> Image.Image:
+    """``back``'s print seen through the sheet: mirrored, softened, a fifth of its contrast."""
+    ghost = back.convert("L").resize(page.size).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    ghost = ghost.filter(ImageFilter.GaussianBlur(max(1.0, page.width / 1600)))
+    faint = ghost.point(lambda value: 255 - (255 - value) // 5)
+    return ImageChops.multiply(page.convert("RGB"), faint.convert("RGB"))
+
+
+BANDS = ((60, 60, 60), (30, 50, 110), (130, 30, 30))
+
+
+def inverted(page: Image.Image) -> Image.Image:
+    worn = np.asarray(page.convert("RGB")).astype(np.float32)
+    grey = np.asarray(page.convert("L"))
+    columns = np.flatnonzero((grey < 128).any(axis=0))
+    if not len(columns):
+        return page.convert("RGB")
+    for n, (top, bottom) in enumerate(ink_lines(grey)[1::4]):
+        pad = max(2, (bottom - top) // 4)
+        band = (slice(max(0, top - pad), bottom + pad), slice(columns[0], columns[-1] + 1))
+        ink = (255.0 - worn[band]) / 255.0
+        worn[band] = 255.0 * ink + np.array(BANDS[n % 3], np.float32) * (1.0 - ink)
+    return Image.fromarray(worn.clip(0, 255).astype(np.uint8))
+
+
+def blurred(page: Image.Image) -> Image.Image:
+    return page.filter(ImageFilter.GaussianBlur(1.5 * page.width / 2480))
+
+
 MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "clean": lambda page: page,
     "borders": borders,
@@ -171,18 +206,28 @@ MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "highlighted": highlighted,
     "stamped": stamped,
     "watermark": watermark,
+    "inverted": inverted,
+    "blurred": blurred,
 }
+BACKED = {"showthrough": show_through}
+"""Modes that wear a page with another one, the next document's first page."""
 
 
 def wear_set(data: Path, out: Path, mode: str) -> int:
     """The data set's pages worn in ``mode`` into ``out`` with its ground truth and
     manifest; the number of pages."""
-    wear = MODES[mode]
     limits = load_config().intake.limits()
     names: dict[str, str] = {}
     pages = 0
-    for document in documents_of(data):
-        worn = [wear(page.image) for page in render_all([document], limits)]
+    documents = documents_of(data)
+    for number, document in enumerate(documents):
+        rendered = [page.image for page in render_all([document], limits)]
+        if mode in BACKED:
+            back = documents[(number + 1) % len(documents)]
+            back_page = render_all([back], limits)[0].image
+            worn = [BACKED[mode](page, back_page) for page in rendered]
+        else:
+            worn = [MODES[mode](page) for page in rendered]
         pages += len(worn)
         if len(worn) > 1:
             name = document.stem + ".pdf"
@@ -203,7 +248,8 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", type=Path, nargs="?", default=DEFAULT_DATA)
     parser.add_argument("--backends", default="auto,tesseract")
-    parser.add_argument("--modes", default="clean,borders", help="of " + ", ".join(MODES))
+    every = ", ".join([*MODES, *BACKED])
+    parser.add_argument("--modes", default="clean,borders", help=f"of {every}")
     parser.add_argument("--config", type=Path, help="a configuration file to read with")
     parser.add_argument("--out", type=Path, help="where the worn pages go (kept)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)

@@ -14,7 +14,14 @@ from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
 
 @pytest.mark.parametrize(
     ("mode", "suffix"),
-    [("borders", ".png"), ("jpeg", ".jpg"), ("stamped", ".png"), ("faded", ".png")],
+    [
+        ("borders", ".png"),
+        ("jpeg", ".jpg"),
+        ("stamped", ".png"),
+        ("faded", ".png"),
+        ("showthrough", ".png"),
+        ("inverted", ".png"),
+    ],
 )
 def test_the_set_keeps_names_ground_truth_and_manifest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, suffix: str

@@ -34,6 +34,7 @@ from ablage_desktop.engine.backends.base import (
     Settled,
 )
 from ablage_desktop.engine.backends.rapidocr_alphabet import Alphabet, restrict
+from ablage_desktop.engine.backends.rapidocr_ghosts import faint_crops, mirrored, seen_through
 from ablage_desktop.engine.backends.rapidocr_spaces import spaced
 from ablage_desktop.engine.backends.rapidocr_tiles import detect_in_tiles
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
@@ -267,7 +268,9 @@ class RapidOcrBackend(Backend):
             known = settled(boxes)
             todo = [i for i, line in enumerate(known) if line is None]
             on_end = [stands_on_end(found[i][0]) for i in todo]
-            read = _recognise(session, [found[i][1] for i in todo], self._options, on_end)
+            faint = faint_crops([crop for _quad, crop in found])
+            crops = [found[i][1] for i in todo]
+            read = _recognise(session, crops, self._options, on_end, [faint[i] for i in todo])
         recognised = dict(zip(todo, read, strict=True))
         lines: list[OcrLine] = []
         for index, line in enumerate(known):
@@ -317,9 +320,12 @@ def _recognise(
     crops: list[Any],
     options: RapidOcrOptions,
     on_end: Sequence[bool] = (),
+    faint: Sequence[bool] = (),
 ) -> list[tuple[str, float]]:
     """Text and score of each crop (turned first where the angle classifier is on), with the
-    spaces the crop's ink shows put back (``rapidocr_spaces``).
+    spaces the crop's ink shows put back (``rapidocr_spaces``); a ``faint`` crop that reads
+    surer mirrored is print showing through from the back, read as no text
+    (``rapidocr_ghosts``).
 
     A crop whose line stands on end (``on_end``: a note up a letter's margin) RapidOCR has
     turned a quarter anticlockwise, which sets a line reading bottom to top upside down: it is
@@ -338,7 +344,23 @@ def _recognise(
         for index, other in zip(ends, again, strict=True):
             if other[1] > read[index][1]:
                 read[index] = other
+    _drop_show_through(session, crops, read, faint)
     return read
+
+
+def _drop_show_through(
+    session: Any, crops: list[Any], read: list[tuple[str, float]], faint: Sequence[bool]
+) -> None:
+    """``read`` with the faint crops that read surer mirrored emptied."""
+    candidates = [index for index, is_faint in enumerate(faint) if is_faint and read[index][0]]
+    if not candidates:
+        return
+    again = _read(session, [mirrored(crops[index]) for index in candidates])
+    ghosts = [i for i, other in zip(candidates, again, strict=True) if seen_through(read[i], other)]
+    for index in ghosts:
+        read[index] = ("", 0.0)
+    if ghosts:
+        log.debug("%d of %d faint lines show through from the back", len(ghosts), len(candidates))
 
 
 def _read(session: Any, crops: list[Any]) -> list[tuple[str, float]]:
