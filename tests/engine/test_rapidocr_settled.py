@@ -64,9 +64,9 @@ def test_a_settled_line_is_taken_as_it_is_and_the_rest_recognised(
     recognised: list[int] = []
     real = rapidocr._recognise
 
-    def counting(session, crops, options, on_end, faint):  # type: ignore[no-untyped-def]
+    def counting(session, crops, options, on_end):  # type: ignore[no-untyped-def]
         recognised.append(len(crops))
-        return real(session, crops, options, on_end, faint)
+        return real(session, crops, options, on_end)
 
     monkeypatch.setattr(rapidocr, "_recognise", counting)
 

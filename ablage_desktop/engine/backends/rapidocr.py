@@ -34,7 +34,7 @@ from ablage_desktop.engine.backends.base import (
     Settled,
 )
 from ablage_desktop.engine.backends.rapidocr_alphabet import Alphabet, restrict
-from ablage_desktop.engine.backends.rapidocr_ghosts import faint_crops, mirrored, seen_through
+from ablage_desktop.engine.backends.rapidocr_ghosts import Ghosts, find_ghosts, wipe_show_through
 from ablage_desktop.engine.backends.rapidocr_spaces import spaced
 from ablage_desktop.engine.backends.rapidocr_tiles import detect_in_tiles
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
@@ -263,25 +263,41 @@ class RapidOcrBackend(Backend):
         would be taken for lines of their own."""
         started = time.perf_counter()
         with self._session(page) as session:
-            found = _detect(session, page.image)
-            boxes = [box_of_quad(quad, page.width, page.height) for quad, _crop in found]
-            known = settled(boxes)
-            todo = [i for i, line in enumerate(known) if line is None]
-            on_end = [stands_on_end(found[i][0]) for i in todo]
-            faint = faint_crops([crop for _quad, crop in found])
-            crops = [found[i][1] for i in todo]
-            read = _recognise(session, crops, self._options, on_end, [faint[i] for i in todo])
+            lines, ghosts = self._read_lines(session, page.image, settled)
+            if ghosts.show_through:
+                # the back's print showing through: read again without it, where it also
+                # lay in the lines of the front's print and in the gaps between their words
+                log.debug("Page %d: %s", page.index + 1, ghosts.note)
+                cleaned = wipe_show_through(page.image, ghosts)
+                lines, _ = self._read_lines(session, cleaned, settled)
+        return self._page_result(page, started, "\n".join(line.text for line in lines), lines)
+
+    def _read_lines(
+        self, session: Any, image: Any, settled: Settled
+    ) -> tuple[list[OcrLine], Ghosts]:
+        """The lines ``image`` holds, in the detector's order, and the faint ones among them
+        that are the back's print showing through, left out (``rapidocr_ghosts``)."""
+        width, height = image.size
+        found = _detect(session, image)
+        boxes = [box_of_quad(quad, width, height) for quad, _crop in found]
+        known = settled(boxes)
+        todo = [i for i, line in enumerate(known) if line is None]
+        on_end = [stands_on_end(found[i][0]) for i in todo]
+        read = _recognise(session, [found[i][1] for i in todo], self._options, on_end)
         recognised = dict(zip(todo, read, strict=True))
+        ghosts = find_ghosts(
+            functools.partial(_read, session), [crop for _quad, crop in found], recognised, boxes
+        )
         lines: list[OcrLine] = []
         for index, line in enumerate(known):
             if line is None:
                 text, score = recognised[index]
                 text = text.strip()
-                if not text or score < self._options.min_confidence:
+                if not text or score < self._options.min_confidence or index in ghosts.lines:
                     continue
                 line = OcrLine(text, float(score), boxes[index])
             lines.append(line)
-        return self._page_result(page, started, "\n".join(line.text for line in lines), lines)
+        return lines, ghosts
 
     def close(self) -> None:
         self._sessions.clear()
@@ -320,12 +336,9 @@ def _recognise(
     crops: list[Any],
     options: RapidOcrOptions,
     on_end: Sequence[bool] = (),
-    faint: Sequence[bool] = (),
 ) -> list[tuple[str, float]]:
     """Text and score of each crop (turned first where the angle classifier is on), with the
-    spaces the crop's ink shows put back (``rapidocr_spaces``); a ``faint`` crop that reads
-    surer mirrored is print showing through from the back, read as no text
-    (``rapidocr_ghosts``).
+    spaces the crop's ink shows put back (``rapidocr_spaces``).
 
     A crop whose line stands on end (``on_end``: a note up a letter's margin) RapidOCR has
     turned a quarter anticlockwise, which sets a line reading bottom to top upside down: it is
@@ -344,23 +357,7 @@ def _recognise(
         for index, other in zip(ends, again, strict=True):
             if other[1] > read[index][1]:
                 read[index] = other
-    _drop_show_through(session, crops, read, faint)
     return read
-
-
-def _drop_show_through(
-    session: Any, crops: list[Any], read: list[tuple[str, float]], faint: Sequence[bool]
-) -> None:
-    """``read`` with the faint crops that read surer mirrored emptied."""
-    candidates = [index for index, is_faint in enumerate(faint) if is_faint and read[index][0]]
-    if not candidates:
-        return
-    again = _read(session, [mirrored(crops[index]) for index in candidates])
-    ghosts = [i for i, other in zip(candidates, again, strict=True) if seen_through(read[i], other)]
-    for index in ghosts:
-        read[index] = ("", 0.0)
-    if ghosts:
-        log.debug("%d of %d faint lines show through from the back", len(ghosts), len(candidates))
 
 
 def _read(session: Any, crops: list[Any]) -> list[tuple[str, float]]:
