@@ -77,10 +77,10 @@ def page_of(image: Image.Image, dpi: float | None = 300) -> PageImage:
 
 
 def settings(**steps: bool) -> PreprocessingSettings:
-    """Only the named steps on (paper, borders, specks, orientation, stamps, deskew,
+    """Only the named steps on (paper, borders, specks, inverted, orientation, stamps, deskew,
     resolution, background)."""
-    names = ("paper", "borders", "specks", "orientation", "stamps", "deskew", "resolution")
-    names += ("background",)
+    names = ("paper", "borders", "specks", "inverted", "orientation", "stamps", "deskew")
+    names += ("resolution", "background")
     return PreprocessingSettings.model_validate(
         {name: {"enabled": steps.get(name, False)} for name in names}
     )

@@ -93,6 +93,13 @@ class Specks(_Section):
     enabled: bool = True
 
 
+class Inverted(_Section):
+    """Turn print in reverse video (light on a dark band: table heads, letterhead bars) dark
+    on light, after the speck step (``preprocess/inverted.py``)."""
+
+    enabled: bool = True
+
+
 class Stamps(_Section):
     """Lift coloured stamps off the print and read them on their own, after the orientation
     step (``preprocess/stamps.py``)."""
@@ -166,6 +173,7 @@ class PreprocessingSettings(_Section):
     paper: Paper = Paper()
     borders: Borders = Borders()
     specks: Specks = Specks()
+    inverted: Inverted = Inverted()
     orientation: Orientation = Orientation()
     stamps: Stamps = Stamps()
     deskew: Deskew = Deskew()

@@ -2,13 +2,12 @@
 
 ``Preprocessor.prepare`` measures the page (a photographed sheet, orientation, skew, character
 height, background) and returns a ``PreparedPage``. ``PreparedPage.variant(engine)`` builds the
-image an engine reads: the sheet in a photo flattened to a rectangle, turned upright, its
-background evened out, straightened, and upscaled only for the engines the
-resolution step names (Tesseract reads 100 dpi forms far better upscaled; RapidOCR
-scales pages itself and gained nothing).
+image an engine reads: the sheet in a photo flattened to a rectangle, cleaned (dark borders,
+specks, reverse video), turned upright, stamps lifted, its background evened out,
+straightened, and upscaled only for the engines the resolution step names (Tesseract reads
+100 dpi forms far better upscaled; RapidOCR scales pages itself and gained nothing).
 ``Variant.restore`` maps the engine's boxes back onto the original page and records what was
-done. A failure inside the stage never fails a page: it is logged and the page goes on as is.
-"""
+done. A failure inside the stage never fails a page: it is logged and the page goes on as is."""
 
 from __future__ import annotations
 
@@ -25,6 +24,7 @@ from ablage_desktop.engine.preprocess import geometry
 from ablage_desktop.engine.preprocess.background import estimate_background, flatten
 from ablage_desktop.engine.preprocess.borders import clear_borders
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
+from ablage_desktop.engine.preprocess.inverted import invert_bands
 from ablage_desktop.engine.preprocess.measure import Measures, grey_array, measure
 from ablage_desktop.engine.preprocess.orientation import OrientationDetector
 from ablage_desktop.engine.preprocess.paper import find_sheet, flatten_sheet
@@ -203,8 +203,7 @@ class Preprocessor:
     @property
     def active(self) -> bool:
         s = self.settings
-        steps = (s.paper, s.borders, s.specks, s.orientation, s.stamps, s.deskew, s.resolution)
-        steps += (s.background,)
+        steps = [getattr(s, name) for name in type(s).model_fields if name != "enabled"]
         return s.enabled and any(step.enabled for step in steps)
 
     def prepare(
@@ -266,14 +265,15 @@ class Preprocessor:
             started = time.perf_counter()
             image, measures = self._unwarp(page, measures, prepared)
             timings["paper"] = time.perf_counter() - started
-        if settings.borders.enabled:
-            started = time.perf_counter()
-            image, measures = self._clean(clear_borders, page, measures, prepared, image)
-            timings["borders"] = time.perf_counter() - started
-        if settings.specks.enabled:
-            started = time.perf_counter()
-            image, measures = self._clean(clear_specks, page, measures, prepared, image)
-            timings["specks"] = time.perf_counter() - started
+        for name, step in (
+            ("borders", clear_borders),
+            ("specks", clear_specks),
+            ("inverted", invert_bands),
+        ):
+            if getattr(settings, name).enabled:
+                started = time.perf_counter()
+                image, measures = self._clean(step, page, measures, prepared, image)
+                timings[name] = time.perf_counter() - started
         if settings.orientation.enabled:
             image, measures = self._turn(page, measures, prepared, timings, read_first, image)
         if settings.stamps.enabled:
