@@ -116,6 +116,43 @@ def test_labels_and_their_values_are_read_row_by_row_despite_the_gutter() -> Non
     ]
 
 
+def receipt(items: int, left: int, top: int, pitch: int) -> list[OcrLine]:
+    """A till receipt's lines: an item and, right of a gap, its price on each line."""
+    lines = []
+    for n in range(items):
+        y = top + pitch * n
+        lines.append(box(f"ARTIKEL {left} {n}", left, y, left + 260, y + 24))
+        lines.append(box(f"{n + 1},{left % 100:02d}", left + 420, y, left + 500, y + 24))
+    return lines
+
+
+def test_receipts_glued_side_by_side_are_read_one_after_the_other() -> None:
+    """Each with its own line pitch: their lines do not stand level, and each is read whole,
+    its prices beside its items."""
+    first, second = receipt(12, 100, 100, 34), receipt(9, 800, 140, 45)
+    text = page_text(first + second)
+    assert text.split("\n\n") == [page_text(first), page_text(second)]
+    assert page_text(first).splitlines()[0] == "ARTIKEL 100 0 1,00"
+
+
+def test_blocks_side_by_side_standing_level_are_read_row_by_row() -> None:
+    """Two receipts of the same pitch, level line by line, or a long form of labels and
+    values: a person reads across."""
+    first, second = receipt(12, 100, 100, 34), receipt(12, 800, 101, 34)
+    assert page_text(first + second).splitlines()[0] == "ARTIKEL 100 0 1,00 ARTIKEL 800 0 1,00"
+
+
+def test_a_form_beside_a_letterhead_column_stays_row_by_row() -> None:
+    """A fax cover: its fields on the left, the sender's letterhead and a stamp on the right,
+    neither level nor at a steady pitch; its ground truth reads across."""
+    fields = [100, 160, 260, 300, 420, 460, 600, 640, 700, 820]
+    letterhead = [118, 190, 232, 337, 395, 505, 572, 668, 735, 790]
+    lines = [box(f"FELD {n} Inhalt", 100, y, 500, y + 24) for n, y in enumerate(fields)]
+    lines += [box(f"KOPF {n}", 900, y, 1100, y + 24) for n, y in enumerate(letterhead)]
+    text = page_text(lines)
+    assert text.index("KOPF 0") < text.index("FELD 9")  # not all fields, then the letterhead
+
+
 def test_table_cells_are_read_row_by_row() -> None:
     cells = [["Pos", "Menge", "Betrag"], ["1", "10", "260,00"], ["2", "10", "120,00"]]
     lines = [
