@@ -9,8 +9,8 @@ title page's to 2.97 (one page of print, a receipt's worth of ghosts).
 
 A line is show-through where its crop is faint (the contrast of its ink at most ``FAINT`` of
 the strongest line's on the page) and it reads surer mirrored, by ``MARGIN`` and to at least
-``SURE``: on those pages 1,067 of 1,137 faint lines did ("YONG" 1.00 against 0.51); faint
-print does not (the faded set's: 0.96-1.00 as it stands, 0.48-0.85 mirrored), and a page
+``SURE``: on those pages 651 of 687 faint lines did ("YONG" 1.00 against 0.51); faint
+print does not (the faded and JPEG sets': 0.95-1.00 as it stands, 0.48-0.85 mirrored), and a page
 without faint lines (every page of the data set as scanned) costs no second reading.
 
 Where the back's print lies on the rows of the front's, the detector takes both for one line,

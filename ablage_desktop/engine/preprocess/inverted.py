@@ -33,11 +33,10 @@ if TYPE_CHECKING:
 
 DENSE = 0.5
 """The ink covers at least this share of the square a character high around each pixel of a
-band (print covers at most a third, a scan's thin rules and edges little more): found so, a
-band touching a table's rule or the dark edge of a receipt's scan is one all the same."""
+band (print and a scan's thin rules and edges cover less): found so, a band touching a
+table's rule or the dark edge of a receipt's scan is one all the same."""
 MIN_HEIGHT = 1.5
-"""Character heights (a line of print and its margins; a bold word's letters run together at
-100 dpi are 1.2-1.4)."""
+"""Character heights (a line of print and its margins)."""
 MIN_WIDTH = 3.0
 MAX_AREA = 0.35
 MIN_RECTANGULAR = 0.85
@@ -45,7 +44,7 @@ MIN_RECTANGULAR = 0.85
 is one component with its letters' gaps for holes, but its letters' tops leave it ragged:
 0.70)."""
 MIN_FILL = 0.55
-"""Of that rectangle, the ink (a white line of print in a band: 0.7-0.9)."""
+"""Of that rectangle, the ink (the bands of ``copies.py``: 0.74-0.96)."""
 MAX_SPREAD = 40
 """Grey levels between the quartiles of the band's ink (the bands of ``copies.py``: at most
 11; a red stamp's letters over a receipt's purple print, dense enough to be taken for a band:
@@ -55,7 +54,7 @@ MIN_HOLES = 0.005
 MIN_CHARACTERS = 3
 """...of which this many are letters: at least ``CHARACTER`` of the characters' height tall
 and ``LETTER_WIDTH`` of their own height wide (a logo of bold capitals, the data set's
-"INBIFO", has the slits between its letters and three counters for holes)."""
+"INBIFO", has for holes the slits between its letters and a few counters)."""
 CHARACTER = 0.6
 LETTER_WIDTH = 0.3
 NEAR = 3

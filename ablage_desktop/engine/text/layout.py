@@ -11,7 +11,7 @@ side of a vertical gutter holds running text (several lines, most of them fillin
 column's width, and long enough to be prose: labels, table cells and figures are not), or
 into blocks side by side that are not prose but do not stand level either, each at a steady
 line pitch of its own (receipts glued onto a sheet for an expense report: read row by row
-across them, three receipts came out at CER 0.68-0.77, one after the other 0.08-0.09;
+across them, three sheets came out at CER 0.33-0.77, one after the other 0.08-0.09;
 ``_side_by_side``), then at the widest horizontal gap; what cannot be cut is grouped into
 rows (``group_rows``).
 
