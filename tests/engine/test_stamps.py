@@ -87,8 +87,10 @@ def test_a_stamp_over_the_print_is_lifted_off_it_and_kept_apart(
     after = grey(lifted.page)
     assert (after[print_ink] < 128).mean() > 0.99  # the print under the stamp stays
     assert (after[stamp_ink & ~print_ink] > 200).mean() > 0.97  # the stamp's ink is gone
-    alone = lifted.stamps[0].image
-    assert (grey(alone) < 128).sum() > 0.8 * stamp_ink.sum()  # its ink, apart
+    words = np.asarray(ink_of("BEZAHLT/12.03.2026", colour, (500, 520), 8, frame=False))
+    words_ink = int(((words.max(axis=2) - words.min(axis=2)) > 80).sum())
+    alone = (grey(lifted.stamps[0].image) < 128).sum()
+    assert 0.8 * words_ink < alone < 1.2 * words_ink  # its words' ink, apart, without the frame
     assert "1 coloured stamp(s)" in lifted.note
 
 
@@ -280,3 +282,62 @@ def test_the_print_under_a_stamp_and_the_stamp_are_both_read(
     assert after.splitlines() == ["BEZAHLT", "12.03.2026"]
     (word,) = [line for line in page.lines if line.text == "BEZAHLT"]
     assert 450 < word.box[0] < 700 and 450 < word.box[1] < 650
+
+
+def test_a_stamp_is_read_by_the_engine_the_page_fell_back_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RapidOCR fails on the page (an injected fault); Tesseract, next in the chain, reads
+    the page and then its stamp: the stamp is not handed back to the engine that failed."""
+    import dataclasses
+
+    from ablage_desktop.engine.backends.rapidocr import RapidOcrBackend
+    from ablage_desktop.engine.config import Routing, load_config
+    from ablage_desktop.engine.errors import RecognitionError
+
+    def fails(self, page, settled, cancel=None):  # type: ignore[no-untyped-def]
+        raise RecognitionError("RapidOCR failed (injected)")
+
+    monkeypatch.setattr(RapidOcrBackend, "recognize_where", fails)
+    chain = ["rapidocr", "tesseract"]
+    config = load_config([])
+    routing = Routing(complex=chain, simple=chain, unknown=chain, cpu_only=chain[-1:])
+    engine = EngineCore(dataclasses.replace(config, routing=routing))
+    paper = tmp_path / "scan.png"
+    stamped(letter(), ink_of("BEZAHLT/12.03.2026", RED, (500, 520), 8)).save(paper, dpi=(200, 200))
+    try:
+        (document,) = engine.ocr(OcrRequest([paper], backend="auto", archive=False))
+    finally:
+        engine.close()
+
+    assert document.ok, document.error
+    (page,) = document.pages
+    assert page.backend == "tesseract"
+    assert [(f.from_backend, f.to_backend) for f in page.fallbacks] == [("rapidocr", "tesseract")]
+    assert page.text.rpartition("\n\n")[2].splitlines() == ["BEZAHLT", "12.03.2026"]
+
+
+def test_a_stamps_frame_is_taken_off_and_its_letters_kept() -> None:
+    from ablage_desktop.engine.preprocess.stamp_frames import cleaned
+
+    image = Image.new("L", (520, 240), 255)
+    draw = ImageDraw.Draw(image)
+    words, font = "BEZAHLT\n12.03.2026", ImageFont.load_default(size=70)
+    draw.multiline_text((70, 40), words, font=font, fill=0)
+    letters = grey(image) < 128
+    draw.rectangle([20, 15, 500, 225], outline=0, width=9)
+    for top in range(30, 220, 35):  # print crossed it: its ink lifted with the print's
+        draw.line([0, top, 520, top + 3], fill=255, width=3)
+    kept = grey(Image.fromarray(cleaned(grey(image)))) < 128
+    assert not kept[:, :32].any() and not kept[:, 490:].any()  # the sides
+    assert not kept[:28].any() and not kept[214:].any()  # the top and bottom
+    assert kept[letters].mean() > 0.9  # the letters, scratches closed
+
+
+def test_a_stamp_without_a_frame_keeps_letters_as_tall_as_itself() -> None:
+    from ablage_desktop.engine.preprocess.stamp_frames import cleaned
+
+    image = Image.new("L", (420, 80), 255)
+    ImageDraw.Draw(image).text((5, 0), "EINGANG", font=ImageFont.load_default(size=80), fill=0)
+    ink = grey(image) < 128
+    assert ((grey(Image.fromarray(cleaned(grey(image)))) < 128)[ink]).mean() > 0.97

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from ablage_desktop.engine.preprocess import geometry
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
+from ablage_desktop.engine.preprocess.stamp_frames import cleaned
 
 if TYPE_CHECKING:
     import numpy as np
@@ -202,8 +203,9 @@ def _regions_over_print(
 
 def _lift(pixels: np.ndarray, box: tuple[int, int, int, int], keep: bool) -> Stamp | None:
     """The stamp in ``box`` lifted off ``pixels`` (in place), and with ``keep`` its ink
-    alone."""
+    alone, level, without its frame (``stamp_frames``)."""
     import numpy as np
+    from PIL import Image as PILImage
 
     x0, y0, x1, y1 = box
     region = pixels[y0:y1, x0:x1]
@@ -222,6 +224,7 @@ def _lift(pixels: np.ndarray, box: tuple[int, int, int, int], keep: bool) -> Sta
     mark = (spread >= STAMP_CONTRAST) & (high >= THROUGH * bare)
     alone[mark] = low[mark]
     image, straightening = _straightened(alone)
+    image = PILImage.fromarray(cleaned(np.asarray(image)))
     return Stamp(image, geometry.compose((1.0, 0.0, x0, 0.0, 1.0, y0), straightening))
 
 
