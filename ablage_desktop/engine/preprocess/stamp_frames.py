@@ -9,8 +9,11 @@ covers for ``BAR`` of its width (its top and bottom: the foot of a line of lette
 less), and, between the first and last of them, the columns ink covers for ``BAR`` of that
 height (its sides: a letter inside a frame is shorter; without a top and bottom, a stamp of
 one line, whose letters may be as tall as the stamp, keeps them all), ``EDGE`` pixels either
-side with them; then the gaps in what is left are closed (``GAP``). Tesseract then read
-"BEZAHLT" (0.96) and "12.03.2026" (0.92).
+side with them; then the gaps in what is left are filled with its ink's tone (``GAP``), the
+rest of its grey kept as it was (its letters thresholded, RapidOCR read a small stamp's
+"2026" as "2025"). Tesseract then read "BEZAHLT" (0.96) and "12.03.2026" (0.92); on the
+stamped data set (``copies.py --modes stamped``) it found both words on 9 pages of 20, against
+3 with the frame, `auto` on all 20 as before.
 """
 
 from __future__ import annotations
@@ -23,13 +26,15 @@ if TYPE_CHECKING:
 BAR = 0.6
 """Share of a row (of a column between the top and bottom) that ink covers on a frame's bar;
 scratches where print crossed the bar break it in places."""
-EDGE = 2
-"""Pixels either side of a bar's rows or columns painted with it (its ragged edge)."""
+EDGE = 1
+"""Pixels either side of a bar's rows or columns painted with it (its ragged edge; on a small
+stamp the frame runs close to the letters)."""
 INK = 128
 GAP = 60
 """The square closing the scratches print left through the letters: 1/GAP of the stamp's
-height, at least 3 pixels (5 on the stamp above, 329 pixels high: with 3, Tesseract still
-left its date out)."""
+height (5 pixels on the stamp above, 329 high: with 3, Tesseract still left its date out);
+none on a stamp less than 150 pixels high (on a 100-dpi fax cover a 3-pixel square filled
+the date's "6", read "5")."""
 
 
 def cleaned(alone: np.ndarray) -> np.ndarray:
@@ -51,11 +56,14 @@ def cleaned(alone: np.ndarray) -> np.ndarray:
         frame[:, _widened(columns, ink.shape[1])] = True
     elif len(rows):
         frame[_widened(rows, ink.shape[0])] = True
+    out = alone.copy()
+    out[frame] = 255
     letters = (ink & ~frame).astype(np.uint8)
-    gap = max(3, round(ink.shape[0] / GAP)) | 1  # odd: an even square shifts the ink
-    letters = cv2.morphologyEx(letters, cv2.MORPH_CLOSE, np.ones((gap, gap), np.uint8)) > 0
-    out = np.full_like(alone, 255)
-    out[letters] = np.minimum(alone, tone)[letters]
+    gap = round(ink.shape[0] / GAP)
+    if gap >= 3:  # odd: an even square shifts the ink
+        square = np.ones((gap | 1, gap | 1), np.uint8)
+        healed = (cv2.morphologyEx(letters, cv2.MORPH_CLOSE, square) > 0) & (letters == 0)
+        out[healed & ~frame] = tone
     return out
 
 
