@@ -57,6 +57,12 @@ and ``LETTER_WIDTH`` of their own height wide (a logo of bold capitals, the data
 "INBIFO", has for holes the slits between its letters and a few counters)."""
 CHARACTER = 0.6
 LETTER_WIDTH = 0.3
+TALLEST = 1.4
+FILLS = 0.4
+"""A letter is at most TALLEST of the page's characters' height, or fills at least FILLS of
+its band's height (a heading in a bar): the counters of a logo's block capitals are neither
+(the fax cover's "INBIFO", faxed in normal mode: holes 1.5-1.7 characters and a quarter of its
+height)."""
 NEAR = 3
 """Page pixels either side of a band's edge as the working copy places it, where the page
 itself says where the band ends."""
@@ -118,7 +124,7 @@ def find_bands(measures: Measures) -> list[Band]:
         low, high = np.percentile(measures.grey[box][inked], [25, 75])
         if high - low > MAX_SPREAD:
             continue
-        if _holds_characters(outline & ~inked, outline.sum(), height):
+        if _holds_characters(outline & ~inked, outline.sum(), height, outline.shape[0]):
             bands.append(Band(x, y, outline))
     return bands
 
@@ -133,8 +139,9 @@ def _rectangle(outline: Any) -> float:
     return float((width + 1) * (height + 1))
 
 
-def _holds_characters(holes: Any, outline: int, height: float) -> bool:
-    """Whether a band's ``holes`` (in an ``outline`` of that many pixels) are light print."""
+def _holds_characters(holes: Any, outline: int, height: float, band: int) -> bool:
+    """Whether a band's ``holes`` (in an ``outline`` of that many pixels, ``band`` high) are
+    light print."""
     import cv2
     import numpy as np
 
@@ -143,7 +150,8 @@ def _holds_characters(holes: Any, outline: int, height: float) -> bool:
     _, _, stats, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), connectivity=8)
     tall = stats[1:, cv2.CC_STAT_HEIGHT]
     wide = stats[1:, cv2.CC_STAT_WIDTH]
-    letters = (tall >= CHARACTER * height) & (wide >= LETTER_WIDTH * tall)
+    sized = (tall <= TALLEST * height) | (tall >= FILLS * band)
+    letters = (tall >= CHARACTER * height) & (wide >= LETTER_WIDTH * tall) & sized
     return int(letters.sum()) >= MIN_CHARACTERS
 
 
