@@ -107,8 +107,7 @@ def test_no_page_of_the_data_set_has_a_band(data_dir: Path) -> None:
 def test_a_logo_faxed_in_normal_mode_is_no_band(data_dir: Path) -> None:
     """The fax cover's "INBIFO" sent as a fax in normal mode (98 lines an inch) and read as
     stated square: its block capitals squashed to half their height, their counters the holes
-    of a dark block; they are larger than the page's characters and a quarter of the block's
-    height, which a band's letters are not."""
+    of a dark block, three, of three sizes; a label's few letters in a band are of one."""
     page = Image.open(data_dir / "funsd_0060165115.png").convert("L")
     height = round(page.height * 1728 / page.width * 98 / 204)
     fax = page.resize((1728, height), Image.Resampling.LANCZOS).point(lambda v: 255 * (v >= 160))

@@ -129,7 +129,7 @@ def receipt(items: int, left: int, top: int, pitch: int) -> list[OcrLine]:
 def test_receipts_glued_side_by_side_are_read_one_after_the_other() -> None:
     """Each with its own line pitch: their lines do not stand level, and each is read whole,
     its prices beside its items."""
-    first, second = receipt(12, 100, 100, 34), receipt(9, 800, 140, 45)
+    first, second = receipt(18, 100, 100, 34), receipt(15, 800, 140, 45)
     text = page_text(first + second)
     assert text.split("\n\n") == [page_text(first), page_text(second)]
     assert page_text(first).splitlines()[0] == "ARTIKEL 100 0 1,00"
@@ -143,10 +143,11 @@ def test_blocks_side_by_side_standing_level_are_read_row_by_row() -> None:
 
 
 def test_a_form_beside_a_letterhead_column_stays_row_by_row() -> None:
-    """A fax cover: its fields on the left, the sender's letterhead and a stamp on the right,
-    neither level nor at a steady pitch; its ground truth reads across."""
-    fields = [100, 160, 260, 300, 420, 460, 600, 640, 700, 820]
-    letterhead = [118, 190, 232, 337, 395, 505, 572, 668, 735, 790]
+    """A long fax cover: its fields on the left, the sender's letterhead and notes on the
+    right, neither level nor at a steady pitch; its ground truth reads across."""
+    fields = [100, 160, 260, 300, 420, 460, 600, 640, 700, 820, 860, 980, 1020, 1140, 1180, 1300]
+    letterhead = [159, 201, 292, 306, 390, 551, 565, 747, 775, 789, 943, 950, 1055, 1083, 1223]
+    letterhead.append(1272)
     lines = [box(f"FELD {n} Inhalt", 100, y, 500, y + 24) for n, y in enumerate(fields)]
     lines += [box(f"KOPF {n}", 900, y, 1100, y + 24) for n, y in enumerate(letterhead)]
     text = page_text(lines)

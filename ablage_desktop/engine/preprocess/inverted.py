@@ -57,12 +57,11 @@ and ``LETTER_WIDTH`` of their own height wide (a logo of bold capitals, the data
 "INBIFO", has for holes the slits between its letters and a few counters)."""
 CHARACTER = 0.6
 LETTER_WIDTH = 0.3
-TALLEST = 1.4
-FILLS = 0.4
-"""A letter is at most TALLEST of the page's characters' height, or fills at least FILLS of
-its band's height (a heading in a bar): the counters of a logo's block capitals are neither
-(the fax cover's "INBIFO", faxed in normal mode: holes 1.5-1.7 characters and a quarter of its
-height)."""
+FEW = 6
+ONE_SIZE = 1.5
+"""Fewer letters than FEW (a label's) are of one size: the tallest at most ONE_SIZE times the
+shortest. The counters of a logo's block capitals are not (the fax cover's "INBIFO", faxed in
+normal mode and read as stated square: three holes of 9, 15 and 17 pixels)."""
 NEAR = 3
 """Page pixels either side of a band's edge as the working copy places it, where the page
 itself says where the band ends."""
@@ -124,7 +123,7 @@ def find_bands(measures: Measures) -> list[Band]:
         low, high = np.percentile(measures.grey[box][inked], [25, 75])
         if high - low > MAX_SPREAD:
             continue
-        if _holds_characters(outline & ~inked, outline.sum(), height, outline.shape[0]):
+        if _holds_characters(outline & ~inked, outline.sum(), height):
             bands.append(Band(x, y, outline))
     return bands
 
@@ -139,9 +138,8 @@ def _rectangle(outline: Any) -> float:
     return float((width + 1) * (height + 1))
 
 
-def _holds_characters(holes: Any, outline: int, height: float, band: int) -> bool:
-    """Whether a band's ``holes`` (in an ``outline`` of that many pixels, ``band`` high) are
-    light print."""
+def _holds_characters(holes: Any, outline: int, height: float) -> bool:
+    """Whether a band's ``holes`` (in an ``outline`` of that many pixels) are light print."""
     import cv2
     import numpy as np
 
@@ -150,9 +148,10 @@ def _holds_characters(holes: Any, outline: int, height: float, band: int) -> boo
     _, _, stats, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), connectivity=8)
     tall = stats[1:, cv2.CC_STAT_HEIGHT]
     wide = stats[1:, cv2.CC_STAT_WIDTH]
-    sized = (tall <= TALLEST * height) | (tall >= FILLS * band)
-    letters = (tall >= CHARACTER * height) & (wide >= LETTER_WIDTH * tall) & sized
-    return int(letters.sum()) >= MIN_CHARACTERS
+    letters = tall[(tall >= CHARACTER * height) & (wide >= LETTER_WIDTH * tall)]
+    if len(letters) < MIN_CHARACTERS:
+        return False
+    return len(letters) >= FEW or letters.max() <= ONE_SIZE * letters.min()
 
 
 def _filled(mask: Any) -> Any:

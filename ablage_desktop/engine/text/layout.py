@@ -75,9 +75,11 @@ PROSE_FULL_SHARE = 0.5
 """...at least this share of them at least PROSE_FULL_WIDTH of the column's width..."""
 PROSE_CHARS = 25
 """...and this many characters per line on average (labels and table cells have fewer)."""
-APART_LINES = 8
+APART_LINES = 15
 """Blocks side by side that are not running text are read one after the other where each
-holds at least this many lines and the columns either side of the gutter between them..."""
+holds at least this many lines (a receipt's; a fax cover's letterhead column beside its
+fields, 9 lines as RapidOCR read it with some of its lines in reverse video, is a form's side,
+read across) and the columns either side of the gutter between them..."""
 LEVEL = 0.2
 """...and fewer than LEVEL_SHARE of their lines, where the other block has lines at their
 height, lie as far from the nearest line across as most do (within LEVEL line pitches):
