@@ -12,8 +12,9 @@ the page; its outline is its ink with the holes filled, less what a square a cha
 does not fit in (the letters of the lines above and below that touch it, a rule). The outline
 must be a rectangle, turned as it may lie (``MIN_RECTANGULAR``), filled with ink
 (``MIN_FILL``) of one colour (``MAX_SPREAD``) and hold light letters (``MIN_HOLES``,
-``MIN_CHARACTERS``): characters are smaller, a bold word's letters run together have only
-their counters for holes and a ragged outline, a table's rules and frames fill little, a
+``MIN_CHARACTERS``, a few of one size: ``FEW``): characters are smaller, a bold word's letters
+run together have only their counters for holes and a ragged outline, a logo's block capitals
+counters of several sizes, a table's rules and frames fill little, a
 solid bar holds nothing to read, a stamp over print is of two inks, and a dark desk around a
 photographed sheet is most of the photo. Inside the outline, its edge found again on the page
 itself, the page is stretched, in grey, from the band's colour (to white) to its print's (to
