@@ -268,6 +268,8 @@ class RapidOcrBackend(Backend):
                 # the back's print showing through: read again without it, where it also
                 # lay in the lines of the front's print and in the gaps between their words
                 log.debug("Page %d: %s", page.index + 1, ghosts.note)
+                # (the second reading looks for ghosts again: a ghost the first joined to a
+                # line of print may stand alone now)
                 cleaned = wipe_show_through(page.image, ghosts)
                 lines, _ = self._read_lines(session, cleaned, settled)
         return self._page_result(page, started, "\n".join(line.text for line in lines), lines)

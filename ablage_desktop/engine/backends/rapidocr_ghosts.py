@@ -135,10 +135,9 @@ def wipe_show_through(image: Image.Image, ghosts: Ghosts) -> Image.Image:
     import numpy as np
     from PIL import Image as PILImage
 
-    if image.mode not in ("L", "RGB"):
-        image = image.convert("RGB")
-    pixels = np.array(image)
-    grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
+    from ablage_desktop.engine.preprocess.measure import grey_array, writable_pixels
+
+    pixels, grey = writable_pixels(image), grey_array(image)
     print_ink = (grey < ghosts.ink - WIPE_BELOW).astype(np.uint8)
     beside_print = cv2.dilate(print_ink, np.ones((3, 3), np.uint8)) > 0
     wipe = ~beside_print

@@ -174,10 +174,9 @@ def turn_bands(image: Image.Image, bands: list[Band], scale: float) -> Image.Ima
     import numpy as np
     from PIL import Image as PILImage
 
-    if image.mode not in ("L", "RGB"):
-        image = image.convert("RGB")
-    pixels = np.array(image)
-    grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
+    from ablage_desktop.engine.preprocess.measure import grey_array, writable_pixels
+
+    pixels, grey = writable_pixels(image), grey_array(image)
     page_height, page_width = grey.shape
     near = np.ones((2 * NEAR + 1, 2 * NEAR + 1), np.uint8)
     for band in bands:

@@ -151,6 +151,14 @@ def grey_array(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("L"))
 
 
+def writable_pixels(image: Image.Image) -> np.ndarray:
+    """The page as a writable uint8 array, grey or RGB (any other mode as RGB), for a step that
+    paints on it and makes an image of it again."""
+    import numpy as np
+
+    return np.array(image if image.mode in ("L", "RGB") else image.convert("RGB"))
+
+
 def measure(image: Image.Image) -> Measures:
     import cv2
     import numpy as np

@@ -186,6 +186,8 @@ def _regions_over_print(
         x1, y1 = int(rights[label]), int(bottoms[label])
         if touched[label] < max(MIN_TOUCH, TOUCH * coloured[label]):
             continue
+        if y1 - y0 > MAX_HEIGHT * colour.shape[0]:
+            continue  # a coloured form's labels and grid, a tinted sheet: printed so
         hue = _hue(small) if hue is None else hue
         inside = colour[y0:y1, x0:x1] & (labels[y0:y1, x0:x1] == label)
         if not _one_ink(hue[y0:y1, x0:x1][inside]):
@@ -193,8 +195,6 @@ def _regions_over_print(
         filled = coloured[label] >= FILLED * (x1 - x0) * (y1 - y0)
         bare = float(np.median(brightest[y0:y1, x0:x1][colour[y0:y1, x0:x1]]))
         marked = filled or bare >= HIGHLIGHTER
-        if y1 - y0 > MAX_HEIGHT * colour.shape[0]:
-            continue  # a coloured form's labels and grid, a tinted sheet: printed so
         if not marked and x1 - x0 > MAX_WIDTH * join:
             continue  # a table's coloured grid and header, which the cells' print touches
         regions.append((x0, y0, x1, y1, marked))
