@@ -19,6 +19,10 @@ Every page of the data set is rendered as the engines read it and worn in one wa
   print;
 * ``showthrough``: thin paper printed on both sides: the next document's first page shows
   through from the back, mirrored, softened and at a fifth of its contrast;
+* ``duplex``: scanned on both sides, printed on one: each page followed by its blank back,
+  the page's print showing through it mirrored at a fifth of its contrast (no text to read);
+* ``signed``: a handwritten signature (loops in blue or black ballpoint) over the widest blank
+  band in the page's lower half;
 * ``inverted``: every fourth line of print in reverse video, white on a dark band (dark grey,
   navy, dark red in turn), as table heads and letterhead bars are printed;
 * ``blurred``: out of focus, a Gaussian blur of 1.5 pixels at 2,480 pixels across (scaled with
@@ -35,6 +39,7 @@ step).
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -166,12 +171,66 @@ def watermark(page: Image.Image) -> Image.Image:
     return overlay(page, ["ENTWURF"], (205, 205, 205), 30, 0.12, frame=False)
 
 
+PENS = ((25, 40, 120), (30, 30, 35))
+"""Ballpoint inks: blue, black."""
+
+
+def scribble(width: int, height: int, seed: int) -> list[tuple[float, float]]:
+    """A signature's trace: loops running right as a cursive hand writes them, each letter a
+    different height, and a flourish back under it, ``width`` by ``height`` pixels."""
+    rng = np.random.default_rng(seed)
+    letters = int(rng.integers(6, 10))
+    t = np.linspace(0, letters * 2 * np.pi, letters * 40)
+    heights = np.repeat(rng.uniform(0.35, 1.0, letters), 40)
+    heights[:40] = 1.3  # the capital
+    x = t / t[-1] * 0.85 * width + 0.03 * width * np.cos(t + rng.uniform(0, 1))
+    y = 0.55 * height - 0.4 * height * heights * np.sin(t)
+    tail = np.linspace(0, 1, 40)
+    trace = list(zip(x.tolist(), y.tolist(), strict=True))
+    trace += [
+        (x[-1] - (x[-1] - 0.05 * width) * s, 0.75 * height + 0.15 * height * np.sin(s * np.pi))
+        for s in tail
+    ]
+    return trace
+
+
+def signed(page: Image.Image) -> Image.Image:
+    """A handwritten signature in ballpoint over the widest blank band of the page's lower
+    half (over the last lines where there is none), right of the middle; its hand and ink
+    drawn by the page's print."""
+    worn = page.convert("RGB")
+    grey = np.asarray(page.convert("L"))
+    number = int(grey[::97, ::89].sum())
+    width, height = int(worn.width * 0.25), int(worn.width * 0.075)
+    lines = [line for line in ink_lines(grey) if line[0] > grey.shape[0] // 2]
+    gaps = [(b[0] - a[1], a[1]) for a, b in itertools.pairwise(lines)]
+    gap, top = max(gaps, default=(0, int(grey.shape[0] * 0.8)))
+    top = top + (gap - height) // 2 if gap > height // 2 else top - height // 2
+    left = worn.width // 2 + int(worn.width * 0.05)
+    ink = Image.new("RGB", worn.size, (255, 255, 255))
+    trace = [(left + x, top + y) for x, y in scribble(width, height, number)]
+    ImageDraw.Draw(ink).line(
+        trace, fill=PENS[number % 2], width=max(2, worn.width // 550), joint="curve"
+    )
+    return ImageChops.multiply(worn, ink)
+
+
 def show_through(page: Image.Image, back: Image.Image) -> Image.Image:
     """``back``'s print seen through the sheet: mirrored, softened, a fifth of its contrast."""
     ghost = back.convert("L").resize(page.size).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
     ghost = ghost.filter(ImageFilter.GaussianBlur(max(1.0, page.width / 1600)))
     faint = ghost.point(lambda value: 255 - (255 - value) // 5)
     return ImageChops.multiply(page.convert("RGB"), faint.convert("RGB"))
+
+
+def backs(pages: list[Image.Image]) -> list[Image.Image]:
+    """Each page followed by its back as a duplex scanner sees it: blank but for the page's
+    print showing through, on slightly grey paper."""
+    worn = []
+    for page in pages:
+        paper = Image.new("RGB", page.size, (238, 238, 236))
+        worn += [page, show_through(paper, page)]
+    return worn
 
 
 BANDS = ((60, 60, 60), (30, 50, 110), (130, 30, 30))
@@ -208,6 +267,7 @@ MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "watermark": watermark,
     "inverted": inverted,
     "blurred": blurred,
+    "signed": signed,
 }
 BACKED = {"showthrough": show_through}
 """Modes that wear a page with another one, the next document's first page."""
@@ -222,7 +282,9 @@ def wear_set(data: Path, out: Path, mode: str) -> int:
     documents = documents_of(data)
     for number, document in enumerate(documents):
         rendered = [page.image for page in render_all([document], limits)]
-        if mode in BACKED:
+        if mode == "duplex":
+            worn = backs(rendered)
+        elif mode in BACKED:
             back = documents[(number + 1) % len(documents)]
             back_page = render_all([back], limits)[0].image
             worn = [BACKED[mode](page, back_page) for page in rendered]
@@ -248,7 +310,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", type=Path, nargs="?", default=DEFAULT_DATA)
     parser.add_argument("--backends", default="auto,tesseract")
-    every = ", ".join([*MODES, *BACKED])
+    every = ", ".join([*MODES, *BACKED, "duplex"])
     parser.add_argument("--modes", default="clean,borders", help=f"of {every}")
     parser.add_argument("--config", type=Path, help="a configuration file to read with")
     parser.add_argument("--out", type=Path, help="where the worn pages go (kept)")

@@ -12,6 +12,7 @@ and a page read alone has a session with every core.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import importlib.util
 import logging
@@ -264,7 +265,9 @@ class RapidOcrBackend(Backend):
         started = time.perf_counter()
         with self._session(page) as session:
             lines, ghosts = self._read_lines(session, page.image, settled)
-            if ghosts.show_through:
+            if ghosts.back:
+                log.debug("Page %d: the back of a sheet, the front showing through", page.index + 1)
+            elif ghosts.show_through:
                 # the back's print showing through: read again without it, where it also
                 # lay in the lines of the front's print and in the gaps between their words
                 log.debug("Page %d: %s", page.index + 1, ghosts.note)
@@ -272,7 +275,8 @@ class RapidOcrBackend(Backend):
                 # line of print may stand alone now)
                 cleaned = wipe_show_through(page.image, ghosts)
                 lines, _ = self._read_lines(session, cleaned, settled)
-        return self._page_result(page, started, "\n".join(line.text for line in lines), lines)
+        result = self._page_result(page, started, "\n".join(line.text for line in lines), lines)
+        return dataclasses.replace(result, back_of_sheet=True) if ghosts.back else result
 
     def _read_lines(
         self, session: Any, image: Any, settled: Settled

@@ -11,7 +11,10 @@ A line is show-through where its crop is faint (the contrast of its ink at most 
 the strongest line's on the page) and it reads surer mirrored, by ``MARGIN`` and to at least
 ``SURE``: on those pages 651 of 687 faint lines did ("YONG" 1.00 against 0.51); faint
 print does not (the faded and JPEG sets': 0.95-1.00 as it stands, 0.48-0.85 mirrored), and a page
-without faint lines (every page of the data set as scanned) costs no second reading.
+without faint lines (every page of the data set as scanned) costs no second reading. On the
+back of a sheet, blank but for the front's print, no line is print to measure against: its
+lines are faint beside print's usual contrast (``show_through.PRINT_CONTRAST``), and there,
+with ``MIN_GHOSTS`` found, a line that reads as surely mirrored as it stands is show-through too.
 
 Where the back's print lies on the rows of the front's, the detector takes both for one line,
 which reads with the ghost's letters at its end and without the spaces the ghost filled. A
@@ -26,20 +29,29 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ablage_desktop.engine.backends.show_through import (
+    FAINT,
+    PRINT_CONTRAST,
+    SURE,
+    contrast,
+    grey_of,
+    mirrored,
+)
+
 if TYPE_CHECKING:
     from PIL import Image
 
     from ablage_desktop.engine.results.document import Box
 
-FAINT = 0.4
-"""A crop is faint with at most this share of the strongest crop's contrast: show-through has
-a fifth or less of the print's, a faded receipt's print a third or more of its darkest line's."""
 MARGIN = 0.05
-"""A faint line is show-through where its mirrored reading scores this much higher..."""
-SURE = 0.7
-"""...and at least this: symmetric text ("00.01" read 0.98 as it stands, 0.99 mirrored) stays."""
+"""A faint line is show-through where its mirrored reading scores this much higher, and at least
+``SURE``."""
 MIN_GHOSTS = 3
 """Lines of show-through on a page before it is read again with the light ink wiped."""
+SAMPLE = 6
+"""On a page of faint lines only, this many of its widest are read mirrored first; where none
+reads as surely so as it stands, the page is faded print and the rest are not read mirrored,
+where all do, it is the back of a sheet and none of its lines is kept."""
 WIPE_BELOW = 15
 """Ink this many grey levels darker than the ghosts' darkest (their lines' tenth percentile)
 is print and stays, with the pixels beside it (its edges)."""
@@ -59,46 +71,30 @@ class Ghosts:
     """The grey level of the ghosts' darkest ink."""
     kept: tuple[Box, ...] = ()
     """The faint lines that read as printed: left as they are when the ghosts are wiped."""
+    back: bool = False
+    """The page is the back of a sheet, blank but for the front's print: none of it is read."""
 
     @property
     def show_through(self) -> bool:
-        return len(self.lines) >= MIN_GHOSTS
+        """Whether the page is read again with the ghosts wiped: they lay in its print."""
+        return len(self.lines) >= MIN_GHOSTS and not self.back
 
     @property
     def note(self) -> str:
         return f"{len(self.lines)} of {self.faint} faint lines are the back's print showing through"
 
 
-def grey_of(crop: Any) -> Any:
-    return crop.mean(axis=2) if crop.ndim == 3 else crop
-
-
-def contrast(crop: Any) -> float:
-    """Grey levels between the crop's ink (its darkest percent) and its paper (the 90th
-    percentile)."""
-    import numpy as np
-
-    ink, paper = np.percentile(grey_of(crop), [1, 90])
-    return float(paper - ink)
-
-
 def faint_crops(crops: Sequence[Any]) -> list[bool]:
-    """For each crop, whether its print is faint beside the page's strongest line."""
+    """For each crop, whether its print is faint beside the page's strongest line, or beside
+    print where the strongest is faint itself."""
     contrasts = [contrast(crop) for crop in crops]
-    strongest = max(contrasts, default=0.0)
+    strongest = max([*contrasts, PRINT_CONTRAST])
     return [value <= FAINT * strongest for value in contrasts]
 
 
-def mirrored(crop: Any) -> Any:
-    """The crop as seen from the back of the sheet."""
-    import numpy as np
-
-    return np.ascontiguousarray(crop[:, ::-1])
-
-
-def seen_through(as_printed: Reading, mirror_read: Reading) -> bool:
+def seen_through(as_printed: Reading, mirror_read: Reading, margin: float = MARGIN) -> bool:
     """Whether a faint line, read as it stands and mirrored (text, score), is show-through."""
-    return mirror_read[1] >= max(SURE, as_printed[1] + MARGIN)
+    return mirror_read[1] >= max(SURE, as_printed[1] + margin)
 
 
 def find_ghosts(
@@ -116,12 +112,27 @@ def find_ghosts(
     candidates = [i for i, reading in recognised.items() if faint[i] and reading[0].strip()]
     if not candidates:
         return Ghosts()
-    again = read([mirrored(crops[index]) for index in candidates])
-    lines = frozenset(
-        index
-        for index, other in zip(candidates, again, strict=True)
-        if seen_through(recognised[index], other)
-    )
+    no_print = all(faint)
+    readings: dict[int, Reading] = {}
+    if no_print and len(candidates) > SAMPLE:
+        # faded print or the back of a sheet: its widest lines tell which before every line
+        # is read mirrored (faded print cost twice the time)
+        widest = sorted(candidates, key=lambda i: crops[i].shape[1], reverse=True)[:SAMPLE]
+        readings = dict(zip(widest, read([mirrored(crops[i]) for i in widest]), strict=True))
+        seen = [seen_through(recognised[i], other, 0.0) for i, other in readings.items()]
+        if not any(seen):
+            return Ghosts(faint=len(widest))
+        if all(seen):  # the back of a sheet: every line of it is the front's
+            return Ghosts(frozenset(candidates), len(widest), back=True)
+    rest = [index for index in candidates if index not in readings]
+    readings.update(zip(rest, read([mirrored(crops[i]) for i in rest]), strict=True))
+    lines = frozenset(i for i, other in readings.items() if seen_through(recognised[i], other))
+    if len(lines) >= MIN_GHOSTS and no_print:
+        # the back of a sheet, blank but for the front's print: a mirrored line the recogniser
+        # read as surely as it stands (":lisM-3" 0.98, "E-Mail:" 1.00) is the front's too
+        lines = frozenset(
+            i for i, other in readings.items() if seen_through(recognised[i], other, 0.0)
+        )
     kept = tuple(boxes[i] for i, is_faint in enumerate(faint) if is_faint and i not in lines)
     darkest = [float(np.percentile(grey_of(crops[index]), 1)) for index in lines]
     ink = float(np.percentile(darkest, 10)) if darkest else 0.0

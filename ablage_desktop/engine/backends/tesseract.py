@@ -25,6 +25,12 @@ from ablage_desktop.engine.backends.base import (
     BackendSpec,
     EngineOptions,
 )
+from ablage_desktop.engine.backends.show_through import (
+    back_of_sheet,
+    could_be_back,
+    faint_page,
+    sample_band,
+)
 from ablage_desktop.engine.backends.tesseract_words import may_be_glued, split_at_gaps
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.intake.documents import PageImage
@@ -164,6 +170,10 @@ class TesseractBackend(Backend):
                 raise RecognitionError(f"Tesseract failed on page {page.index + 1}.")
             lines = self._read_lines(api)
             pictures = self._pictures(api)
+            back = bool(lines) and self._back_of_sheet(api, page.image, lines)
+            if back:
+                log.debug("Page %d: the back of a sheet, the front showing through", page.index + 1)
+                lines, pictures = [], ()
         except RuntimeError as exc:
             raise RecognitionError(f"Tesseract failed on page {page.index + 1}: {exc}") from exc
         finally:
@@ -172,7 +182,31 @@ class TesseractBackend(Backend):
                 api.SetPageSegMode(self._psm)
             self._pool.put(api)
         result = self._page_result(page, started, *in_reading_order(lines))
-        return dataclasses.replace(result, pictures=pictures) if pictures else result
+        if pictures or back:
+            result = dataclasses.replace(result, pictures=pictures, back_of_sheet=back)
+        return result
+
+    def _back_of_sheet(self, api: Any, image: Any, lines: list[OcrLine]) -> bool:
+        """Whether a page holding no ink darker than show-through reads surer mirrored, in a
+        band of its lines: the back of a sheet, blank but for the front's print
+        (``show_through``). Its binarisation drops the back's print where there is print on
+        the front, but not on a blank back."""
+        from PIL import ImageOps
+
+        if not faint_page(image):
+            return False
+        box, sample = sample_band(lines)
+        words = [word.confidence for line in sample for word in line.words]
+        if not words or not could_be_back(sum(words) / len(words)):
+            return False
+        band = image.crop(box)
+        api.SetImage(ImageOps.mirror(band if band.mode == "L" else band.convert("L")))
+        if not api.Recognize():
+            return False
+        mirror_read = [_unit(value) for value in api.AllWordConfidences()]
+        return bool(mirror_read) and back_of_sheet(
+            sum(words) / len(words), sum(mirror_read) / len(mirror_read)
+        )
 
     def _pictures(self, api: object) -> tuple[Box, ...]:
         """The blocks Tesseract's layout analysis took for pictures (it reads no text there:

@@ -27,7 +27,7 @@ from ablage_desktop.engine.models.combine import respace_lines, scaled_box, scal
 from ablage_desktop.engine.models.line_words import reads_well, settled_line, words_by_line
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
 from ablage_desktop.engine.models.pictures import set_aside_pictures
-from ablage_desktop.engine.models.router import AUTO, Route, useless_result
+from ablage_desktop.engine.models.router import AUTO, BACK_OF_SHEET, Route, useless_result
 from ablage_desktop.engine.models.stamp_reading import with_stamps
 from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.preprocess import PreparedPage, Preprocessor
@@ -195,6 +195,8 @@ class PageDispatcher:
                     read = self._run(name, variant.page, cancel)
                     stages.add(name, read.seconds)
                     result = variant.restore(read)
+                    if read.back_of_sheet:
+                        how = f"{name}: {BACK_OF_SHEET}"
                 else:
                     result, how = self._read_together(name, helper, prepared, cancel, stages)
             except Cancelled:
@@ -290,6 +292,8 @@ class PageDispatcher:
             page = self._run(name, variant.page, cancel)
             stages.add(name, page.seconds)
             return variant.restore(page), f"{name} alone ({helper} failed: {cause.message})"
+        if reading.back_of_sheet:
+            return helper_variant.restore(reading), f"{helper}: {BACK_OF_SHEET} ({name} not run)"
         scale = helper_variant.page.width / max(1, variant.page.width)
         words = [scaled_word(word, scale) for line in reading.lines for word in line.words]
         on_line: dict[Box, list[OcrWord]] = {}

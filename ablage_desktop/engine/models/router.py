@@ -89,12 +89,15 @@ class Router:
         return Route(tuple(chain), reason, analysis)
 
 
+BACK_OF_SHEET = "the back of a sheet, blank but for the front's print showing through"
+
+
 def useless_result(page: OcrPage, analysis: PageAnalysis | None) -> str | None:
     """Why a result is not worth keeping when another engine could do better, or None."""
     text = page.text.strip()
     if not text:
-        if analysis is not None and not analysis.has_ink:
-            return None  # a blank page is rightly empty
+        if page.back_of_sheet or (analysis is not None and not analysis.has_ink):
+            return None  # a blank page is rightly empty, as is a blank back
         return "no text on a page with visible ink"
     words = text.split()
     if len(words) >= REPEATED_WORDS_MIN and len(set(words)) / len(words) < REPEATED_WORDS_UNIQUE:

@@ -228,7 +228,7 @@ class Preprocessor:
     def doubts(self, prepared: PreparedPage, result: OcrPage) -> str | None:
         """Why a page read before its orientation was checked may be turned, or None."""
         engine = prepared.orientation_deferred
-        if engine is None:
+        if engine is None or result.back_of_sheet:  # mirrored: its print would not be sure
             return None
         if not any(line.text for line in result.lines):
             return "no text read"

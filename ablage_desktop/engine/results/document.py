@@ -161,6 +161,10 @@ class OcrPage:
     pictures: tuple[Box, ...] = field(default=(), compare=False)
     """Regions the engine's own layout analysis took for pictures and did not read
     (Tesseract's image blocks), for ``auto``'s combining; not kept in the archive."""
+    back_of_sheet: bool = field(default=False, compare=False)
+    """The engine found the page blank but for the front's print showing through from the
+    other side (``backends/show_through.py``): rightly empty, no other engine to read it; not
+    kept in the archive (the route says so)."""
 
     def to_json(self) -> dict[str, Any]:
         data = {
