@@ -21,6 +21,8 @@ Every page of the data set is rendered as the engines read it and worn in one wa
   through from the back, mirrored, softened and at a fifth of its contrast;
 * ``duplex``: scanned on both sides, printed on one: each page followed by its blank back,
   the page's print showing through it mirrored at a fifth of its contrast (no text to read);
+* ``streaked``: dust on a document feeder's glass, two thin lines (dark, grey) down the whole
+  page;
 * ``signed``: a handwritten signature (loops in blue or black ballpoint) over the widest blank
   band in the page's lower half;
 * ``inverted``: every fourth line of print in reverse video, white on a dark band (dark grey,
@@ -254,6 +256,18 @@ def blurred(page: Image.Image) -> Image.Image:
     return page.filter(ImageFilter.GaussianBlur(1.5 * page.width / 2480))
 
 
+def streaked(page: Image.Image) -> Image.Image:
+    """Dust on a document feeder's glass: thin lines down the whole page, one dark (2 pixels
+    at 2,480 across) through the print at 37 % of the width, one grey (3 pixels) at 71 %."""
+    worn = np.asarray(page.convert("RGB")).copy()
+    scale = page.width / 2480
+    for share, width, grey in ((0.37, 2, 50), (0.71, 3, 130)):
+        left = int(page.width * share)
+        band = worn[:, left : left + max(1, round(width * scale))]
+        np.minimum(band, grey, out=band)
+    return Image.fromarray(worn)
+
+
 MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "clean": lambda page: page,
     "borders": borders,
@@ -268,6 +282,7 @@ MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "inverted": inverted,
     "blurred": blurred,
     "signed": signed,
+    "streaked": streaked,
 }
 BACKED = {"showthrough": show_through}
 """Modes that wear a page with another one, the next document's first page."""

@@ -77,10 +77,9 @@ def page_of(image: Image.Image, dpi: float | None = 300) -> PageImage:
 
 
 def settings(**steps: bool) -> PreprocessingSettings:
-    """Only the named steps on (paper, borders, specks, inverted, orientation, stamps, deskew,
-    resolution, background)."""
-    names = ("paper", "borders", "specks", "inverted", "orientation", "stamps", "deskew")
-    names += ("resolution", "background")
+    """Only the named steps on (paper, borders, specks, streaks, inverted, orientation, stamps,
+    deskew, resolution, background: every section of the settings)."""
+    names = [name for name in PreprocessingSettings.model_fields if name != "enabled"]
     return PreprocessingSettings.model_validate(
         {name: {"enabled": steps.get(name, False)} for name in names}
     )

@@ -93,6 +93,13 @@ class Specks(_Section):
     enabled: bool = True
 
 
+class Streaks(_Section):
+    """Paint out lines of dust down a scanned page (a document feeder's glass), after the
+    speck step (``preprocess/streaks.py``)."""
+
+    enabled: bool = True
+
+
 class Inverted(_Section):
     """Turn print in reverse video (light on a dark band: table heads, letterhead bars) dark
     on light, after the speck step (``preprocess/inverted.py``)."""
@@ -173,6 +180,7 @@ class PreprocessingSettings(_Section):
     paper: Paper = Paper()
     borders: Borders = Borders()
     specks: Specks = Specks()
+    streaks: Streaks = Streaks()
     inverted: Inverted = Inverted()
     orientation: Orientation = Orientation()
     stamps: Stamps = Stamps()

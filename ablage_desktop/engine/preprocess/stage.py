@@ -31,6 +31,7 @@ from ablage_desktop.engine.preprocess.paper import find_sheet, flatten_sheet
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
 from ablage_desktop.engine.preprocess.specks import clear_specks
 from ablage_desktop.engine.preprocess.stamps import Stamp, lift_stamps
+from ablage_desktop.engine.preprocess.streaks import clear_streaks
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.page_analysis import PHOTO_MIDTONES
 
@@ -265,11 +266,8 @@ class Preprocessor:
             started = time.perf_counter()
             image, measures = self._unwarp(page, measures, prepared)
             timings["paper"] = time.perf_counter() - started
-        for name, step in (
-            ("borders", clear_borders),
-            ("specks", clear_specks),
-            ("inverted", invert_bands),
-        ):
+        steps = {"borders": clear_borders, "specks": clear_specks, "streaks": clear_streaks}
+        for name, step in {**steps, "inverted": invert_bands}.items():
             if getattr(settings, name).enabled:
                 started = time.perf_counter()
                 image, measures = self._clean(step, page, measures, prepared, image)
