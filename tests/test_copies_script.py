@@ -21,6 +21,8 @@ from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
         ("faded", ".png"),
         ("showthrough", ".png"),
         ("inverted", ".png"),
+        ("streaked", ".png"),
+        ("signed", ".png"),
     ],
 )
 def test_the_set_keeps_names_ground_truth_and_manifest(
@@ -38,3 +40,25 @@ def test_the_set_keeps_names_ground_truth_and_manifest(
         grey = np.asarray(document.page(1).image.convert("L"))
     left_band = grey[:, : int(grey.shape[1] * 0.03)]
     assert (left_band < 60).all() == (mode == "borders")
+
+
+def test_a_duplex_copy_follows_each_page_with_its_blank_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    script = load_script("copies.py", "copies_duplex")
+    data, out = small_data_set(tmp_path)
+
+    assert script.wear_set(data, out, "duplex") == 6
+
+    assert_set_of(out, "scan.pdf", "letter.pdf")
+    with open_document(out / "letter.pdf", IntakeLimits()) as document:
+        assert document.page_count == 4
+        front = np.asarray(document.page(0).image.convert("L"))
+        back = np.asarray(document.page(1).image.convert("L"))
+    assert front.min() < 60  # print
+    assert 150 < back.min() < 235  # the front's print, faint, on grey paper
+    front_ink = (255.0 - front).sum(axis=0)
+    back_ink = (255.0 - back).sum(axis=0)
+    mirrored = np.corrcoef(back_ink, front_ink[::-1])[0, 1]
+    assert mirrored > 0.9 and mirrored > np.corrcoef(back_ink, front_ink)[0, 1]
