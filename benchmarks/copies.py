@@ -23,6 +23,8 @@ Every page of the data set is rendered as the engines read it and worn in one wa
   the page's print showing through it mirrored at a fifth of its contrast (no text to read);
 * ``streaked``: dust on a document feeder's glass, two thin lines (dark, grey) down the whole
   page;
+* ``folded``: folded in three for an envelope, two creases across the page (a dark hairline,
+  a light one, a soft shadow);
 * ``signed``: a handwritten signature (loops in blue or black ballpoint) over the widest blank
   band in the page's lower half;
 * ``inverted``: every fourth line of print in reverse video, white on a dark band (dark grey,
@@ -268,6 +270,22 @@ def streaked(page: Image.Image) -> Image.Image:
     return Image.fromarray(worn)
 
 
+def folded(page: Image.Image) -> Image.Image:
+    """A letter folded in three for a DL envelope and flattened on the glass: two creases
+    across the whole page at the fold marks (105 and 210 mm of 297), each a dark hairline with
+    a light one beside it and a soft shadow below."""
+    worn = np.asarray(page.convert("RGB")).astype(np.float32)
+    scale = page.height / 3508
+    for share in (105 / 297, 210 / 297):
+        row = int(page.height * share)
+        shadow = max(3, round(14 * scale))
+        fall = np.linspace(0.88, 1.0, shadow, dtype=np.float32)[:, None, None]
+        worn[row : row + shadow] *= fall
+        worn[row - 1 : row + 1] = np.minimum(worn[row - 1 : row + 1], 150)
+        worn[row - 2] = np.maximum(worn[row - 2], 250)
+    return Image.fromarray(worn.clip(0, 255).astype(np.uint8))
+
+
 MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "clean": lambda page: page,
     "borders": borders,
@@ -283,6 +301,7 @@ MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "blurred": blurred,
     "signed": signed,
     "streaked": streaked,
+    "folded": folded,
 }
 BACKED = {"showthrough": show_through}
 """Modes that wear a page with another one, the next document's first page."""
