@@ -74,6 +74,9 @@ def test_a_letter_a_streak_crossed_joins_up_and_paper_stays_paper() -> None:
     assert (after[:150] == 255).all()  # the top margin: the streak gone, no trace of it
     changed = after[:, 525:540] != before[:, 525:540]
     assert changed.mean() < 0.02  # where a stroke crossed it, the ink on either side
+    crossed = before[:, 530:532] < 50
+    assert crossed.sum() > 50  # the print it crossed, darker than it, is kept as it was
+    assert (after[:, 530:532][crossed] == before[:, 530:532][crossed]).all()
 
 
 def table_rule() -> Image.Image:
