@@ -332,6 +332,16 @@ def test_given_a_blank_page_then_an_empty_result_is_kept(rig: Rig) -> None:
     assert result.route is not None and result.route.startswith("unknown page: blank page")
 
 
+def test_an_iban_read_with_a_letter_for_a_digit_is_mended_whichever_engine_read_it(
+    rig: Rig, page: PageImage
+) -> None:
+    rig.gpu.text = "Bitte zahlen Sie auf\nIBAN : DEO2120300000000202051"
+
+    result = rig.dispatcher().recognize(page)
+
+    assert result.text == "Bitte zahlen Sie auf\nIBAN : DE02120300000000202051"
+
+
 def test_given_a_chosen_engine_then_a_useless_result_is_returned_as_it_is(
     rig: Rig, page: PageImage
 ) -> None:

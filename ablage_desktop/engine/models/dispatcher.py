@@ -41,6 +41,7 @@ from ablage_desktop.engine.results.document import (
 )
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.page_analysis import PageAnalysis
+from ablage_desktop.engine.text.iban import mend_page
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ class PageDispatcher:
             result = self._with_stamps(reader, result, prepared, cancel, stages)
         reason = f"{route.reason}; {how}" if how else route.reason
         return dataclasses.replace(
-            result, route=reason, fallbacks=tuple(fallbacks), stages=stages.items()
+            mend_page(result), route=reason, fallbacks=tuple(fallbacks), stages=stages.items()
         )
 
     def _check_orientation(
