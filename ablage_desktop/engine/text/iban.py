@@ -5,10 +5,11 @@ Tesseract alone read the data set's two IBANs, through 16 worn copies of their i
 (faxed, photographed, faded, stamped...), right in 12 of 32 readings ("DEO2120300000000202051",
 "DEI2 1234 432] 9876 00", "DEL2 1234 4321 9876 00"), mended in 27; `auto` read all 32 right.
 After the country code of a German or Austrian IBAN every character is a digit: a look-alike
-there (O, I, l, ], S, B...) is taken for its digit where that makes the IBAN's check digits right (ISO 13616, mod 97), or, where
-the line calls it an IBAN, whatever the check says (the sample IBAN on the data set's invoice
-is 18 digits long, as printed). A digit misread as another digit is left: the check would
-find it, but not which. Anything else that starts with DE is left as read.
+there (O, I, l, ], S, B...) is taken for its digit where that makes the IBAN's check digits
+right (ISO 13616, mod 97), or, where the line calls it an IBAN, whatever the check says (the
+sample IBAN on the data set's invoice is 18 digits long, as printed). A digit misread as
+another digit is left: the check would find it, but not which. Anything else that starts with
+DE or AT is left as read.
 """
 
 from __future__ import annotations
