@@ -193,11 +193,12 @@ class TesseractBackend(Backend):
         the front, but not on a blank back."""
         from PIL import ImageOps
 
-        if not faint_page(image):
-            return False
+        read = [word.confidence for line in lines for word in line.words]
+        if not read or not could_be_back(sum(read) / len(read)) or not faint_page(image):
+            return False  # (most pages: read surely, at 0.9 or more)
         box, sample = sample_band(lines)
         words = [word.confidence for line in sample for word in line.words]
-        if not words or not could_be_back(sum(words) / len(words)):
+        if not words:
             return False
         band = image.crop(box)
         api.SetImage(ImageOps.mirror(band if band.mode == "L" else band.convert("L")))
