@@ -36,6 +36,7 @@ from ablage_desktop.engine.backends.base import (
 )
 from ablage_desktop.engine.backends.rapidocr_alphabet import Alphabet, restrict
 from ablage_desktop.engine.backends.rapidocr_ghosts import Ghosts, find_ghosts, wipe_show_through
+from ablage_desktop.engine.backends.rapidocr_scribbles import find_scribbles
 from ablage_desktop.engine.backends.rapidocr_spaces import spaced
 from ablage_desktop.engine.backends.rapidocr_tiles import detect_in_tiles
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
@@ -282,7 +283,8 @@ class RapidOcrBackend(Backend):
         self, session: Any, image: Any, settled: Settled
     ) -> tuple[list[OcrLine], Ghosts]:
         """The lines ``image`` holds, in the detector's order, and the faint ones among them
-        that are the back's print showing through, left out (``rapidocr_ghosts``)."""
+        that are the back's print showing through, left out (``rapidocr_ghosts``), as are
+        handwritten signatures (``rapidocr_scribbles``)."""
         width, height = image.size
         found = _detect(session, image)
         boxes = [box_of_quad(quad, width, height) for quad, _crop in found]
@@ -291,15 +293,15 @@ class RapidOcrBackend(Backend):
         on_end = [stands_on_end(found[i][0]) for i in todo]
         read = _recognise(session, [found[i][1] for i in todo], self._options, on_end)
         recognised = dict(zip(todo, read, strict=True))
-        ghosts = find_ghosts(
-            functools.partial(_read, session), [crop for _quad, crop in found], recognised, boxes
-        )
+        crops = [crop for _quad, crop in found]
+        ghosts = find_ghosts(functools.partial(_read, session), crops, recognised, boxes)
+        left_out = ghosts.lines | find_scribbles(crops, recognised)
         lines: list[OcrLine] = []
         for index, line in enumerate(known):
             if line is None:
                 text, score = recognised[index]
                 text = text.strip()
-                if not text or score < self._options.min_confidence or index in ghosts.lines:
+                if not text or score < self._options.min_confidence or index in left_out:
                     continue
                 line = OcrLine(text, float(score), boxes[index])
             lines.append(line)
