@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -64,3 +65,17 @@ def jpeg_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
+
+
+def data_set_pages(folder: Path) -> Iterator[tuple[str, Image.Image]]:
+    """Every page of the documents in the data set ``folder``, with its document's name, as
+    the app renders it."""
+    from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
+
+    limits = IntakeLimits()
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in (".png", ".jpg", ".pdf", ".tif"):
+            continue
+        with open_document(path, limits) as document:
+            for page in document.pages():
+                yield path.name, page.image

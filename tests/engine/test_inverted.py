@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from samples import data_set_pages
 
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore, OcrRequest
-from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor
 from ablage_desktop.engine.preprocess.inverted import find_bands, invert_bands
 from ablage_desktop.engine.preprocess.measure import measure
@@ -95,13 +96,8 @@ def test_what_is_not_print_in_reverse_video_is_left(page) -> None:  # type: igno
 def test_no_page_of_the_data_set_has_a_band(data_dir: Path) -> None:
     """Among them a fax's logo of bold capitals ("INBIFO") with slits between its letters,
     and bold and underlined words scanned at 100 dpi."""
-    limits = IntakeLimits()
-    for path in sorted(data_dir.iterdir()):
-        if path.suffix not in (".png", ".jpg", ".pdf", ".tif"):
-            continue
-        with open_document(path, limits) as document:
-            for page in document.pages():
-                assert find_bands(measure(page.image)) == [], (path.name, page.index)
+    for name, image in data_set_pages(data_dir):
+        assert find_bands(measure(image)) == [], name
 
 
 def test_a_logo_faxed_in_normal_mode_is_no_band(data_dir: Path) -> None:

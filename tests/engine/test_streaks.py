@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from samples import data_set_pages
 
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore, OcrRequest
-from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor
 from ablage_desktop.engine.preprocess.measure import measure
 from ablage_desktop.engine.preprocess.streaks import clear_streaks
@@ -111,13 +112,8 @@ def test_what_is_not_dust_through_the_print_is_left(page) -> None:  # type: igno
 
 def test_no_page_of_the_data_set_has_a_streak(data_dir: Path) -> None:
     """Among them forms cut to their frame, whose right edge runs down the whole page."""
-    limits = IntakeLimits()
-    for path in sorted(data_dir.iterdir()):
-        if path.suffix not in (".png", ".jpg", ".pdf", ".tif"):
-            continue
-        with open_document(path, limits) as document:
-            for page in document.pages():
-                assert clear_streaks(page.image, measure(page.image)) is None, path.name
+    for name, image in data_set_pages(data_dir):
+        assert clear_streaks(image, measure(image)) is None, name
 
 
 def test_the_stage_paints_streaks_and_can_be_switched_off() -> None:

@@ -170,7 +170,7 @@ class TesseractBackend(Backend):
                 raise RecognitionError(f"Tesseract failed on page {page.index + 1}.")
             lines = self._read_lines(api)
             pictures = self._pictures(api)
-            back = bool(lines) and self._back_of_sheet(api, page.image, lines)
+            back = bool(lines) and self._back_of_sheet(api, page, lines)
             if back:
                 log.debug("Page %d: the back of a sheet, the front showing through", page.index + 1)
                 lines, pictures = [], ()
@@ -186,13 +186,14 @@ class TesseractBackend(Backend):
             result = dataclasses.replace(result, pictures=pictures, back_of_sheet=back)
         return result
 
-    def _back_of_sheet(self, api: Any, image: Any, lines: list[OcrLine]) -> bool:
+    def _back_of_sheet(self, api: Any, page: PageImage, lines: list[OcrLine]) -> bool:
         """Whether a page holding no ink darker than show-through reads surer mirrored, in a
         band of its lines: the back of a sheet, blank but for the front's print
         (``show_through``). Its binarisation drops the back's print where there is print on
         the front, but not on a blank back."""
         from PIL import ImageOps
 
+        image = page.image
         read = [word.confidence for line in lines for word in line.words]
         if not read or not could_be_back(sum(read) / len(read)) or not faint_page(image):
             return False  # (most pages: read surely, at 0.9 or more)
@@ -202,6 +203,8 @@ class TesseractBackend(Backend):
             return False
         band = image.crop(box)
         api.SetImage(ImageOps.mirror(band if band.mode == "L" else band.convert("L")))
+        if page.dpi:
+            api.SetSourceResolution(round(page.dpi))
         if not api.Recognize():
             return False
         mirror_read = [_unit(value) for value in api.AllWordConfidences()]
