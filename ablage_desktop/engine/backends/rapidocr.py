@@ -38,7 +38,7 @@ from ablage_desktop.engine.backends.rapidocr_alphabet import Alphabet, restrict
 from ablage_desktop.engine.backends.rapidocr_ghosts import Ghosts, find_ghosts, wipe_show_through
 from ablage_desktop.engine.backends.rapidocr_scribbles import find_scribbles
 from ablage_desktop.engine.backends.rapidocr_spaces import spaced
-from ablage_desktop.engine.backends.rapidocr_tiles import detect_in_tiles
+from ablage_desktop.engine.backends.rapidocr_tiles import detect_around_ink, detect_in_tiles
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
@@ -316,8 +316,10 @@ class RapidOcrBackend(Backend):
 
 def _detect(session: Any, image: Any) -> list[tuple[Any, Any]]:
     """The detector's four-point boxes on the page and the crops the recogniser reads, a long
-    page (a receipt) tile by tile (``rapidocr_tiles``)."""
-    return detect_in_tiles(functools.partial(_detect_whole, session), image)
+    page (a receipt) tile by tile, a page where it found nothing again around its ink
+    (``rapidocr_tiles``)."""
+    whole = functools.partial(_detect_whole, session)
+    return detect_in_tiles(whole, image) or detect_around_ink(whole, image)
 
 
 def _detect_whole(session: Any, image: Any) -> list[tuple[Any, Any]]:

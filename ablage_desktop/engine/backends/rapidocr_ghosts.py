@@ -52,6 +52,10 @@ SAMPLE = 6
 """On a page of faint lines only, this many of its widest are read mirrored first; where none
 reads as surely so as it stands, the page is faded print and the rest are not read mirrored,
 where all do, it is the back of a sheet and none of its lines is kept."""
+MOST = 0.75
+"""Where this share of a page's faint lines is show-through, the page is a back with a little
+print (a page number) or a front seen through a back printed all over: its faint lines that
+read as surely mirrored as they stand are show-through too."""
 WIPE_BELOW = 15
 """Ink this many grey levels darker than the ghosts' darkest (their lines' tenth percentile)
 is print and stays, with the pixels beside it (its edges)."""
@@ -127,7 +131,7 @@ def find_ghosts(
     rest = [index for index in candidates if index not in readings]
     readings.update(zip(rest, read([mirrored(crops[i]) for i in rest]), strict=True))
     lines = frozenset(i for i, other in readings.items() if seen_through(recognised[i], other))
-    if len(lines) >= MIN_GHOSTS and no_print:
+    if len(lines) >= MIN_GHOSTS and (no_print or len(lines) >= MOST * len(readings)):
         # the back of a sheet, blank but for the front's print: a mirrored line the recogniser
         # read as surely as it stands (":lisM-3" 0.98, "E-Mail:" 1.00) is the front's too
         lines = frozenset(

@@ -75,6 +75,29 @@ def faint_page(image: Image.Image) -> bool:
     return bool(paper - ink <= FAINT * PRINT_CONTRAST)
 
 
+def printed(image: Image.Image, box: Box) -> bool:
+    """Whether the line in ``box`` has ink darker than show-through: print on a back (a page
+    number), kept where the rest of the page is the front's print showing through."""
+    import numpy as np
+
+    crop = np.asarray(image.crop(box).convert("L"))
+    return crop.size > 0 and contrast(crop) > FAINT * PRINT_CONTRAST
+
+
+def printed_part(image: Image.Image, line: OcrLine) -> OcrLine | None:
+    """The words of ``line`` that are print on a back (``printed``), as a line, or None: the
+    front's page number showing through beside the back's is read into one line with it."""
+    import dataclasses
+
+    words = [word for word in line.words if printed(image, word.box)]
+    if len(words) == len(line.words):
+        return line if words or printed(image, line.box) else None
+    if not words:
+        return None
+    text = " ".join(word.text for word in words)
+    return dataclasses.replace(line, text=text, words=tuple(words))
+
+
 def back_of_sheet(as_read: float, mirror_read: float) -> bool:
     """Whether a faint page whose words were read at ``as_read`` on average, and mirrored at
     ``mirror_read``, is the back of a sheet."""

@@ -29,6 +29,8 @@ from ablage_desktop.engine.backends.show_through import (
     back_of_sheet,
     could_be_back,
     faint_page,
+    printed,
+    printed_part,
     sample_band,
 )
 from ablage_desktop.engine.backends.tesseract_words import may_be_glued, split_at_gaps
@@ -173,7 +175,9 @@ class TesseractBackend(Backend):
             back = bool(lines) and self._back_of_sheet(api, page, lines)
             if back:
                 log.debug("Page %d: the back of a sheet, the front showing through", page.index + 1)
-                lines, pictures = [], ()
+                kept = (printed_part(page.image, line) for line in lines)  # "Seite 2"
+                lines = [line for line in kept if line is not None]
+                pictures = ()
         except RuntimeError as exc:
             raise RecognitionError(f"Tesseract failed on page {page.index + 1}: {exc}") from exc
         finally:
@@ -187,16 +191,19 @@ class TesseractBackend(Backend):
         return result
 
     def _back_of_sheet(self, api: Any, page: PageImage, lines: list[OcrLine]) -> bool:
-        """Whether a page holding no ink darker than show-through reads surer mirrored, in a
-        band of its lines: the back of a sheet, blank but for the front's print
-        (``show_through``). Its binarisation drops the back's print where there is print on
-        the front, but not on a blank back."""
+        """Whether a page holding no ink darker than show-through (but for a line or two: a
+        page number) reads surer mirrored, in a band of its faint lines: the back of a sheet,
+        blank but for the front's print (``show_through``). Its binarisation drops the back's
+        print where there is print on the front, but not on a blank back."""
         from PIL import ImageOps
 
         image = page.image
         read = [word.confidence for line in lines for word in line.words]
         if not read or not could_be_back(sum(read) / len(read)) or not faint_page(image):
             return False  # (most pages: read surely, at 0.9 or more)
+        lines = [line for line in lines if not printed(image, line.box)]
+        if not lines:
+            return False
         box, sample = sample_band(lines)
         words = [word.confidence for line in sample for word in line.words]
         if not words:
