@@ -13,8 +13,10 @@ the strongest line's on the page) and it reads surer mirrored, by ``MARGIN`` and
 print does not (the faded and JPEG sets': 0.95-1.00 as it stands, 0.48-0.85 mirrored), and a page
 without faint lines (every page of the data set as scanned) costs no second reading. On the
 back of a sheet, blank but for the front's print, no line is print to measure against: its
-lines are faint beside print's usual contrast (``show_through.PRINT_CONTRAST``), and there,
-with ``MIN_GHOSTS`` found, a line that reads as surely mirrored as it stands is show-through too.
+lines are faint beside print's usual contrast (``show_through.PRINT_CONTRAST``). There, and on
+a page whose faint lines are ``MOST``ly show-through (a back with its page number), a line that
+reads as surely mirrored as it stands is show-through too, once ``MIN_GHOSTS`` are found: the
+symmetric remnants ("00,001") go with the rest.
 
 Where the back's print lies on the rows of the front's, the detector takes both for one line,
 which reads with the ghost's letters at its end and without the spaces the ghost filled. A
@@ -49,9 +51,9 @@ MARGIN = 0.05
 MIN_GHOSTS = 3
 """Lines of show-through on a page before it is read again with the light ink wiped."""
 SAMPLE = 6
-"""On a page of faint lines only, this many of its widest are read mirrored first; where none
-reads as surely so as it stands, the page is faded print and the rest are not read mirrored,
-where all do, it is the back of a sheet and none of its lines is kept."""
+"""On a page of faint lines only, this many of its widest are read mirrored first: where none
+reads at least as surely mirrored as it stands, the page is faded print and the rest are not
+read mirrored; where all do, it is the back of a sheet and none of its lines is kept."""
 MOST = 0.75
 """Where this share of a page's faint lines is show-through, the page is a back with a little
 print (a page number) or a front seen through a back printed all over: its faint lines that
@@ -132,8 +134,8 @@ def find_ghosts(
     readings.update(zip(rest, read([mirrored(crops[i]) for i in rest]), strict=True))
     lines = frozenset(i for i, other in readings.items() if seen_through(recognised[i], other))
     if len(lines) >= MIN_GHOSTS and (no_print or len(lines) >= MOST * len(readings)):
-        # the back of a sheet, blank but for the front's print: a mirrored line the recogniser
-        # read as surely as it stands (":lisM-3" 0.98, "E-Mail:" 1.00) is the front's too
+        # a page that is all or mostly the front's print seen through: a mirrored line the
+        # recogniser read as surely as it stands (":lisM-3" 0.98, "E-Mail:" 1.00) is too
         lines = frozenset(
             i for i, other in readings.items() if seen_through(recognised[i], other, 0.0)
         )
