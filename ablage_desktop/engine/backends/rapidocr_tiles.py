@@ -1,4 +1,5 @@
-"""A long receipt read by RapidOCR in tiles along its length.
+"""A long receipt read by RapidOCR in tiles along its length; a page of one small line read
+around its ink (``detect_around_ink``).
 
 RapidOCR scales a page so that its longest side is at most 2,000 pixels before its detector
 looks at it, and cuts the lines for its recogniser from that reduced page. A supermarket
@@ -94,14 +95,14 @@ def detect_around_ink(
 ) -> list[tuple[Any, Any]]:
     """``detect`` on the region of ``image`` that holds its ink, the boxes on the page: for a
     page where the whole found nothing. RapidOCR, as the library does on its own, found no line
-    on an A4 page at 300 dpi holding one small line ("Seite 2 von 2", 39 pixels high: reduced
-    to a sixth of the page's area, the detector saw too little), which it reads cut out."""
+    on an A4 page at 300 dpi holding one small line ("Seite 2 von 2", 39 pixels high, on the
+    page reduced to 1,984 pixels long), and finds it in a strip of the page around it."""
     import numpy as np
 
     grey = np.asarray(image.convert("L"))
     paper = float(np.percentile(grey[::4, ::4], 90))
-    rows = np.flatnonzero((grey < paper - INK_DARKER).any(axis=1))
-    columns = np.flatnonzero((grey < paper - INK_DARKER).any(axis=0))
+    ink = grey < paper - INK_DARKER
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if not len(rows):
         return []
     margin = round(INK_MARGIN * max(image.size))
