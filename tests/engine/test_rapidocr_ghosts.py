@@ -120,3 +120,40 @@ def test_a_faint_line_is_a_ghost_only_when_surer_mirrored(
     as_printed: float, mirrored: float, ghost: bool
 ) -> None:
     assert seen_through(("x", as_printed), ("y", mirrored)) is ghost
+
+
+def striped(grey: int, offset: int) -> np.ndarray:
+    """A crop of upright strokes in ``grey``, told apart from the others by ``offset``."""
+    crop = np.full((40, 200), 255, np.uint8)
+    crop[10:30, 20 + offset : 180 : 7] = grey
+    return crop
+
+
+@pytest.mark.parametrize(("prints", "symmetric_dropped"), [(0, True), (2, False)])
+def test_on_a_page_mostly_of_show_through_a_symmetric_line_goes_with_the_ghosts(
+    prints: int, symmetric_dropped: bool
+) -> None:
+    """A page of print (line 0), three faint lines that read surer mirrored, one faint line
+    that reads as surely either way ("00,001") and ``prints`` of faint print that read worse
+    mirrored: with three quarters of its faint lines show-through (3 of 4, not 3 of 6), the
+    symmetric line goes with them; else the strict margin keeps it."""
+    ghosts = 3
+    count = 1 + ghosts + 1 + prints
+    crops = [striped(0, 0), *(striped(205, n) for n in range(1, count))]
+    symmetric = 1 + ghosts
+    faint_print = set(range(symmetric + 1, count))
+    recognised = {0: ("Rechnung", 0.99), symmetric: ("00,001", 0.98)}
+    recognised |= {i: ("Zahlung", 0.97) for i in faint_print}
+    recognised |= {i: ("AMOY", 0.5) for i in range(1, symmetric)}
+    mirrored_reading = {i: recognised[i][1] for i in faint_print | {symmetric}}
+    mirrored_reading |= {i: 0.3 for i in faint_print} | {i: 0.99 for i in range(1, symmetric)}
+    index = {crop[:, ::-1].tobytes(): i for i, crop in enumerate(crops)}
+
+    def read(batch: list[np.ndarray]) -> list[tuple[str, float]]:
+        return [("", mirrored_reading[index[crop.tobytes()]]) for crop in batch]
+
+    boxes = [(0, 40 * i, 200, 40 * i + 40) for i in range(count)]
+    found = rapidocr_ghosts.find_ghosts(read, crops, recognised, boxes)
+    assert set(range(1, symmetric)) <= found.lines
+    assert (symmetric in found.lines) is symmetric_dropped
+    assert not found.lines & (faint_print | {0})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -39,11 +39,12 @@ from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.models.dispatcher import PageDispatcher
 from ablage_desktop.engine.models.manager import ManagerPolicy, ModelManager
-from ablage_desktop.engine.models.router import Route, Router
+from ablage_desktop.engine.models.router import Route, Router, useless_result
 from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
 from ablage_desktop.engine.preprocess.stage import Preprocessor
 from ablage_desktop.engine.results.document import OcrPage
+from ablage_desktop.engine.run.page_analysis import PageAnalysis
 
 CHAIN = ("gpu_ocr", "cpu_ocr")
 CPU_CHAIN = ("cpu_ocr",)
@@ -644,3 +645,12 @@ def test_a_helper_that_cannot_load_is_not_tried_again_on_every_page(
     assert broken.attempts == 1
     assert "tesseract failed" in (first.route or "")
     assert second.backend == "rapidocr"
+
+
+def test_an_empty_back_of_a_sheet_is_kept_where_an_empty_page_with_ink_is_not() -> None:
+    """The back's ghosts are ink to the page analysis: only the engine's word keeps another
+    engine from reading the mirrored print."""
+    inked = PageAnalysis("simple", 0.05, 0.0, 0, 100, 100, "print")
+    empty = OcrPage(0, 100, 100, "tesseract", 0.1, "")
+    assert useless_result(empty, inked) == "no text on a page with visible ink"
+    assert useless_result(replace(empty, back_of_sheet=True), inked) is None
