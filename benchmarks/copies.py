@@ -27,6 +27,8 @@ Every page of the data set is rendered as the engines read it and worn in one wa
   a light one, a soft shadow);
 * ``signed``: a handwritten signature (loops in blue or black ballpoint) over the widest blank
   band in the page's lower half;
+* ``coded``: a payment QR code (a GiroCode's 45 modules, 3.5 cm across) and a shipping
+  barcode (Code 128, 1.2 cm tall) in blank places of the page, the lowest that hold them;
 * ``inverted``: every fourth line of print in reverse video, white on a dark band (dark grey,
   navy, dark red in turn), as table heads and letterhead bars are printed;
 * ``blurred``: out of focus, a Gaussian blur of 1.5 pixels at 2,480 pixels across (scaled with
@@ -50,13 +52,14 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-for folder in (REPO, REPO / "benchmarks"):
+for folder in (REPO, REPO / "benchmarks", REPO / "tests"):
     if str(folder) not in sys.path:  # run from a checkout without installing the package
         sys.path.insert(0, str(folder))
 
 import numpy as np  # noqa: E402
 from photos import copy_truth, read_each  # noqa: E402
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont  # noqa: E402
+from printed_codes import barcode_modules, drawn, qr_modules  # noqa: E402  (tests/)
 from tesseract_path import DEFAULT_DATA, documents_of, render_all  # noqa: E402
 
 from ablage_desktop.engine.config import load_config  # noqa: E402
@@ -286,6 +289,50 @@ def folded(page: Image.Image) -> Image.Image:
     return Image.fromarray(worn.clip(0, 255).astype(np.uint8))
 
 
+def blank_spot(grey: np.ndarray, width: int, height: int) -> tuple[int, int] | None:
+    """The lowest, then rightmost, place (left, top) where a ``width`` x ``height`` box holds
+    no print and keeps off the page's edges; None where there is none."""
+    ink = (grey < 200).astype(np.int64)
+    total = np.pad(ink.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+    margin = grey.shape[1] // 25
+    step = max(4, min(width, height) // 8)
+    for top in range(grey.shape[0] - margin - height, margin, -step):
+        for left in range(grey.shape[1] - margin - width, margin, -step):
+            bottom, right = top + height, left + width
+            if (
+                not total[bottom, right]
+                - total[top, right]
+                - total[bottom, left]
+                + total[top, left]
+            ):
+                return left, top
+    return None
+
+
+def coded(page: Image.Image) -> Image.Image:
+    """A payment QR code (a GiroCode, 45 modules, 3.5 cm across at A4's width) and a shipping
+    barcode (Code 128, 1.2 cm tall) each in a blank place of the page, lowest first."""
+    worn = page.convert("RGB")
+    grey = np.asarray(page.convert("L")).copy()
+    number = int(grey[::97, ::89].sum())
+    scale = page.width / 2480
+    module = max(2, round(9 * scale))
+    shapes = [
+        drawn(qr_modules(45, number), module),
+        drawn(barcode_modules(number), max(1, round(4 * scale)), round(140 * scale)),
+    ]
+    for shape in shapes:
+        quiet = 4 * module
+        spot = blank_spot(grey, shape.shape[1] + 2 * quiet, shape.shape[0] + 2 * quiet)
+        if spot is None:
+            continue
+        left, top = spot[0] + quiet, spot[1] + quiet
+        box = grey[top : top + shape.shape[0], left : left + shape.shape[1]]
+        box[shape] = BLACK
+        worn.paste(Image.fromarray(box), (left, top))
+    return worn
+
+
 MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "clean": lambda page: page,
     "borders": borders,
@@ -302,6 +349,7 @@ MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "signed": signed,
     "streaked": streaked,
     "folded": folded,
+    "coded": coded,
 }
 BACKED = {"showthrough": show_through}
 """Modes that wear a page with another one, the next document's first page."""

@@ -62,3 +62,24 @@ def test_a_duplex_copy_follows_each_page_with_its_blank_back(
     back_ink = (255.0 - back).sum(axis=0)
     mirrored = np.corrcoef(back_ink, front_ink[::-1])[0, 1]
     assert mirrored > 0.9 and mirrored > np.corrcoef(back_ink, front_ink)[0, 1]
+
+
+def test_a_coded_copy_puts_a_qr_code_and_a_barcode_in_blank_places(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from samples import text_page
+
+    from ablage_desktop.engine.preprocess.codes import find_codes
+    from ablage_desktop.engine.preprocess.measure import measure
+
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    script = load_script("copies.py", "copies_coded")
+    page = text_page(size=(1700, 2200))
+
+    worn = script.coded(page)
+
+    kinds = sorted(code.kind for code in find_codes(measure(worn)))
+    assert kinds == ["2D code", "barcode"]
+    before, after = np.asarray(page.convert("L")), np.asarray(worn.convert("L"))
+    assert (after[before < 128] == before[before < 128]).all()  # over no print
+    assert not (after[:600] != before[:600]).any()  # the lowest places first

@@ -79,6 +79,13 @@ class Paper(_Section):
         return self
 
 
+class Codes(_Section):
+    """Paint out barcodes and 2D codes (QR, DataMatrix), first of the cleaning steps
+    (``preprocess/codes.py``)."""
+
+    enabled: bool = True
+
+
 class Borders(_Section):
     """Paint dark bands along a scan's edges (a copy of a copy, a sheet scanned with the lid
     open) as paper, after the paper step (``preprocess/borders.py``)."""
@@ -178,6 +185,7 @@ class PreprocessingSettings(_Section):
     enabled: bool = True
     """The switch for the whole stage."""
     paper: Paper = Paper()
+    codes: Codes = Codes()
     borders: Borders = Borders()
     specks: Specks = Specks()
     streaks: Streaks = Streaks()

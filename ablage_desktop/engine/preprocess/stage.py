@@ -22,16 +22,13 @@ from typing import TYPE_CHECKING, Any
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.preprocess import geometry
 from ablage_desktop.engine.preprocess.background import estimate_background, flatten
-from ablage_desktop.engine.preprocess.borders import clear_borders
+from ablage_desktop.engine.preprocess.cleaning import CLEANING
 from ablage_desktop.engine.preprocess.deskew import estimate_skew
-from ablage_desktop.engine.preprocess.inverted import invert_bands
 from ablage_desktop.engine.preprocess.measure import Measures, grey_array, measure
 from ablage_desktop.engine.preprocess.orientation import OrientationDetector
 from ablage_desktop.engine.preprocess.paper import find_sheet, flatten_sheet
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
-from ablage_desktop.engine.preprocess.specks import clear_specks
 from ablage_desktop.engine.preprocess.stamps import Stamp, lift_stamps
-from ablage_desktop.engine.preprocess.streaks import clear_streaks
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.page_analysis import PHOTO_MIDTONES
 
@@ -266,8 +263,7 @@ class Preprocessor:
             started = time.perf_counter()
             image, measures = self._unwarp(page, measures, prepared)
             timings["paper"] = time.perf_counter() - started
-        steps = {"borders": clear_borders, "specks": clear_specks, "streaks": clear_streaks}
-        for name, step in {**steps, "inverted": invert_bands}.items():
+        for name, step in CLEANING:
             if getattr(settings, name).enabled:
                 started = time.perf_counter()
                 image, measures = self._clean(step, page, measures, prepared, image)
@@ -325,8 +321,8 @@ class Preprocessor:
         prepared: PreparedPage,
         image: Image.Image | None,
     ) -> tuple[Image.Image | None, Measures]:
-        """The page (``image``: as the steps before left it) cleaned by ``step`` (the border
-        or the speck step; None where it found nothing and nothing was changed before) and
+        """The page (``image``: as the steps before left it) cleaned by ``step`` (one of
+        ``CLEANING``; None where it found nothing and nothing was changed before) and
         its measures. Not where the paper then still varies by the background step's
         ``min_unevenness``: a photo, whose desk around a close-up's sheet and whose paper's
         grain the other steps allow for (painted, Tesseract read the data set's close-ups at
