@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 from samples import text_page
 
 from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
-from ablage_desktop.engine.run.page_analysis import analyze_page
+from ablage_desktop.engine.run.page_analysis import BLANK_INK, analyze_page
 
 A4_300DPI = (2480, 3508)
 PROSE = (
@@ -64,6 +64,33 @@ def test_given_a_blank_scan_with_paper_noise_then_the_noise_is_not_ink() -> None
     analysis = analyze_page(scan)
 
     assert (analysis.complexity, analysis.has_ink) == ("unknown", False), analysis
+
+
+def test_given_one_small_line_on_an_a4_page_then_it_holds_print() -> None:
+    """A page number alone (a duplex scan's back) is less ink than ``BLANK_INK``; taken for
+    blank, an empty reading of it went to no other engine."""
+    page = Image.new("L", A4_300DPI, 255)
+    font = ImageFont.load_default(size=30)
+    ImageDraw.Draw(page).text((1000, 3200), "Seite 2 von 2", font=font, fill=0)
+
+    analysis = analyze_page(page)
+
+    assert analysis.ink < BLANK_INK
+    assert analysis.has_ink and analysis.complexity == "simple"
+    assert analysis.reason.startswith("a line or two of print")
+
+
+def test_given_specks_of_dust_on_a_blank_scan_then_it_stays_blank() -> None:
+    rng = np.random.default_rng(5)
+    scan = np.clip(rng.normal(245, 3, A4_300DPI[::-1]), 0, 255).astype(np.uint8)
+    for y, x, size in zip(
+        rng.integers(0, 3400, 80), rng.integers(0, 2400, 80), rng.integers(2, 20, 80), strict=True
+    ):
+        scan[y : y + size, x : x + size] = 30
+
+    analysis = analyze_page(Image.fromarray(scan))
+
+    assert analysis.ink < BLANK_INK and analysis.reason == "blank page", analysis
 
 
 def test_given_a_tiny_image_then_it_is_unknown() -> None:

@@ -35,7 +35,12 @@ from ablage_desktop.engine.backends.base import (
     Settled,
 )
 from ablage_desktop.engine.backends.rapidocr_alphabet import Alphabet, restrict
-from ablage_desktop.engine.backends.rapidocr_ghosts import Ghosts, find_ghosts, wipe_show_through
+from ablage_desktop.engine.backends.rapidocr_ghosts import (
+    Ghosts,
+    find_ghosts,
+    print_lost,
+    wipe_show_through,
+)
 from ablage_desktop.engine.backends.rapidocr_scribbles import find_scribbles
 from ablage_desktop.engine.backends.rapidocr_spaces import spaced
 from ablage_desktop.engine.backends.rapidocr_tiles import detect_around_ink, detect_in_tiles
@@ -275,7 +280,8 @@ class RapidOcrBackend(Backend):
                 # (the second reading looks for ghosts again: a ghost the first joined to a
                 # line of print may stand alone now)
                 cleaned = wipe_show_through(page.image, ghosts)
-                lines, _ = self._read_lines(session, cleaned, settled)
+                first, (lines, _) = lines, self._read_lines(session, cleaned, settled)
+                lines += print_lost(first, lines, ghosts)
         result = self._page_result(page, started, "\n".join(line.text for line in lines), lines)
         return dataclasses.replace(result, back_of_sheet=True) if ghosts.back else result
 

@@ -27,6 +27,12 @@ RULE_RUN = 0.25
 """...when one unbroken stretch of it covers this share: a line of dense print is broken by
 every space between its words."""
 TABLE_RULES = 4
+LINE_WORDS = 3
+"""Marks of one height side by side (words, or letters) from which a page of little ink holds
+a line of print: a page number alone on an A4 page is 0.0004 of it, below ``BLANK_INK``, and
+a page taken for blank is not read again by another engine where the first read nothing."""
+WORD_HEIGHT = (4, 60)
+"""Thumbnail pixels a mark of such a line is high (specks of noise are smaller)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +47,12 @@ class PageAnalysis:
     width: int
     height: int
     reason: str
+    line_of_print: bool = False
+    """A page of less ink than ``BLANK_INK`` that holds a line of print all the same."""
 
     @property
     def has_ink(self) -> bool:
-        return self.ink >= BLANK_INK
+        return self.ink >= BLANK_INK or self.line_of_print
 
 
 def analyze_page(image: Image.Image) -> PageAnalysis:
@@ -66,9 +74,12 @@ def analyze_page(image: Image.Image) -> PageAnalysis:
     ink = float(dark.mean())
     midtones = float(((pixels > 60) & (pixels < 190)).mean())
     rules = _count_rules(dark) + _count_rules(dark.T)
-    if ink < BLANK_INK:
+    line_of_print = ink < BLANK_INK and _holds_a_line(dark)
+    if ink < BLANK_INK and not line_of_print:
         complexity: Complexity = "unknown"
         reason = "blank page"
+    elif line_of_print:
+        complexity, reason = "simple", f"a line or two of print ({ink:.2%} ink)"
     elif midtones > PHOTO_MIDTONES:
         complexity, reason = "complex", f"photo-like ({midtones:.0%} mid-tones)"
     elif rules >= TABLE_RULES:
@@ -77,7 +88,37 @@ def analyze_page(image: Image.Image) -> PageAnalysis:
         complexity, reason = "complex", f"dense print ({ink:.0%} ink)"
     else:
         complexity, reason = "simple", f"clean print ({ink:.0%} ink, {rules} ruled lines)"
-    return PageAnalysis(complexity, ink, midtones, rules, width, height, reason)
+    return PageAnalysis(complexity, ink, midtones, rules, width, height, reason, line_of_print)
+
+
+def _holds_a_line(dark: object) -> bool:
+    """Whether ``LINE_WORDS`` marks of one height stand side by side on one row of ``dark``,
+    each within two heights of the next."""
+    import cv2
+    import numpy as np
+
+    _count, _labels, stats, centres = cv2.connectedComponentsWithStats(
+        np.asarray(dark).view(np.uint8), connectivity=8
+    )
+    x, w, h = stats[1:, 0], stats[1:, 2], stats[1:, 3]
+    middle = centres[1:, 1]
+    marks = np.flatnonzero((h >= WORD_HEIGHT[0]) & (h <= WORD_HEIGHT[1]))
+    for mark in marks.tolist():
+        tall = h[mark]
+        row = marks[
+            (np.abs(middle[marks] - middle[mark]) <= tall / 2)
+            & (h[marks] * 2 >= tall)
+            & (h[marks] <= 2 * tall)
+        ]
+        row = row[np.argsort(x[row])]
+        gaps = x[row][1:] - (x[row] + w[row])[:-1]
+        run = longest = 1
+        for near in (gaps <= 2 * tall).tolist():
+            run = run + 1 if near else 1
+            longest = max(longest, run)
+        if longest >= LINE_WORDS:
+            return True
+    return False
 
 
 def _min3(pixels: object) -> object:
