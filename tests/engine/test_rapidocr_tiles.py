@@ -6,11 +6,12 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ablage_desktop.engine.backends.rapidocr import RapidOcrBackend, RapidOcrOptions
-from ablage_desktop.engine.backends.rapidocr_tiles import OVERLAP, tiles
+from ablage_desktop.engine.backends.rapidocr_tiles import FEW_LINES, OVERLAP, detect_beside, tiles
 from ablage_desktop.engine.intake.documents import PageImage
 
 
@@ -53,3 +54,31 @@ def test_rapidocr_reads_every_line_of_a_long_receipt_once() -> None:
     finally:
         backend.close()
     assert page.text.split() == " ".join(LINES).split()
+
+
+def quad(left: float, top: float, right: float, bottom: float) -> np.ndarray:
+    return np.array([[left, top], [right, top], [right, bottom], [left, bottom]], np.float32)
+
+
+def test_print_beside_the_few_lines_found_is_detected_again_around_it() -> None:
+    """The detector (here: what it returns for the region it is shown) is asked again around
+    the ink no line found covers; a line it finds again there is not taken twice."""
+    image = Image.new("L", (2000, 3000), 250)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((100, 2700, 900, 2740), fill=0)  # a line the detector found
+    draw.rectangle((800, 2800, 1100, 2830), fill=0)  # print it left out, below
+    found = [(quad(100, 2700, 900, 2740), "found")]
+    shown: list[tuple[int, int]] = []
+
+    def detect(region: Image.Image) -> list[tuple[np.ndarray, str]]:
+        shown.append(region.size)
+        # in the region (from 90 pixels, 0.03 of 3,000, left of and above the ink): the
+        # line found before, partly, and the print beside it
+        return [(quad(10, 0, 200, 30), "again"), (quad(90, 90, 391, 121), "beside")]
+
+    (line,) = detect_beside(detect, image, found)
+
+    assert line[1] == "beside"
+    assert line[0].min(axis=0).tolist() == [800, 2800]
+    assert shown == [(300 + 1 + 180, 30 + 1 + 180)]
+    assert detect_beside(detect, image, found * (FEW_LINES + 1)) == []  # a page of print

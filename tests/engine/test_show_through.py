@@ -168,14 +168,14 @@ def test_tesseract_keeps_the_page_number_on_a_back(
     assert "".join(result.text.split()) == "Seite2von2" and result.back_of_sheet
 
 
-def test_rapidocr_keeps_the_page_number_on_a_back_read_again_wiped(
+def test_rapidocr_finds_the_page_number_beside_a_remnant_of_show_through(
     rapidocr: RapidOcrBackend, data_dir: Path
 ) -> None:
     """A back as ``copies.py --modes duplex`` makes it (the front multiplied in at a fifth of
     its contrast on slightly tinted paper), its page number a little above the foot. Its faint
     lines mostly show-through, it is read again with them wiped, and there the detector finds
-    a remnant of them but not the small line alone on the page: the first reading's line of
-    print is kept (before, the page read empty)."""
+    a remnant of them but not the small line alone on the page: print beside the few lines
+    found is detected again around its ink (before, the page read empty)."""
     with open_document(data_dir / "de_ferd_physiotherapeut.pdf", IntakeLimits()) as document:
         front = document.page(0).image.convert("L")
     ghost = front.transpose(Image.Transpose.FLIP_LEFT_RIGHT)

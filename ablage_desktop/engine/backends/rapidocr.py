@@ -35,15 +35,14 @@ from ablage_desktop.engine.backends.base import (
     Settled,
 )
 from ablage_desktop.engine.backends.rapidocr_alphabet import Alphabet, restrict
-from ablage_desktop.engine.backends.rapidocr_ghosts import (
-    Ghosts,
-    find_ghosts,
-    print_lost,
-    wipe_show_through,
-)
+from ablage_desktop.engine.backends.rapidocr_ghosts import Ghosts, find_ghosts, wipe_show_through
 from ablage_desktop.engine.backends.rapidocr_scribbles import find_scribbles
 from ablage_desktop.engine.backends.rapidocr_spaces import spaced
-from ablage_desktop.engine.backends.rapidocr_tiles import detect_around_ink, detect_in_tiles
+from ablage_desktop.engine.backends.rapidocr_tiles import (
+    detect_around_ink,
+    detect_beside,
+    detect_in_tiles,
+)
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
@@ -280,8 +279,7 @@ class RapidOcrBackend(Backend):
                 # (the second reading looks for ghosts again: a ghost the first joined to a
                 # line of print may stand alone now)
                 cleaned = wipe_show_through(page.image, ghosts)
-                first, (lines, _) = lines, self._read_lines(session, cleaned, settled)
-                lines += print_lost(first, lines, ghosts)
+                lines, _ = self._read_lines(session, cleaned, settled)
         result = self._page_result(page, started, "\n".join(line.text for line in lines), lines)
         return dataclasses.replace(result, back_of_sheet=True) if ghosts.back else result
 
@@ -325,7 +323,8 @@ def _detect(session: Any, image: Any) -> list[tuple[Any, Any]]:
     page (a receipt) tile by tile, a page where it found nothing again around its ink
     (``rapidocr_tiles``)."""
     whole = functools.partial(_detect_whole, session)
-    return detect_in_tiles(whole, image) or detect_around_ink(whole, image)
+    found = detect_in_tiles(whole, image) or detect_around_ink(whole, image)
+    return found + detect_beside(whole, image, found)
 
 
 def _detect_whole(session: Any, image: Any) -> list[tuple[Any, Any]]:

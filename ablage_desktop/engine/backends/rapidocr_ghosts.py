@@ -22,8 +22,7 @@ Where the back's print lies on the rows of the front's, the detector takes both 
 which reads with the ghost's letters at its end and without the spaces the ghost filled. A
 page with ``MIN_GHOSTS`` such lines is read again with the ink as light as the ghosts' wiped
 (``wipe_show_through``): now sure that it is show-through, and only there, is light ink taken
-away; the faint lines that read as printed are left as they are. A line of print the first
-reading found and the second does not find again is kept from the first (``print_lost``).
+away; the faint lines that read as printed are left as they are.
 """
 
 from __future__ import annotations
@@ -44,7 +43,7 @@ from ablage_desktop.engine.backends.show_through import (
 if TYPE_CHECKING:
     from PIL import Image
 
-    from ablage_desktop.engine.results.document import Box, OcrLine
+    from ablage_desktop.engine.results.document import Box
 
 MARGIN = 0.05
 """A faint line is show-through where its mirrored reading scores this much higher, and at least
@@ -78,8 +77,6 @@ class Ghosts:
     """The grey level of the ghosts' darkest ink."""
     kept: tuple[Box, ...] = ()
     """The faint lines that read as printed: left as they are when the ghosts are wiped."""
-    printed: tuple[Box, ...] = ()
-    """The lines that are not faint: print, which the wipe leaves."""
     back: bool = False
     """The page is the back of a sheet, blank but for the front's print: none of it is read."""
 
@@ -145,24 +142,7 @@ def find_ghosts(
     kept = tuple(boxes[i] for i, is_faint in enumerate(faint) if is_faint and i not in lines)
     darkest = [float(np.percentile(grey_of(crops[index]), 1)) for index in lines]
     ink = float(np.percentile(darkest, 10)) if darkest else 0.0
-    printed = tuple(boxes[i] for i, is_faint in enumerate(faint) if not is_faint)
-    return Ghosts(lines, len(candidates), ink, kept, printed)
-
-
-def print_lost(first: Sequence[OcrLine], again: Sequence[OcrLine], ghosts: Ghosts) -> list[OcrLine]:
-    """The lines of print the first reading found and the reading with the ghosts wiped did
-    not, where no line of that reading lies: a line of print alone on a page wiped blank (a
-    back's page number) the detector no longer finds."""
-    printed = set(ghosts.printed)
-    return [
-        line
-        for line in first
-        if line.box in printed and not any(_meet(line.box, other.box) for other in again)
-    ]
-
-
-def _meet(box: Box, other: Box) -> bool:
-    return box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
+    return Ghosts(lines, len(candidates), ink, kept)
 
 
 def wipe_show_through(image: Image.Image, ghosts: Ghosts) -> Image.Image:

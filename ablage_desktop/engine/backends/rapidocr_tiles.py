@@ -1,5 +1,6 @@
 """A long receipt read by RapidOCR in tiles along its length; a page of one small line read
-around its ink (``detect_around_ink``).
+around its ink (``detect_around_ink``), as is print beside the few lines found on a page
+(``detect_beside``).
 
 RapidOCR scales a page so that its longest side is at most 2,000 pixels before its detector
 looks at it, and cuts the lines for its recogniser from that reduced page. A supermarket
@@ -90,6 +91,11 @@ INK_DARKER = 100
 the back's print showing through, 40-60 below)."""
 
 
+FEW_LINES = 3
+"""A page where the detector found no more lines than this is looked at for print it left out
+(``detect_beside``)."""
+
+
 def detect_around_ink(
     detect: Callable[[Any], list[tuple[Any, Any]]], image: Any
 ) -> list[tuple[Any, Any]]:
@@ -97,11 +103,59 @@ def detect_around_ink(
     page where the whole found nothing. RapidOCR, as the library does on its own, found no line
     on an A4 page at 300 dpi holding one small line ("Seite 2 von 2", 39 pixels high, on the
     page reduced to 1,984 pixels long), and finds it in a strip of the page around it."""
+    return _detect_in_region(detect, image, _ink(image))
+
+
+def detect_beside(
+    detect: Callable[[Any], list[tuple[Any, Any]]], image: Any, found: list[tuple[Any, Any]]
+) -> list[tuple[Any, Any]]:
+    """``detect`` around the ink that no line of ``found`` covers, on a page where the whole
+    found ``FEW_LINES`` or fewer: the lines it finds there, the boxes on the page. On a duplex
+    scan's back the detector found a remnant of the front's print showing through, and not
+    the page number alone at its foot."""
+    import numpy as np
+
+    if not found or len(found) > FEW_LINES:
+        return []
+    ink = _ink(image)
+    boxes = [_bounds(quad) for quad, _crop in found]
+    for left, top, right, bottom in boxes:
+        ink[
+            max(0, int(top)) : int(np.ceil(bottom)) + 1, max(0, int(left)) : int(np.ceil(right)) + 1
+        ] = False
+    beside = _detect_in_region(detect, image, ink)
+    return [line for line in beside if not any(_overlap(_bounds(line[0]), box) for box in boxes)]
+
+
+def _bounds(quad: Any) -> tuple[float, float, float, float]:
+    (left, top), (right, bottom) = quad.min(axis=0), quad.max(axis=0)
+    return float(left), float(top), float(right), float(bottom)
+
+
+def _overlap(box: tuple[float, ...], other: tuple[float, ...]) -> bool:
+    """Whether half of ``box`` or more lies in ``other`` (a line found again)."""
+    width = min(box[2], other[2]) - max(box[0], other[0])
+    height = min(box[3], other[3]) - max(box[1], other[1])
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    return width > 0 and height > 0 and width * height >= 0.5 * area
+
+
+def _ink(image: Any) -> Any:
+    """Where ``image`` holds print: ``INK_DARKER`` below its paper."""
     import numpy as np
 
     grey = np.asarray(image.convert("L"))
     paper = float(np.percentile(grey[::4, ::4], 90))
-    ink = grey < paper - INK_DARKER
+    return grey < paper - INK_DARKER
+
+
+def _detect_in_region(
+    detect: Callable[[Any], list[tuple[Any, Any]]], image: Any, ink: Any
+) -> list[tuple[Any, Any]]:
+    """``detect`` on the region of ``image`` around ``ink``, the boxes on the page; nothing
+    where ``ink`` is empty or spreads over half the page (the detector saw it whole)."""
+    import numpy as np
+
     rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if not len(rows):
         return []
@@ -110,7 +164,7 @@ def detect_around_ink(
     right = min(image.width, int(columns[-1]) + 1 + margin)
     bottom = min(image.height, int(rows[-1]) + 1 + margin)
     if (right - left) * (bottom - top) > 0.5 * image.width * image.height:
-        return []  # the ink spreads over the page: the detector saw it whole
+        return []
     found = []
     for quad, crop in detect(image.crop((left, top, right, bottom))):
         placed = quad.copy()
