@@ -33,6 +33,8 @@ Every page of the data set is rendered as the engines read it and worn in one wa
   navy, dark red in turn), as table heads and letterhead bars are printed;
 * ``blurred``: out of focus, a Gaussian blur of 1.5 pixels at 2,480 pixels across (scaled with
   the page's width);
+* ``lowres``: scanned in grey at 150 dpi, an office scanner's default, saved as a JPEG at
+  quality 75 (its resolution stated); the receipts and 100-dpi forms in grey as they are;
 * ``clean``: as rendered, the reference.
 
 A multi-page document stays one (an image-only PDF). ``--config`` reads with a configuration
@@ -333,6 +335,21 @@ def coded(page: Image.Image) -> Image.Image:
     return worn
 
 
+LOW_DPI = 150
+"""An office scanner's default: half the data set's 300 dpi."""
+
+
+def lowres(page: Image.Image) -> Image.Image:
+    """A page of 300 dpi (2,000 pixels wide or more: the rendered PDFs and the printed pages)
+    at ``LOW_DPI`` in grey; the photographed receipts and 100-dpi forms in grey as they are
+    (saved as a JPEG at quality 75)."""
+    grey = page.convert("L")
+    if page.width < 2000:
+        return grey
+    size = (round(page.width * LOW_DPI / 300), round(page.height * LOW_DPI / 300))
+    return grey.resize(size, Image.Resampling.LANCZOS)
+
+
 MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "clean": lambda page: page,
     "borders": borders,
@@ -350,6 +367,7 @@ MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "streaked": streaked,
     "folded": folded,
     "coded": coded,
+    "lowres": lowres,
 }
 BACKED = {"showthrough": show_through}
 """Modes that wear a page with another one, the next document's first page."""
@@ -373,13 +391,14 @@ def wear_set(data: Path, out: Path, mode: str) -> int:
         else:
             worn = [MODES[mode](page) for page in rendered]
         pages += len(worn)
+        dpi = LOW_DPI if mode == "lowres" and worn[0].width < rendered[0].width else 300
         if len(worn) > 1:
             name = document.stem + ".pdf"
             rgb = [page.convert("RGB") for page in worn]
-            rgb[0].save(out / name, save_all=True, append_images=rgb[1:], resolution=300)
-        elif mode == "jpeg":
+            rgb[0].save(out / name, save_all=True, append_images=rgb[1:], resolution=dpi)
+        elif mode in ("jpeg", "lowres"):
             name = document.stem + ".jpg"
-            worn[0].save(out / name, quality=15, dpi=(300, 300))
+            worn[0].save(out / name, quality=15 if mode == "jpeg" else 75, dpi=(dpi, dpi))
         else:
             name = document.stem + ".png"
             worn[0].save(out / name, dpi=(300, 300))

@@ -23,6 +23,7 @@ from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
         ("inverted", ".png"),
         ("streaked", ".png"),
         ("signed", ".png"),
+        ("lowres", ".jpg"),
     ],
 )
 def test_the_set_keeps_names_ground_truth_and_manifest(
