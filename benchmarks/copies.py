@@ -29,6 +29,8 @@ Every page of the data set is rendered as the engines read it and worn in one wa
   band in the page's lower half;
 * ``coded``: a payment QR code (a GiroCode's 45 modules, 3.5 cm across) and a shipping
   barcode (Code 128, 1.2 cm tall) in blank places of the page, the lowest that hold them;
+* ``marked``: a reader's ballpoint marks: one line's last figures circled, another line
+  underlined with a wavy stroke, a tick left of a third;
 * ``inverted``: every fourth line of print in reverse video, white on a dark band (dark grey,
   navy, dark red in turn), as table heads and letterhead bars are printed;
 * ``blurred``: out of focus, a Gaussian blur of 1.5 pixels at 2,480 pixels across (scaled with
@@ -224,6 +226,53 @@ def signed(page: Image.Image) -> Image.Image:
     return ImageChops.multiply(worn, ink)
 
 
+def marked(page: Image.Image) -> Image.Image:
+    """A reader's pen marks on the print: a line's figures circled, another line underlined
+    with a wavy stroke, a tick left of a third, in blue or black ballpoint (the lines drawn by
+    the page's print)."""
+    worn = page.convert("RGB")
+    grey = np.asarray(page.convert("L"))
+    found = ink_lines(grey)
+    usual = float(np.median([bottom - top for top, bottom in found])) if found else 0.0
+    lines = [(top, bottom) for top, bottom in found if usual / 2 <= bottom - top <= 2 * usual]
+    if len(lines) < 3:
+        return worn
+    number = int(grey[::97, ::89].sum())
+    rng = np.random.default_rng(number)
+    pen, width = PENS[number % 2], max(2, worn.width // 550)
+    ink = Image.new("RGB", worn.size, (255, 255, 255))
+    draw = ImageDraw.Draw(ink)
+    chosen = sorted(rng.choice(len(lines), 3, replace=False).tolist())
+    for kind, index in zip(("circle", "underline", "tick"), chosen, strict=True):
+        top, bottom = lines[index]
+        tall = bottom - top
+        columns = np.flatnonzero((grey[top:bottom] < 128).any(axis=0))
+        words = [
+            (int(run[0]), int(run[-1]))
+            for run in np.split(columns, np.flatnonzero(np.diff(columns) > tall) + 1)
+            if run[-1] - run[0] >= tall  # print, not a frame's rule crossing the line
+        ]
+        if not words:
+            continue
+        left, right = words[0][0], words[-1][1]
+        if kind == "circle":  # the line's last stretch of print, a figure or a total
+            start = max(words[-1][0], right - 8 * tall)
+            draw.ellipse(
+                [start - tall, top - tall // 2, right + tall, bottom + tall // 2],
+                outline=pen, width=width,
+            )  # fmt: skip
+        elif kind == "underline":
+            xs = np.linspace(left, right, 60)
+            ys = bottom + tall // 3 + (tall / 6) * np.sin(xs / (1.5 * tall))
+            draw.line(list(zip(xs.tolist(), ys.tolist(), strict=True)), fill=pen, width=width)
+        else:
+            x = max(width, left - 2 * tall)
+            middle, low = (top + bottom) // 2, (top + bottom + tall) // 2
+            tick = [(x, middle), (x + tall // 2, low), (x + 3 * tall // 2, top - tall // 2)]
+            draw.line(tick, fill=pen, width=width, joint="curve")
+    return ImageChops.multiply(worn, ink)
+
+
 def show_through(page: Image.Image, back: Image.Image) -> Image.Image:
     """``back``'s print seen through the sheet: mirrored, softened, a fifth of its contrast."""
     ghost = back.convert("L").resize(page.size).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
@@ -368,6 +417,7 @@ MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "folded": folded,
     "coded": coded,
     "lowres": lowres,
+    "marked": marked,
 }
 BACKED = {"showthrough": show_through}
 """Modes that wear a page with another one, the next document's first page."""

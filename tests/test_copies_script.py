@@ -24,6 +24,7 @@ from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
         ("streaked", ".png"),
         ("signed", ".png"),
         ("lowres", ".jpg"),
+        ("marked", ".png"),
     ],
 )
 def test_the_set_keeps_names_ground_truth_and_manifest(
