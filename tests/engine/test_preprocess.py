@@ -709,7 +709,7 @@ def test_the_dispatcher_hands_the_prepared_page_and_returns_original_boxes() -> 
     original = turned(upright, 90)
     dispatcher, manager, _ = ink_dispatcher(orientation_first())
     try:
-        result = dispatcher.recognize(page_of(original))
+        result = dispatcher.recognize(page_of(original, dpi=100))
     finally:
         manager.close()
 
@@ -761,12 +761,12 @@ def test_a_page_read_first_is_turned_and_read_again_only_where_its_reading_is_do
     upright, _ = line_at_known_place()  # small prose: the baselines cannot vouch for it
     dispatcher, manager, reads = ink_dispatcher(PreprocessingSettings(), upright.size)
     try:
-        as_is = dispatcher.recognize(page_of(upright))
+        as_is = dispatcher.recognize(page_of(upright, dpi=100))
         assert asked == [] and len(reads) == 1, "a sure reading: no detection"
         assert as_is.preprocessing[0].startswith("scaled")
 
         original = turned(upright, 90)
-        result = dispatcher.recognize(page_of(original))
+        result = dispatcher.recognize(page_of(original, dpi=100))
     finally:
         manager.close()
 

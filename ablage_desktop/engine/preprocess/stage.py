@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from ablage_desktop.engine.preprocess.deskew import estimate_skew
 from ablage_desktop.engine.preprocess.measure import Measures, grey_array, measure
 from ablage_desktop.engine.preprocess.orientation import OrientationDetector
 from ablage_desktop.engine.preprocess.paper import find_sheet, flatten_sheet
+from ablage_desktop.engine.preprocess.resolution import choose_resolution
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
 from ablage_desktop.engine.preprocess.stamps import Stamp, lift_stamps
 from ablage_desktop.engine.results.document import OcrPage
@@ -41,8 +41,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MIN_SCALE = 1.05
-"""Smaller upscales are not worth an interpolation."""
 UNKNOWN_DPI = 96.0
 """The resolution Tesseract takes for a page whose file names none (tesserocr hands a page
 over as a BMP file, which says 96). An upscaled variant of such a page says this times its
@@ -105,6 +103,8 @@ class PreparedPage:
     paper: int = 255
     notes: list[str] = field(default_factory=list)
     scale_note: str = ""
+    dpi_doubted: bool = False
+    """The file's stated resolution does not fit the print (``resolution.py``): not told."""
     orientation_deferred: str | None = None
     """The engine that reads this page as it is, neither turned nor vouched for, before the
     orientation method decides, and only if that reading is doubtful (``Preprocessor.doubts``)."""
@@ -171,7 +171,7 @@ class PreparedPage:
     def _build(self, scale: float) -> Variant:
         notes = [*self.notes, self.scale_note] if scale != 1.0 else list(self.notes)
         base = self.image if self.image is not None else self.original.image
-        if self.image is None and not self.skew and scale == 1.0:
+        if self.image is None and not self.skew and scale == 1.0 and not self.dpi_doubted:
             return Variant(self.original, self.original, None, ())
         matrix = self.turn
         image = base
@@ -181,7 +181,7 @@ class PreparedPage:
             )
             image = geometry.warp_image(base, warp, width, height, self.paper, upscale=scale > 1)
             matrix = geometry.compose(warp, matrix)
-        dpi = self.original.dpi
+        dpi = None if self.dpi_doubted else self.original.dpi
         if scale != 1.0:
             dpi = (dpi or UNKNOWN_DPI) * scale
         page = PageImage(self.original.document, self.original.index, image, dpi)
@@ -285,7 +285,13 @@ class Preprocessor:
         if settings.deskew.enabled:
             self._straighten(measures, prepared, timings)
         if settings.resolution.enabled:
-            self._choose_scale(measures, prepared, image if image is not None else page.image)
+            base = image if image is not None else page.image
+            chosen = choose_resolution(
+                measures, settings.resolution, base.width * base.height, page.dpi
+            )
+            prepared.scale, prepared.scale_engines = chosen.scale, chosen.engines
+            prepared.scale_note, prepared.dpi_doubted = chosen.note, bool(chosen.doubt)
+            prepared.notes += [chosen.doubt] if chosen.doubt else []
         prepared.image = image
         steps = [*prepared.notes, prepared.scale_note] if prepared.scale_note else prepared.notes
         log.debug(
@@ -427,27 +433,6 @@ class Preprocessor:
         ):
             prepared.skew = -skew.angle
             prepared.notes.append(f"deskewed by {skew.angle:.2f}°")
-
-    def _choose_scale(self, measures: Measures, prepared: PreparedPage, base: Image.Image) -> None:
-        """Record an upscale for the resolution step's engines when the characters are small."""
-        resolution = self.settings.resolution
-        text = measures.text_height
-        if text is not None and text < resolution.min_text_height:
-            text = measures.line_text_height()  # not specks or dots the size of small print
-        if text is not None and text < resolution.min_text_height:
-            pixels = base.width * base.height
-            scale = min(
-                resolution.max_scale,
-                resolution.target_text_height / text,
-                math.sqrt(resolution.max_pixels / pixels),
-            )
-            if scale >= MIN_SCALE:
-                prepared.scale = round(scale, 3)
-                prepared.scale_engines = frozenset(resolution.engines)
-                prepared.scale_note = (
-                    f"scaled {prepared.scale:.2f}x (characters {text:.1f} px high)"
-                )
-        log.debug("Resolution: characters %s px high", f"{text:.1f}" if text else "unknown")
 
     def warm_up(self) -> None:
         """Measure a small drawn page once, so that a batch's first page does not pay for
