@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import struct
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont
+
+if TYPE_CHECKING:
+    from ablage_desktop.engine.core import EngineCore
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
@@ -79,3 +84,29 @@ def data_set_pages(folder: Path) -> Iterator[tuple[str, Image.Image]]:
         with open_document(path, limits) as document:
             for page in document.pages():
                 yield path.name, page.image
+
+
+def tesseract_words(engine: EngineCore, image: Image.Image, folder: Path, dpi: int) -> list[str]:
+    """The words Tesseract reads on ``image`` (saved at ``dpi``) through ``engine``'s pipeline."""
+    from ablage_desktop.engine.core import OcrRequest
+
+    path = folder / "scan.png"
+    image.save(path, dpi=(dpi, dpi))
+    (document,) = engine.ocr(OcrRequest([path], backend="tesseract", archive=False))
+    assert document.ok, document.error
+    return document.pages[0].text.split()
+
+
+@contextlib.contextmanager
+def engine_without(step: str, folder: Path) -> Iterator[EngineCore]:
+    """An engine with the shipped configuration but the preprocessing ``step`` switched off."""
+    from ablage_desktop.engine.config import load_config
+    from ablage_desktop.engine.core import EngineCore
+
+    off = folder / f"without-{step}.yaml"
+    off.write_text(f"preprocessing:\n  {step}:\n    enabled: false\n", encoding="utf-8")
+    engine = EngineCore(load_config([off]))
+    try:
+        yield engine
+    finally:
+        engine.close()

@@ -11,10 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 from printed_codes import barcode_modules, datamatrix_modules, drawn, qr_modules
-from samples import data_set_pages
+from samples import data_set_pages, engine_without, tesseract_words
 
-from ablage_desktop.engine.config import load_config
-from ablage_desktop.engine.core import EngineCore, OcrRequest
+from ablage_desktop.engine.core import EngineCore
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor
 from ablage_desktop.engine.preprocess.codes import clear_codes, find_codes
@@ -49,27 +48,15 @@ def with_codes(page: Image.Image, module: int = 7, bar: int = 3, tall: int = 100
     return Image.fromarray(pixels)
 
 
-def read(engine: EngineCore, image: Image.Image, folder: Path) -> list[str]:
-    path = folder / "invoice.png"
-    image.save(path, dpi=(200, 200))
-    (document,) = engine.ocr(OcrRequest([path], backend="tesseract", archive=False))
-    assert document.ok, document.error
-    return document.pages[0].text.split()
-
-
 def test_tesseract_reads_faint_print_beside_black_codes(
     shipped_engine: EngineCore, tmp_path: Path
 ) -> None:
     page = with_codes(letter(ink=175, paper=240))
     wanted = " ".join(LINES).split()
-    assert read(shipped_engine, page, tmp_path) == wanted
-    off = tmp_path / "off.yaml"
-    off.write_text("preprocessing:\n  codes:\n    enabled: false\n", encoding="utf-8")
-    engine = EngineCore(load_config([off]))
-    try:
-        assert len(set(read(engine, page, tmp_path)) & set(wanted)) < len(wanted) / 2
-    finally:
-        engine.close()
+    assert tesseract_words(shipped_engine, page, tmp_path, 200) == wanted
+    with engine_without("codes", tmp_path) as engine:
+        read = tesseract_words(engine, page, tmp_path, 200)
+    assert len(set(read) & set(wanted)) < len(wanted) / 2
 
 
 def test_both_codes_are_found_and_painted_as_paper_and_the_print_kept() -> None:

@@ -9,10 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
-from samples import data_set_pages
+from samples import data_set_pages, engine_without, tesseract_words
 
-from ablage_desktop.engine.config import load_config
-from ablage_desktop.engine.core import EngineCore, OcrRequest
+from ablage_desktop.engine.core import EngineCore
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.preprocess import PreprocessingSettings, Preprocessor
 from ablage_desktop.engine.preprocess.measure import measure
@@ -45,26 +44,13 @@ def streaked(page: Image.Image, at: tuple[int, ...] = (530, 1010), grey: int = 4
     return Image.fromarray(pixels)
 
 
-def read(engine: EngineCore, image: Image.Image, folder: Path) -> list[str]:
-    path = folder / "scan.png"
-    image.save(path, dpi=(300, 300))
-    (document,) = engine.ocr(OcrRequest([path], backend="tesseract", archive=False))
-    assert document.ok, document.error
-    return document.pages[0].text.split()
-
-
 def test_tesseract_reads_a_page_with_dust_lines_as_without(
     shipped_engine: EngineCore, tmp_path: Path
 ) -> None:
     wanted = " ".join(LINES).split()
-    assert read(shipped_engine, streaked(letter()), tmp_path) == wanted
-    off = tmp_path / "off.yaml"
-    off.write_text("preprocessing:\n  streaks:\n    enabled: false\n", encoding="utf-8")
-    engine = EngineCore(load_config([off]))
-    try:
-        assert read(engine, streaked(letter()), tmp_path) != wanted
-    finally:
-        engine.close()
+    assert tesseract_words(shipped_engine, streaked(letter()), tmp_path, 300) == wanted
+    with engine_without("streaks", tmp_path) as engine:
+        assert tesseract_words(engine, streaked(letter()), tmp_path, 300) != wanted
 
 
 def test_a_letter_a_streak_crossed_joins_up_and_paper_stays_paper() -> None:
