@@ -1,20 +1,24 @@
-"""Barcodes and 2D codes (QR, DataMatrix, Aztec) painted out before the page is read.
+"""Barcodes and 2D codes (QR, DataMatrix) painted out before the page is read.
 
 German invoices carry a payment QR code (a GiroCode), delivery notes and parcels a barcode,
 letters a franking code. No engine reads them as text, and they hurt what is read beside
 them: on the data set with a QR code and a barcode in blank places of each page
-(``benchmarks/copies.py --modes coded``) Tesseract's CER went from 0.116 to 0.159. A barcode's
+(``benchmarks/copies.py --modes coded``) Tesseract's CER went from 0.103 to 0.153. A barcode's
 bars are taken for characters, and where they outnumber the print's tall letters the
 characters' height is measured from the bars: a 100-dpi form was no longer upscaled for
-Tesseract (0.228 -> 0.345). Tesseract's global threshold falls between the codes' black and
-the paper, so a faint thermal receipt beside a code read as nothing at all.
+Tesseract. Tesseract's global threshold falls between the codes' black and the paper, so a
+faint thermal receipt beside a code read as nothing at all. Painted out: 0.100.
 
 On the working copy's ink: a **barcode** is a row of at least ``MIN_BARS`` solid bars of one
 height, standing side by side with gaps under ``BAR_GAP`` of their height, most of them thin
 (a word of tall letters is not ten solid upright strokes in a row); a **2D code** is one
 square-ish component of modules (the data modules of a code join into one at its density),
-half ink, holding many small holes of one module's size and little grey in between (a
-halftone photo's dots, reduced, are grey). Each is painted in its paper's colour on the page.
+half ink, holding many small holes of one module's size, ink in its corners and through its
+rows and columns, little grey in between (a halftone photo's dots, reduced, are grey), and
+what a code is found by: a QR code's finder squares in two corners or a DataMatrix code's
+solid L with its clock track (a dithered picture has neither). Each is painted in its paper's
+colour on the page; a barcode's digits under it stay. An Aztec code (a bullseye in its
+middle) is not looked for.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ CODE_MAX_SHARE = 0.6
 """...and at most this share of the page's width and height: a receipt's QR code spans half
 of it, a desk around a photographed sheet more."""
 CODE_ASPECT = 1.6
-"""Longer side over the shorter one (QR and Aztec are square, DataMatrix mostly)."""
+"""Longer side over the shorter one (a QR code is square, a DataMatrix code mostly)."""
 CODE_FILL = (0.3, 0.75)
 """Ink's share of the code's box: modules are dark or light about half each."""
 MIN_HOLES = 12
