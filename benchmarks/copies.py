@@ -37,6 +37,8 @@ Every page of the data set is rendered as the engines read it and worn in one wa
   the page's width);
 * ``lowres``: scanned in grey at 150 dpi, an office scanner's default, saved as a JPEG at
   quality 75 (its resolution stated); the receipts and 100-dpi forms in grey as they are;
+* ``dotmatrix``: printed by a dot-matrix printer: each character of dots on a grid
+  about eleven dots high, each dot apart from the next;
 * ``clean``: as rendered, the reference.
 
 A multi-page document stays one (an image-only PDF). ``--config`` reads with a configuration
@@ -384,6 +386,38 @@ def coded(page: Image.Image) -> Image.Image:
     return worn
 
 
+PIN_ROWS = 11
+DOTTED_FROM = 15
+"""Pages whose characters are this many pixels high or more are printed in dots."""
+"""Dots a dot-matrix printer's characters are high, ascenders to descenders (a 9-pin head
+prints 9, its near-letter-quality mode about twice as many)."""
+
+
+def dot_matrix(page: Image.Image) -> Image.Image:
+    """The print as a dot-matrix printer makes it: the page reduced until its characters are
+    ``PIN_ROWS`` pixels high, and each dark pixel printed as a round dot (smaller than its
+    cell, so that the dots stand apart) on the page at its size; the characters' height from
+    the page's measures."""
+    from ablage_desktop.engine.preprocess.measure import measure
+
+    grey = page.convert("L")
+    text = measure(grey).text_height
+    if not text or text < DOTTED_FROM:
+        return grey  # (a 100-dpi form or a receipt's photo: its dots would not stand apart)
+    step = max(2.0, text / PIN_ROWS * 1.6)  # (the measured height is about a letter's x-height)
+    small = grey.resize((round(grey.width / step), round(grey.height / step)), Image.BOX)
+    pixels = np.asarray(small)
+    paper, ink = float(np.percentile(pixels, 90)), float(np.percentile(pixels, 1))
+    dark = np.argwhere(pixels < (paper + ink) / 2)
+    printed = Image.new("L", grey.size, 255)
+    draw = ImageDraw.Draw(printed)
+    radius = 0.4 * step
+    for row, column in dark.tolist():
+        x, y = (column + 0.5) * step, (row + 0.5) * step
+        draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=40)
+    return printed
+
+
 LOW_DPI = 150
 """An office scanner's default: half the data set's 300 dpi."""
 
@@ -418,6 +452,7 @@ MODES: dict[str, Callable[[Image.Image], Image.Image]] = {
     "coded": coded,
     "lowres": lowres,
     "marked": marked,
+    "dotmatrix": dot_matrix,
 }
 BACKED = {"showthrough": show_through}
 """Modes that wear a page with another one, the next document's first page."""

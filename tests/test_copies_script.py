@@ -25,6 +25,7 @@ from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
         ("signed", ".png"),
         ("lowres", ".jpg"),
         ("marked", ".png"),
+        ("dotmatrix", ".png"),
     ],
 )
 def test_the_set_keeps_names_ground_truth_and_manifest(
