@@ -387,17 +387,17 @@ def coded(page: Image.Image) -> Image.Image:
 
 
 PIN_ROWS = 11
-DOTTED_FROM = 15
-"""Pages whose characters are this many pixels high or more are printed in dots."""
 """Dots a dot-matrix printer's characters are high, ascenders to descenders (a 9-pin head
 prints 9, its near-letter-quality mode about twice as many)."""
+DOTTED_FROM = 15
+"""Pages whose characters are this many pixels high or more are printed in dots."""
 
 
 def dot_matrix(page: Image.Image) -> Image.Image:
     """The print as a dot-matrix printer makes it: the page reduced until its characters are
-    ``PIN_ROWS`` pixels high, and each dark pixel printed as a round dot (smaller than its
-    cell, so that the dots stand apart) on the page at its size; the characters' height from
-    the page's measures."""
+    ``PIN_ROWS`` pixels high, and each dark pixel printed as a round dot 0.8 of its cell across
+    on the page at its size (at 300 dpi neighbouring dots touch: beaded strokes); the
+    characters' height from the page's measures."""
     from ablage_desktop.engine.preprocess.measure import measure
 
     grey = page.convert("L")
