@@ -136,7 +136,27 @@ def rules() -> Image.Image:
     return image
 
 
-@pytest.mark.parametrize("page", [emblem, dithered, grid, tall_letters, rules])
+def column_rules() -> Image.Image:
+    """A timesheet's column rules, solid and even, closer than a third of their height."""
+    image = letter()
+    draw = ImageDraw.Draw(image)
+    for x in range(150, 900, 60):
+        draw.line((x, 800, x, 1200), fill=0, width=2)
+    return image
+
+
+def test_a_barcode_up_the_page_s_edge_is_found() -> None:
+    pixels = np.array(letter())
+    bars = drawn(barcode_modules(7), 3, 100).T  # its bars across, read from the side
+    pixels[300 : 300 + bars.shape[0], 40 : 40 + bars.shape[1]][bars] = 10
+    (code,) = find_codes(measure(Image.fromarray(pixels)))
+    left, top, right, bottom = code.box
+    assert code.kind == "barcode"
+    assert left <= 40 and right >= 40 + bars.shape[1]
+    assert top <= 300 and bottom >= 300 + bars.shape[0]
+
+
+@pytest.mark.parametrize("page", [emblem, dithered, grid, tall_letters, rules, column_rules])
 def test_what_is_not_a_code_is_left(page) -> None:  # type: ignore[no-untyped-def]
     image = page()
     assert find_codes(measure(image)) == [], page.__name__

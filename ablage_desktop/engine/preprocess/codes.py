@@ -11,7 +11,9 @@ faint thermal receipt beside a code read as nothing at all. Painted out: 0.100.
 
 On the working copy's ink: a **barcode** is a row of at least ``MIN_BARS`` solid bars of one
 height, standing side by side with gaps under ``BAR_GAP`` of their height, most of them thin
-(a word of tall letters is not ten solid upright strokes in a row); a **2D code** is one
+(a word of tall letters is not ten solid upright strokes in a row), ink over ``BAR_INK`` of
+their box (a table's column rules stand far apart), upright or lying across (printed up the
+page's edge, or the page on its side); a **2D code** is one
 square-ish component of modules (the data modules of a code join into one at its density),
 half ink, holding many small holes of one module's size, ink in its corners and through its
 rows and columns, little grey in between (a halftone photo's dots, reduced, are grey), and
@@ -45,6 +47,9 @@ BAR_ALIGN = 0.1
 BAR_GAP = 0.35
 """Bars of one code stand at most this share of their height apart (a wide space is four
 modules, a code is 30 and more modules high)."""
+BAR_INK = 0.25
+"""Ink's share of the row's box at least: a barcode's bars and spaces are about as wide as
+each other; a table's column rules, as solid and as even, stand far apart."""
 MIN_BAR_HEIGHT = 10
 """Working-copy pixels: shorter upright strokes are print."""
 CODE_MIN_SIDE = 20
@@ -119,6 +124,9 @@ def find_codes(measures: Measures) -> list[Code]:
         ink.view(np.uint8), 8, cv2.CV_32S, cv2.CCL_BBDT
     )
     boxes = [("barcode", box) for box in _barcodes(stats[1:])]
+    # (a barcode printed up the page's edge, or on a page lying on its side: its bars across)
+    across = _barcodes(stats[1:][:, [1, 0, 3, 2, 4]])
+    boxes += [("barcode", (top, left, bottom, right)) for left, top, right, bottom in across]
     boxes += [("2D code", box) for box in _matrix_codes(measures, labels, stats)]
     scale = measures.scale
     height, width = (round(side / scale) for side in ink.shape)
@@ -165,15 +173,15 @@ def _barcodes(stats: np.ndarray) -> list[tuple[int, int, int, int]]:
     for row in rows:
         bars = np.array(row)
         thin = np.count_nonzero(w[bars] <= BAR_THIN * h[bars])
-        if len(bars) >= MIN_BARS and thin >= THIN_SHARE * len(bars):
-            found.append(
-                (
-                    int(x[bars].min()),
-                    int(y[bars].min()),
-                    int((x[bars] + w[bars]).max()),
-                    int((y[bars] + h[bars]).max()),
-                )
-            )
+        box = (
+            int(x[bars].min()),
+            int(y[bars].min()),
+            int((x[bars] + w[bars]).max()),
+            int((y[bars] + h[bars]).max()),
+        )
+        dense = area[bars].sum() >= BAR_INK * (box[2] - box[0]) * (box[3] - box[1])
+        if len(bars) >= MIN_BARS and thin >= THIN_SHARE * len(bars) and dense:
+            found.append(box)
     return found
 
 
