@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from benchmark_scripts import BENCHMARKS, load_script
 from PIL import Image, ImageDraw, ImageFont
 from printed_codes import barcode_modules, datamatrix_modules, drawn, qr_modules
 from samples import data_set_pages, engine_without, tesseract_words
@@ -127,22 +128,36 @@ def tall_letters() -> Image.Image:
     return image
 
 
-def rules() -> Image.Image:
-    """A table's column rules, a line of print high each, under a row of figures."""
+def ruled(step: int, top: int, bottom: int) -> Image.Image:
+    """Column rules ``step`` apart from ``top`` to ``bottom`` across the letter."""
     image = letter()
     draw = ImageDraw.Draw(image)
-    for x in range(150, 1500, 120):
-        draw.line((x, 1000, x, 1060), fill=0, width=3)
+    for x in range(150, 900 if step < 100 else 1500, step):
+        draw.line((x, top, x, bottom), fill=0, width=2)
     return image
+
+
+def rules() -> Image.Image:
+    """A table's column rules, a line of print high each, under a row of figures."""
+    return ruled(120, 1000, 1060)
 
 
 def column_rules() -> Image.Image:
     """A timesheet's column rules, solid and even, closer than a third of their height."""
-    image = letter()
-    draw = ImageDraw.Draw(image)
-    for x in range(150, 900, 60):
-        draw.line((x, 800, x, 1200), fill=0, width=2)
-    return image
+    return ruled(60, 800, 1200)
+
+
+def test_a_small_qr_code_on_a_long_receipt_is_found_by_its_finder_squares(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data set's long receipt (880 x 3,123 pixels, photographed) with a QR code of 3-pixel
+    modules: on the working copy, half the size, its modules do not join into one component;
+    its three finder squares are found."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    copies = load_script("copies.py", "copies_for_small_codes")
+    receipt = copies.coded(Image.open(data_dir / "sroie_381.jpg"))
+    kinds = sorted(code.kind for code in find_codes(measure(receipt)))
+    assert kinds == ["2D code", "barcode"]
 
 
 def test_a_barcode_up_the_page_s_edge_is_found() -> None:
@@ -160,6 +175,15 @@ def test_a_barcode_up_the_page_s_edge_is_found() -> None:
 def test_what_is_not_a_code_is_left(page) -> None:  # type: ignore[no-untyped-def]
     image = page()
     assert find_codes(measure(image)) == [], page.__name__
+
+
+def test_no_code_in_a_stamped_100_dpi_form(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp's ink over its dense small print made three letters stand as a QR code's
+    finder squares do, before they had to be framed squares."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    copies = load_script("copies.py", "copies_for_codes")
+    form = Image.open(data_dir / "funsd_0000971160.png")
+    assert find_codes(measure(copies.stamped(form))) == []
 
 
 def test_no_page_of_the_data_set_has_a_code(data_dir: Path) -> None:

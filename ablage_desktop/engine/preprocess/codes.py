@@ -7,7 +7,7 @@ them: on the data set with a QR code and a barcode in blank places of each page
 bars are taken for characters, and where they outnumber the print's tall letters the
 characters' height is measured from the bars: a 100-dpi form was no longer upscaled for
 Tesseract. Tesseract's global threshold falls between the codes' black and the paper, so a
-faint thermal receipt beside a code read as nothing at all. Painted out: 0.100.
+faint thermal receipt beside a code read as nothing at all. Painted out: 0.103, as clean.
 
 On the working copy's ink: a **barcode** is a row of at least ``MIN_BARS`` solid bars of one
 height, standing side by side with gaps under ``BAR_GAP`` of their height, most of them thin
@@ -18,9 +18,11 @@ square-ish component of modules (the data modules of a code join into one at its
 half ink, holding many small holes of one module's size, ink in its corners and through its
 rows and columns, little grey in between (a halftone photo's dots, reduced, are grey), and
 what a code is found by: a QR code's finder squares in two corners or a DataMatrix code's
-solid L with its clock track (a dithered picture has neither). Each is painted in its paper's
-colour on the page; a barcode's digits under it stay. An Aztec code (a bullseye in its
-middle) is not looked for.
+solid L with its clock track (a dithered picture has neither). A QR code too small for its
+modules to join on the working copy (a receipt's, reduced by half) is found by its finder
+squares alone: three framed squares of one size at its corners, half ink between them. Each
+is painted in its paper's colour on the page; a barcode's digits under it stay. An Aztec code
+(a bullseye in its middle) is not looked for.
 """
 
 from __future__ import annotations
@@ -74,6 +76,11 @@ FINDER_MIN = 5
 FINDER_MAX = 0.3
 """A QR code's finder square is 7 of its 21 to 177 modules across; at least this many
 working-copy pixels."""
+SMALL_FINDER_FILL = 0.45
+"""A finder square whose ring and middle a reduced copy runs together fills this share of
+its box at least (its ring alone: 0.49)."""
+FRAMED = 0.7
+"""Share of a small finder square's edge pixels that are ink."""
 MIN_STEPS = 8
 STEP_SPREAD = 0.35
 """A clock track alternates at least this often, its runs' spread within this share of their
@@ -127,7 +134,11 @@ def find_codes(measures: Measures) -> list[Code]:
     # (a barcode printed up the page's edge, or on a page lying on its side: its bars across)
     across = _barcodes(stats[1:][:, [1, 0, 3, 2, 4]])
     boxes += [("barcode", (top, left, bottom, right)) for left, top, right, bottom in across]
-    boxes += [("2D code", box) for box in _matrix_codes(measures, labels, stats)]
+    matrix = _matrix_codes(measures, labels, stats)
+    for box in _small_qr_codes(measures, stats):
+        if not any(_overlapping(box, other) for other in matrix):
+            matrix.append(box)
+    boxes += [("2D code", box) for box in matrix]
     scale = measures.scale
     height, width = (round(side / scale) for side in ink.shape)
     return [
@@ -216,6 +227,70 @@ def _matrix_codes(
                 (int(x[label]), int(y[label]), int(x[label] + w[label]), int(y[label] + h[label]))
             )
     return found
+
+
+def _small_qr_codes(measures: Measures, stats: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes (working copy) of QR codes too small for their modules to join on the working
+    copy (a receipt's, the page reduced by half: a pixel and a half a module), found by their
+    three finder squares: three squares of one size, each solid enough, standing as a QR code's
+    corners do (the second beside the first, the third below it, as far apart as each other),
+    between them ink for half the box and through its rows and columns."""
+    import numpy as np
+
+    x, y, w, h, area = (stats[1:, i] for i in range(5))
+    side = np.maximum(w, h)
+    squares = np.flatnonzero(
+        (np.minimum(w, h) >= FINDER_MIN)
+        & (side <= 1.2 * np.minimum(w, h))
+        & (area >= SMALL_FINDER_FILL * w * h)
+    )
+    squares = np.array(
+        [
+            index
+            for index in squares.tolist()
+            if _framed(measures.ink[y[index] : y[index] + h[index], x[index] : x[index] + w[index]])
+        ],
+        dtype=int,
+    )
+    found = []
+    for first in squares.tolist():
+        size = float(side[first])
+        same = squares[np.abs(side[squares] - size) <= 0.2 * size]
+        right = same[(np.abs(y[same] - y[first]) <= 0.2 * size) & (x[same] > x[first] + size)]
+        below = same[(np.abs(x[same] - x[first]) <= 0.2 * size) & (y[same] > y[first] + size)]
+        for beside in right.tolist():
+            apart = x[beside] - x[first]
+            under = below[np.abs((y[below] - y[first]) - apart) <= 0.1 * apart]
+            if not len(under) or apart < 2 * size:
+                continue
+            box = (
+                int(x[first]),
+                int(y[first]),
+                int(x[beside] + w[beside]),
+                int(y[under[0]] + h[under[0]]),
+            )
+            ink = measures.ink[box[1] : box[3], box[0] : box[2]]
+            if CODE_FILL[0] <= float(ink.mean()) <= CODE_FILL[1] and _even_square(ink):
+                found.append(box)
+    return found
+
+
+def _framed(ink: np.ndarray) -> bool:
+    """Whether a square's edges are ink all round and its middle is ink: a finder square's
+    ring and core (a letter touches its box's edges in a few places)."""
+    import numpy as np
+
+    edges = np.concatenate([ink[0], ink[-1], ink[:, 0], ink[:, -1]])
+    rows, columns = ink.shape
+    middle = ink[rows * 3 // 7 : rows * 4 // 7 + 1, columns * 3 // 7 : columns * 4 // 7 + 1]
+    return float(edges.mean()) >= FRAMED and float(middle.mean()) >= 0.5
+
+
+def _overlapping(box: tuple[int, int, int, int], other: tuple[int, int, int, int]) -> bool:
+    """Whether half of ``box`` lies in ``other``: the same code found twice."""
+    width = min(box[2], other[2]) - max(box[0], other[0])
+    height = min(box[3], other[3]) - max(box[1], other[1])
+    return width > 0 and height > 0 and 2 * width * height >= (box[2] - box[0]) * (box[3] - box[1])
 
 
 def _module_holes(mask: np.ndarray) -> int:
