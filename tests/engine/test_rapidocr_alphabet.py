@@ -30,6 +30,7 @@ def test_the_alphabet_holds_the_print_of_german_and_english_paper() -> None:
     for character in "号口中あア한иоＡ１①😀":
         assert not allowed(character), character
     assert not allowed("ο")  # Greek omicron, drawn as an o
+    assert not allowed("√")  # a reader's tick beside a line
     assert allowed("blank")  # RapidOCR's placeholder for the CTC blank
 
 
@@ -144,3 +145,24 @@ def test_a_scanned_german_invoice_reads_its_percent_signs(data_dir: Path) -> Non
     # every line without a foreign character reads as before
     clean = [line for line in texts["full"].splitlines() if not foreign(line)]
     assert set(clean) <= set(texts["latin"].splitlines())
+
+
+def test_a_reader_s_tick_beside_a_line_is_not_read_as_a_radical_sign(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data set's invoice with a ballpoint tick left of a line (``copies.py --modes
+    marked``): the model read it as "√" glued to the line's first word ("√Hausbesuch")."""
+    from benchmark_scripts import BENCHMARKS, load_script
+
+    from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
+
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    copies = load_script("copies.py", "copies_for_ticks")
+    with open_document(data_dir / "de_ferd_physiotherapeut.pdf", IntakeLimits()) as document:
+        marked = copies.marked(document.page(0).image)
+    backend = RapidOcrBackend("rapidocr", RapidOcrOptions(engine="rapidocr", instances=1))
+    try:
+        text = backend.recognize(PageImage(Path("invoice.png"), 0, marked, 300.0)).text
+    finally:
+        backend.close()
+    assert "Hausbesuch" in text and "√" not in text

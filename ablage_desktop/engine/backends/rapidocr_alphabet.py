@@ -37,6 +37,12 @@ FOREIGN_RANGES: tuple[tuple[int, int], ...] = (
 )
 """Unicode blocks of scripts and forms that German and English office paper does not hold."""
 
+PEN_MARKS = frozenset("√")
+"""The sign the model reads a reader's handwritten tick as ("√Zu- und Abschläge:", "√ Seite 2
+von 2" on the data set with a tick beside a line, ``copies.py --modes marked``): a radical
+sign has no place on this paper, a tick in the margin is not text. Without it the model's next
+guess at the tick's positions is the blank: the tick is not read at all. (A printed check
+mark, ✓, stays: forms print them.)"""
 GREEK_LOOKALIKES = frozenset("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρυϲϳ")
 """Greek letters drawn like Latin ones: the Greek the paper holds (µ, Ω, α, Δ in units and
 formulas) stays, these would only stand in for a Latin letter."""
@@ -46,7 +52,7 @@ def allowed(character: str) -> bool:
     """Whether a Latin-script page can hold ``character`` (a symbol of the model's list)."""
     if len(character) != 1:  # the CTC blank's placeholder and other multi-character entries
         return True
-    if character in GREEK_LOOKALIKES:
+    if character in GREEK_LOOKALIKES or character in PEN_MARKS:
         return False
     code = ord(character)
     return not any(low <= code <= high for low, high in FOREIGN_RANGES)
