@@ -69,6 +69,21 @@ def test_both_codes_are_found_and_painted_as_paper_and_the_print_kept() -> None:
     assert (np.asarray(cleaned) == np.asarray(letter())).all()
 
 
+def test_a_barcode_s_digits_under_it_stay() -> None:
+    page = with_codes(letter())
+    ImageDraw.Draw(page).text(
+        (BAR_AT[0], BAR_AT[1] + 112), "4 006381 333931", font=ImageFont.load_default(size=30)
+    )
+    digits = (slice(BAR_AT[1] + 108, BAR_AT[1] + 150), slice(BAR_AT[0], BAR_AT[0] + 400))
+    cleaned, _ = clear_codes(page, measure(page))  # type: ignore[misc]
+    before, after = np.asarray(page)[digits], np.asarray(cleaned)[digits]
+    assert (before < 128).sum() > 300  # the digits' ink...
+    assert (after == before).all()  # ...kept as printed
+    assert (
+        np.asarray(cleaned)[BAR_AT[1] : BAR_AT[1] + 100, BAR_AT[0] : BAR_AT[0] + 300] > 200
+    ).all()
+
+
 @pytest.mark.parametrize(("size", "module"), [(16, 8), (26, 3)])
 def test_a_datamatrix_code_is_found_by_its_border(size: int, module: int) -> None:
     pixels = np.array(letter())

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ablage_desktop.engine.preprocess.geometry import mostly_within
+
 MAX_ASPECT = 2.5
 """Pages up to this many times as long as wide are detected whole (A4 is 1.41)..."""
 RAPIDOCR_SIDE = 2000
@@ -124,20 +126,14 @@ def detect_beside(
             max(0, int(top)) : int(np.ceil(bottom)) + 1, max(0, int(left)) : int(np.ceil(right)) + 1
         ] = False
     beside = _detect_in_region(detect, image, ink)
-    return [line for line in beside if not any(_overlap(_bounds(line[0]), box) for box in boxes)]
+    return [
+        line for line in beside if not any(mostly_within(_bounds(line[0]), box) for box in boxes)
+    ]
 
 
 def _bounds(quad: Any) -> tuple[float, float, float, float]:
     (left, top), (right, bottom) = quad.min(axis=0), quad.max(axis=0)
     return float(left), float(top), float(right), float(bottom)
-
-
-def _overlap(box: tuple[float, ...], other: tuple[float, ...]) -> bool:
-    """Whether half of ``box`` or more lies in ``other`` (a line found again)."""
-    width = min(box[2], other[2]) - max(box[0], other[0])
-    height = min(box[3], other[3]) - max(box[1], other[1])
-    area = (box[2] - box[0]) * (box[3] - box[1])
-    return width > 0 and height > 0 and width * height >= 0.5 * area
 
 
 def _ink(image: Any) -> Any:

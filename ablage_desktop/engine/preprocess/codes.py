@@ -30,6 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ablage_desktop.engine.preprocess.geometry import mostly_within
+
 if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
@@ -136,7 +138,7 @@ def find_codes(measures: Measures) -> list[Code]:
     boxes += [("barcode", (top, left, bottom, right)) for left, top, right, bottom in across]
     matrix = _matrix_codes(measures, labels, stats)
     for box in _small_qr_codes(measures, stats):
-        if not any(_overlapping(box, other) for other in matrix):
+        if not any(mostly_within(box, other) for other in matrix):
             matrix.append(box)
     boxes += [("2D code", box) for box in matrix]
     scale = measures.scale
@@ -284,13 +286,6 @@ def _framed(ink: np.ndarray) -> bool:
     rows, columns = ink.shape
     middle = ink[rows * 3 // 7 : rows * 4 // 7 + 1, columns * 3 // 7 : columns * 4 // 7 + 1]
     return float(edges.mean()) >= FRAMED and float(middle.mean()) >= 0.5
-
-
-def _overlapping(box: tuple[int, int, int, int], other: tuple[int, int, int, int]) -> bool:
-    """Whether half of ``box`` lies in ``other``: the same code found twice."""
-    width = min(box[2], other[2]) - max(box[0], other[0])
-    height = min(box[3], other[3]) - max(box[1], other[1])
-    return width > 0 and height > 0 and 2 * width * height >= (box[2] - box[0]) * (box[3] - box[1])
 
 
 def _module_holes(mask: np.ndarray) -> int:

@@ -25,6 +25,15 @@ Projective = tuple[float, float, float, float, float, float, float, float, float
 """A 3x3 homography, row by row: a photographed sheet's perspective (``paper.py``)."""
 
 
+def mostly_within(box: tuple[float, ...], other: tuple[float, ...]) -> bool:
+    """Whether half of ``box`` (left, top, right, bottom) or more lies in ``other``: the same
+    thing found twice."""
+    width = min(box[2], other[2]) - max(box[0], other[0])
+    height = min(box[3], other[3]) - max(box[1], other[1])
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    return width > 0 and height > 0 and 2 * width * height >= area
+
+
 def compose(second: Matrix, first: Matrix) -> Matrix:
     """The transform that applies ``first``, then ``second``."""
     a2, b2, c2, d2, e2, f2 = second
