@@ -250,13 +250,32 @@ def test_a_mixed_batch_writes_the_good_ones_and_exits_1(
         "good.png": None,
         "really_a_pdf.png": None,
         "empty.jpg": "empty",
-        "truncated.jpg": "corrupt",
+        "truncated.jpg": "incomplete",
         "encrypted.pdf": "encrypted",
         "huge.png": "too_large",
     }
     assert "Invoice 4711" in records["really_a_pdf.png"]["pages"][0]["text"]
+    assert "ends early" in records["truncated.jpg"]["error"]["message"]
+    assert "Invoice" in records["truncated.jpg"]["pages"][0]["text"]  # its upper half
     assert "2 document(s) done, 4 failed" in result.stdout
     assert "encrypted.pdf: " in result.stdout and "password" in result.stdout
+
+
+def test_a_file_cut_short_is_still_called_so_when_its_page_comes_from_the_archive(
+    tmp_path: Path, bad_batch: dict[str, Path]
+) -> None:
+    archive = tmp_path / "archive.sqlite"
+    cut = bad_batch["truncated"]
+    first, again = (
+        run_cli("--store", archive, "ocr", cut, "--backend", "tesseract", "--out", tmp_path / n,
+                cwd=tmp_path)
+        for n in ("first", "again")
+    )  # fmt: skip
+
+    for result in (first, again):
+        assert result.returncode == 1, result.stderr
+        assert "truncated.jpg ends early" in result.stdout
+    assert "1 page(s) came from the archive" in again.stdout
 
 
 def test_text_output_skips_failed_documents(tmp_path: Path, bad_batch: dict[str, Path]) -> None:

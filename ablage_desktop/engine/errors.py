@@ -52,6 +52,13 @@ class CorruptDocument(InputError):
     kind = "corrupt"
 
 
+class IncompleteDocument(CorruptDocument):
+    """A file cut short or damaged whose pages (or part of a page) that were there were read
+    all the same (``intake/salvage.py``): the document's error, after its pages."""
+
+    kind = "incomplete"
+
+
 class EncryptedDocument(InputError):
     kind = "encrypted"
 

@@ -22,6 +22,9 @@ _REASONS = {
     "empty": QT_TRANSLATE_NOOP("Reasons", "The file is empty."),
     "unsupported_format": QT_TRANSLATE_NOOP("Reasons", "This kind of file cannot be read."),
     "corrupt": QT_TRANSLATE_NOOP("Reasons", "The file is damaged."),
+    "incomplete": QT_TRANSLATE_NOOP(
+        "Reasons", "The file is incomplete (cut short or damaged); what it holds was read."
+    ),
     "encrypted": QT_TRANSLATE_NOOP(
         "Reasons",
         "The PDF is protected by a password: enter it in the bar above the documents, or "

@@ -76,6 +76,19 @@ def test_a_failed_document_shows_one_word_and_the_reason_in_the_tooltip() -> Non
     assert model.entries[0].reason == "zero bytes"
 
 
+def test_a_document_read_as_far_as_it_went_says_how_many_pages_it_has() -> None:
+    model = QueueModel()
+    model.add_batch(3, ["/in/cut.pdf"])
+    error = ErrorInfo("incomplete", "cut.pdf ends early: 2 of its 4 pages could be recovered")
+    model.document_finished(
+        3, 0, OcrDocument(Path("/in/cut.pdf"), "abc", [page(0), page(1)], error)
+    )
+
+    assert model.index(0, 2).data() == "failed (2 page(s) read)"
+    assert model.index(0, 2).data(TOOLTIP).startswith("The file is incomplete")
+    assert sorted(model.entries[0].pages) == [0, 1]
+
+
 def test_pages_from_the_archive_and_edits_are_said_in_the_state() -> None:
     model = QueueModel()
     model.add_batch(1, ["/in/a.pdf"])

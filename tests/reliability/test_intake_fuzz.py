@@ -301,9 +301,10 @@ def test_mutated_pdf_opens_or_fails_typed(
     fuzz("pdf", variant, workdir, stats)
 
 
-def test_a_tiff_page_directory_without_dimensions_is_corrupt(workdir: Path) -> None:
+def test_a_tiff_page_directory_without_dimensions_ends_the_pages(workdir: Path) -> None:
     """Found by this fuzzer: Pillow raised TypeError ("Missing dimensions") for a later page's
-    directory without ImageWidth, which escaped intake as an internal error."""
+    directory without ImageWidth, which escaped intake as an internal error. The pages
+    before it are read; the document says where it broke."""
     buffer = io.BytesIO()
     page = text_page(size=(200, 60))
     page.save(buffer, "TIFF", save_all=True, append_images=[page])
@@ -319,4 +320,7 @@ def test_a_tiff_page_directory_without_dimensions_is_corrupt(workdir: Path) -> N
     path = workdir / "no-width-on-page-2.tif"
     path.write_bytes(data)
 
-    assert open_and_render(path) == "corrupt"
+    assert open_and_render(path) == "opened"
+    with open_document(path, LIMITS) as document:
+        assert document.page_count == 1
+        assert document.damage is not None and "after page 1" in document.damage

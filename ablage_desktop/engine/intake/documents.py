@@ -29,10 +29,8 @@ from ablage_desktop.engine.errors import (
     DocumentPermissionDenied,
     DocumentTooLarge,
     EmptyDocument,
-    InputError,
     UnsupportedFormat,
 )
-from ablage_desktop.engine.intake.resolution import square_pixels, stated_dpi
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -232,7 +230,7 @@ def describe_unsupported(head: bytes) -> str:
 # --- opening ---------------------------------------------------------------------------------
 
 
-def _raise_os_error(path: Path, exc: OSError) -> NoReturn:
+def raise_os_error(path: Path, exc: OSError) -> NoReturn:
     """Turn an OSError from opening or reading ``path`` into our typed error."""
     if isinstance(exc, FileNotFoundError):
         raise DocumentNotFound(path, f"The file {path} does not exist.") from exc
@@ -256,7 +254,7 @@ def _read_head_and_hash(path: Path) -> tuple[bytes, str]:
             while chunk := handle.read(HASH_CHUNK):
                 digest.update(chunk)
     except OSError as exc:
-        _raise_os_error(path, exc)
+        raise_os_error(path, exc)
     return head, digest.hexdigest()
 
 
@@ -265,7 +263,7 @@ def open_document(path: Path, limits: IntakeLimits) -> Document:
     try:
         info = path.stat()
     except OSError as exc:
-        _raise_os_error(path, exc)
+        raise_os_error(path, exc)
     if stat.S_ISDIR(info.st_mode):
         raise UnsupportedFormat(path, f"{path} is a folder, not a document.")
     if not stat.S_ISREG(info.st_mode):
@@ -292,7 +290,9 @@ def open_document(path: Path, limits: IntakeLimits) -> Document:
         )
 
         return PdfDocument(path, doc_type, sha256, limits)
-    return _RasterDocument(path, doc_type, sha256, limits)
+    from ablage_desktop.engine.intake.raster_document import RasterDocument  # builds on this
+
+    return RasterDocument(path, doc_type, sha256, limits)
 
 
 def _mib(size: int) -> str:
@@ -311,6 +311,9 @@ class Document(abc.ABC):
         self.sha256 = sha256
         self.limits = limits
         self.page_count = 0
+        self.damage: str | None = None
+        """What the file lacks where it was cut short or damaged and its pages were read all
+        the same (``salvage``): the document's error, raised after its pages."""
 
     @abc.abstractmethod
     def page(self, index: int) -> PageImage:
@@ -353,106 +356,6 @@ class Document(abc.ABC):
             f"{self.limits.max_pixels_per_page / MEGAPIXEL:.0f} megapixels "
             "(intake.max_pixels_per_page).",
         )
-
-
-class _RasterDocument(Document):
-    """PNG, JPEG, BMP, WebP, GIF, JPEG 2000, AVIF and (multi-page) TIFF, decoded by Pillow;
-    HEIC by pillow-heif."""
-
-    def __init__(self, path: Path, doc_type: DocumentType, sha256: str, limits: IntakeLimits):
-        super().__init__(path, doc_type, sha256, limits)
-        from PIL import Image
-
-        try:
-            self._image = _open_raster(path, doc_type)
-        except Image.DecompressionBombError as exc:
-            # Pillow refuses such an image on its own before we see its size.
-            ceiling = min(limits.max_pixels_per_page, 2 * (Image.MAX_IMAGE_PIXELS or 0))
-            raise DocumentTooLarge(
-                path,
-                f"{path.name} has more than {ceiling / MEGAPIXEL:.0f} megapixels per page, "
-                "too many to decode safely (intake.max_pixels_per_page).",
-            ) from exc
-        except OSError as exc:
-            if isinstance(exc, FileNotFoundError | PermissionError):
-                _raise_os_error(path, exc)
-            raise CorruptDocument(
-                path, f"{path.name} looks like {doc_type.described} but is damaged: {exc}"
-            ) from exc
-        except (SyntaxError, ValueError, EOFError) as exc:
-            raise CorruptDocument(
-                path, f"{path.name} looks like {doc_type.described} but is damaged: {exc}"
-            ) from exc
-        try:
-            self.page_count = self._frame_count()
-            self._check_page_count()
-        except BaseException:
-            self._image.close()
-            raise
-
-    def _frame_count(self) -> int:
-        if self.type is not DocumentType.TIFF:
-            # An animated WebP or GIF is not a document: its first frame is the page. A HEIC
-            # file's other images (a burst, a depth map) are not either: its primary image
-            # is the frame it opens at.
-            return 1
-        try:
-            return int(getattr(self._image, "n_frames", 1))
-        except (OSError, SyntaxError, ValueError, EOFError, TypeError) as exc:
-            # TypeError: Pillow's "Missing dimensions" for a later page's directory
-            raise CorruptDocument(
-                self.path, f"The page directory of {self.path.name} is damaged: {exc}"
-            ) from exc
-
-    def page(self, index: int) -> PageImage:
-        from PIL import Image, ImageOps
-
-        try:
-            if index or self.page_count > 1:
-                self._image.seek(index)
-            width, height = self._image.size
-            if width * height > self.limits.max_pixels_per_page:
-                raise self._too_many_pixels(index, width, height)
-            dpi = stated_dpi(self._image)
-            frame = ImageOps.exif_transpose(self._image)
-            frame = normalize_mode(frame)
-            frame.load()
-            frame, resolution = square_pixels(frame, dpi, self.limits.max_pixels_per_page)
-        except InputError:
-            raise
-        except Image.DecompressionBombError as exc:
-            raise DocumentTooLarge(self.path, f"{self.path.name} is too large: {exc}") from exc
-        except (OSError, SyntaxError, ValueError, EOFError, TypeError) as exc:
-            reason = str(exc).strip()  # libheif's own end in a line break
-            raise CorruptDocument(
-                self.path,
-                f"Page {index + 1} of {self.path.name} is damaged or incomplete: {reason}",
-            ) from exc
-        return PageImage(self.path, index, frame, resolution)
-
-    def close(self) -> None:
-        self._image.close()
-
-
-def _open_raster(path: Path, doc_type: DocumentType) -> Image.Image:
-    """Open ``path`` with the decoder of its type, without decoding its pixels yet."""
-    from PIL import Image, features
-
-    if doc_type is DocumentType.HEIF:
-        try:
-            from pillow_heif import HeifImageFile
-        except ImportError as exc:
-            raise UnsupportedFormat(
-                path, f"{path.name} is a HEIC photo; reading one needs the pillow-heif package."
-            ) from exc
-        # Its own class rather than Pillow's registry: nothing is registered process-wide.
-        # libheif turns the image as the file says and resets its EXIF orientation to match.
-        return HeifImageFile(path)
-    if doc_type is DocumentType.AVIF and not features.check("avif"):
-        raise UnsupportedFormat(
-            path, f"{path.name} is an AVIF image; reading one needs Pillow 11.3 or later."
-        )
-    return Image.open(path, formats=[doc_type.pillow_format])
 
 
 def normalize_mode(image: Image.Image) -> Image.Image:

@@ -19,6 +19,7 @@ from ablage_desktop.engine.errors import (
     EncryptedDocument,
     InputError,
 )
+from ablage_desktop.engine.intake import salvage
 from ablage_desktop.engine.intake.documents import Document, DocumentType, IntakeLimits, PageImage
 from ablage_desktop.engine.intake.pdf_forms import flattened_page, prepare_forms
 
@@ -111,6 +112,30 @@ def _pdf_ends(path: Path) -> tuple[bytes, bytes]:
         return head, handle.read()
 
 
+SALVAGE_MAX_BYTES = 256 << 20
+"""The largest PDF that pdfium refused which is read whole to recover its pages (``salvage``)."""
+
+
+def _salvaged(path: Path, refused: CorruptDocument) -> bytes:
+    """``path``'s bytes made openable (``salvage.cut_pdf``), or ``refused`` raised again."""
+    if path.stat().st_size > SALVAGE_MAX_BYTES:
+        raise refused
+    mended = salvage.cut_pdf(path.read_bytes())
+    if mended is None:
+        raise refused
+    log.info("%s: opening it from its objects, its cross-reference is missing", path.name)
+    return mended
+
+
+def _open_salvaged(data: bytes, refused: CorruptDocument) -> Any:
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        raise refused from None
+
+
 class PdfDocument(Document):
     """PDF pages rendered one at a time by pdfium at the configured resolution."""
 
@@ -118,14 +143,53 @@ class PdfDocument(Document):
         super().__init__(path, doc_type, sha256, limits)
 
         self._rendered = 0
-        self._pdf, self._password = open_pdf(path, limits.pdf_passwords)
+        self._source: Path | bytes = path
+        """What pdfium reads: the file, or the part of it ``salvage`` made openable."""
+        try:
+            self._pdf, self._password = open_pdf(path, limits.pdf_passwords)
+        except CorruptDocument as exc:
+            self._source = _salvaged(path, exc)
+            self._pdf, self._password = _open_salvaged(self._source, exc), None
         try:
             prepare_forms(self._pdf, path)
             self.page_count = len(self._pdf)
+            if isinstance(self._source, bytes):
+                self._keep_whole_pages(path)
             self._check_page_count()
         except BaseException:
             self._pdf.close()
             raise
+
+    def _keep_whole_pages(self, path: Path) -> None:
+        """Of a PDF cut short, keep the pages before the first one whose objects lay beyond
+        the cut (pdfium renders such a page blank, or cannot load it), and say so."""
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+
+        whole = 0
+        for index in range(self.page_count):
+            try:
+                page = self._pdf[index]
+            except pdfium.PdfiumError:
+                break
+            try:
+                objects = pdfium_c.FPDFPage_CountObjects(page.raw)
+            finally:
+                page.close()
+            if objects <= 0:
+                break
+            whole += 1
+        cut = salvage.lacks_its_end(DocumentType.PDF, path)
+        what = "ends early (an interrupted download or copy?)" if cut else "is damaged"
+        if whole == 0:
+            raise CorruptDocument(
+                path, f"{path.name} {what}, and none of its pages is whole in what is there."
+            )
+        self.damage = (
+            f"{path.name} {what}: {whole} of its {self.page_count} pages could be recovered "
+            "and were read; the rest are missing."
+        )
+        self.page_count = whole
 
     def page(self, index: int) -> PageImage:
         import pypdfium2 as pdfium
@@ -133,7 +197,7 @@ class PdfDocument(Document):
         try:
             if self._rendered >= PDF_REOPEN_PAGES:
                 self._pdf.close()
-                self._pdf = pdfium.PdfDocument(self.path, password=self._password)
+                self._pdf = pdfium.PdfDocument(self._source, password=self._password)
                 prepare_forms(self._pdf, self.path)
                 self._rendered = 0
             self._rendered += 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, cast
 
-from ablage_desktop.engine.errors import AblageError, Cancelled, InputError
+from ablage_desktop.engine.errors import AblageError, Cancelled, IncompleteDocument, InputError
 from ablage_desktop.engine.intake.decoding import DocumentOpener
 from ablage_desktop.engine.intake.documents import Document, IntakeLimits, PageImage
 from ablage_desktop.engine.results.document import OcrPage
@@ -184,7 +184,11 @@ class PageThreads:
             if not isinstance(exc, InputError):
                 log.exception("Reading %s failed unexpectedly", path)
             return Ended(position, sent, exc)
-        return Ended(position, sent, Cancelled() if self.halted() else None)
+        if self.halted():
+            return Ended(position, sent, Cancelled())
+        if document.damage is not None:  # its pages that were there are read
+            return Ended(position, sent, IncompleteDocument(path, document.damage))
+        return Ended(position, sent, None)
 
     def _announce(self, position: int, document: Document) -> dict[int, OcrPage]:
         """Tell the collector the document is open, with the pages the archive has; those."""

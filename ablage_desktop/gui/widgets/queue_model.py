@@ -88,8 +88,13 @@ def state_word(state: DocumentState) -> str:
 
 
 def state_text(entry: QueueEntry) -> str:
-    """The state column: the word, and how many pages came from the archive or were edited."""
+    """The state column: the word, and how many pages were read of a document that failed,
+    came from the archive or were edited."""
     text = state_word(entry.state)
+    if entry.state is DocumentState.FAILED and entry.pages:  # read as far as it went
+        text += QCoreApplication.translate("QueueView", " ({0} page(s) read)").format(
+            len(entry.pages)
+        )
     if entry.restored and entry.state is not DocumentState.ARCHIVED:
         text += QCoreApplication.translate("QueueView", " ({0} from the archive)").format(
             len(entry.restored)

@@ -326,6 +326,7 @@ class _RemoteDocument(Document):
     ) -> None:
         super().__init__(path, DocumentType(opened.doc_type), opened.sha256, limits)
         self.page_count = opened.page_count
+        self.damage = opened.damage
         self.handle = handle
         self.generation = generation
         self._decoder = decoder

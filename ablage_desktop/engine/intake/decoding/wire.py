@@ -39,6 +39,7 @@ class Opened:
     sha256: str
     doc_type: str
     page_count: int
+    damage: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,7 +92,9 @@ def _answer(
     if isinstance(request, OpenRequest):
         document = opener(request.path, request.limits)
         documents[request.handle] = document
-        conn.send(Opened(document.sha256, document.type.value, document.page_count))
+        conn.send(
+            Opened(document.sha256, document.type.value, document.page_count, document.damage)
+        )
     elif isinstance(request, PageRequest):
         page = ahead.take(request.handle, request.index)
         if page is None:
