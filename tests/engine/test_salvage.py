@@ -179,7 +179,7 @@ def test_a_pdf_cut_short_keeps_its_whole_pages(tmp_path: Path) -> None:
 
     assert len(read) == 2
     assert document.damage is not None
-    assert "scan.pdf ends early" in document.damage and "2 of its 4 pages" in document.damage
+    assert "scan.pdf ends early" in document.damage and "first 2 of 4 pages" in document.damage
     ink = np.asarray(read[1].image.convert("L")) < 128
     assert ink.mean() > 0.005  # its print is there, not a blank page
 
@@ -197,7 +197,23 @@ def test_a_pdf_with_object_streams_cut_short_keeps_its_whole_pages(tmp_path: Pat
         read = list(document.pages())
 
     assert 1 <= len(read) < 4
-    assert document.damage is not None and f"{len(read)} of its 4 pages" in document.damage
+    assert document.damage is not None and f"first {len(read)} of 4 pages" in document.damage
+
+
+def test_a_pdf_cut_short_before_its_catalog_gets_a_page_tree_of_its_own(tmp_path: Path) -> None:
+    """Ghostscript and pdfTeX write the catalog and page tree last: a cut loses them, the
+    pages in what is there are found one by one."""
+    data = four_page_pdf().replace(b"/Type /Catalog", b"/Type /Catalxg")  # as if not there
+    path = write(tmp_path, "scan.pdf", cut_after(data, 3))
+
+    with open_document(path, LIMITS) as document:
+        read = list(document.pages())
+
+    assert len(read) == 3
+    assert document.damage is not None and "first 3 page(s)" in document.damage
+    assert "how many followed is not known" in document.damage
+    inks = [(np.asarray(page.image.convert("L")) < 128).mean() for page in read]
+    assert min(inks) > 0.005
 
 
 def test_a_pdf_cut_inside_its_first_page_is_refused_in_words(tmp_path: Path) -> None:
@@ -216,6 +232,6 @@ def test_the_decoder_process_tells_the_damage(tmp_path: Path) -> None:
         document = decoder.open(path, LIMITS)
         try:
             assert document.page_count == 3
-            assert document.damage is not None and "3 of its 4 pages" in document.damage
+            assert document.damage is not None and "first 3 of 4 pages" in document.damage
         finally:
             document.close()

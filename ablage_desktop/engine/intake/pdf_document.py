@@ -116,7 +116,7 @@ SALVAGE_MAX_BYTES = 256 << 20
 """The largest PDF that pdfium refused which is read whole to recover its pages (``salvage``)."""
 
 
-def _salvaged(path: Path, refused: CorruptDocument) -> bytes:
+def _salvaged(path: Path, refused: CorruptDocument) -> salvage.MendedPdf:
     """``path``'s bytes made openable (``salvage.cut_pdf``), or ``refused`` raised again."""
     if path.stat().st_size > SALVAGE_MAX_BYTES:
         raise refused
@@ -127,11 +127,11 @@ def _salvaged(path: Path, refused: CorruptDocument) -> bytes:
     return mended
 
 
-def _open_salvaged(data: bytes, refused: CorruptDocument) -> Any:
+def _open_salvaged(mended: salvage.MendedPdf, refused: CorruptDocument) -> Any:
     import pypdfium2 as pdfium
 
     try:
-        return pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(mended.data)
     except pdfium.PdfiumError:
         raise refused from None
 
@@ -145,22 +145,24 @@ class PdfDocument(Document):
         self._rendered = 0
         self._source: Path | bytes = path
         """What pdfium reads: the file, or the part of it ``salvage`` made openable."""
+        mended = None
         try:
             self._pdf, self._password = open_pdf(path, limits.pdf_passwords)
         except CorruptDocument as exc:
-            self._source = _salvaged(path, exc)
-            self._pdf, self._password = _open_salvaged(self._source, exc), None
+            mended = _salvaged(path, exc)
+            self._pdf, self._password = _open_salvaged(mended, exc), None
+            self._source = mended.data
         try:
             prepare_forms(self._pdf, path)
             self.page_count = len(self._pdf)
-            if isinstance(self._source, bytes):
-                self._keep_whole_pages(path)
+            if mended is not None:
+                self._keep_whole_pages(path, mended.tree_rebuilt)
             self._check_page_count()
         except BaseException:
             self._pdf.close()
             raise
 
-    def _keep_whole_pages(self, path: Path) -> None:
+    def _keep_whole_pages(self, path: Path, tree_rebuilt: bool) -> None:
         """Of a PDF cut short, keep the pages before the first one whose objects lay beyond
         the cut (pdfium renders such a page blank, or cannot load it), and say so."""
         import pypdfium2 as pdfium
@@ -185,10 +187,16 @@ class PdfDocument(Document):
             raise CorruptDocument(
                 path, f"{path.name} {what}, and none of its pages is whole in what is there."
             )
-        self.damage = (
-            f"{path.name} {what}: {whole} of its {self.page_count} pages could be recovered "
-            "and were read; the rest are missing."
-        )
+        if tree_rebuilt:
+            kept = f"its first {whole} page(s) could be recovered and were read (how many "
+            kept += "followed is not known; fonts or pictures kept at its end may be missing)"
+        elif whole < self.page_count:
+            kept = f"its first {whole} of {self.page_count} pages could be recovered and were "
+            kept += "read; the rest are missing"
+        else:
+            kept = f"its {whole} pages were read from what is there; what the missing part "
+            kept += "held of them (fonts, pictures) may be missing"
+        self.damage = f"{path.name} {what}: {kept}."
         self.page_count = whole
 
     def page(self, index: int) -> PageImage:

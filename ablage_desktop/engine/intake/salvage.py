@@ -13,6 +13,7 @@ import io
 import re
 import struct
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -153,65 +154,104 @@ def _png_bytes(chunks: list[tuple[bytes, bytes]]) -> bytes:
 
 # --- PDF ---------------------------------------------------------------------------------------
 
-_OBJECT = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
-_CATALOG = re.compile(rb"(\d+)\s+\d+\s+obj\s*<<(?:(?!endobj).){0,4000}?/Type\s*/Catalog\b", re.S)
-_OBJECT_STREAM = re.compile(
-    rb"\d+\s+\d+\s+obj\s*<<((?:(?!endobj|stream).){0,2000}?/Type\s*/ObjStm(?:(?!stream).)*?)"
-    rb">>\s*stream\r?\n",
-    re.S,
-)
-_CATALOG_INSIDE = re.compile(rb"/Type\s*/Catalog\b")
+HEAD_BYTES = 64 << 10
+"""How far an object's dictionary is looked at for its type."""
+
+_OBJECT = re.compile(rb"(\d+)\s+\d+\s+obj\b")
+_CATALOG = re.compile(rb"/Type\s*/Catalog\b")
+_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
 
 
-def cut_pdf(data: bytes) -> bytes | None:
+@dataclass(frozen=True, slots=True)
+class MendedPdf:
+    """A PDF cut short, made openable."""
+
+    data: bytes
+    tree_rebuilt: bool
+    """Its catalog was not in what is there: its pages found are hung in a new page tree,
+    and how many followed them is not known."""
+
+
+def cut_pdf(data: bytes) -> MendedPdf | None:
     """A PDF whose end (its cross-reference and trailer) is missing, made openable: cut after
     its last whole object, with a trailer naming its catalog. pdfium then finds the objects
-    itself, as it does in any PDF whose cross-reference is wrong. None where no catalog is
-    found in what is there."""
+    itself, as it does in any PDF whose cross-reference is wrong. Where the catalog is not
+    there (writers that put it last: Ghostscript, pdfTeX), the page objects that are, in
+    file order, get a page tree and catalog of their own. None where no page is found."""
     end = data.rfind(b"endobj")
     if end < 0:
         return None
     body = data[: end + len(b"endobj")]
-    root = _catalog(body)
-    if root is None:
+    objects = list(_objects(body))
+    if not objects:
         return None
-    size = 1 + max((int(number) for number, _ in _OBJECT.findall(body)), default=root)
+    size = 1 + max(number for number, _ in objects)
+    catalogs = [number for number, head in objects if _CATALOG.search(head)]
+    if catalogs:
+        root, rebuilt = catalogs[-1], False  # a PDF saved again adds its new one after the old
+    else:
+        pages = list(dict.fromkeys(number for number, head in objects if _PAGE.search(head)))
+        if not pages:
+            return None
+        kids = b" ".join(b"%d 0 R" % number for number in pages)
+        body += b"\n%d 0 obj\n<< /Type /Pages /Kids [%s] /Count %d >>\nendobj" % (
+            size,
+            kids,
+            len(pages),
+        )
+        body += b"\n%d 0 obj\n<< /Type /Catalog /Pages %d 0 R >>\nendobj" % (size + 1, size)
+        root, size, rebuilt = size + 1, size + 2, True
     trailer = b"\ntrailer\n<< /Root %d 0 R /Size %d >>\nstartxref\n0\n%%%%EOF\n" % (root, size)
-    return body + trailer
+    return MendedPdf(body + trailer, rebuilt)
 
 
-def _catalog(body: bytes) -> int | None:
-    """The object number of the document's catalog (the last one: a PDF saved again adds
-    its new one after the old), whether it stands on its own or in an object stream."""
-    found = [int(match.group(1)) for match in _CATALOG.finditer(body)]
-    if found:
-        return found[-1]
-    for match in _OBJECT_STREAM.finditer(body):
-        number = _catalog_in_stream(match.group(1), body, match.end())
-        if number is not None:
-            found.append(number)
-    return found[-1] if found else None
+def _objects(body: bytes) -> Iterator[tuple[int, bytes]]:
+    """Each object's number and dictionary, in file order; those packed in an object stream
+    after the stream. Stream data is skipped, never searched."""
+    at = 0
+    while match := _OBJECT.search(body, at):
+        number, start = int(match.group(1)), match.end()
+        head_end = _end_of_head(body, start)
+        head = body[start:head_end]
+        yield number, head
+        at = head_end
+        if body.startswith(b"stream", head_end):
+            data_end = body.find(b"endstream", head_end)
+            if data_end < 0:
+                return
+            if _OBJECT_STREAM.search(head):
+                yield from _packed(head, body[head_end + len(b"stream") : data_end].lstrip(b"\r\n"))
+            at = data_end
 
 
-def _catalog_in_stream(dictionary: bytes, body: bytes, start: int) -> int | None:
-    """The catalog's number if the object stream whose data begins at ``start`` holds it."""
+def _end_of_head(body: bytes, start: int) -> int:
+    """Where the dictionary of the object that begins at ``start`` ends: its stream or its end."""
+    ends = [
+        found
+        for found in (body.find(b"stream", start, start + HEAD_BYTES), body.find(b"endobj", start))
+        if found >= 0
+    ]
+    return min(ends) if ends else min(len(body), start + HEAD_BYTES)
+
+
+def _packed(dictionary: bytes, stream: bytes) -> Iterator[tuple[int, bytes]]:
+    """The objects an object stream holds (a Flate-compressed one, as writers make them)."""
     first = re.search(rb"/First\s+(\d+)", dictionary)
     count = re.search(rb"/N\s+(\d+)", dictionary)
     if first is None or count is None or b"/FlateDecode" not in dictionary:
-        return None
-    end = body.find(b"endstream", start)
-    if end < 0:
-        return None
+        return
     try:
-        objects = zlib.decompressobj().decompress(body[start:end])
+        objects = zlib.decompressobj().decompress(stream)
     except zlib.error:
-        return None
-    numbers = objects[: int(first.group(1))].split()
-    pairs = [(int(numbers[i]), int(numbers[i + 1])) for i in range(0, len(numbers) - 1, 2)]
-    pairs = pairs[: int(count.group(1))]
+        return
     offset = int(first.group(1))
+    numbers = objects[:offset].split()
+    try:
+        pairs = [(int(numbers[i]), int(numbers[i + 1])) for i in range(0, len(numbers) - 1, 2)]
+    except ValueError:
+        return
+    pairs = pairs[: int(count.group(1))]
     for position, (number, at) in enumerate(pairs):
         until = pairs[position + 1][1] if position + 1 < len(pairs) else len(objects) - offset
-        if _CATALOG_INSIDE.search(objects[offset + at : offset + until]):
-            return number
-    return None
+        yield number, objects[offset + at : offset + until]
