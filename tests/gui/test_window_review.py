@@ -217,6 +217,26 @@ def test_search_results_take_room_from_the_documents_not_the_models(
 # --- item 8 --------------------------------------------------------------------------------------
 
 
+def test_a_pdf_cut_short_shows_the_pages_that_were_there(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    data = pdf_bytes([text_page((f"Seite {n} von 3", "Rechnung 4711")) for n in (1, 2, 3)])
+    last_page = data.index(b"/image Do", data.index(b"/image Do") + 1)  # the second page's
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: data.index(b"endobj", last_page) + 40])
+    add_engine(window, qtbot, "fast")
+    choose(window, qtbot, "fast")
+    read(window, qtbot, [cut])
+    window.queue.selectRow(0)
+
+    state = window.queue.queue_model.index(0, 2)
+    assert state.data() == "failed (2 page(s) read)"
+    assert state.data(Qt.ItemDataRole.ToolTipRole).startswith("The file is incomplete")
+    assert "first 2 of 3 pages" in state.data(Qt.ItemDataRole.ToolTipRole)
+    assert window.page_label.text() == "page 1 of 2" and window.next_button.isEnabled()
+    assert window.text_pane.toPlainText() != ""  # the page's text, not the reason
+
+
 def test_a_failed_document_has_no_pages_to_turn(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
