@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import threading
 import time
 from pathlib import Path
@@ -91,6 +92,38 @@ def test_a_page_the_engine_fails_on_keeps_the_other_pages(tmp_path: Path) -> Non
     assert "page 2" in first.error.message
     assert [page.index for page in first.pages] == [0, 2]
     assert second.ok
+
+
+def damaged_tiff(path: Path, pages: int, damaged: tuple[int, ...]) -> Path:
+    """A deflate-compressed TIFF whose pages ``damaged`` (0-based) have spoilt data."""
+    frames = [Image.new("L", (120, 80), 255 - 10 * n) for n in range(pages)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "TIFF", save_all=True, append_images=frames[1:],
+                   compression="tiff_adobe_deflate")  # fmt: skip
+    data = bytearray(buffer.getvalue())
+    directory, index = struct.unpack_from("<I", data, 4)[0], 0
+    while directory:
+        entries = struct.unpack_from("<H", data, directory)[0]
+        for entry in range(entries):
+            tag, _, count, value = struct.unpack_from("<HHII", data, directory + 2 + 12 * entry)
+            if tag == 273 and index in damaged:  # StripOffsets
+                strip = value if count == 1 else struct.unpack_from("<I", data, value)[0]
+                data[strip : strip + 8] = b"\xff" * 8
+        directory = struct.unpack_from("<I", data, directory + 2 + 12 * entries)[0]
+        index += 1
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_damaged_page_of_a_tiff_keeps_the_pages_after_it(tmp_path: Path) -> None:
+    doc = damaged_tiff(tmp_path / "scan.tif", 5, damaged=(1, 3))
+
+    (result,) = run_pipeline([doc], ScriptedBackend(), LIMITS)
+
+    assert [page.index for page in result.pages] == [0, 2, 4]
+    assert result.error is not None and result.error.kind == "corrupt"
+    assert result.error.message.startswith("Page 2 of scan.tif is damaged")
+    assert result.error.message.endswith("(1 more page(s) failed too.)")
 
 
 def test_an_unexpected_engine_exception_is_an_internal_error_of_that_document(

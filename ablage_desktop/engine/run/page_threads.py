@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, cast
 
-from ablage_desktop.engine.errors import AblageError, Cancelled, IncompleteDocument, InputError
+from ablage_desktop.engine.errors import (
+    AblageError,
+    Cancelled,
+    CorruptDocument,
+    DocumentTooLarge,
+    IncompleteDocument,
+    InputError,
+)
 from ablage_desktop.engine.intake.decoding import DocumentOpener
 from ablage_desktop.engine.intake.documents import Document, IntakeLimits, PageImage
 from ablage_desktop.engine.results.document import OcrPage
@@ -80,6 +87,10 @@ class PageResult:
     page: OcrPage | None = None
     error: BaseException | None = None
 
+
+PAGE_DAMAGE = (CorruptDocument, DocumentTooLarge)
+"""Errors of decoding one page that leave the document's other pages to read (a damaged strip
+of a TIFF, a poster-sized page among letters); a decoder that died or hung ends the document."""
 
 WORKER_DONE = object()
 """A worker's last message: it takes no more pages."""
@@ -173,7 +184,13 @@ class PageThreads:
                         break
                     if index in done:
                         continue
-                    page = document.page(index)
+                    try:
+                        page = document.page(index)
+                    except PAGE_DAMAGE as exc:  # this page alone: the others may be whole
+                        log.warning("Skipping a page of %s: %s", path.name, exc.message)
+                        self.results.put(PageResult(position, index, error=exc))
+                        sent += 1
+                        continue
                     if not self.put_job((position, page)):
                         break
                     sent += 1

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ablage_desktop.engine.errors import Cancelled, RecognitionError
+from ablage_desktop.engine.errors import Cancelled, InputError, RecognitionError
 from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
 from ablage_desktop.engine.intake.decoding import DocumentOpener, IsolatedDecoder
 from ablage_desktop.engine.intake.documents import IntakeLimits
@@ -181,8 +181,11 @@ def _finish(doc: _Pending, position: int, total: int, emit: Callable[[Event], No
             result.error = ErrorInfo.from_exception(error)
         else:
             info = ErrorInfo.from_exception(error)
-            if not isinstance(error, RecognitionError):
-                info = ErrorInfo(info.kind, f"Page {index + 1}: {info.message}")
-            result.error = info
+            message = info.message
+            if not isinstance(error, RecognitionError | InputError):  # theirs name the page
+                message = f"Page {index + 1}: {message}"
+            if len(doc.page_errors) > 1:
+                message += f" ({len(doc.page_errors) - 1} more page(s) failed too.)"
+            result.error = ErrorInfo(info.kind, message)
     emit(DocumentFinished(position, total, result))
     return result
