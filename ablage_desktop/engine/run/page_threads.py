@@ -20,6 +20,8 @@ from ablage_desktop.engine.errors import (
     AblageError,
     Cancelled,
     CorruptDocument,
+    DecoderCrashed,
+    DecoderTimeout,
     DocumentTooLarge,
     IncompleteDocument,
     InputError,
@@ -90,7 +92,12 @@ class PageResult:
 
 PAGE_DAMAGE = (CorruptDocument, DocumentTooLarge)
 """Errors of decoding one page that leave the document's other pages to read (a damaged strip
-of a TIFF, a poster-sized page among letters); a decoder that died or hung ends the document."""
+of a TIFF, a poster-sized page among letters)."""
+
+DECODER_LOST = (DecoderCrashed, DecoderTimeout)
+MAX_DECODER_RESTARTS = 2
+"""How often one document may take the decoder process down on a page (a crash, a hang)
+before the rest of it is given up: each costs a process start, a hang its time limit too."""
 
 WORKER_DONE = object()
 """A worker's last message: it takes no more pages."""
@@ -174,7 +181,7 @@ class PageThreads:
 
     def _send_document(self, position: int, path: Path) -> Ended:
         """Open one document and queue its pages for the workers; how that ended."""
-        sent = 0
+        sent = restarts = 0
         try:
             document = self.decoder.open(path, self.limits)
             try:
@@ -187,9 +194,17 @@ class PageThreads:
                     try:
                         page = document.page(index)
                     except PAGE_DAMAGE as exc:  # this page alone: the others may be whole
-                        log.warning("Skipping a page of %s: %s", path.name, exc.message)
-                        self.results.put(PageResult(position, index, error=exc))
+                        self._skip(position, index, path, exc)
                         sent += 1
+                        continue
+                    except DECODER_LOST as exc:  # the page took the decoder process down
+                        if restarts == MAX_DECODER_RESTARTS:
+                            raise
+                        restarts += 1
+                        self._skip(position, index, path, exc)
+                        sent += 1
+                        document.close()
+                        document = self._reopen(path, document, exc)
                         continue
                     if not self.put_job((position, page)):
                         break
@@ -206,6 +221,20 @@ class PageThreads:
         if document.damage is not None:  # its pages that were there are read
             return Ended(position, sent, IncompleteDocument(path, document.damage))
         return Ended(position, sent, None)
+
+    def _skip(self, position: int, index: int, path: Path, error: InputError) -> None:
+        """Page ``index`` could not be decoded: its failure goes to the collector."""
+        log.warning("Skipping page %d of %s: %s", index + 1, path.name, error.message)
+        self.results.put(PageResult(position, index, error=error))
+
+    def _reopen(self, path: Path, before: Document, lost: InputError) -> Document:
+        """``path`` opened again in a fresh decoder process, to go on after the page that
+        took the last one down; ``lost`` raised again where the file is not the same now."""
+        document = self.decoder.open(path, self.limits)
+        if (document.sha256, document.page_count) != (before.sha256, before.page_count):
+            document.close()
+            raise lost
+        return document
 
     def _announce(self, position: int, document: Document) -> dict[int, OcrPage]:
         """Tell the collector the document is open, with the pages the archive has; those."""

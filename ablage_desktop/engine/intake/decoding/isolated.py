@@ -189,8 +189,8 @@ class IsolatedDecoder:
             log.warning("The decoder process died reading %s: %s", path, lost.reason)
             raise DecoderCrashed(
                 path,
-                f"{what} could not be read: it crashed the decoder ({lost.reason}). The "
-                "document failed; the batch goes on with a new decoder.",
+                f"{what} could not be read: it crashed the decoder ({lost.reason}); a new "
+                "decoder takes over.",
             ) from None
         except _TimedOut:
             log.warning("The decoder took too long on %s; stopping it", path)
@@ -198,7 +198,7 @@ class IsolatedDecoder:
             raise DecoderTimeout(
                 path,
                 f"{what} took longer than {limits.decode_timeout_s:g} s to decode "
-                "(intake.decode_timeout_s); the decoder was stopped and the document failed.",
+                "(intake.decode_timeout_s); the decoder was stopped.",
             ) from None
 
     def _next(self, deadline: float, *, raw: bool = False) -> object:
