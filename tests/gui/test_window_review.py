@@ -232,7 +232,7 @@ def test_a_pdf_cut_short_shows_the_pages_that_were_there(
     state = window.queue.queue_model.index(0, 2)
     assert state.data() == "failed (2 page(s) read)"
     assert state.data(Qt.ItemDataRole.ToolTipRole).startswith("The file is incomplete")
-    assert "first 2 of 3 pages" in state.data(Qt.ItemDataRole.ToolTipRole)
+    assert "of its 3 pages, pages 1 to 2" in state.data(Qt.ItemDataRole.ToolTipRole)
     assert window.page_label.text() == "page 1 of 2" and window.next_button.isEnabled()
     assert window.text_pane.toPlainText() != ""  # the page's text, not the reason
 

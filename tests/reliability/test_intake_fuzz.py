@@ -324,3 +324,4 @@ def test_a_tiff_page_directory_without_dimensions_ends_the_pages(workdir: Path) 
     with open_document(path, LIMITS) as document:
         assert document.page_count == 1
         assert document.damage is not None and "after page 1" in document.damage
+        assert "page 1 was read" in document.damage

@@ -188,10 +188,10 @@ class PdfDocument(Document):
                 path, f"{path.name} {what}, and none of its pages is whole in what is there."
             )
         if tree_rebuilt:
-            kept = f"its first {whole} page(s) could be recovered and were read (how many "
-            kept += "followed is not known; fonts or pictures kept at its end may be missing)"
+            kept = f"{salvage.pages_read(whole)} recovered and read (how many followed is not "
+            kept += "known; fonts or pictures kept at its end may be missing)"
         elif whole < self.page_count:
-            kept = f"its first {whole} of {self.page_count} pages could be recovered and were "
+            kept = f"of its {self.page_count} pages, {salvage.pages_read(whole)} recovered and "
             kept += "read; the rest are missing"
         else:
             kept = f"its {whole} pages were read from what is there; what the missing part "

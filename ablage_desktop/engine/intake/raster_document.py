@@ -92,7 +92,7 @@ class RasterDocument(Document):
             )
         self.damage = (
             f"{self.path.name} is cut short or damaged after page {reachable} ({reason}): "
-            f"the pages after it cannot be read; the first {reachable} were."
+            f"the pages after it cannot be read; {salvage.pages_read(reachable)} read."
         )
         return reachable
 

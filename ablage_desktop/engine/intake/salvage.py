@@ -40,6 +40,11 @@ _PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
 """Samples per pixel of each PNG colour type (grey, RGB, palette, grey+alpha, RGBA)."""
 
 
+def pages_read(count: int) -> str:
+    """The first ``count`` pages in words, for the damage a document reports."""
+    return "page 1 was" if count == 1 else f"pages 1 to {count} were"
+
+
 @dataclass(frozen=True, slots=True)
 class CutImage:
     """An image file's part that was there: the whole page, its missing rows grey."""
