@@ -235,8 +235,23 @@ def test_a_newer_archive_is_refused_in_words(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_database_is_refused_in_words(tmp_path: Path) -> None:
     path = tmp_path / "broken.sqlite3"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="cannot be opened"):
+    with pytest.raises(StoreError, match="cannot be opened") as refused:
         Store(path)
+    assert "move the file aside" in refused.value.message
+    assert path.read_bytes() == b"this is not sqlite" * 100  # left as it is
+
+
+def test_a_damaged_archive_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "archive.sqlite3"
+    Store(path).close()
+    data = bytearray(path.read_bytes())
+    data[100:200] = b"\xff" * 100  # the first page's b-tree header
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(StoreError, match="malformed") as refused:
+        Store(path)
+
+    assert ".recover" in refused.value.message
 
 
 def test_a_signal_right_after_begin_leaves_no_open_transaction(store: Store) -> None:

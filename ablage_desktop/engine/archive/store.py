@@ -107,6 +107,21 @@ class Job:
         return [doc for doc in self.documents if doc.state.active]
 
 
+_DAMAGED_ADVICE = (
+    " It is left as it is. To go on with a new archive, move the file aside (with its -wal "
+    "and -shm files, if any) or name another with --store; SQLite's own tool may get its "
+    "pages back: sqlite3 <file> .recover | sqlite3 <new file>."
+)
+
+
+def _damaged(error: Exception) -> bool:
+    """Whether ``error`` says the archive's file is damaged (rather than locked or unreadable)."""
+    words = str(error).lower()
+    return isinstance(error, sqlite3.DatabaseError) and (
+        "malformed" in words or "not a database" in words
+    )
+
+
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds")
 
@@ -130,7 +145,8 @@ class Store:
             with self._lock:
                 migrate(self._db, path)
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"The archive {path} cannot be opened: {exc}") from exc
+            advice = _DAMAGED_ADVICE if _damaged(exc) else ""
+            raise StoreError(f"The archive {path} cannot be opened: {exc}.{advice}") from exc
 
     def close(self) -> None:
         with self._lock:
