@@ -539,9 +539,7 @@ def test_given_a_document_that_stopped_on_a_later_page_then_earlier_pages_are_ex
     root = hocr_tree(render_hocr(document))
     [text] = pdf_text(render_pdf(document, pages))
 
-    assert markdown.endswith(
-        "*The document is incomplete; recognition stopped: Page 2: the engine crashed.*\n"
-    )
+    assert markdown.endswith("*The document is incomplete: Page 2: the engine crashed.*\n")
     assert "Grüße aus Köln" in markdown
     assert len(spans(root, "ocr_line")) == len(SPECIALS)
     assert lines_of(text) == list(SPECIALS)

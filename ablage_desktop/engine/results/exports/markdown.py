@@ -65,10 +65,7 @@ def render_markdown(document: OcrDocument) -> bytes:
         else:
             blocks.extend(_page_blocks(page))
     if document.error is not None:
-        blocks.append(
-            f"*The document is incomplete; recognition stopped: "
-            f"{escape_inline(document.error.message)}*"
-        )
+        blocks.append(f"*The document is incomplete: {escape_inline(document.error.message)}*")
     return ("\n\n".join(blocks) + "\n").encode("utf-8", "replace")
 
 
