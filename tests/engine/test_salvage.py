@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 from pathlib import Path
 
@@ -219,6 +220,21 @@ def test_a_pdf_cut_short_before_its_catalog_gets_a_page_tree_of_its_own(tmp_path
     assert "how many followed is not known" in document.damage
     inks = [(np.asarray(page.image.convert("L")) < 128).mean() for page in read]
     assert min(inks) > 0.005
+
+
+def test_a_pdf_cut_short_before_its_page_tree_gets_one_of_its_own(tmp_path: Path) -> None:
+    data = four_page_pdf()
+    catalog = re.search(rb"/Type /Catalog\s*/Pages (\d+) 0 R", data)
+    assert catalog is not None
+    start, end = catalog.span(1)
+    data = data[:start] + b"9" * (end - start) + data[end:]  # a page tree that is not there
+    path = write(tmp_path, "scan.pdf", cut_after(data, 2))
+
+    with open_document(path, LIMITS) as document:
+        read = list(document.pages())
+
+    assert len(read) == 2
+    assert document.damage is not None and "how many followed is not known" in document.damage
 
 
 def test_a_pdf_cut_inside_its_first_page_is_refused_in_words(tmp_path: Path) -> None:

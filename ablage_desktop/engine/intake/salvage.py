@@ -166,6 +166,7 @@ _OBJECT = re.compile(rb"(\d+)\s+\d+\s+obj\b")
 _CATALOG = re.compile(rb"/Type\s*/Catalog\b")
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
+_PAGES_OF_CATALOG = re.compile(rb"/Pages\s+(\d+)\s+\d+\s+R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,9 +182,10 @@ class MendedPdf:
 def cut_pdf(data: bytes) -> MendedPdf | None:
     """A PDF whose end (its cross-reference and trailer) is missing, made openable: cut after
     its last whole object, with a trailer naming its catalog. pdfium then finds the objects
-    itself, as it does in any PDF whose cross-reference is wrong. Where the catalog is not
-    there (writers that put it last: Ghostscript, pdfTeX), the page objects that are, in
-    file order, get a page tree and catalog of their own. None where no page is found."""
+    itself, as it does in any PDF whose cross-reference is wrong. Where the catalog, or the
+    page tree it names, is not there (writers that put them last: Ghostscript, pdfTeX), the
+    page objects that are, in file order, get a page tree and catalog of their own. None
+    where no page is found."""
     end = data.rfind(b"endobj")
     if end < 0:
         return None
@@ -192,7 +194,12 @@ def cut_pdf(data: bytes) -> MendedPdf | None:
     if not objects:
         return None
     size = 1 + max(number for number, _ in objects)
-    catalogs = [number for number, head in objects if _CATALOG.search(head)]
+    found = {number for number, _ in objects}
+    catalogs = [
+        number
+        for number, head in objects
+        if _CATALOG.search(head) and _page_tree(head) in found  # its pages may lie beyond
+    ]
     if catalogs:
         root, rebuilt = catalogs[-1], False  # a PDF saved again adds its new one after the old
     else:
@@ -209,6 +216,12 @@ def cut_pdf(data: bytes) -> MendedPdf | None:
         root, size, rebuilt = size + 1, size + 2, True
     trailer = b"\ntrailer\n<< /Root %d 0 R /Size %d >>\nstartxref\n0\n%%%%EOF\n" % (root, size)
     return MendedPdf(body + trailer, rebuilt)
+
+
+def _page_tree(catalog: bytes) -> int | None:
+    """The object number a catalog's ``/Pages`` names."""
+    match = _PAGES_OF_CATALOG.search(catalog)
+    return int(match.group(1)) if match else None
 
 
 def _objects(body: bytes) -> Iterator[tuple[int, bytes]]:
