@@ -278,6 +278,27 @@ def test_a_file_cut_short_is_still_called_so_when_its_page_comes_from_the_archiv
     assert "1 page(s) came from the archive" in again.stdout
 
 
+def test_a_damaged_archive_says_what_to_do_and_no_archive_reads_on(
+    tmp_path: Path, bad_batch: dict[str, Path]
+) -> None:
+    archive = tmp_path / "archive.sqlite"
+    archive.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4080)
+    damaged = archive.read_bytes()
+
+    refused = run_cli("--store", archive, "ocr", bad_batch["good"], cwd=tmp_path)
+    read = run_cli(
+        "--store", archive, "ocr", "--no-archive", bad_batch["good"], "--backend", "tesseract",
+        "--out", tmp_path / "out", cwd=tmp_path,
+    )  # fmt: skip
+    resumed = run_cli("--store", archive, "ocr", "--no-archive", "--resume", cwd=tmp_path)
+
+    assert refused.returncode == 2 and "ocr --no-archive" in refused.stderr
+    assert read.returncode == 0, read.stderr
+    assert "Invoice 4711" in (tmp_path / "out" / "good.txt").read_text(encoding="utf-8")
+    assert archive.read_bytes() == damaged  # left as it was
+    assert resumed.returncode == 2 and "--resume needs the archive" in resumed.stderr
+
+
 def test_text_output_skips_failed_documents(tmp_path: Path, bad_batch: dict[str, Path]) -> None:
     out = tmp_path / "out"
 

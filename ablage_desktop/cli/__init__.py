@@ -92,7 +92,7 @@ def run_command(
     ``store`` is the archive (``--store`` wins over it)."""
     store = getattr(args, "store", None) or store
     if args.command == "ocr":
-        return run_ocr(args, config, footprints, store)
+        return run_ocr(args, config, footprints, None if args.no_archive else store)
     if args.command == "search":
         return run_search(args, store)
     if args.command == "bench":

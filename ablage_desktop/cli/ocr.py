@@ -84,6 +84,12 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         help="read documents again that the archive already holds for this engine",
     )
     ocr.add_argument(
+        "--no-archive",
+        action="store_true",
+        help="read without the archive: nothing is looked up in it or kept (for a one-off, "
+        "or an archive that is damaged or elsewhere)",
+    )
+    ocr.add_argument(
         "--backend",
         metavar="NAME",
         help="'auto' (the default: chosen per page) or a model from 'models list'",

@@ -109,8 +109,9 @@ class Job:
 
 _DAMAGED_ADVICE = (
     " It is left as it is. To go on with a new archive, move the file aside (with its -wal "
-    "and -shm files, if any) or name another with --store; SQLite's own tool may get its "
-    "pages back: sqlite3 <file> .recover | sqlite3 <new file>."
+    "and -shm files, if any) or name another with --store, or read without one (ocr "
+    "--no-archive); SQLite's own tool may get its pages back: sqlite3 <file> .recover | "
+    "sqlite3 <new file>."
 )
 
 
