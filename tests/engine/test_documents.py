@@ -8,6 +8,7 @@ import io
 import math
 import os
 import shutil
+import struct
 import subprocess
 import sys
 from collections.abc import Callable
@@ -220,6 +221,40 @@ def test_every_page_of_a_multipage_tiff_comes_in_order(make_file: MakeFile) -> N
     assert document.page_count == 3
     assert [page.index for page in pages] == [0, 1, 2]
     assert [page.image.size for page in pages] == sizes
+
+
+def _marked_reduced(content: bytes, frames: set[int]) -> bytes:
+    """``content`` (a little-endian TIFF written with NewSubfileType 0 on every frame) with
+    ``frames`` marked as reduced-resolution copies of another image."""
+    data = bytearray(content)
+    directory, frame = struct.unpack_from("<I", data, 4)[0], 0
+    while directory:
+        entries = struct.unpack_from("<H", data, directory)[0]
+        for entry in range(entries):
+            at = directory + 2 + 12 * entry
+            if struct.unpack_from("<H", data, at)[0] == 254 and frame in frames:
+                struct.pack_into("<I", data, at + 8, 1)
+        directory = struct.unpack_from("<I", data, directory + 2 + 12 * entries)[0]
+        frame += 1
+    return bytes(data)
+
+
+def test_a_tiffs_thumbnails_are_not_pages(make_file: MakeFile) -> None:
+    """Cameras and some scanning programs add a reduced-resolution copy (a thumbnail or
+    preview) of a page to a TIFF: read as a page of its own, it would be read twice."""
+    pages = [Image.new("L", (300, 200), 255), Image.new("L", (310, 210), 255)]
+    frames = [Image.new("L", (30, 20), 255), pages[0], pages[0].resize((60, 40)), pages[1]]
+    content = image_bytes(
+        frames[0], "TIFF", save_all=True, append_images=frames[1:], tiffinfo={254: 0}
+    )
+    path = make_file("scan.tif", _marked_reduced(content, {0, 2}))
+
+    with open_document(path, LIMITS) as document:
+        read = list(document.pages())
+
+    assert document.page_count == 2
+    assert [page.index for page in read] == [0, 1]
+    assert [page.image.size for page in read] == [(300, 200), (310, 210)]
 
 
 def test_every_page_of_a_pdf_comes_in_order_at_the_configured_dpi(make_file: MakeFile) -> None:

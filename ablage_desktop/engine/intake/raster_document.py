@@ -32,6 +32,8 @@ from ablage_desktop.engine.intake.resolution import square_pixels, stated_dpi
 if TYPE_CHECKING:
     from PIL import Image
 
+NEW_SUBFILE_TYPE = 254
+"""The TIFF tag whose bit 0 marks a reduced-resolution copy of another image in the file."""
 DAMAGED = (OSError, SyntaxError, ValueError, EOFError, TypeError)
 """What Pillow and its plugins raise for a file's damaged bytes (TypeError: Pillow's "Missing
 dimensions" for a TIFF page directory without them)."""
@@ -66,7 +68,8 @@ class RasterDocument(Document):
                 path, f"{path.name} looks like {doc_type.described} but is damaged: {exc}"
             ) from exc
         try:
-            self.page_count = self._frame_count()
+            self._frames = self._page_frames(self._frame_count())
+            self.page_count = len(self._frames)
             self._check_page_count()
             if self.page_count == 1 and salvage.lacks_its_end(doc_type, path):
                 self._decode_or_salvage()
@@ -95,6 +98,20 @@ class RasterDocument(Document):
             f"the pages after it cannot be read; {salvage.pages_read(reachable)} read."
         )
         return reachable
+
+    def _page_frames(self, frames: int) -> list[int]:
+        """The frames that are pages: a TIFF's reduced-resolution copies of another image
+        (a thumbnail or preview, NewSubfileType bit 0, as cameras and some scanning programs
+        add) are not; were every frame one, all are taken."""
+        if self.type is not DocumentType.TIFF or frames == 1:
+            return list(range(frames))
+        pages = []
+        for frame in range(frames):
+            self._image.seek(frame)
+            if not int(getattr(self._image, "tag_v2", {}).get(NEW_SUBFILE_TYPE, 0)) & 1:
+                pages.append(frame)
+        self._image.seek(0)
+        return pages or list(range(frames))
 
     def _reachable_frames(self) -> int:
         """How many pages of a TIFF whose chain of page directories breaks come before the
@@ -141,8 +158,8 @@ class RasterDocument(Document):
         from PIL import Image, ImageOps
 
         try:
-            if index or self.page_count > 1:
-                self._image.seek(index)
+            if index or self.page_count > 1 or self._frames != [0]:
+                self._image.seek(self._frames[index])
             width, height = self._image.size
             if width * height > self.limits.max_pixels_per_page:
                 raise self._too_many_pixels(index, width, height)
