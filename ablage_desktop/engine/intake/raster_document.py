@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from PIL import Image
 
 NEW_SUBFILE_TYPE = 254
-"""The TIFF tag whose bit 0 marks a reduced-resolution copy of another image in the file."""
+NOT_A_PAGE = 0b101
+"""Its bits that mark a frame as no page: a reduced-resolution copy of another image in the
+file (bit 0), a transparency mask for one (bit 2)."""
 DAMAGED = (OSError, SyntaxError, ValueError, EOFError, TypeError)
 """What Pillow and its plugins raise for a file's damaged bytes (TypeError: Pillow's "Missing
 dimensions" for a TIFF page directory without them)."""
@@ -101,14 +103,14 @@ class RasterDocument(Document):
 
     def _page_frames(self, frames: int) -> list[int]:
         """The frames that are pages: a TIFF's reduced-resolution copies of another image
-        (a thumbnail or preview, NewSubfileType bit 0, as cameras and some scanning programs
-        add) are not; were every frame one, all are taken."""
+        (a thumbnail or preview, as cameras and some scanning programs add) and masks are not
+        (``NOT_A_PAGE``); were every frame one, all are taken."""
         if self.type is not DocumentType.TIFF or frames == 1:
             return list(range(frames))
         pages = []
         for frame in range(frames):
             self._image.seek(frame)
-            if not int(getattr(self._image, "tag_v2", {}).get(NEW_SUBFILE_TYPE, 0)) & 1:
+            if not int(getattr(self._image, "tag_v2", {}).get(NEW_SUBFILE_TYPE, 0)) & NOT_A_PAGE:
                 pages.append(frame)
         self._image.seek(0)
         return pages or list(range(frames))
