@@ -126,6 +126,25 @@ def test_a_damaged_page_of_a_tiff_keeps_the_pages_after_it(tmp_path: Path) -> No
     assert result.error.message.endswith("(1 more page(s) failed too.)")
 
 
+def test_a_damaged_page_of_a_tiff_cut_short_is_named_beside_the_cut(tmp_path: Path) -> None:
+    doc = damaged_tiff(tmp_path / "scan.tif", 5, damaged=(1,))
+    data = bytearray(doc.read_bytes())
+    directory = struct.unpack_from("<I", data, 4)[0]
+    for _ in range(2):  # to the third page's directory
+        entries = struct.unpack_from("<H", data, directory)[0]
+        directory = struct.unpack_from("<I", data, directory + 2 + 12 * entries)[0]
+    entries = struct.unpack_from("<H", data, directory)[0]
+    struct.pack_into("<I", data, directory + 2 + 12 * entries, len(data) + 4096)  # beyond
+    doc.write_bytes(bytes(data))
+
+    (result,) = run_pipeline([doc], ScriptedBackend(), LIMITS)
+
+    assert [page.index for page in result.pages] == [0, 2]
+    assert result.error is not None and result.error.kind == "incomplete"
+    assert "after page 3" in result.error.message
+    assert result.error.message.endswith("(Page(s) 2 failed as well.)")
+
+
 def test_an_unexpected_engine_exception_is_an_internal_error_of_that_document(
     tmp_path: Path,
 ) -> None:

@@ -175,7 +175,13 @@ def _collect(
 def _finish(doc: _Pending, position: int, total: int, emit: Callable[[Event], None]) -> OcrDocument:
     result = doc.result
     result.pages.sort(key=lambda page: page.index)
-    if result.error is None and doc.page_errors:
+    failed = sorted(index for index, error in doc.page_errors if not isinstance(error, Cancelled))
+    if result.error is not None and failed and result.error.kind != Cancelled.kind:
+        # The document's own error (cut short, its decoder gone) and pages that failed alone.
+        pages = ", ".join(str(index + 1) for index in failed)
+        message = f"{result.error.message} (Page(s) {pages} failed as well.)"
+        result.error = ErrorInfo(result.error.kind, message)
+    elif result.error is None and doc.page_errors:
         index, error = min(doc.page_errors, key=lambda item: item[0])
         if isinstance(error, Cancelled):
             result.error = ErrorInfo.from_exception(error)
