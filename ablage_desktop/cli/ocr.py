@@ -30,6 +30,7 @@ from ablage_desktop.cli.progress import Progress, Tally, print_summary
 from ablage_desktop.cli.signals import Terminated, stop_on_signals
 from ablage_desktop.cli.stdin import NAME as STDIN_NAME
 from ablage_desktop.cli.stdin import wants_stdin, with_stdin_document
+from ablage_desktop.cli.watch import watch, watch_refusal
 from ablage_desktop.engine import (
     EXPORT_FORMATS,
     AppConfig,
@@ -82,6 +83,12 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "--force",
         action="store_true",
         help="read documents again that the archive already holds for this engine",
+    )
+    ocr.add_argument(
+        "--watch",
+        action="store_true",
+        help="go on watching the folders named: every document that arrives there (a "
+        "scanner's scan folder) is read once it has stopped growing, until Ctrl-C",
     )
     ocr.add_argument(
         "--no-archive",
@@ -183,10 +190,13 @@ def _run_ocr_on_files(
 def _run_ocr(
     args: argparse.Namespace, config: AppConfig, footprints: Path | None, store: Store | None
 ) -> int:
+    if args.watch and (refused := watch_refusal(args, store)) is not None:
+        print(f"ablage-desktop: {display_line(refused)}. {NOTHING_DONE}", file=sys.stderr)
+        return EXIT_USAGE
     engine = Engine(config, footprints=footprints, store=store)
     for password in args.password:  # after those of the configuration
         engine.add_pdf_password(password)
-    planned = _checked_plans(args, engine, store)
+    planned = ([], Inputs.of(args.paths), 0) if args.watch else _checked_plans(args, engine, store)
     if isinstance(planned, int):
         return planned
     plans, inputs, skipped = planned
@@ -206,8 +216,10 @@ def _run_ocr(
     cancel = CancelToken()
     tally = Tally()  # counts, not the documents: a night's batch must not pile up in memory
     started = time.perf_counter()
-    begun = bool(args.resume)  # a batch in the archive that --resume can finish
+    begun = bool(args.resume or args.watch)  # a batch in the archive that --resume can finish
     try:
+        if args.watch:
+            return EXIT_SOME_FAILED if watch(args, engine, cancel, progress).failed else EXIT_OK
         for plan in plans:
             with contextlib.closing(engine.ocr(plan.request, cancel)) as documents:
                 begun = True

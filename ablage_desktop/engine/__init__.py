@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         PageDone,
         Routed,
     )
+    from ablage_desktop.engine.intake.arrivals import Arrivals
     from ablage_desktop.engine.intake.documents import (
         SUPPORTED_SUFFIXES,
         DocumentType,
@@ -128,6 +129,7 @@ _HOMES: dict[str, str] = {
     "ModelWarmedUp": "ablage_desktop.engine.events",
     "PageDone": "ablage_desktop.engine.events",
     "Routed": "ablage_desktop.engine.events",
+    "Arrivals": "ablage_desktop.engine.intake.arrivals",
     "SUPPORTED_SUFFIXES": "ablage_desktop.engine.intake.documents",
     "DocumentType": "ablage_desktop.engine.intake.documents",
     "IntakeLimits": "ablage_desktop.engine.intake.documents",
@@ -186,6 +188,7 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "AblageError",
     "AppConfig",
+    "Arrivals",
     "BackendStatus",
     "BenchPlan",
     "BenchProgress",

@@ -1,0 +1,101 @@
+"""``ocr --watch FOLDER...``: read what is in the folders, then every document that arrives
+there, until stopped (Ctrl-C, SIGTERM): a scanner's scan folder read into the archive as the
+scans come. Each document is read once it has stopped growing (``Arrivals``); one read before
+is answered from the archive, as with ``ocr``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import time
+from pathlib import Path
+
+from ablage_desktop.cli.delivery import Delivery, Stop, plan_batches, write_result
+from ablage_desktop.cli.progress import Progress, Tally, print_summary
+from ablage_desktop.engine import (
+    Arrivals,
+    CancelToken,
+    Engine,
+    Inputs,
+    Store,
+    check_writable,
+    display_line,
+    folder_error,
+)
+
+WATCH_POLL_S = 2.0
+"""How often the folders are looked at."""
+
+
+def watch_refusal(args: argparse.Namespace, store: Store | None) -> str | None:
+    """Why watching cannot start, in words; None where it can."""
+    if args.resume:
+        return "--watch and --resume do not go together"
+    if not args.paths or not all(Path(path).is_dir() for path in args.paths):
+        return "--watch needs the folders to watch: ocr --watch FOLDER..."
+    delivery = Delivery.of(args)
+    if delivery.to_stdout:
+        return "--watch writes its results into a folder (--out), not to stdout"
+    inputs = Inputs.of(args.paths)
+    places = [(delivery.out, "the output folder"), (args.events, "the event log")]
+    if store is not None:
+        places.append((store.path, "the archive"))
+    for place, what in places:
+        reason = None if place is None else inputs.conflict(place, what)
+        if reason is not None:
+            return reason
+    try:
+        check_writable(delivery.out)
+    except OSError as exc:
+        return folder_error(delivery.out, exc).message + " Choose another with --out."
+    return None
+
+
+def watch(
+    args: argparse.Namespace, engine: Engine, cancel: CancelToken, progress: Progress
+) -> Tally:
+    """Read the documents arriving in ``args.paths`` until stopped; what was read (counts and
+    failures). Ctrl-C or SIGTERM while waiting ends it; while reading, they reach the
+    caller as for any batch (the batch then waits in the archive for ``ocr --resume``)."""
+    arrivals = Arrivals(tuple(Path(path) for path in args.paths))
+    folders = ", ".join(display_line(path) for path in args.paths)
+    print(
+        f"Watching {folders}: documents that arrive are read once they stop growing "
+        "(Ctrl-C stops).",
+        file=sys.stderr,
+    )
+    total = Tally()
+    while True:
+        try:
+            ready = arrivals.poll(time.monotonic())
+            if not ready:
+                time.sleep(WATCH_POLL_S)
+                continue
+        except KeyboardInterrupt:  # waiting: the way to stop (Terminated is one too)
+            progress.clear()
+            print("ablage-desktop: stopped watching", file=sys.stderr)
+            return total
+        _read(argparse.Namespace(**{**vars(args), "paths": ready}), engine, cancel, progress, total)
+
+
+def _read(
+    args: argparse.Namespace, engine: Engine, cancel: CancelToken, progress: Progress, total: Tally
+) -> None:
+    """Read the documents that arrived, write their results, say how it went."""
+    planned = plan_batches(args, engine)
+    if isinstance(planned, Stop):
+        print(planned.message, file=sys.stderr)
+        return
+    plans, inputs, _skipped = planned
+    tally, started = Tally(), time.perf_counter()
+    for plan in plans:
+        with contextlib.closing(engine.ocr(plan.request, cancel)) as documents:
+            for document in documents:
+                write_result(document, plan, inputs, engine)
+                tally.add(document)
+                total.add(document)
+    progress.clear()
+    print_summary(tally, time.perf_counter() - started, plans[0].delivery.out, 0)
+    sys.stdout.flush()

@@ -1,0 +1,77 @@
+"""``ocr --watch``: a real CLI process watching a folder while documents are written into it."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from cli_process import TIMEOUT_S, run_cli, start_cli
+from samples import pdf_bytes, text_page
+
+
+def wait_for(path: Path, seconds: float = 90.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} was not written"
+        time.sleep(0.2)
+
+
+def test_documents_that_arrive_are_read_whole_and_ctrl_c_stops(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "scans", tmp_path / "text"
+    inbox.mkdir()
+    text_page(("Rechnung 4711",)).save(inbox / "there-before.png", dpi=(300, 300))
+    cli = start_cli(
+        "--store", tmp_path / "archive.sqlite", "ocr", "--watch", inbox,
+        "--backend", "tesseract", "--format", "json", "--out", out,
+        cwd=tmp_path, stderr=tmp_path / "stderr.log",
+    )  # fmt: skip
+    try:
+        wait_for(out / "there-before.json")
+        # A scanner writing a two-page PDF over a few seconds, pausing between its parts.
+        data = pdf_bytes([text_page((f"Seite {n} von 2",)) for n in (1, 2)])
+        with (inbox / "scan.pdf").open("wb") as handle:
+            for start in range(0, len(data), len(data) // 4 + 1):
+                handle.write(data[start : start + len(data) // 4 + 1])
+                handle.flush()
+                time.sleep(1.0)
+        wait_for(out / "scan.json")
+        cli.send_signal(signal.SIGINT)
+        stdout, _ = cli.communicate(timeout=TIMEOUT_S)
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait()
+
+    assert cli.returncode == 0
+    scan = json.loads((out / "scan.json").read_text(encoding="utf-8"))
+    assert scan["error"] is None  # read once whole, never while it grew
+    assert [page["text"].split()[:2] for page in scan["pages"]] == [["Seite", "1"], ["Seite", "2"]]
+    assert stdout.count("1 document(s) done, 0 failed") == 2
+    assert "stopped watching" in (tmp_path / "stderr.log").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (("--resume",), "do not go together"),
+        (("--out", "scans/text"), "lies inside the folder"),
+        (("--out", "-"), "not to stdout"),
+    ],
+)
+def test_watching_is_refused_in_words(tmp_path: Path, extra: tuple[str, ...], words: str) -> None:
+    (tmp_path / "scans").mkdir()
+
+    result = run_cli("ocr", "--watch", "scans", *extra, cwd=tmp_path)
+
+    assert result.returncode == 2 and words in result.stderr
+
+
+def test_watching_a_file_is_refused(tmp_path: Path) -> None:
+    text_page().save(tmp_path / "page.png")
+
+    result = run_cli("ocr", "--watch", "page.png", cwd=tmp_path)
+
+    assert result.returncode == 2 and "--watch needs the folders to watch" in result.stderr
