@@ -42,6 +42,7 @@ from ablage_desktop.gui.menus import WindowMenus
 from ablage_desktop.gui.page_navigation import PageNavigation
 from ablage_desktop.gui.pdf_passwords import PdfPasswords
 from ablage_desktop.gui.reasons import in_user_words, reason_text
+from ablage_desktop.gui.watched_folders import WatchedFolders
 from ablage_desktop.gui.widgets.memory_graph import MemoryGraph
 from ablage_desktop.gui.widgets.models_panel import ModelsPanel
 from ablage_desktop.gui.widgets.page_view import PageView
@@ -153,6 +154,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.cancel_button)
         self.exports = DocumentExport(self)
         self.intake = DocumentIntake(self, self._pasted_folder)
+        self.watched = WatchedFolders(self)
+        status.addPermanentWidget(self.watched.label)
 
     def _connect_widgets(self) -> None:
         self.page_view.lineClicked.connect(self.text_pane.select_line)
@@ -375,6 +378,7 @@ class MainWindow(QMainWindow):
             self.bench_dialog.reject()  # cancels a running benchmark
         self._save_settings()
         self.graph.stop()
+        self.watched.timer.stop()
         event.accept()
 
     # --- quitting, and what the queue's menu asks for -----------------------------------------

@@ -76,6 +76,10 @@ class WindowMenus(QObject):
         window.quit_action = action(
             self.tr("&Quit"), window.request_quit, QKeySequence.StandardKey.Quit
         )
+        window.watch_action = action(self.tr("&Watch a folder..."), window.watched.choose)
+        window.watch_action.setToolTip(
+            self.tr("Read every document that arrives in a folder, such as a scanner's")
+        )
         for act in (
             window.open_action,
             window.open_folder_action,
@@ -83,6 +87,10 @@ class WindowMenus(QObject):
             window.export_action,
         ):
             menu.addAction(act)
+        menu.addSeparator()
+        menu.addAction(window.watch_action)
+        stop_menu = menu.addMenu(self.tr("&Stop watching"))
+        stop_menu.aboutToShow.connect(lambda: window.watched.fill_menu(stop_menu))
         menu.addSeparator()
         menu.addAction(window.quit_action)
 

@@ -637,23 +637,23 @@
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="287"/>
+        <location filename="../main_window.py" line="290"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="289"/>
-        <location filename="../main_window.py" line="298"/>
+        <location filename="../main_window.py" line="292"/>
+        <location filename="../main_window.py" line="301"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="325"/>
+        <location filename="../main_window.py" line="328"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="329"/>
+        <location filename="../main_window.py" line="332"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
@@ -1652,6 +1652,29 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
 </context>
 <context>
+    <name>WatchedFolders</name>
+    <message>
+        <location filename="../watched_folders.py" line="48"/>
+        <source>Watch a folder</source>
+        <translation>Einen Ordner überwachen</translation>
+    </message>
+    <message>
+        <location filename="../watched_folders.py" line="57"/>
+        <source>Watching {0}: documents that arrive there are read.</source>
+        <translation>{0} wird überwacht: Dokumente, die dort ankommen, werden gelesen.</translation>
+    </message>
+    <message>
+        <location filename="../watched_folders.py" line="73"/>
+        <source>(no folder is watched)</source>
+        <translation>(kein Ordner wird überwacht)</translation>
+    </message>
+    <message>
+        <location filename="../watched_folders.py" line="91"/>
+        <source>Watching: {0}</source>
+        <translation>Überwacht: {0}</translation>
+    </message>
+</context>
+<context>
     <name>WindowMenus</name>
     <message>
         <location filename="../menus.py" line="36"/>
@@ -1719,117 +1742,132 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
+        <location filename="../menus.py" line="79"/>
+        <source>&amp;Watch a folder...</source>
+        <translation>Ordner über&amp;wachen...</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="81"/>
+        <source>Read every document that arrives in a folder, such as a scanner&apos;s</source>
+        <translation>Jedes Dokument lesen, das in einem Ordner ankommt, etwa dem eines Scanners</translation>
+    </message>
+    <message>
         <location filename="../menus.py" line="92"/>
+        <source>&amp;Stop watching</source>
+        <translation>Überwachung beende&amp;n</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="100"/>
         <source>Copy &amp;all text</source>
         <translation>&amp;Gesamten Text kopieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="96"/>
+        <location filename="../menus.py" line="104"/>
         <source>Copy as &amp;running text</source>
         <translation>Als &amp;Fließtext kopieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="100"/>
+        <location filename="../menus.py" line="108"/>
         <source>Copy the page text with each paragraph in one line and words broken by a hyphen joined again, for a mail or a document</source>
         <translation>Den Seitentext kopieren, jeden Absatz in einer Zeile und getrennte Wörter wieder zusammengefügt, für eine Mail oder ein Dokument</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="105"/>
+        <location filename="../menus.py" line="113"/>
         <source>&amp;Correct the text</source>
         <translation>Text &amp;korrigieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="108"/>
+        <location filename="../menus.py" line="116"/>
         <source>Correct the recognised text; the export writes the corrected text</source>
         <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="112"/>
+        <location filename="../menus.py" line="120"/>
         <source>C&amp;lear finished documents</source>
         <translation>Fertige Dokumente &amp;leeren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="116"/>
+        <location filename="../menus.py" line="124"/>
         <source>&amp;Find in the archive</source>
         <translation>Im Archiv &amp;suchen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="127"/>
+        <location filename="../menus.py" line="135"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="130"/>
+        <location filename="../menus.py" line="138"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="132"/>
+        <location filename="../menus.py" line="140"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="134"/>
+        <location filename="../menus.py" line="142"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="138"/>
+        <location filename="../menus.py" line="146"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="139"/>
+        <location filename="../menus.py" line="147"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="154"/>
+        <location filename="../menus.py" line="162"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="157"/>
+        <location filename="../menus.py" line="165"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="160"/>
+        <location filename="../menus.py" line="168"/>
         <source>Add inference &amp;server...</source>
         <translation>Inferenz-&amp;Server hinzufügen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="163"/>
+        <location filename="../menus.py" line="171"/>
         <source>&amp;Benchmark...</source>
         <translation>&amp;Benchmark...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="168"/>
+        <location filename="../menus.py" line="176"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="170"/>
+        <location filename="../menus.py" line="178"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="180"/>
+        <location filename="../menus.py" line="188"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="185"/>
+        <location filename="../menus.py" line="193"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="189"/>
+        <location filename="../menus.py" line="197"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../menus.py" line="191"/>
+        <location filename="../menus.py" line="199"/>
         <source> Language: </source>
         <translation> Sprache: </translation>
     </message>

@@ -1,0 +1,115 @@
+"""File > Watch a folder: the documents that arrive in a folder (a scanner's scan folder) are
+queued as they come, each once it has stopped growing (``engine.Arrivals``). The folders are
+kept in the settings and watched again at the next start; what was there before is read too,
+answered from the archive where it was read already.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu
+
+from ablage_desktop.engine import AblageError, Arrivals, display
+
+if TYPE_CHECKING:
+    from ablage_desktop.gui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+SETTINGS_KEY = "watched_folders"
+POLL_MS = 2000
+"""How often the folders are looked at."""
+
+
+class WatchedFolders(QObject):
+    """The folders watched, their arrivals queued in the window, and the menu that sets them."""
+
+    def __init__(self, window: MainWindow, poll_ms: int = POLL_MS, settle_s: float | None = None):
+        super().__init__(window)
+        self._window = window
+        self._settle_s = settle_s
+        self._arrivals: Arrivals | None = None
+        self._polling = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(poll_ms)
+        self.timer.timeout.connect(self._poll)
+        self.label = QLabel(window)
+        saved = window.settings.value(SETTINGS_KEY, []) or []
+        self.folders = [str(f) for f in ([saved] if isinstance(saved, str) else saved)]
+        self._restart()
+
+    def choose(self) -> None:
+        """Ask for a folder to watch."""
+        folder = QFileDialog.getExistingDirectory(self._window, self.tr("Watch a folder"))
+        if folder:
+            self.add(folder)
+
+    def add(self, folder: str) -> None:
+        if folder not in self.folders:
+            self.folders.append(folder)
+            self._save()
+        self._window.statusBar().showMessage(
+            self.tr("Watching {0}: documents that arrive there are read.").format(display(folder)),
+            8000,
+        )
+
+    def stop(self, folder: str) -> None:
+        if folder in self.folders:
+            self.folders.remove(folder)
+            self._save()
+
+    def fill_menu(self, menu: QMenu) -> None:
+        """The "Stop watching" menu: one entry a folder."""
+        menu.clear()
+        for folder in self.folders:
+            act = menu.addAction(display(folder))
+            act.triggered.connect(lambda checked=False, f=folder: self.stop(f))
+        if not self.folders:
+            menu.addAction(self.tr("(no folder is watched)")).setEnabled(False)
+
+    def _save(self) -> None:
+        self._window.settings.setValue(SETTINGS_KEY, self.folders)
+        self._restart()
+
+    def _restart(self) -> None:
+        folders = tuple(Path(folder) for folder in self.folders)
+        if not folders:
+            self._arrivals = None
+            self.timer.stop()
+            self.label.hide()
+            return
+        if self._settle_s is None:
+            self._arrivals = Arrivals(folders)
+        else:
+            self._arrivals = Arrivals(folders, settle_s=self._settle_s)
+        names = ", ".join(Path(folder).name or folder for folder in self.folders)
+        self.label.setText(self.tr("Watching: {0}").format(names))
+        self.label.setToolTip("\n".join(display(folder) for folder in self.folders))
+        self.label.show()
+        self.timer.start()
+
+    def _poll(self) -> None:
+        """Look at the folders in the control thread (a network share may be slow to list)."""
+        if self._polling or self._arrivals is None:
+            return
+        self._polling = True
+        self._window.bridge.run(
+            self._arrivals.poll,
+            time.monotonic(),
+            on_result=self._arrived,
+            on_error=self._poll_failed,
+        )
+
+    def _arrived(self, paths: list[Path]) -> None:
+        self._polling = False
+        if paths and self._arrivals is not None:
+            self._window.enqueue([str(path) for path in paths])
+
+    def _poll_failed(self, error: AblageError) -> None:
+        self._polling = False
+        log.warning("Looking at the watched folders failed: %s", error)

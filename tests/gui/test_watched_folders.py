@@ -1,0 +1,72 @@
+"""File > Watch a folder: what arrives there is queued once it has stopped growing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from samples import jpeg_bytes, text_page
+from windows import open_window
+
+from ablage_desktop.gui.main_window import MainWindow
+from ablage_desktop.gui.watched_folders import SETTINGS_KEY, WatchedFolders
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    with open_window(qtbot, tmp_path, store=tmp_path / "archive.sqlite3") as main:
+        yield main
+
+
+def quick_watcher(window: MainWindow) -> WatchedFolders:
+    """The window's watcher, looking every 100 ms and waiting half a second for a file to
+    stand still (the shipped 2 s and 3 s are for scanners)."""
+    window.watched.timer.stop()
+    window.watched = WatchedFolders(window, poll_ms=100, settle_s=0.5)
+    return window.watched
+
+
+def queued(window: MainWindow) -> list[str]:
+    return [Path(entry.path).name for entry in window.queue.entries]
+
+
+def test_a_scan_that_arrives_is_read_once_it_stopped_growing(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "scans"
+    inbox.mkdir()
+    watcher = quick_watcher(window)
+    watcher.add(str(inbox))
+    data = jpeg_bytes(text_page())
+
+    (inbox / "scan.jpg").write_bytes(data[: len(data) // 2])  # still being written
+    qtbot.wait(300)
+    with (inbox / "scan.jpg").open("ab") as handle:
+        handle.write(data[len(data) // 2 :])
+    qtbot.waitUntil(lambda: queued(window) == ["scan.jpg"], timeout=15_000)
+    qtbot.waitUntil(lambda: not window.queue.has_active(), timeout=60_000)
+
+    (entry,) = window.queue.entries
+    assert entry.result is not None and entry.result.error is None  # read whole
+    assert "Invoice" in entry.result.pages[0].text
+    assert window.watched.label.isVisible() and "scans" in window.watched.label.text()
+    assert window.settings.value(SETTINGS_KEY) in ([str(inbox)], str(inbox))
+
+
+def test_a_folder_no_longer_watched_is_left_alone(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "scans"
+    inbox.mkdir()
+    watcher = quick_watcher(window)
+    watcher.add(str(inbox))
+    watcher.stop(str(inbox))
+
+    (inbox / "scan.jpg").write_bytes(jpeg_bytes(text_page()))
+    qtbot.wait(1500)
+
+    assert queued(window) == []
+    assert not watcher.timer.isActive() and not watcher.label.isVisible()
+    assert not window.settings.value(SETTINGS_KEY)
