@@ -169,6 +169,7 @@ def test_pages_rendered_ahead_are_bounded(tmp_path: Path) -> None:
             self.sha256 = inner.sha256
             self.type = inner.type
             self.page_count = inner.page_count
+            self.damage = inner.damage
 
         def page(self, index: int) -> PageImage:
             nonlocal rendered

@@ -210,6 +210,7 @@ class PageThreads:
                         break
                     sent += 1
                     del page
+                damage = document.damage
             finally:
                 document.close()
         except Exception as exc:  # every failure is this document's alone
@@ -218,8 +219,8 @@ class PageThreads:
             return Ended(position, sent, exc)
         if self.halted():
             return Ended(position, sent, Cancelled())
-        if document.damage is not None:  # its pages that were there are read
-            return Ended(position, sent, IncompleteDocument(path, document.damage))
+        if damage is not None:  # its pages that were there are read
+            return Ended(position, sent, IncompleteDocument(path, damage))
         return Ended(position, sent, None)
 
     def _skip(self, position: int, index: int, path: Path, error: InputError) -> None:
