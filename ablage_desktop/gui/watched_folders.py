@@ -6,6 +6,7 @@ answered from the archive where it was read already.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from pathlib import Path
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "watched_folders"
+SINCE_KEY = "watched_since"
+"""When the folders were last looked at (seconds since the epoch): at the next start, what
+arrived after it is read, not what was there before."""
 POLL_MS = 2000
 """How often the folders are looked at."""
 
@@ -41,6 +45,8 @@ class WatchedFolders(QObject):
         self.label = QLabel(window)
         saved = window.settings.value(SETTINGS_KEY, []) or []
         self.folders = [str(f) for f in ([saved] if isinstance(saved, str) else saved)]
+        since = window.settings.value(SINCE_KEY)
+        self._since = float(since) if since is not None else time.time()
         self._restart()
 
     def choose(self) -> None:
@@ -50,11 +56,17 @@ class WatchedFolders(QObject):
             self.add(folder)
 
     def add(self, folder: str) -> None:
+        """Watch ``folder`` from now on: what is in it already is left (File > Open folder
+        reads it)."""
         if folder not in self.folders:
             self.folders.append(folder)
+            self._since = time.time()
             self._save()
         self._window.statusBar().showMessage(
-            self.tr("Watching {0}: documents that arrive there are read.").format(display(folder)),
+            self.tr(
+                "Watching {0}: documents that arrive there from now on are read (File > Open "
+                "folder reads what is there already)."
+            ).format(display(folder)),
             8000,
         )
 
@@ -83,10 +95,8 @@ class WatchedFolders(QObject):
             self.timer.stop()
             self.label.hide()
             return
-        if self._settle_s is None:
-            self._arrivals = Arrivals(folders)
-        else:
-            self._arrivals = Arrivals(folders, settle_s=self._settle_s)
+        settle = {} if self._settle_s is None else {"settle_s": self._settle_s}
+        self._arrivals = Arrivals(folders, since=self._since, **settle)
         names = ", ".join(Path(folder).name or folder for folder in self.folders)
         self.label.setText(self.tr("Watching: {0}").format(names))
         self.label.setToolTip("\n".join(display(folder) for folder in self.folders))
@@ -101,12 +111,14 @@ class WatchedFolders(QObject):
         self._window.bridge.run(
             self._arrivals.poll,
             time.monotonic(),
-            on_result=self._arrived,
+            on_result=functools.partial(self._arrived, time.time()),
             on_error=self._poll_failed,
         )
 
-    def _arrived(self, paths: list[Path]) -> None:
+    def _arrived(self, looked: float, paths: list[Path]) -> None:
         self._polling = False
+        if self._arrivals is not None:
+            self._window.settings.setValue(SINCE_KEY, self._arrivals.watermark(looked))
         if paths and self._arrivals is not None:
             self._window.enqueue([str(path) for path in paths])
 

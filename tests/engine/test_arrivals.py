@@ -73,3 +73,35 @@ def test_a_document_removed_and_put_back_is_new_again(tmp_path: Path) -> None:
 
     assert arrivals.poll(SETTLE + 2) == []
     assert arrivals.poll(2 * SETTLE + 2) == [scan]
+
+
+def test_what_was_there_before_the_watch_began_is_left_unless_it_changes(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.jpg", tmp_path / "new.jpg"
+    old.write_bytes(jpeg_bytes(text_page()))
+    begun = max(old.stat().st_mtime, old.stat().st_ctime) + 1
+    arrivals = Arrivals((tmp_path,), settle_s=SETTLE, since=begun)
+    new.write_bytes(jpeg_bytes(text_page(("Another page",))))
+    os.utime(new, (begun + 5, begun + 5))
+
+    arrivals.poll(0.0)
+    assert arrivals.poll(SETTLE) == [new]
+
+    old.write_bytes(jpeg_bytes(text_page(("Scanned again",))))  # replaced: it is new now
+    os.utime(old, (begun + 10, begun + 10))
+    arrivals.poll(SETTLE + 1)
+    assert arrivals.poll(2 * SETTLE + 1) == [old]
+
+
+def test_a_file_still_waiting_holds_the_watermark_back(tmp_path: Path) -> None:
+    """The window saves the watermark as the next start's ``since``: a scan that had not
+    stood still when the window closed must still be read then."""
+    arrivals = Arrivals((tmp_path,), settle_s=SETTLE)
+    scan = tmp_path / "scan.jpg"
+    scan.write_bytes(jpeg_bytes(text_page()))
+    arrived = max(scan.stat().st_mtime, scan.stat().st_ctime)
+    looked = arrived + 100  # the last poll began after the scan came
+    arrivals.poll(0.0)
+
+    assert arrivals.watermark(looked) < arrived  # before it: read at the next start
+    assert arrivals.poll(SETTLE) == [scan]
+    assert arrivals.watermark(looked) == looked

@@ -11,7 +11,7 @@ from samples import jpeg_bytes, text_page
 from windows import open_window
 
 from ablage_desktop.gui.main_window import MainWindow
-from ablage_desktop.gui.watched_folders import SETTINGS_KEY, WatchedFolders
+from ablage_desktop.gui.watched_folders import SETTINGS_KEY, SINCE_KEY, WatchedFolders
 
 
 @pytest.fixture
@@ -53,6 +53,30 @@ def test_a_scan_that_arrives_is_read_once_it_stopped_growing(
     assert "Invoice" in entry.result.pages[0].text
     assert window.watched.label.isVisible() and "scans" in window.watched.label.text()
     assert window.settings.value(SETTINGS_KEY) in ([str(inbox)], str(inbox))
+
+
+def test_what_was_there_is_left_and_what_came_while_closed_is_read(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "scans"
+    inbox.mkdir()
+    old = inbox / "old.jpg"
+    old.write_bytes(jpeg_bytes(text_page()))
+    qtbot.wait(1100)  # file times have a second's grain on some systems
+    watcher = quick_watcher(window)
+    watcher.add(str(inbox))
+    qtbot.wait(1200)
+    assert queued(window) == []  # File > Open folder reads what was there
+
+    watcher.timer.stop()  # the window closed
+    since = float(window.settings.value(SINCE_KEY))
+    qtbot.wait(1100)
+    (inbox / "new.jpg").write_bytes(jpeg_bytes(text_page()))
+    quick_watcher(window)  # the window started again
+
+    qtbot.waitUntil(lambda: queued(window) == ["new.jpg"], timeout=15_000)
+    assert since >= max(old.stat().st_mtime, old.stat().st_ctime)
+    qtbot.waitUntil(lambda: not window.queue.has_active(), timeout=60_000)
 
 
 def test_a_folder_no_longer_watched_is_left_alone(

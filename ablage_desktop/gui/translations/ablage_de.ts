@@ -1654,22 +1654,22 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>WatchedFolders</name>
     <message>
-        <location filename="../watched_folders.py" line="48"/>
+        <location filename="../watched_folders.py" line="54"/>
         <source>Watch a folder</source>
         <translation>Einen Ordner überwachen</translation>
     </message>
     <message>
-        <location filename="../watched_folders.py" line="57"/>
-        <source>Watching {0}: documents that arrive there are read.</source>
-        <translation>{0} wird überwacht: Dokumente, die dort ankommen, werden gelesen.</translation>
+        <location filename="../watched_folders.py" line="67"/>
+        <source>Watching {0}: documents that arrive there from now on are read (File &gt; Open folder reads what is there already).</source>
+        <translation>{0} wird überwacht: Dokumente, die von jetzt an dort ankommen, werden gelesen (Datei &gt; Ordner öffnen liest, was schon dort liegt).</translation>
     </message>
     <message>
-        <location filename="../watched_folders.py" line="73"/>
+        <location filename="../watched_folders.py" line="85"/>
         <source>(no folder is watched)</source>
         <translation>(kein Ordner wird überwacht)</translation>
     </message>
     <message>
-        <location filename="../watched_folders.py" line="91"/>
+        <location filename="../watched_folders.py" line="101"/>
         <source>Watching: {0}</source>
         <translation>Überwacht: {0}</translation>
     </message>
