@@ -28,6 +28,15 @@ def quick_watcher(window: MainWindow) -> WatchedFolders:
     return window.watched
 
 
+def watching(window: MainWindow, folder: Path) -> tuple[Path, WatchedFolders]:
+    """A folder ``scans`` in ``folder`` that the window watches from now on."""
+    inbox = folder / "scans"
+    inbox.mkdir(exist_ok=True)
+    watcher = quick_watcher(window)
+    watcher.add(str(inbox))
+    return inbox, watcher
+
+
 def queued(window: MainWindow) -> list[str]:
     return [Path(entry.path).name for entry in window.queue.entries]
 
@@ -35,10 +44,7 @@ def queued(window: MainWindow) -> list[str]:
 def test_a_scan_that_arrives_is_read_once_it_stopped_growing(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    inbox = tmp_path / "scans"
-    inbox.mkdir()
-    watcher = quick_watcher(window)
-    watcher.add(str(inbox))
+    inbox, _ = watching(window, tmp_path)
     data = jpeg_bytes(text_page())
 
     (inbox / "scan.jpg").write_bytes(data[: len(data) // 2])  # still being written
@@ -58,13 +64,11 @@ def test_a_scan_that_arrives_is_read_once_it_stopped_growing(
 def test_what_was_there_is_left_and_what_came_while_closed_is_read(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    inbox = tmp_path / "scans"
-    inbox.mkdir()
-    old = inbox / "old.jpg"
+    old = tmp_path / "scans" / "old.jpg"
+    old.parent.mkdir()
     old.write_bytes(jpeg_bytes(text_page()))
     qtbot.wait(1100)  # file times have a second's grain on some systems
-    watcher = quick_watcher(window)
-    watcher.add(str(inbox))
+    inbox, watcher = watching(window, tmp_path)
     qtbot.wait(1200)
     assert queued(window) == []  # File > Open folder reads what was there
 
@@ -82,10 +86,7 @@ def test_what_was_there_is_left_and_what_came_while_closed_is_read(
 def test_a_folder_no_longer_watched_is_left_alone(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    inbox = tmp_path / "scans"
-    inbox.mkdir()
-    watcher = quick_watcher(window)
-    watcher.add(str(inbox))
+    inbox, watcher = watching(window, tmp_path)
     watcher.stop(str(inbox))
 
     (inbox / "scan.jpg").write_bytes(jpeg_bytes(text_page()))
