@@ -35,6 +35,7 @@ from ablage_desktop.gui.bridge import EngineBridge
 from ablage_desktop.gui.close_guard import CloseQuestion, QuitGuard
 from ablage_desktop.gui.document_export import DocumentExport
 from ablage_desktop.gui.engine_choice import EngineChoice
+from ablage_desktop.gui.export_all import ExportAll
 from ablage_desktop.gui.failures import describe
 from ablage_desktop.gui.intake import DocumentIntake
 from ablage_desktop.gui.memory_status import MemoryStatus
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.cancel_button)
         self.exports = DocumentExport(self)
+        self.export_all = ExportAll(self)
         self.intake = DocumentIntake(self, self._pasted_folder)
         self.watched = WatchedFolders(self)
         status.addPermanentWidget(self.watched.label)

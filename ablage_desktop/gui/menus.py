@@ -76,6 +76,12 @@ class WindowMenus(QObject):
         window.quit_action = action(
             self.tr("&Quit"), window.request_quit, QKeySequence.StandardKey.Quit
         )
+        window.export_all_action = action(
+            self.tr("Export &all..."), window.export_all.ask, "Ctrl+Shift+E"
+        )
+        window.export_all_action.setToolTip(
+            self.tr("Save every document's text into one folder, in one format")
+        )
         window.watch_action = action(self.tr("&Watch a folder..."), window.watched.choose)
         window.watch_action.setToolTip(
             self.tr("Read every document that arrives in a folder, such as a scanner's")
@@ -85,6 +91,7 @@ class WindowMenus(QObject):
             window.open_folder_action,
             window.paste_action,
             window.export_action,
+            window.export_all_action,
         ):
             menu.addAction(act)
         menu.addSeparator()

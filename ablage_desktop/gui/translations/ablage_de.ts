@@ -582,6 +582,71 @@
     </message>
 </context>
 <context>
+    <name>ExportAll</name>
+    <message>
+        <location filename="../export_all.py" line="40"/>
+        <source>No document with pages to export yet.</source>
+        <translation>Noch kein Dokument mit Seiten zum Exportieren.</translation>
+    </message>
+    <message>
+        <location filename="../export_all.py" line="44"/>
+        <source>Export all into</source>
+        <translation>Alle exportieren nach</translation>
+    </message>
+    <message>
+        <location filename="../export_all.py" line="49"/>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../export_all.py" line="49"/>
+        <source>Searchable PDF</source>
+        <translation>Durchsuchbares PDF</translation>
+    </message>
+    <message>
+        <location filename="../export_all.py" line="55"/>
+        <source>Export all</source>
+        <translation>Alle exportieren</translation>
+    </message>
+    <message>
+        <location filename="../export_all.py" line="56"/>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <location filename="../export_all.py" line="91"/>
+        <source>Exporting {0} document(s) ...</source>
+        <translation>{0} Dokument(e) werden exportiert ...</translation>
+    </message>
+    <message>
+        <location filename="../export_all.py" line="101"/>
+        <source>Exported {0} document(s) into {1}.</source>
+        <translation>{0} Dokument(e) nach {1} exportiert.</translation>
+    </message>
+    <message>
+        <location filename="../export_all.py" line="108"/>
+        <source>Not every document was exported</source>
+        <translation>Nicht jedes Dokument wurde exportiert</translation>
+    </message>
+    <message>
+        <location filename="../export_all.py" line="109"/>
+        <source>These were not written:
+{0}</source>
+        <translation>Diese wurden nicht geschrieben:
+{0}</translation>
+    </message>
+    <message>
+        <location filename="../export_all.py" line="115"/>
+        <source>Replace files?</source>
+        <translation>Dateien ersetzen?</translation>
+    </message>
+    <message>
+        <location filename="../export_all.py" line="116"/>
+        <source>{0} of the files are in the folder already ({1}). Replace them?</source>
+        <translation>{0} der Dateien liegen schon im Ordner ({1}). Ersetzen?</translation>
+    </message>
+</context>
+<context>
     <name>LanguageBox</name>
     <message>
         <location filename="../widgets/language_box.py" line="18"/>
@@ -637,23 +702,23 @@
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="290"/>
+        <location filename="../main_window.py" line="292"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="292"/>
-        <location filename="../main_window.py" line="301"/>
+        <location filename="../main_window.py" line="294"/>
+        <location filename="../main_window.py" line="303"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328"/>
+        <location filename="../main_window.py" line="330"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="332"/>
+        <location filename="../main_window.py" line="334"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
@@ -1742,132 +1807,142 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="79"/>
+        <location filename="../menus.py" line="80"/>
+        <source>Export &amp;all...</source>
+        <translation>&amp;Alle exportieren...</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="83"/>
+        <source>Save every document&apos;s text into one folder, in one format</source>
+        <translation>Den Text jedes Dokuments in einen Ordner speichern, in einem Format</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="85"/>
         <source>&amp;Watch a folder...</source>
         <translation>Ordner über&amp;wachen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="81"/>
+        <location filename="../menus.py" line="87"/>
         <source>Read every document that arrives in a folder, such as a scanner&apos;s</source>
         <translation>Jedes Dokument lesen, das in einem Ordner ankommt, etwa dem eines Scanners</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="92"/>
+        <location filename="../menus.py" line="99"/>
         <source>&amp;Stop watching</source>
         <translation>Überwachung beende&amp;n</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="100"/>
+        <location filename="../menus.py" line="107"/>
         <source>Copy &amp;all text</source>
         <translation>&amp;Gesamten Text kopieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="104"/>
+        <location filename="../menus.py" line="111"/>
         <source>Copy as &amp;running text</source>
         <translation>Als &amp;Fließtext kopieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="108"/>
+        <location filename="../menus.py" line="115"/>
         <source>Copy the page text with each paragraph in one line and words broken by a hyphen joined again, for a mail or a document</source>
         <translation>Den Seitentext kopieren, jeden Absatz in einer Zeile und getrennte Wörter wieder zusammengefügt, für eine Mail oder ein Dokument</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="113"/>
+        <location filename="../menus.py" line="120"/>
         <source>&amp;Correct the text</source>
         <translation>Text &amp;korrigieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="116"/>
+        <location filename="../menus.py" line="123"/>
         <source>Correct the recognised text; the export writes the corrected text</source>
         <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="120"/>
+        <location filename="../menus.py" line="127"/>
         <source>C&amp;lear finished documents</source>
         <translation>Fertige Dokumente &amp;leeren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="124"/>
+        <location filename="../menus.py" line="131"/>
         <source>&amp;Find in the archive</source>
         <translation>Im Archiv &amp;suchen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="135"/>
+        <location filename="../menus.py" line="142"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="138"/>
+        <location filename="../menus.py" line="145"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="140"/>
+        <location filename="../menus.py" line="147"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="142"/>
+        <location filename="../menus.py" line="149"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="146"/>
+        <location filename="../menus.py" line="153"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="147"/>
+        <location filename="../menus.py" line="154"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="162"/>
+        <location filename="../menus.py" line="169"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="165"/>
+        <location filename="../menus.py" line="172"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="168"/>
+        <location filename="../menus.py" line="175"/>
         <source>Add inference &amp;server...</source>
         <translation>Inferenz-&amp;Server hinzufügen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="171"/>
+        <location filename="../menus.py" line="178"/>
         <source>&amp;Benchmark...</source>
         <translation>&amp;Benchmark...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="176"/>
+        <location filename="../menus.py" line="183"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="178"/>
+        <location filename="../menus.py" line="185"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="188"/>
+        <location filename="../menus.py" line="195"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="193"/>
+        <location filename="../menus.py" line="200"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="197"/>
+        <location filename="../menus.py" line="204"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../menus.py" line="199"/>
+        <location filename="../menus.py" line="206"/>
         <source> Language: </source>
         <translation> Sprache: </translation>
     </message>
