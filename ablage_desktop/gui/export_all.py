@@ -46,9 +46,10 @@ class ExportAll(QObject):
         )
         if not folder:
             return
-        names = {"txt": self.tr("Text"), "pdf": self.tr("Searchable PDF")}
+        names = {"txt": self.tr("Text"), "md": "Markdown", "json": "JSON", "hocr": "hOCR"}
+        names["pdf"] = self.tr("Searchable PDF")
         formats = list(SUFFIXES)
-        labels = [f"{names.get(fmt, fmt.upper())} ({SUFFIXES[fmt]})" for fmt in formats]
+        labels = [f"{names.get(fmt, fmt)} ({SUFFIXES[fmt]})" for fmt in formats]
         last = str(window.settings.value("export_format", "pdf"))
         label, ok = QInputDialog.getItem(
             window,

@@ -599,49 +599,49 @@
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="49"/>
+        <location filename="../export_all.py" line="50"/>
         <source>Searchable PDF</source>
         <translation>Durchsuchbares PDF</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="55"/>
+        <location filename="../export_all.py" line="56"/>
         <source>Export all</source>
         <translation>Alle exportieren</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="56"/>
+        <location filename="../export_all.py" line="57"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="91"/>
+        <location filename="../export_all.py" line="92"/>
         <source>Exporting {0} document(s) ...</source>
         <translation>{0} Dokument(e) werden exportiert ...</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="101"/>
+        <location filename="../export_all.py" line="102"/>
         <source>Exported {0} document(s) into {1}.</source>
         <translation>{0} Dokument(e) nach {1} exportiert.</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="108"/>
+        <location filename="../export_all.py" line="109"/>
         <source>Not every document was exported</source>
         <translation>Nicht jedes Dokument wurde exportiert</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="109"/>
+        <location filename="../export_all.py" line="110"/>
         <source>These were not written:
 {0}</source>
         <translation>Diese wurden nicht geschrieben:
 {0}</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="115"/>
+        <location filename="../export_all.py" line="116"/>
         <source>Replace files?</source>
         <translation>Dateien ersetzen?</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="116"/>
+        <location filename="../export_all.py" line="117"/>
         <source>{0} of the files are in the folder already ({1}). Replace them?</source>
         <translation>{0} der Dateien liegen schon im Ordner ({1}). Ersetzen?</translation>
     </message>
