@@ -45,7 +45,7 @@ class Arrivals:
         monotonic clock's reading."""
         ready = []
         present = set()
-        for path in collect_documents(self.folders).documents:
+        for path in collect_documents(self.folders, quiet=True).documents:
             try:
                 info = path.stat()
             except OSError:  # gone again, or not readable yet

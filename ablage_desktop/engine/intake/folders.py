@@ -29,12 +29,13 @@ def skipped_in_folders(name: str) -> bool:
     return name.startswith(".")
 
 
-def collect_documents(paths: Iterable[Path]) -> CollectedInputs:
+def collect_documents(paths: Iterable[Path], *, quiet: bool = False) -> CollectedInputs:
     """Expand folders (recursively) into the documents inside them.
 
     A path given by the user is always kept, so that a wrong one fails with its reason; inside
     a folder, files that are neither named nor shaped like a document are skipped, and so are
-    hidden files and folders.
+    hidden files and folders. ``quiet``: the skipped files are not logged (a watched folder is
+    walked every few seconds).
     """
     documents: list[Path] = []
     skipped: list[Path] = []
@@ -60,7 +61,7 @@ def collect_documents(paths: Iterable[Path]) -> CollectedInputs:
                     add(candidate)
                 else:
                     skipped.append(candidate)
-    if skipped:
+    if skipped and not quiet:
         log.info("Skipped %d files in folders that are not documents", len(skipped))
     return CollectedInputs(documents, skipped)
 
