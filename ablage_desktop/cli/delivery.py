@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import dataclasses
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from ablage_desktop.engine import (
     EXPORT_FORMATS,
     MAX_NAME_BYTES,
     SUFFIXES,
+    CancelToken,
     Engine,
     Inputs,
     OcrDocument,
@@ -180,6 +182,22 @@ def refusal_reason(
         except OSError as exc:
             return folder_error(plan.delivery.out, exc).message + " Choose another with --out."
     return None
+
+
+def read_plans(
+    plans: list[Planned],
+    inputs: Inputs,
+    engine: Engine,
+    cancel: CancelToken,
+    done: Callable[[OcrDocument], None],
+) -> None:
+    """Read every plan's documents, writing each result as it comes; ``done`` is told of
+    each (the tallies). What stops a batch early reaches the caller."""
+    for plan in plans:
+        with contextlib.closing(engine.ocr(plan.request, cancel)) as documents:
+            for document in documents:
+                write_result(document, plan, inputs, engine)
+                done(document)
 
 
 def write_result(document: OcrDocument, plan: Planned, inputs: Inputs, engine: Engine) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -23,8 +22,8 @@ from ablage_desktop.cli.delivery import (
     Planned,
     Stop,
     plan_batches,
+    read_plans,
     refusal_reason,
-    write_result,
 )
 from ablage_desktop.cli.progress import Progress, Tally, print_summary
 from ablage_desktop.cli.signals import Terminated, stop_on_signals
@@ -216,16 +215,12 @@ def _run_ocr(
     cancel = CancelToken()
     tally = Tally()  # counts, not the documents: a night's batch must not pile up in memory
     started = time.perf_counter()
-    begun = bool(args.resume or args.watch)  # a batch in the archive that --resume can finish
+    # A batch in the archive that --resume can finish (``engine.ocr`` begins it on its first step).
+    begun = bool(args.resume or args.watch or plans)
     try:
         if args.watch:
             return EXIT_SOME_FAILED if watch(args, engine, cancel, progress).failed else EXIT_OK
-        for plan in plans:
-            with contextlib.closing(engine.ocr(plan.request, cancel)) as documents:
-                begun = True
-                for document in documents:
-                    write_result(document, plan, inputs, engine)
-                    tally.add(document)
+        read_plans(plans, inputs, engine, cancel, tally.add)
     except STOPPING as exc:
         return _stopped(exc, cancel, progress, begun=begun, archive=store is not None)
     finally:

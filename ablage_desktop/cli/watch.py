@@ -7,18 +7,18 @@ is answered from the archive, as with ``ocr``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 import time
 from pathlib import Path
 
-from ablage_desktop.cli.delivery import Delivery, Stop, plan_batches, write_result
+from ablage_desktop.cli.delivery import Delivery, Stop, plan_batches, read_plans
 from ablage_desktop.cli.progress import Progress, Tally, print_summary
 from ablage_desktop.engine import (
     Arrivals,
     CancelToken,
     Engine,
     Inputs,
+    OcrDocument,
     Store,
     check_writable,
     display_line,
@@ -90,12 +90,12 @@ def _read(
         return
     plans, inputs, _skipped = planned
     tally, started = Tally(), time.perf_counter()
-    for plan in plans:
-        with contextlib.closing(engine.ocr(plan.request, cancel)) as documents:
-            for document in documents:
-                write_result(document, plan, inputs, engine)
-                tally.add(document)
-                total.add(document)
+
+    def done(document: OcrDocument) -> None:
+        tally.add(document)
+        total.add(document)
+
+    read_plans(plans, inputs, engine, cancel, done)
     progress.clear()
     print_summary(tally, time.perf_counter() - started, plans[0].delivery.out, 0)
     sys.stdout.flush()

@@ -25,7 +25,8 @@ class DocumentExport(QObject):
         super().__init__(window)
         self._window = window
 
-    def _filters(self) -> dict[str, str]:
+    def filters(self) -> dict[str, str]:
+        """Each export format and how a file dialog names it."""
         return {
             "txt": self.tr("Text (*.txt)"),
             "md": self.tr("Markdown (*.md)"),
@@ -53,7 +54,7 @@ class DocumentExport(QObject):
             window.settings,
             Path(entry.path),
             self._inputs(),
-            self._filters(),
+            self.filters(),
         )
         if chosen is not None:
             self.export_document(row, str(chosen[0]), chosen[1])

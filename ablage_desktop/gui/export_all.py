@@ -46,10 +46,8 @@ class ExportAll(QObject):
         )
         if not folder:
             return
-        names = {"txt": self.tr("Text"), "md": "Markdown", "json": "JSON", "hocr": "hOCR"}
-        names["pdf"] = self.tr("Searchable PDF")
-        formats = list(SUFFIXES)
-        labels = [f"{names.get(fmt, fmt)} ({SUFFIXES[fmt]})" for fmt in formats]
+        filters = window.exports.filters()  # named as File > Export's dialog names them
+        formats, labels = list(filters), list(filters.values())
         last = str(window.settings.value("export_format", "pdf"))
         label, ok = QInputDialog.getItem(
             window,

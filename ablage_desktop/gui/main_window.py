@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
             self.bench_dialog.reject()  # cancels a running benchmark
         self._save_settings()
         self.graph.stop()
-        self.watched.timer.stop()
+        self.watched.close()
         event.accept()
 
     # --- quitting, and what the queue's menu asks for -----------------------------------------

@@ -28,6 +28,9 @@ SINCE_KEY = "watched_since"
 arrived after it is read, not what was there before."""
 POLL_MS = 2000
 """How often the folders are looked at."""
+SAVE_SINCE_S = 60.0
+"""How far the watermark moves on, with nothing arrived, before it is saved again: a start
+after a crash reads again at most what arrived in the last minute (answered from the archive)."""
 
 
 class WatchedFolders(QObject):
@@ -47,6 +50,7 @@ class WatchedFolders(QObject):
         self.folders = [str(f) for f in ([saved] if isinstance(saved, str) else saved)]
         since = window.settings.value(SINCE_KEY)
         self._since = float(since) if since is not None else time.time()
+        self._saved_since = self._mark = self._since
         self._restart()
 
     def choose(self) -> None:
@@ -60,8 +64,9 @@ class WatchedFolders(QObject):
         reads it)."""
         if folder not in self.folders:
             self.folders.append(folder)
-            self._since = time.time()
+            self._since = self._mark = time.time()
             self._save()
+            self._save_since()
         self._window.statusBar().showMessage(
             self.tr(
                 "Watching {0}: documents that arrive there from now on are read (File > Open "
@@ -117,10 +122,23 @@ class WatchedFolders(QObject):
 
     def _arrived(self, looked: float, paths: list[Path]) -> None:
         self._polling = False
-        if self._arrivals is not None:
-            self._window.settings.setValue(SINCE_KEY, self._arrivals.watermark(looked))
-        if paths and self._arrivals is not None:
+        if self._arrivals is None:
+            return
+        self._mark = self._arrivals.watermark(looked)
+        if paths or self._mark - self._saved_since >= SAVE_SINCE_S:  # not a write each poll
+            self._save_since()
+        if paths:
             self._window.enqueue([str(path) for path in paths])
+
+    def close(self) -> None:
+        """The window closes: no more looking, and the watermark kept for the next start."""
+        self.timer.stop()
+        if self._arrivals is not None:
+            self._save_since()
+
+    def _save_since(self) -> None:
+        self._window.settings.setValue(SINCE_KEY, self._mark)
+        self._saved_since = self._mark
 
     def _poll_failed(self, error: AblageError) -> None:
         self._polling = False

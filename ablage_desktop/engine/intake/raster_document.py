@@ -70,7 +70,7 @@ class RasterDocument(Document):
                 path, f"{path.name} looks like {doc_type.described} but is damaged: {exc}"
             ) from exc
         try:
-            self._frames = self._page_frames(self._frame_count())
+            self._frames = self._page_frames()
             self.page_count = len(self._frames)
             self._check_page_count()
             if self.page_count == 1 and salvage.lacks_its_end(doc_type, path):
@@ -79,55 +79,45 @@ class RasterDocument(Document):
             self._image.close()
             raise
 
-    def _frame_count(self) -> int:
+    def _page_frames(self) -> list[int]:
+        """The frames that are pages, found in one walk through a TIFF's page directories.
+
+        A TIFF's reduced-resolution copies of another image (a thumbnail or preview, as
+        cameras and some scanning programs add) and masks are not pages (``NOT_A_PAGE``);
+        were every frame one, all are taken. Where the chain of directories breaks (a file
+        cut short), the pages before the break are kept and the document says so. Other
+        types have one page: an animated WebP or GIF is not a document, its first frame is
+        the page; nor are a HEIC file's other images (a burst, a depth map), its primary
+        image is the frame it opens at.
+        """
         if self.type is not DocumentType.TIFF:
-            # An animated WebP or GIF is not a document: its first frame is the page. A HEIC
-            # file's other images (a burst, a depth map) are not either: its primary image
-            # is the frame it opens at.
-            return 1
-        try:
-            return int(getattr(self._image, "n_frames", 1))
-        except DAMAGED as exc:
-            # TypeError: Pillow's "Missing dimensions" for a later page's directory
-            reason = str(exc).strip()
-        reachable = self._reachable_frames()
-        if reachable == 0:
+            return [0]
+        pages, frame = [], 0
+        while True:
+            try:
+                self._image.seek(frame)
+            except EOFError:  # past the last page
+                break
+            except DAMAGED as exc:
+                # TypeError: Pillow's "Missing dimensions" for a page directory without them
+                self._broken_after(len(pages) or frame, str(exc).strip())
+                break
+            if not int(self._image.tag_v2.get(NEW_SUBFILE_TYPE, 0)) & NOT_A_PAGE:
+                pages.append(frame)
+            frame += 1
+        self._image.seek(0)
+        return pages or list(range(frame))
+
+    def _broken_after(self, pages: int, reason: str) -> None:
+        """The chain of page directories breaks after ``pages`` pages."""
+        if pages == 0:
             raise CorruptDocument(
                 self.path, f"The page directory of {self.path.name} is damaged: {reason}"
             )
         self.damage = (
-            f"{self.path.name} is cut short or damaged after page {reachable} ({reason}): "
-            f"the pages after it cannot be read; {salvage.pages_read(reachable)} read."
+            f"{self.path.name} is cut short or damaged after page {pages} ({reason}): "
+            f"the pages after it cannot be read; {salvage.pages_read(pages)} read."
         )
-        return reachable
-
-    def _page_frames(self, frames: int) -> list[int]:
-        """The frames that are pages: a TIFF's reduced-resolution copies of another image
-        (a thumbnail or preview, as cameras and some scanning programs add) and masks are not
-        (``NOT_A_PAGE``); were every frame one, all are taken."""
-        if self.type is not DocumentType.TIFF or frames == 1:
-            return list(range(frames))
-        pages = []
-        for frame in range(frames):
-            self._image.seek(frame)
-            if not int(getattr(self._image, "tag_v2", {}).get(NEW_SUBFILE_TYPE, 0)) & NOT_A_PAGE:
-                pages.append(frame)
-        self._image.seek(0)
-        return pages or list(range(frames))
-
-    def _reachable_frames(self) -> int:
-        """How many pages of a TIFF whose chain of page directories breaks come before the
-        break (a multi-page scan cut short keeps its first pages)."""
-        count = 0
-        while True:
-            try:
-                self._image.seek(count)
-            except DAMAGED:
-                break
-            count += 1
-        if count:
-            self._image.seek(0)
-        return count
 
     def _decode_or_salvage(self) -> None:
         """Decode a JPEG or PNG that lacks its end marker now, and where it was cut short,

@@ -456,57 +456,57 @@
 <context>
     <name>DocumentExport</name>
     <message>
-        <location filename="../document_export.py" line="30"/>
+        <location filename="../document_export.py" line="31"/>
         <source>Text (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="31"/>
+        <location filename="../document_export.py" line="32"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="32"/>
+        <location filename="../document_export.py" line="33"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="33"/>
+        <location filename="../document_export.py" line="34"/>
         <source>hOCR (*.hocr *.html)</source>
         <translation>hOCR (*.hocr *.html)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="34"/>
+        <location filename="../document_export.py" line="35"/>
         <source>Searchable PDF (*.pdf)</source>
         <translation>Durchsuchbares PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="38"/>
+        <location filename="../document_export.py" line="39"/>
         <source>text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="38"/>
+        <location filename="../document_export.py" line="39"/>
         <source>searchable PDF</source>
         <translation>durchsuchbares PDF</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="48"/>
+        <location filename="../document_export.py" line="49"/>
         <source>Select a finished document first.</source>
         <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="82"/>
+        <location filename="../document_export.py" line="83"/>
         <source>Exporting {0} as {1} ...</source>
         <translation>{0} wird als {1} exportiert ...</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="89"/>
+        <location filename="../document_export.py" line="90"/>
         <source>Exported as {0}: {1}</source>
         <translation>Als {0} exportiert: {1}</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="96"/>
+        <location filename="../document_export.py" line="97"/>
         <source>Export failed: {0}</source>
         <translation>Export fehlgeschlagen: {0}</translation>
     </message>
@@ -594,54 +594,44 @@
         <translation>Alle exportieren nach</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="49"/>
-        <source>Text</source>
-        <translation>Text</translation>
-    </message>
-    <message>
-        <location filename="../export_all.py" line="50"/>
-        <source>Searchable PDF</source>
-        <translation>Durchsuchbares PDF</translation>
-    </message>
-    <message>
-        <location filename="../export_all.py" line="56"/>
+        <location filename="../export_all.py" line="54"/>
         <source>Export all</source>
         <translation>Alle exportieren</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="57"/>
+        <location filename="../export_all.py" line="55"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="92"/>
+        <location filename="../export_all.py" line="90"/>
         <source>Exporting {0} document(s) ...</source>
         <translation>{0} Dokument(e) werden exportiert ...</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="102"/>
+        <location filename="../export_all.py" line="100"/>
         <source>Exported {0} document(s) into {1}.</source>
         <translation>{0} Dokument(e) nach {1} exportiert.</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="109"/>
+        <location filename="../export_all.py" line="107"/>
         <source>Not every document was exported</source>
         <translation>Nicht jedes Dokument wurde exportiert</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="110"/>
+        <location filename="../export_all.py" line="108"/>
         <source>These were not written:
 {0}</source>
         <translation>Diese wurden nicht geschrieben:
 {0}</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="116"/>
+        <location filename="../export_all.py" line="114"/>
         <source>Replace files?</source>
         <translation>Dateien ersetzen?</translation>
     </message>
     <message>
-        <location filename="../export_all.py" line="117"/>
+        <location filename="../export_all.py" line="115"/>
         <source>{0} of the files are in the folder already ({1}). Replace them?</source>
         <translation>{0} der Dateien liegen schon im Ordner ({1}). Ersetzen?</translation>
     </message>
@@ -1719,22 +1709,22 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>WatchedFolders</name>
     <message>
-        <location filename="../watched_folders.py" line="54"/>
+        <location filename="../watched_folders.py" line="58"/>
         <source>Watch a folder</source>
         <translation>Einen Ordner überwachen</translation>
     </message>
     <message>
-        <location filename="../watched_folders.py" line="67"/>
+        <location filename="../watched_folders.py" line="72"/>
         <source>Watching {0}: documents that arrive there from now on are read (File &gt; Open folder reads what is there already).</source>
         <translation>{0} wird überwacht: Dokumente, die von jetzt an dort ankommen, werden gelesen (Datei &gt; Ordner öffnen liest, was schon dort liegt).</translation>
     </message>
     <message>
-        <location filename="../watched_folders.py" line="85"/>
+        <location filename="../watched_folders.py" line="90"/>
         <source>(no folder is watched)</source>
         <translation>(kein Ordner wird überwacht)</translation>
     </message>
     <message>
-        <location filename="../watched_folders.py" line="101"/>
+        <location filename="../watched_folders.py" line="106"/>
         <source>Watching: {0}</source>
         <translation>Überwacht: {0}</translation>
     </message>
