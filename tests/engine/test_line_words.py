@@ -3,7 +3,13 @@ settles: the part of ``auto`` that spares RapidOCR's recogniser."""
 
 from __future__ import annotations
 
-from ablage_desktop.engine.models.line_words import reads_well, settled_line, words_by_line
+from ablage_desktop.engine.models.line_words import (
+    DETECTOR_REACH,
+    reads_well,
+    settled_line,
+    sure_lines,
+    words_by_line,
+)
 from ablage_desktop.engine.results.document import OcrWord
 
 
@@ -102,3 +108,20 @@ def test_a_code_of_letters_and_digits_leaves_the_line_to_rapidocr() -> None:
 
     assert settled_line(words, LINE) is None
     assert settled_line([word("Summe", 100, 300), word("1.234,50", 320, 600)], LINE) is not None
+
+
+def test_the_lines_tesseract_is_sure_of_are_known_before_detection_in_a_detector_s_box() -> None:
+    """``sure_lines``: what ``settled_line`` asks of the words (sure, no code, no bar, one
+    row), the box the words' own widened as RapidOCR's detector widens it."""
+    sure = [word("Rechnung", 100, 300), word("vom", 320, 380), word("30.10.2018", 400, 600)]
+    unsure = [word("Summe", 100, 220), word("netto", 240, 340, 0.6)]
+    code = [word("Kunde", 100, 220), word("K4711", 240, 360)]
+    bar = [word("Seite", 100, 220), word("|", 240, 250)]
+    two_rows = [word("oben", 100, 220), word("unten", 240, 360, y0=140)]
+
+    [known] = sure_lines([list(reversed(sure)), unsure, code, bar, two_rows, []])
+
+    assert known.text == "Rechnung vom 30.10.2018"
+    assert known.words == tuple(sure)
+    left, top, right, bottom = (round(reach * 30) for reach in DETECTOR_REACH)
+    assert known.box == (100 - left, 100 - top, 600 + right, 130 + bottom)

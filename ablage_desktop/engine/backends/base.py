@@ -68,11 +68,16 @@ class Backend(abc.ABC):
         """
 
     def recognize_where(
-        self, page: PageImage, settled: Settled, cancel: CancelToken | None = None
+        self,
+        page: PageImage,
+        settled: Settled,
+        cancel: CancelToken | None = None,
+        known: Sequence[OcrLine] = (),
     ) -> OcrPage:
         """Recognise the lines of the page that ``settled`` does not already hold, and take
-        the rest from it; an engine that cannot split its reading so reads the whole page
-        (and never calls ``settled``)."""
+        the rest from it; ``known`` lines were read for sure before any detection, and an
+        engine that can may leave their ink alone. An engine that cannot split its reading so
+        reads the whole page (and never calls ``settled``)."""
         return self.recognize(page, cancel)
 
     @abc.abstractmethod

@@ -43,6 +43,7 @@ from ablage_desktop.engine.backends.rapidocr_tiles import (
     detect_beside,
     detect_in_tiles,
 )
+from ablage_desktop.engine.backends.rapidocr_unread import detect_unread
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
@@ -258,6 +259,7 @@ class RapidOcrBackend(Backend):
         page: PageImage,
         settled: Settled,
         cancel: CancelToken | None = None,
+        known: Sequence[OcrLine] = (),
     ) -> OcrPage:
         """The page's lines as the detector finds them; ``settled`` is given their boxes and
         returns, for each, a line another engine has read for sure (taken as it is) or None
@@ -266,10 +268,12 @@ class RapidOcrBackend(Backend):
 
         The lines come in the detector's order, for the caller to put in reading order once
         it has done with them: ordered twice, the pieces of a line cut at a column's gutter
-        would be taken for lines of their own."""
+        would be taken for lines of their own. ``known`` lines, read for sure before (with their
+        boxes on the page), are taken as they are and their ink is not detected again
+        (``rapidocr_unread``)."""
         started = time.perf_counter()
         with self._session(page) as session:
-            lines, ghosts = self._read_lines(session, page.image, settled)
+            lines, ghosts = self._read_lines(session, page.image, settled, known)
             if ghosts.back:
                 log.debug("Page %d: the back of a sheet, the front showing through", page.index + 1)
             elif ghosts.show_through:
@@ -279,29 +283,32 @@ class RapidOcrBackend(Backend):
                 # (the second reading looks for ghosts again: a ghost the first joined to a
                 # line of print may stand alone now)
                 cleaned = wipe_show_through(page.image, ghosts)
-                lines, _ = self._read_lines(session, cleaned, settled)
+                lines, _ = self._read_lines(session, cleaned, settled, known)
         result = self._page_result(page, started, "\n".join(line.text for line in lines), lines)
         return dataclasses.replace(result, back_of_sheet=True) if ghosts.back else result
 
     def _read_lines(
-        self, session: Any, image: Any, settled: Settled
+        self, session: Any, image: Any, settled: Settled, known: Sequence[OcrLine] = ()
     ) -> tuple[list[OcrLine], Ghosts]:
-        """The lines ``image`` holds, in the detector's order, and the faint ones among them
-        that are the back's print showing through, left out (``rapidocr_ghosts``), as are
-        handwritten signatures (``rapidocr_scribbles``)."""
+        """The lines ``image`` holds, in the detector's order (then the ``known`` ones taken),
+        and the faint ones among them that are the back's print showing through, left out
+        (``rapidocr_ghosts``), as are handwritten signatures (``rapidocr_scribbles``)."""
         width, height = image.size
-        found = _detect(session, image)
+        unread = detect_unread(session, image, known) if known else None
+        found, taken, taken_crops = unread or (_detect(session, image), (), [])
         boxes = [box_of_quad(quad, width, height) for quad, _crop in found]
-        known = settled(boxes)
-        todo = [i for i, line in enumerate(known) if line is None]
+        answers = settled(boxes)
+        todo = [i for i, line in enumerate(answers) if line is None]
         on_end = [stands_on_end(found[i][0]) for i in todo]
         read = _recognise(session, [found[i][1] for i in todo], self._options, on_end)
         recognised = dict(zip(todo, read, strict=True))
-        crops = [crop for _quad, crop in found]
-        ghosts = find_ghosts(functools.partial(_read, session), crops, recognised, boxes)
+        crops = [crop for _quad, crop in found] + taken_crops
+        taken_lines = [known[index] for index in taken]
+        every_box = boxes + [line.box for line in taken_lines]
+        ghosts = find_ghosts(functools.partial(_read, session), crops, recognised, every_box)
         left_out = ghosts.lines | find_scribbles(crops, recognised)
         lines: list[OcrLine] = []
-        for index, line in enumerate(known):
+        for index, line in enumerate(answers):
             if line is None:
                 text, score = recognised[index]
                 text = text.strip()
@@ -309,7 +316,7 @@ class RapidOcrBackend(Backend):
                     continue
                 line = OcrLine(text, float(score), boxes[index])
             lines.append(line)
-        return lines, ghosts
+        return lines + taken_lines, ghosts
 
     def close(self) -> None:
         self._sessions.clear()

@@ -24,7 +24,12 @@ from ablage_desktop.engine.errors import (
 from ablage_desktop.engine.events import Event, FallbackTaken, Routed
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.models.combine import respace_lines, scaled_box, scaled_word
-from ablage_desktop.engine.models.line_words import reads_well, settled_line, words_by_line
+from ablage_desktop.engine.models.line_words import (
+    reads_well,
+    settled_line,
+    sure_lines,
+    words_by_line,
+)
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
 from ablage_desktop.engine.models.pictures import set_aside_pictures
 from ablage_desktop.engine.models.router import AUTO, BACK_OF_SHEET, Route, useless_result
@@ -309,7 +314,9 @@ class PageDispatcher:
 
         if cancel is not None and cancel.cancelled:
             raise Cancelled()  # no second engine starts after a cancel
-        page = self._run(name, variant.page, cancel, settle)
+        lines = [[scaled_word(word, scale) for word in line.words] for line in reading.lines]
+        known = sure_lines(lines) if settles else []
+        page = self._run(name, variant.page, cancel, settle, known=known)
         stages.add(name, page.seconds)
         started = time.perf_counter()
         combination = respace_lines(page, on_line, reading)
@@ -396,17 +403,18 @@ class PageDispatcher:
         cancel: CancelToken | None,
         settled: Settled | None = None,
         acquired: Callable[[], None] | None = None,
+        known: Sequence[OcrLine] = (),
     ) -> OcrPage:
-        """One engine on one page (with the lines another engine has ``settled``, where it
-        takes them); an out-of-memory frees every idle model and retries once. ``acquired``
-        is called once the engine is loaded, before it reads."""
+        """One engine on one page (with the lines another engine has ``settled`` or read for
+        sure before, ``known``, where it takes them); an out-of-memory frees every idle model
+        and retries once. ``acquired`` is called once the engine is loaded, before it reads."""
         oom = ""
         stopped = False
         lease = self.manager.acquire(name, (page.width, page.height))
         if acquired is not None:
             acquired()
         try:
-            return lease.recognize(page, cancel, settled)
+            return lease.recognize(page, cancel, settled, known)
         except EngineStopped:
             stopped = True
             raise
@@ -427,7 +435,7 @@ class PageDispatcher:
         self.manager.recover_from_oom(keep=name)
         with self.manager.acquire(name, (page.width, page.height)) as lease:
             try:
-                return lease.recognize(page, cancel, settled)
+                return lease.recognize(page, cancel, settled, known)
             except Exception as exc:
                 if is_out_of_memory(exc):
                     raise OutOfMemory(name, "recognition", oom) from None

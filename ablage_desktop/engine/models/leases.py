@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ablage_desktop.engine.backends.base import Backend, Settled
 from ablage_desktop.engine.errors import Cancelled, RemoteServerError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.models.records import ModelRecord
-from ablage_desktop.engine.results.document import OcrPage
+from ablage_desktop.engine.results.document import OcrLine, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
 
 if TYPE_CHECKING:
@@ -32,12 +33,16 @@ class Lease:
         return self._backend
 
     def recognize(
-        self, page: PageImage, cancel: CancelToken | None = None, settled: Settled | None = None
+        self,
+        page: PageImage,
+        cancel: CancelToken | None = None,
+        settled: Settled | None = None,
+        known: Sequence[OcrLine] = (),
     ) -> OcrPage:
         """Recognise with the model, no more threads at once than the backend allows.
 
         With ``settled`` (lines another engine has read, by box) the backend reads only the
-        rest where it can (``Backend.recognize_where``)."""
+        rest where it can (``Backend.recognize_where``), taking the ``known`` lines as read."""
         slots = self._record.slots
         assert slots is not None
         backend = self.backend
@@ -54,7 +59,7 @@ class Lease:
                 if settled is None:
                     result = backend.recognize(page, cancel)
                 else:
-                    result = backend.recognize_where(page, settled, cancel)
+                    result = backend.recognize_where(page, settled, cancel, known)
             except RemoteServerError as exc:
                 self._manager._count(self._record, in_flight=-1)
                 if exc.server_down:
