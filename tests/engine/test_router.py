@@ -526,6 +526,39 @@ def test_lines_tesseract_is_sure_of_are_settled_and_the_rest_recognised(
 
 
 @pytest.mark.slow
+def test_the_lines_tesseract_is_sure_of_are_not_detected_again(
+    rig: Rig, rapidocr: str, tesseract: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tesseract's sure lines are given to RapidOCR before its detector runs (``known``): the
+    detector looks only where they leave ink, never at the whole page, and the page reads as
+    when every line was detected and those were settled. (Where rows stand an empty line
+    apart almost exactly, as here, the known lines' boxes may join them into one block: the
+    empty lines between them are not compared, ``line_words.DETECTOR_REACH``.)"""
+    from ablage_desktop.engine.backends import rapidocr as rapidocr_backend
+    from ablage_desktop.engine.models import dispatcher
+
+    image = text_page((*SEPARATE_WORDS, *RUN_TOGETHER), size=(1400, 1400))
+    whole: list[int] = []
+    real = rapidocr_backend._detect
+    monkeypatch.setattr(rapidocr_backend, "_detect", lambda *args: whole.append(1) or real(*args))
+    reading = combining_dispatcher(rig, (rapidocr, tesseract))
+
+    known = reading.recognize(page_of(image))
+    detected_whole = len(whole)
+    monkeypatch.setattr(dispatcher, "sure_lines", lambda lines: [])
+    as_before = reading.recognize(page_of(image))
+
+    assert detected_whole == 0
+    assert len(whole) == 1
+    assert known.text.split("\n") == [line for line in as_before.text.split("\n") if line]
+    assert [line.text for line in known.lines] == [line.text for line in as_before.lines]
+    assert [bool(line.words) for line in known.lines] == [
+        bool(line.words) for line in as_before.lines
+    ]
+    assert any(line.words for line in known.lines)
+
+
+@pytest.mark.slow
 def test_when_the_helper_fails_rapidocr_reads_the_page_alone(rig: Rig, rapidocr: str) -> None:
     broken = FakeModelScript("tesseract", "cpu", 64 * MIB, fail_load="no language data")
     register_fakes(rig.manager, rig.probe, broken)

@@ -47,8 +47,11 @@ DETECTOR_REACH = (0.4, 0.4, 0.35, 0.3)
 them (left, top, right, bottom, in the words' height; medians of 561 settled lines of the
 data set's print): a line taken before detection (``sure_lines``) gets such a box, so that
 the reading order and the blocks built from the boxes (``text.layout``) come out as they do
-for a line the detector found (an empty line between every two rows, with the words' own
-boxes)."""
+for a line the detector found (with the words' own boxes, an empty line between every two
+rows). The reach varies with the print (0.2-0.3 on a page of large print, where rows an
+empty line apart almost exactly may then come out as one block); measured on each page from
+the lines the detector did find, it was too few lines to go by (a table's header read in
+another order)."""
 
 
 def words_by_line(words: Sequence[OcrWord], boxes: Sequence[Box]) -> list[list[OcrWord]]:
