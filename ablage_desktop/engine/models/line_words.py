@@ -3,11 +3,15 @@
 In ``auto`` Tesseract reads the whole page first (a fifth of RapidOCR's time), RapidOCR's
 detector finds the lines, and each line takes the words of Tesseract's reading that lie on
 it. A line whose words Tesseract is sure of, and that cover it end to end, is settled: taken as
-Tesseract read it, and RapidOCR's recogniser (most of its time) never sees it. Measured on
-the development set (benchmarks/RESULTS.md, "auto against each engine"): `auto` reads better
-than RapidOCR alone in less of its time; where the two read a settled line's characters
-apart, RapidOCR was more often right (six of ten, before the guard for codes below and the
-one for small print, ``PageDispatcher``'s).
+Tesseract read it, and RapidOCR's recogniser (most of its time) never sees it. On a page it
+reads well, the lines Tesseract is sure of are given to RapidOCR before its detector runs
+(``sure_lines``), and the detector, half of RapidOCR's time on a page of print, looks only
+at the ink they leave (``backends/rapidocr_unread``).
+
+Measured on the development set (benchmarks/RESULTS.md, "auto against each engine"): `auto`
+reads better than RapidOCR alone in less of its time; where the two read a settled line's
+characters apart, RapidOCR was more often right (six of ten, before the guard for codes below
+and the one for small print, ``PageDispatcher``'s).
 """
 
 from __future__ import annotations
