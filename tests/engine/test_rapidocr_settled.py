@@ -1,6 +1,7 @@
 """RapidOCR reading only the lines no other engine has settled (``recognize_where``): its
 detector finds every line, its recogniser reads the rest, and what it reads is what a whole
-reading of the page would have given."""
+reading of the page would have given; lines another engine read for sure before detection
+(``known``) are taken as they are, the detector looking only where they leave ink."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from samples import text_page
 from ablage_desktop.engine.backends import rapidocr
 from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions
 from ablage_desktop.engine.intake.documents import PageImage
-from ablage_desktop.engine.results.document import Box, OcrLine
+from ablage_desktop.engine.results.document import Box, OcrLine, OcrWord
 from ablage_desktop.engine.text.layout import in_reading_order
 
 LINES = ("Rechnung 4711 vom 30.10.2018", "Summe netto 123,45 EUR", "Zahlbar sofort")
@@ -57,18 +58,24 @@ def test_with_nothing_settled_the_page_reads_as_rapidocr_s_own_call_reads_it(
     assert text_lines(backend.recognize(page).text) == list(LINES)
 
 
-def test_a_settled_line_is_taken_as_it_is_and_the_rest_recognised(
-    backend: rapidocr.RapidOcrBackend, page: PageImage, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[Box] = []
-    recognised: list[int] = []
+@pytest.fixture
+def recognised(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many crops each call of RapidOCR's recogniser is given."""
+    counts: list[int] = []
     real = rapidocr._recognise
 
     def counting(session, crops, options, on_end):  # type: ignore[no-untyped-def]
-        recognised.append(len(crops))
+        counts.append(len(crops))
         return real(session, crops, options, on_end)
 
     monkeypatch.setattr(rapidocr, "_recognise", counting)
+    return counts
+
+
+def test_a_settled_line_is_taken_as_it_is_and_the_rest_recognised(
+    backend: rapidocr.RapidOcrBackend, page: PageImage, recognised: list[int]
+) -> None:
+    seen: list[Box] = []
 
     def settle(boxes: list[Box]) -> list[OcrLine | None]:
         seen.extend(boxes)
@@ -143,3 +150,97 @@ def test_a_line_stands_on_end_a_single_character_does_not() -> None:
     assert rapidocr.stands_on_end(line)
     assert not rapidocr.stands_on_end(character)
     assert not rapidocr.stands_on_end(wide)
+
+
+# --- lines known before detection (``known``) ---------------------------------------------
+
+LETTER = (
+    "Rechnung 4711 vom 30.10.2018",
+    "Summe netto 123,45 EUR",
+    "Zahlbar sofort ohne Abzug",
+    "Bankverbindung Sparkasse",
+)
+
+
+@pytest.fixture(scope="module")
+def letter() -> PageImage:
+    """A page mostly paper, as a letter is: the lines left unknown are a small part of it."""
+    return PageImage(Path("letter.png"), 0, text_page(LETTER, size=(1400, 1400)), 300)
+
+
+def known_line(backend: rapidocr.RapidOcrBackend, letter: PageImage, number: int) -> OcrLine:
+    """Line ``number`` of the page as another engine would give it: its words' boxes from
+    the detector's box of it, the text marked so that it can be told apart."""
+    [line] = [line for line in backend.recognize(letter).lines if line.text == LETTER[number]]
+    x0, y0, x1, y1 = line.box
+    inked = (x0 + 8, y0 + 8, x1 - 8, y1 - 8)
+    return OcrLine(f"{LETTER[number]} (known)", 0.95, line.box, (OcrWord("w", 0.95, inked),))
+
+
+def test_the_detector_does_not_see_the_known_lines_and_the_rest_reads_as_before(
+    backend: rapidocr.RapidOcrBackend, letter: PageImage, recognised: list[int]
+) -> None:
+    known = [known_line(backend, letter, 0), known_line(backend, letter, 2)]
+    recognised.clear()  # the readings that made them
+    asked: list[Box] = []
+
+    def settle(boxes: list[Box]) -> list[OcrLine | None]:
+        asked.extend(boxes)
+        return [None] * len(boxes)
+
+    result = backend.recognize_where(letter, settle, known=known)
+
+    assert len(asked) == 2  # the two unknown lines only
+    assert all(box[1] > known[0].box[3] for box in asked)
+    assert recognised == [2]
+    text, _ = in_reading_order(result.lines)
+    assert [line for line in text.splitlines() if line] == [
+        f"{LETTER[0]} (known)",
+        LETTER[1],
+        f"{LETTER[2]} (known)",
+        LETTER[3],
+    ]
+    whole = {line.text: line.box for line in backend.recognize(letter).lines}
+    for line in result.lines:
+        if not line.text.endswith("(known)"):
+            x0, y0, x1, y1 = whole[line.text]
+            assert abs(line.box[0] - x0) <= 6 and abs(line.box[1] - y0) <= 6
+            assert abs(line.box[2] - x1) <= 6 and abs(line.box[3] - y1) <= 6
+
+
+def test_known_lines_covering_every_line_leave_nothing_to_recognise(
+    backend: rapidocr.RapidOcrBackend, letter: PageImage
+) -> None:
+    known = [known_line(backend, letter, n) for n in range(len(LETTER))]
+    asked: list[list[Box]] = []
+
+    result = backend.recognize_where(letter, lambda boxes: asked.append(boxes) or [], known=known)
+
+    assert asked == [[]]
+    assert sorted(line.text for line in result.lines) == sorted(line.text for line in known)
+
+
+def test_a_known_line_missing_a_character_at_its_end_is_read_by_the_detector_whole(
+    backend: rapidocr.RapidOcrBackend, letter: PageImage
+) -> None:
+    """The other engine's line stops short of the print ("4.07" read ".07"): its ink beyond
+    that end is left, so the detector finds the line whole and ``settled`` decides on it."""
+    [line] = [line for line in backend.recognize(letter).lines if line.text == LETTER[1]]
+    x0, y0, x1, y1 = line.box
+    short = OcrLine(
+        "Summe netto 123,45",
+        0.95,
+        line.box,
+        (OcrWord("w", 0.95, (x0 + 8, y0 + 8, x1 - 110, y1 - 8)),),
+    )
+    asked: list[Box] = []
+
+    def settle(boxes: list[Box]) -> list[OcrLine | None]:
+        asked.extend(boxes)
+        return [None] * len(boxes)
+
+    result = backend.recognize_where(letter, settle, known=[short])
+
+    assert LETTER[1] in [line.text for line in result.lines]
+    assert "Summe netto 123,45" not in [line.text for line in result.lines]
+    assert len(asked) == len(LETTER)
