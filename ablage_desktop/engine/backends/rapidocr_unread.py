@@ -5,8 +5,9 @@ detector then looked at the whole page all the same, to find the lines Tesseract
 sure of and the ink it left out: on a 300-dpi letter that was half of RapidOCR's time (0.44 of
 0.93 s). Here the lines already read (``known``, on the page RapidOCR works on, as
 ``RapidOCR.preprocess_img`` scales it) are painted as paper, and the ink that is left, not
-specks and not ruled lines, is gathered into regions, which the detector sees one by one at
-that same scale. Where that ink covers much of the page (a table's grid, a page of unsure
+ruled lines nor dust, is gathered into regions, which the detector sees one by one, reduced
+as it reduces the whole page; the recogniser's crops come from the working copy, as the
+page's do. Where that ink covers much of the page (a table's unsure cells, a page of unsure
 lines) the page is detected whole, as before.
 
 A known line with ink on its row just beyond either end (Tesseract read "4.07" as ".07") is
@@ -27,8 +28,8 @@ log = logging.getLogger(__name__)
 
 MAX_UNREAD = 0.3
 """Share of the page the regions left to the detector may cover; more, and the page is
-detected whole (the detector's cost grows with the pixels it sees, and a region is seen at
-RapidOCR's working scale, not reduced further as the whole page is)."""
+detected whole (regions overlap by their margins, each pass has its own cost, and the
+lines near a region's edge are seen with less around them than on the whole page)."""
 PAD = 0.15
 """A known line's box is painted this share of its height larger on every side (ascenders,
 descenders and the strokes' soft edges Tesseract's boxes leave out)."""

@@ -314,8 +314,13 @@ class PageDispatcher:
 
         if cancel is not None and cancel.cancelled:
             raise Cancelled()  # no second engine starts after a cancel
-        lines = [[scaled_word(word, scale) for word in line.words] for line in reading.lines]
-        known = sure_lines(lines) if settles else []
+        known: list[
+            OcrLine
+        ] = []  # the lines Tesseract is sure of: RapidOCR's detector need not see them
+        if settles:
+            known = sure_lines(
+                [[scaled_word(w, scale) for w in line.words] for line in reading.lines]
+            )
         page = self._run(name, variant.page, cancel, settle, known=known)
         stages.add(name, page.seconds)
         started = time.perf_counter()
