@@ -314,9 +314,8 @@ class PageDispatcher:
 
         if cancel is not None and cancel.cancelled:
             raise Cancelled()  # no second engine starts after a cancel
-        known: list[
-            OcrLine
-        ] = []  # the lines Tesseract is sure of: RapidOCR's detector need not see them
+        # the lines Tesseract is sure of: RapidOCR's detector need not see them
+        known: list[OcrLine] = []
         if settles:
             known = sure_lines(
                 [[scaled_word(w, scale) for w in line.words] for line in reading.lines]
