@@ -124,3 +124,19 @@ def test_a_colour_page_is_painted_in_its_paper_colour() -> None:
     assert unread is not None
     assert tuple(unread.painted[110, 300]) == (255, 255, 235)
     assert len(unread.regions) == 1
+
+
+def test_the_back_s_print_showing_through_is_ink_to_look_at() -> None:
+    """Show-through (a fifth of print's contrast) between the lines read is left for the
+    detector, which finds it and tells it for the back's print (``rapidocr_ghosts``): at
+    Otsu's threshold it was paper, and the lines it lay in were read with it."""
+    lines = [(100, 100 + 40 * n, 700, 120 + 40 * n) for n in range(10)]
+    image = page(*(mark for x0, y0, x1, _ in lines for mark in words(x0, y0, x1)))
+    for x0, y0, x1, y1 in words(100, 700, 600):
+        image[y0:y1, x0:x1] = 205  # 50 grey levels below the paper
+
+    unread = unread_regions(image, lines)
+
+    assert unread is not None
+    [region] = unread.regions
+    assert inside((100, 700, 600, 720), region)
