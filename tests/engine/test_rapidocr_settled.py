@@ -169,11 +169,14 @@ def letter() -> PageImage:
 
 
 def known_line(backend: rapidocr.RapidOcrBackend, letter: PageImage, number: int) -> OcrLine:
-    """Line ``number`` of the page as another engine would give it: its words' boxes from
-    the detector's box of it, the text marked so that it can be told apart."""
+    """Line ``number`` of the page as another engine would give it: a word box around its
+    ink, found in the detector's box of it, the text marked so that it can be told apart."""
+    import numpy as np
+
     [line] = [line for line in backend.recognize(letter).lines if line.text == LETTER[number]]
     x0, y0, x1, y1 = line.box
-    inked = (x0 + 8, y0 + 8, x1 - 8, y1 - 8)
+    rows, columns = np.nonzero(np.asarray(letter.image)[y0:y1, x0:x1] < 128)
+    inked = (x0 + columns.min(), y0 + rows.min(), x0 + columns.max() + 1, y0 + rows.max() + 1)
     return OcrLine(f"{LETTER[number]} (known)", 0.95, line.box, (OcrWord("w", 0.95, inked),))
 
 
@@ -244,3 +247,27 @@ def test_a_known_line_missing_a_character_at_its_end_is_read_by_the_detector_who
     assert LETTER[1] in [line.text for line in result.lines]
     assert "Summe netto 123,45" not in [line.text for line in result.lines]
     assert len(asked) == len(LETTER)
+
+
+def test_where_the_detector_finds_no_line_in_ink_left_the_page_is_detected_whole(
+    backend: rapidocr.RapidOcrBackend, letter: PageImage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ink the size of print in which the detector finds no line (a table's lone "0" on a
+    real page, found only with the page around it) is seen again wider, then the page is
+    detected whole: nothing the whole page gives is lost."""
+    from ablage_desktop.engine.backends import rapidocr_unread
+
+    known = [known_line(backend, letter, 0), known_line(backend, letter, 2)]
+    seen: list[tuple[int, ...]] = []
+    monkeypatch.setattr(
+        rapidocr_unread, "_detect_region", lambda _d, part, *_: seen.append(part.shape) and None
+    )
+    whole: list[int] = []
+    real = rapidocr._detect
+    monkeypatch.setattr(rapidocr, "_detect", lambda *args: whole.append(1) or real(*args))
+
+    result = backend.recognize_where(letter, lambda boxes: [None] * len(boxes), known=known)
+
+    assert len(seen) == 2 and seen[1][0] > seen[0][0] and seen[1][1] > seen[0][1]  # wider
+    assert whole == [1]
+    assert sorted(line.text for line in result.lines) == sorted(LETTER)  # read as a whole page

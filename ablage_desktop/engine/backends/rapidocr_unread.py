@@ -51,6 +51,10 @@ character out (as ``line_words.END_REACH`` with the detector's box)."""
 MARGIN = 1.0
 """A region reaches this share of the lines' height beyond its ink (the detector's boxes
 reach past the ink, and it needs some paper around a line to find it)."""
+WIDER = 2.0
+"""A region where the detector finds no line is seen again this many lines' heights wider on
+every side before the page is detected whole (with a line's height around it, a table's lone
+"0" was found only on the whole page; with three, it is found)."""
 JOIN = 8
 """Ink left over this many lines' heights apart along a row is one region: the detector
 sees a row's words and their punctuation together, as on the whole page, and decides what
@@ -69,6 +73,8 @@ class Unread:
     """The page with those lines painted as paper (an array like the page's)."""
     paper: Any
     """The paper's colour (a pixel of the page)."""
+    height: float
+    """The known lines' usual height."""
 
 
 def unread_regions(image: Any, known: Sequence[Box]) -> Unread | None:
@@ -107,13 +113,23 @@ def unread_regions(image: Any, known: Sequence[Box]) -> Unread | None:
     for index in taken:
         x0, y0, x1, y1 = _padded(known[index], image.shape)
         painted[y0:y1, x0:x1] = paper
-    return Unread(tuple(regions), tuple(taken), painted, paper)
+    return Unread(tuple(regions), tuple(taken), painted, paper, height)
 
 
 def _padded(box: Box, shape: tuple[int, ...]) -> Box:
+    return _widened(box, PAD * (box[3] - box[1]), shape)
+
+
+def _widened(box: Box, by: float, shape: tuple[int, ...]) -> Box:
+    """``box`` ``by`` pixels larger on every side, within a page of ``shape``."""
     x0, y0, x1, y1 = box
-    pad = round(PAD * (y1 - y0))
-    return (max(0, x0 - pad), max(0, y0 - pad), min(shape[1], x1 + pad), min(shape[0], y1 + pad))
+    grow = round(by)
+    return (
+        max(0, x0 - grow),
+        max(0, y0 - grow),
+        min(shape[1], x1 + grow),
+        min(shape[0], y1 + grow),
+    )
 
 
 def _left_over(ink: Any, painted: Sequence[Box], height: float) -> tuple[Any, Any]:
@@ -236,7 +252,8 @@ def detect_unread(
     four-point boxes on the page and the crops the recogniser reads, as ``_detect_whole``
     gives them; with the indexes of the known lines taken and their crops (for what compares
     a line with the page's others: show-through, scribbles). None: detect the page whole (a
-    long page, read in tiles, too; ``rapidocr_tiles``)."""
+    long page, read in tiles, too, ``rapidocr_tiles``, and one where a region holds no line
+    the detector finds)."""
     import math
 
     from rapidocr.utils.process_img import map_boxes_to_original
@@ -268,13 +285,31 @@ def detect_unread(
         part = unread.painted[y0:y1, x0:x1]
         quads = _detect_region(detector, part, scales, unread.paper)
         if quads is None:
-            continue
+            # ink the size of print, and no line found: the detector needs more of the page
+            # around it (a table's lone "0", which it finds on the whole page)
+            x0, y0, x1, y1 = _widened((x0, y0, x1, y1), WIDER * unread.height, prepared.shape)
+            part = unread.painted[y0:y1, x0:x1]
+            quads = _detect_region(detector, part, scales, unread.paper)
+        if quads is None:
+            log.debug("No line found in a region of %s; the page is detected whole", part.shape)
+            return None
         crops = session.crop_text_regions(part, quads)  # at the working scale, as the page's
         quads[:, :, 0] += x0
         quads[:, :, 1] += y0
         found.extend(zip(map_boxes_to_original(quads, record, height, width), crops, strict=True))
     taken_crops = [prepared[y0:y1, x0:x1] for x0, y0, x1, y1 in (on_copy[i] for i in unread.taken)]
     return found, unread.taken, taken_crops
+
+
+def _widened(box: Box, by: float, shape: tuple[int, ...]) -> Box:
+    x0, y0, x1, y1 = box
+    grow = round(by)
+    return (
+        max(0, x0 - grow),
+        max(0, y0 - grow),
+        min(shape[1], x1 + grow),
+        min(shape[0], y1 + grow),
+    )
 
 
 def _ink_box(line: OcrLine) -> Box:
