@@ -36,7 +36,7 @@ def test_ink_every_known_line_covers_leaves_nothing_to_detect() -> None:
     lines = [(100, 100 + 40 * n, 700, 120 + 40 * n) for n in range(10)]
     image = page(*(mark for x0, y0, x1, _ in lines for mark in words(x0, y0, x1)))
 
-    unread = unread_regions(image, lines)
+    unread = unread_regions(image, [[line] for line in lines])
 
     assert unread is not None
     assert unread.regions == ()
@@ -49,7 +49,7 @@ def test_a_line_no_engine_read_is_a_region_of_its_own() -> None:
     unknown = (100, 900, 500, 920)
     image = page(*(m for x0, y0, x1, _ in [*lines, unknown] for m in words(x0, y0, x1)))
 
-    unread = unread_regions(image, lines)
+    unread = unread_regions(image, [[line] for line in lines])
 
     assert unread is not None
     [region] = unread.regions
@@ -67,7 +67,7 @@ def test_punctuation_beside_unread_ink_goes_with_it_and_dust_alone_is_left() -> 
     dust = (900, 1300, 903, 1303)
     image = page(*(m for x0, y0, x1, _ in lines for m in words(x0, y0, x1)), *word, *colon, dust)
 
-    unread = unread_regions(image, lines)
+    unread = unread_regions(image, [[line] for line in lines])
 
     assert unread is not None
     [region] = unread.regions
@@ -80,7 +80,7 @@ def test_ruled_lines_are_no_region() -> None:
     rules = [(50, 80, 950, 82), (50, 400, 950, 402), (50, 80, 52, 402)]
     image = page(*(m for x0, y0, x1, _ in lines for m in words(x0, y0, x1)), *rules)
 
-    unread = unread_regions(image, lines)
+    unread = unread_regions(image, [[line] for line in lines])
 
     assert unread is not None and unread.regions == ()
 
@@ -92,7 +92,7 @@ def test_a_known_line_with_ink_just_beyond_its_end_is_not_taken() -> None:
     dropped = (88, 140, 96, 160)  # before the second line, closer than a line's height
     image = page(*(m for x0, y0, x1, _ in lines for m in words(x0, y0, x1)), dropped)
 
-    unread = unread_regions(image, lines)
+    unread = unread_regions(image, [[line] for line in lines])
 
     assert unread is not None
     assert unread.taken == (0, 2, 3, 4)
@@ -105,13 +105,13 @@ def test_a_page_mostly_unread_is_detected_whole() -> None:
     rest = [(100, 140 + 40 * n, 900, 160 + 40 * n) for n in range(30)]
     image = page(*(m for x0, y0, x1, _ in [*known, *rest] for m in words(x0, y0, x1)))
 
-    assert unread_regions(image, known) is None
+    assert unread_regions(image, [[line] for line in known]) is None
     assert MAX_UNREAD < 0.5
 
 
 @pytest.mark.parametrize("known", [[], [(10, 10, 11, 11)]])
 def test_nothing_known_or_known_lines_too_small_to_measure_detect_whole(known: list[Box]) -> None:
-    assert unread_regions(page(*words(100, 100, 700)), known) is None
+    assert unread_regions(page(*words(100, 100, 700)), [[box] for box in known]) is None
 
 
 def test_a_colour_page_is_painted_in_its_paper_colour() -> None:
@@ -119,7 +119,7 @@ def test_a_colour_page_is_painted_in_its_paper_colour() -> None:
     colour = np.dstack([grey, grey, np.full_like(grey, 235)])  # yellowish paper, black ink
     colour[grey == 0] = 0
 
-    unread = unread_regions(colour, [(100, 100, 700, 120)])
+    unread = unread_regions(colour, [[(100, 100, 700, 120)]])
 
     assert unread is not None
     assert tuple(unread.painted[110, 300]) == (255, 255, 235)
@@ -135,8 +135,24 @@ def test_the_back_s_print_showing_through_is_ink_to_look_at() -> None:
     for x0, y0, x1, y1 in words(100, 700, 600):
         image[y0:y1, x0:x1] = 205  # 50 grey levels below the paper
 
-    unread = unread_regions(image, lines)
+    unread = unread_regions(image, [[line] for line in lines])
 
     assert unread is not None
     [region] = unread.regions
     assert inside((100, 700, 600, 720), region)
+
+
+def test_a_known_line_with_ink_between_its_words_is_not_taken() -> None:
+    """Tesseract read "Leistungsdatum : 29.10.2018" as two words and no colon: the colon's
+    ink between them, outside both, leaves the line to the detector."""
+    first, second = (100, 100, 400, 120), (500, 100, 650, 120)
+    colon = [(448, 104, 452, 108), (448, 112, 452, 116)]
+    other = (100, 140, 700, 160)
+    image = page(*words(100, 100, 400), *words(500, 100, 650), *colon, *words(100, 140, 700))
+
+    unread = unread_regions(image, [[first, second], [other]])
+
+    assert unread is not None
+    assert unread.taken == (1,)
+    [region] = unread.regions
+    assert all(inside(box, region) for box in (first, second, *colon))

@@ -45,9 +45,12 @@ RULE = 3.0
 THIN = 0.3
 """A run of ink this many lines' heights long and at most ``THIN`` of one thick is a ruled
 line, no print (no letter has such a stroke): the detector finds no text in it."""
-END_REACH = 0.6
+END_REACH = 1.6
 """Ink on a known line's row within this share of its height beyond either end: it left a
-character out (as ``line_words.END_REACH`` with the detector's box)."""
+character out, or the line goes on where the detector would join it ("Leistungsdatum :
+29.10.2018", Tesseract's two lines without the colon between them, the second misread
+"29.10.2013": the detector's box of ": 29.10.2018" was wider than Tesseract's line, which
+left it to RapidOCR; as ``line_words.END_REACH`` with the detector's box)."""
 MARGIN = 1.0
 """A region reaches this share of the lines' height beyond its ink (the detector's boxes
 reach past the ink, and it needs some paper around a line to find it)."""
@@ -77,14 +80,17 @@ class Unread:
     """The known lines' usual height."""
 
 
-def unread_regions(image: Any, known: Sequence[Box]) -> Unread | None:
+def unread_regions(image: Any, known: Sequence[Sequence[Box]]) -> Unread | None:
     """The regions of ``image`` (RapidOCR's working copy of the page, BGR or grey) holding
-    ink that none of the ``known`` boxes (on that copy) covers; None: detect it whole."""
+    ink that none of the ``known`` lines (each its words' boxes on that copy) covers; None:
+    detect it whole."""
     import cv2
     import numpy as np
 
     if not known:
         return None
+    words = known
+    known = [_union(boxes) for boxes in words]
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     paper = float(np.percentile(grey[::4, ::4], 90))
     ink = (grey < paper - FAINT_INK).astype(np.uint8)
@@ -93,7 +99,9 @@ def unread_regions(image: Any, known: Sequence[Box]) -> Unread | None:
         return None
     taken = list(range(len(known)))
     left, sizeable = _left_over(ink, [known[i] for i in taken], height)
-    beside = [i for i in taken if _ink_beside(left, known[i])]
+    beside = [
+        i for i in taken if _ink_beside(left, known[i], height) or _ink_between(ink, words[i])
+    ]
     if beside:
         taken = [i for i in taken if i not in beside]
         left, sizeable = _left_over(ink, [known[i] for i in taken], height)
@@ -170,15 +178,38 @@ def _rules(ink: Any, height: float) -> Any:
     return found
 
 
-def _ink_beside(left: Any, box: Box) -> bool:
-    """Whether ink is left on the row of ``box`` just beyond either of its ends."""
+def _ink_beside(left: Any, box: Box, usual: float) -> bool:
+    """Whether ink is left on the row of ``box`` just beyond either of its ends (within
+    ``END_REACH`` of its height or of the ``usual`` line's, where that is taller: a line of
+    figures is the height of its capitals)."""
     x0, y0, x1, y1 = box
     height = y1 - y0
-    reach = round(END_REACH * height)
+    reach = round(END_REACH * max(height, usual))
     top, bottom = y0 + height // 4, y1 - height // 4
     before = left[top:bottom, max(0, x0 - reach) : x0]
     after = left[top:bottom, x1 : x1 + reach]
     return bool(before.any() or after.any())
+
+
+def _ink_between(ink: Any, words: Sequence[Box]) -> bool:
+    """Whether ink lies on the row of a line between its ``words``, outside them: a colon
+    standing apart ("Leistungsdatum : 29.10.2018", read without it), a word it left out."""
+    x0, y0, x1, y1 = _union(words)
+    height = y1 - y0
+    row = ink[y0 + height // 4 : y1 - height // 4, x0:x1].copy()
+    for box in words:
+        left, _top, right, _bottom = _padded(box, ink.shape)
+        row[:, max(0, left - x0) : max(0, right - x0)] = 0
+    return bool(row.any())
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    return (
+        min(box[0] for box in boxes),
+        min(box[1] for box in boxes),
+        max(box[2] for box in boxes),
+        max(box[3] for box in boxes),
+    )
 
 
 def _regions(left: Any, sizeable: Any, height: float) -> list[Box]:
@@ -266,13 +297,16 @@ def detect_unread(
     prepared, record = session.preprocess_img(original)
     ratio_h, ratio_w = record["preprocess"]["ratio_h"], record["preprocess"]["ratio_w"]
     on_copy = [
-        (
-            math.floor(x0 / ratio_w),
-            math.floor(y0 / ratio_h),
-            math.ceil(x1 / ratio_w),
-            math.ceil(y1 / ratio_h),
-        )
-        for x0, y0, x1, y1 in (_ink_box(line) for line in known)
+        [
+            (
+                math.floor(x0 / ratio_w),
+                math.floor(y0 / ratio_h),
+                math.ceil(x1 / ratio_w),
+                math.ceil(y1 / ratio_h),
+            )
+            for x0, y0, x1, y1 in _ink_boxes(line)
+        ]
+        for line in known
     ]
     unread = unread_regions(prepared, on_copy)
     if unread is None:
@@ -297,7 +331,8 @@ def detect_unread(
         quads[:, :, 0] += x0
         quads[:, :, 1] += y0
         found.extend(zip(map_boxes_to_original(quads, record, height, width), crops, strict=True))
-    taken_crops = [prepared[y0:y1, x0:x1] for x0, y0, x1, y1 in (on_copy[i] for i in unread.taken)]
+    taken_boxes = (_union(on_copy[index]) for index in unread.taken)
+    taken_crops = [prepared[y0:y1, x0:x1] for x0, y0, x1, y1 in taken_boxes]
     return found, unread.taken, taken_crops
 
 
@@ -312,17 +347,9 @@ def _widened(box: Box, by: float, shape: tuple[int, ...]) -> Box:
     )
 
 
-def _ink_box(line: OcrLine) -> Box:
-    """The box of a line's words (the line's own box reaches past their ink), else its own."""
-    if not line.words:
-        return line.box
-    boxes = [word.box for word in line.words]
-    return (
-        min(box[0] for box in boxes),
-        min(box[1] for box in boxes),
-        max(box[2] for box in boxes),
-        max(box[3] for box in boxes),
-    )
+def _ink_boxes(line: OcrLine) -> list[Box]:
+    """The boxes of a line's words (the line's own box reaches past their ink), else its own."""
+    return [word.box for word in line.words] or [line.box]
 
 
 def _detector_scales(detector: Any, shape: tuple[int, ...]) -> tuple[float, float]:
