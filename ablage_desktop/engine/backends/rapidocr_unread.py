@@ -89,28 +89,26 @@ def unread_regions(image: Any, known: Sequence[Sequence[Box]]) -> Unread | None:
 
     if not known:
         return None
-    words = known
-    known = [_union(boxes) for boxes in words]
+    lines = [_union(words) for words in known]
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
-    paper = float(np.percentile(grey[::4, ::4], 90))
-    ink = (grey < paper - FAINT_INK).astype(np.uint8)
-    height = float(np.median([y1 - y0 for _x0, y0, _x1, y1 in known]))
+    ink = (grey < float(np.percentile(grey[::4, ::4], 90)) - FAINT_INK).astype(np.uint8)
+    height = float(np.median([y1 - y0 for _x0, y0, _x1, y1 in lines]))
     if height < 2:
         return None
-    taken = list(range(len(known)))
-    left, sizeable = _left_over(ink, [known[i] for i in taken], height)
+    taken = list(range(len(lines)))
+    left, sizeable = _left_over(ink, lines, height)
     beside = [
-        i for i in taken if _ink_beside(left, known[i], height) or _ink_between(ink, words[i])
+        i for i in taken if _ink_beside(left, lines[i], height) or _ink_between(ink, known[i])
     ]
     if beside:
         taken = [i for i in taken if i not in beside]
-        left, sizeable = _left_over(ink, [known[i] for i in taken], height)
+        left, sizeable = _left_over(ink, [lines[i] for i in taken], height)
     regions = _regions(left, sizeable, height)
     share = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in regions) / grey.size
     log.debug(
         "%d of %d known line(s) taken; %d region(s) left, %.0f%% of the page",
         len(taken),
-        len(known),
+        len(lines),
         len(regions),
         100 * share,
     )
@@ -119,7 +117,7 @@ def unread_regions(image: Any, known: Sequence[Sequence[Box]]) -> Unread | None:
     painted = image.copy()
     paper = _paper(image)
     for index in taken:
-        x0, y0, x1, y1 = _padded(known[index], image.shape)
+        x0, y0, x1, y1 = _padded(lines[index], image.shape)
         painted[y0:y1, x0:x1] = paper
     return Unread(tuple(regions), tuple(taken), painted, paper, height)
 
@@ -334,17 +332,6 @@ def detect_unread(
     taken_boxes = (_union(on_copy[index]) for index in unread.taken)
     taken_crops = [prepared[y0:y1, x0:x1] for x0, y0, x1, y1 in taken_boxes]
     return found, unread.taken, taken_crops
-
-
-def _widened(box: Box, by: float, shape: tuple[int, ...]) -> Box:
-    x0, y0, x1, y1 = box
-    grow = round(by)
-    return (
-        max(0, x0 - grow),
-        max(0, y0 - grow),
-        min(shape[1], x1 + grow),
-        min(shape[0], y1 + grow),
-    )
 
 
 def _ink_boxes(line: OcrLine) -> list[Box]:
