@@ -156,3 +156,19 @@ def test_a_known_line_with_ink_between_its_words_is_not_taken() -> None:
     assert unread.taken == (1,)
     [region] = unread.regions
     assert all(inside(box, region) for box in (first, second, *colon))
+
+
+def test_a_page_of_columns_is_detected_whole() -> None:
+    """Running text in columns side by side: in a region the detector saw a row of two
+    columns alone and ran a line across their narrow gutter, and the reading order could not
+    find the columns; a form's labels and values beside each other are no columns."""
+    rows = range(6)
+    left = [(100, 100 + 40 * n, 450, 120 + 40 * n) for n in rows]
+    right = [(480, 100 + 40 * n, 830, 120 + 40 * n) for n in rows]
+    labels = [(100, 100 + 40 * n, 200, 120 + 40 * n) for n in rows]
+    values = [(600, 100 + 40 * n, 700, 120 + 40 * n) for n in rows]
+    columns = page(*(m for x0, y0, x1, _ in [*left, *right] for m in words(x0, y0, x1)))
+    form = page(*(m for x0, y0, x1, _ in [*labels, *values] for m in words(x0, y0, x1)))
+
+    assert unread_regions(columns, [[line] for line in [*left, *right]]) is None
+    assert unread_regions(form, [[line] for line in [*labels, *values]]) is not None
