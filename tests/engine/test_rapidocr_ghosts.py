@@ -157,3 +157,47 @@ def test_on_a_page_mostly_of_show_through_a_symmetric_line_goes_with_the_ghosts(
     assert set(range(1, symmetric)) <= found.lines
     assert (symmetric in found.lines) is symmetric_dropped
     assert not found.lines & (faint_print | {0})
+
+
+def test_with_the_front_s_lines_known_the_back_showing_through_is_still_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``auto`` gives RapidOCR the front's lines Tesseract was sure of before detection
+    (``known``): the ghosts left around them are detected in regions (their faint ink counts)
+    and told from print by the known lines' crops, not read, nor the page taken for a blank
+    back because every line the detector found there is faint."""
+    from ablage_desktop.engine.backends import rapidocr
+    from ablage_desktop.engine.results.document import OcrLine, OcrWord
+
+    # a taller sheet, blank below, so that the ghosts are a small part of it (detected in
+    # regions), and more of them than are read mirrored before a page of faint lines only is
+    # taken for a blank back (``SAMPLE``)
+    monkeypatch.setitem(globals(), "SIZE", (SIZE[0], 3 * SIZE[1]))
+    monkeypatch.setitem(globals(), "BACK", [*BACK, *BACK[:3]])
+    assert len(BACK) > rapidocr_ghosts.SAMPLE
+    image = two_sided()
+    page = PageImage(Path("page.png"), 0, image, 300)
+    backend = RapidOcrBackend("rapidocr", RapidOcrOptions(engine="rapidocr", instances=1))
+    try:
+        known = []
+        for line in backend.recognize(page).lines:
+            x0, y0, x1, y1 = line.box
+            rows, columns = np.nonzero(np.asarray(image)[y0:y1, x0:x1] < 128)
+            ink = (x0 + columns.min(), y0 + rows.min(), x0 + columns.max() + 1, y0 + rows.max() + 1)
+            known.append(OcrLine(line.text, 0.95, line.box, (OcrWord(line.text, 0.95, ink),)))
+        whole: list[int] = []
+        real = rapidocr._detect
+        monkeypatch.setattr(rapidocr, "_detect", lambda *args: whole.append(1) or real(*args))
+        asked: list[int] = []
+
+        def settle(boxes: list) -> list:  # type: ignore[type-arg]
+            asked.append(len(boxes))
+            return [None] * len(boxes)
+
+        result = backend.recognize_where(page, settle, known=known)
+    finally:
+        backend.close()
+
+    assert whole == [] and asked and asked[0] >= 2  # the ghosts were found in regions
+    assert not result.back_of_sheet
+    assert set(result.text.split()) == words(FRONT)

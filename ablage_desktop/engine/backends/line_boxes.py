@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ablage_desktop.engine.backends import rapidocr
 from ablage_desktop.engine.backends.rapidocr import box_of_quad
-from ablage_desktop.engine.results.document import OcrLine
+from ablage_desktop.engine.results.document import OcrLine, enclosing
 from ablage_desktop.engine.text.layout import group_rows
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def place_lines(text: str, boxes: Sequence[Box]) -> tuple[OcrLine, ...]:
     rows = group_rows([OcrLine("", DETECTED, box) for box in boxes])
     if len(rows) == len(lines):
         return tuple(
-            OcrLine(line, DETECTED, _union([item.box for item in row]))
+            OcrLine(line, DETECTED, enclosing(item.box for item in row))
             for line, row in zip(lines, rows, strict=True)
         )
     single = [item.box for row in rows for item in row]
@@ -80,12 +80,3 @@ def place_lines(text: str, boxes: Sequence[Box]) -> tuple[OcrLine, ...]:
         return tuple(OcrLine(line, DETECTED, box) for line, box in zip(lines, single, strict=True))
     log.debug("%d text lines, %d rows of boxes: no boxes", len(lines), len(rows))
     return ()
-
-
-def _union(boxes: Sequence[Box]) -> Box:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )

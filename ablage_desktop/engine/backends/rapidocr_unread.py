@@ -10,9 +10,10 @@ as it reduces the whole page; the recogniser's crops come from the working copy,
 page's do. Where that ink covers much of the page (a table's unsure cells, a page of unsure
 lines) the page is detected whole, as before.
 
-A known line with ink on its row just beyond either end (Tesseract read "4.07" as ".07") is
-not taken: its ink stays, the detector finds the line whole and the caller's ``settled``
-decides as for any other line.
+A known line with ink between its words or on its row near either end (Tesseract read
+"4.07" as ".07", or left out a colon standing apart) is not taken: its ink stays, the
+detector finds the line whole and the caller's ``settled`` decides as for any other line.
+A page of columns is detected whole (``_in_columns``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ablage_desktop.engine.results.document import Box, OcrLine
+from ablage_desktop.engine.results.document import Box, OcrLine, enclosing
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def unread_regions(image: Any, known: Sequence[Sequence[Box]]) -> Unread | None:
 
     if not known:
         return None
-    lines = [_union(words) for words in known]
+    lines = [enclosing(words) for words in known]
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     ink = (grey < float(np.percentile(grey[::4, ::4], 90)) - FAINT_INK).astype(np.uint8)
     height = float(np.median([y1 - y0 for _x0, y0, _x1, y1 in lines]))
@@ -216,22 +217,13 @@ def _ink_beside(left: Any, box: Box, usual: float) -> bool:
 def _ink_between(ink: Any, words: Sequence[Box]) -> bool:
     """Whether ink lies on the row of a line between its ``words``, outside them: a colon
     standing apart ("Leistungsdatum : 29.10.2018", read without it), a word it left out."""
-    x0, y0, x1, y1 = _union(words)
+    x0, y0, x1, y1 = enclosing(words)
     height = y1 - y0
     row = ink[y0 + height // 4 : y1 - height // 4, x0:x1].copy()
     for box in words:
         left, _top, right, _bottom = _padded(box, ink.shape)
         row[:, max(0, left - x0) : max(0, right - x0)] = 0
     return bool(row.any())
-
-
-def _union(boxes: Sequence[Box]) -> Box:
-    return (
-        min(box[0] for box in boxes),
-        min(box[1] for box in boxes),
-        max(box[2] for box in boxes),
-        max(box[3] for box in boxes),
-    )
 
 
 def _regions(left: Any, sizeable: Any, height: float) -> list[Box]:
@@ -270,12 +262,7 @@ def _merged(boxes: list[Box]) -> list[Box]:
         for box in boxes:
             for index, other in enumerate(merged):
                 if _overlap(box, other):
-                    merged[index] = (
-                        min(box[0], other[0]),
-                        min(box[1], other[1]),
-                        max(box[2], other[2]),
-                        max(box[3], other[3]),
-                    )
+                    merged[index] = enclosing((box, other))
                     changed = True
                     break
             else:
@@ -353,7 +340,7 @@ def detect_unread(
         quads[:, :, 0] += x0
         quads[:, :, 1] += y0
         found.extend(zip(map_boxes_to_original(quads, record, height, width), crops, strict=True))
-    taken_boxes = (_union(on_copy[index]) for index in unread.taken)
+    taken_boxes = (enclosing(on_copy[index]) for index in unread.taken)
     taken_crops = [prepared[y0:y1, x0:x1] for x0, y0, x1, y1 in taken_boxes]
     return found, unread.taken, taken_crops
 

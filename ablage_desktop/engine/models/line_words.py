@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ablage_desktop.engine.results.document import Box, OcrLine, OcrWord
+from ablage_desktop.engine.results.document import Box, OcrLine, OcrWord, enclosing
 
 SURE = 0.9
 """Tesseract's word confidence from which it is right nearly always (LSTM confidences of
@@ -101,8 +101,7 @@ def sure_lines(lines: Sequence[Sequence[OcrWord]]) -> list[OcrLine]:
     for line in lines:
         words = sorted(line, key=lambda word: word.box[0])
         if _sure_row(words):
-            x0, y0 = min(word.box[0] for word in words), min(word.box[1] for word in words)
-            x1, y1 = max(word.box[2] for word in words), max(word.box[3] for word in words)
+            x0, y0, x1, y1 = enclosing(word.box for word in words)
             left, top, right, bottom = (round(reach * (y1 - y0)) for reach in DETECTOR_REACH)
             sure.append(_line(words, (x0 - left, max(0, y0 - top), x1 + right, y1 + bottom)))
     return sure

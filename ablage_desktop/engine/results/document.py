@@ -7,6 +7,7 @@ Boxes are ``(x0, y0, x1, y1)`` in pixels of the page image the engine saw; confi
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,13 @@ class ErrorInfo:
 
 
 Box = tuple[int, int, int, int]
+
+
+def enclosing(boxes: Iterable[Box]) -> Box:
+    """The smallest box holding every one of ``boxes`` (at least one)."""
+    x0s, y0s, x1s, y1s = zip(*boxes, strict=True)
+    return (min(x0s), min(y0s), max(x1s), max(y1s))
+
 
 LINE_ROLES = (
     "title",

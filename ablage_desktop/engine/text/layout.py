@@ -34,7 +34,7 @@ import itertools
 import statistics
 from collections.abc import Sequence
 
-from ablage_desktop.engine.results.document import OcrLine, OcrWord
+from ablage_desktop.engine.results.document import OcrLine, OcrWord, enclosing
 
 ROW_OVERLAP = 0.5
 """A box joins a row when it overlaps the row's typical band vertically by this share of the
@@ -400,12 +400,7 @@ def _cut_line(line: OcrLine, at: float) -> list[OcrLine] | None:
 
 
 def _line_of_words(words: Sequence[OcrWord], confidence: float) -> OcrLine:
-    box = (
-        min(word.box[0] for word in words),
-        min(word.box[1] for word in words),
-        max(word.box[2] for word in words),
-        max(word.box[3] for word in words),
-    )
+    box = enclosing(word.box for word in words)
     return OcrLine(" ".join(word.text for word in words), confidence, box, tuple(words))
 
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
+from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord, enclosing
 from ablage_desktop.engine.text.turns import across, in_reading_order_by_turn, upright_box
 
 if TYPE_CHECKING:
@@ -354,23 +354,15 @@ def _lines(
     return tuple(_ocr_line(words) for words in lines), tuple(turns)
 
 
-def _union(boxes: Sequence[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
-
-
 def _ocr_line(words: Sequence[Sequence[LayerChar]]) -> OcrLine:
     ocr_words = tuple(
-        OcrWord("".join(c.text for c in word), 1.0, _union([c.box for c in word])) for word in words
+        OcrWord("".join(c.text for c in word), 1.0, enclosing(c.box for c in word))
+        for word in words
     )
     return OcrLine(
         " ".join(w.text for w in ocr_words),
         1.0,
-        _union([w.box for w in ocr_words]),
+        enclosing(w.box for w in ocr_words),
         ocr_words,
     )
 
