@@ -23,6 +23,7 @@ from ablage_desktop.engine.errors import (
 )
 from ablage_desktop.engine.events import Event, FallbackTaken, Routed
 from ablage_desktop.engine.intake.documents import PageImage
+from ablage_desktop.engine.models.accent_marks import doubt_unwritten
 from ablage_desktop.engine.models.combine import respace_lines, scaled_box, scaled_word
 from ablage_desktop.engine.models.line_words import (
     reads_well,
@@ -301,9 +302,12 @@ class PageDispatcher:
         if reading.back_of_sheet:
             return helper_variant.restore(reading), f"{helper}: {BACK_OF_SHEET} ({name} not run)"
         scale = helper_variant.page.width / max(1, variant.page.width)
+        settles = reads_well([word for line in reading.lines for word in line.words])
+        if settles:  # its words with accents it cannot write are not sure ("Celik" for Çelik)
+            lines = doubt_unwritten(reading.lines, helper_variant.page.image)
+            reading = dataclasses.replace(reading, lines=tuple(lines))
         words = [scaled_word(word, scale) for line in reading.lines for word in line.words]
         on_line: dict[Box, list[OcrWord]] = {}
-        settles = reads_well(words)
 
         def settle(boxes: list[Box]) -> list[OcrLine | None]:
             for box, found in zip(boxes, words_by_line(words, boxes), strict=True):
