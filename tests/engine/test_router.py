@@ -687,3 +687,40 @@ def test_an_empty_back_of_a_sheet_is_kept_where_an_empty_page_with_ink_is_not() 
     empty = OcrPage(0, 100, 100, "tesseract", 0.1, "")
     assert useless_result(empty, inked) == "no text on a page with visible ink"
     assert useless_result(replace(empty, back_of_sheet=True), inked) is None
+
+
+@pytest.mark.slow
+def test_a_line_whose_accents_tesseract_cannot_write_is_read_by_rapidocr(
+    rig: Rig, rapidocr: str, tesseract: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """German and English Tesseract writes "Celik" for Çelik and "Munoz" for Muñoz, sure of
+    both; their lines go to RapidOCR's recogniser, which knows the letters
+    (``accent_marks``), and the line of German words Tesseract knows stays settled."""
+    from ablage_desktop.engine.models import dispatcher
+
+    lines = (
+        "Kopie an Herrn Mehmet Çelik",
+        "Lieferung an Frau Ana Muñoz",
+        "Mit freundlichen Grüßen aus Köln",
+    )
+    from column_pages import font_file
+    from PIL import ImageDraw, ImageFont
+
+    path = font_file(serif=False)
+    if path is None:
+        pytest.skip("the DejaVu fonts are not installed (fonts-dejavu-core)")
+    image = Image.new("L", (1400, 340), 255)
+    for row, line in enumerate(lines):
+        ImageDraw.Draw(image).text(
+            (40, 40 + 100 * row), line, font=ImageFont.truetype(str(path), 44), fill=0
+        )
+    reading = combining_dispatcher(rig, (rapidocr, tesseract))
+
+    result = reading.recognize(page_of(image))
+    monkeypatch.setattr(dispatcher, "doubt_unwritten", lambda lines, image: list(lines))
+    unchecked = reading.recognize(page_of(image))
+
+    assert "Çelik" in result.text and "Muñoz" in result.text, result.text
+    assert "Celik" in unchecked.text or "Munoz" in unchecked.text, unchecked.text
+    (settled,) = [line.text for line in result.lines if line.words]
+    assert settled == lines[2]

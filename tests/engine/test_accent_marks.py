@@ -1,0 +1,144 @@
+"""Tesseract's words whose accents on the paper its reading does not hold (``accent_marks``).
+
+Words drawn with a TrueType font (DejaVu, with every accent), in boxes drawn tight around
+their ink as Tesseract's word boxes are; then the real Tesseract (German and English, which
+know ä ö ü ß é and no other accent) on a page of names, and ``auto`` with the real RapidOCR.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from column_pages import font_file
+from PIL import Image, ImageDraw, ImageFont
+
+from ablage_desktop.engine.models.accent_marks import DOUBTED, doubt_unwritten, marks_agree
+from ablage_desktop.engine.results.document import OcrLine, OcrWord
+
+
+def font(size: int, serif: bool = True) -> ImageFont.FreeTypeFont:
+    path = font_file(serif=serif)
+    if path is None:
+        pytest.skip("the DejaVu fonts are not installed (fonts-dejavu-core)")
+    return ImageFont.truetype(str(path), size)
+
+
+def word_ink(
+    text: str, size: int = 42, serif: bool = True, underline: bool = False, frame: bool = False
+) -> np.ndarray:
+    """``text`` printed black on white, as ink (True) in the box around it."""
+    image = Image.new("L", (40 + size * len(text), size * 3), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, size), text, font=font(size, serif), fill=0)
+    ink = np.asarray(image) < 128
+    rows, columns = np.nonzero(ink)
+    top, bottom, left, right = rows.min(), rows.max(), columns.min(), columns.max()
+    if underline:  # through the descenders, as a heading's rule is drawn
+        ink[bottom - 2 : bottom + 1, left : right + 1] = True
+    if frame:
+        top, bottom, left, right = top - 6, bottom + 6, left - 6, right + 6
+        ink[top : top + 2, left:right] = ink[bottom - 1 : bottom + 1, left:right] = True
+        ink[top:bottom, left : left + 2] = ink[top:bottom, right - 1 : right + 1] = True
+    return ink[top : bottom + 1, left : right + 1]
+
+
+@pytest.mark.parametrize("serif", [True, False])
+@pytest.mark.parametrize(
+    "word",
+    ["Grüße", "über", "Café", "Wiśniewska", "Çelik", "Muñoz", "Dvořák", "Position", "Noël,"],
+)
+def test_a_word_read_with_its_accents_agrees_with_its_marks(word: str, serif: bool) -> None:
+    assert marks_agree(word_ink(word, serif=serif), word)
+
+
+@pytest.mark.parametrize("serif", [True, False])
+@pytest.mark.parametrize(
+    ("paper", "read"),
+    [
+        ("Çelik", "Celik"),  # a cedilla below a letter without a descender
+        ("Muñoz", "Munoz"),  # a tilde
+        ("Wiśniewska", "Wisniewska"),  # an acute beside two i's dots
+        ("Dvořák", "Dvorak"),
+        ("über", "uber"),
+        ("Crème", "Creme"),
+        ("Noël", "Noél"),  # two dots where one mark was read
+        ("marrón", "marrön"),  # one mark where two dots were read
+        ("rápido", "räpido"),  # as many marks as "ä" and "i" have, but no pair of dots
+    ],
+)
+def test_a_word_read_without_its_accents_does_not(paper: str, read: str, serif: bool) -> None:
+    assert not marks_agree(word_ink(paper, serif=serif), read)
+
+
+def test_rules_frames_and_underlines_are_not_marks() -> None:
+    heading = "Umsatzsteueraufschlüsselung:"
+    assert marks_agree(word_ink(heading, underline=True), heading)
+    assert marks_agree(word_ink("Shipping", serif=False, frame=True), "Shipping")
+
+
+def test_small_print_and_broken_letters_cannot_tell() -> None:
+    """Where an umlaut's dots run into the letter (small print) or letters fall apart into
+    pieces (faint thermal print), a word is not doubted for its marks."""
+    assert marks_agree(word_ink("Grüße", size=11), "Grüße")
+    assert marks_agree(word_ink("Muñoz", size=11), "Munoz")
+    broken = word_ink("Muñoz")
+    broken[8:10, :] = False  # a faint band through the letters' tops: their tops stand apart
+    assert marks_agree(broken, "Munoz")
+
+
+NAMES = (
+    "Kopie an Herrn Mehmet Çelik und Frau Wiśniewska",
+    "Lieferung an José Muñoz, Dvořák und Zoë Brontë",
+    "Mit freundlichen Grüßen aus der Buchhaltung",
+)
+
+
+def names_page() -> Image.Image:
+    image = Image.new("L", (2300, 420), 255)
+    draw = ImageDraw.Draw(image)
+    for row, line in enumerate(NAMES):
+        draw.text((60, 60 + 110 * row), line, font=font(48), fill=0)
+    return image
+
+
+def test_tesseract_s_sure_words_without_their_accents_are_doubted() -> None:
+    from ablage_desktop.engine.backends import REGISTRY
+    from ablage_desktop.engine.backends.tesseract import TesseractOptions
+    from ablage_desktop.engine.intake.documents import PageImage
+
+    spec = REGISTRY["tesseract"]
+    options = TesseractOptions(engine="tesseract")
+    if not spec.availability(options).ok:
+        pytest.skip("tesseract cannot run here")
+    backend = spec.load("tesseract", options)
+    try:
+        image = names_page()
+        reading = backend.recognize(PageImage(Path("names.png"), 0, image, 300))
+    finally:
+        backend.close()
+
+    doubted = doubt_unwritten(reading.lines, image)
+
+    before = [word for line in reading.lines for word in line.words]
+    after = [word for line in doubted for word in line.words]
+    assert [word.text for word in after] == [word.text for word in before]
+    changed = {old.text for old, new in zip(before, after, strict=True) if old != new}
+    misread = {word.text for word in before if re.sub(r"\W", "", word.text) in _WITHOUT_ACCENTS}
+    sure_misread = {word.text for word in before if word.text in misread and word.confidence >= 0.9}
+    assert sure_misread, "Tesseract was sure of none of the names it misread: nothing to doubt"
+    assert sure_misread <= changed
+    assert all(word.confidence == DOUBTED for word in after if word.text in changed)
+    assert not changed & {"Mit", "freundlichen", "Grüßen", "aus", "der", "Buchhaltung"}
+
+
+_WITHOUT_ACCENTS = {"Celik", "Wisniewska", "Jose", "Munoz", "Dvorak", "Zoé", "Bronté", "Zoe"}
+
+
+def test_a_line_without_doubted_words_is_left_as_it_was() -> None:
+    word = OcrWord("Rechnung", 0.95, (0, 0, 10, 10))
+    line = OcrLine("Rechnung", 0.95, (0, 0, 10, 10), (word,))
+
+    assert doubt_unwritten([line], Image.new("L", (20, 20), 255)) == [line]
