@@ -695,7 +695,7 @@ def test_a_line_whose_accents_tesseract_cannot_write_is_read_by_rapidocr(
 ) -> None:
     """German and English Tesseract writes "Celik" for Çelik and "Munoz" for Muñoz, sure of
     both; their lines go to RapidOCR's recogniser, which knows the letters
-    (``accent_marks``), and the line of German words Tesseract knows stays settled."""
+    (``word_marks``), and the line of German words Tesseract knows stays settled."""
     from ablage_desktop.engine.models import dispatcher
 
     lines = (

@@ -23,7 +23,6 @@ from ablage_desktop.engine.errors import (
 )
 from ablage_desktop.engine.events import Event, FallbackTaken, Routed
 from ablage_desktop.engine.intake.documents import PageImage
-from ablage_desktop.engine.models.accent_marks import doubt_unwritten
 from ablage_desktop.engine.models.combine import respace_lines, scaled_box, scaled_word
 from ablage_desktop.engine.models.line_words import (
     reads_well,
@@ -36,6 +35,7 @@ from ablage_desktop.engine.models.pictures import set_aside_pictures
 from ablage_desktop.engine.models.router import AUTO, BACK_OF_SHEET, Route, useless_result
 from ablage_desktop.engine.models.stamp_reading import with_stamps
 from ablage_desktop.engine.models.state import ModelState
+from ablage_desktop.engine.models.word_marks import doubt_unwritten
 from ablage_desktop.engine.preprocess import PreparedPage, Preprocessor
 from ablage_desktop.engine.results.document import (
     Box,

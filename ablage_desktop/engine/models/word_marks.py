@@ -1,18 +1,22 @@
-"""Words whose accents on the paper Tesseract's reading does not hold.
+"""Words whose marks on the paper Tesseract's reading does not hold: accents, superscripts.
 
 Tesseract writes only the characters of its languages' models: German and English together
-know ä ö ü ß and é, but not á ó ñ ç ś ř ë è à. A name from elsewhere in a German letter
-("Muñoz", "Wiśniewska", "Çelik", "Dvořák", "Noël") comes out with the nearest letter it knows,
-and it is sure of it ("Celik" at 0.91, "Wisniewska" 0.92): ``auto`` took such lines as
-Tesseract read them, though RapidOCR's recogniser, which knows these letters, reads them right.
+know ä ö ü ß and é, but not á ó ñ ç ś ř ë è à, nor ² ³. A name from elsewhere in a German
+letter ("Muñoz", "Wiśniewska", "Çelik", "Dvořák", "Noël") comes out with the nearest letter it
+knows, a flat's "75 m²" as "75 m?", and it is sure of them ("Celik" at 0.91, "m?" at 0.96):
+``auto`` took such lines as Tesseract read them, though RapidOCR's recogniser, which knows
+these characters, reads them right.
 
-The paper tells: an accent is ink standing apart above the letters (a dot, two for a
-diaeresis, an acute, a tilde, a caron), a cedilla or ogonek ink below a letter that has no
-descender. Tesseract's words come with their boxes, which hold such ink; a word whose marks
-above its letters, or whose letters reaching below the line, are more or fewer than its text
-can account for (``unicodedata``'s decomposition of each letter: "ó" an acute above, "ä" a
-diaeresis, "i" its dot) is not sure, and RapidOCR reads its line. The rule knows no language:
-with a French model ("ç" and "à" in Tesseract's text) the same marks are accounted for.
+The paper tells. Tesseract's word boxes hold all of a word's ink, and a word is not sure where
+that ink shows what its text cannot account for: marks standing clear above its letters (a
+dot, two side by side for a diaeresis, an acute, a tilde, a caron) more or fewer than its
+characters have (``unicodedata``'s decomposition of each: "ó" an acute above, "ä" a
+diaeresis, "i" its dot), letters reaching below the line (a cedilla, an ogonek) where none of
+its characters may, a part standing raised beside the letters (a superscript figure, a
+quote), or fewer dots and commas on the line than its punctuation has ("?" without its dot).
+Its line is then left to RapidOCR. The rule knows no language: with a French model ("ç" and
+"à" in Tesseract's text) the same marks are accounted for. A word of small print or of letters
+broken into pieces is not judged (the ink cannot tell).
 """
 
 from __future__ import annotations
@@ -58,6 +62,16 @@ BROKEN = 1.25
 """A word of more pieces of ink than this many times its characters and dots has letters
 broken apart (faint thermal print, a dot-matrix printer, a coarse JPEG): pieces of them
 stand where marks would."""
+RAISED = 0.5
+"""A part of ink whose foot is this many x-heights above the baseline or more, beside the
+letters rather than over one, stands raised: a superscript figure, a quote, a degree sign."""
+TALL = 0.3
+"""Raised parts reach this share of the x-height above its top line, and are as tall at
+least: shorter ones are dots, dashes or dust, lower ones a letter's arm broken off (Times'
+"w" at 200 dpi)."""
+LOW = 0.45
+"""A small part of ink whose top lies within this share of the x-height above the baseline
+(or lower) is a full stop, a comma, the dot of a question mark or colon."""
 SPECK = 0.08
 """Marks smaller than this share of the x-height on either side are dust, not accents."""
 PAIR = 0.75
@@ -81,6 +95,13 @@ PLAIN = frozenset(
     "abcdefghklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,-_()[]{}<>/\\|&+#@$€£§ßıłøæœØÆŒ"
 )
 """Characters with no mark above their letters."""
+LOW_DOTS = {".": 1, ",": 1, ":": 1, ";": 1, "!": 1, "?": 1, "…": 3, "„": 1, "‚": 1}
+"""How many dots or commas on the line each character holds at least (low quotes' two
+commas may run into one)."""
+RAISED_PARTS = dict.fromkeys(".,…„‚-–—=+<>_×÷±€", 0) | dict.fromkeys(":;!?", 1)
+"""How many parts standing raised beside the letters signs outside ``PLAIN`` may have: none
+for these, one for a colon's upper dot or a question mark's hook, two for any other (the
+two strokes of a quote)."""
 DESCENDING = frozenset("gjpqyQJf,;()[]{}|/\\@$§µ3456789")
 """Characters that may reach below the line (in some faces: the old-style figures, an italic
 f, a J)."""
@@ -91,7 +112,6 @@ def doubt_unwritten(lines: Sequence[OcrLine], image: Image.Image) -> list[OcrLin
     disagree with its text given ``DOUBTED``."""
     grey: np.ndarray | None = None
     changed: list[OcrLine] = []
-    doubted = 0
     for line in lines:
         words = list(line.words)
         for index, word in enumerate(words):
@@ -99,12 +119,12 @@ def doubt_unwritten(lines: Sequence[OcrLine], image: Image.Image) -> list[OcrLin
                 continue
             if grey is None:
                 grey = np.asarray(image if image.mode == "L" else image.convert("L"))
-            if not marks_agree(_ink(grey, word), word.text):
+            reason = disagreement(_ink(grey, word), word.text)
+            if reason is not None:
+                log.debug("%r is not sure: %s", word.text, reason)
                 words[index] = dataclasses.replace(word, confidence=min(word.confidence, DOUBTED))
-                doubted += 1
-        changed.append(dataclasses.replace(line, words=tuple(words)) if doubted else line)
-    if doubted:
-        log.debug("%d sure words show marks their text does not hold", doubted)
+        same = all(new is old for new, old in zip(words, line.words, strict=True))
+        changed.append(line if same else dataclasses.replace(line, words=tuple(words)))
     return changed
 
 
@@ -123,10 +143,16 @@ def _ink(grey: np.ndarray, word: OcrWord) -> np.ndarray:
 def marks_agree(ink: np.ndarray, text: str) -> bool:
     """Whether the marks above and the descents below the letters of ``ink`` (a word's box)
     are as many as ``text`` can account for; True where the ink cannot tell."""
+    return disagreement(ink, text) is None
+
+
+def disagreement(ink: np.ndarray, text: str) -> str | None:
+    """What of ``ink`` (a word's box) ``text`` cannot account for; None where it can, or
+    where the ink cannot tell."""
     from scipy import ndimage
 
     if ink.size == 0 or not ink.any():
-        return True
+        return None
     labels, _ = ndimage.label(ink, structure=np.ones((3, 3), dtype=bool))
     parts = [(s[0].start, s[0].stop, s[1].start, s[1].stop) for s in ndimage.find_objects(labels)]
     height = ink.shape[0]
@@ -136,21 +162,21 @@ def marks_agree(ink: np.ndarray, text: str) -> bool:
         if part[1] - part[0] >= LETTER * height and part[3] - part[2] <= WIDE * height
     ]
     if not letters:
-        return True
-    baseline = float(np.median([part[1] for part in letters]))
+        return None
+    baseline = _baseline([part[1] for part in letters], STANDING * height)
     standing = [part for part in letters if abs(part[1] - baseline) <= STANDING * height]
     if not standing:
-        return True
+        return None
     x_line = max(part[0] for part in standing)  # the lowest top of a letter on the line
     x_height = baseline - x_line
     if x_height < SMALLEST:
-        return True  # accents run into their letters
+        return None  # accents run into their letters
     speck = SPECK * x_height
     two_dots = x_height >= TWO_DOTS
     low, high, pairs = _marks_above(text, two_dots=two_dots)
     pieces = sum(1 for part in parts if max(part[1] - part[0], part[3] - part[2]) >= speck)
     if pieces > BROKEN * (len(text) + high) + 1:
-        return True  # letters broken into pieces (faint thermal or dot print): no telling
+        return None  # letters broken into pieces (faint thermal or dot print): no telling
     marks = [
         (top, bottom, (left + right) / 2)
         for top, bottom, left, right in parts
@@ -160,11 +186,49 @@ def marks_agree(ink: np.ndarray, text: str) -> bool:
         and _over_a_letter(bottom, (left + right) / 2, letters)
     ]
     if not low <= len(marks) <= high:
-        return False
+        return f"{len(marks)} marks above the letters, not {low}-{high}"
     if two_dots and _pairs(marks, x_height) != pairs:
-        return False  # "räpido": an acute and an i's dot, as many marks as "ä" and "i"
+        return "no diaeresis"  # "räpido": an acute and an i's dot, as many as "ä" and "i" have
     below = sum(1 for part in letters if part[1] - baseline > DESCENT * x_height)
-    return below <= _descents(text)
+    if below > _descents(text):
+        return f"{below} letters reaching below the line"  # "Celik": a cedilla
+    raised_most, dots_fewest = _punctuation(text)
+    grounded = [part for part in letters if part[1] >= baseline - STANDING * height]
+    raised = sum(
+        1
+        for top, bottom, left, right in parts
+        if bottom <= baseline - RAISED * x_height
+        and top <= x_line - TALL * x_height
+        and bottom - top >= TALL * x_height
+        and not _over(left, right, grounded)
+    )
+    if raised > raised_most:
+        return f"{raised} raised parts beside the letters"  # a quote, a degree sign not read
+    dots = sum(
+        1
+        for top, bottom, left, right in parts
+        if bottom - top < LETTER * height
+        and top >= baseline - LOW * x_height
+        and max(bottom - top, right - left) >= speck
+    )
+    if dots < dots_fewest:
+        return f"{dots} dots on the line, not {dots_fewest}"  # "m?" for "m²": no "?"'s dot
+    return None
+
+
+def _baseline(feet: Sequence[int], near: float) -> float:
+    """The row most letters stand on: the foot with most others within ``near`` of it (the
+    lower of two such), as their median (a raised figure, "m²", or a cedilla does not move
+    it)."""
+    support = [(sum(1 for other in feet if abs(other - foot) <= near), foot) for foot in feet]
+    _, foot = max(support)
+    return float(np.median([other for other in feet if abs(other - foot) <= near]))
+
+
+def _over(left: int, right: int, letters: Sequence[Part]) -> bool:
+    """Whether the middle of ``left``..``right`` lies over a letter."""
+    middle = (left + right) / 2
+    return any(start <= middle < end for _, _, start, end in letters)
 
 
 def _over_a_letter(bottom: int, middle: float, letters: Sequence[Part]) -> bool:
@@ -211,6 +275,20 @@ def _marks_above(text: str, *, two_dots: bool) -> tuple[int, int, int]:
             elif mark in ABOVE_MARKS:
                 low, high = low + 1, high + 1
     return low, high, pairs
+
+
+def _punctuation(text: str) -> tuple[int, int]:
+    """The most parts of ``text``'s ink that may stand raised beside its letters (quotes, a
+    degree sign, an asterisk, a question mark's hook) and the fewest dots and commas on its
+    line (a full stop, a comma, a question mark's dot)."""
+    raised = dots = 0
+    for character in text:
+        if character in PLAIN or character in DOTTED or _combining(character):
+            continue
+        if character in LOW_DOTS:
+            dots += LOW_DOTS[character]
+        raised += RAISED_PARTS.get(character, 2)  # a quote: maybe two parts
+    return raised, dots
 
 
 def _descents(text: str) -> int:

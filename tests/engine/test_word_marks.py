@@ -1,4 +1,4 @@
-"""Tesseract's words whose accents on the paper its reading does not hold (``accent_marks``).
+"""Tesseract's words whose accents on the paper its reading does not hold (``word_marks``).
 
 Words drawn with a TrueType font (DejaVu, with every accent), in boxes drawn tight around
 their ink as Tesseract's word boxes are; then the real Tesseract (German and English, which
@@ -15,7 +15,7 @@ import pytest
 from column_pages import font_file
 from PIL import Image, ImageDraw, ImageFont
 
-from ablage_desktop.engine.models.accent_marks import DOUBTED, doubt_unwritten, marks_agree
+from ablage_desktop.engine.models.word_marks import DOUBTED, doubt_unwritten, marks_agree
 from ablage_desktop.engine.results.document import OcrLine, OcrWord
 
 
@@ -48,7 +48,10 @@ def word_ink(
 @pytest.mark.parametrize("serif", [True, False])
 @pytest.mark.parametrize(
     "word",
-    ["Grüße", "über", "Café", "Wiśniewska", "Çelik", "Muñoz", "Dvořák", "Position", "Noël,"],
+    [
+        *("Grüße", "über", "Café", "Wiśniewska", "Çelik", "Muñoz", "Dvořák", "Position", "Noël,"),
+        *("Verkäufer:", "Peter's", "„Zitat“", "21°C", "m²", "Sie?", "Hinweis*"),
+    ],
 )
 def test_a_word_read_with_its_accents_agrees_with_its_marks(word: str, serif: bool) -> None:
     assert marks_agree(word_ink(word, serif=serif), word)
@@ -67,6 +70,8 @@ def test_a_word_read_with_its_accents_agrees_with_its_marks(word: str, serif: bo
         ("Noël", "Noél"),  # two dots where one mark was read
         ("marrón", "marrön"),  # one mark where two dots were read
         ("rápido", "räpido"),  # as many marks as "ä" and "i" have, but no pair of dots
+        ("m²", "m?"),  # a raised figure, and no question mark's dot on the line
+        ("m³", "m"),
     ],
 )
 def test_a_word_read_without_its_accents_does_not(paper: str, read: str, serif: bool) -> None:
