@@ -95,10 +95,11 @@ PLAIN = frozenset(
     "abcdefghklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,-_()[]{}<>/\\|&+#@$€£§ßıłøæœØÆŒ"
 )
 """Characters with no mark above their letters."""
-LOW_DOTS = {".": 1, ",": 1, ":": 1, ";": 1, "!": 1, "?": 1, "…": 3, "„": 1, "‚": 1}
-"""How many dots or commas on the line each character holds at least (low quotes' two
-commas may run into one)."""
-RAISED_PARTS = dict.fromkeys(".,…„‚-–—=+<>_×÷±€", 0) | dict.fromkeys(":;!?", 1)
+LOW_DOTS = {":": 1, ";": 1, "!": 1, "?": 1, "…": 3, "„": 1, "‚": 1}
+"""How many dots or commas on the line each of these signs holds at least (low quotes' two
+commas may run into one). A full stop or a comma is not asked for: run into the letter before
+it in a coarse scan, it would doubt a word for nothing."""
+RAISED_PARTS = dict.fromkeys("…„‚–—=×÷±", 0) | dict.fromkeys(":;!?", 1)
 """How many parts standing raised beside the letters signs outside ``PLAIN`` may have: none
 for these, one for a colon's upper dot or a question mark's hook, two for any other (the
 two strokes of a quote)."""
@@ -280,7 +281,7 @@ def _marks_above(text: str, *, two_dots: bool) -> tuple[int, int, int]:
 def _punctuation(text: str) -> tuple[int, int]:
     """The most parts of ``text``'s ink that may stand raised beside its letters (quotes, a
     degree sign, an asterisk, a question mark's hook) and the fewest dots and commas on its
-    line (a full stop, a comma, a question mark's dot)."""
+    line (a colon's, a question mark's)."""
     raised = dots = 0
     for character in text:
         if character in PLAIN or character in DOTTED or _combining(character):
