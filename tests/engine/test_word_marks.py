@@ -62,7 +62,7 @@ def word_ink(
     "word",
     [
         *("Grüße", "über", "Café", "Wiśniewska", "Çelik", "Muñoz", "Dvořák", "Position", "Noël,"),
-        *("Verkäufer:", "Peter's", "„Zitat“", "21°C", "m²", "Sie?", "Hinweis*"),
+        *("Brașov", "Verkäufer:", "Peter's", "„Zitat“", "21°C", "m²", "Sie?", "Hinweis*"),
     ],
 )
 def test_a_word_read_with_its_accents_agrees_with_its_marks(word: str, serif: bool) -> None:
@@ -84,6 +84,7 @@ def test_a_word_read_with_its_accents_agrees_with_its_marks(word: str, serif: bo
         ("rápido", "räpido"),  # as many marks as "ä" and "i" have, but no pair of dots
         ("m²", "m?"),  # a raised figure, and no question mark's dot on the line
         ("m³", "m"),
+        ("Brașov", "Brasov"),  # a comma beneath the line
     ],
 )
 def test_a_word_read_without_its_accents_does_not(paper: str, read: str, serif: bool) -> None:
@@ -172,6 +173,7 @@ def test_a_line_without_doubted_words_is_left_as_it_was() -> None:
         "funsd_0000971160.png",  # typewriting at 100 dpi: letters of 6 pixels, no accent to see
         "de_symtrax_fremdwaehrung.pdf",  # Times at 200 dpi: serifs and hooks broken off
         "de_intarsys_taxifahrt.pdf",  # Courier: underlined headings, colons
+        "pdfen_adverse_reactions_table.pdf",  # a ruled table: rules in the words' boxes
     ],
 )
 def test_no_word_of_the_data_set_s_print_is_doubted(name: str, tesseract: Backend) -> None:

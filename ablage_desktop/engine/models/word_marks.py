@@ -193,8 +193,14 @@ def disagreement(ink: np.ndarray, text: str) -> str | None:
     if clear and _pairs(marks, x_height) != pairs:
         return "no diaeresis"  # "räpido": an acute and an i's dot, as many as "ä" and "i" have
     below = sum(1 for part in letters if part[1] - baseline > DESCENT * x_height)
-    if below > _descents(text):
-        return f"{below} letters reaching below the line"  # "Celik": a cedilla
+    beneath = sum(
+        1
+        for top, bottom, left, right in parts
+        if top > baseline + ABOVE * x_height
+        and speck <= max(bottom - top, right - left) <= x_height  # not a table's rule
+    )
+    if below > _descents(text) or (clear and beneath > _descents(text)):
+        return f"{below} letters reaching below the line, {beneath} marks beneath it"  # "Celik"
     raised_most, dots_fewest = _punctuation(text)
     grounded = [part for part in letters if part[1] >= baseline - STANDING * height]
     raised = sum(
@@ -293,7 +299,8 @@ def _punctuation(text: str) -> tuple[int, int]:
 
 
 def _descents(text: str) -> int:
-    """How many of ``text``'s characters may reach below the line."""
+    """How many of ``text``'s characters may reach below the line, or have a mark beneath it
+    (a cedilla, a comma below: "ș" in "Brașov")."""
     return sum(
         1
         for character in text
