@@ -304,8 +304,10 @@ class PageDispatcher:
         scale = helper_variant.page.width / max(1, variant.page.width)
         settles = reads_well([word for line in reading.lines for word in line.words])
         if settles:  # its words with accents it cannot write are not sure ("Celik" for Çelik)
+            started = time.perf_counter()
             lines = doubt_unwritten(reading.lines, helper_variant.page.image)
             reading = dataclasses.replace(reading, lines=tuple(lines))
+            stages.add("combining", time.perf_counter() - started)
         words = [scaled_word(word, scale) for line in reading.lines for word in line.words]
         on_line: dict[Box, list[OcrWord]] = {}
 
