@@ -94,6 +94,17 @@ def test_a_word_read_without_its_accents_does_not(paper: str, read: str, serif: 
 def test_rules_frames_and_underlines_are_not_marks() -> None:
     heading = "Umsatzsteueraufschlüsselung:"
     assert marks_agree(word_ink(heading, underline=True), heading)
+    crease = np.pad(word_ink("mean"), ((8, 0), (0, 0)))
+    crease[2:4, :] = True  # a fold's dark line across the row above the letters
+    assert marks_agree(crease, "mean")
+
+
+def test_ascenders_cut_off_by_a_fold_are_not_marks() -> None:
+    """A fold's light line one row thick across the ascenders parts their tops from them."""
+    for word in ("the", "about", "them"):
+        folded = word_ink(word, serif=False)
+        folded[3, :] = False
+        assert marks_agree(folded, word)
     assert marks_agree(word_ink("Shipping", serif=False, frame=True), "Shipping")
 
 

@@ -72,6 +72,18 @@ least: shorter ones are dots, dashes or dust, lower ones a letter's arm broken o
 LOW = 0.45
 """A small part of ink whose top lies within this share of the x-height above the baseline
 (or lower) is a full stop, a comma, the dot of a question mark or colon."""
+GAP = 2
+"""Rows of paper between a mark and a tall letter under it, flush with its edge, from which
+it is a mark: 1 for an ascender's top a fold's light line cut off (``copies.py --modes
+folded``); umlauts stand 1-8 rows over capitals, but inside them."""
+STEM = 0.1
+"""A letter whose top (what is left of it under a cut) lies this share of the x-height above
+the x-height's top line is tall: its stem may have been cut, an i's may not."""
+FLAT = 3.0
+"""A mark at most this many times as wide as it is tall: a longer one is a piece of a fold's
+crease or a rule run across the line's top (a folded letter's crease over its ascenders read
+as six words' accents), not an accent (a macron would be; German and English paper has
+none)."""
 SPECK = 0.08
 """Marks smaller than this share of the x-height on either side are dust, not accents."""
 PAIR = 0.75
@@ -186,7 +198,8 @@ def disagreement(ink: np.ndarray, text: str) -> str | None:
         if bottom - top < LETTER * height
         and bottom <= x_line + ABOVE * x_height
         and max(bottom - top, right - left) >= speck
-        and _over_a_letter(bottom, (left + right) / 2, letters)
+        and right - left <= FLAT * (bottom - top)  # not a piece of a crease or a rule
+        and _over_a_letter((top, bottom, left, right), letters, x_line, x_height)
     ]
     if not (low if clear else 0) <= len(marks) <= high:
         return f"{len(marks)} marks above the letters, not {low}-{high}"
@@ -238,12 +251,28 @@ def _over(left: int, right: int, letters: Sequence[Part]) -> bool:
     return any(start <= middle < end for _, _, start, end in letters)
 
 
-def _over_a_letter(bottom: int, middle: float, letters: Sequence[Part]) -> bool:
-    """Whether a mark ending at row ``bottom`` stands clear above the letter under its middle:
-    an accent or a dot does; a serif or an f's hook broken off its stem by a coarse scan
-    (Times' "ff" at 200 dpi) stands beside a stem's top, a JPEG's rim on a figure's top on it."""
-    under = [top for top, _, left, right in letters if left <= middle < right]
-    return bool(under) and all(bottom < top for top in under)
+def _over_a_letter(mark: Part, letters: Sequence[Part], x_line: float, x_height: float) -> bool:
+    """Whether ``mark`` stands clear above the letter under its middle: an accent or a dot
+    does; a serif or an f's hook broken off its stem by a coarse scan (Times' "ff" at 200 dpi)
+    stands beside a stem's top, a JPEG's rim on a figure's top on it; the top of a tall
+    letter's stem cut off by a fold's light line (``copies.py --modes folded``) stands one row
+    above it, flush with its edge."""
+    _, bottom, left, right = mark
+    middle = (left + right) / 2
+    under = [letter for letter in letters if letter[2] <= middle < letter[3]]
+    return bool(under) and all(
+        bottom < letter[0] and not _cut_stem(mark, letter, x_line - STEM * x_height)
+        for letter in under
+    )
+
+
+def _cut_stem(mark: Part, letter: Part, tall: float) -> bool:
+    """Whether ``mark`` is the top of ``letter``'s stem cut off: the letter reaches above
+    ``tall``, the mark stands less than ``GAP`` rows above it, flush with its left or right
+    edge (umlauts over capitals stand inside them, an i's dot over a short letter)."""
+    _, bottom, left, right = mark
+    flush = abs(left - letter[2]) <= 1 or abs(right - letter[3]) <= 1
+    return letter[0] <= tall and letter[0] - bottom < GAP and flush
 
 
 def _pairs(marks: Sequence[tuple[int, int, float]], x_height: float) -> int:
