@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from column_pages import column_page  # noqa: E402
+from generated_pages import GeneratedPages  # noqa: E402
 
 LAYOUTS = (
     # (columns, dpi, serif, tight)
@@ -32,30 +33,19 @@ LAYOUTS = (
     (2, 300, True, True),
     (2, 200, False, False),
 )
-MANIFEST_HEADER = (
-    "file\tsource_repo\tsource_path@commit\tkind\tlanguage\tpages\tlicense\tgroup\tgt_case\t"
-    "notes\tsource_sha256\tsame_doc_as"
-)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
-    args.folder.mkdir(parents=True, exist_ok=True)
-    rows = [MANIFEST_HEADER]
+    pages = GeneratedPages(args.folder, "tests/column_pages.py", "en", "public domain", "columns")
     for number, (columns, dpi, serif, tight) in enumerate(LAYOUTS):
         page = column_page(columns, dpi=dpi, serif=serif, start=number, tight=tight)
         stem = f"columns{columns}_{dpi}dpi_{'serif' if serif else 'sans'}"
         stem += "_tight" if tight else ""
-        page.image.save(args.folder / f"{stem}.png", dpi=(dpi, dpi))
-        (args.folder / f"{stem}.gt.txt").write_text(page.truth, encoding="utf-8")
-        rows.append(
-            f"{stem}.png\tablage-desktop\ttests/column_pages.py\tprinted\ten\t1\tpublic domain\t"
-            "columns\t\tgenerated\t\t"
-        )
-    (args.folder / "MANIFEST.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    print(f"{len(LAYOUTS)} pages written to {args.folder}")
+        pages.add(stem, page.image, dpi, page.truth)
+    pages.finish()
     return 0
 
 

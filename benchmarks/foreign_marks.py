@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from column_pages import font_file  # noqa: E402
+from generated_pages import GeneratedPages  # noqa: E402
 
 PEOPLE = (
     ("Herrn Mehmet Çelik", "Çelik Logistik GmbH", "Kopie an Frau Agnieszka Wiśniewska"),
@@ -44,10 +45,6 @@ LAYOUTS = (
     (True, True, False, 300),
     (True, False, False, 200),
     (False, False, False, 200),
-)
-MANIFEST_HEADER = (
-    "file\tsource_repo\tsource_path@commit\tkind\tlanguage\tpages\tlicense\tgroup\tgt_case\t"
-    "notes\tsource_sha256\tsame_doc_as"
 )
 MONO = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
@@ -103,23 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
-    args.folder.mkdir(parents=True, exist_ok=True)
-    rows = [MANIFEST_HEADER]
+    pages = GeneratedPages(args.folder, "benchmarks/foreign_marks.py", "de", "generated", "foreign")
     for number, (serif, bold, mono, dpi) in enumerate(LAYOUTS):
         lines = letter(number)
         face = "mono" if mono else ("serif" if serif else "sans") + ("_bold" if bold else "")
-        stem = f"letter{number}_{face}_{dpi}dpi"
-        page(lines, font_for(serif, bold, mono), dpi).save(
-            args.folder / f"{stem}.png", dpi=(dpi, dpi)
-        )
+        image = page(lines, font_for(serif, bold, mono), dpi)
         truth = "\n".join(line for line in lines if line) + "\n"
-        (args.folder / f"{stem}.gt.txt").write_text(truth, encoding="utf-8")
-        rows.append(
-            f"{stem}.png\tablage-desktop\tbenchmarks/foreign_marks.py\tprinted\tde\t1\t"
-            "generated\tforeign\t\tgenerated\t\t"
-        )
-    (args.folder / "MANIFEST.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    print(f"{len(LAYOUTS)} pages written to {args.folder}")
+        pages.add(f"letter{number}_{face}_{dpi}dpi", image, dpi, truth)
+    pages.finish()
     return 0
 
 
