@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -39,7 +40,13 @@ def test_documents_that_arrive_are_read_whole_and_ctrl_c_stops(tmp_path: Path) -
                 time.sleep(1.0)
         wait_for(out / "scan.json")
         cli.send_signal(signal.SIGINT)
-        stdout, _ = cli.communicate(timeout=TIMEOUT_S)
+        try:
+            stdout, _ = cli.communicate(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:  # (seen once, under load): where it stands
+            cli.send_signal(signal.SIGUSR1)
+            time.sleep(2.0)
+            stacks = (tmp_path / "stderr.log").read_text(encoding="utf-8", errors="replace")
+            pytest.fail(f"ocr --watch did not stop on Ctrl-C; its threads:\n{stacks[-6000:]}")
     finally:
         if cli.poll() is None:
             cli.kill()
@@ -75,3 +82,33 @@ def test_watching_a_file_is_refused(tmp_path: Path) -> None:
     result = run_cli("ocr", "--watch", "page.png", cwd=tmp_path)
 
     assert result.returncode == 2 and "--watch needs the folders to watch" in result.stderr
+
+
+def test_sigusr1_writes_where_every_thread_stands_and_the_command_goes_on(tmp_path: Path) -> None:
+    """``kill -USR1`` on a command that seems to hang: its threads' stacks on stderr."""
+    inbox, log = tmp_path / "scans", tmp_path / "stderr.log"
+    inbox.mkdir()
+    cli = start_cli(
+        "--store", tmp_path / "archive.sqlite", "ocr", "--watch", inbox,
+        "--backend", "tesseract", "--out", tmp_path / "text", cwd=tmp_path, stderr=log,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90.0
+        while "Watching" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "the watch did not start"
+            time.sleep(0.2)
+        cli.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 30.0
+        while "most recent call first" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "no stacks written"
+            time.sleep(0.2)
+        assert cli.poll() is None  # still watching
+        cli.send_signal(signal.SIGINT)
+        cli.communicate(timeout=TIMEOUT_S)
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    stacks = log.read_text(encoding="utf-8")
+    assert "watch.py" in stacks
+    assert "stopped watching" in stacks
+    assert cli.returncode == 0

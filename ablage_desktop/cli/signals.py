@@ -1,9 +1,12 @@
-"""SIGTERM and SIGHUP stop a command the way Ctrl-C does."""
+"""SIGTERM and SIGHUP stop a command the way Ctrl-C does; SIGUSR1 writes where every thread
+of it stands to stderr (``kill -USR1 <pid>``: a command that seems to hang says where)."""
 
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -24,7 +27,8 @@ STOP_SIGNALS = tuple(
 
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into ``Terminated`` while a command runs (main thread only)."""
+    """Turn SIGTERM and SIGHUP into ``Terminated``, and SIGUSR1 into a dump of every thread's
+    stack, while a command runs (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -33,8 +37,23 @@ def stop_on_signals() -> Iterator[None]:
         raise Terminated(signum)
 
     previous = {signum: signal.signal(signum, terminate) for signum in STOP_SIGNALS}
+    dumps = hasattr(signal, "SIGUSR1") and sys.stderr is not None and _has_fileno(sys.stderr)
+    if dumps:
+        faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=True)
     try:
         yield
     finally:
+        if dumps:
+            faulthandler.unregister(signal.SIGUSR1)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def _has_fileno(stream: object) -> bool:
+    """Whether ``stream`` is a real file (faulthandler writes to its descriptor; pytest's
+    captured streams have none)."""
+    try:
+        stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True

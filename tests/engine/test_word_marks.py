@@ -201,3 +201,31 @@ def test_no_word_of_the_data_set_s_print_is_doubted(name: str, tesseract: Backen
             after = [word for line in doubt_unwritten(lines, page.image) for word in line.words]
             doubted += [old.text for old, new in zip(before, after, strict=True) if old != new]
     assert doubted == []
+
+
+def test_a_word_whose_letters_stand_as_many_on_two_rows_takes_the_line_s_baseline(
+    tesseract: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Serif at 200 dpi runs "rry" together: "J" and "rry" reach below the line as far as
+    "e" and "s" stand on it. The line's other words tell which row is the baseline; on the
+    word alone, the colon's lower dot was looked for under the descenders."""
+    from ablage_desktop.engine.models import word_marks
+
+    image = Image.new("L", (1700, 160), 255)
+    line = "What's next? Tom's & Jerry's: 3/4 of 100 = 75; x^2 + y^2 = z^2."
+    ImageDraw.Draw(image).text((100, 50), line, font=font(31), fill=0)
+    reading = tesseract.recognize(PageImage(Path("line.png"), 0, image, 200))
+    assert "Jerry's:" in reading.text, reading.text
+
+    def doubted() -> list[str]:
+        after = doubt_unwritten(reading.lines, image)
+        return [
+            old.text
+            for line, new_line in zip(reading.lines, after, strict=True)
+            for old, new in zip(line.words, new_line.words, strict=True)
+            if old != new
+        ]
+
+    assert doubted() == []
+    monkeypatch.setattr(word_marks, "_line_baseline", lambda words: None)
+    assert doubted() == ["Jerry's:"]

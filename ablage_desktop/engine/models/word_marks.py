@@ -25,6 +25,7 @@ import dataclasses
 import logging
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -43,6 +44,8 @@ line is left to RapidOCR and none of its characters or breaks is taken over."""
 LETTER = 0.35
 """A part of the word's ink at least this share of the word box's height tall is a letter
 (or a letter's body); smaller parts are marks, dots, punctuation."""
+MIN_FEET = 3
+"""A line's own baseline is asked where its judged words have twice this many letters."""
 SMALLEST = 8
 """Below this x-height in pixels (10 pt print at 100 dpi: the development set's forms) an
 accent or an umlaut's dots run into the letter under them: the ink cannot tell."""
@@ -129,12 +132,19 @@ def doubt_unwritten(lines: Sequence[OcrLine], image: Image.Image) -> list[OcrLin
     changed: list[OcrLine] = []
     for line in lines:
         words = list(line.words)
-        for index, word in enumerate(words):
-            if word.confidence < SURE or not any(ch.isalpha() for ch in word.text):
-                continue
-            if grey is None:
-                grey = np.asarray(image if image.mode == "L" else image.convert("L"))
-            reason = disagreement(_ink(grey, word), word.text)
+        judged = [
+            index
+            for index, word in enumerate(words)
+            if word.confidence >= SURE and any(ch.isalpha() for ch in word.text)
+        ]
+        if grey is None and judged:
+            grey = np.asarray(image if image.mode == "L" else image.convert("L"))
+        shapes = {index: _shape(_ink(grey, words[index])) for index in judged} if judged else {}
+        line_foot = _line_baseline([(words[index], shape) for index, shape in shapes.items()])
+        for index, shape in shapes.items():
+            word = words[index]
+            foot = None if line_foot is None else line_foot - max(0, word.box[1])
+            reason = None if shape is None else _disagreement(shape, word.text, foot)
             if reason is not None:
                 log.debug("%r is not sure: %s", word.text, reason)
                 words[index] = dataclasses.replace(word, confidence=min(word.confidence, DOUBTED))
@@ -143,8 +153,19 @@ def doubt_unwritten(lines: Sequence[OcrLine], image: Image.Image) -> list[OcrLin
     return changed
 
 
-def _ink(grey: np.ndarray, word: OcrWord) -> np.ndarray:
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """A word's ink in parts: all of them, and those tall enough to be letters."""
+
+    parts: list[Part]
+    letters: list[Part]
+    height: int
+
+
+def _ink(grey: np.ndarray | None, word: OcrWord) -> np.ndarray:
     """The word's box as ink (True) and paper, split between the box's own paper and ink."""
+    if grey is None:
+        return np.zeros((0, 0), dtype=bool)
     x0, y0, x1, y1 = word.box
     crop = grey[max(0, y0) : max(0, y1 + 1), max(0, x0) : max(0, x1 + 1)]
     if crop.size == 0:
@@ -155,15 +176,8 @@ def _ink(grey: np.ndarray, word: OcrWord) -> np.ndarray:
     return crop < (paper + ink) / 2
 
 
-def marks_agree(ink: np.ndarray, text: str) -> bool:
-    """Whether the marks above and the descents below the letters of ``ink`` (a word's box)
-    are as many as ``text`` can account for; True where the ink cannot tell."""
-    return disagreement(ink, text) is None
-
-
-def disagreement(ink: np.ndarray, text: str) -> str | None:
-    """What of ``ink`` (a word's box) ``text`` cannot account for; None where it can, or
-    where the ink cannot tell."""
+def _shape(ink: np.ndarray) -> _Shape | None:
+    """``ink`` in parts; None where it holds no letter."""
     from scipy import ndimage
 
     if ink.size == 0 or not ink.any():
@@ -176,9 +190,43 @@ def disagreement(ink: np.ndarray, text: str) -> str | None:
         for part in parts
         if part[1] - part[0] >= LETTER * height and part[3] - part[2] <= WIDE * height
     ]
-    if not letters:
+    return _Shape(parts, letters, height) if letters else None
+
+
+def _line_baseline(words: Sequence[tuple[OcrWord, _Shape | None]]) -> float | None:
+    """The row most of a line's letters stand on, on the page: where a word's own letters
+    stand as many on two rows ("Jerry's" at 200 dpi: "J" and "rry" run together reach below,
+    "e" and "s" stand on the line), the line's row decides."""
+    feet = [
+        max(0, word.box[1]) + part[1]
+        for word, shape in words
+        if shape is not None
+        for part in shape.letters
+    ]
+    heights = [shape.height for _, shape in words if shape is not None]
+    if len(feet) < 2 * MIN_FEET:
         return None
-    baseline = _baseline([part[1] for part in letters], STANDING * height)
+    return _baseline(feet, STANDING * float(np.median(heights)), None)
+
+
+def marks_agree(ink: np.ndarray, text: str) -> bool:
+    """Whether the marks above and the descents below the letters of ``ink`` (a word's box)
+    are as many as ``text`` can account for; True where the ink cannot tell."""
+    return disagreement(ink, text) is None
+
+
+def disagreement(ink: np.ndarray, text: str, line_foot: float | None = None) -> str | None:
+    """What of ``ink`` (a word's box) ``text`` cannot account for, in words; None where it
+    can, or where the ink cannot tell."""
+    shape = _shape(ink)
+    return None if shape is None else _disagreement(shape, text, line_foot)
+
+
+def _disagreement(shape: _Shape, text: str, line_foot: float | None) -> str | None:
+    """What of a word's ink ``text`` cannot account for; None where it can, or where the ink
+    cannot tell. ``line_foot``: the line's baseline in the word's box, where known."""
+    parts, letters, height = shape.parts, shape.letters, shape.height
+    baseline = _baseline([part[1] for part in letters], STANDING * height, line_foot)
     standing = [part for part in letters if abs(part[1] - baseline) <= STANDING * height]
     if not standing:
         return None
@@ -236,12 +284,13 @@ def disagreement(ink: np.ndarray, text: str) -> str | None:
     return None
 
 
-def _baseline(feet: Sequence[int], near: float) -> float:
-    """The row most letters stand on: the foot with most others within ``near`` of it (the
-    lower of two such), as their median (a raised figure, "m²", or a cedilla does not move
-    it)."""
-    support = [(sum(1 for other in feet if abs(other - foot) <= near), foot) for foot in feet]
-    _, foot = max(support)
+def _baseline(feet: Sequence[int], near: float, hint: float | None) -> float:
+    """The row most letters stand on: the foot with most others within ``near`` of it (of
+    two such, the one nearer ``hint``, or the lower), as their median (a raised figure, "m²",
+    or a cedilla does not move it)."""
+    support = [sum(1 for other in feet if abs(other - foot) <= near) for foot in feet]
+    best = [foot for foot, count in zip(feet, support, strict=True) if count == max(support)]
+    foot = max(best) if hint is None else min(best, key=lambda each: (abs(each - hint), -each))
     return float(np.median([other for other in feet if abs(other - foot) <= near]))
 
 
