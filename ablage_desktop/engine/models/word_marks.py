@@ -44,8 +44,8 @@ line is left to RapidOCR and none of its characters or breaks is taken over."""
 LETTER = 0.35
 """A part of the word's ink at least this share of the word box's height tall is a letter
 (or a letter's body); smaller parts are marks, dots, punctuation."""
-MIN_FEET = 3
-"""A line's own baseline is asked where its judged words have twice this many letters."""
+LINE_FEET = 6
+"""A line's own baseline is asked where its judged words have this many letters or more."""
 SMALLEST = 8
 """Below this x-height in pixels (10 pt print at 100 dpi: the development set's forms) an
 accent or an umlaut's dots run into the letter under them: the ink cannot tell."""
@@ -204,7 +204,7 @@ def _line_baseline(words: Sequence[tuple[OcrWord, _Shape | None]]) -> float | No
         for part in shape.letters
     ]
     heights = [shape.height for _, shape in words if shape is not None]
-    if len(feet) < 2 * MIN_FEET:
+    if len(feet) < LINE_FEET:
         return None
     return _baseline(feet, STANDING * float(np.median(heights)), None)
 
