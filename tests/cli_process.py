@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -31,13 +32,16 @@ def run_cli(
 
 def start_cli(*args: str | Path, cwd: Path, stderr: Path | None = None) -> subprocess.Popen[str]:
     """The command running in the background; its stderr into ``stderr`` (a file) if given,
-    so that whatever its children print after it is gone is kept too."""
+    so that whatever its children print after it is gone is kept too. It takes Ctrl-C as a
+    terminal delivers it even where the tests run with SIGINT ignored (started in the
+    background, ``make test &``): Python keeps an ignored SIGINT ignored in a child."""
     return subprocess.Popen(
         [sys.executable, "-m", "ablage_desktop", *map(str, args)],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL if stderr is None else stderr.open("w"),
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

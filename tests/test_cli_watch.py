@@ -42,7 +42,7 @@ def test_documents_that_arrive_are_read_whole_and_ctrl_c_stops(tmp_path: Path) -
         cli.send_signal(signal.SIGINT)
         try:
             stdout, _ = cli.communicate(timeout=TIMEOUT_S)
-        except subprocess.TimeoutExpired:  # (seen once, under load): where it stands
+        except subprocess.TimeoutExpired:  # where it stands, to tell why
             cli.send_signal(signal.SIGUSR1)
             time.sleep(2.0)
             stacks = (tmp_path / "stderr.log").read_text(encoding="utf-8", errors="replace")
