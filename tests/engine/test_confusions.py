@@ -73,3 +73,12 @@ def test_combining_mends_the_lines_rapidocr_recognised_and_counts_them() -> None
     assert result.page.text == "CHEMICAL FORMULA: Vinyl Acetate"
     assert result.mended == 1
     assert "1 word(s) mended" in result.summary
+
+
+def test_an_i_takes_the_dotless_i_tesseract_is_sure_of() -> None:
+    """RapidOCR reads Yılmaz as "Yilmaz"; Tesseract writes the ı."""
+    assert mended_word("Yilmaz", [word("Yılmaz")]) == "Yılmaz"
+    assert mended_word("Kilic", [word("Kılıc")]) == "Kılıc"
+    assert mended_word("Yilmaz", [word("Yılmaz", confidence=0.5)]) is None  # not sure
+    assert mended_word("Yilmaz", [word("Yilmaz")]) is None
+    assert mended_word("Firma", [word("Fırma"), word("Firma")]) is None  # there twice

@@ -8,6 +8,11 @@ it is out of kind (a digit between letters, a letter between digits, an I ending
 letters), takes the character Tesseract read at that very place, if that is its look-alike
 and Tesseract is sure of the word it belongs to. Nothing else in the line changes; without
 Tesseract's word there, RapidOCR's reading stands.
+
+RapidOCR also reads the Turkish dotless ı as an i ("Yilmaz" for Yılmaz, a name German letters
+often hold), wherever it stands; Tesseract's German model writes ı, and a word it read with
+one where the paper shows the dot is doubted (``word_marks``: a mark its text cannot have).
+An i of RapidOCR's takes Tesseract's ı the same way.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ LOOK_ALIKES: dict[str, str] = {
     "o": "0",
     "S": "5",
     "B": "8",
+    "i": "ı",  # wherever it stands (see the module's docstring)
 }
 """What each character RapidOCR reads may really be."""
 
@@ -54,7 +60,8 @@ def mended_word(word: str, seen: Sequence[OcrWord]) -> str | None:
     Tesseract's words are read as one run of characters; ``word`` must stand in it exactly
     once with every other character as RapidOCR read it, each suspect either the same or
     one of its look-alikes."""
-    offsets = suspects(word)
+    dotted = {offset for offset, ch in enumerate(word) if ch == "i"}  # maybe a dotless ı
+    offsets = sorted(set(suspects(word)) | dotted)
     if not offsets or not seen:
         return None
     helper: list[str] = []
