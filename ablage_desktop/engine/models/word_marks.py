@@ -137,9 +137,12 @@ def doubt_unwritten(lines: Sequence[OcrLine], image: Image.Image) -> list[OcrLin
             for index, word in enumerate(words)
             if word.confidence >= SURE and any(ch.isalpha() for ch in word.text)
         ]
-        if grey is None and judged:
+        if not judged:
+            changed.append(line)
+            continue
+        if grey is None:
             grey = np.asarray(image if image.mode == "L" else image.convert("L"))
-        shapes = {index: _shape(_ink(grey, words[index])) for index in judged} if judged else {}
+        shapes = {index: _shape(_ink(grey, words[index])) for index in judged}
         line_foot = _line_baseline([(words[index], shape) for index, shape in shapes.items()])
         for index, shape in shapes.items():
             word = words[index]
@@ -162,10 +165,8 @@ class _Shape:
     height: int
 
 
-def _ink(grey: np.ndarray | None, word: OcrWord) -> np.ndarray:
+def _ink(grey: np.ndarray, word: OcrWord) -> np.ndarray:
     """The word's box as ink (True) and paper, split between the box's own paper and ink."""
-    if grey is None:
-        return np.zeros((0, 0), dtype=bool)
     x0, y0, x1, y1 = word.box
     crop = grey[max(0, y0) : max(0, y1 + 1), max(0, x0) : max(0, x1 + 1)]
     if crop.size == 0:
