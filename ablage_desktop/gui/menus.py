@@ -117,6 +117,13 @@ class WindowMenus(QObject):
             )
         )
         menu.addAction(window.copy_running_action)
+        window.copy_area_action = action(
+            self.tr("Copy the text of an ar&ea"), window.area_copy.choose, "Ctrl+Shift+A"
+        )
+        window.copy_area_action.setToolTip(
+            self.tr("Frame an area on the page to copy the text in it (or drag with Shift held)")
+        )
+        menu.addAction(window.copy_area_action)
         window.edit_text_action = action(self.tr("&Correct the text"), window.set_editing, "F2")
         window.edit_text_action.setCheckable(True)
         window.edit_text_action.setToolTip(

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ablage_desktop.engine import DocumentState, Engine
+from ablage_desktop.engine import DocumentState, Engine, OcrPage
 from ablage_desktop.gui.editing import edited_page, with_page
 from ablage_desktop.gui.images import preview_qimage
 from ablage_desktop.gui.page_details import page_details
@@ -62,6 +62,12 @@ class PageNavigation(QObject):
         navigation.addStretch(1)
         viewer_layout.addLayout(navigation)
         viewer_layout.addWidget(window.page_view)
+
+    def current_page(self) -> OcrPage | None:
+        """The page shown, as read (and corrected); None before it is read."""
+        if self.row is None:
+            return None
+        return self._window.queue.entries[self.row].pages.get(self.page_index)
 
     def next_page(self) -> None:
         self.show_page(self.page_index + 1)

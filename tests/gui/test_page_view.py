@@ -278,3 +278,82 @@ def test_render_a_real_page(view: PageView, tmp_path: Path) -> None:
     empty = PageView()
     empty.resize(500, 300)
     assert empty.grab().save(str(tmp_path / "empty.png"))
+
+
+# --- areas -----------------------------------------------------------------------------------
+
+
+def drag(view: PageView, start: QPointF, end: QPointF, shift: bool = True) -> None:
+    """A left-button drag over the viewport from ``start`` to ``end`` (scene points)."""
+    held = Qt.KeyboardModifier.ShiftModifier if shift else Qt.KeyboardModifier.NoModifier
+    first, last = view.mapFromScene(start), view.mapFromScene(end)
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, held, first)
+    QTest.mouseMove(view.viewport(), (first + last) / 2)
+    QTest.mouseMove(view.viewport(), last)
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, held, last)
+
+
+def test_a_shift_drag_frames_an_area_in_the_pages_pixels(view: PageView, qtbot: QtBot) -> None:
+    preview = pil_to_qimage(text_page().resize((700, 160)))  # half the page's size
+    view.show_page(preview, make_page())
+    scroll = view.verticalScrollBar().value(), view.horizontalScrollBar().value()
+    with qtbot.waitSignal(view.areaSelected) as blocker:
+        drag(view, QPointF(150, 70), QPointF(280, 96))
+    x0, y0, x1, y1 = blocker.args[0]
+    assert (x0, y0, x1, y1) == pytest.approx((300, 140, 560, 192), abs=3)
+    assert view.area == blocker.args[0]
+    assert (view.verticalScrollBar().value(), view.horizontalScrollBar().value()) == scroll
+    assert view.selected_line is None  # a frame selects no line
+
+
+def test_a_frame_is_kept_within_the_page(view: PageView, qtbot: QtBot) -> None:
+    view.show_page(pil_to_qimage(text_page()), make_page())
+    with qtbot.waitSignal(view.areaSelected) as blocker:
+        drag(view, QPointF(1200, 200), QPointF(1500, 400))
+    assert blocker.args[0] == pytest.approx((1200, 200, 1400, 320), abs=3)
+
+
+def test_a_shift_click_frames_nothing_and_a_click_clears_the_frame(
+    view: PageView, qtbot: QtBot
+) -> None:
+    view.show_page(pil_to_qimage(text_page()), make_page())
+    with qtbot.assertNotEmitted(view.areaSelected):
+        drag(view, QPointF(300, 150), QPointF(301, 151))
+    assert view.area is None
+    drag(view, QPointF(300, 140), QPointF(560, 192))
+    assert view.area is not None
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(1200, 280))
+    assert view.area is None
+
+
+def test_a_plain_drag_pans_and_frames_nothing(view: PageView, qtbot: QtBot) -> None:
+    view.show_page(pil_to_qimage(text_page()), make_page())
+    view._set_zoom(3.0)
+    before = view.horizontalScrollBar().value()
+    with qtbot.assertNotEmitted(view.areaSelected):
+        drag(view, QPointF(300, 150), QPointF(200, 150), shift=False)
+    assert view.area is None
+    assert view.horizontalScrollBar().value() > before
+
+
+def test_after_choose_area_a_plain_drag_frames_and_esc_gives_up(
+    view: PageView, qtbot: QtBot
+) -> None:
+    view.show_page(pil_to_qimage(text_page()), make_page())
+    view.choose_area()
+    with qtbot.waitSignal(view.areaSelected):
+        drag(view, QPointF(300, 140), QPointF(560, 192), shift=False)
+    with qtbot.assertNotEmitted(view.areaSelected):  # once: the next drag pans again
+        drag(view, QPointF(300, 140), QPointF(560, 192), shift=False)
+    view.choose_area()
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert view.area is None
+    with qtbot.assertNotEmitted(view.areaSelected):
+        drag(view, QPointF(300, 140), QPointF(560, 192), shift=False)
+
+
+def test_a_new_page_drops_the_frame(view: PageView) -> None:
+    view.show_page(pil_to_qimage(text_page()), make_page())
+    drag(view, QPointF(300, 140), QPointF(560, 192))
+    view.show_page(pil_to_qimage(text_page()), make_page())
+    assert view.area is None

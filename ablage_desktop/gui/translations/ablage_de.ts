@@ -93,6 +93,42 @@
     </message>
 </context>
 <context>
+    <name>AreaCopy</name>
+    <message>
+        <location filename="../area_copy.py" line="37"/>
+        <source>Select a read page first.</source>
+        <translation>Wählen Sie zuerst eine gelesene Seite.</translation>
+    </message>
+    <message>
+        <location filename="../area_copy.py" line="42"/>
+        <source>Drag a frame around the text to copy (Esc: cancel).</source>
+        <translation>Ziehen Sie ein Rechteck um den Text, der kopiert werden soll (Esc: abbrechen).</translation>
+    </message>
+    <message>
+        <location filename="../area_copy.py" line="50"/>
+        <source>This page has not been read yet.</source>
+        <translation>Diese Seite ist noch nicht gelesen.</translation>
+    </message>
+    <message>
+        <location filename="../area_copy.py" line="53"/>
+        <source>This page&apos;s text has no places on the page (its engine gives none, or a correction added or removed lines): copy it from the text instead.</source>
+        <translation>Der Text dieser Seite hat keine Positionen auf der Seite (sie wurde ohne Zeilenpositionen gelesen, oder eine Korrektur hat Zeilen hinzugefügt oder entfernt): kopieren Sie ihn stattdessen aus dem Text.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../area_copy.py" line="61"/>
+        <source>Copied the text in the frame: %n line(s).</source>
+        <translation>
+            <numerusform>Text im Rechteck kopiert: %n Zeile.</numerusform>
+            <numerusform>Text im Rechteck kopiert: %n Zeilen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../area_copy.py" line="63"/>
+        <source>No recognised text in the frame.</source>
+        <translation>Kein erkannter Text im Rechteck.</translation>
+    </message>
+</context>
+<context>
     <name>BatchProgress</name>
     <message>
         <location filename="../batch_progress.py" line="39"/>
@@ -692,23 +728,23 @@
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="292"/>
+        <location filename="../main_window.py" line="294"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="294"/>
-        <location filename="../main_window.py" line="303"/>
+        <location filename="../main_window.py" line="296"/>
+        <location filename="../main_window.py" line="305"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="330"/>
+        <location filename="../main_window.py" line="332"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
@@ -1184,12 +1220,12 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Seitenzahl</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="100"/>
+        <location filename="../page_navigation.py" line="106"/>
         <source>page {0} of {1}</source>
         <translation>Seite {0} von {1}</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="102"/>
+        <location filename="../page_navigation.py" line="108"/>
         <source> (from the archive)</source>
         <translation> (aus dem Archiv)</translation>
     </message>
@@ -1197,17 +1233,17 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>PageView</name>
     <message>
-        <location filename="../widgets/page_view.py" line="150"/>
+        <location filename="../widgets/page_view.py" line="161"/>
         <source>Page view</source>
         <translation>Seitenansicht</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="152"/>
-        <source>The page image with a box around each recognised line</source>
-        <translation>Das Seitenbild mit einem Rahmen um jede erkannte Zeile</translation>
+        <location filename="../widgets/page_view.py" line="164"/>
+        <source>The page image with a box around each recognised line; drag with Shift held to copy the text of an area</source>
+        <translation>Das Seitenbild mit einem Rahmen um jede erkannte Zeile; mit gedrückter Umschalttaste ziehen, um den Text eines Bereichs zu kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="372"/>
+        <location filename="../widgets/page_view.py" line="486"/>
         <source>Drop scans, photos or PDFs here</source>
         <translation>Scans, Fotos oder PDFs hierher ziehen</translation>
     </message>
@@ -1837,102 +1873,112 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Den Seitentext kopieren, jeden Absatz in einer Zeile und getrennte Wörter wieder zusammengefügt, für eine Mail oder ein Dokument</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="120"/>
+        <location filename="../menus.py" line="121"/>
+        <source>Copy the text of an ar&amp;ea</source>
+        <translation>Text eines &amp;Bereichs kopieren</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="124"/>
+        <source>Frame an area on the page to copy the text in it (or drag with Shift held)</source>
+        <translation>Ein Rechteck auf der Seite aufziehen, um den Text darin zu kopieren (oder mit gedrückter Umschalttaste ziehen)</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="127"/>
         <source>&amp;Correct the text</source>
         <translation>Text &amp;korrigieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="123"/>
+        <location filename="../menus.py" line="130"/>
         <source>Correct the recognised text; the export writes the corrected text</source>
         <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="127"/>
+        <location filename="../menus.py" line="134"/>
         <source>C&amp;lear finished documents</source>
         <translation>Fertige Dokumente &amp;leeren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="131"/>
+        <location filename="../menus.py" line="138"/>
         <source>&amp;Find in the archive</source>
         <translation>Im Archiv &amp;suchen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="142"/>
+        <location filename="../menus.py" line="149"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="145"/>
+        <location filename="../menus.py" line="152"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="147"/>
+        <location filename="../menus.py" line="154"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="149"/>
+        <location filename="../menus.py" line="156"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="153"/>
+        <location filename="../menus.py" line="160"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="154"/>
+        <location filename="../menus.py" line="161"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="169"/>
+        <location filename="../menus.py" line="176"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="172"/>
+        <location filename="../menus.py" line="179"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="175"/>
+        <location filename="../menus.py" line="182"/>
         <source>Add inference &amp;server...</source>
         <translation>Inferenz-&amp;Server hinzufügen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="178"/>
+        <location filename="../menus.py" line="185"/>
         <source>&amp;Benchmark...</source>
         <translation>&amp;Benchmark...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="183"/>
+        <location filename="../menus.py" line="190"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="185"/>
+        <location filename="../menus.py" line="192"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="195"/>
+        <location filename="../menus.py" line="202"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="200"/>
+        <location filename="../menus.py" line="207"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="204"/>
+        <location filename="../menus.py" line="211"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../menus.py" line="206"/>
+        <location filename="../menus.py" line="213"/>
         <source> Language: </source>
         <translation> Sprache: </translation>
     </message>

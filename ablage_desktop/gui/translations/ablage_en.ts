@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>AreaCopy</name>
+    <message numerus="yes">
+        <location filename="../area_copy.py" line="61"/>
+        <source>Copied the text in the frame: %n line(s).</source>
+        <translation>
+            <numerusform>Copied the text in the frame: %n line.</numerusform>
+            <numerusform>Copied the text in the frame: %n lines.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>BatchSummary</name>
     <message numerus="yes">
         <location filename="../widgets/batch_summary.py" line="27"/>

@@ -11,11 +11,12 @@ import enum
 import functools
 import logging
 
-from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QImage,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPalette,
@@ -59,6 +60,11 @@ _SELECTED_Z = 2.0
 _MARKED = QColor(255, 140, 0)
 _MARKED_FILL_ALPHA = 80
 _MARKED_PEN_WIDTH = 3.0
+Area = tuple[int, int, int, int]
+"""A framed area of the page: (x0, y0, x1, y1) in the page's pixels, as line boxes are."""
+_AREA = QColor(30, 110, 220)
+_AREA_FILL_ALPHA = 30
+_AREA_Z = 3.0
 
 
 def confidence_colour(confidence: float) -> QColor:
@@ -140,16 +146,24 @@ class PageView(QGraphicsView):
     ``TextPane.select_line`` clears its highlight too. While boxes are hidden, clicks select
     nothing and emit nothing. A press that turns into a drag pans the page and emits nothing.
     ``select_line`` never emits, so the two views can follow each other without a loop.
+
+    A drag with Shift held (or any drag after ``choose_area``) frames an area instead of
+    panning: ``areaSelected(box)`` gives it in the page's pixels, the boxes' own, and the
+    frame stays drawn until the next click, area or page.
     """
 
     lineClicked = Signal(int)
+    areaSelected = Signal(object)  # Area
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
         self.setAccessibleName(self.tr("Page view"))
         self.setAccessibleDescription(
-            self.tr("The page image with a box around each recognised line")
+            self.tr(
+                "The page image with a box around each recognised line; drag with Shift held "
+                "to copy the text of an area"
+            )
         )
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform
@@ -167,6 +181,10 @@ class PageView(QGraphicsView):
         self._selected: int | None = None
         self._fit_mode = True
         self._press_pos: QPoint | None = None
+        self._scale = (1.0, 1.0)  # scene (preview) pixels per page pixel
+        self._area_start: QPointF | None = None
+        self._area_item: QGraphicsRectItem | None = None
+        self._choosing_area = False
 
     # --- content -------------------------------------------------------------------------
 
@@ -184,6 +202,8 @@ class PageView(QGraphicsView):
         self._boxes = []
         self._selected = None
         self._page_item = None
+        self._area_item = None
+        self._area_start = None
         if image is None and page is None:
             scene.setSceneRect(QRectF())
             self.resetTransform()
@@ -205,9 +225,10 @@ class PageView(QGraphicsView):
         scene.addItem(self._page_item)
         scene.setSceneRect(QRectF(0, 0, width, height))
 
+        sx = width / page.width if page is not None and page.width > 0 else 1.0
+        sy = height / page.height if page is not None and page.height > 0 else 1.0
+        self._scale = (sx, sy)
         if page is not None and page.lines:
-            sx = width / page.width if page.width > 0 else 1.0
-            sy = height / page.height if page.height > 0 else 1.0
             for index, line in enumerate(page.lines):
                 x0, y0, x1, y1 = line.box
                 rect = QRectF(x0 * sx, y0 * sy, (x1 - x0) * sx, (y1 - y0) * sy).normalized()
@@ -273,6 +294,47 @@ class PageView(QGraphicsView):
         if first:
             self.ensureVisible(first[0], 40, 40)
 
+    # --- area ----------------------------------------------------------------------------
+
+    @property
+    def area(self) -> Area | None:
+        """The framed area in the page's pixels, or None."""
+        if self._area_item is None:
+            return None
+        rect = self._area_item.rect()
+        sx, sy = self._scale
+        return (
+            round(rect.left() / sx),
+            round(rect.top() / sy),
+            round(rect.right() / sx),
+            round(rect.bottom() / sy),
+        )
+
+    def choose_area(self) -> None:
+        """The next drag frames an area, without Shift (the menu's way in); Esc gives up."""
+        if self._page_item is None:
+            return
+        self._choosing_area = True
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+
+    def clear_area(self) -> None:
+        if self._area_item is not None:
+            self.scene().removeItem(self._area_item)
+            self._area_item = None
+
+    def _stop_choosing(self) -> None:
+        self._choosing_area = False
+        self._area_start = None
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.viewport().unsetCursor()
+
+    def _frame(self, pos: QPoint) -> QRectF:
+        """The rectangle from the drag's start to ``pos``, within the page."""
+        assert self._area_start is not None
+        rect = QRectF(self._area_start, self.mapToScene(pos)).normalized()
+        return rect.intersected(self.sceneRect())
+
     # --- zoom ----------------------------------------------------------------------------
 
     @property
@@ -332,9 +394,27 @@ class PageView(QGraphicsView):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._press_pos = event.position().toPoint()
+            shift = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            if self._page_item is not None and (shift or self._choosing_area):
+                self.clear_area()
+                self._area_start = self.mapToScene(self._press_pos)
+                self._area_item = self._new_frame()
+                event.accept()
+                return
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._area_start is not None and self._area_item is not None:
+            self._area_item.setRect(self._frame(event.position().toPoint()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._area_start is not None:
+            self._finish_area(event.position().toPoint())
+            event.accept()
+            return
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton or self._press_pos is None:
             return
@@ -342,7 +422,41 @@ class PageView(QGraphicsView):
         moved = (pos - self._press_pos).manhattanLength()
         self._press_pos = None
         if moved < QApplication.startDragDistance():
+            self.clear_area()
             self._clicked(pos)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and (self._choosing_area or self._area_item):
+            self._stop_choosing()
+            self.clear_area()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _new_frame(self) -> QGraphicsRectItem:
+        item = QGraphicsRectItem(QRectF(self._area_start, self._area_start))
+        pen = QPen(_AREA, 2.0, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        item.setPen(pen)
+        fill = QColor(_AREA)
+        fill.setAlpha(_AREA_FILL_ALPHA)
+        item.setBrush(QBrush(fill))
+        item.setZValue(_AREA_Z)
+        self.scene().addItem(item)
+        return item
+
+    def _finish_area(self, pos: QPoint) -> None:
+        """A frame the size of a click is no area: it is dropped and nothing is emitted."""
+        assert self._press_pos is not None and self._area_item is not None
+        moved = (pos - self._press_pos).manhattanLength()
+        self._area_item.setRect(self._frame(pos))
+        self._press_pos = None
+        self._stop_choosing()
+        area = self.area
+        if moved < QApplication.startDragDistance() or area is None:
+            self.clear_area()
+            return
+        self.areaSelected.emit(area)
 
     def _clicked(self, pos: QPoint) -> None:
         if self._page_item is None or not self._boxes_visible:

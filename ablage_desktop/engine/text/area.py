@@ -1,0 +1,68 @@
+"""The text of an area of a page: what a person drew a frame around in the window.
+
+An amount column of a table, the sender's address, an IBAN beside other print: a person wants
+the words standing in the frame, not whole lines that reach out of it. So each line is taken
+in parts: its words where the engine gave their boxes (Tesseract), else its words placed as
+its characters share its box (RapidOCR's boxes hold one run of print, its characters about
+evenly wide). A word is in the area where its middle is; a line is on it where its middle
+height is. The parts go through the page's own reading order (``layout.in_reading_order``),
+so a frame around the whole page gives the page's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ablage_desktop.engine.results.document import Box, OcrLine, OcrWord, enclosing
+from ablage_desktop.engine.text.layout import in_reading_order
+
+_WORD = re.compile(r"\S+")
+
+
+def text_in_area(lines: Sequence[OcrLine], area: Box) -> str:
+    """The text of the parts of ``lines`` inside ``area`` (page pixels), in reading order;
+    lines kept out of the page's text (``OcrLine.in_text``: a logo's lettering) are left out,
+    as the page's text leaves them."""
+    parts = [part for line in lines if line.in_text and (part := _part_in(line, area))]
+    text, _ = in_reading_order(parts)
+    return text
+
+
+def _part_in(line: OcrLine, area: Box) -> OcrLine | None:
+    """What of ``line`` stands in ``area``: the line itself where all of it does."""
+    x0, y0, x1, y1 = line.box
+    left, top, right, bottom = area
+    if not top <= (y0 + y1) / 2 <= bottom:
+        return None
+    if y1 - y0 > x1 - x0:  # standing upright (printed up a page's edge): whole or nothing
+        return line if left <= (x0 + x1) / 2 <= right else None
+    words = _placed_words(line)
+    inside = [word for word in words if left <= (word.box[0] + word.box[2]) / 2 <= right]
+    if not inside:
+        return None
+    if len(inside) == len(words):
+        return line
+    return OcrLine(
+        " ".join(word.text for word in inside),
+        line.confidence,
+        enclosing(word.box for word in inside),
+        tuple(inside) if line.words else (),
+    )
+
+
+def _placed_words(line: OcrLine) -> tuple[OcrWord, ...]:
+    """The line's words with their boxes: the engine's where they spell the line's text, else
+    each word given the share of the line's box its characters take of its text."""
+    if line.words and [word.text for word in line.words] == line.text.split():
+        return line.words
+    x0, y0, x1, y1 = line.box
+    step = (x1 - x0) / max(1, len(line.text))
+    return tuple(
+        OcrWord(
+            match.group(),
+            line.confidence,
+            (round(x0 + match.start() * step), y0, round(x0 + match.end() * step), y1),
+        )
+        for match in _WORD.finditer(line.text)
+    )

@@ -1,0 +1,98 @@
+"""The text of an area of a page: the words standing in a frame, in reading order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from samples import text_page
+
+from ablage_desktop.engine.config import load_config
+from ablage_desktop.engine.core import EngineCore, OcrRequest
+from ablage_desktop.engine.results.document import OcrLine, OcrWord
+from ablage_desktop.engine.text.area import text_in_area
+from ablage_desktop.engine.text.layout import in_reading_order
+
+# An invoice's table as RapidOCR gives it: one box per run of print, no word boxes.
+TABLE = (
+    OcrLine("Position Beschreibung", 0.9, (100, 100, 520, 140)),
+    OcrLine("Betrag", 0.9, (900, 100, 1020, 140)),
+    OcrLine("10 Sony Sunny01", 0.9, (100, 160, 400, 200)),
+    OcrLine("8.150,00", 0.9, (880, 160, 1020, 200)),
+    OcrLine("20 Highscreen MS 1775P", 0.9, (100, 220, 540, 260)),
+    OcrLine("9.440,00", 0.9, (880, 220, 1020, 260)),
+)
+
+
+def test_a_column_of_a_table_comes_out_row_by_row() -> None:
+    assert text_in_area(TABLE, (850, 90, 1050, 270)) == "Betrag\n8.150,00\n9.440,00"
+
+
+def test_a_frame_around_the_whole_page_gives_the_page_text() -> None:
+    text, _ = in_reading_order(TABLE)
+    assert text_in_area(TABLE, (0, 0, 2000, 2000)) == text
+
+
+def test_words_of_a_line_without_word_boxes_are_placed_by_their_characters() -> None:
+    line = OcrLine("Rechnungsnummer 4711", 0.9, (0, 0, 400, 40))  # "4711" from x = 320
+    assert text_in_area([line], (300, 0, 420, 40)) == "4711"
+    assert text_in_area([line], (0, 0, 300, 40)) == "Rechnungsnummer"
+
+
+def test_the_engines_word_boxes_are_taken_where_they_spell_the_line() -> None:
+    words = (
+        OcrWord("Summe", 0.95, (0, 0, 100, 40)),
+        OcrWord("12,00", 0.95, (500, 0, 600, 40)),  # far right: not where its characters fall
+        OcrWord("EUR", 0.95, (620, 0, 680, 40)),
+    )
+    line = OcrLine("Summe 12,00 EUR", 0.95, (0, 0, 680, 40), words)
+    assert text_in_area([line], (450, 0, 700, 40)) == "12,00 EUR"
+    assert text_in_area([line], (0, 0, 200, 40)) == "Summe"
+
+
+def test_word_boxes_that_no_longer_spell_the_line_are_not_trusted() -> None:
+    words = (OcrWord("Surnme", 0.5, (0, 0, 100, 40)), OcrWord("EUR", 0.9, (300, 0, 400, 40)))
+    line = OcrLine("Summe 12,00 EUR", 0.7, (0, 0, 400, 40), words)  # mended: three words
+    assert text_in_area([line], (150, 0, 250, 40)) == "12,00"
+
+
+def test_a_line_is_in_the_area_only_where_its_middle_height_is() -> None:
+    line = OcrLine("Betrag", 0.9, (0, 100, 200, 140))
+    assert text_in_area([line], (0, 125, 200, 300)) == ""  # cuts only its lower part
+    assert text_in_area([line], (0, 115, 200, 300)) == "Betrag"
+
+
+def test_lettering_kept_out_of_the_text_is_left_out() -> None:
+    logo = OcrLine("ACME", 0.9, (0, 0, 200, 60), in_text=False)
+    line = OcrLine("Rechnung", 0.9, (0, 100, 200, 140))
+    assert text_in_area([logo, line], (0, 0, 300, 300)) == "Rechnung"
+
+
+def test_an_upright_line_is_taken_whole_or_not_at_all() -> None:
+    upright = OcrLine("Seite 1 von 2", 0.9, (0, 0, 40, 400))  # printed up the page's edge
+    assert text_in_area([upright], (0, 150, 60, 250)) == "Seite 1 von 2"
+    assert text_in_area([upright], (30, 150, 60, 250)) == ""
+
+
+def test_an_area_on_a_page_read_by_tesseract(tmp_path: Path) -> None:
+    """The real Tesseract's word boxes: a frame around the second half of a printed row."""
+    path = tmp_path / "rows.png"
+    text_page(("Invoice 4711 of 30.10.2018", "Total amount 123.45 EUR")).save(path)
+    engine = EngineCore(load_config())
+    try:
+        (document,) = engine.ocr(OcrRequest([path], backend="tesseract", archive=False))
+    finally:
+        engine.close()
+    assert document.ok, document.error
+    page = document.pages[0]
+    (total,) = [line for line in page.lines if "Total" in line.text]
+    middle = (total.box[1] + total.box[3]) // 2
+    amount = next(word for word in total.words if word.text == "123.45")
+    area = (amount.box[0] - 10, middle - 5, page.width, middle + 5)
+    assert text_in_area(page.lines, area) == "123.45 EUR"
+    assert text_in_area(page.lines, (0, 0, page.width, page.height)) == page.text.strip()
+
+
+@pytest.mark.parametrize("area", [(0, 0, 10, 10), (5000, 5000, 6000, 6000)])
+def test_an_area_with_no_print_has_no_text(area: tuple[int, int, int, int]) -> None:
+    assert text_in_area(TABLE, area) == ""

@@ -1,0 +1,96 @@
+"""Edit > Copy the text of an area, in the real window with the real Tesseract."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from samples import text_page
+from test_main_window import BATCH_TIMEOUT_MS, choose_backend
+from test_page_view import drag
+from windows import open_window
+
+from ablage_desktop.gui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    """The window showing a page of two rows read by Tesseract."""
+    page = tmp_path / "invoice.png"
+    text_page(("Invoice 4711 of 30.10.2018", "Total amount 123.45 EUR")).save(page, dpi=(300, 300))
+    with open_window(qtbot, tmp_path) as main:
+        choose_backend(main, qtbot, "tesseract")
+        with qtbot.waitSignal(main.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
+            main.enqueue([str(page)])
+        main.queue.selectRow(0)
+        qtbot.waitUntil(lambda: main.page_view.box_count >= 2, timeout=5000)
+        yield main
+
+
+def scene_point(window: MainWindow, x: float, y: float) -> QPointF:
+    """A point of the page (its pixels) in the page view's scene (the preview's pixels)."""
+    page = window.navigation.current_page()
+    assert page is not None
+    rect = window.page_view.sceneRect()
+    return QPointF(x * rect.width() / page.width, y * rect.height() / page.height)
+
+
+def test_a_frame_around_the_amount_copies_it(window: MainWindow) -> None:
+    QApplication.clipboard().setText("before")
+    page = window.navigation.current_page()
+    assert page is not None
+    (total,) = [line for line in page.lines if "Total" in line.text]
+    amount = next(word for word in total.words if word.text == "123.45")
+    top, bottom = total.box[1] - 10, total.box[3] + 10
+
+    drag(
+        window.page_view,
+        scene_point(window, amount.box[0] - 8, top),
+        scene_point(window, 1390, bottom),
+    )
+
+    assert QApplication.clipboard().text() == "123.45 EUR"
+    assert "frame: 1 line" in window.statusBar().currentMessage()
+
+
+def test_the_menu_item_frames_with_a_plain_drag(window: MainWindow) -> None:
+    page = window.navigation.current_page()
+    assert page is not None
+    window.copy_area_action.trigger()
+    assert "Drag a frame" in window.statusBar().currentMessage()
+
+    drag(
+        window.page_view,
+        scene_point(window, 0, 0),
+        scene_point(window, page.width, page.height),
+        shift=False,
+    )
+
+    assert QApplication.clipboard().text() == page.text.strip()
+    assert "frame: 2 line" in window.statusBar().currentMessage()
+
+
+def test_a_frame_on_blank_paper_copies_nothing_and_says_so(window: MainWindow) -> None:
+    QApplication.clipboard().setText("kept")
+    drag(window.page_view, scene_point(window, 900, 10), scene_point(window, 1390, 30))
+    assert QApplication.clipboard().text() == "kept"
+    assert "No recognised text" in window.statusBar().currentMessage()
+
+
+def test_a_frame_copies_the_text_as_corrected(window: MainWindow) -> None:
+    page = window.navigation.current_page()
+    assert page is not None
+    corrected = page.text.replace("Invoice", "Rechnung")
+    window.navigation.text_edited(corrected)  # one row per box: the boxes stay
+    drag(window.page_view, scene_point(window, 0, 0), scene_point(window, page.width, page.height))
+    assert QApplication.clipboard().text().startswith("Rechnung 4711")
+
+    window.navigation.text_edited(corrected + "\nNachtrag")  # a row added: no boxes left
+    QApplication.clipboard().setText("kept")
+    drag(window.page_view, scene_point(window, 0, 0), scene_point(window, page.width, page.height))
+    assert QApplication.clipboard().text() == "kept"
+    assert "copy it from the text" in window.statusBar().currentMessage()
