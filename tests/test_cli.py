@@ -56,6 +56,17 @@ def test_a_phone_photo_in_heic_is_read_through_the_decoder_process(tmp_path: Pat
     assert "123.45 EUR" in text
 
 
+def test_the_batchs_engine_is_prepared_while_its_first_page_is_opened(
+    tmp_path: Path, page: Path
+) -> None:
+    """The libraries of the engine named, not of every engine ``auto`` might use."""
+    result = run_cli("-vv", "ocr", page, "--backend", "tesseract", "--out", "-", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "Prepared tesseract" in result.stderr
+    assert "Prepared rapidocr" not in result.stderr
+
+
 def test_results_go_to_stdout_with_out_dash(tmp_path: Path, page: Path) -> None:
     other = page.parent / "total.png"
     text_page(("Total amount 99.00 EUR",)).save(other, dpi=(300, 300))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -199,6 +200,8 @@ def _run_ocr(
     if isinstance(planned, int):
         return planned
     plans, inputs, skipped = planned
+    if plans or args.watch:
+        _prepare_in_background(engine, args.backend)
     shown = _shown_as(plans)
     progress = Progress(sys.stderr, quiet=args.quiet, shown=shown)
     engine.subscribe(progress.on_event)
@@ -230,6 +233,15 @@ def _run_ocr(
     progress.clear()
     _summarise(plans, tally, started, skipped, progress.restored, shown)
     return EXIT_SOME_FAILED if tally.failed else EXIT_OK
+
+
+def _prepare_in_background(engine: Engine, backend: str | None) -> None:
+    """Import the batch's engines' libraries while its first page is opened and analysed:
+    RapidOCR's import takes about a second, which a single scan read by ``auto`` otherwise
+    waited for once Tesseract had read it. (The window prepares them at its start.)"""
+    threading.Thread(
+        target=engine.prepare, args=(backend,), name="ablage-prepare", daemon=True
+    ).start()
 
 
 def _checked_plans(

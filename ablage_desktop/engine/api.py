@@ -80,9 +80,10 @@ class Engine:
         """Memory sampling, keep-alive and preloading, for a long-running session."""
         self._core.start()
 
-    def prepare(self) -> list[str]:
-        """Import the libraries of the engines ``auto`` would use; the engines prepared."""
-        return self._core.prepare()
+    def prepare(self, backend: str | None = None) -> list[str]:
+        """Import the libraries of the engines ``backend`` would use (None: ``auto``'s and
+        the configured default's); the engines prepared."""
+        return self._core.prepare(backend)
 
     def connect_remote(self) -> dict[str, str | None]:
         """Health-check every usable server now: name -> None when it answers, else why not."""

@@ -185,12 +185,14 @@ class EngineCore:
             thread.join()
         return results
 
-    def prepare(self) -> list[str]:
-        """Import the libraries of the engines ``auto`` would use, before anyone waits on them."""
-        names = [*self._routed_models()]
-        default = self.config.management.default_backend
-        if default != AUTO and self._why_unavailable(default) is None:
-            names.append(default)
+    def prepare(self, backend: str | None = None) -> list[str]:
+        """Import the libraries of the engines a batch would use, before anyone waits on them:
+        ``backend``'s (``auto``'s: those it routes to), or, with None, those of ``auto`` and
+        of the configured default (the window's, whose user may pick either)."""
+        names = [*self._routed_models()] if backend in (None, AUTO) else []
+        wanted = self.config.management.default_backend if backend is None else backend
+        if wanted != AUTO and wanted in self._specs and self._why_unavailable(wanted) is None:
+            names.append(wanted)
         prepared: list[str] = []
         for name in dict.fromkeys(names):
             spec = self._specs[name]

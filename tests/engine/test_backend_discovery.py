@@ -94,3 +94,16 @@ def test_preparing_imports_the_engine_libraries_without_loading_a_model() -> Non
 
     assert prepared == ["rapidocr", "tesseract"]
     assert all(row.state == "unloaded" for row in engine.statuses())
+
+
+@pytest.mark.parametrize(
+    ("backend", "engines"),
+    [("auto", ["rapidocr", "tesseract"]), ("tesseract", ["tesseract"]), ("nothing", [])],
+)
+def test_a_batch_prepares_the_engines_of_its_own_backend(backend: str, engines: list[str]) -> None:
+    """The command line prepares what its batch reads with, no more (an unknown name is the
+    batch's own error to report)."""
+    engine = EngineCore(load_config())
+
+    assert engine.prepare(backend) == engines
+    engine.close()
