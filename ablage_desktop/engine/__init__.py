@@ -88,7 +88,7 @@ if TYPE_CHECKING:
     from ablage_desktop.engine.run.jobs import OcrRequest
     from ablage_desktop.engine.run.states import DocumentState, JobState
     from ablage_desktop.engine.statuses import BackendStatus
-    from ablage_desktop.engine.text.area import text_in_area
+    from ablage_desktop.engine.text.area import text_in_area, with_area_read
     from ablage_desktop.engine.text.folding import find_words
     from ablage_desktop.engine.text.running_text import running_text
 
@@ -174,6 +174,7 @@ _HOMES: dict[str, str] = {
     "BackendStatus": "ablage_desktop.engine.statuses",
     "find_words": "ablage_desktop.engine.text.folding",
     "text_in_area": "ablage_desktop.engine.text.area",
+    "with_area_read": "ablage_desktop.engine.text.area",
 }
 """Each public name and the module it lives in."""
 
@@ -256,6 +257,7 @@ __all__ = [
     "render_png",
     "running_text",
     "text_in_area",
+    "with_area_read",
     "write_atomic",
     "write_json",
     "write_png",

@@ -24,7 +24,7 @@ from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.events import Event
 from ablage_desktop.engine.intake.folders import CollectedInputs, collect_documents
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot
-from ablage_desktop.engine.results.document import OcrDocument
+from ablage_desktop.engine.results.document import OcrDocument, OcrPage
 from ablage_desktop.engine.results.output_guard import Inputs
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.jobs import OcrRequest, resume_request
@@ -174,6 +174,20 @@ class Engine:
     def preview(self, path: Path, index: int, dpi: int = PREVIEW_DPI) -> Image.Image:
         """Page ``index`` of ``path`` for display, decoded beside any running batch."""
         return self._core.preview(path, index, dpi)
+
+    def read_area(
+        self,
+        path: Path,
+        index: int,
+        area: tuple[int, int, int, int],
+        backend: str | None = None,
+        languages: str | None = None,
+    ) -> OcrPage:
+        """Page ``index`` of ``path`` read again inside ``area`` (x0, y0, x1, y1 in the
+        page's pixels, as its boxes) by ``backend`` (None: the default); its lines placed on
+        the page. ``with_area_read`` puts them into the page's reading. Raises
+        ``UsageError`` for a frame too small to read, and what a page's reading raises."""
+        return self._core.read_area(path, index, area, backend, languages)
 
     def export(
         self, document: OcrDocument, path: Path, fmt: str, inputs: Iterable[Path] = ()

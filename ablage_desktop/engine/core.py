@@ -31,13 +31,14 @@ from ablage_desktop.engine.intake.decoding import IsolatedDecoder
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot, SystemProbe
 from ablage_desktop.engine.memory.sampler import MemorySampler
+from ablage_desktop.engine.models.area_reading import read_area
 from ablage_desktop.engine.models.dispatcher import PageDispatcher
 from ablage_desktop.engine.models.footprints import FootprintStore
 from ablage_desktop.engine.models.manager import ModelManager
 from ablage_desktop.engine.models.router import AUTO, Route, Router
 from ablage_desktop.engine.preprocess import Preprocessor
 from ablage_desktop.engine.results.atomicfile import output_error
-from ablage_desktop.engine.results.document import OcrDocument
+from ablage_desktop.engine.results.document import Box, OcrDocument, OcrPage
 from ablage_desktop.engine.results.exports import render_export, write_export
 from ablage_desktop.engine.results.output_guard import Inputs
 from ablage_desktop.engine.run.cancel import CancelToken
@@ -415,6 +416,25 @@ class EngineCore:
         """Held around every use of pdfium in this process (not thread-safe): exports that
         re-render pages take it (batches and previews decode in their own processes)."""
         return self._render_lock
+
+    def read_area(
+        self,
+        path: Path,
+        index: int,
+        area: Box,
+        backend: str | None = None,
+        languages: str | None = None,
+    ) -> OcrPage:
+        """Page ``index`` of ``path`` read again inside ``area`` alone (the page's pixels as
+        a batch reads it) by ``backend``; its lines on the whole page (``area_reading``)."""
+        limits = dataclasses.replace(self.config.intake.limits(), pdf_text="always_ocr")
+        with self._preview_decoder.open(path, limits) as document:
+            if not 0 <= index < document.page_count:
+                raise UsageError(f"{path.name} has no page {index + 1}")
+            page = document.page(index)
+        request = OcrRequest([path], backend=backend, languages=languages, archive=False)
+        dispatcher = self._dispatcher(request, JobStamp(self.events.emit))
+        return read_area(page, area, dispatcher.recognize)
 
     def preview(self, path: Path, index: int, dpi: int = PREVIEW_DPI) -> Image.Image:
         """Page ``index`` of ``path`` for display, at ``dpi`` for PDFs (images as they are).

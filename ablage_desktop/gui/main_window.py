@@ -29,7 +29,7 @@ from ablage_desktop.engine import AUTO, DocumentState
 from ablage_desktop.engine.errors import AblageError
 from ablage_desktop.gui.about import show_about
 from ablage_desktop.gui.archive_panel import ArchivePanel
-from ablage_desktop.gui.area_copy import AreaCopy
+from ablage_desktop.gui.area_actions import AreaActions
 from ablage_desktop.gui.batch_progress import BatchProgress
 from ablage_desktop.gui.bench_dialog import BenchDialog
 from ablage_desktop.gui.bridge import EngineBridge
@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self.backend_box = self.engine_choice.backend_box
         self.language_box = self.engine_choice.language_box
         self.navigation = PageNavigation(self)
-        self.area_copy = AreaCopy(self)
+        self.area_actions = AreaActions(self)
         self.prev_button = self.navigation.prev_button
         self.next_button = self.navigation.next_button
         self.page_label = self.navigation.page_label

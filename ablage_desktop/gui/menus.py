@@ -118,12 +118,22 @@ class WindowMenus(QObject):
         )
         menu.addAction(window.copy_running_action)
         window.copy_area_action = action(
-            self.tr("Copy the text of an ar&ea"), window.area_copy.choose, "Ctrl+Shift+A"
+            self.tr("Copy the text of an ar&ea"), window.area_actions.choose, "Ctrl+Shift+A"
         )
         window.copy_area_action.setToolTip(
             self.tr("Frame an area on the page to copy the text in it (or drag with Shift held)")
         )
         menu.addAction(window.copy_area_action)
+        window.read_area_action = action(
+            self.tr("Read the frame a&gain"), window.area_actions.read_with_chosen, "Ctrl+Shift+R"
+        )
+        window.read_area_action.setToolTip(
+            self.tr(
+                "Read the area framed on the page again with the engine chosen in the engine "
+                "box; its lines take the place of what stood there"
+            )
+        )
+        menu.addAction(window.read_area_action)
         window.edit_text_action = action(self.tr("&Correct the text"), window.set_editing, "F2")
         window.edit_text_action.setCheckable(True)
         window.edit_text_action.setToolTip(

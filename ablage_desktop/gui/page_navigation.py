@@ -19,6 +19,7 @@ from ablage_desktop.gui.editing import edited_page, with_page
 from ablage_desktop.gui.images import preview_qimage
 from ablage_desktop.gui.page_details import page_details
 from ablage_desktop.gui.reasons import with_detail
+from ablage_desktop.gui.widgets.queue_model import QueueEntry
 
 if TYPE_CHECKING:
     from ablage_desktop.gui.main_window import MainWindow
@@ -164,14 +165,24 @@ class PageNavigation(QObject):
         """Keep the corrected text in the document's result: the export writes it."""
         if self.row is None:
             return
-        queue = self._window.queue
-        entry = queue.entries[self.row]
+        entry = self._window.queue.entries[self.row]
         page = entry.pages.get(self.page_index)
-        if page is None or entry.result is None:
-            return
-        page = edited_page(page, text)
+        if page is not None:
+            self.keep_page(entry, edited_page(page, text), redraw=False)
+
+    def keep_page(self, entry: QueueEntry, page: OcrPage, redraw: bool = True) -> bool:
+        """Keep ``page``, changed by the user, in ``entry``'s result (the export writes it),
+        and show it where it is shown (``redraw``: not while the text pane is being typed
+        in); False where the entry has left the queue or is not read to its end yet."""
+        queue = self._window.queue
+        row = next((n for n, e in enumerate(queue.entries) if e is entry), None)
+        if row is None or entry.result is None:
+            return False
         entry.pages[page.index] = page
         entry.result = with_page(entry.result, page)
         if not entry.edited:
             entry.edited = True
-            queue.refresh_row(self.row)
+            queue.refresh_row(row)
+        if redraw and row == self.row and page.index == self.page_index:
+            self.show_current()
+        return True

@@ -9,8 +9,8 @@ from samples import text_page
 
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore, OcrRequest
-from ablage_desktop.engine.results.document import OcrLine, OcrWord
-from ablage_desktop.engine.text.area import text_in_area
+from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
+from ablage_desktop.engine.text.area import text_in_area, with_area_read
 from ablage_desktop.engine.text.layout import in_reading_order
 
 # An invoice's table as RapidOCR gives it: one box per run of print, no word boxes.
@@ -96,3 +96,48 @@ def test_an_area_on_a_page_read_by_tesseract(tmp_path: Path) -> None:
 @pytest.mark.parametrize("area", [(0, 0, 10, 10), (5000, 5000, 6000, 6000)])
 def test_an_area_with_no_print_has_no_text(area: tuple[int, int, int, int]) -> None:
     assert text_in_area(TABLE, area) == ""
+
+
+# --- a frame read again ----------------------------------------------------------------------
+
+
+def table_page() -> OcrPage:
+    text, lines = in_reading_order(TABLE)
+    return OcrPage(0, 1200, 400, "rapidocr", 1.0, text, lines, markdown="| Betrag |")
+
+
+def test_the_lines_read_again_take_the_place_of_what_stood_in_the_frame() -> None:
+    again = [
+        OcrLine("8.150,00", 0.95, (880, 160, 1020, 200)),
+        OcrLine("9.446,00", 0.95, (880, 220, 1020, 260)),
+    ]
+    page = with_area_read(table_page(), (850, 150, 1050, 270), again)
+    assert page.text == (
+        "Position Beschreibung Betrag\n10 Sony Sunny01 8.150,00\n20 Highscreen MS 1775P 9.446,00"
+    )
+    assert page.markdown is None  # a layout engine's Markdown no longer matches
+    assert [line.text for line in page.lines].count("9.440,00") == 0
+
+
+def test_a_line_the_frame_cuts_keeps_its_part_outside() -> None:
+    words = (
+        OcrWord("Summe", 0.95, (0, 0, 100, 40)),
+        OcrWord("12,00", 0.5, (500, 0, 600, 40)),
+        OcrWord("EUR", 0.95, (620, 0, 680, 40)),
+    )
+    line = OcrLine("Summe 12,00 EUR", 0.5, (0, 0, 680, 40), words)
+    page = OcrPage(0, 800, 100, "tesseract", 1.0, line.text, (line,))
+    page = with_area_read(page, (450, 0, 700, 50), [OcrLine("12,60 EUR", 0.9, (500, 0, 680, 40))])
+    assert page.text == "Summe 12,60 EUR"
+    assert page.lines[0].words == (words[0],)  # the part outside keeps its word boxes
+
+
+def test_lettering_kept_out_of_the_text_stays_out_of_it() -> None:
+    logo = OcrLine("ACME", 0.9, (900, 0, 1100, 60), in_text=False)
+    text, lines = in_reading_order(TABLE)
+    page = OcrPage(0, 1200, 400, "auto", 1.0, text, (*lines, logo))
+    page = with_area_read(
+        page, (0, 90, 600, 150), [OcrLine("Pos. Beschreibung", 0.9, (100, 100, 480, 140))]
+    )
+    assert page.text.startswith("Pos. Beschreibung Betrag\n")
+    assert "ACME" not in page.text and logo in page.lines

@@ -11,10 +11,11 @@ so a frame around the whole page gives the page's text.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
-from ablage_desktop.engine.results.document import Box, OcrLine, OcrWord, enclosing
+from ablage_desktop.engine.results.document import Box, OcrLine, OcrPage, OcrWord, enclosing
 from ablage_desktop.engine.text.layout import in_reading_order
 
 _WORD = re.compile(r"\S+")
@@ -24,30 +25,50 @@ def text_in_area(lines: Sequence[OcrLine], area: Box) -> str:
     """The text of the parts of ``lines`` inside ``area`` (page pixels), in reading order;
     lines kept out of the page's text (``OcrLine.in_text``: a logo's lettering) are left out,
     as the page's text leaves them."""
-    parts = [part for line in lines if line.in_text and (part := _part_in(line, area))]
+    parts = [part for line in lines if line.in_text and (part := split(line, area)[0])]
     text, _ = in_reading_order(parts)
     return text
 
 
-def _part_in(line: OcrLine, area: Box) -> OcrLine | None:
-    """What of ``line`` stands in ``area``: the line itself where all of it does."""
+def with_area_read(page: OcrPage, area: Box, reading: Sequence[OcrLine]) -> OcrPage:
+    """``page`` with what stood in ``area`` replaced by ``reading`` (lines on the page, read
+    again from the area alone): the parts of its lines outside the area stay, and the text
+    follows the lines in reading order. A layout engine's Markdown no longer matches and is
+    dropped."""
+    kept = [part for line in page.lines if (part := split(line, area)[1])]
+    shown = [line for line in (*kept, *reading) if line.in_text]
+    text, ordered = in_reading_order(shown)
+    aside = tuple(line for line in kept if not line.in_text)
+    return dataclasses.replace(page, text=text, lines=(*ordered, *aside), markdown=None)
+
+
+def split(line: OcrLine, area: Box) -> tuple[OcrLine | None, OcrLine | None]:
+    """The part of ``line`` in ``area`` and the part outside it (either the line itself where
+    all of it is on one side; None where nothing is)."""
     x0, y0, x1, y1 = line.box
     left, top, right, bottom = area
     if not top <= (y0 + y1) / 2 <= bottom:
-        return None
+        return None, line
     if y1 - y0 > x1 - x0:  # standing upright (printed up a page's edge): whole or nothing
-        return line if left <= (x0 + x1) / 2 <= right else None
+        return (line, None) if left <= (x0 + x1) / 2 <= right else (None, line)
     words = _placed_words(line)
-    inside = [word for word in words if left <= (word.box[0] + word.box[2]) / 2 <= right]
-    if not inside:
-        return None
-    if len(inside) == len(words):
-        return line
-    return OcrLine(
-        " ".join(word.text for word in inside),
-        line.confidence,
-        enclosing(word.box for word in inside),
-        tuple(inside) if line.words else (),
+    within = [left <= (word.box[0] + word.box[2]) / 2 <= right for word in words]
+    if not any(within):
+        return None, line
+    if all(within):
+        return line, None
+    inside = [word for word, there in zip(words, within, strict=True) if there]
+    outside = [word for word, there in zip(words, within, strict=True) if not there]
+    return _line_of(line, inside), _line_of(line, outside)
+
+
+def _line_of(line: OcrLine, words: Sequence[OcrWord]) -> OcrLine:
+    """A part of ``line``: these of its words (their boxes kept where the engine gave them)."""
+    return dataclasses.replace(
+        line,
+        text=" ".join(word.text for word in words),
+        box=enclosing(word.box for word in words),
+        words=tuple(words) if line.words else (),
     )
 
 

@@ -93,29 +93,24 @@
     </message>
 </context>
 <context>
-    <name>AreaCopy</name>
+    <name>AreaActions</name>
     <message>
-        <location filename="../area_copy.py" line="37"/>
+        <location filename="../area_actions.py" line="51"/>
         <source>Select a read page first.</source>
         <translation>Wählen Sie zuerst eine gelesene Seite.</translation>
     </message>
     <message>
-        <location filename="../area_copy.py" line="42"/>
+        <location filename="../area_actions.py" line="55"/>
         <source>Drag a frame around the text to copy (Esc: cancel).</source>
         <translation>Ziehen Sie ein Rechteck um den Text, der kopiert werden soll (Esc: abbrechen).</translation>
     </message>
     <message>
-        <location filename="../area_copy.py" line="50"/>
+        <location filename="../area_actions.py" line="61"/>
         <source>This page has not been read yet.</source>
         <translation>Diese Seite ist noch nicht gelesen.</translation>
     </message>
-    <message>
-        <location filename="../area_copy.py" line="53"/>
-        <source>This page&apos;s text has no places on the page (its engine gives none, or a correction added or removed lines): copy it from the text instead.</source>
-        <translation>Der Text dieser Seite hat keine Positionen auf der Seite (sie wurde ohne Zeilenpositionen gelesen, oder eine Korrektur hat Zeilen hinzugefügt oder entfernt): kopieren Sie ihn stattdessen aus dem Text.</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../area_copy.py" line="61"/>
+        <location filename="../area_actions.py" line="67"/>
         <source>Copied the text in the frame: %n line(s).</source>
         <translation>
             <numerusform>Text im Rechteck kopiert: %n Zeile.</numerusform>
@@ -123,9 +118,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../area_copy.py" line="63"/>
+        <location filename="../area_actions.py" line="69"/>
         <source>No recognised text in the frame.</source>
         <translation>Kein erkannter Text im Rechteck.</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="73"/>
+        <source>This page&apos;s text has no places on the page (its engine gives none, or a correction added or removed lines): use the text instead.</source>
+        <translation>Der Text dieser Seite hat keine Positionen auf der Seite (sie wurde ohne Zeilenpositionen gelesen, oder eine Korrektur hat Zeilen hinzugefügt oder entfernt): nehmen Sie stattdessen den Text.</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="84"/>
+        <source>&amp;Copy the text in the frame</source>
+        <translation>Text im Rechteck &amp;kopieren</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="88"/>
+        <source>&amp;Read the frame again with</source>
+        <translation>Rechteck &amp;neu lesen mit</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="94"/>
+        <source>Frame an area first: drag with Shift held</source>
+        <translation>Zuerst einen Bereich aufziehen: mit gedrückter Umschalttaste ziehen</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="125"/>
+        <source>Frame an area of a page that has been read first.</source>
+        <translation>Ziehen Sie zuerst ein Rechteck auf einer gelesenen Seite auf.</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="133"/>
+        <source>Reading the frame again with {0}...</source>
+        <translation>Das Rechteck wird mit {0} neu gelesen …</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="156"/>
+        <source>The document left the queue before its frame was read again.</source>
+        <translation>Das Dokument wurde aus der Warteschlange entfernt, bevor sein Rechteck neu gelesen war.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../area_actions.py" line="160"/>
+        <source>Read the frame again with {0}: %n line(s).</source>
+        <translation>
+            <numerusform>Rechteck mit {0} neu gelesen: %n Zeile.</numerusform>
+            <numerusform>Rechteck mit {0} neu gelesen: %n Zeilen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="166"/>
+        <source>{0} could not read the frame: {1}</source>
+        <translation>{0} konnte das Rechteck nicht lesen: {1}</translation>
     </message>
 </context>
 <context>
@@ -1205,27 +1248,27 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>PageNavigation</name>
     <message>
-        <location filename="../page_navigation.py" line="46"/>
+        <location filename="../page_navigation.py" line="47"/>
         <source>Previous page</source>
         <translation>Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="47"/>
+        <location filename="../page_navigation.py" line="48"/>
         <source>Next page</source>
         <translation>Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="51"/>
+        <location filename="../page_navigation.py" line="52"/>
         <source>Page number</source>
         <translation>Seitenzahl</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="106"/>
+        <location filename="../page_navigation.py" line="107"/>
         <source>page {0} of {1}</source>
         <translation>Seite {0} von {1}</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="108"/>
+        <location filename="../page_navigation.py" line="109"/>
         <source> (from the archive)</source>
         <translation> (aus dem Archiv)</translation>
     </message>
@@ -1243,7 +1286,7 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Das Seitenbild mit einem Rahmen um jede erkannte Zeile; mit gedrückter Umschalttaste ziehen, um den Text eines Bereichs zu kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="486"/>
+        <location filename="../widgets/page_view.py" line="487"/>
         <source>Drop scans, photos or PDFs here</source>
         <translation>Scans, Fotos oder PDFs hierher ziehen</translation>
     </message>
@@ -1883,102 +1926,112 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Ein Rechteck auf der Seite aufziehen, um den Text darin zu kopieren (oder mit gedrückter Umschalttaste ziehen)</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="127"/>
+        <location filename="../menus.py" line="128"/>
+        <source>Read the frame a&amp;gain</source>
+        <translation>Rechteck &amp;neu lesen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="132"/>
+        <source>Read the area framed on the page again with the engine chosen in the engine box; its lines take the place of what stood there</source>
+        <translation>Den auf der Seite aufgezogenen Bereich mit der gewählten Texterkennung neu lesen; seine Zeilen ersetzen, was dort stand</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="137"/>
         <source>&amp;Correct the text</source>
         <translation>Text &amp;korrigieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="130"/>
+        <location filename="../menus.py" line="140"/>
         <source>Correct the recognised text; the export writes the corrected text</source>
         <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="134"/>
+        <location filename="../menus.py" line="144"/>
         <source>C&amp;lear finished documents</source>
         <translation>Fertige Dokumente &amp;leeren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="138"/>
+        <location filename="../menus.py" line="148"/>
         <source>&amp;Find in the archive</source>
         <translation>Im Archiv &amp;suchen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="149"/>
+        <location filename="../menus.py" line="159"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="152"/>
+        <location filename="../menus.py" line="162"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="154"/>
+        <location filename="../menus.py" line="164"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="156"/>
+        <location filename="../menus.py" line="166"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="160"/>
+        <location filename="../menus.py" line="170"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="161"/>
+        <location filename="../menus.py" line="171"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="176"/>
+        <location filename="../menus.py" line="186"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="179"/>
+        <location filename="../menus.py" line="189"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="182"/>
+        <location filename="../menus.py" line="192"/>
         <source>Add inference &amp;server...</source>
         <translation>Inferenz-&amp;Server hinzufügen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="185"/>
+        <location filename="../menus.py" line="195"/>
         <source>&amp;Benchmark...</source>
         <translation>&amp;Benchmark...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="190"/>
+        <location filename="../menus.py" line="200"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="192"/>
+        <location filename="../menus.py" line="202"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="202"/>
+        <location filename="../menus.py" line="212"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="207"/>
+        <location filename="../menus.py" line="217"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="211"/>
+        <location filename="../menus.py" line="221"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../menus.py" line="213"/>
+        <location filename="../menus.py" line="223"/>
         <source> Language: </source>
         <translation> Sprache: </translation>
     </message>

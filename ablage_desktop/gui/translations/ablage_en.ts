@@ -2,13 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
-    <name>AreaCopy</name>
+    <name>AreaActions</name>
     <message numerus="yes">
-        <location filename="../area_copy.py" line="61"/>
+        <location filename="../area_actions.py" line="67"/>
         <source>Copied the text in the frame: %n line(s).</source>
         <translation>
             <numerusform>Copied the text in the frame: %n line.</numerusform>
             <numerusform>Copied the text in the frame: %n lines.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../area_actions.py" line="160"/>
+        <source>Read the frame again with {0}: %n line(s).</source>
+        <translation>
+            <numerusform>Read the frame again with {0}: %n line.</numerusform>
+            <numerusform>Read the frame again with {0}: %n lines.</numerusform>
         </translation>
     </message>
 </context>

@@ -172,6 +172,7 @@ class PageView(QGraphicsView):
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)  # the window's
         self.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Dark))
         self.setMinimumSize(200, 150)
 

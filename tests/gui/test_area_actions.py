@@ -1,4 +1,4 @@
-"""Edit > Copy the text of an area, in the real window with the real Tesseract."""
+"""What a frame drawn on the page does, in the real window with the real engines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from samples import text_page
@@ -93,4 +93,68 @@ def test_a_frame_copies_the_text_as_corrected(window: MainWindow) -> None:
     QApplication.clipboard().setText("kept")
     drag(window.page_view, scene_point(window, 0, 0), scene_point(window, page.width, page.height))
     assert QApplication.clipboard().text() == "kept"
-    assert "copy it from the text" in window.statusBar().currentMessage()
+    assert "use the text instead" in window.statusBar().currentMessage()
+
+
+# --- reading a frame again -------------------------------------------------------------------
+
+
+def frame_row(window: MainWindow, word: str) -> None:
+    """A Shift+drag around the row holding ``word``, across the page."""
+    page = window.navigation.current_page()
+    assert page is not None
+    (row,) = [line for line in page.lines if word in line.text]
+    top, bottom = row.box[1] - 10, row.box[3] + 10
+    drag(window.page_view, scene_point(window, 0, top), scene_point(window, page.width, bottom))
+
+
+def test_a_frame_read_again_replaces_what_stood_there(window: MainWindow, qtbot: QtBot) -> None:
+    """A wrong correction in the frame gives way to the paper's own words; the rest stays."""
+    page = window.navigation.current_page()
+    assert page is not None
+    window.navigation.text_edited(
+        page.text.replace("Invoice", "Rechnung").replace("123.45", "999.99")
+    )
+    frame_row(window, "Total")
+
+    window.area_actions.read_again("rapidocr")
+    qtbot.waitUntil(
+        lambda: "Read the frame again" in window.statusBar().currentMessage(), timeout=60_000
+    )
+
+    entry = window.queue.entries[0]
+    text = entry.result.pages[0].text
+    assert "123.45 EUR" in text and "999.99" not in text
+    assert text.startswith("Rechnung 4711")  # the correction outside the frame stays
+    assert entry.edited
+    assert "123.45 EUR" in window.text_pane.toPlainText()  # shown at once
+
+
+def test_the_page_menu_offers_the_engines_once_a_frame_is_drawn(window: MainWindow) -> None:
+    def menu_actions() -> dict[str, bool]:
+        menu = window.area_actions.show_menu(QPoint(5, 5))
+        shown = {action.text(): action.isEnabled() for action in menu.actions() if action.text()}
+        menu.close()
+        return shown
+
+    before = menu_actions()
+    assert not before["&Copy the text in the frame"]
+    assert not before["&Read the frame again with"]
+    frame_row(window, "Total")
+    after = menu_actions()
+    assert after["&Copy the text in the frame"] and after["&Read the frame again with"]
+    assert {"auto", "tesseract", "rapidocr"} <= set(window.area_actions.engines())
+
+
+def test_a_frame_is_not_read_again_on_a_page_whose_lines_a_correction_dropped(
+    window: MainWindow,
+) -> None:
+    page = window.navigation.current_page()
+    assert page is not None
+    frame_row(window, "Total")
+    window.navigation.text_edited(page.text + "\nNachtrag")  # a row added: no boxes left
+
+    window.read_area_action.trigger()
+
+    assert "use the text instead" in window.statusBar().currentMessage()
+    assert window.navigation.current_page().text.endswith("Nachtrag")

@@ -1,0 +1,78 @@
+"""A framed area of a page read again on its own, by the engine the user chose.
+
+Where the page's reading went wrong in one place (small print, a stamp, a table cell), the
+person frames it in the window and has it read again. The area is cut out with a margin of
+its own paper around it (a frame drawn tight to the print leaves letters touching the cut,
+which a text detector misses), read as a page, and its lines are placed back on the page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from ablage_desktop.engine.errors import UsageError
+from ablage_desktop.engine.intake.documents import PageImage
+from ablage_desktop.engine.results.document import Box, OcrLine, OcrPage
+from ablage_desktop.engine.text.layout import in_reading_order
+
+MIN_SIDE = 8
+"""Pixels an area needs at least either way to hold a character."""
+MARGIN = 0.5
+"""The paper added around the area, as a share of its shorter side..."""
+MAX_MARGIN = 48
+"""...at most this many pixels."""
+PAPER = 95
+"""The percentile of the area's brightness taken for its paper."""
+
+
+def read_area(page: PageImage, area: Box, recognize: Callable[[PageImage], OcrPage]) -> OcrPage:
+    """``area`` of ``page`` (its pixels) read by ``recognize``: its lines on the whole page."""
+    left, top, right, bottom = _within(area, page.width, page.height)
+    cut = page.image.crop((left, top, right, bottom))
+    margin = min(MAX_MARGIN, round(MARGIN * min(cut.size)))
+    padded = ImageOps.expand(cut, border=margin, fill=_paper(cut))
+    reading = recognize(dataclasses.replace(page, image=padded, text_layer=None))
+    dx, dy = left - margin, top - margin
+    lines = [_moved(line, dx, dy, (left, top, right, bottom)) for line in reading.lines]
+    text, ordered = in_reading_order([line for line in lines if line.in_text])
+    aside = tuple(line for line in lines if not line.in_text)
+    return dataclasses.replace(
+        reading, width=page.width, height=page.height, text=text, lines=(*ordered, *aside)
+    )
+
+
+def _within(area: Box, width: int, height: int) -> Box:
+    x0, y0, x1, y1 = area
+    left, right = max(0, min(x0, x1)), min(width, max(x0, x1))
+    top, bottom = max(0, min(y0, y1)), min(height, max(y0, y1))
+    if right - left < MIN_SIDE or bottom - top < MIN_SIDE:
+        raise UsageError(f"the frame is too small to read ({right - left} x {bottom - top} px)")
+    return left, top, right, bottom
+
+
+def _paper(image: Image.Image) -> int | tuple[int, ...]:
+    """The area's paper colour: its bright percentile, channel by channel."""
+    pixels = np.asarray(image)
+    if pixels.ndim == 2:
+        return int(np.percentile(pixels, PAPER))
+    return tuple(int(np.percentile(pixels[..., c], PAPER)) for c in range(pixels.shape[2]))
+
+
+def _moved(line: OcrLine, dx: int, dy: int, bounds: Box) -> OcrLine:
+    """``line`` of the cut-out moved onto the page, its boxes kept within the area."""
+
+    def box(b: Box) -> Box:
+        x0, y0, x1, y1 = bounds
+        return (
+            min(x1, max(x0, b[0] + dx)),
+            min(y1, max(y0, b[1] + dy)),
+            min(x1, max(x0, b[2] + dx)),
+            min(y1, max(y0, b[3] + dy)),
+        )
+
+    words = tuple(dataclasses.replace(word, box=box(word.box)) for word in line.words)
+    return dataclasses.replace(line, box=box(line.box), words=words)
