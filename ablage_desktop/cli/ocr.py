@@ -200,8 +200,6 @@ def _run_ocr(
     if isinstance(planned, int):
         return planned
     plans, inputs, skipped = planned
-    if plans or args.watch:
-        _prepare_in_background(engine, args.backend)
     shown = _shown_as(plans)
     progress = Progress(sys.stderr, quiet=args.quiet, shown=shown)
     engine.subscribe(progress.on_event)
@@ -220,6 +218,7 @@ def _run_ocr(
     started = time.perf_counter()
     # A batch in the archive that --resume can finish (``engine.ocr`` begins it on its first step).
     begun = bool(args.resume or args.watch or plans)
+    preparing = _prepare_in_background(engine, args.backend)
     try:
         if args.watch:
             return EXIT_SOME_FAILED if watch(args, engine, cancel, progress).failed else EXIT_OK
@@ -227,6 +226,7 @@ def _run_ocr(
     except STOPPING as exc:
         return _stopped(exc, cancel, progress, begun=begun, archive=store is not None)
     finally:
+        preparing.join()  # never exit while a library loads: its threads abort the process
         engine.close()
         if event_log is not None:
             event_log.close()
@@ -235,13 +235,16 @@ def _run_ocr(
     return EXIT_SOME_FAILED if tally.failed else EXIT_OK
 
 
-def _prepare_in_background(engine: Engine, backend: str | None) -> None:
+def _prepare_in_background(engine: Engine, backend: str | None) -> threading.Thread:
     """Import the batch's engines' libraries while its first page is opened and analysed:
     RapidOCR's import takes about a second, which a single scan read by ``auto`` otherwise
-    waited for once Tesseract had read it. (The window prepares them at its start.)"""
-    threading.Thread(
-        target=engine.prepare, args=(backend,), name="ablage-prepare", daemon=True
-    ).start()
+    waited for once Tesseract had read it. (The window prepares them at its start.) The
+    caller joins the thread before the command ends: an exit while onnxruntime or OpenCV
+    was being loaded aborted the process ("terminate called without an active exception"
+    after an unknown engine's name)."""
+    thread = threading.Thread(target=engine.prepare, args=(backend,), name="ablage-prepare")
+    thread.start()
+    return thread
 
 
 def _checked_plans(
