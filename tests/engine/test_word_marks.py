@@ -90,6 +90,26 @@ def test_a_word_read_without_its_accents_does_not(paper: str, read: str, serif: 
     assert not marks_agree(word_ink(paper, serif=serif), read)
 
 
+@pytest.mark.parametrize("bold", [False, True])
+@pytest.mark.parametrize("serif", [True, False])
+@pytest.mark.parametrize(
+    ("paper", "read"),
+    [("Michał", "Michat"), ("Wrocław", "Wroctaw"), ("Paweł", "Pawel"), ("Łukasz", "Lukasz")],
+)
+def test_a_stroke_through_a_stem_read_as_t_l_or_l_is_not_held(
+    paper: str, read: str, serif: bool, bold: bool
+) -> None:
+    """German and English Tesseract writes ł as t or l and Ł as L, sure of them."""
+    assert not marks_agree(word_ink(paper, serif=serif, bold=bold), read)
+
+
+@pytest.mark.parametrize("bold", [False, True])
+@pytest.mark.parametrize("serif", [True, False])
+def test_the_bars_and_feet_of_t_and_l_are_no_stroke(serif: bool, bold: bool) -> None:
+    for word in ("Titel", "Leistung", "Stellplatz", "laut", "Halle", "LKW", "little"):
+        assert marks_agree(word_ink(word, serif=serif, bold=bold), word), word
+
+
 def test_rules_frames_and_underlines_are_not_marks() -> None:
     heading = "Umsatzsteueraufschlüsselung:"
     assert marks_agree(word_ink(heading, underline=True), heading)
