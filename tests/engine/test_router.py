@@ -693,16 +693,17 @@ def test_an_empty_back_of_a_sheet_is_kept_where_an_empty_page_with_ink_is_not() 
 def test_a_line_whose_accents_tesseract_cannot_write_is_read_by_rapidocr(
     rig: Rig, rapidocr: str, tesseract: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """German and English Tesseract writes "Celik" for Çelik and "Munoz" for Muñoz, sure of
-    both; their lines go to RapidOCR's recogniser, which knows the letters
-    (``word_marks``), and the line of German words Tesseract knows stays settled. RapidOCR's
-    "Yilmaz" takes the ı Tesseract read."""
+    """German and English Tesseract writes "Celik" for Çelik, "Munoz" for Muñoz and "Michat"
+    for Michał, sure of them; their lines go to RapidOCR's recogniser, which knows the
+    letters (``word_marks``), and the line of German words Tesseract knows stays settled.
+    RapidOCR's "Yilmaz" takes the ı Tesseract read."""
     from ablage_desktop.engine.models import dispatcher
 
     lines = (
         "Kopie an Herrn Yılmaz und Herrn Çelik",
         "Lieferung an Frau Ana Muñoz",
         "Mit freundlichen Grüßen aus Köln",
+        "Herrn Michał Nowak aus Wrocław",
     )
     from column_pages import font_file
     from PIL import ImageDraw, ImageFont
@@ -710,7 +711,7 @@ def test_a_line_whose_accents_tesseract_cannot_write_is_read_by_rapidocr(
     path = font_file(serif=False)
     if path is None:
         pytest.skip("the DejaVu fonts are not installed (fonts-dejavu-core)")
-    image = Image.new("L", (1400, 340), 255)
+    image = Image.new("L", (1400, 440), 255)
     for row, line in enumerate(lines):
         ImageDraw.Draw(image).text(
             (40, 40 + 100 * row), line, font=ImageFont.truetype(str(path), 44), fill=0
@@ -723,6 +724,8 @@ def test_a_line_whose_accents_tesseract_cannot_write_is_read_by_rapidocr(
 
     assert "Çelik" in result.text and "Muñoz" in result.text, result.text
     assert "Yılmaz" in result.text, result.text  # RapidOCR's "Yilmaz", mended (confusions)
+    assert "Michał Nowak aus Wrocław" in result.text, result.text
     assert "Celik" in unchecked.text or "Munoz" in unchecked.text, unchecked.text
+    assert "Michat" in unchecked.text or "Wroctaw" in unchecked.text, unchecked.text
     (settled,) = [line.text for line in result.lines if line.words]
     assert settled == lines[2]

@@ -13,7 +13,8 @@ dot, two side by side for a diaeresis, an acute, a tilde, a caron) more or fewer
 characters have (``unicodedata``'s decomposition of each: "ó" an acute above, "ä" a
 diaeresis, "i" its dot), letters reaching below the line (a cedilla, an ogonek) where none of
 its characters may, a part standing raised beside the letters (a superscript figure, a
-quote), or fewer dots and commas on the line than its punctuation has ("?" without its dot).
+quote), fewer dots and commas on the line than its punctuation has ("?" without its dot), or
+a stroke across the stem of a letter read t, l or L (ł and Ł: "Michat", "Wroctaw", "Lukasz").
 Its line is then left to RapidOCR. The rule knows no language: with a French model ("ç" and
 "à" in Tesseract's text) the same marks are accounted for. A word of small print or of letters
 broken into pieces is not judged (the ink cannot tell).
