@@ -25,6 +25,7 @@ from ablage_desktop.engine.backends.transformers_vlm import (
 )
 from ablage_desktop.engine.errors import EngineStopped
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.spawn_guard import settle_imports
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -53,6 +54,7 @@ class IsolatedVisionLanguageBackend(ImagesBackend):
             name=f"ablage-{name}",
             daemon=True,
         )
+        settle_imports()
         self._process.start()
         child.close()
         log.info("%s: loading in worker process %d", name, self._process.pid)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ablage_desktop.engine.bench.results import BenchRow
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.spawn_guard import settle_imports
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -54,6 +55,7 @@ def run_isolated(
         # processes may not have children. The finally below stops it all the same.
         daemon=False,
     )
+    settle_imports()
     process.start()
     try:
         while True:

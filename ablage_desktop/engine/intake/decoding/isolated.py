@@ -41,6 +41,7 @@ from ablage_desktop.engine.intake.documents import (
     PageImage,
     open_document,
 )
+from ablage_desktop.engine.spawn_guard import settle_imports
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +242,7 @@ class IsolatedDecoder:
             name=self._name,
             daemon=True,
         )
+        settle_imports()
         process.start()
         theirs.close()
         self._process, self._conn = process, ours
