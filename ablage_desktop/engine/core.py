@@ -54,6 +54,8 @@ from ablage_desktop.engine.statuses import (
 if TYPE_CHECKING:
     from PIL import Image
 
+    from ablage_desktop.engine.intake.documents import PageImage
+
 log = logging.getLogger(__name__)
 
 PREVIEW_DPI = 150
@@ -427,11 +429,7 @@ class EngineCore:
     ) -> OcrPage:
         """Page ``index`` of ``path`` read again inside ``area`` alone (the page's pixels as
         a batch reads it) by ``backend``; its lines on the whole page (``area_reading``)."""
-        limits = dataclasses.replace(self.config.intake.limits(), pdf_text="always_ocr")
-        with self._preview_decoder.open(path, limits) as document:
-            if not 0 <= index < document.page_count:
-                raise UsageError(f"{path.name} has no page {index + 1}")
-            page = document.page(index)
+        page = self._page_beside(path, index, self.config.intake.pdf_dpi)
         request = OcrRequest([path], backend=backend, languages=languages, archive=False)
         dispatcher = self._dispatcher(request, JobStamp(self.events.emit))
         return read_area(page, area, dispatcher.recognize)
@@ -442,10 +440,14 @@ class EngineCore:
         Safe beside a running batch: it has a decoder process of its own, so a file that
         crashes the decoder raises ``DecoderCrashed`` here instead of ending the app.
         """
+        return self._page_beside(path, index, dpi).image
+
+    def _page_beside(self, path: Path, index: int, dpi: int) -> PageImage:
+        """Page ``index`` of ``path``, PDFs rendered at ``dpi``, decoded beside any batch."""
         limits = dataclasses.replace(
             self.config.intake.limits(), pdf_dpi=dpi, pdf_text="always_ocr"
         )
         with self._preview_decoder.open(path, limits) as document:
             if not 0 <= index < document.page_count:
                 raise UsageError(f"{path.name} has no page {index + 1}")
-            return document.page(index).image
+            return document.page(index)
