@@ -42,14 +42,17 @@ def test_a_child_waits_until_the_loader_has_given_sys_path_back(
     loader = package(site, "loader")
     monkeypatch.setattr(sys, "path", [*sys.path, str(site)])
 
+    loading = threading.Event()
+
     def load() -> None:  # as OpenCV's loader does
         sys.path.insert(0, str(loader))
+        loading.set()
         time.sleep(0.4)
         sys.path.remove(str(loader))
 
     thread = threading.Thread(target=load)
     thread.start()
-    time.sleep(0.05)
+    assert loading.wait(10)
     started = time.monotonic()
     settle_imports(())
     waited = time.monotonic() - started
@@ -80,7 +83,8 @@ if {unguarded!r}:
 def main():
     loading = threading.Thread(target=lambda: __import__("fakecv"))
     loading.start()
-    time.sleep(0.3)
+    while not any(entry.endswith("fakecv") for entry in list(sys.path)):
+        time.sleep(0.01)  # the loader has its folder on sys.path now, for 2 s
     with IsolatedDecoder() as decoder, decoder.open(Path({page!r}), IntakeLimits()) as document:
         print("pages", document.page_count)
     loading.join()
