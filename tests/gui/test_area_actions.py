@@ -158,3 +158,21 @@ def test_a_frame_is_not_read_again_on_a_page_whose_lines_a_correction_dropped(
 
     assert "use the text instead" in window.statusBar().currentMessage()
     assert window.navigation.current_page().text.endswith("Nachtrag")
+
+
+def test_edit_read_the_frame_again_takes_the_engine_box_s_choice(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    choose_backend(window, qtbot, "rapidocr")
+    frame_row(window, "Invoice")
+
+    window.read_area_action.trigger()
+    qtbot.waitUntil(
+        lambda: "Read the frame again with" in window.statusBar().currentMessage(),
+        timeout=60_000,
+    )
+
+    assert "with rapidocr:" in window.statusBar().currentMessage()
+    page = window.navigation.current_page()
+    assert page is not None and page.text.startswith("Invoice 4711 of 30.10.2018")
+    assert window.queue.entries[0].edited

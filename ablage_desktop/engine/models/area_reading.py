@@ -3,7 +3,8 @@
 Where the page's reading went wrong in one place (small print, a stamp, a table cell), the
 person frames it in the window and has it read again. The area is cut out with a margin of
 its own paper around it (a frame drawn tight to the print leaves letters touching the cut,
-which a text detector misses), read as a page, and its lines are placed back on the page.
+which a text detector misses), read as a page, and its lines are placed back on the page as
+a stamp's are (``preprocess.stage.Variant``, its way back a translation).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from PIL import Image, ImageOps
 
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.intake.documents import PageImage
-from ablage_desktop.engine.results.document import Box, OcrLine, OcrPage
-from ablage_desktop.engine.text.layout import in_reading_order
+from ablage_desktop.engine.preprocess.geometry import BoxMapper
+from ablage_desktop.engine.preprocess.stage import Variant
+from ablage_desktop.engine.results.document import Box, OcrPage
 
 MIN_SIDE = 8
 """Pixels an area needs at least either way to hold a character."""
@@ -35,14 +37,14 @@ def read_area(page: PageImage, area: Box, recognize: Callable[[PageImage], OcrPa
     cut = page.image.crop((left, top, right, bottom))
     margin = min(MAX_MARGIN, round(MARGIN * min(cut.size)))
     padded = ImageOps.expand(cut, border=margin, fill=_paper(cut))
-    reading = recognize(dataclasses.replace(page, image=padded, text_layer=None))
-    dx, dy = left - margin, top - margin
-    lines = [_moved(line, dx, dy, (left, top, right, bottom)) for line in reading.lines]
-    text, ordered = in_reading_order([line for line in lines if line.in_text])
-    aside = tuple(line for line in lines if not line.in_text)
-    return dataclasses.replace(
-        reading, width=page.width, height=page.height, text=text, lines=(*ordered, *aside)
+    back = (1.0, 0.0, float(left - margin), 0.0, 1.0, float(top - margin))  # a translation
+    variant = Variant(
+        dataclasses.replace(page, image=padded, text_layer=None),
+        page,
+        BoxMapper(back, page.width, page.height),
+        (),
     )
+    return variant.restore(recognize(variant.page))
 
 
 def _within(area: Box, width: int, height: int) -> Box:
@@ -60,19 +62,3 @@ def _paper(image: Image.Image) -> int | tuple[int, ...]:
     if pixels.ndim == 2:
         return int(np.percentile(pixels, PAPER))
     return tuple(int(np.percentile(pixels[..., c], PAPER)) for c in range(pixels.shape[2]))
-
-
-def _moved(line: OcrLine, dx: int, dy: int, bounds: Box) -> OcrLine:
-    """``line`` of the cut-out moved onto the page, its boxes kept within the area."""
-
-    def box(b: Box) -> Box:
-        x0, y0, x1, y1 = bounds
-        return (
-            min(x1, max(x0, b[0] + dx)),
-            min(y1, max(y0, b[1] + dy)),
-            min(x1, max(x0, b[2] + dx)),
-            min(y1, max(y0, b[3] + dy)),
-        )
-
-    words = tuple(dataclasses.replace(word, box=box(word.box)) for word in line.words)
-    return dataclasses.replace(line, box=box(line.box), words=words)

@@ -7,6 +7,7 @@ Boxes are ``(x0, y0, x1, y1)`` in pixels of the page image the engine saw; confi
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,21 @@ def enclosing(boxes: Iterable[Box]) -> Box:
     """The smallest box holding every one of ``boxes`` (at least one)."""
     x0s, y0s, x1s, y1s = zip(*boxes, strict=True)
     return (min(x0s), min(y0s), max(x1s), max(y1s))
+
+
+def estimated_words(text: str, box: Box) -> list[tuple[str, Box]]:
+    """The words of ``text`` with the boxes they have in ``box`` where its characters are
+    equally wide: the word from character ``s`` to ``e`` of ``n`` spans ``x0 + w * s / n``
+    to ``x0 + w * e / n``. Right for monospaced print, close for proportional (an engine that
+    reports lines only, a corrected line)."""
+    x0, y0, x1, y1 = box
+    count = max(1, len(text))
+    words = []
+    for match in re.finditer(r"\S+", text):
+        left = x0 + round((x1 - x0) * match.start() / count)
+        right = max(left + 1, x0 + round((x1 - x0) * match.end() / count))
+        words.append((match.group(), (left, y0, right, y1)))
+    return words
 
 
 LINE_ROLES = (

@@ -12,13 +12,17 @@ so a frame around the whole page gives the page's text.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 
-from ablage_desktop.engine.results.document import Box, OcrLine, OcrPage, OcrWord, enclosing
+from ablage_desktop.engine.results.document import (
+    Box,
+    OcrLine,
+    OcrPage,
+    OcrWord,
+    enclosing,
+    estimated_words,
+)
 from ablage_desktop.engine.text.layout import in_reading_order
-
-_WORD = re.compile(r"\S+")
 
 
 def text_in_area(lines: Sequence[OcrLine], area: Box) -> str:
@@ -74,16 +78,9 @@ def _line_of(line: OcrLine, words: Sequence[OcrWord]) -> OcrLine:
 
 def _placed_words(line: OcrLine) -> tuple[OcrWord, ...]:
     """The line's words with their boxes: the engine's where they spell the line's text, else
-    each word given the share of the line's box its characters take of its text."""
+    each given the share of the line's box its characters take of its text."""
     if line.words and [word.text for word in line.words] == line.text.split():
         return line.words
-    x0, y0, x1, y1 = line.box
-    step = (x1 - x0) / max(1, len(line.text))
     return tuple(
-        OcrWord(
-            match.group(),
-            line.confidence,
-            (round(x0 + match.start() * step), y0, round(x0 + match.end() * step), y1),
-        )
-        for match in _WORD.finditer(line.text)
+        OcrWord(text, line.confidence, box) for text, box in estimated_words(line.text, line.box)
     )

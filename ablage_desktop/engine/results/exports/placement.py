@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ablage_desktop.engine.errors import UsageError
-from ablage_desktop.engine.results.document import OcrDocument, OcrPage
+from ablage_desktop.engine.results.document import OcrDocument, OcrPage, estimated_words
 
 Box = tuple[int, int, int, int]
 
@@ -107,21 +107,13 @@ def word_boxes(line: PlacedLine) -> list[PlacedWord]:
     """The words of ``line``: the engine's own where it gave them (Tesseract), else each with
     a box estimated from the line's box.
 
-    The estimate shares the line's width out in proportion to the character count: the word
-    starting at character ``s`` and ending before ``e`` of a line of ``n`` characters spans
-    ``x0 + w * s / n`` to ``x0 + w * e / n``. Good for monospaced text, close enough for
-    search and selection in proportional text.
+    The estimate shares the line's width out in proportion to the character count
+    (``estimated_words``): good for monospaced text, close enough for search and selection
+    in proportional text.
     """
     if line.words:
         return list(line.words)
-    x0, y0, x1, y1 = line.box
-    n = len(line.text)
-    words: list[PlacedWord] = []
-    for match in re.finditer(r"\S+", line.text):
-        left = x0 + round((x1 - x0) * match.start() / n)
-        right = max(left + 1, x0 + round((x1 - x0) * match.end() / n))
-        words.append(PlacedWord(match.group(), (left, y0, right, y1)))
-    return words
+    return [PlacedWord(text, box) for text, box in estimated_words(line.text, line.box)]
 
 
 def exportable_pages(document: OcrDocument, fmt: str) -> list[OcrPage]:
