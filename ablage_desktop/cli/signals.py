@@ -8,7 +8,7 @@ import faulthandler
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 
 class Terminated(KeyboardInterrupt):
@@ -36,17 +36,25 @@ def stop_on_signals() -> Iterator[None]:
     def terminate(signum: int, frame: object) -> None:
         raise Terminated(signum)
 
-    previous = {signum: signal.signal(signum, terminate) for signum in STOP_SIGNALS}
-    dumps = hasattr(signal, "SIGUSR1") and sys.stderr is not None and _has_fileno(sys.stderr)
-    if dumps:
-        faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=True)
+    handlers: dict[int, Callable[[int, object], None]] = dict.fromkeys(STOP_SIGNALS, terminate)
+    if hasattr(signal, "SIGUSR1") and sys.stderr is not None and _has_fileno(sys.stderr):
+        handlers[signal.SIGUSR1] = _dump_stacks
+    previous = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
     try:
         yield
     finally:
-        if dumps:
-            faulthandler.unregister(signal.SIGUSR1)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def _dump_stacks(signum: int, frame: object) -> None:
+    """Every thread's stack on stderr, written by the main thread between two of its steps,
+    holding the interpreter's lock: the other threads stand still meanwhile. (faulthandler's
+    own handler for a signal writes from inside the C signal handler, in whichever thread the
+    signal reached, walking frames that the running threads push and pop; a command whose
+    thread was importing crashed with SIGSEGV under ``kill -USR1``.)"""
+    sys.stderr.flush()
+    faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
 
 
 def _has_fileno(stream: object) -> bool:
