@@ -40,7 +40,7 @@ def test_many_stack_dumps_while_threads_run_leave_the_command_running(tmp_path: 
     log = tmp_path / "stderr.log"
     with log.open("w") as stderr:
         command = subprocess.Popen(
-            [sys.executable, "-c", BUSY_COMMAND, "4"],
+            [sys.executable, "-c", BUSY_COMMAND, "2"],
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=stderr,
@@ -49,7 +49,7 @@ def test_many_stack_dumps_while_threads_run_leave_the_command_running(tmp_path: 
         try:
             assert command.stdout is not None
             assert command.stdout.readline() == "ready\n"
-            for _ in range(200):
+            for _ in range(150):
                 command.send_signal(signal.SIGUSR1)
                 time.sleep(0.005)
             out, _ = command.communicate(timeout=60)
