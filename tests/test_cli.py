@@ -67,6 +67,42 @@ def test_the_batchs_engine_is_prepared_while_its_first_page_is_opened(
     assert "Prepared rapidocr" not in result.stderr
 
 
+def test_one_area_of_copies_scanned_at_two_resolutions_is_read_and_not_archived(
+    tmp_path: Path, page: Path
+) -> None:
+    """``--area`` in per cent: the same field of a form scanned at 300 and at 150 dpi."""
+    small = page.parent / "invoice-150dpi.png"
+    text_page().resize((700, 160), Image.Resampling.LANCZOS).save(small, dpi=(150, 150))
+    archive = tmp_path / "archive.sqlite"
+
+    result = run_cli(
+        "--store", archive, "ocr", page, small, "--area", "0,40,100,70%",
+        "--backend", "tesseract", *AS_JSON, cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    documents = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [doc["pages"][0]["text"] for doc in documents] == ["Total amount 123.45 EUR"] * 2
+    assert "only the area 0,128,1400,224 px" in documents[0]["pages"][0]["route"]
+    assert not archive.exists()  # an area's reading is not the page's
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (("--area", "1,2,3"), "argument --area: an area is LEFT,TOP,RIGHT,BOTTOM"),
+        (("--area", "1,2,3,4mm", "--watch"), "--area reads given documents, not with --watch"),
+    ],
+)
+def test_an_area_the_command_cannot_read_is_refused_in_words(
+    tmp_path: Path, page: Path, extra: tuple[str, ...], said: str
+) -> None:
+    result = run_cli("ocr", page.parent, *extra, "--out", tmp_path / "o", cwd=tmp_path)
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
 def test_results_go_to_stdout_with_out_dash(tmp_path: Path, page: Path) -> None:
     other = page.parent / "total.png"
     text_page(("Total amount 99.00 EUR",)).save(other, dpi=(300, 300))

@@ -92,7 +92,8 @@ def run_command(
     ``store`` is the archive (``--store`` wins over it)."""
     store = getattr(args, "store", None) or store
     if args.command == "ocr":
-        return run_ocr(args, config, footprints, None if args.no_archive else store)
+        archived = not (args.no_archive or args.area)  # an area's reading is not the page's
+        return run_ocr(args, config, footprints, store if archived else None)
     if args.command == "search":
         return run_search(args, store)
     if args.command == "bench":

@@ -125,6 +125,7 @@ def plan_batches(
         delivery=delivery.to_json(),
         pdf_text=args.pdf_text,
         archive=args.stdin_copy is None,  # its file is gone when the command ends
+        area=args.area,
     )
     inputs = Inputs.of([*args.paths, *collected.documents])
     return [_planned(request, delivery, engine, args.stdin_copy)], inputs, len(collected.skipped)

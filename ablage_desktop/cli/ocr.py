@@ -38,6 +38,7 @@ from ablage_desktop.engine import (
     Engine,
     EventLog,
     Inputs,
+    PageArea,
     Store,
     display_line,
 )
@@ -103,6 +104,15 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     ocr.add_argument("--lang", metavar="LANGS", help="languages for Tesseract, e.g. deu+eng")
     ocr.add_argument(
+        "--area",
+        type=_page_area,
+        metavar="L,T,R,B",
+        help="read only this area of every page: its left, top, right and bottom edges from "
+        "the page's top left corner, in pixels as the page is read (a JSON result's boxes), "
+        "or with 'mm' or '%%' after them (10,20,90,35mm; 0,0,50,15%%): one field of each copy "
+        "of a form. Not kept in the archive",
+    )
+    ocr.add_argument(
         "--pdf-text",
         choices=("auto", "always_ocr", "layer_only"),
         help="PDF text layers: read a page from its layer where it covers the visible text "
@@ -152,6 +162,13 @@ def run_ocr(
 ) -> int:
     if args.running_text and args.format not in (None, "txt"):
         print("ablage-desktop: --running-text is for --format txt", file=sys.stderr)
+        return EXIT_USAGE
+    if args.area is not None and (args.resume or args.watch):
+        print(
+            f"ablage-desktop: --area reads given documents, not with "
+            f"{'--resume' if args.resume else '--watch'}. {NOTHING_DONE}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     if wants_stdin(args):
         if sys.stdin.isatty():
@@ -233,6 +250,13 @@ def _run_ocr(
     progress.clear()
     _summarise(plans, tally, started, skipped, progress.restored, shown)
     return EXIT_SOME_FAILED if tally.failed else EXIT_OK
+
+
+def _page_area(text: str) -> PageArea:
+    try:
+        return PageArea.parse(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def _prepare_in_background(engine: Engine, backend: str | None) -> threading.Thread:

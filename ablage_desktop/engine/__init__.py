@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from ablage_desktop.engine.intake.folders import CollectedInputs, collect_documents
     from ablage_desktop.engine.memory.heap import limit_heap_arenas
     from ablage_desktop.engine.memory.probe import MemorySnapshot
+    from ablage_desktop.engine.models.area_reading import PageArea
     from ablage_desktop.engine.models.download import (
         DownloadTarget,
         download_licence,
@@ -169,6 +170,7 @@ _HOMES: dict[str, str] = {
     "Inputs": "ablage_desktop.engine.results.output_guard",
     "CancelToken": "ablage_desktop.engine.run.cancel",
     "OcrRequest": "ablage_desktop.engine.run.jobs",
+    "PageArea": "ablage_desktop.engine.models.area_reading",
     "DocumentState": "ablage_desktop.engine.run.states",
     "JobState": "ablage_desktop.engine.run.states",
     "BackendStatus": "ablage_desktop.engine.statuses",
@@ -227,6 +229,7 @@ __all__ = [
     "OcrLine",
     "OcrPage",
     "OcrRequest",
+    "PageArea",
     "PageDone",
     "PageImage",
     "Routed",

@@ -41,8 +41,10 @@ from ablage_desktop.engine.results.atomicfile import output_error
 from ablage_desktop.engine.results.document import Box, OcrDocument, OcrPage
 from ablage_desktop.engine.results.exports import render_export, write_export
 from ablage_desktop.engine.results.output_guard import Inputs
+from ablage_desktop.engine.run.area_route import InArea
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.jobs import BatchRunner, JobStamp, OcrRequest
+from ablage_desktop.engine.run.page_threads import PageRecognizer
 from ablage_desktop.engine.run.text_route import TextLayerFirst
 from ablage_desktop.engine.statuses import (
     BackendStatus,
@@ -333,13 +335,17 @@ class EngineCore:
         runner = BatchRunner(
             self.manager,
             self._decoder,
-            self.store if request.archive else None,
+            self.store if request.archive and request.area is None else None,
             events,
             self._quantization_of,
             self.config.management.default_backend,
         )
         reads_pdf_text = dispatcher.name != AUTO and self._reads_pdf_text(dispatcher.name)
-        recognizer = TextLayerFirst(dispatcher, limits.pdf_text, events, reads_pdf_text)
+        recognizer: PageRecognizer = TextLayerFirst(
+            dispatcher, limits.pdf_text, events, reads_pdf_text
+        )
+        if request.area is not None:
+            recognizer = InArea(recognizer, request.area)
         return runner.run(request, recognizer, limits, cancel or CancelToken())
 
     def _dispatcher(self, request: OcrRequest, emit: JobStamp) -> PageDispatcher:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import born_digital
 import pytest
 from PIL import Image
 from samples import pdf_bytes, text_page
 
+from ablage_desktop.engine.archive.store import Store
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.intake.documents import PageImage
-from ablage_desktop.engine.models.area_reading import read_area
+from ablage_desktop.engine.models.area_reading import PageArea, read_area
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.jobs import OcrRequest
 
@@ -103,3 +105,90 @@ def test_the_margin_is_the_paper_of_the_area() -> None:
     (cut,) = seen
     assert cut.size == (200 + 2 * 48, 100 + 2 * 48)
     assert cut.getextrema() == (180, 180)
+
+
+# --- one area of every page of a batch (``ocr --area``) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "pixels"),
+    [
+        ("100,200,900,300", (100, 200, 900, 300)),
+        (" 100, 200 ,900,300 PX", (100, 200, 900, 300)),
+        ("10,20,90.5,35mm", (118, 236, 1069, 413)),  # 300 dpi
+        ("0,0,50,15%", (0, 0, 1240, 526)),  # of 2480 x 3508
+    ],
+)
+def test_an_area_given_before_the_page_is_seen_is_placed_on_it(
+    given: str, pixels: tuple[int, int, int, int]
+) -> None:
+    page = PageImage(Path("a4.png"), 0, Image.new("L", (2480, 3508), 255), 300.0)
+    assert PageArea.parse(given).on(page) == pixels
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("1,2,3", "LEFT,TOP,RIGHT,BOTTOM"),
+        ("1,2,3,4in", "LEFT,TOP,RIGHT,BOTTOM"),
+        ("a,b,c,d", "LEFT,TOP,RIGHT,BOTTOM"),
+        ("-1,2,30,40", "0 or more"),
+        ("1,2,nan,40", "0 or more"),
+        ("30,2,10,40mm", "RIGHT is more than LEFT"),
+        ("0,0,50,150%", "100 at most"),
+    ],
+)
+def test_an_area_that_is_no_area_is_refused_in_words(given: str, said: str) -> None:
+    with pytest.raises(UsageError, match=said):
+        PageArea.parse(given)
+
+
+def test_millimetres_need_the_page_to_say_its_resolution() -> None:
+    page = PageImage(Path("photo.jpg"), 0, Image.new("L", (400, 300), 255), None)
+    with pytest.raises(UsageError, match=r"page 1 of photo\.jpg does not say its resolution"):
+        PageArea.parse("1,2,30,40mm").on(page)
+    assert PageArea.parse("0,0,50,50%").on(page) == (0, 0, 200, 150)
+
+
+def test_a_batch_reads_only_the_area_even_where_its_edges_cut_the_letters(
+    engine: EngineCore, tmp_path: Path
+) -> None:
+    """The area's edges run through the second row's first letter, its tops and its
+    descenders: the words whose middle is in the area are read whole (``area_route.REACH``),
+    and the first row, in reach, is left out."""
+    store = Store(tmp_path / "archive.sqlite")
+    core = EngineCore(load_config(), store=store)
+    path = tmp_path / "rows.png"
+    text_page(ROWS).save(path, dpi=(300, 300))
+    try:
+        (document,) = core.ocr(
+            OcrRequest([path], backend="tesseract", area=PageArea.parse("50,150,1400,172"))
+        )
+    finally:
+        core.close()
+    (page,) = document.pages
+    assert page.text == "Total amount 123.45 EUR"
+    assert (page.width, page.height) == (1400, 320)
+    for line in page.lines:
+        assert 150 <= (line.box[1] + line.box[3]) / 2 <= 172
+    assert page.route.endswith("only the area 50,150,1400,172 px of the page")
+    assert store.page_count() == 0 and store.resumable_jobs() == []  # not the page's reading
+    store.close()
+
+
+def test_a_pdf_page_with_its_own_text_is_cut_to_the_area_of_it(
+    engine: EngineCore, tmp_path: Path
+) -> None:
+    lines = ["Kundennummer 40815", "Rechnungsnummer 2018-4711", "Datum 30.10.2018"]
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(born_digital.pdf_bytes([born_digital.prose_page(lines)]))
+
+    (document,) = engine.ocr(
+        OcrRequest([path], area=PageArea.parse("15,23,150,28.5mm"), archive=False)
+    )
+
+    (page,) = document.pages
+    assert page.text == "Rechnungsnummer 2018-4711"
+    assert page.backend == "pdf-text"
+    assert "read from the text layer" in page.route
+    assert page.route.endswith("px of the page (given as 15,23,150,28.5mm)")

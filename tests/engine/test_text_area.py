@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from samples import text_page
 from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.results.document import OcrLine, OcrPage, OcrWord
-from ablage_desktop.engine.text.area import text_in_area, with_area_read
+from ablage_desktop.engine.text.area import text_in_area, with_area_read, within_area
 from ablage_desktop.engine.text.layout import in_reading_order
 
 # An invoice's table as RapidOCR gives it: one box per run of print, no word boxes.
@@ -141,3 +142,14 @@ def test_lettering_kept_out_of_the_text_stays_out_of_it() -> None:
     )
     assert page.text.startswith("Pos. Beschreibung Betrag\n")
     assert "ACME" not in page.text and logo in page.lines
+
+
+def test_a_page_cut_to_an_area_keeps_the_words_in_it_where_they_stood() -> None:
+    logo = OcrLine("ACME", 0.9, (900, 0, 1100, 60), in_text=False)
+    page = dataclasses.replace(table_page(), lines=(*table_page().lines, logo))
+    cut = within_area(page, (80, 150, 1050, 270))
+    assert cut.text == "10 Sony Sunny01 8.150,00\n20 Highscreen MS 1775P 9.440,00"
+    assert [line.box for line in cut.lines] == [line.box for line in TABLE[2:]]
+    assert cut.markdown is None and (cut.width, cut.height) == (1200, 400)
+    assert within_area(page, (850, 0, 1200, 150)).lines == (TABLE[1], logo)
+    assert within_area(page, (850, 0, 1200, 150)).text == "Betrag"  # the logo stays out of it

@@ -5,12 +5,18 @@ person frames it in the window and has it read again. The area is cut out with a
 its own paper around it (a frame drawn tight to the print leaves letters touching the cut,
 which a text detector misses), read as a page, and its lines are placed back on the page as
 a stamp's are (``preprocess.stage.Variant``, its way back a translation).
+
+The command line reads one area of every page (``ocr --area``): a script that wants one field
+of a pile of the same form gives it once, in the page's pixels, in millimetres of the paper or
+in per cent of the page (``PageArea``), whatever resolution each copy was scanned at.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -29,11 +35,73 @@ MAX_MARGIN = 48
 """...at most this many pixels."""
 PAPER = 95
 """The percentile of the area's brightness taken for its paper."""
+UNITS = ("px", "mm", "%")
+"""What an area given before its page is seen is measured in: the page's pixels as a batch
+reads it (a JSON result's boxes), millimetres of the paper, per cent of the page's sides."""
+MM_PER_INCH = 25.4
+
+
+@dataclass(frozen=True, slots=True)
+class PageArea:
+    """An area of every page, given before any page is seen: ``LEFT,TOP,RIGHT,BOTTOM`` from
+    the page's top left corner, in one of ``UNITS``."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+    unit: str = "px"
+
+    @classmethod
+    def parse(cls, text: str) -> PageArea:
+        """``"100,200,900,300"``, ``"20,35,110,50mm"`` or ``"0,0,50,15%"``."""
+        raw = text.strip().lower().replace(" ", "")
+        unit = next((unit for unit in UNITS if raw.endswith(unit)), "px")
+        numbers = raw.removesuffix(unit).split(",")
+        form = f"an area is LEFT,TOP,RIGHT,BOTTOM in px (the default), mm or %, not {text!r}"
+        try:
+            left, top, right, bottom = (float(number) for number in numbers)
+        except ValueError:
+            raise UsageError(form) from None
+        values = (left, top, right, bottom)
+        if not all(math.isfinite(value) and value >= 0 for value in values):
+            raise UsageError(f"{form}: its numbers are 0 or more")
+        if right <= left or bottom <= top:
+            raise UsageError(f"{form}: RIGHT is more than LEFT, BOTTOM more than TOP")
+        if unit == "%" and max(values) > 100:
+            raise UsageError(f"{form}: per cent of the page are 100 at most")
+        return cls(left, top, right, bottom, unit)
+
+    def on(self, page: PageImage, frame: tuple[int, int] | None = None) -> Box:
+        """The area in ``page``'s pixels (not yet clipped to the page), or in those of
+        ``frame`` (width, height): the same page at another scale (a page read from its PDF
+        text layer has its lines in the layer's pixels, its image a small render)."""
+        width, height = frame or (page.width, page.height)
+        if self.unit == "%":
+            across, down = width / 100, height / 100
+        elif self.unit == "mm":
+            if not page.dpi:
+                raise UsageError(
+                    f"page {page.index + 1} of {page.document.name} does not say its "
+                    "resolution: give the area in px or %"
+                )
+            across = down = page.dpi * width / page.width / MM_PER_INCH
+        else:
+            across = down = 1.0
+        return (
+            round(self.left * across),
+            round(self.top * down),
+            round(self.right * across),
+            round(self.bottom * down),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.left:g},{self.top:g},{self.right:g},{self.bottom:g}{self.unit}"
 
 
 def read_area(page: PageImage, area: Box, recognize: Callable[[PageImage], OcrPage]) -> OcrPage:
     """``area`` of ``page`` (its pixels) read by ``recognize``: its lines on the whole page."""
-    left, top, right, bottom = _within(area, page.width, page.height)
+    left, top, right, bottom = within(area, page.width, page.height)
     cut = page.image.crop((left, top, right, bottom))
     margin = min(MAX_MARGIN, round(MARGIN * min(cut.size)))
     padded = ImageOps.expand(cut, border=margin, fill=_paper(cut))
@@ -47,12 +115,13 @@ def read_area(page: PageImage, area: Box, recognize: Callable[[PageImage], OcrPa
     return variant.restore(recognize(variant.page))
 
 
-def _within(area: Box, width: int, height: int) -> Box:
+def within(area: Box, width: int, height: int) -> Box:
+    """``area`` clipped to a page of ``width`` x ``height``; too small a frame is refused."""
     x0, y0, x1, y1 = area
     left, right = max(0, min(x0, x1)), min(width, max(x0, x1))
     top, bottom = max(0, min(y0, y1)), min(height, max(y0, y1))
     if right - left < MIN_SIDE or bottom - top < MIN_SIDE:
-        raise UsageError(f"the frame is too small to read ({right - left} x {bottom - top} px)")
+        raise UsageError(f"the area is too small to read ({right - left} x {bottom - top} px)")
     return left, top, right, bottom
 
 

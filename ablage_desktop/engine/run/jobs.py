@@ -26,6 +26,7 @@ from ablage_desktop.engine.events import (
     PageDone,
 )
 from ablage_desktop.engine.intake.documents import IntakeLimits
+from ablage_desktop.engine.models.area_reading import PageArea
 from ablage_desktop.engine.models.manager import ModelManager
 from ablage_desktop.engine.models.router import AUTO
 from ablage_desktop.engine.results.document import OcrDocument
@@ -53,6 +54,9 @@ class OcrRequest:
     """Where the caller puts the results (kept with the batch, given back on resume)."""
     pdf_text: str | None = None
     """``intake.pdf_text`` for this request (``text_layer.MODES``); None: the configured one."""
+    area: PageArea | None = None
+    """Read only this area of every page (``ocr --area``); such a batch is not archived (its
+    pages are not the documents' readings)."""
 
 
 def resume_request(job: Job) -> OcrRequest:

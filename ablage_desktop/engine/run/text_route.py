@@ -64,7 +64,7 @@ class TextLayerFirst:
     def concurrency(self) -> int:
         return self.engines.concurrency
 
-    def _from_layer(self, page: PageImage) -> tuple[bool, str]:
+    def from_layer(self, page: PageImage) -> tuple[bool, str]:
         """Whether ``page`` is read from its layer, and the words for its route."""
         layer = page.text_layer
         if layer is None:
@@ -85,7 +85,7 @@ class TextLayerFirst:
 
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         started = time.perf_counter()
-        use, reason = self._from_layer(page)
+        use, reason = self.from_layer(page)
         if use:
             return self._layer_page(page, reason, started)
         result = self.engines.recognize(page, cancel)
@@ -95,7 +95,7 @@ class TextLayerFirst:
         self, pages: Sequence[PageImage], cancel: CancelToken | None = None
     ) -> list[OcrPage]:
         started = time.perf_counter()
-        decisions = [self._from_layer(page) for page in pages]
+        decisions = [self.from_layer(page) for page in pages]
         others = [page for page, (use, _) in zip(pages, decisions, strict=True) if not use]
         read: list[OcrPage] = []
         if len(others) > 1:

@@ -46,6 +46,16 @@ def with_area_read(page: OcrPage, area: Box, reading: Sequence[OcrLine]) -> OcrP
     return dataclasses.replace(page, text=text, lines=(*ordered, *aside), markdown=None)
 
 
+def within_area(page: OcrPage, area: Box) -> OcrPage:
+    """``page`` cut to ``area``: the parts of its lines inside it, the text theirs in reading
+    order (a PDF page read from its own text, of which ``ocr --area`` wants one field). A
+    layout engine's Markdown no longer matches and is dropped."""
+    parts = [part for line in page.lines if (part := split(line, area)[0])]
+    text, ordered = in_reading_order([line for line in parts if line.in_text])
+    aside = tuple(line for line in parts if not line.in_text)
+    return dataclasses.replace(page, text=text, lines=(*ordered, *aside), markdown=None)
+
+
 def split(line: OcrLine, area: Box) -> tuple[OcrLine | None, OcrLine | None]:
     """The part of ``line`` in ``area`` and the part outside it (either the line itself where
     all of it is on one side; None where nothing is)."""
