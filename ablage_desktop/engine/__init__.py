@@ -89,7 +89,7 @@ if TYPE_CHECKING:
     from ablage_desktop.engine.run.jobs import OcrRequest
     from ablage_desktop.engine.run.states import DocumentState, JobState
     from ablage_desktop.engine.statuses import BackendStatus
-    from ablage_desktop.engine.text.area import text_in_area, with_area_read
+    from ablage_desktop.engine.text.area import parts_in_area, text_in_area, with_area_read
     from ablage_desktop.engine.text.folding import find_words
     from ablage_desktop.engine.text.running_text import running_text
 
@@ -175,6 +175,7 @@ _HOMES: dict[str, str] = {
     "JobState": "ablage_desktop.engine.run.states",
     "BackendStatus": "ablage_desktop.engine.statuses",
     "find_words": "ablage_desktop.engine.text.folding",
+    "parts_in_area": "ablage_desktop.engine.text.area",
     "text_in_area": "ablage_desktop.engine.text.area",
     "with_area_read": "ablage_desktop.engine.text.area",
 }
@@ -255,6 +256,7 @@ __all__ = [
     "open_document",
     "output_conflict",
     "output_error",
+    "parts_in_area",
     "path_from_storage",
     "path_to_storage",
     "render_png",

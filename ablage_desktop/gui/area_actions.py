@@ -4,10 +4,10 @@ An amount, an IBAN, the sender's address: often a person wants one part of a pag
 selecting it in the text pane means finding it there first. Framing it on the page (a drag
 with Shift held, or any drag after Edit > Copy the text of an area) copies the text standing
 in the frame, as recognised, or as corrected where the correction kept the lines
-(``text_in_area``). Where the reading went wrong in one place (small print, a stamp), the
-frame's menu has it read again on its own by an engine of the person's choice
-(``Engine.read_area``); its lines take the place of what stood there, as a correction does
-(the export writes them; the archive keeps the page as first read).
+(``text_in_area``), and marks it in the text pane. Where the reading went wrong in one place
+(small print, a stamp), the frame's menu has it read again on its own by an engine of the
+person's choice (``Engine.read_area``); its lines take the place of what stood there, as a
+correction does (the export writes them; the archive keeps the page as first read).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
-from ablage_desktop.engine import AUTO, OcrPage, text_in_area, with_area_read
+from ablage_desktop.engine import AUTO, OcrPage, parts_in_area, text_in_area, with_area_read
 from ablage_desktop.engine.errors import AblageError
 from ablage_desktop.gui.failures import describe
 from ablage_desktop.gui.widgets.page_view import Area
@@ -39,6 +39,7 @@ class AreaActions(QObject):
         super().__init__(window)
         self._window = window
         window.page_view.areaSelected.connect(self.copy)
+        window.page_view.areaCleared.connect(lambda: window.text_pane.mark_framed([]))
         window.page_view.customContextMenuRequested.connect(self.show_menu)
 
     def _say(self, message: str) -> None:
@@ -63,6 +64,7 @@ class AreaActions(QObject):
             self._say(self._unplaced_message())
         elif text := text_in_area(page.lines, area):
             QGuiApplication.clipboard().setText(text)
+            self._window.text_pane.mark_framed(parts_in_area(page.lines, area))
             rows = len([row for row in text.split("\n") if row.strip()])
             self._say(self.tr("Copied the text in the frame: %n line(s).", "", rows))
         else:

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from samples import text_page
@@ -55,6 +56,28 @@ def test_a_frame_around_the_amount_copies_it(window: MainWindow) -> None:
 
     assert QApplication.clipboard().text() == "123.45 EUR"
     assert "frame: 1 line" in window.statusBar().currentMessage()
+    pane = window.text_pane
+    assert [pane.text[start:end] for start, end in pane.framed] == ["123.45 EUR"]
+
+
+def test_the_words_a_frame_took_are_marked_in_the_text_until_it_goes(window: MainWindow) -> None:
+    page = window.navigation.current_page()
+    assert page is not None
+    pane = window.text_pane
+    (invoice,) = [line for line in page.lines if "Invoice" in line.text]
+    right = next(word for word in invoice.words if word.text == "4711").box[2] + 5
+
+    drag(window.page_view, scene_point(window, 0, 0), scene_point(window, right, page.height))
+
+    assert [pane.text[start:end] for start, end in pane.framed] == ["Invoice 4711", "Total amount"]
+    assert len(pane.extraSelections()) == 2
+    QTest.mouseClick(  # a click on the page drops the frame, and the marks with it
+        window.page_view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=window.page_view.mapFromScene(scene_point(window, 1390, 300)),
+    )
+    assert window.page_view.area is None
+    assert pane.framed == [] and pane.extraSelections() == []
 
 
 def test_the_menu_item_frames_with_a_plain_drag(window: MainWindow) -> None:

@@ -29,9 +29,14 @@ def text_in_area(lines: Sequence[OcrLine], area: Box) -> str:
     """The text of the parts of ``lines`` inside ``area`` (page pixels), in reading order;
     lines kept out of the page's text (``OcrLine.in_text``: a logo's lettering) are left out,
     as the page's text leaves them."""
-    parts = [part for line in lines if line.in_text and (part := split(line, area)[0])]
-    text, _ = in_reading_order(parts)
+    text, _ = in_reading_order([part for part in parts_in_area(lines, area) if part])
     return text
+
+
+def parts_in_area(lines: Sequence[OcrLine], area: Box) -> list[OcrLine | None]:
+    """For each of ``lines``, its part inside ``area``; None where none is, or where the line
+    is kept out of the page's text (the window marks the parts in the text it shows)."""
+    return [split(line, area)[0] if line.in_text else None for line in lines]
 
 
 def with_area_read(page: OcrPage, area: Box, reading: Sequence[OcrLine]) -> OcrPage:

@@ -149,11 +149,12 @@ class PageView(QGraphicsView):
 
     A drag with Shift held (or any drag after ``choose_area``) frames an area instead of
     panning: ``areaSelected(box)`` gives it in the page's pixels, the boxes' own, and the
-    frame stays drawn until the next click, area or page.
+    frame stays drawn until the next click, area or page (``areaCleared`` but for a page).
     """
 
     lineClicked = Signal(int)
     areaSelected = Signal(object)  # Area
+    areaCleared = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -323,6 +324,7 @@ class PageView(QGraphicsView):
         if self._area_item is not None:
             self.scene().removeItem(self._area_item)
             self._area_item = None
+            self.areaCleared.emit()
 
     def _stop_choosing(self) -> None:
         self._choosing_area = False

@@ -8,6 +8,7 @@ text from where the previous line ended, which finds it inside its row.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QGuiApplication, QTextCursor
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 _HIGHLIGHT = QColor(255, 214, 102)
 _SEARCH_HIT = QColor(255, 140, 0)
 _SEARCH_HIT_TEXT = QColor(0, 0, 0)
+_IN_FRAME = QColor(150, 200, 255)
 
 
 def map_lines(text: str, lines: tuple[OcrLine, ...]) -> list[tuple[int, int] | None]:
@@ -117,6 +119,7 @@ class TextPane(QPlainTextEdit):
         self._words = ""
         self._hits: list[tuple[int, int]] = []
         self._qt_hits: list[tuple[int, int]] = []
+        self._framed: list[tuple[int, int]] = []
         self._syncing = False
         self.cursorPositionChanged.connect(self._on_cursor_moved)
         self.textChanged.connect(self._on_text_changed)
@@ -158,6 +161,7 @@ class TextPane(QPlainTextEdit):
             self._edited = False
             self._current = None
             self._line_selection = None
+            self._framed = []
             self.setExtraSelections([])
             self.setPlainText(text)
         finally:
@@ -204,26 +208,56 @@ class TextPane(QPlainTextEdit):
         self._qt_hits = [self._qt_span(span) for span in self._hits]
         self._apply_selections()
         if self._qt_hits:
-            self._syncing = True
-            try:
-                caret = self.textCursor()
-                caret.setPosition(self._qt_hits[0][0])
-                self.setTextCursor(caret)
-                self.ensureCursorVisible()
-            finally:
-                self._syncing = False
+            self._show_position(self._qt_hits[0][0])
+
+    # --- what a frame on the page took -----------------------------------------------------
+
+    def mark_framed(self, parts: Sequence[OcrLine | None]) -> None:
+        """Mark in the text what a frame drawn on the page took (for each of the page's
+        lines, its part in the frame: ``parts_in_area``) and scroll to the first; an empty
+        list clears. Text the user has changed since is not marked (its places moved)."""
+        spans = []
+        if not self._edited:
+            for span, part in zip(self._ranges, parts, strict=False):
+                if span is None or part is None:
+                    continue
+                found = find_line(self._text, part.text.split(), span[0])
+                if found is not None and found[1] <= span[1]:
+                    spans.append(self._qt_span(found))
+        self._framed = spans
+        self._apply_selections()
+        if spans:
+            self._show_position(spans[0][0])
+
+    @property
+    def framed(self) -> list[tuple[int, int]]:
+        """The marked parts a frame took: ``(start, end)`` Qt positions in the text."""
+        return list(self._framed)
+
+    def _show_position(self, position: int) -> None:
+        self._syncing = True
+        try:
+            caret = self.textCursor()
+            caret.setPosition(position)
+            self.setTextCursor(caret)
+            self.ensureCursorVisible()
+        finally:
+            self._syncing = False
 
     def _apply_selections(self) -> None:
         selections = [] if self._line_selection is None else [self._line_selection]
-        for start, end in self._qt_hits:
+        marks = [(span, _IN_FRAME, None) for span in self._framed]
+        marks += [(span, _SEARCH_HIT, _SEARCH_HIT_TEXT) for span in self._qt_hits]
+        for (start, end), background, foreground in marks:
             cursor = QTextCursor(self.document())
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            hit = QTextEdit.ExtraSelection()
-            hit.cursor = cursor
-            hit.format.setBackground(_SEARCH_HIT)
-            hit.format.setForeground(_SEARCH_HIT_TEXT)
-            selections.append(hit)
+            mark = QTextEdit.ExtraSelection()
+            mark.cursor = cursor
+            mark.format.setBackground(background)
+            if foreground is not None:
+                mark.format.setForeground(foreground)
+            selections.append(mark)
         self.setExtraSelections(selections)
 
     @property
@@ -247,16 +281,8 @@ class TextPane(QPlainTextEdit):
         Never emits ``lineSelected``: this is the slot the page view drives.
         """
         span = self._highlight(index)
-        if span is None:
-            return
-        self._syncing = True
-        try:
-            caret = self.textCursor()
-            caret.setPosition(span[0])
-            self.setTextCursor(caret)
-            self.ensureCursorVisible()
-        finally:
-            self._syncing = False
+        if span is not None:
+            self._show_position(span[0])
 
     def _highlight(self, index: int | None) -> tuple[int, int] | None:
         """Paint line ``index``'s background, leaving the user's caret and selection alone."""
