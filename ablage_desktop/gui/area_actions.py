@@ -20,7 +20,14 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
-from ablage_desktop.engine import AUTO, OcrPage, parts_in_area, text_in_area, with_area_read
+from ablage_desktop.engine import (
+    AUTO,
+    OcrPage,
+    PageArea,
+    parts_in_area,
+    text_in_area,
+    with_area_read,
+)
 from ablage_desktop.engine.errors import AblageError
 from ablage_desktop.gui.failures import describe
 from ablage_desktop.gui.widgets.page_view import Area
@@ -70,6 +77,20 @@ class AreaActions(QObject):
         else:
             self._say(self.tr("No recognised text in the frame."))
 
+    def copy_option(self, area: Area) -> None:
+        """Put ``area`` on the clipboard as the command line's ``--area`` in per cent of the
+        page: the same field of every copy of a form, scanned at any resolution."""
+        page = self._window.navigation.current_page()
+        if page is None:
+            return
+        option = f"--area {PageArea.in_percent(area, page.width, page.height)}"
+        QGuiApplication.clipboard().setText(option)
+        self._say(
+            self.tr(
+                "Copied {0}: 'ablage-desktop ocr {0} ...' reads this area of every page."
+            ).format(option)
+        )
+
     def _unplaced_message(self) -> str:
         return self.tr(
             "This page's text has no places on the page (its engine gives none, or a "
@@ -85,8 +106,11 @@ class AreaActions(QObject):
         menu = QMenu(window.page_view)
         copy = menu.addAction(self.tr("&Copy the text in the frame"))
         copy.setEnabled(area is not None)
+        where = menu.addAction(self.tr("Copy the frame for the command &line (--area)"))
+        where.setEnabled(area is not None and window.navigation.current_page() is not None)
         if area is not None:
             copy.triggered.connect(lambda: self.copy(area))
+            where.triggered.connect(lambda: self.copy_option(area))
         again = menu.addMenu(self.tr("&Read the frame again with"))
         again.setEnabled(area is not None and self._readable() is not None)
         for name in self.engines():

@@ -143,6 +143,13 @@ def test_an_area_that_is_no_area_is_refused_in_words(given: str, said: str) -> N
         PageArea.parse(given)
 
 
+def test_a_frame_in_per_cent_of_its_page_to_a_tenth_within_the_page() -> None:
+    area = PageArea.in_percent((200, 600, 1984, 3507), 2480, 3508)
+    assert str(area) == "8.1,17.1,80,100%"
+    assert PageArea.in_percent((-5, 0, 2600, 10), 2480, 3508).right == 100.0
+    assert PageArea.parse(str(area)) == area
+
+
 def test_millimetres_need_the_page_to_say_its_resolution() -> None:
     page = PageImage(Path("photo.jpg"), 0, Image.new("L", (400, 300), 255), None)
     with pytest.raises(UsageError, match=r"page 1 of photo\.jpg does not say its resolution"):

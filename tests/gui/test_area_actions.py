@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -15,6 +16,8 @@ from test_main_window import BATCH_TIMEOUT_MS, choose_backend
 from test_page_view import drag
 from windows import open_window
 
+from ablage_desktop.engine.intake.documents import PageImage
+from ablage_desktop.engine.models.area_reading import PageArea
 from ablage_desktop.gui.main_window import MainWindow
 
 
@@ -163,9 +166,11 @@ def test_the_page_menu_offers_the_engines_once_a_frame_is_drawn(window: MainWind
     before = menu_actions()
     assert not before["&Copy the text in the frame"]
     assert not before["&Read the frame again with"]
+    assert not before["Copy the frame for the command &line (--area)"]
     frame_row(window, "Total")
     after = menu_actions()
     assert after["&Copy the text in the frame"] and after["&Read the frame again with"]
+    assert after["Copy the frame for the command &line (--area)"]
     assert {"auto", "tesseract", "rapidocr"} <= set(window.area_actions.engines())
 
 
@@ -199,3 +204,24 @@ def test_edit_read_the_frame_again_takes_the_engine_box_s_choice(
     page = window.navigation.current_page()
     assert page is not None and page.text.startswith("Invoice 4711 of 30.10.2018")
     assert window.queue.entries[0].edited
+
+
+def test_a_frame_is_copied_as_the_command_lines_area_of_the_same_place(
+    window: MainWindow,
+) -> None:
+    """In per cent of the page: ``ocr --area`` finds the same place on a copy scanned at
+    another resolution (``tests/test_cli.py``)."""
+    page = window.navigation.current_page()
+    assert page is not None
+    frame_row(window, "Total")
+    area = window.page_view.area
+    assert area is not None
+
+    window.area_actions.copy_option(area)
+
+    option = QApplication.clipboard().text()
+    assert option.startswith("--area ") and option.endswith("%")
+    assert option in window.statusBar().currentMessage()
+    image = Image.new("L", (page.width, page.height), 255)
+    again = PageArea.parse(option.removeprefix("--area ")).on(PageImage(Path("x"), 0, image, None))
+    assert all(abs(a - b) <= 2 for a, b in zip(again, area, strict=True))

@@ -95,22 +95,22 @@
 <context>
     <name>AreaActions</name>
     <message>
-        <location filename="../area_actions.py" line="51"/>
+        <location filename="../area_actions.py" line="59"/>
         <source>Select a read page first.</source>
         <translation>Wählen Sie zuerst eine gelesene Seite.</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="55"/>
+        <location filename="../area_actions.py" line="63"/>
         <source>Drag a frame around the text to copy (Esc: cancel).</source>
         <translation>Ziehen Sie ein Rechteck um den Text, der kopiert werden soll (Esc: abbrechen).</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="61"/>
+        <location filename="../area_actions.py" line="69"/>
         <source>This page has not been read yet.</source>
         <translation>Diese Seite ist noch nicht gelesen.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="67"/>
+        <location filename="../area_actions.py" line="76"/>
         <source>Copied the text in the frame: %n line(s).</source>
         <translation>
             <numerusform>Text im Rechteck kopiert: %n Zeile.</numerusform>
@@ -118,47 +118,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="69"/>
+        <location filename="../area_actions.py" line="78"/>
         <source>No recognised text in the frame.</source>
         <translation>Kein erkannter Text im Rechteck.</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="73"/>
+        <location filename="../area_actions.py" line="90"/>
+        <source>Copied {0}: &apos;ablage-desktop ocr {0} ...&apos; reads this area of every page.</source>
+        <translation>{0} kopiert: &apos;ablage-desktop ocr {0} ...&apos; liest diesen Bereich jeder Seite.</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="96"/>
         <source>This page&apos;s text has no places on the page (its engine gives none, or a correction added or removed lines): use the text instead.</source>
         <translation>Der Text dieser Seite hat keine Positionen auf der Seite (sie wurde ohne Zeilenpositionen gelesen, oder eine Korrektur hat Zeilen hinzugefügt oder entfernt): nehmen Sie stattdessen den Text.</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="84"/>
+        <location filename="../area_actions.py" line="107"/>
         <source>&amp;Copy the text in the frame</source>
         <translation>Text im Rechteck &amp;kopieren</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="88"/>
+        <location filename="../area_actions.py" line="109"/>
+        <source>Copy the frame for the command &amp;line (--area)</source>
+        <translation>Rechteck für die KommandoRechteck für die &amp;Kommandozeile kopieren (--area)amp;zeile kopieren (--area)</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="114"/>
         <source>&amp;Read the frame again with</source>
         <translation>Rechteck &amp;neu lesen mit</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="94"/>
+        <location filename="../area_actions.py" line="120"/>
         <source>Frame an area first: drag with Shift held</source>
         <translation>Zuerst einen Bereich aufziehen: mit gedrückter Umschalttaste ziehen</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="125"/>
+        <location filename="../area_actions.py" line="151"/>
         <source>Frame an area of a page that has been read first.</source>
         <translation>Ziehen Sie zuerst ein Rechteck auf einer gelesenen Seite auf.</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="133"/>
+        <location filename="../area_actions.py" line="159"/>
         <source>Reading the frame again with {0}...</source>
         <translation>Das Rechteck wird mit {0} neu gelesen …</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="156"/>
+        <location filename="../area_actions.py" line="182"/>
         <source>The document left the queue before its frame was read again.</source>
         <translation>Das Dokument wurde aus der Warteschlange entfernt, bevor sein Rechteck neu gelesen war.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="160"/>
+        <location filename="../area_actions.py" line="186"/>
         <source>Read the frame again with {0}: %n line(s).</source>
         <translation>
             <numerusform>Rechteck mit {0} neu gelesen: %n Zeile.</numerusform>
@@ -166,7 +176,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="166"/>
+        <location filename="../area_actions.py" line="192"/>
         <source>{0} could not read the frame: {1}</source>
         <translation>{0} konnte das Rechteck nicht lesen: {1}</translation>
     </message>
@@ -1276,17 +1286,17 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>PageView</name>
     <message>
-        <location filename="../widgets/page_view.py" line="161"/>
+        <location filename="../widgets/page_view.py" line="162"/>
         <source>Page view</source>
         <translation>Seitenansicht</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="164"/>
+        <location filename="../widgets/page_view.py" line="165"/>
         <source>The page image with a box around each recognised line; drag with Shift held to copy the text of an area</source>
         <translation>Das Seitenbild mit einem Rahmen um jede erkannte Zeile; mit gedrückter Umschalttaste ziehen, um den Text eines Bereichs zu kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="487"/>
+        <location filename="../widgets/page_view.py" line="489"/>
         <source>Drop scans, photos or PDFs here</source>
         <translation>Scans, Fotos oder PDFs hierher ziehen</translation>
     </message>
@@ -1760,27 +1770,27 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>TextPane</name>
     <message>
-        <location filename="../widgets/text_pane.py" line="106"/>
+        <location filename="../widgets/text_pane.py" line="108"/>
         <source>Page text</source>
         <translation>Seitentext</translation>
     </message>
     <message>
-        <location filename="../widgets/text_pane.py" line="107"/>
+        <location filename="../widgets/text_pane.py" line="109"/>
         <source>The recognised text of the page appears here</source>
         <translation>Hier erscheint der erkannte Text der Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/text_pane.py" line="151"/>
+        <location filename="../widgets/text_pane.py" line="154"/>
         <source>Markdown with the page&apos;s headings, lists and tables</source>
         <translation>Markdown mit den Überschriften, Listen und Tabellen der Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/text_pane.py" line="292"/>
+        <location filename="../widgets/text_pane.py" line="318"/>
         <source>Copy all text</source>
         <translation>Gesamten Text kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/text_pane.py" line="293"/>
+        <location filename="../widgets/text_pane.py" line="319"/>
         <source>Copy as running text</source>
         <translation>Als Fließtext kopieren</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>AreaActions</name>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="67"/>
+        <location filename="../area_actions.py" line="76"/>
         <source>Copied the text in the frame: %n line(s).</source>
         <translation>
             <numerusform>Copied the text in the frame: %n line.</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="160"/>
+        <location filename="../area_actions.py" line="186"/>
         <source>Read the frame again with {0}: %n line(s).</source>
         <translation>
             <numerusform>Read the frame again with {0}: %n line.</numerusform>
