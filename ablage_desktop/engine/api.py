@@ -9,7 +9,7 @@ The model manager, the router and the decoders stay inside (``core.EngineCore``)
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -250,6 +250,14 @@ class Engine:
         """One step of indexing an older archive's pages for words inside words (each step
         short, so that other calls come between); the pages indexed, 0 once none is left."""
         return self._archive.index_older_pages()
+
+    def keep_correction(self, sha256: str, page: OcrPage, was: Collection[str]) -> int:
+        """Keep ``page``, corrected by the user, in the archive in place of the readings of
+        that page of document ``sha256`` whose text is one of ``was`` (what the window showed
+        of it): reading the document again
+        there, or opening it from a search, gives the corrected text, and the search finds
+        its words. How many readings took it (0 without an archive)."""
+        return self._archive.keep_correction(sha256, page, was)
 
     def archived_document(self, sha256: str, path: Path) -> OcrDocument | None:
         """The stored pages of a document; None when the archive holds none."""

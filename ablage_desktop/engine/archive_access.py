@@ -7,10 +7,11 @@ to resume, no hits, no stored document.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from pathlib import Path
 
 from ablage_desktop.engine.archive.store import Job, SearchHit, Store, fts_query
-from ablage_desktop.engine.results.document import OcrDocument
+from ablage_desktop.engine.results.document import OcrDocument, OcrPage
 from ablage_desktop.engine.run.jobs import OcrRequest, resume_request
 from ablage_desktop.engine.run.states import JobState
 
@@ -59,6 +60,10 @@ class ArchiveAccess:
     def index_older_pages(self) -> int:
         """``Store.index_older_pages``: one step; 0 without an archive or once done."""
         return self._store.index_older_pages() if self._store is not None else 0
+
+    def keep_correction(self, sha256: str, page: OcrPage, was: Collection[str]) -> int:
+        """``Store.correct_page``; 0 without an archive."""
+        return self._store.correct_page(sha256, page, was) if self._store is not None else 0
 
     def document(self, sha256: str, path: Path) -> OcrDocument | None:
         """The stored pages of a document as a result to show and export; None when the

@@ -7,7 +7,7 @@ in the frame, as recognised, or as corrected where the correction kept the lines
 (``text_in_area``), and marks it in the text pane. Where the reading went wrong in one place
 (small print, a stamp), the frame's menu has it read again on its own by an engine of the
 person's choice (``Engine.read_area``); its lines take the place of what stood there, as a
-correction does (the export writes them; the archive keeps the page as first read).
+correction does (the export writes them, the archive keeps them: ``corrections``).
 """
 
 from __future__ import annotations

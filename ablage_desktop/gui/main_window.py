@@ -34,6 +34,7 @@ from ablage_desktop.gui.batch_progress import BatchProgress
 from ablage_desktop.gui.bench_dialog import BenchDialog
 from ablage_desktop.gui.bridge import EngineBridge
 from ablage_desktop.gui.close_guard import CloseQuestion, QuitGuard
+from ablage_desktop.gui.corrections import ArchivedCorrections
 from ablage_desktop.gui.document_export import DocumentExport
 from ablage_desktop.gui.engine_choice import EngineChoice
 from ablage_desktop.gui.export_all import ExportAll
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.backend_box = self.engine_choice.backend_box
         self.language_box = self.engine_choice.language_box
         self.navigation = PageNavigation(self)
+        self.corrections = ArchivedCorrections(self)
         self.area_actions = AreaActions(self)
         self.prev_button = self.navigation.prev_button
         self.next_button = self.navigation.next_button
@@ -381,6 +383,7 @@ class MainWindow(QMainWindow):
         if self.bench_dialog is not None:
             self.bench_dialog.reject()  # cancels a running benchmark
         self._save_settings()
+        self.corrections.write_now()
         self.graph.stop()
         self.watched.close()
         event.accept()

@@ -171,15 +171,18 @@ class PageNavigation(QObject):
             self.keep_page(entry, edited_page(page, text), redraw=False)
 
     def keep_page(self, entry: QueueEntry, page: OcrPage, redraw: bool = True) -> bool:
-        """Keep ``page``, changed by the user, in ``entry``'s result (the export writes it),
-        and show it where it is shown (``redraw``: not while the text pane is being typed
-        in); False where the entry has left the queue or is not read to its end yet."""
+        """Keep ``page``, changed by the user, in ``entry``'s result (the export writes it;
+        the archive keeps it, ``corrections``), and show it where it is shown (``redraw``:
+        not while the text pane is being typed in); False where the entry has left the
+        queue or is not read to its end yet."""
         queue = self._window.queue
         row = next((n for n, e in enumerate(queue.entries) if e is entry), None)
         if row is None or entry.result is None:
             return False
+        before = entry.pages.get(page.index)
         entry.pages[page.index] = page
         entry.result = with_page(entry.result, page)
+        self._window.corrections.changed(entry, before, page)
         if not entry.edited:
             entry.edited = True
             queue.refresh_row(row)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sqlite3
 import subprocess
 import sys
@@ -75,6 +77,43 @@ def test_reading_a_page_again_replaces_it_and_its_index(store: Store) -> None:
     assert [hit.page for hit in store.search("Quittung")] == [0]
 
 
+def first_and_corrected(store: Store, requested: str) -> tuple[str | None, str | None]:
+    with sqlite3.connect(store.path) as db:
+        first, corrected = db.execute(
+            "SELECT first_result, corrected FROM pages WHERE requested = ?", (requested,)
+        ).fetchone()
+    return (first and json.loads(first)["text"]), corrected
+
+
+def test_a_correction_is_kept_and_found_and_the_first_reading_beside_it(store: Store) -> None:
+    read = page(0, "Rechnunq Nr. 4711\nGesamt 12,50")
+    store.add_page(SHA, Path("r.png"), "auto", read)
+    store.add_page(SHA, Path("r.png"), "tesseract", page(0, "Rechnunq Nr. 47l1"))
+    fixed = dataclasses.replace(read, text="Rechnung Nr. 4711\nGesamt 12,50")
+
+    assert store.correct_page(SHA, fixed, was=[read.text]) == 1  # the reading shown, not the other
+    assert store.pages(SHA, "auto") == {0: fixed}
+    assert [(hit.page, hit.document.name) for hit in store.search("Rechnung")] == [(0, "r.png")]
+    assert [hit.page for hit in store.search("Rechnunq")] == [0]  # the tesseract reading's
+    first, corrected = first_and_corrected(store, "auto")
+    assert first == read.text and corrected is not None
+
+    again = dataclasses.replace(fixed, text="Rechnung Nr. 4711\nGesamt 12,60")
+    assert store.correct_page(SHA, again, was=[read.text, fixed.text]) == 1
+    assert store.correct_page(SHA, again, was=["what no reading holds"]) == 0
+    assert store.pages(SHA, "auto")[0].text.endswith("12,60")
+    assert first_and_corrected(store, "auto")[0] == read.text  # still the first reading
+
+
+def test_reading_a_corrected_page_again_replaces_the_correction(store: Store) -> None:
+    read = page(0, "Rechnunq")
+    store.add_page(SHA, Path("r.png"), "auto", read)
+    store.correct_page(SHA, dataclasses.replace(read, text="Rechnung"), was=[read.text])
+    store.add_page(SHA, Path("r.png"), "auto", page(0, "Rechnung neu"))  # --force
+    assert store.pages(SHA, "auto")[0].text == "Rechnung neu"
+    assert first_and_corrected(store, "auto") == (None, None)
+
+
 def test_search_finds_words_with_or_without_umlauts_and_marks_hits(store: Store) -> None:
     store.add_page(SHA, Path("/a/invoice.pdf"), "auto", page(0, "Deckblatt"))
     store.add_page(SHA, Path("/a/invoice.pdf"), "auto", page(1, "Die Fälligkeit ist am 29.11.2018"))
@@ -144,6 +183,8 @@ def test_an_archive_of_schema_2_has_its_pages_indexed_for_words_inside_words_ste
         ]
         assert [hit.page for hit in archive.search("strasse")] == [2]
         assert archive.integrity_check() == "ok"
+        fixed = dataclasses.replace(page(1, "Rechnung 1"), text="Rechnung 1a")
+        assert archive.correct_page(SHA, fixed, was=["Rechnung 1"]) == 1  # columns added
     finally:
         archive.close()
     reopened = Store(path)  # nothing left to index, and nothing indexed twice

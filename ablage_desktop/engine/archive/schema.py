@@ -9,7 +9,10 @@ from ablage_desktop.engine.errors import StoreError
 
 SCHEMA_VERSION = 3
 """2: ``jobs.delivery``, where the caller writes a batch's results (a resumed batch writes the
-rest there too). 3: ``pages_sub``, the folded text in trigrams, for words inside words."""
+rest there too). 3: ``pages_sub``, the folded text in trigrams, for words inside words; later
+``pages.first_result`` and ``pages.corrected``, a page as the user corrected it with its first
+reading kept beside it (added to an archive of any version without changing it: an older app
+ignores the columns)."""
 
 SUB_PENDING = "pages_sub_pending"
 """The ``meta`` key holding the highest page id of an older archive that ``pages_sub`` may
@@ -59,6 +62,8 @@ CREATE TABLE IF NOT EXISTS pages (
     seconds REAL NOT NULL,
     job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
     created TEXT NOT NULL,
+    first_result TEXT,
+    corrected TEXT,
     UNIQUE (document_id, page, requested)
 );
 CREATE TABLE IF NOT EXISTS failures (
@@ -114,6 +119,11 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
         columns = {column["name"] for column in db.execute("PRAGMA table_info(jobs)")}
         if "delivery" not in columns:  # an archive of schema 1
             db.execute("ALTER TABLE jobs ADD COLUMN delivery TEXT")
+        columns = {column["name"] for column in db.execute("PRAGMA table_info(pages)")}
+        if "corrected" not in columns:  # before corrections were kept (still schema 3:
+            # an older app reads and writes such an archive as before)
+            db.execute("ALTER TABLE pages ADD COLUMN first_result TEXT")
+            db.execute("ALTER TABLE pages ADD COLUMN corrected TEXT")
         if row is None or int(row["value"]) < 3:  # pages read before words inside words
             # Indexed later, a step at a time (``fill_pages_sub``): about 0.4 ms a page, which
             # for a large archive is too long to wait for before the window shows.

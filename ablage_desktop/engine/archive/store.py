@@ -23,7 +23,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -342,7 +342,7 @@ class Store:
                     "backend = excluded.backend, quantization = excluded.quantization, "
                     "text = excluded.text, result = excluded.result, "
                     "seconds = excluded.seconds, job_id = excluded.job_id, "
-                    "created = excluded.created",
+                    "created = excluded.created, first_result = NULL, corrected = NULL",
                     (
                         document,
                         page.index,
@@ -356,6 +356,33 @@ class Store:
                         _now(),
                     ),
                 )
+        except sqlite3.Error as exc:
+            raise StoreError(f"The archive {self.path} cannot be written: {exc}") from exc
+
+    def correct_page(self, sha256: str, page: OcrPage, was: Collection[str]) -> int:
+        """Keep ``page`` as the user corrected it in place of the readings of its page whose
+        text is one of ``was`` (what the window showed of it, before and while it was
+        corrected), the first reading kept beside it (``first_result``): the archive answers
+        with it, and its search finds the corrected words. How many readings took it."""
+        if not was:
+            return 0
+        try:
+            with self._transaction() as db:
+                changed = db.execute(
+                    "UPDATE pages SET text = ?, result = ?, corrected = ?, "
+                    "first_result = coalesce(first_result, result) "
+                    "WHERE document_id = (SELECT id FROM documents WHERE sha256 = ?) "
+                    f"AND page = ? AND text IN ({', '.join('?' * len(was))})",
+                    (
+                        page.text,
+                        json.dumps(page.to_json(), ensure_ascii=False),
+                        _now(),
+                        sha256,
+                        page.index,
+                        *was,
+                    ),
+                )
+                return changed.rowcount
         except sqlite3.Error as exc:
             raise StoreError(f"The archive {self.path} cannot be written: {exc}") from exc
 

@@ -93,6 +93,14 @@
     </message>
 </context>
 <context>
+    <name>ArchivedCorrections</name>
+    <message>
+        <location filename="../corrections.py" line="101"/>
+        <source>The correction could not be kept in the archive: {0}</source>
+        <translation>Die Korrektur konnte nicht im Archiv gespeichert werden: {0}</translation>
+    </message>
+</context>
+<context>
     <name>AreaActions</name>
     <message>
         <location filename="../area_actions.py" line="59"/>
@@ -781,23 +789,23 @@
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="294"/>
+        <location filename="../main_window.py" line="296"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="296"/>
-        <location filename="../main_window.py" line="305"/>
+        <location filename="../main_window.py" line="298"/>
+        <location filename="../main_window.py" line="307"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="332"/>
+        <location filename="../main_window.py" line="334"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="338"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
