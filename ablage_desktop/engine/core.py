@@ -345,7 +345,7 @@ class EngineCore:
             dispatcher, limits.pdf_text, events, reads_pdf_text
         )
         if request.area is not None:
-            recognizer = InArea(recognizer, request.area)
+            recognizer = InArea(recognizer, request.area, self._preprocess.turns)
         return runner.run(request, recognizer, limits, cancel or CancelToken())
 
     def _dispatcher(self, request: OcrRequest, emit: JobStamp) -> PageDispatcher:

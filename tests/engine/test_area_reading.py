@@ -183,6 +183,34 @@ def test_a_batch_reads_only_the_area_even_where_its_edges_cut_the_letters(
     store.close()
 
 
+@pytest.mark.parametrize("degrees", [90, 180])
+def test_a_copy_scanned_turned_is_read_where_the_area_lies_on_the_upright_page(
+    engine: EngineCore, tmp_path: Path, degrees: int
+) -> None:
+    """A form put into the feeder the other way round: the field is found on the page
+    turned upright, and its lines are placed back on the page as scanned."""
+    path = tmp_path / "turned.png"
+    text_page(ROWS).rotate(degrees, expand=True).save(path, dpi=(300, 300))
+
+    (document,) = engine.ocr(
+        OcrRequest(
+            [path],
+            backend="tesseract",
+            area=PageArea.parse(",".join(map(str, SECOND_ROW))),
+            archive=False,
+        )
+    )
+
+    (page,) = document.pages
+    assert page.text == "Total amount 123.45 EUR"
+    ((x0, y0, x1, y1),) = [line.box for line in page.lines]
+    if degrees == 180:  # the row under the first, upside down: above it, from the right
+        assert (page.width, page.height) == (1400, 320) and y1 < 200 and x0 > 700
+    else:  # turned a quarter counter-clockwise: a column in the left half, read upwards
+        assert (page.width, page.height) == (320, 1400) and x1 < 200 and y0 > 700
+    assert f"of the page turned upright ({360 - degrees}° counter-clockwise)" in page.route
+
+
 def test_a_pdf_page_with_its_own_text_is_cut_to_the_area_of_it(
     engine: EngineCore, tmp_path: Path
 ) -> None:

@@ -48,7 +48,8 @@ scale: told nothing, Tesseract read the upscaled page as a 96-dpi one with chara
 as large (on the three 100-dpi forms of the development set, told 192 it read them 5-20 %
 faster and 8 words better, the other pages unchanged)."""
 
-_TRANSPOSE = {1: "ROTATE_90", 2: "ROTATE_180", 3: "ROTATE_270"}
+TRANSPOSE = {1: "ROTATE_90", 2: "ROTATE_180", 3: "ROTATE_270"}
+"""Pillow's transpose for each counter-clockwise quarter turn."""
 LONG_LINE = 8
 """Characters from which a line's box shows which way the text runs."""
 
@@ -223,6 +224,20 @@ class Preprocessor:
             )
             return PreparedPage.unchanged(page)
 
+    def turns(self, page: PageImage) -> int:
+        """Counter-clockwise quarter turns that make ``page`` upright; 0 where it is, or where
+        the orientation step is off or cannot tell (``ocr --area``: its area lies on the page
+        as it reads, and a copy of a form scanned upside down has its field elsewhere)."""
+        settings = self.settings
+        if not (settings.enabled and settings.orientation.enabled):
+            return 0
+        try:
+            found = self._orientation.detect(page.image, measure(page.image))
+        except Exception:  # as ``prepare``: a page is read as it is rather than lost
+            log.warning("Orientation failed on page %d of %s", page.index + 1, page.document.name)
+            return 0
+        return 0 if found is None else found.turns
+
     def doubts(self, prepared: PreparedPage, result: OcrPage) -> str | None:
         """Why a page read before its orientation was checked may be turned, or None."""
         engine = prepared.orientation_deferred
@@ -370,7 +385,7 @@ class Preprocessor:
             return image, measures
         from PIL import Image as PILImage
 
-        method = getattr(PILImage.Transpose, _TRANSPOSE[found.turns])
+        method = getattr(PILImage.Transpose, TRANSPOSE[found.turns])
         image = source.transpose(method)
         prepared.turn, _, _ = geometry.quarter_turn(found.turns, source.width, source.height)
         prepared.notes.append(

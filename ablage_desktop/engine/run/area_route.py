@@ -7,16 +7,24 @@ misread ("Fälliakeit" for a g cut at its descender). So a page read from its PD
 is read whole (the layer costs nothing), and any other page has the area cut out with
 ``REACH`` of the page around it and read on its own (``area_reading``, as the window's "Read
 the frame again" does): the engine reads little more than the field, its edges whole. Then
-the reading is cut to the area (``within_area``). The lines keep their places on the page,
-and the route says which area.
+the reading is cut to the area (``within_area``). A page lying on its side or upside down (a
+copy put into the feeder the other way round) is turned upright first, the area placed on
+the upright page (``Preprocessor.turns``: a PDF's text layer stands upright already). The
+lines keep their places on the page as scanned, and the route says which area.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+
+from PIL import Image
 
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.models.area_reading import PageArea, read_area, within
+from ablage_desktop.engine.preprocess import geometry
+from ablage_desktop.engine.preprocess.geometry import BoxMapper
+from ablage_desktop.engine.preprocess.stage import TRANSPOSE, Variant
 from ablage_desktop.engine.results.document import Box, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.text_route import TextLayerFirst
@@ -28,29 +36,49 @@ a line and a half of office print, a word's first letters)."""
 
 
 class InArea:
-    """A page recognizer reading only ``area`` of each page, through ``pages``."""
+    """A page recognizer reading only ``area`` of each page, through ``pages``; ``turns``
+    tells how a page lies (``Preprocessor.turns``): the area lies on the upright page."""
 
-    def __init__(self, pages: TextLayerFirst, area: PageArea) -> None:
+    def __init__(
+        self, pages: TextLayerFirst, area: PageArea, turns: Callable[[PageImage], int]
+    ) -> None:
         self.pages = pages
         self.area = area
         self.name = pages.name
+        self._turns = turns
 
     @property
     def concurrency(self) -> int:
         return self.pages.concurrency
 
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
-        if self.pages.from_layer(page)[0]:
+        if self.pages.from_layer(page)[0]:  # the layer's lines stand upright already
             whole = self.pages.recognize(page, cancel)  # in the layer's pixels
             box = within(self.area.on(page, (whole.width, whole.height)), whole.width, whole.height)
-        else:
-            box = within(self.area.on(page), page.width, page.height)
-            around = _grown(box, round(REACH * max(page.width, page.height)), page)
-            whole = read_area(page, around, lambda cut: self.pages.recognize(cut, cancel))
-        read = within_area(whole, box)
+            return self._noted(within_area(whole, box), box, 0)
+        turns = self._turns(page)
+        if not turns:
+            read, box = self._read(page, cancel)
+            return self._noted(read, box, 0)
+        forward, _, _ = geometry.quarter_turn(turns, page.width, page.height)
+        image = page.image.transpose(getattr(Image.Transpose, TRANSPOSE[turns]))
+        upright = dataclasses.replace(page, image=image, text_layer=None)
+        read, box = self._read(upright, cancel)
+        back = BoxMapper(geometry.invert(forward), page.width, page.height)
+        return self._noted(Variant(upright, page, back, ()).restore(read), box, turns)
+
+    def _read(self, page: PageImage, cancel: CancelToken | None) -> tuple[OcrPage, Box]:
+        """The area of ``page`` and ``REACH`` around it read, cut to the area; the area."""
+        box = within(self.area.on(page), page.width, page.height)
+        around = _grown(box, round(REACH * max(page.width, page.height)), page)
+        whole = read_area(page, around, lambda cut: self.pages.recognize(cut, cancel))
+        return within_area(whole, box), box
+
+    def _noted(self, read: OcrPage, box: Box, turns: int) -> OcrPage:
         pixels = ",".join(str(side) for side in box)
         given = "" if self.area.unit == "px" else f" (given as {self.area})"
-        where = f"only the area {pixels} px of the page{given}"
+        page = f"the page turned upright ({90 * turns}° counter-clockwise)" if turns else "the page"
+        where = f"only the area {pixels} px of {page}{given}"
         route = f"{read.route}; {where}" if read.route else where
         return dataclasses.replace(read, route=route)
 
