@@ -189,6 +189,20 @@ class Engine:
         ``UsageError`` for a frame too small to read, and what a page's reading raises."""
         return self._core.read_area(path, index, area, backend, languages)
 
+    def read_turned(
+        self,
+        path: Path,
+        index: int,
+        turns: int,
+        backend: str | None = None,
+        languages: str | None = None,
+    ) -> OcrPage:
+        """Page ``index`` of ``path`` read again turned ``turns`` quarter turns
+        counter-clockwise (the user's answer where the orientation step left a page lying
+        on its side or upside down) by ``backend``; its lines placed on the page as it is
+        shown, to take the page's place as a correction does."""
+        return self._core.read_turned(path, index, turns, backend, languages)
+
     def export(
         self, document: OcrDocument, path: Path, fmt: str, inputs: Iterable[Path] = ()
     ) -> None:

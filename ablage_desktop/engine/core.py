@@ -31,7 +31,7 @@ from ablage_desktop.engine.intake.decoding import IsolatedDecoder
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot, SystemProbe
 from ablage_desktop.engine.memory.sampler import MemorySampler
-from ablage_desktop.engine.models.area_reading import read_area
+from ablage_desktop.engine.models.area_reading import read_area, read_turned
 from ablage_desktop.engine.models.dispatcher import PageDispatcher
 from ablage_desktop.engine.models.footprints import FootprintStore
 from ablage_desktop.engine.models.manager import ModelManager
@@ -439,6 +439,21 @@ class EngineCore:
         request = OcrRequest([path], backend=backend, languages=languages, archive=False)
         dispatcher = self._dispatcher(request, JobStamp(self.events.emit))
         return read_area(page, area, dispatcher.recognize)
+
+    def read_turned(
+        self,
+        path: Path,
+        index: int,
+        turns: int,
+        backend: str | None = None,
+        languages: str | None = None,
+    ) -> OcrPage:
+        """Page ``index`` of ``path`` turned ``turns`` quarter turns counter-clockwise and
+        read by ``backend``; its lines on the page as it is (``area_reading``)."""
+        page = self._page_beside(path, index, self.config.intake.pdf_dpi)
+        request = OcrRequest([path], backend=backend, languages=languages, archive=False)
+        dispatcher = self._dispatcher(request, JobStamp(self.events.emit))
+        return read_turned(page, turns, dispatcher.recognize)
 
     def preview(self, path: Path, index: int, dpi: int = PREVIEW_DPI) -> Image.Image:
         """Page ``index`` of ``path`` for display, at ``dpi`` for PDFs (images as they are).

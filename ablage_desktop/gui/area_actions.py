@@ -112,10 +112,11 @@ class AreaActions(QObject):
             copy.triggered.connect(lambda: self.copy(area))
             where.triggered.connect(lambda: self.copy_option(area))
         again = menu.addMenu(self.tr("&Read the frame again with"))
-        again.setEnabled(area is not None and self._readable() is not None)
+        again.setEnabled(area is not None and self._window.navigation.readable() is not None)
         for name in self.engines():
             act = again.addAction(name)
             act.triggered.connect(functools.partial(self.read_again, name))
+        window.page_turns.add_to(menu)
         if area is None:
             hint = menu.addAction(self.tr("Frame an area first: drag with Shift held"))
             hint.setEnabled(False)
@@ -128,16 +129,6 @@ class AreaActions(QObject):
         statuses = self._window.engine_choice.statuses
         return [AUTO, *(s.name for s in statuses if s.available and ":" not in s.name)]
 
-    def _readable(self) -> tuple[QueueEntry, int] | None:
-        """The shown document and page where its reading is done and its file still there."""
-        navigation = self._window.navigation
-        if navigation.row is None or navigation.current_page() is None:
-            return None
-        entry = self._window.queue.entries[navigation.row]
-        if entry.result is None or not Path(entry.path).is_file():
-            return None
-        return entry, navigation.page_index
-
     def read_with_chosen(self) -> None:
         """Edit > Read the frame again: with the engine chosen in the engine box."""
         self.read_again(self._window.engine_choice.backend())
@@ -146,7 +137,7 @@ class AreaActions(QObject):
         """Read the framed area again with ``backend``; its lines replace what stood there."""
         window = self._window
         area = window.page_view.area
-        shown = self._readable()
+        shown = self._window.navigation.readable()
         if area is None or shown is None:
             self._say(self.tr("Frame an area of a page that has been read first."))
             return

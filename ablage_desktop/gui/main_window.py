@@ -43,6 +43,7 @@ from ablage_desktop.gui.intake import DocumentIntake
 from ablage_desktop.gui.memory_status import MemoryStatus
 from ablage_desktop.gui.menus import WindowMenus
 from ablage_desktop.gui.page_navigation import PageNavigation
+from ablage_desktop.gui.page_turns import PageTurns
 from ablage_desktop.gui.pdf_passwords import PdfPasswords
 from ablage_desktop.gui.reasons import in_user_words, reason_text
 from ablage_desktop.gui.watched_folders import WatchedFolders
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.navigation = PageNavigation(self)
         self.corrections = ArchivedCorrections(self)
         self.area_actions = AreaActions(self)
+        self.page_turns = PageTurns(self)
         self.prev_button = self.navigation.prev_button
         self.next_button = self.navigation.next_button
         self.page_label = self.navigation.page_label

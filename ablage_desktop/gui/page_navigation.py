@@ -170,6 +170,16 @@ class PageNavigation(QObject):
         if page is not None:
             self.keep_page(entry, edited_page(page, text), redraw=False)
 
+    def readable(self) -> tuple[QueueEntry, int] | None:
+        """The shown document and page where its reading is done and its file still there
+        (to be read again: a frame of it, or the page turned)."""
+        if self.row is None or self.current_page() is None:
+            return None
+        entry = self._window.queue.entries[self.row]
+        if entry.result is None or not Path(entry.path).is_file():
+            return None
+        return entry, self.page_index
+
     def keep_page(self, entry: QueueEntry, page: OcrPage, redraw: bool = True) -> bool:
         """Keep ``page``, changed by the user, in ``entry``'s result (the export writes it;
         the archive keeps it, ``corrections``), and show it where it is shown (``redraw``:

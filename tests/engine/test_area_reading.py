@@ -8,7 +8,7 @@ from pathlib import Path
 import born_digital
 import pytest
 from PIL import Image
-from samples import pdf_bytes, text_page
+from samples import engine_without, pdf_bytes, text_page
 
 from ablage_desktop.engine.archive.store import Store
 from ablage_desktop.engine.config import load_config
@@ -227,3 +227,26 @@ def test_a_pdf_page_with_its_own_text_is_cut_to_the_area_of_it(
     assert page.backend == "pdf-text"
     assert "read from the text layer" in page.route
     assert page.route.endswith("px of the page (given as 15,23,150,28.5mm)")
+
+
+# --- a page read again turned as the user says -----------------------------------------------
+
+
+def test_a_page_the_orientation_step_left_on_its_side_is_read_turned_as_the_user_says(
+    tmp_path: Path,
+) -> None:
+    """With the orientation step off (as where it abstains), the page lying on its side
+    reads as nothing useful; turned a quarter clockwise by hand it reads, its boxes on the
+    page as it lies."""
+    path = tmp_path / "sideways.png"
+    text_page(ROWS).rotate(90, expand=True).save(path, dpi=(300, 300))
+    with engine_without("orientation", tmp_path) as core:
+        (as_is,) = core.ocr(OcrRequest([path], backend="tesseract", archive=False))
+        turned = core.read_turned(path, 0, 3, "tesseract")  # 270° counter-clockwise
+
+    assert "Total amount" not in as_is.text
+    assert turned.text == "Invoice 4711 of 30.10.2018\n\nTotal amount 123.45 EUR"  # as upright
+    assert (turned.width, turned.height) == (320, 1400)
+    for line in turned.lines:  # columns of the page lying on its side, read upwards
+        x0, y0, x1, y1 = line.box
+        assert x1 - x0 < y1 - y0 and 0 <= x0 < x1 <= 320 and 0 <= y0 < y1 <= 1400

@@ -23,8 +23,9 @@ from PIL import Image, ImageOps
 
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.intake.documents import PageImage
+from ablage_desktop.engine.preprocess import geometry
 from ablage_desktop.engine.preprocess.geometry import BoxMapper
-from ablage_desktop.engine.preprocess.stage import Variant
+from ablage_desktop.engine.preprocess.stage import TRANSPOSE, Variant
 from ablage_desktop.engine.results.document import Box, OcrPage
 
 MIN_SIDE = 8
@@ -125,6 +126,24 @@ def read_area(page: PageImage, area: Box, recognize: Callable[[PageImage], OcrPa
         BoxMapper(back, page.width, page.height),
         (),
     )
+    return variant.restore(recognize(variant.page))
+
+
+def upright_variant(page: PageImage, turns: int) -> Variant:
+    """``page`` turned ``turns`` quarter turns counter-clockwise, with the way back onto the
+    page as it was (the lines of its reading are placed there)."""
+    forward, _, _ = geometry.quarter_turn(turns, page.width, page.height)
+    turned = page.image
+    if turns % 4:
+        turned = turned.transpose(getattr(Image.Transpose, TRANSPOSE[turns % 4]))
+    back = BoxMapper(geometry.invert(forward), page.width, page.height)
+    return Variant(dataclasses.replace(page, image=turned, text_layer=None), page, back, ())
+
+
+def read_turned(page: PageImage, turns: int, recognize: Callable[[PageImage], OcrPage]) -> OcrPage:
+    """``page`` turned as the user says (the orientation step missed it) and read by
+    ``recognize``: its lines on the page as it was, where its preview shows them."""
+    variant = upright_variant(page, turns)
     return variant.restore(recognize(variant.page))
 
 

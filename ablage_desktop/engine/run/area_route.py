@@ -18,13 +18,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PIL import Image
-
 from ablage_desktop.engine.intake.documents import PageImage
-from ablage_desktop.engine.models.area_reading import PageArea, read_area, within
-from ablage_desktop.engine.preprocess import geometry
-from ablage_desktop.engine.preprocess.geometry import BoxMapper
-from ablage_desktop.engine.preprocess.stage import TRANSPOSE, Variant
+from ablage_desktop.engine.models.area_reading import (
+    PageArea,
+    read_area,
+    upright_variant,
+    within,
+)
 from ablage_desktop.engine.results.document import Box, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.text_route import TextLayerFirst
@@ -60,12 +60,9 @@ class InArea:
         if not turns:
             read, box = self._read(page, cancel)
             return self._noted(read, box, 0)
-        forward, _, _ = geometry.quarter_turn(turns, page.width, page.height)
-        image = page.image.transpose(getattr(Image.Transpose, TRANSPOSE[turns]))
-        upright = dataclasses.replace(page, image=image, text_layer=None)
-        read, box = self._read(upright, cancel)
-        back = BoxMapper(geometry.invert(forward), page.width, page.height)
-        return self._noted(Variant(upright, page, back, ()).restore(read), box, turns)
+        variant = upright_variant(page, turns)
+        read, box = self._read(variant.page, cancel)
+        return self._noted(variant.restore(read), box, turns)
 
     def _read(self, page: PageImage, cancel: CancelToken | None) -> tuple[OcrPage, Box]:
         """The area of ``page`` and ``REACH`` around it read, cut to the area; the area."""

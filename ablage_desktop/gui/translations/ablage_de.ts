@@ -156,27 +156,27 @@
         <translation>Rechteck &amp;neu lesen mit</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="120"/>
+        <location filename="../area_actions.py" line="121"/>
         <source>Frame an area first: drag with Shift held</source>
         <translation>Zuerst einen Bereich aufziehen: mit gedrückter Umschalttaste ziehen</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="151"/>
+        <location filename="../area_actions.py" line="142"/>
         <source>Frame an area of a page that has been read first.</source>
         <translation>Ziehen Sie zuerst ein Rechteck auf einer gelesenen Seite auf.</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="159"/>
+        <location filename="../area_actions.py" line="150"/>
         <source>Reading the frame again with {0}...</source>
         <translation>Das Rechteck wird mit {0} neu gelesen …</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="182"/>
+        <location filename="../area_actions.py" line="173"/>
         <source>The document left the queue before its frame was read again.</source>
         <translation>Das Dokument wurde aus der Warteschlange entfernt, bevor sein Rechteck neu gelesen war.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="186"/>
+        <location filename="../area_actions.py" line="177"/>
         <source>Read the frame again with {0}: %n line(s).</source>
         <translation>
             <numerusform>Rechteck mit {0} neu gelesen: %n Zeile.</numerusform>
@@ -184,7 +184,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="192"/>
+        <location filename="../area_actions.py" line="183"/>
         <source>{0} could not read the frame: {1}</source>
         <translation>{0} konnte das Rechteck nicht lesen: {1}</translation>
     </message>
@@ -789,23 +789,23 @@
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="296"/>
+        <location filename="../main_window.py" line="298"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="298"/>
-        <location filename="../main_window.py" line="307"/>
+        <location filename="../main_window.py" line="300"/>
+        <location filename="../main_window.py" line="309"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="338"/>
+        <location filename="../main_window.py" line="340"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
@@ -1289,6 +1289,57 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <location filename="../page_navigation.py" line="109"/>
         <source> (from the archive)</source>
         <translation> (aus dem Archiv)</translation>
+    </message>
+</context>
+<context>
+    <name>PageTurns</name>
+    <message>
+        <location filename="../page_turns.py" line="41"/>
+        <source>90° &amp;clockwise</source>
+        <translation>90° im &amp;Uhrzeigersinn</translation>
+    </message>
+    <message>
+        <location filename="../page_turns.py" line="42"/>
+        <source>&amp;180°</source>
+        <translation>&amp;180°</translation>
+    </message>
+    <message>
+        <location filename="../page_turns.py" line="43"/>
+        <source>90° c&amp;ounter-clockwise</source>
+        <translation>90° &amp;gegen den Uhrzeigersinn</translation>
+    </message>
+    <message>
+        <location filename="../page_turns.py" line="48"/>
+        <source>&amp;Turn the page and read it again</source>
+        <translation>Seite &amp;drehen und neu lesen</translation>
+    </message>
+    <message>
+        <location filename="../page_turns.py" line="61"/>
+        <source>Select a page that has been read first.</source>
+        <translation>Wählen Sie zuerst eine gelesene Seite.</translation>
+    </message>
+    <message>
+        <location filename="../page_turns.py" line="66"/>
+        <source>Reading the page again, turned {0}...</source>
+        <translation>Die Seite wird neu gelesen, gedreht um {0} ...</translation>
+    </message>
+    <message>
+        <location filename="../page_turns.py" line="82"/>
+        <source>The document left the queue before its page was read again.</source>
+        <translation>Das Dokument wurde aus der Warteschlange entfernt, bevor seine Seite neu gelesen war.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../page_turns.py" line="86"/>
+        <source>Read the page again, turned {0}: %n line(s).</source>
+        <translation>
+            <numerusform>Seite neu gelesen, gedreht um {0}: %n Zeile.</numerusform>
+            <numerusform>Seite neu gelesen, gedreht um {0}: %n Zeilen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../page_turns.py" line="100"/>
+        <source>The page could not be read again: {0}</source>
+        <translation>Die Seite konnte nicht neu gelesen werden: {0}</translation>
     </message>
 </context>
 <context>

@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="186"/>
+        <location filename="../area_actions.py" line="177"/>
         <source>Read the frame again with {0}: %n line(s).</source>
         <translation>
             <numerusform>Read the frame again with {0}: %n line.</numerusform>
@@ -93,6 +93,17 @@
         <translation>
             <numerusform>%n waiting</numerusform>
             <numerusform>%n waiting</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PageTurns</name>
+    <message numerus="yes">
+        <location filename="../page_turns.py" line="86"/>
+        <source>Read the page again, turned {0}: %n line(s).</source>
+        <translation>
+            <numerusform>Read the page again, turned {0}: %n line.</numerusform>
+            <numerusform>Read the page again, turned {0}: %n lines.</numerusform>
         </translation>
     </message>
 </context>
