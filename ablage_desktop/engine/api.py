@@ -268,9 +268,9 @@ class Engine:
     def keep_correction(self, sha256: str, page: OcrPage, was: Collection[str]) -> int:
         """Keep ``page``, corrected by the user, in the archive in place of the readings of
         that page of document ``sha256`` whose text is one of ``was`` (what the window showed
-        of it): reading the document again
-        there, or opening it from a search, gives the corrected text, and the search finds
-        its words. How many readings took it (0 without an archive)."""
+        of it): reading the document again there, or opening it from a search, gives the
+        corrected text, and the search finds its words. How many readings took it (0
+        without an archive)."""
         return self._archive.keep_correction(sha256, page, was)
 
     def archived_document(self, sha256: str, path: Path) -> OcrDocument | None:

@@ -148,7 +148,7 @@
     <message>
         <location filename="../area_actions.py" line="109"/>
         <source>Copy the frame for the command &amp;line (--area)</source>
-        <translation>Rechteck für die KommandoRechteck für die &amp;Kommandozeile kopieren (--area)amp;zeile kopieren (--area)</translation>
+        <translation>Rechteck für die Kommando&amp;zeile kopieren (--area)</translation>
     </message>
     <message>
         <location filename="../area_actions.py" line="114"/>
