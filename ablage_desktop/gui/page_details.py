@@ -26,4 +26,6 @@ def page_details(page: OcrPage | None) -> str:
     if page.preprocessing:
         before = QCoreApplication.translate("PageDetails", "Before reading: {0}")
         lines.append(before.format("; ".join(page.preprocessing)))
+    if page.corrected:
+        lines.append(QCoreApplication.translate("PageDetails", "Corrected in the window"))
     return "\n".join(lines)

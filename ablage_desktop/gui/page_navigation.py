@@ -6,6 +6,7 @@ boxes and its text from the queue's entry, and keeps the user's corrections in t
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -190,6 +191,7 @@ class PageNavigation(QObject):
         if row is None or entry.result is None:
             return False
         before = entry.pages.get(page.index)
+        page = dataclasses.replace(page, corrected=True)
         entry.pages[page.index] = page
         entry.result = with_page(entry.result, page)
         self._window.corrections.changed(entry, before, page)

@@ -89,10 +89,10 @@ def test_a_correction_is_kept_and_found_and_the_first_reading_beside_it(store: S
     read = page(0, "Rechnunq Nr. 4711\nGesamt 12,50")
     store.add_page(SHA, Path("r.png"), "auto", read)
     store.add_page(SHA, Path("r.png"), "tesseract", page(0, "Rechnunq Nr. 47l1"))
-    fixed = dataclasses.replace(read, text="Rechnung Nr. 4711\nGesamt 12,50")
+    fixed = dataclasses.replace(read, text="Rechnung Nr. 4711\nGesamt 12,50", corrected=True)
 
     assert store.correct_page(SHA, fixed, was=[read.text]) == 1  # the reading shown, not the other
-    assert store.pages(SHA, "auto") == {0: fixed}
+    assert store.pages(SHA, "auto") == {0: fixed} and fixed.to_json()["corrected"] is True
     assert [(hit.page, hit.document.name) for hit in store.search("Rechnung")] == [(0, "r.png")]
     assert [hit.page for hit in store.search("Rechnunq")] == [0]  # the tesseract reading's
     first, corrected = first_and_corrected(store, "auto")

@@ -70,7 +70,10 @@ def test_a_correction_typed_just_before_closing_is_what_the_next_reading_gives(
     with open_window(qtbot, tmp_path, store=archive) as window:
         read_shown(window, qtbot, letter)
         assert window.text_pane.toPlainText() == "Rechnung 4711"
-        assert window.queue.entries[0].restored == {0}
+        entry = window.queue.entries[0]
+        assert entry.restored == {0} and entry.pages[0].corrected
+        assert entry.edited and "(edited)" in window.queue.queue_model.index(0, 2).data()
+        assert "Corrected in the window" in window.page_label.toolTip()
 
 
 def test_without_an_archive_a_correction_is_kept_for_the_export_only(

@@ -179,6 +179,9 @@ class OcrPage:
     markdown: str | None = None
     """The page as Markdown with its structure (headings, lists, tables) where a layout
     engine read it; None where the lines are all there is."""
+    corrected: bool = False
+    """Changed by a person in the window (typed over, a frame or the page turned read
+    again), not the batch's reading; the archive keeps it so (``Store.correct_page``)."""
     stages: tuple[tuple[str, float], ...] = field(default=(), compare=False)
     """Seconds this page spent in each stage of recognition (``preprocessing``, each engine
     by name, ``combining``), for benchmarks; not kept in the archive."""
@@ -206,6 +209,8 @@ class OcrPage:
             data["preprocessing"] = list(self.preprocessing)
         if self.markdown is not None:  # only pages a layout engine read carry the key
             data["markdown"] = self.markdown
+        if self.corrected:  # only pages a person changed carry the key
+            data["corrected"] = True
         return data
 
     @classmethod
@@ -223,6 +228,7 @@ class OcrPage:
             fallbacks=tuple(Fallback.from_json(item) for item in data.get("fallbacks", ())),
             preprocessing=tuple(str(step) for step in data.get("preprocessing", ())),
             markdown=None if data.get("markdown") is None else str(data["markdown"]),
+            corrected=bool(data.get("corrected", False)),
         )
 
 

@@ -1262,31 +1262,36 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <source>Before reading: {0}</source>
         <translation>Vor dem Lesen: {0}</translation>
     </message>
+    <message>
+        <location filename="../page_details.py" line="30"/>
+        <source>Corrected in the window</source>
+        <translation>Im Fenster korrigiert</translation>
+    </message>
 </context>
 <context>
     <name>PageNavigation</name>
     <message>
-        <location filename="../page_navigation.py" line="47"/>
+        <location filename="../page_navigation.py" line="48"/>
         <source>Previous page</source>
         <translation>Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="48"/>
+        <location filename="../page_navigation.py" line="49"/>
         <source>Next page</source>
         <translation>Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="52"/>
+        <location filename="../page_navigation.py" line="53"/>
         <source>Page number</source>
         <translation>Seitenzahl</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="107"/>
+        <location filename="../page_navigation.py" line="108"/>
         <source>page {0} of {1}</source>
         <translation>Seite {0} von {1}</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="109"/>
+        <location filename="../page_navigation.py" line="110"/>
         <source> (from the archive)</source>
         <translation> (aus dem Archiv)</translation>
     </message>

@@ -220,6 +220,7 @@ class QueueModel(QAbstractTableModel):
             state=DocumentState.ARCHIVED,
             result=document,
             restored=set(pages),
+            edited=any(page.corrected for page in document.pages),
         )
         return self._add(entry)
 
@@ -284,6 +285,7 @@ class QueueModel(QAbstractTableModel):
         if found:
             row, entry = found
             entry.pages[page.index] = page
+            entry.edited = entry.edited or page.corrected  # corrected before, from the archive
             entry.state = DocumentState.RUNNING
             self.refresh_row(row)
 
@@ -301,6 +303,7 @@ class QueueModel(QAbstractTableModel):
             entry.result = result
             for page in result.pages:
                 entry.pages[page.index] = page
+            entry.edited = entry.edited or any(page.corrected for page in result.pages)
             entry.state, error = DocumentState.of(result), result.error
             entry.kind = error.kind if error else ""
             entry.reason = error.message if error and entry.state is DocumentState.FAILED else ""
