@@ -10,7 +10,7 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -435,10 +435,8 @@ class EngineCore:
     ) -> OcrPage:
         """Page ``index`` of ``path`` read again inside ``area`` alone (the page's pixels as
         a batch reads it) by ``backend``; its lines on the whole page (``area_reading``)."""
-        page = self._page_beside(path, index, self.config.intake.pdf_dpi)
-        request = OcrRequest([path], backend=backend, languages=languages, archive=False)
-        dispatcher = self._dispatcher(request, JobStamp(self.events.emit))
-        return read_area(page, area, dispatcher.recognize)
+        page, recognize = self._again(path, index, backend, languages)
+        return read_area(page, area, recognize)
 
     def read_turned(
         self,
@@ -450,10 +448,17 @@ class EngineCore:
     ) -> OcrPage:
         """Page ``index`` of ``path`` turned ``turns`` quarter turns counter-clockwise and
         read by ``backend``; its lines on the page as it is (``area_reading``)."""
+        page, recognize = self._again(path, index, backend, languages)
+        return read_turned(page, turns, recognize)
+
+    def _again(
+        self, path: Path, index: int, backend: str | None, languages: str | None
+    ) -> tuple[PageImage, Callable[[PageImage], OcrPage]]:
+        """Page ``index`` of ``path`` as a batch reads it, decoded beside any batch, and the
+        chosen engine's reading of a page, for a part or a turn of it read again."""
         page = self._page_beside(path, index, self.config.intake.pdf_dpi)
         request = OcrRequest([path], backend=backend, languages=languages, archive=False)
-        dispatcher = self._dispatcher(request, JobStamp(self.events.emit))
-        return read_turned(page, turns, dispatcher.recognize)
+        return page, self._dispatcher(request, JobStamp(self.events.emit)).recognize
 
     def preview(self, path: Path, index: int, dpi: int = PREVIEW_DPI) -> Image.Image:
         """Page ``index`` of ``path`` for display, at ``dpi`` for PDFs (images as they are).
