@@ -273,6 +273,12 @@ class Engine:
         without an archive)."""
         return self._archive.keep_correction(sha256, page, was)
 
+    def revert_correction(self, sha256: str, index: int, was: Collection[str]) -> OcrPage | None:
+        """Put the engine's first reading of page ``index`` of document ``sha256`` back in
+        the archive in place of its correction (the reading whose text is one of ``was``);
+        that first reading, or None where the archive keeps no correction of it."""
+        return self._archive.revert_correction(sha256, index, was)
+
     def archived_document(self, sha256: str, path: Path) -> OcrDocument | None:
         """The stored pages of a document; None when the archive holds none."""
         return self._archive.document(sha256, path)

@@ -65,6 +65,10 @@ class ArchiveAccess:
         """``Store.correct_page``; 0 without an archive."""
         return self._store.correct_page(sha256, page, was) if self._store is not None else 0
 
+    def revert_correction(self, sha256: str, index: int, was: Collection[str]) -> OcrPage | None:
+        """``Store.revert_page``; None without an archive."""
+        return self._store.revert_page(sha256, index, was) if self._store is not None else None
+
     def document(self, sha256: str, path: Path) -> OcrDocument | None:
         """The stored pages of a document as a result to show and export; None when the
         archive holds none of its pages."""

@@ -6,10 +6,15 @@ is written ``DELAY_MS`` after its last change, in the control thread (the archiv
 wait for a batch's commit), in place of the reading the window showed: the archive finds it by
 its text, one of the texts the window showed for that page (``Engine.keep_correction``). What
 is waiting, or was sent and not yet written, when the window closes is written then.
+
+Edit > Undo the corrections of the page puts the engine's reading back, in the window and in
+the archive (which kept it beside the correction): the page as the window first showed it
+this session, else the archive's first reading.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import TYPE_CHECKING
 
@@ -25,11 +30,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MESSAGE_MS = 6000
 DELAY_MS = 1500
 """A page is written this long after its last change: once a person stops typing."""
 
 PageKey = tuple[str, int]
-"""A document's sha256 and a page index."""
+"""A document's sha256 (its path where it has none) and a page index."""
 
 
 class ArchivedCorrections(QObject):
@@ -47,13 +53,19 @@ class ArchivedCorrections(QObject):
         self._waiting: dict[PageKey, OcrPage] = {}
         self._unwritten: dict[PageKey, OcrPage] = {}
         """Sent to the control thread, not written yet (a queued task does not run at exit)."""
+        self._first: dict[PageKey, OcrPage] = {}
+        """The engine's reading of a page as the window showed it before its correction."""
 
     def changed(self, entry: QueueEntry, before: OcrPage | None, after: OcrPage) -> None:
         """Page ``after`` of ``entry`` replaced ``before`` (shown until now)."""
         sha256 = entry.result.sha256 if entry.result is not None else None
-        if sha256 is None or before is None or not self._window.bridge.engine.has_archive:
+        if before is None:
             return
-        key = (sha256, after.index)
+        key = (sha256 or entry.path, after.index)
+        if not before.corrected:
+            self._first.setdefault(key, before)
+        if sha256 is None or not self._window.bridge.engine.has_archive:
+            return
         self._shown.setdefault(key, set()).add(before.text)
         self._waiting[key] = after
         self._timer.start()
@@ -91,6 +103,49 @@ class ArchivedCorrections(QObject):
                 log.warning("A correction of page %d was not kept: %s", key[1] + 1, exc)
         self._unwritten.clear()
         self._waiting.clear()
+
+    def undo(self) -> None:
+        """Put the engine's reading of the shown page back in place of its corrections."""
+        window = self._window
+        page = window.navigation.current_page()
+        if page is None or window.navigation.row is None or not page.corrected:
+            self._say(self.tr("This page has no corrections to undo."))
+            return
+        entry = window.queue.entries[window.navigation.row]
+        sha256 = entry.result.sha256 if entry.result is not None else None
+        key = (sha256 or entry.path, page.index)
+        self._waiting.pop(key, None)
+        first = self._first.get(key)
+        if sha256 is None or not window.bridge.engine.has_archive:
+            self._reverted(entry, key, first, None)
+            return
+        texts = frozenset(self._shown.get(key, set()) | {page.text})
+        bridge = window.bridge
+        bridge.run(
+            bridge.engine.revert_correction,
+            sha256,
+            page.index,
+            texts,
+            on_result=functools.partial(self._reverted, entry, key, first),
+            on_error=self._failed,
+        )
+
+    def _reverted(
+        self, entry: QueueEntry, key: PageKey, first: OcrPage | None, kept: OcrPage | None
+    ) -> None:
+        """The reading to put back: the window's first (this session), else the archive's."""
+        reading = first or kept
+        if reading is None:
+            self._say(self.tr("The archive keeps no first reading of this page."))
+            return
+        if not self._window.navigation.put_back(entry, reading):
+            return
+        self._shown.setdefault(key, set()).add(reading.text)
+        self._first.pop(key, None)
+        self._say(self.tr("The engine's reading of the page is back."))
+
+    def _say(self, message: str) -> None:
+        self._window.statusBar().showMessage(message, MESSAGE_MS)
 
     def _written(self, key: PageKey, page: OcrPage) -> None:
         if self._unwritten.get(key) is page:

@@ -140,6 +140,13 @@ class WindowMenus(QObject):
             self.tr("Correct the recognised text; the export writes the corrected text")
         )
         menu.addAction(window.edit_text_action)
+        window.undo_corrections_action = action(
+            self.tr("&Undo the corrections of the page"), window.corrections.undo
+        )
+        window.undo_corrections_action.setToolTip(
+            self.tr("Put the engine's reading of the page back, also in the archive")
+        )
+        menu.addAction(window.undo_corrections_action)
         window.clear_action = action(
             self.tr("C&lear finished documents"), window.queue.clear_finished
         )

@@ -186,17 +186,28 @@ class PageNavigation(QObject):
         the archive keeps it, ``corrections``), and show it where it is shown (``redraw``:
         not while the text pane is being typed in); False where the entry has left the
         queue or is not read to its end yet."""
+        before = entry.pages.get(page.index)
+        page = dataclasses.replace(page, corrected=True)
+        if not self._put(entry, page, redraw):
+            return False
+        self._window.corrections.changed(entry, before, page)
+        return True
+
+    def put_back(self, entry: QueueEntry, page: OcrPage) -> bool:
+        """``page``, the engine's reading, back in ``entry`` in place of its correction (the
+        archive's is put back by ``corrections``); False where the entry has left the queue."""
+        return self._put(entry, dataclasses.replace(page, corrected=False), redraw=True)
+
+    def _put(self, entry: QueueEntry, page: OcrPage, redraw: bool) -> bool:
         queue = self._window.queue
         row = next((n for n, e in enumerate(queue.entries) if e is entry), None)
         if row is None or entry.result is None:
             return False
-        before = entry.pages.get(page.index)
-        page = dataclasses.replace(page, corrected=True)
         entry.pages[page.index] = page
         entry.result = with_page(entry.result, page)
-        self._window.corrections.changed(entry, before, page)
-        if not entry.edited:
-            entry.edited = True
+        edited = any(shown.corrected for shown in entry.pages.values())
+        if edited != entry.edited:
+            entry.edited = edited
             queue.refresh_row(row)
         if redraw and row == self.row and page.index == self.page_index:
             self.show_current()

@@ -105,6 +105,21 @@ def test_a_correction_is_kept_and_found_and_the_first_reading_beside_it(store: S
     assert first_and_corrected(store, "auto")[0] == read.text  # still the first reading
 
 
+def test_a_correction_is_undone_with_the_first_reading_back_and_found_again(store: Store) -> None:
+    read = page(0, "Rechnunq 4711")
+    store.add_page(SHA, Path("r.png"), "auto", read)
+    fixed = dataclasses.replace(read, text="Rechnung 4711", corrected=True)
+    store.correct_page(SHA, fixed, was=[read.text])
+
+    assert store.revert_page(SHA, 0, was=["what no reading holds"]) is None
+    assert store.revert_page(SHA, 0, was=[read.text, fixed.text]) == read
+    assert store.pages(SHA, "auto") == {0: read}
+    assert [hit.page for hit in store.search("Rechnunq")] == [0]
+    assert store.search("Rechnung") == []
+    assert first_and_corrected(store, "auto") == (None, None)
+    assert store.revert_page(SHA, 0, was=[read.text]) is None  # nothing left to undo
+
+
 def test_reading_a_corrected_page_again_replaces_the_correction(store: Store) -> None:
     read = page(0, "Rechnunq")
     store.add_page(SHA, Path("r.png"), "auto", read)

@@ -21,6 +21,10 @@ def correct(window: MainWindow, qtbot: QtBot, text: str) -> None:
     window.edit_text_action.trigger()
 
 
+def message(window: MainWindow) -> str:
+    return window.statusBar().currentMessage()
+
+
 def archived_text(archive: Path, sha256: str, requested: str) -> str:
     store = Store(archive)  # a second connection to the window's archive
     try:
@@ -55,6 +59,13 @@ def test_a_correction_is_kept_in_the_archive_and_found(qtbot: QtBot, tmp_path: P
         hits = window.bridge.engine.search("korrigiert")
         assert [(hit.document.name, hit.page) for hit in hits] == [("letter.png", 0)]
 
+        window.undo_corrections_action.trigger()  # the reading the window showed first
+        qtbot.waitUntil(lambda: "reading of the page is back" in message(window), timeout=10_000)
+        assert window.text_pane.toPlainText().startswith("letter.png:1")
+        assert not window.queue.entries[0].edited
+        assert archived_text(archive, sha256, "fast").startswith("letter.png:1")
+        assert window.bridge.engine.search("korrigiert") == []
+
 
 def test_a_correction_typed_just_before_closing_is_what_the_next_reading_gives(
     qtbot: QtBot, tmp_path: Path
@@ -75,8 +86,15 @@ def test_a_correction_typed_just_before_closing_is_what_the_next_reading_gives(
         assert entry.edited and "(edited)" in window.queue.queue_model.index(0, 2).data()
         assert "Corrected in the window" in window.page_label.toolTip()
 
+        window.undo_corrections_action.trigger()  # the archive's first reading, kept beside
+        qtbot.waitUntil(lambda: "reading of the page is back" in message(window), timeout=10_000)
+        assert window.text_pane.toPlainText().startswith("letter.png:1")
+        window.undo_corrections_action.trigger()
+        assert message(window) == "This page has no corrections to undo."
+    assert archived_text(archive, sha256, "fast").startswith("letter.png:1")
 
-def test_without_an_archive_a_correction_is_kept_for_the_export_only(
+
+def test_without_an_archive_a_correction_is_kept_for_the_export_and_undone_in_the_window(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     with open_window(qtbot, tmp_path) as window:
@@ -84,3 +102,6 @@ def test_without_an_archive_a_correction_is_kept_for_the_export_only(
         correct(window, qtbot, "Rechnung 4711")
         assert window.corrections.waiting == 0
         assert window.navigation.current_page().text == "Rechnung 4711"  # type: ignore[union-attr]
+        window.undo_corrections_action.trigger()
+        assert message(window) == "The engine's reading of the page is back."
+        assert window.text_pane.toPlainText().startswith("letter.png:1")

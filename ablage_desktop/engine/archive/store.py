@@ -23,11 +23,13 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+from ablage_desktop.engine.archive import corrections
 from ablage_desktop.engine.archive.schema import (
     FOLD_FUNCTION,
     fill_pages_sub,
@@ -73,6 +75,8 @@ __all__ = [  # the archive's API, with the search records defined beside it
 ]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 INDEX_STEP = 500
 """Pages of an older archive indexed in one transaction: about 0.2 s, which a page commit of
@@ -360,29 +364,19 @@ class Store:
             raise StoreError(f"The archive {self.path} cannot be written: {exc}") from exc
 
     def correct_page(self, sha256: str, page: OcrPage, was: Collection[str]) -> int:
-        """Keep ``page`` as the user corrected it in place of the readings of its page whose
-        text is one of ``was`` (what the window showed of it, before and while it was
-        corrected), the first reading kept beside it (``first_result``): the archive answers
-        with it, and its search finds the corrected words. How many readings took it."""
-        if not was:
-            return 0
+        """``corrections.correct``: ``page`` as the user corrected it, in place of the
+        reading whose text is one of ``was``; how many readings took it."""
+        return self._writing(lambda db: corrections.correct(db, sha256, page, was, _now()))
+
+    def revert_page(self, sha256: str, index: int, was: Collection[str]) -> OcrPage | None:
+        """``corrections.revert``: the first reading back in place of a correction."""
+        return self._writing(lambda db: corrections.revert(db, sha256, index, was))
+
+    def _writing(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work`` in a transaction of its own; an SQLite error as a ``StoreError``."""
         try:
             with self._transaction() as db:
-                changed = db.execute(
-                    "UPDATE pages SET text = ?, result = ?, corrected = ?, "
-                    "first_result = coalesce(first_result, result) "
-                    "WHERE document_id = (SELECT id FROM documents WHERE sha256 = ?) "
-                    f"AND page = ? AND text IN ({', '.join('?' * len(was))})",
-                    (
-                        page.text,
-                        json.dumps(page.to_json(), ensure_ascii=False),
-                        _now(),
-                        sha256,
-                        page.index,
-                        *was,
-                    ),
-                )
-                return changed.rowcount
+                return work(db)
         except sqlite3.Error as exc:
             raise StoreError(f"The archive {self.path} cannot be written: {exc}") from exc
 

@@ -95,7 +95,22 @@
 <context>
     <name>ArchivedCorrections</name>
     <message>
-        <location filename="../corrections.py" line="101"/>
+        <location filename="../corrections.py" line="112"/>
+        <source>This page has no corrections to undo.</source>
+        <translation>Diese Seite hat keine Korrekturen, die sich rückgängig machen ließen.</translation>
+    </message>
+    <message>
+        <location filename="../corrections.py" line="139"/>
+        <source>The archive keeps no first reading of this page.</source>
+        <translation>Das Archiv hat keine erste Lesung dieser Seite.</translation>
+    </message>
+    <message>
+        <location filename="../corrections.py" line="145"/>
+        <source>The engine&apos;s reading of the page is back.</source>
+        <translation>Die Lesung der Engine ist wiederhergestellt.</translation>
+    </message>
+    <message>
+        <location filename="../corrections.py" line="156"/>
         <source>The correction could not be kept in the archive: {0}</source>
         <translation>Die Korrektur konnte nicht im Archiv gespeichert werden: {0}</translation>
     </message>
@@ -2021,91 +2036,101 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
         <location filename="../menus.py" line="144"/>
+        <source>&amp;Undo the corrections of the page</source>
+        <translation>Korrekturen der Seite &amp;rückgängig machen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="147"/>
+        <source>Put the engine&apos;s reading of the page back, also in the archive</source>
+        <translation>Die Lesung der Engine wiederherstellen, auch im Archiv</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="151"/>
         <source>C&amp;lear finished documents</source>
         <translation>Fertige Dokumente &amp;leeren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="148"/>
+        <location filename="../menus.py" line="155"/>
         <source>&amp;Find in the archive</source>
         <translation>Im Archiv &amp;suchen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="159"/>
+        <location filename="../menus.py" line="166"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="162"/>
+        <location filename="../menus.py" line="169"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="164"/>
+        <location filename="../menus.py" line="171"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="166"/>
+        <location filename="../menus.py" line="173"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="170"/>
+        <location filename="../menus.py" line="177"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="171"/>
+        <location filename="../menus.py" line="178"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="186"/>
+        <location filename="../menus.py" line="193"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="189"/>
+        <location filename="../menus.py" line="196"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="192"/>
+        <location filename="../menus.py" line="199"/>
         <source>Add inference &amp;server...</source>
         <translation>Inferenz-&amp;Server hinzufügen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="195"/>
+        <location filename="../menus.py" line="202"/>
         <source>&amp;Benchmark...</source>
         <translation>&amp;Benchmark...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="200"/>
+        <location filename="../menus.py" line="207"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="202"/>
+        <location filename="../menus.py" line="209"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="212"/>
+        <location filename="../menus.py" line="219"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="217"/>
+        <location filename="../menus.py" line="224"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="221"/>
+        <location filename="../menus.py" line="228"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../menus.py" line="223"/>
+        <location filename="../menus.py" line="230"/>
         <source> Language: </source>
         <translation> Sprache: </translation>
     </message>
