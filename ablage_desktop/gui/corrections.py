@@ -114,7 +114,8 @@ class ArchivedCorrections(QObject):
         entry = window.queue.entries[window.navigation.row]
         sha256 = entry.result.sha256 if entry.result is not None else None
         key = (sha256 or entry.path, page.index)
-        self._waiting.pop(key, None)
+        self._waiting.pop(key, None)  # not to be written, now or at the close
+        self._unwritten.pop(key, None)
         first = self._first.get(key)
         if sha256 is None or not window.bridge.engine.has_archive:
             self._reverted(entry, key, first, None)
