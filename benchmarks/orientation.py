@@ -42,9 +42,7 @@ from tesseract_path import DEFAULT_DATA, documents_of, render_all  # noqa: E402
 from ablage_desktop.engine.config import load_config  # noqa: E402
 from ablage_desktop.engine.preprocess.measure import measure  # noqa: E402
 from ablage_desktop.engine.preprocess.orientation import OrientationDetector  # noqa: E402
-
-TRANSPOSE = {1: "ROTATE_90", 2: "ROTATE_180", 3: "ROTATE_270"}
-"""Counter-clockwise quarter turns as PIL names them (the stage's own table)."""
+from ablage_desktop.engine.preprocess.stage import TRANSPOSE  # noqa: E402
 
 
 def turned(image: Any, quarter_turns: int) -> Any:

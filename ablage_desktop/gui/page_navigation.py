@@ -205,10 +205,7 @@ class PageNavigation(QObject):
             return False
         entry.pages[page.index] = page
         entry.result = with_page(entry.result, page)
-        edited = any(shown.corrected for shown in entry.pages.values())
-        if edited != entry.edited:
-            entry.edited = edited
-            queue.refresh_row(row)
+        queue.refresh_row(row)  # its state says whether it is edited
         if redraw and row == self.row and page.index == self.page_index:
             self.show_current()
         return True

@@ -67,6 +67,23 @@ def test_a_correction_is_kept_in_the_archive_and_found(qtbot: QtBot, tmp_path: P
         assert window.bridge.engine.search("korrigiert") == []
 
 
+def test_a_correction_undone_while_it_is_being_written_is_not_written_at_the_close(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive.sqlite3"
+    with open_window(qtbot, tmp_path, store=archive) as window:
+        sha256 = read_shown(window, qtbot, page_file(tmp_path, "letter.png"))
+        correct(window, qtbot, "Rechnung 4711")
+        window.corrections.write()  # sent to the control thread, not written yet
+        assert window.corrections.waiting == 1
+
+        window.corrections.undo()
+
+        assert window.corrections.waiting == 0  # nothing left for the close to write
+        qtbot.waitUntil(lambda: "reading of the page is back" in message(window), timeout=10_000)
+    assert archived_text(archive, sha256, "fast").startswith("letter.png:1")
+
+
 def test_a_correction_typed_just_before_closing_is_what_the_next_reading_gives(
     qtbot: QtBot, tmp_path: Path
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -94,8 +95,8 @@ def test_pages_from_the_archive_and_edits_are_said_in_the_state() -> None:
     model.add_batch(1, ["/in/a.pdf"])
     model.document_started(1, 0, 2)
     model.page_restored(1, 0, page(0))
-    model.document_finished(1, 0, OcrDocument(Path("/in/a.pdf"), "abc", [page(0), page(1)]))
-    model.entries[0].edited = True
+    corrected = dataclasses.replace(page(1), corrected=True)  # corrected in the window before
+    model.document_finished(1, 0, OcrDocument(Path("/in/a.pdf"), "abc", [page(0), corrected]))
 
     assert model.index(0, 2).data() == "done (1 from the archive) (edited)"
     assert "1 page(s) taken from the archive" in model.index(0, 2).data(TOOLTIP)

@@ -45,19 +45,21 @@ def with_area_read(page: OcrPage, area: Box, reading: Sequence[OcrLine]) -> OcrP
     follows the lines in reading order. A layout engine's Markdown no longer matches and is
     dropped."""
     kept = [part for line in page.lines if (part := split(line, area)[1])]
-    shown = [line for line in (*kept, *reading) if line.in_text]
-    text, ordered = in_reading_order(shown)
-    aside = tuple(line for line in kept if not line.in_text)
-    return dataclasses.replace(page, text=text, lines=(*ordered, *aside), markdown=None)
+    return _with_lines(page, [*kept, *reading])
 
 
 def within_area(page: OcrPage, area: Box) -> OcrPage:
     """``page`` cut to ``area``: the parts of its lines inside it, the text theirs in reading
     order (a PDF page read from its own text, of which ``ocr --area`` wants one field). A
     layout engine's Markdown no longer matches and is dropped."""
-    parts = [part for line in page.lines if (part := split(line, area)[0])]
-    text, ordered = in_reading_order([line for line in parts if line.in_text])
-    aside = tuple(line for line in parts if not line.in_text)
+    return _with_lines(page, [part for line in page.lines if (part := split(line, area)[0])])
+
+
+def _with_lines(page: OcrPage, lines: Sequence[OcrLine]) -> OcrPage:
+    """``page`` holding ``lines``: its text theirs in reading order, lettering kept out of
+    the text last; a layout engine's Markdown, which no longer matches, dropped."""
+    text, ordered = in_reading_order([line for line in lines if line.in_text])
+    aside = tuple(line for line in lines if not line.in_text)
     return dataclasses.replace(page, text=text, lines=(*ordered, *aside), markdown=None)
 
 

@@ -50,10 +50,14 @@ class QueueEntry:
     """The engine's error kind of a failed document (``empty``, ``encrypted`` ...)."""
     backend: str = "auto"
     """The engine the user asked for: a resumed document is read on with it."""
-    edited: bool = False
     result: OcrDocument | None = None
     restored: set[int] = field(default_factory=set)
     """Indices of the pages taken from the archive instead of being recognised again."""
+
+    @property
+    def edited(self) -> bool:
+        """A page of it was changed in the window (now, or before: from the archive)."""
+        return any(page.corrected for page in self.pages.values())
 
     @property
     def exportable(self) -> bool:
@@ -220,7 +224,6 @@ class QueueModel(QAbstractTableModel):
             state=DocumentState.ARCHIVED,
             result=document,
             restored=set(pages),
-            edited=any(page.corrected for page in document.pages),
         )
         return self._add(entry)
 
@@ -285,7 +288,6 @@ class QueueModel(QAbstractTableModel):
         if found:
             row, entry = found
             entry.pages[page.index] = page
-            entry.edited = entry.edited or page.corrected  # corrected before, from the archive
             entry.state = DocumentState.RUNNING
             self.refresh_row(row)
 
@@ -303,7 +305,6 @@ class QueueModel(QAbstractTableModel):
             entry.result = result
             for page in result.pages:
                 entry.pages[page.index] = page
-            entry.edited = entry.edited or any(page.corrected for page in result.pages)
             entry.state, error = DocumentState.of(result), result.error
             entry.kind = error.kind if error else ""
             entry.reason = error.message if error and entry.state is DocumentState.FAILED else ""
