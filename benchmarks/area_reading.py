@@ -3,11 +3,12 @@ reading holds there, and what does reading a field instead of the page save?
 
 Every document of the data set is read whole (``--backend``, default ``auto``). From each page,
 ``--per-page`` of its lines are drawn (a fixed seed); each line's box, grown by ``GROW`` pixels,
-is read as the area of a request of its own (``OcrRequest.area``), and its text is compared
+is read as the area of a request of its own (``OcrRequest.areas``), and its text is compared
 with the words the whole reading holds in that box (``text_in_area``, what the window copies
-of a frame). Then the whole set is read again whole and with one field of every page
-(``--field``, in per cent), and the wall times are printed: the engines are loaded and warm
-by then, so the times are the reading's.
+of a frame). Then the whole set is read again whole, with one field of every page
+(``--field``, in per cent), with three fields in one run and with a run for each of them,
+and the wall times are printed: the engines are loaded and warm by then, so the times are
+the reading's.
 
     python benchmarks/area_reading.py ../shared/data
     python benchmarks/area_reading.py ../shared/data --backend tesseract --per-page 5
@@ -38,6 +39,8 @@ from ablage_desktop.engine.text.area import text_in_area  # noqa: E402
 GROW = 4
 """Pixels a drawn line's box is grown by on every side: a frame drawn around a line."""
 SEED = 1
+FIELDS = ("8,17,80,24%", "55,4,95,14%", "8,84,60,94%")
+"""The timed fields: a form's number or subject, a letter's date corner, its foot."""
 
 
 @dataclass(frozen=True)
@@ -68,19 +71,41 @@ def compare(
                 x0, y0, x1, y1 = line.box
                 box = (max(0, x0 - GROW), max(0, y0 - GROW), x1 + GROW, y1 + GROW)
                 area = PageArea(*map(float, box))
-                (alone,) = engine.ocr(OcrRequest([path], backend=backend, archive=False, area=area))
+                (alone,) = engine.ocr(
+                    OcrRequest([path], backend=backend, archive=False, areas=(area,))
+                )
                 read = alone.pages[page.index].text if alone.ok else f"(failed: {alone.error})"
                 rows.append(Compared(path.name, page.index, text_in_area(page.lines, box), read))
     return rows
 
 
 def timed(
-    engine: EngineCore, documents: Sequence[Path], backend: str, area: PageArea | None
+    engine: EngineCore, documents: Sequence[Path], backend: str, areas: Sequence[PageArea]
 ) -> tuple[float, int]:
-    """Seconds to read every document (whole, or ``area`` of each page), and the pages."""
+    """Seconds to read every document (whole, or ``areas`` of each page), and the pages."""
     started = time.perf_counter()
-    read = list(engine.ocr(OcrRequest(documents, backend=backend, archive=False, area=area)))
+    request = OcrRequest(documents, backend=backend, archive=False, areas=tuple(areas))
+    read = list(engine.ocr(request))
     return time.perf_counter() - started, sum(len(document.pages) for document in read)
+
+
+def timings(
+    engine: EngineCore, documents: Sequence[Path], backend: str, fields: Sequence[PageArea]
+) -> dict[str, tuple[float, int]]:
+    """The whole pages, the first field alone, and where several are given, all of them in
+    one run against a run for each (the pages opened and turned once against each time)."""
+    times = {
+        "whole pages": timed(engine, documents, backend, ()),
+        f"--area {fields[0]}": timed(engine, documents, backend, fields[:1]),
+    }
+    if len(fields) > 1:
+        times[f"{len(fields)} fields in one run"] = timed(engine, documents, backend, fields)
+        each = [timed(engine, documents, backend, (field,)) for field in fields]
+        times[f"{len(fields)} fields, a run each"] = (
+            sum(seconds for seconds, _ in each),
+            sum(pages for _, pages in each),
+        )
+    return times
 
 
 def report(rows: Sequence[Compared], times: dict[str, tuple[float, int]]) -> str:
@@ -106,17 +131,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--backend", default="auto")
     parser.add_argument("--per-page", type=int, default=3)
-    parser.add_argument("--field", default="8,17,80,24%", help="the timed area, as --area")
+    parser.add_argument(
+        "--field",
+        action="append",
+        help=f"a timed area, as --area (again for more; default: three, {', '.join(FIELDS)})",
+    )
     args = parser.parse_args(argv)
     documents = documents_of(args.data)
+    fields = [PageArea.parse(field) for field in args.field or FIELDS]
     engine = EngineCore(load_config())
     try:
         rows = compare(engine, documents, args.backend, args.per_page)
-        field = PageArea.parse(args.field)
-        times = {
-            "whole pages": timed(engine, documents, args.backend, None),
-            f"--area {field}": timed(engine, documents, args.backend, field),
-        }
+        times = timings(engine, documents, args.backend, fields)
     finally:
         engine.close()
     print(report(rows, times))

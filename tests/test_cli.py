@@ -87,11 +87,25 @@ def test_one_area_of_copies_scanned_at_two_resolutions_is_read_and_not_archived(
     assert not archive.exists()  # an area's reading is not the page's
 
 
+def test_fields_of_a_form_read_in_one_run_are_a_line_each_for_grep(
+    tmp_path: Path, page: Path
+) -> None:
+    result = run_cli(
+        "ocr", page, "--area", "nr=0,5,100,35%", "--area", "total=0,40,100,70%",
+        "--backend", "tesseract", "--out", "-", cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "nr: Invoice 4711 of 30.10.2018\ntotal: Total amount 123.45 EUR\n"
+
+
 @pytest.mark.parametrize(
     ("extra", "said"),
     [
-        (("--area", "1,2,3"), "argument --area: an area is LEFT,TOP,RIGHT,BOTTOM"),
+        (("--area", "1,2,3"), "argument --area: an area is [NAME=]LEFT,TOP,RIGHT,BOTTOM"),
         (("--area", "1,2,3,4mm", "--watch"), "--area reads given documents, not with --watch"),
+        (("--area", "9=1,2,3,4"), "argument --area: an area's name is a letter"),
+        (("--area", "a=1,2,3,4", "--area", "a=5,6,7,8"), "each area needs a name of its own"),
     ],
 )
 def test_an_area_the_command_cannot_read_is_refused_in_words(
@@ -239,9 +253,14 @@ def test_running_text_puts_a_paragraph_in_one_line(tmp_path: Path) -> None:
         "ocr", letter, "--backend", "tesseract", "--running-text", "--out", "-", cwd=tmp_path
     )
     refused = run_cli("ocr", letter, "--running-text", "--format", "json", cwd=tmp_path)
+    fields = run_cli(
+        "ocr", letter, "--backend", "tesseract", "--running-text", "--area", "all=0,0,100,100%",
+        "--area", "first=0,10,100,45%", "--out", "-", cwd=tmp_path,
+    )  # fmt: skip
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == " ".join(lines)
+    assert fields.stdout == f"all: {' '.join(lines)}\nfirst: {lines[0]}\n"  # each field's own
     assert refused.returncode == 2
     assert "--running-text is for --format txt" in refused.stderr
 

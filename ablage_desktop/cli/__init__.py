@@ -92,7 +92,7 @@ def run_command(
     ``store`` is the archive (``--store`` wins over it)."""
     store = getattr(args, "store", None) or store
     if args.command == "ocr":
-        archived = not (args.no_archive or args.area)  # an area's reading is not the page's
+        archived = not (args.no_archive or args.areas)  # an area's reading is not the page's
         return run_ocr(args, config, footprints, store if archived else None)
     if args.command == "search":
         return run_search(args, store)

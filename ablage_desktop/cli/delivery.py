@@ -23,12 +23,14 @@ from ablage_desktop.engine import (
     Engine,
     Inputs,
     OcrDocument,
+    OcrPage,
     OcrRequest,
     Store,
     check_writable,
     display_line,
     fit_name,
     folder_error,
+    labelled_fields,
     path_from_storage,
     path_to_storage,
     running_text,
@@ -125,7 +127,7 @@ def plan_batches(
         delivery=delivery.to_json(),
         pdf_text=args.pdf_text,
         archive=args.stdin_copy is None,  # its file is gone when the command ends
-        area=args.area,
+        areas=tuple(args.areas),
     )
     inputs = Inputs.of([*args.paths, *collected.documents])
     return [_planned(request, delivery, engine, args.stdin_copy)], inputs, len(collected.skipped)
@@ -201,12 +203,21 @@ def read_plans(
                 done(document)
 
 
+def _in_running_text(page: OcrPage) -> OcrPage:
+    """``page`` with its text as running text; a page of fields has each field's so (an
+    address of several lines stays one, each a line of its own)."""
+    if not page.fields:
+        return dataclasses.replace(page, text=running_text(page.text))
+    fields = tuple((name, running_text(text)) for name, text in page.fields)
+    return dataclasses.replace(page, text=labelled_fields(fields), fields=fields)
+
+
 def write_result(document: OcrDocument, plan: Planned, inputs: Inputs, engine: Engine) -> None:
     """Write one result; a failed document gets a JSON record but no misleading text file."""
     fmt = plan.delivery.fmt
     source = document.document
     if plan.delivery.running_text:
-        pages = [dataclasses.replace(page, text=running_text(page.text)) for page in document.pages]
+        pages = [_in_running_text(page) for page in document.pages]
         document = dataclasses.replace(document, pages=pages)
     if fmt == "json" and plan.stdin_copy is not None and source == plan.stdin_copy:
         document = dataclasses.replace(document, document=STDIN)  # its copy is gone after

@@ -41,6 +41,7 @@ from ablage_desktop.engine import (
     PageArea,
     Store,
     display_line,
+    named_areas,
 )
 from ablage_desktop.engine.errors import (
     BackendUnavailable,
@@ -105,12 +106,17 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     ocr.add_argument("--lang", metavar="LANGS", help="languages for Tesseract, e.g. deu+eng")
     ocr.add_argument(
         "--area",
+        dest="areas",
+        action="append",
+        default=[],
         type=_page_area,
-        metavar="L,T,R,B",
+        metavar="[NAME=]L,T,R,B",
         help="read only this area of every page: its left, top, right and bottom edges from "
         "the page's top left corner, in pixels as the page is read (a JSON result's boxes), "
         "or with 'mm' or '%%' after them (10,20,90,35mm; 0,0,50,15%%): one field of each copy "
-        "of a form. Not kept in the archive",
+        "of a form. Again for more fields, each best with a name (nr=60,8,95,12%%): the text "
+        "is then one 'NAME: text' line a field, the JSON's pages have them as \"fields\". "
+        "Not kept in the archive",
     )
     ocr.add_argument(
         "--pdf-text",
@@ -163,12 +169,17 @@ def run_ocr(
     if args.running_text and args.format not in (None, "txt"):
         print("ablage-desktop: --running-text is for --format txt", file=sys.stderr)
         return EXIT_USAGE
-    if args.area is not None and (args.resume or args.watch):
+    if args.areas and (args.resume or args.watch):
         print(
             f"ablage-desktop: --area reads given documents, not with "
             f"{'--resume' if args.resume else '--watch'}. {NOTHING_DONE}",
             file=sys.stderr,
         )
+        return EXIT_USAGE
+    try:
+        args.areas = list(named_areas(args.areas))
+    except UsageError as exc:
+        print(f"ablage-desktop: {exc.message}. {NOTHING_DONE}", file=sys.stderr)
         return EXIT_USAGE
     if wants_stdin(args):
         if sys.stdin.isatty():

@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from ablage_desktop.engine.intake.folders import CollectedInputs, collect_documents
     from ablage_desktop.engine.memory.heap import limit_heap_arenas
     from ablage_desktop.engine.memory.probe import MemorySnapshot
-    from ablage_desktop.engine.models.area_reading import PageArea
+    from ablage_desktop.engine.models.area_reading import PageArea, labelled_fields, named_areas
     from ablage_desktop.engine.models.download import (
         DownloadTarget,
         download_licence,
@@ -171,6 +171,8 @@ _HOMES: dict[str, str] = {
     "CancelToken": "ablage_desktop.engine.run.cancel",
     "OcrRequest": "ablage_desktop.engine.run.jobs",
     "PageArea": "ablage_desktop.engine.models.area_reading",
+    "labelled_fields": "ablage_desktop.engine.models.area_reading",
+    "named_areas": "ablage_desktop.engine.models.area_reading",
     "DocumentState": "ablage_desktop.engine.run.states",
     "JobState": "ablage_desktop.engine.run.states",
     "BackendStatus": "ablage_desktop.engine.statuses",
@@ -249,10 +251,12 @@ __all__ = [
     "fit_name",
     "folder_error",
     "fts_query",
+    "labelled_fields",
     "limit_heap_arenas",
     "load_config",
     "markdown",
     "markdown_plain_text",
+    "named_areas",
     "open_document",
     "output_conflict",
     "output_error",

@@ -335,7 +335,7 @@ class EngineCore:
         runner = BatchRunner(
             self.manager,
             self._decoder,
-            self.store if request.archive and request.area is None else None,
+            self.store if request.archive and not request.areas else None,
             events,
             self._quantization_of,
             self.config.management.default_backend,
@@ -344,8 +344,8 @@ class EngineCore:
         recognizer: PageRecognizer = TextLayerFirst(
             dispatcher, limits.pdf_text, events, reads_pdf_text
         )
-        if request.area is not None:
-            recognizer = InArea(recognizer, request.area, self._preprocess.turns)
+        if request.areas:
+            recognizer = InArea(recognizer, request.areas, self._preprocess.turns)
         return runner.run(request, recognizer, limits, cancel or CancelToken())
 
     def _dispatcher(self, request: OcrRequest, emit: JobStamp) -> PageDispatcher:

@@ -15,7 +15,12 @@ from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.intake.documents import PageImage
-from ablage_desktop.engine.models.area_reading import PageArea, read_area
+from ablage_desktop.engine.models.area_reading import (
+    PageArea,
+    labelled_fields,
+    named_areas,
+    read_area,
+)
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.jobs import OcrRequest
 
@@ -143,6 +148,32 @@ def test_an_area_that_is_no_area_is_refused_in_words(given: str, said: str) -> N
         PageArea.parse(given)
 
 
+def test_an_area_may_be_named_as_a_form_s_field() -> None:
+    area = PageArea.parse("invoice.nr=10,20,90.5,35mm")
+    assert (area.name, area.unit, str(area)) == ("invoice.nr", "mm", "10,20,90.5,35mm")
+    assert PageArea.parse(" total = 1,2,3,4").name == "total"
+    for bad in ("2nd=1,2,3,4", "a b=1,2,3,4", "=1,2,3,4", "x" * 41 + "=1,2,3,4"):
+        with pytest.raises(UsageError, match="an area's name is a letter"):
+            PageArea.parse(bad)
+
+
+def test_several_areas_are_fields_each_named_and_no_name_twice() -> None:
+    nr, unnamed, total = (PageArea.parse(given) for given in ("nr=1,2,3,4", "1,2,3,4", "t=5,6,7,8"))
+    assert [area.name for area in named_areas([nr, unnamed, total])] == ["nr", "area2", "t"]
+    assert named_areas([unnamed]) == (unnamed,)  # one area alone: the page's text is its own
+    with pytest.raises(UsageError, match="nr is given twice"):
+        named_areas([nr, unnamed, nr])
+    with pytest.raises(UsageError, match="area2 is given twice"):
+        named_areas([unnamed, unnamed, PageArea.parse("area2=1,2,3,4")])
+
+
+def test_fields_as_text_are_one_a_line_a_longer_one_going_on_indented() -> None:
+    fields = [("nr", "4711"), ("address", "Anna Muster\n\nHauptstr. 1\n12345 Ort"), ("due", "")]
+    assert labelled_fields(fields) == (
+        "nr: 4711\naddress: Anna Muster\n  Hauptstr. 1\n  12345 Ort\ndue:"
+    )
+
+
 def test_a_frame_in_per_cent_of_its_page_to_a_tenth_within_the_page() -> None:
     area = PageArea.in_percent((200, 600, 1984, 3507), 2480, 3508)
     assert str(area) == "8.1,17.1,80,100%"
@@ -169,7 +200,7 @@ def test_a_batch_reads_only_the_area_even_where_its_edges_cut_the_letters(
     text_page(ROWS).save(path, dpi=(300, 300))
     try:
         (document,) = core.ocr(
-            OcrRequest([path], backend="tesseract", area=PageArea.parse("50,150,1400,172"))
+            OcrRequest([path], backend="tesseract", areas=(PageArea.parse("50,150,1400,172"),))
         )
     finally:
         core.close()
@@ -196,7 +227,7 @@ def test_a_copy_scanned_turned_is_read_where_the_area_lies_on_the_upright_page(
         OcrRequest(
             [path],
             backend="tesseract",
-            area=PageArea.parse(",".join(map(str, SECOND_ROW))),
+            areas=(PageArea.parse(",".join(map(str, SECOND_ROW))),),
             archive=False,
         )
     )
@@ -219,14 +250,58 @@ def test_a_pdf_page_with_its_own_text_is_cut_to_the_area_of_it(
     path.write_bytes(born_digital.pdf_bytes([born_digital.prose_page(lines)]))
 
     (document,) = engine.ocr(
-        OcrRequest([path], area=PageArea.parse("15,23,150,28.5mm"), archive=False)
+        OcrRequest([path], areas=(PageArea.parse("15,23,150,28.5mm"),), archive=False)
     )
 
     (page,) = document.pages
     assert page.text == "Rechnungsnummer 2018-4711"
     assert page.backend == "pdf-text"
     assert "read from the text layer" in page.route
-    assert page.route.endswith("px of the page (given as 15,23,150,28.5mm)")
+    assert page.route.endswith("px (given as 15,23,150,28.5mm) of the page")
+
+
+def test_several_fields_of_a_page_are_read_in_one_run_each_on_its_own(
+    engine: EngineCore, tmp_path: Path
+) -> None:
+    """Each area read alone (the two rows are 100 px apart, each in the other's reach:
+    neither leaks into the other's field); the page holds both fields, their lines in their
+    areas, and says where each lies."""
+    path = tmp_path / "rows.png"
+    text_page(ROWS).save(path, dpi=(300, 300))
+    areas = (PageArea.parse("nr=0,20,1400,100"), PageArea.parse("0,39,100,66%"))
+
+    (document,) = engine.ocr(OcrRequest([path], backend="tesseract", areas=areas, archive=False))
+
+    (page,) = document.pages
+    assert page.fields == (("nr", ROWS[0]), ("area2", ROWS[1]))
+    assert page.text == f"nr: {ROWS[0]}\narea2: {ROWS[1]}"
+    assert [line.text for line in page.lines] == list(ROWS)
+    (_, top, _, bottom), (_, second_top, _, second_bottom) = (line.box for line in page.lines)
+    assert 20 <= top < bottom <= 100 and 125 <= second_top < second_bottom <= 211
+    assert page.backend == "tesseract" and page.seconds > 0
+    assert page.route.endswith(
+        "only the areas nr 0,20,1400,100 px, area2 0,125,1400,211 px (given as 0,39,100,66%) "
+        "of the page"
+    )
+    assert OcrPage.from_json(page.to_json()).fields == page.fields
+    assert page.to_json()["fields"] == {"nr": ROWS[0], "area2": ROWS[1]}
+
+
+def test_fields_of_a_pdf_page_with_its_own_text_come_from_one_reading_of_it(
+    engine: EngineCore, tmp_path: Path
+) -> None:
+    lines = ["Kundennummer 40815", "Rechnungsnummer 2018-4711", "Datum 30.10.2018"]
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(born_digital.pdf_bytes([born_digital.prose_page(lines)]))
+    areas = (PageArea.parse("nr=15,23,150,28.5mm"), PageArea.parse("empty=15,200,150,210mm"))
+
+    (document,) = engine.ocr(OcrRequest([path], areas=areas, archive=False))
+
+    (page,) = document.pages
+    assert page.fields == (("nr", "Rechnungsnummer 2018-4711"), ("empty", ""))
+    assert page.text == "nr: Rechnungsnummer 2018-4711\nempty:"
+    assert page.backend == "pdf-text"
+    assert page.route.count("read from the text layer") == 1
 
 
 # --- a page read again turned as the user says -----------------------------------------------

@@ -6,16 +6,18 @@ its own paper around it (a frame drawn tight to the print leaves letters touchin
 which a text detector misses), read as a page, and its lines are placed back on the page as
 a stamp's are (``preprocess.stage.Variant``, its way back a translation).
 
-The command line reads one area of every page (``ocr --area``): a script that wants one field
-of a pile of the same form gives it once, in the page's pixels, in millimetres of the paper or
-in per cent of the page (``PageArea``), whatever resolution each copy was scanned at.
+The command line reads areas of every page (``ocr --area``): a script that wants fields of a
+pile of the same form gives each once, in the page's pixels, in millimetres of the paper or in
+per cent of the page (``PageArea``), whatever resolution each copy was scanned at, and names
+it where it wants several (``nr=60,8,95,12%``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,26 +42,40 @@ UNITS = ("px", "mm", "%")
 """What an area given before its page is seen is measured in: the page's pixels as a batch
 reads it (a JSON result's boxes), millimetres of the paper, per cent of the page's sides."""
 MM_PER_INCH = 25.4
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}")
+"""A field's name: a JSON key and a text result's label a script can grep for."""
+INDENT = "  "
+"""Before a field's second line and those after it, in the page's text (``labelled_fields``)."""
 
 
 @dataclass(frozen=True, slots=True)
 class PageArea:
     """An area of every page, given before any page is seen: ``LEFT,TOP,RIGHT,BOTTOM`` from
-    the page's top left corner, in one of ``UNITS``."""
+    the page's top left corner, in one of ``UNITS``; ``name`` is the field's where given."""
 
     left: float
     top: float
     right: float
     bottom: float
     unit: str = "px"
+    name: str | None = None
 
     @classmethod
     def parse(cls, text: str) -> PageArea:
-        """``"100,200,900,300"``, ``"20,35,110,50mm"`` or ``"0,0,50,15%"``."""
-        raw = text.strip().lower().replace(" ", "")
+        """``"100,200,900,300"``, ``"20,35,110,50mm"`` or ``"0,0,50,15%"``, each also with a
+        name in front, ``"total=60,80,95,85%"``."""
+        name, equals, rest = text.partition("=")
+        if not equals:
+            name, rest = "", text
+        elif not NAME.fullmatch(name.strip()):
+            raise UsageError(
+                f"an area's name is a letter and up to 39 letters, digits, '_', '.' or '-', "
+                f"not {name.strip()!r}"
+            )
+        raw = rest.strip().lower().replace(" ", "")
         unit = next((unit for unit in UNITS if raw.endswith(unit)), "px")
         numbers = raw.removesuffix(unit).split(",")
-        form = f"an area is LEFT,TOP,RIGHT,BOTTOM in px (the default), mm or %, not {text!r}"
+        form = f"an area is [NAME=]LEFT,TOP,RIGHT,BOTTOM in px (the default), mm or %, not {text!r}"
         try:
             left, top, right, bottom = (float(number) for number in numbers)
         except ValueError:
@@ -71,7 +87,7 @@ class PageArea:
             raise UsageError(f"{form}: RIGHT is more than LEFT, BOTTOM more than TOP")
         if unit == "%" and max(values) > 100:
             raise UsageError(f"{form}: per cent of the page are 100 at most")
-        return cls(left, top, right, bottom, unit)
+        return cls(left, top, right, bottom, unit, name.strip() or None)
 
     @classmethod
     def in_percent(cls, box: Box, width: int, height: int) -> PageArea:
@@ -110,7 +126,37 @@ class PageArea:
         )
 
     def __str__(self) -> str:
+        """The area as ``parse`` reads it, without its name (``ocr --area`` takes it)."""
         return f"{self.left:g},{self.top:g},{self.right:g},{self.bottom:g}{self.unit}"
+
+
+def named_areas(areas: Sequence[PageArea]) -> tuple[PageArea, ...]:
+    """``areas`` as a form's fields: where there are several, one given without a name is
+    called by its place, ``area2``; a name given twice is refused. One area without a name
+    stays so (its page's text is the area's alone)."""
+    if len(areas) == 1:
+        return tuple(areas)
+    fields = tuple(
+        area if area.name else dataclasses.replace(area, name=f"area{number}")
+        for number, area in enumerate(areas, 1)
+    )
+    names = [area.name for area in fields]
+    twice = sorted({name for name in names if names.count(name) > 1 and name})
+    if twice:
+        raise UsageError(f"each area needs a name of its own: {', '.join(twice)} is given twice")
+    return fields
+
+
+def labelled_fields(fields: Sequence[tuple[str, str]]) -> str:
+    """The fields as text, one a line, ``name: text``: a field's further lines follow
+    indented by ``INDENT`` (empty lines between its blocks left out), an empty field is
+    ``name:``."""
+    lines = []
+    for name, text in fields:
+        first, *rest = [line for line in text.splitlines() if line.strip()] or [""]
+        lines.append(f"{name}: {first}".rstrip())
+        lines.extend(INDENT + line for line in rest)
+    return "\n".join(lines)
 
 
 def read_area(page: PageImage, area: Box, recognize: Callable[[PageImage], OcrPage]) -> OcrPage:

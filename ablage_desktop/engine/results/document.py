@@ -182,6 +182,9 @@ class OcrPage:
     corrected: bool = False
     """Changed by a person in the window (typed over, a frame or the page turned read
     again), not the batch's reading; the archive keeps it so (``Store.correct_page``)."""
+    fields: tuple[tuple[str, str], ...] = ()
+    """Each area's name and text where ``ocr --area`` read named or several areas of the page,
+    in the order given (``run.area_route``); empty for a page read whole."""
     stages: tuple[tuple[str, float], ...] = field(default=(), compare=False)
     """Seconds this page spent in each stage of recognition (``preprocessing``, each engine
     by name, ``combining``), for benchmarks; not kept in the archive."""
@@ -211,6 +214,8 @@ class OcrPage:
             data["markdown"] = self.markdown
         if self.corrected:  # only pages a person changed carry the key
             data["corrected"] = True
+        if self.fields:  # only pages read in named areas carry the key
+            data["fields"] = dict(self.fields)
         return data
 
     @classmethod
@@ -229,6 +234,7 @@ class OcrPage:
             preprocessing=tuple(str(step) for step in data.get("preprocessing", ())),
             markdown=None if data.get("markdown") is None else str(data["markdown"]),
             corrected=bool(data.get("corrected", False)),
+            fields=tuple((str(name), str(text)) for name, text in data.get("fields", {}).items()),
         )
 
 

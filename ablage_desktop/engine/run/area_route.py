@@ -1,4 +1,4 @@
-"""Every page read in one area only (``ocr --area``): a form's field from each copy of a pile.
+"""Every page read in given areas only (``ocr --area``): a form's fields from each copy of a pile.
 
 ``InArea`` stands in front of ``TextLayerFirst``. What is read is the words whose middle lies
 in the area, as the window copies a frame's text (``text.area``): an area given in millimetres
@@ -11,16 +11,25 @@ the reading is cut to the area (``within_area``). A page lying on its side or up
 copy put into the feeder the other way round) is turned upright first, the area placed on
 the upright page (``Preprocessor.turns``: a PDF's text layer stands upright already). The
 lines keep their places on the page as scanned, and the route says which area.
+
+Several areas (or one with a name) are a form's fields: the page is opened, turned and its
+layer read once, each area read on its own, and the page holds them all: its lines each
+area's in turn, ``OcrPage.fields`` each area's name and text, and its text one field a
+line, ``name: text`` (``area_reading.labelled_fields``: a field of several lines goes on in
+lines indented by two spaces), so that a script can take a field with grep as well as from
+the JSON's ``fields``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.models.area_reading import (
     PageArea,
+    labelled_fields,
+    named_areas,
     read_area,
     upright_variant,
     within,
@@ -36,14 +45,20 @@ a line and a half of office print, a word's first letters)."""
 
 
 class InArea:
-    """A page recognizer reading only ``area`` of each page, through ``pages``; ``turns``
-    tells how a page lies (``Preprocessor.turns``): the area lies on the upright page."""
+    """A page recognizer reading only ``areas`` of each page (at least one), through
+    ``pages``; ``turns`` tells how a page lies (``Preprocessor.turns``): the areas lie on the
+    upright page."""
 
     def __init__(
-        self, pages: TextLayerFirst, area: PageArea, turns: Callable[[PageImage], int]
+        self,
+        pages: TextLayerFirst,
+        areas: Sequence[PageArea],
+        turns: Callable[[PageImage], int],
     ) -> None:
+        if not areas:
+            raise ValueError("InArea reads at least one area")
         self.pages = pages
-        self.area = area
+        self.areas = named_areas(areas)
         self.name = pages.name
         self._turns = turns
 
@@ -54,30 +69,74 @@ class InArea:
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         if self.pages.from_layer(page)[0]:  # the layer's lines stand upright already
             whole = self.pages.recognize(page, cancel)  # in the layer's pixels
-            box = within(self.area.on(page, (whole.width, whole.height)), whole.width, whole.height)
-            return self._noted(within_area(whole, box), box, 0)
+            frame = (whole.width, whole.height)
+            boxes = [within(area.on(page, frame), *frame) for area in self.areas]
+            cuts = [within_area(whole, box) for box in boxes]
+            return self._joined(cuts, boxes, 0, whole.seconds)
         turns = self._turns(page)
-        if not turns:
-            read, box = self._read(page, cancel)
-            return self._noted(read, box, 0)
-        variant = upright_variant(page, turns)
-        read, box = self._read(variant.page, cancel)
-        return self._noted(variant.restore(read), box, turns)
+        variant = upright_variant(page, turns) if turns else None
+        upright = variant.page if variant is not None else page
+        boxes = [within(area.on(upright), upright.width, upright.height) for area in self.areas]
+        cuts = [self._read(upright, box, cancel) for box in boxes]
+        read = self._joined(cuts, boxes, turns, sum(cut.seconds for cut in cuts))
+        return variant.restore(read) if variant is not None else read
 
-    def _read(self, page: PageImage, cancel: CancelToken | None) -> tuple[OcrPage, Box]:
-        """The area of ``page`` and ``REACH`` around it read, cut to the area; the area."""
-        box = within(self.area.on(page), page.width, page.height)
+    def _read(self, page: PageImage, box: Box, cancel: CancelToken | None) -> OcrPage:
+        """``box`` of ``page`` and ``REACH`` around it read, cut to ``box``."""
         around = _grown(box, round(REACH * max(page.width, page.height)), page)
         whole = read_area(page, around, lambda cut: self.pages.recognize(cut, cancel))
-        return within_area(whole, box), box
+        return within_area(whole, box)
 
-    def _noted(self, read: OcrPage, box: Box, turns: int) -> OcrPage:
-        pixels = ",".join(str(side) for side in box)
-        given = "" if self.area.unit == "px" else f" (given as {self.area})"
+    def _joined(
+        self, cuts: Sequence[OcrPage], boxes: Sequence[Box], turns: int, seconds: float
+    ) -> OcrPage:
+        """The page holding what ``cuts`` read in the areas (at ``boxes``), the route saying
+        where they lie."""
         page = f"the page turned upright ({90 * turns}° counter-clockwise)" if turns else "the page"
-        where = f"only the area {pixels} px of {page}{given}"
+        places = [_place(area, box) for area, box in zip(self.areas, boxes, strict=True)]
+        if len(self.areas) == 1 and self.areas[0].name is None:
+            read = dataclasses.replace(cuts[0], seconds=seconds)
+            where = f"only the area {places[0]} of {page}"
+        else:
+            names = [str(area.name) for area in self.areas]  # each named by ``named_areas``
+            fields = tuple((name, cut.text) for name, cut in zip(names, cuts, strict=True))
+            read = dataclasses.replace(
+                cuts[0],
+                backend=_backends(cuts),
+                seconds=seconds,
+                text=labelled_fields(fields),
+                lines=tuple(line for cut in cuts for line in cut.lines),
+                route="; ".join(dict.fromkeys(cut.route for cut in cuts if cut.route)) or None,
+                fallbacks=tuple(fallback for cut in cuts for fallback in cut.fallbacks),
+                fields=fields,
+                stages=_summed(cut.stages for cut in cuts),
+                pictures=tuple(box for cut in cuts for box in cut.pictures),
+            )
+            named = ", ".join(f"{name} {place}" for name, place in zip(names, places, strict=True))
+            where = f"only the areas {named} of {page}"
         route = f"{read.route}; {where}" if read.route else where
         return dataclasses.replace(read, route=route)
+
+
+def _place(area: PageArea, box: Box) -> str:
+    """Where ``area`` lies on the page, in its pixels, and as given where not in pixels."""
+    pixels = ",".join(str(side) for side in box)
+    return f"{pixels} px" if area.unit == "px" else f"{pixels} px (given as {area})"
+
+
+def _backends(cuts: Sequence[OcrPage]) -> str:
+    """The engines that read the areas, each once (``auto``'s reading names its two)."""
+    names = (name for cut in cuts for name in cut.backend.split("+"))
+    return "+".join(dict.fromkeys(names))
+
+
+def _summed(readings: Iterable[tuple[tuple[str, float], ...]]) -> tuple[tuple[str, float], ...]:
+    """The seconds of each stage over the areas' readings (``OcrPage.stages``)."""
+    total: dict[str, float] = {}
+    for stages in readings:
+        for name, seconds in stages:
+            total[name] = total.get(name, 0.0) + seconds
+    return tuple(total.items())
 
 
 def _grown(box: Box, reach: int, page: PageImage) -> Box:

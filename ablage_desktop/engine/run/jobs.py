@@ -54,8 +54,8 @@ class OcrRequest:
     """Where the caller puts the results (kept with the batch, given back on resume)."""
     pdf_text: str | None = None
     """``intake.pdf_text`` for this request (``text_layer.MODES``); None: the configured one."""
-    area: PageArea | None = None
-    """Read only this area of every page (``ocr --area``); such a batch is not archived (its
+    areas: tuple[PageArea, ...] = ()
+    """Read only these areas of every page (``ocr --area``); such a batch is not archived (its
     pages are not the documents' readings)."""
 
 
