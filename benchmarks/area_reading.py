@@ -6,9 +6,10 @@ Every document of the data set is read whole (``--backend``, default ``auto``). 
 is read as the area of a request of its own (``OcrRequest.areas``), and its text is compared
 with the words the whole reading holds in that box (``text_in_area``, what the window copies
 of a frame). Then the whole set is read again whole, with one field of every page
-(``--field``, in per cent), with three fields in one run and with a run for each of them,
-and the wall times are printed: the engines are loaded and warm by then, so the times are
-the reading's.
+(``--field``, in per cent), with three fields in one run, with a run for each of them, and
+in one run the other way than the route chooses (each read alone, or cut from the page read
+whole: ``area_route.MAX_CUTS``), and the wall times are printed: the engines are loaded and
+warm by then, so the times are the reading's.
 
     python benchmarks/area_reading.py ../shared/data
     python benchmarks/area_reading.py ../shared/data --backend tesseract --per-page 5
@@ -33,6 +34,7 @@ from tesseract_path import DEFAULT_DATA, documents_of  # noqa: E402
 from ablage_desktop.engine.config import load_config  # noqa: E402
 from ablage_desktop.engine.core import EngineCore  # noqa: E402
 from ablage_desktop.engine.models.area_reading import PageArea  # noqa: E402
+from ablage_desktop.engine.run import area_route  # noqa: E402
 from ablage_desktop.engine.run.jobs import OcrRequest  # noqa: E402
 from ablage_desktop.engine.text.area import text_in_area  # noqa: E402
 
@@ -105,6 +107,14 @@ def timings(
             sum(seconds for seconds, _ in each),
             sum(pages for _, pages in each),
         )
+        cuts = area_route.MAX_CUTS
+        area_route.MAX_CUTS = 0 if len(fields) <= cuts else len(fields)  # the other way
+        try:
+            other = timed(engine, documents, backend, fields)
+        finally:
+            area_route.MAX_CUTS = cuts
+        way = "cut from the page read whole" if len(fields) <= cuts else "each read alone"
+        times[f"{len(fields)} fields in one run, {way}"] = other
     return times
 
 

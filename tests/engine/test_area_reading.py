@@ -22,6 +22,7 @@ from ablage_desktop.engine.models.area_reading import (
     read_area,
 )
 from ablage_desktop.engine.results.document import OcrPage
+from ablage_desktop.engine.run import area_route
 from ablage_desktop.engine.run.jobs import OcrRequest
 
 ROWS = ("Invoice 4711 of 30.10.2018", "Total amount 123.45 EUR")
@@ -285,6 +286,45 @@ def test_several_fields_of_a_page_are_read_in_one_run_each_on_its_own(
     )
     assert OcrPage.from_json(page.to_json()).fields == page.fields
     assert page.to_json()["fields"] == {"nr": ROWS[0], "area2": ROWS[1]}
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        (
+            "a=0,0,100,30%",
+            "b=0,30,100,40%",
+            "c=0,40,100,70%",
+            "d=0,70,50,85%",
+            "e=50,70,100,85%",
+            "f=0,85,100,100%",
+        ),
+        ("a=0,0,100,30%", "b=0,40,100,70%"),  # half the page or more with their reach
+    ],
+)
+def test_many_fields_or_most_of_the_page_are_cut_from_the_page_read_whole(
+    engine: EngineCore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: tuple[str, ...]
+) -> None:
+    """Each area read alone costs a fifth of the page's reading: six of them, or areas that
+    cover half the page, read the page once and cut it; the words are the same."""
+    path = tmp_path / "rows.png"
+    text_page(ROWS).save(path, dpi=(300, 300))
+    areas = tuple(PageArea.parse(area) for area in given)
+    request = OcrRequest([path], backend="tesseract", areas=areas, archive=False)
+    with monkeypatch.context() as each_alone:
+        each_alone.setattr(area_route, "MAX_CUTS", 99)
+        each_alone.setattr(area_route, "MAX_CUT_SHARE", 99.0)
+        (alone,) = engine.ocr(request)
+
+    def no_cut(*_: object) -> OcrPage:
+        raise AssertionError("an area was read alone")
+
+    monkeypatch.setattr(area_route, "read_area", no_cut)
+    (document,) = engine.ocr(request)
+
+    fields = dict(document.pages[0].fields)
+    assert [fields[name] for name in fields if fields[name]] == list(ROWS)
+    assert alone.pages[0].fields == document.pages[0].fields
 
 
 def test_fields_of_a_pdf_page_with_its_own_text_come_from_one_reading_of_it(
