@@ -46,6 +46,7 @@ from ablage_desktop.gui.page_navigation import PageNavigation
 from ablage_desktop.gui.page_turns import PageTurns
 from ablage_desktop.gui.pdf_passwords import PdfPasswords
 from ablage_desktop.gui.reasons import in_user_words, reason_text
+from ablage_desktop.gui.unsure_lines import UnsureLines
 from ablage_desktop.gui.watched_folders import WatchedFolders
 from ablage_desktop.gui.widgets.memory_graph import MemoryGraph
 from ablage_desktop.gui.widgets.models_panel import ModelsPanel
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self.corrections = ArchivedCorrections(self)
         self.area_actions = AreaActions(self)
         self.page_turns = PageTurns(self)
+        self.unsure_lines = UnsureLines(self)
         self.prev_button = self.navigation.prev_button
         self.next_button = self.navigation.next_button
         self.page_label = self.navigation.page_label

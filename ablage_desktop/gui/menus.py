@@ -140,6 +140,20 @@ class WindowMenus(QObject):
             self.tr("Correct the recognised text; the export writes the corrected text")
         )
         menu.addAction(window.edit_text_action)
+        window.next_unsure_action = action(
+            self.tr("Go to the &next unsure line"), window.unsure_lines.next, "F4"
+        )
+        window.next_unsure_action.setToolTip(
+            self.tr(
+                "Select the next line the engine was unsure of (an amber or red box), on this "
+                "page or the next ones, to check it"
+            )
+        )
+        menu.addAction(window.next_unsure_action)
+        window.previous_unsure_action = action(
+            self.tr("Go to the &previous unsure line"), window.unsure_lines.previous, "Shift+F4"
+        )
+        menu.addAction(window.previous_unsure_action)
         window.undo_corrections_action = action(
             self.tr("&Undo the corrections of the page"), window.corrections.undo
         )

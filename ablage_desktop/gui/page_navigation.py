@@ -42,6 +42,8 @@ class PageNavigation(QObject):
         self.row: int | None = None
         self.page_index = 0
         self.preview: tuple[str, int, QImage] | None = None
+        self._shown: tuple[str, int] | None = None
+        """The document and page drawn last (``show_current``)."""
 
         self.prev_button = QPushButton("<", window)
         self.next_button = QPushButton(">", window)
@@ -117,9 +119,15 @@ class PageNavigation(QObject):
         image = None
         if self.preview and self.preview[:2] == (entry.path, self.page_index):
             image = self.preview[2]
+        shown = (entry.path, self.page_index)
+        line = window.page_view.selected_line if shown == self._shown else None
+        self._shown = shown
         window.page_view.show_page(image, page)
         window.text_pane.show_page(page)
         window.page_view.mark_lines(window.text_pane.hit_lines())
+        if line is not None:  # the same page drawn again (its image came): the line stays
+            window.page_view.select_line(line)
+            window.text_pane.select_line(line)
         if page is None and entry.kind and entry.state is not DocumentState.CANCELLED:
             window.text_pane.setPlainText(with_detail(entry.kind, entry.reason))
 

@@ -100,17 +100,17 @@
         <translation>Diese Seite hat keine Korrekturen, die sich rückgängig machen ließen.</translation>
     </message>
     <message>
-        <location filename="../corrections.py" line="139"/>
+        <location filename="../corrections.py" line="140"/>
         <source>The archive keeps no first reading of this page.</source>
         <translation>Das Archiv hat keine erste Lesung dieser Seite.</translation>
     </message>
     <message>
-        <location filename="../corrections.py" line="145"/>
+        <location filename="../corrections.py" line="146"/>
         <source>The engine&apos;s reading of the page is back.</source>
         <translation>Die Lesung der Engine ist wiederhergestellt.</translation>
     </message>
     <message>
-        <location filename="../corrections.py" line="156"/>
+        <location filename="../corrections.py" line="157"/>
         <source>The correction could not be kept in the archive: {0}</source>
         <translation>Die Korrektur konnte nicht im Archiv gespeichert werden: {0}</translation>
     </message>
@@ -804,23 +804,23 @@
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="298"/>
+        <location filename="../main_window.py" line="300"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="300"/>
-        <location filename="../main_window.py" line="309"/>
+        <location filename="../main_window.py" line="302"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="338"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="340"/>
+        <location filename="../main_window.py" line="342"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>
@@ -1286,27 +1286,27 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>PageNavigation</name>
     <message>
-        <location filename="../page_navigation.py" line="48"/>
+        <location filename="../page_navigation.py" line="50"/>
         <source>Previous page</source>
         <translation>Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="49"/>
+        <location filename="../page_navigation.py" line="51"/>
         <source>Next page</source>
         <translation>Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="53"/>
+        <location filename="../page_navigation.py" line="55"/>
         <source>Page number</source>
         <translation>Seitenzahl</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="108"/>
+        <location filename="../page_navigation.py" line="110"/>
         <source>page {0} of {1}</source>
         <translation>Seite {0} von {1}</translation>
     </message>
     <message>
-        <location filename="../page_navigation.py" line="110"/>
+        <location filename="../page_navigation.py" line="112"/>
         <source> (from the archive)</source>
         <translation> (aus dem Archiv)</translation>
     </message>
@@ -1419,22 +1419,22 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../widgets/queue_model.py" line="70"/>
+        <location filename="../widgets/queue_model.py" line="74"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="71"/>
+        <location filename="../widgets/queue_model.py" line="75"/>
         <source>Pages</source>
         <translation>Seiten</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="72"/>
+        <location filename="../widgets/queue_model.py" line="76"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="73"/>
+        <location filename="../widgets/queue_model.py" line="77"/>
         <source>Engine</source>
         <translation>Texterkennung</translation>
     </message>
@@ -1444,52 +1444,52 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Warteschlange der Dokumente</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="80"/>
+        <location filename="../widgets/queue_model.py" line="84"/>
         <source>queued</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="81"/>
+        <location filename="../widgets/queue_model.py" line="85"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="82"/>
+        <location filename="../widgets/queue_model.py" line="86"/>
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="83"/>
+        <location filename="../widgets/queue_model.py" line="87"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="84"/>
+        <location filename="../widgets/queue_model.py" line="88"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="85"/>
+        <location filename="../widgets/queue_model.py" line="89"/>
         <source>from the archive</source>
         <translation>aus dem Archiv</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="95"/>
+        <location filename="../widgets/queue_model.py" line="99"/>
         <source> ({0} page(s) read)</source>
         <translation> ({0} Seite(n) gelesen)</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="99"/>
+        <location filename="../widgets/queue_model.py" line="103"/>
         <source> ({0} from the archive)</source>
         <translation> ({0} aus dem Archiv)</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="103"/>
+        <location filename="../widgets/queue_model.py" line="107"/>
         <source> (edited)</source>
         <translation> (bearbeitet)</translation>
     </message>
     <message>
-        <location filename="../widgets/queue_model.py" line="118"/>
+        <location filename="../widgets/queue_model.py" line="122"/>
         <source>{0} page(s) taken from the archive, not read again</source>
         <translation>{0} Seite(n) aus dem Archiv übernommen, nicht neu gelesen</translation>
     </message>
@@ -1875,6 +1875,19 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
 </context>
 <context>
+    <name>UnsureLines</name>
+    <message>
+        <location filename="../unsure_lines.py" line="96"/>
+        <source>No unsure line after this one in the document&apos;s pages read.</source>
+        <translation>Keine unsichere Zeile nach dieser in den gelesenen Seiten des Dokuments.</translation>
+    </message>
+    <message>
+        <location filename="../unsure_lines.py" line="98"/>
+        <source>No unsure line before this one in the document&apos;s pages read.</source>
+        <translation>Keine unsichere Zeile vor dieser in den gelesenen Seiten des Dokuments.</translation>
+    </message>
+</context>
+<context>
     <name>WatchedFolders</name>
     <message>
         <location filename="../watched_folders.py" line="58"/>
@@ -2036,101 +2049,116 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
         <location filename="../menus.py" line="144"/>
+        <source>Go to the &amp;next unsure line</source>
+        <translation>Zur nächsten &amp;unsicheren Zeile</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="148"/>
+        <source>Select the next line the engine was unsure of (an amber or red box), on this page or the next ones, to check it</source>
+        <translation>Die nächste Zeile auswählen, bei der die Texterkennung unsicher war (ein gelber oder roter Rahmen), auf dieser oder den nächsten Seiten, um sie zu prüfen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="154"/>
+        <source>Go to the &amp;previous unsure line</source>
+        <translation>Zur &amp;vorigen unsicheren Zeile</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="158"/>
         <source>&amp;Undo the corrections of the page</source>
         <translation>Korrekturen der Seite &amp;rückgängig machen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="147"/>
+        <location filename="../menus.py" line="161"/>
         <source>Put the engine&apos;s reading of the page back, also in the archive</source>
         <translation>Die Lesung der Engine wiederherstellen, auch im Archiv</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="151"/>
+        <location filename="../menus.py" line="165"/>
         <source>C&amp;lear finished documents</source>
         <translation>Fertige Dokumente &amp;leeren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="155"/>
+        <location filename="../menus.py" line="169"/>
         <source>&amp;Find in the archive</source>
         <translation>Im Archiv &amp;suchen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="166"/>
+        <location filename="../menus.py" line="180"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="169"/>
+        <location filename="../menus.py" line="183"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="171"/>
+        <location filename="../menus.py" line="185"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="173"/>
+        <location filename="../menus.py" line="187"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="177"/>
+        <location filename="../menus.py" line="191"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="178"/>
+        <location filename="../menus.py" line="192"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="193"/>
+        <location filename="../menus.py" line="207"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="196"/>
+        <location filename="../menus.py" line="210"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="199"/>
+        <location filename="../menus.py" line="213"/>
         <source>Add inference &amp;server...</source>
         <translation>Inferenz-&amp;Server hinzufügen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="202"/>
+        <location filename="../menus.py" line="216"/>
         <source>&amp;Benchmark...</source>
         <translation>&amp;Benchmark...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="207"/>
+        <location filename="../menus.py" line="221"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="209"/>
+        <location filename="../menus.py" line="223"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="219"/>
+        <location filename="../menus.py" line="233"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="224"/>
+        <location filename="../menus.py" line="238"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="228"/>
+        <location filename="../menus.py" line="242"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../menus.py" line="230"/>
+        <location filename="../menus.py" line="244"/>
         <source> Language: </source>
         <translation> Sprache: </translation>
     </message>
