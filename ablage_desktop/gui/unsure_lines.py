@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from ablage_desktop.engine import OcrPage
-from ablage_desktop.gui.widgets.page_view import GOOD_CONFIDENCE
+from ablage_desktop.gui.widgets.line_box import GOOD_CONFIDENCE
 from ablage_desktop.gui.widgets.text_pane import map_lines
 
 if TYPE_CHECKING:
