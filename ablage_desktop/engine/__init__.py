@@ -82,7 +82,13 @@ if TYPE_CHECKING:
         output_error,
         write_atomic,
     )
-    from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrLine, OcrPage
+    from ablage_desktop.engine.results.document import (
+        ErrorInfo,
+        OcrDocument,
+        OcrLine,
+        OcrPage,
+        enclosing,
+    )
     from ablage_desktop.engine.results.exports import EXPORT_FORMATS, SUFFIXES, markdown_plain_text
     from ablage_desktop.engine.results.output_guard import Inputs
     from ablage_desktop.engine.run.cancel import CancelToken
@@ -163,6 +169,7 @@ _HOMES: dict[str, str] = {
     "OcrDocument": "ablage_desktop.engine.results.document",
     "OcrLine": "ablage_desktop.engine.results.document",
     "OcrPage": "ablage_desktop.engine.results.document",
+    "enclosing": "ablage_desktop.engine.results.document",
     "EXPORT_FORMATS": "ablage_desktop.engine.results.exports",
     "SUFFIXES": "ablage_desktop.engine.results.exports",
     "markdown_plain_text": "ablage_desktop.engine.results.exports",
@@ -246,6 +253,7 @@ __all__ = [
     "download_licence",
     "download_model",
     "download_target",
+    "enclosing",
     "extra_download",
     "find_words",
     "fit_name",

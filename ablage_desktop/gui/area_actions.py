@@ -24,6 +24,7 @@ from ablage_desktop.engine import (
     AUTO,
     OcrPage,
     PageArea,
+    enclosing,
     parts_in_area,
     text_in_area,
     with_area_read,
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from ablage_desktop.gui.main_window import MainWindow
 
 MESSAGE_MS = 6000
+FRAME_MARGIN = 2
+"""Page pixels around the boxes of lines framed from the text (the words' middles are in)."""
 
 
 class AreaActions(QObject):
@@ -61,6 +64,36 @@ class AreaActions(QObject):
         window.page_view.choose_area()
         window.page_view.setFocus()
         self._say(self.tr("Drag a frame around the text to copy (Esc: cancel)."))
+
+    def frame_selection(self) -> Area | None:
+        """Frame the lines the text's selection touches (or the caret's line): the keyboard's
+        way to a frame, for reading them again or copying the frame for the command line."""
+        window = self._window
+        page = window.navigation.current_page()
+        lines = window.text_pane.selected_lines()
+        if page is None or not lines:
+            self._say(self.tr("Select lines in the text first (as read, not while changed)."))
+            return None
+        box = enclosing(page.lines[n].box for n in lines)
+        area = (
+            max(0, box[0] - FRAME_MARGIN),
+            max(0, box[1] - FRAME_MARGIN),
+            min(page.width, box[2] + FRAME_MARGIN),
+            min(page.height, box[3] + FRAME_MARGIN),
+        )
+        window.page_view.set_area(area)
+        if window.page_view.area is None:  # no page image to frame on yet
+            self._say(self.tr("The page's image is not shown yet."))
+            return None
+        window.text_pane.mark_framed(parts_in_area(page.lines, area))
+        self._say(
+            self.tr(
+                "Framed %n line(s): Ctrl+Shift+R reads them again, the page's menu has the rest.",
+                "",
+                len(lines),
+            )
+        )
+        return area
 
     def copy(self, area: Area) -> None:
         """Put the text in ``area`` (page pixels) on the clipboard and say what was copied."""
@@ -137,6 +170,8 @@ class AreaActions(QObject):
         """Read the framed area again with ``backend``; its lines replace what stood there."""
         window = self._window
         area = window.page_view.area
+        if area is None and window.text_pane.selected_lines():
+            area = self.frame_selection()  # the lines selected in the text
         shown = self._window.navigation.readable()
         if area is None or shown is None:
             self._say(self.tr("Frame an area of a page that has been read first."))

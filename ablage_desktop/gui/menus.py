@@ -124,6 +124,18 @@ class WindowMenus(QObject):
             self.tr("Frame an area on the page to copy the text in it (or drag with Shift held)")
         )
         menu.addAction(window.copy_area_action)
+        window.frame_selection_action = action(
+            self.tr("Fra&me the lines selected in the text"),
+            window.area_actions.frame_selection,
+            "Ctrl+Shift+L",
+        )
+        window.frame_selection_action.setToolTip(
+            self.tr(
+                "Draw the frame around the lines the text's selection (or the cursor) is in: "
+                "to read them again or copy the frame without the mouse"
+            )
+        )
+        menu.addAction(window.frame_selection_action)
         window.read_area_action = action(
             self.tr("Read the frame a&gain"), window.area_actions.read_with_chosen, "Ctrl+Shift+R"
         )

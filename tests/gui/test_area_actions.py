@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -225,3 +226,67 @@ def test_a_frame_is_copied_as_the_command_lines_area_of_the_same_place(
     image = Image.new("L", (page.width, page.height), 255)
     again = PageArea.parse(option.removeprefix("--area ")).on(PageImage(Path("x"), 0, image, None))
     assert all(abs(a - b) <= 2 for a, b in zip(again, area, strict=True))
+
+
+def _select_in_text(window: MainWindow, words: str) -> None:
+    """Select ``words`` in the text pane, as Shift and the arrow keys would."""
+    pane = window.text_pane
+    start = pane.text.index(words)
+    cursor = pane.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(words), QTextCursor.MoveMode.KeepAnchor)
+    pane.setTextCursor(cursor)
+
+
+def test_the_lines_selected_in_the_text_are_framed_without_the_mouse(window: MainWindow) -> None:
+    """Part of the second row selected: the frame is drawn around that row's box, its words
+    marked, and the frame goes to the command line as a drawn one does."""
+    page = window.navigation.current_page()
+    assert page is not None
+    (total,) = [line for line in page.lines if "Total" in line.text]
+    assert window.page_view.area is None
+    _select_in_text(window, "amount 123")
+
+    window.frame_selection_action.trigger()
+
+    area = window.page_view.area
+    assert area is not None
+    assert all(abs(a - b) <= 4 for a, b in zip(area, total.box, strict=True))
+    pane = window.text_pane
+    assert [pane.text[start:end] for start, end in pane.framed] == [total.text]
+    assert "Framed 1 line" in window.statusBar().currentMessage()
+    window.area_actions.copy_option(area)
+    assert QApplication.clipboard().text().startswith("--area ")
+
+
+def test_read_again_without_a_frame_reads_the_line_the_cursor_is_in(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """A wrong correction of the second row; the cursor put back into that row and Ctrl+
+    Shift+R: the row is framed and read again, the first row's correction stays."""
+    page = window.navigation.current_page()
+    assert page is not None
+    window.navigation.text_edited(page.text.replace("Invoice", "Rechnung").replace("123.45", "9"))
+    window.navigation.show_current()  # as shown again after the correction was kept
+    cursor = window.text_pane.textCursor()
+    cursor.setPosition(window.text_pane.text.index("Total") + 2)
+    window.text_pane.setTextCursor(cursor)
+
+    window.read_area_action.trigger()
+    qtbot.waitUntil(
+        lambda: "Read the frame again with" in window.statusBar().currentMessage(),
+        timeout=60_000,
+    )
+
+    text = window.queue.entries[0].result.pages[0].text
+    assert "Total amount 123.45 EUR" in text and text.startswith("Rechnung 4711")
+
+
+def test_nothing_is_framed_from_a_text_being_changed(window: MainWindow) -> None:
+    window.edit_text_action.trigger()
+    window.text_pane.insertPlainText("Neu ")  # the lines' places in the text moved
+
+    window.frame_selection_action.trigger()
+
+    assert window.page_view.area is None
+    assert "Select lines in the text first" in window.statusBar().currentMessage()

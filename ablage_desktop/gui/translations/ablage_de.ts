@@ -118,22 +118,40 @@
 <context>
     <name>AreaActions</name>
     <message>
-        <location filename="../area_actions.py" line="59"/>
+        <location filename="../area_actions.py" line="62"/>
         <source>Select a read page first.</source>
         <translation>Wählen Sie zuerst eine gelesene Seite.</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="63"/>
+        <location filename="../area_actions.py" line="66"/>
         <source>Drag a frame around the text to copy (Esc: cancel).</source>
         <translation>Ziehen Sie ein Rechteck um den Text, der kopiert werden soll (Esc: abbrechen).</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="69"/>
+        <location filename="../area_actions.py" line="75"/>
+        <source>Select lines in the text first (as read, not while changed).</source>
+        <translation>Zuerst Zeilen im Text markieren (wie gelesen, nicht während der Korrektur).</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="86"/>
+        <source>The page&apos;s image is not shown yet.</source>
+        <translation>Das Bild der Seite wird noch nicht angezeigt.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../area_actions.py" line="91"/>
+        <source>Framed %n line(s): Ctrl+Shift+R reads them again, the page&apos;s menu has the rest.</source>
+        <translation>
+            <numerusform>%n Zeile eingerahmt: Strg+Umschalt+R liest sie neu, das Menü der Seite bietet den Rest.</numerusform>
+            <numerusform>%n Zeilen eingerahmt: Strg+Umschalt+R liest sie neu, das Menü der Seite bietet den Rest.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="102"/>
         <source>This page has not been read yet.</source>
         <translation>Diese Seite ist noch nicht gelesen.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="76"/>
+        <location filename="../area_actions.py" line="109"/>
         <source>Copied the text in the frame: %n line(s).</source>
         <translation>
             <numerusform>Text im Rechteck kopiert: %n Zeile.</numerusform>
@@ -141,57 +159,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="78"/>
+        <location filename="../area_actions.py" line="111"/>
         <source>No recognised text in the frame.</source>
         <translation>Kein erkannter Text im Rechteck.</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="90"/>
+        <location filename="../area_actions.py" line="123"/>
         <source>Copied {0}: &apos;ablage-desktop ocr {0} ...&apos; reads this area of every page.</source>
         <translation>{0} kopiert: &apos;ablage-desktop ocr {0} ...&apos; liest diesen Bereich jeder Seite.</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="96"/>
+        <location filename="../area_actions.py" line="129"/>
         <source>This page&apos;s text has no places on the page (its engine gives none, or a correction added or removed lines): use the text instead.</source>
         <translation>Der Text dieser Seite hat keine Positionen auf der Seite (sie wurde ohne Zeilenpositionen gelesen, oder eine Korrektur hat Zeilen hinzugefügt oder entfernt): nehmen Sie stattdessen den Text.</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="107"/>
+        <location filename="../area_actions.py" line="140"/>
         <source>&amp;Copy the text in the frame</source>
         <translation>Text im Rechteck &amp;kopieren</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="109"/>
+        <location filename="../area_actions.py" line="142"/>
         <source>Copy the frame for the command &amp;line (--area)</source>
         <translation>Rechteck für die Kommando&amp;zeile kopieren (--area)</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="114"/>
+        <location filename="../area_actions.py" line="147"/>
         <source>&amp;Read the frame again with</source>
         <translation>Rechteck &amp;neu lesen mit</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="121"/>
+        <location filename="../area_actions.py" line="154"/>
         <source>Frame an area first: drag with Shift held</source>
         <translation>Zuerst einen Bereich aufziehen: mit gedrückter Umschalttaste ziehen</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="142"/>
+        <location filename="../area_actions.py" line="177"/>
         <source>Frame an area of a page that has been read first.</source>
         <translation>Ziehen Sie zuerst ein Rechteck auf einer gelesenen Seite auf.</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="150"/>
+        <location filename="../area_actions.py" line="185"/>
         <source>Reading the frame again with {0}...</source>
         <translation>Das Rechteck wird mit {0} neu gelesen …</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="173"/>
+        <location filename="../area_actions.py" line="208"/>
         <source>The document left the queue before its frame was read again.</source>
         <translation>Das Dokument wurde aus der Warteschlange entfernt, bevor sein Rechteck neu gelesen war.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="177"/>
+        <location filename="../area_actions.py" line="212"/>
         <source>Read the frame again with {0}: %n line(s).</source>
         <translation>
             <numerusform>Rechteck mit {0} neu gelesen: %n Zeile.</numerusform>
@@ -199,7 +217,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="183"/>
+        <location filename="../area_actions.py" line="218"/>
         <source>{0} could not read the frame: {1}</source>
         <translation>{0} konnte das Rechteck nicht lesen: {1}</translation>
     </message>
@@ -1365,17 +1383,17 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>PageView</name>
     <message>
-        <location filename="../widgets/page_view.py" line="162"/>
+        <location filename="../widgets/page_view.py" line="75"/>
         <source>Page view</source>
         <translation>Seitenansicht</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="165"/>
+        <location filename="../widgets/page_view.py" line="78"/>
         <source>The page image with a box around each recognised line; drag with Shift held to copy the text of an area</source>
         <translation>Das Seitenbild mit einem Rahmen um jede erkannte Zeile; mit gedrückter Umschalttaste ziehen, um den Text eines Bereichs zu kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="489"/>
+        <location filename="../widgets/page_view.py" line="413"/>
         <source>Drop scans, photos or PDFs here</source>
         <translation>Scans, Fotos oder PDFs hierher ziehen</translation>
     </message>
@@ -1864,12 +1882,12 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Markdown mit den Überschriften, Listen und Tabellen der Seite</translation>
     </message>
     <message>
-        <location filename="../widgets/text_pane.py" line="318"/>
+        <location filename="../widgets/text_pane.py" line="334"/>
         <source>Copy all text</source>
         <translation>Gesamten Text kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/text_pane.py" line="319"/>
+        <location filename="../widgets/text_pane.py" line="335"/>
         <source>Copy as running text</source>
         <translation>Als Fließtext kopieren</translation>
     </message>
@@ -2029,136 +2047,146 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
         <location filename="../menus.py" line="128"/>
+        <source>Fra&amp;me the lines selected in the text</source>
+        <translation>Die im Text &amp;markierten Zeilen einrahmen</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="134"/>
+        <source>Draw the frame around the lines the text&apos;s selection (or the cursor) is in: to read them again or copy the frame without the mouse</source>
+        <translation>Das Rechteck um die Zeilen ziehen, in denen die Markierung (oder der Cursor) im Text steht: um sie neu zu lesen oder das Rechteck ohne Maus zu kopieren</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="140"/>
         <source>Read the frame a&amp;gain</source>
         <translation>Rechteck &amp;neu lesen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="132"/>
+        <location filename="../menus.py" line="144"/>
         <source>Read the area framed on the page again with the engine chosen in the engine box; its lines take the place of what stood there</source>
         <translation>Den auf der Seite aufgezogenen Bereich mit der gewählten Texterkennung neu lesen; seine Zeilen ersetzen, was dort stand</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="137"/>
+        <location filename="../menus.py" line="149"/>
         <source>&amp;Correct the text</source>
         <translation>Text &amp;korrigieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="140"/>
+        <location filename="../menus.py" line="152"/>
         <source>Correct the recognised text; the export writes the corrected text</source>
         <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="144"/>
+        <location filename="../menus.py" line="156"/>
         <source>Go to the &amp;next unsure line</source>
         <translation>Zur nächsten &amp;unsicheren Zeile</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="148"/>
+        <location filename="../menus.py" line="160"/>
         <source>Select the next line the engine was unsure of (an amber or red box), on this page or the next ones, to check it</source>
         <translation>Die nächste Zeile auswählen, bei der die Texterkennung unsicher war (ein gelber oder roter Rahmen), auf dieser oder den nächsten Seiten, um sie zu prüfen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="154"/>
+        <location filename="../menus.py" line="166"/>
         <source>Go to the &amp;previous unsure line</source>
         <translation>Zur &amp;vorigen unsicheren Zeile</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="158"/>
+        <location filename="../menus.py" line="170"/>
         <source>&amp;Undo the corrections of the page</source>
         <translation>Korrekturen der Seite &amp;rückgängig machen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="161"/>
+        <location filename="../menus.py" line="173"/>
         <source>Put the engine&apos;s reading of the page back, also in the archive</source>
         <translation>Die Lesung der Engine wiederherstellen, auch im Archiv</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="165"/>
+        <location filename="../menus.py" line="177"/>
         <source>C&amp;lear finished documents</source>
         <translation>Fertige Dokumente &amp;leeren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="169"/>
+        <location filename="../menus.py" line="181"/>
         <source>&amp;Find in the archive</source>
         <translation>Im Archiv &amp;suchen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="180"/>
+        <location filename="../menus.py" line="192"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="183"/>
+        <location filename="../menus.py" line="195"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="185"/>
+        <location filename="../menus.py" line="197"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="187"/>
+        <location filename="../menus.py" line="199"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="191"/>
+        <location filename="../menus.py" line="203"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="192"/>
+        <location filename="../menus.py" line="204"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="207"/>
+        <location filename="../menus.py" line="219"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="210"/>
+        <location filename="../menus.py" line="222"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="213"/>
+        <location filename="../menus.py" line="225"/>
         <source>Add inference &amp;server...</source>
         <translation>Inferenz-&amp;Server hinzufügen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="216"/>
+        <location filename="../menus.py" line="228"/>
         <source>&amp;Benchmark...</source>
         <translation>&amp;Benchmark...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="221"/>
+        <location filename="../menus.py" line="233"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="223"/>
+        <location filename="../menus.py" line="235"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="233"/>
+        <location filename="../menus.py" line="245"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="238"/>
+        <location filename="../menus.py" line="250"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="242"/>
+        <location filename="../menus.py" line="254"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../menus.py" line="244"/>
+        <location filename="../menus.py" line="256"/>
         <source> Language: </source>
         <translation> Sprache: </translation>
     </message>

@@ -4,7 +4,15 @@
 <context>
     <name>AreaActions</name>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="76"/>
+        <location filename="../area_actions.py" line="91"/>
+        <source>Framed %n line(s): Ctrl+Shift+R reads them again, the page&apos;s menu has the rest.</source>
+        <translation>
+            <numerusform>Framed %n line: Ctrl+Shift+R reads it again, the page&apos;s menu has the rest.</numerusform>
+            <numerusform>Framed %n lines: Ctrl+Shift+R reads them again, the page&apos;s menu has the rest.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../area_actions.py" line="109"/>
         <source>Copied the text in the frame: %n line(s).</source>
         <translation>
             <numerusform>Copied the text in the frame: %n line.</numerusform>
@@ -12,7 +20,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="177"/>
+        <location filename="../area_actions.py" line="212"/>
         <source>Read the frame again with {0}: %n line(s).</source>
         <translation>
             <numerusform>Read the frame again with {0}: %n line.</numerusform>

@@ -233,6 +233,17 @@ class PageView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
         self.viewport().setCursor(Qt.CursorShape.CrossCursor)
 
+    def set_area(self, area: Area) -> None:
+        """Frame ``area`` (page pixels) as a drag would, without ``areaSelected``: the frame
+        drawn around lines chosen in the text (the keyboard's way)."""
+        if self._page_item is None:
+            return
+        self.clear_area()
+        sx, sy = self._scale
+        x0, y0, x1, y1 = area
+        self._area_item = self._new_frame(QRectF(x0 * sx, y0 * sy, (x1 - x0) * sx, (y1 - y0) * sy))
+        self.ensureVisible(self._area_item, 40, 40)
+
     def clear_area(self) -> None:
         if self._area_item is not None:
             self.scene().removeItem(self._area_item)
@@ -314,7 +325,7 @@ class PageView(QGraphicsView):
             if self._page_item is not None and (shift or self._choosing_area):
                 self.clear_area()
                 self._area_start = self.mapToScene(self._press_pos)
-                self._area_item = self._new_frame()
+                self._area_item = self._new_frame(QRectF(self._area_start, self._area_start))
                 event.accept()
                 return
         super().mousePressEvent(event)
@@ -349,8 +360,8 @@ class PageView(QGraphicsView):
             return
         super().keyPressEvent(event)
 
-    def _new_frame(self) -> QGraphicsRectItem:
-        item = QGraphicsRectItem(QRectF(self._area_start, self._area_start))
+    def _new_frame(self, rect: QRectF) -> QGraphicsRectItem:
+        item = QGraphicsRectItem(rect)
         pen = QPen(_AREA, 2.0, Qt.PenStyle.DashLine)
         pen.setCosmetic(True)
         item.setPen(pen)

@@ -275,6 +275,22 @@ class TextPane(QPlainTextEdit):
     def selected_line(self) -> int | None:
         return self._current
 
+    def selected_lines(self) -> list[int]:
+        """The lines the text's selection touches, or the caret's line where nothing is
+        selected; none where the user has changed the text (its places moved)."""
+        if self._edited:
+            return []
+        cursor = self.textCursor()
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        if start == end:
+            line = self._line_at(start)
+            return [] if line is None else [line]
+        return [
+            index
+            for index, span in enumerate(self._qt_ranges)
+            if span is not None and span[0] < end and start < span[1]
+        ]
+
     def select_line(self, index: int | None) -> None:
         """Highlight line ``index`` and scroll to it; None, -1 or an unmapped line clears.
 
