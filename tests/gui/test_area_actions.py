@@ -290,3 +290,13 @@ def test_nothing_is_framed_from_a_text_being_changed(window: MainWindow) -> None
 
     assert window.page_view.area is None
     assert "Select lines in the text first" in window.statusBar().currentMessage()
+
+
+def test_read_again_with_no_frame_and_no_line_chosen_asks_for_a_frame(window: MainWindow) -> None:
+    """The caret stands at the text's start after the page is shown: that chooses no line."""
+    window.read_area_action.trigger()
+
+    assert "Frame an area of a page that has been read first" in (
+        window.statusBar().currentMessage()
+    )
+    assert window.page_view.area is None

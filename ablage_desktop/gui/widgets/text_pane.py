@@ -276,15 +276,15 @@ class TextPane(QPlainTextEdit):
         return self._current
 
     def selected_lines(self) -> list[int]:
-        """The lines the text's selection touches, or the caret's line where nothing is
-        selected; none where the user has changed the text (its places moved)."""
+        """The lines the text's selection touches, or where nothing is selected the line
+        highlighted (the caret put into it, or its box clicked); none where the user has
+        changed the text (its places moved)."""
         if self._edited:
             return []
         cursor = self.textCursor()
         start, end = cursor.selectionStart(), cursor.selectionEnd()
         if start == end:
-            line = self._line_at(start)
-            return [] if line is None else [line]
+            return [] if self._current is None else [self._current]
         return [
             index
             for index, span in enumerate(self._qt_ranges)
