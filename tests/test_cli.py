@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import os
 import sqlite3
@@ -97,6 +99,35 @@ def test_fields_of_a_form_read_in_one_run_are_a_line_each_for_grep(
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == "nr: Invoice 4711 of 30.10.2018\ntotal: Total amount 123.45 EUR\n"
+
+
+def test_fields_of_a_pile_of_forms_as_one_csv_table_and_a_file_a_spreadsheet_opens(
+    tmp_path: Path, page: Path
+) -> None:
+    """Two copies of the form: on stdout one table, its header once, a row a page; into a
+    folder a file a document, with the byte order mark Excel needs for the umlauts."""
+    copy = page.parent / "kopie.png"
+    text_page(("Rechnung 4711 vom 30.10.2018", "Gesamtbetrag 99,00 EUR")).save(copy, dpi=(300, 300))
+    areas = ("--area", "nr=0,5,100,35%", "--area", "total=0,40,100,70%")
+
+    table = run_cli(
+        "ocr", page, copy, *areas, "--backend", "tesseract", "--format", "csv", "--out", "-",
+        cwd=tmp_path,
+    )  # fmt: skip
+    files = run_cli(
+        "ocr", copy, *areas, "--backend", "tesseract", "--format", "csv", "--out",
+        tmp_path / "o", cwd=tmp_path,
+    )  # fmt: skip
+
+    assert table.returncode == 0, table.stderr
+    assert list(csv.reader(io.StringIO(table.stdout, newline=""))) == [
+        ["document", "page", "nr", "total"],
+        [str(page), "1", "Invoice 4711 of 30.10.2018", "Total amount 123.45 EUR"],
+        [str(copy), "1", "Rechnung 4711 vom 30.10.2018", "Gesamtbetrag 99,00 EUR"],
+    ]
+    assert files.returncode == 0, files.stderr
+    written = (tmp_path / "o" / "kopie.csv").read_bytes()
+    assert written.startswith("\ufeffdocument,page,nr,total\r\n".encode())
 
 
 @pytest.mark.parametrize(
@@ -262,7 +293,7 @@ def test_running_text_puts_a_paragraph_in_one_line(tmp_path: Path) -> None:
     assert result.stdout.strip() == " ".join(lines)
     assert fields.stdout == f"all: {' '.join(lines)}\nfirst: {lines[0]}\n"  # each field's own
     assert refused.returncode == 2
-    assert "--running-text is for --format txt" in refused.stderr
+    assert "--running-text is for --format txt or csv" in refused.stderr
 
 
 def test_a_batch_started_for_stdout_resumes_onto_stdout() -> None:

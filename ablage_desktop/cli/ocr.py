@@ -135,14 +135,15 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     ocr.add_argument(
         "--format",
         choices=EXPORT_FORMATS,
-        help=f"output format: text (the default, {DEFAULT_FORMAT}), Markdown, JSON, hOCR, or a "
-        "searchable PDF",
+        help=f"output format: text (the default, {DEFAULT_FORMAT}), Markdown, JSON, hOCR, a "
+        "searchable PDF, or CSV (a row a page: with --area its fields, else its text)",
     )
     ocr.add_argument(
         "--running-text",
         action="store_true",
         help="text with each paragraph in one line and words a hyphen broke at a line's end "
-        "joined again (--format txt); an address, a table's rows and lists keep their lines",
+        "joined again (--format txt or csv); an address, a table's rows and lists keep their "
+        "lines",
     )
     ocr.add_argument(
         "--events",
@@ -166,8 +167,8 @@ def run_ocr(
     footprints: Path | None = None,
     store_path: Path | None = None,
 ) -> int:
-    if args.running_text and args.format not in (None, "txt"):
-        print("ablage-desktop: --running-text is for --format txt", file=sys.stderr)
+    if args.running_text and args.format not in (None, "txt", "csv"):
+        print("ablage-desktop: --running-text is for --format txt or csv", file=sys.stderr)
         return EXIT_USAGE
     if args.areas and (args.resume or args.watch):
         print(

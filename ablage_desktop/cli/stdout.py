@@ -3,6 +3,7 @@
 Documents come in the batch's order. Text: each document's pages as in its file, documents
 apart by a form feed, as pages are. JSON: one document a line (JSON Lines), a failed one's
 record too, so that a script sees every document. Markdown: documents one after the other.
+CSV: one table, its header once, a row a page.
 hOCR and a searchable PDF are whole files of one document each: one document only, and the
 PDF not onto a terminal. The progress and the summary go to stderr.
 """
@@ -13,7 +14,7 @@ import json
 from pathlib import Path
 from typing import BinaryIO
 
-from ablage_desktop.engine import Engine, OcrDocument
+from ablage_desktop.engine import Engine, OcrDocument, render_csv
 
 STDOUT = Path("-")
 """``--out -``."""
@@ -49,6 +50,9 @@ class StdoutWriter:
             return
         if not document.ok:
             return  # its reason is in the summary on stderr
+        if self._fmt == "csv":  # one table: the header once, no byte order mark in a pipe
+            self._put(render_csv(document, header=not self._written, bom=False))
+            return
         data = self._engine.export_bytes(document, self._fmt)
         if self._written and self._fmt == "txt":
             data = DOCUMENT_SEPARATOR + data

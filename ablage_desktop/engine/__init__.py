@@ -89,7 +89,12 @@ if TYPE_CHECKING:
         OcrPage,
         enclosing,
     )
-    from ablage_desktop.engine.results.exports import EXPORT_FORMATS, SUFFIXES, markdown_plain_text
+    from ablage_desktop.engine.results.exports import (
+        EXPORT_FORMATS,
+        SUFFIXES,
+        markdown_plain_text,
+        render_csv,
+    )
     from ablage_desktop.engine.results.output_guard import Inputs
     from ablage_desktop.engine.run.cancel import CancelToken
     from ablage_desktop.engine.run.jobs import OcrRequest
@@ -173,6 +178,7 @@ _HOMES: dict[str, str] = {
     "EXPORT_FORMATS": "ablage_desktop.engine.results.exports",
     "SUFFIXES": "ablage_desktop.engine.results.exports",
     "markdown_plain_text": "ablage_desktop.engine.results.exports",
+    "render_csv": "ablage_desktop.engine.results.exports",
     "running_text": "ablage_desktop.engine.text.running_text",
     "Inputs": "ablage_desktop.engine.results.output_guard",
     "CancelToken": "ablage_desktop.engine.run.cancel",
@@ -271,6 +277,7 @@ __all__ = [
     "parts_in_area",
     "path_from_storage",
     "path_to_storage",
+    "render_csv",
     "render_png",
     "running_text",
     "text_in_area",

@@ -1,7 +1,8 @@
-"""Exports: Markdown, hOCR and searchable PDF, checked by reading them back."""
+"""Exports: Markdown, hOCR, searchable PDF and CSV, checked by reading them back."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import shutil
@@ -24,6 +25,7 @@ from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrLi
 from ablage_desktop.engine.results.exports import (
     EXPORT_FORMATS,
     glyphless,
+    render_csv,
     render_export,
     render_hocr,
     render_markdown,
@@ -510,7 +512,7 @@ def test_markdown_escapes_only_what_would_start_a_block(
 # --- failed documents, formats and writing ---------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["md", "hocr", "pdf"])
+@pytest.mark.parametrize("fmt", ["md", "hocr", "pdf", "csv"])
 def test_given_a_failed_document_when_exported_then_a_usage_error_says_why(
     tmp_path: Path, fmt: str
 ) -> None:
@@ -545,12 +547,43 @@ def test_given_a_document_that_stopped_on_a_later_page_then_earlier_pages_are_ex
     assert lines_of(text) == list(SPECIALS)
 
 
+def test_csv_is_a_row_a_page_of_its_fields_or_its_text_as_a_spreadsheet_reads_it(
+    tmp_path: Path,
+) -> None:
+    """Fields in their columns in the order read, a field of several lines quoted in its cell,
+    UTF-8 with a byte order mark for Excel; without fields, the page's text in one column;
+    on stdout no mark and, after the first document, no header."""
+    fields = (("nr", "RE-2018-4711"), ("address", 'Anna "Anni" Muster\nKöln, Ring 1'))
+    forms = OcrDocument(
+        tmp_path / "formulare.pdf",
+        pages=[
+            OcrPage(1, 10, 10, "t", 0, "", fields=(("nr", ""), ("address", "Bonn"))),
+            OcrPage(0, 10, 10, "t", 0, "", fields=fields),
+        ],
+    )
+    letter = OcrDocument(tmp_path / "brief.png", pages=[OcrPage(0, 10, 10, "t", 0, "Grüße\n")])
+
+    data = render_csv(forms)
+    plain = render_csv(letter, header=False, bom=False)
+
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows == [
+        ["document", "page", "nr", "address"],
+        [str(tmp_path / "formulare.pdf"), "1", "RE-2018-4711", 'Anna "Anni" Muster\nKöln, Ring 1'],
+        [str(tmp_path / "formulare.pdf"), "2", "", "Bonn"],
+    ]
+    assert b"\r\n" in data
+    assert plain.decode("utf-8") == f'{tmp_path / "brief.png"},1,"Grüße\n"\r\n'
+    assert render_csv(letter).decode("utf-8-sig").startswith("document,page,text\r\n")
+
+
 def test_given_an_unknown_format_when_exported_then_a_usage_error_lists_the_formats(
     tmp_path: Path,
 ) -> None:
     document, _ = synthetic(tmp_path / "a.png")
 
-    with pytest.raises(UsageError, match="txt, md, json, hocr, pdf"):
+    with pytest.raises(UsageError, match="txt, md, json, hocr, pdf, csv"):
         render_export(document, "docx", LIMITS)
 
 

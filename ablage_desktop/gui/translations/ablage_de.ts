@@ -611,32 +611,37 @@
         <translation>Durchsuchbares PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="39"/>
+        <location filename="../document_export.py" line="36"/>
+        <source>Table, a row a page (*.csv)</source>
+        <translation>Tabelle, eine Zeile je Seite (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="40"/>
         <source>text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="39"/>
+        <location filename="../document_export.py" line="40"/>
         <source>searchable PDF</source>
         <translation>durchsuchbares PDF</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="49"/>
+        <location filename="../document_export.py" line="52"/>
         <source>Select a finished document first.</source>
         <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="83"/>
+        <location filename="../document_export.py" line="86"/>
         <source>Exporting {0} as {1} ...</source>
         <translation>{0} wird als {1} exportiert ...</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="90"/>
+        <location filename="../document_export.py" line="93"/>
         <source>Exported as {0}: {1}</source>
         <translation>Als {0} exportiert: {1}</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="97"/>
+        <location filename="../document_export.py" line="100"/>
         <source>Export failed: {0}</source>
         <translation>Export fehlgeschlagen: {0}</translation>
     </message>

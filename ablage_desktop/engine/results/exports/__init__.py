@@ -2,8 +2,9 @@
 
 ``txt`` and ``json`` are ``results.render``'s; ``md`` is Markdown (``markdown``), ``hocr`` is
 hOCR 1.2 XHTML (``hocr``), ``pdf`` a searchable PDF, the page images under an invisible text
-layer (``pdf``). A document that failed before any page was recognised cannot be exported as
-md, hOCR or PDF (``UsageError``); one whose later page failed exports the pages it has.
+layer (``pdf``), ``csv`` a table of a row a page, its fields or its text (``csv_table``).
+A document that failed before any page was recognised cannot be exported as md, hOCR or PDF
+(``UsageError``); one whose later page failed exports the pages it has.
 """
 
 from __future__ import annotations
@@ -15,18 +16,27 @@ from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.intake.documents import IntakeLimits
 from ablage_desktop.engine.results.atomicfile import write_atomic
 from ablage_desktop.engine.results.document import OcrDocument, render
+from ablage_desktop.engine.results.exports.csv_table import render_csv
 from ablage_desktop.engine.results.exports.hocr import render_hocr
 from ablage_desktop.engine.results.exports.markdown import markdown_plain_text, render_markdown
 from ablage_desktop.engine.results.exports.pdf import render_pdf, render_pdf_from_file
 
-EXPORT_FORMATS = ("txt", "md", "json", "hocr", "pdf")
-SUFFIXES = {"txt": ".txt", "md": ".md", "json": ".json", "hocr": ".hocr", "pdf": ".pdf"}
+EXPORT_FORMATS = ("txt", "md", "json", "hocr", "pdf", "csv")
+SUFFIXES = {
+    "txt": ".txt",
+    "md": ".md",
+    "json": ".json",
+    "hocr": ".hocr",
+    "pdf": ".pdf",
+    "csv": ".csv",
+}
 """The usual file name ending of each format."""
 
 __all__ = [
     "EXPORT_FORMATS",
     "SUFFIXES",
     "markdown_plain_text",
+    "render_csv",
     "render_export",
     "render_hocr",
     "render_markdown",
@@ -56,6 +66,8 @@ def render_export(
         return render_markdown(document)
     if fmt == "hocr":
         return render_hocr(document)
+    if fmt == "csv":
+        return render_csv(document)
     if fmt == "pdf":
         return render_pdf_from_file(document, limits, render_lock)
     raise UsageError(f"There is no export format '{fmt}'; use one of {', '.join(EXPORT_FORMATS)}.")
