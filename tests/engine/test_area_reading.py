@@ -327,6 +327,27 @@ def test_many_fields_or_most_of_the_page_are_cut_from_the_page_read_whole(
     assert alone.pages[0].fields == document.pages[0].fields
 
 
+def test_an_area_off_a_smaller_page_of_the_pile_is_an_empty_field_not_a_failure(
+    engine: EngineCore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The pile's forms are A4, one page is a half sheet: the field below its edge is empty
+    and said so; its other field is read, and the document goes on (a page's failure would
+    have stopped it there)."""
+    path = tmp_path / "rows.png"
+    text_page(ROWS).save(path, dpi=(300, 300))
+    areas = (PageArea.parse("nr=0,20,1400,100"), PageArea.parse("far=0,2000,1400,2100"))
+
+    (document,) = engine.ocr(OcrRequest([path], backend="tesseract", areas=areas, archive=False))
+    off = (PageArea.parse("0,2000,1400,2100"),)
+    (alone,) = engine.ocr(OcrRequest([path], backend="tesseract", areas=off, archive=False))
+
+    assert document.ok and alone.ok
+    assert document.pages[0].fields == (("nr", ROWS[0]), ("far", ""))
+    assert "far 0,2000,1400,2100px (outside the page: nothing read)" in document.pages[0].route
+    assert alone.pages[0].text == "" and alone.pages[0].lines == ()
+    assert "The area 0,2000,1400,2100px lies outside page 1 of rows.png" in caplog.text
+
+
 def test_fields_of_a_pdf_page_with_its_own_text_come_from_one_reading_of_it(
     engine: EngineCore, tmp_path: Path
 ) -> None:

@@ -23,8 +23,10 @@ the JSON's ``fields``.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable, Iterable, Sequence
 
+from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.models.area_reading import (
     PageArea,
@@ -38,6 +40,8 @@ from ablage_desktop.engine.results.document import Box, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.text_route import TextLayerFirst
 from ablage_desktop.engine.text.area import within_area
+
+log = logging.getLogger(__name__)
 
 REACH = 1 / 50
 """Around the area, this share of the page's longer side is read too (6 mm of an A4 page:
@@ -78,21 +82,43 @@ class InArea:
         if self.pages.from_layer(page)[0]:  # the layer's lines stand upright already
             whole = self.pages.recognize(page, cancel)  # in the layer's pixels
             frame = (whole.width, whole.height)
-            boxes = [within(area.on(page, frame), *frame) for area in self.areas]
-            cuts = [within_area(whole, box) for box in boxes]
+            boxes = self._placed(page, frame, [area.on(page, frame) for area in self.areas])
+            cuts = [_cut(whole, box) for box in boxes]
             return self._joined(cuts, boxes, 0, whole.seconds)
         turns = self._turns(page)
         variant = upright_variant(page, turns) if turns else None
         upright = variant.page if variant is not None else page
-        boxes = [within(area.on(upright), upright.width, upright.height) for area in self.areas]
-        if _cut_reading_pays(boxes, upright):
-            cuts = [self._read(upright, box, cancel) for box in boxes]
-            read = self._joined(cuts, boxes, turns, sum(cut.seconds for cut in cuts))
+        frame = (upright.width, upright.height)
+        boxes = self._placed(page, frame, [area.on(upright) for area in self.areas])
+        placed = [box for box in boxes if box is not None]
+        if not placed:  # nothing of the page to read
+            nothing = OcrPage(page.index, *frame, self.name, 0.0, "")
+            read = self._joined([nothing] * len(boxes), boxes, turns, 0.0)
+        elif _cut_reading_pays(placed, upright):
+            read_alone = {box: self._read(upright, box, cancel) for box in placed}
+            some = next(iter(read_alone.values()))
+            cuts = [_cut(some, None) if box is None else read_alone[box] for box in boxes]
+            seconds = sum(cut.seconds for cut in read_alone.values())
+            read = self._joined(cuts, boxes, turns, seconds)
         else:
             whole = self.pages.recognize(upright, cancel)
-            cuts = [within_area(whole, box) for box in boxes]
-            read = self._joined(cuts, boxes, turns, whole.seconds)
+            read = self._joined([_cut(whole, box) for box in boxes], boxes, turns, whole.seconds)
         return variant.restore(read) if variant is not None else read
+
+    def _placed(
+        self, page: PageImage, frame: tuple[int, int], given: list[Box]
+    ) -> list[Box | None]:
+        """The areas on a page of ``frame`` (width, height), clipped to it; None for one
+        that lies off it (a smaller page in the pile: its field is empty, said in the log
+        and the route; a page's failure would have stopped its document there)."""
+        boxes = [_on_page(box, *frame) for box in given]
+        for area, box in zip(self.areas, boxes, strict=True):
+            if box is None:
+                log.warning(
+                    "The area %s lies outside page %d of %s (%d x %d px): read as empty",
+                    area, page.index + 1, page.document.name, *frame,
+                )  # fmt: skip
+        return boxes
 
     def _read(self, page: PageImage, box: Box, cancel: CancelToken | None) -> OcrPage:
         """``box`` of ``page`` and ``REACH`` around it read, cut to ``box``."""
@@ -101,7 +127,7 @@ class InArea:
         return within_area(whole, box)
 
     def _joined(
-        self, cuts: Sequence[OcrPage], boxes: Sequence[Box], turns: int, seconds: float
+        self, cuts: Sequence[OcrPage], boxes: Sequence[Box | None], turns: int, seconds: float
     ) -> OcrPage:
         """The page holding what ``cuts`` read in the areas (at ``boxes``), the route saying
         where they lie."""
@@ -142,10 +168,28 @@ def _cut_reading_pays(boxes: Sequence[Box], page: PageImage) -> bool:
     return covered < MAX_CUT_SHARE * page.width * page.height
 
 
-def _place(area: PageArea, box: Box) -> str:
+def _place(area: PageArea, box: Box | None) -> str:
     """Where ``area`` lies on the page, in its pixels, and as given where not in pixels."""
+    if box is None:
+        return f"{area} (outside the page: nothing read)"
     pixels = ",".join(str(side) for side in box)
     return f"{pixels} px" if area.unit == "px" else f"{pixels} px (given as {area})"
+
+
+def _on_page(box: Box, width: int, height: int) -> Box | None:
+    """``box`` clipped to a page of ``width`` x ``height``; None where too little of it is
+    on the page to hold a character (``area_reading.MIN_SIDE``)."""
+    try:
+        return within(box, width, height)
+    except UsageError:
+        return None
+
+
+def _cut(page: OcrPage, box: Box | None) -> OcrPage:
+    """``page`` cut to ``box``; for None (an area off the page), nothing of it."""
+    if box is not None:
+        return within_area(page, box)
+    return dataclasses.replace(page, text="", lines=(), markdown=None, pictures=(), fallbacks=())
 
 
 def _backends(cuts: Sequence[OcrPage]) -> str:
