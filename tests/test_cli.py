@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from cli_process import TIMEOUT_S, run_cli
 from PIL import Image, ImageDraw, ImageFont
-from samples import encrypted_pdf_bytes, text_page
+from samples import encrypted_pdf_bytes, pdf_bytes, text_page
 
 PYTHON_CLI = (sys.executable, "-m", "ablage_desktop")
 AS_JSON = ("--format", "json", "--out", "-")
@@ -130,6 +130,25 @@ def test_fields_of_a_pile_of_forms_as_one_csv_table_and_a_file_a_spreadsheet_ope
     assert written.startswith("\ufeffdocument,page,nr,total\r\n".encode())
 
 
+def test_only_the_pages_asked_for_are_read_and_not_archived(tmp_path: Path) -> None:
+    """The third page of three as Markdown: its own section, no word of the pages not asked
+    for (they did not fail); the archive does not take the document for read."""
+    scan = tmp_path / "in" / "drei.pdf"
+    scan.parent.mkdir()
+    rows = [text_page((f"Seite {n} von 3",)) for n in (1, 2, 3)]
+    scan.write_bytes(pdf_bytes(rows, dpi=300))
+    archive = tmp_path / "archive.sqlite"
+
+    result = run_cli(
+        "--store", archive, "ocr", scan, "--pages", "3", "--backend", "tesseract",
+        "--format", "md", "--out", "-", cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "# drei.pdf\n\n## Page 3\n\nSeite 3 von 3\n"
+    assert not archive.exists()
+
+
 @pytest.mark.parametrize(
     ("extra", "said"),
     [
@@ -137,6 +156,8 @@ def test_fields_of_a_pile_of_forms_as_one_csv_table_and_a_file_a_spreadsheet_ope
         (("--area", "1,2,3,4mm", "--watch"), "--area reads given documents, not with --watch"),
         (("--area", "9=1,2,3,4"), "argument --area: an area's name is a letter"),
         (("--area", "a=1,2,3,4", "--area", "a=5,6,7,8"), "each area needs a name of its own"),
+        (("--pages", "0"), "argument --pages: pages are given as 1-3,7,10-"),
+        (("--pages", "2-", "--watch"), "--pages reads given documents, not with --watch"),
     ],
 )
 def test_an_area_the_command_cannot_read_is_refused_in_words(

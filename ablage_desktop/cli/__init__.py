@@ -92,7 +92,8 @@ def run_command(
     ``store`` is the archive (``--store`` wins over it)."""
     store = getattr(args, "store", None) or store
     if args.command == "ocr":
-        archived = not (args.no_archive or args.areas)  # an area's reading is not the page's
+        # An area's reading is not the page's, nor some pages the document's.
+        archived = not (args.no_archive or args.areas or args.pages is not None)
         return run_ocr(args, config, footprints, store if archived else None)
     if args.command == "search":
         return run_search(args, store)

@@ -128,6 +128,7 @@ def plan_batches(
         pdf_text=args.pdf_text,
         archive=args.stdin_copy is None,  # its file is gone when the command ends
         areas=tuple(args.areas),
+        pages=args.pages,
     )
     inputs = Inputs.of([*args.paths, *collected.documents])
     return [_planned(request, delivery, engine, args.stdin_copy)], inputs, len(collected.skipped)

@@ -39,6 +39,7 @@ from ablage_desktop.engine import (
     EventLog,
     Inputs,
     PageArea,
+    PageSelection,
     Store,
     display_line,
     named_areas,
@@ -119,6 +120,13 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "Not kept in the archive",
     )
     ocr.add_argument(
+        "--pages",
+        type=_page_selection,
+        metavar="1-3,7,10-",
+        help="read only these pages of every document (from 1; 10- to its end): the first "
+        "pages of a long scan. Not kept in the archive",
+    )
+    ocr.add_argument(
         "--pdf-text",
         choices=("auto", "always_ocr", "layer_only"),
         help="PDF text layers: read a page from its layer where it covers the visible text "
@@ -170,9 +178,10 @@ def run_ocr(
     if args.running_text and args.format not in (None, "txt", "csv"):
         print("ablage-desktop: --running-text is for --format txt or csv", file=sys.stderr)
         return EXIT_USAGE
-    if args.areas and (args.resume or args.watch):
+    partial = "--area" if args.areas else "--pages" if args.pages is not None else None
+    if partial and (args.resume or args.watch):
         print(
-            f"ablage-desktop: --area reads given documents, not with "
+            f"ablage-desktop: {partial} reads given documents, not with "
             f"{'--resume' if args.resume else '--watch'}. {NOTHING_DONE}",
             file=sys.stderr,
         )
@@ -267,6 +276,13 @@ def _run_ocr(
 def _page_area(text: str) -> PageArea:
     try:
         return PageArea.parse(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _page_selection(text: str) -> PageSelection:
+    try:
+        return PageSelection.parse(text)
     except UsageError as exc:
         raise argparse.ArgumentTypeError(exc.message) from None
 

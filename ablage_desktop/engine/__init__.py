@@ -98,6 +98,7 @@ if TYPE_CHECKING:
     from ablage_desktop.engine.results.output_guard import Inputs
     from ablage_desktop.engine.run.cancel import CancelToken
     from ablage_desktop.engine.run.jobs import OcrRequest
+    from ablage_desktop.engine.run.page_selection import PageSelection
     from ablage_desktop.engine.run.states import DocumentState, JobState
     from ablage_desktop.engine.statuses import BackendStatus
     from ablage_desktop.engine.text.area import parts_in_area, text_in_area, with_area_read
@@ -183,6 +184,7 @@ _HOMES: dict[str, str] = {
     "Inputs": "ablage_desktop.engine.results.output_guard",
     "CancelToken": "ablage_desktop.engine.run.cancel",
     "OcrRequest": "ablage_desktop.engine.run.jobs",
+    "PageSelection": "ablage_desktop.engine.run.page_selection",
     "PageArea": "ablage_desktop.engine.models.area_reading",
     "labelled_fields": "ablage_desktop.engine.models.area_reading",
     "named_areas": "ablage_desktop.engine.models.area_reading",
@@ -248,6 +250,7 @@ __all__ = [
     "PageArea",
     "PageDone",
     "PageImage",
+    "PageSelection",
     "Routed",
     "SearchHit",
     "Store",

@@ -335,7 +335,7 @@ class EngineCore:
         runner = BatchRunner(
             self.manager,
             self._decoder,
-            self.store if request.archive and not request.areas else None,
+            self.store if request.archive and not request.partial else None,
             events,
             self._quantization_of,
             self.config.management.default_backend,

@@ -63,6 +63,12 @@ class EncryptedDocument(InputError):
     kind = "encrypted"
 
 
+class PagesNotInDocument(InputError):
+    """None of the pages asked for (``ocr --pages``) is in the document."""
+
+    kind = "pages_not_in_document"
+
+
 class DocumentTooLarge(InputError):
     kind = "too_large"
 

@@ -31,6 +31,9 @@ _REASONS = {
         "keep it under intake.pdf_passwords in your configuration file.",
     ),
     "too_large": QT_TRANSLATE_NOOP("Reasons", "The document is too large."),
+    "pages_not_in_document": QT_TRANSLATE_NOOP(
+        "Reasons", "None of the pages asked for is in the document."
+    ),
     "decoder_crashed": QT_TRANSLATE_NOOP("Reasons", "The file made the reader crash."),
     "decoder_timeout": QT_TRANSLATE_NOOP("Reasons", "Opening the file took too long."),
     "decoder_failed": QT_TRANSLATE_NOOP("Reasons", "The file could not be opened."),

@@ -455,14 +455,22 @@ def test_given_one_page_when_exported_as_markdown_then_a_title_and_the_lines_wit
 def test_given_several_pages_when_exported_as_markdown_then_each_has_a_section(
     tmp_path: Path,
 ) -> None:
+    """A page missing from a document that failed is said to be; from one that did not, it
+    was not asked for (``ocr --pages``) and has no section."""
     pages = [OcrPage(0, 1, 1, "t", 0, "eins"), OcrPage(2, 1, 1, "t", 0, "")]
-    document = OcrDocument(tmp_path / "a.pdf", pages=pages)
+    failed = ErrorInfo("recognition", "Page 2: the engine crashed.")
+    document = OcrDocument(tmp_path / "a.pdf", pages=pages, error=failed)
+    chosen = OcrDocument(tmp_path / "a.pdf", pages=pages)
 
     text = render_markdown(document).decode("utf-8")
 
     assert text == (
         "# a.pdf\n\n## Page 1\n\neins\n\n## Page 2\n\n*Page 2 was not recognised.*\n\n"
-        "## Page 3\n\n*No text was recognised on this page.*\n"
+        "## Page 3\n\n*No text was recognised on this page.*\n\n"
+        "*The document is incomplete: Page 2: the engine crashed.*\n"
+    )
+    assert render_markdown(chosen).decode("utf-8") == (
+        "# a.pdf\n\n## Page 1\n\neins\n\n## Page 3\n\n*No text was recognised on this page.*\n"
     )
 
 

@@ -13,12 +13,13 @@ from fakes import ScriptedBackend, sleep_hook
 from PIL import Image
 from samples import pdf_bytes
 
-from ablage_desktop.engine.errors import Cancelled, RecognitionError
+from ablage_desktop.engine.errors import Cancelled, RecognitionError, UsageError
 from ablage_desktop.engine.events import DocumentFinished, DocumentStarted, Event, PageDone
 from ablage_desktop.engine.intake.decoding import IsolatedDecoder
 from ablage_desktop.engine.intake.documents import Document, IntakeLimits, PageImage
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.page_selection import PageSelection
 from ablage_desktop.engine.run.pipeline import run_pipeline
 
 LIMITS = IntakeLimits(pdf_dpi=72)
@@ -75,6 +76,46 @@ def test_a_bad_document_fails_alone_and_the_batch_goes_on(tmp_path: Path) -> Non
         "not_found",
     ]
     assert [len(doc.pages) for doc in results] == [0, 2, 0]
+
+
+def test_only_the_pages_asked_for_are_read_and_a_document_without_any_fails_in_words(
+    tmp_path: Path,
+) -> None:
+    five = blank_pdf(tmp_path / "five.pdf", 5)
+    one = blank_pdf(tmp_path / "one.pdf", 1)
+    backend = ScriptedBackend(concurrency=2)
+
+    selection = PageSelection.parse("2,4-")
+
+    results = list(run_pipeline([five, one], backend, LIMITS, selection=selection))
+
+    assert [page.text for page in results[0].pages] == ["five.pdf:2", "five.pdf:4", "five.pdf:5"]
+    assert results[0].ok
+    assert results[1].error is not None and results[1].error.kind == "pages_not_in_document"
+    assert results[1].error.message == "None of the pages asked for (2,4-) is in it: it has 1 page."
+
+
+@pytest.mark.parametrize(
+    ("given", "pages", "said"),
+    [
+        ("1-3,7,10-", [0, 1, 2, 6, *range(9, 50)], "1-3,7,10-"),
+        (" 2 ", [1], "2"),
+        ("3-3", [2], "3"),
+    ],
+)
+def test_pages_asked_for_count_from_one_and_an_open_range_runs_to_the_end(
+    given: str, pages: list[int], said: str
+) -> None:
+    selection = PageSelection.parse(given)
+    assert [index for index in range(50) if selection.holds(index)] == pages
+    assert str(selection) == said
+    assert selection.any_of(pages[0] + 1) and not selection.any_of(pages[0])
+
+
+@pytest.mark.parametrize("given", ["", "0", "3-1", "a", "1;2", "-3", "1,,2"])
+def test_pages_that_are_no_pages_are_refused_in_words(given: str) -> None:
+    with pytest.raises(UsageError, match="pages are given as 1-3,7,10-"):
+        PageSelection.parse(given)
 
 
 def test_a_page_the_engine_fails_on_keeps_the_other_pages(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from ablage_desktop.engine.models.manager import ModelManager
 from ablage_desktop.engine.models.router import AUTO
 from ablage_desktop.engine.results.document import OcrDocument
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.page_selection import PageSelection
 from ablage_desktop.engine.run.pipeline import DocumentOpener, PageRecognizer, run_pipeline
 from ablage_desktop.engine.run.states import DocumentState, JobState
 
@@ -57,6 +58,14 @@ class OcrRequest:
     areas: tuple[PageArea, ...] = ()
     """Read only these areas of every page (``ocr --area``); such a batch is not archived (its
     pages are not the documents' readings)."""
+    pages: PageSelection | None = None
+    """Read only these pages of every document (``ocr --pages``); such a batch is not archived
+    (the archive would take a document for read whole)."""
+
+    @property
+    def partial(self) -> bool:
+        """Whether the batch reads part of its documents (areas, pages): not archived."""
+        return bool(self.areas) or self.pages is not None
 
 
 def resume_request(job: Job) -> OcrRequest:
@@ -217,6 +226,7 @@ class BatchRunner:
                     emit=emit,
                     opener=self.opener,
                     known=known,
+                    selection=request.pages,
                 )
                 for position, document in enumerate(documents):
                     try:

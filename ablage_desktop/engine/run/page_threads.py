@@ -25,11 +25,13 @@ from ablage_desktop.engine.errors import (
     DocumentTooLarge,
     IncompleteDocument,
     InputError,
+    PagesNotInDocument,
 )
 from ablage_desktop.engine.intake.decoding import DocumentOpener
 from ablage_desktop.engine.intake.documents import Document, IntakeLimits, PageImage
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.page_selection import PageSelection
 from ablage_desktop.engine.run.priority import lower_this_thread
 
 log = logging.getLogger(__name__)
@@ -120,8 +122,10 @@ class PageThreads:
         decoder: DocumentOpener,
         render_ahead: int,
         known: Callable[[str], Mapping[int, OcrPage]] | None,
+        selection: PageSelection | None = None,
     ) -> None:
         self.paths = paths
+        self.selection = selection
         self.backend = backend
         self.limits = limits
         self.cancel = cancel
@@ -186,10 +190,17 @@ class PageThreads:
             document = self.decoder.open(path, self.limits)
             try:
                 done = self._announce(position, document)
+                selection = self.selection
+                if selection is not None and not selection.any_of(document.page_count):
+                    raise PagesNotInDocument(
+                        path,
+                        f"None of the pages asked for ({selection}) is in it: it has "
+                        f"{document.page_count} page{'' if document.page_count == 1 else 's'}.",
+                    )
                 for index in range(document.page_count):
                     if self.halted():
                         break
-                    if index in done:
+                    if index in done or (selection is not None and not selection.holds(index)):
                         continue
                     try:
                         page = document.page(index)

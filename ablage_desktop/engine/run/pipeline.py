@@ -21,6 +21,7 @@ from ablage_desktop.engine.intake.decoding import DocumentOpener, IsolatedDecode
 from ablage_desktop.engine.intake.documents import IntakeLimits
 from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.page_selection import PageSelection
 from ablage_desktop.engine.run.page_threads import (
     WORKER_DONE,
     BatchRecognizer,
@@ -64,13 +65,15 @@ def run_pipeline(
     render_ahead: int = 2,
     opener: DocumentOpener | None = None,
     known: Callable[[str], Mapping[int, OcrPage]] | None = None,
+    selection: PageSelection | None = None,
 ) -> Iterator[OcrDocument]:
     """OCR ``paths`` with ``backend``; yields one ``OcrDocument`` per path, in order.
 
     ``opener`` opens the documents (the engine's long-lived decoder); without one, the run
     starts a decoder process of its own and stops it at the end. ``known`` gives, for a
     document's sha256, the pages already recognised (the archive's): they are neither rendered
-    nor recognised again, and come back with ``PageDone(restored=True)``.
+    nor recognised again, and come back with ``PageDone(restored=True)``. ``selection``: only
+    those pages of each document are rendered and read.
     """
     cancel = cancel or CancelToken()
     decoder: DocumentOpener = opener if opener is not None else IsolatedDecoder()
@@ -82,6 +85,7 @@ def run_pipeline(
         decoder=decoder,
         render_ahead=render_ahead,
         known=known,
+        selection=selection,
     )
     threads = flow.start()
     try:

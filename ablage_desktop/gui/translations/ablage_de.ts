@@ -1591,128 +1591,133 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
         <location filename="../reasons.py" line="34"/>
+        <source>None of the pages asked for is in the document.</source>
+        <translation>Keine der verlangten Seiten ist im Dokument.</translation>
+    </message>
+    <message>
+        <location filename="../reasons.py" line="37"/>
         <source>The file made the reader crash.</source>
         <translation>Die Datei hat das Lesen zum Absturz gebracht.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="35"/>
+        <location filename="../reasons.py" line="38"/>
         <source>Opening the file took too long.</source>
         <translation>Das Öffnen der Datei hat zu lange gedauert.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="36"/>
+        <location filename="../reasons.py" line="39"/>
         <source>The file could not be opened.</source>
         <translation>Die Datei konnte nicht geöffnet werden.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="37"/>
+        <location filename="../reasons.py" line="40"/>
         <source>The file could not be read.</source>
         <translation>Die Datei konnte nicht gelesen werden.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="38"/>
+        <location filename="../reasons.py" line="41"/>
         <source>The configuration is not valid.</source>
         <translation>Die Konfiguration ist ungültig.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="39"/>
+        <location filename="../reasons.py" line="42"/>
         <source>That is not possible.</source>
         <translation>Das ist nicht möglich.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="40"/>
+        <location filename="../reasons.py" line="43"/>
         <source>There is no such engine.</source>
         <translation>Diese Texterkennung gibt es nicht.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="41"/>
+        <location filename="../reasons.py" line="44"/>
         <source>The engine cannot be used on this computer.</source>
         <translation>Diese Texterkennung kann auf diesem Computer nicht verwendet werden.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="44"/>
+        <location filename="../reasons.py" line="47"/>
         <source>The engine could not be loaded.</source>
         <translation>Die Texterkennung konnte nicht geladen werden.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="45"/>
-        <location filename="../reasons.py" line="46"/>
-        <location filename="../reasons.py" line="47"/>
+        <location filename="../reasons.py" line="48"/>
+        <location filename="../reasons.py" line="49"/>
+        <location filename="../reasons.py" line="50"/>
         <source>The model files were refused as unsafe.</source>
         <translation>Die Modelldateien wurden als unsicher abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="48"/>
+        <location filename="../reasons.py" line="51"/>
         <source>The model files are damaged.</source>
         <translation>Die Modelldateien sind beschädigt.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="49"/>
+        <location filename="../reasons.py" line="52"/>
         <source>There is not enough memory for the engine.</source>
         <translation>Für die Texterkennung ist nicht genug Speicher frei.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="52"/>
+        <location filename="../reasons.py" line="55"/>
         <source>The engine ran out of memory.</source>
         <translation>Der Texterkennung ist der Speicher ausgegangen.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="53"/>
+        <location filename="../reasons.py" line="56"/>
         <source>The engine is busy.</source>
         <translation>Die Texterkennung ist beschäftigt.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="54"/>
+        <location filename="../reasons.py" line="57"/>
         <source>The result could not be written.</source>
         <translation>Das Ergebnis konnte nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="55"/>
+        <location filename="../reasons.py" line="58"/>
         <source>The engine could not read the page.</source>
         <translation>Die Texterkennung konnte die Seite nicht lesen.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="56"/>
+        <location filename="../reasons.py" line="59"/>
         <source>Cancelled.</source>
         <translation>Abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="57"/>
+        <location filename="../reasons.py" line="60"/>
         <source>The server could not read the page.</source>
         <translation>Der Server konnte die Seite nicht lesen.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="58"/>
+        <location filename="../reasons.py" line="61"/>
         <source>The server cannot be reached.</source>
         <translation>Der Server ist nicht erreichbar.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="59"/>
+        <location filename="../reasons.py" line="62"/>
         <source>The server did not answer in time.</source>
         <translation>Der Server hat nicht rechtzeitig geantwortet.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="60"/>
+        <location filename="../reasons.py" line="63"/>
         <source>The server refused the page.</source>
         <translation>Der Server hat die Seite abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="61"/>
+        <location filename="../reasons.py" line="64"/>
         <source>The server&apos;s answer could not be used.</source>
         <translation>Die Antwort des Servers war nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="62"/>
+        <location filename="../reasons.py" line="65"/>
         <source>The server&apos;s certificate was not accepted.</source>
         <translation>Das Zertifikat des Servers wurde nicht akzeptiert.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="63"/>
+        <location filename="../reasons.py" line="66"/>
         <source>Something unexpected went wrong; the details tell the developers what.</source>
         <translation>Etwas Unerwartetes ist schiefgegangen; die Details sagen den Entwicklern, was.</translation>
     </message>
     <message>
-        <location filename="../reasons.py" line="66"/>
+        <location filename="../reasons.py" line="69"/>
         <source>Something went wrong.</source>
         <translation>Etwas ist schiefgegangen.</translation>
     </message>

@@ -52,7 +52,8 @@ def render_markdown(document: OcrDocument) -> bytes:
     pages = exportable_pages(document, "Markdown")
     blocks = [f"# {escape_inline(clean_name(document.document.name))}"]
     sections = len(pages) > 1 or pages[0].index > 0
-    missing = set(missing_pages(pages))
+    # A page missing from a document that did not fail was not asked for (``ocr --pages``).
+    missing = set(missing_pages(pages)) if document.error is not None else set()
     for index in sorted(missing | {page.index for page in pages}):
         if sections:
             blocks.append(f"## Page {index + 1}")
