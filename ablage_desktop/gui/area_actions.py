@@ -149,6 +149,13 @@ class AreaActions(QObject):
         for name in self.engines():
             act = again.addAction(name)
             act.triggered.connect(functools.partial(self.read_again, name))
+        every = menu.addAction(self.tr("Read the frame on &every page of the document..."))
+        every.setEnabled(again.isEnabled())
+        every.setToolTip(
+            self.tr("A table of what the frame holds on each page, with the engine box's engine")
+        )
+        if area is not None:
+            every.triggered.connect(lambda: window.frame_pages.start(area))
         window.page_turns.add_to(menu)
         if area is None:
             hint = menu.addAction(self.tr("Frame an area first: drag with Shift held"))

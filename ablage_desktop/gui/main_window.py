@@ -39,6 +39,7 @@ from ablage_desktop.gui.document_export import DocumentExport
 from ablage_desktop.gui.engine_choice import EngineChoice
 from ablage_desktop.gui.export_all import ExportAll
 from ablage_desktop.gui.failures import describe
+from ablage_desktop.gui.frame_pages import FramePages
 from ablage_desktop.gui.intake import DocumentIntake
 from ablage_desktop.gui.memory_status import MemoryStatus
 from ablage_desktop.gui.menus import WindowMenus
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.area_actions = AreaActions(self)
         self.page_turns = PageTurns(self)
         self.unsure_lines = UnsureLines(self)
+        self.frame_pages = FramePages(self)
         self.prev_button = self.navigation.prev_button
         self.next_button = self.navigation.next_button
         self.page_label = self.navigation.page_label

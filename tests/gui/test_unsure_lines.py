@@ -64,7 +64,8 @@ def test_f4_selects_the_next_unsure_line_in_page_and_text_across_pages(
             window.enqueue([str(path)])
         window.queue.selectRow(0)
         entry = window.queue.entries[0]
-        qtbot.waitUntil(lambda: len(entry.pages) == 2, timeout=5000)
+        qtbot.waitUntil(lambda: window.navigation.readable() is not None, timeout=10_000)
+        assert len(entry.pages) == 2  # the document done: nothing of the batch comes after
         for index, unsure in ((0, "Total amount 123.45 EUR"), (1, "Seite zwei")):
             page = entry.pages[index]
             lines = [

@@ -189,27 +189,37 @@
         <translation>Rechteck &amp;neu lesen mit</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="154"/>
+        <location filename="../area_actions.py" line="152"/>
+        <source>Read the frame on &amp;every page of the document...</source>
+        <translation>Das Rechteck auf &amp;jeder Seite des Dokuments lesen...</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="155"/>
+        <source>A table of what the frame holds on each page, with the engine box&apos;s engine</source>
+        <translation>Eine Tabelle dessen, was das Rechteck auf jeder Seite enthält, gelesen mit der gewählten Texterkennung</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="161"/>
         <source>Frame an area first: drag with Shift held</source>
         <translation>Zuerst einen Bereich aufziehen: mit gedrückter Umschalttaste ziehen</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="177"/>
+        <location filename="../area_actions.py" line="184"/>
         <source>Frame an area of a page that has been read first.</source>
         <translation>Ziehen Sie zuerst ein Rechteck auf einer gelesenen Seite auf.</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="185"/>
+        <location filename="../area_actions.py" line="192"/>
         <source>Reading the frame again with {0}...</source>
         <translation>Das Rechteck wird mit {0} neu gelesen …</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="208"/>
+        <location filename="../area_actions.py" line="215"/>
         <source>The document left the queue before its frame was read again.</source>
         <translation>Das Dokument wurde aus der Warteschlange entfernt, bevor sein Rechteck neu gelesen war.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="212"/>
+        <location filename="../area_actions.py" line="219"/>
         <source>Read the frame again with {0}: %n line(s).</source>
         <translation>
             <numerusform>Rechteck mit {0} neu gelesen: %n Zeile.</numerusform>
@@ -217,7 +227,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="218"/>
+        <location filename="../area_actions.py" line="225"/>
         <source>{0} could not read the frame: {1}</source>
         <translation>{0} konnte das Rechteck nicht lesen: {1}</translation>
     </message>
@@ -772,6 +782,104 @@
     </message>
 </context>
 <context>
+    <name>FramePages</name>
+    <message>
+        <location filename="../frame_pages.py" line="113"/>
+        <source>Frame an area of a page that has been read first.</source>
+        <translation>Ziehen Sie zuerst ein Rechteck auf einer gelesenen Seite auf.</translation>
+    </message>
+</context>
+<context>
+    <name>FramePagesDialog</name>
+    <message>
+        <location filename="../frame_pages.py" line="154"/>
+        <source>The frame on every page: {0}</source>
+        <translation>Das Rechteck auf jeder Seite: {0}</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="156"/>
+        <location filename="../frame_pages.py" line="223"/>
+        <source>Page</source>
+        <translation>Seite</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="156"/>
+        <location filename="../frame_pages.py" line="223"/>
+        <source>Text in the frame</source>
+        <translation>Text im Rechteck</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="159"/>
+        <source>The frame&apos;s text on each page</source>
+        <translation>Der Text des Rechtecks auf jeder Seite</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="160"/>
+        <source>Reading page 1 of {0} with {1}...</source>
+        <translation>Seite 1 von {0} wird mit {1} gelesen ...</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="161"/>
+        <source>&amp;Copy as table</source>
+        <translation>Als Tabelle &amp;kopieren</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="162"/>
+        <source>&amp;Save as CSV...</source>
+        <translation>Als CSV &amp;speichern...</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="163"/>
+        <source>C&amp;lose</source>
+        <translation>S&amp;chließen</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="187"/>
+        <source>(not read: {0})</source>
+        <translation>(nicht gelesen: {0})</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="192"/>
+        <source>Reading page {0} of {1} with {2}...</source>
+        <translation>Seite {0} von {1} wird mit {2} gelesen ...</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="204"/>
+        <source>Read the frame on {0} of {1} pages with {2}.</source>
+        <translation>Das Rechteck auf {0} von {1} Seiten mit {2} gelesen.</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="226"/>
+        <source>Copied {0} row(s).</source>
+        <translation>{0} Zeile(n) kopiert.</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="231"/>
+        <source>Save the table</source>
+        <translation>Die Tabelle speichern</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="233"/>
+        <source>Table, a row a page (*.csv)</source>
+        <translation>Tabelle, eine Zeile je Seite (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="242"/>
+        <source>No page has been read yet.</source>
+        <translation>Noch ist keine Seite gelesen.</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="249"/>
+        <source>Not saved: {0}</source>
+        <translation>Nicht gespeichert: {0}</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="251"/>
+        <source>Saved {0}.</source>
+        <translation>{0} gespeichert.</translation>
+    </message>
+</context>
+<context>
     <name>LanguageBox</name>
     <message>
         <location filename="../widgets/language_box.py" line="18"/>
@@ -827,23 +935,23 @@
         <translation>Es wurde nichts geschrieben: {0}.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="300"/>
+        <location filename="../main_window.py" line="302"/>
         <source>Speed, memory and accuracy of the models on the queue&apos;s documents</source>
         <translation>Geschwindigkeit, Speicherbedarf und Genauigkeit der Modelle an den Dokumenten der Warteschlange</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="302"/>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="304"/>
+        <location filename="../main_window.py" line="313"/>
         <source>Add documents to the queue first: the benchmark reads them.</source>
         <translation>Zuerst Dokumente in die Warteschlange legen: der Benchmark liest sie.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="338"/>
+        <location filename="../main_window.py" line="340"/>
         <source>Error: {0}</source>
         <translation>Fehler: {0}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342"/>
+        <location filename="../main_window.py" line="344"/>
         <source>Something went wrong</source>
         <translation>Ein Fehler ist aufgetreten</translation>
     </message>

@@ -1,0 +1,98 @@
+"""A frame read on every page of the document (``gui/frame_pages.py``), in the real window with
+the real Tesseract."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from samples import pdf_bytes, text_page
+from shiboken6 import isValid
+from test_area_actions import frame_row
+from test_main_window import BATCH_TIMEOUT_MS, choose_backend
+from windows import open_window
+
+TOTALS = ("123.45", "99.00", "7.50")
+
+
+def test_the_total_framed_on_one_form_is_read_on_every_page_into_a_table(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Three forms scanned into one PDF: the total framed on the first is read on each, shown
+    a row a page, copied as tab-separated rows and saved as CSV; nothing of it goes into the
+    queue's reading."""
+    forms = [text_page(("Invoice 4711 of 30.10.2018", f"Total amount {t} EUR")) for t in TOTALS]
+    scan = tmp_path / "stapel.pdf"
+    scan.write_bytes(pdf_bytes(forms, dpi=300))
+    with open_window(qtbot, tmp_path) as window:
+        choose_backend(window, qtbot, "tesseract")
+        with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
+            window.enqueue([str(scan)])
+        window.queue.selectRow(0)
+        qtbot.waitUntil(lambda: window.navigation.readable() is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: window.navigation.preview is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: window.page_view.box_count >= 2, timeout=10_000)
+        before = window.queue.entries[0].result
+        frame_row(window, "Total")
+        menu = window.area_actions.show_menu(QPoint(5, 5))
+        (every,) = [a for a in menu.actions() if a.text().startswith("Read the frame on &every")]
+        assert every.isEnabled()
+
+        every.trigger()
+        menu.close()
+        dialog = window.frame_pages.dialog
+        assert dialog is not None
+        qtbot.waitUntil(
+            lambda: "Read the frame on 3 of 3 pages" in dialog.status.text(), timeout=60_000
+        )
+
+        assert dialog.rows() == [(n, f"Total amount {t} EUR") for n, t in enumerate(TOTALS, 1)]
+        assert dialog.table.rowCount() == 3
+        dialog.copy()
+        assert QApplication.clipboard().text().splitlines()[1:] == [
+            f"{n}\tTotal amount {t} EUR" for n, t in enumerate(TOTALS, 1)
+        ]
+        target = tmp_path / "out" / "summen.csv"
+        dialog.save(target)
+        rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"), newline="")))
+        assert rows[0] == ["document", "page", "text"]
+        assert [row[1:] for row in rows[1:]] == [
+            [str(n), f"Total amount {t} EUR"] for n, t in enumerate(TOTALS, 1)
+        ]
+        assert window.queue.entries[0].result is before  # the reading stays as it was
+        assert not window.queue.entries[0].edited
+        dialog.close()
+
+
+def test_closing_the_table_stops_the_reading_and_it_goes_once_its_last_page_came(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    rows = [("Invoice 4711 of 30.10.2018", f"Total amount {n}.00 EUR") for n in range(8)]
+    forms = [text_page(row) for row in rows]
+    scan = tmp_path / "stapel.pdf"
+    scan.write_bytes(pdf_bytes(forms, dpi=300))
+    with open_window(qtbot, tmp_path) as window:
+        choose_backend(window, qtbot, "tesseract")
+        with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
+            window.enqueue([str(scan)])
+        window.queue.selectRow(0)
+        qtbot.waitUntil(lambda: window.navigation.readable() is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: window.navigation.preview is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: window.page_view.box_count >= 2, timeout=10_000)
+        frame_row(window, "Total")
+        area = window.page_view.area
+        assert area is not None
+
+        dialog = window.frame_pages.start(area)
+        assert dialog is not None and dialog.task is not None
+        seen: list[int] = []
+        dialog.task.yielded.connect(lambda field: seen.append(field.index))
+        with qtbot.waitSignal(dialog.task.finished, timeout=60_000):
+            dialog.close()
+        qtbot.waitUntil(lambda: not isValid(dialog), timeout=5000)
+
+        assert len(seen) < len(forms)  # stopped before the last page
