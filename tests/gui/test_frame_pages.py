@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QPoint
@@ -16,16 +18,16 @@ from test_area_actions import frame_row
 from test_main_window import BATCH_TIMEOUT_MS, choose_backend
 from windows import open_window
 
+from ablage_desktop.gui.main_window import MainWindow
+
 TOTALS = ("123.45", "99.00", "7.50")
 
 
-def test_the_total_framed_on_one_form_is_read_on_every_page_into_a_table(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
-    """Three forms scanned into one PDF: the total framed on the first is read on each, shown
-    a row a page, copied as tab-separated rows and saved as CSV; nothing of it goes into the
-    queue's reading."""
-    forms = [text_page(("Invoice 4711 of 30.10.2018", f"Total amount {t} EUR")) for t in TOTALS]
+@contextmanager
+def pile_read(qtbot: QtBot, tmp_path: Path, totals: Sequence[str]) -> Iterator[MainWindow]:
+    """A form a total scanned into one PDF, read by Tesseract, its first page shown with the
+    total's row framed."""
+    forms = [text_page(("Invoice 4711 of 30.10.2018", f"Total amount {t} EUR")) for t in totals]
     scan = tmp_path / "stapel.pdf"
     scan.write_bytes(pdf_bytes(forms, dpi=300))
     with open_window(qtbot, tmp_path) as window:
@@ -36,8 +38,18 @@ def test_the_total_framed_on_one_form_is_read_on_every_page_into_a_table(
         qtbot.waitUntil(lambda: window.navigation.readable() is not None, timeout=10_000)
         qtbot.waitUntil(lambda: window.navigation.preview is not None, timeout=10_000)
         qtbot.waitUntil(lambda: window.page_view.box_count >= 2, timeout=10_000)
-        before = window.queue.entries[0].result
         frame_row(window, "Total")
+        yield window
+
+
+def test_the_total_framed_on_one_form_is_read_on_every_page_into_a_table(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Three forms scanned into one PDF: the total framed on the first is read on each, shown
+    a row a page, copied as tab-separated rows and saved as CSV; nothing of it goes into the
+    queue's reading."""
+    with pile_read(qtbot, tmp_path, TOTALS) as window:
+        before = window.queue.entries[0].result
         menu = window.area_actions.show_menu(QPoint(5, 5))
         (every,) = [a for a in menu.actions() if a.text().startswith("Read the frame on &every")]
         assert every.isEnabled()
@@ -71,19 +83,8 @@ def test_the_total_framed_on_one_form_is_read_on_every_page_into_a_table(
 def test_closing_the_table_stops_the_reading_and_it_goes_once_its_last_page_came(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    rows = [("Invoice 4711 of 30.10.2018", f"Total amount {n}.00 EUR") for n in range(8)]
-    forms = [text_page(row) for row in rows]
-    scan = tmp_path / "stapel.pdf"
-    scan.write_bytes(pdf_bytes(forms, dpi=300))
-    with open_window(qtbot, tmp_path) as window:
-        choose_backend(window, qtbot, "tesseract")
-        with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
-            window.enqueue([str(scan)])
-        window.queue.selectRow(0)
-        qtbot.waitUntil(lambda: window.navigation.readable() is not None, timeout=10_000)
-        qtbot.waitUntil(lambda: window.navigation.preview is not None, timeout=10_000)
-        qtbot.waitUntil(lambda: window.page_view.box_count >= 2, timeout=10_000)
-        frame_row(window, "Total")
+    totals = [f"{n}.00" for n in range(8)]
+    with pile_read(qtbot, tmp_path, totals) as window:
         area = window.page_view.area
         assert area is not None
 
@@ -95,4 +96,4 @@ def test_closing_the_table_stops_the_reading_and_it_goes_once_its_last_page_came
             dialog.close()
         qtbot.waitUntil(lambda: not isValid(dialog), timeout=5000)
 
-        assert len(seen) < len(forms)  # stopped before the last page
+        assert len(seen) < len(totals)  # stopped before the last page
