@@ -3,8 +3,8 @@
 ``txt`` and ``json`` are ``results.render``'s; ``md`` is Markdown (``markdown``), ``hocr`` is
 hOCR 1.2 XHTML (``hocr``), ``pdf`` a searchable PDF, the page images under an invisible text
 layer (``pdf``), ``csv`` a table of a row a page, its fields or its text (``csv_table``).
-A document that failed before any page was recognised cannot be exported as md, hOCR or PDF
-(``UsageError``); one whose later page failed exports the pages it has.
+A document that failed before any page was recognised cannot be exported as md, hOCR, PDF or
+CSV (``UsageError``); one whose later page failed exports the pages it has.
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ from ablage_desktop.engine.results.exports.placement import exportable_pages
 
 BOM = "\ufeff"
 TEXT_COLUMN = "text"
+PLAIN = ("document", "page", TEXT_COLUMN)
+"""The header of a document read whole."""
 
 
 def columns(document: OcrDocument) -> list[str]:
@@ -29,9 +31,6 @@ def columns(document: OcrDocument) -> list[str]:
     first page that has any: a batch gives every page the same), or its text."""
     fields = next((page.fields for page in document.pages if page.fields), ())
     return ["document", "page", *(name for name, _ in fields)] if fields else [*PLAIN]
-
-
-PLAIN = ("document", "page", TEXT_COLUMN)
 
 
 def render_csv(document: OcrDocument, *, header: bool = True, bom: bool = True) -> bytes:
