@@ -49,7 +49,8 @@ def open_window(
     window.close()
     assert bridge.shutdown(30_000)
     assert not bridge.batch_thread.isRunning() and not bridge.control_thread.isRunning()
-    assert not _engine_threads_left(), "engine threads left after the window closed"
+    left = _engine_threads_left()
+    assert not left, f"engine threads left after the window closed: {', '.join(left)}"
 
 
 def _engine_threads_left(grace_s: float = 3.0) -> list[str]:

@@ -150,12 +150,14 @@ class AreaActions(QObject):
             act = again.addAction(name)
             act.triggered.connect(functools.partial(self.read_again, name))
         every = menu.addAction(self.tr("Read the frame on &every page of the document..."))
-        every.setEnabled(again.isEnabled())
-        every.setToolTip(
-            self.tr("A table of what the frame holds on each page, with the engine box's engine")
-        )
+        queue = menu.addAction(self.tr("Read the frame on every document in the &queue..."))
+        tip = self.tr("A table of what the frame holds on each page, read by the chosen engine")
+        for act in (every, queue):
+            act.setEnabled(again.isEnabled())
+            act.setToolTip(tip)
         if area is not None:
-            every.triggered.connect(lambda: window.frame_pages.start(area))
+            every.triggered.connect(lambda: window.frame_pages.in_document(area))
+            queue.triggered.connect(lambda: window.frame_pages.in_queue(area))
         window.page_turns.add_to(menu)
         if area is None:
             hint = menu.addAction(self.tr("Frame an area first: drag with Shift held"))

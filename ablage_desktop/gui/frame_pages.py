@@ -1,15 +1,16 @@
-"""A frame read on every page of the document: a pile of forms scanned into one PDF.
+"""A frame read on every page: the same field of a pile of forms, into a table.
 
-Forty invoices scanned into one file, each page the same form: the person frames the invoice
-number on one page, and the page's menu reads that place on every page (Read the frame on
-every page), as ``ocr --area`` does on the command line (the frame in per cent of the page, so
-a page scanned at another resolution gives the same place; the words whose middle is in it;
-a page lying the other way turned upright first; a page read from its PDF text layer cut from
-it). The pages come one after the other into a table, a row a page, while the batch thread
-reads them (after any batch queued before); the table is copied as tab-separated rows, which
-a spreadsheet pastes into cells, or saved as CSV (``render_csv``, with the byte order mark
-Excel needs). Closing the table stops the reading before its next page. Nothing of it goes
-into the archive: it is not the pages' reading.
+Forty invoices scanned into the queue (a file each, or one file of forty pages), each the
+same form: the person frames the invoice number on one page, and the page's menu reads that
+place on every page of the document or of every document read in the queue, as ``ocr --area``
+does on the command line (the frame in per cent of the page, so a page scanned at another
+resolution gives the same place; the words whose middle is in it; a page lying the other way
+turned upright first; a page read from its PDF text layer cut from it). The pages come one
+after the other into a table, a row a page, while the batch thread reads them (after any
+batch queued before); the table is copied as tab-separated rows, which a spreadsheet pastes
+into cells, or saved as CSV (``render_csv``, with the byte order mark Excel needs). Closing
+the table stops the reading before its next page. Nothing of it goes into the archive: it is
+not the pages' reading.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from ablage_desktop.engine.errors import AblageError
 from ablage_desktop.gui.failures import describe
 from ablage_desktop.gui.tasks import Task
 from ablage_desktop.gui.widgets.page_view import Area
+from ablage_desktop.gui.widgets.queue_model import QueueEntry
 
 if TYPE_CHECKING:
     from ablage_desktop.gui.main_window import MainWindow
@@ -57,8 +59,9 @@ if TYPE_CHECKING:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class PageField:
-    """What the frame held on one page: its text, or why the page could not be read."""
+    """What the frame held on one page of ``path``: its text, or why it could not be read."""
 
+    path: Path
     index: int
     page: OcrPage | None
     failure: str = ""
@@ -66,32 +69,32 @@ class PageField:
 
 def read_every_page(
     engine: Engine,
-    path: Path,
-    pages: int,
+    documents: list[tuple[Path, int]],
     area: PageArea,
     backend: str,
     languages: str | None,
 ) -> Iterator[PageField]:
-    """``area`` of each of the ``pages`` pages of ``path``, one request a page (so each comes
-    as soon as it is read, and a cancel stops before the next); a page that fails says why
-    and the next is read."""
-    for index in range(pages):
-        request = OcrRequest(
-            [path],
-            backend=backend,
-            languages=languages,
-            archive=False,
-            areas=(area,),
-            pages=PageSelection(((index + 1, index + 1),)),
-        )
-        try:
-            (document,) = engine.ocr(request)
-        except AblageError as exc:  # the engine itself (not loaded): no page will read
-            yield PageField(index, None, describe(exc)[1])
-            return
-        read = document.pages[0] if document.pages else None
-        why = document.error.message if document.error is not None else ""
-        yield PageField(index, read, "" if read is not None else why)
+    """``area`` of each page of ``documents`` (each file and its number of pages), one
+    request a page (so each comes as soon as it is read, and a cancel stops before the
+    next); a page that fails says why and the next is read."""
+    for path, pages in documents:
+        for index in range(pages):
+            request = OcrRequest(
+                [path],
+                backend=backend,
+                languages=languages,
+                archive=False,
+                areas=(area,),
+                pages=PageSelection(((index + 1, index + 1),)),
+            )
+            try:
+                (document,) = engine.ocr(request)
+            except AblageError as exc:  # the engine itself (not loaded): no page will read
+                yield PageField(path, index, None, describe(exc)[1])
+                return
+            read = document.pages[0] if document.pages else None
+            why = document.error.message if document.error is not None else ""
+            yield PageField(path, index, read, "" if read is not None else why)
 
 
 class FramePages(QObject):
@@ -102,29 +105,43 @@ class FramePages(QObject):
         self._window = window
         self.dialog: FramePagesDialog | None = None
 
-    def start(self, area: Area) -> FramePagesDialog | None:
-        """Read ``area`` of the shown page (its pixels) on every page of its document, with
-        the engine chosen in the engine box."""
+    def in_document(self, area: Area) -> FramePagesDialog | None:
+        """Read ``area`` of the shown page (its pixels) on every page of its document."""
+        shown = self._window.navigation.readable()
+        return self._start(area, [] if shown is None else [shown[0]])
+
+    def in_queue(self, area: Area) -> FramePagesDialog | None:
+        """Read ``area`` of the shown page on every page of every document of the queue
+        that has been read and whose file is still there."""
+        entries = [
+            entry
+            for entry in self._window.queue.entries
+            if entry.result is not None and entry.result.pages and Path(entry.path).is_file()
+        ]
+        return self._start(area, entries if self._window.navigation.readable() else [])
+
+    def _start(self, area: Area, entries: list[QueueEntry]) -> FramePagesDialog | None:
+        """The reading of ``area`` on every page of ``entries``, with the engine chosen in
+        the engine box, and its table."""
         window = self._window
-        shown = window.navigation.readable()
         page = window.navigation.current_page()
-        if shown is None or page is None:
+        if not entries or page is None:
             window.statusBar().showMessage(
                 self.tr("Frame an area of a page that has been read first."), 6000
             )
             return None
-        entry, _ = shown
         backend = window.engine_choice.backend()
         status = window.engine_choice.status(backend)
         languages = window.language_box.languages() if status and status.takes_languages else None
-        pages = max(entry.pages_total, len(entry.pages), 1)
-        dialog = FramePagesDialog(window, Path(entry.path), pages, backend)
+        documents = [
+            (Path(entry.path), max(entry.pages_total, len(entry.pages), 1)) for entry in entries
+        ]
+        dialog = FramePagesDialog(window, documents, backend)
         bridge = window.bridge
         dialog.task = bridge.run_batch(
             read_every_page,
             bridge.engine,
-            Path(entry.path),
-            pages,
+            documents,
             PageArea.in_percent(area, page.width, page.height),
             backend,
             languages,
@@ -142,22 +159,26 @@ class FramePages(QObject):
 class FramePagesDialog(QDialog):
     """The frame's text of each page as it is read: copied as a table or saved as CSV."""
 
-    def __init__(self, parent: QWidget, path: Path, pages: int, backend: str) -> None:
+    def __init__(self, parent: QWidget, documents: list[tuple[Path, int]], backend: str) -> None:
         super().__init__(parent)
-        self.path = path
-        self.pages = pages
+        self.documents = documents
+        self.pages = sum(pages for _, pages in documents)
         self.backend = backend
         self.task: Task | None = None
         self.fields: list[PageField] = []
         self.ended = False
         """The reading has ended (the dialog may go: no page will come to it any more)."""
-        self.setWindowTitle(self.tr("The frame on every page: {0}").format(display(path.name)))
-        self.table = QTableWidget(0, 2, self)
-        self.table.setHorizontalHeaderLabels([self.tr("Page"), self.tr("Text in the frame")])
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        first = documents[0][0]
+        title = display(first.name) if len(documents) == 1 else self.tr("the queue")
+        self.setWindowTitle(self.tr("The frame on every page: {0}").format(title))
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Document"), self.tr("Page"), self.tr("Text in the frame")]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName(self.tr("The frame's text on each page"))
-        self.status = QLabel(self.tr("Reading page 1 of {0} with {1}...").format(pages, backend))
+        self.status = QLabel(self._progress(0))
         self.copy_button = QPushButton(self.tr("&Copy as table"), self)
         self.save_button = QPushButton(self.tr("&Save as CSV..."), self)
         close = QPushButton(self.tr("C&lose"), self)
@@ -173,26 +194,28 @@ class FramePagesDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self.resize(640, 420)
+        self.resize(720, 440)
+
+    def _progress(self, done: int) -> str:
+        return self.tr("Reading page {0} of {1} with {2}...").format(
+            done + 1, self.pages, self.backend
+        )
 
     def add(self, field: PageField) -> None:
         """One page's row, as it comes."""
         self.fields.append(field)
         row = self.table.rowCount()
         self.table.insertRow(row)
-        self.table.setItem(row, 0, QTableWidgetItem(str(field.index + 1)))
+        self.table.setItem(row, 0, QTableWidgetItem(display(field.path.name)))
+        self.table.setItem(row, 1, QTableWidgetItem(str(field.index + 1)))
         text = field.page.text if field.page is not None else ""
-        item = QTableWidgetItem(text.replace("\n", " / ") if text else "")
+        item = QTableWidgetItem(text.replace("\n", " / "))
         if field.page is None:
             item = QTableWidgetItem(self.tr("(not read: {0})").format(field.failure))
         item.setToolTip(text or field.failure)
-        self.table.setItem(row, 1, item)
-        if field.index + 1 < self.pages:
-            self.status.setText(
-                self.tr("Reading page {0} of {1} with {2}...").format(
-                    field.index + 2, self.pages, self.backend
-                )
-            )
+        self.table.setItem(row, 2, item)
+        if len(self.fields) < self.pages:
+            self.status.setText(self._progress(len(self.fields)))
 
     def reading_ended(self) -> None:
         self.ended = True
@@ -209,19 +232,21 @@ class FramePagesDialog(QDialog):
     def failed(self, error: AblageError) -> None:
         self.status.setText(describe(error)[1])
 
-    def rows(self) -> list[tuple[int, str]]:
-        """Each page read and the frame's text on it, in page order."""
+    def rows(self) -> list[tuple[str, int, str]]:
+        """Each page read: its document's name, its number and the frame's text on it."""
         return [
-            (field.index + 1, field.page.text)
-            for field in sorted(self.fields, key=lambda field: field.index)
+            (field.path.name, field.index + 1, field.page.text)
+            for field in self.fields
             if field.page is not None
         ]
 
     def copy(self) -> None:
         """The table as tab-separated rows (a cell's lines joined by spaces): a spreadsheet
         pastes them into cells."""
-        lines = [self.tr("Page") + "\t" + self.tr("Text in the frame")]
-        lines += [f"{number}\t{' '.join(text.split())}" for number, text in self.rows()]
+        header = "\t".join((self.tr("Document"), self.tr("Page"), self.tr("Text in the frame")))
+        lines = [header] + [
+            f"{name}\t{number}\t{' '.join(text.split())}" for name, number, text in self.rows()
+        ]
         QGuiApplication.clipboard().setText("\n".join(lines) + "\n")
         self.status.setText(self.tr("Copied {0} row(s).").format(len(lines) - 1))
 
@@ -229,24 +254,30 @@ class FramePagesDialog(QDialog):
         target, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Save the table"),
-            str(Path.home() / f"{self.path.stem}-frame.csv"),
+            str(Path.home() / f"{self.documents[0][0].stem}-frame.csv"),
             self.tr("Table, a row a page (*.csv)"),
         )
         if target:
             self.save(Path(target))
 
     def save(self, target: Path) -> None:
-        """The table as CSV, ``document,page,text``, all or nothing."""
-        pages = [field.page for field in self.fields if field.page is not None]
-        if not pages:
+        """The table as CSV, ``document,page,text``, one table for every document, all or
+        nothing."""
+        read: dict[Path, list[OcrPage]] = {}
+        for field in self.fields:
+            if field.page is not None:
+                read.setdefault(field.path, []).append(field.page)
+        if not read:
             self.status.setText(self.tr("No page has been read yet."))
             return
-        document = OcrDocument(self.path, pages=sorted(pages, key=lambda page: page.index))
+        data = b"".join(
+            render_csv(OcrDocument(path, pages=pages), header=n == 0, bom=n == 0)
+            for n, (path, pages) in enumerate(read.items())
+        )
         try:
-            write_atomic(target, render_csv(document))
-        except (OSError, AblageError) as exc:
-            message = exc.message if isinstance(exc, AblageError) else str(exc.strerror or exc)
-            self.status.setText(self.tr("Not saved: {0}").format(message))
+            write_atomic(target, data)
+        except OSError as exc:
+            self.status.setText(self.tr("Not saved: {0}").format(exc.strerror or exc))
             return
         self.status.setText(self.tr("Saved {0}.").format(display(target)))
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from PIL import Image
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -23,17 +24,31 @@ from ablage_desktop.gui.main_window import MainWindow
 TOTALS = ("123.45", "99.00", "7.50")
 
 
+def form(total: str) -> Image.Image:
+    return text_page(("Invoice 4711 of 30.10.2018", f"Total amount {total} EUR"))
+
+
 @contextmanager
 def pile_read(qtbot: QtBot, tmp_path: Path, totals: Sequence[str]) -> Iterator[MainWindow]:
     """A form a total scanned into one PDF, read by Tesseract, its first page shown with the
     total's row framed."""
-    forms = [text_page(("Invoice 4711 of 30.10.2018", f"Total amount {t} EUR")) for t in totals]
     scan = tmp_path / "stapel.pdf"
-    scan.write_bytes(pdf_bytes(forms, dpi=300))
+    scan.write_bytes(pdf_bytes([form(total) for total in totals], dpi=300))
+    with files_read(qtbot, tmp_path, [scan]) as window:
+        yield window
+
+
+@contextmanager
+def files_read(qtbot: QtBot, tmp_path: Path, files: Sequence[Path]) -> Iterator[MainWindow]:
+    """``files`` read by Tesseract, the first one's first page shown with the total's row
+    framed."""
     with open_window(qtbot, tmp_path) as window:
         choose_backend(window, qtbot, "tesseract")
         with qtbot.waitSignal(window.bridge.worker.batchFinished, timeout=BATCH_TIMEOUT_MS):
-            window.enqueue([str(scan)])
+            window.enqueue([str(path) for path in files])
+        qtbot.waitUntil(
+            lambda: all(entry.result is not None for entry in window.queue.entries), timeout=10_000
+        )
         window.queue.selectRow(0)
         qtbot.waitUntil(lambda: window.navigation.readable() is not None, timeout=10_000)
         qtbot.waitUntil(lambda: window.navigation.preview is not None, timeout=10_000)
@@ -62,11 +77,13 @@ def test_the_total_framed_on_one_form_is_read_on_every_page_into_a_table(
             lambda: "Read the frame on 3 of 3 pages" in dialog.status.text(), timeout=60_000
         )
 
-        assert dialog.rows() == [(n, f"Total amount {t} EUR") for n, t in enumerate(TOTALS, 1)]
+        assert dialog.rows() == [
+            ("stapel.pdf", n, f"Total amount {t} EUR") for n, t in enumerate(TOTALS, 1)
+        ]
         assert dialog.table.rowCount() == 3
         dialog.copy()
         assert QApplication.clipboard().text().splitlines()[1:] == [
-            f"{n}\tTotal amount {t} EUR" for n, t in enumerate(TOTALS, 1)
+            f"stapel.pdf\t{n}\tTotal amount {t} EUR" for n, t in enumerate(TOTALS, 1)
         ]
         target = tmp_path / "out" / "summen.csv"
         dialog.save(target)
@@ -88,7 +105,7 @@ def test_closing_the_table_stops_the_reading_and_it_goes_once_its_last_page_came
         area = window.page_view.area
         assert area is not None
 
-        dialog = window.frame_pages.start(area)
+        dialog = window.frame_pages.in_document(area)
         assert dialog is not None and dialog.task is not None
         seen: list[int] = []
         dialog.task.yielded.connect(lambda field: seen.append(field.index))
@@ -97,3 +114,39 @@ def test_closing_the_table_stops_the_reading_and_it_goes_once_its_last_page_came
         qtbot.waitUntil(lambda: not isValid(dialog), timeout=5000)
 
         assert len(seen) < len(totals)  # stopped before the last page
+
+
+def test_the_frame_is_read_on_every_document_of_the_queue_into_one_table(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A form a file (the usual scan): every document read in the queue gives its row, and
+    the CSV is one table, its header once."""
+    files = []
+    for number, total in enumerate(TOTALS, 1):
+        path = tmp_path / f"rechnung-{number}.png"
+        form(total).save(path, dpi=(300, 300))
+        files.append(path)
+    with files_read(qtbot, tmp_path, files) as window:
+        area = window.page_view.area
+        assert area is not None
+
+        dialog = window.frame_pages.in_queue(area)
+        assert dialog is not None
+        qtbot.waitUntil(
+            lambda: "Read the frame on 3 of 3 pages" in dialog.status.text(), timeout=60_000
+        )
+
+        assert dialog.rows() == [
+            (path.name, 1, f"Total amount {t} EUR") for path, t in zip(files, TOTALS, strict=True)
+        ]
+        target = tmp_path / "summen.csv"
+        dialog.save(target)
+        rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"), newline="")))
+        assert rows == [
+            ["document", "page", "text"],
+            *(
+                [str(path), "1", f"Total amount {t} EUR"]
+                for path, t in zip(files, TOTALS, strict=True)
+            ),
+        ]
+        dialog.close()

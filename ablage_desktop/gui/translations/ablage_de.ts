@@ -194,32 +194,37 @@
         <translation>Das Rechteck auf &amp;jeder Seite des Dokuments lesen...</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="155"/>
-        <source>A table of what the frame holds on each page, with the engine box&apos;s engine</source>
+        <location filename="../area_actions.py" line="153"/>
+        <source>Read the frame on every document in the &amp;queue...</source>
+        <translation>Das Rechteck in jedem Dokument der &amp;Warteschlange lesen...</translation>
+    </message>
+    <message>
+        <location filename="../area_actions.py" line="154"/>
+        <source>A table of what the frame holds on each page, read by the chosen engine</source>
         <translation>Eine Tabelle dessen, was das Rechteck auf jeder Seite enthält, gelesen mit der gewählten Texterkennung</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="161"/>
+        <location filename="../area_actions.py" line="163"/>
         <source>Frame an area first: drag with Shift held</source>
         <translation>Zuerst einen Bereich aufziehen: mit gedrückter Umschalttaste ziehen</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="184"/>
+        <location filename="../area_actions.py" line="186"/>
         <source>Frame an area of a page that has been read first.</source>
         <translation>Ziehen Sie zuerst ein Rechteck auf einer gelesenen Seite auf.</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="192"/>
+        <location filename="../area_actions.py" line="194"/>
         <source>Reading the frame again with {0}...</source>
         <translation>Das Rechteck wird mit {0} neu gelesen …</translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="215"/>
+        <location filename="../area_actions.py" line="217"/>
         <source>The document left the queue before its frame was read again.</source>
         <translation>Das Dokument wurde aus der Warteschlange entfernt, bevor sein Rechteck neu gelesen war.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="219"/>
+        <location filename="../area_actions.py" line="221"/>
         <source>Read the frame again with {0}: %n line(s).</source>
         <translation>
             <numerusform>Rechteck mit {0} neu gelesen: %n Zeile.</numerusform>
@@ -227,7 +232,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../area_actions.py" line="225"/>
+        <location filename="../area_actions.py" line="227"/>
         <source>{0} could not read the frame: {1}</source>
         <translation>{0} konnte das Rechteck nicht lesen: {1}</translation>
     </message>
@@ -784,7 +789,7 @@
 <context>
     <name>FramePages</name>
     <message>
-        <location filename="../frame_pages.py" line="113"/>
+        <location filename="../frame_pages.py" line="130"/>
         <source>Frame an area of a page that has been read first.</source>
         <translation>Ziehen Sie zuerst ein Rechteck auf einer gelesenen Seite auf.</translation>
     </message>
@@ -792,89 +797,95 @@
 <context>
     <name>FramePagesDialog</name>
     <message>
-        <location filename="../frame_pages.py" line="154"/>
+        <location filename="../frame_pages.py" line="173"/>
         <source>The frame on every page: {0}</source>
         <translation>Das Rechteck auf jeder Seite: {0}</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="156"/>
-        <location filename="../frame_pages.py" line="223"/>
+        <location filename="../frame_pages.py" line="176"/>
+        <location filename="../frame_pages.py" line="246"/>
         <source>Page</source>
         <translation>Seite</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="156"/>
-        <location filename="../frame_pages.py" line="223"/>
+        <location filename="../frame_pages.py" line="176"/>
+        <location filename="../frame_pages.py" line="246"/>
         <source>Text in the frame</source>
         <translation>Text im Rechteck</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="159"/>
+        <location filename="../frame_pages.py" line="180"/>
         <source>The frame&apos;s text on each page</source>
         <translation>Der Text des Rechtecks auf jeder Seite</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="160"/>
-        <source>Reading page 1 of {0} with {1}...</source>
-        <translation>Seite 1 von {0} wird mit {1} gelesen ...</translation>
-    </message>
-    <message>
-        <location filename="../frame_pages.py" line="161"/>
+        <location filename="../frame_pages.py" line="182"/>
         <source>&amp;Copy as table</source>
         <translation>Als Tabelle &amp;kopieren</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="162"/>
+        <location filename="../frame_pages.py" line="183"/>
         <source>&amp;Save as CSV...</source>
         <translation>Als CSV &amp;speichern...</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="163"/>
+        <location filename="../frame_pages.py" line="184"/>
         <source>C&amp;lose</source>
         <translation>S&amp;chließen</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="187"/>
+        <location filename="../frame_pages.py" line="214"/>
         <source>(not read: {0})</source>
         <translation>(nicht gelesen: {0})</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="192"/>
+        <location filename="../frame_pages.py" line="200"/>
         <source>Reading page {0} of {1} with {2}...</source>
         <translation>Seite {0} von {1} wird mit {2} gelesen ...</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="204"/>
+        <location filename="../frame_pages.py" line="172"/>
+        <source>the queue</source>
+        <translation>die Warteschlange</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="176"/>
+        <location filename="../frame_pages.py" line="246"/>
+        <source>Document</source>
+        <translation>Dokument</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="227"/>
         <source>Read the frame on {0} of {1} pages with {2}.</source>
         <translation>Das Rechteck auf {0} von {1} Seiten mit {2} gelesen.</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="226"/>
+        <location filename="../frame_pages.py" line="251"/>
         <source>Copied {0} row(s).</source>
         <translation>{0} Zeile(n) kopiert.</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="231"/>
+        <location filename="../frame_pages.py" line="256"/>
         <source>Save the table</source>
         <translation>Die Tabelle speichern</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="233"/>
+        <location filename="../frame_pages.py" line="258"/>
         <source>Table, a row a page (*.csv)</source>
         <translation>Tabelle, eine Zeile je Seite (*.csv)</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="242"/>
+        <location filename="../frame_pages.py" line="271"/>
         <source>No page has been read yet.</source>
         <translation>Noch ist keine Seite gelesen.</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="249"/>
+        <location filename="../frame_pages.py" line="280"/>
         <source>Not saved: {0}</source>
         <translation>Nicht gespeichert: {0}</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="251"/>
+        <location filename="../frame_pages.py" line="282"/>
         <source>Saved {0}.</source>
         <translation>{0} gespeichert.</translation>
     </message>

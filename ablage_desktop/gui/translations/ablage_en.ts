@@ -20,7 +20,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../area_actions.py" line="219"/>
+        <location filename="../area_actions.py" line="221"/>
         <source>Read the frame again with {0}: %n line(s).</source>
         <translation>
             <numerusform>Read the frame again with {0}: %n line.</numerusform>
