@@ -615,3 +615,12 @@ def test_models_download_of_an_engine_that_ships_with_its_package(tmp_path: Path
 
     assert result.returncode == 0
     assert "nothing to download" in result.stdout
+
+
+def test_alto_is_one_whole_file_a_document_on_stdout_as_hocr_is() -> None:
+    from ablage_desktop.cli.stdout import refusal
+
+    said = refusal("alto", 2, terminal=False)
+    assert said is not None and "--format alto writes one whole file a document" in said
+    assert refusal("alto", 1, terminal=True) is None
+    assert refusal("csv", 5, terminal=True) is None  # one table for the batch

@@ -143,8 +143,9 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     ocr.add_argument(
         "--format",
         choices=EXPORT_FORMATS,
-        help=f"output format: text (the default, {DEFAULT_FORMAT}), Markdown, JSON, hOCR, a "
-        "searchable PDF, or CSV (a row a page: with --area its fields, else its text)",
+        help=f"output format: text (the default, {DEFAULT_FORMAT}), Markdown, JSON, hOCR, ALTO "
+        "XML (as libraries keep it), a searchable PDF, or CSV (a row a page: with --area its "
+        "fields, else its text)",
     )
     ocr.add_argument(
         "--running-text",

@@ -4,8 +4,8 @@ Documents come in the batch's order. Text: each document's pages as in its file,
 apart by a form feed, as pages are. JSON: one document a line (JSON Lines), a failed one's
 record too, so that a script sees every document. Markdown: documents one after the other.
 CSV: one table, its header once, a row a page.
-hOCR and a searchable PDF are whole files of one document each: one document only, and the
-PDF not onto a terminal. The progress and the summary go to stderr.
+hOCR, ALTO and a searchable PDF are whole files of one document each: one document only, and
+the PDF not onto a terminal. The progress and the summary go to stderr.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ablage_desktop.engine import Engine, OcrDocument, render_csv
 
 STDOUT = Path("-")
 """``--out -``."""
-ONE_DOCUMENT_FORMATS = ("hocr", "pdf")
+ONE_DOCUMENT_FORMATS = ("hocr", "alto", "pdf")
 DOCUMENT_SEPARATOR = b"\f"
 
 

@@ -32,15 +32,21 @@ class DocumentExport(QObject):
             "md": self.tr("Markdown (*.md)"),
             "json": self.tr("JSON (*.json)"),
             "hocr": self.tr("hOCR (*.hocr *.html)"),
+            "alto": self.tr("ALTO XML, for archives and libraries (*.xml)"),
             "pdf": self.tr("Searchable PDF (*.pdf)"),
             "csv": self.tr("Table, a row a page (*.csv)"),
         }
 
     def _format_name(self, fmt: str) -> str:
         names = {"txt": self.tr("text"), "pdf": self.tr("searchable PDF")}
-        return {**names, "md": "Markdown", "json": "JSON", "hocr": "hOCR", "csv": "CSV"}.get(
-            fmt, fmt
-        )
+        return {
+            **names,
+            "md": "Markdown",
+            "json": "JSON",
+            "hocr": "hOCR",
+            "alto": "ALTO",
+            "csv": "CSV",
+        }.get(fmt, fmt)
 
     def export_selected(self) -> None:
         """File > Export: the selected document's result, in a format the user picks."""

@@ -1,4 +1,4 @@
-"""Exports: Markdown, hOCR, searchable PDF and CSV, checked by reading them back."""
+"""Exports: Markdown, hOCR, ALTO, searchable PDF and CSV, checked by reading them back."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrLi
 from ablage_desktop.engine.results.exports import (
     EXPORT_FORMATS,
     glyphless,
+    render_alto,
     render_csv,
     render_export,
     render_hocr,
@@ -438,6 +439,82 @@ def test_given_a_page_without_boxes_when_exported_as_hocr_then_lines_are_stacked
     assert all("x_wconf" not in line.get("title", "") for line in lines)
 
 
+# --- ALTO ------------------------------------------------------------------------------------
+
+ALTO = "{http://www.loc.gov/standards/alto/ns-v4#}"
+
+
+def alto_tree(data: bytes) -> ET.Element:
+    root = ET.fromstring(data)
+    assert root.tag == f"{ALTO}alto"
+    return root
+
+
+def geometry(element: ET.Element) -> tuple[int, int, int, int]:
+    x, y = int(element.get("HPOS", "")), int(element.get("VPOS", ""))
+    return (x, y, x + int(element.get("WIDTH", "")), y + int(element.get("HEIGHT", "")))
+
+
+def test_given_a_real_document_when_exported_as_alto_then_every_line_and_word_is_in_place(
+    taxi: OcrDocument,
+) -> None:
+    """ALTO 4.4 as libraries read it (the output validated against alto-4-4.xsd when this was
+    written): a Page per page, its lines in blocks of the reading order, Tesseract's words as
+    Strings with their boxes and confidences, every ID once."""
+    root = alto_tree(render_export(taxi, "alto", LIMITS))
+
+    assert root.findtext(f"{ALTO}Description/{ALTO}MeasurementUnit") == "pixel"
+    software = root.find(f"{ALTO}Description/{ALTO}Processing/{ALTO}processingSoftware")
+    assert software is not None and software.findtext(f"{ALTO}softwareName") == "ablage-desktop"
+    pages = root.findall(f"{ALTO}Layout/{ALTO}Page")
+    assert [page.get("PHYSICAL_IMG_NR") for page in pages] == ["1", "2"]
+    for element, page in zip(pages, taxi.pages, strict=True):
+        assert (element.get("WIDTH"), element.get("HEIGHT")) == (str(page.width), str(page.height))
+        blocks = element.findall(f"{ALTO}PrintSpace/{ALTO}TextBlock")
+        assert len(blocks) > 1  # the reading order's parts, not one block a page
+        lines = [line for block in blocks for line in block.findall(f"{ALTO}TextLine")]
+        assert len(lines) == len([line for line in page.lines if line.text.strip()])
+        by_box = {line.box: line for line in page.lines}
+        for line_element in lines:
+            line = by_box[geometry(line_element)]
+            strings = line_element.findall(f"{ALTO}String")
+            assert [s.get("CONTENT") for s in strings] == line.text.split()
+            assert [geometry(s) for s in strings] == [word.box for word in line.words]
+            assert [float(s.get("WC", "")) for s in strings] == [
+                round(word.confidence, 2) for word in line.words
+            ]
+            assert len(line_element.findall(f"{ALTO}SP")) == len(strings) - 1
+    ids = [element.get("ID") for element in root.iter() if element.get("ID")]
+    assert len(ids) == len(set(ids))
+
+
+def test_alto_of_text_without_boxes_and_of_lettering_kept_out_of_the_text(tmp_path: Path) -> None:
+    """A vision-language model's text is stacked down the page without confidences; a logo's
+    lettering is a block of its own after the text's; markup in the text stays text."""
+    logo = OcrLine("ACME & <Co>", 0.9, (10, 10, 200, 40), in_text=False)
+    salutation = 'Sehr "geehrte" Frau'
+    line = OcrLine(salutation, 0.8, (10, 100, 300, 130))
+    letter = OcrPage(0, 400, 300, "auto", 0, salutation, (line, logo))
+    document = OcrDocument(tmp_path / "brief & co.png", pages=[letter, vlm_page(1)])
+
+    root = alto_tree(render_alto(document))
+
+    first, second = root.findall(f"{ALTO}Layout/{ALTO}Page")
+    text, aside = first.findall(f"{ALTO}PrintSpace/{ALTO}TextBlock")
+    assert [s.get("CONTENT") for s in text.iter(f"{ALTO}String")] == ["Sehr", '"geehrte"', "Frau"]
+    assert [s.get("CONTENT") for s in aside.iter(f"{ALTO}String")] == ["ACME", "&", "<Co>"]
+    lines = second.findall(f"{ALTO}PrintSpace/{ALTO}TextBlock/{ALTO}TextLine")
+    assert [geometry(line) for line in lines] == [
+        (0, 0, 1000, 500),
+        (0, 1000, 1000, 1500),
+        (0, 1500, 1000, 2000),
+    ]
+    assert all(s.get("WC") is None for s in second.iter(f"{ALTO}String"))
+    assert root.findtext(f"{ALTO}Description/{ALTO}sourceImageInformation/{ALTO}fileName") == str(
+        tmp_path / "brief & co.png"
+    )
+
+
 # --- Markdown --------------------------------------------------------------------------------
 
 
@@ -520,7 +597,7 @@ def test_markdown_escapes_only_what_would_start_a_block(
 # --- failed documents, formats and writing ---------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["md", "hocr", "pdf", "csv"])
+@pytest.mark.parametrize("fmt", ["md", "hocr", "alto", "pdf", "csv"])
 def test_given_a_failed_document_when_exported_then_a_usage_error_says_why(
     tmp_path: Path, fmt: str
 ) -> None:
@@ -591,7 +668,7 @@ def test_given_an_unknown_format_when_exported_then_a_usage_error_lists_the_form
 ) -> None:
     document, _ = synthetic(tmp_path / "a.png")
 
-    with pytest.raises(UsageError, match="txt, md, json, hocr, pdf, csv"):
+    with pytest.raises(UsageError, match="txt, md, json, hocr, alto, pdf, csv"):
         render_export(document, "docx", LIMITS)
 
 

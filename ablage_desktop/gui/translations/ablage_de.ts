@@ -622,41 +622,46 @@
     </message>
     <message>
         <location filename="../document_export.py" line="35"/>
+        <source>ALTO XML, for archives and libraries (*.xml)</source>
+        <translation>ALTO-XML, für Archive und Bibliotheken (*.xml)</translation>
+    </message>
+    <message>
+        <location filename="../document_export.py" line="36"/>
         <source>Searchable PDF (*.pdf)</source>
         <translation>Durchsuchbares PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="36"/>
+        <location filename="../document_export.py" line="37"/>
         <source>Table, a row a page (*.csv)</source>
         <translation>Tabelle, eine Zeile je Seite (*.csv)</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="40"/>
+        <location filename="../document_export.py" line="41"/>
         <source>text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="40"/>
+        <location filename="../document_export.py" line="41"/>
         <source>searchable PDF</source>
         <translation>durchsuchbares PDF</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="52"/>
+        <location filename="../document_export.py" line="58"/>
         <source>Select a finished document first.</source>
         <translation>Bitte zuerst ein fertiges Dokument auswählen.</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="86"/>
+        <location filename="../document_export.py" line="92"/>
         <source>Exporting {0} as {1} ...</source>
         <translation>{0} wird als {1} exportiert ...</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="93"/>
+        <location filename="../document_export.py" line="99"/>
         <source>Exported as {0}: {1}</source>
         <translation>Als {0} exportiert: {1}</translation>
     </message>
     <message>
-        <location filename="../document_export.py" line="100"/>
+        <location filename="../document_export.py" line="106"/>
         <source>Export failed: {0}</source>
         <translation>Export fehlgeschlagen: {0}</translation>
     </message>

@@ -1,10 +1,11 @@
 """Exports of a recognised document in the forms other tools read.
 
 ``txt`` and ``json`` are ``results.render``'s; ``md`` is Markdown (``markdown``), ``hocr`` is
-hOCR 1.2 XHTML (``hocr``), ``pdf`` a searchable PDF, the page images under an invisible text
-layer (``pdf``), ``csv`` a table of a row a page, its fields or its text (``csv_table``).
-A document that failed before any page was recognised cannot be exported as md, hOCR, PDF or
-CSV (``UsageError``); one whose later page failed exports the pages it has.
+hOCR 1.2 XHTML (``hocr``), ``alto`` ALTO 4.4 XML (``alto``), ``pdf`` a searchable PDF, the
+page images under an invisible text layer (``pdf``), ``csv`` a table of a row a page, its
+fields or its text (``csv_table``).
+A document that failed before any page was recognised cannot be exported as md, hOCR, ALTO,
+PDF or CSV (``UsageError``); one whose later page failed exports the pages it has.
 """
 
 from __future__ import annotations
@@ -16,17 +17,19 @@ from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.intake.documents import IntakeLimits
 from ablage_desktop.engine.results.atomicfile import write_atomic
 from ablage_desktop.engine.results.document import OcrDocument, render
+from ablage_desktop.engine.results.exports.alto import render_alto
 from ablage_desktop.engine.results.exports.csv_table import render_csv
 from ablage_desktop.engine.results.exports.hocr import render_hocr
 from ablage_desktop.engine.results.exports.markdown import markdown_plain_text, render_markdown
 from ablage_desktop.engine.results.exports.pdf import render_pdf, render_pdf_from_file
 
-EXPORT_FORMATS = ("txt", "md", "json", "hocr", "pdf", "csv")
+EXPORT_FORMATS = ("txt", "md", "json", "hocr", "alto", "pdf", "csv")
 SUFFIXES = {
     "txt": ".txt",
     "md": ".md",
     "json": ".json",
     "hocr": ".hocr",
+    "alto": ".xml",
     "pdf": ".pdf",
     "csv": ".csv",
 }
@@ -36,6 +39,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "SUFFIXES",
     "markdown_plain_text",
+    "render_alto",
     "render_csv",
     "render_export",
     "render_hocr",
@@ -66,6 +70,8 @@ def render_export(
         return render_markdown(document)
     if fmt == "hocr":
         return render_hocr(document)
+    if fmt == "alto":
+        return render_alto(document)
     if fmt == "csv":
         return render_csv(document)
     if fmt == "pdf":

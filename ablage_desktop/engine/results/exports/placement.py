@@ -18,7 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ablage_desktop.engine.errors import UsageError
-from ablage_desktop.engine.results.document import OcrDocument, OcrPage, estimated_words
+from ablage_desktop.engine.results.document import (
+    OcrDocument,
+    OcrLine,
+    OcrPage,
+    estimated_words,
+)
 
 Box = tuple[int, int, int, int]
 
@@ -67,21 +72,7 @@ def placed_lines(page: OcrPage) -> list[PlacedLine]:
     """
     width, height = max(1, page.width), max(1, page.height)
     if page.lines:
-        return [
-            PlacedLine(
-                clean_text(line.text),
-                _clip(line.box, width, height),
-                line.confidence,
-                words=tuple(
-                    PlacedWord(
-                        clean_text(word.text), _clip(word.box, width, height), word.confidence
-                    )
-                    for word in line.words
-                    if clean_text(word.text)
-                ),
-            )
-            for line in page.lines
-        ]
+        return [placed_line(line, width, height) for line in page.lines]
     rows = page.text.strip("\n").split("\n") if page.text.strip() else []
     placed: list[PlacedLine] = []
     for n, row in enumerate(rows):
@@ -92,6 +83,21 @@ def placed_lines(page: OcrPage) -> list[PlacedLine]:
         bottom = max(top + 1, round(height * (n + 1) / len(rows)))
         placed.append(PlacedLine(text, (0, top, width, bottom), None, estimated=True))
     return placed
+
+
+def placed_line(line: OcrLine, width: int, height: int) -> PlacedLine:
+    """``line`` of a page of ``width`` x ``height``: its text on one line, control characters
+    gone, its box and its words' boxes clipped to the page."""
+    return PlacedLine(
+        clean_text(line.text),
+        _clip(line.box, width, height),
+        line.confidence,
+        words=tuple(
+            PlacedWord(clean_text(word.text), _clip(word.box, width, height), word.confidence)
+            for word in line.words
+            if clean_text(word.text)
+        ),
+    )
 
 
 def _clip(box: Box, width: int, height: int) -> Box:
