@@ -100,7 +100,7 @@ def test_the_total_framed_on_one_form_is_read_on_every_page_into_a_table(
 def test_closing_the_table_stops_the_reading_and_it_goes_once_its_last_page_came(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    totals = [f"{n}.00" for n in range(8)]
+    totals = [f"{n}.00" for n in range(4)]
     with pile_read(qtbot, tmp_path, totals) as window:
         area = window.page_view.area
         assert area is not None
