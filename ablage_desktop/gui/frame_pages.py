@@ -48,6 +48,7 @@ from ablage_desktop.engine import (
     write_atomic,
 )
 from ablage_desktop.engine.errors import AblageError
+from ablage_desktop.gui import export_target
 from ablage_desktop.gui.failures import describe
 from ablage_desktop.gui.tasks import Task
 from ablage_desktop.gui.widgets.page_view import Area
@@ -136,7 +137,8 @@ class FramePages(QObject):
         documents = [
             (Path(entry.path), max(entry.pages_total, len(entry.pages), 1)) for entry in entries
         ]
-        dialog = FramePagesDialog(window, documents, backend)
+        folder = export_target.default_folder(window.settings)
+        dialog = FramePagesDialog(window, documents, backend, folder)
         bridge = window.bridge
         dialog.task = bridge.run_batch(
             read_every_page,
@@ -159,9 +161,13 @@ class FramePages(QObject):
 class FramePagesDialog(QDialog):
     """The frame's text of each page as it is read: copied as a table or saved as CSV."""
 
-    def __init__(self, parent: QWidget, documents: list[tuple[Path, int]], backend: str) -> None:
+    def __init__(
+        self, parent: QWidget, documents: list[tuple[Path, int]], backend: str, folder: Path
+    ) -> None:
         super().__init__(parent)
         self.documents = documents
+        self.folder = folder
+        """Where Save as CSV proposes the file: the folder exported to last."""
         self.pages = sum(pages for _, pages in documents)
         self.backend = backend
         self.task: Task | None = None
@@ -254,7 +260,7 @@ class FramePagesDialog(QDialog):
         target, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Save the table"),
-            str(Path.home() / f"{self.documents[0][0].stem}-frame.csv"),
+            str(self.folder / f"{self.documents[0][0].stem}-frame.csv"),
             self.tr("Table, a row a page (*.csv)"),
         )
         if target:
