@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -139,6 +140,7 @@ class FramePages(QObject):
         ]
         folder = export_target.default_folder(window.settings)
         dialog = FramePagesDialog(window, documents, backend, folder)
+        dialog.pageChosen.connect(self.show_page)
         bridge = window.bridge
         dialog.task = bridge.run_batch(
             read_every_page,
@@ -157,9 +159,20 @@ class FramePages(QObject):
         dialog.show()
         return dialog
 
+    def show_page(self, path: str, index: int) -> None:
+        """Show page ``index`` of ``path`` in the window (a row of the table double-clicked:
+        the value checked on its page), where its document is still in the queue."""
+        entries = self._window.queue.entries
+        row = next((n for n, entry in enumerate(entries) if entry.path == path), None)
+        if row is not None:
+            self._window.navigation.open_row(row, index)
+
 
 class FramePagesDialog(QDialog):
-    """The frame's text of each page as it is read: copied as a table or saved as CSV."""
+    """The frame's text of each page as it is read: copied as a table or saved as CSV; a row
+    double-clicked shows its page in the window (``pageChosen``)."""
+
+    pageChosen = Signal(str, int)  # the document's path, the page's index
 
     def __init__(
         self, parent: QWidget, documents: list[tuple[Path, int]], backend: str, folder: Path
@@ -183,7 +196,10 @@ class FramePagesDialog(QDialog):
         )
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName(self.tr("The frame's text on each page"))
+        self.table.setToolTip(self.tr("Double-click a row to see its page"))
+        self.table.cellDoubleClicked.connect(self._chosen)
         self.status = QLabel(self._progress(0))
         self.copy_button = QPushButton(self.tr("&Copy as table"), self)
         self.save_button = QPushButton(self.tr("&Save as CSV..."), self)
@@ -222,6 +238,10 @@ class FramePagesDialog(QDialog):
         self.table.setItem(row, 2, item)
         if len(self.fields) < self.pages:
             self.status.setText(self._progress(len(self.fields)))
+
+    def _chosen(self, row: int, _column: int) -> None:
+        field = self.fields[row]
+        self.pageChosen.emit(str(field.path), field.index)
 
     def reading_ended(self) -> None:
         self.ended = True

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from samples import pdf_bytes, text_page
@@ -149,4 +150,8 @@ def test_the_frame_is_read_on_every_document_of_the_queue_into_one_table(
                 for path, t in zip(files, TOTALS, strict=True)
             ),
         ]
+        cell = dialog.table.visualItemRect(dialog.table.item(2, 2)).center()
+        for click in (QTest.mouseClick, QTest.mouseDClick):  # as a hand double-clicks
+            click(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+        assert window.navigation.row == 2  # the third document's page shown, to check it
         dialog.close()
