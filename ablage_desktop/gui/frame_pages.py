@@ -52,11 +52,15 @@ from ablage_desktop.engine.errors import AblageError
 from ablage_desktop.gui import export_target
 from ablage_desktop.gui.failures import describe
 from ablage_desktop.gui.tasks import Task
+from ablage_desktop.gui.widgets.line_box import GOOD_CONFIDENCE, confidence_colour
 from ablage_desktop.gui.widgets.page_view import Area
 from ablage_desktop.gui.widgets.queue_model import QueueEntry
 
 if TYPE_CHECKING:
     from ablage_desktop.gui.main_window import MainWindow
+
+UNSURE_ALPHA = 90
+"""How strongly a value the engine was unsure of is shaded in its box's colour."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -67,6 +71,13 @@ class PageField:
     index: int
     page: OcrPage | None
     failure: str = ""
+
+    @property
+    def sureness(self) -> float | None:
+        """How sure the engine was of the frame's text: its least sure line's confidence;
+        None where nothing was read there."""
+        lines = [line for line in self.page.lines if line.in_text] if self.page else []
+        return min((line.confidence for line in lines), default=None)
 
 
 def read_every_page(
@@ -235,6 +246,13 @@ class FramePagesDialog(QDialog):
         if field.page is None:
             item = QTableWidgetItem(self.tr("(not read: {0})").format(field.failure))
         item.setToolTip(text or field.failure)
+        sure = field.sureness
+        if sure is not None:  # the value to check stands out as its box does on the page
+            item.setToolTip(self.tr("{0}\n{1:.0%} sure").format(text, sure))
+            if sure < GOOD_CONFIDENCE:
+                shade = confidence_colour(sure)
+                shade.setAlpha(UNSURE_ALPHA)
+                item.setBackground(shade)
         self.table.setItem(row, 2, item)
         if len(self.fields) < self.pages:
             self.status.setText(self._progress(len(self.fields)))

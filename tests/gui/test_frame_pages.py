@@ -20,6 +20,8 @@ from test_area_actions import frame_row
 from test_main_window import BATCH_TIMEOUT_MS, choose_backend
 from windows import open_window
 
+from ablage_desktop.engine import OcrLine, OcrPage
+from ablage_desktop.gui.frame_pages import FramePagesDialog, PageField
 from ablage_desktop.gui.main_window import MainWindow
 
 TOTALS = ("123.45", "99.00", "7.50")
@@ -155,3 +157,25 @@ def test_the_frame_is_read_on_every_document_of_the_queue_into_one_table(
             click(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
         assert window.navigation.row == 2  # the third document's page shown, to check it
         dialog.close()
+
+
+def test_a_value_the_engine_was_unsure_of_stands_out_in_the_table(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Shaded in its box's colour, with how sure the engine was; a sure value is not."""
+    dialog = FramePagesDialog(None, [(tmp_path / "stapel.pdf", 2)], "tesseract", tmp_path)
+    qtbot.addWidget(dialog)
+
+    def field(index: int, confidence: float) -> PageField:
+        line = OcrLine("RE-2018-4711", confidence, (10, 10, 300, 40))
+        page = OcrPage(index, 400, 100, "tesseract", 0.1, line.text, (line,))
+        return PageField(tmp_path / "stapel.pdf", index, page)
+
+    dialog.add(field(0, 0.42))
+    dialog.add(field(1, 0.97))
+
+    unsure, sure = dialog.table.item(0, 2), dialog.table.item(1, 2)
+    assert unsure.background().color().alpha() > 0
+    assert "42% sure" in unsure.toolTip()
+    assert sure.background().style() == Qt.BrushStyle.NoBrush
+    assert "97% sure" in sure.toolTip()

@@ -794,7 +794,7 @@
 <context>
     <name>FramePages</name>
     <message>
-        <location filename="../frame_pages.py" line="132"/>
+        <location filename="../frame_pages.py" line="143"/>
         <source>Frame an area of a page that has been read first.</source>
         <translation>Ziehen Sie zuerst ein Rechteck auf einer gelesenen Seite auf.</translation>
     </message>
@@ -802,100 +802,107 @@
 <context>
     <name>FramePagesDialog</name>
     <message>
-        <location filename="../frame_pages.py" line="192"/>
+        <location filename="../frame_pages.py" line="203"/>
         <source>The frame on every page: {0}</source>
         <translation>Das Rechteck auf jeder Seite: {0}</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="195"/>
-        <location filename="../frame_pages.py" line="272"/>
+        <location filename="../frame_pages.py" line="206"/>
+        <location filename="../frame_pages.py" line="290"/>
         <source>Page</source>
         <translation>Seite</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="195"/>
-        <location filename="../frame_pages.py" line="272"/>
+        <location filename="../frame_pages.py" line="206"/>
+        <location filename="../frame_pages.py" line="290"/>
         <source>Text in the frame</source>
         <translation>Text im Rechteck</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="200"/>
+        <location filename="../frame_pages.py" line="211"/>
         <source>The frame&apos;s text on each page</source>
         <translation>Der Text des Rechtecks auf jeder Seite</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="204"/>
+        <location filename="../frame_pages.py" line="215"/>
         <source>&amp;Copy as table</source>
         <translation>Als Tabelle &amp;kopieren</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="205"/>
+        <location filename="../frame_pages.py" line="216"/>
         <source>&amp;Save as CSV...</source>
         <translation>Als CSV &amp;speichern...</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="206"/>
+        <location filename="../frame_pages.py" line="217"/>
         <source>C&amp;lose</source>
         <translation>S&amp;chließen</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="236"/>
+        <location filename="../frame_pages.py" line="247"/>
         <source>(not read: {0})</source>
         <translation>(nicht gelesen: {0})</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="222"/>
+        <location filename="../frame_pages.py" line="233"/>
         <source>Reading page {0} of {1} with {2}...</source>
         <translation>Seite {0} von {1} wird mit {2} gelesen ...</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="191"/>
+        <location filename="../frame_pages.py" line="202"/>
         <source>the queue</source>
         <translation>die Warteschlange</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="195"/>
-        <location filename="../frame_pages.py" line="272"/>
+        <location filename="../frame_pages.py" line="206"/>
+        <location filename="../frame_pages.py" line="290"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="201"/>
+        <location filename="../frame_pages.py" line="212"/>
         <source>Double-click a row to see its page</source>
         <translation>Doppelklick auf eine Zeile zeigt ihre Seite</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="253"/>
+        <location filename="../frame_pages.py" line="251"/>
+        <source>{0}
+{1:.0%} sure</source>
+        <translation>{0}
+{1:.0%} sicher</translation>
+    </message>
+    <message>
+        <location filename="../frame_pages.py" line="271"/>
         <source>Read the frame on {0} of {1} pages with {2}.</source>
         <translation>Das Rechteck auf {0} von {1} Seiten mit {2} gelesen.</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="277"/>
+        <location filename="../frame_pages.py" line="295"/>
         <source>Copied {0} row(s).</source>
         <translation>{0} Zeile(n) kopiert.</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="282"/>
+        <location filename="../frame_pages.py" line="300"/>
         <source>Save the table</source>
         <translation>Die Tabelle speichern</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="284"/>
+        <location filename="../frame_pages.py" line="302"/>
         <source>Table, a row a page (*.csv)</source>
         <translation>Tabelle, eine Zeile je Seite (*.csv)</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="297"/>
+        <location filename="../frame_pages.py" line="315"/>
         <source>No page has been read yet.</source>
         <translation>Noch ist keine Seite gelesen.</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="306"/>
+        <location filename="../frame_pages.py" line="324"/>
         <source>Not saved: {0}</source>
         <translation>Nicht gespeichert: {0}</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="308"/>
+        <location filename="../frame_pages.py" line="326"/>
         <source>Saved {0}.</source>
         <translation>{0} gespeichert.</translation>
     </message>
