@@ -161,11 +161,24 @@ def test_only_the_pages_asked_for_are_read_and_not_archived(tmp_path: Path) -> N
     ],
 )
 def test_an_area_the_command_cannot_read_is_refused_in_words(
-    tmp_path: Path, page: Path, extra: tuple[str, ...], said: str
+    tmp_path: Path,
+    page: Path,
+    extra: tuple[str, ...],
+    said: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    result = run_cli("ocr", page.parent, *extra, "--out", tmp_path / "o", cwd=tmp_path)
-    assert result.returncode == 2
-    assert said in result.stderr
+    """In this process (the command's own parser and checks, before any engine is made):
+    each case cost a second as a child process."""
+    from ablage_desktop.cli import build_parser, run_command
+    from ablage_desktop.engine import load_config
+
+    argv = ["ocr", str(page.parent), *extra, "--out", str(tmp_path / "o")]
+    try:
+        status = run_command(build_parser().parse_args(argv), load_config(), store=None)
+    except SystemExit as exit_:  # argparse's own refusal
+        status = exit_.code
+    assert status == 2
+    assert said in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 
 
