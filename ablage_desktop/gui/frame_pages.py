@@ -205,7 +205,10 @@ class FramePagesDialog(QDialog):
         self.table.setHorizontalHeaderLabels(
             [self.tr("Document"), self.tr("Page"), self.tr("Text in the frame")]
         )
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column in (0, 1):  # a pile's names and page numbers: short, the text takes the rest
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName(self.tr("The frame's text on each page"))
