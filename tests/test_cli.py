@@ -320,12 +320,13 @@ def test_running_text_puts_a_paragraph_in_one_line(tmp_path: Path) -> None:
     refused = run_cli("ocr", letter, "--running-text", "--format", "json", cwd=tmp_path)
     fields = run_cli(
         "ocr", letter, "--backend", "tesseract", "--running-text", "--area", "all=0,0,100,100%",
-        "--area", "first=0,10,100,45%", "--out", "-", cwd=tmp_path,
+        "--area", "first=0,10,100,45%", "--format", "csv", "--out", "-", cwd=tmp_path,
     )  # fmt: skip
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == " ".join(lines)
-    assert fields.stdout == f"all: {' '.join(lines)}\nfirst: {lines[0]}\n"  # each field's own
+    (row,) = list(csv.reader(io.StringIO(fields.stdout, newline="")))[1:]
+    assert row[2:] == [" ".join(lines), lines[0]]  # each field's cell its own running text
     assert refused.returncode == 2
     assert "--running-text is for --format txt or csv" in refused.stderr
 

@@ -36,6 +36,9 @@ from ablage_desktop.engine import (
     running_text,
 )
 
+RUNNING_TEXT_FORMATS = ("txt", "csv")
+"""The formats ``--running-text`` applies to: a page's text as it is, or a field's cell."""
+
 
 @dataclass(frozen=True)
 class Delivery:
@@ -45,7 +48,7 @@ class Delivery:
     out: Path
     fmt: str
     running_text: bool = False
-    """Text with each paragraph in one line (``--running-text``, txt only)."""
+    """Text with each paragraph in one line (``--running-text``, ``RUNNING_TEXT_FORMATS``)."""
 
     @property
     def to_stdout(self) -> bool:
@@ -64,7 +67,7 @@ class Delivery:
         fmt = args.format or stored.get("format") or DEFAULT_FORMAT
         fmt = fmt if fmt in EXPORT_FORMATS else DEFAULT_FORMAT
         running = args.running_text or (not args.format and stored.get("running_text") == "yes")
-        return cls(out, fmt, running and fmt == "txt")
+        return cls(out, fmt, running and fmt in RUNNING_TEXT_FORMATS)
 
 
 def _stored_out(stored: str) -> Path:

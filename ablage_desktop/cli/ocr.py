@@ -20,6 +20,7 @@ from ablage_desktop.cli.common import (
     add_common_options,
 )
 from ablage_desktop.cli.delivery import (
+    RUNNING_TEXT_FORMATS,
     Planned,
     Stop,
     plan_batches,
@@ -176,7 +177,7 @@ def run_ocr(
     footprints: Path | None = None,
     store_path: Path | None = None,
 ) -> int:
-    if args.running_text and args.format not in (None, "txt", "csv"):
+    if args.running_text and args.format not in (None, *RUNNING_TEXT_FORMATS):
         print("ablage-desktop: --running-text is for --format txt or csv", file=sys.stderr)
         return EXIT_USAGE
     partial = "--area" if args.areas else "--pages" if args.pages is not None else None

@@ -131,7 +131,7 @@ class FramePages(QObject):
             for entry in self._window.queue.entries
             if entry.result is not None and entry.result.pages and Path(entry.path).is_file()
         ]
-        return self._start(area, entries if self._window.navigation.readable() else [])
+        return self._start(area, entries)
 
     def _start(self, area: Area, entries: list[QueueEntry]) -> FramePagesDialog | None:
         """The reading of ``area`` on every page of ``entries``, with the engine chosen in

@@ -56,14 +56,17 @@ def next_unsure(
     (those read), going forward (``step`` 1) or back (-1); None where there is none."""
     page_index, line = start
     for number in sorted(pages, reverse=step < 0):
-        if (number - page_index) * step < 0:
-            continue
-        order = in_text_order(pages[number])
+        page = pages[number]
+        if (number - page_index) * step < 0 or not any(
+            unsure(page, n) for n in range(len(page.lines))
+        ):
+            continue  # the text is mapped only where there is an unsure line to find
+        order = in_text_order(page)
         if step < 0:
             order.reverse()
         if number == page_index and line is not None and line in order:
             order = order[order.index(line) + 1 :]
-        found = next((n for n in order if unsure(pages[number], n)), None)
+        found = next((n for n in order if unsure(page, n)), None)
         if found is not None:
             return number, found
     return None

@@ -47,13 +47,13 @@ REACH = 1 / 50
 """Around the area, this share of the page's longer side is read too (6 mm of an A4 page:
 a line and a half of office print, a word's first letters)."""
 MAX_CUTS = 5
-"""More areas than this are cut from the page read whole: each area read alone costs about a
-fifth of a whole page's reading (the dispatcher's work on a cut), and the page read whole
-and cut a sixth more than the page alone (its orientation is checked before, for the areas'
-places); on the data set, 5 fields read alone took 22.7 s, cut from the whole pages 24.7 s
-(``benchmarks/area_reading.py``)."""
-MAX_CUT_SHARE = 0.5
-"""Areas covering this share of the page or more with their reach: the page is read whole."""
+"""More areas than this are cut from the page read whole: each area read alone costs about
+a fifth of a whole page's reading (the dispatcher's work on a cut, RapidOCR's above all),
+and the page read whole and cut a sixth more than the page alone (its orientation is
+checked before, for the areas' places). On the data set (``benchmarks/area_reading.py``
+and RESULTS.md): 5 fields read alone 22.7 s, cut from the whole pages 24.7 s; 6 fields
+29.7 s against 24.5 s. One large area is read alone however much of the page it covers:
+55 % of the page alone 17.4 s, whole and cut 23.5 s."""
 
 
 class InArea:
@@ -94,7 +94,7 @@ class InArea:
         if not placed:  # nothing of the page to read
             nothing = OcrPage(page.index, *frame, self.name, 0.0, "")
             read = self._joined([nothing] * len(boxes), boxes, turns, 0.0)
-        elif _cut_reading_pays(placed, upright):
+        elif len(placed) <= MAX_CUTS:
             read_alone = {box: self._read(upright, box, cancel) for box in placed}
             some = next(iter(read_alone.values()))
             cuts = [_cut(some, None) if box is None else read_alone[box] for box in boxes]
@@ -155,17 +155,6 @@ class InArea:
             where = f"only the areas {named} of {page}"
         route = f"{read.route}; {where}" if read.route else where
         return dataclasses.replace(read, route=route)
-
-
-def _cut_reading_pays(boxes: Sequence[Box], page: PageImage) -> bool:
-    """Whether reading each area alone is faster than reading ``page`` whole and cutting it:
-    for ``MAX_CUTS`` areas at most, covering less than ``MAX_CUT_SHARE`` of the page with
-    their reach (each cut goes through the whole dispatcher, orientation check included)."""
-    if len(boxes) > MAX_CUTS:
-        return False
-    reach = round(REACH * max(page.width, page.height))
-    covered = sum((x1 - x0 + 2 * reach) * (y1 - y0 + 2 * reach) for x0, y0, x1, y1 in boxes)
-    return covered < MAX_CUT_SHARE * page.width * page.height
 
 
 def _place(area: PageArea, box: Box | None) -> str:
