@@ -116,7 +116,7 @@ class AreaActions(QObject):
         page = self._window.navigation.current_page()
         if page is None:
             return
-        option = f"--area {PageArea.in_percent(area, page.width, page.height)}"
+        option = f"--area {PageArea.in_percent(area, page.width, page.height, page.turns)}"
         QGuiApplication.clipboard().setText(option)
         self._say(
             self.tr(

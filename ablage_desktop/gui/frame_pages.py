@@ -157,7 +157,7 @@ class FramePages(QObject):
             read_every_page,
             bridge.engine,
             documents,
-            PageArea.in_percent(area, page.width, page.height),
+            PageArea.in_percent(area, page.width, page.height, page.turns),
             backend,
             languages,
             on_item=dialog.add,

@@ -241,6 +241,38 @@ def test_a_copy_scanned_turned_is_read_where_the_area_lies_on_the_upright_page(
     else:  # turned a quarter counter-clockwise: a column in the left half, read upwards
         assert (page.width, page.height) == (320, 1400) and x1 < 200 and y0 > 700
     assert f"of the page turned upright ({360 - degrees}° counter-clockwise)" in page.route
+    assert page.turns == (360 - degrees) // 90
+    assert OcrPage.from_json(page.to_json()).turns == page.turns
+
+
+def test_a_frame_drawn_on_a_page_read_turned_is_given_for_the_upright_page(
+    engine: EngineCore, tmp_path: Path
+) -> None:
+    """The window shows a page as scanned, and a frame is drawn there; ``ocr --area`` (and
+    Read the frame on every page) places an area on the page turned upright. Given in per
+    cent of the upright page, the frame around a line of a page lying on its side reads that
+    line again."""
+    path = tmp_path / "sideways.png"
+    text_page(ROWS).rotate(90, expand=True).save(path, dpi=(300, 300))
+    (whole,) = engine.ocr(OcrRequest([path], backend="tesseract", archive=False))
+    (page,) = whole.pages
+    assert page.turns == 3 and page.to_json()["turned"] == 270
+    (total,) = [line for line in page.lines if line.text.startswith("Total")]
+
+    area = PageArea.in_percent(total.box, page.width, page.height, page.turns)
+    (document,) = engine.ocr(OcrRequest([path], backend="tesseract", areas=(area,), archive=False))
+
+    assert document.pages[0].text == ROWS[1]
+
+
+def test_a_frame_in_per_cent_of_the_upright_page_by_hand() -> None:
+    """A page 3508 x 2480 lying on its side, turned a quarter counter-clockwise to be read:
+    (x, y) of the scan is (y, 3508 - x) upright, on a page 2480 x 3508."""
+    area = PageArea.in_percent((600, 200, 3507, 1984), 3508, 2480, turns=1)
+    assert str(area) == "8.1,0,80,82.9%"
+    assert str(PageArea.in_percent((600, 200, 3507, 1984), 3508, 2480, turns=4)) == (
+        str(PageArea.in_percent((600, 200, 3507, 1984), 3508, 2480))
+    )
 
 
 def test_a_pdf_page_with_its_own_text_is_cut_to_the_area_of_it(
@@ -385,6 +417,7 @@ def test_a_page_the_orientation_step_left_on_its_side_is_read_turned_as_the_user
     assert "Total amount" not in as_is.text
     assert turned.text == "Invoice 4711 of 30.10.2018\n\nTotal amount 123.45 EUR"  # as upright
     assert (turned.width, turned.height) == (320, 1400)
+    assert turned.turns == 3 and "turned 270° counter-clockwise by hand" in turned.preprocessing
     for line in turned.lines:  # columns of the page lying on its side, read upwards
         x0, y0, x1, y1 = line.box
         assert x1 - x0 < y1 - y0 and 0 <= x0 < x1 <= 320 and 0 <= y0 < y1 <= 1400

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -208,7 +209,7 @@ def test_edit_read_the_frame_again_takes_the_engine_box_s_choice(
 
 
 def test_a_frame_is_copied_as_the_command_lines_area_of_the_same_place(
-    window: MainWindow,
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In per cent of the page: ``ocr --area`` finds the same place on a copy scanned at
     another resolution (``tests/test_cli.py``)."""
@@ -226,6 +227,16 @@ def test_a_frame_is_copied_as_the_command_lines_area_of_the_same_place(
     image = Image.new("L", (page.width, page.height), 255)
     again = PageArea.parse(option.removeprefix("--area ")).on(PageImage(Path("x"), 0, image, None))
     assert all(abs(a - b) <= 2 for a, b in zip(again, area, strict=True))
+
+    # A page the app read turned upside down: ``ocr --area`` places the area on it upright.
+    upside_down = dataclasses.replace(page, turns=2)
+    monkeypatch.setattr(window.navigation, "current_page", lambda: upside_down)
+    window.area_actions.copy_option(area)
+    option = QApplication.clipboard().text()
+    again = PageArea.parse(option.removeprefix("--area ")).on(PageImage(Path("x"), 0, image, None))
+    x0, y0, x1, y1 = area
+    turned = (page.width - x1, page.height - y1, page.width - x0, page.height - y0)
+    assert all(abs(a - b) <= 2 for a, b in zip(again, turned, strict=True))
 
 
 def _select_in_text(window: MainWindow, words: str) -> None:

@@ -90,10 +90,15 @@ class PageArea:
         return cls(left, top, right, bottom, unit, name.strip() or None)
 
     @classmethod
-    def in_percent(cls, box: Box, width: int, height: int) -> PageArea:
+    def in_percent(cls, box: Box, width: int, height: int, turns: int = 0) -> PageArea:
         """``box`` of a page of ``width`` x ``height`` pixels in per cent of its sides, to a
         tenth: a frame drawn in the window given to ``ocr --area`` for copies scanned at any
-        resolution (a tenth of a per cent is 3.5 pixels of a 300-dpi A4 page)."""
+        resolution (a tenth of a per cent is 3.5 pixels of a 300-dpi A4 page). On a page
+        read turned ``turns`` quarter turns (``OcrPage.turns``), the per cent are of the
+        upright page, where ``ocr --area`` places an area."""
+        if turns % 4:
+            forward, width, height = geometry.quarter_turn(turns, width, height)
+            box = BoxMapper(forward, width, height).box(box)
         x0, y0, x1, y1 = box
         across, down = 100 / width, 100 / height
 
@@ -183,14 +188,16 @@ def upright_variant(page: PageImage, turns: int) -> Variant:
     if turns % 4:
         turned = turned.transpose(getattr(Image.Transpose, TRANSPOSE[turns % 4]))
     back = BoxMapper(geometry.invert(forward), page.width, page.height)
-    return Variant(dataclasses.replace(page, image=turned, text_layer=None), page, back, ())
+    upright = dataclasses.replace(page, image=turned, text_layer=None)
+    return Variant(upright, page, back, (), turns % 4)
 
 
 def read_turned(page: PageImage, turns: int, recognize: Callable[[PageImage], OcrPage]) -> OcrPage:
     """``page`` turned as the user says (the orientation step missed it) and read by
     ``recognize``: its lines on the page as it was, where its preview shows them."""
     variant = upright_variant(page, turns)
-    return variant.restore(recognize(variant.page))
+    by_hand = f"turned {90 * (turns % 4)}° counter-clockwise by hand"
+    return dataclasses.replace(variant, notes=(by_hand,)).restore(recognize(variant.page))
 
 
 def within(area: Box, width: int, height: int) -> Box:

@@ -62,9 +62,12 @@ class Variant:
     original: PageImage
     mapper: geometry.BoxMapper | None
     notes: tuple[str, ...]
+    turns: int = 0
+    """Counter-clockwise quarter turns from the original page to this one."""
 
     def restore(self, result: OcrPage) -> OcrPage:
-        """``result`` with its boxes on the original page and the steps recorded."""
+        """``result`` with its boxes on the original page and the steps recorded (the
+        steps of a reading that prepared the page again inside this one after these)."""
         if self.mapper is None and not self.notes:
             return result
         lines = result.lines
@@ -83,7 +86,8 @@ class Variant:
             width=self.original.width,
             height=self.original.height,
             lines=lines,
-            preprocessing=self.notes,
+            preprocessing=self.notes + result.preprocessing,
+            turns=(self.turns + result.turns) % 4,
         )
 
 
@@ -96,6 +100,8 @@ class PreparedPage:
     unwarp: geometry.Projective | None = None
     """A photographed sheet flattened (``paper.py``): its coordinates -> the photo's."""
     turn: geometry.Matrix = geometry.IDENTITY
+    turns: int = 0
+    """Counter-clockwise quarter turns of ``turn``, for the reading (``OcrPage.turns``)."""
     skew: float = 0.0
     """Degrees to turn counter-clockwise to straighten the page."""
     scale: float = 1.0
@@ -189,7 +195,7 @@ class PreparedPage:
         mapper = geometry.BoxMapper(
             geometry.invert(matrix), self.original.width, self.original.height, self.unwarp
         )
-        return Variant(page, self.original, mapper, tuple(notes))
+        return Variant(page, self.original, mapper, tuple(notes), self.turns)
 
 
 class Preprocessor:
@@ -388,6 +394,7 @@ class Preprocessor:
         method = getattr(PILImage.Transpose, TRANSPOSE[found.turns])
         image = source.transpose(method)
         prepared.turn, _, _ = geometry.quarter_turn(found.turns, source.width, source.height)
+        prepared.turns = found.turns % 4
         prepared.notes.append(
             f"turned {found.degrees}° counter-clockwise "
             f"({found.method}, confidence {found.confidence:.2f})"

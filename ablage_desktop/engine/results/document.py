@@ -183,6 +183,10 @@ class OcrPage:
     """Changed by a person in the window (typed over, a frame or the page turned read
     again), not the batch's reading; the archive keeps it so (``Store.correct_page``)."""
     fields: tuple[tuple[str, str], ...] = ()
+    turns: int = 0
+    """Counter-clockwise quarter turns that stood the page upright to be read (the orientation
+    step's or a person's), 0 to 3: the lines are on the page as scanned all the same, but an
+    area given for the upright page (``ocr --area``) lies elsewhere on it."""
     """Each area's name and text where ``ocr --area`` read named or several areas of the page,
     in the order given (``run.area_route``); empty for a page read whole."""
     stages: tuple[tuple[str, float], ...] = field(default=(), compare=False)
@@ -216,6 +220,8 @@ class OcrPage:
             data["corrected"] = True
         if self.fields:  # only pages read in named areas carry the key
             data["fields"] = dict(self.fields)
+        if self.turns:  # only pages read turned carry the key, in degrees
+            data["turned"] = 90 * self.turns
         return data
 
     @classmethod
@@ -235,6 +241,7 @@ class OcrPage:
             markdown=None if data.get("markdown") is None else str(data["markdown"]),
             corrected=bool(data.get("corrected", False)),
             fields=tuple((str(name), str(text)) for name, text in data.get("fields", {}).items()),
+            turns=int(data.get("turned", 0)) // 90 % 4,
         )
 
 
