@@ -153,11 +153,11 @@ def test_only_the_pages_asked_for_are_read_and_not_archived(tmp_path: Path) -> N
     ("extra", "said"),
     [
         (("--area", "1,2,3"), "argument --area: an area is [NAME=]LEFT,TOP,RIGHT,BOTTOM"),
-        (("--area", "1,2,3,4mm", "--watch"), "--area reads given documents, not with --watch"),
+        (("--area", "1,2,3,4mm", "--resume"), "--area reads given documents, not with --resume"),
         (("--area", "9=1,2,3,4"), "argument --area: an area's name is a letter"),
         (("--area", "a=1,2,3,4", "--area", "a=5,6,7,8"), "each area needs a name of its own"),
         (("--pages", "0"), "argument --pages: pages are given as 1-3,7,10-"),
-        (("--pages", "2-", "--watch"), "--pages reads given documents, not with --watch"),
+        (("--pages", "2-", "--resume"), "--pages reads given documents, not with --resume"),
     ],
 )
 def test_an_area_the_command_cannot_read_is_refused_in_words(

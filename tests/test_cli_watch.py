@@ -60,6 +60,36 @@ def test_documents_that_arrive_are_read_whole_and_ctrl_c_stops(tmp_path: Path) -
     assert "stopped watching" in (tmp_path / "stderr.log").read_text(encoding="utf-8")
 
 
+def test_fields_of_the_pages_asked_for_are_read_from_each_arriving_document(
+    tmp_path: Path,
+) -> None:
+    """A hot folder of forms: ``--area`` and ``--pages`` go with ``--watch`` (not archived)."""
+    inbox, out = tmp_path / "scans", tmp_path / "fields"
+    inbox.mkdir()
+    pages = [text_page((f"Seite {n} von 2", f"Betrag {n}00,00 EUR")) for n in (1, 2)]
+    (inbox / "form.pdf").write_bytes(pdf_bytes(pages))
+    cli = start_cli(
+        "--store", tmp_path / "archive.sqlite", "ocr", "--watch", inbox, "--pages", "2",
+        "--area", "page=0,0,100,40%", "--area", "amount=0,40,100,80%",
+        "--backend", "tesseract", "--format", "json", "--out", out,
+        cwd=tmp_path, stderr=tmp_path / "stderr.log",
+    )  # fmt: skip
+    try:
+        wait_for(out / "form.json")
+        cli.send_signal(signal.SIGINT)
+        cli.communicate(timeout=TIMEOUT_S)
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait()
+
+    assert cli.returncode == 0
+    (page,) = json.loads((out / "form.json").read_text(encoding="utf-8"))["pages"]
+    assert page["index"] == 1
+    assert page["fields"] == {"page": "Seite 2 von 2", "amount": "Betrag 200,00 EUR"}
+    assert not (tmp_path / "archive.sqlite").exists()
+
+
 @pytest.mark.parametrize(
     ("extra", "words"),
     [

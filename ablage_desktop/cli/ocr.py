@@ -181,10 +181,9 @@ def run_ocr(
         print("ablage-desktop: --running-text is for --format txt or csv", file=sys.stderr)
         return EXIT_USAGE
     partial = "--area" if args.areas else "--pages" if args.pages is not None else None
-    if partial and (args.resume or args.watch):
+    if partial and args.resume:  # the archive's batch was read whole
         print(
-            f"ablage-desktop: {partial} reads given documents, not with "
-            f"{'--resume' if args.resume else '--watch'}. {NOTHING_DONE}",
+            f"ablage-desktop: {partial} reads given documents, not with --resume. {NOTHING_DONE}",
             file=sys.stderr,
         )
         return EXIT_USAGE
