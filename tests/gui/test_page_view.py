@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -357,3 +358,36 @@ def test_a_new_page_drops_the_frame(view: PageView) -> None:
     drag(view, QPointF(300, 140), QPointF(560, 192))
     view.show_page(pil_to_qimage(text_page()), make_page())
     assert view.area is None
+
+
+def test_a_page_read_turned_is_shown_upright_its_boxes_and_frames_in_its_own_pixels(
+    view: PageView, qtbot: QtBot
+) -> None:
+    """A scan lying on its side (turned 90° counter-clockwise to be read: ``turns`` 1): the
+    view shows it upright, fitted to its width as it stands, the line boxes running across;
+    a frame dragged over the screen is still given in the scanned page's pixels."""
+    sideways = text_page().rotate(-90, expand=True)  # 320 x 1400, read upwards turned
+    lines = tuple(
+        OcrLine(line.text, line.confidence, (320 - box[3], box[0], 320 - box[1], box[2]))
+        for line in PAGE_LINES
+        for box in [line.box]
+    )
+    view.show_page(
+        pil_to_qimage(sideways), dataclasses.replace(make_page(lines, (320, 1400)), turns=1)
+    )
+
+    assert view.turns == 1
+    assert view.zoom == pytest.approx(view.maximumViewportSize().width() / 1400, rel=0.05)
+    on_screen = view.mapFromScene(view.box_rect(0)).boundingRect()
+    assert on_screen.width() > 5 * on_screen.height()  # the first row across, as it reads
+    assert (
+        view.mapFromScene(view.box_rect(0).center()).y()
+        < view.mapFromScene(view.box_rect(1).center()).y()
+    )  # the first row above the second
+    x0, y0, x1, y1 = lines[1].box
+    with qtbot.waitSignal(view.areaSelected) as blocker:
+        drag(view, QPointF(x0, y0), QPointF(x1, y1))
+    assert blocker.args[0] == pytest.approx(lines[1].box, abs=3)
+
+    view.show_page(pil_to_qimage(text_page()), make_page())  # the next page stands upright
+    assert view.turns == 0 and view.transform().m12() == 0

@@ -3,11 +3,16 @@
 Boxes come in pixels of the page image the engine saw, while the preview may have another
 resolution (a PDF rendered at preview DPI), so each box is scaled by
 ``image.width() / page.width`` and ``image.height() / page.height``.
+
+A page read turned upright (``OcrPage.turns``: a scan lying on its side) is shown upright
+too, by the view's transform: the scene stays the page as scanned, so boxes, frames and
+clicks keep the page's own pixels.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -97,6 +102,7 @@ class PageView(QGraphicsView):
         self._fit_mode = True
         self._press_pos: QPoint | None = None
         self._scale = (1.0, 1.0)  # scene (preview) pixels per page pixel
+        self._turns = 0  # counter-clockwise quarter turns the page is shown turned by
         self._area_start: QPointF | None = None
         self._area_item: QGraphicsRectItem | None = None
         self._choosing_area = False
@@ -119,6 +125,7 @@ class PageView(QGraphicsView):
         self._page_item = None
         self._area_item = None
         self._area_start = None
+        self._turns = page.turns % 4 if page is not None else 0
         if image is None and page is None:
             scene.setSceneRect(QRectF())
             self.resetTransform()
@@ -267,7 +274,13 @@ class PageView(QGraphicsView):
     @property
     def zoom(self) -> float:
         """The current scale: view pixels per page-image pixel."""
-        return self.transform().m11()
+        transform = self.transform()
+        return math.hypot(transform.m11(), transform.m12())
+
+    @property
+    def turns(self) -> int:
+        """Counter-clockwise quarter turns the page is shown turned by (its reading's)."""
+        return self._turns
 
     def zoom_in(self) -> None:
         self._set_zoom(self.zoom * ZOOM_STEP)
@@ -282,6 +295,8 @@ class PageView(QGraphicsView):
 
     def _apply_fit(self) -> None:
         rect = self.sceneRect()
+        if self._turns % 2:  # the page shown on its side: its height across
+            rect = rect.transposed()
         if self._page_item is None or rect.width() <= 0:
             return
         # The viewport's size without scroll bars, so the result does not depend on whether a
@@ -299,7 +314,7 @@ class PageView(QGraphicsView):
 
     def _apply_zoom(self, scale: float) -> None:
         scale = min(MAX_ZOOM, max(MIN_ZOOM, scale))
-        self.setTransform(QTransform.fromScale(scale, scale))
+        self.setTransform(QTransform().rotate(-90 * self._turns).scale(scale, scale))
 
     # --- events --------------------------------------------------------------------------
 
