@@ -299,6 +299,43 @@ def test_given_a_page_without_boxes_when_exported_as_pdf_then_lines_are_stacked_
         pdf.close()
 
 
+def test_given_a_page_read_turned_when_exported_as_pdf_then_it_shows_upright_its_text_on_its_lines(
+    tmp_path: Path,
+) -> None:
+    """A scan lying on its side, turned a quarter counter-clockwise to be read: the PDF page
+    keeps the scan and says to show it turned (``/Rotate``, clockwise), and each line's text
+    runs along its print, down the scan from its first letter, within its box."""
+    path = tmp_path / "sideways.png"
+    image = text_page(("Rechnung 4711", "Betrag 123,45 EUR")).rotate(-90, expand=True)
+    width, height = image.size  # 320 x 1400: the rows run down the page from its top
+    boxes = {"Rechnung 4711": (240, 36, 282, 420), "Betrag 123,45 EUR": (140, 36, 182, 520)}
+    lines = tuple(OcrLine(text, 0.95, box) for text, box in boxes.items())
+    page = OcrPage(0, width, height, "tesseract", 0.1, "\n".join(boxes), lines, turns=1)
+    document = OcrDocument(path, pages=[page])
+
+    pdf = pdfium.PdfDocument(render_pdf(document, [PageImage(path, 0, image, 300)]))
+    try:
+        assert pdf[0].get_rotation() == 270
+        scale = 72 / 300
+        textpage = pdf[0].get_textpage()
+        text = textpage.get_text_range()
+        for line in lines:
+            start = text.index(line.text)
+            x0, y0, x1, y1 = line.box
+            first = textpage.get_charbox(start, loose=True)
+            last = textpage.get_charbox(start + len(line.text) - 1, loose=True)
+            for left, bottom, right, top in (first, last):
+                assert x0 * scale - POINT_TOLERANCE <= left < right <= x1 * scale + POINT_TOLERANCE
+                pdf_top, pdf_bottom = (height - y0) * scale, (height - y1) * scale
+                assert pdf_bottom - POINT_TOLERANCE <= bottom < top <= pdf_top + POINT_TOLERANCE
+            assert first[3] == pytest.approx((height - y0) * scale, abs=POINT_TOLERANCE)
+            assert last[1] == pytest.approx((height - y1) * scale, abs=POINT_TOLERANCE)
+        shown = pdf[0].render(scale=0.5).to_pil()
+        assert shown.width > shown.height  # a viewer shows it upright
+    finally:
+        pdf.close()
+
+
 def test_given_a_recognised_file_when_exported_as_pdf_then_it_is_read_again_at_the_same_dpi(
     tmp_path: Path,
 ) -> None:
@@ -350,7 +387,7 @@ def test_given_a_missing_page_image_when_rendering_a_pdf_then_it_says_which(
         render_pdf(document, [])
 
 
-def test_the_carried_glyphless_font_has_empty_glyphs_of_one_width() -> None:
+def test_the_carried_glyphless_font_has_a_box_glyph_and_an_empty_one_of_one_width() -> None:
     ttlib = pytest.importorskip("fontTools.ttLib")
     font = ttlib.TTFont(io.BytesIO(glyphless.GLYPHLESS_TTF))
     names = [".notdef", "blank"]
@@ -358,7 +395,15 @@ def test_the_carried_glyphless_font_has_empty_glyphs_of_one_width() -> None:
     assert font.getGlyphOrder() == names
     assert font["head"].unitsPerEm == glyphless.UNITS_PER_EM
     assert (font["hhea"].ascent, font["hhea"].descent) == (glyphless.ASCENT, glyphless.DESCENT)
-    assert all(font["glyf"][name].numberOfContours == 0 for name in names)
+    assert font["glyf"][".notdef"].numberOfContours == 0
+    blank = font["glyf"]["blank"]  # a box over the em: an extent for every character
+    assert blank.numberOfContours == 1
+    assert (blank.xMin, blank.yMin, blank.xMax, blank.yMax) == (
+        0,
+        glyphless.DESCENT,
+        glyphless.ADVANCE,
+        glyphless.ASCENT,
+    )
     assert {font["hmtx"][name][0] for name in names} == {glyphless.ADVANCE}
     assert font["name"].getDebugName(1) == glyphless.FONT_NAME
 

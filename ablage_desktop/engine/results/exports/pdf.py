@@ -43,6 +43,7 @@ from ablage_desktop.engine.intake.documents import (
     PageImage,
     open_document,
 )
+from ablage_desktop.engine.preprocess.geometry import BoxMapper, quarter_turn
 from ablage_desktop.engine.results.document import OcrDocument, OcrPage
 from ablage_desktop.engine.results.exports import glyphless
 from ablage_desktop.engine.results.exports.placement import (
@@ -212,31 +213,51 @@ def _page(
     width_pt, height_pt = image.width * 72 / dpi, image.height * 72 / dpi
     xobject = pdf.add(_image_xobject(image.image))
     ops = [b"q %s 0 0 %s 0 0 cm /Im0 Do Q" % (_num(width_pt), _num(height_pt))]
+    turns = page.turns % 4
     if lines:
         scale_x, scale_y = width_pt / max(1, page.width), height_pt / max(1, page.height)
+        forward, upright_width, upright_height = quarter_turn(turns, page.width, page.height)
+        to_upright = BoxMapper(forward, upright_width, upright_height).box
+        if turns % 2:  # the upright page's sides are the scan's the other way round
+            scale_x, scale_y = scale_y, scale_x
+        a, b, c, d, e, f = _turned_back(turns, width_pt, height_pt)
         ops.append(b"BT 3 Tr")
         for line in lines:
-            x0, y0, x1, y1 = line.box
+            # Placed on the page as it reads (upright), then turned back onto the scan: a
+            # line of a page lying on its side runs up or down it, as its print does.
+            x0, y0, x1, y1 = to_upright(line.box)
             size = (y1 - y0) * scale_y
             stretch = 100 * (x1 - x0) * scale_x / (len(line.text) * ADVANCE_EM * size)
-            baseline = height_pt - y1 * scale_y + BASELINE_RISE * size
+            x, y = x0 * scale_x, upright_height * scale_y - y1 * scale_y + BASELINE_RISE * size
             ops.append(
-                b"/F0 %s Tf %s Tz 1 0 0 1 %s %s Tm <%s> Tj"
+                b"/F0 %s Tf %s Tz %s Tm <%s> Tj"
                 % (
                     _num(size),
                     _num(stretch),
-                    _num(x0 * scale_x),
-                    _num(baseline),
+                    b" ".join(_num(v) for v in (a, b, c, d, a * x + c * y + e, b * x + d * y + f)),
                     codes.encode(line.text),
                 )
             )
         ops.append(b"ET")
     content = pdf.add(_stream(b"", zlib.compress(b"\n".join(ops) + b"\n"), b"/FlateDecode"))
+    rotate = b" /Rotate %d" % ((4 - turns) % 4 * 90) if turns else b""
     return pdf.add(
-        b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s] "
+        b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s]%s "
         b"/Resources << /XObject << /Im0 %d 0 R >> /Font << /F0 %d 0 R >> >> "
-        b"/Contents %d 0 R >>" % (parent, _num(width_pt), _num(height_pt), xobject, font, content)
+        b"/Contents %d 0 R >>"
+        % (parent, _num(width_pt), _num(height_pt), rotate, xobject, font, content)
     )
+
+
+def _turned_back(turns: int, width: float, height: float) -> tuple[float, ...]:
+    """The PDF matrix from the page turned ``turns`` quarter turns counter-clockwise to stand
+    upright (in points, y up) back onto the page as scanned, ``width`` x ``height`` points."""
+    return {
+        0: (1.0, 0.0, 0.0, 1.0, 0.0, 0.0),
+        1: (0.0, -1.0, 1.0, 0.0, 0.0, height),  # (u, v) -> (v, H - u)
+        2: (-1.0, 0.0, 0.0, -1.0, width, height),  # (u, v) -> (W - u, H - v)
+        3: (0.0, 1.0, -1.0, 0.0, width, 0.0),  # (u, v) -> (W - v, u)
+    }[turns]
 
 
 def _image_xobject(image: Image.Image) -> bytes:
