@@ -299,6 +299,18 @@ def test_given_a_page_without_boxes_when_exported_as_pdf_then_lines_are_stacked_
         pdf.close()
 
 
+SIDEWAYS = ("Rechnung 4711", "Betrag 123,45 EUR")
+
+
+def sideways_page() -> OcrPage:
+    """``text_page(SIDEWAYS)`` turned a quarter clockwise (320 x 1400: its rows run down the
+    page from the top, the first on the right), read turned a quarter back; lines without
+    words of their own, as RapidOCR gives them."""
+    boxes = ((240, 36, 282, 420), (140, 36, 182, 520))
+    lines = tuple(OcrLine(text, 0.95, box) for text, box in zip(SIDEWAYS, boxes, strict=True))
+    return OcrPage(0, 320, 1400, "rapidocr", 0.1, "\n".join(SIDEWAYS), lines, turns=1)
+
+
 def test_given_a_page_read_turned_when_exported_as_pdf_then_it_shows_upright_its_text_on_its_lines(
     tmp_path: Path,
 ) -> None:
@@ -306,11 +318,9 @@ def test_given_a_page_read_turned_when_exported_as_pdf_then_it_shows_upright_its
     keeps the scan and says to show it turned (``/Rotate``, clockwise), and each line's text
     runs along its print, down the scan from its first letter, within its box."""
     path = tmp_path / "sideways.png"
-    image = text_page(("Rechnung 4711", "Betrag 123,45 EUR")).rotate(-90, expand=True)
-    width, height = image.size  # 320 x 1400: the rows run down the page from its top
-    boxes = {"Rechnung 4711": (240, 36, 282, 420), "Betrag 123,45 EUR": (140, 36, 182, 520)}
-    lines = tuple(OcrLine(text, 0.95, box) for text, box in boxes.items())
-    page = OcrPage(0, width, height, "tesseract", 0.1, "\n".join(boxes), lines, turns=1)
+    image = text_page(SIDEWAYS).rotate(-90, expand=True)
+    page = sideways_page()
+    width, height, lines = page.width, page.height, page.lines
     document = OcrDocument(path, pages=[page])
 
     pdf = pdfium.PdfDocument(render_pdf(document, [PageImage(path, 0, image, 300)]))
@@ -766,3 +776,28 @@ def test_without_the_engines_words_their_boxes_are_shared_out_by_characters() ->
         PlacedWord("Summe", (100, 20, 150, 40)),
         PlacedWord("12,00", (160, 20, 210, 40)),
     ]
+
+
+def test_a_page_read_turned_is_arranged_as_it_reads_in_hocr_and_alto(tmp_path: Path) -> None:
+    """Its lines stand across the page turned upright: the first row (on the right of the
+    scan) comes first, each line's words share it out down the scan, where its print runs,
+    and both say how the text stands (hOCR's ``textangle``, ALTO's ``ROTATION``)."""
+    page = sideways_page()
+    document = OcrDocument(tmp_path / "sideways.png", pages=[page])
+
+    hocr_lines = spans(hocr_tree(render_hocr(document)), "ocr_line")
+    alto = alto_tree(render_alto(document))
+
+    (alto_page,) = alto.findall(f"{ALTO}Layout/{ALTO}Page")
+    assert alto_page.get("ROTATION") == "270"
+    alto_lines = list(alto_page.iter(f"{ALTO}TextLine"))
+    assert [geometry(line) for line in alto_lines] == [line.box for line in page.lines]
+    assert [bbox(line) for line in hocr_lines] == [line.box for line in page.lines]
+    assert all("textangle 270" in line.get("title", "") for line in hocr_lines)
+    alto_words = [geometry(word) for word in alto_lines[1].iter(f"{ALTO}String")]
+    hocr_words = [bbox(word) for word in spans(hocr_lines[1], "ocrx_word")]
+    assert alto_words == hocr_words
+    x0, y0, x1, y1 = page.lines[1].box
+    assert [word[0::2] for word in alto_words] == [(x0, x1)] * 3  # each across the line
+    tops = [word[1] for word in alto_words]
+    assert tops[0] == y0 and tops == sorted(tops) and alto_words[-1][3] == y1  # down it

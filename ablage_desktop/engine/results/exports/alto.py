@@ -10,11 +10,15 @@ them, ``WC`` the confidence 0..1: the engine's own word boxes where it gives the
 else the line's box shared out by characters (``placement.word_boxes``), as hOCR does.
 
 Lines without boxes (a vision-language model's text) are placed as ``placement`` describes,
-stacked evenly down the page, without ``WC`` (the engine gave no confidence).
+stacked evenly down the page, without ``WC`` (the engine gave no confidence). A page read
+turned upright is arranged as it reads and its boxes turned back onto the scan
+(``placement.upright``); its ``Page`` says how its text stands (``ROTATION``, degrees
+counter-clockwise, as ALTO 4.4 defines it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from ablage_desktop import __version__
@@ -27,6 +31,8 @@ from ablage_desktop.engine.results.exports.placement import (
     exportable_pages,
     placed_line,
     placed_lines,
+    text_angle,
+    upright,
     word_boxes,
 )
 from ablage_desktop.engine.text.layout import arrange
@@ -68,16 +74,19 @@ def render_alto(document: OcrDocument) -> bytes:
 def _page(page: OcrPage) -> list[str]:
     number = page.index + 1
     size = f'WIDTH="{page.width}" HEIGHT="{page.height}"'
+    rotation = f' ROTATION="{text_angle(page)}"' if page.turns % 4 else ""
     out = [
-        f'    <Page ID="page_{number}" PHYSICAL_IMG_NR="{number}" {size} PROCESSING="OCR_0">',
+        f'    <Page ID="page_{number}" PHYSICAL_IMG_NR="{number}" {size} PROCESSING="OCR_0"'
+        f"{rotation}>",
         f'      <PrintSpace HPOS="0" VPOS="0" {size}>',
     ]
-    for n, block in enumerate(_blocks(page), start=1):
+    standing, back = upright(page)  # a page read turned: arranged as it reads, turned back
+    for n, block in enumerate(_blocks(standing), start=1):
         ident = f"{number}_{n}"
         box = enclosing(line.box for line in block)
-        out.append(f'        <TextBlock ID="block_{ident}" {_geometry(box)}>')
+        out.append(f'        <TextBlock ID="block_{ident}" {_geometry(back(box))}>')
         for m, line in enumerate(block, start=1):
-            out.extend(_line(line, f"{ident}_{m}"))
+            out.extend(_line(line, f"{ident}_{m}", back))
         out.append("        </TextBlock>")
     out += ["      </PrintSpace>", "    </Page>"]
     return out
@@ -104,14 +113,14 @@ def _blocks(page: OcrPage) -> list[list[PlacedLine]]:
     return [block for block in [*blocks, aside] if block]
 
 
-def _line(line: PlacedLine, ident: str) -> list[str]:
-    out = [f'          <TextLine ID="line_{ident}" {_geometry(line.box)}>']
+def _line(line: PlacedLine, ident: str, back: Callable[[Box], Box]) -> list[str]:
+    out = [f'          <TextLine ID="line_{ident}" {_geometry(back(line.box))}>']
     words = word_boxes(line)
     for n, word in enumerate(words, start=1):
         confidence = line.confidence if word.confidence is None else word.confidence
         wc = "" if line.estimated or confidence is None else f' WC="{_unit(confidence)}"'
         out.append(
-            f'            <String ID="string_{ident}_{n}" {_geometry(word.box)} '
+            f'            <String ID="string_{ident}_{n}" {_geometry(back(word.box))} '
             f"CONTENT={quoteattr(word.text)}{wc}/>"
         )
         if n < len(words):

@@ -10,11 +10,14 @@ otherwise each line's box is split among its words in proportion to their charac
 
 Lines without boxes (a vision-language model's text) are placed as ``placement`` describes,
 stacked evenly down the page at full width; their ``title`` carries the non-standard property
-``x_source estimated`` and no ``x_wconf`` (the engine gave no confidence).
+``x_source estimated`` and no ``x_wconf`` (the engine gave no confidence). The lines of a page
+read turned upright are placed as it reads, their boxes turned back onto the scan
+(``placement.upright``), with ``textangle``, degrees counter-clockwise, as Tesseract writes it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from ablage_desktop import __version__
@@ -25,6 +28,8 @@ from ablage_desktop.engine.results.exports.placement import (
     clean_name,
     exportable_pages,
     placed_lines,
+    text_angle,
+    upright,
     word_boxes,
 )
 
@@ -62,25 +67,26 @@ def _page(page: OcrPage, image: str) -> list[str]:
     number = page.index + 1
     title = f"image {image}; bbox 0 0 {page.width} {page.height}; ppageno {page.index}"
     out = [f'  <div class="ocr_page" id="page_{number}" title="{escape(title)}">']
-    for n, line in enumerate(placed_lines(page), start=1):
-        out.append(_line(line, f"{number}_{n}"))
+    standing, back = upright(page)  # a page read turned: placed as it reads, turned back
+    angle = f"; textangle {text_angle(page)}" if page.turns % 4 else ""
+    for n, line in enumerate(placed_lines(standing), start=1):
+        out.append(_line(line, f"{number}_{n}", back, angle))
     out.append("  </div>")
     return out
 
 
-def _line(line: PlacedLine, ident: str) -> str:
+def _line(line: PlacedLine, ident: str, back: Callable[[Box], Box], angle: str) -> str:
     extra = "; x_source estimated" if line.estimated else _wconf(line.confidence)
     words = []
     for n, word in enumerate(word_boxes(line), start=1):
         confidence = line.confidence if word.confidence is None else word.confidence
         words.append(
             f'<span class="ocrx_word" id="word_{ident}_{n}" '
-            f'title="{_bbox(word.box)}{_wconf(confidence)}">{escape(word.text)}</span>'
+            f'title="{_bbox(back(word.box))}{_wconf(confidence)}">{escape(word.text)}</span>'
         )
     return (
-        f'    <span class="ocr_line" id="line_{ident}" title="{_bbox(line.box)}{extra}">'
-        + " ".join(words)
-        + "</span>"
+        f'    <span class="ocr_line" id="line_{ident}" '
+        f'title="{_bbox(back(line.box))}{angle}{extra}">' + " ".join(words) + "</span>"
     )
 
 

@@ -43,7 +43,6 @@ from ablage_desktop.engine.intake.documents import (
     PageImage,
     open_document,
 )
-from ablage_desktop.engine.preprocess.geometry import BoxMapper, quarter_turn
 from ablage_desktop.engine.results.document import OcrDocument, OcrPage
 from ablage_desktop.engine.results.exports import glyphless
 from ablage_desktop.engine.results.exports.placement import (
@@ -51,6 +50,7 @@ from ablage_desktop.engine.results.exports.placement import (
     clean_name,
     exportable_pages,
     placed_lines,
+    upright,
 )
 from ablage_desktop.engine.text.text_layer import BACKEND as TEXT_LAYER
 
@@ -175,7 +175,9 @@ def _with_original_pages(
 
 
 def _build(document: OcrDocument, pages: list[OcrPage], images: Iterable[PageImage]) -> bytes:
-    lines = {page.index: [line for line in placed_lines(page) if line.text] for page in pages}
+    lines = {  # placed on the page as it reads (``upright``), turned back in ``_page``
+        page.index: [line for line in placed_lines(upright(page)[0]) if line.text] for page in pages
+    }
     codes = _CharacterCodes(line.text for page_lines in lines.values() for line in page_lines)
     pdf = _Writer()
     catalog, page_tree = pdf.reserve(), pdf.reserve()
@@ -216,16 +218,15 @@ def _page(
     turns = page.turns % 4
     if lines:
         scale_x, scale_y = width_pt / max(1, page.width), height_pt / max(1, page.height)
-        forward, upright_width, upright_height = quarter_turn(turns, page.width, page.height)
-        to_upright = BoxMapper(forward, upright_width, upright_height).box
+        upright_height = max(1, page.height)
         if turns % 2:  # the upright page's sides are the scan's the other way round
-            scale_x, scale_y = scale_y, scale_x
+            scale_x, scale_y, upright_height = scale_y, scale_x, max(1, page.width)
+        # Each line as it reads (upright), turned back onto the scan: a line of a page lying
+        # on its side runs up or down it, as its print does.
         a, b, c, d, e, f = _turned_back(turns, width_pt, height_pt)
         ops.append(b"BT 3 Tr")
         for line in lines:
-            # Placed on the page as it reads (upright), then turned back onto the scan: a
-            # line of a page lying on its side runs up or down it, as its print does.
-            x0, y0, x1, y1 = to_upright(line.box)
+            x0, y0, x1, y1 = line.box
             size = (y1 - y0) * scale_y
             stretch = 100 * (x1 - x0) * scale_x / (len(line.text) * ADVANCE_EM * size)
             x, y = x0 * scale_x, upright_height * scale_y - y1 * scale_y + BASELINE_RISE * size

@@ -1,7 +1,11 @@
-"""Where the text of a page goes in the exports that carry geometry (hOCR and PDF).
+"""Where the text of a page goes in the exports that carry geometry (hOCR, ALTO and PDF).
 
 Boxes are ``(x0, y0, x1, y1)`` in pixels of the page image the engine saw, as in
 ``OcrPage``; the origin is the top left corner.
+
+A page read turned upright (``OcrPage.turns``: scanned on its side) is placed as it reads,
+on the page turned upright (``upright``: its lines run across it, its words are shared out
+along them, its reading order is a page's), and each box is turned back onto the scan.
 
 Lines without boxes: a vision-language model returns a page's text with no geometry
 (``OcrPage.lines`` empty, ``OcrPage.text`` set). Those lines are placed one per text line,
@@ -13,11 +17,13 @@ they make the text searchable and selectable in the right order, not at the righ
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ablage_desktop.engine.errors import UsageError
+from ablage_desktop.engine.preprocess.geometry import BoxMapper, invert, quarter_turn
 from ablage_desktop.engine.results.document import (
     OcrDocument,
     OcrLine,
@@ -83,6 +89,32 @@ def placed_lines(page: OcrPage) -> list[PlacedLine]:
         bottom = max(top + 1, round(height * (n + 1) / len(rows)))
         placed.append(PlacedLine(text, (0, top, width, bottom), None, estimated=True))
     return placed
+
+
+def upright(page: OcrPage) -> tuple[OcrPage, Callable[[Box], Box]]:
+    """``page`` with its lines and words on the page turned upright as it was read
+    (``OcrPage.turns``), and the way from a box there back onto the page as scanned."""
+    turns = page.turns % 4
+    if not turns:
+        return page, lambda box: box
+    forward, width, height = quarter_turn(turns, page.width, page.height)
+    there = BoxMapper(forward, width, height).box
+    lines = tuple(
+        dataclasses.replace(
+            line,
+            box=there(line.box),
+            words=tuple(dataclasses.replace(word, box=there(word.box)) for word in line.words),
+        )
+        for line in page.lines
+    )
+    turned = dataclasses.replace(page, width=width, height=height, lines=lines, turns=0)
+    return turned, BoxMapper(invert(forward), page.width, page.height).box
+
+
+def text_angle(page: OcrPage) -> int:
+    """Degrees counter-clockwise the text stands turned on the page as scanned (hOCR's
+    ``textangle``, ALTO's ``ROTATION``): 270 for a page turned a quarter upright."""
+    return (360 - 90 * page.turns) % 360
 
 
 def placed_line(line: OcrLine, width: int, height: int) -> PlacedLine:
