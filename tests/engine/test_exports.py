@@ -320,7 +320,7 @@ def test_given_a_page_read_turned_when_exported_as_pdf_then_it_shows_upright_its
     path = tmp_path / "sideways.png"
     image = text_page(SIDEWAYS).rotate(-90, expand=True)
     page = sideways_page()
-    width, height, lines = page.width, page.height, page.lines
+    height, lines = page.height, page.lines
     document = OcrDocument(path, pages=[page])
 
     pdf = pdfium.PdfDocument(render_pdf(document, [PageImage(path, 0, image, 300)]))
