@@ -53,11 +53,13 @@ class PageTurns(QObject):
         return submenu
 
     def read_turned(self, turns: int) -> None:
-        """Read the shown page again turned ``turns`` quarter turns counter-clockwise, by the
+        """Read the shown page again turned ``turns`` quarter turns counter-clockwise from
+        the way it is shown (a page read turned is shown upright, ``OcrPage.turns``), by the
         engine its document was read with."""
         window = self._window
         shown = window.navigation.readable()
-        if shown is None:
+        page = window.navigation.current_page()
+        if shown is None or page is None:
             self._say(self.tr("Select a page that has been read first."))
             return
         entry, index = shown
@@ -69,7 +71,7 @@ class PageTurns(QObject):
             bridge.engine.read_turned,
             Path(entry.path),
             index,
-            turns,
+            (page.turns + turns) % 4,  # the engine turns the page as scanned
             entry.backend,
             languages,
             on_result=functools.partial(self.read, entry, turns),

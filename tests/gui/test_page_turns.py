@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint
 from pytestqt.qtbot import QtBot
 from samples import text_page
@@ -18,7 +19,7 @@ ROWS = ("Invoice 4711 of 30.10.2018", "Total amount 123.45 EUR")
 
 
 def test_a_page_left_on_its_side_is_read_again_turned_and_kept(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the orientation step off (as where it is unsure), a page lying on its side reads
     as nonsense; turned from the page's menu it reads, and takes the page's place."""
@@ -56,7 +57,21 @@ def test_a_page_left_on_its_side_is_read_again_turned_and_kept(
         assert entry.edited and entry.result is not None
         assert entry.result.pages[0].text.startswith("Invoice 4711 of 30.10.2018")
         assert window.page_view.box_count == 2  # its lines on the page as it lies
+        assert window.page_view.turns == 3  # and shown upright
         sha256 = entry.result.sha256
+
+        # A turn chosen now is from the page as shown: 180° of it is 90° the other way of
+        # the scan (the engine's reading stood in for by the page as it is).
+        asked: list[int] = []
+        shown = window.navigation.current_page()
+        monkeypatch.setattr(
+            window.bridge.engine,
+            "read_turned",
+            lambda path, index, turns, *rest: asked.append(turns) or shown,
+        )
+        window.page_turns.read_turned(2)
+        qtbot.waitUntil(lambda: "turned 180°:" in window.statusBar().currentMessage())
+        assert asked == [1]
     assert sha256 is not None
     store = Store(archive)
     try:  # kept as a correction is
