@@ -138,16 +138,27 @@ def test_the_routed_event_names_the_first_engine_and_the_page_keeps_the_reason(
 def test_an_engine_that_cannot_run_here_is_skipped_and_named_in_the_reason(
     rig: Rig, page: PageImage
 ) -> None:
-    """``janus`` is not even registered: a skipped engine is never asked for."""
+    """``janus`` and ``qwen`` are not even registered: a skipped engine is never asked for.
+    The route says why in the reason's first clause, once for the engines it shares."""
+    missing = "not downloaded: {} is neither a folder nor in the cache (run 'models download')"
     dispatcher = rig.dispatcher(
-        ("janus", *CHAIN), available=lambda name: "not installed" if name == "janus" else None
+        ("janus", "qwen", "docling", *CHAIN),
+        available=lambda name: {
+            "janus": missing.format("janus"),
+            "qwen": missing.format("qwen"),
+            "docling": "disabled in the configuration (enabled: false)",
+        }.get(name),
     )
 
     result = dispatcher.recognize(page)
 
     assert result.backend == "gpu_ocr"
     assert result.fallbacks == ()
-    assert result.route is not None and "skipped janus: not installed" in result.route
+    assert result.route is not None
+    assert (
+        "; skipped janus, qwen: not downloaded; docling: disabled in the configuration"
+    ) in result.route
+    assert "neither a folder" not in result.route and "enabled:" not in result.route
     (routed,) = rig.of_type(Routed)
     assert routed.backend == "gpu_ocr"
 

@@ -72,21 +72,32 @@ class Router:
         else:
             wanted = tuple(self._chains.get(analysis.complexity, self._cpu_chain))
             reason = f"{analysis.complexity} page: {analysis.reason}"
-        chain, skipped = [], []
+        chain: list[str] = []
+        skipped: dict[str, list[str]] = {}  # why -> the engines skipped for it
         for name in wanted:
-            why_not = self._available(name) or self._cannot_fit(name)
+            unavailable = self._available(name)
+            why_not = _first_clause(unavailable) if unavailable else self._cannot_fit(name)
             if why_not is None:
                 chain.append(name)
             else:
-                skipped.append(f"{name}: {why_not}")
+                skipped.setdefault(why_not, []).append(name)
         if skipped:
-            reason += f"; skipped {'; '.join(skipped)}"
+            grouped = [f"{', '.join(names)}: {why}" for why, names in skipped.items()]
+            reason += f"; skipped {'; '.join(grouped)}"
         if not chain:
             raise RecognitionError(f"No engine of the chain {', '.join(wanted)} can run here.")
         purpose = self._purpose(chain[0])
         if purpose:
             reason += f"; {chain[0]} ({purpose})"
         return Route(tuple(chain), reason, analysis)
+
+
+def _first_clause(reason: str) -> str:
+    """Why an engine cannot run, as every page's route says it: the reason's first clause
+    ("not downloaded"), without what ``models list`` explains (where the files are looked for,
+    the command that fetches them): a page's route would repeat it for every engine."""
+    cuts = [at for at in (reason.find(": "), reason.find(" (")) if at > 0]
+    return reason[: min(cuts)] if cuts else reason
 
 
 BACK_OF_SHEET = "the back of a sheet, blank but for the front's print showing through"
