@@ -183,12 +183,12 @@ class OcrPage:
     """Changed by a person in the window (typed over, a frame or the page turned read
     again), not the batch's reading; the archive keeps it so (``Store.correct_page``)."""
     fields: tuple[tuple[str, str], ...] = ()
+    """Each area's name and text where ``ocr --area`` read named or several areas of the page,
+    in the order given (``run.area_route``); empty for a page read whole."""
     turns: int = 0
     """Counter-clockwise quarter turns that stood the page upright to be read (the orientation
     step's or a person's), 0 to 3: the lines are on the page as scanned all the same, but an
     area given for the upright page (``ocr --area``) lies elsewhere on it."""
-    """Each area's name and text where ``ocr --area`` read named or several areas of the page,
-    in the order given (``run.area_route``); empty for a page read whole."""
     stages: tuple[tuple[str, float], ...] = field(default=(), compare=False)
     """Seconds this page spent in each stage of recognition (``preprocessing``, each engine
     by name, ``combining``), for benchmarks; not kept in the archive."""
