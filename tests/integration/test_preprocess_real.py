@@ -79,6 +79,7 @@ def test_a_turned_real_page_reads_as_well_as_the_upright_one(
             degrees,
             page.preprocessing,
         )
+        assert page.turns == (360 - degrees) % 360 // 90  # the window shows it upright
         assert cer(page.text, truth) <= baseline + slack, (degrees, page.text[:300])
         # The boxes are on the page as given: inside it, and in its own orientation.
         assert (page.width, page.height) == turned.size
