@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import queue
 import signal
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -60,33 +65,68 @@ def test_documents_that_arrive_are_read_whole_and_ctrl_c_stops(tmp_path: Path) -
     assert "stopped watching" in (tmp_path / "stderr.log").read_text(encoding="utf-8")
 
 
-def test_fields_of_the_pages_asked_for_are_read_from_each_arriving_document(
-    tmp_path: Path,
-) -> None:
-    """A hot folder of forms: ``--area`` and ``--pages`` go with ``--watch`` (not archived)."""
-    inbox, out = tmp_path / "scans", tmp_path / "fields"
+def stdout_lines(cli: subprocess.Popen[str]) -> Callable[[], str | None]:
+    """The lines the command writes onto stdout, one a call as they come (within 90 s),
+    then None for its end."""
+    assert cli.stdout is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+    stream = cli.stdout
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lambda: lines.get(timeout=90.0)
+
+
+def test_fields_of_each_arriving_form_stream_onto_stdout_as_one_table(tmp_path: Path) -> None:
+    """A hot folder of forms: ``--area`` and ``--pages`` go with ``--watch`` (not archived),
+    and ``--out -`` makes one CSV table of them, a row as each document arrives, its header
+    once."""
+    inbox = tmp_path / "scans"
     inbox.mkdir()
-    pages = [text_page((f"Seite {n} von 2", f"Betrag {n}00,00 EUR")) for n in (1, 2)]
-    (inbox / "form.pdf").write_bytes(pdf_bytes(pages))
+
+    def form(name: str, amount: str) -> None:
+        pages = [text_page((f"Seite {n} von 2", f"Betrag {amount} EUR")) for n in (1, 2)]
+        (tmp_path / name).write_bytes(pdf_bytes(pages))
+        (tmp_path / name).rename(inbox / name)  # arrives whole
+
+    form("first.pdf", "100,00")
     cli = start_cli(
         "--store", tmp_path / "archive.sqlite", "ocr", "--watch", inbox, "--pages", "2",
         "--area", "page=0,0,100,40%", "--area", "amount=0,40,100,80%",
-        "--backend", "tesseract", "--format", "json", "--out", out,
+        "--backend", "tesseract", "--format", "csv", "--out", "-",
         cwd=tmp_path, stderr=tmp_path / "stderr.log",
     )  # fmt: skip
+    next_line = stdout_lines(cli)
     try:
-        wait_for(out / "form.json")
+        header, first = next_line(), next_line()
+        form("second.pdf", "250,50")
+        second = next_line()
+        log = tmp_path / "stderr.log"
+        deadline = time.monotonic() + 30.0
+        while log.read_text(encoding="utf-8").count("results in stdout") < 2:  # back to watching
+            assert time.monotonic() < deadline, "the second arrival's summary was not written"
+            time.sleep(0.2)
         cli.send_signal(signal.SIGINT)
-        cli.communicate(timeout=TIMEOUT_S)
+        cli.wait(timeout=TIMEOUT_S)
+        rest = next_line()
     finally:
         if cli.poll() is None:
             cli.kill()
             cli.wait()
 
     assert cli.returncode == 0
-    (page,) = json.loads((out / "form.json").read_text(encoding="utf-8"))["pages"]
-    assert page["index"] == 1
-    assert page["fields"] == {"page": "Seite 2 von 2", "amount": "Betrag 200,00 EUR"}
+    table = list(csv.reader(io.StringIO(f"{header}{first}{second}")))
+    assert table == [
+        ["document", "page", "page", "amount"],
+        [str(inbox / "first.pdf"), "2", "Seite 2 von 2", "Betrag 100,00 EUR"],
+        [str(inbox / "second.pdf"), "2", "Seite 2 von 2", "Betrag 250,50 EUR"],
+    ]
+    assert rest is None  # the summaries went to stderr, the header came once
+    assert "results in stdout" in (tmp_path / "stderr.log").read_text(encoding="utf-8")
     assert not (tmp_path / "archive.sqlite").exists()
 
 
@@ -95,7 +135,7 @@ def test_fields_of_the_pages_asked_for_are_read_from_each_arriving_document(
     [
         (("--resume",), "do not go together"),
         (("--out", "scans/text"), "lies inside the folder"),
-        (("--out", "-"), "not to stdout"),
+        (("--out", "-", "--format", "pdf"), "streams txt, md, json or csv"),
     ],
 )
 def test_watching_is_refused_in_words(tmp_path: Path, extra: tuple[str, ...], words: str) -> None:

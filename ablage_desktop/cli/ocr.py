@@ -167,7 +167,7 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         metavar="DIR",
         help=f"folder for the results (default ./{DEFAULT_OUT}/; with --resume, the batch's own); "
         "never a folder being read; '-' writes them to stdout (text: documents apart by a form "
-        "feed; JSON: one document a line)",
+        "feed; JSON: one document a line; CSV: one table), with --watch as they arrive",
     )
 
 

@@ -2,17 +2,23 @@
 there, until stopped (Ctrl-C, SIGTERM): a scanner's scan folder read into the archive as the
 scans come. Each document is read once it has stopped growing (``Arrivals``); one read before
 is answered from the archive, as with ``ocr``.
+
+With ``--out -`` the results of every arrival go onto stdout as one stream (``StdoutWriter``,
+one for the whole watch): JSON Lines a document a line, a CSV table whose header comes once
+(``--area`` fields of a hot folder of forms, a row as each arrives), text or Markdown.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
 
 from ablage_desktop.cli.delivery import Delivery, Stop, plan_batches, read_plans
 from ablage_desktop.cli.progress import Progress, Tally, print_summary
+from ablage_desktop.cli.stdout import ONE_DOCUMENT_FORMATS, StdoutWriter
 from ablage_desktop.engine import (
     Arrivals,
     CancelToken,
@@ -36,20 +42,26 @@ def watch_refusal(args: argparse.Namespace, store: Store | None) -> str | None:
     if not args.paths or not all(Path(path).is_dir() for path in args.paths):
         return "--watch needs the folders to watch: ocr --watch FOLDER..."
     delivery = Delivery.of(args)
-    if delivery.to_stdout:
-        return "--watch writes its results into a folder (--out), not to stdout"
+    if delivery.to_stdout and delivery.fmt in ONE_DOCUMENT_FORMATS:
+        return (
+            f"--watch writes --format {delivery.fmt} into a folder (--out): to stdout it "
+            "streams txt, md, json or csv"
+        )
     inputs = Inputs.of(args.paths)
-    places = [(delivery.out, "the output folder"), (args.events, "the event log")]
+    out = None if delivery.to_stdout else delivery.out
+    places = [(out, "the output folder"), (args.events, "the event log")]
     if store is not None:
         places.append((store.path, "the archive"))
     for place, what in places:
         reason = None if place is None else inputs.conflict(place, what)
         if reason is not None:
             return reason
+    if out is None:
+        return None
     try:
-        check_writable(delivery.out)
+        check_writable(out)
     except OSError as exc:
-        return folder_error(delivery.out, exc).message + " Choose another with --out."
+        return folder_error(out, exc).message + " Choose another with --out."
     return None
 
 
@@ -67,6 +79,8 @@ def watch(
         file=sys.stderr,
     )
     total = Tally()
+    delivery = Delivery.of(args)
+    stream = StdoutWriter(sys.stdout.buffer, delivery.fmt, engine) if delivery.to_stdout else None
     while True:
         try:
             ready = arrivals.poll(time.monotonic())
@@ -77,18 +91,27 @@ def watch(
             progress.clear()
             print("ablage-desktop: stopped watching", file=sys.stderr)
             return total
-        _read(argparse.Namespace(**{**vars(args), "paths": ready}), engine, cancel, progress, total)
+        arrived = argparse.Namespace(**{**vars(args), "paths": ready})
+        _read(arrived, engine, cancel, progress, total, stream)
 
 
 def _read(
-    args: argparse.Namespace, engine: Engine, cancel: CancelToken, progress: Progress, total: Tally
+    args: argparse.Namespace,
+    engine: Engine,
+    cancel: CancelToken,
+    progress: Progress,
+    total: Tally,
+    stream: StdoutWriter | None,
 ) -> None:
-    """Read the documents that arrived, write their results, say how it went."""
+    """Read the documents that arrived, write their results (onto the watch's one ``stream``
+    where the results go to stdout), say how it went."""
     planned = plan_batches(args, engine)
     if isinstance(planned, Stop):
         print(planned.message, file=sys.stderr)
         return
     plans, inputs, _skipped = planned
+    if stream is not None:
+        plans = [dataclasses.replace(plan, stdout=stream) for plan in plans]
     tally, started = Tally(), time.perf_counter()
 
     def done(document: OcrDocument) -> None:
@@ -97,5 +120,7 @@ def _read(
 
     read_plans(plans, inputs, engine, cancel, done)
     progress.clear()
-    print_summary(tally, time.perf_counter() - started, plans[0].delivery.out, 0)
-    sys.stdout.flush()
+    out = "stdout" if stream is not None else plans[0].delivery.out
+    said = sys.stderr if stream is not None else sys.stdout  # beside the progress, not the results
+    print_summary(tally, time.perf_counter() - started, out, 0, said)
+    said.flush()
