@@ -57,6 +57,11 @@ COMPONENTS = (
     Component("PyYAML", "MIT", "https://github.com/yaml/pyyaml"),
     Component("psutil", "BSD-3-Clause", "https://github.com/giampaolo/psutil"),
     Component("RapidFuzz", "MIT", "https://github.com/rapidfuzz/RapidFuzz"),
+    Component(
+        "pyspellchecker (German and English word lists)",
+        "MIT",
+        "https://github.com/barrust/pyspellchecker",
+    ),
     Component("platformdirs", "MIT", "https://github.com/tox-dev/platformdirs"),
     Component(
         "NVIDIA ML Python bindings", "BSD-3-Clause", "https://pypi.org/project/nvidia-ml-py/"

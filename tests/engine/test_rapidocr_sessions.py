@@ -40,6 +40,10 @@ def test_each_session_counts_its_page_in_the_estimate() -> None:
     assert two.activations == 2 * one.activations == 2 * rapidocr.page_bytes(1280)
     chosen = estimate(RapidOcrOptions(engine="rapidocr", instances=2, threads=1))
     assert chosen.weights == one.weights + rapidocr.SESSION_BYTES  # no session with every core
+    plain = estimate(
+        RapidOcrOptions(engine="rapidocr", instances=1, detection_side=1280, lexicon=False)
+    )
+    assert one.weights == plain.weights + rapidocr.WORD_LIST_BYTES  # the word lists
 
 
 def test_a_page_alone_gets_every_core_and_two_at_once_read_as_one_reads_them() -> None:

@@ -36,6 +36,7 @@ from ablage_desktop.engine.backends.base import (
 )
 from ablage_desktop.engine.backends.rapidocr_alphabet import Alphabet, restrict
 from ablage_desktop.engine.backends.rapidocr_ghosts import Ghosts, find_ghosts, wipe_show_through
+from ablage_desktop.engine.backends.rapidocr_lexicon import WordList
 from ablage_desktop.engine.backends.rapidocr_scribbles import find_scribbles
 from ablage_desktop.engine.backends.rapidocr_spaces import spaced
 from ablage_desktop.engine.backends.rapidocr_tiles import (
@@ -92,6 +93,9 @@ class RapidOcrOptions(EngineOptions):
     of kind with its neighbours, "Fu1ler", takes the model's next guess of the right kind,
     ``rapidocr_kinds``), ``full`` (the model's own 18,710, Chinese and Japanese among them,
     as the model reads them)."""
+    lexicon: bool = True
+    """With the ``latin`` alphabet, a word misread by one letter ("PRODLCT") is read as the
+    German or English word the model's own next guess makes (``rapidocr_lexicon``)."""
     detection_side: int = Field(0, ge=0)
     """Longest side (pixels) of the image the text detector sees; 0: RapidOCR's own choice
     (the page at up to 2000 pixels). The detector finds the lines of office print as well at
@@ -195,15 +199,17 @@ class RapidOcrBackend(Backend):
         self._last_end = -math.inf
         """When the last page's call ended: a page of a batch follows it within a moment."""
         params = rapidocr_params(options)
+        latin = options.lexicon and options.alphabet == "latin"
+        words = WordList.of_languages() if latin else None  # one for every session
         try:
             for _ in range(options.instances):
                 session = new_session(params)
-                restrict(session, options.alphabet)
+                restrict(session, options.alphabet, words)
                 self._sessions.append(session)
                 self._pool.put(session)
             if shares_cores(options):
                 self._alone = new_session(rapidocr_params(options, threads=0))
-                restrict(self._alone, options.alphabet)
+                restrict(self._alone, options.alphabet, words)
         except Exception as exc:  # any failure of a third-party loader means "cannot start"
             self.close()
             raise ModelLoadError(name, f"{type(exc).__name__}: {exc}") from exc
@@ -427,6 +433,8 @@ sessions +123 to +127 MiB; alone, one session +74 MiB (its libraries' first use 
 SESSION_BYTES = 30 * MIB
 """Each session beyond the first: its own recogniser (21 MB of ONNX), the rest shared; two and
 three sessions more measured +68 and +91 MiB."""
+WORD_LIST_BYTES = 8 * MIB
+"""The German and English word lists (``rapidocr_lexicon``), measured after the load."""
 PAGE_BASE_BYTES = 255 * MIB
 PAGE_BYTES_PER_MEGAPIXEL = 101 * MIB
 """A page's peak grows with the area the text detector sees: measured +420 MiB on a 300 dpi
@@ -454,9 +462,10 @@ def estimate(options: EngineOptions) -> MemoryEstimate:
     if not isinstance(options, RapidOcrOptions):
         return MemoryEstimate("cpu", weights=RESIDENT_BYTES, activations=page_bytes(0))
     sessions = options.instances + (1 if shares_cores(options) else 0)
+    words = WORD_LIST_BYTES if options.lexicon and options.alphabet == "latin" else 0
     return MemoryEstimate(
         "cpu",
-        weights=RESIDENT_BYTES + SESSION_BYTES * (sessions - 1),
+        weights=RESIDENT_BYTES + SESSION_BYTES * (sessions - 1) + words,
         activations=page_bytes(options.detection_side) * options.instances,
     )
 

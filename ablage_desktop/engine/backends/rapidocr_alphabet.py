@@ -7,7 +7,8 @@ position is one, the best of the characters that can stand there is taken instea
 where that is the CTC blank). Only those positions are changed: a line that reads in the
 alphabet reads exactly as before, but for a character out of kind with its neighbours
 ("Fu1ler"), which takes the model's own next guess of the right kind where it scored well
-(``rapidocr_kinds``).
+(``rapidocr_kinds``), and a word misread by one letter, which takes the model's next guess
+that makes it a word of the German or English lists (``rapidocr_lexicon``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ablage_desktop.engine.backends.rapidocr_kinds import CharacterKinds, read_in_kind
+from ablage_desktop.engine.backends.rapidocr_lexicon import Letters, WordList, read_as_words
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +72,17 @@ class AlphabetSession:
     out of kind with its neighbours then takes the model's next guess of the right kind
     (``rapidocr_kinds``)."""
 
-    def __init__(self, session: Any, mask: np.ndarray, kinds: CharacterKinds | None = None) -> None:
+    def __init__(
+        self,
+        session: Any,
+        mask: np.ndarray,
+        kinds: CharacterKinds | None = None,
+        words: tuple[Letters, WordList] | None = None,
+    ) -> None:
         self._session = session
         self._foreign = ~mask
         self._kinds = kinds
+        self._words = words
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
         scores = self._session(batch)
@@ -90,14 +99,18 @@ class AlphabetSession:
             best[outside] = rows.argmax(axis=-1)
         if self._kinds is not None:
             scores = read_in_kind(scores, self._kinds, best)
+        if self._words is not None:  # after the kinds' swaps: the argmax again
+            scores = read_as_words(scores, *self._words)
         return scores
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._session, name)
 
 
-def restrict(engine: Any, alphabet: Alphabet) -> None:
-    """Keep a ``RapidOCR`` instance's recogniser to ``alphabet`` ("full": the model's own).
+def restrict(engine: Any, alphabet: Alphabet, words: WordList | None = None) -> None:
+    """Keep a ``RapidOCR`` instance's recogniser to ``alphabet`` ("full": the model's own),
+    and with ``words`` a word misread by one letter to the listed word the model's next
+    guess makes (``rapidocr_lexicon``).
 
     Loads the recogniser (RapidOCR otherwise loads it on the first page). A RapidOCR whose
     insides differ from those this was written against reads with the model's own alphabet,
@@ -114,5 +127,6 @@ def restrict(engine: Any, alphabet: Alphabet) -> None:
     if isinstance(session, AlphabetSession):
         return
     mask = alphabet_mask(characters)
-    recogniser.session = AlphabetSession(session, mask, CharacterKinds.of(characters))
+    lexicon = None if words is None else (Letters.of(characters), words)
+    recogniser.session = AlphabetSession(session, mask, CharacterKinds.of(characters), lexicon)
     log.debug("RapidOCR's recogniser kept to %d of %d characters", mask.sum(), mask.size)

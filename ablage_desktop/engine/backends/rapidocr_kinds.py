@@ -71,7 +71,7 @@ def read_in_kind(
 
 def _out_of_kind(best: np.ndarray, kinds: CharacterKinds) -> list[tuple[np.ndarray, np.ndarray]]:
     """For each character out of kind: its time steps and the columns its kind would be."""
-    runs = _characters(best)
+    runs = characters_of(best)
     found = []
     for index, (column, steps) in enumerate(runs):
         before = runs[index - 1][0] if index else -1
@@ -105,7 +105,7 @@ def _wanted(column: int, before: int, after: int, kinds: CharacterKinds) -> np.n
     return None
 
 
-def _characters(best: np.ndarray) -> list[tuple[int, np.ndarray]]:
+def characters_of(best: np.ndarray) -> list[tuple[int, np.ndarray]]:
     """CTC's reading of one line's best columns: each character (not the blank, column 0)
     with the time steps it spans."""
     change = np.flatnonzero(np.diff(best)) + 1
@@ -116,6 +116,16 @@ def _characters(best: np.ndarray) -> list[tuple[int, np.ndarray]]:
         for start, end in zip(starts, ends, strict=True)
         if best[start] != 0
     ]
+
+
+def swap_at(
+    scores: np.ndarray, line: int, steps: np.ndarray, column: int, best: np.ndarray
+) -> np.ndarray:
+    """Read ``column`` at ``steps`` of ``line`` instead of the best there, as ``_swap`` does
+    (``rapidocr_lexicon``: a word's one letter)."""
+    wanted = np.zeros(scores.shape[-1], dtype=bool)
+    wanted[column] = True
+    return _swap(scores, line, steps, wanted, best)
 
 
 def _swap(

@@ -1,0 +1,102 @@
+"""A word RapidOCR misreads by one letter ("Tolal", "PRODLCT") is read as the listed word the
+model's own next guess at that letter makes; known words, names the lists lack, marks, short
+words and guesses the model barely considered stay as read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ablage_desktop.engine.backends.rapidocr_lexicon import Letters, WordList, read_as_words
+
+CHARACTERS = ["blank", *"TotalPRODUCTLpdrucktheMmüllerMü", " ", "1", "á", "c", "b", "s"]
+CHARACTERS = list(dict.fromkeys(CHARACTERS))  # each column once, the blank first
+LETTERS = Letters.of(CHARACTERS)
+WORDS = WordList(["total", "product", "tobacco", "three", "throe", "müller", "miller"])
+
+
+def scores(*positions: str | dict[str, float]) -> np.ndarray:
+    """One line: a character read surely (0.99) or a scripted row; a blank between each."""
+    rows: list[dict[str, float]] = []
+    for position in positions:
+        rows.append(position if isinstance(position, dict) else {position: 0.99})
+        rows.append({"blank": 0.99})
+    table = np.full((1, len(rows), len(CHARACTERS)), 0.0001, dtype=np.float32)
+    for step, row in enumerate(rows):
+        for character, score in row.items():
+            table[0, step, CHARACTERS.index(character)] = score
+    return table
+
+
+def decode(table: np.ndarray) -> str:
+    best = table[0].argmax(axis=-1)
+    return "".join(
+        CHARACTERS[c] for k, c in enumerate(best) if c != 0 and (k == 0 or best[k - 1] != c)
+    )
+
+
+def read(*positions: str | dict[str, float]) -> str:
+    return decode(read_as_words(scores(*positions), LETTERS, WORDS))
+
+
+def test_a_word_misread_by_one_letter_takes_the_models_guess_that_makes_it_a_word() -> None:
+    assert read("T", "o", {"l": 0.6, "t": 0.2}, "a", "l") == "Total"
+    # a word of capitals takes a capital: a small "u" scored higher is no guess for it
+    product = ("P", "R", "O", "D", {"L": 0.6, "u": 0.3, "U": 0.1}, "C", "T")
+    assert read(*product) == "PRODUCT"
+    assert read(*product, " ", "1", "1") == "PRODUCT 11"  # the line's other words as they are
+
+
+def test_known_words_names_and_guesses_the_model_barely_made_stay() -> None:
+    assert read("T", "o", "t", "a", "l") == "Total"
+    assert read("T", "o", {"l": 0.9, "t": 0.02}, "a", "l") == "Tolal"  # under NEXT_GUESS
+    assert read("M", "u", "l", {"d": 0.9, "e": 0.3}, "r") == "Muldr"  # no guess makes a word
+    assert read("T", "o", "l", "a") == "Tola"  # four letters: too short to judge
+
+
+def test_two_words_to_choose_from_leave_it_as_read() -> None:
+    # "Thrxe": "three" and "throe" both one guess away
+    assert read("T", "h", "r", {"s": 0.6, "e": 0.3, "o": 0.3}, "e") == "Thrse"
+
+
+def test_a_mark_is_neither_taken_off_nor_put_on() -> None:
+    assert read("T", "o", "b", "á", "c", "c", "o") == "Tobácco"  # "tobacco" is listed
+    assert read("M", {"u": 0.6, "ü": 0.3}, "l", "l", "e", "r") == "Muller"
+
+
+def test_the_same_word_in_either_case_is_one_word() -> None:
+    # the first letter of a word may be a capital or not: "Total" and "total" are one word
+    assert read({"L": 0.6, "T": 0.3, "t": 0.2}, "o", "t", "a", "l") == "Total"
+
+
+def test_the_word_lists_hold_german_and_english_words() -> None:
+    words = WordList.of_languages()
+    assert words is not None and len(words) > 400_000
+    for word in ("Rechnung", "Fälligkeit", "Müller", "product", "WITHIN", "Signature"):
+        assert word in words, word
+    for word in ("Fälliakeit", "PRODLCT", "withln", "Tolal"):
+        assert word not in words, word
+
+
+@pytest.mark.slow
+def test_a_coarse_receipt_reads_its_words(data_dir: Path) -> None:
+    """The data set's faintest receipt through RapidOCR alone: "PRODLCT", "WITHLN" and
+    "CONDLTIONS" were read without the lists."""
+    from ablage_desktop.engine.config import load_config
+    from ablage_desktop.engine.core import EngineCore
+    from ablage_desktop.engine.run.jobs import OcrRequest
+
+    engine = EngineCore(load_config())
+    try:
+        (document,) = engine.ocr(
+            OcrRequest([data_dir / "sroie_381.jpg"], backend="rapidocr", archive=False)
+        )
+    finally:
+        engine.close()
+    text = document.text.upper()
+    for word in ("PRODUCT", "WITHIN", "CONDITIONS"):
+        assert word in text, word
+    for slip in ("PRODLCT", "WITHLN", "CONDLTIONS"):
+        assert slip not in text, slip
