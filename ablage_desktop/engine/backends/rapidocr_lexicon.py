@@ -165,7 +165,8 @@ def _mend(
         rows = scores[steps]
         peak = rows[int(rows[:, column].argmax())]
         in_capitals = bool(np.delete(capitals, index).all())
-        for guess in np.argsort(peak)[::-1][: GUESSES + 1]:
+        top = np.argpartition(peak, -GUESSES - 1)[-GUESSES - 1 :]  # not a sort of 18,710
+        for guess in top[np.argsort(peak[top])[::-1]]:
             guess = int(guess)
             share = float(peak[guess] / peak[column])
             if guess == column or share < NEXT_GUESS or not letters.letter[guess]:
