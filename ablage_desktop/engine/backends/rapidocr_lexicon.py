@@ -40,8 +40,8 @@ LANGUAGES = ("de", "en")
 MIN_LETTERS = 5
 NEXT_GUESS = 0.05
 """A letter's score as a share of the model's best at that position, from which it is a
-guess worth trying (as ``rapidocr_kinds.NEXT_GUESS``). On the data set and its faxed copies
-the slips mended had their letter at 0.054-0.71 of the best."""
+guess worth trying (as ``rapidocr_kinds.NEXT_GUESS``). On the data set the slips mended had
+their letter at 0.054-0.71 of the best (benchmarks/RESULTS.md)."""
 GUESSES = 5
 """The model's next guesses tried at each letter, best first."""
 
