@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ctc_scores import read as read_ctc
+from ctc_scores import scripted
 
 from ablage_desktop.engine.backends.rapidocr_lexicon import Letters, WordList, read_as_words
 
@@ -18,23 +20,11 @@ WORDS = WordList(["total", "product", "tobacco", "three", "throe", "müller", "m
 
 
 def scores(*positions: str | dict[str, float]) -> np.ndarray:
-    """One line: a character read surely (0.99) or a scripted row; a blank between each."""
-    rows: list[dict[str, float]] = []
-    for position in positions:
-        rows.append(position if isinstance(position, dict) else {position: 0.99})
-        rows.append({"blank": 0.99})
-    table = np.full((1, len(rows), len(CHARACTERS)), 0.0001, dtype=np.float32)
-    for step, row in enumerate(rows):
-        for character, score in row.items():
-            table[0, step, CHARACTERS.index(character)] = score
-    return table
+    return scripted(CHARACTERS, *positions)
 
 
-def decode(table: np.ndarray) -> str:
-    best = table[0].argmax(axis=-1)
-    return "".join(
-        CHARACTERS[c] for k, c in enumerate(best) if c != 0 and (k == 0 or best[k - 1] != c)
-    )
+def decode(table: np.ndarray, line: int = 0) -> str:
+    return read_ctc(CHARACTERS, table, line)
 
 
 def read(*positions: str | dict[str, float]) -> str:
