@@ -21,6 +21,7 @@ from ablage_desktop.engine.config import load_config
 from ablage_desktop.engine.core import EngineCore, OcrRequest
 from ablage_desktop.engine.errors import BackendUnavailable, InputError, UsageError
 from ablage_desktop.engine.intake.documents import IntakeLimits, PageImage, open_document
+from ablage_desktop.engine.preprocess.geometry import BoxMapper, quarter_turn_mappers
 from ablage_desktop.engine.results.document import ErrorInfo, OcrDocument, OcrLine, OcrPage, render
 from ablage_desktop.engine.results.exports import (
     EXPORT_FORMATS,
@@ -300,46 +301,57 @@ def test_given_a_page_without_boxes_when_exported_as_pdf_then_lines_are_stacked_
 
 
 SIDEWAYS = ("Rechnung 4711", "Betrag 123,45 EUR")
+UPRIGHT_BOXES = ((36, 36, 420, 78), (36, 136, 520, 178))
+"""Where ``text_page(SIDEWAYS)`` prints its rows, on the 1400 x 320 page upright."""
 
 
-def sideways_page() -> OcrPage:
-    """``text_page(SIDEWAYS)`` turned a quarter clockwise (320 x 1400: its rows run down the
-    page from the top, the first on the right), read turned a quarter back; lines without
-    words of their own, as RapidOCR gives them."""
-    boxes = ((240, 36, 282, 420), (140, 36, 182, 520))
-    lines = tuple(OcrLine(text, 0.95, box) for text, box in zip(SIDEWAYS, boxes, strict=True))
-    return OcrPage(0, 320, 1400, "rapidocr", 0.1, "\n".join(SIDEWAYS), lines, turns=1)
+def turned_page(turns: int) -> tuple[OcrPage, Image.Image, BoxMapper]:
+    """``text_page(SIDEWAYS)`` scanned turned ``turns`` quarter turns clockwise and read
+    turned back (``OcrPage.turns``), its lines without words of their own, as RapidOCR gives
+    them; the scan; and the way from a box of the scan onto the page upright."""
+    scan = text_page(SIDEWAYS).rotate(-90 * turns, expand=True)
+    there, back = quarter_turn_mappers(turns, *scan.size)
+    lines = tuple(
+        OcrLine(text, 0.95, back.box(box))
+        for text, box in zip(SIDEWAYS, UPRIGHT_BOXES, strict=True)
+    )
+    page = OcrPage(0, *scan.size, "rapidocr", 0.1, "\n".join(SIDEWAYS), lines, turns=turns)
+    return page, scan, there
 
 
+@pytest.mark.parametrize("turns", [1, 2, 3])
 def test_given_a_page_read_turned_when_exported_as_pdf_then_it_shows_upright_its_text_on_its_lines(
-    tmp_path: Path,
+    tmp_path: Path, turns: int
 ) -> None:
-    """A scan lying on its side, turned a quarter counter-clockwise to be read: the PDF page
-    keeps the scan and says to show it turned (``/Rotate``, clockwise), and each line's text
-    runs along its print, down the scan from its first letter, within its box."""
-    path = tmp_path / "sideways.png"
-    image = text_page(SIDEWAYS).rotate(-90, expand=True)
-    page = sideways_page()
-    height, lines = page.height, page.lines
+    """A scan lying on its side or upside down, turned to be read: the PDF page keeps the
+    scan and says to show it turned (``/Rotate``, clockwise), and each line's text runs along
+    its print, from its first letter to its last as the page reads upright, within its box."""
+    path = tmp_path / "turned.png"
+    page, scan, there = turned_page(turns)
     document = OcrDocument(path, pages=[page])
+    scale = 72 / 300
+    tolerance = round(POINT_TOLERANCE / scale)
 
-    pdf = pdfium.PdfDocument(render_pdf(document, [PageImage(path, 0, image, 300)]))
+    def upright(charbox: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+        """A character's box (PDF points on the scan, y up) on the page upright, in pixels."""
+        left, bottom, right, top = (value / scale for value in charbox)
+        return there.box(
+            (round(left), round(page.height - top), round(right), round(page.height - bottom))
+        )
+
+    pdf = pdfium.PdfDocument(render_pdf(document, [PageImage(path, 0, scan, 300)]))
     try:
-        assert pdf[0].get_rotation() == 270
-        scale = 72 / 300
+        assert pdf[0].get_rotation() == (4 - turns) % 4 * 90
         textpage = pdf[0].get_textpage()
         text = textpage.get_text_range()
-        for line in lines:
+        for line, (x0, y0, x1, y1) in zip(page.lines, UPRIGHT_BOXES, strict=True):
             start = text.index(line.text)
-            x0, y0, x1, y1 = line.box
-            first = textpage.get_charbox(start, loose=True)
-            last = textpage.get_charbox(start + len(line.text) - 1, loose=True)
-            for left, bottom, right, top in (first, last):
-                assert x0 * scale - POINT_TOLERANCE <= left < right <= x1 * scale + POINT_TOLERANCE
-                pdf_top, pdf_bottom = (height - y0) * scale, (height - y1) * scale
-                assert pdf_bottom - POINT_TOLERANCE <= bottom < top <= pdf_top + POINT_TOLERANCE
-            assert first[3] == pytest.approx((height - y0) * scale, abs=POINT_TOLERANCE)
-            assert last[1] == pytest.approx((height - y1) * scale, abs=POINT_TOLERANCE)
+            first = upright(textpage.get_charbox(start, loose=True))
+            last = upright(textpage.get_charbox(start + len(line.text) - 1, loose=True))
+            for left, top, right, bottom in (first, last):
+                assert x0 - tolerance <= left < right <= x1 + tolerance, (turns, line.text)
+                assert y0 - tolerance <= top < bottom <= y1 + tolerance, (turns, line.text)
+            assert abs(first[0] - x0) <= tolerance and abs(last[2] - x1) <= tolerance
         shown = pdf[0].render(scale=0.5).to_pil()
         assert shown.width > shown.height  # a viewer shows it upright
     finally:
@@ -778,26 +790,31 @@ def test_without_the_engines_words_their_boxes_are_shared_out_by_characters() ->
     ]
 
 
-def test_a_page_read_turned_is_arranged_as_it_reads_in_hocr_and_alto(tmp_path: Path) -> None:
-    """Its lines stand across the page turned upright: the first row (on the right of the
-    scan) comes first, each line's words share it out down the scan, where its print runs,
-    and both say how the text stands (hOCR's ``textangle``, ALTO's ``ROTATION``)."""
-    page = sideways_page()
-    document = OcrDocument(tmp_path / "sideways.png", pages=[page])
+@pytest.mark.parametrize("turns", [1, 2, 3])
+def test_a_page_read_turned_is_arranged_as_it_reads_in_hocr_and_alto(
+    tmp_path: Path, turns: int
+) -> None:
+    """Its lines stand across the page turned upright: the first row comes first, each line's
+    words share it out along its print, and both say how the text stands on the scan (hOCR's
+    ``textangle``, ALTO's ``ROTATION``, degrees counter-clockwise)."""
+    page, _, there = turned_page(turns)
+    document = OcrDocument(tmp_path / "turned.png", pages=[page])
 
     hocr_lines = spans(hocr_tree(render_hocr(document)), "ocr_line")
     alto = alto_tree(render_alto(document))
 
+    angle = str((360 - 90 * turns) % 360)
     (alto_page,) = alto.findall(f"{ALTO}Layout/{ALTO}Page")
-    assert alto_page.get("ROTATION") == "270"
+    assert alto_page.get("ROTATION") == angle
     alto_lines = list(alto_page.iter(f"{ALTO}TextLine"))
     assert [geometry(line) for line in alto_lines] == [line.box for line in page.lines]
     assert [bbox(line) for line in hocr_lines] == [line.box for line in page.lines]
-    assert all("textangle 270" in line.get("title", "") for line in hocr_lines)
+    assert all(f"textangle {angle}" in line.get("title", "") for line in hocr_lines)
     alto_words = [geometry(word) for word in alto_lines[1].iter(f"{ALTO}String")]
     hocr_words = [bbox(word) for word in spans(hocr_lines[1], "ocrx_word")]
     assert alto_words == hocr_words
-    x0, y0, x1, y1 = page.lines[1].box
-    assert [word[0::2] for word in alto_words] == [(x0, x1)] * 3  # each across the line
-    tops = [word[1] for word in alto_words]
-    assert tops[0] == y0 and tops == sorted(tops) and alto_words[-1][3] == y1  # down it
+    x0, y0, x1, y1 = UPRIGHT_BOXES[1]
+    standing = [there.box(word) for word in alto_words]  # as the page reads
+    assert [(top, bottom) for _, top, _, bottom in standing] == [(y0, y1)] * 3  # across it
+    lefts = [left for left, _, _, _ in standing]
+    assert lefts[0] == x0 and lefts == sorted(lefts) and standing[-1][2] == x1  # along it

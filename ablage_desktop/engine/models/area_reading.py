@@ -97,8 +97,8 @@ class PageArea:
         read turned ``turns`` quarter turns (``OcrPage.turns``), the per cent are of the
         upright page, where ``ocr --area`` places an area."""
         if turns % 4:
-            forward, width, height = geometry.quarter_turn(turns, width, height)
-            box = BoxMapper(forward, width, height).box(box)
+            there, _ = geometry.quarter_turn_mappers(turns, width, height)
+            box, width, height = there.box(box), there.width, there.height
         x0, y0, x1, y1 = box
         across, down = 100 / width, 100 / height
 
@@ -183,11 +183,10 @@ def read_area(page: PageImage, area: Box, recognize: Callable[[PageImage], OcrPa
 def upright_variant(page: PageImage, turns: int) -> Variant:
     """``page`` turned ``turns`` quarter turns counter-clockwise, with the way back onto the
     page as it was (the lines of its reading are placed there)."""
-    forward, _, _ = geometry.quarter_turn(turns, page.width, page.height)
+    _, back = geometry.quarter_turn_mappers(turns, page.width, page.height)
     turned = page.image
     if turns % 4:
         turned = turned.transpose(getattr(Image.Transpose, TRANSPOSE[turns % 4]))
-    back = BoxMapper(geometry.invert(forward), page.width, page.height)
     upright = dataclasses.replace(page, image=turned, text_layer=None)
     return Variant(upright, page, back, (), turns % 4)
 

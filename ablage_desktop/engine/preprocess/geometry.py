@@ -156,3 +156,12 @@ def warp_image(
         borderValue=fill,
     )
     return PILImage.fromarray(warped)
+
+
+def quarter_turn_mappers(turns: int, width: int, height: int) -> tuple[BoxMapper, BoxMapper]:
+    """Boxes of a page of ``width`` x ``height`` onto the page turned ``turns`` quarter turns
+    counter-clockwise, and back: a frame drawn on a scan given for its upright page, a page's
+    lines placed as it reads (``area_reading``, ``exports.placement``)."""
+    forward, turned_width, turned_height = quarter_turn(turns, width, height)
+    there = BoxMapper(forward, turned_width, turned_height)
+    return there, BoxMapper(invert(forward), width, height)

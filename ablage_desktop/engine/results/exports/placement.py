@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ablage_desktop.engine.errors import UsageError
-from ablage_desktop.engine.preprocess.geometry import BoxMapper, invert, quarter_turn
+from ablage_desktop.engine.preprocess.geometry import quarter_turn_mappers
 from ablage_desktop.engine.results.document import (
     OcrDocument,
     OcrLine,
@@ -97,18 +97,17 @@ def upright(page: OcrPage) -> tuple[OcrPage, Callable[[Box], Box]]:
     turns = page.turns % 4
     if not turns:
         return page, lambda box: box
-    forward, width, height = quarter_turn(turns, page.width, page.height)
-    there = BoxMapper(forward, width, height).box
+    there, back = quarter_turn_mappers(turns, page.width, page.height)
     lines = tuple(
         dataclasses.replace(
             line,
-            box=there(line.box),
-            words=tuple(dataclasses.replace(word, box=there(word.box)) for word in line.words),
+            box=there.box(line.box),
+            words=tuple(dataclasses.replace(word, box=there.box(word.box)) for word in line.words),
         )
         for line in page.lines
     )
-    turned = dataclasses.replace(page, width=width, height=height, lines=lines, turns=0)
-    return turned, BoxMapper(invert(forward), page.width, page.height).box
+    size = {"width": there.width, "height": there.height}
+    return dataclasses.replace(page, **size, lines=lines, turns=0), back.box
 
 
 def text_angle(page: OcrPage) -> int:
