@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import shutil
@@ -207,9 +208,13 @@ def test_given_a_pdf_export_when_checked_by_other_readers_then_it_is_valid(
     pikepdf = pytest.importorskip("pikepdf")
     document, pages = synthetic(tmp_path / "specials.png")
     data = render_pdf(document, pages)
+    from pikepdf import pdfa
+
     for blob in (data, taxi_pdf):
         with pikepdf.open(io.BytesIO(blob)) as pdf:
             assert pdf.check_pdf_syntax() == []
+        report = pdfa.validate_written(io.BytesIO(blob), "2b")
+        assert report.passed, "\n".join(map(str, report.findings))
         if shutil.which("qpdf"):
             path = tmp_path / "check.pdf"
             path.write_bytes(blob)
@@ -356,6 +361,47 @@ def test_given_a_page_read_turned_when_exported_as_pdf_then_it_shows_upright_its
         assert shown.width > shown.height  # a viewer shows it upright
     finally:
         pdf.close()
+
+
+def test_given_pages_of_every_kind_when_exported_as_pdf_then_it_is_pdf_a_2b(tmp_path: Path) -> None:
+    """The archive's format: pikepdf's PDF/A validator (an allowlist over veraPDF's rules,
+    approving only what it knows to conform) passes the file, whose metadata says PDF/A-2b
+    with the title of the information dictionary, a file name XML must escape."""
+    from pikepdf import Pdf, pdfa
+
+    path = tmp_path / "Rechnung <Müller & Söhne> 😀.png"
+    specials, (specials_image,) = synthetic(path)
+    turned, scan, _ = turned_page(1)
+    colour = Image.new("RGB", (800, 600), (200, 30, 40))
+    grey = Image.linear_gradient("L").resize((800, 600))
+    pages = [
+        specials.pages[0],  # Unicode beyond Latin-1 through the glyphless font
+        dataclasses.replace(turned, index=1),  # /Rotate, the text matrix turned back
+        vlm_page(2),  # no boxes; all white: CCITT G4
+        dataclasses.replace(vlm_page(3), width=800, height=600),  # JPEG, DeviceRGB
+        dataclasses.replace(vlm_page(4), width=800, height=600),  # JPEG, DeviceGray
+        dataclasses.replace(vlm_page(5, ""), width=800, height=600),  # no text at all
+    ]
+    images = [
+        specials_image.image,
+        scan,
+        Image.new("L", (1000, 2000), 255),
+        colour,
+        grey,
+        colour,
+    ]
+    document = OcrDocument(path, pages=pages)
+    data = render_pdf(document, [PageImage(path, n, im, 300) for n, im in enumerate(images)])
+
+    report = pdfa.validate_written(io.BytesIO(data), "2b")
+    assert report.passed, "\n".join(map(str, report.findings))
+    with Pdf.open(io.BytesIO(data)) as pdf:
+        metadata = pdf.open_metadata()
+        assert metadata.pdfa_status == "2B"
+        assert metadata["dc:title"] == str(pdf.docinfo["/Title"]) == path.name
+        assert str(pdf.docinfo["/Producer"]) == metadata["pdf:Producer"]
+        assert len(pdf.pages) == len(pages)
+    assert lines_of(pdf_text(data)[0]) == list(SPECIALS)
 
 
 def test_given_a_recognised_file_when_exported_as_pdf_then_it_is_read_again_at_the_same_dpi(

@@ -290,6 +290,8 @@ def test_the_searchable_pdf_keeps_a_layer_page_untouched(write_pdf, engine: Engi
         # The OCRed page is the scan under an invisible text layer, as before.
         assert list(scanned.obj.Resources.XObject.keys()) == ["/Im0"]
         assert b"3 Tr" in scanned.obj.Contents.read_bytes()
+        # The original's page may hold anything: the file claims no PDF/A.
+        assert export.open_metadata().pdfa_status == ""
 
 
 def test_a_locked_born_digital_pdf_is_read_from_its_layer_and_exported(

@@ -22,7 +22,8 @@ width, as ``placement.placed_lines`` describes (the same placement as hOCR).
 
 Images: a page whose pixels are all black or white is stored losslessly as CCITT Group 4, as
 fax and archive scanners store it; any other page as JPEG, quality 85. The PDF is written by
-hand (PDF 1.7, no dependency beyond Pillow).
+hand (PDF 1.7, no dependency beyond Pillow), as PDF/A-2b, the format archives keep (``pdfa``:
+its metadata and colour profile), unless it keeps pages of a born-digital original.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from ablage_desktop.engine.intake.documents import (
     open_document,
 )
 from ablage_desktop.engine.results.document import OcrDocument, OcrPage
-from ablage_desktop.engine.results.exports import glyphless
+from ablage_desktop.engine.results.exports import glyphless, pdfa
 from ablage_desktop.engine.results.exports.placement import (
     PlacedLine,
     clean_name,
@@ -190,14 +191,30 @@ def _build(document: OcrDocument, pages: list[OcrPage], images: Iterable[PageIma
         b"<< /Type /Pages /Kids [%s] /Count %d >>"
         % (b" ".join(b"%d 0 R" % kid for kid in kids), len(kids)),
     )
-    pdf.set(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % page_tree)
+    title, producer, creator = (
+        clean_name(document.document.name),
+        f"ablage-desktop {__version__}",
+        "Ablage Desktop",
+    )
+    # PDF/A-2b (``pdfa``): the metadata says so, with the information dictionary's text, and
+    # the output intent gives the page images' device colours their meaning.
+    metadata = pdf.add(
+        _stream(b"/Type /Metadata /Subtype /XML", pdfa.xmp(title, producer, creator), None)
+    )
+    profile = pdf.add(_stream(b"/N 3", zlib.compress(pdfa.SRGB_ICC), b"/FlateDecode"))
+    condition = _text_string(pdfa.OUTPUT_CONDITION)
+    intent = pdf.add(
+        b"<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier %s /Info %s "
+        b"/DestOutputProfile %d 0 R >>" % (condition, condition, profile)
+    )
+    pdf.set(
+        catalog,
+        b"<< /Type /Catalog /Pages %d 0 R /Metadata %d 0 R /OutputIntents [%d 0 R] >>"
+        % (page_tree, metadata, intent),
+    )
     info = pdf.add(
         b"<< /Title %s /Producer %s /Creator %s >>"
-        % (
-            _text_string(clean_name(document.document.name)),
-            _text_string(f"ablage-desktop {__version__}"),
-            _text_string("Ablage Desktop"),
-        )
+        % (_text_string(title), _text_string(producer), _text_string(creator))
     )
     return pdf.finish(catalog, info)
 
@@ -435,13 +452,11 @@ class _Writer:
         return bytes(out)
 
 
-def _stream(entries: bytes, data: bytes, filter_name: bytes) -> bytes:
-    return b"<< %s /Filter %s /Length %d >>\nstream\n%s\nendstream" % (
-        entries,
-        filter_name,
-        len(data),
-        data,
-    )
+def _stream(entries: bytes, data: bytes, filter_name: bytes | None) -> bytes:
+    """A stream object; ``filter_name`` None for data kept as it is (PDF/A's metadata)."""
+    if filter_name is not None:
+        entries += b" /Filter " + filter_name
+    return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (entries, len(data), data)
 
 
 def _num(value: float) -> bytes:
