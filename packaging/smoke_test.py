@@ -231,6 +231,23 @@ def check_ocr(checks: Checks, backend: str, document: Path) -> None:
     checks.ok(f"ocr --backend {backend} {document.name}: all {len(EXPECTED_WORDS)} words")
 
 
+def check_searchable_pdf(checks: Checks, document: Path) -> None:
+    """A scanned PDF's searchable PDF keeps its scan (about its size, not a new render) and is
+    PDF/A-2b: the build carries pikepdf and its validator's data."""
+    out_dir = checks.work / "out-pdf"
+    checks.run("ocr", str(document), "--backend", "tesseract", "--format", "pdf",
+               "--out", str(out_dir), "-q")  # fmt: skip
+    result = out_dir / f"{document.stem}.pdf"
+    if not result.is_file():
+        raise Failed(f"ocr --format pdf wrote no {result}")
+    data = result.read_bytes()
+    if not re.search(rb"pdfaid:part(>|=[\"'])2", data):
+        raise Failed(f"{result.name} makes no PDF/A-2 claim: was its validator missing?")
+    if len(data) > 2 * document.stat().st_size + 50_000:
+        raise Failed(f"{result.name} is {len(data)} bytes, its scan {document.stat().st_size}")
+    checks.ok(f"ocr --format pdf {document.name}: PDF/A-2b, {len(data) // 1024} KiB")
+
+
 def check_gui(checks: Checks, document: Path, timeout_s: float = 90) -> None:
     """The window starts offscreen, reads the queued page into the archive, and is ended."""
     stderr_path = checks.work / "gui-stderr.txt"
@@ -317,6 +334,7 @@ def main() -> int:
         for backend in backends:
             for document in (png, pdf):
                 check_ocr(checks, backend, document)
+        check_searchable_pdf(checks, pdf)
         if args.gui:
             check_gui(checks, png)
     except (Failed, subprocess.TimeoutExpired) as exc:

@@ -40,6 +40,11 @@ COMPONENTS = (
         "https://github.com/pypdfium2-team/pypdfium2",
     ),
     Component("Pillow", "MIT-CMU", "https://github.com/python-pillow/Pillow"),
+    Component(
+        "pikepdf (qpdf; veraPDF's PDF/A rules)",
+        "MPL-2.0 (qpdf: Apache-2.0; the rules: CC-BY-4.0)",
+        "https://github.com/pikepdf/pikepdf",
+    ),
     Component("pyqtgraph", "MIT", "https://github.com/pyqtgraph/pyqtgraph"),
     Component(
         "matplotlib",

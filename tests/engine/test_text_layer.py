@@ -287,9 +287,12 @@ def test_the_searchable_pdf_keeps_a_layer_page_untouched(write_pdf, engine: Engi
         assert born.obj.Contents.read_bytes() == original.pages[0].obj.Contents.read_bytes()
         assert born.obj.MediaBox == original.pages[0].obj.MediaBox
         assert "/F0" in born.obj.Resources.Font  # the original's own font, not glyphless
-        # The OCRed page is the scan under an invisible text layer, as before.
-        assert list(scanned.obj.Resources.XObject.keys()) == ["/Im0"]
-        assert b"3 Tr" in scanned.obj.Contents.read_bytes()
+        # The OCRed page is the original's too, its scan as it was, under a text layer.
+        (image,) = scanned.get_images(recursive=False).values()
+        (scan,) = original.pages[1].get_images().values()
+        assert image.read_raw_bytes() == scan.read_raw_bytes()
+        (layer,) = (form for name, form in scanned.obj.Resources.XObject.items() if name != "/Im0")
+        assert layer.Subtype == "/Form" and b"3 Tr" in layer.read_bytes()
         # The original's page may hold anything: the file claims no PDF/A.
         assert export.open_metadata().pdfa_status == ""
 

@@ -21,7 +21,8 @@ from ablage_desktop.engine.results.exports.alto import render_alto
 from ablage_desktop.engine.results.exports.csv_table import render_csv
 from ablage_desktop.engine.results.exports.hocr import render_hocr
 from ablage_desktop.engine.results.exports.markdown import markdown_plain_text, render_markdown
-from ablage_desktop.engine.results.exports.pdf import render_pdf, render_pdf_from_file
+from ablage_desktop.engine.results.exports.pdf import render_pdf
+from ablage_desktop.engine.results.exports.pdf_original import render_pdf_from_file
 
 EXPORT_FORMATS = ("txt", "md", "json", "hocr", "alto", "pdf", "csv")
 SUFFIXES = {

@@ -13,9 +13,8 @@ TrueType font (``glyphless``): character codes are numbered per file, every code
 empty glyph, and a ToUnicode CMap gives each code its character, so any Unicode text (ä, ß, €,
 ≥, †, CJK, emoji) copies back unchanged.
 
-A page read from its own text layer (``backend`` ``pdf-text``, born-digital PDFs) is not
-drawn at all: the original page is copied into the export untouched, its content streams,
-fonts and pictures as they were (``_with_original_pages``).
+The pages of a PDF are not drawn here where they can be kept: ``pdf_original`` copies them
+from the file and lays this module's text layers over them (``build_text_layers``, ``Sheet``).
 
 Lines without boxes (a vision-language model's text) are stacked evenly down the page at full
 width, as ``placement.placed_lines`` describes (the same placement as hOCR).
@@ -23,27 +22,21 @@ width, as ``placement.placed_lines`` describes (the same placement as hOCR).
 Images: a page whose pixels are all black or white is stored losslessly as CCITT Group 4, as
 fax and archive scanners store it; any other page as JPEG, quality 85. The PDF is written by
 hand (PDF 1.7, no dependency beyond Pillow), as PDF/A-2b, the format archives keep (``pdfa``:
-its metadata and colour profile), unless it keeps pages of a born-digital original.
+its metadata and colour profile).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import zlib
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ablage_desktop import __version__
 from ablage_desktop.engine.errors import UsageError
-from ablage_desktop.engine.intake.documents import (
-    DocumentType,
-    IntakeLimits,
-    PageImage,
-    open_document,
-)
+from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.results.document import OcrDocument, OcrPage
 from ablage_desktop.engine.results.exports import glyphless, pdfa
 from ablage_desktop.engine.results.exports.placement import (
@@ -53,7 +46,6 @@ from ablage_desktop.engine.results.exports.placement import (
     placed_lines,
     upright,
 )
-from ablage_desktop.engine.text.text_layer import BACKEND as TEXT_LAYER
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -81,104 +73,15 @@ def render_pdf(document: OcrDocument, pages: Sequence[PageImage]) -> bytes:
             f"Cannot export {clean_name(document.document.name)} as PDF: no image of page "
             f"{', '.join(map(str, missing))}."
         )
-    return _build(document, ocr_pages, (by_index[page.index] for page in ocr_pages))
-
-
-def render_pdf_from_file(
-    document: OcrDocument,
-    limits: IntakeLimits,
-    render_lock: AbstractContextManager[object] | None = None,
-) -> bytes:
-    """``document`` as a searchable PDF, its page images read again from the file.
-
-    ``limits`` must be those the recognition used (``pdf_dpi`` above all), since the boxes are
-    in pixels of those images. Pages are decoded one at a time, under ``render_lock`` when
-    given (the engine's: pdfium is not thread-safe). Raises ``UsageError`` when the file has
-    changed since it was read, and the intake's ``InputError`` when it cannot be opened.
-    """
-    ocr_pages = exportable_pages(document, "PDF")
-    lock = render_lock if render_lock is not None else nullcontext()
-    # The export needs the pixels only: the text layers were judged when the file was read.
-    limits = dataclasses.replace(limits, pdf_text="always_ocr")
-    with lock:
-        source = open_document(document.document, limits)
-    try:
-        name = clean_name(document.document.name)
-        if document.sha256 is not None and source.sha256 != document.sha256:
-            raise UsageError(
-                f"{name} has changed since it was read; read it again before exporting it."
-            )
-        if ocr_pages[-1].index >= source.page_count:
-            raise UsageError(
-                f"{name} has {source.page_count} pages now, fewer than when it was read."
-            )
-        kept = [page.index for page in ocr_pages if page.backend == TEXT_LAYER]
-        if source.type is not DocumentType.PDF:
-            kept = []
-        drawn = [page for page in ocr_pages if page.index not in kept]
-
-        def images() -> Iterable[PageImage]:
-            for page in drawn:
-                with lock:
-                    image = source.page(page.index)
-                yield image
-
-        built = _build(document, drawn, images()) if drawn else None
-    finally:
-        with lock:
-            source.close()
-    if not kept:
-        assert built is not None
-        return built
-    with lock:
-        return _with_original_pages(document, ocr_pages, set(kept), built, limits.pdf_passwords)
-
-
-def _with_original_pages(
-    document: OcrDocument,
-    pages: list[OcrPage],
-    kept: set[int],
-    built: bytes | None,
-    passwords: tuple[str, ...],
-) -> bytes:
-    """The export with the pages read from their text layer copied from the original file,
-    untouched (its own text, fonts and pictures are better than any picture of them), and
-    the others taken from ``built``, the PDF made of their images. Uses pdfium: the caller
-    holds the render lock. A file that asks for a password is opened with the one of
-    ``passwords`` that opens it; the export itself asks for none."""
-    import pypdfium2 as pdfium
-
-    from ablage_desktop.engine.intake.pdf_document import open_pdf
-
-    original, _ = open_pdf(document.document, passwords)
-    made = pdfium.PdfDocument(built) if built is not None else None
-    merged = pdfium.PdfDocument.new()
-    try:
-        next_made = 0
-        for position, page in enumerate(pages):
-            if page.index in kept:
-                merged.import_pages(original, pages=[page.index], index=position)
-            else:
-                assert made is not None
-                merged.import_pages(made, pages=[next_made], index=position)
-                next_made += 1
-        buffer = io.BytesIO()
-        merged.save(buffer)
-        return buffer.getvalue()
-    finally:
-        merged.close()
-        if made is not None:
-            made.close()
-        original.close()
+    return build_pdf(document, ocr_pages, (by_index[page.index] for page in ocr_pages))
 
 
 # --- building --------------------------------------------------------------------------------
 
 
-def _build(document: OcrDocument, pages: list[OcrPage], images: Iterable[PageImage]) -> bytes:
-    lines = {  # placed on the page as it reads (``upright``), turned back in ``_page``
-        page.index: [line for line in placed_lines(upright(page)[0]) if line.text] for page in pages
-    }
+def build_pdf(document: OcrDocument, pages: list[OcrPage], images: Iterable[PageImage]) -> bytes:
+    """The searchable PDF/A of ``pages``, each drawn from its image of ``images``."""
+    lines = {page.index: _upright_lines(page) for page in pages}  # turned back in ``_text_ops``
     codes = _CharacterCodes(line.text for page_lines in lines.values() for line in page_lines)
     pdf = _Writer()
     catalog, page_tree = pdf.reserve(), pdf.reserve()
@@ -186,11 +89,7 @@ def _build(document: OcrDocument, pages: list[OcrPage], images: Iterable[PageIma
     kids: list[int] = []
     for page, image in zip(pages, images, strict=True):
         kids.append(_page(pdf, page_tree, font, page, image, lines[page.index], codes))
-    pdf.set(
-        page_tree,
-        b"<< /Type /Pages /Kids [%s] /Count %d >>"
-        % (b" ".join(b"%d 0 R" % kid for kid in kids), len(kids)),
-    )
+    _page_tree(pdf, page_tree, kids)
     title, producer, creator = (
         clean_name(document.document.name),
         f"ablage-desktop {__version__}",
@@ -219,6 +118,46 @@ def _build(document: OcrDocument, pages: list[OcrPage], images: Iterable[PageIma
     return pdf.finish(catalog, info)
 
 
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """Where a page's text layer goes on its PDF page: the page's ``mediabox`` (points), the
+    ``view``, the size of the page as the scan shows it (points: the recognised page's pixels
+    span it), the ``matrix`` from the page as it reads (upright, points, y up) onto the PDF
+    page's user space, and the ``rotate`` that shows the PDF page upright (degrees, clockwise)."""
+
+    mediabox: tuple[float, float, float, float]
+    view: tuple[float, float]
+    matrix: tuple[float, float, float, float, float, float]
+    rotate: int
+
+    @classmethod
+    def of_scan(cls, width: float, height: float, turns: int) -> Sheet:
+        """A page that is the scan itself, ``width`` x ``height`` points from the origin,
+        read turned ``turns`` quarter turns counter-clockwise."""
+        turns %= 4
+        matrix = _turned_back(turns, width, height)
+        return cls((0.0, 0.0, width, height), (width, height), matrix, (4 - turns) % 4 * 90)
+
+    @classmethod
+    def on_page(
+        cls,
+        mediabox: tuple[float, float, float, float],
+        cropbox: tuple[float, float, float, float],
+        rotate: int,
+        turns: int,
+    ) -> Sheet:
+        """A page of a PDF, its scan the render of its ``cropbox`` (x0, y0, x1, y1) shown
+        turned by its ``rotate`` (degrees, clockwise), and read turned ``turns`` quarter turns
+        counter-clockwise from there: the page as it reads is the crop box turned both ways."""
+        x0, y0, x1, y1 = cropbox
+        width, height = x1 - x0, y1 - y0
+        shown = rotate // 90 % 4
+        view = (height, width) if shown % 2 else (width, height)
+        quarters = (turns + 4 - shown) % 4  # counter-clockwise, from the page to its reading
+        a, b, c, d, e, f = _turned_back(quarters, width, height)
+        return cls(mediabox, view, (a, b, c, d, e + x0, f + y0), (4 - quarters) % 4 * 90)
+
+
 def _page(
     pdf: _Writer,
     parent: int,
@@ -231,39 +170,87 @@ def _page(
     dpi = image.dpi if image.dpi and image.dpi > 0 else DEFAULT_DPI
     width_pt, height_pt = image.width * 72 / dpi, image.height * 72 / dpi
     xobject = pdf.add(_image_xobject(image.image))
+    sheet = Sheet.of_scan(width_pt, height_pt, page.turns)
     ops = [b"q %s 0 0 %s 0 0 cm /Im0 Do Q" % (_num(width_pt), _num(height_pt))]
-    turns = page.turns % 4
-    if lines:
-        scale_x, scale_y = width_pt / max(1, page.width), height_pt / max(1, page.height)
-        upright_height = max(1, page.height)
-        if turns % 2:  # the upright page's sides are the scan's the other way round
-            scale_x, scale_y, upright_height = scale_y, scale_x, max(1, page.width)
-        # Each line as it reads (upright), turned back onto the scan: a line of a page lying
-        # on its side runs up or down it, as its print does.
-        a, b, c, d, e, f = _turned_back(turns, width_pt, height_pt)
-        ops.append(b"BT 3 Tr")
-        for line in lines:
-            x0, y0, x1, y1 = line.box
-            size = (y1 - y0) * scale_y
-            stretch = 100 * (x1 - x0) * scale_x / (len(line.text) * ADVANCE_EM * size)
-            x, y = x0 * scale_x, upright_height * scale_y - y1 * scale_y + BASELINE_RISE * size
-            ops.append(
-                b"/F0 %s Tf %s Tz %s Tm <%s> Tj"
-                % (
-                    _num(size),
-                    _num(stretch),
-                    b" ".join(_num(v) for v in (a, b, c, d, a * x + c * y + e, b * x + d * y + f)),
-                    codes.encode(line.text),
-                )
-            )
-        ops.append(b"ET")
+    ops += _text_ops(page, lines, codes, sheet)
+    return _page_object(pdf, parent, sheet, ops, b"/XObject << /Im0 %d 0 R >> " % xobject, font)
+
+
+def _page_object(
+    pdf: _Writer, parent: int, sheet: Sheet, ops: list[bytes], resources: bytes, font: int
+) -> int:
     content = pdf.add(_stream(b"", zlib.compress(b"\n".join(ops) + b"\n"), b"/FlateDecode"))
-    rotate = b" /Rotate %d" % ((4 - turns) % 4 * 90) if turns else b""
+    rotate = b" /Rotate %d" % sheet.rotate if sheet.rotate else b""
     return pdf.add(
-        b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s]%s "
-        b"/Resources << /XObject << /Im0 %d 0 R >> /Font << /F0 %d 0 R >> >> "
-        b"/Contents %d 0 R >>"
-        % (parent, _num(width_pt), _num(height_pt), rotate, xobject, font, content)
+        b"<< /Type /Page /Parent %d 0 R /MediaBox [%s]%s "
+        b"/Resources << %s/Font << /F0 %d 0 R >> >> /Contents %d 0 R >>"
+        % (parent, b" ".join(map(_num, sheet.mediabox)), rotate, resources, font, content)
+    )
+
+
+def _text_ops(
+    page: OcrPage, lines: list[PlacedLine], codes: _CharacterCodes, sheet: Sheet
+) -> list[bytes]:
+    """The invisible text of ``lines`` (placed on the page as it reads), each line a string
+    spanning its box, drawn onto ``sheet``: a line of a page lying on its side runs up or down
+    it, as its print does."""
+    if not lines:
+        return []
+    view_width, view_height = sheet.view
+    scale_x, scale_y = view_width / max(1, page.width), view_height / max(1, page.height)
+    upright_height = max(1, page.height)
+    if page.turns % 2:  # the upright page's sides are the scan's the other way round
+        scale_x, scale_y, upright_height = scale_y, scale_x, max(1, page.width)
+    a, b, c, d, e, f = sheet.matrix
+    ops = [b"BT 3 Tr"]
+    for line in lines:
+        x0, y0, x1, y1 = line.box
+        size = (y1 - y0) * scale_y
+        stretch = 100 * (x1 - x0) * scale_x / (len(line.text) * ADVANCE_EM * size)
+        x, y = x0 * scale_x, upright_height * scale_y - y1 * scale_y + BASELINE_RISE * size
+        ops.append(
+            b"/F0 %s Tf %s Tz %s Tm <%s> Tj"
+            % (
+                _num(size),
+                _num(stretch),
+                b" ".join(_num(v) for v in (a, b, c, d, a * x + c * y + e, b * x + d * y + f)),
+                codes.encode(line.text),
+            )
+        )
+    ops.append(b"ET")
+    return ops
+
+
+def build_text_layers(pages: list[OcrPage], sheets: list[Sheet]) -> bytes:
+    """A PDF of the text layers alone: a page for each of ``pages`` on its ``sheet``, its
+    invisible text and nothing else (``pdf_original`` lays each over a page of the original
+    file). Not a file for anyone to keep: no metadata."""
+    lines = {page.index: _upright_lines(page) for page in pages}
+    codes = _CharacterCodes(line.text for page_lines in lines.values() for line in page_lines)
+    pdf = _Writer()
+    catalog, page_tree = pdf.reserve(), pdf.reserve()
+    font = _font(pdf, codes)
+    kids = [
+        _page_object(
+            pdf, page_tree, sheet, _text_ops(page, lines[page.index], codes, sheet), b"", font
+        )
+        for page, sheet in zip(pages, sheets, strict=True)
+    ]
+    _page_tree(pdf, page_tree, kids)
+    pdf.set(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % page_tree)
+    return pdf.finish(catalog, pdf.add(b"<< >>"))
+
+
+def _upright_lines(page: OcrPage) -> list[PlacedLine]:
+    """The page's lines with text, placed on the page as it reads (``upright``)."""
+    return [line for line in placed_lines(upright(page)[0]) if line.text]
+
+
+def _page_tree(pdf: _Writer, page_tree: int, kids: list[int]) -> None:
+    pdf.set(
+        page_tree,
+        b"<< /Type /Pages /Kids [%s] /Count %d >>"
+        % (b" ".join(b"%d 0 R" % kid for kid in kids), len(kids)),
     )
 
 

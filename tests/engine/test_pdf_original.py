@@ -1,0 +1,152 @@
+"""The searchable PDF of a PDF read: its own pages kept, the text laid over them
+(``exports/pdf_original.py``), checked against the page drawn from its render and by pikepdf's
+PDF/A validator."""
+
+from __future__ import annotations
+
+import ctypes
+import io
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+from pikepdf import pdfa
+from samples import pdf_bytes, text_page
+
+from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
+from ablage_desktop.engine.results.document import OcrDocument, OcrLine, OcrPage
+from ablage_desktop.engine.results.exports import render_pdf_from_file
+from ablage_desktop.engine.results.exports.pdf import build_pdf
+
+LIMITS = IntakeLimits()
+ROWS = ("Rechnung 4711 vom 3. Mai", "Betrag 123,45 EUR netto")
+
+
+def scanned_pdf(path: Path, rotate: int = 0, crop: tuple[float, ...] | None = None) -> Path:
+    """A scan in a PDF, as a scanner writes it (one image a page), shown turned ``rotate``
+    degrees and cut to ``crop`` (a box in points) where given."""
+    path.write_bytes(pdf_bytes([text_page(ROWS, size=(1400, 900))], dpi=200))
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0].obj
+        if rotate:
+            page.Rotate = rotate
+        if crop is not None:
+            page.CropBox = pikepdf.Array(crop)
+        pdf.save(path)
+    return path
+
+
+def read_as_tesseract_would(path: Path, turns: int = 0) -> OcrDocument:
+    """The document with its page's lines where the scan shows its two rows (made-up boxes:
+    the export places whatever lines it is given), read turned ``turns`` quarter turns."""
+    with open_document(path, LIMITS) as document:
+        image = document.page(0).image
+    width, height = image.size
+    if turns % 2:
+        width, height = height, width
+    tops = [height // 4 * (n + 1) for n in range(len(ROWS))]
+    lines = tuple(
+        OcrLine(text, 0.9, (width // 10, top, width // 2, top + 40))
+        for text, top in zip(ROWS, tops, strict=True)
+    )
+    # boxes are given in the scan's pixels: the upright page's, turned back
+    page = OcrPage(0, *image.size, "tesseract", 0.1, "\n".join(ROWS), lines, turns=turns)
+    return OcrDocument(path, pages=[page])
+
+
+def character_places(data: bytes) -> tuple[str, list[tuple[str, float, float]]]:
+    """The first page's text, and each printable character with its centre on the page as a
+    viewer shows it (its /Rotate applied), in points from its top left."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        page = pdf[0]
+        width, height = page.get_size()
+        text = page.get_textpage()
+        places = []
+        for index in range(text.count_chars()):
+            if text.get_text_range(index, 1).isspace():
+                continue  # pdfium's own spaces and line ends stand anywhere
+            left, bottom, right, top = text.get_charbox(index)
+            x, y = ctypes.c_int(), ctypes.c_int()
+            pdfium_c.FPDF_PageToDevice(
+                page.raw, 0, 0, round(width * 10), round(height * 10), 0,
+                (left + right) / 2, (bottom + top) / 2, ctypes.byref(x), ctypes.byref(y),
+            )  # fmt: skip
+            places.append((text.get_text_range(index, 1), x.value / 10, y.value / 10))
+        return text.get_text_range(), places
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize(
+    ("rotate", "crop", "turns"),
+    [
+        (0, None, 0),
+        (90, (30.0, 20.0, 480.0, 300.0), 0),
+        (180, (10.0, 40.0, 500.0, 320.0), 1),
+        (270, (0.0, 0.0, 400.0, 324.0), 3),
+    ],
+)
+def test_a_scanned_pdfs_page_is_kept_and_its_text_sits_where_the_drawn_page_has_it(
+    tmp_path: Path, rotate: int, crop: tuple[float, ...] | None, turns: int
+) -> None:
+    """Through the page's crop box and /Rotate, and a turn of the reading: each character of
+    the text laid over the original page stands, on the page as shown, where it stands on
+    the page drawn from the render that was read (the export of images, tested on its own)."""
+    path = scanned_pdf(tmp_path / "scan.pdf", rotate, crop)
+    document = read_as_tesseract_would(path, turns)
+    with open_document(path, LIMITS) as source:
+        drawn = build_pdf(document, document.pages, [source.page(0)])
+
+    kept = render_pdf_from_file(document, LIMITS)
+
+    kept_text, kept_places = character_places(kept)
+    _, drawn_places = character_places(drawn)
+    assert sorted(kept_text.split()) == sorted(" ".join(ROWS).split())
+    assert len(kept_places) == len(drawn_places)
+    for char, x, y in kept_places:  # pdfium may give the lines in another order
+        assert any(
+            char == other and abs(x - x_drawn) <= 1.5 and abs(y - y_drawn) <= 1.5
+            for other, x_drawn, y_drawn in drawn_places
+        ), (char, x, y)
+    with pikepdf.open(path) as original, pikepdf.open(io.BytesIO(kept)) as export:
+        (scan,) = original.pages[0].get_images().values()
+        (image,) = export.pages[0].get_images(recursive=False).values()
+        assert image.read_raw_bytes() == scan.read_raw_bytes()  # the scan, not a render of it
+
+
+def test_a_scanned_pdf_comes_back_as_pdf_a_about_its_own_size(tmp_path: Path) -> None:
+    path = scanned_pdf(tmp_path / "scan.pdf")
+    document = read_as_tesseract_would(path)
+
+    kept = render_pdf_from_file(document, LIMITS)
+
+    assert pdfa.validate_written(io.BytesIO(kept), "2b").passed
+    with pikepdf.open(io.BytesIO(kept)) as export:
+        assert export.open_metadata().pdfa_status == "2B"
+        assert str(export.docinfo["/Title"]) == "scan.pdf"
+    assert len(kept) < path.stat().st_size + 20_000  # the font and the text, not a new scan
+
+
+def test_a_page_ocred_over_text_of_its_own_is_drawn_and_its_old_text_is_gone(
+    tmp_path: Path,
+) -> None:
+    """A scanner's OCR the reading did not use: kept, it would be found beside the new."""
+    path = scanned_pdf(tmp_path / "scan.pdf")
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0]
+        font = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                               BaseFont=pikepdf.Name.Helvetica)
+        )  # fmt: skip
+        name = page.add_resource(font, pikepdf.Name.Font)
+        page.contents_add(b"BT 3 Tr %s 12 Tf 40 40 Td (Rxchnung 47ll) Tj ET" % str(name).encode())
+        pdf.save(path)
+    document = read_as_tesseract_would(path)
+
+    kept = render_pdf_from_file(document, LIMITS)
+
+    text, _ = character_places(kept)
+    assert "Rxchnung" not in text and sorted(text.split()) == sorted(" ".join(ROWS).split())
