@@ -1,0 +1,84 @@
+"""The searchable PDF of each PDF of a folder: its pages drawn from the renders that were read
+(the export before the thirty-second session, ``pdf.build_pdf``) against its own pages kept
+under the text layer (``exports/pdf_original.py``): size, time, and whether pikepdf's PDF/A-2b
+validator passes the file. Each PDF is read by Tesseract first (not timed); the drawn export's
+time includes rendering its pages again, as the export did.
+
+    python benchmarks/pdf_export.py ../shared/data
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ablage_desktop.engine.config import load_config
+from ablage_desktop.engine.core import EngineCore, OcrRequest
+from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
+from ablage_desktop.engine.results.exports import render_pdf_from_file
+from ablage_desktop.engine.results.exports.pdf import build_pdf
+
+HEADER = (
+    "| document | pages | file KiB | drawn KiB | drawn s | kept KiB | kept s | kept PDF/A-2b |\n"
+    "|---|---|---|---|---|---|---|---|"
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    pages: int
+    file_bytes: int
+    drawn_bytes: int
+    drawn_s: float
+    kept_bytes: int
+    kept_s: float
+    pdf_a: bool
+
+    def markdown(self) -> str:
+        return (
+            f"| {self.name} | {self.pages} | {self.file_bytes >> 10} | {self.drawn_bytes >> 10} "
+            f"| {self.drawn_s:.2f} | {self.kept_bytes >> 10} | {self.kept_s:.2f} "
+            f"| {'yes' if self.pdf_a else 'no'} |"
+        )
+
+
+def measure(engine: EngineCore, path: Path, limits: IntakeLimits) -> Row:
+    from pikepdf import pdfa
+
+    [document] = list(engine.ocr(OcrRequest([path], "tesseract", archive=False)))
+    assert document.ok, document.error
+    started = time.perf_counter()
+    with open_document(path, limits) as source:
+        images = [source.page(page.index) for page in document.pages]
+        drawn = build_pdf(document, document.pages, images)
+    drawn_s = time.perf_counter() - started
+    started = time.perf_counter()
+    kept = render_pdf_from_file(document, limits)
+    kept_s = time.perf_counter() - started
+    passed = pdfa.validate_written(io.BytesIO(kept), "2b").passed
+    size = path.stat().st_size
+    return Row(path.name, len(document.pages), size, len(drawn), drawn_s, len(kept), kept_s, passed)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path)
+    args = parser.parse_args()
+    footprints = Path(tempfile.mkdtemp()) / "footprints.json"
+    engine = EngineCore(load_config([]), footprints=footprints)
+    limits = engine.config.intake.limits()
+    print(HEADER)
+    try:
+        for path in sorted(args.folder.glob("*.pdf")):
+            print(measure(engine, path, limits).markdown(), flush=True)
+    finally:
+        engine.close()
+
+
+if __name__ == "__main__":
+    main()
