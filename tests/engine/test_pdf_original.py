@@ -130,10 +130,13 @@ def test_a_scanned_pdf_comes_back_as_pdf_a_about_its_own_size(tmp_path: Path) ->
     assert len(kept) < path.stat().st_size + 20_000  # the font and the text, not a new scan
 
 
-def test_a_page_ocred_over_text_of_its_own_is_drawn_and_its_old_text_is_gone(
-    tmp_path: Path,
+@pytest.mark.parametrize(("mode", "kept"), [(3, True), (0, False)])
+def test_text_of_its_own_on_a_page_ocred_is_never_found_beside_the_new(
+    tmp_path: Path, mode: int, kept: bool
 ) -> None:
-    """A scanner's OCR the reading did not use: kept, it would be found beside the new."""
+    """A scanner's OCR (invisible, mode 3) is taken off the page, which is kept; text that is
+    seen (mode 0: a born-digital page read with --pdf-text always_ocr) leaves the page to be
+    drawn from its render."""
     path = scanned_pdf(tmp_path / "scan.pdf")
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         page = pdf.pages[0]
@@ -141,12 +144,18 @@ def test_a_page_ocred_over_text_of_its_own_is_drawn_and_its_old_text_is_gone(
             pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
                                BaseFont=pikepdf.Name.Helvetica)
         )  # fmt: skip
-        name = page.add_resource(font, pikepdf.Name.Font)
-        page.contents_add(b"BT 3 Tr %s 12 Tf 40 40 Td (Rxchnung 47ll) Tj ET" % str(name).encode())
+        name = str(page.add_resource(font, pikepdf.Name.Font)).encode()
+        page.contents_add(b"q BT %d Tr %s 12 Tf 40 40 Td (Rxchnung 47ll) Tj ET Q" % (mode, name))
         pdf.save(path)
     document = read_as_tesseract_would(path)
 
-    kept = render_pdf_from_file(document, LIMITS)
+    exported = render_pdf_from_file(document, LIMITS)
 
-    text, _ = character_places(kept)
+    text, _ = character_places(exported)
     assert "Rxchnung" not in text and sorted(text.split()) == sorted(" ".join(ROWS).split())
+    with pikepdf.open(path) as original, pikepdf.open(io.BytesIO(exported)) as export:
+        (scan,) = original.pages[0].get_images().values()
+        (image,) = export.pages[0].get_images(recursive=False).values()
+        assert (image.read_raw_bytes() == scan.read_raw_bytes()) is kept
+    # the scanner's font (not embedded) went with its text: the file is PDF/A either way
+    assert pdfa.validate_written(io.BytesIO(exported), "2b").passed

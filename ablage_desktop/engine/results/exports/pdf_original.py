@@ -9,9 +9,10 @@ that was OCRed gets its invisible text layer laid over its content as a form of 
 (``pdf.Sheet.on_page``: from the page as it reads through the render's crop box and /Rotate
 onto the page's own space). A page read from its own text layer is copied untouched. A page
 that was OCRed although it holds text (a scanner's OCR judged unusable, or ``--pdf-text
-always_ocr``) is drawn from its render instead, so that its old text is not found beside the
-new; so is a page of a file qpdf cannot open (one pdfium could still read) or one with a
-/UserUnit.
+always_ocr``) has that text taken off where it is invisible (``invisible_text``); where it is
+seen (a born-digital page read with ``always_ocr``), the page is drawn from its render instead,
+so that its old text is not found beside the new; so is a page of a file qpdf cannot open (one
+pdfium could still read) or one with a /UserUnit.
 
 Such a file is saved as PDF/A-2b where pikepdf's validator passes it (``pikepdf.pdfa.save``
 adds the output intent and the metadata and checks the bytes it wrote); an original's page may
@@ -41,6 +42,7 @@ from ablage_desktop.engine.intake.documents import (
 )
 from ablage_desktop.engine.results.document import OcrDocument, OcrPage
 from ablage_desktop.engine.results.exports import pdfa as pdfa_parts
+from ablage_desktop.engine.results.exports.invisible_text import take_off_invisible_text
 from ablage_desktop.engine.results.exports.pdf import Sheet, build_pdf, build_text_layers
 from ablage_desktop.engine.results.exports.placement import clean_name, exportable_pages
 from ablage_desktop.engine.text.text_layer import BACKEND as TEXT_LAYER
@@ -135,7 +137,8 @@ def _drawn_pages(
     lock: AbstractContextManager[object],
 ) -> list[OcrPage]:
     """The pages drawn from their images: all where the original is not kept; else those
-    OCRed that hold text of their own, or whose /UserUnit scales their space."""
+    OCRed that show text of their own that is seen, or whose /UserUnit scales their space. An
+    earlier OCR's invisible text is taken off the original's page (``invisible_text``)."""
     if original is None:
         return list(pages)
     ocred = [page for page in pages if page.backend != TEXT_LAYER]
@@ -146,7 +149,11 @@ def _drawn_pages(
     return [
         page
         for page in ocred
-        if page.index in holding_text or "/UserUnit" in original.pages[page.index].obj
+        if "/UserUnit" in original.pages[page.index].obj
+        or (
+            page.index in holding_text
+            and not take_off_invisible_text(original, original.pages[page.index])
+        )
     ]
 
 
