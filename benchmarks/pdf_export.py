@@ -1,8 +1,9 @@
-"""The searchable PDF of each PDF of a folder: its pages drawn from the renders that were read
-(the export before the thirty-second session, ``pdf.build_pdf``) against its own pages kept
-under the text layer (``exports/pdf_original.py``): size, time, and whether pikepdf's PDF/A-2b
-validator passes the file. Each PDF is read by Tesseract first (not timed); the drawn export's
-time includes rendering its pages again, as the export did.
+"""The searchable PDF of each PDF and JPEG of a folder: its pages drawn from the images that
+were read and compressed again (the export before the thirty-second session, ``pdf.build_pdf``)
+against the file's own pages or JPEG kept under the text layer (``exports/pdf_original.py``):
+size, time, and whether pikepdf's PDF/A-2b validator passes the file. Each document is read by
+Tesseract first (not timed); the drawn export's time includes decoding or rendering its pages
+again, as the export did.
 
     python benchmarks/pdf_export.py ../shared/data
 """
@@ -74,7 +75,7 @@ def main() -> None:
     limits = engine.config.intake.limits()
     print(HEADER)
     try:
-        for path in sorted(args.folder.glob("*.pdf")):
+        for path in sorted([*args.folder.glob("*.pdf"), *args.folder.glob("*.jpg")]):
             print(measure(engine, path, limits).markdown(), flush=True)
     finally:
         engine.close()

@@ -13,9 +13,11 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 from pikepdf import pdfa
+from PIL import Image
 from samples import pdf_bytes, text_page
 
 from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
+from ablage_desktop.engine.intake.resolution import EXIF_ORIENTATION
 from ablage_desktop.engine.results.document import OcrDocument, OcrLine, OcrPage
 from ablage_desktop.engine.results.exports import render_pdf_from_file
 from ablage_desktop.engine.results.exports.pdf import build_pdf
@@ -159,3 +161,26 @@ def test_text_of_its_own_on_a_page_ocred_is_never_found_beside_the_new(
         assert (image.read_raw_bytes() == scan.read_raw_bytes()) is kept
     # the scanner's font (not embedded) went with its text: the file is PDF/A either way
     assert pdfa.validate_written(io.BytesIO(exported), "2b").passed
+
+
+@pytest.mark.parametrize(("orientation", "kept"), [(1, True), (6, False)])
+def test_a_jpeg_scan_is_kept_as_its_file_holds_it_unless_it_had_to_be_turned(
+    tmp_path: Path, orientation: int, kept: bool
+) -> None:
+    """The JPEG itself, not compressed a second time; one its EXIF says to show turned was
+    read turned, and its page is the turned image."""
+    path = tmp_path / "receipt.jpg"
+    exif = Image.Exif()
+    exif[EXIF_ORIENTATION] = orientation
+    text_page(ROWS, size=(1400, 900)).save(path, quality=90, dpi=(200, 200), exif=exif)
+    document = read_as_tesseract_would(path)
+
+    exported = render_pdf_from_file(document, LIMITS)
+
+    with pikepdf.open(io.BytesIO(exported)) as export:
+        (image,) = export.pages[0].get_images(recursive=False).values()
+        assert (image.read_raw_bytes() == path.read_bytes()) is kept
+        assert (image.Width, image.Height) == (document.pages[0].width, document.pages[0].height)
+    assert pdfa.validate_written(io.BytesIO(exported), "2b").passed
+    text, _ = character_places(exported)
+    assert sorted(text.split()) == sorted(" ".join(ROWS).split())

@@ -20,7 +20,8 @@ Lines without boxes (a vision-language model's text) are stacked evenly down the
 width, as ``placement.placed_lines`` describes (the same placement as hOCR).
 
 Images: a page whose pixels are all black or white is stored losslessly as CCITT Group 4, as
-fax and archive scanners store it; any other page as JPEG, quality 85. The PDF is written by
+fax and archive scanners store it; a JPEG file's page as that JPEG (``jpegs``); any other page
+as JPEG, quality 85. The PDF is written by
 hand (PDF 1.7, no dependency beyond Pillow), as PDF/A-2b, the format archives keep (``pdfa``:
 its metadata and colour profile).
 """
@@ -30,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -79,8 +80,15 @@ def render_pdf(document: OcrDocument, pages: Sequence[PageImage]) -> bytes:
 # --- building --------------------------------------------------------------------------------
 
 
-def build_pdf(document: OcrDocument, pages: list[OcrPage], images: Iterable[PageImage]) -> bytes:
-    """The searchable PDF/A of ``pages``, each drawn from its image of ``images``."""
+def build_pdf(
+    document: OcrDocument,
+    pages: list[OcrPage],
+    images: Iterable[PageImage],
+    jpegs: Mapping[int, bytes] | None = None,
+) -> bytes:
+    """The searchable PDF/A of ``pages``, each drawn from its image of ``images``; a page of
+    ``jpegs`` (by index) is that JPEG file as it is, its image decoded (not compressed again:
+    ``pdf_original`` says when)."""
     lines = {page.index: _upright_lines(page) for page in pages}  # turned back in ``_text_ops``
     codes = _CharacterCodes(line.text for page_lines in lines.values() for line in page_lines)
     pdf = _Writer()
@@ -88,7 +96,8 @@ def build_pdf(document: OcrDocument, pages: list[OcrPage], images: Iterable[Page
     font = _font(pdf, codes)
     kids: list[int] = []
     for page, image in zip(pages, images, strict=True):
-        kids.append(_page(pdf, page_tree, font, page, image, lines[page.index], codes))
+        jpeg = (jpegs or {}).get(page.index)
+        kids.append(_page(pdf, page_tree, font, page, image, lines[page.index], codes, jpeg))
     _page_tree(pdf, page_tree, kids)
     title, producer, creator = (
         clean_name(document.document.name),
@@ -166,10 +175,11 @@ def _page(
     image: PageImage,
     lines: list[PlacedLine],
     codes: _CharacterCodes,
+    jpeg: bytes | None = None,
 ) -> int:
     dpi = image.dpi if image.dpi and image.dpi > 0 else DEFAULT_DPI
     width_pt, height_pt = image.width * 72 / dpi, image.height * 72 / dpi
-    xobject = pdf.add(_image_xobject(image.image))
+    xobject = pdf.add(_image_xobject(image.image, jpeg))
     sheet = Sheet.of_scan(width_pt, height_pt, page.turns)
     ops = [b"q %s 0 0 %s 0 0 cm /Im0 Do Q" % (_num(width_pt), _num(height_pt))]
     ops += _text_ops(page, lines, codes, sheet)
@@ -265,8 +275,16 @@ def _turned_back(turns: int, width: float, height: float) -> tuple[float, ...]:
     }[turns]
 
 
-def _image_xobject(image: Image.Image) -> bytes:
+def _image_xobject(image: Image.Image, jpeg: bytes | None = None) -> bytes:
     head = b"/Type /XObject /Subtype /Image /Width %d /Height %d " % (image.width, image.height)
+    if jpeg is not None:  # the file's own JPEG of ``image``, in its own colours
+        from PIL import Image
+
+        with Image.open(io.BytesIO(jpeg)) as header:
+            space = b"/DeviceGray" if header.mode == "L" else b"/DeviceRGB"
+        return _stream(
+            head + b"/ColorSpace " + space + b" /BitsPerComponent 8", jpeg, b"/DCTDecode"
+        )
     if _is_bilevel(image):
         g4 = _group4(image)
         if g4 is not None:
