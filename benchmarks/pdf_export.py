@@ -1,6 +1,7 @@
-"""The searchable PDF of each PDF and JPEG of a folder: its pages drawn from the images that
-were read and compressed again (the export before the thirty-second session, ``pdf.build_pdf``)
-against the file's own pages or JPEG kept under the text layer (``exports/pdf_original.py``):
+"""The searchable PDF of each PDF, JPEG and PNG of a folder: its pages drawn from the images
+that were read and compressed again (the export before the thirty-second session,
+``pdf.build_pdf``) against the file's own pages or image data kept under the text layer
+(``exports/pdf_original.py``, ``file_images.py``):
 size, time, and whether pikepdf's PDF/A-2b validator passes the file. Each document is read by
 Tesseract first (not timed); the drawn export's time includes decoding or rendering its pages
 again, as the export did.
@@ -23,6 +24,7 @@ from ablage_desktop.engine.intake.documents import IntakeLimits, open_document
 from ablage_desktop.engine.results.exports import render_pdf_from_file
 from ablage_desktop.engine.results.exports.pdf import build_pdf
 
+SUFFIXES = (".pdf", ".jpg", ".png")
 HEADER = (
     "| document | pages | file KiB | drawn KiB | drawn s | kept KiB | kept s | kept PDF/A-2b |\n"
     "|---|---|---|---|---|---|---|---|"
@@ -75,7 +77,7 @@ def main() -> None:
     limits = engine.config.intake.limits()
     print(HEADER)
     try:
-        for path in sorted([*args.folder.glob("*.pdf"), *args.folder.glob("*.jpg")]):
+        for path in sorted(p for p in args.folder.iterdir() if p.suffix in SUFFIXES):
             print(measure(engine, path, limits).markdown(), flush=True)
     finally:
         engine.close()

@@ -184,3 +184,20 @@ def test_a_jpeg_scan_is_kept_as_its_file_holds_it_unless_it_had_to_be_turned(
     assert pdfa.validate_written(io.BytesIO(exported), "2b").passed
     text, _ = character_places(exported)
     assert sorted(text.split()) == sorted(" ".join(ROWS).split())
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB"])
+def test_a_png_scan_goes_in_losslessly_as_its_file_compresses_it(tmp_path: Path, mode: str) -> None:
+    """The PNG's own zlib data under the PNG predictors: the PDF's image decodes to the very
+    pixels of the file (before, a JPEG of quality 85 of them)."""
+    path = tmp_path / "scan.png"
+    text_page(ROWS, size=(1400, 900)).convert(mode).save(path, dpi=(200, 200))
+    document = read_as_tesseract_would(path)
+
+    exported = render_pdf_from_file(document, LIMITS)
+
+    with pikepdf.open(io.BytesIO(exported)) as export, Image.open(path) as scan:
+        (image,) = export.pages[0].get_images(recursive=False).values()
+        assert image.Filter == "/FlateDecode"
+        assert pikepdf.PdfImage(image).as_pil_image().tobytes() == scan.tobytes()
+    assert pdfa.validate_written(io.BytesIO(exported), "2b").passed

@@ -20,8 +20,8 @@ Lines without boxes (a vision-language model's text) are stacked evenly down the
 width, as ``placement.placed_lines`` describes (the same placement as hOCR).
 
 Images: a page whose pixels are all black or white is stored losslessly as CCITT Group 4, as
-fax and archive scanners store it; a JPEG file's page as that JPEG (``jpegs``); any other page
-as JPEG, quality 85. The PDF is written by
+fax and archive scanners store it; the page of a JPEG or PNG file as the file compresses it
+(``file_images``); any other page as JPEG, quality 85. The PDF is written by
 hand (PDF 1.7, no dependency beyond Pillow), as PDF/A-2b, the format archives keep (``pdfa``:
 its metadata and colour profile).
 """
@@ -40,6 +40,7 @@ from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.results.document import OcrDocument, OcrPage
 from ablage_desktop.engine.results.exports import glyphless, pdfa
+from ablage_desktop.engine.results.exports.file_images import Encoded
 from ablage_desktop.engine.results.exports.placement import (
     PlacedLine,
     clean_name,
@@ -84,11 +85,10 @@ def build_pdf(
     document: OcrDocument,
     pages: list[OcrPage],
     images: Iterable[PageImage],
-    jpegs: Mapping[int, bytes] | None = None,
+    encoded: Mapping[int, Encoded] | None = None,
 ) -> bytes:
     """The searchable PDF/A of ``pages``, each drawn from its image of ``images``; a page of
-    ``jpegs`` (by index) is that JPEG file as it is, its image decoded (not compressed again:
-    ``pdf_original`` says when)."""
+    ``encoded`` (by index) takes that data, its file's (``file_images``), as it is."""
     lines = {page.index: _upright_lines(page) for page in pages}  # turned back in ``_text_ops``
     codes = _CharacterCodes(line.text for page_lines in lines.values() for line in page_lines)
     pdf = _Writer()
@@ -96,8 +96,8 @@ def build_pdf(
     font = _font(pdf, codes)
     kids: list[int] = []
     for page, image in zip(pages, images, strict=True):
-        jpeg = (jpegs or {}).get(page.index)
-        kids.append(_page(pdf, page_tree, font, page, image, lines[page.index], codes, jpeg))
+        data = (encoded or {}).get(page.index)
+        kids.append(_page(pdf, page_tree, font, page, image, lines[page.index], codes, data))
     _page_tree(pdf, page_tree, kids)
     title, producer, creator = (
         clean_name(document.document.name),
@@ -175,11 +175,11 @@ def _page(
     image: PageImage,
     lines: list[PlacedLine],
     codes: _CharacterCodes,
-    jpeg: bytes | None = None,
+    encoded: Encoded | None = None,
 ) -> int:
     dpi = image.dpi if image.dpi and image.dpi > 0 else DEFAULT_DPI
     width_pt, height_pt = image.width * 72 / dpi, image.height * 72 / dpi
-    xobject = pdf.add(_image_xobject(image.image, jpeg))
+    xobject = pdf.add(_image_xobject(image.image, encoded))
     sheet = Sheet.of_scan(width_pt, height_pt, page.turns)
     ops = [b"q %s 0 0 %s 0 0 cm /Im0 Do Q" % (_num(width_pt), _num(height_pt))]
     ops += _text_ops(page, lines, codes, sheet)
@@ -275,16 +275,14 @@ def _turned_back(turns: int, width: float, height: float) -> tuple[float, ...]:
     }[turns]
 
 
-def _image_xobject(image: Image.Image, jpeg: bytes | None = None) -> bytes:
+def _image_xobject(image: Image.Image, encoded: Encoded | None = None) -> bytes:
     head = b"/Type /XObject /Subtype /Image /Width %d /Height %d " % (image.width, image.height)
-    if jpeg is not None:  # the file's own JPEG of ``image``, in its own colours
-        from PIL import Image
-
-        with Image.open(io.BytesIO(jpeg)) as header:
-            space = b"/DeviceGray" if header.mode == "L" else b"/DeviceRGB"
-        return _stream(
-            head + b"/ColorSpace " + space + b" /BitsPerComponent 8", jpeg, b"/DCTDecode"
-        )
+    if encoded is not None:  # the file's own data of ``image``
+        space = b"/DeviceGray" if encoded.components == 1 else b"/DeviceRGB"
+        head += b"/ColorSpace " + space + b" /BitsPerComponent 8"
+        if encoded.parms:
+            head += b" /DecodeParms " + encoded.parms
+        return _stream(head, encoded.data, encoded.filter)
     if _is_bilevel(image):
         g4 = _group4(image)
         if g4 is not None:

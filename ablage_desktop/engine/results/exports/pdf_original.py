@@ -35,15 +35,14 @@ from typing import TYPE_CHECKING, Any
 from ablage_desktop import __version__
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.intake.documents import (
-    Document,
     DocumentType,
     IntakeLimits,
     PageImage,
     open_document,
 )
-from ablage_desktop.engine.intake.resolution import EXIF_ORIENTATION
 from ablage_desktop.engine.results.document import OcrDocument, OcrPage
 from ablage_desktop.engine.results.exports import pdfa as pdfa_parts
+from ablage_desktop.engine.results.exports.file_images import file_image
 from ablage_desktop.engine.results.exports.invisible_text import take_off_invisible_text
 from ablage_desktop.engine.results.exports.pdf import Sheet, build_pdf, build_text_layers
 from ablage_desktop.engine.results.exports.placement import clean_name, exportable_pages
@@ -100,8 +99,8 @@ def render_pdf_from_file(
                     image = source.page(page.index)
                 yield image
 
-        jpegs = _kept_jpegs(source, drawn)
-        built = build_pdf(document, drawn, images(), jpegs) if drawn else None
+        encoded = {page.index: data for page in drawn if (data := file_image(source, page))}
+        built = build_pdf(document, drawn, images(), encoded) if drawn else None
         if original is None:
             assert built is not None
             return built
@@ -111,31 +110,6 @@ def render_pdf_from_file(
             original.close()
         with lock:
             source.close()
-
-
-def _kept_jpegs(source: Document, pages: list[OcrPage]) -> dict[int, bytes]:
-    """A JPEG file's bytes for its page, where the page read is its image as the file holds it
-    (no turn by its EXIF orientation, no rescaling, grey or RGB, the whole file there): kept
-    as it is, not compressed a second time, as a scanned PDF's page is kept."""
-    from PIL import Image
-
-    if source.type is not DocumentType.JPEG or source.page_count != 1 or source.damage:
-        return {}
-    page = next((page for page in pages if page.index == 0), None)
-    if page is None:
-        return {}
-    try:
-        with Image.open(source.path) as image:
-            unchanged = (
-                image.format == "JPEG"
-                and image.mode in ("L", "RGB")
-                and image.getexif().get(EXIF_ORIENTATION, 1) == 1
-                and image.size == (page.width, page.height)
-            )
-        return {0: source.path.read_bytes()} if unchanged else {}
-    except OSError as exc:
-        log.info("%s is compressed again for its PDF: %s", source.path.name, exc)
-        return {}
 
 
 def _open_original(path: Path, passwords: tuple[str, ...]) -> pikepdf.Pdf | None:
