@@ -201,3 +201,24 @@ def test_a_png_scan_goes_in_losslessly_as_its_file_compresses_it(tmp_path: Path,
         assert image.Filter == "/FlateDecode"
         assert pikepdf.PdfImage(image).as_pil_image().tobytes() == scan.tobytes()
     assert pdfa.validate_written(io.BytesIO(exported), "2b").passed
+
+
+def test_a_pdf_qpdf_fails_on_is_drawn_from_its_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged file pdfium read but qpdf stumbles over: the export is still made, as it was
+    before pages were kept, from the renders."""
+    from ablage_desktop.engine.results.exports import pdf_original
+
+    def stumble(*_: object) -> bytes:
+        raise pikepdf.PdfError("object 7 0 has an unexpected type")
+
+    monkeypatch.setattr(pdf_original, "_on_original", stumble)
+    path = scanned_pdf(tmp_path / "scan.pdf")
+    document = read_as_tesseract_would(path)
+
+    exported = render_pdf_from_file(document, LIMITS)
+
+    text, _ = character_places(exported)
+    assert sorted(text.split()) == sorted(" ".join(ROWS).split())
+    assert pdfa.validate_written(io.BytesIO(exported), "2b").passed

@@ -65,7 +65,7 @@ def render_pdf_from_file(
     render_lock: AbstractContextManager[object] | None = None,
 ) -> bytes:
     """``document`` as a searchable PDF: a PDF's pages kept, the others' drawn from their
-    images read again from the file.
+    images read again from the file (a JPEG's or PNG's own data kept, ``file_images``).
 
     ``limits`` must be those the recognition used (``pdf_dpi`` above all), since the boxes are
     in pixels of those images. Pages are decoded one at a time, under ``render_lock`` when
@@ -104,7 +104,12 @@ def render_pdf_from_file(
         if original is None:
             assert built is not None
             return built
-        return _on_original(original, document, ocr_pages, {page.index for page in drawn}, built)
+        try:
+            return _on_original(original, document, ocr_pages, {p.index for p in drawn}, built)
+        except Exception as exc:  # qpdf on a damaged file: any of its errors, the same remedy
+            log.warning("The pages of %s are drawn from their images: %s", name, exc)
+            drawn = ocr_pages
+            return build_pdf(document, drawn, images())
     finally:
         if original is not None:
             original.close()
@@ -192,9 +197,11 @@ def _on_original(
     import pikepdf
 
     grafted = [page for page in pages if page.index not in drawn and page.backend != TEXT_LAYER]
-    sheets = [_sheet(original.pages[page.index], page) for page in grafted]
+    sheets = {page.index: _sheet(original.pages[page.index], page) for page in grafted}
     with contextlib.ExitStack() as stack:
-        layers = _opened(stack, build_text_layers(grafted, sheets) if grafted else None)
+        layers = _opened(
+            stack, build_text_layers(grafted, list(sheets.values())) if grafted else None
+        )
         made = _opened(stack, built)
         result = stack.enter_context(pikepdf.new())
         layer_pages, made_pages = (
@@ -207,7 +214,7 @@ def _on_original(
                 continue
             result.pages.append(original.pages[page.index])
             if page.backend != TEXT_LAYER:
-                _lay_over(result, result.pages[-1], next(layer_pages), sheets[grafted.index(page)])
+                _lay_over(result, result.pages[-1], next(layer_pages), sheets[page.index])
         _describe(result, original, document)
         return _saved(result, document.document.name)
 
