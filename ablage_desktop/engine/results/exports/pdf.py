@@ -21,9 +21,9 @@ width, as ``placement.placed_lines`` describes (the same placement as hOCR).
 
 Images: a page whose pixels are all black or white is stored losslessly as CCITT Group 4, as
 fax and archive scanners store it; the page of a JPEG or PNG file as the file compresses it
-(``file_images``); any other page as JPEG, quality 85. The PDF is written by
-hand (PDF 1.7, no dependency beyond Pillow), as PDF/A-2b, the format archives keep (``pdfa``:
-its metadata and colour profile).
+(``file_images``); any other page as JPEG, quality 85. The PDF is written by hand (PDF 1.7, no
+dependency beyond Pillow), as PDF/A-2b, the format archives keep (``pdfa``: its metadata and
+colour profile).
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ from ablage_desktop.engine.results.exports.placement import (
 if TYPE_CHECKING:
     from PIL import Image
 
+PRODUCER = f"ablage-desktop {__version__}"
+CREATOR = "Ablage Desktop"
 DEFAULT_DPI = 300.0
 JPEG_QUALITY = 85
 BASELINE_RISE = -glyphless.DESCENT / glyphless.UNITS_PER_EM
@@ -99,11 +101,7 @@ def build_pdf(
         data = (encoded or {}).get(page.index)
         kids.append(_page(pdf, page_tree, font, page, image, lines[page.index], codes, data))
     _page_tree(pdf, page_tree, kids)
-    title, producer, creator = (
-        clean_name(document.document.name),
-        f"ablage-desktop {__version__}",
-        "Ablage Desktop",
-    )
+    title, producer, creator = clean_name(document.document.name), PRODUCER, CREATOR
     # PDF/A-2b (``pdfa``): the metadata says so, with the information dictionary's text, and
     # the output intent gives the page images' device colours their meaning.
     metadata = pdf.add(

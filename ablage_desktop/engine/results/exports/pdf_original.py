@@ -32,7 +32,6 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ablage_desktop import __version__
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.intake.documents import (
     DocumentType,
@@ -44,7 +43,13 @@ from ablage_desktop.engine.results.document import OcrDocument, OcrPage
 from ablage_desktop.engine.results.exports import pdfa as pdfa_parts
 from ablage_desktop.engine.results.exports.file_images import file_image
 from ablage_desktop.engine.results.exports.invisible_text import take_off_invisible_text
-from ablage_desktop.engine.results.exports.pdf import Sheet, build_pdf, build_text_layers
+from ablage_desktop.engine.results.exports.pdf import (
+    CREATOR,
+    PRODUCER,
+    Sheet,
+    build_pdf,
+    build_text_layers,
+)
 from ablage_desktop.engine.results.exports.placement import clean_name, exportable_pages
 from ablage_desktop.engine.text.text_layer import BACKEND as TEXT_LAYER
 
@@ -53,8 +58,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PRODUCER = f"ablage-desktop {__version__}"
-CREATOR = "Ablage Desktop"
 KEPT_INFO = ("/Title", "/Author", "/Subject", "/Keywords")
 """What the original's document information says of it, carried into the export."""
 
