@@ -25,24 +25,35 @@ def wait_for(path: Path, seconds: float = 90.0) -> None:
         time.sleep(0.2)
 
 
+def quick_watch(folder: Path) -> Path:
+    """A configuration that looks at the folders twice a second and reads a file once it has
+    stood still 1.5 s (the defaults: 2 s and 3 s)."""
+    config = folder / "watch.yaml"
+    config.write_text("intake:\n  watch_poll_s: 0.5\n  watch_settle_s: 1.5\n", encoding="utf-8")
+    return config
+
+
 def test_documents_that_arrive_are_read_whole_and_ctrl_c_stops(tmp_path: Path) -> None:
+    """A file written with pauses shorter than the settle time is read once, whole."""
     inbox, out = tmp_path / "scans", tmp_path / "text"
     inbox.mkdir()
     text_page(("Rechnung 4711",)).save(inbox / "there-before.png", dpi=(300, 300))
     cli = start_cli(
+        "--config", quick_watch(tmp_path),
         "--store", tmp_path / "archive.sqlite", "ocr", "--watch", inbox,
         "--backend", "tesseract", "--format", "json", "--out", out,
         cwd=tmp_path, stderr=tmp_path / "stderr.log",
     )  # fmt: skip
     try:
         wait_for(out / "there-before.json")
-        # A scanner writing a two-page PDF over a few seconds, pausing between its parts.
+        # A scanner writing a two-page PDF over two seconds, pausing between its parts (for
+        # a third of the time the file must stand still: 1.5 s).
         data = pdf_bytes([text_page((f"Seite {n} von 2",)) for n in (1, 2)])
         with (inbox / "scan.pdf").open("wb") as handle:
             for start in range(0, len(data), len(data) // 4 + 1):
                 handle.write(data[start : start + len(data) // 4 + 1])
                 handle.flush()
-                time.sleep(1.0)
+                time.sleep(0.5)
         wait_for(out / "scan.json")
         cli.send_signal(signal.SIGINT)
         try:
@@ -95,6 +106,7 @@ def test_fields_of_each_arriving_form_stream_onto_stdout_as_one_table(tmp_path: 
 
     form("first.pdf", "100,00")
     cli = start_cli(
+        "--config", quick_watch(tmp_path),
         "--store", tmp_path / "archive.sqlite", "ocr", "--watch", inbox, "--pages", "2",
         "--area", "page=0,0,100,40%", "--area", "amount=0,40,100,80%",
         "--backend", "tesseract", "--format", "csv", "--out", "-",

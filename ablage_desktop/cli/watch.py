@@ -31,9 +31,6 @@ from ablage_desktop.engine import (
     folder_error,
 )
 
-WATCH_POLL_S = 2.0
-"""How often the folders are looked at."""
-
 
 def watch_refusal(args: argparse.Namespace, store: Store | None) -> str | None:
     """Why watching cannot start, in words; None where it can."""
@@ -71,7 +68,8 @@ def watch(
     """Read the documents arriving in ``args.paths`` until stopped; what was read (counts and
     failures). Ctrl-C or SIGTERM while waiting ends it; while reading, they reach the
     caller as for any batch (the batch then waits in the archive for ``ocr --resume``)."""
-    arrivals = Arrivals(tuple(Path(path) for path in args.paths))
+    intake = engine.config.intake
+    arrivals = Arrivals(tuple(Path(path) for path in args.paths), intake.watch_settle_s)
     folders = ", ".join(display_line(path) for path in args.paths)
     print(
         f"Watching {folders}: documents that arrive are read once they stop growing "
@@ -85,7 +83,7 @@ def watch(
         try:
             ready = arrivals.poll(time.monotonic())
             if not ready:
-                time.sleep(WATCH_POLL_S)
+                time.sleep(intake.watch_poll_s)
                 continue
         except KeyboardInterrupt:  # waiting: the way to stop (Terminated is one too)
             progress.clear()

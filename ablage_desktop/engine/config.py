@@ -20,6 +20,7 @@ from pydantic import BaseModel, ByteSize, ConfigDict, Field, ValidationError, mo
 from ablage_desktop.engine.backends import REGISTRY
 from ablage_desktop.engine.backends.base import EngineOptions
 from ablage_desktop.engine.errors import ConfigError
+from ablage_desktop.engine.intake.arrivals import SETTLE_S
 from ablage_desktop.engine.intake.documents import IntakeLimits
 from ablage_desktop.engine.preprocess.settings import PreprocessingSettings
 
@@ -118,6 +119,12 @@ class Intake(_Section):
     pdf_passwords: list[str] = Field(default_factory=list, repr=False)
     """Passwords tried, in turn, on a PDF that asks for one (a payslip, a statement): keep a
     configuration file that holds them private; ``ocr --password`` adds one for a run."""
+    watch_settle_s: float = Field(SETTLE_S, ge=0.1, le=3600)
+    """How long a document arriving in a watched folder (``ocr --watch``, File > Watch a
+    folder) must stay as it is before it is read: longer than the pauses of a scanner that
+    writes a page at a time over a network share."""
+    watch_poll_s: float = Field(2.0, ge=0.1, le=600)
+    """How often the watched folders are looked at."""
 
     def limits(self) -> IntakeLimits:
         return IntakeLimits(

@@ -26,8 +26,6 @@ SETTINGS_KEY = "watched_folders"
 SINCE_KEY = "watched_since"
 """When the folders were last looked at (seconds since the epoch): at the next start, what
 arrived after it is read, not what was there before."""
-POLL_MS = 2000
-"""How often the folders are looked at."""
 SAVE_SINCE_S = 60.0
 """How far the watermark moves on, with nothing arrived, before it is saved again: a start
 after a crash reads again at most what arrived in the last minute (answered from the archive)."""
@@ -36,14 +34,19 @@ after a crash reads again at most what arrived in the last minute (answered from
 class WatchedFolders(QObject):
     """The folders watched, their arrivals queued in the window, and the menu that sets them."""
 
-    def __init__(self, window: MainWindow, poll_ms: int = POLL_MS, settle_s: float | None = None):
+    def __init__(
+        self, window: MainWindow, poll_s: float | None = None, settle_s: float | None = None
+    ):
+        """``poll_s`` and ``settle_s``: the configuration's ``intake.watch_poll_s`` and
+        ``intake.watch_settle_s`` where not given."""
         super().__init__(window)
+        intake = window.bridge.engine.config.intake
         self._window = window
-        self._settle_s = settle_s
+        self._settle_s = intake.watch_settle_s if settle_s is None else settle_s
         self._arrivals: Arrivals | None = None
         self._polling = False
         self.timer = QTimer(self)
-        self.timer.setInterval(poll_ms)
+        self.timer.setInterval(round(1000 * (intake.watch_poll_s if poll_s is None else poll_s)))
         self.timer.timeout.connect(self._poll)
         self.label = QLabel(window)
         saved = window.settings.value(SETTINGS_KEY, []) or []
@@ -100,8 +103,7 @@ class WatchedFolders(QObject):
             self.timer.stop()
             self.label.hide()
             return
-        settle = {} if self._settle_s is None else {"settle_s": self._settle_s}
-        self._arrivals = Arrivals(folders, since=self._since, **settle)
+        self._arrivals = Arrivals(folders, self._settle_s, since=self._since)
         names = ", ".join(Path(folder).name or folder for folder in self.folders)
         self.label.setText(self.tr("Watching: {0}").format(names))
         self.label.setToolTip("\n".join(display(folder) for folder in self.folders))

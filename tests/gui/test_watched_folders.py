@@ -24,7 +24,7 @@ def quick_watcher(window: MainWindow) -> WatchedFolders:
     """The window's watcher, looking every 100 ms and waiting half a second for a file to
     stand still (the shipped 2 s and 3 s are for scanners)."""
     window.watched.timer.stop()
-    window.watched = WatchedFolders(window, poll_ms=100, settle_s=0.5)
+    window.watched = WatchedFolders(window, poll_s=0.1, settle_s=0.5)
     return window.watched
 
 

@@ -26,6 +26,8 @@ def page(tmp_path: Path) -> Path:
         ("intake:\n  decode_timeout_s: .inf\n", "finite number"),
         ("intake:\n  decode_timeout_s: .nan\n", "finite number"),
         ("management:\n  keep_alive_s: .inf\n", "finite number"),
+        ("intake:\n  watch_poll_s: 0\n", "greater than or equal to 0.1"),  # a busy loop
+        ("intake:\n  watch_settle_s: .nan\n", "finite number"),
         ("models:\n  tesseract:\n    instances: 100000\n", "less than or equal to 64"),
     ],
 )
