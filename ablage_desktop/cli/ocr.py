@@ -145,8 +145,8 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "--format",
         choices=EXPORT_FORMATS,
         help=f"output format: text (the default, {DEFAULT_FORMAT}), Markdown, JSON, hOCR, ALTO "
-        "XML (as libraries keep it), a searchable PDF, or CSV (a row a page: with --area its "
-        "fields, else its text)",
+        "XML (as libraries keep it), a searchable PDF (PDF/A-2b, a PDF's own pages kept), or "
+        "CSV (a row a page: with --area its fields, else its text)",
     )
     ocr.add_argument(
         "--running-text",
