@@ -53,7 +53,8 @@ def read_as_tesseract_would(path: Path, turns: int = 0) -> OcrDocument:
         OcrLine(text, 0.9, (width // 10, top, width // 2, top + 40))
         for text, top in zip(ROWS, tops, strict=True)
     )
-    # boxes are given in the scan's pixels: the upright page's, turned back
+    # the boxes stand in the scan's pixels (within the upright page's sides where it was
+    # read turned): both exports compared place the same lines, wherever they are
     page = OcrPage(0, *image.size, "tesseract", 0.1, "\n".join(ROWS), lines, turns=turns)
     return OcrDocument(path, pages=[page])
 
