@@ -44,6 +44,7 @@ def test_documents_that_arrive_are_read_whole_and_ctrl_c_stops(tmp_path: Path) -
         "--backend", "tesseract", "--format", "json", "--out", out,
         cwd=tmp_path, stderr=tmp_path / "stderr.log",
     )  # fmt: skip
+    next_line = stdout_lines(cli)
     try:
         wait_for(out / "there-before.json")
         # A scanner writing a two-page PDF over two seconds, pausing between its parts (for
@@ -54,10 +55,12 @@ def test_documents_that_arrive_are_read_whole_and_ctrl_c_stops(tmp_path: Path) -
                 handle.write(data[start : start + len(data) // 4 + 1])
                 handle.flush()
                 time.sleep(0.5)
-        wait_for(out / "scan.json")
+        # Ctrl-C once both arrivals' summaries are out, the command back to watching: sent
+        # as soon as scan.json was there, it came while the batch was ending (exit 130).
+        lines = summaries(next_line, 2)
         cli.send_signal(signal.SIGINT)
         try:
-            stdout, _ = cli.communicate(timeout=TIMEOUT_S)
+            cli.wait(timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:  # where it stands, to tell why
             cli.send_signal(signal.SIGUSR1)
             time.sleep(2.0)
@@ -72,6 +75,7 @@ def test_documents_that_arrive_are_read_whole_and_ctrl_c_stops(tmp_path: Path) -
     scan = json.loads((out / "scan.json").read_text(encoding="utf-8"))
     assert scan["error"] is None  # read once whole, never while it grew
     assert [page["text"].split()[:2] for page in scan["pages"]] == [["Seite", "1"], ["Seite", "2"]]
+    stdout = "".join([*lines, *iter(next_line, None)])
     assert stdout.count("1 document(s) done, 0 failed") == 2
     assert "stopped watching" in (tmp_path / "stderr.log").read_text(encoding="utf-8")
 
@@ -90,6 +94,16 @@ def stdout_lines(cli: subprocess.Popen[str]) -> Callable[[], str | None]:
 
     threading.Thread(target=pump, daemon=True).start()
     return lambda: lines.get(timeout=90.0)
+
+
+def summaries(next_line: Callable[[], str | None], count: int) -> list[str]:
+    """The lines on stdout until ``count`` batches' summaries have come."""
+    lines: list[str] = []
+    while sum("document(s) done" in line for line in lines) < count:
+        line = next_line()
+        assert line is not None, f"the command ended after {lines}"
+        lines.append(line)
+    return lines
 
 
 def test_fields_of_each_arriving_form_stream_onto_stdout_as_one_table(tmp_path: Path) -> None:
