@@ -208,3 +208,41 @@ def test_sigusr1_writes_where_every_thread_stands_and_the_command_goes_on(tmp_pa
     assert "watch.py" in stacks
     assert "stopped watching" in stacks
     assert cli.returncode == 0
+
+
+def test_ctrl_c_while_an_arrival_is_read_interrupts_its_batch_and_as_it_ends_stops_the_watch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the command's own process: Ctrl-C during a batch reaches the caller (the batch
+    waits for ``ocr --resume``, exit 130); one that comes as a finished batch's summary is
+    written stops the watch as one while waiting does."""
+    from ablage_desktop import cli
+    from ablage_desktop.cli import watch as watching
+    from ablage_desktop.cli.progress import Progress
+    from ablage_desktop.engine import CancelToken, Engine, load_config
+
+    inbox = tmp_path / "scans"
+    inbox.mkdir()
+    text_page(("Rechnung 4711",)).save(inbox / "scan.png", dpi=(300, 300))
+    args = cli.build_parser().parse_args(
+        ["ocr", "--watch", str(inbox), "--backend", "tesseract", "--out", str(tmp_path / "out")]
+    )
+    engine = Engine(load_config([quick_watch(tmp_path)]), footprints=tmp_path / "fp.json")
+
+    def ctrl_c(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        monkeypatch.setattr(watching, "read_plans", ctrl_c)
+        with pytest.raises(KeyboardInterrupt):
+            watching.watch(args, engine, CancelToken(), Progress(io.StringIO(), quiet=True))
+        monkeypatch.undo()
+        monkeypatch.setattr(watching, "print_summary", ctrl_c)
+        try:
+            total = watching.watch(args, engine, CancelToken(), Progress(io.StringIO(), quiet=True))
+        except KeyboardInterrupt:  # a failure of this test, not a stop of the whole run
+            pytest.fail("a Ctrl-C as a finished batch's summary was written left the watch")
+    finally:
+        engine.close()
+
+    assert total.done == 1 and not total.failed

@@ -66,8 +66,9 @@ def watch(
     args: argparse.Namespace, engine: Engine, cancel: CancelToken, progress: Progress
 ) -> Tally:
     """Read the documents arriving in ``args.paths`` until stopped; what was read (counts and
-    failures). Ctrl-C or SIGTERM while waiting ends it; while reading, they reach the
-    caller as for any batch (the batch then waits in the archive for ``ocr --resume``)."""
+    failures). Ctrl-C or SIGTERM while no batch is being read ends it; while one is, they
+    reach the caller as for any batch (the batch then waits in the archive for
+    ``ocr --resume``)."""
     intake = engine.config.intake
     arrivals = Arrivals(tuple(Path(path) for path in args.paths), intake.watch_settle_s)
     folders = ", ".join(display_line(path) for path in args.paths)
@@ -79,18 +80,30 @@ def watch(
     total = Tally()
     delivery = Delivery.of(args)
     stream = StdoutWriter(sys.stdout.buffer, delivery.fmt, engine) if delivery.to_stdout else None
-    while True:
-        try:
+    batch = _Batch()
+    # The whole loop in the try: a Ctrl-C between two batches (as one's summary is written, or
+    # on the way back to waiting) stops the watch as one while waiting does; seen by the
+    # caller, it said "interrupted" of a batch that was done (exit 130).
+    try:
+        while True:
             ready = arrivals.poll(time.monotonic())
             if not ready:
                 time.sleep(intake.watch_poll_s)
                 continue
-        except KeyboardInterrupt:  # waiting: the way to stop (Terminated is one too)
-            progress.clear()
-            print("ablage-desktop: stopped watching", file=sys.stderr)
-            return total
-        arrived = argparse.Namespace(**{**vars(args), "paths": ready})
-        _read(arrived, engine, cancel, progress, total, stream)
+            arrived = argparse.Namespace(**{**vars(args), "paths": ready})
+            _read(arrived, engine, cancel, progress, total, stream, batch)
+    except KeyboardInterrupt:  # the way to stop (Terminated is one too)
+        if batch.reading:
+            raise  # a batch stopped half way: the caller keeps it for ``ocr --resume``
+        progress.clear()
+        print("ablage-desktop: stopped watching", file=sys.stderr)
+        return total
+
+
+@dataclasses.dataclass
+class _Batch:
+    reading: bool = False
+    """Whether documents are being read (a stop then interrupts their batch)."""
 
 
 def _read(
@@ -100,6 +113,7 @@ def _read(
     progress: Progress,
     total: Tally,
     stream: StdoutWriter | None,
+    batch: _Batch,
 ) -> None:
     """Read the documents that arrived, write their results (onto the watch's one ``stream``
     where the results go to stdout), say how it went."""
@@ -116,7 +130,9 @@ def _read(
         tally.add(document)
         total.add(document)
 
+    batch.reading = True
     read_plans(plans, inputs, engine, cancel, done)
+    batch.reading = False
     progress.clear()
     out = "stdout" if stream is not None else plans[0].delivery.out
     said = sys.stderr if stream is not None else sys.stdout  # beside the progress, not the results
