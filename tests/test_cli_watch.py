@@ -232,12 +232,20 @@ def test_ctrl_c_while_an_arrival_is_read_interrupts_its_batch_and_as_it_ends_sto
     def ctrl_c(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
+    real, made = watching.Arrivals, []
+
+    def arrivals(*given: object, **named: object) -> object:
+        made.append(real(*given, **named))  # type: ignore[arg-type]
+        return made[-1]
+
     try:
+        monkeypatch.setattr(watching, "Arrivals", arrivals)
         monkeypatch.setattr(watching, "read_plans", ctrl_c)
         with pytest.raises(KeyboardInterrupt):
             watching.watch(args, engine, CancelToken(), Progress(io.StringIO(), quiet=True))
         monkeypatch.undo()
         monkeypatch.setattr(watching, "print_summary", ctrl_c)
+        monkeypatch.setattr(watching, "Arrivals", arrivals)
         try:
             total = watching.watch(args, engine, CancelToken(), Progress(io.StringIO(), quiet=True))
         except KeyboardInterrupt:  # a failure of this test, not a stop of the whole run
@@ -246,3 +254,4 @@ def test_ctrl_c_while_an_arrival_is_read_interrupts_its_batch_and_as_it_ends_sto
         engine.close()
 
     assert total.done == 1 and not total.failed
+    assert [watch.settle_s for watch in made] == [1.5, 1.5]  # the configuration's

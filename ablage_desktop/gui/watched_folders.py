@@ -34,19 +34,17 @@ after a crash reads again at most what arrived in the last minute (answered from
 class WatchedFolders(QObject):
     """The folders watched, their arrivals queued in the window, and the menu that sets them."""
 
-    def __init__(
-        self, window: MainWindow, poll_s: float | None = None, settle_s: float | None = None
-    ):
-        """``poll_s`` and ``settle_s``: the configuration's ``intake.watch_poll_s`` and
-        ``intake.watch_settle_s`` where not given."""
+    def __init__(self, window: MainWindow) -> None:
+        """How often it looks and how long a file must stand still: the configuration's
+        ``intake.watch_poll_s`` and ``intake.watch_settle_s``."""
         super().__init__(window)
         intake = window.bridge.engine.config.intake
         self._window = window
-        self._settle_s = intake.watch_settle_s if settle_s is None else settle_s
+        self._settle_s = intake.watch_settle_s
         self._arrivals: Arrivals | None = None
         self._polling = False
         self.timer = QTimer(self)
-        self.timer.setInterval(round(1000 * (intake.watch_poll_s if poll_s is None else poll_s)))
+        self.timer.setInterval(round(1000 * intake.watch_poll_s))
         self.timer.timeout.connect(self._poll)
         self.label = QLabel(window)
         saved = window.settings.value(SETTINGS_KEY, []) or []

@@ -10,21 +10,26 @@ from pytestqt.qtbot import QtBot
 from samples import jpeg_bytes, text_page
 from windows import open_window
 
+from ablage_desktop.engine import load_config
 from ablage_desktop.gui.main_window import MainWindow
 from ablage_desktop.gui.watched_folders import SETTINGS_KEY, SINCE_KEY, WatchedFolders
 
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    with open_window(qtbot, tmp_path, store=tmp_path / "archive.sqlite3") as main:
+    """A window whose configuration looks at watched folders every 100 ms and reads a file
+    once it has stood still half a second (the shipped 2 s and 3 s are for scanners)."""
+    quick = tmp_path / "quick.yaml"
+    quick.write_text("intake:\n  watch_poll_s: 0.1\n  watch_settle_s: 0.5\n", encoding="utf-8")
+    config = load_config([quick])
+    with open_window(qtbot, tmp_path, config, store=tmp_path / "archive.sqlite3") as main:
         yield main
 
 
 def quick_watcher(window: MainWindow) -> WatchedFolders:
-    """The window's watcher, looking every 100 ms and waiting half a second for a file to
-    stand still (the shipped 2 s and 3 s are for scanners)."""
+    """The window's watcher made again, as at the window's next start."""
     window.watched.timer.stop()
-    window.watched = WatchedFolders(window, poll_s=0.1, settle_s=0.5)
+    window.watched = WatchedFolders(window)
     return window.watched
 
 
@@ -39,6 +44,13 @@ def watching(window: MainWindow, folder: Path) -> tuple[Path, WatchedFolders]:
 
 def queued(window: MainWindow) -> list[str]:
     return [Path(entry.path).name for entry in window.queue.entries]
+
+
+def test_the_watcher_looks_and_waits_as_configured(window: MainWindow, tmp_path: Path) -> None:
+    _, watcher = watching(window, tmp_path)
+
+    assert watcher.timer.interval() == 100
+    assert watcher._arrivals is not None and watcher._arrivals.settle_s == 0.5
 
 
 def test_a_scan_that_arrives_is_read_once_it_stopped_growing(

@@ -257,5 +257,18 @@ class PdfDocument(Document):
         image = pdf_text.render(page, scale, grey=objects.achromatic)
         return image, scale * 72, layer
 
+    def holds_text(self, index: int) -> bool:
+        """Whether page ``index`` holds characters of its own, seen or not (a scanner's
+        invisible OCR among them): the searchable PDF keeps such a page only without them."""
+        page = self._pdf[index]
+        try:
+            text = page.get_textpage()
+            try:
+                return bool(text.count_chars() > 0)
+            finally:
+                text.close()
+        finally:
+            page.close()
+
     def close(self) -> None:
         self._pdf.close()

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.intake.documents import (
+    Document,
     DocumentType,
     IntakeLimits,
     PageImage,
@@ -94,7 +95,7 @@ def render_pdf_from_file(
             )
         if source.type is DocumentType.PDF:
             original = _open_original(document.document, limits.pdf_passwords)
-        drawn = _drawn_pages(ocr_pages, original, document.document, limits, lock)
+        drawn = _drawn_pages(ocr_pages, original, source, lock)
 
         def images() -> Iterable[PageImage]:
             for page in drawn:
@@ -142,50 +143,26 @@ def _open_original(path: Path, passwords: tuple[str, ...]) -> pikepdf.Pdf | None
 def _drawn_pages(
     pages: list[OcrPage],
     original: pikepdf.Pdf | None,
-    path: Path,
-    limits: IntakeLimits,
+    source: Document,
     lock: AbstractContextManager[object],
 ) -> list[OcrPage]:
     """The pages drawn from their images: all where the original is not kept; else those
     OCRed that show text of their own that is seen, or whose /UserUnit scales their space. An
     earlier OCR's invisible text is taken off the original's page (``invisible_text``)."""
-    if original is None:
+    from ablage_desktop.engine.intake.pdf_document import PdfDocument  # a PDF's, when there is one
+
+    if original is None or not isinstance(source, PdfDocument):
         return list(pages)
-    ocred = [page for page in pages if page.backend != TEXT_LAYER]
     if len(original.pages) <= max((page.index for page in pages), default=-1):
         return list(pages)  # qpdf sees fewer pages than pdfium did: draw them all
-    with lock:
-        holding_text = _pages_holding_text(path, limits.pdf_passwords, [p.index for p in ocred])
-    return [
-        page
-        for page in ocred
-        if "/UserUnit" in original.pages[page.index].obj
-        or (
-            page.index in holding_text
-            and not take_off_invisible_text(original, original.pages[page.index])
-        )
-    ]
-
-
-def _pages_holding_text(path: Path, passwords: tuple[str, ...], indices: list[int]) -> set[int]:
-    """Which of the pages ``indices`` hold text of their own, visible or not (pdfium: the
-    caller holds the render lock)."""
-    from ablage_desktop.engine.intake.pdf_document import open_pdf
-
-    if not indices:
-        return set()
-    pdf, _ = open_pdf(path, passwords)
-    try:
-        found = set()
-        for index in indices:
-            page = pdf[index]
-            with contextlib.closing(page.get_textpage()) as text:
-                if text.count_chars() > 0:
-                    found.add(index)
-            page.close()
-        return found
-    finally:
-        pdf.close()
+    drawn = []
+    for page in (page for page in pages if page.backend != TEXT_LAYER):
+        kept = original.pages[page.index]
+        with lock:  # pdfium's, the file opened for the export
+            holds_text = source.holds_text(page.index)
+        if "/UserUnit" in kept.obj or (holds_text and not take_off_invisible_text(original, kept)):
+            drawn.append(page)
+    return drawn
 
 
 def _on_original(

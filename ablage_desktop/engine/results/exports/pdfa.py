@@ -17,10 +17,10 @@ monitor class, 588 bytes), made once and carried as bytes: lcms stamps the momen
 profile, and the same reading should give the same file. PDF/A-2 takes ICC profiles before
 version 5.
 
-A PDF that keeps pages of a born-digital original as they were (``pdf._with_original_pages``)
-claims nothing: its pages are the original's, whatever they hold. Checked with pikepdf's PDF/A
-validator, which approves only what it knows to conform to veraPDF's rules
-(``tests/engine/test_exports.py``).
+A PDF's own pages kept under the text (``pdf_original``) may hold anything: that file is saved
+by pikepdf's ``pdfa.save`` with this profile, and claims PDF/A only where pikepdf's validator
+(an allowlist over veraPDF's rules) passes what was written. That validator also checks this
+module's files in ``tests/engine/test_exports.py``.
 """
 
 from __future__ import annotations
