@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # user's Linux machine the same pin from PyPI is the CUDA build.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: run test lint bench clean screenshot translations gpu-wheels
+.PHONY: run test test-slow lint bench clean screenshot translations gpu-wheels
 
 # Surya runs in an environment of its own (its pins clash with the app's; docs/ARCHITECTURE.md).
 SURYA_VENV ?= .venv-surya
@@ -36,8 +36,15 @@ lint: $(STAMP)
 # Two worker processes, each test module kept on one worker (its module-scoped fixtures, a
 # model server or a tiny model, are made once); PYTEST_WORKERS=0 runs them in this process.
 PYTEST_WORKERS ?= 2
+PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope
+# `make test` leaves out the tests marked slow (Surya's worker and model server, Docling's
+# converter and the benchmarks run end to end, every engine on the data set's pages, the
+# reliability runs of hundreds of pages): `make test-slow` runs those. CI runs both.
 test: lint $(SURYA_STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
+
+test-slow: $(SURYA_STAMP)
+	$(PYTEST) -m slow $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m ablage_desktop bench --data ../shared/data --peers $(ARGS)

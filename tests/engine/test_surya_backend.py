@@ -44,7 +44,8 @@ from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.jobs import OcrRequest
 
 NAME = "surya"
-pytestmark = [needs_surya, pytest.mark.usefixtures("surya_on_one_thread")]
+# Slow: every test starts Surya's worker and its model server, torch in each.
+pytestmark = [needs_surya, pytest.mark.usefixtures("surya_on_one_thread"), pytest.mark.slow]
 
 
 @pytest.fixture

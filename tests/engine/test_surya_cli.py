@@ -22,7 +22,8 @@ from cli_process import run_cli
 from tiny_surya import config_file, gone, model_servers, needs_surya, page_file, started_by_surya
 
 NAME = "surya"
-pytestmark = [needs_surya, pytest.mark.usefixtures("surya_on_one_thread")]
+# Slow: every test starts Surya's worker and its model server, torch in each.
+pytestmark = [needs_surya, pytest.mark.usefixtures("surya_on_one_thread"), pytest.mark.slow]
 
 
 def test_bench_measures_surya_with_the_memory_of_its_worker_and_server(

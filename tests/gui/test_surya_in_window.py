@@ -17,7 +17,8 @@ from windows import open_window
 from ablage_desktop.engine import load_config
 from ablage_desktop.gui.main_window import MainWindow
 
-pytestmark = [needs_surya, pytest.mark.usefixtures("surya_on_one_thread")]
+# Slow: every test starts Surya's worker and its model server, torch in each.
+pytestmark = [needs_surya, pytest.mark.usefixtures("surya_on_one_thread"), pytest.mark.slow]
 
 
 @pytest.fixture

@@ -65,6 +65,7 @@ def ocr_command(store: Path, events_file: Path, out: Path, *arguments: str) -> l
     return [*command, "--store", str(store), "--events", str(events_file), "--out", str(out)]
 
 
+@pytest.mark.slow  # a batch of many pages read, killed and read again
 def test_a_killed_batch_resumes_without_reading_committed_pages_again(tmp_path: Path) -> None:
     document = long_tiff(tmp_path / "stapel.tif")
     other = tmp_path / "brief.png"

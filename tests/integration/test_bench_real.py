@@ -42,6 +42,7 @@ def corpus(data_dir: Path, tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow  # every engine and peer on real pages
 def test_bench_cli_measures_tesseract_and_its_peers(data_dir: Path, tmp_path: Path, capsys) -> None:
     record, chart = tmp_path / "out" / "bench.json", tmp_path / "out" / "bench.png"
     argv = ["bench", "--data", str(corpus(data_dir, tmp_path)), "--backend", "tesseract"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from born_digital import REPORT_HEADING, REPORT_LEFT, REPORT_RIGHT, pdf_bytes, report_page
 from cli_process import run_cli
 
@@ -20,6 +21,7 @@ from ablage_desktop.engine.core import EngineCore
 from ablage_desktop.engine.models.download import download_target
 
 
+@pytest.mark.slow  # Docling's converter started by the command
 def test_a_named_docling_reads_a_born_digital_pdf_from_its_own_text(tmp_path: Path) -> None:
     source = tmp_path / "bericht.pdf"
     source.write_bytes(pdf_bytes([report_page(right_first=True)]))
@@ -41,6 +43,7 @@ def test_a_named_docling_reads_a_born_digital_pdf_from_its_own_text(tmp_path: Pa
     assert all(line["confidence"] == 1.0 for line in page["lines"])
 
 
+@pytest.mark.slow
 def test_bench_measures_docling_on_a_born_digital_pdf(tmp_path: Path) -> None:
     source = tmp_path / "bericht.pdf"
     source.write_bytes(pdf_bytes([report_page(), report_page(right_first=False)]))
