@@ -3,7 +3,10 @@ cores, a page read alone on a session with every core, each counted in the memor
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -29,6 +32,32 @@ def test_the_cores_are_shared_out_among_the_sessions() -> None:
     assert chosen[THREADS] == 3
     alone = rapidocr_params(RapidOcrOptions(engine="rapidocr", instances=2), threads=0)
     assert THREADS not in alone
+
+
+RESTRICTED = f"""
+import json, os
+os.sched_setaffinity(0, {{min(os.sched_getaffinity(0))}})
+from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions, rapidocr_params
+from ablage_desktop.engine.backends.tesseract import TesseractOptions
+
+options = RapidOcrOptions(engine="rapidocr")
+print(json.dumps([
+    options.instances,
+    rapidocr_params(options).get("{THREADS}"),
+    TesseractOptions(engine="tesseract").instances,
+]))
+"""
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs a process with two cores")
+def test_a_process_given_one_core_reads_one_page_at_a_time_on_one_thread() -> None:
+    """As in a container given one core of the machine (``docker run --cpuset-cpus``): the
+    defaults follow the cores the process may use, not the machine's count."""
+    found = subprocess.run(
+        [sys.executable, "-c", RESTRICTED], capture_output=True, text=True, check=True
+    )
+
+    assert json.loads(found.stdout) == [1, 1, 1]
 
 
 def test_each_session_counts_its_page_in_the_estimate() -> None:

@@ -17,7 +17,6 @@ import functools
 import importlib.util
 import logging
 import math
-import os
 import queue
 import threading
 import time
@@ -50,6 +49,7 @@ from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
 from ablage_desktop.engine.results.document import OcrLine, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.cores import cores_if_restricted, usable_cores
 from ablage_desktop.engine.text.layout import in_reading_order
 
 log = logging.getLogger(__name__)
@@ -82,8 +82,9 @@ class RapidOcrOptions(EngineOptions):
     """Turn lines it judges upside down before recognising them. Off by default: on upright
     pages it flips some long lines into garbage (CER 0.12 -> 0.00 on an English prose page)."""
     threads: int = Field(0, ge=0)
-    """onnxruntime threads per session; 0: the cores shared out among the instances."""
-    instances: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)), ge=1, le=16)
+    """onnxruntime threads per session; 0: the cores shared out among the instances (the cores
+    this process may use, ``run/cores.py``)."""
+    instances: int = Field(default_factory=lambda: min(2, usable_cores()), ge=1, le=16)
     """Pages read at once, each on a session of its own with its share of the cores and
     costing a page's memory (``page_bytes``); with more than one (and ``threads`` 0), a page
     read alone gets one more session, with every core."""
@@ -128,9 +129,9 @@ def shares_cores(options: RapidOcrOptions) -> bool:
 
 def session_threads(options: RapidOcrOptions) -> int:
     """onnxruntime threads of each of the sessions that read pages side by side (0: every
-    core, onnxruntime's own choice)."""
+    core: onnxruntime's own choice, or the cores this process is restricted to)."""
     if shares_cores(options):
-        return max(1, (os.cpu_count() or 1) // options.instances)
+        return max(1, usable_cores() // options.instances)
     return options.threads
 
 
@@ -148,6 +149,7 @@ def rapidocr_params(options: RapidOcrOptions, threads: int | None = None) -> dic
         params["Det.limit_side_len"] = options.detection_side
     if threads is None:
         threads = session_threads(options)
+    threads = threads or cores_if_restricted()
     if threads:
         params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
     return params

@@ -39,6 +39,7 @@ from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
 from ablage_desktop.engine.results.document import Box, OcrLine, OcrPage, OcrWord
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.cores import usable_cores
 from ablage_desktop.engine.text.layout import in_reading_order
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class TesseractOptions(EngineOptions):
     """Tesseract language codes joined by '+', e.g. deu+eng."""
     tessdata: Path | None = None
     """Folder holding <lang>.traineddata; found automatically when empty."""
-    instances: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)), ge=1, le=64)
+    instances: int = Field(default_factory=lambda: min(2, usable_cores()), ge=1, le=64)
     """Pages recognised at once, one API instance (about 100 MB) each."""
     page_segmentation: int = Field(3, ge=0, le=13)
     """Tesseract's --psm: 3 finds columns and blocks by itself."""
