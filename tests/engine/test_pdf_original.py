@@ -204,6 +204,83 @@ def test_a_png_scan_goes_in_losslessly_as_its_file_compresses_it(tmp_path: Path,
     assert pdfa.validate_written(io.BytesIO(exported), "2b").passed
 
 
+def png_image_data(path: Path) -> bytes:
+    """The zlib data of a PNG's image: its IDAT chunks' contents, joined."""
+    data, at, parts = path.read_bytes(), 8, []
+    while at < len(data):
+        length, kind = int.from_bytes(data[at : at + 4]), data[at + 4 : at + 8]
+        if kind == b"IDAT":
+            parts.append(data[at + 8 : at + 8 + length])
+        at += 12 + length
+    return b"".join(parts)
+
+
+@pytest.mark.parametrize(("colours", "bits"), [(40, 8), (12, 4)])
+def test_a_palette_png_goes_in_as_its_file_holds_it(
+    tmp_path: Path, colours: int, bits: int
+) -> None:
+    """A scan saved in a few colours: its palette and its indices as they stand (/Indexed)."""
+    path = tmp_path / "form.png"
+    text_page(ROWS, size=(1400, 900)).convert("RGB").quantize(colours).save(path)
+    document = read_as_tesseract_would(path)
+
+    exported = render_pdf_from_file(document, LIMITS)
+
+    with pikepdf.open(io.BytesIO(exported)) as export, Image.open(path) as scan:
+        (image,) = export.pages[0].get_images(recursive=False).values()
+        assert image.ColorSpace[0] == "/Indexed" and image.BitsPerComponent == bits
+        assert image.read_raw_bytes() == png_image_data(path)
+        shown = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
+        assert shown.tobytes() == scan.convert("RGB").tobytes()
+    assert pdfa.validate_written(io.BytesIO(exported), "2b").passed
+
+
+def noisy_colour_page() -> Image.Image:
+    """A colour scan: the page's print on paper whose every pixel differs a little."""
+    import numpy as np
+
+    page = np.asarray(text_page(ROWS, size=(700, 450)).convert("RGB"), dtype=np.int16)
+    grain = np.random.default_rng(7).integers(-6, 7, page.shape)
+    return Image.fromarray(np.clip(page + grain, 0, 255).astype(np.uint8), "RGB")
+
+
+@pytest.mark.parametrize(
+    ("name", "compression", "filter_name"),
+    [
+        ("grey.tif", "tiff_lzw", "/FlateDecode"),
+        ("colour.tif", "tiff_adobe_deflate", "/FlateDecode"),
+        ("few colours.tif", "tiff_lzw", "/FlateDecode"),
+        ("colour.bmp", None, "/FlateDecode"),
+        ("photo.tif", "jpeg", "/DCTDecode"),
+    ],
+)
+def test_a_page_compressed_without_loss_stays_so_and_a_jpeg_in_a_tiff_stays_a_jpeg(
+    tmp_path: Path, name: str, compression: str | None, filter_name: str
+) -> None:
+    """A grey or colour TIFF scan became a JPEG of quality 85; now the PDF shows the very
+    pixels read (in a palette where the page has 256 colours or fewer). A TIFF that holds a
+    JPEG was lossy already: a JPEG it stays."""
+    path = tmp_path / name
+    image = noisy_colour_page()
+    if name.startswith("grey"):
+        image = image.convert("L")
+    elif name.startswith("few"):
+        image = text_page(ROWS, size=(700, 450)).convert("RGB")
+    image.save(path, **({"compression": compression} if compression else {}))
+    document = read_as_tesseract_would(path)
+
+    exported = render_pdf_from_file(document, LIMITS)
+
+    with pikepdf.open(io.BytesIO(exported)) as export, open_document(path, LIMITS) as source:
+        (stored,) = export.pages[0].get_images(recursive=False).values()
+        read = source.page(0).image
+        shown = pikepdf.PdfImage(stored).as_pil_image().convert(read.mode)
+        assert stored.Filter == filter_name
+        assert (shown.tobytes() == read.tobytes()) is (filter_name == "/FlateDecode")
+        assert isinstance(stored.ColorSpace, pikepdf.Array) is name.startswith("few")
+    assert pdfa.validate_written(io.BytesIO(exported), "2b").passed
+
+
 def test_a_pdf_qpdf_fails_on_is_drawn_from_its_renders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

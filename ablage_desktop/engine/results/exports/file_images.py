@@ -1,32 +1,45 @@
 """A page's image as its file compresses it, for the searchable PDF to take as it is.
 
 A JPEG goes in as its bytes (DCTDecode); a PNG as the zlib data of its image with the row
-filters it has (FlateDecode with the PNG predictors, which PDF shares with PNG). Either way the
-scan is not compressed a second time: before, every page became a JPEG of quality 85, lossy
-again for a JPEG and lossy at all for a lossless PNG. OCRmyPDF (through img2pdf) and
-Tesseract's own PDF keep the file's image so too.
+filters it has (FlateDecode with the PNG predictors, which PDF shares with PNG; a palette
+image in its palette, ``/Indexed``). Either way the scan is not compressed a second time:
+before, every page became a JPEG of quality 85, lossy again for a JPEG and lossy at all for a
+lossless PNG. OCRmyPDF (through img2pdf) and Tesseract's own PDF keep the file's image so too.
 
-Only where the page read is the file's image as it stands: one image, 8-bit grey or RGB, not
-turned by an EXIF orientation, not rescaled (its pixels made square), not cut short; a PNG
-not interlaced and not animated. Any other page is compressed as before
-(``pdf._image_xobject``).
+Only where the page read is the file's image as it stands: one image, 8-bit grey or RGB or a
+palette without transparency, not turned by an EXIF orientation, not rescaled (its pixels made
+square), not cut short; a PNG not interlaced and not animated. Any other page of a file
+compressed without loss (PNG, TIFF but JPEG-in-TIFF, BMP, GIF) stays without loss
+(``lossless``: as a PNG would hold it, in a palette where it has 256 colours or fewer); the
+rest are compressed as before (``pdf._image_xobject``).
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import struct
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ablage_desktop.engine.intake.documents import Document, DocumentType
 from ablage_desktop.engine.intake.resolution import EXIF_ORIENTATION
 from ablage_desktop.engine.results.document import OcrPage
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 log = logging.getLogger(__name__)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-GREY, RGB = 0, 2
+GREY, RGB, PALETTE = 0, 2, 3
 """PNG colour types."""
+LOSSLESS_TYPES = frozenset(
+    {DocumentType.PNG, DocumentType.TIFF, DocumentType.BMP, DocumentType.GIF}
+)
+"""Files whose images are compressed without loss (a TIFF's page may be a JPEG: looked at)."""
+JPEG_IN_TIFF = frozenset({"jpeg", "tiff_jpeg"})
+"""Pillow's names of the TIFF compressions that are JPEG."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +49,13 @@ class Encoded:
     filter: bytes
     data: bytes
     components: int
-    """1: grey, 3: RGB."""
+    """1: grey or a palette's index, 3: RGB."""
     parms: bytes = b""
     """The stream's /DecodeParms dictionary, if any."""
+    palette: bytes = b""
+    """A palette image's colours, RGB triples (empty: none)."""
+    depth: int = 8
+    """Bits per component (per index for a palette)."""
 
 
 def file_image(source: Document, page: OcrPage) -> Encoded | None:
@@ -55,12 +72,13 @@ def file_image(source: Document, page: OcrPage) -> Encoded | None:
         with Image.open(source.path) as image:
             unchanged = (
                 image.format in ("JPEG", "PNG")
-                and image.mode in ("L", "RGB")
+                and image.mode in ("L", "RGB", "P")
+                and "transparency" not in image.info
                 and not getattr(image, "is_animated", False)
                 and image.getexif().get(EXIF_ORIENTATION, 1) == 1
                 and image.size == (page.width, page.height)
             )
-            components = 1 if image.mode == "L" else 3
+            components = 3 if image.mode == "RGB" else 1
         if not unchanged:
             return None
         data = source.path.read_bytes()
@@ -72,11 +90,61 @@ def file_image(source: Document, page: OcrPage) -> Encoded | None:
     return _png(data, (page.width, page.height))
 
 
+def keeps_losslessly(source: Document, page: OcrPage) -> bool:
+    """Whether ``page`` of ``source`` came from an image compressed without loss, which its
+    PDF should not make lossy (a grey or colour TIFF scan became a JPEG of quality 85)."""
+    from PIL import Image
+
+    if source.type not in LOSSLESS_TYPES:
+        return False
+    if source.type is not DocumentType.TIFF:
+        return True
+    try:
+        with Image.open(source.path) as image:
+            image.seek(page.index)
+            return image.info.get("compression") not in JPEG_IN_TIFF
+    except (OSError, EOFError, ValueError) as exc:
+        log.info("The compression of %s is not known, JPEG for its PDF: %s", source.path.name, exc)
+        return False
+
+
+def lossless(image: Image.Image) -> Encoded:
+    """``image`` compressed without loss as a PNG holds it (zlib under the row filters
+    Pillow's encoder chose): in its palette, or in one of its colours where it has 256 or
+    fewer (a form printed in a few colours, a screenshot), else grey or RGB."""
+    if image.mode not in ("L", "RGB", "P"):
+        image = image.convert("RGB")
+    if image.mode == "RGB" and (colours := image.getcolors(256)) is not None:
+        image = _in_palette(image, [colour for _, colour in colours])
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    encoded = _png(buffer.getvalue(), image.size)
+    if encoded is None:  # Pillow writes what ``_png`` reads: a broken promise, not a file
+        raise AssertionError(f"Pillow's PNG of a {image.mode} image has no image data")
+    return encoded
+
+
+def _in_palette(image: Image.Image, colours: list[tuple[int, int, int]]) -> Image.Image:
+    """``image`` as indices into ``colours``, every one of its colours among them, exactly."""
+    import numpy as np
+    from PIL import Image
+
+    rgb = np.asarray(image, dtype=np.uint32)
+    packed = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    table = np.array(sorted((r << 16) | (g << 8) | b for r, g, b in colours), dtype=np.uint32)
+    indices = np.searchsorted(table, packed).astype(np.uint8)
+    indexed = Image.frombytes("P", image.size, indices.tobytes())
+    palette = np.stack([(table >> 16) & 255, (table >> 8) & 255, table & 255], axis=1)
+    indexed.putpalette(palette.astype(np.uint8).tobytes())
+    return indexed
+
+
 def _png(data: bytes, size: tuple[int, int]) -> Encoded | None:
     """The zlib data of a PNG's image and the predictors that undo its row filters."""
     if not data.startswith(PNG_SIGNATURE):
         return None
     header: tuple[int, ...] | None = None
+    palette = b""
     parts: list[bytes] = []
     at = len(PNG_SIGNATURE)
     while at + 8 <= len(data):
@@ -86,6 +154,8 @@ def _png(data: bytes, size: tuple[int, int]) -> Encoded | None:
             return None  # cut short
         if kind == b"IHDR" and length == 13:
             header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"PLTE" and length % 3 == 0:
+            palette = body
         elif kind == b"IDAT":
             parts.append(body)
         elif kind == b"IEND":
@@ -94,11 +164,17 @@ def _png(data: bytes, size: tuple[int, int]) -> Encoded | None:
     if header is None or not parts:
         return None
     width, height, depth, colour, _, _, interlace = header
-    if (width, height) != size or depth != 8 or interlace or colour not in (GREY, RGB):
+    if (width, height) != size or interlace:
         return None
-    components = 1 if colour == GREY else 3
-    parms = b"<< /Predictor 15 /Colors %d /BitsPerComponent 8 /Columns %d >>" % (
+    if colour == PALETTE and depth in (1, 2, 4, 8) and 0 < len(palette) <= 3 << depth:
+        components = 1
+    elif colour in (GREY, RGB) and depth == 8:
+        components, palette = (1 if colour == GREY else 3), b""
+    else:
+        return None
+    parms = b"<< /Predictor 15 /Colors %d /BitsPerComponent %d /Columns %d >>" % (
         components,
+        depth,
         width,
     )
-    return Encoded(b"/FlateDecode", b"".join(parts), components, parms)
+    return Encoded(b"/FlateDecode", b"".join(parts), components, parms, palette, depth)

@@ -21,9 +21,10 @@ width, as ``placement.placed_lines`` describes (the same placement as hOCR).
 
 Images: a page whose pixels are all black or white is stored losslessly as CCITT Group 4, as
 fax and archive scanners store it; the page of a JPEG or PNG file as the file compresses it
-(``file_images``); any other page as JPEG, quality 85. The PDF is written by hand (PDF 1.7, no
-dependency beyond Pillow), as PDF/A-2b, the format archives keep (``pdfa``: its metadata and
-colour profile).
+(``file_images``); any other page of a file compressed without loss (a grey or colour TIFF
+scan) without loss too, as a PNG holds it; any other page as JPEG, quality 85. The PDF is
+written by hand (PDF 1.7, no dependency beyond Pillow), as PDF/A-2b, the format archives keep
+(``pdfa``: its metadata and colour profile).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,7 @@ from ablage_desktop import __version__
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.results.document import OcrDocument, OcrPage
-from ablage_desktop.engine.results.exports import glyphless, pdfa
+from ablage_desktop.engine.results.exports import file_images, glyphless, pdfa
 from ablage_desktop.engine.results.exports.file_images import Encoded
 from ablage_desktop.engine.results.exports.placement import (
     PlacedLine,
@@ -88,9 +89,11 @@ def build_pdf(
     pages: list[OcrPage],
     images: Iterable[PageImage],
     encoded: Mapping[int, Encoded] | None = None,
+    lossless: Collection[int] = (),
 ) -> bytes:
     """The searchable PDF/A of ``pages``, each drawn from its image of ``images``; a page of
-    ``encoded`` (by index) takes that data, its file's (``file_images``), as it is."""
+    ``encoded`` (by index) takes that data, its file's (``file_images``), as it is, one of
+    ``lossless`` (by index) is compressed without loss, any other as a JPEG."""
     lines = {page.index: _upright_lines(page) for page in pages}  # turned back in ``_text_ops``
     codes = _CharacterCodes(line.text for page_lines in lines.values() for line in page_lines)
     pdf = _Writer()
@@ -99,7 +102,8 @@ def build_pdf(
     kids: list[int] = []
     for page, image in zip(pages, images, strict=True):
         data = (encoded or {}).get(page.index)
-        kids.append(_page(pdf, page_tree, font, page, image, lines[page.index], codes, data))
+        keep = page.index in lossless
+        kids.append(_page(pdf, page_tree, font, page, image, lines[page.index], codes, data, keep))
     _page_tree(pdf, page_tree, kids)
     title, producer, creator = clean_name(document.document.name), PRODUCER, CREATOR
     # PDF/A-2b (``pdfa``): the metadata says so, with the information dictionary's text, and
@@ -173,11 +177,12 @@ def _page(
     image: PageImage,
     lines: list[PlacedLine],
     codes: _CharacterCodes,
-    encoded: Encoded | None = None,
+    encoded: Encoded | None,
+    lossless: bool,
 ) -> int:
     dpi = image.dpi if image.dpi and image.dpi > 0 else DEFAULT_DPI
     width_pt, height_pt = image.width * 72 / dpi, image.height * 72 / dpi
-    xobject = pdf.add(_image_xobject(image.image, encoded))
+    xobject = pdf.add(_image_xobject(image.image, encoded, lossless))
     sheet = Sheet.of_scan(width_pt, height_pt, page.turns)
     ops = [b"q %s 0 0 %s 0 0 cm /Im0 Do Q" % (_num(width_pt), _num(height_pt))]
     ops += _text_ops(page, lines, codes, sheet)
@@ -273,11 +278,18 @@ def _turned_back(turns: int, width: float, height: float) -> tuple[float, ...]:
     }[turns]
 
 
-def _image_xobject(image: Image.Image, encoded: Encoded | None = None) -> bytes:
+def _image_xobject(
+    image: Image.Image, encoded: Encoded | None = None, lossless: bool = False
+) -> bytes:
     head = b"/Type /XObject /Subtype /Image /Width %d /Height %d " % (image.width, image.height)
-    if encoded is not None:  # the file's own data of ``image``
+    if encoded is None and lossless and not _is_bilevel(image):
+        encoded = file_images.lossless(image)
+    if encoded is not None:  # the file's own data of ``image``, or its lossless PNG's
         space = b"/DeviceGray" if encoded.components == 1 else b"/DeviceRGB"
-        head += b"/ColorSpace " + space + b" /BitsPerComponent 8"
+        if encoded.palette:
+            colours = len(encoded.palette) // 3
+            space = b"[/Indexed /DeviceRGB %d <%s>]" % (colours - 1, encoded.palette.hex().encode())
+        head += b"/ColorSpace " + space + b" /BitsPerComponent %d" % encoded.depth
         if encoded.parms:
             head += b" /DecodeParms " + encoded.parms
         return _stream(head, encoded.data, encoded.filter)
