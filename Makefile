@@ -38,8 +38,8 @@ lint: $(STAMP)
 PYTEST_WORKERS ?= 2
 PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope
 # `make test` leaves out the tests marked slow (Surya's worker and model server, Docling's
-# converter and the benchmarks run end to end, every engine on the data set's pages, the
-# reliability runs of hundreds of pages): `make test-slow` runs those. CI runs both.
+# converter and the benchmarks run end to end, every engine on the data set's pages):
+# `make test-slow` runs those. CI runs both.
 test: lint $(SURYA_STAMP)
 	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
