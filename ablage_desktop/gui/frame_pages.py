@@ -5,12 +5,12 @@ same form: the person frames the invoice number on one page, and the page's menu
 place on every page of the document or of every document read in the queue, as ``ocr --area``
 does on the command line (the frame in per cent of the page, so a page scanned at another
 resolution gives the same place; the words whose middle is in it; a page lying the other way
-turned upright first; a page read from its PDF text layer cut from it). The pages come one
-after the other into a table, a row a page, while the batch thread reads them (after any
-batch queued before); the table is copied as tab-separated rows, which a spreadsheet pastes
-into cells, or saved as CSV (``render_csv``, with the byte order mark Excel needs). Closing
-the table stops the reading before its next page. Nothing of it goes into the archive: it is
-not the pages' reading.
+turned upright first; a page read from its PDF text layer cut from it). The pages come into a
+table, a row a page, while the batch thread reads them, a few pages of a document at a time
+(after any batch queued before); the table is copied as tab-separated rows, which a
+spreadsheet pastes into cells, or saved as CSV (``render_csv``, with the byte order mark Excel
+needs). Closing the table stops the reading before its next page. Nothing of it goes into
+the archive: it is not the pages' reading.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ablage_desktop.engine import (
+    CancelToken,
     Engine,
     OcrDocument,
     OcrPage,
@@ -61,6 +62,10 @@ if TYPE_CHECKING:
 
 UNSURE_ALPHA = 90
 """How strongly a value the engine was unsure of is shaded in its box's colour."""
+PAGES_A_REQUEST = 4
+"""Pages of a document read in one request, side by side as a batch reads them: a request a
+page opened the document for each and read one page at a time (12 pages of a PDF took 1.7
+times as long with Tesseract, 1.9 times with RapidOCR); their rows come together."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -86,28 +91,36 @@ def read_every_page(
     area: PageArea,
     backend: str,
     languages: str | None,
+    cancel: CancelToken,
 ) -> Iterator[PageField]:
-    """``area`` of each page of ``documents`` (each file and its number of pages), one
-    request a page (so each comes as soon as it is read, and a cancel stops before the
-    next); a page that fails says why and the next is read."""
+    """``area`` of each page of ``documents`` (each file and its number of pages), a request
+    for each ``PAGES_A_REQUEST`` pages of a document; ``cancel`` stops the reading before
+    its next page. A page that fails says why and the next is read."""
     for path, pages in documents:
-        for index in range(pages):
+        for first in range(0, pages, PAGES_A_REQUEST):
+            if cancel.cancelled:
+                return
+            last = min(first + PAGES_A_REQUEST, pages)
             request = OcrRequest(
                 [path],
                 backend=backend,
                 languages=languages,
                 archive=False,
                 areas=(area,),
-                pages=PageSelection(((index + 1, index + 1),)),
+                pages=PageSelection(((first + 1, last),)),
             )
             try:
-                (document,) = engine.ocr(request)
+                (document,) = engine.ocr(request, cancel)
             except AblageError as exc:  # the engine itself (not loaded): no page will read
-                yield PageField(path, index, None, describe(exc)[1])
+                yield PageField(path, first, None, describe(exc)[1])
                 return
-            read = document.pages[0] if document.pages else None
+            read = {page.index: page for page in document.pages}
             why = document.error.message if document.error is not None else ""
-            yield PageField(path, index, read, "" if read is not None else why)
+            for index in range(first, last):
+                if cancel.cancelled and index not in read:
+                    return  # the pages read before the cancel have come
+                page = read.get(index)
+                yield PageField(path, index, page, "" if page is not None else why)
 
 
 class FramePages(QObject):
@@ -160,6 +173,7 @@ class FramePages(QObject):
             PageArea.in_percent(area, page.width, page.height, page.turns),
             backend,
             languages,
+            dialog.stopped,
             on_item=dialog.add,
             on_finished=dialog.reading_ended,
             on_error=dialog.failed,
@@ -195,6 +209,8 @@ class FramePagesDialog(QDialog):
         self.pages = sum(pages for _, pages in documents)
         self.backend = backend
         self.task: Task | None = None
+        self.stopped = CancelToken()
+        """Cancelled as the dialog closes: the reading stops before its next page."""
         self.fields: list[PageField] = []
         self.ended = False
         """The reading has ended (the dialog may go: no page will come to it any more)."""
@@ -333,6 +349,7 @@ class FramePagesDialog(QDialog):
         any more (the page being read still does)."""
         if self.task is not None:
             self.task.cancel()
+        self.stopped.cancel()
         if self.ended:
             self.deleteLater()
         super().closeEvent(event)

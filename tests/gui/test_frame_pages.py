@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
@@ -20,8 +21,23 @@ from test_area_actions import frame_row
 from test_main_window import BATCH_TIMEOUT_MS, choose_backend
 from windows import open_window
 
-from ablage_desktop.engine import OcrLine, OcrPage
-from ablage_desktop.gui.frame_pages import FramePagesDialog, PageField
+from ablage_desktop.engine import (
+    CancelToken,
+    Engine,
+    OcrDocument,
+    OcrLine,
+    OcrPage,
+    OcrRequest,
+    PageArea,
+    PageSelection,
+    load_config,
+)
+from ablage_desktop.gui.frame_pages import (
+    PAGES_A_REQUEST,
+    FramePagesDialog,
+    PageField,
+    read_every_page,
+)
 from ablage_desktop.gui.main_window import MainWindow
 
 TOTALS = ("123.45", "99.00", "7.50")
@@ -98,6 +114,51 @@ def test_the_total_framed_on_one_form_is_read_on_every_page_into_a_table(
         assert window.queue.entries[0].result is before  # the reading stays as it was
         assert not window.queue.entries[0].edited
         dialog.close()
+
+
+def test_the_pages_are_read_a_few_at_a_time_in_order_and_a_cancel_stops_before_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six forms in one PDF: two requests (four pages, then two), every page a row in order;
+    a second reading cancelled as its first row comes gives the rows of the pages read with
+    it and asks for no more. (A cancel during a request: the window's test below.)"""
+    totals = [f"{n}.00" for n in range(PAGES_A_REQUEST + 2)]
+    scan = tmp_path / "stapel.pdf"
+    scan.write_bytes(pdf_bytes([form(total) for total in totals], dpi=300))
+    area = PageArea(0, 0, 100, 100, unit="%")
+    requests: list[OcrRequest] = []
+    engine = Engine(load_config([]), footprints=tmp_path / "footprints.json")
+    ocr = engine.ocr
+
+    def counted(request: OcrRequest, cancel: CancelToken | None = None) -> Iterator[OcrDocument]:
+        requests.append(request)
+        return ocr(request, cancel)
+
+    monkeypatch.setattr(engine, "ocr", counted)
+    try:
+        every = list(read_every_page(engine, [(scan, 6)], area, "tesseract", None, CancelToken()))
+        cancel = CancelToken()
+        stopped = []
+        for field in read_every_page(engine, [(scan, 6)], area, "tesseract", None, cancel):
+            stopped.append(field)
+            cancel.cancel()
+    finally:
+        engine.close()
+
+    assert [(field.index, field.failure) for field in every] == [(n, "") for n in range(6)]
+    texts = [field.page.text if field.page else "" for field in every]
+    assert all(
+        f"Total amount {total} EUR" in text for total, text in zip(totals, texts, strict=True)
+    )
+    # pages 1-4 and 5-6, then the cancelled reading's first four only
+    assert [request.pages for request in requests] == [
+        PageSelection(((1, 4),)),
+        PageSelection(((5, 6),)),
+        PageSelection(((1, 4),)),
+    ]
+    assert [(field.index, field.failure) for field in stopped] == [
+        (n, "") for n in range(PAGES_A_REQUEST)
+    ]
 
 
 def test_closing_the_table_stops_the_reading_and_it_goes_once_its_last_page_came(
