@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ablage_desktop.engine.memory.cgroup import MemoryGroup
+
 log = logging.getLogger(__name__)
 
 
@@ -71,13 +73,19 @@ class MemoryProbe(Protocol):
 
 
 class SystemProbe:
-    """The real machine: psutil for RAM, torch (if loaded) and NVML for VRAM."""
+    """The real machine: psutil for RAM, within the limit of the app's cgroup where one is set
+    (a container's ``--memory``: ``cgroup.py``), torch (if loaded) and NVML for VRAM."""
 
-    def __init__(self, device_index: int = 0) -> None:
+    def __init__(
+        self, device_index: int = 0, group: MemoryGroup | None = None, own_group: bool = True
+    ) -> None:
+        """``group``: the cgroup whose limit counts; without one, this process's where
+        ``own_group``."""
         import psutil
 
         self._psutil = psutil
         self._process = psutil.Process()
+        self._group = group or (MemoryGroup.of_this_process() if own_group else None)
         self._device_index = device_index
         self._nvml_lock = threading.Lock()
         self._nvml_handle: object | None = None
@@ -86,6 +94,10 @@ class SystemProbe:
 
     def snapshot(self) -> MemorySnapshot:
         ram = self._psutil.virtual_memory()
+        ram_total, ram_available = int(ram.total), int(ram.available)
+        limited = self._group.read() if self._group is not None else None
+        if limited is not None and limited.limit < ram_total:
+            ram_total, ram_available = limited.limit, min(ram_available, limited.available)
         allocated = reserved = total = None
         cuda = loaded_cuda()
         if cuda is not None:
@@ -101,9 +113,9 @@ class SystemProbe:
         return MemorySnapshot(
             rss=int(self._process.memory_info().rss),
             workers_rss=self._workers_rss(),
-            ram_used=int(ram.total - ram.available),
-            ram_total=int(ram.total),
-            ram_available=int(ram.available),
+            ram_used=ram_total - ram_available,
+            ram_total=ram_total,
+            ram_available=ram_available,
             vram_allocated=allocated,
             vram_reserved=reserved,
             vram_used=used if used is not None else reserved,

@@ -1,0 +1,166 @@
+"""The memory limit of the app's cgroup (``engine/memory/cgroup.py``): a container's
+``--memory`` is the RAM the probe reports, not the machine's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from ablage_desktop.engine.memory.cgroup import MemoryGroup
+from ablage_desktop.engine.memory.probe import SystemProbe
+
+GIB = 1 << 30
+
+
+def write(folder: Path, **files: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name.replace("_", ".", 1)).write_text(text + "\n", encoding="ascii")
+
+
+def v2_tree(tmp_path: Path, limits: dict[str, str]) -> tuple[Path, Path]:
+    """``/proc/self/cgroup`` and a v2 hierarchy: the app in ``/user.slice/ablage.scope``,
+    ``limits`` the ``memory.max`` of each group by its path."""
+    root = tmp_path / "cgroup"
+    for path, limit in limits.items():
+        write(
+            root / path.strip("/"),
+            memory_max=limit,
+            memory_current=str(3 * GIB),
+            memory_stat=f"anon {2 * GIB}\ninactive_file {GIB}\nactive_file 0",
+        )
+    proc = tmp_path / "proc-cgroup"
+    proc.write_text("0::/user.slice/ablage.scope\n", encoding="ascii")
+    return proc, root
+
+
+def test_a_v2_limit_counts_with_what_the_group_holds_but_its_file_cache(tmp_path: Path) -> None:
+    """A container (Podman, Docker on cgroup v2) given 4 GiB holding 3 GiB, 1 GiB of it file
+    cache the kernel may drop: 2 GiB held, 2 GiB left."""
+    proc, root = v2_tree(tmp_path, {"/": "max", "/user.slice/ablage.scope": str(4 * GIB)})
+
+    group = MemoryGroup.of_this_process(proc, root)
+
+    assert group is not None and group.folder == root / "user.slice" / "ablage.scope"
+    reading = group.read()
+    assert reading is not None
+    assert (reading.limit, reading.used, reading.available) == (4 * GIB, 2 * GIB, 2 * GIB)
+
+
+def test_v2_the_tightest_limit_on_the_way_to_the_root_counts(tmp_path: Path) -> None:
+    """systemd's ``MemoryMax`` on the slice, none on the app's own scope; a looser one above."""
+    proc, root = v2_tree(
+        tmp_path, {"/": "max", "/user.slice": str(6 * GIB), "/user.slice/ablage.scope": "max"}
+    )
+
+    group = MemoryGroup.of_this_process(proc, root)
+
+    assert group is not None and group.folder == root / "user.slice"
+    reading = group.read()
+    assert reading is not None
+    assert (reading.limit, reading.used, reading.available) == (6 * GIB, 2 * GIB, 4 * GIB)
+
+
+def test_v2_without_a_limit_anywhere_there_is_no_group(tmp_path: Path) -> None:
+    proc, root = v2_tree(
+        tmp_path, {"/": "max", "/user.slice": "max", "/user.slice/ablage.scope": "max"}
+    )
+
+    assert MemoryGroup.of_this_process(proc, root) is None
+
+
+@pytest.mark.parametrize("path", ["/docker/4711", "/"])
+def test_a_v1_containers_limit_is_found_by_its_path_or_at_the_mount(
+    tmp_path: Path, path: str
+) -> None:
+    """Docker on cgroup v1: the container's group by its path, or (its own cgroup namespace)
+    "/" with the group mounted at the controller's root; v1's "no limit" is a huge number."""
+    root = tmp_path / "cgroup"
+    memory = root / "memory"
+    write(memory, memory_limit_in_bytes="9223372036854771712")
+    container = memory / path.strip("/")
+    write(
+        container,
+        memory_limit_in_bytes=str(4 * GIB),
+        memory_usage_in_bytes=str(GIB + GIB // 2),
+        memory_stat=f"cache {GIB}\ninactive_file 0\ntotal_inactive_file {GIB // 2}",
+    )
+    proc = tmp_path / "proc-cgroup"
+    proc.write_text(f"5:cpu,cpuacct:{path}\n4:memory:{path}\n0::/\n", encoding="ascii")
+
+    group = MemoryGroup.of_this_process(proc, root)
+
+    assert group is not None and group.folder == container
+    reading = group.read()
+    assert reading is not None and (reading.limit, reading.used) == (4 * GIB, GIB)
+
+
+def test_the_probe_reports_the_groups_limit_as_the_ram_and_what_it_leaves_as_available(
+    tmp_path: Path,
+) -> None:
+    proc, root = v2_tree(tmp_path, {"/user.slice/ablage.scope": str(5 * GIB)})
+    group = MemoryGroup.of_this_process(proc, root)
+    assert group is not None
+
+    limited = SystemProbe(group=group).snapshot()
+    machine = SystemProbe(own_group=False).snapshot()
+
+    if machine.ram_total <= 5 * GIB:
+        pytest.skip("this machine has no more RAM than the limit")
+    assert limited.ram_total == 5 * GIB
+    assert limited.ram_available == min(3 * GIB, machine.ram_available)
+    assert limited.ram_used == limited.ram_total - limited.ram_available
+
+
+CHILD = """
+import json, os, sys
+from pathlib import Path
+try:
+    Path(sys.argv[1], "cgroup.procs").write_text(str(os.getpid()))
+except OSError:  # not allowed to join it: nothing to say
+    print("null")
+    sys.exit(0)
+from ablage_desktop.engine.memory.probe import SystemProbe
+snapshot = SystemProbe().snapshot()
+print(json.dumps([snapshot.ram_total, snapshot.ram_available]))
+"""
+
+
+def test_a_process_in_a_group_limited_to_3_gib_sees_3_gib() -> None:
+    """A real cgroup (where this user may make one: root on a machine with cgroups mounted),
+    as a container runtime makes it, and the app's probe in a process put into it."""
+    limit = 3 * GIB
+    for mount, limit_file in (
+        (Path("/sys/fs/cgroup/memory"), "memory.limit_in_bytes"),
+        (Path("/sys/fs/cgroup"), "memory.max"),
+    ):
+        folder = mount / f"ablage-test-{uuid.uuid4().hex[:8]}"
+        try:
+            folder.mkdir()
+        except OSError:
+            continue
+        try:
+            try:
+                (folder / limit_file).write_text(str(limit))
+            except OSError:
+                continue
+            found = subprocess.run(
+                [sys.executable, "-c", CHILD, str(folder)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+        finally:
+            folder.rmdir()
+        if json.loads(found.stdout) is None:
+            continue
+        total, available = json.loads(found.stdout)
+        assert total == limit
+        assert 0 < available < limit
+        return
+    pytest.skip("no cgroup with a memory limit can be made here (needs root and cgroups)")
