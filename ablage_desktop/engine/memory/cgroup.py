@@ -1,4 +1,4 @@
-"""The memory limit of the control group the app runs in: a container's ``--memory``.
+"""The limits of the control group the app runs in: a container's ``--memory`` and ``--cpus``.
 
 A process in a container limited to 4 GiB on a 64 GiB machine sees the machine's 64 GiB in
 ``/proc/meminfo`` (psutil): a budget drawn from it loads models until the kernel's OOM killer
@@ -9,11 +9,14 @@ kernel can drop aside (``inactive_file``), as ``docker stats`` counts it.
 Both cgroup versions: v2 (``memory.max``, ``memory.current``) and v1 (``memory`` controller,
 ``memory.limit_in_bytes``, ``memory.usage_in_bytes``). The group's folder is found once from
 ``/proc/self/cgroup``; the tightest limit on the way up to the root is the one that counts.
+The CPU time the group may use (``cpu_limit``) bounds the cores the app's threads are sized by
+(``run/cores.py``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,17 +84,11 @@ class MemoryGroup:
     ) -> MemoryGroup | None:
         """The group with the smallest limit from ``path`` up to ``mount`` (in a container
         with its own cgroup namespace, ``path`` is "/" and the mount is the group)."""
-        folder = mount / path.strip("/")
-        if not folder.is_dir():
-            folder = mount  # the path of another namespace: the mount is this process's
         best: tuple[int, Path] | None = None
-        while True:
+        for folder in _up_from(mount, path):
             limit = _limit(folder / limit_file)
             if limit is not None and (best is None or limit < best[0]):
                 best = (limit, folder)
-            if folder == mount or folder.parent == folder:
-                break
-            folder = folder.parent
         if best is None:
             return None
         return cls(best[1], limit_file, usage_file, cache_key)
@@ -116,12 +113,59 @@ class MemoryGroup:
         return GroupMemory(limit, max(0, usage - cache))
 
 
-def _limit(path: Path) -> int | None:
-    """The limit in ``path``; None for none ("max", v1's huge number) or no such file."""
+def cpu_limit(proc_cgroup: Path = PROC_CGROUP, root: Path = CGROUP_ROOT) -> float | None:
+    """The cores' worth of CPU time the app's cgroup may use in each period (``docker run
+    --cpus 2``: 2.0), the tightest up to the root; None where no group sets one. The group's
+    processes are throttled beyond it however many cores they see."""
     try:
-        text = path.read_text(encoding="ascii").strip()
+        lines = proc_cgroup.read_text(encoding="ascii").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
+    limits: list[float] = []
+    for line in lines:
+        number, controllers, path = [*line.split(":", 2), "", ""][:3]
+        if number == "0" and not controllers:  # v2: "max 100000" or "200000 100000"
+            for folder in _up_from(root, path):
+                quota, _, period = _text(folder / "cpu.max").partition(" ")
+                limits += _share(quota, period)
+        elif "cpu" in controllers.split(","):  # v1: -1 for none
+            for folder in _up_from(root / "cpu", path):
+                limits += _share(
+                    _text(folder / "cpu.cfs_quota_us"), _text(folder / "cpu.cfs_period_us")
+                )
+    return min(limits, default=None)
+
+
+def _share(quota: str, period: str) -> list[float]:
+    """``quota`` over ``period`` (microseconds), as a list of none or one."""
+    if not quota.isdigit() or not period.isdigit() or not int(period):
+        return []
+    return [int(quota) / int(period)] if int(quota) else []
+
+
+def _up_from(mount: Path, path: str) -> Iterator[Path]:
+    """The folders of the group at ``path`` and of those above it, up to ``mount`` (in a
+    container with its own cgroup namespace, ``path`` is "/" and the mount is the group)."""
+    folder = mount / path.strip("/")
+    if not folder.is_dir():
+        folder = mount  # the path of another namespace: the mount is this process's
+    while True:
+        yield folder
+        if folder == mount or folder.parent == folder:
+            return
+        folder = folder.parent
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _limit(path: Path) -> int | None:
+    """The limit in ``path``; None for none ("max", v1's huge number) or no such file."""
+    text = _text(path)
     if not text.isdigit():
         return None  # "max"
     value = int(text)

@@ -1,5 +1,6 @@
-"""The memory limit of the app's cgroup (``engine/memory/cgroup.py``): a container's
-``--memory`` is the RAM the probe reports, not the machine's."""
+"""The limits of the app's cgroup (``engine/memory/cgroup.py``): a container's ``--memory``
+is the RAM the probe reports, not the machine's, and its ``--cpus`` the cores the engines'
+threads are sized by."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ablage_desktop.engine.memory.cgroup import MemoryGroup
+from ablage_desktop.engine.memory.cgroup import MemoryGroup, cpu_limit
 from ablage_desktop.engine.memory.probe import SystemProbe
 
 GIB = 1 << 30
@@ -117,28 +118,53 @@ def test_the_probe_reports_the_groups_limit_as_the_ram_and_what_it_leaves_as_ava
     assert limited.ram_used == limited.ram_total - limited.ram_available
 
 
-CHILD = """
-import json, os, sys
+@pytest.mark.parametrize(
+    ("line", "files", "cores"),
+    [
+        ("0::/app", {"app/cpu.max": "200000 100000", "cpu.max": "max 100000"}, 2.0),
+        ("0::/app", {"app/cpu.max": "max 100000"}, None),
+        ("0::/app", {"app/cpu.max": "400000 100000", "cpu.max": "150000 100000"}, 1.5),
+        ("3:cpu,cpuacct:/docker/4711", {"cpu/docker/4711/cpu.cfs_quota_us": "-1"}, None),
+        (
+            "3:cpu,cpuacct:/",
+            {"cpu/cpu.cfs_quota_us": "250000", "cpu/cpu.cfs_period_us": "100000"},
+            2.5,
+        ),
+    ],
+)
+def test_the_cpu_time_the_group_may_use_is_its_tightest_quota_over_its_period(
+    tmp_path: Path, line: str, files: dict[str, str], cores: float | None
+) -> None:
+    """``docker run --cpus 2``: a quota of 200 ms each 100 ms; "max" or v1's -1: none."""
+    root = tmp_path / "cgroup"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text + "\n", encoding="ascii")
+    if "cpu.cfs_quota_us" in str(files) and "cpu/cpu.cfs_period_us" not in files:
+        for name in files:
+            (root / name).with_name("cpu.cfs_period_us").write_text("100000\n")
+    proc = tmp_path / "proc-cgroup"
+    proc.write_text(line + "\n", encoding="ascii")
+
+    assert cpu_limit(proc, root) == cores
+
+
+JOIN = """
+import os, sys
 from pathlib import Path
 try:
     Path(sys.argv[1], "cgroup.procs").write_text(str(os.getpid()))
 except OSError:  # not allowed to join it: nothing to say
     print("null")
     sys.exit(0)
-from ablage_desktop.engine.memory.probe import SystemProbe
-snapshot = SystemProbe().snapshot()
-print(json.dumps([snapshot.ram_total, snapshot.ram_available]))
 """
 
 
-def test_a_process_in_a_group_limited_to_3_gib_sees_3_gib() -> None:
-    """A real cgroup (where this user may make one: root on a machine with cgroups mounted),
-    as a container runtime makes it, and the app's probe in a process put into it."""
-    limit = 3 * GIB
-    for mount, limit_file in (
-        (Path("/sys/fs/cgroup/memory"), "memory.limit_in_bytes"),
-        (Path("/sys/fs/cgroup"), "memory.max"),
-    ):
+def in_real_group(settings: dict[Path, tuple[str, str]], code: str) -> object:
+    """What ``code`` prints (JSON) in a process put into a new cgroup under one of the
+    ``settings``' mounts, with its file set to its value (as a container runtime makes it);
+    skips where this user cannot make one (it needs root and cgroups mounted)."""
+    for mount, (name, value) in settings.items():
         folder = mount / f"ablage-test-{uuid.uuid4().hex[:8]}"
         try:
             folder.mkdir()
@@ -146,21 +172,52 @@ def test_a_process_in_a_group_limited_to_3_gib_sees_3_gib() -> None:
             continue
         try:
             try:
-                (folder / limit_file).write_text(str(limit))
+                (folder / name).write_text(value)
             except OSError:
                 continue
             found = subprocess.run(
-                [sys.executable, "-c", CHILD, str(folder)],
+                [sys.executable, "-c", JOIN + code, str(folder)],
                 capture_output=True,
                 text=True,
                 check=True,
             )
         finally:
             folder.rmdir()
-        if json.loads(found.stdout) is None:
-            continue
-        total, available = json.loads(found.stdout)
-        assert total == limit
-        assert 0 < available < limit
-        return
-    pytest.skip("no cgroup with a memory limit can be made here (needs root and cgroups)")
+        printed = json.loads(found.stdout)
+        if printed is not None:
+            return printed
+    pytest.skip("no cgroup with a limit can be made here (needs root and cgroups mounted)")
+
+
+def test_a_process_in_a_group_limited_to_3_gib_sees_3_gib() -> None:
+    limit = 3 * GIB
+    total, available = in_real_group(  # type: ignore[misc]
+        {
+            Path("/sys/fs/cgroup/memory"): ("memory.limit_in_bytes", str(limit)),
+            Path("/sys/fs/cgroup"): ("memory.max", str(limit)),
+        },
+        "from ablage_desktop.engine.memory.probe import SystemProbe\n"
+        "s = SystemProbe().snapshot()\n"
+        "print([s.ram_total, s.ram_available])\n",
+    )
+
+    assert total == limit
+    assert 0 < available < limit
+
+
+def test_a_process_given_one_core_of_cpu_time_sizes_its_engines_for_one() -> None:
+    """``docker run --cpus 1``: one RapidOCR session of one thread, one Tesseract."""
+    cores = in_real_group(
+        {
+            Path("/sys/fs/cgroup/cpu"): ("cpu.cfs_quota_us", "100000"),
+            Path("/sys/fs/cgroup"): ("cpu.max", "100000 100000"),
+        },
+        "from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions, rapidocr_params\n"
+        "from ablage_desktop.engine.backends.tesseract import TesseractOptions\n"
+        "from ablage_desktop.engine.run.cores import usable_cores\n"
+        "options = RapidOcrOptions(engine='rapidocr')\n"
+        "print([usable_cores(), options.instances, TesseractOptions(engine='tesseract').instances,"
+        " rapidocr_params(options).get('EngineConfig.onnxruntime.intra_op_num_threads')])\n",
+    )
+
+    assert cores == [1, 1, 1, 1]
