@@ -150,7 +150,7 @@ def test_the_cpu_time_the_group_may_use_is_its_tightest_quota_over_its_period(
 
 
 JOIN = """
-import os, sys
+import json, os, sys
 from pathlib import Path
 try:
     Path(sys.argv[1], "cgroup.procs").write_text(str(os.getpid()))
@@ -198,7 +198,7 @@ def test_a_process_in_a_group_limited_to_3_gib_sees_3_gib() -> None:
         },
         "from ablage_desktop.engine.memory.probe import SystemProbe\n"
         "s = SystemProbe().snapshot()\n"
-        "print([s.ram_total, s.ram_available])\n",
+        "print(json.dumps([s.ram_total, s.ram_available]))\n",
     )
 
     assert total == limit
@@ -206,7 +206,8 @@ def test_a_process_in_a_group_limited_to_3_gib_sees_3_gib() -> None:
 
 
 def test_a_process_given_one_core_of_cpu_time_sizes_its_engines_for_one() -> None:
-    """``docker run --cpus 1``: one RapidOCR session of one thread, one Tesseract."""
+    """``docker run --cpus 1``: one RapidOCR session of one thread, one Tesseract, Surya's
+    worker and server told to use one thread."""
     cores = in_real_group(
         {
             Path("/sys/fs/cgroup/cpu"): ("cpu.cfs_quota_us", "100000"),
@@ -215,9 +216,14 @@ def test_a_process_given_one_core_of_cpu_time_sizes_its_engines_for_one() -> Non
         "from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions, rapidocr_params\n"
         "from ablage_desktop.engine.backends.tesseract import TesseractOptions\n"
         "from ablage_desktop.engine.run.cores import usable_cores\n"
+        "from ablage_desktop.engine.backends.surya import SuryaOptions, worker_environment\n"
+        "os.environ.pop('OMP_NUM_THREADS', None)\n"
         "options = RapidOcrOptions(engine='rapidocr')\n"
-        "print([usable_cores(), options.instances, TesseractOptions(engine='tesseract').instances,"
-        " rapidocr_params(options).get('EngineConfig.onnxruntime.intra_op_num_threads')])\n",
+        "print(json.dumps([usable_cores(), options.instances,"
+        " TesseractOptions(engine='tesseract').instances,"
+        " rapidocr_params(options).get('EngineConfig.onnxruntime.intra_op_num_threads'),"
+        " worker_environment(SuryaOptions(engine='surya'), 'http://127.0.0.1:1', 'm')"
+        ".get('OMP_NUM_THREADS')]))\n",
     )
 
-    assert cores == [1, 1, 1, 1]
+    assert cores == [1, 1, 1, 1, "1"]

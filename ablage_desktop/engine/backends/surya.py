@@ -55,6 +55,7 @@ from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
 from ablage_desktop.engine.results.document import OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.cores import cores_if_restricted
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +261,8 @@ def worker_environment(options: SuryaOptions, inference_url: str, served_id: str
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if "OMP_NUM_THREADS" not in env and (cores := cores_if_restricted()):
+        env["OMP_NUM_THREADS"] = str(cores)  # torch's own count is the machine's
     return env
 
 

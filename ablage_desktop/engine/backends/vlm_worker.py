@@ -29,6 +29,7 @@ from ablage_desktop.engine.errors import (
 )
 from ablage_desktop.engine.memory.probe import glibc
 from ablage_desktop.engine.run.cancel import CancelToken, EventLike
+from ablage_desktop.engine.run.cores import cores_if_restricted
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -244,6 +245,10 @@ def _serve(
 ) -> None:
     from ablage_desktop.engine.backends.transformers_vlm import VisionLanguageBackend
 
+    if cores := cores_if_restricted():  # torch's own count is the machine's (``run/cores.py``)
+        import torch
+
+        torch.set_num_threads(cores)
     try:
         backend = VisionLanguageBackend(name, options, family)
     except BaseException as exc:  # every failure goes back in words
