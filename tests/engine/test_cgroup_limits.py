@@ -227,3 +227,15 @@ def test_a_process_given_one_core_of_cpu_time_sizes_its_engines_for_one() -> Non
     )
 
     assert cores == [1, 1, 1, 1, "1"]
+
+
+def test_a_benchmark_says_what_share_of_the_machine_it_ran_on() -> None:
+    """A figure measured in a container given two cores of 32 is not the machine's."""
+    from ablage_desktop.engine.bench.machine import describe_machine
+
+    machine = describe_machine()
+
+    assert 1 <= machine["usable_cores"] <= (machine["cpu_affinity"] or machine["cpu_count_logical"])
+    assert machine["cpu_limit"] == cpu_limit()
+    group = MemoryGroup.of_this_process()
+    assert (machine["ram_limit_bytes"] is None) is (group is None)

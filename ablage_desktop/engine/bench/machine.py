@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ablage_desktop.engine.memory.cgroup import MemoryGroup, cpu_limit
+from ablage_desktop.engine.run.cores import usable_cores
+
 PACKAGES = (
     "ablage-desktop",
     "torch",
@@ -23,9 +26,13 @@ PACKAGES = (
 
 
 def describe_machine() -> dict[str, Any]:
+    """The machine, and the share of it the process was given (a container's ``--cpus`` and
+    ``--memory``: ``cpu_limit``, ``usable_cores``, ``ram_limit_bytes``; None where unlimited)."""
     import psutil
 
     memory = psutil.virtual_memory()
+    group = MemoryGroup.of_this_process()
+    limited = group.read() if group is not None else None
     return {
         "platform": platform.platform(),
         "python": platform.python_version(),
@@ -33,7 +40,10 @@ def describe_machine() -> dict[str, Any]:
         "cpu_count_logical": os.cpu_count(),
         "cpu_count_physical": psutil.cpu_count(logical=False),
         "cpu_affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "cpu_limit": cpu_limit(),
+        "usable_cores": usable_cores(),
         "ram_total_bytes": memory.total,
+        "ram_limit_bytes": limited.limit if limited is not None else None,
         "gpu": _gpu(),
         "packages": {name: _version(name) for name in PACKAGES},
     }
