@@ -64,8 +64,9 @@ UNSURE_ALPHA = 90
 """How strongly a value the engine was unsure of is shaded in its box's colour."""
 PAGES_A_REQUEST = 4
 """Pages of a document read in one request, side by side as a batch reads them: a request a
-page opened the document for each and read one page at a time (12 pages of a PDF took 1.7
-times as long with Tesseract, 1.9 times with RapidOCR); their rows come together."""
+page opened the document for each and read one page at a time (a frame on 12 pages of a PDF
+took 1.5-1.8 times as long with Tesseract, 1.6-1.9 times with RapidOCR); their rows come
+together."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
