@@ -116,6 +116,22 @@ def test_the_engine_reads_with_the_configured_alphabet() -> None:
         full.close()
 
 
+def test_the_sessions_of_one_load_share_their_characters_tables() -> None:
+    """Two sessions side by side and the one for a page alone: one model, so one set of
+    tables (each made its own before)."""
+    backend = RapidOcrBackend("rapidocr", RapidOcrOptions(engine="rapidocr", instances=2))
+    try:
+        sessions = [*backend._sessions, backend._alone]
+        wrapped = [session._load_rec_model().session for session in sessions]
+    finally:
+        backend.close()
+
+    assert len(wrapped) == 3 and all(isinstance(s, AlphabetSession) for s in wrapped)
+    assert len({id(s._kinds) for s in wrapped}) == 1
+    assert len({id(s._words[0]) for s in wrapped}) == 1  # the letters' table
+    assert len({id(s) for s in wrapped}) == 3  # each session its own wrapper
+
+
 def foreign(text: str) -> list[str]:
     return [c for c in text if not allowed(c) and not unicodedata.category(c).startswith("Z")]
 

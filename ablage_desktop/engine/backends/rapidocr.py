@@ -82,8 +82,7 @@ class RapidOcrOptions(EngineOptions):
     """Turn lines it judges upside down before recognising them. Off by default: on upright
     pages it flips some long lines into garbage (CER 0.12 -> 0.00 on an English prose page)."""
     threads: int = Field(0, ge=0)
-    """onnxruntime threads per session; 0: the cores shared out among the instances (the cores
-    this process may use, ``run/cores.py``)."""
+    """onnxruntime threads per session; 0: the usable cores (``run/cores.py``) shared out."""
     instances: int = Field(default_factory=lambda: min(2, usable_cores()), ge=1, le=16)
     """Pages read at once, each on a session of its own with its share of the cores and
     costing a page's memory (``page_bytes``); with more than one (and ``threads`` 0), a page
@@ -147,9 +146,7 @@ def rapidocr_params(options: RapidOcrOptions, threads: int | None = None) -> dic
     if options.detection_side:
         params["Det.limit_type"] = "max"
         params["Det.limit_side_len"] = options.detection_side
-    if threads is None:
-        threads = session_threads(options)
-    threads = threads or cores_if_restricted()
+    threads = (session_threads(options) if threads is None else threads) or cores_if_restricted()
     if threads:
         params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
     return params
@@ -202,16 +199,17 @@ class RapidOcrBackend(Backend):
         """When the last page's call ended: a page of a batch follows it within a moment."""
         params = rapidocr_params(options)
         latin = options.lexicon and options.alphabet == "latin"
-        words = WordList.of_languages() if latin else None  # one for every session
+        # one word list, and one model's character tables, for every session
+        words, tables = (WordList.of_languages() if latin else None), None
         try:
             for _ in range(options.instances):
                 session = new_session(params)
-                restrict(session, options.alphabet, words)
+                tables = restrict(session, options.alphabet, words, tables)
                 self._sessions.append(session)
                 self._pool.put(session)
             if shares_cores(options):
                 self._alone = new_session(rapidocr_params(options, threads=0))
-                restrict(self._alone, options.alphabet, words)
+                restrict(self._alone, options.alphabet, words, tables)
         except Exception as exc:  # any failure of a third-party loader means "cannot start"
             self.close()
             raise ModelLoadError(name, f"{type(exc).__name__}: {exc}") from exc
