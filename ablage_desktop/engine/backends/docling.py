@@ -42,6 +42,7 @@ from ablage_desktop.engine.intake.documents import SNIFF_BYTES, DocumentType, Pa
 from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
 from ablage_desktop.engine.results.document import OcrLine, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
+from ablage_desktop.engine.run.cores import usable_cores
 from ablage_desktop.engine.text.layout import in_reading_order
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class DoclingOptions(EngineOptions):
     ocr: Literal["rapidocr", "tesseract"] = "rapidocr"
     """What reads scanned pages and pictures of text inside Docling."""
     threads: int = Field(2, ge=1, le=64)
-    """Threads of Docling's models (torch, onnxruntime)."""
+    """Threads of Docling's models (torch, onnxruntime), at most the cores the app may use."""
 
 
 def artifacts_folder(options: DoclingOptions) -> Path:
@@ -178,8 +179,9 @@ class DoclingBackend(Backend):
             if self._layout
             else None
         )
+        threads = min(options.threads, usable_cores())  # no more than the app may use
         try:
-            self._converter: Any = new_converter(weights, options.ocr, options.threads)[0]
+            self._converter: Any = new_converter(weights, options.ocr, threads)[0]
         except Exception as exc:  # any failure of a third-party loader means "cannot start"
             raise ModelLoadError(name, f"{type(exc).__name__}: {exc}") from exc
         self._missing = notes(options)[0] if not self._layout else ""
