@@ -245,28 +245,30 @@ def noisy_colour_page() -> Image.Image:
 
 
 @pytest.mark.parametrize(
-    ("name", "compression", "filter_name"),
+    ("name", "options", "filter_name"),
     [
-        ("grey.tif", "tiff_lzw", "/FlateDecode"),
-        ("colour.tif", "tiff_adobe_deflate", "/FlateDecode"),
-        ("few colours.tif", "tiff_lzw", "/FlateDecode"),
-        ("colour.bmp", None, "/FlateDecode"),
-        ("photo.tif", "jpeg", "/DCTDecode"),
+        ("grey.tif", {"compression": "tiff_lzw"}, "/FlateDecode"),
+        ("colour.tif", {"compression": "tiff_adobe_deflate"}, "/FlateDecode"),
+        ("few colours.tif", {"compression": "tiff_lzw"}, "/FlateDecode"),
+        ("colour.bmp", {}, "/FlateDecode"),
+        ("colour.webp", {"lossless": True}, "/FlateDecode"),
+        ("photo.webp", {"lossless": False, "quality": 90}, "/DCTDecode"),
+        ("photo.tif", {"compression": "jpeg"}, "/DCTDecode"),
     ],
 )
 def test_a_page_compressed_without_loss_stays_so_and_a_jpeg_in_a_tiff_stays_a_jpeg(
-    tmp_path: Path, name: str, compression: str | None, filter_name: str
+    tmp_path: Path, name: str, options: dict[str, object], filter_name: str
 ) -> None:
     """A grey or colour TIFF scan became a JPEG of quality 85; now the PDF shows the very
     pixels read (in a palette where the page has 256 colours or fewer). A TIFF that holds a
-    JPEG was lossy already: a JPEG it stays."""
+    JPEG, or a lossy WebP, was lossy already: a JPEG it becomes, as before."""
     path = tmp_path / name
     image = noisy_colour_page()
     if name.startswith("grey"):
         image = image.convert("L")
     elif name.startswith("few"):
         image = text_page(ROWS, size=(700, 450)).convert("RGB")
-    image.save(path, **({"compression": compression} if compression else {}))
+    image.save(path, **options)
     document = read_as_tesseract_would(path)
 
     exported = render_pdf_from_file(document, LIMITS)
@@ -300,3 +302,20 @@ def test_a_pdf_qpdf_fails_on_is_drawn_from_its_renders(
     text, _ = character_places(exported)
     assert sorted(text.split()) == sorted(" ".join(ROWS).split())
     assert pdfa.validate_written(io.BytesIO(exported), "2b").passed
+
+
+@pytest.mark.parametrize(("lossless", "mode"), [(True, "RGB"), (False, "RGBA"), (True, "RGBA")])
+def test_a_webp_with_metadata_or_transparency_is_told_lossless_by_its_image_chunk(
+    tmp_path: Path, lossless: bool, mode: str
+) -> None:
+    """The extended format (``VP8X`` first: here an EXIF block, or transparency in an
+    ``ALPH`` chunk before a lossy image) is looked through to the image's own chunk."""
+    from ablage_desktop.engine.results.exports.file_images import _webp_is_lossless
+
+    path = tmp_path / "scan.webp"
+    exif = Image.Exif()
+    exif[EXIF_ORIENTATION] = 1
+    Image.new(mode, (64, 48), "white").save(path, lossless=lossless, exif=exif)
+    assert path.read_bytes()[12:16] == b"VP8X"
+
+    assert _webp_is_lossless(path) is lossless

@@ -9,7 +9,7 @@ lossless PNG. OCRmyPDF (through img2pdf) and Tesseract's own PDF keep the file's
 Only where the page read is the file's image as it stands: one image, 8-bit grey or RGB or a
 palette without transparency, not turned by an EXIF orientation, not rescaled (its pixels made
 square), not cut short; a PNG not interlaced and not animated. Any other page of a file
-compressed without loss (PNG, TIFF but JPEG-in-TIFF, BMP, GIF) stays without loss
+compressed without loss (PNG, TIFF but JPEG-in-TIFF, BMP, GIF, lossless WebP) stays without loss
 (``lossless``: as a PNG would hold it, in a palette where it has 256 colours or fewer); the
 rest are compressed as before (``pdf._image_xobject``).
 """
@@ -20,6 +20,7 @@ import io
 import logging
 import struct
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ablage_desktop.engine.intake.documents import Document, DocumentType
@@ -95,6 +96,8 @@ def keeps_losslessly(source: Document, page: OcrPage) -> bool:
     PDF should not make lossy (a grey or colour TIFF scan became a JPEG of quality 85)."""
     from PIL import Image
 
+    if source.type is DocumentType.WEBP:
+        return _webp_is_lossless(source.path)
     if source.type not in LOSSLESS_TYPES:
         return False
     if source.type is not DocumentType.TIFF:
@@ -106,6 +109,24 @@ def keeps_losslessly(source: Document, page: OcrPage) -> bool:
     except (OSError, EOFError, ValueError) as exc:
         log.info("The compression of %s is not known, JPEG for its PDF: %s", source.path.name, exc)
         return False
+
+
+def _webp_is_lossless(path: Path) -> bool:
+    """Whether a WebP holds its image without loss: a ``VP8L`` chunk, not a ``VP8 `` one
+    (the extended format's ``VP8X`` first, then its chunks)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(12)
+            if head[:4] != b"RIFF" or head[8:12] != b"WEBP":
+                return False
+            while len(chunk := file.read(8)) == 8:
+                kind, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+                if kind in (b"VP8L", b"VP8 "):
+                    return kind == b"VP8L"
+                file.seek(size + size % 2, io.SEEK_CUR)  # chunks are padded to even sizes
+    except OSError as exc:
+        log.info("The compression of %s is not known, JPEG for its PDF: %s", path.name, exc)
+    return False
 
 
 def lossless(image: Image.Image) -> Encoded:
