@@ -319,3 +319,21 @@ def test_a_webp_with_metadata_or_transparency_is_told_lossless_by_its_image_chun
     assert path.read_bytes()[12:16] == b"VP8X"
 
     assert _webp_is_lossless(path) is lossless
+
+
+@pytest.mark.parametrize(("compression", "kept"), [("tiff_lzw", {0, 2}), ("jpeg", set())])
+def test_the_pages_of_a_tiff_are_told_lossless_by_their_compression(
+    tmp_path: Path, compression: str, kept: set[int]
+) -> None:
+    """Three pages of one TIFF, the pages asked about among them (the second was read from
+    elsewhere): LZW keeps them, JPEG-in-TIFF does not."""
+    from ablage_desktop.engine.results.exports.file_images import lossless_pages
+
+    path = tmp_path / "stapel.tif"
+    first, *rest = [noisy_colour_page() for _ in range(3)]
+    first.save(path, compression=compression, save_all=True, append_images=rest)
+    pages = [OcrPage(index, 700, 450, "tesseract", 0.1, "", ()) for index in (0, 2)]
+
+    with open_document(path, LIMITS) as source:
+        assert source.page_count == 3
+        assert lossless_pages(source, pages) == kept

@@ -56,15 +56,10 @@ class MemoryGroup:
     ) -> MemoryGroup | None:
         """The limited group this process is in; None where no group on its way to the root
         sets a limit (or cgroups are not there: another system, a folder not mounted)."""
-        try:
-            lines = proc_cgroup.read_text(encoding="ascii").splitlines()
-        except (OSError, UnicodeDecodeError):
-            return None
-        for line in lines:
-            number, controllers, path = [*line.split(":", 2), "", ""][:3]
-            if number == "0" and not controllers:  # v2: one unified hierarchy
+        for controllers, path in _memberships(proc_cgroup):
+            if controllers is None:  # v2: one unified hierarchy
                 group = cls._tightest(root, path, "memory.max", "memory.current", "inactive_file")
-            elif "memory" in controllers.split(","):  # v1: the memory controller's own tree
+            elif "memory" in controllers:  # v1: the memory controller's own tree
                 group = cls._tightest(
                     root / "memory",
                     path,
@@ -117,23 +112,33 @@ def cpu_limit(proc_cgroup: Path = PROC_CGROUP, root: Path = CGROUP_ROOT) -> floa
     """The cores' worth of CPU time the app's cgroup may use in each period (``docker run
     --cpus 2``: 2.0), the tightest up to the root; None where no group sets one. The group's
     processes are throttled beyond it however many cores they see."""
-    try:
-        lines = proc_cgroup.read_text(encoding="ascii").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
     limits: list[float] = []
-    for line in lines:
-        number, controllers, path = [*line.split(":", 2), "", ""][:3]
-        if number == "0" and not controllers:  # v2: "max 100000" or "200000 100000"
+    for controllers, path in _memberships(proc_cgroup):
+        if controllers is None:  # v2: "max 100000" or "200000 100000"
             for folder in _up_from(root, path):
                 quota, _, period = _text(folder / "cpu.max").partition(" ")
                 limits += _share(quota, period)
-        elif "cpu" in controllers.split(","):  # v1: -1 for none
+        elif "cpu" in controllers:  # v1: -1 for none
             for folder in _up_from(root / "cpu", path):
                 limits += _share(
                     _text(folder / "cpu.cfs_quota_us"), _text(folder / "cpu.cfs_period_us")
                 )
     return min(limits, default=None)
+
+
+def _memberships(proc_cgroup: Path) -> list[tuple[frozenset[str] | None, str]]:
+    """The groups ``proc_cgroup`` names: v1's controllers and path, or None and the path of
+    v2's unified hierarchy ("0::/path"); none where the file cannot be read."""
+    try:
+        lines = proc_cgroup.read_text(encoding="ascii").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    groups: list[tuple[frozenset[str] | None, str]] = []
+    for line in lines:
+        number, controllers, path = [*line.split(":", 2), "", ""][:3]
+        unified = number == "0" and not controllers
+        groups.append((None if unified else frozenset(controllers.split(",")), path))
+    return groups
 
 
 def _share(quota: str, period: str) -> list[float]:

@@ -9,9 +9,9 @@ lossless PNG. OCRmyPDF (through img2pdf) and Tesseract's own PDF keep the file's
 Only where the page read is the file's image as it stands: one image, 8-bit grey or RGB or a
 palette without transparency, not turned by an EXIF orientation, not rescaled (its pixels made
 square), not cut short; a PNG not interlaced and not animated. Any other page of a file
-compressed without loss (PNG, TIFF but JPEG-in-TIFF, BMP, GIF, lossless WebP) stays without loss
-(``lossless``: as a PNG would hold it, in a palette where it has 256 colours or fewer); the
-rest are compressed as before (``pdf._image_xobject``).
+compressed without loss (PNG, TIFF but JPEG-in-TIFF, BMP, GIF, lossless WebP: ``lossless_pages``)
+stays without loss (``lossless``: as a PNG would hold it, in a palette where it has 256 colours or
+fewer); the rest are compressed as before (``pdf._image_xobject``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import logging
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,24 +92,29 @@ def file_image(source: Document, page: OcrPage) -> Encoded | None:
     return _png(data, (page.width, page.height))
 
 
-def keeps_losslessly(source: Document, page: OcrPage) -> bool:
-    """Whether ``page`` of ``source`` came from an image compressed without loss, which its
-    PDF should not make lossy (a grey or colour TIFF scan became a JPEG of quality 85)."""
+def lossless_pages(source: Document, pages: Sequence[OcrPage]) -> set[int]:
+    """The indices of ``pages`` whose images ``source`` holds without loss, which their PDF
+    should not make lossy (a grey or colour TIFF scan became a JPEG of quality 85). The file
+    is opened once: a TIFF's page is looked at for its compression."""
     from PIL import Image
 
+    indices = {page.index for page in pages}
     if source.type is DocumentType.WEBP:
-        return _webp_is_lossless(source.path)
+        return indices if _webp_is_lossless(source.path) else set()
     if source.type not in LOSSLESS_TYPES:
-        return False
+        return set()
     if source.type is not DocumentType.TIFF:
-        return True
+        return indices
+    kept: set[int] = set()
     try:
         with Image.open(source.path) as image:
-            image.seek(page.index)
-            return image.info.get("compression") not in JPEG_IN_TIFF
+            for index in sorted(indices):
+                image.seek(index)
+                if image.info.get("compression") not in JPEG_IN_TIFF:
+                    kept.add(index)
     except (OSError, EOFError, ValueError) as exc:
         log.info("The compression of %s is not known, JPEG for its PDF: %s", source.path.name, exc)
-        return False
+    return kept
 
 
 def _webp_is_lossless(path: Path) -> bool:

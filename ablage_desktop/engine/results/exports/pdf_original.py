@@ -42,7 +42,7 @@ from ablage_desktop.engine.intake.documents import (
 )
 from ablage_desktop.engine.results.document import OcrDocument, OcrPage
 from ablage_desktop.engine.results.exports import pdfa as pdfa_parts
-from ablage_desktop.engine.results.exports.file_images import file_image, keeps_losslessly
+from ablage_desktop.engine.results.exports.file_images import file_image, lossless_pages
 from ablage_desktop.engine.results.exports.invisible_text import take_off_invisible_text
 from ablage_desktop.engine.results.exports.pdf import (
     CREATOR,
@@ -104,7 +104,7 @@ def render_pdf_from_file(
                 yield image
 
         encoded = {page.index: data for page in drawn if (data := file_image(source, page))}
-        lossless = {page.index for page in drawn if keeps_losslessly(source, page)}
+        lossless = lossless_pages(source, drawn)
         built = build_pdf(document, drawn, images(), encoded, lossless) if drawn else None
         if original is None:
             assert built is not None
