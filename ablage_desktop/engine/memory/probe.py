@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ablage_desktop.engine.memory.cgroup import MemoryGroup
+from ablage_desktop.engine.memory.descendants import descendants, resident_bytes
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,9 @@ class SystemProbe:
 
     def _workers_rss(self) -> int:
         """The summed RSS of this process's descendants; one that ends meanwhile counts 0."""
+        found = descendants(self._process.pid)
+        if found is not None:
+            return sum(resident_bytes(pid) for pid in found)
         total = 0
         try:
             children = self._process.children(recursive=True)
