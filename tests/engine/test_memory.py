@@ -13,7 +13,7 @@ from fakes import GIB, FakeProbe
 
 from ablage_desktop.engine.memory.estimate import estimate_transformer, weights_bytes
 from ablage_desktop.engine.memory.pressure import Pressure, pressure_of
-from ablage_desktop.engine.memory.probe import MemorySnapshot, SystemProbe
+from ablage_desktop.engine.memory.probe import MemorySnapshot, SystemProbe, glibc
 from ablage_desktop.engine.memory.sampler import MemorySampler
 
 
@@ -135,3 +135,18 @@ def test_a_torch_still_being_imported_by_another_thread_is_no_gpu(monkeypatch) -
     assert loaded_cuda() is None
     snapshot = SystemProbe().snapshot()
     assert snapshot.rss > 0 and snapshot.vram_allocated is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc is Linux's")
+def test_the_c_library_is_found_without_starting_a_process(monkeypatch) -> None:
+    """``find_library`` ran ``ldconfig -p``: a fork of the app (of a model's worker, with its
+    gigabytes) at every start and every heap trim of the lexicon."""
+
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process was started")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    libc = glibc()
+
+    assert libc is not None
+    assert libc.malloc_trim(0) in (0, 1)

@@ -189,14 +189,16 @@ class SystemProbe:
 
 
 def glibc() -> Any | None:
-    """The C library where it is glibc (Linux: ``malloc_trim``, ``mallopt``); None elsewhere."""
+    """The C library where it is glibc (Linux: ``malloc_trim``, ``mallopt``); None elsewhere.
+    Looked up among the symbols the process has loaded: ``ctypes.util.find_library`` runs
+    ``ldconfig -p`` in a child process, a fork of the whole app (a model's worker: gigabytes)
+    each time it is asked."""
     if not sys.platform.startswith("linux"):
         return None
     import ctypes
-    import ctypes.util
 
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = ctypes.CDLL(None)
         return libc if hasattr(libc, "malloc_trim") else None
     except OSError:
         return None
