@@ -7,11 +7,10 @@ Outside a frozen build it does nothing.
 """
 
 import multiprocessing
-import sys
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
 
-    from ablage_desktop.app import main
+    from ablage_desktop.app import run
 
-    sys.exit(main())
+    run()

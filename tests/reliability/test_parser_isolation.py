@@ -276,3 +276,19 @@ def test_pages_come_back_from_the_decoder_pixel_for_pixel(
 
     assert [page.image.mode for page in pages] == ["RGB", "L"]
     assert [page.image.tobytes() for page in pages] == [image.tobytes() for image in expected]
+
+
+def test_a_decoder_asked_to_stop_ends_by_itself_with_code_0(tmp_path: Path) -> None:
+    """It ends without the interpreter's teardown (``os._exit``), not by the kill that
+    ``close`` sends one that is still there after its time."""
+    decoder = IsolatedDecoder()
+    with decoder.open(pdf(tmp_path / "two.pdf", 2), LIMITS) as document:
+        assert document.page(1).width > 0
+    process = decoder._process
+    assert process is not None
+    ended: list[int | None] = []
+    close = process.close
+    process.close = lambda: (ended.append(process.exitcode), close())  # as it is let go
+    decoder.close()
+
+    assert ended == [0]

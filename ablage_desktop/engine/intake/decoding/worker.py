@@ -9,6 +9,8 @@ that thread.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.shared_memory import SharedMemory
@@ -198,3 +200,8 @@ def main(conn: Connection, opener: Opener, shm_name: str | None = None) -> None:
                 shm.close()  # the app removes the segment itself
             else:
                 segments.remove(shm)  # nobody else will: the app is gone
+    if stopped:
+        # Asked to stop, with nothing left to write: end without the interpreter's teardown
+        # of Pillow, pypdfium2 and NumPy (about 0.1 s, which the app's close waited for).
+        sys.stderr.flush()
+        os._exit(0)
