@@ -328,6 +328,8 @@ class EngineCore:
         After that, every document succeeds or fails on its own.
         """
         events = JobStamp(self.events.emit)
+        if request.paths:
+            self._decoder.start_soon()  # beside a chosen engine's load
         dispatcher = self._dispatcher(request, events)
         limits = self.config.intake.limits()
         if request.pdf_text is not None:

@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -292,3 +293,33 @@ def test_a_decoder_asked_to_stop_ends_by_itself_with_code_0(tmp_path: Path) -> N
     decoder.close()
 
     assert ended == [0]
+
+
+def _join_starts(name: str) -> None:
+    for thread in threading.enumerate():
+        if thread.name == f"{name}-start":
+            thread.join(30)
+
+
+def test_a_decoder_started_ahead_is_the_one_the_first_document_opens_in(tmp_path: Path) -> None:
+    """``start_soon`` (a batch's start, beside its engine's load) starts the process in the
+    background; the first ``open`` uses it rather than starting another."""
+    with IsolatedDecoder(name="ahead") as decoder:
+        decoder.start_soon()
+        _join_starts("ahead")
+        ahead = decoder.pid
+        with decoder.open(pdf(tmp_path / "one.pdf", 1), LIMITS) as document:
+            assert document.page(0).width > 0
+
+        assert ahead is not None
+        assert decoder.pid == ahead
+        assert decoder.starts == 1
+
+
+def test_a_decoder_closed_before_its_start_ahead_starts_none(tmp_path: Path) -> None:
+    decoder = IsolatedDecoder(name="closed-ahead")
+    decoder.start_soon()
+    decoder.close()
+    _join_starts("closed-ahead")
+
+    assert decoder.pid is None  # none left running, whichever came first
