@@ -11,12 +11,18 @@ import pytest
 from ctc_scores import read as read_ctc
 from ctc_scores import scripted
 
-from ablage_desktop.engine.backends.rapidocr_lexicon import Letters, WordList, read_as_words
+from ablage_desktop.engine.backends.rapidocr_lexicon import (
+    Letters,
+    WordList,
+    list_hashes,
+    read_as_words,
+    word_hash,
+)
 
 CHARACTERS = ["blank", *"TotalPRODUCTLpdrucktheMmüllerMü", " ", "1", "á", "c", "b", "s"]
 CHARACTERS = list(dict.fromkeys(CHARACTERS))  # each column once, the blank first
 LETTERS = Letters.of(CHARACTERS)
-WORDS = WordList(["total", "product", "tobacco", "three", "throe", "müller", "miller"])
+WORDS = WordList.of_words(["total", "product", "tobacco", "three", "throe", "müller", "miller"])
 
 
 def scores(*positions: str | dict[str, float]) -> np.ndarray:
@@ -68,6 +74,29 @@ def test_the_word_lists_hold_german_and_english_words() -> None:
         assert word in words, word
     for word in ("Fälliakeit", "PRODLCT", "withln", "Tolal"):
         assert word not in words, word
+
+
+def test_a_list_is_hashed_from_its_bytes_as_each_word_is_alone() -> None:
+    """Words of every length (one byte, eight, nine, seventeen: the hash takes eight bytes
+    at a time), with letters of two bytes; the list's order is not kept."""
+    words = ["a", "ß", "rechnung", "rechnungs", "straße", "rechnungsnummer42", "über"]
+    raw = ("{\n" + ",\n".join(f'"{word}": {n}' for n, word in enumerate(words)) + "\n}").encode()
+
+    assert sorted(list_hashes(raw).tolist()) == sorted(word_hash(word) for word in words)
+    assert len({word_hash(word) for word in words}) == len(words)
+
+
+def test_a_list_with_escapes_or_capitals_is_read_as_json() -> None:
+    raw = b'{\n"Stra\\u00dfe": 1,\n"say \\"hi\\"": 2,\n"Total": 3\n}'
+
+    assert sorted(list_hashes(raw).tolist()) == sorted(
+        word_hash(word) for word in ("straße", 'say "hi"', "total")
+    )
+
+
+def test_a_list_whose_quotes_do_not_pair_up_is_refused() -> None:
+    with pytest.raises(ValueError, match="quotes"):
+        list_hashes(b'{\n"total": 1,\n"produ: 2\n}')
 
 
 @pytest.mark.slow
