@@ -28,6 +28,7 @@ from ablage_desktop.engine.errors import (
 )
 from ablage_desktop.engine.events import Listeners, MemorySample
 from ablage_desktop.engine.intake.decoding import IsolatedDecoder
+from ablage_desktop.engine.intake.documents import is_image_file
 from ablage_desktop.engine.memory.pressure import Pressure
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot, SystemProbe
 from ablage_desktop.engine.memory.sampler import MemorySampler
@@ -360,7 +361,7 @@ class EngineCore:
                 (self._specs[n].concurrency(self._options[n]) for n in names),
                 default=1,
             )
-            return PageDispatcher(
+            dispatcher = PageDispatcher(
                 self.manager,
                 self.router.route,
                 emit,
@@ -369,6 +370,9 @@ class EngineCore:
                 combine=self.config.routing.combine,
                 reads_pdf_text=self._reads_pdf_text,
             )
+            if request.paths and is_image_file(request.paths[0]):  # no text layer: read by OCR
+                dispatcher.load_first_engines(self.router.usable_chains())
+            return dispatcher
         name, spec = self.resolve(chosen, request.languages)
         self.manager.load(name)  # now: a broken engine fails before the batch
         route = Route((name,), "chosen by the user")

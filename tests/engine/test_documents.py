@@ -41,6 +41,7 @@ from ablage_desktop.engine.intake.documents import (
     DocumentType,
     IntakeLimits,
     PageImage,
+    is_image_file,
     normalize_mode,
     open_document,
     sniff,
@@ -182,6 +183,23 @@ def test_sha256_is_that_of_the_file(make_file: MakeFile) -> None:
 
     with open_document(path, LIMITS) as document:
         assert document.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_an_image_file_is_told_from_a_pdf_by_its_bytes(tmp_path: Path) -> None:
+    """A batch of scans loads its engines ahead (an image has no text layer to be read
+    from); a PDF's pages may have one. The name does not count."""
+    scan = tmp_path / "scan.pdf"  # a JPEG, misnamed
+    scan.write_bytes(jpeg_bytes(text_page()))
+    pdf = tmp_path / "letter.png"  # a PDF, misnamed
+    pdf.write_bytes(pdf_bytes([text_page()]))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a document")
+
+    assert is_image_file(scan)
+    assert not is_image_file(pdf)
+    assert not is_image_file(notes)
+    assert not is_image_file(tmp_path / "missing.png")
+    assert not is_image_file(tmp_path)  # a folder
 
 
 @given(st.binary(max_size=64))

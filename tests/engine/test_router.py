@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -740,3 +741,66 @@ def test_a_line_whose_accents_tesseract_cannot_write_is_read_by_rapidocr(
     assert "Michat" in unchecked.text or "Wroctaw" in unchecked.text, unchecked.text
     (settled,) = [line.text for line in result.lines if line.words]
     assert settled == lines[2]
+
+
+# --- a batch of scans: its first engines load before its first page is seen -------------------
+
+
+def wait_until(done: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return done()
+
+
+def test_the_engines_every_kind_of_page_starts_with_load_ahead_helper_first(rig: Rig) -> None:
+    """Loaded before any page is analysed, in the order a page uses them (Tesseract reads
+    first for RapidOCR): the loads then run beside the first page's decoding."""
+    reader = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="Rechnung 4711")
+    helper = FakeModelScript("tesseract", "cpu", 64 * MIB, text="Rechnung 4711")
+    register_fakes(rig.manager, rig.probe, reader, helper)
+    chain = ("rapidocr", "tesseract")
+    router = Router(
+        {"simple": chain, "complex": ("gpu_ocr", *chain), "unknown": chain},
+        chain,
+        lambda name: "not downloaded" if name == "gpu_ocr" else None,
+        lambda: rig.manager.pressure,
+    )
+    dispatcher = PageDispatcher(rig.manager, router.route, rig.events.append, 1, combine=True)
+
+    dispatcher.load_first_engines(router.usable_chains())
+
+    assert wait_until(lambda: rig.manager.info("rapidocr").state is ModelState.READY)
+    changes = [e for e in rig.events if isinstance(e, ModelStateChanged)]
+    loading = [e.model for e in changes if e.state is ModelState.LOADING]
+    assert loading == ["tesseract", "rapidocr"]
+    assert rig.manager.info("gpu_ocr").state is ModelState.UNLOADED
+
+
+def test_nothing_loads_ahead_where_kinds_of_page_start_with_other_engines(rig: Rig) -> None:
+    """Which engine a page needs is known only once it is analysed: a simple page's GPU
+    model is not loaded for a batch that may hold none."""
+    router = Router(
+        {"simple": CHAIN, "complex": CPU_CHAIN, "unknown": CPU_CHAIN},
+        CPU_CHAIN,
+        lambda name: None,
+        lambda: rig.manager.pressure,
+    )
+    dispatcher = PageDispatcher(rig.manager, router.route, rig.events.append, 1)
+
+    dispatcher.load_first_engines(router.usable_chains())
+
+    assert not [t for t in threading.enumerate() if t.name.endswith(" ahead")]
+    assert {info.state for info in rig.manager.infos()} == {ModelState.UNLOADED}
+
+
+def test_the_usable_chains_leave_out_what_cannot_run_here(rig: Rig) -> None:
+    router = Router(
+        {"simple": CHAIN, "complex": ("gpu_ocr",), "unknown": CPU_CHAIN},
+        CPU_CHAIN,
+        lambda name: "not downloaded" if name == "gpu_ocr" else None,
+        lambda: rig.manager.pressure,
+        cannot_fit=lambda name: None,
+    )
+
+    assert router.usable_chains() == [("cpu_ocr",), (), ("cpu_ocr",)]

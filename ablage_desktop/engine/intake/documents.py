@@ -182,6 +182,17 @@ def sniff(head: bytes) -> DocumentType | None:
     return None
 
 
+def is_image_file(path: Path) -> bool:
+    """Whether ``path`` holds an image, by its first bytes: a page that has no text layer to
+    be read from, as a PDF's may. False where it cannot be read (``open`` says why)."""
+    try:
+        with path.open("rb") as handle:
+            kind = sniff(handle.read(SNIFF_BYTES))
+    except OSError:
+        return False
+    return kind is not None and kind is not DocumentType.PDF
+
+
 def _photo_container(head: bytes) -> DocumentType | None:
     """HEIC or AVIF, from an ISO media file's brands (AVIF also names ``mif1``, as HEIC does).
 

@@ -30,6 +30,7 @@ from ablage_desktop.engine.models.line_words import (
     sure_lines,
     words_by_line,
 )
+from ablage_desktop.engine.models.load_ahead import load_in_background
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
 from ablage_desktop.engine.models.pictures import set_aside_pictures
 from ablage_desktop.engine.models.router import AUTO, BACK_OF_SHEET, Route, useless_result
@@ -342,18 +343,18 @@ class PageDispatcher:
         """Loads ``name`` in the background while the helper reads the page: on a cold start
         RapidOCR's load (about 0.9 s) then overlaps Tesseract's reading instead of following
         it. Called once the helper is loaded (loads run one at a time: started before, it took
-        the turn of the helper's load). Its reading's own ``acquire`` waits for it, and
-        reports a failure."""
-        if self.manager.info(name).state is not ModelState.UNLOADED:
-            return
+        the turn of the helper's load)."""
+        if self.manager.info(name).state is ModelState.UNLOADED:
+            load_in_background(self.manager, [name], page)
 
-        def load() -> None:
-            try:
-                self.manager.load(name, page)
-            except Exception as exc:  # the page's own acquire meets it again and says so
-                log.debug("Loading %s ahead failed: %s", name, exc)
-
-        threading.Thread(target=load, name=f"load {name} ahead", daemon=True).start()
+    def load_first_engines(self, chains: Sequence[Sequence[str]]) -> None:
+        """Where every kind of page starts with the same engine and helper, load them now, in
+        the order a page uses them (the helper first): on a batch of scans the loads then run
+        beside the first page's decoding and analysis instead of after them."""
+        firsts = {(chain[0], self._helper_of(chain, 0)) for chain in chains if chain}
+        if len(firsts) == 1 and all(chains):
+            head, helper = firsts.pop()
+            load_in_background(self.manager, [n for n in (helper, head) if n is not None])
 
     def recognize_batch(
         self, pages: Sequence[PageImage], cancel: CancelToken | None = None

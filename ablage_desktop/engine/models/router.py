@@ -72,15 +72,7 @@ class Router:
         else:
             wanted = tuple(self._chains.get(analysis.complexity, self._cpu_chain))
             reason = f"{analysis.complexity} page: {analysis.reason}"
-        chain: list[str] = []
-        skipped: dict[str, list[str]] = {}  # why -> the engines skipped for it
-        for name in wanted:
-            unavailable = self._available(name)
-            why_not = _first_clause(unavailable) if unavailable else self._cannot_fit(name)
-            if why_not is None:
-                chain.append(name)
-            else:
-                skipped.setdefault(why_not, []).append(name)
+        chain, skipped = self._usable(wanted)
         if skipped:
             grouped = [f"{', '.join(names)}: {why}" for why, names in skipped.items()]
             reason += f"; skipped {'; '.join(grouped)}"
@@ -89,7 +81,26 @@ class Router:
         purpose = self._purpose(chain[0])
         if purpose:
             reason += f"; {chain[0]} ({purpose})"
-        return Route(tuple(chain), reason, analysis)
+        return Route(chain, reason, analysis)
+
+    def usable_chains(self) -> list[tuple[str, ...]]:
+        """Each kind of page's chain as ``route`` would give it (memory pressure aside): what
+        a batch can load before its first page is analysed, where they all start alike."""
+        return [self._usable(wanted)[0] for wanted in self._chains.values()]
+
+    def _usable(self, wanted: Sequence[str]) -> tuple[tuple[str, ...], dict[str, list[str]]]:
+        """The engines of ``wanted`` that can run here, and why the others cannot (the
+        reason -> the engines skipped for it)."""
+        chain: list[str] = []
+        skipped: dict[str, list[str]] = {}
+        for name in wanted:
+            unavailable = self._available(name)
+            why_not = _first_clause(unavailable) if unavailable else self._cannot_fit(name)
+            if why_not is None:
+                chain.append(name)
+            else:
+                skipped.setdefault(why_not, []).append(name)
+        return tuple(chain), skipped
 
 
 def _first_clause(reason: str) -> str:
