@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ablage_desktop.cli.common import (
     DEFAULT_OUT,
@@ -16,16 +16,11 @@ from ablage_desktop.cli.common import (
     add_common_options,
     whole_number,
 )
-from ablage_desktop.engine import (
-    AppConfig,
-    BenchPlan,
-    BenchProgress,
-    Engine,
-    markdown,
-    write_json,
-    write_png,
-)
+from ablage_desktop.engine import AppConfig, Engine
 from ablage_desktop.engine.errors import UnknownBackend, UsageError
+
+if TYPE_CHECKING:
+    from ablage_desktop.engine import BenchProgress
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -133,6 +128,9 @@ def _add_outputs(bench: argparse.ArgumentParser) -> None:
 def run_bench_command(
     args: argparse.Namespace, config: AppConfig, footprints: Path | None = None
 ) -> int:
+    # here, not at the top: the other commands start without the benchmark's modules
+    from ablage_desktop.engine import BenchPlan, markdown, write_json, write_png
+
     paths = [*args.paths, *([args.data] if args.data else [])]
     if not paths:
         print("ablage-desktop: bench needs documents: PATH... or --data DIR", file=sys.stderr)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from ablage_desktop.engine.archive.store import Job, SearchHit, Store
 from ablage_desktop.engine.archive_access import SEARCH_LIMIT, ArchiveAccess
 from ablage_desktop.engine.backends import BackendSpec, EngineOptions
-from ablage_desktop.engine.bench import BenchPlan, BenchProgress, BenchReport, run_bench
 from ablage_desktop.engine.config import AppConfig
 from ablage_desktop.engine.core import PREVIEW_DPI, EngineCore
 from ablage_desktop.engine.errors import UsageError
@@ -33,6 +32,8 @@ from ablage_desktop.engine.user_config import save_model_entry
 
 if TYPE_CHECKING:
     from PIL import Image
+
+    from ablage_desktop.engine.bench import BenchPlan, BenchProgress, BenchReport
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +228,8 @@ class Engine:
         cancel: CancelToken | None = None,
     ) -> BenchReport:
         """The ``ablage-desktop bench`` run of ``plan``."""
+        from ablage_desktop.engine.bench import run_bench  # only for this: the rest starts faster
+
         return run_bench(self._core, plan, progress, cancel)
 
     # --- the archive ------------------------------------------------------------------------
