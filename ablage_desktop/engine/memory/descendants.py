@@ -11,11 +11,8 @@ missing (another kernel, another system) the caller falls back to psutil.
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
-
-log = logging.getLogger(__name__)
 
 PROC = Path("/proc")
 
