@@ -35,6 +35,7 @@ from ablage_desktop.engine.memory.sampler import MemorySampler
 from ablage_desktop.engine.models.area_reading import read_area, read_turned
 from ablage_desktop.engine.models.dispatcher import PageDispatcher
 from ablage_desktop.engine.models.footprints import FootprintStore
+from ablage_desktop.engine.models.load_ahead import load_soon
 from ablage_desktop.engine.models.manager import ModelManager
 from ablage_desktop.engine.models.router import AUTO, Route, Router
 from ablage_desktop.engine.preprocess import Preprocessor
@@ -324,14 +325,16 @@ class EngineCore:
     def ocr(self, request: OcrRequest, cancel: CancelToken | None = None) -> Iterator[OcrDocument]:
         """Recognise every document of ``request``; yields each as it completes, in order.
 
-        A chosen engine is checked and loaded before the first document (and raises on
-        failure); with auto, engines load as pages need them, and fall back along the chain.
+        A chosen engine is checked now (an unknown one raises here) and loads while the first
+        pages are opened and rendered; one that cannot load raises before the first document,
+        and the batch is then not in the archive. With auto, engines load as pages need them
+        (a batch of scans: its first engines at once), and fall back along the chain.
         After that, every document succeeds or fails on its own.
         """
         events = JobStamp(self.events.emit)
         if request.paths:
             self._decoder.start_soon()  # beside a chosen engine's load
-        dispatcher = self._dispatcher(request, events)
+        dispatcher, loaded = self._dispatcher(request, events)
         limits = self.config.intake.limits()
         if request.pdf_text is not None:
             limits = dataclasses.replace(limits, pdf_text=request.pdf_text)
@@ -349,9 +352,13 @@ class EngineCore:
         )
         if request.areas:
             recognizer = InArea(recognizer, request.areas, self._preprocess.turns)
-        return runner.run(request, recognizer, limits, cancel or CancelToken())
+        return runner.run(request, recognizer, limits, cancel or CancelToken(), loaded)
 
-    def _dispatcher(self, request: OcrRequest, emit: JobStamp) -> PageDispatcher:
+    def _dispatcher(
+        self, request: OcrRequest, emit: JobStamp
+    ) -> tuple[PageDispatcher, Callable[[], None]]:
+        """The batch's dispatcher, and the wait for its chosen engine, which loads meanwhile
+        (auto's engines load as pages need them)."""
         chosen = request.backend or self.config.management.default_backend
         if chosen == AUTO:
             if request.languages:
@@ -372,11 +379,12 @@ class EngineCore:
             )
             if request.paths and is_image_file(request.paths[0]):  # no text layer: read by OCR
                 dispatcher.load_first_engines(self.router.usable_chains())
-            return dispatcher
+            return dispatcher, lambda: None
         name, spec = self.resolve(chosen, request.languages)
-        self.manager.load(name)  # now: a broken engine fails before the batch
+        # now, while the first pages are opened: a broken engine still fails before the batch
+        loaded = load_soon(self.manager, name)
         route = Route((name,), "chosen by the user")
-        return PageDispatcher(
+        dispatcher = PageDispatcher(
             self.manager,
             lambda page: route,
             emit,
@@ -386,6 +394,7 @@ class EngineCore:
             preprocess=self._preprocess,
             reads_pdf_text=self._reads_pdf_text,
         )
+        return dispatcher, loaded
 
     def _reads_pdf_text(self, name: str) -> bool:
         spec = self._specs.get(name)
@@ -462,9 +471,11 @@ class EngineCore:
     ) -> tuple[PageImage, Callable[[PageImage], OcrPage]]:
         """Page ``index`` of ``path`` as a batch reads it, decoded beside any batch, and the
         chosen engine's reading of a page, for a part or a turn of it read again."""
-        page = self._page_beside(path, index, self.config.intake.pdf_dpi)
         request = OcrRequest([path], backend=backend, languages=languages, archive=False)
-        return page, self._dispatcher(request, JobStamp(self.events.emit)).recognize
+        dispatcher, loaded = self._dispatcher(request, JobStamp(self.events.emit))
+        page = self._page_beside(path, index, self.config.intake.pdf_dpi)  # while it loads
+        loaded()
+        return page, dispatcher.recognize
 
     def preview(self, path: Path, index: int, dpi: int = PREVIEW_DPI) -> Image.Image:
         """Page ``index`` of ``path`` for display, at ``dpi`` for PDFs (images as they are).

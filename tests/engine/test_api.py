@@ -3,6 +3,8 @@ exports and the archive, each as one typed call (scripted engines, no Qt)."""
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +14,8 @@ from fakes import GIB, FakeProbe, ScriptedBackend, scripted_spec
 from samples import text_page
 
 from ablage_desktop.engine import AUTO, Engine, OcrRequest, Store, load_config
-from ablage_desktop.engine.backends.base import EngineOptions
-from ablage_desktop.engine.errors import OutputError, UnknownBackend, UsageError
+from ablage_desktop.engine.backends.base import BackendSpec, EngineOptions
+from ablage_desktop.engine.errors import ModelLoadError, OutputError, UnknownBackend, UsageError
 from ablage_desktop.engine.events import ModelStateChanged
 
 
@@ -169,3 +171,66 @@ def test_a_server_added_is_known_and_saved(engine: Engine, tmp_path: Path) -> No
     assert saved["routing"]["simple"][0] == "office"
     with pytest.raises(UsageError):
         engine.add_server("office", entry)
+
+
+def failing_spec(name: str) -> BackendSpec:
+    """A scripted engine whose load fails."""
+
+    def load(model: str, options: EngineOptions) -> ScriptedBackend:
+        raise ModelLoadError(model, "its weights are damaged")
+
+    return dataclasses.replace(scripted_spec(ScriptedBackend(name=name)), load=load)
+
+
+def test_a_chosen_engine_that_cannot_load_fails_before_the_batch_and_leaves_no_batch(
+    tmp_path: Path,
+) -> None:
+    """It loads while the first pages are opened, and its failure still comes before any
+    document, with no batch left in the archive to resume."""
+    store = Store(tmp_path / "archive.sqlite3")
+    engine = Engine(load_config([]), probe=FakeProbe(), store=store)
+    engine.add_model("broken", failing_spec("broken"), EngineOptions(engine="broken"))
+    page = tmp_path / "letter.png"
+    text_page().save(page)
+    try:
+        with pytest.raises(ModelLoadError, match="weights are damaged"):
+            next(iter(engine.ocr(OcrRequest([page, page], backend="broken"))))
+        resumable, running = engine.resumable_jobs(), engine.running_jobs()
+    finally:
+        engine.close()
+        engine.close_archive()
+
+    assert resumable == [] and running == []
+
+
+def test_a_chosen_engine_loads_while_the_first_page_is_opened(tmp_path: Path) -> None:
+    """The decoder opens the first document while the engine loads: the load here waits
+    until the document has been opened (its sha256 looked up in the archive), which, were
+    the load first, would never come."""
+    store = Store(tmp_path / "archive.sqlite3")
+    opened = threading.Event()
+    pages = store.pages
+
+    def looked_up(sha256: str, requested: str) -> dict:
+        opened.set()
+        return pages(sha256, requested=requested)
+
+    store.pages = looked_up  # type: ignore[method-assign]
+    overlapped: list[bool] = []
+    engine = Engine(load_config([]), probe=FakeProbe(), store=store)
+    slow = ScriptedBackend(name="slow")
+    spec = dataclasses.replace(
+        scripted_spec(slow),
+        load=lambda name, options: (overlapped.append(opened.wait(timeout=20)), slow)[1],
+    )
+    engine.add_model("slow", spec, EngineOptions(engine="slow"))
+    page = tmp_path / "letter.png"
+    text_page().save(page)
+    try:
+        (document,) = engine.ocr(OcrRequest([page], backend="slow"))
+    finally:
+        engine.close()
+        engine.close_archive()
+
+    assert overlapped == [True]
+    assert document.ok

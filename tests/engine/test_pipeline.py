@@ -369,3 +369,33 @@ def test_ctrl_c_stops_the_page_in_flight_instead_of_waiting_for_it(tmp_path: Pat
     assert time.monotonic() - started < 15
     assert cancel.interrupted, "an interruption: the archive keeps the batch resumable"
     assert not pipeline_threads()
+
+
+def test_begin_comes_while_the_first_pages_are_rendered_and_before_any_is_read(
+    tmp_path: Path,
+) -> None:
+    """``begin`` (a chosen engine's load, the batch's entry in the archive) runs while the
+    producer renders the first pages; no page is read and no event sent before it ends, and
+    what it raises ends the run."""
+    events: list[Event] = []
+    backend = ScriptedBackend()
+    seen: list[tuple[int, int]] = []
+
+    class Refused(Exception):
+        pass
+
+    def begin() -> None:
+        deadline = time.monotonic() + 20
+        while not any(t.name == "ablage-intake" for t in threading.enumerate()):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        seen.append((len(backend.calls), len(events)))
+        raise Refused
+
+    paths = [blank_pdf(tmp_path / "d.pdf", 3)]
+    with pytest.raises(Refused):
+        list(run_pipeline(paths, backend, LIMITS, emit=events.append, begin=begin))
+
+    assert seen == [(0, 0)]
+    assert backend.calls == [] and events == []
+    assert pipeline_threads() == []

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 
 from ablage_desktop.engine.models.manager import ModelManager, PageSize
 
@@ -34,3 +35,20 @@ def load_in_background(
                 return
 
     threading.Thread(target=load, name=f"load {', '.join(names)} ahead", daemon=True).start()
+
+
+def load_soon(manager: ModelManager, name: str) -> Callable[[], None]:
+    """Start loading ``name`` in a thread; the wait for it, which raises what the load did
+    (a broken engine: ``ModelLoadError``), so that the caller says so before its batch."""
+    done: Future[None] = Future()
+
+    def load() -> None:
+        try:
+            manager.load(name)
+        except BaseException as exc:  # handed to whoever waits, there raised again
+            done.set_exception(exc)
+        else:
+            done.set_result(None)
+
+    threading.Thread(target=load, name=f"load {name}", daemon=True).start()
+    return done.result

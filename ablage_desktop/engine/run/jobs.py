@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from ablage_desktop.engine.intake.documents import IntakeLimits
 from ablage_desktop.engine.models.area_reading import PageArea
 from ablage_desktop.engine.models.manager import ModelManager
 from ablage_desktop.engine.models.router import AUTO
-from ablage_desktop.engine.results.document import OcrDocument
+from ablage_desktop.engine.results.document import OcrDocument, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.page_selection import PageSelection
 from ablage_desktop.engine.run.pipeline import DocumentOpener, PageRecognizer, run_pipeline
@@ -169,11 +169,17 @@ class JobStamp:
         self._emit(event)
 
 
-def plan_job(store: Store, request: OcrRequest, paths: list[Path], default_backend: str) -> JobPlan:
-    """A new job for ``request``, or the archived one it resumes (claimed by this process)."""
+def requested_of(request: OcrRequest, default_backend: str) -> str:
+    """The engine a new batch asks for, as the archive keeps it with each page it reads."""
     requested = request.backend or default_backend
     if request.languages and requested != AUTO:
         requested = f"{requested}:{request.languages}"
+    return requested
+
+
+def plan_job(store: Store, request: OcrRequest, paths: list[Path], default_backend: str) -> JobPlan:
+    """A new job for ``request``, or the archived one it resumes (claimed by this process)."""
+    requested = requested_of(request, default_backend)
     if request.resume_job is None:
         job = store.begin_job(requested, request.languages, paths, request.delivery)
         return JobPlan(job, requested, list(range(len(paths))))
@@ -204,17 +210,36 @@ class BatchRunner:
         recognizer: PageRecognizer,
         limits: IntakeLimits,
         cancel: CancelToken,
+        loaded: Callable[[], None] = lambda: None,
     ) -> Iterator[OcrDocument]:
         """Every document of ``request``, in order; the job ends done, cancelled or
-        interrupted (resumable) with the batch."""
+        interrupted (resumable) with the batch.
+
+        ``loaded`` waits for the batch's engine, loading meanwhile, and raises where it could
+        not be loaded: a new batch's first pages are opened and rendered while it loads, and
+        the batch enters the archive only once it is (a broken engine leaves none there)."""
         paths = list(request.paths)
-        emit, known, plan = self.emit, None, None
-        if self.store is not None:
-            plan = plan_job(self.store, request, paths, self.default_backend)
-            self.emit.job = plan.job
-            emit = JobRecorder(self.store, plan, self.quantization_of, self.emit)
-            if not request.force:
-                known = functools.partial(self.store.pages, requested=plan.requested)
+        plan: JobPlan | None = None
+        recorder: JobRecorder | None = None
+        known: Callable[[str], Mapping[int, OcrPage]] | None = None
+        if self.store is not None and not request.force:
+            requested = requested_of(request, self.default_backend)
+            resumed = None if request.resume_job is None else self.store.job(request.resume_job)
+            known = functools.partial(
+                self.store.pages, requested=resumed.requested if resumed else requested
+            )
+
+        def begin() -> None:
+            nonlocal plan, recorder
+            loaded()
+            if self.store is not None:
+                plan = plan_job(self.store, request, paths, self.default_backend)
+                self.emit.job = plan.job
+                recorder = JobRecorder(self.store, plan, self.quantization_of, self.emit)
+
+        def emit(event: Event) -> None:
+            (recorder or self.emit)(event)
+
         finished = False
         try:
             with self.manager.batch():
@@ -227,6 +252,7 @@ class BatchRunner:
                     opener=self.opener,
                     known=known,
                     selection=request.pages,
+                    begin=begin,
                 )
                 for position, document in enumerate(documents):
                     try:
@@ -234,8 +260,8 @@ class BatchRunner:
                     except GeneratorExit:
                         # The caller stopped while holding this document (its output could
                         # not be written, Ctrl-C): it is not delivered, so a resume does it.
-                        if isinstance(emit, JobRecorder):
-                            emit.undelivered(position)
+                        if recorder is not None:
+                            recorder.undelivered(position)
                         documents.close()
                         raise
             finished = True

@@ -139,10 +139,15 @@ class PageThreads:
         )
         self.results: queue.SimpleQueue[object] = queue.SimpleQueue()
 
-    def start(self) -> list[threading.Thread]:
-        """Start the producer and the workers; the threads, to join at the end."""
-        threads = [threading.Thread(target=self.produce, name="ablage-intake", daemon=True)]
-        threads += [
+    def start_producer(self) -> threading.Thread:
+        """Start opening and rendering the pages (as many ahead as the queue holds)."""
+        thread = threading.Thread(target=self.produce, name="ablage-intake", daemon=True)
+        thread.start()
+        return thread
+
+    def start_workers(self) -> list[threading.Thread]:
+        """Start reading the rendered pages; the threads, to join at the end."""
+        threads = [
             threading.Thread(target=self.work, name=f"ablage-ocr-{n}", daemon=True)
             for n in range(self.workers)
         ]

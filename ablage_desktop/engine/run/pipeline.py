@@ -66,6 +66,7 @@ def run_pipeline(
     opener: DocumentOpener | None = None,
     known: Callable[[str], Mapping[int, OcrPage]] | None = None,
     selection: PageSelection | None = None,
+    begin: Callable[[], None] = lambda: None,
 ) -> Iterator[OcrDocument]:
     """OCR ``paths`` with ``backend``; yields one ``OcrDocument`` per path, in order.
 
@@ -73,7 +74,9 @@ def run_pipeline(
     starts a decoder process of its own and stops it at the end. ``known`` gives, for a
     document's sha256, the pages already recognised (the archive's): they are neither rendered
     nor recognised again, and come back with ``PageDone(restored=True)``. ``selection``: only
-    those pages of each document are rendered and read.
+    those pages of each document are rendered and read. ``begin`` runs once the first pages
+    are being opened and rendered, before any is read or any event is sent (the wait for a
+    chosen engine's load, and the batch's entry in the archive): what it raises ends the run.
     """
     cancel = cancel or CancelToken()
     decoder: DocumentOpener = opener if opener is not None else IsolatedDecoder()
@@ -87,8 +90,10 @@ def run_pipeline(
         known=known,
         selection=selection,
     )
-    threads = flow.start()
+    threads = [flow.start_producer()]
     try:
+        begin()
+        threads += flow.start_workers()
         yield from _in_order(flow, paths, emit)
     except KeyboardInterrupt:
         # Ctrl-C or a stop signal: the pages in flight stop now (an engine that reads a page
