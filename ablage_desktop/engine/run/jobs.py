@@ -238,7 +238,7 @@ class BatchRunner:
                 recorder = JobRecorder(self.store, plan, self.quantization_of, self.emit)
 
         def emit(event: Event) -> None:
-            (recorder or self.emit)(event)
+            (self.emit if recorder is None else recorder)(event)
 
         finished = False
         try:
