@@ -266,7 +266,7 @@ def _run_ocr(
         return _stopped(exc, cancel, progress, begun=begun, archive=store is not None)
     finally:
         preparing.join()  # never exit while a library loads: its threads abort the process
-        engine.close()
+        engine.close(ending=True)
         if event_log is not None:
             event_log.close()
     progress.clear()

@@ -90,9 +90,10 @@ class Engine:
         """Health-check every usable server now: name -> None when it answers, else why not."""
         return self._core.connect_remote()
 
-    def close(self) -> None:
-        """Stop the engine's threads and processes (the archive stays open)."""
-        self._core.close()
+    def close(self, *, ending: bool = False) -> None:
+        """Stop the engine's threads and processes (the archive stays open); ``ending``: the
+        process ends next (a command's end), so the models' memory is not given back."""
+        self._core.close(ending=ending)
 
     def close_archive(self) -> None:
         self._archive.close()

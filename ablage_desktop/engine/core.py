@@ -226,9 +226,11 @@ class EngineCore:
         names = dict.fromkeys(name for chain in chains for name in chain)
         return [name for name in names if self._why_not_in_auto(name) is None]
 
-    def close(self) -> None:
+    def close(self, *, ending: bool = False) -> None:
+        """Stop the threads and processes; ``ending``: the process ends next (a command), so
+        the models' memory is not collected nor given back."""
         self._sampler.stop()
-        self.manager.close()
+        self.manager.close(ending=ending)
         self._preprocess.close()
         self._decoder.close()
         self._preview_decoder.close()

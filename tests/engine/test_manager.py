@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
@@ -452,6 +453,28 @@ def test_a_clean_unload_reports_no_leak_even_with_an_old_lease_kept() -> None:
     assert not [e for e in recorder.events if isinstance(e, ModelLeaked)]
     with pytest.raises(RuntimeError, match="released"):
         _ = lease.backend
+
+
+def test_a_close_before_the_process_ends_closes_every_model_without_giving_memory_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A command's end: each backend is closed (a model's processes stop), but nothing is
+    collected, trimmed or checked for leaks, which the process's end does for it."""
+    probe = FakeProbe()
+    leaky = FakeModelScript("leaky", "cpu", GIB, leak=True)
+    manager, recorder = make_manager(probe, FakeModelScript("got", "gpu", GIB), leaky)
+    manager.load("got")
+    manager.load("leaky")
+    collections: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(1) or 0)
+    trims = probe.empty_cache_calls
+
+    manager.close(ending=True)
+
+    assert {state(manager, name) for name in ("got", "leaky")} == {ModelState.UNLOADED}
+    assert probe.held == {}  # each backend closed
+    assert collections == [] and probe.empty_cache_calls == trims
+    assert not [e for e in recorder.events if isinstance(e, ModelLeaked)]
 
 
 # --- keep-alive ------------------------------------------------------------------------------

@@ -374,16 +374,22 @@ class ModelManager:
         return self._unloader.unload(name, wait_s=wait_s)
 
     def unload_idle(
-        self, *, keep: str | None = None, device: Device | None = None, remote: bool = True
+        self,
+        *,
+        keep: str | None = None,
+        device: Device | None = None,
+        remote: bool = True,
+        give_back: bool = True,
     ) -> list[str]:
         """Unload every idle model (but ``keep``, only on ``device`` when given, and without
-        the remote ones unless ``remote``)."""
+        the remote ones unless ``remote``); ``give_back``: ``Unloader.finish``."""
         return self._unloader.unload_where(
             lambda r: (
                 r.name != keep
                 and (device is None or r.device == device)
                 and (remote or not r.remote)
-            )
+            ),
+            give_back=give_back,
         )
 
     def expire_idle(self) -> list[str]:
@@ -440,10 +446,11 @@ class ModelManager:
         for name in connect:
             self._background.preload(f"ablage-connect-{name}", [name], self.load)
 
-    def close(self) -> None:
-        """Stop the background threads and unload every model that is not in use."""
+    def close(self, *, ending: bool = False) -> None:
+        """Stop the background threads and unload every model that is not in use; where the
+        process is ``ending``, without giving their memory back (``Unloader.finish``)."""
         self._background.stop()
-        self.unload_idle()
+        self.unload_idle(give_back=not ending)
         with self._table.cond:
             busy = [r.name for r in self._table.records.values() if r.pins]
         if busy:
