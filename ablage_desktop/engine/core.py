@@ -35,7 +35,6 @@ from ablage_desktop.engine.memory.sampler import MemorySampler
 from ablage_desktop.engine.models.area_reading import read_area, read_turned
 from ablage_desktop.engine.models.dispatcher import PageDispatcher
 from ablage_desktop.engine.models.footprints import FootprintStore
-from ablage_desktop.engine.models.load_ahead import load_soon
 from ablage_desktop.engine.models.manager import ModelManager
 from ablage_desktop.engine.models.router import AUTO, Route, Router
 from ablage_desktop.engine.preprocess import Preprocessor
@@ -384,7 +383,7 @@ class EngineCore:
             return dispatcher, lambda: None
         name, spec = self.resolve(chosen, request.languages)
         # now, while the first pages are opened: a broken engine still fails before the batch
-        loaded = load_soon(self.manager, name)
+        loaded = self.manager.load_soon(name)
         route = Route((name,), "chosen by the user")
         dispatcher = PageDispatcher(
             self.manager,

@@ -426,13 +426,26 @@ def test_repetition_without_spaces_is_useless(rig: Rig, page: PageImage) -> None
 # --- RapidOCR with Tesseract's help (models/combine.py) -----------------------------------------
 
 
+def router_of(
+    rig: Rig,
+    kinds: dict[str, Sequence[str]],
+    cpu_chain: Sequence[str] = CPU_CHAIN,
+    available: Callable[[str], str | None] = lambda name: None,
+) -> Router:
+    """A router over ``kinds`` (each kind of page's chain) and the rig's memory pressure."""
+    return Router(kinds, cpu_chain, available, lambda: rig.manager.pressure)
+
+
+def every_kind(chain: Sequence[str]) -> dict[str, Sequence[str]]:
+    return {"simple": chain, "complex": chain, "unknown": chain}
+
+
+def gpu_ocr_not_downloaded(name: str) -> str | None:
+    return "not downloaded" if name == "gpu_ocr" else None
+
+
 def combining_dispatcher(rig: Rig, chain: Sequence[str]) -> PageDispatcher:
-    router = Router(
-        {"simple": chain, "complex": chain, "unknown": chain},
-        chain,
-        lambda name: None,
-        lambda: rig.manager.pressure,
-    )
+    router = router_of(rig, every_kind(chain), chain)
     return PageDispatcher(rig.manager, router.route, rig.events.append, 1, combine=True)
 
 
@@ -591,12 +604,7 @@ def test_small_print_is_read_by_rapidocr_without_tesseract(rig: Rig) -> None:
     helper = FakeModelScript("tesseract", "cpu", 64 * MIB, text="Rechnung 4711")
     register_fakes(rig.manager, rig.probe, reader, helper)
     chain = ("rapidocr", "tesseract")
-    router = Router(
-        {"simple": chain, "complex": chain, "unknown": chain},
-        chain,
-        lambda name: None,
-        lambda: rig.manager.pressure,
-    )
+    router = router_of(rig, every_kind(chain), chain)
     resolution = PreprocessingSettings.model_validate(
         {
             "orientation": {"enabled": False},
@@ -665,12 +673,7 @@ def test_without_the_switch_rapidocr_reads_alone(rig: Rig, tesseract: str, page:
     rapidocr = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="Rechnung 4711")
     register_fakes(rig.manager, rig.probe, rapidocr)
     chain = ("rapidocr", tesseract)
-    router = Router(
-        {"simple": chain, "complex": chain, "unknown": chain},
-        chain,
-        lambda name: None,
-        lambda: rig.manager.pressure,
-    )
+    router = router_of(rig, every_kind(chain), chain)
     dispatcher = PageDispatcher(rig.manager, router.route, rig.events.append, 1)
 
     assert dispatcher.recognize(page).backend == "rapidocr"
@@ -760,12 +763,8 @@ def test_the_engines_every_kind_of_page_starts_with_load_ahead_helper_first(rig:
     helper = FakeModelScript("tesseract", "cpu", 64 * MIB, text="Rechnung 4711")
     register_fakes(rig.manager, rig.probe, reader, helper)
     chain = ("rapidocr", "tesseract")
-    router = Router(
-        {"simple": chain, "complex": ("gpu_ocr", *chain), "unknown": chain},
-        chain,
-        lambda name: "not downloaded" if name == "gpu_ocr" else None,
-        lambda: rig.manager.pressure,
-    )
+    kinds = {"simple": chain, "complex": ("gpu_ocr", *chain), "unknown": chain}
+    router = router_of(rig, kinds, chain, gpu_ocr_not_downloaded)
     dispatcher = PageDispatcher(rig.manager, router.route, rig.events.append, 1, combine=True)
 
     dispatcher.load_first_engines(router.usable_chains())
@@ -780,12 +779,7 @@ def test_the_engines_every_kind_of_page_starts_with_load_ahead_helper_first(rig:
 def test_nothing_loads_ahead_where_kinds_of_page_start_with_other_engines(rig: Rig) -> None:
     """Which engine a page needs is known only once it is analysed: a simple page's GPU
     model is not loaded for a batch that may hold none."""
-    router = Router(
-        {"simple": CHAIN, "complex": CPU_CHAIN, "unknown": CPU_CHAIN},
-        CPU_CHAIN,
-        lambda name: None,
-        lambda: rig.manager.pressure,
-    )
+    router = router_of(rig, {"simple": CHAIN, "complex": CPU_CHAIN, "unknown": CPU_CHAIN})
     dispatcher = PageDispatcher(rig.manager, router.route, rig.events.append, 1)
 
     dispatcher.load_first_engines(router.usable_chains())
@@ -795,12 +789,7 @@ def test_nothing_loads_ahead_where_kinds_of_page_start_with_other_engines(rig: R
 
 
 def test_the_usable_chains_leave_out_what_cannot_run_here(rig: Rig) -> None:
-    router = Router(
-        {"simple": CHAIN, "complex": ("gpu_ocr",), "unknown": CPU_CHAIN},
-        CPU_CHAIN,
-        lambda name: "not downloaded" if name == "gpu_ocr" else None,
-        lambda: rig.manager.pressure,
-        cannot_fit=lambda name: None,
-    )
+    kinds = {"simple": CHAIN, "complex": ("gpu_ocr",), "unknown": CPU_CHAIN}
+    router = router_of(rig, kinds, available=gpu_ocr_not_downloaded)
 
     assert router.usable_chains() == [("cpu_ocr",), (), ("cpu_ocr",)]

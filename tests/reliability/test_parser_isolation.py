@@ -316,10 +316,17 @@ def test_a_decoder_started_ahead_is_the_one_the_first_document_opens_in(tmp_path
         assert decoder.starts == 1
 
 
-def test_a_decoder_closed_before_its_start_ahead_starts_none(tmp_path: Path) -> None:
+def test_a_decoder_closed_before_its_start_ahead_starts_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The start's thread is held until the close is done: it must then start nothing (a
+    process and its shared memory that nobody would stop)."""
     decoder = IsolatedDecoder(name="closed-ahead")
+    start, closed = decoder._start_quietly, threading.Event()
+    monkeypatch.setattr(decoder, "_start_quietly", lambda closes: (closed.wait(20), start(closes)))
     decoder.start_soon()
     decoder.close()
+    closed.set()
     _join_starts("closed-ahead")
 
-    assert decoder.pid is None  # none left running, whichever came first
+    assert decoder.pid is None and decoder.starts == 0

@@ -1,10 +1,12 @@
-"""The manager's background threads: the keep-alive reaper, eager loads and health checks."""
+"""The manager's background threads: the keep-alive reaper, eager loads and loads ahead of
+the pages that need them, and health checks."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 
 from ablage_desktop.engine.errors import AblageError
 
@@ -32,7 +34,8 @@ class BackgroundWork:
         self._spawn("ablage-keepalive", loop)
 
     def preload(self, thread: str, names: Sequence[str], load: Callable[[str], None]) -> None:
-        """Load ``names`` one after the other in a thread; a model that cannot load is skipped."""
+        """Load ``names`` one after the other in a thread; a model that cannot load is skipped
+        (a page that needs it meets the failure again in its own ``acquire``)."""
 
         def loop() -> None:
             for name in names:
@@ -41,9 +44,24 @@ class BackgroundWork:
                 try:
                     load(name)
                 except AblageError as exc:
-                    log.warning("Eager loading of %s skipped: %s", name, exc)
+                    log.warning("Loading %s in the background skipped: %s", name, exc)
 
         self._spawn(thread, loop)
+
+    def load_soon(self, thread: str, load: Callable[[], None]) -> Callable[[], None]:
+        """Run ``load`` in a thread; the wait for it, which raises what it raised."""
+        done: Future[None] = Future()
+
+        def run() -> None:
+            try:
+                load()
+            except BaseException as exc:  # handed to whoever waits, there raised again
+                done.set_exception(exc)
+            else:
+                done.set_result(None)
+
+        self._spawn(thread, run)
+        return done.result
 
     def stop(self) -> None:
         """Stop the threads, waiting a bounded time for each."""
@@ -54,5 +72,7 @@ class BackgroundWork:
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
+        # a load ahead for every batch of a long session: the ended ones are not kept
+        self._threads = [alive for alive in self._threads if alive.is_alive()]
         self._threads.append(thread)
         thread.start()

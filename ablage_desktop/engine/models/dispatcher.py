@@ -30,7 +30,6 @@ from ablage_desktop.engine.models.line_words import (
     sure_lines,
     words_by_line,
 )
-from ablage_desktop.engine.models.load_ahead import load_in_background
 from ablage_desktop.engine.models.manager import ModelManager, is_out_of_memory
 from ablage_desktop.engine.models.pictures import set_aside_pictures
 from ablage_desktop.engine.models.router import AUTO, BACK_OF_SHEET, Route, useless_result
@@ -345,7 +344,7 @@ class PageDispatcher:
         it. Called once the helper is loaded (loads run one at a time: started before, it took
         the turn of the helper's load)."""
         if self.manager.info(name).state is ModelState.UNLOADED:
-            load_in_background(self.manager, [name], page)
+            self.manager.load_ahead([name], page)
 
     def load_first_engines(self, chains: Sequence[Sequence[str]]) -> None:
         """Where every kind of page starts with the same engine and helper, load them now, in
@@ -354,7 +353,7 @@ class PageDispatcher:
         firsts = {(chain[0], self._helper_of(chain, 0)) for chain in chains if chain}
         if len(firsts) == 1 and all(chains):
             head, helper = firsts.pop()
-            load_in_background(self.manager, [n for n in (helper, head) if n is not None])
+            self.manager.load_ahead([n for n in (helper, head) if n is not None])
 
     def recognize_batch(
         self, pages: Sequence[PageImage], cancel: CancelToken | None = None

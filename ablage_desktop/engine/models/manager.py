@@ -446,6 +446,21 @@ class ModelManager:
         for name in connect:
             self._background.preload(f"ablage-connect-{name}", [name], self.load)
 
+    def load_ahead(self, names: Sequence[str], page: PageSize | None = None) -> None:
+        """Load ``names`` in the background, one after the other, in the order a page will
+        use them (for pages of size ``page``, where given): the loads then overlap work that
+        would otherwise come first (Tesseract's reading, the first page's decoding). One that
+        fails is skipped; the page's own ``acquire`` meets it again and reports it."""
+        self._background.preload(
+            f"load {', '.join(names)} ahead", names, lambda name: self.load(name, page)
+        )
+
+    def load_soon(self, name: str) -> Callable[[], None]:
+        """Start loading ``name`` in the background; the wait for it, which raises what the
+        load did (a broken engine: ``ModelLoadError``), so that a batch fails before it
+        starts while its first pages are opened meanwhile."""
+        return self._background.load_soon(f"load {name}", lambda: self.load(name))
+
     def close(self, *, ending: bool = False) -> None:
         """Stop the background threads and unload every model that is not in use; where the
         process is ``ending``, without giving their memory back (``Unloader.finish``)."""
