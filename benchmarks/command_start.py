@@ -5,7 +5,8 @@ machine falls on all of them alike), as a fresh process, its output thrown away,
 time of each run is taken from its start to its end: the imports, the engine's load, the
 page's decoding, preprocessing and reading, and the end. Rows: the app with Tesseract, the
 app's ``auto`` (its default), and the bare ``tesseract`` program on the same page with the
-same languages, where it is installed. With ``--base DIR``, the same two rows of the app run
+same languages, where it is installed (a PDF's page rendered for it by poppler's ``pdftoppm``
+at 300 dpi, as the app renders it). With ``--base DIR``, the same two rows of the app run
 from another checkout (``PYTHONPATH``), for a before and after on one machine in one run.
 
     python benchmarks/command_start.py ../shared/data/print_darpa_cover.png --runs 6
@@ -49,7 +50,14 @@ def commands(page: Path, base: Path | None) -> list[Command]:
             Command(f"{row.label} ({base.name})", row.argv, base) for row in rows if row.checkout
         ]
     program = shutil.which("tesseract")
-    if program is not None:
+    if page.read_bytes()[:1024].find(b"%PDF-") >= 0:
+        # Tesseract reads no PDF: poppler renders the page at 300 dpi into its standard input.
+        render = shutil.which("pdftoppm")
+        if program is not None and render is not None:
+            script = f'"{render}" -r 300 -singlefile -png "$1" | "{program}" stdin - -l {LANGUAGES}'
+            pipeline = ("bash", "-c", f"set -o pipefail; {script}", "bash", str(page))
+            rows.append(Command("pdftoppm, then the tesseract program", pipeline))
+    elif program is not None:
         rows.append(Command("tesseract program", (program, str(page), "-", "-l", LANGUAGES)))
     return rows
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.resources
 import reprlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -158,6 +158,13 @@ class AppConfig:
 
     def model(self, name: str) -> EngineOptions | None:
         return self.models.get(name)
+
+    def with_pdf_password(self, password: str) -> AppConfig:
+        """This configuration, with ``password`` also tried on PDFs that ask for one."""
+        if password in self.intake.pdf_passwords:
+            return self
+        passwords = [*self.intake.pdf_passwords, password]
+        return replace(self, intake=self.intake.model_copy(update={"pdf_passwords": passwords}))
 
 
 def shipped_config_text() -> str:

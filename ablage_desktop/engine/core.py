@@ -7,6 +7,7 @@ sampler, registers every configured model, and runs documents through the page p
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import threading
 import time
@@ -329,13 +330,14 @@ class EngineCore:
         A chosen engine is checked now (an unknown one raises here) and loads while the first
         pages are opened and rendered; one that cannot load raises before the first document,
         and the batch is then not in the archive. With auto, engines load as pages need them
-        (a batch of scans: its first engines at once), and fall back along the chain.
+        (a batch of scans: its first engines at once, or once its first PDF is seen to hold
+        a scan), and fall back along the chain.
         After that, every document succeeds or fails on its own.
         """
         events = JobStamp(self.events.emit)
         if request.paths:
             self._decoder.start_soon()  # beside a chosen engine's load
-        dispatcher, loaded = self._dispatcher(request, events)
+        dispatcher, loaded, on_scan = self._dispatcher(request, events)
         limits = self.config.intake.limits()
         if request.pdf_text is not None:
             limits = dataclasses.replace(limits, pdf_text=request.pdf_text)
@@ -353,13 +355,14 @@ class EngineCore:
         )
         if request.areas:
             recognizer = InArea(recognizer, request.areas, self._preprocess.turns)
-        return runner.run(request, recognizer, limits, cancel or CancelToken(), loaded)
+        return runner.run(request, recognizer, limits, cancel or CancelToken(), loaded, on_scan)
 
     def _dispatcher(
         self, request: OcrRequest, emit: JobStamp
-    ) -> tuple[PageDispatcher, Callable[[], None]]:
-        """The batch's dispatcher, and the wait for its chosen engine, which loads meanwhile
-        (auto's engines load as pages need them)."""
+    ) -> tuple[PageDispatcher, Callable[[], None], Callable[[], None] | None]:
+        """The batch's dispatcher; the wait for its chosen engine, which loads meanwhile
+        (auto's engines load as pages need them); what loads auto's first engines once the
+        first document, a PDF, is seen to need them (an image's load at once)."""
         chosen = request.backend or self.config.management.default_backend
         if chosen == AUTO:
             if request.languages:
@@ -378,9 +381,13 @@ class EngineCore:
                 combine=self.config.routing.combine,
                 reads_pdf_text=self._reads_pdf_text,
             )
+            first_engines = functools.partial(
+                dispatcher.load_first_engines, self.router.usable_chains()
+            )
             if request.paths and is_image_file(request.paths[0]):  # no text layer: read by OCR
-                dispatcher.load_first_engines(self.router.usable_chains())
-            return dispatcher, lambda: None
+                first_engines()
+                return dispatcher, lambda: None, None
+            return dispatcher, lambda: None, first_engines
         name, spec = self.resolve(chosen, request.languages)
         # now, while the first pages are opened: a broken engine still fails before the batch
         loaded = self.manager.load_soon(name)
@@ -395,7 +402,7 @@ class EngineCore:
             preprocess=self._preprocess,
             reads_pdf_text=self._reads_pdf_text,
         )
-        return dispatcher, loaded
+        return dispatcher, loaded, None
 
     def _reads_pdf_text(self, name: str) -> bool:
         spec = self._specs.get(name)
@@ -421,14 +428,8 @@ class EngineCore:
     def add_pdf_password(self, password: str) -> None:
         """Try ``password`` too on PDFs that ask for one, from the next batch on (this
         session only: nothing is written)."""
-        intake = self.config.intake
-        if password in intake.pdf_passwords:
-            return
-        passwords = [*intake.pdf_passwords, password]
         # One assignment: a batch starting meanwhile sees the configuration before or after.
-        self.config = dataclasses.replace(
-            self.config, intake=intake.model_copy(update={"pdf_passwords": passwords})
-        )
+        self.config = self.config.with_pdf_password(password)
 
     def export_bytes(self, document: OcrDocument, fmt: str) -> bytes:
         """``document`` as ``fmt``, for a caller that writes it elsewhere (stdout)."""
@@ -473,7 +474,7 @@ class EngineCore:
         """Page ``index`` of ``path`` as a batch reads it, decoded beside any batch, and the
         chosen engine's reading of a page, for a part or a turn of it read again."""
         request = OcrRequest([path], backend=backend, languages=languages, archive=False)
-        dispatcher, loaded = self._dispatcher(request, JobStamp(self.events.emit))
+        dispatcher, loaded, _ = self._dispatcher(request, JobStamp(self.events.emit))
         page = self._page_beside(path, index, self.config.intake.pdf_dpi)  # while it loads
         loaded()
         return page, dispatcher.recognize

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from born_digital import Page, prose_page, scanned_page
+from born_digital import pdf_bytes as born_pdf_bytes
 from fakes import ScriptedBackend, sleep_hook
 from PIL import Image
 from samples import pdf_bytes
@@ -399,3 +401,81 @@ def test_begin_comes_while_the_first_pages_are_rendered_and_before_any_is_read(
     assert seen == [(0, 0)]
     assert backend.calls == [] and events == []
     assert pipeline_threads() == []
+
+
+# --- a batch of scans: told once its first page is known to need an engine ---------------
+
+
+class RecordingOpener(IsolatedDecoder):
+    """The real decoder, noting each page asked of it in ``seen``."""
+
+    def __init__(self, seen: list[str]) -> None:
+        super().__init__()
+        self.seen = seen
+
+    def open(self, path: Path, limits: IntakeLimits) -> Document:
+        document = super().open(path, limits)
+        render = document.page
+
+        def page(index: int) -> PageImage:
+            self.seen.append(f"{path.name} page {index + 1}")
+            return render(index)
+
+        document.page = page  # type: ignore[method-assign]
+        return document
+
+
+def scans_told(tmp_path: Path, documents: dict[str, list[Page]], **kwargs: object) -> list[str]:
+    """What a run over ``documents`` (written as PDFs) asked of the decoder, with "scan"
+    where ``on_scan`` was called."""
+    paths = []
+    for name, pages in documents.items():
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(born_pdf_bytes(pages))
+    seen: list[str] = []
+    limits = IntakeLimits(pdf_dpi=72, pdf_text="auto")
+    with RecordingOpener(seen) as opener:
+        results = list(
+            run_pipeline(
+                paths,
+                ScriptedBackend(),
+                limits,
+                opener=opener,
+                on_scan=lambda: seen.append("scan"),
+                **kwargs,  # type: ignore[arg-type]
+            )
+        )
+    assert all(document.ok for document in results)
+    return seen
+
+
+def scanned() -> Page:
+    return scanned_page(Image.new("L", (200, 280), 255))
+
+
+def test_a_first_document_of_scans_is_told_once_before_its_first_page_is_rendered(
+    tmp_path: Path,
+) -> None:
+    seen = scans_told(tmp_path, {"a.pdf": [scanned(), scanned()], "b.pdf": [scanned()]})
+
+    assert seen == ["scan", "a.pdf page 1", "a.pdf page 2", "b.pdf page 1"]
+
+
+def test_a_born_digital_first_page_is_not_a_scan_nor_are_later_documents_asked(
+    tmp_path: Path,
+) -> None:
+    """Its page is read from its text layer; a later document's engines load as its pages
+    are routed (only the batch's first document is asked)."""
+    seen = scans_told(tmp_path, {"a.pdf": [prose_page(["Rechnung 4711"])], "b.pdf": [scanned()]})
+
+    assert seen == ["a.pdf page 1", "b.pdf page 1"]
+
+
+def test_the_first_page_asked_for_is_the_one_that_decides(tmp_path: Path) -> None:
+    mixed = {"mixed.pdf": [prose_page(["Rechnung 4711"]), scanned()]}
+
+    assert scans_told(tmp_path, mixed, selection=PageSelection.parse("2")) == [
+        "scan",
+        "mixed.pdf page 2",
+    ]
+    assert "scan" not in scans_told(tmp_path, mixed, selection=PageSelection.parse("1"))

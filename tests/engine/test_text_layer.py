@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -66,6 +68,13 @@ def with_mode(engine: EngineCore, mode: str) -> EngineCore:
     intake = engine.config.intake.model_copy(update={"pdf_text": mode})
     engine.config = dataclasses.replace(engine.config, intake=intake)
     return engine
+
+
+def wait_until(done: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return done()
 
 
 def read(engine: EngineCore, path: Path, backend: str | None = None) -> OcrDocument:
@@ -196,7 +205,54 @@ def test_a_table_turned_on_a_page_that_stands_upright_reads_in_its_own_order(
     assert order == sorted(order), text
 
 
+@pytest.mark.parametrize(
+    ("mode", "needs"),
+    [
+        ("auto", [False, True, False]),
+        ("always_ocr", [True, True, True]),
+        ("layer_only", [False, False, False]),
+    ],
+)
+def test_a_page_needs_an_engine_where_it_holds_no_characters_of_its_own(
+    write_pdf, mode: str, needs: list[bool]
+) -> None:
+    """Asked before the page is rendered (a batch's engines then load meanwhile): a scan
+    needs one, a born-digital page and a scan under a scanner's invisible OCR do not."""
+    path = write_pdf(
+        "three.pdf",
+        [prose_page(INVOICE), scanned_page(scan()), scanned_page(scan(), bad_ocr_layer())],
+    )
+
+    with open_document(path, IntakeLimits(pdf_dpi=DPI, pdf_text=mode)) as document:
+        assert [document.needs_engine(index) for index in range(3)] == needs
+
+
 # --- through the engine -----------------------------------------------------------------
+
+
+def test_auto_loads_its_first_engines_while_a_scanned_pdf_renders(
+    write_pdf, engine: EngineCore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the decoder has opened the PDF and found no characters on its first page, the
+    engines every page starts with load while the page is rendered, not after it is routed:
+    here the render waits for a load to have begun, which, were it after the page, would
+    not come."""
+    path = write_pdf("scan.pdf", [scanned_page(scan())])
+    decoder = engine._decoder
+    render = decoder._page
+    begun: list[bool] = []
+
+    def page_after_a_load(document, index: int):
+        states = lambda: {info.state for info in engine.manager.infos()}  # noqa: E731
+        begun.append(wait_until(lambda: states() != {ModelState.UNLOADED}, timeout=20))
+        return render(document, index)
+
+    monkeypatch.setattr(decoder, "_page", page_after_a_load)
+
+    (page,) = read(engine, path).pages
+
+    assert begun == [True]
+    assert "Invoice 4711" in page.text, page.text
 
 
 def test_a_born_digital_pdf_is_read_from_its_layer_and_no_engine_loads(

@@ -54,16 +54,32 @@ class _FailsOnPage(Document):
         self._inner.close()
 
 
+class _FailsOnQuestion(_FailsOnPage):
+    """The real document, but asking whether page ``bad`` needs an engine triggers ``fault``
+    (loading a page to count its characters can crash a parser as its render can)."""
+
+    def page(self, index: int) -> PageImage:
+        return self._inner.page(index)
+
+    def needs_engine(self, index: int) -> bool:
+        if index == self._bad:
+            FAULTS[self._fault]()
+        return self._inner.needs_engine(index)
+
+
 FAULTS = {"segfault": _segfault, "abort": _abort, "hang": _hang}
 
 
 def open_faulty(path: Path, limits: IntakeLimits) -> Document:
-    """``<fault>-open...``: fails while opening; ``<fault>-page2...``: on its second page."""
+    """``<fault>-open...``: fails while opening; ``<fault>-page2...``: on its second page;
+    ``<fault>-asked...``: when asked whether its first page needs an engine."""
     for fault, trigger in FAULTS.items():
         if path.name.startswith(f"{fault}-open"):
             trigger()
         if path.name.startswith(f"{fault}-page2"):
             return _FailsOnPage(open_document(path, limits), 1, fault)
+        if path.name.startswith(f"{fault}-asked"):
+            return _FailsOnQuestion(open_document(path, limits), 0, fault)
     return open_document(path, limits)
 
 

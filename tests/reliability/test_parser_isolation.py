@@ -96,6 +96,22 @@ def test_a_crash_on_page_2_of_a_tiff_costs_that_page_alone(
     assert faulty.starts == 2
 
 
+def test_a_crash_asked_whether_a_page_needs_an_engine_costs_no_page(
+    tmp_path: Path, faulty: IsolatedDecoder
+) -> None:
+    """The question (before the first page is rendered, for a batch's engines to load
+    meanwhile) is a guess: a fresh decoder opens the document again and renders its pages."""
+    told: list[str] = []
+    paths = [pdf(tmp_path / "segfault-asked.pdf", 2)]
+
+    (result,) = run_pipeline(
+        paths, ScriptedBackend(), LIMITS, opener=faulty, on_scan=lambda: told.append("scan")
+    )
+
+    assert result.ok and len(result.pages) == 2
+    assert told == [] and faulty.starts == 2
+
+
 def test_a_decoder_that_hangs_is_stopped_at_the_time_limit(
     tmp_path: Path, faulty: IsolatedDecoder
 ) -> None:

@@ -330,6 +330,12 @@ class Document(abc.ABC):
     def page(self, index: int) -> PageImage:
         """Decode (render) page ``index`` (0-based) now."""
 
+    def needs_engine(self, index: int) -> bool:
+        """Whether page ``index`` can only be read by an engine: an image's page always, a
+        PDF's where it has no characters of its own. Asked before the page is rendered, so
+        that the engines a batch of scans needs load meanwhile; a guess, never an error."""
+        return True
+
     def pages(self) -> Iterator[PageImage]:
         """Every page in order, each decoded only when it is asked for."""
         for index in range(self.page_count):

@@ -257,6 +257,18 @@ class PdfDocument(Document):
         image = pdf_text.render(page, scale, grey=objects.achromatic)
         return image, scale * 72, layer
 
+    def needs_engine(self, index: int) -> bool:
+        import pypdfium2 as pdfium
+
+        mode = self.limits.pdf_text
+        if mode != "auto":
+            return mode == "always_ocr"
+        try:
+            return not self.holds_text(index)
+        except pdfium.PdfiumError:  # a page pdfium cannot load: its render says so, in words
+            log.debug("Page %d of %s: its characters not counted", index + 1, self.path.name)
+            return True
+
     def holds_text(self, index: int) -> bool:
         """Whether page ``index`` holds characters of its own, seen or not (a scanner's
         invisible OCR among them): the searchable PDF keeps such a page only without them."""

@@ -211,13 +211,15 @@ class BatchRunner:
         limits: IntakeLimits,
         cancel: CancelToken,
         loaded: Callable[[], None] = lambda: None,
+        on_scan: Callable[[], None] | None = None,
     ) -> Iterator[OcrDocument]:
         """Every document of ``request``, in order; the job ends done, cancelled or
         interrupted (resumable) with the batch.
 
         ``loaded`` waits for the batch's engine, loading meanwhile, and raises where it could
         not be loaded: a new batch's first pages are opened and rendered while it loads, and
-        the batch enters the archive only once it is (a broken engine leaves none there)."""
+        the batch enters the archive only once it is (a broken engine leaves none there).
+        ``on_scan``: see ``run_pipeline``."""
         paths = list(request.paths)
         plan: JobPlan | None = None
         recorder: JobRecorder | None = None
@@ -253,6 +255,7 @@ class BatchRunner:
                     known=known,
                     selection=request.pages,
                     begin=begin,
+                    on_scan=on_scan,
                 )
                 for position, document in enumerate(documents):
                     try:

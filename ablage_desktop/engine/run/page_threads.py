@@ -123,8 +123,13 @@ class PageThreads:
         render_ahead: int,
         known: Callable[[str], Mapping[int, OcrPage]] | None,
         selection: PageSelection | None = None,
+        on_scan: Callable[[], None] | None = None,
     ) -> None:
         self.paths = paths
+        self.on_scan = on_scan
+        """Called where the batch's first page to read can only be read by an engine (an
+        image's, a scanned PDF's), once its document is open: auto's first engines then load
+        while the page is rendered."""
         self.selection = selection
         self.backend = backend
         self.limits = limits
@@ -202,6 +207,8 @@ class PageThreads:
                         f"None of the pages asked for ({selection}) is in it: it has "
                         f"{document.page_count} page{'' if document.page_count == 1 else 's'}.",
                     )
+                if position == 0 and self.on_scan is not None:
+                    document = self._tell_of_scan(path, document, done)
                 for index in range(document.page_count):
                     if self.halted():
                         break
@@ -238,6 +245,32 @@ class PageThreads:
         if damage is not None:  # its pages that were there are read
             return Ended(position, sent, IncompleteDocument(path, damage))
         return Ended(position, sent, None)
+
+    def _tell_of_scan(
+        self, path: Path, document: Document, done: Mapping[int, OcrPage]
+    ) -> Document:
+        """Call ``on_scan`` where the first page to be read needs an engine; the document,
+        opened again where the question took the decoder process down (the page's render
+        then meets what did, and fails alone)."""
+        assert self.on_scan is not None
+        selection = self.selection
+        first = next(
+            (
+                index
+                for index in range(document.page_count)
+                if index not in done and (selection is None or selection.holds(index))
+            ),
+            None,
+        )
+        try:
+            if first is not None and document.needs_engine(first):
+                self.on_scan()
+        except DECODER_LOST as exc:
+            document.close()
+            return self._reopen(path, document, exc)
+        except InputError as exc:  # a guess: the page itself says what is wrong with it
+            log.debug("Whether %s needs an engine is not known: %s", path.name, exc.message)
+        return document
 
     def _skip(self, position: int, index: int, path: Path, error: InputError) -> None:
         """Page ``index`` could not be decoded: its failure goes to the collector."""

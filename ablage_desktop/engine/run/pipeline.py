@@ -67,6 +67,7 @@ def run_pipeline(
     known: Callable[[str], Mapping[int, OcrPage]] | None = None,
     selection: PageSelection | None = None,
     begin: Callable[[], None] = lambda: None,
+    on_scan: Callable[[], None] | None = None,
 ) -> Iterator[OcrDocument]:
     """OCR ``paths`` with ``backend``; yields one ``OcrDocument`` per path, in order.
 
@@ -77,6 +78,8 @@ def run_pipeline(
     those pages of each document are rendered and read. ``begin`` runs once the first pages
     are being opened and rendered, before any is read or any event is sent (the wait for a
     chosen engine's load, and the batch's entry in the archive): what it raises ends the run.
+    ``on_scan`` is called once the first document is open where its first page to read can
+    only be read by an engine (``PageThreads.on_scan``).
     """
     cancel = cancel or CancelToken()
     decoder: DocumentOpener = opener if opener is not None else IsolatedDecoder()
@@ -89,6 +92,7 @@ def run_pipeline(
         render_ahead=render_ahead,
         known=known,
         selection=selection,
+        on_scan=on_scan,
     )
     threads = [flow.start_producer()]
     try:

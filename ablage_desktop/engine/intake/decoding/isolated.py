@@ -26,6 +26,7 @@ from ablage_desktop.engine.intake.decoding import segments, worker
 from ablage_desktop.engine.intake.decoding.wire import (
     CHANNELS,
     CloseRequest,
+    EngineQuestion,
     Failure,
     Opened,
     OpenRequest,
@@ -132,10 +133,7 @@ class IsolatedDecoder:
         path, limits = document.path, document.limits
         what = f"Page {index + 1} of {path.name}"
         with self._lock:
-            if document.generation != self._generation or self._conn is None:
-                raise DecoderCrashed(
-                    path, f"The decoder process stopped while {path.name} was open."
-                )
+            self._still_open(document)
             deadline = time.monotonic() + limits.decode_timeout_s
             ahead = self._render_ahead and index + 1 < document.page_count
             request = PageRequest(document.handle, index, ahead)
@@ -156,6 +154,25 @@ class IsolatedDecoder:
                     path, f"{what} came back damaged from the decoder: {exc}"
                 ) from exc
         return PageImage(path, header.index, image, header.dpi, header.text_layer)
+
+    def _still_open(self, document: _RemoteDocument) -> None:
+        """Raises where the process that opened ``document`` is gone (with its documents)."""
+        if document.generation != self._generation or self._conn is None:
+            raise DecoderCrashed(
+                document.path, f"The decoder process stopped while {document.path.name} was open."
+            )
+
+    def _needs_engine(self, document: _RemoteDocument, index: int) -> bool:
+        path = document.path
+        with self._lock:
+            self._still_open(document)
+            what = f"Page {index + 1} of {path.name}"
+            reply = self._request(
+                EngineQuestion(document.handle, index), path, what, document.limits
+            )
+        if not isinstance(reply, bool):
+            raise DecoderFailed(path, f"{what}: the decoder answered {type(reply).__name__}.")
+        return reply
 
     def _close_document(self, document: _RemoteDocument) -> None:
         with self._lock:
@@ -356,6 +373,9 @@ class _RemoteDocument(Document):
 
     def page(self, index: int) -> PageImage:
         return self._decoder._page(self, index)
+
+    def needs_engine(self, index: int) -> bool:
+        return self._decoder._needs_engine(self, index)
 
     def close(self) -> None:
         self._decoder._close_document(self)

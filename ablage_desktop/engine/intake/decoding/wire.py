@@ -30,6 +30,15 @@ class PageRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class EngineQuestion:
+    """Whether page ``index`` can only be read by an engine (``Document.needs_engine``):
+    answered with a bool, before the page is rendered."""
+
+    handle: int
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
 class CloseRequest:
     handle: int
 

@@ -22,6 +22,7 @@ from ablage_desktop.engine.intake.decoding import segments
 from ablage_desktop.engine.intake.decoding.wire import (
     CHANNELS,
     CloseRequest,
+    EngineQuestion,
     Failure,
     Opened,
     OpenRequest,
@@ -97,6 +98,8 @@ def _answer(
         conn.send(
             Opened(document.sha256, document.type.value, document.page_count, document.damage)
         )
+    elif isinstance(request, EngineQuestion):
+        conn.send(documents[request.handle].needs_engine(request.index))
     elif isinstance(request, PageRequest):
         page = ahead.take(request.handle, request.index)
         if page is None:
