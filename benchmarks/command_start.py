@@ -37,6 +37,8 @@ class Command:
     argv: tuple[str, ...]
     checkout: Path | None = None
     """The checkout whose app runs (``PYTHONPATH``); None for a program of its own."""
+    env: tuple[tuple[str, str], ...] = ()
+    """Variables set for it."""
 
 
 def commands(page: Path, base: Path | None) -> list[Command]:
@@ -49,22 +51,33 @@ def commands(page: Path, base: Path | None) -> list[Command]:
         rows += [
             Command(f"{row.label} ({base.name})", row.argv, base) for row in rows if row.checkout
         ]
+    return rows + program_rows(page)
+
+
+def program_rows(page: Path) -> list[Command]:
+    """The bare ``tesseract`` program as installed, and with one OpenMP thread (its own
+    threads fight over two cores: a page of 2 s took 14 s here without the limit)."""
     program = shutil.which("tesseract")
+    if program is None:
+        return []
+    label, argv = "tesseract program", (program, str(page), "-", "-l", LANGUAGES)
     if page.read_bytes()[:1024].find(b"%PDF-") >= 0:
         # Tesseract reads no PDF: poppler renders the page at 300 dpi into its standard input.
         render = shutil.which("pdftoppm")
-        if program is not None and render is not None:
-            script = f'"{render}" -r 300 -singlefile -png "$1" | "{program}" stdin - -l {LANGUAGES}'
-            pipeline = ("bash", "-c", f"set -o pipefail; {script}", "bash", str(page))
-            rows.append(Command("pdftoppm, then the tesseract program", pipeline))
-    elif program is not None:
-        rows.append(Command("tesseract program", (program, str(page), "-", "-l", LANGUAGES)))
-    return rows
+        if render is None:
+            return []
+        script = f'"{render}" -r 300 -singlefile -png "$1" | "{program}" stdin - -l {LANGUAGES}'
+        label = "pdftoppm, then the tesseract program"
+        argv = ("bash", "-c", f"set -o pipefail; {script}", "bash", str(page))
+    return [
+        Command(label, argv),
+        Command(f"{label}, OMP_THREAD_LIMIT=1", argv, env=(("OMP_THREAD_LIMIT", "1"),)),
+    ]
 
 
 def run_once(command: Command, folder: Path) -> float:
     """Seconds from the start of ``command`` to its end; raises where it fails."""
-    env = dict(os.environ)
+    env = {**os.environ, **dict(command.env)}
     if command.checkout is not None:
         env["PYTHONPATH"] = str(command.checkout)
     started = time.perf_counter()

@@ -33,3 +33,24 @@ def test_a_command_that_fails_is_not_timed(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError, match="ended with 1"):
         script.run_once(missing, tmp_path)
+
+
+def test_the_bare_program_reads_a_pdf_through_poppler_and_with_one_thread_too(
+    tmp_path: Path,
+) -> None:
+    script = load_script("command_start.py", "command_start_script")
+    if script.shutil.which("tesseract") is None or script.shutil.which("pdftoppm") is None:
+        pytest.skip(
+            "needs the tesseract and pdftoppm programs (Debian: tesseract-ocr, poppler-utils)"
+        )
+    page = tmp_path / "scan.pdf"
+    text_page().save(page, resolution=300)
+
+    rows = script.program_rows(page)
+
+    assert [row.label for row in rows] == [
+        "pdftoppm, then the tesseract program",
+        "pdftoppm, then the tesseract program, OMP_THREAD_LIMIT=1",
+    ]
+    assert rows[1].env == (("OMP_THREAD_LIMIT", "1"),)
+    assert script.run_once(rows[1], tmp_path) > 0
