@@ -153,3 +153,65 @@ def test_a_page_cut_to_an_area_keeps_the_words_in_it_where_they_stood() -> None:
     assert cut.markdown is None and (cut.width, cut.height) == (1200, 400)
     assert within_area(page, (850, 0, 1200, 150)).lines == (TABLE[1], logo)
     assert within_area(page, (850, 0, 1200, 150)).text == "Betrag"  # the logo stays out of it
+
+
+# --- a layout engine's Markdown, where a frame of its page is read again -----------------------
+
+DOCLING_TABLE = """## Rechnung 4711
+
+| Position Beschreibung   | Betrag   |
+|-------------------------|----------|
+| 10 Sony Sunny01         | 8.150,00 |
+| 20 Highscreen MS 1775P  | 9.440,00 |
+
+Zahlbar bis 15.11.2018 ohne Abzug.
+"""
+
+
+def docling_page() -> OcrPage:
+    return dataclasses.replace(table_page(), backend="docling", markdown=DOCLING_TABLE)
+
+
+def test_a_layout_engines_markdown_takes_the_lines_read_again_where_they_stood() -> None:
+    """A frame over a column of a table read again: each amount goes into its own cell, and
+    the heading, the rest of the table and the paragraph stay."""
+    again = [
+        OcrLine("8.150,00", 0.95, (880, 160, 1020, 200)),
+        OcrLine("9.446,00", 0.95, (880, 220, 1020, 260)),
+    ]
+
+    page = with_area_read(docling_page(), (850, 150, 1050, 270), again)
+
+    assert page.markdown == DOCLING_TABLE.replace("9.440,00", "9.446,00")
+    assert "9.446,00" in page.text and "9.440,00" not in page.text
+
+
+def test_lines_read_again_as_fewer_lines_go_where_the_first_stood() -> None:
+    again = [OcrLine("20 Highscreen MS 1775P 9.440,00", 0.95, (100, 220, 1020, 260))]
+
+    page = with_area_read(docling_page(), (80, 210, 1050, 270), again)
+
+    assert page.markdown is not None
+    row = next(row for row in page.markdown.splitlines() if "Highscreen" in row)
+    assert row.startswith("| 20 Highscreen MS 1775P 9.440,00")
+    assert row.count("9.440,00") == 1 and "| 10 Sony Sunny01" in page.markdown
+
+
+def test_markdown_escapes_are_looked_through_and_a_new_reading_is_escaped() -> None:
+    line = OcrLine("Konto_Nr 4711 | alt", 0.9, (100, 100, 600, 140))
+    page = OcrPage(
+        0, 800, 300, "docling", 1.0, line.text, (line,), markdown="Konto\\_Nr 4711 \\| alt\n"
+    )
+
+    again = with_area_read(
+        page, (80, 90, 700, 150), [OcrLine("Konto_Nr 4712 | neu", 0.9, line.box)]
+    )
+
+    assert again.markdown == "Konto\\_Nr 4712 \\| neu\n"
+
+
+def test_markdown_that_does_not_hold_the_text_read_again_is_given_up() -> None:
+    page = dataclasses.replace(docling_page(), markdown="## Something else entirely\n")
+    again = [OcrLine("9.446,00", 0.95, (880, 220, 1020, 260))]
+
+    assert with_area_read(page, (850, 210, 1050, 270), again).markdown is None

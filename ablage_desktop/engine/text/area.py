@@ -23,6 +23,7 @@ from ablage_desktop.engine.results.document import (
     estimated_words,
 )
 from ablage_desktop.engine.text.layout import in_reading_order
+from ablage_desktop.engine.text.markdown_spans import with_text_replaced
 
 
 def text_in_area(lines: Sequence[OcrLine], area: Box) -> str:
@@ -42,10 +43,16 @@ def parts_in_area(lines: Sequence[OcrLine], area: Box) -> list[OcrLine | None]:
 def with_area_read(page: OcrPage, area: Box, reading: Sequence[OcrLine]) -> OcrPage:
     """``page`` with what stood in ``area`` replaced by ``reading`` (lines on the page, read
     again from the area alone): the parts of its lines outside the area stay, and the text
-    follows the lines in reading order. A layout engine's Markdown no longer matches and is
-    dropped."""
-    kept = [part for line in page.lines if (part := split(line, area)[1])]
-    return _with_lines(page, [*kept, *reading])
+    follows the lines in reading order. A layout engine's Markdown gets the reading where
+    the text it replaces stood (``markdown_spans``), or is dropped where that is not found."""
+    parts = [split(line, area) for line in page.lines]
+    result = _with_lines(page, [*(outside for _, outside in parts if outside), *reading])
+    if page.markdown is None:
+        return result
+    stood = [inside.text for inside, _ in parts if inside is not None and inside.in_text]
+    _, read = in_reading_order([line for line in reading if line.in_text])
+    markdown = with_text_replaced(page.markdown, stood, [line.text for line in read])
+    return dataclasses.replace(result, markdown=markdown)
 
 
 def within_area(page: OcrPage, area: Box) -> OcrPage:
