@@ -204,6 +204,34 @@ def test_a_png_scan_goes_in_losslessly_as_its_file_compresses_it(tmp_path: Path,
     assert pdfa.validate_written(io.BytesIO(exported), "2b").passed
 
 
+@pytest.mark.parametrize(
+    ("mode", "options"), [("RGB", {}), ("L", {}), ("RGB", {"quality_layers": [20]})]
+)
+def test_a_jpeg_2000_scan_goes_in_as_its_file_holds_it(
+    tmp_path: Path, mode: str, options: dict[str, object]
+) -> None:
+    """The JP2 file's bytes under /JPXDecode, lossless or not: neither decoded and compressed
+    again as a JPEG, and the page shows its very pixels. (PDF/A-2 allows JPEG 2000 in a JP2
+    file of one or three channels of one depth; pikepdf's validator does not check it.)"""
+    path = tmp_path / "scan.jp2"
+    text_page(ROWS, size=(1400, 900)).convert(mode).save(path, **options)
+    document = read_as_tesseract_would(path)
+
+    exported = render_pdf_from_file(document, LIMITS)
+
+    with pikepdf.open(io.BytesIO(exported)) as export, Image.open(path) as scan:
+        (image,) = export.pages[0].get_images(recursive=False).values()
+        assert image.Filter == "/JPXDecode"
+        assert image.read_raw_bytes() == path.read_bytes()
+        shown = pikepdf.PdfImage(image).as_pil_image()
+        assert shown.convert(mode).tobytes() == scan.convert(mode).tobytes()
+    report = pdfa.validate_written(io.BytesIO(exported), "2b")
+    assert report.violations == ()  # its validator leaves JPEG 2000 alone, and only that
+    assert [f.message for f in report.unsupported] == ["JPEG 2000 images are not supported"]
+    text, _ = character_places(exported)
+    assert sorted(text.split()) == sorted(" ".join(ROWS).split())
+
+
 def png_image_data(path: Path) -> bytes:
     """The zlib data of a PNG's image: its IDAT chunks' contents, joined."""
     data, at, parts = path.read_bytes(), 8, []

@@ -1,10 +1,13 @@
 """A page's image as its file compresses it, for the searchable PDF to take as it is.
 
-A JPEG goes in as its bytes (DCTDecode); a PNG as the zlib data of its image with the row
-filters it has (FlateDecode with the PNG predictors, which PDF shares with PNG; a palette
-image in its palette, ``/Indexed``). Either way the scan is not compressed a second time:
-before, every page became a JPEG of quality 85, lossy again for a JPEG and lossy at all for a
-lossless PNG. OCRmyPDF (through img2pdf) and Tesseract's own PDF keep the file's image so too.
+A JPEG goes in as its bytes (DCTDecode), a JPEG 2000 file as its bytes too (JPXDecode, which
+PDF/A-2 allows: a JP2 file of grey or RGB; a bare codestream or a JPX file is compressed again,
+as before; pikepdf's PDF/A validator does not look into JPEG 2000, its rules were followed by
+hand), a PNG as the zlib data of its image with the row filters it has (FlateDecode with the
+PNG predictors, which PDF shares with PNG; a palette image in its palette, ``/Indexed``).
+Either way the scan is not compressed a second time: before, every page became a JPEG of
+quality 85, lossy again for a JPEG and lossy at all for a lossless PNG. OCRmyPDF (through
+img2pdf) and Tesseract's own PDF keep the file's image so too.
 
 Only where the page read is the file's image as it stands: one image, 8-bit grey or RGB or a
 palette without transparency, not turned by an EXIF orientation, not rescaled (its pixels made
@@ -34,6 +37,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+"""A JP2 file's first box; a bare codestream (.j2k) starts otherwise."""
+JP2_BRAND = b"jp2 "
+"""The brand of its file-type box that follows: a JPX file (``jpx ``) may hold colour
+spaces PDF/A-2 does not allow (CIEJab, any ICC profile)."""
+KEPT_FORMATS = {
+    DocumentType.JPEG: ("JPEG", ("L", "RGB")),
+    DocumentType.PNG: ("PNG", ("L", "RGB", "P")),
+    DocumentType.JPEG2000: ("JPEG2000", ("L", "RGB")),
+}
+"""The files whose image goes in as they hold it: Pillow's name of their format, and the
+modes taken so (a JPEG 2000 in a palette or with more bits would need more than /JPXDecode's
+defaults)."""
 GREY, RGB, PALETTE = 0, 2, 3
 """PNG colour types."""
 LOSSLESS_TYPES = frozenset(
@@ -66,15 +82,16 @@ def file_image(source: Document, page: OcrPage) -> Encoded | None:
     from PIL import Image
 
     kind = source.type
-    if kind not in (DocumentType.JPEG, DocumentType.PNG) or source.page_count != 1:
+    if kind not in KEPT_FORMATS or source.page_count != 1:
         return None
     if source.damage or page.index != 0:
         return None
+    form, modes = KEPT_FORMATS[kind]
     try:
         with Image.open(source.path) as image:
             unchanged = (
-                image.format in ("JPEG", "PNG")
-                and image.mode in ("L", "RGB", "P")
+                image.format == form
+                and image.mode in modes
                 and "transparency" not in image.info
                 and not getattr(image, "is_animated", False)
                 and image.getexif().get(EXIF_ORIENTATION, 1) == 1
@@ -89,6 +106,9 @@ def file_image(source: Document, page: OcrPage) -> Encoded | None:
         return None
     if kind is DocumentType.JPEG:
         return Encoded(b"/DCTDecode", data, components)
+    if kind is DocumentType.JPEG2000:
+        jp2 = data.startswith(JP2_SIGNATURE) and data[20:24] == JP2_BRAND
+        return Encoded(b"/JPXDecode", data, components) if jp2 else None
     return _png(data, (page.width, page.height))
 
 
