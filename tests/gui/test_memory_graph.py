@@ -81,7 +81,7 @@ def test_a_model_process_adds_its_curve_which_stays_after_it_ends(graph: MemoryG
     graph.add_sample(1.0, dataclasses.replace(CPU_ONLY, workers_rss=3 * GIB), "normal")
     graph.refresh()
     assert graph.curve_names() == [RSS, RAM, WORKERS]
-    assert "model processes 3.00 GiB" in graph.summary_label.text()
+    assert "helper processes 3.00 GiB" in graph.summary_label.text()
     workers = graph.plot_widget.getPlotItem().listDataItems()[2]
     _, y = workers.getData()
     assert list(y) == [0.0, 3.0]
@@ -89,7 +89,7 @@ def test_a_model_process_adds_its_curve_which_stays_after_it_ends(graph: MemoryG
     graph.add_sample(2.0, dataclasses.replace(CPU_ONLY, workers_rss=0), "normal")
     graph.refresh()
     assert graph.curve_names() == [RSS, RAM, WORKERS]  # the unload shows as a drop to 0
-    assert "model processes" not in graph.summary_label.text()
+    assert "helper processes" not in graph.summary_label.text()
 
 
 def test_the_window_drops_old_samples(graph: MemoryGraph) -> None:

@@ -113,7 +113,7 @@ def test_the_manager_measures_the_worker_and_its_plan_counts_the_process(
     finally:
         engine.close()
 
-    # the memory graph's "model processes" curve: the worker shows there, not in the app's RSS
+    # the memory graph's "helper processes" curve: the worker shows there, not in the app's RSS
     assert loaded.workers_rss is not None and unloaded.workers_rss is not None
     assert loaded.workers_rss - unloaded.workers_rss > 0.5 * WORKER_PROCESS_RAM
 

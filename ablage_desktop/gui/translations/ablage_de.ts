@@ -4,27 +4,27 @@
 <context>
     <name>AboutBox</name>
     <message>
-        <location filename="../about.py" line="73"/>
+        <location filename="../about.py" line="83"/>
         <source>About Ablage Desktop</source>
         <translation>Über Ablage Desktop</translation>
     </message>
     <message>
-        <location filename="../about.py" line="85"/>
+        <location filename="../about.py" line="95"/>
         <source>Ablage Desktop {0}: OCR for the office archive.</source>
         <translation>Ablage Desktop {0}: Texterkennung für das Büroarchiv.</translation>
     </message>
     <message>
-        <location filename="../about.py" line="87"/>
+        <location filename="../about.py" line="97"/>
         <source>Ablage Desktop contains these components; each is used under its own licence. Model weights that you download yourself keep the licence of their authors.</source>
         <translation>Ablage Desktop enthält diese Komponenten; jede wird unter ihrer eigenen Lizenz verwendet. Modellgewichte, die Sie selbst herunterladen, behalten die Lizenz ihrer Urheber.</translation>
     </message>
     <message>
-        <location filename="../about.py" line="90"/>
+        <location filename="../about.py" line="100"/>
         <source>Component</source>
         <translation>Komponente</translation>
     </message>
     <message>
-        <location filename="../about.py" line="91"/>
+        <location filename="../about.py" line="101"/>
         <source>Licence</source>
         <translation>Lizenz</translation>
     </message>
@@ -794,7 +794,7 @@
 <context>
     <name>FramePages</name>
     <message>
-        <location filename="../frame_pages.py" line="143"/>
+        <location filename="../frame_pages.py" line="157"/>
         <source>Frame an area of a page that has been read first.</source>
         <translation>Ziehen Sie zuerst ein Rechteck auf einer gelesenen Seite auf.</translation>
     </message>
@@ -802,107 +802,107 @@
 <context>
     <name>FramePagesDialog</name>
     <message>
-        <location filename="../frame_pages.py" line="203"/>
+        <location filename="../frame_pages.py" line="220"/>
         <source>The frame on every page: {0}</source>
         <translation>Das Rechteck auf jeder Seite: {0}</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="206"/>
-        <location filename="../frame_pages.py" line="290"/>
+        <location filename="../frame_pages.py" line="223"/>
+        <location filename="../frame_pages.py" line="310"/>
         <source>Page</source>
         <translation>Seite</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="206"/>
-        <location filename="../frame_pages.py" line="290"/>
+        <location filename="../frame_pages.py" line="223"/>
+        <location filename="../frame_pages.py" line="310"/>
         <source>Text in the frame</source>
         <translation>Text im Rechteck</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="211"/>
+        <location filename="../frame_pages.py" line="231"/>
         <source>The frame&apos;s text on each page</source>
         <translation>Der Text des Rechtecks auf jeder Seite</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="215"/>
+        <location filename="../frame_pages.py" line="235"/>
         <source>&amp;Copy as table</source>
         <translation>Als Tabelle &amp;kopieren</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="216"/>
+        <location filename="../frame_pages.py" line="236"/>
         <source>&amp;Save as CSV...</source>
         <translation>Als CSV &amp;speichern...</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="217"/>
+        <location filename="../frame_pages.py" line="237"/>
         <source>C&amp;lose</source>
         <translation>S&amp;chließen</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="247"/>
+        <location filename="../frame_pages.py" line="267"/>
         <source>(not read: {0})</source>
         <translation>(nicht gelesen: {0})</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="233"/>
+        <location filename="../frame_pages.py" line="253"/>
         <source>Reading page {0} of {1} with {2}...</source>
         <translation>Seite {0} von {1} wird mit {2} gelesen ...</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="202"/>
+        <location filename="../frame_pages.py" line="219"/>
         <source>the queue</source>
         <translation>die Warteschlange</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="206"/>
-        <location filename="../frame_pages.py" line="290"/>
+        <location filename="../frame_pages.py" line="223"/>
+        <location filename="../frame_pages.py" line="310"/>
         <source>Document</source>
         <translation>Dokument</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="212"/>
+        <location filename="../frame_pages.py" line="232"/>
         <source>Double-click a row to see its page</source>
         <translation>Doppelklick auf eine Zeile zeigt ihre Seite</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="251"/>
+        <location filename="../frame_pages.py" line="271"/>
         <source>{0}
 {1:.0%} sure</source>
         <translation>{0}
 {1:.0%} sicher</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="271"/>
+        <location filename="../frame_pages.py" line="291"/>
         <source>Read the frame on {0} of {1} pages with {2}.</source>
         <translation>Das Rechteck auf {0} von {1} Seiten mit {2} gelesen.</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="295"/>
+        <location filename="../frame_pages.py" line="315"/>
         <source>Copied {0} row(s).</source>
         <translation>{0} Zeile(n) kopiert.</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="300"/>
+        <location filename="../frame_pages.py" line="320"/>
         <source>Save the table</source>
         <translation>Die Tabelle speichern</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="302"/>
+        <location filename="../frame_pages.py" line="322"/>
         <source>Table, a row a page (*.csv)</source>
         <translation>Tabelle, eine Zeile je Seite (*.csv)</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="315"/>
+        <location filename="../frame_pages.py" line="335"/>
         <source>No page has been read yet.</source>
         <translation>Noch ist keine Seite gelesen.</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="324"/>
+        <location filename="../frame_pages.py" line="344"/>
         <source>Not saved: {0}</source>
         <translation>Nicht gespeichert: {0}</translation>
     </message>
     <message>
-        <location filename="../frame_pages.py" line="326"/>
+        <location filename="../frame_pages.py" line="346"/>
         <source>Saved {0}.</source>
         <translation>{0} gespeichert.</translation>
     </message>
@@ -993,8 +993,8 @@
     </message>
     <message>
         <location filename="../widgets/memory_series.py" line="26"/>
-        <source>model processes RSS</source>
-        <translation>RSS der Modellprozesse</translation>
+        <source>helper processes RSS</source>
+        <translation>RSS der Hilfsprozesse</translation>
     </message>
     <message>
         <location filename="../widgets/memory_series.py" line="27"/>
@@ -1053,30 +1053,32 @@
     </message>
     <message>
         <location filename="../widgets/memory_graph.py" line="116"/>
-        <source>Memory in GiB: the app&apos;s RSS, its model processes&apos; RSS, system RAM,
+        <source>Memory in GiB: the app&apos;s RSS, its helper processes&apos; RSS (page decoding,
+models that read in a process of their own), system RAM,
 and VRAM where a GPU is present.
 Dashed lines: budgets. Vertical lines: model loads and unloads.
 Band colour: memory pressure (amber = warning, red = critical).
 The mouse wheel over the curves shows more or fewer minutes.</source>
-        <translation>Speicher in GiB: RSS der App, RSS ihrer Modellprozesse, Arbeitsspeicher
+        <translation>Speicher in GiB: RSS der App, RSS ihrer Hilfsprozesse (Seiten dekodieren,
+Modelle, die in eigenen Prozessen lesen), Arbeitsspeicher
 und, wo eine GPU vorhanden ist, VRAM.
 Gestrichelte Linien: Budgets. Senkrechte Linien: Modelle geladen und entladen.
 Farbe des Hintergrunds: Speicherauslastung (gelb = Warnung, rot = kritisch).
 Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="144"/>
+        <location filename="../widgets/memory_graph.py" line="145"/>
         <location filename="../widgets/memory_text.py" line="47"/>
         <source>no samples yet</source>
         <translation>noch keine Messwerte</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="146"/>
+        <location filename="../widgets/memory_graph.py" line="147"/>
         <source>Time span of the memory graph</source>
         <translation>Zeitraum des Speicherverlaufs</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/memory_graph.py" line="149"/>
+        <location filename="../widgets/memory_graph.py" line="150"/>
         <source>last %n min</source>
         <translation>
             <numerusform>letzte %n min</numerusform>
@@ -1084,27 +1086,27 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="152"/>
+        <location filename="../widgets/memory_graph.py" line="153"/>
         <source>Memory summary</source>
         <translation>Speicherübersicht</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="154"/>
+        <location filename="../widgets/memory_graph.py" line="155"/>
         <source>Memory pressure</source>
         <translation>Speicherauslastung</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="166"/>
+        <location filename="../widgets/memory_graph.py" line="167"/>
         <source>Memory curves</source>
         <translation>Speicherkurven</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="172"/>
+        <location filename="../widgets/memory_graph.py" line="173"/>
         <source>memory (GiB)</source>
         <translation>Speicher (GiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_graph.py" line="173"/>
+        <location filename="../widgets/memory_graph.py" line="174"/>
         <source>seconds before now</source>
         <translation>Sekunden vor jetzt</translation>
     </message>
@@ -1115,8 +1117,8 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
     </message>
     <message>
         <location filename="../widgets/memory_text.py" line="51"/>
-        <source>model processes {0}</source>
-        <translation>Modellprozesse {0}</translation>
+        <source>helper processes {0}</source>
+        <translation>Hilfsprozesse {0}</translation>
     </message>
     <message>
         <location filename="../widgets/memory_text.py" line="52"/>
@@ -1493,22 +1495,22 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         <translation>Seite &amp;drehen und neu lesen</translation>
     </message>
     <message>
-        <location filename="../page_turns.py" line="61"/>
+        <location filename="../page_turns.py" line="63"/>
         <source>Select a page that has been read first.</source>
         <translation>Wählen Sie zuerst eine gelesene Seite.</translation>
     </message>
     <message>
-        <location filename="../page_turns.py" line="66"/>
+        <location filename="../page_turns.py" line="68"/>
         <source>Reading the page again, turned {0}...</source>
         <translation>Die Seite wird neu gelesen, gedreht um {0} ...</translation>
     </message>
     <message>
-        <location filename="../page_turns.py" line="82"/>
+        <location filename="../page_turns.py" line="84"/>
         <source>The document left the queue before its page was read again.</source>
         <translation>Das Dokument wurde aus der Warteschlange entfernt, bevor seine Seite neu gelesen war.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../page_turns.py" line="86"/>
+        <location filename="../page_turns.py" line="88"/>
         <source>Read the page again, turned {0}: %n line(s).</source>
         <translation>
             <numerusform>Seite neu gelesen, gedreht um {0}: %n Zeile.</numerusform>
@@ -1516,7 +1518,7 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../page_turns.py" line="100"/>
+        <location filename="../page_turns.py" line="102"/>
         <source>The page could not be read again: {0}</source>
         <translation>Die Seite konnte nicht neu gelesen werden: {0}</translation>
     </message>
@@ -1524,17 +1526,17 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>PageView</name>
     <message>
-        <location filename="../widgets/page_view.py" line="75"/>
+        <location filename="../widgets/page_view.py" line="80"/>
         <source>Page view</source>
         <translation>Seitenansicht</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="78"/>
+        <location filename="../widgets/page_view.py" line="83"/>
         <source>The page image with a box around each recognised line; drag with Shift held to copy the text of an area</source>
         <translation>Das Seitenbild mit einem Rahmen um jede erkannte Zeile; mit gedrückter Umschalttaste ziehen, um den Text eines Bereichs zu kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/page_view.py" line="413"/>
+        <location filename="../widgets/page_view.py" line="428"/>
         <source>Drop scans, photos or PDFs here</source>
         <translation>Scans, Fotos oder PDFs hierher ziehen</translation>
     </message>
@@ -2041,12 +2043,12 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>UnsureLines</name>
     <message>
-        <location filename="../unsure_lines.py" line="96"/>
+        <location filename="../unsure_lines.py" line="99"/>
         <source>No unsure line after this one in the document&apos;s pages read.</source>
         <translation>Keine unsichere Zeile nach dieser in den gelesenen Seiten des Dokuments.</translation>
     </message>
     <message>
-        <location filename="../unsure_lines.py" line="98"/>
+        <location filename="../unsure_lines.py" line="101"/>
         <source>No unsure line before this one in the document&apos;s pages read.</source>
         <translation>Keine unsichere Zeile vor dieser in den gelesenen Seiten des Dokuments.</translation>
     </message>
@@ -2054,17 +2056,17 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>WatchedFolders</name>
     <message>
-        <location filename="../watched_folders.py" line="58"/>
+        <location filename="../watched_folders.py" line="59"/>
         <source>Watch a folder</source>
         <translation>Einen Ordner überwachen</translation>
     </message>
     <message>
-        <location filename="../watched_folders.py" line="72"/>
+        <location filename="../watched_folders.py" line="73"/>
         <source>Watching {0}: documents that arrive there from now on are read (File &gt; Open folder reads what is there already).</source>
         <translation>{0} wird überwacht: Dokumente, die von jetzt an dort ankommen, werden gelesen (Datei &gt; Ordner öffnen liest, was schon dort liegt).</translation>
     </message>
     <message>
-        <location filename="../watched_folders.py" line="90"/>
+        <location filename="../watched_folders.py" line="91"/>
         <source>(no folder is watched)</source>
         <translation>(kein Ordner wird überwacht)</translation>
     </message>

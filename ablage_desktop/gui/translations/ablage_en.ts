@@ -77,7 +77,7 @@
 <context>
     <name>MemoryGraph</name>
     <message numerus="yes">
-        <location filename="../widgets/memory_graph.py" line="149"/>
+        <location filename="../widgets/memory_graph.py" line="150"/>
         <source>last %n min</source>
         <translation>
             <numerusform>last %n min</numerusform>
@@ -107,7 +107,7 @@
 <context>
     <name>PageTurns</name>
     <message numerus="yes">
-        <location filename="../page_turns.py" line="86"/>
+        <location filename="../page_turns.py" line="88"/>
         <source>Read the page again, turned {0}: %n line(s).</source>
         <translation>
             <numerusform>Read the page again, turned {0}: %n line.</numerusform>

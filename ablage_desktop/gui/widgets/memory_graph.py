@@ -113,7 +113,8 @@ class MemoryGraph(QWidget):
         )
         self.setToolTip(
             self.tr(
-                "Memory in GiB: the app's RSS, its model processes' RSS, system RAM,\n"
+                "Memory in GiB: the app's RSS, its helper processes' RSS (page decoding,\n"
+                "models that read in a process of their own), system RAM,\n"
                 "and VRAM where a GPU is present.\n"
                 "Dashed lines: budgets. Vertical lines: model loads and unloads.\n"
                 "Band colour: memory pressure (amber = warning, red = critical).\n"

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 GIB: Final = 1024**3
 
 RSS: Final = QT_TRANSLATE_NOOP("MemoryGraph", "process RSS")
-WORKERS: Final = QT_TRANSLATE_NOOP("MemoryGraph", "model processes RSS")
+WORKERS: Final = QT_TRANSLATE_NOOP("MemoryGraph", "helper processes RSS")
 RAM: Final = QT_TRANSLATE_NOOP("MemoryGraph", "system RAM used")
 VRAM_ALLOCATED: Final = QT_TRANSLATE_NOOP("MemoryGraph", "VRAM allocated")
 VRAM_RESERVED: Final = QT_TRANSLATE_NOOP("MemoryGraph", "VRAM reserved")
@@ -45,7 +45,7 @@ VRAM_FIELDS: Final = frozenset(f for _, f, _ in CURVES if f.startswith("vram"))
 def brings_curve(field_name: str, snapshot: MemorySnapshot) -> bool:
     """Whether this sample puts the curve of ``field_name`` on the graph.
 
-    VRAM curves come with the first VRAM reading; the model processes' curve with the first
+    VRAM curves come with the first VRAM reading; the helper processes' curve with the first
     process that holds memory, so a machine that never starts one is not shown a flat zero."""
     value = getattr(snapshot, field_name)
     if field_name == "workers_rss":

@@ -48,7 +48,7 @@ def summary_text(
     _, rss, workers, ram, alloc, reserved, used = latest
     parts = [translate("MemoryGraph", "RSS {0}").format(gib(rss, 2))]
     if math.isfinite(workers) and workers > 0:
-        parts.append(translate("MemoryGraph", "model processes {0}").format(gib(workers, 2)))
+        parts.append(translate("MemoryGraph", "helper processes {0}").format(gib(workers, 2)))
     parts.append(translate("MemoryGraph", "RAM used {0}").format(gib(ram)))
     if not gpu_seen:
         parts.append(translate("MemoryGraph", "no GPU"))
