@@ -251,6 +251,34 @@ def test_a_searchable_pdf_goes_to_stdout_for_one_document_only(tmp_path: Path, p
     assert "to stdout it takes one document, not 2" in two.stderr
 
 
+def test_pdf_images_compact_makes_a_photographed_page_a_jpeg_in_the_searchable_pdf(
+    tmp_path: Path, page: Path
+) -> None:
+    """``--pdf-images compact`` (``exports.pdf_images``): a photograph of the page kept as a
+    PNG goes in as a JPEG, a third of the size or less; by default as the file holds it."""
+    import numpy as np
+    import pikepdf
+
+    shot = np.asarray(Image.open(page).convert("RGB"), dtype=np.int16)
+    grain = np.random.default_rng(3).integers(-8, 9, shot.shape)
+    photo = page.parent / "photo.png"
+    Image.fromarray(np.clip(shot + grain, 0, 255).astype(np.uint8), "RGB").save(photo)
+    found = {}
+    for choice in ("original", "compact"):
+        out = tmp_path / choice
+        result = run_cli(
+            "ocr", photo, "--backend", "tesseract", "--no-archive", "--format", "pdf",
+            "--pdf-images", choice, "--out", out, cwd=tmp_path,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        with pikepdf.open(out / "photo.pdf") as pdf:
+            (image,) = pdf.pages[0].get_images(recursive=False).values()
+            found[choice] = (str(image.Filter), (out / "photo.pdf").stat().st_size)
+
+    assert found["original"][0] == "/FlateDecode" and found["compact"][0] == "/DCTDecode"
+    assert found["compact"][1] * 3 < found["original"][1], found
+
+
 def test_a_document_piped_in_is_read_and_left_out_of_the_archive(
     tmp_path: Path, page: Path
 ) -> None:

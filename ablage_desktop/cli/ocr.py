@@ -149,6 +149,13 @@ def add_ocr_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "CSV (a row a page: with --area its fields, else its text)",
     )
     ocr.add_argument(
+        "--pdf-images",
+        choices=("original", "compact"),
+        help="a searchable PDF's pages of image files: as the file holds them (original, the "
+        "default: a PNG scan stays lossless), or compact (a lossless page as a JPEG where that "
+        "is smaller: photographs); the configuration's exports.pdf_images",
+    )
+    ocr.add_argument(
         "--running-text",
         action="store_true",
         help="text with each paragraph in one line and words a hyphen broke at a line's end "
@@ -232,6 +239,8 @@ def _run_ocr(
     if args.watch and (refused := watch_refusal(args, store)) is not None:
         print(f"ablage-desktop: {display_line(refused)}. {NOTHING_DONE}", file=sys.stderr)
         return EXIT_USAGE
+    if args.pdf_images is not None:
+        config = config.with_pdf_images(args.pdf_images)
     engine = Engine(config, footprints=footprints, store=store)
     for password in args.password:  # after those of the configuration
         engine.add_pdf_password(password)

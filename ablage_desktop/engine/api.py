@@ -21,6 +21,7 @@ from ablage_desktop.engine.config import AppConfig
 from ablage_desktop.engine.core import PREVIEW_DPI, EngineCore
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.events import Event
+from ablage_desktop.engine.export_access import ExportAccess
 from ablage_desktop.engine.intake.folders import CollectedInputs, collect_documents
 from ablage_desktop.engine.memory.probe import MemoryProbe, MemorySnapshot
 from ablage_desktop.engine.results.document import OcrDocument, OcrPage
@@ -64,6 +65,7 @@ class Engine:
     ) -> None:
         self._core = EngineCore(config, probe=probe, footprints=footprints, store=store)
         self._archive = ArchiveAccess(store)
+        self._exports = ExportAccess(lambda: self._core.config, self._core.render_lock)
 
     @property
     def config(self) -> AppConfig:
@@ -210,7 +212,7 @@ class Engine:
     ) -> None:
         """Write ``document`` to ``path`` as ``fmt``, all or nothing, never over one of
         ``inputs`` (``OutputOverlapsInput``); a failed write raises ``OutputError``."""
-        self._core.export(document, path, fmt, inputs)
+        self._exports.write(document, path, fmt, inputs)
 
     def add_pdf_password(self, password: str) -> None:
         """Try ``password`` too on PDFs that ask for one, from the next batch on, for this
@@ -220,7 +222,7 @@ class Engine:
     def export_bytes(self, document: OcrDocument, fmt: str) -> bytes:
         """``document`` as ``fmt``, for a caller that writes it elsewhere (stdout); raises
         ``UsageError`` for a document that cannot be exported so."""
-        return self._core.export_bytes(document, fmt)
+        return self._exports.render(document, fmt)
 
     def bench(
         self,

@@ -138,9 +138,19 @@ class Intake(_Section):
         )
 
 
+class Exports(_Section):
+    pdf_images: Literal["original", "compact"] = "original"
+    """A searchable PDF's pages of image files: as the file holds them (a PNG or TIFF scan
+    stays lossless), or ``compact``: a page its file holds without loss goes in as a JPEG
+    where that is smaller (a colour photograph pasted as a PNG: a third of the size; a form's
+    few greys stay lossless, smaller so), much as OCRmyPDF's ``-O2``. A PDF's own pages, a
+    JPEG's and a JPEG 2000's images are kept either way."""
+
+
 class _Top(_Section):
     management: Management = Management()
     intake: Intake = Intake()
+    exports: Exports = Exports()
     routing: Routing = Routing()
     preprocessing: PreprocessingSettings = PreprocessingSettings()
     models: dict[str, Any] = Field(default_factory=dict)
@@ -155,6 +165,7 @@ class AppConfig:
     files: tuple[Path, ...]
     """The user's files that were merged over the shipped defaults, in order."""
     preprocessing: PreprocessingSettings = field(default_factory=PreprocessingSettings)
+    exports: Exports = field(default_factory=Exports)
 
     def model(self, name: str) -> EngineOptions | None:
         return self.models.get(name)
@@ -165,6 +176,10 @@ class AppConfig:
             return self
         passwords = [*self.intake.pdf_passwords, password]
         return replace(self, intake=self.intake.model_copy(update={"pdf_passwords": passwords}))
+
+    def with_pdf_images(self, pdf_images: Literal["original", "compact"]) -> AppConfig:
+        """This configuration, with searchable PDFs' pages of images kept so (``Exports``)."""
+        return replace(self, exports=Exports(pdf_images=pdf_images))
 
 
 def shipped_config_text() -> str:
@@ -426,6 +441,7 @@ def _validate(merged: dict[str, Any], sources: Sequence[_Source]) -> AppConfig:
         models=models,
         files=tuple(s.path for s in sources if s.path is not None),
         preprocessing=top.preprocessing,
+        exports=top.exports,
     )
 
 

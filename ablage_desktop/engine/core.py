@@ -11,7 +11,7 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,10 +39,7 @@ from ablage_desktop.engine.models.footprints import FootprintStore
 from ablage_desktop.engine.models.manager import ModelManager
 from ablage_desktop.engine.models.router import AUTO, Route, Router
 from ablage_desktop.engine.preprocess import Preprocessor
-from ablage_desktop.engine.results.atomicfile import output_error
 from ablage_desktop.engine.results.document import Box, OcrDocument, OcrPage
-from ablage_desktop.engine.results.exports import render_export, write_export
-from ablage_desktop.engine.results.output_guard import Inputs
 from ablage_desktop.engine.run.area_route import InArea
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.jobs import BatchRunner, JobStamp, OcrRequest
@@ -412,29 +409,11 @@ class EngineCore:
         options = self._options.get(backend)
         return getattr(options, "quantization", None) if options is not None else None
 
-    def export(
-        self, document: OcrDocument, path: Path, fmt: str, inputs: Iterable[Path] = ()
-    ) -> None:
-        """Write ``document`` to ``path`` as ``fmt`` (atomically), unless ``path`` is one of
-        ``inputs`` (and the document's own file) or lies in a folder among them:
-        ``OutputOverlapsInput``; a failed write as ``OutputError`` in words."""
-        Inputs.of([document.document, *inputs]).check(path, "the export")
-        limits = self.config.intake.limits()
-        try:
-            write_export(document, path, fmt, limits, render_lock=self.render_lock)
-        except OSError as exc:
-            raise output_error(path, exc) from exc
-
     def add_pdf_password(self, password: str) -> None:
         """Try ``password`` too on PDFs that ask for one, from the next batch on (this
         session only: nothing is written)."""
         # One assignment: a batch starting meanwhile sees the configuration before or after.
         self.config = self.config.with_pdf_password(password)
-
-    def export_bytes(self, document: OcrDocument, fmt: str) -> bytes:
-        """``document`` as ``fmt``, for a caller that writes it elsewhere (stdout)."""
-        limits = self.config.intake.limits()
-        return render_export(document, fmt, limits, render_lock=self.render_lock)
 
     @property
     def render_lock(self) -> threading.Lock:

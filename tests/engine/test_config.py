@@ -78,6 +78,13 @@ def test_a_user_file_is_merged_over_the_defaults(tmp_path: Path) -> None:
     assert config.files == (path,)
 
 
+def test_searchable_pdfs_keep_the_files_images_unless_told_compact(tmp_path: Path) -> None:
+    assert load_config([]).exports.pdf_images == "original"
+    compact = load_config([user_file(tmp_path, "exports:\n  pdf_images: compact\n")])
+    assert compact.exports.pdf_images == "compact"
+    assert load_config([]).with_pdf_images("compact").exports == compact.exports
+
+
 def test_deep_merge_replaces_leaves_and_merges_mappings() -> None:
     merged = deep_merge({"a": {"b": 1, "c": 2}, "d": [1]}, {"a": {"b": 3}, "d": [2]})
     assert merged == {"a": {"b": 3, "c": 2}, "d": [2]}
@@ -129,6 +136,12 @@ def test_deep_merge_replaces_leaves_and_merges_mappings() -> None:
             "models.got_ocr2.quantization",
             3,
             "'int8'",
+        ),
+        (
+            "exports:\n  pdf_images: tiny\n",
+            "exports.pdf_images",
+            2,
+            "'original' or 'compact'",
         ),
         (
             "management:\n  default_backend: nope\n",

@@ -365,3 +365,50 @@ def test_the_pages_of_a_tiff_are_told_lossless_by_their_compression(
     with open_document(path, LIMITS) as source:
         assert source.page_count == 3
         assert lossless_pages(source, pages) == kept
+
+
+# --- compact: pages files hold without loss as JPEGs (exports.pdf_images) --------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "filter_name"),
+    [
+        ("grey.png", lambda: noisy_colour_page().convert("L"), "/DCTDecode"),
+        ("colour.png", noisy_colour_page, "/DCTDecode"),
+        ("colour.tif", noisy_colour_page, "/DCTDecode"),
+        (
+            "form.png",
+            lambda: text_page(ROWS, size=(700, 450)).convert("RGB").quantize(12),
+            "/FlateDecode",
+        ),
+        ("fax.png", lambda: text_page(ROWS, size=(700, 450)).convert("1"), "/CCITTFaxDecode"),
+        ("clean form.png", lambda: text_page(ROWS, size=(700, 450)), "/FlateDecode"),
+        ("receipt.jpg", noisy_colour_page, "/DCTDecode"),
+    ],
+)
+def test_compact_makes_a_lossless_page_a_jpeg_where_that_is_smaller(
+    tmp_path: Path, name: str, make, filter_name: str
+) -> None:
+    """A photographed grey or colour page its file holds without loss becomes a JPEG, less
+    than half the size; a clean form's few greys or a palette's colours stay lossless (a
+    JPEG of them would be larger), black and white goes in as CCITT G4, a JPEG stays itself
+    (never compressed again); each a PDF/A-2b."""
+    path = tmp_path / name
+    make().save(path)
+    document = read_as_tesseract_would(path)
+
+    kept = render_pdf_from_file(document, LIMITS)
+    compact = render_pdf_from_file(document, LIMITS, compact=True)
+
+    with pikepdf.open(io.BytesIO(compact)) as export:
+        (image,) = export.pages[0].get_images(recursive=False).values()
+        assert image.Filter == filter_name
+        if name == "receipt.jpg":
+            assert image.read_raw_bytes() == path.read_bytes()
+    if filter_name == "/DCTDecode" and name != "receipt.jpg":
+        assert len(compact) < len(kept) / 2, (len(compact), len(kept))
+    else:
+        assert len(compact) <= len(kept) * 1.05
+    assert pdfa.validate_written(io.BytesIO(compact), "2b").passed
+    text, _ = character_places(compact)
+    assert sorted(text.split()) == sorted(" ".join(ROWS).split())

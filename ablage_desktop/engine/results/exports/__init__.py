@@ -57,13 +57,16 @@ def render_export(
     limits: IntakeLimits,
     *,
     render_lock: AbstractContextManager[object] | None = None,
+    compact: bool = False,
 ) -> bytes:
     """The bytes of ``document`` in the export format ``fmt`` (one of ``EXPORT_FORMATS``).
 
     ``pdf`` opens the document again to take its page images, with ``limits`` (those the
     recognition used: the boxes are in pixels of its images), under ``render_lock`` if given
-    (pass the engine's beside a running batch). Raises ``UsageError`` for an unknown format or
-    a document that cannot be exported in it, and ``InputError`` when the file is unreadable.
+    (pass the engine's beside a running batch); ``compact``: a page its file holds without
+    loss as a JPEG where that is smaller (``config.Exports``). Raises ``UsageError`` for an
+    unknown format or a document that cannot be exported in it, and ``InputError`` when the
+    file is unreadable.
     """
     if fmt in ("txt", "json"):
         return render(document, fmt)
@@ -76,7 +79,7 @@ def render_export(
     if fmt == "csv":
         return render_csv(document)
     if fmt == "pdf":
-        return render_pdf_from_file(document, limits, render_lock)
+        return render_pdf_from_file(document, limits, render_lock, compact=compact)
     raise UsageError(f"There is no export format '{fmt}'; use one of {', '.join(EXPORT_FORMATS)}.")
 
 
@@ -87,10 +90,13 @@ def write_export(
     limits: IntakeLimits,
     *,
     render_lock: AbstractContextManager[object] | None = None,
+    compact: bool = False,
 ) -> None:
     """Write ``document`` to ``path`` in ``fmt``, atomically: all of it or nothing.
 
     The whole export is rendered before the file is touched, so a failure leaves an existing
     file as it was and no partial one.
     """
-    write_atomic(path, render_export(document, fmt, limits, render_lock=render_lock))
+    write_atomic(
+        path, render_export(document, fmt, limits, render_lock=render_lock, compact=compact)
+    )

@@ -90,10 +90,12 @@ def build_pdf(
     images: Iterable[PageImage],
     encoded: Mapping[int, Encoded] | None = None,
     lossless: Collection[int] = (),
+    smallest: bool = False,
 ) -> bytes:
     """The searchable PDF/A of ``pages``, each drawn from its image of ``images``; a page of
     ``encoded`` (by index) takes that data, its file's (``file_images``), as it is, one of
-    ``lossless`` (by index) is compressed without loss, any other as a JPEG."""
+    ``lossless`` (by index) is compressed without loss, any other as a JPEG; ``smallest``: a
+    page held without loss as a JPEG where that is smaller (a photograph, not a form)."""
     lines = {page.index: _upright_lines(page) for page in pages}  # turned back in ``_text_ops``
     codes = _CharacterCodes(line.text for page_lines in lines.values() for line in page_lines)
     pdf = _Writer()
@@ -103,7 +105,9 @@ def build_pdf(
     for page, image in zip(pages, images, strict=True):
         data = (encoded or {}).get(page.index)
         keep = page.index in lossless
-        kids.append(_page(pdf, page_tree, font, page, image, lines[page.index], codes, data, keep))
+        kids.append(
+            _page(pdf, page_tree, font, page, image, lines[page.index], codes, data, keep, smallest)
+        )
     _page_tree(pdf, page_tree, kids)
     title, producer, creator = clean_name(document.document.name), PRODUCER, CREATOR
     # PDF/A-2b (``pdfa``): the metadata says so, with the information dictionary's text, and
@@ -179,10 +183,11 @@ def _page(
     codes: _CharacterCodes,
     encoded: Encoded | None,
     lossless: bool,
+    smallest: bool,
 ) -> int:
     dpi = image.dpi if image.dpi and image.dpi > 0 else DEFAULT_DPI
     width_pt, height_pt = image.width * 72 / dpi, image.height * 72 / dpi
-    xobject = pdf.add(_image_xobject(image.image, encoded, lossless))
+    xobject = pdf.add(_image_xobject(image.image, encoded, lossless, smallest))
     sheet = Sheet.of_scan(width_pt, height_pt, page.turns)
     ops = [b"q %s 0 0 %s 0 0 cm /Im0 Do Q" % (_num(width_pt), _num(height_pt))]
     ops += _text_ops(page, lines, codes, sheet)
@@ -279,7 +284,10 @@ def _turned_back(turns: int, width: float, height: float) -> tuple[float, ...]:
 
 
 def _image_xobject(
-    image: Image.Image, encoded: Encoded | None = None, lossless: bool = False
+    image: Image.Image,
+    encoded: Encoded | None = None,
+    lossless: bool = False,
+    smallest: bool = False,
 ) -> bytes:
     head = b"/Type /XObject /Subtype /Image /Width %d /Height %d " % (image.width, image.height)
     if encoded is None and lossless and not _is_bilevel(image):
@@ -289,10 +297,13 @@ def _image_xobject(
         if encoded.palette:
             colours = len(encoded.palette) // 3
             space = b"[/Indexed /DeviceRGB %d <%s>]" % (colours - 1, encoded.palette.hex().encode())
-        head += b"/ColorSpace " + space + b" /BitsPerComponent %d" % encoded.depth
+        entries = head + b"/ColorSpace " + space + b" /BitsPerComponent %d" % encoded.depth
         if encoded.parms:
-            head += b" /DecodeParms " + encoded.parms
-        return _stream(head, encoded.data, encoded.filter)
+            entries += b" /DecodeParms " + encoded.parms
+        kept = _stream(entries, encoded.data, encoded.filter)
+        if smallest and encoded.filter == b"/FlateDecode":  # never a lossy image again
+            return min(kept, _jpeg(head, image), key=len)
+        return kept
     if _is_bilevel(image):
         g4 = _group4(image)
         if g4 is not None:
@@ -313,6 +324,11 @@ def _image_xobject(
         return _stream(
             head + b"/ColorSpace /DeviceGray /BitsPerComponent 1", packed, b"/FlateDecode"
         )
+    return _jpeg(head, image)
+
+
+def _jpeg(head: bytes, image: Image.Image) -> bytes:
+    """``image`` as a JPEG image stream (``head``: its type and size)."""
     if image.mode not in ("L", "RGB"):
         image = image.convert("RGB")
     buffer = io.BytesIO()

@@ -67,9 +67,13 @@ def render_pdf_from_file(
     document: OcrDocument,
     limits: IntakeLimits,
     render_lock: AbstractContextManager[object] | None = None,
+    *,
+    compact: bool = False,
 ) -> bytes:
     """``document`` as a searchable PDF: a PDF's pages kept, the others' drawn from their
-    images read again from the file (a JPEG's or PNG's own data kept, ``file_images``).
+    images read again from the file (a JPEG's or PNG's own data kept, ``file_images``);
+    ``compact``: a page its file holds without loss goes in as a JPEG where that is smaller
+    (a photograph; a form's or a palette's few greys or colours stay as they are).
 
     ``limits`` must be those the recognition used (``pdf_dpi`` above all), since the boxes are
     in pixels of those images. Pages are decoded one at a time, under ``render_lock`` when
@@ -105,7 +109,7 @@ def render_pdf_from_file(
 
         encoded = {page.index: data for page in drawn if (data := file_image(source, page))}
         lossless = lossless_pages(source, drawn)
-        built = build_pdf(document, drawn, images(), encoded, lossless) if drawn else None
+        built = build_pdf(document, drawn, images(), encoded, lossless, compact) if drawn else None
         if original is None:
             assert built is not None
             return built
