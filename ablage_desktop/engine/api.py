@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ablage_desktop.engine.archive.store import Job, SearchHit, Store
 from ablage_desktop.engine.archive_access import SEARCH_LIMIT, ArchiveAccess
@@ -218,6 +218,12 @@ class Engine:
         """Try ``password`` too on PDFs that ask for one, from the next batch on, for this
         session (``intake.pdf_passwords`` keeps them for good)."""
         self._core.add_pdf_password(password)
+
+    def set_pdf_images(self, pdf_images: Literal["original", "compact"]) -> None:
+        """Searchable PDFs' pages of image files kept so from the next export on, for this
+        session (``exports.pdf_images`` of the configuration keeps it for good)."""
+        # One assignment: an export starting meanwhile sees the configuration before or after.
+        self._core.config = self._core.config.with_pdf_images(pdf_images)
 
     def export_bytes(self, document: OcrDocument, fmt: str) -> bytes:
         """``document`` as ``fmt``, for a caller that writes it elsewhere (stdout); raises

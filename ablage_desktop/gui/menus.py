@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSignalBlocker
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar
 
@@ -21,10 +21,13 @@ if TYPE_CHECKING:
 
 LANGUAGES = (("en", "English"), ("de", "Deutsch"))
 """The languages of the user interface besides the system's: code, name in that language."""
+PDF_IMAGES_KEY = "pdf_images"
+"""The window's setting for searchable PDFs' pages of images: "original" or "compact"."""
 
 
 class WindowMenus(QObject):
-    """Builds the window's menus and toolbar; answers the Settings menu's language choice."""
+    """Builds the window's menus and toolbar; answers the Settings menu's choices (the
+    language, compact PDF pages)."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -238,6 +241,41 @@ class WindowMenus(QObject):
             act.setChecked(code == current)
             act.triggered.connect(lambda checked=False, c=code: self.set_language(c))
             language_menu.addAction(act)
+        self._window.pdf_images_action = self._pdf_images_action()
+        menu.addAction(self._window.pdf_images_action)
+        menu.setToolTipsVisible(True)
+
+    def _pdf_images_action(self) -> QAction:
+        """Settings > Compact PDF pages: kept in the window's settings, given to the engine
+        at the start; without a choice there, the configuration's is shown."""
+        window = self._window
+        act = QAction(self.tr("&Compact PDF pages"), window)
+        act.setCheckable(True)
+        act.setToolTip(
+            self.tr(
+                "Searchable PDFs: a page its file holds without loss (a photograph kept as a "
+                "PNG) goes in as a JPEG where that is smaller"
+            )
+        )
+        chosen = window.settings.value(PDF_IMAGES_KEY)
+        engine = window.bridge.engine
+        if chosen in ("original", "compact"):
+            act.setChecked(chosen == "compact")
+            window.bridge.run(engine.set_pdf_images, chosen)
+        else:
+
+            def show(configured: str) -> None:
+                with QSignalBlocker(act):  # shown, not chosen: the configuration stays in charge
+                    act.setChecked(configured == "compact")
+
+            window.bridge.run(lambda: engine.config.exports.pdf_images, on_result=show)
+        act.toggled.connect(self.set_pdf_images)
+        return act
+
+    def set_pdf_images(self, compact: bool) -> None:
+        choice = "compact" if compact else "original"
+        self._window.settings.setValue(PDF_IMAGES_KEY, choice)
+        self._window.bridge.run(self._window.bridge.engine.set_pdf_images, choice)
 
     def set_language(self, code: str) -> None:
         self._window.settings.setValue("language", code)

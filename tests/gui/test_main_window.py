@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from samples import pdf_bytes, text_page
 from windows import open_window
 
+from ablage_desktop.engine import load_config
 from ablage_desktop.gui import heap
 from ablage_desktop.gui.main_window import MainWindow
 
@@ -394,3 +395,31 @@ def test_a_refresh_that_changes_nothing_rewrites_neither_the_engine_box_nor_the_
     assert removed, "a new state is a new text in the box"
     assert window.models.state_label(ModelState.READY) in box.itemText(box.findData("tesseract"))
     assert (row, 3) in changed
+
+
+def test_compact_pdf_pages_are_chosen_in_the_settings_menu_and_kept(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Settings > Compact PDF pages: the engine's exports follow it at once, and the window's
+    settings keep it for the next start, which gives it to the engine again."""
+    with open_window(qtbot, tmp_path) as window:
+        engine = window.bridge.engine
+        assert not window.pdf_images_action.isChecked()  # the shipped configuration: original
+
+        window.pdf_images_action.trigger()
+
+        qtbot.waitUntil(lambda: engine.config.exports.pdf_images == "compact", timeout=5000)
+        assert window.settings.value("pdf_images") == "compact"
+
+    with open_window(qtbot, tmp_path) as again:
+        assert again.pdf_images_action.isChecked()
+        qtbot.waitUntil(
+            lambda: again.bridge.engine.config.exports.pdf_images == "compact", timeout=5000
+        )
+
+
+def test_without_a_choice_the_menu_shows_the_configurations(qtbot: QtBot, tmp_path: Path) -> None:
+    config = load_config([]).with_pdf_images("compact")
+    with open_window(qtbot, tmp_path, config) as window:
+        qtbot.waitUntil(window.pdf_images_action.isChecked, timeout=5000)
+        assert window.settings.value("pdf_images") is None  # shown, not chosen

@@ -2079,262 +2079,272 @@ Das Mausrad über den Kurven zeigt mehr oder weniger Minuten.</translation>
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../menus.py" line="36"/>
+        <location filename="../menus.py" line="39"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="37"/>
+        <location filename="../menus.py" line="40"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="38"/>
+        <location filename="../menus.py" line="41"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="39"/>
+        <location filename="../menus.py" line="42"/>
         <source>&amp;Models</source>
         <translation>&amp;Modelle</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="40"/>
+        <location filename="../menus.py" line="43"/>
         <source>&amp;Settings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="41"/>
+        <location filename="../menus.py" line="44"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="42"/>
+        <location filename="../menus.py" line="45"/>
         <source>&amp;About</source>
         <translation>Ü&amp;ber Ablage Desktop</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="58"/>
+        <location filename="../menus.py" line="61"/>
         <source>&amp;Open documents...</source>
         <translation>Dokumente ö&amp;ffnen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="61"/>
+        <location filename="../menus.py" line="64"/>
         <source>Open &amp;folder...</source>
         <translation>&amp;Ordner öffnen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="64"/>
+        <location filename="../menus.py" line="67"/>
         <source>&amp;Paste image</source>
         <translation>Bild &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="67"/>
+        <location filename="../menus.py" line="70"/>
         <source>&amp;Export...</source>
         <translation>E&amp;xportieren...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="73"/>
+        <location filename="../menus.py" line="76"/>
         <source>Save the selected document&apos;s text as text, Markdown, JSON, hOCR or PDF</source>
         <translation>Den Text des ausgewählten Dokuments als Text, Markdown, JSON, hOCR oder PDF speichern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="77"/>
+        <location filename="../menus.py" line="80"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="80"/>
+        <location filename="../menus.py" line="83"/>
         <source>Export &amp;all...</source>
         <translation>&amp;Alle exportieren...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="83"/>
+        <location filename="../menus.py" line="86"/>
         <source>Save every document&apos;s text into one folder, in one format</source>
         <translation>Den Text jedes Dokuments in einen Ordner speichern, in einem Format</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="85"/>
+        <location filename="../menus.py" line="88"/>
         <source>&amp;Watch a folder...</source>
         <translation>Ordner über&amp;wachen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="87"/>
+        <location filename="../menus.py" line="90"/>
         <source>Read every document that arrives in a folder, such as a scanner&apos;s</source>
         <translation>Jedes Dokument lesen, das in einem Ordner ankommt, etwa dem eines Scanners</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="99"/>
+        <location filename="../menus.py" line="102"/>
         <source>&amp;Stop watching</source>
         <translation>Überwachung beende&amp;n</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="107"/>
+        <location filename="../menus.py" line="110"/>
         <source>Copy &amp;all text</source>
         <translation>&amp;Gesamten Text kopieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="111"/>
+        <location filename="../menus.py" line="114"/>
         <source>Copy as &amp;running text</source>
         <translation>Als &amp;Fließtext kopieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="115"/>
+        <location filename="../menus.py" line="118"/>
         <source>Copy the page text with each paragraph in one line and words broken by a hyphen joined again, for a mail or a document</source>
         <translation>Den Seitentext kopieren, jeden Absatz in einer Zeile und getrennte Wörter wieder zusammengefügt, für eine Mail oder ein Dokument</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="121"/>
+        <location filename="../menus.py" line="124"/>
         <source>Copy the text of an ar&amp;ea</source>
         <translation>Text eines &amp;Bereichs kopieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="124"/>
+        <location filename="../menus.py" line="127"/>
         <source>Frame an area on the page to copy the text in it (or drag with Shift held)</source>
         <translation>Ein Rechteck auf der Seite aufziehen, um den Text darin zu kopieren (oder mit gedrückter Umschalttaste ziehen)</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="128"/>
+        <location filename="../menus.py" line="131"/>
         <source>Fra&amp;me the lines selected in the text</source>
         <translation>Die im Text &amp;markierten Zeilen einrahmen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="134"/>
+        <location filename="../menus.py" line="137"/>
         <source>Draw the frame around the lines the text&apos;s selection (or the cursor) is in: to read them again or copy the frame without the mouse</source>
         <translation>Das Rechteck um die Zeilen ziehen, in denen die Markierung (oder der Cursor) im Text steht: um sie neu zu lesen oder das Rechteck ohne Maus zu kopieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="140"/>
+        <location filename="../menus.py" line="143"/>
         <source>Read the frame a&amp;gain</source>
         <translation>Rechteck &amp;neu lesen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="144"/>
+        <location filename="../menus.py" line="147"/>
         <source>Read the area framed on the page again with the engine chosen in the engine box; its lines take the place of what stood there</source>
         <translation>Den auf der Seite aufgezogenen Bereich mit der gewählten Texterkennung neu lesen; seine Zeilen ersetzen, was dort stand</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="149"/>
+        <location filename="../menus.py" line="152"/>
         <source>&amp;Correct the text</source>
         <translation>Text &amp;korrigieren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="152"/>
+        <location filename="../menus.py" line="155"/>
         <source>Correct the recognised text; the export writes the corrected text</source>
         <translation>Den erkannten Text korrigieren; der Export schreibt den korrigierten Text</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="156"/>
+        <location filename="../menus.py" line="159"/>
         <source>Go to the &amp;next unsure line</source>
         <translation>Zur nächsten &amp;unsicheren Zeile</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="160"/>
+        <location filename="../menus.py" line="163"/>
         <source>Select the next line the engine was unsure of (an amber or red box), on this page or the next ones, to check it</source>
         <translation>Die nächste Zeile auswählen, bei der die Texterkennung unsicher war (ein gelber oder roter Rahmen), auf dieser oder den nächsten Seiten, um sie zu prüfen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="166"/>
+        <location filename="../menus.py" line="169"/>
         <source>Go to the &amp;previous unsure line</source>
         <translation>Zur &amp;vorigen unsicheren Zeile</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="170"/>
+        <location filename="../menus.py" line="173"/>
         <source>&amp;Undo the corrections of the page</source>
         <translation>Korrekturen der Seite &amp;rückgängig machen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="173"/>
+        <location filename="../menus.py" line="176"/>
         <source>Put the engine&apos;s reading of the page back, also in the archive</source>
         <translation>Die Lesung der Engine wiederherstellen, auch im Archiv</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="177"/>
+        <location filename="../menus.py" line="180"/>
         <source>C&amp;lear finished documents</source>
         <translation>Fertige Dokumente &amp;leeren</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="181"/>
+        <location filename="../menus.py" line="184"/>
         <source>&amp;Find in the archive</source>
         <translation>Im Archiv &amp;suchen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="192"/>
+        <location filename="../menus.py" line="195"/>
         <source>Zoom &amp;in</source>
         <translation>Ver&amp;größern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="195"/>
+        <location filename="../menus.py" line="198"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="197"/>
+        <location filename="../menus.py" line="200"/>
         <source>&amp;Fit width</source>
         <translation>An &amp;Breite anpassen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="199"/>
+        <location filename="../menus.py" line="202"/>
         <source>Show line &amp;boxes</source>
         <translation>&amp;Zeilenrahmen anzeigen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="203"/>
+        <location filename="../menus.py" line="206"/>
         <source>&amp;Next page</source>
         <translation>&amp;Nächste Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="204"/>
+        <location filename="../menus.py" line="207"/>
         <source>&amp;Previous page</source>
         <translation>&amp;Vorherige Seite</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="219"/>
+        <location filename="../menus.py" line="222"/>
         <source>Unload &amp;all</source>
         <translation>&amp;Alle entladen</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="222"/>
+        <location filename="../menus.py" line="225"/>
         <source>&amp;Quantization of the selected model</source>
         <translation>&amp;Quantisierung des ausgewählten Modells</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="225"/>
+        <location filename="../menus.py" line="228"/>
         <source>Add inference &amp;server...</source>
         <translation>Inferenz-&amp;Server hinzufügen...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="228"/>
+        <location filename="../menus.py" line="231"/>
         <source>&amp;Benchmark...</source>
         <translation>&amp;Benchmark...</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="233"/>
+        <location filename="../menus.py" line="236"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="235"/>
+        <location filename="../menus.py" line="238"/>
         <source>System</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="245"/>
+        <location filename="../menus.py" line="252"/>
+        <source>&amp;Compact PDF pages</source>
+        <translation>&amp;Kompakte PDF-Seiten</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="256"/>
+        <source>Searchable PDFs: a page its file holds without loss (a photograph kept as a PNG) goes in as a JPEG where that is smaller</source>
+        <translation>Durchsuchbare PDFs: Eine Seite, die ihre Datei verlustfrei speichert (ein als PNG gespeichertes Foto), wird als JPEG übernommen, wo das kleiner ist</translation>
+    </message>
+    <message>
+        <location filename="../menus.py" line="283"/>
         <source>The language changes the next time Ablage Desktop starts.</source>
         <translation>Die Sprache wird beim nächsten Start von Ablage Desktop umgestellt.</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="250"/>
+        <location filename="../menus.py" line="288"/>
         <source>Main</source>
         <translation>Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../menus.py" line="254"/>
+        <location filename="../menus.py" line="292"/>
         <source> Engine: </source>
         <translation> Texterkennung: </translation>
     </message>
     <message>
-        <location filename="../menus.py" line="256"/>
+        <location filename="../menus.py" line="294"/>
         <source> Language: </source>
         <translation> Sprache: </translation>
     </message>
