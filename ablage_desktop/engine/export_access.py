@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ablage_desktop.engine.config import AppConfig
-from ablage_desktop.engine.results.atomicfile import output_error
+from ablage_desktop.engine.results.atomicfile import output_error, write_atomic
 from ablage_desktop.engine.results.document import OcrDocument
-from ablage_desktop.engine.results.exports import render_export, write_export
+from ablage_desktop.engine.results.exports import render_export
 from ablage_desktop.engine.results.output_guard import Inputs
 
 
@@ -29,16 +29,8 @@ class ExportAccess:
         ``inputs`` (and the document's own file) or lies in a folder among them:
         ``OutputOverlapsInput``; a failed write as ``OutputError`` in words."""
         Inputs.of([document.document, *inputs]).check(path, "the export")
-        config = self._config()
         try:
-            write_export(
-                document,
-                path,
-                fmt,
-                config.intake.limits(),
-                render_lock=self._render_lock,
-                compact=config.exports.pdf_images == "compact",
-            )
+            write_atomic(path, self.render(document, fmt))  # all of it, or nothing
         except OSError as exc:
             raise output_error(path, exc) from exc
 

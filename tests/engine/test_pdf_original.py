@@ -232,6 +232,32 @@ def test_a_jpeg_2000_scan_goes_in_as_its_file_holds_it(
     assert sorted(text.split()) == sorted(" ".join(ROWS).split())
 
 
+@pytest.mark.parametrize("kind", ["jpx brand", "transparency"])
+def test_a_jpeg_2000_pdf_a_may_not_hold_as_it_is_is_compressed_again(
+    tmp_path: Path, kind: str
+) -> None:
+    """A JPX file (its brand allows colour spaces PDF/A-2 forbids) or one with an alpha
+    channel goes in as before, decoded and compressed again, a PDF/A-2b that passes."""
+    path = tmp_path / "scan.jp2"
+    page = text_page(ROWS, size=(1400, 900)).convert("RGB")
+    if kind == "transparency":
+        page.putalpha(255)
+    page.save(path)
+    if kind == "jpx brand":
+        data = bytearray(path.read_bytes())
+        assert data[20:24] == b"jp2 "
+        data[20:24] = b"jpx "
+        path.write_bytes(bytes(data))
+    document = read_as_tesseract_would(path)
+
+    exported = render_pdf_from_file(document, LIMITS)
+
+    with pikepdf.open(io.BytesIO(exported)) as export:
+        (image,) = export.pages[0].get_images(recursive=False).values()
+        assert image.Filter != "/JPXDecode"
+    assert pdfa.validate_written(io.BytesIO(exported), "2b").passed
+
+
 def png_image_data(path: Path) -> bytes:
     """The zlib data of a PNG's image: its IDAT chunks' contents, joined."""
     data, at, parts = path.read_bytes(), 8, []

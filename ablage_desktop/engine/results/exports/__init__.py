@@ -90,13 +90,10 @@ def write_export(
     limits: IntakeLimits,
     *,
     render_lock: AbstractContextManager[object] | None = None,
-    compact: bool = False,
 ) -> None:
     """Write ``document`` to ``path`` in ``fmt``, atomically: all of it or nothing.
 
     The whole export is rendered before the file is touched, so a failure leaves an existing
     file as it was and no partial one.
     """
-    write_atomic(
-        path, render_export(document, fmt, limits, render_lock=render_lock, compact=compact)
-    )
+    write_atomic(path, render_export(document, fmt, limits, render_lock=render_lock))
