@@ -95,7 +95,9 @@ class RapidOcrOptions(EngineOptions):
     as the model reads them)."""
     lexicon: bool = True
     """With the ``latin`` alphabet, a word misread by one letter ("PRODLCT") is read as the
-    German or English word the model's own next guess makes (``rapidocr_lexicon``)."""
+    German or English word the model's own next guess makes (``rapidocr_lexicon``), and one
+    with a letter dropped or one too many ("Emnail") as the listed word the model's scores
+    allow with a letter put in or taken out (``rapidocr_edits``)."""
     detection_side: int = Field(0, ge=0)
     """Longest side (pixels) of the image the text detector sees; 0: RapidOCR's own choice
     (the page at up to 2000 pixels). The detector finds the lines of office print as well at

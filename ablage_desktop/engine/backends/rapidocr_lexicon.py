@@ -11,7 +11,8 @@ or without a mark) makes a word the lists hold, is read as that word. Names, cod
 compounds the lists lack stay as read (no guess of the model makes them a listed word), and
 so do accents (the lists would take the mark off "Wrocław"; ``rapidocr_alphabet`` says why a
 mark is no slip to mend). Shorter words stay: among three and four letters a guess often
-makes another word ("CEO" read "LEO").
+makes another word ("CEO" read "LEO"). Where no guess makes a listed word, a letter put in
+or taken out may (``rapidocr_edits``: "Emnail", "Floo"), to a word of ``MIN_LETTERS`` too.
 
 The lists are pyspellchecker's German and English word-frequency lists (MIT), read from the
 package's data when the engine loads (0.1 s, hashed from the files' bytes) and kept as a
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ablage_desktop.engine.backends.rapidocr_edits import changed_reading
 from ablage_desktop.engine.backends.rapidocr_kinds import characters_of, swap_at
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ NEXT_GUESS = 0.05
 guess worth trying (as ``rapidocr_kinds.NEXT_GUESS``). On the data set the slips mended had
 their letter at 0.054-0.71 of the best (benchmarks/RESULTS.md)."""
 GUESSES = 5
+LATIN_END = 0x024F
 """The model's next guesses tried at each letter, best first."""
 
 
@@ -149,6 +152,9 @@ class Letters:
     upper: np.ndarray
     plain: tuple[str, ...]
     characters: tuple[str, ...]
+    latin: np.ndarray
+    """The columns of the Latin script's letters (to U+024F): the only ones that can make a
+    word of the German and English lists, some 300 of the model's 18,710."""
 
     @classmethod
     def of(cls, characters: Sequence[str]) -> Letters:
@@ -160,6 +166,10 @@ class Letters:
             np.fromiter((single(c) and c.isupper() for c in characters), dtype=bool),
             tuple(unicodedata.normalize("NFD", c)[:1].lower() for c in characters),
             tuple(characters),
+            np.array(
+                [at for at, c in enumerate(characters) if single(c) and ord(c) <= LATIN_END],
+                dtype=np.intp,
+            ),
         )
 
 
@@ -172,10 +182,63 @@ def read_as_words(
         best = scores.argmax(axis=-1)
     for line in range(scores.shape[0]):
         for word in _words(characters_of(best[line]), letters):
-            mend = _mend(scores[line], word, letters, words)
-            if mend is not None:
-                steps, column = mend
+            text = "".join(letters.characters[column] for column, _ in word)
+            if text in words:
+                continue
+            found = (
+                _next_guesses(scores[line], word, letters, words)
+                if len(word) >= MIN_LETTERS
+                else {}
+            )
+            if len(found) == 1:
+                _, steps, column = next(iter(found.values()))
                 scores = swap_at(scores, line, steps, column, best[line])
+            elif not found:
+                scores = _put_in_or_take_out(scores, line, best[line], word, letters, words)
+    return scores
+
+
+def _put_in_or_take_out(
+    scores: np.ndarray,
+    line: int,
+    best: np.ndarray,
+    word: list[tuple[int, np.ndarray]],
+    letters: Letters,
+    words: WordList,
+) -> np.ndarray:
+    """``scores`` with ``word`` read with a letter put in or taken out where that makes the
+    one listed word the model's scores allow (``rapidocr_edits``)."""
+    capitals = letters.upper[[column for column, _ in word]]
+    in_capitals = bool(capitals.all())
+
+    def allowed(index: int, column: int) -> bool:
+        if not letters.letter[column]:
+            return False
+        upper = bool(letters.upper[column])
+        if in_capitals:
+            return upper
+        if index:
+            return not upper
+        return not capitals[0]  # before a small first letter, a capital or a small one
+
+    def listed(text: str) -> bool:
+        return len(text) >= MIN_LETTERS and text in words
+
+    edit = changed_reading(scores[line], best, word, letters, allowed, listed)
+    if edit is None:
+        return scores
+    log.debug(
+        "Read %r as %r (a path %.2f as likely)",
+        word_text(word, letters),
+        edit.text,
+        edit.likelihood,
+    )
+    if not scores.flags.writeable:  # an inference engine's own buffer
+        scores = scores.copy()
+    for step, column in zip(edit.steps, edit.columns, strict=True):
+        row = scores[line, step]
+        chosen = int(best[step])
+        row[chosen], row[column] = row[column], row[chosen]
     return scores
 
 
@@ -194,17 +257,15 @@ def _words(
         word = []
     if word:
         found.append(word)
-    return [word for word in found if len(word) >= MIN_LETTERS]
+    return [word for word in found if len(word) >= MIN_LETTERS - 1]
 
 
-def _mend(
+def _next_guesses(
     scores: np.ndarray, word: list[tuple[int, np.ndarray]], letters: Letters, words: WordList
-) -> tuple[np.ndarray, int] | None:
-    """Where and to which column the word is mended: the one guess that makes a listed word
-    (one word, whichever its case, from the best-scoring letter); None for none or several."""
+) -> dict[str, tuple[float, np.ndarray, int]]:
+    """The listed words one guess at one letter makes (lowercased), each with the guess's
+    share, its steps and column (the best-scoring one where one word comes from several)."""
     text = "".join(letters.characters[column] for column, _ in word)
-    if text in words:
-        return None
     capitals = letters.upper[[column for column, _ in word]]
     found: dict[str, tuple[float, np.ndarray, int]] = {}
     for index, (column, steps) in enumerate(word):
@@ -227,7 +288,8 @@ def _mend(
                 known = found.get(made.lower())
                 if known is None or share > known[0]:
                     found[made.lower()] = (share, steps, guess)
-    if len(found) != 1:
-        return None
-    _, steps, guess = next(iter(found.values()))
-    return steps, guess
+    return found
+
+
+def word_text(word: list[tuple[int, np.ndarray]], letters: Letters) -> str:
+    return "".join(letters.characters[column] for column, _ in word)
