@@ -155,12 +155,26 @@ def _gap_steps(best: np.ndarray, word: list[Run], index: int) -> list[int]:
 
 
 def _deletions(rows: np.ndarray, word: list[Run], text: str) -> list[Edit]:
-    """Each letter of the word given to the blank at all its steps."""
+    """Each letter of the word given to the blank at all its steps, but for one of a doubled
+    letter: names double letters the lists' words do not ("Hamann" read as "Haman" on a
+    specked copy), and the model saw two."""
     edits = []
     for index, (column, steps) in enumerate(word):
+        if _run_length(text.lower(), index) == 2:
+            continue
         kept, blank = rows[steps, column], np.maximum(rows[steps, 0], 1e-12)
         cost = float(np.sum(np.log(kept) - np.log(blank)))
         edits.append(
             Edit(tuple(steps.tolist()), (0,) * len(steps), cost, text[:index] + text[index + 1 :])
         )
     return edits
+
+
+def _run_length(text: str, index: int) -> int:
+    """How many of the same letter stand together at ``index`` of ``text``."""
+    start = end = index
+    while start > 0 and text[start - 1] == text[index]:
+        start -= 1
+    while end + 1 < len(text) and text[end + 1] == text[index]:
+        end += 1
+    return end - start + 1

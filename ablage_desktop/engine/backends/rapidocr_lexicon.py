@@ -12,7 +12,7 @@ compounds the lists lack stay as read (no guess of the model makes them a listed
 so do accents (the lists would take the mark off "Wrocław"; ``rapidocr_alphabet`` says why a
 mark is no slip to mend). Shorter words stay: among three and four letters a guess often
 makes another word ("CEO" read "LEO"). Where no guess makes a listed word, a letter put in
-or taken out may (``rapidocr_edits``: "Emnail", "Floo"), to a word of ``MIN_LETTERS`` too.
+or taken out may (``rapidocr_edits``: "Emnail", "edeemed"), to a word of ``MIN_LETTERS`` too.
 
 The lists are pyspellchecker's German and English word-frequency lists (MIT), read from the
 package's data when the engine loads (0.1 s, hashed from the files' bytes) and kept as a
@@ -185,11 +185,7 @@ def read_as_words(
             text = "".join(letters.characters[column] for column, _ in word)
             if text in words:
                 continue
-            found = (
-                _next_guesses(scores[line], word, letters, words)
-                if len(word) >= MIN_LETTERS
-                else {}
-            )
+            found = _next_guesses(scores[line], word, letters, words)
             if len(found) == 1:
                 _, steps, column = next(iter(found.values()))
                 scores = swap_at(scores, line, steps, column, best[line])
@@ -257,7 +253,7 @@ def _words(
         word = []
     if word:
         found.append(word)
-    return [word for word in found if len(word) >= MIN_LETTERS - 1]
+    return [word for word in found if len(word) >= MIN_LETTERS]
 
 
 def _next_guesses(
