@@ -37,6 +37,7 @@ from ablage_desktop.engine.models.stamp_reading import with_stamps
 from ablage_desktop.engine.models.state import ModelState
 from ablage_desktop.engine.models.word_marks import doubt_unwritten
 from ablage_desktop.engine.preprocess import PreparedPage, Preprocessor
+from ablage_desktop.engine.preprocess.dark_page import on_light_paper
 from ablage_desktop.engine.results.document import (
     Box,
     ErrorInfo,
@@ -102,6 +103,7 @@ class PageDispatcher:
 
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         started = time.perf_counter()
+        page = on_light_paper(page, self._preprocess and self._preprocess.settings)
         route = self._without_broken(self._route(page))
         plan = self.manager.page_plan(route.chain[0], (page.width, page.height))
         self._emit(Routed(page.document, page.index, route.chain[0], route.reason, plan))
@@ -363,6 +365,8 @@ class PageDispatcher:
         Any failure propagates: the pipeline then reads the pages one by one, with the
         per-page fallbacks and out-of-memory retry.
         """
+        settings = self._preprocess and self._preprocess.settings
+        pages = [on_light_paper(page, settings) for page in pages]
         route = self._route(pages[0])
         (name,) = route.chain
         engine = self._engine_of(name)

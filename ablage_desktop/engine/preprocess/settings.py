@@ -109,7 +109,8 @@ class Streaks(_Section):
 
 class Inverted(_Section):
     """Turn print in reverse video (light on a dark band: table heads, letterhead bars) dark
-    on light, after the speck step (``preprocess/inverted.py``)."""
+    on light, after the speck step (``preprocess/inverted.py``); a whole page of it (a dark
+    theme's screenshot) before the page is routed (``preprocess/dark_page.py``)."""
 
     enabled: bool = True
 
