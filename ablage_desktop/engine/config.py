@@ -99,7 +99,8 @@ class Routing(_Section):
     """Pages RapidOCR reads in ``auto``: a Tesseract model that follows it in the chain reads
     the page first, the lines it is sure of are kept as it read them, RapidOCR recognises the
     rest and Tesseract's words put back the spaces it ran together; a page of small print is
-    RapidOCR's alone (``engine/models/line_words.py``, ``engine/models/combine.py``,
+    RapidOCR's alone unless Tesseract is sure of nearly all of it (a screenshot's, not a
+    scan's: ``engine/models/line_words.py``, ``engine/models/combine.py``,
     ``engine/models/dispatcher.py``)."""
 
     def chains(self) -> dict[str, list[str]]:

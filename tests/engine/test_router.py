@@ -597,13 +597,9 @@ def test_when_the_helper_fails_rapidocr_reads_the_page_alone(rig: Rig, rapidocr:
     assert "rapidocr alone (tesseract failed" in (result.route or "")
 
 
-def test_small_print_is_read_by_rapidocr_without_tesseract(rig: Rig) -> None:
-    """Tesseract reads small print upscaled and settles none of it there: RapidOCR reads such
-    a page alone, while a page of normal print still gets Tesseract's help."""
-    reader = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="Rechnung 4711")
-    helper = FakeModelScript("tesseract", "cpu", 64 * MIB, text="Rechnung 4711")
-    register_fakes(rig.manager, rig.probe, reader, helper)
-    chain = ("rapidocr", "tesseract")
+def small_print_dispatcher(rig: Rig, chain: Sequence[str]) -> PageDispatcher:
+    """``auto``'s combined reading with the resolution step on for Tesseract only: small
+    print is read by Tesseract upscaled."""
     router = router_of(rig, every_kind(chain), chain)
     resolution = PreprocessingSettings.model_validate(
         {
@@ -612,7 +608,7 @@ def test_small_print_is_read_by_rapidocr_without_tesseract(rig: Rig) -> None:
             "resolution": {"enabled": True, "engines": ["tesseract"]},
         }
     )
-    dispatcher = PageDispatcher(
+    return PageDispatcher(
         rig.manager,
         router.route,
         rig.events.append,
@@ -620,18 +616,36 @@ def test_small_print_is_read_by_rapidocr_without_tesseract(rig: Rig) -> None:
         preprocess=Preprocessor(resolution),
         combine=True,
     )
+
+
+def test_small_print_tesseract_is_unsure_of_is_read_by_rapidocr_alone(rig: Rig) -> None:
+    """Tesseract reads small print upscaled; where it is not sure of nearly all of it (a
+    scan's), RapidOCR reads the page alone, without Tesseract's words."""
+    reader = FakeModelScript("rapidocr", "cpu", 256 * MIB, text="Rechnung 4711")
+    helper = FakeModelScript("tesseract", "cpu", 64 * MIB, text="Rechnung 4711")
+    register_fakes(rig.manager, rig.probe, reader, helper)
     normal = text_page(SEPARATE_WORDS, size=(1400, 300))
     small = normal.resize((normal.width // 3, normal.height // 3), Image.Resampling.LANCZOS)
 
-    read_small = dispatcher.recognize(page_of(small))
+    read_small = small_print_dispatcher(rig, ("rapidocr", "tesseract")).recognize(page_of(small))
 
     assert read_small.backend == "rapidocr"
-    assert "rapidocr alone (small print: tesseract would settle none of it)" in (
-        read_small.route or ""
-    )
-    assert helper.attempts == 0
-    dispatcher.recognize(page_of(normal))
-    assert helper.attempts == 1  # asked to help on normal print
+    assert "rapidocr alone (small print tesseract is unsure of)" in (read_small.route or "")
+    assert helper.attempts == 1  # it read the page first
+
+
+@pytest.mark.slow
+def test_small_print_tesseract_is_sure_of_is_read_with_its_help(
+    rig: Rig, rapidocr: str, tesseract: str
+) -> None:
+    """A screenshot's print, small but drawn sharp: Tesseract, reading it upscaled, is sure
+    of nearly all of it, and the page is read with its help as a page of normal print is."""
+    page = text_page(SEPARATE_WORDS, size=(1400, 300)).resize((467, 100), Image.Resampling.BOX)
+
+    result = small_print_dispatcher(rig, (rapidocr, tesseract)).recognize(page_of(page))
+
+    assert result.backend == "rapidocr+tesseract", result.route
+    assert result.text.split() == " ".join(SEPARATE_WORDS).split()
 
 
 def test_rapidocr_loads_while_its_helper_reads_the_first_page(rig: Rig, page: PageImage) -> None:

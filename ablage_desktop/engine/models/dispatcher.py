@@ -25,6 +25,8 @@ from ablage_desktop.engine.events import Event, FallbackTaken, Routed
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.models.combine import respace_lines, scaled_box, scaled_word
 from ablage_desktop.engine.models.line_words import (
+    READS_UPSCALED,
+    READS_WELL,
     reads_well,
     settled_line,
     sure_lines,
@@ -196,9 +198,6 @@ class PageDispatcher:
             try:
                 helper = self._helper_of(route.chain, position)
                 how = ""
-                if helper is not None and prepared.scale_for(self._engine_of(helper)) > 1.0:
-                    how = f"{name} alone (small print: {helper} would settle none of it)"
-                    helper = None
                 if helper is None:
                     variant = stages.time("preprocessing", prepared.variant, self._engine_of(name))
                     read = self._run(name, variant.page, cancel)
@@ -207,7 +206,10 @@ class PageDispatcher:
                     if read.back_of_sheet:
                         how = f"{name}: {BACK_OF_SHEET}"
                 else:
-                    result, how = self._read_together(name, helper, prepared, cancel, stages)
+                    upscaled = prepared.scale_for(self._engine_of(helper)) > 1.0
+                    result, how = self._read_together(
+                        name, helper, prepared, cancel, stages, upscaled
+                    )
             except Cancelled:
                 raise
             except Exception as exc:
@@ -247,13 +249,7 @@ class PageDispatcher:
             log.info("%s stopped but could not be unloaded yet: %s", name, exc.message)
 
     def _helper_of(self, chain: Sequence[str], position: int) -> str | None:
-        """The Tesseract model that helps RapidOCR at ``position`` of the chain, if any.
-
-        Not on a page of small print (the caller's check): Tesseract reads it upscaled, and
-        there its sure lines are not to be trusted (on the development set's 100-dpi forms
-        they read "397005708" for "597005708" and "SBEET" for "SHEET"), so it would settle
-        none; its words then only mended one word of the forms' 355, for 0.7 s a page
-        (RapidOCR alone 2.2 s)."""
+        """The Tesseract model that helps RapidOCR at ``position`` of the chain, if any."""
         if not self._combine or self._engine_type(chain[position]) != "rapidocr":
             return None
         with self._lock:
@@ -273,11 +269,13 @@ class PageDispatcher:
         prepared: PreparedPage,
         cancel: CancelToken | None,
         stages: _Stages,
+        upscaled: bool = False,
     ) -> tuple[OcrPage, str]:
         """``helper`` (Tesseract) reads the page first; ``name`` (RapidOCR) finds the lines,
         takes those Tesseract is sure of as they are (``line_words``) and recognises the
         rest, where Tesseract's words then put back the spaces it ran together
-        (``combine``).
+        (``combine``). A page of small print, which Tesseract read ``upscaled``, is left to
+        RapidOCR alone unless Tesseract is sure of nearly all of it (``READS_UPSCALED``).
 
         A failing helper leaves the page to RapidOCR alone; a failing RapidOCR raises, and
         the chain goes on as always.
@@ -304,7 +302,12 @@ class PageDispatcher:
         if reading.back_of_sheet:
             return helper_variant.restore(reading), f"{helper}: {BACK_OF_SHEET} ({name} not run)"
         scale = helper_variant.page.width / max(1, variant.page.width)
-        settles = reads_well([word for line in reading.lines for word in line.words])
+        least = READS_UPSCALED if upscaled else READS_WELL
+        settles = reads_well([word for line in reading.lines for word in line.words], least)
+        if upscaled and not settles:  # its reading of a scan's small print is not trusted
+            page = self._run(name, variant.page, cancel)
+            stages.add(name, page.seconds)
+            return variant.restore(page), f"{name} alone (small print {helper} is unsure of)"
         if settles:  # its words with accents it cannot write are not sure ("Celik" for Çelik)
             started = time.perf_counter()
             lines = doubt_unwritten(reading.lines, helper_variant.page.image)

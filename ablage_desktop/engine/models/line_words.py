@@ -35,6 +35,12 @@ READS_WELL = 0.7
 """Share of a page's characters Tesseract must be sure of before any line of it is settled.
 Documents of print came to 0.74-1.0 on the development set, the receipts (thermal print,
 photographed) to 0.12-0.59, where even its sure words went wrong ("1.00" for "0.00")."""
+READS_UPSCALED = 0.9
+"""The same share on a page of small print, which Tesseract reads upscaled: on scans of it
+its sure words go wrong ("397005708" for "597005708", "SBEET" for "SHEET" on the 100-dpi
+forms of the development set, sure of 0.74-0.88 of their characters), while it reads a
+screenshot's print (sure of 0.89-1.0 of it, 27 screenshots in three themes) better than
+RapidOCR does. Below it the page is RapidOCR's alone (``PageDispatcher._read_together``)."""
 UNTRUSTED = "|"
 """Tesseract reads a sans-serif capital I as a bar, and is sure of it (the generated column
 pages: "|" seven times a page at 0.93-0.96): a line with one is left to RapidOCR."""
@@ -125,14 +131,12 @@ def _line(words: Sequence[OcrWord], box: Box) -> OcrLine:
     return OcrLine(text, confidence, box, tuple(words))
 
 
-def reads_well(words: Sequence[OcrWord]) -> bool:
-    """Whether Tesseract is sure of enough of the page (``READS_WELL``) to settle lines.
-
-    A page of small print, which Tesseract reads upscaled, is not asked: there its sure words
-    are not to be trusted (``PageDispatcher._helper_of``)."""
+def reads_well(words: Sequence[OcrWord], least: float = READS_WELL) -> bool:
+    """Whether Tesseract is sure of enough of the page (``least`` of its characters:
+    ``READS_WELL``, on a page of small print ``READS_UPSCALED``) to settle lines."""
     characters = sum(len(word.text) for word in words)
     sure = sum(len(word.text) for word in words if word.confidence >= SURE)
-    return characters > 0 and sure >= READS_WELL * characters
+    return characters > 0 and sure >= least * characters
 
 
 def _code(text: str) -> bool:
