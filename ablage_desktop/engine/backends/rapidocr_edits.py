@@ -2,11 +2,11 @@
 scores allow.
 
 ``rapidocr_lexicon`` mends a word misread at one letter from the model's next guess there.
-The recogniser also drops a letter ("Emnail" for Email has one too many, "edeemed" lost the
-r of redeemed, "Floo" the r of Floor): CTC reads a letter where one column outscores the
-blank for a step, and a faint letter loses to the blank, a smudge wins over it. Its scores
-still hold the letter: the blank's step between "o" and the end has the "r" at a share of
-the blank's, the "n" too many stands at steps where the blank came close.
+The recogniser also drops a letter or reads one too many ("edeemed" lost the r of redeemed,
+"subect" the j of subject, "Emnail" has an n too many): CTC reads a letter where one column
+outscores the blank for a step, and a faint letter loses to the blank, a smudge wins over
+it. Its scores still hold the letter: the blank's step before "edeemed" has the "r" at a
+share of the blank's, the "n" too many stands at steps where the blank came close.
 
 Here each such change is a change of the line's best path (``Edit``): one step of the blank
 (or a neighbour letter's edge, where the letters touch) given to the dropped letter, or a
@@ -14,7 +14,8 @@ letter's steps given to the blank. Its cost is the log of how much less likely t
 path is than the model's best (``cost``). A change whose path is at least ``NEXT_GUESS`` as
 likely as the best and makes a listed word is taken where it is the only one that does: the
 same bar as a letter's next guess in ``rapidocr_lexicon``, and the same guards of case (a
-capital among capitals, a small letter inside a small word).
+capital among capitals, a small letter inside a small word). One of a doubled letter is not
+taken out (names double letters the lists' words do not: "Hamann", not "Haman").
 """
 
 from __future__ import annotations
