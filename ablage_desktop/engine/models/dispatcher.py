@@ -105,7 +105,7 @@ class PageDispatcher:
 
     def recognize(self, page: PageImage, cancel: CancelToken | None = None) -> OcrPage:
         started = time.perf_counter()
-        page = on_light_paper(page, self._preprocess and self._preprocess.settings)
+        page = on_light_paper(page, self._preprocess.settings if self._preprocess else None)
         route = self._without_broken(self._route(page))
         plan = self.manager.page_plan(route.chain[0], (page.width, page.height))
         self._emit(Routed(page.document, page.index, route.chain[0], route.reason, plan))
@@ -368,7 +368,7 @@ class PageDispatcher:
         Any failure propagates: the pipeline then reads the pages one by one, with the
         per-page fallbacks and out-of-memory retry.
         """
-        settings = self._preprocess and self._preprocess.settings
+        settings = self._preprocess.settings if self._preprocess else None
         pages = [on_light_paper(page, settings) for page in pages]
         route = self._route(pages[0])
         (name,) = route.chain
