@@ -44,8 +44,8 @@ NEXT_GUESS = 0.05
 guess worth trying (as ``rapidocr_kinds.NEXT_GUESS``). On the data set the slips mended had
 their letter at 0.054-0.71 of the best (benchmarks/RESULTS.md)."""
 GUESSES = 5
-LATIN_END = 0x024F
 """The model's next guesses tried at each letter, best first."""
+LATIN_END = 0x024F
 
 
 class WordList:
@@ -182,8 +182,7 @@ def read_as_words(
         best = scores.argmax(axis=-1)
     for line in range(scores.shape[0]):
         for word in _words(characters_of(best[line]), letters):
-            text = "".join(letters.characters[column] for column, _ in word)
-            if text in words:
+            if _text_of(word, letters) in words:
                 continue
             found = _next_guesses(scores[line], word, letters, words)
             if len(found) == 1:
@@ -224,8 +223,8 @@ def _put_in_or_take_out(
     if edit is None:
         return scores
     log.debug(
-        "Read %r as %r (a path %.2f as likely)",
-        word_text(word, letters),
+        "Read %r as %r (its path %.2f as likely)",
+        _text_of(word, letters),
         edit.text,
         edit.likelihood,
     )
@@ -261,7 +260,7 @@ def _next_guesses(
 ) -> dict[str, tuple[float, np.ndarray, int]]:
     """The listed words one guess at one letter makes (lowercased), each with the guess's
     share, its steps and column (the best-scoring one where one word comes from several)."""
-    text = "".join(letters.characters[column] for column, _ in word)
+    text = _text_of(word, letters)
     capitals = letters.upper[[column for column, _ in word]]
     found: dict[str, tuple[float, np.ndarray, int]] = {}
     for index, (column, steps) in enumerate(word):
@@ -287,5 +286,5 @@ def _next_guesses(
     return found
 
 
-def word_text(word: list[tuple[int, np.ndarray]], letters: Letters) -> str:
+def _text_of(word: list[tuple[int, np.ndarray]], letters: Letters) -> str:
     return "".join(letters.characters[column] for column, _ in word)
