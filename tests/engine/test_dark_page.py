@@ -63,6 +63,9 @@ def test_light_pages_blank_dark_ones_and_a_sheet_on_a_dark_desk_stay() -> None:
     sheet = screen("#f4f4f0", "#202020").resize((500, 620))
     desk.paste(sheet, (350, 140))  # most of the photo is desk, the sheet one light shape
     assert not in_reverse_video(desk)
+    far = Image.new("RGB", (1200, 900), (40, 35, 30))
+    far.paste(screen("#f4f4f0", "#202020").resize((120, 200)), (500, 300))  # 2 % of the photo
+    assert not in_reverse_video(far)
 
     page = page_of(screen())
     off = PreprocessingSettings(inverted={"enabled": False})

@@ -13,7 +13,8 @@ Such a page is inverted before it is looked at and routed, for every engine alik
 where they are, and the page shown is the one read from the file. A page is dark when its
 median grey is at most ``DARK_GROUND``, the print lighter than the ground by ``CONTRAST``
 covers ``MIN_PRINT`` to ``MAX_PRINT`` of it and is print, not a sheet: no one shape of it
-covers more than ``MAX_SHAPE`` of the page (a photographed sheet on a dark desk is one).
+covers more than ``MAX_SHAPE`` of the page or holds more than ``MAX_SHAPE_OF_LIGHT`` of the
+light (a photographed sheet on a dark desk is one, near or far).
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ MAX_PRINT = 0.4
 """Share of the page the light print covers (a dark page's lines of text: 2-10 %)."""
 MAX_SHAPE = 0.05
 """The largest connected light shape's share of the page: letters are many small shapes (and
-a window's frame a thin one), a sheet of paper or a light panel one large one."""
+a window's frame a thin one), a sheet of paper or a light panel one large one..."""
+MAX_SHAPE_OF_LIGHT = 0.5
+"""...and its share of all the light: a receipt photographed from afar on a dark table is
+small, but all the light there is (a small window's frame is a quarter of its light)."""
 
 
 def in_reverse_video(image: Image.Image) -> bool:
@@ -70,7 +74,7 @@ def in_reverse_video(image: Image.Image) -> bool:
         light.view(np.uint8), connectivity=8
     )
     largest = int(stats[1:, cv2.CC_STAT_AREA].max()) if count > 1 else 0
-    return largest <= MAX_SHAPE * light.size
+    return largest <= MAX_SHAPE * light.size and largest <= MAX_SHAPE_OF_LIGHT * light.sum()
 
 
 def on_light_paper(page: PageImage, settings: PreprocessingSettings | None) -> PageImage:
