@@ -7,7 +7,7 @@ import logging
 
 from pydantic import ValidationError
 
-from ablage_desktop.engine.backends import EngineOptions, rapidocr
+from ablage_desktop.engine.backends import EngineOptions, rapidocr_memory
 from ablage_desktop.engine.config import AppConfig
 from ablage_desktop.engine.errors import UsageError
 from ablage_desktop.engine.models.policy import ManagerPolicy
@@ -22,7 +22,7 @@ def orientation_bytes(config: AppConfig) -> int:
     orientation = config.preprocessing.orientation
     if not orientation.enabled or orientation.method == "tesseract":
         return 0
-    return rapidocr.session_bytes(ORIENTATION_DETECTION_SIDE)
+    return rapidocr_memory.session_bytes(ORIENTATION_DETECTION_SIDE)
 
 
 def policy_of(config: AppConfig) -> ManagerPolicy:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from samples import text_page
 
-from ablage_desktop.engine.backends import rapidocr
+from ablage_desktop.engine.backends import rapidocr, rapidocr_memory
 from ablage_desktop.engine.backends.rapidocr import RapidOcrOptions, estimate, rapidocr_params
 from ablage_desktop.engine.intake.documents import PageImage
 from ablage_desktop.engine.run.cores import cores_if_restricted, usable_cores
@@ -70,14 +70,16 @@ def test_each_session_counts_its_page_in_the_estimate() -> None:
     two = estimate(RapidOcrOptions(engine="rapidocr", instances=2, detection_side=1280))
 
     # two sessions side by side and the one for a page read alone
-    assert two.weights == one.weights + 2 * rapidocr.SESSION_BYTES
-    assert two.activations == 2 * one.activations == 2 * rapidocr.page_bytes(1280)
+    assert two.weights == one.weights + 2 * rapidocr_memory.SESSION_BYTES
+    assert two.activations == 2 * one.activations == 2 * rapidocr_memory.page_bytes(1280)
     chosen = estimate(RapidOcrOptions(engine="rapidocr", instances=2, threads=1))
-    assert chosen.weights == one.weights + rapidocr.SESSION_BYTES  # no session with every core
+    assert (
+        chosen.weights == one.weights + rapidocr_memory.SESSION_BYTES
+    )  # no session with every core
     plain = estimate(
         RapidOcrOptions(engine="rapidocr", instances=1, detection_side=1280, lexicon=False)
     )
-    assert one.weights == plain.weights + rapidocr.WORD_LIST_BYTES  # the word lists
+    assert one.weights == plain.weights + rapidocr_memory.WORD_LIST_BYTES  # the word lists
 
 
 def test_a_page_alone_gets_every_core_and_two_at_once_read_as_one_reads_them() -> None:

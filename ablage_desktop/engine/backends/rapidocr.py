@@ -36,6 +36,7 @@ from ablage_desktop.engine.backends.base import (
 from ablage_desktop.engine.backends.rapidocr_alphabet import Alphabet, restrict
 from ablage_desktop.engine.backends.rapidocr_ghosts import Ghosts, find_ghosts, wipe_show_through
 from ablage_desktop.engine.backends.rapidocr_lexicon import WordList
+from ablage_desktop.engine.backends.rapidocr_memory import footprint
 from ablage_desktop.engine.backends.rapidocr_scribbles import find_scribbles
 from ablage_desktop.engine.backends.rapidocr_spaces import spaced
 from ablage_desktop.engine.backends.rapidocr_tiles import (
@@ -46,7 +47,7 @@ from ablage_desktop.engine.backends.rapidocr_tiles import (
 from ablage_desktop.engine.backends.rapidocr_unread import detect_unread
 from ablage_desktop.engine.errors import ModelLoadError, RecognitionError
 from ablage_desktop.engine.intake.documents import PageImage
-from ablage_desktop.engine.memory.estimate import MIB, MemoryEstimate
+from ablage_desktop.engine.memory.estimate import MemoryEstimate
 from ablage_desktop.engine.results.document import OcrLine, OcrPage
 from ablage_desktop.engine.run.cancel import CancelToken
 from ablage_desktop.engine.run.cores import cores_if_restricted, usable_cores
@@ -428,48 +429,16 @@ def box_of_quad(quad: Any, width: int, height: int) -> tuple[int, int, int, int]
     )
 
 
-RESIDENT_BYTES = 64 * MIB
-"""The first session with its recogniser loaded (``restrict`` loads it with the session; RapidOCR
-itself loads it on the first page). Measured (``benchmarks/full_size.py --cpu-engines``): three
-sessions +123 to +127 MiB; alone, one session +74 MiB (its libraries' first use included)."""
-SESSION_BYTES = 30 * MIB
-"""Each session beyond the first: its own recogniser (21 MB of ONNX), the rest shared; two and
-three sessions more measured +68 and +91 MiB."""
-WORD_LIST_BYTES = 4 * MIB
-"""The German and English word lists (``rapidocr_lexicon``: 493,727 hashes of 8 bytes),
-measured after the load."""
-PAGE_BASE_BYTES = 255 * MIB
-PAGE_BYTES_PER_MEGAPIXEL = 101 * MIB
-"""A page's peak grows with the area the text detector sees: measured +420 MiB on a 300 dpi
-A4 page at detection side 1280 and +658 MiB at RapidOCR's own 2000 (the orientation step's
-session, detector at 960: +279 MiB); with the recogniser loaded beforehand and reading one line
-at a time, three runs measured +331 to +445 MiB at 1280 (the C heap's arenas vary) and +619
-to +635 MiB at 2000."""
-DEFAULT_DETECTION_SIDE = 2000
-
-
-def page_bytes(detection_side: int) -> int:
-    """What one page adds to a RapidOCR session whose detector sees ``detection_side`` px."""
-    side = detection_side or DEFAULT_DETECTION_SIDE
-    return PAGE_BASE_BYTES + int(PAGE_BYTES_PER_MEGAPIXEL * (side / 1000) ** 2)
-
-
-def session_bytes(detection_side: int) -> int:
-    """A RapidOCR session and its page peak (what a session outside the models costs)."""
-    return RESIDENT_BYTES + page_bytes(detection_side)
-
-
 def estimate(options: EngineOptions) -> MemoryEstimate:
-    """Measured, not guessed: the sessions, and the page peak at the detector's size, once
-    per instance (each reads a page at a time)."""
+    """Measured, not guessed (``rapidocr_memory``): the sessions, and the page peak at the
+    detector's size, once per instance (each reads a page at a time)."""
     if not isinstance(options, RapidOcrOptions):
-        return MemoryEstimate("cpu", weights=RESIDENT_BYTES, activations=page_bytes(0))
-    sessions = options.instances + (1 if shares_cores(options) else 0)
-    words = WORD_LIST_BYTES if options.lexicon and options.alphabet == "latin" else 0
-    return MemoryEstimate(
-        "cpu",
-        weights=RESIDENT_BYTES + SESSION_BYTES * (sessions - 1) + words,
-        activations=page_bytes(options.detection_side) * options.instances,
+        return footprint(sessions=1, instances=1, detection_side=0, words=False)
+    return footprint(
+        sessions=options.instances + (1 if shares_cores(options) else 0),
+        instances=options.instances,
+        detection_side=options.detection_side,
+        words=options.lexicon and options.alphabet == "latin",
     )
 
 
