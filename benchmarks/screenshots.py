@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from io import BytesIO
 from pathlib import Path
 
 from PIL import Image
@@ -74,8 +75,6 @@ def window(text: str, ground: str, ink: str, family: str, points: int) -> Image.
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     edit.grab().save(buffer, "PNG")
     edit.close()
-    from io import BytesIO
-
     return Image.open(BytesIO(bytes(buffer.data()))).convert("RGB")
 
 

@@ -807,3 +807,38 @@ def test_the_usable_chains_leave_out_what_cannot_run_here(rig: Rig) -> None:
     router = router_of(rig, kinds, available=gpu_ocr_not_downloaded)
 
     assert router.usable_chains() == [("cpu_ocr",), (), ("cpu_ocr",)]
+
+
+def test_a_dark_page_reaches_the_engine_dark_on_light(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole page of light print on a dark ground is inverted before its engine sees it,
+    through a page's reading and a batch's alike (``preprocess/dark_page.py``); a light page
+    reaches it as it is."""
+    import fakes
+    import numpy as np
+
+    seen: list[float] = []
+    recognize = fakes.FakeModel.recognize
+
+    def recording(self: fakes.FakeModel, page: PageImage, cancel: object = None) -> object:
+        seen.append(float(np.median(np.asarray(page.image.convert("L")))))
+        return recognize(self, page, cancel)
+
+    monkeypatch.setattr(fakes.FakeModel, "recognize", recording)
+    router = router_of(rig, every_kind(("cpu_ocr",)), ("cpu_ocr",))
+    dispatcher = PageDispatcher(
+        rig.manager,
+        router.route,
+        rig.events.append,
+        1,
+        preprocess=Preprocessor(PreprocessingSettings(enabled=True)),
+    )
+    light = text_page(SEPARATE_WORDS)
+    dark = Image.fromarray(255 - np.asarray(light))
+
+    dispatcher.recognize(page_of(dark))
+    dispatcher.recognize_batch([page_of(dark), page_of(light)])
+    dispatcher.recognize(page_of(light))
+
+    assert all(median > 200 for median in seen) and len(seen) == 4, seen
